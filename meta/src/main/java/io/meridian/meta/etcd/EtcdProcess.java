@@ -1,0 +1,269 @@
+package io.meridian.meta.etcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One etcd server running as a child process of this JVM, on two free loopback ports.
+ *
+ * <p>Threading: all methods are {@code synchronized}; the object is meant to be driven by one owner
+ * (a test extension or the standalone launcher).
+ *
+ * <p>The ports are chosen once, at the first successful start, and kept by {@link #restart()} so clients keep
+ * their endpoint. Picking a free port and binding it later is racy (another process may take it in between),
+ * so the first start retries with new ports up to {@value #START_ATTEMPTS} times.
+ */
+public final class EtcdProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
+
+    static final int START_ATTEMPTS = 3;
+    private static final Duration HEALTH_POLL_INTERVAL = Duration.ofMillis(50);
+    private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    private static final int LOG_TAIL_LINES = 30;
+
+    private final EtcdProcessOptions options;
+    private final Path logFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private int clientPort;
+    private int peerPort;
+    private Process process;
+    private Thread shutdownHook;
+
+    private EtcdProcess(EtcdProcessOptions options) {
+        this.options = options;
+        this.logFile = options.dataDir().resolveSibling(options.dataDir().getFileName() + ".log");
+    }
+
+    /**
+     * Starts etcd and waits until {@code /health} reports healthy.
+     *
+     * @throws EtcdBinaryMissingException if the binary is not installed
+     * @throws IllegalStateException if etcd does not become healthy after {@value #START_ATTEMPTS} attempts
+     */
+    public static EtcdProcess start(EtcdProcessOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!Files.isExecutable(options.binary())) {
+            throw new EtcdBinaryMissingException(options.binary());
+        }
+        EtcdProcess etcd = new EtcdProcess(options);
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                etcd.clientPort = freePort();
+                etcd.peerPort = freePort();
+                etcd.startOnce();
+                return etcd;
+            } catch (RuntimeException e) {
+                LOG.warn("etcd start failed, retrying with new ports [attempt={}, clientPort={}]: {}",
+                        attempt, etcd.clientPort, e.getMessage());
+                etcd.stop();
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Whether the binary is installed, for callers that want to skip rather than fail. */
+    public static boolean isInstalled() {
+        return Files.isExecutable(EtcdProcessOptions.resolveBinary());
+    }
+
+    /** The client endpoint, e.g. {@code http://127.0.0.1:40123}. Stable across {@link #restart()}. */
+    public synchronized String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    public Path dataDir() {
+        return options.dataDir();
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts etcd again on the same ports and data dir after {@link #stop()}. No-op when running. */
+    public synchronized void restart() {
+        if (isRunning()) {
+            return;
+        }
+        startOnce();
+    }
+
+    /** Stops etcd (SIGTERM, then SIGKILL after the stop timeout). Keeps the data dir. Idempotent. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        process.destroy();
+        try {
+            if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("etcd did not stop after SIGTERM, killing it [pid={}, waitedMs={}]",
+                        process.pid(), options.stopTimeout().toMillis());
+                process.destroyForcibly().waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        removeShutdownHook();
+        LOG.info("etcd stopped [pid={}, port={}, ms={}]", process.pid(), clientPort,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        process = null;
+    }
+
+    /** Deletes the data dir, so that the next {@link #restart()} brings up an empty etcd. Stops etcd first. */
+    public synchronized void wipe() {
+        stop();
+        deleteRecursively(options.dataDir());
+        LOG.info("etcd data wiped [dataDir={}]", options.dataDir());
+    }
+
+    /** Stops etcd and deletes its data dir and log. */
+    public synchronized void destroy() {
+        wipe();
+        try {
+            Files.deleteIfExists(logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete etcd log [file=" + logFile + "]", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void startOnce() {
+        long started = System.nanoTime();
+        String client = "http://127.0.0.1:" + clientPort;
+        String peer = "http://127.0.0.1:" + peerPort;
+        try {
+            Files.createDirectories(options.dataDir());
+            process = new ProcessBuilder(command(client, peer))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start etcd [binary=" + options.binary() + "]", e);
+        }
+        Process started0 = process;
+        shutdownHook = new Thread(started0::destroyForcibly, "etcd-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        awaitHealthy(client);
+        LOG.info("etcd started [pid={}, endpoint={}, dataDir={}, ms={}]", process.pid(), client,
+                options.dataDir(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private List<String> command(String client, String peer) {
+        List<String> cmd = new ArrayList<>(List.of(
+                options.binary().toString(),
+                "--name", options.name(),
+                "--data-dir", options.dataDir().toString(),
+                "--listen-client-urls", client,
+                "--advertise-client-urls", client,
+                "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", options.name() + "=" + peer,
+                "--initial-cluster-state", "new",
+                "--initial-cluster-token", "meridian-" + clientPort,
+                "--logger", "zap",
+                "--log-level", "warn"));
+        if (options.quotaBackendBytes() > 0) {
+            cmd.add("--quota-backend-bytes");
+            cmd.add(Long.toString(options.quotaBackendBytes()));
+        }
+        return cmd;
+    }
+
+    private void awaitHealthy(String client) {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health"))
+                .timeout(HEALTH_REQUEST_TIMEOUT).build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("etcd exited during start [exitCode=" + process.exitValue()
+                        + ", endpoint=" + client + "]:\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // expected until etcd binds its port
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for etcd [endpoint=" + client + "]", e);
+            }
+            // a poll interval, not a wait for a condition that could be signalled
+            LockSupport.parkNanos(HEALTH_POLL_INTERVAL.toNanos());
+        }
+        throw new IllegalStateException("etcd did not become healthy [endpoint=" + client + ", timeoutMs="
+                + options.startTimeout().toMillis() + "]:\n" + tail());
+    }
+
+    private void removeShutdownHook() {
+        if (shutdownHook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException jvmShuttingDown) {
+            // the hook is running or about to; nothing left to remove
+        }
+        shutdownHook = null;
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(no etcd log [file=" + logFile + "]: " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free loopback port", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete directory [dir=" + dir + "]", e);
+        }
+    }
+}

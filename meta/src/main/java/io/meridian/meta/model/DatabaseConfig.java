@@ -1,0 +1,56 @@
+package io.meridian.meta.model;
+
+import io.meridian.common.error.InvalidInputException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A database's configuration.
+ *
+ * @param name database name
+ * @param shards number of shards (fixed at creation: the series hash is taken modulo this number)
+ * @param replicas replicas per shard in each storage cluster
+ * @param writeConcern when writes are acknowledged
+ * @param intervals base interval first, then rollups, each coarser than the previous and a multiple of it
+ * @param clusters the storage clusters (one per IDC) holding the database
+ */
+public record DatabaseConfig(String name, int shards, int replicas, WriteConcern writeConcern,
+                             List<IntervalSpec> intervals, List<String> clusters) {
+    /** Upper bound on shards per database, to keep one bad DDL from creating millions of keys. */
+    public static final int MAX_SHARDS = 1024;
+
+    public DatabaseConfig {
+        Checks.name("database", name);
+        String ctx = "database=" + name;
+        Checks.positive("shard count", ctx, shards);
+        if (shards > MAX_SHARDS) {
+            throw new InvalidInputException("invalid shard count [" + ctx + "]: got " + shards + "; want at most "
+                    + MAX_SHARDS);
+        }
+        Checks.positive("replica count", ctx, replicas);
+        Objects.requireNonNull(writeConcern, "writeConcern");
+        intervals = List.copyOf(Objects.requireNonNull(intervals, "intervals"));
+        clusters = List.copyOf(Objects.requireNonNull(clusters, "clusters"));
+        if (intervals.isEmpty()) {
+            throw new InvalidInputException("invalid intervals [" + ctx + "]: want at least the base interval");
+        }
+        for (int i = 1; i < intervals.size(); i++) {
+            var prev = intervals.get(i - 1).intervalDuration();
+            var cur = intervals.get(i).intervalDuration();
+            if (cur.compareTo(prev) <= 0 || cur.toSeconds() % prev.toSeconds() != 0) {
+                throw new InvalidInputException("invalid rollup interval [" + ctx + ", interval="
+                        + intervals.get(i).interval() + ", previous=" + intervals.get(i - 1).interval()
+                        + "]: want a coarser interval that is a multiple of the previous one");
+            }
+        }
+        if (clusters.isEmpty()) {
+            throw new InvalidInputException("invalid clusters [" + ctx + "]: want at least one storage cluster");
+        }
+        clusters.forEach(c -> Checks.name("cluster", c));
+        if (new HashSet<>(clusters).size() != clusters.size()) {
+            throw new InvalidInputException("invalid clusters [" + ctx + ", clusters=" + clusters
+                    + "]: a cluster is listed twice");
+        }
+    }
+}

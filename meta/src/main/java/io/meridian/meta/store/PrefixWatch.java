@@ -1,0 +1,220 @@
+package io.meridian.meta.store;
+
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.meridian.common.error.MetaUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A prefix watch that survives disconnects, etcd restarts, compaction and a wiped etcd.
+ *
+ * <pre>
+ *   resync: range(prefix) at R -> onReset -> jetcd watch from R+1
+ *   event batch: drop events with revision <= lastDelivered, deliver the rest, lastDelivered = max revision
+ *   jetcd stream broken: jetcd resumes from its last revision + 1; on a watch error we reopen from lastDelivered+1
+ *   compacted: resync (the missed history no longer exists, so a full reset replaces it)
+ *   every checkInterval: if etcd's revision or raft term is below what we saw, etcd was wiped: resync
+ * </pre>
+ *
+ * <p>Threading: every state change and every listener call runs on one private delivery thread, so the
+ * listener is never called concurrently and never from a gRPC thread.
+ */
+public final class PrefixWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PrefixWatch.class);
+
+    private final MetaStore store;
+    private final Watch watchClient;
+    private final ScheduledExecutorService scheduler;
+    private final String prefix;
+    private final WatchListener listener;
+    private final Duration checkInterval;
+    private final ExecutorService delivery;
+
+    // delivery-thread state
+    private long lastRevision;
+    private long lastRaftTerm;
+    private long generation;
+    private boolean needsResync = true;
+    private Watch.Watcher watcher;
+
+    private volatile boolean closed;
+    private volatile long deliveredRevision;
+    private volatile long resets;
+    private ScheduledFuture<?> checkTask;
+
+    PrefixWatch(MetaStore store, Watch watchClient, ScheduledExecutorService scheduler, String prefix,
+                WatchListener listener, Duration checkInterval) {
+        this.store = store;
+        this.watchClient = watchClient;
+        this.scheduler = scheduler;
+        this.prefix = prefix;
+        this.listener = listener;
+        this.checkInterval = checkInterval;
+        this.delivery = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "meta-watch " + prefix);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        delivery.execute(this::resync);
+        long ms = checkInterval.toMillis();
+        checkTask = scheduler.scheduleWithFixedDelay(() -> submit(this::check), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** The revision of the last batch handed to the listener (or of the last reset). */
+    public long deliveredRevision() {
+        return deliveredRevision;
+    }
+
+    /** How many times the listener got a full reset (1 after a normal start). */
+    public long resets() {
+        return resets;
+    }
+
+    private void submit(Runnable r) {
+        if (!closed) {
+            try {
+                delivery.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed concurrently; nothing to deliver any more
+            }
+        }
+    }
+
+    private void resync() {
+        if (closed) {
+            return;
+        }
+        closeWatcher();
+        generation++;
+        MetaRange range;
+        try {
+            range = store.range(prefix);
+        } catch (MetaUnavailableException e) {
+            needsResync = true;
+            LOG.warn("cannot resync watch, will retry [prefix={}]: {}", prefix, e.getMessage());
+            return;
+        }
+        needsResync = false;
+        lastRevision = range.revision();
+        lastRaftTerm = range.raftTerm();
+        resets++;
+        listener.onReset(range);
+        deliveredRevision = lastRevision;
+        LOG.info("watch reset [prefix={}, revision={}, keys={}, resets={}]", prefix, lastRevision,
+                range.entries().size(), resets);
+        open(lastRevision + 1);
+    }
+
+    private void open(long fromRevision) {
+        long gen = generation;
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
+        watcher = watchClient.watch(MetaStore.bs(prefix), option, Watch.listener(
+                resp -> submit(() -> onResponse(gen, resp)),
+                err -> submit(() -> onError(gen, err))));
+    }
+
+    private void onResponse(long gen, WatchResponse resp) {
+        if (closed || gen != generation || needsResync) {
+            return;
+        }
+        List<MetaEvent> events = new ArrayList<>(resp.getEvents().size());
+        long max = lastRevision;
+        for (WatchEvent e : resp.getEvents()) {
+            MetaEntry entry = MetaStore.entry(e.getKeyValue());
+            if (entry.modRevision() <= lastRevision) {
+                continue; // already delivered before a resume
+            }
+            MetaEvent.Type type = switch (e.getEventType()) {
+                case PUT -> MetaEvent.Type.PUT;
+                case DELETE -> MetaEvent.Type.DELETE;
+                default -> null;
+            };
+            if (type != null) {
+                events.add(new MetaEvent(type, entry));
+                max = Math.max(max, entry.modRevision());
+            }
+        }
+        if (!events.isEmpty()) {
+            lastRevision = max;
+            listener.onEvents(List.copyOf(events));
+            deliveredRevision = max;
+        }
+    }
+
+    private void onError(long gen, Throwable err) {
+        if (closed || gen != generation) {
+            return;
+        }
+        if (err instanceof CompactedException c) {
+            LOG.warn("watch history compacted, resyncing [prefix={}, lastRevision={}, compactedRevision={}]",
+                    prefix, lastRevision, c.getCompactedRevision());
+            resync();
+            return;
+        }
+        LOG.warn("watch broken, reopening [prefix={}, fromRevision={}]: {}", prefix, lastRevision + 1,
+                err.getMessage());
+        closeWatcher();
+        generation++;
+        open(lastRevision + 1);
+    }
+
+    private void check() {
+        if (closed) {
+            return;
+        }
+        if (needsResync) {
+            resync();
+            return;
+        }
+        MetaRange status;
+        try {
+            status = store.status();
+        } catch (MetaUnavailableException e) {
+            return; // etcd down: keep what we have; jetcd keeps trying to resume the stream
+        }
+        if (status.revision() < lastRevision || status.raftTerm() < lastRaftTerm) {
+            LOG.warn("etcd went backwards (wiped or restored), resyncing [prefix={}, revision={}, lastRevision={},"
+                    + " raftTerm={}, lastRaftTerm={}]", prefix, status.revision(), lastRevision,
+                    status.raftTerm(), lastRaftTerm);
+            resync();
+        } else {
+            lastRaftTerm = status.raftTerm();
+        }
+    }
+
+    private void closeWatcher() {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a broken watcher failed [prefix={}]", prefix, e);
+            }
+            watcher = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (checkTask != null) {
+            checkTask.cancel(false);
+        }
+        delivery.execute(this::closeWatcher);
+        delivery.shutdown();
+    }
+}
