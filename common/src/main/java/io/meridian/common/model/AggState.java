@@ -1,0 +1,211 @@
+package io.meridian.common.model;
+
+import java.util.Arrays;
+
+/**
+ * The mergeable partial aggregate of one field over one time slot (or one query bucket).
+ *
+ * <p>Laws (proved by property tests): {@code merge} is associative and commutative and
+ * {@link #empty()} is its identity. For {@code sum} the law is exact while the partial sums are exactly
+ * representable doubles (integers below 2^53, or binary fractions); beyond that floating-point rounding
+ * makes it hold within one ulp per addition, as in every TSDB.
+ *
+ * <p>Ties: two points with the same timestamp are ordered by value, so {@code first} keeps the smaller
+ * and {@code last} the larger value. This keeps the merge commutative: arrival order never matters.
+ *
+ * <p>Not thread-safe: an instance is owned by one thread (a query task, a flush).
+ */
+public final class AggState {
+    private long count;
+    private double sum;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private long firstTs = Long.MAX_VALUE;
+    private double first = Double.NaN;
+    private long lastTs = Long.MIN_VALUE;
+    private double last = Double.NaN;
+    private Histogram histogram;
+
+    public static AggState empty() {
+        return new AggState();
+    }
+
+    public static AggState of(long ts, double value) {
+        AggState s = new AggState();
+        s.add(ts, value);
+        return s;
+    }
+
+    /** Rebuilds a state from stored components (see the block format). */
+    public static AggState ofComponents(long count, double sum, double min, double max,
+                                        long firstTs, double first, long lastTs, double last) {
+        AggState s = new AggState();
+        s.count = count;
+        s.sum = sum;
+        s.min = min;
+        s.max = max;
+        s.firstTs = firstTs;
+        s.first = first;
+        s.lastTs = lastTs;
+        s.last = last;
+        return s;
+    }
+
+    /** Adds one point. */
+    public AggState add(long ts, double value) {
+        count++;
+        sum += value;
+        if (value < min) {
+            min = value;
+        }
+        if (value > max) {
+            max = value;
+        }
+        if (ts < firstTs || (ts == firstTs && value < first)) {
+            firstTs = ts;
+            first = value;
+        }
+        if (ts > lastTs || (ts == lastTs && value > last)) {
+            lastTs = ts;
+            last = value;
+        }
+        return this;
+    }
+
+    /** Adds one observation to the histogram part (histogram fields only) as well as to the scalars. */
+    public AggState observe(long ts, double value) {
+        add(ts, value);
+        if (histogram == null) {
+            histogram = new Histogram();
+        }
+        histogram.record(value, 1);
+        return this;
+    }
+
+    /** Merges {@code other} into this state and returns this. */
+    public AggState merge(AggState other) {
+        if (other.count == 0) {
+            return this;
+        }
+        mergeComponents(other.count, other.sum, other.min, other.max, other.firstTs, other.first, other.lastTs,
+                other.last);
+        if (other.histogram != null) {
+            if (histogram == null) {
+                histogram = new Histogram();
+            }
+            histogram.merge(other.histogram);
+        }
+        return this;
+    }
+
+    /** Merges a state given by its components (no histogram part); allocation-free for hot loops. */
+    public void mergeComponents(long n, double s, double mn, double mx, long fTs, double f, long lTs, double l) {
+        if (n == 0) {
+            return;
+        }
+        count += n;
+        sum += s;
+        if (mn < min) {
+            min = mn;
+        }
+        if (mx > max) {
+            max = mx;
+        }
+        if (fTs < firstTs || (fTs == firstTs && f < first)) {
+            firstTs = fTs;
+            first = f;
+        }
+        if (lTs > lastTs || (lTs == lastTs && l > last)) {
+            lastTs = lTs;
+            last = l;
+        }
+    }
+
+    public AggState copy() {
+        AggState s = ofComponents(count, sum, min, max, firstTs, first, lastTs, last);
+        if (histogram != null) {
+            s.histogram = histogram.copy();
+        }
+        return s;
+    }
+
+    public boolean isEmpty() { return count == 0; }
+
+    public long count() { return count; }
+
+    public double sum() { return sum; }
+
+    public double min() { return count == 0 ? Double.NaN : min; }
+
+    public double max() { return count == 0 ? Double.NaN : max; }
+
+    public double avg() { return count == 0 ? Double.NaN : sum / count; }
+
+    public long firstTs() { return firstTs; }
+
+    public double first() { return first; }
+
+    public long lastTs() { return lastTs; }
+
+    public double last() { return last; }
+
+    /** The histogram part, or null when no observation was recorded. */
+    public Histogram histogram() { return histogram; }
+
+    /** Sets the histogram part (used when a state is rebuilt from stored columns). */
+    public void setHistogram(Histogram histogram) { this.histogram = histogram; }
+
+    /** The value a plain read of the slot returns for a field of the given type. */
+    public double slotValue(FieldType type) {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        return switch (type) {
+            case GAUGE, LAST -> last;
+            case SUM -> sum;
+            case MIN -> min;
+            case MAX -> max;
+            case FIRST -> first;
+            case HISTOGRAM -> sum / count;
+        };
+    }
+
+    /** Computes one aggregate of this state. */
+    public double aggregate(Aggregate agg) {
+        return switch (agg) {
+            case SUM -> count == 0 ? Double.NaN : sum;
+            case COUNT -> count;
+            case MIN -> min();
+            case MAX -> max();
+            case AVG -> avg();
+            case FIRST -> count == 0 ? Double.NaN : first;
+            case LAST -> count == 0 ? Double.NaN : last;
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof AggState s)) {
+            return false;
+        }
+        if (count == 0 && s.count == 0) {
+            return true;
+        }
+        return count == s.count && Double.compare(sum, s.sum) == 0 && Double.compare(min, s.min) == 0
+                && Double.compare(max, s.max) == 0 && firstTs == s.firstTs && Double.compare(first, s.first) == 0
+                && lastTs == s.lastTs && Double.compare(last, s.last) == 0
+                && java.util.Objects.equals(histogram, s.histogram);
+    }
+
+    @Override
+    public int hashCode() {
+        return count == 0 ? 0 : Arrays.hashCode(new double[] {count, sum, min, max, firstTs, first, lastTs, last});
+    }
+
+    @Override
+    public String toString() {
+        return count == 0 ? "AggState{}" : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max
+                + ", first=" + first + "@" + firstTs + ", last=" + last + "@" + lastTs
+                + (histogram == null ? "" : ", histogram=" + histogram) + "}";
+    }
+}

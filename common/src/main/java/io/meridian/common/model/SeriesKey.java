@@ -1,0 +1,83 @@
+package io.meridian.common.model;
+
+import io.meridian.common.error.InvalidInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A series: a metric plus one full tag set. The canonical form sorts tags by key; its bytes are
+ * {@code metric 0x00 key1 0x00 value1 0x00 key2 0x00 value2 ...} in UTF-8 (no trailing separator).
+ * Canonical bytes are what the series dictionary stores and what {@link SeriesHash} hashes; both are
+ * stable across versions.
+ */
+public record SeriesKey(String metric, SortedMap<String, String> tags) {
+    public static final byte SEPARATOR = 0;
+
+    public SeriesKey {
+        Names.requireValid("metric", metric);
+        TreeMap<String, String> copy = new TreeMap<>();
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            Names.requireValid("tag", e.getKey());
+            Names.requireValidTagValue(e.getKey(), e.getValue());
+            copy.put(e.getKey(), e.getValue());
+        }
+        tags = Collections.unmodifiableSortedMap(copy);
+    }
+
+    public static SeriesKey of(String metric, Map<String, String> tags) {
+        return new SeriesKey(metric, new TreeMap<>(tags));
+    }
+
+    /** Convenience: {@code of("cpu", "host", "a", "dc", "x")}. */
+    public static SeriesKey of(String metric, String... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new InvalidInputException("tags must come in key/value pairs [metric=" + metric + "]");
+        }
+        TreeMap<String, String> t = new TreeMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            t.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new SeriesKey(metric, t);
+    }
+
+    public byte[] canonicalBytes() {
+        StringBuilder sb = new StringBuilder(metric);
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            sb.append((char) SEPARATOR).append(e.getKey()).append((char) SEPARATOR).append(e.getValue());
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Parses canonical bytes back into a key. */
+    public static SeriesKey fromCanonical(byte[] bytes) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == SEPARATOR) {
+                parts.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (parts.size() % 2 != 1) {
+            throw new InvalidInputException("malformed canonical series key: " + Arrays.toString(bytes));
+        }
+        TreeMap<String, String> t = new TreeMap<>();
+        for (int i = 1; i < parts.size(); i += 2) {
+            t.put(parts.get(i), parts.get(i + 1));
+        }
+        return new SeriesKey(parts.get(0), t);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(metric);
+        tags.forEach((k, v) -> sb.append(',').append(k).append('=').append(v));
+        return sb.toString();
+    }
+}

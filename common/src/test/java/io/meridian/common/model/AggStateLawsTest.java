@@ -1,0 +1,113 @@
+package io.meridian.common.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The merge laws every field type relies on. Values are multiples of 1/4 below 2^20 so sums are exact
+ * doubles and the laws hold bit for bit.
+ */
+class AggStateLawsTest {
+
+    @Provide
+    Arbitrary<AggState> states() {
+        Arbitrary<long[]> ts = Arbitraries.longs().between(0, 50).array(long[].class).ofMinSize(0).ofMaxSize(6);
+        return ts.flatMap(times -> Arbitraries.integers().between(-4000, 4000).array(int[].class)
+                .ofSize(times.length).map(vals -> {
+                    AggState s = AggState.empty();
+                    for (int i = 0; i < times.length; i++) {
+                        s.add(times[i], vals[i] / 4.0);
+                    }
+                    return s;
+                }));
+    }
+
+    @Provide
+    Arbitrary<AggState> histograms() {
+        return Combinators.combine(Arbitraries.longs().between(0, 50), Arbitraries.integers().between(0, 100_000))
+                .as((t, v) -> AggState.empty().observe(t, v / 8.0))
+                .list().ofMaxSize(5).map(list -> {
+                    AggState s = AggState.empty();
+                    list.forEach(s::merge);
+                    return s;
+                });
+    }
+
+    @Property
+    void mergeIsAssociative(@ForAll("states") AggState a, @ForAll("states") AggState b, @ForAll("states") AggState c) {
+        AggState left = a.copy().merge(b).merge(c);
+        AggState right = a.copy().merge(b.copy().merge(c));
+        assertThat(left).isEqualTo(right);
+    }
+
+    @Property
+    void mergeIsCommutative(@ForAll("states") AggState a, @ForAll("states") AggState b) {
+        assertThat(a.copy().merge(b)).isEqualTo(b.copy().merge(a));
+    }
+
+    @Property
+    void emptyIsIdentity(@ForAll("states") AggState a) {
+        assertThat(a.copy().merge(AggState.empty())).isEqualTo(a);
+        assertThat(AggState.empty().merge(a)).isEqualTo(a);
+    }
+
+    @Property
+    void histogramMergeLaws(@ForAll("histograms") AggState a, @ForAll("histograms") AggState b,
+                            @ForAll("histograms") AggState c) {
+        assertThat(a.copy().merge(b).merge(c)).isEqualTo(a.copy().merge(b.copy().merge(c)));
+        assertThat(a.copy().merge(b)).isEqualTo(b.copy().merge(a));
+        assertThat(a.copy().merge(AggState.empty())).isEqualTo(a);
+    }
+
+    @Property
+    void arrivalOrderDoesNotMatter(@ForAll("states") AggState ignored, @ForAll long seed) {
+        Random r = new Random(seed);
+        List<long[]> points = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            points.add(new long[] {r.nextInt(10), r.nextInt(100)});
+        }
+        AggState sorted = AggState.empty();
+        points.forEach(p -> sorted.add(p[0], p[1]));
+        Collections.shuffle(points, r);
+        AggState shuffled = AggState.empty();
+        points.forEach(p -> shuffled.add(p[0], p[1]));
+        assertThat(shuffled).isEqualTo(sorted);
+    }
+
+    @Property
+    void aggregatesAgreeWithDefinitions(@ForAll("states") AggState a) {
+        if (a.isEmpty()) {
+            assertThat(a.aggregate(Aggregate.COUNT)).isZero();
+            assertThat(a.aggregate(Aggregate.AVG)).isNaN();
+            return;
+        }
+        assertThat(a.aggregate(Aggregate.AVG)).isEqualTo(a.sum() / a.count());
+        assertThat(a.min()).isLessThanOrEqualTo(a.max());
+        assertThat(a.first()).isBetween(a.min(), a.max());
+        assertThat(a.last()).isBetween(a.min(), a.max());
+        assertThat(a.firstTs()).isLessThanOrEqualTo(a.lastTs());
+    }
+
+    @Property
+    void slotValueFollowsFieldType(@ForAll("states") AggState a) {
+        if (a.isEmpty()) {
+            return;
+        }
+        assertThat(a.slotValue(FieldType.GAUGE)).isEqualTo(a.last());
+        assertThat(a.slotValue(FieldType.SUM)).isEqualTo(a.sum());
+        assertThat(a.slotValue(FieldType.MIN)).isEqualTo(a.min());
+        assertThat(a.slotValue(FieldType.MAX)).isEqualTo(a.max());
+        assertThat(a.slotValue(FieldType.FIRST)).isEqualTo(a.first());
+        assertThat(a.slotValue(FieldType.LAST)).isEqualTo(a.last());
+    }
+}

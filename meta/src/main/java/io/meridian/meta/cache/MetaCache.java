@@ -1,0 +1,150 @@
+package io.meridian.meta.cache;
+
+import io.meridian.common.error.MeridianException;
+import io.meridian.meta.store.MetaEvent;
+import io.meridian.meta.store.MetaRange;
+import io.meridian.meta.store.MetaStore;
+import io.meridian.meta.store.PrefixWatch;
+import io.meridian.meta.store.WatchListener;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's local copy of the metadata, fed by one prefix watch on the root and persisted to disk.
+ *
+ * <p>Threading: {@link #snapshot()} and {@link #routing()} are volatile reads and never block, whatever etcd
+ * does. Updates happen on the watch's delivery thread; listeners are called there, after publication.
+ *
+ * <p>Wipe handling: if the watch resets to a range without the cluster marker while the cache holds a snapshot
+ * that had one, etcd lost its data. The cache keeps serving the old snapshot ({@link #isHoldingForRebuild()})
+ * until the master has rebuilt the metadata and written a marker again.
+ */
+public final class MetaCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetaCache.class);
+
+    private final MetaStore store;
+    private final Optional<SnapshotFile> file;
+    private final String homeIdc;
+    private final List<Consumer<MetaSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private volatile MetaSnapshot current = MetaSnapshot.empty();
+    private volatile RoutingTable routing;
+    private volatile boolean holding;
+    private PrefixWatch watch;
+
+    // delivery-thread state
+    private SnapshotDecoder decoder;
+
+    /**
+     * @param store the etcd client
+     * @param snapshotDir where to keep the on-disk snapshot, or null for none
+     * @param homeIdc the IDC whose cluster {@link RoutingTable#leader} answers for
+     */
+    public MetaCache(MetaStore store, Path snapshotDir, String homeIdc) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.file = Optional.ofNullable(snapshotDir).map(SnapshotFile::new);
+        this.homeIdc = Objects.requireNonNull(homeIdc, "homeIdc");
+        this.routing = RoutingTable.of(current, homeIdc);
+    }
+
+    /** Loads the on-disk snapshot (if any) so reads work at once, then starts following etcd. */
+    public MetaCache start() {
+        file.flatMap(SnapshotFile::read).ifPresent(s -> {
+            publish(s, false);
+            LOG.info("meta cache loaded from disk [file={}, revision={}, databases={}, shards={}]",
+                    file.get().path(), s.revision(), s.databases().size(), s.states().size());
+        });
+        watch = store.watchPrefix(store.keys().all(), new Feed());
+        return this;
+    }
+
+    public void addListener(Consumer<MetaSnapshot> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The latest snapshot. Never blocks. */
+    public MetaSnapshot snapshot() {
+        return current;
+    }
+
+    /** The routing table of the latest snapshot. Never blocks. */
+    public RoutingTable routing() {
+        return routing;
+    }
+
+    /** True while etcd came back empty and the cache serves its last snapshot until the master rebuilt it. */
+    public boolean isHoldingForRebuild() {
+        return holding;
+    }
+
+    /** The last etcd revision delivered by the watch (0 before the first). */
+    public long watchedRevision() {
+        return watch == null ? 0 : watch.deliveredRevision();
+    }
+
+    @Override
+    public void close() {
+        if (watch != null) {
+            watch.close();
+        }
+    }
+
+    private void publish(MetaSnapshot s, boolean persist) {
+        current = s;
+        routing = RoutingTable.of(s, homeIdc);
+        if (persist && file.isPresent()) {
+            try {
+                file.get().write(s);
+            } catch (MeridianException e) {
+                LOG.warn("cannot persist meta snapshot, keeping it in memory [revision={}]: {}", s.revision(),
+                        e.getMessage());
+            }
+        }
+        for (Consumer<MetaSnapshot> l : listeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.warn("meta cache listener failed [listener={}, revision={}]", l, s.revision(), e);
+            }
+        }
+    }
+
+    private void maybePublish() {
+        boolean wiped = !decoder.hasMarker() && current.marker() != null;
+        if (wiped) {
+            if (!holding) {
+                LOG.warn("etcd has no cluster marker any more (wiped?): serving the last snapshot until the master"
+                        + " rebuilds [revision={}, databases={}, shards={}]", current.revision(),
+                        current.databases().size(), current.states().size());
+            }
+            holding = true;
+            return;
+        }
+        if (holding) {
+            LOG.info("metadata rebuilt in etcd, following it again [marker={}]", decoder.snapshot().marker());
+        }
+        holding = false;
+        publish(decoder.snapshot(), true);
+    }
+
+    /** Runs on the watch's delivery thread. */
+    private final class Feed implements WatchListener {
+        @Override
+        public void onReset(MetaRange range) {
+            decoder = new SnapshotDecoder(store.keys());
+            decoder.load(range.entries(), range.revision());
+            maybePublish();
+        }
+
+        @Override
+        public void onEvents(List<MetaEvent> events) {
+            events.forEach(decoder::apply);
+            maybePublish();
+        }
+    }
+}

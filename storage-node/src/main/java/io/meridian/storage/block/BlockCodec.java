@@ -1,0 +1,229 @@
+package io.meridian.storage.block;
+
+import com.github.luben.zstd.Zstd;
+import io.meridian.common.model.Histogram;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.encoding.ByteSource;
+import io.meridian.storage.encoding.FloatColumnCodec;
+import io.meridian.storage.encoding.LongColumnCodec;
+
+/**
+ * Encodes and decodes one block: the {@link SlotColumns} of one (series, field). The grammar is in
+ * FORMAT.md ({@code block payload}). Not thread-safe: one instance per flushing or compacting thread,
+ * because it reuses scratch buffers.
+ */
+public final class BlockCodec {
+    /** Payload flag: the body is zstd-compressed. */
+    static final int FLAG_ZSTD = 1;
+    static final int MODE_SINGLE = 0;
+    static final int MODE_FULL = 1;
+    /** Bodies smaller than this are not worth a zstd frame. */
+    static final int MIN_COMPRESS_BYTES = 48;
+    static final int ZSTD_LEVEL = 3;
+    /** Upper bound of entries in one block: slots of one segment. */
+    public static final int MAX_ENTRIES = 1 << 22;
+
+    private final ByteSink body = new ByteSink(4096);
+    private long[] longScratch = new long[1024];
+    private long[] longScratch2 = new long[1024];
+    private double[] doubleScratch = new double[1024];
+    private byte[] zstdScratch = new byte[4096];
+
+    /** Appends the payload of a block to {@code out}. */
+    public void encode(SlotColumns c, ByteSink out) {
+        int n = c.size();
+        ensureScratch(n);
+        body.clear();
+        body.putVarInt(n);
+        if (n > 0) {
+            int firstSlot = c.slot(0);
+            int lastSlot = c.slot(n - 1);
+            body.putVarInt(firstSlot).putVarInt(lastSlot - firstSlot);
+            boolean dense = lastSlot - firstSlot + 1 == n;
+            body.put((byte) (dense ? 1 : 0));
+            if (!dense) {
+                byte[] bitmap = new byte[(lastSlot - firstSlot + 8) / 8];
+                for (int i = 0; i < n; i++) {
+                    int b = c.slot(i) - firstSlot;
+                    bitmap[b >>> 3] |= (byte) (1 << (b & 7));
+                }
+                body.put(bitmap);
+            }
+            boolean single = c.isSingle();
+            body.put((byte) (single ? MODE_SINGLE : MODE_FULL));
+            if (single) {
+                doubles(c, 0);
+                FloatColumnCodec.encode(doubleScratch, n, body, longScratch);
+                longs(c, 0);
+                LongColumnCodec.encode(longScratch2, n, body);
+            } else {
+                longs(c, 1);
+                LongColumnCodec.encode(longScratch2, n, body);
+                for (int comp = 1; comp <= 5; comp++) {
+                    doubles(c, comp);
+                    FloatColumnCodec.encode(doubleScratch, n, body, longScratch);
+                }
+                longs(c, 0);
+                LongColumnCodec.encode(longScratch2, n, body);
+                longs(c, 2);
+                LongColumnCodec.encode(longScratch2, n, body);
+                if (c.isHistogram()) {
+                    for (int i = 0; i < n; i++) {
+                        Histogram h = c.histogram(i);
+                        int size = h == null ? 0 : h.size();
+                        body.putVarInt(size);
+                        int prev = 0;
+                        for (int k = 0; k < size; k++) {
+                            body.putVarInt(h.indexAt(k) - prev).putVarLong(h.countAt(k));
+                            prev = h.indexAt(k);
+                        }
+                    }
+                }
+            }
+        }
+        int len = body.size();
+        if (len >= MIN_COMPRESS_BYTES) {
+            int bound = (int) Zstd.compressBound(len);
+            if (zstdScratch.length < bound) {
+                zstdScratch = new byte[bound];
+            }
+            long clen = Zstd.compressByteArray(zstdScratch, 0, bound, body.array(), 0, len, ZSTD_LEVEL);
+            if (!Zstd.isError(clen) && clen + 5 < len) {
+                out.put((byte) FLAG_ZSTD).putVarInt(len).put(zstdScratch, 0, (int) clen);
+                return;
+            }
+        }
+        out.put((byte) 0).put(body.array(), 0, len);
+    }
+
+    /** Decodes a payload produced by {@link #encode}. */
+    public SlotColumns decode(ByteSource in, boolean histogram) {
+        int flags = in.getUnsignedByte();
+        ByteSource b = in;
+        if ((flags & FLAG_ZSTD) != 0) {
+            int rawLen = in.getVarInt(64 << 20, "uncompressed block length");
+            byte[] raw = new byte[rawLen];
+            long got = Zstd.decompressByteArray(raw, 0, rawLen, in.array(), in.position(), in.remaining());
+            if (Zstd.isError(got) || got != rawLen) {
+                throw in.corrupt("zstd block does not decompress to " + rawLen + " bytes (result=" + got + ")");
+            }
+            b = new ByteSource(raw, 0, rawLen, in.source() + "#zstd", in.position());
+        } else if (flags != 0) {
+            throw in.corrupt("unknown block flags " + flags);
+        }
+        int n = b.getVarInt(MAX_ENTRIES, "entry count");
+        SlotColumns c = new SlotColumns(n, histogram);
+        if (n == 0) {
+            return c;
+        }
+        ensureScratch(n);
+        int firstSlot = b.getVarInt(MAX_ENTRIES, "first slot");
+        int span = b.getVarInt(MAX_ENTRIES, "slot span");
+        int dense = b.getUnsignedByte();
+        int[] slots = new int[n];
+        if (dense == 1) {
+            if (span + 1 != n) {
+                throw b.corrupt("dense block spans " + (span + 1) + " slots but holds " + n + " entries");
+            }
+            for (int i = 0; i < n; i++) {
+                slots[i] = firstSlot + i;
+            }
+        } else if (dense == 0) {
+            byte[] bitmap = new byte[(span + 8) / 8];
+            b.getBytes(bitmap, 0, bitmap.length);
+            int k = 0;
+            for (int bit = 0; bit <= span; bit++) {
+                if ((bitmap[bit >>> 3] & (1 << (bit & 7))) != 0) {
+                    if (k == n) {
+                        throw b.corrupt("presence bitmap has more than " + n + " bits set");
+                    }
+                    slots[k++] = firstSlot + bit;
+                }
+            }
+            if (k != n) {
+                throw b.corrupt("presence bitmap has " + k + " bits set; want " + n);
+            }
+        } else {
+            throw b.corrupt("unknown presence kind " + dense);
+        }
+        int mode = b.getUnsignedByte();
+        if (mode == MODE_SINGLE) {
+            double[] v = new double[n];
+            FloatColumnCodec.decode(b, v, n, longScratch);
+            LongColumnCodec.decode(b, longScratch2, n);
+            for (int i = 0; i < n; i++) {
+                c.appendEntry(slots[i], 1, v[i], v[i], v[i], longScratch2[i], v[i], longScratch2[i], v[i],
+                        histogram ? single(v[i]) : null);
+            }
+        } else if (mode == MODE_FULL) {
+            long[] count = new long[n];
+            LongColumnCodec.decode(b, count, n);
+            double[][] comps = new double[5][n];
+            for (int comp = 0; comp < 5; comp++) {
+                FloatColumnCodec.decode(b, comps[comp], n, longScratch);
+            }
+            long[] fOff = new long[n];
+            long[] lOff = new long[n];
+            LongColumnCodec.decode(b, fOff, n);
+            LongColumnCodec.decode(b, lOff, n);
+            for (int i = 0; i < n; i++) {
+                Histogram h = null;
+                if (histogram) {
+                    h = new Histogram();
+                    int size = b.getVarInt(Histogram.MAX_INDEX + 1, "histogram bucket count");
+                    int idx = 0;
+                    for (int k = 0; k < size; k++) {
+                        idx += b.getVarInt(Histogram.MAX_INDEX, "histogram bucket index");
+                        h.addCount(idx, b.getVarLong());
+                    }
+                }
+                c.appendEntry(slots[i], count[i], comps[0][i], comps[1][i], comps[2][i], fOff[i], comps[3][i], lOff[i],
+                        comps[4][i], h);
+            }
+        } else {
+            throw b.corrupt("unknown block mode " + mode);
+        }
+        return c;
+    }
+
+    private static Histogram single(double v) {
+        Histogram h = new Histogram();
+        h.record(v, 1);
+        return h;
+    }
+
+    /** Component order in FULL mode: 0 count... see FORMAT.md; doubles 1..5 = sum, min, max, first, last. */
+    private void doubles(SlotColumns c, int comp) {
+        int n = c.size();
+        for (int i = 0; i < n; i++) {
+            doubleScratch[i] = switch (comp) {
+                case 0, 5 -> c.last(i);
+                case 1 -> c.sum(i);
+                case 2 -> c.min(i);
+                case 3 -> c.max(i);
+                case 4 -> c.first(i);
+                default -> throw new IllegalStateException("BUG: component " + comp);
+            };
+        }
+    }
+
+    /** 0 = first offset, 1 = count, 2 = last offset. */
+    private void longs(SlotColumns c, int which) {
+        int n = c.size();
+        for (int i = 0; i < n; i++) {
+            longScratch2[i] = switch (which) {
+                case 0 -> c.firstOffset(i);
+                case 1 -> c.count(i);
+                default -> c.lastOffset(i);
+            };
+        }
+    }
+
+    private void ensureScratch(int n) {
+        if (longScratch.length < n) {
+            longScratch = new long[n];
+            longScratch2 = new long[n];
+            doubleScratch = new double[n];
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.meridian.storage.block;
+
+import io.meridian.common.error.StorageIoException;
+import io.meridian.common.model.FieldType;
+import io.meridian.storage.encoding.ByteSink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes one part file. Blocks must be added in ascending (seriesId, fieldId) order. The file is written
+ * under a temporary name, fsynced and renamed into place by {@link #finish()}, so a crash never leaves a
+ * half-written part under its final name. Not thread-safe.
+ */
+public final class PartWriter implements AutoCloseable {
+    private static final int FLUSH_BYTES = 1 << 20;
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final ByteSink buf = new ByteSink(FLUSH_BYTES + 4096);
+    private final ByteSink index = new ByteSink(4096);
+    private final ByteSink payload = new ByteSink(4096);
+    private final BlockCodec codec;
+    private final CRC32C crc = new CRC32C();
+    private long written;
+    private int entries;
+    private long lastKey = -1;
+    private boolean finished;
+
+    public PartWriter(Path target, long intervalMs, long segmentStartMs, int slotCount, BlockCodec codec) {
+        this.target = target;
+        this.temp = target.resolveSibling(target.getFileName() + ".tmp");
+        this.codec = codec;
+        try {
+            Files.createDirectories(target.getParent());
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot create part [file=" + temp + "]", e);
+        }
+        buf.put(PartFormat.MAGIC).putShort(PartFormat.VERSION_CURRENT).putShort(0).putLong(intervalMs)
+                .putLong(segmentStartMs).putInt(slotCount);
+        crc.update(buf.array(), 0, buf.size());
+        buf.putInt((int) crc.getValue());
+    }
+
+    public void add(int seriesId, int fieldId, FieldType type, SlotColumns columns) {
+        long key = ((long) seriesId << 32) | (fieldId & 0xFFFFFFFFL);
+        if (key <= lastKey) {
+            throw new IllegalStateException("BUG: blocks out of order [series=" + seriesId + ", field=" + fieldId + "]");
+        }
+        lastKey = key;
+        payload.clear();
+        codec.encode(columns, payload);
+        long offset = written + buf.size();
+        crc.reset();
+        crc.update(payload.array(), 0, payload.size());
+        buf.putInt(payload.size()).putInt((int) crc.getValue()).put(payload.array(), 0, payload.size());
+        index.putInt(seriesId).putInt(fieldId).put((byte) type.id()).putLong(offset)
+                .putInt(payload.size() + PartFormat.BLOCK_HEADER_LENGTH);
+        entries++;
+        if (buf.size() >= FLUSH_BYTES) {
+            drain();
+        }
+    }
+
+    public int entries() { return entries; }
+
+    /** Writes index and footer, fsyncs, renames into place; returns the file size. */
+    public long finish() {
+        ByteSink idx = new ByteSink(index.size() + 4);
+        idx.putInt(entries).put(index.array(), 0, index.size());
+        long indexOffset = written + buf.size();
+        buf.put(idx.array(), 0, idx.size());
+        crc.reset();
+        crc.update(idx.array(), 0, idx.size());
+        buf.putLong(indexOffset).putInt(idx.size()).putInt((int) crc.getValue()).put(PartFormat.FOOTER_MAGIC);
+        drain();
+        try {
+            channel.force(true);
+            channel.close();
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot finish part [file=" + target + "]", e);
+        }
+        finished = true;
+        return written;
+    }
+
+    private void drain() {
+        try {
+            ByteBuffer bb = ByteBuffer.wrap(buf.array(), 0, buf.size());
+            while (bb.hasRemaining()) {
+                channel.write(bb);
+            }
+        } catch (IOException e) {
+            throw new StorageIoException("cannot write part [file=" + temp + ", offset=" + written + "]", e);
+        }
+        written += buf.size();
+        buf.clear();
+    }
+
+    /** Abandons an unfinished part: closes and deletes the temporary file. */
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        try {
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot remove unfinished part [file=" + temp + "]", e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.meridian.storage.encoding;
+
+/**
+ * Encodes a column of doubles. Real metrics are mostly decimals with few digits (percentages, two-decimal
+ * gauges, integers), so the first choice is VictoriaMetrics' idea: find the smallest decimal scale s (0..15)
+ * such that every value is exactly {@code m / 10^s} with an integral mantissa m below 2^53, then store the
+ * mantissas with {@link LongColumnCodec} (delta or delta-of-delta, zigzag varints). A random walk with
+ * steps of a few units costs about one byte per value before the block's general-purpose codec (zstd)
+ * squeezes it further. Values that are not short decimals (e.g. results of divisions) fall back to
+ * Gorilla-style XOR with the previous value, written as a zigzag varint of the XOR's top bytes.
+ *
+ * <pre>
+ * column  := kind:u8 body
+ * DECIMAL := scale:u8 mantissas:LongColumn
+ * XOR     := first:u64 (xor[i] as: lead:u8 bytes...)*   where xor[i] = bits(v[i]) ^ bits(v[i-1]);
+ *            lead = number of leading zero bytes (0..8); the remaining 8-lead bytes follow, most
+ *            significant first
+ * </pre>
+ */
+public final class FloatColumnCodec {
+    public static final int DECIMAL = 0;
+    public static final int XOR = 1;
+    public static final int MAX_SCALE = 15;
+    private static final double[] POW10 = new double[MAX_SCALE + 1];
+    private static final long MAX_MANTISSA = 1L << 53;
+
+    static {
+        for (int i = 0; i <= MAX_SCALE; i++) {
+            POW10[i] = Math.pow(10, i);
+        }
+    }
+
+    private FloatColumnCodec() {}
+
+    public static void encode(double[] values, int n, ByteSink out, long[] scratch) {
+        int scale = decimalScale(values, n);
+        if (scale >= 0) {
+            double p = POW10[scale];
+            for (int i = 0; i < n; i++) {
+                scratch[i] = Math.round(values[i] * p);
+            }
+            out.put((byte) DECIMAL).put((byte) scale);
+            LongColumnCodec.encode(scratch, n, out);
+            return;
+        }
+        out.put((byte) XOR);
+        long prev = n == 0 ? 0 : Double.doubleToRawLongBits(values[0]);
+        out.putLong(prev);
+        for (int i = 1; i < n; i++) {
+            long bits = Double.doubleToRawLongBits(values[i]);
+            long x = bits ^ prev;
+            int lead = Long.numberOfLeadingZeros(x) / 8;
+            out.put((byte) lead);
+            for (int b = 7 - lead; b >= 0; b--) {
+                out.put((byte) (x >>> (8 * b)));
+            }
+            prev = bits;
+        }
+    }
+
+    public static void decode(ByteSource in, double[] dst, int n, long[] scratch) {
+        int kind = in.getUnsignedByte();
+        if (kind == DECIMAL) {
+            int scale = in.getUnsignedByte();
+            if (scale > MAX_SCALE) {
+                throw in.corrupt("decimal scale out of range: got " + scale + "; want 0.." + MAX_SCALE);
+            }
+            LongColumnCodec.decode(in, scratch, n);
+            double p = POW10[scale];
+            for (int i = 0; i < n; i++) {
+                dst[i] = scale == 0 ? scratch[i] : scratch[i] / p;
+            }
+        } else if (kind == XOR) {
+            long prev = in.getLong();
+            if (n > 0) {
+                dst[0] = Double.longBitsToDouble(prev);
+            }
+            for (int i = 1; i < n; i++) {
+                int lead = in.getUnsignedByte();
+                if (lead > 8) {
+                    throw in.corrupt("xor lead byte count out of range: got " + lead + "; want 0..8");
+                }
+                long x = 0;
+                for (int b = 7 - lead; b >= 0; b--) {
+                    x |= (long) in.getUnsignedByte() << (8 * b);
+                }
+                prev ^= x;
+                dst[i] = Double.longBitsToDouble(prev);
+            }
+        } else {
+            throw in.corrupt("unknown float column kind " + kind);
+        }
+    }
+
+    /** The smallest scale at which all values are exact decimals, or -1. */
+    static int decimalScale(double[] values, int n) {
+        int scale = 0;
+        for (int i = 0; i < n; i++) {
+            double v = values[i];
+            while (true) {
+                double p = POW10[scale];
+                double scaled = v * p;
+                if (Math.abs(scaled) < MAX_MANTISSA) {
+                    long m = Math.round(scaled);
+                    if ((scale == 0 ? (double) m : m / p) == v && Double.doubleToRawLongBits(v) != Long.MIN_VALUE) {
+                        break;
+                    }
+                } else {
+                    return -1;
+                }
+                if (++scale > MAX_SCALE) {
+                    return -1;
+                }
+            }
+        }
+        return scale;
+    }
+}

@@ -1,0 +1,199 @@
+package io.meridian.storage.engine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.storage.block.BlockCodec;
+import io.meridian.storage.block.PartReader;
+import io.meridian.storage.block.SlotColumns;
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.memtable.PointBuffer;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Executes a {@link LeafQuery} over one consistent view of a shard (parts + memtables): picks the
+ * family, walks each part's blocks of the selected series and fields, and folds every slot (and every
+ * memtable point, bucketed by its slot start) into the (group, bucket, field) states.
+ * One instance per query; not thread-safe.
+ */
+final class LeafAggregator {
+    /** What the aggregator reads; captured under the shard's read lock. */
+    record View(RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds, List<PartReader> parts,
+                List<MemTable> memtables, long intervalMs) { }
+
+    private final LeafQuery q;
+    private final View view;
+    private final Cache<Long, SlotColumns> cache;
+    private final BlockCodec codec = new BlockCodec();
+    private final AggState[][] cells;
+    private final int fields;
+    private final int buckets;
+
+    LeafAggregator(LeafQuery q, View view, Cache<Long, SlotColumns> cache) {
+        this.q = q;
+        this.view = view;
+        this.cache = cache;
+        this.fields = q.fields().size();
+        this.buckets = q.bucketCount();
+        if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
+            throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
+                    + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
+        }
+        this.cells = new AggState[view.groups().size()][];
+    }
+
+    /** Chooses the coarsest interval whose slots never straddle a bucket or range boundary. */
+    static long chooseInterval(LeafQuery q, List<IntervalSpec> intervals) {
+        long best = intervals.get(0).intervalMillis();
+        for (IntervalSpec spec : intervals) {
+            long iv = spec.intervalMillis();
+            boolean aligned = Math.floorMod(q.startMs(), iv) == 0 && Math.floorMod(q.endMs(), iv) == 0
+                    && (q.bucketMs() == 0 || q.bucketMs() % iv == 0);
+            if (aligned && iv > best) {
+                best = iv;
+            }
+        }
+        return best;
+    }
+
+    LeafResult run() {
+        for (PartReader p : view.parts()) {
+            scanPart(p);
+        }
+        for (MemTable m : view.memtables()) {
+            scanMemtable(m);
+        }
+        Map<List<String>, AggState[]> out = new HashMap<>();
+        for (int g = 0; g < cells.length; g++) {
+            if (cells[g] != null) {
+                out.put(view.groups().get(g), cells[g]);
+            }
+        }
+        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), buckets, out);
+    }
+
+    private AggState cell(int series, int bucket, int field) {
+        int g = view.groupOf()[series];
+        AggState[] c = cells[g];
+        if (c == null) {
+            c = cells[g] = new AggState[buckets * fields];
+        }
+        int i = bucket * fields + field;
+        AggState s = c[i];
+        if (s == null) {
+            s = c[i] = AggState.empty();
+        }
+        return s;
+    }
+
+    private void scanPart(PartReader p) {
+        long iv = p.intervalMs();
+        long seg = p.segmentStartMs();
+        int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + iv - 1, iv));
+        long lastSlotL = Math.floorDiv(q.endMs() - 1 - seg, iv);
+        if (lastSlotL < 0 || firstSlot >= p.slotCount()) {
+            return;
+        }
+        int lastSlot = (int) Math.min(lastSlotL, p.slotCount() - 1);
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            for (int f = 0; f < fields; f++) {
+                int idx = p.find(s, view.fieldIds()[f]);
+                if (idx < 0) {
+                    continue;
+                }
+                SlotColumns c = block(p, idx);
+                for (int i = c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
+                    long slotStart = seg + c.slot(i) * iv;
+                    c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
+                }
+            }
+        }
+    }
+
+    private SlotColumns block(PartReader p, int idx) {
+        long key = ((long) p.id() << 32) | idx;
+        SlotColumns c = cache.getIfPresent(key);
+        if (c == null) {
+            c = p.readBlock(idx, codec);
+            cache.put(key, c);
+        }
+        return c;
+    }
+
+    private void scanMemtable(MemTable m) {
+        long iv = view.intervalMs();
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            for (int f = 0; f < fields; f++) {
+                PointBuffer b = m.find(s, view.fieldIds()[f]);
+                if (b == null) {
+                    continue;
+                }
+                int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
+                for (int i = from; i < b.size(); i++) {
+                    long ts = b.timestamp(i);
+                    long slotStart = Math.floorDiv(ts, iv) * iv;
+                    if (slotStart >= q.endMs()) {
+                        if (b.isSorted()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (slotStart < q.startMs()) {
+                        continue;
+                    }
+                    cell(s, q.bucketOf(slotStart), f).add(ts, b.value(i));
+                }
+            }
+        }
+    }
+
+    /** Assigns each selected series to its group by walking the postings of the group-by tags. */
+    static void assignGroups(LeafQuery q, RoaringBitmap series, int seriesBound,
+                             java.util.function.BiConsumer<String, java.util.function.BiConsumer<String, RoaringBitmap>> postings,
+                             int[] groupOf, List<List<String>> groups) {
+        int k = q.groupBy().size();
+        String[][] values = new String[k][];
+        for (int j = 0; j < k; j++) {
+            String[] v = new String[seriesBound];
+            postings.accept(q.groupBy().get(j), (value, ids) -> ids.forEach((int id) -> v[id] = value));
+            values[j] = v;
+        }
+        Map<List<String>, Integer> index = new HashMap<>();
+        for (org.roaringbitmap.IntIterator it = series.getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            String[] key = new String[k];
+            for (int j = 0; j < k; j++) {
+                key[j] = values[j][s] == null ? "" : values[j][s];
+            }
+            List<String> g = Arrays.asList(key);
+            Integer gi = index.get(g);
+            if (gi == null) {
+                gi = groups.size();
+                index.put(g, gi);
+                groups.add(List.copyOf(g));
+            }
+            groupOf[s] = gi;
+        }
+    }
+
+    static List<List<String>> newGroups() { return new ArrayList<>(); }
+
+    static FieldSchema.Field requireField(FieldSchema schema, String metric, String field) {
+        FieldSchema.Field f = schema.get(metric, field);
+        if (f == null) {
+            throw InvalidInputException.notFound("field", metric + "." + field);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,126 @@
+package io.meridian.storage.engine;
+
+import io.meridian.common.error.StorageIoException;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.encoding.ByteSource;
+import io.meridian.storage.log.RecordFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The shard's MANIFEST: which part files are live and up to which WAL segment the parts cover. Every
+ * flush, compaction and retention drop is one EDIT record appended and fsynced, so each takes effect
+ * atomically: after a crash, parts not named here are orphans and are deleted, and WAL segments below
+ * the checkpoint are not replayed (their points are in the parts). A {@link RecordFile} with magic
+ * {@code MRDMANI1}:
+ *
+ * <pre>
+ * EDIT := walCheckpoint:varint (0 = unchanged) added:varint path* removed:varint path*
+ * path := length:varint utf8 (relative to the shard directory)
+ * </pre>
+ *
+ * The file is rewritten as a single EDIT (snapshot) each time the shard opens. Not thread-safe: the
+ * shard serializes edits.
+ */
+final class Manifest implements AutoCloseable {
+    static final byte[] MAGIC = "MRDMANI1".getBytes(StandardCharsets.US_ASCII);
+    static final String FILE_NAME = "MANIFEST";
+    static final int RECORD_EDIT = 1;
+    private static final int MAX_PATH_BYTES = 4096;
+
+    private final Path dir;
+    private final Set<String> live = new LinkedHashSet<>();
+    private long walCheckpoint;
+    private RecordFile file;
+
+    private Manifest(Path dir) {
+        this.dir = dir;
+    }
+
+    static Manifest open(Path dir) {
+        Manifest m = new Manifest(dir);
+        RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> m.apply(type, in)).close();
+        m.snapshot();
+        return m;
+    }
+
+    private void apply(int type, ByteSource in) {
+        if (type != RECORD_EDIT) {
+            throw in.corrupt("unknown manifest record type " + type);
+        }
+        long cp = in.getVarLong();
+        if (cp > 0) {
+            walCheckpoint = cp;
+        }
+        int added = in.getVarInt(1 << 24, "added count");
+        for (int i = 0; i < added; i++) {
+            live.add(readPath(in));
+        }
+        int removed = in.getVarInt(1 << 24, "removed count");
+        for (int i = 0; i < removed; i++) {
+            live.remove(readPath(in));
+        }
+    }
+
+    private static String readPath(ByteSource in) {
+        byte[] b = new byte[in.getVarInt(MAX_PATH_BYTES, "path length")];
+        in.getBytes(b, 0, b.length);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed) {
+        ByteSink s = new ByteSink(256);
+        s.putVarLong(walCheckpoint).putVarInt(added.size());
+        for (String p : added) {
+            byte[] b = p.getBytes(StandardCharsets.UTF_8);
+            s.putVarInt(b.length).put(b);
+        }
+        s.putVarInt(removed.size());
+        for (String p : removed) {
+            byte[] b = p.getBytes(StandardCharsets.UTF_8);
+            s.putVarInt(b.length).put(b);
+        }
+        return s;
+    }
+
+    /** Rewrites the manifest as one EDIT holding the current state (atomic rename). */
+    private void snapshot() {
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            try (RecordFile f = RecordFile.open(tmp, MAGIC, (t, p) -> { })) {
+                f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of()));
+                f.sync();
+            }
+            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot rewrite manifest [dir=" + dir + "]", e);
+        }
+        file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (t, p) -> { });
+    }
+
+    /** Applies and durably records one edit. */
+    void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed) {
+        file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed));
+        file.sync();
+        if (newWalCheckpoint > 0) {
+            walCheckpoint = newWalCheckpoint;
+        }
+        live.addAll(added);
+        live.removeAll(removed);
+    }
+
+    Set<String> liveParts() { return Set.copyOf(live); }
+
+    long walCheckpoint() { return walCheckpoint; }
+
+    @Override
+    public void close() { file.close(); }
+}

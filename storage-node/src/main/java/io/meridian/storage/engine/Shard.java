@@ -1,0 +1,613 @@
+package io.meridian.storage.engine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.StorageIoException;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.model.Names;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.block.PartReader;
+import io.meridian.storage.block.SlotColumns;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.encoding.ByteSource;
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.index.PostingsIndex;
+import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import io.meridian.storage.wal.Wal;
+import io.meridian.storage.wal.WalRecordType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard replica's storage: series dictionary, postings, field schema, WAL, memtable and the
+ * interval families of every segment. The engine's public entry point.
+ *
+ * <pre>
+ * write  -> validate (no change on error) -> define series/fields -> WAL append -> memtable -> commit -> ack
+ * flush  -> freeze memtable, rotate WAL -> parts per (segment, interval) -> MANIFEST edit -> drop WAL
+ * query  -> snapshot (parts + memtables) under read lock -> LeafAggregator
+ * </pre>
+ *
+ * <p>Threading: writes and queries may come from any thread. Index and memtable mutations happen under
+ * the write lock; queries snapshot under the read lock; flush, compaction and retention are serialized by
+ * {@code maintenanceLock} and publish new part sets under the write lock.
+ */
+public final class Shard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+
+    private final Path dir;
+    private final ShardOptions options;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    private final SeriesDictionary dictionary;
+    private final FieldSchema schema;
+    private final PostingsIndex postings = new PostingsIndex();
+    private final Manifest manifest;
+    private final Wal wal;
+    private final Flusher flusher;
+    private final Compactor compactor = new Compactor();
+    private final Cache<Long, SlotColumns> blockCache;
+    private final AtomicLong partSeq = new AtomicLong();
+    private final ShardMetrics metrics;
+    private final ByteSink walScratch = new ByteSink(1 << 16);
+    private final List<MemTable> frozen = new ArrayList<>();
+    private MemTable memtable = new MemTable();
+    private volatile PartSet parts = PartSet.EMPTY;
+    private boolean closed;
+
+    private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
+        this.dir = dir;
+        this.options = options;
+        this.metrics = metrics;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot create shard directory [dir=" + dir + "]", e);
+        }
+        this.dictionary = SeriesDictionary.open(dir);
+        this.schema = FieldSchema.open(dir);
+        for (int id = 0; id < dictionary.nextId(); id++) {
+            if (dictionary.keyBytes(id) != null) {
+                postings.add(id, dictionary.key(id));
+            }
+        }
+        this.manifest = Manifest.open(dir);
+        this.blockCache = Caffeine.newBuilder().maximumWeight(options.blockCacheBytes())
+                .weigher((Long k, SlotColumns v) -> v.estimatedBytes()).build();
+        loadParts();
+        Path walDir = dir.resolve(ShardFiles.WAL_DIR);
+        new WalTrimmer(walDir).deleteBefore(manifest.walCheckpoint());
+        long[] replayed = new long[1];
+        this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), (type, in) -> {
+            replay(type, in);
+            replayed[0]++;
+        });
+        this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
+        metrics.bind(this);
+        LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}]", dir,
+                dictionary.size(), parts.all().size(), replayed[0], memtable.points());
+    }
+
+    /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
+    public static Shard open(Path dir, ShardOptions options) {
+        return new Shard(dir, options, ShardMetrics.noop());
+    }
+
+    public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics) {
+        return new Shard(dir, options, metrics);
+    }
+
+    private void loadParts() {
+        Set<String> live = manifest.liveParts();
+        List<PartReader> readers = new ArrayList<>();
+        long maxSeq = 0;
+        Path segments = dir.resolve(ShardFiles.SEGMENTS_DIR);
+        if (Files.isDirectory(segments)) {
+            try (Stream<Path> files = Files.walk(segments)) {
+                for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    String rel = dir.relativize(p).toString().replace('\\', '/');
+                    if (rel.endsWith(ShardFiles.PART_SUFFIX) && live.contains(rel)) {
+                        readers.add(PartReader.open(p));
+                        maxSeq = Math.max(maxSeq, ShardFiles.partSeq(p));
+                    } else {
+                        LOG.warn("deleting orphan file left by an interrupted flush or compaction [file={}]", p);
+                        Files.delete(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new StorageIoException("cannot list parts [dir=" + segments + "]", e);
+            }
+        }
+        for (String rel : live) {
+            if (!Files.exists(dir.resolve(rel))) {
+                throw new io.meridian.common.error.CorruptDataException(rel, 0, "part named in MANIFEST is missing");
+            }
+        }
+        partSeq.set(maxSeq);
+        parts = PartSet.EMPTY.with(readers, Set.of());
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    /**
+     * Declares the type of a field (before or after data arrives). Undeclared fields are gauges.
+     * @throws InvalidInputException on an invalid name, a type conflict or the fields-per-metric limit
+     */
+    public void declareField(String metric, String field, FieldType type) {
+        Names.requireValid("metric", metric);
+        Names.requireValid("field", field);
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            schema.checkCompatible(metric, field, type);
+            if (schema.get(metric, field) == null) {
+                checkFieldLimit(metric, 1);
+                wal.commit(defineField(metric, field, type));
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Defines a field in the schema and the WAL; returns the WAL ticket. */
+    private long defineField(String metric, String field, FieldType type) {
+        FieldSchema.Field f = schema.define(metric, field, type);
+        walScratch.clear();
+        FieldSchema.encode(f, walScratch);
+        return wal.append(WalRecordType.FIELD_DEF, walScratch);
+    }
+
+    public Map<String, FieldSchema.Field> fields(String metric) {
+        lock.readLock().lock();
+        try {
+            return Map.copyOf(schema.fields(metric));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Writes a batch; returns once it is durable per the WAL's fsync mode. Either the whole batch is
+     * applied or, on {@link InvalidInputException}, nothing is.
+     */
+    public void write(WriteBatch batch) {
+        WriteValidator.validate(batch, options);
+        long ticket;
+        int[] seriesIds = new int[batch.series().size()];
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            int[][] fieldIds = resolve(batch, seriesIds);
+            walScratch.clear();
+            WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
+            ticket = wal.append(WalRecordType.POINTS, walScratch);
+            long points = 0;
+            for (int i = 0; i < seriesIds.length; i++) {
+                points += apply(memtable, seriesIds[i], fieldIds[i], batch.series().get(i).timestamps(),
+                        batch.series().get(i).values());
+            }
+            metrics.pointsWritten(points);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        wal.commit(ticket);
+        if (memtable.bytes() >= options.memtableBytes()) {
+            flush();
+        }
+    }
+
+    /** Resolves (defining when new) series and field ids; checks limits and types before any change. */
+    private int[][] resolve(WriteBatch batch, int[] seriesIds) {
+        List<WriteBatch.SeriesRows> rows = batch.series();
+        Map<String, Integer> newSeriesPerMetric = new java.util.HashMap<>();
+        Map<String, Set<String>> newFields = new java.util.HashMap<>();
+        Set<ByteKey> seen = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            WriteBatch.SeriesRows r = rows.get(i);
+            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
+            if (id == null && seen.add(new ByteKey(batch.canonicalKey(i)))) {
+                newSeriesPerMetric.merge(r.key().metric(), 1, Integer::sum);
+            }
+            for (String f : r.fields()) {
+                FieldSchema.Field known = schema.get(r.key().metric(), f);
+                if (known == null) {
+                    newFields.computeIfAbsent(r.key().metric(), k -> new HashSet<>()).add(f);
+                } else if (known.type() == FieldType.HISTOGRAM) {
+                    WriteValidator.checkHistogramValues(r, f);
+                }
+            }
+        }
+        newSeriesPerMetric.forEach((metric, n) -> {
+            int existing = postings.metricCardinality(metric);
+            if ((long) existing + n > options.maxSeriesPerMetric()) {
+                throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many series [metric=" + metric
+                        + "]: " + existing + " exist and the write adds " + n + "; limit storage.limits.series-per-metric="
+                        + options.maxSeriesPerMetric());
+            }
+        });
+        newFields.forEach((metric, names) -> checkFieldLimit(metric, names.size()));
+        // validation passed: define
+        newFields.forEach((metric, names) -> names.stream().sorted().forEach(n -> defineField(metric, n, FieldType.GAUGE)));
+        int[][] fieldIds = new int[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            WriteBatch.SeriesRows r = rows.get(i);
+            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
+            if (id == null) {
+                id = dictionary.define(batch.canonicalKey(i));
+                postings.add(id, r.key());
+                walScratch.clear();
+                walScratch.putVarInt(id).put(batch.canonicalKey(i));
+                wal.append(WalRecordType.SERIES_DEF, walScratch);
+            }
+            seriesIds[i] = id;
+            int[] f = new int[r.fields().size()];
+            for (int j = 0; j < f.length; j++) {
+                f[j] = schema.get(r.key().metric(), r.fields().get(j)).id();
+            }
+            fieldIds[i] = f;
+        }
+        dictionary.write();
+        return fieldIds;
+    }
+
+    private void checkFieldLimit(String metric, int adding) {
+        int existing = schema.fieldCount(metric);
+        if (existing + adding > options.maxFieldsPerMetric()) {
+            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many fields [metric=" + metric + "]: "
+                    + existing + " exist and the write adds " + adding + "; limit storage.limits.fields-per-metric="
+                    + options.maxFieldsPerMetric());
+        }
+    }
+
+    private static long apply(MemTable m, int seriesId, int[] fieldIds, long[] ts, double[] values) {
+        int nf = fieldIds.length;
+        long n = 0;
+        for (int r = 0; r < ts.length; r++) {
+            for (int f = 0; f < nf; f++) {
+                double v = values[r * nf + f];
+                if (!Double.isNaN(v)) {
+                    m.append(seriesId, fieldIds[f], ts[r], v);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private void replay(int type, ByteSource in) {
+        switch (type) {
+            case WalRecordType.SERIES_DEF -> {
+                int id = in.getVarInt(Integer.MAX_VALUE, "series id");
+                byte[] key = new byte[in.remaining()];
+                in.getBytes(key, 0, key.length);
+                boolean known = id < dictionary.nextId() && dictionary.keyBytes(id) != null;
+                dictionary.replay(id, key);
+                if (!known) {
+                    postings.add(id, SeriesKey.fromCanonical(key));
+                }
+            }
+            case WalRecordType.FIELD_DEF -> schema.replay(FieldSchema.decode(in));
+            case WalRecordType.POINTS -> WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
+                    apply(memtable, seriesId, fieldIds, ts, values));
+            default -> throw in.corrupt("unknown WAL record type " + type);
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public LeafResult query(LeafQuery q) {
+        long started = System.nanoTime();
+        LeafAggregator.View view;
+        List<PartReader> acquired = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            RoaringBitmap series = postings.resolve(q.metric(), q.predicate());
+            int bound = dictionary.nextId();
+            int[] groupOf = new int[bound];
+            List<List<String>> groups = LeafAggregator.newGroups();
+            LeafAggregator.assignGroups(q, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
+                    groupOf, groups);
+            int[] fieldIds = new int[q.fields().size()];
+            for (int i = 0; i < fieldIds.length; i++) {
+                FieldSchema.Field f = schema.get(q.metric(), q.fields().get(i));
+                fieldIds[i] = f == null ? -1 : f.id();
+            }
+            long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
+            List<PartReader> ps = parts.parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
+            for (PartReader p : ps) {
+                if (!p.acquire()) {
+                    throw new IllegalStateException("BUG: retired part still published [file=" + p.path() + "]");
+                }
+                acquired.add(p);
+            }
+            List<MemTable> mems = new ArrayList<>(frozen);
+            mems.add(memtable);
+            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, ps, mems, iv);
+            // memtables are read under the read lock: writers mutate them
+            LeafResult r = new LeafAggregator(q, view, blockCache).run();
+            metrics.queried(System.nanoTime() - started);
+            return r;
+        } finally {
+            lock.readLock().unlock();
+            acquired.forEach(PartReader::release);
+        }
+    }
+
+    /** Series ids of a metric matching a predicate (for metadata queries and tests). */
+    public int seriesCount(String metric) {
+        lock.readLock().lock();
+        try {
+            return postings.metricCardinality(metric);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public Set<String> metrics() {
+        lock.readLock().lock();
+        try {
+            return Set.copyOf(postings.metrics());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Distinct values of a tag key among the series of a metric. */
+    public List<String> tagValues(String metric, String tagKey) {
+        lock.readLock().lock();
+        try {
+            return postings.tagValues(tagKey, postings.metric(metric));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- maintenance
+
+    /** Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. */
+    public void flush() {
+        maintenanceLock.lock();
+        try {
+            MemTable toFlush;
+            long walSeq;
+            FieldType[] types;
+            lock.writeLock().lock();
+            try {
+                checkOpen();
+                if (memtable.isEmpty()) {
+                    return;
+                }
+                toFlush = memtable;
+                memtable = new MemTable();
+                frozen.add(toFlush);
+                walSeq = wal.rotate();
+                dictionary.write();
+                types = new FieldType[schema.nextId()];
+                for (int i = 0; i < types.length; i++) {
+                    types[i] = schema.byId(i).type();
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
+            long started = System.nanoTime();
+            dictionary.sync();
+            schema.sync();
+            List<String> written = flusher.flush(toFlush, types, partSeq::incrementAndGet);
+            List<PartReader> readers = new ArrayList<>();
+            for (String rel : written) {
+                readers.add(PartReader.open(dir.resolve(rel)));
+            }
+            manifest.edit(walSeq, written, List.of());
+            lock.writeLock().lock();
+            try {
+                parts = parts.with(readers, Set.of());
+                frozen.remove(toFlush);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            wal.deleteBefore(walSeq);
+            metrics.flushed(toFlush.points(), System.nanoTime() - started);
+            LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /**
+     * Merges the parts of every (segment, interval) that has at least {@code minParts} of them.
+     * @return number of merges done
+     */
+    public int compact(int minParts) {
+        maintenanceLock.lock();
+        try {
+            int merges = 0;
+            for (Map<Long, List<PartReader>> fams : parts.segments().values()) {
+                for (List<PartReader> group : fams.values()) {
+                    if (group.size() < Math.max(2, minParts)) {
+                        continue;
+                    }
+                    List<PartReader> inputs = new ArrayList<>(group);
+                    inputs.sort(Comparator.comparing(PartReader::path));
+                    PartReader first = inputs.get(0);
+                    String rel = ShardFiles.partPath(first.segmentStartMs(), first.intervalMs(), partSeq.incrementAndGet());
+                    long started = System.nanoTime();
+                    compactor.merge(inputs, dir.resolve(rel));
+                    replace(List.of(rel), inputs);
+                    merges++;
+                    metrics.compacted(System.nanoTime() - started);
+                    LOG.info("compacted parts [dir={}, segment={}, interval={}, inputs={}, output={}]", dir,
+                            first.segmentStartMs(), first.intervalMs(), inputs.size(), rel);
+                }
+            }
+            return merges;
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Compacts with the configured threshold. */
+    public int compact() {
+        return compact(options.compactionMinParts());
+    }
+
+    /**
+     * Drops whole segments of each interval family older than that interval's retention.
+     * @return number of parts dropped
+     */
+    public int applyRetention() {
+        maintenanceLock.lock();
+        try {
+            long now = options.clock().millis();
+            List<PartReader> expired = new ArrayList<>();
+            for (IntervalSpec spec : options.database().intervals()) {
+                long cutoff = now - spec.retention().toMillis();
+                for (PartReader p : parts.all()) {
+                    if (p.intervalMs() == spec.intervalMillis() && p.segmentStartMs() + options.segmentMillis() <= cutoff) {
+                        expired.add(p);
+                    }
+                }
+            }
+            if (!expired.isEmpty()) {
+                replace(List.of(), expired);
+                LOG.info("retention dropped parts [dir={}, parts={}]", dir, expired.size());
+            }
+            return expired.size();
+        } finally {
+            maintenanceLock.unlock();
+        }
+    }
+
+    /** Atomically swaps parts: MANIFEST edit, new part set, then the old files go. */
+    private void replace(List<String> addedRel, List<PartReader> removed) {
+        List<PartReader> added = new ArrayList<>();
+        for (String rel : addedRel) {
+            added.add(PartReader.open(dir.resolve(rel)));
+        }
+        List<String> removedRel = removed.stream().map(p -> dir.relativize(p.path()).toString().replace('\\', '/')).toList();
+        manifest.edit(0, addedRel, removedRel);
+        lock.writeLock().lock();
+        try {
+            parts = parts.with(added, new HashSet<>(removed));
+        } finally {
+            lock.writeLock().unlock();
+        }
+        for (PartReader p : removed) {
+            p.retire();
+            try {
+                Files.deleteIfExists(p.path());
+                deleteEmptyParents(p.path().getParent());
+            } catch (IOException e) {
+                throw new StorageIoException("cannot delete replaced part [file=" + p.path() + "]", e);
+            }
+        }
+    }
+
+    private void deleteEmptyParents(Path d) throws IOException {
+        Path stop = dir.resolve(ShardFiles.SEGMENTS_DIR);
+        while (d != null && d.startsWith(stop) && !d.equals(stop)) {
+            try (Stream<Path> s = Files.list(d)) {
+                if (s.findAny().isPresent()) {
+                    return;
+                }
+            }
+            Files.delete(d);
+            d = d.getParent();
+        }
+    }
+
+    /** Fsyncs the WAL (the interval fsync mode's background tick). */
+    public void syncWal() {
+        wal.sync();
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    public ShardStats stats() {
+        lock.readLock().lock();
+        try {
+            long partBytes = 0;
+            List<PartReader> all = parts.all();
+            for (PartReader p : all) {
+                partBytes += p.fileBytes();
+            }
+            long memPoints = memtable.points();
+            long memBytes = memtable.bytes();
+            for (MemTable m : frozen) {
+                memPoints += m.points();
+                memBytes += m.bytes();
+            }
+            return new ShardStats(dictionary.size(), all.size(), partBytes, wal.diskBytes(), memPoints, memBytes,
+                    dictionary.estimatedHeapBytes() + postings.estimatedHeapBytes());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public Path directory() { return dir; }
+
+    public ShardOptions options() { return options; }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new io.meridian.common.error.ShardUnavailableException("shard is closed [dir=" + dir + "]", null);
+        }
+    }
+
+    /** Closes files. Unflushed points stay in the WAL and are replayed on the next open. */
+    @Override
+    public void close() {
+        maintenanceLock.lock();
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            wal.close();
+            dictionary.close();
+            schema.close();
+            manifest.close();
+            parts.all().forEach(PartReader::retire);
+            metrics.unbind();
+        } finally {
+            lock.writeLock().unlock();
+            maintenanceLock.unlock();
+        }
+    }
+
+    private record ByteKey(byte[] b) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && java.util.Arrays.equals(b, k.b);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(b);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.meridian.storage.index;
+
+import io.meridian.common.error.CorruptDataException;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.log.RecordFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shard's persistent series dictionary: canonical series key bytes to a dense series id (0, 1, 2...).
+ * Stored as a {@link RecordFile} ({@code series.dict}, magic {@code MRDSDIC1}) of
+ * {@code SERIES(seriesId:varint key:bytes)} records. New series are also logged in the WAL, so a crash
+ * between the two writes loses nothing; the file is fsynced before the WAL segments that define its
+ * series are deleted.
+ *
+ * <p>Not thread-safe: the shard calls {@link #getOrNull} under its read lock and {@link #define} under
+ * its write lock.
+ */
+public final class SeriesDictionary implements AutoCloseable {
+    public static final byte[] MAGIC = "MRDSDIC1".getBytes(StandardCharsets.US_ASCII);
+    public static final String FILE_NAME = "series.dict";
+    static final int RECORD_SERIES = 1;
+
+    private final Map<KeyBytes, Integer> ids = new HashMap<>();
+    private final List<byte[]> keys = new ArrayList<>();
+    private final RecordFile file;
+    private final ByteSink scratch = new ByteSink(256);
+
+    private SeriesDictionary(Path dir, List<Object[]> loaded) {
+        this.file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> {
+            if (type != RECORD_SERIES) {
+                throw in.corrupt("unknown dictionary record type " + type);
+            }
+            int id = in.getVarInt(Integer.MAX_VALUE, "series id");
+            byte[] key = new byte[in.remaining()];
+            in.getBytes(key, 0, key.length);
+            loaded.add(new Object[] {id, key});
+        });
+        for (Object[] e : loaded) {
+            put((Integer) e[0], (byte[]) e[1], false);
+        }
+    }
+
+    public static SeriesDictionary open(Path dir) {
+        return new SeriesDictionary(dir, new ArrayList<>());
+    }
+
+    /** The id of the series, or null when it is not defined. */
+    public Integer getOrNull(byte[] canonicalKey) {
+        return ids.get(new KeyBytes(canonicalKey));
+    }
+
+    /** Defines a new series with the next id and appends it to the file (not yet synced). */
+    public int define(byte[] canonicalKey) {
+        int id = keys.size();
+        put(id, canonicalKey, true);
+        return id;
+    }
+
+    /**
+     * Re-defines a series replayed from the WAL: a no-op when the dictionary file already had it.
+     * @throws CorruptDataException when the id is already taken by another key
+     */
+    public void replay(int id, byte[] canonicalKey) {
+        if (id < keys.size() && keys.get(id) != null) {
+            if (!Arrays.equals(keys.get(id), canonicalKey)) {
+                throw new CorruptDataException(FILE_NAME, id, "series id " + id + " is defined twice with different keys");
+            }
+            return;
+        }
+        put(id, canonicalKey, true);
+    }
+
+    private void put(int id, byte[] key, boolean log) {
+        while (keys.size() <= id) {
+            keys.add(null);
+        }
+        keys.set(id, key);
+        ids.put(new KeyBytes(key), id);
+        if (log) {
+            scratch.clear();
+            scratch.putVarInt(id).put(key);
+            file.append(RECORD_SERIES, scratch);
+        }
+    }
+
+    public int size() { return ids.size(); }
+
+    /** The next id {@link #define} will hand out. */
+    public int nextId() { return keys.size(); }
+
+    public byte[] keyBytes(int id) { return keys.get(id); }
+
+    public SeriesKey key(int id) { return SeriesKey.fromCanonical(keys.get(id)); }
+
+    /** Writes and fsyncs new definitions. */
+    public void sync() { file.sync(); }
+
+    /** Hands new definitions to the OS. */
+    public void write() { file.write(); }
+
+    @Override
+    public void close() { file.close(); }
+
+    /** Heap bytes of the dictionary, estimated (map entry, key array, boxed id). */
+    public long estimatedHeapBytes() {
+        long total = 0;
+        for (byte[] k : keys) {
+            if (k != null) {
+                total += 16 + k.length + 32 + 16 + 16 + 8;
+            }
+        }
+        return total;
+    }
+
+    /** Byte-array key with content equality. */
+    private record KeyBytes(byte[] b) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyBytes k && Arrays.equals(b, k.b);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(b);
+        }
+    }
+}

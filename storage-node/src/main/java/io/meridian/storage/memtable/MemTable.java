@@ -1,0 +1,109 @@
+package io.meridian.storage.memtable;
+
+import java.util.Arrays;
+
+/**
+ * The mutable, in-memory part of a shard: raw points per (series, field) since the last flush, backed by
+ * the WAL. Points are kept raw (not pre-merged into slots) so that appends are two array stores and
+ * every family (base and rollups) is derived from the same points at flush time.
+ *
+ * <p>Threading: mutated under the shard's write lock, read under its read lock. A frozen memtable (being
+ * flushed) is never mutated again.
+ */
+public final class MemTable {
+    private static final int[] NO_FIELDS = new int[0];
+
+    private int[][] fieldIds = new int[1024][];
+    private PointBuffer[][] buffers = new PointBuffer[1024][];
+    private long bytes;
+    private long points;
+    private long minTs = Long.MAX_VALUE;
+    private long maxTs = Long.MIN_VALUE;
+
+    /** Appends one point. */
+    public void append(int seriesId, int fieldId, long ts, double value) {
+        PointBuffer b = buffer(seriesId, fieldId);
+        bytes += b.append(ts, value);
+        points++;
+        if (ts < minTs) {
+            minTs = ts;
+        }
+        if (ts > maxTs) {
+            maxTs = ts;
+        }
+    }
+
+    /** The buffer of (series, field), created when absent. */
+    public PointBuffer buffer(int seriesId, int fieldId) {
+        if (seriesId >= fieldIds.length) {
+            int cap = Math.max(seriesId + 1, fieldIds.length * 2);
+            fieldIds = Arrays.copyOf(fieldIds, cap);
+            buffers = Arrays.copyOf(buffers, cap);
+        }
+        int[] ids = fieldIds[seriesId];
+        if (ids == null) {
+            ids = NO_FIELDS;
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == fieldId) {
+                return buffers[seriesId][i];
+            }
+        }
+        PointBuffer b = new PointBuffer();
+        int n = ids.length;
+        int[] nids = Arrays.copyOf(ids, n + 1);
+        PointBuffer[] nb = buffers[seriesId] == null ? new PointBuffer[1] : Arrays.copyOf(buffers[seriesId], n + 1);
+        nids[n] = fieldId;
+        nb[n] = b;
+        // keep field ids sorted so flushes emit blocks in (series, field) order
+        for (int i = n; i > 0 && nids[i - 1] > nids[i]; i--) {
+            int t = nids[i];
+            nids[i] = nids[i - 1];
+            nids[i - 1] = t;
+            PointBuffer tb = nb[i];
+            nb[i] = nb[i - 1];
+            nb[i - 1] = tb;
+        }
+        fieldIds[seriesId] = nids;
+        buffers[seriesId] = nb;
+        bytes += b.capacityBytes() + 64;
+        return b;
+    }
+
+    /** The buffer of (series, field), or null. */
+    public PointBuffer find(int seriesId, int fieldId) {
+        if (seriesId >= fieldIds.length || fieldIds[seriesId] == null) {
+            return null;
+        }
+        int[] ids = fieldIds[seriesId];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == fieldId) {
+                return buffers[seriesId][i];
+            }
+        }
+        return null;
+    }
+
+    /** Exclusive upper bound of series ids that may hold data. */
+    public int seriesBound() { return fieldIds.length; }
+
+    /** Field ids with data for a series, ascending (empty when none). */
+    public int[] fieldIds(int seriesId) {
+        if (seriesId >= fieldIds.length || fieldIds[seriesId] == null) {
+            return NO_FIELDS;
+        }
+        return fieldIds[seriesId];
+    }
+
+    public PointBuffer bufferAt(int seriesId, int index) { return buffers[seriesId][index]; }
+
+    public long bytes() { return bytes; }
+
+    public long points() { return points; }
+
+    public boolean isEmpty() { return points == 0; }
+
+    public long minTimestamp() { return minTs; }
+
+    public long maxTimestamp() { return maxTs; }
+}

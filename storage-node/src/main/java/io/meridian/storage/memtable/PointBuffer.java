@@ -1,0 +1,75 @@
+package io.meridian.storage.memtable;
+
+import java.util.Arrays;
+
+/**
+ * Raw points of one (series, field) in arrival order: parallel arrays of timestamps (ms) and values.
+ * Tracks whether arrivals were in time order so that readers can binary-search instead of scanning.
+ * Owned by a {@link MemTable}; mutated only under the shard's write lock.
+ */
+public final class PointBuffer {
+    static final int INITIAL_CAPACITY = 8;
+    /** Heap bytes per point slot: one long and one double. */
+    static final int BYTES_PER_POINT = 16;
+
+    private long[] ts = new long[INITIAL_CAPACITY];
+    private double[] values = new double[INITIAL_CAPACITY];
+    private int size;
+    private boolean sorted = true;
+
+    /** Appends a point; returns the number of heap bytes the buffer grew by. */
+    int append(long t, double v) {
+        int grown = 0;
+        if (size == ts.length) {
+            int cap = size + (size >> 1) + 8;
+            grown = (cap - size) * BYTES_PER_POINT;
+            ts = Arrays.copyOf(ts, cap);
+            values = Arrays.copyOf(values, cap);
+        }
+        if (size > 0 && t < ts[size - 1]) {
+            sorted = false;
+        }
+        ts[size] = t;
+        values[size] = v;
+        size++;
+        return grown;
+    }
+
+    public int size() { return size; }
+
+    public boolean isSorted() { return sorted; }
+
+    public long timestamp(int i) { return ts[i]; }
+
+    public double value(int i) { return values[i]; }
+
+    /** Heap bytes held by the arrays. */
+    long capacityBytes() { return (long) ts.length * BYTES_PER_POINT; }
+
+    /**
+     * Copies the points in time order into the given arrays (which must hold {@link #size()} elements),
+     * without mutating this buffer: concurrent readers may be scanning it.
+     */
+    public void sortedCopy(long[] outTs, double[] outValues) {
+        System.arraycopy(ts, 0, outTs, 0, size);
+        System.arraycopy(values, 0, outValues, 0, size);
+        if (!sorted) {
+            PointSort.sort(outTs, outValues, size);
+        }
+    }
+
+    /** First index whose timestamp is >= t (only meaningful when sorted). */
+    public int lowerBound(long t) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ts[mid] < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

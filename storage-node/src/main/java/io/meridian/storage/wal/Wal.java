@@ -1,0 +1,222 @@
+package io.meridian.storage.wal;
+
+import io.meridian.common.error.StorageIoException;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.log.RecordFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shard's write-ahead log: numbered segment files ({@code 000000000001.wal}) of checksummed records.
+ *
+ * <p>Group commit: {@link #append} buffers a record and returns its ticket; {@link #commit} makes every
+ * record up to the ticket durable per the {@link FsyncMode}. The first waiting thread becomes the leader,
+ * hands the buffer to the OS under the lock and fsyncs outside it, so concurrent writers share one fsync.
+ *
+ * <p>A memtable flush calls {@link #rotate()} and, once the flushed parts are durable,
+ * {@link #deleteBefore(long)} to drop the segments they cover. Thread-safe.
+ */
+public final class Wal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
+    public static final byte[] MAGIC = "MRDWAL01".getBytes(StandardCharsets.US_ASCII);
+    public static final String SUFFIX = ".wal";
+
+    private final Path dir;
+    private final FsyncMode fsync;
+    private final long segmentBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition durableChanged = lock.newCondition();
+    private RecordFile current;
+    private long currentSeq;
+    private long appended;
+    private long durable;
+    private boolean leaderActive;
+
+    private Wal(Path dir, FsyncMode fsync, long segmentBytes, RecordFile current, long currentSeq) {
+        this.dir = dir;
+        this.fsync = fsync;
+        this.segmentBytes = segmentBytes;
+        this.current = current;
+        this.currentSeq = currentSeq;
+    }
+
+    /**
+     * Replays every segment in order through {@code visitor} (truncating a torn tail of the last one) and
+     * opens a fresh segment for appends.
+     */
+    public static Wal open(Path dir, FsyncMode fsync, long segmentBytes, RecordFile.RecordVisitor visitor) {
+        List<Long> seqs = segments(dir);
+        for (long seq : seqs) {
+            RecordFile.open(segmentPath(dir, seq), MAGIC, visitor).close();
+        }
+        long next = seqs.isEmpty() ? 1 : seqs.get(seqs.size() - 1) + 1;
+        return new Wal(dir, fsync, segmentBytes, RecordFile.open(segmentPath(dir, next), MAGIC, (t, p) -> { }), next);
+    }
+
+    static Path segmentPath(Path dir, long seq) {
+        return dir.resolve(String.format("%012d%s", seq, SUFFIX));
+    }
+
+    static List<Long> segments(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
+                    .forEach(n -> out.add(Long.parseLong(n.substring(0, n.length() - SUFFIX.length()))));
+        } catch (IOException e) {
+            throw new StorageIoException("cannot list WAL [dir=" + dir + "]", e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Buffers one record; returns the ticket to pass to {@link #commit}. */
+    public long append(int type, ByteSink payload) {
+        lock.lock();
+        try {
+            current.append(type, payload);
+            return ++appended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns once every record up to {@code ticket} is durable per the fsync mode. */
+    public void commit(long ticket) {
+        lock.lock();
+        try {
+            while (durable < ticket) {
+                if (leaderActive) {
+                    durableChanged.awaitUninterruptibly();
+                    continue;
+                }
+                leaderActive = true;
+                long target = appended;
+                RecordFile file = current;
+                boolean ok = false;
+                try {
+                    file.write();
+                    if (fsync == FsyncMode.ALWAYS) {
+                        lock.unlock();
+                        try {
+                            file.force();
+                        } finally {
+                            lock.lock();
+                        }
+                    }
+                    ok = true;
+                } finally {
+                    leaderActive = false;
+                    if (ok) {
+                        durable = Math.max(durable, target);
+                    }
+                    durableChanged.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fsyncs everything written so far (the INTERVAL mode's background tick). */
+    public void sync() {
+        lock.lock();
+        try {
+            while (leaderActive) {
+                durableChanged.awaitUninterruptibly();
+            }
+            current.sync();
+            durable = appended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts a new segment; returns the sequence of the first segment that is not covered by older data. */
+    public long rotate() {
+        lock.lock();
+        try {
+            while (leaderActive) {
+                durableChanged.awaitUninterruptibly();
+            }
+            current.close();
+            durable = appended;
+            currentSeq++;
+            current = RecordFile.open(segmentPath(dir, currentSeq), MAGIC, (t, p) -> { });
+            return currentSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rotates when the current segment is larger than the configured segment size. */
+    public boolean rotateIfFull() {
+        lock.lock();
+        try {
+            if (current.size() < segmentBytes) {
+                return false;
+            }
+            rotate();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes every segment with a sequence lower than {@code seq}. */
+    public void deleteBefore(long seq) {
+        for (long s : segments(dir)) {
+            if (s < seq) {
+                try {
+                    Files.deleteIfExists(segmentPath(dir, s));
+                } catch (IOException e) {
+                    throw new StorageIoException("cannot delete WAL segment [segment=" + s + "]", e);
+                }
+                LOG.debug("deleted WAL segment [dir={}, segment={}]", dir, s);
+            }
+        }
+    }
+
+    public long currentSegment() {
+        lock.lock();
+        try {
+            return currentSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes in all segments on disk. */
+    public long diskBytes() {
+        long total = 0;
+        for (long s : segments(dir)) {
+            try {
+                total += Files.size(segmentPath(dir, s));
+            } catch (IOException e) {
+                throw new StorageIoException("cannot stat WAL segment [segment=" + s + "]", e);
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            current.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.meridian.storage.wal;
+
+/** Kinds of WAL records. Ids are part of the on-disk format (FORMAT.md) and never change. */
+public final class WalRecordType {
+    /** A new series: {@code seriesId:varint canonicalKey:bytes}. */
+    public static final int SERIES_DEF = 1;
+    /** A new field: {@code fieldId:varint type:u8 metricLen:varint metric fieldLen:varint field}. */
+    public static final int FIELD_DEF = 2;
+    /** Points; see {@link io.meridian.storage.engine.WriteBatchCodec}. */
+    public static final int POINTS = 3;
+
+    private WalRecordType() {}
+}
