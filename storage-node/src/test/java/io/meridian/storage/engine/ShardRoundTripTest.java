@@ -1,0 +1,219 @@
+package io.meridian.storage.engine;
+
+import static io.meridian.storage.engine.TestShards.DAY;
+import static io.meridian.storage.engine.TestShards.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Differential tests: whatever the arrival order, flush points and compactions, a query answers exactly
+ * what a reference fold over the raw points answers.
+ */
+class ShardRoundTripTest {
+    @TempDir
+    Path dir;
+
+    record Point(SeriesKey key, String field, long ts, double value) { }
+
+    static List<Point> randomPoints(Random r, int n) {
+        List<Point> out = new ArrayList<>();
+        String[] fields = {"usage", "idle"};
+        for (int i = 0; i < n; i++) {
+            SeriesKey key = SeriesKey.of("cpu", "host", "h" + r.nextInt(5), "dc", "dc" + r.nextInt(2));
+            // two days: crosses a segment boundary; several points per slot; quarter values keep sums exact
+            long ts = T0 - DAY / 2 + (long) r.nextInt((int) (DAY / 1000 * 3 / 2)) * 1000 / 4 * 4;
+            out.add(new Point(key, fields[r.nextInt(2)], ts, r.nextInt(400) / 4.0));
+        }
+        return out;
+    }
+
+    static Map<List<String>, AggState[]> reference(List<Point> points, LeafQuery q, long slotMs) {
+        Map<List<String>, AggState[]> out = new HashMap<>();
+        for (Point p : points) {
+            long slotStart = Math.floorDiv(p.ts(), slotMs) * slotMs;
+            int f = q.fields().indexOf(p.field());
+            if (f < 0 || slotStart < q.startMs() || slotStart >= q.endMs() || !matches(q.predicate(), p.key())) {
+                continue;
+            }
+            List<String> group = new ArrayList<>();
+            for (String g : q.groupBy()) {
+                group.add(p.key().tags().getOrDefault(g, ""));
+            }
+            AggState[] cells = out.computeIfAbsent(group, g -> new AggState[q.bucketCount() * q.fields().size()]);
+            int i = q.bucketOf(slotStart) * q.fields().size() + f;
+            if (cells[i] == null) {
+                cells[i] = AggState.empty();
+            }
+            cells[i].add(p.ts(), p.value());
+        }
+        return out;
+    }
+
+    /** Brute-force predicate evaluation: the reference the postings index must agree with. */
+    static boolean matches(TagPredicate p, SeriesKey key) {
+        if (p instanceof TagPredicate.All) {
+            return true;
+        }
+        if (p instanceof TagPredicate.Eq e) {
+            return e.value().equals(key.tags().get(e.key()));
+        }
+        if (p instanceof TagPredicate.In in) {
+            return in.values().contains(key.tags().get(in.key()));
+        }
+        if (p instanceof TagPredicate.Prefix pf) {
+            String v = key.tags().get(pf.key());
+            return v != null && v.startsWith(pf.prefix());
+        }
+        if (p instanceof TagPredicate.Regex rx) {
+            String v = key.tags().get(rx.key());
+            return v != null && rx.pattern().matcher(v).matches();
+        }
+        if (p instanceof TagPredicate.Not n) {
+            return !matches(n.inner(), key);
+        }
+        if (p instanceof TagPredicate.And and) {
+            return and.parts().stream().allMatch(x -> matches(x, key));
+        }
+        if (p instanceof TagPredicate.Or or) {
+            return or.parts().stream().anyMatch(x -> matches(x, key));
+        }
+        throw new IllegalArgumentException(String.valueOf(p));
+    }
+
+    static void write(Shard shard, List<Point> points) {
+        WriteBatch.Builder b = WriteBatch.builder();
+        for (Point p : points) {
+            b.point(p.key(), p.ts(), p.field(), p.value());
+        }
+        shard.write(b.build());
+    }
+
+    static void assertSame(LeafResult actual, Map<List<String>, AggState[]> expected) {
+        assertThat(actual.cells().keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((g, cells) -> {
+            AggState[] got = actual.cells().get(g);
+            for (int i = 0; i < cells.length; i++) {
+                AggState want = cells[i] == null ? AggState.empty() : cells[i];
+                AggState have = got[i] == null ? AggState.empty() : got[i];
+                assertThat(have).as("group %s cell %d", g, i).isEqualTo(want);
+            }
+        });
+    }
+
+    List<LeafQuery> queries() {
+        return List.of(
+                new LeafQuery("cpu", TagPredicate.all(), T0 - DAY, T0 + DAY, 3_600_000, List.of("host"), List.of("usage", "idle")),
+                new LeafQuery("cpu", TagPredicate.eq("host", "h1"), T0, T0 + DAY, 60_000, List.of(), List.of("usage")),
+                new LeafQuery("cpu", new TagPredicate.Not(TagPredicate.eq("dc", "dc0")), T0 - DAY, T0 + DAY, 0,
+                        List.of("dc", "host"), List.of("idle", "usage")),
+                // unaligned bucket and range: falls back to the base interval
+                new LeafQuery("cpu", TagPredicate.all(), T0 + 5_000, T0 + 7_205_000, 70_000, List.of("dc"), List.of("usage")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void randomArrivalOrderFlushesAndCompactionsGiveTheReferenceAnswer(long seed) {
+        Random r = new Random(seed);
+        List<Point> points = randomPoints(r, 3000);
+        List<Point> shuffled = new ArrayList<>(points);
+        Collections.shuffle(shuffled, r);
+        try (Shard shard = Shard.open(dir, TestShards.options())) {
+            int i = 0;
+            while (i < shuffled.size()) {
+                int n = 1 + r.nextInt(400);
+                write(shard, shuffled.subList(i, Math.min(shuffled.size(), i + n)));
+                i += n;
+                if (r.nextInt(3) == 0) {
+                    shard.flush();
+                }
+            }
+            for (LeafQuery q : queries()) {
+                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                assertSame(shard.query(q), reference(points, q, slot));
+            }
+            shard.compact(2);
+            assertThat(shard.stats().parts()).isLessThanOrEqualTo(2 * 3);
+            for (LeafQuery q : queries()) {
+                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                assertSame(shard.query(q), reference(points, q, slot));
+            }
+        }
+        try (Shard reopened = Shard.open(dir, TestShards.options())) {
+            for (LeafQuery q : queries()) {
+                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                assertSame(reopened.query(q), reference(points, q, slot));
+            }
+        }
+    }
+
+    @Test
+    void sortedAndShuffledArrivalGiveIdenticalResults() {
+        Random r = new Random(42);
+        List<Point> points = randomPoints(r, 2000);
+        List<Point> sorted = new ArrayList<>(points);
+        sorted.sort((a, b) -> Long.compare(a.ts(), b.ts()));
+        List<Point> shuffled = new ArrayList<>(points);
+        Collections.shuffle(shuffled, r);
+        try (Shard a = Shard.open(dir.resolve("a"), TestShards.options());
+             Shard b = Shard.open(dir.resolve("b"), TestShards.options())) {
+            write(a, sorted);
+            a.flush();
+            write(b, shuffled.subList(0, 1000));
+            b.flush();
+            write(b, shuffled.subList(1000, 2000));
+            for (LeafQuery q : queries()) {
+                LeafResult ra = a.query(q);
+                LeafResult rb = b.query(q);
+                assertThat(rb.cells().keySet()).isEqualTo(ra.cells().keySet());
+                ra.cells().forEach((g, cells) -> assertThat(rb.cells().get(g)).containsExactly(cells));
+            }
+        }
+    }
+
+    @Test
+    void latePointLandsInAnAlreadyFlushedSegmentByFieldType() {
+        SeriesKey key = SeriesKey.of("cpu", "host", "a");
+        try (Shard shard = Shard.open(dir, TestShards.options())) {
+            shard.write(WriteBatch.builder().point(key, T0 + 10_000, "usage", 5).build());
+            shard.flush();
+            shard.write(WriteBatch.builder().point(key, T0 + 12_000, "usage", 7).point(key, T0 + 11_000, "usage", 1).build());
+            shard.flush();
+            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 10_000, List.of(), List.of("usage"));
+            AggState s = shard.query(q).cell(List.of(), 1, 0);
+            assertThat(s.count()).isEqualTo(3);
+            assertThat(s.aggregate(Aggregate.SUM)).isEqualTo(13);
+            assertThat(s.aggregate(Aggregate.LAST)).isEqualTo(7);
+            assertThat(s.aggregate(Aggregate.FIRST)).isEqualTo(5);
+            assertThat(s.aggregate(Aggregate.MIN)).isEqualTo(1);
+            assertThat(s.slotValue(io.meridian.common.model.FieldType.GAUGE)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void coarsestAlignedFamilyIsChosen() {
+        List<io.meridian.common.model.IntervalSpec> iv = TestShards.database().intervals();
+        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 3_600_000,
+                List.of(), List.of("x")), iv)).isEqualTo(3_600_000);
+        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 300_000,
+                List.of(), List.of("x")), iv)).isEqualTo(60_000);
+        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0 + 10_000, T0 + DAY, 0,
+                List.of(), List.of("x")), iv)).isEqualTo(10_000);
+    }
+}
