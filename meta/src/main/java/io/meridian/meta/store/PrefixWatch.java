@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   resync: range(prefix) at R -> onReset -> jetcd watch from R+1
  *   event batch: drop events with revision <= lastDelivered, deliver the rest, lastDelivered = max revision
  *   jetcd stream broken: jetcd resumes from its last revision + 1; on a watch error we reopen from lastDelivered+1
+ *                        after a backoff (100 ms doubling to 2 s, reset by the next response)
  *   compacted: resync (the missed history no longer exists, so a full reset replaces it)
  *   every checkInterval: if etcd's revision or raft term is below what we saw, etcd was wiped: resync
  * </pre>
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrefixWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrefixWatch.class);
+    private static final Duration MIN_REOPEN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_REOPEN_BACKOFF = Duration.ofSeconds(2);
 
     private final MetaStore store;
     private final Watch watchClient;
@@ -48,6 +51,7 @@ public final class PrefixWatch implements AutoCloseable {
     private long generation;
     private boolean needsResync = true;
     private Watch.Watcher watcher;
+    private long reopenBackoffMs = MIN_REOPEN_BACKOFF.toMillis();
 
     private volatile boolean closed;
     private volatile long deliveredRevision;
@@ -149,6 +153,7 @@ public final class PrefixWatch implements AutoCloseable {
                 max = Math.max(max, entry.modRevision());
             }
         }
+        reopenBackoffMs = MIN_REOPEN_BACKOFF.toMillis();
         if (!events.isEmpty()) {
             lastRevision = max;
             listener.onEvents(List.copyOf(events));
@@ -166,11 +171,18 @@ public final class PrefixWatch implements AutoCloseable {
             resync();
             return;
         }
-        LOG.warn("watch broken, reopening [prefix={}, fromRevision={}]: {}", prefix, lastRevision + 1,
-                err.getMessage());
         closeWatcher();
         generation++;
-        open(lastRevision + 1);
+        long reopenGen = generation;
+        long delayMs = reopenBackoffMs;
+        reopenBackoffMs = Math.min(MAX_REOPEN_BACKOFF.toMillis(), reopenBackoffMs * 2);
+        LOG.warn("watch broken, reopening [prefix={}, fromRevision={}, inMs={}]: {}", prefix, lastRevision + 1,
+                delayMs, err.getMessage());
+        scheduler.schedule(() -> submit(() -> {
+            if (reopenGen == generation && !closed && !needsResync) {
+                open(lastRevision + 1);
+            }
+        }), delayMs, TimeUnit.MILLISECONDS);
     }
 
     private void check() {

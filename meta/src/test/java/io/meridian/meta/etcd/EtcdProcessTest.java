@@ -1,0 +1,36 @@
+package io.meridian.meta.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EtcdProcessTest {
+    @Test
+    void missingBinaryFailsWithTheInstallHint(@TempDir Path dir) {
+        EtcdProcessOptions options = EtcdProcessOptions.defaults(dir.resolve("data"))
+                .withBinary(dir.resolve("no-such-etcd"));
+
+        assertThatThrownBy(() -> EtcdProcess.start(options))
+                .isInstanceOf(EtcdBinaryMissingException.class)
+                .hasMessageContaining("apt-get install -y etcd-server")
+                .hasMessageContaining("[binary=" + dir.resolve("no-such-etcd") + "]");
+    }
+
+    @Test
+    void binaryComesFromTheSystemPropertyFirst() {
+        String old = System.getProperty(EtcdProcessOptions.BINARY_PROPERTY);
+        try {
+            System.setProperty(EtcdProcessOptions.BINARY_PROPERTY, "/opt/etcd/bin/etcd");
+            assertThat(EtcdProcessOptions.resolveBinary()).isEqualTo(Path.of("/opt/etcd/bin/etcd"));
+        } finally {
+            if (old == null) {
+                System.clearProperty(EtcdProcessOptions.BINARY_PROPERTY);
+            } else {
+                System.setProperty(EtcdProcessOptions.BINARY_PROPERTY, old);
+            }
+        }
+    }
+}
