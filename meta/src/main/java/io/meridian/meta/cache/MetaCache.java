@@ -87,6 +87,11 @@ public final class MetaCache implements AutoCloseable {
         return watch == null ? 0 : watch.deliveredRevision();
     }
 
+    /** How many full resets the watch delivered: 1 after a normal start; more after compaction or a wipe. */
+    public long watchResets() {
+        return watch == null ? 0 : watch.resets();
+    }
+
     @Override
     public void close() {
         if (watch != null) {

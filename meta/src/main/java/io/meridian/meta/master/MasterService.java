@@ -5,6 +5,8 @@ import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.cache.SnapshotDecoder;
 import io.meridian.meta.model.ClusterMarker;
 import io.meridian.meta.model.DatabaseConfig;
+import io.meridian.meta.model.MasterInfo;
+import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.planner.ClusterView;
 import io.meridian.meta.planner.DdlPlanner;
@@ -126,6 +128,9 @@ public final class MasterService implements AutoCloseable {
     @Override
     public void close() {
         election.close();
+        if (executor.isShutdown()) {
+            return; // crashed
+        }
         executor.execute(this::stopActing);
         executor.shutdown();
         try {
@@ -139,8 +144,7 @@ public final class MasterService implements AutoCloseable {
         callOnMasterThread(() -> {
             MasterTerm t = term;
             if (t == null) {
-                throw new NotMasterException("DDL refused: this broker is not the master [node=" + nodeId
-                        + ", statement=" + statement + "]");
+                throw notMaster(statement);
             }
             Loaded loaded = load();
             if (loaded.snapshot().marker() == null) {
@@ -152,6 +156,15 @@ public final class MasterService implements AutoCloseable {
             LOG.info("DDL applied [statement={}, changes={}, revision={}]", statement, changes.size(), revision);
             return null;
         });
+    }
+
+    /** Not master: say who is, or fail with the etcd error if etcd cannot even be asked. */
+    private RuntimeException notMaster(String statement) {
+        String current = store.get(store.keys().master())
+                .map(e -> ModelCodec.decode(e.value(), MasterInfo.class, e.key()))
+                .map(m -> m.nodeId() + "@" + m.address()).orElse("none");
+        return new NotMasterException("DDL refused: this broker is not the master [node=" + nodeId + ", master="
+                + current + ", statement=" + statement + "]");
     }
 
     private void reconcileSoon() {
