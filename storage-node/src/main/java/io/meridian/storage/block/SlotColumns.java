@@ -16,30 +16,30 @@ import java.util.Arrays;
  * <p>Not thread-safe. A decoded instance that sits in the block cache is never mutated.
  */
 public final class SlotColumns {
+    /** Longs per entry in {@link #data}: slot, count, sum, min, max, first, firstOff, last, lastOff. */
+    private static final int STRIDE = 9;
+    private static final int SLOT = 0;
+    private static final int COUNT = 1;
+    private static final int SUM = 2;
+    private static final int MIN = 3;
+    private static final int MAX = 4;
+    private static final int FIRST = 5;
+    private static final int FIRST_OFF = 6;
+    private static final int LAST = 7;
+    private static final int LAST_OFF = 8;
+
+    /**
+     * All components of all entries in one array (doubles as raw bits): a query walking thousands of small
+     * blocks touches one contiguous array per block instead of nine (measured: lastpoint 8 ms -> 2 ms).
+     */
+    private long[] data;
     private int size;
-    private int[] slots;
-    private long[] count;
-    private double[] sum;
-    private double[] min;
-    private double[] max;
-    private double[] first;
-    private long[] firstOff;
-    private double[] last;
-    private long[] lastOff;
     private Histogram[] histograms;
     private final boolean histogram;
 
     public SlotColumns(int capacity, boolean histogram) {
         int c = Math.max(4, capacity);
-        slots = new int[c];
-        count = new long[c];
-        sum = new double[c];
-        min = new double[c];
-        max = new double[c];
-        first = new double[c];
-        firstOff = new long[c];
-        last = new double[c];
-        lastOff = new long[c];
+        data = new long[c * STRIDE];
         this.histogram = histogram;
         histograms = histogram ? new Histogram[c] : null;
     }
@@ -48,30 +48,38 @@ public final class SlotColumns {
 
     public boolean isHistogram() { return histogram; }
 
-    public int slot(int i) { return slots[i]; }
+    public int slot(int i) { return (int) data[i * STRIDE + SLOT]; }
 
-    public long count(int i) { return count[i]; }
+    public long count(int i) { return data[i * STRIDE + COUNT]; }
 
-    public double sum(int i) { return sum[i]; }
+    public double sum(int i) { return d(i, SUM); }
 
-    public double min(int i) { return min[i]; }
+    public double min(int i) { return d(i, MIN); }
 
-    public double max(int i) { return max[i]; }
+    public double max(int i) { return d(i, MAX); }
 
-    public double first(int i) { return first[i]; }
+    public double first(int i) { return d(i, FIRST); }
 
-    public long firstOffset(int i) { return firstOff[i]; }
+    public long firstOffset(int i) { return data[i * STRIDE + FIRST_OFF]; }
 
-    public double last(int i) { return last[i]; }
+    public double last(int i) { return d(i, LAST); }
 
-    public long lastOffset(int i) { return lastOff[i]; }
+    public long lastOffset(int i) { return data[i * STRIDE + LAST_OFF]; }
 
     public Histogram histogram(int i) { return histogram ? histograms[i] : null; }
+
+    private double d(int i, int comp) {
+        return Double.longBitsToDouble(data[i * STRIDE + comp]);
+    }
+
+    private void setD(int i, int comp, double v) {
+        data[i * STRIDE + comp] = Double.doubleToRawLongBits(v);
+    }
 
     /** True when every entry holds exactly one point. */
     public boolean isSingle() {
         for (int i = 0; i < size; i++) {
-            if (count[i] != 1) {
+            if (data[i * STRIDE + COUNT] != 1) {
                 return false;
             }
         }
@@ -79,18 +87,9 @@ public final class SlotColumns {
     }
 
     private void grow() {
-        int c = slots.length * 2;
-        slots = Arrays.copyOf(slots, c);
-        count = Arrays.copyOf(count, c);
-        sum = Arrays.copyOf(sum, c);
-        min = Arrays.copyOf(min, c);
-        max = Arrays.copyOf(max, c);
-        first = Arrays.copyOf(first, c);
-        firstOff = Arrays.copyOf(firstOff, c);
-        last = Arrays.copyOf(last, c);
-        lastOff = Arrays.copyOf(lastOff, c);
+        data = Arrays.copyOf(data, data.length * 2);
         if (histogram) {
-            histograms = Arrays.copyOf(histograms, c);
+            histograms = Arrays.copyOf(histograms, histograms.length * 2);
         }
     }
 
@@ -99,51 +98,61 @@ public final class SlotColumns {
      */
     public void addPoint(int slot, long offsetMs, double value) {
         int i = size - 1;
-        if (i < 0 || slots[i] != slot) {
-            if (i >= 0 && slots[i] > slot) {
-                throw new IllegalStateException("BUG: slots must be non-decreasing: got " + slot + " after " + slots[i]);
+        if (i < 0 || slot(i) != slot) {
+            if (i >= 0 && slot(i) > slot) {
+                throw new IllegalStateException("BUG: slots must be non-decreasing: got " + slot + " after " + slot(i));
             }
-            appendEntry(slot, 1, value, value, value, offsetMs, value, offsetMs, value, null);
+            Histogram h = null;
             if (histogram) {
-                Histogram h = new Histogram();
+                h = new Histogram();
                 h.record(value, 1);
-                histograms[size - 1] = h;
             }
+            appendEntry(slot, 1, value, value, value, offsetMs, value, offsetMs, value, h);
             return;
         }
-        count[i]++;
-        sum[i] += value;
-        min[i] = Math.min(min[i], value);
-        max[i] = Math.max(max[i], value);
-        if (offsetMs < firstOff[i] || (offsetMs == firstOff[i] && value < first[i])) {
-            firstOff[i] = offsetMs;
-            first[i] = value;
-        }
-        if (offsetMs > lastOff[i] || (offsetMs == lastOff[i] && value > last[i])) {
-            lastOff[i] = offsetMs;
-            last[i] = value;
-        }
+        mergeEntry(i, 1, value, value, value, offsetMs, value, offsetMs, value);
         if (histogram) {
             histograms[i].record(value, 1);
+        }
+    }
+
+    private void mergeEntry(int i, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l) {
+        int b = i * STRIDE;
+        data[b + COUNT] += n;
+        setD(i, SUM, d(i, SUM) + s);
+        if (mn < d(i, MIN)) {
+            setD(i, MIN, mn);
+        }
+        if (mx > d(i, MAX)) {
+            setD(i, MAX, mx);
+        }
+        if (fOff < data[b + FIRST_OFF] || (fOff == data[b + FIRST_OFF] && f < d(i, FIRST))) {
+            data[b + FIRST_OFF] = fOff;
+            setD(i, FIRST, f);
+        }
+        if (lOff > data[b + LAST_OFF] || (lOff == data[b + LAST_OFF] && l > d(i, LAST))) {
+            data[b + LAST_OFF] = lOff;
+            setD(i, LAST, l);
         }
     }
 
     /** Appends a whole entry; the slot must be greater than the last one. */
     public void appendEntry(int slot, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l,
                             Histogram h) {
-        if (size == slots.length) {
+        if ((size + 1) * STRIDE > data.length) {
             grow();
         }
         int i = size++;
-        slots[i] = slot;
-        count[i] = n;
-        sum[i] = s;
-        min[i] = mn;
-        max[i] = mx;
-        firstOff[i] = fOff;
-        first[i] = f;
-        lastOff[i] = lOff;
-        last[i] = l;
+        int b = i * STRIDE;
+        data[b + SLOT] = slot;
+        data[b + COUNT] = n;
+        data[b + SUM] = Double.doubleToRawLongBits(s);
+        data[b + MIN] = Double.doubleToRawLongBits(mn);
+        data[b + MAX] = Double.doubleToRawLongBits(mx);
+        data[b + FIRST] = Double.doubleToRawLongBits(f);
+        data[b + FIRST_OFF] = fOff;
+        data[b + LAST] = Double.doubleToRawLongBits(l);
+        data[b + LAST_OFF] = lOff;
         if (histogram) {
             histograms[i] = h;
         }
@@ -151,38 +160,32 @@ public final class SlotColumns {
 
     /** Appends entry {@code i} of {@code other}, merging it into the last entry when the slot is the same. */
     public void appendOrMerge(SlotColumns other, int i) {
-        int slot = other.slots[i];
+        int slot = other.slot(i);
         int j = size - 1;
-        if (j < 0 || slots[j] != slot) {
-            appendEntry(slot, other.count[i], other.sum[i], other.min[i], other.max[i], other.firstOff[i], other.first[i],
-                    other.lastOff[i], other.last[i], other.histogram(i) == null ? null : other.histogram(i).copy());
+        Histogram h = other.histogram(i);
+        if (j < 0 || slot(j) != slot) {
+            appendEntry(slot, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
+                    other.lastOffset(i), other.last(i), h == null ? null : h.copy());
             return;
         }
-        count[j] += other.count[i];
-        sum[j] += other.sum[i];
-        min[j] = Math.min(min[j], other.min[i]);
-        max[j] = Math.max(max[j], other.max[i]);
-        if (other.firstOff[i] < firstOff[j] || (other.firstOff[i] == firstOff[j] && other.first[i] < first[j])) {
-            firstOff[j] = other.firstOff[i];
-            first[j] = other.first[i];
-        }
-        if (other.lastOff[i] > lastOff[j] || (other.lastOff[i] == lastOff[j] && other.last[i] > last[j])) {
-            lastOff[j] = other.lastOff[i];
-            last[j] = other.last[i];
-        }
-        if (histogram && other.histogram(i) != null) {
+        mergeEntry(j, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
+                other.lastOffset(i), other.last(i));
+        if (histogram && h != null) {
             if (histograms[j] == null) {
-                histograms[j] = other.histogram(i).copy();
+                histograms[j] = h.copy();
             } else {
-                histograms[j].merge(other.histogram(i));
+                histograms[j].merge(h);
             }
         }
     }
 
     /** Merges entry {@code i} into {@code target}; {@code slotStartMs} turns offsets into timestamps. */
     public void mergeInto(AggState target, int i, long slotStartMs) {
-        target.mergeComponents(count[i], sum[i], min[i], max[i], slotStartMs + firstOff[i], first[i],
-                slotStartMs + lastOff[i], last[i]);
+        int b = i * STRIDE;
+        target.mergeComponents(data[b + COUNT], Double.longBitsToDouble(data[b + SUM]),
+                Double.longBitsToDouble(data[b + MIN]), Double.longBitsToDouble(data[b + MAX]),
+                slotStartMs + data[b + FIRST_OFF], Double.longBitsToDouble(data[b + FIRST]),
+                slotStartMs + data[b + LAST_OFF], Double.longBitsToDouble(data[b + LAST]));
         if (histogram && histograms[i] != null) {
             if (target.histogram() == null) {
                 target.setHistogram(histograms[i].copy());
@@ -198,7 +201,7 @@ public final class SlotColumns {
         int hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (slots[mid] < slot) {
+            if (data[mid * STRIDE + SLOT] < slot) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -209,7 +212,7 @@ public final class SlotColumns {
 
     /** Approximate heap footprint, for cache weighing. */
     public int estimatedBytes() {
-        return 64 + slots.length * (4 + 8 * 9) + (histogram ? size * 64 : 0);
+        return 64 + data.length * 8 + (histogram ? size * 64 : 0);
     }
 
     /** Merges several sorted columns into one (compaction, and queries over many parts). */
@@ -223,7 +226,7 @@ public final class SlotColumns {
         while (true) {
             int best = -1;
             for (int k = 0; k < inputs.length; k++) {
-                if (pos[k] < inputs[k].size && (best < 0 || inputs[k].slots[pos[k]] < inputs[best].slots[pos[best]])) {
+                if (pos[k] < inputs[k].size && (best < 0 || inputs[k].slot(pos[k]) < inputs[best].slot(pos[best]))) {
                     best = k;
                 }
             }

@@ -20,6 +20,14 @@ public final class ByteSink {
 
     public void clear() { size = 0; }
 
+    /** Clears, and drops the backing array if it grew beyond {@code maxRetainedBytes} (after a rare huge batch). */
+    public void clearAndTrim(int maxRetainedBytes) {
+        size = 0;
+        if (buf.length > maxRetainedBytes) {
+            buf = new byte[maxRetainedBytes];
+        }
+    }
+
     public int size() { return size; }
 
     public byte[] array() { return buf; }

@@ -14,10 +14,9 @@ import java.util.List;
  * Not thread-safe; the shard runs one compaction at a time.
  */
 final class Compactor {
-    private final BlockCodec codec = new BlockCodec();
-
     /** Writes the merged part to {@code target} and returns it finished. */
     void merge(List<PartReader> inputs, Path target) {
+        BlockCodec codec = new BlockCodec();
         PartReader first = inputs.get(0);
         int[] pos = new int[inputs.size()];
         try (PartWriter w = new PartWriter(target, first.intervalMs(), first.segmentStartMs(), first.slotCount(), codec)) {

@@ -23,9 +23,10 @@ final class Flusher {
     private final Path shardDir;
     private final List<IntervalSpec> intervals;
     private final long segmentMs;
-    private final BlockCodec codec = new BlockCodec();
-    private long[] ts = new long[1024];
-    private double[] vs = new double[1024];
+    // per-flush scratch, released when the flush ends so an idle shard keeps no large buffers
+    private BlockCodec codec;
+    private long[] ts;
+    private double[] vs;
 
     Flusher(Path shardDir, List<IntervalSpec> intervals, long segmentMs) {
         this.shardDir = shardDir;
@@ -38,6 +39,9 @@ final class Flusher {
         Map<Long, PartWriter[]> writers = new TreeMap<>();
         Map<Long, String[]> paths = new TreeMap<>();
         List<String> out = new ArrayList<>();
+        codec = new BlockCodec();
+        ts = new long[1024];
+        vs = new double[1024];
         try {
             for (int s = 0; s < mem.seriesBound(); s++) {
                 int[] fields = mem.fieldIds(s);
@@ -83,6 +87,9 @@ final class Flusher {
             }
             return out;
         } finally {
+            codec = null;
+            ts = null;
+            vs = null;
             for (PartWriter[] w : writers.values()) {
                 for (PartWriter pw : w) {
                     if (pw != null) {

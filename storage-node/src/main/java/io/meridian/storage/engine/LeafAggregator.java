@@ -1,9 +1,9 @@
 package io.meridian.storage.engine;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.BlockCodec;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.block.SlotColumns;
@@ -32,18 +32,20 @@ final class LeafAggregator {
 
     private final LeafQuery q;
     private final View view;
-    private final Cache<Long, SlotColumns> cache;
+    private final BlockCache cache;
     private final BlockCodec codec = new BlockCodec();
     private final AggState[][] cells;
     private final int fields;
     private final int buckets;
+    private final boolean latestOnly;
 
-    LeafAggregator(LeafQuery q, View view, Cache<Long, SlotColumns> cache) {
+    LeafAggregator(LeafQuery q, View view, BlockCache cache) {
         this.q = q;
         this.view = view;
         this.cache = cache;
         this.fields = q.fields().size();
         this.buckets = q.bucketCount();
+        this.latestOnly = q.latestOnly();
         if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
             throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
                     + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
@@ -104,6 +106,7 @@ final class LeafAggregator {
             return;
         }
         int lastSlot = (int) Math.min(lastSlotL, p.slotCount() - 1);
+        BlockCache.PartBlocks blocks = cache.open(p, codec);
         for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
             for (int f = 0; f < fields; f++) {
@@ -111,23 +114,21 @@ final class LeafAggregator {
                 if (idx < 0) {
                     continue;
                 }
-                SlotColumns c = block(p, idx);
-                for (int i = c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
+                SlotColumns c = blocks.get(idx);
+                if (latestOnly) {
+                    int i = lastSlot >= p.slotCount() - 1 ? c.size() - 1 : c.lowerBound(lastSlot + 1) - 1;
+                    if (i >= 0 && c.slot(i) >= firstSlot) {
+                        long slotStart = seg + c.slot(i) * iv;
+                        c.mergeInto(cell(s, 0, f), i, slotStart);
+                    }
+                    continue;
+                }
+                for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
                     long slotStart = seg + c.slot(i) * iv;
                     c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
                 }
             }
         }
-    }
-
-    private SlotColumns block(PartReader p, int idx) {
-        long key = ((long) p.id() << 32) | idx;
-        SlotColumns c = cache.getIfPresent(key);
-        if (c == null) {
-            c = p.readBlock(idx, codec);
-            cache.put(key, c);
-        }
-        return c;
     }
 
     private void scanMemtable(MemTable m) {

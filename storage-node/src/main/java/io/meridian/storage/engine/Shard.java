@@ -1,7 +1,5 @@
 package io.meridian.storage.engine;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.StorageIoException;
@@ -9,8 +7,8 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.Names;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.PartReader;
-import io.meridian.storage.block.SlotColumns;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
 import io.meridian.storage.index.FieldSchema;
@@ -55,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
+    /** Encoding buffer capacity kept between writes. */
+    private static final int WAL_SCRATCH_RETAINED_BYTES = 1 << 16;
+
     private final Path dir;
     private final ShardOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -66,10 +67,10 @@ public final class Shard implements AutoCloseable {
     private final Wal wal;
     private final Flusher flusher;
     private final Compactor compactor = new Compactor();
-    private final Cache<Long, SlotColumns> blockCache;
+    private final BlockCache blockCache;
     private final AtomicLong partSeq = new AtomicLong();
     private final ShardMetrics metrics;
-    private final ByteSink walScratch = new ByteSink(1 << 16);
+    private final ByteSink walScratch = new ByteSink(WAL_SCRATCH_RETAINED_BYTES);
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     private volatile PartSet parts = PartSet.EMPTY;
@@ -92,8 +93,7 @@ public final class Shard implements AutoCloseable {
             }
         }
         this.manifest = Manifest.open(dir);
-        this.blockCache = Caffeine.newBuilder().maximumWeight(options.blockCacheBytes())
-                .weigher((Long k, SlotColumns v) -> v.estimatedBytes()).build();
+        this.blockCache = new BlockCache(options.blockCacheBytes());
         loadParts();
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
         new WalTrimmer(walDir).deleteBefore(manifest.walCheckpoint());
@@ -209,6 +209,7 @@ public final class Shard implements AutoCloseable {
                         batch.series().get(i).values());
             }
             metrics.pointsWritten(points);
+            walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         } finally {
             lock.writeLock().unlock();
         }
@@ -516,6 +517,7 @@ public final class Shard implements AutoCloseable {
             lock.writeLock().unlock();
         }
         for (PartReader p : removed) {
+            blockCache.invalidate(p);
             p.retire();
             try {
                 Files.deleteIfExists(p.path());

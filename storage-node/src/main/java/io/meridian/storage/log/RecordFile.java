@@ -33,6 +33,9 @@ public final class RecordFile implements AutoCloseable {
         void visit(int type, ByteSource payload);
     }
 
+    /** Buffer capacity kept between writes; a larger batch allocates temporarily. */
+    private static final int PENDING_RETAINED_BYTES = 1 << 16;
+
     private final Path path;
     private final FileChannel channel;
     private final ByteSink pending = new ByteSink(1 << 16);
@@ -150,7 +153,7 @@ public final class RecordFile implements AutoCloseable {
             throw new StorageIoException("cannot append to record file [file=" + path + ", offset=" + size + "]", e);
         }
         size += pending.size();
-        pending.clear();
+        pending.clearAndTrim(PENDING_RETAINED_BYTES);
     }
 
     /** Writes and fsyncs (survives a power loss). */

@@ -21,7 +21,7 @@ public final class PointBuffer {
     int append(long t, double v) {
         int grown = 0;
         if (size == ts.length) {
-            int cap = size + (size >> 1) + 8;
+            int cap = size * 2 + 8;
             grown = (cap - size) * BYTES_PER_POINT;
             ts = Arrays.copyOf(ts, cap);
             values = Arrays.copyOf(values, cap);

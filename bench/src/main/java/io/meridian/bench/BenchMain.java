@@ -1,0 +1,75 @@
+package io.meridian.bench;
+
+import io.meridian.bench.engine.EngineBenchmark;
+import io.meridian.bench.tsbs.CpuOnlyGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/meridian bench ...}: Meridian's benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
+        subcommands = {BenchMain.Engine.class})
+public final class BenchMain implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** {@code bench engine}: the storage engine benchmark. */
+    @Command(name = "engine", mixinStandardHelpOptions = true,
+            description = "Load TSBS cpu-only data into fresh shards and measure ingest, size and queries.")
+    static final class Engine implements Callable<Integer> {
+        @Option(names = "--hosts", defaultValue = "1000", description = "hosts (series) to generate (default ${DEFAULT-VALUE})")
+        int hosts;
+        @Option(names = "--hours", defaultValue = "24", description = "hours of data per host (default ${DEFAULT-VALUE})")
+        int hours;
+        @Option(names = "--values", defaultValue = "int", description = "int (as TSBS) or float (two decimals)")
+        CpuOnlyGenerator.ValueMode values;
+        @Option(names = "--shards", defaultValue = "2", description = "shards, one writer thread each (default ${DEFAULT-VALUE})")
+        int shards;
+        @Option(names = "--batch-rows", defaultValue = "60", description = "rows per series per write (default ${DEFAULT-VALUE})")
+        int batchRows;
+        @Option(names = "--query-runs", defaultValue = "200", description = "timed runs per query shape (default ${DEFAULT-VALUE})")
+        int queryRuns;
+        @Option(names = "--seed", defaultValue = "1", description = "data seed")
+        long seed;
+        @Option(names = "--dir", description = "data directory (default: a new temporary directory, deleted after)")
+        Path dir;
+        @Option(names = "--json", description = "print the figures as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (hosts < 1 || hours < 1 || shards < 1 || batchRows < 1 || queryRuns < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--hosts, --hours, --shards, --batch-rows and --query-runs must be positive");
+            }
+            boolean temp = dir == null;
+            Path d = temp ? Files.createTempDirectory("meridian-bench-") : dir;
+            try {
+                EngineBenchmark.Result r = new EngineBenchmark(new EngineBenchmark.Params(hosts, hours, values, shards,
+                        batchRows, queryRuns, seed, d), System.err).run();
+                System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f%n", r.ingestPointsPerS());
+                System.out.printf(java.util.Locale.ROOT, "bytes_per_point       %.3f%n", r.bytesPerPoint());
+                System.out.printf(java.util.Locale.ROOT, "heap_bytes_per_series %.0f%n", r.heapBytesPerSeries());
+                r.queryMedianMs().forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "query_ms.%-21s %.3f%n", k, v));
+                if (json) {
+                    System.out.println(r.toJson());
+                }
+                return 0;
+            } finally {
+                if (temp) {
+                    EngineBenchmarkFiles.delete(d);
+                }
+            }
+        }
+    }
+}

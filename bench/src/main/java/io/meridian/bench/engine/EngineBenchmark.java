@@ -1,0 +1,219 @@
+package io.meridian.bench.engine;
+
+import io.meridian.bench.tsbs.CpuOnlyGenerator;
+import io.meridian.common.model.DatabaseOptions;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.model.SeriesHash;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.engine.ShardStats;
+import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Loads N hosts x H hours of {@code cpu-only} data into fresh shards on disk and measures ingest rate,
+ * bytes on disk per point (after flush and compaction), heap bytes per series, and the median latency of
+ * four TSBS query shapes through the leaf operator. One writer thread per shard.
+ */
+public final class EngineBenchmark {
+    /** Benchmark parameters. */
+    public record Params(int hosts, int hours, CpuOnlyGenerator.ValueMode values, int shards, int batchRows,
+                         int queryRuns, long seed, Path dir) { }
+
+    /** The measured figures. */
+    public record Result(double ingestPointsPerS, double bytesPerPoint, double heapBytesPerSeries,
+                         Map<String, Double> queryMedianMs, long points, long diskBytes) {
+        public String toJson() {
+            StringBuilder q = new StringBuilder("{");
+            queryMedianMs.forEach((k, v) -> q.append(q.length() > 1 ? "," : "").append('"').append(k).append("\":")
+                    .append(fmt(v)));
+            return "{\"ingest_points_per_s\":" + Math.round(ingestPointsPerS) + ",\"bytes_per_point\":" + fmt(bytesPerPoint)
+                    + ",\"heap_bytes_per_series\":" + Math.round(heapBytesPerSeries) + ",\"query_ms\":" + q + "}"
+                    + ",\"points\":" + points + ",\"disk_bytes\":" + diskBytes + "}";
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
+    }
+
+    private final Params p;
+    private final PrintStream progress;
+
+    public EngineBenchmark(Params p, PrintStream progress) {
+        this.p = p;
+        this.progress = progress;
+    }
+
+    public Result run() throws Exception {
+        long day = 86_400_000L;
+        long now = System.currentTimeMillis();
+        long start = Math.floorDiv(now, day) * day - (long) Math.ceil(p.hours() / 24.0) * day;
+        long rowsPerHost = p.hours() * 3_600_000L / CpuOnlyGenerator.ROW_INTERVAL_MS;
+        long end = start + rowsPerHost * CpuOnlyGenerator.ROW_INTERVAL_MS;
+        DatabaseOptions db = new DatabaseOptions("bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"),
+                IntervalSpec.parse("5m", "180d"), IntervalSpec.parse("1h", "730d")));
+        ShardOptions options = ShardOptions.defaults(db);
+        CpuOnlyGenerator gen = new CpuOnlyGenerator(p.hosts(), p.seed(), p.values());
+        List<List<Integer>> hostsByShard = new ArrayList<>();
+        for (int s = 0; s < p.shards(); s++) {
+            hostsByShard.add(new ArrayList<>());
+        }
+        for (int h = 0; h < p.hosts(); h++) {
+            hostsByShard.get(SeriesHash.shardOf(gen.key(h).canonicalBytes(), p.shards())).add(h);
+        }
+        // open and close a throw-away shard first so one-time initialisation (logging, metrics, classes'
+        // static state) is not charged to the series
+        try (Shard warm = Shard.open(p.dir().resolve("warmup"), options)) {
+            warm.stats();
+        }
+        long heapBefore = usedHeapAfterGc();
+        Shard[] shards = new Shard[p.shards()];
+        for (int s = 0; s < shards.length; s++) {
+            shards[s] = Shard.open(p.dir().resolve("shard-" + s), options);
+        }
+        long totalPoints = (long) p.hosts() * rowsPerHost * CpuOnlyGenerator.FIELDS.size();
+        progress.printf(Locale.ROOT, "loading %d hosts x %d h = %,d points into %d shard(s) at %s%n", p.hosts(), p.hours(),
+                totalPoints, shards.length, p.dir());
+        long[] written = new long[shards.length];
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(shards.length);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int s = 0; s < shards.length; s++) {
+            int shard = s;
+            futures.add(pool.submit(() -> load(shards[shard], gen, hostsByShard.get(shard), start, rowsPerHost,
+                    written, shard, totalPoints, t0)));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        for (Shard s : shards) {
+            s.flush();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        progress.printf(Locale.ROOT, "loaded %,d points in %.1f s (flush included); compacting%n", totalPoints, seconds);
+        for (Shard s : shards) {
+            s.compact(2);
+        }
+        pool.shutdown();
+        long disk = 0;
+        long series = 0;
+        for (Shard s : shards) {
+            disk += directoryBytes(s.directory());
+            ShardStats st = s.stats();
+            series += st.series();
+        }
+        long heapAfter = usedHeapAfterGc();
+        double heapPerSeries = Math.max(0, heapAfter - heapBefore) / (double) Math.max(1, series);
+        progress.printf(Locale.ROOT, "disk %,d bytes (%.3f bytes/point), heap %.0f bytes/series; running queries%n", disk,
+                disk / (double) totalPoints, heapPerSeries);
+        Map<String, Double> medians = new LinkedHashMap<>();
+        Random r = new Random(p.seed());
+        medians.put("single_groupby_1_1_1", median(shards, () -> QueryShapes.singleGroupby111(r, p.hosts(), start, end)));
+        medians.put("cpu_max_all_1", median(shards, () -> QueryShapes.cpuMaxAll1(r, p.hosts(), start, end)));
+        medians.put("double_groupby_1", median(shards, () -> QueryShapes.doubleGroupby1(r, start, end)));
+        long lastEnd = Math.floorDiv(end + QueryShapes.HOUR - 1, QueryShapes.HOUR) * QueryShapes.HOUR;
+        medians.put("lastpoint", median(shards, () -> QueryShapes.lastpoint(start, lastEnd)));
+        for (Shard s : shards) {
+            s.close();
+        }
+        return new Result(totalPoints / seconds, disk / (double) totalPoints, heapPerSeries, medians, totalPoints, disk);
+    }
+
+    private void load(Shard shard, CpuOnlyGenerator gen, List<Integer> hosts, long start, long rowsPerHost,
+                      long[] written, int shardIndex, long totalPoints, long t0) {
+        int fields = CpuOnlyGenerator.FIELDS.size();
+        int hostsPerBatch = 100;
+        long lastReport = System.nanoTime();
+        for (long row = 0; row < rowsPerHost; row += p.batchRows()) {
+            int rows = (int) Math.min(p.batchRows(), rowsPerHost - row);
+            long[] ts = new long[rows];
+            for (int i = 0; i < rows; i++) {
+                ts[i] = start + (row + i) * CpuOnlyGenerator.ROW_INTERVAL_MS;
+            }
+            for (int from = 0; from < hosts.size(); from += hostsPerBatch) {
+                List<WriteBatch.SeriesRows> batch = new ArrayList<>();
+                for (int h : hosts.subList(from, Math.min(hosts.size(), from + hostsPerBatch))) {
+                    double[] values = new double[rows * fields];
+                    gen.nextRows(h, rows, values);
+                    batch.add(new WriteBatch.SeriesRows(gen.key(h), CpuOnlyGenerator.FIELDS, ts, values));
+                }
+                shard.write(WriteBatch.of(batch));
+                synchronized (written) {
+                    written[shardIndex] += (long) batch.size() * rows * fields;
+                }
+            }
+            if (shardIndex == 0 && System.nanoTime() - lastReport > 2_000_000_000L) {
+                lastReport = System.nanoTime();
+                long sum;
+                synchronized (written) {
+                    sum = Arrays.stream(written).sum();
+                }
+                progress.printf(Locale.ROOT, "  %5.1f%%  %,d points  %,.0f points/s%n", 100.0 * sum / totalPoints, sum,
+                        sum / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+    }
+
+    private double median(Shard[] shards, Supplier<LeafQuery> queries) {
+        int warmup = Math.max(5, p.queryRuns() / 4);
+        double[] ms = new double[p.queryRuns()];
+        for (int i = 0; i < warmup + p.queryRuns(); i++) {
+            LeafQuery q = queries.get();
+            long t = System.nanoTime();
+            LeafResult merged = null;
+            for (Shard s : shards) {
+                LeafResult r = s.query(q);
+                merged = merged == null ? r : merged.merge(r);
+            }
+            if (merged.cells().isEmpty()) {
+                throw new IllegalStateException("BUG: benchmark query returned nothing: " + q);
+            }
+            if (i >= warmup) {
+                ms[i - warmup] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static long directoryBytes(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
