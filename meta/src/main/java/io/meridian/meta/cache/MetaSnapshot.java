@@ -53,6 +53,11 @@ public record MetaSnapshot(long revision, ClusterMarker marker, MasterInfo maste
         return states.values().stream().filter(s -> s.replicas().contains(nodeId)).toList();
     }
 
+    /** The roles of {@code nodeId} for every shard it holds a replica of: how a storage node learns its work. */
+    public List<ShardRole> rolesOf(String nodeId) {
+        return replicasOf(nodeId).stream().map(s -> ShardRole.of(s, nodeId)).toList();
+    }
+
     /** States keyed by {@link ShardId}, for planners. */
     public Map<ShardId, ShardState> statesById() {
         Map<ShardId, ShardState> byId = new TreeMap<>();

@@ -48,19 +48,4 @@ class SnapshotFileTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(SnapshotFile.FILE_NAME);
         }
     }
-
-    @Test
-    void routingPrefersTheHomeIdcAndListsEveryIdc() {
-        RoutingTable east = RoutingTable.of(sample(), "idc_e");
-        RoutingTable west = RoutingTable.of(sample(), "idc_w");
-
-        assertThat(east.leader("cpu", 0)).hasValueSatisfying(r -> {
-            assertThat(r.address()).isEqualTo("h1:7001");
-            assertThat(r.epoch()).isEqualTo(3);
-        });
-        assertThat(west.leader("cpu", 0)).map(Route::address).contains("h2:7002");
-        assertThat(east.leaders("cpu", 0)).extracting(Route::leader).containsExactly("s1", "s2");
-        assertThat(east.leader("cpu", 1)).as("shard 1 has no state").isEmpty();
-        assertThat(east.leader("nope", 0)).isEmpty();
-    }
 }

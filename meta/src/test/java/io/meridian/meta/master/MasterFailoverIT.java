@@ -22,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Master and storage node failures on a real etcd. */
 @ExtendWith(EtcdExtension.class)
@@ -96,6 +97,10 @@ class MasterFailoverIT {
             await().atMost(TTL.plusSeconds(2)).until(b2.master::isMaster);
             Duration failover = Duration.ofNanos(System.nanoTime() - crashed);
             assertThat(failover).isLessThanOrEqualTo(TTL.plusSeconds(2));
+            String result = "master failover (crash -> new master) with lease TTL " + TTL.toMillis() + " ms: "
+                    + failover.toMillis() + " ms";
+            LoggerFactory.getLogger(MasterFailoverIT.class).info(result);
+            java.nio.file.Files.writeString(Path.of("target", "meta-failover.txt"), result + System.lineSeparator());
             b2.master.createDatabase(db("mem", 2, 2));
             await().atMost(Duration.ofSeconds(5)).until(() -> b2.cache.routing().leader("mem", 1).isPresent());
             assertThat(List.of("s2", "s3")).contains(b2.cache.routing().leader("mem", 1).orElseThrow().leader());
