@@ -96,8 +96,11 @@ public final class BlockCodec {
         out.put((byte) 0).put(body.array(), 0, len);
     }
 
-    /** Decodes a payload produced by {@link #encode}. */
-    public SlotColumns decode(ByteSource in, boolean histogram) {
+    /**
+     * Decodes a payload produced by {@link #encode}; every slot must be below {@code slotCount}.
+     * @throws io.meridian.common.error.CorruptDataException on any inconsistency
+     */
+    public SlotColumns decode(ByteSource in, boolean histogram, int slotCount) {
         int flags = in.getUnsignedByte();
         ByteSource b = in;
         if ((flags & FLAG_ZSTD) != 0) {
@@ -111,14 +114,14 @@ public final class BlockCodec {
         } else if (flags != 0) {
             throw in.corrupt("unknown block flags " + flags);
         }
-        int n = b.getVarInt(MAX_ENTRIES, "entry count");
+        int n = b.getVarInt(Math.min(MAX_ENTRIES, slotCount), "entry count");
         SlotColumns c = new SlotColumns(n, histogram);
         if (n == 0) {
             return c;
         }
         ensureScratch(n);
-        int firstSlot = b.getVarInt(MAX_ENTRIES, "first slot");
-        int span = b.getVarInt(MAX_ENTRIES, "slot span");
+        int firstSlot = b.getVarInt(slotCount - 1, "first slot");
+        int span = b.getVarInt(slotCount - 1 - firstSlot, "slot span");
         int dense = b.getUnsignedByte();
         int[] slots = new int[n];
         if (dense == 1) {

@@ -93,6 +93,10 @@ public final class PartReader {
         long intervalMs = h.getLong();
         long segmentStart = h.getLong();
         int slotCount = h.getInt();
+        if (slotCount < 1 || slotCount > BlockCodec.MAX_ENTRIES || intervalMs <= 0) {
+            throw new CorruptDataException(name, PartFormat.SLOT_COUNT_OFFSET, "slot count or interval out of range [slots="
+                    + slotCount + ", intervalMs=" + intervalMs + "]");
+        }
         int headerCrc = h.getInt();
         CRC32C crc = new CRC32C();
         crc.update(header, 0, PartFormat.HEADER_CRC_OFFSET);
@@ -198,7 +202,7 @@ public final class PartReader {
             throw new CorruptDataException(path.toString(), offsets[i], "block checksum mismatch [series="
                     + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
         }
-        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM);
+        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount);
     }
 
     /** Takes a reference for the duration of a read; false when the part was retired and closed. */

@@ -27,8 +27,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class LeafAggregator {
     /** What the aggregator reads; captured under the shard's read lock. */
-    record View(RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds, List<PartReader> parts,
-                List<MemTable> memtables, long intervalMs) { }
+    record View(RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds, boolean[] histogram,
+                List<PartReader> parts, List<MemTable> memtables, long intervalMs) { }
 
     private final LeafQuery q;
     private final View view;
@@ -153,7 +153,12 @@ final class LeafAggregator {
                     if (slotStart < q.startMs()) {
                         continue;
                     }
-                    cell(s, q.bucketOf(slotStart), f).add(ts, b.value(i));
+                    AggState cell = cell(s, q.bucketOf(slotStart), f);
+                    if (view.histogram()[f]) {
+                        cell.observe(ts, b.value(i));
+                    } else {
+                        cell.add(ts, b.value(i));
+                    }
                 }
             }
         }

@@ -332,9 +332,11 @@ public final class Shard implements AutoCloseable {
             LeafAggregator.assignGroups(q, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
                     groupOf, groups);
             int[] fieldIds = new int[q.fields().size()];
+            boolean[] histogram = new boolean[fieldIds.length];
             for (int i = 0; i < fieldIds.length; i++) {
                 FieldSchema.Field f = schema.get(q.metric(), q.fields().get(i));
                 fieldIds[i] = f == null ? -1 : f.id();
+                histogram[i] = f != null && f.type() == FieldType.HISTOGRAM;
             }
             long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
             List<PartReader> ps = parts.parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
@@ -346,7 +348,7 @@ public final class Shard implements AutoCloseable {
             }
             List<MemTable> mems = new ArrayList<>(frozen);
             mems.add(memtable);
-            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, ps, mems, iv);
+            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, mems, iv);
             // memtables are read under the read lock: writers mutate them
             LeafResult r = new LeafAggregator(q, view, blockCache).run();
             metrics.queried(System.nanoTime() - started);
