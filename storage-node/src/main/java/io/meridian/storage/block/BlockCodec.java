@@ -1,6 +1,7 @@
 package io.meridian.storage.block;
 
 import com.github.luben.zstd.Zstd;
+import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.model.Histogram;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
@@ -106,7 +107,13 @@ public final class BlockCodec {
         if ((flags & FLAG_ZSTD) != 0) {
             int rawLen = in.getVarInt(64 << 20, "uncompressed block length");
             byte[] raw = new byte[rawLen];
-            long got = Zstd.decompressByteArray(raw, 0, rawLen, in.array(), in.position(), in.remaining());
+            long got;
+            try {
+                got = Zstd.decompressByteArray(raw, 0, rawLen, in.array(), in.position(), in.remaining());
+            } catch (RuntimeException e) {
+                throw new CorruptDataException(in.source(), in.position(), "zstd block does not decompress: "
+                        + e.getMessage(), e);
+            }
             if (Zstd.isError(got) || got != rawLen) {
                 throw in.corrupt("zstd block does not decompress to " + rawLen + " bytes (result=" + got + ")");
             }

@@ -75,7 +75,8 @@ class ShardRoundTripTest {
             return e.value().equals(key.tags().get(e.key()));
         }
         if (p instanceof TagPredicate.In in) {
-            return in.values().contains(key.tags().get(in.key()));
+            String v = key.tags().get(in.key());
+            return v != null && in.values().contains(v);
         }
         if (p instanceof TagPredicate.Prefix pf) {
             String v = key.tags().get(pf.key());

@@ -1,0 +1,69 @@
+package io.meridian.storage.encoding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** decode(encode(x)) = x for every column codec, with foreign bytes before and after the column. */
+class ColumnCodecPropertiesTest {
+    @Provide
+    Arbitrary<long[]> longColumns() {
+        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-5, 5), Arbitraries.just(7L))
+                .array(long[].class).ofMaxSize(300);
+    }
+
+    @Provide
+    Arbitrary<double[]> doubleColumns() {
+        Arbitrary<Double> decimals = Arbitraries.integers().between(-100_000, 100_000).map(i -> i / 100.0);
+        Arbitrary<Double> any = Arbitraries.longs().map(Double::longBitsToDouble);
+        return Arbitraries.oneOf(decimals, any, Arbitraries.doubles(), Arbitraries.just(-0.0))
+                .array(double[].class).ofMaxSize(300);
+    }
+
+    @Property
+    void longColumnsRoundTrip(@ForAll("longColumns") long[] values) {
+        ByteSink out = new ByteSink().put((byte) 0x5A);
+        LongColumnCodec.encode(values, values.length, out);
+        out.put((byte) 0xA5);
+        ByteSource in = new ByteSource(out.toArray(), "test");
+        assertThat(in.get()).isEqualTo((byte) 0x5A);
+        long[] back = new long[values.length];
+        LongColumnCodec.decode(in, back, values.length);
+        assertThat(back).containsExactly(values);
+        assertThat(in.get()).isEqualTo((byte) 0xA5);
+        assertThat(in.hasRemaining()).isFalse();
+    }
+
+    @Property
+    void floatColumnsRoundTripBitForBit(@ForAll("doubleColumns") double[] values) {
+        ByteSink out = new ByteSink().put((byte) 0x5A);
+        FloatColumnCodec.encode(values, values.length, out, new long[values.length]);
+        out.put((byte) 0xA5);
+        ByteSource in = new ByteSource(out.toArray(), "test");
+        in.get();
+        double[] back = new double[values.length];
+        FloatColumnCodec.decode(in, back, values.length, new long[values.length]);
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Double.doubleToRawLongBits(back[i])).as("value %d", i).isEqualTo(Double.doubleToRawLongBits(values[i]));
+        }
+        assertThat(in.get()).isEqualTo((byte) 0xA5);
+    }
+
+    @Property
+    void twoDecimalRandomWalksCostAboutOneByteAValue(@ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        double[] v = new double[1000];
+        double x = 50;
+        for (int i = 0; i < v.length; i++) {
+            x = Math.max(0, Math.min(100, x + r.nextGaussian()));
+            v[i] = Math.rint(x * 100) / 100;
+        }
+        ByteSink out = new ByteSink();
+        FloatColumnCodec.encode(v, v.length, out, new long[v.length]);
+        assertThat(out.size()).isLessThan(2 * v.length);
+    }
+}

@@ -1,0 +1,33 @@
+package io.meridian.storage.engine;
+
+import io.meridian.common.model.SeriesKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Child process of {@link KillDuringWriteTest}: writes batches forever and prints {@code ACK <i>} after
+ * each write returns (i.e. was acknowledged). The parent kills it with SIGKILL at a random moment.
+ */
+public final class CrashWriter {
+    private CrashWriter() {}
+
+    public static void main(String[] args) {
+        Path dir = Path.of(args[0]);
+        ShardOptions options = TestShards.options().withClock(Clock.fixed(Instant.ofEpochMilli(TestShards.NOW), ZoneOffset.UTC))
+                .withMemtableBytes(Long.parseLong(args[1]));
+        try (Shard shard = Shard.open(dir, options)) {
+            for (int i = 0; ; i++) {
+                WriteBatch.Builder b = WriteBatch.builder();
+                for (int k = 0; k < 20; k++) {
+                    b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)), TestShards.T0 + i * 10_000L,
+                            "usage", i);
+                }
+                shard.write(b.build());
+                System.out.println("ACK " + i);
+                System.out.flush();
+            }
+        }
+    }
+}
