@@ -1,0 +1,13 @@
+/**
+ * The shard engine: {@link io.meridian.storage.engine.Shard} (the library's entry point) with its write
+ * path, flush, compaction, retention, MANIFEST and leaf query execution.
+ *
+ * <pre>
+ * Shard.write(WriteBatch) -> WriteValidator -> define series/fields -> WAL -> MemTable -> ack
+ *        flush()          -> Flusher -> parts (+ rollups) -> Manifest edit -> WAL trimmed
+ *        compact()        -> Compactor -> merged part -> Manifest edit
+ *        applyRetention() -> expired segments per interval -> Manifest edit
+ *        query(LeafQuery) -> PostingsIndex -> LeafAggregator (parts via BlockCache + memtables) -> LeafResult
+ * </pre>
+ */
+package io.meridian.storage.engine;

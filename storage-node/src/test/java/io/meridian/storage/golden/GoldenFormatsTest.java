@@ -1,0 +1,167 @@
+package io.meridian.storage.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.common.error.CorruptDataException;
+import io.meridian.common.error.FormatVersionException;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.block.BlockCodec;
+import io.meridian.storage.block.PartReader;
+import io.meridian.storage.block.PartWriter;
+import io.meridian.storage.block.SlotColumns;
+import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.log.RecordFile;
+import io.meridian.storage.wal.Wal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden files pin every on-disk format (v1). They live in {@code src/test/resources/golden/<format>/v1/}
+ * and were created by this class's generators (see README.md there). A failure here means a format
+ * changed: bump its version and add a new golden directory instead of regenerating these.
+ * To create missing golden files once: {@code -Dmeridian.golden.create=<dir of src/test/resources/golden>}.
+ */
+class GoldenFormatsTest {
+    @TempDir
+    Path tmp;
+
+    static SlotColumns columns(int seed, int n, boolean histogram) {
+        SlotColumns c = new SlotColumns(n, histogram);
+        double v = 50;
+        for (int i = 0; i < n; i++) {
+            v = Math.max(0, Math.min(100, v + ((i * 7919 + seed) % 5) - 2));
+            c.addPoint(i * 2, 0, v);
+            if (i % 3 == 0) {
+                c.addPoint(i * 2, 4000, v / 2);
+            }
+        }
+        return c;
+    }
+
+    static void writePart(Path target) {
+        try (PartWriter w = new PartWriter(target, 10_000, 1_767_225_600_000L, 8640, new BlockCodec())) {
+            w.add(0, 0, FieldType.GAUGE, columns(1, 3, false));
+            w.add(0, 1, FieldType.SUM, columns(2, 400, false));
+            w.add(7, 0, FieldType.HISTOGRAM, columns(3, 5, true));
+            w.finish();
+        }
+    }
+
+    static void writeWalAndIndexes(Path dir) {
+        try (SeriesDictionary d = SeriesDictionary.open(dir)) {
+            d.define(SeriesKey.of("cpu", "host", "h1", "dc", "eu").canonicalBytes());
+            d.define(SeriesKey.of("cpu", "host", "h2").canonicalBytes());
+        }
+        try (FieldSchema s = FieldSchema.open(dir)) {
+            s.define("cpu", "usage", FieldType.GAUGE);
+            s.define("cpu", "requests", FieldType.SUM);
+        }
+        try (RecordFile wal = RecordFile.open(dir.resolve("000000000001.wal"), Wal.MAGIC, (t, p) -> { })) {
+            wal.append(1, new ByteSink().putVarInt(0).put(SeriesKey.of("cpu", "host", "h1").canonicalBytes()));
+            wal.append(3, new ByteSink().putVarInt(1).putVarInt(0).putVarInt(1).putVarInt(0).putVarInt(2)
+                    .putZigZag(1_767_225_600_000L).putZigZag(10_000).putDouble(1.5).putDouble(2.25));
+        }
+    }
+
+    private static byte[] golden(String format, String file, Path fresh) throws IOException {
+        String resource = "/golden/" + format + "/v1/" + file;
+        try (InputStream in = GoldenFormatsTest.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                String create = System.getProperty("meridian.golden.create");
+                if (create != null) {
+                    Path target = Path.of(create, format, "v1", file);
+                    Files.createDirectories(target.getParent());
+                    Files.copy(fresh, target);
+                    return Files.readAllBytes(fresh);
+                }
+                throw new AssertionError("golden file missing: " + resource);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void partFormatV1IsStable() throws IOException {
+        Path fresh = tmp.resolve("part");
+        writePart(fresh);
+        byte[] golden = golden("part", "000000000001.part", fresh);
+        assertThat(Files.readAllBytes(fresh)).as("part bytes written today vs golden v1").isEqualTo(golden);
+        assertThat(golden).hasSize(420);
+
+        Path copy = tmp.resolve("golden.part");
+        Files.write(copy, golden);
+        PartReader r = PartReader.open(copy);
+        try {
+            assertThat(r.entryCount()).isEqualTo(3);
+            assertThat(r.intervalMs()).isEqualTo(10_000);
+            assertThat(r.slotCount()).isEqualTo(8640);
+            assertThat(r.typeAt(2)).isEqualTo(FieldType.HISTOGRAM);
+            BlockCodec codec = new BlockCodec();
+            SlotColumns big = r.readBlock(r.find(0, 1), codec);
+            SlotColumns expected = columns(2, 400, false);
+            assertThat(big.size()).isEqualTo(400);
+            for (int i = 0; i < 400; i++) {
+                assertThat(big.sum(i)).isEqualTo(expected.sum(i));
+                assertThat(big.count(i)).isEqualTo(expected.count(i));
+                assertThat(big.lastOffset(i)).isEqualTo(expected.lastOffset(i));
+            }
+            assertThat(r.readBlock(r.find(7, 0), codec).histogram(0).total()).isEqualTo(2);
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
+    void recordFileFormatsV1AreStable() throws IOException {
+        Path dir = tmp.resolve("logs");
+        writeWalAndIndexes(dir);
+        for (String f : List.of(SeriesDictionary.FILE_NAME, FieldSchema.FILE_NAME, "000000000001.wal")) {
+            assertThat(Files.readAllBytes(dir.resolve(f))).as(f).isEqualTo(golden("records", f, dir.resolve(f)));
+        }
+        Path copy = tmp.resolve("copy");
+        Files.createDirectories(copy);
+        Files.write(copy.resolve(SeriesDictionary.FILE_NAME), golden("records", SeriesDictionary.FILE_NAME, null));
+        Files.write(copy.resolve(FieldSchema.FILE_NAME), golden("records", FieldSchema.FILE_NAME, null));
+        try (SeriesDictionary d = SeriesDictionary.open(copy); FieldSchema s = FieldSchema.open(copy)) {
+            assertThat(d.key(0)).isEqualTo(SeriesKey.of("cpu", "host", "h1", "dc", "eu"));
+            assertThat(d.key(1)).isEqualTo(SeriesKey.of("cpu", "host", "h2"));
+            assertThat(s.get("cpu", "requests").type()).isEqualTo(FieldType.SUM);
+        }
+        List<Integer> types = new ArrayList<>();
+        Path wal = copy.resolve("000000000001.wal");
+        Files.write(wal, golden("records", "000000000001.wal", null));
+        RecordFile.open(wal, Wal.MAGIC, (t, p) -> types.add(t)).close();
+        assertThat(types).containsExactly(1, 3);
+    }
+
+    @Test
+    void adversarialPartsRaiseCorruptDataOrVersionErrors() throws IOException {
+        Path fresh = tmp.resolve("part");
+        writePart(fresh);
+        byte[] good = Files.readAllBytes(fresh);
+        byte[] badMagic = good.clone();
+        badMagic[0] = 'X';
+        byte[] newer = good.clone();
+        newer[8] = 9;
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 5);
+        byte[] flippedIndex = good.clone();
+        flippedIndex[good.length - 40] ^= 1;
+        int i = 0;
+        for (byte[] bad : List.of(badMagic, newer, truncated, flippedIndex, new byte[3])) {
+            Path p = tmp.resolve("bad-" + i++);
+            Files.write(p, bad);
+            assertThatThrownBy(() -> PartReader.open(p)).isInstanceOfAny(CorruptDataException.class,
+                    FormatVersionException.class).hasMessageContaining(p.toString());
+        }
+    }
+}
