@@ -1,6 +1,8 @@
 package io.meridian.meta.cache;
 
 import io.meridian.common.error.MeridianException;
+import io.meridian.meta.model.ClusterMarker;
+import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.store.MetaEvent;
 import io.meridian.meta.store.MetaRange;
 import io.meridian.meta.store.MetaStore;
@@ -52,15 +54,40 @@ public final class MetaCache implements AutoCloseable {
         this.routing = RoutingTable.of(current, homeIdc);
     }
 
-    /** Loads the on-disk snapshot (if any) so reads work at once, then starts following etcd. */
+    /**
+     * Loads the on-disk snapshot (if any) so reads work at once, then follows etcd. If etcd is reachable and
+     * still holds the same metadata incarnation (same cluster marker), the watch resumes from the snapshot's
+     * revision and delivers only what changed since; otherwise it starts with a full read.
+     */
     public MetaCache start() {
-        file.flatMap(SnapshotFile::read).ifPresent(s -> {
+        Optional<MetaSnapshot> disk = file.flatMap(SnapshotFile::read);
+        disk.ifPresent(s -> {
             publish(s, false);
             LOG.info("meta cache loaded from disk [file={}, revision={}, databases={}, shards={}]",
                     file.get().path(), s.revision(), s.databases().size(), s.states().size());
         });
-        watch = store.watchPrefix(store.keys().all(), new Feed());
+        if (disk.isPresent() && sameIncarnation(disk.get())) {
+            decoder = SnapshotDecoder.from(store.keys(), disk.get());
+            watch = store.watchPrefix(store.keys().all(), disk.get().revision() + 1, new Feed());
+        } else {
+            watch = store.watchPrefix(store.keys().all(), new Feed());
+        }
         return this;
+    }
+
+    private boolean sameIncarnation(MetaSnapshot s) {
+        if (s.marker() == null || s.revision() <= 0) {
+            return false;
+        }
+        try {
+            return store.get(store.keys().clusterMarker())
+                    .map(e -> ModelCodec.decode(e.value(), ClusterMarker.class, e.key()))
+                    .filter(s.marker()::equals).isPresent();
+        } catch (MeridianException e) {
+            LOG.info("cannot compare the on-disk snapshot with etcd, starting with a full read [revision={}]: {}",
+                    s.revision(), e.getMessage());
+            return false;
+        }
     }
 
     public void addListener(Consumer<MetaSnapshot> listener) {
@@ -87,7 +114,10 @@ public final class MetaCache implements AutoCloseable {
         return watch == null ? 0 : watch.deliveredRevision();
     }
 
-    /** How many full resets the watch delivered: 1 after a normal start; more after compaction or a wipe. */
+    /**
+     * How many full resets the watch delivered: 1 after a normal start, 0 after a resume from disk; more after
+     * compaction or a wipe.
+     */
     public long watchResets() {
         return watch == null ? 0 : watch.resets();
     }

@@ -46,6 +46,20 @@ public final class SnapshotDecoder {
         return d.snapshot();
     }
 
+    /** A decoder holding {@code snapshot}, to continue from with events after its revision. */
+    public static SnapshotDecoder from(MetaKeys keys, MetaSnapshot snapshot) {
+        SnapshotDecoder d = new SnapshotDecoder(keys);
+        d.revision = snapshot.revision();
+        d.marker = snapshot.marker();
+        d.master = snapshot.master();
+        d.nodes.putAll(snapshot.nodes());
+        d.clusters.putAll(snapshot.clusters());
+        d.databases.putAll(snapshot.databases());
+        d.states.putAll(snapshot.states());
+        d.reports.putAll(snapshot.reports());
+        return d;
+    }
+
     /** Adds every entry of a range read at {@code atRevision}. */
     public void load(Iterable<MetaEntry> entries, long atRevision) {
         entries.forEach(this::put);

@@ -38,6 +38,8 @@ public final class EtcdProcess implements AutoCloseable {
     private static final Duration HEALTH_POLL_INTERVAL = Duration.ofMillis(50);
     private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final int LOG_TAIL_LINES = 30;
+    /** History kept for watches that resume after a disconnect; older revisions are compacted. */
+    static final String AUTO_COMPACTION_RETENTION = "1h";
 
     private final EtcdProcessOptions options;
     private final Path logFile;
@@ -189,7 +191,10 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", "meridian-" + clientPort,
                 "--logger", "zap",
-                "--log-level", "warn"));
+                "--log-level", "warn",
+                // reports and shard states change often; keep one hour of history for watch resumes
+                "--auto-compaction-mode", "periodic",
+                "--auto-compaction-retention", AUTO_COMPACTION_RETENTION));
         if (options.quotaBackendBytes() > 0) {
             cmd.add("--quota-backend-bytes");
             cmd.add(Long.toString(options.quotaBackendBytes()));

@@ -155,9 +155,20 @@ public final class MetaStore implements AutoCloseable {
      * every change exactly once, across disconnects and etcd restarts.
      */
     public PrefixWatch watchPrefix(String prefix, WatchListener listener) {
+        return watchPrefix(prefix, 0, listener);
+    }
+
+    /**
+     * Watches every key under {@code prefix} starting at {@code fromRevision}, for a caller that already holds
+     * the content before it (e.g. from an on-disk snapshot): no initial reset, every change from
+     * {@code fromRevision} on exactly once. If etcd cannot serve that history (compacted, or etcd was wiped and
+     * is behind), the listener gets a full {@code onReset} instead. {@code fromRevision <= 0} is
+     * {@link #watchPrefix(String, WatchListener)}.
+     */
+    public PrefixWatch watchPrefix(String prefix, long fromRevision, WatchListener listener) {
         PrefixWatch watch = new PrefixWatch(this, client.getWatchClient(), scheduler, prefix, listener,
                 options.watchCheckInterval());
-        watch.start();
+        watch.start(fromRevision);
         return watch;
     }
 

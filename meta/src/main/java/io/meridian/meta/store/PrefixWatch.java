@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   resync: range(prefix) at R -> onReset -> jetcd watch from R+1
+ *   resume(F): (caller holds everything before F) no range, jetcd watch from F; F compacted or beyond etcd's
+ *              revision -> resync
  *   event batch: drop events with revision <= lastDelivered, deliver the rest, lastDelivered = max revision
  *   jetcd stream broken: jetcd resumes from its last revision + 1; on a watch error we reopen from lastDelivered+1
  *                        after a backoff (100 ms doubling to 2 s, reset by the next response)
@@ -50,6 +52,7 @@ public final class PrefixWatch implements AutoCloseable {
     private long lastRaftTerm;
     private long generation;
     private boolean needsResync = true;
+    private long resumeFrom; // > 0 while a requested resume has not started yet
     private Watch.Watcher watcher;
     private long reopenBackoffMs = MIN_REOPEN_BACKOFF.toMillis();
 
@@ -73,8 +76,14 @@ public final class PrefixWatch implements AutoCloseable {
         });
     }
 
-    void start() {
-        delivery.execute(this::resync);
+    void start(long fromRevision) {
+        if (fromRevision > 0) {
+            resumeFrom = fromRevision;
+            needsResync = false;
+            delivery.execute(this::resume);
+        } else {
+            delivery.execute(this::resync);
+        }
         long ms = checkInterval.toMillis();
         checkTask = scheduler.scheduleWithFixedDelay(() -> submit(this::check), ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -124,6 +133,38 @@ public final class PrefixWatch implements AutoCloseable {
         open(lastRevision + 1);
     }
 
+    /**
+     * Starts from a revision the caller already holds everything before (e.g. an on-disk snapshot), without a
+     * full read. If etcd's history no longer reaches back that far (compacted) or went backwards (wiped),
+     * falls back to a full reset.
+     */
+    private void resume() {
+        if (closed || resumeFrom == 0) {
+            return;
+        }
+        MetaRange status;
+        try {
+            status = store.status();
+        } catch (MetaUnavailableException e) {
+            LOG.warn("cannot resume watch yet, will retry [prefix={}, fromRevision={}]: {}", prefix, resumeFrom,
+                    e.getMessage());
+            return; // check() retries
+        }
+        long from = resumeFrom;
+        resumeFrom = 0;
+        if (status.revision() < from - 1) {
+            LOG.warn("etcd is behind the resume revision (wiped?), resyncing [prefix={}, fromRevision={},"
+                    + " revision={}]", prefix, from, status.revision());
+            resync();
+            return;
+        }
+        lastRevision = from - 1;
+        lastRaftTerm = status.raftTerm();
+        deliveredRevision = lastRevision;
+        LOG.info("watch resumed [prefix={}, fromRevision={}, etcdRevision={}]", prefix, from, status.revision());
+        open(from);
+    }
+
     private void open(long fromRevision) {
         long gen = generation;
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
@@ -133,7 +174,7 @@ public final class PrefixWatch implements AutoCloseable {
     }
 
     private void onResponse(long gen, WatchResponse resp) {
-        if (closed || gen != generation || needsResync) {
+        if (closed || gen != generation || needsResync || resumeFrom > 0) {
             return;
         }
         List<MetaEvent> events = new ArrayList<>(resp.getEvents().size());
@@ -187,6 +228,10 @@ public final class PrefixWatch implements AutoCloseable {
 
     private void check() {
         if (closed) {
+            return;
+        }
+        if (resumeFrom > 0) {
+            resume();
             return;
         }
         if (needsResync) {

@@ -34,7 +34,7 @@ class PlannerInvariantsTest {
         return step.list().ofMinSize(1).ofMaxSize(25);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void plannerKeepsInvariants(@ForAll("histories") List<Step> history) {
         ShardPlanner planner = new ShardPlanner(new PlannerOptions(DELAY));
         DdlPlanner ddl = new DdlPlanner(planner);

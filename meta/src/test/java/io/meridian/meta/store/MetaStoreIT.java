@@ -165,6 +165,35 @@ class MetaStoreIT {
     }
 
     @Test
+    void watchFromARevisionDeliversExactlyTheLaterChanges() {
+        store.put("/it/w4/a", b("1"));
+        long second = store.put("/it/w4/b", b("2"));
+        store.put("/it/w4/c", b("3"));
+        RecordingListener rec = new RecordingListener();
+        try (PrefixWatch watch = store.watchPrefix("/it/w4/", second, rec)) {
+            store.delete("/it/w4/a");
+            await().atMost(Duration.ofSeconds(5)).until(() -> rec.events().size() == 3);
+            assertThat(rec.events()).extracting(e -> e.type() + ":" + e.entry().key())
+                    .containsExactly("PUT:/it/w4/b", "PUT:/it/w4/c", "DELETE:/it/w4/a");
+            assertThat(rec.resets()).as("a resume needs no full read").isEmpty();
+            assertThat(watch.resets()).isZero();
+        }
+    }
+
+    @Test
+    void watchFromARevisionEtcdNeverReachedFallsBackToAReset() {
+        store.put("/it/w5/a", b("1"));
+        long beyond = store.status().revision() + 1_000;
+        RecordingListener rec = new RecordingListener();
+        try (PrefixWatch watch = store.watchPrefix("/it/w5/", beyond, rec)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> rec.resets().size() == 1);
+            assertThat(rec.state()).containsExactly(Map.entry("/it/w5/a", "1"));
+            store.put("/it/w5/b", b("2"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> rec.state().size() == 2);
+        }
+    }
+
+    @Test
     void callsFailFastWithAClearErrorWhileEtcdIsDown(EtcdProcess etcd) {
         etcd.stop();
         try {
