@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
-        subcommands = {BenchMain.Engine.class})
+        subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -21,6 +21,31 @@ public final class BenchMain implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
+    }
+
+    /** {@code bench tsbs-data}: the engine benchmark's data set as line protocol, for loading peers. */
+    @Command(name = "tsbs-data", mixinStandardHelpOptions = true,
+            description = "Print the cpu-only data set as InfluxDB line protocol (ns) on stdout.")
+    static final class TsbsData implements Callable<Integer> {
+        @Option(names = "--hosts", defaultValue = "1000") int hosts;
+        @Option(names = "--hours", defaultValue = "24") int hours;
+        @Option(names = "--values", defaultValue = "int", description = "int or float") CpuOnlyGenerator.ValueMode values;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--start-ms", description = "first timestamp (default: midnight UTC, ceil(hours/24) days ago)")
+        Long startMs;
+
+        @Override
+        public Integer call() throws Exception {
+            long day = 86_400_000L;
+            long start = startMs != null ? startMs
+                    : Math.floorDiv(System.currentTimeMillis(), day) * day - (long) Math.ceil(hours / 24.0) * day;
+            java.io.Writer out = new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8);
+            long lines = io.meridian.bench.tsbs.LineProtocolExporter.write(new CpuOnlyGenerator(hosts, seed, values), start,
+                    hours, out);
+            System.err.printf(java.util.Locale.ROOT, "wrote %,d lines (%,d points) starting at %d ms%n", lines, lines * 10,
+                    start);
+            return 0;
+        }
     }
 
     /** {@code bench engine}: the storage engine benchmark. */
