@@ -37,7 +37,7 @@ public final class MetaCache implements AutoCloseable {
     private volatile MetaSnapshot current = MetaSnapshot.empty();
     private volatile RoutingTable routing;
     private volatile boolean holding;
-    private PrefixWatch watch;
+    private volatile PrefixWatch watch;
 
     // delivery-thread state
     private SnapshotDecoder decoder;
@@ -178,7 +178,18 @@ public final class MetaCache implements AutoCloseable {
 
         @Override
         public void onEvents(List<MetaEvent> events) {
+            ClusterMarker before = decoder.marker();
             events.forEach(decoder::apply);
+            ClusterMarker after = decoder.marker();
+            PrefixWatch w = watch;
+            if (before != null && after != null && !before.equals(after) && w != null) {
+                // another incarnation of the metadata (etcd wiped and rebuilt while its revision overtook ours):
+                // the events we got are a tail of a different history, so read everything again
+                LOG.warn("cluster marker changed under the watch, re-reading all metadata [was={}, now={}]",
+                        before.clusterId(), after.clusterId());
+                w.requestResync();
+                return;
+            }
             maybePublish();
         }
     }

@@ -79,6 +79,11 @@ public final class SnapshotDecoder {
         return marker != null;
     }
 
+    /** The cluster marker held so far, or null. */
+    public ClusterMarker marker() {
+        return marker;
+    }
+
     public MetaSnapshot snapshot() {
         return new MetaSnapshot(revision, marker, master, nodes, clusters, databases, states, reports);
     }

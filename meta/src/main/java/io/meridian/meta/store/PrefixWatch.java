@@ -88,6 +88,14 @@ public final class PrefixWatch implements AutoCloseable {
         checkTask = scheduler.scheduleWithFixedDelay(() -> submit(this::check), ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Asks for a full re-read, e.g. when the listener sees that etcd now holds another incarnation of the
+     * data than the one it followed. Asynchronous.
+     */
+    public void requestResync() {
+        submit(this::resync);
+    }
+
     /** The revision of the last batch handed to the listener (or of the last reset). */
     public long deliveredRevision() {
         return deliveredRevision;

@@ -68,6 +68,24 @@ class MetaCacheIT {
         }
     }
 
+    @Test
+    void aNewMetadataIncarnationUnderTheWatchForcesAFullReRead(EtcdProcess etcd) {
+        try (MetaStore writer = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), "/inc"));
+             MetaStore reader = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), "/inc"))) {
+            MetaKeys k = writer.keys();
+            Instant t = Instant.parse("2026-01-01T00:00:00Z");
+            writer.put(k.clusterMarker(), ModelCodec.encode(new ClusterMarker("old", t)));
+            try (MetaCache cache = new MetaCache(reader, null, "idc1").start()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> cache.snapshot().marker() != null);
+
+                writer.put(k.clusterMarker(), ModelCodec.encode(new ClusterMarker("new", t)));
+
+                await().atMost(Duration.ofSeconds(5)).until(() -> cache.watchResets() == 2
+                        && cache.snapshot().marker().clusterId().equals("new"));
+            }
+        }
+    }
+
     private static ShardState state(long epoch) {
         return new ShardState("cpu", "c1", 0, List.of("s1"), "s1", epoch, Set.of("s1"), Map.of("s1", 0L));
     }
