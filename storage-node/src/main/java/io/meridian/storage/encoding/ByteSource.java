@@ -1,6 +1,9 @@
 package io.meridian.storage.encoding;
 
 import io.meridian.common.error.CorruptDataException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A bounds-checked little-endian reader over a byte range. Every read past the end, and every varint
@@ -8,6 +11,8 @@ import io.meridian.common.error.CorruptDataException;
  * adversarial bytes never crash the process or loop forever.
  */
 public final class ByteSource {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final byte[] buf;
     private final int end;
     private final String source;
@@ -75,10 +80,7 @@ public final class ByteSource {
 
     public long getLong() {
         need(8);
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v |= (buf[pos + i] & 0xFFL) << (8 * i);
-        }
+        long v = (long) LONG_LE.get(buf, pos);
         pos += 8;
         return v;
     }

@@ -283,18 +283,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private static long apply(MemTable m, int seriesId, int[] fieldIds, long[] ts, double[] values) {
-        int nf = fieldIds.length;
-        long n = 0;
-        for (int r = 0; r < ts.length; r++) {
-            for (int f = 0; f < nf; f++) {
-                double v = values[r * nf + f];
-                if (!Double.isNaN(v)) {
-                    m.append(seriesId, fieldIds[f], ts[r], v);
-                    n++;
-                }
-            }
-        }
-        return n;
+        return m.appendRows(seriesId, fieldIds, ts, values);
     }
 
     private void replay(int type, ByteSource in) {

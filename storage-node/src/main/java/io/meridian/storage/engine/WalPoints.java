@@ -38,9 +38,7 @@ final class WalPoints {
                 out.putZigZag(t - prev);
                 prev = t;
             }
-            for (double v : r.values()) {
-                out.putDouble(v);
-            }
+            out.putDoubles(r.values(), r.values().length);
         }
     }
 

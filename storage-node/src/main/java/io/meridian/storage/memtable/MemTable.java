@@ -33,6 +33,34 @@ public final class MemTable {
         }
     }
 
+    /**
+     * Appends rows of one series: {@code values[row * fieldIds.length + column]}, NaN = no value.
+     * Resolves each field's buffer once per call, not once per point.
+     * @return points appended
+     */
+    public long appendRows(int seriesId, int[] fieldIds, long[] ts, double[] values) {
+        int nf = fieldIds.length;
+        long n = 0;
+        for (int f = 0; f < nf; f++) {
+            PointBuffer b = buffer(seriesId, fieldIds[f]);
+            for (int r = 0; r < ts.length; r++) {
+                double v = values[r * nf + f];
+                if (!Double.isNaN(v)) {
+                    bytes += b.append(ts[r], v);
+                    n++;
+                    if (ts[r] < minTs) {
+                        minTs = ts[r];
+                    }
+                    if (ts[r] > maxTs) {
+                        maxTs = ts[r];
+                    }
+                }
+            }
+        }
+        points += n;
+        return n;
+    }
+
     /** The buffer of (series, field), created when absent. */
     public PointBuffer buffer(int seriesId, int fieldId) {
         if (seriesId >= fieldIds.length) {
