@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all methods are {@code synchronized}; the object is meant to be driven by one owner
  * (a test extension or the standalone launcher).
  *
- * <p>The ports are chosen once, at the first successful start, and kept by {@link #restart()} so clients keep
- * their endpoint. Picking a free port and binding it later is racy (another process may take it in between),
- * so the first start retries with new ports up to {@value #START_ATTEMPTS} times.
+ * <p>The ports are fixed by the options or chosen once, at the first successful start, and kept by
+ * {@link #restart()} so clients keep their endpoint. Picking a free port and binding it later is racy (another
+ * process may take it in between), so a first start on picked ports retries with new ones up to
+ * {@value #START_ATTEMPTS} times.
  */
 public final class EtcdProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
@@ -67,10 +68,11 @@ public final class EtcdProcess implements AutoCloseable {
         }
         EtcdProcess etcd = new EtcdProcess(options);
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        int attempts = options.fixedPorts() ? 1 : START_ATTEMPTS; // new ports only help when we pick them
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                etcd.clientPort = freePort();
-                etcd.peerPort = freePort();
+                etcd.clientPort = options.clientPort() != 0 ? options.clientPort() : freePort();
+                etcd.peerPort = options.peerPort() != 0 ? options.peerPort() : freePort();
                 etcd.startOnce();
                 return etcd;
             } catch (RuntimeException e) {

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param startTimeout how long to wait for {@code /health} to answer
  * @param stopTimeout how long to wait after SIGTERM before killing the process
  * @param quotaBackendBytes the backend quota ({@code --quota-backend-bytes}); 0 keeps etcd's default
+ * @param clientPort the client port on 127.0.0.1; 0 picks a free one
+ * @param peerPort the peer port on 127.0.0.1; 0 picks a free one
  */
 public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duration startTimeout,
-                                 Duration stopTimeout, long quotaBackendBytes) {
+                                 Duration stopTimeout, long quotaBackendBytes, int clientPort, int peerPort) {
 
     /** System property naming the etcd binary. */
     public static final String BINARY_PROPERTY = "etcd.binary";
@@ -33,6 +35,8 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
+        checkPort("clientPort", clientPort);
+        checkPort("peerPort", peerPort);
         if (quotaBackendBytes < 0) {
             throw new IllegalArgumentException("invalid etcd quota [quotaBackendBytes=" + quotaBackendBytes
                     + "]: want >= 0");
@@ -42,7 +46,7 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
     /** Default options with the binary resolved from the system property, the environment or the default. */
     public static EtcdProcessOptions defaults(Path dataDir) {
         return new EtcdProcessOptions(resolveBinary(), dataDir, "meridian", DEFAULT_START_TIMEOUT,
-                DEFAULT_STOP_TIMEOUT, 0);
+                DEFAULT_STOP_TIMEOUT, 0, 0, 0);
     }
 
     /** Options for a throw-away etcd in a fresh temporary directory. */
@@ -55,7 +59,24 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
     }
 
     public EtcdProcessOptions withBinary(Path newBinary) {
-        return new EtcdProcessOptions(newBinary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes);
+        return new EtcdProcessOptions(newBinary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes,
+                clientPort, peerPort);
+    }
+
+    /** Fixed ports (e.g. 2379/2380 for a standalone node); 0 keeps picking free ones. */
+    public EtcdProcessOptions withPorts(int newClientPort, int newPeerPort) {
+        return new EtcdProcessOptions(binary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes,
+                newClientPort, newPeerPort);
+    }
+
+    boolean fixedPorts() {
+        return clientPort != 0 || peerPort != 0;
+    }
+
+    private static void checkPort(String what, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("invalid etcd port [" + what + "=" + port + "]: want 0..65535");
+        }
     }
 
     /** The binary named by {@value #BINARY_PROPERTY}, else {@value #BINARY_ENV}, else {@code /usr/bin/etcd}. */
