@@ -73,6 +73,8 @@ public final class Shard implements AutoCloseable {
     private final ByteSink walScratch = new ByteSink(WAL_SCRATCH_RETAINED_BYTES);
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
+    /** Clock time of the first point in the current memtable. */
+    private long memtableCreatedMs;
     private volatile PartSet parts = PartSet.EMPTY;
     private boolean closed;
 
@@ -203,6 +205,9 @@ public final class Shard implements AutoCloseable {
             walScratch.clear();
             WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
             ticket = wal.append(WalRecordType.POINTS, walScratch);
+            if (memtable.isEmpty()) {
+                memtableCreatedMs = options.clock().millis();
+            }
             long points = 0;
             for (int i = 0; i < seriesIds.length; i++) {
                 points += apply(memtable, seriesIds[i], fieldIds[i], batch.series().get(i).timestamps(),
@@ -561,6 +566,25 @@ public final class Shard implements AutoCloseable {
     }
 
     public Path directory() { return dir; }
+
+    public boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return closed;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Milliseconds since the oldest unflushed point was written; 0 when the memtable is empty. */
+    public long memtableAgeMillis() {
+        lock.readLock().lock();
+        try {
+            return memtable.isEmpty() ? 0 : options.clock().millis() - memtableCreatedMs;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
 
     public ShardOptions options() { return options; }
 

@@ -1,0 +1,76 @@
+package io.meridian.storage.engine;
+
+import io.meridian.storage.wal.FsyncMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background upkeep of registered shards on one daemon thread, every {@code interval}: fsync the WAL of
+ * shards in {@link FsyncMode#INTERVAL} mode, flush memtables older than {@code memtableMaxAge} (so an idle
+ * shard's WAL does not grow forever), merge parts ({@link Shard#compact()}) and drop expired segments
+ * ({@link Shard#applyRetention()}). A failure on one shard is logged and retried next round; it never stops
+ * the others.
+ */
+public final class ShardMaintenance implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardMaintenance.class);
+
+    private final List<Shard> shards = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService executor;
+    private final Duration memtableMaxAge;
+
+    public ShardMaintenance(Duration interval, Duration memtableMaxAge) {
+        this.memtableMaxAge = memtableMaxAge;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meridian-shard-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void register(Shard shard) {
+        shards.add(shard);
+    }
+
+    public void unregister(Shard shard) {
+        shards.remove(shard);
+    }
+
+    /** One round over every shard (also called by tests). */
+    public void runOnce() {
+        for (Shard s : shards) {
+            try {
+                if (s.options().walFsync() == FsyncMode.INTERVAL) {
+                    s.syncWal();
+                }
+                if (s.memtableAgeMillis() >= memtableMaxAge.toMillis()) {
+                    s.flush();
+                }
+                s.compact();
+                s.applyRetention();
+            } catch (RuntimeException e) {
+                if (s.isClosed()) {
+                    shards.remove(s);
+                } else {
+                    LOG.error("shard maintenance failed; retrying next round [dir={}]", s.directory(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
