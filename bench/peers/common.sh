@@ -133,6 +133,8 @@ run_queries() {
     for s in single-groupby-1-1-1:q_single cpu-max-all-1:q_maxall double-groupby-1:q_double lastpoint:q_lastpoint; do
         f="$WORK/times-$peer-$mode-${s%%:*}.txt"
         time_shape "${s%%:*}" "$f" "${s#*:}"
+        cp "$WORK/last-response.json" "$WORK/sample-$peer-$mode-${s%%:*}.json" 2>/dev/null || true
+        log "$peer $mode ${s%%:*}: last response $(wc -c < "$WORK/last-response.json") bytes: $(head -c 300 "$WORK/last-response.json")"
         st=$(stats_ms "$f")
         log "$peer $mode ${s%%:*}: median/p90/min ms, runs = $st"
         record "$peer" "$ver" "$mode" "query_ms:${s%%:*}" "$(echo "$st" | cut -d' ' -f1)" \

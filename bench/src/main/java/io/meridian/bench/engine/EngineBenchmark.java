@@ -130,6 +130,8 @@ public final class EngineBenchmark {
         }
         long heapAfter = usedHeapAfterGc();
         double heapPerSeries = Math.max(0, heapAfter - heapBefore) / (double) Math.max(1, series);
+        progress.printf(Locale.ROOT, "heap after GC: %,d bytes before opening shards, %,d after load and compaction%n",
+                heapBefore, heapAfter);
         progress.printf(Locale.ROOT, "disk %,d bytes (%.3f bytes/point), heap %.0f bytes/series; running queries%n", disk,
                 disk / (double) totalPoints, heapPerSeries);
         Map<String, Double> medians = new LinkedHashMap<>();

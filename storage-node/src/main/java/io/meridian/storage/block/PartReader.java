@@ -7,6 +7,8 @@ import io.meridian.common.model.FieldType;
 import io.meridian.storage.encoding.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,24 +30,24 @@ public final class PartReader {
     private final long intervalMs;
     private final long segmentStartMs;
     private final int slotCount;
-    private final long[] keys;
-    private final byte[] types;
-    private final long[] offsets;
-    private final int[] lengths;
+    /**
+     * The index entries, memory-mapped (off-heap, in the page cache): an open part costs the heap a few
+     * dozen bytes whatever its size, so heap per series does not grow with parts or segments.
+     */
+    private final MappedByteBuffer index;
+    private final int entryCount;
     private final long fileBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    private PartReader(Path path, FileChannel channel, long intervalMs, long segmentStartMs, int slotCount, long[] keys,
-                       byte[] types, long[] offsets, int[] lengths, long fileBytes) {
+    private PartReader(Path path, FileChannel channel, long intervalMs, long segmentStartMs, int slotCount,
+                       MappedByteBuffer index, int entryCount, long fileBytes) {
         this.path = path;
         this.channel = channel;
         this.intervalMs = intervalMs;
         this.segmentStartMs = segmentStartMs;
         this.slotCount = slotCount;
-        this.keys = keys;
-        this.types = types;
-        this.offsets = offsets;
-        this.lengths = lengths;
+        this.index = index;
+        this.entryCount = entryCount;
         this.fileBytes = fileBytes;
     }
 
@@ -127,23 +129,27 @@ public final class PartReader {
         if (n < 0 || (long) n * PartFormat.INDEX_ENTRY_LENGTH != indexLength - 4) {
             throw new CorruptDataException(name, indexOffset, "index entry count " + n + " does not match its length");
         }
-        long[] keys = new long[n];
-        byte[] types = new byte[n];
-        long[] offsets = new long[n];
-        int[] lengths = new int[n];
+        long prevKey = -1;
         for (int i = 0; i < n; i++) {
-            keys[i] = ((long) in.getInt() << 32) | (in.getInt() & 0xFFFFFFFFL);
-            types[i] = in.get();
-            FieldType.ofId(types[i]);
-            offsets[i] = in.getLong();
-            lengths[i] = in.getInt();
-            if ((i > 0 && keys[i] <= keys[i - 1]) || offsets[i] < PartFormat.HEADER_LENGTH
-                    || lengths[i] < PartFormat.BLOCK_HEADER_LENGTH || offsets[i] + lengths[i] > indexOffset) {
+            long key = ((long) in.getInt() << 32) | (in.getInt() & 0xFFFFFFFFL);
+            FieldType.ofId(in.get());
+            long offset = in.getLong();
+            int length = in.getInt();
+            if (key <= prevKey || offset < PartFormat.HEADER_LENGTH || length < PartFormat.BLOCK_HEADER_LENGTH
+                    || offset + length > indexOffset) {
                 throw new CorruptDataException(name, indexOffset + 4 + (long) i * PartFormat.INDEX_ENTRY_LENGTH,
                         "index entry " + i + " is out of order or out of bounds");
             }
+            prevKey = key;
         }
-        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, keys, types, offsets, lengths, size);
+        MappedByteBuffer mapped;
+        try {
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, (long) n * PartFormat.INDEX_ENTRY_LENGTH);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot map part index [file=" + path + "]", e);
+        }
+        mapped.order(ByteOrder.LITTLE_ENDIAN);
+        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, mapped, n, size);
     }
 
     private static byte[] readAt(FileChannel ch, Path path, long pos, int len) {
@@ -174,32 +180,57 @@ public final class PartReader {
 
     public long fileBytes() { return fileBytes; }
 
-    public int entryCount() { return keys.length; }
+    public int entryCount() { return entryCount; }
 
-    public int seriesIdAt(int i) { return (int) (keys[i] >>> 32); }
+    private static final int FIELD_ID_OFFSET = 4;
+    private static final int TYPE_OFFSET = 8;
+    private static final int BLOCK_OFFSET_OFFSET = 9;
+    private static final int BLOCK_LENGTH_OFFSET = 17;
 
-    public int fieldIdAt(int i) { return (int) keys[i]; }
+    public int seriesIdAt(int i) { return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH); }
 
-    public FieldType typeAt(int i) { return FieldType.ofId(types[i]); }
+    public int fieldIdAt(int i) { return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + FIELD_ID_OFFSET); }
+
+    public FieldType typeAt(int i) { return FieldType.ofId(index.get(i * PartFormat.INDEX_ENTRY_LENGTH + TYPE_OFFSET)); }
+
+    private long keyAt(int i) {
+        return ((long) seriesIdAt(i) << 32) | (fieldIdAt(i) & 0xFFFFFFFFL);
+    }
 
     /** Index of the block of (seriesId, fieldId), or a negative number when absent. */
     public int find(int seriesId, int fieldId) {
-        return Arrays.binarySearch(keys, ((long) seriesId << 32) | (fieldId & 0xFFFFFFFFL));
+        long key = ((long) seriesId << 32) | (fieldId & 0xFFFFFFFFL);
+        int lo = 0;
+        int hi = entryCount - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = keyAt(mid);
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
     }
 
     /** Reads, checks and decodes block {@code i}. */
     public SlotColumns readBlock(int i, BlockCodec codec) {
-        byte[] b = readAt(channel, path, offsets[i], lengths[i]);
-        ByteSource in = new ByteSource(b, 0, b.length, path.toString(), offsets[i]);
+        long offset = index.getLong(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_OFFSET_OFFSET);
+        int length = index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_LENGTH_OFFSET);
+        byte[] b = readAt(channel, path, offset, length);
+        ByteSource in = new ByteSource(b, 0, b.length, path.toString(), offset);
         int len = in.getInt();
         int expected = in.getInt();
-        if (len != lengths[i] - PartFormat.BLOCK_HEADER_LENGTH) {
-            throw in.corrupt("block length " + len + " does not match the index (" + lengths[i] + ")");
+        if (len != length - PartFormat.BLOCK_HEADER_LENGTH) {
+            throw in.corrupt("block length " + len + " does not match the index (" + length + ")");
         }
         CRC32C crc = new CRC32C();
         crc.update(b, PartFormat.BLOCK_HEADER_LENGTH, len);
         if ((int) crc.getValue() != expected) {
-            throw new CorruptDataException(path.toString(), offsets[i], "block checksum mismatch [series="
+            throw new CorruptDataException(path.toString(), offset, "block checksum mismatch [series="
                     + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
         }
         return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount);
