@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +134,10 @@ public final class EngineBenchmark {
         double heapPerSeries = Math.max(0, heapAfter - heapBefore) / (double) Math.max(1, series);
         progress.printf(Locale.ROOT, "heap after GC: %,d bytes before opening shards, %,d after load and compaction%n",
                 heapBefore, heapAfter);
+        if (Boolean.getBoolean("meridian.bench.pauseAfterLoad")) {
+            progress.printf("paused for a heap histogram (jcmd <pid> GC.class_histogram); press enter%n");
+            System.in.read();
+        }
         progress.printf(Locale.ROOT, "disk %,d bytes (%.3f bytes/point), heap %.0f bytes/series; running queries%n", disk,
                 disk / (double) totalPoints, heapPerSeries);
         Map<String, Double> medians = new LinkedHashMap<>();
@@ -215,11 +221,17 @@ public final class EngineBenchmark {
         return ms[ms.length / 2];
     }
 
+    /** Live heap: the sum over heap pools of their usage right after the last (explicit, full) collection. */
     private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+        System.gc();
+        System.gc();
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                used += pool.getCollectionUsage().getUsed();
+            }
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return used;
     }
 
     static long directoryBytes(Path dir) {

@@ -70,7 +70,7 @@ public final class Shard implements AutoCloseable {
     private final BlockCache blockCache;
     private final AtomicLong partSeq = new AtomicLong();
     private final ShardMetrics metrics;
-    private final ByteSink walScratch = new ByteSink(WAL_SCRATCH_RETAINED_BYTES);
+    private final ByteSink walScratch = new ByteSink(4096);
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     /** Clock time of the first point in the current memtable. */

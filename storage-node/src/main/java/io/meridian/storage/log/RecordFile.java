@@ -38,7 +38,7 @@ public final class RecordFile implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
-    private final ByteSink pending = new ByteSink(1 << 16);
+    private final ByteSink pending = new ByteSink(4096);
     private final CRC32C crc = new CRC32C();
     private long size;
 

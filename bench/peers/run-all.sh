@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every peer, one at a time, for both value modes, ROUNDS times. Results: $WORK/results-rN.tsv.
+# usage: run-all.sh [peer ...]   (default: victoria-metrics influxdb questdb)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+ROUNDS="${ROUNDS:-1}"
+MODES="${MODES:-int float}"
+peers=("$@"); ((${#peers[@]})) || peers=(victoria-metrics influxdb questdb)
+for m in $MODES; do make_data "$m"; split_data "$m"; done
+for ((round = 1; round <= ROUNDS; round++)); do
+    for p in "${peers[@]}"; do
+        for m in $MODES; do
+            log "round $round: $p $m"
+            RESULTS="$WORK/results-r$round.tsv" "$PEERS_DIR/$p.sh" run "$m" || log "round $round: $p $m FAILED"
+        done
+    done
+done
+"$PEERS_DIR/summarize.sh" "$WORK"/results-r*.tsv
