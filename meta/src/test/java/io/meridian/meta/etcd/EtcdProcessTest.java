@@ -20,6 +20,14 @@ class EtcdProcessTest {
     }
 
     @Test
+    void portsAreValidated(@TempDir Path dir) {
+        assertThatThrownBy(() -> EtcdProcessOptions.defaults(dir).withPorts(70_000, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid etcd port [clientPort=70000]");
+        assertThat(EtcdProcessOptions.defaults(dir).withPorts(2379, 2380).clientPort()).isEqualTo(2379);
+    }
+
+    @Test
     void binaryComesFromTheSystemPropertyFirst() {
         String old = System.getProperty(EtcdProcessOptions.BINARY_PROPERTY);
         try {
