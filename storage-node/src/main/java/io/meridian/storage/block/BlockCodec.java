@@ -25,6 +25,7 @@ public final class BlockCodec {
     public static final int MAX_ENTRIES = 1 << 22;
 
     private final ByteSink body = new ByteSink(4096);
+    private int[] slotScratch = new int[1024];
     private long[] longScratch = new long[1024];
     private long[] longScratch2 = new long[1024];
     private double[] doubleScratch = new double[1024];
@@ -34,54 +35,82 @@ public final class BlockCodec {
     public void encode(SlotColumns c, ByteSink out) {
         int n = c.size();
         ensureScratch(n);
+        for (int i = 0; i < n; i++) {
+            slotScratch[i] = c.slot(i);
+        }
+        if (c.isSingle()) {
+            doubles(c, 0);
+            longs(c, 0);
+            encodeSingle(slotScratch, doubleScratch, longScratch2, n, out);
+            return;
+        }
         body.clear();
-        body.putVarInt(n);
+        writePresence(slotScratch, n);
         if (n > 0) {
-            int firstSlot = c.slot(0);
-            int lastSlot = c.slot(n - 1);
-            body.putVarInt(firstSlot).putVarInt(lastSlot - firstSlot);
-            boolean dense = lastSlot - firstSlot + 1 == n;
-            body.put((byte) (dense ? 1 : 0));
-            if (!dense) {
-                byte[] bitmap = new byte[(lastSlot - firstSlot + 8) / 8];
-                for (int i = 0; i < n; i++) {
-                    int b = c.slot(i) - firstSlot;
-                    bitmap[b >>> 3] |= (byte) (1 << (b & 7));
-                }
-                body.put(bitmap);
-            }
-            boolean single = c.isSingle();
-            body.put((byte) (single ? MODE_SINGLE : MODE_FULL));
-            if (single) {
-                doubles(c, 0);
+            body.put((byte) MODE_FULL);
+            longs(c, 1);
+            LongColumnCodec.encode(longScratch2, n, body);
+            for (int comp = 1; comp <= 5; comp++) {
+                doubles(c, comp);
                 FloatColumnCodec.encode(doubleScratch, n, body, longScratch);
-                longs(c, 0);
-                LongColumnCodec.encode(longScratch2, n, body);
-            } else {
-                longs(c, 1);
-                LongColumnCodec.encode(longScratch2, n, body);
-                for (int comp = 1; comp <= 5; comp++) {
-                    doubles(c, comp);
-                    FloatColumnCodec.encode(doubleScratch, n, body, longScratch);
-                }
-                longs(c, 0);
-                LongColumnCodec.encode(longScratch2, n, body);
-                longs(c, 2);
-                LongColumnCodec.encode(longScratch2, n, body);
-                if (c.isHistogram()) {
-                    for (int i = 0; i < n; i++) {
-                        Histogram h = c.histogram(i);
-                        int size = h == null ? 0 : h.size();
-                        body.putVarInt(size);
-                        int prev = 0;
-                        for (int k = 0; k < size; k++) {
-                            body.putVarInt(h.indexAt(k) - prev).putVarLong(h.countAt(k));
-                            prev = h.indexAt(k);
-                        }
+            }
+            longs(c, 0);
+            LongColumnCodec.encode(longScratch2, n, body);
+            longs(c, 2);
+            LongColumnCodec.encode(longScratch2, n, body);
+            if (c.isHistogram()) {
+                for (int i = 0; i < n; i++) {
+                    Histogram h = c.histogram(i);
+                    int size = h == null ? 0 : h.size();
+                    body.putVarInt(size);
+                    int prev = 0;
+                    for (int k = 0; k < size; k++) {
+                        body.putVarInt(h.indexAt(k) - prev).putVarLong(h.countAt(k));
+                        prev = h.indexAt(k);
                     }
                 }
             }
         }
+        finish(out);
+    }
+
+    /**
+     * Encodes a SINGLE-mode block straight from parallel arrays (one point per slot, ascending slots): the
+     * flush's fast path for the base interval, which never builds {@link SlotColumns}.
+     */
+    public void encodeSingle(int[] slots, double[] values, long[] offsets, int n, ByteSink out) {
+        ensureScratch(n);
+        body.clear();
+        writePresence(slots, n);
+        if (n > 0) {
+            body.put((byte) MODE_SINGLE);
+            FloatColumnCodec.encode(values, n, body, longScratch);
+            LongColumnCodec.encode(offsets, n, body);
+        }
+        finish(out);
+    }
+
+    private void writePresence(int[] slots, int n) {
+        body.putVarInt(n);
+        if (n == 0) {
+            return;
+        }
+        int firstSlot = slots[0];
+        int lastSlot = slots[n - 1];
+        body.putVarInt(firstSlot).putVarInt(lastSlot - firstSlot);
+        boolean dense = lastSlot - firstSlot + 1 == n;
+        body.put((byte) (dense ? 1 : 0));
+        if (!dense) {
+            byte[] bitmap = new byte[(lastSlot - firstSlot + 8) / 8];
+            for (int i = 0; i < n; i++) {
+                int b = slots[i] - firstSlot;
+                bitmap[b >>> 3] |= (byte) (1 << (b & 7));
+            }
+            body.put(bitmap);
+        }
+    }
+
+    private void finish(ByteSink out) {
         int len = body.size();
         if (len >= MIN_COMPRESS_BYTES) {
             int bound = (int) Zstd.compressBound(len);
@@ -231,6 +260,7 @@ public final class BlockCodec {
 
     private void ensureScratch(int n) {
         if (longScratch.length < n) {
+            slotScratch = new int[n];
             longScratch = new long[n];
             longScratch2 = new long[n];
             doubleScratch = new double[n];

@@ -51,13 +51,29 @@ public final class PartWriter implements AutoCloseable {
     }
 
     public void add(int seriesId, int fieldId, FieldType type, SlotColumns columns) {
+        checkOrder(seriesId, fieldId);
+        payload.clear();
+        codec.encode(columns, payload);
+        appendPayload(seriesId, fieldId, type);
+    }
+
+    /** Adds a block of one point per slot from parallel arrays (see {@link BlockCodec#encodeSingle}). */
+    public void addSingle(int seriesId, int fieldId, FieldType type, int[] slots, double[] values, long[] offsets, int n) {
+        checkOrder(seriesId, fieldId);
+        payload.clear();
+        codec.encodeSingle(slots, values, offsets, n, payload);
+        appendPayload(seriesId, fieldId, type);
+    }
+
+    private void checkOrder(int seriesId, int fieldId) {
         long key = ((long) seriesId << 32) | (fieldId & 0xFFFFFFFFL);
         if (key <= lastKey) {
             throw new IllegalStateException("BUG: blocks out of order [series=" + seriesId + ", field=" + fieldId + "]");
         }
         lastKey = key;
-        payload.clear();
-        codec.encode(columns, payload);
+    }
+
+    private void appendPayload(int seriesId, int fieldId, FieldType type) {
         long offset = written + buf.size();
         crc.reset();
         crc.update(payload.array(), 0, payload.size());

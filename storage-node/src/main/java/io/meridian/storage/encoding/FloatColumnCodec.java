@@ -113,6 +113,15 @@ public final class FloatColumnCodec {
                 }
             }
         }
+        // a value exact at a smaller scale is not always exact at the final one (m / 10^s rounds differently)
+        double p = POW10[scale];
+        for (int i = 0; i < n; i++) {
+            double v = values[i];
+            long m = Math.round(v * p);
+            if ((scale == 0 ? (double) m : m / p) != v) {
+                return -1;
+            }
+        }
         return scale;
     }
 }

@@ -34,6 +34,12 @@ final class Flusher {
         this.segmentMs = segmentMs;
     }
 
+    private long currentSeg = Long.MIN_VALUE;
+    private PartWriter[] currentWriters;
+    private String[] currentPaths;
+    private int[] slotScratch;
+    private long[] offsetScratch;
+
     /** Written part files, relative to the shard directory, each finished (fsynced, renamed). */
     List<String> flush(MemTable mem, FieldType[] types, LongSupplier nextSeq) {
         Map<Long, PartWriter[]> writers = new TreeMap<>();
@@ -42,6 +48,9 @@ final class Flusher {
         codec = new BlockCodec();
         ts = new long[1024];
         vs = new double[1024];
+        slotScratch = new int[1024];
+        offsetScratch = new long[1024];
+        currentSeg = Long.MIN_VALUE;
         try {
             for (int s = 0; s < mem.seriesBound(); s++) {
                 int[] fields = mem.fieldIds(s);
@@ -54,6 +63,8 @@ final class Flusher {
                     if (ts.length < n) {
                         ts = new long[n];
                         vs = new double[n];
+                        slotScratch = new int[n];
+                        offsetScratch = new long[n];
                     }
                     b.sortedCopy(ts, vs);
                     FieldType type = types[fields[fi]];
@@ -64,16 +75,12 @@ final class Flusher {
                         while (to < n && ts[to] < seg + segmentMs) {
                             to++;
                         }
-                        PartWriter[] w = writers.computeIfAbsent(seg, k -> new PartWriter[intervals.size()]);
-                        String[] p = paths.computeIfAbsent(seg, k -> new String[intervals.size()]);
-                        for (int i = 0; i < intervals.size(); i++) {
-                            long iv = intervals.get(i).intervalMillis();
-                            if (w[i] == null) {
-                                p[i] = ShardFiles.partPath(seg, iv, nextSeq.getAsLong());
-                                w[i] = new PartWriter(shardDir.resolve(p[i]), iv, seg, (int) (segmentMs / iv), codec);
-                            }
-                            w[i].add(s, fields[fi], type, slots(seg, iv, from, to, type));
+                        if (seg != currentSeg) {
+                            currentSeg = seg;
+                            currentWriters = writers.computeIfAbsent(seg, k -> new PartWriter[intervals.size()]);
+                            currentPaths = paths.computeIfAbsent(seg, k -> new String[intervals.size()]);
                         }
+                        writeFamilies(s, fields[fi], type, seg, from, to, nextSeq);
                         from = to;
                     }
                 }
@@ -90,6 +97,10 @@ final class Flusher {
             codec = null;
             ts = null;
             vs = null;
+            slotScratch = null;
+            offsetScratch = null;
+            currentWriters = null;
+            currentPaths = null;
             for (PartWriter[] w : writers.values()) {
                 for (PartWriter pw : w) {
                     if (pw != null) {
@@ -97,6 +108,55 @@ final class Flusher {
                     }
                 }
             }
+        }
+    }
+
+    private PartWriter writer(int family, long seg, LongSupplier nextSeq) {
+        if (currentWriters[family] == null) {
+            long iv = intervals.get(family).intervalMillis();
+            currentPaths[family] = ShardFiles.partPath(seg, iv, nextSeq.getAsLong());
+            currentWriters[family] = new PartWriter(shardDir.resolve(currentPaths[family]), iv, seg, (int) (segmentMs / iv),
+                    codec);
+        }
+        return currentWriters[family];
+    }
+
+    /**
+     * Writes points [from, to) of one (series, field) in one segment to every family. The base family takes
+     * the fast path when every point has its own slot; each rollup is derived from the family before it.
+     */
+    private void writeFamilies(int series, int field, FieldType type, long seg, int from, int to, LongSupplier nextSeq) {
+        long baseIv = intervals.get(0).intervalMillis();
+        int n = 0;
+        boolean distinct = true;
+        for (int k = from; k < to; k++) {
+            long rel = ts[k] - seg;
+            int slot = (int) (rel / baseIv);
+            distinct &= n == 0 || slotScratch[n - 1] != slot;
+            slotScratch[n] = slot;
+            offsetScratch[n] = rel - slot * baseIv;
+            n++;
+        }
+        SlotColumns prev = null;
+        if (distinct && type != FieldType.HISTOGRAM) {
+            double[] values = from == 0 ? vs : java.util.Arrays.copyOfRange(vs, from, to);
+            writer(0, seg, nextSeq).addSingle(series, field, type, slotScratch, values, offsetScratch, n);
+            if (intervals.size() > 1) {
+                prev = slots(seg, intervals.get(1).intervalMillis(), from, to, type);
+                writer(1, seg, nextSeq).add(series, field, type, prev);
+            }
+        } else {
+            prev = slots(seg, baseIv, from, to, type);
+            writer(0, seg, nextSeq).add(series, field, type, prev);
+            if (intervals.size() > 1) {
+                prev = prev.coarsen((int) (intervals.get(1).intervalMillis() / baseIv), baseIv);
+                writer(1, seg, nextSeq).add(series, field, type, prev);
+            }
+        }
+        for (int i = 2; i < intervals.size(); i++) {
+            long fine = intervals.get(i - 1).intervalMillis();
+            prev = prev.coarsen((int) (intervals.get(i).intervalMillis() / fine), fine);
+            writer(i, seg, nextSeq).add(series, field, type, prev);
         }
     }
 

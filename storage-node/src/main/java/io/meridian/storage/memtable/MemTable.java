@@ -43,6 +43,7 @@ public final class MemTable {
         long n = 0;
         for (int f = 0; f < nf; f++) {
             PointBuffer b = buffer(seriesId, fieldIds[f]);
+            bytes += b.reserve(ts.length);
             for (int r = 0; r < ts.length; r++) {
                 double v = values[r * nf + f];
                 if (!Double.isNaN(v)) {

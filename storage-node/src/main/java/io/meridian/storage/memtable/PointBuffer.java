@@ -35,6 +35,18 @@ public final class PointBuffer {
         return grown;
     }
 
+    /** Makes room for {@code more} points with one copy; returns the number of heap bytes grown. */
+    int reserve(int more) {
+        if (size + more <= ts.length) {
+            return 0;
+        }
+        int cap = Math.max(size * 2 + 8, size + more);
+        int grown = (cap - ts.length) * BYTES_PER_POINT;
+        ts = Arrays.copyOf(ts, cap);
+        values = Arrays.copyOf(values, cap);
+        return grown;
+    }
+
     public int size() { return size; }
 
     public boolean isSorted() { return sorted; }
