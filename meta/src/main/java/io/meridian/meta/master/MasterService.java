@@ -64,6 +64,7 @@ public final class MasterService implements AutoCloseable {
     private volatile MasterTerm term;
     private Instant masterSince;
     private final Map<String, Instant> liveSince = new HashMap<>();
+    private final Map<String, Instant> deadSince = new HashMap<>();
     private PrefixWatch trigger;
     private ScheduledFuture<?> tick;
 
@@ -228,8 +229,13 @@ public final class MasterService implements AutoCloseable {
         Instant now = clock.instant();
         liveSince.keySet().retainAll(s.nodes().keySet());
         s.nodes().keySet().forEach(n -> liveSince.putIfAbsent(n, now));
-        ClusterView view = new ClusterView(s.nodes(), liveSince, s.clusters(), s.databases(), s.statesById(),
-                s.reports(), now);
+        java.util.Set<String> holders = new java.util.HashSet<>();
+        s.states().values().forEach(st -> holders.addAll(st.replicas()));
+        deadSince.keySet().retainAll(holders);
+        deadSince.keySet().removeAll(s.nodes().keySet());
+        holders.stream().filter(n -> !s.nodes().containsKey(n)).forEach(n -> deadSince.putIfAbsent(n, now));
+        ClusterView view = new ClusterView(s.nodes(), liveSince, deadSince, s.clusters(), s.databases(),
+                s.statesById(), s.reports(), now);
         return new Loaded(s, view);
     }
 
@@ -237,6 +243,7 @@ public final class MasterService implements AutoCloseable {
         term = t;
         masterSince = clock.instant();
         liveSince.clear();
+        deadSince.clear(); // a new master counts the repair delay from its own start: late, never early
         trigger = store.watchPrefix(store.keys().all(), new Trigger());
         long ms = options.reconcileInterval().toMillis();
         tick = executor.scheduleWithFixedDelay(this::reconcileSafely, ms, ms, TimeUnit.MILLISECONDS);

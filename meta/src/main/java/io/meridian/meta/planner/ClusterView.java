@@ -18,6 +18,7 @@ import java.util.TreeMap;
  *
  * @param liveNodes registered (lease alive) nodes by id
  * @param liveSince since when the master has seen each live node (for the rebalance delay)
+ * @param deadSince since when the master has missed each dead node that still holds replicas (for repair)
  * @param clusters storage clusters by name
  * @param databases database configs by name
  * @param states shard states
@@ -25,11 +26,12 @@ import java.util.TreeMap;
  * @param now the time of the decision
  */
 public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> liveSince,
-                          Map<String, StorageCluster> clusters, Map<String, DatabaseConfig> databases,
+                          Map<String, Instant> deadSince, Map<String, StorageCluster> clusters, Map<String, DatabaseConfig> databases,
                           Map<ShardId, ShardState> states, Map<String, NodeReport> reports, Instant now) {
     public ClusterView {
         liveNodes = sorted(liveNodes);
         liveSince = sorted(liveSince);
+        deadSince = sorted(deadSince);
         clusters = sorted(clusters);
         databases = sorted(databases);
         states = sorted(states);
@@ -38,7 +40,7 @@ public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> 
     }
 
     public static ClusterView empty(Instant now) {
-        return new ClusterView(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), now);
+        return new ClusterView(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), now);
     }
 
     /** Live storage node ids of one cluster, sorted. */
@@ -53,15 +55,19 @@ public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> 
     }
 
     public ClusterView withNodes(Map<String, NodeInfo> nodes, Map<String, Instant> since) {
-        return new ClusterView(nodes, since, clusters, databases, states, reports, now);
+        return new ClusterView(nodes, since, deadSince, clusters, databases, states, reports, now);
+    }
+
+    public ClusterView withDeadSince(Map<String, Instant> dead) {
+        return new ClusterView(liveNodes, liveSince, dead, clusters, databases, states, reports, now);
     }
 
     public ClusterView withNow(Instant newNow) {
-        return new ClusterView(liveNodes, liveSince, clusters, databases, states, reports, newNow);
+        return new ClusterView(liveNodes, liveSince, deadSince, clusters, databases, states, reports, newNow);
     }
 
     public ClusterView withReports(Map<String, NodeReport> newReports) {
-        return new ClusterView(liveNodes, liveSince, clusters, databases, states, newReports, now);
+        return new ClusterView(liveNodes, liveSince, deadSince, clusters, databases, states, newReports, now);
     }
 
     /** This view with {@code changes} applied, as the master's writes would leave etcd. */
@@ -84,7 +90,7 @@ public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> 
                 s.remove(x.id());
             }
         }
-        return new ClusterView(liveNodes, liveSince, c, d, s, reports, now);
+        return new ClusterView(liveNodes, liveSince, deadSince, c, d, s, reports, now);
     }
 
     private static <K, V> Map<K, V> sorted(Map<K, V> m) {

@@ -28,6 +28,8 @@ import java.util.TreeSet;
  *       the leader's, plus the leader.</li>
  *   <li>too few replicas: add least-loaded live nodes (not in sync until they catch up); too many: drop
  *       followers, dead ones first, then out-of-sync, then the most loaded.</li>
+ *   <li>a replica whose node has been dead for the repair delay is replaced by the least-loaded live spare
+ *       ({@link ReplicaRepairer}); never while the shard is leaderless.</li>
  * </ol>
  * Only if none of that changed anything in a cluster does {@link Rebalancer} move one replica or leadership.
  */
@@ -90,9 +92,10 @@ public final class ShardPlanner {
         return s;
     }
 
-    private static ShardState repair(ClusterView view, DatabaseConfig db, ShardState s, LoadCounter load) {
+    private ShardState repair(ClusterView view, DatabaseConfig db, ShardState s, LoadCounter load) {
         s = LeaderElector.elect(view, s);
         s = resize(view, db, s, load);
+        s = ReplicaRepairer.replaceLongDead(view, s, load, options.repairDelay());
         return s;
     }
 

@@ -21,6 +21,7 @@ import net.jqwik.api.Provide;
  */
 class PlannerInvariantsTest {
     private static final Duration DELAY = Duration.ofMinutes(1);
+    private static final Duration REPAIR_DELAY = Duration.ofMinutes(2);
     private static final List<String> POOL = List.of("n1", "n2", "n3", "n4", "n5", "n6");
 
     /** One step of a random history; {@code a} and {@code b} pick the node / database / size. */
@@ -36,7 +37,7 @@ class PlannerInvariantsTest {
 
     @Property(tries = 500)
     void plannerKeepsInvariants(@ForAll("histories") List<Step> history) {
-        ShardPlanner planner = new ShardPlanner(new PlannerOptions(DELAY));
+        ShardPlanner planner = new ShardPlanner(new PlannerOptions(DELAY, REPAIR_DELAY));
         DdlPlanner ddl = new DdlPlanner(planner);
         ClusterView v = Views.withNodes("n1", "n2", "n3");
         Map<ShardId, Long> epochs = new HashMap<>();
@@ -96,6 +97,11 @@ class PlannerInvariantsTest {
                         .hasSize(db.replicas());
             }
             assertThat(s.replicas()).containsAll(s.inSync());
+            if (s.leader() != null && spare > 0) {
+                assertThat(s.replicas()).as("no replica left on a node away longer than the repair delay")
+                        .noneMatch(n -> !v.isLive(n) && v.deadSince().containsKey(n)
+                                && !v.deadSince().get(n).plus(REPAIR_DELAY).isAfter(v.now()));
+            }
             if (s.leader() != null) {
                 assertThat(v.isLive(s.leader())).as("leader is live").isTrue();
                 assertThat(s.inSync()).as("leader is in sync").contains(s.leader());

@@ -156,6 +156,42 @@ class ShardPlannerTest {
     }
 
     @Test
+    void replicaOnANodeAwayLongerThanTheRepairDelayIsReplaced() {
+        ShardPlanner repairing = new ShardPlanner(new PlannerOptions(DELAY, Duration.ofMinutes(30)));
+        ClusterView v = Views.withNodes("a", "b", "c", "d").apply(List.of(
+                new MetaChange.PutDatabase(db("d", 1, 3, "c1")),
+                new MetaChange.PutShard(new ShardState("d", "c1", 0, List.of("a", "b", "c"), "a", 1,
+                        Set.of("a", "b", "c"), Map.of("a", 10L, "b", 10L, "c", 10L)))));
+        v = Views.kill(v, "c");
+
+        ClusterView early = Views.settle(repairing, v.withNow(v.now().plus(Duration.ofMinutes(29))), 10);
+        assertThat(early.states().get(new ShardId("d", "c1", 0)).replicas()).containsExactly("a", "b", "c");
+
+        ClusterView late = Views.settle(repairing, early.withNow(v.now().plus(Duration.ofMinutes(30))), 10);
+        ShardState s = late.states().get(new ShardId("d", "c1", 0));
+        assertThat(s.replicas()).containsExactly("a", "b", "d");
+        assertThat(s.inSync()).as("the new replica must catch up first").containsExactly("a", "b");
+        assertThat(s.lastSeq()).containsOnlyKeys("a", "b", "d").containsEntry("d", 0L);
+        assertThat(s.epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void leaderlessShardIsNeverRepairedAway() {
+        ShardPlanner repairing = new ShardPlanner(new PlannerOptions(DELAY, Duration.ZERO));
+        ClusterView v = Views.withNodes("a", "b", "c").apply(List.of(
+                new MetaChange.PutDatabase(db("d", 1, 2, "c1")),
+                new MetaChange.PutShard(new ShardState("d", "c1", 0, List.of("a", "b"), "a", 1,
+                        Set.of("a", "b"), Map.of("a", 10L, "b", 10L)))));
+        v = Views.kill(v, "a", "b");
+
+        ShardState s = Views.settle(repairing, v.withNow(v.now().plusSeconds(3600)), 10).states()
+                .get(new ShardId("d", "c1", 0));
+
+        assertThat(s.leader()).isNull();
+        assertThat(s.replicas()).as("the dead in-sync replicas hold the data").containsExactly("a", "b");
+    }
+
+    @Test
     void dropDeletesEveryShard() {
         ClusterView v = Views.withNodes("n1", "n2");
         v = v.apply(ddl.createDatabase(v, db("metrics", 3, 2, "c1")));

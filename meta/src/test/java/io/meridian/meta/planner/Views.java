@@ -41,14 +41,18 @@ final class Views {
                 .withNodes(nodes, since);
     }
 
+    /** The nodes die now (the master notices at once). */
     static ClusterView kill(ClusterView v, String... ids) {
         Map<String, NodeInfo> nodes = new HashMap<>(v.liveNodes());
         Map<String, Instant> since = new HashMap<>(v.liveSince());
+        Map<String, Instant> dead = new HashMap<>(v.deadSince());
         for (String id : ids) {
-            nodes.remove(id);
+            if (nodes.remove(id) != null) {
+                dead.put(id, v.now());
+            }
             since.remove(id);
         }
-        return v.withNodes(nodes, since);
+        return v.withNodes(nodes, since).withDeadSince(dead);
     }
 
     static ClusterView join(ClusterView v, String id) {
@@ -56,7 +60,9 @@ final class Views {
         Map<String, Instant> since = new HashMap<>(v.liveSince());
         nodes.put(id, storage(id, "c1"));
         since.put(id, v.now());
-        return v.withNodes(nodes, since);
+        Map<String, Instant> dead = new HashMap<>(v.deadSince());
+        dead.remove(id);
+        return v.withNodes(nodes, since).withDeadSince(dead);
     }
 
     /** Applies reconcile until it returns nothing; fails if it does not converge in {@code maxRounds}. */
