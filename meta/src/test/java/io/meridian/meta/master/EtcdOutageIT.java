@@ -69,7 +69,8 @@ class EtcdOutageIT {
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                     .untilAsserted(() -> broker.master.createDatabase(db("mem", 1, 1)));
             await().atMost(Duration.ofSeconds(5)).until(() -> broker.cache.routing().leader("mem", 0).isPresent());
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            // ignoreExceptions: each client reconnects on its own gRPC backoff after the restart
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
                 MetaSnapshot truth = ClusterFixture.truth(observer);
                 assertThat(broker.cache.snapshot().databases()).isEqualTo(truth.databases());
                 assertThat(broker.cache.snapshot().states()).isEqualTo(truth.states());
@@ -77,16 +78,16 @@ class EtcdOutageIT {
             assertThat(broker.cache.watchResets()).as("resumed, not re-read").isEqualTo(1);
 
             // ---- replicas report sequences; then etcd loses everything
-            for (ShardState s : ClusterFixture.truth(observer).states().values()) {
+            for (ShardState s : broker.cache.snapshot().states().values()) {
                 for (ClusterFixture.Storage n : nodes) {
                     if (s.replicas().contains(n.id)) {
                         n.persisted(s.id(), 1000 + s.shard() * 10L + n.id.hashCode() % 7);
                     }
                 }
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> ClusterFixture.truth(observer).states().values()
-                    .stream().allMatch(s -> s.replicas().stream().allMatch(r -> s.seqOf(r) >= 1000)));
-            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() ->
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ClusterFixture.truth(observer)
+                    .states().values().stream().allMatch(s -> s.replicas().stream().allMatch(r -> s.seqOf(r) >= 1000)));
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                     broker.cache.snapshot().states().equals(ClusterFixture.truth(observer).states()));
             MetaSnapshot wiped = ClusterFixture.truth(observer);
 
