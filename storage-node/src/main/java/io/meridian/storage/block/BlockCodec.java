@@ -25,11 +25,18 @@ public final class BlockCodec {
     public static final int MAX_ENTRIES = 1 << 22;
 
     private final ByteSink body = new ByteSink(4096);
+    private final ByteSink alt = new ByteSink(4096);
     private int[] slotScratch = new int[1024];
     private long[] longScratch = new long[1024];
     private long[] longScratch2 = new long[1024];
     private double[] doubleScratch = new double[1024];
     private byte[] zstdScratch = new byte[4096];
+
+    /** Writes a block body into a sink; {@code allowRice} as in {@link LongColumnCodec}. Returns whether RICE was used. */
+    @FunctionalInterface
+    private interface BodyWriter {
+        boolean write(ByteSink sink, boolean allowRice);
+    }
 
     /** Appends the payload of a block to {@code out}. */
     public void encode(SlotColumns c, ByteSink out) {
@@ -41,37 +48,10 @@ public final class BlockCodec {
         if (c.isSingle()) {
             doubles(c, 0);
             longs(c, 0);
-            encodeSingle(slotScratch, doubleScratch, longScratch2, n, out);
+            emit(out, (sink, rice) -> singleBody(sink, slotScratch, doubleScratch, longScratch2, n, rice));
             return;
         }
-        body.clear();
-        writePresence(slotScratch, n);
-        if (n > 0) {
-            body.put((byte) MODE_FULL);
-            longs(c, 1);
-            LongColumnCodec.encode(longScratch2, n, body);
-            for (int comp = 1; comp <= 5; comp++) {
-                doubles(c, comp);
-                FloatColumnCodec.encode(doubleScratch, n, body, longScratch);
-            }
-            longs(c, 0);
-            LongColumnCodec.encode(longScratch2, n, body);
-            longs(c, 2);
-            LongColumnCodec.encode(longScratch2, n, body);
-            if (c.isHistogram()) {
-                for (int i = 0; i < n; i++) {
-                    Histogram h = c.histogram(i);
-                    int size = h == null ? 0 : h.size();
-                    body.putVarInt(size);
-                    int prev = 0;
-                    for (int k = 0; k < size; k++) {
-                        body.putVarInt(h.indexAt(k) - prev).putVarLong(h.countAt(k));
-                        prev = h.indexAt(k);
-                    }
-                }
-            }
-        }
-        finish(out);
+        emit(out, (sink, rice) -> fullBody(sink, c, rice));
     }
 
     /**
@@ -80,50 +60,111 @@ public final class BlockCodec {
      */
     public void encodeSingle(int[] slots, double[] values, long[] offsets, int n, ByteSink out) {
         ensureScratch(n);
-        body.clear();
-        writePresence(slots, n);
-        if (n > 0) {
-            body.put((byte) MODE_SINGLE);
-            FloatColumnCodec.encode(values, n, body, longScratch);
-            LongColumnCodec.encode(offsets, n, body);
-        }
-        finish(out);
+        emit(out, (sink, rice) -> singleBody(sink, slots, values, offsets, n, rice));
     }
 
-    private void writePresence(int[] slots, int n) {
-        body.putVarInt(n);
+    private boolean singleBody(ByteSink sink, int[] slots, double[] values, long[] offsets, int n, boolean allowRice) {
+        writePresence(sink, slots, n);
+        if (n == 0) {
+            return false;
+        }
+        sink.put((byte) MODE_SINGLE);
+        boolean rice = FloatColumnCodec.encode(values, n, sink, longScratch, allowRice);
+        return LongColumnCodec.encode(offsets, n, sink, allowRice) | rice;
+    }
+
+    private boolean fullBody(ByteSink sink, SlotColumns c, boolean allowRice) {
+        int n = c.size();
+        writePresence(sink, slotScratch, n);
+        if (n == 0) {
+            return false;
+        }
+        sink.put((byte) MODE_FULL);
+        longs(c, 1);
+        boolean rice = LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        for (int comp = 1; comp <= 5; comp++) {
+            doubles(c, comp);
+            rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice);
+        }
+        longs(c, 0);
+        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        longs(c, 2);
+        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        if (c.isHistogram()) {
+            for (int i = 0; i < n; i++) {
+                Histogram h = c.histogram(i);
+                int size = h == null ? 0 : h.size();
+                sink.putVarInt(size);
+                int prev = 0;
+                for (int k = 0; k < size; k++) {
+                    sink.putVarInt(h.indexAt(k) - prev).putVarLong(h.countAt(k));
+                    prev = h.indexAt(k);
+                }
+            }
+        }
+        return rice;
+    }
+
+    private static void writePresence(ByteSink sink, int[] slots, int n) {
+        sink.putVarInt(n);
         if (n == 0) {
             return;
         }
         int firstSlot = slots[0];
         int lastSlot = slots[n - 1];
-        body.putVarInt(firstSlot).putVarInt(lastSlot - firstSlot);
+        sink.putVarInt(firstSlot).putVarInt(lastSlot - firstSlot);
         boolean dense = lastSlot - firstSlot + 1 == n;
-        body.put((byte) (dense ? 1 : 0));
+        sink.put((byte) (dense ? 1 : 0));
         if (!dense) {
             byte[] bitmap = new byte[(lastSlot - firstSlot + 8) / 8];
             for (int i = 0; i < n; i++) {
                 int b = slots[i] - firstSlot;
                 bitmap[b >>> 3] |= (byte) (1 << (b & 7));
             }
-            body.put(bitmap);
+            sink.put(bitmap);
         }
     }
 
-    private void finish(ByteSink out) {
-        int len = body.size();
+    /**
+     * Writes the smaller of the body with RICE columns and the byte-aligned body, each zstd-compressed when
+     * that pays. Rice wins on wide random deltas; varints + zstd win on narrow or repetitive ones.
+     */
+    private void emit(ByteSink out, BodyWriter writer) {
+        body.clear();
+        boolean rice = writer.write(body, true);
+        if (!rice) {
+            finish(out, body);
+            return;
+        }
+        alt.clear();
+        writer.write(alt, false);
+        int mark = out.size();
+        finish(out, alt);
+        int altLength = out.size() - mark;
+        finish(out, body);
+        if (out.size() - mark - altLength < altLength) {
+            byte[] b = out.array();
+            System.arraycopy(b, mark + altLength, b, mark, out.size() - mark - altLength);
+            out.truncate(out.size() - altLength);
+        } else {
+            out.truncate(mark + altLength);
+        }
+    }
+
+    private void finish(ByteSink out, ByteSink sink) {
+        int len = sink.size();
         if (len >= MIN_COMPRESS_BYTES) {
             int bound = (int) Zstd.compressBound(len);
             if (zstdScratch.length < bound) {
                 zstdScratch = new byte[bound];
             }
-            long clen = Zstd.compressByteArray(zstdScratch, 0, bound, body.array(), 0, len, ZSTD_LEVEL);
+            long clen = Zstd.compressByteArray(zstdScratch, 0, bound, sink.array(), 0, len, ZSTD_LEVEL);
             if (!Zstd.isError(clen) && clen + 5 < len) {
                 out.put((byte) FLAG_ZSTD).putVarInt(len).put(zstdScratch, 0, (int) clen);
                 return;
             }
         }
-        out.put((byte) 0).put(body.array(), 0, len);
+        out.put((byte) 0).put(sink.array(), 0, len);
     }
 
     /**

@@ -20,7 +20,9 @@ public final class PartFormat {
     public static final byte[] FOOTER_MAGIC = "MRDPEND1".getBytes(StandardCharsets.US_ASCII);
     /** Version 1: the first format. */
     public static final int VERSION_1 = 1;
-    public static final int VERSION_CURRENT = VERSION_1;
+    /** Version 2: adds the RICE long column kind (3); everything else as v1, so v1 parts read unchanged. */
+    public static final int VERSION_2 = 2;
+    public static final int VERSION_CURRENT = VERSION_2;
     public static final int VERSION_MIN = VERSION_1;
 
     public static final int MAGIC_OFFSET = 0;

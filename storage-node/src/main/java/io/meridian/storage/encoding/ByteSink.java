@@ -36,6 +36,14 @@ public final class ByteSink {
 
     public int size() { return size; }
 
+    /** Drops everything after the first {@code newSize} bytes. */
+    public void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("cannot truncate to " + newSize + " bytes; size is " + size);
+        }
+        size = newSize;
+    }
+
     public byte[] array() { return buf; }
 
     public byte[] toArray() { return Arrays.copyOf(buf, size); }

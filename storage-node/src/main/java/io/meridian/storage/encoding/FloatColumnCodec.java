@@ -33,6 +33,11 @@ public final class FloatColumnCodec {
     private FloatColumnCodec() {}
 
     public static void encode(double[] values, int n, ByteSink out, long[] scratch) {
+        encode(values, n, out, scratch, true);
+    }
+
+    /** See {@link LongColumnCodec#encode(long[], int, ByteSink, boolean)}; returns true when RICE was used. */
+    public static boolean encode(double[] values, int n, ByteSink out, long[] scratch, boolean allowRice) {
         int scale = decimalScale(values, n);
         if (scale >= 0) {
             double p = POW10[scale];
@@ -40,8 +45,7 @@ public final class FloatColumnCodec {
                 scratch[i] = Math.round(values[i] * p);
             }
             out.put((byte) DECIMAL).put((byte) scale);
-            LongColumnCodec.encode(scratch, n, out);
-            return;
+            return LongColumnCodec.encode(scratch, n, out, allowRice);
         }
         out.put((byte) XOR);
         long prev = n == 0 ? 0 : Double.doubleToRawLongBits(values[0]);
@@ -56,6 +60,7 @@ public final class FloatColumnCodec {
             }
             prev = bits;
         }
+        return false;
     }
 
     public static void decode(ByteSource in, double[] dst, int n, long[] scratch) {

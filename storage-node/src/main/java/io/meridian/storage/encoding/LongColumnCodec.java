@@ -9,7 +9,12 @@ package io.meridian.storage.encoding;
  * CONSTANT := value:zigzag                                  (every element equal)
  * DELTA    := first:zigzag (v[i]-v[i-1]:zigzag)*            (random walks, gauges)
  * DELTA2   := first:zigzag d1:zigzag (d[i]-d[i-1]:zigzag)*  (counters, regular timestamps)
+ * RICE     := first:zigzag rice(zigzag(v[i]-v[i-1]) for i >= 1)   (see {@link RiceCoder})
  * </pre>
+ *
+ * <p>Wide deltas (Rice parameter of at least {@link #RICE_MIN_K}, e.g. two-decimal gauges) take RICE:
+ * bit-exact near-entropy coding that the block's zstd cannot improve. Narrow deltas stay byte-aligned
+ * varints, which zstd squeezes better than Rice would.
  *
  * The element count is not stored: the block header knows it.
  */
@@ -17,13 +22,25 @@ public final class LongColumnCodec {
     public static final int CONSTANT = 0;
     public static final int DELTA = 1;
     public static final int DELTA2 = 2;
+    public static final int RICE = 3;
+    /** Smallest Rice parameter for which RICE is chosen over varints. */
+    static final int RICE_MIN_K = 3;
 
     private LongColumnCodec() {}
 
     public static void encode(long[] values, int n, ByteSink out) {
+        encode(values, n, out, true);
+    }
+
+    /**
+     * Encodes; with {@code allowRice} false only byte-aligned kinds are used (the block codec tries both and
+     * keeps whichever is smaller after zstd).
+     * @return true when the RICE kind was written
+     */
+    public static boolean encode(long[] values, int n, ByteSink out, boolean allowRice) {
         if (n == 0) {
             out.put((byte) CONSTANT).putZigZag(0);
-            return;
+            return false;
         }
         boolean constant = true;
         long deltaBytes = 0;
@@ -37,6 +54,19 @@ public final class LongColumnCodec {
             delta2Bytes += zigZagSize(i == 1 ? d : d - prevDelta);
             prevDelta = d;
             prev = values[i];
+        }
+        if (allowRice && !constant && n >= 16) {
+            long[] z = new long[n];
+            for (int i = 1; i < n; i++) {
+                long d = values[i] - values[i - 1];
+                z[i] = (d << 1) ^ (d >> 63);
+            }
+            int k = RiceCoder.bestK(z, 1, n);
+            if (k >= RICE_MIN_K && RiceCoder.bits(z, 1, n, k) / 8 < deltaBytes) {
+                out.put((byte) RICE).putZigZag(values[0]);
+                RiceCoder.encode(z, 1, n, k, out);
+                return true;
+            }
         }
         if (constant) {
             out.put((byte) CONSTANT).putZigZag(values[0]);
@@ -54,6 +84,7 @@ public final class LongColumnCodec {
                 out.putZigZag(values[i] - values[i - 1]);
             }
         }
+        return false;
     }
 
     public static void decode(ByteSource in, long[] dst, int n) {
@@ -84,6 +115,16 @@ public final class LongColumnCodec {
                 for (int i = 1; i < n; i++) {
                     d = i == 1 ? in.getZigZag() : d + in.getZigZag();
                     v += d;
+                    dst[i] = v;
+                }
+            }
+            case RICE -> {
+                long v = in.getZigZag();
+                dst[0] = v;
+                RiceCoder.decode(in, dst, 1, n);
+                for (int i = 1; i < n; i++) {
+                    long z = dst[i];
+                    v += (z >>> 1) ^ -(z & 1);
                     dst[i] = v;
                 }
             }

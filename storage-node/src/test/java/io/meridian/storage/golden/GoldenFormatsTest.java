@@ -8,6 +8,7 @@ import io.meridian.common.error.FormatVersionException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.block.BlockCodec;
+import io.meridian.storage.block.PartFormat;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.block.PartWriter;
 import io.meridian.storage.block.SlotColumns;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * To create missing golden files once: {@code -Dmeridian.golden.create=<dir of src/test/resources/golden>}.
  */
 class GoldenFormatsTest {
+    static final int GOLDEN_V2_BYTES = 1123;
     @TempDir
     Path tmp;
 
@@ -48,11 +50,25 @@ class GoldenFormatsTest {
         return c;
     }
 
+    /** Two-decimal random walk, one point per slot: the data the RICE column kind (v2) exists for. */
+    static SlotColumns twoDecimalWalk() {
+        java.util.Random r = new java.util.Random(5);
+        SlotColumns c = new SlotColumns(600, false);
+        double x = 50;
+        for (int i = 0; i < 600; i++) {
+            x = Math.max(0, Math.min(100, x + r.nextGaussian()));
+            c.addPoint(i, 0, Math.rint(x * 100) / 100);
+        }
+        return c;
+    }
+
+    /** The v1 golden holds the first three blocks; v2 adds a fourth that is encoded with RICE. */
     static void writePart(Path target) {
         try (PartWriter w = new PartWriter(target, 10_000, 1_767_225_600_000L, 8640, new BlockCodec())) {
             w.add(0, 0, FieldType.GAUGE, columns(1, 3, false));
             w.add(0, 1, FieldType.SUM, columns(2, 400, false));
             w.add(7, 0, FieldType.HISTOGRAM, columns(3, 5, true));
+            w.add(9, 0, FieldType.GAUGE, twoDecimalWalk());
             w.finish();
         }
     }
@@ -74,12 +90,16 @@ class GoldenFormatsTest {
     }
 
     private static byte[] golden(String format, String file, Path fresh) throws IOException {
-        String resource = "/golden/" + format + "/v1/" + file;
+        return golden(format, 1, file, fresh);
+    }
+
+    private static byte[] golden(String format, int version, String file, Path fresh) throws IOException {
+        String resource = "/golden/" + format + "/v" + version + "/" + file;
         try (InputStream in = GoldenFormatsTest.class.getResourceAsStream(resource)) {
             if (in == null) {
                 String create = System.getProperty("meridian.golden.create");
                 if (create != null) {
-                    Path target = Path.of(create, format, "v1", file);
+                    Path target = Path.of(create, format, "v" + version, file);
                     Files.createDirectories(target.getParent());
                     Files.copy(fresh, target);
                     return Files.readAllBytes(fresh);
@@ -91,18 +111,30 @@ class GoldenFormatsTest {
     }
 
     @Test
-    void partFormatV1IsStable() throws IOException {
+    void partFormatV2IsStable() throws IOException {
         Path fresh = tmp.resolve("part");
         writePart(fresh);
-        byte[] golden = golden("part", "000000000001.part", fresh);
-        assertThat(Files.readAllBytes(fresh)).as("part bytes written today vs golden v1").isEqualTo(golden);
-        assertThat(golden).hasSize(420);
+        byte[] golden = golden("part", 2, "000000000001.part", fresh);
+        assertThat(Files.readAllBytes(fresh)).as("part bytes written today vs golden v2").isEqualTo(golden);
+        assertThat(golden).hasSize(GOLDEN_V2_BYTES);
+        assertGoldenContent(golden, 4);
+    }
 
-        Path copy = tmp.resolve("golden.part");
+    /** v1 parts (written before the RICE column kind existed) still read back identically. */
+    @Test
+    void partFormatV1StillReads() throws IOException {
+        byte[] golden = golden("part", 1, "000000000001.part", null);
+        assertThat(golden).hasSize(420);
+        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 1);
+        assertGoldenContent(golden, 3);
+    }
+
+    private void assertGoldenContent(byte[] golden, int entries) throws IOException {
+        Path copy = tmp.resolve("golden-" + golden.length + ".part");
         Files.write(copy, golden);
         PartReader r = PartReader.open(copy);
         try {
-            assertThat(r.entryCount()).isEqualTo(3);
+            assertThat(r.entryCount()).isEqualTo(entries);
             assertThat(r.intervalMs()).isEqualTo(10_000);
             assertThat(r.slotCount()).isEqualTo(8640);
             assertThat(r.typeAt(2)).isEqualTo(FieldType.HISTOGRAM);
@@ -116,6 +148,13 @@ class GoldenFormatsTest {
                 assertThat(big.lastOffset(i)).isEqualTo(expected.lastOffset(i));
             }
             assertThat(r.readBlock(r.find(7, 0), codec).histogram(0).total()).isEqualTo(2);
+            if (entries == 4) {
+                SlotColumns walk = r.readBlock(r.find(9, 0), codec);
+                SlotColumns want = twoDecimalWalk();
+                for (int i = 0; i < want.size(); i++) {
+                    assertThat(walk.last(i)).isEqualTo(want.last(i));
+                }
+            }
         } finally {
             r.release();
         }
