@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class LeaseKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
-    private final Lease leases;
+    private final java.util.function.Supplier<Lease> leases;
     private final long lease;
     private final Duration ttl;
     private final Consumer<String> onLost;
@@ -29,7 +29,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile ScheduledFuture<?> task;
 
-    LeaseKeeper(Lease leases, ScheduledExecutorService scheduler, long lease, Duration ttl,
+    LeaseKeeper(java.util.function.Supplier<Lease> leases, ScheduledExecutorService scheduler, long lease, Duration ttl,
                 Consumer<String> onLost, Duration timeout) {
         this.leases = leases;
         this.scheduler = scheduler;
@@ -57,7 +57,7 @@ public final class LeaseKeeper implements AutoCloseable {
             return;
         }
         try {
-            long left = leases.keepAliveOnce(lease).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getTTL();
+            long left = leases.get().keepAliveOnce(lease).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getTTL();
             if (left <= 0) {
                 lost("lease expired");
             }

@@ -1,7 +1,6 @@
 package io.meridian.meta.store;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -37,7 +36,7 @@ public final class MetaStore implements AutoCloseable {
 
     private final MetaStoreOptions options;
     private final MetaKeys keys;
-    private final Client client;
+    private final EtcdConnection connection;
     private final String endpoints;
     private final ScheduledExecutorService scheduler;
 
@@ -45,17 +44,12 @@ public final class MetaStore implements AutoCloseable {
         this.options = options;
         this.keys = new MetaKeys(options.root());
         this.endpoints = String.join(",", options.endpoints());
-        this.client = Client.builder()
-                .endpoints(options.endpoints().toArray(String[]::new))
-                .connectTimeout(options.operationTimeout())
-                .retryMaxDuration(options.operationTimeout())
-                .waitForReady(false)
-                .build();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "meta-store-" + THREAD_IDS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.connection = new EtcdConnection(options, scheduler);
     }
 
     /** Creates a client; no network call happens until the first operation. */
@@ -74,13 +68,13 @@ public final class MetaStore implements AutoCloseable {
     }
 
     public Optional<MetaEntry> get(String key) {
-        GetResponse r = await(client.getKVClient().get(bs(key)), "get", key);
+        GetResponse r = await(connection.client().getKVClient().get(bs(key)), "get", key);
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(entry(r.getKvs().get(0)));
     }
 
     /** Every key under {@code prefix}, sorted by key, read at one revision. */
     public MetaRange range(String prefix) {
-        GetResponse r = await(client.getKVClient().get(bs(prefix),
+        GetResponse r = await(connection.client().getKVClient().get(bs(prefix),
                 GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY)
                         .withSortOrder(GetOption.SortOrder.ASCEND).build()), "range", prefix);
         List<MetaEntry> entries = new ArrayList<>(r.getKvs().size());
@@ -90,7 +84,7 @@ public final class MetaStore implements AutoCloseable {
 
     /** The current revision and raft term, from a count-only read of the root. */
     public MetaRange status() {
-        GetResponse r = await(client.getKVClient().get(bs(keys.clusterMarker()),
+        GetResponse r = await(connection.client().getKVClient().get(bs(keys.clusterMarker()),
                 GetOption.builder().withCountOnly(true).build()), "status", keys.clusterMarker());
         return new MetaRange(List.of(), r.getHeader().getRevision(), r.getHeader().getRaftTerm());
     }
@@ -103,25 +97,25 @@ public final class MetaStore implements AutoCloseable {
     /** Puts a value bound to {@code lease} (0 = none) and returns the new revision. */
     public long put(String key, byte[] value, long lease) {
         PutOption option = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
-        return await(client.getKVClient().put(bs(key), ByteSequence.from(value), option), "put", key)
+        return await(connection.client().getKVClient().put(bs(key), ByteSequence.from(value), option), "put", key)
                 .getHeader().getRevision();
     }
 
     /** Deletes one key; returns whether it existed. */
     public boolean delete(String key) {
-        return await(client.getKVClient().delete(bs(key)), "delete", key).getDeleted() > 0;
+        return await(connection.client().getKVClient().delete(bs(key)), "delete", key).getDeleted() > 0;
     }
 
     /** Deletes every key under {@code prefix}; returns how many were deleted. */
     public long deletePrefix(String prefix) {
-        return await(client.getKVClient().delete(bs(prefix), DeleteOption.builder().isPrefix(true).build()),
+        return await(connection.client().getKVClient().delete(bs(prefix), DeleteOption.builder().isPrefix(true).build()),
                 "deletePrefix", prefix).getDeleted();
     }
 
     /** Commits a compare-and-set transaction. */
     public TxnResult commit(MetaTxn txn) {
         Objects.requireNonNull(txn, "txn");
-        var t = client.getKVClient().txn();
+        var t = connection.client().getKVClient().txn();
         t.If(txn.guards().stream().map(MetaStore::cmp).toArray(Cmp[]::new));
         t.Then(txn.ops().stream().map(MetaStore::op).toArray(Op[]::new));
         String firstKey = txn.ops().isEmpty() ? "-" : txn.ops().get(0).key();
@@ -132,11 +126,11 @@ public final class MetaStore implements AutoCloseable {
     /** Grants a lease of {@code ttl} (whole seconds, at least 1) and returns its id. */
     public long grantLease(Duration ttl) {
         long seconds = Math.max(1, ttl.toSeconds());
-        return await(client.getLeaseClient().grant(seconds), "grantLease", "-").getID();
+        return await(connection.client().getLeaseClient().grant(seconds), "grantLease", "-").getID();
     }
 
     public void revokeLease(long lease) {
-        await(client.getLeaseClient().revoke(lease), "revokeLease", Long.toHexString(lease));
+        await(connection.client().getLeaseClient().revoke(lease), "revokeLease", Long.toHexString(lease));
     }
 
     /**
@@ -144,7 +138,8 @@ public final class MetaStore implements AutoCloseable {
      * when etcd says the lease no longer exists (expired, revoked, or etcd wiped).
      */
     public LeaseKeeper keepAlive(long lease, Duration ttl, Consumer<String> onLost) {
-        LeaseKeeper keeper = new LeaseKeeper(client.getLeaseClient(), scheduler, lease, ttl, onLost,
+        LeaseKeeper keeper = new LeaseKeeper(() -> connection.client().getLeaseClient(), scheduler, lease, ttl,
+                onLost,
                 options.operationTimeout());
         keeper.start();
         return keeper;
@@ -166,8 +161,8 @@ public final class MetaStore implements AutoCloseable {
      * {@link #watchPrefix(String, WatchListener)}.
      */
     public PrefixWatch watchPrefix(String prefix, long fromRevision, WatchListener listener) {
-        PrefixWatch watch = new PrefixWatch(this, client.getWatchClient(), scheduler, prefix, listener,
-                options.watchCheckInterval());
+        PrefixWatch watch = new PrefixWatch(this, () -> connection.client().getWatchClient(), scheduler, prefix,
+                listener, options.watchCheckInterval());
         watch.start(fromRevision);
         return watch;
     }
@@ -175,12 +170,28 @@ public final class MetaStore implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        client.close();
+        connection.close();
         LOG.info("meta store client closed [endpoints={}]", endpoints);
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> f, String op, String key) {
-        return EtcdCalls.await(f, options.operationTimeout(), op, key, endpoints);
+        try {
+            T result = EtcdCalls.await(f, options.operationTimeout(), op, key, endpoints);
+            connection.succeeded();
+            return result;
+        } catch (MetaUnavailableException e) {
+            connection.failed();
+            throw e;
+        }
+    }
+
+    /** How many times the jetcd client was rebuilt after staying disconnected from a healthy etcd. */
+    public long clientReplacements() {
+        return connection.replacements();
+    }
+
+    EtcdConnection connection() {
+        return connection;
     }
 
     static ByteSequence bs(String s) {

@@ -40,7 +40,8 @@ public final class PrefixWatch implements AutoCloseable {
     private static final Duration MAX_REOPEN_BACKOFF = Duration.ofSeconds(2);
 
     private final MetaStore store;
-    private final Watch watchClient;
+    private final java.util.function.Supplier<Watch> watchClient;
+    private final Runnable reattach = () -> submit(this::reattach);
     private final ScheduledExecutorService scheduler;
     private final String prefix;
     private final WatchListener listener;
@@ -61,7 +62,7 @@ public final class PrefixWatch implements AutoCloseable {
     private volatile long resets;
     private ScheduledFuture<?> checkTask;
 
-    PrefixWatch(MetaStore store, Watch watchClient, ScheduledExecutorService scheduler, String prefix,
+    PrefixWatch(MetaStore store, java.util.function.Supplier<Watch> watchClient, ScheduledExecutorService scheduler, String prefix,
                 WatchListener listener, Duration checkInterval) {
         this.store = store;
         this.watchClient = watchClient;
@@ -77,6 +78,7 @@ public final class PrefixWatch implements AutoCloseable {
     }
 
     void start(long fromRevision) {
+        store.connection().onReplaced(reattach);
         if (fromRevision > 0) {
             resumeFrom = fromRevision;
             needsResync = false;
@@ -176,7 +178,7 @@ public final class PrefixWatch implements AutoCloseable {
     private void open(long fromRevision) {
         long gen = generation;
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
-        watcher = watchClient.watch(MetaStore.bs(prefix), option, Watch.listener(
+        watcher = watchClient.get().watch(MetaStore.bs(prefix), option, Watch.listener(
                 resp -> submit(() -> onResponse(gen, resp)),
                 err -> submit(() -> onError(gen, err))));
     }
@@ -262,6 +264,16 @@ public final class PrefixWatch implements AutoCloseable {
         }
     }
 
+    /** The store replaced its jetcd client: continue on the new one from where we are. */
+    private void reattach() {
+        if (closed || needsResync || resumeFrom > 0 || watcher == null) {
+            return; // nothing open; the pending resync or resume opens on the new client
+        }
+        closeWatcher();
+        generation++;
+        open(lastRevision + 1);
+    }
+
     private void closeWatcher() {
         if (watcher != null) {
             try {
@@ -276,6 +288,7 @@ public final class PrefixWatch implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        store.connection().removeOnReplaced(reattach);
         if (checkTask != null) {
             checkTask.cancel(false);
         }
