@@ -60,7 +60,7 @@ public final class MetaCache implements AutoCloseable {
      * revision and delivers only what changed since; otherwise it starts with a full read.
      */
     public MetaCache start() {
-        Optional<MetaSnapshot> disk = file.flatMap(SnapshotFile::read);
+        Optional<MetaSnapshot> disk = readDisk();
         disk.ifPresent(s -> {
             publish(s, false);
             LOG.info("meta cache loaded from disk [file={}, revision={}, databases={}, shards={}]",
@@ -73,6 +73,17 @@ public final class MetaCache implements AutoCloseable {
             watch = store.watchPrefix(store.keys().all(), new Feed());
         }
         return this;
+    }
+
+    /** The on-disk snapshot; a damaged one is only a lost optimization (etcd is the source of truth). */
+    private Optional<MetaSnapshot> readDisk() {
+        try {
+            return file.flatMap(SnapshotFile::read);
+        } catch (MeridianException e) {
+            LOG.warn("ignoring unreadable meta snapshot, starting from etcd [file={}]: {}", file.get().path(),
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private boolean sameIncarnation(MetaSnapshot s) {

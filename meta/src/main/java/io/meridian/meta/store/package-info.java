@@ -11,6 +11,10 @@
  *                events with revision <= last delivered are dropped (no duplicates after a resume);
  *                jetcd resumes a broken stream from last revision + 1 (no lost events);
  *                compaction or a wiped etcd (revision or raft term went backwards) -> a new onReset
+ *   PrefixWatch(fromRevision): for a caller holding everything before it; no initial read
+ *
+ *   EtcdConnection: owns the jetcd client; rebuilds it when calls keep failing although etcd's /health is
+ *                   back (gRPC reconnect backoff), and watches re-attach from their last revision
  * </pre>
  *
  * <p>Every failure to reach etcd surfaces as {@link io.meridian.common.error.MetaUnavailableException}

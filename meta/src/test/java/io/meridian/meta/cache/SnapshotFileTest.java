@@ -48,4 +48,13 @@ class SnapshotFileTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(SnapshotFile.FILE_NAME);
         }
     }
+
+    @Test
+    void damagedFileIsReportedAsCorruptData(@TempDir Path dir) throws Exception {
+        SnapshotFile file = new SnapshotFile(dir);
+        Files.writeString(file.path(), "{\"v\":1,\"revision\":");
+        org.assertj.core.api.Assertions.assertThatThrownBy(file::read)
+                .isInstanceOf(io.meridian.common.error.CorruptDataException.class)
+                .hasMessageContaining(file.path().toString());
+    }
 }
