@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
+    /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
+    static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
     /** Encoding buffer capacity kept between writes. */
     private static final int WAL_SCRATCH_RETAINED_BYTES = 1 << 16;
 
@@ -64,6 +66,7 @@ public final class Shard implements AutoCloseable {
     private final FieldSchema schema;
     private final PostingsIndex postings = new PostingsIndex();
     private final Manifest manifest;
+    private final WriterSequences writerSequences;
     private final Wal wal;
     private final Flusher flusher;
     private final Compactor compactor = new Compactor();
@@ -95,6 +98,7 @@ public final class Shard implements AutoCloseable {
             }
         }
         this.manifest = Manifest.open(dir);
+        this.writerSequences = WriterSequences.open(dir);
         this.blockCache = new BlockCache(options.blockCacheBytes());
         loadParts();
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
@@ -190,21 +194,52 @@ public final class Shard implements AutoCloseable {
 
     // ---------------------------------------------------------------- writes
 
+    /** What a write did. */
+    public enum WriteResult {
+        /** The points were applied. */
+        APPLIED,
+        /** The batch's (writer, sequence) had already been applied; nothing was applied again. */
+        DUPLICATE
+    }
+
     /**
      * Writes a batch; returns once it is durable per the WAL's fsync mode. Either the whole batch is
-     * applied or, on {@link InvalidInputException}, nothing is.
+     * applied or, on {@link InvalidInputException}, nothing is. A batch with a writer id is applied at most
+     * once per (writer, sequence) (see {@link WriteBatch#withWriter}).
      */
-    public void write(WriteBatch batch) {
+    public WriteResult write(WriteBatch batch) {
         WriteValidator.validate(batch, options);
         long ticket;
         int[] seriesIds = new int[batch.series().size()];
         lock.writeLock().lock();
         try {
             checkOpen();
+            if (batch.writerId() != null) {
+                WriterSequences.Entry applied = writerSequences.duplicateOf(batch.writerId(), batch.sequence());
+                if (applied != null) {
+                    ticket = applied.ticket;
+                    lock.writeLock().unlock();
+                    try {
+                        wal.commit(ticket);
+                    } finally {
+                        lock.writeLock().lock();
+                    }
+                    metrics.duplicate();
+                    return WriteResult.DUPLICATE;
+                }
+            }
             int[][] fieldIds = resolve(batch, seriesIds);
             walScratch.clear();
+            if (batch.writerId() != null) {
+                WriterSequences.writeId(batch.writerId(), walScratch);
+                walScratch.putVarLong(batch.sequence());
+            }
             WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
-            ticket = wal.append(WalRecordType.POINTS, walScratch);
+            ticket = wal.append(batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER,
+                    walScratch);
+            if (batch.writerId() != null) {
+                writerSequences.advance(batch.writerId(), batch.sequence(), options.clock().millis(), ticket);
+            }
             if (memtable.isEmpty()) {
                 memtableCreatedMs = options.clock().millis();
             }
@@ -221,6 +256,17 @@ public final class Shard implements AutoCloseable {
         wal.commit(ticket);
         if (memtable.bytes() >= options.memtableBytes()) {
             flush();
+        }
+        return WriteResult.APPLIED;
+    }
+
+    /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
+    public long writerSequence(String writerId) {
+        lock.readLock().lock();
+        try {
+            return writerSequences.sequence(writerId);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -306,6 +352,14 @@ public final class Shard implements AutoCloseable {
             case WalRecordType.FIELD_DEF -> schema.replay(FieldSchema.decode(in));
             case WalRecordType.POINTS -> WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
                     apply(memtable, seriesId, fieldIds, ts, values));
+            case WalRecordType.POINTS_FROM_WRITER -> {
+                String writer = WriterSequences.readId(in);
+                long sequence = in.getVarLong();
+                if (writerSequences.duplicateOf(writer, sequence) == null) {
+                    writerSequences.advance(writer, sequence, options.clock().millis(), 0);
+                    WalPoints.decode(in, (seriesId, fieldIds, ts, values) -> apply(memtable, seriesId, fieldIds, ts, values));
+                }
+            }
             default -> throw in.corrupt("unknown WAL record type " + type);
         }
     }
@@ -391,6 +445,7 @@ public final class Shard implements AutoCloseable {
             MemTable toFlush;
             long walSeq;
             FieldType[] types;
+            Map<String, long[]> writersAtFreeze;
             lock.writeLock().lock();
             try {
                 checkOpen();
@@ -401,6 +456,7 @@ public final class Shard implements AutoCloseable {
                 memtable = new MemTable();
                 frozen.add(toFlush);
                 walSeq = wal.rotate();
+                writersAtFreeze = writerSequences.copy();
                 dictionary.write();
                 types = new FieldType[schema.nextId()];
                 for (int i = 0; i < types.length; i++) {
@@ -417,6 +473,8 @@ public final class Shard implements AutoCloseable {
             for (String rel : written) {
                 readers.add(PartReader.open(dir.resolve(rel)));
             }
+            // sequences of the flushed writes must outlive the WAL segments that carried them
+            WriterSequences.writeSnapshot(dir, writersAtFreeze, options.clock().millis(), WRITER_RETENTION_MS);
             manifest.edit(walSeq, written, List.of());
             lock.writeLock().lock();
             try {

@@ -24,6 +24,7 @@ public final class ShardMetrics {
     private final Timer compactions;
     private final Timer queries;
     private final Counter flushedPoints;
+    private final Counter duplicates;
     private final List<Meter> gauges = new ArrayList<>();
 
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
@@ -32,6 +33,9 @@ public final class ShardMetrics {
         points = Counter.builder("meridian.storage.points.written").description("points accepted by the shard")
                 .tags(tags).register(registry);
         flushedPoints = Counter.builder("meridian.storage.points.flushed").description("points written to parts")
+                .tags(tags).register(registry);
+        duplicates = Counter.builder("meridian.storage.batches.duplicate")
+                .description("batches acknowledged without applying them again (writer sequence already applied)")
                 .tags(tags).register(registry);
         flushes = Timer.builder("meridian.storage.flush").description("memtable flushes").tags(tags).register(registry);
         compactions = Timer.builder("meridian.storage.compaction").description("part merges").tags(tags).register(registry);
@@ -65,6 +69,8 @@ public final class ShardMetrics {
         flushedPoints.increment(n);
         flushes.record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    void duplicate() { duplicates.increment(); }
 
     void compacted(long nanos) { compactions.record(nanos, TimeUnit.NANOSECONDS); }
 

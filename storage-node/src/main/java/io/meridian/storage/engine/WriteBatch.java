@@ -36,6 +36,15 @@ public final class WriteBatch {
 
     private final List<SeriesRows> series;
     private final byte[][] canonicalKeys;
+    private final String writerId;
+    private final long sequence;
+
+    private WriteBatch(List<SeriesRows> series, byte[][] canonicalKeys, String writerId, long sequence) {
+        this.series = series;
+        this.canonicalKeys = canonicalKeys;
+        this.writerId = writerId;
+        this.sequence = sequence;
+    }
 
     private WriteBatch(List<SeriesRows> series) {
         this.series = List.copyOf(series);
@@ -43,7 +52,32 @@ public final class WriteBatch {
         for (int i = 0; i < canonicalKeys.length; i++) {
             canonicalKeys[i] = this.series.get(i).key().canonicalBytes();
         }
+        this.writerId = null;
+        this.sequence = 0;
     }
+
+    /**
+     * The same points, identified as batch {@code sequence} of {@code writerId}: the shard applies each
+     * (writer, sequence) at most once, across retries, restarts and flushes. Sequences of one writer must
+     * increase; a batch whose sequence is not above the last applied one is acknowledged as a duplicate.
+     */
+    public WriteBatch withWriter(String writerId, long sequence) {
+        if (writerId == null || writerId.isEmpty()
+                || writerId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > WriterSequences.MAX_WRITER_ID_BYTES) {
+            throw new io.meridian.common.error.InvalidInputException("invalid writer id [writer=" + writerId
+                    + "]: want 1.." + WriterSequences.MAX_WRITER_ID_BYTES + " bytes");
+        }
+        if (sequence < 1) {
+            throw new io.meridian.common.error.InvalidInputException("invalid writer sequence [writer=" + writerId
+                    + ", sequence=" + sequence + "]: want >= 1");
+        }
+        return new WriteBatch(series, canonicalKeys, writerId, sequence);
+    }
+
+    /** The writer id, or null for an anonymous (not de-duplicated) batch. */
+    public String writerId() { return writerId; }
+
+    public long sequence() { return sequence; }
 
     public static WriteBatch of(List<SeriesRows> series) {
         return new WriteBatch(series);

@@ -8,6 +8,11 @@ public final class WalRecordType {
     public static final int FIELD_DEF = 2;
     /** Points; see {@link io.meridian.storage.engine.WriteBatchCodec}. */
     public static final int POINTS = 3;
+    /**
+     * Points of an identified writer: {@code writerIdLength:varint writerId:utf8 sequence:varint} followed by a
+     * POINTS payload; the sequence is de-duplicated (see {@code WriterSequences}).
+     */
+    public static final int POINTS_FROM_WRITER = 4;
 
     private WalRecordType() {}
 }

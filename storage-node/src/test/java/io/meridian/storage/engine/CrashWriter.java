@@ -7,8 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
- * Child process of {@link KillDuringWriteTest}: writes batches forever and prints {@code ACK <i>} after
- * each write returns (i.e. was acknowledged). The parent kills it with SIGKILL at a random moment.
+ * Child process of {@link KillDuringWriteTest}: writes batches forever, as writer {@code crash-writer} with
+ * sequence i + 1, and prints {@code ACK <i>} after each write returns (i.e. was acknowledged). The parent
+ * kills it with SIGKILL at a random moment.
  */
 public final class CrashWriter {
     private CrashWriter() {}
@@ -24,7 +25,7 @@ public final class CrashWriter {
                     b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)), TestShards.T0 + i * 10_000L,
                             "usage", i);
                 }
-                shard.write(b.build());
+                shard.write(b.build().withWriter("crash-writer", i + 1L));
                 System.out.println("ACK " + i);
                 System.out.flush();
             }
