@@ -192,6 +192,26 @@ class ShardPlannerTest {
     }
 
     @Test
+    void addingAnIdcClusterPlacesItsShardsThereAndRemovingOneDropsThem() {
+        ClusterView v = Views.withNodes("e1", "e2");
+        java.util.Map<String, io.meridian.meta.model.NodeInfo> nodes = new java.util.HashMap<>(v.liveNodes());
+        nodes.put("w1", Views.storage("w1", "west"));
+        nodes.put("w2", Views.storage("w2", "west"));
+        v = v.withNodes(nodes, v.liveSince()).apply(List.of(new MetaChange.PutCluster(
+                new io.meridian.meta.model.StorageCluster("west", "idc2"))));
+        v = v.apply(ddl.createDatabase(v, db("cpu", 2, 2, "c1")));
+
+        v = Views.settle(planner, v.apply(ddl.alterDatabase(v, db("cpu", 2, 2, "c1", "west"))), 10);
+        assertThat(v.states().keySet()).extracting(ShardId::cluster).containsExactlyInAnyOrder("c1", "c1", "west",
+                "west");
+        assertThat(v.states().values()).filteredOn(s -> s.cluster().equals("west"))
+                .allSatisfy(s -> assertThat(s.replicas()).containsExactlyInAnyOrder("w1", "w2"));
+
+        v = Views.settle(planner, v.apply(ddl.alterDatabase(v, db("cpu", 2, 2, "west"))), 10);
+        assertThat(v.states().keySet()).extracting(ShardId::cluster).containsOnly("west");
+    }
+
+    @Test
     void dropDeletesEveryShard() {
         ClusterView v = Views.withNodes("n1", "n2");
         v = v.apply(ddl.createDatabase(v, db("metrics", 3, 2, "c1")));
