@@ -64,7 +64,8 @@ class GoldenFormatsTest {
 
     /** The v1 golden holds the first three blocks; v2 adds a fourth that is encoded with RICE. */
     static void writePart(Path target) {
-        try (PartWriter w = new PartWriter(target, 10_000, 1_767_225_600_000L, 8640, new BlockCodec())) {
+        // zstd level 3: the level the goldens were made with (the level is an encoder setting, not format)
+        try (PartWriter w = new PartWriter(target, 10_000, 1_767_225_600_000L, 8640, new BlockCodec(3))) {
             w.add(0, 0, FieldType.GAUGE, columns(1, 3, false));
             w.add(0, 1, FieldType.SUM, columns(2, 400, false));
             w.add(7, 0, FieldType.HISTOGRAM, columns(3, 5, true));
