@@ -43,9 +43,7 @@ final class ReplicaRepairer {
             if (current.seqOf(current.leader()) == 0) {
                 inSync.add(replacement); // nothing written yet: the empty replica is complete
             }
-            ShardState next = current.withReplicas(replicas, inSync).withLastSeq(seqs);
-            load.replace(current, next);
-            current = next;
+            current = current.withReplicas(replicas, inSync).withLastSeq(seqs); // the caller updates the load
         }
         return current;
     }
