@@ -77,26 +77,41 @@ run() {
     read -r secs points pps <<< "$r"
     log "$PEER $mode: $points points in $secs s = $pps points/s (acknowledged = committed to the WAL)"
     record "$PEER" "$VERSION" "$mode" ingest_points_per_s "$pps" "secs=$secs points=$points streams=$STREAMS chunk=$CHUNK_LINES"
-    # WAL tables: wait (bounded) until the apply job has caught up, then for the WAL purge and a stable size.
+    # WAL tables: wait (bounded) until the apply job has caught up, then squash the split partitions that in-order
+    # appends leave behind (ALTER TABLE ... SQUASH PARTITIONS, itself a WAL transaction), wait for the apply again,
+    # then for the WAL purge and a stable size.
     local t0=$SECONDS
-    for ((i = 0; i < 600; i++)); do
-        st=$(sql "SELECT sequencerTxn, writerTxn FROM wal_tables() WHERE name = 'cpu'")
-        if echo "$st" | jq -e '.dataset[0][0] == .dataset[0][1]' > /dev/null 2>&1; then break; fi
-        sleep 1
-    done
-    log "$PEER $mode: WAL applied $((SECONDS - t0)) s after the last ack: $st"
+    wait_applied; log "$PEER $mode: WAL applied $((SECONDS - t0)) s after the last ack"
     record "$PEER" "$VERSION" "$mode" wal_apply_lag_s "$((SECONDS - t0))" "seconds from last ack until writerTxn = sequencerTxn"
+    log "$PEER $mode: before squash $(disk_bytes "$DIR/db") bytes, partitions: $(sql "SELECT count() FROM table_partitions('cpu')" | jq -c .dataset)"
+    sql "ALTER TABLE cpu SQUASH PARTITIONS" > "$WORK/questdb-squash.json"; log "$PEER squash: $(cat "$WORK/questdb-squash.json")"
+    wait_applied
     sleep 30
     size=$(wait_stable_size 300 15 "$DIR/db")
-    local tdir; tdir=$(find "$DIR/db" -maxdepth 1 -type d -name 'cpu*' | head -1)
-    log "$PEER $mode: db $size bytes, table dir $(disk_bytes "$tdir")"
-    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "table_dir=$(disk_bytes "$tdir") wal=$(du -s -B1 "$tdir"/wal* 2>/dev/null | awk '{s+=$1} END {print s+0}') apparent=$(du -s --apparent-size -B1 "$DIR/db" | cut -f1)"
-    record "$PEER" "$VERSION" "$mode" bytes_per_point "$(awk -v a="$size" -v p="$points" 'BEGIN{printf "%.3f", a/p}')"
+    log "$PEER $mode: db $size bytes, table dir $(disk_bytes "$(tdir)"), wal $(wal_bytes)"
+    record "$PEER" "$VERSION" "$mode" bytes_on_disk_live "$size" "table_dir=$(disk_bytes "$(tdir)") wal=$(wal_bytes) apparent=$(du -s --apparent-size -B1 "$DIR/db" | cut -f1)"
     sql "SELECT count() FROM cpu" > "$WORK/questdb-count.json"; log "$PEER count: $(cat "$WORK/questdb-count.json")"
     sql "SHOW COLUMNS FROM cpu" > "$WORK/questdb-columns.json"
     run_queries "$PEER" "$VERSION" "$mode"
     stop
+    # At rest: the writer closed (files truncated to their used length), the same dir as above.
+    size=$(disk_bytes "$DIR/db")
+    log "$PEER $mode: stopped: db $size bytes, table dir $(disk_bytes "$(tdir)"), wal $(wal_bytes)"
+    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "after stop; table_dir=$(disk_bytes "$(tdir)") wal=$(wal_bytes)"
+    record "$PEER" "$VERSION" "$mode" bytes_per_point "$(awk -v a="$size" -v p="$points" 'BEGIN{printf "%.3f", a/p}')"
     rm -rf "$DIR"
+}
+
+tdir() { find "$DIR/db" -maxdepth 1 -type d -name 'cpu*' | head -1; }
+wal_bytes() { du -s -B1 "$(tdir)"/wal* 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+wait_applied() { # bounded: 600 s
+    local i st
+    for ((i = 0; i < 600; i++)); do
+        st=$(sql "SELECT sequencerTxn, writerTxn FROM wal_tables() WHERE name = 'cpu'")
+        if echo "$st" | jq -e '.dataset[0][0] == .dataset[0][1]' > /dev/null 2>&1; then return 0; fi
+        sleep 1
+    done
+    log "WAL apply did not catch up: $st"
 }
 
 case "${1:-}" in

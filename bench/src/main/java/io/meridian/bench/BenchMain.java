@@ -84,6 +84,8 @@ public final class BenchMain implements Runnable {
                         batchRows, queryRuns, seed, d), System.err).run();
                 System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f%n", r.ingestPointsPerS());
                 System.out.printf(java.util.Locale.ROOT, "bytes_per_point       %.3f%n", r.bytesPerPoint());
+                r.bytesPerPointByInterval().forEach((k, v) -> System.out.printf(java.util.Locale.ROOT,
+                        "  of which %-4s family %.3f%n", k, v));
                 System.out.printf(java.util.Locale.ROOT, "heap_bytes_per_series %.0f%n", r.heapBytesPerSeries());
                 r.queryMedianMs().forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "query_ms.%-21s %.3f%n", k, v));
                 if (json) {

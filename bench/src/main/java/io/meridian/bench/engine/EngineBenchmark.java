@@ -43,14 +43,19 @@ public final class EngineBenchmark {
 
     /** The measured figures. */
     public record Result(double ingestPointsPerS, double bytesPerPoint, double heapBytesPerSeries,
-                         Map<String, Double> queryMedianMs, long points, long diskBytes) {
+                         Map<String, Double> queryMedianMs, long points, long diskBytes,
+                         Map<String, Double> bytesPerPointByInterval) {
         public String toJson() {
             StringBuilder q = new StringBuilder("{");
             queryMedianMs.forEach((k, v) -> q.append(q.length() > 1 ? "," : "").append('"').append(k).append("\":")
                     .append(fmt(v)));
+            StringBuilder by = new StringBuilder("{");
+            bytesPerPointByInterval.forEach((k, v) -> by.append(by.length() > 1 ? "," : "").append('"').append(k)
+                    .append("\":").append(fmt(v)));
             return "{\"ingest_points_per_s\":" + Math.round(ingestPointsPerS) + ",\"bytes_per_point\":" + fmt(bytesPerPoint)
                     + ",\"heap_bytes_per_series\":" + Math.round(heapBytesPerSeries) + ",\"query_ms\":" + q + "}"
-                    + ",\"points\":" + points + ",\"disk_bytes\":" + diskBytes + "}";
+                    + ",\"points\":" + points + ",\"disk_bytes\":" + diskBytes
+                    + ",\"bytes_per_point_by_interval\":" + by + "}}";
         }
 
         private static String fmt(double v) {
@@ -125,6 +130,14 @@ public final class EngineBenchmark {
         pool.shutdown();
         long disk = 0;
         long series = 0;
+        Map<String, Double> byInterval = new LinkedHashMap<>();
+        for (IntervalSpec spec : db.intervals()) {
+            long bytes = 0;
+            for (Shard s : shards) {
+                bytes += intervalBytes(s.directory(), spec.intervalMillis());
+            }
+            byInterval.put(io.meridian.common.model.Durations.format(spec.interval()), bytes / (double) totalPoints);
+        }
         for (Shard s : shards) {
             disk += directoryBytes(s.directory());
             ShardStats st = s.stats();
@@ -150,7 +163,8 @@ public final class EngineBenchmark {
         for (Shard s : shards) {
             s.close();
         }
-        return new Result(totalPoints / seconds, disk / (double) totalPoints, heapPerSeries, medians, totalPoints, disk);
+        return new Result(totalPoints / seconds, disk / (double) totalPoints, heapPerSeries, medians, totalPoints, disk,
+                byInterval);
     }
 
     private List<WriteBatch> generate(CpuOnlyGenerator gen, List<Integer> hosts, long start, long rowsPerHost) {
@@ -232,6 +246,20 @@ public final class EngineBenchmark {
             }
         }
         return used;
+    }
+
+    /** Bytes of the part files of one interval family, over all segments of a shard. */
+    static long intervalBytes(Path shardDir, long intervalMs) {
+        Path segments = shardDir.resolve("segments");
+        if (!Files.isDirectory(segments)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(segments)) {
+            return s.map(seg -> seg.resolve(Long.toString(intervalMs))).filter(Files::isDirectory)
+                    .mapToLong(EngineBenchmark::directoryBytes).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static long directoryBytes(Path dir) {
