@@ -49,6 +49,34 @@ class PlannerInvariantsTest {
         }
     }
 
+    /** Law of placement: on live nodes, creating databases keeps the replica spread within one. */
+    @Property(tries = 300)
+    void placementKeepsReplicaSpreadWithinOne(@ForAll("sizes") List<Step> databases) {
+        ShardPlanner planner = new ShardPlanner(new PlannerOptions(DELAY));
+        DdlPlanner ddl = new DdlPlanner(planner);
+        ClusterView v = Views.withNodes(POOL.toArray(String[]::new));
+        int i = 0;
+        for (Step d : databases) {
+            v = v.apply(ddl.createDatabase(v, Views.db("db" + i++, d.a() + 1, d.b(), "c1")));
+            assertThat(spread(v)).as("replica spread after placing %s", databases).isLessThanOrEqualTo(1);
+            v = Views.settle(planner, v, 50); // may still even out leaderships
+            assertThat(spread(v)).as("replica spread after settling %s", databases).isLessThanOrEqualTo(1);
+        }
+    }
+
+    private static int spread(ClusterView v) {
+        Map<String, Integer> load = Views.replicaLoad(v);
+        return load.values().stream().max(Integer::compare).orElseThrow()
+                - load.values().stream().min(Integer::compare).orElseThrow();
+    }
+
+    @Provide
+    Arbitrary<List<Step>> sizes() {
+        Arbitrary<Step> db = net.jqwik.api.Combinators.combine(Arbitraries.just(0),
+                Arbitraries.integers().between(0, 15), Arbitraries.integers().between(1, 4)).as(Step::new);
+        return db.list().ofMinSize(1).ofMaxSize(6);
+    }
+
     private static ClusterView apply(DdlPlanner ddl, ClusterView v, Step s) {
         String node = POOL.get(s.a());
         String dbName = "db" + (s.a() % 3);
