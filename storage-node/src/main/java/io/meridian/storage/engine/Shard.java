@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
+    /** Namespace of committed transaction ids in {@link WriterSequences} (apart from batch sequences). */
+    private static final String TXN_PREFIX = "txn/";
     /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
     static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
     /** Encoding buffer capacity kept between writes. */
@@ -67,6 +69,7 @@ public final class Shard implements AutoCloseable {
     private final PostingsIndex postings = new PostingsIndex();
     private final Manifest manifest;
     private final WriterSequences writerSequences;
+    private final StagedTransactions staged = new StagedTransactions();
     private final Wal wal;
     private final Flusher flusher;
     private final Compactor compactor = new Compactor();
@@ -210,54 +213,175 @@ public final class Shard implements AutoCloseable {
     public WriteResult write(WriteBatch batch) {
         WriteValidator.validate(batch, options);
         long ticket;
-        int[] seriesIds = new int[batch.series().size()];
+        boolean duplicate = false;
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (batch.writerId() != null) {
-                WriterSequences.Entry applied = writerSequences.duplicateOf(batch.writerId(), batch.sequence());
-                if (applied != null) {
-                    ticket = applied.ticket;
-                    lock.writeLock().unlock();
-                    try {
-                        wal.commit(ticket);
-                    } finally {
-                        lock.writeLock().lock();
-                    }
-                    metrics.duplicate();
-                    return WriteResult.DUPLICATE;
-                }
+            WriterSequences.Entry applied = batch.writerId() == null ? null
+                    : writerSequences.duplicateOf(batch.writerId(), batch.sequence());
+            if (applied != null) {
+                duplicate = true;
+                ticket = applied.ticket;
+            } else {
+                ticket = appendLocked(batch);
             }
-            int[][] fieldIds = resolve(batch, seriesIds);
-            walScratch.clear();
-            if (batch.writerId() != null) {
-                WriterSequences.writeId(batch.writerId(), walScratch);
-                walScratch.putVarLong(batch.sequence());
-            }
-            WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
-            ticket = wal.append(batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER,
-                    walScratch);
-            if (batch.writerId() != null) {
-                writerSequences.advance(batch.writerId(), batch.sequence(), options.clock().millis(), ticket);
-            }
-            if (memtable.isEmpty()) {
-                memtableCreatedMs = options.clock().millis();
-            }
-            long points = 0;
-            for (int i = 0; i < seriesIds.length; i++) {
-                points += apply(memtable, seriesIds[i], fieldIds[i], batch.series().get(i).timestamps(),
-                        batch.series().get(i).values());
-            }
-            metrics.pointsWritten(points);
-            walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         } finally {
             lock.writeLock().unlock();
         }
+        // a duplicate is acknowledged only once the original is durable
         wal.commit(ticket);
+        if (duplicate) {
+            metrics.duplicate();
+            return WriteResult.DUPLICATE;
+        }
         if (memtable.bytes() >= options.memtableBytes()) {
             flush();
         }
         return WriteResult.APPLIED;
+    }
+
+    /** Logs and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
+    private long appendLocked(WriteBatch batch) {
+        int[] seriesIds = new int[batch.series().size()];
+        int[][] fieldIds = resolve(batch, seriesIds);
+        walScratch.clear();
+        if (batch.writerId() != null) {
+            WriterSequences.writeId(batch.writerId(), walScratch);
+            walScratch.putVarLong(batch.sequence());
+        }
+        WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
+        long ticket = wal.append(batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER,
+                walScratch);
+        walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
+        if (batch.writerId() != null) {
+            writerSequences.advance(batch.writerId(), batch.sequence(), options.clock().millis(), ticket);
+        }
+        if (memtable.isEmpty()) {
+            memtableCreatedMs = options.clock().millis();
+        }
+        long points = 0;
+        for (int i = 0; i < seriesIds.length; i++) {
+            points += apply(memtable, seriesIds[i], fieldIds[i], batch.series().get(i).timestamps(),
+                    batch.series().get(i).values());
+        }
+        metrics.pointsWritten(points);
+        return ticket;
+    }
+
+    /**
+     * Stages points in transaction {@code transactionId} of an exactly-once writer: durable when this returns,
+     * invisible to queries until {@link #commit}. Staging into a transaction that already committed is a
+     * late retry and is ignored ({@link WriteResult#DUPLICATE}).
+     */
+    public WriteResult stage(String writerId, long transactionId, WriteBatch batch) {
+        WriteBatch checked = batch.withWriter(writerId, transactionId);
+        WriteValidator.validate(checked, options);
+        long ticket;
+        int[] seriesIds = new int[batch.series().size()];
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            if (writerSequences.duplicateOf(TXN_PREFIX + writerId, transactionId) != null) {
+                return WriteResult.DUPLICATE;
+            }
+            int[][] fieldIds = resolve(batch, seriesIds);
+            List<StagedTransactions.Points> points = new ArrayList<>();
+            for (int i = 0; i < seriesIds.length; i++) {
+                WriteBatch.SeriesRows r = batch.series().get(i);
+                points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
+            }
+            ticket = logTransaction(WalRecordType.STAGED, writerId, transactionId, points);
+            staged.add(writerId, transactionId, points);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        wal.commit(ticket);
+        return WriteResult.APPLIED;
+    }
+
+    /**
+     * Makes everything staged in a transaction visible, atomically and at most once: committing a transaction
+     * that already committed (a retried commit after a failover) returns {@link WriteResult#DUPLICATE}.
+     * Transactions of one writer must commit in increasing id order.
+     */
+    public WriteResult commit(String writerId, long transactionId) {
+        WriteBatch.builder().build().withWriter(writerId, transactionId);
+        long ticket;
+        boolean duplicate;
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            WriterSequences.Entry done = writerSequences.duplicateOf(TXN_PREFIX + writerId, transactionId);
+            duplicate = done != null;
+            if (duplicate) {
+                ticket = done.ticket;
+                staged.remove(writerId, transactionId);
+            } else {
+                ticket = logTransaction(WalRecordType.COMMIT, writerId, transactionId, null);
+                applyCommit(writerId, transactionId, ticket);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        wal.commit(ticket);
+        if (duplicate) {
+            metrics.duplicate();
+            return WriteResult.DUPLICATE;
+        }
+        if (memtable.bytes() >= options.memtableBytes()) {
+            flush();
+        }
+        return WriteResult.APPLIED;
+    }
+
+    /** Drops what a transaction staged (no-op when it staged nothing or already committed). */
+    public void abort(String writerId, long transactionId) {
+        long ticket;
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            if (staged.remove(writerId, transactionId).isEmpty()) {
+                return;
+            }
+            ticket = logTransaction(WalRecordType.ABORT, writerId, transactionId, null);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        wal.commit(ticket);
+    }
+
+    /** Number of staged, not yet committed or aborted transactions. */
+    public int pendingTransactions() {
+        lock.readLock().lock();
+        try {
+            return staged.transactions();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private long logTransaction(int type, String writerId, long transactionId, List<StagedTransactions.Points> points) {
+        walScratch.clear();
+        WriterSequences.writeId(writerId, walScratch);
+        walScratch.putVarLong(transactionId);
+        if (points != null) {
+            WalPoints.encode(points, walScratch);
+        }
+        long ticket = wal.append(type, walScratch);
+        walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
+        return ticket;
+    }
+
+    private void applyCommit(String writerId, long transactionId, long ticket) {
+        if (memtable.isEmpty()) {
+            memtableCreatedMs = options.clock().millis();
+        }
+        long n = 0;
+        for (StagedTransactions.Points p : staged.remove(writerId, transactionId)) {
+            n += apply(memtable, p.seriesId(), p.fieldIds(), p.ts(), p.values());
+        }
+        writerSequences.advance(TXN_PREFIX + writerId, transactionId, options.clock().millis(), ticket);
+        metrics.pointsWritten(n);
     }
 
     /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
@@ -360,6 +484,26 @@ public final class Shard implements AutoCloseable {
                     WalPoints.decode(in, (seriesId, fieldIds, ts, values) -> apply(memtable, seriesId, fieldIds, ts, values));
                 }
             }
+            case WalRecordType.STAGED -> {
+                String writer = WriterSequences.readId(in);
+                long txn = in.getVarLong();
+                List<StagedTransactions.Points> points = new ArrayList<>();
+                WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
+                        points.add(new StagedTransactions.Points(seriesId, fieldIds, ts, values)));
+                if (writerSequences.duplicateOf(TXN_PREFIX + writer, txn) == null) {
+                    staged.add(writer, txn, points);
+                }
+            }
+            case WalRecordType.COMMIT -> {
+                String writer = WriterSequences.readId(in);
+                long txn = in.getVarLong();
+                if (writerSequences.duplicateOf(TXN_PREFIX + writer, txn) == null) {
+                    applyCommit(writer, txn, 0);
+                } else {
+                    staged.remove(writer, txn);
+                }
+            }
+            case WalRecordType.ABORT -> staged.remove(WriterSequences.readId(in), in.getVarLong());
             default -> throw in.corrupt("unknown WAL record type " + type);
         }
     }
@@ -446,6 +590,7 @@ public final class Shard implements AutoCloseable {
             long walSeq;
             FieldType[] types;
             Map<String, long[]> writersAtFreeze;
+            long stagedTicket = 0;
             lock.writeLock().lock();
             try {
                 checkOpen();
@@ -457,6 +602,11 @@ public final class Shard implements AutoCloseable {
                 frozen.add(toFlush);
                 walSeq = wal.rotate();
                 writersAtFreeze = writerSequences.copy();
+                // staged transactions must outlive the WAL segments being trimmed: log them again
+                for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
+                    stagedTicket = logTransaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
+                            e.getValue());
+                }
                 dictionary.write();
                 types = new FieldType[schema.nextId()];
                 for (int i = 0; i < types.length; i++) {
@@ -483,6 +633,7 @@ public final class Shard implements AutoCloseable {
             } finally {
                 lock.writeLock().unlock();
             }
+            wal.commit(stagedTicket);
             wal.deleteBefore(walSeq);
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
             LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),

@@ -2,6 +2,7 @@ package io.meridian.storage.engine;
 
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
+import java.util.List;
 
 /**
  * Payload of a WAL POINTS record (FORMAT.md in the wal package):
@@ -39,6 +40,24 @@ final class WalPoints {
                 prev = t;
             }
             out.putDoubles(r.values(), r.values().length);
+        }
+    }
+
+    /** Encodes already-resolved points (staged transactions logged again after a WAL rotation). */
+    static void encode(List<StagedTransactions.Points> points, ByteSink out) {
+        out.putVarInt(points.size());
+        for (StagedTransactions.Points p : points) {
+            out.putVarInt(p.seriesId()).putVarInt(p.fieldIds().length);
+            for (int f : p.fieldIds()) {
+                out.putVarInt(f);
+            }
+            out.putVarInt(p.ts().length);
+            long prev = 0;
+            for (long t : p.ts()) {
+                out.putZigZag(t - prev);
+                prev = t;
+            }
+            out.putDoubles(p.values(), p.values().length);
         }
     }
 

@@ -4,6 +4,7 @@
  *
  * <pre>
  * Shard.write(WriteBatch) -> WriteValidator -> define series/fields -> WAL -> MemTable -> ack
+ *        stage/commit/abort (two-phase writes of exactly-once sinks) -> StagedTransactions -> memtable on commit
  *        flush()          -> Flusher -> parts (+ rollups) -> Manifest edit -> WAL trimmed
  *        compact()        -> Compactor -> merged part -> Manifest edit
  *        applyRetention() -> expired segments per interval -> Manifest edit

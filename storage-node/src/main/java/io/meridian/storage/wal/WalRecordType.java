@@ -13,6 +13,12 @@ public final class WalRecordType {
      * POINTS payload; the sequence is de-duplicated (see {@code WriterSequences}).
      */
     public static final int POINTS_FROM_WRITER = 4;
+    /** Points staged in a transaction: {@code writerId txnId:varint} then a POINTS payload; invisible until COMMIT. */
+    public static final int STAGED = 5;
+    /** Makes a transaction's staged points visible: {@code writerId txnId:varint}. */
+    public static final int COMMIT = 6;
+    /** Drops a transaction's staged points: {@code writerId txnId:varint}. */
+    public static final int ABORT = 7;
 
     private WalRecordType() {}
 }

@@ -1,0 +1,49 @@
+package io.meridian.storage.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Points staged by exactly-once writers (a Flink sink's two-phase commit): each (writer, transaction) holds
+ * resolved points that are durable in the WAL but invisible to queries until the transaction commits, and
+ * dropped when it aborts. Staged points that are still pending when a flush trims the WAL are logged again
+ * into the new WAL segment, so they survive flushes as well as crashes.
+ *
+ * <p>Not thread-safe: guarded by the shard's write lock.
+ */
+final class StagedTransactions {
+    /** Points of one series, already resolved to ids; {@code values} row-major, NaN = no value. */
+    record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) { }
+
+    record Key(String writerId, long transactionId) { }
+
+    private final Map<Key, List<Points>> pending = new LinkedHashMap<>();
+    private long heapBytes;
+
+    void add(String writerId, long transactionId, List<Points> points) {
+        pending.computeIfAbsent(new Key(writerId, transactionId), k -> new ArrayList<>()).addAll(points);
+        for (Points p : points) {
+            heapBytes += 16L * p.ts().length + 8L * p.values().length + 64;
+        }
+    }
+
+    /** Removes and returns the points of a transaction (empty when none were staged). */
+    List<Points> remove(String writerId, long transactionId) {
+        List<Points> points = pending.remove(new Key(writerId, transactionId));
+        if (points == null) {
+            return List.of();
+        }
+        for (Points p : points) {
+            heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+        }
+        return points;
+    }
+
+    Map<Key, List<Points>> pending() { return pending; }
+
+    int transactions() { return pending.size(); }
+
+    long heapBytes() { return heapBytes; }
+}
