@@ -11,6 +11,9 @@
  *   close()      -> revoke the lease -> keys gone at once
  * </pre>
  *
+ * <p>Every report write wakes the master, which re-reads the metadata and re-plans: a storage node should call
+ * {@code reportChanged()} when its replicas change and at a bounded rate (seconds, not per batch) for sequences.
+ *
  * <p>{@link io.meridian.meta.registry.ReportBuilder} derives a storage node's report from its cached shard
  * states and the sequences its replicas persisted; that report is what lets the master rebuild a wiped etcd.
  */
