@@ -45,7 +45,10 @@ public final class BlockCodec {
         this.zstdLevel = zstdLevel;
     }
 
-    /** Writes a block body into a sink; {@code allowRice} as in {@link LongColumnCodec}. Returns whether RICE was used. */
+    /**
+     * Writes a block body into a sink; {@code allowRice} as in {@link LongColumnCodec}. Returns whether a
+     * RICE column was written whose win over varints + zstd is uncertain (then both bodies are tried).
+     */
     @FunctionalInterface
     private interface BodyWriter {
         boolean write(ByteSink sink, boolean allowRice);
@@ -82,8 +85,8 @@ public final class BlockCodec {
             return false;
         }
         sink.put((byte) MODE_SINGLE);
-        boolean rice = FloatColumnCodec.encode(values, n, sink, longScratch, allowRice);
-        return LongColumnCodec.encode(offsets, n, sink, allowRice) | rice;
+        boolean uncertain = FloatColumnCodec.encode(values, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        return LongColumnCodec.encode(offsets, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN | uncertain;
     }
 
     private boolean fullBody(ByteSink sink, SlotColumns c, boolean allowRice) {
@@ -94,15 +97,15 @@ public final class BlockCodec {
         }
         sink.put((byte) MODE_FULL);
         longs(c, 1);
-        boolean rice = LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        boolean rice = LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         for (int comp = 1; comp <= 5; comp++) {
             doubles(c, comp);
-            rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice);
+            rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         }
         longs(c, 0);
-        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         longs(c, 2);
-        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice);
+        rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         if (c.isHistogram()) {
             for (int i = 0; i < n; i++) {
                 Histogram h = c.histogram(i);

@@ -36,14 +36,10 @@ public final class FloatColumnCodec {
         encode(values, n, out, scratch, true);
     }
 
-    /** See {@link LongColumnCodec#encode(long[], int, ByteSink, boolean)}; returns true when RICE was used. */
-    public static boolean encode(double[] values, int n, ByteSink out, long[] scratch, boolean allowRice) {
-        int scale = decimalScale(values, n);
+    /** See {@link LongColumnCodec#encode(long[], int, ByteSink, boolean)}; returns its RICE result. */
+    public static int encode(double[] values, int n, ByteSink out, long[] scratch, boolean allowRice) {
+        int scale = decimalScale(values, n, scratch);
         if (scale >= 0) {
-            double p = POW10[scale];
-            for (int i = 0; i < n; i++) {
-                scratch[i] = Math.round(values[i] * p);
-            }
             out.put((byte) DECIMAL).put((byte) scale);
             return LongColumnCodec.encode(scratch, n, out, allowRice);
         }
@@ -60,7 +56,7 @@ public final class FloatColumnCodec {
             }
             prev = bits;
         }
-        return false;
+        return LongColumnCodec.NO_RICE;
     }
 
     public static void decode(ByteSource in, double[] dst, int n, long[] scratch) {
@@ -99,6 +95,14 @@ public final class FloatColumnCodec {
 
     /** The smallest scale at which all values are exact decimals, or -1. */
     static int decimalScale(double[] values, int n) {
+        return decimalScale(values, n, new long[n]);
+    }
+
+    /**
+     * The smallest scale at which all values are exact decimals, or -1; on success {@code mantissas} holds
+     * the values scaled to it.
+     */
+    static int decimalScale(double[] values, int n, long[] mantissas) {
         int scale = 0;
         for (int i = 0; i < n; i++) {
             double v = values[i];
@@ -126,6 +130,7 @@ public final class FloatColumnCodec {
             if ((scale == 0 ? (double) m : m / p) != v) {
                 return -1;
             }
+            mantissas[i] = m;
         }
         return scale;
     }

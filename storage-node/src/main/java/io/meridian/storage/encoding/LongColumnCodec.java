@@ -25,6 +25,15 @@ public final class LongColumnCodec {
     public static final int RICE = 3;
     /** Smallest Rice parameter for which RICE is chosen over varints. */
     static final int RICE_MIN_K = 3;
+    /**
+     * From this Rice parameter on, deltas are so wide that varints + zstd cannot win, so the block codec
+     * skips building the byte-aligned alternative.
+     */
+    static final int RICE_CONFIDENT_K = 5;
+    /** {@link #encode} results. */
+    public static final int NO_RICE = 0;
+    public static final int RICE_UNCERTAIN = 1;
+    public static final int RICE_CONFIDENT = 2;
 
     private LongColumnCodec() {}
 
@@ -32,24 +41,27 @@ public final class LongColumnCodec {
         encode(values, n, out, true);
     }
 
+
     /**
      * Encodes; with {@code allowRice} false only byte-aligned kinds are used (the block codec tries both and
      * keeps whichever is smaller after zstd).
-     * @return true when the RICE kind was written
+     * @return {@link #NO_RICE}, or whether RICE was written with a parameter that makes it a sure win
      */
-    public static boolean encode(long[] values, int n, ByteSink out, boolean allowRice) {
+    public static int encode(long[] values, int n, ByteSink out, boolean allowRice) {
         if (n == 0) {
             out.put((byte) CONSTANT).putZigZag(0);
-            return false;
+            return NO_RICE;
         }
         boolean constant = true;
         long deltaBytes = 0;
         long delta2Bytes = 0;
         long prev = values[0];
         long prevDelta = 0;
+        double zigZagSum = 0;
         for (int i = 1; i < n; i++) {
             long d = values[i] - prev;
             constant &= d == 0;
+            zigZagSum += Math.abs((double) d) * 2;
             deltaBytes += zigZagSize(d);
             delta2Bytes += zigZagSize(i == 1 ? d : d - prevDelta);
             prevDelta = d;
@@ -61,11 +73,12 @@ public final class LongColumnCodec {
                 long d = values[i] - values[i - 1];
                 z[i] = (d << 1) ^ (d >> 63);
             }
-            int k = RiceCoder.bestK(z, 1, n);
-            if (k >= RICE_MIN_K && RiceCoder.bits(z, 1, n, k) / 8 < deltaBytes) {
+            int k = RiceCoder.estimateK(zigZagSum, n - 1);
+            long bits = k >= RICE_MIN_K ? RiceCoder.bits(z, 1, n, k) : Long.MAX_VALUE;
+            if (bits / 8 < deltaBytes) {
                 out.put((byte) RICE).putZigZag(values[0]);
-                RiceCoder.encode(z, 1, n, k, out);
-                return true;
+                RiceCoder.encode(z, 1, n, k, bits, out);
+                return k >= RICE_CONFIDENT_K ? RICE_CONFIDENT : RICE_UNCERTAIN;
             }
         }
         if (constant) {
@@ -84,7 +97,7 @@ public final class LongColumnCodec {
                 out.putZigZag(values[i] - values[i - 1]);
             }
         }
-        return false;
+        return NO_RICE;
     }
 
     public static void decode(ByteSource in, long[] dst, int n) {

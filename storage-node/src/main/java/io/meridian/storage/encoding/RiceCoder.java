@@ -28,31 +28,34 @@ final class RiceCoder {
         return bits;
     }
 
-    /** The k in 0..MAX_K that minimises {@link #bits}, searched around log2 of the mean. */
-    static int bestK(long[] z, int from, int n) {
-        if (n <= from) {
+    /**
+     * The k minimising the estimated size {@code count * (k + 1) + sum / 2^k} (unary part approximated by
+     * the mean): one pass over the data, done by the caller, instead of one per candidate k.
+     */
+    static int estimateK(double sum, int count) {
+        if (count <= 0) {
             return 0;
         }
-        double sum = 0;
-        for (int i = from; i < n; i++) {
-            sum += z[i] < 0 ? 0x1p63 : z[i];
-        }
-        double mean = sum / (n - from);
-        int guess = mean < 1 ? 0 : Math.min(MAX_K, (int) (Math.log(mean) / Math.log(2)));
-        int best = guess;
-        long bestBits = bits(z, from, n, guess);
-        for (int k = Math.max(0, guess - 2); k <= Math.min(MAX_K, guess + 2); k++) {
-            long b = bits(z, from, n, k);
-            if (b < bestBits) {
-                bestBits = b;
+        int best = 0;
+        double bestCost = Double.MAX_VALUE;
+        for (int k = 0; k <= MAX_K; k++) {
+            double cost = (double) count * (k + 1) + sum / Math.pow(2, k);
+            if (cost < bestCost) {
+                bestCost = cost;
                 best = k;
+            } else if (cost > bestCost * 2) {
+                break;
             }
         }
         return best;
     }
 
     static void encode(long[] z, int from, int n, int k, ByteSink out) {
-        long totalBits = bits(z, from, n, k);
+        encode(z, from, n, k, bits(z, from, n, k), out);
+    }
+
+    /** Encodes when the exact bit count (from {@link #bits}) is already known. */
+    static void encode(long[] z, int from, int n, int k, long totalBits, ByteSink out) {
         int bytes = (int) ((totalBits + 7) / 8);
         out.put((byte) k).putVarInt(bytes);
         BitWriter w = new BitWriter(out);
@@ -102,6 +105,16 @@ final class RiceCoder {
         }
 
         void write(long value, int bits) {
+            if (used + bits <= 56) {
+                acc = (acc << bits) | (value & ((1L << bits) - 1));
+                used += bits;
+                while (used >= 8) {
+                    out.put((byte) (acc >>> (used - 8)));
+                    used -= 8;
+                }
+                acc &= (1L << used) - 1;
+                return;
+            }
             for (int remaining = bits; remaining > 0; ) {
                 int take = Math.min(remaining, 56 - used);
                 long chunk = (value >>> (remaining - take)) & ((1L << take) - 1);
