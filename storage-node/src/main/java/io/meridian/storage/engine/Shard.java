@@ -228,16 +228,7 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        // a duplicate is acknowledged only once the original is durable
-        wal.commit(ticket);
-        if (duplicate) {
-            metrics.duplicate();
-            return WriteResult.DUPLICATE;
-        }
-        if (memtable.bytes() >= options.memtableBytes()) {
-            flush();
-        }
-        return WriteResult.APPLIED;
+        return acknowledge(ticket, duplicate);
     }
 
     /** Logs and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
@@ -323,6 +314,14 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+        return acknowledge(ticket, duplicate);
+    }
+
+    /**
+     * Waits (without the lock) until the WAL holds {@code ticket} durably, then flushes a full memtable.
+     * A duplicate is acknowledged only once its original is durable.
+     */
+    private WriteResult acknowledge(long ticket, boolean duplicate) {
         wal.commit(ticket);
         if (duplicate) {
             metrics.duplicate();

@@ -8,6 +8,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.index.TagPredicateReference;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class ShardRoundTripTest {
         for (Point p : points) {
             long slotStart = Math.floorDiv(p.ts(), slotMs) * slotMs;
             int f = q.fields().indexOf(p.field());
-            if (f < 0 || slotStart < q.startMs() || slotStart >= q.endMs() || !matches(q.predicate(), p.key())) {
+            if (f < 0 || slotStart < q.startMs() || slotStart >= q.endMs() || !TagPredicateReference.matches(q.predicate(), p.key())) {
                 continue;
             }
             List<String> group = new ArrayList<>();
@@ -64,38 +65,6 @@ class ShardRoundTripTest {
             cells[i].add(p.ts(), p.value());
         }
         return out;
-    }
-
-    /** Brute-force predicate evaluation: the reference the postings index must agree with. */
-    static boolean matches(TagPredicate p, SeriesKey key) {
-        if (p instanceof TagPredicate.All) {
-            return true;
-        }
-        if (p instanceof TagPredicate.Eq e) {
-            return e.value().equals(key.tags().get(e.key()));
-        }
-        if (p instanceof TagPredicate.In in) {
-            String v = key.tags().get(in.key());
-            return v != null && in.values().contains(v);
-        }
-        if (p instanceof TagPredicate.Prefix pf) {
-            String v = key.tags().get(pf.key());
-            return v != null && v.startsWith(pf.prefix());
-        }
-        if (p instanceof TagPredicate.Regex rx) {
-            String v = key.tags().get(rx.key());
-            return v != null && rx.pattern().matcher(v).matches();
-        }
-        if (p instanceof TagPredicate.Not n) {
-            return !matches(n.inner(), key);
-        }
-        if (p instanceof TagPredicate.And and) {
-            return and.parts().stream().allMatch(x -> matches(x, key));
-        }
-        if (p instanceof TagPredicate.Or or) {
-            return or.parts().stream().anyMatch(x -> matches(x, key));
-        }
-        throw new IllegalArgumentException(String.valueOf(p));
     }
 
     static void write(Shard shard, List<Point> points) {
