@@ -67,14 +67,14 @@ public final class LongColumnCodec {
             prevDelta = d;
             prev = values[i];
         }
-        if (allowRice && !constant && n >= 16) {
+        int k = allowRice && !constant && n >= 16 ? RiceCoder.estimateK(zigZagSum, n - 1) : -1;
+        if (k >= RICE_MIN_K) {
             long[] z = new long[n];
             for (int i = 1; i < n; i++) {
                 long d = values[i] - values[i - 1];
                 z[i] = (d << 1) ^ (d >> 63);
             }
-            int k = RiceCoder.estimateK(zigZagSum, n - 1);
-            long bits = k >= RICE_MIN_K ? RiceCoder.bits(z, 1, n, k) : Long.MAX_VALUE;
+            long bits = RiceCoder.bits(z, 1, n, k);
             if (bits / 8 < deltaBytes) {
                 out.put((byte) RICE).putZigZag(values[0]);
                 RiceCoder.encode(z, 1, n, k, bits, out);
