@@ -1,0 +1,69 @@
+package io.meridian.common.rpc;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Histogram;
+import io.meridian.common.rpc.storage.v1.HistogramBuckets;
+import io.meridian.common.rpc.storage.v1.PartialAgg;
+
+/**
+ * {@link AggState} to and from the wire's {@link PartialAgg}. Every component travels as is, so a decoded
+ * state equals (and merges exactly like) the encoded one; an empty state (count 0) is sent as count 0 only.
+ */
+public final class AggStateCodec {
+    private AggStateCodec() {}
+
+    public static PartialAgg encode(AggState s) {
+        if (s.isEmpty()) {
+            return PartialAgg.getDefaultInstance();
+        }
+        PartialAgg.Builder b = PartialAgg.newBuilder().setCount(s.count()).setSum(s.sum()).setMin(s.min())
+                .setMax(s.max()).setFirstTs(s.firstTs()).setFirst(s.first()).setLastTs(s.lastTs()).setLast(s.last());
+        Histogram h = s.histogram();
+        if (h != null) {
+            HistogramBuckets.Builder hb = HistogramBuckets.newBuilder();
+            for (int i = 0; i < h.size(); i++) {
+                hb.addIndexes(h.indexAt(i)).addCounts(h.countAt(i));
+            }
+            b.setHistogram(hb);
+        }
+        return b.build();
+    }
+
+    /**
+     * @param where names the cell in error messages, e.g. {@code "group=[a], bucket=3, field=1"}
+     * @throws InvalidInputException when the histogram part is malformed
+     */
+    public static AggState decode(PartialAgg p, String where) {
+        if (p.getCount() == 0) {
+            return AggState.empty();
+        }
+        AggState s = AggState.ofComponents(p.getCount(), p.getSum(), p.getMin(), p.getMax(), p.getFirstTs(),
+                p.getFirst(), p.getLastTs(), p.getLast());
+        if (p.hasHistogram()) {
+            s.setHistogram(decodeHistogram(p.getHistogram(), where));
+        }
+        return s;
+    }
+
+    private static Histogram decodeHistogram(HistogramBuckets hb, String where) {
+        if (hb.getIndexesCount() != hb.getCountsCount()) {
+            throw new InvalidInputException("malformed histogram [" + where + "]: got " + hb.getIndexesCount()
+                    + " indexes and " + hb.getCountsCount() + " counts; want the same number");
+        }
+        Histogram h = new Histogram();
+        int prev = -1;
+        for (int i = 0; i < hb.getIndexesCount(); i++) {
+            int idx = hb.getIndexes(i);
+            long n = hb.getCounts(i);
+            if (idx <= prev || idx > Histogram.MAX_INDEX || n < 1) {
+                throw new InvalidInputException("malformed histogram [" + where + ", position=" + i + "]: got index "
+                        + Integer.toUnsignedString(idx) + " count " + Long.toUnsignedString(n)
+                        + "; want strictly increasing indexes in 0.." + Histogram.MAX_INDEX + " and counts >= 1");
+            }
+            h.addCount(idx, n);
+            prev = idx;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,22 @@
+package io.meridian.common.rpc;
+
+/** Constants of the storage node contract ({@code meridian/storage/v1/storage.proto}). */
+public final class StorageRpc {
+    /**
+     * The revision of the v1 contract this build implements (the version log at the top of storage.proto).
+     * Revision 1: Write, Stage, Commit, Abort, DeclareField, LeafQuery, ListMetrics, ListFields,
+     * ListTagValues, Health.
+     */
+    public static final int PROTOCOL_REVISION = 1;
+
+    /** Cells per leaf result chunk when the request leaves it 0 (a few hundred KiB per chunk). */
+    public static final int DEFAULT_CELLS_PER_CHUNK = 4096;
+
+    /** Upper bound of {@code LeafQueryRequest.max_cells_per_chunk}. */
+    public static final int MAX_CELLS_PER_CHUNK = 65_536;
+
+    /** Nesting bound of a {@code TagFilter} tree (protobuf's own parser stops at 100). */
+    public static final int MAX_FILTER_DEPTH = 32;
+
+    private StorageRpc() {}
+}

@@ -1,0 +1,161 @@
+package io.meridian.storage.server;
+
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.engine.ShardOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shard replicas this node serves, each a {@link Shard} in {@code <dataDir>/<database>/shard-<n>}
+ * registered with the node's {@link ShardMaintenance}. {@link #open} and {@link #close(ShardKey)} are what
+ * a meta watcher calls as the master assigns and moves replicas; both are idempotent.
+ *
+ * <p>Threading: lookups ({@link #replica}) are lock-free and may run on any thread; open, close and epoch
+ * changes are serialized on this registry. A request that looked a replica up just before it was closed
+ * fails with the shard's retriable {@code ShardUnavailableException}.
+ */
+public final class ShardRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardRegistry.class);
+    /** Directory name prefix of a shard under its database directory. */
+    public static final String SHARD_DIR_PREFIX = "shard-";
+
+    private final Path dataDir;
+    private final ShardMaintenance maintenance;
+    private final Map<ShardKey, ShardReplica> replicas = new ConcurrentHashMap<>();
+
+    /**
+     * @param dataDir     the node's data directory
+     * @param maintenance background upkeep that every opened shard is registered with; owned by the caller
+     */
+    public ShardRegistry(Path dataDir, ShardMaintenance maintenance) {
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
+    }
+
+    /** Where a shard's files live: {@code <dataDir>/<database>/shard-<n>}. */
+    public Path directory(ShardKey key) {
+        return dataDir.resolve(key.database()).resolve(SHARD_DIR_PREFIX + key.shard());
+    }
+
+    /**
+     * Opens (recovering from its WAL) or creates a replica and starts serving it at {@code epoch}. When it is
+     * already open, only a higher epoch is taken over; the options of the open shard stay.
+     *
+     * @throws InvalidInputException when the options are for another database or the shard number is not
+     *                               below the database's shard count
+     */
+    public synchronized ShardReplica open(ShardKey key, ShardOptions options, long epoch) {
+        if (!options.database().name().equals(key.database())) {
+            throw new InvalidInputException("shard options are for another database " + key.context() + ": got "
+                    + options.database().name());
+        }
+        if (key.shard() >= options.database().shards()) {
+            throw new InvalidInputException("shard number out of range " + key.context() + ": want 0.."
+                    + (options.database().shards() - 1));
+        }
+        ShardReplica existing = replicas.get(key);
+        if (existing != null) {
+            return epoch > existing.epoch() ? setEpoch(key, epoch) : existing;
+        }
+        long started = System.nanoTime();
+        Shard shard = Shard.open(directory(key), options);
+        ShardReplica replica = new ShardReplica(key, shard, epoch);
+        maintenance.register(shard);
+        replicas.put(key, replica);
+        LOG.info("serving shard replica [database={}, shard={}, epoch={}, ms={}]", key.database(), key.shard(), epoch,
+                (System.nanoTime() - started) / 1_000_000);
+        return replica;
+    }
+
+    /**
+     * Moves an open replica to a new epoch (a leader change). Epochs never go back.
+     *
+     * @throws InvalidInputException when the replica is not open here
+     * @throws IllegalArgumentException when {@code epoch} is below the current one
+     */
+    public synchronized ShardReplica setEpoch(ShardKey key, long epoch) {
+        ShardReplica current = replica(key);
+        if (epoch < current.epoch()) {
+            throw new IllegalArgumentException("shard epoch cannot go back " + key.context() + ": got " + epoch
+                    + "; at " + current.epoch());
+        }
+        ShardReplica next = current.withEpoch(epoch);
+        replicas.put(key, next);
+        if (epoch != current.epoch()) {
+            LOG.info("shard epoch changed [database={}, shard={}, from={}, to={}]", key.database(), key.shard(),
+                    current.epoch(), epoch);
+        }
+        return next;
+    }
+
+    /**
+     * Stops serving a replica and closes its files (unflushed points stay in the WAL for the next open).
+     *
+     * @return false when it was not open
+     */
+    public synchronized boolean close(ShardKey key) {
+        ShardReplica r = replicas.remove(key);
+        if (r == null) {
+            return false;
+        }
+        maintenance.unregister(r.shard());
+        r.shard().close();
+        LOG.info("stopped serving shard replica [database={}, shard={}, epoch={}]", key.database(), key.shard(),
+                r.epoch());
+        return true;
+    }
+
+    /**
+     * The served replica.
+     *
+     * @throws InvalidInputException with {@code NOT_FOUND}, naming the database or the shard that is not here
+     */
+    public ShardReplica replica(ShardKey key) {
+        ShardReplica r = replicas.get(key);
+        if (r != null) {
+            return r;
+        }
+        boolean databaseKnown = replicas.keySet().stream().anyMatch(k -> k.database().equals(key.database()));
+        if (!databaseKnown) {
+            throw new InvalidInputException(ErrorCode.NOT_FOUND, "database is not served by this node [database="
+                    + key.database() + "]");
+        }
+        throw new InvalidInputException(ErrorCode.NOT_FOUND, "shard is not served by this node " + key.context());
+    }
+
+    /** The served replicas, sorted by (database, shard). */
+    public List<ShardReplica> replicas() {
+        List<ShardReplica> all = new ArrayList<>(replicas.values());
+        all.sort((a, b) -> a.key().compareTo(b.key()));
+        return all;
+    }
+
+    /** Closes every replica; a failure to close one does not stop the others and is rethrown at the end. */
+    @Override
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (ShardReplica r : replicas()) {
+            try {
+                close(r.key());
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

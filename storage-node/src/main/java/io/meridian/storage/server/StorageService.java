@@ -1,0 +1,251 @@
+package io.meridian.storage.server;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.StorageRpc;
+import io.meridian.common.rpc.WireEnums;
+import io.meridian.common.rpc.storage.v1.AbortRequest;
+import io.meridian.common.rpc.storage.v1.AbortResponse;
+import io.meridian.common.rpc.storage.v1.CommitRequest;
+import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
+import io.meridian.common.rpc.storage.v1.DeclareFieldResponse;
+import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.HealthRequest;
+import io.meridian.common.rpc.storage.v1.HealthResponse;
+import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
+import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.ListFieldsRequest;
+import io.meridian.common.rpc.storage.v1.ListFieldsResponse;
+import io.meridian.common.rpc.storage.v1.ListMetricsRequest;
+import io.meridian.common.rpc.storage.v1.ListMetricsResponse;
+import io.meridian.common.rpc.storage.v1.ListTagValuesRequest;
+import io.meridian.common.rpc.storage.v1.ListTagValuesResponse;
+import io.meridian.common.rpc.storage.v1.ReplicaHealth;
+import io.meridian.common.rpc.storage.v1.StageRequest;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.common.rpc.storage.v1.WriteOutcome;
+import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.common.rpc.storage.v1.WriteResponse;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.ShardStats;
+import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code meridian.storage.v1.StorageService} of one node over its {@link ShardRegistry}. Every call
+ * decodes and validates the whole request before the engine is touched, so a rejected request changes
+ * nothing; errors become gRPC statuses through {@link RpcErrors} with the call's context
+ * ({@code cannot write [database=db, shard=3]: ...}).
+ *
+ * <p>Threading: calls run on the server's executor and may block on the WAL's fsync; the engine is
+ * thread-safe.
+ */
+public final class StorageService extends StorageServiceGrpc.StorageServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageService.class);
+
+    private final ShardRegistry registry;
+
+    public StorageService(ShardRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public void write(WriteRequest request, StreamObserver<WriteResponse> observer) {
+        unary(observer, "cannot write", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+            WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+            if (!request.getWriterId().isEmpty()) {
+                batch = batch.withWriter(request.getWriterId(), request.getSequence());
+            } else if (request.getSequence() != 0) {
+                throw new InvalidInputException("sequence without writer id [field=sequence, sequence="
+                        + Long.toUnsignedString(request.getSequence()) + "]: set writer_id or leave sequence 0");
+            }
+            replica.checkEpoch(request.getShard().getEpoch());
+            return response(replica.shard().write(batch), batch.pointCount());
+        });
+    }
+
+    @Override
+    public void stage(StageRequest request, StreamObserver<WriteResponse> observer) {
+        unary(observer, "cannot stage", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+            WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+            long txn = transactionId(request.getWriterId(), request.getTransactionId());
+            replica.checkEpoch(request.getShard().getEpoch());
+            return response(replica.shard().stage(request.getWriterId(), txn, batch), batch.pointCount());
+        });
+    }
+
+    @Override
+    public void commit(CommitRequest request, StreamObserver<WriteResponse> observer) {
+        unary(observer, "cannot commit", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+            long txn = transactionId(request.getWriterId(), request.getTransactionId());
+            replica.checkEpoch(request.getShard().getEpoch());
+            return response(replica.shard().commit(request.getWriterId(), txn), 0);
+        });
+    }
+
+    @Override
+    public void abort(AbortRequest request, StreamObserver<AbortResponse> observer) {
+        unary(observer, "cannot abort", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+            long txn = transactionId(request.getWriterId(), request.getTransactionId());
+            replica.checkEpoch(request.getShard().getEpoch());
+            replica.shard().abort(request.getWriterId(), txn);
+            return AbortResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void declareField(DeclareFieldRequest request, StreamObserver<DeclareFieldResponse> observer) {
+        unary(observer, "cannot declare field", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+            var type = WireEnums.fromWire(request.getType(), "field=type, metric=" + request.getMetric()
+                    + ", name=" + request.getField());
+            replica.shard().declareField(request.getMetric(), request.getField(), type);
+            return DeclareFieldResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void leafQuery(LeafQueryRequest request, StreamObserver<LeafResultChunk> observer) {
+        String context = context("cannot query", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard());
+        LeafResult result;
+        int maxCells;
+        try {
+            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
+            maxCells = chunkCells(request.getMaxCellsPerChunk());
+            LeafQuery query = LeafQueryCodec.decode(request);
+            result = shard.query(query);
+        } catch (RuntimeException e) {
+            fail(observer, e, context);
+            return;
+        }
+        LeafResultStreamer.start((ServerCallStreamObserver<LeafResultChunk>) observer,
+                LeafResultCodec.chunks(result, maxCells));
+    }
+
+    @Override
+    public void listMetrics(ListMetricsRequest request, StreamObserver<ListMetricsResponse> observer) {
+        unary(observer, "cannot list metrics", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
+            return ListMetricsResponse.newBuilder().addAllMetrics(shard.metrics().stream().sorted().toList()).build();
+        });
+    }
+
+    @Override
+    public void listFields(ListFieldsRequest request, StreamObserver<ListFieldsResponse> observer) {
+        unary(observer, "cannot list fields", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
+            ListFieldsResponse.Builder b = ListFieldsResponse.newBuilder();
+            shard.fields(request.getMetric()).values().stream()
+                    .sorted((x, y) -> Integer.compare(x.id(), y.id()))
+                    .forEach((FieldSchema.Field f) -> b.addFields(FieldInfo.newBuilder().setName(f.name())
+                            .setType(WireEnums.toWire(f.type()))));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> observer) {
+        unary(observer, "cannot list tag values", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
+            return ListTagValuesResponse.newBuilder()
+                    .addAllValues(shard.tagValues(request.getMetric(), request.getTagKey()).stream().sorted().toList())
+                    .build();
+        });
+    }
+
+    @Override
+    public void health(HealthRequest request, StreamObserver<HealthResponse> observer) {
+        unary(observer, "cannot report health", null, 0, () -> {
+            HealthResponse.Builder b = HealthResponse.newBuilder().setServing(true)
+                    .setProtocolRevision(StorageRpc.PROTOCOL_REVISION);
+            for (ShardReplica r : registry.replicas()) {
+                ShardStats st = r.shard().stats();
+                b.addReplicas(ReplicaHealth.newBuilder().setDatabase(r.key().database()).setShard(r.key().shard())
+                        .setEpoch(r.epoch()).setSeries(st.series()).setParts(st.parts()).setPartBytes(st.partBytes())
+                        .setWalBytes(st.walBytes()).setMemtablePoints(st.memtablePoints()));
+            }
+            return b.build();
+        });
+    }
+
+    private static WriteBatch decodeBatch(boolean present, io.meridian.common.rpc.storage.v1.PointBatch batch) {
+        if (!present) {
+            throw new InvalidInputException("missing batch [field=batch]");
+        }
+        return PointBatchCodec.decode(batch);
+    }
+
+    private static long transactionId(String writerId, long transactionId) {
+        if (writerId.isEmpty()) {
+            throw new InvalidInputException("missing writer id [field=writer_id]: two-phase writes need one");
+        }
+        if (transactionId < 1) {
+            throw new InvalidInputException("invalid transaction id [field=transaction_id, writer=" + writerId
+                    + ", transaction=" + Long.toUnsignedString(transactionId) + "]: want 1.." + Long.MAX_VALUE);
+        }
+        return transactionId;
+    }
+
+    private static int chunkCells(int requested) {
+        if (requested == 0) {
+            return StorageRpc.DEFAULT_CELLS_PER_CHUNK;
+        }
+        if (requested < 0 || requested > StorageRpc.MAX_CELLS_PER_CHUNK) {
+            throw new InvalidInputException("invalid chunk size [field=max_cells_per_chunk, value="
+                    + Integer.toUnsignedString(requested) + "]: want 1.." + StorageRpc.MAX_CELLS_PER_CHUNK
+                    + " or 0 for the default");
+        }
+        return requested;
+    }
+
+    private static WriteResponse response(Shard.WriteResult result, long points) {
+        return WriteResponse.newBuilder().setOutcome(result == Shard.WriteResult.APPLIED
+                ? WriteOutcome.WRITE_OUTCOME_APPLIED : WriteOutcome.WRITE_OUTCOME_DUPLICATE).setPoints(points).build();
+    }
+
+    /** {@code what [database=db, shard=3]} (or just {@code what} when the request names no shard). */
+    private static String context(String what, String database, int shard) {
+        return database == null ? what : what + " [database=" + database + ", shard=" + Integer.toUnsignedString(shard) + "]";
+    }
+
+    private static <T> void unary(StreamObserver<T> observer, String what, String database, int shard, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            fail(observer, e, context(what, database, shard));
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    private static void fail(StreamObserver<?> observer, RuntimeException e, String context) {
+        if (!(e instanceof MeridianException m) || m.code().httpStatus() == 500) {
+            LOG.error("storage call failed [{}]", context, e);
+        }
+        observer.onError(RpcErrors.toStatus(e, context));
+    }
+}

@@ -1,0 +1,155 @@
+package io.meridian.storage.server;
+
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
+import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.HealthRequest;
+import io.meridian.common.rpc.storage.v1.HealthResponse;
+import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
+import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.ListFieldsRequest;
+import io.meridian.common.rpc.storage.v1.ListMetricsRequest;
+import io.meridian.common.rpc.storage.v1.ListTagValuesRequest;
+import io.meridian.common.rpc.storage.v1.WriteOutcome;
+import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.common.rpc.storage.v1.WriteResponse;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writes and leaf queries over a real gRPC connection give what the shard gives directly. */
+class StorageServiceRoundTripTest {
+    @TempDir
+    Path dir;
+    StorageServerFixture fx;
+
+    @BeforeEach
+    void start() {
+        fx = new StorageServerFixture(dir);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        fx.close();
+    }
+
+    /** 3 hosts x 2 regions x 60 rows of (usage gauge, requests sum, latency histogram), NaN holes included. */
+    static WriteBatch batch() {
+        List<WriteBatch.SeriesRows> rows = new ArrayList<>();
+        for (int h = 0; h < 3; h++) {
+            for (String region : List.of("eu", "us")) {
+                SeriesKey key = SeriesKey.of("cpu", "host", "h" + h, "region", region);
+                long[] ts = new long[60];
+                double[] v = new double[60 * 3];
+                for (int r = 0; r < ts.length; r++) {
+                    ts[r] = T0 + r * 10_000L;
+                    v[r * 3] = (r * 7 + h) % 100;
+                    v[r * 3 + 1] = r % 5 == 0 ? Double.NaN : 1 + h;
+                    v[r * 3 + 2] = 0.5 * ((r + h) % 13);
+                }
+                rows.add(new WriteBatch.SeriesRows(key, List.of("usage", "requests", "latency"), ts, v));
+            }
+        }
+        return WriteBatch.of(rows);
+    }
+
+    static Map<List<String>, List<AggState>> cells(LeafResult r) {
+        Map<List<String>, List<AggState>> m = new HashMap<>();
+        r.cells().forEach((g, states) -> m.put(g, Arrays.asList(states)));
+        return m;
+    }
+
+    @Test
+    void writeThenLeafQueryOverTheWireEqualsTheShardDirectly() {
+        fx.stub.declareField(DeclareFieldRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setMetric("cpu").setField("latency").setType(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_HISTOGRAM)
+                .build());
+        WriteBatch batch = batch();
+        WriteResponse w = fx.stub.write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch)).build());
+        assertThat(w.getOutcome()).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        assertThat(w.getPoints()).isEqualTo(batch.pointCount());
+
+        Shard shard = fx.registry.replica(SHARD0).shard();
+        List<LeafQuery> queries = List.of(
+                new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 600_000, 60_000, List.of("host"),
+                        List.of("usage", "requests", "latency")),
+                new LeafQuery("cpu", new TagPredicate.And(List.of(new TagPredicate.Not(TagPredicate.eq("host", "h1")),
+                        new TagPredicate.Or(List.of(new TagPredicate.In("region", List.of("eu")),
+                                TagPredicate.Regex.of("host", "h[2-9]"))))), T0, T0 + 3_600_000, 0,
+                        List.of("region", "host"), List.of("requests", "usage")),
+                new LeafQuery("cpu", new TagPredicate.Prefix("host", "h"), T0, T0 + 3_600_000, 0, List.of(),
+                        List.of("usage"), Set.of(Aggregate.LAST)));
+        for (LeafQuery q : queries) {
+            LeafQueryRequest request = LeafQueryCodec.encode(q).setShard(ShardRefCodec.encode(SHARD0, 0))
+                    .setMaxCellsPerChunk(7).build();
+            List<LeafResultChunk> chunks = new ArrayList<>();
+            fx.stub.leafQuery(request).forEachRemaining(chunks::add);
+            LeafResult direct = shard.query(q);
+            LeafResult wire = LeafResultCodec.decode(chunks);
+            assertThat(cells(wire)).as("query %s", q).isEqualTo(cells(direct)).isNotEmpty();
+            assertThat(wire.groupBy()).isEqualTo(direct.groupBy());
+            assertThat(wire.fields()).isEqualTo(direct.fields());
+            assertThat(wire.buckets()).isEqualTo(direct.buckets());
+            assertThat(wire.startMs()).isEqualTo(direct.startMs());
+            assertThat(wire.bucketMs()).isEqualTo(direct.bucketMs());
+        }
+        LeafResult hist = shard.query(queries.get(0));
+        assertThat(hist.cell(List.of("h0"), 0, 2).histogram()).as("histogram part travels").isNotNull();
+    }
+
+    @Test
+    void anEmptyResultIsOneChunkWithTheHeader() {
+        LeafQueryRequest request = LeafQueryCodec.encode(new LeafQuery("mem", TagPredicate.all(), T0, T0 + 60_000, 0,
+                List.of(), List.of("free"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build();
+        List<LeafResultChunk> chunks = new ArrayList<>();
+        fx.stub.leafQuery(request).forEachRemaining(chunks::add);
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0).getHeader().getFieldsList()).containsExactly("free");
+        assertThat(LeafResultCodec.decode(chunks).cells()).isEmpty();
+    }
+
+    @Test
+    void metadataAndHealthDescribeTheShard() {
+        fx.stub.write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch())).build());
+        var ref = ShardRefCodec.encode(SHARD0, 0);
+        assertThat(fx.stub.listMetrics(ListMetricsRequest.newBuilder().setShard(ref).build()).getMetricsList())
+                .containsExactly("cpu");
+        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
+                .getFieldsList()).extracting(FieldInfo::getName).containsExactlyInAnyOrder("usage", "requests", "latency");
+        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
+                .getFieldsList()).extracting(FieldInfo::getType)
+                .containsOnly(io.meridian.common.rpc.WireEnums.toWire(FieldType.GAUGE));
+        assertThat(fx.stub.listTagValues(ListTagValuesRequest.newBuilder().setShard(ref).setMetric("cpu")
+                .setTagKey("host").build()).getValuesList()).containsExactly("h0", "h1", "h2");
+        HealthResponse health = fx.stub.health(HealthRequest.getDefaultInstance());
+        assertThat(health.getServing()).isTrue();
+        assertThat(health.getProtocolRevision()).isEqualTo(1);
+        assertThat(health.getReplicasList()).hasSize(2);
+        assertThat(health.getReplicas(0).getSeries()).isEqualTo(6);
+        assertThat(health.getReplicas(0).getEpoch()).isEqualTo(EPOCH);
+        assertThat(health.getReplicas(1).getSeries()).isZero();
+    }
+}
