@@ -22,9 +22,16 @@ import java.util.Set;
  * {@code MRDMANI1}:
  *
  * <pre>
- * EDIT := walCheckpoint:varint (0 = unchanged) added:varint path* removed:varint path*
+ * EDIT := walCheckpoint:varint (0 = unchanged) added:varint path* removed:varint path* [writers]
  * path := length:varint utf8 (relative to the shard directory)
+ * writers := count:varint (idLength:varint id:utf8 sequence:varint lastSeenMs:varint)*
+ *            (optional; present in flush edits: the whole de-duplication table as of the checkpoint)
  * </pre>
+ *
+ * <p>The writers table travels in the same record as the checkpoint on purpose: WAL segments before the
+ * checkpoint are no longer replayed, so the table must describe exactly what they held. Had it been written
+ * to a file of its own, a crash between the two writes would either skip replaying points whose sequence
+ * the table already knew (loss) or forget sequences whose WAL is gone (double count).
  *
  * The file is rewritten as a single EDIT (snapshot) each time the shard opens. Not thread-safe: the
  * shard serializes edits.
@@ -37,6 +44,7 @@ final class Manifest implements AutoCloseable {
 
     private final Path dir;
     private final Set<String> live = new LinkedHashSet<>();
+    private java.util.Map<String, long[]> writers = new java.util.HashMap<>();
     private long walCheckpoint;
     private RecordFile file;
 
@@ -67,6 +75,15 @@ final class Manifest implements AutoCloseable {
         for (int i = 0; i < removed; i++) {
             live.remove(readPath(in));
         }
+        if (in.hasRemaining()) {
+            int count = in.getVarInt(1 << 24, "writer count");
+            java.util.Map<String, long[]> table = new java.util.HashMap<>();
+            for (int i = 0; i < count; i++) {
+                String id = WriterSequences.readId(in);
+                table.put(id, new long[] {in.getVarLong(), in.getVarLong()});
+            }
+            writers = table;
+        }
     }
 
     private static String readPath(ByteSource in) {
@@ -75,7 +92,8 @@ final class Manifest implements AutoCloseable {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed) {
+    private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed,
+                                   java.util.Map<String, long[]> writers) {
         ByteSink s = new ByteSink(256);
         s.putVarLong(walCheckpoint).putVarInt(added.size());
         for (String p : added) {
@@ -87,6 +105,13 @@ final class Manifest implements AutoCloseable {
             byte[] b = p.getBytes(StandardCharsets.UTF_8);
             s.putVarInt(b.length).put(b);
         }
+        if (writers != null) {
+            s.putVarInt(writers.size());
+            for (java.util.Map.Entry<String, long[]> e : writers.entrySet()) {
+                WriterSequences.writeId(e.getKey(), s);
+                s.putVarLong(e.getValue()[0]).putVarLong(e.getValue()[1]);
+            }
+        }
         return s;
     }
 
@@ -96,7 +121,7 @@ final class Manifest implements AutoCloseable {
         try {
             Files.deleteIfExists(tmp);
             try (RecordFile f = RecordFile.open(tmp, MAGIC, (t, p) -> { })) {
-                f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of()));
+                f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of(), writers));
                 f.sync();
             }
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -106,10 +131,22 @@ final class Manifest implements AutoCloseable {
         file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (t, p) -> { });
     }
 
-    /** Applies and durably records one edit. */
+    /** Applies and durably records one edit that leaves the writers table as it is. */
     void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed) {
-        file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed));
+        edit(newWalCheckpoint, added, removed, null);
+    }
+
+    /**
+     * Applies and durably records one edit; {@code newWriters} (when not null) replaces the writers table
+     * atomically with the checkpoint.
+     */
+    void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed,
+              java.util.Map<String, long[]> newWriters) {
+        file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed, newWriters));
         file.sync();
+        if (newWriters != null) {
+            writers = new java.util.HashMap<>(newWriters);
+        }
         if (newWalCheckpoint > 0) {
             walCheckpoint = newWalCheckpoint;
         }
@@ -118,6 +155,9 @@ final class Manifest implements AutoCloseable {
     }
 
     Set<String> liveParts() { return Set.copyOf(live); }
+
+    /** The de-duplication table as of the WAL checkpoint: writer id -> {sequence, lastSeenMs}. */
+    java.util.Map<String, long[]> writers() { return java.util.Map.copyOf(writers); }
 
     long walCheckpoint() { return walCheckpoint; }
 

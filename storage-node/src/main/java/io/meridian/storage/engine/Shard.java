@@ -57,6 +57,13 @@ public final class Shard implements AutoCloseable {
     private static final String TXN_PREFIX = "txn/";
     /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
     static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
+    /** Daemon threads (one per core) that flush full memtables of every shard in the process. */
+    private static final java.util.concurrent.ExecutorService BACKGROUND_FLUSHES = java.util.concurrent.Executors
+            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+                Thread t = new Thread(r, "meridian-memtable-flush");
+                t.setDaemon(true);
+                return t;
+            });
     /** Encoding buffer capacity kept between writes. */
     private static final int WAL_SCRATCH_RETAINED_BYTES = 1 << 16;
 
@@ -64,6 +71,7 @@ public final class Shard implements AutoCloseable {
     private final ShardOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ReentrantLock maintenanceLock = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final SeriesDictionary dictionary;
     private final FieldSchema schema;
     private final PostingsIndex postings = new PostingsIndex();
@@ -101,7 +109,7 @@ public final class Shard implements AutoCloseable {
             }
         }
         this.manifest = Manifest.open(dir);
-        this.writerSequences = WriterSequences.open(dir);
+        this.writerSequences = WriterSequences.fromManifest(manifest.writers());
         this.blockCache = new BlockCache(options.blockCacheBytes());
         loadParts();
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
@@ -327,10 +335,37 @@ public final class Shard implements AutoCloseable {
             metrics.duplicate();
             return WriteResult.DUPLICATE;
         }
-        if (memtable.bytes() >= options.memtableBytes()) {
-            flush();
-        }
+        maybeFlush();
         return WriteResult.APPLIED;
+    }
+
+    /**
+     * A full memtable is flushed in the background while writes go on into a fresh one; a writer that
+     * fills the fresh one too before the flush is done flushes inline, which waits for the running flush:
+     * that is the back-pressure, so at most two memtables' worth of points are ever in memory.
+     */
+    private void maybeFlush() {
+        long bytes = memtable.bytes();
+        if (bytes < options.memtableBytes()) {
+            return;
+        }
+        if (bytes >= 2 * options.memtableBytes()) {
+            flush();
+        } else if (flushScheduled.compareAndSet(false, true)) {
+            BACKGROUND_FLUSHES.execute(() -> {
+                try {
+                    if (!isClosed()) {
+                        flush();
+                    }
+                } catch (RuntimeException e) {
+                    if (!isClosed()) {
+                        LOG.error("background flush failed; the next write retries it [dir={}]", dir, e);
+                    }
+                } finally {
+                    flushScheduled.set(false);
+                }
+            });
+        }
     }
 
     /** Drops what a transaction staged (no-op when it staged nothing or already committed). */
@@ -600,7 +635,7 @@ public final class Shard implements AutoCloseable {
                 memtable = new MemTable();
                 frozen.add(toFlush);
                 walSeq = wal.rotate();
-                writersAtFreeze = writerSequences.copy();
+                writersAtFreeze = writerSequences.snapshot(options.clock().millis(), WRITER_RETENTION_MS);
                 // staged transactions must outlive the WAL segments being trimmed: log them again
                 for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
                     stagedTicket = logTransaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
@@ -622,9 +657,9 @@ public final class Shard implements AutoCloseable {
             for (String rel : written) {
                 readers.add(PartReader.open(dir.resolve(rel)));
             }
-            // sequences of the flushed writes must outlive the WAL segments that carried them
-            WriterSequences.writeSnapshot(dir, writersAtFreeze, options.clock().millis(), WRITER_RETENTION_MS);
-            manifest.edit(walSeq, written, List.of());
+            // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
+            // recorded atomically with the checkpoint that retires those segments
+            manifest.edit(walSeq, written, List.of(), writersAtFreeze);
             lock.writeLock().lock();
             try {
                 parts = parts.with(readers, Set.of());

@@ -1,14 +1,8 @@
 package io.meridian.storage.engine;
 
-import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
-import io.meridian.storage.log.RecordFile;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,17 +13,13 @@ import java.util.Map;
  *
  * <p>Durability: the sequence travels inside the WAL record of its points (record type
  * POINTS_FROM_WRITER), so points and sequence survive or vanish together. Because flushes delete WAL
- * segments, a snapshot ({@code writers.state}, a {@link RecordFile} with magic {@code MRDWSEQ1} of
- * {@code WRITER(idLength:varint id:utf8 sequence:varint lastSeenMs:varint)} records) is rewritten at every
- * flush before the WAL is trimmed; replay takes the maximum of both. Writers not seen for
- * {@code retentionMs} are forgotten at the next snapshot.
+ * segments, every flush's MANIFEST edit carries the whole table as of its WAL checkpoint, atomically with
+ * the checkpoint (see {@link Manifest}); on open the table starts from the MANIFEST and WAL replay after the
+ * checkpoint advances it. Writers not seen for the retention are dropped from the next flush's table.
  *
  * <p>Not thread-safe: guarded by the shard's write lock.
  */
 final class WriterSequences {
-    static final byte[] MAGIC = "MRDWSEQ1".getBytes(StandardCharsets.US_ASCII);
-    static final String FILE_NAME = "writers.state";
-    static final int RECORD_WRITER = 1;
     static final int MAX_WRITER_ID_BYTES = 256;
 
     /** Applied state of one writer; {@code ticket} is the WAL ticket of its last batch (not persisted). */
@@ -44,24 +34,12 @@ final class WriterSequences {
         }
     }
 
-    private final Path dir;
     private final Map<String, Entry> writers = new HashMap<>();
 
-    private WriterSequences(Path dir) {
-        this.dir = dir;
-    }
-
-    static WriterSequences open(Path dir) {
-        WriterSequences w = new WriterSequences(dir);
-        if (Files.exists(dir.resolve(FILE_NAME))) {
-            RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> {
-                if (type != RECORD_WRITER) {
-                    throw in.corrupt("unknown writer-state record type " + type);
-                }
-                String id = readId(in);
-                w.advance(id, in.getVarLong(), in.getVarLong(), 0);
-            }).close();
-        }
+    /** Starts from the table recorded with the MANIFEST's WAL checkpoint. */
+    static WriterSequences fromManifest(Map<String, long[]> table) {
+        WriterSequences w = new WriterSequences();
+        table.forEach((id, v) -> w.advance(id, v[0], v[1], 0));
         return w;
     }
 
@@ -100,36 +78,14 @@ final class WriterSequences {
         return e == null ? 0 : e.sequence;
     }
 
-    /** A copy for a snapshot taken under the lock and written outside it. */
-    Map<String, long[]> copy() {
+    /** The table to record with a flush's checkpoint, without writers idle for longer than {@code retentionMs}. */
+    Map<String, long[]> snapshot(long nowMs, long retentionMs) {
         Map<String, long[]> m = new HashMap<>();
-        writers.forEach((k, v) -> m.put(k, new long[] {v.sequence, v.lastSeenMs}));
+        writers.forEach((k, v) -> {
+            if (nowMs - v.lastSeenMs <= retentionMs) {
+                m.put(k, new long[] {v.sequence, v.lastSeenMs});
+            }
+        });
         return m;
     }
-
-    /** Atomically replaces {@code writers.state} with the given snapshot, dropping writers idle past retention. */
-    static void writeSnapshot(Path dir, Map<String, long[]> snapshot, long nowMs, long retentionMs) {
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            try (RecordFile f = RecordFile.open(tmp, MAGIC, (t, p) -> { })) {
-                ByteSink s = new ByteSink(64);
-                for (Map.Entry<String, long[]> e : snapshot.entrySet()) {
-                    if (nowMs - e.getValue()[1] > retentionMs) {
-                        continue;
-                    }
-                    s.clear();
-                    writeId(e.getKey(), s);
-                    s.putVarLong(e.getValue()[0]).putVarLong(e.getValue()[1]);
-                    f.append(RECORD_WRITER, s);
-                }
-                f.sync();
-            }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StorageIoException("cannot write writer sequences [dir=" + dir + "]", e);
-        }
-    }
-
-    Path dir() { return dir; }
 }

@@ -71,7 +71,7 @@ class StagedTransactionsTest {
             s.flush();
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.commit("sink-0", 7)).as("committed id kept in writers.state").isEqualTo(Shard.WriteResult.DUPLICATE);
+            assertThat(s.commit("sink-0", 7)).as("committed id kept in the MANIFEST").isEqualTo(Shard.WriteResult.DUPLICATE);
             assertThat(sum(s)).isEqualTo(11);
             assertThat(s.pendingTransactions()).isZero();
         }

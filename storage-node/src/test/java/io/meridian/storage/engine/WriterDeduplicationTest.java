@@ -51,7 +51,7 @@ class WriterDeduplicationTest {
             assertThat(s.write(batch(T0 + 1000, 7).withWriter("flink-0", 2))).isEqualTo(Shard.WriteResult.DUPLICATE);
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.writerSequence("flink-0")).as("kept in writers.state after the WAL was trimmed").isEqualTo(2);
+            assertThat(s.writerSequence("flink-0")).as("kept in the MANIFEST after the WAL was trimmed").isEqualTo(2);
             assertThat(s.writerSequence("flink-1")).isEqualTo(1);
             assertThat(s.write(batch(T0, 5).withWriter("flink-0", 1))).isEqualTo(Shard.WriteResult.DUPLICATE);
             assertThat(s.write(batch(T0 + 2000, 11).withWriter("flink-0", 3))).isEqualTo(Shard.WriteResult.APPLIED);
