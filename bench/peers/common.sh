@@ -79,7 +79,7 @@ load_chunks() {
 }
 
 # disk_bytes DIR...: bytes allocated on disk (du blocks, not apparent size: some engines pre-size sparse files)
-disk_bytes() { du -s -B1 "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+disk_bytes() { du -s -B1 "$@" 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 # wait_stable_size SECONDS INTERVAL DIR...: polls the size until two polls in a row are equal; bounded; prints size
 wait_stable_size() {

@@ -86,6 +86,8 @@ run() {
     log "$PEER $mode: before squash $(disk_bytes "$DIR/db") bytes, partitions: $(sql "SELECT count() FROM table_partitions('cpu')" | jq -c .dataset)"
     sql "ALTER TABLE cpu SQUASH PARTITIONS" > "$WORK/questdb-squash.json"; log "$PEER squash: $(cat "$WORK/questdb-squash.json")"
     wait_applied
+    # VACUUM TABLE asks the purge job to delete partition versions that the squash superseded.
+    sql "VACUUM TABLE cpu" > "$WORK/questdb-vacuum.json"; log "$PEER vacuum: $(cat "$WORK/questdb-vacuum.json")"
     sleep 30
     size=$(wait_stable_size 300 15 "$DIR/db")
     log "$PEER $mode: db $size bytes, table dir $(disk_bytes "$(tdir)"), wal $(wal_bytes)"
@@ -94,16 +96,17 @@ run() {
     sql "SHOW COLUMNS FROM cpu" > "$WORK/questdb-columns.json"
     run_queries "$PEER" "$VERSION" "$mode"
     stop
-    # At rest: the writer closed (files truncated to their used length), the same dir as above.
+    # At rest: the writer closed (files truncated to their used length; VACUUM has removed superseded partition
+    # versions), the whole db dir (the table, its remaining WAL segments, QuestDB's small sys tables).
     size=$(disk_bytes "$DIR/db")
     log "$PEER $mode: stopped: db $size bytes, table dir $(disk_bytes "$(tdir)"), wal $(wal_bytes)"
-    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "after stop; table_dir=$(disk_bytes "$(tdir)") wal=$(wal_bytes)"
+    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "after squash, vacuum and stop: whole db dir; table_dir=$(disk_bytes "$(tdir)") wal=$(wal_bytes) partition_dirs=$(ls -d "$(tdir)"/20* | wc -l)"
     record "$PEER" "$VERSION" "$mode" bytes_per_point "$(awk -v a="$size" -v p="$points" 'BEGIN{printf "%.3f", a/p}')"
     rm -rf "$DIR"
 }
 
 tdir() { find "$DIR/db" -maxdepth 1 -type d -name 'cpu*' | head -1; }
-wal_bytes() { du -s -B1 "$(tdir)"/wal* 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+wal_bytes() { du -s -B1 "$(tdir)"/wal* 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}'; }
 wait_applied() { # bounded: 600 s
     local i st
     for ((i = 0; i < 600; i++)); do
