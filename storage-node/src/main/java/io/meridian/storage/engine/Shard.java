@@ -4,10 +4,8 @@ import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.Names;
 import io.meridian.common.model.SeriesKey;
-import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
@@ -23,15 +21,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,21 +70,17 @@ public final class Shard implements AutoCloseable {
     private final SeriesDictionary dictionary;
     private final FieldSchema schema;
     private final PostingsIndex postings = new PostingsIndex();
-    private final Manifest manifest;
+    private final PartStore partStore;
     private final WriterSequences writerSequences;
     private final StagedTransactions staged = new StagedTransactions();
     private final Wal wal;
     private final Flusher flusher;
-    private final Compactor compactor = new Compactor();
-    private final BlockCache blockCache;
-    private final AtomicLong partSeq = new AtomicLong();
     private final ShardMetrics metrics;
     private final ByteSink walScratch = new ByteSink(4096);
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     /** Clock time of the first point in the current memtable. */
     private long memtableCreatedMs;
-    private volatile PartSet parts = PartSet.EMPTY;
     private boolean closed;
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
@@ -108,12 +99,10 @@ public final class Shard implements AutoCloseable {
                 postings.add(id, dictionary.key(id));
             }
         }
-        this.manifest = Manifest.open(dir);
-        this.writerSequences = WriterSequences.fromManifest(manifest.writers());
-        this.blockCache = new BlockCache(options.blockCacheBytes());
-        loadParts();
+        this.partStore = new PartStore(dir, options, lock, metrics);
+        this.writerSequences = WriterSequences.fromManifest(partStore.writers());
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
-        new WalTrimmer(walDir).deleteBefore(manifest.walCheckpoint());
+        new WalTrimmer(walDir).deleteBefore(partStore.walCheckpoint());
         long[] replayed = new long[1];
         this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), (type, in) -> {
             replay(type, in);
@@ -122,7 +111,7 @@ public final class Shard implements AutoCloseable {
         this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}]", dir,
-                dictionary.size(), parts.all().size(), replayed[0], memtable.points());
+                dictionary.size(), partStore.snapshot().all().size(), replayed[0], memtable.points());
     }
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
@@ -132,36 +121,6 @@ public final class Shard implements AutoCloseable {
 
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics) {
         return new Shard(dir, options, metrics);
-    }
-
-    private void loadParts() {
-        Set<String> live = manifest.liveParts();
-        List<PartReader> readers = new ArrayList<>();
-        long maxSeq = 0;
-        Path segments = dir.resolve(ShardFiles.SEGMENTS_DIR);
-        if (Files.isDirectory(segments)) {
-            try (Stream<Path> files = Files.walk(segments)) {
-                for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                    String rel = dir.relativize(p).toString().replace('\\', '/');
-                    if (rel.endsWith(ShardFiles.PART_SUFFIX) && live.contains(rel)) {
-                        readers.add(PartReader.open(p));
-                        maxSeq = Math.max(maxSeq, ShardFiles.partSeq(p));
-                    } else {
-                        LOG.warn("deleting orphan file left by an interrupted flush or compaction [file={}]", p);
-                        Files.delete(p);
-                    }
-                }
-            } catch (IOException e) {
-                throw new StorageIoException("cannot list parts [dir=" + segments + "]", e);
-            }
-        }
-        for (String rel : live) {
-            if (!Files.exists(dir.resolve(rel))) {
-                throw new io.meridian.common.error.CorruptDataException(rel, 0, "part named in MANIFEST is missing");
-            }
-        }
-        partSeq.set(maxSeq);
-        parts = PartSet.EMPTY.with(readers, Set.of());
     }
 
     // ---------------------------------------------------------------- schema
@@ -197,6 +156,7 @@ public final class Shard implements AutoCloseable {
     public Map<String, FieldSchema.Field> fields(String metric) {
         lock.readLock().lock();
         try {
+            checkOpen();
             return Map.copyOf(schema.fields(metric));
         } finally {
             lock.readLock().unlock();
@@ -565,7 +525,7 @@ public final class Shard implements AutoCloseable {
                 histogram[i] = f != null && f.type() == FieldType.HISTOGRAM;
             }
             long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
-            List<PartReader> ps = parts.parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
+            List<PartReader> ps = partStore.snapshot().parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
             for (PartReader p : ps) {
                 if (!p.acquire()) {
                     throw new IllegalStateException("BUG: retired part still published [file=" + p.path() + "]");
@@ -576,7 +536,7 @@ public final class Shard implements AutoCloseable {
             mems.add(memtable);
             view = new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, mems, iv);
             // memtables are read under the read lock: writers mutate them
-            LeafResult r = new LeafAggregator(q, view, blockCache).run();
+            LeafResult r = new LeafAggregator(q, view, partStore.cache()).run();
             metrics.queried(System.nanoTime() - started);
             return r;
         } finally {
@@ -589,6 +549,7 @@ public final class Shard implements AutoCloseable {
     public int seriesCount(String metric) {
         lock.readLock().lock();
         try {
+            checkOpen();
             return postings.metricCardinality(metric);
         } finally {
             lock.readLock().unlock();
@@ -598,6 +559,7 @@ public final class Shard implements AutoCloseable {
     public Set<String> metrics() {
         lock.readLock().lock();
         try {
+            checkOpen();
             return Set.copyOf(postings.metrics());
         } finally {
             lock.readLock().unlock();
@@ -608,6 +570,7 @@ public final class Shard implements AutoCloseable {
     public List<String> tagValues(String metric, String tagKey) {
         lock.readLock().lock();
         try {
+            checkOpen();
             return postings.tagValues(tagKey, postings.metric(metric));
         } finally {
             lock.readLock().unlock();
@@ -652,21 +615,10 @@ public final class Shard implements AutoCloseable {
             long started = System.nanoTime();
             dictionary.sync();
             schema.sync();
-            List<String> written = flusher.flush(toFlush, types, partSeq::incrementAndGet);
-            List<PartReader> readers = new ArrayList<>();
-            for (String rel : written) {
-                readers.add(PartReader.open(dir.resolve(rel)));
-            }
+            List<String> written = flusher.flush(toFlush, types, partStore::nextSeq);
             // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
             // recorded atomically with the checkpoint that retires those segments
-            manifest.edit(walSeq, written, List.of(), writersAtFreeze);
-            lock.writeLock().lock();
-            try {
-                parts = parts.with(readers, Set.of());
-                frozen.remove(toFlush);
-            } finally {
-                lock.writeLock().unlock();
-            }
+            partStore.addFlushed(written, walSeq, writersAtFreeze, () -> frozen.remove(toFlush));
             wal.commit(stagedTicket);
             wal.deleteBefore(walSeq);
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
@@ -684,26 +636,8 @@ public final class Shard implements AutoCloseable {
     public int compact(int minParts) {
         maintenanceLock.lock();
         try {
-            int merges = 0;
-            for (Map<Long, List<PartReader>> fams : parts.segments().values()) {
-                for (List<PartReader> group : fams.values()) {
-                    if (group.size() < Math.max(2, minParts)) {
-                        continue;
-                    }
-                    List<PartReader> inputs = new ArrayList<>(group);
-                    inputs.sort(Comparator.comparing(PartReader::path));
-                    PartReader first = inputs.get(0);
-                    String rel = ShardFiles.partPath(first.segmentStartMs(), first.intervalMs(), partSeq.incrementAndGet());
-                    long started = System.nanoTime();
-                    compactor.merge(inputs, dir.resolve(rel));
-                    replace(List.of(rel), inputs);
-                    merges++;
-                    metrics.compacted(System.nanoTime() - started);
-                    LOG.info("compacted parts [dir={}, segment={}, interval={}, inputs={}, output={}]", dir,
-                            first.segmentStartMs(), first.intervalMs(), inputs.size(), rel);
-                }
-            }
-            return merges;
+            checkOpen();
+            return partStore.compact(minParts);
         } finally {
             maintenanceLock.unlock();
         }
@@ -721,62 +655,10 @@ public final class Shard implements AutoCloseable {
     public int applyRetention() {
         maintenanceLock.lock();
         try {
-            long now = options.clock().millis();
-            List<PartReader> expired = new ArrayList<>();
-            for (IntervalSpec spec : options.database().intervals()) {
-                long cutoff = now - spec.retention().toMillis();
-                for (PartReader p : parts.all()) {
-                    if (p.intervalMs() == spec.intervalMillis() && p.segmentStartMs() + options.segmentMillis() <= cutoff) {
-                        expired.add(p);
-                    }
-                }
-            }
-            if (!expired.isEmpty()) {
-                replace(List.of(), expired);
-                LOG.info("retention dropped parts [dir={}, parts={}]", dir, expired.size());
-            }
-            return expired.size();
+            checkOpen();
+            return partStore.applyRetention(options.clock().millis());
         } finally {
             maintenanceLock.unlock();
-        }
-    }
-
-    /** Atomically swaps parts: MANIFEST edit, new part set, then the old files go. */
-    private void replace(List<String> addedRel, List<PartReader> removed) {
-        List<PartReader> added = new ArrayList<>();
-        for (String rel : addedRel) {
-            added.add(PartReader.open(dir.resolve(rel)));
-        }
-        List<String> removedRel = removed.stream().map(p -> dir.relativize(p.path()).toString().replace('\\', '/')).toList();
-        manifest.edit(0, addedRel, removedRel);
-        lock.writeLock().lock();
-        try {
-            parts = parts.with(added, new HashSet<>(removed));
-        } finally {
-            lock.writeLock().unlock();
-        }
-        for (PartReader p : removed) {
-            blockCache.invalidate(p);
-            p.retire();
-            try {
-                Files.deleteIfExists(p.path());
-                deleteEmptyParents(p.path().getParent());
-            } catch (IOException e) {
-                throw new StorageIoException("cannot delete replaced part [file=" + p.path() + "]", e);
-            }
-        }
-    }
-
-    private void deleteEmptyParents(Path d) throws IOException {
-        Path stop = dir.resolve(ShardFiles.SEGMENTS_DIR);
-        while (d != null && d.startsWith(stop) && !d.equals(stop)) {
-            try (Stream<Path> s = Files.list(d)) {
-                if (s.findAny().isPresent()) {
-                    return;
-                }
-            }
-            Files.delete(d);
-            d = d.getParent();
         }
     }
 
@@ -791,7 +673,7 @@ public final class Shard implements AutoCloseable {
         lock.readLock().lock();
         try {
             long partBytes = 0;
-            List<PartReader> all = parts.all();
+            List<PartReader> all = partStore.snapshot().all();
             for (PartReader p : all) {
                 partBytes += p.fileBytes();
             }
@@ -850,8 +732,7 @@ public final class Shard implements AutoCloseable {
             wal.close();
             dictionary.close();
             schema.close();
-            manifest.close();
-            parts.all().forEach(PartReader::retire);
+            partStore.close();
             metrics.unbind();
         } finally {
             lock.writeLock().unlock();

@@ -1,0 +1,210 @@
+package io.meridian.storage.engine;
+
+import io.meridian.common.error.CorruptDataException;
+import io.meridian.common.error.StorageIoException;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.storage.block.BlockCache;
+import io.meridian.storage.block.PartReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The immutable side of a shard: its live part files, the MANIFEST that names them, the decoded block
+ * cache, and the operations that change the set (adding flushed parts, compaction, retention).
+ *
+ * <p>Threading: the part set is published through a volatile snapshot; every swap happens under the shard's
+ * write lock, so that a query, which snapshots and acquires parts under the read lock, never sees a part
+ * retired between the two. Callers serialize changes (the shard's maintenance lock).
+ */
+final class PartStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PartStore.class);
+
+    private final Path dir;
+    private final ShardOptions options;
+    private final ReadWriteLock shardLock;
+    private final ShardMetrics metrics;
+    private final Manifest manifest;
+    private final BlockCache blockCache;
+    private final Compactor compactor = new Compactor();
+    private final AtomicLong partSeq = new AtomicLong();
+    private volatile PartSet parts = PartSet.EMPTY;
+
+    PartStore(Path dir, ShardOptions options, ReadWriteLock shardLock, ShardMetrics metrics) {
+        this.dir = dir;
+        this.options = options;
+        this.shardLock = shardLock;
+        this.metrics = metrics;
+        this.manifest = Manifest.open(dir);
+        this.blockCache = new BlockCache(options.blockCacheBytes());
+        loadParts();
+    }
+
+    /** Opens the parts the MANIFEST names and deletes files it does not name (left by a crash). */
+    private void loadParts() {
+        Set<String> live = manifest.liveParts();
+        List<PartReader> readers = new ArrayList<>();
+        long maxSeq = 0;
+        Path segments = dir.resolve(ShardFiles.SEGMENTS_DIR);
+        if (Files.isDirectory(segments)) {
+            try (Stream<Path> files = Files.walk(segments)) {
+                for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    String rel = relative(p);
+                    if (rel.endsWith(ShardFiles.PART_SUFFIX) && live.contains(rel)) {
+                        readers.add(PartReader.open(p));
+                        maxSeq = Math.max(maxSeq, ShardFiles.partSeq(p));
+                    } else {
+                        LOG.warn("deleting orphan file left by an interrupted flush or compaction [file={}]", p);
+                        Files.delete(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new StorageIoException("cannot list parts [dir=" + segments + "]", e);
+            }
+        }
+        for (String rel : live) {
+            if (!Files.exists(dir.resolve(rel))) {
+                throw new CorruptDataException(rel, 0, "part named in MANIFEST is missing");
+            }
+        }
+        partSeq.set(maxSeq);
+        parts = PartSet.EMPTY.with(readers, Set.of());
+    }
+
+    private String relative(Path p) {
+        return dir.relativize(p).toString().replace('\\', '/');
+    }
+
+    PartSet snapshot() { return parts; }
+
+    BlockCache cache() { return blockCache; }
+
+    long nextSeq() { return partSeq.incrementAndGet(); }
+
+    long walCheckpoint() { return manifest.walCheckpoint(); }
+
+    Map<String, long[]> writers() { return manifest.writers(); }
+
+    /**
+     * Makes flushed parts live: one MANIFEST edit carrying the new WAL checkpoint and the writers table,
+     * then {@code publish} runs under the shard's write lock with the opened parts added.
+     */
+    void addFlushed(List<String> written, long walCheckpoint, Map<String, long[]> writers, Runnable alsoUnderLock) {
+        List<PartReader> readers = new ArrayList<>();
+        for (String rel : written) {
+            readers.add(PartReader.open(dir.resolve(rel)));
+        }
+        manifest.edit(walCheckpoint, written, List.of(), writers);
+        shardLock.writeLock().lock();
+        try {
+            parts = parts.with(readers, Set.of());
+            alsoUnderLock.run();
+        } finally {
+            shardLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Merges the parts of every (segment, interval) that has at least {@code minParts} of them.
+     * @return number of merges done
+     */
+    int compact(int minParts) {
+        int merges = 0;
+        for (Map<Long, List<PartReader>> fams : parts.segments().values()) {
+            for (List<PartReader> group : fams.values()) {
+                if (group.size() < Math.max(2, minParts)) {
+                    continue;
+                }
+                List<PartReader> inputs = new ArrayList<>(group);
+                inputs.sort(Comparator.comparing(PartReader::path));
+                PartReader first = inputs.get(0);
+                String rel = ShardFiles.partPath(first.segmentStartMs(), first.intervalMs(), nextSeq());
+                long started = System.nanoTime();
+                compactor.merge(inputs, dir.resolve(rel));
+                replace(List.of(rel), inputs);
+                merges++;
+                metrics.compacted(System.nanoTime() - started);
+                LOG.info("compacted parts [dir={}, segment={}, interval={}, inputs={}, output={}]", dir,
+                        first.segmentStartMs(), first.intervalMs(), inputs.size(), rel);
+            }
+        }
+        return merges;
+    }
+
+    /**
+     * Drops whole segments of each interval family older than that interval's retention.
+     * @return number of parts dropped
+     */
+    int applyRetention(long nowMs) {
+        List<PartReader> expired = new ArrayList<>();
+        for (IntervalSpec spec : options.database().intervals()) {
+            long cutoff = nowMs - spec.retention().toMillis();
+            for (PartReader p : parts.all()) {
+                if (p.intervalMs() == spec.intervalMillis() && p.segmentStartMs() + options.segmentMillis() <= cutoff) {
+                    expired.add(p);
+                }
+            }
+        }
+        if (!expired.isEmpty()) {
+            replace(List.of(), expired);
+            LOG.info("retention dropped parts [dir={}, parts={}]", dir, expired.size());
+        }
+        return expired.size();
+    }
+
+    /** Atomically swaps parts: MANIFEST edit, new part set, then the old files go. */
+    private void replace(Collection<String> addedRel, List<PartReader> removed) {
+        List<PartReader> added = new ArrayList<>();
+        for (String rel : addedRel) {
+            added.add(PartReader.open(dir.resolve(rel)));
+        }
+        manifest.edit(0, addedRel, removed.stream().map(p -> relative(p.path())).toList());
+        shardLock.writeLock().lock();
+        try {
+            parts = parts.with(added, new HashSet<>(removed));
+        } finally {
+            shardLock.writeLock().unlock();
+        }
+        for (PartReader p : removed) {
+            blockCache.invalidate(p);
+            p.retire();
+            try {
+                Files.deleteIfExists(p.path());
+                deleteEmptyParents(p.path().getParent());
+            } catch (IOException e) {
+                throw new StorageIoException("cannot delete replaced part [file=" + p.path() + "]", e);
+            }
+        }
+    }
+
+    private void deleteEmptyParents(Path d) throws IOException {
+        Path stop = dir.resolve(ShardFiles.SEGMENTS_DIR);
+        while (d != null && d.startsWith(stop) && !d.equals(stop)) {
+            try (Stream<Path> s = Files.list(d)) {
+                if (s.findAny().isPresent()) {
+                    return;
+                }
+            }
+            Files.delete(d);
+            d = d.getParent();
+        }
+    }
+
+    @Override
+    public void close() {
+        manifest.close();
+        parts.all().forEach(PartReader::retire);
+    }
+}
