@@ -98,8 +98,12 @@ public final class BlockCodec {
         sink.put((byte) MODE_FULL);
         longs(c, 1);
         boolean rice = LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        int dataScale = dataScale(c);
         for (int comp = 1; comp <= 5; comp++) {
             doubles(c, comp);
+            if (comp == 1 && dataScale > 0) {
+                FloatColumnCodec.snapToScale(doubleScratch, n, dataScale);
+            }
             rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         }
         longs(c, 0);
@@ -119,6 +123,20 @@ public final class BlockCodec {
             }
         }
         return rice;
+    }
+
+    /** The decimal scale of the point values (min, max, first, last), or -1 when they are not short decimals. */
+    private int dataScale(SlotColumns c) {
+        int scale = 0;
+        for (int comp = 2; comp <= 5; comp++) {
+            doubles(c, comp);
+            int s = FloatColumnCodec.decimalScaleOf(doubleScratch, c.size());
+            if (s < 0) {
+                return -1;
+            }
+            scale = Math.max(scale, s);
+        }
+        return scale;
     }
 
     private static void writePresence(ByteSink sink, int[] slots, int n) {
