@@ -120,6 +120,24 @@ class StorageServiceRoundTripTest {
     }
 
     @Test
+    void aLargeResultStreamsInManySmallChunks() {
+        List<WriteBatch.SeriesRows> rows = new ArrayList<>();
+        for (int h = 0; h < 2000; h++) {
+            rows.add(new WriteBatch.SeriesRows(SeriesKey.of("disk", "host", "h" + h), List.of("used"),
+                    new long[] {T0, T0 + 60_000}, new double[] {h, h + 1}));
+        }
+        var ref = ShardRefCodec.encode(StorageServerFixture.SHARD1, EPOCH);
+        fx.stub.write(WriteRequest.newBuilder().setShard(ref).setBatch(PointBatchCodec.encode(WriteBatch.of(rows))).build());
+        LeafQuery q = new LeafQuery("disk", TagPredicate.all(), T0, T0 + 120_000, 60_000, List.of("host"), List.of("used"));
+        List<LeafResultChunk> chunks = new ArrayList<>();
+        fx.stub.leafQuery(LeafQueryCodec.encode(q).setShard(ref).setMaxCellsPerChunk(3).build())
+                .forEachRemaining(chunks::add);
+        assertThat(chunks).hasSize(2000 * 2 / 3 + 1);
+        assertThat(cells(LeafResultCodec.decode(chunks)))
+                .isEqualTo(cells(fx.registry.replica(StorageServerFixture.SHARD1).shard().query(q))).hasSize(2000);
+    }
+
+    @Test
     void anEmptyResultIsOneChunkWithTheHeader() {
         LeafQueryRequest request = LeafQueryCodec.encode(new LeafQuery("mem", TagPredicate.all(), T0, T0 + 60_000, 0,
                 List.of(), List.of("free"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build();

@@ -1,0 +1,80 @@
+package io.meridian.storage.server;
+
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.engine.WriteBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opening, closing and re-opening replicas as a meta watcher will, and epochs that only move forward. */
+class ShardRegistryTest {
+    @TempDir
+    Path dir;
+    final ShardMaintenance maintenance = new ShardMaintenance(Duration.ofHours(1), Duration.ofHours(1));
+    final ShardKey key = new ShardKey("db", 1);
+
+    @AfterEach
+    void stop() {
+        maintenance.close();
+    }
+
+    @Test
+    void replicasLiveUnderDatabaseAndShardAndSurviveCloseAndReopen() {
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            ShardReplica r = registry.open(key, StorageServerFixture.options(), 1);
+            assertThat(r.shard().directory()).isEqualTo(dir.resolve("db").resolve("shard-1"));
+            assertThat(registry.open(key, StorageServerFixture.options(), 1).shard()).as("idempotent").isSameAs(r.shard());
+            r.shard().write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+
+            assertThat(registry.close(key)).isTrue();
+            assertThat(registry.close(key)).as("idempotent").isFalse();
+            assertThat(r.shard().isClosed()).isTrue();
+            assertThatThrownBy(() -> r.shard().query(new io.meridian.storage.query.LeafQuery("cpu",
+                    io.meridian.storage.index.TagPredicate.all(), T0, T0 + 1, 0, java.util.List.of(),
+                    java.util.List.of("usage")))).isInstanceOf(ShardUnavailableException.class);
+            assertThatThrownBy(() -> registry.replica(key)).isInstanceOfSatisfying(InvalidInputException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+
+            Shard reopened = registry.open(key, StorageServerFixture.options(), 2).shard();
+            assertThat(reopened.metrics()).as("recovered from the WAL").containsExactly("cpu");
+        }
+        assertThat(Files.isDirectory(dir.resolve("db/shard-1"))).isTrue();
+    }
+
+    @Test
+    void epochsOnlyMoveForward() {
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            registry.open(key, StorageServerFixture.options(), 4);
+            assertThat(registry.open(key, StorageServerFixture.options(), 6).epoch()).isEqualTo(6);
+            assertThat(registry.open(key, StorageServerFixture.options(), 5).epoch()).as("lower epoch ignored").isEqualTo(6);
+            assertThat(registry.setEpoch(key, 9).epoch()).isEqualTo(9);
+            assertThatThrownBy(() -> registry.setEpoch(key, 8)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("[database=db, shard=1]");
+            assertThat(registry.replica(key).epoch()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void optionsMustFitTheKey() {
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            assertThatThrownBy(() -> registry.open(new ShardKey("other", 0), StorageServerFixture.options(), 1))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("another database");
+            assertThatThrownBy(() -> registry.open(new ShardKey("db", 2), StorageServerFixture.options(), 1))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range")
+                    .hasMessageContaining("want 0..1");
+            assertThat(registry.replicas()).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.meridian.storage.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.rpc.RemoteCallException;
+import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.StorageRpc;
+import io.meridian.common.rpc.TimestampDeltas;
+import io.meridian.common.rpc.WireEnums;
+import io.meridian.common.rpc.storage.v1.HistogramBuckets;
+import io.meridian.common.rpc.storage.v1.PartialAgg;
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.storage.index.TagPredicate;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Codec laws (decode(encode(x)) = x) and the stable error mapping, without a server. */
+class WireCodecsTest {
+    @Test
+    void everyTagPredicateKindRoundTrips() {
+        TagPredicate p = new TagPredicate.Or(List.of(
+                new TagPredicate.And(List.of(TagPredicate.eq("host", "a"), new TagPredicate.In("dc", List.of("x", "y")))),
+                new TagPredicate.Not(new TagPredicate.Prefix("host", "web-")),
+                TagPredicate.Regex.of("rack", "r[0-9]+"), TagPredicate.all()));
+        TagPredicate back = TagFilterCodec.decode(TagFilterCodec.encode(p));
+        // Pattern has identity equality: compare the encoded forms
+        assertThat(TagFilterCodec.encode(back)).isEqualTo(TagFilterCodec.encode(p));
+        assertThat(back).isInstanceOf(TagPredicate.Or.class);
+    }
+
+    @Test
+    void filtersThatAreTooDeepOrBadAreRejectedWithTheirPath() {
+        TagFilter f = TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
+        for (int i = 0; i < StorageRpc.MAX_FILTER_DEPTH; i++) {
+            f = TagFilter.newBuilder().setNegation(TagFilter.Negation.newBuilder().setInner(f)).build();
+        }
+        TagFilter deep = f;
+        assertThatThrownBy(() -> TagFilterCodec.decode(deep)).hasMessageContaining("too deep");
+        TagFilter badRegex = TagFilter.newBuilder().setDisjunction(TagFilter.Disjunction.newBuilder()
+                .addParts(TagFilter.newBuilder().setRegex(TagFilter.Regex.newBuilder().setKey("host").setPattern("(")))).build();
+        assertThatThrownBy(() -> TagFilterCodec.decode(badRegex)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("path=filter.disjunction.parts[0].regex.pattern");
+        TagFilter badKey = TagFilter.newBuilder().setEq(TagFilter.Eq.newBuilder().setKey("").setValue("a")).build();
+        assertThatThrownBy(() -> TagFilterCodec.decode(badKey)).hasMessageContaining("path=filter.eq.key");
+    }
+
+    @Test
+    void aggStatesRoundTripWithTheirHistogram() {
+        AggState h = AggState.empty().observe(10, 0).observe(11, 2.5).observe(12, 1e6).observe(9, 2.5);
+        assertThat(AggStateCodec.decode(AggStateCodec.encode(h), "test")).isEqualTo(h);
+        AggState plain = AggState.of(5, -3).add(7, Double.MAX_VALUE);
+        assertThat(AggStateCodec.decode(AggStateCodec.encode(plain), "test")).isEqualTo(plain);
+        assertThat(AggStateCodec.decode(AggStateCodec.encode(AggState.empty()), "test").isEmpty()).isTrue();
+        PartialAgg bad = AggStateCodec.encode(h).toBuilder().setHistogram(HistogramBuckets.newBuilder()
+                .addIndexes(5).addIndexes(5).addCounts(1).addCounts(1)).build();
+        assertThatThrownBy(() -> AggStateCodec.decode(bad, "bucket=2")).hasMessageContaining("[bucket=2, position=1]");
+    }
+
+    @Test
+    void timestampDeltasRoundTripAnyOrderAndExtremes() {
+        long[] ts = {1_767_225_600_000L, 1_767_225_610_000L, 1_767_225_590_000L, Long.MAX_VALUE, Long.MIN_VALUE, 0};
+        List<Long> deltas = Arrays.stream(TimestampDeltas.encode(ts)).boxed().toList();
+        assertThat(TimestampDeltas.decode(deltas)).containsExactly(ts);
+    }
+
+    @Test
+    void enumsMapBothWaysAndRejectUnknownValues() {
+        for (FieldType t : FieldType.values()) {
+            assertThat(WireEnums.fromWire(WireEnums.toWire(t), "test")).isEqualTo(t);
+        }
+        for (Aggregate a : Aggregate.values()) {
+            assertThat(WireEnums.fromWire(WireEnums.toWire(a), "test")).isEqualTo(a);
+        }
+        assertThatThrownBy(() -> WireEnums.fromWire(io.meridian.common.rpc.storage.v1.Aggregate.UNRECOGNIZED, "field=x"))
+                .hasMessageContaining("[field=x]");
+        assertThatThrownBy(() -> WireEnums.fromWire(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_UNSPECIFIED,
+                "field=type")).hasMessageContaining("[field=type]");
+    }
+
+    @Test
+    void everyErrorCodeSurvivesTheTripThroughAStatus() {
+        for (ErrorCode code : ErrorCode.values()) {
+            MeridianException sent = new RemoteCallException(code, "X", "boom [shard=1]", null);
+            StatusRuntimeException status = RpcErrors.toStatus(sent, "cannot write [database=db, shard=1]");
+            assertThat(status.getStatus().getCode()).isEqualTo(RpcErrors.statusCode(code));
+            MeridianException received = RpcErrors.fromStatus(status);
+            assertThat(received.code()).as("code %s", code).isEqualTo(code);
+            assertThat(received.getMessage()).isEqualTo("cannot write [database=db, shard=1]: boom [shard=1]");
+            assertThat(received.isRetriable()).as("retriable %s", code).isEqualTo(code.code() >= 20 && code.code() < 40);
+        }
+        StatusRuntimeException unexpected = RpcErrors.toStatus(new IllegalStateException("oops"), "cannot query");
+        assertThat(RpcErrors.fromStatus(unexpected).code()).isEqualTo(ErrorCode.BUG);
+        assertThat(RpcErrors.fromStatus(io.grpc.Status.UNAVAILABLE.asRuntimeException()).isRetriable()).isTrue();
+    }
+}
