@@ -18,6 +18,8 @@ public final class BlockCodec {
     static final int FLAG_ZSTD = 1;
     static final int MODE_SINGLE = 0;
     static final int MODE_FULL = 1;
+    /** FULL with first/min/max predicted from their neighbours (part format v3). */
+    static final int MODE_PREDICTED = 2;
     /** Bodies smaller than this are not worth a zstd frame. */
     static final int MIN_COMPRESS_BYTES = 48;
     /**
@@ -30,7 +32,8 @@ public final class BlockCodec {
 
     private final int zstdLevel;
     private final ByteSink body = new ByteSink(4096);
-    private final ByteSink alt = new ByteSink(4096);
+    private ByteSink best = new ByteSink(4096);
+    private ByteSink candidate = new ByteSink(4096);
     private int[] slotScratch = new int[1024];
     private long[] longScratch = new long[1024];
     private long[] longScratch2 = new long[1024];
@@ -46,12 +49,13 @@ public final class BlockCodec {
     }
 
     /**
-     * Writes a block body into a sink; {@code allowRice} as in {@link LongColumnCodec}. Returns whether a
-     * RICE column was written whose win over varints + zstd is uncertain (then both bodies are tried).
+     * Writes a block body into a sink; {@code allowRice} as in {@link LongColumnCodec}, {@code allowPredicted}
+     * permits the PREDICTED mode for multi-point slots. Returns whether a RICE column was written whose win
+     * over varints + zstd is uncertain (then the byte-aligned variant is tried too).
      */
     @FunctionalInterface
     private interface BodyWriter {
-        boolean write(ByteSink sink, boolean allowRice);
+        boolean write(ByteSink sink, boolean allowRice, boolean allowPredicted);
     }
 
     /** Appends the payload of a block to {@code out}. */
@@ -64,10 +68,10 @@ public final class BlockCodec {
         if (c.isSingle()) {
             doubles(c, 0);
             longs(c, 0);
-            emit(out, (sink, rice) -> singleBody(sink, slotScratch, doubleScratch, longScratch2, n, rice));
+            emit(out, (sink, rice, predicted) -> singleBody(sink, slotScratch, doubleScratch, longScratch2, n, rice), 2);
             return;
         }
-        emit(out, (sink, rice) -> fullBody(sink, c, rice));
+        emit(out, (sink, rice, predicted) -> fullBody(sink, c, rice, predicted), 4);
     }
 
     /**
@@ -76,7 +80,7 @@ public final class BlockCodec {
      */
     public void encodeSingle(int[] slots, double[] values, long[] offsets, int n, ByteSink out) {
         ensureScratch(n);
-        emit(out, (sink, rice) -> singleBody(sink, slots, values, offsets, n, rice));
+        emit(out, (sink, rice, predicted) -> singleBody(sink, slots, values, offsets, n, rice), 2);
     }
 
     private boolean singleBody(ByteSink sink, int[] slots, double[] values, long[] offsets, int n, boolean allowRice) {
@@ -89,22 +93,29 @@ public final class BlockCodec {
         return LongColumnCodec.encode(offsets, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN | uncertain;
     }
 
-    private boolean fullBody(ByteSink sink, SlotColumns c, boolean allowRice) {
+    private boolean fullBody(ByteSink sink, SlotColumns c, boolean allowRice, boolean allowPredicted) {
         int n = c.size();
         writePresence(sink, slotScratch, n);
         if (n == 0) {
             return false;
         }
-        sink.put((byte) MODE_FULL);
+        int dataScale = dataScale(c);
+        long[][] m = allowPredicted && dataScale >= 0 ? mantissas(c, dataScale) : null;
+        sink.put((byte) (m != null ? MODE_PREDICTED : MODE_FULL));
         longs(c, 1);
         boolean rice = LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
-        int dataScale = dataScale(c);
-        for (int comp = 1; comp <= 5; comp++) {
-            doubles(c, comp);
-            if (comp == 1 && dataScale > 0) {
-                FloatColumnCodec.snapToScale(doubleScratch, n, dataScale);
+        doubles(c, 1);
+        if (dataScale > 0) {
+            FloatColumnCodec.snapToScale(doubleScratch, n, dataScale);
+        }
+        rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        if (m != null) {
+            rice |= predictedColumns(sink, m, n, dataScale, allowRice);
+        } else {
+            for (int comp = 2; comp <= 5; comp++) {
+                doubles(c, comp);
+                rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
             }
-            rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
         }
         longs(c, 0);
         rice |= LongColumnCodec.encode(longScratch2, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
@@ -123,6 +134,83 @@ public final class BlockCodec {
             }
         }
         return rice;
+    }
+
+    /** Mantissas of min, max, first, last at {@code scale}: {min, max, first, last}, or null when inexact. */
+    private long[][] mantissas(SlotColumns c, int scale) {
+        int n = c.size();
+        long[][] m = new long[4][n];
+        for (int comp = 2; comp <= 5; comp++) {
+            doubles(c, comp);
+            if (!FloatColumnCodec.mantissasAt(doubleScratch, n, scale, m[comp - 2])) {
+                return null;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * PREDICTED columns: last as is; first, min and max as residuals against what their neighbours predict
+     * (first ~ the previous slot's last; min and max ~ the nearer of first and last), each written as the
+     * running sum of residuals so that the long column's delta recovers the residual itself.
+     */
+    private boolean predictedColumns(ByteSink sink, long[][] m, int n, int scale, boolean allowRice) {
+        long[] min = m[0];
+        long[] max = m[1];
+        long[] first = m[2];
+        long[] last = m[3];
+        sink.put((byte) scale);
+        boolean rice = LongColumnCodec.encode(last, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        long[] acc = new long[n];
+        long run = 0;
+        for (int i = 0; i < n; i++) {
+            run += first[i] - (i == 0 ? last[0] : last[i - 1]);
+            acc[i] = run;
+        }
+        rice |= LongColumnCodec.encode(acc, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        run = 0;
+        for (int i = 0; i < n; i++) {
+            run += Math.min(first[i], last[i]) - min[i];
+            acc[i] = run;
+        }
+        rice |= LongColumnCodec.encode(acc, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        run = 0;
+        for (int i = 0; i < n; i++) {
+            run += max[i] - Math.max(first[i], last[i]);
+            acc[i] = run;
+        }
+        return LongColumnCodec.encode(acc, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN | rice;
+    }
+
+    /** Inverse of {@link #predictedColumns}: fills comps[1..4] = min, max, first, last. */
+    private static void decodePredicted(ByteSource b, double[][] comps, int n) {
+        int scale = b.getUnsignedByte();
+        if (scale > FloatColumnCodec.MAX_SCALE) {
+            throw b.corrupt("decimal scale out of range: got " + scale + "; want 0.." + FloatColumnCodec.MAX_SCALE);
+        }
+        long[] last = new long[n];
+        long[] first = new long[n];
+        long[] min = new long[n];
+        long[] max = new long[n];
+        LongColumnCodec.decode(b, last, n);
+        LongColumnCodec.decode(b, first, n);
+        LongColumnCodec.decode(b, min, n);
+        LongColumnCodec.decode(b, max, n);
+        long prevFirst = 0;
+        long prevMin = 0;
+        long prevMax = 0;
+        for (int i = 0; i < n; i++) {
+            long f = first[i] - prevFirst + (i == 0 ? last[0] : last[i - 1]);
+            prevFirst = first[i];
+            long lo = Math.min(f, last[i]) - (min[i] - prevMin);
+            prevMin = min[i];
+            long hi = Math.max(f, last[i]) + (max[i] - prevMax);
+            prevMax = max[i];
+            comps[1][i] = FloatColumnCodec.fromMantissa(lo, scale);
+            comps[2][i] = FloatColumnCodec.fromMantissa(hi, scale);
+            comps[3][i] = FloatColumnCodec.fromMantissa(f, scale);
+            comps[4][i] = FloatColumnCodec.fromMantissa(last[i], scale);
+        }
     }
 
     /** The decimal scale of the point values (min, max, first, last), or -1 when they are not short decimals. */
@@ -160,29 +248,33 @@ public final class BlockCodec {
     }
 
     /**
-     * Writes the smaller of the body with RICE columns and the byte-aligned body, each zstd-compressed when
-     * that pays. Rice wins on wide random deltas; varints + zstd win on narrow or repetitive ones.
+     * Writes the smallest payload among the body variants (each zstd-compressed when that pays). Variant bit
+     * 0 disables RICE columns; bit 1 disables the PREDICTED mode (for {@code variants} = 4). Rice wins on wide
+     * random deltas, varints + zstd on narrow or repetitive ones; prediction wins on random walks, plain
+     * columns on periodic data. Multi-point (rollup) blocks are small, so every variant is tried; for
+     * one-point-per-slot blocks, which dominate flush time, the byte-aligned variant is skipped when Rice is a
+     * sure win (see {@link LongColumnCodec#RICE_CONFIDENT}).
      */
-    private void emit(ByteSink out, BodyWriter writer) {
-        body.clear();
-        boolean rice = writer.write(body, true);
-        if (!rice) {
-            finish(out, body);
-            return;
+    private void emit(ByteSink out, BodyWriter writer, int variants) {
+        boolean uncertain = variants > 2;
+        best.clear();
+        boolean haveBest = false;
+        for (int v = 0; v < variants; v++) {
+            if ((v & 1) == 1 && !uncertain) {
+                continue;
+            }
+            body.clear();
+            uncertain |= writer.write(body, (v & 1) == 0, (v & 2) == 0);
+            candidate.clear();
+            finish(candidate, body);
+            if (!haveBest || candidate.size() < best.size()) {
+                ByteSink t = best;
+                best = candidate;
+                candidate = t;
+                haveBest = true;
+            }
         }
-        alt.clear();
-        writer.write(alt, false);
-        int mark = out.size();
-        finish(out, alt);
-        int altLength = out.size() - mark;
-        finish(out, body);
-        if (out.size() - mark - altLength < altLength) {
-            byte[] b = out.array();
-            System.arraycopy(b, mark + altLength, b, mark, out.size() - mark - altLength);
-            out.truncate(out.size() - altLength);
-        } else {
-            out.truncate(mark + altLength);
-        }
+        out.put(best.array(), 0, best.size());
     }
 
     private void finish(ByteSink out, ByteSink sink) {
@@ -269,12 +361,17 @@ public final class BlockCodec {
                 c.appendEntry(slots[i], 1, v[i], v[i], v[i], longScratch2[i], v[i], longScratch2[i], v[i],
                         histogram ? single(v[i]) : null);
             }
-        } else if (mode == MODE_FULL) {
+        } else if (mode == MODE_FULL || mode == MODE_PREDICTED) {
             long[] count = new long[n];
             LongColumnCodec.decode(b, count, n);
             double[][] comps = new double[5][n];
-            for (int comp = 0; comp < 5; comp++) {
-                FloatColumnCodec.decode(b, comps[comp], n, longScratch);
+            FloatColumnCodec.decode(b, comps[0], n, longScratch);
+            if (mode == MODE_PREDICTED) {
+                decodePredicted(b, comps, n);
+            } else {
+                for (int comp = 1; comp < 5; comp++) {
+                    FloatColumnCodec.decode(b, comps[comp], n, longScratch);
+                }
             }
             long[] fOff = new long[n];
             long[] lOff = new long[n];

@@ -22,7 +22,9 @@ public final class PartFormat {
     public static final int VERSION_1 = 1;
     /** Version 2: adds the RICE long column kind (3); everything else as v1, so v1 parts read unchanged. */
     public static final int VERSION_2 = 2;
-    public static final int VERSION_CURRENT = VERSION_2;
+    /** Version 3: adds block mode PREDICTED (2) for multi-point slots; v1 and v2 parts read unchanged. */
+    public static final int VERSION_3 = 3;
+    public static final int VERSION_CURRENT = VERSION_3;
     public static final int VERSION_MIN = VERSION_1;
 
     public static final int MAGIC_OFFSET = 0;

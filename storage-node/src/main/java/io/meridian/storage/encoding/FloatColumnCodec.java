@@ -121,6 +121,35 @@ public final class FloatColumnCodec {
         return true;
     }
 
+    /**
+     * Fills {@code out} with the mantissas of the values at {@code scale} when every value is exactly
+     * {@code m / 10^scale}; returns false otherwise.
+     */
+    public static boolean mantissasAt(double[] values, int n, int scale, long[] out) {
+        if (scale < 0 || scale > MAX_SCALE) {
+            return false;
+        }
+        double p = POW10[scale];
+        for (int i = 0; i < n; i++) {
+            double v = values[i];
+            double scaled = v * p;
+            if (!(Math.abs(scaled) < MAX_MANTISSA) || Double.doubleToRawLongBits(v) == Long.MIN_VALUE) {
+                return false;
+            }
+            long m = Math.round(scaled);
+            if ((scale == 0 ? (double) m : m / p) != v) {
+                return false;
+            }
+            out[i] = m;
+        }
+        return true;
+    }
+
+    /** {@code m / 10^scale} as the decoder of a DECIMAL column computes it. */
+    public static double fromMantissa(long m, int scale) {
+        return scale == 0 ? m : m / POW10[scale];
+    }
+
     /** The smallest decimal scale (0..15) at which all values are exact, or -1. */
     public static int decimalScaleOf(double[] values, int n) {
         return decimalScale(values, n);

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenFormatsTest {
     static final int GOLDEN_V2_BYTES = 1123;
+    static final int GOLDEN_V3_BYTES = 1107;
     @TempDir
     Path tmp;
 
@@ -117,12 +118,12 @@ class GoldenFormatsTest {
      * within a format version; each column kind's bytes are pinned in {@link ColumnKindGoldenTest}.
      */
     @Test
-    void partFormatV2ReadsAndTodaysPartsMatchIt() throws IOException {
+    void partFormatV3ReadsAndTodaysPartsMatchIt() throws IOException {
         Path fresh = tmp.resolve("part");
         writePart(fresh);
-        byte[] golden = golden("part", 2, "000000000001.part", fresh);
-        assertThat(golden).hasSize(GOLDEN_V2_BYTES);
-        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 2);
+        byte[] golden = golden("part", 3, "000000000001.part", fresh);
+        assertThat(golden).hasSize(GOLDEN_V3_BYTES);
+        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 3);
         assertGoldenContent(golden, 4);
         byte[] today = Files.readAllBytes(fresh);
         assertThat(java.util.Arrays.copyOf(today, PartFormat.HEADER_LENGTH)).as("header layout")
@@ -131,6 +132,15 @@ class GoldenFormatsTest {
         Path again = tmp.resolve("again");
         writePart(again);
         assertThat(Files.readAllBytes(again)).as("writing is deterministic").isEqualTo(today);
+    }
+
+    /** v2 parts (before the PREDICTED block mode) still read back identically. */
+    @Test
+    void partFormatV2StillReads() throws IOException {
+        byte[] golden = golden("part", 2, "000000000001.part", null);
+        assertThat(golden).hasSize(GOLDEN_V2_BYTES);
+        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 2);
+        assertGoldenContent(golden, 4);
     }
 
     /** v1 parts (written before the RICE column kind existed) still read back identically. */
