@@ -5,7 +5,10 @@ import io.grpc.netty.NettyServerBuilder;
 import io.meridian.common.error.StorageIoException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +21,14 @@ public final class StorageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageServer.class);
 
     private final Server server;
+    private final ExecutorService workers;
     private final StorageServerOptions options;
     /** Bound port, kept because {@link Server#getPort()} refuses to answer once terminated. */
     private final int port;
 
-    private StorageServer(Server server, StorageServerOptions options) {
+    private StorageServer(Server server, ExecutorService workers, StorageServerOptions options) {
         this.server = server;
+        this.workers = workers;
         this.options = options;
         this.port = server.getPort();
     }
@@ -35,19 +40,27 @@ public final class StorageServer implements AutoCloseable {
      */
     public static StorageServer start(StorageServerOptions options, ShardRegistry registry) {
         long started = System.nanoTime();
+        AtomicInteger threadIds = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(options.workerThreads(), r -> {
+            Thread t = new Thread(r, "meridian-storage-rpc-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+                .executor(workers)
                 .maxInboundMessageSize(options.maxMessageBytes())
                 .addService(new StorageService(registry))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            workers.shutdownNow();
             throw new StorageIoException("cannot start storage server [host=" + options.host() + ", port="
                     + options.port() + "]", e);
         }
         LOG.info("storage server started [host={}, port={}, replicas={}, ms={}]", options.host(), server.getPort(),
                 registry.replicas().size(), (System.nanoTime() - started) / 1_000_000);
-        return new StorageServer(server, options);
+        return new StorageServer(server, workers, options);
     }
 
     /** The bound port (the chosen one when the options asked for port 0). */
@@ -72,6 +85,8 @@ public final class StorageServer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            workers.shutdownNow();
         }
         LOG.info("storage server stopped [port={}]", port);
     }

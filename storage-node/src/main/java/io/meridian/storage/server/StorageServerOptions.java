@@ -14,12 +14,17 @@ import java.util.Objects;
  *                         gRPC's own default of 4 MiB is small for write batches of a busy shard)
  * @param shutdownGrace    {@code storage.server.shutdown-grace}: how long in-flight calls may finish on
  *                         close before they are cancelled (default 10 s)
+ * @param workerThreads    {@code storage.server.worker-threads}: threads running calls, which may block on
+ *                         the WAL's fsync (default 16); bounded so that a burst queues instead of growing
+ *                         gRPC's default unbounded pool
  */
-public record StorageServerOptions(String host, int port, int maxMessageBytes, Duration shutdownGrace) {
+public record StorageServerOptions(String host, int port, int maxMessageBytes, Duration shutdownGrace,
+                                   int workerThreads) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8620;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    public static final int DEFAULT_WORKER_THREADS = 16;
 
     public StorageServerOptions {
         Objects.requireNonNull(host, "host");
@@ -31,6 +36,10 @@ public record StorageServerOptions(String host, int port, int maxMessageBytes, D
             throw new InvalidInputException("invalid option [storage.server.max-message-size=" + maxMessageBytes
                     + "]: want at least 1024");
         }
+        if (workerThreads < 1) {
+            throw new InvalidInputException("invalid option [storage.server.worker-threads=" + workerThreads
+                    + "]: want at least 1");
+        }
         if (shutdownGrace.isNegative()) {
             throw new InvalidInputException("invalid option [storage.server.shutdown-grace=" + shutdownGrace
                     + "]: must not be negative");
@@ -38,14 +47,15 @@ public record StorageServerOptions(String host, int port, int maxMessageBytes, D
     }
 
     public static StorageServerOptions defaults() {
-        return new StorageServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_GRACE);
+        return new StorageServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_GRACE,
+                DEFAULT_WORKER_THREADS);
     }
 
     public StorageServerOptions withPort(int p) {
-        return new StorageServerOptions(host, p, maxMessageBytes, shutdownGrace);
+        return new StorageServerOptions(host, p, maxMessageBytes, shutdownGrace, workerThreads);
     }
 
     public StorageServerOptions withHost(String h) {
-        return new StorageServerOptions(h, port, maxMessageBytes, shutdownGrace);
+        return new StorageServerOptions(h, port, maxMessageBytes, shutdownGrace, workerThreads);
     }
 }

@@ -1,0 +1,90 @@
+package io.meridian.storage.server;
+
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.common.error.StorageIoException;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.WriteOutcome;
+import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's lifecycle and concurrent clients. */
+class StorageServerTest {
+    static final int WRITERS = 4;
+    static final int BATCHES_PER_WRITER = 25;
+
+    @TempDir
+    Path dir;
+    StorageServerFixture fx;
+
+    @BeforeEach
+    void start() {
+        fx = new StorageServerFixture(dir);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        fx.close();
+    }
+
+    @Test
+    void bindsLoopbackByDefaultAndNamesTheAddressWhenTaken() {
+        assertThat(StorageServerOptions.defaults().host()).isEqualTo("127.0.0.1");
+        assertThat(fx.server.host()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> StorageServer.start(StorageServerOptions.defaults().withPort(fx.server.port()),
+                fx.registry)).isInstanceOf(StorageIoException.class)
+                .hasMessageContaining("[host=127.0.0.1, port=" + fx.server.port() + "]");
+    }
+
+    @Test
+    void concurrentWritersWithRetriesCountEveryBatchExactlyOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+        try {
+            List<Future<Integer>> duplicates = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                String writer = "writer-" + w;
+                duplicates.add(pool.submit(() -> {
+                    int dups = 0;
+                    for (long seq = 1; seq <= BATCHES_PER_WRITER; seq++) {
+                        WriteRequest request = WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                                .setWriterId(writer).setSequence(seq)
+                                .setBatch(PointBatchCodec.encode(WriteBatch.builder()
+                                        .point(SeriesKey.of("net", "writer", writer), T0 + seq * 1000, "bytes", 1).build()))
+                                .build();
+                        fx.stub.write(request);
+                        if (fx.stub.write(request).getOutcome() == WriteOutcome.WRITE_OUTCOME_DUPLICATE) {
+                            dups++;
+                        }
+                    }
+                    return dups;
+                }));
+            }
+            for (Future<Integer> f : duplicates) {
+                assertThat(f.get()).isEqualTo(BATCHES_PER_WRITER);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<LeafResultChunk> chunks = new ArrayList<>();
+        fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("net", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
+                List.of(), List.of("bytes"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build()).forEachRemaining(chunks::add);
+        assertThat(LeafResultCodec.decode(chunks).cell(List.of(), 0, 0).sum()).isEqualTo(WRITERS * BATCHES_PER_WRITER);
+    }
+}
