@@ -34,6 +34,16 @@ public enum ErrorCode {
 
     public int code() { return code; }
 
+    /** The code with the given stable number, or {@link #BUG} for a number this build does not know. */
+    public static ErrorCode ofCode(int code) {
+        for (ErrorCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return BUG;
+    }
+
     public int httpStatus() { return httpStatus; }
 
     public String sqlState() { return sqlState; }

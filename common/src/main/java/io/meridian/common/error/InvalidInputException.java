@@ -10,6 +10,11 @@ public class InvalidInputException extends MeridianException {
         this(ErrorCode.INVALID_INPUT, message);
     }
 
+    /** Keeps the cause, e.g. when a layer adds context (the place in a request) to a lower layer's error. */
+    public InvalidInputException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
+    }
+
     public static InvalidInputException invalidName(String what, String name, String reason) {
         return new InvalidInputException(ErrorCode.INVALID_NAME,
                 "invalid " + what + " name [" + what + "=" + name + "]: " + reason);

@@ -25,9 +25,10 @@ public final class WriteBatch {
     public record SeriesRows(SeriesKey key, List<String> fields, long[] timestamps, double[] values) {
         public SeriesRows {
             fields = List.copyOf(fields);
-            if (values.length != timestamps.length * fields.size()) {
-                throw new IllegalArgumentException("values must hold rows x fields = " + timestamps.length + " x "
-                        + fields.size() + ", got " + values.length);
+            if (values.length != (long) timestamps.length * fields.size()) {
+                throw new io.meridian.common.error.InvalidInputException("malformed rows [series=" + key
+                        + "]: values must hold rows x fields = " + timestamps.length + " x " + fields.size() + "; got "
+                        + values.length);
             }
         }
 
