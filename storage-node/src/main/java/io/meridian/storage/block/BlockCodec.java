@@ -31,6 +31,8 @@ public final class BlockCodec {
     public static final int MAX_ENTRIES = 1 << 22;
 
     private final int zstdLevel;
+    /** Set by the single-mode body writer: its value column is Rice-coded with a sure win. */
+    private boolean riceDominates;
     private final ByteSink body = new ByteSink(4096);
     private ByteSink best = new ByteSink(4096);
     private ByteSink candidate = new ByteSink(4096);
@@ -89,7 +91,9 @@ public final class BlockCodec {
             return false;
         }
         sink.put((byte) MODE_SINGLE);
-        boolean uncertain = FloatColumnCodec.encode(values, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        int valuesKind = FloatColumnCodec.encode(values, n, sink, longScratch, allowRice);
+        boolean uncertain = valuesKind == LongColumnCodec.RICE_UNCERTAIN;
+        riceDominates = valuesKind == LongColumnCodec.RICE_CONFIDENT;
         return LongColumnCodec.encode(offsets, n, sink, allowRice) == LongColumnCodec.RICE_UNCERTAIN | uncertain;
     }
 
@@ -264,9 +268,15 @@ public final class BlockCodec {
                 continue;
             }
             body.clear();
+            riceDominates = false;
             uncertain |= writer.write(body, (v & 1) == 0, (v & 2) == 0);
             candidate.clear();
-            finish(candidate, body);
+            if (riceDominates && !uncertain) {
+                // the body is almost all Rice bits, which zstd cannot shrink: skip the attempt
+                candidate.put((byte) 0).put(body.array(), 0, body.size());
+            } else {
+                finish(candidate, body);
+            }
             if (!haveBest || candidate.size() < best.size()) {
                 ByteSink t = best;
                 best = candidate;
