@@ -7,7 +7,6 @@ import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.BlockCodec;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.block.SlotColumns;
-import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.memtable.MemTable;
 import io.meridian.storage.memtable.PointBuffer;
 import io.meridian.storage.query.LeafQuery;
@@ -191,15 +190,5 @@ final class LeafAggregator {
             }
             groupOf[s] = gi;
         }
-    }
-
-    static List<List<String>> newGroups() { return new ArrayList<>(); }
-
-    static FieldSchema.Field requireField(FieldSchema schema, String metric, String field) {
-        FieldSchema.Field f = schema.get(metric, field);
-        if (f == null) {
-            throw InvalidInputException.notFound("field", metric + "." + field);
-        }
-        return f;
     }
 }

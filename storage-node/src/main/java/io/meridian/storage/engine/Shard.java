@@ -212,6 +212,8 @@ public final class Shard implements AutoCloseable {
         long ticket = wal.append(batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER,
                 walScratch);
         walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
+        // honour storage.wal.segment-size between flushes; segments are still deleted only by flushes
+        wal.rotateIfFull();
         if (batch.writerId() != null) {
             writerSequences.advance(batch.writerId(), batch.sequence(), options.clock().millis(), ticket);
         }
@@ -514,7 +516,7 @@ public final class Shard implements AutoCloseable {
             RoaringBitmap series = postings.resolve(q.metric(), q.predicate());
             int bound = dictionary.nextId();
             int[] groupOf = new int[bound];
-            List<List<String>> groups = LeafAggregator.newGroups();
+            List<List<String>> groups = new ArrayList<>();
             LeafAggregator.assignGroups(q, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
                     groupOf, groups);
             int[] fieldIds = new int[q.fields().size()];

@@ -188,15 +188,6 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    public long currentSegment() {
-        lock.lock();
-        try {
-            return currentSeq;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Bytes in all segments on disk. */
     public long diskBytes() {
         long total = 0;

@@ -58,6 +58,29 @@ class ShardLifecycleTest {
     }
 
     @Test
+    void walRotatesAtItsSegmentSizeAndReplaysEverySegment() throws IOException {
+        ShardOptions d = TestShards.options();
+        ShardOptions small = new ShardOptions(d.database(), d.segmentDuration(), d.memtableBytes(), d.walFsync(), 2048,
+                d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(), d.maxFieldsPerMetric(),
+                d.blockCacheBytes(), d.compactionMinParts(), d.clock());
+        try (Shard s = Shard.open(dir, small)) {
+            for (int i = 0; i < 200; i++) {
+                s.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", 1).build());
+            }
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+            assertThat(files.count()).as("segments").isGreaterThan(2);
+        }
+        try (Shard s = Shard.open(dir, small)) {
+            assertThat(sum(s, T0, T0 + DAY)).isEqualTo(200);
+            s.flush();
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+            assertThat(files.count()).as("a flush drops the covered segments").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aTornWalTailIsTruncatedAndEverythingBeforeItKept() throws IOException {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             for (int i = 0; i < 50; i++) {
