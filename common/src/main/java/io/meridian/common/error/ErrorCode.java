@@ -15,6 +15,8 @@ public enum ErrorCode {
     NOT_LEADER(20, 503, "08006", "this node is not the leader for the shard at this epoch"),
     SHARD_UNAVAILABLE(21, 503, "08006", "the shard is not available"),
     META_UNAVAILABLE(22, 503, "08001", "the metadata store is not reachable"),
+    BUSY(23, 503, "53000", "the node is over a memory or replication-lag bound; retry later"),
+    NOT_REPLICATED(24, 503, "08006", "too few replicas acknowledged the write in time; retry"),
     CORRUPT_DATA(40, 500, "XX001", "stored data is corrupt"),
     FORMAT_VERSION(41, 500, "XX002", "stored data has an unsupported format version"),
     STORAGE_IO(42, 500, "58030", "an I/O operation failed"),

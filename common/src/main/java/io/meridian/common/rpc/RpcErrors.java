@@ -24,7 +24,8 @@ import io.meridian.common.error.ShardUnavailableException;
  * NOT_FOUND(6)                             NOT_FOUND
  * ALREADY_EXISTS(7)                        ALREADY_EXISTS
  * NOT_LEADER(20)                           ABORTED        (refresh routing, then retry)
- * SHARD_UNAVAILABLE(21), META_UNAVAILABLE(22)  UNAVAILABLE
+ * SHARD_UNAVAILABLE(21), META_UNAVAILABLE(22), NOT_REPLICATED(24)  UNAVAILABLE
+ * BUSY(23)  RESOURCE_EXHAUSTED (retriable)
  * CORRUPT_DATA(40)                         DATA_LOSS
  * FORMAT_VERSION(41), STORAGE_IO(42), BUG(99)  INTERNAL
  * </pre>
@@ -49,7 +50,8 @@ public final class RpcErrors {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case NOT_LEADER -> Status.Code.ABORTED;
-            case SHARD_UNAVAILABLE, META_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case SHARD_UNAVAILABLE, META_UNAVAILABLE, NOT_REPLICATED -> Status.Code.UNAVAILABLE;
+            case BUSY -> Status.Code.RESOURCE_EXHAUSTED;
             case CORRUPT_DATA -> Status.Code.DATA_LOSS;
             case FORMAT_VERSION, STORAGE_IO, BUG -> Status.Code.INTERNAL;
         };
@@ -107,6 +109,8 @@ public final class RpcErrors {
             case NOT_LEADER -> new NotLeaderException(message);
             case SHARD_UNAVAILABLE -> new ShardUnavailableException(message, e);
             case META_UNAVAILABLE -> new MetaUnavailableException(message, e);
+            case BUSY -> new io.meridian.common.error.BusyException(message);
+            case NOT_REPLICATED -> new io.meridian.common.error.NotReplicatedException(message);
             case CORRUPT_DATA, FORMAT_VERSION, STORAGE_IO, BUG ->
                     new RemoteCallException(code, status.getCode().name(), message, e);
         };

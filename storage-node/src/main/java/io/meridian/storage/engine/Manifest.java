@@ -24,8 +24,10 @@ import java.util.Set;
  * <pre>
  * EDIT := walCheckpoint:varint (0 = unchanged) added:varint path* removed:varint path* [writers]
  * path := length:varint utf8 (relative to the shard directory)
- * writers := count:varint (idLength:varint id:utf8 sequence:varint lastSeenMs:varint)*
+ * writers := count:varint (idLength:varint id:utf8 sequence:varint lastSeenMs:varint)* [replica]
  *            (optional; present in flush edits: the whole de-duplication table as of the checkpoint)
+ * replica := lastLsn:varint lastEpoch:varint count:varint (epoch:varint firstLsn:varint)*
+ *            (optional, after writers; the replica-log position as of the checkpoint, see ReplicaPosition)
  * </pre>
  *
  * <p>The writers table travels in the same record as the checkpoint on purpose: WAL segments before the
@@ -46,6 +48,7 @@ final class Manifest implements AutoCloseable {
     private final Set<String> live = new LinkedHashSet<>();
     private java.util.Map<String, long[]> writers = new java.util.HashMap<>();
     private long walCheckpoint;
+    private ReplicaPosition replica = new ReplicaPosition();
     private RecordFile file;
 
     private Manifest(Path dir) {
@@ -83,6 +86,9 @@ final class Manifest implements AutoCloseable {
                 table.put(id, new long[] {in.getVarLong(), in.getVarLong()});
             }
             writers = table;
+            if (in.hasRemaining()) {
+                replica = ReplicaPosition.decode(in);
+            }
         }
     }
 
@@ -93,7 +99,7 @@ final class Manifest implements AutoCloseable {
     }
 
     private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed,
-                                   java.util.Map<String, long[]> writers) {
+                                   java.util.Map<String, long[]> writers, ReplicaPosition replica) {
         ByteSink s = new ByteSink(256);
         s.putVarLong(walCheckpoint).putVarInt(added.size());
         for (String p : added) {
@@ -111,6 +117,9 @@ final class Manifest implements AutoCloseable {
                 WriterSequences.writeId(e.getKey(), s);
                 s.putVarLong(e.getValue()[0]).putVarLong(e.getValue()[1]);
             }
+            if (replica != null && replica.lastLsn() > 0) {
+                replica.encode(s);
+            }
         }
         return s;
     }
@@ -121,7 +130,7 @@ final class Manifest implements AutoCloseable {
         try {
             Files.deleteIfExists(tmp);
             try (RecordFile f = RecordFile.open(tmp, MAGIC, (t, p) -> { })) {
-                f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of(), writers));
+                f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of(), writers, replica));
                 f.sync();
             }
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -133,19 +142,22 @@ final class Manifest implements AutoCloseable {
 
     /** Applies and durably records one edit that leaves the writers table as it is. */
     void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed) {
-        edit(newWalCheckpoint, added, removed, null);
+        edit(newWalCheckpoint, added, removed, null, null);
     }
 
     /**
      * Applies and durably records one edit; {@code newWriters} (when not null) replaces the writers table
-     * atomically with the checkpoint.
+     * and {@code newReplica} the replica-log position, atomically with the checkpoint.
      */
     void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed,
-              java.util.Map<String, long[]> newWriters) {
-        file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed, newWriters));
+              java.util.Map<String, long[]> newWriters, ReplicaPosition newReplica) {
+        file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed, newWriters, newReplica));
         file.sync();
         if (newWriters != null) {
             writers = new java.util.HashMap<>(newWriters);
+            if (newReplica != null && newReplica.lastLsn() > 0) {
+                replica = newReplica.copy();
+            }
         }
         if (newWalCheckpoint > 0) {
             walCheckpoint = newWalCheckpoint;
@@ -160,6 +172,9 @@ final class Manifest implements AutoCloseable {
     java.util.Map<String, long[]> writers() { return java.util.Map.copyOf(writers); }
 
     long walCheckpoint() { return walCheckpoint; }
+
+    /** The replica-log position as of the WAL checkpoint (a copy). */
+    ReplicaPosition replica() { return replica.copy(); }
 
     @Override
     public void close() { file.close(); }

@@ -97,16 +97,19 @@ final class PartStore implements AutoCloseable {
 
     Map<String, long[]> writers() { return manifest.writers(); }
 
+    ReplicaPosition replicaPosition() { return manifest.replica(); }
+
     /**
-     * Makes flushed parts live: one MANIFEST edit carrying the new WAL checkpoint and the writers table,
-     * then {@code publish} runs under the shard's write lock with the opened parts added.
+     * Makes flushed parts live: one MANIFEST edit carrying the new WAL checkpoint, the writers table and the
+     * replica-log position, then {@code publish} runs under the shard's write lock with the opened parts added.
      */
-    void addFlushed(List<String> written, long walCheckpoint, Map<String, long[]> writers, Runnable alsoUnderLock) {
+    void addFlushed(List<String> written, long walCheckpoint, Map<String, long[]> writers, ReplicaPosition replica,
+                    Runnable alsoUnderLock) {
         List<PartReader> readers = new ArrayList<>();
         for (String rel : written) {
             readers.add(PartReader.open(dir.resolve(rel)));
         }
-        manifest.edit(walCheckpoint, written, List.of(), writers);
+        manifest.edit(walCheckpoint, written, List.of(), writers, replica);
         shardLock.writeLock().lock();
         try {
             parts = parts.with(readers, Set.of());

@@ -77,6 +77,13 @@ public final class Shard implements AutoCloseable {
     private final Flusher flusher;
     private final ShardMetrics metrics;
     private final ByteSink walScratch = new ByteSink(4096);
+    private final ReplicaPosition position;
+    private final ReplicaLogReader logReader;
+    /** The epoch this replica stamps the ops it accepts as leader with. */
+    private volatile long epoch;
+    private volatile FlushGate flushGate = FlushGate.OPEN;
+    /** The lowest LSN a follower still needs; WAL segments holding it outlive flushes. */
+    private volatile java.util.function.LongSupplier neededLsn = () -> Long.MAX_VALUE;
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     /** Clock time of the first point in the current memtable. */
@@ -101,17 +108,20 @@ public final class Shard implements AutoCloseable {
         }
         this.partStore = new PartStore(dir, options, lock, metrics);
         this.writerSequences = WriterSequences.fromManifest(partStore.writers());
+        this.position = partStore.replicaPosition();
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
-        new WalTrimmer(walDir).deleteBefore(partStore.walCheckpoint());
         long[] replayed = new long[1];
-        this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), (type, in) -> {
+        this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
             replay(type, in);
             replayed[0]++;
         });
+        this.epoch = Math.max(1, position.lastEpoch());
+        this.logReader = new ReplicaLogReader(walDir);
         this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
         metrics.bind(this);
-        LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}]", dir,
-                dictionary.size(), partStore.snapshot().all().size(), replayed[0], memtable.points());
+        LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
+                dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memtable.points(),
+                position.lastLsn(), position.lastEpoch());
     }
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
@@ -138,19 +148,44 @@ public final class Shard implements AutoCloseable {
             schema.checkCompatible(metric, field, type);
             if (schema.get(metric, field) == null) {
                 checkFieldLimit(metric, 1);
-                wal.commit(defineField(metric, field, type));
+                wal.commit(defineField(metric, field, type, nextLsn(), epoch));
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Defines a field in the schema and the WAL; returns the WAL ticket. */
-    private long defineField(String metric, String field, FieldType type) {
+    /**
+     * Defines a field in the schema and the WAL; returns the WAL ticket. With {@code lsn > 0} the definition is
+     * a declaration op of the replica log.
+     */
+    private long defineField(String metric, String field, FieldType type, long lsn, long opEpoch) {
         FieldSchema.Field f = schema.define(metric, field, type);
-        walScratch.clear();
+        beginRecord(lsn, opEpoch, WalRecordType.FIELD_DEF);
         FieldSchema.encode(f, walScratch);
-        return wal.append(WalRecordType.FIELD_DEF, walScratch);
+        return endRecord(lsn, opEpoch, WalRecordType.FIELD_DEF);
+    }
+
+    /** Starts a WAL payload in {@code walScratch}; a replica-log op ({@code lsn > 0}) gets the REPLICATED envelope. */
+    private void beginRecord(long lsn, long opEpoch, int innerType) {
+        walScratch.clear();
+        if (lsn > 0) {
+            walScratch.putVarLong(lsn).putVarLong(opEpoch).putVarInt(innerType);
+        }
+    }
+
+    /** Appends the payload started by {@link #beginRecord}; a replica-log op advances the position. */
+    private long endRecord(long lsn, long opEpoch, int innerType) {
+        long ticket = wal.append(lsn > 0 ? WalRecordType.REPLICATED : innerType, walScratch);
+        if (lsn > 0) {
+            position.advance(lsn, opEpoch);
+        }
+        return ticket;
+    }
+
+    /** The LSN of the next op this replica accepts as leader; caller holds the write lock. */
+    private long nextLsn() {
+        return position.lastLsn() + 1;
     }
 
     public Map<String, FieldSchema.Field> fields(String metric) {
@@ -191,7 +226,8 @@ public final class Shard implements AutoCloseable {
                 duplicate = true;
                 ticket = applied.ticket;
             } else {
-                ticket = appendLocked(batch);
+                checkMemory();
+                ticket = appendLocked(batch, nextLsn(), epoch);
             }
         } finally {
             lock.writeLock().unlock();
@@ -199,18 +235,18 @@ public final class Shard implements AutoCloseable {
         return acknowledge(ticket, duplicate);
     }
 
-    /** Logs and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
-    private long appendLocked(WriteBatch batch) {
+    /** Logs (as op {@code lsn}) and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
+    private long appendLocked(WriteBatch batch, long lsn, long opEpoch) {
         int[] seriesIds = new int[batch.series().size()];
         int[][] fieldIds = resolve(batch, seriesIds);
-        walScratch.clear();
+        int type = batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER;
+        beginRecord(lsn, opEpoch, type);
         if (batch.writerId() != null) {
             WriterSequences.writeId(batch.writerId(), walScratch);
             walScratch.putVarLong(batch.sequence());
         }
         WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
-        long ticket = wal.append(batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER,
-                walScratch);
+        long ticket = endRecord(lsn, opEpoch, type);
         walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         // honour storage.wal.segment-size between flushes; segments are still deleted only by flushes
         wal.rotateIfFull();
@@ -251,7 +287,7 @@ public final class Shard implements AutoCloseable {
                 WriteBatch.SeriesRows r = batch.series().get(i);
                 points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
             }
-            ticket = logTransaction(WalRecordType.STAGED, writerId, transactionId, points);
+            ticket = logTransaction(WalRecordType.STAGED, writerId, transactionId, points, nextLsn(), epoch);
             staged.add(writerId, transactionId, points);
         } finally {
             lock.writeLock().unlock();
@@ -278,7 +314,7 @@ public final class Shard implements AutoCloseable {
                 ticket = done.ticket;
                 staged.remove(writerId, transactionId);
             } else {
-                ticket = logTransaction(WalRecordType.COMMIT, writerId, transactionId, null);
+                ticket = logTransaction(WalRecordType.COMMIT, writerId, transactionId, null, nextLsn(), epoch);
                 applyCommit(writerId, transactionId, ticket);
             }
         } finally {
@@ -339,7 +375,7 @@ public final class Shard implements AutoCloseable {
             if (staged.remove(writerId, transactionId).isEmpty()) {
                 return;
             }
-            ticket = logTransaction(WalRecordType.ABORT, writerId, transactionId, null);
+            ticket = logTransaction(WalRecordType.ABORT, writerId, transactionId, null, nextLsn(), epoch);
         } finally {
             lock.writeLock().unlock();
         }
@@ -356,14 +392,15 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    private long logTransaction(int type, String writerId, long transactionId, List<StagedTransactions.Points> points) {
-        walScratch.clear();
+    private long logTransaction(int type, String writerId, long transactionId, List<StagedTransactions.Points> points,
+                                long lsn, long opEpoch) {
+        beginRecord(lsn, opEpoch, type);
         WriterSequences.writeId(writerId, walScratch);
         walScratch.putVarLong(transactionId);
         if (points != null) {
             WalPoints.encode(points, walScratch);
         }
-        long ticket = wal.append(type, walScratch);
+        long ticket = endRecord(lsn, opEpoch, type);
         walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         return ticket;
     }
@@ -421,7 +458,7 @@ public final class Shard implements AutoCloseable {
         });
         newFields.forEach((metric, names) -> checkFieldLimit(metric, names.size()));
         // validation passed: define
-        newFields.forEach((metric, names) -> names.stream().sorted().forEach(n -> defineField(metric, n, FieldType.GAUGE)));
+        newFields.forEach((metric, names) -> names.stream().sorted().forEach(n -> defineField(metric, n, FieldType.GAUGE, 0, 0)));
         int[][] fieldIds = new int[rows.size()][];
         for (int i = 0; i < rows.size(); i++) {
             WriteBatch.SeriesRows r = rows.get(i);
@@ -458,6 +495,23 @@ public final class Shard implements AutoCloseable {
     }
 
     private void replay(int type, ByteSource in) {
+        if (type == WalRecordType.REPLICATED) {
+            long lsn = in.getVarLong();
+            long opEpoch = in.getVarLong();
+            int inner = in.getVarInt(WalRecordType.REPLICATED - 1, "replicated record type");
+            if (lsn <= position.lastLsn()) {
+                return; // already in parts (a segment the checkpoint covers)
+            }
+            if (lsn != position.lastLsn() + 1 || opEpoch < position.lastEpoch()) {
+                throw in.corrupt("replica log out of order: op " + lsn + " of epoch " + opEpoch + " after "
+                        + position.lastLsn() + " of epoch " + position.lastEpoch());
+            }
+            position.advance(lsn, opEpoch);
+            if (inner != WalRecordType.NOOP) {
+                replay(inner, in);
+            }
+            return;
+        }
         switch (type) {
             case WalRecordType.SERIES_DEF -> {
                 int id = in.getVarInt(Integer.MAX_VALUE, "series id");
@@ -502,6 +556,188 @@ public final class Shard implements AutoCloseable {
             case WalRecordType.ABORT -> staged.remove(WriterSequences.readId(in), in.getVarLong());
             default -> throw in.corrupt("unknown WAL record type " + type);
         }
+    }
+
+    /**
+     * Back-pressure: while a flush is running and the fresh memtable is full twice over, writes are refused
+     * with a retriable busy error instead of growing the heap (a replica's flush may wait for its followers).
+     */
+    private void checkMemory() {
+        if (!frozen.isEmpty() && memtable.bytes() >= 2 * options.memtableBytes()) {
+            metrics.busy();
+            throw new io.meridian.common.error.BusyException("shard is flushing and its memtable is full [dir=" + dir
+                    + ", memtableBytes=" + memtable.bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
+        }
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    /** The last replica-log sequence number this replica holds (0 when empty). */
+    public long lastLsn() {
+        return position.lastLsn();
+    }
+
+    /** The epoch of the op at {@link #lastLsn()} (0 when empty). */
+    public long lastEpoch() {
+        lock.readLock().lock();
+        try {
+            return position.lastEpoch();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The last LSN this log holds of {@code opEpoch} or earlier (where a replica of that epoch diverged). */
+    public long endOfEpoch(long opEpoch) {
+        lock.readLock().lock();
+        try {
+            return position.endOfEpoch(opEpoch);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sets the epoch that ops accepted from now on (as leader) carry; epochs never go back. */
+    public void setEpoch(long newEpoch) {
+        lock.writeLock().lock();
+        try {
+            if (newEpoch < position.lastEpoch()) {
+                throw new IllegalArgumentException("shard epoch cannot go back [dir=" + dir + ", epoch=" + newEpoch
+                        + ", logEpoch=" + position.lastEpoch() + "]");
+            }
+            epoch = newEpoch;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** What a flush waits for before it makes frozen ops permanent (the replication layer's commit point). */
+    public void setFlushGate(FlushGate gate) {
+        this.flushGate = java.util.Objects.requireNonNull(gate, "gate");
+    }
+
+    /** The lowest LSN followers still need; WAL segments holding it are kept across flushes. */
+    public void setNeededLsn(java.util.function.LongSupplier needed) {
+        this.neededLsn = java.util.Objects.requireNonNull(needed, "needed");
+    }
+
+    /**
+     * Reads replica-log ops from {@code fromLsn} on (at most about {@code maxBytes}), self-contained for a
+     * follower. Only what the WAL already handed to the OS is read.
+     *
+     * @param hint where the previous read of the same reader ended, or null
+     * @throws io.meridian.common.error.InvalidInputException with NOT_FOUND when {@code fromLsn} is no longer in
+     *         the WAL (the follower needs a full re-sync)
+     */
+    public ReplicaLogReader.Batch readLog(long fromLsn, long maxBytes, ReplicaLogReader.Cursor hint) {
+        checkOpenUnlocked();
+        if (fromLsn > position.lastLsn()) {
+            return new ReplicaLogReader.Batch(List.of(), hint);
+        }
+        wal.writeBuffered();
+        return logReader.read(fromLsn, maxBytes, hint, this::resolveForLog);
+    }
+
+    private ReplicaLogReader.Resolver resolveForLog() {
+        return new ReplicaLogReader.Resolver() {
+            @Override
+            public SeriesKey series(int id) {
+                lock.readLock().lock();
+                try {
+                    return dictionary.key(id);
+                } finally {
+                    lock.readLock().unlock();
+                }
+            }
+
+            @Override
+            public FieldSchema.Field field(int id) {
+                lock.readLock().lock();
+                try {
+                    return schema.byId(id);
+                } finally {
+                    lock.readLock().unlock();
+                }
+            }
+        };
+    }
+
+    /**
+     * Applies an op shipped by the leader (a follower's write path): ops at or below {@link #lastLsn()} are
+     * skipped, the next one is applied and logged with its own LSN and epoch; durable per the WAL's fsync
+     * mode when this returns.
+     *
+     * @throws IllegalStateException when the op leaves a gap (the caller fetched from the wrong place)
+     */
+    public void applyReplicated(LogOp op) {
+        long ticket;
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            if (op.lsn() <= position.lastLsn()) {
+                return;
+            }
+            if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
+                throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
+                        + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
+            }
+            ticket = applyLocked(op);
+            if (op.epoch() > epoch) {
+                epoch = op.epoch();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        wal.commit(ticket);
+        maybeFlush();
+    }
+
+    private long applyLocked(LogOp op) {
+        long lsn = op.lsn();
+        long e = op.epoch();
+        switch (op.kind()) {
+            case WRITE -> {
+                WriteBatch b = op.batch();
+                if (b.writerId() == null || writerSequences.duplicateOf(b.writerId(), b.sequence()) == null) {
+                    return appendLocked(b, lsn, e);
+                }
+            }
+            case STAGE -> {
+                if (writerSequences.duplicateOf(TXN_PREFIX + op.writerId(), op.txnId()) == null) {
+                    int[] seriesIds = new int[op.batch().series().size()];
+                    int[][] fieldIds = resolve(op.batch(), seriesIds);
+                    List<StagedTransactions.Points> points = new ArrayList<>();
+                    for (int i = 0; i < seriesIds.length; i++) {
+                        WriteBatch.SeriesRows r = op.batch().series().get(i);
+                        points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
+                    }
+                    long t = logTransaction(WalRecordType.STAGED, op.writerId(), op.txnId(), points, lsn, e);
+                    staged.add(op.writerId(), op.txnId(), points);
+                    return t;
+                }
+            }
+            case COMMIT -> {
+                if (writerSequences.duplicateOf(TXN_PREFIX + op.writerId(), op.txnId()) == null) {
+                    long t = logTransaction(WalRecordType.COMMIT, op.writerId(), op.txnId(), null, lsn, e);
+                    applyCommit(op.writerId(), op.txnId(), t);
+                    return t;
+                }
+            }
+            case ABORT -> {
+                if (!staged.remove(op.writerId(), op.txnId()).isEmpty()) {
+                    return logTransaction(WalRecordType.ABORT, op.writerId(), op.txnId(), null, lsn, e);
+                }
+            }
+            case DECLARE -> {
+                LogOp.Declaration d = op.field();
+                if (schema.get(d.metric(), d.field()) == null) {
+                    return defineField(d.metric(), d.field(), d.type(), lsn, e);
+                }
+            }
+            case NOOP -> { }
+        }
+        beginRecord(lsn, e, WalRecordType.NOOP);
+        return endRecord(lsn, e, WalRecordType.NOOP);
     }
 
     // ---------------------------------------------------------------- queries
@@ -587,6 +823,7 @@ public final class Shard implements AutoCloseable {
         try {
             MemTable toFlush;
             long walSeq;
+            ReplicaPosition frozenAt;
             FieldType[] types;
             Map<String, long[]> writersAtFreeze;
             long stagedTicket = 0;
@@ -600,11 +837,12 @@ public final class Shard implements AutoCloseable {
                 memtable = new MemTable();
                 frozen.add(toFlush);
                 walSeq = wal.rotate();
+                frozenAt = position.copy();
                 writersAtFreeze = writerSequences.snapshot(options.clock().millis(), WRITER_RETENTION_MS);
                 // staged transactions must outlive the WAL segments being trimmed: log them again
                 for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
                     stagedTicket = logTransaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
-                            e.getValue());
+                            e.getValue(), 0, 0);
                 }
                 dictionary.write();
                 types = new FieldType[schema.nextId()];
@@ -614,15 +852,17 @@ public final class Shard implements AutoCloseable {
             } finally {
                 lock.writeLock().unlock();
             }
+            // a replica never flushes ops its leader may still truncate: only what the write concern committed
+            flushGate.awaitCommitted(frozenAt.lastLsn());
             long started = System.nanoTime();
             dictionary.sync();
             schema.sync();
             List<String> written = flusher.flush(toFlush, types, partStore::nextSeq);
             // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
             // recorded atomically with the checkpoint that retires those segments
-            partStore.addFlushed(written, walSeq, writersAtFreeze, () -> frozen.remove(toFlush));
+            partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> frozen.remove(toFlush));
             wal.commit(stagedTicket);
-            wal.deleteBefore(walSeq);
+            wal.deleteBefore(logReader.retainFrom(walSeq, neededLsn.getAsLong()));
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
             LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -714,6 +954,15 @@ public final class Shard implements AutoCloseable {
     }
 
     public ShardOptions options() { return options; }
+
+    private void checkOpenUnlocked() {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
 
     private void checkOpen() {
         if (closed) {

@@ -25,6 +25,7 @@ public final class ShardMetrics {
     private final Timer queries;
     private final Counter flushedPoints;
     private final Counter duplicates;
+    private final Counter busy;
     private final List<Meter> gauges = new ArrayList<>();
 
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
@@ -36,6 +37,9 @@ public final class ShardMetrics {
                 .tags(tags).register(registry);
         duplicates = Counter.builder("meridian.storage.batches.duplicate")
                 .description("batches acknowledged without applying them again (writer sequence already applied)")
+                .tags(tags).register(registry);
+        busy = Counter.builder("meridian.storage.writes.busy")
+                .description("writes refused with a retriable busy error (memtable over its bound)")
                 .tags(tags).register(registry);
         flushes = Timer.builder("meridian.storage.flush").description("memtable flushes").tags(tags).register(registry);
         compactions = Timer.builder("meridian.storage.compaction").description("part merges").tags(tags).register(registry);
@@ -54,6 +58,8 @@ public final class ShardMetrics {
                 .description("live part files").tags(tags).register(registry));
         gauges.add(Gauge.builder("meridian.storage.disk.bytes", shard, s -> s.stats().partBytes() + s.stats().walBytes())
                 .description("bytes of parts and WAL").baseUnit("bytes").tags(tags).register(registry));
+        gauges.add(Gauge.builder("meridian.storage.replica.lsn", shard, Shard::lastLsn)
+                .description("last replica-log sequence number held").tags(tags).register(registry));
         gauges.add(Gauge.builder("meridian.storage.memtable.bytes", shard, s -> s.stats().memtableBytes())
                 .description("heap bytes of unflushed points").baseUnit("bytes").tags(tags).register(registry));
     }
@@ -71,6 +77,8 @@ public final class ShardMetrics {
     }
 
     void duplicate() { duplicates.increment(); }
+
+    void busy() { busy.increment(); }
 
     void compacted(long nanos) { compactions.record(nanos, TimeUnit.NANOSECONDS); }
 

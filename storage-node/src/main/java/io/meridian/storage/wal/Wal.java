@@ -50,23 +50,28 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Replays every segment in order through {@code visitor} (truncating a torn tail of the last one) and
-     * opens a fresh segment for appends.
+     * Replays every segment from {@code replayFrom} on, in order, through {@code visitor} (truncating a torn
+     * tail of the last one) and opens a fresh segment for appends. Older segments (already in parts, kept for
+     * followers still fetching them) are left alone.
      */
-    public static Wal open(Path dir, FsyncMode fsync, long segmentBytes, RecordFile.RecordVisitor visitor) {
+    public static Wal open(Path dir, FsyncMode fsync, long segmentBytes, long replayFrom, RecordFile.RecordVisitor visitor) {
         List<Long> seqs = segments(dir);
         for (long seq : seqs) {
-            RecordFile.open(segmentPath(dir, seq), MAGIC, visitor).close();
+            if (seq >= replayFrom) {
+                RecordFile.open(segmentPath(dir, seq), MAGIC, visitor).close();
+            }
         }
         long next = seqs.isEmpty() ? 1 : seqs.get(seqs.size() - 1) + 1;
         return new Wal(dir, fsync, segmentBytes, RecordFile.open(segmentPath(dir, next), MAGIC, (t, p) -> { }), next);
     }
 
-    static Path segmentPath(Path dir, long seq) {
+    /** The file of segment {@code seq}. */
+    public static Path segmentPath(Path dir, long seq) {
         return dir.resolve(String.format("%012d%s", seq, SUFFIX));
     }
 
-    static List<Long> segments(Path dir) {
+    /** Sequences of the segments on disk, ascending. */
+    public static List<Long> segments(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -169,6 +174,28 @@ public final class Wal implements AutoCloseable {
             }
             rotate();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The segment appends go to. */
+    public long currentSegment() {
+        lock.lock();
+        try {
+            return currentSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands buffered records to the OS without waiting for an fsync (replication reads what is written). */
+    public void writeBuffered() {
+        lock.lock();
+        try {
+            if (!leaderActive) {
+                current.write();
+            }
         } finally {
             lock.unlock();
         }

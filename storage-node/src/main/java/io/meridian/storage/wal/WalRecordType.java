@@ -19,6 +19,15 @@ public final class WalRecordType {
     public static final int COMMIT = 6;
     /** Drops a transaction's staged points: {@code writerId txnId:varint}. */
     public static final int ABORT = 7;
+    /**
+     * An operation of the replica log: {@code lsn:varint epoch:varint innerType:varint innerPayload}, where the
+     * inner record is one of POINTS, POINTS_FROM_WRITER, STAGED, COMMIT, ABORT, FIELD_DEF (a declaration) or
+     * {@link #NOOP}. One record, so the op and its position are durable together. Series and field definitions
+     * and records logged again by a flush are plain records outside the replica log.
+     */
+    public static final int REPLICATED = 8;
+    /** Inner type of a REPLICATED op that changes nothing (an op a follower found already applied). */
+    public static final int NOOP = 0;
 
     private WalRecordType() {}
 }

@@ -24,7 +24,7 @@ class ManifestGoldenTest {
         Path fresh = tmp.resolve("fresh");
         Files.createDirectories(fresh);
         try (Manifest m = Manifest.open(fresh)) {
-            m.edit(3, List.of("segments/0/10000/000000000001.part"), List.of(), Map.of("flink-0", new long[] {42, 1000}));
+            m.edit(3, List.of("segments/0/10000/000000000001.part"), List.of(), Map.of("flink-0", new long[] {42, 1000}), null);
             m.edit(0, List.of(), List.of("segments/0/10000/000000000001.part"));
         }
         byte[] bytes = Files.readAllBytes(fresh.resolve(Manifest.FILE_NAME));
@@ -49,6 +49,44 @@ class ManifestGoldenTest {
             assertThat(m.liveParts()).isEmpty();
             assertThat(m.writers()).containsOnlyKeys("flink-0");
             assertThat(m.writers().get("flink-0")).containsExactly(42, 1000);
+            assertThat(m.replica().lastLsn()).as("no replica section in the original v1 bytes").isZero();
+        }
+    }
+
+    /** The optional replica section after the writers table (golden/records/v1/MANIFEST-replica). */
+    @Test
+    void replicaSectionIsStable() throws IOException {
+        Path fresh = tmp.resolve("fresh-replica");
+        Files.createDirectories(fresh);
+        ReplicaPosition p = new ReplicaPosition();
+        p.advance(1, 1);
+        p.advance(2, 1);
+        p.advance(3, 4);
+        try (Manifest m = Manifest.open(fresh)) {
+            m.edit(2, List.of(), List.of(), Map.of("w", new long[] {7, 9}), p);
+        }
+        byte[] bytes = Files.readAllBytes(fresh.resolve(Manifest.FILE_NAME));
+        byte[] golden;
+        try (InputStream in = getClass().getResourceAsStream("/golden/records/v1/MANIFEST-replica")) {
+            if (in == null) {
+                String create = System.getProperty("meridian.golden.create");
+                assertThat(create).as("golden MANIFEST-replica missing; create it once with -Dmeridian.golden.create").isNotNull();
+                Files.copy(fresh.resolve(Manifest.FILE_NAME), Path.of(create, "records", "v1", "MANIFEST-replica"));
+                golden = bytes;
+            } else {
+                golden = in.readAllBytes();
+            }
+        }
+        assertThat(bytes).isEqualTo(golden);
+        Path copy = tmp.resolve("copy-replica");
+        Files.createDirectories(copy);
+        Files.write(copy.resolve(Manifest.FILE_NAME), golden);
+        try (Manifest m = Manifest.open(copy)) {
+            ReplicaPosition r = m.replica();
+            assertThat(r.lastLsn()).isEqualTo(3);
+            assertThat(r.lastEpoch()).isEqualTo(4);
+            assertThat(r.endOfEpoch(1)).as("epoch 1 ended where epoch 4 began").isEqualTo(2);
+            assertThat(r.endOfEpoch(4)).isEqualTo(3);
         }
     }
 }

@@ -164,7 +164,7 @@ class StorageServiceRoundTripTest {
                 .setTagKey("host").build()).getValuesList()).containsExactly("h0", "h1", "h2");
         HealthResponse health = fx.stub.health(HealthRequest.getDefaultInstance());
         assertThat(health.getServing()).isTrue();
-        assertThat(health.getProtocolRevision()).isEqualTo(1);
+        assertThat(health.getProtocolRevision()).isEqualTo(io.meridian.common.rpc.StorageRpc.PROTOCOL_REVISION);
         assertThat(health.getReplicasList()).hasSize(2);
         assertThat(health.getReplicas(0).getSeries()).isEqualTo(6);
         assertThat(health.getReplicas(0).getEpoch()).isEqualTo(EPOCH);
