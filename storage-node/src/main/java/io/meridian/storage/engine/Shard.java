@@ -663,27 +663,29 @@ public final class Shard implements AutoCloseable {
     }
 
     /**
-     * Applies an op shipped by the leader (a follower's write path): ops at or below {@link #lastLsn()} are
-     * skipped, the next one is applied and logged with its own LSN and epoch; durable per the WAL's fsync
-     * mode when this returns.
+     * Applies ops shipped by the leader, in order (a follower's write path): ops at or below {@link #lastLsn()}
+     * are skipped, each next one is applied and logged with its own LSN and epoch; all are durable per the
+     * WAL's fsync mode (one group commit) when this returns.
      *
      * @throws IllegalStateException when the op leaves a gap (the caller fetched from the wrong place)
      */
-    public void applyReplicated(LogOp op) {
-        long ticket;
+    public void applyReplicated(List<LogOp> ops) {
+        long ticket = 0;
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (op.lsn() <= position.lastLsn()) {
-                return;
-            }
-            if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
-                throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
-                        + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
-            }
-            ticket = applyLocked(op);
-            if (op.epoch() > epoch) {
-                epoch = op.epoch();
+            for (LogOp op : ops) {
+                if (op.lsn() <= position.lastLsn()) {
+                    continue;
+                }
+                if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
+                    throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
+                            + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
+                }
+                ticket = applyLocked(op);
+                if (op.epoch() > epoch) {
+                    epoch = op.epoch();
+                }
             }
         } finally {
             lock.writeLock().unlock();

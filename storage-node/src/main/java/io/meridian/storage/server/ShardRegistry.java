@@ -54,6 +54,14 @@ public final class ShardRegistry implements AutoCloseable {
      *                               below the database's shard count
      */
     public synchronized ShardReplica open(ShardKey key, ShardOptions options, long epoch) {
+        return open(key, options, epoch, true);
+    }
+
+    /**
+     * Opens (recovering from its WAL) or creates a replica and serves it at {@code epoch} in the given role. When
+     * it is already open, only a higher epoch (or the same epoch with another role) is taken over.
+     */
+    public synchronized ShardReplica open(ShardKey key, ShardOptions options, long epoch, boolean leader) {
         if (!options.database().name().equals(key.database())) {
             throw new InvalidInputException("shard options are for another database " + key.context() + ": got "
                     + options.database().name());
@@ -64,15 +72,19 @@ public final class ShardRegistry implements AutoCloseable {
         }
         ShardReplica existing = replicas.get(key);
         if (existing != null) {
-            return epoch > existing.epoch() ? setEpoch(key, epoch) : existing;
+            return epoch > existing.epoch() || epoch == existing.epoch() && leader != existing.leader()
+                    ? setRole(key, epoch, leader) : existing;
         }
         long started = System.nanoTime();
         Shard shard = Shard.open(directory(key), options);
-        ShardReplica replica = new ShardReplica(key, shard, epoch);
+        if (leader) {
+            shard.setEpoch(epoch);
+        }
+        ShardReplica replica = new ShardReplica(key, shard, epoch, leader);
         maintenance.register(shard);
         replicas.put(key, replica);
-        LOG.info("serving shard replica [database={}, shard={}, epoch={}, ms={}]", key.database(), key.shard(), epoch,
-                (System.nanoTime() - started) / 1_000_000);
+        LOG.info("serving shard replica [database={}, shard={}, epoch={}, role={}, lsn={}, ms={}]", key.database(),
+                key.shard(), epoch, leader ? "leader" : "follower", shard.lastLsn(), (System.nanoTime() - started) / 1_000_000);
         return replica;
     }
 
@@ -83,16 +95,29 @@ public final class ShardRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when {@code epoch} is below the current one
      */
     public synchronized ShardReplica setEpoch(ShardKey key, long epoch) {
+        return setRole(key, epoch, replica(key).leader());
+    }
+
+    /**
+     * Moves an open replica to an epoch and role (a leader change). Epochs never go back.
+     *
+     * @throws InvalidInputException when the replica is not open here
+     * @throws IllegalArgumentException when {@code epoch} is below the current one
+     */
+    public synchronized ShardReplica setRole(ShardKey key, long epoch, boolean leader) {
         ShardReplica current = replica(key);
         if (epoch < current.epoch()) {
             throw new IllegalArgumentException("shard epoch cannot go back " + key.context() + ": got " + epoch
                     + "; at " + current.epoch());
         }
-        ShardReplica next = current.withEpoch(epoch);
+        ShardReplica next = current.withRole(epoch, leader);
+        if (leader) {
+            current.shard().setEpoch(epoch);
+        }
         replicas.put(key, next);
-        if (epoch != current.epoch()) {
-            LOG.info("shard epoch changed [database={}, shard={}, from={}, to={}]", key.database(), key.shard(),
-                    current.epoch(), epoch);
+        if (epoch != current.epoch() || leader != current.leader()) {
+            LOG.info("shard role changed [database={}, shard={}, epoch={}->{}, role={}, lsn={}]", key.database(),
+                    key.shard(), current.epoch(), epoch, leader ? "leader" : "follower", current.shard().lastLsn());
         }
         return next;
     }

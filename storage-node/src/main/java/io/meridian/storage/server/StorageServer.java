@@ -39,6 +39,11 @@ public final class StorageServer implements AutoCloseable {
      * @throws StorageIoException when the address cannot be bound
      */
     public static StorageServer start(StorageServerOptions options, ShardRegistry registry) {
+        return start(options, registry, ReplicationHooks.NONE);
+    }
+
+    /** Binds and starts the server with writes and fetches going through {@code replication}. */
+    public static StorageServer start(StorageServerOptions options, ShardRegistry registry, ReplicationHooks replication) {
         long started = System.nanoTime();
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(options.workerThreads(), r -> {
@@ -49,7 +54,7 @@ public final class StorageServer implements AutoCloseable {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
                 .executor(workers)
                 .maxInboundMessageSize(options.maxMessageBytes())
-                .addService(new StorageService(registry))
+                .addService(new StorageService(registry, replication))
                 .build();
         try {
             server.start();

@@ -24,7 +24,7 @@ public record StorageServerOptions(String host, int port, int maxMessageBytes, D
     public static final int DEFAULT_PORT = 8620;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
-    public static final int DEFAULT_WORKER_THREADS = 16;
+    public static final int DEFAULT_WORKER_THREADS = 64;
 
     public StorageServerOptions {
         Objects.requireNonNull(host, "host");

@@ -12,6 +12,8 @@ import io.meridian.common.rpc.storage.v1.AbortResponse;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.DeclareFieldResponse;
+import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
 import io.meridian.common.rpc.storage.v1.HealthResponse;
@@ -53,9 +55,15 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
     private static final Logger LOG = LoggerFactory.getLogger(StorageService.class);
 
     private final ShardRegistry registry;
+    private final ReplicationHooks replication;
 
     public StorageService(ShardRegistry registry) {
+        this(registry, ReplicationHooks.NONE);
+    }
+
+    public StorageService(ShardRegistry registry, ReplicationHooks replication) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.replication = Objects.requireNonNull(replication, "replication");
     }
 
     @Override
@@ -71,7 +79,10 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                         + Long.toUnsignedString(request.getSequence()) + "]: set writer_id or leave sequence 0");
             }
             replica.checkEpoch(request.getShard().getEpoch());
-            return response(replica.shard().write(batch), batch.pointCount());
+            replication.beforeWrite(replica);
+            Shard.WriteResult result = replica.shard().write(batch);
+            replication.afterWrite(replica);
+            return response(result, batch.pointCount());
         });
     }
 
@@ -83,7 +94,10 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
-            return response(replica.shard().stage(request.getWriterId(), txn, batch), batch.pointCount());
+            replication.beforeWrite(replica);
+            Shard.WriteResult result = replica.shard().stage(request.getWriterId(), txn, batch);
+            replication.afterWrite(replica);
+            return response(result, batch.pointCount());
         });
     }
 
@@ -94,7 +108,9 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
-            return response(replica.shard().commit(request.getWriterId(), txn), 0);
+            Shard.WriteResult result = replica.shard().commit(request.getWriterId(), txn);
+            replication.afterWrite(replica);
+            return response(result, 0);
         });
     }
 
@@ -106,6 +122,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
             replica.shard().abort(request.getWriterId(), txn);
+            replication.afterWrite(replica);
             return AbortResponse.getDefaultInstance();
         });
     }
@@ -117,7 +134,13 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
             var type = WireEnums.fromWire(request.getType(), "field=type, metric=" + request.getMetric()
                     + ", name=" + request.getField());
+            if (request.getShard().getEpoch() == 0) {
+                replica.checkLeader();
+            } else {
+                replica.checkEpoch(request.getShard().getEpoch());
+            }
             replica.shard().declareField(request.getMetric(), request.getField(), type);
+            replication.afterWrite(replica);
             return DeclareFieldResponse.getDefaultInstance();
         });
     }
@@ -184,9 +207,28 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                 ShardStats st = r.shard().stats();
                 b.addReplicas(ReplicaHealth.newBuilder().setDatabase(r.key().database()).setShard(r.key().shard())
                         .setEpoch(r.epoch()).setSeries(st.series()).setParts(st.parts()).setPartBytes(st.partBytes())
-                        .setWalBytes(st.walBytes()).setMemtablePoints(st.memtablePoints()));
+                        .setWalBytes(st.walBytes()).setMemtablePoints(st.memtablePoints())
+                        .setLastLsn(r.shard().lastLsn()).setLastEpoch(r.shard().lastEpoch()).setLeader(r.leader()));
             }
             return b.build();
+        });
+    }
+
+    @Override
+    public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+        unary(observer, "cannot fetch", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(), () -> {
+            ShardKey key = ShardRefCodec.decode(request.hasShard(), request.getShard());
+            if (request.getFollowerId().isEmpty() || request.getFollowerId().length() > 128) {
+                throw new InvalidInputException("invalid follower id [field=follower_id] " + key.context()
+                        + ": want 1..128 characters");
+            }
+            if (request.getMaxWaitMs() > 10_000) {
+                throw new InvalidInputException("invalid fetch wait [field=max_wait_ms, value="
+                        + Integer.toUnsignedString(request.getMaxWaitMs()) + "] " + key.context() + ": want 0..10000");
+            }
+            registry.replica(key);
+            return replication.fetch(request);
         });
     }
 

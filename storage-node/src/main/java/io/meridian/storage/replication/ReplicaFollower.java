@@ -1,0 +1,187 @@
+package io.meridian.storage.replication;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.server.ShardRefCodec;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The follower side of one shard replica: a thread that fetches the leader's replica log from the first op
+ * this replica lacks, applies each op (durable before the next fetch, which is the acknowledgement), and
+ * truncates an uncommitted tail when the leader says the logs diverged. It remembers the leader's commit
+ * point, which gates this replica's flushes.
+ */
+final class ReplicaFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaFollower.class);
+    private static final long MAX_BACKOFF_MS = 1_000;
+
+    /** Reopens a shard after its log was cut back (the controller closes, truncates and reopens it). */
+    interface Truncation {
+        Shard truncate(ShardKey key, long toLsn);
+    }
+
+    private final ShardKey key;
+    private final String selfId;
+    private final ReplicaAssignment assignment;
+    private final ReplicationOptions options;
+    private final Truncation truncation;
+    private final StorageServiceGrpc.StorageServiceBlockingStub stub;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition committed = lock.newCondition();
+    private volatile Shard shard;
+    private volatile boolean running = true;
+    private long commitLsn;
+
+    ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
+                    ManagedChannel leaderChannel, Truncation truncation) {
+        this.key = key;
+        this.selfId = selfId;
+        this.shard = shard;
+        this.assignment = assignment;
+        this.options = options;
+        this.truncation = truncation;
+        this.stub = StorageServiceGrpc.newBlockingStub(leaderChannel);
+        this.thread = new Thread(this::run, "meridian-follower-" + key.database() + "-" + key.shard());
+        this.thread.setDaemon(true);
+    }
+
+    ReplicaFollower start() {
+        thread.start();
+        LOG.info("following [database={}, shard={}, epoch={}, leader={}@{}, lsn={}]", key.database(), key.shard(),
+                assignment.epoch(), assignment.leaderId(), assignment.leaderAddress(), shard.lastLsn());
+        return this;
+    }
+
+    ReplicaAssignment assignment() {
+        return assignment;
+    }
+
+    Shard shard() {
+        return shard;
+    }
+
+    private void run() {
+        long backoff = 10;
+        long failures = 0;
+        while (running) {
+            try {
+                fetchOnce();
+                backoff = 10;
+                if (failures > 0) {
+                    LOG.info("fetching again [database={}, shard={}, leader={}, failuresBefore={}]", key.database(),
+                            key.shard(), assignment.leaderId(), failures);
+                    failures = 0;
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                failures++;
+                if (failures == 1 || failures % 50 == 0) {
+                    MeridianException m = e instanceof StatusRuntimeException s ? RpcErrors.fromStatus(s) : null;
+                    LOG.warn("fetch failed [database={}, shard={}, leader={}@{}, failures={}]: {}", key.database(),
+                            key.shard(), assignment.leaderId(), assignment.leaderAddress(), failures,
+                            m != null ? m.getMessage() : e.toString());
+                }
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+        }
+    }
+
+    private void fetchOnce() {
+        Shard s = shard;
+        long from = s.lastLsn() + 1;
+        FetchRequest request = FetchRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(key, assignment.epoch()))
+                .setFollowerId(selfId).setFromLsn(from).setLastEpoch(from == 1 ? 0 : s.lastEpoch())
+                .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes()))
+                .setMaxWaitMs((int) options.fetchWait().toMillis()).build();
+        FetchResponse response = stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000, TimeUnit.MILLISECONDS)
+                .fetch(request);
+        if (response.getTruncate()) {
+            long to = response.getTruncateTo();
+            LOG.warn("leader says this replica's log diverged; truncating its uncommitted tail [database={}, shard={}, "
+                    + "has={}, truncateTo={}]", key.database(), key.shard(), s.lastLsn(), to);
+            shard = truncation.truncate(key, to);
+            return;
+        }
+        if (response.getOpsCount() > 0) {
+            java.util.List<io.meridian.storage.engine.LogOp> ops = new java.util.ArrayList<>(response.getOpsCount());
+            for (var op : response.getOpsList()) {
+                ops.add(LogOpCodec.decode(op));
+            }
+            s.applyReplicated(ops);
+        }
+        lock.lock();
+        try {
+            if (response.getCommitLsn() > commitLsn) {
+                commitLsn = response.getCommitLsn();
+                committed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The flush gate: waits (bounded by the ack timeout) until the leader reported {@code lsn} committed. */
+    void awaitCommittedForFlush(long lsn) {
+        long deadline = System.nanoTime() + options.ackTimeout().toNanos();
+        lock.lock();
+        try {
+            while (commitLsn < lsn && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("flushing ops the leader has not reported committed [database={}, shard={}, lsn={}, "
+                            + "commitLsn={}]", key.database(), key.shard(), lsn, commitLsn);
+                    return;
+                }
+                committed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleep(long ms) {
+        lock.lock();
+        try {
+            committed.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        lock.lock();
+        try {
+            committed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        // no interrupt: an interrupt during the WAL's fsync would close its file channel
+        try {
+            thread.join(options.fetchWait().toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.meridian.storage.replication;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.meridian.common.error.NotLeaderException;
+import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.storage.engine.Shard;
+import io.meridian.storage.engine.ReplicaLogTruncator;
+import io.meridian.storage.server.ReplicationHooks;
+import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.server.ShardRegistry;
+import io.meridian.storage.server.ShardReplica;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication layer of a storage node: turns the master's assignments into open replicas in leader or
+ * follower role ({@link ReplicaLeader}, {@link ReplicaFollower}), and is the {@link ReplicationHooks} through
+ * which the RPC service makes writes wait for their write concern and serves followers' fetches.
+ *
+ * <p>A role change is a clean switch: the old role object is closed (a closing leader fails its waiting writes
+ * with NOT_LEADER, which the writer retries at the new leader and storage de-duplicates), then the new one
+ * starts on the same open shard. A follower whose leader reports a diverged log truncates its uncommitted tail
+ * by closing, cutting and reopening the shard.
+ *
+ * <p>Threading: {@link #reconcile} and truncations are serialized on this object; hooks are called from RPC
+ * threads and only read the role maps.
+ */
+public final class ReplicationController implements ReplicaController, ReplicationHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationController.class);
+
+    private final String selfId;
+    private final ShardRegistry registry;
+    private final ReplicationOptions options;
+    private final Map<ShardKey, ReplicaLeader> leaders = new ConcurrentHashMap<>();
+    private final Map<ShardKey, ReplicaFollower> followers = new ConcurrentHashMap<>();
+    private final Map<ShardKey, ReplicaAssignment> assigned = new ConcurrentHashMap<>();
+    private final Map<String, ManagedChannel> channels = new HashMap<>();
+    private final ScheduledExecutorService ticker;
+
+    public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options) {
+        this.selfId = Objects.requireNonNull(selfId, "selfId");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.options = Objects.requireNonNull(options, "options");
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meridian-replication-tick");
+            t.setDaemon(true);
+            return t;
+        });
+        // followers that stop fetching must leave the in-sync view even when no write comes
+        ticker.scheduleWithFixedDelay(() -> leaders.values().forEach(ReplicaLeader::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public synchronized void reconcile(List<ReplicaAssignment> assignments) {
+        Set<ShardKey> wanted = new HashSet<>();
+        for (ReplicaAssignment a : assignments) {
+            wanted.add(a.key());
+            try {
+                apply(a);
+            } catch (RuntimeException e) {
+                LOG.error("cannot take the assigned role [database={}, shard={}, epoch={}, leader={}]",
+                        a.key().database(), a.key().shard(), a.epoch(), a.leaderId(), e);
+            }
+        }
+        for (ShardReplica r : registry.replicas()) {
+            if (!wanted.contains(r.key())) {
+                stopRole(r.key());
+                assigned.remove(r.key());
+                registry.close(r.key());
+            }
+        }
+    }
+
+    private void apply(ReplicaAssignment a) {
+        ShardKey key = a.key();
+        ReplicaAssignment before = assigned.get(key);
+        if (before != null && before.epoch() > a.epoch()) {
+            LOG.warn("ignoring an assignment older than the one served [database={}, shard={}, epoch={}, serving={}]",
+                    key.database(), key.shard(), a.epoch(), before.epoch());
+            return;
+        }
+        boolean lead = a.isLedBy(selfId);
+        assigned.put(key, a);
+        ReplicaLeader leader = leaders.get(key);
+        ReplicaFollower follower = followers.get(key);
+        if (lead && leader != null && leader.epoch() == a.epoch()) {
+            leader.update(a);
+            return;
+        }
+        if (!lead && follower != null && follower.assignment().epoch() == a.epoch()
+                && Objects.equals(follower.assignment().leaderAddress(), a.leaderAddress())) {
+            return;
+        }
+        stopRole(key);
+        ShardReplica replica = registry.open(key, a.options(), a.epoch(), lead);
+        Shard shard = replica.shard();
+        if (lead) {
+            ReplicaLeader l = new ReplicaLeader(key, selfId, shard, a, options);
+            shard.setFlushGate(l::awaitCommittedForFlush);
+            shard.setNeededLsn(l::neededLsn);
+            leaders.put(key, l);
+            LOG.info("leading [database={}, shard={}, epoch={}, replicas={}, concern={}, lsn={}]", key.database(),
+                    key.shard(), a.epoch(), a.replicas(), a.writeConcern(), shard.lastLsn());
+        } else if (a.leaderId() != null) {
+            startFollower(a, shard);
+        } else {
+            shard.setFlushGate(io.meridian.storage.engine.FlushGate.OPEN);
+            LOG.info("shard is leaderless; serving reads only [database={}, shard={}, epoch={}]", key.database(),
+                    key.shard(), a.epoch());
+        }
+    }
+
+    private void startFollower(ReplicaAssignment a, Shard shard) {
+        ReplicaFollower f = new ReplicaFollower(a.key(), selfId, shard, a, options, channel(a.leaderAddress()),
+                this::truncate);
+        shard.setFlushGate(f::awaitCommittedForFlush);
+        shard.setNeededLsn(() -> Long.MAX_VALUE);
+        followers.put(a.key(), f);
+        f.start();
+    }
+
+    private void stopRole(ShardKey key) {
+        ReplicaLeader l = leaders.remove(key);
+        if (l != null) {
+            l.close();
+        }
+        ReplicaFollower f = followers.remove(key);
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /** Called by a follower's thread: close, cut back and reopen its shard. */
+    private Shard truncate(ShardKey key, long toLsn) {
+        ReplicaAssignment a = assigned.get(key);
+        if (a == null) {
+            throw new NotLeaderException("replica no longer assigned " + key.context());
+        }
+        registry.close(key);
+        ReplicaLogTruncator.truncate(registry.directory(key), toLsn);
+        Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
+        ReplicaFollower f = followers.get(key);
+        if (f != null) {
+            reopened.setFlushGate(f::awaitCommittedForFlush);
+        }
+        return reopened;
+    }
+
+    private synchronized ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, addr -> {
+            int colon = addr.lastIndexOf(':');
+            return NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
+                    .usePlaintext().maxInboundMessageSize(256 << 20).build();
+        });
+    }
+
+    @Override
+    public List<ReplicaStatus> status() {
+        List<ReplicaStatus> out = new ArrayList<>();
+        for (ShardReplica r : registry.replicas()) {
+            out.add(new ReplicaStatus(r.key(), r.epoch(), r.shard().lastLsn()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- hooks of the RPC service
+
+    @Override
+    public void beforeWrite(ShardReplica replica) {
+        ReplicaLeader l = leaders.get(replica.key());
+        if (l != null) {
+            l.checkLag();
+        }
+    }
+
+    @Override
+    public void afterWrite(ShardReplica replica) {
+        ReplicaLeader l = leaders.get(replica.key());
+        if (l == null) {
+            if (assigned.containsKey(replica.key())) {
+                throw new NotLeaderException("no longer the leader " + replica.key().context()
+                        + ": refresh routing and retry");
+            }
+            return; // a replica opened outside replication (tests, single node)
+        }
+        l.appended();
+        l.awaitCommitted(replica.shard().lastLsn());
+    }
+
+    @Override
+    public FetchResponse fetch(FetchRequest request) {
+        ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
+        ReplicaLeader l = leaders.get(key);
+        if (l == null) {
+            throw new NotLeaderException("not the leader " + key.context() + ": follower " + request.getFollowerId()
+                    + " must refresh its metadata");
+        }
+        return l.fetch(request);
+    }
+
+    @Override
+    public synchronized void close() {
+        ticker.shutdownNow();
+        for (ShardKey k : new ArrayList<>(assigned.keySet())) {
+            stopRole(k);
+        }
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
+    }
+}

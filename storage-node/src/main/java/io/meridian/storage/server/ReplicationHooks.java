@@ -1,0 +1,35 @@
+package io.meridian.storage.server;
+
+import io.meridian.common.error.NotLeaderException;
+import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.FetchResponse;
+
+/**
+ * How the RPC service hands writes and fetches to the replication layer. Without replication
+ * ({@link #NONE}) a write is acknowledged once the leader made it durable and nobody may fetch.
+ */
+public interface ReplicationHooks {
+    /** A single, unreplicated node. */
+    ReplicationHooks NONE = new ReplicationHooks() {
+        @Override
+        public void beforeWrite(ShardReplica replica) { }
+
+        @Override
+        public void afterWrite(ShardReplica replica) { }
+
+        @Override
+        public FetchResponse fetch(FetchRequest request) {
+            throw new NotLeaderException("replication is not enabled on this node [database="
+                    + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
+        }
+    };
+
+    /** Before a write-like call is applied: back-pressure (a retriable BUSY error changes nothing). */
+    void beforeWrite(ShardReplica replica);
+
+    /** After a write-like call was applied locally: returns once the write concern acknowledged it. */
+    void afterWrite(ShardReplica replica);
+
+    /** Serves a follower's fetch. */
+    FetchResponse fetch(FetchRequest request);
+}

@@ -1,0 +1,216 @@
+package io.meridian.storage.replication;
+
+import static io.meridian.storage.replication.ReplicaNode.SHARD;
+import static io.meridian.storage.replication.ReplicaNode.T0;
+import static io.meridian.storage.replication.ReplicaNode.assignment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.storage.v1.CommitRequest;
+import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.StageRequest;
+import io.meridian.common.rpc.storage.v1.WriteOutcome;
+import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import io.meridian.storage.server.PointBatchCodec;
+import io.meridian.storage.server.ShardRefCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Leader -> follower replication of one shard between three real gRPC servers in this JVM, driven by
+ * assignments as the master would hand them out: catch-up, write concerns, fencing of a stale leader and
+ * truncation of its unacknowledged tail, and de-duplication of a writer's retries across a failover.
+ */
+class ReplicationTest {
+    static final ReplicationOptions FAST = new ReplicationOptions(1 << 20, Duration.ofMillis(200),
+            Duration.ofMillis(800), Duration.ofSeconds(2), 10_000);
+
+    @TempDir
+    Path tmp;
+    final List<ReplicaNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (ReplicaNode n : nodes) {
+            n.close();
+        }
+    }
+
+    ReplicaNode node(String id) {
+        ReplicaNode n = new ReplicaNode(id, tmp.resolve(id), FAST, 0);
+        nodes.add(n);
+        return n;
+    }
+
+    ReplicaNode restart(ReplicaNode old) throws InterruptedException {
+        old.close();
+        nodes.remove(old);
+        return node(old.id);
+    }
+
+    static void assign(ReplicaAssignment a, ReplicaNode... to) {
+        for (ReplicaNode n : to) {
+            n.controller.reconcile(List.of(a));
+        }
+    }
+
+    static WriteOutcome write(ReplicaNode leader, long epoch, String writer, long seq, double requests) {
+        WriteBatch b = WriteBatch.builder().point(SeriesKey.of("http", "host", "h" + (seq % 3)), T0 + seq * 10_000,
+                "requests", requests).build();
+        return leader.stub().write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, epoch))
+                .setBatch(PointBatchCodec.encode(b)).setWriterId(writer).setSequence(seq).build()).getOutcome();
+    }
+
+    static AggState sum(ReplicaNode n) {
+        LeafResult r = n.registry.replica(SHARD).shard().query(new LeafQuery("http", TagPredicate.all(), T0,
+                T0 + 86_400_000L, 0, List.of(), List.of("requests")));
+        AggState s = r.cell(List.of(), 0, 0);
+        return s == null ? AggState.empty() : s;
+    }
+
+    static ErrorCode codeOf(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return RpcErrors.fromStatus(e).code();
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+
+    static void awaitCaughtUp(ReplicaNode leader, ReplicaNode... followers) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (ReplicaNode f : followers) {
+                assertThat(f.lastLsn()).as("lsn of " + f.id).isEqualTo(leader.lastLsn());
+            }
+        });
+    }
+
+    @Test
+    void followersHoldEveryOpAndAnswerLikeTheLeader() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        ReplicaAssignment e1 = assignment(1, a, WriteConcern.MAJORITY, a, b, c);
+        assign(e1, a, b, c);
+        for (long seq = 1; seq <= 30; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        var ref = ShardRefCodec.encode(SHARD, 1);
+        a.stub().stage(StageRequest.newBuilder().setShard(ref).setWriterId("job").setTransactionId(1)
+                .setBatch(PointBatchCodec.encode(WriteBatch.builder().point(SeriesKey.of("http", "host", "h9"), T0,
+                        "requests", 1000).build())).build());
+        a.stub().commit(CommitRequest.newBuilder().setShard(ref).setWriterId("job").setTransactionId(1).build());
+        awaitCaughtUp(a, b, c);
+        AggState expected = sum(a);
+        assertThat(expected.sum()).isEqualTo(30 * 31 / 2 + 1000);
+        assertThat(expected.count()).isEqualTo(31);
+        for (ReplicaNode f : List.of(b, c)) {
+            assertThat(sum(f)).as("follower " + f.id).isEqualTo(expected);
+            assertThat(f.registry.replica(SHARD).shard().writerSequence("w")).isEqualTo(30);
+        }
+        assertThat(codeOf(() -> write(b, 1, "w", 31, 1))).as("a follower refuses writes").isEqualTo(ErrorCode.NOT_LEADER);
+    }
+
+    @Test
+    void aRestartedFollowerCatchesUpAcrossTheLeadersFlush() throws InterruptedException {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
+        for (long seq = 1; seq <= 10; seq++) {
+            write(a, 1, "w", seq, 1);
+        }
+        awaitCaughtUp(a, b, c);
+        c.close();
+        nodes.remove(c);
+        for (long seq = 11; seq <= 20; seq++) {
+            assertThat(write(a, 1, "w", seq, 1)).as("a majority is still there").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        a.registry.replica(SHARD).shard().flush();
+        ReplicaNode c2 = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c2), a, b, c2);
+        awaitCaughtUp(a, b, c2);
+        assertThat(sum(c2).sum()).isEqualTo(20);
+    }
+
+    @Test
+    void writeConcernAllStopsWaitingForAFollowerThatLeftTheInSyncView() throws InterruptedException {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.ALL, a, b, c), a, b, c);
+        assertThat(write(a, 1, "w", 1, 1)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        awaitCaughtUp(a, b, c);
+        c.close();
+        nodes.remove(c);
+        // c stops fetching: after lag-max it leaves the view and writes are acknowledged by a and b
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(write(a, 1, "w", 2, 1)).isIn(WriteOutcome.WRITE_OUTCOME_APPLIED, WriteOutcome.WRITE_OUTCOME_DUPLICATE));
+        assertThat(b.lastLsn()).isEqualTo(a.lastLsn());
+        assertThat(sum(b).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aStaleLeaderIsFencedAndTruncatesItsUnacknowledgedTail() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
+        for (long seq = 1; seq <= 10; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        awaitCaughtUp(a, b, c);
+        // the master moves leadership to b at epoch 2; a has not heard of it yet
+        ReplicaAssignment e2 = assignment(2, b, WriteConcern.MAJORITY, a, b, c);
+        assign(e2, b, c);
+        assertThat(codeOf(() -> write(a, 1, "w", 11, 11))).as("no follower of epoch 1 is left to acknowledge")
+                .isEqualTo(ErrorCode.NOT_REPLICATED);
+        assertThat(a.lastLsn()).as("the stale leader applied it locally").isEqualTo(11);
+        assertThat(codeOf(() -> write(b, 1, "w", 11, 11))).as("epoch 1 is fenced on b").isEqualTo(ErrorCode.NOT_LEADER);
+        // the writer re-routes and retries the same sequence at the new leader
+        assertThat(write(b, 2, "w", 11, 11)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        assertThat(write(b, 2, "w", 12, 12)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        assign(e2, a);
+        awaitCaughtUp(b, a, c);
+        AggState expected = sum(b);
+        assertThat(expected.sum()).isEqualTo(12 * 13 / 2);
+        assertThat(expected.count()).isEqualTo(12);
+        assertThat(sum(a)).as("a dropped its own op 11 and took b's").isEqualTo(expected);
+        assertThat(sum(c)).isEqualTo(expected);
+        assertThat(a.registry.replica(SHARD).shard().lastEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void fetchesAreFencedAndValidated() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
+        FetchRequest.Builder ok = FetchRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, 1))
+                .setFollowerId("b").setFromLsn(1);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(SHARD, 2)).build())))
+                .as("another epoch").isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("z").build())))
+                .as("not a replica").isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFromLsn(0).build()))).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("").build()))).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setMaxWaitMs(60_000).build()))).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(codeOf(() -> b.stub().fetch(ok.build()))).as("b follows").isEqualTo(ErrorCode.NOT_LEADER);
+        assertThatThrownBy(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(new io.meridian.storage.server.ShardKey("nope", 0), 1)).build()))
+                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("nope");
+    }
+}
