@@ -18,10 +18,14 @@ import java.util.Set;
  * @param replicas      node ids holding a replica, leader included, in placement order
  * @param inSync        node ids the master counts as in sync
  * @param writeConcern  when the leader acknowledges a write
+ * @param addresses     {@code host:port} of the replicas' nodes that are live, by node id (a new leader reads
+ *                      the ops it lacks from them)
  */
 public record ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
-                                List<String> replicas, Set<String> inSync, WriteConcern writeConcern) {
+                                List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
+                                java.util.Map<String, String> addresses) {
     public ReplicaAssignment {
+        addresses = java.util.Map.copyOf(addresses);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(writeConcern, "writeConcern");

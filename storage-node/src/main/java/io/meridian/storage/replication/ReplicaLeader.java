@@ -52,6 +52,8 @@ final class ReplicaLeader implements AutoCloseable {
     private volatile ReplicaAssignment assignment;
     private long commitLsn;
     private boolean closed;
+    /** False while a new leader reads the ops it lacks from its peers: no writes, no fetches. */
+    private volatile boolean ready;
 
     ReplicaLeader(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options) {
         this.key = key;
@@ -110,8 +112,22 @@ final class ReplicaLeader implements AutoCloseable {
         }
     }
 
+    /** The catch-up is over: writes and fetches are served from now on. */
+    void ready() {
+        ready = true;
+        appended();
+    }
+
+    private void checkReady() {
+        if (!ready) {
+            throw new io.meridian.common.error.ShardUnavailableException("new leader is catching up from its peers "
+                    + key.context() + "; retry shortly", null);
+        }
+    }
+
     /** Back-pressure before a write: too many ops beyond the commit point is a retriable BUSY. */
     void checkLag() {
+        checkReady();
         long uncommitted = shard.lastLsn() - commitLsn();
         if (uncommitted > options.maxUncommittedOps()) {
             throw new BusyException("replication is behind " + key.context() + ": " + uncommitted
@@ -197,6 +213,7 @@ final class ReplicaLeader implements AutoCloseable {
             throw new NotLeaderException("fetch at another epoch " + key.context() + ": follower " + follower
                     + " is at epoch " + request.getShard().getEpoch() + ", this leader at " + epoch());
         }
+        checkReady();
         Shard s = shard;
         long held = from - 1;
         if (held > 0) {

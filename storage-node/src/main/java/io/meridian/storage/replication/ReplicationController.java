@@ -49,6 +49,11 @@ public final class ReplicationController implements ReplicaController, Replicati
     private final Map<ShardKey, ReplicaAssignment> assigned = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private final ScheduledExecutorService ticker;
+    private final java.util.concurrent.ExecutorService catchUps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "meridian-leader-catch-up");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options) {
         this.selfId = Objects.requireNonNull(selfId, "selfId");
@@ -112,6 +117,21 @@ public final class ReplicationController implements ReplicaController, Replicati
             shard.setFlushGate(l::awaitCommittedForFlush);
             shard.setNeededLsn(l::neededLsn);
             leaders.put(key, l);
+            boolean takeOver = before != null && before.epoch() < a.epoch() || before == null && shard.lastLsn() > 0;
+            if (takeOver && a.replicas().size() > 1) {
+                catchUps.execute(() -> {
+                    try {
+                        LeaderCatchUp.run(key, selfId, shard, a, options, this::channel);
+                    } catch (RuntimeException e) {
+                        LOG.error("catch-up of a new leader failed; leading with what it has [database={}, shard={}]",
+                                key.database(), key.shard(), e);
+                    } finally {
+                        l.ready();
+                    }
+                });
+            } else {
+                l.ready();
+            }
             LOG.info("leading [database={}, shard={}, epoch={}, replicas={}, concern={}, lsn={}]", key.database(),
                     key.shard(), a.epoch(), a.replicas(), a.writeConcern(), shard.lastLsn());
         } else if (a.leaderId() != null) {
@@ -203,6 +223,10 @@ public final class ReplicationController implements ReplicaController, Replicati
     @Override
     public FetchResponse fetch(FetchRequest request) {
         ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
+        if (request.getCatchUp()) {
+            long maxBytes = request.getMaxBytes() == 0 ? options.fetchMaxBytes() : request.getMaxBytes();
+            return LeaderCatchUp.serve(registry.replica(key).shard(), request, maxBytes);
+        }
         ReplicaLeader l = leaders.get(key);
         if (l == null) {
             throw new NotLeaderException("not the leader " + key.context() + ": follower " + request.getFollowerId()
@@ -214,6 +238,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     @Override
     public synchronized void close() {
         ticker.shutdownNow();
+        catchUps.shutdownNow();
         for (ShardKey k : new ArrayList<>(assigned.keySet())) {
             stopRole(k);
         }

@@ -108,6 +108,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
+            replication.beforeWrite(replica);
             Shard.WriteResult result = replica.shard().commit(request.getWriterId(), txn);
             replication.afterWrite(replica);
             return response(result, 0);
@@ -121,6 +122,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
+            replication.beforeWrite(replica);
             replica.shard().abort(request.getWriterId(), txn);
             replication.afterWrite(replica);
             return AbortResponse.getDefaultInstance();
@@ -139,6 +141,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             } else {
                 replica.checkEpoch(request.getShard().getEpoch());
             }
+            replication.beforeWrite(replica);
             replica.shard().declareField(request.getMetric(), request.getField(), type);
             replication.afterWrite(replica);
             return DeclareFieldResponse.getDefaultInstance();

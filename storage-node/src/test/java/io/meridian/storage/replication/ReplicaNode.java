@@ -63,8 +63,12 @@ final class ReplicaNode implements AutoCloseable {
     /** The assignment of shard 0 at {@code epoch}, led by {@code leader}, on {@code replicas}. */
     static ReplicaAssignment assignment(long epoch, ReplicaNode leader, WriteConcern concern, ReplicaNode... replicas) {
         List<String> ids = java.util.Arrays.stream(replicas).map(n -> n.id).toList();
+        java.util.Map<String, String> addresses = new java.util.HashMap<>();
+        for (ReplicaNode n : replicas) {
+            addresses.put(n.id, n.address());
+        }
         return new ReplicaAssignment(SHARD, shardOptions(), epoch, leader.id, leader.address(), ids, Set.copyOf(ids),
-                concern);
+                concern, addresses);
     }
 
     long lastLsn() {

@@ -76,6 +76,18 @@ class ReplicationTest {
                 .setBatch(PointBatchCodec.encode(b)).setWriterId(writer).setSequence(seq).build()).getOutcome();
     }
 
+    /** Writes a point of another metric; true once the node takes writes at {@code epoch}. */
+    static boolean probe(ReplicaNode n, long epoch) {
+        WriteBatch b = WriteBatch.builder().point(SeriesKey.of("probe", "host", "p"), T0, "up", 1).build();
+        try {
+            n.stub().write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, epoch))
+                    .setBatch(PointBatchCodec.encode(b)).build());
+            return true;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
+    }
+
     static AggState sum(ReplicaNode n) {
         LeafResult r = n.registry.replica(SHARD).shard().query(new LeafQuery("http", TagPredicate.all(), T0,
                 T0 + 86_400_000L, 0, List.of(), List.of("requests")));
@@ -178,6 +190,8 @@ class ReplicationTest {
         // the master moves leadership to b at epoch 2; a has not heard of it yet
         ReplicaAssignment e2 = assignment(2, b, WriteConcern.MAJORITY, a, b, c);
         assign(e2, b, c);
+        // once b took over (after reading what its peers had), a stale write on a can no longer reach it
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(probe(b, 2)).isTrue());
         assertThat(codeOf(() -> write(a, 1, "w", 11, 11))).as("no follower of epoch 1 is left to acknowledge")
                 .isEqualTo(ErrorCode.NOT_REPLICATED);
         assertThat(a.lastLsn()).as("the stale leader applied it locally").isEqualTo(11);
@@ -193,6 +207,34 @@ class ReplicationTest {
         assertThat(sum(a)).as("a dropped its own op 11 and took b's").isEqualTo(expected);
         assertThat(sum(c)).isEqualTo(expected);
         assertThat(a.registry.replica(SHARD).shard().lastEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewLeaderFirstReadsAcknowledgedOpsItLacksFromAPeer() throws InterruptedException {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
+        write(a, 1, "w", 1, 1);
+        awaitCaughtUp(a, b, c);
+        b.close();
+        nodes.remove(b);
+        for (long seq = 2; seq <= 6; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).as("acknowledged by a and c").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        awaitCaughtUp(a, c);
+        a.close();
+        nodes.remove(a);
+        // the master promotes b, whose last report looked as good as c's: b must not lose ops 2..6
+        ReplicaNode b2 = node("b");
+        assertThat(b2.registry.replicas()).isEmpty();
+        ReplicaAssignment e2 = assignment(2, b2, WriteConcern.MAJORITY, b2, c);
+        assign(e2, b2, c);
+        await().atMost(Duration.ofSeconds(20)).ignoreException(StatusRuntimeException.class).untilAsserted(() ->
+                assertThat(write(b2, 2, "w", 7, 7)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED));
+        awaitCaughtUp(b2, c);
+        assertThat(sum(b2).sum()).isEqualTo(28);
+        assertThat(sum(c)).isEqualTo(sum(b2));
     }
 
     @Test
