@@ -45,7 +45,11 @@ public final class ReplicaLogReader {
         this.walDir = walDir;
     }
 
-    Batch read(long fromLsn, long maxBytes, Cursor hint, Supplier<Resolver> resolvers) {
+    /**
+     * @param flushedLsn the last op whose WAL segment a flush may have deleted: an op after it is still in the
+     *                   WAL (perhaps not yet handed to the OS), one at or before it may be gone
+     */
+    Batch read(long fromLsn, long maxBytes, Cursor hint, long flushedLsn, Supplier<Resolver> resolvers) {
         List<Long> segments = Wal.segments(walDir);
         firstLsnBySegment.keySet().retainAll(segments);
         int index;
@@ -57,6 +61,10 @@ public final class ReplicaLogReader {
             index = segmentHolding(segments, fromLsn);
             offset = 0;
             if (index < 0) {
+                if (fromLsn <= flushedLsn) {
+                    throw new InvalidInputException(ErrorCode.NOT_FOUND, "replica log no longer holds op " + fromLsn
+                            + " [dir=" + walDir + ", flushedUpTo=" + flushedLsn + "]: the follower needs a full re-sync");
+                }
                 return new Batch(List.of(), hint);
             }
         }

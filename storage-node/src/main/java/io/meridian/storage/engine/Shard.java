@@ -84,6 +84,8 @@ public final class Shard implements AutoCloseable {
     private volatile FlushGate flushGate = FlushGate.OPEN;
     /** The lowest LSN a follower still needs; WAL segments holding it outlive flushes. */
     private volatile java.util.function.LongSupplier neededLsn = () -> Long.MAX_VALUE;
+    /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
+    private volatile long flushedLsn;
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     /** Clock time of the first point in the current memtable. */
@@ -109,6 +111,7 @@ public final class Shard implements AutoCloseable {
         this.partStore = new PartStore(dir, options, lock, metrics);
         this.writerSequences = WriterSequences.fromManifest(partStore.writers());
         this.position = partStore.replicaPosition();
+        this.flushedLsn = position.lastLsn();
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
         long[] replayed = new long[1];
         this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
@@ -635,7 +638,7 @@ public final class Shard implements AutoCloseable {
             return new ReplicaLogReader.Batch(List.of(), hint);
         }
         wal.writeBuffered();
-        return logReader.read(fromLsn, maxBytes, hint, this::resolveForLog);
+        return logReader.read(fromLsn, maxBytes, hint, flushedLsn, this::resolveForLog);
     }
 
     private ReplicaLogReader.Resolver resolveForLog() {
@@ -863,6 +866,7 @@ public final class Shard implements AutoCloseable {
             // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
             // recorded atomically with the checkpoint that retires those segments
             partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> frozen.remove(toFlush));
+            flushedLsn = frozenAt.lastLsn();
             wal.commit(stagedTicket);
             wal.deleteBefore(logReader.retainFrom(walSeq, neededLsn.getAsLong()));
             metrics.flushed(toFlush.points(), System.nanoTime() - started);

@@ -71,6 +71,11 @@ public record ShardOptions(DatabaseOptions database, Duration segmentDuration, l
                 maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
     }
 
+    public ShardOptions withWalSegmentBytes(long b) {
+        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, b, futureTolerance,
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
+    }
+
     public ShardOptions withFsync(FsyncMode m) {
         return new ShardOptions(database, segmentDuration, memtableBytes, m, walSegmentBytes, futureTolerance,
                 maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
