@@ -4,6 +4,8 @@ import io.meridian.bench.engine.EngineBenchmark;
 import io.meridian.bench.tsbs.CpuOnlyGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
-        subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class})
+        subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class, BenchMain.Replication.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -97,6 +99,49 @@ public final class BenchMain implements Runnable {
                     EngineBenchmarkFiles.delete(d);
                 }
             }
+        }
+    }
+
+    /** {@code bench replication}: replicated write throughput for several replica counts. */
+    @Command(name = "replication", mixinStandardHelpOptions = true,
+            description = "Write cpu-only batches through leaders that replicate to followers; points/s per replica count.")
+    static final class Replication implements Callable<Integer> {
+        @Option(names = "--replicas", defaultValue = "1,2,3", split = ",", description = "replica counts to run (default ${DEFAULT-VALUE})")
+        List<Integer> replicas;
+        @Option(names = "--concern", defaultValue = "majority", description = "leader, majority or all")
+        io.meridian.storage.replication.WriteConcern concern;
+        @Option(names = "--hosts", defaultValue = "1000") int hosts;
+        @Option(names = "--hours", defaultValue = "2") int hours;
+        @Option(names = "--shards", defaultValue = "4", description = "shards, one writer each") int shards;
+        @Option(names = "--batch-rows", defaultValue = "30") int batchRows;
+        @Option(names = "--fsync", defaultValue = "always", description = "WAL fsync: always, interval or never") String fsync;
+        @Option(names = "--runs", defaultValue = "3", description = "runs per replica count; the median is reported") int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<Integer, Double> medians = new java.util.LinkedHashMap<>();
+            for (int r : replicas) {
+                List<Double> rates = new java.util.ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    Path d = Files.createTempDirectory("meridian-repl-bench-");
+                    try {
+                        var res = new io.meridian.bench.replication.ReplicationBenchmark(
+                                new io.meridian.bench.replication.ReplicationBenchmark.Params(r, concern, hosts, hours, shards,
+                                        batchRows, fsync, d), System.err).run();
+                        System.err.printf(java.util.Locale.ROOT, "  run %d: %,.0f points/s (%,d points in %d ms)%n", run + 1,
+                                res.pointsPerS(), res.points(), res.elapsedMs());
+                        rates.add(res.pointsPerS());
+                    } finally {
+                        EngineBenchmarkFiles.delete(d);
+                    }
+                }
+                rates.sort(null);
+                medians.put(r, rates.get(rates.size() / 2));
+            }
+            double base = medians.values().iterator().next();
+            medians.forEach((r, v) -> System.out.printf(java.util.Locale.ROOT,
+                    "replicas=%d concern=%s points_per_s %,.0f ratio %.2f%n", r, concern, v, v / base));
+            return 0;
         }
     }
 }
