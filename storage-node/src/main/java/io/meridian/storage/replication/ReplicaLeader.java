@@ -318,6 +318,30 @@ final class ReplicaLeader implements AutoCloseable {
         }
     }
 
+    long uncommittedOps() {
+        return Math.max(0, shard.lastLsn() - commitLsn());
+    }
+
+    int inSyncCount() {
+        lock.lock();
+        try {
+            return inSyncView().size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ops follower {@code id} has not persisted yet (0 when it is not a follower of this shard). */
+    long lagOf(String id) {
+        lock.lock();
+        try {
+            Progress p = followers.get(id);
+            return p == null ? 0 : Math.max(0, shard.lastLsn() - p.persisted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private List<String> inSyncView() {
         List<String> ids = new ArrayList<>();
         ids.add(selfId);

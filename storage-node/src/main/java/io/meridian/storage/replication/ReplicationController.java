@@ -55,7 +55,15 @@ public final class ReplicationController implements ReplicaController, Replicati
         return t;
     });
 
+    private final ReplicationMetrics metrics;
+
     public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options) {
+        this(selfId, registry, options, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options,
+                                 io.micrometer.core.instrument.MeterRegistry meters) {
+        this.metrics = new ReplicationMetrics(meters);
         this.selfId = Objects.requireNonNull(selfId, "selfId");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.options = Objects.requireNonNull(options, "options");
@@ -103,6 +111,9 @@ public final class ReplicationController implements ReplicaController, Replicati
         ReplicaFollower follower = followers.get(key);
         if (lead && leader != null && leader.epoch() == a.epoch()) {
             leader.update(a);
+            List<String> followerIds = new ArrayList<>(a.replicas());
+            followerIds.remove(selfId);
+            metrics.bind(key, leader, followerIds);
             return;
         }
         if (!lead && follower != null && follower.assignment().epoch() == a.epoch()
@@ -117,6 +128,9 @@ public final class ReplicationController implements ReplicaController, Replicati
             shard.setFlushGate(l::awaitCommittedForFlush);
             shard.setNeededLsn(l::neededLsn);
             leaders.put(key, l);
+            List<String> followerIds = new ArrayList<>(a.replicas());
+            followerIds.remove(selfId);
+            metrics.bind(key, l, followerIds);
             boolean takeOver = before != null && before.epoch() < a.epoch() || before == null && shard.lastLsn() > 0;
             if (takeOver && a.replicas().size() > 1) {
                 catchUps.execute(() -> {
@@ -155,6 +169,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     private void stopRole(ShardKey key) {
         ReplicaLeader l = leaders.remove(key);
         if (l != null) {
+            metrics.unbind(key);
             l.close();
         }
         ReplicaFollower f = followers.remove(key);
@@ -171,6 +186,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         }
         registry.close(key);
         ReplicaLogTruncator.truncate(registry.directory(key), toLsn);
+        metrics.truncated();
         Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
         ReplicaFollower f = followers.get(key);
         if (f != null) {
@@ -217,7 +233,12 @@ public final class ReplicationController implements ReplicaController, Replicati
             return; // a replica opened outside replication (tests, single node)
         }
         l.appended();
-        l.awaitCommitted(replica.shard().lastLsn());
+        try {
+            l.awaitCommitted(replica.shard().lastLsn());
+        } catch (io.meridian.common.error.NotReplicatedException e) {
+            metrics.notReplicated();
+            throw e;
+        }
     }
 
     @Override

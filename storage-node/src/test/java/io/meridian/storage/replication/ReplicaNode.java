@@ -34,6 +34,8 @@ final class ReplicaNode implements AutoCloseable {
     final ShardMaintenance maintenance = new ShardMaintenance(Duration.ofHours(1), Duration.ofHours(1));
     final ShardRegistry registry;
     final ReplicationController controller;
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     final StorageServer server;
     final ManagedChannel channel;
 
@@ -41,7 +43,7 @@ final class ReplicaNode implements AutoCloseable {
         this.id = id;
         this.dir = dir;
         this.registry = new ShardRegistry(dir, maintenance);
-        this.controller = new ReplicationController(id, registry, options);
+        this.controller = new ReplicationController(id, registry, options, meters);
         this.server = StorageServer.start(StorageServerOptions.defaults().withPort(port), registry, controller);
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     }

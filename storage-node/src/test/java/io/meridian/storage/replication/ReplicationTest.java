@@ -136,6 +136,12 @@ class ReplicationTest {
             assertThat(f.registry.replica(SHARD).shard().writerSequence("w")).isEqualTo(30);
         }
         assertThat(codeOf(() -> write(b, 1, "w", 31, 1))).as("a follower refuses writes").isEqualTo(ErrorCode.NOT_LEADER);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(a.meters.get("meridian.storage.replication.commit.lsn").gauge().value()).isEqualTo(a.lastLsn());
+            assertThat(a.meters.get("meridian.storage.replication.follower.lag.ops").tag("follower", "c").gauge().value())
+                    .isZero();
+            assertThat(a.meters.get("meridian.storage.replication.in.sync").gauge().value()).isEqualTo(3);
+        });
     }
 
     @Test
@@ -205,6 +211,8 @@ class ReplicationTest {
         assertThat(expected.sum()).isEqualTo(12 * 13 / 2);
         assertThat(expected.count()).isEqualTo(12);
         assertThat(sum(a)).as("a dropped its own op 11 and took b's").isEqualTo(expected);
+        assertThat(a.meters.get("meridian.storage.replication.truncations").counter().count()).isEqualTo(1);
+        assertThat(a.meters.get("meridian.storage.replication.not.replicated").counter().count()).isEqualTo(1);
         assertThat(sum(c)).isEqualTo(expected);
         assertThat(a.registry.replica(SHARD).shard().lastEpoch()).isEqualTo(2);
     }
