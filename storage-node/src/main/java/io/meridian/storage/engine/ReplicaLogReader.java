@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe; several followers read at once.
  */
 public final class ReplicaLogReader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaLogReader.class);
     /** Maps the leader's series and field ids back to keys and names. */
     public interface Resolver {
         SeriesKey series(int id);
@@ -164,23 +165,39 @@ public final class ReplicaLogReader {
 
     /**
      * The oldest WAL segment a flush must keep: the checkpoint's, or an older one that holds {@code neededLsn}
-     * (a follower's next op).
+     * (a follower's next op), as long as the kept older segments stay under {@code maxRetainedBytes}.
      */
-    long retainFrom(long checkpointSegment, long neededLsn) {
+    long retainFrom(long checkpointSegment, long neededLsn, long maxRetainedBytes) {
         if (neededLsn == Long.MAX_VALUE) {
             return checkpointSegment;
         }
+        List<Long> older = Wal.segments(walDir).stream().filter(s -> s < checkpointSegment).toList();
         long keep = checkpointSegment;
-        for (long s : Wal.segments(walDir)) {
-            if (s >= checkpointSegment) {
+        long bytes = 0;
+        for (int i = older.size() - 1; i >= 0; i--) {
+            long s = older.get(i);
+            bytes += sizeOf(s);
+            if (bytes > maxRetainedBytes) {
+                LOG.warn("WAL kept for a lagging follower is over its bound; dropping older segments [dir={}, "
+                        + "neededLsn={}, limit storage.replication.wal-retention-max={}]: that follower will need a "
+                        + "full re-sync", walDir, neededLsn, maxRetainedBytes);
                 break;
             }
+            keep = s;
             long first = firstLsn(s, false);
             if (first > 0 && first <= neededLsn) {
-                keep = s;
+                break;
             }
         }
         return keep;
+    }
+
+    private long sizeOf(long segment) {
+        try {
+            return java.nio.file.Files.size(Wal.segmentPath(walDir, segment));
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static LogOp decode(long lsn, ByteSource in, Resolver resolver) {

@@ -86,6 +86,7 @@ public final class Shard implements AutoCloseable {
     private volatile java.util.function.LongSupplier neededLsn = () -> Long.MAX_VALUE;
     /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
     private volatile long flushedLsn;
+    private volatile long maxRetainedWalBytes = Long.MAX_VALUE;
     private final List<MemTable> frozen = new ArrayList<>();
     private MemTable memtable = new MemTable();
     /** Clock time of the first point in the current memtable. */
@@ -619,9 +620,13 @@ public final class Shard implements AutoCloseable {
         this.flushGate = java.util.Objects.requireNonNull(gate, "gate");
     }
 
-    /** The lowest LSN followers still need; WAL segments holding it are kept across flushes. */
-    public void setNeededLsn(java.util.function.LongSupplier needed) {
+    /**
+     * The lowest LSN followers still need: WAL segments holding it are kept across flushes, up to
+     * {@code maxRetainedBytes} of segments the checkpoint already covers.
+     */
+    public void setNeededLsn(java.util.function.LongSupplier needed, long maxRetainedBytes) {
         this.neededLsn = java.util.Objects.requireNonNull(needed, "needed");
+        this.maxRetainedWalBytes = maxRetainedBytes;
     }
 
     /**
@@ -868,7 +873,7 @@ public final class Shard implements AutoCloseable {
             partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> frozen.remove(toFlush));
             flushedLsn = frozenAt.lastLsn();
             wal.commit(stagedTicket);
-            wal.deleteBefore(logReader.retainFrom(walSeq, neededLsn.getAsLong()));
+            wal.deleteBefore(logReader.retainFrom(walSeq, neededLsn.getAsLong(), maxRetainedWalBytes));
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
             LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
                     (System.nanoTime() - started) / 1_000_000);

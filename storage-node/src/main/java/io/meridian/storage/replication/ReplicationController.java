@@ -126,7 +126,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         if (lead) {
             ReplicaLeader l = new ReplicaLeader(key, selfId, shard, a, options);
             shard.setFlushGate(l::awaitCommittedForFlush);
-            shard.setNeededLsn(l::neededLsn);
+            shard.setNeededLsn(l::neededLsn, options.walRetentionMax());
             leaders.put(key, l);
             List<String> followerIds = new ArrayList<>(a.replicas());
             followerIds.remove(selfId);
@@ -161,7 +161,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         ReplicaFollower f = new ReplicaFollower(a.key(), selfId, shard, a, options, channel(a.leaderAddress()),
                 this::truncate);
         shard.setFlushGate(f::awaitCommittedForFlush);
-        shard.setNeededLsn(() -> Long.MAX_VALUE);
+        shard.setNeededLsn(() -> Long.MAX_VALUE, 0);
         followers.put(a.key(), f);
         f.start();
     }

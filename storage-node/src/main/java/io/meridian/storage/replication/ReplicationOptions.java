@@ -15,9 +15,11 @@ import java.util.Objects;
  *                      before a retriable NOT_REPLICATED error (default 10s)
  * @param maxUncommittedOps {@code storage.replication.max-uncommitted-ops}: ops the leader may hold beyond the
  *                      commit point before writes get a retriable BUSY error (default 10000)
+ * @param walRetentionMax {@code storage.replication.wal-retention-max}: WAL bytes a leader keeps beyond its flush
+ *                      checkpoint for lagging followers (default 1 GiB); a follower further behind needs a re-sync
  */
 public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duration lagMax, Duration ackTimeout,
-                                 long maxUncommittedOps) {
+                                 long maxUncommittedOps, long walRetentionMax) {
     public ReplicationOptions {
         Objects.requireNonNull(fetchWait, "fetchWait");
         Objects.requireNonNull(lagMax, "lagMax");
@@ -26,6 +28,7 @@ public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duratio
         positive("storage.replication.lag-max", lagMax.toMillis());
         positive("storage.replication.ack-timeout", ackTimeout.toMillis());
         positive("storage.replication.max-uncommitted-ops", maxUncommittedOps);
+        positive("storage.replication.wal-retention-max", walRetentionMax);
         if (fetchWait.isNegative() || fetchWait.toMillis() > 10_000) {
             throw new InvalidInputException("invalid option [storage.replication.fetch-wait=" + fetchWait
                     + "]: want 0..10s");
@@ -34,7 +37,7 @@ public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duratio
 
     public static ReplicationOptions defaults() {
         return new ReplicationOptions(4L << 20, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                10_000);
+                10_000, 1L << 30);
     }
 
     private static void positive(String key, long v) {

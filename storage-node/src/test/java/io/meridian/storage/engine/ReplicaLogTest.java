@@ -109,7 +109,7 @@ class ReplicaLogTest {
             for (int i = 0; i < 100; i++) {
                 s.write(point("h" + i, T0 + i, i));
             }
-            s.setNeededLsn(() -> 1);
+            s.setNeededLsn(() -> 1, Long.MAX_VALUE);
             s.flush();
             for (int i = 100; i < 150; i++) {
                 s.write(point("h" + i, T0 + i, i));

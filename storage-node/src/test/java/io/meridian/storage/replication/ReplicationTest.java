@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicationTest {
     static final ReplicationOptions FAST = new ReplicationOptions(1 << 20, Duration.ofMillis(200),
-            Duration.ofMillis(800), Duration.ofSeconds(2), 10_000);
+            Duration.ofMillis(800), Duration.ofSeconds(2), 10_000, 1L << 30);
 
     @TempDir
     Path tmp;
