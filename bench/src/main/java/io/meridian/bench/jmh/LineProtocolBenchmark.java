@@ -48,6 +48,10 @@ public class LineProtocolBenchmark {
     @Param({"FLOAT", "INT"})
     public CpuOnlyGenerator.ValueMode values;
 
+    /** Meridian's name and tag-value checks; {@code -p names=false} shows what they cost. */
+    @Param({"true"})
+    public boolean names;
+
     private byte[] body;
     private LineProtocolParser parser;
     private final Sink sink = new Sink();
@@ -60,7 +64,7 @@ public class LineProtocolBenchmark {
             throw new IllegalStateException("BUG: got " + lines + " lines; want " + LINES);
         }
         body = out.toString().getBytes(StandardCharsets.UTF_8);
-        parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(atomic));
+        parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(atomic).withValidateNames(names));
         ParseResult check = parser.validate(body, 0, body.length, Precision.NANOSECONDS).throwIfErrors();
         System.out.printf("%n[%s] %d lines, %.1f bytes/line%n", values, check.linesValid(), body.length / (double) LINES);
     }

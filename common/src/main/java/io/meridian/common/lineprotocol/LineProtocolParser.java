@@ -30,20 +30,13 @@ public final class LineProtocolParser {
     private static final int LINE_SKIPPED = 2;
     private static final int LINE_BAD = 3;
     private static final int MAX_QUOTED_BYTES = 64;
-    /** What a backslash escapes in each kind of token (InfluxDB 1.x measurementEscapeCodes, tagEscapeCodes, escape.Codes). */
-    private static final int ESCAPES_MEASUREMENT = 0;
-    private static final int ESCAPES_TAG = 1;
-    private static final int ESCAPES_FIELD_KEY = 2;
-    private static final int INITIAL_SCRATCH_BYTES = 256;
 
     private final LineProtocolOptions options;
     private final LineView view = new LineView();
     private final NumberScanner numbers = new NumberScanner();
     private final ArrayList<LineError> errors = new ArrayList<>();
-    private byte[] scratch = new byte[INITIAL_SCRATCH_BYTES];
-    private int scratchUsed;
+    private final TokenScanner tokens = new TokenScanner();
     private byte[] copy = new byte[0];
-    private boolean tokenEscaped;
     private int lineStart;
     private int errorColumn;
     private String errorReason;
@@ -143,7 +136,7 @@ public final class LineProtocolParser {
 
     private int parseLine(byte[] b, int start, int end, int lineNo, Precision precision, long defaultTimeMs) {
         lineStart = start;
-        scratchUsed = 0;
+        tokens.newLine();
         view.reset(lineNo);
         int p = start;
         while (p < end && (b[p] == ' ' || b[p] == '\t')) {
@@ -171,9 +164,9 @@ public final class LineProtocolParser {
         if (b[p] == ',') {
             return fail(p, "missing measurement");
         }
-        int q = scanToken(b, p, end, false);
+        int q = tokens.scan(b, p, end, false);
         Utf8Slice measurement = view.measurementSlot();
-        store(measurement, b, p, q, ESCAPES_MEASUREMENT);
+        tokens.store(measurement, b, p, q, TokenScanner.ESCAPES_MEASUREMENT);
         if (options.validateNames() && !checkName("metric", measurement, p)) {
             return -1;
         }
@@ -194,10 +187,10 @@ public final class LineProtocolParser {
         if (view.tagCount() == options.maxTagsPerLine()) {
             return fail(p, "too many tags: want at most " + options.maxTagsPerLine());
         }
-        int q = scanToken(b, p, end, true);
+        int q = tokens.scan(b, p, end, true);
         int t = view.addTag();
         Utf8Slice key = view.tagKeySlot(t);
-        store(key, b, p, q, ESCAPES_TAG);
+        tokens.store(key, b, p, q, TokenScanner.ESCAPES_TAG);
         if (q == end || b[q] != '=') {
             return fail(q, "missing tag value for tag '" + shorten(key) + "'");
         }
@@ -215,12 +208,12 @@ public final class LineProtocolParser {
                     ? fail(vs, "invalid tag value for tag '" + shorten(key) + "': unescaped '='")
                     : fail(vs, "missing tag value for tag '" + shorten(key) + "'");
         }
-        int ve = scanToken(b, vs, end, true);
+        int ve = tokens.scan(b, vs, end, true);
         if (ve < end && b[ve] == '=') {
             return fail(ve, "invalid tag value for tag '" + shorten(key) + "': unescaped '='");
         }
         Utf8Slice value = view.tagValueSlot(t);
-        store(value, b, vs, ve, ESCAPES_TAG);
+        tokens.store(value, b, vs, ve, TokenScanner.ESCAPES_TAG);
         if (options.validateNames() && !checkTagValue(key, value, vs)) {
             return -1;
         }
@@ -252,9 +245,9 @@ public final class LineProtocolParser {
 
     /** One {@code key=value}; returns the index after the value (end, ',' or ' '), or -1. */
     private int parseField(byte[] b, int p, int end) {
-        int q = scanToken(b, p, end, true);
+        int q = tokens.scan(b, p, end, true);
         Utf8Slice key = view.nextFieldKeySlot();
-        store(key, b, p, q, ESCAPES_FIELD_KEY);
+        tokens.store(key, b, p, q, TokenScanner.ESCAPES_FIELD_KEY);
         if (q == end || b[q] != '=' || q + 1 == end || b[q + 1] == ',' || b[q + 1] == ' ') {
             return fail(q == end || b[q] != '=' ? q : q + 1, "missing field value for field '" + shorten(key) + "'");
         }
@@ -276,7 +269,7 @@ public final class LineProtocolParser {
         }
         byte c = b[vs];
         if (c == 't' || c == 'T' || c == 'f' || c == 'F') {
-            int bool = parseBoolean(b, vs, ve);
+            int bool = NumberScanner.scanBoolean(b, vs, ve);
             if (bool < 0) {
                 return fail(vs, "invalid field value '" + quote(b, vs, ve) + "' for field '" + shorten(key) + "'");
             }
@@ -352,83 +345,6 @@ public final class LineProtocolParser {
         }
         view.timestamp(precision.toMillis(ts), true);
         return true;
-    }
-
-    private static int parseBoolean(byte[] b, int s, int e) {
-        int n = e - s;
-        byte c = b[s];
-        if (n == 1) {
-            return c == 't' || c == 'T' ? 1 : 0;
-        }
-        if (matches(b, s, e, "true") || matches(b, s, e, "True") || matches(b, s, e, "TRUE")) {
-            return 1;
-        }
-        return matches(b, s, e, "false") || matches(b, s, e, "False") || matches(b, s, e, "FALSE") ? 0 : -1;
-    }
-
-    private static boolean matches(byte[] b, int s, int e, String ascii) {
-        if (e - s != ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < ascii.length(); i++) {
-            if (b[s + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The end of a measurement, key or tag value starting at {@code p}: the first space or comma (or
-     * {@code =}) whose previous byte is not a backslash, exactly InfluxDB 1.x's rule; sets
-     * {@link #tokenEscaped} if the token holds a backslash.
-     */
-    private int scanToken(byte[] b, int p, int end, boolean stopAtEquals) {
-        boolean escaped = false;
-        int i = p;
-        for (; i < end; i++) {
-            byte c = b[i];
-            if (c == ',' || c == ' ' || (c == '=' && stopAtEquals)) {
-                if (i == p || b[i - 1] != '\\') {
-                    break;
-                }
-            } else if (c == '\\') {
-                escaped = true;
-            }
-        }
-        tokenEscaped = escaped;
-        return i;
-    }
-
-    /**
-     * Points the slot at the token, unescaped into the scratch buffer if it had backslashes: a backslash
-     * before an escapable byte is dropped (comma and space; also {@code =} in keys and tag values, and
-     * {@code "} in field keys, as 1.x unescapes them), any other backslash is literal.
-     */
-    private void store(Utf8Slice slot, byte[] b, int s, int e, int escapes) {
-        if (!tokenEscaped) {
-            slot.set(b, s, e - s);
-            return;
-        }
-        if (scratch.length - scratchUsed < e - s) {
-            byte[] grown = new byte[Math.max(scratch.length * 2, scratchUsed + e - s)];
-            System.arraycopy(scratch, 0, grown, 0, scratchUsed);
-            scratch = grown;
-        }
-        int start = scratchUsed;
-        for (int i = s; i < e; i++) {
-            byte c = b[i];
-            if (c == '\\' && i + 1 < e) {
-                byte n = b[i + 1];
-                if (n == ',' || n == ' ' || (n == '=' && escapes != ESCAPES_MEASUREMENT)
-                        || (n == '"' && escapes == ESCAPES_FIELD_KEY)) {
-                    c = n;
-                    i++;
-                }
-            }
-            scratch[scratchUsed++] = c;
-        }
-        slot.set(scratch, start, scratchUsed - start);
     }
 
     private boolean checkName(String what, Utf8Slice name, int column) {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * unsigned = digits "u"                (0 .. 2^64-1)
  * </pre>
  *
- * No leading {@code +}, no NaN or Infinity, no hex. Floats with at most 15 significant digits and a decimal
+ * Booleans ({@link #scanBoolean}) are here too, as Meridian stores them as 1 and 0. No leading {@code +}, no
+ * NaN or Infinity, no hex. Floats with at most 15 significant digits and a decimal
  * exponent within ±22 take Clinger's exact fast path (one correctly rounded multiply or divide, no
  * allocation); the rest go through {@link Double#parseDouble}, which accepts every string this grammar
  * accepts. A float that overflows to infinity is out of range, as in Go. Not thread-safe: results are left
@@ -186,5 +187,30 @@ final class NumberScanner {
         }
         value = v;
         return OK;
+    }
+
+    /** {@code b[s, e)} as a boolean: 1, 0, or -1 if it is none of the ten 1.x spellings. */
+    static int scanBoolean(byte[] b, int s, int e) {
+        int n = e - s;
+        byte c = b[s];
+        if (n == 1) {
+            return c == 't' || c == 'T' ? 1 : 0;
+        }
+        if (matches(b, s, e, "true") || matches(b, s, e, "True") || matches(b, s, e, "TRUE")) {
+            return 1;
+        }
+        return matches(b, s, e, "false") || matches(b, s, e, "False") || matches(b, s, e, "FALSE") ? 0 : -1;
+    }
+
+    private static boolean matches(byte[] b, int s, int e, String ascii) {
+        if (e - s != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (b[s + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
