@@ -136,6 +136,25 @@ class LineProtocolParserTest {
         assertThat(one("m,t=\\n v=1").tags()).containsExactly(new Tag("t", "\\n"));
     }
 
+    /** Cases from InfluxDB 1.x's TestParsePointUnescape and neighbours (models/points_test.go). */
+    @Test
+    void influxUnescapeCases() {
+        assertThat(one("cpu,reg\\\\=ion=east value=1.0").tags()).containsExactly(new Tag("reg\\=ion", "east"));
+        assertThat(one("cpu,\\ =east value=1.0").tags()).containsExactly(new Tag(" ", "east"));
+        assertThat(one("cpu,regions=\\\\ east value=1.0").tags()).containsExactly(new Tag("regions", "\\ east"));
+        assertThat(one("cpu,regions=east\\\\  value=1.0").tags()).containsExactly(new Tag("regions", "east\\ "));
+        assertThat(one("cpu,regions=\\\\,\\,\\=east value=1.0").tags()).containsExactly(new Tag("regions", "\\,,=east"));
+        assertThat(one("cpu \\a=1i").fields()).containsExactly(Field.ofInteger("\\a", 1));
+        ParsedPoint p = one("cpu=load,equals\\=foo=tag\\=value value=1i");
+        assertThat(p.measurement()).isEqualTo("cpu=load");
+        assertThat(p.tags()).containsExactly(new Tag("equals=foo", "tag=value"));
+        assertThat(one("\"cpu\",\"host\"=\"serverA\" value=1.").tags()).containsExactly(new Tag("\"host\"", "\"serverA\""));
+        assertThat(parse(SPEC, "baz,mytag=\"a x=1 1441103862125\nbaz,mytag=a z=1 1441103862126")).hasSize(2);
+        assertThat(parse(SPEC.withStringFields(StringFieldPolicy.SKIP),
+                "cpu str=\"foo\\\\\",str2=\"bar\",v=6.632243e+06 1000000000").get(0).fields())
+                .containsExactly(Field.ofFloat("v", 6632243));
+    }
+
     @Test
     void unicodeIsPassedThrough() {
         assertThat(one("m,city=Zürich,emoji=\uD83D\uDE00 v=1").tags())
@@ -239,6 +258,24 @@ class LineProtocolParserTest {
     })
     void eachErrorReasonWithItsColumn(String line, int column, String reason) {
         assertThat(errors("cpu v=1\n" + line + "\n")).containsExactly("line 2, column " + column + ": " + reason);
+    }
+
+    /** Lines InfluxDB 1.x's own tests (models/points_test.go) require to fail; names unchecked. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "cpu,host", "cpu,host,", "cpu,host=", "cpu,f=oo=bar value=1", "cpu,host value=1i",
+        "cpu,host=serverA,region value=1i", "cpu,host=serverA,region= value=1i",
+        "cpu,host=serverA,region=,zone=us-west value=1i", "cpu, value=1", "cpu, ,,", "cpu,,,",
+        "cpu,host=serverA,=us-east value=1i", "cpu,host=serverAa\\,,=us-east value=1i",
+        "cpu,host=serverA\\,,=us-east value=1i", "cpu, =serverA value=1i",
+        "test,foo=bar a=101,=value", "test,foo=bar =value", "test,foo=bar a=101,key=", "test,foo=bar key=",
+        "test,foo=bar a=101,b=\"foo", "cpu v=-e-e-e", "cpu v=42+3", "cpu v=1a", "cpu v= ", "cpu value=9ie10",
+        "cpu value=9e10i", "cpu value=a", "cpu value=NaN", "cpu value=-Inf", "cpu value=1.1.1", "cpu value=-",
+        "cpu value=1 1.5", "cpu value=1,"})
+    void linesInfluxRejectsAreRejected(String line) {
+        ParseResult r = result(SPEC, line);
+        assertThat(r.errorCount()).as(line).isEqualTo(1);
+        assertThat(r.linesValid()).isZero();
     }
 
     @Test
