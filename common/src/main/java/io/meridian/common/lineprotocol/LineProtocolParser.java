@@ -73,7 +73,10 @@ public final class LineProtocolParser {
         return run(body, off, off + len, precision, defaultTimeMs, visitor);
     }
 
-    /** Parses the buffer's remaining bytes (a direct buffer is copied once into a reused array). */
+    /**
+     * Parses the buffer's remaining bytes without moving its position (a direct buffer is copied once into a
+     * reused array).
+     */
     public ParseResult parse(ByteBuffer body, Precision precision, long defaultTimeMs, LineVisitor visitor) {
         if (body.hasArray()) {
             return parse(body.array(), body.arrayOffset() + body.position(), body.remaining(), precision,
