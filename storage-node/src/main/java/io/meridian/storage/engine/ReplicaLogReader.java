@@ -1,7 +1,5 @@
 package io.meridian.storage.engine;
 
-import io.meridian.common.error.ErrorCode;
-import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.encoding.ByteSource;
 import io.meridian.storage.index.FieldSchema;
@@ -63,7 +61,7 @@ public final class ReplicaLogReader {
             offset = 0;
             if (index < 0) {
                 if (fromLsn <= flushedLsn) {
-                    throw new InvalidInputException(ErrorCode.NOT_FOUND, "replica log no longer holds op " + fromLsn
+                    throw new LogTrimmedException("replica log no longer holds op " + fromLsn
                             + " [dir=" + walDir + ", flushedUpTo=" + flushedLsn + "]: the follower needs a full re-sync");
                 }
                 return new Batch(List.of(), hint);
@@ -86,7 +84,7 @@ public final class ReplicaLogReader {
                     return true;
                 }
                 if (lsn != fromLsn + ops.size()) {
-                    throw new InvalidInputException(ErrorCode.NOT_FOUND, "replica log no longer holds op " + (fromLsn + ops.size())
+                    throw new LogTrimmedException("replica log no longer holds op " + (fromLsn + ops.size())
                             + " [dir=" + walDir + ", found=" + lsn + "]: the follower needs a full re-sync");
                 }
                 if (bytes[0] >= maxBytes && !ops.isEmpty()) {
@@ -118,7 +116,7 @@ public final class ReplicaLogReader {
      * The index of the last segment whose first op is at or before {@code lsn}; -1 when no segment holds an op
      * yet.
      *
-     * @throws InvalidInputException with NOT_FOUND when the oldest segment starts after {@code lsn}
+     * @throws LogTrimmedException when the oldest segment starts after {@code lsn}
      */
     private int segmentHolding(List<Long> segments, long lsn) {
         int found = -1;
@@ -130,7 +128,7 @@ public final class ReplicaLogReader {
             }
             if (first > lsn) {
                 if (!any) {
-                    throw new InvalidInputException(ErrorCode.NOT_FOUND, "replica log no longer holds op " + lsn
+                    throw new LogTrimmedException("replica log no longer holds op " + lsn
                             + " [dir=" + walDir + ", oldest=" + first + "]: the follower needs a full re-sync");
                 }
                 break;
@@ -165,11 +163,12 @@ public final class ReplicaLogReader {
 
     /**
      * The oldest WAL segment a flush must keep: the checkpoint's, or an older one that holds {@code neededLsn}
-     * (a follower's next op), as long as the kept older segments stay under {@code maxRetainedBytes}.
+     * (a follower's next op), as long as the kept older segments stay under {@code maxRetainedBytes}. Ops after
+     * {@code checkpointLsn} (the position the checkpoint records) are all at or after the checkpoint segment.
      */
-    long retainFrom(long checkpointSegment, long neededLsn, long maxRetainedBytes) {
-        if (neededLsn == Long.MAX_VALUE) {
-            return checkpointSegment;
+    long retainFrom(long checkpointSegment, long checkpointLsn, long neededLsn, long maxRetainedBytes) {
+        if (neededLsn > checkpointLsn) {
+            return checkpointSegment; // every needed op is at or after the checkpoint
         }
         List<Long> older = Wal.segments(walDir).stream().filter(s -> s < checkpointSegment).toList();
         long keep = checkpointSegment;

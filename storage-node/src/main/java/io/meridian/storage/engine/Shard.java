@@ -634,8 +634,7 @@ public final class Shard implements AutoCloseable {
      * follower. Only what the WAL already handed to the OS is read.
      *
      * @param hint where the previous read of the same reader ended, or null
-     * @throws io.meridian.common.error.InvalidInputException with NOT_FOUND when {@code fromLsn} is no longer in
-     *         the WAL (the follower needs a full re-sync)
+     * @throws LogTrimmedException when {@code fromLsn} is no longer in the WAL (the follower needs a full re-sync)
      */
     public ReplicaLogReader.Batch readLog(long fromLsn, long maxBytes, ReplicaLogReader.Cursor hint) {
         checkOpenUnlocked();
@@ -748,6 +747,38 @@ public final class Shard implements AutoCloseable {
         }
         beginRecord(lsn, e, WalRecordType.NOOP);
         return endRecord(lsn, e, WalRecordType.NOOP);
+    }
+
+    /** Receives the files of a snapshot. */
+    @FunctionalInterface
+    public interface SnapshotSink {
+        /** One file: its path relative to the shard directory ('/'-separated) and where to read it now. */
+        void file(String relativePath, Path file);
+    }
+
+    /**
+     * Hands a consistent copy of the replica's durable state to {@code sink} for a follower's full re-sync:
+     * flushes, then (holding off flushes, compactions and retention) the MANIFEST, the series dictionary, the
+     * field schema and every live part. Ops after the returned LSN are in the WAL, kept until the follower
+     * fetched them.
+     *
+     * @return the last LSN the snapshot holds
+     */
+    public long snapshot(SnapshotSink sink) {
+        flush();
+        maintenanceLock.lock();
+        try {
+            checkOpenUnlocked();
+            sink.file(Manifest.FILE_NAME, dir.resolve(Manifest.FILE_NAME));
+            sink.file(SeriesDictionary.FILE_NAME, dir.resolve(SeriesDictionary.FILE_NAME));
+            sink.file(FieldSchema.FILE_NAME, dir.resolve(FieldSchema.FILE_NAME));
+            for (PartReader p : partStore.snapshot().all()) {
+                sink.file(dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/'), p.path());
+            }
+            return flushedLsn;
+        } finally {
+            maintenanceLock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -873,7 +904,7 @@ public final class Shard implements AutoCloseable {
             partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> frozen.remove(toFlush));
             flushedLsn = frozenAt.lastLsn();
             wal.commit(stagedTicket);
-            wal.deleteBefore(logReader.retainFrom(walSeq, neededLsn.getAsLong(), maxRetainedWalBytes));
+            wal.deleteBefore(logReader.retainFrom(walSeq, frozenAt.lastLsn(), neededLsn.getAsLong(), maxRetainedWalBytes));
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
             LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
                     (System.nanoTime() - started) / 1_000_000);

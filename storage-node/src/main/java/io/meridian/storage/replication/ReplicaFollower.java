@@ -31,11 +31,17 @@ final class ReplicaFollower implements AutoCloseable {
         Shard truncate(ShardKey key, long toLsn);
     }
 
+    /** Replaces the replica with the leader's snapshot and reopens it (the controller does the files). */
+    interface Resync {
+        Shard resync(ShardKey key, ReplicaFollower follower);
+    }
+
     private final ShardKey key;
     private final String selfId;
     private final ReplicaAssignment assignment;
     private final ReplicationOptions options;
     private final Truncation truncation;
+    private final Resync resync;
     private final StorageServiceGrpc.StorageServiceBlockingStub stub;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,13 +51,14 @@ final class ReplicaFollower implements AutoCloseable {
     private long commitLsn;
 
     ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
-                    ManagedChannel leaderChannel, Truncation truncation) {
+                    ManagedChannel leaderChannel, Truncation truncation, Resync resync) {
         this.key = key;
         this.selfId = selfId;
         this.shard = shard;
         this.assignment = assignment;
         this.options = options;
         this.truncation = truncation;
+        this.resync = resync;
         this.stub = StorageServiceGrpc.newBlockingStub(leaderChannel);
         this.thread = new Thread(this::run, "meridian-follower-" + key.database() + "-" + key.shard());
         this.thread.setDaemon(true);
@@ -101,6 +108,10 @@ final class ReplicaFollower implements AutoCloseable {
         }
     }
 
+    StorageServiceGrpc.StorageServiceBlockingStub leaderStub() {
+        return stub;
+    }
+
     private void fetchOnce() {
         Shard s = shard;
         long from = s.lastLsn() + 1;
@@ -111,6 +122,12 @@ final class ReplicaFollower implements AutoCloseable {
                 .setMaxWaitMs((int) options.fetchWait().toMillis()).build();
         FetchResponse response = stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000, TimeUnit.MILLISECONDS)
                 .fetch(request);
+        if (response.getResync()) {
+            LOG.warn("the leader's WAL no longer holds this replica's next op; re-syncing from a snapshot "
+                    + "[database={}, shard={}, from={}]", key.database(), key.shard(), from);
+            shard = resync.resync(key, this);
+            return;
+        }
         if (response.getTruncate()) {
             long to = response.getTruncateTo();
             LOG.warn("leader says this replica's log diverged; truncating its uncommitted tail [database={}, shard={}, "

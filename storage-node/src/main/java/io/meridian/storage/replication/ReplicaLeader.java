@@ -230,7 +230,14 @@ final class ReplicaLeader implements AutoCloseable {
             waitForOps(s, from, Math.min(request.getMaxWaitMs(), 10_000));
         }
         long maxBytes = request.getMaxBytes() == 0 ? options.fetchMaxBytes() : request.getMaxBytes();
-        ReplicaLogReader.Batch batch = s.readLog(from, maxBytes, cursor);
+        ReplicaLogReader.Batch batch;
+        try {
+            batch = s.readLog(from, maxBytes, cursor);
+        } catch (io.meridian.storage.engine.LogTrimmedException e) {
+            LOG.warn("follower is behind the WAL this leader keeps; it needs a full re-sync [database={}, shard={}, "
+                    + "follower={}, from={}]", key.database(), key.shard(), follower, from);
+            return FetchResponse.newBuilder().setResync(true).setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn()).build();
+        }
         FetchResponse.Builder b = FetchResponse.newBuilder().setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn());
         for (LogOp op : batch.ops()) {
             b.addOps(LogOpCodec.encode(op));

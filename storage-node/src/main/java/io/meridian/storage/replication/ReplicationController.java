@@ -159,7 +159,7 @@ public final class ReplicationController implements ReplicaController, Replicati
 
     private void startFollower(ReplicaAssignment a, Shard shard) {
         ReplicaFollower f = new ReplicaFollower(a.key(), selfId, shard, a, options, channel(a.leaderAddress()),
-                this::truncate);
+                this::truncate, this::resync);
         shard.setFlushGate(f::awaitCommittedForFlush);
         shard.setNeededLsn(() -> Long.MAX_VALUE, 0);
         followers.put(a.key(), f);
@@ -254,6 +254,47 @@ public final class ReplicationController implements ReplicaController, Replicati
                     + " must refresh its metadata");
         }
         return l.fetch(request);
+    }
+
+    @Override
+    public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
+                         io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out) {
+        ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
+        ReplicaLeader l = leaders.get(key);
+        if (l == null || l.epoch() != request.getShard().getEpoch()) {
+            throw new NotLeaderException("not the leader at epoch " + request.getShard().getEpoch() + " " + key.context()
+                    + ": follower " + request.getFollowerId() + " must refresh its metadata");
+        }
+        LOG.info("sending a full re-sync snapshot [database={}, shard={}, follower={}]", key.database(), key.shard(),
+                request.getFollowerId());
+        SnapshotTransfer.serve(registry.replica(key).shard(), out);
+    }
+
+    /** Called by a follower's thread: replaces its replica with the leader's snapshot, then reopens it. */
+    private Shard resync(ShardKey key, ReplicaFollower follower) {
+        ReplicaAssignment a = assigned.get(key);
+        if (a == null) {
+            throw new NotLeaderException("replica no longer assigned " + key.context());
+        }
+        java.nio.file.Path dir = registry.directory(key);
+        java.nio.file.Path staging = dir.resolveSibling(dir.getFileName() + ".resync");
+        long started = System.nanoTime();
+        long lsn = SnapshotTransfer.receive(key, follower.leaderStub(), io.meridian.common.rpc.storage.v1.SnapshotRequest
+                .newBuilder().setShard(io.meridian.storage.server.ShardRefCodec.encode(key, a.epoch()))
+                .setFollowerId(selfId).build(), staging);
+        registry.close(key);
+        SnapshotTransfer.deleteRecursively(dir);
+        try {
+            java.nio.file.Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new io.meridian.common.error.StorageIoException("cannot install snapshot [dir=" + dir + "]", e);
+        }
+        Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
+        reopened.setFlushGate(follower::awaitCommittedForFlush);
+        metrics.resynced();
+        LOG.warn("replica re-synced from the leader's snapshot [database={}, shard={}, lsn={}, ms={}]", key.database(),
+                key.shard(), lsn, (System.nanoTime() - started) / 1_000_000);
+        return reopened;
     }
 
     @Override

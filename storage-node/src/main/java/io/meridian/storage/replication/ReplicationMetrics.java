@@ -21,12 +21,15 @@ final class ReplicationMetrics {
     private final MeterRegistry registry;
     private final Counter truncations;
     private final Counter notReplicated;
+    private final Counter resyncs;
     private final Map<ShardKey, List<Meter>> perLeader = new ConcurrentHashMap<>();
 
     ReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.truncations = Counter.builder("meridian.storage.replication.truncations")
                 .description("uncommitted replica-log tails cut back after a leader change").register(registry);
+        this.resyncs = Counter.builder("meridian.storage.replication.resyncs")
+                .description("replicas replaced by a full snapshot of the leader's").register(registry);
         this.notReplicated = Counter.builder("meridian.storage.replication.not.replicated")
                 .description("writes whose write concern was not met within the ack timeout").register(registry);
     }
@@ -57,6 +60,10 @@ final class ReplicationMetrics {
 
     void truncated() {
         truncations.increment();
+    }
+
+    void resynced() {
+        resyncs.increment();
     }
 
     void notReplicated() {

@@ -22,6 +22,13 @@ public interface ReplicationHooks {
             throw new NotLeaderException("replication is not enabled on this node [database="
                     + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
         }
+
+        @Override
+        public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
+                             io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out) {
+            throw new NotLeaderException("replication is not enabled on this node [database="
+                    + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
+        }
     };
 
     /** Before a write-like call is applied: back-pressure (a retriable BUSY error changes nothing). */
@@ -32,4 +39,8 @@ public interface ReplicationHooks {
 
     /** Serves a follower's fetch. */
     FetchResponse fetch(FetchRequest request);
+
+    /** Streams a full re-sync snapshot to a follower (completes {@code out}, or throws before the first chunk). */
+    void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
+                  io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out);
 }

@@ -235,6 +235,25 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
         });
     }
 
+    @Override
+    public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
+                         StreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> observer) {
+        String context = context("cannot snapshot", request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard());
+        try {
+            ShardKey key = ShardRefCodec.decode(request.hasShard(), request.getShard());
+            if (request.getFollowerId().isEmpty() || request.getFollowerId().length() > 128) {
+                throw new InvalidInputException("invalid follower id [field=follower_id] " + key.context()
+                        + ": want 1..128 characters");
+            }
+            registry.replica(key);
+            replication.snapshot(request,
+                    (ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk>) observer);
+        } catch (RuntimeException e) {
+            fail(observer, e, context);
+        }
+    }
+
     private static WriteBatch decodeBatch(boolean present, io.meridian.common.rpc.storage.v1.PointBatch batch) {
         if (!present) {
             throw new InvalidInputException("missing batch [field=batch]");

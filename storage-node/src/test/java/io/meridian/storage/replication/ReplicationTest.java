@@ -246,6 +246,32 @@ class ReplicationTest {
     }
 
     @Test
+    void aNewReplicaWhoseOpsLeftTheWalIsRebuiltFromASnapshot() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
+        for (long seq = 1; seq <= 20; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        awaitCaughtUp(a, b);
+        a.registry.replica(SHARD).shard().flush();
+        for (long seq = 21; seq <= 25; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        // the master adds c (a repair): its first op is long gone from a's WAL
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
+        awaitCaughtUp(a, b, c);
+        assertThat(c.meters.get("meridian.storage.replication.resyncs").counter().count()).isEqualTo(1);
+        assertThat(sum(c)).isEqualTo(sum(a));
+        assertThat(sum(c).sum()).isEqualTo(25 * 26 / 2);
+        assertThat(c.registry.replica(SHARD).shard().writerSequence("w")).as("de-duplication state came along").isEqualTo(25);
+        assertThat(write(a, 1, "w", 26, 26)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        awaitCaughtUp(a, b, c);
+        assertThat(sum(c).sum()).isEqualTo(26 * 27 / 2);
+    }
+
+    @Test
     void fetchesAreFencedAndValidated() {
         ReplicaNode a = node("a");
         ReplicaNode b = node("b");
