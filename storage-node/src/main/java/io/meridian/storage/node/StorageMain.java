@@ -1,5 +1,6 @@
 package io.meridian.storage.node;
 
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,6 +47,9 @@ public final class StorageMain implements Callable<Integer> {
         StorageNode node;
         try {
             node = StorageNode.start(StorageNodeConfig.load(config), CONTROLLER);
+        } catch (InvalidInputException e) {
+            log.error("storage node did not start [config={}]: {}", config, e.getMessage()); // the message says it all
+            return 1;
         } catch (MeridianException e) {
             log.error("storage node did not start [config={}]: {}", config, e.getMessage(), e);
             return 1;
