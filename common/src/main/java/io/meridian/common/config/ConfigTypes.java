@@ -57,6 +57,20 @@ public final class ConfigTypes {
         }, String::valueOf);
     }
 
+    /** A long in {@code [min, max]}. */
+    public static ConfigType<Long> longIn(long min, long max) {
+        return new Simple<>("long", n -> {
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new IllegalArgumentException("want an integer; got '" + n.asText() + "'");
+            }
+            long v = n.longValue();
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("got " + v + "; want " + min + ".." + max);
+            }
+            return v;
+        }, String::valueOf);
+    }
+
     /** A byte size of at least {@code minBytes}, written {@code 64MiB} etc. (see {@link DataSize}). */
     public static ConfigType<Long> sizeAtLeast(long minBytes) {
         return new Simple<>("size", n -> {

@@ -5,6 +5,7 @@ import static io.meridian.common.config.ConfigTypes.STRING_LIST;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
 import static io.meridian.common.config.ConfigTypes.enumOf;
 import static io.meridian.common.config.ConfigTypes.intIn;
+import static io.meridian.common.config.ConfigTypes.longIn;
 import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.common.config.ConfigDef;
@@ -102,15 +103,25 @@ public final class StorageConfigKeys {
     // replication
     public static final ConfigOption<Long> REPLICATION_FETCH_MAX = ConfigOption.of(
             "storage.replication.fetch-max-bytes", sizeAtLeast(1024), ReplicationSettings.DEFAULT_FETCH_MAX_BYTES,
-            "Most replica-log bytes a follower fetches from the leader at once; at most"
-                    + " `storage.server.max-message-size`.");
+            "Rough size bound of one follower fetch from the leader; at most `storage.server.max-message-size`.");
+    public static final ConfigOption<Duration> REPLICATION_FETCH_WAIT = ConfigOption.of(
+            "storage.replication.fetch-wait", durationAtLeast(ZERO), ReplicationSettings.DEFAULT_FETCH_WAIT,
+            "How long a follower's fetch waits on the leader for new ops (at most 10s).");
     public static final ConfigOption<Duration> REPLICATION_LAG_MAX = ConfigOption.of("storage.replication.lag-max",
             durationAtLeast(MS), ReplicationSettings.DEFAULT_LAG_MAX,
-            "A follower further behind the leader than this leaves the in-sync set.");
+            "A follower that has not fetched for this long leaves the leader's in-sync view (write concern `all`"
+                    + " stops waiting for it).");
     public static final ConfigOption<Duration> REPLICATION_ACK_TIMEOUT = ConfigOption.of(
             "storage.replication.ack-timeout", durationAtLeast(MS), ReplicationSettings.DEFAULT_ACK_TIMEOUT,
-            "How long a leader waits for the followers its write concern needs before failing the write"
-                    + " (retriable).");
+            "How long a write waits for its write concern before it fails with a retriable error.");
+    public static final ConfigOption<Long> REPLICATION_MAX_UNCOMMITTED = ConfigOption.of(
+            "storage.replication.max-uncommitted-ops", longIn(1, Long.MAX_VALUE),
+            ReplicationSettings.DEFAULT_MAX_UNCOMMITTED_OPS,
+            "Ops a leader may hold beyond the commit point before writes get a retriable busy error.");
+    public static final ConfigOption<Long> REPLICATION_WAL_RETENTION = ConfigOption.of(
+            "storage.replication.wal-retention-max", sizeAtLeast(1), ReplicationSettings.DEFAULT_WAL_RETENTION_MAX,
+            "WAL bytes a leader keeps beyond its flush checkpoint for lagging followers; a follower further behind"
+                    + " needs a re-sync.");
 
     /** Key prefixes of the other roles: the storage role leaves them alone in a shared file. */
     public static final Set<String> OTHER_ROLES = Set.of("broker.", "ingest.", "standalone.", "etcd.");
@@ -121,7 +132,8 @@ public final class StorageConfigKeys {
             SERVER_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
             MEMTABLE_SIZE, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
             TAGS_PER_SERIES, FIELDS_PER_METRIC, BLOCK_CACHE_SIZE, COMPACTION_MIN_PARTS, MAINTENANCE_INTERVAL,
-            REPLICATION_FETCH_MAX, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT), OTHER_ROLES);
+            REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
+            REPLICATION_MAX_UNCOMMITTED, REPLICATION_WAL_RETENTION), OTHER_ROLES);
 
     private StorageConfigKeys() {}
 }

@@ -80,8 +80,12 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL));
+        if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationSettings.MAX_FETCH_WAIT) > 0) {
+            throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
+        }
         ReplicationSettings replication = new ReplicationSettings(c.get(REPLICATION_FETCH_MAX),
-                c.get(REPLICATION_LAG_MAX), c.get(REPLICATION_ACK_TIMEOUT));
+                c.get(REPLICATION_FETCH_WAIT), c.get(REPLICATION_LAG_MAX), c.get(REPLICATION_ACK_TIMEOUT),
+                c.get(REPLICATION_MAX_UNCOMMITTED), c.get(REPLICATION_WAL_RETENTION));
         return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),
                 Path.of(c.get(NODE_DATA_DIR)), c.get(NODE_REPORT_INTERVAL), meta, c.get(META_LEASE_TTL), server,
                 engine, replication);

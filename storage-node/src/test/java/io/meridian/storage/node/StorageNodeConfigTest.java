@@ -64,7 +64,8 @@ class StorageNodeConfigTest {
                   block-cache.size: 32MiB
                   compaction.min-parts: 3
                   maintenance.interval: 500ms
-                  replication: {fetch-max-bytes: 1MiB, lag-max: 5s, ack-timeout: 2s}
+                  replication: {fetch-max-bytes: 1MiB, fetch-wait: 100ms, lag-max: 5s, ack-timeout: 2s,
+                                max-uncommitted-ops: 500, wal-retention-max: 256MiB}
                 broker.http.port: 8080
                 """);
         assertThat(c.nodeId()).isEqualTo("s7");
@@ -78,8 +79,8 @@ class StorageNodeConfigTest {
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
                 Duration.ofMillis(500)));
-        assertThat(c.replication()).isEqualTo(new ReplicationSettings(1L << 20, Duration.ofSeconds(5),
-                Duration.ofSeconds(2)));
+        assertThat(c.replication()).isEqualTo(new ReplicationSettings(1L << 20, Duration.ofMillis(100),
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
 
     static Stream<Arguments> badValues() {
@@ -112,7 +113,10 @@ class StorageNodeConfigTest {
                 Arguments.of("storage.compaction.min-parts: 1", "storage.compaction.min-parts"),
                 Arguments.of("storage.maintenance.interval: 1ms", "storage.maintenance.interval"),
                 Arguments.of("storage.replication.fetch-max-bytes: 128MiB", "storage.replication.fetch-max-bytes"),
+                Arguments.of("storage.replication.fetch-wait: 11s", "storage.replication.fetch-wait"),
                 Arguments.of("storage.replication.lag-max: 0s", "storage.replication.lag-max"),
+                Arguments.of("storage.replication.max-uncommitted-ops: 0", "storage.replication.max-uncommitted-ops"),
+                Arguments.of("storage.replication.wal-retention-max: 1GB", "storage.replication.wal-retention-max"),
                 Arguments.of("storage.replication.ack-timeout: 3", "storage.replication.ack-timeout"));
     }
 
