@@ -37,7 +37,7 @@ public final class RegistryOnlyController implements ReplicaController {
     /** The {@link ReplicaControllerFactory} of this placeholder. */
     public static RegistryOnlyController create(NodeContext node) {
         LOG.warn("replication is not implemented yet: replicas are opened and closed as assigned, but nothing is"
-                + " replicated [node={}, controller=RegistryOnlyController]", node.self().id());
+                + " replicated [node={}, controller=RegistryOnlyController]", node.nodeId());
         return new RegistryOnlyController(node.registry());
     }
 

@@ -86,14 +86,12 @@ public final class StorageNode implements AutoCloseable {
             ShardMaintenance maintenance = started(parts,
                     new ShardMaintenance(engine.maintenanceInterval(), engine.memtableMaxAge()));
             ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance));
-            StorageServer server = StorageServer.start(config.server(), registry);
-            parts.push(server);
+            ReplicaController controller = started(parts,
+                    controllers.create(new NodeContext(config.nodeId(), config, registry)));
+            // started after the controller, so it stops taking calls before the controller closes
+            StorageServer server = started(parts, StorageServer.start(config.server(), registry));
             NodeInfo self = new NodeInfo(config.nodeId(), NodeRole.STORAGE, config.server().host(), server.port(), 0,
                     config.idc(), config.cluster(), version(), Instant.now());
-            ReplicaController controller = started(parts, controllers.create(new NodeContext(self, config, registry)));
-            // the server stops taking calls before the controller closes (it needs the bound port to be created)
-            parts.remove(server);
-            parts.push(server);
             MetaCache cache = started(parts, new MetaCache(store, config.dataDir().resolve(META_DIR), config.idc()));
             NodeRegistrar registrar = new NodeRegistrar(store, self, config.leaseTtl(),
                     () -> ReportAssembler.build(self.id(), self.cluster(), cache.snapshot(), controller.status()));

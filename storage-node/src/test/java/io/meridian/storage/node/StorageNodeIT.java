@@ -62,14 +62,13 @@ class StorageNodeIT {
     void assignmentsFlowToTheControllerAndStatusFlowsToTheReport(EtcdProcess etcd) {
         RecordingController controller = new RecordingController();
         StorageNode node = StorageNode.start(config(etcd, "n1"), ctx -> {
-            assertThat(ctx.self().id()).isEqualTo("n1");
+            assertThat(ctx.nodeId()).isEqualTo("n1");
             assertThat(ctx.replication()).isEqualTo(ReplicationSettings.defaults());
             return controller;
         });
         String nodeKey = store.keys().node("storage", "n1");
         try {
-            await().atMost(WAIT).until(() -> store.get(nodeKey).isPresent());
-            assertThat(node.isRegistered()).isTrue();
+            await().atMost(WAIT).until(() -> store.get(nodeKey).isPresent() && node.isRegistered());
 
             DatabaseConfig db = new DatabaseConfig("cpu", 2, 2, WriteConcern.LEADER,
                     List.of(new IntervalSpec("10s", "30d")), List.of("c1"));
