@@ -1,0 +1,59 @@
+package io.meridian.storage.node;
+
+import io.meridian.common.model.DatabaseOptions;
+import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.wal.FsyncMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The node-wide engine settings ({@code storage.*} keys of {@link ShardOptions} plus the background upkeep of
+ * {@code ShardMaintenance}). A shard's {@link ShardOptions} are these settings plus its database's intervals.
+ *
+ * @param segmentDuration     {@code storage.segment-duration}
+ * @param memtableBytes       {@code storage.memtable.size} (per shard)
+ * @param memtableMaxAge      {@code storage.memtable.max-age}: an older memtable is flushed by the upkeep
+ * @param walFsync            {@code storage.wal.fsync}
+ * @param walSegmentBytes     {@code storage.wal.segment-size}
+ * @param futureTolerance     {@code storage.write.future-tolerance}
+ * @param seriesPerMetric     {@code storage.limits.series-per-metric}
+ * @param tagsPerSeries       {@code storage.limits.tags-per-series}
+ * @param fieldsPerMetric     {@code storage.limits.fields-per-metric}
+ * @param blockCacheBytes     {@code storage.block-cache.size} (per shard)
+ * @param compactionMinParts  {@code storage.compaction.min-parts}
+ * @param maintenanceInterval {@code storage.maintenance.interval}: how often the upkeep runs
+ */
+public record EngineSettings(Duration segmentDuration, long memtableBytes, Duration memtableMaxAge, FsyncMode walFsync,
+                             long walSegmentBytes, Duration futureTolerance, int seriesPerMetric, int tagsPerSeries,
+                             int fieldsPerMetric, long blockCacheBytes, int compactionMinParts,
+                             Duration maintenanceInterval) {
+    public EngineSettings {
+        Objects.requireNonNull(segmentDuration, "segmentDuration");
+        Objects.requireNonNull(memtableMaxAge, "memtableMaxAge");
+        Objects.requireNonNull(walFsync, "walFsync");
+        Objects.requireNonNull(futureTolerance, "futureTolerance");
+        Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
+    }
+
+    /** The defaults documented on {@link ShardOptions}, a 10 min memtable age and a 10 s upkeep interval. */
+    public static EngineSettings defaults() {
+        ShardOptions d = ShardOptions.defaults(new DatabaseOptions("defaults", 1,
+                java.util.List.of(io.meridian.common.model.IntervalSpec.parse("10s", "1d"))));
+        return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
+                d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
+                d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10));
+    }
+
+    /**
+     * The options of a shard of {@code database} on this node.
+     *
+     * @throws io.meridian.common.error.InvalidInputException when the database's intervals do not divide
+     *                                                        {@code storage.segment-duration}
+     */
+    public ShardOptions shardOptions(DatabaseOptions database) {
+        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
+                seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts,
+                Clock.systemUTC());
+    }
+}

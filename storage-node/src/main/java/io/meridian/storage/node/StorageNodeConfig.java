@@ -1,0 +1,101 @@
+package io.meridian.storage.node;
+
+import static io.meridian.storage.node.StorageConfigKeys.*;
+
+import io.meridian.common.config.Config;
+import io.meridian.common.config.ConfigException;
+import io.meridian.common.config.ConfigOption;
+import io.meridian.common.config.ConfigTree;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Names;
+import io.meridian.meta.store.MetaStoreOptions;
+import io.meridian.storage.server.StorageServerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The whole configuration of one storage node process, typed and validated (keys in {@link StorageConfigKeys},
+ * reference in docs/configuration.md).
+ *
+ * @param nodeId         {@code node.id}
+ * @param idc            {@code node.idc}
+ * @param cluster        {@code node.cluster}
+ * @param dataDir        {@code node.data-dir}
+ * @param reportInterval {@code node.report-interval}
+ * @param meta           {@code meta.etcd.endpoints}, {@code meta.root}, {@code meta.operation-timeout}
+ * @param leaseTtl       {@code meta.lease-ttl}
+ * @param server         {@code storage.server.*}
+ * @param engine         {@code storage.*} engine and upkeep settings
+ * @param replication    {@code storage.replication.*}
+ */
+public record StorageNodeConfig(String nodeId, String idc, String cluster, Path dataDir, Duration reportInterval,
+                                MetaStoreOptions meta, Duration leaseTtl, StorageServerOptions server,
+                                EngineSettings engine, ReplicationSettings replication) {
+    public StorageNodeConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(reportInterval, "reportInterval");
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(replication, "replication");
+    }
+
+    /**
+     * Reads and validates a YAML file.
+     *
+     * @throws ConfigException naming the file and the key of the first problem
+     */
+    public static StorageNodeConfig load(Path file) {
+        return from(ConfigTree.load(file));
+    }
+
+    /** Validates an already read tree (tests, or a launcher that merged several sources). */
+    public static StorageNodeConfig from(ConfigTree tree) {
+        Config c = DEF.parse(tree);
+        name(c, NODE_ID, "node");
+        name(c, NODE_IDC, "idc");
+        name(c, NODE_CLUSTER, "cluster");
+        if (c.get(META_LEASE_TTL).toMillis() % 1000 != 0) {
+            throw c.invalid(META_LEASE_TTL, "etcd leases have whole seconds; got " + c.get(META_LEASE_TTL));
+        }
+        if (c.get(REPLICATION_FETCH_MAX) > c.get(SERVER_MAX_MESSAGE)) {
+            throw c.invalid(REPLICATION_FETCH_MAX, "must not exceed storage.server.max-message-size ("
+                    + c.get(SERVER_MAX_MESSAGE) + " bytes); got " + c.get(REPLICATION_FETCH_MAX) + " bytes");
+        }
+        if (c.get(SERVER_MAX_MESSAGE) > Integer.MAX_VALUE) {
+            throw c.invalid(SERVER_MAX_MESSAGE, "want at most 2GiB - 1B");
+        }
+        MetaStoreOptions meta;
+        try {
+            meta = new MetaStoreOptions(c.get(META_ENDPOINTS), c.get(META_ROOT), c.get(META_OPERATION_TIMEOUT),
+                    MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(META_ROOT, e.getMessage());
+        }
+        StorageServerOptions server = new StorageServerOptions(c.get(SERVER_HOST), c.get(SERVER_PORT),
+                (int) (long) c.get(SERVER_MAX_MESSAGE), c.get(SERVER_SHUTDOWN_GRACE), c.get(SERVER_WORKER_THREADS));
+        EngineSettings engine = new EngineSettings(c.get(SEGMENT_DURATION), c.get(MEMTABLE_SIZE),
+                c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
+                c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
+                c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL));
+        if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationSettings.MAX_FETCH_WAIT) > 0) {
+            throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
+        }
+        ReplicationSettings replication = new ReplicationSettings(c.get(REPLICATION_FETCH_MAX),
+                c.get(REPLICATION_FETCH_WAIT), c.get(REPLICATION_LAG_MAX), c.get(REPLICATION_ACK_TIMEOUT),
+                c.get(REPLICATION_MAX_UNCOMMITTED), c.get(REPLICATION_WAL_RETENTION));
+        return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),
+                Path.of(c.get(NODE_DATA_DIR)), c.get(NODE_REPORT_INTERVAL), meta, c.get(META_LEASE_TTL), server,
+                engine, replication);
+    }
+
+    private static void name(Config c, ConfigOption<String> option, String what) {
+        try {
+            Names.requireValid(what, c.get(option));
+        } catch (InvalidInputException e) {
+            throw c.invalid(option, e.getMessage());
+        }
+    }
+}
