@@ -69,8 +69,20 @@ public final class AssignmentPlanner {
         ShardOptions options = engine.shardOptions(databaseOptions(db));
         String leaderAddress = leaderAddress(snapshot, s.leader());
         String leaderId = leaderAddress == null ? null : s.leader();
+        java.util.Map<String, String> addresses = new java.util.TreeMap<>();
+        for (String replica : s.replicas()) {
+            String address = replica.equals(self.id()) ? self.address() : addressOf(snapshot, replica);
+            if (address != null) {
+                addresses.put(replica, address);
+            }
+        }
         return new ReplicaAssignment(new ShardKey(s.db(), s.shard()), options, s.epoch(), leaderId, leaderAddress,
-                s.replicas(), s.inSync(), WriteConcern.valueOf(db.writeConcern().name()));
+                s.replicas(), s.inSync(), WriteConcern.valueOf(db.writeConcern().name()), addresses);
+    }
+
+    private static String addressOf(MetaSnapshot snapshot, String node) {
+        NodeInfo info = snapshot.nodes().get(node);
+        return info == null ? null : info.address();
     }
 
     private String leaderAddress(MetaSnapshot snapshot, String leader) {

@@ -33,6 +33,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
     private final ReplicaController controller;
     private final Runnable onReconciled;
     private final Duration retryDelay;
+    private final java.util.function.BooleanSupplier metaLive;
     private final AtomicReference<MetaSnapshot> latest = new AtomicReference<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor executor;
@@ -44,9 +45,13 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
 
     /**
      * @param onReconciled called (on the watcher thread) after each reconcile that changed the assignments
+     * @param metaLive     true once the snapshots come from etcd itself rather than from the on-disk copy: until
+     *                     then this node leads nothing (a restarted node's copy may name it leader of an epoch the
+     *                     master has long moved past; it serves reads and waits)
      */
     public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
-                             Runnable onReconciled, Duration retryDelay) {
+                             Runnable onReconciled, Duration retryDelay, java.util.function.BooleanSupplier metaLive) {
+        this.metaLive = Objects.requireNonNull(metaLive, "metaLive");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.controller = Objects.requireNonNull(controller, "controller");
@@ -85,6 +90,9 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
         scheduled.set(false);
         MetaSnapshot s = latest.get();
         AssignmentPlan plan = planner.plan(s);
+        if (!metaLive.getAsBoolean()) {
+            plan = plan.withoutLeadershipOf(nodeId);
+        }
         if (!plan.skipped().equals(lastSkipped)) {
             plan.skipped().forEach(reason -> LOG.warn("not serving a shard assigned to this node [node={}]: {}",
                     nodeId, reason));

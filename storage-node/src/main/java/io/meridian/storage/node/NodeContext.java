@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationOptions;
+
 import io.meridian.storage.server.ShardRegistry;
 import java.util.Objects;
 
@@ -19,7 +21,7 @@ public record NodeContext(String nodeId, StorageNodeConfig config, ShardRegistry
         Objects.requireNonNull(registry, "registry");
     }
 
-    public ReplicationSettings replication() {
+    public ReplicationOptions replication() {
         return config.replication();
     }
 }

@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationOptions;
+
 import static io.meridian.common.config.ConfigTypes.STRING;
 import static io.meridian.common.config.ConfigTypes.STRING_LIST;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
@@ -102,24 +104,24 @@ public final class StorageConfigKeys {
 
     // replication
     public static final ConfigOption<Long> REPLICATION_FETCH_MAX = ConfigOption.of(
-            "storage.replication.fetch-max-bytes", sizeAtLeast(1024), ReplicationSettings.DEFAULT_FETCH_MAX_BYTES,
+            "storage.replication.fetch-max-bytes", sizeAtLeast(1024), ReplicationOptions.DEFAULT_FETCH_MAX_BYTES,
             "Rough size bound of one follower fetch from the leader; at most `storage.server.max-message-size`.");
     public static final ConfigOption<Duration> REPLICATION_FETCH_WAIT = ConfigOption.of(
-            "storage.replication.fetch-wait", durationAtLeast(ZERO), ReplicationSettings.DEFAULT_FETCH_WAIT,
+            "storage.replication.fetch-wait", durationAtLeast(ZERO), ReplicationOptions.DEFAULT_FETCH_WAIT,
             "How long a follower's fetch waits on the leader for new ops (at most 10s).");
     public static final ConfigOption<Duration> REPLICATION_LAG_MAX = ConfigOption.of("storage.replication.lag-max",
-            durationAtLeast(MS), ReplicationSettings.DEFAULT_LAG_MAX,
+            durationAtLeast(MS), ReplicationOptions.DEFAULT_LAG_MAX,
             "A follower that has not fetched for this long leaves the leader's in-sync view (write concern `all`"
                     + " stops waiting for it).");
     public static final ConfigOption<Duration> REPLICATION_ACK_TIMEOUT = ConfigOption.of(
-            "storage.replication.ack-timeout", durationAtLeast(MS), ReplicationSettings.DEFAULT_ACK_TIMEOUT,
+            "storage.replication.ack-timeout", durationAtLeast(MS), ReplicationOptions.DEFAULT_ACK_TIMEOUT,
             "How long a write waits for its write concern before it fails with a retriable error.");
     public static final ConfigOption<Long> REPLICATION_MAX_UNCOMMITTED = ConfigOption.of(
             "storage.replication.max-uncommitted-ops", longIn(1, Long.MAX_VALUE),
-            ReplicationSettings.DEFAULT_MAX_UNCOMMITTED_OPS,
+            ReplicationOptions.DEFAULT_MAX_UNCOMMITTED_OPS,
             "Ops a leader may hold beyond the commit point before writes get a retriable busy error.");
     public static final ConfigOption<Long> REPLICATION_WAL_RETENTION = ConfigOption.of(
-            "storage.replication.wal-retention-max", sizeAtLeast(1), ReplicationSettings.DEFAULT_WAL_RETENTION_MAX,
+            "storage.replication.wal-retention-max", sizeAtLeast(1), ReplicationOptions.DEFAULT_WAL_RETENTION_MAX,
             "WAL bytes a leader keeps beyond its flush checkpoint for lagging followers; a follower further behind"
                     + " needs a re-sync.");
 

@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationController;
+
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import java.nio.file.Path;
@@ -21,11 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "storage", mixinStandardHelpOptions = true,
         description = "Run a Meridian storage node (see docs/configuration.md for the configuration keys).")
 public final class StorageMain implements Callable<Integer> {
-    /**
-     * The replica controller the storage process runs. {@link RegistryOnlyController} is a placeholder that does
-     * no replication; point this at the real controller's factory when it lands.
-     */
-    public static final ReplicaControllerFactory CONTROLLER = RegistryOnlyController::create;
+    /** The replica controller the storage process runs: replication of every shard replica it is assigned. */
+    public static final ReplicaControllerFactory CONTROLLER = ctx -> new ReplicationController(ctx.nodeId(),
+            ctx.registry(), ctx.replication());
 
     /** Log4j 2 configuration used unless {@code -Dlog4j2.configurationFile} names another one. */
     static final String LOG_CONFIG = "meridian-log4j2.xml";

@@ -8,6 +8,7 @@ import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.replication.ReplicaController;
+import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
 import java.io.IOException;
@@ -89,14 +90,16 @@ public final class StorageNode implements AutoCloseable {
             ReplicaController controller = started(parts,
                     controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes
-            StorageServer server = started(parts, StorageServer.start(config.server(), registry));
+            StorageServer server = started(parts, StorageServer.start(config.server(), registry,
+                    controller instanceof ReplicationHooks hooks ? hooks : ReplicationHooks.NONE));
             NodeInfo self = new NodeInfo(config.nodeId(), NodeRole.STORAGE, config.server().host(), server.port(), 0,
                     config.idc(), config.cluster(), version(), Instant.now());
             MetaCache cache = started(parts, new MetaCache(store, config.dataDir().resolve(META_DIR), config.idc()));
             NodeRegistrar registrar = new NodeRegistrar(store, self, config.leaseTtl(),
                     () -> ReportAssembler.build(self.id(), self.cluster(), cache.snapshot(), controller.status()));
             AssignmentWatcher watcher = started(parts, new AssignmentWatcher(self.id(),
-                    new AssignmentPlanner(self, engine), controller, registrar::reportChanged, RECONCILE_RETRY_DELAY));
+                    new AssignmentPlanner(self, engine), controller, registrar::reportChanged, RECONCILE_RETRY_DELAY,
+                    () -> cache.watchedRevision() > 0));
             cache.addListener(watcher);
             cache.start();
             started(parts, registrar.start());

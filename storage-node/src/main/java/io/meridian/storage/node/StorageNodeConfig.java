@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationOptions;
+
 import static io.meridian.storage.node.StorageConfigKeys.*;
 
 import io.meridian.common.config.Config;
@@ -31,7 +33,7 @@ import java.util.Objects;
  */
 public record StorageNodeConfig(String nodeId, String idc, String cluster, Path dataDir, Duration reportInterval,
                                 MetaStoreOptions meta, Duration leaseTtl, StorageServerOptions server,
-                                EngineSettings engine, ReplicationSettings replication) {
+                                EngineSettings engine, ReplicationOptions replication) {
     public StorageNodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(reportInterval, "reportInterval");
@@ -80,10 +82,10 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL));
-        if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationSettings.MAX_FETCH_WAIT) > 0) {
+        if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationOptions.MAX_FETCH_WAIT) > 0) {
             throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
         }
-        ReplicationSettings replication = new ReplicationSettings(c.get(REPLICATION_FETCH_MAX),
+        ReplicationOptions replication = new ReplicationOptions(c.get(REPLICATION_FETCH_MAX),
                 c.get(REPLICATION_FETCH_WAIT), c.get(REPLICATION_LAG_MAX), c.get(REPLICATION_ACK_TIMEOUT),
                 c.get(REPLICATION_MAX_UNCOMMITTED), c.get(REPLICATION_WAL_RETENTION));
         return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),

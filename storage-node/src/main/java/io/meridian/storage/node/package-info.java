@@ -9,7 +9,6 @@
  * </pre>
  *
  * <p>The replica controller is injected: {@link io.meridian.storage.node.StorageMain#CONTROLLER} names the one
- * the process runs; today that is {@link io.meridian.storage.node.RegistryOnlyController}, a placeholder that
- * opens and closes replicas but does not replicate.
+ * the process runs: {@link io.meridian.storage.replication.ReplicationController}.
  */
 package io.meridian.storage.node;

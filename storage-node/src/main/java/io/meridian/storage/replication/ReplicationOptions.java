@@ -20,6 +20,14 @@ import java.util.Objects;
  */
 public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duration lagMax, Duration ackTimeout,
                                  long maxUncommittedOps, long walRetentionMax) {
+    public static final long DEFAULT_FETCH_MAX_BYTES = 4L << 20;
+    public static final Duration DEFAULT_FETCH_WAIT = Duration.ofMillis(500);
+    public static final Duration MAX_FETCH_WAIT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_LAG_MAX = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
+    public static final long DEFAULT_MAX_UNCOMMITTED_OPS = 10_000;
+    public static final long DEFAULT_WAL_RETENTION_MAX = 1L << 30;
+
     public ReplicationOptions {
         Objects.requireNonNull(fetchWait, "fetchWait");
         Objects.requireNonNull(lagMax, "lagMax");
@@ -36,8 +44,8 @@ public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duratio
     }
 
     public static ReplicationOptions defaults() {
-        return new ReplicationOptions(4L << 20, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                10_000, 1L << 30);
+        return new ReplicationOptions(DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_WAIT, DEFAULT_LAG_MAX, DEFAULT_ACK_TIMEOUT,
+                DEFAULT_MAX_UNCOMMITTED_OPS, DEFAULT_WAL_RETENTION_MAX);
     }
 
     private static void positive(String key, long v) {

@@ -22,7 +22,7 @@ class AssignmentWatcherTest {
 
     AssignmentWatcher watcher() {
         return new AssignmentWatcher("s1", new AssignmentPlanner(S1, EngineSettings.defaults()), controller,
-                reconciled::incrementAndGet, Duration.ofMillis(20));
+                reconciled::incrementAndGet, Duration.ofMillis(20), () -> true);
     }
 
     static MetaSnapshot withLeader(String leader, long epoch) {

@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +48,7 @@ class StorageNodeConfigTest {
         assertThat(c.engine().segmentDuration()).isEqualTo(Duration.ofDays(1));
         assertThat(c.engine().maintenanceInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.engine().memtableMaxAge()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.replication()).isEqualTo(ReplicationSettings.defaults());
+        assertThat(c.replication()).isEqualTo(ReplicationOptions.defaults());
     }
 
     @Test
@@ -79,7 +81,7 @@ class StorageNodeConfigTest {
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
                 Duration.ofMillis(500)));
-        assertThat(c.replication()).isEqualTo(new ReplicationSettings(1L << 20, Duration.ofMillis(100),
+        assertThat(c.replication()).isEqualTo(new ReplicationOptions(1L << 20, Duration.ofMillis(100),
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
 

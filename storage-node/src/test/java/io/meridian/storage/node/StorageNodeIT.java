@@ -1,5 +1,7 @@
 package io.meridian.storage.node;
 
+import io.meridian.storage.replication.ReplicationOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +65,7 @@ class StorageNodeIT {
         RecordingController controller = new RecordingController();
         StorageNode node = StorageNode.start(config(etcd, "n1"), ctx -> {
             assertThat(ctx.nodeId()).isEqualTo("n1");
-            assertThat(ctx.replication()).isEqualTo(ReplicationSettings.defaults());
+            assertThat(ctx.replication()).isEqualTo(ReplicationOptions.defaults());
             return controller;
         });
         String nodeKey = store.keys().node("storage", "n1");
