@@ -56,7 +56,10 @@ public record NodeSettings(String id, String idc, String cluster, java.util.List
         keys.put("storage.server.host", "127.0.0.1");
         keys.put("storage.server.port", Integer.toString(port));
         keys.put("storage.server.shutdown-grace", "2s");
-        keys.put("storage.server.worker-threads", "4");
+        keys.put("storage.server.worker-threads", "16"); // follower long polls hold one each
+        keys.put("storage.replication.lag-max", "3s");
+        keys.put("storage.replication.ack-timeout", "3s");
+        keys.put("storage.replication.fetch-wait", "200ms");
         keys.put("storage.memtable.size", "8MiB");
         keys.put("storage.block-cache.size", "8MiB");
         keys.put("storage.wal.segment-size", "8MiB");
