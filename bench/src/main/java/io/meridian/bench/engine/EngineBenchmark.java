@@ -193,7 +193,15 @@ public final class EngineBenchmark {
     private void load(Shard shard, List<WriteBatch> batches, long[] written, int shardIndex, long totalPoints, long t0) {
         long lastReport = System.nanoTime();
         for (WriteBatch batch : batches) {
-            shard.write(batch);
+            while (true) {
+                try {
+                    shard.write(batch);
+                    break;
+                } catch (io.meridian.common.error.BusyException busy) {
+                    // back-pressure while the previous memtable flushes: retry shortly, as a client would
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                }
+            }
             long n = 0;
             for (WriteBatch.SeriesRows r : batch.series()) {
                 n += r.values().length;

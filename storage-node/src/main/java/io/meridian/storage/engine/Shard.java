@@ -343,8 +343,9 @@ public final class Shard implements AutoCloseable {
 
     /**
      * A full memtable is flushed in the background while writes go on into a fresh one; a writer that
-     * fills the fresh one too before the flush is done flushes inline, which waits for the running flush:
-     * that is the back-pressure, so at most two memtables' worth of points are ever in memory.
+     * fills the fresh one twice over flushes inline when no flush is running; while one runs, further writes
+     * get a retriable BUSY ({@link #checkMemory}): that is the back-pressure, so about three memtables' worth
+     * of points at most are ever in memory.
      */
     private void maybeFlush() {
         long bytes = memtable.bytes();
@@ -352,7 +353,9 @@ public final class Shard implements AutoCloseable {
             return;
         }
         if (bytes >= 2 * options.memtableBytes()) {
-            flush();
+            if (!maintenanceLock.isLocked()) {
+                flush();
+            } // else a flush is running (maybe waiting for followers): the next write gets a retriable BUSY
         } else if (flushScheduled.compareAndSet(false, true)) {
             BACKGROUND_FLUSHES.execute(() -> {
                 try {
