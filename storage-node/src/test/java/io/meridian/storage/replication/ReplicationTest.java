@@ -272,6 +272,32 @@ class ReplicationTest {
     }
 
     @Test
+    void aLeaderTooFarAheadOfItsWriteConcernAnswersBusy() throws InterruptedException {
+        ReplicationOptions tight = new ReplicationOptions(1 << 20, Duration.ofMillis(200), Duration.ofMillis(800),
+                Duration.ofMillis(300), 2, 1L << 30);
+        ReplicaNode a = new ReplicaNode("a", tmp.resolve("a"), tight, 0);
+        nodes.add(a);
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
+        assertThat(write(a, 1, "w", 1, 1)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        awaitCaughtUp(a, b, c);
+        for (ReplicaNode f : List.of(b, c)) {
+            f.close();
+            nodes.remove(f);
+        }
+        List<ErrorCode> codes = new ArrayList<>();
+        for (long seq = 2; seq <= 5; seq++) {
+            long s = seq;
+            codes.add(codeOf(() -> write(a, 1, "w", s, s)));
+        }
+        assertThat(codes).as("not acknowledged in time, then refused before it takes more")
+                .containsExactly(ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED,
+                        ErrorCode.BUSY);
+        assertThat(a.lastLsn()).as("the refused write took nothing").isEqualTo(4);
+    }
+
+    @Test
     void fetchesAreFencedAndValidated() {
         ReplicaNode a = node("a");
         ReplicaNode b = node("b");
