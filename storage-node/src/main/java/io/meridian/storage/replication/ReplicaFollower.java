@@ -155,22 +155,9 @@ final class ReplicaFollower implements AutoCloseable {
 
     /** The flush gate: waits (bounded by the ack timeout) until the leader reported {@code lsn} committed. */
     void awaitCommittedForFlush(long lsn) {
-        long deadline = System.nanoTime() + options.ackTimeout().toNanos();
-        lock.lock();
-        try {
-            while (commitLsn < lsn && running) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("flushing ops the leader has not reported committed [database={}, shard={}, lsn={}, "
-                            + "commitLsn={}]", key.database(), key.shard(), lsn, commitLsn);
-                    return;
-                }
-                committed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
+        if (!BoundedWait.until(lock, committed, () -> commitLsn >= lsn || !running, options.ackTimeout().toNanos())) {
+            LOG.warn("flushing ops the leader has not reported committed [database={}, shard={}, lsn={}]",
+                    key.database(), key.shard(), lsn);
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -154,26 +153,20 @@ final class ReplicaLeader implements AutoCloseable {
      * @throws NotLeaderException     when this replica stopped leading meanwhile
      */
     void awaitCommitted(long lsn) {
-        long deadline = System.nanoTime() + options.ackTimeout().toNanos();
+        if (BoundedWait.until(lock, changed, () -> commitLsn >= lsn || closed, options.ackTimeout().toNanos())
+                && commitLsn() >= lsn) {
+            return;
+        }
         lock.lock();
         try {
-            while (commitLsn < lsn) {
-                if (closed) {
-                    throw new NotLeaderException("no longer the leader " + key.context() + ": the write was not "
-                            + "acknowledged by the write concern; refresh routing and retry");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new NotReplicatedException("write not acknowledged in time " + key.context() + ": want "
-                            + assignment.writeConcern() + " of " + assignment.replicas() + ", in-sync view "
-                            + inSyncView() + ", waited " + options.ackTimeout().toMillis() + " ms (retry; the op is "
-                            + "de-duplicated by writer id and sequence)");
-                }
-                changed.awaitNanos(left);
+            if (closed) {
+                throw new NotLeaderException("no longer the leader " + key.context() + ": the write was not "
+                        + "acknowledged by the write concern; refresh routing and retry");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotReplicatedException("interrupted while waiting for replication " + key.context());
+            throw new NotReplicatedException("write not acknowledged in time " + key.context() + ": want "
+                    + assignment.writeConcern() + " of " + assignment.replicas() + ", in-sync view " + inSyncView()
+                    + ", waited " + options.ackTimeout().toMillis() + " ms (retry; the op is de-duplicated by writer id "
+                    + "and sequence)");
         } finally {
             lock.unlock();
         }
@@ -181,23 +174,10 @@ final class ReplicaLeader implements AutoCloseable {
 
     /** The flush gate: waits (bounded by the ack timeout) until {@code lsn} is committed. */
     void awaitCommittedForFlush(long lsn) {
-        long deadline = System.nanoTime() + options.ackTimeout().toNanos();
-        lock.lock();
-        try {
-            while (commitLsn < lsn && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("flushing ops not yet committed by the write concern [database={}, shard={}, lsn={}, "
-                            + "commitLsn={}]: a later truncation of them would need a full re-sync", key.database(),
-                            key.shard(), lsn, commitLsn);
-                    return;
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
+        if (!BoundedWait.until(lock, changed, () -> commitLsn >= lsn || closed, options.ackTimeout().toNanos())) {
+            LOG.warn("flushing ops not yet committed by the write concern [database={}, shard={}, lsn={}, commitLsn={}]: "
+                    + "a later truncation of them would need a full re-sync", key.database(), key.shard(), lsn,
+                    commitLsn());
         }
     }
 
@@ -273,21 +253,7 @@ final class ReplicaLeader implements AutoCloseable {
     }
 
     private void waitForOps(Shard s, long from, long waitMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        lock.lock();
-        try {
-            while (s.lastLsn() < from && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
+        BoundedWait.until(lock, changed, () -> s.lastLsn() >= from || closed, BoundedWait.millis(waitMs));
     }
 
     /** Caller holds the lock. */
