@@ -95,6 +95,8 @@ public final class FloatColumnCodec {
 
     /** Largest error, in units of the last decimal place, that {@link #snapToScale} treats as accumulation noise. */
     static final double SNAP_TOLERANCE_UNITS = 1e-3;
+    /** Scaled magnitudes below 2^43 have an ulp of at most 2^-10, finer than {@link #SNAP_TOLERANCE_UNITS}. */
+    private static final double MAX_SNAP_SCALED = 0x1p43;
 
     /**
      * Snaps sums accumulated in floating point back onto the decimal grid of their inputs: when every value is
@@ -110,7 +112,9 @@ public final class FloatColumnCodec {
         double p = POW10[scale];
         for (int i = 0; i < n; i++) {
             double scaled = values[i] * p;
-            if (!(Math.abs(scaled) < MAX_MANTISSA) || Math.abs(scaled - Math.rint(scaled)) > SNAP_TOLERANCE_UNITS) {
+            // only where a double resolves the tolerance: near 2^53 one ulp of `scaled` is a whole unit, and
+            // "snapping" would just move an exact sum by an ulp (a property test found 242.60481803012868)
+            if (!(Math.abs(scaled) < MAX_SNAP_SCALED) || Math.abs(scaled - Math.rint(scaled)) > SNAP_TOLERANCE_UNITS) {
                 return false;
             }
         }
