@@ -1,14 +1,11 @@
 package io.meridian.storage.engine;
 
-import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.block.PartReader;
-import io.meridian.storage.encoding.ByteSink;
-import io.meridian.storage.encoding.ByteSource;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
@@ -21,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
-    /** Namespace of committed transaction ids in {@link WriterSequences} (apart from batch sequences). */
-    private static final String TXN_PREFIX = "txn/";
     /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
     static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
     /** Daemon threads (one per core) that flush full memtables of every shard in the process. */
@@ -59,8 +53,6 @@ public final class Shard implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    /** Encoding buffer capacity kept between writes. */
-    private static final int WAL_SCRATCH_RETAINED_BYTES = 1 << 16;
 
     private final Path dir;
     private final ShardOptions options;
@@ -76,7 +68,6 @@ public final class Shard implements AutoCloseable {
     private final Wal wal;
     private final Flusher flusher;
     private final ShardMetrics metrics;
-    private final ByteSink walScratch = new ByteSink(4096);
     private final ReplicaPosition position;
     private final ReplicaLogReader logReader;
     /** The epoch this replica stamps the ops it accepts as leader with. */
@@ -87,10 +78,11 @@ public final class Shard implements AutoCloseable {
     /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
     private volatile long flushedLsn;
     private volatile long maxRetainedWalBytes = Long.MAX_VALUE;
-    private final List<MemTable> frozen = new ArrayList<>();
-    private MemTable memtable = new MemTable();
-    /** Clock time of the first point in the current memtable. */
-    private long memtableCreatedMs;
+    private final MemTables memTables = new MemTables();
+    private final MemTableWriter memTableWriter;
+    private final OpLog opLog;
+    private final SeriesResolver resolver;
+    private final ReplicatedOps replicatedOps;
     private boolean closed;
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
@@ -113,18 +105,25 @@ public final class Shard implements AutoCloseable {
         this.writerSequences = WriterSequences.fromManifest(partStore.writers());
         this.position = partStore.replicaPosition();
         this.flushedLsn = position.lastLsn();
+        this.memTableWriter = new MemTableWriter(memTables, writerSequences, staged, metrics, options.clock());
+        WalReplayer replayer = new WalReplayer(position, dictionary, postings, schema, memTables, memTableWriter,
+                writerSequences, staged, options.clock());
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
         long[] replayed = new long[1];
         this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
-            replay(type, in);
+            replayer.replay(type, in);
             replayed[0]++;
         });
+        this.opLog = new OpLog(wal, position, schema);
+        this.resolver = new SeriesResolver(dictionary, postings, schema, opLog, options);
+        this.replicatedOps = new ReplicatedOps(this::appendLocked, resolver, opLog, memTableWriter, schema,
+                writerSequences, staged);
         this.epoch = Math.max(1, position.lastEpoch());
         this.logReader = new ReplicaLogReader(walDir);
         this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
-                dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memtable.points(),
+                dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
                 position.lastLsn(), position.lastEpoch());
     }
 
@@ -151,40 +150,12 @@ public final class Shard implements AutoCloseable {
             checkOpen();
             schema.checkCompatible(metric, field, type);
             if (schema.get(metric, field) == null) {
-                checkFieldLimit(metric, 1);
-                wal.commit(defineField(metric, field, type, nextLsn(), epoch));
+                resolver.checkFieldLimit(metric, 1);
+                wal.commit(opLog.defineField(metric, field, type, nextLsn(), epoch));
             }
         } finally {
             lock.writeLock().unlock();
         }
-    }
-
-    /**
-     * Defines a field in the schema and the WAL; returns the WAL ticket. With {@code lsn > 0} the definition is
-     * a declaration op of the replica log.
-     */
-    private long defineField(String metric, String field, FieldType type, long lsn, long opEpoch) {
-        FieldSchema.Field f = schema.define(metric, field, type);
-        beginRecord(lsn, opEpoch, WalRecordType.FIELD_DEF);
-        FieldSchema.encode(f, walScratch);
-        return endRecord(lsn, opEpoch, WalRecordType.FIELD_DEF);
-    }
-
-    /** Starts a WAL payload in {@code walScratch}; a replica-log op ({@code lsn > 0}) gets the REPLICATED envelope. */
-    private void beginRecord(long lsn, long opEpoch, int innerType) {
-        walScratch.clear();
-        if (lsn > 0) {
-            walScratch.putVarLong(lsn).putVarLong(opEpoch).putVarInt(innerType);
-        }
-    }
-
-    /** Appends the payload started by {@link #beginRecord}; a replica-log op advances the position. */
-    private long endRecord(long lsn, long opEpoch, int innerType) {
-        long ticket = wal.append(lsn > 0 ? WalRecordType.REPLICATED : innerType, walScratch);
-        if (lsn > 0) {
-            position.advance(lsn, opEpoch);
-        }
-        return ticket;
     }
 
     /** The LSN of the next op this replica accepts as leader; caller holds the write lock. */
@@ -242,30 +213,9 @@ public final class Shard implements AutoCloseable {
     /** Logs (as op {@code lsn}) and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
     private long appendLocked(WriteBatch batch, long lsn, long opEpoch) {
         int[] seriesIds = new int[batch.series().size()];
-        int[][] fieldIds = resolve(batch, seriesIds);
-        int type = batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER;
-        beginRecord(lsn, opEpoch, type);
-        if (batch.writerId() != null) {
-            WriterSequences.writeId(batch.writerId(), walScratch);
-            walScratch.putVarLong(batch.sequence());
-        }
-        WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
-        long ticket = endRecord(lsn, opEpoch, type);
-        walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
-        // honour storage.wal.segment-size between flushes; segments are still deleted only by flushes
-        wal.rotateIfFull();
-        if (batch.writerId() != null) {
-            writerSequences.advance(batch.writerId(), batch.sequence(), options.clock().millis(), ticket);
-        }
-        if (memtable.isEmpty()) {
-            memtableCreatedMs = options.clock().millis();
-        }
-        long points = 0;
-        for (int i = 0; i < seriesIds.length; i++) {
-            points += apply(memtable, seriesIds[i], fieldIds[i], batch.series().get(i).timestamps(),
-                    batch.series().get(i).values());
-        }
-        metrics.pointsWritten(points);
+        int[][] fieldIds = resolver.resolve(batch, seriesIds);
+        long ticket = opLog.points(batch, seriesIds, fieldIds, lsn, opEpoch);
+        memTableWriter.applyBatch(batch, seriesIds, fieldIds, ticket);
         return ticket;
     }
 
@@ -278,20 +228,14 @@ public final class Shard implements AutoCloseable {
         WriteBatch checked = batch.withWriter(writerId, transactionId);
         WriteValidator.validate(checked, options);
         long ticket;
-        int[] seriesIds = new int[batch.series().size()];
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (writerSequences.duplicateOf(TXN_PREFIX + writerId, transactionId) != null) {
+            if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writerId, transactionId) != null) {
                 return WriteResult.DUPLICATE;
             }
-            int[][] fieldIds = resolve(batch, seriesIds);
-            List<StagedTransactions.Points> points = new ArrayList<>();
-            for (int i = 0; i < seriesIds.length; i++) {
-                WriteBatch.SeriesRows r = batch.series().get(i);
-                points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
-            }
-            ticket = logTransaction(WalRecordType.STAGED, writerId, transactionId, points, nextLsn(), epoch);
+            List<StagedTransactions.Points> points = resolver.resolveStaged(batch);
+            ticket = opLog.transaction(WalRecordType.STAGED, writerId, transactionId, points, nextLsn(), epoch);
             staged.add(writerId, transactionId, points);
         } finally {
             lock.writeLock().unlock();
@@ -312,14 +256,14 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             checkOpen();
-            WriterSequences.Entry done = writerSequences.duplicateOf(TXN_PREFIX + writerId, transactionId);
+            WriterSequences.Entry done = writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writerId, transactionId);
             duplicate = done != null;
             if (duplicate) {
                 ticket = done.ticket;
                 staged.remove(writerId, transactionId);
             } else {
-                ticket = logTransaction(WalRecordType.COMMIT, writerId, transactionId, null, nextLsn(), epoch);
-                applyCommit(writerId, transactionId, ticket);
+                ticket = opLog.transaction(WalRecordType.COMMIT, writerId, transactionId, null, nextLsn(), epoch);
+                memTableWriter.commit(writerId, transactionId, ticket);
             }
         } finally {
             lock.writeLock().unlock();
@@ -348,7 +292,7 @@ public final class Shard implements AutoCloseable {
      * of points at most are ever in memory.
      */
     private void maybeFlush() {
-        long bytes = memtable.bytes();
+        long bytes = memTables.active().bytes();
         if (bytes < options.memtableBytes()) {
             return;
         }
@@ -382,7 +326,7 @@ public final class Shard implements AutoCloseable {
             if (staged.remove(writerId, transactionId).isEmpty()) {
                 return;
             }
-            ticket = logTransaction(WalRecordType.ABORT, writerId, transactionId, null, nextLsn(), epoch);
+            ticket = opLog.transaction(WalRecordType.ABORT, writerId, transactionId, null, nextLsn(), epoch);
         } finally {
             lock.writeLock().unlock();
         }
@@ -399,31 +343,6 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    private long logTransaction(int type, String writerId, long transactionId, List<StagedTransactions.Points> points,
-                                long lsn, long opEpoch) {
-        beginRecord(lsn, opEpoch, type);
-        WriterSequences.writeId(writerId, walScratch);
-        walScratch.putVarLong(transactionId);
-        if (points != null) {
-            WalPoints.encode(points, walScratch);
-        }
-        long ticket = endRecord(lsn, opEpoch, type);
-        walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
-        return ticket;
-    }
-
-    private void applyCommit(String writerId, long transactionId, long ticket) {
-        if (memtable.isEmpty()) {
-            memtableCreatedMs = options.clock().millis();
-        }
-        long n = 0;
-        for (StagedTransactions.Points p : staged.remove(writerId, transactionId)) {
-            n += apply(memtable, p.seriesId(), p.fieldIds(), p.ts(), p.values());
-        }
-        writerSequences.advance(TXN_PREFIX + writerId, transactionId, options.clock().millis(), ticket);
-        metrics.pointsWritten(n);
-    }
-
     /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
     public long writerSequence(String writerId) {
         lock.readLock().lock();
@@ -434,146 +353,15 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** Resolves (defining when new) series and field ids; checks limits and types before any change. */
-    private int[][] resolve(WriteBatch batch, int[] seriesIds) {
-        List<WriteBatch.SeriesRows> rows = batch.series();
-        Map<String, Integer> newSeriesPerMetric = new java.util.HashMap<>();
-        Map<String, Set<String>> newFields = new java.util.HashMap<>();
-        Set<ByteKey> seen = new HashSet<>();
-        for (int i = 0; i < rows.size(); i++) {
-            WriteBatch.SeriesRows r = rows.get(i);
-            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
-            if (id == null && seen.add(new ByteKey(batch.canonicalKey(i)))) {
-                newSeriesPerMetric.merge(r.key().metric(), 1, Integer::sum);
-            }
-            for (String f : r.fields()) {
-                FieldSchema.Field known = schema.get(r.key().metric(), f);
-                if (known == null) {
-                    newFields.computeIfAbsent(r.key().metric(), k -> new HashSet<>()).add(f);
-                } else if (known.type() == FieldType.HISTOGRAM) {
-                    WriteValidator.checkHistogramValues(r, f);
-                }
-            }
-        }
-        newSeriesPerMetric.forEach((metric, n) -> {
-            int existing = postings.metricCardinality(metric);
-            if ((long) existing + n > options.maxSeriesPerMetric()) {
-                throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many series [metric=" + metric
-                        + "]: " + existing + " exist and the write adds " + n + "; limit storage.limits.series-per-metric="
-                        + options.maxSeriesPerMetric());
-            }
-        });
-        newFields.forEach((metric, names) -> checkFieldLimit(metric, names.size()));
-        // validation passed: define
-        newFields.forEach((metric, names) -> names.stream().sorted().forEach(n -> defineField(metric, n, FieldType.GAUGE, 0, 0)));
-        int[][] fieldIds = new int[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            WriteBatch.SeriesRows r = rows.get(i);
-            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
-            if (id == null) {
-                id = dictionary.define(batch.canonicalKey(i));
-                postings.add(id, r.key());
-                walScratch.clear();
-                walScratch.putVarInt(id).put(batch.canonicalKey(i));
-                wal.append(WalRecordType.SERIES_DEF, walScratch);
-            }
-            seriesIds[i] = id;
-            int[] f = new int[r.fields().size()];
-            for (int j = 0; j < f.length; j++) {
-                f[j] = schema.get(r.key().metric(), r.fields().get(j)).id();
-            }
-            fieldIds[i] = f;
-        }
-        dictionary.write();
-        return fieldIds;
-    }
-
-    private void checkFieldLimit(String metric, int adding) {
-        int existing = schema.fieldCount(metric);
-        if (existing + adding > options.maxFieldsPerMetric()) {
-            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many fields [metric=" + metric + "]: "
-                    + existing + " exist and the write adds " + adding + "; limit storage.limits.fields-per-metric="
-                    + options.maxFieldsPerMetric());
-        }
-    }
-
-    private static long apply(MemTable m, int seriesId, int[] fieldIds, long[] ts, double[] values) {
-        return m.appendRows(seriesId, fieldIds, ts, values);
-    }
-
-    private void replay(int type, ByteSource in) {
-        if (type == WalRecordType.REPLICATED) {
-            long lsn = in.getVarLong();
-            long opEpoch = in.getVarLong();
-            int inner = in.getVarInt(WalRecordType.REPLICATED - 1, "replicated record type");
-            if (lsn <= position.lastLsn()) {
-                return; // already in parts (a segment the checkpoint covers)
-            }
-            if (lsn != position.lastLsn() + 1 || opEpoch < position.lastEpoch()) {
-                throw in.corrupt("replica log out of order: op " + lsn + " of epoch " + opEpoch + " after "
-                        + position.lastLsn() + " of epoch " + position.lastEpoch());
-            }
-            position.advance(lsn, opEpoch);
-            if (inner != WalRecordType.NOOP) {
-                replay(inner, in);
-            }
-            return;
-        }
-        switch (type) {
-            case WalRecordType.SERIES_DEF -> {
-                int id = in.getVarInt(Integer.MAX_VALUE, "series id");
-                byte[] key = new byte[in.remaining()];
-                in.getBytes(key, 0, key.length);
-                boolean known = id < dictionary.nextId() && dictionary.keyBytes(id) != null;
-                dictionary.replay(id, key);
-                if (!known) {
-                    postings.add(id, SeriesKey.fromCanonical(key));
-                }
-            }
-            case WalRecordType.FIELD_DEF -> schema.replay(FieldSchema.decode(in));
-            case WalRecordType.POINTS -> WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
-                    apply(memtable, seriesId, fieldIds, ts, values));
-            case WalRecordType.POINTS_FROM_WRITER -> {
-                String writer = WriterSequences.readId(in);
-                long sequence = in.getVarLong();
-                if (writerSequences.duplicateOf(writer, sequence) == null) {
-                    writerSequences.advance(writer, sequence, options.clock().millis(), 0);
-                    WalPoints.decode(in, (seriesId, fieldIds, ts, values) -> apply(memtable, seriesId, fieldIds, ts, values));
-                }
-            }
-            case WalRecordType.STAGED -> {
-                String writer = WriterSequences.readId(in);
-                long txn = in.getVarLong();
-                List<StagedTransactions.Points> points = new ArrayList<>();
-                WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
-                        points.add(new StagedTransactions.Points(seriesId, fieldIds, ts, values)));
-                if (writerSequences.duplicateOf(TXN_PREFIX + writer, txn) == null) {
-                    staged.add(writer, txn, points);
-                }
-            }
-            case WalRecordType.COMMIT -> {
-                String writer = WriterSequences.readId(in);
-                long txn = in.getVarLong();
-                if (writerSequences.duplicateOf(TXN_PREFIX + writer, txn) == null) {
-                    applyCommit(writer, txn, 0);
-                } else {
-                    staged.remove(writer, txn);
-                }
-            }
-            case WalRecordType.ABORT -> staged.remove(WriterSequences.readId(in), in.getVarLong());
-            default -> throw in.corrupt("unknown WAL record type " + type);
-        }
-    }
-
     /**
      * Back-pressure: while a flush is running and the fresh memtable is full twice over, writes are refused
      * with a retriable busy error instead of growing the heap (a replica's flush may wait for its followers).
      */
     private void checkMemory() {
-        if (!frozen.isEmpty() && memtable.bytes() >= 2 * options.memtableBytes()) {
+        if (memTables.flushing() && memTables.active().bytes() >= 2 * options.memtableBytes()) {
             metrics.busy();
             throw new io.meridian.common.error.BusyException("shard is flushing and its memtable is full [dir=" + dir
-                    + ", memtableBytes=" + memtable.bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
+                    + ", memtableBytes=" + memTables.active().bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
         }
     }
 
@@ -692,7 +480,7 @@ public final class Shard implements AutoCloseable {
                     throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
                             + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
                 }
-                ticket = applyLocked(op);
+                ticket = replicatedOps.apply(op);
                 if (op.epoch() > epoch) {
                     epoch = op.epoch();
                 }
@@ -702,54 +490,6 @@ public final class Shard implements AutoCloseable {
         }
         wal.commit(ticket);
         maybeFlush();
-    }
-
-    private long applyLocked(LogOp op) {
-        long lsn = op.lsn();
-        long e = op.epoch();
-        switch (op.kind()) {
-            case WRITE -> {
-                WriteBatch b = op.batch();
-                if (b.writerId() == null || writerSequences.duplicateOf(b.writerId(), b.sequence()) == null) {
-                    return appendLocked(b, lsn, e);
-                }
-            }
-            case STAGE -> {
-                if (writerSequences.duplicateOf(TXN_PREFIX + op.writerId(), op.txnId()) == null) {
-                    int[] seriesIds = new int[op.batch().series().size()];
-                    int[][] fieldIds = resolve(op.batch(), seriesIds);
-                    List<StagedTransactions.Points> points = new ArrayList<>();
-                    for (int i = 0; i < seriesIds.length; i++) {
-                        WriteBatch.SeriesRows r = op.batch().series().get(i);
-                        points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
-                    }
-                    long t = logTransaction(WalRecordType.STAGED, op.writerId(), op.txnId(), points, lsn, e);
-                    staged.add(op.writerId(), op.txnId(), points);
-                    return t;
-                }
-            }
-            case COMMIT -> {
-                if (writerSequences.duplicateOf(TXN_PREFIX + op.writerId(), op.txnId()) == null) {
-                    long t = logTransaction(WalRecordType.COMMIT, op.writerId(), op.txnId(), null, lsn, e);
-                    applyCommit(op.writerId(), op.txnId(), t);
-                    return t;
-                }
-            }
-            case ABORT -> {
-                if (!staged.remove(op.writerId(), op.txnId()).isEmpty()) {
-                    return logTransaction(WalRecordType.ABORT, op.writerId(), op.txnId(), null, lsn, e);
-                }
-            }
-            case DECLARE -> {
-                LogOp.Declaration d = op.field();
-                if (schema.get(d.metric(), d.field()) == null) {
-                    return defineField(d.metric(), d.field(), d.type(), lsn, e);
-                }
-            }
-            case NOOP -> { }
-        }
-        beginRecord(lsn, e, WalRecordType.NOOP);
-        return endRecord(lsn, e, WalRecordType.NOOP);
     }
 
     /** Receives the files of a snapshot. */
@@ -814,9 +554,7 @@ public final class Shard implements AutoCloseable {
                 }
                 acquired.add(p);
             }
-            List<MemTable> mems = new ArrayList<>(frozen);
-            mems.add(memtable);
-            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, mems, iv);
+            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, memTables.all(), iv);
             // memtables are read under the read lock: writers mutate them
             LeafResult r = new LeafAggregator(q, view, partStore.cache()).run();
             metrics.queried(System.nanoTime() - started);
@@ -874,18 +612,16 @@ public final class Shard implements AutoCloseable {
             lock.writeLock().lock();
             try {
                 checkOpen();
-                if (memtable.isEmpty()) {
+                if (memTables.active().isEmpty()) {
                     return;
                 }
-                toFlush = memtable;
-                memtable = new MemTable();
-                frozen.add(toFlush);
+                toFlush = memTables.freeze();
                 walSeq = wal.rotate();
                 frozenAt = position.copy();
                 writersAtFreeze = writerSequences.snapshot(options.clock().millis(), WRITER_RETENTION_MS);
                 // staged transactions must outlive the WAL segments being trimmed: log them again
                 for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
-                    stagedTicket = logTransaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
+                    stagedTicket = opLog.transaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
                             e.getValue(), 0, 0);
                 }
                 dictionary.write();
@@ -904,7 +640,7 @@ public final class Shard implements AutoCloseable {
             List<String> written = flusher.flush(toFlush, types, partStore::nextSeq);
             // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
             // recorded atomically with the checkpoint that retires those segments
-            partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> frozen.remove(toFlush));
+            partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> memTables.release(toFlush));
             flushedLsn = frozenAt.lastLsn();
             wal.commit(stagedTicket);
             wal.deleteBefore(logReader.retainFrom(walSeq, frozenAt.lastLsn(), neededLsn.getAsLong(), maxRetainedWalBytes));
@@ -964,9 +700,9 @@ public final class Shard implements AutoCloseable {
             for (PartReader p : all) {
                 partBytes += p.fileBytes();
             }
-            long memPoints = memtable.points();
-            long memBytes = memtable.bytes();
-            for (MemTable m : frozen) {
+            long memPoints = 0;
+            long memBytes = 0;
+            for (MemTable m : memTables.all()) {
                 memPoints += m.points();
                 memBytes += m.bytes();
             }
@@ -992,7 +728,7 @@ public final class Shard implements AutoCloseable {
     public long memtableAgeMillis() {
         lock.readLock().lock();
         try {
-            return memtable.isEmpty() ? 0 : options.clock().millis() - memtableCreatedMs;
+            return memTables.activeAgeMillis(options.clock().millis());
         } finally {
             lock.readLock().unlock();
         }
@@ -1033,18 +769,6 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
             maintenanceLock.unlock();
-        }
-    }
-
-    private record ByteKey(byte[] b) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ByteKey k && java.util.Arrays.equals(b, k.b);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Arrays.hashCode(b);
         }
     }
 }

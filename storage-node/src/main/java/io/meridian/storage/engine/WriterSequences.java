@@ -21,6 +21,8 @@ import java.util.Map;
  */
 final class WriterSequences {
     static final int MAX_WRITER_ID_BYTES = 256;
+    /** Namespace of committed transaction ids in this table (apart from batch sequences). */
+    static final String TXN_PREFIX = "txn/";
 
     /** Applied state of one writer; {@code ticket} is the WAL ticket of its last batch (not persisted). */
     static final class Entry {

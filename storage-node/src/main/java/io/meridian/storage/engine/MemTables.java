@@ -1,0 +1,62 @@
+package io.meridian.storage.engine;
+
+import io.meridian.storage.memtable.MemTable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A shard's in-memory points: the active memtable that writes go into and the frozen ones that flushes are
+ * writing out (still read by queries until their parts are published).
+ *
+ * <p>Not thread-safe: mutated under the shard's write lock, read under its read lock (the flush trigger
+ * reads {@link #activeBytes} without it, as a hint).
+ */
+final class MemTables {
+    private final List<MemTable> frozen = new ArrayList<>();
+    private MemTable active = new MemTable();
+    /** Clock time of the first point in the active memtable. */
+    private long activeCreatedMs;
+
+    /** The memtable that writes go into. */
+    MemTable active() {
+        return active;
+    }
+
+    /** Records the clock's time as the active memtable's creation time when it holds no point yet. */
+    void startIfEmpty(Clock clock) {
+        if (active.isEmpty()) {
+            activeCreatedMs = clock.millis();
+        }
+    }
+
+    /** Freezes the active memtable for a flush and starts a fresh one; returns the frozen one. */
+    MemTable freeze() {
+        MemTable toFlush = active;
+        active = new MemTable();
+        frozen.add(toFlush);
+        return toFlush;
+    }
+
+    /** Drops a frozen memtable once its parts are published. */
+    void release(MemTable flushed) {
+        frozen.remove(flushed);
+    }
+
+    /** Whether a flush is writing out a frozen memtable. */
+    boolean flushing() {
+        return !frozen.isEmpty();
+    }
+
+    /** Frozen memtables first, then the active one: what a query reads. */
+    List<MemTable> all() {
+        List<MemTable> mems = new ArrayList<>(frozen);
+        mems.add(active);
+        return mems;
+    }
+
+    /** Milliseconds since the active memtable's first point at {@code nowMs}; 0 when it is empty. */
+    long activeAgeMillis(long nowMs) {
+        return active.isEmpty() ? 0 : nowMs - activeCreatedMs;
+    }
+}
