@@ -4,7 +4,6 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
-import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
@@ -23,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.roaringbitmap.RoaringBitmap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,21 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
-    /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
-    static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
-    /** Daemon threads (one per core) that flush full memtables of every shard in the process. */
-    private static final java.util.concurrent.ExecutorService BACKGROUND_FLUSHES = java.util.concurrent.Executors
-            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-                Thread t = new Thread(r, "meridian-memtable-flush");
-                t.setDaemon(true);
-                return t;
-            });
-
     private final Path dir;
     private final ShardOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ReentrantLock maintenanceLock = new ReentrantLock();
-    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final BackgroundFlushes backgroundFlushes = new BackgroundFlushes();
     private final SeriesDictionary dictionary;
     private final FieldSchema schema;
     private final PostingsIndex postings = new PostingsIndex();
@@ -66,23 +55,20 @@ public final class Shard implements AutoCloseable {
     private final WriterSequences writerSequences;
     private final StagedTransactions staged = new StagedTransactions();
     private final Wal wal;
-    private final Flusher flusher;
     private final ShardMetrics metrics;
     private final ReplicaPosition position;
     private final ReplicaLogReader logReader;
     /** The epoch this replica stamps the ops it accepts as leader with. */
     private volatile long epoch;
     private volatile FlushGate flushGate = FlushGate.OPEN;
-    /** The lowest LSN a follower still needs; WAL segments holding it outlive flushes. */
-    private volatile java.util.function.LongSupplier neededLsn = () -> Long.MAX_VALUE;
-    /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
-    private volatile long flushedLsn;
-    private volatile long maxRetainedWalBytes = Long.MAX_VALUE;
     private final MemTables memTables = new MemTables();
     private final MemTableWriter memTableWriter;
     private final OpLog opLog;
     private final SeriesResolver resolver;
     private final ReplicatedOps replicatedOps;
+    private final MemTableFlush memTableFlush;
+    private final LeafQueryPlanner queryPlanner;
+    private final ReplicaLogResolver logResolver;
     private boolean closed;
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
@@ -104,7 +90,6 @@ public final class Shard implements AutoCloseable {
         this.partStore = new PartStore(dir, options, lock, metrics);
         this.writerSequences = WriterSequences.fromManifest(partStore.writers());
         this.position = partStore.replicaPosition();
-        this.flushedLsn = position.lastLsn();
         this.memTableWriter = new MemTableWriter(memTables, writerSequences, staged, metrics, options.clock());
         WalReplayer replayer = new WalReplayer(position, dictionary, postings, schema, memTables, memTableWriter,
                 writerSequences, staged, options.clock());
@@ -120,7 +105,10 @@ public final class Shard implements AutoCloseable {
                 writerSequences, staged);
         this.epoch = Math.max(1, position.lastEpoch());
         this.logReader = new ReplicaLogReader(walDir);
-        this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
+        this.memTableFlush = new MemTableFlush(dir, options, memTables, wal, opLog, position, writerSequences, staged,
+                dictionary, schema, partStore, logReader);
+        this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
+        this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
@@ -164,13 +152,7 @@ public final class Shard implements AutoCloseable {
     }
 
     public Map<String, FieldSchema.Field> fields(String metric) {
-        lock.readLock().lock();
-        try {
-            checkOpen();
-            return Map.copyOf(schema.fields(metric));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readOpen(() -> Map.copyOf(schema.fields(metric)));
     }
 
     // ---------------------------------------------------------------- writes
@@ -300,8 +282,8 @@ public final class Shard implements AutoCloseable {
             if (!maintenanceLock.isLocked()) {
                 flush();
             } // else a flush is running (maybe waiting for followers): the next write gets a retriable BUSY
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            BACKGROUND_FLUSHES.execute(() -> {
+        } else {
+            backgroundFlushes.schedule(() -> {
                 try {
                     if (!isClosed()) {
                         flush();
@@ -310,8 +292,6 @@ public final class Shard implements AutoCloseable {
                     if (!isClosed()) {
                         LOG.error("background flush failed; the next write retries it [dir={}]", dir, e);
                     }
-                } finally {
-                    flushScheduled.set(false);
                 }
             });
         }
@@ -335,22 +315,12 @@ public final class Shard implements AutoCloseable {
 
     /** Number of staged, not yet committed or aborted transactions. */
     public int pendingTransactions() {
-        lock.readLock().lock();
-        try {
-            return staged.transactions();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readLocked(staged::transactions);
     }
 
     /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
     public long writerSequence(String writerId) {
-        lock.readLock().lock();
-        try {
-            return writerSequences.sequence(writerId);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readLocked(() -> writerSequences.sequence(writerId));
     }
 
     /**
@@ -374,22 +344,12 @@ public final class Shard implements AutoCloseable {
 
     /** The epoch of the op at {@link #lastLsn()} (0 when empty). */
     public long lastEpoch() {
-        lock.readLock().lock();
-        try {
-            return position.lastEpoch();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readLocked(position::lastEpoch);
     }
 
     /** The last LSN this log holds of {@code opEpoch} or earlier (where a replica of that epoch diverged). */
     public long endOfEpoch(long opEpoch) {
-        lock.readLock().lock();
-        try {
-            return position.endOfEpoch(opEpoch);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readLocked(() -> position.endOfEpoch(opEpoch));
     }
 
     /** Sets the epoch that ops accepted from now on (as leader) carry; epochs never go back. */
@@ -416,8 +376,7 @@ public final class Shard implements AutoCloseable {
      * {@code maxRetainedBytes} of segments the checkpoint already covers.
      */
     public void setNeededLsn(java.util.function.LongSupplier needed, long maxRetainedBytes) {
-        this.neededLsn = java.util.Objects.requireNonNull(needed, "needed");
-        this.maxRetainedWalBytes = maxRetainedBytes;
+        memTableFlush.setNeededLsn(java.util.Objects.requireNonNull(needed, "needed"), maxRetainedBytes);
     }
 
     /**
@@ -433,31 +392,7 @@ public final class Shard implements AutoCloseable {
             return new ReplicaLogReader.Batch(List.of(), hint);
         }
         wal.writeBuffered();
-        return logReader.read(fromLsn, maxBytes, hint, flushedLsn, this::resolveForLog);
-    }
-
-    private ReplicaLogReader.Resolver resolveForLog() {
-        return new ReplicaLogReader.Resolver() {
-            @Override
-            public SeriesKey series(int id) {
-                lock.readLock().lock();
-                try {
-                    return dictionary.key(id);
-                } finally {
-                    lock.readLock().unlock();
-                }
-            }
-
-            @Override
-            public FieldSchema.Field field(int id) {
-                lock.readLock().lock();
-                try {
-                    return schema.byId(id);
-                } finally {
-                    lock.readLock().unlock();
-                }
-            }
-        };
+        return logReader.read(fromLsn, maxBytes, hint, memTableFlush.flushedLsn(), () -> logResolver);
     }
 
     /**
@@ -518,7 +453,7 @@ public final class Shard implements AutoCloseable {
             for (PartReader p : partStore.snapshot().all()) {
                 sink.file(dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/'), p.path());
             }
-            return flushedLsn;
+            return memTableFlush.flushedLsn();
         } finally {
             maintenanceLock.unlock();
         }
@@ -528,33 +463,11 @@ public final class Shard implements AutoCloseable {
 
     public LeafResult query(LeafQuery q) {
         long started = System.nanoTime();
-        LeafAggregator.View view;
         List<PartReader> acquired = new ArrayList<>();
         lock.readLock().lock();
         try {
             checkOpen();
-            RoaringBitmap series = postings.resolve(q.metric(), q.predicate());
-            int bound = dictionary.nextId();
-            int[] groupOf = new int[bound];
-            List<List<String>> groups = new ArrayList<>();
-            LeafAggregator.assignGroups(q, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
-                    groupOf, groups);
-            int[] fieldIds = new int[q.fields().size()];
-            boolean[] histogram = new boolean[fieldIds.length];
-            for (int i = 0; i < fieldIds.length; i++) {
-                FieldSchema.Field f = schema.get(q.metric(), q.fields().get(i));
-                fieldIds[i] = f == null ? -1 : f.id();
-                histogram[i] = f != null && f.type() == FieldType.HISTOGRAM;
-            }
-            long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
-            List<PartReader> ps = partStore.snapshot().parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
-            for (PartReader p : ps) {
-                if (!p.acquire()) {
-                    throw new IllegalStateException("BUG: retired part still published [file=" + p.path() + "]");
-                }
-                acquired.add(p);
-            }
-            view = new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, memTables.all(), iv);
+            LeafAggregator.View view = queryPlanner.plan(q, acquired);
             // memtables are read under the read lock: writers mutate them
             LeafResult r = new LeafAggregator(q, view, partStore.cache()).run();
             metrics.queried(System.nanoTime() - started);
@@ -567,34 +480,16 @@ public final class Shard implements AutoCloseable {
 
     /** Series ids of a metric matching a predicate (for metadata queries and tests). */
     public int seriesCount(String metric) {
-        lock.readLock().lock();
-        try {
-            checkOpen();
-            return postings.metricCardinality(metric);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readOpen(() -> postings.metricCardinality(metric));
     }
 
     public Set<String> metrics() {
-        lock.readLock().lock();
-        try {
-            checkOpen();
-            return Set.copyOf(postings.metrics());
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readOpen(() -> Set.copyOf(postings.metrics()));
     }
 
     /** Distinct values of a tag key among the series of a metric. */
     public List<String> tagValues(String metric, String tagKey) {
-        lock.readLock().lock();
-        try {
-            checkOpen();
-            return postings.tagValues(tagKey, postings.metric(metric));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readOpen(() -> postings.tagValues(tagKey, postings.metric(metric)));
     }
 
     // ---------------------------------------------------------------- maintenance
@@ -603,47 +498,22 @@ public final class Shard implements AutoCloseable {
     public void flush() {
         maintenanceLock.lock();
         try {
-            MemTable toFlush;
-            long walSeq;
-            ReplicaPosition frozenAt;
-            FieldType[] types;
-            Map<String, long[]> writersAtFreeze;
-            long stagedTicket = 0;
+            MemTableFlush.Frozen frozen;
             lock.writeLock().lock();
             try {
                 checkOpen();
                 if (memTables.active().isEmpty()) {
                     return;
                 }
-                toFlush = memTables.freeze();
-                walSeq = wal.rotate();
-                frozenAt = position.copy();
-                writersAtFreeze = writerSequences.snapshot(options.clock().millis(), WRITER_RETENTION_MS);
-                // staged transactions must outlive the WAL segments being trimmed: log them again
-                for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
-                    stagedTicket = opLog.transaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
-                            e.getValue(), 0, 0);
-                }
-                dictionary.write();
-                types = new FieldType[schema.nextId()];
-                for (int i = 0; i < types.length; i++) {
-                    types[i] = schema.byId(i).type();
-                }
+                frozen = memTableFlush.freeze();
             } finally {
                 lock.writeLock().unlock();
             }
             // a replica never flushes ops its leader may still truncate: only what the write concern committed
-            flushGate.awaitCommitted(frozenAt.lastLsn());
+            flushGate.awaitCommitted(frozen.position().lastLsn());
             long started = System.nanoTime();
-            dictionary.sync();
-            schema.sync();
-            List<String> written = flusher.flush(toFlush, types, partStore::nextSeq);
-            // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
-            // recorded atomically with the checkpoint that retires those segments
-            partStore.addFlushed(written, walSeq, writersAtFreeze, frozenAt, () -> memTables.release(toFlush));
-            flushedLsn = frozenAt.lastLsn();
-            wal.commit(stagedTicket);
-            wal.deleteBefore(logReader.retainFrom(walSeq, frozenAt.lastLsn(), neededLsn.getAsLong(), maxRetainedWalBytes));
+            List<String> written = memTableFlush.write(frozen);
+            MemTable toFlush = frozen.memtable();
             metrics.flushed(toFlush.points(), System.nanoTime() - started);
             LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -716,25 +586,33 @@ public final class Shard implements AutoCloseable {
     public Path directory() { return dir; }
 
     public boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return closed;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return readLocked(() -> closed);
     }
 
     /** Milliseconds since the oldest unflushed point was written; 0 when the memtable is empty. */
     public long memtableAgeMillis() {
+        return readLocked(() -> memTables.activeAgeMillis(options.clock().millis()));
+    }
+
+    public ShardOptions options() { return options; }
+
+    /** {@code read}'s result, computed under the read lock. */
+    private <T> T readLocked(Supplier<T> read) {
         lock.readLock().lock();
         try {
-            return memTables.activeAgeMillis(options.clock().millis());
+            return read.get();
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    public ShardOptions options() { return options; }
+    /** {@code read}'s result, computed under the read lock on an open shard. */
+    private <T> T readOpen(Supplier<T> read) {
+        return readLocked(() -> {
+            checkOpen();
+            return read.get();
+        });
+    }
 
     private void checkOpenUnlocked() {
         lock.readLock().lock();

@@ -1,0 +1,120 @@
+package io.meridian.storage.engine;
+
+import io.meridian.common.model.FieldType;
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.wal.Wal;
+import io.meridian.storage.wal.WalRecordType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Flushes a shard's memtable in two phases. {@link #freeze} swaps in a fresh memtable, rotates the WAL and
+ * captures what the flush's MANIFEST edit records (replica position, writer sequences, field types); staged
+ * transactions are logged again so that they outlive the WAL segments being trimmed. {@link #write} then
+ * writes the parts, publishes them atomically with the WAL checkpoint and trims the WAL, keeping the segments
+ * that followers still need ({@link #setNeededLsn}).
+ *
+ * <p>Not thread-safe: serialized by the shard's maintenance lock; {@link #freeze} is called under the shard's
+ * write lock, {@link #write} without it.
+ */
+final class MemTableFlush {
+    /** Writers not seen for this long are forgotten by de-duplication (a week, like Kafka's producer ids). */
+    static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
+
+    /** What {@link #freeze} captured for {@link #write}. */
+    record Frozen(MemTable memtable, long walSeq, ReplicaPosition position, Map<String, long[]> writers,
+                  FieldType[] types, long stagedTicket) { }
+
+    private final MemTables memTables;
+    private final Wal wal;
+    private final OpLog opLog;
+    private final ReplicaPosition position;
+    private final WriterSequences writerSequences;
+    private final StagedTransactions staged;
+    private final SeriesDictionary dictionary;
+    private final FieldSchema schema;
+    private final Flusher flusher;
+    private final PartStore partStore;
+    private final ReplicaLogReader logReader;
+    private final Clock clock;
+    /** The lowest LSN a follower still needs; WAL segments holding it outlive flushes. */
+    private volatile LongSupplier neededLsn = () -> Long.MAX_VALUE;
+    private volatile long maxRetainedWalBytes = Long.MAX_VALUE;
+    /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
+    private volatile long flushedLsn;
+
+    MemTableFlush(Path dir, ShardOptions options, MemTables memTables, Wal wal, OpLog opLog, ReplicaPosition position,
+                  WriterSequences writerSequences, StagedTransactions staged, SeriesDictionary dictionary,
+                  FieldSchema schema, PartStore partStore, ReplicaLogReader logReader) {
+        this.memTables = memTables;
+        this.wal = wal;
+        this.opLog = opLog;
+        this.position = position;
+        this.writerSequences = writerSequences;
+        this.staged = staged;
+        this.dictionary = dictionary;
+        this.schema = schema;
+        this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
+        this.partStore = partStore;
+        this.logReader = logReader;
+        this.clock = options.clock();
+        this.flushedLsn = position.lastLsn();
+    }
+
+    /** Freezes the (non-empty) active memtable; called under the shard's write lock. */
+    Frozen freeze() {
+        MemTable toFlush = memTables.freeze();
+        long walSeq = wal.rotate();
+        ReplicaPosition frozenAt = position.copy();
+        Map<String, long[]> writersAtFreeze = writerSequences.snapshot(clock.millis(), WRITER_RETENTION_MS);
+        long stagedTicket = 0;
+        // staged transactions must outlive the WAL segments being trimmed: log them again
+        for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
+            stagedTicket = opLog.transaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
+                    e.getValue(), 0, 0);
+        }
+        dictionary.write();
+        FieldType[] types = new FieldType[schema.nextId()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = schema.byId(i).type();
+        }
+        return new Frozen(toFlush, walSeq, frozenAt, writersAtFreeze, types, stagedTicket);
+    }
+
+    /**
+     * Writes a frozen memtable as parts, publishes them with the WAL checkpoint and trims the WAL; called
+     * without the shard's write lock. Returns the part files written (relative to the shard directory).
+     */
+    List<String> write(Frozen f) {
+        dictionary.sync();
+        schema.sync();
+        List<String> written = flusher.flush(f.memtable(), f.types(), partStore::nextSeq);
+        // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
+        // recorded atomically with the checkpoint that retires those segments
+        partStore.addFlushed(written, f.walSeq(), f.writers(), f.position(), () -> memTables.release(f.memtable()));
+        flushedLsn = f.position().lastLsn();
+        wal.commit(f.stagedTicket());
+        wal.deleteBefore(logReader.retainFrom(f.walSeq(), f.position().lastLsn(), neededLsn.getAsLong(),
+                maxRetainedWalBytes));
+        return written;
+    }
+
+    /** The last op the latest flush checkpoint covers. */
+    long flushedLsn() {
+        return flushedLsn;
+    }
+
+    /**
+     * The lowest LSN followers still need: WAL segments holding it are kept across flushes, up to
+     * {@code maxRetainedBytes} of segments the checkpoint already covers.
+     */
+    void setNeededLsn(LongSupplier needed, long maxRetainedBytes) {
+        this.neededLsn = needed;
+        this.maxRetainedWalBytes = maxRetainedBytes;
+    }
+}
