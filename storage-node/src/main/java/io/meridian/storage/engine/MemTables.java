@@ -55,6 +55,24 @@ final class MemTables {
         return mems;
     }
 
+    /** Points in all the memtables. */
+    long points() {
+        long points = active.points();
+        for (MemTable m : frozen) {
+            points += m.points();
+        }
+        return points;
+    }
+
+    /** Bytes held by all the memtables. */
+    long bytes() {
+        long bytes = active.bytes();
+        for (MemTable m : frozen) {
+            bytes += m.bytes();
+        }
+        return bytes;
+    }
+
     /** Milliseconds since the active memtable's first point at {@code nowMs}; 0 when it is empty. */
     long activeAgeMillis(long nowMs) {
         return active.isEmpty() ? 0 : nowMs - activeCreatedMs;

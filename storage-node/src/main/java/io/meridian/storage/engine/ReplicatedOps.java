@@ -2,12 +2,15 @@ package io.meridian.storage.engine;
 
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.wal.WalRecordType;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
- * Applies one op shipped by the leader (a follower's write path), logging it with its own LSN and epoch. An op
- * this replica already holds the effect of (a duplicate write, a committed transaction staged again, an abort
- * of nothing, a field already declared) is logged as a NOOP so that the LSNs stay dense.
+ * Applies ops shipped by the leader, in order (a follower's write path), logging each with its own LSN and
+ * epoch. Ops this replica already holds are skipped; an op whose effect it already has (a duplicate write, a
+ * committed transaction staged again, an abort of nothing, a field already declared) is logged as a NOOP so
+ * that the LSNs stay dense.
  *
  * <p>Not thread-safe: called under the shard's write lock.
  */
@@ -19,6 +22,8 @@ final class ReplicatedOps {
         long append(WriteBatch batch, long lsn, long opEpoch);
     }
 
+    private final Path dir;
+    private final ReplicaPosition position;
     private final Appender appender;
     private final SeriesResolver resolver;
     private final OpLog opLog;
@@ -27,8 +32,11 @@ final class ReplicatedOps {
     private final WriterSequences writerSequences;
     private final StagedTransactions staged;
 
-    ReplicatedOps(Appender appender, SeriesResolver resolver, OpLog opLog, MemTableWriter memTableWriter,
-                  FieldSchema schema, WriterSequences writerSequences, StagedTransactions staged) {
+    ReplicatedOps(Path dir, ReplicaPosition position, Appender appender, SeriesResolver resolver, OpLog opLog,
+                  MemTableWriter memTableWriter, FieldSchema schema, WriterSequences writerSequences,
+                  StagedTransactions staged) {
+        this.dir = dir;
+        this.position = position;
         this.appender = appender;
         this.resolver = resolver;
         this.opLog = opLog;
@@ -38,8 +46,30 @@ final class ReplicatedOps {
         this.staged = staged;
     }
 
+    /**
+     * Applies and logs the ops after the replica's last one, telling {@code applied} the epoch of each applied op.
+     * Returns the WAL ticket of the last (0 when none was applied).
+     *
+     * @throws IllegalStateException when an op leaves a gap
+     */
+    long applyAll(List<LogOp> ops, LongConsumer applied) {
+        long ticket = 0;
+        for (LogOp op : ops) {
+            if (op.lsn() <= position.lastLsn()) {
+                continue;
+            }
+            if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
+                throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
+                        + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
+            }
+            ticket = apply(op);
+            applied.accept(op.epoch());
+        }
+        return ticket;
+    }
+
     /** Applies and logs {@code op}, the op right after the replica's last one; returns the WAL ticket. */
-    long apply(LogOp op) {
+    private long apply(LogOp op) {
         long lsn = op.lsn();
         long e = op.epoch();
         switch (op.kind()) {

@@ -8,7 +8,6 @@ import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
-import io.meridian.storage.memtable.MemTable;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.wal.Wal;
@@ -47,7 +46,6 @@ public final class Shard implements AutoCloseable {
     private final ShardOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ReentrantLock maintenanceLock = new ReentrantLock();
-    private final BackgroundFlushes backgroundFlushes = new BackgroundFlushes();
     private final SeriesDictionary dictionary;
     private final FieldSchema schema;
     private final PostingsIndex postings = new PostingsIndex();
@@ -60,7 +58,6 @@ public final class Shard implements AutoCloseable {
     private final ReplicaLogReader logReader;
     /** The epoch this replica stamps the ops it accepts as leader with. */
     private volatile long epoch;
-    private volatile FlushGate flushGate = FlushGate.OPEN;
     private final MemTables memTables = new MemTables();
     private final MemTableWriter memTableWriter;
     private final OpLog opLog;
@@ -69,6 +66,7 @@ public final class Shard implements AutoCloseable {
     private final MemTableFlush memTableFlush;
     private final LeafQueryPlanner queryPlanner;
     private final ReplicaLogResolver logResolver;
+    private final FlushTrigger flushTrigger;
     private boolean closed;
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
@@ -101,14 +99,15 @@ public final class Shard implements AutoCloseable {
         });
         this.opLog = new OpLog(wal, position, schema);
         this.resolver = new SeriesResolver(dictionary, postings, schema, opLog, options);
-        this.replicatedOps = new ReplicatedOps(this::appendLocked, resolver, opLog, memTableWriter, schema,
+        this.replicatedOps = new ReplicatedOps(dir, position, this::appendLocked, resolver, opLog, memTableWriter, schema,
                 writerSequences, staged);
         this.epoch = Math.max(1, position.lastEpoch());
         this.logReader = new ReplicaLogReader(walDir);
-        this.memTableFlush = new MemTableFlush(dir, options, memTables, wal, opLog, position, writerSequences, staged,
-                dictionary, schema, partStore, logReader);
+        this.memTableFlush = new MemTableFlush(dir, options, lock, maintenanceLock, this::checkOpen, metrics, memTables, wal,
+                opLog, position, writerSequences, staged, dictionary, schema, partStore, logReader);
         this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
         this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
+        this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, maintenanceLock, this::flush, this::isClosed);
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
@@ -183,7 +182,7 @@ public final class Shard implements AutoCloseable {
                 duplicate = true;
                 ticket = applied.ticket;
             } else {
-                checkMemory();
+                flushTrigger.checkMemory();
                 ticket = appendLocked(batch, nextLsn(), epoch);
             }
         } finally {
@@ -254,7 +253,8 @@ public final class Shard implements AutoCloseable {
     }
 
     /**
-     * Waits (without the lock) until the WAL holds {@code ticket} durably, then flushes a full memtable.
+     * Waits (without the lock) until the WAL holds {@code ticket} durably, then flushes a full memtable
+     * ({@link FlushTrigger}).
      * A duplicate is acknowledged only once its original is durable.
      */
     private WriteResult acknowledge(long ticket, boolean duplicate) {
@@ -263,38 +263,8 @@ public final class Shard implements AutoCloseable {
             metrics.duplicate();
             return WriteResult.DUPLICATE;
         }
-        maybeFlush();
+        flushTrigger.afterWrite();
         return WriteResult.APPLIED;
-    }
-
-    /**
-     * A full memtable is flushed in the background while writes go on into a fresh one; a writer that
-     * fills the fresh one twice over flushes inline when no flush is running; while one runs, further writes
-     * get a retriable BUSY ({@link #checkMemory}): that is the back-pressure, so about three memtables' worth
-     * of points at most are ever in memory.
-     */
-    private void maybeFlush() {
-        long bytes = memTables.active().bytes();
-        if (bytes < options.memtableBytes()) {
-            return;
-        }
-        if (bytes >= 2 * options.memtableBytes()) {
-            if (!maintenanceLock.isLocked()) {
-                flush();
-            } // else a flush is running (maybe waiting for followers): the next write gets a retriable BUSY
-        } else {
-            backgroundFlushes.schedule(() -> {
-                try {
-                    if (!isClosed()) {
-                        flush();
-                    }
-                } catch (RuntimeException e) {
-                    if (!isClosed()) {
-                        LOG.error("background flush failed; the next write retries it [dir={}]", dir, e);
-                    }
-                }
-            });
-        }
     }
 
     /** Drops what a transaction staged (no-op when it staged nothing or already committed). */
@@ -321,18 +291,6 @@ public final class Shard implements AutoCloseable {
     /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
     public long writerSequence(String writerId) {
         return readLocked(() -> writerSequences.sequence(writerId));
-    }
-
-    /**
-     * Back-pressure: while a flush is running and the fresh memtable is full twice over, writes are refused
-     * with a retriable busy error instead of growing the heap (a replica's flush may wait for its followers).
-     */
-    private void checkMemory() {
-        if (memTables.flushing() && memTables.active().bytes() >= 2 * options.memtableBytes()) {
-            metrics.busy();
-            throw new io.meridian.common.error.BusyException("shard is flushing and its memtable is full [dir=" + dir
-                    + ", memtableBytes=" + memTables.active().bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
-        }
     }
 
     // ---------------------------------------------------------------- replication
@@ -368,7 +326,7 @@ public final class Shard implements AutoCloseable {
 
     /** What a flush waits for before it makes frozen ops permanent (the replication layer's commit point). */
     public void setFlushGate(FlushGate gate) {
-        this.flushGate = java.util.Objects.requireNonNull(gate, "gate");
+        memTableFlush.setFlushGate(java.util.Objects.requireNonNull(gate, "gate"));
     }
 
     /**
@@ -403,28 +361,20 @@ public final class Shard implements AutoCloseable {
      * @throws IllegalStateException when the op leaves a gap (the caller fetched from the wrong place)
      */
     public void applyReplicated(List<LogOp> ops) {
-        long ticket = 0;
+        long ticket;
         lock.writeLock().lock();
         try {
             checkOpen();
-            for (LogOp op : ops) {
-                if (op.lsn() <= position.lastLsn()) {
-                    continue;
+            ticket = replicatedOps.applyAll(ops, opEpoch -> {
+                if (opEpoch > epoch) {
+                    epoch = opEpoch;
                 }
-                if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
-                    throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
-                            + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
-                }
-                ticket = replicatedOps.apply(op);
-                if (op.epoch() > epoch) {
-                    epoch = op.epoch();
-                }
-            }
+            });
         } finally {
             lock.writeLock().unlock();
         }
         wal.commit(ticket);
-        maybeFlush();
+        flushTrigger.afterWrite();
     }
 
     /** Receives the files of a snapshot. */
@@ -496,30 +446,7 @@ public final class Shard implements AutoCloseable {
 
     /** Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. */
     public void flush() {
-        maintenanceLock.lock();
-        try {
-            MemTableFlush.Frozen frozen;
-            lock.writeLock().lock();
-            try {
-                checkOpen();
-                if (memTables.active().isEmpty()) {
-                    return;
-                }
-                frozen = memTableFlush.freeze();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            // a replica never flushes ops its leader may still truncate: only what the write concern committed
-            flushGate.awaitCommitted(frozen.position().lastLsn());
-            long started = System.nanoTime();
-            List<String> written = memTableFlush.write(frozen);
-            MemTable toFlush = frozen.memtable();
-            metrics.flushed(toFlush.points(), System.nanoTime() - started);
-            LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
-                    (System.nanoTime() - started) / 1_000_000);
-        } finally {
-            maintenanceLock.unlock();
-        }
+        memTableFlush.flush();
     }
 
     /**
@@ -570,13 +497,8 @@ public final class Shard implements AutoCloseable {
             for (PartReader p : all) {
                 partBytes += p.fileBytes();
             }
-            long memPoints = 0;
-            long memBytes = 0;
-            for (MemTable m : memTables.all()) {
-                memPoints += m.points();
-                memBytes += m.bytes();
-            }
-            return new ShardStats(dictionary.size(), all.size(), partBytes, wal.diskBytes(), memPoints, memBytes,
+            return new ShardStats(dictionary.size(), all.size(), partBytes, wal.diskBytes(), memTables.points(),
+                    memTables.bytes(),
                     dictionary.estimatedHeapBytes() + postings.estimatedHeapBytes());
         } finally {
             lock.readLock().unlock();
@@ -614,13 +536,9 @@ public final class Shard implements AutoCloseable {
         });
     }
 
+    /** {@link #checkOpen} for a caller that does not hold the lock. */
     private void checkOpenUnlocked() {
-        lock.readLock().lock();
-        try {
-            checkOpen();
-        } finally {
-            lock.readLock().unlock();
-        }
+        readOpen(() -> null);
     }
 
     private void checkOpen() {
