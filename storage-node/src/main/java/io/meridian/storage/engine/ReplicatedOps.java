@@ -1,7 +1,6 @@
 package io.meridian.storage.engine;
 
 import io.meridian.storage.index.FieldSchema;
-import io.meridian.storage.wal.WalRecordType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -25,25 +24,20 @@ final class ReplicatedOps {
     private final Path dir;
     private final ReplicaPosition position;
     private final Appender appender;
-    private final SeriesResolver resolver;
+    private final TransactionOps transactions;
     private final OpLog opLog;
-    private final MemTableWriter memTableWriter;
     private final FieldSchema schema;
     private final WriterSequences writerSequences;
-    private final StagedTransactions staged;
 
-    ReplicatedOps(Path dir, ReplicaPosition position, Appender appender, SeriesResolver resolver, OpLog opLog,
-                  MemTableWriter memTableWriter, FieldSchema schema, WriterSequences writerSequences,
-                  StagedTransactions staged) {
+    ReplicatedOps(Path dir, ReplicaPosition position, Appender appender, TransactionOps transactions, OpLog opLog,
+                  FieldSchema schema, WriterSequences writerSequences) {
         this.dir = dir;
         this.position = position;
         this.appender = appender;
-        this.resolver = resolver;
+        this.transactions = transactions;
         this.opLog = opLog;
-        this.memTableWriter = memTableWriter;
         this.schema = schema;
         this.writerSequences = writerSequences;
-        this.staged = staged;
     }
 
     /**
@@ -80,23 +74,19 @@ final class ReplicatedOps {
                 }
             }
             case STAGE -> {
-                if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + op.writerId(), op.txnId()) == null) {
-                    List<StagedTransactions.Points> points = resolver.resolveStaged(op.batch());
-                    long t = opLog.transaction(WalRecordType.STAGED, op.writerId(), op.txnId(), points, lsn, e);
-                    staged.add(op.writerId(), op.txnId(), points);
-                    return t;
+                if (transactions.committed(op.writerId(), op.txnId()) == null) {
+                    return transactions.stage(op.writerId(), op.txnId(), op.batch(), lsn, e);
                 }
             }
             case COMMIT -> {
-                if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + op.writerId(), op.txnId()) == null) {
-                    long t = opLog.transaction(WalRecordType.COMMIT, op.writerId(), op.txnId(), null, lsn, e);
-                    memTableWriter.commit(op.writerId(), op.txnId(), t);
-                    return t;
+                if (transactions.committed(op.writerId(), op.txnId()) == null) {
+                    return transactions.commit(op.writerId(), op.txnId(), lsn, e);
                 }
             }
             case ABORT -> {
-                if (!staged.remove(op.writerId(), op.txnId()).isEmpty()) {
-                    return opLog.transaction(WalRecordType.ABORT, op.writerId(), op.txnId(), null, lsn, e);
+                long t = transactions.abort(op.writerId(), op.txnId(), lsn, e);
+                if (t != TransactionOps.NOTHING_STAGED) {
+                    return t;
                 }
             }
             case DECLARE -> {

@@ -11,7 +11,6 @@ import io.meridian.storage.index.SeriesDictionary;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.wal.Wal;
-import io.meridian.storage.wal.WalRecordType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +61,7 @@ public final class Shard implements AutoCloseable {
     private final MemTableWriter memTableWriter;
     private final OpLog opLog;
     private final SeriesResolver resolver;
+    private final TransactionOps transactions;
     private final ReplicatedOps replicatedOps;
     private final MemTableFlush memTableFlush;
     private final LeafQueryPlanner queryPlanner;
@@ -99,8 +99,9 @@ public final class Shard implements AutoCloseable {
         });
         this.opLog = new OpLog(wal, position, schema);
         this.resolver = new SeriesResolver(dictionary, postings, schema, opLog, options);
-        this.replicatedOps = new ReplicatedOps(dir, position, this::appendLocked, resolver, opLog, memTableWriter, schema,
-                writerSequences, staged);
+        this.transactions = new TransactionOps(resolver, opLog, memTableWriter, writerSequences, staged);
+        this.replicatedOps = new ReplicatedOps(dir, position, this::appendLocked, transactions, opLog, schema,
+                writerSequences);
         this.epoch = Math.max(1, position.lastEpoch());
         this.logReader = new ReplicaLogReader(walDir);
         this.memTableFlush = new MemTableFlush(dir, options, lock, maintenanceLock, this::checkOpen, metrics, memTables, wal,
@@ -212,12 +213,10 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writerId, transactionId) != null) {
+            if (transactions.committed(writerId, transactionId) != null) {
                 return WriteResult.DUPLICATE;
             }
-            List<StagedTransactions.Points> points = resolver.resolveStaged(batch);
-            ticket = opLog.transaction(WalRecordType.STAGED, writerId, transactionId, points, nextLsn(), epoch);
-            staged.add(writerId, transactionId, points);
+            ticket = transactions.stage(writerId, transactionId, batch, nextLsn(), epoch);
         } finally {
             lock.writeLock().unlock();
         }
@@ -237,14 +236,13 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             checkOpen();
-            WriterSequences.Entry done = writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writerId, transactionId);
+            WriterSequences.Entry done = transactions.committed(writerId, transactionId);
             duplicate = done != null;
             if (duplicate) {
                 ticket = done.ticket;
                 staged.remove(writerId, transactionId);
             } else {
-                ticket = opLog.transaction(WalRecordType.COMMIT, writerId, transactionId, null, nextLsn(), epoch);
-                memTableWriter.commit(writerId, transactionId, ticket);
+                ticket = transactions.commit(writerId, transactionId, nextLsn(), epoch);
             }
         } finally {
             lock.writeLock().unlock();
@@ -273,10 +271,10 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             checkOpen();
-            if (staged.remove(writerId, transactionId).isEmpty()) {
+            ticket = transactions.abort(writerId, transactionId, nextLsn(), epoch);
+            if (ticket == TransactionOps.NOTHING_STAGED) {
                 return;
             }
-            ticket = opLog.transaction(WalRecordType.ABORT, writerId, transactionId, null, nextLsn(), epoch);
         } finally {
             lock.writeLock().unlock();
         }

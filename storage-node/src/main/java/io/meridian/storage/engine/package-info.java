@@ -10,5 +10,19 @@
  *        applyRetention() -> PartStore: expired segments per interval -> Manifest edit
  *        query(LeafQuery) -> PostingsIndex -> LeafAggregator (parts via BlockCache + memtables) -> LeafResult
  * </pre>
+ *
+ * <p>{@code Shard} is a facade that holds the locks; package-private collaborators do the work, each named
+ * for its role:
+ *
+ * <pre>
+ * write, stage/commit/abort -> SeriesResolver (ids, limits) -> OpLog (WAL records) -> MemTableWriter -> MemTables
+ *                              TransactionOps (the transaction steps, for leader and follower alike)
+ * applyReplicated(ops)      -> ReplicatedOps (order check, per-op apply; NOOP keeps LSNs dense)
+ * open                      -> WalReplayer (WAL after the checkpoint -> indexes, memtable, writers, staged)
+ * after a write             -> FlushTrigger (background or inline flush; BUSY back-pressure)
+ * flush()                   -> MemTableFlush (freeze under the write lock -> FlushGate -> Flusher -> PartStore)
+ * query(LeafQuery)          -> LeafQueryPlanner (LeafAggregator.View) -> LeafAggregator
+ * readLog(...)              -> ReplicaLogReader with ReplicaLogResolver
+ * </pre>
  */
 package io.meridian.storage.engine;
