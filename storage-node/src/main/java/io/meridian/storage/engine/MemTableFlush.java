@@ -10,21 +10,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flushes a shard's memtable in two phases. The freeze (under the shard's write lock) swaps in a fresh
- * memtable, rotates the WAL and captures what the flush's MANIFEST edit records (replica position, writer
- * sequences, field types); staged transactions are logged again so that they outlive the WAL segments being
- * trimmed. Then, without the write lock, the flush waits for its {@link FlushGate}, writes the parts,
- * publishes them atomically with the WAL checkpoint and trims the WAL, keeping the segments that followers
- * still need ({@link #setNeededLsn}).
+ * Flushes a shard's memtable in two phases. {@link #freeze} swaps in a fresh memtable, rotates the WAL and
+ * captures what the flush's MANIFEST edit records (replica position, writer sequences, field types); staged
+ * transactions are logged again so that they outlive the WAL segments being trimmed. {@link #write} then waits
+ * for the {@link FlushGate}, writes the parts, publishes them atomically with the WAL checkpoint and trims the
+ * WAL, keeping the segments that followers still need ({@link #setNeededLsn}).
  *
- * <p>Thread-safe: {@link #flush} takes the shard's maintenance lock, then its write lock for the freeze.
+ * <p>Not thread-safe: called under the shard's maintenance lock; {@link #freeze} also under its write lock,
+ * {@link #write} without it. The settings ({@link #setFlushGate}, {@link #setNeededLsn}) may change at any time.
  */
 final class MemTableFlush {
     /** Logs as the shard: operators filter the engine's log by the shard's logger. */
@@ -33,13 +31,10 @@ final class MemTableFlush {
     static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
 
     /** What {@link #freeze} captured for {@link #write}. */
-    private record Frozen(MemTable memtable, long walSeq, ReplicaPosition position, Map<String, long[]> writers,
+    record Frozen(MemTable memtable, long walSeq, ReplicaPosition position, Map<String, long[]> writers,
                   FieldType[] types, long stagedTicket) { }
 
     private final Path dir;
-    private final ReentrantReadWriteLock lock;
-    private final ReentrantLock maintenanceLock;
-    private final Runnable checkOpen;
     private final ShardMetrics metrics;
     private final MemTables memTables;
     private final Wal wal;
@@ -60,19 +55,10 @@ final class MemTableFlush {
     /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
     private volatile long flushedLsn;
 
-    /**
-     * @param lock            the shard's lock
-     * @param maintenanceLock serializes flushes, compactions and retention
-     * @param checkOpen       throws when the shard is closed; called under the write lock
-     */
-    MemTableFlush(Path dir, ShardOptions options, ReentrantReadWriteLock lock, ReentrantLock maintenanceLock,
-                  Runnable checkOpen, ShardMetrics metrics, MemTables memTables, Wal wal, OpLog opLog,
+    MemTableFlush(Path dir, ShardOptions options, ShardMetrics metrics, MemTables memTables, Wal wal, OpLog opLog,
                   ReplicaPosition position, WriterSequences writerSequences, StagedTransactions staged,
                   SeriesDictionary dictionary, FieldSchema schema, PartStore partStore, ReplicaLogReader logReader) {
         this.dir = dir;
-        this.lock = lock;
-        this.maintenanceLock = maintenanceLock;
-        this.checkOpen = checkOpen;
         this.metrics = metrics;
         this.memTables = memTables;
         this.wal = wal;
@@ -89,36 +75,8 @@ final class MemTableFlush {
         this.flushedLsn = position.lastLsn();
     }
 
-    /** Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. */
-    void flush() {
-        maintenanceLock.lock();
-        try {
-            Frozen frozen;
-            lock.writeLock().lock();
-            try {
-                checkOpen.run();
-                if (memTables.active().isEmpty()) {
-                    return;
-                }
-                frozen = freeze();
-            } finally {
-                lock.writeLock().unlock();
-            }
-            // a replica never flushes ops its leader may still truncate: only what the write concern committed
-            flushGate.awaitCommitted(frozen.position().lastLsn());
-            long started = System.nanoTime();
-            List<String> written = write(frozen);
-            MemTable toFlush = frozen.memtable();
-            metrics.flushed(toFlush.points(), System.nanoTime() - started);
-            LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, toFlush.points(), written.size(),
-                    (System.nanoTime() - started) / 1_000_000);
-        } finally {
-            maintenanceLock.unlock();
-        }
-    }
-
     /** Freezes the (non-empty) active memtable; called under the shard's write lock. */
-    private Frozen freeze() {
+    Frozen freeze() {
         MemTable toFlush = memTables.freeze();
         long walSeq = wal.rotate();
         ReplicaPosition frozenAt = position.copy();
@@ -138,10 +96,13 @@ final class MemTableFlush {
     }
 
     /**
-     * Writes a frozen memtable as parts, publishes them with the WAL checkpoint and trims the WAL; called
-     * without the shard's write lock. Returns the part files written (relative to the shard directory).
+     * Writes a frozen memtable as parts once the flush gate lets it, publishes them with the WAL checkpoint and
+     * trims the WAL; called without the shard's write lock.
      */
-    private List<String> write(Frozen f) {
+    void write(Frozen f) {
+        // a replica never flushes ops its leader may still truncate: only what the write concern committed
+        flushGate.awaitCommitted(f.position().lastLsn());
+        long started = System.nanoTime();
         dictionary.sync();
         schema.sync();
         List<String> written = flusher.flush(f.memtable(), f.types(), partStore::nextSeq);
@@ -152,7 +113,9 @@ final class MemTableFlush {
         wal.commit(f.stagedTicket());
         wal.deleteBefore(logReader.retainFrom(f.walSeq(), f.position().lastLsn(), neededLsn.getAsLong(),
                 maxRetainedWalBytes));
-        return written;
+        metrics.flushed(f.memtable().points(), System.nanoTime() - started);
+        LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, f.memtable().points(), written.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The last op the latest flush checkpoint covers. */

@@ -104,8 +104,8 @@ public final class Shard implements AutoCloseable {
                 writerSequences);
         this.epoch = Math.max(1, position.lastEpoch());
         this.logReader = new ReplicaLogReader(walDir);
-        this.memTableFlush = new MemTableFlush(dir, options, lock, maintenanceLock, this::checkOpen, metrics, memTables, wal,
-                opLog, position, writerSequences, staged, dictionary, schema, partStore, logReader);
+        this.memTableFlush = new MemTableFlush(dir, options, metrics, memTables, wal, opLog, position, writerSequences,
+                staged, dictionary, schema, partStore, logReader);
         this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
         this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
         this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, maintenanceLock, this::flush, this::isClosed);
@@ -444,7 +444,23 @@ public final class Shard implements AutoCloseable {
 
     /** Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. */
     public void flush() {
-        memTableFlush.flush();
+        maintenanceLock.lock();
+        try {
+            MemTableFlush.Frozen frozen;
+            lock.writeLock().lock();
+            try {
+                checkOpen();
+                if (memTables.active().isEmpty()) {
+                    return;
+                }
+                frozen = memTableFlush.freeze();
+            } finally {
+                lock.writeLock().unlock();
+            }
+            memTableFlush.write(frozen);
+        } finally {
+            maintenanceLock.unlock();
+        }
     }
 
     /**
