@@ -219,6 +219,7 @@ public final class Shard implements AutoCloseable {
      */
     public WriteResult write(WriteBatch batch) {
         WriteValidator.validate(batch, options);
+        awaitMemory();
         long ticket;
         boolean duplicate = false;
         lock.writeLock().lock();
@@ -230,7 +231,6 @@ public final class Shard implements AutoCloseable {
                 duplicate = true;
                 ticket = applied.ticket;
             } else {
-                checkMemory();
                 ticket = appendLocked(batch, nextLsn(), epoch);
             }
         } finally {
@@ -344,7 +344,7 @@ public final class Shard implements AutoCloseable {
     /**
      * A full memtable is flushed in the background while writes go on into a fresh one; a writer that
      * fills the fresh one twice over flushes inline when no flush is running; while one runs, further writes
-     * get a retriable BUSY ({@link #checkMemory}): that is the back-pressure, so about three memtables' worth
+     * wait for it and then get a retriable BUSY ({@link #awaitMemory}): that is the back-pressure, so about three memtables' worth
      * of points at most are ever in memory.
      */
     private void maybeFlush() {
@@ -565,15 +565,38 @@ public final class Shard implements AutoCloseable {
         }
     }
 
+    /** How long a writer waits for a running flush before it gets a BUSY error. */
+    static final long MEMORY_WAIT_MS = 2_000;
+
     /**
-     * Back-pressure: while a flush is running and the fresh memtable is full twice over, writes are refused
-     * with a retriable busy error instead of growing the heap (a replica's flush may wait for its followers).
+     * Back-pressure: while a flush is running and the fresh memtable is full twice over, a writer waits for the
+     * flush (up to {@link #MEMORY_WAIT_MS}); if it is still running (a replicated shard's flush may be waiting for
+     * its followers) the write is refused with a retriable BUSY instead of growing the heap. Nothing changed.
      */
-    private void checkMemory() {
-        if (!frozen.isEmpty() && memtable.bytes() >= 2 * options.memtableBytes()) {
+    private void awaitMemory() {
+        if (!memoryOverBound()) {
+            return;
+        }
+        try {
+            if (maintenanceLock.tryLock(MEMORY_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                maintenanceLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (memoryOverBound()) {
             metrics.busy();
             throw new io.meridian.common.error.BusyException("shard is flushing and its memtable is full [dir=" + dir
-                    + ", memtableBytes=" + memtable.bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
+                    + ", limit=storage.memtable.size x 2]: retry shortly");
+        }
+    }
+
+    private boolean memoryOverBound() {
+        lock.readLock().lock();
+        try {
+            return !frozen.isEmpty() && memtable.bytes() >= 2 * options.memtableBytes();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
