@@ -201,4 +201,32 @@ class ReplicationFailoverIT {
             assertThat(onFollower.sum()).isEqualTo(120 * 121 / 2.0);
         }
     }
+
+    @Test
+    void aFrozenLeaderIsReplacedAndRejoinsAsAFollowerWithTheSameData(MeridianCluster cluster) {
+        try (ShardClient client = startCluster(cluster)) {
+            for (long seq = 1; seq <= 50; seq++) {
+                client.write("writer-1", seq, batch(seq), RETRY_BOUND);
+            }
+            ShardState before = cluster.shards(DB).get(0);
+            String leader = before.leader();
+            cluster.node(leader).pause();
+            // writes go on: the master promotes a follower once the frozen leader's lease expired
+            for (long seq = 51; seq <= 100; seq++) {
+                client.write("writer-1", seq, batch(seq), RETRY_BOUND);
+            }
+            ShardState during = cluster.shards(DB).get(0);
+            assertThat(during.leader()).isNotEqualTo(leader);
+            assertThat(during.epoch()).isGreaterThan(before.epoch());
+            cluster.node(leader).resume();
+            cluster.await().alias(leader + " registered again and back in the in-sync set").until(() ->
+                    cluster.truth().nodes().containsKey(leader) && cluster.shards(DB).get(0).inSync().contains(leader));
+            awaitSameLsn(cluster, client, NODES);
+            for (String n : NODES) {
+                AggState onNode = total(client.query(cluster.node(n).address(), 0, byHostPerMinute()));
+                assertThat(onNode.count()).as("count on " + n).isEqualTo(100);
+                assertThat(onNode.sum()).as("sum on " + n).isEqualTo(100 * 101 / 2.0);
+            }
+        }
+    }
 }

@@ -38,6 +38,8 @@ public final class MetaCache implements AutoCloseable {
     private volatile RoutingTable routing;
     private volatile boolean holding;
     private volatile PrefixWatch watch;
+    private final Object persistLock = new Object();
+    private boolean closed;
 
     // delivery-thread state
     private SnapshotDecoder decoder;
@@ -138,17 +140,26 @@ public final class MetaCache implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
+        // a delivery still running on the watch thread finishes its snapshot write first; none starts after
+        synchronized (persistLock) {
+            closed = true;
+        }
     }
 
     private void publish(MetaSnapshot s, boolean persist) {
         current = s;
         routing = RoutingTable.of(s, homeIdc);
         if (persist && file.isPresent()) {
-            try {
-                file.get().write(s);
-            } catch (MeridianException e) {
-                LOG.warn("cannot persist meta snapshot, keeping it in memory [revision={}]: {}", s.revision(),
-                        e.getMessage());
+            synchronized (persistLock) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    file.get().write(s);
+                } catch (MeridianException e) {
+                    LOG.warn("cannot persist meta snapshot, keeping it in memory [revision={}]: {}", s.revision(),
+                            e.getMessage());
+                }
             }
         }
         for (Consumer<MetaSnapshot> l : listeners) {

@@ -4,8 +4,10 @@ import io.meridian.common.error.BusyException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,15 +17,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A full memtable is flushed in the background while writes go on into a fresh one; a writer that
  * fills the fresh one twice over flushes inline when no flush is running; while one runs, further writes
- * get a retriable BUSY ({@link #checkMemory}): that is the back-pressure, so about three memtables' worth
- * of points at most are ever in memory.
+ * wait for it and then get a retriable BUSY ({@link #awaitMemory}): that is the back-pressure, so about three
+ * memtables' worth of points at most are ever in memory.
  *
- * <p>Thread-safe: {@link #afterWrite} runs without the shard's locks (the memtable size it reads is a hint);
- * {@link #checkMemory} is called under the shard's write lock.
+ * <p>Thread-safe: called without the shard's locks. {@link #afterWrite} reads the memtable size without them
+ * (a hint); {@link #awaitMemory} reads it under the shard's read lock and waits on its maintenance lock.
  */
 final class FlushTrigger {
     /** Logs as the shard: operators filter the engine's log by the shard's logger. */
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+    /** How long a writer waits for a running flush before it gets a BUSY error. */
+    static final long MEMORY_WAIT_MS = 2_000;
     /** Daemon threads (one per core) that flush full memtables of every shard in the process. */
     private static final ExecutorService BACKGROUND_FLUSHES = Executors
             .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
@@ -37,21 +41,24 @@ final class FlushTrigger {
     private final ShardOptions options;
     private final MemTables memTables;
     private final ShardMetrics metrics;
+    private final ReentrantReadWriteLock lock;
     private final ReentrantLock maintenanceLock;
     private final Runnable flush;
     private final BooleanSupplier closed;
 
     /**
+     * @param lock            the shard's lock
      * @param maintenanceLock held while a flush (or compaction, retention) runs
      * @param flush           the shard's flush
      * @param closed          whether the shard is closed (a background flush then does nothing)
      */
-    FlushTrigger(Path dir, ShardOptions options, MemTables memTables, ShardMetrics metrics, ReentrantLock maintenanceLock,
-                 Runnable flush, BooleanSupplier closed) {
+    FlushTrigger(Path dir, ShardOptions options, MemTables memTables, ShardMetrics metrics, ReentrantReadWriteLock lock,
+                 ReentrantLock maintenanceLock, Runnable flush, BooleanSupplier closed) {
         this.dir = dir;
         this.options = options;
         this.memTables = memTables;
         this.metrics = metrics;
+        this.lock = lock;
         this.maintenanceLock = maintenanceLock;
         this.flush = flush;
         this.closed = closed;
@@ -85,16 +92,36 @@ final class FlushTrigger {
     }
 
     /**
-     * Back-pressure: while a flush is running and the fresh memtable is full twice over, writes are refused
-     * with a retriable busy error instead of growing the heap (a replica's flush may wait for its followers).
+     * Back-pressure: while a flush is running and the fresh memtable is full twice over, a writer waits for the
+     * flush (up to {@link #MEMORY_WAIT_MS}); if it is still running (a replicated shard's flush may be waiting for
+     * its followers) the write is refused with a retriable BUSY instead of growing the heap. Nothing changed.
      *
      * @throws BusyException then
      */
-    void checkMemory() {
-        if (memTables.flushing() && memTables.active().bytes() >= 2 * options.memtableBytes()) {
+    void awaitMemory() {
+        if (!memoryOverBound()) {
+            return;
+        }
+        try {
+            if (maintenanceLock.tryLock(MEMORY_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                maintenanceLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (memoryOverBound()) {
             metrics.busy();
             throw new BusyException("shard is flushing and its memtable is full [dir=" + dir
-                    + ", memtableBytes=" + memTables.active().bytes() + ", limit=storage.memtable.size x 2]: retry shortly");
+                    + ", limit=storage.memtable.size x 2]: retry shortly");
+        }
+    }
+
+    private boolean memoryOverBound() {
+        lock.readLock().lock();
+        try {
+            return memTables.flushing() && memTables.active().bytes() >= 2 * options.memtableBytes();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 }

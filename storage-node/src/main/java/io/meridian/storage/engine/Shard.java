@@ -108,7 +108,8 @@ public final class Shard implements AutoCloseable {
                 staged, dictionary, schema, partStore, logReader);
         this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
         this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
-        this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, maintenanceLock, this::flush, this::isClosed);
+        this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, lock, maintenanceLock, this::flush,
+                this::isClosed);
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
@@ -172,6 +173,7 @@ public final class Shard implements AutoCloseable {
      */
     public WriteResult write(WriteBatch batch) {
         WriteValidator.validate(batch, options);
+        flushTrigger.awaitMemory();
         long ticket;
         boolean duplicate = false;
         lock.writeLock().lock();
@@ -183,7 +185,6 @@ public final class Shard implements AutoCloseable {
                 duplicate = true;
                 ticket = applied.ticket;
             } else {
-                flushTrigger.checkMemory();
                 ticket = appendLocked(batch, nextLsn(), epoch);
             }
         } finally {

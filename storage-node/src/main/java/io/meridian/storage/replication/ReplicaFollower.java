@@ -48,6 +48,7 @@ final class ReplicaFollower implements AutoCloseable {
     private final Condition committed = lock.newCondition();
     private volatile Shard shard;
     private volatile boolean running = true;
+    private volatile io.grpc.Context.CancellableContext inFlight;
     private long commitLsn;
 
     ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
@@ -120,8 +121,21 @@ final class ReplicaFollower implements AutoCloseable {
                 .setFollowerId(selfId).setFromLsn(from).setLastEpoch(from == 1 ? 0 : s.lastEpoch())
                 .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes()))
                 .setMaxWaitMs((int) options.fetchWait().toMillis()).build();
-        FetchResponse response = stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000, TimeUnit.MILLISECONDS)
-                .fetch(request);
+        // the call runs in a cancellable context so that close() does not wait out a frozen leader's deadline
+        io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+        inFlight = call;
+        FetchResponse response;
+        try {
+            response = call.call(() -> stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000,
+                    TimeUnit.MILLISECONDS).fetch(request));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call.close();
+            inFlight = null;
+        }
         if (response.getResync()) {
             LOG.warn("the leader's WAL no longer holds this replica's next op; re-syncing from a snapshot "
                     + "[database={}, shard={}, from={}]", key.database(), key.shard(), from);
@@ -180,6 +194,10 @@ final class ReplicaFollower implements AutoCloseable {
             committed.signalAll();
         } finally {
             lock.unlock();
+        }
+        io.grpc.Context.CancellableContext call = inFlight;
+        if (call != null) {
+            call.cancel(null); // a fetch long-polling a frozen leader ends now
         }
         // no interrupt: an interrupt during the WAL's fsync would close its file channel
         try {

@@ -25,7 +25,16 @@ public final class CrashWriter {
                     b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)), TestShards.T0 + i * 10_000L,
                             "usage", i);
                 }
-                shard.write(b.build().withWriter("crash-writer", i + 1L));
+                WriteBatch batch = b.build().withWriter("crash-writer", i + 1L);
+                while (true) {
+                    try {
+                        shard.write(batch);
+                        break;
+                    } catch (io.meridian.common.error.BusyException busy) {
+                        // back-pressure while a flush runs: retry the same (writer, sequence), as a client does
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                    }
+                }
                 System.out.println("ACK " + i);
                 System.out.flush();
             }
