@@ -1,0 +1,64 @@
+package io.meridian.broker.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.common.lineprotocol.LineProtocolException;
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.model.SeriesHash;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Line protocol to per-shard columnar batches: routing by the series hash, rows, values, and bad bodies. */
+class LineBatcherTest {
+    static final long NOW = 1_767_225_600_000L;
+
+    static ShardBatches batch(String body, int shards, Precision p) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return new LineBatcher().batch("db", shards, b, 0, b.length, p, NOW);
+    }
+
+    @Test
+    void linesGoToTheShardOfTheirSeriesKeyAsRowsOfOneSeries() {
+        ShardBatches r = batch("""
+                cpu,host=a,dc=eu usage=1.5,idle=2i 1767225600000
+                cpu,dc=eu,host=a usage=2.5,idle=3i 1767225610000
+                cpu,host=b usage=7 1767225600000
+                """, 8, Precision.MILLISECONDS);
+        assertThat(r.points()).isEqualTo(5);
+        int shardA = SeriesHash.shardOf(SeriesKey.of("cpu", "dc", "eu", "host", "a").canonicalBytes(), 8);
+        int shardB = SeriesHash.shardOf(SeriesKey.of("cpu", "host", "b").canonicalBytes(), 8);
+        SeriesRows a = r.batches().get(shardA).getSeriesList().stream()
+                .filter(s -> s.getTagsCount() == 2).findFirst().orElseThrow();
+        assertThat(a.getMetric()).isEqualTo("cpu");
+        assertThat(a.getTagsList()).extracting(t -> t.getKey() + "=" + t.getValue()).containsExactly("dc=eu", "host=a");
+        assertThat(a.getFieldsList()).containsExactly("usage", "idle");
+        assertThat(a.getTimestampDeltasList()).as("first absolute, then deltas").containsExactly(1767225600000L, 10_000L);
+        assertThat(a.getValuesList()).containsExactly(1.5, 2.0, 2.5, 3.0);
+        assertThat(r.batches().get(shardB).getSeriesList()).anySatisfy(s ->
+                assertThat(s.getValuesList()).containsExactly(7.0));
+    }
+
+    @Test
+    void precisionDefaultTimeAndValueKinds() {
+        ShardBatches r = batch("m,k=v a=t,b=-3i,c=4u 1767225600\nm,k=v a=f,b=1i,c=0u\n", 1, Precision.SECONDS);
+        PointBatch p = r.batches().get(0);
+        List<SeriesRows> rows = p.getSeriesList();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getTimestampDeltasList()).containsExactly(1767225600000L, NOW - 1767225600000L);
+        assertThat(rows.get(0).getValuesList()).containsExactly(1.0, -3.0, 4.0, 0.0, 1.0, 0.0);
+    }
+
+    @Test
+    void aBodyWithBadLinesNamesEachAndProducesNothing() {
+        assertThatThrownBy(() -> batch("cpu,host=a usage=1\ncpu,host=b usage=abc\ncpu usage=\n", 4, Precision.MILLISECONDS))
+                .isInstanceOf(LineProtocolException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("line 3");
+        assertThat(batch("", 4, Precision.MILLISECONDS).batches()).isEqualTo(Map.of());
+    }
+}
