@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.meridian.common.config.ConfigTree;
+import io.meridian.broker.BrokerTestCluster;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
@@ -13,19 +13,8 @@ import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
-import io.meridian.meta.master.MasterOptions;
-import io.meridian.meta.master.MasterService;
-import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
-import io.meridian.meta.model.StorageCluster;
-import io.meridian.meta.model.WriteConcern;
-import io.meridian.meta.planner.PlannerOptions;
-import io.meridian.meta.store.MetaStore;
-import io.meridian.meta.store.MetaStoreOptions;
 import io.meridian.storage.index.TagPredicate;
-import io.meridian.storage.node.StorageMain;
 import io.meridian.storage.node.StorageNode;
-import io.meridian.storage.node.StorageNodeConfig;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.LeafQueryCodec;
@@ -34,7 +23,6 @@ import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,15 +44,6 @@ class ShardWriterIT {
 
     @TempDir
     Path dir;
-
-    private StorageNode node(EtcdProcess etcd, String id) {
-        return StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
-                node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
-                meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB,
-                          replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
-                """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))), StorageMain.CONTROLLER);
-    }
 
     /** Body {@code i}: 10 hosts, requests = i (so the total over n bodies is 10 * n(n+1)/2). */
     private static byte[] body(int i) {
@@ -98,29 +77,12 @@ class ShardWriterIT {
 
     @Test
     void everyBatchReachesItsLeaderOnceAlsoThroughAFailover(EtcdProcess etcd) {
-        MetaStore store = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), ROOT));
-        MasterService master = new MasterService(store, "broker-1", "127.0.0.1:1", new MasterOptions(Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(1), new PlannerOptions(Duration.ofHours(1))),
-                Clock.systemUTC()).start();
-        StorageNode s1 = node(etcd, "s1");
-        StorageNode s2 = node(etcd, "s2");
-        StorageNode s3 = node(etcd, "s3");
-        MetaCache cache = new MetaCache(store, dir.resolve("broker-meta"), "idc1").start();
-        ShardWriter writer = new ShardWriter(cache::routing, Duration.ofSeconds(30));
-        try {
-            // elected and the metadata initialized (cluster marker written): DDL is accepted from then on
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> master.isMaster()
-                    && store.get(store.keys().clusterMarker()).isPresent());
-            try {
-                master.createCluster(new StorageCluster("c1", "idc1"));
-            } catch (io.meridian.common.error.InvalidInputException e) {
-                // the master may already have rebuilt it from the storage nodes' reports
-                assertThat(e.code()).isEqualTo(io.meridian.common.error.ErrorCode.ALREADY_EXISTS);
-            }
-            master.createDatabase(new DatabaseConfig("db", 2, 3, WriteConcern.MAJORITY,
-                    List.of(new IntervalSpec("10s", "30d")), List.of("c1")));
-            await().atMost(Duration.ofSeconds(30)).until(() -> cache.routing().leader("db", 0).isPresent()
-                    && cache.routing().leader("db", 1).isPresent());
+        try (BrokerTestCluster cluster = new BrokerTestCluster(etcd, dir, ROOT);
+             ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            MetaCache cache = cluster.cache;
+            StorageNode s1 = cluster.nodes.get(0);
+            StorageNode s2 = cluster.nodes.get(1);
+            StorageNode s3 = cluster.nodes.get(2);
             LineBatcher batcher = new LineBatcher();
             StorageNode victim = null;
             long epochBefore = 0;
@@ -149,14 +111,6 @@ class ShardWriterIT {
                     assertThat(all.sum()).isEqualTo(10 * 40 * 41 / 2.0);
                 });
             }
-        } finally {
-            writer.close();
-            cache.close();
-            s3.close();
-            s2.close();
-            s1.close();
-            master.close();
-            store.close();
         }
     }
 }
