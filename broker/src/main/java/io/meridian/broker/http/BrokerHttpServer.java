@@ -1,0 +1,97 @@
+package io.meridian.broker.http;
+
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.error.StorageIoException;
+import io.meridian.meta.cache.MetaCache;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's HTTP server (netty): HTTP/1.1 with keep-alive, gzip request bodies (decompressed before the
+ * size check, so the bound is on what is parsed), bodies over {@code maxBodyBytes} answered 413 by the
+ * aggregator, and a bounded pool for the requests that wait on storage.
+ */
+public final class BrokerHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerHttpServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ExecutorService workers;
+    private final Channel channel;
+
+    private BrokerHttpServer(EventLoopGroup boss, EventLoopGroup io, ExecutorService workers, Channel channel) {
+        this.boss = boss;
+        this.io = io;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and starts.
+     *
+     * @param port 0 picks a free port
+     */
+    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, MetaCache meta,
+                                         ShardWriter writer) {
+        AtomicInteger ids = new AtomicInteger();
+        ExecutorService workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(workerThreads * 4), r -> {
+                    Thread t = new Thread(r, "meridian-http-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        HttpRouter router = new HttpRouter(new WriteEndpoint(meta, writer), () -> meta.watchedRevision() > 0, workers);
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup io = new NioEventLoopGroup();
+        try {
+            Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
+                                    new HttpObjectAggregator(maxBodyBytes), router);
+                        }
+                    }).bind(new InetSocketAddress(host, port)).sync().channel();
+            LOG.info("broker HTTP server started [address={}]", ch.localAddress());
+            return new BrokerHttpServer(boss, io, workers, ch);
+        } catch (Exception e) { // bind failures arrive as an undeclared java.net.BindException from sync()
+            boss.shutdownGracefully();
+            io.shutdownGracefully();
+            workers.shutdownNow();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new StorageIoException("cannot start the broker HTTP server [host=" + host + ", port=" + port + "]",
+                    e instanceof java.io.IOException ioe ? ioe : new java.io.IOException(e));
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+}

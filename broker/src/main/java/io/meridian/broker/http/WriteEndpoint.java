@@ -1,0 +1,41 @@
+package io.meridian.broker.http;
+
+import io.meridian.broker.write.LineBatcher;
+import io.meridian.broker.write.ShardBatches;
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.meta.cache.MetaCache;
+import io.meridian.meta.model.DatabaseConfig;
+import java.util.Objects;
+
+/**
+ * {@code POST /api/v1/write?db=DB&precision=...} and its InfluxDB 1.x alias {@code /write}: validates the
+ * whole body, cuts it per shard and returns once every shard leader acknowledged (direct mode). Bad input
+ * (unknown database, bad precision, any bad line) is refused before anything is sent.
+ */
+final class WriteEndpoint {
+    private final MetaCache meta;
+    private final ShardWriter writer;
+    private final ThreadLocal<LineBatcher> batchers = ThreadLocal.withInitial(LineBatcher::new);
+
+    WriteEndpoint(MetaCache meta, ShardWriter writer) {
+        this.meta = Objects.requireNonNull(meta, "meta");
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    /** @return the points written */
+    long write(String db, String precision, byte[] body, long receivedMs) {
+        if (db == null || db.isEmpty()) {
+            throw new InvalidInputException("missing database [parameter=db]: write to /api/v1/write?db=NAME");
+        }
+        DatabaseConfig config = meta.snapshot().databases().get(db);
+        if (config == null) {
+            throw InvalidInputException.notFound("database", db);
+        }
+        Precision p = Precision.parse(precision);
+        ShardBatches batches = batchers.get().batch(db, config.shards(), body, 0, body.length, p, receivedMs);
+        writer.write(batches);
+        return batches.points();
+    }
+}
