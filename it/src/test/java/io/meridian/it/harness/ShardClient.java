@@ -2,7 +2,6 @@ package io.meridian.it.harness;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.rpc.RpcErrors;
@@ -144,11 +143,7 @@ public final class ShardClient implements AutoCloseable {
     public record Route(String nodeId, String address, long epoch) { }
 
     private synchronized StorageServiceGrpc.StorageServiceBlockingStub stub(String address) {
-        ManagedChannel ch = channels.computeIfAbsent(address, a -> {
-            int colon = a.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)))
-                    .usePlaintext().maxInboundMessageSize(64 << 20).build();
-        });
+        ManagedChannel ch = channels.computeIfAbsent(address, io.meridian.common.rpc.StorageChannels::open);
         return StorageServiceGrpc.newBlockingStub(ch);
     }
 

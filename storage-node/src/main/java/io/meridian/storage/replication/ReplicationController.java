@@ -1,7 +1,6 @@
 package io.meridian.storage.replication;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
@@ -196,11 +195,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     private synchronized ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, addr -> {
-            int colon = addr.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
-                    .usePlaintext().maxInboundMessageSize(256 << 20).build();
-        });
+        return channels.computeIfAbsent(address, io.meridian.common.rpc.StorageChannels::open);
     }
 
     @Override
