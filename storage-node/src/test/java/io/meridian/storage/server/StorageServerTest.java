@@ -14,35 +14,17 @@ import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The server's lifecycle and concurrent clients. */
-class StorageServerTest {
+class StorageServerTest extends ServerTestBase {
     static final int WRITERS = 4;
     static final int BATCHES_PER_WRITER = 25;
-
-    @TempDir
-    Path dir;
-    StorageServerFixture fx;
-
-    @BeforeEach
-    void start() {
-        fx = new StorageServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fx.close();
-    }
 
     @Test
     void bindsLoopbackByDefaultAndNamesTheAddressWhenTaken() {

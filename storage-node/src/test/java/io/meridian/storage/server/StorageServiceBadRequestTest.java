@@ -19,31 +19,13 @@ import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad requests get INVALID_ARGUMENT / NOT_FOUND / ABORTED with the stable error code in the trailers and a
  * message naming the shard and the place in the request, and change nothing.
  */
-class StorageServiceBadRequestTest {
-    @TempDir
-    Path dir;
-    StorageServerFixture fx;
-
-    @BeforeEach
-    void start() {
-        fx = new StorageServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fx.close();
-    }
-
+class StorageServiceBadRequestTest extends ServerTestBase {
     static SeriesRows.Builder series() {
         return SeriesRows.newBuilder().setMetric("cpu").addTags(Tag.newBuilder().setKey("host").setValue("a"))
                 .addFields("usage").addTimestampDeltas(T0).addValues(1.5);

@@ -26,34 +26,16 @@ import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Writes and leaf queries over a real gRPC connection give what the shard gives directly. */
-class StorageServiceRoundTripTest {
-    @TempDir
-    Path dir;
-    StorageServerFixture fx;
-
-    @BeforeEach
-    void start() {
-        fx = new StorageServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fx.close();
-    }
-
+class StorageServiceRoundTripTest extends ServerTestBase {
     /** 3 hosts x 2 regions x 60 rows of (usage gauge, requests sum, latency histogram), NaN holes included. */
     static WriteBatch batch() {
         List<WriteBatch.SeriesRows> rows = new ArrayList<>();

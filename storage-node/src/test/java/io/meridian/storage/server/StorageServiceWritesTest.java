@@ -17,30 +17,12 @@ import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** At-most-once writes per (writer, sequence) and two-phase writes, over a real gRPC connection. */
-class StorageServiceWritesTest {
-    @TempDir
-    Path dir;
-    StorageServerFixture fx;
-
-    @BeforeEach
-    void start() {
-        fx = new StorageServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fx.close();
-    }
-
+class StorageServiceWritesTest extends ServerTestBase {
     static PointBatch requests(double v) {
         return PointBatchCodec.encode(WriteBatch.builder().point(SeriesKey.of("http", "host", "a"), T0, "requests", v)
                 .build());
