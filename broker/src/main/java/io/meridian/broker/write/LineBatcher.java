@@ -60,28 +60,66 @@ public final class LineBatcher {
         }
     }
 
+    /**
+     * A line's series and field names as raw bytes (measurement, tags as written, field names), used to find
+     * its {@link Rows} without building strings, a sorted tag map and the canonical key for every line; those
+     * are built only the first time a shape is seen. Two spellings of one series (tags in another order) are
+     * two shapes that lead to the same rows.
+     */
+    private static final class ShapeKey {
+        byte[] bytes;
+        int length;
+        int hash;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShapeKey k && java.util.Arrays.equals(bytes, 0, length, k.bytes, 0, k.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        ShapeKey frozen() {
+            ShapeKey k = new ShapeKey();
+            k.bytes = java.util.Arrays.copyOf(bytes, length);
+            k.length = length;
+            k.hash = hash;
+            return k;
+        }
+    }
+
     private static final class Collector {
         final int shards;
         final Map<Integer, Map<String, Rows>> perShard = new TreeMap<>();
+        final Map<ShapeKey, Rows> byShape = new HashMap<>();
+        final ShapeKey probe = new ShapeKey();
         long points;
 
         Collector(int shards) {
             this.shards = shards;
+            probe.bytes = new byte[256];
         }
 
         void line(LineView line) {
-            Map<String, String> tags = new TreeMap<>();
+            probe.length = 0;
+            append(line.measurement());
             for (int i = 0; i < line.tagCount(); i++) {
-                tags.put(line.tagKey(i).toString(), line.tagValue(i).toString());
+                append(line.tagKey(i));
+                append(line.tagValue(i));
             }
-            SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
-            List<String> fields = new ArrayList<>(line.fieldCount());
+            probe.bytes = ensure(probe.bytes, probe.length + 1);
+            probe.bytes[probe.length++] = 1; // fields follow: a tag key (a name) never starts with 0x01
             for (int i = 0; i < line.fieldCount(); i++) {
-                fields.add(line.fieldKey(i).toString());
+                append(line.fieldKey(i));
             }
-            int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
-            Rows r = perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
-                    .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new Rows(key, fields));
+            probe.hash = hash(probe.bytes, probe.length);
+            Rows r = byShape.get(probe);
+            if (r == null) {
+                r = rowsOf(line);
+                byShape.put(probe.frozen(), r);
+            }
             long ts = line.timestampMs();
             r.rows.addTimestampDeltas(r.rows.getTimestampDeltasCount() == 0 ? ts : ts - r.lastTs);
             r.lastTs = ts;
@@ -89,6 +127,41 @@ public final class LineBatcher {
                 r.rows.addValues(line.fieldValue(i));
             }
             points += line.fieldCount();
+        }
+
+        /** The rows of the line's (series, fields), shared by every spelling of that series (tag order). */
+        private Rows rowsOf(LineView line) {
+            Map<String, String> tags = new TreeMap<>();
+            for (int i = 0; i < line.tagCount(); i++) {
+                tags.put(line.tagKey(i).toString(), line.tagValue(i).toString());
+            }
+            List<String> fields = new ArrayList<>(line.fieldCount());
+            for (int i = 0; i < line.fieldCount(); i++) {
+                fields.add(line.fieldKey(i).toString());
+            }
+            SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
+            int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
+            return perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
+                    .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new Rows(key, fields));
+        }
+
+        private void append(io.meridian.common.lineprotocol.Utf8Slice slice) {
+            probe.bytes = ensure(probe.bytes, probe.length + slice.length() + 1);
+            System.arraycopy(slice.array(), slice.offset(), probe.bytes, probe.length, slice.length());
+            probe.length += slice.length();
+            probe.bytes[probe.length++] = 0;
+        }
+
+        private static byte[] ensure(byte[] b, int size) {
+            return size <= b.length ? b : java.util.Arrays.copyOf(b, Math.max(size, b.length * 2));
+        }
+
+        private static int hash(byte[] b, int n) {
+            int h = 1;
+            for (int i = 0; i < n; i++) {
+                h = 31 * h + b[i];
+            }
+            return h;
         }
     }
 }

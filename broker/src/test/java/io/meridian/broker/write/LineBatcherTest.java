@@ -45,6 +45,20 @@ class LineBatcherTest {
     }
 
     @Test
+    void anotherTagOrderIsTheSameSeriesAndOtherFieldsAreOtherRows() {
+        ShardBatches r = batch("m,a=1,b=2 x=1 1767225600000\n"
+                + "m,b=2,a=1 x=2 1767225601000\n"
+                + "m,a=1,b=2 y=3 1767225602000\n"
+                + "m,a=1,b=2 x=4 1767225603000\n", 1, Precision.MILLISECONDS);
+        List<SeriesRows> rows = r.batches().get(0).getSeriesList();
+        assertThat(rows).as("the x rows of the series, then its y rows").hasSize(2);
+        assertThat(rows.get(0).getValuesList()).containsExactly(1.0, 2.0, 4.0);
+        assertThat(rows.get(0).getTimestampDeltasList()).containsExactly(1767225600000L, 1000L, 2000L);
+        assertThat(rows.get(1).getFieldsList()).containsExactly("y");
+        assertThat(r.points()).isEqualTo(4);
+    }
+
+    @Test
     void precisionDefaultTimeAndValueKinds() {
         ShardBatches r = batch("m,k=v a=t,b=-3i,c=4u 1767225600\nm,k=v a=f,b=1i,c=0u\n", 1, Precision.SECONDS);
         PointBatch p = r.batches().get(0);
