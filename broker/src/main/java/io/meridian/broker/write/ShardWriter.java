@@ -1,9 +1,9 @@
 package io.meridian.broker.write;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.rpc.ChannelPool;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.ShardRef;
@@ -63,7 +63,7 @@ public final class ShardWriter implements AutoCloseable {
     private final String instance = "broker-" + UUID.randomUUID();
     private final AtomicLong lanesCreated = new AtomicLong();
     private final Map<String, Queue<Lane>> lanes = new ConcurrentHashMap<>();
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelPool channels = new ChannelPool();
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "meridian-shard-writer");
         t.setDaemon(true);
@@ -162,14 +162,12 @@ public final class ShardWriter implements AutoCloseable {
     }
 
     private StorageServiceGrpc.StorageServiceBlockingStub stub(String address) {
-        ManagedChannel ch = channels.computeIfAbsent(address, io.meridian.common.rpc.StorageChannels::open);
-        return StorageServiceGrpc.newBlockingStub(ch);
+        return StorageServiceGrpc.newBlockingStub(channels.get(address));
     }
 
     @Override
     public void close() {
         senders.shutdownNow();
-        channels.values().forEach(ManagedChannel::shutdownNow);
-        channels.clear();
+        channels.close();
     }
 }

@@ -50,7 +50,9 @@ public final class RpcErrors {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case NOT_LEADER -> Status.Code.ABORTED;
-            case SHARD_UNAVAILABLE, META_UNAVAILABLE, NOT_REPLICATED -> Status.Code.UNAVAILABLE;
+            case SHARD_UNAVAILABLE, META_UNAVAILABLE, NOT_REPLICATED, IDC_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case QUERY_TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
+            case QUERY_CANCELLED -> Status.Code.CANCELLED;
             case BUSY -> Status.Code.RESOURCE_EXHAUSTED;
             case CORRUPT_DATA -> Status.Code.DATA_LOSS;
             case FORMAT_VERSION, STORAGE_IO, BUG -> Status.Code.INTERNAL;
@@ -111,6 +113,9 @@ public final class RpcErrors {
             case META_UNAVAILABLE -> new MetaUnavailableException(message, e);
             case BUSY -> new io.meridian.common.error.BusyException(message);
             case NOT_REPLICATED -> new io.meridian.common.error.NotReplicatedException(message);
+            case QUERY_TIMEOUT -> new io.meridian.common.error.QueryTimeoutException(message);
+            case QUERY_CANCELLED -> new io.meridian.common.error.QueryCancelledException(message);
+            case IDC_UNAVAILABLE -> new io.meridian.common.error.IdcUnavailableException(message, e);
             case CORRUPT_DATA, FORMAT_VERSION, STORAGE_IO, BUG ->
                     new RemoteCallException(code, status.getCode().name(), message, e);
         };

@@ -1,0 +1,147 @@
+package io.meridian.broker.query;
+
+import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.error.QueryCancelledException;
+import io.meridian.common.error.QueryTimeoutException;
+import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.rpc.ChannelPool;
+import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
+import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.ShardRef;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.meta.cache.MetaSnapshot;
+import io.meridian.meta.model.DatabaseConfig;
+import io.meridian.meta.model.NodeInfo;
+import io.meridian.meta.model.ShardId;
+import io.meridian.meta.model.ShardState;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The intermediate fragment for one storage cluster: runs the leaf query on every shard of the database in
+ * that cluster, concurrently, and merges their partials. Each shard is read from one replica, the leader
+ * first, then the other in-sync replicas, then the rest; a replica that fails with a retriable error (down,
+ * unreachable) is replaced by the next, and what it had streamed is discarded. A shard that no replica could
+ * answer fails the whole query with an error naming the shard and every node tried; the other shards are
+ * cancelled. There is no silently partial answer.
+ */
+final class ClusterFanout {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterFanout.class);
+
+    private final ChannelPool channels;
+    private final ExecutorService executor;
+    private final QueryMetrics metrics;
+
+    ClusterFanout(ChannelPool channels, ExecutorService executor, QueryMetrics metrics) {
+        this.channels = channels;
+        this.executor = executor;
+        this.metrics = metrics;
+    }
+
+    /** The merged partials of every shard of {@code db} in {@code cluster}. */
+    PartialTable run(MetaSnapshot meta, String db, String cluster, LeafQueryRequest leaf, int maxGroups, QueryContext query) {
+        DatabaseConfig config = meta.databases().get(db);
+        if (config == null) {
+            throw InvalidInputException.notFound("database", db);
+        }
+        if (!config.clusters().contains(cluster)) {
+            throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster=" + cluster
+                    + "]: want one of " + config.clusters());
+        }
+        PartialTable merged = PartialTable.of(leaf, maxGroups);
+        List<CompletableFuture<PartialTable>> shards = new ArrayList<>();
+        for (int shard = 0; shard < config.shards(); shard++) {
+            ShardState state = meta.state(new ShardId(db, cluster, shard));
+            int s = shard;
+            shards.add(CompletableFuture.supplyAsync(() -> readShard(meta, state, db, cluster, s, leaf, maxGroups, query),
+                    executor));
+        }
+        for (CompletableFuture<PartialTable> f : shards) {
+            try {
+                merged.merge(f.join());
+            } catch (CompletionException e) {
+                query.cancel(); // the others cannot make the query succeed any more
+                throw e.getCause() instanceof MeridianException m ? m : e;
+            }
+        }
+        return merged;
+    }
+
+    private PartialTable readShard(MetaSnapshot meta, ShardState state, String db, String cluster, int shard,
+                                   LeafQueryRequest leaf, int maxGroups, QueryContext query) {
+        String shardName = db + "/" + cluster + "/" + shard;
+        if (state == null) {
+            throw new ShardUnavailableException("shard has no assignment [shard=" + shardName + "]", null);
+        }
+        LeafQueryRequest request = leaf.toBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard)).build();
+        List<String> tried = new ArrayList<>();
+        for (String node : candidates(state)) {
+            NodeInfo info = meta.nodes().get(node);
+            if (info == null) {
+                tried.add(node + ": not registered (down)");
+                continue;
+            }
+            String where = "shard=" + shardName + ", node=" + node + ", address=" + info.address();
+            if (query.isCancelled()) {
+                throw query.timeout(where);
+            }
+            long started = System.nanoTime();
+            try {
+                PartialTable table = query.call(() -> {
+                    PartialTable t = PartialTable.of(leaf, maxGroups);
+                    Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
+                            .withDeadline(query.deadline()).leafQuery(request);
+                    while (chunks.hasNext()) {
+                        t.add(chunks.next(), where);
+                    }
+                    return t;
+                });
+                metrics.leafDone(System.nanoTime() - started);
+                return table;
+            } catch (StatusRuntimeException e) {
+                MeridianException m = query.failure(e, where);
+                if (m instanceof QueryTimeoutException || m instanceof QueryCancelledException || !m.isRetriable()) {
+                    throw withContext(m, where);
+                }
+                LOG.debug("leaf query failed, trying the next replica [query={}, {}]", query.queryId(), where, e);
+                metrics.leafRetried();
+                tried.add(node + ": " + m.getMessage());
+            } catch (MeridianException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("BUG: leaf query failed unexpectedly [" + where + "]", e);
+            }
+        }
+        throw new ShardUnavailableException("no replica answered the leaf query [query=" + query.queryId() + ", shard="
+                + shardName + ", tried=" + tried + "]", null);
+    }
+
+    /** Leader, then in-sync followers, then the other replicas. */
+    static List<String> candidates(ShardState state) {
+        Set<String> order = new LinkedHashSet<>();
+        if (state.leader() != null) {
+            order.add(state.leader());
+        }
+        order.addAll(state.inSync());
+        order.addAll(state.replicas());
+        return List.copyOf(order);
+    }
+
+    private static MeridianException withContext(MeridianException m, String where) {
+        if (m.getMessage() != null && m.getMessage().contains(where)) {
+            return m;
+        }
+        return m instanceof InvalidInputException ii ? new InvalidInputException(ii.code(), m.getMessage() + " [" + where + "]", m)
+                : m;
+    }
+}

@@ -1,0 +1,54 @@
+package io.meridian.broker.query;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * An aggregate function a query selects, computed at the root from merged partial states. Every one is exact
+ * against the raw points: AVG travels as (sum, count), FIRST/LAST carry their timestamps, PERCENTILE reads the
+ * merged histogram buckets of a histogram field (so its error is the bucket width, documented in
+ * {@link io.meridian.common.model.Histogram}).
+ */
+public enum QueryFunction {
+    SUM(Aggregate.SUM), COUNT(Aggregate.COUNT), MIN(Aggregate.MIN), MAX(Aggregate.MAX), AVG(Aggregate.AVG),
+    FIRST(Aggregate.FIRST), LAST(Aggregate.LAST), PERCENTILE(null);
+
+    private final Aggregate leafAggregate;
+
+    QueryFunction(Aggregate leafAggregate) {
+        this.leafAggregate = leafAggregate;
+    }
+
+    /** The aggregate the leaves must keep exact for this function; null when it needs the histogram. */
+    public Aggregate leafAggregate() {
+        return leafAggregate;
+    }
+
+    /** The final value from a merged state: COUNT is never null (0 when empty); the others are null when empty. */
+    public Object finish(AggState state, double quantile) {
+        if (this == COUNT) {
+            return state.count();
+        }
+        if (state.isEmpty()) {
+            return null;
+        }
+        if (this == PERCENTILE) {
+            return state.histogram() == null ? null : state.histogram().quantile(quantile, state.min(), state.max());
+        }
+        return state.aggregate(leafAggregate);
+    }
+
+    /** Parses a case-insensitive name; the error lists the valid ones. */
+    public static QueryFunction parse(String name, String where) {
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidInputException("unknown aggregate function [" + where + ", function=" + name + "]: want one of "
+                    + Arrays.stream(values()).map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        }
+    }
+}

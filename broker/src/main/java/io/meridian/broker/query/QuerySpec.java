@@ -1,0 +1,125 @@
+package io.meridian.broker.query;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Aggregate;
+import io.meridian.common.rpc.WireEnums;
+import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A distributed aggregation query over one metric: the part of a SQL statement (or a native JSON query) that
+ * the cluster runs. Result columns are {@code ts} (the bucket start, only when {@code bucketMs > 0}), then the
+ * group-by tags, then one column per selected aggregate. A row exists for each (group, bucket) with at least
+ * one point in a selected field.
+ *
+ * <p>Buckets start at {@code startMs}: bucket i covers {@code [startMs + i * bucketMs, startMs + (i + 1) * bucketMs)}.
+ *
+ * @param filter       the tag predicate, in its wire form (match_all for every series)
+ * @param orderBy      result columns to sort by; empty sorts by the tags, then {@code ts}
+ * @param limit        rows to return after sorting; 0 = all
+ * @param timeout      the whole query's budget, all fragments included
+ * @param maxGroups    bound on distinct groups, checked at every level; exceeding it is an error, never a cut
+ * @param allowPartial when an IDC does not answer: true answers from the others and names it; false fails
+ */
+public record QuerySpec(String database, String metric, TagFilter filter, long startMs, long endMs, long bucketMs,
+                        List<String> groupBy, List<AggCall> selections, List<OrderKey> orderBy, int limit,
+                        Duration timeout, int maxGroups, boolean allowPartial) {
+    public QuerySpec {
+        requireName("database", database);
+        requireName("metric", metric);
+        String ctx = "database=" + database + ", metric=" + metric;
+        Objects.requireNonNull(filter, "filter");
+        groupBy = List.copyOf(groupBy);
+        selections = List.copyOf(selections);
+        orderBy = List.copyOf(orderBy);
+        Objects.requireNonNull(timeout, "timeout");
+        if (endMs <= startMs) {
+            throw new InvalidInputException("invalid time range [" + ctx + "]: end " + endMs + " must be after start "
+                    + startMs);
+        }
+        if (bucketMs < 0) {
+            throw new InvalidInputException("invalid bucket [" + ctx + "]: got " + bucketMs + "ms; want >= 0");
+        }
+        if (new HashSet<>(groupBy).size() != groupBy.size()) {
+            throw new InvalidInputException("invalid group by [" + ctx + ", groupBy=" + groupBy + "]: a tag is listed twice");
+        }
+        if (selections.isEmpty()) {
+            throw new InvalidInputException("nothing selected [" + ctx + "]: want at least one aggregate");
+        }
+        if (limit < 0) {
+            throw new InvalidInputException("invalid limit [" + ctx + "]: got " + limit + "; want >= 0");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidInputException("invalid timeout [" + ctx + "]: got " + timeout + "; want > 0");
+        }
+        if (maxGroups < 1) {
+            throw new InvalidInputException("invalid group bound [" + ctx + "]: got " + maxGroups + "; want >= 1");
+        }
+        List<String> columns = columns(bucketMs, groupBy, selections);
+        if (new HashSet<>(columns).size() != columns.size()) {
+            throw new InvalidInputException("duplicate result column [" + ctx + ", columns=" + columns
+                    + "]: give the aggregates distinct aliases");
+        }
+        for (OrderKey k : orderBy) {
+            if (!columns.contains(k.column())) {
+                throw new InvalidInputException("unknown order by column [" + ctx + ", column=" + k.column()
+                        + "]: want one of " + columns);
+            }
+        }
+    }
+
+    /** The result's column names, in order. */
+    public List<String> columns() {
+        return columns(bucketMs, groupBy, selections);
+    }
+
+    /** The distinct fields the aggregates read, in first-use order: the leaf query's field list. */
+    public List<String> fields() {
+        Set<String> f = new LinkedHashSet<>();
+        selections.forEach(s -> f.add(s.field()));
+        return List.copyOf(f);
+    }
+
+    /** The leaf fragment every shard runs (shard left unset). */
+    public LeafQueryRequest leafRequest() {
+        EnumSet<Aggregate> needed = EnumSet.noneOf(Aggregate.class);
+        boolean all = false;
+        for (AggCall s : selections) {
+            if (s.function().leafAggregate() == null) {
+                all = true; // a percentile needs the histogram: ask for complete states
+            } else {
+                needed.add(s.function().leafAggregate());
+            }
+        }
+        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(metric).setFilter(filter)
+                .setStartMs(startMs).setEndMs(endMs).setBucketMs(bucketMs).addAllGroupBy(groupBy).addAllFields(fields());
+        if (!all) {
+            needed.forEach(a -> b.addAggregates(WireEnums.toWire(a)));
+        }
+        return b.build();
+    }
+
+    private static List<String> columns(long bucketMs, List<String> groupBy, List<AggCall> selections) {
+        List<String> c = new ArrayList<>();
+        if (bucketMs > 0) {
+            c.add("ts");
+        }
+        c.addAll(groupBy);
+        selections.forEach(s -> c.add(s.alias()));
+        return c;
+    }
+
+    private static void requireName(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidInputException("missing " + what + " [query]: want a " + what + " name");
+        }
+    }
+}

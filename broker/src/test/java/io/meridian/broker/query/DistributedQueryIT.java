@@ -1,0 +1,217 @@
+package io.meridian.broker.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.meridian.broker.BrokerTestCluster;
+import io.meridian.broker.write.LineBatcher;
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.meta.etcd.EtcdExtension;
+import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.meta.model.NodeInfo;
+import io.meridian.meta.model.NodeReport;
+import io.meridian.meta.model.NodeRole;
+import io.meridian.meta.registry.NodeRegistrar;
+import io.meridian.storage.node.StorageNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed query execution against real etcd, the master and three storage nodes in this JVM (2 shards x 3
+ * replicas): answers equal the aggregates computed directly from the generated raw points, for every aggregate,
+ * grouped by tags and buckets; the bounds (groups, timeout) and bad input fail with their codes; a stopped
+ * replica is read around; and a root in another IDC reaches this IDC's share through a broker's
+ * {@code ClusterPartial} service, failing (or answering partially, when allowed) once that broker is gone.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributedQueryIT {
+    private static final long MINUTE = 60_000L;
+    private static final long T0 = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+    private static final long END = T0 + 30 * MINUTE;
+
+    @TempDir
+    static Path dir;
+
+    private BrokerTestCluster cluster;
+    private DistributedQueryExecutor executor;
+    private final List<ReferenceQuery.Point> points = new ArrayList<>();
+
+    @BeforeAll
+    void start(EtcdProcess etcd) {
+        cluster = new BrokerTestCluster(etcd, dir, "/query-it");
+        executor = new DistributedQueryExecutor(cluster.cache::snapshot, "idc1", new SimpleMeterRegistry());
+        Random random = new Random(42);
+        StringBuilder body = new StringBuilder();
+        for (int h = 0; h < 6; h++) {
+            for (long t = T0; t < END; t += 10_000) { // one point per series per 10 s slot: no in-slot merging
+                double usage = random.nextInt(1000); // integers: sums are exact in any order
+                String host = "h" + h;
+                String dc = h % 2 == 0 ? "east" : "west";
+                points.add(new ReferenceQuery.Point(t, List.of(host, dc), usage));
+                body.append("cpu,host=").append(host).append(",dc=").append(dc).append(" usage=").append(usage).append(' ')
+                        .append(t).append('\n');
+            }
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(BrokerTestCluster.DB, BrokerTestCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        executor.close();
+        cluster.close();
+    }
+
+    private static QuerySpec spec(TagFilter filter, long bucket, List<String> groupBy, List<OrderKey> order, int limit) {
+        List<AggCall> all = new ArrayList<>();
+        for (QueryFunction f : QueryFunction.values()) {
+            if (f != QueryFunction.PERCENTILE) {
+                all.add(AggCall.of(f, "usage"));
+            }
+        }
+        return new QuerySpec(BrokerTestCluster.DB, "cpu", filter, T0, END, bucket, groupBy, all, order, limit,
+                Duration.ofSeconds(30), 1000, false);
+    }
+
+    private static TagFilter all() {
+        return TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
+    }
+
+    private QueryResult run(QuerySpec spec) {
+        try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {
+            return executor.execute(spec, q);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aggregatesByTagsAndBucketsEqualTheRawPoints() {
+        QuerySpec byHost = spec(all(), 5 * MINUTE, List.of("host"), List.of(), 0);
+        assertThat(run(byHost).rows()).isEqualTo(ReferenceQuery.answer(byHost, points, List.of("host", "dc")));
+        assertThat(run(byHost).rows()).hasSize(6 * 6);
+
+        QuerySpec byDc = spec(all(), 0, List.of("dc"), List.of(), 0);
+        assertThat(run(byDc).rows()).isEqualTo(ReferenceQuery.answer(byDc, points, List.of("host", "dc"))).hasSize(2);
+
+        QuerySpec both = spec(all(), 10 * MINUTE, List.of("dc", "host"), List.of(), 0);
+        assertThat(run(both).rows()).isEqualTo(ReferenceQuery.answer(both, points, List.of("host", "dc")));
+    }
+
+    @Test
+    @Order(2)
+    void filtersOrderAndLimitApply() {
+        TagFilter someHosts = TagFilter.newBuilder().setInSet(TagFilter.InSet.newBuilder().setKey("host")
+                .addValues("h1").addValues("h4")).build();
+        QuerySpec q = spec(someHosts, MINUTE, List.of("host"), List.of(new OrderKey("max(usage)", true),
+                new OrderKey("ts", false)), 7);
+        QueryResult r = run(q);
+        assertThat(r.rows()).hasSize(7).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
+        assertThat(r.rows()).allSatisfy(row -> assertThat(row.get(1)).isIn("h1", "h4"));
+        assertThat(r.columns()).extracting(QueryResult.Column::name).startsWith("ts", "host", "sum(usage)");
+    }
+
+    @Test
+    @Order(3)
+    void boundsAndBadInputFailWithTheirCodes() {
+        QuerySpec tooMany = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(30), 3, false);
+        assertThatThrownBy(() -> run(tooMany)).isInstanceOfSatisfying(MeridianException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+            assertThat(e.getMessage()).contains("too many groups", "maxGroups=3");
+        });
+        QuerySpec instant = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of(),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofNanos(1), 10, false);
+        assertThatThrownBy(() -> run(instant)).isInstanceOfSatisfying(MeridianException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.QUERY_TIMEOUT);
+            assertThat(e.getMessage()).contains("timed out", "shard=db/c1/");
+        });
+        QuerySpec noDb = new QuerySpec("nodb", "cpu", all(), T0, END, 0, List.of(),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false);
+        assertThatThrownBy(() -> run(noDb)).isInstanceOfSatisfying(MeridianException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(run(new QuerySpec(BrokerTestCluster.DB, "nometric", all(), T0, END, 0, List.of(),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false)).rows())
+                .as("an unknown metric has no rows").isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aRootInAnotherIdcReachesThisIdcThroughItsBroker() throws Exception {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new BrokerQueryService(executor, Duration.ofSeconds(30))).build().start();
+        NodeInfo self = new NodeInfo("b-idc1", NodeRole.BROKER, "127.0.0.1", server.getPort(), 1, "idc1", "idc1", "test",
+                Instant.now());
+        NodeRegistrar registrar = new NodeRegistrar(cluster.store, self, Duration.ofSeconds(2),
+                () -> NodeReport.empty(self.id())).start();
+        try (DistributedQueryExecutor root = new DistributedQueryExecutor(cluster.cache::snapshot, "idc0",
+                new SimpleMeterRegistry())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+            QuerySpec q = spec(all(), 5 * MINUTE, List.of("host"), List.of(), 0);
+            try (QueryContext ctx = QueryContext.start("remote-1", q.timeout())) {
+                QueryResult r = root.execute(q, ctx);
+                assertThat(r.rows()).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
+                assertThat(r.isPartial()).isFalse();
+            }
+
+            registrar.close();
+            server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+            try (QueryContext ctx = QueryContext.start("remote-2", q.timeout())) {
+                assertThatThrownBy(() -> root.execute(q, ctx)).isInstanceOfSatisfying(MeridianException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.IDC_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("idc=idc1");
+                });
+            }
+            QuerySpec partial = new QuerySpec(q.database(), q.metric(), q.filter(), q.startMs(), q.endMs(), q.bucketMs(),
+                    q.groupBy(), q.selections(), q.orderBy(), q.limit(), q.timeout(), q.maxGroups(), true);
+            try (QueryContext ctx = QueryContext.start("remote-3", q.timeout())) {
+                QueryResult r = root.execute(partial, ctx);
+                assertThat(r.missingIdcs()).containsExactly("idc1");
+                assertThat(r.rows()).isEmpty();
+            }
+        } finally {
+            registrar.close();
+            server.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aStoppedReplicaIsReadAround() {
+        StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
+                .equals(cluster.cache.routing().leader(BrokerTestCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
+        leader.close();
+        QuerySpec q = spec(all(), 0, List.of("host"), List.of(), 0);
+        assertThat(run(q).rows()).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
+    }
+}
