@@ -13,7 +13,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -97,7 +96,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
-                                    new HttpObjectAggregator(maxBodyBytes), router);
+                                    new JsonHttpObjectAggregator(maxBodyBytes), router);
                         }
                     }).bind(new InetSocketAddress(host, port)).sync().channel();
             LOG.info("broker HTTP server started [address={}]", ch.localAddress());
