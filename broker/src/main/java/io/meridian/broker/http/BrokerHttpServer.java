@@ -3,6 +3,8 @@ package io.meridian.broker.http;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.meta.cache.MetaCache;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,21 +13,22 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The broker's HTTP server (netty): HTTP/1.1 with keep-alive, gzip request bodies (decompressed before the
  * size check, so the bound is on what is parsed), bodies over {@code maxBodyBytes} answered 413 by the
- * aggregator, and a bounded pool for the requests that wait on storage.
+ * aggregator, and a bounded pool running the endpoints of a {@link HttpRoutes} table.
  */
 public final class BrokerHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerHttpServer.class);
@@ -42,13 +45,41 @@ public final class BrokerHttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
+    /** Adds the health endpoints ({@code /health/live}, {@code /health/ready}). */
+    public static void addHealthRoutes(HttpRoutes routes, BooleanSupplier ready) {
+        routes.add("GET", "/health/live", "health.live", r -> ApiResponse.json(200, Map.of("status", "live")));
+        routes.add("GET", "/health/ready", "health.ready", r -> ready.getAsBoolean()
+                ? ApiResponse.json(200, Map.of("status", "ready"))
+                : ApiResponse.error(503, "not ready: no metadata from etcd yet [path=" + r.path() + "]"));
+    }
+
+    /** Adds the write endpoints ({@code /api/v1/write}, {@code /write}). */
+    public static void addWriteRoutes(HttpRoutes routes, MetaCache meta, ShardWriter writer, BrokerMetrics metrics) {
+        new WriteEndpoint(meta, writer, metrics).register(routes);
+    }
+
     /**
-     * Binds and starts.
+     * Binds and starts with the health and write endpoints only (tests of the write path).
      *
      * @param port 0 picks a free port
      */
     public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, MetaCache meta,
                                          ShardWriter writer) {
+        BrokerMetrics metrics = new BrokerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        HttpRoutes routes = new HttpRoutes();
+        addHealthRoutes(routes, () -> meta.watchedRevision() > 0);
+        addWriteRoutes(routes, meta, writer, metrics);
+        return start(host, port, maxBodyBytes, workerThreads, routes, metrics);
+    }
+
+    /**
+     * Binds and starts serving {@code routes}.
+     *
+     * @param port 0 picks a free port
+     * @throws StorageIoException when the port cannot be bound
+     */
+    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, HttpRoutes routes,
+                                         BrokerMetrics metrics) {
         AtomicInteger ids = new AtomicInteger();
         ExecutorService workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(workerThreads * 4), r -> {
@@ -56,7 +87,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        HttpRouter router = new HttpRouter(new WriteEndpoint(meta, writer), () -> meta.watchedRevision() > 0, workers);
+        HttpRouter router = new HttpRouter(routes, workers, metrics);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup io = new NioEventLoopGroup();
         try {
@@ -65,7 +96,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
-                                    new HttpObjectAggregator(maxBodyBytes), router);
+                                    new JsonHttpObjectAggregator(maxBodyBytes), router);
                         }
                     }).bind(new InetSocketAddress(host, port)).sync().channel();
             LOG.info("broker HTTP server started [address={}]", ch.localAddress());

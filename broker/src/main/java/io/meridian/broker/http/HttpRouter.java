@@ -1,6 +1,5 @@
 package io.meridian.broker.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.error.MeridianException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -12,108 +11,104 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the broker's HTTP requests (API.md "HTTP"): health, and writes, which run on a bounded worker pool
- * because they wait for the shard leaders. Every error is a JSON body {@code {"error": "<what and where>"}}
- * with the status of its stable error code (400 bad input, 404 unknown database, 413 too large a body, 503
- * retriable: not ready, busy, a shard unavailable).
+ * Dispatches the broker's HTTP requests through a {@link HttpRoutes} table (API.md "HTTP"). Every endpoint runs
+ * on a bounded worker pool, because most of them wait (on storage, the master or etcd); a full pool answers 503.
+ * Every error is a JSON body {@code {"error": "<what and where>"}} with the status of its stable error code
+ * (400 bad input, 404 unknown, 405 wrong method, 409 exists, 413 too large a body, 503 retriable). Every answer
+ * is counted in {@link BrokerMetrics} under the route's endpoint name.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final WriteEndpoint writes;
-    private final BooleanSupplier ready;
+    private final HttpRoutes routes;
     private final ExecutorService workers;
+    private final BrokerMetrics metrics;
 
-    HttpRouter(WriteEndpoint writes, BooleanSupplier ready, ExecutorService workers) {
-        this.writes = writes;
-        this.ready = ready;
+    HttpRouter(HttpRoutes routes, ExecutorService workers, BrokerMetrics metrics) {
+        this.routes = routes;
         this.workers = workers;
+        this.metrics = metrics;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long started = System.nanoTime();
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
+        String method = req.method().name();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        if (req.method() == HttpMethod.GET && path.equals("/health/live")) {
-            send(ctx, keepAlive, HttpResponseStatus.OK, "{\"status\":\"live\"}");
-        } else if (req.method() == HttpMethod.GET && path.equals("/health/ready")) {
-            boolean ok = ready.getAsBoolean();
-            send(ctx, keepAlive, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    ok ? "{\"status\":\"ready\"}" : error("not ready: no metadata from etcd yet [path=" + path + "]"));
-        } else if (path.equals("/api/v1/write") || path.equals("/write")) {
-            if (req.method() != HttpMethod.POST) {
-                send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, error("method not allowed [method="
-                        + req.method() + ", path=" + path + "]: use POST"));
-                return;
-            }
-            byte[] body = ByteBufUtil.getBytes(req.content());
-            String db = param(uri, "db");
-            String precision = param(uri, "precision");
-            long received = System.currentTimeMillis();
-            try {
-                workers.execute(() -> {
-                    try {
-                        writes.write(db, precision, body, received);
-                        send(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
-                    } catch (RuntimeException e) {
-                        fail(ctx, keepAlive, e, "cannot write [db=" + db + ", path=" + path + "]");
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("broker is busy: too many writes "
-                        + "in flight [path=" + path + "]; retry shortly"));
-            }
-        } else {
-            send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, error("no such endpoint [method=" + req.method()
-                    + ", path=" + path + "]"));
+        Optional<HttpRoutes.Match> match = routes.match(method, path);
+        if (match.isEmpty()) {
+            boolean known = routes.hasPath(path);
+            ApiResponse r = known
+                    ? ApiResponse.error(405, "method not allowed [method=" + method + ", path=" + path + "]")
+                    : ApiResponse.error(404, "no such endpoint [method=" + method + ", path=" + path + "]");
+            send(ctx, keepAlive, r);
+            metrics.request(known ? "method-not-allowed" : "unknown", r.status(), System.nanoTime() - started);
+            return;
+        }
+        HttpRoutes.Route route = match.get().route();
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        ApiRequest request = new ApiRequest(method, path, req.uri(), match.get().pathParams(), uri.parameters(),
+                headers, ByteBufUtil.getBytes(req.content()), System.currentTimeMillis());
+        try {
+            workers.execute(() -> {
+                ApiResponse r = run(route, request);
+                send(ctx, keepAlive, r);
+                metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
+            });
+        } catch (RejectedExecutionException e) {
+            ApiResponse r = ApiResponse.error(503, "broker is busy: too many requests in flight [path=" + path
+                    + "]; retry shortly");
+            send(ctx, keepAlive, r);
+            metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
         }
     }
 
-    private static String param(QueryStringDecoder uri, String name) {
-        List<String> v = uri.parameters().get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+    private static ApiResponse run(HttpRoutes.Route route, ApiRequest request) {
+        try {
+            return route.handler().handle(request);
+        } catch (RuntimeException e) {
+            return failure(e, "request failed [method=" + request.method() + ", path=" + request.path() + "]");
+        }
     }
 
-    private static void fail(ChannelHandlerContext ctx, boolean keepAlive, RuntimeException e, String context) {
+    /** The JSON error answer of an exception: its code's status, its message after {@code context}. */
+    static ApiResponse failure(RuntimeException e, String context) {
         int status = e instanceof MeridianException m ? m.code().httpStatus() : 500;
         if (status >= 500 && !(e instanceof MeridianException m && m.isRetriable())) {
             LOG.error("request failed [{}]", context, e);
         }
-        send(ctx, keepAlive, HttpResponseStatus.valueOf(status), error(context + ": " + e.getMessage()));
+        return ApiResponse.error(status, context + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage()));
     }
 
     static String error(String message) {
-        try {
-            return JSON.writeValueAsString(Map.of("error", message));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiResponse.error(500, message).body();
     }
 
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, json == null
-                ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
-        if (json != null) {
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse r) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
+        if (r.contentType() != null) {
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
         HttpUtil.setContentLength(res, res.content().readableBytes());
         if (keepAlive) {

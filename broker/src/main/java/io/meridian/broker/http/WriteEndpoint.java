@@ -3,7 +3,9 @@ package io.meridian.broker.http;
 import io.meridian.broker.write.LineBatcher;
 import io.meridian.broker.write.ShardBatches;
 import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.MeridianException;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.model.DatabaseConfig;
@@ -17,11 +19,29 @@ import java.util.Objects;
 final class WriteEndpoint {
     private final MetaCache meta;
     private final ShardWriter writer;
+    private final BrokerMetrics metrics;
     private final ThreadLocal<LineBatcher> batchers = ThreadLocal.withInitial(LineBatcher::new);
 
-    WriteEndpoint(MetaCache meta, ShardWriter writer) {
+    WriteEndpoint(MetaCache meta, ShardWriter writer, BrokerMetrics metrics) {
         this.meta = Objects.requireNonNull(meta, "meta");
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    void register(HttpRoutes routes) {
+        routes.add("POST", "/api/v1/write", "write", this::handle);
+        routes.add("POST", "/write", "write.influxdb", this::handle);
+    }
+
+    private ApiResponse handle(ApiRequest req) {
+        String db = req.param("db");
+        try {
+            metrics.pointsWritten(write(db, req.param("precision"), req.body(), req.receivedMs()));
+            return ApiResponse.noContent();
+        } catch (RuntimeException e) {
+            metrics.writeError(e instanceof MeridianException m ? m.code() : ErrorCode.BUG);
+            return HttpRouter.failure(e, "cannot write [db=" + db + ", path=" + req.path() + "]");
+        }
     }
 
     /** @return the points written */

@@ -62,8 +62,9 @@ class BrokerHttpIT {
                     lines.getBytes(StandardCharsets.UTF_8), false);
             assertThat(precision.statusCode()).isEqualTo(400);
             assertThat(precision.body()).contains("precision");
-            assertThat(post(http, base + "/api/v1/write?db=db", new byte[100 * 1024], false).statusCode())
-                    .as("over the body bound").isEqualTo(413);
+            HttpResponse<String> tooLarge = post(http, base + "/api/v1/write?db=db", new byte[100 * 1024], false);
+            assertThat(tooLarge.statusCode()).as("over the body bound").isEqualTo(413);
+            assertThat(tooLarge.body()).startsWith("{\"error\":").contains("too large");
             assertThat(get(http, base + "/api/v1/nothing").statusCode()).isEqualTo(404);
             assertThat(get(http, base + "/api/v1/write?db=db").statusCode()).isEqualTo(405);
         }

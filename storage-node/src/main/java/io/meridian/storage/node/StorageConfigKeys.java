@@ -126,7 +126,7 @@ public final class StorageConfigKeys {
                     + " needs a re-sync.");
 
     /** Key prefixes of the other roles: the storage role leaves them alone in a shared file. */
-    public static final Set<String> OTHER_ROLES = Set.of("broker.", "ingest.", "standalone.", "etcd.");
+    public static final Set<String> OTHER_ROLES = Set.of("broker.", "master.", "ingest.", "standalone.", "etcd.");
 
     /** Every storage key, in the order of docs/configuration.md. */
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_CLUSTER, NODE_DATA_DIR,

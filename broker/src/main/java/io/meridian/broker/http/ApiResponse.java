@@ -1,0 +1,47 @@
+package io.meridian.broker.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an endpoint answers: a status and a body (JSON unless said otherwise), or no body (204).
+ *
+ * @param status      HTTP status
+ * @param body        the body, null for none
+ * @param contentType the body's content type, null for none
+ */
+public record ApiResponse(int status, String body, String contentType) {
+    public static final String JSON_TYPE = "application/json";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A JSON body: {@code value} is serialised with Jackson (maps, lists, records, strings, numbers). */
+    public static ApiResponse json(int status, Object value) {
+        Objects.requireNonNull(value, "value");
+        try {
+            return new ApiResponse(status, JSON.writeValueAsString(value), JSON_TYPE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("BUG: cannot serialise a response [type="
+                    + value.getClass().getSimpleName() + "]", e);
+        }
+    }
+
+    /** An already serialised JSON body. */
+    public static ApiResponse rawJson(int status, String json) {
+        return new ApiResponse(status, json, JSON_TYPE);
+    }
+
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, null, null);
+    }
+
+    /** {@code {"error": message}}. */
+    public static ApiResponse error(int status, String message) {
+        return json(status, Map.of("error", message));
+    }
+
+    public static ApiResponse text(int status, String body, String contentType) {
+        return new ApiResponse(status, body, contentType);
+    }
+}

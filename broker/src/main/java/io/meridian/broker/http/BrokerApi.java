@@ -1,0 +1,28 @@
+package io.meridian.broker.http;
+
+import io.meridian.broker.write.FieldDeclarer;
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.meta.cache.MetaCache;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * Registers the broker's built-in HTTP API (API.md "HTTP") on a routing table: health, writes, database DDL
+ * and reads, field declarations, the cluster view and {@code /metrics}. Other endpoints (SQL) are added to the
+ * same {@link HttpRoutes} by whoever owns them.
+ */
+public final class BrokerApi {
+    /** Prometheus text exposition format 0.0.4. */
+    public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private BrokerApi() {}
+
+    public static void register(HttpRoutes routes, MetaCache cache, ShardWriter writer, FieldDeclarer declarer,
+                                MasterGateway master, PrometheusMeterRegistry registry, BrokerMetrics metrics) {
+        BrokerHttpServer.addHealthRoutes(routes, () -> cache.watchedRevision() > 0);
+        BrokerHttpServer.addWriteRoutes(routes, cache, writer, metrics);
+        new DatabasesEndpoint(master, cache::snapshot).register(routes);
+        new MetricFieldsEndpoint(cache::snapshot, declarer).register(routes);
+        new ClusterEndpoint(cache::snapshot).register(routes);
+        routes.add("GET", "/metrics", "metrics", r -> ApiResponse.text(200, registry.scrape(), PROMETHEUS_TYPE));
+    }
+}

@@ -1,0 +1,51 @@
+package io.meridian.broker.http;
+
+import io.meridian.common.error.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's own metrics (STYLE rule 19), registered on the node's registry and scraped at {@code /metrics}:
+ * <ul>
+ *   <li>{@code meridian_broker_http_requests_total{endpoint,status}} and
+ *       {@code meridian_broker_http_request_seconds{endpoint,status}}: every HTTP request, by route name</li>
+ *   <li>{@code meridian_broker_points_written_total}: points acknowledged to writers</li>
+ *   <li>{@code meridian_broker_write_errors_total{code}}: refused or failed writes by stable error code</li>
+ * </ul>
+ * Labels are bounded: the route name (not the path), the status, the error code name.
+ */
+public final class BrokerMetrics {
+    private final MeterRegistry registry;
+    private final Counter pointsWritten;
+
+    public BrokerMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.pointsWritten = Counter.builder("meridian.broker.points.written")
+                .description("Points written through this broker and acknowledged by the shard leaders")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void request(String endpoint, int status, long nanos) {
+        String s = Integer.toString(status);
+        Counter.builder("meridian.broker.http.requests").description("HTTP requests answered, by endpoint and status")
+                .tag("endpoint", endpoint).tag("status", s).register(registry).increment();
+        Timer.builder("meridian.broker.http.request").description("HTTP request latency, by endpoint and status")
+                .tag("endpoint", endpoint).tag("status", s).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void pointsWritten(long points) {
+        pointsWritten.increment(points);
+    }
+
+    void writeError(ErrorCode code) {
+        Counter.builder("meridian.broker.write.errors").description("Writes refused or failed, by stable error code")
+                .tag("code", code.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+    }
+}

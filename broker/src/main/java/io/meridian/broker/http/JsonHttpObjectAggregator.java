@@ -1,0 +1,41 @@
+package io.meridian.broker.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * netty's aggregator, answering a body over the bound with a JSON error (API.md: every error is JSON) instead
+ * of an empty 413. The connection is closed after it: the rest of the oversized body is never read.
+ */
+final class JsonHttpObjectAggregator extends HttpObjectAggregator {
+    private final int maxBodyBytes;
+
+    JsonHttpObjectAggregator(int maxBodyBytes) {
+        super(maxBodyBytes);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        String path = oversized instanceof io.netty.handler.codec.http.HttpRequest r ? r.uri() : "?";
+        String json = ApiResponse.error(413, "request body too large [uri=" + path + ", max=" + maxBodyBytes
+                + " bytes]: split the request or raise broker.http.max-body").body();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+}

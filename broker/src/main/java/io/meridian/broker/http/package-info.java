@@ -1,0 +1,21 @@
+/**
+ * The broker's HTTP API (API.md "HTTP") on netty.
+ *
+ * <pre>
+ *   netty: HttpServerCodec -> HttpContentDecompressor -> JsonHttpObjectAggregator (413 as JSON) -> HttpRouter
+ *   HttpRouter: HttpRoutes.match(method, path) -> ApiHandler on the worker pool -> ApiResponse
+ *                                               -> BrokerMetrics (requests by endpoint and status)
+ *   routes (BrokerApi.register):
+ *     GET  /health/live, /health/ready
+ *     POST /api/v1/write, /write                         WriteEndpoint -> LineBatcher -> ShardWriter
+ *     POST/GET /api/v1/databases, GET/DELETE .../{db}    DatabasesEndpoint (DDL via MasterGateway: local
+ *                                                          master, or forwarded to the master broker)
+ *     POST /api/v1/databases/{db}/metrics/{metric}       MetricFieldsEndpoint -> FieldDeclarer (shard leaders)
+ *     GET  /api/v1/cluster                               ClusterEndpoint (the metadata cache's view)
+ *     GET  /metrics                                      Prometheus text from the node's registry
+ *     + routes added by a BrokerExtension (e.g. POST /api/v1/sql)
+ * </pre>
+ *
+ * <p>Errors are always {@code {"error": "<what and where>"}} with the stable error code's HTTP status.
+ */
+package io.meridian.broker.http;

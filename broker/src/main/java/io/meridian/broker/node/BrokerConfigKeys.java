@@ -1,0 +1,99 @@
+package io.meridian.broker.node;
+
+import static io.meridian.common.config.ConfigTypes.STRING;
+import static io.meridian.common.config.ConfigTypes.STRING_LIST;
+import static io.meridian.common.config.ConfigTypes.durationAtLeast;
+import static io.meridian.common.config.ConfigTypes.intIn;
+import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
+
+import io.meridian.common.config.ConfigDef;
+import io.meridian.common.config.ConfigOption;
+import io.meridian.meta.master.MasterOptions;
+import io.meridian.meta.planner.PlannerOptions;
+import io.meridian.meta.store.MetaStoreOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every configuration key of the broker role, with its type, default and doc. {@code docs/configuration.md}
+ * lists the same keys (BrokerNodeConfigTest keeps the two in step). The {@code node.*} and {@code meta.*} keys
+ * have the same names and meaning as the storage role's.
+ */
+public final class BrokerConfigKeys {
+    private static final MasterOptions MASTER = MasterOptions.defaults();
+    private static final Duration MS = Duration.ofMillis(1);
+    private static final Duration ZERO = Duration.ZERO;
+
+    // node
+    public static final ConfigOption<String> NODE_ID = ConfigOption.required("node.id", STRING,
+            "Unique id of this node in the cluster (a name: letters, digits, `_ . : -`).");
+    public static final ConfigOption<String> NODE_IDC = ConfigOption.of("node.idc", STRING, "default",
+            "The data centre (IDC) this broker is in; its writes go to the storage cluster of this IDC.");
+    public static final ConfigOption<String> NODE_HOST = ConfigOption.of("node.host", STRING, "127.0.0.1",
+            "Address the HTTP and gRPC servers bind to and that other nodes are told to dial.");
+    public static final ConfigOption<String> NODE_DATA_DIR = ConfigOption.required("node.data-dir", STRING,
+            "Directory of the broker's metadata snapshot; created when missing.");
+
+    // meta (etcd)
+    public static final ConfigOption<List<String>> META_ENDPOINTS = ConfigOption.of("meta.etcd.endpoints",
+            STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd client URLs (a list, or comma-separated).");
+    public static final ConfigOption<String> META_ROOT = ConfigOption.of("meta.root", STRING,
+            MetaStoreOptions.DEFAULT_ROOT, "Root prefix of every Meridian key in etcd.");
+    public static final ConfigOption<Duration> META_OPERATION_TIMEOUT = ConfigOption.of("meta.operation-timeout",
+            durationAtLeast(MS), MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, "Bound on one etcd call.");
+    public static final ConfigOption<Duration> META_LEASE_TTL = ConfigOption.of("meta.lease-ttl",
+            durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10),
+            "TTL of the node's etcd lease: a node that stops refreshing it is considered lost after this long."
+                    + " Whole seconds.");
+
+    // broker servers and limits
+    public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.of("broker.http.port", intIn(0, 65_535), 8080,
+            "HTTP API port; 0 picks a free one.");
+    public static final ConfigOption<Long> HTTP_MAX_BODY = ConfigOption.of("broker.http.max-body",
+            sizeAtLeast(1024), 64L << 20, "Largest accepted request body (after gzip decompression); larger is 413.");
+    public static final ConfigOption<Integer> HTTP_WORKER_THREADS = ConfigOption.of("broker.http.worker-threads",
+            intIn(1, 4096), 32, "Threads running HTTP requests (writes wait on the shard leaders, DDL on the master).");
+    public static final ConfigOption<Integer> GRPC_PORT = ConfigOption.of("broker.grpc.port", intIn(0, 65_535), 8081,
+            "gRPC port of the broker's internal services (distributed queries); 0 picks a free one.");
+    public static final ConfigOption<Duration> WRITE_TIMEOUT = ConfigOption.of("broker.write.timeout",
+            durationAtLeast(MS), Duration.ofSeconds(30),
+            "How long one write (or field declaration) may take, retries on leader changes included.");
+    public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOption.of("broker.query.timeout",
+            durationAtLeast(MS), Duration.ofSeconds(30), "How long one query may run before it is cancelled.");
+    public static final ConfigOption<Integer> QUERY_MAX_GROUPS = ConfigOption.of("broker.query.max-groups",
+            intIn(1, Integer.MAX_VALUE), 100_000, "Most groups (group key x bucket) one query may produce.");
+
+    // master role (every broker is a candidate)
+    public static final ConfigOption<Duration> MASTER_LEASE_TTL = ConfigOption.of("master.lease-ttl",
+            durationAtLeast(Duration.ofSeconds(1)), MASTER.leaseTtl(),
+            "The master election lease: a dead master is replaced within about this long. Whole seconds.");
+    public static final ConfigOption<Duration> MASTER_POLL_INTERVAL = ConfigOption.of("master.poll-interval",
+            durationAtLeast(Duration.ofMillis(10)), MASTER.pollInterval(),
+            "How often a candidate tries to become master and a master checks that it still is.");
+    public static final ConfigOption<Duration> MASTER_RECONCILE_INTERVAL = ConfigOption.of(
+            "master.reconcile-interval", durationAtLeast(Duration.ofMillis(10)), MASTER.reconcileInterval(),
+            "How often the master re-plans shards even without a watched change.");
+    public static final ConfigOption<Duration> MASTER_REBUILD_GRACE = ConfigOption.of("master.rebuild-grace",
+            durationAtLeast(ZERO), MASTER.rebuildGrace(),
+            "After finding etcd empty, how long the master waits for nodes to re-report before it rebuilds the"
+                    + " metadata from their reports.");
+    public static final ConfigOption<Duration> MASTER_REBALANCE_DELAY = ConfigOption.of("master.rebalance-delay",
+            durationAtLeast(ZERO), PlannerOptions.DEFAULT_REBALANCE_DELAY,
+            "A new or returning storage node takes replicas from others only after being live this long.");
+    public static final ConfigOption<Duration> MASTER_REPAIR_DELAY = ConfigOption.of("master.repair-delay",
+            durationAtLeast(ZERO), PlannerOptions.DEFAULT_REPAIR_DELAY,
+            "A replica on a storage node dead this long is replaced by one on a live spare node.");
+
+    /** Key prefixes of the other roles: the broker role leaves them alone in a shared file. */
+    public static final Set<String> OTHER_ROLES = Set.of("storage.", "ingest.", "standalone.", "etcd.");
+
+    /** Every broker key, in the order of docs/configuration.md. */
+    public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_HOST, NODE_DATA_DIR,
+            META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, HTTP_PORT, HTTP_MAX_BODY,
+            HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, QUERY_TIMEOUT, QUERY_MAX_GROUPS, MASTER_LEASE_TTL,
+            MASTER_POLL_INTERVAL, MASTER_RECONCILE_INTERVAL, MASTER_REBUILD_GRACE, MASTER_REBALANCE_DELAY,
+            MASTER_REPAIR_DELAY), OTHER_ROLES);
+
+    private BrokerConfigKeys() {}
+}

@@ -1,0 +1,291 @@
+package io.meridian.broker.node;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.meridian.broker.http.BrokerApi;
+import io.meridian.broker.http.BrokerHttpServer;
+import io.meridian.broker.http.BrokerMetrics;
+import io.meridian.broker.http.HttpRoutes;
+import io.meridian.broker.http.MasterGateway;
+import io.meridian.broker.write.FieldDeclarer;
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.error.StorageIoException;
+import io.meridian.meta.cache.MetaCache;
+import io.meridian.meta.master.MasterService;
+import io.meridian.meta.model.NodeInfo;
+import io.meridian.meta.model.NodeReport;
+import io.meridian.meta.model.NodeRole;
+import io.meridian.meta.registry.NodeRegistrar;
+import io.meridian.meta.store.MetaStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker: the composition root of the broker role.
+ *
+ * <pre>
+ *   etcd <--MetaStore--+--MetaCache (watch; snapshot in {data-dir}/.meta) --> routing --> ShardWriter, FieldDeclarer
+ *                      +--MasterService (candidate; advertises host:httpPort for forwarded DDL)
+ *                      +--NodeRegistrar (NodeInfo role=broker, host, grpcPort, httpPort, idc)
+ *   clients --HTTP--> BrokerHttpServer --HttpRoutes--> health, write, databases (via MasterGateway), fields,
+ *                                                      cluster, /metrics, + the extension's routes
+ *   brokers --gRPC--> Server (NettyServerBuilder) --> the extension's services (distributed query)
+ * </pre>
+ *
+ * <p>Start order: store, cache, metrics, writer, gRPC server, HTTP server, master, registrar (registered last,
+ * with the bound ports). {@link #close()} deregisters first, then stops the HTTP and gRPC servers, the master
+ * (resigning, so another broker takes over at once), the writers, the cache and the etcd client. A failure to
+ * close one part does not stop the others; the first is rethrown with the rest suppressed.
+ */
+public final class BrokerNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerNode.class);
+    /** Directory under {@code node.data-dir} of the metadata snapshot. */
+    public static final String META_DIR = ".meta";
+
+    private final BrokerNodeConfig config;
+    private final Parts parts;
+    private final NodeInfo self;
+    private boolean closed;
+
+    /** Everything started, closed in {@link #close()}'s order. */
+    private static final class Parts {
+        MetaStore store;
+        MetaCache cache;
+        PrometheusMeterRegistry registry;
+        ShardWriter writer;
+        FieldDeclarer declarer;
+        Server grpc;
+        BrokerHttpServer http;
+        MasterService master;
+        NodeRegistrar registrar;
+        final List<AutoCloseable> binders = new ArrayList<>();
+
+        /** Closes in order: deregister, servers, master, writers, cache, store; returns the first failure. */
+        RuntimeException closeAll(RuntimeException prior) {
+            List<AutoCloseable> order = new ArrayList<>();
+            order.add(registrar);
+            order.add(http);
+            order.add(grpc == null ? null : () -> {
+                grpc.shutdown();
+                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                    grpc.shutdownNow();
+                }
+            });
+            order.add(master);
+            order.add(declarer);
+            order.add(writer);
+            order.add(cache);
+            order.add(store);
+            order.addAll(binders);
+            order.add(registry == null ? null : registry::close);
+            RuntimeException first = prior;
+            for (AutoCloseable part : order) {
+                if (part == null) {
+                    continue;
+                }
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    RuntimeException re = e instanceof RuntimeException r ? r
+                            : new IllegalStateException("cannot close " + part.getClass().getSimpleName(), e);
+                    if (first == null) {
+                        first = re;
+                    } else {
+                        first.addSuppressed(re);
+                    }
+                }
+            }
+            return prior == null ? first : null;
+        }
+    }
+
+    private BrokerNode(BrokerNodeConfig config, Parts parts, NodeInfo self) {
+        this.config = config;
+        this.parts = parts;
+        this.self = self;
+    }
+
+    /**
+     * Starts a broker whose gRPC server serves {@code services} (e.g. the distributed-query service); pass an
+     * empty list for none.
+     *
+     * @throws StorageIoException when the data directory cannot be created or a port cannot be bound
+     */
+    public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services) {
+        List<BindableService> copy = List.copyOf(services);
+        return start(config, new BrokerExtension() {
+            @Override
+            public List<BindableService> grpcServices(BrokerContext context) {
+                return copy;
+            }
+        });
+    }
+
+    /**
+     * Starts a broker with an extension that contributes gRPC services and HTTP routes built from the broker's
+     * parts (metadata cache, etcd client, metrics registry, configuration).
+     *
+     * @throws StorageIoException when the data directory cannot be created or a port cannot be bound
+     */
+    public static BrokerNode start(BrokerNodeConfig config, BrokerExtension extension) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(extension, "extension");
+        Parts p = new Parts();
+        try {
+            createDirectory(config.dataDir());
+            p.store = MetaStore.connect(config.meta());
+            p.cache = new MetaCache(p.store, config.dataDir().resolve(META_DIR), config.idc()).start();
+            p.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            bindJvmMetrics(p);
+            BrokerMetrics metrics = new BrokerMetrics(p.registry);
+            p.writer = new ShardWriter(p.cache::routing,
+                    config.writeTimeout());
+            p.declarer = new FieldDeclarer(p.cache::routing, config.writeTimeout());
+            AtomicReference<MasterService> master = new AtomicReference<>();
+            BrokerContext context = new BrokerContext(config, p.store, p.cache, p.registry, master::get);
+
+            NettyServerBuilder grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
+                    config.grpcPort()));
+            extension.grpcServices(context).forEach(grpc::addService);
+            p.grpc = startGrpc(grpc, config);
+
+            HttpRoutes routes = new HttpRoutes();
+            MasterGateway gateway = new MasterGateway(config.nodeId(), master::get, p.cache::snapshot,
+                    config.writeTimeout());
+            BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.registry, metrics);
+            extension.routes(routes, context);
+            p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
+                    config.httpWorkerThreads(), routes, metrics);
+
+            String httpAddress = config.host() + ":" + p.http.port();
+            p.master = new MasterService(p.store, config.nodeId(), httpAddress, config.master(), Clock.systemUTC());
+            master.set(p.master);
+            p.master.start();
+
+            NodeInfo self = new NodeInfo(config.nodeId(), NodeRole.BROKER, config.host(), p.grpc.getPort(),
+                    p.http.port(), config.idc(), config.idc(), version(), Instant.now());
+            p.registrar = new NodeRegistrar(p.store, self, config.leaseTtl(), () -> NodeReport.empty(self.id()))
+                    .start();
+            LOG.info("broker started [node={}, http={}, grpc={}, idc={}, dataDir={}, etcd={}, root={}]", self.id(),
+                    httpAddress, self.address(), self.idc(), config.dataDir(), config.meta().endpoints(),
+                    config.meta().root());
+            return new BrokerNode(config, p, self);
+        } catch (RuntimeException e) {
+            p.closeAll(e);
+            throw e;
+        }
+    }
+
+    private static Server startGrpc(NettyServerBuilder builder, BrokerNodeConfig config) {
+        try {
+            return builder.build().start();
+        } catch (IOException e) {
+            throw new StorageIoException("cannot start the broker gRPC server [host=" + config.host() + ", port="
+                    + config.grpcPort() + "]", e);
+        }
+    }
+
+    private static void bindJvmMetrics(Parts p) {
+        new ClassLoaderMetrics().bindTo(p.registry);
+        new JvmMemoryMetrics().bindTo(p.registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(p.registry);
+        p.binders.add(gc);
+        new JvmThreadMetrics().bindTo(p.registry);
+        new ProcessorMetrics().bindTo(p.registry);
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot create the broker's data directory [node.data-dir=" + dir + "]", e);
+        }
+    }
+
+    private static String version() {
+        String v = BrokerNode.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** This broker as registered: id, host, the bound gRPC and HTTP ports, IDC. */
+    public NodeInfo self() {
+        return self;
+    }
+
+    public BrokerNodeConfig config() {
+        return config;
+    }
+
+    /** The bound HTTP port. */
+    public int httpPort() {
+        return parts.http.port();
+    }
+
+    /** The bound gRPC port. */
+    public int grpcPort() {
+        return parts.grpc.getPort();
+    }
+
+    /** {@code http://host:httpPort}. */
+    public String httpUrl() {
+        return "http://" + config.host() + ":" + httpPort();
+    }
+
+    public MetaCache cache() {
+        return parts.cache;
+    }
+
+    public MetaStore store() {
+        return parts.store;
+    }
+
+    public MasterService master() {
+        return parts.master;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return parts.registry;
+    }
+
+    /** Whether the broker's registration was in etcd at the last check. */
+    public boolean isRegistered() {
+        return parts.registrar.isRegistered();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long started = System.nanoTime();
+        RuntimeException first = parts.closeAll(null);
+        LOG.info("broker stopped [node={}, ms={}]", self.id(), (System.nanoTime() - started) / 1_000_000);
+        if (first != null) {
+            throw first;
+        }
+    }
+}
