@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param headers     request headers (lower-case names, first value)
  * @param body        the body, empty when none
  * @param receivedMs  when the request arrived (wall clock)
+ * @param clientGone  completes when the client's connection closes (a long request may stop early then)
  */
 public record ApiRequest(String method, String path, String uri, Map<String, String> pathParams,
                          Map<String, List<String>> query, Map<String, String> headers, byte[] body,
-                         long receivedMs) {
+                         long receivedMs, java.util.concurrent.CompletableFuture<Void> clientGone) {
     public ApiRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
@@ -29,6 +30,7 @@ public record ApiRequest(String method, String path, String uri, Map<String, Str
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(clientGone, "clientGone");
     }
 
     /** The first value of a query parameter, or null. */

@@ -1,5 +1,7 @@
 package io.meridian.broker.http;
 
+import io.meridian.broker.query.DistributedQueryExecutor;
+import io.meridian.broker.query.NativeQueryCodec;
 import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.meta.cache.MetaCache;
@@ -17,12 +19,15 @@ public final class BrokerApi {
     private BrokerApi() {}
 
     public static void register(HttpRoutes routes, MetaCache cache, ShardWriter writer, FieldDeclarer declarer,
-                                MasterGateway master, PrometheusMeterRegistry registry, BrokerMetrics metrics) {
+                                MasterGateway master, DistributedQueryExecutor queries, NativeQueryCodec queryCodec,
+                                PrometheusMeterRegistry registry, BrokerMetrics metrics) {
         BrokerHttpServer.addHealthRoutes(routes, () -> cache.watchedRevision() > 0);
         BrokerHttpServer.addWriteRoutes(routes, cache, writer, metrics);
         new DatabasesEndpoint(master, cache::snapshot).register(routes);
+        new ClustersEndpoint(master, cache::snapshot).register(routes);
         new MetricFieldsEndpoint(cache::snapshot, declarer).register(routes);
         new ClusterEndpoint(cache::snapshot).register(routes);
+        new QueryEndpoint(queries, queryCodec).register(routes);
         routes.add("GET", "/metrics", "metrics", r -> ApiResponse.text(200, registry.scrape(), PROMETHEUS_TYPE));
     }
 }

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +67,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpRoutes.Route route = match.get().route();
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        CompletableFuture<Void> clientGone = new CompletableFuture<>();
+        ChannelFutureListener onClose = f -> clientGone.complete(null);
         ApiRequest request = new ApiRequest(method, path, req.uri(), match.get().pathParams(), uri.parameters(),
-                headers, ByteBufUtil.getBytes(req.content()), System.currentTimeMillis());
+                headers, ByteBufUtil.getBytes(req.content()), System.currentTimeMillis(), clientGone);
         try {
             workers.execute(() -> {
-                ApiResponse r = run(route, request);
+                ctx.channel().closeFuture().addListener(onClose);
+                ApiResponse r;
+                try {
+                    r = run(route, request);
+                } finally {
+                    ctx.channel().closeFuture().removeListener(onClose); // keep-alive: listeners must not pile up
+                }
                 send(ctx, keepAlive, r);
                 metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
             });

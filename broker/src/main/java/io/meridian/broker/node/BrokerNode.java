@@ -1,5 +1,8 @@
 package io.meridian.broker.node;
 
+import io.meridian.broker.query.BrokerQueryService;
+import io.meridian.broker.query.DistributedQueryExecutor;
+import io.meridian.broker.query.NativeQueryCodec;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -73,6 +76,7 @@ public final class BrokerNode implements AutoCloseable {
         PrometheusMeterRegistry registry;
         ShardWriter writer;
         FieldDeclarer declarer;
+        DistributedQueryExecutor queries;
         Server grpc;
         BrokerHttpServer http;
         MasterService master;
@@ -91,6 +95,7 @@ public final class BrokerNode implements AutoCloseable {
                 }
             });
             order.add(master);
+            order.add(queries);
             order.add(declarer);
             order.add(writer);
             order.add(cache);
@@ -168,13 +173,16 @@ public final class BrokerNode implements AutoCloseable {
 
             NettyServerBuilder grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
                     config.grpcPort()));
+            p.queries = new DistributedQueryExecutor(p.cache::snapshot, config.idc(), p.registry);
+            grpc.addService(new BrokerQueryService(p.queries, config.queryTimeout()));
             extension.grpcServices(context).forEach(grpc::addService);
             p.grpc = startGrpc(grpc, config);
 
             HttpRoutes routes = new HttpRoutes();
             MasterGateway gateway = new MasterGateway(config.nodeId(), master::get, p.cache::snapshot,
                     config.writeTimeout());
-            BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.registry, metrics);
+            BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.queries,
+                    new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics);
             extension.routes(routes, context);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
                     config.httpWorkerThreads(), routes, metrics);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * their merged partials. The root merges the shares and finishes the result.
  *
  * <p>An IDC whose share fails with a retriable error (no broker answered, a shard with no live replica, its
- * time ran out) makes the query fail with an {@link IdcUnavailableException} naming it, unless the query
- * allows partial results: then the answer lists it as missing. To leave time for that answer, remote shares
+ * share's time ran out) makes the query fail with an {@link IdcUnavailableException} naming it, unless the query
+ * allows partial results: then the answer lists it as missing. When the whole query's deadline passes, the
+ * error is a timeout naming the IDC and broker still awaited. To leave time for that answer, remote shares
  * get the query's deadline minus a reserve of a tenth of the timeout (at most one second). Errors that are not
  * retriable (bad input, the group bound) always fail the query.
  */
@@ -192,6 +193,9 @@ public final class DistributedQueryExecutor implements AutoCloseable {
                 MeridianException m = query.failure(e, where);
                 if (m instanceof QueryCancelledException) {
                     throw m;
+                }
+                if (query.deadline().isExpired()) {
+                    throw query.timeout(where); // the whole query's time is up, not only this share's
                 }
                 if (!m.isRetriable() && !deadline.isExpired()) {
                     throw m;

@@ -51,6 +51,7 @@ public final class MeridianCluster implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, StorageNodeProcess> nodes = new LinkedHashMap<>();
+    private final Map<String, BrokerProcess> brokers = new LinkedHashMap<>();
     // written under the lock, read without it: awaitility polls on its own thread while a start method waits
     private volatile EtcdProcess etcd;
     private volatile MetaStore meta;
@@ -118,9 +119,27 @@ public final class MeridianCluster implements AutoCloseable {
         if (nodes.containsKey(settings.id())) {
             throw new IllegalArgumentException("node exists [node=" + settings.id() + "]: use node(id).start()");
         }
-        StorageNodeProcess node = new StorageNodeProcess(settings, dir.resolve("nodes"), etcd().endpoint(), ROOT);
+        StorageNodeProcess node = StorageNodeProcess.create(settings, dir.resolve("nodes"), etcd().endpoint(), ROOT);
         nodes.put(settings.id(), node);
         return node.start();
+    }
+
+    /** Creates and starts a broker process of {@code idc} (every broker is a master candidate). */
+    public synchronized BrokerProcess startBroker(String id, String idc) {
+        if (brokers.containsKey(id)) {
+            throw new IllegalArgumentException("broker exists [broker=" + id + "]: use broker(id).start()");
+        }
+        BrokerProcess b = BrokerProcess.create(id, idc, dir.resolve("brokers"), etcd().endpoint(), ROOT);
+        brokers.put(id, b);
+        return b.start();
+    }
+
+    public synchronized BrokerProcess broker(String id) {
+        BrokerProcess b = brokers.get(id);
+        if (b == null) {
+            throw new IllegalArgumentException("no such broker [broker=" + id + ", brokers=" + brokers.keySet() + "]");
+        }
+        return b;
     }
 
     public synchronized StorageNodeProcess node(String id) {
@@ -174,11 +193,18 @@ public final class MeridianCluster implements AutoCloseable {
             out.println("======== log of storage node " + n.id() + " (" + n.logFile() + ") ========");
             out.println(n.log());
         }
+        for (BrokerProcess b : brokers.values()) {
+            out.println("======== log of broker " + b.id() + " (" + b.logFile() + ") ========");
+            out.println(b.log());
+        }
     }
 
     @Override
     public synchronized void close() {
         List<RuntimeException> failures = new ArrayList<>();
+        for (BrokerProcess b : brokers.values()) {
+            run(failures, b::close);
+        }
         for (StorageNodeProcess n : nodes.values()) {
             run(failures, n::close);
         }
