@@ -51,12 +51,13 @@ class FederatedQueryIT {
         cluster.await().alias("a master among the brokers").until(() -> cluster.truth().master() != null);
 
         for (String[] c : new String[][] {{"c1", "idc1"}, {"c2", "idc2"}}) {
-            BrokerProcess.Answer a = root.post("/api/v1/clusters", "{\"name\":\"" + c[0] + "\",\"idc\":\"" + c[1] + "\"}");
+            BrokerProcess.Answer a = root.postRetrying("/api/v1/clusters", "{\"name\":\"" + c[0] + "\",\"idc\":\"" + c[1] + "\"}",
+                    MeridianCluster.DEFAULT_WAIT);
             assertThat(a.status()).as(a.body()).isIn(201, 409); // 409: the master already rebuilt it from reports
         }
-        BrokerProcess.Answer created = root.post("/api/v1/databases", """
+        BrokerProcess.Answer created = root.postRetrying("/api/v1/databases", """
                 {"name":"db","shards":2,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}],
-                 "clusters":["c1","c2"]}""");
+                 "clusters":["c1","c2"]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         cluster.await().alias("a leader for every shard in both clusters").until(() -> {
             List<ShardState> states = cluster.truth().states().values().stream().filter(s -> s.db().equals("db")).toList();

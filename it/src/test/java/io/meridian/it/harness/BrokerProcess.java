@@ -69,6 +69,21 @@ public final class BrokerProcess extends NodeProcess {
         return send(HttpRequest.newBuilder(URI.create(url() + path)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * {@code POST path}, sent again while the answer is a retriable 503 (no master yet, metadata being rebuilt,
+     * a leader moving), as a well-behaved client does, for at most {@code bound}.
+     */
+    public Answer postRetrying(String path, String body, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            Answer a = post(path, body);
+            if (a.status() != 503 || System.nanoTime() > deadline) {
+                return a;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
     private static Answer send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
