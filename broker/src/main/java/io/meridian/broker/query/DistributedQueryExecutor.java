@@ -1,5 +1,8 @@
 package io.meridian.broker.query;
 
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.QueryResult;
+
 import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.IdcUnavailableException;

@@ -1,5 +1,11 @@
 package io.meridian.broker.query;
 
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.AggCall;
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.QueryResult;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

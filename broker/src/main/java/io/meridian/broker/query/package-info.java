@@ -1,5 +1,5 @@
 /**
- * Distributed query execution (ARCHITECTURE §6, §8). A {@link io.meridian.broker.query.QuerySpec} runs as three
+ * Distributed query execution (ARCHITECTURE §6, §8). A {@link io.meridian.common.query.QuerySpec} runs as three
  * kinds of fragments:
  * <ul>
  *   <li><b>leaf</b>: the storage node's leaf query, one per shard, returning mergeable partial aggregates per

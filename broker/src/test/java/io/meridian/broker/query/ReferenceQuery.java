@@ -1,5 +1,8 @@
 package io.meridian.broker.query;
 
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.OrderKey;
+
 import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;

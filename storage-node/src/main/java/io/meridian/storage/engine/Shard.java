@@ -437,6 +437,11 @@ public final class Shard implements AutoCloseable {
     }
 
     /** Distinct values of a tag key among the series of a metric. */
+    /** The tag keys the metric's series carry, sorted; empty for an unknown metric. */
+    public List<String> tagKeys(String metric) {
+        return readOpen(() -> postings.tagKeys(postings.metric(metric)));
+    }
+
     public List<String> tagValues(String metric, String tagKey) {
         return readOpen(() -> postings.tagValues(tagKey, postings.metric(metric)));
     }

@@ -40,6 +40,21 @@ public final class PostingsIndex {
 
     public java.util.Set<String> metrics() { return byMetric.keySet(); }
 
+    /** Tag keys that at least one of the given series carries, sorted. */
+    public java.util.List<String> tagKeys(RoaringBitmap among) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        byTag.forEach((key, values) -> {
+            for (RoaringBitmap b : values.values()) {
+                if (RoaringBitmap.intersects(b, among)) {
+                    out.add(key);
+                    return;
+                }
+            }
+        });
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Distinct values of a tag key among the given series. */
     public java.util.List<String> tagValues(String key, RoaringBitmap among) {
         java.util.List<String> out = new java.util.ArrayList<>();

@@ -186,7 +186,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     .sorted((x, y) -> Integer.compare(x.id(), y.id()))
                     .forEach((FieldSchema.Field f) -> b.addFields(FieldInfo.newBuilder().setName(f.name())
                             .setType(WireEnums.toWire(f.type()))));
-            return b.build();
+            return b.addAllTagKeys(shard.tagKeys(request.getMetric())).build();
         });
     }
 

@@ -142,6 +142,10 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
                 .getFieldsList()).extracting(FieldInfo::getType)
                 .containsOnly(io.meridian.common.rpc.WireEnums.toWire(FieldType.GAUGE));
+        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
+                .getTagKeysList()).as("the metric's tag keys, sorted").containsExactly("host", "region");
+        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("nosuch").build())
+                .getTagKeysList()).isEmpty();
         assertThat(fx.stub.listTagValues(ListTagValuesRequest.newBuilder().setShard(ref).setMetric("cpu")
                 .setTagKey("host").build()).getValuesList()).containsExactly("h0", "h1", "h2");
         HealthResponse health = fx.stub.health(HealthRequest.getDefaultInstance());

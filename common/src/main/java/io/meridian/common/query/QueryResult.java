@@ -1,4 +1,4 @@
-package io.meridian.broker.query;
+package io.meridian.common.query;
 
 import java.util.List;
 import java.util.Objects;
