@@ -1,0 +1,212 @@
+package io.meridian.sql;
+
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+
+/**
+ * Turns predicates over a metric scan's columns into what the leaves evaluate: tag predicates (=, &lt;&gt;, IN,
+ * LIKE, NOT, AND, OR over tag columns) into a {@link TagFilter}, and comparisons of {@code ts} with a timestamp
+ * literal, {@code now()}/{@code CURRENT_TIMESTAMP} plus or minus an interval, or a parameter into time bounds.
+ * Anything else (field values, functions of tags) is left for Calcite to evaluate above the pushed part.
+ *
+ * <p>A missing tag reads as {@code ''} (the leaves group series without the tag under the empty value), so
+ * {@code tag <> 'x'} keeps series without the tag, as the pushed negation does.
+ */
+final class FilterTranslator {
+    private static final Set<String> NOW = Set.of("CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "NOW");
+
+    private final List<String> tagKeys;
+
+    /** @param tagKeys the scan's tag columns, at indexes 1..n (ts is 0) */
+    FilterTranslator(List<String> tagKeys) {
+        this.tagKeys = tagKeys;
+    }
+
+    /** The tag filter this predicate is, or null when it is not one. */
+    TagFilter tagFilter(RexNode node) {
+        if (!(node instanceof RexCall call)) {
+            return null;
+        }
+        switch (call.getKind()) {
+            case AND, OR -> {
+                List<TagFilter> parts = new ArrayList<>();
+                for (RexNode operand : call.getOperands()) {
+                    TagFilter f = tagFilter(operand);
+                    if (f == null) {
+                        return null;
+                    }
+                    parts.add(f);
+                }
+                return call.getKind() == SqlKind.AND ? TagFilters.and(parts) : orOf(parts);
+            }
+            case NOT -> {
+                TagFilter inner = tagFilter(call.getOperands().get(0));
+                return inner == null ? null : TagFilters.not(inner);
+            }
+            case EQUALS, NOT_EQUALS -> {
+                String tag = tagOf(call.getOperands().get(0));
+                String value = stringOf(call.getOperands().get(1));
+                if (tag == null || value == null) {
+                    tag = tagOf(call.getOperands().get(1));
+                    value = stringOf(call.getOperands().get(0));
+                }
+                if (tag == null || value == null) {
+                    return null;
+                }
+                TagFilter eq = TagFilters.eq(tag, value);
+                return call.getKind() == SqlKind.EQUALS ? eq : TagFilters.not(eq);
+            }
+            case LIKE -> {
+                if (call.getOperands().size() != 2) {
+                    return null; // an ESCAPE clause
+                }
+                String tag = tagOf(call.getOperands().get(0));
+                String pattern = stringOf(call.getOperands().get(1));
+                if (tag == null || pattern == null) {
+                    return null;
+                }
+                String body = pattern.endsWith("%") ? pattern.substring(0, pattern.length() - 1) : null;
+                if (body != null && body.indexOf('%') < 0 && body.indexOf('_') < 0) {
+                    return TagFilters.prefix(tag, body);
+                }
+                return TagFilters.regex(tag, likeToRegex(pattern));
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** An OR of equalities on one tag is an IN set. */
+    private static TagFilter orOf(List<TagFilter> parts) {
+        String key = null;
+        List<String> values = new ArrayList<>();
+        for (TagFilter p : parts) {
+            if (p.getKindCase() == TagFilter.KindCase.EQ && (key == null || key.equals(p.getEq().getKey()))) {
+                key = p.getEq().getKey();
+                values.add(p.getEq().getValue());
+            } else if (p.getKindCase() == TagFilter.KindCase.IN_SET && (key == null || key.equals(p.getInSet().getKey()))) {
+                key = p.getInSet().getKey();
+                values.addAll(p.getInSet().getValuesList());
+            } else {
+                return TagFilters.or(parts);
+            }
+        }
+        return TagFilters.in(key, values);
+    }
+
+    /**
+     * The time bound this comparison sets, as {@code [isLowerBound, bound]}, or null when it is not a
+     * comparison of {@code ts} with a time expression.
+     */
+    Object[] timeBound(RexNode node) {
+        if (!(node instanceof RexCall call) || call.getOperands().size() != 2) {
+            return null;
+        }
+        SqlKind kind = call.getKind();
+        RexNode left = call.getOperands().get(0);
+        RexNode right = call.getOperands().get(1);
+        if (!isTs(left)) {
+            if (!isTs(right)) {
+                return null;
+            }
+            RexNode t = left;
+            left = right;
+            right = t;
+            kind = kind.reverse();
+        }
+        return switch (kind) {
+            case GREATER_THAN_OR_EQUAL -> bound(right, true, true);
+            case GREATER_THAN -> bound(right, true, false);
+            case LESS_THAN_OR_EQUAL -> bound(right, false, true);
+            case LESS_THAN -> bound(right, false, false);
+            default -> null;
+        };
+    }
+
+    private static Object[] bound(RexNode expr, boolean lower, boolean inclusive) {
+        TimeBound b = timeExpr(expr, inclusive);
+        return b == null ? null : new Object[] {lower, b};
+    }
+
+    private static TimeBound timeExpr(RexNode e, boolean inclusive) {
+        e = unwrapCast(e);
+        if (e instanceof RexLiteral lit && lit.getType().getFamily() == SqlTypeFamily.TIMESTAMP) {
+            Long ms = lit.getValueAs(Long.class);
+            return ms == null ? null : new TimeBound(TimeBound.Kind.ABSOLUTE, ms, inclusive);
+        }
+        if (e instanceof RexDynamicParam p) {
+            return new TimeBound(TimeBound.Kind.PARAM, p.getIndex(), inclusive);
+        }
+        if (e instanceof RexCall c) {
+            if (c.getOperands().isEmpty() && NOW.contains(c.getOperator().getName().toUpperCase(java.util.Locale.ROOT))) {
+                return new TimeBound(TimeBound.Kind.NOW, 0, inclusive);
+            }
+            boolean minus = c.getKind() == SqlKind.MINUS;
+            if ((minus || c.getKind() == SqlKind.PLUS) && c.getOperands().size() == 2) {
+                TimeBound base = timeExpr(c.getOperands().get(0), inclusive);
+                Long interval = intervalMs(c.getOperands().get(1));
+                if (base != null && base.kind() != TimeBound.Kind.PARAM && interval != null) {
+                    return new TimeBound(base.kind(), base.value() + (minus ? -interval : interval), inclusive);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Long intervalMs(RexNode e) {
+        if (e instanceof RexLiteral lit && lit.getType().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME) {
+            java.math.BigDecimal v = lit.getValueAs(java.math.BigDecimal.class);
+            return v == null ? null : v.longValue();
+        }
+        return null;
+    }
+
+    private static boolean isTs(RexNode e) {
+        return unwrapCast(e) instanceof RexInputRef ref && ref.getIndex() == 0;
+    }
+
+    private String tagOf(RexNode e) {
+        if (unwrapCast(e) instanceof RexInputRef ref && ref.getIndex() >= 1 && ref.getIndex() <= tagKeys.size()) {
+            return tagKeys.get(ref.getIndex() - 1);
+        }
+        return null;
+    }
+
+    private static String stringOf(RexNode e) {
+        e = unwrapCast(e);
+        if (e instanceof RexLiteral lit && lit.getType().getFamily() == SqlTypeFamily.CHARACTER) {
+            return lit.getValueAs(String.class);
+        }
+        return null;
+    }
+
+    private static RexNode unwrapCast(RexNode e) {
+        while (e instanceof RexCall c && c.getKind() == SqlKind.CAST) {
+            e = c.getOperands().get(0);
+        }
+        return e;
+    }
+
+    /** A SQL LIKE pattern as a whole-value java.util.regex pattern. */
+    static String likeToRegex(String like) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : like.toCharArray()) {
+            switch (ch) {
+                case '%' -> sb.append(".*");
+                case '_' -> sb.append('.');
+                default -> sb.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,235 @@
+package io.meridian.sql;
+
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * The rules that push SQL into the distributed plan ({@link MeridianQuery}):
+ * <ul>
+ *   <li>{@link #FILTER}: tag predicates and time ranges of a scan's WHERE;</li>
+ *   <li>{@link #AGGREGATE}: GROUP BY tags and one time bucket ({@code FLOOR(ts TO unit)}, or {@code ts} itself)
+ *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket);</li>
+ *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's.</li>
+ * </ul>
+ * What a rule cannot push stays in the plan above the pushed part, where Calcite's enumerable operators run it.
+ */
+public final class MeridianRules {
+    private MeridianRules() {}
+
+    public static final RelOptRule FILTER = RuleConfig.of("MeridianFilterRule",
+            b -> b.operand(Filter.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), FilterRule::new).toRule();
+    public static final RelOptRule AGGREGATE = RuleConfig.of("MeridianAggregateRule",
+            b -> b.operand(Aggregate.class).oneInput(p -> p.operand(Project.class).oneInput(
+                    q -> q.operand(MeridianQuery.class).noInputs())), AggregateRule::new).toRule();
+    public static final RelOptRule AGGREGATE_DIRECT = RuleConfig.of("MeridianAggregateDirectRule",
+            b -> b.operand(Aggregate.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), AggregateRule::new).toRule();
+    public static final RelOptRule SORT = RuleConfig.of("MeridianSortRule",
+            b -> b.operand(Sort.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), SortRule::new).toRule();
+
+    public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT);
+
+    /** Pushes the tag and time conjuncts of a WHERE into a scan; the rest stays as a filter above. */
+    static final class FilterRule extends RelRule<RuleConfig> {
+        FilterRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Filter filter = call.rel(0);
+            MeridianQuery query = call.rel(1);
+            PushedPlan plan = query.plan();
+            if (plan.aggregated() || plan.hasSort()) {
+                return;
+            }
+            RexNode condition = RexUtil.expandSearch(filter.getCluster().getRexBuilder(), null, filter.getCondition());
+            FilterTranslator translator = new FilterTranslator(plan.tagKeys());
+            List<TagFilter> tags = new ArrayList<>();
+            if (plan.filterProto() != null) {
+                tags.add(plan.filter());
+            }
+            TimeBound start = plan.start();
+            TimeBound end = plan.end();
+            List<RexNode> rest = new ArrayList<>();
+            boolean pushed = false;
+            for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+                TagFilter f = translator.tagFilter(conjunct);
+                if (f != null) {
+                    tags.add(f);
+                    pushed = true;
+                    continue;
+                }
+                Object[] bound = translator.timeBound(conjunct);
+                if (bound != null && (boolean) bound[0] && start == null) {
+                    start = (TimeBound) bound[1];
+                    pushed = true;
+                } else if (bound != null && !(boolean) bound[0] && end == null) {
+                    end = (TimeBound) bound[1];
+                    pushed = true;
+                } else {
+                    rest.add(conjunct);
+                }
+            }
+            if (!pushed) {
+                return;
+            }
+            RelNode result = query.with(plan.withFilter(tags.isEmpty() ? null : TagFilters.and(tags), start, end),
+                    query.getRowType());
+            if (!rest.isEmpty()) {
+                result = call.builder().push(result).filter(rest).build();
+            }
+            call.transformTo(result);
+        }
+    }
+
+    /** Pushes GROUP BY tags / time bucket with field aggregates into a scan. */
+    static final class AggregateRule extends RelRule<RuleConfig> {
+        AggregateRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Aggregate aggregate = call.rel(0);
+            Project project = call.rels.length == 3 ? call.rel(1) : null;
+            MeridianQuery query = call.rel(call.rels.length - 1);
+            PushedPlan plan = query.plan();
+            if (plan.aggregated() || plan.hasSort() || aggregate.getGroupSets().size() != 1) {
+                return;
+            }
+            long base = query.getTable().unwrap(MetricTable.class).database().baseIntervalMs();
+            List<String> columns = new ArrayList<>();
+            List<String> groupTags = new ArrayList<>();
+            long bucket = 0;
+            boolean hasTime = false;
+            for (int key : aggregate.getGroupSet()) {
+                RexNode e = project == null ? RexInputRef.of(key, query.getRowType()) : project.getProjects().get(key);
+                Integer col = column(e);
+                if (col != null && col > 0 && col <= plan.tagKeys().size()) {
+                    String tag = plan.tagKeys().get(col - 1);
+                    groupTags.add(tag);
+                    columns.add(tag);
+                    continue;
+                }
+                Long width = col != null && col == 0 ? Long.valueOf(base) : bucketOf(e, base);
+                if (width == null || hasTime) {
+                    return;
+                }
+                hasTime = true;
+                bucket = width;
+                columns.add("ts");
+            }
+            List<PushedPlan.Agg> aggs = new ArrayList<>();
+            for (AggregateCall c : aggregate.getAggCallList()) {
+                QueryFunction fn = switch (c.getAggregation().getKind()) {
+                    case SUM, SUM0 -> c.getAggregation().getKind() == SqlKind.SUM0 ? null : QueryFunction.SUM;
+                    case MIN -> QueryFunction.MIN;
+                    case MAX -> QueryFunction.MAX;
+                    case AVG -> QueryFunction.AVG;
+                    case COUNT -> QueryFunction.COUNT;
+                    default -> null;
+                };
+                if (fn == null || c.isDistinct() || c.filterArg >= 0 || c.getArgList().size() != 1 || c.isApproximate()
+                        || !c.collation.getFieldCollations().isEmpty()) {
+                    return;
+                }
+                int arg = c.getArgList().get(0);
+                Integer col = column(project == null ? RexInputRef.of(arg, query.getRowType()) : project.getProjects().get(arg));
+                int firstField = 1 + plan.tagKeys().size();
+                if (col == null || col < firstField) {
+                    return;
+                }
+                aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField)));
+                columns.add("a" + (aggs.size() - 1));
+            }
+            if (aggs.isEmpty()) {
+                return; // SELECT DISTINCT tags: not a leaf aggregate
+            }
+            call.transformTo(query.with(plan.withAggregate(bucket, groupTags, aggs, columns), aggregate.getRowType()));
+        }
+
+        private static Integer column(RexNode e) {
+            return e instanceof RexInputRef ref ? ref.getIndex() : null;
+        }
+
+        /** The bucket of {@code FLOOR(ts TO unit)} in ms, when the data's slots fit it; else null. */
+        private static Long bucketOf(RexNode e, long base) {
+            if (!(e instanceof RexCall c) || c.getKind() != SqlKind.FLOOR || c.getOperands().size() != 2
+                    || !(c.getOperands().get(0) instanceof RexInputRef ref) || ref.getIndex() != 0
+                    || !(c.getOperands().get(1) instanceof RexLiteral unit)) {
+                return null;
+            }
+            TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
+            long ms = switch (range) {
+                case SECOND -> 1000L;
+                case MINUTE -> 60_000L;
+                case HOUR -> 3_600_000L;
+                case DAY -> 86_400_000L;
+                default -> -1;
+            };
+            if (ms <= 0) {
+                return null;
+            }
+            if (base % ms == 0) {
+                return base; // slots are already at least as coarse as the unit: flooring a slot start changes nothing
+            }
+            return ms % base == 0 ? ms : null;
+        }
+    }
+
+    /** Pushes ORDER BY and LIMIT of an aggregate's result. */
+    static final class SortRule extends RelRule<RuleConfig> {
+        SortRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Sort sort = call.rel(0);
+            MeridianQuery query = call.rel(1);
+            PushedPlan plan = query.plan();
+            if (!plan.aggregated() || plan.hasSort() || sort.offset != null
+                    || (sort.fetch != null && !(sort.fetch instanceof RexLiteral))) {
+                return;
+            }
+            List<String> order = new ArrayList<>();
+            RelCollation collation = sort.getCollation();
+            boolean singleField = plan.aggregates().stream().map(PushedPlan.Agg::field).distinct().count() == 1;
+            for (RelFieldCollation fc : collation.getFieldCollations()) {
+                String col = plan.columns().get(fc.getFieldIndex());
+                boolean neverNull = col.equals("ts") || plan.groupBy().contains(col) || singleField;
+                if (!neverNull && fc.nullDirection != RelFieldCollation.NullDirection.LAST) {
+                    return; // we sort nulls last; SQL wants them first here
+                }
+                order.add(fc.getDirection().isDescending() ? "-" + col : col);
+            }
+            int limit = sort.fetch == null ? 0 : ((RexLiteral) sort.fetch).getValueAs(Integer.class);
+            if (limit == 0 && sort.fetch != null) {
+                return; // LIMIT 0
+            }
+            MeridianQuery sorted = query.with(plan.withSort(order, limit), query.getRowType());
+            call.transformTo(sorted.copy(sorted.getTraitSet().replace(collation), List.of()));
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.meridian.sql;
+
+import io.meridian.common.model.FieldType;
+import io.meridian.common.query.AggCall;
+import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.QueryExecutor;
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractTableQueryable;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A metric as a SQL table: {@code ts TIMESTAMP} (slot start, UTC), one VARCHAR column per tag key, one DOUBLE
+ * column per field. It becomes a {@link MeridianQuery} in the plan; the rules push filters, grouping,
+ * aggregates, ordering and limits into it, and at run time {@link #query} turns the pushed plan into a
+ * {@link QuerySpec} for the broker's executor.
+ */
+public final class MetricTable extends AbstractQueryableTable implements TranslatableTable {
+    private final Catalog.Database database;
+    private final Catalog.Metric metric;
+    private final QueryExecutor executor;
+    private final Duration timeout;
+    private final int maxGroups;
+
+    MetricTable(Catalog.Database database, Catalog.Metric metric, QueryExecutor executor, Duration timeout, int maxGroups) {
+        super(Object[].class);
+        this.database = database;
+        this.metric = metric;
+        this.executor = executor;
+        this.timeout = timeout;
+        this.maxGroups = maxGroups;
+    }
+
+    Catalog.Metric metric() {
+        return metric;
+    }
+
+    Catalog.Database database() {
+        return database;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory f) {
+        RelDataTypeFactory.Builder b = f.builder();
+        b.add("ts", f.createTypeWithNullability(f.createSqlType(SqlTypeName.TIMESTAMP, 3), false));
+        for (String tag : metric.tagKeys()) {
+            b.add(tag, f.createTypeWithNullability(f.createSqlType(SqlTypeName.VARCHAR), true));
+        }
+        for (String field : metric.fields().keySet()) {
+            b.add(field, f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true));
+        }
+        return b.build();
+    }
+
+    @Override
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return MeridianQuery.create(context.getCluster(), relOptTable, PushedPlan.scan(database.name(), metric));
+    }
+
+    @Override
+    public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+        return new AbstractTableQueryable<>(queryProvider, schema, this, tableName) {
+            @Override
+            public org.apache.calcite.linq4j.Enumerator<T> enumerator() {
+                throw new UnsupportedOperationException("BUG: metric tables are read through MeridianQuery");
+            }
+        };
+    }
+
+    /**
+     * Runs a pushed plan (called by the generated code of {@link MeridianQuery}).
+     *
+     * @param scalar whether rows are single values (a one-column result) rather than arrays
+     */
+    public Enumerable<Object> query(String planJson, DataContext context, boolean scalar) {
+        PushedPlan plan = PushedPlan.fromJson(planJson);
+        Long utcNow = DataContext.Variable.UTC_TIMESTAMP.get(context);
+        long now = utcNow != null ? utcNow : System.currentTimeMillis();
+        java.util.function.LongUnaryOperator param = i -> {
+            Object v = context.get("?" + i);
+            if (v instanceof java.sql.Timestamp t) {
+                return t.getTime();
+            }
+            if (v instanceof Number n) {
+                return n.longValue();
+            }
+            throw new io.meridian.common.error.InvalidInputException("bad time parameter [parameter=" + (i + 1)
+                    + "]: got " + v + "; want a TIMESTAMP");
+        };
+        long[] range = range(plan, now, param);
+        long bucket = plan.aggregated() ? plan.bucketMs() : database.baseIntervalMs();
+        List<Object[]> rows = new ArrayList<>();
+        if (plan.aggregated() && bucket > 0 && Math.floorMod(range[0], bucket) != 0) {
+            // the first bucket is partial: read it as one bucket and label it with its aligned start
+            long label = Math.floorDiv(range[0], bucket) * bucket;
+            long firstEnd = Math.min(range[1], label + bucket);
+            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label);
+            if (firstEnd < range[1]) {
+                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null);
+            }
+            if (plan.hasSort()) {
+                rows = RowOrder.sortAndLimit(rows, plan);
+            }
+        } else {
+            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null);
+        }
+        List<Object> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(scalar ? r[0] : r));
+        return Linq4j.asEnumerable(out);
+    }
+
+    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel) {
+        List<String> names = new ArrayList<>();
+        result.columns().forEach(c -> names.add(c.name()));
+        int[] from = plan.columns().stream().mapToInt(names::indexOf).toArray();
+        for (List<Object> r : result.rows()) {
+            Object[] row = new Object[from.length];
+            for (int i = 0; i < from.length; i++) {
+                row[i] = tsLabel != null && plan.columns().get(i).equals("ts") ? tsLabel : r.get(from[i]);
+            }
+            rows.add(row);
+        }
+    }
+
+    /**
+     * The leaf time range of a plan: {@code ts} is a slot start, so a bound selects whole slots; both ends are
+     * aligned up to the base interval (the first slot starting at or after the bound). Open ends become the
+     * retention window.
+     */
+    long[] range(PushedPlan plan, long now, java.util.function.LongUnaryOperator param) {
+        long slot = Math.max(1, database.baseIntervalMs());
+        long start = plan.start() == null ? now - database.retentionMs()
+                : plan.start().resolve(now, param) + (plan.start().inclusive() ? 0 : 1);
+        long end = plan.end() == null ? now + slot
+                : plan.end().resolve(now, param) + (plan.end().inclusive() ? 1 : 0);
+        start = ceil(start, slot);
+        end = Math.max(start + 1, ceil(end, slot));
+        return new long[] {start, end};
+    }
+
+    private static long ceil(long v, long unit) {
+        return Math.floorDiv(v + unit - 1, unit) * unit;
+    }
+
+    /** The spec of a pushed plan over [start, end); the plan's ORDER BY and LIMIT only when {@code withOrder}. */
+    QuerySpec spec(PushedPlan plan, long start, long end, long bucket, boolean withOrder) {
+        List<AggCall> calls = new ArrayList<>();
+        List<String> groupBy;
+        if (plan.aggregated()) {
+            groupBy = plan.groupBy();
+            for (int i = 0; i < plan.aggregates().size(); i++) {
+                PushedPlan.Agg a = plan.aggregates().get(i);
+                calls.add(new AggCall(a.function(), a.field(), Double.NaN, "a" + i));
+            }
+        } else {
+            groupBy = plan.tagKeys();
+            for (int i = 0; i < plan.fields().size(); i++) {
+                calls.add(new AggCall(slotFunction(plan.fieldTypes().get(i)), plan.fields().get(i), Double.NaN,
+                        plan.fields().get(i)));
+            }
+        }
+        List<OrderKey> order = new ArrayList<>();
+        for (String o : withOrder ? plan.orderBy() : List.<String>of()) {
+            order.add(o.startsWith("-") ? new OrderKey(o.substring(1), true) : new OrderKey(o, false));
+        }
+        return new QuerySpec(plan.database(), plan.metric(), plan.filter(), start, end, bucket, groupBy, calls, order,
+                withOrder ? plan.limit() : 0, timeout, maxGroups, false);
+    }
+
+    /** The function giving a field's value in one slot, by its type (ARCHITECTURE §2). */
+    static QueryFunction slotFunction(FieldType type) {
+        return switch (type) {
+            case SUM -> QueryFunction.SUM;
+            case MIN -> QueryFunction.MIN;
+            case MAX -> QueryFunction.MAX;
+            case FIRST -> QueryFunction.FIRST;
+            case HISTOGRAM -> QueryFunction.AVG;
+            default -> QueryFunction.LAST;
+        };
+    }
+
+    @Override
+    public Type getElementType() {
+        return Object[].class;
+    }
+}

@@ -1,0 +1,149 @@
+package io.meridian.sql;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.MeridianException;
+import io.meridian.common.query.QueryExecutor;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TimeZone;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.sql.parser.SqlParseException;
+
+/**
+ * SQL over Meridian: Calcite parses, validates and plans each statement against the catalog (a schema per
+ * database, a table per metric); {@link MeridianRules} push what the cluster can run into the distributed plan,
+ * and Calcite's enumerable operators run the rest. {@code EXPLAIN PLAN FOR} shows both parts.
+ *
+ * <p>Identifiers are case-insensitive and keep their case; quote with double quotes. Times are UTC.
+ */
+public final class SqlEngine {
+    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+
+    private final Catalog catalog;
+    private final QueryExecutor executor;
+    private final Duration timeout;
+    private final int maxGroups;
+    private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+
+    /**
+     * @param timeout   the budget of each distributed query a statement runs
+     * @param maxGroups the group bound of each distributed query
+     */
+    public SqlEngine(Catalog catalog, QueryExecutor executor, Duration timeout, int maxGroups) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.maxGroups = maxGroups;
+    }
+
+    /** A Calcite connection over the current catalog with {@code database} as the default schema (may be null). */
+    public Connection connect(String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("lex", "JAVA");
+        p.setProperty("quoting", "DOUBLE_QUOTE");
+        p.setProperty("caseSensitive", "false");
+        p.setProperty("timeZone", "UTC");
+        p.setProperty("conformance", "LENIENT");
+        Connection c = driver.connect("jdbc:calcite:", p);
+        CalciteConnection cc = c.unwrap(CalciteConnection.class);
+        SchemaPlus root = cc.getRootSchema();
+        for (Catalog.Database db : catalog.databases()) {
+            SchemaPlus s = root.add(db.name(), new DatabaseSchema(catalog, db, executor, timeout, maxGroups));
+            s.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
+        }
+        root.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
+        if (database != null) {
+            if (catalog.database(database).isEmpty()) {
+                c.close();
+                throw InvalidInputException.notFound("database", database);
+            }
+            cc.setSchema(database);
+        }
+        return c;
+    }
+
+    /**
+     * Runs one statement.
+     *
+     * @throws InvalidInputException for a SQL error, with its position and reason
+     * @throws MeridianException     what the cluster answered (a bound, a timeout, an unavailable shard)
+     */
+    public SqlAnswer execute(String database, String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw new InvalidInputException("missing SQL statement [field=sql]");
+        }
+        try (Connection c = connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return read(rs);
+        } catch (SQLException | RuntimeException e) {
+            throw translate(e, sql);
+        }
+    }
+
+    static SqlAnswer read(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<SqlAnswer.Column> columns = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            columns.add(new SqlAnswer.Column(md.getColumnLabel(i), md.getColumnTypeName(i)));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+            List<Object> row = new ArrayList<>(n);
+            for (int i = 1; i <= n; i++) {
+                int type = md.getColumnType(i);
+                Object v;
+                if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
+                    Timestamp t = rs.getTimestamp(i, UTC);
+                    v = t == null ? null : t.toInstant().toString();
+                } else {
+                    v = rs.getObject(i);
+                }
+                row.add(v);
+            }
+            rows.add(row);
+        }
+        return new SqlAnswer(columns, rows);
+    }
+
+    /** The Meridian error a failed statement stands for: the cluster's own, or a SQL error with its position. */
+    static MeridianException translate(Throwable e, String sql) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MeridianException m) {
+                return m;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CalciteContextException c) {
+                return new InvalidInputException("SQL error [line=" + c.getPosLine() + ", column=" + c.getPosColumn()
+                        + "]: " + c.getMessage().replaceFirst("^From line \\d+, column \\d+ to line \\d+, column \\d+: ", ""));
+            }
+            if (t instanceof SqlParseException p) {
+                return new InvalidInputException("SQL syntax error [line=" + p.getPos().getLineNum() + ", column="
+                        + p.getPos().getColumnNum() + "]: " + firstLine(p.getMessage()));
+            }
+        }
+        return new InvalidInputException("SQL error: " + firstLine(e.getMessage()));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,139 @@
+package io.meridian.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.query.QueryExecutor;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Planning and pushdown against a catalog in memory and an executor that records the specs it is given and
+ * answers one row per spec (so what SQL does with the answer is visible too).
+ */
+class SqlEngineTest {
+    private static final long H5 = Instant.parse("2026-01-01T05:00:00Z").toEpochMilli();
+
+    private final List<QuerySpec> specs = new ArrayList<>();
+
+    private final Catalog catalog = new Catalog() {
+        final Database db = new Database("tsbs", 10_000, Duration.ofDays(30).toMillis());
+        final Metric cpu = new Metric("cpu", List.of("hostname", "region"), fields());
+
+        private static Map<String, FieldType> fields() {
+            Map<String, FieldType> f = new LinkedHashMap<>();
+            f.put("usage_user", FieldType.GAUGE);
+            f.put("usage_system", FieldType.GAUGE);
+            return f;
+        }
+
+        @Override
+        public List<Database> databases() {
+            return List.of(db);
+        }
+
+        @Override
+        public Optional<Database> database(String name) {
+            return name.equals("tsbs") ? Optional.of(db) : Optional.empty();
+        }
+
+        @Override
+        public List<String> metrics(String database) {
+            return database.equals("tsbs") ? List.of("cpu") : List.of();
+        }
+
+        @Override
+        public Optional<Metric> metric(String database, String metric) {
+            return database.equals("tsbs") && metric.equals("cpu") ? Optional.of(cpu) : Optional.empty();
+        }
+    };
+
+    /** One row per spec: ts = start, tags = "h", numbers = 7 (count 3). */
+    private final QueryExecutor executor = spec -> {
+        specs.add(spec);
+        List<QueryResult.Column> cols = new ArrayList<>();
+        List<Object> row = new ArrayList<>();
+        if (spec.bucketMs() > 0) {
+            cols.add(new QueryResult.Column("ts", QueryResult.Type.TIMESTAMP));
+            row.add(spec.startMs());
+        }
+        for (String g : spec.groupBy()) {
+            cols.add(new QueryResult.Column(g, QueryResult.Type.VARCHAR));
+            row.add("h");
+        }
+        spec.selections().forEach(s -> {
+            boolean count = s.function() == io.meridian.common.query.QueryFunction.COUNT;
+            cols.add(new QueryResult.Column(s.alias(), count ? QueryResult.Type.BIGINT : QueryResult.Type.DOUBLE));
+            row.add(count ? (Object) 3L : (Object) 7.0);
+        });
+        return new QueryResult(cols, List.of(row), List.of());
+    };
+
+    private final SqlEngine engine = new SqlEngine(catalog, executor, Duration.ofSeconds(10), 1000);
+
+    private String explain(String sql) {
+        SqlAnswer a = engine.execute("tsbs", "EXPLAIN PLAN FOR " + sql);
+        StringBuilder sb = new StringBuilder();
+        a.rows().forEach(r -> sb.append(r.get(0)).append('\n'));
+        return sb.toString();
+    }
+
+    @Test
+    void singleGroupByPushesFilterBucketAggregateAndOrder() {
+        String sql = "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) AS m FROM cpu WHERE hostname = 'host_7' "
+                + "AND ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00' GROUP BY FLOOR(ts TO MINUTE) ORDER BY 1";
+        String plan = explain(sql);
+        assertThat(plan).contains("MeridianQuery", "hostname='host_7'", "bucket=60000ms", "aggregates=[max(usage_user)]",
+                "orderBy=[ts]").doesNotContain("EnumerableAggregate").doesNotContain("EnumerableFilter");
+        SqlAnswer a = engine.execute("tsbs", sql);
+        QuerySpec spec = specs.get(specs.size() - 1);
+        assertThat(spec.startMs()).isEqualTo(H5);
+        assertThat(spec.endMs()).isEqualTo(H5 + 3_600_000);
+        assertThat(spec.filter().getEq().getValue()).isEqualTo("host_7");
+        assertThat(a.columns()).extracting(SqlAnswer.Column::name).containsExactly("t", "m");
+        assertThat(a.rows()).containsExactly(List.of("2026-01-01T05:00:00Z", 7.0));
+    }
+
+    @Test
+    void whatCannotBePushedRunsAbove() {
+        String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
+                + "GROUP BY hostname HAVING MAX(usage_user) > 5");
+        assertThat(having).contains("region IN [eu, us]", "groupBy=[hostname]", "$condition").doesNotContain("EnumerableAggregate");
+        String fieldFilter = explain("SELECT hostname, AVG(usage_user) FROM cpu WHERE usage_user > 90 GROUP BY hostname");
+        assertThat(fieldFilter).contains("scan=slots", "EnumerableAggregate", "$condition");
+        assertThat(engine.execute("tsbs", "SELECT hostname, MAX(usage_user) + 1 AS x FROM cpu GROUP BY hostname").rows())
+                .containsExactly(List.of("h", 8.0));
+    }
+
+    @Test
+    void relativeTimeIsResolvedWhenTheStatementRuns() {
+        long before = System.currentTimeMillis();
+        engine.execute("tsbs", "SELECT MAX(usage_user) FROM cpu WHERE ts >= now() - INTERVAL '1' HOUR");
+        QuerySpec spec = specs.get(specs.size() - 1);
+        assertThat(spec.startMs()).isBetween(before - 3_600_000 - 10_000, System.currentTimeMillis() - 3_600_000 + 10_000);
+        assertThat(spec.startMs() % 10_000).as("aligned to the slots").isZero();
+    }
+
+    @Test
+    void sqlErrorsNameThePositionAndReason() {
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("line=1, column=8").hasMessageContaining("nosuch");
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT * FROM mem"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("mem");
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELEC 1"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("line=1, column=1");
+        assertThatThrownBy(() -> engine.execute("nodb", "SELECT 1")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("nodb");
+    }
+}
