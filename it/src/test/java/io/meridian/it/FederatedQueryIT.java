@@ -91,6 +91,23 @@ class FederatedQueryIT {
         // an IDC broker as the root answers the same (its own IDC locally, the other through its broker)
         assertThat(rows(ok(b1.post("/api/v1/query", query.formatted(T0, END, ""))))).isEqualTo(expected(both, 5 * MINUTE));
 
+        // SQL through the root plans into the same distributed query
+        String sql = "{\"db\":\"db\",\"sql\":\"SELECT host, SUM(usage) AS s, COUNT(usage) AS n FROM cpu WHERE ts >= TIMESTAMP '"
+                + sqlTime(T0) + "' AND ts < TIMESTAMP '" + sqlTime(END) + "' GROUP BY host ORDER BY host\"}";
+        JsonNode sqlAnswer = ok(root.post("/api/v1/sql", sql));
+        Map<String, double[]> byHost = new TreeMap<>();
+        both.forEach(p -> {
+            double[] t = byHost.computeIfAbsent(p.host(), h -> new double[2]);
+            t[0] += p.value();
+            t[1]++;
+        });
+        List<List<String>> expectedSql = new ArrayList<>();
+        byHost.forEach((h, t) -> expectedSql.add(List.of(h, Double.toString(t[0]), Double.toString(t[1]))));
+        assertThat(rows(sqlAnswer)).isEqualTo(expectedSql);
+        BrokerProcess.Answer badSql = root.post("/api/v1/sql", "{\"db\":\"db\",\"sql\":\"SELECT nosuch FROM cpu\"}");
+        assertThat(badSql.status()).isEqualTo(400);
+        assertThat(badSql.body()).contains("line=1, column=8", "nosuch");
+
         // bad input through the root
         BrokerProcess.Answer badLine = root.post("/api/v1/write?db=db&precision=ms", "cpu,host=h0 usage=1 " + T0
                 + "\ncpu,host=h0 usage= " + T0 + "\n");
@@ -114,6 +131,10 @@ class FederatedQueryIT {
         assertThat(partial.get("partial").asBoolean()).isTrue();
         assertThat(partial.get("missingIdcs").get(0).asText()).isEqualTo("idc2");
         assertThat(rows(partial)).isEqualTo(expected(idc1, 5 * MINUTE));
+    }
+
+    private static String sqlTime(long ms) {
+        return Instant.ofEpochMilli(ms).toString().replace('T', ' ').replace("Z", "");
     }
 
     private static void write(MeridianCluster cluster, BrokerProcess broker, List<Point> points) {

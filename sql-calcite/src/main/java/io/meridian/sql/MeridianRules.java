@@ -143,7 +143,7 @@ public final class MeridianRules {
             List<PushedPlan.Agg> aggs = new ArrayList<>();
             for (AggregateCall c : aggregate.getAggCallList()) {
                 QueryFunction fn = switch (c.getAggregation().getKind()) {
-                    case SUM, SUM0 -> c.getAggregation().getKind() == SqlKind.SUM0 ? null : QueryFunction.SUM;
+                    case SUM, SUM0 -> QueryFunction.SUM; // Calcite reduces AVG and SUM to $SUM0 and COUNT
                     case MIN -> QueryFunction.MIN;
                     case MAX -> QueryFunction.MAX;
                     case AVG -> QueryFunction.AVG;
@@ -160,7 +160,8 @@ public final class MeridianRules {
                 if (col == null || col < firstField) {
                     return;
                 }
-                aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField)));
+                aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField),
+                        c.getAggregation().getKind() == SqlKind.SUM0));
                 columns.add("a" + (aggs.size() - 1));
             }
             if (aggs.isEmpty()) {

@@ -130,10 +130,18 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         List<String> names = new ArrayList<>();
         result.columns().forEach(c -> names.add(c.name()));
         int[] from = plan.columns().stream().mapToInt(names::indexOf).toArray();
+        boolean[] zero = new boolean[from.length];
+        for (int i = 0; i < from.length; i++) {
+            String c = plan.columns().get(i);
+            zero[i] = c.startsWith("a") && plan.aggregated() && plan.aggregates().get(Integer.parseInt(c.substring(1))).zeroWhenEmpty();
+        }
         for (List<Object> r : result.rows()) {
             Object[] row = new Object[from.length];
             for (int i = 0; i < from.length; i++) {
                 row[i] = tsLabel != null && plan.columns().get(i).equals("ts") ? tsLabel : r.get(from[i]);
+                if (row[i] == null && zero[i]) {
+                    row[i] = 0.0;
+                }
             }
             rows.add(row);
         }

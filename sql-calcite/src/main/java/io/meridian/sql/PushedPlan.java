@@ -34,8 +34,12 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
                          List<String> columns, List<String> orderBy, int limit) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One pushed aggregate call. */
-    public record Agg(QueryFunction function, String field) {}
+    /**
+     * One pushed aggregate call.
+     *
+     * @param zeroWhenEmpty Calcite's {@code $SUM0}: 0 rather than null where the field had no point
+     */
+    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty) {}
 
     public PushedPlan {
         Objects.requireNonNull(database, "database");
@@ -120,7 +124,8 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         if (aggregated) {
             sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(", groupBy=").append(groupBy);
             List<String> aggs = new ArrayList<>();
-            aggregates.forEach(a -> aggs.add(a.function().name().toLowerCase(java.util.Locale.ROOT) + "(" + a.field() + ")"));
+            aggregates.forEach(a -> aggs.add((a.zeroWhenEmpty() ? "sum0" : a.function().name().toLowerCase(java.util.Locale.ROOT))
+                    + "(" + a.field() + ")"));
             sb.append(", aggregates=").append(aggs);
         } else {
             sb.append(", scan=slots");

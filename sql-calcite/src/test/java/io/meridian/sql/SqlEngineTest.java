@@ -105,6 +105,15 @@ class SqlEngineTest {
     }
 
     @Test
+    void avgAndSumReducedByCalciteArePushedToo() {
+        String range = " ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
+        String plan = explain("SELECT FLOOR(ts TO MINUTE) AS t, hostname, SUM(usage_user), AVG(usage_user) FROM cpu WHERE"
+                + range + " GROUP BY hostname, FLOOR(ts TO MINUTE) ORDER BY hostname, t");
+        assertThat(plan).contains("bucket=60000ms", "groupBy=[hostname]", "orderBy=[hostname, ts]")
+                .doesNotContain("EnumerableAggregate").doesNotContain("EnumerableSort");
+    }
+
+    @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");

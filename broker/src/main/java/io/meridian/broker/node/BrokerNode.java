@@ -1,5 +1,12 @@
 package io.meridian.broker.node;
 
+import io.meridian.broker.query.QueryContext;
+import io.meridian.broker.sql.SqlEndpoint;
+import io.meridian.broker.sql.StorageCatalog;
+import io.meridian.common.query.QueryExecutor;
+import io.meridian.sql.SqlEngine;
+import java.time.Duration;
+import java.util.UUID;
 import io.meridian.broker.query.BrokerQueryService;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
@@ -77,6 +84,7 @@ public final class BrokerNode implements AutoCloseable {
         ShardWriter writer;
         FieldDeclarer declarer;
         DistributedQueryExecutor queries;
+        StorageCatalog catalog;
         Server grpc;
         BrokerHttpServer http;
         MasterService master;
@@ -96,6 +104,7 @@ public final class BrokerNode implements AutoCloseable {
             });
             order.add(master);
             order.add(queries);
+            order.add(catalog);
             order.add(declarer);
             order.add(writer);
             order.add(cache);
@@ -183,6 +192,15 @@ public final class BrokerNode implements AutoCloseable {
                     config.writeTimeout());
             BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.queries,
                     new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics);
+            p.catalog = new StorageCatalog(p.cache::snapshot, config.idc(), Duration.ofSeconds(2));
+            DistributedQueryExecutor queries = p.queries;
+            QueryExecutor sqlExecutor = spec -> {
+                try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {
+                    return queries.execute(spec, q);
+                }
+            };
+            new SqlEndpoint(new SqlEngine(p.catalog, sqlExecutor, config.queryTimeout(), config.queryMaxGroups()))
+                    .register(routes);
             extension.routes(routes, context);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
                     config.httpWorkerThreads(), routes, metrics);

@@ -1,0 +1,66 @@
+package io.meridian.broker.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.broker.http.ApiRequest;
+import io.meridian.broker.http.ApiResponse;
+import io.meridian.broker.http.HttpRoutes;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.sql.SqlAnswer;
+import io.meridian.sql.SqlEngine;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /api/v1/sql} (API.md): body {@code {"sql":"...","db":"DB"}}, or the statement as text/plain with
+ * {@code ?db=}. 200 with {@code {"columns":[{"name","type"}],"rows":[[...]]}}; a SQL error is a 400 naming the line,
+ * the column and the reason.
+ */
+public final class SqlEndpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SqlEngine engine;
+
+    public SqlEndpoint(SqlEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    public void register(HttpRoutes routes) {
+        routes.add("POST", "/api/v1/sql", "sql", this::sql);
+    }
+
+    private ApiResponse sql(ApiRequest req) {
+        String sql;
+        String db = req.param("db");
+        String type = req.header("content-type");
+        if (type != null && type.startsWith("text/plain")) {
+            sql = req.bodyText();
+        } else {
+            JsonNode body;
+            try {
+                body = JSON.readTree(req.requireBody());
+            } catch (IOException e) {
+                throw new InvalidInputException("invalid request body: not JSON: " + e.getMessage()
+                        + "; send {\"sql\":\"...\",\"db\":\"...\"} or text/plain with ?db=");
+            }
+            if (body == null || !body.isObject() || !body.path("sql").isTextual()) {
+                throw new InvalidInputException("invalid request body [field=sql]: want {\"sql\":\"...\",\"db\":\"...\"}");
+            }
+            sql = body.get("sql").asText();
+            if (body.has("db")) {
+                db = body.get("db").asText();
+            }
+        }
+        SqlAnswer answer = engine.execute(db, sql);
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Object> columns = new ArrayList<>();
+        answer.columns().forEach(c -> columns.add(Map.of("name", c.name(), "type", c.type())));
+        out.put("columns", columns);
+        out.put("rows", answer.rows());
+        return ApiResponse.json(200, out);
+    }
+}
