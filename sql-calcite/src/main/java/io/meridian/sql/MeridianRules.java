@@ -174,8 +174,17 @@ public final class MeridianRules {
             return e instanceof RexInputRef ref ? ref.getIndex() : null;
         }
 
-        /** The bucket of {@code FLOOR(ts TO unit)} in ms, when the data's slots fit it; else null. */
+        /**
+         * The bucket of {@code FLOOR(ts TO unit)} or {@code time_bucket(INTERVAL, ts)} in ms, when the data's slots
+         * fit it; else null.
+         */
         private static Long bucketOf(RexNode e, long base) {
+            if (e instanceof RexCall c && c.getOperator().getName().equalsIgnoreCase(TimeBucketFunction.NAME)
+                    && c.getOperands().size() == 2 && c.getOperands().get(1) instanceof RexInputRef ref && ref.getIndex() == 0
+                    && c.getOperands().get(0) instanceof RexLiteral width) {
+                java.math.BigDecimal ms = width.getValueAs(java.math.BigDecimal.class);
+                return ms == null ? null : fit(ms.longValue(), base);
+            }
             if (!(e instanceof RexCall c) || c.getKind() != SqlKind.FLOOR || c.getOperands().size() != 2
                     || !(c.getOperands().get(0) instanceof RexInputRef ref) || ref.getIndex() != 0
                     || !(c.getOperands().get(1) instanceof RexLiteral unit)) {
@@ -189,6 +198,10 @@ public final class MeridianRules {
                 case DAY -> 86_400_000L;
                 default -> -1;
             };
+            return ms <= 0 ? null : fit(ms, base);
+        }
+
+        private static Long fit(long ms, long base) {
             if (ms <= 0) {
                 return null;
             }

@@ -63,9 +63,9 @@ public final class SqlEngine {
         SchemaPlus root = cc.getRootSchema();
         for (Catalog.Database db : catalog.databases()) {
             SchemaPlus s = root.add(db.name(), new DatabaseSchema(catalog, db, executor, timeout, maxGroups));
-            s.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
+            addFunctions(s);
         }
-        root.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
+        addFunctions(root);
         if (database != null) {
             if (catalog.database(database).isEmpty()) {
                 c.close();
@@ -74,6 +74,11 @@ public final class SqlEngine {
             cc.setSchema(database);
         }
         return c;
+    }
+
+    private static void addFunctions(SchemaPlus schema) {
+        schema.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
+        schema.add(TimeBucketFunction.NAME, new TimeBucketFunction());
     }
 
     /**

@@ -114,6 +114,16 @@ class SqlEngineTest {
     }
 
     @Test
+    void timeBucketGroupsLikeFloorAndIsPushed() {
+        String sql = "SELECT time_bucket(INTERVAL '5' MINUTE, ts) AS b, MAX(usage_user) FROM cpu WHERE ts >= TIMESTAMP "
+                + "'2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00' GROUP BY time_bucket(INTERVAL '5' MINUTE, ts)";
+        assertThat(explain(sql)).contains("bucket=300000ms").doesNotContain("EnumerableAggregate");
+        assertThat(engine.execute("tsbs", sql).rows()).containsExactly(List.of("2026-01-01T05:00:00Z", 7.0));
+        assertThat(engine.execute("tsbs", "SELECT time_bucket(INTERVAL '1' HOUR, TIMESTAMP '2026-01-01 05:59:59')")
+                .rows()).containsExactly(List.of("2026-01-01T05:00:00Z"));
+    }
+
+    @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");
