@@ -15,14 +15,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.errors.InvalidMetadataException;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +35,16 @@ import org.slf4j.LoggerFactory;
  * {@code acks=all}; a failed record, a Kafka that cannot be reached, or {@code ack-timeout} running out throws a
  * retriable {@link ShardUnavailableException} (HTTP 503) naming the topic and the partition.
  *
- * <p>The topic's partition count is looked up on the first write and again after a metadata error (a deleted or
- * re-created topic); a topic with fewer partitions than a database has shards still works, but shards then
+ * <p>The topic's partition count is looked up on the first write and again after any failed write (a deleted or
+ * re-created topic, a Kafka that was unreachable); a topic with fewer partitions than a database has shards still works, but shards then
  * share partitions, which is logged once per database as a warning.
  *
  * <p>Delivery is at least once: when some records of a request were acknowledged and another failed, the client
  * is answered 503 and its retry produces the acknowledged ones again. The idempotent producer prevents
  * duplicates from its own retries only.
  *
- * <p>Threading: thread-safe; one {@link KafkaProducer} shared by all HTTP worker threads.
+ * <p>Threading: thread-safe; one {@link KafkaProducer} (and one admin client for partition lookups) shared by all
+ * HTTP worker threads.
  */
 public final class KafkaShardWriter implements BatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardWriter.class);
@@ -50,6 +53,7 @@ public final class KafkaShardWriter implements BatchSink {
 
     private final KafkaWriteOptions options;
     private final Producer<byte[], byte[]> producer;
+    private final Admin admin;
     /** The topic's partition count, 0 when it must be looked up (first write, or after a metadata error). */
     private volatile int partitions;
     private final Set<String> misalignedWarned = ConcurrentHashMap.newKeySet();
@@ -65,6 +69,9 @@ public final class KafkaShardWriter implements BatchSink {
                         // the producer gives a record up soon after the client got its 503 (fewer late duplicates)
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                         (int) Math.min(Integer.MAX_VALUE, ackMs + IngestProducerSettings.LINGER_MS))));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                String.join(",", options.bootstrapServers()), AdminClientConfig.CLIENT_ID_CONFIG,
+                options.clientId() + "-admin"));
         LOG.info("kafka write mode [topic={}, bootstrap={}, ackTimeoutMs={}]", options.topic(),
                 options.bootstrapServers(), ackMs);
     }
@@ -77,7 +84,7 @@ public final class KafkaShardWriter implements BatchSink {
     @Override
     public void write(ShardBatches request) {
         long deadline = System.nanoTime() + options.ackTimeout().toNanos();
-        int count = partitionCount();
+        int count = partitionCount(deadline);
         warnIfMisaligned(request, count);
         List<Sent> sent = new ArrayList<>(request.batches().size());
         for (Map.Entry<Integer, PointBatch> e : request.batches().entrySet()) {
@@ -100,6 +107,7 @@ public final class KafkaShardWriter implements BatchSink {
         try {
             s.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            partitions = 0; // see failure(): look the topic up again
             throw new ShardUnavailableException("write not acknowledged by kafka in time [topic=" + options.topic()
                     + ", partition=" + s.partition() + ", database=" + db + ", shard=" + s.shard() + ", timeout="
                     + options.ackTimeout().toMillis() + "ms]", e);
@@ -113,25 +121,35 @@ public final class KafkaShardWriter implements BatchSink {
     }
 
     private ShardUnavailableException failure(String db, int shard, int partition, Throwable cause) {
-        if (cause instanceof InvalidMetadataException) {
-            partitions = 0; // look the topic up again on the next write
-        }
+        // look the topic up again on the next write: it may have been deleted, re-created or given more partitions
+        // (InvalidMetadataException), or Kafka was unreachable (metadata timeout); a lookup is cheap
+        partitions = 0;
         return new ShardUnavailableException("kafka refused the write [topic=" + options.topic() + ", partition="
                 + partition + ", database=" + db + ", shard=" + shard + "]: " + cause, cause);
     }
 
-    /** The cached partition count, looked up when unknown. */
-    private int partitionCount() {
+    /** The cached partition count, looked up (within the request's deadline) when unknown. */
+    private int partitionCount(long deadline) {
         int n = partitions;
         if (n > 0) {
             return n;
         }
-        List<PartitionInfo> infos;
+        // through the admin client, not producer.partitionsFor: the producer's metadata cache may still describe
+        // a deleted topic, the admin asks a broker
+        List<TopicPartitionInfo> infos;
         try {
-            infos = producer.partitionsFor(options.topic());
-        } catch (KafkaException e) {
-            throw new ShardUnavailableException("cannot look up the partitions of the ingest topic [topic="
-                    + options.topic() + ", bootstrap=" + options.bootstrapServers() + "]: " + e, e);
+            infos = admin.describeTopics(Set.of(options.topic())).allTopicNames()
+                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).get(options.topic()).partitions();
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            String what = cause instanceof UnknownTopicOrPartitionException ? "the ingest topic does not exist"
+                    : "cannot look up the partitions of the ingest topic";
+            throw new ShardUnavailableException(what + " [topic=" + options.topic() + ", bootstrap="
+                    + options.bootstrapServers() + "]: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShardUnavailableException("interrupted while looking up the ingest topic [topic="
+                    + options.topic() + "]", e);
         }
         if (infos == null || infos.isEmpty()) {
             throw new ShardUnavailableException("the ingest topic has no partitions [topic=" + options.topic()
@@ -154,6 +172,10 @@ public final class KafkaShardWriter implements BatchSink {
 
     @Override
     public void close() {
-        producer.close(CLOSE_TIMEOUT);
+        try {
+            producer.close(CLOSE_TIMEOUT);
+        } finally {
+            admin.close(CLOSE_TIMEOUT);
+        }
     }
 }
