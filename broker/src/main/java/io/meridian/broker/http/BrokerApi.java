@@ -3,7 +3,7 @@ package io.meridian.broker.http;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
 import io.meridian.broker.write.FieldDeclarer;
-import io.meridian.broker.write.ShardWriter;
+import io.meridian.broker.write.BatchSink;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -18,7 +18,7 @@ public final class BrokerApi {
 
     private BrokerApi() {}
 
-    public static void register(HttpRoutes routes, MetaCache cache, ShardWriter writer, FieldDeclarer declarer,
+    public static void register(HttpRoutes routes, MetaCache cache, BatchSink writer, FieldDeclarer declarer,
                                 MasterGateway master, DistributedQueryExecutor queries, NativeQueryCodec queryCodec,
                                 PrometheusMeterRegistry registry, BrokerMetrics metrics) {
         BrokerHttpServer.addHealthRoutes(routes, () -> cache.watchedRevision() > 0);

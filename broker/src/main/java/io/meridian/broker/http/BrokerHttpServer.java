@@ -1,6 +1,6 @@
 package io.meridian.broker.http;
 
-import io.meridian.broker.write.ShardWriter;
+import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,7 +54,7 @@ public final class BrokerHttpServer implements AutoCloseable {
     }
 
     /** Adds the write endpoints ({@code /api/v1/write}, {@code /write}). */
-    public static void addWriteRoutes(HttpRoutes routes, MetaCache meta, ShardWriter writer, BrokerMetrics metrics) {
+    public static void addWriteRoutes(HttpRoutes routes, MetaCache meta, BatchSink writer, BrokerMetrics metrics) {
         new WriteEndpoint(meta, writer, metrics).register(routes);
     }
 
@@ -64,7 +64,7 @@ public final class BrokerHttpServer implements AutoCloseable {
      * @param port 0 picks a free port
      */
     public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, MetaCache meta,
-                                         ShardWriter writer) {
+                                         BatchSink writer) {
         BrokerMetrics metrics = new BrokerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         HttpRoutes routes = new HttpRoutes();
         addHealthRoutes(routes, () -> meta.watchedRevision() > 0);

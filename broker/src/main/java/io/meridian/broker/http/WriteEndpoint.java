@@ -1,8 +1,8 @@
 package io.meridian.broker.http;
 
+import io.meridian.broker.write.BatchSink;
 import io.meridian.broker.write.LineBatcher;
 import io.meridian.broker.write.ShardBatches;
-import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
@@ -13,16 +13,17 @@ import java.util.Objects;
 
 /**
  * {@code POST /api/v1/write?db=DB&precision=...} and its InfluxDB 1.x alias {@code /write}: validates the
- * whole body, cuts it per shard and returns once every shard leader acknowledged (direct mode). Bad input
- * (unknown database, bad precision, any bad line) is refused before anything is sent.
+ * whole body, cuts it per shard and returns once every batch is acknowledged by the {@link BatchSink}: the shard
+ * leaders (direct mode) or Kafka (kafka mode). Bad input (unknown database, bad precision, any bad line) is refused
+ * before anything is sent.
  */
 final class WriteEndpoint {
     private final MetaCache meta;
-    private final ShardWriter writer;
+    private final BatchSink writer;
     private final BrokerMetrics metrics;
     private final ThreadLocal<LineBatcher> batchers = ThreadLocal.withInitial(LineBatcher::new);
 
-    WriteEndpoint(MetaCache meta, ShardWriter writer, BrokerMetrics metrics) {
+    WriteEndpoint(MetaCache meta, BatchSink writer, BrokerMetrics metrics) {
         this.meta = Objects.requireNonNull(meta, "meta");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");

@@ -7,7 +7,7 @@
  *                                               -> BrokerMetrics (requests by endpoint and status)
  *   routes (BrokerApi.register):
  *     GET  /health/live, /health/ready
- *     POST /api/v1/write, /write                         WriteEndpoint -> LineBatcher -> ShardWriter
+ *     POST /api/v1/write, /write                         WriteEndpoint -> LineBatcher -> BatchSink
  *     POST/GET /api/v1/databases, GET/DELETE .../{db}    DatabasesEndpoint (DDL via MasterGateway: local
  *                                                          master, or forwarded to the master broker)
  *     POST /api/v1/databases/{db}/metrics/{metric}       MetricFieldsEndpoint -> FieldDeclarer (shard leaders)

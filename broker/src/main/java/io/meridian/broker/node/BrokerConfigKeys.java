@@ -3,10 +3,13 @@ package io.meridian.broker.node;
 import static io.meridian.common.config.ConfigTypes.STRING;
 import static io.meridian.common.config.ConfigTypes.STRING_LIST;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
+import static io.meridian.common.config.ConfigTypes.enumOf;
 import static io.meridian.common.config.ConfigTypes.intIn;
 import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
+import io.meridian.broker.write.WriteMode;
 import io.meridian.common.config.ConfigDef;
+import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
@@ -59,6 +62,21 @@ public final class BrokerConfigKeys {
     public static final ConfigOption<Duration> WRITE_TIMEOUT = ConfigOption.of("broker.write.timeout",
             durationAtLeast(MS), Duration.ofSeconds(30),
             "How long one write (or field declaration) may take, retries on leader changes included.");
+    public static final ConfigOption<WriteMode> WRITE_MODE = ConfigOption.of("broker.write.mode",
+            enumOf(WriteMode.class), WriteMode.DIRECT,
+            "Where writes go: `direct` to the shard leaders, or `kafka` to the ingest topic (acknowledged once Kafka"
+                    + " has every record with acks=all).");
+
+    // kafka write mode
+    public static final ConfigOption<List<String>> KAFKA_BOOTSTRAP_SERVERS = ConfigOption.of(
+            "broker.kafka.bootstrap-servers", STRING_LIST, List.of(),
+            "Kafka brokers (host:port, a list or comma-separated); required when `broker.write.mode` is `kafka`.");
+    public static final ConfigOption<String> KAFKA_TOPIC = ConfigOption.of("broker.kafka.topic", STRING,
+            IngestTopic.DEFAULT_TOPIC, "The ingest topic (connectors/kafka/FORMAT.md); ideally one partition per"
+                    + " shard. It must exist.");
+    public static final ConfigOption<Duration> KAFKA_ACK_TIMEOUT = ConfigOption.of("broker.kafka.ack-timeout",
+            durationAtLeast(MS), Duration.ofSeconds(30),
+            "How long a write waits for Kafka to acknowledge all its records; then it is answered 503.");
     public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOption.of("broker.query.timeout",
             durationAtLeast(MS), Duration.ofSeconds(30), "How long one query may run before it is cancelled.");
     public static final ConfigOption<Integer> QUERY_MAX_GROUPS = ConfigOption.of("broker.query.max-groups",
@@ -91,7 +109,8 @@ public final class BrokerConfigKeys {
     /** Every broker key, in the order of docs/configuration.md. */
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_HOST, NODE_DATA_DIR,
             META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, HTTP_PORT, HTTP_MAX_BODY,
-            HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, QUERY_TIMEOUT, QUERY_MAX_GROUPS, MASTER_LEASE_TTL,
+            HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, WRITE_MODE, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
+            KAFKA_ACK_TIMEOUT, QUERY_TIMEOUT, QUERY_MAX_GROUPS, MASTER_LEASE_TTL,
             MASTER_POLL_INTERVAL, MASTER_RECONCILE_INTERVAL, MASTER_REBUILD_GRACE, MASTER_REBALANCE_DELAY,
             MASTER_REPAIR_DELAY), OTHER_ROLES);
 

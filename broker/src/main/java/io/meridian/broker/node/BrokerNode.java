@@ -19,7 +19,10 @@ import io.meridian.broker.http.BrokerMetrics;
 import io.meridian.broker.http.HttpRoutes;
 import io.meridian.broker.http.MasterGateway;
 import io.meridian.broker.write.FieldDeclarer;
+import io.meridian.broker.write.BatchSink;
+import io.meridian.broker.write.KafkaShardWriter;
 import io.meridian.broker.write.ShardWriter;
+import io.meridian.broker.write.WriteMode;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.master.MasterService;
@@ -54,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   etcd <--MetaStore--+--MetaCache (watch; snapshot in {data-dir}/.meta) --> routing --> ShardWriter, FieldDeclarer
+ *   writes: broker.write.mode direct -> ShardWriter (shard leaders) | kafka -> KafkaShardWriter (ingest topic)
  *                      +--MasterService (candidate; advertises host:httpPort for forwarded DDL)
  *                      +--NodeRegistrar (NodeInfo role=broker, host, grpcPort, httpPort, idc)
  *   clients --HTTP--> BrokerHttpServer --HttpRoutes--> health, write, databases (via MasterGateway), fields,
@@ -81,7 +85,7 @@ public final class BrokerNode implements AutoCloseable {
         MetaStore store;
         MetaCache cache;
         PrometheusMeterRegistry registry;
-        ShardWriter writer;
+        BatchSink writer;
         FieldDeclarer declarer;
         DistributedQueryExecutor queries;
         StorageCatalog catalog;
@@ -174,8 +178,8 @@ public final class BrokerNode implements AutoCloseable {
             p.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             bindJvmMetrics(p);
             BrokerMetrics metrics = new BrokerMetrics(p.registry);
-            p.writer = new ShardWriter(p.cache::routing,
-                    config.writeTimeout());
+            p.writer = config.writeMode() == WriteMode.KAFKA ? new KafkaShardWriter(config.kafka())
+                    : new ShardWriter(p.cache::routing, config.writeTimeout());
             p.declarer = new FieldDeclarer(p.cache::routing, config.writeTimeout());
             AtomicReference<MasterService> master = new AtomicReference<>();
             BrokerContext context = new BrokerContext(config, p.store, p.cache, p.registry, master::get);

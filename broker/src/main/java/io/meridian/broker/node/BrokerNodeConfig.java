@@ -2,6 +2,8 @@ package io.meridian.broker.node;
 
 import static io.meridian.broker.node.BrokerConfigKeys.*;
 
+import io.meridian.broker.write.KafkaWriteOptions;
+import io.meridian.broker.write.WriteMode;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigOption;
@@ -14,6 +16,7 @@ import io.meridian.meta.store.MetaStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The whole configuration of one broker process, typed and validated (keys in {@link BrokerConfigKeys},
@@ -30,14 +33,19 @@ import java.util.Objects;
  * @param httpWorkerThreads {@code broker.http.worker-threads}
  * @param grpcPort        {@code broker.grpc.port}, 0 for a free one
  * @param writeTimeout    {@code broker.write.timeout}
+ * @param writeMode       {@code broker.write.mode}
+ * @param kafka           {@code broker.kafka.*} with the node id as client id; null in direct mode
  * @param queryTimeout    {@code broker.query.timeout}
  * @param queryMaxGroups  {@code broker.query.max-groups}
  * @param master          {@code master.*}
  */
 public record BrokerNodeConfig(String nodeId, String idc, String host, Path dataDir, MetaStoreOptions meta,
                                Duration leaseTtl, int httpPort, int httpMaxBodyBytes, int httpWorkerThreads,
-                               int grpcPort, Duration writeTimeout, Duration queryTimeout, int queryMaxGroups,
-                               MasterOptions master) {
+                               int grpcPort, Duration writeTimeout, WriteMode writeMode, KafkaWriteOptions kafka,
+                               Duration queryTimeout, int queryMaxGroups, MasterOptions master) {
+    /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
+    private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     public BrokerNodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(idc, "idc");
@@ -46,6 +54,10 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         Objects.requireNonNull(writeTimeout, "writeTimeout");
+        Objects.requireNonNull(writeMode, "writeMode");
+        if (writeMode == WriteMode.KAFKA) {
+            Objects.requireNonNull(kafka, "kafka");
+        }
         Objects.requireNonNull(queryTimeout, "queryTimeout");
         Objects.requireNonNull(master, "master");
     }
@@ -85,7 +97,26 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
                 Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
                 (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
-                c.get(WRITE_TIMEOUT), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS), master);
+                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
+                master);
+    }
+
+    /** The Kafka writer's settings in kafka mode (bootstrap servers required), null in direct mode. */
+    private static KafkaWriteOptions kafka(Config c) {
+        if (!KAFKA_TOPIC_NAME.matcher(c.get(KAFKA_TOPIC)).matches() || c.get(KAFKA_TOPIC).equals(".")
+                || c.get(KAFKA_TOPIC).equals("..")) {
+            throw c.invalid(KAFKA_TOPIC, "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '"
+                    + c.get(KAFKA_TOPIC) + "'");
+        }
+        if (c.get(WRITE_MODE) != WriteMode.KAFKA) {
+            return null;
+        }
+        if (c.get(KAFKA_BOOTSTRAP_SERVERS).isEmpty()) {
+            throw c.invalid(KAFKA_BOOTSTRAP_SERVERS, "required when " + WRITE_MODE.key()
+                    + " is kafka: want host:port of at least one Kafka broker");
+        }
+        return new KafkaWriteOptions(c.get(KAFKA_BOOTSTRAP_SERVERS), c.get(KAFKA_TOPIC), c.get(KAFKA_ACK_TIMEOUT),
+                "meridian-broker-" + c.get(NODE_ID));
     }
 
     private static void wholeSeconds(Config c, ConfigOption<Duration> option) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * (writer id, sequence) de-duplication never sees a later sequence overtake an earlier one that is still being
  * retried. Lanes are pooled per shard.
  */
-public final class ShardWriter implements AutoCloseable {
+public final class ShardWriter implements BatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
     private static final long BACKOFF_MIN_MS = 10;
     private static final long BACKOFF_MAX_MS = 500;
@@ -91,6 +91,7 @@ public final class ShardWriter implements AutoCloseable {
      * @throws MeridianException the first shard's error that was not retriable, or a {@link ShardUnavailableException}
      *                           naming the shard and its last error when the timeout ran out
      */
+    @Override
     public void write(ShardBatches request) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<CompletableFuture<Void>> sends = new ArrayList<>();

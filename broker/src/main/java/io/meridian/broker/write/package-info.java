@@ -1,6 +1,12 @@
 /**
- * The broker's write path in direct mode: line protocol to per-shard columnar batches
- * ({@link io.meridian.broker.write.LineBatcher}), sent to the shard leaders with retries through failovers and
- * exactly-once lanes ({@link io.meridian.broker.write.ShardWriter}).
+ * The broker's write path: line protocol to per-shard columnar batches
+ * ({@link io.meridian.broker.write.LineBatcher}), handed to a {@link io.meridian.broker.write.BatchSink}:
+ *
+ * <pre>
+ *   body --LineBatcher--> ShardBatches --BatchSink--+-- direct: ShardWriter --gRPC--> shard leaders
+ *                                                   |     (retries through failovers, exactly-once lanes)
+ *                                                   +-- kafka:  KafkaShardWriter --pb1 records--> ingest topic
+ *                                                         (partition = shard mod partitions, acks=all)
+ * </pre>
  */
 package io.meridian.broker.write;

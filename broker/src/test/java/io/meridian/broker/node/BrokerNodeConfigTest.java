@@ -3,6 +3,8 @@ package io.meridian.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.broker.write.KafkaWriteOptions;
+import io.meridian.broker.write.WriteMode;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
@@ -42,6 +44,8 @@ class BrokerNodeConfigTest {
         assertThat(c.httpWorkerThreads()).isEqualTo(32);
         assertThat(c.grpcPort()).isEqualTo(8081);
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.writeMode()).isEqualTo(WriteMode.DIRECT);
+        assertThat(c.kafka()).isNull();
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.queryMaxGroups()).isEqualTo(100_000);
         assertThat(c.master()).isEqualTo(MasterOptions.defaults());
@@ -55,7 +59,8 @@ class BrokerNodeConfigTest {
                 broker:
                   http: {port: 0, max-body: 8MiB, worker-threads: 4}
                   grpc.port: 9091
-                  write.timeout: 5s
+                  write: {timeout: 5s, mode: kafka}
+                  kafka: {bootstrap-servers: "k1:9092,k2:9092", topic: my.ingest, ack-timeout: 2s}
                   query: {timeout: 1m, max-groups: 500}
                 master: {lease-ttl: 4s, poll-interval: 50ms, reconcile-interval: 1s, rebuild-grace: 2s,
                          rebalance-delay: 1h, repair-delay: 2h}
@@ -72,6 +77,9 @@ class BrokerNodeConfigTest {
         assertThat(c.httpWorkerThreads()).isEqualTo(4);
         assertThat(c.grpcPort()).isEqualTo(9091);
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.writeMode()).isEqualTo(WriteMode.KAFKA);
+        assertThat(c.kafka()).isEqualTo(new KafkaWriteOptions(List.of("k1:9092", "k2:9092"), "my.ingest",
+                Duration.ofSeconds(2), "meridian-broker-b7"));
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.queryMaxGroups()).isEqualTo(500);
         assertThat(c.master()).isEqualTo(new MasterOptions(Duration.ofSeconds(4), Duration.ofMillis(50),
@@ -93,6 +101,11 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.http.worker-threads: 0", "broker.http.worker-threads"),
                 Arguments.of("broker.grpc.port: -1", "broker.grpc.port"),
                 Arguments.of("broker.write.timeout: 30", "broker.write.timeout"),
+                Arguments.of("broker.write.mode: fast", "broker.write.mode"),
+                Arguments.of("broker.kafka.bootstrap-servers: []", "broker.kafka.bootstrap-servers"),
+                Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),
+                Arguments.of("broker.kafka.topic: 'has space'", "broker.kafka.topic"),
+                Arguments.of("broker.kafka.ack-timeout: 0ms", "broker.kafka.ack-timeout"),
                 Arguments.of("broker.query.timeout: never", "broker.query.timeout"),
                 Arguments.of("broker.query.max-groups: 0", "broker.query.max-groups"),
                 Arguments.of("master.lease-ttl: 2500ms", "master.lease-ttl"),
@@ -118,6 +131,16 @@ class BrokerNodeConfigTest {
                 .filter(k -> !k.equals("node.data-dir")) // any string is a path; covered by the missing-key test
                 .toList();
         assertThat(covered).containsAll(declared);
+    }
+
+    @Test
+    void kafkaModeWithoutBootstrapServersIsAStartUpErrorNamingTheKey() {
+        assertThatThrownBy(() -> parse(MINIMAL + "broker.write.mode: kafka\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration value [key=broker.kafka.bootstrap-servers, file=broker.yaml]:"
+                        + " required when broker.write.mode is kafka: want host:port of at least one Kafka broker");
+        // direct mode does not need them, and ignores the kafka keys
+        assertThat(parse(MINIMAL + "broker.kafka.ack-timeout: 1s\n").kafka()).isNull();
     }
 
     @Test

@@ -39,8 +39,12 @@ public record ConfigOption<T>(String key, ConfigType<T> type, T defaultValue, St
         return defaultValue == null;
     }
 
-    /** The default as a user would write it, or {@code (required)}. */
+    /** The default as a user would write it, {@code (required)}, or {@code (none)} for an empty default. */
     public String formattedDefault() {
-        return isRequired() ? "(required)" : type.format(defaultValue);
+        if (isRequired()) {
+            return "(required)";
+        }
+        String formatted = type.format(defaultValue);
+        return formatted.isEmpty() ? "(none)" : formatted;
     }
 }

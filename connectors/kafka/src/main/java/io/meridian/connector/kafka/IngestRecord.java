@@ -1,0 +1,70 @@
+package io.meridian.connector.kafka;
+
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import java.util.Objects;
+
+/**
+ * A decoded ingest-topic record ({@link IngestRecordCodec#decode}): where it came from, its database, and its
+ * payload in one of the {@link IngestFormat}s.
+ */
+public sealed interface IngestRecord permits IngestRecord.Lines, IngestRecord.Batch {
+
+    /** Topic, partition and offset of the record, for error messages and dead-lettering. */
+    Source source();
+
+    /** The database (header {@code db}). */
+    String database();
+
+    /** The payload's format. */
+    IngestFormat format();
+
+    /** Where a record was read from. */
+    record Source(String topic, int partition, long offset) {
+        public Source {
+            Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public String toString() {
+            return "topic=" + topic + ", partition=" + partition + ", offset=" + offset;
+        }
+    }
+
+    /**
+     * An {@code lp} record: line-protocol text, not yet parsed or validated (the consumer parses it once).
+     *
+     * @param text UTF-8 line protocol, one or many lines (not copied)
+     */
+    record Lines(Source source, String database, Precision precision, byte[] text) implements IngestRecord {
+        public Lines {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(precision, "precision");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public IngestFormat format() {
+            return IngestFormat.LINE_PROTOCOL;
+        }
+    }
+
+    /**
+     * A {@code pb1} record: the validated points of one shard.
+     *
+     * @param shard the shard number (the record key)
+     */
+    record Batch(Source source, String database, int shard, PointBatch batch) implements IngestRecord {
+        public Batch {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(batch, "batch");
+        }
+
+        @Override
+        public IngestFormat format() {
+            return IngestFormat.POINT_BATCH_V1;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.meridian.connector.kafka.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A single-node KRaft Kafka (one combined broker + controller) in the test JVM, on 127.0.0.1 with free ports
+ * and a temporary log directory: the log directory is formatted with {@link Formatter} (what
+ * {@code kafka-storage.sh format} does) and {@link KafkaRaftServer} is started on it. Needs kafka_2.13 and
+ * kafka-server at test scope, no Kafka test jars (stack.md gotcha 4). Topics are not auto-created.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *     kafka.createTopic("meridian.ingest", 4);
+ *     ... kafka.bootstrapServers() ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops the server and deletes the directory; it may be called more than once (a test
+ * that stops Kafka on purpose, then the fixture's cleanup). Start takes 2-4 s on two cores: share one per class.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final long START_TIMEOUT_MS = 30_000;
+    private static final int NODE_ID = 1;
+    private static final int PORT_ATTEMPTS = 3;
+
+    private final KafkaRaftServer server;
+    private final Path dir;
+    private final String bootstrapServers;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrapServers) {
+        this.server = server;
+        this.dir = dir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Formats a temp directory and starts the node; returns once the broker answers metadata requests. */
+    public static EmbeddedKafka start() throws IOException, InterruptedException {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) { // a free port may be taken before we bind it
+            Path dir = Files.createTempDirectory("meridian-kraft-");
+            try {
+                return startIn(dir);
+            } catch (RuntimeException e) {
+                deleteTree(dir);
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedKafka startIn(Path dir) throws IOException, InterruptedException {
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Map<String, String> p = new HashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.flush.interval.messages", "1000000"); // no fsync per message in tests
+        KafkaConfig config = new KafkaConfig(p);
+
+        format(dir);
+
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+        try {
+            server.startup();
+            kafka.awaitRegistered();
+            return kafka;
+        } catch (RuntimeException | InterruptedException e) {
+            try {
+                kafka.close();
+            } catch (RuntimeException | IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** What {@code kafka-storage.sh format} does: cluster id, node id, metadata version. */
+    private static void format(Path dir) throws IOException {
+        try {
+            new Formatter()
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(NODE_ID)
+                    .setDirectories(List.of(dir.toString()))
+                    .setMetadataLogDirectory(dir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .run();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format the kafka log directory [dir=" + dir + "]", e);
+        }
+    }
+
+    private void awaitRegistered() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new IllegalStateException("embedded kafka did not start [bootstrap=" + bootstrapServers
+                                + ", timeoutMs=" + START_TIMEOUT_MS + "]", e);
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("embedded kafka broker did not register [bootstrap="
+                            + bootstrapServers + ", timeoutMs=" + START_TIMEOUT_MS + "]");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** {@code 127.0.0.1:port} of the broker listener. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** A new admin client (close it). */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Creates a topic with replication factor 1 and waits until it exists. */
+    public void createTopic(String name, int partitions) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** The end offset of every partition of {@code topic} (partition to next offset). */
+    public Map<Integer, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            int partitions = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                specs.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            Map<Integer, Long> out = new java.util.TreeMap<>();
+            admin.listOffsets(specs).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            return out;
+        }
+    }
+
+    /** A consumer of byte-array keys and values that reads from the earliest offset, without a group. */
+    public KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+    }
+
+    /** Stops the node and deletes its directory; later calls do nothing. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
