@@ -166,6 +166,8 @@ public final class BenchMain implements Runnable {
         int connections;
         @Option(names = "--client", defaultValue = "raw", description = "raw (socket HTTP/1.1) or jdk (java.net.http)")
         io.meridian.bench.broker.HttpClientKind client;
+        @Option(names = "--warmup-runs", defaultValue = "1", description = "untimed loads first, each on a fresh cluster (default ${DEFAULT-VALUE})")
+        int warmupRuns;
         @Option(names = "--runs", defaultValue = "3", description = "loads, each on a fresh cluster; the median is reported")
         int runs;
         @Option(names = "--query-runs", defaultValue = "200", description = "timed runs per query shape (default ${DEFAULT-VALUE})")
@@ -178,11 +180,12 @@ public final class BenchMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (hosts < 1 || hours < 1 || shards < 1 || linesPerRequest < 1 || connections < 1 || runs < 1
-                    || queryRuns < 1) {
+                    || queryRuns < 1 || warmupRuns < 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
             }
             var r = new io.meridian.bench.broker.BrokerBenchmark(new io.meridian.bench.broker.BrokerBenchmark.Params(
-                    hosts, hours, values, shards, linesPerRequest, connections, client, runs, queryRuns, fsync, seed),
+                    hosts, hours, values, shards, linesPerRequest, connections, client, warmupRuns, runs, queryRuns, fsync,
+                    seed),
                     System.err).run();
             var m = r.median();
             System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f (median of %d runs)%n", m.pointsPerS(),

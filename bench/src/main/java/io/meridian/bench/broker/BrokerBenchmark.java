@@ -14,13 +14,14 @@ import java.util.stream.Collectors;
  * HTTP ingest and query latency through one broker in direct mode: for each run a fresh cluster
  * ({@link BenchCluster}: etcd, one storage node, one broker) loads the pre-built cpu-only bodies over
  * {@code connections} kept-alive connections ({@link IngestLoad}); after the last run's load the four TSBS shapes
- * are timed through the broker and on the leaves ({@link QueryLatency}).
+ * are timed through the broker and on the leaves ({@link QueryLatency}). The first {@code warmupRuns} loads
+ * (same data, fresh clusters) only warm the JIT up: at small sizes a cold load measures compilation.
  */
 public final class BrokerBenchmark {
     /** Parameters. */
     public record Params(int hosts, int hours, CpuOnlyGenerator.ValueMode values, int shards, int linesPerRequest,
-                         int connections, HttpClientKind client, int runs, int queryRuns, String fsync,
-                         long seed) { }
+                         int connections, HttpClientKind client, int warmupRuns, int runs, int queryRuns,
+                         String fsync, long seed) { }
 
     /** One load. */
     public record Run(double pointsPerS, double mbPerS, long elapsedMs, long busyRetries, long failures,
@@ -39,9 +40,11 @@ public final class BrokerBenchmark {
             Run m = median();
             StringBuilder sb = new StringBuilder("{\"bench\":\"broker\"");
             sb.append(String.format(Locale.ROOT, ",\"hosts\":%d,\"hours\":%d,\"shards\":%d,\"connections\":%d,"
+                    + "\"warmup_runs\":%d,"
                     + "\"lines_per_request\":%d,\"client\":\"%s\",\"fsync\":\"%s\",\"points\":%d,\"requests\":%d,"
                     + "\"bytes\":%d,\"ingest_points_per_s\":%.0f,\"ingest_mb_per_s\":%.1f,\"runs\":[",
-                    params.hosts(), params.hours(), params.shards(), params.connections(), params.linesPerRequest(),
+                    params.hosts(), params.hours(), params.shards(), params.connections(), params.warmupRuns(),
+                    params.linesPerRequest(),
                     params.client().name().toLowerCase(Locale.ROOT), params.fsync(), points, requests, bytes,
                     m.pointsPerS(), m.mbPerS()));
             sb.append(runs.stream().map(r -> String.format(Locale.ROOT,
@@ -76,7 +79,7 @@ public final class BrokerBenchmark {
                 data.lines(), data.points(), data.bytes() / 1e6);
         List<Run> runs = new ArrayList<>();
         List<ShapeLatency> queries = List.of();
-        for (int run = 1; run <= p.runs(); run++) {
+        for (int run = 1 - p.warmupRuns(); run <= p.runs(); run++) {
             Path dir = Files.createTempDirectory("meridian-broker-bench-");
             try (BenchCluster cluster = BenchCluster.start(dir, p.shards(), p.fsync())) {
                 IngestLoad.Outcome o = new IngestLoad(cluster.httpPort(), BenchCluster.DATABASE)
@@ -84,9 +87,11 @@ public final class BrokerBenchmark {
                 double seconds = o.elapsedNanos() / 1e9;
                 Run r = new Run(data.points() / seconds, data.bytes() / 1e6 / seconds, o.elapsedNanos() / 1_000_000,
                         o.busyRetries(), o.failures(), o.firstFailure());
-                runs.add(r);
-                log.printf(Locale.ROOT, "  run %d: %,.0f points/s, %.1f MB/s (%,d ms; busy retries %d, non-204 %d%s)%n",
-                        run, r.pointsPerS(), r.mbPerS(), r.elapsedMs(), r.busyRetries(), r.failures(),
+                if (run > 0) {
+                    runs.add(r);
+                }
+                log.printf(Locale.ROOT, "  %s: %,.0f points/s, %.1f MB/s (%,d ms; busy retries %d, non-204 %d%s)%n",
+                        run > 0 ? "run " + run : "warm-up run (not counted)", r.pointsPerS(), r.mbPerS(), r.elapsedMs(), r.busyRetries(), r.failures(),
                         r.firstFailure() == null ? "" : ", first: " + r.firstFailure());
                 if (run == p.runs()) {
                     queries = new QueryLatency(cluster.httpPort(), cluster.leafChannel(), p.shards())

@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Sends pre-built write bodies to {@code POST /api/v1/write} over {@code connections} kept-alive HTTP/1.1
  * connections, one client thread each, taking the next body from a shared index until none is left. 204 is
  * success; 503 (the shard leader answered BUSY) is retried after {@link #BUSY_BACKOFF_MS} and counted; any other
- * answer is counted as a failure and not retried.
+ * answer (or 503 for longer than {@link #BUSY_GIVE_UP_NANOS}) is counted as a failure and not retried.
  */
 final class IngestLoad {
     static final long BUSY_BACKOFF_MS = 2;
+    /** A body still answered 503 after this long is counted as a failure, so a lost shard cannot hang the load. */
+    static final long BUSY_GIVE_UP_NANOS = 30_000_000_000L;
     private static final int STATUS_BUSY = 503;
     private static final int STATUS_WRITTEN = 204;
 
@@ -53,6 +55,7 @@ final class IngestLoad {
                     try (RawHttpClient raw = new RawHttpClient("127.0.0.1", port)) {
                         for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
                             byte[] body = bodies.get(i);
+                            long giveUp = System.nanoTime() + BUSY_GIVE_UP_NANOS;
                             while (true) {
                                 int status;
                                 String text;
@@ -71,7 +74,7 @@ final class IngestLoad {
                                 if (status == STATUS_WRITTEN) {
                                     written.incrementAndGet();
                                     break;
-                                } else if (status == STATUS_BUSY) {
+                                } else if (status == STATUS_BUSY && System.nanoTime() < giveUp) {
                                     busy.incrementAndGet();
                                     Thread.sleep(BUSY_BACKOFF_MS);
                                 } else {
