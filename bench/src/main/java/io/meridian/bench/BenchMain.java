@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
-        subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class, BenchMain.Replication.class})
+        subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class, BenchMain.Replication.class,
+            BenchMain.Broker.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -142,6 +143,64 @@ public final class BenchMain implements Runnable {
             medians.forEach((r, v) -> System.out.printf(java.util.Locale.ROOT,
                     "replicas=%d concern=%s points_per_s %,.0f ratio %.2f%n", r, concern, v, v / base));
             return 0;
+        }
+    }
+
+    /** {@code bench broker}: HTTP ingest and query latency through one broker in direct mode. */
+    @Command(name = "broker", mixinStandardHelpOptions = true,
+            description = "Load cpu-only line protocol over HTTP through one broker into one storage node (etcd, node"
+                    + " and broker in this JVM); points/s per run, then TSBS query latency through the broker and on"
+                    + " the leaves.")
+    static final class Broker implements Callable<Integer> {
+        @Option(names = "--hosts", defaultValue = "100", description = "hosts (series) (default ${DEFAULT-VALUE})")
+        int hosts;
+        @Option(names = "--hours", defaultValue = "6", description = "hours of data per host (default ${DEFAULT-VALUE})")
+        int hours;
+        @Option(names = "--values", defaultValue = "int", description = "int (as TSBS) or float (two decimals)")
+        CpuOnlyGenerator.ValueMode values;
+        @Option(names = "--shards", defaultValue = "2", description = "shards of the database, 1 replica (default ${DEFAULT-VALUE})")
+        int shards;
+        @Option(names = "--lines-per-request", defaultValue = "10000", description = "lines per HTTP body (default ${DEFAULT-VALUE})")
+        int linesPerRequest;
+        @Option(names = "--connections", defaultValue = "4", description = "concurrent keep-alive clients (default ${DEFAULT-VALUE})")
+        int connections;
+        @Option(names = "--client", defaultValue = "raw", description = "raw (socket HTTP/1.1) or jdk (java.net.http)")
+        io.meridian.bench.broker.HttpClientKind client;
+        @Option(names = "--warmup-runs", defaultValue = "1", description = "untimed loads first, each on a fresh cluster (default ${DEFAULT-VALUE})")
+        int warmupRuns;
+        @Option(names = "--runs", defaultValue = "3", description = "loads, each on a fresh cluster; the median is reported")
+        int runs;
+        @Option(names = "--query-runs", defaultValue = "200", description = "timed runs per query shape (default ${DEFAULT-VALUE})")
+        int queryRuns;
+        @Option(names = "--fsync", defaultValue = "always", description = "WAL fsync: always, interval or never") String fsync;
+        @Option(names = "--seed", defaultValue = "1", description = "data and query seed") long seed;
+        @Option(names = "--json", description = "print the figures as one JSON object on the last line")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (hosts < 1 || hours < 1 || shards < 1 || linesPerRequest < 1 || connections < 1 || runs < 1
+                    || queryRuns < 1 || warmupRuns < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
+            }
+            var r = new io.meridian.bench.broker.BrokerBenchmark(new io.meridian.bench.broker.BrokerBenchmark.Params(
+                    hosts, hours, values, shards, linesPerRequest, connections, client, warmupRuns, runs, queryRuns, fsync,
+                    seed),
+                    System.err).run();
+            var m = r.median();
+            System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f (median of %d runs)%n", m.pointsPerS(),
+                    r.runs().size());
+            System.out.printf(java.util.Locale.ROOT, "ingest_mb_per_s       %.1f%n", m.mbPerS());
+            for (var q : r.queries()) {
+                System.out.printf(java.util.Locale.ROOT,
+                        "query_ms.%-21s broker %.3f (p90 %.3f)  leaf %.3f (p90 %.3f)  overhead %.3f  rows %d%n",
+                        q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
+                        q.rows());
+            }
+            if (json) {
+                System.out.println(r.toJson());
+            }
+            return r.runs().stream().anyMatch(x -> x.failures() > 0) ? 1 : 0;
         }
     }
 }

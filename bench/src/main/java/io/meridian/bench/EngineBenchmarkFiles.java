@@ -7,10 +7,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removes a benchmark's temporary data directory. */
-final class EngineBenchmarkFiles {
+public final class EngineBenchmarkFiles {
     private EngineBenchmarkFiles() {}
 
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -9,21 +9,21 @@ import java.util.Set;
 import java.util.Random;
 
 /** The four TSBS query shapes the engine benchmark runs through the leaf operator. */
-final class QueryShapes {
-    static final long MINUTE = 60_000;
-    static final long HOUR = 3_600_000;
+public final class QueryShapes {
+    public static final long MINUTE = 60_000;
+    public static final long HOUR = 3_600_000;
 
     private QueryShapes() {}
 
     /** single-groupby-1-1-1: MAX(usage_user) per minute of one host over one random hour. */
-    static LeafQuery singleGroupby111(Random r, int hosts, long start, long end) {
+    public static LeafQuery singleGroupby111(Random r, int hosts, long start, long end) {
         long from = start + (long) r.nextInt((int) Math.max(1, (end - start - HOUR) / MINUTE)) * MINUTE;
         return new LeafQuery("cpu", TagPredicate.eq("hostname", "host_" + r.nextInt(hosts)), from, from + HOUR, MINUTE,
                 List.of(), List.of("usage_user"));
     }
 
     /** cpu-max-all-1: MAX of all ten fields per hour of one host over eight random hours. */
-    static LeafQuery cpuMaxAll1(Random r, int hosts, long start, long end) {
+    public static LeafQuery cpuMaxAll1(Random r, int hosts, long start, long end) {
         long span = 8 * HOUR;
         long from = start + (long) r.nextInt((int) Math.max(1, (end - start - span) / HOUR + 1)) * HOUR;
         return new LeafQuery("cpu", TagPredicate.eq("hostname", "host_" + r.nextInt(hosts)), from,
@@ -31,7 +31,7 @@ final class QueryShapes {
     }
 
     /** double-groupby-1: AVG(usage_user) per hour and host over twelve random hours, all hosts. */
-    static LeafQuery doubleGroupby1(Random r, long start, long end) {
+    public static LeafQuery doubleGroupby1(Random r, long start, long end) {
         long span = 12 * HOUR;
         long from = start + (long) r.nextInt((int) Math.max(1, (end - start - span) / HOUR + 1)) * HOUR;
         return new LeafQuery("cpu", TagPredicate.all(), from, Math.min(end, from + span), HOUR, List.of("hostname"),
@@ -39,7 +39,7 @@ final class QueryShapes {
     }
 
     /** lastpoint: the last value of every field of every host. */
-    static LeafQuery lastpoint(long start, long end) {
+    public static LeafQuery lastpoint(long start, long end) {
         return new LeafQuery("cpu", TagPredicate.all(), start, end, 0, List.of("hostname"), CpuOnlyGenerator.FIELDS,
                 Set.of(Aggregate.LAST));
     }
