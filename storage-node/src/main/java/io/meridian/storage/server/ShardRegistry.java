@@ -1,6 +1,5 @@
 package io.meridian.storage.server;
 
-import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
@@ -142,7 +141,7 @@ public final class ShardRegistry implements AutoCloseable {
     /**
      * The served replica.
      *
-     * @throws InvalidInputException with {@code NOT_FOUND}, naming the database or the shard that is not here
+     * @throws io.meridian.common.error.NotLeaderException (retriable) naming the database or the shard that is not here
      */
     public ShardReplica replica(ShardKey key) {
         ShardReplica r = replicas.get(key);
@@ -151,10 +150,12 @@ public final class ShardRegistry implements AutoCloseable {
         }
         boolean databaseKnown = replicas.keySet().stream().anyMatch(k -> k.database().equals(key.database()));
         if (!databaseKnown) {
-            throw new InvalidInputException(ErrorCode.NOT_FOUND, "database is not served by this node [database="
+            // retriable: the caller routed by metadata this node has not acted on yet (a database just created, a
+            // replica just moved); it refreshes its routing and tries again
+            throw new io.meridian.common.error.NotLeaderException("database is not served by this node [database="
                     + key.database() + "]");
         }
-        throw new InvalidInputException(ErrorCode.NOT_FOUND, "shard is not served by this node " + key.context());
+        throw new io.meridian.common.error.NotLeaderException("shard is not served by this node " + key.context());
     }
 
     /** The served replicas, sorted by (database, shard). */

@@ -44,8 +44,8 @@ class ShardRegistryTest {
             assertThatThrownBy(() -> r.shard().query(new io.meridian.storage.query.LeafQuery("cpu",
                     io.meridian.storage.index.TagPredicate.all(), T0, T0 + 1, 0, java.util.List.of(),
                     java.util.List.of("usage")))).isInstanceOf(ShardUnavailableException.class);
-            assertThatThrownBy(() -> registry.replica(key)).isInstanceOfSatisfying(InvalidInputException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> registry.replica(key)).isInstanceOfSatisfying(
+                    io.meridian.common.error.NotLeaderException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
 
             Shard reopened = registry.open(key, StorageServerFixture.options(), 2).shard();
             assertThat(reopened.metrics()).as("recovered from the WAL").containsExactly("cpu");

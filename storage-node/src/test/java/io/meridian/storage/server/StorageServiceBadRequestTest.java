@@ -54,18 +54,18 @@ class StorageServiceBadRequestTest extends ServerTestBase {
     }
 
     @Test
-    void unknownDatabaseAndShardAreNotFound() {
+    void aDatabaseOrShardThisNodeDoesNotServeIsARetriableRoutingError() {
         assertError(rejectedWrite(write(ShardRef.newBuilder().setDatabase("nope").setShard(0).setEpoch(EPOCH).build(),
-                series()).build()), Status.Code.NOT_FOUND, ErrorCode.NOT_FOUND, "database is not served", "[database=nope]");
+                series()).build()), Status.Code.ABORTED, ErrorCode.NOT_LEADER, "database is not served", "[database=nope]");
         assertError(rejectedWrite(write(ShardRef.newBuilder().setDatabase("db").setShard(7).setEpoch(EPOCH).build(),
-                series()).build()), Status.Code.NOT_FOUND, ErrorCode.NOT_FOUND, "shard is not served",
+                series()).build()), Status.Code.ABORTED, ErrorCode.NOT_LEADER, "shard is not served",
                 "[database=db, shard=7]");
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.stub.leafQuery(
                 LeafQueryRequest.newBuilder().setShard(ShardRef.newBuilder().setDatabase("db").setShard(9))
                         .setMetric("cpu").setFilter(TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()))
                         .setStartMs(T0).setEndMs(T0 + 1000).addFields("usage").build()).hasNext());
-        assertError(e, Status.Code.NOT_FOUND, ErrorCode.NOT_FOUND, "cannot query [database=db, shard=9]");
-        assertThat(RpcErrors.fromStatus(e)).isInstanceOf(InvalidInputException.class);
+        assertError(e, Status.Code.ABORTED, ErrorCode.NOT_LEADER, "cannot query [database=db, shard=9]");
+        assertThat(RpcErrors.fromStatus(e).isRetriable()).isTrue();
     }
 
     @Test
