@@ -1,5 +1,6 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.lineprotocol.LineProtocolOptions;
 import io.meridian.common.lineprotocol.LineProtocolParser;
 import io.meridian.common.lineprotocol.LineView;
 import io.meridian.common.lineprotocol.Precision;
@@ -18,14 +19,14 @@ import java.util.TreeMap;
 /**
  * Turns an InfluxDB line-protocol body into one columnar {@link PointBatch} per shard: each line's series key
  * (measurement plus tags sorted by key) picks its shard by the documented hash, and consecutive lines of the
- * same series with the same fields become rows of one {@code SeriesRows}. The body is validated whole first
- * (atomic parse): a body with any bad line yields a {@code LineProtocolException} naming each bad line and
- * produces no batch, so bad input changes nothing.
+ * same series with the same fields become rows of one {@code SeriesRows}. The body is parsed once (not the
+ * parser's two-pass atomic mode): the batches are only built in memory, and a body with any bad line yields a
+ * {@code LineProtocolException} naming each bad line before any batch leaves, so bad input changes nothing.
  *
  * <p>Not thread-safe (the parser reuses its buffers): one per request thread.
  */
 public final class LineBatcher {
-    private final LineProtocolParser parser = new LineProtocolParser();
+    private final LineProtocolParser parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(false));
 
     /**
      * @param shards        the database's shard count
