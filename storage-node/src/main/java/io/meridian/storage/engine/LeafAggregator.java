@@ -140,6 +140,10 @@ final class LeafAggregator {
                     continue;
                 }
                 int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
+                if (latestOnly && b.isSorted() && !view.histogram()[f]) {
+                    foldLatest(b, from, s, f, iv);
+                    continue;
+                }
                 for (int i = from; i < b.size(); i++) {
                     long ts = b.timestamp(i);
                     long slotStart = Math.floorDiv(ts, iv) * iv;
@@ -160,6 +164,28 @@ final class LeafAggregator {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The lastpoint fast path on a sorted buffer: only the newest point in range matters for LAST, so walk back
+     * from the end to it and fold it together with any point of the same timestamp (ties go by value).
+     */
+    private void foldLatest(PointBuffer b, int from, int s, int f, long iv) {
+        for (int i = b.size() - 1; i >= from; i--) {
+            long ts = b.timestamp(i);
+            long slotStart = Math.floorDiv(ts, iv) * iv;
+            if (slotStart >= q.endMs()) {
+                continue;
+            }
+            if (slotStart < q.startMs()) {
+                return;
+            }
+            AggState cell = cell(s, q.bucketOf(slotStart), f);
+            for (int j = i; j >= from && b.timestamp(j) == ts; j--) {
+                cell.add(ts, b.value(j));
+            }
+            return;
         }
     }
 

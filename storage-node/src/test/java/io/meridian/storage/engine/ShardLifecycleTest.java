@@ -216,4 +216,26 @@ class ShardLifecycleTest {
             assertThat(b.cells().keySet()).isEqualTo(a.cells().keySet());
         }
     }
+
+    @Test
+    void lastpointOnTheMemtableAgreesWithTheFullFoldAlsoWhenTheRangeEndsInsideTheData() {
+        try (Shard s = Shard.open(dir, TestShards.options())) {
+            for (int i = 0; i < 300; i++) {
+                s.write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "h" + i % 3), T0 + i * 7_000L, "usage", i).build());
+            }
+            s.write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "h0"), T0 + 297 * 7_000L, "usage", 1_000).build());
+            for (long end : new long[] {T0 + 3_600_000, T0 + 1_000_000, T0 + 10_000}) {
+                LeafQuery full = new LeafQuery("cpu", TagPredicate.all(), T0, end, 0, List.of("host"), List.of("usage"));
+                LeafQuery last = new LeafQuery("cpu", TagPredicate.all(), T0, end, 0, List.of("host"), List.of("usage"),
+                        Set.of(Aggregate.LAST));
+                var a = s.query(full);
+                var b = s.query(last);
+                assertThat(b.cells().keySet()).as("end=" + end).isEqualTo(a.cells().keySet());
+                for (List<String> g : a.cells().keySet()) {
+                    assertThat(b.cell(g, 0, 0).aggregate(Aggregate.LAST)).as("end=" + end + ", group=" + g)
+                            .isEqualTo(a.cell(g, 0, 0).aggregate(Aggregate.LAST));
+                }
+            }
+        }
+    }
 }
