@@ -144,6 +144,14 @@ class DistributedQueryIT {
         assertThat(r.rows()).hasSize(7).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.get(1)).isIn("h1", "h4"));
         assertThat(r.columns()).extracting(QueryResult.Column::name).startsWith("ts", "host", "sum(usage)");
+
+        // ordered by the group values (the default order): the leaves return only the first groups
+        QuerySpec firstRows = spec(all(), 10 * MINUTE, List.of("dc", "host"), List.of(), 5);
+        assertThat(firstRows.leafRequest().getGroupLimit()).isEqualTo(5);
+        assertThat(run(firstRows).rows()).isEqualTo(ReferenceQuery.answer(firstRows, points, List.of("host", "dc")));
+        QuerySpec byHostDesc = spec(all(), 0, List.of("host"), List.of(new OrderKey("host", true)), 2);
+        assertThat(byHostDesc.leafRequest().getGroupLimit()).as("descending: not pushed").isZero();
+        assertThat(run(byHostDesc).rows()).isEqualTo(ReferenceQuery.answer(byHostDesc, points, List.of("host", "dc")));
     }
 
     @Test

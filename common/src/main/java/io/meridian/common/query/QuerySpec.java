@@ -104,7 +104,26 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
         if (!all) {
             needed.forEach(a -> b.addAggregates(WireEnums.toWire(a)));
         }
+        if (limit > 0 && ordersByGroupValues()) {
+            b.setGroupLimit(limit); // top-n pushed to the leaves: exact for this order (storage.proto group_limit)
+        }
         return b.build();
+    }
+
+    /**
+     * Whether the rows are ordered by the group values, then time (the default order, or an ORDER BY that is a
+     * prefix of {@code groupBy..., ts}, ascending): then the first n rows lie in the first n groups.
+     */
+    boolean ordersByGroupValues() {
+        List<String> natural = new ArrayList<>(groupBy);
+        natural.add("ts");
+        for (int i = 0; i < orderBy.size(); i++) {
+            OrderKey k = orderBy.get(i);
+            if (k.descending() || i >= natural.size() || !natural.get(i).equals(k.column())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> columns(long bucketMs, List<String> groupBy, List<AggCall> selections) {

@@ -43,11 +43,24 @@ public final class LeafResultCodec {
 
     /** Lazily encodes the result; chunks are built as the iterator advances. */
     public static Iterator<LeafResultChunk> chunks(LeafResult r, int maxCells) {
+        return chunks(r, maxCells, 0);
+    }
+
+    /**
+     * Lazily encodes the result, keeping only the first {@code groupLimit} groups (in group order) that have a
+     * cell when {@code groupLimit > 0}.
+     */
+    public static Iterator<LeafResultChunk> chunks(LeafResult r, int maxCells, int groupLimit) {
         if (maxCells < 1) {
             throw new IllegalArgumentException("maxCells must be >= 1, got " + maxCells);
         }
         List<List<String>> groups = new ArrayList<>(r.cells().keySet());
         groups.sort(GROUP_ORDER);
+        if (groupLimit > 0) {
+            groups = groups.stream().filter(g -> java.util.Arrays.stream(r.cells().get(g)).anyMatch(java.util.Objects::nonNull))
+                    .limit(groupLimit).toList();
+        }
+        List<List<String>> kept = groups;
         return new Iterator<>() {
             int group;
             int cell;
@@ -55,7 +68,7 @@ public final class LeafResultCodec {
 
             @Override
             public boolean hasNext() {
-                return first || group < groups.size();
+                return first || group < kept.size();
             }
 
             @Override
@@ -70,8 +83,8 @@ public final class LeafResultCodec {
                 }
                 int budget = maxCells;
                 int fields = r.fields().size();
-                while (budget > 0 && group < groups.size()) {
-                    List<String> values = groups.get(group);
+                while (budget > 0 && group < kept.size()) {
+                    List<String> values = kept.get(group);
                     AggState[] states = r.cells().get(values);
                     // a group starts here even when it has no cell (an empty group still exists in the result)
                     ResultGroup.Builder g = cell == 0 ? chunk.addGroupsBuilder().addAllGroupValues(values) : null;

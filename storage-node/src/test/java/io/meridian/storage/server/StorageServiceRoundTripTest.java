@@ -142,6 +142,11 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
                 .getFieldsList()).extracting(FieldInfo::getType)
                 .containsOnly(io.meridian.common.rpc.WireEnums.toWire(FieldType.GAUGE));
+        List<io.meridian.common.rpc.storage.v1.LeafResultChunk> limited = new java.util.ArrayList<>();
+        fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0,
+                List.of("host"), List.of("usage"))).setShard(ref).setGroupLimit(2).build()).forEachRemaining(limited::add);
+        assertThat(limited.stream().flatMap(c -> c.getGroupsList().stream()).map(g -> g.getGroupValues(0)).toList())
+                .as("group_limit: the first groups in order").containsExactly("h0", "h1");
         assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
                 .getTagKeysList()).as("the metric's tag keys, sorted").containsExactly("host", "region");
         assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("nosuch").build())
