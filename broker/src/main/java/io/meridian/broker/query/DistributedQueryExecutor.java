@@ -9,6 +9,7 @@ import io.meridian.common.error.IdcUnavailableException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.QueryCancelledException;
+import io.meridian.common.error.QueryTimeoutException;
 import io.meridian.common.rpc.ChannelPool;
 import io.meridian.common.rpc.broker.v1.BrokerQueryServiceGrpc;
 import io.meridian.common.rpc.broker.v1.ClusterPartialRequest;
@@ -124,6 +125,10 @@ public final class DistributedQueryExecutor implements AutoCloseable {
                 if (cause == null) {
                     query.cancel();
                     throw e;
+                }
+                if (cause instanceof QueryTimeoutException || cause instanceof QueryCancelledException) {
+                    query.cancel();
+                    throw cause; // the whole query is over: no partial answer
                 }
                 if (spec.allowPartial() && cause.isRetriable()) {
                     LOG.info("answering without an IDC [query={}, idc={}]: {}", query.queryId(), idcs.get(i), cause.getMessage());
