@@ -11,8 +11,18 @@ import java.util.Objects;
  * @param status      HTTP status
  * @param body        the body, null for none
  * @param contentType the body's content type, null for none
+ * @param bytes       a binary body instead of {@code body} (e.g. Avatica's protobuf), null for none
  */
-public record ApiResponse(int status, String body, String contentType) {
+public record ApiResponse(int status, String body, String contentType, byte[] bytes) {
+    public ApiResponse(int status, String body, String contentType) {
+        this(status, body, contentType, null);
+    }
+
+    /** A binary body. */
+    public static ApiResponse binary(int status, byte[] bytes, String contentType) {
+        return new ApiResponse(status, null, contentType, bytes);
+    }
+
     public static final String JSON_TYPE = "application/json";
     static final ObjectMapper JSON = new ObjectMapper();
 

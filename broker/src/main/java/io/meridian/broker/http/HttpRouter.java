@@ -115,7 +115,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse r) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
+                r.bytes() != null ? Unpooled.wrappedBuffer(r.bytes())
+                        : r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
         if (r.contentType() != null) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }

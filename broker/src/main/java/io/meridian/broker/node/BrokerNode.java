@@ -1,5 +1,6 @@
 package io.meridian.broker.node;
 
+import io.meridian.broker.jdbc.AvaticaEndpoint;
 import io.meridian.broker.query.QueryContext;
 import io.meridian.broker.sql.SqlEndpoint;
 import io.meridian.broker.sql.StorageCatalog;
@@ -89,6 +90,7 @@ public final class BrokerNode implements AutoCloseable {
         FieldDeclarer declarer;
         DistributedQueryExecutor queries;
         StorageCatalog catalog;
+        AvaticaEndpoint avatica;
         Server grpc;
         BrokerHttpServer http;
         MasterService master;
@@ -109,6 +111,7 @@ public final class BrokerNode implements AutoCloseable {
             order.add(master);
             order.add(queries);
             order.add(catalog);
+            order.add(avatica);
             order.add(declarer);
             order.add(writer);
             order.add(cache);
@@ -203,8 +206,10 @@ public final class BrokerNode implements AutoCloseable {
                     return queries.execute(spec, q);
                 }
             };
-            new SqlEndpoint(new SqlEngine(p.catalog, sqlExecutor, config.queryTimeout(), config.queryMaxGroups()))
-                    .register(routes);
+            SqlEngine sql = new SqlEngine(p.catalog, sqlExecutor, config.queryTimeout(), config.queryMaxGroups());
+            new SqlEndpoint(sql).register(routes);
+            p.avatica = new AvaticaEndpoint(sql);
+            p.avatica.register(routes);
             extension.routes(routes, context);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
                     config.httpWorkerThreads(), routes, metrics);

@@ -1,0 +1,158 @@
+package io.meridian.broker.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.broker.node.BrokerNode;
+import io.meridian.broker.node.BrokerNodeConfig;
+import io.meridian.common.config.ConfigTree;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.meta.etcd.EtcdExtension;
+import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.meta.model.StorageCluster;
+import io.meridian.storage.node.StorageMain;
+import io.meridian.storage.node.StorageNode;
+import io.meridian.storage.node.StorageNodeConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JDBC end to end: {@code jdbc:meridian://host:port/db} (connectors/jdbc) against a real broker and storage node
+ * on etcd: metadata (schemas, tables, columns with their types), a prepared statement with parameters, typed
+ * values; and sqlline, a JDBC client none of us wrote, run as its own process with a statement.
+ */
+@ExtendWith(EtcdExtension.class)
+class JdbcIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long T0 = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jdbcDriverAndSqllineQueryTheCluster(EtcdProcess etcd) throws Exception {
+        String root = "/jdbc-it";
+        try (StorageNode storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+                node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
+                meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
+                storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB}
+                """.formatted(dir.resolve("s1"), etcd.endpoint(), root))), StorageMain.CONTROLLER);
+             BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
+                node: {id: b1, idc: idc1, data-dir: '%s'}
+                meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
+                broker: {http.port: 0, grpc.port: 0, http.worker-threads: 8}
+                master: {lease-ttl: 2s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s}
+                """.formatted(dir.resolve("b1"), etcd.endpoint(), root))), List.of())) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> broker.master().isMaster()
+                    && broker.cache().snapshot().marker() != null && storage.self() != null);
+            try {
+                broker.master().createCluster(new StorageCluster("c1", "idc1"));
+            } catch (InvalidInputException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(WAIT).until(() -> post(http, broker, "/api/v1/databases", """
+                    {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""") == 201);
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                lines.append("cpu,host=web-").append(i % 2).append(",dc=").append(i % 2 == 0 ? "eu" : "us")
+                        .append(" usage=").append(10 * (i + 1)).append(' ').append(T0 + i * 60_000L).append('\n');
+            }
+            await().atMost(WAIT).until(() -> post(http, broker, "/api/v1/write?db=metrics&precision=ms", lines.toString()) == 204);
+
+            String url = "jdbc:meridian://127.0.0.1:" + broker.httpPort() + "/metrics";
+            try (Connection c = DriverManager.getConnection(url)) {
+                DatabaseMetaData md = c.getMetaData();
+                assertThat(column(md.getSchemas(), "TABLE_SCHEM")).contains("metrics");
+                await().atMost(WAIT).untilAsserted(() -> assertThat(column(md.getTables(null, "metrics", "%", null),
+                        "TABLE_NAME")).contains("cpu"));
+                Map<String, Integer> types = new HashMap<>();
+                try (ResultSet cols = md.getColumns(null, "metrics", "cpu", null)) {
+                    while (cols.next()) {
+                        types.put(cols.getString("COLUMN_NAME"), cols.getInt("DATA_TYPE"));
+                    }
+                }
+                assertThat(types).containsEntry("ts", Types.TIMESTAMP).containsEntry("host", Types.VARCHAR)
+                        .containsEntry("dc", Types.VARCHAR).containsEntry("usage", Types.DOUBLE);
+
+                try (PreparedStatement ps = c.prepareStatement("SELECT host, SUM(usage) AS s, COUNT(usage) AS n, "
+                        + "MIN(ts) AS first_ts FROM cpu WHERE dc = ? AND ts >= ? GROUP BY host ORDER BY host")) {
+                    ps.setString(1, "eu");
+                    ps.setTimestamp(2, new Timestamp(T0));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.getMetaData().getColumnType(1)).isEqualTo(Types.VARCHAR);
+                        assertThat(rs.getMetaData().getColumnType(2)).isEqualTo(Types.DOUBLE);
+                        assertThat(rs.getMetaData().getColumnType(3)).isEqualTo(Types.BIGINT);
+                        assertThat(rs.getMetaData().getColumnType(4)).isEqualTo(Types.TIMESTAMP);
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("web-0");
+                        assertThat(rs.getDouble(2)).isEqualTo(10 + 30 + 50);
+                        assertThat(rs.getLong(3)).isEqualTo(3);
+                        assertThat(rs.getTimestamp(4, java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")))
+                                .getTime()).isEqualTo(T0);
+                        assertThat(rs.next()).isFalse();
+                    }
+                    ps.setString(1, "us");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("web-1");
+                        assertThat(rs.getDouble(2)).isEqualTo(20 + 40 + 60);
+                    }
+                }
+                assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT nosuch FROM cpu"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("nosuch");
+            }
+
+            // sqlline, driven non-interactively in its own JVM
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "sqlline.SqlLine", "-u", url, "-n", "", "-p", "",
+                    "--outputformat=csv", "--silent=true", "-e",
+                    "SELECT host, COUNT(usage) AS n FROM cpu GROUP BY host ORDER BY host;")
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as(out).contains("'host','n'").contains("'web-0','3'").contains("'web-1','3'");
+            assertThat(p.exitValue()).as(out).isZero();
+        }
+    }
+
+    private static List<String> column(ResultSet rs, String name) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                out.add(rs.getString(name));
+            }
+        }
+        return out;
+    }
+
+    private static int post(HttpClient http, BrokerNode broker, String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.httpUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode();
+    }
+}
