@@ -57,7 +57,7 @@ public final class SqlEngine {
         p.setProperty("quoting", "DOUBLE_QUOTE");
         p.setProperty("caseSensitive", "false");
         p.setProperty("timeZone", "UTC");
-        p.setProperty("conformance", "LENIENT");
+        p.setProperty("conformance", "MYSQL_5"); // LENIENT plus CHAR results of CASE as VARCHAR (no blank padding)
         Connection c = driver.connect("jdbc:calcite:", p);
         CalciteConnection cc = c.unwrap(CalciteConnection.class);
         SchemaPlus root = cc.getRootSchema();

@@ -1,0 +1,270 @@
+package io.meridian.broker.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.broker.BrokerTestCluster;
+import io.meridian.broker.query.DistributedQueryExecutor;
+import io.meridian.broker.query.QueryContext;
+import io.meridian.broker.write.LineBatcher;
+import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.meta.etcd.EtcdExtension;
+import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.sql.SqlEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Random;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SQL results against a reference engine: the same generated raw points are written to Meridian (etcd, the
+ * master and three replicating storage nodes in this JVM) and loaded into DuckDB, and every query below must give
+ * the same rows in both. Numbers compare with a relative tolerance of 1e-9 (floating sums in another order);
+ * everything else exactly. The data has one point per series and 10 s slot, so Meridian's slot values are the raw
+ * points; {@code usage_system} is missing on some rows (NULLs), and {@code mem} is a second metric for joins.
+ *
+ * <p>Queries are written once with placeholders for what the two dialects spell differently:
+ * {@code {B:UNIT}} is the time bucket of a unit ({@code FLOOR(ts TO UNIT)} / {@code date_trunc('unit', ts)}),
+ * {@code {TB:n:UNIT}} a bucket of n units ({@code time_bucket}), {@code {T:m}} the timestamp m minutes after the
+ * data's start.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlDifferentialIT {
+    private static final long T0 = (System.currentTimeMillis() / 3_600_000L - 3) * 3_600_000L;
+    private static final int MINUTES = 120;
+    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+
+    @TempDir
+    static Path dir;
+
+    private BrokerTestCluster cluster;
+    private DistributedQueryExecutor executor;
+    private StorageCatalog catalog;
+    private SqlEngine engine;
+    private Connection duck;
+
+    static Stream<Arguments> queries() {
+        return Stream.of(
+                q("count all", "SELECT COUNT(*) FROM cpu"),
+                q("count per host", "SELECT host, COUNT(*) FROM cpu GROUP BY host ORDER BY host"),
+                q("sum per host", "SELECT host, SUM(usage_user) FROM cpu GROUP BY host ORDER BY host"),
+                q("avg min max per host", "SELECT host, AVG(usage_user), MIN(usage_user), MAX(usage_user) FROM cpu GROUP BY host ORDER BY host"),
+                q("per region", "SELECT region, SUM(usage_user), COUNT(usage_user) FROM cpu GROUP BY region ORDER BY region"),
+                q("two tags", "SELECT host, region, MAX(usage_user) FROM cpu GROUP BY host, region ORDER BY host, region"),
+                q("single-groupby-1-1-1", "SELECT {B:MINUTE} AS t, MAX(usage_user) FROM cpu WHERE host = 'h1' AND ts >= {T:30} AND ts < {T:90} GROUP BY {B:MINUTE} ORDER BY t"),
+                q("cpu-max-all-1", "SELECT {B:HOUR} AS t, MAX(usage_user), MAX(usage_system) FROM cpu WHERE host = 'h2' AND ts >= {T:0} AND ts < {T:120} GROUP BY {B:HOUR} ORDER BY t"),
+                q("double-groupby-1", "SELECT {B:HOUR} AS t, host, AVG(usage_user) FROM cpu WHERE ts >= {T:0} AND ts < {T:120} GROUP BY {B:HOUR}, host ORDER BY t, host"),
+                q("lastpoint-like", "SELECT host, MAX(ts) FROM cpu GROUP BY host ORDER BY host"),
+                q("high-cpu", "SELECT ts, host, usage_user FROM cpu WHERE usage_user > 90 AND host = 'h1' ORDER BY ts"),
+                q("groupby-orderby-limit", "SELECT {B:MINUTE} AS t, MAX(usage_user) FROM cpu WHERE ts < {T:100} GROUP BY {B:MINUTE} ORDER BY t DESC LIMIT 5"),
+                q("tag not equal", "SELECT host, COUNT(*) FROM cpu WHERE region <> 'eu' GROUP BY host ORDER BY host"),
+                q("tag in", "SELECT host, SUM(usage_user) FROM cpu WHERE host IN ('h1', 'h3', 'h5') GROUP BY host ORDER BY host"),
+                q("tag not in", "SELECT host, SUM(usage_user) FROM cpu WHERE host NOT IN ('h1', 'h3') GROUP BY host ORDER BY host"),
+                q("like prefix", "SELECT host, COUNT(*) FROM cpu WHERE host LIKE 'h1%' GROUP BY host ORDER BY host"),
+                q("like suffix", "SELECT host, COUNT(*) FROM cpu WHERE host LIKE '%3' GROUP BY host ORDER BY host"),
+                q("or across tags", "SELECT host, region, COUNT(*) FROM cpu WHERE host = 'h1' OR region = 'ap' GROUP BY host, region ORDER BY host, region"),
+                q("range at bucket edges", "SELECT {B:MINUTE} AS t, COUNT(*) FROM cpu WHERE ts >= {T:10} AND ts < {T:12} GROUP BY {B:MINUTE} ORDER BY t"),
+                q("exclusive start", "SELECT COUNT(*), SUM(usage_user) FROM cpu WHERE ts > {T:10} AND ts <= {T:20}"),
+                q("between", "SELECT host, COUNT(*) FROM cpu WHERE ts BETWEEN {T:5} AND {T:6} GROUP BY host ORDER BY host"),
+                q("upper bound only", "SELECT COUNT(*) FROM cpu WHERE ts <= {T:1}"),
+                q("empty by tag", "SELECT host, SUM(usage_user) FROM cpu WHERE host = 'nope' GROUP BY host"),
+                q("empty by time", "SELECT COUNT(*), SUM(usage_user) FROM cpu WHERE ts >= {T:500}"),
+                q("having", "SELECT host, SUM(usage_user) AS s FROM cpu GROUP BY host HAVING SUM(usage_user) > 35000 ORDER BY host"),
+                q("expression over aggregates", "SELECT host, MAX(usage_user) - MIN(usage_user) AS spread FROM cpu GROUP BY host ORDER BY host"),
+                q("subquery", "SELECT host FROM (SELECT host, AVG(usage_user) AS a FROM cpu GROUP BY host) s WHERE a > 50 ORDER BY host"),
+                q("join of two metrics", "SELECT c.host, COUNT(*), AVG(m.used) FROM cpu c JOIN mem m ON c.host = m.host AND c.ts = m.ts WHERE c.ts < {T:30} GROUP BY c.host ORDER BY c.host"),
+                q("join of aggregates", "SELECT c.host, c.a, m.a FROM (SELECT host, AVG(usage_user) AS a FROM cpu GROUP BY host) c JOIN (SELECT host, AVG(used) AS a FROM mem GROUP BY host) m ON c.host = m.host ORDER BY c.host"),
+                q("nulls: count of a sparse field", "SELECT host, COUNT(usage_system), COUNT(*) FROM cpu GROUP BY host ORDER BY host"),
+                q("nulls: sum of a sparse field", "SELECT host, SUM(usage_system), MIN(usage_system) FROM cpu GROUP BY host ORDER BY host"),
+                q("nulls: avg by bucket", "SELECT {B:HOUR} AS t, AVG(usage_system) FROM cpu GROUP BY {B:HOUR} ORDER BY t"),
+                q("nulls: scan", "SELECT ts, usage_system FROM cpu WHERE host = 'h0' AND ts < {T:2} ORDER BY ts"),
+                q("order by aggregate desc limit", "SELECT host, MAX(usage_user) AS m FROM cpu GROUP BY host ORDER BY m DESC, host LIMIT 3"),
+                q("order by tag desc", "SELECT host, COUNT(*) FROM cpu GROUP BY host ORDER BY host DESC"),
+                q("window function", "SELECT host, ts, ROW_NUMBER() OVER (PARTITION BY host ORDER BY usage_user DESC, ts) AS r FROM cpu WHERE ts < {T:3} ORDER BY host, r"),
+                q("distinct", "SELECT DISTINCT region FROM cpu ORDER BY region"),
+                q("count distinct", "SELECT region, COUNT(DISTINCT host) FROM cpu GROUP BY region ORDER BY region"),
+                q("case on a tag", "SELECT CASE WHEN region = 'eu' THEN 'europe' ELSE 'other' END AS r, COUNT(*) FROM cpu GROUP BY CASE WHEN region = 'eu' THEN 'europe' ELSE 'other' END ORDER BY r"),
+                q("arithmetic on fields", "SELECT host, SUM(usage_user + usage_system) FROM cpu GROUP BY host ORDER BY host"),
+                q("time_bucket 5 minutes", "SELECT {TB:5:MINUTE} AS t, host, MAX(usage_user) FROM cpu WHERE host IN ('h0', 'h4') AND ts >= {T:0} AND ts < {T:60} GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
+                q("unaligned range start", "SELECT {B:HOUR} AS t, COUNT(*), SUM(usage_user) FROM cpu WHERE ts >= {T:37} AND ts < {T:110} GROUP BY {B:HOUR} ORDER BY t"),
+                q("limit without order on one group", "SELECT COUNT(*) FROM (SELECT host FROM cpu GROUP BY host ORDER BY host LIMIT 4) s"),
+                q("second metric alone", "SELECT host, MAX(used), MIN(used) FROM mem GROUP BY host ORDER BY host"));
+    }
+
+    private static Arguments q(String name, String sql) {
+        return Arguments.of(name, sql);
+    }
+
+    @BeforeAll
+    void load(EtcdProcess etcd) throws Exception {
+        cluster = new BrokerTestCluster(etcd, dir, "/sql-diff");
+        executor = new DistributedQueryExecutor(cluster.cache::snapshot, "idc1", new SimpleMeterRegistry());
+        catalog = new StorageCatalog(cluster.cache::snapshot, "idc1", Duration.ofMillis(500));
+        engine = new SqlEngine(catalog, spec -> {
+            try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {
+                return executor.execute(spec, q);
+            }
+        }, Duration.ofSeconds(30), 100_000);
+        duck = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement st = duck.createStatement()) {
+            st.execute("SET TimeZone = 'UTC'");
+            st.execute("CREATE TABLE cpu (ts TIMESTAMP, host VARCHAR, region VARCHAR, usage_user DOUBLE, usage_system DOUBLE)");
+            st.execute("CREATE TABLE mem (ts TIMESTAMP, host VARCHAR, used DOUBLE)");
+        }
+        Random random = new Random(5);
+        StringBuilder body = new StringBuilder();
+        try (PreparedStatement cpu = duck.prepareStatement("INSERT INTO cpu VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement mem = duck.prepareStatement("INSERT INTO mem VALUES (?, ?, ?)")) {
+            for (int h = 0; h < 8; h++) {
+                String host = "h" + h;
+                String region = List.of("eu", "us", "ap").get(h % 3);
+                for (long t = T0; t < T0 + MINUTES * 60_000L; t += 10_000) {
+                    double user = random.nextInt(1000) / 10.0;
+                    Double system = random.nextInt(4) == 0 ? null : random.nextInt(500) / 10.0;
+                    body.append("cpu,host=").append(host).append(",region=").append(region).append(" usage_user=").append(user);
+                    if (system != null) {
+                        body.append(",usage_system=").append(system);
+                    }
+                    body.append(' ').append(t).append('\n');
+                    cpu.setObject(1, utc(t));
+                    cpu.setString(2, host);
+                    cpu.setString(3, region);
+                    cpu.setDouble(4, user);
+                    cpu.setObject(5, system);
+                    cpu.addBatch();
+                    if (h < 5 && (t / 10_000) % 3 == 0) {
+                        double used = random.nextInt(100);
+                        body.append("mem,host=").append(host).append(" used=").append(used).append(' ').append(t).append('\n');
+                        mem.setObject(1, utc(t));
+                        mem.setString(2, host);
+                        mem.setDouble(3, used);
+                        mem.addBatch();
+                    }
+                }
+            }
+            cpu.executeBatch();
+            mem.executeBatch();
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(BrokerTestCluster.DB, BrokerTestCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        duck.close();
+        catalog.close();
+        executor.close();
+        cluster.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queries")
+    void meridianAnswersAsDuckDb(String name, String sql) throws Exception {
+        List<List<Object>> expected;
+        try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(dialect(sql, false))) {
+            expected = normalize(rs, false);
+        }
+        List<List<Object>> actual;
+        try (Connection c = engine.connect(BrokerTestCluster.DB); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(dialect(sql, true))) {
+            actual = normalize(rs, true);
+        }
+        assertThat(actual).as(name + "\n" + dialect(sql, true)).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            List<Object> e = expected.get(i);
+            List<Object> a = actual.get(i);
+            assertThat(a).as(name + ", row " + i).hasSameSizeAs(e);
+            for (int j = 0; j < e.size(); j++) {
+                if (e.get(j) instanceof Double d && a.get(j) instanceof Double x) {
+                    assertThat(x).as(name + ", row " + i + ", column " + j).isCloseTo(d, org.assertj.core.data.Offset.offset(
+                            Math.max(1e-9, Math.abs(d) * 1e-9)));
+                } else {
+                    assertThat(a.get(j)).as(name + ", row " + i + ", column " + j).isEqualTo(e.get(j));
+                }
+            }
+        }
+    }
+
+    /** Rows with timestamps as epoch ms (UTC), integers as Long, other numbers as Double. */
+    private static java.time.LocalDateTime utc(long ms) {
+        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC);
+    }
+
+    private static List<List<Object>> normalize(ResultSet rs, boolean calcite) throws Exception {
+        ResultSetMetaData md = rs.getMetaData();
+        List<List<Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                Object v = rs.getObject(i);
+                if (v == null) {
+                    row.add(null);
+                } else if (v instanceof java.sql.Timestamp || v instanceof java.time.LocalDateTime
+                        || v instanceof java.time.OffsetDateTime) {
+                    row.add(calcite ? rs.getTimestamp(i, UTC).getTime()
+                            : rs.getObject(i, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+                } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof java.math.BigInteger) {
+                    row.add(((Number) v).longValue());
+                } else if (v instanceof Number n) {
+                    row.add(n.doubleValue());
+                } else {
+                    row.add(v.toString());
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The query in one engine's dialect. */
+    static String dialect(String sql, boolean meridian) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < sql.length()) {
+            int open = sql.indexOf('{', i);
+            if (open < 0) {
+                out.append(sql, i, sql.length());
+                break;
+            }
+            out.append(sql, i, open);
+            int close = sql.indexOf('}', open);
+            String[] p = sql.substring(open + 1, close).split(":");
+            out.append(switch (p[0]) {
+                case "B" -> meridian ? "FLOOR(ts TO " + p[1] + ")" : "date_trunc('" + p[1].toLowerCase() + "', ts)";
+                case "TB" -> meridian ? "time_bucket(INTERVAL '" + p[1] + "' " + p[2] + ", ts)"
+                        : "time_bucket(INTERVAL '" + p[1] + " " + p[2].toLowerCase() + "', ts)";
+                case "T" -> "TIMESTAMP '" + Instant.ofEpochMilli(T0 + Long.parseLong(p[1]) * 60_000L).toString()
+                        .replace('T', ' ').replace("Z", "") + "'";
+                default -> throw new IllegalArgumentException("unknown placeholder " + p[0]);
+            });
+            i = close + 1;
+        }
+        return out.toString();
+    }
+}
