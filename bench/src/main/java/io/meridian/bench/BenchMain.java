@@ -193,9 +193,11 @@ public final class BenchMain implements Runnable {
             System.out.printf(java.util.Locale.ROOT, "ingest_mb_per_s       %.1f%n", m.mbPerS());
             for (var q : r.queries()) {
                 System.out.printf(java.util.Locale.ROOT,
-                        "query_ms.%-21s broker %.3f (p90 %.3f)  leaf %.3f (p90 %.3f)  overhead %.3f  rows %d%n",
+                        "query_ms.%-21s broker %.3f (p90 %.3f)  leaf %.3f (p90 %.3f)  overhead %.3f  rows %d"
+                                + "  sql %.3f (planning %.3f)  sql repeated %.3f (planning %.3f)%n",
                         q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
-                        q.rows());
+                        q.rows(), q.sqlMedianMs(), q.sqlPlanningMedianMs(), q.sqlRepeatedMedianMs(),
+                        q.sqlRepeatedPlanningMedianMs());
             }
             if (json) {
                 System.out.println(r.toJson());

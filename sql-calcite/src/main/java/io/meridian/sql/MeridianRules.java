@@ -148,11 +148,26 @@ public final class MeridianRules {
                     case MAX -> QueryFunction.MAX;
                     case AVG -> QueryFunction.AVG;
                     case COUNT -> QueryFunction.COUNT;
-                    default -> null;
+                    default -> switch (c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT)) {
+                        case "FIRST" -> QueryFunction.FIRST;
+                        case "LAST" -> QueryFunction.LAST;
+                        case "PERCENTILE" -> QueryFunction.PERCENTILE;
+                        default -> null;
+                    };
                 };
-                if (fn == null || c.isDistinct() || c.filterArg >= 0 || c.getArgList().size() != 1 || c.isApproximate()
+                int arity = fn == QueryFunction.PERCENTILE ? 2 : 1;
+                if (fn == null || c.isDistinct() || c.filterArg >= 0 || c.getArgList().size() != arity || c.isApproximate()
                         || !c.collation.getFieldCollations().isEmpty()) {
                     return;
+                }
+                double quantile = Double.NaN;
+                if (fn == QueryFunction.PERCENTILE) {
+                    int qArg = c.getArgList().get(1);
+                    RexNode q = project == null ? null : project.getProjects().get(qArg);
+                    if (!(q instanceof RexLiteral lit) || lit.getValueAs(Double.class) == null) {
+                        return; // the quantile must be a constant
+                    }
+                    quantile = lit.getValueAs(Double.class);
                 }
                 int arg = c.getArgList().get(0);
                 Integer col = column(project == null ? RexInputRef.of(arg, query.getRowType()) : project.getProjects().get(arg));
@@ -161,7 +176,7 @@ public final class MeridianRules {
                     return;
                 }
                 aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField),
-                        c.getAggregation().getKind() == SqlKind.SUM0));
+                        c.getAggregation().getKind() == SqlKind.SUM0, quantile));
                 columns.add("a" + (aggs.size() - 1));
             }
             if (aggs.isEmpty()) {

@@ -175,7 +175,7 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             groupBy = plan.groupBy();
             for (int i = 0; i < plan.aggregates().size(); i++) {
                 PushedPlan.Agg a = plan.aggregates().get(i);
-                calls.add(new AggCall(a.function(), a.field(), Double.NaN, "a" + i));
+                calls.add(new AggCall(a.function(), a.field(), a.quantile(), "a" + i));
             }
         } else {
             groupBy = plan.tagKeys();

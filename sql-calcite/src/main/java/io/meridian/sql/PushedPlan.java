@@ -38,8 +38,9 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
      * One pushed aggregate call.
      *
      * @param zeroWhenEmpty Calcite's {@code $SUM0}: 0 rather than null where the field had no point
+     * @param quantile      PERCENTILE only: in [0, 1]; NaN otherwise
      */
-    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty) {}
+    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile) {}
 
     public PushedPlan {
         Objects.requireNonNull(database, "database");
@@ -125,7 +126,7 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
             sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(", groupBy=").append(groupBy);
             List<String> aggs = new ArrayList<>();
             aggregates.forEach(a -> aggs.add((a.zeroWhenEmpty() ? "sum0" : a.function().name().toLowerCase(java.util.Locale.ROOT))
-                    + "(" + a.field() + ")"));
+                    + "(" + a.field() + (Double.isNaN(a.quantile()) ? "" : ", " + a.quantile()) + ")"));
             sb.append(", aggregates=").append(aggs);
         } else {
             sb.append(", scan=slots");

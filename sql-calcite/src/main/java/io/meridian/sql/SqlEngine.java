@@ -7,7 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
@@ -28,7 +28,8 @@ import org.apache.calcite.sql.parser.SqlParseException;
  * database, a table per metric); {@link MeridianRules} push what the cluster can run into the distributed plan,
  * and Calcite's enumerable operators run the rest. {@code EXPLAIN PLAN FOR} shows both parts.
  *
- * <p>Identifiers are case-insensitive and keep their case; quote with double quotes. Times are UTC.
+ * <p>Identifiers are case-insensitive and keep their case; quote with double quotes. Times are UTC. A statement's
+ * plan is kept per thread for 10 s, so a repeated statement (a dashboard) is only executed.
  */
 public final class SqlEngine {
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -38,6 +39,9 @@ public final class SqlEngine {
     private final Duration timeout;
     private final int maxGroups;
     private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+    /** Planned statements per thread, kept 10 s (see {@link StatementCache}). */
+    private final ThreadLocal<StatementCache> statements = ThreadLocal.withInitial(
+            () -> new StatementCache(128, java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
 
     /**
      * @param timeout   the budget of each distributed query a statement runs
@@ -73,12 +77,16 @@ public final class SqlEngine {
             }
             cc.setSchema(database);
         }
-        return c;
+        return FunctionNames.wrap(c);
     }
 
     private static void addFunctions(SchemaPlus schema) {
         schema.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
         schema.add(TimeBucketFunction.NAME, new TimeBucketFunction());
+        schema.add("FIRST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
+        schema.add("LAST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
+        schema.add("PERCENTILE",
+                org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
     }
 
     /**
@@ -91,14 +99,21 @@ public final class SqlEngine {
         if (sql == null || sql.isBlank()) {
             throw new InvalidInputException("missing SQL statement [field=sql]");
         }
-        try (Connection c = connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return read(rs);
+        StatementCache cache = statements.get();
+        try {
+            long t0 = System.nanoTime();
+            PreparedStatement ps = cache.get(database, sql, this::connect);
+            long t1 = System.nanoTime();
+            try (ResultSet rs = ps.executeQuery()) {
+                return read(rs, t1 - t0, t1);
+            }
         } catch (SQLException | RuntimeException e) {
+            cache.discard(database, sql);
             throw translate(e, sql);
         }
     }
 
-    static SqlAnswer read(ResultSet rs) throws SQLException {
+    static SqlAnswer read(ResultSet rs, long planningNanos, long executionStart) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         List<SqlAnswer.Column> columns = new ArrayList<>(n);
@@ -121,7 +136,7 @@ public final class SqlEngine {
             }
             rows.add(row);
         }
-        return new SqlAnswer(columns, rows);
+        return new SqlAnswer(columns, rows, planningNanos, System.nanoTime() - executionStart);
     }
 
     /** The Meridian error a failed statement stands for: the cluster's own, or a SQL error with its position. */

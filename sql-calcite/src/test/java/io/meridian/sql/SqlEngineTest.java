@@ -124,6 +124,29 @@ class SqlEngineTest {
     }
 
     @Test
+    void firstLastAndPercentileArePushedAndRefusedElsewhere() {
+        String plan = explain("SELECT hostname, last(usage_user), First (usage_system), PERCENTILE(usage_user, 0.99) FROM cpu "
+                + "GROUP BY hostname");
+        assertThat(plan).contains("aggregates=[last(usage_user), first(usage_system), percentile(usage_user, 0.99)]")
+                .doesNotContain("EnumerableAggregate");
+        assertThat(specs).isEmpty();
+        engine.execute("tsbs", "SELECT hostname, LAST(usage_user), PERCENTILE(usage_user, 0.5) FROM cpu GROUP BY hostname");
+        QuerySpec spec = specs.get(specs.size() - 1);
+        assertThat(spec.selections().get(1).quantile()).isEqualTo(0.5);
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT hostname, LAST(usage_user) FROM cpu WHERE usage_user > 1 "
+                + "GROUP BY hostname")).isInstanceOf(InvalidInputException.class).hasMessageContaining("LAST")
+                .hasMessageContaining("directly on a metric's field");
+    }
+
+    @Test
+    void firstAndLastCallsAreQuotedOutsideLiteralsAndComments() {
+        assertThat(FunctionNames.rewrite("SELECT last(x), FIRST (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "
+                + "-- LAST(d)\n FROM m /* FIRST(e) */"))
+                .isEqualTo("SELECT \"LAST\"(x), \"FIRST\" (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "
+                        + "-- LAST(d)\n FROM m /* FIRST(e) */");
+    }
+
+    @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");
@@ -141,6 +164,20 @@ class SqlEngineTest {
         QuerySpec spec = specs.get(specs.size() - 1);
         assertThat(spec.startMs()).isBetween(before - 3_600_000 - 10_000, System.currentTimeMillis() - 3_600_000 + 10_000);
         assertThat(spec.startMs() % 10_000).as("aligned to the slots").isZero();
+    }
+
+    @Test
+    void aRepeatedStatementIsPlannedOnceAndRunEachTime() {
+        String sql = "SELECT hostname, MAX(usage_user) FROM cpu WHERE ts >= now() - INTERVAL '1' HOUR GROUP BY hostname";
+        SqlAnswer first = engine.execute("tsbs", sql);
+        int before = specs.size();
+        SqlAnswer second = engine.execute("tsbs", sql);
+        assertThat(specs).as("executed again").hasSize(before + 1);
+        assertThat(second.rows()).isEqualTo(first.rows());
+        assertThat(specs.get(before).startMs()).as("now() resolved at each run").isGreaterThanOrEqualTo(specs.get(before - 1).startMs());
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).as("a failure is not cached")
+                .isInstanceOf(InvalidInputException.class);
     }
 
     @Test

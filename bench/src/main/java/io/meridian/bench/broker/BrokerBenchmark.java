@@ -54,11 +54,18 @@ public final class BrokerBenchmark {
             sb.append("],\"queries\":{");
             sb.append(queries.stream().map(q -> String.format(Locale.ROOT,
                     "\"%s\":{\"broker_median_ms\":%.3f,\"broker_p90_ms\":%.3f,\"leaf_median_ms\":%.3f,"
-                            + "\"leaf_p90_ms\":%.3f,\"overhead_ms\":%.3f,\"rows\":%d}",
+                            + "\"leaf_p90_ms\":%.3f,\"overhead_ms\":%.3f,\"rows\":%d,\"sql_median_ms\":%s,"
+                            + "\"sql_planning_median_ms\":%s,\"sql_repeated_median_ms\":%s,"
+                            + "\"sql_repeated_planning_median_ms\":%s}",
                     q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
-                    q.rows())).collect(Collectors.joining(",")));
+                    q.rows(), num(q.sqlMedianMs()), num(q.sqlPlanningMedianMs()), num(q.sqlRepeatedMedianMs()),
+                    num(q.sqlRepeatedPlanningMedianMs()))).collect(Collectors.joining(",")));
             return sb.append("}}").toString();
         }
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private final Params p;

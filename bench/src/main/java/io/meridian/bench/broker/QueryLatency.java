@@ -69,21 +69,44 @@ final class QueryLatency {
                 int rows = JSON.readTree(broker(http, queries.get(0), s.fn())).get("rows").size();
                 double[] viaBroker = new double[runs];
                 double[] direct = new double[runs];
+                boolean hasSql = SqlShapes.of(queries.get(0), s.fn()) != null;
+                double[] viaSql = new double[hasSql ? runs : 0];
+                double[] planning = new double[hasSql ? runs : 0];
+                double[] repeated = new double[hasSql ? runs : 0];
+                double[] repeatedPlanning = new double[hasSql ? runs : 0];
+                String dashboard = hasSql ? SqlShapes.of(queries.get(0), s.fn()) : null;
                 for (int i = 0; i < queries.size(); i++) {
                     long t0 = System.nanoTime();
                     broker(http, queries.get(i), s.fn());
                     long t1 = System.nanoTime();
                     leaf(queries.get(i));
                     long t2 = System.nanoTime();
+                    double plan = hasSql ? sql(http, SqlShapes.of(queries.get(i), s.fn())) : 0;
+                    long t3 = System.nanoTime();
+                    double replan = hasSql ? sql(http, dashboard) : 0; // the same text again: a cached plan
+                    long t4 = System.nanoTime();
                     if (i >= WARMUP_RUNS) {
                         viaBroker[i - WARMUP_RUNS] = (t1 - t0) / 1e6;
                         direct[i - WARMUP_RUNS] = (t2 - t1) / 1e6;
+                        if (hasSql) {
+                            viaSql[i - WARMUP_RUNS] = (t3 - t2) / 1e6;
+                            planning[i - WARMUP_RUNS] = plan;
+                            repeated[i - WARMUP_RUNS] = (t4 - t3) / 1e6;
+                            repeatedPlanning[i - WARMUP_RUNS] = replan;
+                        }
                     }
                 }
                 Arrays.sort(viaBroker);
                 Arrays.sort(direct);
+                Arrays.sort(viaSql);
+                Arrays.sort(planning);
+                Arrays.sort(repeated);
+                Arrays.sort(repeatedPlanning);
                 out.add(new ShapeLatency(s.name(), percentile(viaBroker, 0.5), percentile(viaBroker, 0.9),
-                        percentile(direct, 0.5), percentile(direct, 0.9), rows));
+                        percentile(direct, 0.5), percentile(direct, 0.9), rows,
+                        hasSql ? percentile(viaSql, 0.5) : Double.NaN, hasSql ? percentile(planning, 0.5) : Double.NaN,
+                        hasSql ? percentile(repeated, 0.5) : Double.NaN,
+                        hasSql ? percentile(repeatedPlanning, 0.5) : Double.NaN));
             }
         }
         return out;
@@ -96,6 +119,16 @@ final class QueryLatency {
             throw new IOException("query failed [status=" + a.status() + "]: " + a.bodyText());
         }
         return a.body();
+    }
+
+    /** Runs one SQL statement over HTTP; returns the planning time the broker reported, ms. */
+    private static double sql(RawHttpClient http, String sql) throws IOException {
+        RawHttpClient.Answer a = http.post("/api/v1/sql", "application/json",
+                JSON.writeValueAsBytes(java.util.Map.of("db", BenchCluster.DATABASE, "sql", sql)));
+        if (a.status() != 200) {
+            throw new IOException("SQL failed [status=" + a.status() + ", sql=" + sql + "]: " + a.bodyText());
+        }
+        return JSON.readTree(a.body()).get("stats").get("planningMs").asDouble();
     }
 
     /** Every shard's leaf result, asked in parallel, decoded and merged. */

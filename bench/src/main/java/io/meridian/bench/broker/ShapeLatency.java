@@ -1,11 +1,15 @@
 package io.meridian.bench.broker;
 
 /**
- * Latency of one query shape through the broker and directly on the leaves (milliseconds, over the same
- * queries), and the rows the broker answered for the first one.
+ * Latency of one query shape through the broker (native JSON, and SQL over HTTP with the planning time the
+ * broker reports) and directly on the leaves (milliseconds, over the same queries), and the rows the broker
+ * answered for the first one. "SQL" is a new statement text each run (random host and window, as TSBS); "SQL
+ * repeated" runs one text again and again (a dashboard), served from the plan cache. SQL figures are NaN for a
+ * shape SQL cannot say yet.
  */
 public record ShapeLatency(String shape, double brokerMedianMs, double brokerP90Ms, double leafMedianMs,
-                           double leafP90Ms, int rows) {
+                           double leafP90Ms, int rows, double sqlMedianMs, double sqlPlanningMedianMs,
+                           double sqlRepeatedMedianMs, double sqlRepeatedPlanningMedianMs) {
     /** What the broker adds to the median: median(broker) - median(leaf). */
     public double overheadMs() {
         return brokerMedianMs - leafMedianMs;

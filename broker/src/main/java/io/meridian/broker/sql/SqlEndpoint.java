@@ -17,8 +17,8 @@ import java.util.Objects;
 
 /**
  * {@code POST /api/v1/sql} (API.md): body {@code {"sql":"...","db":"DB"}}, or the statement as text/plain with
- * {@code ?db=}. 200 with {@code {"columns":[{"name","type"}],"rows":[[...]]}}; a SQL error is a 400 naming the line,
- * the column and the reason.
+ * {@code ?db=}. 200 with {@code {"columns":[{"name","type"}],"rows":[[...]],"stats":{"planningMs","executionMs"}}}; a
+ * SQL error is a 400 naming the line, the column and the reason.
  */
 public final class SqlEndpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +61,7 @@ public final class SqlEndpoint {
         answer.columns().forEach(c -> columns.add(Map.of("name", c.name(), "type", c.type())));
         out.put("columns", columns);
         out.put("rows", answer.rows());
+        out.put("stats", Map.of("planningMs", answer.planningNanos() / 1e6, "executionMs", answer.executionNanos() / 1e6));
         return ApiResponse.json(200, out);
     }
 }

@@ -201,6 +201,13 @@ class DistributedQueryIT {
         String plan = sql.execute(BrokerTestCluster.DB, "EXPLAIN PLAN FOR " + byMinute).rows().get(0).get(0).toString();
         assertThat(plan).contains("MeridianQuery", "bucket=60000ms", "groupBy=[host]").doesNotContain("EnumerableAggregate");
 
+        // lastpoint in SQL: FIRST and LAST by time, pushed to the leaves
+        QuerySpec firstLast = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
+                List.of(AggCall.of(QueryFunction.FIRST, "usage"), AggCall.of(QueryFunction.LAST, "usage")), List.of(), 0,
+                Duration.ofSeconds(30), 1000, false);
+        assertThat(sql.execute(BrokerTestCluster.DB, "SELECT host, FIRST(usage), LAST(usage) FROM cpu WHERE" + range
+                + " GROUP BY host ORDER BY host").rows()).isEqualTo(ReferenceQuery.answer(firstLast, points, List.of("host", "dc")));
+
         // what is not pushed runs above the pushed part: a scan counted by Calcite, HAVING, arithmetic
         assertThat(sql.execute(BrokerTestCluster.DB, "SELECT COUNT(*) FROM cpu WHERE host = 'h1' AND" + range).rows())
                 .containsExactly(List.of(180L));

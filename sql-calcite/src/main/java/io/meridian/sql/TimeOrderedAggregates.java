@@ -1,0 +1,64 @@
+package io.meridian.sql;
+
+import io.meridian.common.error.InvalidInputException;
+
+/**
+ * {@code FIRST(field)}, {@code LAST(field)} (the value of the earliest / latest point, ties by value) and
+ * {@code PERCENTILE(field, q)} (from a histogram field's buckets). They need what only the storage knows (point
+ * times, histogram buckets), so they run only pushed into the distributed plan: directly on a metric's field,
+ * grouped by tags and a time bucket. Anywhere else the statement fails with an error that says so.
+ */
+public final class TimeOrderedAggregates {
+    private TimeOrderedAggregates() {}
+
+    private static InvalidInputException notPushed(String function) {
+        return new InvalidInputException("cannot compute " + function + " here [function=" + function + "]: it needs "
+                + "point times or histogram buckets, which only the storage has; use it directly on a metric's field, "
+                + "grouped by tags and a time bucket, with filters on tags and ts only");
+    }
+
+    /** LAST(x). */
+    public static final class Last {
+        public double[] init() {
+            throw notPushed("LAST");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("LAST");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("LAST");
+        }
+    }
+
+    /** FIRST(x). */
+    public static final class First {
+        public double[] init() {
+            throw notPushed("FIRST");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("FIRST");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("FIRST");
+        }
+    }
+
+    /** PERCENTILE(x, q). */
+    public static final class Percentile {
+        public double[] init() {
+            throw notPushed("PERCENTILE");
+        }
+
+        public double[] add(double[] acc, Double value, Double quantile) {
+            throw notPushed("PERCENTILE");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("PERCENTILE");
+        }
+    }
+}
