@@ -109,7 +109,9 @@ public final class SqlEngine {
             }
         } catch (SQLException | RuntimeException e) {
             cache.discard(database, sql);
-            throw translate(e, sql);
+            MeridianException m = translate(e, sql);
+            String hint = m instanceof InvalidInputException ? NameHints.forMessage(m.getMessage(), catalog, database) : "";
+            throw hint.isEmpty() ? m : new InvalidInputException(m.code(), m.getMessage() + hint, m);
         }
     }
 

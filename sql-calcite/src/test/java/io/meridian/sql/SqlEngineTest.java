@@ -186,7 +186,13 @@ class SqlEngineTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("line=1, column=8").hasMessageContaining("nosuch");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT * FROM mem"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("mem");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("mem").hasMessageContaining("tables of tsbs: cpu");
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT hostnme FROM cpu"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'hostname'?");
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT MAX(usage_usr) FROM cpu"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'usage_user'");
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT * FROM cpux"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'cpu'?");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELEC 1"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("line=1, column=1");
         assertThatThrownBy(() -> engine.execute("nodb", "SELECT 1")).isInstanceOf(InvalidInputException.class)
