@@ -70,6 +70,7 @@ public final class SqlEngine {
             addFunctions(s);
         }
         addFunctions(root);
+        root.add(InformationSchema.NAME, new InformationSchema(catalog));
         if (database != null) {
             if (catalog.database(database).isEmpty()) {
                 c.close();

@@ -147,6 +147,18 @@ class SqlEngineTest {
     }
 
     @Test
+    void informationSchemaListsDatabasesMetricsTagsAndFields() {
+        assertThat(engine.execute("tsbs", "SELECT database, metric FROM information_schema.metrics").rows())
+                .containsExactly(List.of("tsbs", "cpu"));
+        assertThat(engine.execute("tsbs", "SELECT tag FROM information_schema.tags WHERE metric = 'cpu' ORDER BY tag").rows())
+                .containsExactly(List.of("hostname"), List.of("region"));
+        assertThat(engine.execute(null, "SELECT field, type FROM information_schema.fields ORDER BY field").rows())
+                .containsExactly(List.of("usage_system", "gauge"), List.of("usage_user", "gauge"));
+        assertThat(engine.execute(null, "SELECT database, base_interval_ms FROM information_schema.databases").rows())
+                .containsExactly(List.of("tsbs", 10_000L));
+    }
+
+    @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");
