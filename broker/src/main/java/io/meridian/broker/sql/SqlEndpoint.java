@@ -58,10 +58,18 @@ public final class SqlEndpoint {
         SqlAnswer answer = engine.execute(db, sql);
         Map<String, Object> out = new LinkedHashMap<>();
         List<Object> columns = new ArrayList<>();
-        answer.columns().forEach(c -> columns.add(Map.of("name", c.name(), "type", c.type())));
+        answer.columns().forEach(c -> {
+            Map<String, Object> col = new LinkedHashMap<>();
+            col.put("name", c.name());
+            col.put("type", c.type());
+            columns.add(col);
+        });
         out.put("columns", columns);
         out.put("rows", answer.rows());
-        out.put("stats", Map.of("planningMs", answer.planningNanos() / 1e6, "executionMs", answer.executionNanos() / 1e6));
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("planningMs", answer.planningNanos() / 1e6);
+        stats.put("executionMs", answer.executionNanos() / 1e6);
+        out.put("stats", stats);
         return ApiResponse.json(200, out);
     }
 }

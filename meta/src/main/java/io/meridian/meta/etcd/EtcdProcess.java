@@ -98,6 +98,24 @@ public final class EtcdProcess implements AutoCloseable {
         return "http://127.0.0.1:" + clientPort;
     }
 
+    /**
+     * Drops the JVM shutdown hook that kills etcd when the JVM exits: for an owner that stops etcd itself, last,
+     * after the nodes that still talk to it (standalone mode's own shutdown hook).
+     */
+    public synchronized void detachShutdownHook() {
+        removeShutdownHook();
+    }
+
+    /** The client port (on 127.0.0.1). */
+    public synchronized int clientPort() {
+        return clientPort;
+    }
+
+    /** The peer port (on 127.0.0.1). */
+    public synchronized int peerPort() {
+        return peerPort;
+    }
+
     public Path dataDir() {
         return options.dataDir();
     }

@@ -1,0 +1,91 @@
+package io.meridian.deploy;
+
+import io.meridian.meta.etcd.EtcdBinaryMissingException;
+import java.nio.file.Path;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/meridian standalone}: Meridian on one machine until Ctrl-C / SIGTERM, which stops the broker, the
+ * storage node and etcd cleanly. Prints what it serves once ready.
+ *
+ * <p>Exit codes: 0 after a clean stop, 1 when it could not start (the reason is printed), 2 for bad usage.
+ */
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+        description = "Run Meridian on this machine: etcd, a storage node and a broker, data under one directory.")
+public final class StandaloneMain implements Callable<Integer> {
+    static final String LOG_CONFIG = "meridian-log4j2.xml";
+
+    @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+            description = "where every role keeps its data (default: ${DEFAULT-VALUE}); starting again on it keeps the data")
+    Path dataDir;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "the broker's HTTP port: API, SQL and JDBC (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--direct", description = "write straight to the storage node (no Kafka/Flink); "
+            + "currently the only mode: the ingest pipeline joins standalone mode when it exists")
+    boolean direct;
+
+    @Option(names = "--ready-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "give up when not ready after this long (default: ${DEFAULT-VALUE})")
+    String readyTimeout;
+
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+        }
+        System.exit(new CommandLine(new StandaloneMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        Logger log = LoggerFactory.getLogger(StandaloneMain.class);
+        long started = System.nanoTime();
+        Standalone s;
+        try {
+            s = Standalone.start(dataDir, httpPort, io.meridian.common.config.ConfigDurations.parse(readyTimeout));
+        } catch (EtcdBinaryMissingException e) {
+            log.error("standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "
+                    + "(or point ETCD_BINARY at an etcd binary)", e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            log.error("standalone Meridian did not start [dataDir={}]: {}", dataDir, e.getMessage(), e);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping standalone Meridian");
+            try {
+                s.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "standalone-shutdown"));
+        int port = s.broker().httpPort();
+        System.out.printf("""
+                Meridian standalone is ready (%.1f s)
+                  HTTP API   http://127.0.0.1:%d   (writes: POST /api/v1/write?db=DB, SQL: POST /api/v1/sql)
+                  JDBC       jdbc:meridian://127.0.0.1:%d/DB
+                  etcd       %s
+                  data       %s
+                  ingest     direct (no Kafka/Flink yet)
+                Stop with Ctrl-C.
+                """, (System.nanoTime() - started) / 1e9, port, port, s.etcdEndpoint(), s.dataDir());
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+}

@@ -1,0 +1,123 @@
+package io.meridian.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.meta.etcd.EtcdProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Standalone mode as a user runs it ({@code bin/meridian standalone} runs this main): one process that starts
+ * etcd, a storage node and a broker; ready within 30 s; create a database, write line protocol, query with SQL;
+ * SIGTERM stops everything with no etcd left behind; a restart on the same directory answers the same query.
+ */
+class StandaloneIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void startWriteQueryStopRestartAndTheDataIsStillThere() throws Exception {
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
+        Path dir = Path.of("target", "it-clusters", "StandaloneIT").toAbsolutePath();
+        deleteRecursively(dir);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        long now = System.currentTimeMillis() / 1000;
+
+        Process first = start(dir, port);
+        assertThat(post(base + "/api/v1/databases", """
+                {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""").statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> w = post(base + "/api/v1/write?db=metrics&precision=s",
+                "cpu,host=web-1 usage=12.5 " + now + "\ncpu,host=web-2 usage=40 " + now + "\n");
+        assertThat(w.statusCode()).as(w.body()).isEqualTo(204);
+        String sql = "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host\"}";
+        HttpResponse<String> q = post(base + "/api/v1/sql", sql);
+        assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+        assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+        List<ProcessHandle> children = first.toHandle().descendants().toList();
+        assertThat(children).as("etcd runs as a child").isNotEmpty();
+
+        first.destroy(); // SIGTERM
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(children).as("no child left after SIGTERM").noneMatch(ProcessHandle::isAlive);
+
+        Process second = start(dir, port);
+        try {
+            HttpResponse<String> again = post(base + "/api/v1/sql", sql);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(again.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
+    private static Process start(Path dir, int port) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
+                "--data-dir", dir.toString(), "--http-port", Integer.toString(port)).redirectErrorStream(true).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                    if (line.contains("Meridian standalone is ready")) {
+                        ready.complete(null);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("standalone exited before it was ready"));
+        }, "standalone-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            synchronized (output) {
+                throw new AssertionError("standalone not ready within 30 s:\n" + output, e);
+            }
+        }
+        return p;
+    }
+
+    private static HttpResponse<String> post(String url, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
