@@ -52,6 +52,13 @@ class StandaloneIT {
         HttpResponse<String> q = post(base + "/api/v1/sql", sql);
         assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
         assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+        // the CLI: admin and the SQL shell, as their own processes
+        String admin = run("io.meridian.deploy.AdminMain", "--broker", base, "databases");
+        assertThat(admin).contains("NAME", "metrics", "10s:30d");
+        assertThat(run("io.meridian.deploy.AdminMain", "--broker", base, "nodes")).contains("broker (master)", "storage-1");
+        assertThat(run("io.meridian.deploy.SqlShell", "--url", "jdbc:meridian://127.0.0.1:" + port + "/metrics", "-e",
+                "SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host;")).contains("| web-1 | 12.5");
+
         List<ProcessHandle> children = first.toHandle().descendants().toList();
         assertThat(children).as("etcd runs as a child").isNotEmpty();
 
@@ -104,6 +111,19 @@ class StandaloneIT {
             }
         }
         return p;
+    }
+
+    /** Runs a main class of the test class path to its end and returns its output. */
+    private static String run(String main, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
