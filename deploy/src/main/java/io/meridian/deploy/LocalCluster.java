@@ -1,0 +1,164 @@
+package io.meridian.deploy;
+
+import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.meta.etcd.EtcdProcessOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A cluster of separate processes on 127.0.0.1 for trying Meridian by hand (failover, repair): etcd as a child
+ * process, N storage nodes and M brokers, each its own JVM with its own configuration file, data directory and
+ * log under one directory. The pids are written to {@code pids} so that {@code cluster down} can stop a cluster
+ * started elsewhere.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final String PIDS = "pids";
+
+    /** One started role process. */
+    record Member(String id, String role, Process process, Path log, String address) {}
+
+    private final Path dir;
+    private final EtcdProcess etcd;
+    private final List<Member> members;
+
+    private LocalCluster(Path dir, EtcdProcess etcd, List<Member> members) {
+        this.dir = dir;
+        this.etcd = etcd;
+        this.members = members;
+    }
+
+    static LocalCluster up(Path dir, int brokers, int storage, int firstHttpPort, Duration readyTimeout) throws IOException {
+        Files.createDirectories(dir);
+        EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd")));
+        etcd.detachShutdownHook(); // stopped last, by close()
+        List<Member> members = new ArrayList<>();
+        LocalCluster cluster = new LocalCluster(dir, etcd, members);
+        try {
+            for (int i = 1; i <= storage; i++) {
+                String id = "storage-" + i;
+                int port = freePort();
+                members.add(launch(dir, id, "storage", "io.meridian.storage.node.StorageMain", """
+                        node: {id: %s, idc: default, cluster: default, data-dir: '%s'}
+                        meta: {etcd.endpoints: %s, lease-ttl: 3s}
+                        storage: {server.host: 127.0.0.1, server.port: %d}
+                        """.formatted(id, dir.resolve(id).resolve("data"), etcd.endpoint(), port), "127.0.0.1:" + port));
+            }
+            for (int i = 1; i <= brokers; i++) {
+                String id = "broker-" + i;
+                int http = firstHttpPort + i - 1;
+                members.add(launch(dir, id, "broker", "io.meridian.broker.node.BrokerMain", """
+                        node: {id: %s, idc: default, host: 127.0.0.1, data-dir: '%s'}
+                        meta: {etcd.endpoints: %s, lease-ttl: 3s}
+                        broker: {http.port: %d, grpc.port: %d}
+                        master: {lease-ttl: 3s, rebuild-grace: 2s, rebalance-delay: 1m, repair-delay: 2m}
+                        """.formatted(id, dir.resolve(id).resolve("data"), etcd.endpoint(), http, freePort()),
+                        "http://127.0.0.1:" + http));
+            }
+            StringBuilder pids = new StringBuilder("etcd ").append(ProcessHandle.current().children()
+                    .filter(p -> p.info().command().orElse("").endsWith("etcd")).map(p -> Long.toString(p.pid()))
+                    .findFirst().orElse("?")).append('\n');
+            members.forEach(m -> pids.append(m.id()).append(' ').append(m.process().pid()).append('\n'));
+            Files.writeString(dir.resolve(PIDS), pids);
+            cluster.awaitReady(readyTimeout);
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static Member launch(Path dir, String id, String role, String main, String yaml, String address) throws IOException {
+        Path home = dir.resolve(id);
+        Files.createDirectories(home);
+        Path config = home.resolve(role + ".yaml");
+        Files.writeString(config, "# written by bin/meridian cluster up\n" + yaml);
+        Path log = home.resolve(role + ".log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m",
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), main, "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new Member(id, role, p, log, address);
+    }
+
+    /** Waits until the first broker answers ready and knows a storage cluster. */
+    private void awaitReady(Duration timeout) {
+        Member broker = members.stream().filter(m -> m.role().equals("broker")).findFirst().orElseThrow();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"default\"")) {
+                    return;
+                }
+                if (r.statusCode() == 200) { // no storage cluster yet: create it (409 when the master made it meanwhile)
+                    http.send(HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"default\",\"idc\":\"default\"}")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            for (Member m : members) {
+                if (!m.process().isAlive()) {
+                    throw new IllegalStateException(m.id() + " exited [exit=" + m.process().exitValue() + ", log=" + m.log() + "]");
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new IllegalStateException("cluster not ready after " + timeout.toSeconds() + " s [dir=" + dir + "]");
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    String etcdEndpoint() {
+        return etcd.endpoint();
+    }
+
+    /** SIGTERM to every role (brokers first), waits for them, then stops etcd. */
+    @Override
+    public void close() {
+        List<Member> order = new ArrayList<>(members);
+        order.sort((a, b) -> a.role().compareTo(b.role())); // broker before storage
+        order.forEach(m -> m.process().destroy());
+        for (Member m : order) {
+            try {
+                if (!m.process().waitFor(30, TimeUnit.SECONDS)) {
+                    m.process().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                m.process().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        etcd.stop();
+        try {
+            Files.deleteIfExists(dir.resolve(PIDS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
