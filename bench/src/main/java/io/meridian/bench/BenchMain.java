@@ -194,10 +194,10 @@ public final class BenchMain implements Runnable {
             for (var q : r.queries()) {
                 System.out.printf(java.util.Locale.ROOT,
                         "query_ms.%-21s broker %.3f (p90 %.3f)  leaf %.3f (p90 %.3f)  overhead %.3f  rows %d"
-                                + "  sql %.3f (planning %.3f)  sql repeated %.3f (planning %.3f)%n",
+                                + "  sql %.3f (planning %.3f)  sql repeated %.3f (planning %.3f)  jdbc prepared %.3f%n",
                         q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
                         q.rows(), q.sqlMedianMs(), q.sqlPlanningMedianMs(), q.sqlRepeatedMedianMs(),
-                        q.sqlRepeatedPlanningMedianMs());
+                        q.sqlRepeatedPlanningMedianMs(), q.jdbcPreparedMedianMs());
             }
             if (json) {
                 System.out.println(r.toJson());

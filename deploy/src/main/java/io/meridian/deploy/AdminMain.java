@@ -17,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code bin/meridian admin}: databases, storage clusters, nodes and shards through a broker's HTTP API (any
@@ -92,12 +91,15 @@ public final class AdminMain implements Runnable {
         }
     }
 
+    /** A command: runs against the root's broker; a failed call prints the broker's message and exits 1. */
     abstract static class Sub implements Callable<Integer> {
-        @ParentCommand
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         AdminMain admin;
 
         @Override
         public Integer call() {
+            admin = (AdminMain) spec.root().userObject();
             try {
                 run(System.out);
                 return 0;
@@ -126,9 +128,7 @@ public final class AdminMain implements Runnable {
         }
 
         @Command(name = "create", description = "create a database")
-        static final class Create implements Callable<Integer> {
-            @ParentCommand
-            Databases parent;
+        static final class Create extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
             @Option(names = "--shards", defaultValue = "2") int shards;
@@ -140,14 +140,13 @@ public final class AdminMain implements Runnable {
             @Option(names = "--cluster", split = ",") List<String> clusters;
 
             @Override
-            public Integer call() {
+            void run(PrintStream out) {
                 ObjectNode body = JSON.createObjectNode().put("name", name).put("shards", shards).put("replicas", replicas);
                 ArrayNode iv = body.putArray("intervals");
                 for (String i : intervals) {
                     String[] p = i.split(":", 2);
                     if (p.length != 2) {
-                        System.err.println("meridian admin: bad --interval [value=" + i + "]: want interval:retention, e.g. 10s:30d");
-                        return 2;
+                        throw new AdminException("bad --interval [value=" + i + "]: want interval:retention, e.g. 10s:30d");
                     }
                     iv.addObject().put("interval", p[0]).put("retention", p[1]);
                 }
@@ -157,56 +156,31 @@ public final class AdminMain implements Runnable {
                 if (clusters != null) {
                     clusters.forEach(body.putArray("clusters")::add);
                 }
-                try {
-                    parent.admin.call("POST", "/api/v1/databases", body.toString());
-                    System.out.println("created database " + name);
-                    return 0;
-                } catch (AdminException e) {
-                    System.err.println("meridian admin: " + e.getMessage());
-                    return 1;
-                }
+                admin.call("POST", "/api/v1/databases", body.toString());
+                out.println("created database " + name);
             }
         }
 
         @Command(name = "drop", description = "drop a database and its data")
-        static final class Drop implements Callable<Integer> {
-            @ParentCommand
-            Databases parent;
+        static final class Drop extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
 
             @Override
-            public Integer call() {
-                try {
-                    parent.admin.call("DELETE", "/api/v1/databases/" + name, null);
-                    System.out.println("dropped database " + name);
-                    return 0;
-                } catch (AdminException e) {
-                    System.err.println("meridian admin: " + e.getMessage());
-                    return 1;
-                }
+            void run(PrintStream out) {
+                admin.call("DELETE", "/api/v1/databases/" + name, null);
+                out.println("dropped database " + name);
             }
         }
 
         @Command(name = "show", description = "a database's configuration and shards")
-        static final class Show implements Callable<Integer> {
-            @ParentCommand
-            Databases parent;
+        static final class Show extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
 
             @Override
-            public Integer call() {
-                try {
-                    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                            parent.admin.call("GET", "/api/v1/databases/" + name, null)));
-                    return 0;
-                } catch (AdminException e) {
-                    System.err.println("meridian admin: " + e.getMessage());
-                    return 1;
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+            void run(PrintStream out) {
+                out.println(admin.call("GET", "/api/v1/databases/" + name, null).toPrettyString());
             }
         }
     }
@@ -223,23 +197,15 @@ public final class AdminMain implements Runnable {
         }
 
         @Command(name = "create", description = "create a storage cluster in an IDC")
-        static final class Create implements Callable<Integer> {
-            @ParentCommand
-            Clusters parent;
+        static final class Create extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
             @Option(names = "--idc", required = true) String idc;
 
             @Override
-            public Integer call() {
-                try {
-                    parent.admin.call("POST", "/api/v1/clusters", JSON.createObjectNode().put("name", name).put("idc", idc).toString());
-                    System.out.println("created cluster " + name + " in " + idc);
-                    return 0;
-                } catch (AdminException e) {
-                    System.err.println("meridian admin: " + e.getMessage());
-                    return 1;
-                }
+            void run(PrintStream out) {
+                admin.call("POST", "/api/v1/clusters", JSON.createObjectNode().put("name", name).put("idc", idc).toString());
+                out.println("created cluster " + name + " in " + idc);
             }
         }
     }

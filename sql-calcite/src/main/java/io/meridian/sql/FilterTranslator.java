@@ -71,6 +71,9 @@ final class FilterTranslator {
                 }
                 String tag = tagOf(call.getOperands().get(0));
                 String pattern = stringOf(call.getOperands().get(1));
+                if (pattern != null && TagParams.isParam(pattern)) {
+                    return null; // a LIKE pattern given as a parameter: prefix or regex is known only at run time
+                }
                 if (tag == null || pattern == null) {
                     return null;
                 }
@@ -184,6 +187,9 @@ final class FilterTranslator {
 
     private static String stringOf(RexNode e) {
         e = unwrapCast(e);
+        if (e instanceof RexDynamicParam p) {
+            return TagParams.placeholder(p.getIndex()); // resolved when the statement runs
+        }
         if (e instanceof RexLiteral lit && lit.getType().getFamily() == SqlTypeFamily.CHARACTER) {
             return lit.getValueAs(String.class);
         }

@@ -105,6 +105,16 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                     + "]: got " + v + "; want a TIMESTAMP");
         };
         long[] range = range(plan, now, param);
+        if (plan.filterProto() != null && plan.filterProto().length() > 0) {
+            plan = plan.withFilter(TagParams.resolve(plan.filter(), i -> {
+                Object v = context.get("?" + i);
+                if (v == null) {
+                    throw new io.meridian.common.error.InvalidInputException("missing tag parameter [parameter=" + (i + 1)
+                            + "]: set it before running the statement");
+                }
+                return v.toString();
+            }), plan.start(), plan.end());
+        }
         long bucket = plan.aggregated() ? plan.bucketMs() : database.baseIntervalMs();
         List<Object[]> rows = new ArrayList<>();
         if (plan.aggregated() && bucket > 0 && Math.floorMod(range[0], bucket) != 0) {

@@ -193,6 +193,28 @@ class SqlEngineTest {
     }
 
     @Test
+    void tagAndTimeParametersArePushedAndBoundAtEachRun() throws Exception {
+        try (java.sql.Connection c = engine.connect("tsbs");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu "
+                     + "WHERE hostname = ? AND region IN (?, 'eu') AND ts >= ? AND ts < ? GROUP BY FLOOR(ts TO MINUTE)")) {
+            for (String host : List.of("host_1", "host_2")) {
+                ps.setString(1, host);
+                ps.setString(2, "us");
+                ps.setTimestamp(3, new java.sql.Timestamp(H5));
+                ps.setTimestamp(4, new java.sql.Timestamp(H5 + 3_600_000));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+                QuerySpec spec = specs.get(specs.size() - 1);
+                assertThat(spec.bucketMs()).as("pushed, not a scan").isEqualTo(60_000);
+                String filter = spec.filter().toString();
+                assertThat(filter).contains("value: \"" + host + "\"").contains("values: \"us\"").doesNotContain("\\000");
+                assertThat(spec.startMs()).isEqualTo(H5);
+            }
+        }
+    }
+
+    @Test
     void sqlErrorsNameThePositionAndReason() {
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
                 .isInstanceOf(InvalidInputException.class)

@@ -56,10 +56,10 @@ public final class BrokerBenchmark {
                     "\"%s\":{\"broker_median_ms\":%.3f,\"broker_p90_ms\":%.3f,\"leaf_median_ms\":%.3f,"
                             + "\"leaf_p90_ms\":%.3f,\"overhead_ms\":%.3f,\"rows\":%d,\"sql_median_ms\":%s,"
                             + "\"sql_planning_median_ms\":%s,\"sql_repeated_median_ms\":%s,"
-                            + "\"sql_repeated_planning_median_ms\":%s}",
+                            + "\"sql_repeated_planning_median_ms\":%s,\"jdbc_prepared_median_ms\":%s}",
                     q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
                     q.rows(), num(q.sqlMedianMs()), num(q.sqlPlanningMedianMs()), num(q.sqlRepeatedMedianMs()),
-                    num(q.sqlRepeatedPlanningMedianMs()))).collect(Collectors.joining(",")));
+                    num(q.sqlRepeatedPlanningMedianMs()), num(q.jdbcPreparedMedianMs()))).collect(Collectors.joining(",")));
             return sb.append("}}").toString();
         }
     }

@@ -75,6 +75,10 @@ final class QueryLatency {
                 double[] repeated = new double[hasSql ? runs : 0];
                 double[] repeatedPlanning = new double[hasSql ? runs : 0];
                 String dashboard = hasSql ? SqlShapes.of(queries.get(0), s.fn()) : null;
+                double[] jdbc = new double[runs];
+                java.sql.Connection conn = java.sql.DriverManager.getConnection(
+                        "jdbc:meridian://127.0.0.1:" + httpPort + "/" + BenchCluster.DATABASE);
+                java.sql.PreparedStatement prepared = conn.prepareStatement(SqlShapes.parameterized(queries.get(0), s.fn()));
                 for (int i = 0; i < queries.size(); i++) {
                     long t0 = System.nanoTime();
                     broker(http, queries.get(i), s.fn());
@@ -85,6 +89,13 @@ final class QueryLatency {
                     long t3 = System.nanoTime();
                     double replan = hasSql ? sql(http, dashboard) : 0; // the same text again: a cached plan
                     long t4 = System.nanoTime();
+                    SqlShapes.bind(prepared, queries.get(i));
+                    try (java.sql.ResultSet rs = prepared.executeQuery()) {
+                        while (rs.next()) {
+                            rs.getObject(1);
+                        }
+                    }
+                    long t5 = System.nanoTime();
                     if (i >= WARMUP_RUNS) {
                         viaBroker[i - WARMUP_RUNS] = (t1 - t0) / 1e6;
                         direct[i - WARMUP_RUNS] = (t2 - t1) / 1e6;
@@ -94,6 +105,7 @@ final class QueryLatency {
                             repeated[i - WARMUP_RUNS] = (t4 - t3) / 1e6;
                             repeatedPlanning[i - WARMUP_RUNS] = replan;
                         }
+                        jdbc[i - WARMUP_RUNS] = (t5 - t4) / 1e6;
                     }
                 }
                 Arrays.sort(viaBroker);
@@ -102,11 +114,14 @@ final class QueryLatency {
                 Arrays.sort(planning);
                 Arrays.sort(repeated);
                 Arrays.sort(repeatedPlanning);
+                Arrays.sort(jdbc);
+                prepared.close();
+                conn.close();
                 out.add(new ShapeLatency(s.name(), percentile(viaBroker, 0.5), percentile(viaBroker, 0.9),
                         percentile(direct, 0.5), percentile(direct, 0.9), rows,
                         hasSql ? percentile(viaSql, 0.5) : Double.NaN, hasSql ? percentile(planning, 0.5) : Double.NaN,
                         hasSql ? percentile(repeated, 0.5) : Double.NaN,
-                        hasSql ? percentile(repeatedPlanning, 0.5) : Double.NaN));
+                        hasSql ? percentile(repeatedPlanning, 0.5) : Double.NaN, percentile(jdbc, 0.5)));
             }
         }
         return out;

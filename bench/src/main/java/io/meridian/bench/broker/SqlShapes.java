@@ -15,8 +15,31 @@ import java.util.Locale;
 final class SqlShapes {
     private SqlShapes() {}
 
-    /** The SQL of {@code q} with aggregate {@code fn}. */
+    /** The SQL of {@code q} with aggregate {@code fn}, literals inline. */
     static String of(LeafQuery q, String fn) {
+        return build(q, fn, false);
+    }
+
+    /**
+     * The same statement with parameters for the host and the time range, as a JDBC application prepares it once:
+     * {@code hostname = ?} (when the shape filters one host), {@code ts >= ?}, {@code ts < ?}.
+     */
+    static String parameterized(LeafQuery q, String fn) {
+        return build(q, fn, true);
+    }
+
+    /** Binds {@link #parameterized} statement's parameters for {@code q}. */
+    static void bind(java.sql.PreparedStatement ps, LeafQuery q) throws java.sql.SQLException {
+        int i = 1;
+        if (q.predicate() instanceof TagPredicate.Eq eq) {
+            ps.setString(i++, eq.value());
+        }
+        java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
+        ps.setTimestamp(i++, new java.sql.Timestamp(q.startMs()), utc);
+        ps.setTimestamp(i, new java.sql.Timestamp(q.endMs()), utc);
+    }
+
+    private static String build(LeafQuery q, String fn, boolean params) {
         String bucket = switch ((int) (q.bucketMs() / 1000)) {
             case 0 -> null;
             case 60 -> "FLOOR(ts TO MINUTE)";
@@ -34,11 +57,15 @@ final class SqlShapes {
         q.fields().forEach(f -> select.add(fn.toUpperCase(Locale.ROOT) + "(" + f + ")"));
         StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM cpu WHERE ");
         if (q.predicate() instanceof TagPredicate.Eq eq) {
-            sql.append(eq.key()).append(" = '").append(eq.value()).append("' AND ");
+            sql.append(eq.key()).append(params ? " = ? AND " : " = '" + eq.value() + "' AND ");
         } else if (!(q.predicate() instanceof TagPredicate.All)) {
             throw new IllegalArgumentException("no SQL for " + q.predicate());
         }
-        sql.append("ts >= TIMESTAMP '").append(ts(q.startMs())).append("' AND ts < TIMESTAMP '").append(ts(q.endMs())).append('\'');
+        if (params) {
+            sql.append("ts >= ? AND ts < ?");
+        } else {
+            sql.append("ts >= TIMESTAMP '").append(ts(q.startMs())).append("' AND ts < TIMESTAMP '").append(ts(q.endMs())).append('\'');
+        }
         if (!group.isEmpty()) {
             sql.append(" GROUP BY ").append(String.join(", ", group));
             List<String> order = new ArrayList<>();

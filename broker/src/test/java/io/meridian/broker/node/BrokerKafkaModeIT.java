@@ -175,7 +175,8 @@ class BrokerKafkaModeIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
         assertThat(down.body()).contains("topic=" + TOPIC).contains("partition=");
-        assertThat(took).as("answered within the ack timeout (plus slack)").isLessThan(ACK_TIMEOUT.plusSeconds(3));
+        // bounded, not hanging: the ack timeout plus generous slack for a loaded 2-core machine (a CI run saw 8 s)
+        assertThat(took).as("answered within the ack timeout (plus slack)").isLessThan(ACK_TIMEOUT.plusSeconds(20));
     }
 
     private static int shardOf(String metric, String host) {
