@@ -29,7 +29,9 @@ import org.apache.calcite.sql.parser.SqlParseException;
  * and Calcite's enumerable operators run the rest. {@code EXPLAIN PLAN FOR} shows both parts.
  *
  * <p>Identifiers are case-insensitive and keep their case; quote with double quotes. Times are UTC. A statement's
- * plan is kept per thread for 10 s, so a repeated statement (a dashboard) is only executed.
+ * plan is kept per thread for 10 s, keyed by its text with the string and timestamp literals of its WHERE
+ * clauses lifted into parameters ({@link LiteralParameters}): statements that differ only in those values (another
+ * host, another window) are planned once and then only executed.
  */
 public final class SqlEngine {
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -101,8 +103,29 @@ public final class SqlEngine {
             throw new InvalidInputException("missing SQL statement [field=sql]");
         }
         StatementCache cache = statements.get();
+        long t0 = System.nanoTime();
+        LiteralParameters.Normalized normalized = LiteralParameters.normalize(FunctionNames.rewrite(sql));
+        if (normalized != null) {
+            try {
+                PreparedStatement ps = cache.get(database, normalized.sql(), this::connect);
+                for (int i = 0; i < normalized.values().size(); i++) {
+                    Object v = normalized.values().get(i);
+                    if (v instanceof Timestamp ts) {
+                        ps.setTimestamp(i + 1, ts, UTC);
+                    } else {
+                        ps.setString(i + 1, (String) v);
+                    }
+                }
+                long t1 = System.nanoTime();
+                try (ResultSet rs = ps.executeQuery()) {
+                    return read(rs, t1 - t0, t1);
+                }
+            } catch (SQLException | RuntimeException e) {
+                // run the statement as written: its error (or answer) refers to the user's text, not ours
+                cache.discard(database, normalized.sql());
+            }
+        }
         try {
-            long t0 = System.nanoTime();
             PreparedStatement ps = cache.get(database, sql, this::connect);
             long t1 = System.nanoTime();
             try (ResultSet rs = ps.executeQuery()) {

@@ -215,6 +215,23 @@ class SqlEngineTest {
     }
 
     @Test
+    void statementsDifferingOnlyInLiteralsShareAPlanAndBindTheirOwnValues() {
+        String sql = "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu WHERE hostname = '%s' AND ts >= TIMESTAMP '%s' "
+                + "AND ts < TIMESTAMP '%s' GROUP BY FLOOR(ts TO MINUTE) ORDER BY t";
+        assertThat(LiteralParameters.normalize(sql.formatted("h", "2026-01-01 05:00:00", "2026-01-01 06:00:00")).sql())
+                .contains("\"hostname\" = ? AND \"ts\" >= ? AND \"ts\" < ?");
+        engine.execute("tsbs", sql.formatted("host_1", "2026-01-01 05:00:00", "2026-01-01 06:00:00"));
+        SqlAnswer second = engine.execute("tsbs", sql.formatted("host_2", "2026-01-01 06:00:00", "2026-01-01 07:00:00"));
+        QuerySpec spec = specs.get(specs.size() - 1);
+        assertThat(spec.filter().getEq().getValue()).isEqualTo("host_2");
+        assertThat(spec.startMs()).isEqualTo(H5 + 3_600_000);
+        assertThat(spec.bucketMs()).isEqualTo(60_000);
+        assertThat(second.rows()).containsExactly(List.of("2026-01-01T06:00:00Z", 7.0));
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu WHERE hostname = 'x'"))
+                .as("errors still point into the statement as written").hasMessageContaining("line=1, column=8");
+    }
+
+    @Test
     void sqlErrorsNameThePositionAndReason() {
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
                 .isInstanceOf(InvalidInputException.class)
