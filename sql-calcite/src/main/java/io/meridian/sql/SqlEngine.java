@@ -41,6 +41,14 @@ public final class SqlEngine {
     private final Duration timeout;
     private final int maxGroups;
     private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+    /** Statement texts already normalized on this thread (an exact repeat skips the parse). */
+    private final ThreadLocal<java.util.Map<String, LiteralParameters.Normalized>> normalizedTexts = ThreadLocal.withInitial(
+            () -> new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, LiteralParameters.Normalized> eldest) {
+                    return size() > 256;
+                }
+            });
     /** Planned statements per thread, kept 10 s (see {@link StatementCache}). */
     private final ThreadLocal<StatementCache> statements = ThreadLocal.withInitial(
             () -> new StatementCache(128, java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
@@ -104,7 +112,8 @@ public final class SqlEngine {
         }
         StatementCache cache = statements.get();
         long t0 = System.nanoTime();
-        LiteralParameters.Normalized normalized = LiteralParameters.normalize(FunctionNames.rewrite(sql));
+        LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
+                text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
         if (normalized != null) {
             try {
                 PreparedStatement ps = cache.get(database, normalized.sql(), this::connect);
