@@ -84,6 +84,15 @@ final class FilterTranslator {
                 return TagFilters.regex(tag, likeToRegex(pattern));
             }
             default -> {
+                if (call.getOperator().getName().equalsIgnoreCase("REGEXP_LIKE") && call.getOperands().size() == 2) {
+                    String tag = tagOf(call.getOperands().get(0));
+                    String pattern = stringOf(call.getOperands().get(1));
+                    if (tag == null || pattern == null || TagParams.isParam(pattern)) {
+                        return null;
+                    }
+                    // REGEXP_LIKE finds the pattern anywhere in the value; the leaves match whole values
+                    return TagFilters.regex(tag, ".*(?:" + pattern + ").*");
+                }
                 return null;
             }
         }

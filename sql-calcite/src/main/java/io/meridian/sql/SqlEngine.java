@@ -71,7 +71,8 @@ public final class SqlEngine {
         p.setProperty("quoting", "DOUBLE_QUOTE");
         p.setProperty("caseSensitive", "false");
         p.setProperty("timeZone", "UTC");
-        p.setProperty("conformance", "MYSQL_5"); // LENIENT plus CHAR results of CASE as VARCHAR (no blank padding)
+        p.setProperty("conformance", "MYSQL_5");
+        p.setProperty("fun", "standard,mysql"); // REGEXP_LIKE, pushed as a regex tag filter // LENIENT plus CHAR results of CASE as VARCHAR (no blank padding)
         Connection c = driver.connect("jdbc:calcite:", p);
         CalciteConnection cc = c.unwrap(CalciteConnection.class);
         SchemaPlus root = cc.getRootSchema();

@@ -159,6 +159,12 @@ class SqlEngineTest {
     }
 
     @Test
+    void regexLikeIsPushedAsARegexOverTheWholeValue() {
+        assertThat(explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE REGEXP_LIKE(hostname, 'host_[12]$') GROUP BY hostname"))
+                .contains("hostname ~ '.*(?:host_[12]$).*'").doesNotContain("EnumerableAggregate");
+    }
+
+    @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");

@@ -85,6 +85,7 @@ class SqlDifferentialIT {
                 q("tag not in", "SELECT host, SUM(usage_user) FROM cpu WHERE host NOT IN ('h1', 'h3') GROUP BY host ORDER BY host"),
                 q("like prefix", "SELECT host, COUNT(*) FROM cpu WHERE host LIKE 'h1%' GROUP BY host ORDER BY host"),
                 q("like suffix", "SELECT host, COUNT(*) FROM cpu WHERE host LIKE '%3' GROUP BY host ORDER BY host"),
+                q("regex", "SELECT host, SUM(usage_user) FROM cpu WHERE {RE:host:h[135]$} GROUP BY host ORDER BY host"),
                 q("or across tags", "SELECT host, region, COUNT(*) FROM cpu WHERE host = 'h1' OR region = 'ap' GROUP BY host, region ORDER BY host, region"),
                 q("range at bucket edges", "SELECT {B:MINUTE} AS t, COUNT(*) FROM cpu WHERE ts >= {T:10} AND ts < {T:12} GROUP BY {B:MINUTE} ORDER BY t"),
                 q("exclusive start", "SELECT COUNT(*), SUM(usage_user) FROM cpu WHERE ts > {T:10} AND ts <= {T:20}"),
@@ -273,6 +274,7 @@ class SqlDifferentialIT {
                 case "B" -> meridian ? "FLOOR(ts TO " + p[1] + ")" : "date_trunc('" + p[1].toLowerCase() + "', ts)";
                 case "TB" -> meridian ? "time_bucket(INTERVAL '" + p[1] + "' " + p[2] + ", ts)"
                         : "time_bucket(INTERVAL '" + p[1] + " " + p[2].toLowerCase() + "', ts)";
+                case "RE" -> meridian ? "REGEXP_LIKE(" + p[1] + ", '" + p[2] + "')" : "regexp_matches(" + p[1] + ", '" + p[2] + "')";
                 case "T" -> "TIMESTAMP '" + Instant.ofEpochMilli(T0 + Long.parseLong(p[1]) * 60_000L).toString()
                         .replace('T', ' ').replace("Z", "") + "'";
                 default -> throw new IllegalArgumentException("unknown placeholder " + p[0]);
