@@ -77,6 +77,68 @@ class StandaloneIT {
         }
     }
 
+    @Test
+    void theReadmeQuickstartRunsAsWritten() throws Exception {
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
+        Path dir = Path.of("target", "it-clusters", "StandaloneIT-readme").toAbsolutePath();
+        deleteRecursively(dir);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> commands = readmeQuickstart(port);
+        assertThat(commands).as("the README's quickstart commands").hasSize(4);
+        Process p = start(dir, port);
+        List<String> out = new java.util.ArrayList<>();
+        try {
+            for (String command : commands) {
+                out.add(bash(command));
+            }
+            assertThat(out.get(0)).contains("\"name\":\"metrics\"");
+            assertThat(out.get(1)).isEmpty(); // 204
+            assertThat(out.get(2)).contains("[\"web-1\",12.5,12.5]");
+            assertThat(out.get(3)).contains("MeridianQuery", "groupBy=[host]", "aggregates=[max(usage)]");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        Process again = start(dir, port); // "start again and see the data"
+        try {
+            assertThat(bash(commands.get(2))).contains("[\"web-1\",12.5,12.5]");
+        } finally {
+            again.destroy();
+            again.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The curl lines of the README's quickstart, pointed at {@code port} instead of 8080. */
+    private static List<String> readmeQuickstart(int port) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        int from = lines.indexOf("In another terminal:");
+        List<String> commands = new java.util.ArrayList<>();
+        boolean inBlock = false;
+        for (String line : lines.subList(from, lines.size())) {
+            if (line.startsWith("```")) {
+                if (inBlock) {
+                    break;
+                }
+                inBlock = true;
+            } else if (inBlock && line.startsWith("curl ")) {
+                commands.add(line.replace("localhost:8080", "127.0.0.1:" + port));
+            }
+        }
+        return commands;
+    }
+
+    private static String bash(String command) throws Exception {
+        // stdout only: curl writes its progress meter to stderr when not on a terminal
+        Process p = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(command + "\n" + out).isZero();
+        return out;
+    }
+
     /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
     private static Process start(Path dir, int port) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
