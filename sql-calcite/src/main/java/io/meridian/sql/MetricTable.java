@@ -194,10 +194,7 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                         plan.fields().get(i)));
             }
         }
-        List<OrderKey> order = new ArrayList<>();
-        for (String o : withOrder ? plan.orderBy() : List.<String>of()) {
-            order.add(o.startsWith("-") ? new OrderKey(o.substring(1), true) : new OrderKey(o, false));
-        }
+        List<OrderKey> order = withOrder ? plan.orderKeys() : List.of();
         return new QuerySpec(plan.database(), plan.metric(), plan.filter(), start, end, bucket, groupBy, calls, order,
                 withOrder ? plan.limit() : 0, timeout, maxGroups, false);
     }

@@ -92,6 +92,17 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
                 groupBy, aggregates, columns, order, newLimit);
     }
 
+    /** {@link #orderBy} as order keys (a {@code -} prefix is descending). */
+    @JsonIgnore
+    public List<io.meridian.common.query.OrderKey> orderKeys() {
+        List<io.meridian.common.query.OrderKey> keys = new ArrayList<>();
+        for (String o : orderBy) {
+            keys.add(o.startsWith("-") ? new io.meridian.common.query.OrderKey(o.substring(1), true)
+                    : new io.meridian.common.query.OrderKey(o, false));
+        }
+        return keys;
+    }
+
     public boolean hasSort() {
         return !orderBy.isEmpty() || limit > 0;
     }

@@ -98,8 +98,8 @@ final class BenchCluster implements AutoCloseable {
             int shard = s;
             await("leader of shard " + s, () -> b.cache().routing().leader(DATABASE, shard).isPresent());
         }
-        // the broker may route to a leader before the node opened the shard, and the node answers NOT_FOUND
-        // (not retried by the broker) in between
+        // the broker may route to a leader before the node opened the shard; it retries that (NOT_LEADER), but a
+        // timed load should not start inside that window
         StorageNode node = storage;
         await("the storage node serves every shard as leader", () -> node.registry().replicas().stream()
                 .filter(r -> r.key().database().equals(DATABASE) && r.leader()).count() == shards);

@@ -13,7 +13,7 @@ import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
-import io.meridian.meta.store.MetaStoreOptions;
+import io.meridian.meta.store.MetaConfigKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -38,17 +38,11 @@ public final class BrokerConfigKeys {
     public static final ConfigOption<String> NODE_DATA_DIR = ConfigOption.required("node.data-dir", STRING,
             "Directory of the broker's metadata snapshot; created when missing.");
 
-    // meta (etcd)
-    public static final ConfigOption<List<String>> META_ENDPOINTS = ConfigOption.of("meta.etcd.endpoints",
-            STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd client URLs (a list, or comma-separated).");
-    public static final ConfigOption<String> META_ROOT = ConfigOption.of("meta.root", STRING,
-            MetaStoreOptions.DEFAULT_ROOT, "Root prefix of every Meridian key in etcd.");
-    public static final ConfigOption<Duration> META_OPERATION_TIMEOUT = ConfigOption.of("meta.operation-timeout",
-            durationAtLeast(MS), MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, "Bound on one etcd call.");
-    public static final ConfigOption<Duration> META_LEASE_TTL = ConfigOption.of("meta.lease-ttl",
-            durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10),
-            "TTL of the node's etcd lease: a node that stops refreshing it is considered lost after this long."
-                    + " Whole seconds.");
+    // meta (etcd): shared by every role
+    public static final ConfigOption<List<String>> META_ENDPOINTS = MetaConfigKeys.ENDPOINTS;
+    public static final ConfigOption<String> META_ROOT = MetaConfigKeys.ROOT;
+    public static final ConfigOption<Duration> META_OPERATION_TIMEOUT = MetaConfigKeys.OPERATION_TIMEOUT;
+    public static final ConfigOption<Duration> META_LEASE_TTL = MetaConfigKeys.LEASE_TTL;
 
     // broker servers and limits
     public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.of("broker.http.port", intIn(0, 65_535), 8080,

@@ -6,12 +6,10 @@ import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
-import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
-import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.model.Names;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
+import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,23 +72,16 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
     /** Validates an already read tree (tests, or a launcher that merged several sources). */
     public static BrokerNodeConfig from(ConfigTree tree) {
         Config c = DEF.parse(tree);
-        name(c, NODE_ID, "node");
-        name(c, NODE_IDC, "idc");
+        c.requireName(NODE_ID, "node");
+        c.requireName(NODE_IDC, "idc");
         if (c.get(NODE_HOST).isBlank()) {
             throw c.invalid(NODE_HOST, "want a host name or address other nodes can reach; got ''");
         }
-        wholeSeconds(c, META_LEASE_TTL);
-        wholeSeconds(c, MASTER_LEASE_TTL);
+        MetaConfigKeys.requireWholeSeconds(c, MASTER_LEASE_TTL);
         if (c.get(HTTP_MAX_BODY) > Integer.MAX_VALUE) {
             throw c.invalid(HTTP_MAX_BODY, "want at most 2GiB - 1B; got " + c.get(HTTP_MAX_BODY) + " bytes");
         }
-        MetaStoreOptions meta;
-        try {
-            meta = new MetaStoreOptions(c.get(META_ENDPOINTS), c.get(META_ROOT), c.get(META_OPERATION_TIMEOUT),
-                    MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL);
-        } catch (IllegalArgumentException e) {
-            throw c.invalid(META_ROOT, e.getMessage());
-        }
+        MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         MasterOptions master = new MasterOptions(c.get(MASTER_LEASE_TTL), c.get(MASTER_POLL_INTERVAL),
                 c.get(MASTER_RECONCILE_INTERVAL), c.get(MASTER_REBUILD_GRACE),
                 new PlannerOptions(c.get(MASTER_REBALANCE_DELAY), c.get(MASTER_REPAIR_DELAY)));
@@ -117,19 +108,5 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         }
         return new KafkaWriteOptions(c.get(KAFKA_BOOTSTRAP_SERVERS), c.get(KAFKA_TOPIC), c.get(KAFKA_ACK_TIMEOUT),
                 "meridian-broker-" + c.get(NODE_ID));
-    }
-
-    private static void wholeSeconds(Config c, ConfigOption<Duration> option) {
-        if (c.get(option).toMillis() % 1000 != 0) {
-            throw c.invalid(option, "etcd leases have whole seconds; got " + c.get(option));
-        }
-    }
-
-    private static void name(Config c, ConfigOption<String> option, String what) {
-        try {
-            Names.requireValid(what, c.get(option));
-        } catch (InvalidInputException e) {
-            throw c.invalid(option, e.getMessage());
-        }
     }
 }

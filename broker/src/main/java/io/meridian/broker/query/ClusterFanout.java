@@ -18,9 +18,7 @@ import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -93,7 +91,7 @@ final class ClusterFanout {
         }
         LeafQueryRequest request = leaf.toBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard)).build();
         List<String> tried = new ArrayList<>();
-        for (String node : candidates(state)) {
+        for (String node : state.readOrder()) {
             NodeInfo info = meta.nodes().get(node);
             if (info == null) {
                 tried.add(node + ": not registered (down)");
@@ -132,17 +130,6 @@ final class ClusterFanout {
         }
         throw new ShardUnavailableException("no replica answered the leaf query [query=" + query.queryId() + ", shard="
                 + shardName + ", tried=" + tried + "]", null);
-    }
-
-    /** Leader, then in-sync followers, then the other replicas. */
-    static List<String> candidates(ShardState state) {
-        Set<String> order = new LinkedHashSet<>();
-        if (state.leader() != null) {
-            order.add(state.leader());
-        }
-        order.addAll(state.inSync());
-        order.addAll(state.replicas());
-        return List.copyOf(order);
     }
 
     private static MeridianException withContext(MeridianException m, String where) {

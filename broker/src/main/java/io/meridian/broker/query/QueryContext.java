@@ -55,11 +55,6 @@ public final class QueryContext implements AutoCloseable {
         return grpc.call(task);
     }
 
-    /** Wraps {@code task} so that it runs attached to this query's cancellation on another thread. */
-    public Runnable wrap(Runnable task) {
-        return grpc.wrap(task);
-    }
-
     /** The client went away: stops every fragment of the query. */
     public void cancelByClient() {
         clientGone = true;

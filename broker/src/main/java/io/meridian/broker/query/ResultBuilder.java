@@ -9,7 +9,6 @@ import io.meridian.common.query.QueryResult;
 import io.meridian.common.model.AggState;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -47,7 +46,7 @@ final class ResultBuilder {
             }
         }
         if (!spec.orderBy().isEmpty()) {
-            rows.sort(comparator(spec));
+            rows.sort(OrderKey.comparator(spec.columns(), spec.orderBy(), List::get));
         }
         if (spec.limit() > 0 && rows.size() > spec.limit()) {
             rows = new ArrayList<>(rows.subList(0, spec.limit()));
@@ -68,19 +67,5 @@ final class ResultBuilder {
 
     private static boolean hasPoint(AggState[] cells, int from, int n) {
         return Arrays.stream(cells, from, from + n).anyMatch(s -> s != null && !s.isEmpty());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Comparator<List<Object>> comparator(QuerySpec spec) {
-        List<String> names = spec.columns();
-        Comparator<List<Object>> cmp = null;
-        for (OrderKey k : spec.orderBy()) {
-            int idx = names.indexOf(k.column());
-            Comparator<Object> values = (Comparator) Comparator.naturalOrder();
-            Comparator<Object> dir = k.descending() ? values.reversed() : values;
-            Comparator<List<Object>> one = Comparator.comparing(r -> r.get(idx), Comparator.nullsLast(dir));
-            cmp = cmp == null ? one : cmp.thenComparing(one);
-        }
-        return cmp;
     }
 }

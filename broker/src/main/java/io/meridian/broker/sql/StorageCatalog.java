@@ -21,12 +21,10 @@ import io.meridian.meta.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
-import io.meridian.meta.model.StorageCluster;
 import io.meridian.sql.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,7 +112,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
         if (config == null) {
             return;
         }
-        String cluster = homeCluster(s, config);
+        String cluster = s.homeCluster(config, homeIdc);
         for (int shard = 0; shard < config.shards(); shard++) {
             ShardState state = s.state(new ShardId(db, cluster, shard));
             if (state == null) {
@@ -123,7 +121,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
             ShardRef ref = ShardRef.newBuilder().setDatabase(db).setShard(shard).build();
             List<String> tried = new ArrayList<>();
             boolean done = false;
-            for (String node : candidates(state)) {
+            for (String node : state.readOrder()) {
                 NodeInfo info = s.nodes().get(node);
                 if (info == null) {
                     continue;
@@ -146,25 +144,6 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
                         + ", shard=" + shard + ", tried=" + tried + "]", null);
             }
         }
-    }
-
-    private static List<String> candidates(ShardState state) {
-        Set<String> order = new LinkedHashSet<>();
-        if (state.leader() != null) {
-            order.add(state.leader());
-        }
-        order.addAll(state.replicas());
-        return List.copyOf(order);
-    }
-
-    private String homeCluster(MetaSnapshot s, DatabaseConfig db) {
-        for (String c : db.clusters()) {
-            StorageCluster cluster = s.clusters().get(c);
-            if (cluster != null && cluster.idc().equals(homeIdc)) {
-                return c;
-            }
-        }
-        return db.clusters().get(0);
     }
 
     @Override

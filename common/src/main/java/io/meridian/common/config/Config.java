@@ -35,6 +35,19 @@ public final class Config {
         return (T) v;
     }
 
+    /**
+     * The value of a name option (a node id, an IDC, a cluster: {@link io.meridian.common.model.Names} rules).
+     *
+     * @throws ConfigException naming the key when the value is not a valid name
+     */
+    public String requireName(ConfigOption<String> option, String what) {
+        try {
+            return io.meridian.common.model.Names.requireValid(what, get(option));
+        } catch (io.meridian.common.error.InvalidInputException e) {
+            throw invalid(option, e.getMessage());
+        }
+    }
+
     /** A check across keys failed: {@code invalid configuration value [key=K, file=F]: reason}. */
     public ConfigException invalid(ConfigOption<?> option, String reason) {
         return ConfigException.invalidValue(option.key(), source, reason);

@@ -48,6 +48,20 @@ public record MetaSnapshot(long revision, ClusterMarker marker, MasterInfo maste
         return states.get(stateKey(id.db(), id.cluster(), id.shard()));
     }
 
+    /**
+     * The cluster of {@code db} a node of {@code idc} reads and writes: the database's cluster in that IDC, or its
+     * first cluster when it has none there.
+     */
+    public String homeCluster(DatabaseConfig db, String idc) {
+        for (String c : db.clusters()) {
+            StorageCluster cluster = clusters.get(c);
+            if (cluster != null && cluster.idc().equals(idc)) {
+                return c;
+            }
+        }
+        return db.clusters().get(0);
+    }
+
     /** Shard states in which {@code nodeId} holds a replica: what a storage node serves. */
     public List<ShardState> replicasOf(String nodeId) {
         return states.values().stream().filter(s -> s.replicas().contains(nodeId)).toList();

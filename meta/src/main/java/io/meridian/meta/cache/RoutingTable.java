@@ -3,7 +3,6 @@ package io.meridian.meta.cache;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardState;
-import io.meridian.meta.model.StorageCluster;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,7 +33,7 @@ public final class RoutingTable {
         Map<String, Route> home = new HashMap<>();
         Map<String, List<Route>> all = new HashMap<>();
         for (DatabaseConfig db : s.databases().values()) {
-            String homeCluster = homeCluster(s, db, homeIdc);
+            String homeCluster = s.homeCluster(db, homeIdc);
             for (int shard = 0; shard < db.shards(); shard++) {
                 List<Route> routes = new ArrayList<>();
                 for (String cluster : db.clusters()) {
@@ -79,16 +78,6 @@ public final class RoutingTable {
         }
         NodeInfo node = s.nodes().get(st.leader());
         return node == null ? null : new Route(st.id(), st.leader(), node.address(), st.epoch());
-    }
-
-    private static String homeCluster(MetaSnapshot s, DatabaseConfig db, String homeIdc) {
-        for (String c : db.clusters()) {
-            StorageCluster cluster = s.clusters().get(c);
-            if (cluster != null && cluster.idc().equals(homeIdc)) {
-                return c;
-            }
-        }
-        return db.clusters().get(0);
     }
 
     private static String key(String db, int shard) {

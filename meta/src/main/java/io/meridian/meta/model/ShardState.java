@@ -40,6 +40,17 @@ public record ShardState(String db, String cluster, int shard, List<String> repl
         return new ShardId(db, cluster, shard);
     }
 
+    /** The replicas in the order a reader tries them: the leader, then the other in-sync replicas, then the rest. */
+    public List<String> readOrder() {
+        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        if (leader != null) {
+            order.add(leader);
+        }
+        order.addAll(inSync);
+        order.addAll(replicas);
+        return List.copyOf(order);
+    }
+
     public long seqOf(String node) {
         return lastSeq.getOrDefault(node, 0L);
     }

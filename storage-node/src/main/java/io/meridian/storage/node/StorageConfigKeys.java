@@ -3,7 +3,6 @@ package io.meridian.storage.node;
 import io.meridian.storage.replication.ReplicationOptions;
 
 import static io.meridian.common.config.ConfigTypes.STRING;
-import static io.meridian.common.config.ConfigTypes.STRING_LIST;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
 import static io.meridian.common.config.ConfigTypes.enumOf;
 import static io.meridian.common.config.ConfigTypes.intIn;
@@ -12,9 +11,9 @@ import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
-import io.meridian.meta.store.MetaStoreOptions;
 import io.meridian.storage.server.StorageServerOptions;
 import io.meridian.storage.wal.FsyncMode;
+import io.meridian.meta.store.MetaConfigKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -41,17 +40,11 @@ public final class StorageConfigKeys {
             durationAtLeast(Duration.ofMillis(100)), Duration.ofSeconds(1),
             "How often the node checks its replicas' status and, when it changed, publishes its report to etcd.");
 
-    // meta (etcd)
-    public static final ConfigOption<List<String>> META_ENDPOINTS = ConfigOption.of("meta.etcd.endpoints",
-            STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd client URLs (a list, or comma-separated).");
-    public static final ConfigOption<String> META_ROOT = ConfigOption.of("meta.root", STRING,
-            MetaStoreOptions.DEFAULT_ROOT, "Root prefix of every Meridian key in etcd.");
-    public static final ConfigOption<Duration> META_OPERATION_TIMEOUT = ConfigOption.of("meta.operation-timeout",
-            durationAtLeast(MS), MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, "Bound on one etcd call.");
-    public static final ConfigOption<Duration> META_LEASE_TTL = ConfigOption.of("meta.lease-ttl",
-            durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10),
-            "TTL of the node's etcd lease: a node that stops refreshing it is considered lost after this long."
-                    + " Whole seconds.");
+    // meta (etcd): shared by every role
+    public static final ConfigOption<List<String>> META_ENDPOINTS = MetaConfigKeys.ENDPOINTS;
+    public static final ConfigOption<String> META_ROOT = MetaConfigKeys.ROOT;
+    public static final ConfigOption<Duration> META_OPERATION_TIMEOUT = MetaConfigKeys.OPERATION_TIMEOUT;
+    public static final ConfigOption<Duration> META_LEASE_TTL = MetaConfigKeys.LEASE_TTL;
 
     // gRPC server
     public static final ConfigOption<String> SERVER_HOST = ConfigOption.of("storage.server.host", STRING,

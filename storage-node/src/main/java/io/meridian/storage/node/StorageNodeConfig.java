@@ -6,10 +6,8 @@ import static io.meridian.storage.node.StorageConfigKeys.*;
 
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
-import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
-import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.model.Names;
+import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import io.meridian.storage.server.StorageServerOptions;
 import java.nio.file.Path;
@@ -56,12 +54,9 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
     /** Validates an already read tree (tests, or a launcher that merged several sources). */
     public static StorageNodeConfig from(ConfigTree tree) {
         Config c = DEF.parse(tree);
-        name(c, NODE_ID, "node");
-        name(c, NODE_IDC, "idc");
-        name(c, NODE_CLUSTER, "cluster");
-        if (c.get(META_LEASE_TTL).toMillis() % 1000 != 0) {
-            throw c.invalid(META_LEASE_TTL, "etcd leases have whole seconds; got " + c.get(META_LEASE_TTL));
-        }
+        c.requireName(NODE_ID, "node");
+        c.requireName(NODE_IDC, "idc");
+        c.requireName(NODE_CLUSTER, "cluster");
         if (c.get(REPLICATION_FETCH_MAX) > c.get(SERVER_MAX_MESSAGE)) {
             throw c.invalid(REPLICATION_FETCH_MAX, "must not exceed storage.server.max-message-size ("
                     + c.get(SERVER_MAX_MESSAGE) + " bytes); got " + c.get(REPLICATION_FETCH_MAX) + " bytes");
@@ -69,13 +64,7 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
         if (c.get(SERVER_MAX_MESSAGE) > Integer.MAX_VALUE) {
             throw c.invalid(SERVER_MAX_MESSAGE, "want at most 2GiB - 1B");
         }
-        MetaStoreOptions meta;
-        try {
-            meta = new MetaStoreOptions(c.get(META_ENDPOINTS), c.get(META_ROOT), c.get(META_OPERATION_TIMEOUT),
-                    MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL);
-        } catch (IllegalArgumentException e) {
-            throw c.invalid(META_ROOT, e.getMessage());
-        }
+        MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         StorageServerOptions server = new StorageServerOptions(c.get(SERVER_HOST), c.get(SERVER_PORT),
                 (int) (long) c.get(SERVER_MAX_MESSAGE), c.get(SERVER_SHUTDOWN_GRACE), c.get(SERVER_WORKER_THREADS));
         EngineSettings engine = new EngineSettings(c.get(SEGMENT_DURATION), c.get(MEMTABLE_SIZE),
@@ -91,13 +80,5 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
         return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),
                 Path.of(c.get(NODE_DATA_DIR)), c.get(NODE_REPORT_INTERVAL), meta, c.get(META_LEASE_TTL), server,
                 engine, replication);
-    }
-
-    private static void name(Config c, ConfigOption<String> option, String what) {
-        try {
-            Names.requireValid(what, c.get(option));
-        } catch (InvalidInputException e) {
-            throw c.invalid(option, e.getMessage());
-        }
     }
 }
