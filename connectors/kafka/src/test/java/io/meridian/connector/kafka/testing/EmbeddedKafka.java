@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -112,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.startup();
             kafka.awaitRegistered();
             return kafka;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
             try {
                 kafka.close();
             } catch (RuntimeException | IOException suppressed) {
@@ -141,26 +140,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private void awaitRegistered() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+    private void awaitRegistered() {
         try (Admin admin = admin()) {
-            while (true) {
-                try {
-                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("embedded kafka did not start [bootstrap=" + bootstrapServers
-                                + ", timeoutMs=" + START_TIMEOUT_MS + "]", e);
-                    }
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("embedded kafka broker did not register [bootstrap="
-                            + bootstrapServers + ", timeoutMs=" + START_TIMEOUT_MS + "]");
-                }
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await("embedded kafka broker registered [bootstrap=" + bootstrapServers + ", timeoutMs="
+                            + START_TIMEOUT_MS + "]")
+                    .atMost(java.time.Duration.ofMillis(START_TIMEOUT_MS)).pollInterval(java.time.Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> !admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty());
         }
     }
 
