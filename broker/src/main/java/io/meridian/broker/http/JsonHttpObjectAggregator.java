@@ -34,8 +34,15 @@ final class JsonHttpObjectAggregator extends HttpObjectAggregator {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpUtil.setContentLength(res, res.content().readableBytes());
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        if (HttpUtil.isKeepAlive(oversized)) {
+            // keep reading: the aggregator discards the rest of this body, and a client still sending it gets the
+            // answer instead of a reset connection (closing here raced the client's write: "broken pipe")
+            HttpUtil.setKeepAlive(res, true);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 }
