@@ -1,8 +1,8 @@
 package io.meridian.broker.http;
 
 import io.meridian.broker.write.BatchSink;
-import io.meridian.broker.write.LineBatcher;
-import io.meridian.broker.write.ShardBatches;
+import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;

@@ -1,5 +1,7 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.ingest.ShardBatches;
+
 /**
  * Where the write endpoint sends a validated request's per-shard batches: the shard leaders
  * ({@link ShardWriter}, direct mode) or the ingest topic ({@link KafkaShardWriter}, Kafka mode). The choice is

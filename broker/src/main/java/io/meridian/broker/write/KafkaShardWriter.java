@@ -1,5 +1,6 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.connector.kafka.IngestProducerSettings;

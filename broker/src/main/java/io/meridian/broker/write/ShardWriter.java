@@ -1,5 +1,6 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.ingest.ShardBatches;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;

@@ -1,6 +1,6 @@
 /**
  * The broker's write path: line protocol to per-shard columnar batches
- * ({@link io.meridian.broker.write.LineBatcher}), handed to a {@link io.meridian.broker.write.BatchSink}:
+ * ({@link io.meridian.common.ingest.LineBatcher}), handed to a {@link io.meridian.broker.write.BatchSink}:
  *
  * <pre>
  *   body --LineBatcher--> ShardBatches --BatchSink--+-- direct: ShardWriter --gRPC--> shard leaders

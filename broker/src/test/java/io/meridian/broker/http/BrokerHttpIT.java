@@ -2,7 +2,7 @@ package io.meridian.broker.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.broker.BrokerTestCluster;
+import io.meridian.storage.testing.LocalStorageCluster;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
@@ -35,7 +35,7 @@ class BrokerHttpIT {
 
     @Test
     void writesAndBadInput(EtcdProcess etcd) throws Exception {
-        try (BrokerTestCluster cluster = new BrokerTestCluster(etcd, dir, "/broker-http-it");
+        try (LocalStorageCluster cluster = new LocalStorageCluster(etcd, dir, "/broker-http-it");
              ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30));
              BrokerHttpServer server = BrokerHttpServer.start("127.0.0.1", 0, 64 * 1024, 4, cluster.cache, writer)) {
             HttpClient http = HttpClient.newHttpClient();

@@ -12,8 +12,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
-import io.meridian.broker.BrokerTestCluster;
-import io.meridian.broker.write.LineBatcher;
+import io.meridian.storage.testing.LocalStorageCluster;
+import io.meridian.common.ingest.LineBatcher;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
@@ -65,13 +65,13 @@ class DistributedQueryIT {
     @TempDir
     static Path dir;
 
-    private BrokerTestCluster cluster;
+    private LocalStorageCluster cluster;
     private DistributedQueryExecutor executor;
     private final List<ReferenceQuery.Point> points = new ArrayList<>();
 
     @BeforeAll
     void start(EtcdProcess etcd) {
-        cluster = new BrokerTestCluster(etcd, dir, "/query-it");
+        cluster = new LocalStorageCluster(etcd, dir, "/query-it");
         executor = new DistributedQueryExecutor(cluster.cache::snapshot, "idc1", new SimpleMeterRegistry());
         Random random = new Random(42);
         StringBuilder body = new StringBuilder();
@@ -87,7 +87,7 @@ class DistributedQueryIT {
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
-            writer.write(new LineBatcher().batch(BrokerTestCluster.DB, BrokerTestCluster.SHARDS, bytes, 0, bytes.length,
+            writer.write(new LineBatcher().batch(LocalStorageCluster.DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
                     Precision.MILLISECONDS, T0));
         }
     }
@@ -105,7 +105,7 @@ class DistributedQueryIT {
                 all.add(AggCall.of(f, "usage"));
             }
         }
-        return new QuerySpec(BrokerTestCluster.DB, "cpu", filter, T0, END, bucket, groupBy, all, order, limit,
+        return new QuerySpec(LocalStorageCluster.DB, "cpu", filter, T0, END, bucket, groupBy, all, order, limit,
                 Duration.ofSeconds(30), 1000, false);
     }
 
@@ -157,13 +157,13 @@ class DistributedQueryIT {
     @Test
     @Order(3)
     void boundsAndBadInputFailWithTheirCodes() {
-        QuerySpec tooMany = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
+        QuerySpec tooMany = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
                 List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(30), 3, false);
         assertThatThrownBy(() -> run(tooMany)).isInstanceOfSatisfying(MeridianException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
             assertThat(e.getMessage()).contains("too many groups", "maxGroups=3");
         });
-        QuerySpec instant = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of(),
+        QuerySpec instant = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of(),
                 List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofNanos(1), 10, false);
         assertThatThrownBy(() -> run(instant)).isInstanceOfSatisfying(MeridianException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.QUERY_TIMEOUT);
@@ -173,7 +173,7 @@ class DistributedQueryIT {
                 List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false);
         assertThatThrownBy(() -> run(noDb)).isInstanceOfSatisfying(MeridianException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
-        assertThat(run(new QuerySpec(BrokerTestCluster.DB, "nometric", all(), T0, END, 0, List.of(),
+        assertThat(run(new QuerySpec(LocalStorageCluster.DB, "nometric", all(), T0, END, 0, List.of(),
                 List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false)).rows())
                 .as("an unknown metric has no rows").isEmpty();
     }
@@ -187,7 +187,7 @@ class DistributedQueryIT {
         String range = " ts >= TIMESTAMP '" + ts(T0) + "' AND ts < TIMESTAMP '" + ts(END) + "'";
         String byMinute = "SELECT FLOOR(ts TO MINUTE) AS t, host, SUM(usage), COUNT(usage), MIN(usage), MAX(usage), AVG(usage)"
                 + " FROM cpu WHERE" + range + " GROUP BY host, FLOOR(ts TO MINUTE) ORDER BY host, t";
-        QuerySpec ref = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, MINUTE, List.of("host"),
+        QuerySpec ref = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, MINUTE, List.of("host"),
                 List.of(AggCall.of(QueryFunction.SUM, "usage"), AggCall.of(QueryFunction.COUNT, "usage"),
                         AggCall.of(QueryFunction.MIN, "usage"), AggCall.of(QueryFunction.MAX, "usage"),
                         AggCall.of(QueryFunction.AVG, "usage")), List.of(), 0, Duration.ofSeconds(30), 1000, false);
@@ -197,21 +197,21 @@ class DistributedQueryIT {
             r.set(0, ts((Long) row.get(0)).replace(' ', 'T') + "Z");
             expected.add(r);
         }
-        assertThat(sql.execute(BrokerTestCluster.DB, byMinute).rows()).isEqualTo(expected).hasSize(6 * 30);
-        String plan = sql.execute(BrokerTestCluster.DB, "EXPLAIN PLAN FOR " + byMinute).rows().get(0).get(0).toString();
+        assertThat(sql.execute(LocalStorageCluster.DB, byMinute).rows()).isEqualTo(expected).hasSize(6 * 30);
+        String plan = sql.execute(LocalStorageCluster.DB, "EXPLAIN PLAN FOR " + byMinute).rows().get(0).get(0).toString();
         assertThat(plan).contains("MeridianQuery", "bucket=60000ms", "groupBy=[host]").doesNotContain("EnumerableAggregate");
 
         // lastpoint in SQL: FIRST and LAST by time, pushed to the leaves
-        QuerySpec firstLast = new QuerySpec(BrokerTestCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
+        QuerySpec firstLast = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
                 List.of(AggCall.of(QueryFunction.FIRST, "usage"), AggCall.of(QueryFunction.LAST, "usage")), List.of(), 0,
                 Duration.ofSeconds(30), 1000, false);
-        assertThat(sql.execute(BrokerTestCluster.DB, "SELECT host, FIRST(usage), LAST(usage) FROM cpu WHERE" + range
+        assertThat(sql.execute(LocalStorageCluster.DB, "SELECT host, FIRST(usage), LAST(usage) FROM cpu WHERE" + range
                 + " GROUP BY host ORDER BY host").rows()).isEqualTo(ReferenceQuery.answer(firstLast, points, List.of("host", "dc")));
 
         // what is not pushed runs above the pushed part: a scan counted by Calcite, HAVING, arithmetic
-        assertThat(sql.execute(BrokerTestCluster.DB, "SELECT COUNT(*) FROM cpu WHERE host = 'h1' AND" + range).rows())
+        assertThat(sql.execute(LocalStorageCluster.DB, "SELECT COUNT(*) FROM cpu WHERE host = 'h1' AND" + range).rows())
                 .containsExactly(List.of(180L));
-        List<List<Object>> heavy = sql.execute(BrokerTestCluster.DB, "SELECT host, SUM(usage) / COUNT(usage) AS a FROM cpu"
+        List<List<Object>> heavy = sql.execute(LocalStorageCluster.DB, "SELECT host, SUM(usage) / COUNT(usage) AS a FROM cpu"
                 + " WHERE dc = 'east' AND" + range + " GROUP BY host HAVING MAX(usage) >= 0 ORDER BY a DESC LIMIT 2").rows();
         assertThat(heavy).hasSize(2).allSatisfy(r -> assertThat(r.get(0)).isIn("h0", "h2", "h4"));
         catalog.close();
@@ -266,7 +266,7 @@ class DistributedQueryIT {
     @Order(5)
     void aStoppedReplicaIsReadAround() {
         StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
-                .equals(cluster.cache.routing().leader(BrokerTestCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
+                .equals(cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
         leader.close();
         QuerySpec q = spec(all(), 0, List.of("host"), List.of(), 0);
         assertThat(run(q).rows()).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));

@@ -2,10 +2,10 @@ package io.meridian.broker.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.broker.BrokerTestCluster;
+import io.meridian.storage.testing.LocalStorageCluster;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.QueryContext;
-import io.meridian.broker.write.LineBatcher;
+import io.meridian.common.ingest.LineBatcher;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.meta.etcd.EtcdExtension;
@@ -60,7 +60,7 @@ class SqlDifferentialIT {
     @TempDir
     static Path dir;
 
-    private BrokerTestCluster cluster;
+    private LocalStorageCluster cluster;
     private DistributedQueryExecutor executor;
     private StorageCatalog catalog;
     private SqlEngine engine;
@@ -121,7 +121,7 @@ class SqlDifferentialIT {
 
     @BeforeAll
     void load(EtcdProcess etcd) throws Exception {
-        cluster = new BrokerTestCluster(etcd, dir, "/sql-diff");
+        cluster = new LocalStorageCluster(etcd, dir, "/sql-diff");
         executor = new DistributedQueryExecutor(cluster.cache::snapshot, "idc1", new SimpleMeterRegistry());
         catalog = new StorageCatalog(cluster.cache::snapshot, "idc1", Duration.ofMillis(500));
         engine = new SqlEngine(catalog, spec -> {
@@ -171,7 +171,7 @@ class SqlDifferentialIT {
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
-            writer.write(new LineBatcher().batch(BrokerTestCluster.DB, BrokerTestCluster.SHARDS, bytes, 0, bytes.length,
+            writer.write(new LineBatcher().batch(LocalStorageCluster.DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
                     Precision.MILLISECONDS, T0));
         }
     }
@@ -192,7 +192,7 @@ class SqlDifferentialIT {
             expected = normalize(rs, false);
         }
         // through the engine's front door: literal lifting, the plan cache, then the pushed plan
-        io.meridian.sql.SqlAnswer answer = engine.execute(BrokerTestCluster.DB, dialect(sql, true));
+        io.meridian.sql.SqlAnswer answer = engine.execute(LocalStorageCluster.DB, dialect(sql, true));
         List<List<Object>> actual = new ArrayList<>();
         for (List<Object> r : answer.rows()) {
             List<Object> row = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.ingest.ShardBatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

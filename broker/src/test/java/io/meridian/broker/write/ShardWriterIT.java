@@ -1,11 +1,13 @@
 package io.meridian.broker.write;
 
+import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.ShardBatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.meridian.broker.BrokerTestCluster;
+import io.meridian.storage.testing.LocalStorageCluster;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
@@ -77,7 +79,7 @@ class ShardWriterIT {
 
     @Test
     void everyBatchReachesItsLeaderOnceAlsoThroughAFailover(EtcdProcess etcd) {
-        try (BrokerTestCluster cluster = new BrokerTestCluster(etcd, dir, ROOT);
+        try (LocalStorageCluster cluster = new LocalStorageCluster(etcd, dir, ROOT);
              ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
             MetaCache cache = cluster.cache;
             StorageNode s1 = cluster.nodes.get(0);

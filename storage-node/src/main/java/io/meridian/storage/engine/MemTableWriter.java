@@ -43,7 +43,9 @@ final class MemTableWriter {
 
     /**
      * Makes the points staged in a transaction visible and records the transaction as committed, with the WAL
-     * ticket of its commit record (0 on replay).
+     * ticket of its commit record (0 on replay). Lower transactions of the same writer that are still staged
+     * can never commit any more and are dropped ({@link StagedTransactions#removeBelow}); this runs on the
+     * leader, on followers and on WAL replay alike, so every replica drops the same ones.
      */
     void commit(String writerId, long transactionId, long ticket) {
         memTables.startIfEmpty(clock);
@@ -53,6 +55,7 @@ final class MemTableWriter {
             n += memtable.appendRows(p.seriesId(), p.fieldIds(), p.ts(), p.values());
         }
         writerSequences.advance(WriterSequences.TXN_PREFIX + writerId, transactionId, clock.millis(), ticket);
+        staged.removeBelow(writerId, transactionId);
         metrics.pointsWritten(n);
     }
 }

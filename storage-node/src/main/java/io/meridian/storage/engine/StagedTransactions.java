@@ -41,6 +41,29 @@ final class StagedTransactions {
         return points;
     }
 
+    /**
+     * Drops every transaction of {@code writerId} below {@code transactionId}: once a writer committed a
+     * transaction, a lower one can never commit (commits go in increasing order), so what it staged is the
+     * leftover of a failed attempt (e.g. a Flink task that staged, then died before its checkpoint completed).
+     *
+     * @return the transactions dropped
+     */
+    int removeBelow(String writerId, long transactionId) {
+        int dropped = 0;
+        var it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().writerId().equals(writerId) && e.getKey().transactionId() < transactionId) {
+                for (Points p : e.getValue()) {
+                    heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+                }
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
     Map<Key, List<Points>> pending() { return pending; }
 
     int transactions() { return pending.size(); }

@@ -91,4 +91,23 @@ class StagedTransactionsTest {
             assertThat(sum(s)).isEqualTo(7);
         }
     }
+
+    @Test
+    void aCommitDropsTheWritersLowerTransactionsThatCanNeverCommit() {
+        try (Shard s = Shard.open(dir, TestShards.options())) {
+            s.stage("sink-0", 3, points(1000)); // a failed attempt's leftover
+            s.stage("sink-1", 3, points(50));   // another writer: untouched
+            s.stage("sink-0", 5, points(2));
+            s.commit("sink-0", 5);
+            assertThat(s.pendingTransactions()).isEqualTo(1);
+            assertThat(sum(s)).isEqualTo(2);
+            assertThat(s.commit("sink-0", 3)).as("lower than the last commit").isEqualTo(Shard.WriteResult.DUPLICATE);
+            assertThat(sum(s)).isEqualTo(2);
+        }
+        try (Shard s = Shard.open(dir, TestShards.options())) {
+            assertThat(s.pendingTransactions()).as("the same drop on WAL replay").isEqualTo(1);
+            assertThat(s.commit("sink-1", 3)).isEqualTo(Shard.WriteResult.APPLIED);
+            assertThat(sum(s)).isEqualTo(52);
+        }
+    }
 }

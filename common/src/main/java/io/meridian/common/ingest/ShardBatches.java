@@ -1,4 +1,4 @@
-package io.meridian.broker.write;
+package io.meridian.common.ingest;
 
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.meridian.broker.write;
+package io.meridian.common.ingest;
 
 import io.meridian.common.lineprotocol.LineProtocolOptions;
 import io.meridian.common.lineprotocol.LineProtocolParser;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns an InfluxDB line-protocol body into one columnar {@link PointBatch} per shard: each line's series key
+ * Turns an InfluxDB line-protocol body (an HTTP write, or an {@code lp} record of the ingest topic) into one columnar {@link PointBatch} per shard: each line's series key
  * (measurement plus tags sorted by key) picks its shard by the documented hash, and consecutive lines of the
  * same series with the same fields become rows of one {@code SeriesRows}. The body is parsed once (not the
  * parser's two-pass atomic mode): the batches are only built in memory, and a body with any bad line yields a

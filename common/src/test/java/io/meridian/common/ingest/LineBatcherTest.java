@@ -1,4 +1,4 @@
-package io.meridian.broker.write;
+package io.meridian.common.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

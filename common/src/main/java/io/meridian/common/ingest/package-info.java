@@ -1,0 +1,6 @@
+/**
+ * Cutting writes into per-shard columnar batches ({@link io.meridian.common.ingest.LineBatcher} turns line
+ * protocol into one {@code PointBatch} per shard by the documented series hash). Shared by the broker's write
+ * endpoint and the Flink ingest job, so both shard and validate a line exactly the same way.
+ */
+package io.meridian.common.ingest;

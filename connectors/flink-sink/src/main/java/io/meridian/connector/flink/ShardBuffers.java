@@ -1,0 +1,98 @@
+package io.meridian.connector.flink;
+
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import io.meridian.common.rpc.storage.v1.Tag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The writer's mini-batches: one columnar {@link PointBatch} being built per (database, shard), with the points of
+ * one series and field list gathered into one {@code SeriesRows} (delta-encoded timestamps, row-major values),
+ * so a shard's batch costs a few bytes per point on the wire whatever the input's record granularity was.
+ *
+ * <p>Not thread-safe: the sink's task thread only.
+ */
+final class ShardBuffers {
+    /** A shard's batch being built. */
+    static final class Buffer {
+        final String database;
+        final int shard;
+        final PointBatch.Builder batch = PointBatch.newBuilder();
+        private final Map<String, Rows> rows = new HashMap<>();
+        long points;
+
+        Buffer(String database, int shard) {
+            this.database = database;
+            this.shard = shard;
+        }
+
+        /** The finished batch; the buffer is not used again. */
+        PointBatch build() {
+            rows.values().forEach(r -> batch.addSeries(r.rows.build()));
+            return batch.build();
+        }
+    }
+
+    private static final class Rows {
+        final SeriesRows.Builder rows;
+        long lastTs;
+
+        Rows(SeriesKey key, List<String> fields) {
+            rows = SeriesRows.newBuilder().setMetric(key.metric()).addAllFields(fields);
+            key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
+        }
+    }
+
+    private final Map<String, Buffer> buffers = new LinkedHashMap<>();
+
+    /** The buffer of (database, shard), created when absent. */
+    Buffer of(String database, int shard) {
+        return buffers.computeIfAbsent(database + '\u0000' + shard, k -> new Buffer(database, shard));
+    }
+
+    /** Appends a serialized {@code PointBatch} of that shard (a {@link ShardBatch}'s payload) to its buffer. */
+    Buffer addBatch(String database, int shard, byte[] serialized, long points) throws java.io.IOException {
+        Buffer b = of(database, shard);
+        b.batch.mergeFrom(serialized);
+        b.points += points;
+        return b;
+    }
+
+    /** Appends one row of a series (fields in {@code fields} order, NaN = no value) to its shard's buffer. */
+    Buffer addRow(String database, int shard, SeriesKey key, List<String> fields, long ts, double[] values) {
+        Buffer b = of(database, shard);
+        Rows r = b.rows.computeIfAbsent(key.toString() + '\u0000' + String.join("\u0000", fields),
+                k -> new Rows(key, fields));
+        r.rows.addTimestampDeltas(r.rows.getTimestampDeltasCount() == 0 ? ts : ts - r.lastTs);
+        r.lastTs = ts;
+        for (double v : values) {
+            r.rows.addValues(v);
+            if (!Double.isNaN(v)) {
+                b.points++;
+            }
+        }
+        return b;
+    }
+
+    /** Removes and returns the buffer of (database, shard). */
+    Buffer take(Buffer b) {
+        buffers.remove(b.database + '\u0000' + b.shard);
+        return b;
+    }
+
+    /** Removes and returns every buffer. */
+    List<Buffer> takeAll() {
+        List<Buffer> all = new ArrayList<>(buffers.values());
+        buffers.clear();
+        return all;
+    }
+
+    boolean isEmpty() {
+        return buffers.isEmpty();
+    }
+}

@@ -1,0 +1,229 @@
+package io.meridian.connector.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.common.model.AggState;
+import io.meridian.meta.etcd.EtcdExtension;
+import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.meta.model.DatabaseConfig;
+import io.meridian.meta.model.IntervalSpec;
+import io.meridian.meta.model.WriteConcern;
+import io.meridian.storage.node.StorageNode;
+import io.meridian.storage.testing.LocalStorageCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MeridianSink} in user-style DataStream jobs (a stream of POJOs mapped to points) on a Flink MiniCluster,
+ * against real etcd, the master and three replicating storage nodes in this JVM. Each job's totals (count and
+ * sum of a {@code sum} field over every shard) must equal what the records hold, exactly: through a task failure,
+ * through a shard leader change, and without checkpointing (at least once, no fault).
+ */
+@ExtendWith(EtcdExtension.class)
+class MeridianSinkIT {
+    private static final long HOUR = 3_600_000L;
+    private static final long T0 = (System.currentTimeMillis() / HOUR - 1) * HOUR;
+    private static final int HOSTS = 50;
+    private static final int SHARDS = 4;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path dir;
+
+    /** A user's record: what a job has before it decides to write to Meridian. */
+    public static class Request {
+        public String host;
+        public long timeMs;
+        public double requests;
+
+        public Request() {
+        }
+
+        static Request of(long i) {
+            Request r = new Request();
+            r.host = "h" + (i % HOSTS);
+            r.timeMs = T0 + (i / HOSTS) * 10;
+            r.requests = i % 7;
+            return r;
+        }
+    }
+
+    /** Count and sum of requests over records 0..n-1. */
+    private static double expectedSum(long n) {
+        double sum = 0;
+        for (long i = 0; i < n; i++) {
+            sum += i % 7;
+        }
+        return sum;
+    }
+
+    private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
+        return new LocalStorageCluster(etcd, dir, root, 3, new DatabaseConfig("web", SHARDS, 3, WriteConcern.MAJORITY,
+                List.of(new IntervalSpec("10s", "30d")), List.of("c1")));
+    }
+
+    private static StreamExecutionEnvironment env(long checkpointMs) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // fail fast on a Kryo fallback
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        if (checkpointMs > 0) {
+            env.enableCheckpointing(checkpointMs);
+        }
+        return env;
+    }
+
+    private static DataStream<Request> requests(StreamExecutionEnvironment env, long n, double perSecond) {
+        return env.fromSource(new DataGeneratorSource<>(Request::of, n, RateLimiterStrategy.perSecond(perSecond),
+                TypeInformation.of(Request.class)), WatermarkStrategy.noWatermarks(), "requests");
+    }
+
+    private static MeridianSink<Request> sink(LocalStorageCluster c, DeliveryGuarantee guarantee) {
+        return MeridianSink.forPoints("web", (Request r) -> new MeridianPoint("http", Map.of("host", r.host),
+                        r.timeMs, Map.of("requests", r.requests)))
+                .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").setSinkId("it")
+                .setDeliveryGuarantee(guarantee).setMaxBatchPoints(5_000).build();
+    }
+
+    private static void assertExactTotals(LocalStorageCluster c, long n) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            AggState total = c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR);
+            assertThat(total.count()).as("points").isEqualTo(n);
+            assertThat(total.sum()).as("sum of requests").isEqualTo(expectedSum(n));
+        });
+    }
+
+    /** Fails the task once, after two checkpoints completed and a third of the records went by. */
+    public static class FailOnce implements MapFunction<Request, Request>, CheckpointListener {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger CHECKPOINTS = new AtomicInteger();
+        private final long after;
+        private long seen;
+
+        FailOnce(long after) {
+            this.after = after;
+        }
+
+        @Override
+        public Request map(Request r) {
+            if (++seen > after && CHECKPOINTS.get() >= 2 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected task failure");
+            }
+            return r;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTS.incrementAndGet();
+        }
+    }
+
+    @Test
+    void exactlyOnceThroughATaskFailure(EtcdProcess etcd) throws Exception {
+        long n = 300_000;
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-fail")) {
+            StreamExecutionEnvironment env = env(200);
+            requests(env, n, 100_000).map(new FailOnce(n / 6)).returns(Request.class)
+                    .sinkTo(sink(c, null)).name("meridian");
+            env.execute("sink-task-failure");
+            assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+            assertExactTotals(c, n);
+            assertThat(c.nodes.stream().mapToInt(node -> node.registry().replicas().stream()
+                    .mapToInt(r -> r.shard().pendingTransactions()).sum()).sum())
+                    .as("no staged transaction is left on a leader or follower").isZero();
+        }
+    }
+
+    @Test
+    void exactlyOnceThroughAShardLeaderChange(EtcdProcess etcd) throws Exception {
+        long n = 300_000;
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-failover")) {
+            StreamExecutionEnvironment env = env(200);
+            requests(env, n, 60_000).sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE)).name("meridian");
+            JobClient job = env.executeAsync("sink-leader-change");
+            // once some checkpoints committed, the leader of shard 0 goes away; the master promotes a follower
+            await().atMost(Duration.ofSeconds(60)).until(() -> c.total("web", SHARDS, "http", "requests", T0,
+                    T0 + 2 * HOUR).count() > n / 5);
+            var before = c.cache.routing().leader("web", 0).orElseThrow();
+            StorageNode victim = c.nodes.stream().filter(s -> s.self().id().equals(before.leader())).findFirst()
+                    .orElseThrow();
+            victim.close();
+            job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+            assertThat(c.cache.routing().leader("web", 0).orElseThrow().epoch()).as("shard 0 failed over")
+                    .isGreaterThan(before.epoch());
+            assertExactTotals(c, n);
+        }
+    }
+
+    @Test
+    void atLeastOnceWithoutCheckpointingWritesEveryPoint(EtcdProcess etcd) throws Exception {
+        long n = 50_000;
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-alo")) {
+            StreamExecutionEnvironment env = env(0);
+            MeridianSink<Request> sink = sink(c, null);
+            requests(env, n, 100_000).sinkTo(sink).name("meridian");
+            env.execute("sink-at-least-once");
+            assertThat(sink.deliveryGuarantee()).as("resolved from the job: no checkpointing")
+                    .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+            assertExactTotals(c, n);
+        }
+    }
+
+    @Test
+    void aBadRecordFailsTheJobNamingIt(EtcdProcess etcd) {
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-bad")) {
+            StreamExecutionEnvironment env = env(0);
+            env.setParallelism(1);
+            requests(env, 10, 1_000).sinkTo(MeridianSink.forPoints("web", (Request r) -> new MeridianPoint(
+                            "bad metric", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
+                    .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").build());
+            assertThatThrownBy(() -> env.execute("sink-bad-record")).hasStackTraceContaining("invalid metric name")
+                    .hasStackTraceContaining("metric=bad metric");
+            assertThat(c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR).count()).as("nothing written").isZero();
+        }
+    }
+
+    @Test
+    void anUnknownDatabaseFailsTheJobNamingIt(EtcdProcess etcd) {
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-nodb")) {
+            StreamExecutionEnvironment env = env(0);
+            env.setParallelism(1);
+            requests(env, 10, 1_000).sinkTo(MeridianSink.forPoints("nosuchdb", (Request r) -> new MeridianPoint(
+                            "http", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
+                    .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").build());
+            assertThatThrownBy(() -> env.execute("sink-unknown-db")).hasStackTraceContaining("unknown database [db=nosuchdb]");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.meridian.ingest;
+
+import io.meridian.connector.flink.MeridianSink;
+import io.meridian.connector.flink.ShardBatch;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The ingest job's topology (ARCHITECTURE §3):
+ * <pre>
+ *   KafkaSource(ingest topic) --> IngestDecoder --(ShardBatch)--> MeridianSink (exactly once) --> shard leaders
+ *                                      \--(dead letters)--> KafkaSink(dlq topic, at least once)
+ * </pre>
+ * All operators are chained: no network shuffle (the sink batches per shard itself, and Kafka partitions are
+ * aligned with shards by the broker). Kafka offsets and the sink's staged transactions are in the same
+ * checkpoint, so a restore re-reads exactly what was not committed.
+ */
+public final class IngestJob {
+    private IngestJob() {}
+
+    /** The Flink configuration the job needs on any cluster (also what the embedded MiniCluster starts with). */
+    public static Configuration flinkConfiguration(IngestJobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every type is a POJO: fail fast on a Kryo fallback
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofMillis(200));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
+        if (!config.checkpointDir().isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        }
+        return conf;
+    }
+
+    /** Adds the job to {@code env}: checkpointing, source, decode, sink and dead-letter sink. */
+    public static void build(StreamExecutionEnvironment env, IngestJobConfig config) {
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(config.checkpointInterval().toMillis() / 2, 500));
+
+        KafkaSourceBuilder<KafkaIngestRecord> source = KafkaSource.<KafkaIngestRecord>builder()
+                .setBootstrapServers(String.join(",", config.bootstrapServers()))
+                .setTopics(config.topic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        config.startingOffsets() == IngestConfigKeys.StartingOffsets.LATEST ? OffsetResetStrategy.LATEST
+                                : OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new IngestDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (config.bounded()) {
+            source.setBounded(OffsetsInitializer.latest());
+        }
+        SingleOutputStreamOperator<ShardBatch> batches = env
+                .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka: " + config.topic())
+                .uid("ingest-source")
+                .process(new IngestDecoder(config)).name("decode + validate").uid("ingest-decode");
+        batches.sinkTo(MeridianSink.forShardBatches()
+                        .setEtcdEndpoints(config.etcdEndpoints().toArray(String[]::new))
+                        .setMetaRoot(config.metaRoot())
+                        .setIdc(config.idc())
+                        .setSinkId(config.sinkId())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setMaxBatchPoints(config.sinkBatchPoints())
+                        .setRequestTimeout(config.sinkTimeout())
+                        .build())
+                .name("meridian").uid("ingest-sink");
+        batches.getSideOutput(IngestDecoder.DEAD_LETTERS)
+                .sinkTo(KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(String.join(",", config.bootstrapServers()))
+                        .setRecordSerializer(new DeadLetterSerializer(config.dlqTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .name("kafka: " + config.dlqTopic()).uid("ingest-dlq");
+    }
+}
