@@ -14,7 +14,7 @@ import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.connector.kafka.IngestRecord;
 import io.meridian.connector.kafka.IngestRecordCodec;
 import io.meridian.connector.kafka.IngestTopic;
-import io.meridian.connector.kafka.testing.EmbeddedKafka;
+import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.NodeRole;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
-import io.meridian.connector.kafka.testing.EmbeddedKafka;
+import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.meridian.connector.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.lineprotocol.Precision;
-import io.meridian.connector.kafka.testing.EmbeddedKafka;
+import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

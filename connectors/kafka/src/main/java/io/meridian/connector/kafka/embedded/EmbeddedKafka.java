@@ -1,4 +1,4 @@
-package io.meridian.connector.kafka.testing;
+package io.meridian.connector.kafka.embedded;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,10 +32,12 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft Kafka (one combined broker + controller) in the test JVM, on 127.0.0.1 with free ports
- * and a temporary log directory: the log directory is formatted with {@link Formatter} (what
- * {@code kafka-storage.sh format} does) and {@link KafkaRaftServer} is started on it. Needs kafka_2.13 and
- * kafka-server at test scope, no Kafka test jars (stack.md gotcha 4). Topics are not auto-created.
+ * A single-node KRaft Kafka (one combined broker + controller) in this JVM, on 127.0.0.1: the log directory is
+ * formatted with {@link Formatter} (what {@code kafka-storage.sh format} does) and {@link KafkaRaftServer} is
+ * started on it. Standalone mode runs it on its data directory ({@link #start(Path, int)}: kept across restarts);
+ * tests run it on a temporary one ({@link #start()}: deleted on close). Needs kafka_2.13 and kafka-server on the
+ * class path (optional dependencies of this module: declare them where this runs), no Kafka test jars (stack.md
+ * gotcha 4). Topics are not auto-created.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -54,13 +56,24 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final Path dir;
+    private final boolean temporary;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path dir, boolean temporary, String bootstrapServers) {
         this.server = server;
         this.dir = dir;
+        this.temporary = temporary;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts on {@code dir} (formatted the first time, reused after), listening on {@code port} (0: a free one);
+     * {@link #close()} keeps the directory, so a restart has every record.
+     */
+    public static EmbeddedKafka start(Path dir, int port) throws IOException {
+        Files.createDirectories(dir);
+        return startIn(dir, false, port == 0 ? freePort() : port);
     }
 
     /** Formats a temp directory and starts the node; returns once the broker answers metadata requests. */
@@ -69,7 +82,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) { // a free port may be taken before we bind it
             Path dir = Files.createTempDirectory("meridian-kraft-");
             try {
-                return startIn(dir);
+                return startIn(dir, true, freePort());
             } catch (RuntimeException e) {
                 deleteTree(dir);
                 last = e;
@@ -78,8 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedKafka startIn(Path dir) throws IOException, InterruptedException {
-        int brokerPort = freePort();
+    private static EmbeddedKafka startIn(Path dir, boolean temporary, int brokerPort) throws IOException {
         int controllerPort = freePort();
         Map<String, String> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
@@ -100,13 +112,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
-        p.put("log.flush.interval.messages", "1000000"); // no fsync per message in tests
         KafkaConfig config = new KafkaConfig(p);
 
-        format(dir);
+        if (!Files.exists(dir.resolve("meta.properties"))) {
+            format(dir);
+        }
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + brokerPort);
         try {
             server.startup();
             kafka.awaitRegistered();
@@ -141,13 +154,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitRegistered() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+        Exception last = null;
         try (Admin admin = admin()) {
-            org.awaitility.Awaitility.await("embedded kafka broker registered [bootstrap=" + bootstrapServers + ", timeoutMs="
-                            + START_TIMEOUT_MS + "]")
-                    .atMost(java.time.Duration.ofMillis(START_TIMEOUT_MS)).pollInterval(java.time.Duration.ofMillis(50))
-                    .ignoreExceptions()
-                    .until(() -> !admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty());
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while kafka started", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
         }
+        throw new IllegalStateException("embedded kafka broker not registered in " + START_TIMEOUT_MS + " ms [bootstrap="
+                + bootstrapServers + "]", last);
     }
 
     /** {@code 127.0.0.1:port} of the broker listener. */
@@ -191,7 +216,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     }
 
-    /** Stops the node and deletes its directory; later calls do nothing. */
+    /** Stops the node (and deletes a temporary directory); later calls do nothing. */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -202,7 +227,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteTree(dir);
+            if (temporary) {
+                deleteTree(dir);
+            }
         }
     }
 
