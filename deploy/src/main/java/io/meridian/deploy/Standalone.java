@@ -5,6 +5,10 @@ import io.meridian.broker.node.BrokerNodeConfig;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.connector.kafka.IngestTopic;
+import io.meridian.connector.kafka.embedded.EmbeddedKafka;
+import io.meridian.ingest.EmbeddedIngest;
+import io.meridian.ingest.IngestJobConfig;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.etcd.EtcdProcessOptions;
 import io.meridian.meta.model.StorageCluster;
@@ -21,18 +25,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Meridian on one machine (ARCHITECTURE §9): etcd as a child process, one storage node and one broker in this
- * JVM, everything on 127.0.0.1 and all data under one directory ({@code etcd/}, {@code storage/},
- * {@code broker/}). The etcd ports are chosen on the first start and kept in {@code standalone.properties}, so a
- * restart on the same directory finds its metadata and every point again.
+ * Meridian on one machine (ARCHITECTURE §9): etcd as a child process; a Kafka broker, the ingest job on a Flink
+ * MiniCluster, one storage node and one broker in this JVM; everything on 127.0.0.1 and all data under one
+ * directory ({@code etcd/}, {@code kafka/}, {@code flink/}, {@code storage/}, {@code broker/}). Ports are chosen
+ * on the first start and kept in {@code standalone.properties}, so a restart on the same directory finds its
+ * metadata, its Kafka records, the job's last checkpoint and every point again.
  *
- * <p>Writes go straight to the storage node (direct mode). The Kafka and Flink ingest path joins standalone mode
- * when the ingest job exists.
+ * <p>Writes take the production path: broker (Kafka mode) -> topic {@code meridian.ingest} -> ingest job ->
+ * storage, exactly once, visible once the job's checkpoint (1 s) completes. With {@code direct} there is no Kafka
+ * and no Flink: the broker writes to the storage node and a write is visible when it is acknowledged.
  */
 public final class Standalone implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
@@ -41,14 +48,20 @@ public final class Standalone implements AutoCloseable {
     private static final String ROOT = "/meridian";
     private static final String STATE_FILE = "standalone.properties";
 
+    /** Partitions of the ingest topic: at least the shards of a typical standalone database. */
+    static final int INGEST_PARTITIONS = 4;
+
     private final Path dataDir;
     private final EtcdProcess etcd;
+    private final EmbeddedKafka kafka;
     private final StorageNode storage;
     private final BrokerNode broker;
+    private EmbeddedIngest ingest;
 
-    private Standalone(Path dataDir, EtcdProcess etcd, StorageNode storage, BrokerNode broker) {
+    private Standalone(Path dataDir, EtcdProcess etcd, EmbeddedKafka kafka, StorageNode storage, BrokerNode broker) {
         this.dataDir = dataDir;
         this.etcd = etcd;
+        this.kafka = kafka;
         this.storage = storage;
         this.broker = broker;
     }
@@ -60,6 +73,14 @@ public final class Standalone implements AutoCloseable {
      * @param httpPort the broker's HTTP port (0 picks a free one)
      */
     public static Standalone start(Path dataDir, int httpPort, Duration readyTimeout) {
+        return start(dataDir, httpPort, readyTimeout, false, 0);
+    }
+
+    /**
+     * @param direct    no Kafka and no Flink: the broker writes straight to the storage node
+     * @param kafkaPort the embedded Kafka broker's port, 0 for a free one
+     */
+    public static Standalone start(Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort) {
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectory(dir);
         Properties state = loadState(dir);
@@ -72,6 +93,14 @@ public final class Standalone implements AutoCloseable {
             String endpoint = etcd.endpoint();
             state.setProperty("etcd.client-port", Integer.toString(etcd.clientPort()));
             state.setProperty("etcd.peer-port", Integer.toString(etcd.peerPort()));
+            EmbeddedKafka kafka = null;
+            if (!direct) {
+                kafka = startKafka(dir.resolve("kafka"), kafkaPort);
+                started.add(0, kafka);
+                state.setProperty("kafka.port", kafka.bootstrapServers().substring(kafka.bootstrapServers()
+                        .lastIndexOf(':') + 1)); // for tools that find the broker from the data directory
+                createTopics(kafka);
+            }
             saveState(dir, state);
             StorageNode storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: storage-1, idc: %s, cluster: %s, data-dir: '%s'}
@@ -82,14 +111,24 @@ public final class Standalone implements AutoCloseable {
             BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: broker-1, idc: %s, host: 127.0.0.1, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
-                    broker: {http.port: %d, grpc.port: 0}
+                    broker: {http.port: %d, grpc.port: 0, write.mode: %s%s}
                     master: {rebuild-grace: 2s, rebalance-delay: 1m}
-                    """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort))), List.of());
+                    """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort, direct ? "direct" : "kafka",
+                    kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of());
             started.add(0, broker);
-            Standalone s = new Standalone(dir, etcd, storage, broker);
+            Standalone s = new Standalone(dir, etcd, kafka, storage, broker);
             s.awaitReady(readyTimeout);
+            if (kafka != null) {
+                s.ingest = EmbeddedIngest.start(IngestJobConfig.from(ConfigTree.parse("standalone", """
+                        node.idc: %s
+                        meta: {etcd.endpoints: %s, root: %s}
+                        ingest: {kafka.bootstrap-servers: '%s', parallelism: 1, checkpoint.interval: 1s,
+                                 sink.id: standalone}
+                        """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))), dir.resolve("flink"));
+                started.add(0, s.ingest);
+            }
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             for (AutoCloseable c : started) {
                 try {
                     c.close();
@@ -97,7 +136,36 @@ public final class Standalone implements AutoCloseable {
                     e.addSuppressed(suppressed);
                 }
             }
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static EmbeddedKafka startKafka(Path dir, int port) throws IOException {
+        if (port != 0) {
+            try (var probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                probe.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("the Kafka port is taken [port=" + port + "]: stop what uses it, or start"
+                        + " with --kafka-port 0 (a free port) or --direct (no Kafka)", e);
+            }
+        }
+        return EmbeddedKafka.start(dir, port);
+    }
+
+    /** The ingest topic and its dead-letter topic, on a first start. */
+    private static void createTopics(EmbeddedKafka kafka) throws Exception {
+        try (var admin = kafka.admin()) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            if (!existing.contains(IngestTopic.DEFAULT_TOPIC)) {
+                missing.add(new NewTopic(IngestTopic.DEFAULT_TOPIC, INGEST_PARTITIONS, (short) 1));
+            }
+            if (!existing.contains(IngestTopic.DEFAULT_DLQ_TOPIC)) {
+                missing.add(new NewTopic(IngestTopic.DEFAULT_DLQ_TOPIC, 1, (short) 1));
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -138,15 +206,42 @@ public final class Standalone implements AutoCloseable {
         return etcd.endpoint();
     }
 
+    /** The Kafka bootstrap address, or empty in direct mode. */
+    public java.util.Optional<String> kafkaBootstrap() {
+        return java.util.Optional.ofNullable(kafka).map(EmbeddedKafka::bootstrapServers);
+    }
+
+    /** The ingest job's Flink web UI, or empty in direct mode. */
+    public java.util.Optional<String> flinkUi() {
+        try {
+            return ingest == null ? java.util.Optional.empty() : java.util.Optional.of(ingest.webUi().toString());
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }
 
-    /** Stops the broker, then the storage node (which flushes nothing it has not made durable), then etcd. */
+    /**
+     * Stops the ingest job (its last checkpoint is kept), the broker, Kafka, then the storage node (which
+     * flushes nothing it has not made durable), then etcd.
+     */
     @Override
     public void close() {
         RuntimeException first = null;
-        for (AutoCloseable c : List.<AutoCloseable>of(broker, storage, etcd::stop)) {
+        List<AutoCloseable> order = new ArrayList<>();
+        if (ingest != null) {
+            order.add(ingest);
+        }
+        order.add(broker);
+        if (kafka != null) {
+            order.add(kafka);
+        }
+        order.add(storage);
+        order.add(etcd::stop);
+        for (AutoCloseable c : order) {
             try {
                 c.close();
             } catch (Exception e) {

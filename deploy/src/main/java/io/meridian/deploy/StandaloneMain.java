@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 after a clean stop, 1 when it could not start (the reason is printed), 2 for bad usage.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = "Run Meridian on this machine: etcd, a storage node and a broker, data under one directory.")
+        description = "Run Meridian on this machine: etcd, Kafka, the Flink ingest job, a storage node and a broker;"
+                + " data under one directory.")
 public final class StandaloneMain implements Callable<Integer> {
     static final String LOG_CONFIG = "meridian-log4j2.xml";
 
@@ -30,8 +31,12 @@ public final class StandaloneMain implements Callable<Integer> {
             description = "the broker's HTTP port: API, SQL and JDBC (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--direct", description = "write straight to the storage node (no Kafka/Flink); "
-            + "currently the only mode: the ingest pipeline joins standalone mode when it exists")
+    @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
+            description = "the embedded Kafka broker's port (default: ${DEFAULT-VALUE}); 0 picks a free one")
+    int kafkaPort;
+
+    @Option(names = "--direct", description = "no Kafka and no Flink: the broker writes straight to the storage "
+            + "node (smallest footprint; a write is visible once acknowledged)")
     boolean direct;
 
     @Option(names = "--ready-timeout", defaultValue = "60s", paramLabel = "DURATION",
@@ -51,7 +56,8 @@ public final class StandaloneMain implements Callable<Integer> {
         long started = System.nanoTime();
         Standalone s;
         try {
-            s = Standalone.start(dataDir, httpPort, io.meridian.common.config.ConfigDurations.parse(readyTimeout));
+            s = Standalone.start(dataDir, httpPort, io.meridian.common.config.ConfigDurations.parse(readyTimeout), direct,
+                    kafkaPort);
         } catch (EtcdBinaryMissingException e) {
             log.error("standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "
                     + "(or point ETCD_BINARY at an etcd binary)", e.getMessage());
@@ -76,9 +82,12 @@ public final class StandaloneMain implements Callable<Integer> {
                   JDBC       jdbc:meridian://127.0.0.1:%d/DB
                   etcd       %s
                   data       %s
-                  ingest     direct (no Kafka/Flink yet)
+                  ingest     %s
                 Stop with Ctrl-C.
-                """, (System.nanoTime() - started) / 1e9, port, port, s.etcdEndpoint(), s.dataDir());
+                """, (System.nanoTime() - started) / 1e9, port, port, s.etcdEndpoint(), s.dataDir(),
+                s.kafkaBootstrap().map(k -> "Kafka " + k + " (topic meridian.ingest) -> Flink ingest job (UI "
+                        + s.flinkUi().orElse("?") + ") -> storage; writes are visible after the next checkpoint (~1 s)")
+                        .orElse("direct (no Kafka/Flink): writes are visible once acknowledged"));
         System.out.flush();
         try {
             stopped.await();

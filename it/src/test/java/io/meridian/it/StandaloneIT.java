@@ -1,8 +1,12 @@
 package io.meridian.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.common.lineprotocol.Precision;
+import io.meridian.connector.kafka.IngestTopic;
+import io.meridian.connector.kafka.MeridianKafkaProducer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -23,8 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Standalone mode as a user runs it ({@code bin/meridian standalone} runs this main): one process that starts
- * etcd, a storage node and a broker; ready within 30 s; create a database, write line protocol, query with SQL;
- * SIGTERM stops everything with no etcd left behind; a restart on the same directory answers the same query.
+ * etcd, Kafka, the Flink ingest job, a storage node and a broker; ready within 30 s; create a database, write
+ * line protocol over HTTP and straight to Kafka, query with SQL once the job's checkpoint made the points
+ * visible; SIGTERM stops everything with no etcd left behind; a restart on the same directory answers the same
+ * query, with every point exactly once. {@code --direct} (no Kafka, no Flink) makes a write visible at once.
  */
 class StandaloneIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -45,13 +52,18 @@ class StandaloneIT {
         assertThat(post(base + "/api/v1/databases", """
                 {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""").statusCode())
                 .isEqualTo(201);
-        HttpResponse<String> w = post(base + "/api/v1/write?db=metrics&precision=s",
-                "cpu,host=web-1 usage=12.5 " + now + "\ncpu,host=web-2 usage=40 " + now + "\n");
+        HttpResponse<String> w = post(base + "/api/v1/write?db=metrics&precision=s", "cpu,host=web-1 usage=12.5 " + now);
         assertThat(w.statusCode()).as(w.body()).isEqualTo(204);
+        // a producer of its own, straight to the ingest topic
+        try (MeridianKafkaProducer producer = new MeridianKafkaProducer(kafkaBootstrap(dir), IngestTopic.DEFAULT_TOPIC)) {
+            producer.send("metrics", "cpu,host=web-2 usage=40 " + now, Precision.SECONDS).get(30, TimeUnit.SECONDS);
+        }
         String sql = "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host\"}";
-        HttpResponse<String> q = post(base + "/api/v1/sql", sql);
-        assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
-        assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> { // visible once the job's checkpoint completes
+            HttpResponse<String> q = post(base + "/api/v1/sql", sql);
+            assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+            assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+        });
         // the CLI: admin and the SQL shell, as their own processes
         String admin = run("io.meridian.deploy.AdminMain", "--broker", base, "databases");
         assertThat(admin).contains("NAME", "metrics", "10s:30d");
@@ -70,7 +82,8 @@ class StandaloneIT {
         try {
             HttpResponse<String> again = post(base + "/api/v1/sql", sql);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-            assertThat(again.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+            assertThat(again.body()).as("every point once: the job resumed from its checkpoint")
+                    .contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
@@ -86,33 +99,77 @@ class StandaloneIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> commands = readmeQuickstart(port);
-        assertThat(commands).as("the README's quickstart commands").hasSize(4);
         Process p = start(dir, port);
+        List<String> commands = readmeQuickstart(port, kafkaBootstrap(dir));
+        assertThat(commands).as("the README's quickstart commands").hasSize(5);
         List<String> out = new java.util.ArrayList<>();
         try {
-            for (String command : commands) {
-                out.add(bash(command));
-            }
+            out.add(bash(commands.get(0)));
+            out.add(bash(commands.get(1)));
+            out.add(bash(commands.get(2)));
+            // the README says: visible once the job's next checkpoint completes; run the query until it is
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> bash(commands.get(3)).contains("web-2"));
+            out.add(bash(commands.get(3)));
+            out.add(bash(commands.get(4)));
             assertThat(out.get(0)).contains("\"name\":\"metrics\"");
             assertThat(out.get(1)).isEmpty(); // 204
-            assertThat(out.get(2)).contains("[\"web-1\",12.5,12.5]");
-            assertThat(out.get(3)).contains("MeridianQuery", "groupBy=[host]", "aggregates=[max(usage)]");
+            assertThat(out.get(2)).contains("sent 1 lines in 1 records");
+            assertThat(out.get(3)).contains("[\"web-1\",12.5,12.5]", "[\"web-2\",40.0,40.0]");
+            assertThat(out.get(4)).contains("MeridianQuery", "groupBy=[host]", "aggregates=[max(usage)]");
         } finally {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);
         }
         Process again = start(dir, port); // "start again and see the data"
         try {
-            assertThat(bash(commands.get(2))).contains("[\"web-1\",12.5,12.5]");
+            assertThat(bash(commands.get(3))).contains("[\"web-1\",12.5,12.5]", "[\"web-2\",40.0,40.0]");
         } finally {
             again.destroy();
             again.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
-    /** The curl lines of the README's quickstart, pointed at {@code port} instead of 8080. */
-    private static List<String> readmeQuickstart(int port) throws IOException {
+    @Test
+    void directModeWritesAreVisibleOnceAcknowledged() throws Exception {
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
+        Path dir = Path.of("target", "it-clusters", "StandaloneIT-direct").toAbsolutePath();
+        deleteRecursively(dir);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        Process p = start(dir, port, "--direct");
+        try {
+            assertThat(Files.exists(dir.resolve("kafka"))).as("no Kafka in direct mode").isFalse();
+            assertThat(post(base + "/api/v1/databases", """
+                    {"name":"metrics","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""")
+                    .statusCode()).isEqualTo(201);
+            assertThat(post(base + "/api/v1/write?db=metrics&precision=s", "cpu,host=a usage=1 "
+                    + System.currentTimeMillis() / 1000).statusCode()).isEqualTo(204);
+            HttpResponse<String> q = post(base + "/api/v1/sql",
+                    "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) FROM cpu GROUP BY host\"}");
+            assertThat(q.body()).as("no waiting in direct mode").contains("[\"a\",1.0]");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The standalone's Kafka bootstrap address, from the state it keeps in its data directory. */
+    private static String kafkaBootstrap(Path dir) throws IOException {
+        Properties state = new Properties();
+        try (var in = Files.newInputStream(dir.resolve("standalone.properties"))) {
+            state.load(in);
+        }
+        return "127.0.0.1:" + state.getProperty("kafka.port");
+    }
+
+    /**
+     * The command lines of the README's quickstart, pointed at {@code port} instead of 8080 and at the test's
+     * Kafka; {@code bin/meridian produce} runs its main class from the test class path (no build).
+     */
+    private static List<String> readmeQuickstart(int port, String kafka) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
         int from = lines.indexOf("In another terminal:");
         List<String> commands = new java.util.ArrayList<>();
@@ -123,8 +180,11 @@ class StandaloneIT {
                     break;
                 }
                 inBlock = true;
-            } else if (inBlock && line.startsWith("curl ")) {
-                commands.add(line.replace("localhost:8080", "127.0.0.1:" + port));
+            } else if (inBlock && (line.startsWith("curl ") || line.startsWith("echo "))) {
+                commands.add(line.replace("localhost:8080", "127.0.0.1:" + port).replace("bin/meridian produce",
+                        "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
+                                + System.getProperty("java.class.path") + "' io.meridian.deploy.ProduceMain --kafka "
+                                + kafka));
             }
         }
         return commands;
@@ -140,10 +200,12 @@ class StandaloneIT {
     }
 
     /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
-    private static Process start(Path dir, int port) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
-                "--data-dir", dir.toString(), "--http-port", Integer.toString(port)).redirectErrorStream(true).start();
+    private static Process start(Path dir, int port, String... options) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
+                "--data-dir", dir.toString(), "--http-port", Integer.toString(port), "--kafka-port", "0"));
+        cmd.addAll(List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();

@@ -1,0 +1,176 @@
+package io.meridian.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest job on a Flink MiniCluster inside this process (standalone mode): small memory, the Flink web UI on
+ * a free loopback port, and checkpoints retained under {@code <dir>/checkpoints}. A start on the same directory
+ * resumes from the newest retained checkpoint, so Kafka offsets and the sink's pending commits carry over a
+ * restart (or a crash) exactly once; the job is cancelled, not drained, on {@link #close()}.
+ */
+public final class EmbeddedIngest implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedIngest.class);
+
+    private final MiniCluster cluster;
+    private final JobID job;
+    private final Path checkpoints;
+
+    private EmbeddedIngest(MiniCluster cluster, JobID job, Path checkpoints) {
+        this.cluster = cluster;
+        this.job = job;
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * Starts the MiniCluster and submits the job; returns once the job is running.
+     *
+     * @param config its {@code checkpointDir} is ignored: checkpoints go under {@code dir}
+     */
+    public static EmbeddedIngest start(IngestJobConfig config, Path dir) throws Exception {
+        Path checkpoints = dir.resolve("checkpoints").toAbsolutePath();
+        Files.createDirectories(checkpoints);
+        Configuration conf = IngestJob.flinkConfiguration(config);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("16m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("16m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("16m"));
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, 0);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(config.parallelism())
+                .setCommonBindAddress("127.0.0.1").build());
+        cluster.start();
+        try {
+            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+            IngestJob.build(env, config);
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName("meridian-ingest");
+            graph.setJobId(new JobID());
+            Optional<Path> restore = latestCheckpoint(checkpoints);
+            restore.ifPresent(p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
+            JobID job = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+            EmbeddedIngest ingest = new EmbeddedIngest(cluster, job, checkpoints);
+            ingest.awaitRunning();
+            LOG.info("ingest job running [job={}, restoredFrom={}, flinkUi={}]", job, restore.orElse(null),
+                    ingest.webUi());
+            ingest.dropOlderJobs(restore);
+            return ingest;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void awaitRunning() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JobStatus s = cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
+            if (s == JobStatus.RUNNING) {
+                return;
+            }
+            if (s.isTerminalState() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ingest job did not start [job=" + job + ", status=" + s
+                        + "]: see the log above");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    /** The Flink web UI (job graph, checkpoints, back-pressure). */
+    public URI webUi() throws Exception {
+        return cluster.getRestAddress().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The job's status (RUNNING while it ingests; RESTARTING after a failure, until it recovers). */
+    public JobStatus status() throws Exception {
+        return cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The newest {@code <checkpoints>/<job id>/chk-N} that has its {@code _metadata} (a completed checkpoint). */
+    static Optional<Path> latestCheckpoint(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> jobs = Files.list(checkpoints)) {
+            return jobs.filter(Files::isDirectory).flatMap(EmbeddedIngest::completed)
+                    .max(Comparator.comparingLong(EmbeddedIngest::modified));
+        }
+    }
+
+    private static Stream<Path> completed(Path jobDir) {
+        try (Stream<Path> s = Files.list(jobDir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("chk-")
+                    && Files.exists(p.resolve("_metadata"))).toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p.resolve("_metadata")).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the checkpoints of earlier runs other than the one this run restored from. */
+    private void dropOlderJobs(Optional<Path> restoredFrom) throws IOException {
+        Path keep = restoredFrom.map(p -> p.getParent()).orElse(null);
+        try (Stream<Path> jobs = Files.list(checkpoints)) {
+            for (Path d : jobs.filter(Files::isDirectory).toList()) {
+                if (!d.equals(keep) && !d.getFileName().toString().equals(job.toString())) {
+                    deleteTree(d);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Cancels the job (its last checkpoint is kept for the next start) and stops the MiniCluster. */
+    @Override
+    public void close() throws Exception {
+        try {
+            cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cancelling the ingest job failed [job={}]: {}", job, e.getMessage());
+        } finally {
+            cluster.close();
+        }
+    }
+}
