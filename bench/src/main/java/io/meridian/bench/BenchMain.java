@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
         subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class, BenchMain.Replication.class,
-            BenchMain.Broker.class})
+            BenchMain.Broker.class, BenchMain.Ingest.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -203,6 +203,47 @@ public final class BenchMain implements Runnable {
                 System.out.println(r.toJson());
             }
             return r.runs().stream().anyMatch(x -> x.failures() > 0) ? 1 : 0;
+        }
+    }
+
+    /** {@code bench ingest}: Kafka + Flink + one storage node (standalone mode), throughput and visibility. */
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "Produce cpu-only points as pb1 records to standalone mode's Kafka and measure points/s until"
+                    + " every point answers a query, and write-to-visible latency of probe points (p50/p99).")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--hosts", defaultValue = "1000", description = "hosts (series) (default ${DEFAULT-VALUE})")
+        int hosts;
+        @Option(names = "--hours", defaultValue = "6", description = "hours of 10 s rows per host (default ${DEFAULT-VALUE})")
+        int hours;
+        @Option(names = "--shards", defaultValue = "4", description = "shards of the database (default ${DEFAULT-VALUE})")
+        int shards;
+        @Option(names = "--lines-per-record", defaultValue = "10000", description = "lines cut into one Kafka record set"
+                + " (default ${DEFAULT-VALUE})")
+        int linesPerRecord;
+        @Option(names = "--runs", defaultValue = "3", description = "runs, each on a fresh standalone (default ${DEFAULT-VALUE})")
+        int runs;
+        @Option(names = "--idle-probe", defaultValue = "10", description = "seconds of probes after the load (default ${DEFAULT-VALUE})")
+        int idleProbeSeconds;
+        @Option(names = "--rate", defaultValue = "0", description = "points/s the loader paces itself to; 0 = as fast as"
+                + " Kafka takes them (default ${DEFAULT-VALUE})")
+        long rate;
+
+        @Override
+        public Integer call() throws Exception {
+            if (hosts < 1 || hours < 1 || shards < 1 || linesPerRecord < 1 || runs < 1 || idleProbeSeconds < 1 || rate < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
+            }
+            var runsDone = new io.meridian.bench.ingest.IngestBenchmark(new io.meridian.bench.ingest.IngestBenchmark.Params(
+                    hosts, hours, shards, linesPerRecord, runs, java.time.Duration.ofSeconds(idleProbeSeconds), rate),
+                    System.err).run();
+            var m = io.meridian.bench.ingest.IngestBenchmark.median(runsDone);
+            System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s      %,.0f (median of %d runs)%n",
+                    m.pointsPerS(), runsDone.size());
+            System.out.printf(java.util.Locale.ROOT, "visible_ms_under_load    p50 %.0f  p99 %.0f%n", m.loadP50Ms(),
+                    m.loadP99Ms());
+            System.out.printf(java.util.Locale.ROOT, "visible_ms_idle          p50 %.0f  p99 %.0f%n", m.idleP50Ms(),
+                    m.idleP99Ms());
+            return 0;
         }
     }
 }

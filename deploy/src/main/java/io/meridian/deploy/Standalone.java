@@ -49,7 +49,7 @@ public final class Standalone implements AutoCloseable {
     private static final String STATE_FILE = "standalone.properties";
 
     /** Partitions of the ingest topic: at least the shards of a typical standalone database. */
-    static final int INGEST_PARTITIONS = 4;
+    public static final int INGEST_PARTITIONS = 4;
 
     private final Path dataDir;
     private final EtcdProcess etcd;

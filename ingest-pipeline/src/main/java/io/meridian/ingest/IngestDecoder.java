@@ -113,7 +113,9 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         try {
             for (Map.Entry<Integer, PointBatch> e : batches.entrySet()) {
                 long n = BatchChecks.check(e.getValue(), full, oldest, newest);
-                checked[i++] = new ShardBatch(db.name(), e.getKey(), e.getValue().toByteArray(), n);
+                // a pb1 record's value is that batch already serialized: passed on as it came, not re-encoded
+                byte[] bytes = full ? raw.value : e.getValue().toByteArray();
+                checked[i++] = new ShardBatch(db.name(), e.getKey(), bytes, n);
             }
         } catch (BatchChecks.BadBatch e) {
             dead(ctx, raw, e.getMessage());

@@ -2,7 +2,7 @@ package io.meridian.connector.flink;
 
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
-import io.meridian.common.rpc.storage.v1.PointBatch;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +58,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
         final String database;
         final int shard;
         CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-        final List<PointBatch> staged = new ArrayList<>();
+        final List<ByteString> staged = new ArrayList<>();
         long stagedPoints;
         boolean abortFirst;
         long sequence;
@@ -170,7 +170,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
 
     /** Hands a full batch to its shard's sender chain; blocks while too many are in flight (back-pressure). */
     private void send(ShardBuffers.Buffer b) throws InterruptedException {
-        PointBatch batch = b.build();
+        ByteString batch = b.build();
         Lane lane = lanes.computeIfAbsent(b.database + '\u0000' + b.shard, k -> {
             Lane l = new Lane(b.database, b.shard);
             l.abortFirst = firstAfterRestore;
@@ -182,7 +182,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
             lane.staged.add(batch);
             lane.stagedPoints += b.points;
             int index = lane.staged.size() - 1;
-            List<PointBatch> upTo = List.copyOf(lane.staged);
+            List<ByteString> upTo = List.copyOf(lane.staged);
             task = () -> stage(lane, txn, upTo, index);
         } else {
             long sequence = ++lane.sequence;
@@ -210,7 +210,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
      * Stages batch {@code index} of the lane's transaction. When an attempt fails it is unknown whether it applied,
      * so the shard's transaction starts over: abort, then stage every batch of it again, until the request timeout.
      */
-    private void stage(Lane lane, long txn, List<PointBatch> batches, int index) {
+    private void stage(Lane lane, long txn, List<ByteString> batches, int index) {
         long deadline = rpc.deadline();
         long backoff = 10;
         boolean over = lane.abortFirst;

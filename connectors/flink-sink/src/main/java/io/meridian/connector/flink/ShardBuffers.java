@@ -1,5 +1,6 @@
 package io.meridian.connector.flink;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
@@ -22,7 +23,8 @@ final class ShardBuffers {
     static final class Buffer {
         final String database;
         final int shard;
-        final PointBatch.Builder batch = PointBatch.newBuilder();
+        /** Serialized PointBatches appended as they came (pre-sharded input): never parsed here. */
+        private final ByteString.Output raw = ByteString.newOutput();
         private final Map<String, Rows> rows = new HashMap<>();
         long points;
 
@@ -31,10 +33,17 @@ final class ShardBuffers {
             this.shard = shard;
         }
 
-        /** The finished batch; the buffer is not used again. */
-        PointBatch build() {
-            rows.values().forEach(r -> batch.addSeries(r.rows.build()));
-            return batch.build();
+        /**
+         * The finished batch as one serialized {@code PointBatch} (concatenated serialized batches are one batch
+         * with all their series); the buffer is not used again.
+         */
+        ByteString build() {
+            if (rows.isEmpty()) {
+                return raw.toByteString();
+            }
+            PointBatch.Builder b = PointBatch.newBuilder();
+            rows.values().forEach(r -> b.addSeries(r.rows.build()));
+            return raw.toByteString().concat(b.build().toByteString());
         }
     }
 
@@ -56,9 +65,9 @@ final class ShardBuffers {
     }
 
     /** Appends a serialized {@code PointBatch} of that shard (a {@link ShardBatch}'s payload) to its buffer. */
-    Buffer addBatch(String database, int shard, byte[] serialized, long points) throws java.io.IOException {
+    Buffer addBatch(String database, int shard, byte[] serialized, long points) {
         Buffer b = of(database, shard);
-        b.batch.mergeFrom(serialized);
+        b.raw.write(serialized, 0, serialized.length);
         b.points += points;
         return b;
     }

@@ -1,5 +1,6 @@
 package io.meridian.connector.flink;
 
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.ErrorCode;
@@ -9,12 +10,10 @@ import io.meridian.common.rpc.ChannelPool;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.AbortRequest;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
-import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.ShardRef;
-import io.meridian.common.rpc.storage.v1.StageRequest;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
-import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.cache.Route;
 import io.meridian.meta.model.DatabaseConfig;
@@ -115,16 +114,15 @@ final class ShardRpc implements AutoCloseable {
      * @return true when applied, false when the transaction had already committed (a late retry)
      * @throws MeridianException the attempt's failure; retriable ones mean "unknown whether it applied"
      */
-    boolean stageOnce(String db, int shard, String writerId, long txn, PointBatch batch) {
+    boolean stageOnce(String db, int shard, String writerId, long txn, ByteString batch) {
         Optional<Route> route = meta.routing().leader(db, shard);
         if (route.isEmpty()) {
             throw new ShardUnavailableException("cannot stage [db=" + db + ", shard=" + shard
                     + "]: no leader in the routing table", null);
         }
         try {
-            return stub(route.get()).stage(StageRequest.newBuilder().setShard(ref(db, shard, route.get()))
-                    .setWriterId(writerId).setTransactionId(txn).setBatch(batch).build())
-                    .getOutcome() == WriteOutcome.WRITE_OUTCOME_APPLIED;
+            return raw(route.get(), RawBatchCalls.STAGE, RawBatchCalls.stageRequest(ref(db, shard, route.get()),
+                    writerId, txn, batch)).getOutcome() == WriteOutcome.WRITE_OUTCOME_APPLIED;
         } catch (StatusRuntimeException e) {
             throw RpcErrors.fromStatus(e);
         }
@@ -159,9 +157,18 @@ final class ShardRpc implements AutoCloseable {
     }
 
     /** Writes a batch at most once per (writer, sequence). */
-    void write(String db, int shard, String writerId, long sequence, PointBatch batch) {
-        call(db, shard, "write", route -> stub(route).write(WriteRequest.newBuilder()
-                .setShard(ref(db, shard, route)).setWriterId(writerId).setSequence(sequence).setBatch(batch).build()));
+    void write(String db, int shard, String writerId, long sequence, ByteString batch) {
+        call(db, shard, "write", route -> raw(route, RawBatchCalls.WRITE, RawBatchCalls.writeRequest(
+                ref(db, shard, route), batch, writerId, sequence)));
+    }
+
+    private WriteResponse raw(Route route, io.grpc.MethodDescriptor<byte[], WriteResponse> method, byte[] request) {
+        return io.grpc.stub.ClientCalls.blockingUnaryCall(channels.get(route.address()), method,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(callDeadlineMs(), TimeUnit.MILLISECONDS), request);
+    }
+
+    private long callDeadlineMs() {
+        return Math.max(1_000, Math.min(30_000, timeout.toMillis()));
     }
 
     private <T> T call(String db, int shard, String what, Function<Route, T> rpc) {
@@ -199,7 +206,7 @@ final class ShardRpc implements AutoCloseable {
 
     private StorageServiceGrpc.StorageServiceBlockingStub stub(Route route) {
         return StorageServiceGrpc.newBlockingStub(channels.get(route.address()))
-                .withDeadlineAfter(Math.max(1_000, Math.min(30_000, timeout.toMillis())), TimeUnit.MILLISECONDS);
+                .withDeadlineAfter(callDeadlineMs(), TimeUnit.MILLISECONDS);
     }
 
     private static ShardRef ref(String db, int shard, Route route) {
