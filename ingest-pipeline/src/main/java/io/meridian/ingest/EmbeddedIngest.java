@@ -93,7 +93,7 @@ public final class EmbeddedIngest implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             JobStatus s = cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
-            if (s == JobStatus.RUNNING) {
+            if (s == JobStatus.RUNNING || s == JobStatus.FINISHED) { // a bounded job may be done already
                 return;
             }
             if (s.isTerminalState() || System.nanoTime() > deadline) {
@@ -112,6 +112,17 @@ public final class EmbeddedIngest implements AutoCloseable {
     /** The job's status (RUNNING while it ingests; RESTARTING after a failure, until it recovers). */
     public JobStatus status() throws Exception {
         return cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the job ends (a bounded job finishes; an unbounded one ends by failing or being cancelled). */
+    public JobStatus awaitTermination() throws Exception {
+        while (true) {
+            JobStatus s = status();
+            if (s.isGloballyTerminalState()) {
+                return s;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
     }
 
     /** The newest {@code <checkpoints>/<job id>/chk-N} that has its {@code _metadata} (a completed checkpoint). */

@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/meridian ingest-job --config FILE}: runs the ingest job. Started with {@code java} it runs on an
- * embedded Flink MiniCluster in this process; submitted with {@code flink run -c io.meridian.ingest.IngestJobMain
- * JAR --config FILE} it runs on that Flink cluster (Flink picks the environment).
+ * Runs the ingest job. {@code bin/meridian ingest-job --config FILE} passes {@code --embedded}: the job runs on a
+ * Flink MiniCluster in this process, with checkpoints retained under {@code ingest.checkpoint.dir} (a local
+ * directory, default {@code data/ingest-job}) so that a restart resumes from the last one, until SIGTERM. Submitted
+ * with {@code flink run -c io.meridian.ingest.IngestJobMain JAR --config FILE} it runs on that Flink cluster, which
+ * owns restarts and savepoints.
  *
  * <p>Exit codes: 0 when a bounded job finished, 1 when it could not start or failed (bad configuration names the
  * key and file), 2 for bad command-line usage.
@@ -24,6 +26,10 @@ public final class IngestJobMain implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
             description = "YAML configuration file (ingest.*, meta.*, node.idc)")
     Path config;
+
+    @Option(names = "--embedded", description = "run on a Flink MiniCluster in this process, resuming from the last"
+            + " checkpoint under ingest.checkpoint.dir (bin/meridian ingest-job)")
+    boolean embedded;
 
     public static void main(String[] args) {
         if (System.getProperty("log4j2.configurationFile") == null) {
@@ -42,6 +48,9 @@ public final class IngestJobMain implements Callable<Integer> {
             log.error("ingest job did not start [config={}]: {}", config, e.getMessage());
             return 1;
         }
+        if (embedded) {
+            return runEmbedded(cfg, log);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 IngestJob.flinkConfiguration(cfg));
         IngestJob.build(env, cfg);
@@ -49,5 +58,28 @@ public final class IngestJobMain implements Callable<Integer> {
                 cfg.dlqTopic(), cfg.bootstrapServers(), cfg.etcdEndpoints(), cfg.checkpointInterval());
         env.execute("meridian-ingest");
         return 0;
+    }
+
+    private static int runEmbedded(IngestJobConfig cfg, Logger log) throws Exception {
+        String dir = cfg.checkpointDir().isEmpty() ? "data/ingest-job" : cfg.checkpointDir().replaceFirst("^file://", "");
+        EmbeddedIngest ingest;
+        try {
+            ingest = EmbeddedIngest.start(cfg, Path.of(dir));
+        } catch (Exception e) {
+            log.error("ingest job did not start: {}", e.getMessage(), e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                ingest.close();
+            } catch (Exception e) {
+                log.warn("stopping the ingest job failed: {}", e.getMessage());
+            }
+        }, "ingest-job-shutdown"));
+        log.info("ingest job running on an embedded Flink [topic={}, checkpoints={}/checkpoints, flinkUi={}]",
+                cfg.topic(), dir, ingest.webUi());
+        org.apache.flink.api.common.JobStatus end = ingest.awaitTermination();
+        log.info("ingest job ended [status={}]", end);
+        return end == org.apache.flink.api.common.JobStatus.FINISHED ? 0 : 1;
     }
 }
