@@ -3,6 +3,7 @@ package io.meridian.ingest;
 import io.meridian.connector.flink.MeridianSink;
 import io.meridian.connector.flink.ShardBatch;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -13,6 +14,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -46,6 +48,15 @@ public final class IngestJob {
 
     /** Adds the job to {@code env}: checkpointing, source, decode, sink and dead-letter sink. */
     public static void build(StreamExecutionEnvironment env, IngestJobConfig config) {
+        build(env, config, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with {@code tap} between decode and sink (tests inject task failures there; it must keep the
+     * stream's elements as they are).
+     */
+    static void build(StreamExecutionEnvironment env, IngestJobConfig config,
+                      UnaryOperator<DataStream<ShardBatch>> tap) {
         env.setParallelism(config.parallelism());
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(config.checkpointInterval().toMillis() / 2, 500));
@@ -66,7 +77,7 @@ public final class IngestJob {
                 .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka: " + config.topic())
                 .uid("ingest-source")
                 .process(new IngestDecoder(config)).name("decode + validate").uid("ingest-decode");
-        batches.sinkTo(MeridianSink.forShardBatches()
+        tap.apply(batches).sinkTo(MeridianSink.forShardBatches()
                         .setEtcdEndpoints(config.etcdEndpoints().toArray(String[]::new))
                         .setMetaRoot(config.metaRoot())
                         .setIdc(config.idc())

@@ -146,6 +146,34 @@ class IngestJobIT {
             }
             assertThat(seen).as(what + " " + field + " buckets").isEqualTo(want.size());
         }
+        // per host, where "last" has one answer: every aggregate of every bucket, the last value included
+        LeafResult byHost = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
+                T0 + 2 * HOUR, bucketMs, List.of("host"), List.of("requests", "cpu")));
+        for (int h = 0; h < HOSTS; h++) {
+            Map<Long, AggState[]> want = new HashMap<>();
+            for (int row = 0; row < ROWS; row++) {
+                long ts = T0 + row * 1000L;
+                AggState[] w = want.computeIfAbsent(ts - Math.floorMod(ts, bucketMs),
+                        k -> new AggState[] {AggState.empty(), AggState.empty()});
+                w[0].add(ts, requests(h, row));
+                w[1].add(ts, cpu(h, row));
+            }
+            for (int b = 0; b < byHost.buckets(); b++) {
+                AggState[] w = want.get(byHost.bucketStart(b));
+                for (int f = 0; f < 2; f++) {
+                    AggState got = byHost.cell(List.of("h" + h), b, f);
+                    String at = what + " host h" + h + " field " + f + " bucket " + byHost.bucketStart(b);
+                    if (w == null) {
+                        assertThat(got == null || got.isEmpty()).as(at).isTrue();
+                        continue;
+                    }
+                    assertThat(got).as(at).isNotNull();
+                    assertThat(new double[] {got.count(), got.sum(), got.min(), got.max(), got.last(), got.first()})
+                            .as(at + ": count, sum, min, max, last, first")
+                            .containsExactly(w[f].count(), w[f].sum(), w[f].min(), w[f].max(), w[f].last(), w[f].first());
+                }
+            }
+        }
     }
 
     @Test
