@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/meridian produce --db DB < lines}: writes line protocol from stdin to the ingest topic, as any Kafka
- * producer would (one {@code lp} record per {@code --lines-per-record} lines, header {@code db}); the ingest job
+ * producer would (one {@code lp} record per {@code --lines-per-record} lines, cut earlier so that a record stays
+ * under Kafka's default 1 MiB message limit; header {@code db}); the ingest job
  * takes it from there. Waits for Kafka's acknowledgement of every record and prints how many it sent.
  *
  * <p>Exit codes: 0 when Kafka acknowledged every record, 1 when it did not (the reason is printed), 2 for bad
@@ -46,6 +47,9 @@ public final class ProduceMain implements Callable<Integer> {
     @Option(names = "--lines-per-record", defaultValue = "1000", description = "default: ${DEFAULT-VALUE}")
     int linesPerRecord;
 
+    /** Under Kafka's default max.request.size and message.max.bytes (1 MiB), with room for the headers. */
+    static final int MAX_RECORD_BYTES = 900 * 1024;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ProduceMain()).execute(args));
     }
@@ -67,16 +71,26 @@ public final class ProduceMain implements Callable<Integer> {
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             StringBuilder record = new StringBuilder();
             int inRecord = 0;
+            long recordBytes = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
+                long lineBytes = line.getBytes(StandardCharsets.UTF_8).length + 1;
+                if (inRecord > 0 && recordBytes + lineBytes > MAX_RECORD_BYTES) {
+                    acks.add(producer.send(database, record.toString(), p));
+                    record.setLength(0);
+                    inRecord = 0;
+                    recordBytes = 0;
+                }
                 record.append(line).append('\n');
+                recordBytes += lineBytes;
                 lines++;
                 if (++inRecord == linesPerRecord) {
                     acks.add(producer.send(database, record.toString(), p));
                     record.setLength(0);
                     inRecord = 0;
+                    recordBytes = 0;
                 }
             }
             if (inRecord > 0) {

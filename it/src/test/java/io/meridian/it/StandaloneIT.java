@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,22 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Every standalone this test started: stopped with SIGTERM after it, also when it failed half-way. */
+    private final List<Process> started = new java.util.ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsLeft() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                List<ProcessHandle> children = p.toHandle().descendants().toList();
+                p.destroy(); // SIGTERM: standalone stops etcd itself; SIGKILL would orphan it
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
 
     @Test
     void startWriteQueryStopRestartAndTheDataIsStillThere() throws Exception {
@@ -200,13 +217,14 @@ class StandaloneIT {
     }
 
     /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
-    private static Process start(Path dir, int port, String... options) throws Exception {
+    private Process start(Path dir, int port, String... options) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
                 "--data-dir", dir.toString(), "--http-port", Integer.toString(port), "--kafka-port", "0"));
         cmd.addAll(List.of(options));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        started.add(p);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> killWithChildren(p)));
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
         Thread reader = new Thread(() -> {
@@ -229,12 +247,18 @@ class StandaloneIT {
         try {
             ready.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            p.destroyForcibly();
+            killWithChildren(p);
             synchronized (output) {
                 throw new AssertionError("standalone not ready within 30 s:\n" + output, e);
             }
         }
         return p;
+    }
+
+    /** SIGKILL of the process and of its children (etcd): nothing is left behind when a test is aborted. */
+    private static void killWithChildren(Process p) {
+        p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** Runs a main class of the test class path to its end and returns its output. */
