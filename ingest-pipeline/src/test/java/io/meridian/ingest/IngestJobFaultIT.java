@@ -3,7 +3,6 @@ package io.meridian.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meridian.common.config.ConfigTree;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
 import io.meridian.connector.flink.ShardBatch;
@@ -97,12 +96,7 @@ class IngestJobFaultIT {
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {
-        return IngestJobConfig.from(ConfigTree.parse("test", """
-                node.idc: idc1
-                meta: {etcd.endpoints: %s, root: %s}
-                ingest: {kafka: {bootstrap-servers: %s, topic: %s, dlq-topic: %s.dlq, bounded: true},
-                         parallelism: 2, checkpoint.interval: 100ms, sink.max-batch-points: 5000}
-                """.formatted(c.etcdEndpoint(), c.root(), kafka.bootstrapServers(), topic, topic)));
+        return IngestTestJobs.config(c, kafka, topic, Duration.ofMillis(100), 5000);
     }
 
     private static void assertExact(LocalStorageCluster c, long[] produced) {

@@ -3,7 +3,6 @@ package io.meridian.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meridian.common.config.ConfigTree;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
@@ -94,12 +93,7 @@ class IngestJobIT {
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {
-        return IngestJobConfig.from(ConfigTree.parse("test", """
-                node.idc: idc1
-                meta: {etcd.endpoints: %s, root: %s}
-                ingest: {kafka: {bootstrap-servers: %s, topic: %s, dlq-topic: %s.dlq, bounded: true},
-                         parallelism: 2, checkpoint.interval: 200ms, sink.max-batch-points: 10000}
-                """.formatted(c.etcdEndpoint(), c.root(), kafka.bootstrapServers(), topic, topic)));
+        return IngestTestJobs.config(c, kafka, topic, Duration.ofMillis(200), 10000);
     }
 
     private static void run(IngestJobConfig config) throws Exception {

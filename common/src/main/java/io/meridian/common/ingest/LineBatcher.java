@@ -7,8 +7,6 @@ import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
-import io.meridian.common.rpc.storage.v1.SeriesRows;
-import io.meridian.common.rpc.storage.v1.Tag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,24 +44,9 @@ public final class LineBatcher {
         return new ShardBatches(database, out, c.points);
     }
 
-    /** Rows of one (series, field list) being built. */
-    private static final class Rows {
-        final SeriesRows.Builder rows;
-        long lastTs;
-
-        Rows(SeriesKey key, List<String> fields) {
-            rows = SeriesRows.newBuilder().setMetric(key.metric()).addAllFields(fields);
-            key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
-        }
-
-        SeriesRows build() {
-            return rows.build();
-        }
-    }
-
     /**
      * A line's series and field names as raw bytes (measurement, tags as written, field names), used to find
-     * its {@link Rows} without building strings, a sorted tag map and the canonical key for every line; those
+     * its {@link SeriesRowsBuilder} without building strings, a sorted tag map and the canonical key for every line; those
      * are built only the first time a shape is seen. Two spellings of one series (tags in another order) are
      * two shapes that lead to the same rows.
      */
@@ -93,8 +76,8 @@ public final class LineBatcher {
 
     private static final class Collector {
         final int shards;
-        final Map<Integer, Map<String, Rows>> perShard = new TreeMap<>();
-        final Map<ShapeKey, Rows> byShape = new HashMap<>();
+        final Map<Integer, Map<String, SeriesRowsBuilder>> perShard = new TreeMap<>();
+        final Map<ShapeKey, SeriesRowsBuilder> byShape = new HashMap<>();
         final ShapeKey probe = new ShapeKey();
         long points;
 
@@ -116,22 +99,21 @@ public final class LineBatcher {
                 append(line.fieldKey(i));
             }
             probe.hash = hash(probe.bytes, probe.length);
-            Rows r = byShape.get(probe);
+            SeriesRowsBuilder r = byShape.get(probe);
             if (r == null) {
                 r = rowsOf(line);
                 byShape.put(probe.frozen(), r);
             }
             long ts = line.timestampMs();
-            r.rows.addTimestampDeltas(r.rows.getTimestampDeltasCount() == 0 ? ts : ts - r.lastTs);
-            r.lastTs = ts;
+            r.row(ts);
             for (int i = 0; i < line.fieldCount(); i++) {
-                r.rows.addValues(line.fieldValue(i));
+                r.value(line.fieldValue(i));
             }
             points += line.fieldCount();
         }
 
         /** The rows of the line's (series, fields), shared by every spelling of that series (tag order). */
-        private Rows rowsOf(LineView line) {
+        private SeriesRowsBuilder rowsOf(LineView line) {
             Map<String, String> tags = new TreeMap<>();
             for (int i = 0; i < line.tagCount(); i++) {
                 tags.put(line.tagKey(i).toString(), line.tagValue(i).toString());
@@ -143,7 +125,7 @@ public final class LineBatcher {
             SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
             int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
             return perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
-                    .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new Rows(key, fields));
+                    .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
         }
 
         private void append(io.meridian.common.lineprotocol.Utf8Slice slice) {

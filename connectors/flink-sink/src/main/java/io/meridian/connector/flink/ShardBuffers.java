@@ -1,10 +1,9 @@
 package io.meridian.connector.flink;
 
 import com.google.protobuf.ByteString;
+import io.meridian.common.ingest.SeriesRowsBuilder;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
-import io.meridian.common.rpc.storage.v1.SeriesRows;
-import io.meridian.common.rpc.storage.v1.Tag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ final class ShardBuffers {
         final int shard;
         /** Serialized PointBatches appended as they came (pre-sharded input): never parsed here. */
         private final ByteString.Output raw = ByteString.newOutput();
-        private final Map<String, Rows> rows = new HashMap<>();
+        private final Map<String, SeriesRowsBuilder> rows = new HashMap<>();
         long points;
 
         Buffer(String database, int shard) {
@@ -42,18 +41,8 @@ final class ShardBuffers {
                 return raw.toByteString();
             }
             PointBatch.Builder b = PointBatch.newBuilder();
-            rows.values().forEach(r -> b.addSeries(r.rows.build()));
+            rows.values().forEach(r -> b.addSeries(r.build()));
             return raw.toByteString().concat(b.build().toByteString());
-        }
-    }
-
-    private static final class Rows {
-        final SeriesRows.Builder rows;
-        long lastTs;
-
-        Rows(SeriesKey key, List<String> fields) {
-            rows = SeriesRows.newBuilder().setMetric(key.metric()).addAllFields(fields);
-            key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
         }
     }
 
@@ -75,12 +64,11 @@ final class ShardBuffers {
     /** Appends one row of a series (fields in {@code fields} order, NaN = no value) to its shard's buffer. */
     Buffer addRow(String database, int shard, SeriesKey key, List<String> fields, long ts, double[] values) {
         Buffer b = of(database, shard);
-        Rows r = b.rows.computeIfAbsent(key.toString() + '\u0000' + String.join("\u0000", fields),
-                k -> new Rows(key, fields));
-        r.rows.addTimestampDeltas(r.rows.getTimestampDeltasCount() == 0 ? ts : ts - r.lastTs);
-        r.lastTs = ts;
+        SeriesRowsBuilder r = b.rows.computeIfAbsent(key.toString() + '\u0000' + String.join("\u0000", fields),
+                k -> new SeriesRowsBuilder(key, fields));
+        r.row(ts);
         for (double v : values) {
-            r.rows.addValues(v);
+            r.value(v);
             if (!Double.isNaN(v)) {
                 b.points++;
             }

@@ -1,0 +1,36 @@
+package io.meridian.common.ingest;
+
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import io.meridian.common.rpc.storage.v1.Tag;
+import java.util.List;
+
+/**
+ * Builds the {@code SeriesRows} of one (series, field list): a row is a timestamp (stored as the delta to the
+ * previous row, storage.proto's layout) followed by one value per field, NaN for "no value". Not thread-safe.
+ */
+public final class SeriesRowsBuilder {
+    private final SeriesRows.Builder rows;
+    private long lastTs;
+
+    /** @param key the series (tags in the key's order); @param fields the value columns of every row */
+    public SeriesRowsBuilder(SeriesKey key, List<String> fields) {
+        rows = SeriesRows.newBuilder().setMetric(key.metric()).addAllFields(fields);
+        key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
+    }
+
+    /** Starts a row at {@code ts} (ms); its values follow with {@link #value}. */
+    public void row(long ts) {
+        rows.addTimestampDeltas(rows.getTimestampDeltasCount() == 0 ? ts : ts - lastTs);
+        lastTs = ts;
+    }
+
+    /** The next value of the current row. */
+    public void value(double v) {
+        rows.addValues(v);
+    }
+
+    public SeriesRows build() {
+        return rows.build();
+    }
+}
