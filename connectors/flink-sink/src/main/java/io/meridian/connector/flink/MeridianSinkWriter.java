@@ -220,10 +220,10 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
                 if (over) {
                     rpc.abort(lane.database, lane.shard, writerId, txn);
                     for (int i = 0; i < index; i++) {
-                        rpc.stageOnce(lane.database, lane.shard, writerId, txn, batches.get(i));
+                        requireOpen(lane, txn, rpc.stageOnce(lane.database, lane.shard, writerId, txn, batches.get(i)));
                     }
                 }
-                rpc.stageOnce(lane.database, lane.shard, writerId, txn, batches.get(index));
+                requireOpen(lane, txn, rpc.stageOnce(lane.database, lane.shard, writerId, txn, batches.get(index)));
                 return;
             } catch (MeridianException e) {
                 if (!e.isRetriable()) {
@@ -240,6 +240,20 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
                 over = true;
                 backoff = rpc.backoff(backoff, deadline);
             }
+        }
+    }
+
+    /**
+     * A stage into a transaction that already committed: this writer's transactions only move forward, so the job
+     * was restored from a checkpoint older than one it had already committed (an old savepoint). Writing on would
+     * drop the points silently (the node ignores them as late retries), so the job stops and says why.
+     */
+    private void requireOpen(Lane lane, long txn, boolean applied) {
+        if (!applied) {
+            throw new IllegalStateException("transaction " + txn + " of writer " + writerId + " already committed on"
+                    + " [db=" + lane.database + ", shard=" + lane.shard + "]: the job was restored from a checkpoint"
+                    + " older than the last one it committed; restore the latest checkpoint, or start the job afresh"
+                    + " (a new run id) to write these points again");
         }
     }
 
