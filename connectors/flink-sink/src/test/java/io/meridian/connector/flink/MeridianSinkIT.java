@@ -31,7 +31,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,10 @@ class MeridianSinkIT {
     }
 
     private static StreamExecutionEnvironment env(long checkpointMs) {
-        Configuration conf = new Configuration();
+        return env(checkpointMs, new Configuration());
+    }
+
+    private static StreamExecutionEnvironment env(long checkpointMs, Configuration conf) {
         conf.set(PipelineOptions.GENERIC_TYPES, false); // fail fast on a Kryo fallback
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -105,7 +108,7 @@ class MeridianSinkIT {
         return env;
     }
 
-    private static DataStream<Request> requests(StreamExecutionEnvironment env, long n, double perSecond) {
+    private static DataStreamSource<Request> requests(StreamExecutionEnvironment env, long n, double perSecond) {
         return env.fromSource(new DataGeneratorSource<>(Request::of, n, RateLimiterStrategy.perSecond(perSecond),
                 TypeInformation.of(Request.class)), WatermarkStrategy.noWatermarks(), "requests");
     }
@@ -225,5 +228,69 @@ class MeridianSinkIT {
                     .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").build());
             assertThatThrownBy(() -> env.execute("sink-unknown-db")).hasStackTraceContaining("unknown database [db=nosuchdb]");
         }
+    }
+
+    @Test
+    void aJobRestoredFromACheckpointOlderThanItsLastCommitStopsSayingSo(EtcdProcess etcd) throws Exception {
+        long n = 10_000_000; // more than the test waits for: runs are cancelled, keeping their checkpoints
+        Path checkpoints = dir.resolve("checkpoints");
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-old-checkpoint")) {
+            JobClient first = runFrom(c, checkpoints, n, null);
+            committedMoreThan(c, 20_000);
+            Path kept = cancelAndFindCheckpoint(first, checkpoints);
+            // a second run restores that checkpoint and commits transactions after it
+            long before = total(c);
+            JobClient second = runFrom(c, checkpoints, n, kept);
+            committedMoreThan(c, before + 20_000);
+            second.cancel().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.getJobStatus().get().isGloballyTerminalState());
+            long written = total(c);
+            // a third run restores the same, now older, checkpoint: its next transaction already committed
+            JobClient third = runFrom(c, checkpoints, n, kept);
+            assertThatThrownBy(() -> third.getJobExecutionResult().get(120, TimeUnit.SECONDS))
+                    .hasStackTraceContaining("already committed")
+                    .hasStackTraceContaining("restored from a checkpoint older than the last one it committed");
+            assertThat(total(c)).as("nothing written twice").isEqualTo(written);
+        }
+    }
+
+    private static long total(LocalStorageCluster c) {
+        return c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR).count();
+    }
+
+    private static void committedMoreThan(LocalStorageCluster c, long points) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> total(c) > points);
+    }
+
+    /** The same job graph each time (uids fixed), restored from {@code restore} when not null. */
+    private static JobClient runFrom(LocalStorageCluster c, Path checkpoints, long n, Path restore) throws Exception {
+        StreamExecutionEnvironment env = env(100, retained(checkpoints));
+        env.setParallelism(1);
+        requests(env, n, 20_000).uid("requests").sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE)).uid("meridian");
+        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+        if (restore != null) {
+            graph.setSavepointRestoreSettings(org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(
+                    restore.toString(), false));
+        }
+        return env.executeAsync(graph);
+    }
+
+    /** Cancels the job (its last checkpoint is retained) and returns that checkpoint's directory. */
+    private static Path cancelAndFindCheckpoint(JobClient job, Path checkpoints) throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        try (var files = java.nio.file.Files.walk(checkpoints.resolve(job.getJobID().toString()))) {
+            return files.filter(f -> f.getFileName().toString().equals("_metadata")).map(Path::getParent)
+                    .findFirst().orElseThrow();
+        }
+    }
+
+    private static Configuration retained(Path checkpoints) {
+        Configuration conf = new Configuration();
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        return conf;
     }
 }
