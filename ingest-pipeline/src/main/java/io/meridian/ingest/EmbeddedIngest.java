@@ -1,5 +1,6 @@
 package io.meridian.ingest;
 
+import io.meridian.common.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -159,19 +160,12 @@ public final class EmbeddedIngest implements AutoCloseable {
         try (Stream<Path> jobs = Files.list(checkpoints)) {
             for (Path d : jobs.filter(Files::isDirectory).toList()) {
                 if (!d.equals(keep) && !d.getFileName().toString().equals(job.toString())) {
-                    deleteTree(d);
+                    FileTrees.delete(d);
                 }
             }
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 
     /** Cancels the job (its last checkpoint is kept for the next start) and stops the MiniCluster. */
     @Override

@@ -56,12 +56,8 @@ class StandaloneIT {
     @Test
     void startWriteQueryStopRestartAndTheDataIsStillThere() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
-        Path dir = Path.of("target", "it-clusters", "StandaloneIT").toAbsolutePath();
-        deleteRecursively(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        Path dir = freshDir("StandaloneIT");
+        int port = freePort();
         String base = "http://127.0.0.1:" + port;
         long now = System.currentTimeMillis() / 1000;
 
@@ -110,12 +106,8 @@ class StandaloneIT {
     @Test
     void theReadmeQuickstartRunsAsWritten() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
-        Path dir = Path.of("target", "it-clusters", "StandaloneIT-readme").toAbsolutePath();
-        deleteRecursively(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        Path dir = freshDir("StandaloneIT-readme");
+        int port = freePort();
         Process p = start(dir, port);
         List<String> commands = readmeQuickstart(port, kafkaBootstrap(dir));
         assertThat(commands).as("the README's quickstart commands").hasSize(5);
@@ -149,12 +141,8 @@ class StandaloneIT {
     @Test
     void directModeWritesAreVisibleOnceAcknowledged() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
-        Path dir = Path.of("target", "it-clusters", "StandaloneIT-direct").toAbsolutePath();
-        deleteRecursively(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        Path dir = freshDir("StandaloneIT-direct");
+        int port = freePort();
         String base = "http://127.0.0.1:" + port;
         Process p = start(dir, port, "--direct");
         try {
@@ -170,6 +158,19 @@ class StandaloneIT {
         } finally {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An empty directory under target/it-clusters for one test's standalone. */
+    private static Path freshDir(String name) throws IOException {
+        Path dir = Path.of("target", "it-clusters", name).toAbsolutePath();
+        io.meridian.common.io.FileTrees.delete(dir);
+        return dir;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 
@@ -277,15 +278,5 @@ class StandaloneIT {
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

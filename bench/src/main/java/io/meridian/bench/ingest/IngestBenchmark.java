@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.bench.broker.LineProtocolBodies;
 import io.meridian.bench.tsbs.CpuOnlyGenerator;
 import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.io.FileTrees;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.IngestProducerSettings;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -80,7 +80,7 @@ public final class IngestBenchmark {
         for (byte[] body : bodies.bodies()) {
             ShardBatches cut = batcher.batch(DB, p.shards(), body, 0, body.length, Precision.MILLISECONDS, start);
             cut.batches().forEach((shard, batch) -> {
-                records.add(IngestRecordCodec.encodeBatch(IngestTopic.DEFAULT_TOPIC, standalonePartitions(), DB, shard,
+                records.add(IngestRecordCodec.encodeBatch(IngestTopic.DEFAULT_TOPIC, Standalone.INGEST_PARTITIONS, DB, shard,
                         batch));
                 recordPoints.add(batch.getSeriesList().stream().mapToLong(r -> r.getValuesCount()).sum());
             });
@@ -97,10 +97,6 @@ public final class IngestBenchmark {
                     r.loadP50Ms(), r.loadP99Ms(), r.idleP50Ms(), r.idleP99Ms(), r.probes());
         }
         return runs;
-    }
-
-    private static int standalonePartitions() {
-        return Standalone.INGEST_PARTITIONS;
     }
 
     private Run once(List<ProducerRecord<byte[], byte[]>> records, List<Long> recordPoints, long points)
@@ -163,9 +159,7 @@ public final class IngestBenchmark {
                         pct(idle, 99), sentAt.size());
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            FileTrees.delete(dir);
         }
     }
 

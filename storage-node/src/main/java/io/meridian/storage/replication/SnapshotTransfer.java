@@ -114,14 +114,9 @@ final class SnapshotTransfer {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
+        try {
+            io.meridian.common.io.FileTrees.delete(dir);
+        } catch (java.io.IOException e) {
             throw new StorageIoException("cannot delete [dir=" + dir + "]", e);
         }
     }

@@ -101,10 +101,6 @@ final class ShardRpc implements AutoCloseable {
         }
     }
 
-    /** True when the metadata (as last seen) has the database; never blocks. */
-    Optional<DatabaseConfig> knownDatabase(String database) {
-        return Optional.ofNullable(meta.snapshot().databases().get(database));
-    }
 
     /**
      * Stages a chunk of transaction {@code txn} on the current leader, once: staging is not idempotent, so a
