@@ -1,10 +1,5 @@
 package io.meridian.sql;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.Set;
 
@@ -71,32 +66,5 @@ final class FunctionNames {
             }
         }
         return out.toString();
-    }
-
-    /** A connection whose statements get their SQL rewritten. */
-    static Connection wrap(Connection c) {
-        return (Connection) Proxy.newProxyInstance(FunctionNames.class.getClassLoader(), new Class<?>[] {Connection.class},
-                handler(c));
-    }
-
-    private static InvocationHandler handler(Object target) {
-        return (proxy, method, args) -> {
-            if (args != null && args.length > 0 && args[0] instanceof String sql && method.getName().matches(
-                    "prepareStatement|prepareCall|nativeSQL|execute|executeQuery|executeUpdate|executeLargeUpdate|addBatch")) {
-                args[0] = rewrite(sql);
-            }
-            Object result;
-            try {
-                result = method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-            if (result instanceof Statement s && !(result instanceof java.sql.PreparedStatement)
-                    && method.getReturnType() == Statement.class) {
-                return Proxy.newProxyInstance(FunctionNames.class.getClassLoader(), new Class<?>[] {Statement.class},
-                        handler(s));
-            }
-            return result;
-        };
     }
 }

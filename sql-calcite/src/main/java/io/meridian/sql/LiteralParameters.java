@@ -2,9 +2,6 @@ package io.meridian.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
-import org.apache.calcite.config.Lex;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlCharStringLiteral;
@@ -22,7 +19,6 @@ import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.util.SqlShuttle;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * Turns the string and timestamp literals a query compares columns with (in its WHERE clauses) into parameters,
@@ -34,9 +30,7 @@ final class LiteralParameters {
     /** A statement with its literals lifted out, in the order of their {@code ?}. */
     record Normalized(String sql, List<Object> values) {}
 
-    private static final SqlParser.Config PARSER = SqlParser.config().withLex(Lex.JAVA).withQuoting(Quoting.DOUBLE_QUOTE)
-            .withCaseSensitive(false).withUnquotedCasing(Casing.UNCHANGED).withQuotedCasing(Casing.UNCHANGED)
-            .withConformance(SqlConformanceEnum.MYSQL_5);
+    private static final SqlParser.Config PARSER = SqlSyntax.PARSER;
 
     private LiteralParameters() {}
 

@@ -27,6 +27,9 @@ import org.apache.calcite.rel.type.RelDataType;
  * {@link PushedPlan} the rules have moved into it. It is already in the enumerable convention: its code asks the
  * {@link MetricTable} to run the plan through the broker's executor, and Calcite runs whatever stayed above it.
  *
+ * <p>The generated code receives the {@link PushedPlan} object itself ({@code stash}): a prepared statement's
+ * plan is built once, at planning, and never serialized.
+ *
  * <p>Costs fall with every operation pushed in, so the planner prefers the most pushed variant.
  */
 public final class MeridianQuery extends TableScan implements EnumerableRel {
@@ -76,7 +79,7 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
     @Override
     public double estimateRowCount(RelMetadataQuery mq) {
         double rows = 1_000_000;
-        if (plan.filterProto() != null) {
+        if (plan.filter() != null) {
             rows /= 10;
         }
         if (plan.start() != null || plan.end() != null) {
@@ -104,7 +107,7 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
         BlockBuilder block = new BlockBuilder();
         Expression table = block.append("table", getTable().getExpression(MetricTable.class));
-        Expression rows = Expressions.call(table, "query", Expressions.constant(plan.toJson()), DataContext.ROOT,
+        Expression rows = Expressions.call(table, "query", implementor.stash(plan, PushedPlan.class), DataContext.ROOT,
                 Expressions.constant(scalar));
         block.add(Expressions.return_(null, rows));
         return implementor.result(physType, block.toBlock());

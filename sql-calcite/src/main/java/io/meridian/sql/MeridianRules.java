@@ -66,7 +66,7 @@ public final class MeridianRules {
             RexNode condition = RexUtil.expandSearch(filter.getCluster().getRexBuilder(), null, filter.getCondition());
             FilterTranslator translator = new FilterTranslator(plan.tagKeys());
             List<TagFilter> tags = new ArrayList<>();
-            if (plan.filterProto() != null) {
+            if (plan.filter() != null) {
                 tags.add(plan.filter());
             }
             TimeBound start = plan.start();
@@ -119,7 +119,7 @@ public final class MeridianRules {
                 return;
             }
             long base = query.getTable().unwrap(MetricTable.class).database().baseIntervalMs();
-            List<String> columns = new ArrayList<>();
+            List<OutputColumn> columns = new ArrayList<>();
             List<String> groupTags = new ArrayList<>();
             long bucket = 0;
             boolean hasTime = false;
@@ -129,7 +129,7 @@ public final class MeridianRules {
                 if (col != null && col > 0 && col <= plan.tagKeys().size()) {
                     String tag = plan.tagKeys().get(col - 1);
                     groupTags.add(tag);
-                    columns.add(tag);
+                    columns.add(new OutputColumn.Tag(tag));
                     continue;
                 }
                 Long width = col != null && col == 0 ? Long.valueOf(base) : bucketOf(e, base);
@@ -138,7 +138,7 @@ public final class MeridianRules {
                 }
                 hasTime = true;
                 bucket = width;
-                columns.add("ts");
+                columns.add(new OutputColumn.Time());
             }
             List<PushedPlan.Agg> aggs = new ArrayList<>();
             for (AggregateCall c : aggregate.getAggCallList()) {
@@ -177,7 +177,7 @@ public final class MeridianRules {
                 }
                 aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField),
                         c.getAggregation().getKind() == SqlKind.SUM0, quantile));
-                columns.add("a" + (aggs.size() - 1));
+                columns.add(new OutputColumn.Aggregate(aggs.size() - 1));
             }
             if (aggs.isEmpty()) {
                 return; // SELECT DISTINCT tags: not a leaf aggregate
@@ -242,16 +242,16 @@ public final class MeridianRules {
                     || (sort.fetch != null && !(sort.fetch instanceof RexLiteral))) {
                 return;
             }
-            List<String> order = new ArrayList<>();
+            List<SortKey> order = new ArrayList<>();
             RelCollation collation = sort.getCollation();
             boolean singleField = plan.aggregates().stream().map(PushedPlan.Agg::field).distinct().count() == 1;
             for (RelFieldCollation fc : collation.getFieldCollations()) {
-                String col = plan.columns().get(fc.getFieldIndex());
-                boolean neverNull = col.equals("ts") || plan.groupBy().contains(col) || singleField;
+                OutputColumn col = plan.columns().get(fc.getFieldIndex());
+                boolean neverNull = !(col instanceof OutputColumn.Aggregate) || singleField;
                 if (!neverNull && fc.nullDirection != RelFieldCollation.NullDirection.LAST) {
                     return; // we sort nulls last; SQL wants them first here
                 }
-                order.add(fc.getDirection().isDescending() ? "-" + col : col);
+                order.add(new SortKey(fc.getFieldIndex(), fc.getDirection().isDescending()));
             }
             int limit = sort.fetch == null ? 0 : ((RexLiteral) sort.fetch).getValueAs(Integer.class);
             if (limit == 0 && sort.fetch != null) {

@@ -1,5 +1,6 @@
 package io.meridian.sql;
 
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.query.AggCall;
 import io.meridian.common.query.OrderKey;
@@ -7,12 +8,10 @@ import io.meridian.common.query.QueryExecutor;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
-import java.lang.reflect.Type;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.linq4j.Queryable;
@@ -23,8 +22,14 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTableQueryable;
-import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import java.lang.reflect.Type;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A metric as a SQL table: {@code ts TIMESTAMP} (slot start, UTC), one VARCHAR column per tag key, one DOUBLE
@@ -78,38 +83,38 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
     public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
         return new AbstractTableQueryable<>(queryProvider, schema, this, tableName) {
             @Override
-            public org.apache.calcite.linq4j.Enumerator<T> enumerator() {
+            public Enumerator<T> enumerator() {
                 throw new UnsupportedOperationException("BUG: metric tables are read through MeridianQuery");
             }
         };
     }
 
     /**
-     * Runs a pushed plan (called by the generated code of {@link MeridianQuery}).
+     * Runs a pushed plan (called by the generated code of {@link MeridianQuery}, which hands over the plan object
+     * stashed when the statement was compiled).
      *
      * @param scalar whether rows are single values (a one-column result) rather than arrays
      */
-    public Enumerable<Object> query(String planJson, DataContext context, boolean scalar) {
-        PushedPlan plan = PushedPlan.fromJson(planJson);
+    public Enumerable<Object> query(PushedPlan plan, DataContext context, boolean scalar) {
         Long utcNow = DataContext.Variable.UTC_TIMESTAMP.get(context);
         long now = utcNow != null ? utcNow : System.currentTimeMillis();
-        java.util.function.LongUnaryOperator param = i -> {
+        LongUnaryOperator param = i -> {
             Object v = context.get("?" + i);
-            if (v instanceof java.sql.Timestamp t) {
+            if (v instanceof Timestamp t) {
                 return t.getTime();
             }
             if (v instanceof Number n) {
                 return n.longValue();
             }
-            throw new io.meridian.common.error.InvalidInputException("bad time parameter [parameter=" + (i + 1)
-                    + "]: got " + v + "; want a TIMESTAMP");
+            throw new InvalidInputException("bad time parameter [parameter=" + (i + 1) + "]: got " + v
+                    + "; want a TIMESTAMP");
         };
         long[] range = range(plan, now, param);
-        if (plan.filterProto() != null && plan.filterProto().length() > 0) {
+        if (plan.filter() != null) {
             plan = plan.withFilter(TagParams.resolve(plan.filter(), i -> {
                 Object v = context.get("?" + i);
                 if (v == null) {
-                    throw new io.meridian.common.error.InvalidInputException("missing tag parameter [parameter=" + (i + 1)
+                    throw new InvalidInputException("missing tag parameter [parameter=" + (i + 1)
                             + "]: set it before running the statement");
                 }
                 return v.toString();
@@ -126,7 +131,7 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                 collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null);
             }
             if (plan.hasSort()) {
-                rows = RowOrder.sortAndLimit(rows, plan);
+                rows = sortAndLimit(rows, plan);
             }
         } else {
             collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null);
@@ -136,19 +141,22 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         return Linq4j.asEnumerable(out);
     }
 
+    /** Appends the result's rows in the plan's column order; {@code tsLabel}, when set, replaces {@code ts}. */
     private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel) {
-        List<String> names = new ArrayList<>();
-        result.columns().forEach(c -> names.add(c.name()));
-        int[] from = plan.columns().stream().mapToInt(names::indexOf).toArray();
-        boolean[] zero = new boolean[from.length];
-        for (int i = 0; i < from.length; i++) {
-            String c = plan.columns().get(i);
-            zero[i] = c.startsWith("a") && plan.aggregated() && plan.aggregates().get(Integer.parseInt(c.substring(1))).zeroWhenEmpty();
+        int n = plan.columns().size();
+        int[] from = new int[n];
+        boolean[] zero = new boolean[n];
+        boolean[] time = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            OutputColumn c = plan.columns().get(i);
+            from[i] = plan.resultIndex(c);
+            zero[i] = plan.zeroWhenEmpty(c);
+            time[i] = c instanceof OutputColumn.Time;
         }
         for (List<Object> r : result.rows()) {
-            Object[] row = new Object[from.length];
-            for (int i = 0; i < from.length; i++) {
-                row[i] = tsLabel != null && plan.columns().get(i).equals("ts") ? tsLabel : r.get(from[i]);
+            Object[] row = new Object[n];
+            for (int i = 0; i < n; i++) {
+                row[i] = tsLabel != null && time[i] ? tsLabel : r.get(from[i]);
                 if (row[i] == null && zero[i]) {
                     row[i] = 0.0;
                 }
@@ -157,18 +165,37 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         }
     }
 
+    /** The plan's ORDER BY and LIMIT over rows assembled from more than one distributed query. Nulls sort last. */
+    private static List<Object[]> sortAndLimit(List<Object[]> rows, PushedPlan plan) {
+        Comparator<Object[]> order = (a, b) -> 0;
+        for (SortKey k : plan.orderBy()) {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Comparator<Object> natural = (Comparator) Comparator.naturalOrder();
+            Comparator<Object> dir = k.descending() ? natural.reversed() : natural;
+            order = order.thenComparing(r -> r[k.column()], Comparator.nullsLast(dir));
+        }
+        List<Object[]> out = new ArrayList<>(rows);
+        out.sort(order);
+        return plan.limit() > 0 && out.size() > plan.limit() ? new ArrayList<>(out.subList(0, plan.limit())) : out;
+    }
+
     /**
      * The leaf time range of a plan: {@code ts} is a slot start, so a bound selects whole slots; both ends are
-     * aligned up to the base interval (the first slot starting at or after the bound). Open ends become the
-     * retention window.
+     * aligned up to the base interval (the first slot starting at or after the bound). An open start is the start
+     * of the retention window, on the plan's bucket grid (the leaves narrow it to the time span that holds data);
+     * an open end is the slot after now.
      */
-    long[] range(PushedPlan plan, long now, java.util.function.LongUnaryOperator param) {
+    long[] range(PushedPlan plan, long now, LongUnaryOperator param) {
         long slot = Math.max(1, database.baseIntervalMs());
-        long start = plan.start() == null ? now - database.retentionMs()
-                : plan.start().resolve(now, param) + (plan.start().inclusive() ? 0 : 1);
+        long start;
+        if (plan.start() == null) {
+            long grid = plan.aggregated() && plan.bucketMs() > slot ? plan.bucketMs() : slot;
+            start = Math.floorDiv(now - database.retentionMs(), grid) * grid;
+        } else {
+            start = ceil(plan.start().resolve(now, param) + (plan.start().inclusive() ? 0 : 1), slot);
+        }
         long end = plan.end() == null ? now + slot
                 : plan.end().resolve(now, param) + (plan.end().inclusive() ? 1 : 0);
-        start = ceil(start, slot);
         end = Math.max(start + 1, ceil(end, slot));
         return new long[] {start, end};
     }
@@ -180,23 +207,24 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
     /** The spec of a pushed plan over [start, end); the plan's ORDER BY and LIMIT only when {@code withOrder}. */
     QuerySpec spec(PushedPlan plan, long start, long end, long bucket, boolean withOrder) {
         List<AggCall> calls = new ArrayList<>();
-        List<String> groupBy;
         if (plan.aggregated()) {
-            groupBy = plan.groupBy();
             for (int i = 0; i < plan.aggregates().size(); i++) {
                 PushedPlan.Agg a = plan.aggregates().get(i);
-                calls.add(new AggCall(a.function(), a.field(), a.quantile(), "a" + i));
+                calls.add(new AggCall(a.function(), a.field(), a.quantile(), PushedPlan.alias(i)));
             }
         } else {
-            groupBy = plan.tagKeys();
             for (int i = 0; i < plan.fields().size(); i++) {
                 calls.add(new AggCall(slotFunction(plan.fieldTypes().get(i)), plan.fields().get(i), Double.NaN,
-                        plan.fields().get(i)));
+                        PushedPlan.alias(i)));
             }
         }
-        List<OrderKey> order = withOrder ? plan.orderKeys() : List.of();
-        return new QuerySpec(plan.database(), plan.metric(), plan.filter(), start, end, bucket, groupBy, calls, order,
-                withOrder ? plan.limit() : 0, timeout, maxGroups, false);
+        List<OrderKey> order = new ArrayList<>();
+        if (withOrder) {
+            plan.orderBy().forEach(k -> order.add(new OrderKey(plan.resultName(plan.columns().get(k.column())),
+                    k.descending())));
+        }
+        return new QuerySpec(plan.database(), plan.metric(), plan.tagFilter(), start, end, bucket, plan.resultTags(),
+                calls, order, withOrder ? plan.limit() : 0, timeout, maxGroups, false);
     }
 
     /** The function giving a field's value in one slot, by its type (ARCHITECTURE §2). */

@@ -1,38 +1,40 @@
 package io.meridian.sql;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The part of a SQL statement pushed into the distributed plan, as the {@link MeridianQuery} rel carries it and
- * the generated code hands it back to {@link MetricTable#query} (as JSON, a string constant in the code).
+ * The part of a SQL statement pushed into the distributed plan, as the {@link MeridianQuery} rel carries it. The
+ * generated code receives this very object (stashed in the statement's data context when it is compiled), so a
+ * prepared statement's plan is built once and never encoded or decoded again.
  *
  * <p>Two forms: a <b>scan</b> (no aggregate pushed: one row per series and base-interval slot, every field at its
  * slot value) and an <b>aggregate</b> (GROUP BY tags and an optional time bucket, aggregates of fields). Either
  * may carry a tag filter and a time range; an aggregate may carry ORDER BY and LIMIT.
  *
- * @param columns     the rel's output columns in order; each names a result column of the spec
- *                    ({@code ts}, a tag, or an aggregate alias {@code a0, a1, ...})
- * @param filterProto the tag filter, serialized protobuf in base64 (match-all when null)
- * @param bucketMs    aggregate form: bucket width, 0 for none; scan form: ignored (the base interval)
- * @param groupBy     aggregate form: the tags grouped by
- * @param aggregates  aggregate form: function and field per alias {@code a<i>}
- * @param orderBy     result column names, {@code -} prefix for descending
- * @param limit       0 = none
+ * <p>The distributed query's result has {@code ts} (when bucketed), then the grouped tags, then one column per
+ * aggregate (scan form: per field) named {@link #alias}. Output columns map to those by kind and position.
+ *
+ * @param filter     the tag filter, null for every series; tag values of statement parameters are placeholders
+ *                   ({@link TagParams})
+ * @param bucketMs   aggregate form: bucket width, 0 for none; scan form: ignored (the base interval)
+ * @param groupBy    aggregate form: the tags grouped by
+ * @param aggregates aggregate form: the pushed aggregate calls
+ * @param columns    the rel's output columns in order
+ * @param orderBy    aggregate form: ORDER BY keys over {@code columns}
+ * @param limit      0 = none
  */
 public record PushedPlan(String database, String metric, List<String> tagKeys, List<String> fields,
-                         List<FieldType> fieldTypes, String filterProto, TimeBound start, TimeBound end,
+                         List<FieldType> fieldTypes, TagFilter filter, TimeBound start, TimeBound end,
                          boolean aggregated, long bucketMs, List<String> groupBy, List<Agg> aggregates,
-                         List<String> columns, List<String> orderBy, int limit) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+                         List<OutputColumn> columns, List<SortKey> orderBy, int limit) {
+    private static final TagFilter MATCH_ALL = TagFilter.newBuilder()
+            .setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
 
     /**
      * One pushed aggregate call.
@@ -40,7 +42,13 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
      * @param zeroWhenEmpty Calcite's {@code $SUM0}: 0 rather than null where the field had no point
      * @param quantile      PERCENTILE only: in [0, 1]; NaN otherwise
      */
-    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile) {}
+    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile) {
+        /** {@code max(usage_user)}, {@code sum0(x)}, {@code percentile(x, 0.9)}. */
+        public String describe() {
+            return (zeroWhenEmpty ? "sum0" : function.name().toLowerCase(Locale.ROOT)) + "(" + field
+                    + (Double.isNaN(quantile) ? "" : ", " + quantile) + ")";
+        }
+    }
 
     public PushedPlan {
         Objects.requireNonNull(database, "database");
@@ -56,79 +64,95 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
 
     /** The scan of a whole metric table: {@code ts}, every tag, every field. */
     public static PushedPlan scan(String database, Catalog.Metric metric) {
-        List<String> cols = new ArrayList<>();
-        cols.add("ts");
-        cols.addAll(metric.tagKeys());
-        cols.addAll(metric.fields().keySet());
+        List<OutputColumn> cols = new ArrayList<>();
+        cols.add(new OutputColumn.Time());
+        metric.tagKeys().forEach(k -> cols.add(new OutputColumn.Tag(k)));
+        for (int i = 0; i < metric.fields().size(); i++) {
+            cols.add(new OutputColumn.Field(i));
+        }
         return new PushedPlan(database, metric.name(), metric.tagKeys(), List.copyOf(metric.fields().keySet()),
                 List.copyOf(metric.fields().values()), null, null, null, false, 0, List.of(), List.of(), cols, List.of(), 0);
     }
 
-    @JsonIgnore
-    public TagFilter filter() {
-        if (filterProto == null) {
-            return TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
-        }
-        try {
-            return TagFilter.parseFrom(Base64.getDecoder().decode(filterProto));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("BUG: a pushed plan holds a bad filter", e);
-        }
+    /** The name of the distributed query's result column for aggregate (or scan field) {@code i}: never a valid name. */
+    public static String alias(int i) {
+        return "$" + i;
     }
 
-    public PushedPlan withFilter(TagFilter filter, TimeBound newStart, TimeBound newEnd) {
-        String proto = filter == null ? null : Base64.getEncoder().encodeToString(filter.toByteArray());
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, proto, newStart, newEnd, aggregated, bucketMs,
-                groupBy, aggregates, columns, orderBy, limit);
+    /** The filter to send: {@link #filter}, or match-all. */
+    public TagFilter tagFilter() {
+        return filter == null ? MATCH_ALL : filter;
     }
 
-    public PushedPlan withAggregate(long bucket, List<String> groups, List<Agg> aggs, List<String> cols) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filterProto, start, end, true, bucket, groups,
+    public PushedPlan withFilter(TagFilter newFilter, TimeBound newStart, TimeBound newEnd) {
+        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, newFilter, newStart, newEnd, aggregated,
+                bucketMs, groupBy, aggregates, columns, orderBy, limit);
+    }
+
+    public PushedPlan withAggregate(long bucket, List<String> groups, List<Agg> aggs, List<OutputColumn> cols) {
+        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, true, bucket, groups,
                 aggs, cols, List.of(), 0);
     }
 
-    public PushedPlan withSort(List<String> order, int newLimit) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filterProto, start, end, aggregated, bucketMs,
+    public PushedPlan withSort(List<SortKey> order, int newLimit) {
+        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, aggregated, bucketMs,
                 groupBy, aggregates, columns, order, newLimit);
-    }
-
-    /** {@link #orderBy} as order keys (a {@code -} prefix is descending). */
-    @JsonIgnore
-    public List<io.meridian.common.query.OrderKey> orderKeys() {
-        List<io.meridian.common.query.OrderKey> keys = new ArrayList<>();
-        for (String o : orderBy) {
-            keys.add(o.startsWith("-") ? new io.meridian.common.query.OrderKey(o.substring(1), true)
-                    : new io.meridian.common.query.OrderKey(o, false));
-        }
-        return keys;
     }
 
     public boolean hasSort() {
         return !orderBy.isEmpty() || limit > 0;
     }
 
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("BUG: cannot serialize a pushed plan", e);
-        }
+    /** The tags the distributed query groups by: the grouped tags, or every tag for a scan (one row per series). */
+    public List<String> resultTags() {
+        return aggregated ? groupBy : tagKeys;
     }
 
-    public static PushedPlan fromJson(String json) {
-        try {
-            return JSON.readValue(json, PushedPlan.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("BUG: cannot read a pushed plan", e);
+    /** Whether the distributed query's rows carry {@code ts}. */
+    public boolean bucketed() {
+        return !aggregated || bucketMs > 0;
+    }
+
+    /** The distributed query's result column name of an output column. */
+    public String resultName(OutputColumn c) {
+        if (c instanceof OutputColumn.Tag t) {
+            return t.key();
         }
+        if (c instanceof OutputColumn.Aggregate a) {
+            return alias(a.index());
+        }
+        if (c instanceof OutputColumn.Field f) {
+            return alias(f.index());
+        }
+        return "ts";
+    }
+
+    /** The position of an output column in the distributed query's result rows. */
+    public int resultIndex(OutputColumn c) {
+        int tagsFrom = bucketed() ? 1 : 0;
+        if (c instanceof OutputColumn.Tag t) {
+            return tagsFrom + resultTags().indexOf(t.key());
+        }
+        if (c instanceof OutputColumn.Aggregate a) {
+            return tagsFrom + resultTags().size() + a.index();
+        }
+        if (c instanceof OutputColumn.Field f) {
+            return tagsFrom + resultTags().size() + f.index();
+        }
+        return 0;
+    }
+
+    /** Whether the output column is an aggregate that answers 0 rather than null with no point ($SUM0). */
+    public boolean zeroWhenEmpty(OutputColumn c) {
+        return c instanceof OutputColumn.Aggregate a && aggregates.get(a.index()).zeroWhenEmpty();
     }
 
     /** What EXPLAIN shows: the fragments and what was pushed into them. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append("db=").append(database).append(", metric=").append(metric);
-        if (filterProto != null) {
-            sb.append(", tagFilter=").append(TagFilters.describe(filter()));
+        if (filter != null) {
+            sb.append(", tagFilter=").append(TagFilters.describe(filter));
         }
         sb.append(", time=").append(start == null ? "(-inf" : start).append(", ")
                 .append(end == null ? "+inf)" : end.toString().replace('[', ' ').replace('(', ' ').trim()
@@ -136,14 +160,18 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         if (aggregated) {
             sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(", groupBy=").append(groupBy);
             List<String> aggs = new ArrayList<>();
-            aggregates.forEach(a -> aggs.add((a.zeroWhenEmpty() ? "sum0" : a.function().name().toLowerCase(java.util.Locale.ROOT))
-                    + "(" + a.field() + (Double.isNaN(a.quantile()) ? "" : ", " + a.quantile()) + ")"));
+            aggregates.forEach(a -> aggs.add(a.describe()));
             sb.append(", aggregates=").append(aggs);
         } else {
             sb.append(", scan=slots");
         }
+        List<String> cols = new ArrayList<>();
+        columns.forEach(c -> cols.add(c.describe(this) + ":" + c.kind()));
+        sb.append(", columns=").append(cols);
         if (!orderBy.isEmpty()) {
-            sb.append(", orderBy=").append(orderBy);
+            List<String> keys = new ArrayList<>();
+            orderBy.forEach(k -> keys.add(columns.get(k.column()).describe(this) + (k.descending() ? " desc" : "")));
+            sb.append(", orderBy=").append(keys);
         }
         if (limit > 0) {
             sb.append(", limit=").append(limit);

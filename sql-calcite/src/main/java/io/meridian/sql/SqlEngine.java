@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.TimeZone;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -28,7 +27,8 @@ import org.apache.calcite.sql.parser.SqlParseException;
  * database, a table per metric); {@link MeridianRules} push what the cluster can run into the distributed plan,
  * and Calcite's enumerable operators run the rest. {@code EXPLAIN PLAN FOR} shows both parts.
  *
- * <p>Identifiers are case-insensitive and keep their case; quote with double quotes. Times are UTC. A statement's
+ * <p>The dialect is {@link SqlSyntax}: Calcite's Babel parser, identifiers case-insensitive, quoted with double
+ * quotes. Times are UTC. A statement's
  * plan is kept per thread for 10 s, keyed by its text with the string and timestamp literals of its WHERE
  * clauses lifted into parameters ({@link LiteralParameters}): statements that differ only in those values (another
  * host, another window) are planned once and then only executed.
@@ -64,16 +64,17 @@ public final class SqlEngine {
         this.maxGroups = maxGroups;
     }
 
-    /** A Calcite connection over the current catalog with {@code database} as the default schema (may be null). */
+    /**
+     * A Calcite connection over the current catalog with {@code database} as the default schema (may be null), as
+     * JDBC clients get it: the same SQL and the same error texts as {@link #execute}.
+     */
     public Connection connect(String database) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("lex", "JAVA");
-        p.setProperty("quoting", "DOUBLE_QUOTE");
-        p.setProperty("caseSensitive", "false");
-        p.setProperty("timeZone", "UTC");
-        p.setProperty("conformance", "MYSQL_5");
-        p.setProperty("fun", "standard,mysql"); // REGEXP_LIKE, pushed as a regex tag filter // LENIENT plus CHAR results of CASE as VARCHAR (no blank padding)
-        Connection c = driver.connect("jdbc:calcite:", p);
+        return SessionConnection.wrap(open(database), this, database);
+    }
+
+    /** A plain Calcite connection over the current catalog (statements given to it are already rewritten). */
+    private Connection open(String database) throws SQLException {
+        Connection c = driver.connect("jdbc:calcite:", SqlSyntax.connectionProperties());
         CalciteConnection cc = c.unwrap(CalciteConnection.class);
         SchemaPlus root = cc.getRootSchema();
         for (Catalog.Database db : catalog.databases()) {
@@ -89,7 +90,7 @@ public final class SqlEngine {
             }
             cc.setSchema(database);
         }
-        return FunctionNames.wrap(c);
+        return c;
     }
 
     private static void addFunctions(SchemaPlus schema) {
@@ -102,7 +103,9 @@ public final class SqlEngine {
     }
 
     /**
-     * Runs one statement.
+     * Runs one statement. It is planned from its normalized text (literals lifted, {@link LiteralParameters}) when
+     * that plans, else from the user's own text, so that parse and validation errors refer to what the user wrote.
+     * A statement that fails while executing is never run a second time.
      *
      * @throws InvalidInputException for a SQL error, with its position and reason
      * @throws MeridianException     what the cluster answered (a bound, a timeout, an unavailable shard)
@@ -115,38 +118,67 @@ public final class SqlEngine {
         long t0 = System.nanoTime();
         LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
                 text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
+        String planned = null;
+        PreparedStatement ps = null;
         if (normalized != null) {
             try {
-                PreparedStatement ps = cache.get(database, normalized.sql(), this::connect);
-                for (int i = 0; i < normalized.values().size(); i++) {
-                    Object v = normalized.values().get(i);
-                    if (v instanceof Timestamp ts) {
-                        ps.setTimestamp(i + 1, ts, UTC);
-                    } else {
-                        ps.setString(i + 1, (String) v);
-                    }
-                }
-                long t1 = System.nanoTime();
-                try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs, t1 - t0, t1);
-                }
+                ps = cache.get(database, normalized.sql(), this::open);
+                bind(ps, normalized.values());
+                planned = normalized.sql();
             } catch (SQLException | RuntimeException e) {
-                // run the statement as written: its error (or answer) refers to the user's text, not ours
-                cache.discard(database, normalized.sql());
+                cache.discard(database, normalized.sql()); // plan the user's text instead: its errors name their text
+                ps = null;
             }
         }
         try {
-            PreparedStatement ps = cache.get(database, sql, this::connect);
-            long t1 = System.nanoTime();
-            try (ResultSet rs = ps.executeQuery()) {
-                return read(rs, t1 - t0, t1);
+            if (ps == null) {
+                planned = FunctionNames.rewrite(sql);
+                ps = cache.get(database, planned, this::open);
             }
         } catch (SQLException | RuntimeException e) {
-            cache.discard(database, sql);
-            MeridianException m = translate(e, sql);
-            String hint = m instanceof InvalidInputException ? NameHints.forMessage(m.getMessage(), catalog, database) : "";
-            throw hint.isEmpty() ? m : new InvalidInputException(m.code(), m.getMessage() + hint, m);
+            cache.discard(database, planned);
+            throw error(e, sql, database);
         }
+        long t1 = System.nanoTime();
+        try (ResultSet rs = ps.executeQuery()) {
+            return read(rs, t1 - t0, t1);
+        } catch (SQLException | RuntimeException e) {
+            cache.discard(database, planned); // its state is unknown; the next run plans it again
+            throw error(e, sql, database);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            Object v = values.get(i);
+            if (v instanceof Timestamp ts) {
+                ps.setTimestamp(i + 1, ts, UTC);
+            } else {
+                ps.setString(i + 1, (String) v);
+            }
+        }
+    }
+
+    /**
+     * The Meridian error a failed statement stands for, as HTTP and JDBC clients both see it: the cluster's own
+     * error, or a SQL error with its position and reason, plus a hint where one fits (a close name, how to quote a
+     * reserved word).
+     */
+    MeridianException error(Throwable e, String sql, String database) {
+        MeridianException m = translate(e, sql);
+        if (!(m instanceof InvalidInputException)) {
+            return m;
+        }
+        String hint = NameHints.forMessage(m.getMessage(), catalog, database);
+        if (hint.isEmpty()) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SqlParseException p) {
+                    hint = SqlSyntax.keywordHint(p, sql);
+                    break;
+                }
+            }
+        }
+        return hint.isEmpty() ? m : new InvalidInputException(m.code(), m.getMessage() + hint, m);
     }
 
     static SqlAnswer read(ResultSet rs, long planningNanos, long executionStart) throws SQLException {

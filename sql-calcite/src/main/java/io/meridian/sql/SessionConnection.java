@@ -1,0 +1,58 @@
+package io.meridian.sql;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+
+/**
+ * A Calcite connection as JDBC clients get it (through Avatica): statements take Meridian's SQL ({@code FIRST(x)}
+ * and {@code LAST(x)}, see {@link FunctionNames}) and fail with the same error texts as {@code POST /api/v1/sql}
+ * (position, reason, name hints), because both go through {@link SqlEngine#error}.
+ */
+final class SessionConnection {
+    private static final Set<String> TAKES_SQL = Set.of("prepareStatement", "prepareCall", "nativeSQL", "execute",
+            "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch");
+
+    private SessionConnection() {}
+
+    static Connection wrap(Connection c, SqlEngine engine, String database) {
+        return (Connection) Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, handler(c, engine, database, null));
+    }
+
+    /** @param statementSql the SQL of a prepared statement (its executions fail naming it), else null */
+    private static InvocationHandler handler(Object target, SqlEngine engine, String database, String statementSql) {
+        return (proxy, method, args) -> {
+            String sql = statementSql;
+            if (args != null && args.length > 0 && args[0] instanceof String text && TAKES_SQL.contains(method.getName())) {
+                sql = text;
+                args[0] = FunctionNames.rewrite(text);
+            }
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (sql != null && (cause instanceof SQLException || cause instanceof RuntimeException)) {
+                    String message = engine.error(cause, sql, database).getMessage();
+                    throw new SQLException(message, cause instanceof SQLException s ? s.getSQLState() : null, cause);
+                }
+                throw cause;
+            }
+            if (result instanceof PreparedStatement ps && method.getReturnType() == PreparedStatement.class) {
+                return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
+                        new Class<?>[] {PreparedStatement.class}, handler(ps, engine, database, sql));
+            }
+            if (result instanceof Statement s && method.getReturnType() == Statement.class) {
+                return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(), new Class<?>[] {Statement.class},
+                        handler(s, engine, database, null));
+            }
+            return result;
+        };
+    }
+}
