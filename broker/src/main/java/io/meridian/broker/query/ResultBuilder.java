@@ -7,6 +7,7 @@ import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
 
 import io.meridian.common.model.AggState;
+import io.meridian.common.rpc.storage.v1.LeafResultHeader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,8 @@ final class ResultBuilder {
         List<String> fields = spec.fields();
         int fieldCount = fields.size();
         int[] fieldOf = spec.selections().stream().mapToInt(s -> fields.indexOf(s.field())).toArray();
-        int buckets = table.header().getBuckets();
+        LeafResultHeader window = table.header(); // the merged window: where the shards had data
+        int buckets = window.getBuckets();
         List<List<Object>> rows = new ArrayList<>();
         for (Map.Entry<List<String>, AggState[]> g : table.groups()) {
             AggState[] cells = g.getValue();
@@ -34,7 +36,7 @@ final class ResultBuilder {
                 }
                 List<Object> row = new ArrayList<>(columns.size());
                 if (spec.bucketMs() > 0) {
-                    row.add(spec.startMs() + b * spec.bucketMs());
+                    row.add(window.getStartMs() + b * window.getBucketMs());
                 }
                 row.addAll(g.getKey());
                 for (int i = 0; i < fieldOf.length; i++) {

@@ -9,6 +9,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.LeafResultHeader;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
 import java.util.ArrayList;
@@ -22,21 +23,27 @@ class PartialTableTest {
     private static final LeafQueryRequest LEAF = LeafQueryRequest.newBuilder().setMetric("cpu").setStartMs(0).setEndMs(600_000)
             .setBucketMs(60_000).addGroupBy("host").addFields("a").addFields("b").build();
 
-    /** A random leaf answer: groups h0..h9 (some), cells with random points. */
+    /**
+     * A random leaf answer: a window of some of the request's 10 buckets (none, sometimes), groups h0..h9 (some),
+     * cells with random points.
+     */
     private static PartialTable randomTable(Random r) {
         PartialTable t = PartialTable.of(LEAF, 100);
-        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder().setHeader(t.header());
+        int first = r.nextInt(10);
+        int buckets = r.nextInt(11 - first);
+        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder().setHeader(t.header().toBuilder()
+                .setStartMs(first * 60_000L).setBuckets(buckets));
         for (int h = 0; h < 10; h++) {
             if (r.nextBoolean()) {
                 continue;
             }
             ResultGroup.Builder g = ResultGroup.newBuilder().addGroupValues("h" + h);
-            for (int b = 0; b < 10; b++) {
+            for (int b = 0; b < buckets; b++) {
                 for (int f = 0; f < 2; f++) {
                     if (r.nextInt(3) == 0) {
                         AggState s = AggState.empty();
                         for (int i = 0; i < 1 + r.nextInt(3); i++) {
-                            s.add(b * 60_000L + r.nextInt(60_000), r.nextInt(100));
+                            s.add((first + b) * 60_000L + r.nextInt(60_000), r.nextInt(100));
                         }
                         g.addCells(ResultCell.newBuilder().setBucket(b).setField(f).setState(AggStateCodec.encode(s)));
                     }
@@ -48,10 +55,20 @@ class PartialTableTest {
         return t;
     }
 
+    /** Non-empty cells as {@code group@bucketStart/field=state}: by time, whatever the window. */
     private static List<String> dump(PartialTable t) {
         List<String> out = new ArrayList<>();
+        LeafResultHeader h = t.header();
         for (Map.Entry<List<String>, AggState[]> e : t.groups()) {
-            out.add(e.getKey() + "=" + java.util.Arrays.toString(e.getValue()));
+            out.add(e.getKey().toString());
+            AggState[] cells = e.getValue();
+            for (int i = 0; i < cells.length; i++) {
+                if (cells[i] != null) {
+                    int fields = h.getFieldsCount();
+                    out.add(e.getKey() + "@" + (h.getStartMs() + i / fields * h.getBucketMs()) + "/" + i % fields + "="
+                            + cells[i]);
+                }
+            }
         }
         return out;
     }
@@ -118,5 +135,99 @@ class PartialTableTest {
         assertThatThrownBy(() -> t.add(otherShape, "node=s1")).hasMessageContaining("another shape");
         LeafResultChunk arity = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder()).build();
         assertThatThrownBy(() -> t.add(arity, "node=s1")).hasMessageContaining("0 values; want 1");
+    }
+
+    /** The scan form of a query without a time range: 10 years back from an aligned now, one bucket per 10 s slot. */
+    private static final long SLOT = 10_000;
+    private static final long NOW = 1_767_312_000_000L;
+    private static final LeafQueryRequest WHOLE_RETENTION = LeafQueryRequest.newBuilder().setMetric("cpu")
+            .setStartMs(NOW - 3650 * 86_400_000L).setEndMs(NOW + SLOT).setBucketMs(SLOT).addGroupBy("host").addFields("a")
+            .build();
+
+    /** A shard's stream: the header with its window in the first chunk, then one chunk per cell. */
+    private static List<LeafResultChunk> stream(long startMs, int buckets, String host, Map<Integer, Double> cells) {
+        List<LeafResultChunk> chunks = new ArrayList<>();
+        chunks.add(LeafResultChunk.newBuilder().setHeader(LeafResultHeader.newBuilder().addGroupBy("host").addFields("a")
+                .setStartMs(startMs).setBucketMs(SLOT).setBuckets(buckets)).build());
+        cells.forEach((b, v) -> {
+            AggState s = AggState.empty();
+            s.add(startMs + b * SLOT, v);
+            chunks.add(LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder().addGroupValues(host)
+                    .addCells(ResultCell.newBuilder().setBucket(b).setField(0).setState(AggStateCodec.encode(s)))).build());
+        });
+        return chunks;
+    }
+
+    private static PartialTable read(LeafQueryRequest leaf, List<LeafResultChunk> chunks) {
+        PartialTable t = PartialTable.of(leaf, 10);
+        chunks.forEach(c -> t.add(c, "shard=db/c1/0, node=s1"));
+        return t;
+    }
+
+    /** Non-empty cells by host and absolute bucket start, as sums. */
+    private static Map<String, Double> byTime(PartialTable t) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        LeafResultHeader h = t.header();
+        for (Map.Entry<List<String>, AggState[]> e : t.groups()) {
+            for (int b = 0; b < e.getValue().length; b++) {
+                if (e.getValue()[b] != null) {
+                    out.put(e.getKey().get(0) + "@" + (h.getStartMs() + b * h.getBucketMs()), e.getValue()[b].sum());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shardWindowsMergeIntoTheirUnionAtAbsoluteTimes() {
+        long older = NOW - 86_400_000L;
+        long newer = NOW - 3_600_000L;
+        PartialTable merged = PartialTable.of(WHOLE_RETENTION, 10);
+        assertThat(merged.header().getBuckets()).as("nothing merged yet: no bucket").isZero();
+        merged.merge(read(WHOLE_RETENTION, stream(newer, 360, "b", Map.of(0, 1.0, 359, 2.0))));
+        merged.merge(read(WHOLE_RETENTION, stream(NOW - 3650 * 86_400_000L, 0, "c", Map.of())));
+        merged.merge(read(WHOLE_RETENTION, stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0))));
+        assertThat(merged.header().getStartMs()).isEqualTo(older);
+        assertThat(merged.header().getBuckets()).isEqualTo(8640);
+        Map<String, Double> want = Map.of("a@" + older, 4.0, "a@" + (NOW - SLOT), 8.0,
+                "b@" + newer, 1.0, "b@" + (NOW - SLOT), 2.0);
+        assertThat(byTime(merged)).isEqualTo(want);
+
+        PartialTable sequential = PartialTable.of(WHOLE_RETENTION, 10);
+        List<LeafResultChunk> all = new ArrayList<>(stream(newer, 360, "b", Map.of(0, 1.0, 359, 2.0)));
+        all.addAll(stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0)));
+        all.addAll(stream(NOW, 0, "c", Map.of()));
+        all.forEach(c -> sequential.add(c, "idc=idc2"));
+        assertThat(byTime(sequential)).as("streams one after the other into one table").isEqualTo(want);
+
+        PartialTable copy = merged.emptyCopy();
+        merged.chunks(3).forEachRemaining(c -> copy.add(c, "broker=b1"));
+        assertThat(copy.header()).isEqualTo(merged.header());
+        assertThat(byTime(copy)).as("the merged window travels in the header").isEqualTo(want);
+    }
+
+    @Test
+    void aWindowOffTheBucketGridIsABug() {
+        assertThatThrownBy(() -> read(WHOLE_RETENTION, stream(NOW - 3_600_000L + 1, 2, "a", Map.of(0, 1.0))))
+                .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUG))
+                .hasMessageContaining("another bucket grid").hasMessageContaining("shard=db/c1/0, node=s1");
+        PartialTable total = PartialTable.of(WHOLE_RETENTION.toBuilder().setBucketMs(0).build(), 10);
+        LeafResultChunk narrowed = LeafResultChunk.newBuilder().setHeader(total.header().toBuilder().setStartMs(NOW))
+                .build();
+        assertThatThrownBy(() -> total.add(narrowed, "node=s1")).hasMessageContaining("another shape");
+    }
+
+    @Test
+    void aWindowOverTheBucketBoundIsTooManyBuckets() {
+        long wide = PartialTable.MAX_BUCKETS * SLOT;
+        PartialTable t = read(WHOLE_RETENTION, stream(NOW - wide, 1, "a", Map.of(0, 1.0)));
+        PartialTable newest = read(WHOLE_RETENTION, stream(NOW, 1, "a", Map.of(0, 2.0)));
+        assertThatThrownBy(() -> t.merge(newest)).isInstanceOfSatisfying(MeridianException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(e.code().httpStatus()).isEqualTo(400);
+        }).hasMessageContaining("too many buckets [groupBy=[host]").hasMessageContaining(": 10000001 > 10000000")
+                .hasMessageContaining("bound the time range");
+        assertThatThrownBy(() -> read(WHOLE_RETENTION, stream(NOW, (int) PartialTable.MAX_BUCKETS + 1, "a", Map.of())))
+                .hasMessageContaining("too many buckets").hasMessageContaining("shard=db/c1/0, node=s1");
     }
 }

@@ -10,6 +10,9 @@ import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
+import io.meridian.meta.model.DatabaseConfig;
+import io.meridian.meta.model.IntervalSpec;
+import io.meridian.meta.model.WriteConcern;
 import io.meridian.sql.SqlEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +59,7 @@ class SqlDifferentialIT {
     private static final long T0 = (System.currentTimeMillis() / 3_600_000L - 3) * 3_600_000L;
     private static final int MINUTES = 120;
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    private static final String LONG_DB = "tel";
 
     @TempDir
     static Path dir;
@@ -113,6 +117,28 @@ class SqlDifferentialIT {
                 q("unaligned range start", "SELECT {B:HOUR} AS t, COUNT(*), SUM(usage_user) FROM cpu WHERE ts >= {T:37} AND ts < {T:110} GROUP BY {B:HOUR} ORDER BY t"),
                 q("limit without order on one group", "SELECT COUNT(*) FROM (SELECT host FROM cpu GROUP BY host ORDER BY host LIMIT 4) s"),
                 q("second metric alone", "SELECT host, MAX(used), MIN(used) FROM mem GROUP BY host ORDER BY host"));
+    }
+
+    /**
+     * Statements over {@code tel}, a database kept 10 years (3650 d at 10 s: 31.5 M slots) holding two hours of data
+     * and one older hour three days back: without a time range they read only where data exists. Its metric
+     * {@code req} has names users really give: tags starting with {@code a}, shaped like generated aliases
+     * ({@code a0}), or SQL keywords ({@code count}); fields {@code value} and {@code min}.
+     */
+    static Stream<Arguments> longRetentionQueries() {
+        return Stream.of(
+                q("no range: count all", "SELECT COUNT(*) FROM req"),
+                q("no range: distinct tag", "SELECT DISTINCT arch FROM req ORDER BY arch"),
+                q("no range: group by arch", "SELECT arch, COUNT(value), SUM(value) FROM req GROUP BY arch ORDER BY arch"),
+                q("no range: tags a0 and abc", "SELECT a0, abc, MAX(value), MIN(min) FROM req GROUP BY a0, abc ORDER BY a0, abc"),
+                q("no range: tag named count", "SELECT count, SUM(value), AVG(min) FROM req GROUP BY count ORDER BY count"),
+                q("no range: field filter", "SELECT host, COUNT(value) FROM req WHERE value >= 35 GROUP BY host ORDER BY host"),
+                q("no range: raw rows", "SELECT ts, value FROM req WHERE host = 'h1' AND value > 90 ORDER BY ts"),
+                q("no range: lastpoint", "SELECT host, MAX(ts) FROM req GROUP BY host ORDER BY host"),
+                q("no range: hourly", "SELECT {B:HOUR} AS t, SUM(value), COUNT(*) FROM req GROUP BY {B:HOUR} ORDER BY t"),
+                q("no range: count distinct", "SELECT arch, COUNT(DISTINCT host) FROM req GROUP BY arch ORDER BY arch"),
+                q("no range: order by aggregate", "SELECT host, MAX(value) AS m FROM req GROUP BY host ORDER BY m DESC, host LIMIT 2"),
+                q("lower bound only", "SELECT arch, COUNT(*) FROM req WHERE ts >= {T:60} GROUP BY arch ORDER BY arch"));
     }
 
     private static Arguments q(String name, String sql) {
@@ -174,6 +200,56 @@ class SqlDifferentialIT {
             writer.write(new LineBatcher().batch(LocalStorageCluster.DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
                     Precision.MILLISECONDS, T0));
         }
+        loadLongRetention(random);
+    }
+
+    private void loadLongRetention(Random random) throws Exception {
+        cluster.createDatabase(new DatabaseConfig(LONG_DB, LocalStorageCluster.SHARDS, 3, WriteConcern.MAJORITY,
+                List.of(new IntervalSpec("10s", "3650d")), List.of("c1")));
+        try (Statement st = duck.createStatement()) {
+            st.execute("CREATE TABLE req (ts TIMESTAMP, host VARCHAR, arch VARCHAR, a0 VARCHAR, abc VARCHAR, count VARCHAR, "
+                    + "value DOUBLE, min DOUBLE)");
+        }
+        StringBuilder body = new StringBuilder();
+        long older = T0 - 3 * 86_400_000L;
+        try (PreparedStatement req = duck.prepareStatement("INSERT INTO req VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int h = 0; h < 6; h++) {
+                String[] tags = {"h" + h, h % 2 == 0 ? "x86" : "arm", "p" + h % 3, "q" + h % 2, String.valueOf(h % 3)};
+                List<long[]> ranges = List.of(new long[] {older, older + 3_600_000L}, new long[] {T0, T0 + MINUTES * 60_000L});
+                for (long[] range : ranges) {
+                    for (long t = range[0]; t < range[1]; t += 10_000) {
+                        double value = random.nextInt(1000) / 10.0;
+                        double min = random.nextInt(100) / 10.0;
+                        body.append("req,host=").append(tags[0]).append(",arch=").append(tags[1]).append(",a0=").append(tags[2])
+                                .append(",abc=").append(tags[3]).append(",count=").append(tags[4]).append(" value=").append(value)
+                                .append(",min=").append(min).append(' ').append(t).append('\n');
+                        req.setObject(1, utc(t));
+                        for (int i = 0; i < tags.length; i++) {
+                            req.setString(i + 2, tags[i]);
+                        }
+                        req.setDouble(7, value);
+                        req.setDouble(8, min);
+                        req.addBatch();
+                    }
+                }
+            }
+            req.executeBatch();
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+        cluster.flushAll(); // the older hour in parts, then more in the memtables
+        bytes = ("req,host=h9,arch=x86,a0=p0,abc=q0,count=0 value=99.5,min=0.5 " + (T0 + 60_000) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30));
+             Statement st = duck.createStatement()) {
+            writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+            st.execute("INSERT INTO req VALUES (TIMESTAMP '" + utc(T0 + 60_000).toString().replace('T', ' ')
+                    + "', 'h9', 'x86', 'p0', 'q0', '0', 99.5, 0.5)");
+        }
     }
 
     @AfterAll
@@ -187,12 +263,22 @@ class SqlDifferentialIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queries")
     void meridianAnswersAsDuckDb(String name, String sql) throws Exception {
+        assertSameAnswers(LocalStorageCluster.DB, name, sql);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longRetentionQueries")
+    void onATenYearDatabaseMeridianAnswersAsDuckDb(String name, String sql) throws Exception {
+        assertSameAnswers(LONG_DB, name, sql);
+    }
+
+    private void assertSameAnswers(String db, String name, String sql) throws Exception {
         List<List<Object>> expected;
         try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(dialect(sql, false))) {
             expected = normalize(rs, false);
         }
         // through the engine's front door: literal lifting, the plan cache, then the pushed plan
-        io.meridian.sql.SqlAnswer answer = engine.execute(LocalStorageCluster.DB, dialect(sql, true));
+        io.meridian.sql.SqlAnswer answer = engine.execute(db, dialect(sql, true));
         List<List<Object>> actual = new ArrayList<>();
         for (List<Object> r : answer.rows()) {
             List<Object> row = new ArrayList<>();

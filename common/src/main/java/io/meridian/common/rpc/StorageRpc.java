@@ -5,9 +5,9 @@ public final class StorageRpc {
     /**
      * The revision of the v1 contract this build implements (the version log at the top of storage.proto).
      * Revision 1: Write, Stage, Commit, Abort, DeclareField, LeafQuery, ListMetrics, ListFields,
-     * ListTagValues, Health.
+     * ListTagValues, Health. Revision 4: leaves answer the window their data can be in.
      */
-    public static final int PROTOCOL_REVISION = 3;
+    public static final int PROTOCOL_REVISION = 4;
 
     /** Cells per leaf result chunk when the request leaves it 0 (a few hundred KiB per chunk). */
     public static final int DEFAULT_CELLS_PER_CHUNK = 4096;

@@ -112,12 +112,17 @@ public final class ShardClient implements AutoCloseable {
                 .setType(WireEnums.toWire(type)).build());
     }
 
-    /** Runs a leaf query on the replica of {@code shard} that {@code node} holds. */
+    /**
+     * Runs a leaf query on the replica of {@code shard} that {@code node} holds. The answer is over the query's whole
+     * window (bucket i starts at {@code q.startMs() + i * q.bucketMs()}), so answers of replicas compare cell by
+     * cell, although each replica answers only the part of the range its data can be in.
+     */
     public LeafResult query(String nodeAddress, int shard, LeafQuery q) {
         List<LeafResultChunk> chunks = new ArrayList<>();
         stub(nodeAddress).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec.encode(q)
                 .setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0)).build()).forEachRemaining(chunks::add);
-        return LeafResultCodec.decode(chunks);
+        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>())
+                .merge(LeafResultCodec.decode(chunks));
     }
 
     /** The replica of {@code shard} on the node at {@code address}, as its Health reports it. */

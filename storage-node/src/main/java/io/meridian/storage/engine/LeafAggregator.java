@@ -25,9 +25,13 @@ import org.roaringbitmap.RoaringBitmap;
  * One instance per query; not thread-safe.
  */
 final class LeafAggregator {
-    /** What the aggregator reads; captured under the shard's read lock. */
-    record View(RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds, boolean[] histogram,
-                List<PartReader> parts, List<MemTable> memtables, long intervalMs) { }
+    /**
+     * What the aggregator reads; captured under the shard's read lock.
+     *
+     * @param query the query narrowed to the shard's data ({@link LeafQuery#within}): the window it answers
+     */
+    record View(LeafQuery query, RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds,
+                boolean[] histogram, List<PartReader> parts, List<MemTable> memtables, long intervalMs) { }
 
     private final LeafQuery q;
     private final View view;
@@ -38,8 +42,8 @@ final class LeafAggregator {
     private final int buckets;
     private final boolean latestOnly;
 
-    LeafAggregator(LeafQuery q, View view, BlockCache cache) {
-        this.q = q;
+    LeafAggregator(View view, BlockCache cache) {
+        this.q = view.query();
         this.view = view;
         this.cache = cache;
         this.fields = q.fields().size();

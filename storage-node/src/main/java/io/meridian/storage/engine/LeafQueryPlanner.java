@@ -5,14 +5,21 @@ import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.memtable.MemTable;
 import io.meridian.storage.query.LeafQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Plans a leaf query over a shard: the matching series (postings), their groups, the field ids, the interval
- * family to read, and the parts and memtables that hold the time range, as a {@link LeafAggregator.View}.
+ * Plans a leaf query over a shard: the matching series (postings), the interval family to read, the query
+ * narrowed to the span that family's data can be in ({@link DataSpan}), the series' groups, the field ids, and
+ * the parts and memtables that hold the narrowed range, as a {@link LeafAggregator.View}.
+ *
+ * <p>The family is chosen on the query as asked and kept for the narrowed one: both of its ends stay on the
+ * query's bucket grid, so they stay aligned to that family, but they might become aligned to a coarser family
+ * whose data span was not looked at.
  *
  * <p>Not thread-safe: called under the shard's read lock.
  */
@@ -35,31 +42,46 @@ final class LeafQueryPlanner {
     }
 
     /**
-     * The view of {@code q}. Acquires each part it reads into {@code acquired}, which the caller releases once the
+     * The view of {@code q}, or empty when no series matches or the shard holds no data of the family in
+     * {@code q}'s range. Acquires each part it reads into {@code acquired}, which the caller releases once the
      * query ran (even when this throws).
+     *
+     * @throws io.meridian.common.error.InvalidInputException when the narrowed range has too many buckets
      */
-    LeafAggregator.View plan(LeafQuery q, List<PartReader> acquired) {
+    Optional<LeafAggregator.View> plan(LeafQuery q, List<PartReader> acquired) {
         RoaringBitmap series = postings.resolve(q.metric(), q.predicate());
+        if (series.isEmpty()) {
+            return Optional.empty(); // and no bucket to count: other metrics' data does not make this one too wide
+        }
+        long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
+        PartSet parts = partStore.snapshot();
+        List<MemTable> memtables = memTables.all();
+        DataSpan span = DataSpan.of(parts, memtables, iv);
+        Optional<LeafQuery> narrowed = span.isEmpty() ? Optional.empty() : q.within(span.startMs(), span.endMs());
+        if (narrowed.isEmpty()) {
+            return Optional.empty();
+        }
+        LeafQuery scan = narrowed.get();
+        scan.bucketCount(); // the bucket bound, before any work
         int bound = dictionary.nextId();
         int[] groupOf = new int[bound];
         List<List<String>> groups = new ArrayList<>();
-        LeafAggregator.assignGroups(q, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
+        LeafAggregator.assignGroups(scan, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
                 groupOf, groups);
-        int[] fieldIds = new int[q.fields().size()];
+        int[] fieldIds = new int[scan.fields().size()];
         boolean[] histogram = new boolean[fieldIds.length];
         for (int i = 0; i < fieldIds.length; i++) {
-            FieldSchema.Field f = schema.get(q.metric(), q.fields().get(i));
+            FieldSchema.Field f = schema.get(scan.metric(), scan.fields().get(i));
             fieldIds[i] = f == null ? -1 : f.id();
             histogram[i] = f != null && f.type() == FieldType.HISTOGRAM;
         }
-        long iv = LeafAggregator.chooseInterval(q, options.database().intervals());
-        List<PartReader> ps = partStore.snapshot().parts(iv, q.startMs(), q.endMs(), options.segmentMillis());
+        List<PartReader> ps = parts.parts(iv, scan.startMs(), scan.endMs(), options.segmentMillis());
         for (PartReader p : ps) {
             if (!p.acquire()) {
                 throw new IllegalStateException("BUG: retired part still published [file=" + p.path() + "]");
             }
             acquired.add(p);
         }
-        return new LeafAggregator.View(series, groupOf, groups, fieldIds, histogram, ps, memTables.all(), iv);
+        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, histogram, ps, memtables, iv));
     }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * write  -> validate (no change on error) -> define series/fields -> WAL append -> memtable -> commit -> ack
  * flush  -> freeze memtable, rotate WAL -> parts per (segment, interval) -> MANIFEST edit -> drop WAL
- * query  -> snapshot (parts + memtables) under read lock -> LeafAggregator
+ * query  -> snapshot (parts + memtables) under read lock -> narrow to the data span -> LeafAggregator
  * </pre>
  *
  * <p>Threading: writes and queries may come from any thread. Index and memtable mutations happen under
@@ -410,15 +410,22 @@ public final class Shard implements AutoCloseable {
 
     // ---------------------------------------------------------------- queries
 
+    /**
+     * Runs a leaf query. The result answers the query's range narrowed to the span this shard's data can be in
+     * ({@link LeafResult}'s window; 0 buckets when there is none), on the query's bucket grid.
+     *
+     * @throws InvalidInputException when the narrowed range has more than {@link LeafQuery#MAX_BUCKETS} buckets,
+     *                               or groups x buckets exceed {@link LeafQuery#MAX_CELLS}
+     */
     public LeafResult query(LeafQuery q) {
         long started = System.nanoTime();
         List<PartReader> acquired = new ArrayList<>();
         lock.readLock().lock();
         try {
             checkOpen();
-            LeafAggregator.View view = queryPlanner.plan(q, acquired);
             // memtables are read under the read lock: writers mutate them
-            LeafResult r = new LeafAggregator(q, view, partStore.cache()).run();
+            LeafResult r = queryPlanner.plan(q, acquired).map(view -> new LeafAggregator(view, partStore.cache()).run())
+                    .orElseGet(() -> LeafResult.empty(q));
             metrics.queried(System.nanoTime() - started);
             return r;
         } finally {

@@ -21,7 +21,8 @@
  * open                      -> WalReplayer (WAL after the checkpoint -> indexes, memtable, writers, staged)
  * after a write             -> FlushTrigger (background or inline flush; BUSY back-pressure)
  * flush()                   -> MemTableFlush (freeze under the write lock -> FlushGate -> Flusher -> PartStore)
- * query(LeafQuery)          -> LeafQueryPlanner (LeafAggregator.View) -> LeafAggregator
+ * query(LeafQuery)          -> LeafQueryPlanner (family, range narrowed to its DataSpan, LeafAggregator.View)
+ *                              -> LeafAggregator
  * readLog(...)              -> ReplicaLogReader with ReplicaLogResolver
  * </pre>
  */

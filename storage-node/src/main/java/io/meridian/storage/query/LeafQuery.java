@@ -6,12 +6,17 @@ import io.meridian.storage.index.TagPredicate;
 import io.meridian.common.model.Aggregate;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a leaf (one shard) computes: for the series of {@code metric} that match {@code predicate}, the
  * partial aggregates of {@code fields} per (group, bucket) over {@code [startMs, endMs)}.
+ *
+ * <p>The range may be far wider than the data (a statement without a time range asks for the whole retention,
+ * one bucket per base slot): a leaf first narrows it to the span its data can be in ({@link #within}), and only
+ * then are the buckets counted against {@link #MAX_BUCKETS} ({@link #bucketCount}).
  *
  * @param bucketMs   bucket width; 0 means one bucket for the whole range
  * @param groupBy    tag keys to group by (empty = one group); a series without the tag groups under ""
@@ -25,6 +30,8 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
 
     /** Bound on groups x buckets one leaf materialises. */
     public static final long MAX_CELLS = 10_000_000;
+    /** Bound on the buckets of the range a leaf answers, after narrowing it to its data. */
+    public static final long MAX_BUCKETS = 10_000_000;
 
     public LeafQuery {
         Names.requireValid("metric", metric);
@@ -42,10 +49,6 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         if (fields.isEmpty()) {
             throw new InvalidInputException("invalid query [metric=" + metric + "]: no fields requested");
         }
-        if (bucketMs > 0 && (endMs - startMs) / bucketMs > MAX_CELLS) {
-            throw new InvalidInputException("too many buckets [metric=" + metric + "]: " + (endMs - startMs) / bucketMs
-                    + " > " + MAX_CELLS);
-        }
     }
 
     /** A query whose states must be exact for every aggregate. */
@@ -59,8 +62,46 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         return bucketMs == 0 && aggregates.equals(Set.of(Aggregate.LAST));
     }
 
+    /**
+     * Buckets of the range: 1 when {@code bucketMs == 0}.
+     *
+     * @throws InvalidInputException when there are more than {@link #MAX_BUCKETS}
+     */
     public int bucketCount() {
-        return bucketMs == 0 ? 1 : (int) ((endMs - startMs + bucketMs - 1) / bucketMs);
+        if (bucketMs == 0) {
+            return 1;
+        }
+        long buckets = -Math.floorDiv(startMs - endMs, bucketMs);
+        if (buckets > MAX_BUCKETS) {
+            throw new InvalidInputException("too many buckets [metric=" + metric + ", startMs=" + startMs + ", endMs="
+                    + endMs + ", bucketMs=" + bucketMs + "]: " + buckets + " > " + MAX_BUCKETS
+                    + "; bound the time range (WHERE ts >= ...) or widen the bucket");
+        }
+        return (int) buckets;
+    }
+
+    /**
+     * This query narrowed to the data span {@code [spanStartMs, spanEndMs)}, or empty when they do not overlap.
+     * The narrowed range stays on this query's bucket grid: whole buckets, the last one possibly cut by
+     * {@code endMs} as before, so bucket {@code i} of the narrowed query is bucket
+     * {@code i + (narrowed.startMs - startMs) / bucketMs} of this one, and both ends stay aligned to every
+     * interval that divides {@code bucketMs} and {@code startMs}. Without buckets ({@code bucketMs == 0}) an
+     * overlapping query comes back unchanged: its one bucket is the whole requested range, and narrowing it
+     * would read nothing less (parts are picked by segment and slots by range anyway).
+     */
+    public Optional<LeafQuery> within(long spanStartMs, long spanEndMs) {
+        if (spanStartMs >= endMs || spanEndMs <= startMs || spanEndMs <= spanStartMs) {
+            return Optional.empty();
+        }
+        if (bucketMs == 0) {
+            return Optional.of(this);
+        }
+        long start = startMs + Math.floorDiv(Math.max(0, spanStartMs - startMs), bucketMs) * bucketMs;
+        long end = Math.min(endMs, startMs - Math.floorDiv(startMs - spanEndMs, bucketMs) * bucketMs);
+        if (start == startMs && end == endMs) {
+            return Optional.of(this);
+        }
+        return Optional.of(new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates));
     }
 
     /** Start of the bucket holding {@code ts}. */

@@ -3,8 +3,14 @@
  * {@link io.meridian.storage.query.LeafResult} out (ARCHITECTURE §4).
  *
  * <pre>
- * predicate -> series bitmap -> choose family (coarsest interval aligned with bucket and range)
+ * choose family (coarsest interval aligned with bucket and range)
+ *   -> narrow the range to the family's data span, on the bucket grid (LeafQuery.within) -> bucket bound
+ *   -> predicate -> series bitmap
  *   -> for each segment in range: parts' blocks + memtable points -> (group, bucket, field) AggState
  * </pre>
+ *
+ * <p>A result's window (start, buckets) is the narrowed range, so results of one query from different shards
+ * may have different windows on the same bucket grid; {@link io.meridian.storage.query.LeafResult#merge} and the
+ * broker's merge widen to their union.
  */
 package io.meridian.storage.query;

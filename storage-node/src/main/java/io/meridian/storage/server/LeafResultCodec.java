@@ -20,7 +20,9 @@ import java.util.NoSuchElementException;
  * A {@link LeafResult} as a stream of {@link LeafResultChunk}s and back. Groups are sent sorted by their
  * values (deterministic streams); only non-null cells travel; a chunk holds at most {@code maxCells} cells,
  * so a large group continues in the next chunk under the same group values. The first chunk carries the
- * header, and an empty result is one chunk with the header only.
+ * header, and an empty result is one chunk with the header only. The header is the result's window, which may
+ * be narrower than the query's range (on its bucket grid, possibly 0 buckets; see {@link LeafResult}); cells'
+ * bucket numbers count from its {@code start_ms}.
  */
 public final class LeafResultCodec {
     /** Orders groups by their values, element by element. */

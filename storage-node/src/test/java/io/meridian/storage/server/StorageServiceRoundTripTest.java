@@ -82,7 +82,10 @@ class StorageServiceRoundTripTest extends ServerTestBase {
                                 TagPredicate.Regex.of("host", "h[2-9]"))))), T0, T0 + 3_600_000, 0,
                         List.of("region", "host"), List.of("requests", "usage")),
                 new LeafQuery("cpu", new TagPredicate.Prefix("host", "h"), T0, T0 + 3_600_000, 0, List.of(),
-                        List.of("usage"), Set.of(Aggregate.LAST)));
+                        List.of("usage"), Set.of(Aggregate.LAST)),
+                // no time range: the whole retention, one bucket per slot; the shard answers its data's window
+                new LeafQuery("cpu", TagPredicate.all(), StorageServerFixture.NOW - 30 * StorageServerFixture.DAY,
+                        StorageServerFixture.NOW + 10_000, 10_000, List.of("host"), List.of("usage")));
         for (LeafQuery q : queries) {
             LeafQueryRequest request = LeafQueryCodec.encode(q).setShard(ShardRefCodec.encode(SHARD0, 0))
                     .setMaxCellsPerChunk(7).build();
@@ -97,6 +100,9 @@ class StorageServiceRoundTripTest extends ServerTestBase {
             assertThat(wire.startMs()).isEqualTo(direct.startMs());
             assertThat(wire.bucketMs()).isEqualTo(direct.bucketMs());
         }
+        LeafResult wide = shard.query(queries.get(3));
+        assertThat(wide.startMs()).as("narrowed to the data's segment").isEqualTo(T0);
+        assertThat(wide.buckets()).as("up to the newest point's slot").isEqualTo(60);
         LeafResult hist = shard.query(queries.get(0));
         assertThat(hist.cell(List.of("h0"), 0, 2).histogram()).as("histogram part travels").isNotNull();
     }

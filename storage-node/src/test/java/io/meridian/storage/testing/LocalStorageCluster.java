@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -114,9 +115,14 @@ public final class LocalStorageCluster implements AutoCloseable {
         return cell == null ? AggState.empty() : cell;
     }
 
-    /** A leaf query run on every shard's current leader, the results merged (what a broker's fan-out does). */
+    /**
+     * A leaf query run on every shard's current leader, the results merged (what a broker's fan-out does) over the
+     * query's whole window: bucket i starts at {@code query.startMs() + i * query.bucketMs()}, although each shard
+     * answers only the part of the range its data can be in.
+     */
     public LeafResult leafQuery(String database, int shards, LeafQuery query) {
-        LeafResult all = LeafResult.empty(query);
+        LeafResult all = new LeafResult(query.groupBy(), query.fields(), query.startMs(), query.bucketMs(),
+                query.bucketCount(), new HashMap<>());
         for (int shard = 0; shard < shards; shard++) {
             String address = cache.routing().leader(database, shard).orElseThrow(() -> new IllegalStateException(
                     "no leader in the routing table")).address();

@@ -1,0 +1,44 @@
+package io.meridian.broker.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.query.AggCall;
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.ResultCell;
+import io.meridian.common.rpc.storage.v1.ResultGroup;
+import io.meridian.common.rpc.storage.v1.TagFilter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Rows are labelled with the merged window's bucket times, not with the query's range. */
+class ResultBuilderTest {
+    private static final long SLOT = 10_000;
+    private static final long NOW = 1_767_312_000_000L;
+
+    @Test
+    void aWholeRetentionQueryLabelsRowsFromTheWindowTheShardsAnswered() {
+        QuerySpec spec = new QuerySpec("db", "cpu", TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance())
+                .build(), NOW - 3650 * 86_400_000L, NOW + SLOT, SLOT, List.of("host"),
+                List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0,
+                Duration.ofSeconds(10), 100, false);
+        PartialTable table = PartialTable.of(spec.leafRequest(), spec.maxGroups());
+        long start = NOW - 3_600_000L;
+        AggState a = AggState.empty();
+        a.add(start + 2 * SLOT + 1, 5);
+        AggState b = AggState.empty();
+        b.add(NOW - 1, 7);
+        table.add(LeafResultChunk.newBuilder().setHeader(table.header().toBuilder().setStartMs(start).setBuckets(360))
+                .addGroups(ResultGroup.newBuilder().addGroupValues("h1")
+                        .addCells(ResultCell.newBuilder().setBucket(2).setField(0).setState(AggStateCodec.encode(a)))
+                        .addCells(ResultCell.newBuilder().setBucket(359).setField(0).setState(AggStateCodec.encode(b))))
+                .build(), "shard=db/c1/0");
+        QueryResult r = ResultBuilder.build(spec, table, List.of());
+        assertThat(r.rows()).containsExactly(List.of(start + 2 * SLOT, "h1", 1L, 5.0), List.of(NOW - SLOT, "h1", 1L, 7.0));
+    }
+}

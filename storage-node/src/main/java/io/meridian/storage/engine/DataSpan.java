@@ -1,0 +1,69 @@
+package io.meridian.storage.engine;
+
+import io.meridian.storage.block.PartReader;
+import io.meridian.storage.memtable.MemTable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The time span {@code [startMs, endMs)} that can hold a shard's data of one interval family: the slots of the
+ * family's parts and of every memtable point, aligned to the family's interval. A leaf query is narrowed to it
+ * ({@link io.meridian.storage.query.LeafQuery#within}), so a query over the whole retention costs buckets for
+ * the time that has data only. A family's parts cover whole segments, so the span is as coarse as a segment
+ * at its ends; what lies between (gaps in the data) is not tracked.
+ *
+ * @param startMs first slot start, inclusive
+ * @param endMs   end of the last slot, exclusive; {@code endMs <= startMs} means no data
+ */
+record DataSpan(long startMs, long endMs) {
+    static final DataSpan EMPTY = new DataSpan(Long.MAX_VALUE, Long.MIN_VALUE);
+
+    /** The span of family {@code intervalMs} in {@code parts} and of the points in {@code memtables}. */
+    static DataSpan of(PartSet parts, List<MemTable> memtables, long intervalMs) {
+        DataSpan span = EMPTY;
+        for (Map<Long, List<PartReader>> family : parts.segments().values()) {
+            span = span.union(family.get(intervalMs));
+            if (!span.isEmpty()) {
+                break; // segments ascend: the first one holding the family starts the span
+            }
+        }
+        for (Map<Long, List<PartReader>> family : parts.segments().descendingMap().values()) {
+            List<PartReader> last = family.get(intervalMs);
+            if (last != null) {
+                span = span.union(last);
+                break;
+            }
+        }
+        for (MemTable m : memtables) {
+            if (!m.isEmpty()) {
+                span = span.union(new DataSpan(Math.floorDiv(m.minTimestamp(), intervalMs) * intervalMs,
+                        Math.floorDiv(m.maxTimestamp(), intervalMs) * intervalMs + intervalMs));
+            }
+        }
+        return span;
+    }
+
+    boolean isEmpty() {
+        return endMs <= startMs;
+    }
+
+    DataSpan union(DataSpan other) {
+        if (other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
+        return new DataSpan(Math.min(startMs, other.startMs), Math.max(endMs, other.endMs));
+    }
+
+    private DataSpan union(List<PartReader> segmentParts) {
+        DataSpan span = this;
+        if (segmentParts != null) {
+            for (PartReader p : segmentParts) {
+                span = span.union(new DataSpan(p.segmentStartMs(), p.segmentStartMs() + p.slotCount() * p.intervalMs()));
+            }
+        }
+        return span;
+    }
+}
