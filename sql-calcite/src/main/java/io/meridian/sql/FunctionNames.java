@@ -8,13 +8,17 @@ import java.util.Set;
  * MATCH_RECOGNIZE navigation functions; a quoted name ({@code "LAST"(x)}) resolves to the schema's function
  * instead. So every statement has those calls quoted before Calcite sees it (outside string literals, quoted
  * identifiers and comments). The cost: FIRST and LAST cannot be used inside MATCH_RECOGNIZE.
+ *
+ * <p>{@code now()} becomes {@code CURRENT_TIMESTAMP}, which it means: Calcite folds a user-defined function without
+ * arguments into a constant at planning (it has no way to declare one non-deterministic), and a cached plan would
+ * then keep the time it was planned at; CURRENT_TIMESTAMP stays a call, pushed as a bound resolved at each run.
  */
 final class FunctionNames {
     private static final Set<String> QUOTED = Set.of("FIRST", "LAST");
 
     private FunctionNames() {}
 
-    /** {@code sql} with FIRST( and LAST( calls quoted. */
+    /** {@code sql} with FIRST( and LAST( calls quoted and {@code now()} as CURRENT_TIMESTAMP. */
     static String rewrite(String sql) {
         if (sql == null) {
             return null;
@@ -54,8 +58,12 @@ final class FunctionNames {
                 }
                 boolean call = next < n && sql.charAt(next) == '(';
                 boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
+                int close = call ? skipSpaces(sql, next + 1) : -1;
                 if (call && !qualified && QUOTED.contains(word.toUpperCase(Locale.ROOT))) {
                     out.append('"').append(word.toUpperCase(Locale.ROOT)).append('"');
+                } else if (call && !qualified && word.equalsIgnoreCase("now") && close < n && sql.charAt(close) == ')') {
+                    out.append("CURRENT_TIMESTAMP");
+                    end = close + 1;
                 } else {
                     out.append(word);
                 }
@@ -66,5 +74,13 @@ final class FunctionNames {
             }
         }
         return out.toString();
+    }
+
+    private static int skipSpaces(String sql, int from) {
+        int i = from;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 }

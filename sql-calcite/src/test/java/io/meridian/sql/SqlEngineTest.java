@@ -144,6 +144,8 @@ class SqlEngineTest {
                 + "-- LAST(d)\n FROM m /* FIRST(e) */"))
                 .isEqualTo("SELECT \"LAST\"(x), \"FIRST\" (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "
                         + "-- LAST(d)\n FROM m /* FIRST(e) */");
+        assertThat(FunctionNames.rewrite("SELECT now(), NOW ( ), x.now(), now(1), 'now()' FROM m"))
+                .isEqualTo("SELECT CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, x.now(), now(1), 'now()' FROM m");
     }
 
     @Test
@@ -193,6 +195,7 @@ class SqlEngineTest {
         assertThat(specs).as("executed again").hasSize(before + 1);
         assertThat(second.rows()).isEqualTo(first.rows());
         assertThat(specs.get(before).startMs()).as("now() resolved at each run").isGreaterThanOrEqualTo(specs.get(before - 1).startMs());
+        assertThat(explain(sql)).as("now() is never folded into the plan").contains("time=[now()-3600000ms");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).as("a failure is not cached")
                 .isInstanceOf(InvalidInputException.class);

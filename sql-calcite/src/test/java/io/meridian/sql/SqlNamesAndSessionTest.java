@@ -17,10 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -36,38 +33,9 @@ class SqlNamesAndSessionTest {
     /** When set, the executor fails with it (after recording the spec). */
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    private final Catalog catalog = new Catalog() {
-        final Database db = new Database("tel", 10_000, TEN_YEARS);
-        final Metric req = new Metric("req", List.of("a0", "abc", "arch", "value"), fields());
-
-        private static Map<String, FieldType> fields() {
-            Map<String, FieldType> f = new LinkedHashMap<>();
-            f.put("count", FieldType.SUM);
-            f.put("min", FieldType.GAUGE);
-            f.put("time", FieldType.GAUGE);
-            return f;
-        }
-
-        @Override
-        public List<Database> databases() {
-            return List.of(db);
-        }
-
-        @Override
-        public Optional<Database> database(String name) {
-            return name.equals("tel") ? Optional.of(db) : Optional.empty();
-        }
-
-        @Override
-        public List<String> metrics(String database) {
-            return database.equals("tel") ? List.of("req") : List.of();
-        }
-
-        @Override
-        public Optional<Metric> metric(String database, String metric) {
-            return database.equals("tel") && metric.equals("req") ? Optional.of(req) : Optional.empty();
-        }
-    };
+    private final Catalog catalog = new TestCatalog().database("tel", 10_000, TEN_YEARS)
+            .metric("req", List.of("a0", "abc", "arch", "value"), "count", FieldType.SUM, "min", FieldType.GAUGE,
+                    "time", FieldType.GAUGE);
 
     /** One row per spec: ts = start, tag values "<tag>-v", aggregates 1, 2, 3, ... in selection order. */
     private final QueryExecutor executor = spec -> {
