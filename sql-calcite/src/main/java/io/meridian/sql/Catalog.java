@@ -35,4 +35,18 @@ public interface Catalog {
     List<String> metrics(String database);
 
     Optional<Metric> metric(String database, String metric);
+
+    /**
+     * The distinct values of tag {@code tagKey} among the series of {@code metric}, sorted, at most {@code limit}
+     * of them (the first ones): what InfluxQL's {@code SHOW TAG VALUES FROM metric WITH KEY = tagKey} answers.
+     * Empty for an unknown database, metric or tag key. Read when asked, not cached for long: values change with
+     * every write of a new series. A caller that must not cut a listing asks for one more than it keeps.
+     *
+     * @throws IllegalArgumentException      when {@code limit} is below 1
+     * @throws UnsupportedOperationException by catalogs that cannot list tag values (this default)
+     */
+    default List<String> tagValues(String database, String metric, String tagKey, int limit) {
+        throw new UnsupportedOperationException("cannot list tag values [catalog=" + getClass().getName()
+                + "]: this catalog does not read them");
+    }
 }

@@ -19,11 +19,16 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * {@code information_schema}: what the catalog holds, as tables a SQL user can query and join:
  * {@code databases(database, shards_interval_ms, retention_ms)}, {@code metrics(database, metric)},
- * {@code tags(database, metric, tag)} and {@code fields(database, metric, field, type)}. Read when a statement
- * runs.
+ * {@code tags(database, metric, tag)}, {@code fields(database, metric, field, type)} and
+ * {@code tag_values(database, metric, tag, value)} ({@link TagValuesTable}: filtered by equalities on its first
+ * three columns, and bounded). Read when a statement runs.
  */
 final class InformationSchema extends AbstractSchema {
     static final String NAME = "information_schema";
+    /** Bound on the values {@code tag_values} lists for one (database, metric, tag); more fail the statement. */
+    static final int MAX_TAG_VALUES = 10_000;
+    /** Bound on the (database, metric, tag) listings one scan of {@code tag_values} asks the catalog for. */
+    static final int MAX_TAG_LISTINGS = 1_000;
 
     private final Catalog catalog;
 
@@ -59,7 +64,8 @@ final class InformationSchema extends AbstractSchema {
                             x.fields().forEach((f, type) -> rows.add(new Object[] {d.name(), m, f,
                                     type.name().toLowerCase(Locale.ROOT)})))));
                     return rows;
-                }));
+                }),
+                "tag_values", new TagValuesTable(catalog, MAX_TAG_VALUES, MAX_TAG_LISTINGS));
     }
 
     private Table table(List<String> names, List<SqlTypeName> types, Function<Catalog, List<Object[]>> rows) {

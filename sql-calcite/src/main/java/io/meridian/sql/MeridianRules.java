@@ -29,7 +29,8 @@ import org.apache.calcite.sql.SqlKind;
  * <ul>
  *   <li>{@link #FILTER}: tag predicates and time ranges of a scan's WHERE;</li>
  *   <li>{@link #AGGREGATE}: GROUP BY tags and one time bucket ({@code FLOOR(ts TO unit)}, or {@code ts} itself)
- *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket);</li>
+ *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket), and
+ *       {@code SELECT DISTINCT} of tags (which is also the inner part of {@code COUNT(DISTINCT tag)});</li>
  *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's.</li>
  * </ul>
  * What a rule cannot push stays in the plan above the pushed part, where Calcite's enumerable operators run it.
@@ -180,7 +181,13 @@ public final class MeridianRules {
                 columns.add(new OutputColumn.Aggregate(aggs.size() - 1));
             }
             if (aggs.isEmpty()) {
-                return; // SELECT DISTINCT tags: not a leaf aggregate
+                // SELECT DISTINCT tags (a GROUP BY without aggregates): a group exists where one of its series has a
+                // point in some field in range. LAST of every field says so, and the leaves answer LAST alone from
+                // the newest point of each block (no slot is shipped); the values are not output.
+                plan.fields().forEach(f -> aggs.add(new PushedPlan.Agg(QueryFunction.LAST, f, false, Double.NaN)));
+                if (aggs.isEmpty()) {
+                    return;
+                }
             }
             call.transformTo(query.with(plan.withAggregate(bucket, groupTags, aggs, columns), aggregate.getRowType()));
         }

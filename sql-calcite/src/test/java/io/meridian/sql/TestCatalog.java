@@ -1,15 +1,26 @@
 package io.meridian.sql;
 
 import io.meridian.common.model.FieldType;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
-/** A catalog in memory: databases, each with metrics given as tag keys and typed fields. */
+/**
+ * A catalog in memory: databases, each with metrics given as tag keys and typed fields, and the values of their
+ * tags. Records every {@link #tagValues} call in {@link #tagValueCalls}.
+ */
 final class TestCatalog implements Catalog {
+    /** A {@link #tagValues} call: its arguments. */
+    record TagValuesCall(String database, String metric, String tagKey, int limit) {}
+
+    /** The {@link #tagValues} calls made so far, in order. */
+    final List<TagValuesCall> tagValueCalls = new ArrayList<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final Map<String, Map<String, Metric>> metrics = new LinkedHashMap<>();
+    private final Map<List<String>, TreeSet<String>> tagValues = new LinkedHashMap<>();
 
     TestCatalog database(String name, long baseIntervalMs, long retentionMs) {
         databases.put(name, new Database(name, baseIntervalMs, retentionMs));
@@ -25,6 +36,13 @@ final class TestCatalog implements Catalog {
         }
         String db = List.copyOf(databases.keySet()).get(databases.size() - 1);
         metrics.get(db).put(name, new Metric(name, tagKeys, f));
+        return this;
+    }
+
+    /** Adds values of a tag of a metric of the database added last (in any order; listed sorted and distinct). */
+    TestCatalog tagValues(String metric, String tagKey, List<String> values) {
+        String db = List.copyOf(databases.keySet()).get(databases.size() - 1);
+        tagValues.computeIfAbsent(List.of(db, metric, tagKey), k -> new TreeSet<>()).addAll(values);
         return this;
     }
 
@@ -48,5 +66,12 @@ final class TestCatalog implements Catalog {
     public Optional<Metric> metric(String database, String metric) {
         Map<String, Metric> m = metrics.get(database);
         return m == null ? Optional.empty() : Optional.ofNullable(m.get(metric));
+    }
+
+    @Override
+    public List<String> tagValues(String database, String metric, String tagKey, int limit) {
+        tagValueCalls.add(new TagValuesCall(database, metric, tagKey, limit));
+        TreeSet<String> values = tagValues.get(List.of(database, metric, tagKey));
+        return values == null ? List.of() : values.stream().limit(limit).toList();
     }
 }
