@@ -199,6 +199,10 @@ public final class BenchMain implements Runnable {
                         q.rows(), q.sqlMedianMs(), q.sqlPlanningMedianMs(), q.sqlRepeatedMedianMs(),
                         q.sqlRepeatedPlanningMedianMs(), q.jdbcPreparedMedianMs());
             }
+            for (var st : r.statements()) {
+                System.out.printf(java.util.Locale.ROOT, "sql_ms.%-25s %.3f (p90 %.3f)  rows %d  first %s%n", st.name(),
+                        st.medianMs(), st.p90Ms(), st.rows(), st.firstRow());
+            }
             if (json) {
                 System.out.println(r.toJson());
             }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * HTTP ingest and query latency through one broker in direct mode: for each run a fresh cluster
  * ({@link BenchCluster}: etcd, one storage node, one broker) loads the pre-built cpu-only bodies over
  * {@code connections} kept-alive connections ({@link IngestLoad}); after the last run's load the four TSBS shapes
- * are timed through the broker and on the leaves ({@link QueryLatency}). The first {@code warmupRuns} loads
+ * are timed through the broker and on the leaves ({@link QueryLatency}), then the statements without a time range
+ * ({@link StatementLatency}). The first {@code warmupRuns} loads
  * (same data, fresh clusters) only warm the JIT up: at small sizes a cold load measures compilation.
  */
 public final class BrokerBenchmark {
@@ -29,7 +30,7 @@ public final class BrokerBenchmark {
 
     /** Every run, and the query latencies after the last load. */
     public record Result(Params params, long points, long requests, long bytes, List<Run> runs,
-                         List<ShapeLatency> queries) {
+                         List<ShapeLatency> queries, List<StatementLatency> statements) {
         public Run median() {
             List<Run> sorted = new ArrayList<>(runs);
             sorted.sort((a, b) -> Double.compare(a.pointsPerS(), b.pointsPerS()));
@@ -60,6 +61,10 @@ public final class BrokerBenchmark {
                     q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
                     q.rows(), num(q.sqlMedianMs()), num(q.sqlPlanningMedianMs()), num(q.sqlRepeatedMedianMs()),
                     num(q.sqlRepeatedPlanningMedianMs()), num(q.jdbcPreparedMedianMs()))).collect(Collectors.joining(",")));
+            sb.append("},\"open_range_statements\":{");
+            sb.append(statements.stream().map(st -> String.format(Locale.ROOT,
+                    "\"%s\":{\"median_ms\":%.3f,\"p90_ms\":%.3f,\"rows\":%d}", st.name(), st.medianMs(), st.p90Ms(),
+                    st.rows())).collect(Collectors.joining(",")));
             return sb.append("}}").toString();
         }
     }
@@ -86,6 +91,7 @@ public final class BrokerBenchmark {
                 data.lines(), data.points(), data.bytes() / 1e6);
         List<Run> runs = new ArrayList<>();
         List<ShapeLatency> queries = List.of();
+        List<StatementLatency> statements = List.of();
         for (int run = 1 - p.warmupRuns(); run <= p.runs(); run++) {
             Path dir = Files.createTempDirectory("meridian-broker-bench-");
             try (BenchCluster cluster = BenchCluster.start(dir, p.shards(), p.fsync())) {
@@ -103,11 +109,14 @@ public final class BrokerBenchmark {
                 if (run == p.runs()) {
                     queries = new QueryLatency(cluster.httpPort(), cluster.leafChannel(), p.shards())
                             .run(p.hosts(), start, end, p.queryRuns(), p.seed());
+                    try (RawHttpClient http = new RawHttpClient("127.0.0.1", cluster.httpPort())) {
+                        statements = StatementLatency.run(http, BenchCluster.DATABASE, Math.max(5, p.queryRuns() / 10));
+                    }
                 }
             } finally {
                 EngineBenchmarkFiles.delete(dir);
             }
         }
-        return new Result(p, data.points(), data.bodies().size(), data.bytes(), runs, queries);
+        return new Result(p, data.points(), data.bodies().size(), data.bytes(), runs, queries, statements);
     }
 }
