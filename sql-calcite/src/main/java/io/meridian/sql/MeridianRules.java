@@ -1,5 +1,6 @@
 package io.meridian.sql;
 
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
@@ -205,7 +206,16 @@ public final class MeridianRules {
                     && c.getOperands().size() == 2 && c.getOperands().get(1) instanceof RexInputRef ref && ref.getIndex() == 0
                     && c.getOperands().get(0) instanceof RexLiteral width) {
                 java.math.BigDecimal ms = width.getValueAs(java.math.BigDecimal.class);
-                return ms == null ? null : fit(ms.longValue(), base);
+                if (ms == null) {
+                    return null;
+                }
+                if (ms.signum() > 0 && ms.longValue() % base != 0) {
+                    throw new InvalidInputException("invalid bucket width [function=time_bucket, argument=1]: "
+                            + ms.longValue() + " ms is " + (ms.longValue() < base ? "finer than" : "not a multiple of")
+                            + " the database's base interval of " + base + " ms (data is stored in slots of that "
+                            + "width); use a multiple of it, such as INTERVAL '" + Math.max(1, base / 1000) + "' SECOND");
+                }
+                return fit(ms.longValue(), base);
             }
             if (!(e instanceof RexCall c) || c.getKind() != SqlKind.FLOOR || c.getOperands().size() != 2
                     || !(c.getOperands().get(0) instanceof RexInputRef ref) || ref.getIndex() != 0

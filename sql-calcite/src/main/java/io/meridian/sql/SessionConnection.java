@@ -20,13 +20,17 @@ final class SessionConnection {
 
     private SessionConnection() {}
 
-    static Connection wrap(Connection c, SqlEngine engine, String database) {
+    static Connection wrap(Connection c, SqlEngine engine) {
         return (Connection) Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, handler(c, engine, database, null));
+                new Class<?>[] {Connection.class}, handler(c, engine, c, null));
     }
 
-    /** @param statementSql the SQL of a prepared statement (its executions fail naming it), else null */
-    private static InvocationHandler handler(Object target, SqlEngine engine, String database, String statementSql) {
+    /**
+     * @param connection   the connection whose current schema is the database errors are hinted against (a JDBC
+     *                     client may set it after connecting)
+     * @param statementSql the SQL of a prepared statement (its executions fail naming it), else null
+     */
+    private static InvocationHandler handler(Object target, SqlEngine engine, Connection connection, String statementSql) {
         return (proxy, method, args) -> {
             String sql = statementSql;
             if (args != null && args.length > 0 && args[0] instanceof String text && TAKES_SQL.contains(method.getName())) {
@@ -39,20 +43,28 @@ final class SessionConnection {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (sql != null && (cause instanceof SQLException || cause instanceof RuntimeException)) {
-                    String message = engine.error(cause, sql, database).getMessage();
+                    String message = engine.error(cause, sql, schemaOf(connection)).getMessage();
                     throw new SQLException(message, cause instanceof SQLException s ? s.getSQLState() : null, cause);
                 }
                 throw cause;
             }
             if (result instanceof PreparedStatement ps && method.getReturnType() == PreparedStatement.class) {
                 return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
-                        new Class<?>[] {PreparedStatement.class}, handler(ps, engine, database, sql));
+                        new Class<?>[] {PreparedStatement.class}, handler(ps, engine, connection, sql));
             }
             if (result instanceof Statement s && method.getReturnType() == Statement.class) {
                 return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(), new Class<?>[] {Statement.class},
-                        handler(s, engine, database, null));
+                        handler(s, engine, connection, null));
             }
             return result;
         };
+    }
+
+    private static String schemaOf(Connection c) {
+        try {
+            return c.getSchema();
+        } catch (SQLException e) {
+            return null; // no hint then: the error itself still names what and where
+        }
     }
 }

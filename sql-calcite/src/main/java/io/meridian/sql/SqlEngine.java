@@ -69,7 +69,7 @@ public final class SqlEngine {
      * JDBC clients get it: the same SQL and the same error texts as {@link #execute}.
      */
     public Connection connect(String database) throws SQLException {
-        return SessionConnection.wrap(open(database), this, database);
+        return SessionConnection.wrap(open(database), this);
     }
 
     /** A plain Calcite connection over the current catalog (statements given to it are already rewritten). */
@@ -95,7 +95,7 @@ public final class SqlEngine {
 
     private static void addFunctions(SchemaPlus schema) {
         schema.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
-        schema.add(TimeBucketFunction.NAME, new TimeBucketFunction());
+        TimeBucketFunction.forms().forEach(f -> schema.add(TimeBucketFunction.NAME, f));
         schema.add("FIRST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
         schema.add("LAST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
         schema.add("PERCENTILE",

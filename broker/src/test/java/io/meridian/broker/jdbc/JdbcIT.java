@@ -124,6 +124,7 @@ class JdbcIT {
                 }
                 assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT nosuch FROM cpu"))
                         .isInstanceOf(SQLException.class).hasMessageContaining("nosuch");
+                sameAnswersAsHttp(http, broker, c);
             }
 
             // sqlline, driven non-interactively in its own JVM
@@ -137,6 +138,54 @@ class JdbcIT {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(out).as(out).contains("'host','n'").contains("'web-0','3'").contains("'web-1','3'");
             assertThat(p.exitValue()).as(out).isZero();
+        }
+    }
+
+    /**
+     * One SQL session for both doors: each statement answers the same rows over JDBC (Avatica) as over
+     * {@code POST /api/v1/sql}, and a failing one fails with the same text (JDBC wraps it in Avatica's frame).
+     */
+    private static void sameAnswersAsHttp(HttpClient http, BrokerNode broker, Connection c) throws Exception {
+        List<String> statements = List.of(
+                "SELECT host, SUM(usage) FROM cpu GROUP BY host ORDER BY host",
+                "SELECT dc, COUNT(usage), MAX(usage) FROM cpu GROUP BY dc ORDER BY dc",
+                "SELECT DISTINCT dc FROM cpu ORDER BY dc",
+                "SELECT COUNT(*) FROM cpu",
+                "SELECT host, LAST(usage), FIRST(usage) FROM cpu GROUP BY host ORDER BY host",
+                "SELECT host, COUNT(usage) FROM cpu WHERE usage >= 30 GROUP BY host ORDER BY host",
+                "SELECT nosuch FROM cpu",
+                "SELECT hots FROM cpu",
+                "SELECT MAX(time) FROM cpu",
+                "SELECT * FROM cpus");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String sql : statements) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/api/v1/sql"))
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("db", "metrics", "sql", sql))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode body = json.readTree(r.body());
+            if (r.statusCode() == 200) {
+                List<String> httpRows = new ArrayList<>();
+                body.get("rows").forEach(row -> httpRows.add(row.toString()));
+                List<String> jdbcRows = new ArrayList<>();
+                try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>();
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            Object v = rs.getObject(i);
+                            row.add(v instanceof Number n && !(v instanceof Long) ? n.doubleValue() : v);
+                        }
+                        jdbcRows.add(json.writeValueAsString(row));
+                    }
+                }
+                assertThat(jdbcRows).as(sql).isEqualTo(httpRows).isNotEmpty();
+            } else {
+                assertThat(r.statusCode()).as(sql + ": " + r.body()).isEqualTo(400);
+                // the API's own prefix ("request failed [method=POST, path=/api/v1/sql]: ") is not the statement's
+                String message = body.get("error").asText().replaceFirst("^request failed \\[[^]]*\\]: ", "");
+                assertThat(message).as(sql).startsWith("SQL");
+                assertThatThrownBy(() -> c.createStatement().executeQuery(sql)).as(sql).isInstanceOf(SQLException.class)
+                        .hasMessageContaining(message);
+            }
         }
     }
 
