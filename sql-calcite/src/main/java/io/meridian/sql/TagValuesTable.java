@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexCall;
@@ -29,8 +30,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *
  * <p>A listing is a cluster-wide call per (database, metric, tag), so the scan takes the equality conjuncts on
  * {@code database}, {@code metric} and {@code tag} (a literal or a bound parameter, on either side, in any order)
- * from Calcite ({@link FilterableTable}) and asks for that combination only; a column without one is enumerated
- * from the catalog (databases, their metrics, the metrics' tag keys). Every other condition, including those on
+ * from the filter Calcite hands over ({@link FilterableTable}) and asks for that combination only; a column
+ * without one is enumerated from the catalog (databases, their metrics, the metrics' tag keys). Every other condition, including those on
  * {@code value}, is left to Calcite above the scan. Calcite does not show a table its statement's LIMIT, so the
  * bounds hold for the whole listing:
  * <ul>
@@ -77,16 +78,23 @@ final class TagValuesTable extends AbstractTable implements FilterableTable {
         String[] wanted = new String[TAG + 1];
         boolean contradiction = false;
         for (Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
-            RexNode filter = it.next();
-            Equality e = equality(filter, root);
-            if (e == null) {
-                continue; // Calcite applies it above the scan
+            // Calcite hands the WHERE clause over as one AND: narrow by each equality in it, and take the filter
+            // away only when the scan enforces all of it (else Calcite checks it again, which is harmless)
+            boolean enforced = true;
+            for (RexNode conjunct : RelOptUtil.conjunctions(it.next())) {
+                Equality e = equality(conjunct, root);
+                if (e == null) {
+                    enforced = false;
+                    continue;
+                }
+                if (wanted[e.column()] != null && !wanted[e.column()].equals(e.value())) {
+                    contradiction = true; // e.g. tag = 'a' AND tag = 'b'
+                }
+                wanted[e.column()] = e.value();
             }
-            it.remove();
-            if (wanted[e.column()] != null && !wanted[e.column()].equals(e.value())) {
-                contradiction = true; // e.g. tag = 'a' AND tag = 'b'
+            if (enforced) {
+                it.remove();
             }
-            wanted[e.column()] = e.value();
         }
         if (contradiction) {
             return Linq4j.emptyEnumerable();

@@ -2,6 +2,7 @@ package io.meridian.broker.node;
 
 import io.meridian.broker.jdbc.AvaticaEndpoint;
 import io.meridian.broker.query.QueryContext;
+import io.meridian.broker.sql.BrokerCatalogService;
 import io.meridian.broker.sql.SqlEndpoint;
 import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.common.query.QueryExecutor;
@@ -191,6 +192,8 @@ public final class BrokerNode implements AutoCloseable {
                     config.grpcPort()));
             p.queries = new DistributedQueryExecutor(p.cache::snapshot, config.idc(), p.registry);
             grpc.addService(new BrokerQueryService(p.queries, config.queryTimeout()));
+            p.catalog = new StorageCatalog(p.cache::snapshot, config.idc(), Duration.ofSeconds(2));
+            grpc.addService(new BrokerCatalogService(p.catalog));
             extension.grpcServices(context).forEach(grpc::addService);
             p.grpc = startGrpc(grpc, config);
 
@@ -199,7 +202,6 @@ public final class BrokerNode implements AutoCloseable {
                     config.writeTimeout());
             BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.queries,
                     new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics);
-            p.catalog = new StorageCatalog(p.cache::snapshot, config.idc(), Duration.ofSeconds(2));
             DistributedQueryExecutor queries = p.queries;
             QueryExecutor sqlExecutor = spec -> {
                 try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {

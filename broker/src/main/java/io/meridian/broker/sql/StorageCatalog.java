@@ -39,6 +39,10 @@ import java.util.function.Supplier;
  * storage nodes of the broker's IDC (one replica per shard, the union over shards), cached for
  * {@code refresh} so that planning does not call storage on every statement. A metric or field written for the
  * first time is visible to SQL within that time.
+ *
+ * <p>Tag values ({@link #tagValues}) are not cached: they change with every new series, and they are read only by
+ * {@code information_schema.tag_values}, which names what it wants. They come from every storage cluster of the
+ * database, other IDCs' clusters through a broker there ({@link TagValueReader}, {@link BrokerCatalogService}).
  */
 public final class StorageCatalog implements Catalog, AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 5_000;
@@ -48,6 +52,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
     private final ChannelPool channels = new ChannelPool();
     private final LoadingCache<String, List<String>> metrics;
     private final LoadingCache<List<String>, Optional<Metric>> schemas;
+    private final TagValueReader tagValues;
 
     public StorageCatalog(Supplier<MetaSnapshot> meta, String homeIdc, Duration refresh) {
         this.meta = meta;
@@ -56,6 +61,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
                 .build(this::loadMetrics);
         this.schemas = Caffeine.newBuilder().expireAfterWrite(refresh.toMillis(), TimeUnit.MILLISECONDS).maximumSize(100_000)
                 .build(k -> loadMetric(k.get(0), k.get(1)));
+        this.tagValues = new TagValueReader(meta, homeIdc, channels);
     }
 
     @Override
@@ -78,6 +84,22 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
     @Override
     public Optional<Metric> metric(String database, String metric) {
         return metrics(database).contains(metric) ? schemas.get(List.of(database, metric)) : Optional.empty();
+    }
+
+    /**
+     * {@inheritDoc} Read from every cluster of the database when asked, not cached.
+     *
+     * @throws io.meridian.common.error.ShardUnavailableException when no replica of a shard answered
+     * @throws io.meridian.common.error.IdcUnavailableException   when no broker of another IDC answered
+     */
+    @Override
+    public List<String> tagValues(String database, String metric, String tagKey, int limit) {
+        return tagValues.read(database, metric, tagKey, limit);
+    }
+
+    /** What {@link BrokerCatalogService} serves from. */
+    TagValueReader tagValueReader() {
+        return tagValues;
     }
 
     private static Database toDatabase(DatabaseConfig c) {
