@@ -98,6 +98,11 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
     public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
         double rows = estimateRowCount(mq);
         double factor = plan.hasSort() ? 0.5 : 1; // pushed sorting is never worse than sorting above
+        // a gap-filled plan that absorbed locf/interpolate is preferred: the variant that did not would evaluate them
+        // row by row, which they refuse (Calcite's rewrite of AVG into SUM/COUNT leaves both variants in the memo)
+        long fills = plan.columns().stream().filter(c -> c instanceof OutputColumn.Aggregate a
+                && a.fill() != OutputColumn.Fill.NONE).count();
+        factor /= 1 + fills;
         return planner.getCostFactory().makeCost(rows * factor, rows * factor, 0);
     }
 

@@ -22,7 +22,9 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlKind;
 
 /**
@@ -32,7 +34,9 @@ import org.apache.calcite.sql.SqlKind;
  *   <li>{@link #AGGREGATE}: GROUP BY tags and one time bucket ({@code FLOOR(ts TO unit)}, or {@code ts} itself)
  *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket), and
  *       {@code SELECT DISTINCT} of tags (which is also the inner part of {@code COUNT(DISTINCT tag)});</li>
- *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's.</li>
+ *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's;</li>
+ *   <li>{@link #FILL}: {@code locf(x)} and {@code interpolate(x)} over the aggregates of a {@code time_bucket_gapfill}
+ *       plan, which become fills of its columns.</li>
  * </ul>
  * What a rule cannot push stays in the plan above the pushed part, where Calcite's enumerable operators run it.
  */
@@ -49,7 +53,11 @@ public final class MeridianRules {
     public static final RelOptRule SORT = RuleConfig.of("MeridianSortRule",
             b -> b.operand(Sort.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), SortRule::new).toRule();
 
-    public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT);
+    public static final RelOptRule FILL = RuleConfig.of("MeridianFillRule",
+            b -> b.operand(Project.class).oneInput(q -> q.operand(MeridianQuery.class).predicate(m -> m.plan().gapfill())
+                    .noInputs()), FillRule::new).toRule();
+
+    public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT, FILL);
 
     /** Pushes the tag and time conjuncts of a WHERE into a scan; the rest stays as a filter above. */
     static final class FilterRule extends RelRule<RuleConfig> {
@@ -125,6 +133,7 @@ public final class MeridianRules {
             List<String> groupTags = new ArrayList<>();
             long bucket = 0;
             boolean hasTime = false;
+            boolean gapfill = false;
             for (int key : aggregate.getGroupSet()) {
                 RexNode e = project == null ? RexInputRef.of(key, query.getRowType()) : project.getProjects().get(key);
                 Integer col = column(e);
@@ -140,6 +149,7 @@ public final class MeridianRules {
                 }
                 hasTime = true;
                 bucket = width;
+                gapfill = TimeBucketFunction.isGapfill(e);
                 columns.add(new OutputColumn.Time());
             }
             List<PushedPlan.Agg> aggs = new ArrayList<>();
@@ -190,7 +200,13 @@ public final class MeridianRules {
                     return;
                 }
             }
-            call.transformTo(query.with(plan.withAggregate(bucket, groupTags, aggs, columns), aggregate.getRowType()));
+            if (gapfill && (plan.start() == null || plan.end() == null)) {
+                throw new InvalidInputException("time_bucket_gapfill needs a bounded time range [function="
+                        + TimeBucketFunction.GAPFILL_NAME + ", metric=" + plan.metric() + "]: add WHERE ts >= ... AND ts < ... "
+                        + "so that it knows which buckets to fill, or group by time_bucket instead");
+            }
+            call.transformTo(query.with(plan.withAggregate(bucket, groupTags, aggs, columns, gapfill),
+                    aggregate.getRowType()));
         }
 
         private static Integer column(RexNode e) {
@@ -202,7 +218,7 @@ public final class MeridianRules {
          * fit it; else null.
          */
         private static Long bucketOf(RexNode e, long base) {
-            if (e instanceof RexCall c && c.getOperator().getName().equalsIgnoreCase(TimeBucketFunction.NAME)
+            if (e instanceof RexCall c && TimeBucketFunction.isBucketCall(c)
                     && c.getOperands().size() == 2 && c.getOperands().get(1) instanceof RexInputRef ref && ref.getIndex() == 0
                     && c.getOperands().get(0) instanceof RexLiteral width) {
                 java.math.BigDecimal ms = width.getValueAs(java.math.BigDecimal.class);
@@ -210,7 +226,8 @@ public final class MeridianRules {
                     return null;
                 }
                 if (ms.signum() > 0 && ms.longValue() % base != 0) {
-                    throw new InvalidInputException("invalid bucket width [function=time_bucket, argument=1]: "
+                    throw new InvalidInputException("invalid bucket width [function=" + c.getOperator().getName()
+                            + ", argument=1]: "
                             + ms.longValue() + " ms is " + (ms.longValue() < base ? "finer than" : "not a multiple of")
                             + " the database's base interval of " + base + " ms (data is stored in slots of that "
                             + "width); use a multiple of it, such as INTERVAL '" + Math.max(1, base / 1000) + "' SECOND");
@@ -255,7 +272,7 @@ public final class MeridianRules {
             Sort sort = call.rel(0);
             MeridianQuery query = call.rel(1);
             PushedPlan plan = query.plan();
-            if (!plan.aggregated() || plan.hasSort() || sort.offset != null
+            if (!plan.aggregated() || plan.gapfill() || plan.hasSort() || sort.offset != null
                     || (sort.fetch != null && !(sort.fetch instanceof RexLiteral))) {
                 return;
             }
@@ -277,5 +294,88 @@ public final class MeridianRules {
             MeridianQuery sorted = query.with(plan.withSort(order, limit), query.getRowType());
             call.transformTo(sorted.copy(sorted.getTraitSet().replace(collation), List.of()));
         }
+    }
+
+    /**
+     * Moves {@code locf(agg)} and {@code interpolate(agg)} of a projection over a gap-filled plan into the plan: each
+     * becomes an output column of the aggregate with that fill (appended), and the projection reads it instead.
+     */
+    static final class FillRule extends RelRule<RuleConfig> {
+        FillRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Project project = call.rel(0);
+            MeridianQuery query = call.rel(1);
+            PushedPlan plan = query.plan();
+            List<OutputColumn> columns = new ArrayList<>(plan.columns());
+            List<PushedPlan.Agg> aggs = new ArrayList<>(plan.aggregates());
+            RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
+            rowType.addAll(query.getRowType().getFieldList());
+            boolean[] changed = {false};
+            RexShuttle absorb = new RexShuttle() {
+                @Override
+                public RexNode visitCall(RexCall c) {
+                    OutputColumn.Fill fill = FillFunctions.fillOf(c);
+                    Integer agg = fill == null || c.getOperands().size() != 1 ? null : aggregateOf(c.getOperands().get(0));
+                    if (agg == null) {
+                        return super.visitCall(c);
+                    }
+                    OutputColumn filled = new OutputColumn.Aggregate(agg, fill);
+                    int at = columns.indexOf(filled);
+                    if (at < 0) {
+                        at = columns.size();
+                        columns.add(filled);
+                        rowType.add("$fill" + at, c.getOperands().get(0).getType());
+                    }
+                    changed[0] = true;
+                    return new RexInputRef(at, c.getType());
+                }
+
+                /**
+                 * The aggregate an argument of locf/interpolate reads: a pushed aggregate column, or Calcite's
+                 * rewrite of AVG(x) into SUM(x) / COUNT(x) (then AVG(x) is added to the plan: the fill must apply to
+                 * the average, not to its parts).
+                 */
+                private Integer aggregateOf(RexNode arg) {
+                    RexNode e = stripCast(arg);
+                    if (e instanceof RexInputRef ref && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate a) {
+                        return a.index();
+                    }
+                    if (e instanceof RexCall div && div.getKind() == SqlKind.DIVIDE
+                            && stripCast(div.getOperands().get(0)) instanceof RexInputRef s
+                            && stripCast(div.getOperands().get(1)) instanceof RexInputRef n
+                            && plan.columns().get(s.getIndex()) instanceof OutputColumn.Aggregate sum
+                            && plan.columns().get(n.getIndex()) instanceof OutputColumn.Aggregate count) {
+                        PushedPlan.Agg sa = plan.aggregates().get(sum.index());
+                        PushedPlan.Agg ca = plan.aggregates().get(count.index());
+                        if (sa.function() == QueryFunction.SUM && ca.function() == QueryFunction.COUNT
+                                && sa.field().equals(ca.field())) {
+                            PushedPlan.Agg avg = new PushedPlan.Agg(QueryFunction.AVG, sa.field(), false, Double.NaN);
+                            int i = aggs.indexOf(avg);
+                            if (i < 0) {
+                                aggs.add(avg);
+                                i = aggs.size() - 1;
+                            }
+                            return i;
+                        }
+                    }
+                    return null;
+                }
+            };
+            List<RexNode> projects = new ArrayList<>();
+            project.getProjects().forEach(p -> projects.add(p.accept(absorb)));
+            if (!changed[0]) {
+                return;
+            }
+            MeridianQuery filled = query.with(plan.withColumns(aggs, columns), rowType.build());
+            call.transformTo(call.builder().push(filled).project(projects, project.getRowType().getFieldNames()).build());
+        }
+    }
+
+    private static RexNode stripCast(RexNode e) {
+        return e instanceof RexCall c && c.getKind() == SqlKind.CAST ? c.getOperands().get(0) : e;
     }
 }

@@ -136,6 +136,9 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         } else {
             collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null);
         }
+        if (plan.gapfill()) {
+            rows = GapFill.fill(plan, rows, range[0], range[1], bucket);
+        }
         List<Object> out = new ArrayList<>(rows.size());
         rows.forEach(r -> out.add(scalar ? r[0] : r));
         return Linq4j.asEnumerable(out);

@@ -38,11 +38,28 @@ public sealed interface OutputColumn {
         }
     }
 
-    /** The value of the plan's aggregate {@code index} (aggregate form). */
-    record Aggregate(int index) implements OutputColumn {
+    /** How a gap-filled row (a bucket {@code time_bucket_gapfill} added) gets an aggregate's value. */
+    enum Fill {
+        /** null (0 for a count): the bucket had no point. */
+        NONE,
+        /** {@code locf(x)}: the group's last value before, null before the first. */
+        LOCF,
+        /** {@code interpolate(x)}: linear in time between the group's values before and after, null at the ends. */
+        INTERPOLATE
+    }
+
+    /**
+     * The value of the plan's aggregate {@code index} (aggregate form); in a gap-filled plan, also how buckets
+     * without points get a value. The same aggregate may appear once per fill.
+     */
+    record Aggregate(int index, Fill fill) implements OutputColumn {
+        Aggregate(int index) {
+            this(index, Fill.NONE);
+        }
+
         @Override
         public String kind() {
-            return "aggregate";
+            return fill == Fill.NONE ? "aggregate" : "aggregate " + fill.name().toLowerCase(java.util.Locale.ROOT);
         }
 
         @Override

@@ -28,11 +28,13 @@ import java.util.Objects;
  * @param columns    the rel's output columns in order
  * @param orderBy    aggregate form: ORDER BY keys over {@code columns}
  * @param limit      0 = none
+ * @param gapfill    aggregate form grouped by {@code time_bucket_gapfill}: every bucket of the time range is
+ *                   answered for every group found, the missing ones filled per {@link OutputColumn.Fill}
  */
 public record PushedPlan(String database, String metric, List<String> tagKeys, List<String> fields,
                          List<FieldType> fieldTypes, TagFilter filter, TimeBound start, TimeBound end,
                          boolean aggregated, long bucketMs, List<String> groupBy, List<Agg> aggregates,
-                         List<OutputColumn> columns, List<SortKey> orderBy, int limit) {
+                         List<OutputColumn> columns, List<SortKey> orderBy, int limit, boolean gapfill) {
     private static final TagFilter MATCH_ALL = TagFilter.newBuilder()
             .setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
 
@@ -71,7 +73,8 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
             cols.add(new OutputColumn.Field(i));
         }
         return new PushedPlan(database, metric.name(), metric.tagKeys(), List.copyOf(metric.fields().keySet()),
-                List.copyOf(metric.fields().values()), null, null, null, false, 0, List.of(), List.of(), cols, List.of(), 0);
+                List.copyOf(metric.fields().values()), null, null, null, false, 0, List.of(), List.of(), cols, List.of(), 0,
+                false);
     }
 
     /** The name of the distributed query's result column for aggregate (or scan field) {@code i}: never a valid name. */
@@ -86,17 +89,24 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
 
     public PushedPlan withFilter(TagFilter newFilter, TimeBound newStart, TimeBound newEnd) {
         return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, newFilter, newStart, newEnd, aggregated,
-                bucketMs, groupBy, aggregates, columns, orderBy, limit);
+                bucketMs, groupBy, aggregates, columns, orderBy, limit, gapfill);
     }
 
-    public PushedPlan withAggregate(long bucket, List<String> groups, List<Agg> aggs, List<OutputColumn> cols) {
+    public PushedPlan withAggregate(long bucket, List<String> groups, List<Agg> aggs, List<OutputColumn> cols,
+                                    boolean fillGaps) {
         return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, true, bucket, groups,
-                aggs, cols, List.of(), 0);
+                aggs, cols, List.of(), 0, fillGaps);
+    }
+
+    /** The same plan computing {@code aggs} and answering {@code cols} (a gap-filled plan's columns with fills). */
+    public PushedPlan withColumns(List<Agg> aggs, List<OutputColumn> cols) {
+        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, aggregated, bucketMs,
+                groupBy, aggs, cols, orderBy, limit, gapfill);
     }
 
     public PushedPlan withSort(List<SortKey> order, int newLimit) {
         return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, aggregated, bucketMs,
-                groupBy, aggregates, columns, order, newLimit);
+                groupBy, aggregates, columns, order, newLimit, gapfill);
     }
 
     public boolean hasSort() {
@@ -158,7 +168,8 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
                 .append(end == null ? "+inf)" : end.toString().replace('[', ' ').replace('(', ' ').trim()
                         + (end.inclusive() ? "]" : ")"));
         if (aggregated) {
-            sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(", groupBy=").append(groupBy);
+            sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(gapfill ? " gapfill" : "")
+                    .append(", groupBy=").append(groupBy);
             List<String> aggs = new ArrayList<>();
             aggregates.forEach(a -> aggs.add(a.describe()));
             sb.append(", aggregates=").append(aggs);

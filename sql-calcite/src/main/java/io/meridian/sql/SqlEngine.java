@@ -96,6 +96,9 @@ public final class SqlEngine {
     private static void addFunctions(SchemaPlus schema) {
         schema.add("now", ScalarFunctionImpl.create(NowFunction.class, "eval"));
         TimeBucketFunction.forms().forEach(f -> schema.add(TimeBucketFunction.NAME, f));
+        schema.add(TimeBucketFunction.GAPFILL_NAME, TimeBucketFunction.gapfill());
+        schema.add(FillFunctions.LOCF, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.LOCF));
+        schema.add(FillFunctions.INTERPOLATE, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.INTERPOLATE));
         schema.add("FIRST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
         schema.add("LAST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
         schema.add("PERCENTILE",

@@ -21,6 +21,8 @@ import org.apache.calcite.adapter.enumerable.RexImpTable;
 import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
 import org.apache.calcite.schema.ScalarFunction;
@@ -48,6 +50,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  */
 public final class TimeBucketFunction implements ScalarFunction, ImplementableFunction {
     static final String NAME = "time_bucket";
+    /** TimescaleDB's bucket that also answers the empty buckets of the range ({@link PushedPlan#gapfill}). */
+    static final String GAPFILL_NAME = "time_bucket_gapfill";
 
     private static final Map<String, ZoneId> ZONES = new ConcurrentHashMap<>();
 
@@ -68,6 +72,27 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
         return forms;
     }
 
+    /**
+     * {@code time_bucket_gapfill(INTERVAL, ts)}: grouped by, the epoch-aligned bucket of a pushed aggregate whose
+     * empty buckets are answered too; never evaluated row by row (it fails and says where it works).
+     */
+    static TimeBucketFunction gapfill() {
+        return new TimeBucketFunction("evalGapfill", List.of(
+                f -> f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO)),
+                f -> f.createSqlType(SqlTypeName.TIMESTAMP, 3)), long.class, long.class);
+    }
+
+    /** Whether {@code e} is a call of time_bucket or time_bucket_gapfill. */
+    static boolean isBucketCall(RexCall c) {
+        String name = c.getOperator().getName();
+        return name.equalsIgnoreCase(NAME) || name.equalsIgnoreCase(GAPFILL_NAME);
+    }
+
+    /** Whether {@code e} is a call of time_bucket_gapfill. */
+    static boolean isGapfill(RexNode e) {
+        return e instanceof RexCall c && c.getOperator().getName().equalsIgnoreCase(GAPFILL_NAME);
+    }
+
     private final List<Function<RelDataTypeFactory, RelDataType>> parameterTypes;
     private final Method method;
 
@@ -85,6 +110,13 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
     public static long eval(long widthMs, long ts) {
         requirePositive(widthMs, "ms");
         return Math.floorDiv(ts, widthMs) * widthMs;
+    }
+
+    /** time_bucket_gapfill outside a pushed GROUP BY: refused (its gaps could not be filled there). */
+    public static long evalGapfill(long widthMs, long ts) {
+        throw new InvalidInputException("misplaced " + GAPFILL_NAME + " [function=" + GAPFILL_NAME + "]: it works as the "
+                + "time group of a statement over one metric whose aggregates Meridian computes (SUM, MIN, MAX, AVG, "
+                + "COUNT, FIRST, LAST, PERCENTILE of fields, tag filters, a bounded ts range); use time_bucket elsewhere");
     }
 
     /** The start of the bucket of {@code widthMs} in local time of {@code zone} holding {@code ts}. */

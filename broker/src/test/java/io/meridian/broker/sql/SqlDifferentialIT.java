@@ -276,6 +276,39 @@ class SqlDifferentialIT {
         assertSameAnswers(LONG_DB, name, sql);
     }
 
+    /**
+     * time_bucket_gapfill over a range that runs 20 minutes past the data: the buckets with data equal DuckDB's
+     * time_bucket answer, the ones after have a null average, the last average carried by locf and a count of 0.
+     */
+    @org.junit.jupiter.api.Test
+    void gapfillAnswersEveryBucketOfTheRange() throws Exception {
+        String range = "ts >= " + dialect("{T:100}", true) + " AND ts < " + dialect("{T:140}", true);
+        io.meridian.sql.SqlAnswer a = engine.execute(LocalStorageCluster.DB, "SELECT time_bucket_gapfill(INTERVAL '5' "
+                + "MINUTE, ts) AS b, AVG(usage_user), locf(AVG(usage_user)), COUNT(usage_user) FROM cpu WHERE host = 'h3' AND "
+                + range + " GROUP BY time_bucket_gapfill(INTERVAL '5' MINUTE, ts) ORDER BY b");
+        List<List<Object>> expected;
+        try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery("SELECT time_bucket(INTERVAL '5 minutes', "
+                + "ts) AS b, AVG(usage_user), COUNT(usage_user) FROM cpu WHERE host = 'h3' AND " + dialect(range, false)
+                + " GROUP BY 1 ORDER BY 1")) {
+            expected = normalize(rs, false);
+        }
+        assertThat(expected).as("DuckDB: the data ends at minute 120").hasSize(4);
+        assertThat(a.rows()).as("every 5 minutes of [100, 140)").hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            List<Object> row = a.rows().get(i);
+            assertThat(Instant.parse(row.get(0).toString()).toEpochMilli()).isEqualTo(T0 + (100 + 5L * i) * 60_000L);
+            if (i < 4) {
+                assertThat((Double) row.get(1)).isCloseTo((Double) expected.get(i).get(1), org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(row.get(2)).isEqualTo(row.get(1));
+                assertThat(((Number) row.get(3)).longValue()).isEqualTo(expected.get(i).get(2));
+            } else {
+                assertThat(row.get(1)).as("bucket " + i + " has no point").isNull();
+                assertThat(row.get(2)).as("locf carries the last average").isEqualTo(a.rows().get(3).get(1));
+                assertThat(((Number) row.get(3)).longValue()).isZero();
+            }
+        }
+    }
+
     private void assertSameAnswers(String db, String name, String sql) throws Exception {
         List<List<Object>> expected;
         try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(dialect(sql, false))) {
