@@ -183,6 +183,21 @@ public final class MeridianRules {
                 }
                 int arg = c.getArgList().get(0);
                 Integer col = column(project == null ? RexInputRef.of(arg, query.getRowType()) : project.getProjects().get(arg));
+                if (col != null && col == 0 && (fn == QueryFunction.MAX || fn == QueryFunction.MIN)) {
+                    // MAX(ts) / MIN(ts): the newest (oldest) slot with a point in any field, from each field's last
+                    // (first) point time; MAX alone is the lastpoint path on the leaves
+                    List<Integer> times = new ArrayList<>();
+                    QueryFunction timeOf = fn == QueryFunction.MAX ? QueryFunction.LAST_TIME : QueryFunction.FIRST_TIME;
+                    for (String f : plan.fields()) {
+                        aggs.add(new PushedPlan.Agg(timeOf, f, false, Double.NaN));
+                        times.add(aggs.size() - 1);
+                    }
+                    if (times.isEmpty()) {
+                        return;
+                    }
+                    columns.add(new OutputColumn.SlotTime(times, fn == QueryFunction.MAX));
+                    continue;
+                }
                 int firstField = 1 + plan.tagKeys().size();
                 if (col == null || col < firstField) {
                     return;
@@ -281,6 +296,9 @@ public final class MeridianRules {
             boolean singleField = plan.aggregates().stream().map(PushedPlan.Agg::field).distinct().count() == 1;
             for (RelFieldCollation fc : collation.getFieldCollations()) {
                 OutputColumn col = plan.columns().get(fc.getFieldIndex());
+                if (col instanceof OutputColumn.SlotTime) {
+                    return; // computed from several result columns: sorted above
+                }
                 boolean neverNull = !(col instanceof OutputColumn.Aggregate) || singleField;
                 if (!neverNull && fc.nullDirection != RelFieldCollation.NullDirection.LAST) {
                     return; // we sort nulls last; SQL wants them first here

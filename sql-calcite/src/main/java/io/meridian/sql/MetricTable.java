@@ -120,21 +120,22 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                 return v.toString();
             }), plan.start(), plan.end());
         }
+        long slot = Math.max(1, database.baseIntervalMs());
         long bucket = plan.aggregated() ? plan.bucketMs() : database.baseIntervalMs();
         List<Object[]> rows = new ArrayList<>();
         if (plan.aggregated() && bucket > 0 && Math.floorMod(range[0], bucket) != 0) {
             // the first bucket is partial: read it as one bucket and label it with its aligned start
             long label = Math.floorDiv(range[0], bucket) * bucket;
             long firstEnd = Math.min(range[1], label + bucket);
-            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label);
+            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label, slot);
             if (firstEnd < range[1]) {
-                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null);
+                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null, slot);
             }
             if (plan.hasSort()) {
                 rows = sortAndLimit(rows, plan);
             }
         } else {
-            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null);
+            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null, slot);
         }
         if (plan.gapfill()) {
             rows = GapFill.fill(plan, rows, range[0], range[1], bucket);
@@ -144,14 +145,22 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         return Linq4j.asEnumerable(out);
     }
 
-    /** Appends the result's rows in the plan's column order; {@code tsLabel}, when set, replaces {@code ts}. */
-    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel) {
+    /**
+     * Appends the result's rows in the plan's column order; {@code tsLabel}, when set, replaces {@code ts}. A
+     * {@link OutputColumn.SlotTime} is the slot ({@code slotMs}) holding the newest (oldest) of its point times.
+     */
+    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel, long slotMs) {
         int n = plan.columns().size();
         int[] from = new int[n];
+        int[][] times = new int[n][];
         boolean[] zero = new boolean[n];
         boolean[] time = new boolean[n];
         for (int i = 0; i < n; i++) {
             OutputColumn c = plan.columns().get(i);
+            if (c instanceof OutputColumn.SlotTime st) {
+                times[i] = st.aggregates().stream().mapToInt(a -> plan.resultIndex(new OutputColumn.Aggregate(a))).toArray();
+                continue;
+            }
             from[i] = plan.resultIndex(c);
             zero[i] = plan.zeroWhenEmpty(c);
             time[i] = c instanceof OutputColumn.Time;
@@ -159,6 +168,10 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         for (List<Object> r : result.rows()) {
             Object[] row = new Object[n];
             for (int i = 0; i < n; i++) {
+                if (times[i] != null) {
+                    row[i] = slotTime(r, times[i], ((OutputColumn.SlotTime) plan.columns().get(i)).newest(), slotMs);
+                    continue;
+                }
                 row[i] = tsLabel != null && time[i] ? tsLabel : r.get(from[i]);
                 if (row[i] == null && zero[i]) {
                     row[i] = 0.0;
@@ -166,6 +179,16 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             }
             rows.add(row);
         }
+    }
+
+    private static Long slotTime(List<Object> row, int[] columns, boolean newest, long slotMs) {
+        Long best = null;
+        for (int c : columns) {
+            if (row.get(c) instanceof Number t && (best == null || (newest ? t.longValue() > best : t.longValue() < best))) {
+                best = t.longValue();
+            }
+        }
+        return best == null ? null : Math.floorDiv(best, slotMs) * slotMs;
     }
 
     /** The plan's ORDER BY and LIMIT over rows assembled from more than one distributed query. Nulls sort last. */

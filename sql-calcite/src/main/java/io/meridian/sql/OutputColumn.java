@@ -1,5 +1,7 @@
 package io.meridian.sql;
 
+import java.util.List;
+
 /**
  * One output column of a {@link PushedPlan}, by kind: the closed set of what a distributed query returns. A column
  * is identified by its kind and position, never by a generated name, so no tag, field or alias a user chooses can
@@ -65,6 +67,26 @@ public sealed interface OutputColumn {
         @Override
         public String describe(PushedPlan plan) {
             return plan.aggregates().get(index).describe();
+        }
+    }
+
+    /**
+     * {@code MAX(ts)} ({@code newest}) or {@code MIN(ts)}: the start of the newest (oldest) slot with a point in any
+     * field, from the times of the last (first) point of every field, aggregates {@code aggregates} of the plan.
+     */
+    record SlotTime(List<Integer> aggregates, boolean newest) implements OutputColumn {
+        public SlotTime {
+            aggregates = List.copyOf(aggregates);
+        }
+
+        @Override
+        public String kind() {
+            return "time of the " + (newest ? "newest" : "oldest") + " slot";
+        }
+
+        @Override
+        public String describe(PushedPlan plan) {
+            return (newest ? "max" : "min") + "(ts)";
         }
     }
 

@@ -134,6 +134,9 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         if (c instanceof OutputColumn.Field f) {
             return alias(f.index());
         }
+        if (c instanceof OutputColumn.SlotTime) {
+            throw new IllegalStateException("BUG: " + c + " has no single result column");
+        }
         return "ts";
     }
 

@@ -62,8 +62,11 @@ final class ResultBuilder {
             c.add(new QueryResult.Column("ts", QueryResult.Type.TIMESTAMP));
         }
         spec.groupBy().forEach(t -> c.add(new QueryResult.Column(t, QueryResult.Type.VARCHAR)));
-        spec.selections().forEach(s -> c.add(new QueryResult.Column(s.alias(),
-                s.function() == QueryFunction.COUNT ? QueryResult.Type.BIGINT : QueryResult.Type.DOUBLE)));
+        spec.selections().forEach(s -> c.add(new QueryResult.Column(s.alias(), switch (s.function()) {
+            case COUNT -> QueryResult.Type.BIGINT;
+            case FIRST_TIME, LAST_TIME -> QueryResult.Type.TIMESTAMP;
+            default -> QueryResult.Type.DOUBLE;
+        })));
         return c;
     }
 

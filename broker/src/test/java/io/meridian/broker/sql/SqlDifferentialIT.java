@@ -139,6 +139,8 @@ class SqlDifferentialIT {
                 q("no range: field filter", "SELECT host, COUNT(value) FROM req WHERE value >= 35 GROUP BY host ORDER BY host"),
                 q("no range: raw rows", "SELECT ts, value FROM req WHERE host = 'h1' AND value > 90 ORDER BY ts"),
                 q("no range: lastpoint", "SELECT host, MAX(ts) FROM req GROUP BY host ORDER BY host"),
+                q("no range: oldest and newest slot", "SELECT arch, MIN(ts), MAX(ts), COUNT(value) FROM req GROUP BY arch ORDER BY arch"),
+                q("no range: lastpoint join", "SELECT r.host, r.value FROM req r JOIN (SELECT host, MAX(ts) AS t FROM req GROUP BY host) l ON r.host = l.host AND r.ts = l.t ORDER BY r.host"),
                 q("no range: hourly", "SELECT {B:HOUR} AS t, SUM(value), COUNT(*) FROM req GROUP BY {B:HOUR} ORDER BY t"),
                 q("no range: count distinct", "SELECT arch, COUNT(DISTINCT host) FROM req GROUP BY arch ORDER BY arch"),
                 q("no range: order by aggregate", "SELECT host, MAX(value) AS m FROM req GROUP BY host ORDER BY m DESC, host LIMIT 2"),

@@ -15,7 +15,11 @@ import java.util.stream.Collectors;
  */
 public enum QueryFunction {
     SUM(Aggregate.SUM), COUNT(Aggregate.COUNT), MIN(Aggregate.MIN), MAX(Aggregate.MAX), AVG(Aggregate.AVG),
-    FIRST(Aggregate.FIRST), LAST(Aggregate.LAST), PERCENTILE(null);
+    FIRST(Aggregate.FIRST), LAST(Aggregate.LAST), PERCENTILE(null),
+    /** The time of the first point (ms since the epoch): SQL's {@code MIN(ts)} reads it. */
+    FIRST_TIME(Aggregate.FIRST),
+    /** The time of the last point (ms since the epoch): SQL's {@code MAX(ts)} reads it. */
+    LAST_TIME(Aggregate.LAST);
 
     private final Aggregate leafAggregate;
 
@@ -35,6 +39,12 @@ public enum QueryFunction {
         }
         if (state.isEmpty()) {
             return null;
+        }
+        if (this == FIRST_TIME) {
+            return state.firstTs();
+        }
+        if (this == LAST_TIME) {
+            return state.lastTs();
         }
         if (this == PERCENTILE) {
             return state.histogram() == null ? null : state.histogram().quantile(quantile, state.min(), state.max());
