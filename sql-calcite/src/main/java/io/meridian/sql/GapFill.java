@@ -2,7 +2,6 @@ package io.meridian.sql;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.query.QueryFunction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,8 +75,7 @@ final class GapFill {
         row[time] = t;
         for (int i = 0; i < row.length; i++) {
             if (plan.columns().get(i) instanceof OutputColumn.Aggregate a && a.fill() == OutputColumn.Fill.NONE) {
-                PushedPlan.Agg agg = plan.aggregates().get(a.index());
-                row[i] = agg.function() == QueryFunction.COUNT ? (Object) 0L : agg.zeroWhenEmpty() ? (Object) 0.0 : null;
+                row[i] = plan.emptyValue(a);
             }
         }
         return row;

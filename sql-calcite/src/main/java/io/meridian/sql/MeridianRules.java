@@ -1,6 +1,7 @@
 package io.meridian.sql;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Names;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
@@ -167,6 +168,12 @@ public final class MeridianRules {
                         default -> null;
                     };
                 };
+                if (fn == QueryFunction.COUNT && c.getArgList().isEmpty() && !c.isDistinct() && c.filterArg < 0) {
+                    // COUNT(*): the rows, (series, slot) pairs with a point in any field, counted on the leaves
+                    aggs.add(new PushedPlan.Agg(QueryFunction.COUNT, Names.ROWS, false, Double.NaN));
+                    columns.add(new OutputColumn.Aggregate(aggs.size() - 1));
+                    continue;
+                }
                 int arity = fn == QueryFunction.PERCENTILE ? 2 : 1;
                 if (fn == null || c.isDistinct() || c.filterArg >= 0 || c.getArgList().size() != arity || c.isApproximate()
                         || !c.collation.getFieldCollations().isEmpty()) {

@@ -140,6 +140,14 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         if (plan.gapfill()) {
             rows = GapFill.fill(plan, rows, range[0], range[1], bucket);
         }
+        if (rows.isEmpty() && plan.aggregated() && plan.groupBy().isEmpty() && plan.bucketMs() == 0) {
+            // an aggregate without GROUP BY answers one row even over no rows: COUNT 0, the others null
+            Object[] row = new Object[plan.columns().size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = plan.emptyValue(plan.columns().get(i));
+            }
+            rows.add(row);
+        }
         List<Object> out = new ArrayList<>(rows.size());
         rows.forEach(r -> out.add(scalar ? r[0] : r));
         return Linq4j.asEnumerable(out);

@@ -160,6 +160,18 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         return c instanceof OutputColumn.Aggregate a && aggregates.get(a.index()).zeroWhenEmpty();
     }
 
+    /**
+     * An output column's value where its group had no point: 0 for a count (and $SUM0), null otherwise. SQL answers
+     * one such row for an aggregate without GROUP BY over no rows; gap filling adds them for empty buckets.
+     */
+    public Object emptyValue(OutputColumn c) {
+        if (c instanceof OutputColumn.Aggregate a) {
+            Agg agg = aggregates.get(a.index());
+            return agg.function() == QueryFunction.COUNT ? (Object) 0L : agg.zeroWhenEmpty() ? (Object) 0.0 : null;
+        }
+        return null;
+    }
+
     /** What EXPLAIN shows: the fragments and what was pushed into them. */
     public String describe() {
         StringBuilder sb = new StringBuilder();

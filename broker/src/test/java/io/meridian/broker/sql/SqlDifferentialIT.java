@@ -98,6 +98,8 @@ class SqlDifferentialIT {
                 q("upper bound only", "SELECT COUNT(*) FROM cpu WHERE ts <= {T:1}"),
                 q("empty by tag", "SELECT host, SUM(usage_user) FROM cpu WHERE host = 'nope' GROUP BY host"),
                 q("empty by time", "SELECT COUNT(*), SUM(usage_user) FROM cpu WHERE ts >= {T:500}"),
+                q("empty by time without count", "SELECT SUM(usage_user), MAX(usage_user) FROM cpu WHERE ts >= {T:500}"),
+                q("count(*) per bucket and tag", "SELECT {B:MINUTE} AS t, region, COUNT(*), COUNT(usage_system) FROM cpu WHERE ts < {T:5} GROUP BY {B:MINUTE}, region ORDER BY t, region"),
                 q("having", "SELECT host, SUM(usage_user) AS s FROM cpu GROUP BY host HAVING SUM(usage_user) > 35000 ORDER BY host"),
                 q("expression over aggregates", "SELECT host, MAX(usage_user) - MIN(usage_user) AS spread FROM cpu GROUP BY host ORDER BY host"),
                 q("subquery", "SELECT host FROM (SELECT host, AVG(usage_user) AS a FROM cpu GROUP BY host) s WHERE a > 50 ORDER BY host"),

@@ -10,6 +10,11 @@ import io.meridian.common.error.InvalidInputException;
 public final class Names {
     public static final int MAX_NAME_LENGTH = 128;
     public static final int MAX_TAG_VALUE_LENGTH = 256;
+    /**
+     * The pseudo field of {@code COUNT(*)}: a query's field list may name it to count rows, the (series, slot)
+     * pairs with a point in any field of the metric. Not a valid name, so no field can be called that.
+     */
+    public static final String ROWS = "*";
 
     private Names() {}
 

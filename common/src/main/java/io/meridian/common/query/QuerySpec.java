@@ -51,6 +51,12 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
         if (new HashSet<>(groupBy).size() != groupBy.size()) {
             throw new InvalidInputException("invalid group by [" + ctx + ", groupBy=" + groupBy + "]: a tag is listed twice");
         }
+        for (AggCall s : selections) {
+            if (s.field().equals(io.meridian.common.model.Names.ROWS) && s.function() != QueryFunction.COUNT) {
+                throw new InvalidInputException("invalid aggregate [" + ctx + ", function=" + s.function().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ", field=*]: only count takes * (the rows)");
+            }
+        }
         if (selections.isEmpty()) {
             throw new InvalidInputException("nothing selected [" + ctx + "]: want at least one aggregate");
         }

@@ -3,6 +3,7 @@ package io.meridian.storage.engine;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.model.Names;
 import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.BlockCodec;
 import io.meridian.storage.block.PartReader;
@@ -30,8 +31,13 @@ final class LeafAggregator {
      *
      * @param query the query narrowed to the shard's data ({@link LeafQuery#within}): the window it answers
      */
+    /**
+     * @param rowFieldIds every field of the metric when the query counts rows ({@link Names#ROWS} among its fields):
+     *                    a row is a (series, slot) with a point in any of them; else empty
+     */
     record View(LeafQuery query, RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds,
-                boolean[] histogram, List<PartReader> parts, List<MemTable> memtables, long intervalMs) { }
+                boolean[] histogram, List<PartReader> parts, List<MemTable> memtables, long intervalMs,
+                int[] rowFieldIds) { }
 
     private final LeafQuery q;
     private final View view;
@@ -41,6 +47,10 @@ final class LeafAggregator {
     private final int fields;
     private final int buckets;
     private final boolean latestOnly;
+    /** Index of {@link Names#ROWS} in the query's fields, or -1: then rows are counted per (series, slot). */
+    private final int rowsField;
+    /** Per series, the slots (numbered from the one holding the range start) with a point in any field. */
+    private final Map<Integer, RoaringBitmap> rowSlots = new HashMap<>();
 
     LeafAggregator(View view, BlockCache cache) {
         this.q = view.query();
@@ -49,6 +59,7 @@ final class LeafAggregator {
         this.fields = q.fields().size();
         this.buckets = q.bucketCount();
         this.latestOnly = q.latestOnly();
+        this.rowsField = q.fields().indexOf(Names.ROWS);
         if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
             throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
                     + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
@@ -77,6 +88,7 @@ final class LeafAggregator {
         for (MemTable m : view.memtables()) {
             scanMemtable(m);
         }
+        countRows();
         Map<List<String>, AggState[]> out = new HashMap<>();
         for (int g = 0; g < cells.length; g++) {
             if (cells[g] != null) {
@@ -112,6 +124,9 @@ final class LeafAggregator {
         BlockCache.PartBlocks blocks = cache.open(p, codec);
         for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
+            if (rowsField >= 0) {
+                markPartRows(p, blocks, s, firstSlot, lastSlot);
+            }
             for (int f = 0; f < fields; f++) {
                 int idx = p.find(s, view.fieldIds()[f]);
                 if (idx < 0) {
@@ -138,6 +153,9 @@ final class LeafAggregator {
         long iv = view.intervalMs();
         for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
+            if (rowsField >= 0) {
+                markMemtableRows(m, s, iv);
+            }
             for (int f = 0; f < fields; f++) {
                 PointBuffer b = m.find(s, view.fieldIds()[f]);
                 if (b == null) {
@@ -191,6 +209,68 @@ final class LeafAggregator {
             }
             return;
         }
+    }
+
+    /** The slots of series {@code s} in part {@code p} with a point in any field, within [firstSlot, lastSlot]. */
+    private void markPartRows(PartReader p, BlockCache.PartBlocks blocks, int s, int firstSlot, int lastSlot) {
+        long iv = p.intervalMs();
+        for (int fieldId : view.rowFieldIds()) {
+            int idx = p.find(s, fieldId);
+            if (idx < 0) {
+                continue;
+            }
+            SlotColumns c = blocks.get(idx);
+            for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
+                markRow(s, p.segmentStartMs() + c.slot(i) * iv, iv);
+            }
+        }
+    }
+
+    private void markMemtableRows(MemTable m, int s, long iv) {
+        for (int fieldId : view.rowFieldIds()) {
+            PointBuffer b = m.find(s, fieldId);
+            if (b == null) {
+                continue;
+            }
+            for (int i = 0; i < b.size(); i++) {
+                long slotStart = Math.floorDiv(b.timestamp(i), iv) * iv;
+                if (slotStart >= q.startMs() && slotStart < q.endMs()) {
+                    markRow(s, slotStart, iv);
+                }
+            }
+        }
+    }
+
+    private void markRow(int series, long slotStart, long iv) {
+        int slot = (int) (Math.floorDiv(slotStart, iv) - Math.floorDiv(q.startMs(), iv));
+        rowSlots.computeIfAbsent(series, k -> new RoaringBitmap()).add(slot);
+    }
+
+    /** COUNT(*): each (series, slot) with a point counts once in its group's bucket. */
+    private void countRows() {
+        long iv = view.intervalMs();
+        long first = Math.floorDiv(q.startMs(), iv);
+        for (Map.Entry<Integer, RoaringBitmap> e : rowSlots.entrySet()) {
+            int lastBucket = -1;
+            long n = 0;
+            for (org.roaringbitmap.IntIterator it = e.getValue().getIntIterator(); it.hasNext(); ) {
+                int bucket = q.bucketOf((first + it.next()) * iv);
+                if (bucket != lastBucket && n > 0) {
+                    addRows(e.getKey(), lastBucket, n);
+                    n = 0;
+                }
+                lastBucket = bucket;
+                n++;
+            }
+            if (n > 0) {
+                addRows(e.getKey(), lastBucket, n);
+            }
+        }
+    }
+
+    private void addRows(int series, int bucket, long n) {
+        cell(series, bucket, rowsField).mergeComponents(n, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                Long.MAX_VALUE, Double.NaN, Long.MIN_VALUE, Double.NaN);
     }
 
     /** Assigns each selected series to its group by walking the postings of the group-by tags. */

@@ -1,6 +1,7 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.Names;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
@@ -82,6 +83,9 @@ final class LeafQueryPlanner {
             }
             acquired.add(p);
         }
-        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, histogram, ps, memtables, iv));
+        int[] rowFieldIds = scan.fields().contains(Names.ROWS)
+                ? schema.fields(scan.metric()).values().stream().mapToInt(FieldSchema.Field::id).toArray() : new int[0];
+        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, histogram, ps, memtables, iv,
+                rowFieldIds));
     }
 }

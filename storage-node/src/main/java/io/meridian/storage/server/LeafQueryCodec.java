@@ -46,7 +46,7 @@ public final class LeafQueryCodec {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
-            String reason = Names.invalidReason(n);
+            String reason = what.equals("fields") && n.equals(Names.ROWS) ? null : Names.invalidReason(n);
             if (reason != null) {
                 throw new InvalidInputException(io.meridian.common.error.ErrorCode.INVALID_NAME, "invalid name [field="
                         + what + "[" + i + "], name=" + n + "]: " + reason);
