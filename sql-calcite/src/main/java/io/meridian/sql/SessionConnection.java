@@ -44,7 +44,9 @@ final class SessionConnection {
                 Throwable cause = e.getCause();
                 if (sql != null && (cause instanceof SQLException || cause instanceof RuntimeException)) {
                     String message = engine.error(cause, sql, schemaOf(connection)).getMessage();
-                    throw new SQLException(message, cause instanceof SQLException s ? s.getSQLState() : null, cause);
+                    // no cause: Avatica sends a remote error's whole cause chain to the client, and Calcite's parse
+                    // error lists every token it expected (a hundred lines under the one that says what to do)
+                    throw new SQLException(message, cause instanceof SQLException s ? s.getSQLState() : null);
                 }
                 throw cause;
             }
