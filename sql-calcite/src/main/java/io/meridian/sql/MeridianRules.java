@@ -27,6 +27,7 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 
 /**
  * The rules that push SQL into the distributed plan ({@link MeridianQuery}):
@@ -243,6 +244,9 @@ public final class MeridianRules {
             if (e instanceof RexCall c && TimeBucketFunction.isBucketCall(c)
                     && c.getOperands().size() == 2 && c.getOperands().get(1) instanceof RexInputRef ref && ref.getIndex() == 0
                     && c.getOperands().get(0) instanceof RexLiteral width) {
+                if (SqlTypeFamily.INTERVAL_YEAR_MONTH.getTypeNames().contains(width.getType().getSqlTypeName())) {
+                    return null; // calendar buckets (months, years) are grouped above the slots
+                }
                 java.math.BigDecimal ms = width.getValueAs(java.math.BigDecimal.class);
                 if (ms == null) {
                     return null;

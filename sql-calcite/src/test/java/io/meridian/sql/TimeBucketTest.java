@@ -66,6 +66,9 @@ class TimeBucketTest {
         engine.execute("tsbs", "SELECT time_bucket(INTERVAL '1' DAY, ts, 'Europe/Paris') AS d, MAX(usage_user) FROM cpu "
                 + "WHERE ts >= TIMESTAMP '2026-01-01 00:00:00' GROUP BY time_bucket(INTERVAL '1' DAY, ts, 'Europe/Paris')");
         assertThat(specs.get(specs.size() - 1).bucketMs()).as("grouped above the slots").isEqualTo(10_000);
+        engine.execute("tsbs", "SELECT time_bucket(INTERVAL '1' MONTH, ts) AS m, MAX(usage_user) FROM cpu "
+                + "GROUP BY time_bucket(INTERVAL '1' MONTH, ts)");
+        assertThat(specs.get(specs.size() - 1).bucketMs()).as("months: grouped above the slots").isEqualTo(10_000);
     }
 
     @Test

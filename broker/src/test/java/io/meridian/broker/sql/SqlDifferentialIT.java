@@ -122,6 +122,23 @@ class SqlDifferentialIT {
                 q("second metric alone", "SELECT host, MAX(used), MIN(used) FROM mem GROUP BY host ORDER BY host"),
                 // MATCH_CONDITION written right side first: Calcite 1.42 matched the first row, not the closest, for
                 // the same condition written c.ts >= m.ts (docs/queries.md, "ASOF JOIN")
+                q("count(*) per region", "SELECT region, COUNT(*) FROM cpu GROUP BY region ORDER BY region"),
+                q("count(*) with tags and range", "SELECT host, COUNT(*) FROM cpu WHERE region = 'eu' AND ts >= {T:10} AND ts < {T:50} GROUP BY host ORDER BY host"),
+                q("count(*) per 5 minutes", "SELECT {TB:5:MINUTE} AS t, COUNT(*) FROM cpu WHERE ts < {T:30} GROUP BY {TB:5:MINUTE} ORDER BY t"),
+                q("count(*) of a sparse metric", "SELECT host, COUNT(*) FROM mem GROUP BY host ORDER BY host"),
+                q("count(*) next to field counts", "SELECT COUNT(*), COUNT(usage_user), COUNT(usage_system) FROM cpu WHERE host = 'h5'"),
+                q("having on count(*)", "SELECT host, AVG(usage_user) FROM cpu GROUP BY host HAVING COUNT(*) > 700 ORDER BY host"),
+                q("distinct with a tag filter", "SELECT DISTINCT host FROM cpu WHERE region IN ('eu', 'us') ORDER BY host"),
+                q("distinct of two tags", "SELECT DISTINCT region, host FROM cpu WHERE host LIKE 'h1%' OR host = 'h2' ORDER BY region, host"),
+                q("distinct in a range", "SELECT DISTINCT host FROM mem WHERE ts >= {T:100} ORDER BY host"),
+                q("count distinct in a range", "SELECT region, COUNT(DISTINCT host) FROM cpu WHERE ts < {T:60} GROUP BY region ORDER BY region"),
+                q("count distinct alone", "SELECT COUNT(DISTINCT host) FROM cpu"),
+                q("min and max ts per host", "SELECT host, MIN(ts), MAX(ts) FROM cpu WHERE ts >= {T:10} AND ts < {T:20} GROUP BY host ORDER BY host"),
+                q("max ts of a sparse metric", "SELECT host, MAX(ts) FROM mem GROUP BY host ORDER BY host"),
+                q("month buckets", "SELECT {TB:1:MONTH} AS m, COUNT(*), AVG(usage_user) FROM cpu GROUP BY {TB:1:MONTH} ORDER BY m"),
+                q("hour buckets by time_bucket", "SELECT {TB:1:HOUR} AS t, host, MIN(usage_user) FROM cpu WHERE host IN ('h0', 'h7') GROUP BY {TB:1:HOUR}, host ORDER BY t, host"),
+                q("stddev above the slots", "SELECT host, STDDEV_POP(usage_user), STDDEV_SAMP(usage_user) FROM cpu GROUP BY host ORDER BY host"),
+                q("variance above the slots", "SELECT region, VAR_POP(usage_user), VAR_SAMP(usage_system) FROM cpu GROUP BY region ORDER BY region"),
                 q("asof join of two metrics", "SELECT c.ts, c.host, c.usage_user, m.used FROM {ASOF:cpu c:mem m:m.ts <= c.ts:c.host = m.host} WHERE c.ts < {T:3} AND c.host IN ('h1', 'h6') ORDER BY c.host, c.ts"));
     }
 
@@ -146,7 +163,18 @@ class SqlDifferentialIT {
                 q("no range: hourly", "SELECT {B:HOUR} AS t, SUM(value), COUNT(*) FROM req GROUP BY {B:HOUR} ORDER BY t"),
                 q("no range: count distinct", "SELECT arch, COUNT(DISTINCT host) FROM req GROUP BY arch ORDER BY arch"),
                 q("no range: order by aggregate", "SELECT host, MAX(value) AS m FROM req GROUP BY host ORDER BY m DESC, host LIMIT 2"),
-                q("lower bound only", "SELECT arch, COUNT(*) FROM req WHERE ts >= {T:60} GROUP BY arch ORDER BY arch"));
+                q("lower bound only", "SELECT arch, COUNT(*) FROM req WHERE ts >= {T:60} GROUP BY arch ORDER BY arch"),
+                q("no range: distinct of a tag named count", "SELECT DISTINCT count FROM req ORDER BY count"),
+                q("no range: filter on a tag named count", "SELECT count, COUNT(*) FROM req WHERE count = '1' GROUP BY count"),
+                q("no range: a field named min", "SELECT MIN(min), MAX(min), COUNT(min) FROM req"),
+                q("no range: count distinct per two tags", "SELECT abc, arch, COUNT(DISTINCT host) FROM req GROUP BY abc, arch ORDER BY abc, arch"),
+                q("upper bound in the older hour", "SELECT host, COUNT(*), SUM(value) FROM req WHERE ts < {T:-4000} GROUP BY host ORDER BY host"),
+                q("no range: hourly count(*) per tag", "SELECT {B:HOUR} AS t, arch, COUNT(*) FROM req GROUP BY {B:HOUR}, arch ORDER BY t, arch"),
+                q("no range: order by count(*)", "SELECT host, COUNT(*) AS n FROM req GROUP BY host ORDER BY n DESC, host LIMIT 3"),
+                q("no range: field filter and count(*)", "SELECT arch, COUNT(*) FROM req WHERE value > 50 GROUP BY arch ORDER BY arch"),
+                q("no range: like on a tag named a0", "SELECT a0, MAX(value) FROM req WHERE a0 LIKE 'p%' GROUP BY a0 ORDER BY a0"),
+                q("no range: stddev", "SELECT arch, STDDEV_POP(value) FROM req GROUP BY arch ORDER BY arch"),
+                q("no range: count(*) of one tag value", "SELECT COUNT(*) FROM req WHERE arch = 'arm'"));
     }
 
     private static Arguments q(String name, String sql) {
