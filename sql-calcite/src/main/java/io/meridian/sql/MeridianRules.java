@@ -166,6 +166,8 @@ public final class MeridianRules {
                         case "FIRST" -> QueryFunction.FIRST;
                         case "LAST" -> QueryFunction.LAST;
                         case "PERCENTILE" -> QueryFunction.PERCENTILE;
+                        case "RATE", "INCREASE" -> QueryFunction.SUM;
+                        case "DELTA" -> QueryFunction.DELTA;
                         default -> null;
                     };
                 };
@@ -210,8 +212,21 @@ public final class MeridianRules {
                 if (col == null || col < firstField) {
                     return;
                 }
-                aggs.add(new PushedPlan.Agg(fn, plan.fields().get(col - firstField),
-                        c.getAggregation().getKind() == SqlKind.SUM0, quantile));
+                String field = plan.fields().get(col - firstField);
+                String name = c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+                boolean rate = name.equals("RATE");
+                if (rate || name.equals("INCREASE") || name.equals("DELTA")) {
+                    io.meridian.common.model.FieldType type = plan.fieldTypes().get(col - firstField);
+                    if (type == io.meridian.common.model.FieldType.SUM) {
+                        fn = QueryFunction.SUM; // a sum field's points are increments: each is exact as their sum
+                    } else if (!name.equals("DELTA") || type != io.meridian.common.model.FieldType.GAUGE) {
+                        throw new InvalidInputException("invalid argument [function=" + name.toLowerCase(java.util.Locale.ROOT)
+                                + ", argument=1, field=" + field + ", type=" + type.name().toLowerCase(java.util.Locale.ROOT)
+                                + "]: rate and increase read a sum field (increments), delta a gauge or a sum field; "
+                                + "for a gauge use delta(" + field + "), or declare the field as sum");
+                    }
+                }
+                aggs.add(new PushedPlan.Agg(fn, field, c.getAggregation().getKind() == SqlKind.SUM0, quantile, rate));
                 columns.add(new OutputColumn.Aggregate(aggs.size() - 1));
             }
             if (aggs.isEmpty()) {

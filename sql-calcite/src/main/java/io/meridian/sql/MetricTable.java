@@ -127,15 +127,17 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             // the first bucket is partial: read it as one bucket and label it with its aligned start
             long label = Math.floorDiv(range[0], bucket) * bucket;
             long firstEnd = Math.min(range[1], label + bucket);
-            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label, slot);
+            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label, slot,
+                    firstEnd - range[0]);
             if (firstEnd < range[1]) {
-                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null, slot);
+                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null, slot, bucket);
             }
             if (plan.hasSort()) {
                 rows = sortAndLimit(rows, plan);
             }
         } else {
-            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null, slot);
+            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null, slot,
+                    bucket > 0 ? bucket : range[1] - range[0]);
         }
         if (plan.gapfill()) {
             rows = GapFill.fill(plan, rows, range[0], range[1], bucket);
@@ -155,16 +157,20 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
 
     /**
      * Appends the result's rows in the plan's column order; {@code tsLabel}, when set, replaces {@code ts}. A
-     * {@link OutputColumn.SlotTime} is the slot ({@code slotMs}) holding the newest (oldest) of its point times.
+     * {@link OutputColumn.SlotTime} is the slot ({@code slotMs}) holding the newest (oldest) of its point times; a
+     * rate is divided by the bucket's width in seconds ({@code widthMs}: the bucket, or the range without one).
      */
-    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel, long slotMs) {
+    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel, long slotMs,
+                                long widthMs) {
         int n = plan.columns().size();
         int[] from = new int[n];
         int[][] times = new int[n][];
         boolean[] zero = new boolean[n];
         boolean[] time = new boolean[n];
+        boolean[] perSecond = new boolean[n];
         for (int i = 0; i < n; i++) {
             OutputColumn c = plan.columns().get(i);
+            perSecond[i] = c instanceof OutputColumn.Aggregate a && plan.aggregates().get(a.index()).perSecond();
             if (c instanceof OutputColumn.SlotTime st) {
                 times[i] = st.aggregates().stream().mapToInt(a -> plan.resultIndex(new OutputColumn.Aggregate(a))).toArray();
                 continue;
@@ -183,6 +189,9 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                 row[i] = tsLabel != null && time[i] ? tsLabel : r.get(from[i]);
                 if (row[i] == null && zero[i]) {
                     row[i] = 0.0;
+                }
+                if (perSecond[i] && row[i] instanceof Number v) {
+                    row[i] = v.doubleValue() * 1000.0 / widthMs;
                 }
             }
             rows.add(row);

@@ -43,12 +43,17 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
      *
      * @param zeroWhenEmpty Calcite's {@code $SUM0}: 0 rather than null where the field had no point
      * @param quantile      PERCENTILE only: in [0, 1]; NaN otherwise
+     * @param perSecond     SQL's {@code rate(x)}: the (SUM) value divided by the bucket's width in seconds
      */
-    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile) {
-        /** {@code max(usage_user)}, {@code sum0(x)}, {@code percentile(x, 0.9)}. */
+    public record Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile, boolean perSecond) {
+        public Agg(QueryFunction function, String field, boolean zeroWhenEmpty, double quantile) {
+            this(function, field, zeroWhenEmpty, quantile, false);
+        }
+
+        /** {@code max(usage_user)}, {@code sum0(x)}, {@code percentile(x, 0.9)}, {@code rate(x)}. */
         public String describe() {
-            return (zeroWhenEmpty ? "sum0" : function.name().toLowerCase(Locale.ROOT)) + "(" + field
-                    + (Double.isNaN(quantile) ? "" : ", " + quantile) + ")";
+            String name = perSecond ? "rate" : zeroWhenEmpty ? "sum0" : function.name().toLowerCase(Locale.ROOT);
+            return name + "(" + field + (Double.isNaN(quantile) ? "" : ", " + quantile) + ")";
         }
     }
 

@@ -103,6 +103,10 @@ public final class SqlEngine {
         schema.add("LAST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
         schema.add("PERCENTILE",
                 org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
+        schema.add("RATE", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
+        schema.add("INCREASE",
+                org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));
+        schema.add("DELTA", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Delta.class));
     }
 
     /**

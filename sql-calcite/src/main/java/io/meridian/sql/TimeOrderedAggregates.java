@@ -3,8 +3,9 @@ package io.meridian.sql;
 import io.meridian.common.error.InvalidInputException;
 
 /**
- * {@code FIRST(field)}, {@code LAST(field)} (the value of the earliest / latest point, ties by value) and
- * {@code PERCENTILE(field, q)} (from a histogram field's buckets). They need what only the storage knows (point
+ * {@code FIRST(field)}, {@code LAST(field)} (the value of the earliest / latest point, ties by value),
+ * {@code PERCENTILE(field, q)} (from a histogram field's buckets), and {@code RATE}, {@code INCREASE} and
+ * {@code DELTA} (per bucket, by the field's type: see docs/queries.md). They need what only the storage knows (point
  * times, histogram buckets), so they run only pushed into the distributed plan: directly on a metric's field,
  * grouped by tags and a time bucket. Anywhere else the statement fails with an error that says so.
  */
@@ -59,6 +60,51 @@ public final class TimeOrderedAggregates {
 
         public Double result(double[] acc) {
             throw notPushed("PERCENTILE");
+        }
+    }
+
+    /** RATE(x): per-second increase of a sum field per bucket. */
+    public static final class Rate {
+        public double[] init() {
+            throw notPushed("RATE");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("RATE");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("RATE");
+        }
+    }
+
+    /** INCREASE(x): the increase of a sum field per bucket. */
+    public static final class Increase {
+        public double[] init() {
+            throw notPushed("INCREASE");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("INCREASE");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("INCREASE");
+        }
+    }
+
+    /** DELTA(x): last minus first value of a gauge per bucket (the increase of a sum field). */
+    public static final class Delta {
+        public double[] init() {
+            throw notPushed("DELTA");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("DELTA");
+        }
+
+        public Double result(double[] acc) {
+            throw notPushed("DELTA");
         }
     }
 }

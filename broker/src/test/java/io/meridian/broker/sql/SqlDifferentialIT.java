@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code {B:UNIT}} is the time bucket of a unit ({@code FLOOR(ts TO UNIT)} / {@code date_trunc('unit', ts)}),
  * {@code {TB:n:UNIT}} a bucket of n units ({@code time_bucket}), {@code {T:m}} the timestamp m minutes after the
  * data's start, {@code {ASOF:left:right:match:on}} an as-of join ({@code ASOF JOIN .. MATCH_CONDITION .. ON ..} /
- * DuckDB's {@code ASOF JOIN .. ON on AND match}).
+ * DuckDB's {@code ASOF JOIN .. ON on AND match}), {@code {INCREASE:f}}, {@code {RATE:f:seconds}} and
+ * {@code {DELTA:f}} the per-bucket functions (DuckDB: the sum, the sum per second, last minus first).
  */
 @ExtendWith(EtcdExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -174,7 +175,11 @@ class SqlDifferentialIT {
                 q("no range: field filter and count(*)", "SELECT arch, COUNT(*) FROM req WHERE value > 50 GROUP BY arch ORDER BY arch"),
                 q("no range: like on a tag named a0", "SELECT a0, MAX(value) FROM req WHERE a0 LIKE 'p%' GROUP BY a0 ORDER BY a0"),
                 q("no range: stddev", "SELECT arch, STDDEV_POP(value) FROM req GROUP BY arch ORDER BY arch"),
-                q("no range: count(*) of one tag value", "SELECT COUNT(*) FROM req WHERE arch = 'arm'"));
+                q("no range: count(*) of one tag value", "SELECT COUNT(*) FROM req WHERE arch = 'arm'"),
+                q("increase of a sum field", "SELECT {TB:5:MINUTE} AS t, host, {INCREASE:requests} FROM http GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
+                q("rate of a sum field", "SELECT {TB:5:MINUTE} AS t, host, {RATE:requests:300} FROM http WHERE host <> 'w2' GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
+                q("rate over the range", "SELECT host, {RATE:requests:3600} FROM http WHERE ts >= {T:0} AND ts < {T:60} GROUP BY host ORDER BY host"),
+                q("delta of a gauge", "SELECT {TB:10:MINUTE} AS t, host, {DELTA:latency} FROM http GROUP BY {TB:10:MINUTE}, host ORDER BY t, host"));
     }
 
     private static Arguments q(String name, String sql) {
@@ -272,6 +277,33 @@ class SqlDifferentialIT {
             req.executeBatch();
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+        cluster.declareField(LONG_DB, LocalStorageCluster.SHARDS, "http", "requests",
+                io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_SUM);
+        try (Statement st = duck.createStatement()) {
+            st.execute("CREATE TABLE http (ts TIMESTAMP, host VARCHAR, requests DOUBLE, latency DOUBLE)");
+        }
+        StringBuilder http = new StringBuilder();
+        try (PreparedStatement row = duck.prepareStatement("INSERT INTO http VALUES (?, ?, ?, ?)")) {
+            for (int h = 0; h < 3; h++) {
+                for (long t = T0; t < T0 + 60 * 60_000L; t += 10_000) {
+                    double requests = random.nextInt(50);
+                    double latency = random.nextInt(400) / 4.0;
+                    http.append("http,host=w").append(h).append(" requests=").append(requests).append(",latency=")
+                            .append(latency).append(' ').append(t).append('\n');
+                    row.setObject(1, utc(t));
+                    row.setString(2, "w" + h);
+                    row.setDouble(3, requests);
+                    row.setDouble(4, latency);
+                    row.addBatch();
+                }
+            }
+            row.executeBatch();
+        }
+        bytes = http.toString().getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
             writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
                     Precision.MILLISECONDS, T0));
@@ -432,6 +464,9 @@ class SqlDifferentialIT {
                 case "RE" -> meridian ? "REGEXP_LIKE(" + p[1] + ", '" + p[2] + "')" : "regexp_matches(" + p[1] + ", '" + p[2] + "')";
                 case "ASOF" -> meridian ? p[1] + " ASOF JOIN " + p[2] + " MATCH_CONDITION " + p[3] + " ON " + p[4]
                         : p[1] + " ASOF JOIN " + p[2] + " ON " + p[4] + " AND " + p[3];
+                case "INCREASE" -> meridian ? "increase(" + p[1] + ")" : "SUM(" + p[1] + ")";
+                case "RATE" -> meridian ? "rate(" + p[1] + ")" : "SUM(" + p[1] + ") / " + p[2] + ".0";
+                case "DELTA" -> meridian ? "delta(" + p[1] + ")" : "arg_max(" + p[1] + ", ts) - arg_min(" + p[1] + ", ts)";
                 case "T" -> "TIMESTAMP '" + Instant.ofEpochMilli(T0 + Long.parseLong(p[1]) * 60_000L).toString()
                         .replace('T', ' ').replace("Z", "") + "'";
                 default -> throw new IllegalArgumentException("unknown placeholder " + p[0]);

@@ -19,7 +19,9 @@ public enum QueryFunction {
     /** The time of the first point (ms since the epoch): SQL's {@code MIN(ts)} reads it. */
     FIRST_TIME(Aggregate.FIRST),
     /** The time of the last point (ms since the epoch): SQL's {@code MAX(ts)} reads it. */
-    LAST_TIME(Aggregate.LAST);
+    LAST_TIME(Aggregate.LAST),
+    /** The last point's value minus the first one's (by time): how much a gauge moved. Needs complete states. */
+    DELTA(null);
 
     private final Aggregate leafAggregate;
 
@@ -27,7 +29,7 @@ public enum QueryFunction {
         this.leafAggregate = leafAggregate;
     }
 
-    /** The aggregate the leaves must keep exact for this function; null when it needs the histogram. */
+    /** The aggregate the leaves must keep exact for this function; null when it needs complete states. */
     public Aggregate leafAggregate() {
         return leafAggregate;
     }
@@ -45,6 +47,9 @@ public enum QueryFunction {
         }
         if (this == LAST_TIME) {
             return state.lastTs();
+        }
+        if (this == DELTA) {
+            return state.last() - state.first();
         }
         if (this == PERCENTILE) {
             return state.histogram() == null ? null : state.histogram().quantile(quantile, state.min(), state.max());
