@@ -103,6 +103,9 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
         long fills = plan.columns().stream().filter(c -> c instanceof OutputColumn.Aggregate a
                 && a.fill() != OutputColumn.Fill.NONE).count();
         factor /= 1 + fills;
+        if (!plan.aggregated()) { // a scan that reads fewer fields ships less
+            factor *= (double) plan.columns().size() / (1 + plan.tagKeys().size() + plan.fields().size());
+        }
         return planner.getCostFactory().makeCost(rows * factor, rows * factor, 0);
     }
 

@@ -23,7 +23,9 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.plan.Strong;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlKind;
@@ -37,6 +39,9 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
  *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket), and
  *       {@code SELECT DISTINCT} of tags (which is also the inner part of {@code COUNT(DISTINCT tag)});</li>
  *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's;</li>
+ *   <li>{@link #PROJECT_SCAN}: a scan reads only the fields a projection and a field filter above it use, when
+ *       the filter rejects every row where those fields are all null (so no row is lost by not reading the
+ *       others);</li>
  *   <li>{@link #FILL}: {@code locf(x)} and {@code interpolate(x)} over the aggregates of a {@code time_bucket_gapfill}
  *       plan, which become fills of its columns.</li>
  * </ul>
@@ -59,7 +64,12 @@ public final class MeridianRules {
             b -> b.operand(Project.class).oneInput(q -> q.operand(MeridianQuery.class).predicate(m -> m.plan().gapfill())
                     .noInputs()), FillRule::new).toRule();
 
-    public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT, FILL);
+    public static final RelOptRule PROJECT_SCAN = RuleConfig.of("MeridianProjectScanRule",
+            b -> b.operand(Project.class).oneInput(f -> f.operand(Filter.class).oneInput(
+                    q -> q.operand(MeridianQuery.class).predicate(m -> m.plan().isFullScan()).noInputs())),
+            ProjectScanRule::new).toRule();
+
+    public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT, FILL, PROJECT_SCAN);
 
     /** Pushes the tag and time conjuncts of a WHERE into a scan; the rest stays as a filter above. */
     static final class FilterRule extends RelRule<RuleConfig> {
@@ -72,7 +82,7 @@ public final class MeridianRules {
             Filter filter = call.rel(0);
             MeridianQuery query = call.rel(1);
             PushedPlan plan = query.plan();
-            if (plan.aggregated() || plan.hasSort()) {
+            if (!plan.isFullScan() || plan.hasSort()) {
                 return;
             }
             RexNode condition = RexUtil.expandSearch(filter.getCluster().getRexBuilder(), null, filter.getCondition());
@@ -127,7 +137,7 @@ public final class MeridianRules {
             Project project = call.rels.length == 3 ? call.rel(1) : null;
             MeridianQuery query = call.rel(call.rels.length - 1);
             PushedPlan plan = query.plan();
-            if (plan.aggregated() || plan.hasSort() || aggregate.getGroupSets().size() != 1) {
+            if (!plan.isFullScan() || plan.hasSort() || aggregate.getGroupSets().size() != 1) {
                 return;
             }
             long base = query.getTable().unwrap(MetricTable.class).database().baseIntervalMs();
@@ -421,5 +431,60 @@ public final class MeridianRules {
 
     private static RexNode stripCast(RexNode e) {
         return e instanceof RexCall c && c.getKind() == SqlKind.CAST ? c.getOperands().get(0) : e;
+    }
+
+    /**
+     * Narrows a scan to the fields that a projection and a filter over it use. A scan row is a (series, slot)
+     * with a point in any field; read fewer fields and the rows where only the others have a point disappear. So
+     * the rule fires only when the filter cannot be true where every kept field is null (e.g.
+     * {@code usage_user > 90}): such rows were rejected anyway.
+     */
+    static final class ProjectScanRule extends RelRule<RuleConfig> {
+        ProjectScanRule(RuleConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void onMatch(RelOptRuleCall call) {
+            Project project = call.rel(0);
+            Filter filter = call.rel(1);
+            MeridianQuery query = call.rel(2);
+            PushedPlan plan = query.plan();
+            int firstField = 1 + plan.tagKeys().size();
+            ImmutableBitSet used = RelOptUtil.InputFinder.bits(project.getProjects(), filter.getCondition());
+            List<Integer> kept = new ArrayList<>();
+            ImmutableBitSet.Builder keptColumns = ImmutableBitSet.builder();
+            for (int i = 0; i < plan.fields().size(); i++) {
+                if (used.get(firstField + i)) {
+                    kept.add(i);
+                    keptColumns.set(firstField + i);
+                }
+            }
+            if (kept.size() == plan.fields().size() || !Strong.isNotTrue(filter.getCondition(), keptColumns.build())) {
+                return;
+            }
+            int[] target = new int[query.getRowType().getFieldCount()];
+            java.util.Arrays.fill(target, -1);
+            RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
+            for (int i = 0; i < firstField; i++) {
+                target[i] = i;
+                rowType.add(query.getRowType().getFieldList().get(i));
+            }
+            for (int k = 0; k < kept.size(); k++) {
+                target[firstField + kept.get(k)] = firstField + k;
+                rowType.add(query.getRowType().getFieldList().get(firstField + kept.get(k)));
+            }
+            RexShuttle remap = new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    return new RexInputRef(target[ref.getIndex()], ref.getType());
+                }
+            };
+            MeridianQuery narrowed = query.with(plan.withScanFields(kept), rowType.build());
+            RelNode newFilter = filter.copy(filter.getTraitSet(), narrowed, filter.getCondition().accept(remap));
+            List<RexNode> projects = new ArrayList<>();
+            project.getProjects().forEach(e -> projects.add(e.accept(remap)));
+            call.transformTo(project.copy(project.getTraitSet(), newFilter, projects, project.getRowType()));
+        }
     }
 }

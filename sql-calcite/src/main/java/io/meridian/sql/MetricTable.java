@@ -256,7 +256,7 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                 calls.add(new AggCall(a.function(), a.field(), a.quantile(), PushedPlan.alias(i)));
             }
         } else {
-            for (int i = 0; i < plan.fields().size(); i++) {
+            for (int i : plan.scanFields()) {
                 calls.add(new AggCall(slotFunction(plan.fieldTypes().get(i)), plan.fields().get(i), Double.NaN,
                         PushedPlan.alias(i)));
             }

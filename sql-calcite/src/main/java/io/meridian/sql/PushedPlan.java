@@ -87,6 +87,32 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         return "$" + i;
     }
 
+    /** Scan form: the fields the scan reads, by index into {@link #fields}, in column order. */
+    public List<Integer> scanFields() {
+        List<Integer> out = new ArrayList<>();
+        columns.forEach(c -> {
+            if (c instanceof OutputColumn.Field f) {
+                out.add(f.index());
+            }
+        });
+        return out;
+    }
+
+    /** Whether this is the untouched scan of the whole table (ts, every tag, every field): rules may rewrite it. */
+    public boolean isFullScan() {
+        return !aggregated && columns.size() == 1 + tagKeys.size() + fields.size();
+    }
+
+    /** The scan reading only {@code fieldIndexes} (ascending): ts, every tag, those fields. */
+    public PushedPlan withScanFields(List<Integer> fieldIndexes) {
+        List<OutputColumn> cols = new ArrayList<>();
+        cols.add(new OutputColumn.Time());
+        tagKeys.forEach(k -> cols.add(new OutputColumn.Tag(k)));
+        fieldIndexes.forEach(i -> cols.add(new OutputColumn.Field(i)));
+        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, false, bucketMs, groupBy,
+                aggregates, cols, orderBy, limit, gapfill);
+    }
+
     /** The filter to send: {@link #filter}, or match-all. */
     public TagFilter tagFilter() {
         return filter == null ? MATCH_ALL : filter;
@@ -155,7 +181,7 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
             return tagsFrom + resultTags().size() + a.index();
         }
         if (c instanceof OutputColumn.Field f) {
-            return tagsFrom + resultTags().size() + f.index();
+            return tagsFrom + resultTags().size() + scanFields().indexOf(f.index());
         }
         return 0;
     }

@@ -140,6 +140,8 @@ class SqlDifferentialIT {
                 q("hour buckets by time_bucket", "SELECT {TB:1:HOUR} AS t, host, MIN(usage_user) FROM cpu WHERE host IN ('h0', 'h7') GROUP BY {TB:1:HOUR}, host ORDER BY t, host"),
                 q("stddev above the slots", "SELECT host, STDDEV_POP(usage_user), STDDEV_SAMP(usage_user) FROM cpu GROUP BY host ORDER BY host"),
                 q("variance above the slots", "SELECT region, VAR_POP(usage_user), VAR_SAMP(usage_system) FROM cpu GROUP BY region ORDER BY region"),
+                q("narrowed scan of a sparse field", "SELECT ts, host, usage_system FROM cpu WHERE usage_system > 40 AND ts < {T:5} ORDER BY host, ts"),
+                q("narrowed scan under an or", "SELECT ts, host, usage_user FROM cpu WHERE (usage_user > 95 OR usage_system > 48) AND ts < {T:10} ORDER BY host, ts"),
                 q("asof join of two metrics", "SELECT c.ts, c.host, c.usage_user, m.used FROM {ASOF:cpu c:mem m:m.ts <= c.ts:c.host = m.host} WHERE c.ts < {T:3} AND c.host IN ('h1', 'h6') ORDER BY c.host, c.ts"));
     }
 
