@@ -77,8 +77,13 @@ final class FlushTrigger {
         } else if (flushScheduled.compareAndSet(false, true)) {
             BACKGROUND_FLUSHES.execute(() -> {
                 try {
-                    if (!closed.getAsBoolean()) {
+                    // again while the active memtable is full: writes that filled it while this flush ran found
+                    // one scheduled and did not schedule another, and if writes then stop nothing else would
+                    while (!closed.getAsBoolean()) {
                         flush.run();
+                        if (!activeIsFull()) {
+                            break;
+                        }
                     }
                 } catch (RuntimeException e) {
                     if (!closed.getAsBoolean()) {
@@ -113,6 +118,15 @@ final class FlushTrigger {
             metrics.busy();
             throw new BusyException("shard is flushing and its memtable is full [dir=" + dir
                     + ", limit=storage.memtable.size x 2]: retry shortly");
+        }
+    }
+
+    private boolean activeIsFull() {
+        lock.readLock().lock();
+        try {
+            return memTables.active().bytes() >= options.memtableBytes();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -49,6 +49,8 @@ final class LeafAggregator {
     private final boolean latestOnly;
     /** Index of {@link Names#ROWS} in the query's fields, or -1: then rows are counted per (series, slot). */
     private final int rowsField;
+    /** Newest-point path: per series, per field, the newest slot start found in the parts read so far. */
+    private final Map<Integer, long[]> newest = new HashMap<>();
     /** Per series, the slots (numbered from the one holding the range start) with a point in any field. */
     private final Map<Integer, RoaringBitmap> rowSlots = new HashMap<>();
 
@@ -82,7 +84,12 @@ final class LeafAggregator {
     }
 
     LeafResult run() {
-        for (PartReader p : view.parts()) {
+        List<PartReader> parts = view.parts();
+        if (latestOnly) { // newest segments first: older ones are skipped for what a newer one already answered
+            parts = new ArrayList<>(parts);
+            parts.sort((a, b) -> Long.compare(b.segmentStartMs(), a.segmentStartMs()));
+        }
+        for (PartReader p : parts) {
             scanPart(p);
         }
         for (MemTable m : view.memtables()) {
@@ -132,12 +139,16 @@ final class LeafAggregator {
                 if (idx < 0) {
                     continue;
                 }
+                if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
+                    continue; // a newer segment holds this field's last point in range: this part's are all older
+                }
                 SlotColumns c = blocks.get(idx);
                 if (latestOnly) {
                     int i = lastSlot >= p.slotCount() - 1 ? c.size() - 1 : c.lowerBound(lastSlot + 1) - 1;
                     if (i >= 0 && c.slot(i) >= firstSlot) {
                         long slotStart = seg + c.slot(i) * iv;
                         c.mergeInto(cell(s, 0, f), i, slotStart);
+                        found(s, f, slotStart);
                     }
                     continue;
                 }
@@ -160,6 +171,16 @@ final class LeafAggregator {
                 PointBuffer b = m.find(s, view.fieldIds()[f]);
                 if (b == null) {
                     continue;
+                }
+                if (latestOnly && !view.histogram()[f] && b.size() > 0) {
+                    long newestSlot = Math.floorDiv(b.maxTimestamp(), iv) * iv;
+                    if (newestSlot < q.startMs()) {
+                        continue; // every point is older than the range
+                    }
+                    if (newestSlot < q.endMs()) { // the buffer's newest point is the last one in range
+                        cell(s, 0, f).add(b.maxTimestamp(), b.valueAtMax());
+                        continue;
+                    }
                 }
                 int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
                 if (latestOnly && b.isSorted() && !view.histogram()[f]) {
@@ -209,6 +230,21 @@ final class LeafAggregator {
             }
             return;
         }
+    }
+
+    /** The newest slot start in range found so far for (series, field) on the newest-point path; MIN_VALUE if none. */
+    private long newestFound(int series, int field) {
+        long[] f = newest.get(series);
+        return f == null ? Long.MIN_VALUE : f[field];
+    }
+
+    private void found(int series, int field, long slotStart) {
+        long[] f = newest.computeIfAbsent(series, k -> {
+            long[] a = new long[fields];
+            Arrays.fill(a, Long.MIN_VALUE);
+            return a;
+        });
+        f[field] = Math.max(f[field], slotStart);
     }
 
     /** The slots of series {@code s} in part {@code p} with a point in any field, within [firstSlot, lastSlot]. */

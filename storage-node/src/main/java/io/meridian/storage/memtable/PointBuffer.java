@@ -16,6 +16,9 @@ public final class PointBuffer {
     private double[] values = new double[INITIAL_CAPACITY];
     private int size;
     private boolean sorted = true;
+    /** The newest point (ties: the largest value, as LAST merges them), whatever the arrival order. */
+    private long maxTs = Long.MIN_VALUE;
+    private double valueAtMax = Double.NaN;
 
     /** Appends a point; returns the number of heap bytes the buffer grew by. */
     int append(long t, double v) {
@@ -32,6 +35,10 @@ public final class PointBuffer {
         ts[size] = t;
         values[size] = v;
         size++;
+        if (t > maxTs || (t == maxTs && v > valueAtMax)) {
+            maxTs = t;
+            valueAtMax = v;
+        }
         return grown;
     }
 
@@ -48,6 +55,12 @@ public final class PointBuffer {
     }
 
     public int size() { return size; }
+
+    /** The newest point's timestamp; MIN_VALUE when empty. */
+    public long maxTimestamp() { return maxTs; }
+
+    /** The newest point's value (of those at {@link #maxTimestamp}, the largest). */
+    public double valueAtMax() { return valueAtMax; }
 
     public boolean isSorted() { return sorted; }
 

@@ -1,0 +1,73 @@
+package io.meridian.storage.engine;
+
+import static io.meridian.storage.engine.TestShards.DAY;
+import static io.meridian.storage.engine.TestShards.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The newest-point path (LAST alone, one bucket) reads the parts newest segment first and skips, per series and
+ * field, the older segments once a newer one answered: the answer is still the newest point of each field.
+ */
+class LatestPointTest {
+    private static final SeriesKey A = SeriesKey.of("cpu", "host", "a");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachFieldGetsItsNewestPointWhicheverSegmentOrMemtableHoldsIt() {
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            shard.write(WriteBatch.builder().point(A, NOW - 2 * DAY, "x", 1).point(A, NOW - 2 * DAY, "y", 10)
+                    .point(A, NOW - DAY, "x", 2).point(A, NOW - 3_600_000, "x", 3).build());
+            shard.flush();
+            // a late point, older than every part, in the memtable; and z only there
+            shard.write(WriteBatch.builder().point(A, NOW - 3 * DAY, "x", 0).point(A, NOW - 3 * DAY, "z", 7).build());
+            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - 3650 * DAY, NOW + 10_000, 0, List.of(),
+                    List.of("x", "y", "z"), Set.of(Aggregate.LAST));
+            assertThat(q.latestOnly()).isTrue();
+            LeafResult r = shard.query(q);
+            AggState x = r.cell(List.of(), 0, 0);
+            AggState y = r.cell(List.of(), 0, 1);
+            AggState z = r.cell(List.of(), 0, 2);
+            assertThat(x.last()).as("x: the newest segment").isEqualTo(3);
+            assertThat(x.lastTs()).isEqualTo(NOW - 3_600_000);
+            assertThat(y.last()).as("y: only in the oldest segment").isEqualTo(10);
+            assertThat(z.last()).as("z: only in the memtable").isEqualTo(7);
+            LeafQuery older = new LeafQuery("cpu", TagPredicate.all(), NOW - 3650 * DAY, NOW - DAY / 2, 0, List.of(),
+                    List.of("x"), Set.of(Aggregate.LAST));
+            assertThat(shard.query(older).cell(List.of(), 0, 0).last()).as("a range that ends before the newest")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anUnsortedMemtableAnswersItsNewestPointAndTiesGoByValue() {
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            shard.write(WriteBatch.builder().point(A, NOW - 60_000, "x", 5).point(A, NOW - 1_000, "x", 4)
+                    .point(A, NOW - 120_000, "x", 9).point(A, NOW - 1_000, "x", 6).point(A, NOW + 3_600_000, "w", 1)
+                    .point(A, NOW - 30_000, "w", 2).build());
+            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - DAY, NOW + 10_000, 0, List.of(),
+                    List.of("x", "w"), Set.of(Aggregate.LAST));
+            LeafResult r = shard.query(q);
+            assertThat(r.cell(List.of(), 0, 0).last()).as("newest, ties by the larger value").isEqualTo(6);
+            assertThat(r.cell(List.of(), 0, 0).lastTs()).isEqualTo(NOW - 1_000);
+            assertThat(r.cell(List.of(), 0, 1).last()).as("w's newest point is after the range: the last one in it")
+                    .isEqualTo(2);
+            LeafQuery future = new LeafQuery("cpu", TagPredicate.all(), NOW + DAY, NOW + 2 * DAY, 0, List.of(),
+                    List.of("x"), Set.of(Aggregate.LAST));
+            assertThat(shard.query(future).cell(List.of(), 0, 0)).as("nothing in range").isNull();
+        }
+    }
+}
