@@ -42,11 +42,7 @@ public interface Catalog {
      * Empty for an unknown database, metric or tag key. Read when asked, not cached for long: values change with
      * every write of a new series. A caller that must not cut a listing asks for one more than it keeps.
      *
-     * @throws IllegalArgumentException      when {@code limit} is below 1
-     * @throws UnsupportedOperationException by catalogs that cannot list tag values (this default)
+     * @throws IllegalArgumentException when {@code limit} is below 1
      */
-    default List<String> tagValues(String database, String metric, String tagKey, int limit) {
-        throw new UnsupportedOperationException("cannot list tag values [catalog=" + getClass().getName()
-                + "]: this catalog does not read them");
-    }
+    List<String> tagValues(String database, String metric, String tagKey, int limit);
 }

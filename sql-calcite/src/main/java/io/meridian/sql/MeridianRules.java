@@ -1,16 +1,19 @@
 package io.meridian.sql;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.plan.Strong;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -19,17 +22,16 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.plan.Strong;
 import org.apache.calcite.rex.RexShuttle;
-import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * The rules that push SQL into the distributed plan ({@link MeridianQuery}):
@@ -223,15 +225,15 @@ public final class MeridianRules {
                     return;
                 }
                 String field = plan.fields().get(col - firstField);
-                String name = c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+                String name = c.getAggregation().getName().toUpperCase(Locale.ROOT);
                 boolean rate = name.equals("RATE");
                 if (rate || name.equals("INCREASE") || name.equals("DELTA")) {
-                    io.meridian.common.model.FieldType type = plan.fieldTypes().get(col - firstField);
-                    if (type == io.meridian.common.model.FieldType.SUM) {
+                    FieldType type = plan.fieldTypes().get(col - firstField);
+                    if (type == FieldType.SUM) {
                         fn = QueryFunction.SUM; // a sum field's points are increments: each is exact as their sum
-                    } else if (!name.equals("DELTA") || type != io.meridian.common.model.FieldType.GAUGE) {
-                        throw new InvalidInputException("invalid argument [function=" + name.toLowerCase(java.util.Locale.ROOT)
-                                + ", argument=1, field=" + field + ", type=" + type.name().toLowerCase(java.util.Locale.ROOT)
+                    } else if (!name.equals("DELTA") || type != FieldType.GAUGE) {
+                        throw new InvalidInputException("invalid argument [function=" + name.toLowerCase(Locale.ROOT)
+                                + ", argument=1, field=" + field + ", type=" + type.name().toLowerCase(Locale.ROOT)
                                 + "]: rate and increase read a sum field (increments), delta a gauge or a sum field; "
                                 + "for a gauge use delta(" + field + "), or declare the field as sum");
                     }

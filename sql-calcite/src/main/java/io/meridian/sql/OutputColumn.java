@@ -1,6 +1,7 @@
 package io.meridian.sql;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One output column of a {@link PushedPlan}, by kind: the closed set of what a distributed query returns. A column
@@ -61,7 +62,7 @@ public sealed interface OutputColumn {
 
         @Override
         public String kind() {
-            return fill == Fill.NONE ? "aggregate" : "aggregate " + fill.name().toLowerCase(java.util.Locale.ROOT);
+            return fill == Fill.NONE ? "aggregate" : "aggregate " + fill.name().toLowerCase(Locale.ROOT);
         }
 
         @Override

@@ -56,6 +56,11 @@ class SqlEngineTest {
         public Optional<Metric> metric(String database, String metric) {
             return database.equals("tsbs") && metric.equals("cpu") ? Optional.of(cpu) : Optional.empty();
         }
+
+        @Override
+        public List<String> tagValues(String database, String metric, String tagKey, int limit) {
+            return List.of();
+        }
     };
 
     /** One row per spec: ts = start, tags = "h", numbers = 7 (count 3). */

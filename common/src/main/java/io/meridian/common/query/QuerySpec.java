@@ -2,6 +2,7 @@ package io.meridian.common.query;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.Names;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.TagFilter;
@@ -11,6 +12,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -52,9 +54,9 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
             throw new InvalidInputException("invalid group by [" + ctx + ", groupBy=" + groupBy + "]: a tag is listed twice");
         }
         for (AggCall s : selections) {
-            if (s.field().equals(io.meridian.common.model.Names.ROWS) && s.function() != QueryFunction.COUNT) {
+            if (s.field().equals(Names.ROWS) && s.function() != QueryFunction.COUNT) {
                 throw new InvalidInputException("invalid aggregate [" + ctx + ", function=" + s.function().name()
-                        .toLowerCase(java.util.Locale.ROOT) + ", field=*]: only count takes * (the rows)");
+                        .toLowerCase(Locale.ROOT) + ", field=*]: only count takes * (the rows)");
             }
         }
         if (selections.isEmpty()) {

@@ -256,8 +256,9 @@ final class LeafAggregator {
                 continue;
             }
             SlotColumns c = blocks.get(idx);
+            RoaringBitmap slots = rowSlotsOf(s);
             for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
-                markRow(s, p.segmentStartMs() + c.slot(i) * iv, iv);
+                slots.add(slotIndex(p.segmentStartMs() + c.slot(i) * iv, iv));
             }
         }
     }
@@ -268,18 +269,23 @@ final class LeafAggregator {
             if (b == null) {
                 continue;
             }
+            RoaringBitmap slots = rowSlotsOf(s);
             for (int i = 0; i < b.size(); i++) {
                 long slotStart = Math.floorDiv(b.timestamp(i), iv) * iv;
                 if (slotStart >= q.startMs() && slotStart < q.endMs()) {
-                    markRow(s, slotStart, iv);
+                    slots.add(slotIndex(slotStart, iv));
                 }
             }
         }
     }
 
-    private void markRow(int series, long slotStart, long iv) {
-        int slot = (int) (Math.floorDiv(slotStart, iv) - Math.floorDiv(q.startMs(), iv));
-        rowSlots.computeIfAbsent(series, k -> new RoaringBitmap()).add(slot);
+    private RoaringBitmap rowSlotsOf(int series) {
+        return rowSlots.computeIfAbsent(series, k -> new RoaringBitmap());
+    }
+
+    /** A slot's number counted from the one holding the range start. */
+    private int slotIndex(long slotStart, long iv) {
+        return (int) (Math.floorDiv(slotStart, iv) - Math.floorDiv(q.startMs(), iv));
     }
 
     /** COUNT(*): each (series, slot) with a point counts once in its group's bucket. */
