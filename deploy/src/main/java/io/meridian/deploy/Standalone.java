@@ -1,5 +1,6 @@
 package io.meridian.deploy;
 
+import io.meridian.broker.health.Readiness;
 import io.meridian.broker.node.BrokerNode;
 import io.meridian.broker.node.BrokerNodeConfig;
 import io.meridian.common.config.ConfigTree;
@@ -108,13 +109,17 @@ public final class Standalone implements AutoCloseable {
                     storage: {server.host: 127.0.0.1, server.port: 0}
                     """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))), StorageMain.CONTROLLER);
             started.add(0, storage);
+            Readiness readiness = new Readiness();
+            Readiness.Gate ingestRunning = direct ? null
+                    : readiness.gate("ingest", "the Flink ingest job is not running yet");
             BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: broker-1, idc: %s, host: 127.0.0.1, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
                     broker: {http.port: %d, grpc.port: 0, write.mode: %s%s}
                     master: {rebuild-grace: 2s, rebalance-delay: 1m}
                     """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort, direct ? "direct" : "kafka",
-                    kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of());
+                    kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of(),
+                    readiness);
             started.add(0, broker);
             Standalone s = new Standalone(dir, etcd, kafka, storage, broker);
             s.awaitReady(readyTimeout);
@@ -126,7 +131,9 @@ public final class Standalone implements AutoCloseable {
                                  sink.id: standalone}
                         """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))), dir.resolve("flink"));
                 started.add(0, s.ingest);
+                ingestRunning.open();
             }
+            s.awaitReadiness(readiness, readyTimeout);
             return s;
         } catch (Exception e) {
             for (AutoCloseable c : started) {
@@ -195,6 +202,19 @@ public final class Standalone implements AutoCloseable {
                         + dataDir + ", etcd=" + etcd.endpoint() + "]: see the log above");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Until the broker's {@code /health/ready} would answer 200, so that the banner and it agree. */
+    private void awaitReadiness(Readiness readiness, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> waiting;
+        while (!(waiting = readiness.waitingFor()).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("standalone Meridian not ready after " + timeout.toSeconds()
+                        + " s [dataDir=" + dataDir + "]: waiting for " + String.join("; ", waiting));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.meridian.broker.http;
 
+import io.meridian.broker.health.Readiness;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
 import io.meridian.broker.write.FieldDeclarer;
@@ -18,10 +19,10 @@ public final class BrokerApi {
 
     private BrokerApi() {}
 
-    public static void register(HttpRoutes routes, MetaCache cache, BatchSink writer, FieldDeclarer declarer,
+    public static void register(HttpRoutes routes, Readiness readiness, MetaCache cache, BatchSink writer, FieldDeclarer declarer,
                                 MasterGateway master, DistributedQueryExecutor queries, NativeQueryCodec queryCodec,
                                 PrometheusMeterRegistry registry, BrokerMetrics metrics) {
-        BrokerHttpServer.addHealthRoutes(routes, () -> cache.watchedRevision() > 0);
+        BrokerHttpServer.addHealthRoutes(routes, readiness);
         BrokerHttpServer.addWriteRoutes(routes, cache, writer, metrics);
         new DatabasesEndpoint(master, cache::snapshot).register(routes);
         new ClustersEndpoint(master, cache::snapshot).register(routes);

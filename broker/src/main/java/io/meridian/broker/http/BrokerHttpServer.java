@@ -1,5 +1,6 @@
 package io.meridian.broker.http;
 
+import io.meridian.broker.health.Readiness;
 import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.meta.cache.MetaCache;
@@ -15,13 +16,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +47,24 @@ public final class BrokerHttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Adds the health endpoints ({@code /health/live}, {@code /health/ready}). */
-    public static void addHealthRoutes(HttpRoutes routes, BooleanSupplier ready) {
+    /**
+     * Adds the health endpoints: {@code /health/live} (200 while the process serves HTTP) and
+     * {@code /health/ready}: 200 {@code {"status":"ready"}} when every readiness check passes, else 503
+     * {@code {"status":"not ready","error":"not ready: ...","waitingFor":["master: ...", ...]}}.
+     */
+    public static void addHealthRoutes(HttpRoutes routes, Readiness readiness) {
         routes.add("GET", "/health/live", "health.live", r -> ApiResponse.json(200, Map.of("status", "live")));
-        routes.add("GET", "/health/ready", "health.ready", r -> ready.getAsBoolean()
-                ? ApiResponse.json(200, Map.of("status", "ready"))
-                : ApiResponse.error(503, "not ready: no metadata from etcd yet [path=" + r.path() + "]"));
+        routes.add("GET", "/health/ready", "health.ready", r -> {
+            List<String> waiting = readiness.waitingFor();
+            if (waiting.isEmpty()) {
+                return ApiResponse.json(200, Map.of("status", "ready"));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "not ready");
+            body.put("error", "not ready: waiting for " + String.join("; ", waiting));
+            body.put("waitingFor", waiting);
+            return ApiResponse.json(503, body);
+        });
     }
 
     /** Adds the write endpoints ({@code /api/v1/write}, {@code /write}). */
@@ -67,7 +81,8 @@ public final class BrokerHttpServer implements AutoCloseable {
                                          BatchSink writer) {
         BrokerMetrics metrics = new BrokerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         HttpRoutes routes = new HttpRoutes();
-        addHealthRoutes(routes, () -> meta.watchedRevision() > 0);
+        addHealthRoutes(routes, new Readiness().require("metadata", () -> meta.watchedRevision() > 0,
+                "no metadata read from etcd yet"));
         addWriteRoutes(routes, meta, writer, metrics);
         return start(host, port, maxBodyBytes, workerThreads, routes, metrics);
     }

@@ -1,5 +1,7 @@
 package io.meridian.broker.node;
 
+import io.meridian.broker.health.BrokerReadinessChecks;
+import io.meridian.broker.health.Readiness;
 import io.meridian.broker.jdbc.AvaticaEndpoint;
 import io.meridian.broker.query.QueryContext;
 import io.meridian.broker.sql.BrokerCatalogService;
@@ -63,8 +65,8 @@ import org.slf4j.LoggerFactory;
  *                      +--MasterService (candidate; advertises host:httpPort for forwarded DDL)
  *                      +--NodeRegistrar (NodeInfo role=broker, host, grpcPort, httpPort, idc)
  *   clients --HTTP--> BrokerHttpServer --HttpRoutes--> health, write, databases (via MasterGateway), fields,
- *                                                      cluster, /metrics, + the extension's routes
- *   brokers --gRPC--> Server (NettyServerBuilder) --> the extension's services (distributed query)
+ *                                                      cluster, SQL, JDBC, /metrics
+ *   brokers --gRPC--> Server (NettyServerBuilder) --> distributed query, catalog, + the caller's services
  * </pre>
  *
  * <p>Start order: store, cache, metrics, writer, gRPC server, HTTP server, master, registrar (registered last,
@@ -150,30 +152,24 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     /**
-     * Starts a broker whose gRPC server serves {@code services} (e.g. the distributed-query service); pass an
-     * empty list for none.
+     * Starts a broker whose gRPC server serves {@code services} besides its own (pass an empty list for none).
      *
      * @throws StorageIoException when the data directory cannot be created or a port cannot be bound
      */
     public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services) {
-        List<BindableService> copy = List.copyOf(services);
-        return start(config, new BrokerExtension() {
-            @Override
-            public List<BindableService> grpcServices(BrokerContext context) {
-                return copy;
-            }
-        });
+        return start(config, services, new Readiness());
     }
 
     /**
-     * Starts a broker with an extension that contributes gRPC services and HTTP routes built from the broker's
-     * parts (metadata cache, etcd client, metrics registry, configuration).
+     * Starts a broker whose {@code /health/ready} also waits for the checks already in {@code readiness} (e.g.
+     * an embedder's gate for a component it starts after the broker). The broker adds its own checks to it.
      *
      * @throws StorageIoException when the data directory cannot be created or a port cannot be bound
      */
-    public static BrokerNode start(BrokerNodeConfig config, BrokerExtension extension) {
+    public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services, Readiness readiness) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(extension, "extension");
+        Objects.requireNonNull(readiness, "readiness");
+        List<BindableService> extraServices = List.copyOf(services);
         Parts p = new Parts();
         try {
             createDirectory(config.dataDir());
@@ -186,7 +182,7 @@ public final class BrokerNode implements AutoCloseable {
                     : new ShardWriter(p.cache::routing, config.writeTimeout());
             p.declarer = new FieldDeclarer(p.cache::routing, config.writeTimeout());
             AtomicReference<MasterService> master = new AtomicReference<>();
-            BrokerContext context = new BrokerContext(config, p.store, p.cache, p.registry, master::get);
+            BrokerReadinessChecks.register(readiness, p.cache, p.writer);
 
             NettyServerBuilder grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
                     config.grpcPort()));
@@ -194,13 +190,13 @@ public final class BrokerNode implements AutoCloseable {
             grpc.addService(new BrokerQueryService(p.queries, config.queryTimeout()));
             p.catalog = new StorageCatalog(p.cache::snapshot, config.idc(), Duration.ofSeconds(2));
             grpc.addService(new BrokerCatalogService(p.catalog));
-            extension.grpcServices(context).forEach(grpc::addService);
+            extraServices.forEach(grpc::addService);
             p.grpc = startGrpc(grpc, config);
 
             HttpRoutes routes = new HttpRoutes();
             MasterGateway gateway = new MasterGateway(config.nodeId(), master::get, p.cache::snapshot,
                     config.writeTimeout());
-            BrokerApi.register(routes, p.cache, p.writer, p.declarer, gateway, p.queries,
+            BrokerApi.register(routes, readiness, p.cache, p.writer, p.declarer, gateway, p.queries,
                     new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics);
             DistributedQueryExecutor queries = p.queries;
             QueryExecutor sqlExecutor = spec -> {
@@ -212,7 +208,6 @@ public final class BrokerNode implements AutoCloseable {
             new SqlEndpoint(sql).register(routes);
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);
-            extension.routes(routes, context);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
                     config.httpWorkerThreads(), routes, metrics);
 

@@ -1,6 +1,7 @@
 package io.meridian.broker.write;
 
 import io.meridian.common.ingest.ShardBatches;
+import java.util.Optional;
 
 /**
  * Where the write endpoint sends a validated request's per-shard batches: the shard leaders
@@ -20,6 +21,14 @@ public interface BatchSink extends AutoCloseable {
      *                                                    written then, so the client's retry is at least once
      */
     void write(ShardBatches request);
+
+    /**
+     * Why this sink cannot take writes yet (e.g. Kafka not reached), or empty when it can; what
+     * {@code /health/ready} reports. Never blocks.
+     */
+    default Optional<String> notReadyReason() {
+        return Optional.empty();
+    }
 
     /** Stops sending; a {@link #write} after this fails. */
     @Override

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,6 +60,9 @@ public final class KafkaShardWriter implements BatchSink {
     /** The topic's partition count, 0 when it must be looked up (first write, or after a metadata error). */
     private volatile int partitions;
     private final Set<String> misalignedWarned = ConcurrentHashMap.newKeySet();
+    /** A readiness lookup of the topic is running. */
+    private final AtomicBoolean lookup = new AtomicBoolean();
+    private volatile String lastLookupError;
 
     public KafkaShardWriter(KafkaWriteOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -127,6 +132,31 @@ public final class KafkaShardWriter implements BatchSink {
         partitions = 0;
         return new ShardUnavailableException("kafka refused the write [topic=" + options.topic() + ", partition="
                 + partition + ", database=" + db + ", shard=" + shard + "]: " + cause, cause);
+    }
+
+    /**
+     * Empty once the ingest topic's partitions were looked up (by a write or by this check). Until then each
+     * call starts one lookup in the background (the admin client's own threads) and reports what is missing.
+     */
+    @Override
+    public Optional<String> notReadyReason() {
+        if (partitions > 0) {
+            return Optional.empty();
+        }
+        if (lookup.compareAndSet(false, true)) {
+            admin.describeTopics(Set.of(options.topic())).allTopicNames().whenComplete((topics, error) -> {
+                if (error == null && topics.get(options.topic()) != null
+                        && !topics.get(options.topic()).partitions().isEmpty()) {
+                    partitions = topics.get(options.topic()).partitions().size();
+                } else {
+                    lastLookupError = String.valueOf(error);
+                }
+                lookup.set(false);
+            });
+        }
+        String error = lastLookupError;
+        return Optional.of("the ingest topic is not reached yet [topic=" + options.topic() + ", bootstrap="
+                + options.bootstrapServers() + "]" + (error == null ? "" : ": " + error));
     }
 
     /** The cached partition count, looked up (within the request's deadline) when unknown. */
