@@ -46,6 +46,8 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
     private transient Map<String, Long> waitedFor;
     private transient Counter deadLetters;
     private transient Counter points;
+    /** String fields of {@code lp} records dropped (the line's numeric fields are written), as the broker does. */
+    private transient Counter stringFieldsSkipped;
 
     IngestDecoder(IngestJobConfig config) {
         this.config = config;
@@ -68,6 +70,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         waitedFor = new HashMap<>();
         deadLetters = getRuntimeContext().getMetricGroup().counter("meridianDeadLetters");
         points = getRuntimeContext().getMetricGroup().counter("meridianPointsDecoded");
+        stringFieldsSkipped = getRuntimeContext().getMetricGroup().counter("meridianStringFieldsSkipped");
     }
 
     @Override
@@ -91,6 +94,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
             try {
                 ShardBatches cut = lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), now);
                 batches = cut.batches();
+                stringFieldsSkipped.inc(cut.skipped().stringFields());
             } catch (LineProtocolException e) {
                 dead(ctx, raw, "bad line protocol [format=lp]: " + e.getMessage());
                 return;

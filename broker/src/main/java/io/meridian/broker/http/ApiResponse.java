@@ -2,6 +2,7 @@ package io.meridian.broker.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,10 +13,26 @@ import java.util.Objects;
  * @param body        the body, null for none
  * @param contentType the body's content type, null for none
  * @param bytes       a binary body instead of {@code body} (e.g. Avatica's protobuf), null for none
+ * @param headers     further response headers (e.g. {@code Content-Encoding}, {@code X-Meridian-Skipped-*})
  */
-public record ApiResponse(int status, String body, String contentType, byte[] bytes) {
+public record ApiResponse(int status, String body, String contentType, byte[] bytes, Map<String, String> headers) {
+    public ApiResponse {
+        headers = Map.copyOf(headers);
+    }
+
+    public ApiResponse(int status, String body, String contentType, byte[] bytes) {
+        this(status, body, contentType, bytes, Map.of());
+    }
+
     public ApiResponse(int status, String body, String contentType) {
         this(status, body, contentType, null);
+    }
+
+    /** This response with one more header. */
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new ApiResponse(status, body, contentType, bytes, h);
     }
 
     /** A binary body. */

@@ -5,6 +5,7 @@ import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
 import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.broker.write.BatchSink;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -21,9 +22,9 @@ public final class BrokerApi {
 
     public static void register(HttpRoutes routes, Readiness readiness, MetaCache cache, BatchSink writer, FieldDeclarer declarer,
                                 MasterGateway master, DistributedQueryExecutor queries, NativeQueryCodec queryCodec,
-                                PrometheusMeterRegistry registry, BrokerMetrics metrics) {
+                                PrometheusMeterRegistry registry, BrokerMetrics metrics, StringFieldPolicy stringFields) {
         BrokerHttpServer.addHealthRoutes(routes, readiness);
-        BrokerHttpServer.addWriteRoutes(routes, cache, writer, metrics);
+        new WriteEndpoint(cache, writer, metrics, stringFields).register(routes);
         new DatabasesEndpoint(master, cache::snapshot).register(routes);
         new ClustersEndpoint(master, cache::snapshot).register(routes);
         new MetricFieldsEndpoint(cache::snapshot, declarer).register(routes);

@@ -3,6 +3,7 @@ package io.meridian.broker.http;
 import io.meridian.broker.health.Readiness;
 import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,10 +68,6 @@ public final class BrokerHttpServer implements AutoCloseable {
         });
     }
 
-    /** Adds the write endpoints ({@code /api/v1/write}, {@code /write}). */
-    public static void addWriteRoutes(HttpRoutes routes, MetaCache meta, BatchSink writer, BrokerMetrics metrics) {
-        new WriteEndpoint(meta, writer, metrics).register(routes);
-    }
 
     /**
      * Binds and starts with the health and write endpoints only (tests of the write path).
@@ -83,7 +80,7 @@ public final class BrokerHttpServer implements AutoCloseable {
         HttpRoutes routes = new HttpRoutes();
         addHealthRoutes(routes, new Readiness().require("metadata", () -> meta.watchedRevision() > 0,
                 "no metadata read from etcd yet"));
-        addWriteRoutes(routes, meta, writer, metrics);
+        new WriteEndpoint(meta, writer, metrics, StringFieldPolicy.SKIP).register(routes);
         return start(host, port, maxBodyBytes, workerThreads, routes, metrics);
     }
 

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  *       {@code meridian_broker_http_request_seconds{endpoint,status}}: every HTTP request, by route name</li>
  *   <li>{@code meridian_broker_points_written_total}: points acknowledged to writers</li>
  *   <li>{@code meridian_broker_write_errors_total{code}}: refused or failed writes by stable error code</li>
+ *   <li>{@code meridian_broker_write_skipped_total{what}}: what writes dropped by policy: {@code string_field}
+ *       (line-protocol strings under {@code broker.write.string-fields: skip}), {@code line} (lines left with no
+ *       numeric field), and the Prometheus remote-write samples and parts it does not store</li>
  * </ul>
  * Labels are bounded: the route name (not the path), the status, the error code name.
  */
@@ -40,7 +43,15 @@ public final class BrokerMetrics {
                 .tag("endpoint", endpoint).tag("status", s).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void pointsWritten(long points) {
+    /** Counts what a write dropped by policy, e.g. {@code string_field}; {@code what} is a bounded name. */
+    public void skipped(String what, long count) {
+        if (count > 0) {
+            Counter.builder("meridian.broker.write.skipped").description("Values and lines writes dropped by policy")
+                    .tag("what", what).register(registry).increment(count);
+        }
+    }
+
+    public void pointsWritten(long points) {
         pointsWritten.increment(points);
     }
 

@@ -120,6 +120,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (r.contentType() != null) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
+        r.headers().forEach((name, value) -> res.headers().set(name, value));
         HttpUtil.setContentLength(res, res.content().readableBytes());
         if (keepAlive) {
             HttpUtil.setKeepAlive(res, true);

@@ -197,7 +197,8 @@ public final class BrokerNode implements AutoCloseable {
             MasterGateway gateway = new MasterGateway(config.nodeId(), master::get, p.cache::snapshot,
                     config.writeTimeout());
             BrokerApi.register(routes, readiness, p.cache, p.writer, p.declarer, gateway, p.queries,
-                    new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics);
+                    new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics,
+                    config.stringFields());
             DistributedQueryExecutor queries = p.queries;
             QueryExecutor sqlExecutor = spec -> {
                 try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {

@@ -4,6 +4,7 @@ import static io.meridian.broker.node.BrokerConfigKeys.*;
 
 import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  * @param grpcPort        {@code broker.grpc.port}, 0 for a free one
  * @param writeTimeout    {@code broker.write.timeout}
  * @param writeMode       {@code broker.write.mode}
+ * @param stringFields    {@code broker.write.string-fields}
  * @param kafka           {@code broker.kafka.*} with the node id as client id; null in direct mode
  * @param queryTimeout    {@code broker.query.timeout}
  * @param queryMaxGroups  {@code broker.query.max-groups}
@@ -39,7 +41,8 @@ import java.util.regex.Pattern;
  */
 public record BrokerNodeConfig(String nodeId, String idc, String host, Path dataDir, MetaStoreOptions meta,
                                Duration leaseTtl, int httpPort, int httpMaxBodyBytes, int httpWorkerThreads,
-                               int grpcPort, Duration writeTimeout, WriteMode writeMode, KafkaWriteOptions kafka,
+                               int grpcPort, Duration writeTimeout, WriteMode writeMode, StringFieldPolicy stringFields,
+                               KafkaWriteOptions kafka,
                                Duration queryTimeout, int queryMaxGroups, MasterOptions master) {
     /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -53,6 +56,7 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(writeMode, "writeMode");
+        Objects.requireNonNull(stringFields, "stringFields");
         if (writeMode == WriteMode.KAFKA) {
             Objects.requireNonNull(kafka, "kafka");
         }
@@ -88,7 +92,7 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
                 Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
                 (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
-                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
+                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
                 master);
     }
 

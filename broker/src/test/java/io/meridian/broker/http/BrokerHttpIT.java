@@ -49,6 +49,19 @@ class BrokerHttpIT {
             assertThat(post(http, base + "/write?db=db&precision=ms", gzip(lines), true).statusCode())
                     .as("InfluxDB alias with a gzip body").isEqualTo(204);
 
+            // Telegraf-style: a string field among numbers, and a line with only a string (broker.write.string-fields: skip)
+            HttpResponse<String> strings = post(http, base + "/write?db=db&precision=ms", ("cpu,host=a usage=3,msg=\"hi, \\\"you\\\"\" "
+                    + (T0 + 10_000) + "\nsystem,host=a uptime_format=\"1 day\" " + T0 + "\n").getBytes(StandardCharsets.UTF_8), false);
+            assertThat(strings.statusCode()).as(strings.body()).isEqualTo(204);
+            assertThat(strings.headers().firstValue("X-Meridian-Skipped-String-Fields")).hasValue("2");
+            assertThat(strings.headers().firstValue("X-Meridian-Skipped-Lines")).hasValue("1");
+            assertThat(post(http, base + "/write?db=db&precision=ms", lines.getBytes(StandardCharsets.UTF_8), false)
+                    .headers().firstValue("X-Meridian-Skipped-String-Fields")).as("nothing skipped, no header").isEmpty();
+            HttpResponse<String> unterminated = post(http, base + "/write?db=db&precision=ms",
+                    ("cpu,host=a usage=3,msg=\"open " + T0 + "\n").getBytes(StandardCharsets.UTF_8), false);
+            assertThat(unterminated.statusCode()).as("a malformed string is still a bad line").isEqualTo(400);
+            assertThat(unterminated.body()).contains("line 1", "unterminated string");
+
             HttpResponse<String> bad = post(http, base + "/api/v1/write?db=db&precision=ms",
                     ("cpu,host=a usage=1 " + T0 + "\ncpu,host=a usage=x\n").getBytes(StandardCharsets.UTF_8), false);
             assertThat(bad.statusCode()).isEqualTo(400);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
@@ -45,6 +46,7 @@ class BrokerNodeConfigTest {
         assertThat(c.grpcPort()).isEqualTo(8081);
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.writeMode()).isEqualTo(WriteMode.DIRECT);
+        assertThat(c.stringFields()).as("Telegraf's strings are dropped, not the request").isEqualTo(StringFieldPolicy.SKIP);
         assertThat(c.kafka()).isNull();
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.queryMaxGroups()).isEqualTo(100_000);
@@ -59,7 +61,7 @@ class BrokerNodeConfigTest {
                 broker:
                   http: {port: 0, max-body: 8MiB, worker-threads: 4}
                   grpc.port: 9091
-                  write: {timeout: 5s, mode: kafka}
+                  write: {timeout: 5s, mode: kafka, string-fields: reject}
                   kafka: {bootstrap-servers: "k1:9092,k2:9092", topic: my.ingest, ack-timeout: 2s}
                   query: {timeout: 1m, max-groups: 500}
                 master: {lease-ttl: 4s, poll-interval: 50ms, reconcile-interval: 1s, rebuild-grace: 2s,
@@ -78,6 +80,7 @@ class BrokerNodeConfigTest {
         assertThat(c.grpcPort()).isEqualTo(9091);
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.writeMode()).isEqualTo(WriteMode.KAFKA);
+        assertThat(c.stringFields()).isEqualTo(StringFieldPolicy.REJECT);
         assertThat(c.kafka()).isEqualTo(new KafkaWriteOptions(List.of("k1:9092", "k2:9092"), "my.ingest",
                 Duration.ofSeconds(2), "meridian-broker-b7"));
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofMinutes(1));
@@ -102,6 +105,7 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.grpc.port: -1", "broker.grpc.port"),
                 Arguments.of("broker.write.timeout: 30", "broker.write.timeout"),
                 Arguments.of("broker.write.mode: fast", "broker.write.mode"),
+                Arguments.of("broker.write.string-fields: keep", "broker.write.string-fields"),
                 Arguments.of("broker.kafka.bootstrap-servers: []", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.kafka.topic: 'has space'", "broker.kafka.topic"),

@@ -3,7 +3,9 @@ package io.meridian.common.ingest;
 import io.meridian.common.lineprotocol.LineProtocolOptions;
 import io.meridian.common.lineprotocol.LineProtocolParser;
 import io.meridian.common.lineprotocol.LineView;
+import io.meridian.common.lineprotocol.ParseResult;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
@@ -24,7 +26,16 @@ import java.util.TreeMap;
  * <p>Not thread-safe (the parser reuses its buffers): one per request thread.
  */
 public final class LineBatcher {
-    private final LineProtocolParser parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(false));
+    private final LineProtocolParser parser;
+
+    /** String fields skipped ({@link StringFieldPolicy#SKIP}): the default of writes from InfluxDB clients. */
+    public LineBatcher() {
+        this(StringFieldPolicy.SKIP);
+    }
+
+    public LineBatcher(StringFieldPolicy stringFields) {
+        parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(stringFields));
+    }
 
     /**
      * @param shards        the database's shard count
@@ -34,14 +45,15 @@ public final class LineBatcher {
     public ShardBatches batch(String database, int shards, byte[] body, int off, int len, Precision precision,
                               long defaultTimeMs) {
         Collector c = new Collector(shards);
-        parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
+        ParseResult parsed = parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
         Map<Integer, PointBatch> out = new HashMap<>();
         c.perShard.forEach((shard, series) -> {
             PointBatch.Builder b = PointBatch.newBuilder();
             series.values().forEach(s -> b.addSeries(s.build()));
             out.put(shard, b.build());
         });
-        return new ShardBatches(database, out, c.points);
+        return new ShardBatches(database, out, c.points,
+                new ShardBatches.Skipped(parsed.stringFieldsSkipped(), parsed.linesSkipped()));
     }
 
     /**

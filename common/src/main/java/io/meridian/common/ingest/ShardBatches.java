@@ -2,6 +2,7 @@ package io.meridian.common.ingest;
 
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A write request cut into one columnar batch per shard of a database, ready for the shard leaders.
@@ -9,9 +10,21 @@ import java.util.Map;
  * @param database the database
  * @param batches  shard number to its batch
  * @param points   non-NaN values over all batches
+ * @param skipped  what the parse dropped on purpose (string fields, lines with only strings)
  */
-public record ShardBatches(String database, Map<Integer, PointBatch> batches, long points) {
+public record ShardBatches(String database, Map<Integer, PointBatch> batches, long points, Skipped skipped) {
+    /** What a write dropped by policy rather than refused: reported to the client and counted. */
+    public record Skipped(int stringFields, int lines) {
+        public static final Skipped NONE = new Skipped(0, 0);
+    }
+
     public ShardBatches {
         batches = Map.copyOf(batches);
+        Objects.requireNonNull(skipped, "skipped");
+    }
+
+    /** Batches of a write that dropped nothing. */
+    public ShardBatches(String database, Map<Integer, PointBatch> batches, long points) {
+        this(database, batches, points, Skipped.NONE);
     }
 }

@@ -40,6 +40,8 @@ public final class LineProtocolParser {
     private int lineStart;
     private int errorColumn;
     private String errorReason;
+    /** String fields skipped on the current line (counted only when the line is not bad). */
+    private int lineStringsSkipped;
 
     public LineProtocolParser() {
         this(LineProtocolOptions.DEFAULTS);
@@ -102,6 +104,7 @@ public final class LineProtocolParser {
         int read = 0;
         int valid = 0;
         int skipped = 0;
+        int stringsSkipped = 0;
         int bad = 0;
         int lineNo = 0;
         for (int p = off; p < end; ) {
@@ -115,6 +118,7 @@ public final class LineProtocolParser {
                 case LINE_OK -> {
                     read++;
                     valid++;
+                    stringsSkipped += lineStringsSkipped;
                     if (visitor != null) {
                         visitor.line(view);
                     }
@@ -122,6 +126,7 @@ public final class LineProtocolParser {
                 case LINE_SKIPPED -> {
                     read++;
                     skipped++;
+                    stringsSkipped += lineStringsSkipped;
                 }
                 case LINE_BAD -> {
                     read++;
@@ -134,11 +139,12 @@ public final class LineProtocolParser {
             }
             p = nl + 1;
         }
-        return new ParseResult(read, valid, visitor == null ? 0 : valid, skipped, bad, errors);
+        return new ParseResult(read, valid, visitor == null ? 0 : valid, skipped, stringsSkipped, bad, errors);
     }
 
     private int parseLine(byte[] b, int start, int end, int lineNo, Precision precision, long defaultTimeMs) {
         lineStart = start;
+        lineStringsSkipped = 0;
         tokens.newLine();
         view.reset(lineNo);
         int p = start;
@@ -307,6 +313,7 @@ public final class LineProtocolParser {
         if (options.stringFields() == StringFieldPolicy.REJECT) {
             return fail(vs, "string fields are not supported [field=" + shorten(key) + "]");
         }
+        lineStringsSkipped++;
         return i;
     }
 

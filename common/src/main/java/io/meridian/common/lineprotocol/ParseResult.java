@@ -11,11 +11,13 @@ import java.util.List;
  * @param linesDelivered lines handed to the visitor: {@code linesValid}, or 0 when an atomic parse found an
  *     error or the call was {@link LineProtocolParser#validate validate}
  * @param linesSkipped lines whose only fields were skipped strings
+ * @param stringFieldsSkipped string fields dropped ({@link StringFieldPolicy#SKIP}) from the good and the skipped
+ *     lines
  * @param errorCount bad lines
  * @param errors the first bad lines, at most {@link LineProtocolOptions#maxErrors()}
  */
-public record ParseResult(int linesRead, int linesValid, int linesDelivered, int linesSkipped, int errorCount,
-                          List<LineError> errors) {
+public record ParseResult(int linesRead, int linesValid, int linesDelivered, int linesSkipped,
+                          int stringFieldsSkipped, int errorCount, List<LineError> errors) {
     public ParseResult {
         errors = List.copyOf(errors);
     }

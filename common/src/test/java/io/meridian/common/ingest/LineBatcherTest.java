@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.lineprotocol.LineProtocolException;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
@@ -42,6 +43,20 @@ class LineBatcherTest {
         assertThat(a.getValuesList()).containsExactly(1.5, 2.0, 2.5, 3.0);
         assertThat(r.batches().get(shardB).getSeriesList()).anySatisfy(s ->
                 assertThat(s.getValuesList()).containsExactly(7.0));
+    }
+
+    @Test
+    void stringFieldsAreSkippedAndCountedByDefaultAndRefusedUnderReject() {
+        String body = "cpu,host=a usage=1,msg=\"x y\" 1767225600000\nsystem uptime_format=\"1 day\" 1767225600000\n"
+                + "cpu,host=a usage=2 1767225610000\n";
+        ShardBatches r = batch(body, 1, Precision.MILLISECONDS);
+        assertThat(r.points()).as("the numeric fields of every line").isEqualTo(2);
+        assertThat(r.skipped()).isEqualTo(new ShardBatches.Skipped(2, 1));
+        assertThat(r.batches().get(0).getSeriesList()).allSatisfy(s -> assertThat(s.getFieldsList()).containsExactly("usage"));
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> new LineBatcher(StringFieldPolicy.REJECT).batch("db", 1, b, 0, b.length,
+                Precision.MILLISECONDS, NOW)).isInstanceOf(LineProtocolException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("string fields are not supported [field=msg]");
     }
 
     @Test

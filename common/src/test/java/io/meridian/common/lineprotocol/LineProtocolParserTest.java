@@ -108,7 +108,7 @@ class LineProtocolParserTest {
     void stringOnlyLinesAreSkippedUnderSkip() {
         ParseResult r = result(LineProtocolOptions.DEFAULTS.withStringFields(StringFieldPolicy.SKIP),
                 "system uptime_format=\"1 day\"\ncpu v=1\n");
-        assertThat(r).isEqualTo(new ParseResult(2, 1, 1, 1, 0, List.of()));
+        assertThat(r).isEqualTo(new ParseResult(2, 1, 1, 1, 1, 0, List.of()));
     }
 
     // --- escaping rules ---
@@ -309,7 +309,7 @@ class LineProtocolParserTest {
         LineCollector atomic = new LineCollector();
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ParseResult r = new LineProtocolParser().parse(b, 0, b.length, Precision.NANOSECONDS, 0, atomic);
-        assertThat(r).isEqualTo(new ParseResult(3, 2, 0, 0, 1,
+        assertThat(r).isEqualTo(new ParseResult(3, 2, 0, 0, 0, 1,
                 List.of(new LineError(2, 7, "invalid field value 'x' for field 'v'"))));
         assertThat(atomic.points()).isEmpty();
         LineCollector partial = new LineCollector();
