@@ -14,7 +14,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
+                            c.pipeline().addLast(new HttpServerCodec(), new RequestDecompressor(),
                                     new JsonHttpObjectAggregator(maxBodyBytes), router);
                         }
                     }).bind(new InetSocketAddress(host, port)).sync().channel();

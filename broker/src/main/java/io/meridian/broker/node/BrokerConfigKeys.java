@@ -66,6 +66,9 @@ public final class BrokerConfigKeys {
             "Quoted string field values of line protocol (`msg=\"hello\"`, common from Telegraf): `skip` drops them"
                     + " and writes the line's numeric fields and the other lines, counted in the X-Meridian-Skipped-*"
                     + " response headers and meridian_broker_write_skipped_total; `reject` refuses the whole request (400).");
+    public static final ConfigOption<String> PROMETHEUS_DATABASE = ConfigOption.of("broker.prometheus.database",
+            STRING, "", "The database of Prometheus remote write and read requests without `?db=`; empty: they must"
+                    + " name one.");
 
     // kafka write mode
     public static final ConfigOption<List<String>> KAFKA_BOOTSTRAP_SERVERS = ConfigOption.of(
@@ -109,7 +112,7 @@ public final class BrokerConfigKeys {
     /** Every broker key, in the order of docs/configuration.md. */
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_HOST, NODE_DATA_DIR,
             META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, HTTP_PORT, HTTP_MAX_BODY,
-            HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, WRITE_MODE, WRITE_STRING_FIELDS, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
+            HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, WRITE_MODE, WRITE_STRING_FIELDS, PROMETHEUS_DATABASE, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
             KAFKA_ACK_TIMEOUT, QUERY_TIMEOUT, QUERY_MAX_GROUPS, MASTER_LEASE_TTL,
             MASTER_POLL_INTERVAL, MASTER_RECONCILE_INTERVAL, MASTER_REBUILD_GRACE, MASTER_REBALANCE_DELAY,
             MASTER_REPAIR_DELAY), OTHER_ROLES);

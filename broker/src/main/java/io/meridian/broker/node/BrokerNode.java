@@ -3,6 +3,8 @@ package io.meridian.broker.node;
 import io.meridian.broker.health.BrokerReadinessChecks;
 import io.meridian.broker.health.Readiness;
 import io.meridian.broker.jdbc.AvaticaEndpoint;
+import io.meridian.broker.prom.PromReadEndpoint;
+import io.meridian.broker.prom.PromWriteEndpoint;
 import io.meridian.broker.query.QueryContext;
 import io.meridian.broker.sql.BrokerCatalogService;
 import io.meridian.broker.sql.SqlEndpoint;
@@ -207,6 +209,8 @@ public final class BrokerNode implements AutoCloseable {
             };
             SqlEngine sql = new SqlEngine(p.catalog, sqlExecutor, config.queryTimeout(), config.queryMaxGroups());
             new SqlEndpoint(sql).register(routes);
+            new PromWriteEndpoint(p.cache, p.writer, metrics, config.prometheusDatabase()).register(routes);
+            new PromReadEndpoint(p.catalog, sql, config.prometheusDatabase()).register(routes);
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),

@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param writeTimeout    {@code broker.write.timeout}
  * @param writeMode       {@code broker.write.mode}
  * @param stringFields    {@code broker.write.string-fields}
+ * @param prometheusDatabase {@code broker.prometheus.database}, empty for none
  * @param kafka           {@code broker.kafka.*} with the node id as client id; null in direct mode
  * @param queryTimeout    {@code broker.query.timeout}
  * @param queryMaxGroups  {@code broker.query.max-groups}
@@ -42,7 +43,7 @@ import java.util.regex.Pattern;
 public record BrokerNodeConfig(String nodeId, String idc, String host, Path dataDir, MetaStoreOptions meta,
                                Duration leaseTtl, int httpPort, int httpMaxBodyBytes, int httpWorkerThreads,
                                int grpcPort, Duration writeTimeout, WriteMode writeMode, StringFieldPolicy stringFields,
-                               KafkaWriteOptions kafka,
+                               String prometheusDatabase, KafkaWriteOptions kafka,
                                Duration queryTimeout, int queryMaxGroups, MasterOptions master) {
     /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -57,6 +58,7 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(writeMode, "writeMode");
         Objects.requireNonNull(stringFields, "stringFields");
+        Objects.requireNonNull(prometheusDatabase, "prometheusDatabase");
         if (writeMode == WriteMode.KAFKA) {
             Objects.requireNonNull(kafka, "kafka");
         }
@@ -92,7 +94,8 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
                 Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
                 (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
-                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
+                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS),
+                c.get(PROMETHEUS_DATABASE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
                 master);
     }
 
