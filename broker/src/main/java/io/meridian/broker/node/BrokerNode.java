@@ -2,6 +2,7 @@ package io.meridian.broker.node;
 
 import io.meridian.broker.health.BrokerReadinessChecks;
 import io.meridian.broker.health.Readiness;
+import io.meridian.broker.influx.InfluxQueryEndpoint;
 import io.meridian.broker.jdbc.AvaticaEndpoint;
 import io.meridian.broker.prom.PromReadEndpoint;
 import io.meridian.broker.prom.PromWriteEndpoint;
@@ -11,6 +12,7 @@ import io.meridian.broker.sql.SqlEndpoint;
 import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.common.query.QueryExecutor;
 import io.meridian.sql.SqlEngine;
+import io.meridian.sql.influxql.InfluxQlService;
 import java.time.Duration;
 import java.util.UUID;
 import io.meridian.broker.query.BrokerQueryService;
@@ -211,6 +213,7 @@ public final class BrokerNode implements AutoCloseable {
             new SqlEndpoint(sql).register(routes);
             new PromWriteEndpoint(p.cache, p.writer, metrics, config.prometheusDatabase()).register(routes);
             new PromReadEndpoint(p.catalog, sql, config.prometheusDatabase()).register(routes);
+            new InfluxQueryEndpoint(new InfluxQlService(p.catalog, sql, Clock.systemUTC())).register(routes);
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
