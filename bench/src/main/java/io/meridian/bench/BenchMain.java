@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
         subcommands = {BenchMain.Engine.class, BenchMain.TsbsData.class, BenchMain.Replication.class,
-            BenchMain.Broker.class, BenchMain.Ingest.class})
+            BenchMain.Broker.class, BenchMain.Ingest.class, BenchMain.PromWrite.class})
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
@@ -48,6 +48,41 @@ public final class BenchMain implements Runnable {
             System.err.printf(java.util.Locale.ROOT, "wrote %,d lines (%,d points) starting at %d ms%n", lines, lines * 10,
                     start);
             return 0;
+        }
+    }
+
+    /** {@code bench prom-write}: Prometheus remote-write ingest into Meridian and peers, same bodies. */
+    @Command(name = "prom-write", mixinStandardHelpOptions = true,
+            description = "Send the same Prometheus remote-write requests to each URL in turn; print samples/s.")
+    static final class PromWrite implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "1..*", paramLabel = "URL",
+                description = "remote-write URLs, e.g. http://127.0.0.1:8080/api/v1/prom/write?db=prom"
+                        + " http://127.0.0.1:8428/api/v1/write")
+        List<String> urls;
+        @Option(names = "--hosts", defaultValue = "1000") int hosts;
+        @Option(names = "--metrics", defaultValue = "10", description = "series per host") int metrics;
+        @Option(names = "--minutes", defaultValue = "30") int minutes;
+        @Option(names = "--interval-ms", defaultValue = "10000") long intervalMs;
+        @Option(names = "--samples-per-request", defaultValue = "2000",
+                description = "Prometheus's queue_config.max_samples_per_send (default ${DEFAULT-VALUE})")
+        int samplesPerRequest;
+        @Option(names = "--connections", defaultValue = "4") int connections;
+
+        @Override
+        public Integer call() throws Exception {
+            long start = System.currentTimeMillis() - minutes * 60_000L - 60_000L;
+            List<byte[]> bodies = io.meridian.bench.prom.RemoteWriteBenchmark.bodies(hosts, metrics, minutes,
+                    intervalMs, samplesPerRequest, start);
+            long total = (long) hosts * metrics * (minutes * 60_000L / intervalMs);
+            System.out.printf(java.util.Locale.ROOT, "%,d samples in %,d requests of %,d (%,d bytes snappy)%n", total,
+                    bodies.size(), samplesPerRequest, bodies.stream().mapToLong(b -> b.length).sum());
+            List<io.meridian.bench.prom.RemoteWriteBenchmark.Result> results = new java.util.ArrayList<>();
+            for (String url : urls) {
+                results.add(io.meridian.bench.prom.RemoteWriteBenchmark.run(url, bodies, samplesPerRequest, total,
+                        connections));
+            }
+            System.out.print(io.meridian.bench.prom.RemoteWriteBenchmark.report(results));
+            return results.stream().allMatch(r -> r.failures() == 0) ? 0 : 1;
         }
     }
 

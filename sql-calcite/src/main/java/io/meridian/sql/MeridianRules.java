@@ -6,8 +6,10 @@ import io.meridian.common.model.Names;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -22,6 +24,7 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -371,6 +374,7 @@ public final class MeridianRules {
             RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
             rowType.addAll(query.getRowType().getFieldList());
             boolean[] changed = {false};
+            Map<Integer, RelDataType> types = new HashMap<>();
             RexShuttle absorb = new RexShuttle() {
                 @Override
                 public RexNode visitCall(RexCall c) {
@@ -384,10 +388,24 @@ public final class MeridianRules {
                     if (at < 0) {
                         at = columns.size();
                         columns.add(filled);
-                        rowType.add("$fill" + at, c.getOperands().get(0).getType());
+                        // the column carries the aggregate's own values (COUNT: BIGINT), whatever the call's type
+                        // (nullable: a bucket before the first value has nothing to carry)
+                        types.put(at, project.getCluster().getTypeFactory().createTypeWithNullability(
+                                aggregateType(c.getOperands().get(0), c), true));
+                        rowType.add("$fill" + at, types.get(at));
                     }
                     changed[0] = true;
-                    return new RexInputRef(at, c.getType());
+                    RexNode ref = new RexInputRef(at, types.get(at));
+                    return types.get(at).equals(c.getType()) ? ref
+                            : project.getCluster().getRexBuilder().makeCast(c.getType(), ref);
+                }
+
+                /** The type of the pushed aggregate the argument reads (a cast around it stripped). */
+                private RelDataType aggregateType(RexNode arg, RexCall call) {
+                    RexNode e = stripCast(arg);
+                    return e instanceof RexInputRef ref && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate
+                            ? query.getRowType().getFieldList().get(ref.getIndex()).getType()
+                            : call.getType(); // AVG, from its SUM / COUNT rewrite: a DOUBLE like the call
                 }
 
                 /**

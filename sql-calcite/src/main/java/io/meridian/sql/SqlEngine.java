@@ -41,6 +41,8 @@ public final class SqlEngine {
     private final Duration timeout;
     private final int maxGroups;
     private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+    /** How long a planned statement is reused: bounds how long it may miss a metric or field created since. */
+    static final long PLAN_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     /** Statement texts already normalized on this thread (an exact repeat skips the parse). */
     private final ThreadLocal<java.util.Map<String, LiteralParameters.Normalized>> normalizedTexts = ThreadLocal.withInitial(
             () -> new java.util.LinkedHashMap<>(64, 0.75f, true) {
@@ -49,9 +51,8 @@ public final class SqlEngine {
                     return size() > 256;
                 }
             });
-    /** Planned statements per thread, kept 10 s (see {@link StatementCache}). */
-    private final ThreadLocal<StatementCache> statements = ThreadLocal.withInitial(
-            () -> new StatementCache(128, java.util.concurrent.TimeUnit.SECONDS.toNanos(10)));
+    /** Planned statements shared by every thread, each kept a minute (see {@link StatementCache}). */
+    private final StatementCache statements = new StatementCache(256, PLAN_MAX_AGE_NANOS);
 
     /**
      * @param timeout   the budget of each distributed query a statement runs
@@ -121,36 +122,35 @@ public final class SqlEngine {
         if (sql == null || sql.isBlank()) {
             throw new InvalidInputException("missing SQL statement [field=sql]");
         }
-        StatementCache cache = statements.get();
         long t0 = System.nanoTime();
         LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
                 text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
-        String planned = null;
-        PreparedStatement ps = null;
+        StatementCache.Lease lease = null;
         if (normalized != null) {
             try {
-                ps = cache.get(database, normalized.sql(), this::open);
-                bind(ps, normalized.values());
-                planned = normalized.sql();
+                lease = statements.checkout(database, normalized.sql(), this::open);
+                bind(lease.statement(), normalized.values());
             } catch (SQLException | RuntimeException e) {
-                cache.discard(database, normalized.sql()); // plan the user's text instead: its errors name their text
-                ps = null;
+                if (lease != null) {
+                    lease.discard();
+                }
+                lease = null; // plan the user's text instead: its errors name their text
             }
         }
-        try {
-            if (ps == null) {
-                planned = FunctionNames.rewrite(sql);
-                ps = cache.get(database, planned, this::open);
+        if (lease == null) {
+            try {
+                lease = statements.checkout(database, FunctionNames.rewrite(sql), this::open);
+            } catch (SQLException | RuntimeException e) {
+                throw error(e, sql, database);
             }
-        } catch (SQLException | RuntimeException e) {
-            cache.discard(database, planned);
-            throw error(e, sql, database);
         }
         long t1 = System.nanoTime();
-        try (ResultSet rs = ps.executeQuery()) {
-            return read(rs, t1 - t0, t1);
+        try (ResultSet rs = lease.statement().executeQuery()) {
+            SqlAnswer answer = read(rs, t1 - t0, t1);
+            lease.release();
+            return answer;
         } catch (SQLException | RuntimeException e) {
-            cache.discard(database, planned); // its state is unknown; the next run plans it again
+            lease.discard(); // its state is unknown; the next run plans it again
             throw error(e, sql, database);
         }
     }

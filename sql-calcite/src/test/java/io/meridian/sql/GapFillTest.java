@@ -85,6 +85,18 @@ class GapFillTest {
     }
 
     @Test
+    void countsAreCarriedAndInterpolatedAsCounts() {
+        SqlAnswer a = engine.execute("tsbs", "SELECT time_bucket_gapfill(INTERVAL '1' MINUTE, ts) AS m, hostname, "
+                + "locf(COUNT(usage)) AS carried, interpolate(COUNT(usage)) AS line FROM cpu" + RANGE
+                + " GROUP BY time_bucket_gapfill(INTERVAL '1' MINUTE, ts), hostname ORDER BY hostname, m");
+        assertThat(specs).as("pushed").hasSize(1);
+        assertThat(a.rows().get(1).subList(1, 4)).as("h1's empty second minute carries and interpolates its count")
+                .containsExactly("h1", 1.0, 1.0);
+        assertThat(a.rows().get(6).subList(1, 4)).as("h2's first minute: nothing before it to carry")
+                .containsExactly("h2", null, null);
+    }
+
+    @Test
     void gapfillWithoutABoundedRangeOrOutsideAPushedAggregateIsA400() {
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT time_bucket_gapfill(INTERVAL '1' MINUTE, ts) AS m, "
                 + "MAX(usage) FROM cpu WHERE ts >= TIMESTAMP '2026-01-01 05:00:00' GROUP BY time_bucket_gapfill(INTERVAL '1' MINUTE, ts)"))
