@@ -80,6 +80,9 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         Config c = DEF.parse(tree);
         c.requireName(NODE_ID, "node");
         c.requireName(NODE_IDC, "idc");
+        if (!c.get(PROMETHEUS_DATABASE).isEmpty()) {
+            c.requireName(PROMETHEUS_DATABASE, "database");
+        }
         if (c.get(NODE_HOST).isBlank()) {
             throw c.invalid(NODE_HOST, "want a host name or address other nodes can reach; got ''");
         }

@@ -62,6 +62,7 @@ class BrokerNodeConfigTest {
                   http: {port: 0, max-body: 8MiB, worker-threads: 4}
                   grpc.port: 9091
                   write: {timeout: 5s, mode: kafka, string-fields: reject}
+                  prometheus.database: prom
                   kafka: {bootstrap-servers: "k1:9092,k2:9092", topic: my.ingest, ack-timeout: 2s}
                   query: {timeout: 1m, max-groups: 500}
                 master: {lease-ttl: 4s, poll-interval: 50ms, reconcile-interval: 1s, rebuild-grace: 2s,
@@ -81,6 +82,7 @@ class BrokerNodeConfigTest {
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.writeMode()).isEqualTo(WriteMode.KAFKA);
         assertThat(c.stringFields()).isEqualTo(StringFieldPolicy.REJECT);
+        assertThat(c.prometheusDatabase()).isEqualTo("prom");
         assertThat(c.kafka()).isEqualTo(new KafkaWriteOptions(List.of("k1:9092", "k2:9092"), "my.ingest",
                 Duration.ofSeconds(2), "meridian-broker-b7"));
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofMinutes(1));
@@ -106,6 +108,7 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.write.timeout: 30", "broker.write.timeout"),
                 Arguments.of("broker.write.mode: fast", "broker.write.mode"),
                 Arguments.of("broker.write.string-fields: keep", "broker.write.string-fields"),
+                Arguments.of("broker.prometheus.database: 'no spaces'", "broker.prometheus.database"),
                 Arguments.of("broker.kafka.bootstrap-servers: []", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.kafka.topic: 'has space'", "broker.kafka.topic"),
