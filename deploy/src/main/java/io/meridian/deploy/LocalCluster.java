@@ -85,7 +85,9 @@ final class LocalCluster implements AutoCloseable {
         Path config = home.resolve(role + ".yaml");
         Files.writeString(config, "# written by bin/meridian cluster up\n" + yaml);
         Path log = home.resolve(role + ".log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m",
+        // an OutOfMemoryError ends the process (and cluster up reports it) instead of leaving it limping
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+ExitOnOutOfMemoryError", "-Xms64m",
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), main, "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new Member(id, role, p, log, address);

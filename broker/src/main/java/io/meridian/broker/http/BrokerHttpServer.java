@@ -80,17 +80,23 @@ public final class BrokerHttpServer implements AutoCloseable {
         addHealthRoutes(routes, new Readiness().require("metadata", () -> meta.watchedRevision() > 0,
                 "no metadata read from etcd yet"));
         new WriteEndpoint(meta, writer, metrics, StringFieldPolicy.SKIP).register(routes);
-        return start(host, port, maxBodyBytes, workerThreads, routes, metrics);
+        return start(host, port, maxBodyBytes, defaultInFlightBytes(maxBodyBytes), workerThreads, routes, metrics);
+    }
+
+    /** {@code broker.http.max-in-flight-bytes: 0}: an eighth of the heap, at least one largest body. */
+    public static long defaultInFlightBytes(long maxBodyBytes) {
+        return Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 8);
     }
 
     /**
      * Binds and starts serving {@code routes}.
      *
-     * @param port 0 picks a free port
+     * @param port             0 picks a free port
+     * @param maxInFlightBytes request body bytes held at once (queued or handled); more is answered 503
      * @throws StorageIoException when the port cannot be bound
      */
-    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, HttpRoutes routes,
-                                         BrokerMetrics metrics) {
+    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, long maxInFlightBytes,
+                                         int workerThreads, HttpRoutes routes, BrokerMetrics metrics) {
         AtomicInteger ids = new AtomicInteger();
         ExecutorService workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(workerThreads * 4), r -> {
@@ -98,7 +104,8 @@ public final class BrokerHttpServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        HttpRouter router = new HttpRouter(routes, workers, metrics);
+        HttpRouter router = new HttpRouter(routes, workers, metrics,
+                new InFlightBodies(maxInFlightBytes, metrics.registry()));
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup io = new NioEventLoopGroup();
         try {

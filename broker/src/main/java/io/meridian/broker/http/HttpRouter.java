@@ -40,11 +40,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpRoutes routes;
     private final ExecutorService workers;
     private final BrokerMetrics metrics;
+    private final InFlightBodies inFlight;
 
-    HttpRouter(HttpRoutes routes, ExecutorService workers, BrokerMetrics metrics) {
+    HttpRouter(HttpRoutes routes, ExecutorService workers, BrokerMetrics metrics, InFlightBodies inFlight) {
         this.routes = routes;
         this.workers = workers;
         this.metrics = metrics;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -69,8 +71,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         CompletableFuture<Void> clientGone = new CompletableFuture<>();
         ChannelFutureListener onClose = f -> clientGone.complete(null);
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        if (!inFlight.tryAcquire(body.length)) {
+            ApiResponse r = ApiResponse.error(503, "broker is busy: request bodies in flight are at their bound [path="
+                    + path + ", inFlightBytes=" + inFlight.inFlight() + ", limit=broker.http.max-in-flight-bytes="
+                    + inFlight.limit() + "]; retry shortly").withHeader("Retry-After", "1");
+            send(ctx, keepAlive, r);
+            metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
+            return;
+        }
         ApiRequest request = new ApiRequest(method, path, req.uri(), match.get().pathParams(), uri.parameters(),
-                headers, ByteBufUtil.getBytes(req.content()), System.currentTimeMillis(), clientGone);
+                headers, body, System.currentTimeMillis(), clientGone);
         try {
             workers.execute(() -> {
                 ctx.channel().closeFuture().addListener(onClose);
@@ -79,13 +90,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     r = run(route, request);
                 } finally {
                     ctx.channel().closeFuture().removeListener(onClose); // keep-alive: listeners must not pile up
+                    inFlight.release(body.length);
                 }
                 send(ctx, keepAlive, r);
                 metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
             });
         } catch (RejectedExecutionException e) {
+            inFlight.release(body.length);
             ApiResponse r = ApiResponse.error(503, "broker is busy: too many requests in flight [path=" + path
-                    + "]; retry shortly");
+                    + "]; retry shortly").withHeader("Retry-After", "1");
             send(ctx, keepAlive, r);
             metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
         }

@@ -50,6 +50,10 @@ public final class BrokerConfigKeys {
             "HTTP API port; 0 picks a free one.");
     public static final ConfigOption<Long> HTTP_MAX_BODY = ConfigOption.of("broker.http.max-body",
             sizeAtLeast(1024), 64L << 20, "Largest accepted request body (after gzip decompression); larger is 413.");
+    public static final ConfigOption<Long> HTTP_MAX_IN_FLIGHT = ConfigOption.of("broker.http.max-in-flight-bytes",
+            sizeAtLeast(0), 0L, "Request body bytes a broker holds at once (queued or being handled); a request over"
+                    + " it is answered 503 with Retry-After instead of queued. 0: an eighth of the heap, at least"
+                    + " broker.http.max-body.");
     public static final ConfigOption<Integer> HTTP_WORKER_THREADS = ConfigOption.of("broker.http.worker-threads",
             intIn(1, 4096), 32, "Threads running HTTP requests (writes wait on the shard leaders, DDL on the master).");
     public static final ConfigOption<Integer> GRPC_PORT = ConfigOption.of("broker.grpc.port", intIn(0, 65_535), 8081,
@@ -112,6 +116,7 @@ public final class BrokerConfigKeys {
     /** Every broker key, in the order of docs/configuration.md. */
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_HOST, NODE_DATA_DIR,
             META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, HTTP_PORT, HTTP_MAX_BODY,
+            HTTP_MAX_IN_FLIGHT,
             HTTP_WORKER_THREADS, GRPC_PORT, WRITE_TIMEOUT, WRITE_MODE, WRITE_STRING_FIELDS, PROMETHEUS_DATABASE, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
             KAFKA_ACK_TIMEOUT, QUERY_TIMEOUT, QUERY_MAX_GROUPS, MASTER_LEASE_TTL,
             MASTER_POLL_INTERVAL, MASTER_RECONCILE_INTERVAL, MASTER_REBUILD_GRACE, MASTER_REBALANCE_DELAY,

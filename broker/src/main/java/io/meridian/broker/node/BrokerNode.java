@@ -217,7 +217,7 @@ public final class BrokerNode implements AutoCloseable {
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);
             p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
-                    config.httpWorkerThreads(), routes, metrics);
+                    config.httpMaxInFlightBytes(), config.httpWorkerThreads(), routes, metrics);
 
             String httpAddress = config.host() + ":" + p.http.port();
             p.master = new MasterService(p.store, config.nodeId(), httpAddress, config.master(), Clock.systemUTC());

@@ -2,6 +2,7 @@ package io.meridian.broker.node;
 
 import static io.meridian.broker.node.BrokerConfigKeys.*;
 
+import io.meridian.broker.http.BrokerHttpServer;
 import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * @param leaseTtl        {@code meta.lease-ttl}
  * @param httpPort        {@code broker.http.port}, 0 for a free one
  * @param httpMaxBodyBytes {@code broker.http.max-body}
+ * @param httpMaxInFlightBytes {@code broker.http.max-in-flight-bytes}, its default (0) resolved from the heap
  * @param httpWorkerThreads {@code broker.http.worker-threads}
  * @param grpcPort        {@code broker.grpc.port}, 0 for a free one
  * @param writeTimeout    {@code broker.write.timeout}
@@ -41,7 +43,8 @@ import java.util.regex.Pattern;
  * @param master          {@code master.*}
  */
 public record BrokerNodeConfig(String nodeId, String idc, String host, Path dataDir, MetaStoreOptions meta,
-                               Duration leaseTtl, int httpPort, int httpMaxBodyBytes, int httpWorkerThreads,
+                               Duration leaseTtl, int httpPort, int httpMaxBodyBytes, long httpMaxInFlightBytes,
+                               int httpWorkerThreads,
                                int grpcPort, Duration writeTimeout, WriteMode writeMode, StringFieldPolicy stringFields,
                                String prometheusDatabase, KafkaWriteOptions kafka,
                                Duration queryTimeout, int queryMaxGroups, MasterOptions master) {
@@ -96,7 +99,9 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
                 new PlannerOptions(c.get(MASTER_REBALANCE_DELAY), c.get(MASTER_REPAIR_DELAY)));
         return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
                 Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
-                (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
+                (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_MAX_IN_FLIGHT) == 0
+                        ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY)) : c.get(HTTP_MAX_IN_FLIGHT),
+                c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
                 c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS),
                 c.get(PROMETHEUS_DATABASE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
                 master);

@@ -108,6 +108,7 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.write.timeout: 30", "broker.write.timeout"),
                 Arguments.of("broker.write.mode: fast", "broker.write.mode"),
                 Arguments.of("broker.write.string-fields: keep", "broker.write.string-fields"),
+                Arguments.of("broker.http.max-in-flight-bytes: 10MB", "broker.http.max-in-flight-bytes"),
                 Arguments.of("broker.prometheus.database: 'no spaces'", "broker.prometheus.database"),
                 Arguments.of("broker.kafka.bootstrap-servers: []", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),
