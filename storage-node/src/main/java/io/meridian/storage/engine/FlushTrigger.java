@@ -45,15 +45,30 @@ final class FlushTrigger {
     private final ReentrantLock maintenanceLock;
     private final Runnable flush;
     private final BooleanSupplier closed;
+    private final NodeMemory node;
+    /** This shard's memtable bytes (active and frozen) as last published to {@link #node}. */
+    private volatile long published;
+    private final NodeMemory.Member member = new NodeMemory.Member() {
+        @Override
+        public long memtableBytes() {
+            return published;
+        }
+
+        @Override
+        public void requestFlush() {
+            scheduleBackgroundFlush();
+        }
+    };
 
     /**
      * @param lock            the shard's lock
      * @param maintenanceLock held while a flush (or compaction, retention) runs
      * @param flush           the shard's flush
      * @param closed          whether the shard is closed (a background flush then does nothing)
+     * @param node            the node-wide memtable bound this shard counts against
      */
     FlushTrigger(Path dir, ShardOptions options, MemTables memTables, ShardMetrics metrics, ReentrantReadWriteLock lock,
-                 ReentrantLock maintenanceLock, Runnable flush, BooleanSupplier closed) {
+                 ReentrantLock maintenanceLock, Runnable flush, BooleanSupplier closed, NodeMemory node) {
         this.dir = dir;
         this.options = options;
         this.memTables = memTables;
@@ -62,10 +77,39 @@ final class FlushTrigger {
         this.maintenanceLock = maintenanceLock;
         this.flush = flush;
         this.closed = closed;
+        this.node = node;
+        publish();
+        node.register(member);
     }
 
-    /** Flushes a full memtable, in the background or (when full twice over and no flush runs) inline. */
+    /** Publishes this shard's memtable bytes to the node; wakes writers waiting for memory when they shrank. */
+    void publish() {
+        long before = published;
+        lock.readLock().lock();
+        try {
+            published = memTables.bytes();
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (published < before) {
+            node.memtablesShrank();
+        }
+    }
+
+    /** The shard closed: it no longer counts against the node's bound. */
+    void leaveNode() {
+        node.unregister(member);
+    }
+
+    /**
+     * Flushes a full memtable, in the background or (when full twice over and no flush runs) inline; and asks the
+     * node's largest shard to flush when the node is over its bound.
+     */
     void afterWrite() {
+        publish();
+        if (node.overBound()) {
+            node.relieve();
+        }
         long bytes = memTables.active().bytes();
         if (bytes < options.memtableBytes()) {
             return;
@@ -74,26 +118,34 @@ final class FlushTrigger {
             if (!maintenanceLock.isLocked()) {
                 flush.run();
             } // else a flush is running (maybe waiting for followers): the next write gets a retriable BUSY
-        } else if (flushScheduled.compareAndSet(false, true)) {
-            BACKGROUND_FLUSHES.execute(() -> {
-                try {
-                    // again while the active memtable is full: writes that filled it while this flush ran found
-                    // one scheduled and did not schedule another, and if writes then stop nothing else would
-                    while (!closed.getAsBoolean()) {
-                        flush.run();
-                        if (!activeIsFull()) {
-                            break;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    if (!closed.getAsBoolean()) {
-                        LOG.error("background flush failed; the next write retries it [dir={}]", dir, e);
-                    }
-                } finally {
-                    flushScheduled.set(false);
-                }
-            });
+        } else {
+            scheduleBackgroundFlush();
         }
+    }
+
+    /** Flushes this shard's active memtable on the background pool, unless a background flush is scheduled. */
+    private void scheduleBackgroundFlush() {
+        if (!flushScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        BACKGROUND_FLUSHES.execute(() -> {
+            try {
+                // again while the active memtable is full: writes that filled it while this flush ran found
+                // one scheduled and did not schedule another, and if writes then stop nothing else would
+                while (!closed.getAsBoolean()) {
+                    flush.run();
+                    if (!activeIsFull()) {
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!closed.getAsBoolean()) {
+                    LOG.error("background flush failed; the next write retries it [dir={}]", dir, e);
+                }
+            } finally {
+                flushScheduled.set(false);
+            }
+        });
     }
 
     /**
@@ -104,6 +156,12 @@ final class FlushTrigger {
      * @throws BusyException then
      */
     void awaitMemory() {
+        if (!node.awaitWithinBound(MEMORY_WAIT_MS)) {
+            metrics.busy();
+            throw new BusyException("storage node memtables are at their bound [dir=" + dir + ", bytes="
+                    + node.memtableBytes() + ", limit=storage.memtable.node-limit=" + node.memtableLimit()
+                    + "]: flushing; retry shortly");
+        }
         if (!memoryOverBound()) {
             return;
         }

@@ -69,7 +69,7 @@ public final class Shard implements AutoCloseable {
     private final FlushTrigger flushTrigger;
     private boolean closed;
 
-    private Shard(Path dir, ShardOptions options, ShardMetrics metrics) {
+    private Shard(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
         this.dir = dir;
         this.options = options;
         this.metrics = metrics;
@@ -109,7 +109,7 @@ public final class Shard implements AutoCloseable {
         this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
         this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
         this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, lock, maintenanceLock, this::flush,
-                this::isClosed);
+                this::isClosed, memory);
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
@@ -118,11 +118,16 @@ public final class Shard implements AutoCloseable {
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
     public static Shard open(Path dir, ShardOptions options) {
-        return new Shard(dir, options, ShardMetrics.noop());
+        return new Shard(dir, options, ShardMetrics.noop(), NodeMemory.unbounded());
     }
 
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics) {
-        return new Shard(dir, options, metrics);
+        return new Shard(dir, options, metrics, NodeMemory.unbounded());
+    }
+
+    /** A shard whose memtables count against a node-wide bound shared with the node's other shards. */
+    public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
+        return new Shard(dir, options, metrics, memory);
     }
 
     // ---------------------------------------------------------------- schema
@@ -473,6 +478,7 @@ public final class Shard implements AutoCloseable {
             memTableFlush.write(frozen);
         } finally {
             maintenanceLock.unlock();
+            flushTrigger.publish(); // the frozen memtable is gone (or, after a failure, still held): say so
         }
     }
 
@@ -589,6 +595,7 @@ public final class Shard implements AutoCloseable {
             schema.close();
             partStore.close();
             metrics.unbind();
+            flushTrigger.leaveNode();
         } finally {
             lock.writeLock().unlock();
             maintenanceLock.unlock();

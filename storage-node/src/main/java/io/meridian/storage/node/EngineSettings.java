@@ -23,17 +23,27 @@ import java.util.Objects;
  * @param blockCacheBytes     {@code storage.block-cache.size} (per shard)
  * @param compactionMinParts  {@code storage.compaction.min-parts}
  * @param maintenanceInterval {@code storage.maintenance.interval}: how often the upkeep runs
+ * @param memtableNodeBytes   {@code storage.memtable.node-limit}: memtable bytes of all shards of the node together
+ *                            (its default, 0, resolved: a quarter of the heap)
  */
 public record EngineSettings(Duration segmentDuration, long memtableBytes, Duration memtableMaxAge, FsyncMode walFsync,
                              long walSegmentBytes, Duration futureTolerance, int seriesPerMetric, int tagsPerSeries,
                              int fieldsPerMetric, long blockCacheBytes, int compactionMinParts,
-                             Duration maintenanceInterval) {
+                             Duration maintenanceInterval, long memtableNodeBytes) {
     public EngineSettings {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(memtableMaxAge, "memtableMaxAge");
         Objects.requireNonNull(walFsync, "walFsync");
         Objects.requireNonNull(futureTolerance, "futureTolerance");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
+        if (memtableNodeBytes <= 0) {
+            throw new IllegalArgumentException("memtableNodeBytes must be positive: " + memtableNodeBytes);
+        }
+    }
+
+    /** {@code storage.memtable.node-limit: 0}: a quarter of this process's heap. */
+    public static long defaultMemtableNodeBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** The defaults documented on {@link ShardOptions}, a 10 min memtable age and a 10 s upkeep interval. */
@@ -42,7 +52,8 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
                 java.util.List.of(io.meridian.common.model.IntervalSpec.parse("10s", "1d"))));
         return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
                 d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
-                d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10));
+                d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10),
+                defaultMemtableNodeBytes());
     }
 
     /**

@@ -67,6 +67,9 @@ public final class StorageConfigKeys {
             "Time span of one segment; every database interval must divide it. Retention drops whole segments.");
     public static final ConfigOption<Long> MEMTABLE_SIZE = ConfigOption.of("storage.memtable.size",
             sizeAtLeast(1), ENGINE.memtableBytes(), "Heap bytes of raw points per shard before a flush.");
+    public static final ConfigOption<Long> MEMTABLE_NODE_LIMIT = ConfigOption.of("storage.memtable.node-limit",
+            sizeAtLeast(0), 0L, "Heap bytes of raw points of all shards of the node together; over it the largest"
+                    + " shard flushes and writes wait, then get a retriable BUSY. 0: a quarter of the heap.");
     public static final ConfigOption<Duration> MEMTABLE_MAX_AGE = ConfigOption.of("storage.memtable.max-age",
             durationAtLeast(ZERO), ENGINE.memtableMaxAge(),
             "A memtable older than this is flushed by the background upkeep, so an idle shard's WAL stays short.");
@@ -125,7 +128,7 @@ public final class StorageConfigKeys {
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_CLUSTER, NODE_DATA_DIR,
             NODE_REPORT_INTERVAL, META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, SERVER_HOST,
             SERVER_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
-            MEMTABLE_SIZE, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
+            MEMTABLE_SIZE, MEMTABLE_NODE_LIMIT, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
             TAGS_PER_SERIES, FIELDS_PER_METRIC, BLOCK_CACHE_SIZE, COMPACTION_MIN_PARTS, MAINTENANCE_INTERVAL,
             REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
             REPLICATION_MAX_UNCOMMITTED, REPLICATION_WAL_RETENTION), OTHER_ROLES);

@@ -9,6 +9,7 @@ import io.meridian.meta.store.MetaStore;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.replication.ReplicaController;
 import io.meridian.storage.server.ReplicationHooks;
+import io.meridian.storage.engine.NodeMemory;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
 import java.io.IOException;
@@ -86,7 +87,8 @@ public final class StorageNode implements AutoCloseable {
             EngineSettings engine = config.engine();
             ShardMaintenance maintenance = started(parts,
                     new ShardMaintenance(engine.maintenanceInterval(), engine.memtableMaxAge()));
-            ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance));
+            ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance,
+                    new NodeMemory(engine.memtableNodeBytes())));
             ReplicaController controller = started(parts,
                     controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes

@@ -70,7 +70,8 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
         EngineSettings engine = new EngineSettings(c.get(SEGMENT_DURATION), c.get(MEMTABLE_SIZE),
                 c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
-                c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL));
+                c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL), c.get(MEMTABLE_NODE_LIMIT) == 0
+                        ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT));
         if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationOptions.MAX_FETCH_WAIT) > 0) {
             throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
         }

@@ -1,8 +1,10 @@
 package io.meridian.storage.server;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.storage.engine.NodeMemory;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.engine.ShardMetrics;
 import io.meridian.storage.engine.ShardOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ public final class ShardRegistry implements AutoCloseable {
 
     private final Path dataDir;
     private final ShardMaintenance maintenance;
+    private final NodeMemory memory;
     private final Map<ShardKey, ShardReplica> replicas = new ConcurrentHashMap<>();
 
     /**
@@ -36,8 +39,14 @@ public final class ShardRegistry implements AutoCloseable {
      * @param maintenance background upkeep that every opened shard is registered with; owned by the caller
      */
     public ShardRegistry(Path dataDir, ShardMaintenance maintenance) {
+        this(dataDir, maintenance, NodeMemory.unbounded());
+    }
+
+    /** @param memory the node-wide memtable bound every shard opened here counts against */
+    public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     /** Where a shard's files live: {@code <dataDir>/<database>/shard-<n>}. */
@@ -75,7 +84,7 @@ public final class ShardRegistry implements AutoCloseable {
                     ? setRole(key, epoch, leader) : existing;
         }
         long started = System.nanoTime();
-        Shard shard = Shard.open(directory(key), options);
+        Shard shard = Shard.open(directory(key), options, ShardMetrics.noop(), memory);
         if (leader) {
             shard.setEpoch(epoch);
         }

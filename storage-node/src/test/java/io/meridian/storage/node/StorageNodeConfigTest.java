@@ -48,6 +48,7 @@ class StorageNodeConfigTest {
         assertThat(c.engine().segmentDuration()).isEqualTo(Duration.ofDays(1));
         assertThat(c.engine().maintenanceInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.engine().memtableMaxAge()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.engine().memtableNodeBytes()).as("a quarter of the heap").isEqualTo(Runtime.getRuntime().maxMemory() / 4);
         assertThat(c.replication()).isEqualTo(ReplicationOptions.defaults());
     }
 
@@ -59,7 +60,7 @@ class StorageNodeConfigTest {
                 storage:
                   server: {host: 0.0.0.0, port: 0, max-message-size: 8MiB, shutdown-grace: 1s, worker-threads: 4}
                   segment-duration: 2h
-                  memtable: {size: 16MiB, max-age: 1m}
+                  memtable: {size: 16MiB, node-limit: 64MiB, max-age: 1m}
                   wal: {fsync: interval, segment-size: 8MiB}
                   write.future-tolerance: 5m
                   limits: {series-per-metric: 1000, tags-per-series: 8, fields-per-metric: 16}
@@ -80,7 +81,7 @@ class StorageNodeConfigTest {
         assertThat(c.server()).isEqualTo(new StorageServerOptions("0.0.0.0", 0, 8 << 20, Duration.ofSeconds(1), 4));
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
-                Duration.ofMillis(500)));
+                Duration.ofMillis(500), 64L << 20));
         assertThat(c.replication()).isEqualTo(new ReplicationOptions(1L << 20, Duration.ofMillis(100),
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
@@ -105,6 +106,7 @@ class StorageNodeConfigTest {
                 Arguments.of("storage.segment-duration: 0s", "storage.segment-duration"),
                 Arguments.of("storage.memtable.size: 256MB", "storage.memtable.size"),
                 Arguments.of("storage.memtable.max-age: forever", "storage.memtable.max-age"),
+                Arguments.of("storage.memtable.node-limit: 1GB", "storage.memtable.node-limit"),
                 Arguments.of("storage.wal.fsync: sometimes", "storage.wal.fsync"),
                 Arguments.of("storage.wal.segment-size: 0", "storage.wal.segment-size"),
                 Arguments.of("storage.write.future-tolerance: 1y", "storage.write.future-tolerance"),
