@@ -148,6 +148,11 @@ public final class EtcdProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         removeShutdownHook();
+        try {
+            Files.deleteIfExists(pidFile());
+        } catch (IOException e) {
+            LOG.warn("cannot delete the etcd pid file [file={}]: {}", pidFile(), e.toString());
+        }
         LOG.info("etcd stopped [pid={}, port={}, ms={}]", process.pid(), clientPort,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         process = null;
@@ -175,16 +180,53 @@ public final class EtcdProcess implements AutoCloseable {
         stop();
     }
 
+    /** {@code <dataDir>.pid}: the pid of the etcd serving that data dir, while it runs. */
+    private Path pidFile() {
+        return options.dataDir().resolveSibling(options.dataDir().getFileName() + ".pid");
+    }
+
+    /**
+     * Stops an etcd still serving this data dir for an owner that ended without stopping it (killed, or ended by
+     * {@code -XX:+ExitOnOutOfMemoryError}, which runs no shutdown hook): it would hold the data dir and its ports.
+     */
+    private void reapOrphan() {
+        Path pidFile = pidFile();
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return; // none recorded, or unreadable: nothing to reap
+        }
+        String dir = options.dataDir().toString();
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .ifPresent(h -> {
+                    LOG.warn("stopping an etcd left running by an owner that ended without stopping it [pid={},"
+                            + " dataDir={}]", pid, dir);
+                    h.destroyForcibly();
+                    try {
+                        h.onExit().get(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        LOG.warn("the orphaned etcd did not exit in time [pid={}]", pid);
+                    }
+                });
+    }
+
     private void startOnce() {
         long started = System.nanoTime();
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
         try {
             Files.createDirectories(options.dataDir());
+            reapOrphan();
             process = new ProcessBuilder(command(client, peer))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
+            Files.writeString(pidFile(), Long.toString(process.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start etcd [binary=" + options.binary() + "]", e);
         }
