@@ -3,6 +3,7 @@ package io.meridian.broker.query;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.QueryMemory;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
@@ -196,6 +197,7 @@ public final class PartialTable {
                         + shape.getGroupByList() + ", maxGroups=" + maxGroups + "]: narrow the filter or the group by, "
                         + "or raise the bound (broker.query.max-groups, or maxGroups in the request)");
             }
+            QueryMemory.check(groups.size() + 1L, buckets, fieldCount, "merge, groupBy=" + shape.getGroupByList());
             cells = new AggState[buckets * fieldCount];
             groups.put(key, cells);
         }
@@ -220,6 +222,7 @@ public final class PartialTable {
         if (width > MAX_BUCKETS) {
             throw tooManyBuckets(newStart, width, source);
         }
+        QueryMemory.check(groups.size(), width, fieldCount, "merge, groupBy=" + shape.getGroupByList() + ", " + source);
         int shift = (int) ((startMs - newStart) / bucketMs) * fieldCount;
         for (Map.Entry<List<String>, AggState[]> e : groups.entrySet()) {
             AggState[] widened = new AggState[(int) width * fieldCount];

@@ -1,6 +1,7 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.query.QueryMemory;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.Names;
@@ -66,6 +67,7 @@ final class LeafAggregator {
             throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
                     + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
         }
+        QueryMemory.check(view.groups().size(), buckets, fields, "metric=" + q.metric());
         this.cells = new AggState[view.groups().size()][];
     }
 
