@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An overloaded node slows down, it never dies: a standalone ({@code --direct}) given a deliberately small heap
- * (512 MiB) is sent more than it takes at once by 4 clients posting 10,000-line bodies as fast as they are
+ * (384 MiB) is sent more than it takes at once by 4 clients posting 10,000-line bodies as fast as they are
  * answered. It may answer 503 (bodies in flight at their bound, or the storage node's memtables at theirs: BUSY)
  * and the clients then retry, as the Retry-After says; it must not run out of memory (every role runs with
  * -XX:+ExitOnOutOfMemoryError, so it would exit), and after the load every acknowledged point is visible
@@ -65,7 +65,7 @@ class OverloadIT {
         String base = "http://127.0.0.1:" + port;
         Path log = dir.resolve("standalone.log");
         standalone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-XX:+ExitOnOutOfMemoryError", "-Xmx384m", "-cp", System.getProperty("java.class.path"),
                 "io.meridian.deploy.StandaloneMain", "--direct", "--data-dir", dir.resolve("data").toString(),
                 "--http-port", Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {

@@ -139,6 +139,7 @@ public final class LineProtocolParser {
             }
             p = nl + 1;
         }
+        view.release();
         return new ParseResult(read, valid, visitor == null ? 0 : valid, skipped, stringsSkipped, bad, errors);
     }
 

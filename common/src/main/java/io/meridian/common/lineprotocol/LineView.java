@@ -1,6 +1,7 @@
 package io.meridian.common.lineprotocol;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One good line as the visitor sees it: measurement, tags in line order, numeric fields in line order and
@@ -54,6 +55,23 @@ public final class LineView {
 
     /** Whether the line carried its own timestamp. */
     public boolean hasTimestamp() { return hasTimestamp; }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /**
+     * Drops the references to the last parsed body: the slices point into it, and a parser kept per thread would
+     * otherwise hold every worker's last body (megabytes each) for as long as the thread lives.
+     */
+    void release() {
+        measurement.set(NO_BYTES, 0, 0);
+        for (Utf8Slice[] slots : List.of(tagKeys, tagValues, fieldKeys)) {
+            for (Utf8Slice slot : slots) {
+                if (slot != null) {
+                    slot.set(NO_BYTES, 0, 0);
+                }
+            }
+        }
+    }
 
     void reset(int line) {
         lineNumber = line;

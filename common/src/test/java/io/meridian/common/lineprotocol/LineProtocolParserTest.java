@@ -105,6 +105,20 @@ class LineProtocolParserTest {
     }
 
     @Test
+    void aParsedBodyIsNotReferencedAfterTheParse() {
+        LineProtocolParser parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS);
+        byte[] body = "cpu,host=a usage=1,idle=2 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        LineView[] seen = new LineView[1];
+        parser.parse(body, 0, body.length, Precision.NANOSECONDS, 0, v -> {
+            assertThat(v.measurement().array()).isSameAs(body);
+            seen[0] = v;
+        });
+        assertThat(seen[0].measurement().array()).as("a parser kept per thread must not pin the last body").isEmpty();
+        assertThat(seen[0].tagValue(0).array()).isEmpty();
+        assertThat(seen[0].fieldKey(1).array()).isEmpty();
+    }
+
+    @Test
     void stringOnlyLinesAreSkippedUnderSkip() {
         ParseResult r = result(LineProtocolOptions.DEFAULTS.withStringFields(StringFieldPolicy.SKIP),
                 "system uptime_format=\"1 day\"\ncpu v=1\n");
