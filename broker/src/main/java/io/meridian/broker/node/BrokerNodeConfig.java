@@ -9,12 +9,14 @@ import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.config.MemoryBudget;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -93,14 +95,17 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         if (c.get(HTTP_MAX_BODY) > Integer.MAX_VALUE) {
             throw c.invalid(HTTP_MAX_BODY, "want at most 2GiB - 1B; got " + c.get(HTTP_MAX_BODY) + " bytes");
         }
+        long inFlight = c.get(HTTP_MAX_IN_FLIGHT) == 0 ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY))
+                : c.get(HTTP_MAX_IN_FLIGHT);
+        MemoryBudget.check("broker", Runtime.getRuntime().maxMemory(), List.of(new MemoryBudget.Share(
+                HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight)), "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         MasterOptions master = new MasterOptions(c.get(MASTER_LEASE_TTL), c.get(MASTER_POLL_INTERVAL),
                 c.get(MASTER_RECONCILE_INTERVAL), c.get(MASTER_REBUILD_GRACE),
                 new PlannerOptions(c.get(MASTER_REBALANCE_DELAY), c.get(MASTER_REPAIR_DELAY)));
         return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
                 Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
-                (int) (long) c.get(HTTP_MAX_BODY), c.get(HTTP_MAX_IN_FLIGHT) == 0
-                        ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY)) : c.get(HTTP_MAX_IN_FLIGHT),
+                (int) (long) c.get(HTTP_MAX_BODY), inFlight,
                 c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
                 c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS),
                 c.get(PROMETHEUS_DATABASE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),

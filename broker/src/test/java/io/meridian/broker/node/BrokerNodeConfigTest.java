@@ -133,6 +133,15 @@ class BrokerNodeConfigTest {
     }
 
     @Test
+    void sharesThatDoNotFitTheHeapStopTheStartNamingEachShare() {
+        assertThatThrownBy(() -> parse(MINIMAL + "broker.http.max-in-flight-bytes: 1TiB\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("memory shares do not fit the heap [role=broker, heap=")
+                .hasMessageContaining("broker.http.max-in-flight-bytes=1TiB (request bodies held at once)")
+                .hasMessageContaining("MERIDIAN_BROKER_JAVA_OPTS");
+    }
+
+    @Test
     void everyDeclaredKeyHasABadValueCase() {
         List<String> covered = badValues().map(a -> (String) a.get()[1]).toList();
         List<String> declared = BrokerConfigKeys.DEF.options().stream().map(ConfigOption::key)

@@ -7,11 +7,13 @@ import static io.meridian.storage.node.StorageConfigKeys.*;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.config.MemoryBudget;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import io.meridian.storage.server.StorageServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -72,6 +74,9 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL), c.get(MEMTABLE_NODE_LIMIT) == 0
                         ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT));
+        MemoryBudget.check("storage", Runtime.getRuntime().maxMemory(), List.of(
+                new MemoryBudget.Share(MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
+                "MERIDIAN_STORAGE_JAVA_OPTS=-Xmx...");
         if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationOptions.MAX_FETCH_WAIT) > 0) {
             throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
         }

@@ -86,6 +86,15 @@ class StorageNodeConfigTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
 
+    @Test
+    void sharesThatDoNotFitTheHeapStopTheStartNamingEachShare() {
+        assertThatThrownBy(() -> parse(MINIMAL + "storage.memtable.node-limit: 1TiB\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("memory shares do not fit the heap [role=storage, heap=")
+                .hasMessageContaining("storage.memtable.node-limit=1TiB (memtables of all shards)")
+                .hasMessageContaining("MERIDIAN_STORAGE_JAVA_OPTS");
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("node.id: 'has space'", "node.id"),
