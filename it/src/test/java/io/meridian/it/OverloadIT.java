@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An overloaded node slows down, it never dies: a standalone ({@code --direct}) given a deliberately small heap
- * (384 MiB) is sent more than it takes at once by 4 clients posting 10,000-line bodies as fast as they are
+ * (512 MiB) is sent more than it takes at once by 4 clients posting 10,000-line bodies as fast as they are
  * answered. It may answer 503 (bodies in flight at their bound, or the storage node's memtables at theirs: BUSY)
  * and the clients then retry, as the Retry-After says; it must not run out of memory (every role runs with
  * -XX:+ExitOnOutOfMemoryError, so it would exit), and after the load every acknowledged point is visible
@@ -42,16 +42,19 @@ class OverloadIT {
     private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 2) * 86_400_000L;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process standalone;
+    /** Its etcd, seen while it ran: a standalone that ended on an OutOfMemoryError leaves it for us to stop. */
+    private List<ProcessHandle> children = List.of();
 
     @AfterEach
     void stop() throws InterruptedException {
         if (standalone != null) {
-            List<ProcessHandle> children = standalone.toHandle().descendants().toList();
+            List<ProcessHandle> all = new ArrayList<>(children);
+            all.addAll(standalone.toHandle().descendants().toList());
             standalone.destroy();
             if (!standalone.waitFor(60, TimeUnit.SECONDS)) {
                 standalone.destroyForcibly();
             }
-            children.forEach(ProcessHandle::destroyForcibly);
+            all.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -65,13 +68,14 @@ class OverloadIT {
         String base = "http://127.0.0.1:" + port;
         Path log = dir.resolve("standalone.log");
         standalone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.meridian.deploy.StandaloneMain", "--direct", "--data-dir", dir.resolve("data").toString(),
                 "--http-port", Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
             assertThat(standalone.isAlive()).as("standalone runs").isTrue();
             return get(base + "/health/ready").statusCode() == 200;
         });
+        children = standalone.toHandle().descendants().toList();
         HttpResponse<String> ddl = post(base + "/api/v1/databases", """
                 {"name":"load","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""");
         assertThat(ddl.statusCode()).as(ddl.body()).isEqualTo(201);
