@@ -101,6 +101,8 @@ class OverloadIT {
                             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
                             assertThat(r.headers().firstValue("Retry-After")).isPresent();
                             refusals.incrementAndGet();
+                            // a client's back-off before its retry (what a 503 asks of it), not a wait for a
+                            // condition of the test: shorter than Retry-After so that the load stays heavy
                             Thread.sleep(200);
                         }
                     }

@@ -3,6 +3,7 @@ package io.meridian.sql.influxql;
 import io.meridian.common.model.FieldType;
 import io.meridian.sql.SqlAnswer;
 import io.meridian.sql.SqlEngine;
+import io.meridian.sql.TestCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class InfluxFixture {
     static final long NOW = T0 + 600_000;
     static final String DB = "telegraf";
 
-    final MemoryCatalog catalog = new MemoryCatalog()
+    final TestCatalog catalog = new TestCatalog()
             .database(DB, 10_000, Duration.ofDays(3650).toMillis())
             .metric("cpu", List.of("host", "region"), "usage_user", FieldType.GAUGE, "usage_system", FieldType.GAUGE,
                     "usage_idle", FieldType.GAUGE)

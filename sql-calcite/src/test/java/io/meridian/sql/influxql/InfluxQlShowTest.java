@@ -5,6 +5,7 @@ import static io.meridian.sql.influxql.InfluxFixture.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.FieldType;
+import io.meridian.sql.TestCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ class InfluxQlShowTest {
         assertThat(f.run("SHOW TAG VALUES FROM \"cpu\" WITH KEY = \"host\"").toJson()).isEqualTo("{\"results\":[{"
                 + "\"statement_id\":0,\"series\":[{\"name\":\"cpu\",\"columns\":[\"key\",\"value\"],\"values\":[[\"host\","
                 + "\"h1\"],[\"host\",\"h2\"]]}]}]}");
-        assertThat(f.catalog.tagValueCalls).containsExactly(new MemoryCatalog.TagValuesCall("telegraf", "cpu", "host",
+        assertThat(f.catalog.tagValueCalls).containsExactly(new TestCatalog.TagValuesCall("telegraf", "cpu", "host",
                 ShowRunner.MAX_TAG_VALUES + 1));
         assertThat(f.sql).isEmpty();
         assertThat(only(f.run("SHOW TAG VALUES FROM cpu WITH KEY IN (\"host\", \"region\") LIMIT 3")).values())
@@ -88,7 +89,7 @@ class InfluxQlShowTest {
         for (int i = 0; i <= ShowRunner.MAX_TAG_VALUES; i++) {
             values.add("v" + i);
         }
-        MemoryCatalog catalog = new MemoryCatalog().database("db", 10_000, 86_400_000)
+        TestCatalog catalog = new TestCatalog().database("db", 10_000, 86_400_000)
                 .metric("m", List.of("k"), "x", FieldType.GAUGE).tagValues("m", "k", values);
         InfluxQlService service = new InfluxQlService(catalog, (db, sql) -> {
             throw new AssertionError("no SQL: " + sql);
