@@ -41,7 +41,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * <ul>
  *   <li>{@link #FILTER}: tag predicates and time ranges of a scan's WHERE;</li>
  *   <li>{@link #AGGREGATE}: GROUP BY tags and one time bucket ({@code FLOOR(ts TO unit)}, or {@code ts} itself)
- *       with SUM, MIN, MAX, AVG, COUNT of fields (through a projection of plain columns and the bucket), and
+ *       with SUM, MIN, MAX, AVG, COUNT, STDDEV and VARIANCE of fields (through a projection of plain columns and the bucket), and
  *       {@code SELECT DISTINCT} of tags (which is also the inner part of {@code COUNT(DISTINCT tag)});</li>
  *   <li>{@link #SORT}: ORDER BY result columns and LIMIT of an aggregate, when our null order agrees with SQL's;</li>
  *   <li>{@link #PROJECT_SCAN}: a scan reads only the fields a projection and a field filter above it use, when
@@ -177,6 +177,10 @@ public final class MeridianRules {
                     case MAX -> QueryFunction.MAX;
                     case AVG -> QueryFunction.AVG;
                     case COUNT -> QueryFunction.COUNT;
+                    case STDDEV_SAMP -> QueryFunction.STDDEV_SAMP; // over the slot values, by moments on the leaves
+                    case STDDEV_POP -> QueryFunction.STDDEV_POP;
+                    case VAR_SAMP -> QueryFunction.VAR_SAMP;
+                    case VAR_POP -> QueryFunction.VAR_POP;
                     default -> switch (c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT)) {
                         case "FIRST" -> QueryFunction.FIRST;
                         case "LAST" -> QueryFunction.LAST;
@@ -234,11 +238,14 @@ public final class MeridianRules {
                     FieldType type = plan.fieldTypes().get(col - firstField);
                     if (type == FieldType.SUM) {
                         fn = QueryFunction.SUM; // a sum field's points are increments: each is exact as their sum
+                    } else if (type == FieldType.COUNTER) {
+                        fn = QueryFunction.COUNTER_INCREASE; // running totals: the leaves make them increments
                     } else if (!name.equals("DELTA") || type != FieldType.GAUGE) {
                         throw new InvalidInputException("invalid argument [function=" + name.toLowerCase(Locale.ROOT)
                                 + ", argument=1, field=" + field + ", type=" + type.name().toLowerCase(Locale.ROOT)
-                                + "]: rate and increase read a sum field (increments), delta a gauge or a sum field; "
-                                + "for a gauge use delta(" + field + "), or declare the field as sum");
+                                + "]: rate and increase read a counter (running totals) or a sum field (increments), "
+                                + "delta also a gauge; for a gauge use delta(" + field + "), or declare the field as "
+                                + "counter or sum");
                     }
                 }
                 aggs.add(new PushedPlan.Agg(fn, field, c.getAggregation().getKind() == SqlKind.SUM0, quantile, rate));

@@ -2,6 +2,7 @@ package io.meridian.broker.query;
 
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.AggCall;
+import io.meridian.common.query.FieldRead;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
@@ -22,9 +23,9 @@ final class ResultBuilder {
 
     static QueryResult build(QuerySpec spec, PartialTable table, List<String> missingIdcs) {
         List<QueryResult.Column> columns = columns(spec);
-        List<String> fields = spec.fields();
-        int fieldCount = fields.size();
-        int[] fieldOf = spec.selections().stream().mapToInt(s -> fields.indexOf(s.field())).toArray();
+        List<FieldRead> reads = spec.reads();
+        int fieldCount = reads.size();
+        int[] fieldOf = spec.selections().stream().mapToInt(s -> reads.indexOf(FieldRead.of(s))).toArray();
         LeafResultHeader window = table.header(); // the merged window: where the shards had data
         int buckets = window.getBuckets();
         List<List<Object>> rows = new ArrayList<>();

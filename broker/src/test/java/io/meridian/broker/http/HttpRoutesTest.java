@@ -59,7 +59,9 @@ class HttpRoutesTest {
     @Test
     void fieldTypesAreParsedOrNamed() {
         assertThat(MetricFieldsEndpoint.parse(bytes("{\"fields\":{\"requests\":\"counter\",\"latency\":\"histogram\"}}")))
-                .isEqualTo(Map.of("requests", FieldType.SUM, "latency", FieldType.HISTOGRAM));
+                .isEqualTo(Map.of("requests", FieldType.COUNTER, "latency", FieldType.HISTOGRAM));
+        assertThat(MetricFieldsEndpoint.parse(bytes("{\"fields\":{\"requests\":\"sum\"}}")))
+                .isEqualTo(Map.of("requests", FieldType.SUM));
         assertThatThrownBy(() -> MetricFieldsEndpoint.parse(bytes("{\"fields\":{\"requests\":\"avg\"}}")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("field=requests")
                 .hasMessageContaining("gauge, sum, counter, min, max, first, last, histogram");

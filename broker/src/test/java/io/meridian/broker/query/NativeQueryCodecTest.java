@@ -1,5 +1,6 @@
 package io.meridian.broker.query;
 
+import io.meridian.common.query.FieldRead;
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
@@ -37,7 +38,7 @@ class NativeQueryCodecTest {
         assertThat(q.endMs()).isEqualTo(1767229200000L);
         assertThat(q.bucketMs()).isEqualTo(60_000);
         assertThat(q.columns()).containsExactly("ts", "hostname", "m", "avg(usage_user)", "percentile(lat, 0.99)");
-        assertThat(q.fields()).containsExactly("usage_user", "lat");
+        assertThat(q.reads()).extracting(FieldRead::field).containsExactly("usage_user", "lat");
         assertThat(q.filter().getConjunction().getPartsCount()).isEqualTo(3);
         assertThat(q.filter().getConjunction().getParts(1).getNegation().getInner().getKindCase())
                 .isEqualTo(TagFilter.KindCase.REGEX);

@@ -181,7 +181,16 @@ class SqlDifferentialIT {
                 q("increase of a sum field", "SELECT {TB:5:MINUTE} AS t, host, {INCREASE:requests} FROM http GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
                 q("rate of a sum field", "SELECT {TB:5:MINUTE} AS t, host, {RATE:requests:300} FROM http WHERE host <> 'w2' GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
                 q("rate over the range", "SELECT host, {RATE:requests:3600} FROM http WHERE ts >= {T:0} AND ts < {T:60} GROUP BY host ORDER BY host"),
-                q("delta of a gauge", "SELECT {TB:10:MINUTE} AS t, host, {DELTA:latency} FROM http GROUP BY {TB:10:MINUTE}, host ORDER BY t, host"));
+                q("delta of a gauge", "SELECT {TB:10:MINUTE} AS t, host, {DELTA:latency} FROM http GROUP BY {TB:10:MINUTE}, host ORDER BY t, host"),
+                q("counter: increase with resets", "SELECT {TB:5:MINUTE} AS t, host, {CINC:done} FROM {JOBS} GROUP BY {TB:5:MINUTE}, host ORDER BY t, host"),
+                q("counter: rate per host", "SELECT {TB:10:MINUTE} AS t, host, {CRATE:done:600} FROM {JOBS} GROUP BY {TB:10:MINUTE}, host ORDER BY t, host"),
+                q("counter: increase of all hosts", "SELECT {TB:15:MINUTE} AS t, {CINC:done} FROM {JOBS} GROUP BY {TB:15:MINUTE} ORDER BY t"),
+                q("counter: increase over everything", "SELECT host, {CINC:done}, MAX(done) FROM {JOBS} GROUP BY host ORDER BY host"),
+                q("counter: delta is the increase", "SELECT host, {CDELTA:done} FROM {JOBS} WHERE host <> 'c1' GROUP BY host ORDER BY host"),
+                q("stddev and variance pushed", "SELECT host, STDDEV(value), STDDEV_SAMP(value), VAR_POP(min), VARIANCE(min) FROM req GROUP BY host ORDER BY host"),
+                q("stddev per bucket", "SELECT {TB:15:MINUTE} AS t, arch, STDDEV_POP(value), AVG(value) FROM req WHERE ts >= {T:0} GROUP BY {TB:15:MINUTE}, arch ORDER BY t, arch"),
+                q("stddev of one value is null", "SELECT host, STDDEV_SAMP(value), STDDEV_POP(value) FROM req WHERE host = 'h9' GROUP BY host"),
+                q("stddev of a counter's slots", "SELECT host, STDDEV_POP(done) FROM {JOBS} GROUP BY host ORDER BY host"));
     }
 
     private static Arguments q(String name, String sql) {
@@ -310,7 +319,12 @@ class SqlDifferentialIT {
             writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
                     Precision.MILLISECONDS, T0));
         }
+        byte[] lateCounters = loadCounters(random);
         cluster.flushAll(); // the older hour in parts, then more in the memtables
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, lateCounters, 0,
+                    lateCounters.length, Precision.MILLISECONDS, T0));
+        }
         bytes = ("req,host=h9,arch=x86,a0=p0,abc=q0,count=0 value=99.5,min=0.5 " + (T0 + 60_000) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30));
@@ -320,6 +334,46 @@ class SqlDifferentialIT {
             st.execute("INSERT INTO req VALUES (TIMESTAMP '" + utc(T0 + 60_000).toString().replace('T', ' ')
                     + "', 'h9', 'x86', 'p0', 'q0', '0', 99.5, 0.5)");
         }
+    }
+
+    /**
+     * Metric {@code jobs}: a cumulative counter {@code done} per host, one point per slot, that restarts from a small
+     * value now and then (a process restart). DuckDB's view {@code jobs_inc} holds each point's increment as a user
+     * would write it by hand: the difference from the previous point, or the value itself after a drop. The last ten
+     * minutes are returned, to be written after a flush: a series' history then spans parts and memtables.
+     */
+    private byte[] loadCounters(Random random) throws Exception {
+        cluster.declareField(LONG_DB, LocalStorageCluster.SHARDS, "jobs", "done",
+                io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_COUNTER);
+        try (Statement st = duck.createStatement()) {
+            st.execute("CREATE TABLE jobs (ts TIMESTAMP, host VARCHAR, done DOUBLE)");
+            st.execute("CREATE VIEW jobs_inc AS SELECT ts, host, done, CASE WHEN prev IS NULL THEN 0 WHEN done >= prev "
+                    + "THEN done - prev ELSE done END AS inc FROM (SELECT ts, host, done, "
+                    + "LAG(done) OVER (PARTITION BY host ORDER BY ts) AS prev FROM jobs) j");
+        }
+        StringBuilder body = new StringBuilder();
+        StringBuilder late = new StringBuilder();
+        try (PreparedStatement row = duck.prepareStatement("INSERT INTO jobs VALUES (?, ?, ?)")) {
+            for (int h = 0; h < 3; h++) {
+                double total = random.nextInt(1000);
+                for (long t = T0; t < T0 + 60 * 60_000L; t += 10_000) {
+                    total = random.nextInt(40) == 0 ? random.nextInt(5) : total + random.nextInt(20);
+                    (t < T0 + 50 * 60_000L ? body : late).append("jobs,host=c").append(h).append(" done=").append(total)
+                            .append(' ').append(t).append('\n');
+                    row.setObject(1, utc(t));
+                    row.setString(2, "c" + h);
+                    row.setDouble(3, total);
+                    row.addBatch();
+                }
+            }
+            row.executeBatch();
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(LONG_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+        return late.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @AfterAll
@@ -468,6 +522,10 @@ class SqlDifferentialIT {
                         : p[1] + " ASOF JOIN " + p[2] + " ON " + p[4] + " AND " + p[3];
                 case "INCREASE" -> meridian ? "increase(" + p[1] + ")" : "SUM(" + p[1] + ")";
                 case "RATE" -> meridian ? "rate(" + p[1] + ")" : "SUM(" + p[1] + ") / " + p[2] + ".0";
+                case "JOBS" -> meridian ? "jobs" : "jobs_inc";
+                case "CINC" -> meridian ? "increase(" + p[1] + ")" : "SUM(inc)";
+                case "CDELTA" -> meridian ? "delta(" + p[1] + ")" : "SUM(inc)";
+                case "CRATE" -> meridian ? "rate(" + p[1] + ")" : "SUM(inc) / " + p[2] + ".0";
                 case "DELTA" -> meridian ? "delta(" + p[1] + ")" : "arg_max(" + p[1] + ", ts) - arg_min(" + p[1] + ", ts)";
                 case "T" -> "TIMESTAMP '" + Instant.ofEpochMilli(T0 + Long.parseLong(p[1]) * 60_000L).toString()
                         .replace('T', ' ').replace("Z", "") + "'";

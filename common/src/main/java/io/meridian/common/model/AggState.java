@@ -13,6 +13,10 @@ import java.util.Arrays;
  * <p>Ties: two points with the same timestamp are ordered by value, so {@code first} keeps the smaller
  * and {@code last} the larger value. This keeps the merge commutative: arrival order never matters.
  *
+ * <p>Moments: a state built by {@link #addMoment} also keeps {@link #m2()}, the sum of squared deviations from
+ * the mean of the values it added, merged by Chan et al.'s pairwise formula (numerically stable, unlike a sum of
+ * squares). It is what STDDEV and VARIANCE read; on every other state it is NaN ("not kept").
+ *
  * <p>Not thread-safe: an instance is owned by one thread (a query task, a flush).
  */
 public final class AggState {
@@ -25,6 +29,8 @@ public final class AggState {
     private long lastTs = Long.MIN_VALUE;
     private double last = Double.NaN;
     private Histogram histogram;
+    /** Sum of squared deviations from the mean of the values added by {@link #addMoment}; NaN when not kept. */
+    private double m2 = Double.NaN;
 
     public static AggState empty() {
         return new AggState();
@@ -72,6 +78,18 @@ public final class AggState {
         return this;
     }
 
+    /**
+     * Adds one value of a series' slot to a moments state (see the class comment): the scalars as {@link #add} does,
+     * and the running sum of squared deviations by Welford's update.
+     */
+    public AggState addMoment(long ts, double value) {
+        double meanBefore = count == 0 ? 0 : sum / count;
+        double m2Before = count == 0 || Double.isNaN(m2) ? 0 : m2;
+        add(ts, value);
+        m2 = m2Before + (value - meanBefore) * (value - sum / count);
+        return this;
+    }
+
     /** Adds one observation to the histogram part (histogram fields only) as well as to the scalars. */
     public AggState observe(long ts, double value) {
         add(ts, value);
@@ -87,8 +105,10 @@ public final class AggState {
         if (other.count == 0) {
             return this;
         }
+        double mergedM2 = mergedM2(other);
         mergeComponents(other.count, other.sum, other.min, other.max, other.firstTs, other.first, other.lastTs,
                 other.last);
+        m2 = mergedM2;
         if (other.histogram != null) {
             if (histogram == null) {
                 histogram = new Histogram();
@@ -98,10 +118,25 @@ public final class AggState {
         return this;
     }
 
+    /** Chan et al.'s merge of the two states' m2 (before their scalars merge); NaN unless both keep moments. */
+    private double mergedM2(AggState other) {
+        if (count == 0) {
+            return other.m2;
+        }
+        if (Double.isNaN(m2) || Double.isNaN(other.m2)) {
+            return Double.NaN;
+        }
+        double delta = other.sum / other.count - sum / count;
+        return m2 + other.m2 + delta * delta * ((double) count * other.count / (count + other.count));
+    }
+
     /** Merges a state given by its components (no histogram part); allocation-free for hot loops. */
     public void mergeComponents(long n, double s, double mn, double mx, long fTs, double f, long lTs, double l) {
         if (n == 0) {
             return;
+        }
+        if (count > 0) {
+            m2 = Double.NaN; // components carry no moments: the merged state keeps none
         }
         count += n;
         sum += s;
@@ -126,6 +161,7 @@ public final class AggState {
         if (histogram != null) {
             s.histogram = histogram.copy();
         }
+        s.m2 = m2;
         return s;
     }
 
@@ -149,6 +185,21 @@ public final class AggState {
 
     public double last() { return last; }
 
+    /** Sum of squared deviations from the mean, for a state built by {@link #addMoment}; else NaN. */
+    public double m2() { return count == 0 ? Double.NaN : m2; }
+
+    /** Sets {@link #m2()} (used when a moments state is rebuilt from the wire). */
+    public void setM2(double m2) { this.m2 = m2; }
+
+    /**
+     * The variance of a moments state's values: {@code sample} divides by n - 1 (SQL's VAR_SAMP), else by n
+     * (VAR_POP); NaN when the state keeps no moments or has too few values (one for a sample, none for a population).
+     */
+    public double variance(boolean sample) {
+        long n = sample ? count - 1 : count;
+        return n <= 0 || Double.isNaN(m2) ? Double.NaN : Math.max(0, m2) / n;
+    }
+
     /** The histogram part, or null when no observation was recorded. */
     public Histogram histogram() { return histogram; }
 
@@ -161,7 +212,7 @@ public final class AggState {
             return Double.NaN;
         }
         return switch (type) {
-            case GAUGE, LAST -> last;
+            case GAUGE, LAST, COUNTER -> last;
             case SUM -> sum;
             case MIN -> min;
             case MAX -> max;
@@ -194,7 +245,7 @@ public final class AggState {
         return count == s.count && Double.compare(sum, s.sum) == 0 && Double.compare(min, s.min) == 0
                 && Double.compare(max, s.max) == 0 && firstTs == s.firstTs && Double.compare(first, s.first) == 0
                 && lastTs == s.lastTs && Double.compare(last, s.last) == 0
-                && java.util.Objects.equals(histogram, s.histogram);
+                && java.util.Objects.equals(histogram, s.histogram) && Double.compare(m2, s.m2) == 0;
     }
 
     @Override
@@ -206,6 +257,6 @@ public final class AggState {
     public String toString() {
         return count == 0 ? "AggState{}" : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max
                 + ", first=" + first + "@" + firstTs + ", last=" + last + "@" + lastTs
-                + (histogram == null ? "" : ", histogram=" + histogram) + "}";
+                + (histogram == null ? "" : ", histogram=" + histogram) + (Double.isNaN(m2) ? "" : ", m2=" + m2) + "}";
     }
 }

@@ -24,7 +24,14 @@ public enum FieldType {
     /** Slot value: the latest point by time. */
     LAST(6),
     /** Observations counted in fixed log-scale buckets; quantiles are computed at query time. */
-    HISTOGRAM(7);
+    HISTOGRAM(7),
+    /**
+     * A cumulative counter (Prometheus' {@code counter}, a request total): each point is the running total since the
+     * counter's last reset, so it only grows until it drops back towards 0. Slot value: the last point by time.
+     * {@code rate}, {@code increase} and {@code delta} of it are reset-aware (docs/queries.md). Until revision 5 of
+     * the storage protocol the name {@code counter} meant {@link #SUM}; fields declared then keep that type.
+     */
+    COUNTER(8);
 
     private final int id;
 
@@ -47,9 +54,6 @@ public enum FieldType {
     /** Parses the user-facing name ("gauge", "sum", "counter", ...), case-insensitive. */
     public static FieldType parse(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        if (n.equals("counter")) {
-            return SUM;
-        }
         for (FieldType t : values()) {
             if (t.name().toLowerCase(Locale.ROOT).equals(n)) {
                 return t;

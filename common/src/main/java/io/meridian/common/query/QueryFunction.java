@@ -21,12 +21,33 @@ public enum QueryFunction {
     /** The time of the last point (ms since the epoch): SQL's {@code MAX(ts)} reads it. */
     LAST_TIME(Aggregate.LAST),
     /** The last point's value minus the first one's (by time): how much a gauge moved. Needs complete states. */
-    DELTA(null);
+    DELTA(null),
+    /** The sample standard deviation of the slot values (SQL's STDDEV and STDDEV_SAMP). */
+    STDDEV_SAMP(null, SlotTransform.MOMENTS),
+    /** The population standard deviation of the slot values. */
+    STDDEV_POP(null, SlotTransform.MOMENTS),
+    /** The sample variance of the slot values (SQL's VARIANCE and VAR_SAMP). */
+    VAR_SAMP(null, SlotTransform.MOMENTS),
+    /** The population variance of the slot values. */
+    VAR_POP(null, SlotTransform.MOMENTS),
+    /** The reset-aware increase of a cumulative counter field ({@link SlotTransform#COUNTER_INCREASE}). */
+    COUNTER_INCREASE(Aggregate.SUM, SlotTransform.COUNTER_INCREASE);
 
     private final Aggregate leafAggregate;
+    private final SlotTransform transform;
 
     QueryFunction(Aggregate leafAggregate) {
+        this(leafAggregate, SlotTransform.NONE);
+    }
+
+    QueryFunction(Aggregate leafAggregate, SlotTransform transform) {
         this.leafAggregate = leafAggregate;
+        this.transform = transform;
+    }
+
+    /** How the leaves read the field's slots for this function. */
+    public SlotTransform transform() {
+        return transform;
     }
 
     /** The aggregate the leaves must keep exact for this function; null when it needs complete states. */
@@ -50,6 +71,13 @@ public enum QueryFunction {
         }
         if (this == DELTA) {
             return state.last() - state.first();
+        }
+        if (transform == SlotTransform.MOMENTS) {
+            double v = state.variance(this == STDDEV_SAMP || this == VAR_SAMP);
+            if (Double.isNaN(v)) {
+                return null; // a sample of one value has no spread (SQL answers null)
+            }
+            return this == STDDEV_SAMP || this == STDDEV_POP ? Math.sqrt(v) : v;
         }
         if (this == PERCENTILE) {
             return state.histogram() == null ? null : state.histogram().quantile(quantile, state.min(), state.max());

@@ -89,10 +89,10 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
         return columns(bucketMs, groupBy, selections);
     }
 
-    /** The distinct fields the aggregates read, in first-use order: the leaf query's field list. */
-    public List<String> fields() {
-        Set<String> f = new LinkedHashSet<>();
-        selections.forEach(s -> f.add(s.field()));
+    /** The distinct (field, transform) reads of the aggregates, in first-use order: the leaf query's field list. */
+    public List<FieldRead> reads() {
+        Set<FieldRead> f = new LinkedHashSet<>();
+        selections.forEach(s -> f.add(FieldRead.of(s)));
         return List.copyOf(f);
     }
 
@@ -108,7 +108,13 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
             }
         }
         LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(metric).setFilter(filter)
-                .setStartMs(startMs).setEndMs(endMs).setBucketMs(bucketMs).addAllGroupBy(groupBy).addAllFields(fields());
+                .setStartMs(startMs).setEndMs(endMs).setBucketMs(bucketMs).addAllGroupBy(groupBy);
+        List<FieldRead> reads = reads();
+        reads.forEach(r -> b.addFields(r.field()));
+        if (reads.stream().anyMatch(r -> r.transform() != SlotTransform.NONE)) {
+            // only then: a storage node of revision 4 still serves every other query
+            reads.forEach(r -> b.addTransforms(WireEnums.toWire(r.transform())));
+        }
         if (!all) {
             needed.forEach(a -> b.addAggregates(WireEnums.toWire(a)));
         }

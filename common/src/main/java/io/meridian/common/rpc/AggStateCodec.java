@@ -27,6 +27,9 @@ public final class AggStateCodec {
             }
             b.setHistogram(hb);
         }
+        if (!Double.isNaN(s.m2())) {
+            b.setM2(s.m2());
+        }
         return b.build();
     }
 
@@ -42,6 +45,9 @@ public final class AggStateCodec {
                 p.getFirst(), p.getLastTs(), p.getLast());
         if (p.hasHistogram()) {
             s.setHistogram(decodeHistogram(p.getHistogram(), where));
+        }
+        if (p.hasM2()) {
+            s.setM2(p.getM2()); // a moments cell
         }
         return s;
     }

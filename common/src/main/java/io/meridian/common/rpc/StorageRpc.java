@@ -7,7 +7,7 @@ public final class StorageRpc {
      * Revision 1: Write, Stage, Commit, Abort, DeclareField, LeafQuery, ListMetrics, ListFields,
      * ListTagValues, Health. Revision 4: leaves answer the window their data can be in.
      */
-    public static final int PROTOCOL_REVISION = 4;
+    public static final int PROTOCOL_REVISION = 5;
 
     /** Cells per leaf result chunk when the request leaves it 0 (a few hundred KiB per chunk). */
     public static final int DEFAULT_CELLS_PER_CHUNK = 4096;

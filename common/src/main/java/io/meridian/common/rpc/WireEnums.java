@@ -3,6 +3,7 @@ package io.meridian.common.rpc;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.query.SlotTransform;
 
 /**
  * Maps the model's enums onto the proto enums of {@code meridian.storage.v1}. Proto numbers of field types
@@ -21,7 +22,7 @@ public final class WireEnums {
         int n = type == io.meridian.common.rpc.storage.v1.FieldType.UNRECOGNIZED ? -1 : type.getNumber();
         if (n <= 0) {
             throw new InvalidInputException("missing or unknown field type [" + where + "]: want one of gauge, sum,"
-                    + " min, max, first, last, histogram");
+                    + " min, max, first, last, histogram, counter");
         }
         return FieldType.ofId(n);
     }
@@ -50,6 +51,25 @@ public final class WireEnums {
             case AGGREGATE_LAST -> Aggregate.LAST;
             case AGGREGATE_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidInputException(
                     "missing or unknown aggregate [" + where + "]: want one of sum, count, min, max, avg, first, last");
+        };
+    }
+
+    public static io.meridian.common.rpc.storage.v1.SlotTransform toWire(SlotTransform transform) {
+        return switch (transform) {
+            case NONE -> io.meridian.common.rpc.storage.v1.SlotTransform.SLOT_TRANSFORM_NONE;
+            case MOMENTS -> io.meridian.common.rpc.storage.v1.SlotTransform.SLOT_TRANSFORM_MOMENTS;
+            case COUNTER_INCREASE -> io.meridian.common.rpc.storage.v1.SlotTransform.SLOT_TRANSFORM_COUNTER_INCREASE;
+        };
+    }
+
+    /** @throws InvalidInputException for an unknown number (a newer peer's transform), naming {@code where} */
+    public static SlotTransform fromWire(io.meridian.common.rpc.storage.v1.SlotTransform transform, String where) {
+        return switch (transform) {
+            case SLOT_TRANSFORM_NONE -> SlotTransform.NONE;
+            case SLOT_TRANSFORM_MOMENTS -> SlotTransform.MOMENTS;
+            case SLOT_TRANSFORM_COUNTER_INCREASE -> SlotTransform.COUNTER_INCREASE;
+            case UNRECOGNIZED -> throw new InvalidInputException("unknown slot transform [" + where
+                    + "]: want one of none, moments, counter_increase (this storage node may be older than the broker)");
         };
     }
 }

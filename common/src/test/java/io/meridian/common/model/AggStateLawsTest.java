@@ -110,4 +110,50 @@ class AggStateLawsTest {
         assertThat(a.slotValue(FieldType.FIRST)).isEqualTo(a.first());
         assertThat(a.slotValue(FieldType.LAST)).isEqualTo(a.last());
     }
+
+    /**
+     * Moments (STDDEV, VARIANCE): however the values are split into states and in whatever order the states merge,
+     * the merged m2 is the two-pass sum of squared deviations of all values, to rounding; values far from 0 (a
+     * large offset) are where a sum of squares would lose every digit.
+     */
+    @Property
+    void momentsMergeInAnyOrderToTheTwoPassVariance(@ForAll("momentValues") List<Double> values, @ForAll long seed) {
+        Random random = new Random(seed);
+        List<AggState> parts = new ArrayList<>();
+        AggState current = AggState.empty();
+        for (int i = 0; i < values.size(); i++) {
+            current.addMoment(i, values.get(i));
+            if (random.nextInt(3) == 0) {
+                parts.add(current);
+                current = AggState.empty();
+            }
+        }
+        parts.add(current);
+        Collections.shuffle(parts, random);
+        AggState merged = AggState.empty();
+        parts.forEach(merged::merge);
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double m2 = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        assertThat(merged.count()).isEqualTo(values.size());
+        assertThat(merged.variance(false)).isCloseTo(m2 / values.size(), org.assertj.core.data.Offset.offset(
+                1e-6 * Math.max(1, m2 / values.size())));
+        if (values.size() == 1) {
+            assertThat(merged.variance(true)).as("a sample of one value has no variance").isNaN();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Double>> momentValues() {
+        return Combinators.combine(Arbitraries.integers().between(-1000, 1000).list().ofMinSize(1).ofMaxSize(40),
+                        Arbitraries.of(0.0, 1e9, -3.5e6))
+                .as((ints, offset) -> ints.stream().map(i -> offset + i / 8.0).toList());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStateWithoutMomentsMergedWithOneWithMomentsKeepsNone() {
+        AggState moments = AggState.empty().addMoment(1, 2).addMoment(2, 4);
+        assertThat(moments.variance(false)).isEqualTo(1.0);
+        assertThat(moments.copy().merge(AggState.of(3, 5)).variance(false)).isNaN();
+        assertThat(AggState.empty().merge(moments).variance(true)).isEqualTo(2.0);
+    }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * <pre>
  * mean count sum min max first last -> AVG COUNT SUM MIN MAX FIRST LAST        (pushed)
  * spread                            -> MAX, MIN (spread = max - min here)      (pushed)
- * stddev                            -> STDDEV_SAMP                             (Calcite, above the slots)
+ * stddev                            -> STDDEV_SAMP                             (pushed: moments of the slot values)
  * percentile(h, N), median(h)       -> PERCENTILE(h, N/100) on histogram fields (pushed)
  * percentile(x, N), median(x)       -> the slots' values, nearest rank / middle here
  * GROUP BY time(i), tags            -> GROUP BY time_bucket(INTERVAL i, ts), tags

@@ -44,7 +44,7 @@
  * FROM "m", "autogen"."m", "db"."autogen"."m"   FROM "m" (of database db); another retention policy is an error
  * mean count sum min max first last             AVG COUNT SUM MIN MAX FIRST LAST (pushed into the distributed plan)
  * spread                                        MAX and MIN (the difference taken here)
- * stddev                                        STDDEV_SAMP (Calcite, above the slots)
+ * stddev                                        STDDEV_SAMP (pushed: moments of the slot values)
  * percentile(x, N), median(x) of a histogram    PERCENTILE(x, N/100) (pushed)
  * GROUP BY time(i), tags                        GROUP BY time_bucket(INTERVAL i, "ts"), tags
  * GROUP BY time(i, offset), tz('zone')          time_bucket(INTERVAL i, "ts" - INTERVAL offset[, 'zone']) (the zone

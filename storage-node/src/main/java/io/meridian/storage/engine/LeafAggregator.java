@@ -3,6 +3,8 @@ package io.meridian.storage.engine;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.query.QueryMemory;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.query.SlotTransform;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.Names;
 import io.meridian.storage.block.BlockCache;
@@ -37,8 +39,12 @@ final class LeafAggregator {
      *                    a row is a (series, slot) with a point in any of them; else empty
      */
     record View(LeafQuery query, RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds,
-                boolean[] histogram, List<PartReader> parts, List<MemTable> memtables, long intervalMs,
-                int[] rowFieldIds) { }
+                FieldType[] types, List<PartReader> parts, List<MemTable> memtables, long intervalMs,
+                int[] rowFieldIds) {
+        boolean histogram(int field) {
+            return types[field] == FieldType.HISTOGRAM;
+        }
+    }
 
     private final LeafQuery q;
     private final View view;
@@ -71,9 +77,15 @@ final class LeafAggregator {
         this.cells = new AggState[view.groups().size()][];
     }
 
-    /** Chooses the coarsest interval whose slots never straddle a bucket or range boundary. */
+    /**
+     * Chooses the coarsest interval whose slots never straddle a bucket or range boundary; the base interval when a
+     * field is read through a {@link SlotTransform}: those read slot values, which are the base slots' values.
+     */
     static long chooseInterval(LeafQuery q, List<IntervalSpec> intervals) {
         long best = intervals.get(0).intervalMillis();
+        if (q.transformsSlots()) {
+            return best;
+        }
         for (IntervalSpec spec : intervals) {
             long iv = spec.intervalMillis();
             boolean aligned = Math.floorMod(q.startMs(), iv) == 0 && Math.floorMod(q.endMs(), iv) == 0
@@ -96,6 +108,9 @@ final class LeafAggregator {
         }
         for (MemTable m : view.memtables()) {
             scanMemtable(m);
+        }
+        if (q.transformsSlots()) {
+            foldTransformed();
         }
         countRows();
         Map<List<String>, AggState[]> out = new HashMap<>();
@@ -138,7 +153,7 @@ final class LeafAggregator {
             }
             for (int f = 0; f < fields; f++) {
                 int idx = p.find(s, view.fieldIds()[f]);
-                if (idx < 0) {
+                if (idx < 0 || transformed(f)) {
                     continue;
                 }
                 if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
@@ -171,10 +186,10 @@ final class LeafAggregator {
             }
             for (int f = 0; f < fields; f++) {
                 PointBuffer b = m.find(s, view.fieldIds()[f]);
-                if (b == null) {
+                if (b == null || transformed(f)) {
                     continue;
                 }
-                if (latestOnly && !view.histogram()[f] && b.size() > 0) {
+                if (latestOnly && !view.histogram(f) && b.size() > 0) {
                     long newestSlot = Math.floorDiv(b.maxTimestamp(), iv) * iv;
                     if (newestSlot < q.startMs()) {
                         continue; // every point is older than the range
@@ -185,7 +200,7 @@ final class LeafAggregator {
                     }
                 }
                 int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
-                if (latestOnly && b.isSorted() && !view.histogram()[f]) {
+                if (latestOnly && b.isSorted() && !view.histogram(f)) {
                     foldLatest(b, from, s, f, iv);
                     continue;
                 }
@@ -202,7 +217,7 @@ final class LeafAggregator {
                         continue;
                     }
                     AggState cell = cell(s, q.bucketOf(slotStart), f);
-                    if (view.histogram()[f]) {
+                    if (view.histogram(f)) {
                         cell.observe(ts, b.value(i));
                     } else {
                         cell.add(ts, b.value(i));
@@ -231,6 +246,51 @@ final class LeafAggregator {
                 cell.add(ts, b.value(j));
             }
             return;
+        }
+    }
+
+    private boolean transformed(int field) {
+        return q.transforms().get(field) != SlotTransform.NONE;
+    }
+
+    /**
+     * The fields read through a transform, series by series: each series' slots of the field from every part and
+     * memtable, in time order ({@link SeriesSlots}), folded into the series' group's buckets.
+     */
+    private void foldTransformed() {
+        SeriesSlots slots = new SeriesSlots();
+        long iv = view.intervalMs();
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            for (int f = 0; f < fields; f++) {
+                if (!transformed(f) || view.fieldIds()[f] < 0) {
+                    continue;
+                }
+                slots.clear();
+                for (PartReader p : view.parts()) {
+                    int idx = p.find(s, view.fieldIds()[f]);
+                    if (idx < 0) {
+                        continue;
+                    }
+                    long seg = p.segmentStartMs();
+                    long piv = p.intervalMs();
+                    int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + piv - 1, piv));
+                    long lastSlot = Math.floorDiv(q.endMs() - 1 - seg, piv);
+                    SlotColumns c = cache.open(p, codec).get(idx);
+                    int from = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot);
+                    int to = lastSlot >= p.slotCount() - 1 ? c.size() : c.lowerBound((int) lastSlot + 1);
+                    slots.addPart(c, from, to, seg, piv);
+                }
+                for (MemTable m : view.memtables()) {
+                    PointBuffer b = m.find(s, view.fieldIds()[f]);
+                    if (b != null) {
+                        slots.addPoints(b, q.startMs(), q.endMs(), iv);
+                    }
+                }
+                slots.coalesce();
+                int field = f;
+                slots.fold(q.transforms().get(f), view.types()[f], start -> cell(s, q.bucketOf(start), field));
+            }
         }
     }
 

@@ -70,11 +70,11 @@ final class LeafQueryPlanner {
         LeafAggregator.assignGroups(scan, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
                 groupOf, groups);
         int[] fieldIds = new int[scan.fields().size()];
-        boolean[] histogram = new boolean[fieldIds.length];
+        FieldType[] types = new FieldType[fieldIds.length];
         for (int i = 0; i < fieldIds.length; i++) {
             FieldSchema.Field f = schema.get(scan.metric(), scan.fields().get(i));
             fieldIds[i] = f == null ? -1 : f.id();
-            histogram[i] = f != null && f.type() == FieldType.HISTOGRAM;
+            types[i] = f == null ? FieldType.GAUGE : f.type();
         }
         List<PartReader> ps = parts.parts(iv, scan.startMs(), scan.endMs(), options.segmentMillis());
         for (PartReader p : ps) {
@@ -85,7 +85,7 @@ final class LeafQueryPlanner {
         }
         int[] rowFieldIds = scan.fields().contains(Names.ROWS)
                 ? schema.fields(scan.metric()).values().stream().mapToInt(FieldSchema.Field::id).toArray() : new int[0];
-        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, histogram, ps, memtables, iv,
+        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, types, ps, memtables, iv,
                 rowFieldIds));
     }
 }

@@ -4,7 +4,11 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Names;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.common.model.Aggregate;
+import io.meridian.common.query.SlotTransform;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,9 +27,12 @@ import java.util.Set;
  * @param aggregates the aggregates the caller will compute from the states. When it is exactly {LAST} and
  *                   there is one bucket, the leaf folds only the newest slot of each block (the lastpoint
  *                   path); the returned states are then exact for LAST only.
+ * @param transforms one per field: how its slots are read ({@link SlotTransform}); a field may be listed twice
+ *                   with different transforms
  */
 public record LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs,
-                        List<String> groupBy, List<String> fields, Set<Aggregate> aggregates) {
+                        List<String> groupBy, List<String> fields, Set<Aggregate> aggregates,
+                        List<SlotTransform> transforms) {
     private static final Set<Aggregate> ALL_AGGREGATES = Set.copyOf(EnumSet.allOf(Aggregate.class));
 
     /** Bound on groups x buckets one leaf materialises. */
@@ -39,6 +46,19 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         groupBy = List.copyOf(groupBy);
         aggregates = aggregates.isEmpty() ? ALL_AGGREGATES : Set.copyOf(aggregates);
         fields = List.copyOf(fields);
+        transforms = transforms.isEmpty() ? Collections.nCopies(fields.size(), SlotTransform.NONE)
+                : List.copyOf(transforms);
+        if (transforms.size() != fields.size()) {
+            throw new InvalidInputException("invalid transforms [metric=" + metric + "]: got " + transforms.size()
+                    + " for " + fields.size() + " fields; want none or one per field");
+        }
+        Set<String> reads = new HashSet<>();
+        for (int i = 0; i < fields.size(); i++) {
+            if (!reads.add(fields.get(i) + "\0" + transforms.get(i))) {
+                throw new InvalidInputException("duplicate field [metric=" + metric + ", field=" + fields.get(i)
+                        + ", transform=" + transforms.get(i).name().toLowerCase(Locale.ROOT) + "]: list each read once");
+            }
+        }
         if (endMs <= startMs) {
             throw new InvalidInputException("invalid time range [metric=" + metric + "]: end " + endMs
                     + " must be after start " + startMs);
@@ -51,10 +71,21 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         }
     }
 
+    /** A query that reads every field as stored. */
+    public LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs, List<String> groupBy,
+                     List<String> fields, Set<Aggregate> aggregates) {
+        this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, aggregates, List.of());
+    }
+
     /** A query whose states must be exact for every aggregate. */
     public LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs, List<String> groupBy,
                      List<String> fields) {
-        this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, ALL_AGGREGATES);
+        this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, ALL_AGGREGATES, List.of());
+    }
+
+    /** True when some field is read through a transform: those are folded per series, in time order. */
+    public boolean transformsSlots() {
+        return transforms.stream().anyMatch(t -> t != SlotTransform.NONE);
     }
 
     /** True when only the newest point per (series, field) matters (see {@code aggregates}). */
@@ -101,7 +132,8 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         if (start == startMs && end == endMs) {
             return Optional.of(this);
         }
-        return Optional.of(new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates));
+        return Optional.of(new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates,
+                transforms));
     }
 
     /** Start of the bucket holding {@code ts}. */

@@ -6,6 +6,8 @@ import io.meridian.common.model.Names;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.common.query.SlotTransform;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -32,17 +34,26 @@ public final class LeafQueryCodec {
             throw new InvalidInputException("missing fields [field=fields, metric=" + r.getMetric()
                     + "]: want at least one field");
         }
-        names("fields", r.getFieldsList());
-        names("group_by", r.getGroupByList());
+        names("fields", r.getFieldsList(), r.getTransformsCount() > 0);
+        names("group_by", r.getGroupByList(), false);
+        if (r.getTransformsCount() > 0 && r.getTransformsCount() != r.getFieldsCount()) {
+            throw new InvalidInputException("invalid transforms [field=transforms, metric=" + r.getMetric() + "]: got "
+                    + r.getTransformsCount() + " for " + r.getFieldsCount() + " fields; want none or one per field");
+        }
+        List<SlotTransform> transforms = new ArrayList<>();
+        for (int i = 0; i < r.getTransformsCount(); i++) {
+            transforms.add(WireEnums.fromWire(r.getTransforms(i), "field=transforms[" + i + "]"));
+        }
         Set<Aggregate> aggregates = EnumSet.noneOf(Aggregate.class);
         for (int i = 0; i < r.getAggregatesCount(); i++) {
             aggregates.add(WireEnums.fromWire(r.getAggregates(i), "field=aggregates[" + i + "]"));
         }
         return new LeafQuery(r.getMetric(), TagFilterCodec.decode(r.getFilter()), r.getStartMs(), r.getEndMs(),
-                r.getBucketMs(), r.getGroupByList(), r.getFieldsList(), aggregates);
+                r.getBucketMs(), r.getGroupByList(), r.getFieldsList(), aggregates, transforms);
     }
 
-    private static void names(String what, List<String> names) {
+    /** @param repeatable whether a name may repeat (fields read through different transforms: LeafQuery checks) */
+    private static void names(String what, List<String> names, boolean repeatable) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
@@ -51,7 +62,7 @@ public final class LeafQueryCodec {
                 throw new InvalidInputException(io.meridian.common.error.ErrorCode.INVALID_NAME, "invalid name [field="
                         + what + "[" + i + "], name=" + n + "]: " + reason);
             }
-            if (!seen.add(n)) {
+            if (!seen.add(n) && !repeatable) {
                 throw new InvalidInputException("duplicate name [field=" + what + "[" + i + "], name=" + n + "]");
             }
         }
@@ -62,6 +73,9 @@ public final class LeafQueryCodec {
         LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(q.metric())
                 .setFilter(TagFilterCodec.encode(q.predicate())).setStartMs(q.startMs()).setEndMs(q.endMs())
                 .setBucketMs(q.bucketMs()).addAllGroupBy(q.groupBy()).addAllFields(q.fields());
+        if (q.transformsSlots()) {
+            q.transforms().forEach(t -> b.addTransforms(WireEnums.toWire(t)));
+        }
         if (!q.aggregates().equals(EnumSet.allOf(Aggregate.class))) {
             q.aggregates().stream().sorted().forEach(a -> b.addAggregates(WireEnums.toWire(a)));
         }
