@@ -29,9 +29,10 @@ import org.apache.calcite.sql.parser.SqlParseException;
  *
  * <p>The dialect is {@link SqlSyntax}: Calcite's Babel parser, identifiers case-insensitive, quoted with double
  * quotes. Times are UTC. A statement's
- * plan is kept per thread for 10 s, keyed by its text with the string and timestamp literals of its WHERE
- * clauses lifted into parameters ({@link LiteralParameters}): statements that differ only in those values (another
- * host, another window) are planned once and then only executed.
+ * plan is kept a minute in a cache every thread shares ({@link StatementCache}), keyed by its text with the string and
+ * timestamp literals of its WHERE clauses lifted into parameters ({@link LiteralParameters}): statements that differ
+ * only in those values (another host, another window) are planned once and then only executed. HTTP
+ * ({@link #execute}) and JDBC statements ({@link #query}, through {@link SessionConnection}) share that path.
  */
 public final class SqlEngine {
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -119,31 +120,8 @@ public final class SqlEngine {
      * @throws MeridianException     what the cluster answered (a bound, a timeout, an unavailable shard)
      */
     public SqlAnswer execute(String database, String sql) {
-        if (sql == null || sql.isBlank()) {
-            throw new InvalidInputException("missing SQL statement [field=sql]");
-        }
         long t0 = System.nanoTime();
-        LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
-                text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
-        StatementCache.Lease lease = null;
-        if (normalized != null) {
-            try {
-                lease = statements.checkout(database, normalized.sql(), this::open);
-                bind(lease.statement(), normalized.values());
-            } catch (SQLException | RuntimeException e) {
-                if (lease != null) {
-                    lease.discard();
-                }
-                lease = null; // plan the user's text instead: its errors name their text
-            }
-        }
-        if (lease == null) {
-            try {
-                lease = statements.checkout(database, FunctionNames.rewrite(sql), this::open);
-            } catch (SQLException | RuntimeException e) {
-                throw error(e, sql, database);
-            }
-        }
+        StatementCache.Lease lease = plan(database, sql);
         long t1 = System.nanoTime();
         try (ResultSet rs = lease.statement().executeQuery()) {
             SqlAnswer answer = read(rs, t1 - t0, t1);
@@ -153,6 +131,58 @@ public final class SqlEngine {
             lease.discard(); // its state is unknown; the next run plans it again
             throw error(e, sql, database);
         }
+    }
+
+    /**
+     * Runs one statement as {@link #execute} does (the same normalization, plan cache and errors) and hands its
+     * result set over open, for JDBC clients: closing it gives the planned statement back to the cache.
+     *
+     * @param maxRows the JDBC statement's row limit (0 = none)
+     */
+    ResultSet query(String database, String sql, long maxRows) {
+        StatementCache.Lease lease = plan(database, sql);
+        try {
+            lease.statement().setLargeMaxRows(maxRows);
+            return LeasedResultSet.wrap(lease.statement().executeQuery(), lease);
+        } catch (SQLException | RuntimeException e) {
+            lease.discard();
+            throw error(e, sql, database);
+        }
+    }
+
+    /**
+     * A planned statement for {@code sql}: from its normalized text when that plans, else from the user's text, so
+     * that parse and validation errors refer to what the user wrote.
+     */
+    private StatementCache.Lease plan(String database, String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw new InvalidInputException("missing SQL statement [field=sql]");
+        }
+        LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
+                text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
+        if (normalized != null) {
+            StatementCache.Lease lease = null;
+            try {
+                lease = statements.checkout(database, normalized.sql(), this::open);
+                bind(lease.statement(), normalized.values());
+                return lease;
+            } catch (SQLException | RuntimeException e) {
+                if (lease != null) {
+                    lease.discard();
+                }
+                // plan the user's text instead: its errors name their text
+            }
+        }
+        try {
+            return statements.checkout(database, FunctionNames.rewrite(sql), this::open);
+        } catch (SQLException | RuntimeException e) {
+            throw error(e, sql, database);
+        }
+    }
+
+    /** Idle planned statements in the shared cache (for tests). */
+    int idleStatements() {
+        return statements.idleCount();
     }
 
     private static void bind(PreparedStatement ps, List<Object> values) throws SQLException {

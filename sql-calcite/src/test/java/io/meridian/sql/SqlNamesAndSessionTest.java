@@ -161,4 +161,36 @@ class SqlNamesAndSessionTest {
             }
         }
     }
+
+    /**
+     * A JDBC statement runs through the same literal lifting and shared plan cache as HTTP: the same statement with
+     * another tag value, from HTTP and then from two JDBC statements, is planned once; a result set given back
+     * returns its plan to the cache, and a failure while executing still runs once.
+     */
+    @Test
+    void jdbcStatementsShareTheLiteralLiftingPlanCacheWithHttp() throws SQLException {
+        String sql = "SELECT arch, MAX(min) FROM req WHERE arch = '%s' GROUP BY arch";
+        engine.execute("tel", sql.formatted("x86"));
+        assertThat(engine.idleStatements()).isEqualTo(1);
+        try (Connection c = engine.connect("tel"); Statement a = c.createStatement(); Statement b = c.createStatement()) {
+            try (ResultSet rs = a.executeQuery(sql.formatted("arm"))) {
+                assertThat(engine.idleStatements()).as("checked out while open").isZero();
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("arch-v");
+            }
+            assertThat(engine.idleStatements()).as("given back when closed").isEqualTo(1);
+            assertThat(b.execute(sql.formatted("riscv"))).isTrue();
+            assertThat(b.getUpdateCount()).isEqualTo(-1);
+            assertThat(b.getResultSet().next()).isTrue();
+            assertThat(b.getMoreResults()).isFalse();
+            assertThat(engine.idleStatements()).isEqualTo(1);
+            assertThat(specs).extracting(q -> q.filter().toString()).as("each run with its own value")
+                    .anySatisfy(f -> assertThat(f).contains("riscv"));
+            failure.set(new QueryTimeoutException("query timed out [query=q2]: no answer in 10000ms"));
+            int before = specs.size();
+            assertThatThrownBy(() -> a.executeQuery(sql.formatted("s390"))).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("query timed out [query=q2]");
+            assertThat(specs).as("no second fan-out").hasSize(before + 1);
+        }
+    }
 }
