@@ -253,12 +253,9 @@ public final class MeridianRules {
             }
             if (aggs.isEmpty()) {
                 // SELECT DISTINCT tags (a GROUP BY without aggregates): a group exists where one of its series has a
-                // point in some field in range. LAST of every field says so, and the leaves answer LAST alone from
-                // the newest point of each block (no slot is shipped); the values are not output.
-                plan.fields().forEach(f -> aggs.add(new PushedPlan.Agg(QueryFunction.LAST, f, false, Double.NaN)));
-                if (aggs.isEmpty()) {
-                    return;
-                }
+                // row (a point in some field) in range, which is what COUNT(*) counts on the leaves, from the parts'
+                // row summaries and the memtables' row bitmaps; the count is not output.
+                aggs.add(new PushedPlan.Agg(QueryFunction.COUNT, Names.ROWS, false, Double.NaN));
             }
             if (gapfill && (plan.start() == null || plan.end() == null)) {
                 throw new InvalidInputException("time_bucket_gapfill needs a bounded time range [function="

@@ -36,11 +36,14 @@ public final class PartReader {
      */
     private final MappedByteBuffer index;
     private final int entryCount;
+    /** The row summary (v4), mapped like the index; null for older parts. */
+    private final MappedByteBuffer rows;
+    private final int rowEntries;
     private final long fileBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
     private PartReader(Path path, FileChannel channel, long intervalMs, long segmentStartMs, int slotCount,
-                       MappedByteBuffer index, int entryCount, long fileBytes) {
+                       MappedByteBuffer index, int entryCount, MappedByteBuffer rows, int rowEntries, long fileBytes) {
         this.path = path;
         this.channel = channel;
         this.intervalMs = intervalMs;
@@ -48,6 +51,8 @@ public final class PartReader {
         this.slotCount = slotCount;
         this.index = index;
         this.entryCount = entryCount;
+        this.rows = rows;
+        this.rowEntries = rowEntries;
         this.fileBytes = fileBytes;
     }
 
@@ -126,7 +131,8 @@ public final class PartReader {
         }
         ByteSource in = new ByteSource(idx, 0, idx.length, name, indexOffset);
         int n = in.getInt();
-        if (n < 0 || (long) n * PartFormat.INDEX_ENTRY_LENGTH != indexLength - 4) {
+        long entriesLength = (long) n * PartFormat.INDEX_ENTRY_LENGTH;
+        if (n < 0 || (version < PartFormat.VERSION_4 ? entriesLength != indexLength - 4 : entriesLength + 8 > indexLength)) {
             throw new CorruptDataException(name, indexOffset, "index entry count " + n + " does not match its length");
         }
         long prevKey = -1;
@@ -142,14 +148,42 @@ public final class PartReader {
             }
             prevKey = key;
         }
+        int m = 0;
+        long rowsOffset = indexOffset + 4 + entriesLength + 4;
+        if (version >= PartFormat.VERSION_4) {
+            m = in.getInt();
+            if (m < 0 || entriesLength + 8 + (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH != indexLength) {
+                throw new CorruptDataException(name, rowsOffset - 4, "row summary count " + m
+                        + " does not match the index length");
+            }
+            long prevSeries = -1;
+            for (int i = 0; i < m; i++) {
+                long series = in.getInt() & 0xFFFFFFFFL;
+                long rowCount = in.getInt() & 0xFFFFFFFFL;
+                long first = in.getInt() & 0xFFFFFFFFL;
+                long last = in.getInt() & 0xFFFFFFFFL;
+                if (series <= prevSeries || rowCount < 1 || first > last || last >= slotCount
+                        || rowCount > last - first + 1) {
+                    throw new CorruptDataException(name, rowsOffset + (long) i * PartFormat.ROW_SUMMARY_ENTRY_LENGTH,
+                            "row summary entry " + i + " is out of order or out of bounds [series=" + series + ", rows="
+                            + rowCount + ", slots=" + first + ".." + last + "]");
+                }
+                prevSeries = series;
+            }
+        }
         MappedByteBuffer mapped;
+        MappedByteBuffer summary = null;
         try {
-            mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, (long) n * PartFormat.INDEX_ENTRY_LENGTH);
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, entriesLength);
+            if (version >= PartFormat.VERSION_4) {
+                summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset, (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH);
+                summary.order(ByteOrder.LITTLE_ENDIAN);
+            }
         } catch (IOException e) {
             throw new StorageIoException("cannot map part index [file=" + path + "]", e);
         }
         mapped.order(ByteOrder.LITTLE_ENDIAN);
-        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, mapped, n, size);
+        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, mapped, n, summary, m, size);
     }
 
     private static byte[] readAt(FileChannel ch, Path path, long pos, int len) {
@@ -215,6 +249,39 @@ public final class PartReader {
         }
         return -(lo + 1);
     }
+
+    /** Whether this part has a row summary (format v4 and later). */
+    public boolean hasRowSummary() { return rows != null; }
+
+    /**
+     * The row summary entry of {@code seriesId}: its index (for {@link #summaryRows} and the slot accessors), or a
+     * negative number when the series has no row here. Only for parts with {@link #hasRowSummary()}.
+     */
+    public int summaryOf(int seriesId) {
+        int lo = 0;
+        int hi = rowEntries - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int k = rows.getInt(mid * PartFormat.ROW_SUMMARY_ENTRY_LENGTH);
+            if (k < seriesId) {
+                lo = mid + 1;
+            } else if (k > seriesId) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    /** The series' rows here: the slots with a point in any of its fields. */
+    public int summaryRows(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 4); }
+
+    /** The first of the series' slots with a point in some field. */
+    public int summaryFirstSlot(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 8); }
+
+    /** The last of the series' slots with a point in some field. */
+    public int summaryLastSlot(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 12); }
 
     /** Reads, checks and decodes block {@code i}. */
     public SlotColumns readBlock(int i, BlockCodec codec) {

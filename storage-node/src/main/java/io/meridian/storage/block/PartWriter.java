@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.zip.CRC32C;
 
 /**
@@ -26,6 +27,12 @@ public final class PartWriter implements AutoCloseable {
     private final ByteSink buf = new ByteSink(FLUSH_BYTES + 4096);
     private final ByteSink index = new ByteSink(4096);
     private final ByteSink payload = new ByteSink(4096);
+    /** The row summary (v4): one entry per series, written as each series' last block is added. */
+    private final ByteSink rows = new ByteSink(4096);
+    private int summarized;
+    /** The slots of the current series that hold a point in some field so far. */
+    private final BitSet seriesSlots = new BitSet();
+    private int currentSeries = -1;
     private final BlockCodec codec;
     private final CRC32C crc = new CRC32C();
     private long written;
@@ -52,6 +59,14 @@ public final class PartWriter implements AutoCloseable {
 
     public void add(int seriesId, int fieldId, FieldType type, SlotColumns columns) {
         checkOrder(seriesId, fieldId);
+        int n = columns.size();
+        if (n > 0 && columns.slot(n - 1) - columns.slot(0) == n - 1) {
+            seriesSlots.set(columns.slot(0), columns.slot(n - 1) + 1); // dense: the usual block
+        } else {
+            for (int i = 0; i < n; i++) {
+                seriesSlots.set(columns.slot(i));
+            }
+        }
         payload.clear();
         codec.encode(columns, payload);
         appendPayload(seriesId, fieldId, type);
@@ -60,6 +75,13 @@ public final class PartWriter implements AutoCloseable {
     /** Adds a block of one point per slot from parallel arrays (see {@link BlockCodec#encodeSingle}). */
     public void addSingle(int seriesId, int fieldId, FieldType type, int[] slots, double[] values, long[] offsets, int n) {
         checkOrder(seriesId, fieldId);
+        if (n > 0 && slots[n - 1] - slots[0] == n - 1) {
+            seriesSlots.set(slots[0], slots[n - 1] + 1);
+        } else {
+            for (int i = 0; i < n; i++) {
+                seriesSlots.set(slots[i]);
+            }
+        }
         payload.clear();
         codec.encodeSingle(slots, values, offsets, n, payload);
         appendPayload(seriesId, fieldId, type);
@@ -71,6 +93,10 @@ public final class PartWriter implements AutoCloseable {
             throw new IllegalStateException("BUG: blocks out of order [series=" + seriesId + ", field=" + fieldId + "]");
         }
         lastKey = key;
+        if (seriesId != currentSeries) {
+            summarizeSeries();
+            currentSeries = seriesId;
+        }
     }
 
     private void appendPayload(int seriesId, int fieldId, FieldType type) {
@@ -88,10 +114,21 @@ public final class PartWriter implements AutoCloseable {
 
     public int entries() { return entries; }
 
+    /** Ends the current series' row summary entry (none when it had no slot). */
+    private void summarizeSeries() {
+        if (currentSeries >= 0 && !seriesSlots.isEmpty()) {
+            rows.putInt(currentSeries).putInt(seriesSlots.cardinality()).putInt(seriesSlots.nextSetBit(0))
+                    .putInt(seriesSlots.length() - 1);
+            summarized++;
+        }
+        seriesSlots.clear();
+    }
+
     /** Writes index and footer, fsyncs, renames into place; returns the file size. */
     public long finish() {
-        ByteSink idx = new ByteSink(index.size() + 4);
-        idx.putInt(entries).put(index.array(), 0, index.size());
+        summarizeSeries();
+        ByteSink idx = new ByteSink(index.size() + rows.size() + 8);
+        idx.putInt(entries).put(index.array(), 0, index.size()).putInt(summarized).put(rows.array(), 0, rows.size());
         long indexOffset = written + buf.size();
         buf.put(idx.array(), 0, idx.size());
         crc.reset();

@@ -58,8 +58,8 @@ final class LeafAggregator {
     private final int rowsField;
     /** Newest-point path: per series, per field, the newest slot start found in the parts read so far. */
     private final Map<Integer, long[]> newest = new HashMap<>();
-    /** Per series, the slots (numbered from the one holding the range start) with a point in any field. */
-    private final Map<Integer, RoaringBitmap> rowSlots = new HashMap<>();
+    /** COUNT(*): the rows of each series; null when the query counts no rows. */
+    private final RowCounter rows;
 
     LeafAggregator(View view, BlockCache cache) {
         this.q = view.query();
@@ -69,6 +69,7 @@ final class LeafAggregator {
         this.buckets = q.bucketCount();
         this.latestOnly = q.latestOnly();
         this.rowsField = q.fields().indexOf(Names.ROWS);
+        this.rows = rowsField < 0 ? null : new RowCounter(q, view.intervalMs(), view.rowFieldIds(), cache, codec);
         if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
             throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
                     + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
@@ -112,7 +113,9 @@ final class LeafAggregator {
         if (q.transformsSlots()) {
             foldTransformed();
         }
-        countRows();
+        if (rows != null) {
+            rows.countInto(this::addRows);
+        }
         Map<List<String>, AggState[]> out = new HashMap<>();
         for (int g = 0; g < cells.length; g++) {
             if (cells[g] != null) {
@@ -148,8 +151,8 @@ final class LeafAggregator {
         BlockCache.PartBlocks blocks = cache.open(p, codec);
         for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
-            if (rowsField >= 0) {
-                markPartRows(p, blocks, s, firstSlot, lastSlot);
+            if (rows != null) {
+                rows.addPart(p, s, firstSlot, lastSlot);
             }
             for (int f = 0; f < fields; f++) {
                 int idx = p.find(s, view.fieldIds()[f]);
@@ -181,8 +184,8 @@ final class LeafAggregator {
         long iv = view.intervalMs();
         for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
-            if (rowsField >= 0) {
-                markMemtableRows(m, s, iv);
+            if (rows != null) {
+                rows.addMemtable(m, s);
             }
             for (int f = 0; f < fields; f++) {
                 PointBuffer b = m.find(s, view.fieldIds()[f]);
@@ -307,69 +310,6 @@ final class LeafAggregator {
             return a;
         });
         f[field] = Math.max(f[field], slotStart);
-    }
-
-    /** The slots of series {@code s} in part {@code p} with a point in any field, within [firstSlot, lastSlot]. */
-    private void markPartRows(PartReader p, BlockCache.PartBlocks blocks, int s, int firstSlot, int lastSlot) {
-        long iv = p.intervalMs();
-        for (int fieldId : view.rowFieldIds()) {
-            int idx = p.find(s, fieldId);
-            if (idx < 0) {
-                continue;
-            }
-            SlotColumns c = blocks.get(idx);
-            RoaringBitmap slots = rowSlotsOf(s);
-            for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
-                slots.add(slotIndex(p.segmentStartMs() + c.slot(i) * iv, iv));
-            }
-        }
-    }
-
-    private void markMemtableRows(MemTable m, int s, long iv) {
-        for (int fieldId : view.rowFieldIds()) {
-            PointBuffer b = m.find(s, fieldId);
-            if (b == null) {
-                continue;
-            }
-            RoaringBitmap slots = rowSlotsOf(s);
-            for (int i = 0; i < b.size(); i++) {
-                long slotStart = Math.floorDiv(b.timestamp(i), iv) * iv;
-                if (slotStart >= q.startMs() && slotStart < q.endMs()) {
-                    slots.add(slotIndex(slotStart, iv));
-                }
-            }
-        }
-    }
-
-    private RoaringBitmap rowSlotsOf(int series) {
-        return rowSlots.computeIfAbsent(series, k -> new RoaringBitmap());
-    }
-
-    /** A slot's number counted from the one holding the range start. */
-    private int slotIndex(long slotStart, long iv) {
-        return (int) (Math.floorDiv(slotStart, iv) - Math.floorDiv(q.startMs(), iv));
-    }
-
-    /** COUNT(*): each (series, slot) with a point counts once in its group's bucket. */
-    private void countRows() {
-        long iv = view.intervalMs();
-        long first = Math.floorDiv(q.startMs(), iv);
-        for (Map.Entry<Integer, RoaringBitmap> e : rowSlots.entrySet()) {
-            int lastBucket = -1;
-            long n = 0;
-            for (org.roaringbitmap.IntIterator it = e.getValue().getIntIterator(); it.hasNext(); ) {
-                int bucket = q.bucketOf((first + it.next()) * iv);
-                if (bucket != lastBucket && n > 0) {
-                    addRows(e.getKey(), lastBucket, n);
-                    n = 0;
-                }
-                lastBucket = bucket;
-                n++;
-            }
-            if (n > 0) {
-                addRows(e.getKey(), lastBucket, n);
-            }
-        }
     }
 
     private void addRows(int series, int bucket, long n) {

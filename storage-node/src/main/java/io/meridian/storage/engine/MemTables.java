@@ -14,9 +14,16 @@ import java.util.List;
  */
 final class MemTables {
     private final List<MemTable> frozen = new ArrayList<>();
-    private MemTable active = new MemTable();
+    /** The base interval: memtables track their rows ({@link MemTable#rows}) in its slots. */
+    private final long baseIntervalMs;
+    private MemTable active;
     /** Clock time of the first point in the active memtable. */
     private long activeCreatedMs;
+
+    MemTables(long baseIntervalMs) {
+        this.baseIntervalMs = baseIntervalMs;
+        this.active = new MemTable(baseIntervalMs);
+    }
 
     /** The memtable that writes go into. */
     MemTable active() {
@@ -33,7 +40,7 @@ final class MemTables {
     /** Freezes the active memtable for a flush and starts a fresh one; returns the frozen one. */
     MemTable freeze() {
         MemTable toFlush = active;
-        active = new MemTable();
+        active = new MemTable(baseIntervalMs);
         frozen.add(toFlush);
         return toFlush;
     }

@@ -57,7 +57,7 @@ public final class Shard implements AutoCloseable {
     private final ReplicaLogReader logReader;
     /** The epoch this replica stamps the ops it accepts as leader with. */
     private volatile long epoch;
-    private final MemTables memTables = new MemTables();
+    private final MemTables memTables;
     private final MemTableWriter memTableWriter;
     private final OpLog opLog;
     private final SeriesResolver resolver;
@@ -72,6 +72,7 @@ public final class Shard implements AutoCloseable {
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
         this.dir = dir;
         this.options = options;
+        this.memTables = new MemTables(options.database().intervals().get(0).intervalMillis());
         this.metrics = metrics;
         try {
             Files.createDirectories(dir);

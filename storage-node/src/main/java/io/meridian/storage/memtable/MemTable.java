@@ -1,17 +1,31 @@
 package io.meridian.storage.memtable;
 
 import java.util.Arrays;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The mutable, in-memory part of a shard: raw points per (series, field) since the last flush, backed by
  * the WAL. Points are kept raw (not pre-merged into slots) so that appends are two array stores and
  * every family (base and rollups) is derived from the same points at flush time.
  *
+ * <p>It also keeps each series' <em>rows</em> ({@link #rows}): the slots of a given interval (the base interval) in
+ * which the series has a point in any field, as a bitmap, so COUNT(*) and DISTINCT count them without walking the
+ * points. Slot {@code k} (of {@code floor(ts / interval)}) is bit {@code k - rowOrigin}; a series whose points lie
+ * too far apart for one bitmap (more than 2^31 slots) is marked untracked and read from its points instead.
+ *
  * <p>Threading: mutated under the shard's write lock, read under its read lock. A frozen memtable (being
  * flushed) is never mutated again.
  */
 public final class MemTable {
     private static final int[] NO_FIELDS = new int[0];
+    /** Marks a series whose rows are not tracked (see the class comment). */
+    private static final RoaringBitmap UNTRACKED = new RoaringBitmap();
+
+    /** The interval of the tracked rows' slots; 0 = rows are not tracked. */
+    private final long rowIntervalMs;
+    /** The slot that bit 0 stands for, fixed by the first point; Long.MIN_VALUE until then. */
+    private long rowOrigin = Long.MIN_VALUE;
+    private RoaringBitmap[] rows = new RoaringBitmap[1024];
 
     private int[][] fieldIds = new int[1024][];
     private PointBuffer[][] buffers = new PointBuffer[1024][];
@@ -20,10 +34,21 @@ public final class MemTable {
     private long minTs = Long.MAX_VALUE;
     private long maxTs = Long.MIN_VALUE;
 
+    /** A memtable that does not track rows. */
+    public MemTable() {
+        this(0);
+    }
+
+    /** @param rowIntervalMs the interval whose slots {@link #rows} counts (0: none) */
+    public MemTable(long rowIntervalMs) {
+        this.rowIntervalMs = rowIntervalMs;
+    }
+
     /** Appends one point. */
     public void append(int seriesId, int fieldId, long ts, double value) {
         PointBuffer b = buffer(seriesId, fieldId);
         bytes += b.append(ts, value);
+        markRow(seriesId, ts);
         points++;
         if (ts < minTs) {
             minTs = ts;
@@ -41,6 +66,16 @@ public final class MemTable {
     public long appendRows(int seriesId, int[] fieldIds, long[] ts, double[] values) {
         int nf = fieldIds.length;
         long n = 0;
+        if (rowIntervalMs > 0) {
+            for (int r = 0; r < ts.length; r++) {
+                for (int f = 0; f < nf; f++) {
+                    if (!Double.isNaN(values[r * nf + f])) {
+                        markRow(seriesId, ts[r]);
+                        break;
+                    }
+                }
+            }
+        }
         for (int f = 0; f < nf; f++) {
             PointBuffer b = buffer(seriesId, fieldIds[f]);
             bytes += b.reserve(ts.length);
@@ -60,6 +95,54 @@ public final class MemTable {
         }
         points += n;
         return n;
+    }
+
+    private void markRow(int seriesId, long ts) {
+        if (rowIntervalMs <= 0) {
+            return;
+        }
+        if (seriesId >= rows.length) {
+            rows = Arrays.copyOf(rows, Math.max(seriesId + 1, rows.length * 2));
+        }
+        RoaringBitmap r = rows[seriesId];
+        if (r == UNTRACKED) {
+            return;
+        }
+        long slot = Math.floorDiv(ts, rowIntervalMs);
+        if (rowOrigin == Long.MIN_VALUE) {
+            rowOrigin = slot - (1L << 30); // room both ways: points may arrive out of order
+        }
+        long bit = slot - rowOrigin;
+        if (bit < 0 || bit > Integer.MAX_VALUE) {
+            rows[seriesId] = UNTRACKED;
+            return;
+        }
+        if (r == null) {
+            r = rows[seriesId] = new RoaringBitmap();
+        }
+        if (r.checkedAdd((int) bit)) {
+            bytes += 2; // about an array container's cost per row
+        }
+    }
+
+    /** The interval of the slots {@link #rows} counts; 0 when rows are not tracked. */
+    public long rowIntervalMs() { return rowIntervalMs; }
+
+    /** The slot number ({@code floor(ts / rowIntervalMs())}) that bit 0 of {@link #rows} stands for. */
+    public long rowOrigin() { return rowOrigin; }
+
+    /**
+     * The series' rows: bit {@code k} set when it has a point in some field in slot {@code rowOrigin() + k}; null when
+     * it has no point here or its rows are not tracked ({@link #rowsTracked}). Do not modify.
+     */
+    public RoaringBitmap rows(int seriesId) {
+        RoaringBitmap r = seriesId < rows.length ? rows[seriesId] : null;
+        return r == UNTRACKED ? null : r;
+    }
+
+    /** Whether {@link #rows} answers for the series (false when the memtable does not track rows or gave up on it). */
+    public boolean rowsTracked(int seriesId) {
+        return rowIntervalMs > 0 && (seriesId >= rows.length || rows[seriesId] != UNTRACKED);
     }
 
     /** The buffer of (series, field), created when absent. */

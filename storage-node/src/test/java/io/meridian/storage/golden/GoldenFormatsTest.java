@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenFormatsTest {
     static final int GOLDEN_V2_BYTES = 1123;
     static final int GOLDEN_V3_BYTES = 1107;
+    static final int GOLDEN_V4_BYTES = 1417;
     @TempDir
     Path tmp;
 
@@ -113,25 +114,66 @@ class GoldenFormatsTest {
     }
 
     /**
-     * The v2 golden reads back to the generator's content, and a part written today does too. Whole-file
-     * bytes of new parts are not pinned: encoder choices (zstd level, which column kind wins) may change them
-     * within a format version; each column kind's bytes are pinned in {@link ColumnKindGoldenTest}.
+     * The v4 golden reads back to the generator's content with its row summary, and a part written today does too.
+     * Whole-file bytes of new parts are not pinned: encoder choices (zstd level, which column kind wins) may change
+     * them within a format version; each column kind's bytes are pinned in {@link ColumnKindGoldenTest}.
      */
     @Test
-    void partFormatV3ReadsAndTodaysPartsMatchIt() throws IOException {
+    void partFormatV4ReadsAndTodaysPartsMatchIt() throws IOException {
         Path fresh = tmp.resolve("part");
         writePart(fresh);
-        byte[] golden = golden("part", 3, "000000000001.part", fresh);
-        assertThat(golden).hasSize(GOLDEN_V3_BYTES);
-        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 3);
+        byte[] golden = golden("part", 4, "000000000001.part", fresh);
+        assertThat(golden).hasSize(GOLDEN_V4_BYTES);
+        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 4);
         assertGoldenContent(golden, 4);
+        assertRowSummary(golden);
         byte[] today = Files.readAllBytes(fresh);
         assertThat(java.util.Arrays.copyOf(today, PartFormat.HEADER_LENGTH)).as("header layout")
                 .isEqualTo(java.util.Arrays.copyOf(golden, PartFormat.HEADER_LENGTH));
         assertGoldenContent(today, 4);
+        assertRowSummary(today);
         Path again = tmp.resolve("again");
         writePart(again);
         assertThat(Files.readAllBytes(again)).as("writing is deterministic").isEqualTo(today);
+    }
+
+    /** Per series, the slots with a point in any of its fields: their number, the first and the last. */
+    private void assertRowSummary(byte[] part) throws IOException {
+        Path copy = tmp.resolve("summary-" + part.length + ".part");
+        Files.write(copy, part);
+        PartReader r = PartReader.open(copy);
+        try {
+            assertThat(r.hasRowSummary()).isTrue();
+            int s0 = r.summaryOf(0); // field 0 in slots 0, 2, 4; field 1 in slots 0, 2, ..., 798
+            assertThat(new int[] {r.summaryRows(s0), r.summaryFirstSlot(s0), r.summaryLastSlot(s0)})
+                    .containsExactly(400, 0, 798);
+            int s7 = r.summaryOf(7);
+            assertThat(new int[] {r.summaryRows(s7), r.summaryFirstSlot(s7), r.summaryLastSlot(s7)})
+                    .containsExactly(5, 0, 8);
+            int s9 = r.summaryOf(9);
+            assertThat(new int[] {r.summaryRows(s9), r.summaryFirstSlot(s9), r.summaryLastSlot(s9)})
+                    .containsExactly(600, 0, 599);
+            assertThat(r.summaryOf(1)).as("no block of series 1").isNegative();
+        } finally {
+            r.release();
+        }
+    }
+
+    /** v3 parts (before the row summary) still read back identically, without a summary. */
+    @Test
+    void partFormatV3StillReads() throws IOException {
+        byte[] golden = golden("part", 3, "000000000001.part", null);
+        assertThat(golden).hasSize(GOLDEN_V3_BYTES);
+        assertThat(golden[PartFormat.VERSION_OFFSET]).isEqualTo((byte) 3);
+        assertGoldenContent(golden, 4);
+        Path copy = tmp.resolve("v3.part");
+        Files.write(copy, golden);
+        PartReader r = PartReader.open(copy);
+        try {
+            assertThat(r.hasRowSummary()).isFalse();
+        } finally {
+            r.release();
+        }
     }
 
     /** v2 parts (before the PREDICTED block mode) still read back identically. */
