@@ -1,6 +1,6 @@
 package io.meridian.sql;
 
-import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.common.query.TagCondition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +14,7 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
 
 /**
  * Turns predicates over a metric scan's columns into what the leaves evaluate: tag predicates (=, &lt;&gt;, IN,
- * LIKE, NOT, AND, OR over tag columns) into a {@link TagFilter}, and comparisons of {@code ts} with a timestamp
+ * LIKE, NOT, AND, OR over tag columns) into a {@link TagCondition}, and comparisons of {@code ts} with a timestamp
  * literal, {@code now()}/{@code CURRENT_TIMESTAMP} plus or minus an interval, or a parameter into time bounds.
  * Anything else (field values, functions of tags) is left for Calcite to evaluate above the pushed part.
  *
@@ -31,26 +31,26 @@ final class FilterTranslator {
         this.tagKeys = tagKeys;
     }
 
-    /** The tag filter this predicate is, or null when it is not one. */
-    TagFilter tagFilter(RexNode node) {
+    /** The tag condition this predicate is, or null when it is not one. */
+    TagCondition tagFilter(RexNode node) {
         if (!(node instanceof RexCall call)) {
             return null;
         }
         switch (call.getKind()) {
             case AND, OR -> {
-                List<TagFilter> parts = new ArrayList<>();
+                List<TagCondition> parts = new ArrayList<>();
                 for (RexNode operand : call.getOperands()) {
-                    TagFilter f = tagFilter(operand);
+                    TagCondition f = tagFilter(operand);
                     if (f == null) {
                         return null;
                     }
                     parts.add(f);
                 }
-                return call.getKind() == SqlKind.AND ? TagFilters.and(parts) : orOf(parts);
+                return call.getKind() == SqlKind.AND ? TagCondition.and(parts) : orOf(parts);
             }
             case NOT -> {
-                TagFilter inner = tagFilter(call.getOperands().get(0));
-                return inner == null ? null : TagFilters.not(inner);
+                TagCondition inner = tagFilter(call.getOperands().get(0));
+                return inner == null ? null : TagCondition.not(inner);
             }
             case EQUALS, NOT_EQUALS -> {
                 String tag = tagOf(call.getOperands().get(0));
@@ -62,8 +62,8 @@ final class FilterTranslator {
                 if (tag == null || value == null) {
                     return null;
                 }
-                TagFilter eq = TagFilters.eq(tag, value);
-                return call.getKind() == SqlKind.EQUALS ? eq : TagFilters.not(eq);
+                TagCondition eq = TagCondition.eq(tag, value);
+                return call.getKind() == SqlKind.EQUALS ? eq : TagCondition.not(eq);
             }
             case LIKE -> {
                 if (call.getOperands().size() != 2) {
@@ -79,9 +79,9 @@ final class FilterTranslator {
                 }
                 String body = pattern.endsWith("%") ? pattern.substring(0, pattern.length() - 1) : null;
                 if (body != null && body.indexOf('%') < 0 && body.indexOf('_') < 0) {
-                    return TagFilters.prefix(tag, body);
+                    return TagCondition.prefix(tag, body);
                 }
-                return TagFilters.regex(tag, likeToRegex(pattern));
+                return TagCondition.regex(tag, likeToRegex(pattern));
             }
             default -> {
                 if (call.getOperator().getName().equalsIgnoreCase("REGEXP_LIKE") && call.getOperands().size() == 2) {
@@ -91,7 +91,7 @@ final class FilterTranslator {
                         return null;
                     }
                     // REGEXP_LIKE finds the pattern anywhere in the value; the leaves match whole values
-                    return TagFilters.regex(tag, ".*(?:" + pattern + ").*");
+                    return TagCondition.regex(tag, ".*(?:" + pattern + ").*");
                 }
                 return null;
             }
@@ -99,21 +99,21 @@ final class FilterTranslator {
     }
 
     /** An OR of equalities on one tag is an IN set. */
-    private static TagFilter orOf(List<TagFilter> parts) {
+    private static TagCondition orOf(List<TagCondition> parts) {
         String key = null;
         List<String> values = new ArrayList<>();
-        for (TagFilter p : parts) {
-            if (p.getKindCase() == TagFilter.KindCase.EQ && (key == null || key.equals(p.getEq().getKey()))) {
-                key = p.getEq().getKey();
-                values.add(p.getEq().getValue());
-            } else if (p.getKindCase() == TagFilter.KindCase.IN_SET && (key == null || key.equals(p.getInSet().getKey()))) {
-                key = p.getInSet().getKey();
-                values.addAll(p.getInSet().getValuesList());
+        for (TagCondition p : parts) {
+            if (p instanceof TagCondition.Eq eq && (key == null || key.equals(eq.key()))) {
+                key = eq.key();
+                values.add(eq.value());
+            } else if (p instanceof TagCondition.In in && (key == null || key.equals(in.key()))) {
+                key = in.key();
+                values.addAll(in.values());
             } else {
-                return TagFilters.or(parts);
+                return TagCondition.or(parts);
             }
         }
-        return TagFilters.in(key, values);
+        return TagCondition.in(key, values);
     }
 
     /**

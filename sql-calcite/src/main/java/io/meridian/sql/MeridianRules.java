@@ -4,7 +4,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.common.query.QueryFunction;
-import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.common.query.TagCondition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,7 +92,7 @@ public final class MeridianRules {
             }
             RexNode condition = RexUtil.expandSearch(filter.getCluster().getRexBuilder(), null, filter.getCondition());
             FilterTranslator translator = new FilterTranslator(plan.tagKeys());
-            List<TagFilter> tags = new ArrayList<>();
+            List<TagCondition> tags = new ArrayList<>();
             if (plan.filter() != null) {
                 tags.add(plan.filter());
             }
@@ -101,7 +101,7 @@ public final class MeridianRules {
             List<RexNode> rest = new ArrayList<>();
             boolean pushed = false;
             for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
-                TagFilter f = translator.tagFilter(conjunct);
+                TagCondition f = translator.tagFilter(conjunct);
                 if (f != null) {
                     tags.add(f);
                     pushed = true;
@@ -121,7 +121,7 @@ public final class MeridianRules {
             if (!pushed) {
                 return;
             }
-            RelNode result = query.with(plan.withFilter(tags.isEmpty() ? null : TagFilters.and(tags), start, end),
+            RelNode result = query.with(plan.withFilter(tags.isEmpty() ? null : TagCondition.and(tags), start, end),
                     query.getRowType());
             if (!rest.isEmpty()) {
                 result = call.builder().push(result).filter(rest).build();

@@ -2,7 +2,7 @@ package io.meridian.sql;
 
 import io.meridian.common.model.FieldType;
 import io.meridian.common.query.QueryFunction;
-import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.common.query.TagCondition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>The distributed query's result has {@code ts} (when bucketed), then the grouped tags, then one column per
  * aggregate (scan form: per field) named {@link #alias}. Output columns map to those by kind and position.
  *
- * @param filter     the tag filter, null for every series; tag values of statement parameters are placeholders
+ * @param filter     the tag condition, null for every series; tag values of statement parameters are placeholders
  *                   ({@link TagParams})
  * @param bucketMs   aggregate form: bucket width, 0 for none; scan form: ignored (the base interval)
  * @param groupBy    aggregate form: the tags grouped by
@@ -32,12 +32,9 @@ import java.util.Objects;
  *                   answered for every group found, the missing ones filled per {@link OutputColumn.Fill}
  */
 public record PushedPlan(String database, String metric, List<String> tagKeys, List<String> fields,
-                         List<FieldType> fieldTypes, TagFilter filter, TimeBound start, TimeBound end,
+                         List<FieldType> fieldTypes, TagCondition filter, TimeBound start, TimeBound end,
                          boolean aggregated, long bucketMs, List<String> groupBy, List<Agg> aggregates,
                          List<OutputColumn> columns, List<SortKey> orderBy, int limit, boolean gapfill) {
-    private static final TagFilter MATCH_ALL = TagFilter.newBuilder()
-            .setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
-
     /**
      * One pushed aggregate call.
      *
@@ -113,12 +110,12 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
                 aggregates, cols, orderBy, limit, gapfill);
     }
 
-    /** The filter to send: {@link #filter}, or match-all. */
-    public TagFilter tagFilter() {
-        return filter == null ? MATCH_ALL : filter;
+    /** The condition to send: {@link #filter}, or every series. */
+    public TagCondition tagFilter() {
+        return filter == null ? TagCondition.all() : filter;
     }
 
-    public PushedPlan withFilter(TagFilter newFilter, TimeBound newStart, TimeBound newEnd) {
+    public PushedPlan withFilter(TagCondition newFilter, TimeBound newStart, TimeBound newEnd) {
         return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, newFilter, newStart, newEnd, aggregated,
                 bucketMs, groupBy, aggregates, columns, orderBy, limit, gapfill);
     }
@@ -208,7 +205,7 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         StringBuilder sb = new StringBuilder();
         sb.append("db=").append(database).append(", metric=").append(metric);
         if (filter != null) {
-            sb.append(", tagFilter=").append(TagFilters.describe(filter));
+            sb.append(", tagFilter=").append(filter);
         }
         sb.append(", time=").append(start == null ? "(-inf" : start).append(", ")
                 .append(end == null ? "+inf)" : end.toString().replace('[', ' ').replace('(', ' ').trim()

@@ -5,6 +5,7 @@ import io.meridian.common.query.AggCall;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.TagCondition;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Durations;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,8 +67,7 @@ public final class NativeQueryCodec {
         long start = time(root.get("start"), "$.start");
         long end = time(root.get("end"), "$.end");
         long bucket = root.has("bucket") ? duration(root.get("bucket"), "$.bucket").toMillis() : 0;
-        TagFilter filter = root.has("where") ? filter(root.get("where"), "$.where", 0)
-                : TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
+        TagCondition filter = root.has("where") ? filter(root.get("where"), "$.where", 0) : TagCondition.all();
         List<String> groupBy = strings(root.get("groupBy"), "$.groupBy");
         List<AggCall> select = new ArrayList<>();
         JsonNode sel = root.get("select");
@@ -164,12 +163,11 @@ public final class NativeQueryCodec {
         return out.toByteArray();
     }
 
-    private static TagFilter filter(JsonNode n, String at, int depth) {
+    private static TagCondition filter(JsonNode n, String at, int depth) {
         if (depth > MAX_FILTER_DEPTH) {
             throw new InvalidInputException("filter nested too deep [" + at + "]: want at most " + MAX_FILTER_DEPTH + " levels");
         }
         object(n, at);
-        TagFilter.Builder f = TagFilter.newBuilder();
         if (n.has("and") || n.has("or")) {
             String op = n.has("and") ? "and" : "or";
             checkKeys(n, Set.of(op), at);
@@ -177,27 +175,26 @@ public final class NativeQueryCodec {
             if (!parts.isArray() || parts.isEmpty()) {
                 throw new InvalidInputException("invalid filter [" + at + "." + op + "]: want a non-empty array of filters");
             }
-            List<TagFilter> list = new ArrayList<>();
+            List<TagCondition> list = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
                 list.add(filter(parts.get(i), at + "." + op + "[" + i + "]", depth + 1));
             }
-            return op.equals("and") ? f.setConjunction(TagFilter.Conjunction.newBuilder().addAllParts(list)).build()
-                    : f.setDisjunction(TagFilter.Disjunction.newBuilder().addAllParts(list)).build();
+            return op.equals("and") ? new TagCondition.And(list) : new TagCondition.Or(list);
         }
         if (n.has("not")) {
             checkKeys(n, Set.of("not"), at);
-            return f.setNegation(TagFilter.Negation.newBuilder().setInner(filter(n.get("not"), at + ".not", depth + 1))).build();
+            return TagCondition.not(filter(n.get("not"), at + ".not", depth + 1));
         }
         checkKeys(n, Set.of("tag", "eq", "in", "prefix", "regex"), at);
         String tag = text(n, "tag", at + ".tag", true);
         if (n.has("eq")) {
-            return f.setEq(TagFilter.Eq.newBuilder().setKey(tag).setValue(text(n, "eq", at + ".eq", true))).build();
+            return TagCondition.eq(tag, text(n, "eq", at + ".eq", true));
         }
         if (n.has("in")) {
-            return f.setInSet(TagFilter.InSet.newBuilder().setKey(tag).addAllValues(strings(n.get("in"), at + ".in"))).build();
+            return TagCondition.in(tag, strings(n.get("in"), at + ".in"));
         }
         if (n.has("prefix")) {
-            return f.setPrefix(TagFilter.Prefix.newBuilder().setKey(tag).setPrefix(text(n, "prefix", at + ".prefix", true))).build();
+            return TagCondition.prefix(tag, text(n, "prefix", at + ".prefix", true));
         }
         if (n.has("regex")) {
             String pattern = text(n, "regex", at + ".regex", true);
@@ -207,7 +204,7 @@ public final class NativeQueryCodec {
                 throw new InvalidInputException("invalid regex [" + at + ".regex, index=" + e.getIndex() + "]: "
                         + e.getDescription());
             }
-            return f.setRegex(TagFilter.Regex.newBuilder().setKey(tag).setPattern(pattern)).build();
+            return TagCondition.regex(tag, pattern);
         }
         throw new InvalidInputException("incomplete filter [" + at + "]: want one of eq, in, prefix, regex with the tag, "
                 + "or and / or / not");

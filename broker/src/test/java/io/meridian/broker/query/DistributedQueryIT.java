@@ -5,7 +5,9 @@ import io.meridian.common.query.AggCall;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.TagCondition;
 
+import static io.meridian.common.query.TagCondition.all;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +20,6 @@ import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.lineprotocol.Precision;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.NodeInfo;
@@ -98,7 +99,7 @@ class DistributedQueryIT {
         cluster.close();
     }
 
-    private static QuerySpec spec(TagFilter filter, long bucket, List<String> groupBy, List<OrderKey> order, int limit) {
+    private static QuerySpec spec(TagCondition filter, long bucket, List<String> groupBy, List<OrderKey> order, int limit) {
         List<AggCall> all = new ArrayList<>();
         for (QueryFunction f : QueryFunction.values()) {
             if (f != QueryFunction.PERCENTILE) {
@@ -107,10 +108,6 @@ class DistributedQueryIT {
         }
         return new QuerySpec(LocalStorageCluster.DB, "cpu", filter, T0, END, bucket, groupBy, all, order, limit,
                 Duration.ofSeconds(30), 1000, false);
-    }
-
-    private static TagFilter all() {
-        return TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
     }
 
     private QueryResult run(QuerySpec spec) {
@@ -136,8 +133,7 @@ class DistributedQueryIT {
     @Test
     @Order(2)
     void filtersOrderAndLimitApply() {
-        TagFilter someHosts = TagFilter.newBuilder().setInSet(TagFilter.InSet.newBuilder().setKey("host")
-                .addValues("h1").addValues("h4")).build();
+        TagCondition someHosts = TagCondition.in("host", List.of("h1", "h4"));
         QuerySpec q = spec(someHosts, MINUTE, List.of("host"), List.of(new OrderKey("max(usage)", true),
                 new OrderKey("ts", false)), 7);
         QueryResult r = run(q);

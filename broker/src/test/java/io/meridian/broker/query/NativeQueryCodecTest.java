@@ -4,12 +4,12 @@ import io.meridian.common.query.FieldRead;
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.TagCondition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,9 +39,10 @@ class NativeQueryCodecTest {
         assertThat(q.bucketMs()).isEqualTo(60_000);
         assertThat(q.columns()).containsExactly("ts", "hostname", "m", "avg(usage_user)", "percentile(lat, 0.99)");
         assertThat(q.reads()).extracting(FieldRead::field).containsExactly("usage_user", "lat");
-        assertThat(q.filter().getConjunction().getPartsCount()).isEqualTo(3);
-        assertThat(q.filter().getConjunction().getParts(1).getNegation().getInner().getKindCase())
-                .isEqualTo(TagFilter.KindCase.REGEX);
+        assertThat(q.filter()).isEqualTo(new TagCondition.And(List.of(
+                TagCondition.in("hostname", List.of("host_1", "host_2")),
+                TagCondition.not(TagCondition.regex("region", "eu-.*")),
+                new TagCondition.Or(List.of(TagCondition.eq("rack", "1"), TagCondition.prefix("os", "Ubuntu"))))));
         assertThat(q.orderBy()).containsExactly(new OrderKey("m", true));
         assertThat(q.limit()).isEqualTo(5);
         assertThat(q.timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -50,7 +51,7 @@ class NativeQueryCodecTest {
         assertThat(q.leafRequest().getAggregatesCount()).as("a percentile asks the leaves for complete states").isZero();
         QuerySpec d = parse("""
                 {"db":"d","metric":"m","start":0,"end":10,"select":[{"fn":"sum","field":"x"}]}""");
-        assertThat(d.filter().hasMatchAll()).isTrue();
+        assertThat(d.filter()).isEqualTo(TagCondition.all());
         assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.maxGroups()).isEqualTo(1000);
         assertThat(d.columns()).containsExactly("sum(x)");

@@ -2,9 +2,9 @@ package io.meridian.broker.query;
 
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.TagCondition;
 
 import io.meridian.common.model.AggState;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,13 +58,17 @@ final class ReferenceQuery {
         return spec.limit() > 0 && rows.size() > spec.limit() ? rows.subList(0, spec.limit()) : rows;
     }
 
-    private static boolean matches(TagFilter f, Point p, List<String> tagKeys) {
-        return switch (f.getKindCase()) {
-            case MATCH_ALL -> true;
-            case IN_SET -> f.getInSet().getValuesList().contains(p.tags().get(tagKeys.indexOf(f.getInSet().getKey())));
-            case EQ -> f.getEq().getValue().equals(p.tags().get(tagKeys.indexOf(f.getEq().getKey())));
-            default -> throw new IllegalArgumentException("reference does not support " + f.getKindCase());
-        };
+    private static boolean matches(TagCondition f, Point p, List<String> tagKeys) {
+        if (f instanceof TagCondition.All) {
+            return true;
+        }
+        if (f instanceof TagCondition.In in) {
+            return in.values().contains(p.tags().get(tagKeys.indexOf(in.key())));
+        }
+        if (f instanceof TagCondition.Eq eq) {
+            return eq.value().equals(p.tags().get(tagKeys.indexOf(eq.key())));
+        }
+        throw new IllegalArgumentException("reference does not support " + f);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -7,11 +7,11 @@ import io.meridian.common.query.AggCall;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.TagCondition;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,10 +23,9 @@ class ResultBuilderTest {
 
     @Test
     void aWholeRetentionQueryLabelsRowsFromTheWindowTheShardsAnswered() {
-        QuerySpec spec = new QuerySpec("db", "cpu", TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance())
-                .build(), NOW - 3650 * 86_400_000L, NOW + SLOT, SLOT, List.of("host"),
-                List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0,
-                Duration.ofSeconds(10), 100, false);
+        QuerySpec spec = new QuerySpec("db", "cpu", TagCondition.all(), NOW - 3650 * 86_400_000L, NOW + SLOT, SLOT,
+                List.of("host"), List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")),
+                List.of(), 0, Duration.ofSeconds(10), 100, false);
         PartialTable table = PartialTable.of(spec.leafRequest(), spec.maxGroups());
         long start = NOW - 3_600_000L;
         AggState a = AggState.empty();

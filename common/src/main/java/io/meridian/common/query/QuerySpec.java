@@ -3,9 +3,9 @@ package io.meridian.common.query;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.Names;
+import io.meridian.common.rpc.TagConditionCodec;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
-import io.meridian.common.rpc.storage.v1.TagFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,14 +24,14 @@ import java.util.Set;
  *
  * <p>Buckets start at {@code startMs}: bucket i covers {@code [startMs + i * bucketMs, startMs + (i + 1) * bucketMs)}.
  *
- * @param filter       the tag predicate, in its wire form (match_all for every series)
+ * @param filter       the tag predicate ({@link TagCondition#all()} for every series)
  * @param orderBy      result columns to sort by; empty sorts by the tags, then {@code ts}
  * @param limit        rows to return after sorting; 0 = all
  * @param timeout      the whole query's budget, all fragments included
  * @param maxGroups    bound on distinct groups, checked at every level; exceeding it is an error, never a cut
  * @param allowPartial when an IDC does not answer: true answers from the others and names it; false fails
  */
-public record QuerySpec(String database, String metric, TagFilter filter, long startMs, long endMs, long bucketMs,
+public record QuerySpec(String database, String metric, TagCondition filter, long startMs, long endMs, long bucketMs,
                         List<String> groupBy, List<AggCall> selections, List<OrderKey> orderBy, int limit,
                         Duration timeout, int maxGroups, boolean allowPartial) {
     public QuerySpec {
@@ -107,7 +107,8 @@ public record QuerySpec(String database, String metric, TagFilter filter, long s
                 needed.add(s.function().leafAggregate());
             }
         }
-        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(metric).setFilter(filter)
+        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(metric)
+                .setFilter(TagConditionCodec.toWire(filter))
                 .setStartMs(startMs).setEndMs(endMs).setBucketMs(bucketMs).addAllGroupBy(groupBy);
         List<FieldRead> reads = reads();
         reads.forEach(r -> b.addFields(r.field()));

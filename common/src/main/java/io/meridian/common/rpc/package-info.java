@@ -8,6 +8,7 @@
  * AggState          <--AggStateCodec-->      PartialAgg (+ HistogramBuckets)
  * long[] timestamps <--TimestampDeltas-->    SeriesRows.timestamp_deltas
  * FieldType, Aggregate <--WireEnums-->       proto enums
+ * TagCondition      <--TagConditionCodec-->  TagFilter
  * </pre>
  *
  * <p>Versioning: a contract lives in a package per major version ({@code meridian.storage.v1}); additive

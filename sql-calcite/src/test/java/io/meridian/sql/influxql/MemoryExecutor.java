@@ -7,7 +7,7 @@ import io.meridian.common.query.QueryExecutor;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
-import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.common.query.TagCondition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -131,18 +131,29 @@ final class MemoryExecutor implements QueryExecutor {
         };
     }
 
-    static boolean matches(TagFilter f, Map<String, String> tags) {
-        return switch (f.getKindCase()) {
-            case MATCH_ALL, KIND_NOT_SET -> true;
-            case EQ -> tags.getOrDefault(f.getEq().getKey(), "").equals(f.getEq().getValue());
-            case IN_SET -> f.getInSet().getValuesList().contains(tags.getOrDefault(f.getInSet().getKey(), ""));
-            case PREFIX -> tags.getOrDefault(f.getPrefix().getKey(), "").startsWith(f.getPrefix().getPrefix());
-            case REGEX -> Pattern.compile(f.getRegex().getPattern()).matcher(tags.getOrDefault(f.getRegex().getKey(), ""))
-                    .matches();
-            case NEGATION -> !matches(f.getNegation().getInner(), tags);
-            case CONJUNCTION -> f.getConjunction().getPartsList().stream().allMatch(p -> matches(p, tags));
-            case DISJUNCTION -> f.getDisjunction().getPartsList().stream().anyMatch(p -> matches(p, tags));
-        };
+    static boolean matches(TagCondition f, Map<String, String> tags) {
+        if (f instanceof TagCondition.Eq eq) {
+            return tags.getOrDefault(eq.key(), "").equals(eq.value());
+        }
+        if (f instanceof TagCondition.In in) {
+            return in.values().contains(tags.getOrDefault(in.key(), ""));
+        }
+        if (f instanceof TagCondition.Prefix p) {
+            return tags.getOrDefault(p.key(), "").startsWith(p.prefix());
+        }
+        if (f instanceof TagCondition.Regex r) {
+            return Pattern.compile(r.pattern()).matcher(tags.getOrDefault(r.key(), "")).matches();
+        }
+        if (f instanceof TagCondition.Not n) {
+            return !matches(n.inner(), tags);
+        }
+        if (f instanceof TagCondition.And and) {
+            return and.parts().stream().allMatch(p -> matches(p, tags));
+        }
+        if (f instanceof TagCondition.Or or) {
+            return or.parts().stream().anyMatch(p -> matches(p, tags));
+        }
+        return true; // All
     }
 
     private static int compareKeys(List<Object> a, List<Object> b) {
