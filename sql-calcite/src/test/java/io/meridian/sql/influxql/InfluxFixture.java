@@ -54,16 +54,16 @@ final class InfluxFixture {
         Map<String, String> h2 = Map.of("host", "h2", "region", "us");
         long[][] cpu1 = {{0, 1}, {10, 2}, {20, 3}, {60, 7}, {70, 9}, {90, 10}};
         for (long[] p : cpu1) {
-            executor.add(h1, "usage_user", T0 + p[0] * 1000, p[1]);
+            executor.add("cpu", h1, "usage_user", T0 + p[0] * 1000, p[1]);
         }
-        executor.add(h1, "usage_idle", T0 + 60_000, 50);
+        executor.add("cpu", h1, "usage_idle", T0 + 60_000, 50);
         long[][] cpu2 = {{0, 10}, {30, 20}, {90, 50}};
         for (long[] p : cpu2) {
-            executor.add(h2, "usage_user", T0 + p[0] * 1000, p[1]);
+            executor.add("cpu", h2, "usage_user", T0 + p[0] * 1000, p[1]);
         }
         long[][] net = {{0, 100}, {10, 200}, {20, 400}, {30, 350}, {40, 450}};
         for (long[] p : net) {
-            executor.add(Map.of("host", "h1", "interface", "eth0"), "bytes_recv", T0 + p[0] * 1000, p[1]);
+            executor.add("net", Map.of("host", "h1", "interface", "eth0"), "bytes_recv", T0 + p[0] * 1000, p[1]);
         }
     }
 

@@ -21,14 +21,14 @@ import java.util.regex.Pattern;
  * so the SQL the InfluxQL front-end generates runs end to end. Records every spec it answers.
  */
 final class MemoryExecutor implements QueryExecutor {
-    /** One point of a field of a series. */
-    record Point(Map<String, String> tags, String field, long timeMs, double value) {}
+    /** One point of a field of a series of a metric. */
+    record Point(String metric, Map<String, String> tags, String field, long timeMs, double value) {}
 
     final List<Point> points = new ArrayList<>();
     final List<QuerySpec> specs = new ArrayList<>();
 
-    MemoryExecutor add(Map<String, String> tags, String field, long timeMs, double value) {
-        points.add(new Point(Map.copyOf(tags), field, timeMs, value));
+    MemoryExecutor add(String metric, Map<String, String> tags, String field, long timeMs, double value) {
+        points.add(new Point(metric, Map.copyOf(tags), field, timeMs, value));
         return this;
     }
 
@@ -38,7 +38,8 @@ final class MemoryExecutor implements QueryExecutor {
         TreeMap<List<Object>, List<List<Point>>> groups = new TreeMap<>(MemoryExecutor::compareKeys);
         int n = spec.selections().size();
         for (Point p : points) {
-            if (p.timeMs() < spec.startMs() || p.timeMs() >= spec.endMs() || !matches(spec.filter(), p.tags())) {
+            if (!p.metric().equals(spec.metric()) || p.timeMs() < spec.startMs() || p.timeMs() >= spec.endMs()
+                    || !matches(spec.filter(), p.tags())) {
                 continue;
             }
             List<Object> key = new ArrayList<>();
