@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * header := magic:"MRDPART1" version:u16 reserved:u16 intervalMs:i64 segmentStartMs:i64 slotCount:i32 headerCrc:u32
  * block  := payloadLength:u32 payloadCrc:u32 payload
  * index  := entryCount:u32 (seriesId:u32 fieldId:u32 fieldType:u8 blockOffset:u64 blockLength:u32)*
- *           [ seriesCount:u32 (seriesId:u32 rows:u32 firstSlot:u32 lastSlot:u32)* ]      (v4: the row summary)
+ *           [ seriesCount:u32 (seriesId:u32 rowsOffset:u32 rowsLength:u32)* rows:bytes ]  (v4: the rows)
  * footer := indexOffset:u64 indexLength:u32 indexCrc:u32 magic:"MRDPEND1"
  * </pre>
  *
@@ -26,9 +26,8 @@ public final class PartFormat {
     /** Version 3: adds block mode PREDICTED (2) for multi-point slots; v1 and v2 parts read unchanged. */
     public static final int VERSION_3 = 3;
     /**
-     * Version 4: the index ends with a row summary per series (its rows, the slots with a point in any field, and
-     * the first and last of them), so COUNT(*) and DISTINCT read it instead of the blocks; v1-v3 parts read
-     * unchanged (without a summary).
+     * Version 4: the index ends with each series' rows (the slots with a point in any of its fields) as a Roaring
+     * bitmap, so COUNT(*) and DISTINCT read them instead of the blocks; v1-v3 parts read unchanged (without rows).
      */
     public static final int VERSION_4 = 4;
     public static final int VERSION_CURRENT = VERSION_4;
@@ -47,7 +46,7 @@ public final class PartFormat {
     public static final int BLOCK_HEADER_LENGTH = 8;
     public static final int INDEX_ENTRY_LENGTH = 4 + 4 + 1 + 8 + 4;
     public static final int FOOTER_LENGTH = 8 + 4 + 4 + 8;
-    public static final int ROW_SUMMARY_ENTRY_LENGTH = 4 + 4 + 4 + 4;
+    public static final int ROW_SUMMARY_ENTRY_LENGTH = 4 + 4 + 4;
 
     private PartFormat() {}
 }

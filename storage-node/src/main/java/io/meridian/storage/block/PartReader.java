@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
 /**
  * Reads a part file: the header and index are checked and kept in memory when opened; blocks are read
@@ -152,23 +153,28 @@ public final class PartReader {
         long rowsOffset = indexOffset + 4 + entriesLength + 4;
         if (version >= PartFormat.VERSION_4) {
             m = in.getInt();
-            if (m < 0 || entriesLength + 8 + (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH != indexLength) {
-                throw new CorruptDataException(name, rowsOffset - 4, "row summary count " + m
+            long bitmaps = indexLength - entriesLength - 8 - (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH;
+            if (m < 0 || bitmaps < 0) {
+                throw new CorruptDataException(name, rowsOffset - 4, "rows entry count " + m
                         + " does not match the index length");
             }
             long prevSeries = -1;
+            long expectedOffset = 0;
             for (int i = 0; i < m; i++) {
                 long series = in.getInt() & 0xFFFFFFFFL;
-                long rowCount = in.getInt() & 0xFFFFFFFFL;
-                long first = in.getInt() & 0xFFFFFFFFL;
-                long last = in.getInt() & 0xFFFFFFFFL;
-                if (series <= prevSeries || rowCount < 1 || first > last || last >= slotCount
-                        || rowCount > last - first + 1) {
+                long offset = in.getInt() & 0xFFFFFFFFL;
+                long length = in.getInt() & 0xFFFFFFFFL;
+                if (series <= prevSeries || offset != expectedOffset || length < 8 || offset + length > bitmaps) {
                     throw new CorruptDataException(name, rowsOffset + (long) i * PartFormat.ROW_SUMMARY_ENTRY_LENGTH,
-                            "row summary entry " + i + " is out of order or out of bounds [series=" + series + ", rows="
-                            + rowCount + ", slots=" + first + ".." + last + "]");
+                            "rows entry " + i + " is out of order or out of bounds [series=" + series + ", offset="
+                            + offset + ", length=" + length + "]");
                 }
                 prevSeries = series;
+                expectedOffset = offset + length;
+            }
+            if (expectedOffset != bitmaps) {
+                throw new CorruptDataException(name, rowsOffset, "rows bitmaps take " + bitmaps + " bytes but the entries "
+                        + "name " + expectedOffset);
             }
         }
         MappedByteBuffer mapped;
@@ -176,7 +182,8 @@ public final class PartReader {
         try {
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, entriesLength);
             if (version >= PartFormat.VERSION_4) {
-                summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset, (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH);
+                summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset,
+                        indexOffset + indexLength - rowsOffset);
                 summary.order(ByteOrder.LITTLE_ENDIAN);
             }
         } catch (IOException e) {
@@ -250,12 +257,12 @@ public final class PartReader {
         return -(lo + 1);
     }
 
-    /** Whether this part has a row summary (format v4 and later). */
+    /** Whether this part has each series' rows (format v4 and later). */
     public boolean hasRowSummary() { return rows != null; }
 
     /**
-     * The row summary entry of {@code seriesId}: its index (for {@link #summaryRows} and the slot accessors), or a
-     * negative number when the series has no row here. Only for parts with {@link #hasRowSummary()}.
+     * The rows entry of {@code seriesId}: its index (for {@link #summaryRows}), or a negative number when the series
+     * has no row here. Only for parts with {@link #hasRowSummary()}.
      */
     public int summaryOf(int seriesId) {
         int lo = 0;
@@ -274,14 +281,27 @@ public final class PartReader {
         return -(lo + 1);
     }
 
-    /** The series' rows here: the slots with a point in any of its fields. */
-    public int summaryRows(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 4); }
-
-    /** The first of the series' slots with a point in some field. */
-    public int summaryFirstSlot(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 8); }
-
-    /** The last of the series' slots with a point in some field. */
-    public int summaryLastSlot(int entry) { return rows.getInt(entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + 12); }
+    /**
+     * The series' rows: the slots (of this part, 0 = the segment start) with a point in any of its fields, read in
+     * place from the mapped index (no copy).
+     *
+     * @throws CorruptDataException when the stored bitmap does not decode
+     */
+    public ImmutableRoaringBitmap summaryRows(int entry) {
+        int at = entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH;
+        int offset = rows.getInt(at + 4);
+        int length = rows.getInt(at + 8);
+        ByteBuffer slice = rows.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+                .position(rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset).limit(
+                        rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset + length).slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            return new ImmutableRoaringBitmap(slice);
+        } catch (RuntimeException e) {
+            throw new CorruptDataException(path.toString(), -1, "rows bitmap of series " + rows.getInt(at)
+                    + " does not decode: " + e.getMessage());
+        }
+    }
 
     /** Reads, checks and decodes block {@code i}. */
     public SlotColumns readBlock(int i, BlockCodec codec) {

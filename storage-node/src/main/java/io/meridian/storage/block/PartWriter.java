@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.BitSet;
+import java.nio.ByteOrder;
+import org.roaringbitmap.RoaringBitmap;
 import java.util.zip.CRC32C;
 
 /**
@@ -27,11 +28,12 @@ public final class PartWriter implements AutoCloseable {
     private final ByteSink buf = new ByteSink(FLUSH_BYTES + 4096);
     private final ByteSink index = new ByteSink(4096);
     private final ByteSink payload = new ByteSink(4096);
-    /** The row summary (v4): one entry per series, written as each series' last block is added. */
-    private final ByteSink rows = new ByteSink(4096);
+    /** The rows (v4): one entry per series, written as each series' last block is added, and their bitmaps. */
+    private final ByteSink rowEntries = new ByteSink(4096);
+    private final ByteSink rowBitmaps = new ByteSink(4096);
     private int summarized;
     /** The slots of the current series that hold a point in some field so far. */
-    private final BitSet seriesSlots = new BitSet();
+    private final RoaringBitmap seriesSlots = new RoaringBitmap();
     private int currentSeries = -1;
     private final BlockCodec codec;
     private final CRC32C crc = new CRC32C();
@@ -61,10 +63,10 @@ public final class PartWriter implements AutoCloseable {
         checkOrder(seriesId, fieldId);
         int n = columns.size();
         if (n > 0 && columns.slot(n - 1) - columns.slot(0) == n - 1) {
-            seriesSlots.set(columns.slot(0), columns.slot(n - 1) + 1); // dense: the usual block
+            seriesSlots.add((long) columns.slot(0), columns.slot(n - 1) + 1L); // dense: the usual block
         } else {
             for (int i = 0; i < n; i++) {
-                seriesSlots.set(columns.slot(i));
+                seriesSlots.add(columns.slot(i));
             }
         }
         payload.clear();
@@ -76,10 +78,10 @@ public final class PartWriter implements AutoCloseable {
     public void addSingle(int seriesId, int fieldId, FieldType type, int[] slots, double[] values, long[] offsets, int n) {
         checkOrder(seriesId, fieldId);
         if (n > 0 && slots[n - 1] - slots[0] == n - 1) {
-            seriesSlots.set(slots[0], slots[n - 1] + 1);
+            seriesSlots.add((long) slots[0], slots[n - 1] + 1L);
         } else {
             for (int i = 0; i < n; i++) {
-                seriesSlots.set(slots[i]);
+                seriesSlots.add(slots[i]);
             }
         }
         payload.clear();
@@ -114,11 +116,14 @@ public final class PartWriter implements AutoCloseable {
 
     public int entries() { return entries; }
 
-    /** Ends the current series' row summary entry (none when it had no slot). */
+    /** Ends the current series' rows entry (none when it had no slot): its bitmap in Roaring's portable format. */
     private void summarizeSeries() {
         if (currentSeries >= 0 && !seriesSlots.isEmpty()) {
-            rows.putInt(currentSeries).putInt(seriesSlots.cardinality()).putInt(seriesSlots.nextSetBit(0))
-                    .putInt(seriesSlots.length() - 1);
+            seriesSlots.runOptimize();
+            ByteBuffer bb = ByteBuffer.allocate(seriesSlots.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            seriesSlots.serialize(bb);
+            rowEntries.putInt(currentSeries).putInt(rowBitmaps.size()).putInt(bb.capacity());
+            rowBitmaps.put(bb.array(), 0, bb.capacity());
             summarized++;
         }
         seriesSlots.clear();
@@ -127,8 +132,9 @@ public final class PartWriter implements AutoCloseable {
     /** Writes index and footer, fsyncs, renames into place; returns the file size. */
     public long finish() {
         summarizeSeries();
-        ByteSink idx = new ByteSink(index.size() + rows.size() + 8);
-        idx.putInt(entries).put(index.array(), 0, index.size()).putInt(summarized).put(rows.array(), 0, rows.size());
+        ByteSink idx = new ByteSink(index.size() + rowEntries.size() + rowBitmaps.size() + 8);
+        idx.putInt(entries).put(index.array(), 0, index.size()).putInt(summarized)
+                .put(rowEntries.array(), 0, rowEntries.size()).put(rowBitmaps.array(), 0, rowBitmaps.size());
         long indexOffset = written + buf.size();
         buf.put(idx.array(), 0, idx.size());
         crc.reset();

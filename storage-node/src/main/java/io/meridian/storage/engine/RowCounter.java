@@ -11,22 +11,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
+import org.roaringbitmap.buffer.MutableRoaringBitmap;
 
 /**
  * COUNT(*) on a leaf: each (series, slot) with a point in any field counts once in its group's bucket, however many
  * fields, points, parts and memtables hold it.
  *
- * <p>Counted from summaries where they are exact, and from the slots only where they are not:
- * <ul>
- *   <li>a part's row summary (part format v4) gives a series' rows and their first and last slot: when those lie in
- *       the range and in one bucket, the series' rows there are added without reading a block;</li>
- *   <li>a memtable's row bitmap ({@link MemTable#rows}) gives them without walking its points;</li>
- *   <li>when two of a series' sources may hold the same slot (their slot spans overlap: a late point flushed into a
- *       second part of a segment, or points of flushed slots still in the memtable), or a part has no summary, the
- *       slots themselves are marked in a bitmap, which counts each once.</li>
- * </ul>
+ * <p>Counted from the rows each source keeps, not from its slots: a part's rows bitmap per series (part format v4)
+ * and a memtable's ({@link MemTable#rows}). A series with one source is counted from it in place; a series in several
+ * (a segment flushed more than once, points still in the memtable) from the union of their bitmaps, so a slot held
+ * by two counts once. Only parts written before v4 are read block by block, their slots marked in a bitmap.
  * One instance per query; not thread-safe.
  */
 final class RowCounter {
@@ -36,16 +34,12 @@ final class RowCounter {
         void add(int series, int bucket, long rows);
     }
 
-    /** A part's summary of one series: its rows lie in the slots {@code [first, last]} (absolute slot numbers). */
-    private record Summary(PartReader part, long first, long last, long rows) { }
-
-    /** A memtable's rows of one series: bit {@code k} is absolute slot {@code origin + k}. */
-    private record Bits(RoaringBitmap bits, long origin, long first, long last) { }
+    /** Rows of one source: bit {@code k} is absolute slot {@code origin + k}. */
+    private record Rows(ImmutableRoaringBitmap part, RoaringBitmap memtable, long origin) { }
 
     private static final class SeriesRows {
-        final List<Summary> summaries = new ArrayList<>(2);
-        final List<Bits> bits = new ArrayList<>(1);
-        /** Slots marked one by one, numbered from the one holding the range start. */
+        final List<Rows> sources = new ArrayList<>(2);
+        /** Slots marked one by one (parts without rows), numbered from the range's first slot. */
         RoaringBitmap marked;
     }
 
@@ -54,7 +48,7 @@ final class RowCounter {
     private final int[] rowFieldIds;
     private final BlockCache cache;
     private final BlockCodec codec;
-    /** The absolute slot numbers of the range's first and last slot. */
+    /** The absolute slot numbers ({@code floor(ts / interval)}) of the range's first and last slot. */
     private final long firstAbs;
     private final long lastAbs;
     private final Map<Integer, SeriesRows> bySeries = new HashMap<>();
@@ -71,55 +65,47 @@ final class RowCounter {
 
     /** The rows of series {@code s} in part {@code p}, whose slots {@code [firstSlot, lastSlot]} are in range. */
     void addPart(PartReader p, int s, int firstSlot, int lastSlot) {
+        long origin = Math.floorDiv(p.segmentStartMs(), iv);
         if (p.hasRowSummary()) {
             int e = p.summaryOf(s);
-            if (e < 0) {
-                return; // no row of this series in the part
+            if (e >= 0) {
+                series(s).sources.add(new Rows(p.summaryRows(e), null, origin));
             }
-            int first = p.summaryFirstSlot(e);
-            int last = p.summaryLastSlot(e);
-            if (last < firstSlot || first > lastSlot) {
-                return;
+            return;
+        }
+        BlockCache.PartBlocks blocks = cache.open(p, codec);
+        for (int fieldId : rowFieldIds) {
+            int idx = p.find(s, fieldId);
+            if (idx < 0) {
+                continue;
             }
-            long segSlot = Math.floorDiv(p.segmentStartMs(), iv);
-            if (first >= firstSlot && last <= lastSlot && q.bucketOf((segSlot + first) * iv) == q.bucketOf((segSlot + last) * iv)) {
-                series(s).summaries.add(new Summary(p, segSlot + first, segSlot + last, p.summaryRows(e)));
-                return;
+            SlotColumns c = blocks.get(idx);
+            RoaringBitmap marked = marked(series(s));
+            for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
+                marked.add((int) (origin + c.slot(i) - firstAbs));
             }
         }
-        markPart(series(s), p, s, firstSlot, lastSlot);
     }
 
     /** The rows of series {@code s} in memtable {@code m}. */
     void addMemtable(MemTable m, int s) {
         if (m.rowIntervalMs() == iv && m.rowsTracked(s)) {
             RoaringBitmap bits = m.rows(s);
-            if (bits == null) {
-                return;
+            if (bits != null) {
+                series(s).sources.add(new Rows(null, bits, m.rowOrigin()));
             }
-            long lo = Math.max(0, firstAbs - m.rowOrigin());
-            long hi = Math.min(0xFFFFFFFFL, lastAbs - m.rowOrigin());
-            if (hi < lo) {
-                return;
-            }
-            long first = bits.nextValue((int) lo);
-            long last = bits.previousValue((int) hi);
-            if (first < 0 || last < 0 || first > hi || last < lo) {
-                return;
-            }
-            series(s).bits.add(new Bits(bits, m.rowOrigin(), m.rowOrigin() + first, m.rowOrigin() + last));
             return;
         }
-        SeriesRows rows = series(s);
         for (int fieldId : rowFieldIds) {
             PointBuffer b = m.find(s, fieldId);
             if (b == null) {
                 continue;
             }
+            RoaringBitmap marked = marked(series(s));
             for (int i = 0; i < b.size(); i++) {
                 long slot = Math.floorDiv(b.timestamp(i), iv);
                 if (slot >= firstAbs && slot <= lastAbs) {
-                    marked(rows).add((int) (slot - firstAbs));
+                    marked.add((int) (slot - firstAbs));
                 }
             }
         }
@@ -130,56 +116,123 @@ final class RowCounter {
         for (Map.Entry<Integer, SeriesRows> e : bySeries.entrySet()) {
             int s = e.getKey();
             SeriesRows rows = e.getValue();
-            if (overlapping(rows)) {
-                for (Summary sum : rows.summaries) {
-                    long seg = Math.floorDiv(sum.part().segmentStartMs(), iv);
-                    markPart(rows, sum.part(), s, (int) (sum.first() - seg), (int) (sum.last() - seg));
+            if (rows.sources.size() == 1 && rows.marked == null) {
+                Rows only = rows.sources.get(0);
+                count(s, sink, only.part() != null ? only.part() : only.memtable(), only.origin());
+                continue;
+            }
+            List<Span> spans = spans(rows);
+            if (disjoint(spans)) {
+                spans.forEach(sp -> count(s, sink, sp.bits(), sp.origin()));
+                continue;
+            }
+            if (q.bucketMs() == 0 && neighboursOnly(spans)) {
+                // |A u B u C| = |A| + |B| + |C| - |A n B| - |B n C| when only neighbours meet (C starts after A ends)
+                long n = 0;
+                for (int i = 0; i < spans.size(); i++) {
+                    n += spans.get(i).cardinality();
+                    if (i > 0 && spans.get(i).first() <= spans.get(i - 1).last()) {
+                        n -= ImmutableRoaringBitmap.andCardinality((ImmutableRoaringBitmap) spans.get(i - 1).bits(),
+                                (ImmutableRoaringBitmap) spans.get(i).bits());
+                    }
                 }
-                rows.summaries.clear();
-                for (Bits b : rows.bits) {
-                    RoaringBitmap marked = marked(rows);
-                    forEachBit(b, (slot) -> marked.add((int) (slot - firstAbs)));
-                }
-                rows.bits.clear();
+                sink.add(s, 0, n);
+                continue;
             }
-            for (Summary sum : rows.summaries) {
-                sink.add(s, q.bucketOf(sum.first() * iv), sum.rows());
+            MutableRoaringBitmap union = new MutableRoaringBitmap();
+            for (Span sp : spans) {
+                union.or(MutableRoaringBitmap.addOffset(immutable(sp.bits()), sp.origin() - firstAbs));
             }
-            for (Bits b : rows.bits) {
-                if (q.bucketMs() == 0) {
-                    sink.add(s, 0, b.bits().rangeCardinality(b.first() - b.origin(), b.last() - b.origin() + 1));
-                } else {
-                    countPerBucket(s, sink, b.bits(), b.origin(), b.first() - b.origin(), b.last() - b.origin());
-                }
-            }
-            if (rows.marked != null && !rows.marked.isEmpty()) {
-                countPerBucket(s, sink, rows.marked, firstAbs, 0, rows.marked.last() & 0xFFFFFFFFL);
-            }
+            count(s, sink, union, firstAbs);
         }
     }
 
-    /** Whether two of the series' sources may hold the same slot: their slot spans meet. */
-    private static boolean overlapping(SeriesRows rows) {
-        List<long[]> spans = new ArrayList<>(rows.summaries.size() + rows.bits.size() + 1);
-        rows.summaries.forEach(sum -> spans.add(new long[] {sum.first(), sum.last()}));
-        rows.bits.forEach(b -> spans.add(new long[] {b.first(), b.last()}));
-        if (spans.isEmpty() || spans.size() == 1 && (rows.marked == null || rows.marked.isEmpty())) {
-            return false;
+    /**
+     * A source's rows within the range: bit {@code k} is absolute slot {@code origin + k}; {@code first} and
+     * {@code last} are its first and last absolute slot in the range; {@code whole} when it has none outside it.
+     */
+    private record Span(ImmutableBitmapDataProvider bits, long origin, long first, long last, boolean whole) {
+        long cardinality() {
+            return bits.rangeCardinality(first - origin, last - origin + 1);
         }
-        if (rows.marked != null && !rows.marked.isEmpty()) {
-            return true; // marked slots are exact; keep it simple and mark the summaries too
+    }
+
+    /** Each source's span in the range, empty ones dropped, sorted by their first slot. */
+    private List<Span> spans(SeriesRows rows) {
+        List<Span> spans = new ArrayList<>(rows.sources.size() + 1);
+        for (Rows r : rows.sources) {
+            addSpan(spans, r.part() != null ? r.part() : r.memtable(), r.origin());
         }
-        spans.sort((a, b) -> Long.compare(a[0], b[0]));
+        if (rows.marked != null) {
+            addSpan(spans, rows.marked, firstAbs);
+        }
+        spans.sort((a, b) -> Long.compare(a.first(), b.first()));
+        return spans;
+    }
+
+    private void addSpan(List<Span> spans, ImmutableBitmapDataProvider bits, long origin) {
+        long lo = Math.max(0, firstAbs - origin);
+        long hi = Math.min(0xFFFFFFFFL, lastAbs - origin);
+        if (hi < lo) {
+            return;
+        }
+        long first = bits.nextValue((int) lo);
+        long last = bits.previousValue((int) hi);
+        if (first >= 0 && last >= 0 && first <= hi && last >= lo && first <= last) {
+            boolean whole = (bits.first() & 0xFFFFFFFFL) == first && (bits.last() & 0xFFFFFFFFL) == last;
+            spans.add(new Span(bits, origin, origin + first, origin + last, whole));
+        }
+    }
+
+    /** Whether no two spans (sorted by first slot) meet: then no slot is in two of them and their counts add up. */
+    private static boolean disjoint(List<Span> spans) {
         for (int i = 1; i < spans.size(); i++) {
-            if (spans.get(i)[0] <= spans.get(i - 1)[1]) {
-                return true;
+            if (spans.get(i).first() <= spans.get(i - 1).last()) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
-    /** Adds the set bits of {@code bits} in {@code [lo, hi]} (bit {@code k} = absolute slot {@code origin + k}). */
-    private void countPerBucket(int s, Sink sink, RoaringBitmap bits, long origin, long lo, long hi) {
+    /**
+     * Whether only neighbouring spans (sorted by first slot) may share slots, each pair being two parts of one segment
+     * wholly in the range (so their intersection counts by {@code andCardinality} in place); then no slot is in three.
+     */
+    private static boolean neighboursOnly(List<Span> spans) {
+        long lastBeforeNeighbour = Long.MIN_VALUE; // the latest last slot of the spans before the previous one
+        for (int i = 1; i < spans.size(); i++) {
+            Span a = spans.get(i - 1);
+            Span b = spans.get(i);
+            if (b.first() <= a.last() && !(a.origin() == b.origin() && a.whole() && b.whole()
+                    && a.bits() instanceof ImmutableRoaringBitmap && b.bits() instanceof ImmutableRoaringBitmap)) {
+                return false;
+            }
+            if (b.first() <= lastBeforeNeighbour) {
+                return false;
+            }
+            lastBeforeNeighbour = Math.max(lastBeforeNeighbour, a.last());
+        }
+        return true;
+    }
+
+    private static ImmutableRoaringBitmap immutable(ImmutableBitmapDataProvider bits) {
+        return bits instanceof ImmutableRoaringBitmap i ? i : ((RoaringBitmap) bits).toMutableRoaringBitmap();
+    }
+
+    /** Adds the rows of {@code bits} in the range (bit {@code k} = absolute slot {@code origin + k}) per bucket. */
+    private void count(int s, Sink sink, ImmutableBitmapDataProvider bits, long origin) {
+        long lo = Math.max(0, firstAbs - origin);
+        long hi = Math.min(0xFFFFFFFFL, lastAbs - origin);
+        if (hi < lo) {
+            return;
+        }
+        if (q.bucketMs() == 0) {
+            long n = bits.rangeCardinality(lo, hi + 1);
+            if (n > 0) {
+                sink.add(s, 0, n);
+            }
+            return;
+        }
         PeekableIntIterator it = bits.getIntIterator();
         it.advanceIfNeeded((int) lo);
         int bucket = -1;
@@ -199,35 +252,6 @@ final class RowCounter {
         }
         if (n > 0) {
             sink.add(s, bucket, n);
-        }
-    }
-
-    private void forEachBit(Bits b, java.util.function.LongConsumer slot) {
-        PeekableIntIterator it = b.bits().getIntIterator();
-        it.advanceIfNeeded((int) (b.first() - b.origin()));
-        while (it.hasNext()) {
-            long abs = b.origin() + (it.next() & 0xFFFFFFFFL);
-            if (abs > b.last()) {
-                return;
-            }
-            slot.accept(abs);
-        }
-    }
-
-    /** Marks the slots of series {@code s} in part {@code p} within {@code [firstSlot, lastSlot]}. */
-    private void markPart(SeriesRows rows, PartReader p, int s, int firstSlot, int lastSlot) {
-        BlockCache.PartBlocks blocks = cache.open(p, codec);
-        long segSlot = Math.floorDiv(p.segmentStartMs(), iv);
-        for (int fieldId : rowFieldIds) {
-            int idx = p.find(s, fieldId);
-            if (idx < 0) {
-                continue;
-            }
-            SlotColumns c = blocks.get(idx);
-            RoaringBitmap marked = marked(rows);
-            for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
-                marked.add((int) (segSlot + c.slot(i) - firstAbs));
-            }
         }
     }
 

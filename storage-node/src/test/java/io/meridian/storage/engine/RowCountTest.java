@@ -105,6 +105,34 @@ class RowCountTest {
         }
     }
 
+    /**
+     * A series in three parts of one segment whose spans overlap their neighbours' (flushes of concurrent writers)
+     * counts by inclusion-exclusion of neighbours; one whose third part reaches back into the first counts by the
+     * union of the bitmaps. Both count each slot once.
+     */
+    @Test
+    void partsOverlappingTheirNeighboursOrFurtherBackCountEachSlotOnce() {
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            int[][] chain = {{0, 10}, {8, 20}, {18, 30}};
+            int[][] back = {{0, 10}, {8, 20}, {5, 6}};
+            for (int p = 0; p < 3; p++) {
+                WriteBatch.Builder b = WriteBatch.builder();
+                for (int k = chain[p][0]; k <= chain[p][1]; k++) {
+                    b.point(A, T + k * SLOT, "x", k);
+                }
+                for (int k = back[p][0]; k <= back[p][1]; k++) {
+                    b.point(B, T + k * SLOT + 1, p == 2 ? "y" : "x", k);
+                }
+                shard.write(b.build());
+                shard.flush();
+            }
+            LeafResult r = shard.query(new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
+                    List.of(Names.ROWS), Set.of(Aggregate.COUNT)));
+            assertThat(count(r, "a", 0, 0)).as("a: slots 0..30").isEqualTo(31);
+            assertThat(count(r, "b", 0, 0)).as("b: slots 0..20").isEqualTo(21);
+        }
+    }
+
     private static long count(LeafResult r, String host, int bucket, int field) {
         int first = r.bucketMs() == 0 ? 0 : (int) ((r.startMs() - T) / r.bucketMs()); // the leaf's narrowed window
         AggState s = r.cell(host == null ? List.of() : List.of(host), bucket - first, field);
