@@ -74,7 +74,8 @@ public final class PartialTable {
     public static PartialTable of(LeafQueryRequest leaf, int maxGroups) {
         return new PartialTable(LeafResultHeader.newBuilder().addAllGroupBy(leaf.getGroupByList())
                 .addAllFields(leaf.getFieldsList()).setStartMs(leaf.getStartMs()).setBucketMs(leaf.getBucketMs())
-                .setBuckets(leaf.getBucketMs() == 0 ? 1 : 0).build(), maxGroups);
+                .setBuckets(leaf.getBucketMs() == 0 ? 1 : 0).addAllTransforms(leaf.getTransformsList()).build(),
+                maxGroups);
     }
 
     /** An empty table of the same shape and bound (and an empty window). */
@@ -260,6 +261,12 @@ public final class PartialTable {
      * (with {@code bucketMs == 0}: the one bucket at the grid's start).
      */
     private void checkShape(LeafResultHeader h, String source) {
+        if (!h.getTransformsList().equals(shape.getTransformsList())) {
+            throw new InvalidInputException(ErrorCode.BUG, "partial result without the slot transforms the query needs ["
+                    + source + ", transforms=" + shape.getTransformsList() + "]: the node that answered is older than "
+                    + "storage.proto revision 5 (broker.proto revision 3), which STDDEV, VARIANCE and rate, increase and "
+                    + "delta of a counter need; upgrade it");
+        }
         boolean same = h.getGroupByList().equals(shape.getGroupByList()) && h.getFieldsList().equals(shape.getFieldsList())
                 && h.getBucketMs() == bucketMs;
         if (!same || (bucketMs == 0 && (h.getStartMs() != shape.getStartMs() || h.getBuckets() != 1))) {

@@ -12,6 +12,7 @@ import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.LeafResultHeader;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
+import io.meridian.common.rpc.storage.v1.SlotTransform;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -135,6 +136,22 @@ class PartialTableTest {
         assertThatThrownBy(() -> t.add(otherShape, "node=s1")).hasMessageContaining("another shape");
         LeafResultChunk arity = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder()).build();
         assertThatThrownBy(() -> t.add(arity, "node=s1")).hasMessageContaining("0 values; want 1");
+    }
+
+    /**
+     * A leaf older than storage.proto revision 5 ignores the request's transforms (an unknown field to it) and would
+     * answer untransformed states; its header does not echo them, so the answer is refused, naming the node.
+     */
+    @Test
+    void anAnswerWithoutTheRequestedTransformsIsRefused() {
+        LeafQueryRequest moments = LEAF.toBuilder().addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS)
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_NONE).build();
+        PartialTable t = PartialTable.of(moments, 10);
+        LeafResultChunk old = LeafResultChunk.newBuilder().setHeader(t.header().toBuilder().clearTransforms()).build();
+        assertThatThrownBy(() -> t.add(old, "shard=db/c1/0, node=s3")).hasMessageContaining("shard=db/c1/0, node=s3")
+                .hasMessageContaining("older than storage.proto revision 5");
+        t.add(LeafResultChunk.newBuilder().setHeader(t.header()).build(), "node=s1"); // a revision-5 leaf echoes them
+        assertThat(t.header().getTransformsList()).hasSize(2);
     }
 
     /** The scan form of a query without a time range: 10 years back from an aligned now, one bucket per 10 s slot. */

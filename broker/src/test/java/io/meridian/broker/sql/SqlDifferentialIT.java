@@ -62,6 +62,8 @@ class SqlDifferentialIT {
     private static final int MINUTES = 120;
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
     private static final String LONG_DB = "tel";
+    /** A database of its own: a shard's data span covers every metric, so months-old data would widen tel's. */
+    private static final String DST_DB = "dst";
 
     @TempDir
     static Path dir;
@@ -193,6 +195,15 @@ class SqlDifferentialIT {
                 q("stddev of a counter's slots", "SELECT host, STDDEV_POP(done) FROM {JOBS} GROUP BY host ORDER BY host"));
     }
 
+    /** Statements over {@code dst} (database {@link #DST_DB}): days around the DST changes, a tag named time. */
+    static Stream<Arguments> dstQueries() {
+        return Stream.of(
+                q("a tag named time", "SELECT \"time\", COUNT(*), SUM(value) FROM dst GROUP BY \"time\" ORDER BY \"time\""),
+                q("a filter on a tag named time", "SELECT host, COUNT(*) FROM dst WHERE \"time\" = 'night' GROUP BY host"),
+                q("local days across Europe's DST changes", "SELECT {TZB:1:DAY:Europe/Paris} AS d, COUNT(*), SUM(value) FROM dst GROUP BY {TZB:1:DAY:Europe/Paris} ORDER BY d"),
+                q("local days across the US DST changes", "SELECT {TZB:1:DAY:America/New_York} AS d, \"time\", MAX(value), COUNT(*) FROM dst GROUP BY {TZB:1:DAY:America/New_York}, \"time\" ORDER BY d, \"time\""));
+    }
+
     private static Arguments q(String name, String sql) {
         return Arguments.of(name, sql);
     }
@@ -253,6 +264,7 @@ class SqlDifferentialIT {
                     Precision.MILLISECONDS, T0));
         }
         loadLongRetention(random);
+        loadAcrossDst();
     }
 
     private void loadLongRetention(Random random) throws Exception {
@@ -376,6 +388,42 @@ class SqlDifferentialIT {
         return late.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Metric {@code dst}: hourly points over the days around both of 2026's DST changes in Europe (29 March, 25 October)
+     * and the United States (8 March, 1 November), with a tag named {@code time} (a reserved word, quoted).
+     */
+    private void loadAcrossDst() throws Exception {
+        cluster.createDatabase(new DatabaseConfig(DST_DB, LocalStorageCluster.SHARDS, 3, WriteConcern.MAJORITY,
+                List.of(new IntervalSpec("1h", "3650d")), List.of("c1")));
+        try (Statement st = duck.createStatement()) {
+            st.execute("CREATE TABLE dst (ts TIMESTAMP, host VARCHAR, \"time\" VARCHAR, value DOUBLE)");
+        }
+        StringBuilder body = new StringBuilder();
+        try (PreparedStatement row = duck.prepareStatement("INSERT INTO dst VALUES (?, ?, ?, ?)")) {
+            for (String day : List.of("2026-03-06", "2026-03-27", "2026-10-23", "2026-10-30")) {
+                long start = Instant.parse(day + "T00:00:00Z").toEpochMilli();
+                for (int h = 0; h < 4 * 24; h++) {
+                    long t = start + h * 3_600_000L;
+                    String shift = h % 24 >= 6 && h % 24 < 18 ? "day" : "night";
+                    double value = h % 7;
+                    body.append("dst,host=d1,time=").append(shift).append(" value=").append(value).append(' ').append(t)
+                            .append('\n');
+                    row.setObject(1, utc(t));
+                    row.setString(2, "d1");
+                    row.setString(3, shift);
+                    row.setDouble(4, value);
+                    row.addBatch();
+                }
+            }
+            row.executeBatch();
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+            writer.write(new LineBatcher().batch(DST_DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
+                    Precision.MILLISECONDS, T0));
+        }
+    }
+
     @AfterAll
     void close() throws Exception {
         duck.close();
@@ -394,6 +442,12 @@ class SqlDifferentialIT {
     @MethodSource("longRetentionQueries")
     void onATenYearDatabaseMeridianAnswersAsDuckDb(String name, String sql) throws Exception {
         assertSameAnswers(LONG_DB, name, sql);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dstQueries")
+    void acrossDstChangesMeridianAnswersAsDuckDb(String name, String sql) throws Exception {
+        assertSameAnswers(DST_DB, name, sql);
     }
 
     /**
@@ -523,6 +577,9 @@ class SqlDifferentialIT {
                 case "INCREASE" -> meridian ? "increase(" + p[1] + ")" : "SUM(" + p[1] + ")";
                 case "RATE" -> meridian ? "rate(" + p[1] + ")" : "SUM(" + p[1] + ") / " + p[2] + ".0";
                 case "JOBS" -> meridian ? "jobs" : "jobs_inc";
+                case "TZB" -> meridian ? "time_bucket(INTERVAL '" + p[1] + "' " + p[2] + ", ts, '" + p[3] + "')"
+                        : "CAST(time_bucket(INTERVAL '" + p[1] + " " + p[2].toLowerCase() + "', ts::TIMESTAMPTZ, '" + p[3]
+                        + "') AS TIMESTAMP)";
                 case "CINC" -> meridian ? "increase(" + p[1] + ")" : "SUM(inc)";
                 case "CDELTA" -> meridian ? "delta(" + p[1] + ")" : "SUM(inc)";
                 case "CRATE" -> meridian ? "rate(" + p[1] + ")" : "SUM(inc) / " + p[2] + ".0";

@@ -5,6 +5,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.LeafResultHeader;
+import io.meridian.common.rpc.storage.v1.SlotTransform;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
 import io.meridian.storage.query.LeafResult;
@@ -39,8 +40,13 @@ public final class LeafResultCodec {
     private LeafResultCodec() {}
 
     public static LeafResultHeader header(LeafResult r) {
+        return header(r, List.of());
+    }
+
+    /** The header of {@code r}, echoing the request's {@code transforms} (storage.proto revision 5). */
+    public static LeafResultHeader header(LeafResult r, List<SlotTransform> transforms) {
         return LeafResultHeader.newBuilder().addAllGroupBy(r.groupBy()).addAllFields(r.fields()).setStartMs(r.startMs())
-                .setBucketMs(r.bucketMs()).setBuckets(r.buckets()).build();
+                .setBucketMs(r.bucketMs()).setBuckets(r.buckets()).addAllTransforms(transforms).build();
     }
 
     /** Lazily encodes the result; chunks are built as the iterator advances. */
@@ -53,6 +59,12 @@ public final class LeafResultCodec {
      * cell when {@code groupLimit > 0}.
      */
     public static Iterator<LeafResultChunk> chunks(LeafResult r, int maxCells, int groupLimit) {
+        return chunks(r, maxCells, groupLimit, List.of());
+    }
+
+    /** As {@link #chunks(LeafResult, int, int)}, the header echoing the request's {@code transforms}. */
+    public static Iterator<LeafResultChunk> chunks(LeafResult r, int maxCells, int groupLimit,
+                                                   List<SlotTransform> transforms) {
         if (maxCells < 1) {
             throw new IllegalArgumentException("maxCells must be >= 1, got " + maxCells);
         }
@@ -80,7 +92,7 @@ public final class LeafResultCodec {
                 }
                 LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder();
                 if (first) {
-                    chunk.setHeader(header(r));
+                    chunk.setHeader(header(r, transforms));
                     first = false;
                 }
                 int budget = maxCells;

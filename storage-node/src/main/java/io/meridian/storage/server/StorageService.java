@@ -164,7 +164,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             return;
         }
         LeafResultStreamer.start((ServerCallStreamObserver<LeafResultChunk>) observer,
-                LeafResultCodec.chunks(result, maxCells, request.getGroupLimit()));
+                LeafResultCodec.chunks(result, maxCells, request.getGroupLimit(), request.getTransformsList()));
     }
 
     @Override

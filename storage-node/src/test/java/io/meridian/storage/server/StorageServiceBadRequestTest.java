@@ -17,6 +17,7 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.Tag;
+import io.meridian.common.rpc.storage.v1.SlotTransform;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,24 @@ class StorageServiceBadRequestTest extends ServerTestBase {
                 LeafQueryRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, 0)).setMetric("cpu")
                         .setStartMs(T0).setEndMs(T0 + 1000).addFields("usage").build()).hasNext());
         assertError(e, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_INPUT, "missing tag filter [field=filter");
+        // revision 5: a transform per field, known to this node, each (field, transform) once
+        LeafQueryRequest.Builder q = LeafQueryRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, 0)).setMetric("cpu")
+                .setFilter(TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()))
+                .setStartMs(T0).setEndMs(T0 + 1000).addFields("usage").addFields("usage");
+        e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.stub.leafQuery(q.clone()
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS).build()).hasNext());
+        assertError(e, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_INPUT, "invalid transforms [field=transforms",
+                "got 1 for 2 fields");
+        e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.stub.leafQuery(q.clone()
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS).addTransformsValue(9).build()).hasNext());
+        assertError(e, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_INPUT, "unknown slot transform [field=transforms[1]]");
+        e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.stub.leafQuery(q.clone()
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS).addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS)
+                .build()).hasNext());
+        assertError(e, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_INPUT, "duplicate field [metric=cpu, field=usage, "
+                + "transform=moments]");
+        e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.stub.leafQuery(q.clone().build()).hasNext());
+        assertError(e, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_INPUT, "duplicate name [field=fields[1], name=usage]");
     }
 
     @Test
