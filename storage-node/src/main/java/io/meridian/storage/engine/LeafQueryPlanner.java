@@ -42,6 +42,15 @@ final class LeafQueryPlanner {
         this.options = options;
     }
 
+    /** Whether {@code q} has more buckets, or groups x buckets, than a leaf materialises. */
+    private static boolean tooWide(LeafQuery q, int groups) {
+        if (q.bucketMs() == 0) {
+            return false;
+        }
+        long buckets = -Math.floorDiv(q.startMs() - q.endMs(), q.bucketMs());
+        return buckets > LeafQuery.MAX_BUCKETS || buckets * Math.max(1, groups) > LeafQuery.MAX_CELLS;
+    }
+
     /**
      * The view of {@code q}, or empty when no series matches or the shard holds no data of the family in
      * {@code q}'s range. Acquires each part it reads into {@code acquired}, which the caller releases once the
@@ -63,12 +72,21 @@ final class LeafQueryPlanner {
             return Optional.empty();
         }
         LeafQuery scan = narrowed.get();
-        scan.bucketCount(); // the bucket bound, before any work
         int bound = dictionary.nextId();
         int[] groupOf = new int[bound];
         List<List<String>> groups = new ArrayList<>();
         LeafAggregator.assignGroups(scan, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
                 groupOf, groups);
+        if (tooWide(scan, groups.size())) {
+            // the shard's span covers other metrics' or series' data far from these: narrow to these series' own
+            DataSpan own = DataSpan.ofSeries(series, parts, memtables, iv);
+            narrowed = own.isEmpty() ? Optional.empty() : q.within(own.startMs(), own.endMs());
+            if (narrowed.isEmpty()) {
+                return Optional.empty();
+            }
+            scan = narrowed.get();
+        }
+        scan.bucketCount(); // the bucket bound, before any work
         int[] fieldIds = new int[scan.fields().size()];
         FieldType[] types = new FieldType[fieldIds.length];
         for (int i = 0; i < fieldIds.length; i++) {

@@ -184,6 +184,32 @@ class LeafSpanTest {
         }
     }
 
+    /**
+     * The shard's span covers every metric: a metric with data years back made another's scan too wide. Then the
+     * leaf narrows to the span of the queried series alone (their rows in the parts and memtables), in parts and in
+     * the memtable.
+     */
+    @Test
+    void anotherMetricsOldDataDoesNotWidenAScan() {
+        try (Shard shard = Shard.open(dir, options())) {
+            SeriesKey oldDisk = SeriesKey.of("disk", "host", "a");
+            WriteBatch.Builder b = WriteBatch.builder().point(oldDisk, FROM + DAY, "used", 1);
+            FLUSHED.forEach(p -> b.point(p.key(), p.ts(), "usage", p.value()));
+            shard.write(b.build());
+            for (int round = 0; round < 2; round++) { // in the memtable, then in parts
+                LeafResult r = shard.query(wholeRetention(10 * SECOND));
+                assertThat(r.cells().get(List.of("a"))).filteredOn(st -> st != null).hasSize(2);
+                assertThat(r.startMs()).as("round " + round + ": the window starts at cpu's data, not disk's")
+                        .isGreaterThan(NOW - 2 * DAY);
+                shard.flush();
+            }
+            LeafResult disk = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(),
+                    List.of("used")));
+            assertThat(disk.buckets()).as("the old metric's scan: its one slot, not cpu's recent data").isEqualTo(1);
+            assertThat(disk.startMs()).isEqualTo(Math.floorDiv(FROM + DAY, 10 * SECOND) * 10 * SECOND);
+        }
+    }
+
     @Test
     void theNarrowedWindowTravelsInTheHeader() {
         try (Shard shard = shardWithData()) {
