@@ -6,6 +6,7 @@ import io.meridian.common.query.SlotTransform;
 import io.meridian.storage.block.SlotColumns;
 import io.meridian.storage.memtable.PointBuffer;
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 /**
  * One series' slots of one field in a leaf's window, gathered from every part and memtable that holds some (a slot
@@ -85,7 +86,7 @@ final class SeriesSlots {
      *
      * @param type the field's type: its slot value is what MOMENTS reads
      */
-    void fold(SlotTransform transform, FieldType type, java.util.function.LongFunction<AggState> cellOf) {
+    void fold(SlotTransform transform, FieldType type, LongFunction<AggState> cellOf) {
         switch (transform) {
             case MOMENTS -> {
                 for (int i = 0; i < size; i++) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
 /**
  * Golden files pin every on-disk format (v1). They live in {@code src/test/resources/golden/<format>/v1/}
@@ -145,14 +146,14 @@ class GoldenFormatsTest {
         try {
             assertThat(r.hasRowSummary()).isTrue();
             // series 0: field 0 in slots 0, 2, 4; field 1 in slots 0, 2, ..., 798
-            org.roaringbitmap.buffer.ImmutableRoaringBitmap s0 = r.summaryRows(r.summaryOf(0));
+            ImmutableRoaringBitmap s0 = r.summaryRows(r.summaryOf(0));
             assertThat(s0.getCardinality()).isEqualTo(400);
             assertThat(s0.first()).isZero();
             assertThat(s0.last()).isEqualTo(798);
             assertThat(s0.contains(4)).isTrue();
             assertThat(s0.contains(5)).isFalse();
             assertThat(r.summaryRows(r.summaryOf(7)).toArray()).containsExactly(0, 2, 4, 6, 8);
-            org.roaringbitmap.buffer.ImmutableRoaringBitmap s9 = r.summaryRows(r.summaryOf(9));
+            ImmutableRoaringBitmap s9 = r.summaryRows(r.summaryOf(9));
             assertThat(s9.getCardinality()).isEqualTo(600);
             assertThat(s9.last()).isEqualTo(599);
             assertThat(r.summaryOf(1)).as("no block of series 1").isNegative();
