@@ -1,5 +1,6 @@
 package io.meridian.meta.master;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.MetaUnavailableException;
 import io.meridian.meta.model.MasterInfo;
 import io.meridian.meta.model.ModelCodec;
@@ -72,7 +73,8 @@ public final class MasterElection implements AutoCloseable {
     }
 
     public MasterElection start() {
-        executor.scheduleWithFixedDelay(this::poll, 0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("master-election", this::poll),
+                0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 

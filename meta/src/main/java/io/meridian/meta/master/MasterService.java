@@ -1,5 +1,6 @@
 package io.meridian.meta.master;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.MetaUnavailableException;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.cache.SnapshotDecoder;
@@ -246,7 +247,8 @@ public final class MasterService implements AutoCloseable {
         deadSince.clear(); // a new master counts the repair delay from its own start: late, never early
         trigger = store.watchPrefix(store.keys().all(), new Trigger());
         long ms = options.reconcileInterval().toMillis();
-        tick = executor.scheduleWithFixedDelay(this::reconcileSafely, ms, ms, TimeUnit.MILLISECONDS);
+        tick = executor.scheduleWithFixedDelay(BackgroundTasks.guarded("master-reconcile", this::reconcileSafely),
+                ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void stopActing() {

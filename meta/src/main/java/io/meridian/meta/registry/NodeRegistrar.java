@@ -1,5 +1,6 @@
 package io.meridian.meta.registry;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.MetaUnavailableException;
 import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.model.NodeInfo;
@@ -61,7 +62,8 @@ public final class NodeRegistrar implements AutoCloseable {
     /** Registers in the background (retrying while etcd is unreachable) and keeps the registration alive. */
     public NodeRegistrar start() {
         long periodMs = Math.max(100, ttl.toMillis() / 3);
-        executor.scheduleWithFixedDelay(this::check, 0, periodMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("node-registration", this::check),
+                0, periodMs, TimeUnit.MILLISECONDS);
         return this;
     }
 

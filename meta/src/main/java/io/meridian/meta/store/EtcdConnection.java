@@ -1,6 +1,7 @@
 package io.meridian.meta.store;
 
 import io.etcd.jetcd.Client;
+import io.meridian.common.error.BackgroundTasks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,8 @@ final class EtcdConnection implements AutoCloseable {
         this.options = options;
         this.client = build();
         long ms = CHECK_INTERVAL.toMillis();
-        scheduler.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("etcd-connection", this::check),
+                ms, ms, TimeUnit.MILLISECONDS);
     }
 
     Client client() {

@@ -1,6 +1,7 @@
 package io.meridian.meta.store;
 
 import io.etcd.jetcd.Lease;
+import io.meridian.common.error.BackgroundTasks;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,7 +42,8 @@ public final class LeaseKeeper implements AutoCloseable {
 
     void start() {
         long periodMs = Math.max(100, ttl.toMillis() / 3);
-        task = scheduler.scheduleWithFixedDelay(this::refresh, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        task = scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("etcd-lease", this::refresh),
+                periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     public long lease() {

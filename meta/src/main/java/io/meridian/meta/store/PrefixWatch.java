@@ -5,6 +5,7 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.MetaUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +88,8 @@ public final class PrefixWatch implements AutoCloseable {
             delivery.execute(this::resync);
         }
         long ms = checkInterval.toMillis();
-        checkTask = scheduler.scheduleWithFixedDelay(() -> submit(this::check), ms, ms, TimeUnit.MILLISECONDS);
+        checkTask = scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("meta-watch", () -> submit(this::check)),
+                ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /**

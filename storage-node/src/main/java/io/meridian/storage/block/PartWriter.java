@@ -3,12 +3,11 @@ package io.meridian.storage.block;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.file.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.ByteOrder;
 import org.roaringbitmap.RoaringBitmap;
@@ -22,6 +21,7 @@ import java.util.zip.CRC32C;
 public final class PartWriter implements AutoCloseable {
     private static final int FLUSH_BYTES = 1 << 20;
 
+    private final FileIo io;
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
@@ -43,12 +43,18 @@ public final class PartWriter implements AutoCloseable {
     private boolean finished;
 
     public PartWriter(Path target, long intervalMs, long segmentStartMs, int slotCount, BlockCodec codec) {
+        this(FileIo.NIO, target, intervalMs, segmentStartMs, slotCount, codec);
+    }
+
+    /** A part written through {@code io}: created as {@code <target>.tmp}, renamed into place by {@link #finish}. */
+    public PartWriter(FileIo io, Path target, long intervalMs, long segmentStartMs, int slotCount, BlockCodec codec) {
+        this.io = io;
         this.target = target;
         this.temp = target.resolveSibling(target.getFileName() + ".tmp");
         this.codec = codec;
         try {
-            Files.createDirectories(target.getParent());
-            channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            io.createDirectoriesDurably(target.getParent());
+            channel = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new StorageIoException("cannot create part [file=" + temp + "]", e);
@@ -144,8 +150,9 @@ public final class PartWriter implements AutoCloseable {
         try {
             channel.force(true);
             channel.close();
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            io.moveDurably(temp, target);
         } catch (IOException e) {
+            removeQuietly(target); // renamed but its directory entry is not durable: no MANIFEST may name it
             throw new StorageIoException("cannot finish part [file=" + target + "]", e);
         }
         finished = true;
@@ -165,6 +172,14 @@ public final class PartWriter implements AutoCloseable {
         buf.clear();
     }
 
+    private void removeQuietly(Path p) {
+        try {
+            io.delete(p);
+        } catch (IOException ignored) {
+            // an orphan the next open moves to quarantine/
+        }
+    }
+
     /** Abandons an unfinished part: closes and deletes the temporary file. */
     @Override
     public void close() {
@@ -173,7 +188,7 @@ public final class PartWriter implements AutoCloseable {
         }
         try {
             channel.close();
-            Files.deleteIfExists(temp);
+            io.delete(temp);
         } catch (IOException e) {
             throw new StorageIoException("cannot remove unfinished part [file=" + temp + "]", e);
         }

@@ -4,6 +4,7 @@ import io.meridian.storage.block.BlockCodec;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.block.PartWriter;
 import io.meridian.storage.block.SlotColumns;
+import io.meridian.storage.file.FileIo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +15,18 @@ import java.util.List;
  * Not thread-safe; the shard runs one compaction at a time.
  */
 final class Compactor {
+    private final FileIo io;
+
+    Compactor(FileIo io) {
+        this.io = io;
+    }
+
     /** Writes the merged part to {@code target} and returns it finished. */
     void merge(List<PartReader> inputs, Path target) {
         BlockCodec codec = new BlockCodec();
         PartReader first = inputs.get(0);
         int[] pos = new int[inputs.size()];
-        try (PartWriter w = new PartWriter(target, first.intervalMs(), first.segmentStartMs(), first.slotCount(), codec)) {
+        try (PartWriter w = new PartWriter(io, target, first.intervalMs(), first.segmentStartMs(), first.slotCount(), codec)) {
             while (true) {
                 long min = Long.MAX_VALUE;
                 for (int k = 0; k < inputs.size(); k++) {

@@ -5,14 +5,18 @@ import io.meridian.common.model.IntervalSpec;
 import io.meridian.storage.block.BlockCodec;
 import io.meridian.storage.block.PartWriter;
 import io.meridian.storage.block.SlotColumns;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.memtable.MemTable;
 import io.meridian.storage.memtable.PointBuffer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a frozen memtable as parts: for every (segment, interval) it touches, one part holding the slot
@@ -20,6 +24,8 @@ import java.util.function.LongSupplier;
  * Not thread-safe; one flush at a time per shard.
  */
 final class Flusher {
+    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+    private final FileIo io;
     private final Path shardDir;
     private final List<IntervalSpec> intervals;
     private final long segmentMs;
@@ -28,7 +34,8 @@ final class Flusher {
     private long[] ts;
     private double[] vs;
 
-    Flusher(Path shardDir, List<IntervalSpec> intervals, long segmentMs) {
+    Flusher(FileIo io, Path shardDir, List<IntervalSpec> intervals, long segmentMs) {
+        this.io = io;
         this.shardDir = shardDir;
         this.intervals = intervals;
         this.segmentMs = segmentMs;
@@ -40,7 +47,10 @@ final class Flusher {
     private int[] slotScratch;
     private long[] offsetScratch;
 
-    /** Written part files, relative to the shard directory, each finished (fsynced, renamed). */
+    /**
+     * Written part files, relative to the shard directory, each finished (fsynced, renamed). When it fails, the
+     * parts it had written are removed again (no MANIFEST names them yet) and the memtable can be flushed again.
+     */
     List<String> flush(MemTable mem, FieldType[] types, LongSupplier nextSeq) {
         Map<Long, PartWriter[]> writers = new TreeMap<>();
         Map<Long, String[]> paths = new TreeMap<>();
@@ -51,6 +61,7 @@ final class Flusher {
         slotScratch = new int[1024];
         offsetScratch = new long[1024];
         currentSeg = Long.MIN_VALUE;
+        boolean done = false;
         try {
             for (int s = 0; s < mem.seriesBound(); s++) {
                 int[] fields = mem.fieldIds(s);
@@ -92,8 +103,12 @@ final class Flusher {
                     out.add(paths.get(e.getKey())[i]);
                 }
             }
+            done = true;
             return out;
         } finally {
+            if (!done) {
+                removeFinished(out);
+            }
             codec = null;
             ts = null;
             vs = null;
@@ -111,11 +126,23 @@ final class Flusher {
         }
     }
 
+    private void removeFinished(List<String> written) {
+        for (String rel : written) {
+            try {
+                io.delete(shardDir.resolve(rel));
+            } catch (IOException | RuntimeException e) {
+                // it stays an orphan: the next open moves it to quarantine/
+                LOG.warn("cannot remove a part of a failed flush [file={}]",
+                        shardDir.resolve(rel), e);
+            }
+        }
+    }
+
     private PartWriter writer(int family, long seg, LongSupplier nextSeq) {
         if (currentWriters[family] == null) {
             long iv = intervals.get(family).intervalMillis();
             currentPaths[family] = ShardFiles.partPath(seg, iv, nextSeq.getAsLong());
-            currentWriters[family] = new PartWriter(shardDir.resolve(currentPaths[family]), iv, seg, (int) (segmentMs / iv),
+            currentWriters[family] = new PartWriter(io, shardDir.resolve(currentPaths[family]), iv, seg, (int) (segmentMs / iv),
                     codec);
         }
         return currentWriters[family];

@@ -3,21 +3,22 @@ package io.meridian.storage.engine;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.log.RecordFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The shard's MANIFEST: which part files are live and up to which WAL segment the parts cover. Every
  * flush, compaction and retention drop is one EDIT record appended and fsynced, so each takes effect
- * atomically: after a crash, parts not named here are orphans and are deleted, and WAL segments below
+ * atomically: after a crash, parts not named here are orphans (moved to {@code quarantine/}), and WAL segments below
  * the checkpoint are not replayed (their points are in the parts). A {@link RecordFile} with magic
  * {@code MRDMANI1}:
  *
@@ -35,8 +36,11 @@ import java.util.Set;
  * to a file of its own, a crash between the two writes would either skip replaying points whose sequence
  * the table already knew (loss) or forget sequences whose WAL is gone (double count).
  *
- * The file is rewritten as a single EDIT (snapshot) each time the shard opens. Not thread-safe: the
- * shard serializes edits.
+ * The file is rewritten as a single EDIT (snapshot) each time the shard opens (written whole, fsynced, renamed
+ * into place, directory fsynced). On open, a torn last edit (a crash while appending it) is cut off; damage
+ * anywhere else, the snapshot record included, stops the open with the file and offset and changes nothing:
+ * dropping an edit in the middle would forget parts that hold acknowledged data. Not thread-safe: the shard
+ * serializes edits.
  */
 final class Manifest implements AutoCloseable {
     static final byte[] MAGIC = "MRDMANI1".getBytes(StandardCharsets.US_ASCII);
@@ -44,22 +48,36 @@ final class Manifest implements AutoCloseable {
     static final int RECORD_EDIT = 1;
     private static final int MAX_PATH_BYTES = 4096;
 
+    private final FileIo io;
     private final Path dir;
     private final Set<String> live = new LinkedHashSet<>();
-    private java.util.Map<String, long[]> writers = new java.util.HashMap<>();
+    private Map<String, long[]> writers = new HashMap<>();
     private long walCheckpoint;
     private ReplicaPosition replica = new ReplicaPosition();
     private RecordFile file;
 
-    private Manifest(Path dir) {
+    private Manifest(FileIo io, Path dir) {
+        this.io = io;
         this.dir = dir;
     }
 
     static Manifest open(Path dir) {
-        Manifest m = new Manifest(dir);
-        RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> m.apply(type, in)).close();
-        m.snapshot();
+        return open(FileIo.NIO, dir);
+    }
+
+    static Manifest open(FileIo io, Path dir) {
+        Manifest m = new Manifest(io, dir);
+        RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
+                (type, in) -> m.apply(type, in)).close();
         return m;
+    }
+
+    /**
+     * Rewrites the file as one snapshot EDIT and opens it for edits; called once the whole shard opened, so that a
+     * shard that refuses to open (damage found in another file) leaves its MANIFEST exactly as it was.
+     */
+    void startEditing() {
+        snapshot();
     }
 
     private void apply(int type, ByteSource in) {
@@ -80,7 +98,7 @@ final class Manifest implements AutoCloseable {
         }
         if (in.hasRemaining()) {
             int count = in.getVarInt(1 << 24, "writer count");
-            java.util.Map<String, long[]> table = new java.util.HashMap<>();
+            Map<String, long[]> table = new HashMap<>();
             for (int i = 0; i < count; i++) {
                 String id = WriterSequences.readId(in);
                 table.put(id, new long[] {in.getVarLong(), in.getVarLong()});
@@ -99,7 +117,7 @@ final class Manifest implements AutoCloseable {
     }
 
     private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed,
-                                   java.util.Map<String, long[]> writers, ReplicaPosition replica) {
+                                   Map<String, long[]> writers, ReplicaPosition replica) {
         ByteSink s = new ByteSink(256);
         s.putVarLong(walCheckpoint).putVarInt(added.size());
         for (String p : added) {
@@ -113,7 +131,7 @@ final class Manifest implements AutoCloseable {
         }
         if (writers != null) {
             s.putVarInt(writers.size());
-            for (java.util.Map.Entry<String, long[]> e : writers.entrySet()) {
+            for (Map.Entry<String, long[]> e : writers.entrySet()) {
                 WriterSequences.writeId(e.getKey(), s);
                 s.putVarLong(e.getValue()[0]).putVarLong(e.getValue()[1]);
             }
@@ -124,20 +142,21 @@ final class Manifest implements AutoCloseable {
         return s;
     }
 
-    /** Rewrites the manifest as one EDIT holding the current state (atomic rename). */
+    /** Rewrites the manifest as one EDIT holding the current state (atomic rename, directory fsynced). */
     private void snapshot() {
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try {
-            Files.deleteIfExists(tmp);
-            try (RecordFile f = RecordFile.open(tmp, MAGIC, (t, p) -> { })) {
+            io.delete(tmp);
+            try (RecordFile f = RecordFile.open(io, tmp, MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> { })) {
                 f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of(), writers, replica));
                 f.sync();
             }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            io.moveDurably(tmp, dir.resolve(FILE_NAME));
         } catch (IOException e) {
             throw new StorageIoException("cannot rewrite manifest [dir=" + dir + "]", e);
         }
-        file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (t, p) -> { });
+        file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
+                (t, p) -> { });
     }
 
     /** Applies and durably records one edit that leaves the writers table as it is. */
@@ -150,11 +169,20 @@ final class Manifest implements AutoCloseable {
      * and {@code newReplica} the replica-log position, atomically with the checkpoint.
      */
     void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed,
-              java.util.Map<String, long[]> newWriters, ReplicaPosition newReplica) {
+              Map<String, long[]> newWriters, ReplicaPosition newReplica) {
+        if (file == null) {
+            throw new IllegalStateException("MANIFEST edited before the shard finished opening [dir=" + dir + "]");
+        }
         file.append(RECORD_EDIT, encode(newWalCheckpoint, added, removed, newWriters, newReplica));
-        file.sync();
+        try {
+            file.sync();
+        } catch (StorageIoException e) {
+            // the edit may be partly on disk: cut back to the last good edit; the manifest takes no edit again
+            file.abandon(file.forcedBytes());
+            throw e;
+        }
         if (newWriters != null) {
-            writers = new java.util.HashMap<>(newWriters);
+            writers = new HashMap<>(newWriters);
             if (newReplica != null && newReplica.lastLsn() > 0) {
                 replica = newReplica.copy();
             }
@@ -169,7 +197,7 @@ final class Manifest implements AutoCloseable {
     Set<String> liveParts() { return Set.copyOf(live); }
 
     /** The de-duplication table as of the WAL checkpoint: writer id -> {sequence, lastSeenMs}. */
-    java.util.Map<String, long[]> writers() { return java.util.Map.copyOf(writers); }
+    Map<String, long[]> writers() { return Map.copyOf(writers); }
 
     long walCheckpoint() { return walCheckpoint; }
 
@@ -177,5 +205,9 @@ final class Manifest implements AutoCloseable {
     ReplicaPosition replica() { return replica.copy(); }
 
     @Override
-    public void close() { file.close(); }
+    public void close() {
+        if (file != null) {
+            file.close();
+        }
+    }
 }

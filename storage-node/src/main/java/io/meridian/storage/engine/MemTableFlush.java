@@ -1,5 +1,6 @@
 package io.meridian.storage.engine;
 
+import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.SeriesDictionary;
@@ -68,7 +69,7 @@ final class MemTableFlush {
         this.staged = staged;
         this.dictionary = dictionary;
         this.schema = schema;
-        this.flusher = new Flusher(dir, options.database().intervals(), options.segmentMillis());
+        this.flusher = new Flusher(options.files(), dir, options.database().intervals(), options.segmentMillis());
         this.partStore = partStore;
         this.logReader = logReader;
         this.clock = options.clock();
@@ -98,6 +99,10 @@ final class MemTableFlush {
     /**
      * Writes a frozen memtable as parts once the flush gate lets it, publishes them with the WAL checkpoint and
      * trims the WAL; called without the shard's write lock.
+     *
+     * @throws PartsNotWrittenException when the parts could not be written: nothing changed, and the same frozen
+     *                                  memtable must be written again before another one is frozen (the checkpoint
+     *                                  must never pass it)
      */
     void write(Frozen f) {
         // a replica never flushes ops its leader may still truncate: only what the write concern committed
@@ -105,7 +110,12 @@ final class MemTableFlush {
         long started = System.nanoTime();
         dictionary.sync();
         schema.sync();
-        List<String> written = flusher.flush(f.memtable(), f.types(), partStore::nextSeq);
+        List<String> written;
+        try {
+            written = flusher.flush(f.memtable(), f.types(), partStore::nextSeq);
+        } catch (StorageIoException e) {
+            throw new PartsNotWrittenException(e);
+        }
         // sequences of the flushed writes must outlive the WAL segments that carried them: the table is
         // recorded atomically with the checkpoint that retires those segments
         partStore.addFlushed(written, f.walSeq(), f.writers(), f.position(), () -> memTables.release(f.memtable()));

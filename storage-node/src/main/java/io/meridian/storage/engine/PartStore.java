@@ -5,6 +5,7 @@ import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.storage.block.BlockCache;
 import io.meridian.storage.block.PartReader;
+import io.meridian.storage.file.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ final class PartStore implements AutoCloseable {
     private final ShardMetrics metrics;
     private final Manifest manifest;
     private final BlockCache blockCache;
-    private final Compactor compactor = new Compactor();
+    private final FileIo io;
+    private final Compactor compactor;
     private final AtomicLong partSeq = new AtomicLong();
     private volatile PartSet parts = PartSet.EMPTY;
 
@@ -47,12 +49,19 @@ final class PartStore implements AutoCloseable {
         this.options = options;
         this.shardLock = shardLock;
         this.metrics = metrics;
-        this.manifest = Manifest.open(dir);
+        this.io = options.files();
+        this.compactor = new Compactor(io);
+        this.manifest = Manifest.open(io, dir);
         this.blockCache = new BlockCache(options.blockCacheBytes());
         loadParts();
     }
 
-    /** Opens the parts the MANIFEST names and deletes files it does not name (left by a crash). */
+    /**
+     * Opens the parts the MANIFEST names. Unfinished temporary files (a flush or compaction a crash interrupted) are
+     * deleted; finished parts it does not name (a crash between a part's rename and its MANIFEST edit, or inputs of
+     * a compaction whose edit landed) are moved to {@code quarantine/}, never deleted: Meridian cannot tell them
+     * from parts an operator or a damaged MANIFEST lost track of.
+     */
     private void loadParts() {
         Set<String> live = manifest.liveParts();
         List<PartReader> readers = new ArrayList<>();
@@ -65,9 +74,14 @@ final class PartStore implements AutoCloseable {
                     if (rel.endsWith(ShardFiles.PART_SUFFIX) && live.contains(rel)) {
                         readers.add(PartReader.open(p));
                         maxSeq = Math.max(maxSeq, ShardFiles.partSeq(p));
+                    } else if (rel.endsWith(ShardFiles.TEMP_SUFFIX)) {
+                        LOG.warn("deleting an unfinished file of an interrupted flush or compaction [file={}]", p);
+                        io.delete(p);
                     } else {
-                        LOG.warn("deleting orphan file left by an interrupted flush or compaction [file={}]", p);
-                        Files.delete(p);
+                        quarantine(p, rel);
+                        if (rel.endsWith(ShardFiles.PART_SUFFIX)) {
+                            maxSeq = Math.max(maxSeq, ShardFiles.partSeq(p));
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -83,8 +97,25 @@ final class PartStore implements AutoCloseable {
         parts = PartSet.EMPTY.with(readers, Set.of());
     }
 
+    /** Moves a file recovery cannot explain to {@code quarantine/<its relative path>}. */
+    private void quarantine(Path p, String rel) throws IOException {
+        Path target = dir.resolve(ShardFiles.QUARANTINE_DIR).resolve(rel);
+        if (Files.exists(target)) {
+            target = target.resolveSibling(target.getFileName() + "." + System.currentTimeMillis());
+        }
+        LOG.warn("moving a file the MANIFEST does not name to quarantine (never deleted by Meridian) [file={}, to={}]",
+                p, target);
+        io.createDirectoriesDurably(target.getParent());
+        io.moveDurably(p, target);
+    }
+
     private String relative(Path p) {
         return dir.relativize(p).toString().replace('\\', '/');
+    }
+
+    /** Makes the MANIFEST editable (rewritten as one snapshot); the shard calls it once everything else opened. */
+    void startEditing() {
+        manifest.startEditing();
     }
 
     PartSet snapshot() { return parts; }
@@ -135,7 +166,12 @@ final class PartStore implements AutoCloseable {
                 PartReader first = inputs.get(0);
                 String rel = ShardFiles.partPath(first.segmentStartMs(), first.intervalMs(), nextSeq());
                 long started = System.nanoTime();
-                compactor.merge(inputs, dir.resolve(rel));
+                try {
+                    compactor.merge(inputs, dir.resolve(rel));
+                } catch (StorageIoException e) {
+                    // nothing changed (the unfinished output is gone): the inputs stay live, the merge is retried
+                    throw new PartsNotWrittenException(e);
+                }
                 replace(List.of(rel), inputs);
                 merges++;
                 metrics.compacted(System.nanoTime() - started);
@@ -184,7 +220,7 @@ final class PartStore implements AutoCloseable {
             blockCache.invalidate(p);
             p.retire();
             try {
-                Files.deleteIfExists(p.path());
+                io.deleteDurably(p.path());
                 deleteEmptyParents(p.path().getParent());
             } catch (IOException e) {
                 throw new StorageIoException("cannot delete replaced part [file=" + p.path() + "]", e);
@@ -200,7 +236,7 @@ final class PartStore implements AutoCloseable {
                     return;
                 }
             }
-            Files.delete(d);
+            io.delete(d);
             d = d.getParent();
         }
     }

@@ -1,6 +1,8 @@
 package io.meridian.storage.engine;
 
+import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
@@ -8,11 +10,11 @@ import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.log.RecordFile;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.wal.Wal;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: writes and queries may come from any thread. Index and memtable mutations happen under
  * the write lock; queries snapshot under the read lock; flush, compaction and retention are serialized by
  * {@code maintenanceLock} and publish new part sets under the write lock.
+ *
+ * <p>Fail-stop: when a write, fsync or rename of the WAL, the MANIFEST, the dictionary or the schema fails, the
+ * shard stops ({@link #failure()}): every later write, read and log fetch answers the retriable
+ * {@link ShardUnavailableException} naming the cause, so nothing that was not durable is ever acknowledged or
+ * seen, and the owner reopens it from its files (which recovers exactly what was acknowledged) when the disk
+ * allows. A flush that cannot write its parts changes nothing and is retried; the next flush writes the same
+ * frozen memtable first, so the WAL checkpoint never passes unflushed points.
  */
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
@@ -68,6 +77,10 @@ public final class Shard implements AutoCloseable {
     private final ReplicaLogResolver logResolver;
     private final FlushTrigger flushTrigger;
     private boolean closed;
+    /** The storage failure that stopped this shard, or null. */
+    private volatile StorageIoException failure;
+    /** A frozen memtable whose flush failed to write its parts; flushed again before anything else is frozen. */
+    private MemTableFlush.Frozen pendingFlush;
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
         this.dir = dir;
@@ -75,12 +88,12 @@ public final class Shard implements AutoCloseable {
         this.memTables = new MemTables(options.database().intervals().get(0).intervalMillis());
         this.metrics = metrics;
         try {
-            Files.createDirectories(dir);
+            options.files().createDirectoriesDurably(dir);
         } catch (IOException e) {
             throw new StorageIoException("cannot create shard directory [dir=" + dir + "]", e);
         }
-        this.dictionary = SeriesDictionary.open(dir);
-        this.schema = FieldSchema.open(dir);
+        this.dictionary = SeriesDictionary.open(dir, options.files());
+        this.schema = FieldSchema.open(dir, options.files());
         for (int id = 0; id < dictionary.nextId(); id++) {
             if (dictionary.keyBytes(id) != null) {
                 postings.add(id, dictionary.key(id));
@@ -94,10 +107,11 @@ public final class Shard implements AutoCloseable {
                 writerSequences, staged, options.clock());
         Path walDir = dir.resolve(ShardFiles.WAL_DIR);
         long[] replayed = new long[1];
-        this.wal = Wal.open(walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
+        this.wal = Wal.open(options.files(), walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
             replayer.replay(type, in);
             replayed[0]++;
         });
+        checkPartsAgainstDictionary();
         this.opLog = new OpLog(wal, position, schema);
         this.resolver = new SeriesResolver(dictionary, postings, schema, opLog, options);
         this.transactions = new TransactionOps(resolver, opLog, memTableWriter, writerSequences, staged);
@@ -111,10 +125,37 @@ public final class Shard implements AutoCloseable {
         this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
         this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, lock, maintenanceLock, this::flush,
                 this::isClosed, memory);
+        partStore.startEditing();
         metrics.bind(this);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
                 position.lastLsn(), position.lastEpoch());
+    }
+
+    /**
+     * Every series id a live part uses must be defined in the dictionary, and every field id in the schema (after the
+     * WAL replay): a dictionary that lost definitions would hand their ids to new series and mix their points with
+     * old ones.
+     */
+    private void checkPartsAgainstDictionary() {
+        for (PartReader p : partStore.snapshot().all()) {
+            for (int i = 0, n = p.entryCount(); i < n; i++) {
+                int field = p.fieldIdAt(i);
+                if (field < 0 || field >= schema.nextId()) {
+                    throw new CorruptDataException(dir.resolve(FieldSchema.FILE_NAME).toString(), 0,
+                            "field id " + field + " used by part " + p.path() + " is not defined in the schema ("
+                                    + schema.nextId() + " ids); a cut-off tail of it is kept in "
+                                    + FieldSchema.FILE_NAME + RecordFile.TORN_SUFFIX);
+                }
+                int id = p.seriesIdAt(i);
+                if (id < 0 || id >= dictionary.nextId() || dictionary.keyBytes(id) == null) {
+                    throw new CorruptDataException(dir.resolve(SeriesDictionary.FILE_NAME).toString(), 0,
+                            "series id " + id + " used by part " + p.path() + " is not defined in the dictionary ("
+                                    + dictionary.nextId() + " ids); a cut-off tail of it is kept in "
+                                    + SeriesDictionary.FILE_NAME + RecordFile.TORN_SUFFIX);
+                }
+            }
+        }
     }
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
@@ -148,6 +189,8 @@ public final class Shard implements AutoCloseable {
                 resolver.checkFieldLimit(metric, 1);
                 wal.commit(opLog.defineField(metric, field, type, nextLsn(), epoch));
             }
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
@@ -193,6 +236,8 @@ public final class Shard implements AutoCloseable {
             } else {
                 ticket = appendLocked(batch, nextLsn(), epoch);
             }
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
@@ -224,10 +269,12 @@ public final class Shard implements AutoCloseable {
                 return WriteResult.DUPLICATE;
             }
             ticket = transactions.stage(writerId, transactionId, batch, nextLsn(), epoch);
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
-        wal.commit(ticket);
+        commitWal(ticket);
         return WriteResult.APPLIED;
     }
 
@@ -251,6 +298,8 @@ public final class Shard implements AutoCloseable {
             } else {
                 ticket = transactions.commit(writerId, transactionId, nextLsn(), epoch);
             }
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
@@ -263,7 +312,7 @@ public final class Shard implements AutoCloseable {
      * A duplicate is acknowledged only once its original is durable.
      */
     private WriteResult acknowledge(long ticket, boolean duplicate) {
-        wal.commit(ticket);
+        commitWal(ticket);
         if (duplicate) {
             metrics.duplicate();
             return WriteResult.DUPLICATE;
@@ -282,10 +331,12 @@ public final class Shard implements AutoCloseable {
             if (ticket == TransactionOps.NOTHING_STAGED) {
                 return;
             }
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
-        wal.commit(ticket);
+        commitWal(ticket);
     }
 
     /** Number of staged, not yet committed or aborted transactions. */
@@ -375,10 +426,12 @@ public final class Shard implements AutoCloseable {
                     epoch = opEpoch;
                 }
             });
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             lock.writeLock().unlock();
         }
-        wal.commit(ticket);
+        commitWal(ticket);
         flushTrigger.afterWrite();
     }
 
@@ -461,22 +514,40 @@ public final class Shard implements AutoCloseable {
 
     // ---------------------------------------------------------------- maintenance
 
-    /** Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. */
+    /**
+     * Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. A memtable whose
+     * earlier flush failed is written first (and alone).
+     *
+     * @throws StorageIoException when the parts could not be written (nothing changed; the next flush retries)
+     * @throws ShardUnavailableException when the shard stopped after a storage failure
+     */
     public void flush() {
         maintenanceLock.lock();
         try {
-            MemTableFlush.Frozen frozen;
-            lock.writeLock().lock();
-            try {
-                checkOpen();
-                if (memTables.active().isEmpty()) {
-                    return;
+            if (pendingFlush == null) {
+                lock.writeLock().lock();
+                try {
+                    checkOpen();
+                    if (memTables.active().isEmpty()) {
+                        return;
+                    }
+                    pendingFlush = memTableFlush.freeze();
+                } finally {
+                    lock.writeLock().unlock();
                 }
-                frozen = memTableFlush.freeze();
-            } finally {
-                lock.writeLock().unlock();
+            } else {
+                checkOpenUnlocked();
+                LOG.info("retrying a failed flush [dir={}, points={}]", dir, pendingFlush.memtable().points());
             }
-            memTableFlush.write(frozen);
+            memTableFlush.write(pendingFlush);
+            pendingFlush = null;
+        } catch (PartsNotWrittenException e) {
+            metrics.flushFailed();
+            LOG.warn("flush could not write its parts; nothing changed, retried at the next flush [dir={}]: {}", dir,
+                    e.getMessage());
+            throw e.ioFailure();
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             maintenanceLock.unlock();
             flushTrigger.publish(); // the frozen memtable is gone (or, after a failure, still held): say so
@@ -490,8 +561,12 @@ public final class Shard implements AutoCloseable {
     public int compact(int minParts) {
         maintenanceLock.lock();
         try {
-            checkOpen();
+            checkOpenUnlocked();
             return partStore.compact(minParts);
+        } catch (PartsNotWrittenException e) {
+            throw e.ioFailure();
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             maintenanceLock.unlock();
         }
@@ -509,8 +584,10 @@ public final class Shard implements AutoCloseable {
     public int applyRetention() {
         maintenanceLock.lock();
         try {
-            checkOpen();
+            checkOpenUnlocked();
             return partStore.applyRetention(options.clock().millis());
+        } catch (StorageIoException e) {
+            throw stop(e);
         } finally {
             maintenanceLock.unlock();
         }
@@ -518,7 +595,47 @@ public final class Shard implements AutoCloseable {
 
     /** Fsyncs the WAL (the interval fsync mode's background tick). */
     public void syncWal() {
-        wal.sync();
+        try {
+            wal.sync();
+        } catch (StorageIoException e) {
+            throw stop(e);
+        }
+    }
+
+    /** Waits until the WAL holds {@code ticket} durably; a WAL failure stops the shard. */
+    private void commitWal(long ticket) {
+        try {
+            wal.commit(ticket);
+        } catch (StorageIoException e) {
+            throw stop(e);
+        }
+    }
+
+    /**
+     * Stops the shard after a storage failure (the first one is kept and logged) and returns the retriable error
+     * the caller throws.
+     */
+    private ShardUnavailableException stop(StorageIoException e) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = e;
+                metrics.failed();
+                LOG.error("shard stopped after a storage failure: it takes no writes and answers no reads until it is "
+                        + "reopened from its files [dir={}]", dir, e);
+            }
+        }
+        return unavailable();
+    }
+
+    private ShardUnavailableException unavailable() {
+        return new ShardUnavailableException("shard stopped after a storage failure [dir=" + dir + "]: "
+                + failure.getMessage() + "; nothing after it was acknowledged, retry (another replica or the reopened "
+                + "shard answers)", failure);
+    }
+
+    /** The storage failure that stopped this shard, or null while it serves. */
+    public StorageIoException failure() {
+        return failure;
     }
 
     // ---------------------------------------------------------------- stats
@@ -577,7 +694,20 @@ public final class Shard implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new io.meridian.common.error.ShardUnavailableException("shard is closed [dir=" + dir + "]", null);
+            throw new ShardUnavailableException("shard is closed [dir=" + dir + "]", null);
+        }
+        if (failure != null) {
+            throw unavailable();
+        }
+    }
+
+    private void closeQuietly(AutoCloseable... files) {
+        for (AutoCloseable f : files) {
+            try {
+                f.close();
+            } catch (Exception e) {
+                LOG.warn("cannot close a file of a stopped shard [dir={}]: {}", dir, e.toString());
+            }
         }
     }
 
@@ -591,10 +721,16 @@ public final class Shard implements AutoCloseable {
                 return;
             }
             closed = true;
-            wal.close();
-            dictionary.close();
-            schema.close();
-            partStore.close();
+            if (failure != null) {
+                // files of a stopped shard are not written again (a failed file may take writes that cannot be
+                // trusted); the next open recovers from what is on disk
+                closeQuietly(wal, dictionary, schema, partStore);
+            } else {
+                wal.close();
+                dictionary.close();
+                schema.close();
+                partStore.close();
+            }
             metrics.unbind();
             flushTrigger.leaveNode();
         } finally {

@@ -7,6 +7,13 @@ final class ShardFiles {
     static final String WAL_DIR = "wal";
     static final String SEGMENTS_DIR = "segments";
     static final String PART_SUFFIX = ".part";
+    /** Suffix of a file being written (a part, the MANIFEST's snapshot) before it is renamed into place. */
+    static final String TEMP_SUFFIX = ".tmp";
+    /**
+     * Files that recovery could not explain (parts no MANIFEST edit names) are moved here, keeping their path
+     * below the shard directory; Meridian never deletes anything in it (see docs/operations.md).
+     */
+    static final String QUARANTINE_DIR = "quarantine";
 
     private ShardFiles() {}
 

@@ -1,5 +1,6 @@
 package io.meridian.storage.engine;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.storage.wal.FsyncMode;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * shards in {@link FsyncMode#INTERVAL} mode, flush memtables older than {@code memtableMaxAge} (so an idle
  * shard's WAL does not grow forever), merge parts ({@link Shard#compact()}) and drop expired segments
  * ({@link Shard#applyRetention()}). A failure on one shard is logged and retried next round; it never stops
- * the others.
+ * the others. An {@link Error} stops the process loudly ({@link BackgroundTasks#EXIT}): a node whose maintenance
+ * died would keep its registration while its memtables grow until writes block.
  */
 public final class ShardMaintenance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardMaintenance.class);
@@ -23,15 +25,23 @@ public final class ShardMaintenance implements AutoCloseable {
     private final List<Shard> shards = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
     private final Duration memtableMaxAge;
+    private final BackgroundTasks.OnFatal onFatal;
 
     public ShardMaintenance(Duration interval, Duration memtableMaxAge) {
+        this(interval, memtableMaxAge, BackgroundTasks.EXIT);
+    }
+
+    /** @param onFatal what an {@link Error} in a round does (tests observe it instead of exiting) */
+    public ShardMaintenance(Duration interval, Duration memtableMaxAge, BackgroundTasks.OnFatal onFatal) {
         this.memtableMaxAge = memtableMaxAge;
+        this.onFatal = onFatal;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "meridian-shard-maintenance");
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("shard-maintenance", this::runOnce, onFatal),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void register(Shard shard) {

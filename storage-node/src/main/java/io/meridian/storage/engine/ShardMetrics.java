@@ -26,6 +26,8 @@ public final class ShardMetrics {
     private final Counter flushedPoints;
     private final Counter duplicates;
     private final Counter busy;
+    private final Counter flushFailures;
+    private final Counter stops;
     private final List<Meter> gauges = new ArrayList<>();
 
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
@@ -40,6 +42,12 @@ public final class ShardMetrics {
                 .tags(tags).register(registry);
         busy = Counter.builder("meridian.storage.writes.busy")
                 .description("writes refused with a retriable busy error (memtable over its bound)")
+                .tags(tags).register(registry);
+        flushFailures = Counter.builder("meridian.storage.flush.failures")
+                .description("flushes that could not write their parts (retried; nothing changed)").tags(tags)
+                .register(registry);
+        stops = Counter.builder("meridian.storage.shard.stops")
+                .description("times the shard stopped after a failed WAL, MANIFEST, dictionary or schema write")
                 .tags(tags).register(registry);
         flushes = Timer.builder("meridian.storage.flush").description("memtable flushes").tags(tags).register(registry);
         compactions = Timer.builder("meridian.storage.compaction").description("part merges").tags(tags).register(registry);
@@ -79,6 +87,10 @@ public final class ShardMetrics {
     void duplicate() { duplicates.increment(); }
 
     void busy() { busy.increment(); }
+
+    void flushFailed() { flushFailures.increment(); }
+
+    void failed() { stops.increment(); }
 
     void compacted(long nanos) { compactions.record(nanos, TimeUnit.NANOSECONDS); }
 

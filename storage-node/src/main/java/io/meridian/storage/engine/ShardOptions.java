@@ -3,6 +3,7 @@ package io.meridian.storage.engine;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.wal.FsyncMode;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,13 +25,17 @@ import java.util.Objects;
  * @param blockCacheBytes    {@code storage.block-cache.size}: decoded block cache (default 256 MiB)
  * @param compactionMinParts {@code storage.compaction.min-parts}: parts of one family segment that trigger a merge (default 4)
  * @param clock              time source (tests inject a fixed clock)
+ * @param files              the file I/O seam every write of the shard goes through ({@link FileIo#NIO}; tests
+ *                           inject faults)
  */
 public record ShardOptions(DatabaseOptions database, Duration segmentDuration, long memtableBytes, FsyncMode walFsync,
                            long walSegmentBytes, Duration futureTolerance, int maxSeriesPerMetric, int maxTagsPerSeries,
-                           int maxFieldsPerMetric, long blockCacheBytes, int compactionMinParts, Clock clock) {
+                           int maxFieldsPerMetric, long blockCacheBytes, int compactionMinParts, Clock clock,
+                           FileIo files) {
     public ShardOptions {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(files, "files");
         long seg = segmentDuration.toMillis();
         for (IntervalSpec i : database.intervals()) {
             if (seg % i.intervalMillis() != 0) {
@@ -58,32 +63,37 @@ public record ShardOptions(DatabaseOptions database, Duration segmentDuration, l
 
     public static ShardOptions defaults(DatabaseOptions database) {
         return new ShardOptions(database, Duration.ofDays(1), 256L << 20, FsyncMode.ALWAYS, 64L << 20,
-                Duration.ofHours(1), 1_000_000, 32, 256, 256L << 20, 4, Clock.systemUTC());
+                Duration.ofHours(1), 1_000_000, 32, 256, 256L << 20, 4, Clock.systemUTC(), FileIo.NIO);
     }
 
     public ShardOptions withClock(Clock c) {
         return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, c);
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, c, files);
     }
 
     public ShardOptions withMemtableBytes(long b) {
         return new ShardOptions(database, segmentDuration, b, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock, files);
     }
 
     public ShardOptions withWalSegmentBytes(long b) {
         return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, b, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock, files);
     }
 
     public ShardOptions withFsync(FsyncMode m) {
         return new ShardOptions(database, segmentDuration, memtableBytes, m, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock, files);
     }
 
     public ShardOptions withLimits(int seriesPerMetric, int tagsPerSeries, int fieldsPerMetric) {
         return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts, clock);
+                seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts, clock, files);
+    }
+
+    public ShardOptions withFiles(FileIo f) {
+        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
+                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, clock, f);
     }
 
     public long segmentMillis() { return segmentDuration.toMillis(); }

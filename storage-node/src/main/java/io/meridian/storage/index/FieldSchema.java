@@ -6,6 +6,7 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.log.RecordFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,14 +35,20 @@ public final class FieldSchema implements AutoCloseable {
     private final List<Field> byId = new ArrayList<>();
     private final RecordFile file;
 
-    private FieldSchema(Path dir) {
+    private FieldSchema(Path dir, FileIo io) {
         List<Field> loaded = new ArrayList<>();
-        file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> loaded.add(decode(in)));
+        file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL,
+                (type, in) -> loaded.add(decode(in)));
         loaded.forEach(f -> put(f, false));
     }
 
     public static FieldSchema open(Path dir) {
-        return new FieldSchema(dir);
+        return new FieldSchema(dir, FileIo.NIO);
+    }
+
+    /** Opens the schema log of {@code dir} through {@code io}; only a torn tail is cut, other damage is an error. */
+    public static FieldSchema open(Path dir, FileIo io) {
+        return new FieldSchema(dir, io);
     }
 
     public static void encode(Field f, ByteSink out) {

@@ -3,6 +3,7 @@ package io.meridian.storage.index;
 import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.log.RecordFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,8 +33,9 @@ public final class SeriesDictionary implements AutoCloseable {
     private final RecordFile file;
     private final ByteSink scratch = new ByteSink(256);
 
-    private SeriesDictionary(Path dir, List<Object[]> loaded) {
-        this.file = RecordFile.open(dir.resolve(FILE_NAME), MAGIC, (type, in) -> {
+    private SeriesDictionary(Path dir, FileIo io, List<Object[]> loaded) {
+        this.file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL,
+                (type, in) -> {
             if (type != RECORD_SERIES) {
                 throw in.corrupt("unknown dictionary record type " + type);
             }
@@ -48,7 +50,12 @@ public final class SeriesDictionary implements AutoCloseable {
     }
 
     public static SeriesDictionary open(Path dir) {
-        return new SeriesDictionary(dir, new ArrayList<>());
+        return open(dir, FileIo.NIO);
+    }
+
+    /** Opens the dictionary of {@code dir} through {@code io}; only a torn tail is cut, other damage is an error. */
+    public static SeriesDictionary open(Path dir, FileIo io) {
+        return new SeriesDictionary(dir, io, new ArrayList<>());
     }
 
     /** The id of the series, or null when it is not defined. */

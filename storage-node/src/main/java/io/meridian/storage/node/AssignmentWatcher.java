@@ -1,5 +1,6 @@
 package io.meridian.storage.node;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.storage.replication.ReplicaAssignment;
 import io.meridian.storage.replication.ReplicaController;
@@ -80,7 +81,8 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
 
     private void submit(long delayMs) {
         try {
-            executor.schedule(this::round, delayMs, TimeUnit.MILLISECONDS);
+            executor.schedule(BackgroundTasks.guarded("replica-assignments", this::round),
+                    delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             scheduled.set(false);
         }

@@ -2,6 +2,7 @@ package io.meridian.storage.node;
 
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.wal.FsyncMode;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,6 +66,6 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
     public ShardOptions shardOptions(DatabaseOptions database) {
         return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
                 seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts,
-                Clock.systemUTC());
+                Clock.systemUTC(), FileIo.NIO);
     }
 }

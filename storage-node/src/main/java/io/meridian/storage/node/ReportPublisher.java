@@ -1,5 +1,6 @@
 package io.meridian.storage.node;
 
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.storage.replication.ReplicaController;
 import io.meridian.storage.replication.ReplicaStatus;
@@ -35,7 +36,8 @@ final class ReportPublisher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("node-report", this::check),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void check() {

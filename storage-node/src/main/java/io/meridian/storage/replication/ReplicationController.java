@@ -1,6 +1,7 @@
 package io.meridian.storage.replication;
 
 import io.grpc.ManagedChannel;
+import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
@@ -10,6 +11,8 @@ import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.ShardReplica;
+import io.meridian.common.error.CorruptDataException;
+import io.meridian.storage.file.FileIo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * threads and only read the role maps.
  */
 public final class ReplicationController implements ReplicaController, ReplicationHooks {
+    /** How often replicas whose shard stopped after a storage failure are reopened. */
+    static final long STOPPED_REOPEN_SECONDS = 5;
+    /** A replica's own quarantine folder (parts recovery could not explain); see ShardFiles. */
+    private static final String QUARANTINE_DIR = "quarantine";
+    /** Replicas whose shard stopped after a storage failure and could not be reopened yet, with their role. */
+    private final Map<ShardKey, ReplicaAssignment> stopped = new HashMap<>();
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationController.class);
 
     private final String selfId;
@@ -72,7 +81,44 @@ public final class ReplicationController implements ReplicaController, Replicati
             return t;
         });
         // followers that stop fetching must leave the in-sync view even when no write comes
-        ticker.scheduleWithFixedDelay(() -> leaders.values().forEach(ReplicaLeader::tick), 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(BackgroundTasks.guarded("replication-tick",
+                () -> leaders.values().forEach(ReplicaLeader::tick)), 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(BackgroundTasks.guarded("stopped-shard-reopen", this::reopenStopped),
+                STOPPED_REOPEN_SECONDS, STOPPED_REOPEN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Reopens, from its files, every served replica whose shard stopped after a storage failure (a full disk, an
+     * I/O error): the open recovers exactly what was acknowledged, and the replica takes its assigned role again. A
+     * reopened leader first catches up from its peers, which may hold ops it had shipped but cut back. While the disk
+     * still fails, the open fails and is tried again next round.
+     */
+    synchronized void reopenStopped() {
+        for (ShardReplica r : registry.replicas()) {
+            if (r.shard().failure() != null) {
+                ShardKey key = r.key();
+                ReplicaAssignment a = assigned.remove(key);
+                stopRole(key);
+                registry.close(key);
+                if (a != null) {
+                    stopped.put(key, a);
+                }
+            }
+        }
+        for (var it = stopped.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ShardKey key = e.getKey();
+            try {
+                apply(e.getValue()); // not in assigned: a leader catches up from its peers first
+                it.remove();
+                LOG.warn("reopened a shard that had stopped after a storage failure [database={}, shard={}, lsn={}]",
+                        key.database(), key.shard(), registry.replica(key).shard().lastLsn());
+            } catch (RuntimeException failed) {
+                assigned.remove(key);
+                LOG.error("cannot reopen a stopped shard yet; retrying in {} s [database={}, shard={}]: {}",
+                        STOPPED_REOPEN_SECONDS, key.database(), key.shard(), failed.toString());
+            }
+        }
     }
 
     @Override
@@ -80,6 +126,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         Set<ShardKey> wanted = new HashSet<>();
         for (ReplicaAssignment a : assignments) {
             wanted.add(a.key());
+            stopped.remove(a.key()); // applied here; if the open fails, the next assignment round tries again
             try {
                 apply(a);
             } catch (RuntimeException e) {
@@ -120,7 +167,26 @@ public final class ReplicationController implements ReplicaController, Replicati
             return;
         }
         stopRole(key);
-        ShardReplica replica = registry.open(key, a.options(), a.epoch(), lead);
+        ShardReplica replica;
+        try {
+            replica = registry.open(key, a.options(), a.epoch(), lead);
+        } catch (CorruptDataException e) {
+            if (lead || a.replicas().size() < 2) {
+                LOG.error("replica is damaged and refuses to open; its files were left as they are [database={}, "
+                        + "shard={}, file={}, offset={}]: {}. {}", key.database(), key.shard(), e.file(), e.offset(),
+                        e.getMessage(), lead && a.replicas().size() > 1
+                                ? "Stop this node so that the master moves leadership to an in-sync replica; the "
+                                        + "damaged replica then re-syncs as a follower."
+                                : "With one replica there is no healthy copy: restore the shard directory from a backup, "
+                                        + "or move it away to start the shard empty.");
+                throw e;
+            }
+            LOG.error("replica is damaged [database={}, shard={}, file={}, offset={}]: {}; moving it to quarantine and "
+                    + "re-syncing from the leader", key.database(), key.shard(), e.file(), e.offset(), e.getMessage());
+            registry.quarantine(key, a.options().files());
+            metrics.quarantined();
+            replica = registry.open(key, a.options(), a.epoch(), lead);
+        }
         Shard shard = replica.shard();
         if (lead) {
             ReplicaLeader l = new ReplicaLeader(key, selfId, shard, a, options);
@@ -265,6 +331,19 @@ public final class ReplicationController implements ReplicaController, Replicati
         SnapshotTransfer.serve(registry.replica(key).shard(), out);
     }
 
+    /** Carries the replica's {@code quarantine/} folder into the snapshot about to replace it: never deleted. */
+    private static void keepQuarantine(java.nio.file.Path dir, java.nio.file.Path staging) {
+        java.nio.file.Path q = dir.resolve(QUARANTINE_DIR);
+        if (java.nio.file.Files.isDirectory(q)) {
+            try {
+                FileIo.NIO.moveDurably(q, staging.resolve(QUARANTINE_DIR));
+            } catch (java.io.IOException e) {
+                throw new io.meridian.common.error.StorageIoException("cannot keep the quarantine of a replica [dir="
+                        + q + "]", e);
+            }
+        }
+    }
+
     /** Called by a follower's thread: replaces its replica with the leader's snapshot, then reopens it. */
     private Shard resync(ShardKey key, ReplicaFollower follower) {
         ReplicaAssignment a = assigned.get(key);
@@ -278,6 +357,7 @@ public final class ReplicationController implements ReplicaController, Replicati
                 .newBuilder().setShard(io.meridian.storage.server.ShardRefCodec.encode(key, a.epoch()))
                 .setFollowerId(selfId).build(), staging);
         registry.close(key);
+        keepQuarantine(dir, staging);
         SnapshotTransfer.deleteRecursively(dir);
         try {
             java.nio.file.Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -22,6 +22,7 @@ final class ReplicationMetrics {
     private final Counter truncations;
     private final Counter notReplicated;
     private final Counter resyncs;
+    private final Counter quarantines;
     private final Map<ShardKey, List<Meter>> perLeader = new ConcurrentHashMap<>();
 
     ReplicationMetrics(MeterRegistry registry) {
@@ -30,6 +31,8 @@ final class ReplicationMetrics {
                 .description("uncommitted replica-log tails cut back after a leader change").register(registry);
         this.resyncs = Counter.builder("meridian.storage.replication.resyncs")
                 .description("replicas replaced by a full snapshot of the leader's").register(registry);
+        this.quarantines = Counter.builder("meridian.storage.replication.quarantines")
+                .description("damaged replicas moved to quarantine/ to re-sync from their leader").register(registry);
         this.notReplicated = Counter.builder("meridian.storage.replication.not.replicated")
                 .description("writes whose write concern was not met within the ack timeout").register(registry);
     }
@@ -64,6 +67,10 @@ final class ReplicationMetrics {
 
     void resynced() {
         resyncs.increment();
+    }
+
+    void quarantined() {
+        quarantines.increment();
     }
 
     void notReplicated() {

@@ -1,11 +1,14 @@
 package io.meridian.storage.server;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.engine.NodeMemory;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.engine.ShardMetrics;
 import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.file.FileIo;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,8 @@ public final class ShardRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardRegistry.class);
     /** Directory name prefix of a shard under its database directory. */
     public static final String SHARD_DIR_PREFIX = "shard-";
+    /** Directory under the data directory where damaged replicas are moved; never deleted by Meridian. */
+    public static final String QUARANTINE_DIR = "quarantine";
 
     private final Path dataDir;
     private final ShardMaintenance maintenance;
@@ -52,6 +57,32 @@ public final class ShardRegistry implements AutoCloseable {
     /** Where a shard's files live: {@code <dataDir>/<database>/shard-<n>}. */
     public Path directory(ShardKey key) {
         return dataDir.resolve(key.database()).resolve(SHARD_DIR_PREFIX + key.shard());
+    }
+
+    /**
+     * Moves the directory of a replica that is not open to {@code <dataDir>/quarantine/<database>/shard-<n>.<millis>}
+     * (Meridian never deletes anything there), so that the replica can start again empty and re-sync from its
+     * leader.
+     *
+     * @return where the files now are
+     */
+    public synchronized Path quarantine(ShardKey key, FileIo io) {
+        if (replicas.containsKey(key)) {
+            throw new IllegalStateException("cannot quarantine an open replica " + key.context());
+        }
+        Path dir = directory(key);
+        Path target = dataDir.resolve(QUARANTINE_DIR).resolve(key.database())
+                .resolve(SHARD_DIR_PREFIX + key.shard() + "." + System.currentTimeMillis());
+        try {
+            io.createDirectoriesDurably(target.getParent());
+            io.moveDurably(dir, target);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot move a damaged replica to quarantine " + key.context() + " [from=" + dir
+                    + ", to=" + target + "]", e);
+        }
+        LOG.warn("moved a damaged replica to quarantine; it starts empty and re-syncs from its leader [database={}, "
+                + "shard={}, to={}]", key.database(), key.shard(), target);
+        return target;
     }
 
     /**

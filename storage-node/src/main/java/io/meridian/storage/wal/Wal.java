@@ -2,6 +2,7 @@ package io.meridian.storage.wal;
 
 import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.file.FileIo;
 import io.meridian.storage.log.RecordFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ public final class Wal implements AutoCloseable {
     public static final byte[] MAGIC = "MRDWAL01".getBytes(StandardCharsets.US_ASCII);
     public static final String SUFFIX = ".wal";
 
+    private final FileIo io;
     private final Path dir;
     private final FsyncMode fsync;
     private final long segmentBytes;
@@ -40,8 +42,11 @@ public final class Wal implements AutoCloseable {
     private long appended;
     private long durable;
     private boolean leaderActive;
+    /** The first write, fsync or rotation failure; once set, nothing is appended or acknowledged again. */
+    private volatile StorageIoException failure;
 
-    private Wal(Path dir, FsyncMode fsync, long segmentBytes, RecordFile current, long currentSeq) {
+    private Wal(FileIo io, Path dir, FsyncMode fsync, long segmentBytes, RecordFile current, long currentSeq) {
+        this.io = io;
         this.dir = dir;
         this.fsync = fsync;
         this.segmentBytes = segmentBytes;
@@ -55,14 +60,30 @@ public final class Wal implements AutoCloseable {
      * followers still fetching them) are left alone.
      */
     public static Wal open(Path dir, FsyncMode fsync, long segmentBytes, long replayFrom, RecordFile.RecordVisitor visitor) {
+        return open(FileIo.NIO, dir, fsync, segmentBytes, replayFrom, visitor);
+    }
+
+    /**
+     * {@link #open(Path, FsyncMode, long, long, RecordFile.RecordVisitor)} through {@code io}. Only the newest
+     * segment may end in a torn tail (it is cut off); damage anywhere else, or in an older segment, stops the open
+     * with {@link io.meridian.common.error.CorruptDataException} naming the file and offset, and changes nothing.
+     */
+    public static Wal open(FileIo io, Path dir, FsyncMode fsync, long segmentBytes, long replayFrom,
+                           RecordFile.RecordVisitor visitor) {
         List<Long> seqs = segments(dir);
+        long newest = seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
         for (long seq : seqs) {
             if (seq >= replayFrom) {
-                RecordFile.open(segmentPath(dir, seq), MAGIC, visitor).close();
+                RecordFile.open(io, segmentPath(dir, seq), MAGIC, seq == newest ? RecordFile.TailRecovery.TRUNCATE_TORN_TAIL
+                        : RecordFile.TailRecovery.REQUIRE_COMPLETE, visitor).close();
             }
         }
-        long next = seqs.isEmpty() ? 1 : seqs.get(seqs.size() - 1) + 1;
-        return new Wal(dir, fsync, segmentBytes, RecordFile.open(segmentPath(dir, next), MAGIC, (t, p) -> { }), next);
+        long next = newest + 1;
+        return new Wal(io, dir, fsync, segmentBytes, openSegment(io, dir, next), next);
+    }
+
+    private static RecordFile openSegment(FileIo io, Path dir, long seq) {
+        return RecordFile.open(io, segmentPath(dir, seq), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> { });
     }
 
     /** The file of segment {@code seq}. */
@@ -90,6 +111,7 @@ public final class Wal implements AutoCloseable {
     public long append(int type, ByteSink payload) {
         lock.lock();
         try {
+            checkUsable();
             current.append(type, payload);
             return ++appended;
         } finally {
@@ -102,6 +124,7 @@ public final class Wal implements AutoCloseable {
         lock.lock();
         try {
             while (durable < ticket) {
+                checkUsable();
                 if (leaderActive) {
                     durableChanged.awaitUninterruptibly();
                     continue;
@@ -121,6 +144,9 @@ public final class Wal implements AutoCloseable {
                         }
                     }
                     ok = true;
+                } catch (StorageIoException e) {
+                    fail(e);
+                    throw e;
                 } finally {
                     leaderActive = false;
                     if (ok) {
@@ -141,11 +167,49 @@ public final class Wal implements AutoCloseable {
             while (leaderActive) {
                 durableChanged.awaitUninterruptibly();
             }
-            current.sync();
+            checkUsable();
+            try {
+                current.sync();
+            } catch (StorageIoException e) {
+                fail(e);
+                throw e;
+            }
             durable = appended;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Fail-stop after a failed write, fsync or rotation (PostgreSQL and etcd do the same): the current segment is cut
+     * back to what was acknowledged (what was fsynced in {@link FsyncMode#ALWAYS} mode, what was written otherwise),
+     * so that the partial bytes of the failed write are never replayed, and every later append and commit fails.
+     * Waiting committers wake up and fail too: nothing after the fault is acknowledged. Caller holds the lock.
+     */
+    private void fail(StorageIoException e) {
+        if (failure != null) {
+            return;
+        }
+        failure = e;
+        long keep = fsync == FsyncMode.ALWAYS ? current.forcedBytes() : current.writtenBytes();
+        LOG.error("WAL failed; the shard stops taking writes until it is reopened [dir={}, segment={}, keepBytes={}]",
+                dir, currentSeq, keep, e);
+        current.abandon(keep);
+        durableChanged.signalAll();
+    }
+
+    private void checkUsable() {
+        StorageIoException f = failure;
+        if (f != null) {
+            throw new StorageIoException("WAL stopped after an I/O failure [dir=" + dir + ", segment=" + currentSeq
+                    + "]: " + f.getMessage(), f.getCause() instanceof java.io.IOException io ? io
+                    : new java.io.IOException(f.getMessage()));
+        }
+    }
+
+    /** The failure that stopped this WAL, or null while it works. */
+    public StorageIoException failure() {
+        return failure;
     }
 
     /** Starts a new segment; returns the sequence of the first segment that is not covered by older data. */
@@ -155,10 +219,18 @@ public final class Wal implements AutoCloseable {
             while (leaderActive) {
                 durableChanged.awaitUninterruptibly();
             }
-            current.close();
-            durable = appended;
-            currentSeq++;
-            current = RecordFile.open(segmentPath(dir, currentSeq), MAGIC, (t, p) -> { });
+            checkUsable();
+            try {
+                current.sync(); // before close: a failed fsync leaves the file open to be cut back
+                current.close();
+                durable = appended;
+                RecordFile next = openSegment(io, dir, currentSeq + 1);
+                currentSeq++;
+                current = next;
+            } catch (StorageIoException e) {
+                fail(e);
+                throw e;
+            }
             return currentSeq;
         } finally {
             lock.unlock();
@@ -169,7 +241,7 @@ public final class Wal implements AutoCloseable {
     public boolean rotateIfFull() {
         lock.lock();
         try {
-            if (current.size() < segmentBytes) {
+            if (failure != null || current.size() < segmentBytes) {
                 return false;
             }
             rotate();
@@ -193,8 +265,13 @@ public final class Wal implements AutoCloseable {
     public void writeBuffered() {
         lock.lock();
         try {
-            if (!leaderActive) {
-                current.write();
+            if (!leaderActive && failure == null) {
+                try {
+                    current.write();
+                } catch (StorageIoException e) {
+                    fail(e);
+                    throw e;
+                }
             }
         } finally {
             lock.unlock();
@@ -206,7 +283,9 @@ public final class Wal implements AutoCloseable {
         for (long s : segments(dir)) {
             if (s < seq) {
                 try {
-                    Files.deleteIfExists(segmentPath(dir, s));
+                    io.delete(segmentPath(dir, s));
+                    io.delete(segmentPath(dir, s).resolveSibling(segmentPath(dir, s).getFileName()
+                            + RecordFile.TORN_SUFFIX));
                 } catch (IOException e) {
                     throw new StorageIoException("cannot delete WAL segment [segment=" + s + "]", e);
                 }
@@ -232,6 +311,9 @@ public final class Wal implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            if (failure != null) {
+                return; // abandoned when it failed
+            }
             current.close();
         } finally {
             lock.unlock();

@@ -24,6 +24,7 @@ class ManifestGoldenTest {
         Path fresh = tmp.resolve("fresh");
         Files.createDirectories(fresh);
         try (Manifest m = Manifest.open(fresh)) {
+            m.startEditing();
             m.edit(3, List.of("segments/0/10000/000000000001.part"), List.of(), Map.of("flink-0", new long[] {42, 1000}), null);
             m.edit(0, List.of(), List.of("segments/0/10000/000000000001.part"));
         }
@@ -63,6 +64,7 @@ class ManifestGoldenTest {
         p.advance(2, 1);
         p.advance(3, 4);
         try (Manifest m = Manifest.open(fresh)) {
+            m.startEditing();
             m.edit(2, List.of(), List.of(), Map.of("w", new long[] {7, 9}), p);
         }
         byte[] bytes = Files.readAllBytes(fresh.resolve(Manifest.FILE_NAME));

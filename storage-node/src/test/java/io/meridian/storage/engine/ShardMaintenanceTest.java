@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.file.FileIo;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +36,40 @@ class ShardMaintenanceTest {
                 assertThat(shard.stats().memtablePoints()).isZero();
                 assertThat(shard.stats().parts()).isEqualTo(3);
             });
+        }
+    }
+
+    @Test
+    void anErrorInAMaintenanceRoundStopsTheProcessLoudlyInsteadOfEndingTheLoopSilently() throws Exception {
+        SeriesKey key = SeriesKey.of("cpu", "host", "a");
+        FileIo brokenVm = new FileIo() {
+            @Override
+            public FileChannel open(Path file, OpenOption... options) throws IOException {
+                if (file.toString().endsWith(".part.tmp")) {
+                    throw new OutOfMemoryError("injected while flushing");
+                }
+                return FileIo.NIO.open(file, options);
+            }
+
+            @Override
+            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
+
+            @Override
+            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
+
+            @Override
+            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
+
+            @Override
+            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
+        };
+        CompletableFuture<String> fatal = new CompletableFuture<>();
+        try (Shard shard = Shard.open(dir, TestShards.options().withFiles(brokenVm));
+             ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO,
+                     (task, error) -> fatal.complete(task + ": " + error.getMessage()))) {
+            shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build());
+            maintenance.register(shard);
+            assertThat(fatal.get(10, TimeUnit.SECONDS)).isEqualTo("shard-maintenance: injected while flushing");
         }
     }
 }

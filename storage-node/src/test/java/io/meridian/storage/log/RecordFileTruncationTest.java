@@ -1,8 +1,11 @@
 package io.meridian.storage.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.common.error.CorruptDataException;
 import io.meridian.storage.encoding.ByteSink;
+import io.meridian.storage.file.FileIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Replay survives truncation at every byte and a flipped byte: it keeps exactly the complete prefix. */
+/**
+ * Replay survives truncation at every byte (it keeps exactly the complete prefix and cuts the torn tail), and a
+ * flipped byte anywhere but in the last record is damage that is reported, never cut off.
+ */
 class RecordFileTruncationTest {
     static final byte[] MAGIC = "MRDTEST1".getBytes(StandardCharsets.US_ASCII);
 
@@ -56,21 +62,79 @@ class RecordFileTruncationTest {
         }
     }
 
-    @Test
-    void aFlippedByteEndsReplayAtTheDamagedRecord() throws IOException {
-        Path p = dir.resolve("flip.log");
+    private Path fiveRecords(String name) throws IOException {
+        Path p = dir.resolve(name);
         try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> { })) {
             for (int i = 0; i < 5; i++) {
                 f.append(1, new ByteSink().putVarInt(i).putLong(i));
             }
         }
+        return p;
+    }
+
+    private static int recordLength(byte[] bytes) {
+        return (bytes.length - RecordFileFormat.HEADER_LENGTH) / 5;
+    }
+
+    @Test
+    void aFlippedByteBeforeTheLastRecordIsDamageNamedByFileAndOffsetAndChangesNothing() throws IOException {
+        for (int record = 0; record < 4; record++) {
+            for (int at : new int[] {0, 3, 5, 10}) {
+                Path p = fiveRecords("flip-" + record + "-" + at);
+                byte[] bytes = Files.readAllBytes(p);
+                int recordStart = RecordFileFormat.HEADER_LENGTH + record * recordLength(bytes);
+                bytes[recordStart + at] ^= 0x40;
+                Files.write(p, bytes);
+                assertThatThrownBy(() -> RecordFile.open(p, MAGIC, (t, in) -> { }))
+                        .as("record %d, byte %d", record, at)
+                        .isInstanceOf(CorruptDataException.class)
+                        .hasMessageContaining(p.toString())
+                        .hasMessageContaining("offset=" + recordStart)
+                        .hasMessageContaining("left as it is");
+                assertThat(Files.readAllBytes(p)).as("the damaged file is not cut").isEqualTo(bytes);
+            }
+        }
+    }
+
+    @Test
+    void aFlippedByteInTheLastRecordIsATornTailOnlyWhereAppendsGo() throws IOException {
+        Path p = fiveRecords("last");
         byte[] bytes = Files.readAllBytes(p);
-        int recordLength = (bytes.length - RecordFileFormat.HEADER_LENGTH) / 5;
-        bytes[RecordFileFormat.HEADER_LENGTH + 2 * recordLength + 10] ^= 0x40;
+        bytes[bytes.length - 3] ^= 0x01;
         Files.write(p, bytes);
+        assertThatThrownBy(() -> RecordFile.open(FileIo.NIO, p, MAGIC, RecordFile.TailRecovery.REQUIRE_COMPLETE,
+                (t, in) -> { })).isInstanceOf(CorruptDataException.class);
+        assertThat(Files.size(p)).as("an older WAL segment is never cut").isEqualTo(bytes.length);
         List<Integer> seen = new ArrayList<>();
         try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> seen.add((int) in.getVarLong()))) {
-            assertThat(seen).containsExactly(0, 1);
+            assertThat(seen).containsExactly(0, 1, 2, 3);
         }
+    }
+
+    @Test
+    void zerosAfterTheLastRecordAreATornTail() throws IOException {
+        Path p = fiveRecords("zeros");
+        byte[] bytes = Files.readAllBytes(p);
+        Files.write(p, Arrays.copyOf(bytes, bytes.length + 100));
+        List<Integer> seen = new ArrayList<>();
+        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> seen.add((int) in.getVarLong()))) {
+            assertThat(seen).containsExactly(0, 1, 2, 3, 4);
+        }
+        assertThat(Files.size(p)).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void theFirstRecordOfASnapshotFileIsNeverATornTail() throws IOException {
+        Path p = dir.resolve("manifest-like");
+        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> { })) {
+            f.append(1, new ByteSink().putVarInt(7).putLong(7));
+        }
+        byte[] bytes = Files.readAllBytes(p);
+        bytes[bytes.length - 2] ^= 0x10;
+        Files.write(p, bytes);
+        assertThatThrownBy(() -> RecordFile.open(FileIo.NIO, p, MAGIC,
+                RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST, (t, in) -> { }))
+                .isInstanceOf(CorruptDataException.class).hasMessageContaining("written complete");
+        assertThat(Files.readAllBytes(p)).isEqualTo(bytes);
     }
 }

@@ -19,14 +19,17 @@ import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.log.RecordFileFormat;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.PointBatchCodec;
 import io.meridian.storage.server.ShardRefCodec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,6 +272,42 @@ class ReplicationTest {
         assertThat(write(a, 1, "w", 26, 26)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         awaitCaughtUp(a, b, c);
         assertThat(sum(c).sum()).isEqualTo(26 * 27 / 2);
+    }
+
+    @Test
+    void aDamagedFollowerIsQuarantinedAndReSyncedFromItsLeader() throws Exception {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        ReplicaAssignment e1 = assignment(1, a, WriteConcern.MAJORITY, a, b, c);
+        assign(e1, a, b, c);
+        for (long seq = 1; seq <= 20; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        awaitCaughtUp(a, b, c);
+        c.registry.replica(SHARD).shard().flush();
+        Path manifest = c.registry.directory(SHARD).resolve("MANIFEST");
+        c.close();
+        nodes.remove(c);
+        byte[] damaged = Files.readAllBytes(manifest);
+        damaged[RecordFileFormat.HEADER_LENGTH + 3] ^= 0x08;
+        Files.write(manifest, damaged);
+        for (long seq = 21; seq <= 25; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        ReplicaNode c2 = node("c");
+        assign(e1, c2);
+        awaitCaughtUp(a, b, c2);
+        assertThat(c2.meters.get("meridian.storage.replication.quarantines").counter().count()).isEqualTo(1);
+        assertThat(sum(c2)).isEqualTo(sum(a));
+        assertThat(sum(c2).sum()).isEqualTo(25 * 26 / 2);
+        Path quarantined;
+        try (Stream<Path> dirs = Files.list(c2.dir.resolve("quarantine").resolve("db"))) {
+            quarantined = dirs.findFirst().orElseThrow();
+        }
+        assertThat(quarantined.getFileName().toString()).startsWith("shard-0.");
+        assertThat(Files.readAllBytes(quarantined.resolve("MANIFEST")))
+                .as("the damaged files are kept as they were").isEqualTo(damaged);
     }
 
     @Test
