@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,14 +42,6 @@ public final class ClusterMain implements Runnable {
                 return 2;
             }
             LocalCluster cluster = LocalCluster.up(dir.toAbsolutePath(), brokers, storage, httpPort, Duration.ofSeconds(120));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    cluster.close();
-                } finally {
-                    stopped.countDown();
-                }
-            }, "cluster-shutdown"));
             StringBuilder sb = new StringBuilder("Meridian local cluster is up\n  etcd       ").append(cluster.etcdEndpoint())
                     .append('\n');
             for (LocalCluster.Member m : cluster.members()) {
@@ -60,7 +51,7 @@ public final class ClusterMain implements Runnable {
             System.out.print(sb);
             System.out.flush();
             // runs until Ctrl-C, or until every process is gone (cluster down from another terminal)
-            while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            while (!cluster.awaitClosed(Duration.ofSeconds(1))) {
                 if (cluster.members().stream().noneMatch(m -> m.process().isAlive())) {
                     System.out.println("every process of the cluster has stopped; stopping etcd");
                     cluster.close();

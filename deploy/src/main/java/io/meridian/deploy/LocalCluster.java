@@ -31,45 +31,61 @@ final class LocalCluster implements AutoCloseable {
 
     private final Path dir;
     private final EtcdProcess etcd;
-    private final List<Member> members;
+    private final StartedComponents components;
+    /** Guarded by itself. */
+    private final List<Member> members = new ArrayList<>();
+    /** Guarded by {@link #members}: set when the roles are being stopped; no role starts after it. */
+    private boolean rolesStopped;
 
-    private LocalCluster(Path dir, EtcdProcess etcd, List<Member> members) {
+    private LocalCluster(Path dir, EtcdProcess etcd, StartedComponents components) {
         this.dir = dir;
         this.etcd = etcd;
-        this.members = members;
+        this.components = components;
     }
 
+    /**
+     * Starts etcd, then the storage nodes and brokers as processes, and waits until the first broker is ready. A
+     * SIGTERM or Ctrl-C at any moment (the start-up included) stops every process started so far, etcd last.
+     */
     static LocalCluster up(Path dir, int brokers, int storage, int firstHttpPort, Duration readyTimeout) throws IOException {
         Files.createDirectories(dir);
-        EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd")));
-        etcd.detachShutdownHook(); // stopped last, by close()
-        List<Member> members = new ArrayList<>();
-        LocalCluster cluster = new LocalCluster(dir, etcd, members);
+        StartedComponents components = new StartedComponents("local cluster");
+        LocalCluster cluster;
+        try {
+            EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd")));
+            components.add(etcd::stop);
+            etcd.detachShutdownHook(); // stopped last
+            cluster = new LocalCluster(dir, etcd, components);
+            components.add(cluster::stopRoles);
+        } catch (RuntimeException e) {
+            components.close();
+            throw e;
+        }
         try {
             for (int i = 1; i <= storage; i++) {
                 String id = "storage-" + i;
                 int port = freePort();
-                members.add(launch(dir, id, "storage", "io.meridian.storage.node.StorageMain", """
+                cluster.launch(id, "storage", "io.meridian.storage.node.StorageMain", """
                         node: {id: %s, idc: default, cluster: default, data-dir: '%s'}
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
                         storage: {server.host: 127.0.0.1, server.port: %d}
-                        """.formatted(id, dir.resolve(id).resolve("data"), etcd.endpoint(), port), "127.0.0.1:" + port));
+                        """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), port), "127.0.0.1:" + port);
             }
             for (int i = 1; i <= brokers; i++) {
                 String id = "broker-" + i;
                 int http = firstHttpPort + i - 1;
-                members.add(launch(dir, id, "broker", "io.meridian.broker.node.BrokerMain", """
+                cluster.launch(id, "broker", "io.meridian.broker.node.BrokerMain", """
                         node: {id: %s, idc: default, host: 127.0.0.1, data-dir: '%s'}
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
                         broker: {http.port: %d, grpc.port: %d}
                         master: {lease-ttl: 3s, rebuild-grace: 2s, rebalance-delay: 1m, repair-delay: 2m}
-                        """.formatted(id, dir.resolve(id).resolve("data"), etcd.endpoint(), http, freePort()),
-                        "http://127.0.0.1:" + http));
+                        """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), http, freePort()),
+                        "http://127.0.0.1:" + http);
             }
             StringBuilder pids = new StringBuilder("etcd ").append(ProcessHandle.current().children()
                     .filter(p -> p.info().command().orElse("").endsWith("etcd")).map(p -> Long.toString(p.pid()))
                     .findFirst().orElse("?")).append('\n');
-            members.forEach(m -> pids.append(m.id()).append(' ').append(m.process().pid()).append('\n'));
+            cluster.members().forEach(m -> pids.append(m.id()).append(' ').append(m.process().pid()).append('\n'));
             Files.writeString(dir.resolve(PIDS), pids);
             cluster.awaitReady(readyTimeout);
             return cluster;
@@ -79,7 +95,8 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static Member launch(Path dir, String id, String role, String main, String yaml, String address) throws IOException {
+    /** Starts one role as a process; refused once the cluster is stopping (a SIGTERM during the start-up). */
+    private void launch(String id, String role, String main, String yaml, String address) throws IOException {
         Path home = dir.resolve(id);
         Files.createDirectories(home);
         Path config = home.resolve(role + ".yaml");
@@ -90,12 +107,19 @@ final class LocalCluster implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError", "-Xms64m",
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), main, "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new Member(id, role, p, log, address);
+        synchronized (members) {
+            if (!rolesStopped) {
+                members.add(new Member(id, role, p, log, address));
+                return;
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("the local cluster is stopping; start-up abandoned");
     }
 
     /** Waits until the first broker answers ready and knows a storage cluster. */
     private void awaitReady(Duration timeout) {
-        Member broker = members.stream().filter(m -> m.role().equals("broker")).findFirst().orElseThrow();
+        Member broker = members().stream().filter(m -> m.role().equals("broker")).findFirst().orElseThrow();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -116,7 +140,7 @@ final class LocalCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            for (Member m : members) {
+            for (Member m : members()) {
                 if (!m.process().isAlive()) {
                     throw new IllegalStateException(m.id() + " exited [exit=" + m.process().exitValue() + ", log=" + m.log() + "]");
                 }
@@ -127,17 +151,33 @@ final class LocalCluster implements AutoCloseable {
     }
 
     List<Member> members() {
-        return members;
+        synchronized (members) {
+            return List.copyOf(members);
+        }
     }
 
     String etcdEndpoint() {
         return etcd.endpoint();
     }
 
-    /** SIGTERM to every role (brokers first), waits for them, then stops etcd. */
+    /** SIGTERM to every role and waits for them, then stops etcd (also what a SIGTERM of {@code cluster up} does). */
     @Override
     public void close() {
-        List<Member> order = new ArrayList<>(members);
+        components.close();
+    }
+
+    /** Waits until the cluster was stopped (by {@link #close()} or a SIGTERM); false on timeout. */
+    boolean awaitClosed(Duration timeout) {
+        return components.awaitClosed(timeout);
+    }
+
+    /** SIGTERM to every role (brokers first), waits up to 30 s for each, then SIGKILL. */
+    private void stopRoles() throws IOException {
+        List<Member> order;
+        synchronized (members) {
+            rolesStopped = true;
+            order = new ArrayList<>(members);
+        }
         order.sort((a, b) -> a.role().compareTo(b.role())); // broker before storage
         order.forEach(m -> m.process().destroy());
         for (Member m : order) {
@@ -150,12 +190,7 @@ final class LocalCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        etcd.stop();
-        try {
-            Files.deleteIfExists(dir.resolve(PIDS));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Files.deleteIfExists(dir.resolve(PIDS));
     }
 
     private static int freePort() throws IOException {

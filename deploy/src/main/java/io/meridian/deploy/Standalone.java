@@ -54,12 +54,15 @@ public final class Standalone implements AutoCloseable {
 
     private final Path dataDir;
     private final EtcdProcess etcd;
+    private final StartedComponents components;
     private final EmbeddedKafka kafka;
     private final StorageNode storage;
     private final BrokerNode broker;
     private EmbeddedIngest ingest;
 
-    private Standalone(Path dataDir, EtcdProcess etcd, EmbeddedKafka kafka, StorageNode storage, BrokerNode broker) {
+    private Standalone(Path dataDir, EtcdProcess etcd, EmbeddedKafka kafka, StorageNode storage, BrokerNode broker,
+                       StartedComponents components) {
+        this.components = components;
         this.dataDir = dataDir;
         this.etcd = etcd;
         this.kafka = kafka;
@@ -87,17 +90,18 @@ public final class Standalone implements AutoCloseable {
         Properties state = loadState(dir);
         int clientPort = Integer.parseInt(state.getProperty("etcd.client-port", "0"));
         int peerPort = Integer.parseInt(state.getProperty("etcd.peer-port", "0"));
-        EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd")).withPorts(clientPort, peerPort));
-        etcd.detachShutdownHook(); // Standalone.close() stops it last, after the nodes deregistered
-        List<AutoCloseable> started = new ArrayList<>(List.of(etcd::stop));
+        StartedComponents started = new StartedComponents("standalone Meridian");
         try {
+            EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd"))
+                    .withPorts(clientPort, peerPort));
+            started.add(etcd::stop);
+            etcd.detachShutdownHook(); // stopped last, after the nodes deregistered
             String endpoint = etcd.endpoint();
             state.setProperty("etcd.client-port", Integer.toString(etcd.clientPort()));
             state.setProperty("etcd.peer-port", Integer.toString(etcd.peerPort()));
             EmbeddedKafka kafka = null;
             if (!direct) {
-                kafka = startKafka(dir.resolve("kafka"), kafkaPort);
-                started.add(0, kafka);
+                kafka = started.add(startKafka(dir.resolve("kafka"), kafkaPort));
                 state.setProperty("kafka.port", kafka.bootstrapServers().substring(kafka.bootstrapServers()
                         .lastIndexOf(':') + 1)); // for tools that find the broker from the data directory
                 createTopics(kafka);
@@ -108,7 +112,7 @@ public final class Standalone implements AutoCloseable {
                     meta: {etcd.endpoints: %s, root: %s}
                     storage: {server.host: 127.0.0.1, server.port: 0}
                     """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))), StorageMain.CONTROLLER);
-            started.add(0, storage);
+            started.add(storage);
             Readiness readiness = new Readiness();
             Readiness.Gate ingestRunning = direct ? null
                     : readiness.gate("ingest", "the Flink ingest job is not running yet");
@@ -120,8 +124,8 @@ public final class Standalone implements AutoCloseable {
                     """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort, direct ? "direct" : "kafka",
                     kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of(),
                     readiness);
-            started.add(0, broker);
-            Standalone s = new Standalone(dir, etcd, kafka, storage, broker);
+            started.add(broker);
+            Standalone s = new Standalone(dir, etcd, kafka, storage, broker, started);
             s.awaitReady(readyTimeout);
             if (kafka != null) {
                 s.ingest = EmbeddedIngest.start(IngestJobConfig.from(ConfigTree.parse("standalone", """
@@ -130,19 +134,13 @@ public final class Standalone implements AutoCloseable {
                         ingest: {kafka.bootstrap-servers: '%s', parallelism: 1, checkpoint.interval: 1s,
                                  sink.id: standalone}
                         """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))), dir.resolve("flink"));
-                started.add(0, s.ingest);
+                started.add(s.ingest);
                 ingestRunning.open();
             }
             s.awaitReadiness(readiness, readyTimeout);
             return s;
         } catch (Exception e) {
-            for (AutoCloseable c : started) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            started.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -245,36 +243,18 @@ public final class Standalone implements AutoCloseable {
     }
 
     /**
-     * Stops the ingest job (its last checkpoint is kept), the broker, Kafka, then the storage node (which
-     * flushes nothing it has not made durable), then etcd.
+     * Stops, in the reverse order of their start, the ingest job (its last checkpoint is kept), the broker, the
+     * storage node (which flushes nothing it has not made durable), Kafka, then etcd. The same happens on a SIGTERM
+     * or Ctrl-C at any moment, during the start-up included.
      */
     @Override
     public void close() {
-        RuntimeException first = null;
-        List<AutoCloseable> order = new ArrayList<>();
-        if (ingest != null) {
-            order.add(ingest);
-        }
-        order.add(broker);
-        if (kafka != null) {
-            order.add(kafka);
-        }
-        order.add(storage);
-        order.add(etcd::stop);
-        for (AutoCloseable c : order) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        components.close();
+    }
+
+    /** Waits until the standalone was stopped (by {@link #close()} or a SIGTERM); false on timeout. */
+    public boolean awaitStopped(Duration timeout) {
+        return components.awaitClosed(timeout);
     }
 
     private static Properties loadState(Path dir) {

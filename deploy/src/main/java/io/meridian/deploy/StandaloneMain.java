@@ -2,9 +2,10 @@ package io.meridian.deploy;
 
 import io.meridian.meta.etcd.EtcdBinaryMissingException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -66,15 +67,6 @@ public final class StandaloneMain implements Callable<Integer> {
             log.error("standalone Meridian did not start [dataDir={}]: {}", dataDir, e.getMessage(), e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping standalone Meridian");
-            try {
-                s.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "standalone-shutdown"));
         int port = s.broker().httpPort();
         System.out.printf("""
                 Meridian standalone is ready (%.1f s)
@@ -89,10 +81,8 @@ public final class StandaloneMain implements Callable<Integer> {
                         + s.flinkUi().orElse("?") + ") -> storage; writes are visible after the next checkpoint (~1 s)")
                         .orElse("direct (no Kafka/Flink): writes are visible once acknowledged"));
         System.out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        while (!s.awaitStopped(Duration.ofDays(1))) {
+            // runs until a SIGTERM or Ctrl-C: the shutdown hook registered before the start-up stops everything
         }
         return 0;
     }
