@@ -59,7 +59,7 @@ public final class Shard implements AutoCloseable {
     private final PostingsIndex postings = new PostingsIndex();
     private final PartStore partStore;
     private final WriterSequences writerSequences;
-    private final StagedTransactions staged = new StagedTransactions();
+    private final StagedTransactions staged;
     private final Wal wal;
     private final ShardMetrics metrics;
     private final ReplicaPosition position;
@@ -86,6 +86,7 @@ public final class Shard implements AutoCloseable {
         this.dir = dir;
         this.options = options;
         this.memTables = new MemTables(options.database().intervals().get(0).intervalMillis());
+        this.staged = new StagedTransactions(options.clock());
         this.metrics = metrics;
         try {
             options.files().createDirectoriesDurably(dir);
@@ -337,6 +338,42 @@ public final class Shard implements AutoCloseable {
             lock.writeLock().unlock();
         }
         commitWal(ticket);
+    }
+
+    /**
+     * Aborts, as ops of the replica log (so that followers drop them too), the staged transactions that have waited
+     * longer than {@code storage.transactions.staged-expiry} for their commit: their writer is gone for good (a job
+     * that was cancelled, or restored from a checkpoint that never staged them), and they would otherwise stay in
+     * memory and be written again into the WAL at every flush. Called on the leader only.
+     *
+     * @return the transactions aborted
+     */
+    public int expireStagedTransactions() {
+        List<Long> tickets = new ArrayList<>();
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            long maxAge = options.stagedTransactionExpiry().toMillis();
+            for (StagedTransactions.Key k : staged.olderThan(maxAge)) {
+                long ageMs = staged.ageMs(k);
+                long ticket = transactions.abort(k.writerId(), k.transactionId(), nextLsn(), epoch);
+                if (ticket != TransactionOps.NOTHING_STAGED) {
+                    tickets.add(ticket);
+                    metrics.stagedExpired();
+                    LOG.warn("aborted a staged transaction its writer never committed [dir={}, writer={}, "
+                            + "transaction={}, ageMs={}, expiry={}]", dir, k.writerId(), k.transactionId(), ageMs,
+                            options.stagedTransactionExpiry());
+                }
+            }
+        } catch (StorageIoException e) {
+            throw stop(e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (!tickets.isEmpty()) {
+            commitWal(tickets.get(tickets.size() - 1));
+        }
+        return tickets.size();
     }
 
     /** Number of staged, not yet committed or aborted transactions. */

@@ -28,6 +28,7 @@ public final class ShardMetrics {
     private final Counter busy;
     private final Counter flushFailures;
     private final Counter stops;
+    private final Counter stagedExpired;
     private final List<Meter> gauges = new ArrayList<>();
 
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
@@ -48,6 +49,9 @@ public final class ShardMetrics {
                 .register(registry);
         stops = Counter.builder("meridian.storage.shard.stops")
                 .description("times the shard stopped after a failed WAL, MANIFEST, dictionary or schema write")
+                .tags(tags).register(registry);
+        stagedExpired = Counter.builder("meridian.storage.transactions.expired")
+                .description("staged transactions aborted because their writer never committed them in time")
                 .tags(tags).register(registry);
         flushes = Timer.builder("meridian.storage.flush").description("memtable flushes").tags(tags).register(registry);
         compactions = Timer.builder("meridian.storage.compaction").description("part merges").tags(tags).register(registry);
@@ -91,6 +95,8 @@ public final class ShardMetrics {
     void flushFailed() { flushFailures.increment(); }
 
     void failed() { stops.increment(); }
+
+    void stagedExpired() { stagedExpired.increment(); }
 
     void compacted(long nanos) { compactions.record(nanos, TimeUnit.NANOSECONDS); }
 

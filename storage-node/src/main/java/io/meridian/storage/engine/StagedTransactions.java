@@ -1,6 +1,8 @@
 package io.meridian.storage.engine;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +22,19 @@ final class StagedTransactions {
     record Key(String writerId, long transactionId) { }
 
     private final Map<Key, List<Points>> pending = new LinkedHashMap<>();
+    /** When each pending transaction first staged here (for a replayed one: when it was replayed). */
+    private final Map<Key, Long> stagedAtMs = new HashMap<>();
+    private final Clock clock;
     private long heapBytes;
 
+    StagedTransactions(Clock clock) {
+        this.clock = clock;
+    }
+
     void add(String writerId, long transactionId, List<Points> points) {
-        pending.computeIfAbsent(new Key(writerId, transactionId), k -> new ArrayList<>()).addAll(points);
+        Key key = new Key(writerId, transactionId);
+        pending.computeIfAbsent(key, k -> new ArrayList<>()).addAll(points);
+        stagedAtMs.putIfAbsent(key, clock.millis());
         for (Points p : points) {
             heapBytes += 16L * p.ts().length + 8L * p.values().length + 64;
         }
@@ -31,6 +42,7 @@ final class StagedTransactions {
 
     /** Removes and returns the points of a transaction (empty when none were staged). */
     List<Points> remove(String writerId, long transactionId) {
+        stagedAtMs.remove(new Key(writerId, transactionId));
         List<Points> points = pending.remove(new Key(writerId, transactionId));
         if (points == null) {
             return List.of();
@@ -58,6 +70,7 @@ final class StagedTransactions {
                     heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
                 }
                 it.remove();
+                stagedAtMs.remove(e.getKey());
                 dropped++;
             }
         }
@@ -65,6 +78,24 @@ final class StagedTransactions {
     }
 
     Map<Key, List<Points>> pending() { return pending; }
+
+    /** Pending transactions that first staged more than {@code maxAgeMs} ago, oldest first. */
+    List<Key> olderThan(long maxAgeMs) {
+        long cutoff = clock.millis() - maxAgeMs;
+        List<Key> out = new ArrayList<>();
+        for (Key k : pending.keySet()) {
+            if (stagedAtMs.getOrDefault(k, Long.MAX_VALUE) < cutoff) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** Milliseconds since a pending transaction first staged (0 when unknown). */
+    long ageMs(Key key) {
+        Long at = stagedAtMs.get(key);
+        return at == null ? 0 : clock.millis() - at;
+    }
 
     int transactions() { return pending.size(); }
 

@@ -26,17 +26,19 @@ import java.util.Objects;
  * @param maintenanceInterval {@code storage.maintenance.interval}: how often the upkeep runs
  * @param memtableNodeBytes   {@code storage.memtable.node-limit}: memtable bytes of all shards of the node together
  *                            (its default, 0, resolved: a quarter of the heap)
+ * @param stagedTransactionExpiry {@code storage.transactions.staged-expiry}
  */
 public record EngineSettings(Duration segmentDuration, long memtableBytes, Duration memtableMaxAge, FsyncMode walFsync,
                              long walSegmentBytes, Duration futureTolerance, int seriesPerMetric, int tagsPerSeries,
                              int fieldsPerMetric, long blockCacheBytes, int compactionMinParts,
-                             Duration maintenanceInterval, long memtableNodeBytes) {
+                             Duration maintenanceInterval, long memtableNodeBytes, Duration stagedTransactionExpiry) {
     public EngineSettings {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(memtableMaxAge, "memtableMaxAge");
         Objects.requireNonNull(walFsync, "walFsync");
         Objects.requireNonNull(futureTolerance, "futureTolerance");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
+        Objects.requireNonNull(stagedTransactionExpiry, "stagedTransactionExpiry");
         if (memtableNodeBytes <= 0) {
             throw new IllegalArgumentException("memtableNodeBytes must be positive: " + memtableNodeBytes);
         }
@@ -54,7 +56,7 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
         return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
                 d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
                 d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10),
-                defaultMemtableNodeBytes());
+                defaultMemtableNodeBytes(), d.stagedTransactionExpiry());
     }
 
     /**
@@ -66,6 +68,6 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
     public ShardOptions shardOptions(DatabaseOptions database) {
         return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
                 seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts,
-                Clock.systemUTC(), FileIo.NIO);
+                stagedTransactionExpiry, Clock.systemUTC(), FileIo.NIO);
     }
 }

@@ -97,6 +97,13 @@ public final class StorageConfigKeys {
     public static final ConfigOption<Duration> MAINTENANCE_INTERVAL = ConfigOption.of(
             "storage.maintenance.interval", durationAtLeast(Duration.ofMillis(10)), ENGINE.maintenanceInterval(),
             "How often the background upkeep (interval fsync, age flushes, compaction, retention) runs.");
+    public static final ConfigOption<Duration> STAGED_EXPIRY = ConfigOption.of(
+            "storage.transactions.staged-expiry", durationAtLeast(Duration.ofSeconds(1)),
+            ENGINE.stagedTransactionExpiry(),
+            "A transaction an exactly-once writer staged this long ago and never committed or aborted is aborted by"
+                    + " the shard leader (logged with the writer id, counted in"
+                    + " `meridian_storage_transactions_expired_total`). Longer than any job downtime you would restore"
+                    + " from a checkpoint after.");
 
     // replication
     public static final ConfigOption<Long> REPLICATION_FETCH_MAX = ConfigOption.of(
@@ -130,7 +137,7 @@ public final class StorageConfigKeys {
             SERVER_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
             MEMTABLE_SIZE, MEMTABLE_NODE_LIMIT, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
             TAGS_PER_SERIES, FIELDS_PER_METRIC, BLOCK_CACHE_SIZE, COMPACTION_MIN_PARTS, MAINTENANCE_INTERVAL,
-            REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
+            STAGED_EXPIRY, REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
             REPLICATION_MAX_UNCOMMITTED, REPLICATION_WAL_RETENTION), OTHER_ROLES);
 
     private StorageConfigKeys() {}

@@ -73,7 +73,8 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL), c.get(MEMTABLE_NODE_LIMIT) == 0
-                        ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT));
+                        ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT),
+                c.get(STAGED_EXPIRY));
         MemoryBudget.check("storage", Runtime.getRuntime().maxMemory(), List.of(
                 new MemoryBudget.Share(MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
                 "MERIDIAN_STORAGE_JAVA_OPTS=-Xmx...");

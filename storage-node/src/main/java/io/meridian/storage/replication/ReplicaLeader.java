@@ -4,6 +4,7 @@ import io.meridian.common.error.BusyException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.error.NotReplicatedException;
+import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.storage.engine.LogOp;
@@ -329,6 +330,13 @@ final class ReplicaLeader implements AutoCloseable {
     /** Re-evaluates the in-sync view (a follower that stopped fetching leaves it even when nothing else happens). */
     void tick() {
         appended();
+        if (ready) {
+            try {
+                shard.expireStagedTransactions(); // as ops, so that followers drop them too
+            } catch (ShardUnavailableException stoppedOrClosed) {
+                // the controller reopens a stopped shard; a closed one is being replaced
+            }
+        }
     }
 
     void replaceShard(Shard reopened) {

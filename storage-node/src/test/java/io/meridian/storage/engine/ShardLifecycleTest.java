@@ -62,7 +62,7 @@ class ShardLifecycleTest {
         ShardOptions d = TestShards.options();
         ShardOptions small = new ShardOptions(d.database(), d.segmentDuration(), d.memtableBytes(), d.walFsync(), 2048,
                 d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(), d.maxFieldsPerMetric(),
-                d.blockCacheBytes(), d.compactionMinParts(), d.clock(), d.files());
+                d.blockCacheBytes(), d.compactionMinParts(), d.stagedTransactionExpiry(), d.clock(), d.files());
         try (Shard s = Shard.open(dir, small)) {
             for (int i = 0; i < 200; i++) {
                 s.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", 1).build());

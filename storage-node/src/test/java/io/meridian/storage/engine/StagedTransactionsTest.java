@@ -8,7 +8,13 @@ import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +114,54 @@ class StagedTransactionsTest {
             assertThat(s.pendingTransactions()).as("the same drop on WAL replay").isEqualTo(1);
             assertThat(s.commit("sink-1", 3)).isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(52);
+        }
+    }
+
+    /** A clock tests move forward. */
+    private static final class SteppingClock extends Clock {
+        private final AtomicLong now = new AtomicLong(TestShards.NOW);
+
+        void advance(Duration d) {
+            now.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    }
+
+    @Test
+    void aTransactionItsWriterNeverCommitsIsAbortedAfterTheExpiryAndStaysAbortedAfterARestart() {
+        SteppingClock clock = new SteppingClock();
+        ShardOptions options = TestShards.options().withClock(clock).withStagedTransactionExpiry(Duration.ofHours(2));
+        try (Shard s = Shard.open(dir, options)) {
+            s.stage("gone-job", 7, points(5));
+            clock.advance(Duration.ofMinutes(90));
+            s.stage("live-job", 1, points(1));
+            assertThat(s.expireStagedTransactions()).as("not expired yet").isZero();
+            clock.advance(Duration.ofMinutes(31));
+            assertThat(s.expireStagedTransactions()).isEqualTo(1);
+            assertThat(s.pendingTransactions()).as("the live writer's transaction stays").isEqualTo(1);
+            assertThat(s.commit("gone-job", 7)).as("a commit after the expiry applies nothing")
+                    .isEqualTo(Shard.WriteResult.APPLIED);
+            assertThat(sum(s)).isZero();
+            s.flush();
+        }
+        try (Shard s = Shard.open(dir, options)) {
+            assertThat(s.pendingTransactions()).isEqualTo(1);
+            assertThat(s.commit("live-job", 1)).isEqualTo(Shard.WriteResult.APPLIED);
+            assertThat(sum(s)).isEqualTo(1);
         }
     }
 }

@@ -67,6 +67,7 @@ class StorageNodeConfigTest {
                   block-cache.size: 32MiB
                   compaction.min-parts: 3
                   maintenance.interval: 500ms
+                  transactions.staged-expiry: 2d
                   replication: {fetch-max-bytes: 1MiB, fetch-wait: 100ms, lag-max: 5s, ack-timeout: 2s,
                                 max-uncommitted-ops: 500, wal-retention-max: 256MiB}
                 broker.http.port: 8080
@@ -81,7 +82,7 @@ class StorageNodeConfigTest {
         assertThat(c.server()).isEqualTo(new StorageServerOptions("0.0.0.0", 0, 8 << 20, Duration.ofSeconds(1), 4));
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
-                Duration.ofMillis(500), 64L << 20));
+                Duration.ofMillis(500), 64L << 20, Duration.ofDays(2)));
         assertThat(c.replication()).isEqualTo(new ReplicationOptions(1L << 20, Duration.ofMillis(100),
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
@@ -125,6 +126,7 @@ class StorageNodeConfigTest {
                 Arguments.of("storage.block-cache.size: -1", "storage.block-cache.size"),
                 Arguments.of("storage.compaction.min-parts: 1", "storage.compaction.min-parts"),
                 Arguments.of("storage.maintenance.interval: 1ms", "storage.maintenance.interval"),
+                Arguments.of("storage.transactions.staged-expiry: 0s", "storage.transactions.staged-expiry"),
                 Arguments.of("storage.replication.fetch-max-bytes: 128MiB", "storage.replication.fetch-max-bytes"),
                 Arguments.of("storage.replication.fetch-wait: 11s", "storage.replication.fetch-wait"),
                 Arguments.of("storage.replication.lag-max: 0s", "storage.replication.lag-max"),
