@@ -2,6 +2,7 @@ package io.meridian.broker.write;
 
 import io.meridian.common.ingest.ShardBatches;
 import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.ChannelPool;
@@ -126,7 +127,8 @@ public final class ShardWriter implements BatchSink {
                         return;
                     } catch (StatusRuntimeException e) {
                         last = RpcErrors.fromStatus(e);
-                        if (!last.isRetriable()) {
+                        // a full disk does not clear within a write's timeout: the client gets the 507 now
+                        if (!last.isRetriable() || last.code() == ErrorCode.DISK_FULL) {
                             release(db, shard, lane);
                             throw last;
                         }

@@ -20,6 +20,8 @@ public enum ErrorCode {
     QUERY_TIMEOUT(25, 504, "57014", "the query did not finish within its timeout"),
     QUERY_CANCELLED(26, 499, "57014", "the query was cancelled (the client went away)"),
     IDC_UNAVAILABLE(27, 503, "08006", "a data centre did not answer; allow partial results to get the rest"),
+    DISK_FULL(28, 507, "53100", "a storage node's data directory is at its free-space watermark; writes resume when "
+            + "space returns"),
     CORRUPT_DATA(40, 500, "XX001", "stored data is corrupt"),
     FORMAT_VERSION(41, 500, "XX002", "stored data has an unsupported format version"),
     STORAGE_IO(42, 500, "58030", "an I/O operation failed"),

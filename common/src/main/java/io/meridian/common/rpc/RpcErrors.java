@@ -53,7 +53,7 @@ public final class RpcErrors {
             case SHARD_UNAVAILABLE, META_UNAVAILABLE, NOT_REPLICATED, IDC_UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case QUERY_TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
             case QUERY_CANCELLED -> Status.Code.CANCELLED;
-            case BUSY -> Status.Code.RESOURCE_EXHAUSTED;
+            case BUSY, DISK_FULL -> Status.Code.RESOURCE_EXHAUSTED;
             case CORRUPT_DATA -> Status.Code.DATA_LOSS;
             case FORMAT_VERSION, STORAGE_IO, BUG -> Status.Code.INTERNAL;
         };
@@ -112,6 +112,7 @@ public final class RpcErrors {
             case SHARD_UNAVAILABLE -> new ShardUnavailableException(message, e);
             case META_UNAVAILABLE -> new MetaUnavailableException(message, e);
             case BUSY -> new io.meridian.common.error.BusyException(message);
+            case DISK_FULL -> new io.meridian.common.error.DiskFullException(message);
             case NOT_REPLICATED -> new io.meridian.common.error.NotReplicatedException(message);
             case QUERY_TIMEOUT -> new io.meridian.common.error.QueryTimeoutException(message);
             case QUERY_CANCELLED -> new io.meridian.common.error.QueryCancelledException(message);

@@ -1,6 +1,7 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.error.BackgroundTasks;
+import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.wal.FsyncMode;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class ShardMaintenance implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Duration memtableMaxAge;
     private final BackgroundTasks.OnFatal onFatal;
+    private volatile DiskSpace disk;
+    private volatile boolean compactionPostponedLogged;
 
     public ShardMaintenance(Duration interval, Duration memtableMaxAge) {
         this(interval, memtableMaxAge, BackgroundTasks.EXIT);
@@ -42,6 +45,11 @@ public final class ShardMaintenance implements AutoCloseable {
         });
         executor.scheduleWithFixedDelay(BackgroundTasks.guarded("shard-maintenance", this::runOnce, onFatal),
                 interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Postpones compactions that would take the data directory below its free-space watermark. */
+    public void watch(DiskSpace space) {
+        this.disk = space;
     }
 
     public void register(Shard shard) {
@@ -62,7 +70,7 @@ public final class ShardMaintenance implements AutoCloseable {
                 if (s.memtableAgeMillis() >= memtableMaxAge.toMillis()) {
                     s.flush();
                 }
-                s.compact();
+                compact(s);
                 s.applyRetention();
             } catch (RuntimeException e) {
                 if (s.isClosed()) {
@@ -72,6 +80,22 @@ public final class ShardMaintenance implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Compacts unless a merge (which may rewrite every part of the shard) lacks headroom above the watermark. */
+    private void compact(Shard s) {
+        DiskSpace d = disk;
+        long rewrite = s.stats().partBytes();
+        if (d != null && !d.hasHeadroomFor(rewrite)) {
+            if (!compactionPostponedLogged) {
+                compactionPostponedLogged = true;
+                LOG.warn("compaction postponed: the data directory lacks headroom [dir={}, freeBytes={}, "
+                        + "watermarkBytes={}, partBytes={}]", s.directory(), d.freeBytes(), d.watermarkBytes(), rewrite);
+            }
+            return;
+        }
+        compactionPostponedLogged = false;
+        s.compact();
     }
 
     @Override

@@ -27,11 +27,15 @@ import java.util.Objects;
  * @param memtableNodeBytes   {@code storage.memtable.node-limit}: memtable bytes of all shards of the node together
  *                            (its default, 0, resolved: a quarter of the heap)
  * @param stagedTransactionExpiry {@code storage.transactions.staged-expiry}
+ * @param diskMinFreePercent  {@code storage.disk.min-free-percent}: the data directory's free-space watermark as a
+ *                            share of its file system
+ * @param diskMinFreeFloor    {@code storage.disk.min-free-floor}: the watermark's floor in bytes
  */
 public record EngineSettings(Duration segmentDuration, long memtableBytes, Duration memtableMaxAge, FsyncMode walFsync,
                              long walSegmentBytes, Duration futureTolerance, int seriesPerMetric, int tagsPerSeries,
                              int fieldsPerMetric, long blockCacheBytes, int compactionMinParts,
-                             Duration maintenanceInterval, long memtableNodeBytes, Duration stagedTransactionExpiry) {
+                             Duration maintenanceInterval, long memtableNodeBytes, Duration stagedTransactionExpiry,
+                             int diskMinFreePercent, long diskMinFreeFloor) {
     public EngineSettings {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(memtableMaxAge, "memtableMaxAge");
@@ -56,7 +60,7 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
         return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
                 d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
                 d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10),
-                defaultMemtableNodeBytes(), d.stagedTransactionExpiry());
+                defaultMemtableNodeBytes(), d.stagedTransactionExpiry(), 1, 100L << 20);
     }
 
     /**

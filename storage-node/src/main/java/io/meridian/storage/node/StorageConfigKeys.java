@@ -104,6 +104,13 @@ public final class StorageConfigKeys {
                     + " the shard leader (logged with the writer id, counted in"
                     + " `meridian_storage_transactions_expired_total`). Longer than any job downtime you would restore"
                     + " from a checkpoint after.");
+    public static final ConfigOption<Integer> DISK_MIN_FREE_PERCENT = ConfigOption.of(
+            "storage.disk.min-free-percent", intIn(0, 50), ENGINE.diskMinFreePercent(),
+            "Free-space watermark of the data directory, as a percentage of its file system (the larger of this and"
+                    + " `storage.disk.min-free-floor` applies): below it writes are refused with a retriable 507 and"
+                    + " compactions wait; they resume by themselves when space returns.");
+    public static final ConfigOption<Long> DISK_MIN_FREE_FLOOR = ConfigOption.of("storage.disk.min-free-floor",
+            sizeAtLeast(0), ENGINE.diskMinFreeFloor(), "The free-space watermark's floor in bytes.");
 
     // replication
     public static final ConfigOption<Long> REPLICATION_FETCH_MAX = ConfigOption.of(
@@ -137,7 +144,7 @@ public final class StorageConfigKeys {
             SERVER_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
             MEMTABLE_SIZE, MEMTABLE_NODE_LIMIT, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
             TAGS_PER_SERIES, FIELDS_PER_METRIC, BLOCK_CACHE_SIZE, COMPACTION_MIN_PARTS, MAINTENANCE_INTERVAL,
-            STAGED_EXPIRY, REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
+            STAGED_EXPIRY, DISK_MIN_FREE_PERCENT, DISK_MIN_FREE_FLOOR, REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,
             REPLICATION_MAX_UNCOMMITTED, REPLICATION_WAL_RETENTION), OTHER_ROLES);
 
     private StorageConfigKeys() {}

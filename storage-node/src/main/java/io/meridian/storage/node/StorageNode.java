@@ -7,6 +7,7 @@ import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.replication.ReplicaController;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.engine.NodeMemory;
@@ -87,8 +88,11 @@ public final class StorageNode implements AutoCloseable {
             EngineSettings engine = config.engine();
             ShardMaintenance maintenance = started(parts,
                     new ShardMaintenance(engine.maintenanceInterval(), engine.memtableMaxAge()));
+            DiskSpace disk = DiskSpace.of(config.nodeId(), config.dataDir(), engine.diskMinFreePercent() / 100.0,
+                    engine.diskMinFreeFloor());
+            maintenance.watch(disk);
             ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance,
-                    new NodeMemory(engine.memtableNodeBytes())));
+                    new NodeMemory(engine.memtableNodeBytes()), disk));
             ReplicaController controller = started(parts,
                     controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes

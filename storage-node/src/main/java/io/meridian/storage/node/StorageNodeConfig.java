@@ -74,7 +74,7 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL), c.get(MEMTABLE_NODE_LIMIT) == 0
                         ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT),
-                c.get(STAGED_EXPIRY));
+                c.get(STAGED_EXPIRY), c.get(DISK_MIN_FREE_PERCENT), c.get(DISK_MIN_FREE_FLOOR));
         MemoryBudget.check("storage", Runtime.getRuntime().maxMemory(), List.of(
                 new MemoryBudget.Share(MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
                 "MERIDIAN_STORAGE_JAVA_OPTS=-Xmx...");

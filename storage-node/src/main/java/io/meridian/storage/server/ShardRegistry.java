@@ -7,6 +7,7 @@ import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.engine.ShardMetrics;
 import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.file.FileIo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public final class ShardRegistry implements AutoCloseable {
     private final Path dataDir;
     private final ShardMaintenance maintenance;
     private final NodeMemory memory;
+    private final DiskSpace disk;
     private final Map<ShardKey, ShardReplica> replicas = new ConcurrentHashMap<>();
 
     /**
@@ -49,9 +51,20 @@ public final class ShardRegistry implements AutoCloseable {
 
     /** @param memory the node-wide memtable bound every shard opened here counts against */
     public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory) {
+        this(dataDir, maintenance, memory, DiskSpace.unchecked(dataDir));
+    }
+
+    /** @param disk the free-space watermark of the data directory that writes to every shard here check */
+    public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
         this.memory = Objects.requireNonNull(memory, "memory");
+        this.disk = Objects.requireNonNull(disk, "disk");
+    }
+
+    /** The free-space watermark of this node's data directory. */
+    public DiskSpace disk() {
+        return disk;
     }
 
     /** Where a shard's files live: {@code <dataDir>/<database>/shard-<n>}. */

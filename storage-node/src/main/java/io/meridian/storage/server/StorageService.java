@@ -79,6 +79,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                         + Long.toUnsignedString(request.getSequence()) + "]: set writer_id or leave sequence 0");
             }
             replica.checkEpoch(request.getShard().getEpoch());
+            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
             replication.beforeWrite(replica);
             Shard.WriteResult result = replica.shard().write(batch);
             replication.afterWrite(replica);
@@ -94,6 +95,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
             long txn = transactionId(request.getWriterId(), request.getTransactionId());
             replica.checkEpoch(request.getShard().getEpoch());
+            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
             replication.beforeWrite(replica);
             Shard.WriteResult result = replica.shard().stage(request.getWriterId(), txn, batch);
             replication.afterWrite(replica);
@@ -141,6 +143,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             } else {
                 replica.checkEpoch(request.getShard().getEpoch());
             }
+            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
             replication.beforeWrite(replica);
             replica.shard().declareField(request.getMetric(), request.getField(), type);
             replication.afterWrite(replica);

@@ -114,7 +114,7 @@ class AssignmentPlannerTest {
                 ENGINE.memtableMaxAge(), ENGINE.walFsync(), ENGINE.walSegmentBytes(), ENGINE.futureTolerance(),
                 ENGINE.seriesPerMetric(), ENGINE.tagsPerSeries(), ENGINE.fieldsPerMetric(), ENGINE.blockCacheBytes(),
                 ENGINE.compactionMinParts(), ENGINE.maintenanceInterval(), ENGINE.memtableNodeBytes(),
-                ENGINE.stagedTransactionExpiry());
+                ENGINE.stagedTransactionExpiry(), ENGINE.diskMinFreePercent(), ENGINE.diskMinFreeFloor());
         MetaSnapshot s = snapshot(List.of(S1), List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
                 List.of(state("cpu", "c1", 0, "s1", 1, "s1"), state("gone", "c1", 0, "s1", 1, "s1"),
                         state("cpu", "c1", 0, "s1", 1, "s1")));

@@ -68,6 +68,7 @@ class StorageNodeConfigTest {
                   compaction.min-parts: 3
                   maintenance.interval: 500ms
                   transactions.staged-expiry: 2d
+                  disk: {min-free-percent: 3, min-free-floor: 1GiB}
                   replication: {fetch-max-bytes: 1MiB, fetch-wait: 100ms, lag-max: 5s, ack-timeout: 2s,
                                 max-uncommitted-ops: 500, wal-retention-max: 256MiB}
                 broker.http.port: 8080
@@ -82,7 +83,7 @@ class StorageNodeConfigTest {
         assertThat(c.server()).isEqualTo(new StorageServerOptions("0.0.0.0", 0, 8 << 20, Duration.ofSeconds(1), 4));
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
-                Duration.ofMillis(500), 64L << 20, Duration.ofDays(2)));
+                Duration.ofMillis(500), 64L << 20, Duration.ofDays(2), 3, 1L << 30));
         assertThat(c.replication()).isEqualTo(new ReplicationOptions(1L << 20, Duration.ofMillis(100),
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
     }
@@ -127,6 +128,8 @@ class StorageNodeConfigTest {
                 Arguments.of("storage.compaction.min-parts: 1", "storage.compaction.min-parts"),
                 Arguments.of("storage.maintenance.interval: 1ms", "storage.maintenance.interval"),
                 Arguments.of("storage.transactions.staged-expiry: 0s", "storage.transactions.staged-expiry"),
+                Arguments.of("storage.disk.min-free-percent: 60", "storage.disk.min-free-percent"),
+                Arguments.of("storage.disk.min-free-floor: lots", "storage.disk.min-free-floor"),
                 Arguments.of("storage.replication.fetch-max-bytes: 128MiB", "storage.replication.fetch-max-bytes"),
                 Arguments.of("storage.replication.fetch-wait: 11s", "storage.replication.fetch-wait"),
                 Arguments.of("storage.replication.lag-max: 0s", "storage.replication.lag-max"),

@@ -5,8 +5,10 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.storage.engine.NodeMemory;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.engine.ShardOptions;
+import io.meridian.storage.file.DiskSpace;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +37,12 @@ final class StorageServerFixture implements AutoCloseable {
     final StorageServiceGrpc.StorageServiceBlockingStub stub;
 
     StorageServerFixture(Path dataDir) {
-        registry = new ShardRegistry(dataDir, maintenance);
+        this(dataDir, DiskSpace.unchecked(dataDir));
+    }
+
+    /** A server whose writes check {@code disk}'s free-space watermark. */
+    StorageServerFixture(Path dataDir, DiskSpace disk) {
+        registry = new ShardRegistry(dataDir, maintenance, NodeMemory.unbounded(), disk);
         registry.open(SHARD0, options(), EPOCH);
         registry.open(SHARD1, options(), EPOCH);
         server = StorageServer.start(StorageServerOptions.defaults().withPort(0), registry);
