@@ -5,6 +5,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.io.FileTrees;
 import io.meridian.common.model.Names;
 import io.meridian.storage.block.PartReader;
 import io.meridian.storage.index.FieldSchema;
@@ -15,11 +16,13 @@ import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.wal.Wal;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -81,6 +84,8 @@ public final class Shard implements AutoCloseable {
     private volatile StorageIoException failure;
     /** A frozen memtable whose flush failed to write its parts; flushed again before anything else is frozen. */
     private MemTableFlush.Frozen pendingFlush;
+    /** Numbers the snapshot pins of this open shard. */
+    private final AtomicLong snapshotSeq = new AtomicLong();
 
     private Shard(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
         this.dir = dir;
@@ -90,6 +95,7 @@ public final class Shard implements AutoCloseable {
         this.metrics = metrics;
         try {
             options.files().createDirectoriesDurably(dir);
+            FileTrees.delete(dir.resolve(ShardFiles.SNAPSHOTS_DIR)); // pins of transfers the last run did not finish
         } catch (IOException e) {
             throw new StorageIoException("cannot create shard directory [dir=" + dir + "]", e);
         }
@@ -472,33 +478,39 @@ public final class Shard implements AutoCloseable {
         flushTrigger.afterWrite();
     }
 
-    /** Receives the files of a snapshot. */
-    @FunctionalInterface
-    public interface SnapshotSink {
-        /** One file: its path relative to the shard directory ('/'-separated) and where to read it now. */
-        void file(String relativePath, Path file);
-    }
-
     /**
-     * Hands a consistent copy of the replica's durable state to {@code sink} for a follower's full re-sync:
-     * flushes, then (holding off flushes, compactions and retention) the MANIFEST, the series dictionary, the
-     * field schema and every live part. Ops after the returned LSN are in the WAL, kept until the follower
-     * fetched them.
-     *
-     * @return the last LSN the snapshot holds
+     * Pins a consistent copy of the replica's durable state for a follower's full re-sync (see
+     * {@link PinnedSnapshot}): flushes, then, holding off flushes, compactions and retention only while it copies the
+     * MANIFEST, the series dictionary and the field schema and hard-links every live part, pins them in
+     * {@code snapshots/<n>/}. Ops after its LSN are in the WAL, kept until the follower fetched them. The caller
+     * streams the files at its own pace and closes the pin.
      */
-    public long snapshot(SnapshotSink sink) {
+    public PinnedSnapshot pinSnapshot() {
         flush();
         maintenanceLock.lock();
         try {
             checkOpenUnlocked();
-            sink.file(Manifest.FILE_NAME, dir.resolve(Manifest.FILE_NAME));
-            sink.file(SeriesDictionary.FILE_NAME, dir.resolve(SeriesDictionary.FILE_NAME));
-            sink.file(FieldSchema.FILE_NAME, dir.resolve(FieldSchema.FILE_NAME));
-            for (PartReader p : partStore.snapshot().all()) {
-                sink.file(dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/'), p.path());
+            Path pin = dir.resolve(ShardFiles.SNAPSHOTS_DIR).resolve(Long.toString(snapshotSeq.incrementAndGet()));
+            List<PinnedSnapshot.File> files = new ArrayList<>();
+            try {
+                Files.createDirectories(pin);
+                for (String name : List.of(Manifest.FILE_NAME, SeriesDictionary.FILE_NAME, FieldSchema.FILE_NAME)) {
+                    Path copy = pin.resolve(name);
+                    Files.copy(dir.resolve(name), copy);
+                    files.add(new PinnedSnapshot.File(name, copy));
+                }
+                for (PartReader p : partStore.snapshot().all()) {
+                    String rel = dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/');
+                    Path link = pin.resolve(rel);
+                    Files.createDirectories(link.getParent());
+                    Files.createLink(link, p.path());
+                    files.add(new PinnedSnapshot.File(rel, link));
+                }
+            } catch (IOException e) {
+                new PinnedSnapshot(pin, files, 0).close();
+                throw new StorageIoException("cannot pin a snapshot [dir=" + pin + "]", e);
             }
-            return memTableFlush.flushedLsn();
+            return new PinnedSnapshot(pin, List.copyOf(files), memTableFlush.flushedLsn());
         } finally {
             maintenanceLock.unlock();
         }

@@ -14,6 +14,8 @@ final class ShardFiles {
      * below the shard directory; Meridian never deletes anything in it (see docs/operations.md).
      */
     static final String QUARANTINE_DIR = "quarantine";
+    /** Pins of snapshots being sent to followers ({@link PinnedSnapshot}); left-overs are removed on open. */
+    static final String SNAPSHOTS_DIR = "snapshots";
 
     private ShardFiles() {}
 

@@ -8,13 +8,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
+import io.meridian.common.rpc.storage.v1.SnapshotChunk;
+import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.common.rpc.storage.v1.StageRequest;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.WriteBatch;
@@ -29,6 +34,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -308,6 +317,57 @@ class ReplicationTest {
         assertThat(quarantined.getFileName().toString()).startsWith("shard-0.");
         assertThat(Files.readAllBytes(quarantined.resolve("MANIFEST")))
                 .as("the damaged files are kept as they were").isEqualTo(damaged);
+    }
+
+    @Test
+    void aFollowerThatStopsReadingASnapshotStallsNeitherFlushesNorTheLeadersHeap() throws Exception {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaAssignment e1 = assignment(1, a, WriteConcern.LEADER, a, b);
+        assign(e1, a);
+        for (long seq = 1; seq <= 200; seq++) {
+            write(a, 1, "w", seq, seq);
+            if (seq % 50 == 0) {
+                a.registry.replica(SHARD).shard().flush(); // several parts: more than the transport buffers
+            }
+        }
+        CountDownLatch firstChunk = new CountDownLatch(1);
+        AtomicReference<ClientCallStreamObserver<SnapshotRequest>> call = new AtomicReference<>();
+        StorageServiceGrpc.newStub(a.channel).snapshot(SnapshotRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD, 1)).setFollowerId("b").build(),
+                new ClientResponseObserver<SnapshotRequest, SnapshotChunk>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<SnapshotRequest> requests) {
+                        call.set(requests);
+                        requests.disableAutoRequestWithInitial(1); // reads one chunk, then never again
+                    }
+
+                    @Override
+                    public void onNext(SnapshotChunk chunk) {
+                        firstChunk.countDown();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) { }
+
+                    @Override
+                    public void onCompleted() { }
+                });
+        assertThat(firstChunk.await(20, TimeUnit.SECONDS)).as("the transfer started").isTrue();
+        Path pins = a.registry.directory(SHARD).resolve("snapshots");
+        assertThat(pins).as("the snapshot is pinned while it is sent").isDirectory();
+        // the leader keeps writing and flushing while the follower reads nothing
+        for (long seq = 201; seq <= 210; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        CompletableFuture.runAsync(() -> a.registry.replica(SHARD).shard().flush()).get(10, TimeUnit.SECONDS);
+        assertThat(sum(a).sum()).isEqualTo(210 * 211 / 2);
+        call.get().cancel("the follower went away", null);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (Stream<Path> left = Files.list(pins)) {
+                assertThat(left).as("the pin is removed once the transfer ends").isEmpty();
+            }
+        });
     }
 
     @Test
