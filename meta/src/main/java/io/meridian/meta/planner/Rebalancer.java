@@ -105,7 +105,8 @@ final class Rebalancer {
             return Optional.empty();
         }
         for (ShardState s : states) {
-            if (from.equals(s.leader()) && s.inSync().contains(to) && s.replicas().contains(to)) {
+            if (from.equals(s.leader()) && s.inSync().contains(to) && s.replicas().contains(to)
+                    && ReportMerger.problemOf(view, to, s) == null) {
                 ShardState after = s.withLeader(to, s.epoch() + 1, s.inSync());
                 load.replace(s, after);
                 return Optional.of(after);
@@ -116,7 +117,8 @@ final class Rebalancer {
 
     private static Optional<String> heir(ClusterView view, ShardState s, String leaving) {
         return s.replicas().stream()
-                .filter(n -> !n.equals(leaving) && s.inSync().contains(n) && view.isLive(n))
+                .filter(n -> !n.equals(leaving) && s.inSync().contains(n) && view.isLive(n)
+                        && ReportMerger.problemOf(view, n, s) == null)
                 .max(Comparator.comparingLong(s::seqOf).thenComparing(n -> -s.replicas().indexOf(n)));
     }
 }

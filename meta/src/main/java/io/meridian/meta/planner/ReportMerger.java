@@ -26,6 +26,16 @@ final class ReportMerger {
         return seqs.equals(s.lastSeq()) ? s : s.withLastSeq(seqs);
     }
 
+    /** The problem {@code node} reports with its replica of this shard, or null (healthy, or no report). */
+    static String problemOf(ClusterView view, String node, ShardState s) {
+        NodeReport report = view.reports().get(node);
+        if (report == null) {
+            return null;
+        }
+        return report.replicas().stream().filter(r -> r.knownState().id().equals(s.id()) && r.problem() != null)
+                .map(ReplicaReport::problem).findFirst().orElse(null);
+    }
+
     /** Whether {@code node} reports this shard at the state's current epoch. */
     static boolean reportsEpoch(ClusterView view, String node, ShardState s) {
         NodeReport report = view.reports().get(node);

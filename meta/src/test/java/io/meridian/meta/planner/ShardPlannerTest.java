@@ -78,6 +78,39 @@ class ShardPlannerTest {
     }
 
     @Test
+    void aLeaderThatReportsAProblemHandsLeadershipToAHealthyInSyncReplica() {
+        ShardState start = new ShardState("d", "c1", 0, List.of("a", "b", "c"), "a", 3, Set.of("a", "b", "c"),
+                Map.of("a", 40L, "b", 40L, "c", 38L));
+        ClusterView v = Views.withNodes("a", "b", "c").apply(List.of(new MetaChange.PutDatabase(db("d", 1, 3, "c1")),
+                new MetaChange.PutShard(start)));
+        v = v.withReports(Map.of(
+                "a", new NodeReport("a", List.of(), List.of(new ReplicaReport(start, 40L, "disk full [node=a]"))),
+                "b", new NodeReport("b", List.of(), List.of(new ReplicaReport(start, 40L, "shard stopped"))),
+                "c", new NodeReport("c", List.of(), List.of(new ReplicaReport(start, 40L)))));
+
+        ShardState after = Views.settle(planner, v, 10).states().get(new ShardId("d", "c1", 0));
+
+        assertThat(after.leader()).as("the only healthy in-sync replica").isEqualTo("c");
+        assertThat(after.epoch()).isEqualTo(4);
+        assertThat(after.replicas()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aLeaderWithAProblemKeepsLeadingWhenNoHealthyReplicaCanTakeOver() {
+        ShardState start = new ShardState("d", "c1", 0, List.of("a", "b"), "a", 3, Set.of("a"),
+                Map.of("a", 40L, "b", 10L));
+        ClusterView v = Views.withNodes("a", "b").apply(List.of(new MetaChange.PutDatabase(db("d", 1, 2, "c1")),
+                new MetaChange.PutShard(start)));
+        v = v.withReports(Map.of("a", new NodeReport("a", List.of(), List.of(new ReplicaReport(start, 40L,
+                "disk full")))));
+
+        ShardState after = Views.settle(planner, v, 10).states().get(new ShardId("d", "c1", 0));
+
+        assertThat(after.leader()).as("b is not in sync: promoting it would lose data").isEqualTo("a");
+        assertThat(after.epoch()).isEqualTo(3);
+    }
+
+    @Test
     void leaderlessShardRecoversWhenAnInSyncMemberReturns() {
         ClusterView v = Views.withNodes("a", "b").apply(List.of(new MetaChange.PutDatabase(db("d", 1, 2, "c1")),
                 new MetaChange.PutShard(new ShardState("d", "c1", 0, List.of("a", "b"), null, 4, Set.of("a"),

@@ -34,7 +34,7 @@ public final class ReportAssembler {
                 continue;
             }
             ShardState atServedEpoch = s.epoch() == r.epoch() ? s : s.withLeader(s.leader(), r.epoch(), s.inSync());
-            replicas.add(new ReplicaReport(atServedEpoch, r.lastLsn()));
+            replicas.add(new ReplicaReport(atServedEpoch, r.lastLsn(), r.problem()));
             dbs.add(s.db());
         }
         replicas.sort((a, b) -> a.knownState().id().compareTo(b.knownState().id()));

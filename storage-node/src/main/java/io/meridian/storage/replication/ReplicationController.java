@@ -47,6 +47,8 @@ public final class ReplicationController implements ReplicaController, Replicati
     private static final String QUARANTINE_DIR = "quarantine";
     /** Replicas whose shard stopped after a storage failure and could not be reopened yet, with their role. */
     private final Map<ShardKey, ReplicaAssignment> stopped = new HashMap<>();
+    /** Replicas assigned here as leader (or alone) whose files are damaged: epoch of the assignment. */
+    private final Map<ShardKey, Long> damaged = new HashMap<>();
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationController.class);
 
     private final String selfId;
@@ -134,6 +136,8 @@ public final class ReplicationController implements ReplicaController, Replicati
                         a.key().database(), a.key().shard(), a.epoch(), a.leaderId(), e);
             }
         }
+        stopped.keySet().retainAll(wanted);
+        damaged.keySet().retainAll(wanted);
         for (ShardReplica r : registry.replicas()) {
             if (!wanted.contains(r.key())) {
                 stopRole(r.key());
@@ -170,8 +174,10 @@ public final class ReplicationController implements ReplicaController, Replicati
         ShardReplica replica;
         try {
             replica = registry.open(key, a.options(), a.epoch(), lead);
+            damaged.remove(key);
         } catch (CorruptDataException e) {
             if (lead || a.replicas().size() < 2) {
+                damaged.put(key, a.epoch()); // reported, so that the master moves leadership to a healthy replica
                 LOG.error("replica is damaged and refuses to open; its files were left as they are [database={}, "
                         + "shard={}, file={}, offset={}]: {}. {}", key.database(), key.shard(), e.file(), e.offset(),
                         e.getMessage(), lead && a.replicas().size() > 1
@@ -265,10 +271,22 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     @Override
-    public List<ReplicaStatus> status() {
+    public synchronized List<ReplicaStatus> status() {
         List<ReplicaStatus> out = new ArrayList<>();
+        boolean diskFull = registry.disk().freeBytes() < registry.disk().watermarkBytes();
         for (ShardReplica r : registry.replicas()) {
-            out.add(new ReplicaStatus(r.key(), r.epoch(), r.shard().lastLsn()));
+            String problem = r.shard().failure() != null ? "shard stopped after a storage failure: "
+                    + r.shard().failure().getMessage() : diskFull ? "disk past its free-space watermark" : null;
+            out.add(new ReplicaStatus(r.key(), r.epoch(), r.shard().lastLsn(), problem));
+        }
+        for (var e : stopped.entrySet()) {
+            if (registry.replicas().stream().noneMatch(r -> r.key().equals(e.getKey()))) {
+                out.add(new ReplicaStatus(e.getKey(), e.getValue().epoch(), 0,
+                        "shard stopped after a storage failure and cannot be reopened yet"));
+            }
+        }
+        for (var e : damaged.entrySet()) {
+            out.add(new ReplicaStatus(e.getKey(), e.getValue(), 0, "damaged files; the replica refuses to open"));
         }
         return out;
     }

@@ -23,7 +23,7 @@ class ReportAssemblerTest {
                         state("mem", "c1", 0, "s2", 1, "s2", "s3")));
         NodeReport r = ReportAssembler.build("s1", "c1", s, List.of(
                 new ReplicaStatus(new ShardKey("cpu", 1), 4, 17),    // not yet at epoch 5
-                new ReplicaStatus(new ShardKey("cpu", 0), 3, 42)));
+                new ReplicaStatus(new ShardKey("cpu", 0), 3, 42, "disk past its free-space watermark")));
 
         assertThat(r.nodeId()).isEqualTo("s1");
         assertThat(r.databases()).extracting(c -> c.name()).containsExactly("cpu");
@@ -31,10 +31,12 @@ class ReportAssemblerTest {
         ReplicaReport leading = r.replicas().get(0);
         assertThat(leading.knownState()).isEqualTo(s.states().get("cpu/c1/0"));
         assertThat(leading.lastSeq()).isEqualTo(42);
+        assertThat(leading.problem()).as("the master moves leadership away from it").contains("watermark");
         ReplicaReport behind = r.replicas().get(1);
         assertThat(behind.knownState().epoch()).as("the epoch the replica serves, not the newest").isEqualTo(4);
         assertThat(behind.knownState().replicas()).containsExactly("s2", "s1");
         assertThat(behind.lastSeq()).isEqualTo(17);
+        assertThat(behind.problem()).isNull();
     }
 
     @Test
