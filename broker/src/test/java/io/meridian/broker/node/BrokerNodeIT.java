@@ -205,6 +205,38 @@ class BrokerNodeIT {
                 && !other.cache().snapshot().nodes().containsKey(master.self().id()));
         HttpResponse<String> afterFailover = send("POST", base + "/api/v1/databases", create.replace("web", "web2"));
         assertThat(afterFailover.statusCode()).as(afterFailover.body()).isEqualTo(201);
+
+        // the dropped name created again: empty on every replica (the old shard directories are gone), then writable
+        HttpResponse<String> recreated = send("POST", base + "/api/v1/databases", create);
+        assertThat(recreated.statusCode()).as(recreated.body()).isEqualTo(201);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(replicaMetrics(other, "web")).as("every replica")
+                .hasSize(6).allSatisfy(m -> assertThat(m).isEmpty()));
+        HttpResponse<String> rewritten = send("POST", base + "/api/v1/write?db=web&precision=ms", lines.toString());
+        assertThat(rewritten.statusCode()).as(rewritten.body()).isEqualTo(204);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(replicaMetrics(other, "web")).hasSize(6)
+                .allSatisfy(m -> assertThat(m).containsExactly("cpu")));
+    }
+
+    /** The metrics each replica of each of the database's two shards holds (one entry per replica). */
+    private static List<Set<String>> replicaMetrics(BrokerNode broker, String db) {
+        List<Set<String>> out = new ArrayList<>();
+        var snapshot = broker.cache().snapshot();
+        for (var state : snapshot.states().values()) {
+            if (!state.db().equals(db)) {
+                continue;
+            }
+            for (String node : state.replicas()) {
+                ManagedChannel ch = StorageChannels.open(snapshot.nodes().get(node).address());
+                try {
+                    out.add(new HashSet<>(StorageServiceGrpc.newBlockingStub(ch).listMetrics(ListMetricsRequest
+                            .newBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(state.shard()))
+                            .build()).getMetricsList()));
+                } finally {
+                    ch.shutdownNow();
+                }
+            }
+        }
+        return out;
     }
 
     private BrokerNode broker(EtcdProcess etcd, String id) {

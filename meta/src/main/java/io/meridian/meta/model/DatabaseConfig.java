@@ -1,5 +1,6 @@
 package io.meridian.meta.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meridian.common.error.InvalidInputException;
 import java.util.HashSet;
 import java.util.List;
@@ -14,11 +15,27 @@ import java.util.Objects;
  * @param writeConcern when writes are acknowledged
  * @param intervals base interval first, then rollups, each coarser than the previous and a multiple of it
  * @param clusters the storage clusters (one per IDC) holding the database
+ * @param generation which incarnation of the name this is: set by the master when it creates the database (its
+ *                   clock in ms) and kept by ALTER, so that a storage node that still holds the shard directories
+ *                   of a dropped database of the same name knows them for what they are and deletes them before it
+ *                   serves the new one; 0 for a database created before generations existed (omitted in JSON)
  */
 public record DatabaseConfig(String name, int shards, int replicas, WriteConcern writeConcern,
-                             List<IntervalSpec> intervals, List<String> clusters) {
+                             List<IntervalSpec> intervals, List<String> clusters,
+                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) long generation) {
     /** Upper bound on shards per database, to keep one bad DDL from creating millions of keys. */
     public static final int MAX_SHARDS = 1024;
+
+    /** A configuration the master has not created yet (generation 0: it assigns one). */
+    public DatabaseConfig(String name, int shards, int replicas, WriteConcern writeConcern, List<IntervalSpec> intervals,
+                          List<String> clusters) {
+        this(name, shards, replicas, writeConcern, intervals, clusters, 0);
+    }
+
+    /** The same configuration as incarnation {@code g}. */
+    public DatabaseConfig withGeneration(long g) {
+        return new DatabaseConfig(name, shards, replicas, writeConcern, intervals, clusters, g);
+    }
 
     public DatabaseConfig {
         Checks.name("database", name);

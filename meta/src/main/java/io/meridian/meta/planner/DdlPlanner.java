@@ -46,7 +46,10 @@ public final class DdlPlanner {
             throw InvalidInputException.alreadyExists("database", config.name());
         }
         checkPlaceable(view, config);
-        return withPlacement(view, new MetaChange.PutDatabase(config));
+        // a new incarnation of the name: storage nodes delete directories an earlier one of the same name left
+        DatabaseConfig created = config.generation() != 0 ? config
+                : config.withGeneration(Math.max(1, view.now().toEpochMilli()));
+        return withPlacement(view, new MetaChange.PutDatabase(created));
     }
 
     public List<MetaChange> alterDatabase(ClusterView view, DatabaseConfig config) {
@@ -65,7 +68,7 @@ public final class DdlPlanner {
                     + old.intervals().get(0).interval());
         }
         checkPlaceable(view, config);
-        return withPlacement(view, new MetaChange.PutDatabase(config));
+        return withPlacement(view, new MetaChange.PutDatabase(config.withGeneration(old.generation())));
     }
 
     public List<MetaChange> dropDatabase(ClusterView view, String name) {

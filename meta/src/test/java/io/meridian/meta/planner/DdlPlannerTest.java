@@ -88,8 +88,22 @@ class DdlPlannerTest {
     void createReturnsConfigAndPlacementTogether() {
         ClusterView v = base();
         List<MetaChange> changes = ddl.createDatabase(v, config("fresh", 3, 1, "10s", "7d"));
-        assertThat(changes.get(0)).isEqualTo(new MetaChange.PutDatabase(config("fresh", 3, 1, "10s", "7d")));
+        assertThat(changes.get(0)).as("a new incarnation: the view's clock").isEqualTo(new MetaChange.PutDatabase(
+                config("fresh", 3, 1, "10s", "7d").withGeneration(v.now().toEpochMilli())));
         assertThat(changes).hasSize(4);
         assertThat(changes.subList(1, 4)).allMatch(c -> c instanceof MetaChange.PutShard);
+    }
+
+    @Test
+    void alterKeepsTheIncarnationAndDropThenCreateMakesANewOne() {
+        ClusterView v = base();
+        v = v.apply(ddl.createDatabase(v, config("fresh", 3, 1, "10s", "7d")));
+        long first = v.databases().get("fresh").generation();
+        assertThat(first).isPositive();
+        v = v.apply(ddl.alterDatabase(v, config("fresh", 3, 1, "10s", "30d")));
+        assertThat(v.databases().get("fresh").generation()).isEqualTo(first);
+        v = v.apply(ddl.dropDatabase(v, "fresh")).withNow(v.now().plusSeconds(1));
+        v = v.apply(ddl.createDatabase(v, config("fresh", 3, 1, "10s", "7d")));
+        assertThat(v.databases().get("fresh").generation()).isGreaterThan(first);
     }
 }

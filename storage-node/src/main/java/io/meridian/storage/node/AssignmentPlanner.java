@@ -77,7 +77,7 @@ public final class AssignmentPlanner {
             }
         }
         return new ReplicaAssignment(new ShardKey(s.db(), s.shard()), options, s.epoch(), leaderId, leaderAddress,
-                s.replicas(), s.inSync(), WriteConcern.valueOf(db.writeConcern().name()), addresses);
+                s.replicas(), s.inSync(), WriteConcern.valueOf(db.writeConcern().name()), addresses, db.generation());
     }
 
     private static String addressOf(MetaSnapshot snapshot, String node) {

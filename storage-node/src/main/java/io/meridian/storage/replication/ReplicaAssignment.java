@@ -20,10 +20,19 @@ import java.util.Set;
  * @param writeConcern  when the leader acknowledges a write
  * @param addresses     {@code host:port} of the replicas' nodes that are live, by node id (a new leader reads
  *                      the ops it lacks from them)
+ * @param generation    the database's incarnation ({@code DatabaseConfig.generation}; 0 when unknown): directories
+ *                      of another incarnation of the same name are deleted before the replica opens
  */
 public record ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
                                 List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
-                                java.util.Map<String, String> addresses) {
+                                java.util.Map<String, String> addresses, long generation) {
+    /** An assignment of a database without a known generation. */
+    public ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
+                             List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
+                             java.util.Map<String, String> addresses) {
+        this(key, options, epoch, leaderId, leaderAddress, replicas, inSync, writeConcern, addresses, 0);
+    }
+
     public ReplicaAssignment {
         addresses = java.util.Map.copyOf(addresses);
         Objects.requireNonNull(key, "key");

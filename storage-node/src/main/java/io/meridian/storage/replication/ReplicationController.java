@@ -171,6 +171,15 @@ public final class ReplicationController implements ReplicaController, Replicati
             return;
         }
         stopRole(key);
+        if (registry.claim(key.database(), a.generation(), a.options().files())) {
+            // the replicas of the earlier incarnation are gone: forget their roles and state
+            for (ShardKey k : List.copyOf(assigned.keySet())) {
+                if (k.database().equals(key.database()) && !k.equals(key)) {
+                    stopRole(k);
+                    assigned.remove(k);
+                }
+            }
+        }
         ShardReplica replica;
         try {
             replica = registry.open(key, a.options(), a.epoch(), lead);

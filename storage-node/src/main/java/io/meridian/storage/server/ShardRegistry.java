@@ -2,6 +2,7 @@ package io.meridian.storage.server;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.io.FileTrees;
 import io.meridian.storage.engine.NodeMemory;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
@@ -10,7 +11,9 @@ import io.meridian.storage.engine.ShardOptions;
 import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.file.FileIo;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ public final class ShardRegistry implements AutoCloseable {
     public static final String SHARD_DIR_PREFIX = "shard-";
     /** Directory under the data directory where damaged replicas are moved; never deleted by Meridian. */
     public static final String QUARANTINE_DIR = "quarantine";
+    /** File in a database directory naming the incarnation of the database its shards belong to. */
+    public static final String GENERATION_FILE = "GENERATION";
 
     private final Path dataDir;
     private final ShardMaintenance maintenance;
@@ -70,6 +75,60 @@ public final class ShardRegistry implements AutoCloseable {
     /** Where a shard's files live: {@code <dataDir>/<database>/shard-<n>}. */
     public Path directory(ShardKey key) {
         return dataDir.resolve(key.database()).resolve(SHARD_DIR_PREFIX + key.shard());
+    }
+
+    /**
+     * Makes {@code <dataDir>/<database>} belong to incarnation {@code generation} of the database (see
+     * {@code DatabaseConfig.generation}) before a replica of it opens: when the directory was left by another
+     * incarnation of the same name (the database was dropped, then created again), its open replicas are closed and
+     * the directory is deleted, so that the new database starts empty. Generation 0 (unknown) claims nothing. The
+     * incarnation is kept in {@code <dataDir>/<database>/GENERATION}; a directory without that file that holds
+     * shards predates generations and belongs to an earlier incarnation too.
+     *
+     * @return whether an earlier incarnation's directory was deleted
+     */
+    public synchronized boolean claim(String database, long generation, FileIo io) {
+        if (generation == 0) {
+            return false;
+        }
+        Path dbDir = dataDir.resolve(database);
+        Path marker = dbDir.resolve(GENERATION_FILE);
+        try {
+            if (Files.exists(marker)) {
+                String held = Files.readString(marker).trim();
+                if (held.equals(Long.toString(generation))) {
+                    return false;
+                }
+            }
+            boolean stale = Files.isDirectory(dbDir) && (Files.exists(marker) || hasShards(dbDir));
+            if (stale) {
+                for (ShardReplica r : replicas()) {
+                    if (r.key().database().equals(database)) {
+                        close(r.key());
+                    }
+                }
+                LOG.warn("deleting the directory of an earlier database of the same name (dropped, then created "
+                        + "again) [database={}, dir={}, generation={}]", database, dbDir, generation);
+                FileTrees.delete(dbDir);
+            }
+            io.createDirectoriesDurably(dbDir);
+            Path tmp = dbDir.resolve(GENERATION_FILE + ".tmp");
+            Files.writeString(tmp, generation + "\n");
+            try (var ch = io.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            io.moveDurably(tmp, marker);
+            return stale;
+        } catch (IOException e) {
+            throw new StorageIoException("cannot claim the database directory [database=" + database + ", dir=" + dbDir
+                    + ", generation=" + generation + "]", e);
+        }
+    }
+
+    private static boolean hasShards(Path dbDir) throws IOException {
+        try (var entries = Files.list(dbDir)) {
+            return entries.anyMatch(p -> p.getFileName().toString().startsWith(SHARD_DIR_PREFIX));
+        }
     }
 
     /**

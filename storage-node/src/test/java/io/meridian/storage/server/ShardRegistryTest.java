@@ -11,6 +11,7 @@ import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.file.FileIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,38 @@ class ShardRegistryTest {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range")
                     .hasMessageContaining("want 0..1");
             assertThat(registry.replicas()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDatabaseCreatedAgainUnderTheSameNameStartsEmpty() {
+        FileIo io = FileIo.NIO;
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            assertThat(registry.claim("db", 0, io)).as("generation 0 claims nothing").isFalse();
+            assertThat(registry.claim("db", 100, io)).as("a fresh directory").isFalse();
+            registry.open(key, StorageServerFixture.options(), 1).shard()
+                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            assertThat(registry.claim("db", 100, io)).as("the same incarnation keeps its data").isFalse();
+            assertThat(registry.replica(key).shard().metrics()).containsExactly("cpu");
+
+            // dropped, then created again: the node sees the new incarnation while the old replica is still open
+            assertThat(registry.claim("db", 200, io)).isTrue();
+            assertThat(registry.replicas()).as("the old incarnation's replicas are closed").isEmpty();
+            Shard fresh = registry.open(key, StorageServerFixture.options(), 1).shard();
+            assertThat(fresh.metrics()).as("empty").isEmpty();
+            fresh.write(WriteBatch.builder().point(SeriesKey.of("mem", "host", "a"), T0, "used", 1).build());
+            assertThat(fresh.metrics()).containsExactly("mem");
+        }
+    }
+
+    @Test
+    void shardDirectoriesFromBeforeGenerationsBelongToAnEarlierIncarnation() {
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            registry.open(key, StorageServerFixture.options(), 1).shard()
+                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            registry.close(key);
+            assertThat(registry.claim("db", 300, FileIo.NIO)).isTrue();
+            assertThat(registry.open(key, StorageServerFixture.options(), 1).shard().metrics()).isEmpty();
         }
     }
 }
