@@ -266,6 +266,8 @@ public final class BenchMain implements Runnable {
         @Option(names = "--rate", defaultValue = "0", description = "points/s the loader paces itself to; 0 = as fast as"
                 + " Kafka takes them (default ${DEFAULT-VALUE})")
         long rate;
+        @Option(names = "--kafka-fsync", description = "the embedded Kafka broker fsyncs every write before acknowledging it")
+        boolean kafkaFsync;
 
         @Override
         public Integer call() throws Exception {
@@ -273,7 +275,8 @@ public final class BenchMain implements Runnable {
                 throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
             }
             var runsDone = new io.meridian.bench.ingest.IngestBenchmark(new io.meridian.bench.ingest.IngestBenchmark.Params(
-                    hosts, hours, shards, linesPerRecord, runs, java.time.Duration.ofSeconds(idleProbeSeconds), rate),
+                    hosts, hours, shards, linesPerRecord, runs, java.time.Duration.ofSeconds(idleProbeSeconds), rate,
+                    kafkaFsync),
                     System.err).run();
             var m = io.meridian.bench.ingest.IngestBenchmark.median(runsDone);
             System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s      %,.0f (median of %d runs)%n",

@@ -85,6 +85,15 @@ public final class Standalone implements AutoCloseable {
      * @param kafkaPort the embedded Kafka broker's port, 0 for a free one
      */
     public static Standalone start(Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort) {
+        return start(dataDir, httpPort, readyTimeout, direct, kafkaPort, false);
+    }
+
+    /**
+     * @param kafkaFsync the embedded Kafka broker fsyncs every message set before it acknowledges it: a 204 in Kafka
+     *                   mode then survives a power loss (docs/replication.md, "Durability", has the cost)
+     */
+    public static Standalone start(Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort,
+                                   boolean kafkaFsync) {
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectory(dir);
         Properties state = loadState(dir);
@@ -101,7 +110,7 @@ public final class Standalone implements AutoCloseable {
             state.setProperty("etcd.peer-port", Integer.toString(etcd.peerPort()));
             EmbeddedKafka kafka = null;
             if (!direct) {
-                kafka = started.add(startKafka(dir.resolve("kafka"), kafkaPort));
+                kafka = started.add(startKafka(dir.resolve("kafka"), kafkaPort, kafkaFsync));
                 state.setProperty("kafka.port", kafka.bootstrapServers().substring(kafka.bootstrapServers()
                         .lastIndexOf(':') + 1)); // for tools that find the broker from the data directory
                 createTopics(kafka);
@@ -145,7 +154,7 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka startKafka(Path dir, int port) throws IOException {
+    private static EmbeddedKafka startKafka(Path dir, int port, boolean fsync) throws IOException {
         if (port != 0) {
             try (var probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
                 probe.close();
@@ -154,7 +163,7 @@ public final class Standalone implements AutoCloseable {
                         + " with --kafka-port 0 (a free port) or --direct (no Kafka)", e);
             }
         }
-        return EmbeddedKafka.start(dir, port);
+        return EmbeddedKafka.start(dir, port, fsync);
     }
 
     /** The ingest topic and its dead-letter topic, on a first start. */

@@ -40,6 +40,10 @@ public final class StandaloneMain implements Callable<Integer> {
             + "node (smallest footprint; a write is visible once acknowledged)")
     boolean direct;
 
+    @Option(names = "--kafka-fsync", description = "the embedded Kafka broker fsyncs every write before it acknowledges"
+            + " it, so that an acknowledged write survives a power loss (costs ingest throughput; see docs/replication.md)")
+    boolean kafkaFsync;
+
     @Option(names = "--ready-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "give up when not ready after this long (default: ${DEFAULT-VALUE})")
     String readyTimeout;
@@ -58,7 +62,7 @@ public final class StandaloneMain implements Callable<Integer> {
         Standalone s;
         try {
             s = Standalone.start(dataDir, httpPort, io.meridian.common.config.ConfigDurations.parse(readyTimeout), direct,
-                    kafkaPort);
+                    kafkaPort, kafkaFsync);
         } catch (EtcdBinaryMissingException e) {
             log.error("standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "
                     + "(or point ETCD_BINARY at an etcd binary)", e.getMessage());

@@ -19,10 +19,15 @@ import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -169,7 +174,7 @@ class ReplicationFailoverIT {
     }
 
     @Test
-    void aDamagedWalIsRecoveredToItsLastValidRecordAndRefilledFromTheLeader(MeridianCluster cluster) throws Exception {
+    void aFollowerWithADamagedWalIsQuarantinedAndRefilledFromTheLeader(MeridianCluster cluster) throws Exception {
         try (ShardClient client = startCluster(cluster)) {
             for (long seq = 1; seq <= 100; seq++) {
                 client.write("writer-1", seq, batch(seq), RETRY_BOUND);
@@ -178,24 +183,32 @@ class ReplicationFailoverIT {
             ShardState state = cluster.shards(DB).get(0);
             String follower = state.replicas().stream().filter(n -> !n.equals(state.leader())).findFirst().orElseThrow();
             cluster.node(follower).kill();
-            java.nio.file.Path walDir = cluster.node(follower).dataDir().resolve(DB).resolve("shard-0").resolve("wal");
-            java.nio.file.Path segment;
-            try (var files = java.nio.file.Files.list(walDir)) {
+            Path walDir = cluster.node(follower).dataDir().resolve(DB).resolve("shard-0").resolve("wal");
+            Path segment;
+            try (Stream<Path> files = Files.list(walDir)) {
                 segment = files.filter(p -> p.toString().endsWith(".wal"))
-                        .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+                        .max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
             }
-            byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+            byte[] bytes = Files.readAllBytes(segment);
             assertThat(bytes.length).as("the follower's WAL holds the ops").isGreaterThan(1000);
-            bytes[bytes.length / 2] ^= 0x5A; // a flipped byte mid-segment: that record and everything after is lost
-            java.nio.file.Files.write(segment, java.util.Arrays.copyOf(bytes, bytes.length - 7)); // and a torn tail
+            bytes[bytes.length / 2] ^= 0x5A; // a flipped byte mid-segment: damage, not a torn tail
+            byte[] damaged = Arrays.copyOf(bytes, bytes.length - 7); // and a torn tail
+            Files.write(segment, damaged);
             for (long seq = 101; seq <= 120; seq++) {
                 client.write("writer-1", seq, batch(seq), RETRY_BOUND);
             }
             cluster.node(follower).start();
             cluster.awaitRegistered(follower);
             awaitSameLsn(cluster, client, NODES);
-            assertThat(cluster.node(follower).log()).as("a clear log line names the file and where it was cut")
-                    .contains("truncating torn tail").contains(segment.getFileName().toString());
+            assertThat(cluster.node(follower).log()).as("a clear log line names the file, the offset and what happens")
+                    .contains("replica is damaged").contains(segment.getFileName().toString()).contains("offset=")
+                    .contains("moving it to quarantine and re-syncing from the leader");
+            Path quarantined;
+            try (Stream<Path> dirs = Files.list(cluster.node(follower).dataDir().resolve("quarantine").resolve(DB))) {
+                quarantined = dirs.findFirst().orElseThrow();
+            }
+            assertThat(Files.readAllBytes(quarantined.resolve("wal").resolve(segment.getFileName())))
+                    .as("the damaged files are kept as they were, not cut").isEqualTo(damaged);
             AggState onFollower = total(client.query(cluster.node(follower).address(), 0, byHostPerMinute()));
             assertThat(onFollower.count()).isEqualTo(120);
             assertThat(onFollower.sum()).isEqualTo(120 * 121 / 2.0);

@@ -53,8 +53,12 @@ public final class IngestBenchmark {
     private static final String DB = "bench";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param rate points/s the loader paces itself to; 0 sends as fast as Kafka takes them */
-    public record Params(int hosts, int hours, int shards, int linesPerRecord, int runs, Duration idleProbe, long rate) {
+    /**
+     * @param rate       points/s the loader paces itself to; 0 sends as fast as Kafka takes them
+     * @param kafkaFsync the embedded Kafka broker fsyncs every message set before acknowledging it
+     */
+    public record Params(int hosts, int hours, int shards, int linesPerRecord, int runs, Duration idleProbe, long rate,
+                         boolean kafkaFsync) {
     }
 
     public record Run(long points, double seconds, double pointsPerS, double loadP50Ms, double loadP99Ms,
@@ -102,7 +106,7 @@ public final class IngestBenchmark {
     private Run once(List<ProducerRecord<byte[], byte[]>> records, List<Long> recordPoints, long points)
             throws Exception {
         Path dir = Files.createTempDirectory("meridian-bench-ingest-");
-        try (Standalone s = Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0)) {
+        try (Standalone s = Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0, p.kafkaFsync())) {
             s.broker().master().createDatabase(new DatabaseConfig(DB, p.shards(), 1, WriteConcern.LEADER,
                     List.of(new IntervalSpec("10s", "30d")), List.of("default")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -1,6 +1,7 @@
 package io.meridian.broker.query;
 
 import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.QueryCancelledException;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The intermediate fragment for one storage cluster: runs the leaf query on every shard of the database in
  * that cluster, concurrently, and merges their partials. Each shard is read from one replica, the leader
  * first, then the other in-sync replicas, then the rest; a replica that fails with a retriable error (down,
- * unreachable) is replaced by the next, and what it had streamed is discarded. A shard that no replica could
+ * unreachable), or that meets damaged data or a disk error ({@code CORRUPT_DATA}, {@code STORAGE_IO}: its copy is
+ * bad, another's is not), is replaced by the next, and what it had streamed is discarded. A shard that no replica could
  * answer fails the whole query with an error naming the shard and every node tried; the other shards are
  * cancelled. There is no silently partial answer.
  */
@@ -116,8 +118,15 @@ final class ClusterFanout {
                 return table;
             } catch (StatusRuntimeException e) {
                 MeridianException m = query.failure(e, where);
-                if (m instanceof QueryTimeoutException || m instanceof QueryCancelledException || !m.isRetriable()) {
+                boolean damagedReplica = m.code() == ErrorCode.CORRUPT_DATA || m.code() == ErrorCode.STORAGE_IO;
+                if (m instanceof QueryTimeoutException || m instanceof QueryCancelledException
+                        || !m.isRetriable() && !damagedReplica) {
                     throw withContext(m, where);
+                }
+                if (damagedReplica) {
+                    // the replica's copy is damaged or its disk failed: another replica holds the same data
+                    LOG.warn("leaf query met damaged data on a replica; reading another [query={}, {}]: {}",
+                            query.queryId(), where, m.getMessage());
                 }
                 LOG.debug("leaf query failed, trying the next replica [query={}, {}]", query.queryId(), where, e);
                 metrics.leafRetried();

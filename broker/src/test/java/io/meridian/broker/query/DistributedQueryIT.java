@@ -15,6 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.meridian.storage.block.PartFormat;
+import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.testing.LocalStorageCluster;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.broker.write.ShardWriter;
@@ -29,8 +31,10 @@ import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.storage.node.StorageNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +43,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -263,6 +268,28 @@ class DistributedQueryIT {
 
     @Test
     @Order(5)
+    void aReplicaWithADamagedBlockIsReadAround() throws IOException {
+        StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
+                .equals(cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
+        ShardKey shard0 = new ShardKey(LocalStorageCluster.DB, 0);
+        leader.registry().replica(shard0).shard().flush(); // fresh parts: nothing of them is in the block cache
+        List<Path> parts;
+        try (Stream<Path> files = Files.walk(leader.registry().directory(shard0).resolve("segments"))) {
+            parts = files.filter(f -> f.toString().endsWith(".part")).toList();
+        }
+        assertThat(parts).isNotEmpty();
+        for (Path part : parts) { // one flipped byte in the first block of every part of the leader's replica
+            byte[] b = Files.readAllBytes(part);
+            b[PartFormat.HEADER_LENGTH + PartFormat.BLOCK_HEADER_LENGTH + 2] ^= 0x10;
+            Files.write(part, b);
+        }
+        QuerySpec q = spec(all(), 0, List.of("host"), List.of(), 0);
+        assertThat(run(q).rows()).as("answered by another replica").isEqualTo(ReferenceQuery.answer(q, points,
+                List.of("host", "dc")));
+    }
+
+    @Test
+    @Order(6)
     void aStoppedReplicaIsReadAround() {
         StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
                 .equals(cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();

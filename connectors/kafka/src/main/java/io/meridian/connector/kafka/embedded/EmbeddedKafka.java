@@ -70,8 +70,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link #close()} keeps the directory, so a restart has every record.
      */
     public static EmbeddedKafka start(Path dir, int port) throws IOException {
+        return start(dir, port, false);
+    }
+
+    /**
+     * {@link #start(Path, int)}; with {@code fsyncEachWrite} the broker fsyncs its log after every message set it
+     * appends ({@code log.flush.interval.messages=1}) before it acknowledges it, so that an acknowledged record
+     * survives a power loss of this single-broker cluster. Kafka's default (and this one's without it) leaves the
+     * fsync to the OS and relies on replication, which a one-broker cluster does not have.
+     */
+    public static EmbeddedKafka start(Path dir, int port, boolean fsyncEachWrite) throws IOException {
         Files.createDirectories(dir);
-        return startIn(dir, false, port == 0 ? freePort() : port);
+        return startIn(dir, false, port == 0 ? freePort() : port, fsyncEachWrite);
     }
 
     /** Formats a temp directory and starts the node; returns once the broker answers metadata requests. */
@@ -80,7 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) { // a free port may be taken before we bind it
             Path dir = Files.createTempDirectory("meridian-kraft-");
             try {
-                return startIn(dir, true, freePort());
+                return startIn(dir, true, freePort(), false);
             } catch (RuntimeException e) {
                 FileTrees.delete(dir);
                 last = e;
@@ -89,7 +99,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedKafka startIn(Path dir, boolean temporary, int brokerPort) throws IOException {
+    private static EmbeddedKafka startIn(Path dir, boolean temporary, int brokerPort, boolean fsyncEachWrite)
+            throws IOException {
         int controllerPort = freePort();
         Map<String, String> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
@@ -110,6 +121,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        if (fsyncEachWrite) {
+            p.put("log.flush.interval.messages", "1");
+        }
         KafkaConfig config = new KafkaConfig(p);
 
         if (!Files.exists(dir.resolve("meta.properties"))) {
