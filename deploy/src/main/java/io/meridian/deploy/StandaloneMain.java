@@ -40,8 +40,10 @@ public final class StandaloneMain implements Callable<Integer> {
             + "node (smallest footprint; a write is visible once acknowledged)")
     boolean direct;
 
-    @Option(names = "--kafka-fsync", description = "the embedded Kafka broker fsyncs every write before it acknowledges"
-            + " it, so that an acknowledged write survives a power loss (costs ingest throughput; see docs/replication.md)")
+    @Option(names = "--kafka-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "the embedded Kafka broker fsyncs every write before it acknowledges it, so that an"
+                    + " acknowledged write survives a power loss (default; --no-kafka-fsync leaves it to the OS, see"
+                    + " docs/replication.md)")
     boolean kafkaFsync;
 
     @Option(names = "--ready-timeout", defaultValue = "60s", paramLabel = "DURATION",
