@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ final class StartedComponents implements AutoCloseable {
     /** Registers the shutdown hook; {@code name} appears in its thread name and the logs. */
     StartedComponents(String name) {
         this.name = name;
-        this.hook = new Thread(this::stopAll, name + "-shutdown");
+        this.hook = new Thread(this::stopAll, name.replace(' ', '-').toLowerCase(Locale.ROOT) + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
