@@ -2,17 +2,23 @@ package io.meridian.storage.replication;
 
 import io.grpc.ManagedChannel;
 import io.meridian.common.error.BackgroundTasks;
+import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.error.NotLeaderException;
+import io.meridian.common.error.StorageIoException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ReplicaLogTruncator;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.ShardReplica;
-import io.meridian.common.error.CorruptDataException;
 import io.meridian.storage.file.FileIo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -359,14 +365,13 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     /** Carries the replica's {@code quarantine/} folder into the snapshot about to replace it: never deleted. */
-    private static void keepQuarantine(java.nio.file.Path dir, java.nio.file.Path staging) {
-        java.nio.file.Path q = dir.resolve(QUARANTINE_DIR);
-        if (java.nio.file.Files.isDirectory(q)) {
+    private static void keepQuarantine(FileIo io, Path dir, Path staging) {
+        Path q = dir.resolve(QUARANTINE_DIR);
+        if (Files.isDirectory(q)) {
             try {
-                FileIo.NIO.moveDurably(q, staging.resolve(QUARANTINE_DIR));
-            } catch (java.io.IOException e) {
-                throw new io.meridian.common.error.StorageIoException("cannot keep the quarantine of a replica [dir="
-                        + q + "]", e);
+                io.moveDurably(q, staging.resolve(QUARANTINE_DIR));
+            } catch (IOException e) {
+                throw new StorageIoException("cannot keep the quarantine of a replica [dir=" + q + "]", e);
             }
         }
     }
@@ -377,19 +382,19 @@ public final class ReplicationController implements ReplicaController, Replicati
         if (a == null) {
             throw new NotLeaderException("replica no longer assigned " + key.context());
         }
-        java.nio.file.Path dir = registry.directory(key);
-        java.nio.file.Path staging = dir.resolveSibling(dir.getFileName() + ".resync");
+        Path dir = registry.directory(key);
+        Path staging = dir.resolveSibling(dir.getFileName() + ".resync");
+        FileIo io = a.options().files();
         long started = System.nanoTime();
-        long lsn = SnapshotTransfer.receive(key, follower.leaderStub(), io.meridian.common.rpc.storage.v1.SnapshotRequest
-                .newBuilder().setShard(io.meridian.storage.server.ShardRefCodec.encode(key, a.epoch()))
-                .setFollowerId(selfId).build(), staging);
+        long lsn = SnapshotTransfer.receive(key, follower.leaderStub(), SnapshotRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(key, a.epoch())).setFollowerId(selfId).build(), staging, io);
         registry.close(key);
-        keepQuarantine(dir, staging);
+        keepQuarantine(io, dir, staging);
         SnapshotTransfer.deleteRecursively(dir);
         try {
-            java.nio.file.Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new io.meridian.common.error.StorageIoException("cannot install snapshot [dir=" + dir + "]", e);
+            io.moveDurably(staging, dir);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot install snapshot [dir=" + dir + "]", e);
         }
         Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
         reopened.setFlushGate(follower::awaitCommittedForFlush);

@@ -122,12 +122,12 @@ final class SnapshotTransfer {
     }
 
     /**
-     * Follower side: receives a snapshot into {@code staging} (emptied first).
+     * Follower side: receives a snapshot into {@code staging} (emptied first), writing through {@code io}.
      *
      * @return the last LSN the snapshot holds
      */
     static long receive(ShardKey key, StorageServiceGrpc.StorageServiceBlockingStub stub, SnapshotRequest request,
-                        Path staging) {
+                        Path staging, FileIo io) {
         deleteRecursively(staging);
         try {
             Files.createDirectories(staging);
@@ -142,14 +142,14 @@ final class SnapshotTransfer {
                             throw new InvalidInputException("snapshot ended inside file " + currentPath + " "
                                     + key.context());
                         }
-                        syncDirectories(staging); // the files were fsynced one by one; now their directory entries
+                        syncDirectories(io, staging); // the files were fsynced one by one; now their directory entries
                         return c.getLastLsn();
                     }
                     if (current == null) {
                         currentPath = c.getPath();
                         Path target = resolveSafely(staging, currentPath, key);
                         Files.createDirectories(target.getParent());
-                        current = FileIo.NIO.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        current = io.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                                 StandardOpenOption.WRITE);
                     } else if (!c.getPath().equals(currentPath)) {
                         throw new InvalidInputException("snapshot switched files inside " + currentPath + " "
@@ -177,10 +177,10 @@ final class SnapshotTransfer {
     }
 
     /** Fsyncs {@code root} and every directory below it. */
-    private static void syncDirectories(Path root) throws IOException {
+    private static void syncDirectories(FileIo io, Path root) throws IOException {
         try (Stream<Path> dirs = Files.walk(root)) {
             for (Path d : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
-                FileIo.NIO.syncDirectory(d);
+                io.syncDirectory(d);
             }
         }
     }

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -150,6 +151,38 @@ class DiskFaultTest {
         assertThat(partFiles()).as("no part file deleted").containsAll(partsBefore);
         try (Shard s = Shard.open(dir, TestShards.options())) {
             assertThat(total(s).count()).isEqualTo(BEFORE + AFTER);
+        }
+    }
+
+    @ParameterizedTest(name = "compaction: {0} on {1}")
+    @CsvSource({"WRITE, .part.tmp, false", "FORCE, .part.tmp, false", "MOVE, .part, false", "WRITE, MANIFEST, true"})
+    void aFailedCompactionLosesNothingAndDeletesNoPart(Op op, String file, boolean stopsShard) throws IOException {
+        FaultyFileIo io = new FaultyFileIo();
+        Set<String> partsBefore;
+        try (Shard s = Shard.open(dir, TestShards.options().withFiles(io))) {
+            for (int i = 0; i < BEFORE; i++) {
+                s.write(batch(i));
+                s.flush(); // one part per family per flush: enough inputs to merge
+            }
+            partsBefore = partFiles();
+            io.fail(op, file, 0, true, "No space left on device");
+            Class<? extends RuntimeException> expected = stopsShard ? ShardUnavailableException.class
+                    : StorageIoException.class;
+            assertThatThrownBy(() -> s.compact(2)).isInstanceOf(expected).hasMessageContaining("No space left");
+            assertThat(s.failure() != null).isEqualTo(stopsShard);
+            if (!stopsShard) {
+                assertThat(total(s).count()).as("the inputs still answer").isEqualTo(BEFORE);
+                io.heal();
+                assertThat(s.compact(2)).as("the merge is tried again").isPositive();
+            }
+        }
+        io.heal();
+        try (Shard s = Shard.open(dir, TestShards.options())) {
+            assertThat(total(s).count()).isEqualTo(BEFORE);
+            assertThat(total(s).sum()).isEqualTo((BEFORE - 1) * BEFORE / 2.0);
+        }
+        if (stopsShard) {
+            assertThat(partFiles()).as("no input part deleted").containsAll(partsBefore);
         }
     }
 }
