@@ -8,6 +8,7 @@ import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardOptions;
 import io.meridian.storage.engine.ShardStats;
 import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafResult;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -44,7 +47,7 @@ public final class EngineBenchmark {
     /** The measured figures. */
     public record Result(double ingestPointsPerS, double bytesPerPoint, double heapBytesPerSeries,
                          Map<String, Double> queryMedianMs, long points, long diskBytes,
-                         Map<String, Double> bytesPerPointByInterval) {
+                         Map<String, Double> bytesPerPointByInterval, Map<String, Double> writerBesideQuery) {
         public String toJson() {
             StringBuilder q = new StringBuilder("{");
             queryMedianMs.forEach((k, v) -> q.append(q.length() > 1 ? "," : "").append('"').append(k).append("\":")
@@ -52,10 +55,14 @@ public final class EngineBenchmark {
             StringBuilder by = new StringBuilder("{");
             bytesPerPointByInterval.forEach((k, v) -> by.append(by.length() > 1 ? "," : "").append('"').append(k)
                     .append("\":").append(fmt(v)));
+            StringBuilder wb = new StringBuilder("{");
+            writerBesideQuery.forEach((k, v) -> wb.append(wb.length() > 1 ? "," : "").append('"').append(k)
+                    .append("\":").append(fmt(v)));
             return "{\"ingest_points_per_s\":" + Math.round(ingestPointsPerS) + ",\"bytes_per_point\":" + fmt(bytesPerPoint)
                     + ",\"heap_bytes_per_series\":" + Math.round(heapBytesPerSeries) + ",\"query_ms\":" + q + "}"
                     + ",\"points\":" + points + ",\"disk_bytes\":" + diskBytes
-                    + ",\"bytes_per_point_by_interval\":" + by + "}}";
+                    + ",\"bytes_per_point_by_interval\":" + by + "}"
+                    + ",\"writer_beside_query\":" + wb + "}}";
         }
 
         private static String fmt(double v) {
@@ -160,11 +167,71 @@ public final class EngineBenchmark {
         medians.put("double_groupby_1", median(shards, () -> QueryShapes.doubleGroupby1(r, start, end)));
         long lastEnd = Math.floorDiv(end + QueryShapes.HOUR - 1, QueryShapes.HOUR) * QueryShapes.HOUR;
         medians.put("lastpoint", median(shards, () -> QueryShapes.lastpoint(start, lastEnd)));
+        Map<String, Double> beside = writerBesideQuery(shards[0], gen, hostsByShard.get(0), start, end);
         for (Shard s : shards) {
             s.close();
         }
         return new Result(totalPoints / seconds, disk / (double) totalPoints, heapPerSeries, medians, totalPoints, disk,
-                byInterval);
+                byInterval, beside);
+    }
+
+    /**
+     * A writer beside a long query (issue #16: queries must not stall writes): one hour of every host of the shard
+     * (older than the loaded data) written alone, then another hour written while a second thread keeps running a
+     * query that scans the base family of the whole loaded range. Returns both writer rates, their ratio and how many
+     * queries ran beside the writer.
+     */
+    private Map<String, Double> writerBesideQuery(Shard shard, CpuOnlyGenerator gen, List<Integer> hosts, long start,
+                                                  long end) throws InterruptedException {
+        long rowsPerHour = 3_600_000L / CpuOnlyGenerator.ROW_INTERVAL_MS;
+        List<WriteBatch> alone = generate(gen, hosts, start - 2 * 3_600_000L, rowsPerHour);
+        List<WriteBatch> besideQuery = generate(gen, hosts, start - 3_600_000L, rowsPerHour);
+        LeafQuery scan = new LeafQuery("cpu", TagPredicate.all(), start, end, CpuOnlyGenerator.ROW_INTERVAL_MS,
+                List.of(), List.of("usage_user"));
+        long t = System.nanoTime();
+        shard.query(scan);
+        double queryMs = (System.nanoTime() - t) / 1e6;
+        double aloneRate = writeAll(shard, alone);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong queries = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                shard.query(scan);
+                queries.incrementAndGet();
+            }
+        }, "bench-long-query");
+        reader.start();
+        double besideRate = writeAll(shard, besideQuery);
+        stop.set(true);
+        reader.join();
+        progress.printf(Locale.ROOT, "writer alone %,.0f points/s, beside a %.0f ms base-family scan %,.0f points/s"
+                + " (%d scans ran)%n", aloneRate, queryMs, besideRate, queries.get());
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("scan_ms", queryMs);
+        out.put("alone_points_per_s", aloneRate);
+        out.put("beside_points_per_s", besideRate);
+        out.put("ratio", besideRate / aloneRate);
+        out.put("scans", (double) queries.get());
+        return out;
+    }
+
+    private double writeAll(Shard shard, List<WriteBatch> batches) {
+        long points = 0;
+        long t0 = System.nanoTime();
+        for (WriteBatch batch : batches) {
+            while (true) {
+                try {
+                    shard.write(batch);
+                    break;
+                } catch (io.meridian.common.error.BusyException busy) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                }
+            }
+            for (WriteBatch.SeriesRows r : batch.series()) {
+                points += r.values().length;
+            }
+        }
+        return points / ((System.nanoTime() - t0) / 1e9);
     }
 
     private List<WriteBatch> generate(CpuOnlyGenerator gen, List<Integer> hosts, long start, long rowsPerHost) {

@@ -98,7 +98,38 @@ final class LeafAggregator {
         return best;
     }
 
+    /** Runs the whole query; the caller holds the shard's read lock throughout. */
     LeafResult run() {
+        scanParts();
+        scanMemtables();
+        return result();
+    }
+
+    /**
+     * Whether the memtables and the parts must be read together under the shard's read lock: a slot transform
+     * (counter increase, moments) walks each series' slots across both in time order, and a row count keeps the
+     * memtables' live row bitmaps until it counts. Every other query reads the memtables under the lock
+     * ({@link #scanMemtables}) and the parts, which are immutable and acquired, without it ({@link #scanPartsAndFinish}),
+     * so a long query does not hold writers back.
+     */
+    boolean readsMemtablesWithParts() {
+        return q.transformsSlots() || rows != null;
+    }
+
+    /** Folds every memtable point in range; under the shard's read lock (writers change memtables). */
+    void scanMemtables() {
+        for (MemTable m : view.memtables()) {
+            scanMemtable(m);
+        }
+    }
+
+    /** Folds the parts (no lock needed: they are immutable and acquired) and builds the result. */
+    LeafResult scanPartsAndFinish() {
+        scanParts();
+        return result();
+    }
+
+    private void scanParts() {
         List<PartReader> parts = view.parts();
         if (latestOnly) { // newest segments first: older ones are skipped for what a newer one already answered
             parts = new ArrayList<>(parts);
@@ -107,9 +138,9 @@ final class LeafAggregator {
         for (PartReader p : parts) {
             scanPart(p);
         }
-        for (MemTable m : view.memtables()) {
-            scanMemtable(m);
-        }
+    }
+
+    private LeafResult result() {
         if (q.transformsSlots()) {
             foldTransformed();
         }

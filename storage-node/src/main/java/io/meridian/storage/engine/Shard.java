@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * write  -> validate (no change on error) -> define series/fields -> WAL append -> memtable -> commit -> ack
  * flush  -> freeze memtable, rotate WAL -> parts per (segment, interval) -> MANIFEST edit -> drop WAL
- * query  -> snapshot (parts + memtables) under read lock -> narrow to the data span -> LeafAggregator
+ * query  -> plan and fold the memtables under the read lock -> fold the acquired parts without it
  * </pre>
  *
  * <p>Threading: writes and queries may come from any thread. Index and memtable mutations happen under
- * the write lock; queries snapshot under the read lock; flush, compaction and retention are serialized by
+ * the write lock; a query plans and folds the memtables under the read lock and folds its acquired (immutable)
+ * parts after releasing it, so a long scan does not hold writers back (slot transforms and row counts, which read
+ * both together, keep the lock throughout); flush, compaction and retention are serialized by
  * {@code maintenanceLock} and publish new part sets under the write lock.
  *
  * <p>Fail-stop: when a write, fsync or rename of the WAL, the MANIFEST, the dictionary or the schema fails, the
@@ -529,15 +532,32 @@ public final class Shard implements AutoCloseable {
         long started = System.nanoTime();
         List<PartReader> acquired = new ArrayList<>();
         lock.readLock().lock();
+        boolean locked = true;
         try {
             checkOpen();
-            // memtables are read under the read lock: writers mutate them
-            LeafResult r = queryPlanner.plan(q, acquired).map(view -> new LeafAggregator(view, partStore.cache()).run())
-                    .orElseGet(() -> LeafResult.empty(q));
+            Optional<LeafAggregator.View> view = queryPlanner.plan(q, acquired);
+            LeafResult r;
+            if (view.isEmpty()) {
+                r = LeafResult.empty(q);
+            } else {
+                LeafAggregator aggregator = new LeafAggregator(view.get(), partStore.cache());
+                if (aggregator.readsMemtablesWithParts()) {
+                    r = aggregator.run();
+                } else {
+                    // memtables under the read lock (writers change them); the acquired parts without it, so that a
+                    // long scan does not hold writers back
+                    aggregator.scanMemtables();
+                    lock.readLock().unlock();
+                    locked = false;
+                    r = aggregator.scanPartsAndFinish();
+                }
+            }
             metrics.queried(System.nanoTime() - started);
             return r;
         } finally {
-            lock.readLock().unlock();
+            if (locked) {
+                lock.readLock().unlock();
+            }
             acquired.forEach(PartReader::release);
         }
     }
