@@ -44,7 +44,7 @@ import java.util.Set;
  */
 final class Manifest implements AutoCloseable {
     static final byte[] MAGIC = "MRDMANI1".getBytes(StandardCharsets.US_ASCII);
-    static final String FILE_NAME = "MANIFEST";
+    static final String FILE_NAME = ShardFiles.MANIFEST;
     static final int RECORD_EDIT = 1;
     private static final int MAX_PATH_BYTES = 4096;
 

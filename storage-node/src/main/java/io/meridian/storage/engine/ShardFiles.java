@@ -1,9 +1,31 @@
 package io.meridian.storage.engine;
 
+import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.index.SeriesDictionary;
+import io.meridian.storage.log.RecordFile;
+import io.meridian.storage.wal.Wal;
 import java.nio.file.Path;
 
-/** Every file and directory name of a shard directory, in one place. */
+/**
+ * Every file and directory name of a shard directory, in one place. Recovery explains every file by these names
+ * (and moves what it cannot explain to {@link #QUARANTINE_DIR}):
+ *
+ * <pre>
+ * MANIFEST, MANIFEST.tmp                    live parts, WAL checkpoint, writers, replica position (Manifest)
+ * series.dict, schema.log                   series dictionary and field schema (index package)
+ * wal/&lt;seq:012d&gt;.wal                        WAL segments (wal package)
+ * &lt;file&gt;.torn                               the bytes a torn tail cut off (log/RecordFile)
+ * segments/&lt;segmentStart&gt;/&lt;interval&gt;/&lt;seq:012d&gt;.part[.tmp]   parts, and parts being written
+ * quarantine/&lt;relative path&gt;               files recovery could not explain; never deleted
+ * snapshots/&lt;n&gt;/...                          pins of snapshots being sent to followers; removed on open
+ * </pre>
+ */
 final class ShardFiles {
+    static final String MANIFEST = "MANIFEST";
+    static final String SERIES_DICT = SeriesDictionary.FILE_NAME;
+    static final String SCHEMA = FieldSchema.FILE_NAME;
+    static final String WAL_SUFFIX = Wal.SUFFIX;
+    static final String TORN_SUFFIX = RecordFile.TORN_SUFFIX;
     static final String WAL_DIR = "wal";
     static final String SEGMENTS_DIR = "segments";
     static final String PART_SUFFIX = ".part";
@@ -11,7 +33,7 @@ final class ShardFiles {
     static final String TEMP_SUFFIX = ".tmp";
     /**
      * Files that recovery could not explain (parts no MANIFEST edit names) are moved here, keeping their path
-     * below the shard directory; Meridian never deletes anything in it (see docs/operations.md).
+     * below the shard directory; Meridian never deletes anything in it (docs/replication.md, "Durability").
      */
     static final String QUARANTINE_DIR = "quarantine";
     /** Pins of snapshots being sent to followers ({@link PinnedSnapshot}); left-overs are removed on open. */

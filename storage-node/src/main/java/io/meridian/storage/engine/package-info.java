@@ -8,8 +8,14 @@
  *        flush()          -> Flusher -> parts (+ rollups) -> PartStore: Manifest edit (+ writers table) -> WAL trimmed
  *        compact()        -> PartStore: Compactor -> merged part -> Manifest edit
  *        applyRetention() -> PartStore: expired segments per interval -> Manifest edit
- *        query(LeafQuery) -> PostingsIndex -> LeafAggregator (parts via BlockCache + memtables) -> LeafResult
+ *        query(LeafQuery) -> PostingsIndex -> LeafAggregator (memtables under the read lock, then the acquired
+ *                            parts via BlockCache without it) -> LeafResult
  * </pre>
+ *
+ * <p>Every file change goes through the {@link io.meridian.storage.file.FileIo} in {@code ShardOptions.files()}. A
+ * failed write, fsync or rename of the WAL, MANIFEST, dictionary or schema stops the shard ({@code Shard.failure()});
+ * a flush or compaction that cannot write its parts changes nothing and is retried ({@code PartsNotWrittenException}).
+ * Recovery cuts only torn tails and never deletes what it cannot explain ({@code ShardFiles}).
  *
  * <p>{@code Shard} is a facade that holds the locks; package-private collaborators do the work, each named
  * for its role:
