@@ -108,8 +108,10 @@ final class MemTableFlush {
         // a replica never flushes ops its leader may still truncate: only what the write concern committed
         flushGate.awaitCommitted(f.position().lastLsn());
         long started = System.nanoTime();
-        dictionary.sync();
-        schema.sync();
+        // the definitions were handed to the OS under the write lock (freeze, define): only fsync here, without the
+        // lock, never write (writers append to the files' buffers meanwhile)
+        dictionary.force();
+        schema.force();
         List<String> written;
         try {
             written = flusher.flush(f.memtable(), f.types(), partStore::nextSeq);

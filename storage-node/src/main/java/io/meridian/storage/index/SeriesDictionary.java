@@ -109,8 +109,14 @@ public final class SeriesDictionary implements AutoCloseable {
     /** Writes and fsyncs new definitions. */
     public void sync() { file.sync(); }
 
-    /** Hands new definitions to the OS. */
+    /** Hands new definitions to the OS; under the shard's write lock (definitions are appended under it). */
     public void write() { file.write(); }
+
+    /**
+     * Fsyncs what {@link #write()} handed to the OS. Safe without the shard's lock while writers define series: it
+     * touches no buffer (a flush fsyncs the dictionary this way outside the lock).
+     */
+    public void force() { file.force(); }
 
     @Override
     public void close() { file.close(); }
