@@ -23,6 +23,7 @@ import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.file.FaultyFileIo;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.log.RecordFileFormat;
 import io.meridian.storage.query.LeafQuery;
@@ -368,6 +369,33 @@ class ReplicationTest {
                 assertThat(left).as("the pin is removed once the transfer ends").isEmpty();
             }
         });
+    }
+
+    @Test
+    void aSnapshotTheFollowerCannotWriteIsRetriedAndTheFollowerEndsUpExact() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
+        for (long seq = 1; seq <= 20; seq++) {
+            write(a, 1, "w", seq, seq);
+        }
+        awaitCaughtUp(a, b);
+        a.registry.replica(SHARD).shard().flush(); // c's first op leaves a's WAL: c needs a snapshot
+        FaultyFileIo disk = new FaultyFileIo().fail(FaultyFileIo.Op.WRITE, ".resync", 0, true,
+                "No space left on device");
+        ReplicaAssignment all = assignment(1, a, WriteConcern.MAJORITY, a, b, c);
+        assign(all, a, b);
+        c.controller.reconcile(List.of(new ReplicaAssignment(all.key(), all.options().withFiles(disk), all.epoch(),
+                all.leaderId(), all.leaderAddress(), all.replicas(), all.inSync(), all.writeConcern(), all.addresses())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> disk.injected() >= 2); // the re-sync failed, and again
+        for (long seq = 21; seq <= 25; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).as("the majority goes on").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        disk.heal();
+        awaitCaughtUp(a, b, c);
+        assertThat(sum(c)).isEqualTo(sum(a));
+        assertThat(sum(c).sum()).isEqualTo(25 * 26 / 2);
     }
 
     @Test
