@@ -1,5 +1,6 @@
 package io.meridian.it;
 
+import static io.meridian.it.harness.ShardClient.total;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -64,19 +65,6 @@ class DiskFullFailoverIT {
                 seq).build();
     }
 
-    private static AggState total(LeafResult r) {
-        AggState all = AggState.empty();
-        for (List<String> group : r.cells().keySet()) {
-            for (int bucket = 0; bucket < r.buckets(); bucket++) {
-                AggState cell = r.cell(group, bucket, 0);
-                if (cell != null) {
-                    all = all.merge(cell);
-                }
-            }
-        }
-        return all;
-    }
-
     private static LeafQuery everything() {
         return new LeafQuery("http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"),
                 List.of("requests"));
@@ -139,7 +127,8 @@ class DiskFullFailoverIT {
                     assertThat(onOld.count()).isEqualTo(150);
                     assertThat(onOld.sum()).isEqualTo(150 * 151 / 2.0);
                 });
-                assertThat(cluster.node(full).log()).contains("data directory has room again; taking writes");
+                cluster.await().alias("the old leader notices the space").untilAsserted(() ->
+                        assertThat(cluster.node(full).log()).contains("data directory has room again; taking writes"));
             }
         } finally {
             for (Path m : mounts) {

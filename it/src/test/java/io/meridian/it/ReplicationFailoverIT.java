@@ -1,5 +1,6 @@
 package io.meridian.it;
 
+import static io.meridian.it.harness.ShardClient.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.AggState;
@@ -69,19 +70,6 @@ class ReplicationFailoverIT {
     private static LeafQuery byHostPerMinute() {
         return new LeafQuery("http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"),
                 List.of("requests"));
-    }
-
-    private static AggState total(LeafResult r) {
-        AggState all = AggState.empty();
-        for (List<String> group : r.cells().keySet()) {
-            for (int bucket = 0; bucket < r.buckets(); bucket++) {
-                AggState cell = r.cell(group, bucket, 0);
-                if (cell != null) {
-                    all = all.merge(cell);
-                }
-            }
-        }
-        return all;
     }
 
     private static void awaitSameLsn(MeridianCluster cluster, ShardClient client, List<String> nodes) {

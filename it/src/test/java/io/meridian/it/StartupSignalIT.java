@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.io.FileTrees;
+import io.meridian.it.harness.FreePorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class StartupSignalIT {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StartupSignalIT-cluster-" + afterMs);
         Process p = launch("io.meridian.deploy.ClusterMain", "up", "--brokers", "1", "--storage", "2", "--dir",
-                dir.toString(), "--http-port", Integer.toString(freePort()));
+                dir.toString(), "--http-port", Integer.toString(FreePorts.pick()));
         assertSigtermLeavesNothing(p, afterMs);
     }
 
@@ -65,10 +65,10 @@ class StartupSignalIT {
      */
     private void assertSigtermLeavesNothing(Process p, int afterMs) throws Exception {
         long signalAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(afterMs);
-        // the point of the test is a signal at a given moment of the start-up, so this waits for time itself
+        // the point of the test is a signal at a given moment of the start-up: watch until then (or an early exit)
         while (System.nanoTime() < signalAt && p.isAlive()) {
             p.toHandle().descendants().forEach(h -> seen.put(h.pid(), h));
-            Thread.sleep(20);
+            p.waitFor(20, TimeUnit.MILLISECONDS);
         }
         assertThat(p.isAlive()).as("the launcher is still starting or running when signalled").isTrue();
         p.destroy(); // SIGTERM
@@ -96,11 +96,5 @@ class StartupSignalIT {
         Path dir = Path.of("target", "it-clusters", name).toAbsolutePath();
         FileTrees.delete(dir);
         return dir;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

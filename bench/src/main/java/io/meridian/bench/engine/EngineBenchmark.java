@@ -219,19 +219,26 @@ public final class EngineBenchmark {
         long points = 0;
         long t0 = System.nanoTime();
         for (WriteBatch batch : batches) {
-            while (true) {
-                try {
-                    shard.write(batch);
-                    break;
-                } catch (io.meridian.common.error.BusyException busy) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-                }
-            }
-            for (WriteBatch.SeriesRows r : batch.series()) {
-                points += r.values().length;
-            }
+            points += writeRetryingBusy(shard, batch);
         }
         return points / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Writes a batch, retrying shortly on BUSY as a client would (back-pressure while a flush runs); its points. */
+    private static long writeRetryingBusy(Shard shard, WriteBatch batch) {
+        while (true) {
+            try {
+                shard.write(batch);
+                break;
+            } catch (io.meridian.common.error.BusyException busy) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+        }
+        long n = 0;
+        for (WriteBatch.SeriesRows r : batch.series()) {
+            n += r.values().length;
+        }
+        return n;
     }
 
     private List<WriteBatch> generate(CpuOnlyGenerator gen, List<Integer> hosts, long start, long rowsPerHost) {
@@ -260,19 +267,7 @@ public final class EngineBenchmark {
     private void load(Shard shard, List<WriteBatch> batches, long[] written, int shardIndex, long totalPoints, long t0) {
         long lastReport = System.nanoTime();
         for (WriteBatch batch : batches) {
-            while (true) {
-                try {
-                    shard.write(batch);
-                    break;
-                } catch (io.meridian.common.error.BusyException busy) {
-                    // back-pressure while the previous memtable flushes: retry shortly, as a client would
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-                }
-            }
-            long n = 0;
-            for (WriteBatch.SeriesRows r : batch.series()) {
-                n += r.values().length;
-            }
+            long n = writeRetryingBusy(shard, batch);
             synchronized (written) {
                 written[shardIndex] += n;
             }

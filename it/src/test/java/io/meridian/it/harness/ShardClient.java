@@ -3,6 +3,7 @@ package io.meridian.it.harness;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
+import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.WireEnums;
@@ -117,6 +118,20 @@ public final class ShardClient implements AutoCloseable {
      * window (bucket i starts at {@code q.startMs() + i * q.bucketMs()}), so answers of replicas compare cell by
      * cell, although each replica answers only the part of the range its data can be in.
      */
+    /** Every cell of a leaf result merged into one state (count, sum, ... of all groups and buckets). */
+    public static AggState total(LeafResult r) {
+        AggState all = AggState.empty();
+        for (List<String> group : r.cells().keySet()) {
+            for (int bucket = 0; bucket < r.buckets(); bucket++) {
+                AggState cell = r.cell(group, bucket, 0);
+                if (cell != null) {
+                    all = all.merge(cell);
+                }
+            }
+        }
+        return all;
+    }
+
     public LeafResult query(String nodeAddress, int shard, LeafQuery q) {
         List<LeafResultChunk> chunks = new ArrayList<>();
         stub(nodeAddress).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec.encode(q)

@@ -152,17 +152,17 @@ public final class Shard implements AutoCloseable {
             for (int i = 0, n = p.entryCount(); i < n; i++) {
                 int field = p.fieldIdAt(i);
                 if (field < 0 || field >= schema.nextId()) {
-                    throw new CorruptDataException(dir.resolve(FieldSchema.FILE_NAME).toString(), 0,
+                    throw new CorruptDataException(dir.resolve(ShardFiles.SCHEMA).toString(), 0,
                             "field id " + field + " used by part " + p.path() + " is not defined in the schema ("
                                     + schema.nextId() + " ids); a cut-off tail of it is kept in "
-                                    + FieldSchema.FILE_NAME + RecordFile.TORN_SUFFIX);
+                                    + ShardFiles.SCHEMA + RecordFile.TORN_SUFFIX);
                 }
                 int id = p.seriesIdAt(i);
                 if (id < 0 || id >= dictionary.nextId() || dictionary.keyBytes(id) == null) {
-                    throw new CorruptDataException(dir.resolve(SeriesDictionary.FILE_NAME).toString(), 0,
+                    throw new CorruptDataException(dir.resolve(ShardFiles.SERIES_DICT).toString(), 0,
                             "series id " + id + " used by part " + p.path() + " is not defined in the dictionary ("
                                     + dictionary.nextId() + " ids); a cut-off tail of it is kept in "
-                                    + SeriesDictionary.FILE_NAME + RecordFile.TORN_SUFFIX);
+                                    + ShardFiles.SERIES_DICT + RecordFile.TORN_SUFFIX);
                 }
             }
         }
@@ -497,7 +497,7 @@ public final class Shard implements AutoCloseable {
             List<PinnedSnapshot.File> files = new ArrayList<>();
             try {
                 Files.createDirectories(pin);
-                for (String name : List.of(Manifest.FILE_NAME, SeriesDictionary.FILE_NAME, FieldSchema.FILE_NAME)) {
+                for (String name : List.of(ShardFiles.MANIFEST, ShardFiles.SERIES_DICT, ShardFiles.SCHEMA)) {
                     Path copy = pin.resolve(name);
                     Files.copy(dir.resolve(name), copy);
                     files.add(new PinnedSnapshot.File(name, copy));

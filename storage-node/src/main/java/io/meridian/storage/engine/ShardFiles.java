@@ -2,8 +2,6 @@ package io.meridian.storage.engine;
 
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.SeriesDictionary;
-import io.meridian.storage.log.RecordFile;
-import io.meridian.storage.wal.Wal;
 import java.nio.file.Path;
 
 /**
@@ -24,8 +22,6 @@ final class ShardFiles {
     static final String MANIFEST = "MANIFEST";
     static final String SERIES_DICT = SeriesDictionary.FILE_NAME;
     static final String SCHEMA = FieldSchema.FILE_NAME;
-    static final String WAL_SUFFIX = Wal.SUFFIX;
-    static final String TORN_SUFFIX = RecordFile.TORN_SUFFIX;
     static final String WAL_DIR = "wal";
     static final String SEGMENTS_DIR = "segments";
     static final String PART_SUFFIX = ".part";

@@ -28,7 +28,6 @@ public final class DiskSpace {
 
     private final String node;
     private final Path dir;
-    private final long totalBytes;
     private final long watermarkBytes;
     private final LongSupplier usableBytes;
     private final AtomicLong refused = new AtomicLong();
@@ -47,7 +46,6 @@ public final class DiskSpace {
                      long minFreeFloor) {
         this.node = node;
         this.dir = dir;
-        this.totalBytes = totalBytes;
         this.usableBytes = usableBytes;
         this.watermarkBytes = Math.max((long) (totalBytes * minFreeRatio), minFreeFloor);
     }
@@ -97,10 +95,6 @@ public final class DiskSpace {
 
     public long watermarkBytes() {
         return watermarkBytes;
-    }
-
-    public long totalBytes() {
-        return totalBytes;
     }
 
     /** Writes refused so far. */

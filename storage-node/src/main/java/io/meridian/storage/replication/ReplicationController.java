@@ -113,12 +113,11 @@ public final class ReplicationController implements ReplicaController, Replicati
                 }
             }
         }
-        for (var it = stopped.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<ShardKey, ReplicaAssignment> e : List.copyOf(stopped.entrySet())) {
             ShardKey key = e.getKey();
+            assigned.remove(key); // so that a reopened leader catches up from its peers first
             try {
-                apply(e.getValue()); // not in assigned: a leader catches up from its peers first
-                it.remove();
+                apply(e.getValue()); // an open that succeeds takes the replica out of stopped
                 LOG.warn("reopened a shard that had stopped after a storage failure [database={}, shard={}, lsn={}]",
                         key.database(), key.shard(), registry.replica(key).shard().lastLsn());
             } catch (RuntimeException failed) {
@@ -134,7 +133,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         Set<ShardKey> wanted = new HashSet<>();
         for (ReplicaAssignment a : assignments) {
             wanted.add(a.key());
-            stopped.remove(a.key()); // applied here; if the open fails, the next assignment round tries again
+            stopped.computeIfPresent(a.key(), (k, old) -> a); // a stopped replica reopens in its newest role
             try {
                 apply(a);
             } catch (RuntimeException e) {
@@ -190,6 +189,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         try {
             replica = registry.open(key, a.options(), a.epoch(), lead);
             damaged.remove(key);
+            stopped.remove(key);
         } catch (CorruptDataException e) {
             if (lead || a.replicas().size() < 2) {
                 damaged.put(key, a.epoch()); // reported, so that the master moves leadership to a healthy replica

@@ -207,11 +207,6 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    /** The failure that stopped this WAL, or null while it works. */
-    public StorageIoException failure() {
-        return failure;
-    }
-
     /** Starts a new segment; returns the sequence of the first segment that is not covered by older data. */
     public long rotate() {
         lock.lock();

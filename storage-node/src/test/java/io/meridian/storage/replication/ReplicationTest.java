@@ -258,17 +258,25 @@ class ReplicationTest {
         assertThat(sum(c)).isEqualTo(sum(b2));
     }
 
-    @Test
-    void aNewReplicaWhoseOpsLeftTheWalIsRebuiltFromASnapshot() {
-        ReplicaNode a = node("a");
-        ReplicaNode b = node("b");
-        ReplicaNode c = node("c");
+    /**
+     * a leads a and b at epoch 1 and holds ops 1-20 (value = sequence), then flushes: a replica added later needs a
+     * snapshot, its first op being gone from a's WAL.
+     */
+    private static void writeTwentyAndTrimTheLeadersWal(ReplicaNode a, ReplicaNode b) {
         assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
         for (long seq = 1; seq <= 20; seq++) {
             write(a, 1, "w", seq, seq);
         }
         awaitCaughtUp(a, b);
         a.registry.replica(SHARD).shard().flush();
+    }
+
+    @Test
+    void aNewReplicaWhoseOpsLeftTheWalIsRebuiltFromASnapshot() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        ReplicaNode c = node("c");
+        writeTwentyAndTrimTheLeadersWal(a, b);
         for (long seq = 21; seq <= 25; seq++) {
             write(a, 1, "w", seq, seq);
         }
@@ -376,12 +384,7 @@ class ReplicationTest {
         ReplicaNode a = node("a");
         ReplicaNode b = node("b");
         ReplicaNode c = node("c");
-        assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
-        for (long seq = 1; seq <= 20; seq++) {
-            write(a, 1, "w", seq, seq);
-        }
-        awaitCaughtUp(a, b);
-        a.registry.replica(SHARD).shard().flush(); // c's first op leaves a's WAL: c needs a snapshot
+        writeTwentyAndTrimTheLeadersWal(a, b);
         FaultyFileIo disk = new FaultyFileIo().fail(FaultyFileIo.Op.WRITE, ".resync", 0, true,
                 "No space left on device");
         ReplicaAssignment all = assignment(1, a, WriteConcern.MAJORITY, a, b, c);
