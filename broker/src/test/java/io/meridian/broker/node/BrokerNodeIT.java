@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
@@ -209,11 +210,14 @@ class BrokerNodeIT {
         // the dropped name created again: empty on every replica (the old shard directories are gone), then writable
         HttpResponse<String> recreated = send("POST", base + "/api/v1/databases", create);
         assertThat(recreated.statusCode()).as(recreated.body()).isEqualTo(201);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(replicaMetrics(other, "web")).as("every replica")
+        // a replica may not serve the new database for a moment (it is opening its shard): retried, not failed
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(replicaMetrics(other, "web")).as("every replica")
                 .hasSize(6).allSatisfy(m -> assertThat(m).isEmpty()));
         HttpResponse<String> rewritten = send("POST", base + "/api/v1/write?db=web&precision=ms", lines.toString());
         assertThat(rewritten.statusCode()).as(rewritten.body()).isEqualTo(204);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(replicaMetrics(other, "web")).hasSize(6)
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(replicaMetrics(other, "web")).hasSize(6)
                 .allSatisfy(m -> assertThat(m).containsExactly("cpu")));
     }
 
