@@ -10,8 +10,6 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.engine.ShardMaintenance;
-import io.meridian.storage.engine.ShardOptions;
-import io.meridian.storage.engine.WriteBatch;
 import io.meridian.storage.replication.ReplicaAssignment;
 import io.meridian.storage.replication.ReplicationController;
 import io.meridian.storage.replication.ReplicationOptions;
@@ -22,6 +20,8 @@ import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
 import io.meridian.storage.server.StorageServerOptions;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +62,7 @@ public final class ReplicationBenchmark {
         DatabaseOptions db = new DatabaseOptions("bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"),
                 IntervalSpec.parse("1m", "90d")));
         ShardOptions shardOptions = ShardOptions.defaults(db).withFsync(
-                io.meridian.storage.wal.FsyncMode.valueOf(p.fsync().toUpperCase(java.util.Locale.ROOT)));
+                io.meridian.storage.file.FsyncMode.valueOf(p.fsync().toUpperCase(java.util.Locale.ROOT)));
         int nodes = Math.max(p.replicas(), 1);
         List<Node> cluster = new ArrayList<>();
         try {

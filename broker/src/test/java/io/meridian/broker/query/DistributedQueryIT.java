@@ -1,13 +1,5 @@
 package io.meridian.broker.query;
 
-import io.meridian.common.query.QuerySpec;
-import io.meridian.common.query.AggCall;
-import io.meridian.common.query.QueryFunction;
-import io.meridian.common.query.OrderKey;
-import io.meridian.common.query.QueryResult;
-import io.meridian.common.query.SlotTransform;
-import io.meridian.common.query.TagCondition;
-
 import static io.meridian.common.query.TagCondition.all;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,14 +7,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
-import io.meridian.storage.block.PartFormat;
-import io.meridian.storage.server.ShardKey;
-import io.meridian.storage.testing.LocalStorageCluster;
-import io.meridian.common.ingest.LineBatcher;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
+import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.query.AggCall;
+import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.SlotTransform;
+import io.meridian.common.query.TagCondition;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.NodeInfo;
@@ -30,6 +26,9 @@ import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.storage.node.StorageNode;
+import io.meridian.storage.part.PartFormat;
+import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.testing.LocalStorageCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,11 @@
 package io.meridian.storage.engine;
 
 import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.replication.log.LogOp;
+import io.meridian.storage.shard.WriteBatch;
+import io.meridian.storage.txn.WriterSequences;
+import io.meridian.storage.wal.OpLog;
+import io.meridian.storage.wal.ReplicaPosition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;

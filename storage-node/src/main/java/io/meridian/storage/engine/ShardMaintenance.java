@@ -2,7 +2,7 @@ package io.meridian.storage.engine;
 
 import io.meridian.common.error.BackgroundTasks;
 import io.meridian.storage.file.DiskSpace;
-import io.meridian.storage.wal.FsyncMode;
+import io.meridian.storage.file.FsyncMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,5 +1,10 @@
 package io.meridian.storage.engine;
 
+import io.meridian.storage.memtable.MemTableWriter;
+import io.meridian.storage.shard.WriteBatch;
+import io.meridian.storage.txn.StagedTransactions;
+import io.meridian.storage.txn.WriterSequences;
+import io.meridian.storage.wal.OpLog;
 import io.meridian.storage.wal.WalRecordType;
 import java.util.List;
 

@@ -4,6 +4,8 @@ import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Names;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

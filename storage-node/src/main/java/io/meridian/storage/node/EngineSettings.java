@@ -1,9 +1,9 @@
 package io.meridian.storage.node;
 
 import io.meridian.common.model.DatabaseOptions;
-import io.meridian.storage.engine.ShardOptions;
 import io.meridian.storage.file.FileIo;
-import io.meridian.storage.wal.FsyncMode;
+import io.meridian.storage.file.FsyncMode;
+import io.meridian.storage.shard.ShardOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

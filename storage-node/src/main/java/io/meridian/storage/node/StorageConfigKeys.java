@@ -1,7 +1,5 @@
 package io.meridian.storage.node;
 
-import io.meridian.storage.replication.ReplicationOptions;
-
 import static io.meridian.common.config.ConfigTypes.STRING;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
 import static io.meridian.common.config.ConfigTypes.enumOf;
@@ -11,9 +9,10 @@ import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
-import io.meridian.storage.server.StorageServerOptions;
-import io.meridian.storage.wal.FsyncMode;
 import io.meridian.meta.store.MetaConfigKeys;
+import io.meridian.storage.file.FsyncMode;
+import io.meridian.storage.replication.ReplicationOptions;
+import io.meridian.storage.server.StorageServerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

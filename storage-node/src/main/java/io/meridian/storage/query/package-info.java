@@ -1,6 +1,8 @@
 /**
- * The leaf query contract: {@link io.meridian.storage.query.LeafQuery} in, mergeable
- * {@link io.meridian.storage.query.LeafResult} out (ARCHITECTURE §4).
+ * The leaf query: {@link io.meridian.storage.query.LeafQuery} in, mergeable
+ * {@link io.meridian.storage.query.LeafResult} out (ARCHITECTURE §4). {@link io.meridian.storage.query.LeafQueryPlanner}
+ * picks the family and narrows the range to its {@link io.meridian.storage.query.DataSpan};
+ * {@link io.meridian.storage.query.LeafAggregator} folds memtables and parts into the result.
  *
  * <pre>
  * choose family (coarsest interval aligned with bucket and range)

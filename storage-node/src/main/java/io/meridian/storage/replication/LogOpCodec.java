@@ -2,9 +2,9 @@ package io.meridian.storage.replication;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.rpc.WireEnums;
-import io.meridian.storage.engine.LogOp;
-import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.replication.log.LogOp;
 import io.meridian.storage.server.PointBatchCodec;
+import io.meridian.storage.shard.WriteBatch;
 
 /** {@link LogOp} to and from its wire form ({@code meridian.storage.v1.LogOp}, revision 2). */
 final class LogOpCodec {

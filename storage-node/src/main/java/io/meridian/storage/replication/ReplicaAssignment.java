@@ -1,7 +1,7 @@
 package io.meridian.storage.replication;
 
-import io.meridian.storage.engine.ShardOptions;
 import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.shard.ShardOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;

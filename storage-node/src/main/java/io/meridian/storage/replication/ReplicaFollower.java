@@ -150,7 +150,7 @@ final class ReplicaFollower implements AutoCloseable {
             return;
         }
         if (response.getOpsCount() > 0) {
-            java.util.List<io.meridian.storage.engine.LogOp> ops = new java.util.ArrayList<>(response.getOpsCount());
+            java.util.List<io.meridian.storage.replication.log.LogOp> ops = new java.util.ArrayList<>(response.getOpsCount());
             for (var op : response.getOpsList()) {
                 ops.add(LogOpCodec.decode(op));
             }

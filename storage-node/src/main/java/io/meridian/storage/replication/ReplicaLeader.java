@@ -7,9 +7,9 @@ import io.meridian.common.error.NotReplicatedException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
-import io.meridian.storage.engine.LogOp;
-import io.meridian.storage.engine.ReplicaLogReader;
 import io.meridian.storage.engine.Shard;
+import io.meridian.storage.replication.log.LogOp;
+import io.meridian.storage.replication.log.ReplicaLogReader;
 import io.meridian.storage.server.ShardKey;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -214,7 +214,7 @@ final class ReplicaLeader implements AutoCloseable {
         ReplicaLogReader.Batch batch;
         try {
             batch = s.readLog(from, maxBytes, cursor);
-        } catch (io.meridian.storage.engine.LogTrimmedException e) {
+        } catch (io.meridian.storage.replication.log.LogTrimmedException e) {
             LOG.warn("follower is behind the WAL this leader keeps; it needs a full re-sync [database={}, shard={}, "
                     + "follower={}, from={}]", key.database(), key.shard(), follower, from);
             return FetchResponse.newBuilder().setResync(true).setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn()).build();

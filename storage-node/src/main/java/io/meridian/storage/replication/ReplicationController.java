@@ -9,13 +9,13 @@ import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.storage.engine.Shard;
-import io.meridian.storage.engine.ReplicaLogTruncator;
+import io.meridian.storage.file.FileIo;
+import io.meridian.storage.replication.log.ReplicaLogTruncator;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.ShardReplica;
-import io.meridian.storage.file.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,7 +237,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         } else if (a.leaderId() != null) {
             startFollower(a, shard);
         } else {
-            shard.setFlushGate(io.meridian.storage.engine.FlushGate.OPEN);
+            shard.setFlushGate(io.meridian.storage.memtable.FlushGate.OPEN);
             LOG.info("shard is leaderless; serving reads only [database={}, shard={}, epoch={}]", key.database(),
                     key.shard(), a.epoch());
         }

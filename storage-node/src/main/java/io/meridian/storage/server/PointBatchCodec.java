@@ -6,7 +6,7 @@ import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
-import io.meridian.storage.engine.WriteBatch;
+import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

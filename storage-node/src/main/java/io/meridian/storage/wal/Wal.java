@@ -3,6 +3,7 @@ package io.meridian.storage.wal;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.file.FileIo;
+import io.meridian.storage.file.FsyncMode;
 import io.meridian.storage.log.RecordFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.model.SeriesKey;
-import io.meridian.storage.block.PartFormat;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.log.RecordFileFormat;
+import io.meridian.storage.part.Manifest;
+import io.meridian.storage.part.PartFormat;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

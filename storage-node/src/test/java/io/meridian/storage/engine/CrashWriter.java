@@ -1,6 +1,8 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

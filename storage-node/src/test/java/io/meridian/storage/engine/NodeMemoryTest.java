@@ -5,11 +5,15 @@ import static io.meridian.storage.engine.TestShards.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.error.BusyException;
-import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.memtable.NodeMemory;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.ShardMetrics;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,8 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.file.FileIo;
+import io.meridian.storage.shard.WriteBatch;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;

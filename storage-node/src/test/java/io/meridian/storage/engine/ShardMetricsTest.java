@@ -4,11 +4,13 @@ import static io.meridian.storage.engine.TestShards.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.ShardMetrics;
+import io.meridian.storage.shard.WriteBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
-import io.meridian.storage.index.TagPredicate;
-import io.meridian.storage.query.LeafQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,6 +7,8 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

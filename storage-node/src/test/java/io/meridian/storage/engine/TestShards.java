@@ -2,6 +2,7 @@ package io.meridian.storage.engine;
 
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.storage.shard.ShardOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

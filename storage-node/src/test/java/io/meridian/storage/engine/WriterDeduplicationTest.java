@@ -9,6 +9,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

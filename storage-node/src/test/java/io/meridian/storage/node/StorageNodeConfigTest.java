@@ -1,7 +1,5 @@
 package io.meridian.storage.node;
 
-import io.meridian.storage.replication.ReplicationOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,18 +7,19 @@ import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.meta.store.MetaStoreOptions;
+import io.meridian.storage.file.FsyncMode;
+import io.meridian.storage.replication.ReplicationOptions;
 import io.meridian.storage.server.StorageServerOptions;
-import io.meridian.storage.wal.FsyncMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class StorageNodeConfigTest {
     private static final String MINIMAL = "node.id: s1\nnode.data-dir: /var/lib/meridian\n";

@@ -1,0 +1,271 @@
+package io.meridian.storage.part;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.Histogram;
+import java.util.Arrays;
+
+/**
+ * The per-slot partial aggregates of one field of one series within one (segment, family): the decoded
+ * form of a block and the builder of a new one. Entries are kept in ascending slot order.
+ *
+ * <p>Components per entry: count, sum, min, max, first (+ its offset in ms from the slot start), last
+ * (+ offset), and for histogram fields the bucket counts. When every entry holds exactly one point (the
+ * common case of the base interval) the block is <em>single</em>: then sum = min = max = first = last
+ * and only the value and the offset are stored.
+ *
+ * <p>Not thread-safe. A decoded instance that sits in the block cache is never mutated.
+ */
+public final class SlotColumns {
+    /** Longs per entry in {@link #data}: slot, count, sum, min, max, first, firstOff, last, lastOff. */
+    private static final int STRIDE = 9;
+    private static final int SLOT = 0;
+    private static final int COUNT = 1;
+    private static final int SUM = 2;
+    private static final int MIN = 3;
+    private static final int MAX = 4;
+    private static final int FIRST = 5;
+    private static final int FIRST_OFF = 6;
+    private static final int LAST = 7;
+    private static final int LAST_OFF = 8;
+
+    /**
+     * All components of all entries in one array (doubles as raw bits): a query walking thousands of small
+     * blocks touches one contiguous array per block instead of nine (measured: lastpoint 8 ms -> 2 ms).
+     */
+    private long[] data;
+    private int size;
+    private Histogram[] histograms;
+    private final boolean histogram;
+
+    public SlotColumns(int capacity, boolean histogram) {
+        int c = Math.max(4, capacity);
+        data = new long[c * STRIDE];
+        this.histogram = histogram;
+        histograms = histogram ? new Histogram[c] : null;
+    }
+
+    public int size() { return size; }
+
+    public boolean isHistogram() { return histogram; }
+
+    public int slot(int i) { return (int) data[i * STRIDE + SLOT]; }
+
+    public long count(int i) { return data[i * STRIDE + COUNT]; }
+
+    public double sum(int i) { return d(i, SUM); }
+
+    public double min(int i) { return d(i, MIN); }
+
+    public double max(int i) { return d(i, MAX); }
+
+    public double first(int i) { return d(i, FIRST); }
+
+    public long firstOffset(int i) { return data[i * STRIDE + FIRST_OFF]; }
+
+    public double last(int i) { return d(i, LAST); }
+
+    public long lastOffset(int i) { return data[i * STRIDE + LAST_OFF]; }
+
+    public Histogram histogram(int i) { return histogram ? histograms[i] : null; }
+
+    private double d(int i, int comp) {
+        return Double.longBitsToDouble(data[i * STRIDE + comp]);
+    }
+
+    private void setD(int i, int comp, double v) {
+        data[i * STRIDE + comp] = Double.doubleToRawLongBits(v);
+    }
+
+    /** True when every entry holds exactly one point. */
+    public boolean isSingle() {
+        for (int i = 0; i < size; i++) {
+            if (data[i * STRIDE + COUNT] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void grow() {
+        data = Arrays.copyOf(data, data.length * 2);
+        if (histogram) {
+            histograms = Arrays.copyOf(histograms, histograms.length * 2);
+        }
+    }
+
+    /**
+     * Adds one raw point. Slots must be non-decreasing across calls; within a slot any order is fine.
+     */
+    public void addPoint(int slot, long offsetMs, double value) {
+        int i = size - 1;
+        if (i < 0 || slot(i) != slot) {
+            if (i >= 0 && slot(i) > slot) {
+                throw new IllegalStateException("BUG: slots must be non-decreasing: got " + slot + " after " + slot(i));
+            }
+            Histogram h = null;
+            if (histogram) {
+                h = new Histogram();
+                h.record(value, 1);
+            }
+            appendEntry(slot, 1, value, value, value, offsetMs, value, offsetMs, value, h);
+            return;
+        }
+        mergeEntry(i, 1, value, value, value, offsetMs, value, offsetMs, value);
+        if (histogram) {
+            histograms[i].record(value, 1);
+        }
+    }
+
+    private void mergeEntry(int i, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l) {
+        int b = i * STRIDE;
+        data[b + COUNT] += n;
+        setD(i, SUM, d(i, SUM) + s);
+        if (mn < d(i, MIN)) {
+            setD(i, MIN, mn);
+        }
+        if (mx > d(i, MAX)) {
+            setD(i, MAX, mx);
+        }
+        if (fOff < data[b + FIRST_OFF] || (fOff == data[b + FIRST_OFF] && f < d(i, FIRST))) {
+            data[b + FIRST_OFF] = fOff;
+            setD(i, FIRST, f);
+        }
+        if (lOff > data[b + LAST_OFF] || (lOff == data[b + LAST_OFF] && l > d(i, LAST))) {
+            data[b + LAST_OFF] = lOff;
+            setD(i, LAST, l);
+        }
+    }
+
+    /** Appends a whole entry; the slot must be greater than the last one. */
+    public void appendEntry(int slot, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l,
+                            Histogram h) {
+        if ((size + 1) * STRIDE > data.length) {
+            grow();
+        }
+        int i = size++;
+        int b = i * STRIDE;
+        data[b + SLOT] = slot;
+        data[b + COUNT] = n;
+        data[b + SUM] = Double.doubleToRawLongBits(s);
+        data[b + MIN] = Double.doubleToRawLongBits(mn);
+        data[b + MAX] = Double.doubleToRawLongBits(mx);
+        data[b + FIRST] = Double.doubleToRawLongBits(f);
+        data[b + FIRST_OFF] = fOff;
+        data[b + LAST] = Double.doubleToRawLongBits(l);
+        data[b + LAST_OFF] = lOff;
+        if (histogram) {
+            histograms[i] = h;
+        }
+    }
+
+    /** Appends entry {@code i} of {@code other}, merging it into the last entry when the slot is the same. */
+    public void appendOrMerge(SlotColumns other, int i) {
+        int slot = other.slot(i);
+        int j = size - 1;
+        Histogram h = other.histogram(i);
+        if (j < 0 || slot(j) != slot) {
+            appendEntry(slot, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
+                    other.lastOffset(i), other.last(i), h == null ? null : h.copy());
+            return;
+        }
+        mergeEntry(j, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
+                other.lastOffset(i), other.last(i));
+        if (histogram && h != null) {
+            if (histograms[j] == null) {
+                histograms[j] = h.copy();
+            } else {
+                histograms[j].merge(h);
+            }
+        }
+    }
+
+    /** Merges entry {@code i} into {@code target}; {@code slotStartMs} turns offsets into timestamps. */
+    public void mergeInto(AggState target, int i, long slotStartMs) {
+        int b = i * STRIDE;
+        target.mergeComponents(data[b + COUNT], Double.longBitsToDouble(data[b + SUM]),
+                Double.longBitsToDouble(data[b + MIN]), Double.longBitsToDouble(data[b + MAX]),
+                slotStartMs + data[b + FIRST_OFF], Double.longBitsToDouble(data[b + FIRST]),
+                slotStartMs + data[b + LAST_OFF], Double.longBitsToDouble(data[b + LAST]));
+        if (histogram && histograms[i] != null) {
+            if (target.histogram() == null) {
+                target.setHistogram(histograms[i].copy());
+            } else {
+                target.histogram().merge(histograms[i]);
+            }
+        }
+    }
+
+    /** Index of the first entry whose slot is >= {@code slot}. */
+    public int lowerBound(int slot) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (data[mid * STRIDE + SLOT] < slot) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Approximate heap footprint, for cache weighing. */
+    public int estimatedBytes() {
+        return 64 + data.length * 8 + (histogram ? size * 64 : 0);
+    }
+
+    /**
+     * Rolls these entries up to a coarser interval: slot {@code s} of this family lands in slot
+     * {@code s / factor}, and offsets are re-based on the coarser slot's start. Equivalent to folding the
+     * raw points again, at the cost of one pass over (far fewer) entries.
+     */
+    public SlotColumns coarsen(int factor, long intervalMs) {
+        SlotColumns out = new SlotColumns(Math.max(4, size / factor + 1), histogram);
+        for (int i = 0; i < size; i++) {
+            int b = i * STRIDE;
+            int fine = (int) data[b + SLOT];
+            int coarse = fine / factor;
+            long base = (long) (fine - coarse * factor) * intervalMs;
+            int j = out.size - 1;
+            if (j < 0 || out.slot(j) != coarse) {
+                out.appendEntry(coarse, data[b + COUNT], d(i, SUM), d(i, MIN), d(i, MAX), base + data[b + FIRST_OFF],
+                        d(i, FIRST), base + data[b + LAST_OFF], d(i, LAST), histogram && histograms[i] != null
+                                ? histograms[i].copy() : null);
+            } else {
+                out.mergeEntry(j, data[b + COUNT], d(i, SUM), d(i, MIN), d(i, MAX), base + data[b + FIRST_OFF],
+                        d(i, FIRST), base + data[b + LAST_OFF], d(i, LAST));
+                if (histogram && histograms[i] != null) {
+                    if (out.histograms[j] == null) {
+                        out.histograms[j] = histograms[i].copy();
+                    } else {
+                        out.histograms[j].merge(histograms[i]);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Merges several sorted columns into one (compaction, and queries over many parts). */
+    public static SlotColumns merge(SlotColumns[] inputs, boolean histogram) {
+        int total = 0;
+        for (SlotColumns c : inputs) {
+            total += c.size;
+        }
+        SlotColumns out = new SlotColumns(total, histogram);
+        int[] pos = new int[inputs.length];
+        while (true) {
+            int best = -1;
+            for (int k = 0; k < inputs.length; k++) {
+                if (pos[k] < inputs[k].size && (best < 0 || inputs[k].slot(pos[k]) < inputs[best].slot(pos[best]))) {
+                    best = k;
+                }
+            }
+            if (best < 0) {
+                return out;
+            }
+            out.appendOrMerge(inputs[best], pos[best]++);
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package io.meridian.storage.query;
+
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.model.Names;
+import io.meridian.common.query.QueryMemory;
+import io.meridian.common.query.SlotTransform;
+import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.memtable.PointBuffer;
+import io.meridian.storage.part.BlockCache;
+import io.meridian.storage.part.BlockCodec;
+import io.meridian.storage.part.PartReader;
+import io.meridian.storage.part.SlotColumns;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Executes a {@link LeafQuery} over one consistent view of a shard (parts + memtables): picks the
+ * family, walks each part's blocks of the selected series and fields, and folds every slot (and every
+ * memtable point, bucketed by its slot start) into the (group, bucket, field) states.
+ * One instance per query; not thread-safe.
+ */
+public final class LeafAggregator {
+    /**
+     * What the aggregator reads; captured under the shard's read lock.
+     *
+     * @param query the query narrowed to the shard's data ({@link LeafQuery#within}): the window it answers
+     */
+    /**
+     * @param rowFieldIds every field of the metric when the query counts rows ({@link Names#ROWS} among its fields):
+     *                    a row is a (series, slot) with a point in any of them; else empty
+     */
+    public record View(LeafQuery query, RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds,
+                FieldType[] types, List<PartReader> parts, List<MemTable> memtables, long intervalMs,
+                int[] rowFieldIds) {
+        boolean histogram(int field) {
+            return types[field] == FieldType.HISTOGRAM;
+        }
+    }
+
+    private final LeafQuery q;
+    private final View view;
+    private final BlockCache cache;
+    private final BlockCodec codec = new BlockCodec();
+    private final AggState[][] cells;
+    private final int fields;
+    private final int buckets;
+    private final boolean latestOnly;
+    /** Index of {@link Names#ROWS} in the query's fields, or -1: then rows are counted per (series, slot). */
+    private final int rowsField;
+    /** Newest-point path: per series, per field, the newest slot start found in the parts read so far. */
+    private final Map<Integer, long[]> newest = new HashMap<>();
+    /** COUNT(*): the rows of each series; null when the query counts no rows. */
+    private final RowCounter rows;
+
+    public LeafAggregator(View view, BlockCache cache) {
+        this.q = view.query();
+        this.view = view;
+        this.cache = cache;
+        this.fields = q.fields().size();
+        this.buckets = q.bucketCount();
+        this.latestOnly = q.latestOnly();
+        this.rowsField = q.fields().indexOf(Names.ROWS);
+        this.rows = rowsField < 0 ? null : new RowCounter(q, view.intervalMs(), view.rowFieldIds(), cache, codec);
+        if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
+            throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
+                    + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
+        }
+        QueryMemory.check(view.groups().size(), buckets, fields, "metric=" + q.metric());
+        this.cells = new AggState[view.groups().size()][];
+    }
+
+    /**
+     * Chooses the coarsest interval whose slots never straddle a bucket or range boundary; the base interval when a
+     * field is read through a {@link SlotTransform}: those read slot values, which are the base slots' values.
+     */
+    public static long chooseInterval(LeafQuery q, List<IntervalSpec> intervals) {
+        long best = intervals.get(0).intervalMillis();
+        if (q.transformsSlots()) {
+            return best;
+        }
+        for (IntervalSpec spec : intervals) {
+            long iv = spec.intervalMillis();
+            boolean aligned = Math.floorMod(q.startMs(), iv) == 0 && Math.floorMod(q.endMs(), iv) == 0
+                    && (q.bucketMs() == 0 || q.bucketMs() % iv == 0);
+            if (aligned && iv > best) {
+                best = iv;
+            }
+        }
+        return best;
+    }
+
+    /** Runs the whole query; the caller holds the shard's read lock throughout. */
+    public LeafResult run() {
+        scanParts();
+        scanMemtables();
+        return result();
+    }
+
+    /**
+     * Whether the memtables and the parts must be read together under the shard's read lock: a slot transform
+     * (counter increase, moments) walks each series' slots across both in time order, and a row count keeps the
+     * memtables' live row bitmaps until it counts. Every other query reads the memtables under the lock
+     * ({@link #scanMemtables}) and the parts, which are immutable and acquired, without it ({@link #scanPartsAndFinish}),
+     * so a long query does not hold writers back.
+     */
+    public boolean readsMemtablesWithParts() {
+        return q.transformsSlots() || rows != null;
+    }
+
+    /** Folds every memtable point in range; under the shard's read lock (writers change memtables). */
+    public void scanMemtables() {
+        for (MemTable m : view.memtables()) {
+            scanMemtable(m);
+        }
+    }
+
+    /** Folds the parts (no lock needed: they are immutable and acquired) and builds the result. */
+    public LeafResult scanPartsAndFinish() {
+        scanParts();
+        return result();
+    }
+
+    private void scanParts() {
+        List<PartReader> parts = view.parts();
+        if (latestOnly) { // newest segments first: older ones are skipped for what a newer one already answered
+            parts = new ArrayList<>(parts);
+            parts.sort((a, b) -> Long.compare(b.segmentStartMs(), a.segmentStartMs()));
+        }
+        for (PartReader p : parts) {
+            scanPart(p);
+        }
+    }
+
+    private LeafResult result() {
+        if (q.transformsSlots()) {
+            foldTransformed();
+        }
+        if (rows != null) {
+            rows.countInto(this::addRows);
+        }
+        Map<List<String>, AggState[]> out = new HashMap<>();
+        for (int g = 0; g < cells.length; g++) {
+            if (cells[g] != null) {
+                out.put(view.groups().get(g), cells[g]);
+            }
+        }
+        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), buckets, out);
+    }
+
+    private AggState cell(int series, int bucket, int field) {
+        int g = view.groupOf()[series];
+        AggState[] c = cells[g];
+        if (c == null) {
+            c = cells[g] = new AggState[buckets * fields];
+        }
+        int i = bucket * fields + field;
+        AggState s = c[i];
+        if (s == null) {
+            s = c[i] = AggState.empty();
+        }
+        return s;
+    }
+
+    private void scanPart(PartReader p) {
+        long iv = p.intervalMs();
+        long seg = p.segmentStartMs();
+        int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + iv - 1, iv));
+        long lastSlotL = Math.floorDiv(q.endMs() - 1 - seg, iv);
+        if (lastSlotL < 0 || firstSlot >= p.slotCount()) {
+            return;
+        }
+        int lastSlot = (int) Math.min(lastSlotL, p.slotCount() - 1);
+        BlockCache.PartBlocks blocks = cache.open(p, codec);
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            if (rows != null) {
+                rows.addPart(p, s, firstSlot, lastSlot);
+            }
+            for (int f = 0; f < fields; f++) {
+                int idx = p.find(s, view.fieldIds()[f]);
+                if (idx < 0 || transformed(f)) {
+                    continue;
+                }
+                if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
+                    continue; // a newer segment holds this field's last point in range: this part's are all older
+                }
+                SlotColumns c = blocks.get(idx);
+                if (latestOnly) {
+                    int i = lastSlot >= p.slotCount() - 1 ? c.size() - 1 : c.lowerBound(lastSlot + 1) - 1;
+                    if (i >= 0 && c.slot(i) >= firstSlot) {
+                        long slotStart = seg + c.slot(i) * iv;
+                        c.mergeInto(cell(s, 0, f), i, slotStart);
+                        found(s, f, slotStart);
+                    }
+                    continue;
+                }
+                for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
+                    long slotStart = seg + c.slot(i) * iv;
+                    c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
+                }
+            }
+        }
+    }
+
+    private void scanMemtable(MemTable m) {
+        long iv = view.intervalMs();
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            if (rows != null) {
+                rows.addMemtable(m, s);
+            }
+            for (int f = 0; f < fields; f++) {
+                PointBuffer b = m.find(s, view.fieldIds()[f]);
+                if (b == null || transformed(f)) {
+                    continue;
+                }
+                if (latestOnly && !view.histogram(f) && b.size() > 0) {
+                    long newestSlot = Math.floorDiv(b.maxTimestamp(), iv) * iv;
+                    if (newestSlot < q.startMs()) {
+                        continue; // every point is older than the range
+                    }
+                    if (newestSlot < q.endMs()) { // the buffer's newest point is the last one in range
+                        cell(s, 0, f).add(b.maxTimestamp(), b.valueAtMax());
+                        continue;
+                    }
+                }
+                int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
+                if (latestOnly && b.isSorted() && !view.histogram(f)) {
+                    foldLatest(b, from, s, f, iv);
+                    continue;
+                }
+                for (int i = from; i < b.size(); i++) {
+                    long ts = b.timestamp(i);
+                    long slotStart = Math.floorDiv(ts, iv) * iv;
+                    if (slotStart >= q.endMs()) {
+                        if (b.isSorted()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (slotStart < q.startMs()) {
+                        continue;
+                    }
+                    AggState cell = cell(s, q.bucketOf(slotStart), f);
+                    if (view.histogram(f)) {
+                        cell.observe(ts, b.value(i));
+                    } else {
+                        cell.add(ts, b.value(i));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The lastpoint fast path on a sorted buffer: only the newest point in range matters for LAST, so walk back
+     * from the end to it and fold it together with any point of the same timestamp (ties go by value).
+     */
+    private void foldLatest(PointBuffer b, int from, int s, int f, long iv) {
+        for (int i = b.size() - 1; i >= from; i--) {
+            long ts = b.timestamp(i);
+            long slotStart = Math.floorDiv(ts, iv) * iv;
+            if (slotStart >= q.endMs()) {
+                continue;
+            }
+            if (slotStart < q.startMs()) {
+                return;
+            }
+            AggState cell = cell(s, q.bucketOf(slotStart), f);
+            for (int j = i; j >= from && b.timestamp(j) == ts; j--) {
+                cell.add(ts, b.value(j));
+            }
+            return;
+        }
+    }
+
+    private boolean transformed(int field) {
+        return q.transforms().get(field) != SlotTransform.NONE;
+    }
+
+    /**
+     * The fields read through a transform, series by series: each series' slots of the field from every part and
+     * memtable, in time order ({@link SeriesSlots}), folded into the series' group's buckets.
+     */
+    private void foldTransformed() {
+        SeriesSlots slots = new SeriesSlots();
+        long iv = view.intervalMs();
+        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            for (int f = 0; f < fields; f++) {
+                if (!transformed(f) || view.fieldIds()[f] < 0) {
+                    continue;
+                }
+                slots.clear();
+                for (PartReader p : view.parts()) {
+                    int idx = p.find(s, view.fieldIds()[f]);
+                    if (idx < 0) {
+                        continue;
+                    }
+                    long seg = p.segmentStartMs();
+                    long piv = p.intervalMs();
+                    int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + piv - 1, piv));
+                    long lastSlot = Math.floorDiv(q.endMs() - 1 - seg, piv);
+                    SlotColumns c = cache.open(p, codec).get(idx);
+                    int from = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot);
+                    int to = lastSlot >= p.slotCount() - 1 ? c.size() : c.lowerBound((int) lastSlot + 1);
+                    slots.addPart(c, from, to, seg, piv);
+                }
+                for (MemTable m : view.memtables()) {
+                    PointBuffer b = m.find(s, view.fieldIds()[f]);
+                    if (b != null) {
+                        slots.addPoints(b, q.startMs(), q.endMs(), iv);
+                    }
+                }
+                slots.coalesce();
+                int field = f;
+                slots.fold(q.transforms().get(f), view.types()[f], start -> cell(s, q.bucketOf(start), field));
+            }
+        }
+    }
+
+    /** The newest slot start in range found so far for (series, field) on the newest-point path; MIN_VALUE if none. */
+    private long newestFound(int series, int field) {
+        long[] f = newest.get(series);
+        return f == null ? Long.MIN_VALUE : f[field];
+    }
+
+    private void found(int series, int field, long slotStart) {
+        long[] f = newest.computeIfAbsent(series, k -> {
+            long[] a = new long[fields];
+            Arrays.fill(a, Long.MIN_VALUE);
+            return a;
+        });
+        f[field] = Math.max(f[field], slotStart);
+    }
+
+    private void addRows(int series, int bucket, long n) {
+        cell(series, bucket, rowsField).mergeComponents(n, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                Long.MAX_VALUE, Double.NaN, Long.MIN_VALUE, Double.NaN);
+    }
+
+    /** Assigns each selected series to its group by walking the postings of the group-by tags. */
+    static void assignGroups(LeafQuery q, RoaringBitmap series, int seriesBound,
+                             java.util.function.BiConsumer<String, java.util.function.BiConsumer<String, RoaringBitmap>> postings,
+                             int[] groupOf, List<List<String>> groups) {
+        int k = q.groupBy().size();
+        String[][] values = new String[k][];
+        for (int j = 0; j < k; j++) {
+            String[] v = new String[seriesBound];
+            postings.accept(q.groupBy().get(j), (value, ids) -> ids.forEach((int id) -> v[id] = value));
+            values[j] = v;
+        }
+        Map<List<String>, Integer> index = new HashMap<>();
+        for (org.roaringbitmap.IntIterator it = series.getIntIterator(); it.hasNext(); ) {
+            int s = it.next();
+            String[] key = new String[k];
+            for (int j = 0; j < k; j++) {
+                key[j] = values[j][s] == null ? "" : values[j][s];
+            }
+            List<String> g = Arrays.asList(key);
+            Integer gi = index.get(g);
+            if (gi == null) {
+                gi = groups.size();
+                index.put(g, gi);
+                groups.add(List.copyOf(g));
+            }
+            groupOf[s] = gi;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.meridian.storage.txn;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Points staged by exactly-once writers (a Flink sink's two-phase commit): each (writer, transaction) holds
+ * resolved points that are durable in the WAL but invisible to queries until the transaction commits, and
+ * dropped when it aborts. Staged points that are still pending when a flush trims the WAL are logged again
+ * into the new WAL segment, so they survive flushes as well as crashes.
+ *
+ * <p>Not thread-safe: guarded by the shard's write lock.
+ */
+public final class StagedTransactions {
+    /** Points of one series, already resolved to ids; {@code values} row-major, NaN = no value. */
+    public record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) { }
+
+    public record Key(String writerId, long transactionId) { }
+
+    private final Map<Key, List<Points>> pending = new LinkedHashMap<>();
+    /** When each pending transaction first staged here (for a replayed one: when it was replayed). */
+    private final Map<Key, Long> stagedAtMs = new HashMap<>();
+    private final Clock clock;
+    private long heapBytes;
+
+    public StagedTransactions(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void add(String writerId, long transactionId, List<Points> points) {
+        Key key = new Key(writerId, transactionId);
+        pending.computeIfAbsent(key, k -> new ArrayList<>()).addAll(points);
+        stagedAtMs.putIfAbsent(key, clock.millis());
+        for (Points p : points) {
+            heapBytes += 16L * p.ts().length + 8L * p.values().length + 64;
+        }
+    }
+
+    /** Removes and returns the points of a transaction (empty when none were staged). */
+    public List<Points> remove(String writerId, long transactionId) {
+        stagedAtMs.remove(new Key(writerId, transactionId));
+        List<Points> points = pending.remove(new Key(writerId, transactionId));
+        if (points == null) {
+            return List.of();
+        }
+        for (Points p : points) {
+            heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+        }
+        return points;
+    }
+
+    /**
+     * Drops every transaction of {@code writerId} below {@code transactionId}: once a writer committed a
+     * transaction, a lower one can never commit (commits go in increasing order), so what it staged is the
+     * leftover of a failed attempt (e.g. a Flink task that staged, then died before its checkpoint completed).
+     *
+     * @return the transactions dropped
+     */
+    public int removeBelow(String writerId, long transactionId) {
+        int dropped = 0;
+        var it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().writerId().equals(writerId) && e.getKey().transactionId() < transactionId) {
+                for (Points p : e.getValue()) {
+                    heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+                }
+                it.remove();
+                stagedAtMs.remove(e.getKey());
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    public Map<Key, List<Points>> pending() { return pending; }
+
+    /** Pending transactions that first staged more than {@code maxAgeMs} ago, oldest first. */
+    public List<Key> olderThan(long maxAgeMs) {
+        long cutoff = clock.millis() - maxAgeMs;
+        List<Key> out = new ArrayList<>();
+        for (Key k : pending.keySet()) {
+            if (stagedAtMs.getOrDefault(k, Long.MAX_VALUE) < cutoff) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** Milliseconds since a pending transaction first staged (0 when unknown). */
+    public long ageMs(Key key) {
+        Long at = stagedAtMs.get(key);
+        return at == null ? 0 : clock.millis() - at;
+    }
+
+    public int transactions() { return pending.size(); }
+
+    long heapBytes() { return heapBytes; }
+}
