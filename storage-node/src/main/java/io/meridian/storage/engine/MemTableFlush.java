@@ -12,7 +12,6 @@ import io.meridian.storage.part.PartStore;
 import io.meridian.storage.part.PartsNotWrittenException;
 import io.meridian.storage.replication.log.ReplicaLogReader;
 import io.meridian.storage.shard.ShardMetrics;
-import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.txn.StagedTransactions;
 import io.meridian.storage.txn.WriterSequences;
 import io.meridian.storage.wal.OpLog;
@@ -68,23 +67,21 @@ final class MemTableFlush {
     /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
     private volatile long flushedLsn;
 
-    MemTableFlush(Path dir, ShardOptions options, ShardMetrics metrics, MemTables memTables, Wal wal, OpLog opLog,
-                  ReplicaPosition position, WriterSequences writerSequences, StagedTransactions staged,
-                  SeriesDictionary dictionary, FieldSchema schema, PartStore partStore, ReplicaLogReader logReader) {
-        this.dir = dir;
-        this.metrics = metrics;
-        this.memTables = memTables;
-        this.wal = wal;
-        this.opLog = opLog;
-        this.position = position;
-        this.writerSequences = writerSequences;
-        this.staged = staged;
-        this.dictionary = dictionary;
-        this.schema = schema;
-        this.flusher = new Flusher(options.files(), dir, options.database().intervals(), options.segmentMillis());
-        this.partStore = partStore;
+    MemTableFlush(ShardState s, ReplicaLogReader logReader) {
+        this.dir = s.dir;
+        this.metrics = s.metrics;
+        this.memTables = s.memTables;
+        this.wal = s.wal;
+        this.opLog = s.opLog;
+        this.position = s.position;
+        this.writerSequences = s.writerSequences;
+        this.staged = s.staged;
+        this.dictionary = s.dictionary;
+        this.schema = s.schema;
+        this.flusher = new Flusher(s.options.files(), dir, s.options.database().intervals(), s.options.segmentMillis());
+        this.partStore = s.partStore;
         this.logReader = logReader;
-        this.clock = options.clock();
+        this.clock = s.options.clock();
         this.flushedLsn = position.lastLsn();
     }
 

@@ -34,15 +34,14 @@ final class ReplicatedOps {
     private final FieldSchema schema;
     private final WriterSequences writerSequences;
 
-    ReplicatedOps(Path dir, ReplicaPosition position, Appender appender, TransactionOps transactions, OpLog opLog,
-                  FieldSchema schema, WriterSequences writerSequences) {
-        this.dir = dir;
-        this.position = position;
+    ReplicatedOps(ShardState s, Appender appender, TransactionOps transactions) {
+        this.dir = s.dir;
+        this.position = s.position;
         this.appender = appender;
         this.transactions = transactions;
-        this.opLog = opLog;
-        this.schema = schema;
-        this.writerSequences = writerSequences;
+        this.opLog = s.opLog;
+        this.schema = s.schema;
+        this.writerSequences = s.writerSequences;
     }
 
     /**

@@ -32,13 +32,12 @@ final class SeriesResolver {
     private final OpLog opLog;
     private final ShardOptions options;
 
-    SeriesResolver(SeriesDictionary dictionary, PostingsIndex postings, FieldSchema schema, OpLog opLog,
-                   ShardOptions options) {
-        this.dictionary = dictionary;
-        this.postings = postings;
-        this.schema = schema;
-        this.opLog = opLog;
-        this.options = options;
+    SeriesResolver(ShardState s) {
+        this.dictionary = s.dictionary;
+        this.postings = s.postings;
+        this.schema = s.schema;
+        this.opLog = s.opLog;
+        this.options = s.options;
     }
 
     /**

@@ -4,20 +4,14 @@ import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
-import io.meridian.common.io.FileTrees;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.storage.index.FieldSchema;
-import io.meridian.storage.index.PostingsIndex;
-import io.meridian.storage.index.SeriesDictionary;
 import io.meridian.storage.log.RecordFile;
 import io.meridian.storage.memtable.FlushGate;
 import io.meridian.storage.memtable.FlushTrigger;
-import io.meridian.storage.memtable.MemTableWriter;
-import io.meridian.storage.memtable.MemTables;
 import io.meridian.storage.memtable.NodeMemory;
 import io.meridian.storage.part.PartReader;
-import io.meridian.storage.part.PartStore;
 import io.meridian.storage.part.PartsNotWrittenException;
 import io.meridian.storage.part.PinnedSnapshot;
 import io.meridian.storage.query.LeafAggregator;
@@ -34,9 +28,6 @@ import io.meridian.storage.shard.ShardStats;
 import io.meridian.storage.shard.WriteBatch;
 import io.meridian.storage.txn.StagedTransactions;
 import io.meridian.storage.txn.WriterSequences;
-import io.meridian.storage.wal.OpLog;
-import io.meridian.storage.wal.ReplicaPosition;
-import io.meridian.storage.wal.Wal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +51,8 @@ import org.slf4j.LoggerFactory;
  * query  -> plan and fold the memtables under the read lock -> fold the acquired parts without it
  * </pre>
  *
- * <p>Threading: writes and queries may come from any thread. Index and memtable mutations happen under
- * the write lock; a query plans and folds the memtables under the read lock and folds its acquired (immutable)
- * parts after releasing it, so a long scan does not hold writers back (slot transforms and row counts, which read
- * both together, keep the lock throughout); flush, compaction and retention are serialized by
- * {@code maintenanceLock} and publish new part sets under the write lock.
+ * <p>Threading: writes and queries may come from any thread; what is guarded by which lock, for the shard and
+ * every step it delegates to, is written once, in {@link ShardState}.
  *
  * <p>Fail-stop: when a write, fsync or rename of the WAL, the MANIFEST, the dictionary or the schema fails, the
  * shard stops ({@link #failure()}): every later write, read and log fetch answers the retriable
@@ -78,25 +64,11 @@ import org.slf4j.LoggerFactory;
 public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
-    private final Path dir;
-    private final ShardOptions options;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final ReentrantLock maintenanceLock = new ReentrantLock();
-    private final SeriesDictionary dictionary;
-    private final FieldSchema schema;
-    private final PostingsIndex postings = new PostingsIndex();
-    private final PartStore partStore;
-    private final WriterSequences writerSequences;
-    private final StagedTransactions staged;
-    private final Wal wal;
-    private final ShardMetrics metrics;
-    private final ReplicaPosition position;
-    private final ReplicaLogReader logReader;
+    /** The state the steps below share, and its locking rule. */
+    private final ShardState state;
     /** The epoch this replica stamps the ops it accepts as leader with. */
     private volatile long epoch;
-    private final MemTables memTables;
-    private final MemTableWriter memTableWriter;
-    private final OpLog opLog;
+    private final ReplicaLogReader logReader;
     private final SeriesResolver resolver;
     private final TransactionOps transactions;
     private final ReplicatedOps replicatedOps;
@@ -112,56 +84,26 @@ public final class Shard implements AutoCloseable {
     /** Numbers the snapshot pins of this open shard. */
     private final AtomicLong snapshotSeq = new AtomicLong();
 
-    private Shard(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
-        this.dir = dir;
-        this.options = options;
-        this.memTables = new MemTables(options.database().intervals().get(0).intervalMillis());
-        this.staged = new StagedTransactions(options.clock());
-        this.metrics = metrics;
-        try {
-            options.files().createDirectoriesDurably(dir);
-            FileTrees.delete(dir.resolve(ShardFiles.SNAPSHOTS_DIR)); // pins of transfers the last run did not finish
-        } catch (IOException e) {
-            throw new StorageIoException("cannot create shard directory [dir=" + dir + "]", e);
-        }
-        this.dictionary = SeriesDictionary.open(dir, options.files());
-        this.schema = FieldSchema.open(dir, options.files());
-        for (int id = 0; id < dictionary.nextId(); id++) {
-            if (dictionary.keyBytes(id) != null) {
-                postings.add(id, dictionary.key(id));
-            }
-        }
-        this.partStore = new PartStore(dir, options, lock, metrics);
-        this.writerSequences = WriterSequences.fromManifest(partStore.writers());
-        this.position = partStore.replicaPosition();
-        this.memTableWriter = new MemTableWriter(memTables, writerSequences, staged, metrics, options.clock());
-        WalReplayer replayer = new WalReplayer(position, dictionary, postings, schema, memTables, memTableWriter,
-                writerSequences, staged, options.clock());
-        Path walDir = dir.resolve(ShardFiles.WAL_DIR);
-        long[] replayed = new long[1];
-        this.wal = Wal.open(options.files(), walDir, options.walFsync(), options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
-            replayer.replay(type, in);
-            replayed[0]++;
-        });
+    private Shard(ShardState state, NodeMemory memory) {
+        this.state = state;
         checkPartsAgainstDictionary();
-        this.opLog = new OpLog(wal, position, schema);
-        this.resolver = new SeriesResolver(dictionary, postings, schema, opLog, options);
-        this.transactions = new TransactionOps(resolver, opLog, memTableWriter, writerSequences, staged);
-        this.replicatedOps = new ReplicatedOps(dir, position, this::appendLocked, transactions, opLog, schema,
-                writerSequences);
-        this.epoch = Math.max(1, position.lastEpoch());
-        this.logReader = new ReplicaLogReader(walDir);
-        this.memTableFlush = new MemTableFlush(dir, options, metrics, memTables, wal, opLog, position, writerSequences,
-                staged, dictionary, schema, partStore, logReader);
-        this.queryPlanner = new LeafQueryPlanner(postings, dictionary, schema, partStore, memTables, options);
-        this.logResolver = new ReplicaLogResolver(lock, dictionary, schema);
-        this.flushTrigger = new FlushTrigger(dir, options, memTables, metrics, lock, maintenanceLock, this::flush,
-                this::isClosed, memory);
-        partStore.startEditing();
-        metrics.bind(this::stats, this::lastLsn);
+        this.resolver = new SeriesResolver(state);
+        this.transactions = new TransactionOps(resolver, state.opLog, state.memTableWriter, state.writerSequences,
+                state.staged);
+        this.replicatedOps = new ReplicatedOps(state, this::appendLocked, transactions);
+        this.epoch = Math.max(1, state.position.lastEpoch());
+        this.logReader = new ReplicaLogReader(state.dir.resolve(ShardFiles.WAL_DIR));
+        this.memTableFlush = new MemTableFlush(state, logReader);
+        this.queryPlanner = new LeafQueryPlanner(state.postings, state.dictionary, state.schema, state.partStore,
+                state.memTables, state.options);
+        this.logResolver = new ReplicaLogResolver(state.lock, state.dictionary, state.schema);
+        this.flushTrigger = new FlushTrigger(state.dir, state.options, state.memTables, state.metrics, state.lock,
+                state.maintenanceLock, this::flush, this::isClosed, memory);
+        state.partStore.startEditing();
+        state.metrics.bind(this::stats, this::lastLsn);
         LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
-                dir, dictionary.size(), partStore.snapshot().all().size(), replayed[0], memTables.active().points(),
-                position.lastLsn(), position.lastEpoch());
+                state.dir, state.dictionary.size(), state.partStore.snapshot().all().size(), state.replayed,
+                state.memTables.active().points(), state.position.lastLsn(), state.position.lastEpoch());
     }
 
     /**
@@ -170,20 +112,20 @@ public final class Shard implements AutoCloseable {
      * old ones.
      */
     private void checkPartsAgainstDictionary() {
-        for (PartReader p : partStore.snapshot().all()) {
+        for (PartReader p : state.partStore.snapshot().all()) {
             for (int i = 0, n = p.entryCount(); i < n; i++) {
                 int field = p.fieldIdAt(i);
-                if (field < 0 || field >= schema.nextId()) {
-                    throw new CorruptDataException(dir.resolve(ShardFiles.SCHEMA).toString(), 0,
+                if (field < 0 || field >= state.schema.nextId()) {
+                    throw new CorruptDataException(state.dir.resolve(ShardFiles.SCHEMA).toString(), 0,
                             "field id " + field + " used by part " + p.path() + " is not defined in the schema ("
-                                    + schema.nextId() + " ids); a cut-off tail of it is kept in "
+                                    + state.schema.nextId() + " ids); a cut-off tail of it is kept in "
                                     + ShardFiles.SCHEMA + RecordFile.TORN_SUFFIX);
                 }
                 int id = p.seriesIdAt(i);
-                if (id < 0 || id >= dictionary.nextId() || dictionary.keyBytes(id) == null) {
-                    throw new CorruptDataException(dir.resolve(ShardFiles.SERIES_DICT).toString(), 0,
+                if (id < 0 || id >= state.dictionary.nextId() || state.dictionary.keyBytes(id) == null) {
+                    throw new CorruptDataException(state.dir.resolve(ShardFiles.SERIES_DICT).toString(), 0,
                             "series id " + id + " used by part " + p.path() + " is not defined in the dictionary ("
-                                    + dictionary.nextId() + " ids); a cut-off tail of it is kept in "
+                                    + state.dictionary.nextId() + " ids); a cut-off tail of it is kept in "
                                     + ShardFiles.SERIES_DICT + RecordFile.TORN_SUFFIX);
                 }
             }
@@ -192,16 +134,16 @@ public final class Shard implements AutoCloseable {
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
     public static Shard open(Path dir, ShardOptions options) {
-        return new Shard(dir, options, ShardMetrics.noop(), NodeMemory.unbounded());
+        return new Shard(ShardState.open(dir, options, ShardMetrics.noop()), NodeMemory.unbounded());
     }
 
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics) {
-        return new Shard(dir, options, metrics, NodeMemory.unbounded());
+        return new Shard(ShardState.open(dir, options, metrics), NodeMemory.unbounded());
     }
 
     /** A shard whose memtables count against a node-wide bound shared with the node's other shards. */
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
-        return new Shard(dir, options, metrics, memory);
+        return new Shard(ShardState.open(dir, options, metrics), memory);
     }
 
     // ---------------------------------------------------------------- schema
@@ -213,28 +155,28 @@ public final class Shard implements AutoCloseable {
     public void declareField(String metric, String field, FieldType type) {
         Names.requireValid("metric", metric);
         Names.requireValid("field", field);
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
-            schema.checkCompatible(metric, field, type);
-            if (schema.get(metric, field) == null) {
+            state.schema.checkCompatible(metric, field, type);
+            if (state.schema.get(metric, field) == null) {
                 resolver.checkFieldLimit(metric, 1);
-                wal.commit(opLog.defineField(metric, field, type, nextLsn(), epoch));
+                state.wal.commit(state.opLog.defineField(metric, field, type, nextLsn(), epoch));
             }
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
     }
 
     /** The LSN of the next op this replica accepts as leader; caller holds the write lock. */
     private long nextLsn() {
-        return position.lastLsn() + 1;
+        return state.position.lastLsn() + 1;
     }
 
     public Map<String, FieldSchema.Field> fields(String metric) {
-        return readOpen(() -> Map.copyOf(schema.fields(metric)));
+        return readOpen(() -> Map.copyOf(state.schema.fields(metric)));
     }
 
     // ---------------------------------------------------------------- writes
@@ -253,15 +195,15 @@ public final class Shard implements AutoCloseable {
      * once per (writer, sequence) (see {@link WriteBatch#withWriter}).
      */
     public WriteResult write(WriteBatch batch) {
-        WriteValidator.validate(batch, options);
+        WriteValidator.validate(batch, state.options);
         flushTrigger.awaitMemory();
         long ticket;
         boolean duplicate = false;
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
             WriterSequences.Entry applied = batch.writerId() == null ? null
-                    : writerSequences.duplicateOf(batch.writerId(), batch.sequence());
+                    : state.writerSequences.duplicateOf(batch.writerId(), batch.sequence());
             if (applied != null) {
                 duplicate = true;
                 ticket = applied.ticket;
@@ -271,7 +213,7 @@ public final class Shard implements AutoCloseable {
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         return acknowledge(ticket, duplicate);
     }
@@ -280,8 +222,8 @@ public final class Shard implements AutoCloseable {
     private long appendLocked(WriteBatch batch, long lsn, long opEpoch) {
         int[] seriesIds = new int[batch.series().size()];
         int[][] fieldIds = resolver.resolve(batch, seriesIds);
-        long ticket = opLog.points(batch, seriesIds, fieldIds, lsn, opEpoch);
-        memTableWriter.applyBatch(batch, seriesIds, fieldIds, ticket);
+        long ticket = state.opLog.points(batch, seriesIds, fieldIds, lsn, opEpoch);
+        state.memTableWriter.applyBatch(batch, seriesIds, fieldIds, ticket);
         return ticket;
     }
 
@@ -292,9 +234,9 @@ public final class Shard implements AutoCloseable {
      */
     public WriteResult stage(String writerId, long transactionId, WriteBatch batch) {
         WriteBatch checked = batch.withWriter(writerId, transactionId);
-        WriteValidator.validate(checked, options);
+        WriteValidator.validate(checked, state.options);
         long ticket;
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
             if (transactions.committed(writerId, transactionId) != null) {
@@ -304,7 +246,7 @@ public final class Shard implements AutoCloseable {
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         commitWal(ticket);
         return WriteResult.APPLIED;
@@ -319,21 +261,21 @@ public final class Shard implements AutoCloseable {
         WriteBatch.builder().build().withWriter(writerId, transactionId);
         long ticket;
         boolean duplicate;
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
             WriterSequences.Entry done = transactions.committed(writerId, transactionId);
             duplicate = done != null;
             if (duplicate) {
                 ticket = done.ticket;
-                staged.remove(writerId, transactionId);
+                state.staged.remove(writerId, transactionId);
             } else {
                 ticket = transactions.commit(writerId, transactionId, nextLsn(), epoch);
             }
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         return acknowledge(ticket, duplicate);
     }
@@ -346,7 +288,7 @@ public final class Shard implements AutoCloseable {
     private WriteResult acknowledge(long ticket, boolean duplicate) {
         commitWal(ticket);
         if (duplicate) {
-            metrics.duplicate();
+            state.metrics.duplicate();
             return WriteResult.DUPLICATE;
         }
         flushTrigger.afterWrite();
@@ -356,7 +298,7 @@ public final class Shard implements AutoCloseable {
     /** Drops what a transaction staged (no-op when it staged nothing or already committed). */
     public void abort(String writerId, long transactionId) {
         long ticket;
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
             ticket = transactions.abort(writerId, transactionId, nextLsn(), epoch);
@@ -366,7 +308,7 @@ public final class Shard implements AutoCloseable {
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         commitWal(ticket);
     }
@@ -381,25 +323,25 @@ public final class Shard implements AutoCloseable {
      */
     public int expireStagedTransactions() {
         List<Long> tickets = new ArrayList<>();
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
-            long maxAge = options.stagedTransactionExpiry().toMillis();
-            for (StagedTransactions.Key k : staged.olderThan(maxAge)) {
-                long ageMs = staged.ageMs(k);
+            long maxAge = state.options.stagedTransactionExpiry().toMillis();
+            for (StagedTransactions.Key k : state.staged.olderThan(maxAge)) {
+                long ageMs = state.staged.ageMs(k);
                 long ticket = transactions.abort(k.writerId(), k.transactionId(), nextLsn(), epoch);
                 if (ticket != TransactionOps.NOTHING_STAGED) {
                     tickets.add(ticket);
-                    metrics.stagedExpired();
+                    state.metrics.stagedExpired();
                     LOG.warn("aborted a staged transaction its writer never committed [dir={}, writer={}, "
-                            + "transaction={}, ageMs={}, expiry={}]", dir, k.writerId(), k.transactionId(), ageMs,
-                            options.stagedTransactionExpiry());
+                            + "transaction={}, ageMs={}, expiry={}]", state.dir, k.writerId(), k.transactionId(), ageMs,
+                            state.options.stagedTransactionExpiry());
                 }
             }
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         if (!tickets.isEmpty()) {
             commitWal(tickets.get(tickets.size() - 1));
@@ -409,42 +351,42 @@ public final class Shard implements AutoCloseable {
 
     /** Number of staged, not yet committed or aborted transactions. */
     public int pendingTransactions() {
-        return readLocked(staged::transactions);
+        return readLocked(state.staged::transactions);
     }
 
     /** The highest applied sequence of a writer (0 when unknown): where a restarted writer resumes. */
     public long writerSequence(String writerId) {
-        return readLocked(() -> writerSequences.sequence(writerId));
+        return readLocked(() -> state.writerSequences.sequence(writerId));
     }
 
     // ---------------------------------------------------------------- replication
 
     /** The last replica-log sequence number this replica holds (0 when empty). */
     public long lastLsn() {
-        return position.lastLsn();
+        return state.position.lastLsn();
     }
 
     /** The epoch of the op at {@link #lastLsn()} (0 when empty). */
     public long lastEpoch() {
-        return readLocked(position::lastEpoch);
+        return readLocked(state.position::lastEpoch);
     }
 
     /** The last LSN this log holds of {@code opEpoch} or earlier (where a replica of that epoch diverged). */
     public long endOfEpoch(long opEpoch) {
-        return readLocked(() -> position.endOfEpoch(opEpoch));
+        return readLocked(() -> state.position.endOfEpoch(opEpoch));
     }
 
     /** Sets the epoch that ops accepted from now on (as leader) carry; epochs never go back. */
     public void setEpoch(long newEpoch) {
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
-            if (newEpoch < position.lastEpoch()) {
-                throw new IllegalArgumentException("shard epoch cannot go back [dir=" + dir + ", epoch=" + newEpoch
-                        + ", logEpoch=" + position.lastEpoch() + "]");
+            if (newEpoch < state.position.lastEpoch()) {
+                throw new IllegalArgumentException("shard epoch cannot go back [dir=" + state.dir + ", epoch=" + newEpoch
+                        + ", logEpoch=" + state.position.lastEpoch() + "]");
             }
             epoch = newEpoch;
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
     }
 
@@ -470,10 +412,10 @@ public final class Shard implements AutoCloseable {
      */
     public ReplicaLogReader.Batch readLog(long fromLsn, long maxBytes, ReplicaLogReader.Cursor hint) {
         checkOpenUnlocked();
-        if (fromLsn > position.lastLsn()) {
+        if (fromLsn > state.position.lastLsn()) {
             return new ReplicaLogReader.Batch(List.of(), hint);
         }
-        wal.writeBuffered();
+        state.wal.writeBuffered();
         return logReader.read(fromLsn, maxBytes, hint, memTableFlush.flushedLsn(), () -> logResolver);
     }
 
@@ -486,7 +428,7 @@ public final class Shard implements AutoCloseable {
      */
     public void applyReplicated(List<LogOp> ops) {
         long ticket;
-        lock.writeLock().lock();
+        state.lock.writeLock().lock();
         try {
             checkOpen();
             ticket = replicatedOps.applyAll(ops, opEpoch -> {
@@ -497,7 +439,7 @@ public final class Shard implements AutoCloseable {
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            lock.writeLock().unlock();
+            state.lock.writeLock().unlock();
         }
         commitWal(ticket);
         flushTrigger.afterWrite();
@@ -512,20 +454,20 @@ public final class Shard implements AutoCloseable {
      */
     public PinnedSnapshot pinSnapshot() {
         flush();
-        maintenanceLock.lock();
+        state.maintenanceLock.lock();
         try {
             checkOpenUnlocked();
-            Path pin = dir.resolve(ShardFiles.SNAPSHOTS_DIR).resolve(Long.toString(snapshotSeq.incrementAndGet()));
+            Path pin = state.dir.resolve(ShardFiles.SNAPSHOTS_DIR).resolve(Long.toString(snapshotSeq.incrementAndGet()));
             List<PinnedSnapshot.File> files = new ArrayList<>();
             try {
                 Files.createDirectories(pin);
                 for (String name : List.of(ShardFiles.MANIFEST, ShardFiles.SERIES_DICT, ShardFiles.SCHEMA)) {
                     Path copy = pin.resolve(name);
-                    Files.copy(dir.resolve(name), copy);
+                    Files.copy(state.dir.resolve(name), copy);
                     files.add(new PinnedSnapshot.File(name, copy));
                 }
-                for (PartReader p : partStore.snapshot().all()) {
-                    String rel = dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/');
+                for (PartReader p : state.partStore.snapshot().all()) {
+                    String rel = state.dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/');
                     Path link = pin.resolve(rel);
                     Files.createDirectories(link.getParent());
                     Files.createLink(link, p.path());
@@ -537,7 +479,7 @@ public final class Shard implements AutoCloseable {
             }
             return new PinnedSnapshot(pin, List.copyOf(files), memTableFlush.flushedLsn());
         } finally {
-            maintenanceLock.unlock();
+            state.maintenanceLock.unlock();
         }
     }
 
@@ -553,7 +495,7 @@ public final class Shard implements AutoCloseable {
     public LeafResult query(LeafQuery q) {
         long started = System.nanoTime();
         List<PartReader> acquired = new ArrayList<>();
-        lock.readLock().lock();
+        state.lock.readLock().lock();
         boolean locked = true;
         try {
             checkOpen();
@@ -562,23 +504,23 @@ public final class Shard implements AutoCloseable {
             if (view.isEmpty()) {
                 r = LeafResult.empty(q);
             } else {
-                LeafAggregator aggregator = new LeafAggregator(view.get(), partStore.cache());
+                LeafAggregator aggregator = new LeafAggregator(view.get(), state.partStore.cache());
                 if (aggregator.readsMemtablesWithParts()) {
                     r = aggregator.run();
                 } else {
                     // memtables under the read lock (writers change them); the acquired parts without it, so that a
                     // long scan does not hold writers back
                     aggregator.scanMemtables();
-                    lock.readLock().unlock();
+                    state.lock.readLock().unlock();
                     locked = false;
                     r = aggregator.scanPartsAndFinish();
                 }
             }
-            metrics.queried(System.nanoTime() - started);
+            state.metrics.queried(System.nanoTime() - started);
             return r;
         } finally {
             if (locked) {
-                lock.readLock().unlock();
+                state.lock.readLock().unlock();
             }
             acquired.forEach(PartReader::release);
         }
@@ -586,21 +528,21 @@ public final class Shard implements AutoCloseable {
 
     /** Series ids of a metric matching a predicate (for metadata queries and tests). */
     public int seriesCount(String metric) {
-        return readOpen(() -> postings.metricCardinality(metric));
+        return readOpen(() -> state.postings.metricCardinality(metric));
     }
 
     public Set<String> metrics() {
-        return readOpen(() -> Set.copyOf(postings.metrics()));
+        return readOpen(() -> Set.copyOf(state.postings.metrics()));
     }
 
     /** Distinct values of a tag key among the series of a metric. */
     /** The tag keys the metric's series carry, sorted; empty for an unknown metric. */
     public List<String> tagKeys(String metric) {
-        return readOpen(() -> postings.tagKeys(postings.metric(metric)));
+        return readOpen(() -> state.postings.tagKeys(state.postings.metric(metric)));
     }
 
     public List<String> tagValues(String metric, String tagKey) {
-        return readOpen(() -> postings.tagValues(tagKey, postings.metric(metric)));
+        return readOpen(() -> state.postings.tagValues(tagKey, state.postings.metric(metric)));
     }
 
     // ---------------------------------------------------------------- maintenance
@@ -613,34 +555,34 @@ public final class Shard implements AutoCloseable {
      * @throws ShardUnavailableException when the shard stopped after a storage failure
      */
     public void flush() {
-        maintenanceLock.lock();
+        state.maintenanceLock.lock();
         try {
             if (pendingFlush == null) {
-                lock.writeLock().lock();
+                state.lock.writeLock().lock();
                 try {
                     checkOpen();
-                    if (memTables.active().isEmpty()) {
+                    if (state.memTables.active().isEmpty()) {
                         return;
                     }
                     pendingFlush = memTableFlush.freeze();
                 } finally {
-                    lock.writeLock().unlock();
+                    state.lock.writeLock().unlock();
                 }
             } else {
                 checkOpenUnlocked();
-                LOG.info("retrying a failed flush [dir={}, points={}]", dir, pendingFlush.memtable().points());
+                LOG.info("retrying a failed flush [dir={}, points={}]", state.dir, pendingFlush.memtable().points());
             }
             memTableFlush.write(pendingFlush);
             pendingFlush = null;
         } catch (PartsNotWrittenException e) {
-            metrics.flushFailed();
-            LOG.warn("flush could not write its parts; nothing changed, retried at the next flush [dir={}]: {}", dir,
+            state.metrics.flushFailed();
+            LOG.warn("flush could not write its parts; nothing changed, retried at the next flush [dir={}]: {}", state.dir,
                     e.getMessage());
             throw e.ioFailure();
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            maintenanceLock.unlock();
+            state.maintenanceLock.unlock();
             flushTrigger.publish(); // the frozen memtable is gone (or, after a failure, still held): say so
         }
     }
@@ -650,22 +592,22 @@ public final class Shard implements AutoCloseable {
      * @return number of merges done
      */
     public int compact(int minParts) {
-        maintenanceLock.lock();
+        state.maintenanceLock.lock();
         try {
             checkOpenUnlocked();
-            return partStore.compact(minParts);
+            return state.partStore.compact(minParts);
         } catch (PartsNotWrittenException e) {
             throw e.ioFailure();
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            maintenanceLock.unlock();
+            state.maintenanceLock.unlock();
         }
     }
 
     /** Compacts with the configured threshold. */
     public int compact() {
-        return compact(options.compactionMinParts());
+        return compact(state.options.compactionMinParts());
     }
 
     /**
@@ -673,21 +615,21 @@ public final class Shard implements AutoCloseable {
      * @return number of parts dropped
      */
     public int applyRetention() {
-        maintenanceLock.lock();
+        state.maintenanceLock.lock();
         try {
             checkOpenUnlocked();
-            return partStore.applyRetention(options.clock().millis());
+            return state.partStore.applyRetention(state.options.clock().millis());
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {
-            maintenanceLock.unlock();
+            state.maintenanceLock.unlock();
         }
     }
 
     /** Fsyncs the WAL (the interval fsync mode's background tick). */
     public void syncWal() {
         try {
-            wal.sync();
+            state.wal.sync();
         } catch (StorageIoException e) {
             throw stop(e);
         }
@@ -696,7 +638,7 @@ public final class Shard implements AutoCloseable {
     /** Waits until the WAL holds {@code ticket} durably; a WAL failure stops the shard. */
     private void commitWal(long ticket) {
         try {
-            wal.commit(ticket);
+            state.wal.commit(ticket);
         } catch (StorageIoException e) {
             throw stop(e);
         }
@@ -710,16 +652,16 @@ public final class Shard implements AutoCloseable {
         synchronized (this) {
             if (failure == null) {
                 failure = e;
-                metrics.failed();
+                state.metrics.failed();
                 LOG.error("shard stopped after a storage failure: it takes no writes and answers no reads until it is "
-                        + "reopened from its files [dir={}]", dir, e);
+                        + "reopened from its files [dir={}]", state.dir, e);
             }
         }
         return unavailable();
     }
 
     private ShardUnavailableException unavailable() {
-        return new ShardUnavailableException("shard stopped after a storage failure [dir=" + dir + "]: "
+        return new ShardUnavailableException("shard stopped after a storage failure [dir=" + state.dir + "]: "
                 + failure.getMessage() + "; nothing after it was acknowledged, retry (another replica or the reopened "
                 + "shard answers)", failure);
     }
@@ -732,22 +674,22 @@ public final class Shard implements AutoCloseable {
     // ---------------------------------------------------------------- stats
 
     public ShardStats stats() {
-        lock.readLock().lock();
+        state.lock.readLock().lock();
         try {
             long partBytes = 0;
-            List<PartReader> all = partStore.snapshot().all();
+            List<PartReader> all = state.partStore.snapshot().all();
             for (PartReader p : all) {
                 partBytes += p.fileBytes();
             }
-            return new ShardStats(dictionary.size(), all.size(), partBytes, wal.diskBytes(), memTables.points(),
-                    memTables.bytes(),
-                    dictionary.estimatedHeapBytes() + postings.estimatedHeapBytes());
+            return new ShardStats(state.dictionary.size(), all.size(), partBytes, state.wal.diskBytes(), state.memTables.points(),
+                    state.memTables.bytes(),
+                    state.dictionary.estimatedHeapBytes() + state.postings.estimatedHeapBytes());
         } finally {
-            lock.readLock().unlock();
+            state.lock.readLock().unlock();
         }
     }
 
-    public Path directory() { return dir; }
+    public Path directory() { return state.dir; }
 
     public boolean isClosed() {
         return readLocked(() -> closed);
@@ -755,18 +697,18 @@ public final class Shard implements AutoCloseable {
 
     /** Milliseconds since the oldest unflushed point was written; 0 when the memtable is empty. */
     public long memtableAgeMillis() {
-        return readLocked(() -> memTables.activeAgeMillis(options.clock().millis()));
+        return readLocked(() -> state.memTables.activeAgeMillis(state.options.clock().millis()));
     }
 
-    public ShardOptions options() { return options; }
+    public ShardOptions options() { return state.options; }
 
     /** {@code read}'s result, computed under the read lock. */
     private <T> T readLocked(Supplier<T> read) {
-        lock.readLock().lock();
+        state.lock.readLock().lock();
         try {
             return read.get();
         } finally {
-            lock.readLock().unlock();
+            state.lock.readLock().unlock();
         }
     }
 
@@ -785,7 +727,7 @@ public final class Shard implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new ShardUnavailableException("shard is closed [dir=" + dir + "]", null);
+            throw new ShardUnavailableException("shard is closed [dir=" + state.dir + "]", null);
         }
         if (failure != null) {
             throw unavailable();
@@ -797,7 +739,7 @@ public final class Shard implements AutoCloseable {
             try {
                 f.close();
             } catch (Exception e) {
-                LOG.warn("cannot close a file of a stopped shard [dir={}]: {}", dir, e.toString());
+                LOG.warn("cannot close a file of a stopped shard [dir={}]: {}", state.dir, e.toString());
             }
         }
     }
@@ -805,8 +747,8 @@ public final class Shard implements AutoCloseable {
     /** Closes files. Unflushed points stay in the WAL and are replayed on the next open. */
     @Override
     public void close() {
-        maintenanceLock.lock();
-        lock.writeLock().lock();
+        state.maintenanceLock.lock();
+        state.lock.writeLock().lock();
         try {
             if (closed) {
                 return;
@@ -815,18 +757,18 @@ public final class Shard implements AutoCloseable {
             if (failure != null) {
                 // files of a stopped shard are not written again (a failed file may take writes that cannot be
                 // trusted); the next open recovers from what is on disk
-                closeQuietly(wal, dictionary, schema, partStore);
+                closeQuietly(state.wal, state.dictionary, state.schema, state.partStore);
             } else {
-                wal.close();
-                dictionary.close();
-                schema.close();
-                partStore.close();
+                state.wal.close();
+                state.dictionary.close();
+                state.schema.close();
+                state.partStore.close();
             }
-            metrics.unbind();
+            state.metrics.unbind();
             flushTrigger.leaveNode();
         } finally {
-            lock.writeLock().unlock();
-            maintenanceLock.unlock();
+            state.lock.writeLock().unlock();
+            state.maintenanceLock.unlock();
         }
     }
 }

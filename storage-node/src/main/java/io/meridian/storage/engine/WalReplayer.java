@@ -35,18 +35,17 @@ final class WalReplayer {
     private final StagedTransactions staged;
     private final Clock clock;
 
-    WalReplayer(ReplicaPosition position, SeriesDictionary dictionary, PostingsIndex postings, FieldSchema schema,
-                MemTables memTables, MemTableWriter memTableWriter, WriterSequences writerSequences,
-                StagedTransactions staged, Clock clock) {
-        this.position = position;
-        this.dictionary = dictionary;
-        this.postings = postings;
-        this.schema = schema;
-        this.memTables = memTables;
-        this.memTableWriter = memTableWriter;
-        this.writerSequences = writerSequences;
-        this.staged = staged;
-        this.clock = clock;
+    /** Replays into {@code s}'s state; called while {@link ShardState} opens, before its WAL and op log exist. */
+    WalReplayer(ShardState s) {
+        this.position = s.position;
+        this.dictionary = s.dictionary;
+        this.postings = s.postings;
+        this.schema = s.schema;
+        this.memTables = s.memTables;
+        this.memTableWriter = s.memTableWriter;
+        this.writerSequences = s.writerSequences;
+        this.staged = s.staged;
+        this.clock = s.options.clock();
     }
 
     /**
