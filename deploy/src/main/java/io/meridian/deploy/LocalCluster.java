@@ -65,11 +65,13 @@ final class LocalCluster implements AutoCloseable {
             for (int i = 1; i <= storage; i++) {
                 String id = "storage-" + i;
                 int port = freePort();
+                int metricsPort = freePort();
                 cluster.launch(id, "storage", "io.meridian.storage.node.StorageMain", """
                         node: {id: %s, idc: default, cluster: default, data-dir: '%s'}
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
-                        storage: {server.host: 127.0.0.1, server.port: %d}
-                        """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), port), "127.0.0.1:" + port);
+                        storage: {server.host: 127.0.0.1, server.port: %d, http.port: %d}
+                        """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), port, metricsPort),
+                        "127.0.0.1:" + port + " (metrics http://127.0.0.1:" + metricsPort + "/metrics)");
             }
             for (int i = 1; i <= brokers; i++) {
                 String id = "broker-" + i;

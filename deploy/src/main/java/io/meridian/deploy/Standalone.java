@@ -16,6 +16,8 @@ import io.meridian.meta.model.StorageCluster;
 import io.meridian.storage.node.StorageMain;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.node.StorageNodeConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -26,8 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.NewTopic;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,11 +118,15 @@ public final class Standalone implements AutoCloseable {
                 createTopics(kafka);
             }
             saveState(dir, state);
+            // one registry: the broker's /metrics shows the storage node's meters too
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            started.add(meters::close);
             StorageNode storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: storage-1, idc: %s, cluster: %s, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
-                    storage: {server.host: 127.0.0.1, server.port: 0}
-                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))), StorageMain.CONTROLLER);
+                    storage: {server.host: 127.0.0.1, server.port: 0, http.port: -1}
+                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))), StorageMain.CONTROLLER,
+                    meters);
             started.add(storage);
             Readiness readiness = new Readiness();
             Readiness.Gate ingestRunning = direct ? null
@@ -132,7 +138,7 @@ public final class Standalone implements AutoCloseable {
                     master: {rebuild-grace: 2s, rebalance-delay: 1m}
                     """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort, direct ? "direct" : "kafka",
                     kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of(),
-                    readiness);
+                    readiness, meters);
             started.add(broker);
             Standalone s = new Standalone(dir, etcd, kafka, storage, broker, started);
             s.awaitReady(readyTimeout);

@@ -1,16 +1,15 @@
 package io.meridian.deploy;
 
+import io.meridian.common.model.Durations;
 import io.meridian.meta.etcd.EtcdBinaryMissingException;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import java.util.concurrent.Callable;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/meridian standalone}: Meridian on one machine until Ctrl-C / SIGTERM, which stops the broker, the
@@ -63,7 +62,7 @@ public final class StandaloneMain implements Callable<Integer> {
         long started = System.nanoTime();
         Standalone s;
         try {
-            s = Standalone.start(dataDir, httpPort, io.meridian.common.config.ConfigDurations.parse(readyTimeout), direct,
+            s = Standalone.start(dataDir, httpPort, Durations.parse("--ready-timeout", readyTimeout), direct,
                     kafkaPort, kafkaFsync);
         } catch (EtcdBinaryMissingException e) {
             log.error("standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "

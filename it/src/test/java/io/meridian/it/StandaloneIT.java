@@ -3,10 +3,10 @@ package io.meridian.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.connector.kafka.MeridianKafkaProducer;
+import io.meridian.meta.etcd.EtcdProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -77,6 +77,13 @@ class StandaloneIT {
             assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
             assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
         });
+        // one /metrics for the whole process: the broker's meters and the storage node's
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("meridian_broker_http_requests_total")
+                .contains("meridian_storage_points_written_total{db=\"metrics\"")
+                .contains("meridian_storage_disk_free_bytes ").contains("jvm_memory_used_bytes");
         // the CLI: admin and the SQL shell, as their own processes
         String admin = run("io.meridian.deploy.AdminMain", "--broker", base, "databases");
         assertThat(admin).contains("NAME", "metrics", "10s:30d");

@@ -1,44 +1,43 @@
 package io.meridian.broker.node;
 
-import io.meridian.broker.health.BrokerReadinessChecks;
-import io.meridian.broker.health.Readiness;
-import io.meridian.broker.influx.InfluxQueryEndpoint;
-import io.meridian.broker.jdbc.AvaticaEndpoint;
-import io.meridian.broker.prom.PromReadEndpoint;
-import io.meridian.broker.prom.PromWriteEndpoint;
-import io.meridian.broker.query.QueryContext;
-import io.meridian.broker.sql.BrokerCatalogService;
-import io.meridian.broker.sql.SqlEndpoint;
-import io.meridian.broker.sql.StorageCatalog;
-import io.meridian.common.query.QueryExecutor;
-import io.meridian.sql.SqlEngine;
-import io.meridian.sql.influxql.InfluxQlService;
-import java.time.Duration;
-import java.util.UUID;
-import io.meridian.broker.query.BrokerQueryService;
-import io.meridian.broker.query.DistributedQueryExecutor;
-import io.meridian.broker.query.NativeQueryCodec;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.meridian.broker.health.BrokerReadinessChecks;
+import io.meridian.broker.health.Readiness;
 import io.meridian.broker.http.BrokerApi;
 import io.meridian.broker.http.BrokerHttpServer;
 import io.meridian.broker.http.BrokerMetrics;
 import io.meridian.broker.http.HttpRoutes;
 import io.meridian.broker.http.MasterGateway;
-import io.meridian.broker.write.FieldDeclarer;
+import io.meridian.broker.influx.InfluxQueryEndpoint;
+import io.meridian.broker.jdbc.AvaticaEndpoint;
+import io.meridian.broker.prom.PromReadEndpoint;
+import io.meridian.broker.prom.PromWriteEndpoint;
+import io.meridian.broker.query.BrokerQueryService;
+import io.meridian.broker.query.DistributedQueryExecutor;
+import io.meridian.broker.query.NativeQueryCodec;
+import io.meridian.broker.query.QueryContext;
+import io.meridian.broker.sql.BrokerCatalogService;
+import io.meridian.broker.sql.SqlEndpoint;
+import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.broker.write.BatchSink;
+import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.broker.write.KafkaShardWriter;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.broker.write.WriteMode;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.query.QueryExecutor;
 import io.meridian.meta.cache.MetaCache;
+import io.meridian.meta.client.ShardLeaderClient;
 import io.meridian.meta.master.MasterService;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.registry.NodeRegistrar;
 import io.meridian.meta.store.MetaStore;
+import io.meridian.sql.SqlEngine;
+import io.meridian.sql.influxql.InfluxQlService;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -51,10 +50,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -93,6 +94,7 @@ public final class BrokerNode implements AutoCloseable {
         MetaStore store;
         MetaCache cache;
         PrometheusMeterRegistry registry;
+        ShardLeaderClient leaders;
         BatchSink writer;
         FieldDeclarer declarer;
         DistributedQueryExecutor queries;
@@ -119,8 +121,8 @@ public final class BrokerNode implements AutoCloseable {
             order.add(queries);
             order.add(catalog);
             order.add(avatica);
-            order.add(declarer);
             order.add(writer);
+            order.add(leaders);
             order.add(cache);
             order.add(store);
             order.addAll(binders);
@@ -171,7 +173,17 @@ public final class BrokerNode implements AutoCloseable {
      * @throws StorageIoException when the data directory cannot be created or a port cannot be bound
      */
     public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services, Readiness readiness) {
+        return start(config, services, readiness, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Starts a broker whose {@code /metrics} serves {@code registry}: its own meters and the JVM's, registered there
+     * now, and whatever else the embedder registers in it (standalone's storage node). The broker closes it.
+     */
+    public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services, Readiness readiness,
+                                   PrometheusMeterRegistry registry) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(readiness, "readiness");
         List<BindableService> extraServices = List.copyOf(services);
         Parts p = new Parts();
@@ -179,12 +191,15 @@ public final class BrokerNode implements AutoCloseable {
             createDirectory(config.dataDir());
             p.store = MetaStore.connect(config.meta());
             p.cache = new MetaCache(p.store, config.dataDir().resolve(META_DIR), config.idc()).start();
-            p.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            p.registry = registry;
             bindJvmMetrics(p);
             BrokerMetrics metrics = new BrokerMetrics(p.registry);
+            MetaCache cache = p.cache;
+            p.leaders = new ShardLeaderClient(cache::routing, db -> cache.snapshot().revision() > 0
+                    && !cache.snapshot().databases().containsKey(db), ShardWriter.policy(config.writeTimeout()));
             p.writer = config.writeMode() == WriteMode.KAFKA ? new KafkaShardWriter(config.kafka())
-                    : new ShardWriter(p.cache::routing, config.writeTimeout());
-            p.declarer = new FieldDeclarer(p.cache::routing, config.writeTimeout());
+                    : new ShardWriter(p.leaders);
+            p.declarer = new FieldDeclarer(p.leaders);
             AtomicReference<MasterService> master = new AtomicReference<>();
             BrokerReadinessChecks.register(readiness, p.cache, p.writer);
 

@@ -82,7 +82,7 @@ class BrokerKafkaModeIT {
         open.add(StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB}
+                storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB}
                 """.formatted(dir.resolve("s1"), etcd.endpoint(), ROOT))), StorageMain.CONTROLLER));
         BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: b1, idc: idc1, data-dir: '%s'}

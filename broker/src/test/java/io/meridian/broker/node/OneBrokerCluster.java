@@ -34,7 +34,7 @@ public final class OneBrokerCluster implements AutoCloseable {
         storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                storage: {server.port: 0, memtable.size: 8MiB, block-cache.size: 8MiB}
+                storage: {server.port: 0, http.port: -1, memtable.size: 8MiB, block-cache.size: 8MiB}
                 """.formatted(dir.resolve("s1"), etcd.endpoint(), root))), StorageMain.CONTROLLER);
         BrokerNode b = null;
         try {

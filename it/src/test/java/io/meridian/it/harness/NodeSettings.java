@@ -55,6 +55,7 @@ public record NodeSettings(String id, String idc, String cluster, java.util.List
         keys.put("meta.lease-ttl", LEASE_TTL.toSeconds() + "s");
         keys.put("storage.server.host", "127.0.0.1");
         keys.put("storage.server.port", Integer.toString(port));
+        keys.put("storage.http.port", "0"); // /metrics on a free port: several nodes share the loopback address
         keys.put("storage.server.shutdown-grace", "2s");
         keys.put("storage.server.worker-threads", "16"); // follower long polls hold one each
         keys.put("storage.replication.lag-max", "3s");

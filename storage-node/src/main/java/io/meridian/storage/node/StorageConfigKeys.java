@@ -9,6 +9,7 @@ import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
+import io.meridian.common.config.NodeConfigKeys;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.storage.file.FsyncMode;
 import io.meridian.storage.replication.ReplicationOptions;
@@ -27,13 +28,11 @@ public final class StorageConfigKeys {
     private static final Duration ZERO = Duration.ZERO;
 
     // node
-    public static final ConfigOption<String> NODE_ID = ConfigOption.required("node.id", STRING,
-            "Unique id of this node in the cluster (a name: letters, digits, `_ . : -`).");
-    public static final ConfigOption<String> NODE_IDC = ConfigOption.of("node.idc", STRING, "default",
-            "The data centre (IDC) this node is in.");
+    public static final ConfigOption<String> NODE_ID = NodeConfigKeys.id();
+    public static final ConfigOption<String> NODE_IDC = NodeConfigKeys.idc("The data centre (IDC) this node is in.");
     public static final ConfigOption<String> NODE_CLUSTER = ConfigOption.of("node.cluster", STRING, "default",
             "The storage cluster this node belongs to (one cluster per IDC).");
-    public static final ConfigOption<String> NODE_DATA_DIR = ConfigOption.required("node.data-dir", STRING,
+    public static final ConfigOption<String> NODE_DATA_DIR = NodeConfigKeys.dataDir(
             "Directory of this node's shards and its metadata snapshot; created when missing.");
     public static final ConfigOption<Duration> NODE_REPORT_INTERVAL = ConfigOption.of("node.report-interval",
             durationAtLeast(Duration.ofMillis(100)), Duration.ofSeconds(1),
@@ -51,6 +50,9 @@ public final class StorageConfigKeys {
             "Address the gRPC server binds to and that other nodes are told to dial.");
     public static final ConfigOption<Integer> SERVER_PORT = ConfigOption.of("storage.server.port",
             intIn(0, 65_535), StorageServerOptions.DEFAULT_PORT, "gRPC port; 0 picks a free one.");
+    public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.of("storage.http.port", intIn(-1, 65_535),
+            StorageHttpServer.DEFAULT_PORT, "HTTP port of the node's `/metrics` (Prometheus text format) and"
+                    + " `/health/live`, on `storage.server.host`; 0 picks a free one (logged), -1 turns it off.");
     public static final ConfigOption<Long> SERVER_MAX_MESSAGE = ConfigOption.of("storage.server.max-message-size",
             sizeAtLeast(1024), (long) StorageServerOptions.DEFAULT_MAX_MESSAGE_BYTES, "Largest accepted request.");
     public static final ConfigOption<Duration> SERVER_SHUTDOWN_GRACE = ConfigOption.of(
@@ -140,7 +142,7 @@ public final class StorageConfigKeys {
     /** Every storage key, in the order of docs/configuration.md. */
     public static final ConfigDef DEF = new ConfigDef(List.of(NODE_ID, NODE_IDC, NODE_CLUSTER, NODE_DATA_DIR,
             NODE_REPORT_INTERVAL, META_ENDPOINTS, META_ROOT, META_OPERATION_TIMEOUT, META_LEASE_TTL, SERVER_HOST,
-            SERVER_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
+            SERVER_PORT, HTTP_PORT, SERVER_MAX_MESSAGE, SERVER_SHUTDOWN_GRACE, SERVER_WORKER_THREADS, SEGMENT_DURATION,
             MEMTABLE_SIZE, MEMTABLE_NODE_LIMIT, MEMTABLE_MAX_AGE, WAL_FSYNC, WAL_SEGMENT_SIZE, FUTURE_TOLERANCE, SERIES_PER_METRIC,
             TAGS_PER_SERIES, FIELDS_PER_METRIC, BLOCK_CACHE_SIZE, COMPACTION_MIN_PARTS, MAINTENANCE_INTERVAL,
             STAGED_EXPIRY, DISK_MIN_FREE_PERCENT, DISK_MIN_FREE_FLOOR, REPLICATION_FETCH_MAX, REPLICATION_FETCH_WAIT, REPLICATION_LAG_MAX, REPLICATION_ACK_TIMEOUT,

@@ -13,6 +13,8 @@ import io.meridian.storage.replication.ReplicaController;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,11 +60,14 @@ public final class StorageNode implements AutoCloseable {
     /** Everything to close, most recently started first. */
     private final Deque<AutoCloseable> parts;
     private boolean closed;
+    /** The bound port of /metrics, or -1 when {@code storage.http.port} is -1. */
+    private final int httpPort;
 
     private StorageNode(StorageNodeConfig config, NodeInfo self, ShardRegistry registry, ReplicaController controller,
-                        NodeRegistrar registrar, MetaCache cache, AssignmentWatcher watcher,
+                        NodeRegistrar registrar, MetaCache cache, AssignmentWatcher watcher, int httpPort,
                         Deque<AutoCloseable> parts) {
         this.config = config;
+        this.httpPort = httpPort;
         this.self = self;
         this.registry = registry;
         this.controller = controller;
@@ -79,11 +84,33 @@ public final class StorageNode implements AutoCloseable {
      * @throws StorageIoException when the data directory cannot be created or the gRPC port cannot be bound
      */
     public static StorageNode start(StorageNodeConfig config, ReplicaControllerFactory controllers) {
+        return start(config, controllers, null);
+    }
+
+    /**
+     * Starts a node whose meters register in {@code shared} (an embedder's registry, which also holds the JVM's
+     * meters and is exposed by the embedder), or, when null, in a registry of its own with the JVM's meters. Either
+     * way {@code storage.http.port} (unless -1) serves them at {@code /metrics}.
+     */
+    public static StorageNode start(StorageNodeConfig config, ReplicaControllerFactory controllers,
+                                    PrometheusMeterRegistry shared) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(controllers, "controllers");
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
             createDirectory(config.dataDir());
+            PrometheusMeterRegistry meters = shared;
+            if (meters == null) {
+                meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                parts.push(meters::close);
+                started(parts, NodeMeters.bindJvm(meters));
+            }
+            int httpPort = -1;
+            if (config.httpPort() >= 0) {
+                httpPort = started(parts, StorageHttpServer.start(config.server().host(), config.httpPort(), meters))
+                        .port();
+                LOG.info("storage node metrics at http://{}:{}/metrics", config.server().host(), httpPort);
+            }
             MetaStore store = started(parts, MetaStore.connect(config.meta()));
             EngineSettings engine = config.engine();
             ShardMaintenance maintenance = started(parts,
@@ -91,8 +118,11 @@ public final class StorageNode implements AutoCloseable {
             DiskSpace disk = DiskSpace.of(config.nodeId(), config.dataDir(), engine.diskMinFreePercent() / 100.0,
                     engine.diskMinFreeFloor());
             maintenance.watch(disk);
-            ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance,
-                    new NodeMemory(engine.memtableNodeBytes()), disk));
+            NodeMemory memory = new NodeMemory(engine.memtableNodeBytes());
+            NodeMeters.bindDisk(meters, disk);
+            NodeMeters.bindMemory(meters, memory);
+            ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance, memory, disk,
+                    meters));
             ReplicaController controller = started(parts,
                     controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes
@@ -113,7 +143,7 @@ public final class StorageNode implements AutoCloseable {
             LOG.info("storage node started [node={}, address={}, idc={}, cluster={}, dataDir={}, etcd={}, root={}]",
                     self.id(), self.address(), self.idc(), self.cluster(), config.dataDir(),
                     config.meta().endpoints(), config.meta().root());
-            return new StorageNode(config, self, registry, controller, registrar, cache, watcher, parts);
+            return new StorageNode(config, self, registry, controller, registrar, cache, watcher, httpPort, parts);
         } catch (RuntimeException e) {
             closeAll(parts, e);
             throw e;
@@ -141,6 +171,11 @@ public final class StorageNode implements AutoCloseable {
     /** This node as registered: id, cluster, and the address of its gRPC server. */
     public NodeInfo self() {
         return self;
+    }
+
+    /** The bound port of {@code /metrics} and {@code /health/live}; -1 when {@code storage.http.port} is -1. */
+    public int httpPort() {
+        return httpPort;
     }
 
     public StorageNodeConfig config() {

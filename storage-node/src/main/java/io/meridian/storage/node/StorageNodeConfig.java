@@ -1,7 +1,5 @@
 package io.meridian.storage.node;
 
-import io.meridian.storage.replication.ReplicationOptions;
-
 import static io.meridian.storage.node.StorageConfigKeys.*;
 
 import io.meridian.common.config.Config;
@@ -10,6 +8,7 @@ import io.meridian.common.config.ConfigTree;
 import io.meridian.common.config.MemoryBudget;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
+import io.meridian.storage.replication.ReplicationOptions;
 import io.meridian.storage.server.StorageServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +27,12 @@ import java.util.Objects;
  * @param meta           {@code meta.etcd.endpoints}, {@code meta.root}, {@code meta.operation-timeout}
  * @param leaseTtl       {@code meta.lease-ttl}
  * @param server         {@code storage.server.*}
+ * @param httpPort       {@code storage.http.port}: /metrics and /health/live; 0 a free port, -1 off
  * @param engine         {@code storage.*} engine and upkeep settings
  * @param replication    {@code storage.replication.*}
  */
 public record StorageNodeConfig(String nodeId, String idc, String cluster, Path dataDir, Duration reportInterval,
-                                MetaStoreOptions meta, Duration leaseTtl, StorageServerOptions server,
+                                MetaStoreOptions meta, Duration leaseTtl, StorageServerOptions server, int httpPort,
                                 EngineSettings engine, ReplicationOptions replication) {
     public StorageNodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -86,6 +86,6 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
                 c.get(REPLICATION_MAX_UNCOMMITTED), c.get(REPLICATION_WAL_RETENTION));
         return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),
                 Path.of(c.get(NODE_DATA_DIR)), c.get(NODE_REPORT_INTERVAL), meta, c.get(META_LEASE_TTL), server,
-                engine, replication);
+                c.get(HTTP_PORT), engine, replication);
     }
 }

@@ -8,6 +8,7 @@ import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.storage.engine.Shard;
+import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ final class ReplicaFollower implements AutoCloseable {
     private final ReplicationOptions options;
     private final Truncation truncation;
     private final Resync resync;
+    /** The node's free-space watermark: past it the follower pauses its fetches instead of running into ENOSPC. */
+    private final DiskSpace disk;
     private final StorageServiceGrpc.StorageServiceBlockingStub stub;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
@@ -52,7 +55,8 @@ final class ReplicaFollower implements AutoCloseable {
     private long commitLsn;
 
     ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
-                    ManagedChannel leaderChannel, Truncation truncation, Resync resync) {
+                    ManagedChannel leaderChannel, Truncation truncation, Resync resync, DiskSpace disk) {
+        this.disk = disk;
         this.key = key;
         this.selfId = selfId;
         this.shard = shard;
@@ -114,6 +118,7 @@ final class ReplicaFollower implements AutoCloseable {
     }
 
     private void fetchOnce() {
+        disk.checkWritable(); // a full disk pauses the follower (logged, retried with back-off) until space returns
         Shard s = shard;
         long from = s.lastLsn() + 1;
         FetchRequest request = FetchRequest.newBuilder()

@@ -74,7 +74,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     private final ReplicationMetrics metrics;
 
     public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options) {
-        this(selfId, registry, options, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        this(selfId, registry, options, registry.meters());
     }
 
     public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options,
@@ -245,7 +245,7 @@ public final class ReplicationController implements ReplicaController, Replicati
 
     private void startFollower(ReplicaAssignment a, Shard shard) {
         ReplicaFollower f = new ReplicaFollower(a.key(), selfId, shard, a, options, channel(a.leaderAddress()),
-                this::truncate, this::resync);
+                this::truncate, this::resync, registry.disk());
         shard.setFlushGate(f::awaitCommittedForFlush);
         shard.setNeededLsn(() -> Long.MAX_VALUE, 0);
         followers.put(a.key(), f);

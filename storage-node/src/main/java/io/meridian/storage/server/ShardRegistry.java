@@ -10,6 +10,8 @@ import io.meridian.storage.file.FileIo;
 import io.meridian.storage.memtable.NodeMemory;
 import io.meridian.storage.shard.ShardMetrics;
 import io.meridian.storage.shard.ShardOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,7 @@ public final class ShardRegistry implements AutoCloseable {
     private final ShardMaintenance maintenance;
     private final NodeMemory memory;
     private final DiskSpace disk;
+    private final MeterRegistry meters;
     private final Map<ShardKey, ShardReplica> replicas = new ConcurrentHashMap<>();
 
     /**
@@ -61,10 +64,22 @@ public final class ShardRegistry implements AutoCloseable {
 
     /** @param disk the free-space watermark of the data directory that writes to every shard here check */
     public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk) {
+        this(dataDir, maintenance, memory, disk, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where the meters of every shard opened here (and of the replica roles over them) register */
+    public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk,
+                         MeterRegistry meters) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.disk = Objects.requireNonNull(disk, "disk");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    /** The node's meter registry. */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     /** The free-space watermark of this node's data directory. */
@@ -187,7 +202,7 @@ public final class ShardRegistry implements AutoCloseable {
                     ? setRole(key, epoch, leader) : existing;
         }
         long started = System.nanoTime();
-        Shard shard = Shard.open(directory(key), options, ShardMetrics.noop(), memory);
+        Shard shard = Shard.open(directory(key), options, new ShardMetrics(meters, key.database(), key.shard()), memory);
         if (leader) {
             shard.setEpoch(epoch);
         }

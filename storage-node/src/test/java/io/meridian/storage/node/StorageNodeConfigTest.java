@@ -41,6 +41,7 @@ class StorageNodeConfigTest {
         assertThat(c.meta().operationTimeout()).isEqualTo(MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT);
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.server()).isEqualTo(StorageServerOptions.defaults());
+        assertThat(c.httpPort()).isEqualTo(StorageHttpServer.DEFAULT_PORT).isEqualTo(8621);
         assertThat(c.engine()).isEqualTo(EngineSettings.defaults());
         assertThat(c.engine().memtableBytes()).isEqualTo(256L << 20);
         assertThat(c.engine().walFsync()).isEqualTo(FsyncMode.ALWAYS);
@@ -58,6 +59,7 @@ class StorageNodeConfigTest {
                 meta: {etcd.endpoints: "http://a:1,http://b:2", root: /m2, operation-timeout: 2s, lease-ttl: 3s}
                 storage:
                   server: {host: 0.0.0.0, port: 0, max-message-size: 8MiB, shutdown-grace: 1s, worker-threads: 4}
+                  http.port: -1
                   segment-duration: 2h
                   memtable: {size: 16MiB, node-limit: 64MiB, max-age: 1m}
                   wal: {fsync: interval, segment-size: 8MiB}
@@ -80,6 +82,7 @@ class StorageNodeConfigTest {
                 Duration.ofSeconds(2), MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.server()).isEqualTo(new StorageServerOptions("0.0.0.0", 0, 8 << 20, Duration.ofSeconds(1), 4));
+        assertThat(c.httpPort()).isEqualTo(-1);
         assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
                 FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
                 Duration.ofMillis(500), 64L << 20, Duration.ofDays(2), 3, 1L << 30));
@@ -109,6 +112,8 @@ class StorageNodeConfigTest {
                 Arguments.of("meta.lease-ttl: 0s", "meta.lease-ttl"),
                 Arguments.of("storage.server.host: ''", "storage.server.host"),
                 Arguments.of("storage.server.port: -1", "storage.server.port"),
+                Arguments.of("storage.http.port: -2", "storage.http.port"),
+                Arguments.of("storage.http.port: 65536", "storage.http.port"),
                 Arguments.of("storage.server.max-message-size: 10", "storage.server.max-message-size"),
                 Arguments.of("storage.server.max-message-size: 4GiB", "storage.server.max-message-size"),
                 Arguments.of("storage.server.shutdown-grace: 10", "storage.server.shutdown-grace"),

@@ -1,11 +1,10 @@
 package io.meridian.storage.node;
 
-import io.meridian.storage.replication.ReplicationOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
@@ -17,7 +16,14 @@ import io.meridian.meta.model.WriteConcern;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
 import io.meridian.storage.replication.ReplicaAssignment;
+import io.meridian.storage.replication.ReplicationOptions;
 import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.shard.WriteBatch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +62,7 @@ class StorageNodeIT {
         return StorageNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB}
+                storage: {server.port: 0, http.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB}
                 """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT)));
     }
 
@@ -98,5 +104,46 @@ class StorageNodeIT {
         }
         assertThat(store.get(nodeKey)).as("close revokes the lease at once").isEmpty();
         assertThat(controller.closed).isTrue();
+    }
+
+    @Test
+    void servesItsMetersToPrometheusOverHttp(EtcdProcess etcd) throws Exception {
+        StorageNode node = StorageNode.start(config(etcd, "m1"), ctx -> new RecordingController());
+        try {
+            assertThat(node.httpPort()).isPositive();
+            ShardKey key = new ShardKey("web", 1);
+            long now = System.currentTimeMillis();
+            DatabaseConfig db = new DatabaseConfig("web", 2, 1, WriteConcern.LEADER,
+                    List.of(new IntervalSpec("10s", "30d")), List.of("c1"));
+            node.registry().open(key, ShardOptions.defaults(AssignmentPlanner.databaseOptions(db)), 1, true).shard()
+                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), now, "usage", 1)
+                            .point(SeriesKey.of("cpu", "host", "b"), now, "usage", 2).build());
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + node.httpPort();
+
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+            assertThat(metrics.body())
+                    .contains("meridian_storage_points_written_total{db=\"web\",shard=\"1\"} 2.0")
+                    .contains("meridian_storage_series{db=\"web\",shard=\"1\"} 2.0")
+                    .contains("meridian_storage_disk_free_bytes ").contains("meridian_storage_disk_watermark_bytes ")
+                    .contains("meridian_storage_disk_refused_writes_total 0.0")
+                    .contains("meridian_storage_memtable_node_bytes ").contains("jvm_memory_used_bytes");
+
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(200);
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("/api/v1/write").contains("/metrics");
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+        } finally {
+            node.close();
+        }
     }
 }

@@ -5,7 +5,10 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.file.DiskSpace;
+import io.meridian.storage.memtable.NodeMemory;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
@@ -40,9 +43,14 @@ final class ReplicaNode implements AutoCloseable {
     final ManagedChannel channel;
 
     ReplicaNode(String id, Path dir, ReplicationOptions options, int port) {
+        this(id, dir, options, port, DiskSpace.unchecked(dir));
+    }
+
+    /** A node whose writes and follower fetches check {@code disk}'s watermark. */
+    ReplicaNode(String id, Path dir, ReplicationOptions options, int port, DiskSpace disk) {
         this.id = id;
         this.dir = dir;
-        this.registry = new ShardRegistry(dir, maintenance);
+        this.registry = new ShardRegistry(dir, maintenance, NodeMemory.unbounded(), disk);
         this.controller = new ReplicationController(id, registry, options, meters);
         this.server = StorageServer.start(StorageServerOptions.defaults().withPort(port), registry, controller);
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

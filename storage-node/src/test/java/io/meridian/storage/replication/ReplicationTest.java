@@ -22,6 +22,8 @@ import io.meridian.common.rpc.storage.v1.StageRequest;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
+import io.meridian.meta.model.WriteConcern;
+import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.file.FaultyFileIo;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.log.RecordFileFormat;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -194,6 +197,35 @@ class ReplicationTest {
                 assertThat(write(a, 1, "w", 2, 1)).isIn(WriteOutcome.WRITE_OUTCOME_APPLIED, WriteOutcome.WRITE_OUTCOME_DUPLICATE));
         assertThat(b.lastLsn()).isEqualTo(a.lastLsn());
         assertThat(sum(b).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aFollowerPastItsDiskWatermarkPausesItsFetchesAndCatchesUpWhenSpaceReturns() {
+        AtomicLong free = new AtomicLong(1L << 30);
+        DiskSpace disk = new DiskSpace("b", tmp.resolve("b"), 10L << 30, free::get, 0.01, 200L << 20);
+        ReplicaNode a = node("a");
+        ReplicaNode b = new ReplicaNode("b", tmp.resolve("b"), FAST, 0, disk);
+        nodes.add(b);
+        assign(assignment(1, a, WriteConcern.LEADER, a, b), a, b);
+        for (long seq = 1; seq <= 5; seq++) {
+            assertThat(write(a, 1, "w", seq, 1)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        awaitCaughtUp(a, b);
+        long held = b.lastLsn();
+
+        free.set(100L << 20); // below the 200 MiB watermark: the follower's next fetch stops short of the leader
+        await().atMost(Duration.ofSeconds(20)).until(() -> disk.refusedWrites() > 0);
+        long refused = disk.refusedWrites();
+        for (long seq = 6; seq <= 10; seq++) {
+            assertThat(write(a, 1, "w", seq, 1)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> disk.refusedWrites() > refused + 1);
+        assertThat(b.lastLsn()).as("nothing fetched while the disk is past its watermark").isEqualTo(held);
+        assertThat(a.lastLsn()).isGreaterThan(held);
+
+        free.set(1L << 30); // space returns: the follower fetches again by itself, without a restart
+        awaitCaughtUp(a, b);
+        assertThat(sum(b).sum()).isEqualTo(10).isEqualTo(sum(a).sum());
     }
 
     @Test

@@ -3,19 +3,11 @@ package io.meridian.storage.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
-import io.meridian.storage.index.TagPredicate;
-import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
-import io.meridian.storage.server.LeafQueryCodec;
-import io.meridian.storage.server.LeafResultCodec;
-import io.meridian.storage.server.ShardKey;
-import io.meridian.storage.server.ShardRefCodec;
-import java.util.concurrent.TimeUnit;
-import io.meridian.common.error.ErrorCode;
-import io.meridian.common.error.InvalidInputException;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.master.MasterOptions;
@@ -27,15 +19,23 @@ import io.meridian.meta.model.WriteConcern;
 import io.meridian.meta.planner.PlannerOptions;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
+import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.node.StorageMain;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.node.StorageNodeConfig;
+import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.query.LeafResult;
+import io.meridian.storage.server.LeafQueryCodec;
+import io.meridian.storage.server.LeafResultCodec;
+import io.meridian.storage.server.ShardKey;
+import io.meridian.storage.server.ShardRefCodec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A small cluster in this JVM for tests of the parts above storage (broker, Flink sink, ingest job): real etcd
@@ -100,7 +100,7 @@ public final class LocalStorageCluster implements AutoCloseable {
         return StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB,
+                storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB,
                           replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
                 """.formatted(id, dir.resolve(id), etcd.endpoint(), root))), StorageMain.CONTROLLER);
     }
