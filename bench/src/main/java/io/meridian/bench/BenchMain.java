@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code bin/meridian bench ...}: Meridian's benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Meridian benchmarks",
@@ -145,7 +145,7 @@ public final class BenchMain implements Runnable {
         @Option(names = "--replicas", defaultValue = "1,2,3", split = ",", description = "replica counts to run (default ${DEFAULT-VALUE})")
         List<Integer> replicas;
         @Option(names = "--concern", defaultValue = "majority", description = "leader, majority or all")
-        io.meridian.storage.replication.WriteConcern concern;
+        io.meridian.meta.model.WriteConcern concern;
         @Option(names = "--hosts", defaultValue = "1000") int hosts;
         @Option(names = "--hours", defaultValue = "2") int hours;
         @Option(names = "--shards", defaultValue = "4", description = "shards, one writer each") int shards;

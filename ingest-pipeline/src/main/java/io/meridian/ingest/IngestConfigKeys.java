@@ -9,6 +9,7 @@ import static io.meridian.common.config.ConfigTypes.intIn;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
+import io.meridian.common.config.NodeConfigKeys;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.meta.store.MetaConfigKeys;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class IngestConfigKeys {
     /** Where a job that has no committed offsets starts reading. */
     public enum StartingOffsets { EARLIEST, LATEST }
 
-    public static final ConfigOption<String> NODE_IDC = ConfigOption.of("node.idc", STRING, "default",
+    public static final ConfigOption<String> NODE_IDC = NodeConfigKeys.idc(
             "The data centre (IDC) whose storage cluster receives the job's writes.");
     public static final ConfigOption<List<String>> BOOTSTRAP = ConfigOption.required("ingest.kafka.bootstrap-servers",
             STRING_LIST, "Kafka brokers (host:port, a list or comma-separated).");

@@ -8,10 +8,11 @@ import static io.meridian.common.config.ConfigTypes.intIn;
 import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.broker.write.WriteMode;
-import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.ConfigDef;
-import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.common.config.ConfigOption;
+import io.meridian.common.config.NodeConfigKeys;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
+import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
 import io.meridian.meta.store.MetaConfigKeys;
@@ -30,13 +31,12 @@ public final class BrokerConfigKeys {
     private static final Duration ZERO = Duration.ZERO;
 
     // node
-    public static final ConfigOption<String> NODE_ID = ConfigOption.required("node.id", STRING,
-            "Unique id of this node in the cluster (a name: letters, digits, `_ . : -`).");
-    public static final ConfigOption<String> NODE_IDC = ConfigOption.of("node.idc", STRING, "default",
+    public static final ConfigOption<String> NODE_ID = NodeConfigKeys.id();
+    public static final ConfigOption<String> NODE_IDC = NodeConfigKeys.idc(
             "The data centre (IDC) this broker is in; its writes go to the storage cluster of this IDC.");
     public static final ConfigOption<String> NODE_HOST = ConfigOption.of("node.host", STRING, "127.0.0.1",
             "Address the HTTP and gRPC servers bind to and that other nodes are told to dial.");
-    public static final ConfigOption<String> NODE_DATA_DIR = ConfigOption.required("node.data-dir", STRING,
+    public static final ConfigOption<String> NODE_DATA_DIR = NodeConfigKeys.dataDir(
             "Directory of the broker's metadata snapshot; created when missing.");
 
     // meta (etcd): shared by every role

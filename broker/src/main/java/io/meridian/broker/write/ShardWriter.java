@@ -1,44 +1,37 @@
 package io.meridian.broker.write;
 
-import io.meridian.common.ingest.ShardBatches;
-import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
-import io.meridian.common.error.ShardUnavailableException;
-import io.meridian.common.rpc.ChannelPool;
-import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.rpc.storage.v1.PointBatch;
-import io.meridian.common.rpc.storage.v1.ShardRef;
-import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
-import io.meridian.meta.cache.Route;
 import io.meridian.meta.cache.RoutingTable;
+import io.meridian.meta.client.LeaderCallPolicy;
+import io.meridian.meta.client.ShardLeaderClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a request's per-shard batches to the shard leaders (direct ingest mode, ARCHITECTURE §3): each batch
- * to its shard's current leader from the routing table, with the shard epoch; a retriable answer (not the
- * leader, stale epoch, unavailable, not replicated, busy, connection refused) is retried with the route read
- * again, until the request's timeout. Shards are written concurrently; the call returns once every shard
- * acknowledged, or throws naming the shard and its last error.
+ * Sends a request's per-shard batches to the shard leaders (direct ingest mode, ARCHITECTURE §3) through the
+ * {@link ShardLeaderClient}, which routes each to its shard's current leader with the shard epoch and retries the
+ * retriable answers until the request's timeout (DISK_FULL comes back at once: a full disk does not clear within a
+ * write's timeout, so the client gets the 507 now). Shards are written concurrently; the call returns once every
+ * shard acknowledged, or throws naming the shard and its last error.
  *
  * <p>Exactly once per batch across retries: every batch goes out on a <em>lane</em>, a writer id of this
  * broker instance with its own sequence, and a lane carries one batch at a time, so storage's
@@ -47,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardWriter implements BatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
-    private static final long BACKOFF_MIN_MS = 10;
-    private static final long BACKOFF_MAX_MS = 500;
 
     /** A writer id with its next sequence; used by one batch at a time. */
     private static final class Lane {
@@ -60,48 +51,61 @@ public final class ShardWriter implements BatchSink {
         }
     }
 
-    private final Supplier<RoutingTable> routes;
-    private final Duration timeout;
+    private final ShardLeaderClient leaders;
+    /** The client when this writer made it (and closes it), else null. */
+    private final ShardLeaderClient owned;
     private final String instance = "broker-" + UUID.randomUUID();
     private final AtomicLong lanesCreated = new AtomicLong();
     private final Map<String, Queue<Lane>> lanes = new ConcurrentHashMap<>();
-    private final ChannelPool channels = new ChannelPool();
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "meridian-shard-writer");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong retries = new AtomicLong();
+
+    /** @param leaders the client of shard leaders (owned by the caller), with the request timeout as its policy's */
+    public ShardWriter(ShardLeaderClient leaders) {
+        this.leaders = Objects.requireNonNull(leaders, "leaders");
+        this.owned = null;
+    }
 
     /**
+     * A writer with a client of its own (closed with it).
+     *
      * @param routes  the current routing table (a {@code MetaCache}'s, refreshed by its watch)
      * @param timeout how long one request may take, retries included
      */
     public ShardWriter(Supplier<RoutingTable> routes, Duration timeout) {
-        this.routes = Objects.requireNonNull(routes, "routes");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.owned = new ShardLeaderClient(routes, db -> false, policy(timeout));
+        this.leaders = owned;
+    }
+
+    /** The policy of the broker's calls to shard leaders: retries until {@code timeout}; DISK_FULL at once. */
+    public static LeaderCallPolicy policy(Duration timeout) {
+        return LeaderCallPolicy.of(timeout).withFailFast(ErrorCode.DISK_FULL);
     }
 
     /** Retries after a retriable answer, since start (for metrics and tests). */
     public long retries() {
-        return retries.get();
+        return leaders.retries();
     }
 
     /**
      * Writes every shard's batch and returns once all are acknowledged.
      *
-     * @throws MeridianException the first shard's error that was not retriable, or a {@link ShardUnavailableException}
-     *                           naming the shard and its last error when the timeout ran out
+     * @throws MeridianException the first shard's error that was not retriable, or a
+     *                           {@code ShardUnavailableException} naming the shard and its last error when the timeout
+     *                           ran out
      */
     @Override
     public void write(ShardBatches request) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = leaders.deadline();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         request.batches().forEach((shard, batch) -> sends.add(CompletableFuture.runAsync(
                 () -> send(request.database(), shard, batch, deadline), senders)));
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof MeridianException m) {
                 throw m;
             }
@@ -112,40 +116,17 @@ public final class ShardWriter implements BatchSink {
     private void send(String db, int shard, PointBatch batch, long deadline) {
         Lane lane = acquire(db, shard);
         lane.sequence++;
-        MeridianException last = null;
-        long backoff = BACKOFF_MIN_MS;
         try {
-            while (true) {
-                Optional<Route> route = routes.get().leader(db, shard);
-                if (route.isPresent()) {
-                    try {
-                        stub(route.get().address()).withDeadlineAfter(Math.max(1, remainingMs(deadline)), TimeUnit.MILLISECONDS)
-                                .write(WriteRequest.newBuilder()
-                                        .setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard).setEpoch(route.get().epoch()))
-                                        .setBatch(batch).setWriterId(lane.writerId).setSequence(lane.sequence).build());
-                        release(db, shard, lane);
-                        return;
-                    } catch (StatusRuntimeException e) {
-                        last = RpcErrors.fromStatus(e);
-                        // a full disk does not clear within a write's timeout: the client gets the 507 now
-                        if (!last.isRetriable() || last.code() == ErrorCode.DISK_FULL) {
-                            release(db, shard, lane);
-                            throw last;
-                        }
-                    }
-                }
-                if (remainingMs(deadline) <= 0) {
-                    // the lane is not reused: its sequence may still be applied late, which is fine for a fresh lane
-                    throw new ShardUnavailableException("write not acknowledged in time [database=" + db + ", shard="
-                            + shard + ", leader=" + route.map(Route::leader).orElse("none") + ", timeout="
-                            + timeout.toMillis() + "ms]: " + (last == null ? "no leader in the routing table"
-                            : last.getMessage()), last);
-                }
-                retries.incrementAndGet();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(backoff, remainingMs(deadline))));
-                backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+            leaders.call(db, shard, "write", deadline, leader -> leader.stub().write(WriteRequest.newBuilder()
+                    .setShard(leader.shard()).setBatch(batch).setWriterId(lane.writerId).setSequence(lane.sequence)
+                    .build()));
+            release(db, shard, lane);
+        } catch (MeridianException e) {
+            // an answer that refused the batch frees the lane; after a timeout its sequence may still be applied
+            // late, so the lane is dropped (a fresh lane takes its place)
+            if (!e.isRetriable() || leaders.policy().failFast().contains(e.code())) {
+                release(db, shard, lane);
             }
-        } catch (RuntimeException e) {
             LOG.debug("shard write failed [database={}, shard={}, writer={}, sequence={}]", db, shard, lane.writerId,
                     lane.sequence, e);
             throw e;
@@ -161,17 +142,11 @@ public final class ShardWriter implements BatchSink {
         lanes.get(db + "/" + shard).add(lane);
     }
 
-    private static long remainingMs(long deadline) {
-        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-    }
-
-    private StorageServiceGrpc.StorageServiceBlockingStub stub(String address) {
-        return StorageServiceGrpc.newBlockingStub(channels.get(address));
-    }
-
     @Override
     public void close() {
         senders.shutdownNow();
-        channels.close();
+        if (owned != null) {
+            owned.close();
+        }
     }
 }

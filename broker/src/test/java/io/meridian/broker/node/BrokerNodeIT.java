@@ -73,7 +73,7 @@ class BrokerNodeIT {
             open.add(StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
                     node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
-                    storage: {server.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB,
+                    storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB,
                               replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
                     """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))), StorageMain.CONTROLLER));
         }
@@ -116,6 +116,10 @@ class BrokerNodeIT {
                 {"name":"x","shards":1,"replicas":1,"intervals":[{"interval":"10 s","retention":"30d"}]}""");
         assertThat(badInterval.statusCode()).isEqualTo(400);
         assertThat(badInterval.body()).contains("field=intervals[0]");
+        // the one duration grammar: weeks work in DDL as they do in configuration and the engine's API
+        HttpResponse<String> weeks = send("POST", base + "/api/v1/databases", """
+                {"name":"weeks","shards":1,"replicas":1,"intervals":[{"interval":"1m","retention":"2w"}]}""");
+        assertThat(weeks.statusCode()).as(weeks.body()).isEqualTo(201);
         assertThat(send("POST", base + "/api/v1/databases", "{not json").statusCode()).isEqualTo(400);
         assertThat(send("POST", base + "/api/v1/databases", """
                 {"name":"x","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}],

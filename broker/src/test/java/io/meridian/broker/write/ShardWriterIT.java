@@ -1,18 +1,21 @@
 package io.meridian.broker.write;
 
-import io.meridian.common.ingest.LineBatcher;
-import io.meridian.common.ingest.ShardBatches;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.meridian.storage.testing.LocalStorageCluster;
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaCache;
+import io.meridian.meta.client.ShardLeaderClient;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.storage.index.TagPredicate;
@@ -23,6 +26,7 @@ import io.meridian.storage.server.LeafQueryCodec;
 import io.meridian.storage.server.LeafResultCodec;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
+import io.meridian.storage.testing.LocalStorageCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +116,23 @@ class ShardWriterIT {
                     assertThat(all.count()).isEqualTo(400);
                     assertThat(all.sum()).isEqualTo(10 * 40 * 41 / 2.0);
                 });
+            }
+        }
+    }
+
+    @Test
+    void aWriteToADatabaseTheMetadataDoesNotKnowEndsWithNotFoundInsteadOfRetryingUntilTheTimeout(EtcdProcess etcd) {
+        try (LocalStorageCluster cluster = new LocalStorageCluster(etcd, dir, ROOT + "-unknown-db")) {
+            MetaCache cache = cluster.cache;
+            try (ShardLeaderClient leaders = new ShardLeaderClient(cache::routing, db -> cache.snapshot().revision() > 0
+                    && !cache.snapshot().databases().containsKey(db), ShardWriter.policy(Duration.ofMinutes(5)));
+                 ShardWriter writer = new ShardWriter(leaders)) {
+                byte[] b = body(1);
+                ShardBatches batches = new LineBatcher().batch("gone", 2, b, 0, b.length, Precision.MILLISECONDS, T0);
+                assertThatThrownBy(() -> writer.write(batches)).isInstanceOf(InvalidInputException.class)
+                        .hasMessageContaining("db=gone").hasMessageContaining("does not exist")
+                        .extracting(e -> ((InvalidInputException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+                assertThat(leaders.retries()).as("nothing to retry without a leader").isZero();
             }
         }
     }

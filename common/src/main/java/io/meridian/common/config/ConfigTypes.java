@@ -1,6 +1,7 @@
 package io.meridian.common.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.common.model.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,19 +84,19 @@ public final class ConfigTypes {
         }, DataSize::format);
     }
 
-    /** A duration of at least {@code min}, written {@code 10s} etc. (see {@link ConfigDurations}). */
+    /** A duration of at least {@code min}, written {@code 10s} etc. (see {@link Durations}). */
     public static ConfigType<Duration> durationAtLeast(Duration min) {
         return new Simple<>("duration", n -> {
             if (n.isNumber()) {
                 throw new IllegalArgumentException("want a duration with a unit, e.g. 10s; got '" + n.asText() + "'");
             }
-            Duration d = ConfigDurations.parse(scalar(n));
+            Duration d = Durations.parseAllowingZero(scalar(n));
             if (d.compareTo(min) < 0) {
-                throw new IllegalArgumentException("got " + ConfigDurations.format(d) + "; want at least "
-                        + ConfigDurations.format(min));
+                throw new IllegalArgumentException("got " + Durations.format(d) + "; want at least "
+                        + Durations.format(min));
             }
             return d;
-        }, ConfigDurations::format);
+        }, Durations::format);
     }
 
     /** One of an enum's constants, written in lower case ({@code always}, {@code interval}, ...). */

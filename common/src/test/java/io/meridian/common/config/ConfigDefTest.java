@@ -3,6 +3,7 @@ package io.meridian.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.common.model.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -126,9 +127,9 @@ class ConfigDefTest {
         assertThat(DataSize.format(256L << 20)).isEqualTo("256MiB");
         assertThat(DataSize.format(1000)).isEqualTo("1000B");
         assertThatThrownBy(() -> DataSize.parseBytes("99999999999TiB")).hasMessageContaining("too large");
-        assertThat(ConfigDurations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(ConfigDurations.format(Duration.ofMinutes(90))).isEqualTo("90m");
-        assertThat(ConfigDurations.format(Duration.ofDays(1))).isEqualTo("1d");
+        assertThat(Durations.parseAllowingZero("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(Durations.format(Duration.ofDays(1))).isEqualTo("1d");
     }
 
     @Test

@@ -40,7 +40,7 @@ class SeriesKeyTest {
     void durationsParseAndPrint() {
         assertThat(Durations.format(Durations.parse("i", "10s"))).isEqualTo("10s");
         assertThat(Durations.format(Durations.parse("i", "90m"))).isEqualTo("90m");
-        assertThat(Durations.format(Durations.parse("i", "14d"))).isEqualTo("2w");
+        assertThat(Durations.format(Durations.parse("i", "2w"))).isEqualTo("14d");
         assertThatThrownBy(() -> Durations.parse("retention", "10x")).hasMessageContaining("retention=10x");
         assertThatThrownBy(() -> Durations.parse("retention", "0s")).hasMessageContaining("positive");
     }

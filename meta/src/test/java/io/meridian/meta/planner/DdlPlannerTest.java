@@ -47,6 +47,9 @@ class DdlPlannerTest {
                 Arguments.of("bad interval string", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.createDatabase(v, config("m", 1, 1, "10 sec", "1d")), ErrorCode.INVALID_INPUT,
                         "invalid interval [interval=10 sec]"),
+                Arguments.of("sub-second interval", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
+                        v -> d.createDatabase(v, config("m", 1, 1, "500ms", "1d")), ErrorCode.INVALID_INPUT,
+                        "invalid interval [interval=500ms]: want whole seconds"),
                 Arguments.of("retention shorter than interval", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.createDatabase(v, config("m", 1, 1, "1h", "30m")), ErrorCode.INVALID_INPUT,
                         "retention is shorter than the interval"),

@@ -7,8 +7,8 @@ import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardState;
+import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.replication.ReplicaAssignment;
-import io.meridian.storage.replication.WriteConcern;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.shard.ShardOptions;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public final class AssignmentPlanner {
             }
         }
         return new ReplicaAssignment(new ShardKey(s.db(), s.shard()), options, s.epoch(), leaderId, leaderAddress,
-                s.replicas(), s.inSync(), WriteConcern.valueOf(db.writeConcern().name()), addresses, db.generation());
+                s.replicas(), s.inSync(), db.writeConcern(), addresses, db.generation());
     }
 
     private static String addressOf(MetaSnapshot snapshot, String node) {

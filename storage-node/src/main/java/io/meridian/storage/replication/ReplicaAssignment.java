@@ -1,5 +1,6 @@
 package io.meridian.storage.replication;
 
+import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.shard.ShardOptions;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.meridian.common.error.NotReplicatedException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.replication.log.LogOp;
 import io.meridian.storage.replication.log.ReplicaLogReader;

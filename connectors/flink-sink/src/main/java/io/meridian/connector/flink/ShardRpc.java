@@ -1,56 +1,51 @@
 package io.meridian.connector.flink;
 
 import com.google.protobuf.ByteString;
-import io.grpc.StatusRuntimeException;
-import io.meridian.common.error.InvalidInputException;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
-import io.meridian.common.rpc.ChannelPool;
-import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.AbortRequest;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
-import io.meridian.common.rpc.storage.v1.ShardRef;
-import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.meta.cache.MetaCache;
-import io.meridian.meta.cache.Route;
+import io.meridian.meta.client.LeaderCallPolicy;
+import io.meridian.meta.client.ShardLeaderClient;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The sink's calls to shard leaders: each goes to the current leader of (database, shard) in the sink's IDC, with
- * the shard epoch from the metadata cache (fencing). A retriable answer (not the leader, stale epoch, busy, not
- * replicated, unreachable) is retried with the route read again and an exponential back-off, until the request
- * timeout; a busy storage node therefore slows the sink down (back-pressure) instead of failing it.
+ * The sink's calls to shard leaders, through the {@link ShardLeaderClient} the broker uses too: each goes to the
+ * current leader of (database, shard) in the sink's IDC, with the shard epoch from the metadata cache (fencing). A
+ * retriable answer (not the leader, stale epoch, busy, not replicated, disk full, unreachable) is retried with the
+ * route read again and an exponential back-off, until the request timeout; a busy storage node therefore slows the
+ * sink down (back-pressure) instead of failing it.
  *
  * <p>Thread-safe. Owns its etcd client and metadata cache.
  */
 final class ShardRpc implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShardRpc.class);
-    private static final long BACKOFF_MIN_MS = 10;
-    private static final long BACKOFF_MAX_MS = 1_000;
+    /** The sink's back-off tops out higher than the broker's: it has no client waiting, only Kafka's lag. */
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(1);
 
     private final MetaStore store;
     private final MetaCache meta;
     private final Duration timeout;
-    private final ChannelPool channels = new ChannelPool();
-    private final AtomicLong retries = new AtomicLong();
+    private final ShardLeaderClient leaders;
 
     private ShardRpc(MetaStore store, MetaCache meta, Duration timeout) {
         this.store = store;
         this.meta = meta;
         this.timeout = timeout;
+        this.leaders = new ShardLeaderClient(meta::routing, db -> meta.snapshot().revision() > 0
+                && !meta.snapshot().databases().containsKey(db), LeaderCallPolicy.of(timeout)
+                .withBackoffMax(BACKOFF_MAX).withAttemptMax(Duration.ofMillis(callDeadlineMs(timeout))));
     }
 
     /** Connects to etcd and follows the metadata, for routing. */
@@ -68,7 +63,7 @@ final class ShardRpc implements AutoCloseable {
 
     /** Retries after a retriable answer so far (a metric). */
     long retries() {
-        return retries.get();
+        return leaders.retries();
     }
 
     /**
@@ -111,29 +106,19 @@ final class ShardRpc implements AutoCloseable {
      * @throws MeridianException the attempt's failure; retriable ones mean "unknown whether it applied"
      */
     boolean stageOnce(String db, int shard, String writerId, long txn, ByteString batch) {
-        Optional<Route> route = meta.routing().leader(db, shard);
-        if (route.isEmpty()) {
-            throw new ShardUnavailableException("cannot stage [db=" + db + ", shard=" + shard
-                    + "]: no leader in the routing table", null);
-        }
-        try {
-            return raw(route.get(), RawBatchCalls.STAGE, RawBatchCalls.stageRequest(ref(db, shard, route.get()),
-                    writerId, txn, batch)).getOutcome() == WriteOutcome.WRITE_OUTCOME_APPLIED;
-        } catch (StatusRuntimeException e) {
-            throw RpcErrors.fromStatus(e);
-        }
+        return leaders.callOnce(db, shard, "stage", leader -> raw(leader, RawBatchCalls.STAGE,
+                RawBatchCalls.stageRequest(leader.shard(), writerId, txn, batch))).getOutcome()
+                == WriteOutcome.WRITE_OUTCOME_APPLIED;
     }
 
-    /** Parks for an exponential back-off step (10 ms doubling to 1 s), bounded by {@code deadline}; counts a retry. */
+    /** Pauses for an exponential back-off step (10 ms doubling to 1 s, with jitter), bounded by {@code deadline}. */
     long backoff(long backoffMs, long deadline) {
-        retries.incrementAndGet();
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(backoffMs, remainingMs(deadline)))));
-        return Math.min(BACKOFF_MAX_MS, backoffMs * 2);
+        return leaders.backoff(backoffMs, deadline);
     }
 
     /** The deadline (System.nanoTime) of a request that starts now. */
     long deadline() {
-        return System.nanoTime() + timeout.toNanos();
+        return leaders.deadline();
     }
 
     Duration timeout() {
@@ -142,80 +127,35 @@ final class ShardRpc implements AutoCloseable {
 
     /** Commits transaction {@code txn}; a commit that already happened (a retry after a failover) is fine. */
     void commit(String db, int shard, String writerId, long txn) {
-        call(db, shard, "commit", route -> stub(route).commit(CommitRequest.newBuilder()
-                .setShard(ref(db, shard, route)).setWriterId(writerId).setTransactionId(txn).build()));
+        leaders.call(db, shard, "commit", leader -> leader.stub().commit(CommitRequest.newBuilder()
+                .setShard(leader.shard()).setWriterId(writerId).setTransactionId(txn).build()));
     }
 
     /** Drops what transaction {@code txn} staged (nothing when it staged nothing or committed). */
     void abort(String db, int shard, String writerId, long txn) {
-        call(db, shard, "abort", route -> stub(route).abort(AbortRequest.newBuilder()
-                .setShard(ref(db, shard, route)).setWriterId(writerId).setTransactionId(txn).build()));
+        leaders.call(db, shard, "abort", leader -> leader.stub().abort(AbortRequest.newBuilder()
+                .setShard(leader.shard()).setWriterId(writerId).setTransactionId(txn).build()));
     }
 
     /** Writes a batch at most once per (writer, sequence). */
     void write(String db, int shard, String writerId, long sequence, ByteString batch) {
-        call(db, shard, "write", route -> raw(route, RawBatchCalls.WRITE, RawBatchCalls.writeRequest(
-                ref(db, shard, route), batch, writerId, sequence)));
+        leaders.call(db, shard, "write", leader -> raw(leader, RawBatchCalls.WRITE, RawBatchCalls.writeRequest(
+                leader.shard(), batch, writerId, sequence)));
     }
 
-    private WriteResponse raw(Route route, io.grpc.MethodDescriptor<byte[], WriteResponse> method, byte[] request) {
-        return io.grpc.stub.ClientCalls.blockingUnaryCall(channels.get(route.address()), method,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(callDeadlineMs(), TimeUnit.MILLISECONDS), request);
+    private static WriteResponse raw(ShardLeaderClient.Leader leader, MethodDescriptor<byte[], WriteResponse> method,
+                                     byte[] request) {
+        return ClientCalls.blockingUnaryCall(leader.channel(), method, leader.callOptions(), request);
     }
 
-    private long callDeadlineMs() {
+    /** One attempt's deadline: the request timeout, within 1 to 30 s. */
+    private static long callDeadlineMs(Duration timeout) {
         return Math.max(1_000, Math.min(30_000, timeout.toMillis()));
-    }
-
-    private <T> T call(String db, int shard, String what, Function<Route, T> rpc) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long backoff = BACKOFF_MIN_MS;
-        MeridianException last = null;
-        while (true) {
-            Optional<Route> route = meta.routing().leader(db, shard);
-            if (route.isPresent()) {
-                try {
-                    return rpc.apply(route.get());
-                } catch (StatusRuntimeException e) {
-                    last = RpcErrors.fromStatus(e);
-                    if (!last.isRetriable()) {
-                        throw last;
-                    }
-                    LOG.debug("{} retried [db={}, shard={}, leader={}, epoch={}]: {}", what, db, shard,
-                            route.get().leader(), route.get().epoch(), last.getMessage());
-                }
-            } else if (meta.snapshot().revision() > 0 && !meta.snapshot().databases().containsKey(db)) {
-                throw new InvalidInputException(ErrorCode.NOT_FOUND, "cannot " + what + " [db=" + db + ", shard="
-                        + shard + "]: the database does not exist (dropped while the job ran?)");
-            }
-            long left = remainingMs(deadline);
-            if (left <= 0) {
-                throw new ShardUnavailableException("cannot " + what + " [db=" + db + ", shard=" + shard + ", leader="
-                        + route.map(Route::leader).orElse("none") + ", timeout=" + timeout.toMillis() + "ms]: "
-                        + (last == null ? "no leader in the routing table" : last.getMessage()), last);
-            }
-            retries.incrementAndGet();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(backoff, left)));
-            backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
-        }
-    }
-
-    private StorageServiceGrpc.StorageServiceBlockingStub stub(Route route) {
-        return StorageServiceGrpc.newBlockingStub(channels.get(route.address()))
-                .withDeadlineAfter(callDeadlineMs(), TimeUnit.MILLISECONDS);
-    }
-
-    private static ShardRef ref(String db, int shard, Route route) {
-        return ShardRef.newBuilder().setDatabase(db).setShard(shard).setEpoch(route.epoch()).build();
-    }
-
-    private static long remainingMs(long deadline) {
-        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     }
 
     @Override
     public void close() {
-        channels.close();
+        leaders.close();
         meta.close();
         store.close();
     }
