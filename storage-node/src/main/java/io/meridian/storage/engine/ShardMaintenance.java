@@ -5,19 +5,24 @@ import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.file.FsyncMode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background upkeep of registered shards on one daemon thread, every {@code interval}: fsync the WAL of
- * shards in {@link FsyncMode#INTERVAL} mode, flush memtables older than {@code memtableMaxAge} (so an idle
- * shard's WAL does not grow forever), merge parts ({@link Shard#compact()}) and drop expired segments
- * ({@link Shard#applyRetention()}). A failure on one shard is logged and retried next round; it never stops
- * the others. An {@link Error} stops the process loudly ({@link BackgroundTasks#EXIT}): a node whose maintenance
+ * Background upkeep of registered shards, every {@code interval}: fsync the WAL of shards in
+ * {@link FsyncMode#INTERVAL} mode, flush memtables older than {@code memtableMaxAge} (so an idle shard's WAL does
+ * not grow forever), merge parts ({@link Shard#compact()}) and drop expired segments
+ * ({@link Shard#applyRetention()}). Each shard's round runs on a small pool of worker threads, and a shard whose
+ * previous round is still running (a long merge) is skipped until it ends, so one slow shard cannot hold the others
+ * back. A failure on one shard is logged and retried next round; it never stops the others. An {@link Error} stops the process loudly ({@link BackgroundTasks#EXIT}): a node whose maintenance
  * died would keep its registration while its memtables grow until writes block.
  */
 public final class ShardMaintenance implements AutoCloseable {
@@ -25,8 +30,14 @@ public final class ShardMaintenance implements AutoCloseable {
 
     private final List<Shard> shards = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
+    /** Runs the shards' rounds; a few threads, so that one slow shard leaves the others theirs. */
+    private final ExecutorService workers;
+    /** Shards whose round is running. */
+    private final Set<Shard> running = ConcurrentHashMap.newKeySet();
     private final Duration memtableMaxAge;
     private final BackgroundTasks.OnFatal onFatal;
+    /** Worker threads: a slow shard occupies one, the others go on. */
+    static final int WORKERS = 2;
     private volatile DiskSpace disk;
     private volatile boolean compactionPostponedLogged;
 
@@ -43,7 +54,13 @@ public final class ShardMaintenance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("shard-maintenance", this::runOnce, onFatal),
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, "meridian-shard-maintenance-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("shard-maintenance", this::dispatch, onFatal),
                 interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -60,24 +77,37 @@ public final class ShardMaintenance implements AutoCloseable {
         shards.remove(shard);
     }
 
-    /** One round over every shard (also called by tests). */
-    public void runOnce() {
+    /** Starts the round of every shard whose previous round has ended. */
+    private void dispatch() {
         for (Shard s : shards) {
-            try {
-                if (s.options().walFsync() == FsyncMode.INTERVAL) {
-                    s.syncWal();
-                }
-                if (s.memtableAgeMillis() >= memtableMaxAge.toMillis()) {
-                    s.flush();
-                }
-                compact(s);
-                s.applyRetention();
-            } catch (RuntimeException e) {
-                if (s.isClosed()) {
-                    shards.remove(s);
-                } else {
-                    LOG.error("shard maintenance failed; retrying next round [dir={}]", s.directory(), e);
-                }
+            if (running.add(s)) {
+                workers.execute(BackgroundTasks.guarded("shard-maintenance", () -> {
+                    try {
+                        maintain(s);
+                    } finally {
+                        running.remove(s);
+                    }
+                }, onFatal));
+            }
+        }
+    }
+
+    /** One shard's round. */
+    private void maintain(Shard s) {
+        try {
+            if (s.options().walFsync() == FsyncMode.INTERVAL) {
+                s.syncWal();
+            }
+            if (s.memtableAgeMillis() >= memtableMaxAge.toMillis()) {
+                s.flush();
+            }
+            compact(s);
+            s.applyRetention();
+        } catch (RuntimeException e) {
+            if (s.isClosed()) {
+                shards.remove(s);
+            } else {
+                LOG.error("shard maintenance failed; retrying next round [dir={}]", s.directory(), e);
             }
         }
     }
@@ -101,8 +131,10 @@ public final class ShardMaintenance implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        workers.shutdownNow();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);
+            workers.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

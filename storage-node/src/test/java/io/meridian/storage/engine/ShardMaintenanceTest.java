@@ -13,6 +13,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,57 @@ class ShardMaintenanceTest {
             shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build());
             maintenance.register(shard);
             assertThat(fatal.get(10, TimeUnit.SECONDS)).isEqualTo("shard-maintenance: injected while flushing");
+        }
+    }
+
+    @Test
+    void aShardWhoseRoundIsStuckDoesNotHoldTheOtherShardsBack() throws Exception {
+        SeriesKey key = SeriesKey.of("cpu", "host", "a");
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FileIo slowDisk = new FileIo() {
+            @Override
+            public FileChannel open(Path file, OpenOption... options) throws IOException {
+                if (file.toString().endsWith(".part.tmp")) {
+                    stuck.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return FileIo.NIO.open(file, options);
+            }
+
+            @Override
+            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
+
+            @Override
+            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
+
+            @Override
+            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
+
+            @Override
+            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
+        };
+        try (Shard slow = Shard.open(dir.resolve("slow"), TestShards.options().withFiles(slowDisk));
+             Shard other = Shard.open(dir.resolve("other"), TestShards.options());
+             ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO)) {
+            try {
+                slow.write(WriteBatch.builder().point(key, T0, "usage", 1).build());
+                other.write(WriteBatch.builder().point(key, T0, "usage", 2).build());
+                maintenance.register(slow);
+                assertThat(stuck.await(10, TimeUnit.SECONDS)).as("the slow shard's flush is writing its part").isTrue();
+                maintenance.register(other);
+                // the other shard's old memtable is flushed while the slow one's round is still stuck
+                await().atMost(Duration.ofSeconds(10)).until(() -> other.stats().memtablePoints() == 0);
+                assertThat(other.stats().parts()).isPositive();
+                assertThat(stuck.getCount()).isZero();
+            } finally {
+                release.countDown();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.stats().memtablePoints() == 0);
         }
     }
 }
