@@ -28,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,6 +201,14 @@ class BrokerNodeIT {
         assertThat(send("DELETE", base + "/api/v1/databases/web", null).statusCode()).isEqualTo(404);
         assertThat(send("GET", base + "/metrics", null).body())
                 .contains("meridian_broker_write_errors_total{code=\"not_found\"}");
+        // the drop frees the disk: every storage node deletes the database's directory once it closed its replicas
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String id : List.of("s1", "s2", "s3")) {
+                assertThat(dir.resolve(id).resolve("web")).as("files of the dropped database on " + id).doesNotExist();
+            }
+        });
+        assertThat(List.of("s1", "s2", "s3")).as("another database keeps its files (its one replica's node)")
+                .anyMatch(id -> Files.isDirectory(dir.resolve(id).resolve("weeks").resolve("shard-0")));
 
         // the master stops: the other broker takes over and DDL works through it
         open.remove(master);

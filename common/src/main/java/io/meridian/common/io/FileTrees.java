@@ -31,4 +31,22 @@ public final class FileTrees {
             Files.deleteIfExists(p);
         }
     }
+
+    /** Bytes of the regular files in {@code dir} and below it (0 when it does not exist). */
+    public static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(p)) {
+                    total += Files.size(p);
+                }
+            }
+            return total;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
 }

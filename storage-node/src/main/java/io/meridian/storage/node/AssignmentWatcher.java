@@ -5,13 +5,16 @@ import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.storage.replication.ReplicaAssignment;
 import io.meridian.storage.replication.ReplicaController;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
     private final Runnable onReconciled;
     private final Duration retryDelay;
     private final java.util.function.BooleanSupplier metaLive;
+    private final BiConsumer<String, Long> onDropped;
     private final AtomicReference<MetaSnapshot> latest = new AtomicReference<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor executor;
@@ -42,6 +46,8 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
     // watcher-thread state
     private List<ReplicaAssignment> handedOver;
     private List<String> lastSkipped = List.of();
+    /** Database name -> generation in the last snapshot that came from etcd itself (null before the first). */
+    private Map<String, Long> liveDatabases;
     private volatile long rounds;
 
     /**
@@ -52,6 +58,19 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
      */
     public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
                              Runnable onReconciled, Duration retryDelay, java.util.function.BooleanSupplier metaLive) {
+        this(nodeId, planner, controller, onReconciled, retryDelay, metaLive, (db, generation) -> { });
+    }
+
+    /**
+     * @param onDropped called (on the watcher thread, after the reconcile that closed its replicas) with the name and
+     *                  generation of a database this node saw in etcd's metadata and that is gone from it now: the
+     *                  database was dropped, and its files may go. Only a change seen in etcd's own snapshots counts
+     *                  (never the on-disk copy), so a node pointed at the wrong etcd root or prefix deletes nothing.
+     */
+    public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
+                             Runnable onReconciled, Duration retryDelay, java.util.function.BooleanSupplier metaLive,
+                             BiConsumer<String, Long> onDropped) {
+        this.onDropped = Objects.requireNonNull(onDropped, "onDropped");
         this.metaLive = Objects.requireNonNull(metaLive, "metaLive");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.planner = Objects.requireNonNull(planner, "planner");
@@ -101,6 +120,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
             lastSkipped = plan.skipped();
         }
         if (plan.assignments().equals(handedOver)) {
+            retireDropped(s);
             return;
         }
         long started = System.nanoTime();
@@ -120,6 +140,29 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
         LOG.info("replica assignments reconciled [node={}, revision={}, replicas={}, leading={}, ms={}]", nodeId,
                 s.revision(), plan.assignments().size(), leading, (System.nanoTime() - started) / 1_000_000);
         onReconciled.run();
+        retireDropped(s);
+    }
+
+    /** Hands over the databases that were in the last live snapshot and are not in this one (dropped). */
+    private void retireDropped(MetaSnapshot s) {
+        if (!metaLive.getAsBoolean()) {
+            return;
+        }
+        Map<String, Long> now = new HashMap<>();
+        s.databases().forEach((name, db) -> now.put(name, db.generation()));
+        if (liveDatabases != null) {
+            liveDatabases.forEach((name, generation) -> {
+                if (!now.containsKey(name)) {
+                    try {
+                        onDropped.accept(name, generation);
+                    } catch (RuntimeException e) {
+                        LOG.error("cannot free the files of a dropped database; they stay [node={}, database={}, "
+                                + "generation={}]", nodeId, name, generation, e);
+                    }
+                }
+            });
+        }
+        liveDatabases = now;
     }
 
     @Override

@@ -135,7 +135,7 @@ public final class StorageNode implements AutoCloseable {
                     () -> ReportAssembler.build(self.id(), self.cluster(), cache.snapshot(), controller.status()));
             AssignmentWatcher watcher = started(parts, new AssignmentWatcher(self.id(),
                     new AssignmentPlanner(self, engine), controller, registrar::reportChanged, RECONCILE_RETRY_DELAY,
-                    () -> cache.watchedRevision() > 0));
+                    () -> cache.watchedRevision() > 0, registry::retire));
             cache.addListener(watcher);
             cache.start();
             started(parts, registrar.start());

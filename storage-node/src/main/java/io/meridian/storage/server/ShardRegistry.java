@@ -41,6 +41,8 @@ public final class ShardRegistry implements AutoCloseable {
     public static final String QUARANTINE_DIR = "quarantine";
     /** File in a database directory naming the incarnation of the database its shards belong to. */
     public static final String GENERATION_FILE = "GENERATION";
+    /** Prefix of a dropped database's directory while it is being deleted ({@code <dataDir>/.dropped-<db>.<gen>}). */
+    public static final String DROPPED_PREFIX = ".dropped-";
 
     private final Path dataDir;
     private final ShardMaintenance maintenance;
@@ -75,6 +77,22 @@ public final class ShardRegistry implements AutoCloseable {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.disk = Objects.requireNonNull(disk, "disk");
         this.meters = Objects.requireNonNull(meters, "meters");
+        deleteHalfDropped(dataDir);
+    }
+
+    /** Finishes the deletions of dropped databases that a crash interrupted ({@link #retire}). */
+    private static void deleteHalfDropped(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        try (var entries = Files.list(dataDir)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(DROPPED_PREFIX)).toList()) {
+                LOG.info("finishing the deletion of a dropped database's files [dir={}]", p);
+                FileTrees.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StorageIoException("cannot delete the files of a dropped database [dataDir=" + dataDir + "]", e);
+        }
     }
 
     /** The node's meter registry. */
@@ -137,6 +155,44 @@ public final class ShardRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageIoException("cannot claim the database directory [database=" + database + ", dir=" + dbDir
                     + ", generation=" + generation + "]", e);
+        }
+    }
+
+    /**
+     * Frees the disk of a dropped database: deletes {@code <dataDir>/<database>} when it belongs to incarnation
+     * {@code generation} (its GENERATION file says so) and no replica of it is open. Anything else is left alone: a
+     * directory of another incarnation, of an unknown one (generation 0, or no GENERATION file), or one still in use.
+     *
+     * @return whether the directory was deleted
+     */
+    public synchronized boolean retire(String database, long generation) {
+        Path dbDir = dataDir.resolve(database);
+        Path marker = dbDir.resolve(GENERATION_FILE);
+        if (generation == 0 || !Files.exists(marker)) {
+            return false;
+        }
+        if (replicas.keySet().stream().anyMatch(k -> k.database().equals(database))) {
+            LOG.warn("not deleting the files of a dropped database: a replica of it is still open [database={}, "
+                    + "dir={}, generation={}]", database, dbDir, generation);
+            return false;
+        }
+        try {
+            if (!Files.readString(marker).trim().equals(Long.toString(generation))) {
+                return false;
+            }
+            long bytes = FileTrees.size(dbDir);
+            // renamed first, so that a crash half-way leaves no directory that looks like a live database
+            Path doomed = dataDir.resolve(DROPPED_PREFIX + database + "." + generation);
+            FileTrees.delete(doomed);
+            FileIo.NIO.moveDurably(dbDir, doomed);
+            FileTrees.delete(doomed);
+            FileIo.NIO.syncDirectory(dataDir);
+            LOG.info("deleted the files of a dropped database [database={}, dir={}, generation={}, bytes={}]",
+                    database, dbDir, generation, bytes);
+            return true;
+        } catch (IOException e) {
+            throw new StorageIoException("cannot delete the files of a dropped database [database=" + database
+                    + ", dir=" + dbDir + ", generation=" + generation + "]", e);
         }
     }
 

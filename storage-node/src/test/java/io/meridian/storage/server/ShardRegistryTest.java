@@ -110,4 +110,38 @@ class ShardRegistryTest {
             assertThat(registry.open(key, StorageServerFixture.options(), 1).shard().metrics()).isEmpty();
         }
     }
+
+    @Test
+    void aDroppedDatabasesFilesGoOnlyWhenTheyAreThatIncarnationsAndNothingHasThemOpen() throws Exception {
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            assertThat(registry.retire("db", 100)).as("nothing there").isFalse();
+            registry.claim("db", 100, FileIo.NIO);
+            registry.open(key, StorageServerFixture.options(), 1).shard()
+                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            assertThat(registry.retire("db", 100)).as("a replica is still open").isFalse();
+            registry.close(key);
+            assertThat(registry.retire("db", 0)).as("an unknown incarnation").isFalse();
+            assertThat(registry.retire("db", 99)).as("another incarnation").isFalse();
+            assertThat(Files.isDirectory(dir.resolve("db/shard-1"))).isTrue();
+
+            assertThat(registry.retire("db", 100)).isTrue();
+            assertThat(dir.resolve("db")).doesNotExist();
+            try (var left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("db")
+                        || n.startsWith(ShardRegistry.DROPPED_PREFIX));
+            }
+        }
+    }
+
+    @Test
+    void aDeletionThatACrashInterruptedIsFinishedAtTheNextStart() throws Exception {
+        Path halfDone = dir.resolve(ShardRegistry.DROPPED_PREFIX + "db.100").resolve("shard-0");
+        Files.createDirectories(halfDone);
+        Files.writeString(halfDone.resolve("MANIFEST"), "x");
+        Files.createDirectories(dir.resolve("other/shard-0"));
+        try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
+            assertThat(dir.resolve(ShardRegistry.DROPPED_PREFIX + "db.100")).doesNotExist();
+            assertThat(dir.resolve("other/shard-0")).as("live databases are left alone").isDirectory();
+        }
+    }
 }
