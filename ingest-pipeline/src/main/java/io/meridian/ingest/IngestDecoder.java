@@ -12,10 +12,9 @@ import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -58,13 +57,9 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         store = MetaStore.connect(new MetaStoreOptions(config.etcdEndpoints(), config.metaRoot(),
                 MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         meta = new MetaCache(store, null, config.idc()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (meta.snapshot().revision() == 0) { // the first full read of the metadata
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no metadata from etcd in 30 s [endpoints=" + config.etcdEndpoints()
-                        + ", root=" + config.metaRoot() + "]");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        if (meta.await(s -> s.revision() > 0, Duration.ofSeconds(30)).isEmpty()) { // the first full read
+            throw new IllegalStateException("no metadata from etcd in 30 s [endpoints=" + config.etcdEndpoints()
+                    + ", root=" + config.metaRoot() + "]");
         }
         lines = new LineBatcher();
         waitedFor = new HashMap<>();
@@ -143,15 +138,8 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
             return null;
         }
         waitedFor.put(name, now);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNKNOWN_DB_WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            db = meta.snapshot().databases().get(name);
-            if (db != null) {
-                return db;
-            }
-        }
-        return null;
+        return meta.await(s -> s.databases().containsKey(name), Duration.ofMillis(UNKNOWN_DB_WAIT_MS))
+                .map(s -> s.databases().get(name)).orElse(null);
     }
 
     private void dead(Context ctx, KafkaIngestRecord raw, String reason) {

@@ -9,11 +9,15 @@ import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.PrefixWatch;
 import io.meridian.meta.store.WatchListener;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,9 @@ public final class MetaCache implements AutoCloseable {
     private final Optional<SnapshotFile> file;
     private final String homeIdc;
     private final List<Consumer<MetaSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    /** Signalled at every publication, for {@link #await}. */
+    private final ReentrantLock published = new ReentrantLock();
+    private final Condition publication = published.newCondition();
     private volatile MetaSnapshot current = MetaSnapshot.empty();
     private volatile RoutingTable routing;
     private volatile boolean holding;
@@ -112,6 +119,32 @@ public final class MetaCache implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Waits until the latest snapshot satisfies {@code condition}: returns it, or empty once {@code timeout} passed
+     * (or the waiting thread was interrupted, whose flag stays set). Woken by each publication; no polling.
+     */
+    public Optional<MetaSnapshot> await(Predicate<MetaSnapshot> condition, Duration timeout) {
+        long left = timeout.toNanos();
+        published.lock();
+        try {
+            while (true) {
+                MetaSnapshot s = current;
+                if (condition.test(s)) {
+                    return Optional.of(s);
+                }
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                left = publication.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            published.unlock();
+        }
+    }
+
     /** The routing table of the latest snapshot. Never blocks. */
     public RoutingTable routing() {
         return routing;
@@ -149,6 +182,12 @@ public final class MetaCache implements AutoCloseable {
     private void publish(MetaSnapshot s, boolean persist) {
         current = s;
         routing = RoutingTable.of(s, homeIdc);
+        published.lock();
+        try {
+            publication.signalAll();
+        } finally {
+            published.unlock();
+        }
         if (persist && file.isPresent()) {
             synchronized (persistLock) {
                 if (closed) {

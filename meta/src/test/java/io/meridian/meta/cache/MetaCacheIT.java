@@ -22,8 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,28 @@ class MetaCacheIT {
 
                 await().atMost(Duration.ofSeconds(5)).until(() -> cache.watchResets() == 2
                         && cache.snapshot().marker().clusterId().equals("new"));
+            }
+        }
+    }
+
+    @Test
+    void awaitWakesOnThePublicationThatSatisfiesItAndGivesUpAfterItsTimeout(EtcdProcess etcd) throws Exception {
+        try (MetaStore writer = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), "/await"));
+             MetaStore reader = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), "/await"))) {
+            MetaKeys k = writer.keys();
+            writer.put(k.clusterMarker(), ModelCodec.encode(new ClusterMarker("a", Instant.now())));
+            try (MetaCache cache = new MetaCache(reader, null, "idc1").start()) {
+                assertThat(cache.await(s -> s.revision() > 0, Duration.ofSeconds(10))).isPresent();
+                assertThat(cache.await(s -> s.databases().containsKey("late"), Duration.ofMillis(200)))
+                        .as("no such database: empty after the timeout").isEmpty();
+
+                CompletableFuture<Optional<MetaSnapshot>> waiting = CompletableFuture.supplyAsync(
+                        () -> cache.await(s -> s.databases().containsKey("late"), Duration.ofSeconds(30)));
+                writer.put(k.database("late"), ModelCodec.encode(new DatabaseConfig("late", 1, 1,
+                        WriteConcern.LEADER, List.of(new IntervalSpec("10s", "1d")), List.of("c1"))));
+                Optional<MetaSnapshot> seen = waiting.get(30, TimeUnit.SECONDS);
+                assertThat(seen).isPresent();
+                assertThat(seen.get().databases()).containsKey("late");
             }
         }
     }

@@ -18,8 +18,6 @@ import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The sink's calls to shard leaders, through the {@link ShardLeaderClient} the broker uses too: each goes to the
@@ -74,28 +72,15 @@ final class ShardRpc implements AutoCloseable {
      * @throws ShardUnavailableException when etcd gave no metadata within the request timeout
      */
     DatabaseConfig database(String database) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long missingSince = 0;
-        while (true) {
-            DatabaseConfig db = meta.snapshot().databases().get(database);
-            if (db != null) {
-                return db;
-            }
-            long now = System.nanoTime();
-            if (meta.snapshot().revision() > 0) {
-                missingSince = missingSince == 0 ? now : missingSince;
-                if (now - missingSince > TimeUnit.SECONDS.toNanos(2)) {
-                    throw new InvalidInputException(ErrorCode.NOT_FOUND, "unknown database [db=" + database
-                            + "]: create it first (POST /api/v1/databases or bin/meridian admin databases create)");
-                }
-            } else if (now > deadline) {
-                throw new ShardUnavailableException("no metadata from etcd within " + timeout.toMillis()
-                        + "ms [db=" + database + "]", null);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        if (meta.await(s -> s.revision() > 0, timeout).isEmpty()) {
+            throw new ShardUnavailableException("no metadata from etcd within " + timeout.toMillis()
+                    + "ms [db=" + database + "]", null);
         }
+        return meta.await(s -> s.databases().containsKey(database), Duration.ofSeconds(2))
+                .map(s -> s.databases().get(database))
+                .orElseThrow(() -> new InvalidInputException(ErrorCode.NOT_FOUND, "unknown database [db=" + database
+                        + "]: create it first (POST /api/v1/databases or bin/meridian admin databases create)"));
     }
-
 
     /**
      * Stages a chunk of transaction {@code txn} on the current leader, once: staging is not idempotent, so a
