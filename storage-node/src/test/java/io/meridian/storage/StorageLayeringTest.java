@@ -1,5 +1,6 @@
 package io.meridian.storage;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -26,6 +27,12 @@ class StorageLayeringTest {
 
     @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.meridian.storage.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule NEVER_CALLS_UP = noClasses().that().resideInAPackage("io.meridian.storage..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.meridian.broker..", "io.meridian.sql..",
+                    "io.meridian.ingest..", "io.meridian.connector..")
+            .as("storage never calls up into brokers, SQL, the ingest job or the connectors");
 
     @ArchTest
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()

@@ -44,27 +44,11 @@ class ShardMaintenanceTest {
     @Test
     void anErrorInAMaintenanceRoundStopsTheProcessLoudlyInsteadOfEndingTheLoopSilently() throws Exception {
         SeriesKey key = SeriesKey.of("cpu", "host", "a");
-        FileIo brokenVm = new FileIo() {
-            @Override
-            public FileChannel open(Path file, OpenOption... options) throws IOException {
-                if (file.toString().endsWith(".part.tmp")) {
-                    throw new OutOfMemoryError("injected while flushing");
-                }
-                return FileIo.NIO.open(file, options);
+        FileIo brokenVm = nioWithOpenHook(file -> {
+            if (file.toString().endsWith(".part.tmp")) {
+                throw new OutOfMemoryError("injected while flushing");
             }
-
-            @Override
-            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
-
-            @Override
-            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
-
-            @Override
-            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
-
-            @Override
-            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
-        };
+        });
         CompletableFuture<String> fatal = new CompletableFuture<>();
         try (Shard shard = Shard.open(dir, TestShards.options().withFiles(brokenVm));
              ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO,
@@ -80,32 +64,16 @@ class ShardMaintenanceTest {
         SeriesKey key = SeriesKey.of("cpu", "host", "a");
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        FileIo slowDisk = new FileIo() {
-            @Override
-            public FileChannel open(Path file, OpenOption... options) throws IOException {
-                if (file.toString().endsWith(".part.tmp")) {
-                    stuck.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        FileIo slowDisk = nioWithOpenHook(file -> {
+            if (file.toString().endsWith(".part.tmp")) {
+                stuck.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return FileIo.NIO.open(file, options);
             }
-
-            @Override
-            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
-
-            @Override
-            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
-
-            @Override
-            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
-
-            @Override
-            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
-        };
+        });
         try (Shard slow = Shard.open(dir.resolve("slow"), TestShards.options().withFiles(slowDisk));
              Shard other = Shard.open(dir.resolve("other"), TestShards.options());
              ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO)) {
@@ -124,5 +92,34 @@ class ShardMaintenanceTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.stats().memtablePoints() == 0);
         }
+    }
+
+    /** What runs before a file is opened. */
+    @FunctionalInterface
+    private interface OpenHook {
+        void before(Path file) throws IOException;
+    }
+
+    /** Plain NIO, with {@code hook} run before every file is opened (to inject an error or a stall there). */
+    private static FileIo nioWithOpenHook(OpenHook hook) {
+        return new FileIo() {
+            @Override
+            public FileChannel open(Path file, OpenOption... options) throws IOException {
+                hook.before(file);
+                return FileIo.NIO.open(file, options);
+            }
+
+            @Override
+            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
+
+            @Override
+            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
+
+            @Override
+            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
+
+            @Override
+            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
+        };
     }
 }
