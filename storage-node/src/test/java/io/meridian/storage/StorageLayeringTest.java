@@ -3,11 +3,16 @@ package io.meridian.storage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import io.meridian.storage.engine.Shard;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The storage node's package layering, checked on the compiled classes. Bottom to top:
@@ -22,31 +27,50 @@ import com.tngtech.archunit.lang.ArchRule;
  * replication, server, node            replica roles, the gRPC service, the storage process
  * </pre>
  */
-@AnalyzeClasses(packages = "io.meridian.storage", importOptions = ImportOption.DoNotIncludeTests.class)
 class StorageLayeringTest {
+    private static JavaClasses classes;
 
-    @ArchTest
-    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.meridian.storage.(**)").should().beFreeOfCycles();
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.meridian.storage");
+        assertThat(classes.contain(Shard.class)).as("the storage node's classes were imported").isTrue();
+    }
 
-    @ArchTest
-    static final ArchRule NEVER_CALLS_UP = noClasses().that().resideInAPackage("io.meridian.storage..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.meridian.broker..", "io.meridian.sql..",
-                    "io.meridian.ingest..", "io.meridian.connector..")
-            .as("storage never calls up into brokers, SQL, the ingest job or the connectors");
+    private static void assertHolds(ArchRule rule) {
+        EvaluationResult result = rule.evaluate(classes);
+        assertThat(result.hasViolation()).as(result.getFailureReport().toString()).isFalse();
+    }
 
-    @ArchTest
-    static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("Base").definedBy("..storage.file..", "..storage.encoding..", "..storage.log..",
-                    "..storage.index..")
-            .layer("Shared").definedBy("..storage.shard..", "..storage.txn..")
-            .layer("Files").definedBy("..storage.wal..", "..storage.part..")
-            .layer("Concepts").definedBy("..storage.memtable..", "..storage.replication.log..",
-                    "..storage.query..")
-            .layer("Engine").definedBy("..storage.engine..")
-            .layer("Node").definedBy("io.meridian.storage.replication", "..storage.server..", "..storage.node..")
-            .whereLayer("Node").mayNotBeAccessedByAnyLayer()
-            .whereLayer("Engine").mayOnlyBeAccessedByLayers("Node")
-            .whereLayer("Concepts").mayOnlyBeAccessedByLayers("Concepts", "Engine", "Node")
-            .whereLayer("Files").mayOnlyBeAccessedByLayers("Files", "Concepts", "Engine", "Node")
-            .whereLayer("Shared").mayOnlyBeAccessedByLayers("Shared", "Files", "Concepts", "Engine", "Node");
+    @Test
+    void hasNoPackageCycles() {
+        assertHolds(slices().matching("io.meridian.storage.(**)").should().beFreeOfCycles());
+    }
+
+    @Test
+    void neverCallsUp() {
+        assertHolds(noClasses().that().resideInAPackage("io.meridian.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.meridian.broker..", "io.meridian.sql..",
+                        "io.meridian.ingest..", "io.meridian.connector..")
+                .as("storage never calls up into brokers, SQL, the ingest job or the connectors"));
+    }
+
+    @Test
+    void keepsItsLayers() {
+        assertHolds(layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Base").definedBy("..storage.file..", "..storage.encoding..", "..storage.log..",
+                        "..storage.index..")
+                .layer("Shared").definedBy("..storage.shard..", "..storage.txn..")
+                .layer("Files").definedBy("..storage.wal..", "..storage.part..")
+                .layer("Concepts").definedBy("..storage.memtable..", "..storage.replication.log..",
+                        "..storage.query..")
+                .layer("Engine").definedBy("..storage.engine..")
+                .layer("Node").definedBy("io.meridian.storage.replication", "..storage.server..",
+                        "..storage.node..")
+                .whereLayer("Node").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Engine").mayOnlyBeAccessedByLayers("Node")
+                .whereLayer("Concepts").mayOnlyBeAccessedByLayers("Concepts", "Engine", "Node")
+                .whereLayer("Files").mayOnlyBeAccessedByLayers("Files", "Concepts", "Engine", "Node")
+                .whereLayer("Shared").mayOnlyBeAccessedByLayers("Shared", "Files", "Concepts", "Engine", "Node"));
+    }
 }
