@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
@@ -20,7 +21,6 @@ import io.meridian.meta.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.testing.LocalStorageCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,7 +119,7 @@ class IngestJobIT {
     private static void assertBuckets(LocalStorageCluster c, long bucketMs, String what) {
         for (String field : List.of("requests", "cpu")) {
             Map<Long, AggState> want = expected(bucketMs, field.equals("cpu"));
-            LeafResult r = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
+            PartialTable r = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
                     T0 + 2 * HOUR, bucketMs, List.of(), List.of(field)));
             int seen = 0;
             for (int b = 0; b < r.buckets(); b++) {
@@ -141,7 +141,7 @@ class IngestJobIT {
             assertThat(seen).as(what + " " + field + " buckets").isEqualTo(want.size());
         }
         // per host, where "last" has one answer: every aggregate of every bucket, the last value included
-        LeafResult byHost = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
+        PartialTable byHost = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
                 T0 + 2 * HOUR, bucketMs, List.of("host"), List.of("requests", "cpu")));
         for (int h = 0; h < HOSTS; h++) {
             Map<Long, AggState[]> want = new HashMap<>();

@@ -20,7 +20,6 @@ import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.io.IOException;
 import java.io.RandomAccessFile;

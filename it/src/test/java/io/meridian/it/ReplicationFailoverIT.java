@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.storage.v1.ReplicaHealth;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.it.harness.ClusterExtension;
@@ -18,7 +19,6 @@ import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,9 +119,9 @@ class ReplicationFailoverIT {
             cluster.node(victim).start();
             cluster.awaitRegistered(victim);
             awaitSameLsn(cluster, client, NODES);
-            LeafResult onLeader = client.query(leaderAddress, 0, byHostPerMinute());
+            PartialTable onLeader = client.query(leaderAddress, 0, byHostPerMinute());
             for (String n : NODES) {
-                LeafResult onReplica = client.query(cluster.node(n).address(), 0, byHostPerMinute());
+                PartialTable onReplica = client.query(cluster.node(n).address(), 0, byHostPerMinute());
                 assertThat(onReplica.cells().keySet()).as("groups on " + n).isEqualTo(onLeader.cells().keySet());
                 for (List<String> g : onLeader.cells().keySet()) {
                     for (int b = 0; b < onLeader.buckets(); b++) {

@@ -5,13 +5,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.meridian.bench.engine.QueryShapes;
 import io.meridian.common.model.Aggregate;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.LeafQueryCodec;
-import io.meridian.storage.server.LeafResultCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -147,10 +147,10 @@ final class QueryLatency {
     }
 
     /** Every shard's leaf result, asked in parallel, decoded and merged. */
-    private LeafResult leaf(LeafQuery q) throws Exception {
-        List<CompletableFuture<LeafResult>> parts = new ArrayList<>();
+    private PartialTable leaf(LeafQuery q) throws Exception {
+        List<CompletableFuture<PartialTable>> parts = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
-            CompletableFuture<LeafResult> part = new CompletableFuture<>();
+            CompletableFuture<PartialTable> part = new CompletableFuture<>();
             List<LeafResultChunk> chunks = new ArrayList<>();
             StorageServiceGrpc.newStub(storage).withDeadlineAfter(LEAF_DEADLINE_S, TimeUnit.SECONDS).leafQuery(
                     LeafQueryCodec.encode(q).setShard(ShardRef.newBuilder().setDatabase(BenchCluster.DATABASE)
@@ -168,14 +168,14 @@ final class QueryLatency {
 
                         @Override
                         public void onCompleted() {
-                            part.complete(LeafResultCodec.decode(chunks));
+                            part.complete(PartialTableCodec.decode(chunks));
                         }
                     });
             parts.add(part);
         }
-        LeafResult merged = null;
-        for (CompletableFuture<LeafResult> p : parts) {
-            LeafResult r = p.get();
+        PartialTable merged = null;
+        for (CompletableFuture<PartialTable> p : parts) {
+            PartialTable r = p.get();
             merged = merged == null ? r : merged.merge(r);
         }
         return merged;

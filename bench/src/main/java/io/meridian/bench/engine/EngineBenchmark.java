@@ -4,10 +4,10 @@ import io.meridian.bench.tsbs.CpuOnlyGenerator;
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesHash;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.ShardStats;
 import io.meridian.storage.shard.WriteBatch;
@@ -289,9 +289,9 @@ public final class EngineBenchmark {
         for (int i = 0; i < warmup + p.queryRuns(); i++) {
             LeafQuery q = queries.get();
             long t = System.nanoTime();
-            LeafResult merged = null;
+            PartialTable merged = null;
             for (Shard s : shards) {
-                LeafResult r = s.query(q);
+                PartialTable r = s.query(q);
                 merged = merged == null ? r : merged.merge(r);
             }
             if (merged.cells().isEmpty()) {

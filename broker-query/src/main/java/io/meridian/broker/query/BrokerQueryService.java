@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.broker.v1.BrokerQueryServiceGrpc;
 import io.meridian.common.rpc.broker.v1.ClusterPartialRequest;
@@ -39,7 +40,7 @@ public final class BrokerQueryService extends BrokerQueryServiceGrpc.BrokerQuery
             }
             PartialTable table = executor.clusterPartial(request.getDatabase(), request.getCluster(), request.getLeaf(),
                     request.getMaxGroups(), query);
-            Iterator<LeafResultChunk> chunks = DistributedQueryExecutor.chunks(table);
+            Iterator<LeafResultChunk> chunks = DistributedQueryExecutor.chunks(table, request.getLeaf());
             while (chunks.hasNext() && !out.isCancelled()) {
                 out.onNext(chunks.next());
             }

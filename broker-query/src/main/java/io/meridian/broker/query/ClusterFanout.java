@@ -7,7 +7,9 @@ import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.QueryCancelledException;
 import io.meridian.common.error.QueryTimeoutException;
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.ChannelPool;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.ShardRef;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +61,12 @@ final class ClusterFanout {
             throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster=" + cluster
                     + "]: want one of " + config.clusters());
         }
-        PartialTable merged = PartialTable.of(leaf, maxGroups);
+        PartialTable merged = PartialTableCodec.emptyFor(leaf, maxGroups);
         List<CompletableFuture<PartialTable>> shards = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             ShardState state = meta.state(new ShardId(db, cluster, shard));
             int s = shard;
-            java.util.function.Supplier<PartialTable> read = () -> readShard(meta, state, db, cluster, s, leaf, maxGroups, query);
+            Supplier<PartialTable> read = () -> readShard(meta, state, db, cluster, s, leaf, maxGroups, query);
             if (shard < config.shards() - 1) {
                 shards.add(CompletableFuture.supplyAsync(read, executor));
             } else { // the last shard runs on this thread while the others run on the pool
@@ -76,7 +79,7 @@ final class ClusterFanout {
         }
         for (CompletableFuture<PartialTable> f : shards) {
             try {
-                merged.merge(f.join());
+                merged.mergeAdopting(f.join());
             } catch (CompletionException e) {
                 query.cancel(); // the others cannot make the query succeed any more
                 throw e.getCause() instanceof MeridianException m ? m : e;
@@ -106,13 +109,13 @@ final class ClusterFanout {
             long started = System.nanoTime();
             try {
                 PartialTable table = query.call(() -> {
-                    PartialTable t = PartialTable.of(leaf, maxGroups);
+                    PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, maxGroups);
                     Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
                             .withDeadline(query.deadline()).leafQuery(request);
                     while (chunks.hasNext()) {
                         t.add(chunks.next(), where);
                     }
-                    return t;
+                    return t.table();
                 });
                 metrics.leafDone(System.nanoTime() - started);
                 return table;

@@ -1,8 +1,5 @@
 package io.meridian.broker.query;
 
-import io.meridian.common.query.QuerySpec;
-import io.meridian.common.query.QueryResult;
-
 import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.IdcUnavailableException;
@@ -10,7 +7,11 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.QueryCancelledException;
 import io.meridian.common.error.QueryTimeoutException;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
 import io.meridian.common.rpc.ChannelPool;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.broker.v1.BrokerQueryServiceGrpc;
 import io.meridian.common.rpc.broker.v1.ClusterPartialRequest;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
@@ -22,6 +23,7 @@ import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.StorageCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -109,17 +111,17 @@ public final class DistributedQueryExecutor implements AutoCloseable {
         for (String cluster : db.clusters()) {
             String idc = idcOf(snapshot, cluster);
             idcs.add(idc);
-            java.util.function.Supplier<PartialTable> share = idc.equals(homeIdc)
+            Supplier<PartialTable> share = idc.equals(homeIdc)
                     ? () -> fanout.run(snapshot, db.name(), cluster, leaf, spec.maxGroups(), query)
                     : () -> remote(snapshot, idc, db.name(), cluster, leaf, spec, query);
             // the only share runs on this thread: one hand-off less per query
             shares.add(db.clusters().size() == 1 ? completed(share) : CompletableFuture.supplyAsync(share, executor));
         }
-        PartialTable merged = PartialTable.of(leaf, spec.maxGroups());
+        PartialTable merged = PartialTableCodec.emptyFor(leaf, spec.maxGroups());
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < shares.size(); i++) {
             try {
-                merged.merge(shares.get(i).join());
+                merged.mergeAdopting(shares.get(i).join());
             } catch (CompletionException e) {
                 MeridianException cause = e.getCause() instanceof MeridianException m ? m : null;
                 if (cause == null) {
@@ -147,7 +149,7 @@ public final class DistributedQueryExecutor implements AutoCloseable {
         return ResultBuilder.build(spec, merged, missing);
     }
 
-    private static CompletableFuture<PartialTable> completed(java.util.function.Supplier<PartialTable> share) {
+    private static CompletableFuture<PartialTable> completed(Supplier<PartialTable> share) {
         try {
             return CompletableFuture.completedFuture(share.get());
         } catch (RuntimeException e) {
@@ -170,9 +172,9 @@ public final class DistributedQueryExecutor implements AutoCloseable {
         return fanout.run(snapshot, db, cluster, leaf, maxGroups, query);
     }
 
-    /** Chunks of a table for the wire. */
-    public static Iterator<LeafResultChunk> chunks(PartialTable table) {
-        return table.chunks(CELLS_PER_CHUNK);
+    /** Chunks of a table for the wire, the header echoing the request's slot transforms. */
+    public static Iterator<LeafResultChunk> chunks(PartialTable table, LeafQueryRequest leaf) {
+        return PartialTableCodec.chunks(table, CELLS_PER_CHUNK, 0, leaf.getTransformsList());
     }
 
     private PartialTable remote(MetaSnapshot snapshot, String idc, String db, String cluster, LeafQueryRequest leaf,
@@ -184,7 +186,7 @@ public final class DistributedQueryExecutor implements AutoCloseable {
             throw new IdcUnavailableException("no broker of the idc is registered [query=" + query.queryId() + ", idc=" + idc
                     + ", cluster=" + cluster + "]", null);
         }
-        java.util.Collections.rotate(brokers, rotation.getAndIncrement() % brokers.size()); // spread the load
+        Collections.rotate(brokers, rotation.getAndIncrement() % brokers.size()); // spread the load
         long reserveNanos = Math.min(TimeUnit.SECONDS.toNanos(1), spec.timeout().toNanos() / 10);
         long remaining = query.deadline().timeRemaining(TimeUnit.NANOSECONDS) - (spec.allowPartial() ? reserveNanos : 0);
         Deadline deadline = Deadline.after(Math.max(1, remaining), TimeUnit.NANOSECONDS);
@@ -196,13 +198,13 @@ public final class DistributedQueryExecutor implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 PartialTable table = query.call(() -> {
-                    PartialTable t = PartialTable.of(leaf, spec.maxGroups());
+                    PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, spec.maxGroups());
                     Iterator<LeafResultChunk> chunks = BrokerQueryServiceGrpc.newBlockingStub(channels.get(broker.address()))
                             .withDeadline(deadline).clusterPartial(request);
                     while (chunks.hasNext()) {
                         t.add(chunks.next(), where);
                     }
-                    return t;
+                    return t.table();
                 });
                 metrics.remoteDone(System.nanoTime() - started);
                 return table;

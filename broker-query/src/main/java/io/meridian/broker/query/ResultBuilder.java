@@ -1,14 +1,13 @@
 package io.meridian.broker.query;
 
-import io.meridian.common.query.QuerySpec;
+import io.meridian.common.model.AggState;
 import io.meridian.common.query.AggCall;
 import io.meridian.common.query.FieldRead;
-import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
-
-import io.meridian.common.model.AggState;
-import io.meridian.common.rpc.storage.v1.LeafResultHeader;
+import io.meridian.common.query.QuerySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,10 +25,9 @@ final class ResultBuilder {
         List<FieldRead> reads = spec.reads();
         int fieldCount = reads.size();
         int[] fieldOf = spec.selections().stream().mapToInt(s -> reads.indexOf(FieldRead.of(s))).toArray();
-        LeafResultHeader window = table.header(); // the merged window: where the shards had data
-        int buckets = window.getBuckets();
+        int buckets = table.buckets(); // the merged window: where the shards had data
         List<List<Object>> rows = new ArrayList<>();
-        for (Map.Entry<List<String>, AggState[]> g : table.groups()) {
+        for (Map.Entry<List<String>, AggState[]> g : table.sortedGroups()) {
             AggState[] cells = g.getValue();
             for (int b = 0; b < buckets; b++) {
                 if (!hasPoint(cells, b * fieldCount, fieldCount)) {
@@ -37,7 +35,7 @@ final class ResultBuilder {
                 }
                 List<Object> row = new ArrayList<>(columns.size());
                 if (spec.bucketMs() > 0) {
-                    row.add(window.getStartMs() + b * window.getBucketMs());
+                    row.add(table.bucketStart(b));
                 }
                 row.addAll(g.getKey());
                 for (int i = 0; i < fieldOf.length; i++) {

@@ -11,7 +11,7 @@
  *       merging the IDCs' partials and finishing: aggregates from states, ORDER BY, LIMIT.</li>
  * </ul>
  * Partials travel in one format at every level (the leaf result chunk of storage.proto), so merging is the
- * same code everywhere ({@link io.meridian.broker.query.PartialTable}). A leaf answers only the part of the range
+ * same code everywhere ({@link io.meridian.common.query.PartialTable}, on the wire {@link io.meridian.common.rpc.PartialTableCodec}). A leaf answers only the part of the range
  * its data can be in (a window on the query's bucket grid), so partials merge by bucket time over the union of
  * their windows, and the result's {@code ts} comes from that window.
  */

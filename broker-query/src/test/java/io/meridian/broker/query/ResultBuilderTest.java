@@ -1,20 +1,21 @@
 package io.meridian.broker.query;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.meridian.common.model.AggState;
 import io.meridian.common.query.AggCall;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.TagCondition;
 import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rows are labelled with the merged window's bucket times, not with the query's range. */
 class ResultBuilderTest {
@@ -26,13 +27,14 @@ class ResultBuilderTest {
         QuerySpec spec = new QuerySpec("db", "cpu", TagCondition.all(), NOW - 3650 * 86_400_000L, NOW + SLOT, SLOT,
                 List.of("host"), List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")),
                 List.of(), 0, Duration.ofSeconds(10), 100, false);
-        PartialTable table = PartialTable.of(spec.leafRequest(), spec.maxGroups());
+        PartialTableCodec.Reader reader = PartialTableCodec.Reader.of(spec.leafRequest(), spec.maxGroups());
+        PartialTable table = reader.table();
         long start = NOW - 3_600_000L;
         AggState a = AggState.empty();
         a.add(start + 2 * SLOT + 1, 5);
         AggState b = AggState.empty();
         b.add(NOW - 1, 7);
-        table.add(LeafResultChunk.newBuilder().setHeader(table.header().toBuilder().setStartMs(start).setBuckets(360))
+        reader.add(LeafResultChunk.newBuilder().setHeader(PartialTableCodec.header(table, List.of()).toBuilder().setStartMs(start).setBuckets(360))
                 .addGroups(ResultGroup.newBuilder().addGroupValues("h1")
                         .addCells(ResultCell.newBuilder().setBucket(2).setField(0).setState(AggStateCodec.encode(a)))
                         .addCells(ResultCell.newBuilder().setBucket(359).setField(0).setState(AggStateCodec.encode(b))))

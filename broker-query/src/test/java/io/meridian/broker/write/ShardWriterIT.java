@@ -12,6 +12,8 @@ import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaCache;
@@ -21,9 +23,7 @@ import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.LeafQueryCodec;
-import io.meridian.storage.server.LeafResultCodec;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.testing.LocalStorageCluster;
@@ -69,7 +69,7 @@ class ShardWriterIT {
                 StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec
                         .encode(new LeafQuery("http", TagPredicate.all(), T0, T0 + HOUR, 0, List.of(), List.of("requests")))
                         .setShard(ShardRefCodec.encode(new ShardKey("db", shard), 0)).build()).forEachRemaining(chunks::add);
-                LeafResult r = LeafResultCodec.decode(chunks);
+                PartialTable r = PartialTableCodec.decode(chunks);
                 AggState cell = r.cell(List.of(), 0, 0);
                 if (cell != null) {
                     all = all.merge(cell);

@@ -5,6 +5,8 @@ import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesHash;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
@@ -17,9 +19,7 @@ import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardState;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.LeafQueryCodec;
-import io.meridian.storage.server.LeafResultCodec;
 import io.meridian.storage.server.PointBatchCodec;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
@@ -119,7 +119,7 @@ public final class ShardClient implements AutoCloseable {
      * cell, although each replica answers only the part of the range its data can be in.
      */
     /** Every cell of a leaf result merged into one state (count, sum, ... of all groups and buckets). */
-    public static AggState total(LeafResult r) {
+    public static AggState total(PartialTable r) {
         AggState all = AggState.empty();
         for (List<String> group : r.cells().keySet()) {
             for (int bucket = 0; bucket < r.buckets(); bucket++) {
@@ -132,12 +132,12 @@ public final class ShardClient implements AutoCloseable {
         return all;
     }
 
-    public LeafResult query(String nodeAddress, int shard, LeafQuery q) {
+    public PartialTable query(String nodeAddress, int shard, LeafQuery q) {
         List<LeafResultChunk> chunks = new ArrayList<>();
         stub(nodeAddress).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec.encode(q)
                 .setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0)).build()).forEachRemaining(chunks::add);
-        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>())
-                .merge(LeafResultCodec.decode(chunks));
+        return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>())
+                .merge(PartialTableCodec.decode(chunks));
     }
 
     /** The replica of {@code shard} on the node at {@code address}, as its Health reports it. */

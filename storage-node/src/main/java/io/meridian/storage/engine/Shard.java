@@ -6,6 +6,7 @@ import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.log.RecordFile;
 import io.meridian.storage.memtable.FlushGate;
@@ -17,7 +18,6 @@ import io.meridian.storage.part.PinnedSnapshot;
 import io.meridian.storage.query.LeafAggregator;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.query.LeafQueryPlanner;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.replication.log.LogOp;
 import io.meridian.storage.replication.log.ReplicaLogReader;
 import io.meridian.storage.replication.log.ReplicaLogResolver;
@@ -487,12 +487,12 @@ public final class Shard implements AutoCloseable {
 
     /**
      * Runs a leaf query. The result answers the query's range narrowed to the span this shard's data can be in
-     * ({@link LeafResult}'s window; 0 buckets when there is none), on the query's bucket grid.
+     * ({@link PartialTable}'s window; 0 buckets when there is none), on the query's bucket grid.
      *
      * @throws InvalidInputException when the narrowed range has more than {@link LeafQuery#MAX_BUCKETS} buckets,
      *                               or groups x buckets exceed {@link LeafQuery#MAX_CELLS}
      */
-    public LeafResult query(LeafQuery q) {
+    public PartialTable query(LeafQuery q) {
         long started = System.nanoTime();
         List<PartReader> acquired = new ArrayList<>();
         state.lock.readLock().lock();
@@ -500,9 +500,9 @@ public final class Shard implements AutoCloseable {
         try {
             checkOpen();
             Optional<LeafAggregator.View> view = queryPlanner.plan(q, acquired);
-            LeafResult r;
+            PartialTable r;
             if (view.isEmpty()) {
-                r = LeafResult.empty(q);
+                r = q.emptyResult();
             } else {
                 LeafAggregator aggregator = new LeafAggregator(view.get(), state.partStore.cache());
                 if (aggregator.readsMemtablesWithParts()) {

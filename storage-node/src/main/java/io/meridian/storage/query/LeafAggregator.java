@@ -5,6 +5,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.Names;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.query.QueryMemory;
 import io.meridian.common.query.SlotTransform;
 import io.meridian.storage.memtable.MemTable;
@@ -97,7 +98,7 @@ public final class LeafAggregator {
     }
 
     /** Runs the whole query; the caller holds the shard's read lock throughout. */
-    public LeafResult run() {
+    public PartialTable run() {
         scanParts();
         scanMemtables();
         return result();
@@ -122,7 +123,7 @@ public final class LeafAggregator {
     }
 
     /** Folds the parts (no lock needed: they are immutable and acquired) and builds the result. */
-    public LeafResult scanPartsAndFinish() {
+    public PartialTable scanPartsAndFinish() {
         scanParts();
         return result();
     }
@@ -138,7 +139,7 @@ public final class LeafAggregator {
         }
     }
 
-    private LeafResult result() {
+    private PartialTable result() {
         if (q.transformsSlots()) {
             foldTransformed();
         }
@@ -151,7 +152,7 @@ public final class LeafAggregator {
                 out.put(view.groups().get(g), cells[g]);
             }
         }
-        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), buckets, out);
+        return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), buckets, out);
     }
 
     private AggState cell(int series, int bucket, int field) {

@@ -1,15 +1,16 @@
 package io.meridian.storage.query;
 
 import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.model.Names;
-import io.meridian.storage.index.TagPredicate;
 import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.Names;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.query.SlotTransform;
+import io.meridian.storage.index.TagPredicate;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,7 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
     /** Bound on groups x buckets one leaf materialises. */
     public static final long MAX_CELLS = 10_000_000;
     /** Bound on the buckets of the range a leaf answers, after narrowing it to its data. */
-    public static final long MAX_BUCKETS = 10_000_000;
+    public static final long MAX_BUCKETS = PartialTable.MAX_BUCKETS;
 
     public LeafQuery {
         Names.requireValid("metric", metric);
@@ -139,5 +140,10 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
     /** Start of the bucket holding {@code ts}. */
     public int bucketOf(long ts) {
         return bucketMs == 0 ? 0 : (int) ((ts - startMs) / bucketMs);
+    }
+
+    /** The answer of a leaf without data for this query: no group, and no bucket unless {@code bucketMs == 0}. */
+    public PartialTable emptyResult() {
+        return PartialTable.empty(groupBy, fields, startMs, bucketMs, PartialTable.UNBOUNDED);
     }
 }

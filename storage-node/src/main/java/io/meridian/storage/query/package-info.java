@@ -1,6 +1,6 @@
 /**
  * The leaf query: {@link io.meridian.storage.query.LeafQuery} in, mergeable
- * {@link io.meridian.storage.query.LeafResult} out (ARCHITECTURE §4). {@link io.meridian.storage.query.LeafQueryPlanner}
+ * {@link io.meridian.common.query.PartialTable} out (ARCHITECTURE §4). {@link io.meridian.storage.query.LeafQueryPlanner}
  * picks the family and narrows the range to its {@link io.meridian.storage.query.DataSpan};
  * {@link io.meridian.storage.query.LeafAggregator} folds memtables and parts into the result.
  *
@@ -12,7 +12,7 @@
  * </pre>
  *
  * <p>A result's window (start, buckets) is the narrowed range, so results of one query from different shards
- * may have different windows on the same bucket grid; {@link io.meridian.storage.query.LeafResult#merge} and the
+ * may have different windows on the same bucket grid; {@link io.meridian.common.query.PartialTable#merge} and the
  * broker's merge widen to their union.
  */
 package io.meridian.storage.query;

@@ -4,6 +4,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.WireEnums;
@@ -34,7 +36,6 @@ import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.ShardStats;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.Objects;
@@ -155,7 +156,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
     public void leafQuery(LeafQueryRequest request, StreamObserver<LeafResultChunk> observer) {
         String context = context("cannot query", request.hasShard() ? request.getShard().getDatabase() : null,
                 request.getShard().getShard());
-        LeafResult result;
+        PartialTable result;
         int maxCells;
         try {
             Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
@@ -167,7 +168,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             return;
         }
         LeafResultStreamer.start((ServerCallStreamObserver<LeafResultChunk>) observer,
-                LeafResultCodec.chunks(result, maxCells, request.getGroupLimit(), request.getTransformsList()));
+                PartialTableCodec.chunks(result, maxCells, request.getGroupLimit(), request.getTransformsList()));
     }
 
     @Override

@@ -6,7 +6,7 @@
  * gRPC call --StorageService--> ShardRefCodec: (database, shard) --ShardRegistry--> ShardReplica (Shard, epoch)
  *   Write/Stage     PointBatchCodec: PointBatch -> WriteBatch -> epoch check -> Shard.write / stage
  *   Commit/Abort    epoch check -> Shard.commit / abort
- *   LeafQuery       LeafQueryCodec (+ TagFilterCodec) -> Shard.query -> LeafResultCodec chunks
+ *   LeafQuery       LeafQueryCodec (+ TagFilterCodec) -> Shard.query -> PartialTableCodec chunks
  *                   -> LeafResultStreamer (sends while the client's flow-control window is open)
  *   List*, Health   Shard metadata and stats
  * errors: MeridianException -> RpcErrors.toStatus (gRPC status + meridian-error-code trailer)

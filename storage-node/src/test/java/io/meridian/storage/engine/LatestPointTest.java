@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +38,7 @@ class LatestPointTest {
             LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - 3650 * DAY, NOW + 10_000, 0, List.of(),
                     List.of("x", "y", "z"), Set.of(Aggregate.LAST));
             assertThat(q.latestOnly()).isTrue();
-            LeafResult r = shard.query(q);
+            PartialTable r = shard.query(q);
             AggState x = r.cell(List.of(), 0, 0);
             AggState y = r.cell(List.of(), 0, 1);
             AggState z = r.cell(List.of(), 0, 2);
@@ -61,7 +61,7 @@ class LatestPointTest {
                     .point(A, NOW - 30_000, "w", 2).build());
             LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - DAY, NOW + 10_000, 0, List.of(),
                     List.of("x", "w"), Set.of(Aggregate.LAST));
-            LeafResult r = shard.query(q);
+            PartialTable r = shard.query(q);
             assertThat(r.cell(List.of(), 0, 0).last()).as("newest, ties by the larger value").isEqualTo(6);
             assertThat(r.cell(List.of(), 0, 0).lastTs()).isEqualTo(NOW - 1_000);
             assertThat(r.cell(List.of(), 0, 1).last()).as("w's newest point is after the range: the last one in it")

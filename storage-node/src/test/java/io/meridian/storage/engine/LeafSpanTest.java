@@ -11,12 +11,12 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.DatabaseOptions;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafAggregator;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
-import io.meridian.storage.server.LeafResultCodec;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
@@ -93,7 +93,7 @@ class LeafSpanTest {
     }
 
     /** The result's non-empty cells of field 0 by absolute bucket start, as {@link #expected} shapes them. */
-    static Map<String, Map<Long, List<Double>>> actual(LeafResult r) {
+    static Map<String, Map<Long, List<Double>>> actual(PartialTable r) {
         Map<String, Map<Long, List<Double>>> out = new TreeMap<>();
         r.cells().forEach((group, states) -> {
             for (int b = 0; b < r.buckets(); b++) {
@@ -115,7 +115,7 @@ class LeafSpanTest {
     void aWholeRetentionScanAnswersExactlyThePointsInTheDataWindow() {
         assertThat((TO - FROM) / (10 * SECOND)).as("the request alone is over the bound").isGreaterThan(LeafQuery.MAX_BUCKETS);
         try (Shard shard = shardWithData()) {
-            LeafResult r = shard.query(wholeRetention(10 * SECOND));
+            PartialTable r = shard.query(wholeRetention(10 * SECOND));
             assertThat(actual(r)).isEqualTo(expected(FROM, 10 * SECOND));
             assertThat(Math.floorMod(r.startMs() - FROM, 10 * SECOND)).as("on the request's grid").isZero();
             assertThat(r.startMs()).as("from the flushed segment's start").isEqualTo(NOW - DAY);
@@ -130,7 +130,7 @@ class LeafSpanTest {
             LeafQuery hourly = new LeafQuery("cpu", TagPredicate.all(), FROM, NOW + HOUR, HOUR, List.of("host"),
                     List.of("usage"));
             assertThat(LeafAggregator.chooseInterval(hourly, options().database().intervals())).isEqualTo(HOUR);
-            LeafResult r = shard.query(hourly);
+            PartialTable r = shard.query(hourly);
             assertThat(actual(r)).isEqualTo(expected(FROM, HOUR));
             assertThat(r.startMs()).isEqualTo(NOW - DAY);
             assertThat(r.buckets()).isEqualTo(24);
@@ -140,7 +140,7 @@ class LeafSpanTest {
     @Test
     void withoutBucketsTheOneBucketIsTheRequestedRange() {
         try (Shard shard = shardWithData()) {
-            LeafResult r = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, TO, 0, List.of(), List.of("usage")));
+            PartialTable r = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, TO, 0, List.of(), List.of("usage")));
             assertThat(r.startMs()).isEqualTo(FROM);
             assertThat(r.buckets()).isEqualTo(1);
             AggState s = r.cell(List.of(), 0, 0);
@@ -152,16 +152,16 @@ class LeafSpanTest {
     @Test
     void anEmptyShardOrARangeWithoutDataAnswersNoBucket() {
         try (Shard shard = Shard.open(dir, options())) {
-            LeafResult empty = shard.query(wholeRetention(10 * SECOND));
+            PartialTable empty = shard.query(wholeRetention(10 * SECOND));
             assertThat(empty.buckets()).isZero();
             assertThat(empty.startMs()).isEqualTo(FROM);
             assertThat(empty.cells()).isEmpty();
             write(shard, FLUSHED);
-            LeafResult before = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 10 * SECOND,
+            PartialTable before = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 10 * SECOND,
                     List.of(), List.of("usage")));
             assertThat(before.buckets()).isZero();
             assertThat(before.cells()).isEmpty();
-            LeafResult total = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 0,
+            PartialTable total = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 0,
                     List.of(), List.of("usage")));
             assertThat(total.buckets()).isEqualTo(1);
             assertThat(total.cells()).isEmpty();
@@ -179,9 +179,9 @@ class LeafSpanTest {
                     .hasMessageContaining("bound the time range");
             shard.flush();
             assertThatThrownBy(() -> shard.query(wholeRetention(10 * SECOND))).hasMessageContaining("too many buckets");
-            LeafResult hourly = shard.query(wholeRetention(HOUR));
+            PartialTable hourly = shard.query(wholeRetention(HOUR));
             assertThat(hourly.cells().get(List.of("a"))).filteredOn(s -> s != null).hasSize(2);
-            LeafResult otherMetric = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND,
+            PartialTable otherMetric = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND,
                     List.of(), List.of("usage")));
             assertThat(otherMetric.buckets()).as("no series of the metric: no bucket to count").isZero();
         }
@@ -200,13 +200,13 @@ class LeafSpanTest {
             FLUSHED.forEach(p -> b.point(p.key(), p.ts(), "usage", p.value()));
             shard.write(b.build());
             for (int round = 0; round < 2; round++) { // in the memtable, then in parts
-                LeafResult r = shard.query(wholeRetention(10 * SECOND));
+                PartialTable r = shard.query(wholeRetention(10 * SECOND));
                 assertThat(r.cells().get(List.of("a"))).filteredOn(st -> st != null).hasSize(2);
                 assertThat(r.startMs()).as("round " + round + ": the window starts at cpu's data, not disk's")
                         .isGreaterThan(NOW - 2 * DAY);
                 shard.flush();
             }
-            LeafResult disk = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(),
+            PartialTable disk = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(),
                     List.of("used")));
             assertThat(disk.buckets()).as("the old metric's scan: its one slot, not cpu's recent data").isEqualTo(1);
             assertThat(disk.startMs()).isEqualTo(Math.floorDiv(FROM + DAY, 10 * SECOND) * 10 * SECOND);
@@ -216,18 +216,18 @@ class LeafSpanTest {
     @Test
     void theNarrowedWindowTravelsInTheHeader() {
         try (Shard shard = shardWithData()) {
-            LeafResult r = shard.query(wholeRetention(10 * SECOND));
+            PartialTable r = shard.query(wholeRetention(10 * SECOND));
             List<LeafResultChunk> chunks = new ArrayList<>();
-            LeafResultCodec.chunks(r, 2).forEachRemaining(chunks::add);
+            PartialTableCodec.chunks(r, 2).forEachRemaining(chunks::add);
             assertThat(chunks.get(0).getHeader().getStartMs()).isEqualTo(r.startMs()).isGreaterThan(FROM);
             assertThat(chunks.get(0).getHeader().getBuckets()).isEqualTo(r.buckets());
-            LeafResult decoded = LeafResultCodec.decode(chunks);
+            PartialTable decoded = PartialTableCodec.decode(chunks);
             assertThat(decoded.startMs()).isEqualTo(r.startMs());
             assertThat(decoded.buckets()).isEqualTo(r.buckets());
             assertThat(actual(decoded)).isEqualTo(expected(FROM, 10 * SECOND));
 
-            LeafResult none = LeafResultCodec.decode(List.of(LeafResultCodec.chunks(
-                    LeafResult.empty(wholeRetention(10 * SECOND)), 2).next()));
+            PartialTable none = PartialTableCodec.decode(List.of(PartialTableCodec.chunks(
+                    wholeRetention(10 * SECOND).emptyResult(), 2).next()));
             assertThat(none.buckets()).isZero();
             assertThat(none.startMs()).isEqualTo(FROM);
         }

@@ -7,9 +7,9 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.Names;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,13 +42,13 @@ class RowCountTest {
             shard.write(WriteBatch.builder().point(A, T + 5, "y", 5).point(A, T + SLOT + 1, "y", 6).build());
             LeafQuery perHost = new LeafQuery("cpu", TagPredicate.all(), T, T + 2 * SLOT, 0, List.of("host"),
                     List.of(Names.ROWS, "y"), Set.of(Aggregate.COUNT));
-            LeafResult r = shard.query(perHost);
+            PartialTable r = shard.query(perHost);
             assertThat(count(r, "a", 0, 0)).as("a: slots 0 and 1").isEqualTo(2);
             assertThat(count(r, "a", 0, 1)).as("a: three points of y").isEqualTo(3);
             assertThat(count(r, "b", 0, 0)).as("b: slot 0").isEqualTo(1);
             LeafQuery perSlot = new LeafQuery("cpu", TagPredicate.all(), T, T + 2 * SLOT, SLOT, List.of(),
                     List.of(Names.ROWS), Set.of(Aggregate.COUNT));
-            LeafResult s = shard.query(perSlot);
+            PartialTable s = shard.query(perSlot);
             assertThat(count(s, null, 0, 0)).as("slot 0: a and b").isEqualTo(2);
             assertThat(count(s, null, 1, 0)).as("slot 1: a").isEqualTo(1);
         }
@@ -86,20 +86,20 @@ class RowCountTest {
                     .point(C, T + 72 * SLOT + 1, "y", 1).build());
             LeafQuery all = new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
                     List.of(Names.ROWS), Set.of(Aggregate.COUNT));
-            LeafResult r = shard.query(all);
+            PartialTable r = shard.query(all);
             assertThat(count(r, "a", 0, 0)).as("a: 30 flushed + 50, 51").isEqualTo(32);
             assertThat(count(r, "b", 0, 0)).as("b: 0..9, 40, 60").isEqualTo(12);
             assertThat(count(r, "c", 0, 0)).as("c: 0..9, 70..72").isEqualTo(13);
             LeafQuery tens = new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 10 * SLOT, List.of(),
                     List.of(Names.ROWS), Set.of(Aggregate.COUNT));
-            LeafResult t = shard.query(tens);
+            PartialTable t = shard.query(tens);
             long[] expected = {30, 10, 10, 0, 1, 2, 1, 3};
             for (int b = 0; b < expected.length; b++) {
                 assertThat(count(t, null, b, 0)).as("rows in slots " + b * 10 + ".." + (b * 10 + 9)).isEqualTo(expected[b]);
             }
             LeafQuery cut = new LeafQuery("cpu", TagPredicate.all(), T + 5 * SLOT, T + 25 * SLOT, 0, List.of("host"),
                     List.of(Names.ROWS), Set.of(Aggregate.COUNT));
-            LeafResult c = shard.query(cut);
+            PartialTable c = shard.query(cut);
             assertThat(count(c, "a", 0, 0)).as("a: slots 5..24").isEqualTo(20);
             assertThat(count(c, "b", 0, 0)).as("b: slots 5..9").isEqualTo(5);
             assertThat(count(c, "c", 0, 0)).as("c: slots 5..9").isEqualTo(5);
@@ -127,14 +127,14 @@ class RowCountTest {
                 shard.write(b.build());
                 shard.flush();
             }
-            LeafResult r = shard.query(new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
+            PartialTable r = shard.query(new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
                     List.of(Names.ROWS), Set.of(Aggregate.COUNT)));
             assertThat(count(r, "a", 0, 0)).as("a: slots 0..30").isEqualTo(31);
             assertThat(count(r, "b", 0, 0)).as("b: slots 0..20").isEqualTo(21);
         }
     }
 
-    private static long count(LeafResult r, String host, int bucket, int field) {
+    private static long count(PartialTable r, String host, int bucket, int field) {
         int first = r.bucketMs() == 0 ? 0 : (int) ((r.startMs() - T) / r.bucketMs()); // the leaf's narrowed window
         AggState s = r.cell(host == null ? List.of() : List.of(host), bucket - first, field);
         return s == null ? 0 : s.count();

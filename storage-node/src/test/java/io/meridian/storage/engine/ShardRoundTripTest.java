@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.index.TagPredicateReference;
 import io.meridian.storage.query.LeafAggregator;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,12 +81,12 @@ class ShardRoundTripTest {
      * {@code r} over the whole window of {@code q}: a shard answers the part of the range its data can be in, so
      * cells are compared by bucket time, not by index.
      */
-    static LeafResult onQueryWindow(LeafResult r, LeafQuery q) {
-        return new LeafResult(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>()).merge(r);
+    static PartialTable onQueryWindow(PartialTable r, LeafQuery q) {
+        return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>()).merge(r);
     }
 
-    static void assertSame(LeafQuery q, LeafResult result, Map<List<String>, AggState[]> expected) {
-        LeafResult actual = onQueryWindow(result, q);
+    static void assertSame(LeafQuery q, PartialTable result, Map<List<String>, AggState[]> expected) {
+        PartialTable actual = onQueryWindow(result, q);
         assertThat(actual.startMs()).isEqualTo(q.startMs());
         assertThat(actual.buckets()).isEqualTo(q.bucketCount());
         assertThat(actual.cells().keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -170,8 +170,8 @@ class ShardRoundTripTest {
             b.flush();
             write(b, shuffled.subList(1000, 2000));
             for (LeafQuery q : queries()) {
-                LeafResult ra = onQueryWindow(a.query(q), q);
-                LeafResult rb = onQueryWindow(b.query(q), q);
+                PartialTable ra = onQueryWindow(a.query(q), q);
+                PartialTable rb = onQueryWindow(b.query(q), q);
                 assertThat(rb.cells().keySet()).isEqualTo(ra.cells().keySet());
                 ra.cells().forEach((g, cells) -> assertThat(rb.cells().get(g)).as("group %s", g).isEqualTo(cells));
             }

@@ -8,10 +8,10 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.query.SlotTransform;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ class SlotTransformTest {
             shard.flush();
             shard.write(WriteBatch.builder().point(A, T + SLOT + 1, "done", 130).point(A, T + 3 * SLOT + 1, "done", 25)
                     .build());
-            LeafResult r = shard.query(query(2 * SLOT, List.of("done"), List.of(SlotTransform.COUNTER_INCREASE)));
+            PartialTable r = shard.query(query(2 * SLOT, List.of("done"), List.of(SlotTransform.COUNTER_INCREASE)));
             assertThat(cell(r, "a", 0, 0).sum()).as("100 -> 130").isEqualTo(30);
             assertThat(cell(r, "a", 1, 0).sum()).as("130 -> 10 is a restart: 10, then 10 -> 25").isEqualTo(25);
         }
@@ -53,7 +53,7 @@ class SlotTransformTest {
             // slot 0: 50; slot 1: 70 then 4 (restarted within the slot); slot 2: 9
             shard.write(WriteBatch.builder().point(A, T + 1, "done", 50).point(A, T + SLOT + 1, "done", 70)
                     .point(A, T + SLOT + 5, "done", 4).point(A, T + 2 * SLOT, "done", 9).build());
-            LeafResult r = shard.query(query(0, List.of("done"), List.of(SlotTransform.COUNTER_INCREASE)));
+            PartialTable r = shard.query(query(0, List.of("done"), List.of(SlotTransform.COUNTER_INCREASE)));
             // 50 -> 70 (+20), in slot 1 70 -> 4 counts 4 (first to last dropped), 4 -> 9 (+5)
             assertThat(cell(r, "a", 0, 0).sum()).isEqualTo(29);
         }
@@ -68,7 +68,7 @@ class SlotTransformTest {
             shard.write(WriteBatch.builder().point(A, T + 2, "done", 3).point(A, T + SLOT, "done", 5).build());
             LeafQuery q = new LeafQuery("jobs", TagPredicate.all(), T, T + 2 * SLOT, 0, List.of(), List.of("done", "done"),
                     Set.of(), List.of(SlotTransform.MOMENTS, SlotTransform.NONE));
-            LeafResult r = shard.query(q);
+            PartialTable r = shard.query(q);
             AggState moments = r.cell(List.of(), 0, 0);
             assertThat(moments.count()).as("slots: a0, a1, b0").isEqualTo(3);
             assertThat(moments.sum()).as("slot values 3 + 5 + 7").isEqualTo(15);
@@ -93,7 +93,7 @@ class SlotTransformTest {
                 transforms);
     }
 
-    private static AggState cell(LeafResult r, String host, int bucket, int field) {
+    private static AggState cell(PartialTable r, String host, int bucket, int field) {
         long first = r.bucketMs() == 0 ? 0 : (r.startMs() - T) / r.bucketMs();
         return r.cell(List.of(host), bucket - (int) first, field);
     }

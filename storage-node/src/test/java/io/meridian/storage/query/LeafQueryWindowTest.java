@@ -1,10 +1,8 @@
 package io.meridian.storage.query;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.TagPredicate;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Narrowing a leaf query to a data span keeps its bucket grid; results of different windows merge by time. */
 class LeafQueryWindowTest {
@@ -73,7 +73,7 @@ class LeafQueryWindowTest {
         assertThat(q.within(-YEAR, 0)).isEmpty();
     }
 
-    static LeafResult result(long start, int buckets, long bucketMs, Map<Integer, Double> points) {
+    static PartialTable result(long start, int buckets, long bucketMs, Map<Integer, Double> points) {
         AggState[] cells = new AggState[buckets];
         points.forEach((b, v) -> {
             cells[b] = AggState.empty();
@@ -81,16 +81,16 @@ class LeafQueryWindowTest {
         });
         Map<List<String>, AggState[]> m = new HashMap<>();
         m.put(List.of(), cells);
-        return new LeafResult(List.of(), List.of("usage"), start, bucketMs, buckets, m);
+        return PartialTable.of(List.of(), List.of("usage"), start, bucketMs, buckets, m);
     }
 
     @Test
     void resultsOfDifferentWindowsMergeIntoTheirUnion() {
         LeafQuery q = query(0, 1_000_000, 100);
-        LeafResult merged = LeafResult.empty(q);
+        PartialTable merged = q.emptyResult();
         assertThat(merged.buckets()).isZero();
         merged = merged.merge(result(500, 3, 100, Map.of(0, 1.0, 2, 2.0)))
-                .merge(LeafResult.empty(q))
+                .merge(q.emptyResult())
                 .merge(result(200, 2, 100, Map.of(1, 4.0)))
                 .merge(result(600, 4, 100, Map.of(0, 8.0, 3, 16.0)));
         assertThat(merged.startMs()).isEqualTo(200);
@@ -103,7 +103,7 @@ class LeafQueryWindowTest {
             }
         }
         assertThat(byTime).isEqualTo(Map.of(300L, 4.0, 500L, 1.0, 600L, 8.0, 700L, 2.0, 900L, 16.0));
-        LeafResult finalMerged = merged;
+        PartialTable finalMerged = merged;
         assertThatThrownBy(() -> finalMerged.merge(result(250, 1, 100, Map.of(0, 1.0))))
                 .hasMessageContaining("BUG: leaf results on different bucket grids");
     }

@@ -13,6 +13,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
@@ -28,7 +29,6 @@ import io.meridian.storage.file.FaultyFileIo;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.log.RecordFileFormat;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.PointBatchCodec;
 import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.shard.WriteBatch;
@@ -105,7 +105,7 @@ class ReplicationTest {
     }
 
     static AggState sum(ReplicaNode n) {
-        LeafResult r = n.registry.replica(SHARD).shard().query(new LeafQuery("http", TagPredicate.all(), T0,
+        PartialTable r = n.registry.replica(SHARD).shard().query(new LeafQuery("http", TagPredicate.all(), T0,
                 T0 + 86_400_000L, 0, List.of(), List.of("requests")));
         AggState s = r.cell(List.of(), 0, 0);
         return s == null ? AggState.empty() : s;

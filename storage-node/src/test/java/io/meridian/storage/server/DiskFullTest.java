@@ -1,17 +1,11 @@
 package io.meridian.storage.server;
 
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
-
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
@@ -31,6 +25,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real full disk (issue #16): the node's data directory is a 48 MiB tmpfs, filled by a ballast file to just above
@@ -81,7 +81,7 @@ class DiskFullTest {
         fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("http", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
                 List.of(), List.of("requests"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build())
                 .forEachRemaining(chunks::add);
-        AggState s = LeafResultCodec.decode(chunks).cell(List.of(), 0, 0);
+        AggState s = PartialTableCodec.decode(chunks).cell(List.of(), 0, 0);
         return s == null ? 0 : s.count();
     }
 

@@ -1,13 +1,8 @@
 package io.meridian.storage.server;
 
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
@@ -20,6 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The server's lifecycle and concurrent clients. */
 class StorageServerTest extends ServerTestBase {
@@ -67,6 +67,6 @@ class StorageServerTest extends ServerTestBase {
         List<LeafResultChunk> chunks = new ArrayList<>();
         fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("net", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
                 List.of(), List.of("bytes"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build()).forEachRemaining(chunks::add);
-        assertThat(LeafResultCodec.decode(chunks).cell(List.of(), 0, 0).sum()).isEqualTo(WRITERS * BATCHES_PER_WRITER);
+        assertThat(PartialTableCodec.decode(chunks).cell(List.of(), 0, 0).sum()).isEqualTo(WRITERS * BATCHES_PER_WRITER);
     }
 }

@@ -1,14 +1,11 @@
 package io.meridian.storage.server;
 
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
@@ -24,7 +21,6 @@ import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Writes and leaf queries over a real gRPC connection give what the shard gives directly. */
 class StorageServiceRoundTripTest extends ServerTestBase {
@@ -56,7 +56,7 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         return WriteBatch.of(rows);
     }
 
-    static Map<List<String>, List<AggState>> cells(LeafResult r) {
+    static Map<List<String>, List<AggState>> cells(PartialTable r) {
         Map<List<String>, List<AggState>> m = new HashMap<>();
         r.cells().forEach((g, states) -> m.put(g, Arrays.asList(states)));
         return m;
@@ -91,8 +91,8 @@ class StorageServiceRoundTripTest extends ServerTestBase {
                     .setMaxCellsPerChunk(7).build();
             List<LeafResultChunk> chunks = new ArrayList<>();
             fx.stub.leafQuery(request).forEachRemaining(chunks::add);
-            LeafResult direct = shard.query(q);
-            LeafResult wire = LeafResultCodec.decode(chunks);
+            PartialTable direct = shard.query(q);
+            PartialTable wire = PartialTableCodec.decode(chunks);
             assertThat(cells(wire)).as("query %s", q).isEqualTo(cells(direct)).isNotEmpty();
             assertThat(wire.groupBy()).isEqualTo(direct.groupBy());
             assertThat(wire.fields()).isEqualTo(direct.fields());
@@ -100,10 +100,10 @@ class StorageServiceRoundTripTest extends ServerTestBase {
             assertThat(wire.startMs()).isEqualTo(direct.startMs());
             assertThat(wire.bucketMs()).isEqualTo(direct.bucketMs());
         }
-        LeafResult wide = shard.query(queries.get(3));
+        PartialTable wide = shard.query(queries.get(3));
         assertThat(wide.startMs()).as("narrowed to the data's segment").isEqualTo(T0);
         assertThat(wide.buckets()).as("up to the newest point's slot").isEqualTo(60);
-        LeafResult hist = shard.query(queries.get(0));
+        PartialTable hist = shard.query(queries.get(0));
         assertThat(hist.cell(List.of("h0"), 0, 2).histogram()).as("histogram part travels").isNotNull();
     }
 
@@ -121,7 +121,7 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         fx.stub.leafQuery(LeafQueryCodec.encode(q).setShard(ref).setMaxCellsPerChunk(3).build())
                 .forEachRemaining(chunks::add);
         assertThat(chunks).hasSize(2000 * 2 / 3 + 1);
-        assertThat(cells(LeafResultCodec.decode(chunks)))
+        assertThat(cells(PartialTableCodec.decode(chunks)))
                 .isEqualTo(cells(fx.registry.replica(StorageServerFixture.SHARD1).shard().query(q))).hasSize(2000);
     }
 
@@ -133,7 +133,7 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         fx.stub.leafQuery(request).forEachRemaining(chunks::add);
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).getHeader().getFieldsList()).containsExactly("free");
-        assertThat(LeafResultCodec.decode(chunks).cells()).isEmpty();
+        assertThat(PartialTableCodec.decode(chunks).cells()).isEmpty();
     }
 
     @Test

@@ -1,12 +1,8 @@
 package io.meridian.storage.server;
 
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.AbortRequest;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
@@ -20,6 +16,10 @@ import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** At-most-once writes per (writer, sequence) and two-phase writes, over a real gRPC connection. */
 class StorageServiceWritesTest extends ServerTestBase {
@@ -34,7 +34,7 @@ class StorageServiceWritesTest extends ServerTestBase {
         fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("http", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
                 List.of(), List.of("requests"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build())
                 .forEachRemaining(chunks::add);
-        AggState s = LeafResultCodec.decode(chunks).cell(List.of(), 0, 0);
+        AggState s = PartialTableCodec.decode(chunks).cell(List.of(), 0, 0);
         return s == null ? 0 : s.sum();
     }
 

@@ -1,14 +1,13 @@
 package io.meridian.storage.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.google.protobuf.CodedOutputStream;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.shard.WriteBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the v1 wire bytes of representative messages: a write request (columnar rows, delta timestamps, a
@@ -46,8 +46,8 @@ class StorageWireGoldenTest {
         Map<List<String>, AggState[]> cells = new HashMap<>();
         cells.put(List.of("eu"), new AggState[] {a, null, null, h});
         cells.put(List.of("us"), new AggState[] {null, AggState.of(T + 60_000, -1.5), null, null});
-        LeafResult r = new LeafResult(List.of("region"), List.of("usage", "latency"), T, 60_000, 2, cells);
-        return LeafResultCodec.chunks(r, 100).next();
+        PartialTable r = PartialTable.of(List.of("region"), List.of("usage", "latency"), T, 60_000, 2, cells);
+        return PartialTableCodec.chunks(r, 100).next();
     }
 
     @Test
@@ -65,7 +65,7 @@ class StorageWireGoldenTest {
     void leafResultChunkBytesArePinned() throws IOException {
         LeafResultChunk m = resultChunk();
         assertThat(m.toByteArray()).isEqualTo(golden("leaf-result-chunk.bin", m.toByteArray()));
-        LeafResult r = LeafResultCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk.bin", null))));
+        PartialTable r = PartialTableCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk.bin", null))));
         assertThat(r.cell(List.of("eu"), 1, 1).histogram().total()).isEqualTo(3);
         assertThat(r.cell(List.of("eu"), 0, 0)).isEqualTo(AggState.of(T, 2).add(T + 10_000, 8));
         assertThat(r.cell(List.of("us"), 0, 1).last()).isEqualTo(-1.5);

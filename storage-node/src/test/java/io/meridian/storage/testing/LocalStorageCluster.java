@@ -6,6 +6,8 @@ import io.meridian.common.config.ConfigTree;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaCache;
@@ -24,9 +26,7 @@ import io.meridian.storage.node.StorageMain;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.node.StorageNodeConfig;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.storage.query.LeafResult;
 import io.meridian.storage.server.LeafQueryCodec;
-import io.meridian.storage.server.LeafResultCodec;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import java.nio.file.Path;
@@ -120,8 +120,8 @@ public final class LocalStorageCluster implements AutoCloseable {
      * query's whole window: bucket i starts at {@code query.startMs() + i * query.bucketMs()}, although each shard
      * answers only the part of the range its data can be in.
      */
-    public LeafResult leafQuery(String database, int shards, LeafQuery query) {
-        LeafResult all = new LeafResult(query.groupBy(), query.fields(), query.startMs(), query.bucketMs(),
+    public PartialTable leafQuery(String database, int shards, LeafQuery query) {
+        PartialTable all = PartialTable.of(query.groupBy(), query.fields(), query.startMs(), query.bucketMs(),
                 query.bucketCount(), new HashMap<>());
         for (int shard = 0; shard < shards; shard++) {
             String address = cache.routing().leader(database, shard).orElseThrow(() -> new IllegalStateException(
@@ -132,7 +132,7 @@ public final class LocalStorageCluster implements AutoCloseable {
                 StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec
                         .encode(query).setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0)).build())
                         .forEachRemaining(chunks::add);
-                all = all.merge(LeafResultCodec.decode(chunks));
+                all = all.merge(PartialTableCodec.decode(chunks));
             } finally {
                 ch.shutdownNow();
             }

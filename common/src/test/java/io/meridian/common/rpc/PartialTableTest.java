@@ -1,4 +1,4 @@
-package io.meridian.broker.query;
+package io.meridian.common.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.AggState;
-import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.LeafResultHeader;
@@ -18,8 +18,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
+/** The partial-aggregate table and its codec: merging by time, streams of any chunk size, bounds, malformed input. */
 class PartialTableTest {
     private static final LeafQueryRequest LEAF = LeafQueryRequest.newBuilder().setMetric("cpu").setStartMs(0).setEndMs(600_000)
             .setBucketMs(60_000).addGroupBy("host").addFields("a").addFields("b").build();
@@ -29,10 +31,10 @@ class PartialTableTest {
      * cells with random points.
      */
     private static PartialTable randomTable(Random r) {
-        PartialTable t = PartialTable.of(LEAF, 100);
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 100);
         int first = r.nextInt(10);
         int buckets = r.nextInt(11 - first);
-        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder().setHeader(t.header().toBuilder()
+        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder().setHeader(header(t.table()).toBuilder()
                 .setStartMs(first * 60_000L).setBuckets(buckets));
         for (int h = 0; h < 10; h++) {
             if (r.nextBoolean()) {
@@ -53,14 +55,23 @@ class PartialTableTest {
             chunk.addGroups(g);
         }
         t.add(chunk.build(), "test");
-        return t;
+        return t.table();
+    }
+
+    private static LeafResultHeader header(PartialTable t) {
+        return PartialTableCodec.header(t, List.of());
+    }
+
+    /** A reader into an empty copy of {@code t}. */
+    private static PartialTableCodec.Reader readerLike(PartialTable t) {
+        return new PartialTableCodec.Reader(t.emptyCopy(), List.of());
     }
 
     /** Non-empty cells as {@code group@bucketStart/field=state}: by time, whatever the window. */
     private static List<String> dump(PartialTable t) {
         List<String> out = new ArrayList<>();
-        LeafResultHeader h = t.header();
-        for (Map.Entry<List<String>, AggState[]> e : t.groups()) {
+        LeafResultHeader h = header(t);
+        for (Map.Entry<List<String>, AggState[]> e : t.sortedGroups()) {
             out.add(e.getKey().toString());
             AggState[] cells = e.getValue();
             for (int i = 0; i < cells.length; i++) {
@@ -95,11 +106,33 @@ class PartialTableTest {
     }
 
     @Test
+    void mergingByAdoptionGivesWhatCopyingGives() {
+        for (int round = 0; round < 50; round++) {
+            Random copies = new Random(round);
+            Random adopted = new Random(round);
+            PartialTable byCopy = PartialTableCodec.emptyFor(LEAF, 100);
+            PartialTable byAdoption = PartialTableCodec.emptyFor(LEAF, 100);
+            List<PartialTable> inputs = new ArrayList<>();
+            List<List<String>> before = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                PartialTable input = randomTable(copies);
+                inputs.add(input);
+                before.add(dump(input));
+                byCopy.merge(input);
+                byAdoption.mergeAdopting(randomTable(adopted));
+            }
+            assertThat(dump(byAdoption)).isEqualTo(dump(byCopy));
+            assertThat(inputs.stream().map(PartialTableTest::dump).toList()).as("a copying merge leaves its inputs alone")
+                    .isEqualTo(before);
+        }
+    }
+
+    @Test
     void chunksRoundTripInAnySize() {
         PartialTable t = randomTable(new Random(3));
         for (int cells : new int[] {1, 3, 4096}) {
-            PartialTable copy = t.emptyCopy();
-            Iterator<LeafResultChunk> it = t.chunks(cells);
+            PartialTableCodec.Reader copy = readerLike(t);
+            Iterator<LeafResultChunk> it = PartialTableCodec.chunks(t, cells);
             LeafResultChunk first = it.next();
             assertThat(first.hasHeader()).isTrue();
             copy.add(first, "first");
@@ -107,14 +140,14 @@ class PartialTableTest {
                 assertThat(ch.hasHeader()).isFalse();
                 copy.add(ch, "next");
             });
-            assertThat(dump(copy)).isEqualTo(dump(t));
+            assertThat(dump(copy.table())).isEqualTo(dump(t));
         }
-        assertThat(PartialTable.of(LEAF, 1).chunks(10)).as("an empty table is one header chunk").toIterable().hasSize(1);
+        assertThat(PartialTableCodec.chunks(PartialTableCodec.emptyFor(LEAF, 1), 10)).as("an empty table is one header chunk").toIterable().hasSize(1);
     }
 
     @Test
     void theGroupBoundIsAnErrorNotACut() {
-        PartialTable t = PartialTable.of(LEAF, 2);
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 2);
         LeafResultChunk.Builder c = LeafResultChunk.newBuilder();
         for (String h : List.of("a", "b", "c")) {
             c.addGroups(ResultGroup.newBuilder().addGroupValues(h));
@@ -127,12 +160,12 @@ class PartialTableTest {
 
     @Test
     void malformedPartialsNameTheSender() {
-        PartialTable t = PartialTable.of(LEAF, 10);
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 10);
         LeafResultChunk outside = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder().addGroupValues("h")
                 .addCells(ResultCell.newBuilder().setBucket(10).setField(0))).build();
         assertThatThrownBy(() -> t.add(outside, "shard=db/c1/3, node=s2")).hasMessageContaining("shard=db/c1/3, node=s2")
                 .hasMessageContaining("bucket 10");
-        LeafResultChunk otherShape = LeafResultChunk.newBuilder().setHeader(t.header().toBuilder().setBucketMs(1)).build();
+        LeafResultChunk otherShape = LeafResultChunk.newBuilder().setHeader(header(t.table()).toBuilder().setBucketMs(1)).build();
         assertThatThrownBy(() -> t.add(otherShape, "node=s1")).hasMessageContaining("another shape");
         LeafResultChunk arity = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder()).build();
         assertThatThrownBy(() -> t.add(arity, "node=s1")).hasMessageContaining("0 values; want 1");
@@ -146,12 +179,13 @@ class PartialTableTest {
     void anAnswerWithoutTheRequestedTransformsIsRefused() {
         LeafQueryRequest moments = LEAF.toBuilder().addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS)
                 .addTransforms(SlotTransform.SLOT_TRANSFORM_NONE).build();
-        PartialTable t = PartialTable.of(moments, 10);
-        LeafResultChunk old = LeafResultChunk.newBuilder().setHeader(t.header().toBuilder().clearTransforms()).build();
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(moments, 10);
+        LeafResultHeader echoing = PartialTableCodec.header(t.table(), moments.getTransformsList());
+        LeafResultChunk old = LeafResultChunk.newBuilder().setHeader(echoing.toBuilder().clearTransforms()).build();
         assertThatThrownBy(() -> t.add(old, "shard=db/c1/0, node=s3")).hasMessageContaining("shard=db/c1/0, node=s3")
                 .hasMessageContaining("older than storage.proto revision 5");
-        t.add(LeafResultChunk.newBuilder().setHeader(t.header()).build(), "node=s1"); // a revision-5 leaf echoes them
-        assertThat(t.header().getTransformsList()).hasSize(2);
+        t.add(LeafResultChunk.newBuilder().setHeader(echoing).build(), "node=s1"); // a revision-5 leaf echoes them
+        assertThat(echoing.getTransformsList()).hasSize(2);
     }
 
     /** The scan form of a query without a time range: 10 years back from an aligned now, one bucket per 10 s slot. */
@@ -176,16 +210,16 @@ class PartialTableTest {
     }
 
     private static PartialTable read(LeafQueryRequest leaf, List<LeafResultChunk> chunks) {
-        PartialTable t = PartialTable.of(leaf, 10);
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, 10);
         chunks.forEach(c -> t.add(c, "shard=db/c1/0, node=s1"));
-        return t;
+        return t.table();
     }
 
     /** Non-empty cells by host and absolute bucket start, as sums. */
     private static Map<String, Double> byTime(PartialTable t) {
-        Map<String, Double> out = new java.util.TreeMap<>();
-        LeafResultHeader h = t.header();
-        for (Map.Entry<List<String>, AggState[]> e : t.groups()) {
+        Map<String, Double> out = new TreeMap<>();
+        LeafResultHeader h = header(t);
+        for (Map.Entry<List<String>, AggState[]> e : t.sortedGroups()) {
             for (int b = 0; b < e.getValue().length; b++) {
                 if (e.getValue()[b] != null) {
                     out.put(e.getKey().get(0) + "@" + (h.getStartMs() + b * h.getBucketMs()), e.getValue()[b].sum());
@@ -199,28 +233,28 @@ class PartialTableTest {
     void shardWindowsMergeIntoTheirUnionAtAbsoluteTimes() {
         long older = NOW - 86_400_000L;
         long newer = NOW - 3_600_000L;
-        PartialTable merged = PartialTable.of(WHOLE_RETENTION, 10);
-        assertThat(merged.header().getBuckets()).as("nothing merged yet: no bucket").isZero();
+        PartialTable merged = PartialTableCodec.emptyFor(WHOLE_RETENTION, 10);
+        assertThat(header(merged).getBuckets()).as("nothing merged yet: no bucket").isZero();
         merged.merge(read(WHOLE_RETENTION, stream(newer, 360, "b", Map.of(0, 1.0, 359, 2.0))));
         merged.merge(read(WHOLE_RETENTION, stream(NOW - 3650 * 86_400_000L, 0, "c", Map.of())));
         merged.merge(read(WHOLE_RETENTION, stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0))));
-        assertThat(merged.header().getStartMs()).isEqualTo(older);
-        assertThat(merged.header().getBuckets()).isEqualTo(8640);
+        assertThat(header(merged).getStartMs()).isEqualTo(older);
+        assertThat(header(merged).getBuckets()).isEqualTo(8640);
         Map<String, Double> want = Map.of("a@" + older, 4.0, "a@" + (NOW - SLOT), 8.0,
                 "b@" + newer, 1.0, "b@" + (NOW - SLOT), 2.0);
         assertThat(byTime(merged)).isEqualTo(want);
 
-        PartialTable sequential = PartialTable.of(WHOLE_RETENTION, 10);
+        PartialTableCodec.Reader sequential = PartialTableCodec.Reader.of(WHOLE_RETENTION, 10);
         List<LeafResultChunk> all = new ArrayList<>(stream(newer, 360, "b", Map.of(0, 1.0, 359, 2.0)));
         all.addAll(stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0)));
         all.addAll(stream(NOW, 0, "c", Map.of()));
         all.forEach(c -> sequential.add(c, "idc=idc2"));
-        assertThat(byTime(sequential)).as("streams one after the other into one table").isEqualTo(want);
+        assertThat(byTime(sequential.table())).as("streams one after the other into one table").isEqualTo(want);
 
-        PartialTable copy = merged.emptyCopy();
-        merged.chunks(3).forEachRemaining(c -> copy.add(c, "broker=b1"));
-        assertThat(copy.header()).isEqualTo(merged.header());
-        assertThat(byTime(copy)).as("the merged window travels in the header").isEqualTo(want);
+        PartialTableCodec.Reader copy = readerLike(merged);
+        PartialTableCodec.chunks(merged, 3).forEachRemaining(c -> copy.add(c, "broker=b1"));
+        assertThat(header(copy.table())).isEqualTo(header(merged));
+        assertThat(byTime(copy.table())).as("the merged window travels in the header").isEqualTo(want);
     }
 
     @Test
@@ -228,8 +262,8 @@ class PartialTableTest {
         assertThatThrownBy(() -> read(WHOLE_RETENTION, stream(NOW - 3_600_000L + 1, 2, "a", Map.of(0, 1.0))))
                 .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUG))
                 .hasMessageContaining("another bucket grid").hasMessageContaining("shard=db/c1/0, node=s1");
-        PartialTable total = PartialTable.of(WHOLE_RETENTION.toBuilder().setBucketMs(0).build(), 10);
-        LeafResultChunk narrowed = LeafResultChunk.newBuilder().setHeader(total.header().toBuilder().setStartMs(NOW))
+        PartialTableCodec.Reader total = PartialTableCodec.Reader.of(WHOLE_RETENTION.toBuilder().setBucketMs(0).build(), 10);
+        LeafResultChunk narrowed = LeafResultChunk.newBuilder().setHeader(header(total.table()).toBuilder().setStartMs(NOW))
                 .build();
         assertThatThrownBy(() -> total.add(narrowed, "node=s1")).hasMessageContaining("another shape");
     }
