@@ -105,7 +105,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
             batches = Map.of(b.shard(), b.batch());
             full = true;
         }
-        long oldest = now - db.intervals().get(0).retentionDuration().toMillis();
+        long oldest = now - db.intervals().get(0).retention().toMillis();
         long newest = now + config.futureTolerance().toMillis();
         ShardBatch[] checked = new ShardBatch[batches.size()];
         int i = 0;

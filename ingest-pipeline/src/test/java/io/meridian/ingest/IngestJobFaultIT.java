@@ -11,7 +11,7 @@ import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.testing.LocalStorageCluster;
@@ -92,7 +92,7 @@ class IngestJobFaultIT {
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
         return new LocalStorageCluster(etcd, dir, root, 3, new DatabaseConfig("faults", SHARDS, 3,
-                WriteConcern.MAJORITY, List.of(new IntervalSpec("10s", "30d")), List.of("c1")));
+                WriteConcern.MAJORITY, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")));
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {

@@ -17,7 +17,7 @@ import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
@@ -89,7 +89,7 @@ class IngestJobIT {
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
         return new LocalStorageCluster(etcd, dir, root, 1, new DatabaseConfig("metrics", SHARDS, 1, WriteConcern.LEADER,
-                List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")), List.of("c1")));
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of("c1")));
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {

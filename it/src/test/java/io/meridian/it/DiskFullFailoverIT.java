@@ -14,7 +14,7 @@ import io.meridian.it.harness.MeridianCluster;
 import io.meridian.it.harness.NodeSettings;
 import io.meridian.it.harness.ShardClient;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
@@ -86,7 +86,7 @@ class DiskFullFailoverIT {
             cluster.awaitRegistered(NODES.toArray(String[]::new));
             cluster.master().createCluster(new StorageCluster(MeridianCluster.CLUSTER, MeridianCluster.IDC));
             cluster.master().createDatabase(new DatabaseConfig(DB, 1, 3, WriteConcern.MAJORITY,
-                    List.of(new IntervalSpec("10s", "30d")), List.of(MeridianCluster.CLUSTER)));
+                    List.of(IntervalSpec.parse("10s", "30d")), List.of(MeridianCluster.CLUSTER)));
             try (ShardClient client = new ShardClient(cluster, DB, 1)) {
                 cluster.await().alias("shard 0 led").until(() -> client.route(0).isPresent()
                         && client.replica(client.route(0).get().address(), 0).map(ReplicaHealth::getLeader)

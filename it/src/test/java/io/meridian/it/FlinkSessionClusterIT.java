@@ -10,7 +10,7 @@ import io.meridian.it.harness.FlinkSessionCluster;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.testing.LocalStorageCluster;
 import java.io.IOException;
@@ -92,7 +92,7 @@ class FlinkSessionClusterIT {
         kafka.createTopic(topic + ".dlq", 1);
         long t0 = (System.currentTimeMillis() / HOUR - 1) * HOUR; // the previous hour: inside the write window
         try (LocalStorageCluster storage = new LocalStorageCluster(etcd, DIR.resolve("storage"), "/flink-session", 1,
-                new DatabaseConfig(DB, SHARDS, 1, WriteConcern.LEADER, List.of(new IntervalSpec("10s", "30d")),
+                new DatabaseConfig(DB, SHARDS, 1, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")),
                         List.of("c1")));
              MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
             // 20 records of 1,000 lines: 50 series, one point every 10 ms, values 0..99

@@ -13,7 +13,7 @@ import io.meridian.it.harness.ClusterExtension;
 import io.meridian.it.harness.MeridianCluster;
 import io.meridian.it.harness.ShardClient;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
@@ -53,7 +53,7 @@ class ReplicationFailoverIT {
         cluster.awaitRegistered(NODES.toArray(String[]::new));
         cluster.master().createCluster(new StorageCluster(MeridianCluster.CLUSTER, MeridianCluster.IDC));
         cluster.master().createDatabase(new DatabaseConfig(DB, 1, 3, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")), List.of(MeridianCluster.CLUSTER)));
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of(MeridianCluster.CLUSTER)));
         ShardClient client = new ShardClient(cluster, DB, 1);
         cluster.await().alias("shard 0 led and its leader serving").until(() -> client.route(0).isPresent()
                 && client.replica(client.route(0).get().address(), 0).map(ReplicaHealth::getLeader).orElse(false));

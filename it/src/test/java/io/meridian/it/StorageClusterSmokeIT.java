@@ -7,7 +7,7 @@ import io.meridian.it.harness.MeridianCluster;
 import io.meridian.it.harness.StorageNodeProcess;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
@@ -45,7 +45,7 @@ class StorageClusterSmokeIT {
 
         cluster.master().createCluster(new StorageCluster(MeridianCluster.CLUSTER, MeridianCluster.IDC));
         cluster.master().createDatabase(new DatabaseConfig(DB, 2, 3, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")),
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
                 List.of(MeridianCluster.CLUSTER)));
 
         // the master places 2 x 3 replicas on the 3 nodes, each shard with a leader

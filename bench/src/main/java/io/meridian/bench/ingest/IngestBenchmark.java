@@ -13,7 +13,7 @@ import io.meridian.connector.kafka.IngestRecordCodec;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.deploy.Standalone;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import java.io.PrintStream;
 import java.net.URI;
@@ -108,7 +108,7 @@ public final class IngestBenchmark {
         Path dir = Files.createTempDirectory("meridian-bench-ingest-");
         try (Standalone s = Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0, p.kafkaFsync())) {
             s.broker().master().createDatabase(new DatabaseConfig(DB, p.shards(), 1, WriteConcern.LEADER,
-                    List.of(new IntervalSpec("10s", "30d")), List.of("default")));
+                    List.of(IntervalSpec.parse("10s", "30d")), List.of("default")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!IntStream.range(0, p.shards()).allMatch(sh -> s.broker().cache().routing().leader(DB, sh).isPresent())) {
                 if (System.nanoTime() > deadline) {

@@ -2,9 +2,10 @@ package io.meridian.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Durations;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.WriteConcern;
 import java.io.IOException;
@@ -112,7 +113,8 @@ final class DatabasesEndpoint {
         out.put("replicas", c.replicas());
         out.put("writeConcern", c.writeConcern().name().toLowerCase(Locale.ROOT));
         List<Object> intervals = new ArrayList<>();
-        c.intervals().forEach(i -> intervals.add(Map.of("interval", i.interval(), "retention", i.retention())));
+        c.intervals().forEach(i -> intervals.add(Map.of("interval", Durations.format(i.interval()),
+                "retention", Durations.format(i.retention()))));
         out.put("intervals", intervals);
         out.put("clusters", c.clusters());
         return out;
@@ -159,7 +161,7 @@ final class DatabasesEndpoint {
             String interval = text(n, "interval", where + ".interval");
             String retention = text(n, "retention", where + ".retention");
             try {
-                intervals.add(new IntervalSpec(interval, retention));
+                intervals.add(IntervalSpec.parse(interval, retention));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("invalid field [field=" + where + "]: " + e.getMessage());
             }

@@ -61,7 +61,7 @@ public final class PromWriteEndpoint {
                     + " protobuf: " + e.getMessage());
         }
         long now = System.currentTimeMillis();
-        long oldest = now - config.intervals().get(0).retentionDuration().toMillis();
+        long oldest = now - config.intervals().get(0).retention().toMillis();
         RemoteWriteBatcher.Result result = batcher.batch(db, config.shards(), request, oldest,
                 now + FUTURE_TOLERANCE.toMillis());
         if (!result.batches().batches().isEmpty()) {

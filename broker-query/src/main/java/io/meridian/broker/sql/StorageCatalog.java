@@ -17,7 +17,7 @@ import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
@@ -104,7 +104,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
 
     private static Database toDatabase(DatabaseConfig c) {
         IntervalSpec base = c.intervals().get(0);
-        return new Database(c.name(), base.intervalDuration().toMillis(), base.retentionDuration().toMillis());
+        return new Database(c.name(), base.interval().toMillis(), base.retention().toMillis());
     }
 
     private List<String> loadMetrics(String db) {

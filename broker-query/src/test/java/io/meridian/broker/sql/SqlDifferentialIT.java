@@ -11,7 +11,7 @@ import io.meridian.common.lineprotocol.Precision;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.sql.SqlEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -269,7 +269,7 @@ class SqlDifferentialIT {
 
     private void loadLongRetention(Random random) throws Exception {
         cluster.createDatabase(new DatabaseConfig(LONG_DB, LocalStorageCluster.SHARDS, 3, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "3650d")), List.of("c1")));
+                List.of(IntervalSpec.parse("10s", "3650d")), List.of("c1")));
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE req (ts TIMESTAMP, host VARCHAR, arch VARCHAR, a0 VARCHAR, abc VARCHAR, count VARCHAR, "
                     + "value DOUBLE, min DOUBLE)");
@@ -394,7 +394,7 @@ class SqlDifferentialIT {
      */
     private void loadAcrossDst() throws Exception {
         cluster.createDatabase(new DatabaseConfig(DST_DB, LocalStorageCluster.SHARDS, 3, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("1h", "3650d")), List.of("c1")));
+                List.of(IntervalSpec.parse("1h", "3650d")), List.of("c1")));
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE dst (ts TIMESTAMP, host VARCHAR, \"time\" VARCHAR, value DOUBLE)");
         }

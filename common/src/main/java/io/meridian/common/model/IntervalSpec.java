@@ -1,28 +1,86 @@
 package io.meridian.common.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.meridian.common.error.InvalidInputException;
+import java.io.IOException;
 import java.time.Duration;
 
-/** One storage interval of a database (the base, or a rollup) and how long its data is kept. */
+/**
+ * One interval of a database (the base, or a rollup): the slot width, in whole seconds, and how long its data is
+ * kept, at least one interval. The one type of it in the engine, in metadata and in the HTTP API. Written as
+ * durations of {@link Durations} ({@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 2w}); in JSON (etcd,
+ * the HTTP API) as {@code {"interval":"10s","retention":"30d"}}, printed by {@link Durations#format} ({@code 2w}
+ * prints as {@code 14d}).
+ */
+@JsonSerialize(using = IntervalSpec.Json.Writer.class)
+@JsonDeserialize(using = IntervalSpec.Json.Reader.class)
 public record IntervalSpec(Duration interval, Duration retention) {
     public IntervalSpec {
         if (interval == null || interval.toMillis() <= 0) {
             throw new InvalidInputException("invalid interval [interval=" + interval + "]: must be positive");
         }
+        if (interval.toMillis() % 1000 != 0) {
+            throw new InvalidInputException("invalid interval [interval=" + Durations.format(interval)
+                    + "]: want whole seconds (1s or more); sub-second intervals are not supported");
+        }
         if (retention == null || retention.compareTo(interval) < 0) {
             throw new InvalidInputException("invalid retention [interval=" + Durations.format(interval)
-                    + ", retention=" + retention + "]: must be at least the interval");
+                    + ", retention=" + (retention == null ? null : Durations.format(retention))
+                    + "]: retention is shorter than the interval");
         }
     }
 
+    /** Parses both in the grammar of {@link Durations}, naming the one that is wrong. */
     public static IntervalSpec parse(String interval, String retention) {
         return new IntervalSpec(Durations.parse("interval", interval), Durations.parse("retention", retention));
     }
 
-    public long intervalMillis() { return interval.toMillis(); }
+    public long intervalMillis() {
+        return interval.toMillis();
+    }
 
     @Override
     public String toString() {
         return Durations.format(interval) + ":" + Durations.format(retention);
+    }
+
+    /** The JSON form: an object of two duration strings. */
+    static final class Json {
+        private Json() {}
+
+        static final class Writer extends JsonSerializer<IntervalSpec> {
+            @Override
+            public void serialize(IntervalSpec spec, JsonGenerator out, SerializerProvider provider) throws IOException {
+                out.writeStartObject();
+                out.writeStringField("interval", Durations.format(spec.interval()));
+                out.writeStringField("retention", Durations.format(spec.retention()));
+                out.writeEndObject();
+            }
+        }
+
+        static final class Reader extends JsonDeserializer<IntervalSpec> {
+            @Override
+            public IntervalSpec deserialize(JsonParser in, DeserializationContext context) throws IOException {
+                JsonNode node = in.readValueAsTree();
+                if (node == null || !node.isObject()) {
+                    throw new InvalidInputException("invalid interval: want an object like "
+                            + "{\"interval\":\"10s\",\"retention\":\"30d\"}; got " + node);
+                }
+                return parse(text(node, "interval"), text(node, "retention"));
+            }
+
+            private static String text(JsonNode node, String name) {
+                JsonNode v = node.get(name);
+                return v == null || v.isNull() ? null : v.asText();
+            }
+        }
     }
 }

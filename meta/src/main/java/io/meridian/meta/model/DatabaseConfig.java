@@ -2,6 +2,8 @@ package io.meridian.meta.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Durations;
+import io.meridian.common.model.IntervalSpec;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -53,11 +55,11 @@ public record DatabaseConfig(String name, int shards, int replicas, WriteConcern
             throw new InvalidInputException("invalid intervals [" + ctx + "]: want at least the base interval");
         }
         for (int i = 1; i < intervals.size(); i++) {
-            var prev = intervals.get(i - 1).intervalDuration();
-            var cur = intervals.get(i).intervalDuration();
+            var prev = intervals.get(i - 1).interval();
+            var cur = intervals.get(i).interval();
             if (cur.compareTo(prev) <= 0 || cur.toSeconds() % prev.toSeconds() != 0) {
                 throw new InvalidInputException("invalid rollup interval [" + ctx + ", interval="
-                        + intervals.get(i).interval() + ", previous=" + intervals.get(i - 1).interval()
+                        + Durations.format(cur) + ", previous=" + Durations.format(prev)
                         + "]: want a coarser interval that is a multiple of the previous one");
             }
         }

@@ -2,6 +2,7 @@ package io.meridian.meta.planner;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Durations;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
@@ -64,8 +65,8 @@ public final class DdlPlanner {
         }
         if (!old.intervals().get(0).interval().equals(config.intervals().get(0).interval())) {
             throw new InvalidInputException("cannot change the base interval [database=" + config.name()
-                    + "]: got " + config.intervals().get(0).interval() + "; want "
-                    + old.intervals().get(0).interval());
+                    + "]: got " + Durations.format(config.intervals().get(0).interval()) + "; want "
+                    + Durations.format(old.intervals().get(0).interval()));
         }
         checkPlaceable(view, config);
         return withPlacement(view, new MetaChange.PutDatabase(config.withGeneration(old.generation())));

@@ -7,7 +7,7 @@ import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.ClusterMarker;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
@@ -44,7 +44,7 @@ class MetaCacheIT {
             writer.put(k.node("storage", "s1"), ModelCodec.encode(
                     new NodeInfo("s1", NodeRole.STORAGE, "10.0.0.1", 7001, 0, "idc1", "c1", "v", t)));
             writer.put(k.database("cpu"), ModelCodec.encode(new DatabaseConfig("cpu", 1, 1, WriteConcern.LEADER,
-                    List.of(new IntervalSpec("10s", "1d")), List.of("c1"))));
+                    List.of(IntervalSpec.parse("10s", "1d")), List.of("c1"))));
             writer.put(k.shard("cpu", "c1", 0), ModelCodec.encode(state(1)));
 
             MetaCache first = new MetaCache(reader, dir, "idc1").start();
@@ -103,7 +103,7 @@ class MetaCacheIT {
                 CompletableFuture<Optional<MetaSnapshot>> waiting = CompletableFuture.supplyAsync(
                         () -> cache.await(s -> s.databases().containsKey("late"), Duration.ofSeconds(30)));
                 writer.put(k.database("late"), ModelCodec.encode(new DatabaseConfig("late", 1, 1,
-                        WriteConcern.LEADER, List.of(new IntervalSpec("10s", "1d")), List.of("c1"))));
+                        WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "1d")), List.of("c1"))));
                 Optional<MetaSnapshot> seen = waiting.get(30, TimeUnit.SECONDS);
                 assertThat(seen).isPresent();
                 assertThat(seen.get().databases()).containsKey("late");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.meta.model.ClusterMarker;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardState;
@@ -23,7 +23,7 @@ class SnapshotFileTest {
     static MetaSnapshot sample() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         DatabaseConfig db = new DatabaseConfig("cpu", 2, 2, WriteConcern.LEADER,
-                List.of(new IntervalSpec("10s", "1d")), List.of("east", "west"));
+                List.of(IntervalSpec.parse("10s", "1d")), List.of("east", "west"));
         return new MetaSnapshot(77, new ClusterMarker("id-1", t), null,
                 Map.of("s1", new NodeInfo("s1", NodeRole.STORAGE, "h1", 7001, 0, "idc_e", "east", "v", t),
                         "s2", new NodeInfo("s2", NodeRole.STORAGE, "h2", 7002, 0, "idc_w", "west", "v", t)),

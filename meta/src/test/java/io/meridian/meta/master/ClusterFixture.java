@@ -4,7 +4,7 @@ import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.cache.SnapshotDecoder;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardId;
@@ -53,7 +53,7 @@ final class ClusterFixture implements AutoCloseable {
 
     static DatabaseConfig db(String name, int shards, int replicas) {
         return new DatabaseConfig(name, shards, replicas, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")), List.of("c1"));
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of("c1"));
     }
 
     /** A storage node: registers, follows metadata, reports its replicas with their sequences. */

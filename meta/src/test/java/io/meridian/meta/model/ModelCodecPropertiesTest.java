@@ -1,7 +1,6 @@
 package io.meridian.meta.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.meridian.common.model.IntervalSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** decode(encode(x)) = x for the values written most often (shard states and database configs). */
 class ModelCodecPropertiesTest {
@@ -36,8 +36,8 @@ class ModelCodecPropertiesTest {
                 Arbitraries.integers().between(1, 5), Arbitraries.of(WriteConcern.class),
                 Arbitraries.integers().between(1, 59), Arbitraries.integers().between(1, 400))
                 .as((shards, replicas, wc, seconds, days) -> new DatabaseConfig("db", shards, replicas, wc,
-                        List.of(new IntervalSpec(seconds + "s", days + "d"),
-                                new IntervalSpec(seconds * 60 + "s", days * 2 + "d")), List.of("c1", "c2")));
+                        List.of(IntervalSpec.parse(seconds + "s", days + "d"),
+                                IntervalSpec.parse(seconds * 60 + "s", days * 2 + "d")), List.of("c1", "c2")));
     }
 
     @Property(tries = 300)

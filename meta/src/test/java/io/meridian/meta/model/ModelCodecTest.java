@@ -1,20 +1,20 @@
 package io.meridian.meta.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.error.FormatVersionException;
+import io.meridian.common.model.IntervalSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModelCodecTest {
     static final DatabaseConfig DB = new DatabaseConfig("cpu", 4, 2, WriteConcern.MAJORITY,
-            List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d"), new IntervalSpec("1h", "730d")),
+            List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d"), IntervalSpec.parse("1h", "730d")),
             List.of("c1", "c2"));
     static final ShardState STATE = new ShardState("cpu", "c1", 3, List.of("n2", "n1"), "n1", 7, Set.of("n1", "n2"),
             Map.of("n1", 42L, "n2", 40L));

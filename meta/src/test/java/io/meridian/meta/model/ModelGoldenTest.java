@@ -1,7 +1,6 @@
 package io.meridian.meta.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.meridian.common.model.IntervalSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the v1 JSON of every value stored in etcd. The golden files under
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ModelGoldenTest {
     private static final Instant T = Instant.parse("2026-01-02T03:04:05Z");
     private static final DatabaseConfig DB = new DatabaseConfig("cpu", 4, 2, WriteConcern.MAJORITY,
-            List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")), List.of("east"));
+            List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of("east"));
     private static final ShardState STATE = new ShardState("cpu", "east", 3, List.of("s2", "s1"), "s1", 7,
             Set.of("s1", "s2"), Map.of("s1", 42L, "s2", 40L));
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class DdlPlannerTest {
 
     static DatabaseConfig config(String name, int shards, int replicas, String interval, String retention) {
         return new DatabaseConfig(name, shards, replicas, WriteConcern.LEADER,
-                List.of(new IntervalSpec(interval, retention)), List.of("c1"));
+                List.of(IntervalSpec.parse(interval, retention)), List.of("c1"));
     }
 
     static Stream<Arguments> badDdl() {
@@ -58,14 +58,14 @@ class DdlPlannerTest {
                         "database already exists [database=taken]"),
                 Arguments.of("unknown cluster", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.createDatabase(v, new DatabaseConfig("m", 1, 1, WriteConcern.ALL,
-                                List.of(new IntervalSpec("10s", "1d")), List.of("nowhere"))), ErrorCode.NOT_FOUND,
+                                List.of(IntervalSpec.parse("10s", "1d")), List.of("nowhere"))), ErrorCode.NOT_FOUND,
                         "cluster does not exist [cluster=nowhere]"),
                 Arguments.of("shard count change", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.alterDatabase(v, config("taken", 4, 2, "10s", "1d")), ErrorCode.INVALID_INPUT,
                         "cannot change the shard count [database=taken]: got 4; want 2"),
                 Arguments.of("rollup not a multiple", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.createDatabase(v, new DatabaseConfig("m", 1, 1, WriteConcern.ALL,
-                                List.of(new IntervalSpec("10s", "1d"), new IntervalSpec("15s", "2d")),
+                                List.of(IntervalSpec.parse("10s", "1d"), IntervalSpec.parse("15s", "2d")),
                                 List.of("c1"))), ErrorCode.INVALID_INPUT, "invalid rollup interval"),
                 Arguments.of("drop missing database", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
                         v -> d.dropDatabase(v, "ghost"), ErrorCode.NOT_FOUND, "database does not exist"),

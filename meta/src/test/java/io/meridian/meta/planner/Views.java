@@ -1,7 +1,7 @@
 package io.meridian.meta.planner;
 
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardState;
@@ -25,7 +25,7 @@ final class Views {
 
     static DatabaseConfig db(String name, int shards, int replicas, String... clusters) {
         return new DatabaseConfig(name, shards, replicas, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "30d"), new IntervalSpec("5m", "180d")), List.of(clusters));
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of(clusters));
     }
 
     /** A view with cluster c1 and live storage nodes with the given ids, all live since long before T0. */

@@ -2,7 +2,6 @@ package io.meridian.storage.node;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.DatabaseOptions;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.NodeInfo;
@@ -96,11 +95,8 @@ public final class AssignmentPlanner {
         return info == null ? null : info.address();
     }
 
-    /** A database's storage options from its meta config (the interval strings of meta use s, m, h, d). */
+    /** A database's storage options from its meta config. */
     public static DatabaseOptions databaseOptions(DatabaseConfig db) {
-        List<IntervalSpec> intervals = db.intervals().stream()
-                .map(i -> new IntervalSpec(i.intervalDuration(), i.retentionDuration()))
-                .toList();
-        return new DatabaseOptions(db.name(), db.shards(), intervals);
+        return new DatabaseOptions(db.name(), db.shards(), db.intervals());
     }
 }

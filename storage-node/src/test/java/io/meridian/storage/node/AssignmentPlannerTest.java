@@ -31,8 +31,8 @@ class AssignmentPlannerTest {
     }
 
     static DatabaseConfig db(String name, int shards, WriteConcern wc, String... clusters) {
-        return new DatabaseConfig(name, shards, 3, wc, List.of(new io.meridian.meta.model.IntervalSpec("10s", "30d"),
-                new io.meridian.meta.model.IntervalSpec("5m", "180d")), List.of(clusters));
+        return new DatabaseConfig(name, shards, 3, wc, List.of(IntervalSpec.parse("10s", "30d"),
+                IntervalSpec.parse("5m", "180d")), List.of(clusters));
     }
 
     static ShardState state(String db, String cluster, int shard, String leader, long epoch, String... replicas) {

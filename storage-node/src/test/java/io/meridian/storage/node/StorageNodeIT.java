@@ -8,7 +8,7 @@ import io.meridian.common.model.SeriesKey;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.ShardState;
@@ -79,7 +79,7 @@ class StorageNodeIT {
             await().atMost(WAIT).until(() -> store.get(nodeKey).isPresent() && node.isRegistered());
 
             DatabaseConfig db = new DatabaseConfig("cpu", 2, 2, WriteConcern.LEADER,
-                    List.of(new IntervalSpec("10s", "30d")), List.of("c1"));
+                    List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
             store.put(store.keys().database("cpu"), ModelCodec.encode(db));
             store.put(store.keys().shard("cpu", "c1", 1), ModelCodec.encode(new ShardState("cpu", "c1", 1,
                     List.of("n1", "n2"), "n1", 3, Set.of("n1", "n2"), Map.of())));
@@ -114,7 +114,7 @@ class StorageNodeIT {
             ShardKey key = new ShardKey("web", 1);
             long now = System.currentTimeMillis();
             DatabaseConfig db = new DatabaseConfig("web", 2, 1, WriteConcern.LEADER,
-                    List.of(new IntervalSpec("10s", "30d")), List.of("c1"));
+                    List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
             node.registry().open(key, ShardOptions.defaults(AssignmentPlanner.databaseOptions(db)), 1, true).shard()
                     .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), now, "usage", 1)
                             .point(SeriesKey.of("cpu", "host", "b"), now, "usage", 2).build());

@@ -15,7 +15,7 @@ import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.master.MasterService;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.meta.planner.PlannerOptions;
@@ -56,7 +56,7 @@ public final class LocalStorageCluster implements AutoCloseable {
 
     public LocalStorageCluster(EtcdProcess etcd, Path dir, String root) {
         this(etcd, dir, root, 3, new DatabaseConfig(DB, SHARDS, 3, WriteConcern.MAJORITY,
-                List.of(new IntervalSpec("10s", "30d")), List.of("c1")));
+                List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")));
     }
 
     /**

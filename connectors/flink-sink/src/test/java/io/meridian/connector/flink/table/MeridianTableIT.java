@@ -7,7 +7,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.meta.model.IntervalSpec;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.testing.LocalStorageCluster;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class MeridianTableIT {
     @Test
     void insertIntoAMeridianTableWritesEveryRowExactlyOnce(EtcdProcess etcd) throws Exception {
         try (LocalStorageCluster c = new LocalStorageCluster(etcd, dir, "/table-sql", 1, new DatabaseConfig("web", 2, 1,
-                WriteConcern.LEADER, List.of(new IntervalSpec("10s", "30d")), List.of("c1")))) {
+                WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
             StreamTableEnvironment t = tables();
             t.executeSql("CREATE TABLE http (ts TIMESTAMP(3), host STRING, dc STRING, latency DOUBLE, requests BIGINT)"
                     + " WITH (" + with(c) + ")");
@@ -95,7 +95,7 @@ class MeridianTableIT {
     @Test
     void schemasTheConnectorCannotMapAreRefusedNamingTheColumn(EtcdProcess etcd) {
         try (LocalStorageCluster c = new LocalStorageCluster(etcd, dir, "/table-bad", 1, new DatabaseConfig("web", 1, 1,
-                WriteConcern.LEADER, List.of(new IntervalSpec("10s", "30d")), List.of("c1")))) {
+                WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
             StreamTableEnvironment t = tables();
             t.executeSql("CREATE TABLE notime (host STRING, v DOUBLE) WITH (" + with(c) + ")");
             assertThatThrownBy(() -> t.executeSql("INSERT INTO notime VALUES ('a', 1.0)"))
