@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster of separate processes on 127.0.0.1 for trying Meridian by hand (failover, repair): etcd as a child
@@ -25,6 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LocalCluster implements AutoCloseable {
     static final String PIDS = "pids";
+    /** The first and the longest pause between two readiness requests to the first broker (a doubling back-off). */
+    private static final Duration READY_POLL_MIN_INTERVAL = Duration.ofMillis(50);
+    private static final Duration READY_POLL_MAX_INTERVAL = Duration.ofMillis(400);
 
     /** One started role process. */
     record Member(String id, String role, Process process, Path log, String address) {}
@@ -119,11 +124,19 @@ final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("the local cluster is stopping; start-up abandoned");
     }
 
-    /** Waits until the first broker answers ready and knows a storage cluster. */
+    /**
+     * Waits until the first broker answers ready and knows a storage cluster. A bounded poll of its HTTP API with
+     * back-off: a child process signals nothing when it starts answering, so there is no event to wait on. An exit
+     * is one: the pause between two requests is a wait on the members' {@link Process#onExit()}, so a role that dies
+     * during start fails this at once.
+     */
     private void awaitReady(Duration timeout) {
         Member broker = members().stream().filter(m -> m.role().equals("broker")).findFirst().orElseThrow();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        CompletableFuture<?> anyExit = CompletableFuture.anyOf(members().stream().map(m -> m.process().onExit())
+                .toArray(CompletableFuture[]::new));
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseNanos = READY_POLL_MIN_INTERVAL.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
@@ -147,7 +160,17 @@ final class LocalCluster implements AutoCloseable {
                     throw new IllegalStateException(m.id() + " exited [exit=" + m.process().exitValue() + ", log=" + m.log() + "]");
                 }
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            try {
+                anyExit.get(Math.min(pauseNanos, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException allRunning) {
+                // the next request
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("BUG: Process.onExit() failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            pauseNanos = Math.min(pauseNanos * 2, READY_POLL_MAX_INTERVAL.toNanos());
         }
         throw new IllegalStateException("cluster not ready after " + timeout.toSeconds() + " s [dir=" + dir + "]");
     }

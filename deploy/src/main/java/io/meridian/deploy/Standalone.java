@@ -10,6 +10,8 @@ import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.ingest.EmbeddedIngest;
 import io.meridian.ingest.IngestJobConfig;
+import io.meridian.meta.cache.MetaCache;
+import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.etcd.EtcdProcessOptions;
 import io.meridian.meta.model.StorageCluster;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,10 @@ public final class Standalone implements AutoCloseable {
     static final String IDC = "default";
     private static final String ROOT = "/meridian";
     private static final String STATE_FILE = "standalone.properties";
+
+    /** The first and the longest wait before asking the broker's pull-based readiness checks again. */
+    private static final Duration READINESS_RECHECK_MIN = Duration.ofMillis(50);
+    private static final Duration READINESS_RECHECK_MAX = Duration.ofMillis(200);
 
     /** Partitions of the ingest topic: at least the shards of a typical standalone database. */
     public static final int INGEST_PARTITIONS = 4;
@@ -189,45 +194,70 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    /** Ready: metadata watched, a master, and the storage cluster known (created here on a first start). */
+    /**
+     * Ready: metadata watched, a master, and the storage cluster known (created here on a first start). Waits on
+     * the broker's metadata cache (woken by each publication and watch delivery) and on its election; a failed
+     * create is tried again at the next publication (e.g. once the master rebuilt the metadata).
+     */
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        MetaCache cache = broker.cache();
         while (true) {
-            var snapshot = broker.cache().snapshot();
-            if (broker.cache().watchedRevision() > 0 && snapshot.master() != null && snapshot.marker() != null) {
-                if (snapshot.clusters().containsKey(CLUSTER)) {
-                    return;
-                }
-                if (broker.master().isMaster()) {
-                    try {
-                        broker.master().createCluster(new StorageCluster(CLUSTER, IDC));
-                    } catch (InvalidInputException e) {
-                        if (e.code() != ErrorCode.ALREADY_EXISTS) {
-                            LOG.debug("storage cluster not created yet, trying again: {}", e.getMessage());
-                        }
-                    } catch (RuntimeException e) { // e.g. metadata still being rebuilt from the nodes' reports
-                        LOG.debug("storage cluster not created yet, trying again: {}", e.getMessage());
-                    }
-                }
+            MetaSnapshot snapshot = cache.await(s -> cache.watchedRevision() > 0 && s.master() != null
+                    && s.marker() != null, left(deadline)).orElseThrow(() -> notReady(timeout));
+            if (snapshot.clusters().containsKey(CLUSTER)) {
+                return;
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("standalone Meridian not ready after " + timeout.toSeconds() + " s [dataDir="
-                        + dataDir + ", etcd=" + etcd.endpoint() + "]: see the log above");
+            // the only broker, so it becomes master; the snapshot may show its election before it acts on it
+            if (!broker.master().awaitMaster(left(deadline))) {
+                throw notReady(timeout);
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            try {
+                broker.master().createCluster(new StorageCluster(CLUSTER, IDC));
+            } catch (InvalidInputException e) {
+                if (e.code() != ErrorCode.ALREADY_EXISTS) {
+                    LOG.debug("storage cluster not created yet, trying again: {}", e.getMessage());
+                }
+            } catch (RuntimeException e) { // e.g. metadata still being rebuilt from the nodes' reports
+                LOG.debug("storage cluster not created yet, trying again: {}", e.getMessage());
+            }
+            // the cluster's key, or whatever changes next, comes with a newer publication
+            cache.await(s -> s.revision() > snapshot.revision() || s.clusters().containsKey(CLUSTER), left(deadline))
+                    .orElseThrow(() -> notReady(timeout));
         }
     }
 
-    /** Until the broker's {@code /health/ready} would answer 200, so that the banner and it agree. */
+    private IllegalStateException notReady(Duration timeout) {
+        return new IllegalStateException("standalone Meridian not ready after " + timeout.toSeconds() + " s [dataDir="
+                + dataDir + ", etcd=" + etcd.endpoint() + "]: see the log above");
+    }
+
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * Until the broker's {@code /health/ready} would answer 200, so that the banner and it agree. Its checks are
+     * pull-based (the write path's check starts its Kafka topic lookup when asked, and signals nothing when the
+     * lookup completes), so this waits on the metadata cache's next publication, which the metadata checks depend
+     * on, but at most {@link #READINESS_RECHECK_MAX} (a bounded back-off from {@link #READINESS_RECHECK_MIN})
+     * before asking the checks again.
+     */
     private void awaitReadiness(Readiness readiness, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        MetaCache cache = broker.cache();
+        Duration recheck = READINESS_RECHECK_MIN;
         List<String> waiting;
         while (!(waiting = readiness.waitingFor()).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("standalone Meridian not ready after " + timeout.toSeconds()
                         + " s [dataDir=" + dataDir + "]: waiting for " + String.join("; ", waiting));
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            MetaSnapshot seen = cache.snapshot();
+            long watched = cache.watchedRevision();
+            cache.await(s -> s != seen || cache.watchedRevision() != watched, recheck);
+            recheck = recheck.multipliedBy(2).compareTo(READINESS_RECHECK_MAX) > 0 ? READINESS_RECHECK_MAX
+                    : recheck.multipliedBy(2);
         }
     }
 

@@ -6,19 +6,30 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobExecutionStatusEvent;
+import org.apache.flink.core.execution.JobStatusChangedListener;
+import org.apache.flink.core.execution.JobStatusChangedListenerFactory;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedIngest.class);
+    private static final long START_TIMEOUT_SECONDS = 60;
 
     private final MiniCluster cluster;
     private final JobID job;
@@ -65,6 +77,10 @@ public final class EmbeddedIngest implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, 0);
+        List<String> listeners = new ArrayList<>(conf.getOptional(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS)
+                .orElse(List.of()));
+        listeners.add(StatusListenerFactory.class.getName());
+        conf.set(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS, listeners);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(config.parallelism())
                 .setCommonBindAddress("127.0.0.1").build());
@@ -74,13 +90,20 @@ public final class EmbeddedIngest implements AutoCloseable {
             IngestJob.build(env, config);
             StreamGraph graph = env.getStreamGraph();
             graph.setJobName("meridian-ingest");
-            graph.setJobId(new JobID());
+            JobID id = new JobID();
+            graph.setJobId(id);
             Optional<Path> restore = latestCheckpoint(checkpoints);
             restore.ifPresent(p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
-            JobID job = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
-            EmbeddedIngest ingest = new EmbeddedIngest(cluster, job, checkpoints);
-            ingest.awaitRunning();
-            LOG.info("ingest job running [job={}, restoredFrom={}, flinkUi={}]", job, restore.orElse(null),
+            CompletableFuture<JobStatus> started = StatusListenerFactory.register(id); // before the job can start
+            EmbeddedIngest ingest;
+            try {
+                JobID job = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+                ingest = new EmbeddedIngest(cluster, job, checkpoints);
+                ingest.awaitRunning(started);
+            } finally {
+                StatusListenerFactory.unregister(id);
+            }
+            LOG.info("ingest job running [job={}, restoredFrom={}, flinkUi={}]", ingest.job, restore.orElse(null),
                     ingest.webUi());
             ingest.dropOlderJobs(restore);
             return ingest;
@@ -90,18 +113,52 @@ public final class EmbeddedIngest implements AutoCloseable {
         }
     }
 
-    private void awaitRunning() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            JobStatus s = cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
-            if (s == JobStatus.RUNNING || s == JobStatus.FINISHED) { // a bounded job may be done already
-                return;
-            }
-            if (s.isTerminalState() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ingest job did not start [job=" + job + ", status=" + s
-                        + "]: see the log above");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    /**
+     * Waits for the JobMaster's first RUNNING or terminal status event ({@code started}), or for the job's result: a
+     * job that fails before it has an execution graph (e.g. its restore) only completes that.
+     */
+    private void awaitRunning(CompletableFuture<JobStatus> started) throws Exception {
+        CompletableFuture<JobResult> result = cluster.requestJobResult(job);
+        JobStatus s;
+        try {
+            CompletableFuture.anyOf(started, result).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            s = started.isDone() ? started.join() : result.join().getJobStatus().orElse(JobStatus.FAILED);
+        } catch (TimeoutException e) {
+            s = cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
+        }
+        if (s != JobStatus.RUNNING && s != JobStatus.FINISHED) { // a bounded job may be done already
+            throw new IllegalStateException("the ingest job did not start [job=" + job + ", status=" + s
+                    + "]: see the log above");
+        }
+    }
+
+    /**
+     * Creates, for each JobMaster of the embedded cluster ({@link DeploymentOptions#JOB_STATUS_CHANGED_LISTENERS}),
+     * a listener that completes the future {@link #register registered} for a job with its first RUNNING or
+     * terminal status. Flink instantiates it by name, hence the static map of futures by job id.
+     */
+    public static final class StatusListenerFactory implements JobStatusChangedListenerFactory {
+        private static final Map<JobID, CompletableFuture<JobStatus>> STARTED = new ConcurrentHashMap<>();
+
+        static CompletableFuture<JobStatus> register(JobID job) {
+            return STARTED.computeIfAbsent(job, j -> new CompletableFuture<>());
+        }
+
+        static void unregister(JobID job) {
+            STARTED.remove(job);
+        }
+
+        @Override
+        public JobStatusChangedListener createListener(Context context) {
+            return event -> {
+                if (event instanceof JobExecutionStatusEvent e
+                        && (e.newStatus() == JobStatus.RUNNING || e.newStatus().isTerminalState())) {
+                    CompletableFuture<JobStatus> f = STARTED.get(e.jobId());
+                    if (f != null) {
+                        f.complete(e.newStatus());
+                    }
+                }
+            };
         }
     }
 
@@ -115,15 +172,13 @@ public final class EmbeddedIngest implements AutoCloseable {
         return cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
     }
 
-    /** Waits until the job ends (a bounded job finishes; an unbounded one ends by failing or being cancelled). */
+    /**
+     * Waits until the job ends (a bounded job finishes; an unbounded one ends by failing or being cancelled): its
+     * result future completes once the job reached a globally terminal state.
+     */
     public JobStatus awaitTermination() throws Exception {
-        while (true) {
-            JobStatus s = status();
-            if (s.isGloballyTerminalState()) {
-                return s;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
+        JobResult result = cluster.requestJobResult(job).get();
+        return result.getJobStatus().isPresent() ? result.getJobStatus().get() : status();
     }
 
     /** The newest {@code <checkpoints>/<job id>/chk-N} that has its {@code _metadata} (a completed checkpoint). */

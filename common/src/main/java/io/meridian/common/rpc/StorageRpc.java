@@ -3,9 +3,13 @@ package io.meridian.common.rpc;
 /** Constants of the storage node contract ({@code meridian/storage/v1/storage.proto}). */
 public final class StorageRpc {
     /**
-     * The revision of the v1 contract this build implements (the version log at the top of storage.proto).
-     * Revision 1: Write, Stage, Commit, Abort, DeclareField, LeafQuery, ListMetrics, ListFields,
-     * ListTagValues, Health. Revision 4: leaves answer the window their data can be in.
+     * The revision of the v1 contract this build implements ({@code HealthResponse.protocol_revision}; the version
+     * log at the top of storage.proto has each revision in full). Revision 1: Write, Stage, Commit, Abort,
+     * DeclareField, LeafQuery, ListMetrics, ListFields, ListTagValues, Health. Revision 2: replication (Fetch,
+     * Snapshot, the replicas' log positions, BUSY and NOT_REPLICATED). Revision 3: {@code ListFieldsResponse.tag_keys},
+     * {@code LeafQueryRequest.group_limit}. Revision 4: leaves answer the window their data can be in; {@code "*"}
+     * fields. Revision 5: {@code LeafQueryRequest.transforms} (STDDEV/VARIANCE moments, counter increments), the
+     * COUNTER field type.
      */
     public static final int PROTOCOL_REVISION = 5;
 

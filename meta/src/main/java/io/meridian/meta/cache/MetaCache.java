@@ -38,7 +38,7 @@ public final class MetaCache implements AutoCloseable {
     private final Optional<SnapshotFile> file;
     private final String homeIdc;
     private final List<Consumer<MetaSnapshot>> listeners = new CopyOnWriteArrayList<>();
-    /** Signalled at every publication, for {@link #await}. */
+    /** Signalled at every publication and every advance of {@link #watchedRevision()}, for {@link #await}. */
     private final ReentrantLock published = new ReentrantLock();
     private final Condition publication = published.newCondition();
     private volatile MetaSnapshot current = MetaSnapshot.empty();
@@ -121,7 +121,8 @@ public final class MetaCache implements AutoCloseable {
 
     /**
      * Waits until the latest snapshot satisfies {@code condition}: returns it, or empty once {@code timeout} passed
-     * (or the waiting thread was interrupted, whose flag stays set). Woken by each publication; no polling.
+     * (or the waiting thread was interrupted, whose flag stays set). Woken by each publication and each advance of
+     * {@link #watchedRevision()} (so a condition may also read that); no polling.
      */
     public Optional<MetaSnapshot> await(Predicate<MetaSnapshot> condition, Duration timeout) {
         long left = timeout.toNanos();
@@ -182,12 +183,7 @@ public final class MetaCache implements AutoCloseable {
     private void publish(MetaSnapshot s, boolean persist) {
         current = s;
         routing = RoutingTable.of(s, homeIdc);
-        published.lock();
-        try {
-            publication.signalAll();
-        } finally {
-            published.unlock();
-        }
+        wakeWaiters();
         if (persist && file.isPresent()) {
             synchronized (persistLock) {
                 if (closed) {
@@ -207,6 +203,15 @@ public final class MetaCache implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("meta cache listener failed [listener={}, revision={}]", l, s.revision(), e);
             }
+        }
+    }
+
+    private void wakeWaiters() {
+        published.lock();
+        try {
+            publication.signalAll();
+        } finally {
+            published.unlock();
         }
     }
 
@@ -252,6 +257,11 @@ public final class MetaCache implements AutoCloseable {
                 return;
             }
             maybePublish();
+        }
+
+        @Override
+        public void onDelivered(long revision) {
+            wakeWaiters(); // watchedRevision() advanced, possibly without a publication (a resume, a held wipe)
         }
     }
 }

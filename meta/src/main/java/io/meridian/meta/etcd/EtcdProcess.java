@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,9 @@ public final class EtcdProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
 
     static final int START_ATTEMPTS = 3;
-    private static final Duration HEALTH_POLL_INTERVAL = Duration.ofMillis(50);
+    /** The first and the longest pause between two health requests to a starting etcd (a doubling back-off). */
+    private static final Duration HEALTH_POLL_MIN_INTERVAL = Duration.ofMillis(50);
+    private static final Duration HEALTH_POLL_MAX_INTERVAL = Duration.ofMillis(200);
     private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final int LOG_TAIL_LINES = 30;
     /** History kept for watches that resume after a disconnect; older revisions are compacted. */
@@ -262,10 +265,16 @@ public final class EtcdProcess implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * A bounded poll of etcd's {@code /health} with back-off: a child process signals nothing when its port starts
+     * answering, so there is no event to wait on. Its exit is one: the pause between two requests is a wait on
+     * {@link Process#onExit()}, so an etcd that dies during start fails this at once.
+     */
     private void awaitHealthy(String client) {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health"))
                 .timeout(HEALTH_REQUEST_TIMEOUT).build();
+        long pauseNanos = HEALTH_POLL_MIN_INTERVAL.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("etcd exited during start [exitCode=" + process.exitValue()
@@ -282,8 +291,18 @@ public final class EtcdProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for etcd [endpoint=" + client + "]", e);
             }
-            // a poll interval, not a wait for a condition that could be signalled
-            LockSupport.parkNanos(HEALTH_POLL_INTERVAL.toNanos());
+            try {
+                process.onExit().get(Math.min(pauseNanos, Math.max(0, deadline - System.nanoTime())),
+                        TimeUnit.NANOSECONDS);
+            } catch (TimeoutException stillRunning) {
+                // the next request
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("BUG: Process.onExit() failed [endpoint=" + client + "]", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for etcd [endpoint=" + client + "]", e);
+            }
+            pauseNanos = Math.min(pauseNanos * 2, HEALTH_POLL_MAX_INTERVAL.toNanos());
         }
         throw new IllegalStateException("etcd did not become healthy [endpoint=" + client + ", timeoutMs="
                 + options.startTimeout().toMillis() + "]:\n" + tail());

@@ -34,6 +34,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,10 @@ public final class MasterService implements AutoCloseable {
     private final RebuildPlanner rebuild = new RebuildPlanner();
     private final ScheduledExecutorService executor;
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
+
+    /** Signalled when this broker becomes master, for {@link #awaitMaster}. */
+    private final ReentrantLock termLock = new ReentrantLock();
+    private final Condition elected = termLock.newCondition();
 
     // master-thread state
     private volatile MasterTerm term;
@@ -92,6 +98,29 @@ public final class MasterService implements AutoCloseable {
 
     public boolean isMaster() {
         return term != null;
+    }
+
+    /**
+     * Waits until this broker is master ({@link #isMaster()}): true, or false once {@code timeout} passed (or the
+     * waiting thread was interrupted, whose flag stays set). Woken when it becomes master; no polling.
+     */
+    public boolean awaitMaster(Duration timeout) {
+        long left = timeout.toNanos();
+        termLock.lock();
+        try {
+            while (term == null) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = elected.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            termLock.unlock();
+        }
     }
 
     public String nodeId() {
@@ -241,7 +270,13 @@ public final class MasterService implements AutoCloseable {
     }
 
     private void becomeMaster(MasterTerm t) {
-        term = t;
+        termLock.lock();
+        try {
+            term = t;
+            elected.signalAll();
+        } finally {
+            termLock.unlock();
+        }
         masterSince = clock.instant();
         liveSince.clear();
         deadSince.clear(); // a new master counts the repair delay from its own start: late, never early

@@ -140,6 +140,7 @@ public final class PrefixWatch implements AutoCloseable {
         resets++;
         listener.onReset(range);
         deliveredRevision = lastRevision;
+        listener.onDelivered(lastRevision);
         LOG.info("watch reset [prefix={}, revision={}, keys={}, resets={}]", prefix, lastRevision,
                 range.entries().size(), resets);
         open(lastRevision + 1);
@@ -173,6 +174,7 @@ public final class PrefixWatch implements AutoCloseable {
         lastRevision = from - 1;
         lastRaftTerm = status.raftTerm();
         deliveredRevision = lastRevision;
+        listener.onDelivered(lastRevision);
         LOG.info("watch resumed [prefix={}, fromRevision={}, etcdRevision={}]", prefix, from, status.revision());
         open(from);
     }
@@ -211,6 +213,7 @@ public final class PrefixWatch implements AutoCloseable {
             lastRevision = max;
             listener.onEvents(List.copyOf(events));
             deliveredRevision = max;
+            listener.onDelivered(max);
         }
     }
 

@@ -15,4 +15,11 @@ public interface WatchListener {
 
     /** Changes after the last reset or batch, in revision order, each revision delivered exactly once. */
     void onEvents(List<MetaEvent> events);
+
+    /**
+     * The watch's delivered revision ({@link PrefixWatch#deliveredRevision()}) advanced to {@code revision}: after
+     * a reset or a batch returned, and after a resume from a revision the caller already holds (which calls
+     * nothing else). For waiters on that revision; does nothing by default.
+     */
+    default void onDelivered(long revision) {}
 }

@@ -7,7 +7,7 @@ import io.meridian.storage.txn.StagedTransactions;
 import java.util.List;
 
 /**
- * Payload of a WAL POINTS record (FORMAT.md in the wal package):
+ * Payload of a WAL POINTS record ({@code storage/log/FORMAT.md}):
  *
  * <pre>
  * POINTS := seriesCount:varint series*

@@ -1,16 +1,19 @@
 package io.meridian.storage.wal;
 
-/** Kinds of WAL records. Ids are part of the on-disk format (FORMAT.md) and never change. */
+/**
+ * Kinds of WAL records. Ids are part of the on-disk format ({@code storage/log/FORMAT.md}, which has every
+ * payload's grammar) and never change.
+ */
 public final class WalRecordType {
     /** A new series: {@code seriesId:varint canonicalKey:bytes}. */
     public static final int SERIES_DEF = 1;
     /** A new field: {@code fieldId:varint type:u8 metricLen:varint metric fieldLen:varint field}. */
     public static final int FIELD_DEF = 2;
-    /** Points; see {@link io.meridian.storage.engine.WriteBatchCodec}. */
+    /** Points resolved to series and field ids; see {@link WalPoints}. */
     public static final int POINTS = 3;
     /**
      * Points of an identified writer: {@code writerIdLength:varint writerId:utf8 sequence:varint} followed by a
-     * POINTS payload; the sequence is de-duplicated (see {@code WriterSequences}).
+     * POINTS payload; the sequence is de-duplicated (see {@link io.meridian.storage.txn.WriterSequences}).
      */
     public static final int POINTS_FROM_WRITER = 4;
     /** Points staged in a transaction: {@code writerId txnId:varint} then a POINTS payload; invisible until COMMIT. */

@@ -8,11 +8,13 @@ import java.io.IOException;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Checkpoint format of a {@link ShardCommittable}, version 1 (golden bytes in {@code ShardCommittableSerializerTest}):
+ * Checkpoint format of a {@link ShardCommittable}, version 1 (golden bytes in
+ * {@code SinkFormatsTest#committableVersion1IsPinned}):
  * <pre>
  *   database UTF (DataOutput.writeUTF) | shard int32 | writer id UTF | transaction id int64 | points int64
  * </pre>
- * A new layout gets a new version; {@link #deserialize} keeps reading every older one.
+ * Version 1 is the only one, and {@link #deserialize} refuses any other (a checkpoint of a newer sink). A new
+ * layout gets a new version, and {@link #deserialize} must then keep reading every older one.
  */
 public final class ShardCommittableSerializer implements SimpleVersionedSerializer<ShardCommittable> {
     static final int VERSION = 1;

@@ -18,6 +18,7 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -165,23 +166,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link KafkaRaftServer#startup()} returns once the broker is unfenced and its listeners accept requests; this
+     * asks it once for the cluster's nodes, and the admin client retries a refused connection or a retriable error
+     * itself until the call's timeout, so its future is the signal.
+     */
     private void awaitRegistered() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         Exception last = null;
         try (Admin admin = admin()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    last = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while kafka started", e);
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) START_TIMEOUT_MS)).nodes()
+                    .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS).isEmpty()) {
+                return;
             }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            last = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while kafka started", e);
         }
         throw new IllegalStateException("embedded kafka broker not registered in " + START_TIMEOUT_MS + " ms [bootstrap="
                 + bootstrapServers + "]", last);
