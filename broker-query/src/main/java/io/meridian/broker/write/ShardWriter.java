@@ -8,6 +8,7 @@ import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.meta.cache.RoutingTable;
 import io.meridian.meta.client.LeaderCallPolicy;
 import io.meridian.meta.client.ShardLeaderClient;
+import io.meridian.meta.client.WriterLane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,22 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class ShardWriter implements BatchSink {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
 
-    /** A writer id with its next sequence; used by one batch at a time. */
-    private static final class Lane {
-        final String writerId;
-        long sequence;
-
-        Lane(String writerId) {
-            this.writerId = writerId;
-        }
-    }
-
     private final ShardLeaderClient leaders;
     /** The client when this writer made it (and closes it), else null. */
     private final ShardLeaderClient owned;
     private final String instance = "broker-" + UUID.randomUUID();
     private final AtomicLong lanesCreated = new AtomicLong();
-    private final Map<String, Queue<Lane>> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Queue<WriterLane>> lanes = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "meridian-shard-writer");
         t.setDaemon(true);
@@ -114,11 +105,11 @@ public final class ShardWriter implements BatchSink {
     }
 
     private void send(String db, int shard, PointBatch batch, long deadline) {
-        Lane lane = acquire(db, shard);
-        lane.sequence++;
+        WriterLane lane = acquire(db, shard);
+        long sequence = lane.begin();
         try {
             leaders.call(db, shard, "write", deadline, leader -> leader.stub().write(WriteRequest.newBuilder()
-                    .setShard(leader.shard()).setBatch(batch).setWriterId(lane.writerId).setSequence(lane.sequence)
+                    .setShard(leader.shard()).setBatch(batch).setWriterId(lane.writerId()).setSequence(sequence)
                     .build()));
             release(db, shard, lane);
         } catch (MeridianException e) {
@@ -127,18 +118,19 @@ public final class ShardWriter implements BatchSink {
             if (!e.isRetriable() || leaders.policy().failFast().contains(e.code())) {
                 release(db, shard, lane);
             }
-            LOG.debug("shard write failed [database={}, shard={}, writer={}, sequence={}]", db, shard, lane.writerId,
-                    lane.sequence, e);
+            LOG.debug("shard write failed [database={}, shard={}, writer={}, sequence={}]", db, shard,
+                    lane.writerId(), sequence, e);
             throw e;
         }
     }
 
-    private Lane acquire(String db, int shard) {
-        Lane lane = lanes.computeIfAbsent(db + "/" + shard, k -> new ConcurrentLinkedQueue<>()).poll();
-        return lane != null ? lane : new Lane(instance + "-" + lanesCreated.incrementAndGet());
+    private WriterLane acquire(String db, int shard) {
+        WriterLane lane = lanes.computeIfAbsent(db + "/" + shard, k -> new ConcurrentLinkedQueue<>()).poll();
+        return lane != null ? lane : new WriterLane(instance + "-" + lanesCreated.incrementAndGet());
     }
 
-    private void release(String db, int shard, Lane lane) {
+    private void release(String db, int shard, WriterLane lane) {
+        lane.end();
         lanes.get(db + "/" + shard).add(lane);
     }
 

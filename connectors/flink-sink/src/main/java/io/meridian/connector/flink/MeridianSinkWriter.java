@@ -1,8 +1,9 @@
 package io.meridian.connector.flink;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
-import com.google.protobuf.ByteString;
+import io.meridian.meta.client.WriterLane;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,19 +54,23 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
     private static final Logger LOG = LoggerFactory.getLogger(MeridianSinkWriter.class);
     private static final int SENDERS = 4;
 
-    /** One shard's sending state: its ordered chain of sends and, exactly once, the current transaction's batches. */
+    /**
+     * One shard's sending state: its ordered chain of sends; exactly once, the current transaction's batches; at
+     * least once, the writer lane whose sequences the chain's writes take in order.
+     */
     private static final class Lane {
         final String database;
         final int shard;
+        final WriterLane writes;
         CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
         final List<ByteString> staged = new ArrayList<>();
         long stagedPoints;
         boolean abortFirst;
-        long sequence;
 
-        Lane(String database, int shard) {
+        Lane(String database, int shard, String writerId) {
             this.database = database;
             this.shard = shard;
+            this.writes = new WriterLane(writerId);
         }
     }
 
@@ -172,7 +177,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
     private void send(ShardBuffers.Buffer b) throws InterruptedException {
         ByteString batch = b.build();
         Lane lane = lanes.computeIfAbsent(b.database + '\u0000' + b.shard, k -> {
-            Lane l = new Lane(b.database, b.shard);
+            Lane l = new Lane(b.database, b.shard, writerId);
             l.abortFirst = firstAfterRestore;
             return l;
         });
@@ -185,8 +190,10 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
             List<ByteString> upTo = List.copyOf(lane.staged);
             task = () -> stage(lane, txn, upTo, index);
         } else {
-            long sequence = ++lane.sequence;
-            task = () -> rpc.write(lane.database, lane.shard, writerId, sequence, batch);
+            task = () -> { // on the lane's chain: one write at a time, in order
+                rpc.write(lane.database, lane.shard, writerId, lane.writes.begin(), batch);
+                lane.writes.end();
+            };
         }
         long points = b.points;
         inFlight.acquire();
