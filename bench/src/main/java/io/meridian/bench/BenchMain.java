@@ -1,10 +1,24 @@
 package io.meridian.bench;
 
+import io.meridian.bench.broker.BrokerBenchmark;
+import io.meridian.bench.broker.HttpClientKind;
 import io.meridian.bench.engine.EngineBenchmark;
+import io.meridian.bench.ingest.IngestBenchmark;
+import io.meridian.bench.prom.RemoteWriteBenchmark;
+import io.meridian.bench.replication.ReplicationBenchmark;
 import io.meridian.bench.tsbs.CpuOnlyGenerator;
+import io.meridian.bench.tsbs.LineProtocolExporter;
+import io.meridian.meta.model.WriteConcern;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,10 +56,10 @@ public final class BenchMain implements Runnable {
             long day = 86_400_000L;
             long start = startMs != null ? startMs
                     : Math.floorDiv(System.currentTimeMillis(), day) * day - (long) Math.ceil(hours / 24.0) * day;
-            java.io.Writer out = new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8);
-            long lines = io.meridian.bench.tsbs.LineProtocolExporter.write(new CpuOnlyGenerator(hosts, seed, values), start,
+            Writer out = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+            long lines = LineProtocolExporter.write(new CpuOnlyGenerator(hosts, seed, values), start,
                     hours, out);
-            System.err.printf(java.util.Locale.ROOT, "wrote %,d lines (%,d points) starting at %d ms%n", lines, lines * 10,
+            System.err.printf(Locale.ROOT, "wrote %,d lines (%,d points) starting at %d ms%n", lines, lines * 10,
                     start);
             return 0;
         }
@@ -71,17 +85,17 @@ public final class BenchMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             long start = System.currentTimeMillis() - minutes * 60_000L - 60_000L;
-            List<byte[]> bodies = io.meridian.bench.prom.RemoteWriteBenchmark.bodies(hosts, metrics, minutes,
+            List<byte[]> bodies = RemoteWriteBenchmark.bodies(hosts, metrics, minutes,
                     intervalMs, samplesPerRequest, start);
             long total = (long) hosts * metrics * (minutes * 60_000L / intervalMs);
-            System.out.printf(java.util.Locale.ROOT, "%,d samples in %,d requests of %,d (%,d bytes snappy)%n", total,
+            System.out.printf(Locale.ROOT, "%,d samples in %,d requests of %,d (%,d bytes snappy)%n", total,
                     bodies.size(), samplesPerRequest, bodies.stream().mapToLong(b -> b.length).sum());
-            List<io.meridian.bench.prom.RemoteWriteBenchmark.Result> results = new java.util.ArrayList<>();
+            List<RemoteWriteBenchmark.Result> results = new ArrayList<>();
             for (String url : urls) {
-                results.add(io.meridian.bench.prom.RemoteWriteBenchmark.run(url, bodies, samplesPerRequest, total,
+                results.add(RemoteWriteBenchmark.run(url, bodies, samplesPerRequest, total,
                         connections));
             }
-            System.out.print(io.meridian.bench.prom.RemoteWriteBenchmark.report(results));
+            System.out.print(RemoteWriteBenchmark.report(results));
             return results.stream().allMatch(r -> r.failures() == 0) ? 0 : 1;
         }
     }
@@ -120,12 +134,12 @@ public final class BenchMain implements Runnable {
             try {
                 EngineBenchmark.Result r = new EngineBenchmark(new EngineBenchmark.Params(hosts, hours, values, shards,
                         batchRows, queryRuns, seed, d), System.err).run();
-                System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f%n", r.ingestPointsPerS());
-                System.out.printf(java.util.Locale.ROOT, "bytes_per_point       %.3f%n", r.bytesPerPoint());
-                r.bytesPerPointByInterval().forEach((k, v) -> System.out.printf(java.util.Locale.ROOT,
+                System.out.printf(Locale.ROOT, "ingest_points_per_s   %,.0f%n", r.ingestPointsPerS());
+                System.out.printf(Locale.ROOT, "bytes_per_point       %.3f%n", r.bytesPerPoint());
+                r.bytesPerPointByInterval().forEach((k, v) -> System.out.printf(Locale.ROOT,
                         "  of which %-4s family %.3f%n", k, v));
-                System.out.printf(java.util.Locale.ROOT, "heap_bytes_per_series %.0f%n", r.heapBytesPerSeries());
-                r.queryMedianMs().forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "query_ms.%-21s %.3f%n", k, v));
+                System.out.printf(Locale.ROOT, "heap_bytes_per_series %.0f%n", r.heapBytesPerSeries());
+                r.queryMedianMs().forEach((k, v) -> System.out.printf(Locale.ROOT, "query_ms.%-21s %.3f%n", k, v));
                 if (json) {
                     System.out.println(r.toJson());
                 }
@@ -145,7 +159,7 @@ public final class BenchMain implements Runnable {
         @Option(names = "--replicas", defaultValue = "1,2,3", split = ",", description = "replica counts to run (default ${DEFAULT-VALUE})")
         List<Integer> replicas;
         @Option(names = "--concern", defaultValue = "majority", description = "leader, majority or all")
-        io.meridian.meta.model.WriteConcern concern;
+        WriteConcern concern;
         @Option(names = "--hosts", defaultValue = "1000") int hosts;
         @Option(names = "--hours", defaultValue = "2") int hours;
         @Option(names = "--shards", defaultValue = "4", description = "shards, one writer each") int shards;
@@ -155,16 +169,16 @@ public final class BenchMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Map<Integer, Double> medians = new java.util.LinkedHashMap<>();
+            Map<Integer, Double> medians = new LinkedHashMap<>();
             for (int r : replicas) {
-                List<Double> rates = new java.util.ArrayList<>();
+                List<Double> rates = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     Path d = Files.createTempDirectory("meridian-repl-bench-");
                     try {
-                        var res = new io.meridian.bench.replication.ReplicationBenchmark(
-                                new io.meridian.bench.replication.ReplicationBenchmark.Params(r, concern, hosts, hours, shards,
+                        var res = new ReplicationBenchmark(
+                                new ReplicationBenchmark.Params(r, concern, hosts, hours, shards,
                                         batchRows, fsync, d), System.err).run();
-                        System.err.printf(java.util.Locale.ROOT, "  run %d: %,.0f points/s (%,d points in %d ms)%n", run + 1,
+                        System.err.printf(Locale.ROOT, "  run %d: %,.0f points/s (%,d points in %d ms)%n", run + 1,
                                 res.pointsPerS(), res.points(), res.elapsedMs());
                         rates.add(res.pointsPerS());
                     } finally {
@@ -175,7 +189,7 @@ public final class BenchMain implements Runnable {
                 medians.put(r, rates.get(rates.size() / 2));
             }
             double base = medians.values().iterator().next();
-            medians.forEach((r, v) -> System.out.printf(java.util.Locale.ROOT,
+            medians.forEach((r, v) -> System.out.printf(Locale.ROOT,
                     "replicas=%d concern=%s points_per_s %,.0f ratio %.2f%n", r, concern, v, v / base));
             return 0;
         }
@@ -200,7 +214,7 @@ public final class BenchMain implements Runnable {
         @Option(names = "--connections", defaultValue = "4", description = "concurrent keep-alive clients (default ${DEFAULT-VALUE})")
         int connections;
         @Option(names = "--client", defaultValue = "raw", description = "raw (socket HTTP/1.1) or jdk (java.net.http)")
-        io.meridian.bench.broker.HttpClientKind client;
+        HttpClientKind client;
         @Option(names = "--warmup-runs", defaultValue = "1", description = "untimed loads first, each on a fresh cluster (default ${DEFAULT-VALUE})")
         int warmupRuns;
         @Option(names = "--runs", defaultValue = "3", description = "loads, each on a fresh cluster; the median is reported")
@@ -218,16 +232,16 @@ public final class BenchMain implements Runnable {
                     || queryRuns < 1 || warmupRuns < 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
             }
-            var r = new io.meridian.bench.broker.BrokerBenchmark(new io.meridian.bench.broker.BrokerBenchmark.Params(
+            var r = new BrokerBenchmark(new BrokerBenchmark.Params(
                     hosts, hours, values, shards, linesPerRequest, connections, client, warmupRuns, runs, queryRuns, fsync,
                     seed),
                     System.err).run();
             var m = r.median();
-            System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s   %,.0f (median of %d runs)%n", m.pointsPerS(),
+            System.out.printf(Locale.ROOT, "ingest_points_per_s   %,.0f (median of %d runs)%n", m.pointsPerS(),
                     r.runs().size());
-            System.out.printf(java.util.Locale.ROOT, "ingest_mb_per_s       %.1f%n", m.mbPerS());
+            System.out.printf(Locale.ROOT, "ingest_mb_per_s       %.1f%n", m.mbPerS());
             for (var q : r.queries()) {
-                System.out.printf(java.util.Locale.ROOT,
+                System.out.printf(Locale.ROOT,
                         "query_ms.%-21s broker %.3f (p90 %.3f)  leaf %.3f (p90 %.3f)  overhead %.3f  rows %d"
                                 + "  sql %.3f (planning %.3f)  sql repeated %.3f (planning %.3f)  jdbc prepared %.3f%n",
                         q.shape(), q.brokerMedianMs(), q.brokerP90Ms(), q.leafMedianMs(), q.leafP90Ms(), q.overheadMs(),
@@ -235,7 +249,7 @@ public final class BenchMain implements Runnable {
                         q.sqlRepeatedPlanningMedianMs(), q.jdbcPreparedMedianMs());
             }
             for (var st : r.statements()) {
-                System.out.printf(java.util.Locale.ROOT, "sql_ms.%-25s %.3f (p90 %.3f)  rows %d  first %s%n", st.name(),
+                System.out.printf(Locale.ROOT, "sql_ms.%-25s %.3f (p90 %.3f)  rows %d  first %s%n", st.name(),
                         st.medianMs(), st.p90Ms(), st.rows(), st.firstRow());
             }
             if (json) {
@@ -274,16 +288,16 @@ public final class BenchMain implements Runnable {
             if (hosts < 1 || hours < 1 || shards < 1 || linesPerRecord < 1 || runs < 1 || idleProbeSeconds < 1 || rate < 0) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "every count must be positive");
             }
-            var runsDone = new io.meridian.bench.ingest.IngestBenchmark(new io.meridian.bench.ingest.IngestBenchmark.Params(
-                    hosts, hours, shards, linesPerRecord, runs, java.time.Duration.ofSeconds(idleProbeSeconds), rate,
+            var runsDone = new IngestBenchmark(new IngestBenchmark.Params(
+                    hosts, hours, shards, linesPerRecord, runs, Duration.ofSeconds(idleProbeSeconds), rate,
                     kafkaFsync),
                     System.err).run();
-            var m = io.meridian.bench.ingest.IngestBenchmark.median(runsDone);
-            System.out.printf(java.util.Locale.ROOT, "ingest_points_per_s      %,.0f (median of %d runs)%n",
+            var m = IngestBenchmark.median(runsDone);
+            System.out.printf(Locale.ROOT, "ingest_points_per_s      %,.0f (median of %d runs)%n",
                     m.pointsPerS(), runsDone.size());
-            System.out.printf(java.util.Locale.ROOT, "visible_ms_under_load    p50 %.0f  p99 %.0f%n", m.loadP50Ms(),
+            System.out.printf(Locale.ROOT, "visible_ms_under_load    p50 %.0f  p99 %.0f%n", m.loadP50Ms(),
                     m.loadP99Ms());
-            System.out.printf(java.util.Locale.ROOT, "visible_ms_idle          p50 %.0f  p99 %.0f%n", m.idleP50Ms(),
+            System.out.printf(Locale.ROOT, "visible_ms_idle          p50 %.0f  p99 %.0f%n", m.idleP50Ms(),
                     m.idleP99Ms());
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.meridian.bench;
 
+import io.meridian.common.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,6 +9,6 @@ public final class EngineBenchmarkFiles {
     private EngineBenchmarkFiles() {}
 
     public static void delete(Path dir) throws IOException {
-        io.meridian.common.io.FileTrees.delete(dir);
+        FileTrees.delete(dir);
     }
 }

@@ -1,9 +1,11 @@
 package io.meridian.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,10 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bin/meridian admin}: databases, storage clusters, nodes and shards through a broker's HTTP API (any
@@ -54,7 +56,7 @@ public final class AdminMain implements Runnable {
         HttpResponse<String> r;
         try {
             r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AdminException("cannot reach the broker [url=" + broker + "]: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,7 +68,7 @@ public final class AdminMain implements Runnable {
                 throw new AdminException("HTTP " + r.statusCode() + ": " + node.path("error").asText(r.body()));
             }
             return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new AdminException("HTTP " + r.statusCode() + ": " + r.body());
         }
     }

@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/meridian cluster up|down}: a local multi-process cluster on 127.0.0.1 for trying failover by hand.
@@ -82,7 +83,7 @@ public final class ClusterMain implements Runnable {
                 if (p.length == 2 && p[1].matches("\\d+")) {
                     ProcessHandle.of(Long.parseLong(p[1])).ifPresent(h -> {
                         h.destroy();
-                        h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
+                        h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> {
                             h.destroyForcibly();
                             return h;
                         }).join();

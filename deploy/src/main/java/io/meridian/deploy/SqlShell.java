@@ -1,5 +1,6 @@
 package io.meridian.deploy;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public final class SqlShell {
 
     private SqlShell() {}
 
-    public static void main(String[] args) throws java.io.IOException {
+    public static void main(String[] args) throws IOException {
         List<String> out = new ArrayList<>();
         String url = DEFAULT_URL;
         for (int i = 0; i < args.length; i++) {

@@ -23,11 +23,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -167,7 +170,7 @@ public final class Standalone implements AutoCloseable {
 
     private static EmbeddedKafka startKafka(Path dir, int port, boolean fsync) throws IOException {
         if (port != 0) {
-            try (var probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (var probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 probe.close();
             } catch (IOException e) {
                 throw new IllegalStateException("the Kafka port is taken [port=" + port + "]: stop what uses it, or start"
@@ -270,16 +273,16 @@ public final class Standalone implements AutoCloseable {
     }
 
     /** The Kafka bootstrap address, or empty in direct mode. */
-    public java.util.Optional<String> kafkaBootstrap() {
-        return java.util.Optional.ofNullable(kafka).map(EmbeddedKafka::bootstrapServers);
+    public Optional<String> kafkaBootstrap() {
+        return Optional.ofNullable(kafka).map(EmbeddedKafka::bootstrapServers);
     }
 
     /** The ingest job's Flink web UI, or empty in direct mode. */
-    public java.util.Optional<String> flinkUi() {
+    public Optional<String> flinkUi() {
         try {
-            return ingest == null ? java.util.Optional.empty() : java.util.Optional.of(ingest.webUi().toString());
+            return ingest == null ? Optional.empty() : Optional.of(ingest.webUi().toString());
         } catch (Exception e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

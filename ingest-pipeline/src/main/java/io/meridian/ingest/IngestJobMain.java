@@ -3,12 +3,13 @@ package io.meridian.ingest;
 import io.meridian.common.error.InvalidInputException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Runs the ingest job. {@code bin/meridian ingest-job --config FILE} passes {@code --embedded}: the job runs on a
@@ -78,8 +79,8 @@ public final class IngestJobMain implements Callable<Integer> {
         }, "ingest-job-shutdown"));
         log.info("ingest job running on an embedded Flink [topic={}, checkpoints={}/checkpoints, flinkUi={}]",
                 cfg.topic(), dir, ingest.webUi());
-        org.apache.flink.api.common.JobStatus end = ingest.awaitTermination();
+        JobStatus end = ingest.awaitTermination();
         log.info("ingest job ended [status={}]", end);
-        return end == org.apache.flink.api.common.JobStatus.FINISHED ? 0 : 1;
+        return end == JobStatus.FINISHED ? 0 : 1;
     }
 }

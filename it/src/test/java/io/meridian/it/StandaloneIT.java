@@ -3,6 +3,7 @@ package io.meridian.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meridian.common.io.FileTrees;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.connector.kafka.MeridianKafkaProducer;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class StandaloneIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Every standalone this test started: stopped with SIGTERM after it, also when it failed half-way. */
-    private final List<Process> started = new java.util.ArrayList<>();
+    private final List<Process> started = new ArrayList<>();
 
     @AfterEach
     void stopWhatIsLeft() throws InterruptedException {
@@ -118,7 +120,7 @@ class StandaloneIT {
         Process p = start(dir, port);
         List<String> commands = readmeQuickstart(port, kafkaBootstrap(dir));
         assertThat(commands).as("the README's quickstart commands").hasSize(5);
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         try {
             out.add(bash(commands.get(0)));
             out.add(bash(commands.get(1)));
@@ -171,7 +173,7 @@ class StandaloneIT {
     /** An empty directory under target/it-clusters for one test's standalone. */
     private static Path freshDir(String name) throws IOException {
         Path dir = Path.of("target", "it-clusters", name).toAbsolutePath();
-        io.meridian.common.io.FileTrees.delete(dir);
+        FileTrees.delete(dir);
         return dir;
     }
 
@@ -197,7 +199,7 @@ class StandaloneIT {
     private static List<String> readmeQuickstart(int port, String kafka) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
         int from = lines.indexOf("In another terminal:");
-        List<String> commands = new java.util.ArrayList<>();
+        List<String> commands = new ArrayList<>();
         boolean inBlock = false;
         for (String line : lines.subList(from, lines.size())) {
             if (line.startsWith("```")) {
@@ -226,7 +228,7 @@ class StandaloneIT {
 
     /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
     private Process start(Path dir, int port, String... options) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
                 "--data-dir", dir.toString(), "--http-port", Integer.toString(port), "--kafka-port", "0"));
         cmd.addAll(List.of(options));
@@ -271,7 +273,7 @@ class StandaloneIT {
 
     /** Runs a main class of the test class path to its end and returns its output. */
     private static String run(String main, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

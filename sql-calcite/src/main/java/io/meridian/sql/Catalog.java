@@ -1,6 +1,8 @@
 package io.meridian.sql;
 
 import io.meridian.common.model.FieldType;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +25,7 @@ public interface Catalog {
         public Metric {
             Objects.requireNonNull(name, "name");
             tagKeys = List.copyOf(tagKeys);
-            fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
     }
 

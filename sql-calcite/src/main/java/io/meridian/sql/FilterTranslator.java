@@ -1,9 +1,12 @@
 package io.meridian.sql;
 
 import io.meridian.common.query.TagCondition;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
@@ -160,7 +163,7 @@ final class FilterTranslator {
             return new TimeBound(TimeBound.Kind.PARAM, p.getIndex(), inclusive);
         }
         if (e instanceof RexCall c) {
-            if (c.getOperands().isEmpty() && NOW.contains(c.getOperator().getName().toUpperCase(java.util.Locale.ROOT))) {
+            if (c.getOperands().isEmpty() && NOW.contains(c.getOperator().getName().toUpperCase(Locale.ROOT))) {
                 return new TimeBound(TimeBound.Kind.NOW, 0, inclusive);
             }
             boolean minus = c.getKind() == SqlKind.MINUS;
@@ -177,7 +180,7 @@ final class FilterTranslator {
 
     private static Long intervalMs(RexNode e) {
         if (e instanceof RexLiteral lit && lit.getType().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME) {
-            java.math.BigDecimal v = lit.getValueAs(java.math.BigDecimal.class);
+            BigDecimal v = lit.getValueAs(BigDecimal.class);
             return v == null ? null : v.longValue();
         }
         return null;
@@ -219,7 +222,7 @@ final class FilterTranslator {
             switch (ch) {
                 case '%' -> sb.append(".*");
                 case '_' -> sb.append('.');
-                default -> sb.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+                default -> sb.append(Pattern.quote(String.valueOf(ch)));
             }
         }
         return sb.toString();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -75,9 +76,9 @@ final class InformationSchema extends AbstractSchema {
     private static final class Listing extends AbstractTable implements ScannableTable {
         private final List<String> names;
         private final List<SqlTypeName> types;
-        private final java.util.function.Supplier<List<Object[]>> rows;
+        private final Supplier<List<Object[]>> rows;
 
-        Listing(List<String> names, List<SqlTypeName> types, java.util.function.Supplier<List<Object[]>> rows) {
+        Listing(List<String> names, List<SqlTypeName> types, Supplier<List<Object[]>> rows) {
             this.names = names;
             this.types = types;
             this.rows = rows;

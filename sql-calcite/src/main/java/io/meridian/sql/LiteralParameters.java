@@ -1,6 +1,8 @@
 package io.meridian.sql;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
@@ -14,10 +16,10 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlTimestampLiteral;
 import org.apache.calcite.sql.SqlUnknownLiteral;
-import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
@@ -114,7 +116,7 @@ final class LiteralParameters {
             int index = values.size();
             SqlLiteral resolved = literal instanceof SqlUnknownLiteral u ? u.resolve(SqlTypeName.TIMESTAMP) : literal;
             values.add(resolved instanceof SqlTimestampLiteral ts
-                    ? new java.sql.Timestamp(ts.getValueAs(java.util.Calendar.class).getTimeInMillis())
+                    ? new Timestamp(ts.getValueAs(Calendar.class).getTimeInMillis())
                     : resolved.getValueAs(String.class));
             return new SqlDynamicParam(index, literal.getParserPosition());
         }

@@ -5,7 +5,9 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.TagCondition;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,7 +183,7 @@ public final class MeridianRules {
                     case STDDEV_POP -> QueryFunction.STDDEV_POP;
                     case VAR_SAMP -> QueryFunction.VAR_SAMP;
                     case VAR_POP -> QueryFunction.VAR_POP;
-                    default -> switch (c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT)) {
+                    default -> switch (c.getAggregation().getName().toUpperCase(Locale.ROOT)) {
                         case "FIRST" -> QueryFunction.FIRST;
                         case "LAST" -> QueryFunction.LAST;
                         case "PERCENTILE" -> QueryFunction.PERCENTILE;
@@ -281,7 +283,7 @@ public final class MeridianRules {
                 if (SqlTypeFamily.INTERVAL_YEAR_MONTH.getTypeNames().contains(width.getType().getSqlTypeName())) {
                     return null; // calendar buckets (months, years) are grouped above the slots
                 }
-                java.math.BigDecimal ms = width.getValueAs(java.math.BigDecimal.class);
+                BigDecimal ms = width.getValueAs(BigDecimal.class);
                 if (ms == null) {
                     return null;
                 }
@@ -488,7 +490,7 @@ public final class MeridianRules {
                 return;
             }
             int[] target = new int[query.getRowType().getFieldCount()];
-            java.util.Arrays.fill(target, -1);
+            Arrays.fill(target, -1);
             RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
             for (int i = 0; i < firstField; i++) {
                 target[i] = i;

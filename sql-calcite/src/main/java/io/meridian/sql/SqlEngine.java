@@ -4,21 +4,26 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.query.QueryExecutor;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TimeZone;
+import java.util.concurrent.TimeUnit;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.Driver;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AggregateFunctionImpl;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.parser.SqlParseException;
 
@@ -41,14 +46,14 @@ public final class SqlEngine {
     private final QueryExecutor executor;
     private final Duration timeout;
     private final int maxGroups;
-    private final org.apache.calcite.jdbc.Driver driver = new org.apache.calcite.jdbc.Driver();
+    private final Driver driver = new Driver();
     /** How long a planned statement is reused: bounds how long it may miss a metric or field created since. */
-    static final long PLAN_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    static final long PLAN_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Statement texts already normalized on this thread (an exact repeat skips the parse). */
-    private final ThreadLocal<java.util.Map<String, LiteralParameters.Normalized>> normalizedTexts = ThreadLocal.withInitial(
-            () -> new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final ThreadLocal<Map<String, LiteralParameters.Normalized>> normalizedTexts = ThreadLocal.withInitial(
+            () -> new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, LiteralParameters.Normalized> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, LiteralParameters.Normalized> eldest) {
                     return size() > 256;
                 }
             });
@@ -101,14 +106,14 @@ public final class SqlEngine {
         schema.add(TimeBucketFunction.GAPFILL_NAME, TimeBucketFunction.gapfill());
         schema.add(FillFunctions.LOCF, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.LOCF));
         schema.add(FillFunctions.INTERPOLATE, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.INTERPOLATE));
-        schema.add("FIRST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
-        schema.add("LAST", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
+        schema.add("FIRST", AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
+        schema.add("LAST", AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
         schema.add("PERCENTILE",
-                org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
-        schema.add("RATE", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
+                AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
+        schema.add("RATE", AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
         schema.add("INCREASE",
-                org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));
-        schema.add("DELTA", org.apache.calcite.schema.impl.AggregateFunctionImpl.create(TimeOrderedAggregates.Delta.class));
+                AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));
+        schema.add("DELTA", AggregateFunctionImpl.create(TimeOrderedAggregates.Delta.class));
     }
 
     /**

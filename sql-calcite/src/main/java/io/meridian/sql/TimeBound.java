@@ -2,6 +2,8 @@ package io.meridian.sql;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.function.LongUnaryOperator;
 
 /**
  * One end of a pushed time range, resolved when the statement runs (a prepared statement may run long after it
@@ -23,7 +25,7 @@ public record TimeBound(Kind kind, long value, boolean inclusive) {
     }
 
     /** The bound in ms since the epoch. */
-    public long resolve(long nowMs, java.util.function.LongUnaryOperator param) {
+    public long resolve(long nowMs, LongUnaryOperator param) {
         return switch (kind) {
             case ABSOLUTE -> value;
             case NOW -> nowMs + value;
@@ -34,7 +36,7 @@ public record TimeBound(Kind kind, long value, boolean inclusive) {
     @Override
     public String toString() {
         String v = switch (kind) {
-            case ABSOLUTE -> java.time.Instant.ofEpochMilli(value).toString();
+            case ABSOLUTE -> Instant.ofEpochMilli(value).toString();
             case NOW -> "now()" + (value >= 0 ? "+" : "") + value + "ms";
             case PARAM -> "?" + value;
         };

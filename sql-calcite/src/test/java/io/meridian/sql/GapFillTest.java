@@ -12,6 +12,7 @@ import io.meridian.common.query.QuerySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class GapFillTest {
         List<Object> r = new ArrayList<>();
         r.add(Instant.ofEpochMilli(T0 + minute * 60_000L).toString());
         r.add(host);
-        r.addAll(java.util.Arrays.asList(values));
+        r.addAll(Arrays.asList(values));
         return r;
     }
 

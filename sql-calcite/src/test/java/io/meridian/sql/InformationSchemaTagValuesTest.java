@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class InformationSchemaTagValuesTest {
     }
 
     private static List<List<Object>> values(String... values) {
-        return java.util.Arrays.stream(values).map(v -> List.<Object>of(v)).toList();
+        return Arrays.stream(values).map(v -> List.<Object>of(v)).toList();
     }
 
     @Test

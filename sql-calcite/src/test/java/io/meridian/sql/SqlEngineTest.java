@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.query.QueryExecutor;
+import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
 import io.meridian.common.query.TagCondition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +83,7 @@ class SqlEngineTest {
             row.add("h");
         }
         spec.selections().forEach(s -> {
-            boolean count = s.function() == io.meridian.common.query.QueryFunction.COUNT;
+            boolean count = s.function() == QueryFunction.COUNT;
             cols.add(new QueryResult.Column(s.alias(), count ? QueryResult.Type.BIGINT : QueryResult.Type.DOUBLE));
             row.add(count ? (Object) 3L : (Object) 7.0);
         });
@@ -209,15 +214,15 @@ class SqlEngineTest {
 
     @Test
     void tagAndTimeParametersArePushedAndBoundAtEachRun() throws Exception {
-        try (java.sql.Connection c = engine.connect("tsbs");
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu "
+        try (Connection c = engine.connect("tsbs");
+             PreparedStatement ps = c.prepareStatement("SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu "
                      + "WHERE hostname = ? AND region IN (?, 'eu') AND ts >= ? AND ts < ? GROUP BY FLOOR(ts TO MINUTE)")) {
             for (String host : List.of("host_1", "host_2")) {
                 ps.setString(1, host);
                 ps.setString(2, "us");
-                ps.setTimestamp(3, new java.sql.Timestamp(H5));
-                ps.setTimestamp(4, new java.sql.Timestamp(H5 + 3_600_000));
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                ps.setTimestamp(3, new Timestamp(H5));
+                ps.setTimestamp(4, new Timestamp(H5 + 3_600_000));
+                try (ResultSet rs = ps.executeQuery()) {
                     assertThat(rs.next()).isTrue();
                 }
                 QuerySpec spec = specs.get(specs.size() - 1);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -60,7 +61,7 @@ final class BenchCluster implements AutoCloseable {
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 5s}
                     broker: {http.port: 0, grpc.port: 0}
                     master: {lease-ttl: 5s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s}
-                    """.formatted(IDC, dir.resolve("b1"), etcd.endpoint(), META_ROOT))), java.util.List.of());
+                    """.formatted(IDC, dir.resolve("b1"), etcd.endpoint(), META_ROOT))), List.of());
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storage.self().grpcPort())
                     .usePlaintext().maxInboundMessageSize(64 << 20).build();
             BenchCluster c = new BenchCluster(etcd, storage, broker, channel);

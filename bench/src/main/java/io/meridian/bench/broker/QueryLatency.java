@@ -14,9 +14,14 @@ import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.server.LeafQueryCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,9 +81,9 @@ final class QueryLatency {
                 double[] repeatedPlanning = new double[hasSql ? runs : 0];
                 String dashboard = hasSql ? SqlShapes.of(queries.get(0), s.fn()) : null;
                 double[] jdbc = new double[runs];
-                java.sql.Connection conn = java.sql.DriverManager.getConnection(
+                Connection conn = DriverManager.getConnection(
                         "jdbc:meridian://127.0.0.1:" + httpPort + "/" + BenchCluster.DATABASE);
-                java.sql.PreparedStatement prepared = conn.prepareStatement(SqlShapes.parameterized(queries.get(0), s.fn()));
+                PreparedStatement prepared = conn.prepareStatement(SqlShapes.parameterized(queries.get(0), s.fn()));
                 for (int i = 0; i < queries.size(); i++) {
                     long t0 = System.nanoTime();
                     broker(http, queries.get(i), s.fn());
@@ -90,7 +95,7 @@ final class QueryLatency {
                     double replan = hasSql ? sql(http, dashboard) : 0; // the same text again: a cached plan
                     long t4 = System.nanoTime();
                     SqlShapes.bind(prepared, queries.get(i));
-                    try (java.sql.ResultSet rs = prepared.executeQuery()) {
+                    try (ResultSet rs = prepared.executeQuery()) {
                         while (rs.next()) {
                             rs.getObject(1);
                         }
@@ -139,7 +144,7 @@ final class QueryLatency {
     /** Runs one SQL statement over HTTP; returns the planning time the broker reported, ms. */
     private static double sql(RawHttpClient http, String sql) throws IOException {
         RawHttpClient.Answer a = http.post("/api/v1/sql", "application/json",
-                JSON.writeValueAsBytes(java.util.Map.of("db", BenchCluster.DATABASE, "sql", sql)));
+                JSON.writeValueAsBytes(Map.of("db", BenchCluster.DATABASE, "sql", sql)));
         if (a.status() != 200) {
             throw new IOException("SQL failed [status=" + a.status() + ", sql=" + sql + "]: " + a.bodyText());
         }

@@ -2,10 +2,15 @@ package io.meridian.bench.broker;
 
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.List;
 import java.util.Locale;
+import java.util.TimeZone;
 
 /**
  * A TSBS leaf query shape as the SQL a user writes for it (docs/queries.md, "TSBS query shapes in SQL"), e.g.
@@ -29,14 +34,14 @@ final class SqlShapes {
     }
 
     /** Binds {@link #parameterized} statement's parameters for {@code q}. */
-    static void bind(java.sql.PreparedStatement ps, LeafQuery q) throws java.sql.SQLException {
+    static void bind(PreparedStatement ps, LeafQuery q) throws SQLException {
         int i = 1;
         if (q.predicate() instanceof TagPredicate.Eq eq) {
             ps.setString(i++, eq.value());
         }
-        java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
-        ps.setTimestamp(i++, new java.sql.Timestamp(q.startMs()), utc);
-        ps.setTimestamp(i, new java.sql.Timestamp(q.endMs()), utc);
+        Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        ps.setTimestamp(i++, new Timestamp(q.startMs()), utc);
+        ps.setTimestamp(i, new Timestamp(q.endMs()), utc);
     }
 
     private static String build(LeafQuery q, String fn, boolean params) {

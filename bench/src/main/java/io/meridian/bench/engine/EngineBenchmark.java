@@ -1,7 +1,9 @@
 package io.meridian.bench.engine;
 
 import io.meridian.bench.tsbs.CpuOnlyGenerator;
+import io.meridian.common.error.BusyException;
 import io.meridian.common.model.DatabaseOptions;
+import io.meridian.common.model.Durations;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.query.PartialTable;
@@ -31,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -143,7 +146,7 @@ public final class EngineBenchmark {
             for (Shard s : shards) {
                 bytes += intervalBytes(s.directory(), spec.intervalMillis());
             }
-            byInterval.put(io.meridian.common.model.Durations.format(spec.interval()), bytes / (double) totalPoints);
+            byInterval.put(Durations.format(spec.interval()), bytes / (double) totalPoints);
         }
         for (Shard s : shards) {
             disk += directoryBytes(s.directory());
@@ -230,8 +233,8 @@ public final class EngineBenchmark {
             try {
                 shard.write(batch);
                 break;
-            } catch (io.meridian.common.error.BusyException busy) {
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            } catch (BusyException busy) {
+                LockSupport.parkNanos(1_000_000L);
             }
         }
         long n = 0;

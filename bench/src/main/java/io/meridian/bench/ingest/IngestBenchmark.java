@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.bench.broker.LineProtocolBodies;
 import io.meridian.bench.tsbs.CpuOnlyGenerator;
 import io.meridian.common.ingest.LineBatcher;
-import io.meridian.common.io.FileTrees;
 import io.meridian.common.ingest.ShardBatches;
+import io.meridian.common.io.FileTrees;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.connector.kafka.IngestProducerSettings;
 import io.meridian.connector.kafka.IngestRecordCodec;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.deploy.Standalone;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,7 @@ public final class IngestBenchmark {
         for (int i = 0; i < p.runs(); i++) {
             runs.add(once(records, recordPoints, bodies.points()));
             Run r = runs.get(runs.size() - 1);
-            log.printf(java.util.Locale.ROOT, "run %d: %,.0f points/s (%,d points in %.1f s); visible p50/p99 under load"
+            log.printf(Locale.ROOT, "run %d: %,.0f points/s (%,d points in %.1f s); visible p50/p99 under load"
                     + " %.0f/%.0f ms, idle %.0f/%.0f ms (%d probes)%n", i + 1, r.pointsPerS(), r.points(), r.seconds(),
                     r.loadP50Ms(), r.loadP99Ms(), r.idleP50Ms(), r.idleP99Ms(), r.probes());
         }

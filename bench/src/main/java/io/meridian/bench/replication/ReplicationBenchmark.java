@@ -11,6 +11,7 @@ import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.engine.ShardMaintenance;
+import io.meridian.storage.file.FsyncMode;
 import io.meridian.storage.replication.ReplicaAssignment;
 import io.meridian.storage.replication.ReplicationController;
 import io.meridian.storage.replication.ReplicationOptions;
@@ -26,8 +27,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +65,7 @@ public final class ReplicationBenchmark {
         DatabaseOptions db = new DatabaseOptions("bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"),
                 IntervalSpec.parse("1m", "90d")));
         ShardOptions shardOptions = ShardOptions.defaults(db).withFsync(
-                io.meridian.storage.file.FsyncMode.valueOf(p.fsync().toUpperCase(java.util.Locale.ROOT)));
+                FsyncMode.valueOf(p.fsync().toUpperCase(Locale.ROOT)));
         int nodes = Math.max(p.replicas(), 1);
         List<Node> cluster = new ArrayList<>();
         try {
@@ -95,7 +98,7 @@ public final class ReplicationBenchmark {
                     }
                 }
             }
-            log.printf(java.util.Locale.ROOT, "replicas=%d: writing %,d points over %d shards%n", p.replicas(), points,
+            log.printf(Locale.ROOT, "replicas=%d: writing %,d points over %d shards%n", p.replicas(), points,
                     p.shards());
             ExecutorService writers = Executors.newFixedThreadPool(p.shards());
             long started = System.nanoTime();
@@ -147,7 +150,7 @@ public final class ReplicationBenchmark {
                 for (int i = 0; i < n; i++) {
                     ts[i] = start + (row + i) * CpuOnlyGenerator.ROW_INTERVAL_MS;
                 }
-                b.rows(new WriteBatch.SeriesRows(gen.key(h), CpuOnlyGenerator.FIELDS, ts, java.util.Arrays.copyOf(values, n * fields)));
+                b.rows(new WriteBatch.SeriesRows(gen.key(h), CpuOnlyGenerator.FIELDS, ts, Arrays.copyOf(values, n * fields)));
             }
             batches.forEach((shard, b) -> {
                 PointBatch batch = PointBatchCodec.encode(b.build());

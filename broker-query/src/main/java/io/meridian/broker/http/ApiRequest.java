@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One HTTP request as an endpoint sees it: already aggregated (and gzip-decoded), its route matched.
@@ -21,7 +22,7 @@ import java.util.Objects;
  */
 public record ApiRequest(String method, String path, String uri, Map<String, String> pathParams,
                          Map<String, List<String>> query, Map<String, String> headers, byte[] body,
-                         long receivedMs, java.util.concurrent.CompletableFuture<Void> clientGone) {
+                         long receivedMs, CompletableFuture<Void> clientGone) {
     public ApiRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");

@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new StorageIoException("cannot start the broker HTTP server [host=" + host + ", port=" + port + "]",
-                    e instanceof java.io.IOException ioe ? ioe : new java.io.IOException(e));
+                    e instanceof IOException ioe ? ioe : new IOException(e));
         }
     }
 

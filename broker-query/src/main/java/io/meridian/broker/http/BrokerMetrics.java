@@ -4,6 +4,7 @@ import io.meridian.common.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +58,6 @@ public final class BrokerMetrics {
 
     void writeError(ErrorCode code) {
         Counter.builder("meridian.broker.write.errors").description("Writes refused or failed, by stable error code")
-                .tag("code", code.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+                .tag("code", code.name().toLowerCase(Locale.ROOT)).register(registry).increment();
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -28,7 +29,7 @@ final class JsonHttpObjectAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        String path = oversized instanceof io.netty.handler.codec.http.HttpRequest r ? r.uri() : "?";
+        String path = oversized instanceof HttpRequest r ? r.uri() : "?";
         String json = ApiResponse.error(413, "request body too large [uri=" + path + ", max=" + maxBodyBytes
                 + " bytes]: split the request or raise broker.http.max-body").body();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

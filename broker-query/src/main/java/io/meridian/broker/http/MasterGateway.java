@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -61,9 +62,9 @@ public final class MasterGateway {
                 LOG.info("lost the master role during DDL, forwarding [node={}, path={}]", nodeId, request.path());
             }
         }
-        if (request.header(FORWARDED_HEADER.toLowerCase(java.util.Locale.ROOT)) != null) {
+        if (request.header(FORWARDED_HEADER.toLowerCase(Locale.ROOT)) != null) {
             return ApiResponse.error(503, "DDL refused: this broker is not the master [node=" + nodeId
-                    + ", forwardedBy=" + request.header(FORWARDED_HEADER.toLowerCase(java.util.Locale.ROOT))
+                    + ", forwardedBy=" + request.header(FORWARDED_HEADER.toLowerCase(Locale.ROOT))
                     + ", path=" + request.path() + "]; the master is changing, retry shortly");
         }
         MasterInfo master = snapshot.get().master();

@@ -2,6 +2,7 @@ package io.meridian.broker.query;
 
 import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.IdcUnavailableException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,7 +94,7 @@ public final class DistributedQueryExecutor implements AutoCloseable {
             }
             return result;
         } catch (MeridianException e) {
-            outcome = e.code().name().toLowerCase(java.util.Locale.ROOT);
+            outcome = e.code().name().toLowerCase(Locale.ROOT);
             throw e;
         } finally {
             metrics.queryDone(System.nanoTime() - started, outcome);
@@ -237,7 +239,7 @@ public final class DistributedQueryExecutor implements AutoCloseable {
     private static String idcOf(MetaSnapshot snapshot, String cluster) {
         StorageCluster c = snapshot.clusters().get(cluster);
         if (c == null) {
-            throw new InvalidInputException(io.meridian.common.error.ErrorCode.NOT_FOUND, "storage cluster not found [cluster="
+            throw new InvalidInputException(ErrorCode.NOT_FOUND, "storage cluster not found [cluster="
                     + cluster + "]: the database names a cluster the metadata does not hold");
         }
         return c.idc();

@@ -1,18 +1,17 @@
 package io.meridian.broker.query;
 
-import io.meridian.common.query.QuerySpec;
-import io.meridian.common.query.AggCall;
-import io.meridian.common.query.QueryFunction;
-import io.meridian.common.query.OrderKey;
-import io.meridian.common.query.QueryResult;
-import io.meridian.common.query.TagCondition;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Durations;
+import io.meridian.common.query.AggCall;
+import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.QueryFunction;
+import io.meridian.common.query.QueryResult;
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.TagCondition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,7 +20,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -242,7 +243,7 @@ public final class NativeQueryCodec {
             return null;
         }
         if (!n.isTextual()) {
-            throw new InvalidInputException("invalid value [" + at + "]: got " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+            throw new InvalidInputException("invalid value [" + at + "]: got " + n.getNodeType().name().toLowerCase(Locale.ROOT)
                     + "; want a string");
         }
         return n.asText();
@@ -287,7 +288,7 @@ public final class NativeQueryCodec {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new InvalidInputException("unknown key [" + at + "." + k + "]: want one of " + new java.util.TreeSet<>(allowed));
+                throw new InvalidInputException("unknown key [" + at + "." + k + "]: want one of " + new TreeSet<>(allowed));
             }
         }
     }

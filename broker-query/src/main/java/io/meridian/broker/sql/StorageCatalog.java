@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.rpc.ChannelPool;
 import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.WireEnums;
@@ -17,7 +18,6 @@ import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -128,7 +128,7 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
     }
 
     /** Calls every shard of the database's home cluster once, on the first replica that answers. */
-    private void forEachShard(String db, java.util.function.BiConsumer<StorageServiceGrpc.StorageServiceBlockingStub, ShardRef> call) {
+    private void forEachShard(String db, BiConsumer<StorageServiceGrpc.StorageServiceBlockingStub, ShardRef> call) {
         MetaSnapshot s = meta.get();
         DatabaseConfig config = s.databases().get(db);
         if (config == null) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.broker.node.OneBrokerCluster;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -228,7 +229,7 @@ class InfluxQlIT {
     private JsonNode sqlRows(String sql) {
         try {
             return JSON.readTree(cluster.sql("tel", sql)).path("rows");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.broker.node.BrokerNode;
 import io.meridian.broker.node.BrokerNodeConfig;
 import io.meridian.common.config.ConfigTree;
@@ -31,9 +33,11 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,7 +115,7 @@ class JdbcIT {
                         assertThat(rs.getString(1)).isEqualTo("web-0");
                         assertThat(rs.getDouble(2)).isEqualTo(10 + 30 + 50);
                         assertThat(rs.getLong(3)).isEqualTo(3);
-                        assertThat(rs.getTimestamp(4, java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")))
+                        assertThat(rs.getTimestamp(4, Calendar.getInstance(TimeZone.getTimeZone("UTC")))
                                 .getTime()).isEqualTo(T0);
                         assertThat(rs.next()).isFalse();
                     }
@@ -157,12 +161,12 @@ class JdbcIT {
                 "SELECT hots FROM cpu",
                 "SELECT MAX(time) FROM cpu",
                 "SELECT * FROM cpus");
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper json = new ObjectMapper();
         for (String sql : statements) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/api/v1/sql"))
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("db", "metrics", "sql", sql))))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            com.fasterxml.jackson.databind.JsonNode body = json.readTree(r.body());
+            JsonNode body = json.readTree(r.body());
             if (r.statusCode() == 200) {
                 List<String> httpRows = new ArrayList<>();
                 body.get("rows").forEach(row -> httpRows.add(row.toString()));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
@@ -25,6 +26,7 @@ import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.registry.NodeRegistrar;
+import io.meridian.sql.SqlEngine;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.part.PartFormat;
 import io.meridian.storage.server.ShardKey;
@@ -184,9 +186,9 @@ class DistributedQueryIT {
     @Test
     @Order(3)
     void sqlIsPushedIntoTheSamePlanAndAnswersTheSame() {
-        io.meridian.broker.sql.StorageCatalog catalog = new io.meridian.broker.sql.StorageCatalog(cluster.cache::snapshot,
+        StorageCatalog catalog = new StorageCatalog(cluster.cache::snapshot,
                 "idc1", Duration.ofSeconds(1));
-        io.meridian.sql.SqlEngine sql = new io.meridian.sql.SqlEngine(catalog, this::run, Duration.ofSeconds(30), 1000);
+        SqlEngine sql = new SqlEngine(catalog, this::run, Duration.ofSeconds(30), 1000);
         String range = " ts >= TIMESTAMP '" + ts(T0) + "' AND ts < TIMESTAMP '" + ts(END) + "'";
         String byMinute = "SELECT FLOOR(ts TO MINUTE) AS t, host, SUM(usage), COUNT(usage), MIN(usage), MAX(usage), AVG(usage)"
                 + " FROM cpu WHERE" + range + " GROUP BY host, FLOOR(ts TO MINUTE) ORDER BY host, t";

@@ -2,19 +2,22 @@ package io.meridian.broker.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.storage.testing.LocalStorageCluster;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.QueryContext;
-import io.meridian.common.ingest.LineBatcher;
 import io.meridian.broker.write.ShardWriter;
+import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
+import io.meridian.sql.SqlAnswer;
 import io.meridian.sql.SqlEngine;
+import io.meridian.storage.testing.LocalStorageCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,8 +26,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
@@ -32,6 +39,7 @@ import java.util.Random;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -305,7 +313,7 @@ class SqlDifferentialIT {
                     Precision.MILLISECONDS, T0));
         }
         cluster.declareField(LONG_DB, LocalStorageCluster.SHARDS, "http", "requests",
-                io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_SUM);
+                FieldType.FIELD_TYPE_SUM);
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE http (ts TIMESTAMP, host VARCHAR, requests DOUBLE, latency DOUBLE)");
         }
@@ -356,7 +364,7 @@ class SqlDifferentialIT {
      */
     private byte[] loadCounters(Random random) throws Exception {
         cluster.declareField(LONG_DB, LocalStorageCluster.SHARDS, "jobs", "done",
-                io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_COUNTER);
+                FieldType.FIELD_TYPE_COUNTER);
         try (Statement st = duck.createStatement()) {
             st.execute("CREATE TABLE jobs (ts TIMESTAMP, host VARCHAR, done DOUBLE)");
             st.execute("CREATE VIEW jobs_inc AS SELECT ts, host, done, CASE WHEN prev IS NULL THEN 0 WHEN done >= prev "
@@ -457,7 +465,7 @@ class SqlDifferentialIT {
     @org.junit.jupiter.api.Test
     void gapfillAnswersEveryBucketOfTheRange() throws Exception {
         String range = "ts >= " + dialect("{T:100}", true) + " AND ts < " + dialect("{T:140}", true);
-        io.meridian.sql.SqlAnswer a = engine.execute(LocalStorageCluster.DB, "SELECT time_bucket_gapfill(INTERVAL '5' "
+        SqlAnswer a = engine.execute(LocalStorageCluster.DB, "SELECT time_bucket_gapfill(INTERVAL '5' "
                 + "MINUTE, ts) AS b, AVG(usage_user), locf(AVG(usage_user)), COUNT(usage_user) FROM cpu WHERE host = 'h3' AND "
                 + range + " GROUP BY time_bucket_gapfill(INTERVAL '5' MINUTE, ts) ORDER BY b");
         List<List<Object>> expected;
@@ -472,7 +480,7 @@ class SqlDifferentialIT {
             List<Object> row = a.rows().get(i);
             assertThat(Instant.parse(row.get(0).toString()).toEpochMilli()).isEqualTo(T0 + (100 + 5L * i) * 60_000L);
             if (i < 4) {
-                assertThat((Double) row.get(1)).isCloseTo((Double) expected.get(i).get(1), org.assertj.core.data.Offset.offset(1e-9));
+                assertThat((Double) row.get(1)).isCloseTo((Double) expected.get(i).get(1), Offset.offset(1e-9));
                 assertThat(row.get(2)).isEqualTo(row.get(1));
                 assertThat(((Number) row.get(3)).longValue()).isEqualTo(expected.get(i).get(2));
             } else {
@@ -489,7 +497,7 @@ class SqlDifferentialIT {
             expected = normalize(rs, false);
         }
         // through the engine's front door: literal lifting, the plan cache, then the pushed plan
-        io.meridian.sql.SqlAnswer answer = engine.execute(db, dialect(sql, true));
+        SqlAnswer answer = engine.execute(db, dialect(sql, true));
         List<List<Object>> actual = new ArrayList<>();
         for (List<Object> r : answer.rows()) {
             List<Object> row = new ArrayList<>();
@@ -514,7 +522,7 @@ class SqlDifferentialIT {
             assertThat(a).as(name + ", row " + i).hasSameSizeAs(e);
             for (int j = 0; j < e.size(); j++) {
                 if (e.get(j) instanceof Double d && a.get(j) instanceof Double x) {
-                    assertThat(x).as(name + ", row " + i + ", column " + j).isCloseTo(d, org.assertj.core.data.Offset.offset(
+                    assertThat(x).as(name + ", row " + i + ", column " + j).isCloseTo(d, Offset.offset(
                             Math.max(1e-9, Math.abs(d) * 1e-9)));
                 } else {
                     assertThat(a.get(j)).as(name + ", row " + i + ", column " + j).isEqualTo(e.get(j));
@@ -524,8 +532,8 @@ class SqlDifferentialIT {
     }
 
     /** Rows with timestamps as epoch ms (UTC), integers as Long, other numbers as Double. */
-    private static java.time.LocalDateTime utc(long ms) {
-        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC);
+    private static LocalDateTime utc(long ms) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(ms), ZoneOffset.UTC);
     }
 
     private static List<List<Object>> normalize(ResultSet rs, boolean calcite) throws Exception {
@@ -537,11 +545,11 @@ class SqlDifferentialIT {
                 Object v = rs.getObject(i);
                 if (v == null) {
                     row.add(null);
-                } else if (v instanceof java.sql.Timestamp || v instanceof java.time.LocalDateTime
-                        || v instanceof java.time.OffsetDateTime) {
+                } else if (v instanceof Timestamp || v instanceof LocalDateTime
+                        || v instanceof OffsetDateTime) {
                     row.add(calcite ? rs.getTimestamp(i, UTC).getTime()
-                            : rs.getObject(i, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
-                } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof java.math.BigInteger) {
+                            : rs.getObject(i, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
+                } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof BigInteger) {
                     row.add(((Number) v).longValue());
                 } else if (v instanceof Number n) {
                     row.add(n.doubleValue());

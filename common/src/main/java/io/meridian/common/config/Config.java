@@ -1,5 +1,7 @@
 package io.meridian.common.config;
 
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Names;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -42,8 +44,8 @@ public final class Config {
      */
     public String requireName(ConfigOption<String> option, String what) {
         try {
-            return io.meridian.common.model.Names.requireValid(what, get(option));
-        } catch (io.meridian.common.error.InvalidInputException e) {
+            return Names.requireValid(what, get(option));
+        } catch (InvalidInputException e) {
             throw invalid(option, e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package io.meridian.common.config;
 
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 
 /**
@@ -12,7 +13,7 @@ public final class ConfigException extends InvalidInputException {
     }
 
     public ConfigException(String message, Throwable cause) {
-        super(io.meridian.common.error.ErrorCode.INVALID_INPUT, message, cause);
+        super(ErrorCode.INVALID_INPUT, message, cause);
     }
 
     /** {@code invalid configuration value [key=K, file=F]: reason}. */

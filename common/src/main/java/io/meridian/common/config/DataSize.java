@@ -1,5 +1,6 @@
 package io.meridian.common.config;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +31,7 @@ public final class DataSize {
             throw new IllegalArgumentException("size too large; got '" + text + "'");
         }
         String unit = m.group(2) == null ? "B" : m.group(2);
-        int shift = 10 * java.util.Arrays.asList(UNITS).indexOf(unit);
+        int shift = 10 * Arrays.asList(UNITS).indexOf(unit);
         if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
             throw new IllegalArgumentException("size too large; got '" + text + "'");
         }

@@ -6,10 +6,12 @@ import io.meridian.common.lineprotocol.LineView;
 import io.meridian.common.lineprotocol.ParseResult;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
+import io.meridian.common.lineprotocol.Utf8Slice;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +71,7 @@ public final class LineBatcher {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ShapeKey k && java.util.Arrays.equals(bytes, 0, length, k.bytes, 0, k.length);
+            return o instanceof ShapeKey k && Arrays.equals(bytes, 0, length, k.bytes, 0, k.length);
         }
 
         @Override
@@ -79,7 +81,7 @@ public final class LineBatcher {
 
         ShapeKey frozen() {
             ShapeKey k = new ShapeKey();
-            k.bytes = java.util.Arrays.copyOf(bytes, length);
+            k.bytes = Arrays.copyOf(bytes, length);
             k.length = length;
             k.hash = hash;
             return k;
@@ -140,7 +142,7 @@ public final class LineBatcher {
                     .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
         }
 
-        private void append(io.meridian.common.lineprotocol.Utf8Slice slice) {
+        private void append(Utf8Slice slice) {
             probe.bytes = ensure(probe.bytes, probe.length + slice.length() + 1);
             System.arraycopy(slice.array(), slice.offset(), probe.bytes, probe.length, slice.length());
             probe.length += slice.length();
@@ -148,7 +150,7 @@ public final class LineBatcher {
         }
 
         private static byte[] ensure(byte[] b, int size) {
-            return size <= b.length ? b : java.util.Arrays.copyOf(b, Math.max(size, b.length * 2));
+            return size <= b.length ? b : Arrays.copyOf(b, Math.max(size, b.length * 2));
         }
 
         private static int hash(byte[] b, int n) {

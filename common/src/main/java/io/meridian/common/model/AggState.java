@@ -1,6 +1,7 @@
 package io.meridian.common.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The mergeable partial aggregate of one field over one time slot (or one query bucket).
@@ -245,7 +246,7 @@ public final class AggState {
         return count == s.count && Double.compare(sum, s.sum) == 0 && Double.compare(min, s.min) == 0
                 && Double.compare(max, s.max) == 0 && firstTs == s.firstTs && Double.compare(first, s.first) == 0
                 && lastTs == s.lastTs && Double.compare(last, s.last) == 0
-                && java.util.Objects.equals(histogram, s.histogram) && Double.compare(m2, s.m2) == 0;
+                && Objects.equals(histogram, s.histogram) && Double.compare(m2, s.m2) == 0;
     }
 
     @Override

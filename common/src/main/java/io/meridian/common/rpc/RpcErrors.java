@@ -3,11 +3,17 @@ package io.meridian.common.rpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.meridian.common.error.BusyException;
+import io.meridian.common.error.DiskFullException;
 import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.IdcUnavailableException;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.MetaUnavailableException;
 import io.meridian.common.error.NotLeaderException;
+import io.meridian.common.error.NotReplicatedException;
+import io.meridian.common.error.QueryCancelledException;
+import io.meridian.common.error.QueryTimeoutException;
 import io.meridian.common.error.ShardUnavailableException;
 
 /**
@@ -111,12 +117,12 @@ public final class RpcErrors {
             case NOT_LEADER -> new NotLeaderException(message);
             case SHARD_UNAVAILABLE -> new ShardUnavailableException(message, e);
             case META_UNAVAILABLE -> new MetaUnavailableException(message, e);
-            case BUSY -> new io.meridian.common.error.BusyException(message);
-            case DISK_FULL -> new io.meridian.common.error.DiskFullException(message);
-            case NOT_REPLICATED -> new io.meridian.common.error.NotReplicatedException(message);
-            case QUERY_TIMEOUT -> new io.meridian.common.error.QueryTimeoutException(message);
-            case QUERY_CANCELLED -> new io.meridian.common.error.QueryCancelledException(message);
-            case IDC_UNAVAILABLE -> new io.meridian.common.error.IdcUnavailableException(message, e);
+            case BUSY -> new BusyException(message);
+            case DISK_FULL -> new DiskFullException(message);
+            case NOT_REPLICATED -> new NotReplicatedException(message);
+            case QUERY_TIMEOUT -> new QueryTimeoutException(message);
+            case QUERY_CANCELLED -> new QueryCancelledException(message);
+            case IDC_UNAVAILABLE -> new IdcUnavailableException(message, e);
             case CORRUPT_DATA, FORMAT_VERSION, STORAGE_IO, BUG ->
                     new RemoteCallException(code, status.getCode().name(), message, e);
         };

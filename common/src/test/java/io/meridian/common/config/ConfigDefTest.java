@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.model.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -114,7 +115,7 @@ class ConfigDefTest {
 
     @Test
     void missingFileIsNamed() {
-        assertThatThrownBy(() -> ConfigTree.load(java.nio.file.Path.of("/nonexistent/storage.yaml")))
+        assertThatThrownBy(() -> ConfigTree.load(Path.of("/nonexistent/storage.yaml")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("configuration file does not exist [file=/nonexistent/storage.yaml]");
     }

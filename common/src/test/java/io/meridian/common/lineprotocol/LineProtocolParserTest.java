@@ -107,7 +107,7 @@ class LineProtocolParserTest {
     @Test
     void aParsedBodyIsNotReferencedAfterTheParse() {
         LineProtocolParser parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS);
-        byte[] body = "cpu,host=a usage=1,idle=2 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = "cpu,host=a usage=1,idle=2 1\n".getBytes(StandardCharsets.UTF_8);
         LineView[] seen = new LineView[1];
         parser.parse(body, 0, body.length, Precision.NANOSECONDS, 0, v -> {
             assertThat(v.measurement().array()).isSameAs(body);

@@ -3,6 +3,7 @@ package io.meridian.common.lineprotocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -29,7 +30,7 @@ class NumberScannerTest {
     @Property
     void decimalsMatchParseDouble(@ForAll @LongRange(min = -999_999_999_999_999_999L) long mantissa,
                                   @ForAll @IntRange(min = -30, max = 30) int scale) {
-        String s = new BigDecimal(java.math.BigInteger.valueOf(mantissa), scale).toPlainString();
+        String s = new BigDecimal(BigInteger.valueOf(mantissa), scale).toPlainString();
         assertThat(parse(s)).as(s).isEqualTo(Double.parseDouble(s));
         String e = mantissa + "e" + scale;
         assertThat(parse(e)).as(e).isEqualTo(Double.parseDouble(e));

@@ -12,6 +12,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.assertj.core.data.Offset;
 
 /**
  * The merge laws every field type relies on. Values are multiples of 1/4 below 2^20 so sums are exact
@@ -135,7 +136,7 @@ class AggStateLawsTest {
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double m2 = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
         assertThat(merged.count()).isEqualTo(values.size());
-        assertThat(merged.variance(false)).isCloseTo(m2 / values.size(), org.assertj.core.data.Offset.offset(
+        assertThat(merged.variance(false)).isCloseTo(m2 / values.size(), Offset.offset(
                 1e-6 * Math.max(1, m2 / values.size())));
         if (values.size() == 1) {
             assertThat(merged.variance(true)).as("a sample of one value has no variance").isNaN();

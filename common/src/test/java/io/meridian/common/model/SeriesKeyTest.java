@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.InvalidInputException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SeriesKeyTest {
@@ -47,11 +48,11 @@ class SeriesKeyTest {
 
     @Test
     void databaseOptionsValidateRollups() {
-        assertThatThrownBy(() -> new DatabaseOptions("db", 1, java.util.List.of(IntervalSpec.parse("10s", "1d"),
+        assertThatThrownBy(() -> new DatabaseOptions("db", 1, List.of(IntervalSpec.parse("10s", "1d"),
                 IntervalSpec.parse("15s", "2d")))).hasMessageContaining("whole multiple");
-        assertThatThrownBy(() -> new DatabaseOptions("db", 0, java.util.List.of(IntervalSpec.parse("10s", "1d"))))
+        assertThatThrownBy(() -> new DatabaseOptions("db", 0, List.of(IntervalSpec.parse("10s", "1d"))))
                 .hasMessageContaining("got 0");
-        assertThat(new DatabaseOptions("db", 2, java.util.List.of(IntervalSpec.parse("10s", "1d"),
+        assertThat(new DatabaseOptions("db", 2, List.of(IntervalSpec.parse("10s", "1d"),
                 IntervalSpec.parse("5m", "7d"))).base().intervalMillis()).isEqualTo(10_000);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import org.apache.calcite.avatica.remote.Driver;
 
 /**
  * The Meridian JDBC driver: {@code jdbc:meridian://host:port/db} (port defaults to 8080, the broker's HTTP port).
@@ -20,7 +21,7 @@ import java.util.Properties;
  *   }
  * </pre>
  */
-public final class MeridianDriver extends org.apache.calcite.avatica.remote.Driver {
+public final class MeridianDriver extends Driver {
     public static final String PREFIX = "jdbc:meridian:";
     /** The broker's HTTP path of the Avatica protocol. */
     public static final String ENDPOINT = "/avatica";

@@ -1,11 +1,14 @@
 package io.meridian.it.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 
 /**
@@ -80,7 +83,7 @@ public final class BrokerProcess extends NodeProcess {
             if (a.status() != 503 || System.nanoTime() > deadline) {
                 return a;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
 
@@ -89,8 +92,8 @@ public final class BrokerProcess extends NodeProcess {
             HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("HTTP call failed [request=" + request.build() + "]", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTP call failed [request=" + request.build() + "]", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

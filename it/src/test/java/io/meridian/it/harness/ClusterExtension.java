@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -31,14 +33,14 @@ public final class ClusterExtension implements BeforeEachCallback, AfterTestExec
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(EtcdProcess.isInstalled(),
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(),
                 "etcd is not installed (apt-get install -y etcd-server, or set ETCD_BINARY)");
         Path dir = Path.of("target", "it-clusters", context.getRequiredTestClass().getSimpleName(),
                 context.getRequiredTestMethod().getName()).toAbsolutePath();
         try {
             if (Files.exists(dir)) {
                 try (var files = Files.walk(dir)) {
-                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                         Files.delete(p);
                     }
                 }

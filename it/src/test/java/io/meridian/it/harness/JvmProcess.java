@@ -1,5 +1,6 @@
 package io.meridian.it.harness;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class JvmProcess implements AutoCloseable {
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "---- harness: " + String.join(" ", jvmOptions) + " -cp <"
-                            + classPath.split(java.io.File.pathSeparator).length + " entries> " + main + " "
+                            + classPath.split(File.pathSeparator).length + " entries> " + main + " "
                             + String.join(" ", args) + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
 /**
@@ -170,7 +171,7 @@ public final class MeridianCluster implements AutoCloseable {
 
     /** Awaitility with the harness's bound ({@link #DEFAULT_WAIT}) and a fast poll. Never sleep in tests. */
     public ConditionFactory await() {
-        return org.awaitility.Awaitility.await().atMost(DEFAULT_WAIT).pollInterval(Duration.ofMillis(100))
+        return Awaitility.await().atMost(DEFAULT_WAIT).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public abstract class NodeProcess implements AutoCloseable {
 
     private final String id;
     private final String main;
-    private final java.util.List<String> jvmOptions;
+    private final List<String> jvmOptions;
     private final Path configFile;
     private final Path logFile;
     private Process process;
@@ -34,11 +35,11 @@ public abstract class NodeProcess implements AutoCloseable {
     private int starts;
 
     /** Writes {@code yaml} to {@code home/configName}; logs go to {@code home/node.log}. */
-    protected NodeProcess(String id, String main, java.util.List<String> jvmOptions, Path home, String configName,
+    protected NodeProcess(String id, String main, List<String> jvmOptions, Path home, String configName,
                           String yaml) {
         this.id = Objects.requireNonNull(id, "id");
         this.main = Objects.requireNonNull(main, "main");
-        this.jvmOptions = java.util.List.copyOf(jvmOptions);
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.configFile = home.resolve(configName);
         this.logFile = home.resolve("node.log");
         try {
@@ -196,8 +197,8 @@ public abstract class NodeProcess implements AutoCloseable {
 
     private void appendLog(String line) {
         try {
-            Files.writeString(logFile, line, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(logFile, line, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write node log [file=" + logFile + "]", e);
         }

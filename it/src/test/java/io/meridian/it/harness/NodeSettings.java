@@ -1,7 +1,9 @@
 package io.meridian.it.harness;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,18 +18,18 @@ import java.util.Objects;
  * @param jvmOptions options of the node's JVM (heap, GC)
  * @param extra    more configuration keys; they override the harness defaults
  */
-public record NodeSettings(String id, String idc, String cluster, java.util.List<String> jvmOptions,
+public record NodeSettings(String id, String idc, String cluster, List<String> jvmOptions,
                            Map<String, String> extra) {
     /** Lease TTL of every harness node: a killed node is noticed within about this long. */
     public static final Duration LEASE_TTL = Duration.ofSeconds(2);
-    public static final java.util.List<String> DEFAULT_JVM = java.util.List.of("-Xms64m", "-Xmx256m",
+    public static final List<String> DEFAULT_JVM = List.of("-Xms64m", "-Xmx256m",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     public NodeSettings {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(idc, "idc");
         Objects.requireNonNull(cluster, "cluster");
-        jvmOptions = java.util.List.copyOf(jvmOptions);
+        jvmOptions = List.copyOf(jvmOptions);
         extra = Map.copyOf(extra);
     }
 
@@ -43,7 +45,7 @@ public record NodeSettings(String id, String idc, String cluster, java.util.List
     }
 
     /** The node's YAML configuration file. */
-    String yaml(String etcdEndpoint, String root, java.nio.file.Path dataDir, int port) {
+    String yaml(String etcdEndpoint, String root, Path dataDir, int port) {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("node.id", id);
         keys.put("node.idc", idc);

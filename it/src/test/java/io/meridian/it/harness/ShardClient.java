@@ -4,10 +4,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.StorageChannels;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A writer and reader of one database the way the Flink sink and the broker talk to storage: routes each
@@ -99,14 +102,14 @@ public final class ShardClient implements AutoCloseable {
                 retries++;
             }
             // back off briefly before reading the route again (bounded by the overall deadline)
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         throw new AssertionError("write not acknowledged within " + bound + " [writer=" + writer + ", sequence="
                 + sequence + "]: last error " + (last == null ? "no leader" : last.getMessage()));
     }
 
     /** Declares a field's type on the shard's current leader. */
-    public void declare(int shard, String metric, String field, io.meridian.common.model.FieldType type) {
+    public void declare(int shard, String metric, String field, FieldType type) {
         Route r = route(shard).orElseThrow();
         stub(r.address()).withDeadlineAfter(15, TimeUnit.SECONDS).declareField(DeclareFieldRequest.newBuilder()
                 .setShard(ShardRefCodec.encode(new ShardKey(database, shard), r.epoch())).setMetric(metric).setField(field)
@@ -163,7 +166,7 @@ public final class ShardClient implements AutoCloseable {
     public record Route(String nodeId, String address, long epoch) { }
 
     private synchronized StorageServiceGrpc.StorageServiceBlockingStub stub(String address) {
-        ManagedChannel ch = channels.computeIfAbsent(address, io.meridian.common.rpc.StorageChannels::open);
+        ManagedChannel ch = channels.computeIfAbsent(address, StorageChannels::open);
         return StorageServiceGrpc.newBlockingStub(ch);
     }
 

@@ -3,6 +3,8 @@ package io.meridian.meta.cache;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.meta.model.ModelCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +36,9 @@ public final class SnapshotFile {
         Path tmp = file.resolveSibling(FILE_NAME + TEMP_SUFFIX);
         try {
             Files.createDirectories(file.getParent());
-            try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE,
+            try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(ModelCodec.encode(snapshot)));
+                ch.write(ByteBuffer.wrap(ModelCodec.encode(snapshot)));
                 ch.force(true);
             }
             try {

@@ -1,5 +1,6 @@
 package io.meridian.meta.etcd;
 
+import io.meridian.common.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -340,7 +341,7 @@ public final class EtcdProcess implements AutoCloseable {
 
     static void deleteRecursively(Path dir) {
         try {
-            io.meridian.common.io.FileTrees.delete(dir);
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete directory [dir=" + dir + "]", e);
         }

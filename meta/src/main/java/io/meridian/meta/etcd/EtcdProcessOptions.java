@@ -1,5 +1,7 @@
 package io.meridian.meta.etcd;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +55,8 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
     public static EtcdProcessOptions temporary() {
         try {
             return defaults(Files.createTempDirectory("meridian-etcd-"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary etcd data dir", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary etcd data dir", e);
         }
     }
 

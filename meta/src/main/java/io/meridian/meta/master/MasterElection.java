@@ -15,9 +15,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,12 +191,12 @@ public final class MasterElection implements AutoCloseable {
     private void runOnElectionThread(Runnable r) {
         try {
             executor.submit(r).get(options.leaseTtl().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
             throw new IllegalStateException("BUG: election task failed [node=" + nodeId + "]", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new MetaUnavailableException("election task timed out [node=" + nodeId + "]", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

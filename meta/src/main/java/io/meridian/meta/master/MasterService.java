@@ -23,12 +23,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -205,7 +208,7 @@ public final class MasterService implements AutoCloseable {
                     reconcilePending.set(false);
                     reconcileSafely();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 reconcilePending.set(false);
             }
         }
@@ -259,7 +262,7 @@ public final class MasterService implements AutoCloseable {
         Instant now = clock.instant();
         liveSince.keySet().retainAll(s.nodes().keySet());
         s.nodes().keySet().forEach(n -> liveSince.putIfAbsent(n, now));
-        java.util.Set<String> holders = new java.util.HashSet<>();
+        Set<String> holders = new HashSet<>();
         s.states().values().forEach(st -> holders.addAll(st.replicas()));
         deadSince.keySet().retainAll(holders);
         deadSince.keySet().removeAll(s.nodes().keySet());
@@ -328,7 +331,7 @@ public final class MasterService implements AutoCloseable {
         private void submit(Runnable r) {
             try {
                 executor.execute(r);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 LOG.debug("master service closed, ignoring an election event [node={}]", nodeId);
             }
         }

@@ -2,6 +2,7 @@ package io.meridian.meta.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public record ShardState(String db, String cluster, int shard, List<String> repl
 
     /** The replicas in the order a reader tries them: the leader, then the other in-sync replicas, then the rest. */
     public List<String> readOrder() {
-        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> order = new LinkedHashSet<>();
         if (leader != null) {
             order.add(leader);
         }

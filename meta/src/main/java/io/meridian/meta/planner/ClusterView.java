@@ -8,6 +8,7 @@ import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -94,6 +95,6 @@ public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> 
     }
 
     private static <K, V> Map<K, V> sorted(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(m)));
+        return Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(m)));
     }
 }

@@ -10,6 +10,7 @@ import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,7 @@ public final class RebuildPlanner {
         Map<ShardId, Map<String, Long>> seqs = new TreeMap<>();
         for (NodeReport report : view.reports().values()) {
             for (DatabaseConfig db : report.databases()) {
-                votes.computeIfAbsent(db.name(), k -> new java.util.LinkedHashMap<>()).merge(db, 1, Integer::sum);
+                votes.computeIfAbsent(db.name(), k -> new LinkedHashMap<>()).merge(db, 1, Integer::sum);
             }
             for (ReplicaReport r : report.replicas()) {
                 ShardState s = r.knownState();

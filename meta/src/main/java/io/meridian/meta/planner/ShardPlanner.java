@@ -4,6 +4,7 @@ import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,11 +115,11 @@ public final class ShardPlanner {
             List<String> followers = new ArrayList<>(replicas);
             followers.remove(s.leader());
             final ShardState cur = s;
-            followers.sort(java.util.Comparator
+            followers.sort(Comparator
                     .comparing((String n) -> view.isLive(n))
                     .thenComparing(n -> cur.inSync().contains(n))
                     .thenComparing(n -> -load.replicas(n))
-                    .thenComparing(java.util.Comparator.reverseOrder()));
+                    .thenComparing(Comparator.reverseOrder()));
             for (String n : followers) {
                 if (replicas.size() <= db.replicas()) {
                     break;

@@ -8,6 +8,7 @@ import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
@@ -29,7 +30,7 @@ public final class ReportBuilder {
             dbs.add(s.db());
         }
         List<DatabaseConfig> configs = dbs.stream().map(known.databases()::get)
-                .filter(java.util.Objects::nonNull).toList();
+                .filter(Objects::nonNull).toList();
         return new NodeReport(nodeId, configs, replicas);
     }
 }

@@ -2,6 +2,7 @@ package io.meridian.meta.store;
 
 import io.etcd.jetcd.Client;
 import io.meridian.common.error.BackgroundTasks;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,7 +113,7 @@ final class EtcdConnection implements AutoCloseable {
                 if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
                     return true;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.debug("etcd health probe failed [endpoint={}]: {}", endpoint, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,11 +3,14 @@ package io.meridian.meta.store;
 import io.etcd.jetcd.Lease;
 import io.meridian.common.error.BackgroundTasks;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class LeaseKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
-    private final java.util.function.Supplier<Lease> leases;
+    private final Supplier<Lease> leases;
     private final long lease;
     private final Duration ttl;
     private final Consumer<String> onLost;
@@ -30,7 +33,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile ScheduledFuture<?> task;
 
-    LeaseKeeper(java.util.function.Supplier<Lease> leases, ScheduledExecutorService scheduler, long lease, Duration ttl,
+    LeaseKeeper(Supplier<Lease> leases, ScheduledExecutorService scheduler, long lease, Duration ttl,
                 Consumer<String> onLost, Duration timeout) {
         this.leases = leases;
         this.scheduler = scheduler;
@@ -63,14 +66,14 @@ public final class LeaseKeeper implements AutoCloseable {
             if (left <= 0) {
                 lost("lease expired");
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             String msg = String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
             if (msg.contains("not found") || msg.contains("expired")) {
                 lost(msg);
             } else {
                 LOG.warn("cannot refresh lease, will retry [lease={}]: {}", Long.toHexString(lease), msg);
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.warn("cannot refresh lease, will retry [lease={}]: no answer in {} ms", Long.toHexString(lease),
                     timeout.toMillis());
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,7 +175,7 @@ public final class MetaStore implements AutoCloseable {
         LOG.info("meta store client closed [endpoints={}]", endpoints);
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> f, String op, String key) {
+    private <T> T await(CompletableFuture<T> f, String op, String key) {
         try {
             T result = EtcdCalls.await(f, options.operationTimeout(), op, key, endpoints);
             connection.succeeded();

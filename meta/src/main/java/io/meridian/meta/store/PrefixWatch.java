@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class PrefixWatch implements AutoCloseable {
     private static final Duration MAX_REOPEN_BACKOFF = Duration.ofSeconds(2);
 
     private final MetaStore store;
-    private final java.util.function.Supplier<Watch> watchClient;
+    private final Supplier<Watch> watchClient;
     private final Runnable reattach = () -> submit(this::reattach);
     private final ScheduledExecutorService scheduler;
     private final String prefix;
@@ -63,7 +65,7 @@ public final class PrefixWatch implements AutoCloseable {
     private volatile long resets;
     private ScheduledFuture<?> checkTask;
 
-    PrefixWatch(MetaStore store, java.util.function.Supplier<Watch> watchClient, ScheduledExecutorService scheduler, String prefix,
+    PrefixWatch(MetaStore store, Supplier<Watch> watchClient, ScheduledExecutorService scheduler, String prefix,
                 WatchListener listener, Duration checkInterval) {
         this.store = store;
         this.watchClient = watchClient;
@@ -114,7 +116,7 @@ public final class PrefixWatch implements AutoCloseable {
         if (!closed) {
             try {
                 delivery.execute(r);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 // closed concurrently; nothing to deliver any more
             }
         }

@@ -21,10 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +89,7 @@ class PropagationIT {
             for (MetaCache c : caches) {
                 assertThat(c.snapshot().states()).hasSize(16);
                 assertThat(c.snapshot().states().values()).extracting(ShardState::epoch)
-                        .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream
+                        .containsExactlyInAnyOrderElementsOf(LongStream
                                 .rangeClosed(CHANGES - 15, CHANGES).boxed().toList());
             }
 
@@ -102,7 +104,7 @@ class PropagationIT {
                 latencyMs[i] = Math.max(0, slowest) / 1e6;
             }
             Arrays.sort(latencyMs);
-            String result = String.format(java.util.Locale.ROOT,
+            String result = String.format(Locale.ROOT,
                     "propagation master write -> all %d watchers applied (%d changes, paced %d ms): "
                             + "p50=%.2f ms p99=%.2f ms max=%.2f ms", WATCHERS, CHANGES, PACE_NANOS / 1_000_000,
                     latencyMs[CHANGES / 2], latencyMs[CHANGES * 99 / 100], latencyMs[CHANGES - 1]);

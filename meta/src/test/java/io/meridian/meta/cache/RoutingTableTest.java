@@ -3,6 +3,7 @@ package io.meridian.meta.cache;
 import static io.meridian.meta.cache.SnapshotFileTest.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.meta.model.ShardId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class RoutingTableTest {
     @Test
     void storageNodeLearnsItsRoles() {
         assertThat(sample().rolesOf("s1")).containsExactly(new ShardRole(
-                new io.meridian.meta.model.ShardId("cpu", "east", 0), true, 3, "s1", List.of()));
+                new ShardId("cpu", "east", 0), true, 3, "s1", List.of()));
         assertThat(sample().rolesOf("nobody")).isEmpty();
     }
 

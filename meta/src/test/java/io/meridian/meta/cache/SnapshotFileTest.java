@@ -2,9 +2,10 @@ package io.meridian.meta.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.common.error.CorruptDataException;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ClusterMarker;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardState;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,8 +55,8 @@ class SnapshotFileTest {
     void damagedFileIsReportedAsCorruptData(@TempDir Path dir) throws Exception {
         SnapshotFile file = new SnapshotFile(dir);
         Files.writeString(file.path(), "{\"v\":1,\"revision\":");
-        org.assertj.core.api.Assertions.assertThatThrownBy(file::read)
-                .isInstanceOf(io.meridian.common.error.CorruptDataException.class)
+        Assertions.assertThatThrownBy(file::read)
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining(file.path().toString());
     }
 }

@@ -1,11 +1,12 @@
 package io.meridian.meta.master;
 
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.cache.SnapshotDecoder;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.NodeInfo;
+import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
@@ -111,7 +112,7 @@ final class ClusterFixture implements AutoCloseable {
             MetaStore store = client();
             NodeInfo self = new NodeInfo(id, NodeRole.BROKER, "127.0.0.1", port, port + 1000, "idc1", "c1",
                     "test", Instant.now());
-            registrar = new NodeRegistrar(store, self, TTL, () -> io.meridian.meta.model.NodeReport.empty(id))
+            registrar = new NodeRegistrar(store, self, TTL, () -> NodeReport.empty(id))
                     .start();
             master = new MasterService(store, id, self.address(), MASTER, Clock.systemUTC()).start();
             cache = new MetaCache(client(), dir.resolve(id), "idc1").start();

@@ -14,6 +14,7 @@ import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.store.MetaStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -100,7 +101,7 @@ class MasterFailoverIT {
             String result = "master failover (crash -> new master) with lease TTL " + TTL.toMillis() + " ms: "
                     + failover.toMillis() + " ms";
             LoggerFactory.getLogger(MasterFailoverIT.class).info(result);
-            java.nio.file.Files.writeString(Path.of("target", "meta-failover.txt"), result + System.lineSeparator());
+            Files.writeString(Path.of("target", "meta-failover.txt"), result + System.lineSeparator());
             b2.master.createDatabase(db("mem", 2, 2));
             await().atMost(Duration.ofSeconds(5)).until(() -> b2.cache.routing().leader("mem", 1).isPresent());
             assertThat(List.of("s2", "s3")).contains(b2.cache.routing().leader("mem", 1).orElseThrow().leader());

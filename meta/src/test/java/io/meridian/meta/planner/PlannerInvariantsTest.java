@@ -2,6 +2,7 @@ package io.meridian.meta.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
@@ -9,8 +10,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -29,7 +32,7 @@ class PlannerInvariantsTest {
 
     @Provide
     Arbitrary<List<Step>> histories() {
-        Arbitrary<Step> step = net.jqwik.api.Combinators.combine(
+        Arbitrary<Step> step = Combinators.combine(
                 Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 5),
                 Arbitraries.integers().between(1, 4)).as(Step::new);
         return step.list().ofMinSize(1).ofMaxSize(25);
@@ -72,7 +75,7 @@ class PlannerInvariantsTest {
 
     @Provide
     Arbitrary<List<Step>> sizes() {
-        Arbitrary<Step> db = net.jqwik.api.Combinators.combine(Arbitraries.just(0),
+        Arbitrary<Step> db = Combinators.combine(Arbitraries.just(0),
                 Arbitraries.integers().between(0, 15), Arbitraries.integers().between(1, 4)).as(Step::new);
         return db.list().ofMinSize(1).ofMaxSize(6);
     }
@@ -90,7 +93,7 @@ class PlannerInvariantsTest {
                 case 5 -> v.withNow(v.now().plus(DELAY.multipliedBy(s.b())));
                 default -> v.withNow(v.now().plusSeconds(1));
             };
-        } catch (io.meridian.common.error.InvalidInputException rejected) {
+        } catch (InvalidInputException rejected) {
             return v; // a rejected statement changes nothing; that is covered by DdlPlannerTest
         }
     }
@@ -98,7 +101,7 @@ class PlannerInvariantsTest {
     private static DatabaseConfig withReplicas(ClusterView v, String name, int replicas) {
         DatabaseConfig old = v.databases().get(name);
         if (old == null) {
-            throw io.meridian.common.error.InvalidInputException.notFound("database", name);
+            throw InvalidInputException.notFound("database", name);
         }
         return new DatabaseConfig(name, old.shards(), replicas, old.writeConcern(), old.intervals(), old.clusters());
     }
@@ -140,7 +143,7 @@ class PlannerInvariantsTest {
             Long oldEpoch = epochs.get(s.id());
             if (oldEpoch != null) {
                 assertThat(s.epoch()).as("epoch never goes down").isGreaterThanOrEqualTo(oldEpoch);
-                if (!java.util.Objects.equals(leaders.get(s.id()), s.leader())) {
+                if (!Objects.equals(leaders.get(s.id()), s.leader())) {
                     assertThat(s.epoch()).as("leader change bumps the epoch").isGreaterThan(oldEpoch);
                 }
             }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RebuildPlannerTest {
@@ -39,9 +40,9 @@ class RebuildPlannerTest {
 
     @Test
     void newestEpochWinsWhenReportsDisagree() {
-        ShardState old = new ShardState("d", "c1", 0, List.of("a", "b"), "a", 3, java.util.Set.of("a", "b"),
+        ShardState old = new ShardState("d", "c1", 0, List.of("a", "b"), "a", 3, Set.of("a", "b"),
                 Map.of("a", 5L, "b", 5L));
-        ShardState promoted = old.withLeader("b", 4, java.util.Set.of("b"));
+        ShardState promoted = old.withLeader("b", 4, Set.of("b"));
         DatabaseConfig d = db("d", 1, 2, "c1");
         ClusterView v = Views.withNodes("a", "b").withReports(Map.of(
                 "a", new NodeReport("a", List.of(d), List.of(new ReplicaReport(old, 5))),

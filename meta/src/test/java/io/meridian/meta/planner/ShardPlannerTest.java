@@ -3,14 +3,18 @@ package io.meridian.meta.planner;
 import static io.meridian.meta.planner.Views.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.ReplicaReport;
 import io.meridian.meta.model.ShardId;
 import io.meridian.meta.model.ShardState;
+import io.meridian.meta.model.StorageCluster;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +40,8 @@ class ShardPlannerTest {
         }
         assertThat(Views.replicaLoad(v)).containsOnly(Map.entry("n1", 4), Map.entry("n2", 4), Map.entry("n3", 4));
         Map<String, Long> leaders = v.states().values().stream()
-                .collect(java.util.stream.Collectors.groupingBy(ShardState::leader,
-                        java.util.stream.Collectors.counting()));
+                .collect(Collectors.groupingBy(ShardState::leader,
+                        Collectors.counting()));
         assertThat(leaders).containsOnly(Map.entry("n1", 2L), Map.entry("n2", 2L), Map.entry("n3", 2L));
         assertThat(planner.reconcile(v)).as("a fresh placement is already stable").isEmpty();
     }
@@ -227,11 +231,11 @@ class ShardPlannerTest {
     @Test
     void addingAnIdcClusterPlacesItsShardsThereAndRemovingOneDropsThem() {
         ClusterView v = Views.withNodes("e1", "e2");
-        java.util.Map<String, io.meridian.meta.model.NodeInfo> nodes = new java.util.HashMap<>(v.liveNodes());
+        Map<String, NodeInfo> nodes = new HashMap<>(v.liveNodes());
         nodes.put("w1", Views.storage("w1", "west"));
         nodes.put("w2", Views.storage("w2", "west"));
         v = v.withNodes(nodes, v.liveSince()).apply(List.of(new MetaChange.PutCluster(
-                new io.meridian.meta.model.StorageCluster("west", "idc2"))));
+                new StorageCluster("west", "idc2"))));
         v = v.apply(ddl.createDatabase(v, db("cpu", 2, 2, "c1")));
 
         v = Views.settle(planner, v.apply(ddl.alterDatabase(v, db("cpu", 2, 2, "c1", "west"))), 10);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +99,7 @@ class MetaStoreIT {
     @Test
     void keeperReportsALostLease() {
         long lease = store.grantLease(Duration.ofSeconds(2));
-        java.util.concurrent.atomic.AtomicReference<String> lost = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> lost = new AtomicReference<>();
         try (LeaseKeeper keeper = store.keepAlive(lease, Duration.ofSeconds(2), lost::set)) {
             store.revokeLease(lease);
             await().atMost(Duration.ofSeconds(5)).until(keeper::isLost);

@@ -2,6 +2,7 @@ package io.meridian.sql.influxql;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.sql.Catalog;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -240,7 +241,7 @@ final class ConditionSql {
     }
 
     private static String show(Expr e) {
-        return e.getClass().getSimpleName().replace("Lit", " literal").toLowerCase(java.util.Locale.ROOT)
+        return e.getClass().getSimpleName().replace("Lit", " literal").toLowerCase(Locale.ROOT)
                 + (e instanceof Expr.Call c ? " " + c.name() + "()" : "");
     }
 }

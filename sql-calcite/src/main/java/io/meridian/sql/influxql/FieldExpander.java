@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Expands the wildcards and regexes of a SELECT list and names its columns, as influxql's {@code RewriteFields}
@@ -101,7 +102,7 @@ final class FieldExpander {
     private static Pattern compile(Expr.RegexLit re) {
         try {
             return Pattern.compile(SqlText.javaRegex(re.pattern()));
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             throw new InvalidInputException("invalid regex /" + re.pattern() + "/: " + e.getDescription());
         }
     }

@@ -2,6 +2,7 @@ package io.meridian.sql.influxql;
 
 import io.meridian.common.model.FieldType;
 import io.meridian.sql.Catalog;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ final class PlanBuilder {
     /** Everything of a statement the per-measurement plans share. */
     record Context(SelectStatement statement, SelectShape shape, List<FieldExpander.Column> outputs, GroupBy groupBy,
                    List<String> groupTags, Expr condition, TimeWindow window, long fixedTimeMs, long nowMs,
-                   java.time.ZoneId zone) {}
+                   ZoneId zone) {}
 
     /** The plan over {@code metric}, or null when it can have no rows (no such field, a condition never true). */
     static SelectPlan build(Context ctx, Catalog.Database db, Catalog.Metric metric) {

@@ -1,6 +1,8 @@
 package io.meridian.sql.influxql;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * A SELECT over one measurement, ready to run: the Meridian SQL it needs and how to shape the answers into series.
@@ -65,6 +67,6 @@ record SelectPlan(String database, String measurement, boolean aggregate, List<S
 
     /** The SQL statements this plan runs, in order, for EXPLAIN-like listings and golden tests. */
     List<String> sql() {
-        return java.util.stream.Stream.of(aggregateSql, rawSql).filter(java.util.Objects::nonNull).toList();
+        return Stream.of(aggregateSql, rawSql).filter(Objects::nonNull).toList();
     }
 }

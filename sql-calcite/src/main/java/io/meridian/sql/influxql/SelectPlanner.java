@@ -4,6 +4,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.sql.Catalog;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ final class SelectPlanner {
             for (String name : names(db.name(), m)) {
                 catalog.metric(db.name(), name).filter(x -> !metrics.contains(x)).ifPresent(metrics::add);
             }
-            metrics.sort(java.util.Comparator.comparing(Catalog.Metric::name));
+            metrics.sort(Comparator.comparing(Catalog.Metric::name));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package io.meridian.sql.influxql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Parses the {@code SHOW} statements after their keyword:
@@ -67,7 +68,7 @@ final class ShowParser {
             return new Statement.ShowSeries(db, from, where, limit, selects.optionalInt("OFFSET"));
         }
         if (t.type() == TokenType.KEYWORD || t.type() == TokenType.IDENT) {
-            StringBuilder clause = new StringBuilder("SHOW ").append(t.text().toUpperCase(java.util.Locale.ROOT));
+            StringBuilder clause = new StringBuilder("SHOW ").append(t.text().toUpperCase(Locale.ROOT));
             if (in.peek().type() == TokenType.KEYWORD) {
                 clause.append(' ').append(in.next().text());
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bucket starts of GROUP BY time(): epoch-aligned, offset, and local days across a DST change. */
@@ -59,15 +61,15 @@ class BucketingTest {
 
     @Test
     void linearFillOfIntegersUsesWholeUnitsPerBucketAsInfluxDb() {
-        SelectPlan.AggSlot count = new SelectPlan.AggSlot(new Expr.Call("count", java.util.List.of(), 0), "count", "x",
-                Double.NaN, SelectPlan.AggSlot.Kind.SQL, 0, java.util.List.of("COUNT(\"x\")"));
-        SelectPlan plan = new SelectPlan("db", "m", true, java.util.List.of(), java.util.List.of(), java.util.List.of(),
-                java.util.List.of(count), java.util.List.of(), java.util.List.of(), java.util.List.of(),
+        SelectPlan.AggSlot count = new SelectPlan.AggSlot(new Expr.Call("count", List.of(), 0), "count", "x",
+                Double.NaN, SelectPlan.AggSlot.Kind.SQL, 0, List.of("COUNT(\"x\")"));
+        SelectPlan plan = new SelectPlan("db", "m", true, List.of(), List.of(), List.of(),
+                List.of(count), List.of(), List.of(), List.of(),
                 Bucketing.of(10, 0, null, 0, 100), new Statement.Fill(Statement.FillMode.LINEAR, 0),
                 new TimeWindow(0L, 30L), new TimeWindow(0L, 30L), 0, 10, "", null, false, false, 0, 0);
         Object[][] rows = {{1L}, {0L}, {0L}, {4L}};
         FillStage.fill(plan, new long[] {0, 10, 20, 30}, rows, FillStage.points(plan, rows));
-        assertThat(java.util.Arrays.stream(rows).map(r -> r[0])).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(Arrays.stream(rows).map(r -> r[0])).containsExactly(1L, 2L, 3L, 4L);
         Object[][] uneven = {{1L}, {0L}, {3L}};
         FillStage.fill(plan, new long[] {0, 10, 20}, uneven, FillStage.points(plan, uneven));
         assertThat(uneven[1]).as("slope (3 - 1) / 2 = 1").containsExactly(2L);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -95,6 +96,6 @@ final class InfluxFixture {
 
     /** A row: time then values (nulls allowed). */
     static List<Object> row(Object... values) {
-        return new ArrayList<>(java.util.Arrays.asList(values));
+        return new ArrayList<>(Arrays.asList(values));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -185,7 +186,7 @@ class InfluxQlParserTest {
     @Test
     void re2RegexSyntaxIsReadInItsJavaSpelling() {
         assertThat(SqlText.javaRegex("^(?P<h>[[:alpha:]]+)[[:digit:]]$")).isEqualTo("^(?<h>[\\p{Alpha}]+)[\\p{Digit}]$");
-        assertThat(java.util.regex.Pattern.compile(SqlText.javaRegex("^[[:alpha:]]+[[:digit:]]$")).matcher("host7").find())
+        assertThat(Pattern.compile(SqlText.javaRegex("^[[:alpha:]]+[[:digit:]]$")).matcher("host7").find())
                 .isTrue();
     }
 

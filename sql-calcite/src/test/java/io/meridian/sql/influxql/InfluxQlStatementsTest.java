@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.InvalidInputException;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,7 +120,7 @@ class InfluxQlStatementsTest {
         assertThat(Epoch.SECONDS.fromMillis(1_999)).isEqualTo(1L);
         assertThat(Epoch.HOURS.fromMillis(7_200_000)).isEqualTo(2L);
         assertThat(TimeFormat.format(1_500, Epoch.RFC3339, null)).isEqualTo("1970-01-01T00:00:01.5Z");
-        assertThat(TimeFormat.format(0, Epoch.RFC3339, java.time.ZoneId.of("Asia/Kolkata")))
+        assertThat(TimeFormat.format(0, Epoch.RFC3339, ZoneId.of("Asia/Kolkata")))
                 .isEqualTo("1970-01-01T05:30:00+05:30");
     }
 }

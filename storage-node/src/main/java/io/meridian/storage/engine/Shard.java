@@ -28,15 +28,18 @@ import io.meridian.storage.shard.ShardStats;
 import io.meridian.storage.shard.WriteBatch;
 import io.meridian.storage.txn.StagedTransactions;
 import io.meridian.storage.txn.WriterSequences;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -392,15 +395,15 @@ public final class Shard implements AutoCloseable {
 
     /** What a flush waits for before it makes frozen ops permanent (the replication layer's commit point). */
     public void setFlushGate(FlushGate gate) {
-        memTableFlush.setFlushGate(java.util.Objects.requireNonNull(gate, "gate"));
+        memTableFlush.setFlushGate(Objects.requireNonNull(gate, "gate"));
     }
 
     /**
      * The lowest LSN followers still need: WAL segments holding it are kept across flushes, up to
      * {@code maxRetainedBytes} of segments the checkpoint already covers.
      */
-    public void setNeededLsn(java.util.function.LongSupplier needed, long maxRetainedBytes) {
-        memTableFlush.setNeededLsn(java.util.Objects.requireNonNull(needed, "needed"), maxRetainedBytes);
+    public void setNeededLsn(LongSupplier needed, long maxRetainedBytes) {
+        memTableFlush.setNeededLsn(Objects.requireNonNull(needed, "needed"), maxRetainedBytes);
     }
 
     /**
@@ -467,7 +470,7 @@ public final class Shard implements AutoCloseable {
                     files.add(new PinnedSnapshot.File(name, copy));
                 }
                 for (PartReader p : state.partStore.snapshot().all()) {
-                    String rel = state.dir.relativize(p.path()).toString().replace(java.io.File.separatorChar, '/');
+                    String rel = state.dir.relativize(p.path()).toString().replace(File.separatorChar, '/');
                     Path link = pin.resolve(rel);
                     Files.createDirectories(link.getParent());
                     Files.createLink(link, p.path());

@@ -2,6 +2,7 @@ package io.meridian.storage.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class NioFileIo implements FileIo {
         // Linux and macOS fsync a directory opened read-only; Windows cannot open one (nothing to do there)
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (java.nio.file.AccessDeniedException windows) {
+        } catch (AccessDeniedException windows) {
             // directories cannot be opened as files on Windows; its renames are durable on their own
         }
     }

@@ -11,6 +11,7 @@ import io.meridian.storage.log.RecordFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class FieldSchema implements AutoCloseable {
     /** Fields of a metric in definition order (empty when unknown). */
     public Map<String, Field> fields(String metric) {
         Map<String, Field> m = byMetric.get(metric);
-        return m == null ? Map.of() : java.util.Collections.unmodifiableMap(m);
+        return m == null ? Map.of() : Collections.unmodifiableMap(m);
     }
 
     public int fieldCount(String metric) {

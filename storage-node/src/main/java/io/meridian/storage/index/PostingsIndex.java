@@ -1,10 +1,15 @@
 package io.meridian.storage.index;
 
 import io.meridian.common.model.SeriesKey;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -38,11 +43,11 @@ public final class PostingsIndex {
         return b == null ? 0 : b.getCardinality();
     }
 
-    public java.util.Set<String> metrics() { return byMetric.keySet(); }
+    public Set<String> metrics() { return byMetric.keySet(); }
 
     /** Tag keys that at least one of the given series carries, sorted. */
-    public java.util.List<String> tagKeys(RoaringBitmap among) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> tagKeys(RoaringBitmap among) {
+        List<String> out = new ArrayList<>();
         byTag.forEach((key, values) -> {
             for (RoaringBitmap b : values.values()) {
                 if (RoaringBitmap.intersects(b, among)) {
@@ -51,13 +56,13 @@ public final class PostingsIndex {
                 }
             }
         });
-        java.util.Collections.sort(out);
+        Collections.sort(out);
         return out;
     }
 
     /** Distinct values of a tag key among the given series. */
-    public java.util.List<String> tagValues(String key, RoaringBitmap among) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> tagValues(String key, RoaringBitmap among) {
+        List<String> out = new ArrayList<>();
         NavigableMap<String, RoaringBitmap> values = byTag.get(key);
         if (values != null) {
             values.forEach((v, b) -> {
@@ -70,7 +75,7 @@ public final class PostingsIndex {
     }
 
     /** Calls {@code consumer} with each value of tag {@code key} and its series within {@code among}. */
-    public void forEachValue(String key, RoaringBitmap among, java.util.function.BiConsumer<String, RoaringBitmap> consumer) {
+    public void forEachValue(String key, RoaringBitmap among, BiConsumer<String, RoaringBitmap> consumer) {
         NavigableMap<String, RoaringBitmap> values = byTag.get(key);
         if (values == null) {
             return;

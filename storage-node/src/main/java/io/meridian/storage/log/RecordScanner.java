@@ -5,6 +5,7 @@ import io.meridian.common.error.StorageIoException;
 import io.meridian.storage.encoding.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class RecordScanner {
             CRC32C crc = new CRC32C();
             while (pos + RecordFileFormat.RECORD_HEADER_LENGTH <= size) {
                 ByteBuffer h = ByteBuffer.wrap(read(ch, pos, RecordFileFormat.RECORD_HEADER_LENGTH))
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        .order(ByteOrder.LITTLE_ENDIAN);
                 int len = h.getInt();
                 int expected = h.getInt();
                 if (len < 1 || len > RecordFileFormat.MAX_RECORD_BYTES || pos + 8L + len > size) {

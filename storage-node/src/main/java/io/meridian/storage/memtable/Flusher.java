@@ -10,6 +10,7 @@ import io.meridian.storage.shard.ShardFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -165,7 +166,7 @@ public final class Flusher {
         }
         SlotColumns prev = null;
         if (distinct && type != FieldType.HISTOGRAM) {
-            double[] values = from == 0 ? vs : java.util.Arrays.copyOfRange(vs, from, to);
+            double[] values = from == 0 ? vs : Arrays.copyOfRange(vs, from, to);
             writer(0, seg, nextSeq).addSingle(series, field, type, slotScratch, values, offsetScratch, n);
             if (intervals.size() > 1) {
                 prev = slots(seg, intervals.get(1).intervalMillis(), from, to, type);

@@ -13,7 +13,9 @@ import io.meridian.storage.shard.ShardOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Pure mapping from a metadata snapshot to this node's {@link ReplicaAssignment}s: every shard state of this
@@ -68,7 +70,7 @@ public final class AssignmentPlanner {
         ShardOptions options = engine.shardOptions(databaseOptions(db));
         String leaderAddress = leaderAddress(snapshot, s.leader());
         String leaderId = leaderAddress == null ? null : s.leader();
-        java.util.Map<String, String> addresses = new java.util.TreeMap<>();
+        Map<String, String> addresses = new TreeMap<>();
         for (String replica : s.replicas()) {
             String address = replica.equals(self.id()) ? self.address() : addressOf(snapshot, replica);
             if (address != null) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
     private final ReplicaController controller;
     private final Runnable onReconciled;
     private final Duration retryDelay;
-    private final java.util.function.BooleanSupplier metaLive;
+    private final BooleanSupplier metaLive;
     private final BiConsumer<String, Long> onDropped;
     private final AtomicReference<MetaSnapshot> latest = new AtomicReference<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -57,7 +58,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
      *                     master has long moved past; it serves reads and waits)
      */
     public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
-                             Runnable onReconciled, Duration retryDelay, java.util.function.BooleanSupplier metaLive) {
+                             Runnable onReconciled, Duration retryDelay, BooleanSupplier metaLive) {
         this(nodeId, planner, controller, onReconciled, retryDelay, metaLive, (db, generation) -> { });
     }
 
@@ -68,7 +69,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
      *                  (never the on-disk copy), so a node pointed at the wrong etcd root or prefix deletes nothing.
      */
     public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
-                             Runnable onReconciled, Duration retryDelay, java.util.function.BooleanSupplier metaLive,
+                             Runnable onReconciled, Duration retryDelay, BooleanSupplier metaLive,
                              BiConsumer<String, Long> onDropped) {
         this.onDropped = Objects.requireNonNull(onDropped, "onDropped");
         this.metaLive = Objects.requireNonNull(metaLive, "metaLive");

@@ -1,11 +1,13 @@
 package io.meridian.storage.node;
 
 import io.meridian.common.model.DatabaseOptions;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.storage.file.FileIo;
 import io.meridian.storage.file.FsyncMode;
 import io.meridian.storage.shard.ShardOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -56,7 +58,7 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
     /** The defaults documented on {@link ShardOptions}, a 10 min memtable age and a 10 s upkeep interval. */
     public static EngineSettings defaults() {
         ShardOptions d = ShardOptions.defaults(new DatabaseOptions("defaults", 1,
-                java.util.List.of(io.meridian.common.model.IntervalSpec.parse("10s", "1d"))));
+                List.of(IntervalSpec.parse("10s", "1d"))));
         return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
                 d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
                 d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10),

@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -179,7 +181,7 @@ public final class LeafAggregator {
         }
         int lastSlot = (int) Math.min(lastSlotL, p.slotCount() - 1);
         BlockCache.PartBlocks blocks = cache.open(p, codec);
-        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+        for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
             if (rows != null) {
                 rows.addPart(p, s, firstSlot, lastSlot);
@@ -212,7 +214,7 @@ public final class LeafAggregator {
 
     private void scanMemtable(MemTable m) {
         long iv = view.intervalMs();
-        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+        for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
             if (rows != null) {
                 rows.addMemtable(m, s);
@@ -293,7 +295,7 @@ public final class LeafAggregator {
     private void foldTransformed() {
         SeriesSlots slots = new SeriesSlots();
         long iv = view.intervalMs();
-        for (org.roaringbitmap.IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+        for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
             for (int f = 0; f < fields; f++) {
                 if (!transformed(f) || view.fieldIds()[f] < 0) {
@@ -349,7 +351,7 @@ public final class LeafAggregator {
 
     /** Assigns each selected series to its group by walking the postings of the group-by tags. */
     static void assignGroups(LeafQuery q, RoaringBitmap series, int seriesBound,
-                             java.util.function.BiConsumer<String, java.util.function.BiConsumer<String, RoaringBitmap>> postings,
+                             BiConsumer<String, BiConsumer<String, RoaringBitmap>> postings,
                              int[] groupOf, List<List<String>> groups) {
         int k = q.groupBy().size();
         String[][] values = new String[k][];
@@ -359,7 +361,7 @@ public final class LeafAggregator {
             values[j] = v;
         }
         Map<List<String>, Integer> index = new HashMap<>();
-        for (org.roaringbitmap.IntIterator it = series.getIntIterator(); it.hasNext(); ) {
+        for (IntIterator it = series.getIntIterator(); it.hasNext(); ) {
             int s = it.next();
             String[] key = new String[k];
             for (int j = 0; j < k; j++) {

@@ -4,6 +4,7 @@ import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.shard.ShardOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,16 +27,16 @@ import java.util.Set;
  */
 public record ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
                                 List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
-                                java.util.Map<String, String> addresses, long generation) {
+                                Map<String, String> addresses, long generation) {
     /** An assignment of a database without a known generation. */
     public ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
                              List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
-                             java.util.Map<String, String> addresses) {
+                             Map<String, String> addresses) {
         this(key, options, epoch, leaderId, leaderAddress, replicas, inSync, writeConcern, addresses, 0);
     }
 
     public ReplicaAssignment {
-        addresses = java.util.Map.copyOf(addresses);
+        addresses = Map.copyOf(addresses);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(writeConcern, "writeConcern");

@@ -1,5 +1,6 @@
 package io.meridian.storage.replication;
 
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
@@ -9,8 +10,11 @@ import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.file.DiskSpace;
+import io.meridian.storage.replication.log.LogOp;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +55,7 @@ final class ReplicaFollower implements AutoCloseable {
     private final Condition committed = lock.newCondition();
     private volatile Shard shard;
     private volatile boolean running = true;
-    private volatile io.grpc.Context.CancellableContext inFlight;
+    private volatile Context.CancellableContext inFlight;
     private long commitLsn;
 
     ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
@@ -127,7 +131,7 @@ final class ReplicaFollower implements AutoCloseable {
                 .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes()))
                 .setMaxWaitMs((int) options.fetchWait().toMillis()).build();
         // the call runs in a cancellable context so that close() does not wait out a frozen leader's deadline
-        io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+        Context.CancellableContext call = Context.current().withCancellation();
         inFlight = call;
         FetchResponse response;
         try {
@@ -155,7 +159,7 @@ final class ReplicaFollower implements AutoCloseable {
             return;
         }
         if (response.getOpsCount() > 0) {
-            java.util.List<io.meridian.storage.replication.log.LogOp> ops = new java.util.ArrayList<>(response.getOpsCount());
+            List<LogOp> ops = new ArrayList<>(response.getOpsCount());
             for (var op : response.getOpsList()) {
                 ops.add(LogOpCodec.decode(op));
             }
@@ -200,7 +204,7 @@ final class ReplicaFollower implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        io.grpc.Context.CancellableContext call = inFlight;
+        Context.CancellableContext call = inFlight;
         if (call != null) {
             call.cancel(null); // a fetch long-polling a frozen leader ends now
         }

@@ -10,9 +10,11 @@ import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.replication.log.LogOp;
+import io.meridian.storage.replication.log.LogTrimmedException;
 import io.meridian.storage.replication.log.ReplicaLogReader;
 import io.meridian.storage.server.ShardKey;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +123,7 @@ final class ReplicaLeader implements AutoCloseable {
 
     private void checkReady() {
         if (!ready) {
-            throw new io.meridian.common.error.ShardUnavailableException("new leader is catching up from its peers "
+            throw new ShardUnavailableException("new leader is catching up from its peers "
                     + key.context() + "; retry shortly", null);
         }
     }
@@ -215,7 +217,7 @@ final class ReplicaLeader implements AutoCloseable {
         ReplicaLogReader.Batch batch;
         try {
             batch = s.readLog(from, maxBytes, cursor);
-        } catch (io.meridian.storage.replication.log.LogTrimmedException e) {
+        } catch (LogTrimmedException e) {
             LOG.warn("follower is behind the WAL this leader keeps; it needs a full re-sync [database={}, shard={}, "
                     + "follower={}, from={}]", key.database(), key.shard(), follower, from);
             return FetchResponse.newBuilder().setResync(true).setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn()).build();
@@ -283,7 +285,7 @@ final class ReplicaLeader implements AutoCloseable {
             case LEADER -> own;
             case ALL -> minInSync;
             case MAJORITY -> {
-                held.sort(java.util.Comparator.reverseOrder());
+                held.sort(Comparator.reverseOrder());
                 int quorum = assignment.replicas().size() / 2 + 1;
                 yield quorum <= held.size() ? held.get(quorum - 1) : 0;
             }

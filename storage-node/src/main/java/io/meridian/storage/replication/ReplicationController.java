@@ -1,21 +1,27 @@
 package io.meridian.storage.replication;
 
 import io.grpc.ManagedChannel;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.meridian.common.error.BackgroundTasks;
 import io.meridian.common.error.CorruptDataException;
 import io.meridian.common.error.NotLeaderException;
+import io.meridian.common.error.NotReplicatedException;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.rpc.StorageChannels;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.common.rpc.storage.v1.SnapshotChunk;
 import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.file.FileIo;
+import io.meridian.storage.memtable.FlushGate;
 import io.meridian.storage.replication.log.ReplicaLogTruncator;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.ShardReplica;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +72,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     private final Map<ShardKey, ReplicaAssignment> assigned = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private final ScheduledExecutorService ticker;
-    private final java.util.concurrent.ExecutorService catchUps = Executors.newCachedThreadPool(r -> {
+    private final ExecutorService catchUps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "meridian-leader-catch-up");
         t.setDaemon(true);
         return t;
@@ -78,7 +85,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options,
-                                 io.micrometer.core.instrument.MeterRegistry meters) {
+                                 MeterRegistry meters) {
         this.metrics = new ReplicationMetrics(meters);
         this.selfId = Objects.requireNonNull(selfId, "selfId");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -237,7 +244,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         } else if (a.leaderId() != null) {
             startFollower(a, shard);
         } else {
-            shard.setFlushGate(io.meridian.storage.memtable.FlushGate.OPEN);
+            shard.setFlushGate(FlushGate.OPEN);
             LOG.info("shard is leaderless; serving reads only [database={}, shard={}, epoch={}]", key.database(),
                     key.shard(), a.epoch());
         }
@@ -282,7 +289,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     private synchronized ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, io.meridian.common.rpc.StorageChannels::open);
+        return channels.computeIfAbsent(address, StorageChannels::open);
     }
 
     @Override
@@ -329,7 +336,7 @@ public final class ReplicationController implements ReplicaController, Replicati
         l.appended();
         try {
             l.awaitCommitted(replica.shard().lastLsn());
-        } catch (io.meridian.common.error.NotReplicatedException e) {
+        } catch (NotReplicatedException e) {
             metrics.notReplicated();
             throw e;
         }
@@ -351,8 +358,8 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     @Override
-    public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
-                         io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out) {
+    public void snapshot(SnapshotRequest request,
+                         ServerCallStreamObserver<SnapshotChunk> out) {
         ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
         ReplicaLeader l = leaders.get(key);
         if (l == null || l.epoch() != request.getShard().getEpoch()) {

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.io.FileTrees;
 import io.meridian.common.rpc.storage.v1.SnapshotChunk;
 import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
@@ -195,8 +196,8 @@ final class SnapshotTransfer {
 
     static void deleteRecursively(Path dir) {
         try {
-            io.meridian.common.io.FileTrees.delete(dir);
-        } catch (java.io.IOException e) {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
             throw new StorageIoException("cannot delete [dir=" + dir + "]", e);
         }
     }

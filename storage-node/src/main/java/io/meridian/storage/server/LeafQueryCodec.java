@@ -1,12 +1,13 @@
 package io.meridian.storage.server;
 
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.Names;
+import io.meridian.common.query.SlotTransform;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.storage.query.LeafQuery;
-import io.meridian.common.query.SlotTransform;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -59,7 +60,7 @@ public final class LeafQueryCodec {
             String n = names.get(i);
             String reason = what.equals("fields") && n.equals(Names.ROWS) ? null : Names.invalidReason(n);
             if (reason != null) {
-                throw new InvalidInputException(io.meridian.common.error.ErrorCode.INVALID_NAME, "invalid name [field="
+                throw new InvalidInputException(ErrorCode.INVALID_NAME, "invalid name [field="
                         + what + "[" + i + "], name=" + n + "]: " + reason);
             }
             if (!seen.add(n) && !repeatable) {

@@ -1,8 +1,11 @@
 package io.meridian.storage.server;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
+import io.meridian.common.rpc.storage.v1.SnapshotChunk;
+import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 
 /**
  * How the RPC service hands writes and fetches to the replication layer. Without replication
@@ -24,8 +27,8 @@ public interface ReplicationHooks {
         }
 
         @Override
-        public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
-                             io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out) {
+        public void snapshot(SnapshotRequest request,
+                             ServerCallStreamObserver<SnapshotChunk> out) {
             throw new NotLeaderException("replication is not enabled on this node [database="
                     + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
         }
@@ -41,6 +44,6 @@ public interface ReplicationHooks {
     FetchResponse fetch(FetchRequest request);
 
     /** Streams a full re-sync snapshot to a follower (completes {@code out}, or throws before the first chunk). */
-    void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
-                  io.grpc.stub.ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> out);
+    void snapshot(SnapshotRequest request,
+                  ServerCallStreamObserver<SnapshotChunk> out);
 }

@@ -1,6 +1,7 @@
 package io.meridian.storage.server;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.io.FileTrees;
 import io.meridian.storage.engine.Shard;
@@ -335,10 +336,10 @@ public final class ShardRegistry implements AutoCloseable {
         if (!databaseKnown) {
             // retriable: the caller routed by metadata this node has not acted on yet (a database just created, a
             // replica just moved); it refreshes its routing and tries again
-            throw new io.meridian.common.error.NotLeaderException("database is not served by this node [database="
+            throw new NotLeaderException("database is not served by this node [database="
                     + key.database() + "]");
         }
-        throw new io.meridian.common.error.NotLeaderException("shard is not served by this node " + key.context());
+        throw new NotLeaderException("shard is not served by this node " + key.context());
     }
 
     /** The served replicas, sorted by (database, shard). */

@@ -27,7 +27,10 @@ import io.meridian.common.rpc.storage.v1.ListMetricsRequest;
 import io.meridian.common.rpc.storage.v1.ListMetricsResponse;
 import io.meridian.common.rpc.storage.v1.ListTagValuesRequest;
 import io.meridian.common.rpc.storage.v1.ListTagValuesResponse;
+import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.ReplicaHealth;
+import io.meridian.common.rpc.storage.v1.SnapshotChunk;
+import io.meridian.common.rpc.storage.v1.SnapshotRequest;
 import io.meridian.common.rpc.storage.v1.StageRequest;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
@@ -240,8 +243,8 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
     }
 
     @Override
-    public void snapshot(io.meridian.common.rpc.storage.v1.SnapshotRequest request,
-                         StreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk> observer) {
+    public void snapshot(SnapshotRequest request,
+                         StreamObserver<SnapshotChunk> observer) {
         String context = context("cannot snapshot", request.hasShard() ? request.getShard().getDatabase() : null,
                 request.getShard().getShard());
         try {
@@ -252,13 +255,13 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             }
             registry.replica(key);
             replication.snapshot(request,
-                    (ServerCallStreamObserver<io.meridian.common.rpc.storage.v1.SnapshotChunk>) observer);
+                    (ServerCallStreamObserver<SnapshotChunk>) observer);
         } catch (RuntimeException e) {
             fail(observer, e, context);
         }
     }
 
-    private static WriteBatch decodeBatch(boolean present, io.meridian.common.rpc.storage.v1.PointBatch batch) {
+    private static WriteBatch decodeBatch(boolean present, PointBatch batch) {
         if (!present) {
             throw new InvalidInputException("missing batch [field=batch]");
         }

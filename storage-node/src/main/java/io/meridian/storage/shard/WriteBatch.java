@@ -1,7 +1,9 @@
 package io.meridian.storage.shard;
 
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.txn.WriterSequences;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ public final class WriteBatch {
         public SeriesRows {
             fields = List.copyOf(fields);
             if (values.length != (long) timestamps.length * fields.size()) {
-                throw new io.meridian.common.error.InvalidInputException("malformed rows [series=" + key
+                throw new InvalidInputException("malformed rows [series=" + key
                         + "]: values must hold rows x fields = " + timestamps.length + " x " + fields.size() + "; got "
                         + values.length);
             }
@@ -65,12 +67,12 @@ public final class WriteBatch {
      */
     public WriteBatch withWriter(String writerId, long sequence) {
         if (writerId == null || writerId.isEmpty()
-                || writerId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > WriterSequences.MAX_WRITER_ID_BYTES) {
-            throw new io.meridian.common.error.InvalidInputException("invalid writer id [writer=" + writerId
+                || writerId.getBytes(StandardCharsets.UTF_8).length > WriterSequences.MAX_WRITER_ID_BYTES) {
+            throw new InvalidInputException("invalid writer id [writer=" + writerId
                     + "]: want 1.." + WriterSequences.MAX_WRITER_ID_BYTES + " bytes");
         }
         if (sequence < 1) {
-            throw new io.meridian.common.error.InvalidInputException("invalid writer sequence [writer=" + writerId
+            throw new InvalidInputException("invalid writer sequence [writer=" + writerId
                     + ", sequence=" + sequence + "]: want >= 1");
         }
         return new WriteBatch(series, canonicalKeys, writerId, sequence);

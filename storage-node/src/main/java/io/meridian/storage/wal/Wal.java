@@ -203,8 +203,8 @@ public final class Wal implements AutoCloseable {
         StorageIoException f = failure;
         if (f != null) {
             throw new StorageIoException("WAL stopped after an I/O failure [dir=" + dir + ", segment=" + currentSeq
-                    + "]: " + f.getMessage(), f.getCause() instanceof java.io.IOException io ? io
-                    : new java.io.IOException(f.getMessage()));
+                    + "]: " + f.getMessage(), f.getCause() instanceof IOException io ? io
+                    : new IOException(f.getMessage()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.meridian.storage.encoding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -61,7 +62,7 @@ class ColumnCodecPropertiesTest {
 
     @Property
     void twoDecimalRandomWalksCostAboutOneByteAValue(@ForAll long seed) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         double[] v = new double[1000];
         double x = 50;
         for (int i = 0; i < v.length; i++) {

@@ -1,5 +1,6 @@
 package io.meridian.storage.engine;
 
+import io.meridian.common.error.BusyException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Child process of {@link KillDuringWriteTest}: writes batches forever, as writer {@code crash-writer} with
@@ -32,9 +34,9 @@ public final class CrashWriter {
                     try {
                         shard.write(batch);
                         break;
-                    } catch (io.meridian.common.error.BusyException busy) {
+                    } catch (BusyException busy) {
                         // back-pressure while a flush runs: retry the same (writer, sequence), as a client does
-                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                        LockSupport.parkNanos(1_000_000L);
                     }
                 }
                 System.out.println("ACK " + i);

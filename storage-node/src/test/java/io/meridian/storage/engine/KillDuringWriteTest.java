@@ -3,6 +3,7 @@ package io.meridian.storage.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.shard.WriteBatch;
@@ -56,7 +57,7 @@ class KillDuringWriteTest {
             for (int i = 0; i <= lastAck + 3; i++) {
                 WriteBatch.Builder b = WriteBatch.builder();
                 for (int k = 0; k < 20; k++) {
-                    b.point(io.meridian.common.model.SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)),
+                    b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)),
                             TestShards.T0 + i * 10_000L, "usage", i);
                 }
                 Shard.WriteResult r = shard.write(b.build().withWriter("crash-writer", i + 1L));

@@ -19,11 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,7 +170,7 @@ class ShardLifecycleTest {
                 s.write(WriteBatch.of(List.of(new WriteBatch.SeriesRows(key, List.of("usage"), ts, vs))));
             }
             // the background flush settles the memtables: checking the bytes at the first part raced the second flush
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(s.stats().parts()).isGreaterThan(0);
                 assertThat(s.stats().memtableBytes()).as("at most two memtables' worth (back-pressure)")
                         .isLessThan(2 * 64 * 1024 + 4096);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.TagPredicate;
@@ -193,13 +195,13 @@ class ShardRoundTripTest {
             assertThat(s.aggregate(Aggregate.LAST)).isEqualTo(7);
             assertThat(s.aggregate(Aggregate.FIRST)).isEqualTo(5);
             assertThat(s.aggregate(Aggregate.MIN)).isEqualTo(1);
-            assertThat(s.slotValue(io.meridian.common.model.FieldType.GAUGE)).isEqualTo(7);
+            assertThat(s.slotValue(FieldType.GAUGE)).isEqualTo(7);
         }
     }
 
     @Test
     void coarsestAlignedFamilyIsChosen() {
-        List<io.meridian.common.model.IntervalSpec> iv = TestShards.database().intervals();
+        List<IntervalSpec> iv = TestShards.database().intervals();
         assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 3_600_000,
                 List.of(), List.of("x")), iv)).isEqualTo(3_600_000);
         assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 300_000,

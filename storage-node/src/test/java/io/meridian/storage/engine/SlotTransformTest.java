@@ -16,6 +16,7 @@ import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class SlotTransformTest {
             AggState moments = r.cell(List.of(), 0, 0);
             assertThat(moments.count()).as("slots: a0, a1, b0").isEqualTo(3);
             assertThat(moments.sum()).as("slot values 3 + 5 + 7").isEqualTo(15);
-            assertThat(moments.variance(false)).as("of 3, 5, 7").isCloseTo(8.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(moments.variance(false)).as("of 3, 5, 7").isCloseTo(8.0 / 3, Offset.offset(1e-12));
             assertThat(r.cell(List.of(), 0, 1).count()).as("as stored: four points").isEqualTo(4);
         }
     }

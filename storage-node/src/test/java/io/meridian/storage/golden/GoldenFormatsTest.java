@@ -22,7 +22,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
@@ -55,7 +57,7 @@ class GoldenFormatsTest {
 
     /** Two-decimal random walk, one point per slot: the data the RICE column kind (v2) exists for. */
     static SlotColumns twoDecimalWalk() {
-        java.util.Random r = new java.util.Random(5);
+        Random r = new Random(5);
         SlotColumns c = new SlotColumns(600, false);
         double x = 50;
         for (int i = 0; i < 600; i++) {
@@ -129,8 +131,8 @@ class GoldenFormatsTest {
         assertGoldenContent(golden, 4);
         assertRowSummary(golden);
         byte[] today = Files.readAllBytes(fresh);
-        assertThat(java.util.Arrays.copyOf(today, PartFormat.HEADER_LENGTH)).as("header layout")
-                .isEqualTo(java.util.Arrays.copyOf(golden, PartFormat.HEADER_LENGTH));
+        assertThat(Arrays.copyOf(today, PartFormat.HEADER_LENGTH)).as("header layout")
+                .isEqualTo(Arrays.copyOf(golden, PartFormat.HEADER_LENGTH));
         assertGoldenContent(today, 4);
         assertRowSummary(today);
         Path again = tmp.resolve("again");
@@ -260,7 +262,7 @@ class GoldenFormatsTest {
         badMagic[0] = 'X';
         byte[] newer = good.clone();
         newer[8] = 9;
-        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 5);
+        byte[] truncated = Arrays.copyOf(good, good.length - 5);
         byte[] flippedIndex = good.clone();
         flippedIndex[good.length - 40] ^= 1;
         int i = 0;

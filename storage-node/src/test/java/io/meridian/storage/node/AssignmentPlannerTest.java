@@ -72,7 +72,7 @@ class AssignmentPlannerTest {
         assertThat(leading.isLedBy("s1")).isTrue();
         assertThat(leading.leaderAddress()).isEqualTo("127.0.0.1:7001");
         assertThat(leading.epoch()).isEqualTo(1);
-        assertThat(leading.writeConcern()).isEqualTo(io.meridian.meta.model.WriteConcern.MAJORITY);
+        assertThat(leading.writeConcern()).isEqualTo(WriteConcern.MAJORITY);
         ReplicaAssignment following = plan.assignments().get(1);
         assertThat(following.leaderId()).isEqualTo("s2");
         assertThat(following.leaderAddress()).isEqualTo("127.0.0.1:7002");
@@ -93,7 +93,7 @@ class AssignmentPlannerTest {
                 List.of(state("cpu", "c1", 0, "s1", 2, "s1", "s2")));
         ReplicaAssignment a = planner.plan(s).assignments().get(0);
         assertThat(a.leaderAddress()).isEqualTo(S1.address());
-        assertThat(a.writeConcern()).isEqualTo(io.meridian.meta.model.WriteConcern.LEADER);
+        assertThat(a.writeConcern()).isEqualTo(WriteConcern.LEADER);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.common.error.CorruptDataException;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
+import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -70,7 +71,7 @@ class BlockCodecTest {
         codec.encode(c, out);
         byte[] bytes = out.toArray();
         int cut = r.nextInt(bytes.length);
-        byte[] damaged = r.nextBoolean() ? java.util.Arrays.copyOf(bytes, cut) : flip(bytes, r);
+        byte[] damaged = r.nextBoolean() ? Arrays.copyOf(bytes, cut) : flip(bytes, r);
         try {
             codec.decode(new ByteSource(damaged, "damaged"), c.isHistogram(), SLOTS);
         } catch (CorruptDataException expected) {

@@ -14,12 +14,16 @@ import io.meridian.storage.server.ShardRegistry;
 import io.meridian.storage.server.StorageServer;
 import io.meridian.storage.server.StorageServerOptions;
 import io.meridian.storage.shard.ShardOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -37,8 +41,8 @@ final class ReplicaNode implements AutoCloseable {
     final ShardMaintenance maintenance = new ShardMaintenance(Duration.ofHours(1), Duration.ofHours(1));
     final ShardRegistry registry;
     final ReplicationController controller;
-    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    final SimpleMeterRegistry meters =
+            new SimpleMeterRegistry();
     final StorageServer server;
     final ManagedChannel channel;
 
@@ -72,8 +76,8 @@ final class ReplicaNode implements AutoCloseable {
 
     /** The assignment of shard 0 at {@code epoch}, led by {@code leader}, on {@code replicas}. */
     static ReplicaAssignment assignment(long epoch, ReplicaNode leader, WriteConcern concern, ReplicaNode... replicas) {
-        List<String> ids = java.util.Arrays.stream(replicas).map(n -> n.id).toList();
-        java.util.Map<String, String> addresses = new java.util.HashMap<>();
+        List<String> ids = Arrays.stream(replicas).map(n -> n.id).toList();
+        Map<String, String> addresses = new HashMap<>();
         for (ReplicaNode n : replicas) {
             addresses.put(n.id, n.address());
         }

@@ -30,6 +30,7 @@ import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.log.RecordFileFormat;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.server.PointBatchCodec;
+import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Files;
@@ -474,7 +475,7 @@ class ReplicationTest {
         assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("").build()))).isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(codeOf(() -> a.stub().fetch(ok.clone().setMaxWaitMs(60_000).build()))).isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(codeOf(() -> b.stub().fetch(ok.build()))).as("b follows").isEqualTo(ErrorCode.NOT_LEADER);
-        assertThatThrownBy(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(new io.meridian.storage.server.ShardKey("nope", 0), 1)).build()))
+        assertThatThrownBy(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(new ShardKey("nope", 0), 1)).build()))
                 .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("nope");
     }
 }

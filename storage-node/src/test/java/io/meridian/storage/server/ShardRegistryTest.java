@@ -6,15 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.file.FileIo;
+import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.shard.WriteBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +46,11 @@ class ShardRegistryTest {
             assertThat(registry.close(key)).isTrue();
             assertThat(registry.close(key)).as("idempotent").isFalse();
             assertThat(r.shard().isClosed()).isTrue();
-            assertThatThrownBy(() -> r.shard().query(new io.meridian.storage.query.LeafQuery("cpu",
-                    io.meridian.storage.index.TagPredicate.all(), T0, T0 + 1, 0, java.util.List.of(),
-                    java.util.List.of("usage")))).isInstanceOf(ShardUnavailableException.class);
+            assertThatThrownBy(() -> r.shard().query(new LeafQuery("cpu",
+                    TagPredicate.all(), T0, T0 + 1, 0, List.of(),
+                    List.of("usage")))).isInstanceOf(ShardUnavailableException.class);
             assertThatThrownBy(() -> registry.replica(key)).isInstanceOfSatisfying(
-                    io.meridian.common.error.NotLeaderException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
+                    NotLeaderException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
 
             Shard reopened = registry.open(key, StorageServerFixture.options(), 2).shard();
             assertThat(reopened.metrics()).as("recovered from the WAL").containsExactly("cpu");

@@ -6,6 +6,8 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.PartialTableCodec;
+import io.meridian.common.rpc.StorageRpc;
+import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
@@ -147,8 +149,8 @@ class StorageServiceRoundTripTest extends ServerTestBase {
                 .getFieldsList()).extracting(FieldInfo::getName).containsExactlyInAnyOrder("usage", "requests", "latency");
         assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
                 .getFieldsList()).extracting(FieldInfo::getType)
-                .containsOnly(io.meridian.common.rpc.WireEnums.toWire(FieldType.GAUGE));
-        List<io.meridian.common.rpc.storage.v1.LeafResultChunk> limited = new java.util.ArrayList<>();
+                .containsOnly(WireEnums.toWire(FieldType.GAUGE));
+        List<LeafResultChunk> limited = new ArrayList<>();
         fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0,
                 List.of("host"), List.of("usage"))).setShard(ref).setGroupLimit(2).build()).forEachRemaining(limited::add);
         assertThat(limited.stream().flatMap(c -> c.getGroupsList().stream()).map(g -> g.getGroupValues(0)).toList())
@@ -161,7 +163,7 @@ class StorageServiceRoundTripTest extends ServerTestBase {
                 .setTagKey("host").build()).getValuesList()).containsExactly("h0", "h1", "h2");
         HealthResponse health = fx.stub.health(HealthRequest.getDefaultInstance());
         assertThat(health.getServing()).isTrue();
-        assertThat(health.getProtocolRevision()).isEqualTo(io.meridian.common.rpc.StorageRpc.PROTOCOL_REVISION);
+        assertThat(health.getProtocolRevision()).isEqualTo(StorageRpc.PROTOCOL_REVISION);
         assertThat(health.getReplicasList()).hasSize(2);
         assertThat(health.getReplicas(0).getSeries()).isEqualTo(6);
         assertThat(health.getReplicas(0).getEpoch()).isEqualTo(EPOCH);

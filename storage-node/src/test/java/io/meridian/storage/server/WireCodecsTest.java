@@ -3,6 +3,7 @@ package io.meridian.storage.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
@@ -100,6 +101,6 @@ class WireCodecsTest {
         }
         StatusRuntimeException unexpected = RpcErrors.toStatus(new IllegalStateException("oops"), "cannot query");
         assertThat(RpcErrors.fromStatus(unexpected).code()).isEqualTo(ErrorCode.BUG);
-        assertThat(RpcErrors.fromStatus(io.grpc.Status.UNAVAILABLE.asRuntimeException()).isRetriable()).isTrue();
+        assertThat(RpcErrors.fromStatus(Status.UNAVAILABLE.asRuntimeException()).isRetriable()).isTrue();
     }
 }

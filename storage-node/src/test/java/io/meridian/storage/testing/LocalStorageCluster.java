@@ -2,12 +2,17 @@ package io.meridian.storage.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.PartialTableCodec;
+import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
+import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.meta.cache.MetaCache;
@@ -15,7 +20,6 @@ import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.master.MasterService;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.meta.planner.PlannerOptions;
@@ -36,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * A small cluster in this JVM for tests of the parts above storage (broker, Flink sink, ingest job): real etcd
@@ -91,7 +96,7 @@ public final class LocalStorageCluster implements AutoCloseable {
     /** Creates a database on cluster {@code c1} and waits until every shard has a leader in the cache. */
     public void createDatabase(DatabaseConfig database) {
         master.createDatabase(database);
-        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, database.shards())
+        await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.range(0, database.shards())
                 .allMatch(s -> cache.routing().leader(database.name(), s).isPresent()));
     }
 
@@ -126,7 +131,7 @@ public final class LocalStorageCluster implements AutoCloseable {
         for (int shard = 0; shard < shards; shard++) {
             String address = cache.routing().leader(database, shard).orElseThrow(() -> new IllegalStateException(
                     "no leader in the routing table")).address();
-            io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+            ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
             try {
                 List<LeafResultChunk> chunks = new ArrayList<>();
                 StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec
@@ -142,13 +147,13 @@ public final class LocalStorageCluster implements AutoCloseable {
 
     /** Declares a field's type on every shard's leader (what the broker's metric endpoint does). */
     public void declareField(String database, int shards, String metric, String field,
-                             io.meridian.common.rpc.storage.v1.FieldType type) {
+                             FieldType type) {
         for (int shard = 0; shard < shards; shard++) {
             var route = cache.routing().leader(database, shard).orElseThrow();
-            io.grpc.ManagedChannel ch = io.grpc.ManagedChannelBuilder.forTarget(route.address()).usePlaintext().build();
+            ManagedChannel ch = ManagedChannelBuilder.forTarget(route.address()).usePlaintext().build();
             try {
                 StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).declareField(
-                        io.meridian.common.rpc.storage.v1.DeclareFieldRequest.newBuilder()
+                        DeclareFieldRequest.newBuilder()
                                 .setShard(ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()))
                                 .setMetric(metric).setField(field).setType(type).build());
             } finally {

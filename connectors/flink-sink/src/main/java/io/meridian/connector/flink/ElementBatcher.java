@@ -1,5 +1,6 @@
 package io.meridian.connector.flink;
 
+import java.io.IOException;
 import java.io.Serializable;
 
 /**
@@ -10,7 +11,7 @@ import java.io.Serializable;
  */
 interface ElementBatcher<IN> extends Serializable {
     /** @return the buffer that received the element (the writer sends it when it is full) */
-    ShardBuffers.Buffer add(IN element, ShardBuffers buffers, ShardRpc rpc) throws java.io.IOException;
+    ShardBuffers.Buffer add(IN element, ShardBuffers buffers, ShardRpc rpc) throws IOException;
 
     /** The batcher of pre-sharded batches (the ingest job's decode step's output). */
     static ElementBatcher<ShardBatch> shardBatches() {

@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -268,7 +270,7 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
         for (Lane lane : lanes.values()) {
             try {
                 lane.tail.get(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 throw new IOException("meridian sink: a batch was not acknowledged [db=" + lane.database + ", shard="
                         + lane.shard + "]", e);
             }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.testing.LocalStorageCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +25,19 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -267,9 +272,9 @@ class MeridianSinkIT {
         StreamExecutionEnvironment env = env(100, retained(checkpoints));
         env.setParallelism(1);
         requests(env, n, 20_000).uid("requests").sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE)).uid("meridian");
-        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+        StreamGraph graph = env.getStreamGraph();
         if (restore != null) {
-            graph.setSavepointRestoreSettings(org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(
                     restore.toString(), false));
         }
         return env.executeAsync(graph);
@@ -279,7 +284,7 @@ class MeridianSinkIT {
     private static Path cancelAndFindCheckpoint(JobClient job, Path checkpoints) throws Exception {
         job.cancel().get(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(() -> job.getJobStatus().get().isGloballyTerminalState());
-        try (var files = java.nio.file.Files.walk(checkpoints.resolve(job.getJobID().toString()))) {
+        try (var files = Files.walk(checkpoints.resolve(job.getJobID().toString()))) {
             return files.filter(f -> f.getFileName().toString().equals("_metadata")).map(Path::getParent)
                     .findFirst().orElseThrow();
         }
@@ -287,10 +292,10 @@ class MeridianSinkIT {
 
     private static Configuration retained(Path checkpoints) {
         Configuration conf = new Configuration();
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return conf;
     }
 }

@@ -3,12 +3,14 @@ package io.meridian.connector.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.StageRequest;
 import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +44,8 @@ class RawBatchCallsTest {
     void shardBuffersJoinRawBatchesAndRowsIntoOneBatch() throws Exception {
         ShardBuffers buffers = new ShardBuffers();
         buffers.addBatch("web", 0, batch("a", 1).toByteArray(), 1);
-        ShardBuffers.Buffer b = buffers.addRow("web", 0, io.meridian.common.model.SeriesKey.of("cpu", "host", "c"),
-                java.util.List.of("usage"), 1_732_500_000_000L, new double[] {3});
+        ShardBuffers.Buffer b = buffers.addRow("web", 0, SeriesKey.of("cpu", "host", "c"),
+                List.of("usage"), 1_732_500_000_000L, new double[] {3});
         assertThat(b.points).isEqualTo(2);
         PointBatch out = PointBatch.parseFrom(buffers.take(b).build());
         assertThat(out.getSeriesList()).extracting(s -> s.getTags(0).getValue()).containsExactly("a", "c");

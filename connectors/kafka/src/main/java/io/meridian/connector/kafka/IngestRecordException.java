@@ -1,5 +1,6 @@
 package io.meridian.connector.kafka;
 
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ public final class IngestRecordException extends InvalidInputException {
     private final String reason;
 
     public IngestRecordException(IngestRecord.Source source, String reason, Throwable cause) {
-        super(io.meridian.common.error.ErrorCode.INVALID_INPUT,
+        super(ErrorCode.INVALID_INPUT,
                 "cannot decode ingest record [" + source + "]: " + reason, cause);
         this.source = Objects.requireNonNull(source, "source");
         this.reason = Objects.requireNonNull(reason, "reason");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ class MeridianKafkaProducerIT {
                 .findFirst().orElseThrow();
         assertThat(web.format()).isEqualTo(IngestFormat.LINE_PROTOCOL);
         assertThat(web.precision()).isEqualTo(Precision.MILLISECONDS);
-        assertThat(new String(web.text(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(lines);
+        assertThat(new String(web.text(), StandardCharsets.UTF_8)).isEqualTo(lines);
         assertThat(web.source().partition()).isEqualTo(a.partition());
         assertThat(web.source().offset()).isEqualTo(a.offset());
         IngestRecord.Lines web2 = (IngestRecord.Lines) decoded.stream().filter(r -> r.database().equals("web2"))

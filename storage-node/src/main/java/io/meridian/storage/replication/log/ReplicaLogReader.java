@@ -9,12 +9,16 @@ import io.meridian.storage.txn.WriterSequences;
 import io.meridian.storage.wal.Wal;
 import io.meridian.storage.wal.WalPoints;
 import io.meridian.storage.wal.WalRecordType;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a shard's replica log out of its WAL segments for followers: finds the segment holding an LSN (the
@@ -26,7 +30,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe; several followers read at once.
  */
 public final class ReplicaLogReader {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaLogReader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaLogReader.class);
     /** Maps the leader's series and field ids back to keys and names. */
     public interface Resolver {
         SeriesKey series(int id);
@@ -196,8 +200,8 @@ public final class ReplicaLogReader {
 
     private long sizeOf(long segment) {
         try {
-            return java.nio.file.Files.size(Wal.segmentPath(walDir, segment));
-        } catch (java.io.IOException e) {
+            return Files.size(Wal.segmentPath(walDir, segment));
+        } catch (IOException e) {
             return 0;
         }
     }

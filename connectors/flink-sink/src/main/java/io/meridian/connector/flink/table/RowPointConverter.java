@@ -2,11 +2,14 @@ package io.meridian.connector.flink.table;
 
 import io.meridian.connector.flink.MeridianPoint;
 import io.meridian.connector.flink.PointConverter;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
 
 /**
  * Maps a table row to a point: the time column to the timestamp, the tag columns to tags (a NULL tag is left out),
@@ -15,7 +18,7 @@ import org.apache.flink.table.data.RowData;
  */
 final class RowPointConverter implements PointConverter<RowData> {
     /** A column of the row: its position, name and how to read it. */
-    record ColumnRef(int position, String name, RowData.FieldGetter getter) implements java.io.Serializable {
+    record ColumnRef(int position, String name, RowData.FieldGetter getter) implements Serializable {
     }
 
     private final String metric;
@@ -37,7 +40,7 @@ final class RowPointConverter implements PointConverter<RowData> {
             throw new IllegalArgumentException("the time column is NULL [metric=" + metric + ", column=" + time.name()
                     + "]: every row needs a time");
         }
-        long ts = ((org.apache.flink.table.data.TimestampData) t).getMillisecond();
+        long ts = ((TimestampData) t).getMillisecond();
         Map<String, String> tagValues = new LinkedHashMap<>();
         for (ColumnRef c : tags) {
             Object v = c.getter().getFieldOrNull(row);
@@ -59,7 +62,7 @@ final class RowPointConverter implements PointConverter<RowData> {
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        if (v instanceof org.apache.flink.table.data.DecimalData d) {
+        if (v instanceof DecimalData d) {
             return d.toBigDecimal().doubleValue();
         }
         throw new IllegalArgumentException("not a number: " + v.getClass().getName());

@@ -12,8 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -178,7 +180,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS).isEmpty()) {
                 return;
             }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             last = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,7 +215,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             for (int i = 0; i < partitions; i++) {
                 specs.put(new TopicPartition(topic, i), OffsetSpec.latest());
             }
-            Map<Integer, Long> out = new java.util.TreeMap<>();
+            Map<Integer, Long> out = new TreeMap<>();
             admin.listOffsets(specs).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
             return out;
         }
