@@ -1,5 +1,6 @@
 package io.meridian.ingest;
 
+import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.LineProtocolException;
@@ -25,10 +26,12 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes and validates ingest-topic records into per-shard batches: {@code lp} text is parsed once and cut per
  * shard by the series hash over the database's shard count (the same {@link LineBatcher} as the broker's HTTP
- * writes); {@code pb1} batches are already per shard and are checked in full. Every record that cannot be
- * written goes, whole, to the {@link #DEAD_LETTERS} side output with the reason, and the job goes on: a missing
- * or bad header, broken line protocol, an unknown database, a shard out of range, a time outside the database's
- * write window.
+ * writes); {@code pb1} batches are already per shard. Every batch of either kind is then checked against
+ * {@link BatchRules}, the rules the storage node applies (the tag limit aside: the job does not know the nodes'
+ * setting), so one bad record cannot fail a whole staged transaction. Every record that cannot be written goes,
+ * whole, to the {@link #DEAD_LETTERS} side output with the reason, and the job goes on: a missing or bad header,
+ * broken line protocol, an unknown database, a shard out of range, a broken batch rule (e.g. a time outside the
+ * database's write window).
  *
  * <p>Routing needs no shuffle: the output goes straight (chained) to the sink, which batches per shard.
  */
@@ -84,7 +87,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         }
         long now = System.currentTimeMillis();
         Map<Integer, PointBatch> batches;
-        boolean full;
+        boolean fromLines = record instanceof IngestRecord.Lines;
         if (record instanceof IngestRecord.Lines l) {
             try {
                 ShardBatches cut = lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), now);
@@ -94,7 +97,6 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
                 dead(ctx, raw, "bad line protocol [format=lp]: " + e.getMessage());
                 return;
             }
-            full = false;
         } else {
             IngestRecord.Batch b = (IngestRecord.Batch) record;
             if (b.shard() >= db.shards()) {
@@ -103,20 +105,19 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
                 return;
             }
             batches = Map.of(b.shard(), b.batch());
-            full = true;
         }
-        long oldest = now - db.intervals().get(0).retention().toMillis();
-        long newest = now + config.futureTolerance().toMillis();
+        BatchRules.Limits limits = BatchRules.Limits.window(now, db.intervals().get(0).retention(),
+                config.futureTolerance());
         ShardBatch[] checked = new ShardBatch[batches.size()];
         int i = 0;
         try {
             for (Map.Entry<Integer, PointBatch> e : batches.entrySet()) {
-                long n = BatchChecks.check(e.getValue(), full, oldest, newest);
+                long n = BatchRules.check(e.getValue(), limits);
                 // a pb1 record's value is that batch already serialized: passed on as it came, not re-encoded
-                byte[] bytes = full ? raw.value : e.getValue().toByteArray();
+                byte[] bytes = fromLines ? e.getValue().toByteArray() : raw.value;
                 checked[i++] = new ShardBatch(db.name(), e.getKey(), bytes, n);
             }
-        } catch (BatchChecks.BadBatch e) {
+        } catch (BatchRules.Violation e) {
             dead(ctx, raw, e.getMessage());
             return;
         }

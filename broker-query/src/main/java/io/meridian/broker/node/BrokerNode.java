@@ -22,6 +22,7 @@ import io.meridian.broker.sql.BrokerCatalogService;
 import io.meridian.broker.sql.SqlEndpoint;
 import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.broker.write.BatchSink;
+import io.meridian.broker.write.CheckedBatchSink;
 import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.broker.write.KafkaShardWriter;
 import io.meridian.broker.write.ShardWriter;
@@ -66,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   etcd <--MetaStore--+--MetaCache (watch; snapshot in {data-dir}/.meta) --> routing --> ShardWriter, FieldDeclarer
- *   writes: broker.write.mode direct -> ShardWriter (shard leaders) | kafka -> KafkaShardWriter (ingest topic)
+ *   writes: CheckedBatchSink (BatchRules) -> broker.write.mode direct -> ShardWriter (shard leaders)
+ *                                           | kafka -> KafkaShardWriter (ingest topic)
  *                      +--MasterService (candidate; advertises host:httpPort for forwarded DDL)
  *                      +--NodeRegistrar (NodeInfo role=broker, host, grpcPort, httpPort, idc)
  *   clients --HTTP--> BrokerHttpServer --HttpRoutes--> health, write, databases (via MasterGateway), fields,
@@ -197,8 +199,9 @@ public final class BrokerNode implements AutoCloseable {
             MetaCache cache = p.cache;
             p.leaders = new ShardLeaderClient(cache::routing, db -> cache.snapshot().revision() > 0
                     && !cache.snapshot().databases().containsKey(db), ShardWriter.policy(config.writeTimeout()));
-            p.writer = config.writeMode() == WriteMode.KAFKA ? new KafkaShardWriter(config.kafka())
+            BatchSink sink = config.writeMode() == WriteMode.KAFKA ? new KafkaShardWriter(config.kafka())
                     : new ShardWriter(p.leaders);
+            p.writer = new CheckedBatchSink(sink, db -> cache.snapshot().databases().get(db), Clock.systemUTC());
             p.declarer = new FieldDeclarer(p.leaders);
             AtomicReference<MasterService> master = new AtomicReference<>();
             BrokerReadinessChecks.register(readiness, p.cache, p.writer);

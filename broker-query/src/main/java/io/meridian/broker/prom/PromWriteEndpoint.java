@@ -7,6 +7,7 @@ import io.meridian.broker.http.BrokerMetrics;
 import io.meridian.broker.http.HttpRoutes;
 import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.RemoteWriteBatcher;
 import io.meridian.common.rpc.prometheus.WriteRequest;
 import io.meridian.meta.cache.MetaCache;
@@ -27,7 +28,7 @@ import java.util.Objects;
  */
 public final class PromWriteEndpoint {
     /** How far ahead of now a sample may be: the storage node's default {@code storage.write.future-tolerance}. */
-    static final Duration FUTURE_TOLERANCE = Duration.ofHours(1);
+    static final Duration FUTURE_TOLERANCE = BatchRules.DEFAULT_FUTURE_TOLERANCE;
 
     private final MetaCache meta;
     private final BatchSink writer;

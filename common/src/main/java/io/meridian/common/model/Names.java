@@ -53,17 +53,25 @@ public final class Names {
     }
 
     public static String requireValidTagValue(String key, String value) {
-        if (value == null || value.isEmpty()) {
-            throw new InvalidInputException("invalid tag value [tag=" + key + "]: must not be empty");
-        }
-        if (value.length() > MAX_TAG_VALUE_LENGTH) {
-            throw new InvalidInputException("invalid tag value [tag=" + key + "]: too long: got " + value.length()
-                    + " characters; want at most " + MAX_TAG_VALUE_LENGTH);
-        }
-        if (value.indexOf('\0') >= 0) {
-            throw new InvalidInputException("invalid tag value [tag=" + key + "]: contains NUL");
+        String reason = invalidTagValueReason(value);
+        if (reason != null) {
+            throw new InvalidInputException("invalid tag value [tag=" + key + "]: " + reason);
         }
         return value;
+    }
+
+    /** Returns why the tag value cannot be stored, or null when it can. */
+    public static String invalidTagValueReason(String value) {
+        if (value == null || value.isEmpty()) {
+            return "must not be empty";
+        }
+        if (value.length() > MAX_TAG_VALUE_LENGTH) {
+            return "too long: got " + value.length() + " characters; want at most " + MAX_TAG_VALUE_LENGTH;
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "contains NUL";
+        }
+        return null;
     }
 
     private static boolean isLetter(char c) {

@@ -62,7 +62,7 @@ final class SeriesResolver {
                 if (known == null) {
                     newFields.computeIfAbsent(r.key().metric(), k -> new HashSet<>()).add(f);
                 } else if (known.type() == FieldType.HISTOGRAM) {
-                    WriteValidator.checkHistogramValues(r, f);
+                    WriteValidator.checkHistogramValues(i, r, f);
                 }
             }
         }

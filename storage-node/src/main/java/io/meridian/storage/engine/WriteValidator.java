@@ -1,74 +1,64 @@
 package io.meridian.storage.engine;
 
-import io.meridian.common.error.ErrorCode;
-import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.model.Names;
-import io.meridian.common.model.SeriesKey;
+import io.meridian.common.ingest.BatchRules;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Stateless checks of a {@link WriteBatch} that run before anything changes: names, tag and field
- * counts, finite values, and the write window {@code [now - base retention, now + future tolerance]}.
- * Messages name the series, field and row.
+ * The shard's call of {@link BatchRules}, the rule set every writer checks a batch against: a {@link WriteBatch}
+ * is checked before anything changes, with the write window {@code [now - base retention, now + future tolerance]}
+ * and {@code storage.limits.tags-per-series} of the shard's options. A broken rule is thrown as is (a
+ * {@link BatchRules.Violation}, an {@code InvalidInputException} with the rule's code) naming the series, field and row.
  */
 final class WriteValidator {
+    static final String TAG_LIMIT_SETTING = "storage.limits.tags-per-series";
+
     private WriteValidator() {}
 
     static void validate(WriteBatch batch, ShardOptions options) {
-        long now = options.clock().millis();
-        long oldest = now - options.database().base().retention().toMillis();
-        long newest = now + options.futureTolerance().toMillis();
-        for (WriteBatch.SeriesRows r : batch.series()) {
-            SeriesKey key = r.key();
-            if (key.tags().size() > options.maxTagsPerSeries()) {
-                throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many tags [series=" + key + "]: got "
-                        + key.tags().size() + "; limit storage.limits.tags-per-series=" + options.maxTagsPerSeries());
-            }
-            List<String> fields = r.fields();
-            Set<String> unique = new HashSet<>();
-            for (String f : fields) {
-                Names.requireValid("field", f);
-                if (!unique.add(f)) {
-                    throw new InvalidInputException("duplicate field [series=" + key + ", field=" + f + "]");
-                }
-                if (key.tags().containsKey(f)) {
-                    throw new InvalidInputException(ErrorCode.TYPE_CONFLICT, "name used as both tag and field [series="
-                            + key + ", field=" + f + "]");
-                }
-            }
-            long[] ts = r.timestamps();
-            double[] vs = r.values();
-            int nf = fields.size();
-            for (int row = 0; row < ts.length; row++) {
-                if (ts[row] < oldest || ts[row] > newest) {
-                    throw new InvalidInputException(ErrorCode.OUT_OF_RETENTION, "timestamp outside the write window [series="
-                            + key + ", row=" + row + ", ts=" + ts[row] + "]: want " + oldest + ".." + newest
-                            + " (base retention " + options.database().base().retention() + ", future tolerance "
-                            + options.futureTolerance() + ")");
-                }
-                for (int f = 0; f < nf; f++) {
-                    if (Double.isInfinite(vs[row * nf + f])) {
-                        throw new InvalidInputException("infinite value [series=" + key + ", field=" + fields.get(f)
-                                + ", row=" + row + "]: want a finite number (NaN means no value)");
-                    }
-                }
-            }
+        BatchRules.Limits limits = BatchRules.Limits.window(options.clock().millis(),
+                options.database().base().retention(), options.futureTolerance())
+                .withTagLimit(options.maxTagsPerSeries(), TAG_LIMIT_SETTING);
+        List<WriteBatch.SeriesRows> series = batch.series();
+        for (int i = 0; i < series.size(); i++) {
+            BatchRules.checkSeries(i, new RowsView(series.get(i)), limits);
         }
     }
 
-    static void checkHistogramValues(WriteBatch.SeriesRows r, String field) {
-        int f = r.fields().indexOf(field);
-        int nf = r.fields().size();
-        for (int row = 0; row < r.rows(); row++) {
-            double v = r.values()[row * nf + f];
-            if (v < 0) {
-                throw new InvalidInputException("negative histogram observation [series=" + r.key() + ", field=" + field
-                        + ", row=" + row + ", value=" + v + "]: want >= 0");
-            }
+    /** Series {@code index} of a batch writes histogram field {@code field}: its values must be observations. */
+    static void checkHistogramValues(int index, WriteBatch.SeriesRows r, String field) {
+        BatchRules.checkHistogramValues(index, new RowsView(r), r.fields().indexOf(field));
+    }
+
+    /** The rules' view of the engine's rows (the key's tags in key order). */
+    private static final class RowsView implements BatchRules.SeriesView {
+        private final WriteBatch.SeriesRows rows;
+        private final String[] tagKeys;
+        private final String[] tagValues;
+
+        RowsView(WriteBatch.SeriesRows rows) {
+            this.rows = rows;
+            this.tagKeys = rows.key().tags().keySet().toArray(String[]::new);
+            this.tagValues = rows.key().tags().values().toArray(String[]::new);
         }
+
+        @Override public String metric() { return rows.key().metric(); }
+
+        @Override public int tagCount() { return tagKeys.length; }
+
+        @Override public String tagKey(int i) { return tagKeys[i]; }
+
+        @Override public String tagValue(int i) { return tagValues[i]; }
+
+        @Override public List<String> fields() { return rows.fields(); }
+
+        @Override public int rows() { return rows.rows(); }
+
+        @Override public long timestamp(int row) { return rows.timestamps()[row]; }
+
+        @Override public int valueCount() { return rows.values().length; }
+
+        @Override public double value(int i) { return rows.values()[i]; }
     }
 }

@@ -13,7 +13,7 @@
  * <pre>
  * open                      -> ShardState.open: dictionary, schema, postings, PartStore (MANIFEST), writers,
  *                              WalReplayer (WAL after the checkpoint -> indexes, memtable, writers, staged)
- * write, stage/commit/abort -> WriteValidator -> SeriesResolver (ids, limits) -> OpLog (WAL records) -> MemTableWriter
+ * write, stage/commit/abort -> WriteValidator (BatchRules) -> SeriesResolver (ids, limits) -> OpLog (WAL records) -> MemTableWriter
  *                              TransactionOps (the transaction steps, for leader and follower alike)
  * applyReplicated(ops)      -> ReplicatedOps (order check, per-op apply; NOOP keeps LSNs dense)
  * after a write             -> FlushTrigger (background or inline flush; BUSY back-pressure)

@@ -1,0 +1,357 @@
+package io.meridian.common.ingest;
+
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Names;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one rule set a write batch obeys, wherever it is checked: by the broker before a request's batches leave,
+ * by the ingest job before a record joins a transaction, by the storage node when it decodes a wire batch and
+ * when a shard takes a batch. Each rule is written here once; a caller either throws the {@link Violation} as is
+ * (an {@link InvalidInputException} carrying the rule's {@link ErrorCode}) or maps it to its own error (the ingest
+ * job's dead-letter reason).
+ *
+ * <pre>
+ *   batch       at least one series                                   EMPTY_BATCH
+ *   structure   (needs no clock and no node setting; what decoding a wire batch checks)
+ *     metric    a valid name                                          METRIC_NAME
+ *     tags      valid keys, storable values, each key once            TAG_NAME, TAG_VALUE, DUPLICATE_TAG
+ *     fields    at least one, valid names, each once, none a tag      MISSING_FIELDS, FIELD_NAME, DUPLICATE_FIELD,
+ *                                                                     FIELD_IS_TAG
+ *     rows      at least one, and rows x fields values                MISSING_ROWS, VALUE_COUNT
+ *   limits      (against {@link Limits})
+ *     tags      at most maxTagsPerSeries                              TAGS_PER_SERIES
+ *     rows      ts in [now - base retention, now + future tolerance]  WINDOW
+ *     values    finite; NaN means "no value" and is allowed           INFINITE_VALUE
+ *   histograms  (storage only: it knows the declared field types)
+ *     values    >= 0                                                  NEGATIVE_HISTOGRAM
+ * </pre>
+ *
+ * <p>Messages say what failed, then where: {@code series[i]} (the position in the batch) with {@code metric=m}, or
+ * once the names are known to be good, the series key {@code series=m,k=v,...}; then the field, row and value, and
+ * got/want.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class BatchRules {
+    /**
+     * The storage node's default {@code storage.write.future-tolerance}: what a writer that cannot read the nodes'
+     * setting (the broker) uses for the newest accepted timestamp.
+     */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofHours(1);
+    /** {@link Limits#maxTagsPerSeries()} of a writer that does not know the storage nodes' tag limit. */
+    public static final int NO_TAG_LIMIT = Integer.MAX_VALUE;
+
+    private BatchRules() {}
+
+    /** The rules, each with the error code it is refused with. */
+    public enum Rule {
+        EMPTY_BATCH(ErrorCode.INVALID_INPUT),
+        METRIC_NAME(ErrorCode.INVALID_NAME),
+        TAG_NAME(ErrorCode.INVALID_NAME),
+        TAG_VALUE(ErrorCode.INVALID_INPUT),
+        DUPLICATE_TAG(ErrorCode.INVALID_INPUT),
+        MISSING_FIELDS(ErrorCode.INVALID_INPUT),
+        FIELD_NAME(ErrorCode.INVALID_NAME),
+        DUPLICATE_FIELD(ErrorCode.INVALID_INPUT),
+        FIELD_IS_TAG(ErrorCode.TYPE_CONFLICT),
+        MISSING_ROWS(ErrorCode.INVALID_INPUT),
+        VALUE_COUNT(ErrorCode.INVALID_INPUT),
+        TAGS_PER_SERIES(ErrorCode.LIMIT_EXCEEDED),
+        WINDOW(ErrorCode.OUT_OF_RETENTION),
+        INFINITE_VALUE(ErrorCode.INVALID_INPUT),
+        NEGATIVE_HISTOGRAM(ErrorCode.INVALID_INPUT);
+
+        private final ErrorCode code;
+
+        Rule(ErrorCode code) {
+            this.code = code;
+        }
+
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
+    /** A broken rule: which one, and the position of the series in its batch ({@code -1} for the whole batch). */
+    public static final class Violation extends InvalidInputException {
+        private final Rule rule;
+        private final int series;
+
+        Violation(Rule rule, int series, String message) {
+            super(rule.code(), message);
+            this.rule = rule;
+            this.series = series;
+        }
+
+        public Rule rule() {
+            return rule;
+        }
+
+        public int series() {
+            return series;
+        }
+    }
+
+    /**
+     * What the limit rules check against.
+     *
+     * @param nowMs             the checker's clock
+     * @param baseRetention     the database's base interval retention: older points are refused
+     * @param futureTolerance   how far ahead of {@code nowMs} a point may be
+     * @param maxTagsPerSeries  {@link #NO_TAG_LIMIT} when the checker does not know the storage nodes' setting
+     * @param tagLimitSetting   the setting that {@code maxTagsPerSeries} comes from, named in the message
+     */
+    public record Limits(long nowMs, Duration baseRetention, Duration futureTolerance, int maxTagsPerSeries,
+                         String tagLimitSetting) {
+        public Limits {
+            Objects.requireNonNull(baseRetention, "baseRetention");
+            Objects.requireNonNull(futureTolerance, "futureTolerance");
+            Objects.requireNonNull(tagLimitSetting, "tagLimitSetting");
+            if (maxTagsPerSeries < 0) {
+                throw new IllegalArgumentException("invalid tag limit [maxTagsPerSeries=" + maxTagsPerSeries
+                        + "]: want >= 0");
+            }
+        }
+
+        /** The write window at {@code nowMs}, without a tag limit. */
+        public static Limits window(long nowMs, Duration baseRetention, Duration futureTolerance) {
+            return new Limits(nowMs, baseRetention, futureTolerance, NO_TAG_LIMIT, "none");
+        }
+
+        public Limits withTagLimit(int max, String setting) {
+            return new Limits(nowMs, baseRetention, futureTolerance, max, setting);
+        }
+
+        /** The oldest accepted timestamp (ms), saturated at {@link Long#MIN_VALUE}. */
+        public long oldestMs() {
+            long r = baseRetention.toMillis();
+            return nowMs - r > nowMs ? Long.MIN_VALUE : nowMs - r;
+        }
+
+        /** The newest accepted timestamp (ms), saturated at {@link Long#MAX_VALUE}. */
+        public long newestMs() {
+            long t = futureTolerance.toMillis();
+            return nowMs + t < nowMs ? Long.MAX_VALUE : nowMs + t;
+        }
+
+        public boolean admits(long ts) {
+            return ts >= oldestMs() && ts <= newestMs();
+        }
+    }
+
+    /** One series of a batch as the rules read it; the wire's {@link SeriesRows} and storage's rows both fit. */
+    public interface SeriesView {
+        String metric();
+
+        int tagCount();
+
+        String tagKey(int i);
+
+        String tagValue(int i);
+
+        List<String> fields();
+
+        int rows();
+
+        /** The row's timestamp in ms since the epoch. */
+        long timestamp(int row);
+
+        int valueCount();
+
+        /** Row-major: {@code value(row * fields().size() + field)}. */
+        double value(int i);
+    }
+
+    /** The rules' view of a wire series (timestamps decoded from their deltas). */
+    public static SeriesView view(SeriesRows wire) {
+        return new WireSeries(wire);
+    }
+
+    /**
+     * Checks every rule but the histogram one, the whole batch before anything is built from it.
+     *
+     * @return the number of values that are not NaN (the batch's points)
+     * @throws Violation naming the first broken rule and where
+     */
+    public static long check(PointBatch batch, Limits limits) {
+        checkNotEmpty(batch);
+        long points = 0;
+        for (int i = 0; i < batch.getSeriesCount(); i++) {
+            points += checkSeries(i, view(batch.getSeries(i)), limits);
+        }
+        return points;
+    }
+
+    /** The structure rules of every series, and that there is one: what decoding a wire batch needs. */
+    public static void checkStructure(PointBatch batch) {
+        checkNotEmpty(batch);
+        for (int i = 0; i < batch.getSeriesCount(); i++) {
+            checkStructure(i, view(batch.getSeries(i)));
+        }
+    }
+
+    /**
+     * Checks the structure and limit rules of series {@code index} of a batch.
+     *
+     * @return the number of values that are not NaN
+     */
+    public static long checkSeries(int index, SeriesView s, Limits limits) {
+        checkStructure(index, s);
+        if (s.tagCount() > limits.maxTagsPerSeries()) {
+            throw new Violation(Rule.TAGS_PER_SERIES, index, "too many tags [" + at(index, s) + "]: got "
+                    + s.tagCount() + "; limit " + limits.tagLimitSetting() + "=" + limits.maxTagsPerSeries());
+        }
+        long oldest = limits.oldestMs();
+        long newest = limits.newestMs();
+        int nf = s.fields().size();
+        long points = 0;
+        for (int row = 0; row < s.rows(); row++) {
+            long ts = s.timestamp(row);
+            if (ts < oldest || ts > newest) {
+                throw new Violation(Rule.WINDOW, index, "timestamp outside the write window [" + key(index, s)
+                        + ", row=" + row + ", ts=" + ts + "]: want " + oldest + ".." + newest + " (now - base retention "
+                        + limits.baseRetention() + " .. now + future tolerance " + limits.futureTolerance() + ")");
+            }
+            for (int f = 0; f < nf; f++) {
+                double v = s.value(row * nf + f);
+                if (Double.isInfinite(v)) {
+                    throw new Violation(Rule.INFINITE_VALUE, index, "infinite value [" + key(index, s) + ", field="
+                            + s.fields().get(f) + ", row=" + row + ", value=" + v
+                            + "]: want a finite number (NaN means no value)");
+                }
+                if (!Double.isNaN(v)) {
+                    points++;
+                }
+            }
+        }
+        return points;
+    }
+
+    /** The structure rules of series {@code index}: names, tags, fields and the rows x fields shape. */
+    public static void checkStructure(int index, SeriesView s) {
+        name(Rule.METRIC_NAME, "metric", s.metric(), "series[" + index + "]", index);
+        Set<String> tagKeys = new HashSet<>();
+        for (int t = 0; t < s.tagCount(); t++) {
+            String k = s.tagKey(t);
+            name(Rule.TAG_NAME, "tag", k, at(index, s), index);
+            if (!tagKeys.add(k)) {
+                throw new Violation(Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at(index, s) + ", tag=" + k + "]");
+            }
+            String reason = Names.invalidTagValueReason(s.tagValue(t));
+            if (reason != null) {
+                throw new Violation(Rule.TAG_VALUE, index, "invalid tag value [tag=" + k + "] at [" + at(index, s)
+                        + "]: " + reason);
+            }
+        }
+        if (s.fields().isEmpty()) {
+            throw new Violation(Rule.MISSING_FIELDS, index, "missing fields [" + at(index, s)
+                    + "]: want at least one field name");
+        }
+        Set<String> fields = new HashSet<>();
+        for (String f : s.fields()) {
+            name(Rule.FIELD_NAME, "field", f, at(index, s), index);
+            if (!fields.add(f)) {
+                throw new Violation(Rule.DUPLICATE_FIELD, index, "duplicate field [" + at(index, s) + ", field=" + f + "]");
+            }
+            if (tagKeys.contains(f)) {
+                throw new Violation(Rule.FIELD_IS_TAG, index, "name used as both tag and field [" + at(index, s)
+                        + ", field=" + f + "]");
+            }
+        }
+        if (s.rows() == 0) {
+            throw new Violation(Rule.MISSING_ROWS, index, "missing rows [" + at(index, s)
+                    + "]: want at least one timestamp");
+        }
+        long expected = (long) s.rows() * s.fields().size();
+        if (s.valueCount() != expected) {
+            throw new Violation(Rule.VALUE_COUNT, index, "value count mismatch [" + at(index, s) + "]: got "
+                    + s.valueCount() + " values; want rows x fields = " + s.rows() + " x " + s.fields().size() + " = "
+                    + expected);
+        }
+    }
+
+    /** Values of a histogram field are observations: never negative (NaN is "no value"). */
+    public static void checkHistogramValues(int index, SeriesView s, int field) {
+        int nf = s.fields().size();
+        for (int row = 0; row < s.rows(); row++) {
+            double v = s.value(row * nf + field);
+            if (v < 0) {
+                throw new Violation(Rule.NEGATIVE_HISTOGRAM, index, "negative histogram observation [" + key(index, s)
+                        + ", field=" + s.fields().get(field) + ", row=" + row + ", value=" + v + "]: want >= 0");
+            }
+        }
+    }
+
+    private static void checkNotEmpty(PointBatch batch) {
+        if (batch.getSeriesCount() == 0) {
+            throw new Violation(Rule.EMPTY_BATCH, -1, "empty batch [field=batch.series]: want at least one series");
+        }
+    }
+
+    private static void name(Rule rule, String what, String name, String where, int index) {
+        String reason = Names.invalidReason(name);
+        if (reason != null) {
+            throw new Violation(rule, index, "invalid " + what + " name [" + what + "=" + name + "] at [" + where + "]: "
+                    + reason);
+        }
+    }
+
+    /** Where a series is while its names are not known to be good: its position and metric. */
+    private static String at(int index, SeriesView s) {
+        return "series[" + index + "], metric=" + s.metric();
+    }
+
+    /** Where a series with good names is: its position and key, printed as {@code SeriesKey} prints it. */
+    private static String key(int index, SeriesView s) {
+        Map<String, String> tags = new TreeMap<>();
+        for (int t = 0; t < s.tagCount(); t++) {
+            tags.put(s.tagKey(t), s.tagValue(t));
+        }
+        StringBuilder sb = new StringBuilder("series[").append(index).append("], series=").append(s.metric());
+        tags.forEach((k, v) -> sb.append(',').append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private static final class WireSeries implements SeriesView {
+        private final SeriesRows rows;
+        private final long[] timestamps;
+
+        WireSeries(SeriesRows rows) {
+            this.rows = rows;
+            this.timestamps = new long[rows.getTimestampDeltasCount()];
+            long ts = 0;
+            for (int i = 0; i < timestamps.length; i++) {
+                ts += rows.getTimestampDeltas(i);
+                timestamps[i] = ts;
+            }
+        }
+
+        @Override public String metric() { return rows.getMetric(); }
+
+        @Override public int tagCount() { return rows.getTagsCount(); }
+
+        @Override public String tagKey(int i) { return rows.getTags(i).getKey(); }
+
+        @Override public String tagValue(int i) { return rows.getTags(i).getValue(); }
+
+        @Override public List<String> fields() { return rows.getFieldsList(); }
+
+        @Override public int rows() { return timestamps.length; }
+
+        @Override public long timestamp(int row) { return timestamps[row]; }
+
+        @Override public int valueCount() { return rows.getValuesCount(); }
+
+        @Override public double value(int i) { return rows.getValues(i); }
+    }
+}
