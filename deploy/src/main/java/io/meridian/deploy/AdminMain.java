@@ -15,23 +15,36 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * {@code bin/meridian admin}: databases, storage clusters, nodes and shards through a broker's HTTP API (any
  * broker: DDL is forwarded to the master). Prints tables; an error prints the broker's message and exits 1.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer a Meridian cluster through a broker.",
-        subcommands = {AdminMain.Databases.class, AdminMain.Clusters.class, AdminMain.Nodes.class, AdminMain.Shards.class})
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        description = "Administer a Meridian cluster through a broker.",
+        subcommands = {
+            AdminMain.Databases.class,
+            AdminMain.Clusters.class,
+            AdminMain.Nodes.class,
+            AdminMain.Shards.class
+        })
 public final class AdminMain implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Option(names = "--broker", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
-            description = "a broker's HTTP address (default: ${DEFAULT-VALUE})", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = "--broker",
+            defaultValue = "http://127.0.0.1:8080",
+            paramLabel = "URL",
+            description = "a broker's HTTP address (default: ${DEFAULT-VALUE})",
+            scope = CommandLine.ScopeType.INHERIT)
     String broker;
 
     public static void main(String[] args) {
@@ -51,8 +64,11 @@ public final class AdminMain implements Runnable {
     }
 
     JsonNode call(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(broker + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(broker + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;
         try {
             r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -65,7 +81,8 @@ public final class AdminMain implements Runnable {
         try {
             JsonNode node = r.body() == null || r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
             if (r.statusCode() >= 400) {
-                throw new AdminException("HTTP " + r.statusCode() + ": " + node.path("error").asText(r.body()));
+                throw new AdminException(
+                        "HTTP " + r.statusCode() + ": " + node.path("error").asText(r.body()));
             }
             return node;
         } catch (JsonProcessingException e) {
@@ -97,6 +114,7 @@ public final class AdminMain implements Runnable {
     abstract static class Sub implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         AdminMain admin;
 
         @Override
@@ -114,7 +132,9 @@ public final class AdminMain implements Runnable {
         abstract void run(PrintStream out);
     }
 
-    @Command(name = "databases", description = "list, show, create or drop databases",
+    @Command(
+            name = "databases",
+            description = "list, show, create or drop databases",
             subcommands = {Databases.Create.class, Databases.Drop.class, Databases.Show.class})
     static final class Databases extends Sub {
         @Override
@@ -122,9 +142,16 @@ public final class AdminMain implements Runnable {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode d : admin.call("GET", "/api/v1/databases", null).path("databases")) {
                 List<String> intervals = new ArrayList<>();
-                d.path("intervals").forEach(i -> intervals.add(i.path("interval").asText() + ":" + i.path("retention").asText()));
-                rows.add(List.of(d.path("name").asText(), d.path("shards").asText(), d.path("replicas").asText(),
-                        d.path("writeConcern").asText(), String.join(",", intervals), d.path("clusters").toString()));
+                d.path("intervals")
+                        .forEach(i -> intervals.add(i.path("interval").asText() + ":"
+                                + i.path("retention").asText()));
+                rows.add(List.of(
+                        d.path("name").asText(),
+                        d.path("shards").asText(),
+                        d.path("replicas").asText(),
+                        d.path("writeConcern").asText(),
+                        String.join(",", intervals),
+                        d.path("clusters").toString()));
             }
             table(out, List.of("NAME", "SHARDS", "REPLICAS", "WRITE_CONCERN", "INTERVALS", "CLUSTERS"), rows);
         }
@@ -133,22 +160,39 @@ public final class AdminMain implements Runnable {
         static final class Create extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
-            @Option(names = "--shards", defaultValue = "2") int shards;
-            @Option(names = "--replicas", defaultValue = "1") int replicas;
-            @Option(names = "--interval", defaultValue = "10s:30d", split = ",",
-                    description = "interval:retention, the base first (default: ${DEFAULT-VALUE}), e.g. 10s:30d,5m:180d")
+
+            @Option(names = "--shards", defaultValue = "2")
+            int shards;
+
+            @Option(names = "--replicas", defaultValue = "1")
+            int replicas;
+
+            @Option(
+                    names = "--interval",
+                    defaultValue = "10s:30d",
+                    split = ",",
+                    description =
+                            "interval:retention, the base first (default: ${DEFAULT-VALUE}), e.g. 10s:30d,5m:180d")
             List<String> intervals;
-            @Option(names = "--write-concern") String writeConcern;
-            @Option(names = "--cluster", split = ",") List<String> clusters;
+
+            @Option(names = "--write-concern")
+            String writeConcern;
+
+            @Option(names = "--cluster", split = ",")
+            List<String> clusters;
 
             @Override
             void run(PrintStream out) {
-                ObjectNode body = JSON.createObjectNode().put("name", name).put("shards", shards).put("replicas", replicas);
+                ObjectNode body = JSON.createObjectNode()
+                        .put("name", name)
+                        .put("shards", shards)
+                        .put("replicas", replicas);
                 ArrayNode iv = body.putArray("intervals");
                 for (String i : intervals) {
                     String[] p = i.split(":", 2);
                     if (p.length != 2) {
-                        throw new AdminException("bad --interval [value=" + i + "]: want interval:retention, e.g. 10s:30d");
+                        throw new AdminException(
+                                "bad --interval [value=" + i + "]: want interval:retention, e.g. 10s:30d");
                     }
                     iv.addObject().put("interval", p[0]).put("retention", p[1]);
                 }
@@ -187,14 +231,18 @@ public final class AdminMain implements Runnable {
         }
     }
 
-    @Command(name = "clusters", description = "list storage clusters, or create one: clusters create NAME --idc IDC",
+    @Command(
+            name = "clusters",
+            description = "list storage clusters, or create one: clusters create NAME --idc IDC",
             subcommands = {Clusters.Create.class})
     static final class Clusters extends Sub {
         @Override
         void run(PrintStream out) {
             List<List<String>> rows = new ArrayList<>();
-            admin.call("GET", "/api/v1/clusters", null).path("clusters").forEach(c ->
-                    rows.add(List.of(c.path("name").asText(), c.path("idc").asText())));
+            admin.call("GET", "/api/v1/clusters", null)
+                    .path("clusters")
+                    .forEach(c -> rows.add(
+                            List.of(c.path("name").asText(), c.path("idc").asText())));
             table(out, List.of("NAME", "IDC"), rows);
         }
 
@@ -202,11 +250,19 @@ public final class AdminMain implements Runnable {
         static final class Create extends Sub {
             @Parameters(paramLabel = "NAME")
             String name;
-            @Option(names = "--idc", required = true) String idc;
+
+            @Option(names = "--idc", required = true)
+            String idc;
 
             @Override
             void run(PrintStream out) {
-                admin.call("POST", "/api/v1/clusters", JSON.createObjectNode().put("name", name).put("idc", idc).toString());
+                admin.call(
+                        "POST",
+                        "/api/v1/clusters",
+                        JSON.createObjectNode()
+                                .put("name", name)
+                                .put("idc", idc)
+                                .toString());
                 out.println("created cluster " + name + " in " + idc);
             }
         }
@@ -219,9 +275,13 @@ public final class AdminMain implements Runnable {
             JsonNode c = admin.call("GET", "/api/v1/cluster", null);
             String master = c.path("master").path("nodeId").asText("");
             List<List<String>> rows = new ArrayList<>();
-            c.path("nodes").forEach(n -> rows.add(List.of(n.path("id").asText(), n.path("role").asText()
-                    + (n.path("id").asText().equals(master) ? " (master)" : ""), n.path("idc").asText(),
-                    n.path("cluster").asText(), n.path("address").asText())));
+            c.path("nodes")
+                    .forEach(n -> rows.add(List.of(
+                            n.path("id").asText(),
+                            n.path("role").asText() + (n.path("id").asText().equals(master) ? " (master)" : ""),
+                            n.path("idc").asText(),
+                            n.path("cluster").asText(),
+                            n.path("address").asText())));
             table(out, List.of("ID", "ROLE", "IDC", "CLUSTER", "GRPC"), rows);
         }
     }
@@ -234,14 +294,22 @@ public final class AdminMain implements Runnable {
         @Override
         void run(PrintStream out) {
             List<List<String>> rows = new ArrayList<>();
-            for (JsonNode s : admin.call("GET", "/api/v1/databases/" + database, null).path("shards")) {
+            for (JsonNode s :
+                    admin.call("GET", "/api/v1/databases/" + database, null).path("shards")) {
                 List<String> replicas = new ArrayList<>();
-                s.path("replicas").forEach(r -> replicas.add(r.path("node").asText() + (r.path("inSync").asBoolean() ? "" : "!")
-                        + "(lag " + r.path("lag").asText() + ")"));
-                rows.add(List.of(s.path("cluster").asText(), s.path("shard").asText(), s.path("leader").asText("-"),
-                        s.path("epoch").asText(), String.join(" ", replicas)));
+                s.path("replicas")
+                        .forEach(r -> replicas.add(
+                                r.path("node").asText() + (r.path("inSync").asBoolean() ? "" : "!") + "(lag "
+                                        + r.path("lag").asText() + ")"));
+                rows.add(List.of(
+                        s.path("cluster").asText(),
+                        s.path("shard").asText(),
+                        s.path("leader").asText("-"),
+                        s.path("epoch").asText(),
+                        String.join(" ", replicas)));
             }
-            rows.sort((a, b) -> a.get(0).equals(b.get(0)) ? Integer.compare(Integer.parseInt(a.get(1)), Integer.parseInt(b.get(1)))
+            rows.sort((a, b) -> a.get(0).equals(b.get(0))
+                    ? Integer.compare(Integer.parseInt(a.get(1)), Integer.parseInt(b.get(1)))
                     : a.get(0).compareTo(b.get(0)));
             table(out, List.of("CLUSTER", "SHARD", "LEADER", "EPOCH", "REPLICAS (! = not in sync)"), rows);
         }

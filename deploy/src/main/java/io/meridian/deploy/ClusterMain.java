@@ -6,16 +6,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code bin/meridian cluster up|down}: a local multi-process cluster on 127.0.0.1 for trying failover by hand.
  * {@code up} runs in the foreground until Ctrl-C and prints every process with its pid (kill -9 one to see a
  * failover); {@code down} stops a cluster that runs elsewhere, from the pids in its directory.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Run a local multi-process Meridian cluster.",
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        description = "Run a local multi-process Meridian cluster.",
         subcommands = {ClusterMain.Up.class, ClusterMain.Down.class})
 public final class ClusterMain implements Runnable {
     public static void main(String[] args) {
@@ -27,13 +30,26 @@ public final class ClusterMain implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    @Command(name = "up", description = "start etcd, storage nodes and brokers as separate processes; Ctrl-C stops them")
+    @Command(
+            name = "up",
+            description = "start etcd, storage nodes and brokers as separate processes; Ctrl-C stops them")
     static final class Up implements Callable<Integer> {
-        @Option(names = "--brokers", defaultValue = "2", description = "brokers (default: ${DEFAULT-VALUE})") int brokers;
-        @Option(names = "--storage", defaultValue = "3", description = "storage nodes (default: ${DEFAULT-VALUE})") int storage;
-        @Option(names = "--dir", defaultValue = "cluster", description = "data, configs and logs (default: ${DEFAULT-VALUE})")
+        @Option(names = "--brokers", defaultValue = "2", description = "brokers (default: ${DEFAULT-VALUE})")
+        int brokers;
+
+        @Option(names = "--storage", defaultValue = "3", description = "storage nodes (default: ${DEFAULT-VALUE})")
+        int storage;
+
+        @Option(
+                names = "--dir",
+                defaultValue = "cluster",
+                description = "data, configs and logs (default: ${DEFAULT-VALUE})")
         Path dir;
-        @Option(names = "--http-port", defaultValue = "8080", description = "the first broker's HTTP port; the next ones follow")
+
+        @Option(
+                names = "--http-port",
+                defaultValue = "8080",
+                description = "the first broker's HTTP port; the next ones follow")
         int httpPort;
 
         @Override
@@ -42,11 +58,15 @@ public final class ClusterMain implements Runnable {
                 System.err.println("meridian cluster: want at least one broker and one storage node");
                 return 2;
             }
-            LocalCluster cluster = LocalCluster.up(dir.toAbsolutePath(), brokers, storage, httpPort, Duration.ofSeconds(120));
-            StringBuilder sb = new StringBuilder("Meridian local cluster is up\n  etcd       ").append(cluster.etcdEndpoint())
+            LocalCluster cluster =
+                    LocalCluster.up(dir.toAbsolutePath(), brokers, storage, httpPort, Duration.ofSeconds(120));
+            StringBuilder sb = new StringBuilder("Meridian local cluster is up\n  etcd       ")
+                    .append(cluster.etcdEndpoint())
                     .append('\n');
             for (LocalCluster.Member m : cluster.members()) {
-                sb.append(String.format("  %-10s %-26s pid %-8d log %s%n", m.id(), m.address(), m.process().pid(), m.log()));
+                sb.append(String.format(
+                        "  %-10s %-26s pid %-8d log %s%n",
+                        m.id(), m.address(), m.process().pid(), m.log()));
             }
             sb.append("Try: kill -9 <a storage pid>, then bin/meridian admin shards DB. Stop with Ctrl-C.\n");
             System.out.print(sb);
@@ -65,14 +85,18 @@ public final class ClusterMain implements Runnable {
 
     @Command(name = "down", description = "stop a local cluster started with cluster up (SIGTERM to its processes)")
     static final class Down implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "cluster", description = "the cluster's directory (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--dir",
+                defaultValue = "cluster",
+                description = "the cluster's directory (default: ${DEFAULT-VALUE})")
         Path dir;
 
         @Override
         public Integer call() throws Exception {
             Path pids = dir.resolve(LocalCluster.PIDS);
             if (!Files.exists(pids)) {
-                System.err.println("meridian cluster: no running cluster in " + dir.toAbsolutePath() + " (no " + pids + ")");
+                System.err.println(
+                        "meridian cluster: no running cluster in " + dir.toAbsolutePath() + " (no " + pids + ")");
                 return 1;
             }
             List<String> lines = Files.readAllLines(pids);
@@ -83,10 +107,13 @@ public final class ClusterMain implements Runnable {
                 if (p.length == 2 && p[1].matches("\\d+")) {
                     ProcessHandle.of(Long.parseLong(p[1])).ifPresent(h -> {
                         h.destroy();
-                        h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> {
-                            h.destroyForcibly();
-                            return h;
-                        }).join();
+                        h.onExit()
+                                .orTimeout(30, TimeUnit.SECONDS)
+                                .exceptionally(t -> {
+                                    h.destroyForcibly();
+                                    return h;
+                                })
+                                .join();
                         System.out.println("stopped " + p[0] + " (pid " + p[1] + ")");
                     });
                 }

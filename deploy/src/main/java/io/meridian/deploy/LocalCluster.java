@@ -3,7 +3,6 @@ package io.meridian.deploy;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.etcd.EtcdProcessOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +28,7 @@ final class LocalCluster implements AutoCloseable {
     static final String PIDS = "pids";
     /** The first and the longest pause between two readiness requests to the first broker (a doubling back-off). */
     private static final Duration READY_POLL_MIN_INTERVAL = Duration.ofMillis(50);
+
     private static final Duration READY_POLL_MAX_INTERVAL = Duration.ofMillis(400);
 
     /** One started role process. */
@@ -52,7 +52,8 @@ final class LocalCluster implements AutoCloseable {
      * Starts etcd, then the storage nodes and brokers as processes, and waits until the first broker is ready. A
      * SIGTERM or Ctrl-C at any moment (the start-up included) stops every process started so far, etcd last.
      */
-    static LocalCluster up(Path dir, int brokers, int storage, int firstHttpPort, Duration readyTimeout) throws IOException {
+    static LocalCluster up(Path dir, int brokers, int storage, int firstHttpPort, Duration readyTimeout)
+            throws IOException {
         Files.createDirectories(dir);
         StartedComponents components = new StartedComponents("local cluster");
         LocalCluster cluster;
@@ -71,7 +72,11 @@ final class LocalCluster implements AutoCloseable {
                 String id = "storage-" + i;
                 int port = freePort();
                 int metricsPort = freePort();
-                cluster.launch(id, "storage", "io.meridian.storage.node.StorageMain", """
+                cluster.launch(
+                        id,
+                        "storage",
+                        "io.meridian.storage.node.StorageMain",
+                        """
                         node: {id: %s, idc: default, cluster: default, data-dir: '%s'}
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
                         storage: {server.host: 127.0.0.1, server.port: %d, http.port: %d}
@@ -81,7 +86,11 @@ final class LocalCluster implements AutoCloseable {
             for (int i = 1; i <= brokers; i++) {
                 String id = "broker-" + i;
                 int http = firstHttpPort + i - 1;
-                cluster.launch(id, "broker", "io.meridian.broker.node.BrokerMain", """
+                cluster.launch(
+                        id,
+                        "broker",
+                        "io.meridian.broker.node.BrokerMain",
+                        """
                         node: {id: %s, idc: default, host: 127.0.0.1, data-dir: '%s'}
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
                         broker: {http.port: %d, grpc.port: %d}
@@ -89,10 +98,19 @@ final class LocalCluster implements AutoCloseable {
                         """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), http, freePort()),
                         "http://127.0.0.1:" + http);
             }
-            StringBuilder pids = new StringBuilder("etcd ").append(ProcessHandle.current().children()
-                    .filter(p -> p.info().command().orElse("").endsWith("etcd")).map(p -> Long.toString(p.pid()))
-                    .findFirst().orElse("?")).append('\n');
-            cluster.members().forEach(m -> pids.append(m.id()).append(' ').append(m.process().pid()).append('\n'));
+            StringBuilder pids = new StringBuilder("etcd ")
+                    .append(ProcessHandle.current()
+                            .children()
+                            .filter(p -> p.info().command().orElse("").endsWith("etcd"))
+                            .map(p -> Long.toString(p.pid()))
+                            .findFirst()
+                            .orElse("?"))
+                    .append('\n');
+            cluster.members()
+                    .forEach(m -> pids.append(m.id())
+                            .append(' ')
+                            .append(m.process().pid())
+                            .append('\n'));
             Files.writeString(dir.resolve(PIDS), pids);
             cluster.awaitReady(readyTimeout);
             return cluster;
@@ -110,10 +128,19 @@ final class LocalCluster implements AutoCloseable {
         Files.writeString(config, "# written by bin/meridian cluster up\n" + yaml);
         Path log = home.resolve(role + ".log");
         // an OutOfMemoryError ends the process (and cluster up reports it) instead of leaving it limping
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-Xms64m",
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), main, "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-Xms64m",
+                        "-Xmx384m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        main,
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         synchronized (members) {
             if (!rolesStopped) {
                 members.add(new Member(id, role, p, log, address));
@@ -131,22 +158,33 @@ final class LocalCluster implements AutoCloseable {
      * during start fails this at once.
      */
     private void awaitReady(Duration timeout) {
-        Member broker = members().stream().filter(m -> m.role().equals("broker")).findFirst().orElseThrow();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        CompletableFuture<?> anyExit = CompletableFuture.anyOf(members().stream().map(m -> m.process().onExit())
-                .toArray(CompletableFuture[]::new));
+        Member broker = members().stream()
+                .filter(m -> m.role().equals("broker"))
+                .findFirst()
+                .orElseThrow();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        CompletableFuture<?> anyExit = CompletableFuture.anyOf(
+                members().stream().map(m -> m.process().onExit()).toArray(CompletableFuture[]::new));
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseNanos = READY_POLL_MIN_INTERVAL.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"default\"")) {
                     return;
                 }
-                if (r.statusCode() == 200) { // no storage cluster yet: create it (409 when the master made it meanwhile)
-                    http.send(HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"default\",\"idc\":\"default\"}")).build(),
+                if (r.statusCode()
+                        == 200) { // no storage cluster yet: create it (409 when the master made it meanwhile)
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(broker.address() + "/api/v1/clusters"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"name\":\"default\",\"idc\":\"default\"}"))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                 }
             } catch (IOException e) {
@@ -157,7 +195,8 @@ final class LocalCluster implements AutoCloseable {
             }
             for (Member m : members()) {
                 if (!m.process().isAlive()) {
-                    throw new IllegalStateException(m.id() + " exited [exit=" + m.process().exitValue() + ", log=" + m.log() + "]");
+                    throw new IllegalStateException(
+                            m.id() + " exited [exit=" + m.process().exitValue() + ", log=" + m.log() + "]");
                 }
             }
             try {

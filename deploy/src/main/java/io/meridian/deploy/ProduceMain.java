@@ -28,20 +28,28 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 when Kafka acknowledged every record, 1 when it did not (the reason is printed), 2 for bad
  * usage.
  */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Send line protocol from stdin to Meridian's Kafka ingest topic.")
 public final class ProduceMain implements Callable<Integer> {
     @Option(names = "--db", required = true, description = "the database (record header db)")
     String database;
 
-    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--kafka",
+            defaultValue = "127.0.0.1:9092",
+            paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, standalone mode's Kafka)")
     String bootstrap;
 
     @Option(names = "--topic", defaultValue = IngestTopic.DEFAULT_TOPIC, description = "default: ${DEFAULT-VALUE}")
     String topic;
 
-    @Option(names = "--precision", defaultValue = "ns", description = "timestamp unit: ns, us, ms or s (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--precision",
+            defaultValue = "ns",
+            description = "timestamp unit: ns, us, ms or s (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--lines-per-record", defaultValue = "1000", description = "default: ${DEFAULT-VALUE}")
@@ -65,10 +73,17 @@ public final class ProduceMain implements Callable<Integer> {
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         long lines = 0;
-        try (MeridianKafkaProducer producer = new MeridianKafkaProducer(bootstrap, topic,
-                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000));
-             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (MeridianKafkaProducer producer = new MeridianKafkaProducer(
+                        bootstrap,
+                        topic,
+                        Map.of(
+                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                15_000,
+                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                                30_000,
+                                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                15_000));
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             StringBuilder record = new StringBuilder();
             int inRecord = 0;
             long recordBytes = 0;
@@ -106,7 +121,8 @@ public final class ProduceMain implements Callable<Integer> {
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
             return 1;
         }
-        System.out.println("sent " + lines + " lines in " + acks.size() + " records to " + topic + " (db=" + database + ")");
+        System.out.println(
+                "sent " + lines + " lines in " + acks.size() + " records to " + topic + " (db=" + database + ")");
         return 0;
     }
 }

@@ -26,7 +26,15 @@ public final class SqlShell {
                 out.add(args[i]);
             }
         }
-        List<String> shell = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "", "-d", "io.meridian.jdbc.MeridianDriver",
+        List<String> shell = new ArrayList<>(List.of(
+                "-u",
+                url,
+                "-n",
+                "",
+                "-p",
+                "",
+                "-d",
+                "io.meridian.jdbc.MeridianDriver",
                 "--isolation=TRANSACTION_NONE"));
         if (System.console() == null && out.stream().noneMatch(a -> a.startsWith("--maxWidth"))) {
             shell.add("--maxWidth=160"); // no terminal to measure: sqlline would print zero-width columns

@@ -57,6 +57,7 @@ public final class Standalone implements AutoCloseable {
 
     /** The first and the longest wait before asking the broker's pull-based readiness checks again. */
     private static final Duration READINESS_RECHECK_MIN = Duration.ofMillis(50);
+
     private static final Duration READINESS_RECHECK_MAX = Duration.ofMillis(200);
 
     /** Partitions of the ingest topic: at least the shards of a typical standalone database. */
@@ -70,8 +71,13 @@ public final class Standalone implements AutoCloseable {
     private final BrokerNode broker;
     private EmbeddedIngest ingest;
 
-    private Standalone(Path dataDir, EtcdProcess etcd, EmbeddedKafka kafka, StorageNode storage, BrokerNode broker,
-                       StartedComponents components) {
+    private Standalone(
+            Path dataDir,
+            EtcdProcess etcd,
+            EmbeddedKafka kafka,
+            StorageNode storage,
+            BrokerNode broker,
+            StartedComponents components) {
         this.components = components;
         this.dataDir = dataDir;
         this.etcd = etcd;
@@ -102,8 +108,8 @@ public final class Standalone implements AutoCloseable {
      * @param kafkaFsync the embedded Kafka broker fsyncs every message set before it acknowledges it: a 204 in Kafka
      *                   mode then survives a power loss (docs/replication.md, "Durability", has the cost)
      */
-    public static Standalone start(Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort,
-                                   boolean kafkaFsync) {
+    public static Standalone start(
+            Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort, boolean kafkaFsync) {
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectory(dir);
         Properties state = loadState(dir);
@@ -111,8 +117,8 @@ public final class Standalone implements AutoCloseable {
         int peerPort = Integer.parseInt(state.getProperty("etcd.peer-port", "0"));
         StartedComponents started = new StartedComponents("standalone Meridian");
         try {
-            EtcdProcess etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd"))
-                    .withPorts(clientPort, peerPort));
+            EtcdProcess etcd = EtcdProcess.start(
+                    EtcdProcessOptions.defaults(dir.resolve("etcd")).withPorts(clientPort, peerPort));
             started.add(etcd::stop);
             etcd.detachShutdownHook(); // stopped last, after the nodes deregistered
             String endpoint = etcd.endpoint();
@@ -121,42 +127,60 @@ public final class Standalone implements AutoCloseable {
             EmbeddedKafka kafka = null;
             if (!direct) {
                 kafka = started.add(startKafka(dir.resolve("kafka"), kafkaPort, kafkaFsync));
-                state.setProperty("kafka.port", kafka.bootstrapServers().substring(kafka.bootstrapServers()
-                        .lastIndexOf(':') + 1)); // for tools that find the broker from the data directory
+                state.setProperty(
+                        "kafka.port",
+                        kafka.bootstrapServers()
+                                .substring(kafka.bootstrapServers().lastIndexOf(':')
+                                        + 1)); // for tools that find the broker from the data directory
                 createTopics(kafka);
             }
             saveState(dir, state);
             // one registry: the broker's /metrics shows the storage node's meters too
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             started.add(meters::close);
-            StorageNode storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("standalone", """
+            StorageNode storage = StorageNode.start(
+                    StorageNodeConfig.from(ConfigTree.parse(
+                            "standalone", """
                     node: {id: storage-1, idc: %s, cluster: %s, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
                     storage: {server.host: 127.0.0.1, server.port: 0, http.port: -1}
-                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))), StorageMain.CONTROLLER,
+                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))),
+                    StorageMain.CONTROLLER,
                     meters);
             started.add(storage);
             Readiness readiness = new Readiness();
-            Readiness.Gate ingestRunning = direct ? null
-                    : readiness.gate("ingest", "the Flink ingest job is not running yet");
-            BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("standalone", """
+            Readiness.Gate ingestRunning =
+                    direct ? null : readiness.gate("ingest", "the Flink ingest job is not running yet");
+            BrokerNode broker = BrokerNode.start(
+                    BrokerNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: broker-1, idc: %s, host: 127.0.0.1, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
                     broker: {http.port: %d, grpc.port: 0, write.mode: %s%s}
                     master: {rebuild-grace: 2s, rebalance-delay: 1m}
-                    """.formatted(IDC, dir.resolve("broker"), endpoint, ROOT, httpPort, direct ? "direct" : "kafka",
-                    kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))), List.of(),
-                    readiness, meters);
+                    """.formatted(
+                            IDC,
+                            dir.resolve("broker"),
+                            endpoint,
+                            ROOT,
+                            httpPort,
+                            direct ? "direct" : "kafka",
+                            kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))),
+                    List.of(),
+                    readiness,
+                    meters);
             started.add(broker);
             Standalone s = new Standalone(dir, etcd, kafka, storage, broker, started);
             s.awaitReady(readyTimeout);
             if (kafka != null) {
-                s.ingest = EmbeddedIngest.start(IngestJobConfig.from(ConfigTree.parse("standalone", """
+                s.ingest = EmbeddedIngest.start(
+                        IngestJobConfig.from(ConfigTree.parse(
+                                "standalone", """
                         node.idc: %s
                         meta: {etcd.endpoints: %s, root: %s}
                         ingest: {kafka.bootstrap-servers: '%s', parallelism: 1, checkpoint.interval: 1s,
                                  sink.id: standalone}
-                        """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))), dir.resolve("flink"));
+                        """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))),
+                        dir.resolve("flink"));
                 started.add(s.ingest);
                 ingestRunning.open();
             }
@@ -173,8 +197,10 @@ public final class Standalone implements AutoCloseable {
             try (var probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 probe.close();
             } catch (IOException e) {
-                throw new IllegalStateException("the Kafka port is taken [port=" + port + "]: stop what uses it, or start"
-                        + " with --kafka-port 0 (a free port) or --direct (no Kafka)", e);
+                throw new IllegalStateException(
+                        "the Kafka port is taken [port=" + port + "]: stop what uses it, or start"
+                                + " with --kafka-port 0 (a free port) or --direct (no Kafka)",
+                        e);
             }
         }
         return EmbeddedKafka.start(dir, port, fsync);
@@ -206,8 +232,10 @@ public final class Standalone implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         MetaCache cache = broker.cache();
         while (true) {
-            MetaSnapshot snapshot = cache.await(s -> cache.watchedRevision() > 0 && s.master() != null
-                    && s.marker() != null, left(deadline)).orElseThrow(() -> notReady(timeout));
+            MetaSnapshot snapshot = cache.await(
+                            s -> cache.watchedRevision() > 0 && s.master() != null && s.marker() != null,
+                            left(deadline))
+                    .orElseThrow(() -> notReady(timeout));
             if (snapshot.clusters().containsKey(CLUSTER)) {
                 return;
             }
@@ -259,7 +287,8 @@ public final class Standalone implements AutoCloseable {
             MetaSnapshot seen = cache.snapshot();
             long watched = cache.watchedRevision();
             cache.await(s -> s != seen || cache.watchedRevision() != watched, recheck);
-            recheck = recheck.multipliedBy(2).compareTo(READINESS_RECHECK_MAX) > 0 ? READINESS_RECHECK_MAX
+            recheck = recheck.multipliedBy(2).compareTo(READINESS_RECHECK_MAX) > 0
+                    ? READINESS_RECHECK_MAX
                     : recheck.multipliedBy(2);
         }
     }
@@ -280,7 +309,9 @@ public final class Standalone implements AutoCloseable {
     /** The ingest job's Flink web UI, or empty in direct mode. */
     public Optional<String> flinkUi() {
         try {
-            return ingest == null ? Optional.empty() : Optional.of(ingest.webUi().toString());
+            return ingest == null
+                    ? Optional.empty()
+                    : Optional.of(ingest.webUi().toString());
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -5,8 +5,7 @@ public class DeadLetter {
     public KafkaIngestRecord record;
     public String reason;
 
-    public DeadLetter() {
-    }
+    public DeadLetter() {}
 
     DeadLetter(KafkaIngestRecord record, String reason) {
         this.record = record;

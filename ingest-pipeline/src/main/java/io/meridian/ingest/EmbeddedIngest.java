@@ -68,7 +68,8 @@ public final class EmbeddedIngest implements AutoCloseable {
         Configuration conf = IngestJob.flinkConfiguration(config);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("16m"));
@@ -77,13 +78,16 @@ public final class EmbeddedIngest implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, 0);
-        List<String> listeners = new ArrayList<>(conf.getOptional(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS)
-                .orElse(List.of()));
+        List<String> listeners = new ArrayList<>(
+                conf.getOptional(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS).orElse(List.of()));
         listeners.add(StatusListenerFactory.class.getName());
         conf.set(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS, listeners);
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(config.parallelism())
-                .setCommonBindAddress("127.0.0.1").build());
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(config.parallelism())
+                .setCommonBindAddress("127.0.0.1")
+                .build());
         cluster.start();
         try {
             StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
@@ -93,7 +97,8 @@ public final class EmbeddedIngest implements AutoCloseable {
             JobID id = new JobID();
             graph.setJobId(id);
             Optional<Path> restore = latestCheckpoint(checkpoints);
-            restore.ifPresent(p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
+            restore.ifPresent(
+                    p -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(p.toString(), false)));
             CompletableFuture<JobStatus> started = StatusListenerFactory.register(id); // before the job can start
             EmbeddedIngest ingest;
             try {
@@ -103,7 +108,10 @@ public final class EmbeddedIngest implements AutoCloseable {
             } finally {
                 StatusListenerFactory.unregister(id);
             }
-            LOG.info("ingest job running [job={}, restoredFrom={}, flinkUi={}]", ingest.job, restore.orElse(null),
+            LOG.info(
+                    "ingest job running [job={}, restoredFrom={}, flinkUi={}]",
+                    ingest.job,
+                    restore.orElse(null),
                     ingest.webUi());
             ingest.dropOlderJobs(restore);
             return ingest;
@@ -127,8 +135,8 @@ public final class EmbeddedIngest implements AutoCloseable {
             s = cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
         }
         if (s != JobStatus.RUNNING && s != JobStatus.FINISHED) { // a bounded job may be done already
-            throw new IllegalStateException("the ingest job did not start [job=" + job + ", status=" + s
-                    + "]: see the log above");
+            throw new IllegalStateException(
+                    "the ingest job did not start [job=" + job + ", status=" + s + "]: see the log above");
         }
     }
 
@@ -187,15 +195,18 @@ public final class EmbeddedIngest implements AutoCloseable {
             return Optional.empty();
         }
         try (Stream<Path> jobs = Files.list(checkpoints)) {
-            return jobs.filter(Files::isDirectory).flatMap(EmbeddedIngest::completed)
+            return jobs.filter(Files::isDirectory)
+                    .flatMap(EmbeddedIngest::completed)
                     .max(Comparator.comparingLong(EmbeddedIngest::modified));
         }
     }
 
     private static Stream<Path> completed(Path jobDir) {
         try (Stream<Path> s = Files.list(jobDir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("chk-")
-                    && Files.exists(p.resolve("_metadata"))).toList().stream();
+            return s
+                    .filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
+                    .toList()
+                    .stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -220,7 +231,6 @@ public final class EmbeddedIngest implements AutoCloseable {
             }
         }
     }
-
 
     /** Cancels the job (its last checkpoint is kept for the next start) and stops the MiniCluster. */
     @Override

@@ -24,40 +24,72 @@ import java.util.Set;
  */
 public final class IngestConfigKeys {
     /** Where a job that has no committed offsets starts reading. */
-    public enum StartingOffsets { EARLIEST, LATEST }
+    public enum StartingOffsets {
+        EARLIEST,
+        LATEST
+    }
 
-    public static final ConfigOption<String> NODE_IDC = NodeConfigKeys.idc(
-            "The data centre (IDC) whose storage cluster receives the job's writes.");
-    public static final ConfigOption<List<String>> BOOTSTRAP = ConfigOption.required("ingest.kafka.bootstrap-servers",
-            STRING_LIST, "Kafka brokers (host:port, a list or comma-separated).");
-    public static final ConfigOption<String> TOPIC = ConfigOption.of("ingest.kafka.topic", STRING,
-            IngestTopic.DEFAULT_TOPIC, "The ingest topic (connectors/kafka/FORMAT.md).");
-    public static final ConfigOption<String> DLQ_TOPIC = ConfigOption.of("ingest.kafka.dlq-topic", STRING,
-            IngestTopic.DEFAULT_DLQ_TOPIC, "Where records that cannot be written go, with the reason.");
-    public static final ConfigOption<String> GROUP_ID = ConfigOption.of("ingest.kafka.group-id", STRING,
-            "meridian-ingest", "Consumer group; the job commits its offsets there on each checkpoint (for monitoring).");
-    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOption.of("ingest.kafka.starting-offsets",
-            enumOf(StartingOffsets.class), StartingOffsets.EARLIEST,
+    public static final ConfigOption<String> NODE_IDC =
+            NodeConfigKeys.idc("The data centre (IDC) whose storage cluster receives the job's writes.");
+    public static final ConfigOption<List<String>> BOOTSTRAP = ConfigOption.required(
+            "ingest.kafka.bootstrap-servers", STRING_LIST, "Kafka brokers (host:port, a list or comma-separated).");
+    public static final ConfigOption<String> TOPIC = ConfigOption.of(
+            "ingest.kafka.topic", STRING, IngestTopic.DEFAULT_TOPIC, "The ingest topic (connectors/kafka/FORMAT.md).");
+    public static final ConfigOption<String> DLQ_TOPIC = ConfigOption.of(
+            "ingest.kafka.dlq-topic",
+            STRING,
+            IngestTopic.DEFAULT_DLQ_TOPIC,
+            "Where records that cannot be written go, with the reason.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOption.of(
+            "ingest.kafka.group-id",
+            STRING,
+            "meridian-ingest",
+            "Consumer group; the job commits its offsets there on each checkpoint (for monitoring).");
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOption.of(
+            "ingest.kafka.starting-offsets",
+            enumOf(StartingOffsets.class),
+            StartingOffsets.EARLIEST,
             "Where to start when the group has no committed offset: `earliest` or `latest`.");
-    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.of("ingest.kafka.bounded", BOOLEAN, false,
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.of(
+            "ingest.kafka.bounded",
+            BOOLEAN,
+            false,
             "Stop at the offsets that are the latest when the job starts (a backfill), instead of running forever.");
-    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.of("ingest.parallelism", intIn(1, 1024), 1,
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.of(
+            "ingest.parallelism",
+            intIn(1, 1024),
+            1,
             "Parallel instances of the job (at most the topic's partitions are busy).");
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.of("ingest.checkpoint.interval",
-            durationAtLeast(Duration.ofMillis(10)), Duration.ofSeconds(1),
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.of(
+            "ingest.checkpoint.interval",
+            durationAtLeast(Duration.ofMillis(10)),
+            Duration.ofSeconds(1),
             "Checkpoint interval: points become visible when their checkpoint completes (exactly once).");
-    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOption.of("ingest.checkpoint.dir", STRING, "",
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOption.of(
+            "ingest.checkpoint.dir",
+            STRING,
+            "",
             "Directory (or URI) of durable checkpoints, so a restarted job resumes where it stopped; empty keeps"
                     + " them in the job manager's memory (they survive task failures, not a job restart).");
-    public static final ConfigOption<String> SINK_ID = ConfigOption.of("ingest.sink.id", STRING, "meridian-ingest",
+    public static final ConfigOption<String> SINK_ID = ConfigOption.of(
+            "ingest.sink.id",
+            STRING,
+            "meridian-ingest",
             "Names the job's writers on the storage nodes; two jobs running at once need different ids.");
-    public static final ConfigOption<Integer> SINK_BATCH_POINTS = ConfigOption.of("ingest.sink.max-batch-points",
-            intIn(1, 10_000_000), 20_000, "Points buffered per shard before they are staged on its leader.");
-    public static final ConfigOption<Duration> SINK_TIMEOUT = ConfigOption.of("ingest.sink.request-timeout",
-            durationAtLeast(Duration.ofMillis(100)), Duration.ofSeconds(60),
+    public static final ConfigOption<Integer> SINK_BATCH_POINTS = ConfigOption.of(
+            "ingest.sink.max-batch-points",
+            intIn(1, 10_000_000),
+            20_000,
+            "Points buffered per shard before they are staged on its leader.");
+    public static final ConfigOption<Duration> SINK_TIMEOUT = ConfigOption.of(
+            "ingest.sink.request-timeout",
+            durationAtLeast(Duration.ofMillis(100)),
+            Duration.ofSeconds(60),
             "How long one call to a shard may take, retries across a leader change included; then the job restarts.");
-    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOption.of("ingest.write.future-tolerance",
-            durationAtLeast(Duration.ZERO), Duration.ofHours(1),
+    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOption.of(
+            "ingest.write.future-tolerance",
+            durationAtLeast(Duration.ZERO),
+            Duration.ofHours(1),
             "How far ahead of now a point may be; later ones are dead-lettered. Keep it equal to the storage"
                     + " nodes' `storage.write.future-tolerance`.");
 
@@ -66,8 +98,20 @@ public final class IngestConfigKeys {
     static {
         List<ConfigOption<?>> all = new ArrayList<>(List.of(NODE_IDC));
         all.addAll(MetaConfigKeys.ALL);
-        all.addAll(List.of(BOOTSTRAP, TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, BOUNDED, PARALLELISM,
-                CHECKPOINT_INTERVAL, CHECKPOINT_DIR, SINK_ID, SINK_BATCH_POINTS, SINK_TIMEOUT, FUTURE_TOLERANCE));
+        all.addAll(List.of(
+                BOOTSTRAP,
+                TOPIC,
+                DLQ_TOPIC,
+                GROUP_ID,
+                STARTING_OFFSETS,
+                BOUNDED,
+                PARALLELISM,
+                CHECKPOINT_INTERVAL,
+                CHECKPOINT_DIR,
+                SINK_ID,
+                SINK_BATCH_POINTS,
+                SINK_TIMEOUT,
+                FUTURE_TOLERANCE));
         DEF = new ConfigDef(all, Set.of("node.", "broker.", "storage.", "master."));
     }
 

@@ -36,8 +36,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Routing needs no shuffle: the output goes straight (chained) to the sink, which batches per shard.
  */
 final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch> {
-    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters",
-            TypeInformation.of(DeadLetter.class));
+    static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
     /** How long a record of a database the metadata does not have (yet) waits for it, once per database per minute. */
     private static final long UNKNOWN_DB_WAIT_MS = 2_000;
 
@@ -57,8 +57,11 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
 
     @Override
     public void open(OpenContext context) {
-        store = MetaStore.connect(new MetaStoreOptions(config.etcdEndpoints(), config.metaRoot(),
-                MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
+        store = MetaStore.connect(new MetaStoreOptions(
+                config.etcdEndpoints(),
+                config.metaRoot(),
+                MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT,
+                MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         meta = new MetaCache(store, null, config.idc()).start();
         if (meta.await(s -> s.revision() > 0, Duration.ofSeconds(30)).isEmpty()) { // the first full read
             throw new IllegalStateException("no metadata from etcd in 30 s [endpoints=" + config.etcdEndpoints()
@@ -90,7 +93,8 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         boolean fromLines = record instanceof IngestRecord.Lines;
         if (record instanceof IngestRecord.Lines l) {
             try {
-                ShardBatches cut = lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), now);
+                ShardBatches cut =
+                        lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), now);
                 batches = cut.batches();
                 stringFieldsSkipped.inc(cut.skipped().stringFields());
             } catch (LineProtocolException e) {
@@ -100,14 +104,17 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         } else {
             IngestRecord.Batch b = (IngestRecord.Batch) record;
             if (b.shard() >= db.shards()) {
-                dead(ctx, raw, "shard out of range [format=pb1, db=" + db.name() + ", shard=" + b.shard()
-                        + "]: the database has " + db.shards() + " shards");
+                dead(
+                        ctx,
+                        raw,
+                        "shard out of range [format=pb1, db=" + db.name() + ", shard=" + b.shard()
+                                + "]: the database has " + db.shards() + " shards");
                 return;
             }
             batches = Map.of(b.shard(), b.batch());
         }
-        BatchRules.Limits limits = BatchRules.Limits.window(now, db.intervals().get(0).retention(),
-                config.futureTolerance());
+        BatchRules.Limits limits =
+                BatchRules.Limits.window(now, db.intervals().get(0).retention(), config.futureTolerance());
         ShardBatch[] checked = new ShardBatch[batches.size()];
         int i = 0;
         try {
@@ -140,7 +147,8 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         }
         waitedFor.put(name, now);
         return meta.await(s -> s.databases().containsKey(name), Duration.ofMillis(UNKNOWN_DB_WAIT_MS))
-                .map(s -> s.databases().get(name)).orElse(null);
+                .map(s -> s.databases().get(name))
+                .orElse(null);
     }
 
     private void dead(Context ctx, KafkaIngestRecord raw, String reason) {

@@ -55,30 +55,36 @@ public final class IngestJob {
      * The same, with {@code tap} between decode and sink (tests inject task failures there; it must keep the
      * stream's elements as they are).
      */
-    static void build(StreamExecutionEnvironment env, IngestJobConfig config,
-                      UnaryOperator<DataStream<ShardBatch>> tap) {
+    static void build(
+            StreamExecutionEnvironment env, IngestJobConfig config, UnaryOperator<DataStream<ShardBatch>> tap) {
         env.setParallelism(config.parallelism());
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         // a short pause: visibility waits for the next checkpoint, so the pause adds to every point's latency
-        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(config.checkpointInterval().toMillis() / 10, 100));
+        env.getCheckpointConfig()
+                .setMinPauseBetweenCheckpoints(
+                        Math.min(config.checkpointInterval().toMillis() / 10, 100));
 
         KafkaSourceBuilder<KafkaIngestRecord> source = KafkaSource.<KafkaIngestRecord>builder()
                 .setBootstrapServers(String.join(",", config.bootstrapServers()))
                 .setTopics(config.topic())
                 .setGroupId(config.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        config.startingOffsets() == IngestConfigKeys.StartingOffsets.LATEST ? OffsetResetStrategy.LATEST
+                        config.startingOffsets() == IngestConfigKeys.StartingOffsets.LATEST
+                                ? OffsetResetStrategy.LATEST
                                 : OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new IngestDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (config.bounded()) {
             source.setBounded(OffsetsInitializer.latest());
         }
-        SingleOutputStreamOperator<ShardBatch> batches = env
-                .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka: " + config.topic())
+        SingleOutputStreamOperator<ShardBatch> batches = env.fromSource(
+                        source.build(), WatermarkStrategy.noWatermarks(), "kafka: " + config.topic())
                 .uid("ingest-source")
-                .process(new IngestDecoder(config)).name("decode + validate").uid("ingest-decode");
-        tap.apply(batches).sinkTo(MeridianSink.forShardBatches()
+                .process(new IngestDecoder(config))
+                .name("decode + validate")
+                .uid("ingest-decode");
+        tap.apply(batches)
+                .sinkTo(MeridianSink.forShardBatches()
                         .setEtcdEndpoints(config.etcdEndpoints().toArray(String[]::new))
                         .setMetaRoot(config.metaRoot())
                         .setIdc(config.idc())
@@ -87,13 +93,15 @@ public final class IngestJob {
                         .setMaxBatchPoints(config.sinkBatchPoints())
                         .setRequestTimeout(config.sinkTimeout())
                         .build())
-                .name("meridian").uid("ingest-sink");
+                .name("meridian")
+                .uid("ingest-sink");
         batches.getSideOutput(IngestDecoder.DEAD_LETTERS)
                 .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(String.join(",", config.bootstrapServers()))
                         .setRecordSerializer(new DeadLetterSerializer(config.dlqTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
-                .name("kafka: " + config.dlqTopic()).uid("ingest-dlq");
+                .name("kafka: " + config.dlqTopic())
+                .uid("ingest-dlq");
     }
 }

@@ -18,10 +18,23 @@ import java.util.regex.Pattern;
  * The ingest job's configuration, typed and validated (keys in {@link IngestConfigKeys}). Serializable: the
  * decode step and the sink carry it to the task managers.
  */
-public record IngestJobConfig(String idc, List<String> etcdEndpoints, String metaRoot, List<String> bootstrapServers,
-                              String topic, String dlqTopic, String groupId, StartingOffsets startingOffsets,
-                              boolean bounded, int parallelism, Duration checkpointInterval, String checkpointDir,
-                              String sinkId, int sinkBatchPoints, Duration sinkTimeout, Duration futureTolerance)
+public record IngestJobConfig(
+        String idc,
+        List<String> etcdEndpoints,
+        String metaRoot,
+        List<String> bootstrapServers,
+        String topic,
+        String dlqTopic,
+        String groupId,
+        StartingOffsets startingOffsets,
+        boolean bounded,
+        int parallelism,
+        Duration checkpointInterval,
+        String checkpointDir,
+        String sinkId,
+        int sinkBatchPoints,
+        Duration sinkTimeout,
+        Duration futureTolerance)
         implements Serializable {
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -48,7 +61,8 @@ public record IngestJobConfig(String idc, List<String> etcdEndpoints, String met
         for (var topicKey : List.of(TOPIC, DLQ_TOPIC)) {
             String t = c.get(topicKey);
             if (!KAFKA_TOPIC_NAME.matcher(t).matches() || t.equals(".") || t.equals("..")) {
-                throw c.invalid(topicKey, "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '" + t + "'");
+                throw c.invalid(
+                        topicKey, "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '" + t + "'");
             }
         }
         if (c.get(TOPIC).equals(c.get(DLQ_TOPIC))) {
@@ -60,9 +74,22 @@ public record IngestJobConfig(String idc, List<String> etcdEndpoints, String met
         if (!c.get(SINK_ID).matches("[A-Za-z0-9_.:-]{1,128}")) {
             throw c.invalid(SINK_ID, "want 1-128 of A-Z a-z 0-9 _ . : -; got '" + c.get(SINK_ID) + "'");
         }
-        return new IngestJobConfig(c.get(NODE_IDC), meta.endpoints(), meta.root(), c.get(BOOTSTRAP), c.get(TOPIC),
-                c.get(DLQ_TOPIC), c.get(GROUP_ID), c.get(STARTING_OFFSETS), c.get(BOUNDED), c.get(PARALLELISM),
-                c.get(CHECKPOINT_INTERVAL), c.get(CHECKPOINT_DIR), c.get(SINK_ID), c.get(SINK_BATCH_POINTS),
-                c.get(SINK_TIMEOUT), c.get(FUTURE_TOLERANCE));
+        return new IngestJobConfig(
+                c.get(NODE_IDC),
+                meta.endpoints(),
+                meta.root(),
+                c.get(BOOTSTRAP),
+                c.get(TOPIC),
+                c.get(DLQ_TOPIC),
+                c.get(GROUP_ID),
+                c.get(STARTING_OFFSETS),
+                c.get(BOUNDED),
+                c.get(PARALLELISM),
+                c.get(CHECKPOINT_INTERVAL),
+                c.get(CHECKPOINT_DIR),
+                c.get(SINK_ID),
+                c.get(SINK_BATCH_POINTS),
+                c.get(SINK_TIMEOUT),
+                c.get(FUTURE_TOLERANCE));
     }
 }

@@ -22,8 +22,7 @@ public class KafkaIngestRecord {
     public byte[] value;
     public Map<String, byte[]> headers = new HashMap<>();
 
-    public KafkaIngestRecord() {
-    }
+    public KafkaIngestRecord() {}
 
     static KafkaIngestRecord of(ConsumerRecord<byte[], byte[]> r) {
         KafkaIngestRecord k = new KafkaIngestRecord();
@@ -42,7 +41,17 @@ public class KafkaIngestRecord {
     ConsumerRecord<byte[], byte[]> toConsumerRecord() {
         RecordHeaders h = new RecordHeaders();
         headers.forEach((name, v) -> h.add(new RecordHeader(name, v)));
-        return new ConsumerRecord<>(topic, partition, offset, ConsumerRecord.NO_TIMESTAMP, TimestampType.NO_TIMESTAMP_TYPE,
-                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, h, Optional.empty());
+        return new ConsumerRecord<>(
+                topic,
+                partition,
+                offset,
+                ConsumerRecord.NO_TIMESTAMP,
+                TimestampType.NO_TIMESTAMP_TYPE,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                h,
+                Optional.empty());
     }
 }

@@ -31,7 +31,8 @@ class IngestJobConfigTest {
         assertThat(c.etcdEndpoints()).containsExactly("http://127.0.0.1:2379");
         assertThat(c.idc()).isEqualTo("default");
         assertThatThrownBy(() -> parse("node.idc: x\n"))
-                .hasMessageContaining("missing configuration key [key=ingest.kafka.bootstrap-servers, file=ingest.yaml]");
+                .hasMessageContaining(
+                        "missing configuration key [key=ingest.kafka.bootstrap-servers, file=ingest.yaml]");
     }
 
     @Test
@@ -41,10 +42,13 @@ class IngestJobConfigTest {
                 .hasMessageContaining("unknown configuration key [key=ingest.kafka.topik, file=ingest.yaml]")
                 .hasMessageContaining("ingest.kafka.topic");
         assertThatThrownBy(() -> parse(base + "ingest.kafka.topic: 'a b'\n"))
-                .hasMessageContaining("key=ingest.kafka.topic").hasMessageContaining("Kafka topic name");
+                .hasMessageContaining("key=ingest.kafka.topic")
+                .hasMessageContaining("Kafka topic name");
         assertThatThrownBy(() -> parse(base + "ingest.kafka.dlq-topic: meridian.ingest\n"))
-                .hasMessageContaining("key=ingest.kafka.dlq-topic").hasMessageContaining("must differ");
-        assertThatThrownBy(() -> parse(base + "ingest.parallelism: 0\n")).hasMessageContaining("key=ingest.parallelism");
+                .hasMessageContaining("key=ingest.kafka.dlq-topic")
+                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> parse(base + "ingest.parallelism: 0\n"))
+                .hasMessageContaining("key=ingest.parallelism");
         assertThatThrownBy(() -> parse(base + "ingest.checkpoint.interval: soon\n"))
                 .hasMessageContaining("key=ingest.checkpoint.interval");
         assertThatThrownBy(() -> parse(base + "ingest.kafka.starting-offsets: middle\n"))
@@ -63,11 +67,13 @@ class IngestJobConfigTest {
     void shippedExampleLoadsAndDocsListEveryKeyWithItsDefault() throws IOException {
         Path root = Path.of("..").toAbsolutePath().normalize();
         IngestJobConfig example = IngestJobConfig.load(root.resolve("conf/ingest.yaml"));
-        assertThat(example).isEqualTo(parse("ingest.kafka.bootstrap-servers: 127.0.0.1:9092\n"))
+        assertThat(example)
+                .isEqualTo(parse("ingest.kafka.bootstrap-servers: 127.0.0.1:9092\n"))
                 .as("the example sets every key to its default");
         String docs = Files.readString(root.resolve("docs/configuration.md"));
         for (ConfigOption<?> o : IngestConfigKeys.DEF.options()) {
-            assertThat(docs).as("docs/configuration.md row of " + o.key())
+            assertThat(docs)
+                    .as("docs/configuration.md row of " + o.key())
                     .contains("| `" + o.key() + "` | " + o.type().name() + " | `" + o.formattedDefault() + "` |");
         }
     }

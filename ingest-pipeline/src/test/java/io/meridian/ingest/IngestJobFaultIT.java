@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.connector.flink.ShardBatch;
 import io.meridian.connector.kafka.MeridianKafkaProducer;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.testing.LocalStorageCluster;
@@ -50,7 +50,9 @@ class IngestJobFaultIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static EmbeddedKafka kafka;
 
@@ -77,8 +79,13 @@ class IngestJobFaultIT {
                 for (int row = 0; row < 10; row++) {
                     for (int h = 0; h < HOSTS; h++) {
                         long i = (long) r * 1000 + row * HOSTS + h;
-                        sb.append("hits,host=h").append(h).append(" requests=").append(i % 5).append(' ')
-                                .append(T0 + (r * 10L + row) * 100).append('\n');
+                        sb.append("hits,host=h")
+                                .append(h)
+                                .append(" requests=")
+                                .append(i % 5)
+                                .append(' ')
+                                .append(T0 + (r * 10L + row) * 100)
+                                .append('\n');
                         count++;
                         sum += i % 5;
                     }
@@ -91,8 +98,18 @@ class IngestJobFaultIT {
     }
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
-        return new LocalStorageCluster(etcd, dir, root, 3, new DatabaseConfig("faults", SHARDS, 3,
-                WriteConcern.MAJORITY, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")));
+        return new LocalStorageCluster(
+                etcd,
+                dir,
+                root,
+                3,
+                new DatabaseConfig(
+                        "faults",
+                        SHARDS,
+                        3,
+                        WriteConcern.MAJORITY,
+                        List.of(IntervalSpec.parse("10s", "30d")),
+                        List.of("c1")));
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {
@@ -135,11 +152,16 @@ class IngestJobFaultIT {
         long[] produced = produce(topic, 2_000);
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-task-failure")) {
             IngestJobConfig config = config(c, topic);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    IngestJob.flinkConfiguration(config));
-            IngestJob.build(env, config, s -> s.map(new FailOnce()).returns(ShardBatch.class).name("fail once"));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.flinkConfiguration(config));
+            IngestJob.build(
+                    env,
+                    config,
+                    s -> s.map(new FailOnce()).returns(ShardBatch.class).name("fail once"));
             env.execute("ingest-task-failure");
-            assertThat(FailOnce.FAILED).as("the failure was injected mid-stream").isTrue();
+            assertThat(FailOnce.FAILED)
+                    .as("the failure was injected mid-stream")
+                    .isTrue();
             assertExact(c, produced);
         }
     }
@@ -152,20 +174,27 @@ class IngestJobFaultIT {
         long[] produced = produce(topic, 3_000);
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-leader-change")) {
             IngestJobConfig config = config(c, topic);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    IngestJob.flinkConfiguration(config));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.flinkConfiguration(config));
             IngestJob.build(env, config);
             JobClient job = env.executeAsync("ingest-leader-change");
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
-                    c.total("faults", SHARDS, "hits", "requests", T0, T0 + 2 * HOUR).count() > 0);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> c.total("faults", SHARDS, "hits", "requests", T0, T0 + 2 * HOUR)
+                                    .count()
+                            > 0);
             var before = c.cache.routing().leader("faults", 0).orElseThrow();
-            StorageNode victim = c.nodes.stream().filter(s -> s.self().id().equals(before.leader())).findFirst()
+            StorageNode victim = c.nodes.stream()
+                    .filter(s -> s.self().id().equals(before.leader()))
+                    .findFirst()
                     .orElseThrow();
             victim.close();
-            assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).as("killed while the job was writing")
+            assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS))
+                    .as("killed while the job was writing")
                     .isIn(JobStatus.RUNNING, JobStatus.RESTARTING);
             job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
-            assertThat(c.cache.routing().leader("faults", 0).orElseThrow().epoch()).as("shard 0 failed over")
+            assertThat(c.cache.routing().leader("faults", 0).orElseThrow().epoch())
+                    .as("shard 0 failed over")
                     .isGreaterThan(before.epoch());
             assertExact(c, produced);
         }

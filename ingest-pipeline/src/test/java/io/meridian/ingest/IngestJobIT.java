@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.common.rpc.storage.v1.PointBatch;
@@ -17,7 +18,6 @@ import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
@@ -62,7 +62,9 @@ class IngestJobIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static EmbeddedKafka kafka;
 
@@ -88,8 +90,18 @@ class IngestJobIT {
     }
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
-        return new LocalStorageCluster(etcd, dir, root, 1, new DatabaseConfig("metrics", SHARDS, 1, WriteConcern.LEADER,
-                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of("c1")));
+        return new LocalStorageCluster(
+                etcd,
+                dir,
+                root,
+                1,
+                new DatabaseConfig(
+                        "metrics",
+                        SHARDS,
+                        1,
+                        WriteConcern.LEADER,
+                        List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
+                        List.of("c1")));
     }
 
     private static IngestJobConfig config(LocalStorageCluster c, String topic) {
@@ -97,8 +109,8 @@ class IngestJobIT {
     }
 
     private static void run(IngestJobConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                IngestJob.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.flinkConfiguration(config));
         IngestJob.build(env, config);
         env.execute("ingest-it");
     }
@@ -119,14 +131,19 @@ class IngestJobIT {
     private static void assertBuckets(LocalStorageCluster c, long bucketMs, String what) {
         for (String field : List.of("requests", "cpu")) {
             Map<Long, AggState> want = expected(bucketMs, field.equals("cpu"));
-            PartialTable r = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
-                    T0 + 2 * HOUR, bucketMs, List.of(), List.of(field)));
+            PartialTable r = c.leafQuery(
+                    "metrics",
+                    SHARDS,
+                    new LeafQuery(
+                            "host_stats", TagPredicate.all(), T0, T0 + 2 * HOUR, bucketMs, List.of(), List.of(field)));
             int seen = 0;
             for (int b = 0; b < r.buckets(); b++) {
                 AggState got = r.cell(List.of(), b, 0);
                 AggState w = want.get(r.bucketStart(b));
                 if (w == null) {
-                    assertThat(got == null || got.isEmpty()).as("%s %s bucket %d is empty", what, field, b).isTrue();
+                    assertThat(got == null || got.isEmpty())
+                            .as("%s %s bucket %d is empty", what, field, b)
+                            .isTrue();
                     continue;
                 }
                 seen++;
@@ -141,14 +158,23 @@ class IngestJobIT {
             assertThat(seen).as(what + " " + field + " buckets").isEqualTo(want.size());
         }
         // per host, where "last" has one answer: every aggregate of every bucket, the last value included
-        PartialTable byHost = c.leafQuery("metrics", SHARDS, new LeafQuery("host_stats", TagPredicate.all(), T0,
-                T0 + 2 * HOUR, bucketMs, List.of("host"), List.of("requests", "cpu")));
+        PartialTable byHost = c.leafQuery(
+                "metrics",
+                SHARDS,
+                new LeafQuery(
+                        "host_stats",
+                        TagPredicate.all(),
+                        T0,
+                        T0 + 2 * HOUR,
+                        bucketMs,
+                        List.of("host"),
+                        List.of("requests", "cpu")));
         for (int h = 0; h < HOSTS; h++) {
             Map<Long, AggState[]> want = new HashMap<>();
             for (int row = 0; row < ROWS; row++) {
                 long ts = T0 + row * 1000L;
-                AggState[] w = want.computeIfAbsent(ts - Math.floorMod(ts, bucketMs),
-                        k -> new AggState[] {AggState.empty(), AggState.empty()});
+                AggState[] w = want.computeIfAbsent(
+                        ts - Math.floorMod(ts, bucketMs), k -> new AggState[] {AggState.empty(), AggState.empty()});
                 w[0].add(ts, requests(h, row));
                 w[1].add(ts, cpu(h, row));
             }
@@ -164,7 +190,8 @@ class IngestJobIT {
                     assertThat(got).as(at).isNotNull();
                     assertThat(new double[] {got.count(), got.sum(), got.min(), got.max(), got.last(), got.first()})
                             .as(at + ": count, sum, min, max, last, first")
-                            .containsExactly(w[f].count(), w[f].sum(), w[f].min(), w[f].max(), w[f].last(), w[f].first());
+                            .containsExactly(
+                                    w[f].count(), w[f].sum(), w[f].min(), w[f].max(), w[f].last(), w[f].first());
                 }
             }
         }
@@ -176,16 +203,24 @@ class IngestJobIT {
         kafka.createTopic(topic, SHARDS);
         kafka.createTopic(topic + ".dlq", 1);
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-1m");
-             MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
+                MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
             c.declareField("metrics", SHARDS, "host_stats", "requests", FieldType.FIELD_TYPE_SUM);
             // one record = 10 seconds of every host (1,000 lines, 2,000 points)
             for (int row0 = 0; row0 < ROWS; row0 += 10) {
                 StringBuilder sb = new StringBuilder(64 * 1000);
                 for (int row = row0; row < row0 + 10; row++) {
                     for (int h = 0; h < HOSTS; h++) {
-                        sb.append("host_stats,host=h").append(h).append(",dc=").append(h % 3 == 0 ? "east" : "west")
-                                .append(" requests=").append(requests(h, row)).append(",cpu=").append(cpu(h, row))
-                                .append(' ').append(T0 + row * 1000L).append('\n');
+                        sb.append("host_stats,host=h")
+                                .append(h)
+                                .append(",dc=")
+                                .append(h % 3 == 0 ? "east" : "west")
+                                .append(" requests=")
+                                .append(requests(h, row))
+                                .append(",cpu=")
+                                .append(cpu(h, row))
+                                .append(' ')
+                                .append(T0 + row * 1000L)
+                                .append('\n');
                     }
                 }
                 producer.send("metrics", sb.toString(), Precision.MILLISECONDS);
@@ -203,7 +238,9 @@ class IngestJobIT {
             assertBuckets(c, 300_000, "files, rollup");
             try (KafkaConsumer<byte[], byte[]> dlq = kafka.consumer()) {
                 dlq.assign(List.of(new TopicPartition(topic + ".dlq", 0)));
-                assertThat(dlq.poll(Duration.ofMillis(500)).count()).as("no dead letters").isZero();
+                assertThat(dlq.poll(Duration.ofMillis(500)).count())
+                        .as("no dead letters")
+                        .isZero();
             }
         }
     }
@@ -216,24 +253,46 @@ class IngestJobIT {
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-bad")) {
             long now = System.currentTimeMillis();
             byte[] good = ("cpu,host=a value=1 " + now + "\n").getBytes(StandardCharsets.UTF_8);
-            var batches = new LineBatcher().batch("metrics", SHARDS, ("cpu,host=b value=2 " + now + "\n")
-                    .getBytes(StandardCharsets.UTF_8), 0, ("cpu,host=b value=2 " + now + "\n").length(),
-                    Precision.MILLISECONDS, now);
+            var batches = new LineBatcher()
+                    .batch(
+                            "metrics",
+                            SHARDS,
+                            ("cpu,host=b value=2 " + now + "\n").getBytes(StandardCharsets.UTF_8),
+                            0,
+                            ("cpu,host=b value=2 " + now + "\n").length(),
+                            Precision.MILLISECONDS,
+                            now);
             var goodShard = batches.batches().entrySet().iterator().next();
-            PointBatch infinite = PointBatch.newBuilder().addSeries(SeriesRows.newBuilder().setMetric("cpu")
-                    .addFields("value").addTimestampDeltas(now).addValues(Double.POSITIVE_INFINITY)).build();
+            PointBatch infinite = PointBatch.newBuilder()
+                    .addSeries(SeriesRows.newBuilder()
+                            .setMetric("cpu")
+                            .addFields("value")
+                            .addTimestampDeltas(now)
+                            .addValues(Double.POSITIVE_INFINITY))
+                    .build();
             Map<String, String> reasons = new HashMap<>();
             List<byte[]> values = new ArrayList<>();
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.LINGER_MS_CONFIG, 50), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            50),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 // one producer batch (linger) holding good and bad records
                 p.send(IngestRecordCodec.encodeLines(topic, "metrics", good, Precision.MILLISECONDS));
-                p.send(IngestRecordCodec.encodeLines(topic, "metrics", "cpu,host=a value=\n".getBytes(
-                        StandardCharsets.UTF_8), Precision.MILLISECONDS));
+                p.send(IngestRecordCodec.encodeLines(
+                        topic,
+                        "metrics",
+                        "cpu,host=a value=\n".getBytes(StandardCharsets.UTF_8),
+                        Precision.MILLISECONDS));
                 p.send(IngestRecordCodec.encodeLines(topic, "nosuchdb", good, Precision.MILLISECONDS));
-                p.send(IngestRecordCodec.encodeLines(topic, "metrics", ("cpu,host=a value=1 " + (now - 40L * 86_400_000)
-                        + "\n").getBytes(StandardCharsets.UTF_8), Precision.MILLISECONDS));
+                p.send(IngestRecordCodec.encodeLines(
+                        topic,
+                        "metrics",
+                        ("cpu,host=a value=1 " + (now - 40L * 86_400_000) + "\n").getBytes(StandardCharsets.UTF_8),
+                        Precision.MILLISECONDS));
                 p.send(IngestRecordCodec.encodeBatch(topic, 1, "metrics", goodShard.getKey(), goodShard.getValue()));
                 p.send(IngestRecordCodec.encodeBatch(topic, 1, "metrics", 0, infinite));
                 p.send(IngestRecordCodec.encodeBatch(topic, 1, "metrics", 9, goodShard.getValue()));
@@ -248,21 +307,33 @@ class IngestJobIT {
                 dlq.seekToBeginning(dlq.assignment());
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(200))) {
-                        reasons.put(new String(r.headers().lastHeader("meridian.dlq.offset").value(),
-                                StandardCharsets.UTF_8), new String(r.headers().lastHeader(IngestTopic.HEADER_DLQ_REASON)
-                                .value(), StandardCharsets.UTF_8));
+                        reasons.put(
+                                new String(
+                                        r.headers()
+                                                .lastHeader("meridian.dlq.offset")
+                                                .value(),
+                                        StandardCharsets.UTF_8),
+                                new String(
+                                        r.headers()
+                                                .lastHeader(IngestTopic.HEADER_DLQ_REASON)
+                                                .value(),
+                                        StandardCharsets.UTF_8));
                         values.add(r.value());
                     }
                     return reasons.size() >= 5;
                 });
             }
             assertThat(reasons).hasSize(5);
-            assertThat(reasons.get("1")).startsWith("bad line protocol [format=lp]").contains("line 1");
+            assertThat(reasons.get("1"))
+                    .startsWith("bad line protocol [format=lp]")
+                    .contains("line 1");
             assertThat(reasons.get("2")).startsWith("unknown database [header=db, db=nosuchdb]");
             assertThat(reasons.get("3")).startsWith("timestamp outside the write window");
             assertThat(reasons.get("5")).startsWith("infinite value");
             assertThat(reasons.get("6")).startsWith("shard out of range [format=pb1, db=metrics, shard=9]");
-            assertThat(values).as("the original bytes").anySatisfy(v -> assertThat(v).isEqualTo(good));
+            assertThat(values)
+                    .as("the original bytes")
+                    .anySatisfy(v -> assertThat(v).isEqualTo(good));
         }
     }
 }

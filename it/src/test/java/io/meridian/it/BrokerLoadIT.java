@@ -50,20 +50,26 @@ class BrokerLoadIT {
         BrokerProcess b2 = cluster.startBroker("b2", MeridianCluster.IDC);
         cluster.awaitRegistered("s1", "s2", "s3", "b1", "b2");
         cluster.await().until(() -> cluster.truth().master() != null);
-        BrokerProcess.Answer c = b1.postRetrying("/api/v1/clusters", "{\"name\":\"c1\",\"idc\":\"" + MeridianCluster.IDC + "\"}",
+        BrokerProcess.Answer c = b1.postRetrying(
+                "/api/v1/clusters",
+                "{\"name\":\"c1\",\"idc\":\"" + MeridianCluster.IDC + "\"}",
                 MeridianCluster.DEFAULT_WAIT);
         assertThat(c.status()).as(c.body()).isIn(201, 409);
         BrokerProcess.Answer db = b2.postRetrying("/api/v1/databases", """
-                {"name":"db","shards":3,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}]}""",
-                MeridianCluster.DEFAULT_WAIT);
+                {"name":"db","shards":3,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(db.status()).as(db.body()).isEqualTo(201);
         cluster.await().until(() -> {
-            List<ShardState> s = cluster.truth().states().values().stream().filter(x -> x.db().equals("db")).toList();
+            List<ShardState> s = cluster.truth().states().values().stream()
+                    .filter(x -> x.db().equals("db"))
+                    .toList();
             return s.size() == 3 && s.stream().allMatch(x -> x.leader() != null);
         });
         // both brokers' caches know the leaders once a write through each succeeds
         for (BrokerProcess b : List.of(b1, b2)) {
-            cluster.await().until(() -> b.post("/api/v1/write?db=db&precision=ms", "warmup v=1 " + T0).status() == 204);
+            cluster.await()
+                    .until(() -> b.post("/api/v1/write?db=db&precision=ms", "warmup v=1 " + T0)
+                                    .status()
+                            == 204);
         }
         return List.of(b1, b2);
     }
@@ -76,7 +82,8 @@ class BrokerLoadIT {
     @Test
     void eightWritersAndEightQueriersForAMinuteAddUp(MeridianCluster cluster) throws Exception {
         List<BrokerProcess> brokers = startCluster(cluster);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long stopAt = System.nanoTime() + LOAD.toNanos();
         Map<Integer, double[]> acked = new ConcurrentHashMap<>(); // writer -> {points, sum}
         AtomicLong resent = new AtomicLong();
@@ -97,12 +104,22 @@ class BrokerLoadIT {
                         for (int h = 0; h < HOSTS; h++) {
                             double v = value(writer, h, slot);
                             sum += v;
-                            body.append("load,writer=w").append(writer).append(",host=h").append(h).append(" v=")
-                                    .append(v).append(' ').append(T0 + slot * 10_000).append('\n');
+                            body.append("load,writer=w")
+                                    .append(writer)
+                                    .append(",host=h")
+                                    .append(h)
+                                    .append(" v=")
+                                    .append(v)
+                                    .append(' ')
+                                    .append(T0 + slot * 10_000)
+                                    .append('\n');
                         }
                     }
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(broker.url() + "/api/v1/write?db=db&precision=ms"))
-                            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                    HttpRequest req = HttpRequest.newBuilder(
+                                    URI.create(broker.url() + "/api/v1/write?db=db&precision=ms"))
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build();
                     while (true) {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 204) {
@@ -127,12 +144,18 @@ class BrokerLoadIT {
             Random random = new Random(q);
             tasks.add(pool.submit(() -> {
                 while (System.nanoTime() < stopAt) {
-                    String where = random.nextBoolean() ? "" : ",\"where\":{\"tag\":\"host\",\"eq\":\"h" + random.nextInt(HOSTS) + "\"}";
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.url() + "/api/v1/query"))
-                            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString("""
+                    String where = random.nextBoolean()
+                            ? ""
+                            : ",\"where\":{\"tag\":\"host\",\"eq\":\"h" + random.nextInt(HOSTS) + "\"}";
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(broker.url() + "/api/v1/query"))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            """
                                     {"db":"db","metric":"load","start":%d,"end":%d,"bucket":"1h","groupBy":["writer"]%s,
-                                     "select":[{"fn":"sum","field":"v"},{"fn":"count","field":"v"},{"fn":"max","field":"v"}]}"""
-                                    .formatted(T0, T0 + 3 * 86_400_000L, where))).build(), HttpResponse.BodyHandlers.ofString());
+                                     "select":[{"fn":"sum","field":"v"},{"fn":"count","field":"v"},{"fn":"max","field":"v"}]}""".formatted(T0, T0 + 3 * 86_400_000L, where)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200 && r.statusCode() != 503) {
                         errors.add("query " + r.statusCode() + " " + r.body());
                         return null;
@@ -148,23 +171,33 @@ class BrokerLoadIT {
         pool.shutdown();
         assertThat(errors).as("errors other than documented back-pressure").isEmpty();
         assertThat(queries.get()).as("queries answered").isGreaterThan(8);
-        System.out.printf("load: %d queries, %d resent writes, points per writer %s%n", queries.get(), resent.get(),
+        System.out.printf(
+                "load: %d queries, %d resent writes, points per writer %s%n",
+                queries.get(),
+                resent.get(),
                 acked.values().stream().map(t -> (long) t[0]).toList());
 
         // the data adds up, through either broker
         for (BrokerProcess b : brokers) {
             JsonNode answer = JSON.readTree(b.post("/api/v1/query", """
                     {"db":"db","metric":"load","start":%d,"end":%d,"groupBy":["writer"],
-                     "select":[{"fn":"count","field":"v"},{"fn":"sum","field":"v"}]}""".formatted(T0, T0 + 3 * 86_400_000L)).body());
+                     "select":[{"fn":"count","field":"v"},{"fn":"sum","field":"v"}]}""".formatted(T0, T0 + 3 * 86_400_000L))
+                    .body());
             assertThat(answer.get("rows")).as(answer.toString()).hasSize(8);
             for (JsonNode row : answer.get("rows")) {
                 int writer = Integer.parseInt(row.get(0).asText().substring(1));
                 double[] expected = acked.get(writer);
                 if (resent.get() == 0) {
-                    assertThat(row.get(1).asLong()).as("points of writer " + writer).isEqualTo((long) expected[0]);
-                    assertThat(row.get(2).asDouble()).as("sum of writer " + writer).isEqualTo(expected[1]);
+                    assertThat(row.get(1).asLong())
+                            .as("points of writer " + writer)
+                            .isEqualTo((long) expected[0]);
+                    assertThat(row.get(2).asDouble())
+                            .as("sum of writer " + writer)
+                            .isEqualTo(expected[1]);
                 } else { // a re-sent write may have reached some shards twice before; it can only add
-                    assertThat(row.get(1).asLong()).as("points of writer " + writer).isGreaterThanOrEqualTo((long) expected[0]);
+                    assertThat(row.get(1).asLong())
+                            .as("points of writer " + writer)
+                            .isGreaterThanOrEqualTo((long) expected[0]);
                 }
             }
         }
@@ -179,20 +212,27 @@ class BrokerLoadIT {
             n.pause();
         }
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             HttpRequest impatient = HttpRequest.newBuilder(URI.create(broker.url() + "/api/v1/query"))
-                    .timeout(Duration.ofMillis(500)).POST(HttpRequest.BodyPublishers.ofString("""
-                            {"db":"db","metric":"warmup","start":%d,"end":%d,"select":[{"fn":"sum","field":"v"}]}"""
-                            .formatted(T0, T0 + 1000))).build();
+                    .timeout(Duration.ofMillis(500))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"db":"db","metric":"warmup","start":%d,"end":%d,"select":[{"fn":"sum","field":"v"}]}""".formatted(T0, T0 + 1000)))
+                    .build();
             try {
                 http.send(impatient, HttpResponse.BodyHandlers.ofString());
                 throw new AssertionError("the query answered although every storage node is frozen");
             } catch (HttpTimeoutException expected) {
                 // the client went away
             }
-            cluster.await().alias("the broker counted the query as cancelled").until(() ->
-                    broker.get("/metrics").body().lines().anyMatch(l ->
-                            l.startsWith("meridian_broker_query_outcomes_total{") && l.contains("outcome=\"query_cancelled\"")
+            cluster.await()
+                    .alias("the broker counted the query as cancelled")
+                    .until(() -> broker.get("/metrics")
+                            .body()
+                            .lines()
+                            .anyMatch(l -> l.startsWith("meridian_broker_query_outcomes_total{")
+                                    && l.contains("outcome=\"query_cancelled\"")
                                     && !l.endsWith(" 0.0")));
         } finally {
             for (StorageNodeProcess n : cluster.nodes()) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.ReplicaHealth;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
@@ -14,7 +15,6 @@ import io.meridian.it.harness.MeridianCluster;
 import io.meridian.it.harness.NodeSettings;
 import io.meridian.it.harness.ShardClient;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
@@ -60,13 +60,14 @@ class DiskFullFailoverIT {
     }
 
     private static WriteBatch batch(long seq) {
-        return WriteBatch.builder().point(SeriesKey.of("http", "host", "h" + (seq % 5)), T0 + seq * 1_000L, "requests",
-                seq).build();
+        return WriteBatch.builder()
+                .point(SeriesKey.of("http", "host", "h" + (seq % 5)), T0 + seq * 1_000L, "requests", seq)
+                .build();
     }
 
     private static LeafQuery everything() {
-        return new LeafQuery("http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"),
-                List.of("requests"));
+        return new LeafQuery(
+                "http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"), List.of("requests"));
     }
 
     @Test
@@ -80,17 +81,27 @@ class DiskFullFailoverIT {
                 Files.createDirectories(data);
                 run("mount", "-t", "tmpfs", "-o", "size=128m", "tmpfs", data.toString());
                 mounts.add(data);
-                cluster.startStorageNode(NodeSettings.of(id).with("storage.disk.min-free-percent", "0")
+                cluster.startStorageNode(NodeSettings.of(id)
+                        .with("storage.disk.min-free-percent", "0")
                         .with("storage.disk.min-free-floor", "32MiB"));
             }
             cluster.awaitRegistered(NODES.toArray(String[]::new));
             cluster.master().createCluster(new StorageCluster(MeridianCluster.CLUSTER, MeridianCluster.IDC));
-            cluster.master().createDatabase(new DatabaseConfig(DB, 1, 3, WriteConcern.MAJORITY,
-                    List.of(IntervalSpec.parse("10s", "30d")), List.of(MeridianCluster.CLUSTER)));
+            cluster.master()
+                    .createDatabase(new DatabaseConfig(
+                            DB,
+                            1,
+                            3,
+                            WriteConcern.MAJORITY,
+                            List.of(IntervalSpec.parse("10s", "30d")),
+                            List.of(MeridianCluster.CLUSTER)));
             try (ShardClient client = new ShardClient(cluster, DB, 1)) {
-                cluster.await().alias("shard 0 led").until(() -> client.route(0).isPresent()
-                        && client.replica(client.route(0).get().address(), 0).map(ReplicaHealth::getLeader)
-                        .orElse(false));
+                cluster.await()
+                        .alias("shard 0 led")
+                        .until(() -> client.route(0).isPresent()
+                                && client.replica(client.route(0).get().address(), 0)
+                                        .map(ReplicaHealth::getLeader)
+                                        .orElse(false));
                 client.declare(0, "http", "requests", FieldType.SUM);
                 for (long seq = 1; seq <= 50; seq++) {
                     client.write("writer-1", seq, batch(seq), RETRY_BOUND);
@@ -111,23 +122,34 @@ class DiskFullFailoverIT {
                     assertThat(o).isIn(WriteOutcome.WRITE_OUTCOME_APPLIED, WriteOutcome.WRITE_OUTCOME_DUPLICATE);
                 }
                 ShardState after = cluster.shards(DB).get(0);
-                assertThat(after.leader()).as("leadership left the node whose disk is full").isNotEqualTo(full);
+                assertThat(after.leader())
+                        .as("leadership left the node whose disk is full")
+                        .isNotEqualTo(full);
                 assertThat(after.epoch()).isGreaterThan(before.epoch());
-                assertThat(cluster.node(full).log()).as("the full node says so, naming its directory")
+                assertThat(cluster.node(full).log())
+                        .as("the full node says so, naming its directory")
                         .contains("data directory is at its free-space watermark; refusing writes")
                         .contains("dir=" + fullData);
-                AggState onLeader = total(client.query(client.route(0).orElseThrow().address(), 0, everything()));
-                assertThat(onLeader.count()).as("every acknowledged batch, once").isEqualTo(150);
+                AggState onLeader =
+                        total(client.query(client.route(0).orElseThrow().address(), 0, everything()));
+                assertThat(onLeader.count())
+                        .as("every acknowledged batch, once")
+                        .isEqualTo(150);
                 assertThat(onLeader.sum()).isEqualTo(150 * 151 / 2.0);
 
                 Files.delete(ballast);
-                cluster.await().alias("the old leader has room again and holds the same data").untilAsserted(() -> {
-                    AggState onOld = total(client.query(cluster.node(full).address(), 0, everything()));
-                    assertThat(onOld.count()).isEqualTo(150);
-                    assertThat(onOld.sum()).isEqualTo(150 * 151 / 2.0);
-                });
-                cluster.await().alias("the old leader notices the space").untilAsserted(() ->
-                        assertThat(cluster.node(full).log()).contains("data directory has room again; taking writes"));
+                cluster.await()
+                        .alias("the old leader has room again and holds the same data")
+                        .untilAsserted(() -> {
+                            AggState onOld =
+                                    total(client.query(cluster.node(full).address(), 0, everything()));
+                            assertThat(onOld.count()).isEqualTo(150);
+                            assertThat(onOld.sum()).isEqualTo(150 * 151 / 2.0);
+                        });
+                cluster.await()
+                        .alias("the old leader notices the space")
+                        .untilAsserted(() -> assertThat(cluster.node(full).log())
+                                .contains("data directory has room again; taking writes"));
             }
         } finally {
             for (Path m : mounts) {

@@ -41,17 +41,23 @@ class FederatedQueryIT {
     @Test
     void rootAggregatesBothIdcsAndNamesAMissingOne(MeridianCluster cluster) throws Exception {
         cluster.startEtcd();
-        for (String[] n : new String[][] {{"s1", "idc1", "c1"}, {"s2", "idc1", "c1"}, {"s3", "idc2", "c2"}, {"s4", "idc2", "c2"}}) {
+        for (String[] n :
+                new String[][] {{"s1", "idc1", "c1"}, {"s2", "idc1", "c1"}, {"s3", "idc2", "c2"}, {"s4", "idc2", "c2"}
+                }) {
             cluster.startStorageNode(new NodeSettings(n[0], n[1], n[2], NodeSettings.DEFAULT_JVM, Map.of()));
         }
         BrokerProcess b1 = cluster.startBroker("b1", "idc1");
         BrokerProcess b2 = cluster.startBroker("b2", "idc2");
         BrokerProcess root = cluster.startBroker("root", "idc0");
         cluster.awaitRegistered("s1", "s2", "s3", "s4", "b1", "b2", "root");
-        cluster.await().alias("a master among the brokers").until(() -> cluster.truth().master() != null);
+        cluster.await()
+                .alias("a master among the brokers")
+                .until(() -> cluster.truth().master() != null);
 
         for (String[] c : new String[][] {{"c1", "idc1"}, {"c2", "idc2"}}) {
-            BrokerProcess.Answer a = root.postRetrying("/api/v1/clusters", "{\"name\":\"" + c[0] + "\",\"idc\":\"" + c[1] + "\"}",
+            BrokerProcess.Answer a = root.postRetrying(
+                    "/api/v1/clusters",
+                    "{\"name\":\"" + c[0] + "\",\"idc\":\"" + c[1] + "\"}",
                     MeridianCluster.DEFAULT_WAIT);
             assertThat(a.status()).as(a.body()).isIn(201, 409); // 409: the master already rebuilt it from reports
         }
@@ -60,7 +66,9 @@ class FederatedQueryIT {
                  "clusters":["c1","c2"]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         cluster.await().alias("a leader for every shard in both clusters").until(() -> {
-            List<ShardState> states = cluster.truth().states().values().stream().filter(s -> s.db().equals("db")).toList();
+            List<ShardState> states = cluster.truth().states().values().stream()
+                    .filter(s -> s.db().equals("db"))
+                    .toList();
             return states.size() == 4 && states.stream().allMatch(s -> s.leader() != null);
         });
 
@@ -89,11 +97,13 @@ class FederatedQueryIT {
         assertThat(rows(answer)).isEqualTo(expected(both, 5 * MINUTE)).hasSize(4 * 4);
         assertThat(answer.get("partial").asBoolean()).isFalse();
         // an IDC broker as the root answers the same (its own IDC locally, the other through its broker)
-        assertThat(rows(ok(b1.post("/api/v1/query", query.formatted(T0, END, ""))))).isEqualTo(expected(both, 5 * MINUTE));
+        assertThat(rows(ok(b1.post("/api/v1/query", query.formatted(T0, END, "")))))
+                .isEqualTo(expected(both, 5 * MINUTE));
 
         // SQL through the root plans into the same distributed query
-        String sql = "{\"db\":\"db\",\"sql\":\"SELECT host, SUM(usage) AS s, COUNT(usage) AS n FROM cpu WHERE ts >= TIMESTAMP '"
-                + sqlTime(T0) + "' AND ts < TIMESTAMP '" + sqlTime(END) + "' GROUP BY host ORDER BY host\"}";
+        String sql =
+                "{\"db\":\"db\",\"sql\":\"SELECT host, SUM(usage) AS s, COUNT(usage) AS n FROM cpu WHERE ts >= TIMESTAMP '"
+                        + sqlTime(T0) + "' AND ts < TIMESTAMP '" + sqlTime(END) + "' GROUP BY host ORDER BY host\"}";
         JsonNode sqlAnswer = ok(root.post("/api/v1/sql", sql));
         Map<String, double[]> byHost = new TreeMap<>();
         both.forEach(p -> {
@@ -109,11 +119,12 @@ class FederatedQueryIT {
         assertThat(badSql.body()).contains("line=1, column=8", "nosuch");
 
         // bad input through the root
-        BrokerProcess.Answer badLine = root.post("/api/v1/write?db=db&precision=ms", "cpu,host=h0 usage=1 " + T0
-                + "\ncpu,host=h0 usage= " + T0 + "\n");
+        BrokerProcess.Answer badLine = root.post(
+                "/api/v1/write?db=db&precision=ms", "cpu,host=h0 usage=1 " + T0 + "\ncpu,host=h0 usage= " + T0 + "\n");
         assertThat(badLine.status()).isEqualTo(400);
         assertThat(badLine.body()).contains("line 2");
-        assertThat(root.post("/api/v1/write?db=nodb", "cpu,host=h0 usage=1").status()).isEqualTo(404);
+        assertThat(root.post("/api/v1/write?db=nodb", "cpu,host=h0 usage=1").status())
+                .isEqualTo(404);
         BrokerProcess.Answer tooMany = root.post("/api/v1/query", query.formatted(T0, END, ",\"maxGroups\":2"));
         assertThat(tooMany.status()).as(tooMany.body()).isEqualTo(429);
         assertThat(tooMany.body()).contains("too many groups");
@@ -140,7 +151,13 @@ class FederatedQueryIT {
     private static void write(MeridianCluster cluster, BrokerProcess broker, List<Point> points) {
         StringBuilder body = new StringBuilder();
         for (Point p : points) {
-            body.append("cpu,host=").append(p.host()).append(" usage=").append(p.value()).append(' ').append(p.ts()).append('\n');
+            body.append("cpu,host=")
+                    .append(p.host())
+                    .append(" usage=")
+                    .append(p.value())
+                    .append(' ')
+                    .append(p.ts())
+                    .append('\n');
         }
         // the broker's metadata cache may not know the database's leaders yet: retriable answers are 503
         cluster.await().alias("write through " + broker.id()).until(() -> {
@@ -172,7 +189,8 @@ class FederatedQueryIT {
         Map<String, AggState> cells = new TreeMap<>(); // host + bucket start, sorted as the answer is
         for (Point p : points) {
             long b = T0 + (p.ts() - T0) / bucket * bucket;
-            cells.computeIfAbsent(p.host() + "|" + String.format("%015d", b), k -> AggState.empty()).add(p.ts(), p.value());
+            cells.computeIfAbsent(p.host() + "|" + String.format("%015d", b), k -> AggState.empty())
+                    .add(p.ts(), p.value());
         }
         List<List<String>> out = new ArrayList<>();
         cells.forEach((key, s) -> {
@@ -181,15 +199,16 @@ class FederatedQueryIT {
             r.add(Instant.ofEpochMilli(Long.parseLong(k[1])).toString());
             r.add(k[0]);
             for (String f : FUNCTIONS) {
-                r.add(Double.toString(switch (f) {
-                    case "sum" -> s.sum();
-                    case "avg" -> s.avg();
-                    case "min" -> s.min();
-                    case "max" -> s.max();
-                    case "count" -> (double) s.count();
-                    case "first" -> s.first();
-                    default -> s.last();
-                }));
+                r.add(Double.toString(
+                        switch (f) {
+                            case "sum" -> s.sum();
+                            case "avg" -> s.avg();
+                            case "min" -> s.min();
+                            case "max" -> s.max();
+                            case "count" -> (double) s.count();
+                            case "first" -> s.first();
+                            default -> s.last();
+                        }));
             }
             out.add(r);
         });

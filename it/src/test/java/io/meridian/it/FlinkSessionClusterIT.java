@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.connector.kafka.MeridianKafkaProducer;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
 import io.meridian.it.harness.FlinkSessionCluster;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.testing.LocalStorageCluster;
 import java.io.IOException;
@@ -45,7 +45,8 @@ class FlinkSessionClusterIT {
     /** System property (it/pom.xml's failsafe configuration): the job jar resolved by Maven. */
     static final String JOB_JAR_PROPERTY = "meridian.it.ingest-job-jar";
 
-    private static final Path DIR = Path.of("target", "it-clusters", "FlinkSessionClusterIT").toAbsolutePath();
+    private static final Path DIR =
+            Path.of("target", "it-clusters", "FlinkSessionClusterIT").toAbsolutePath();
     private static final long HOUR = 3_600_000L;
     private static final String DB = "metrics";
     private static final int SHARDS = 2;
@@ -91,26 +92,43 @@ class FlinkSessionClusterIT {
         kafka.createTopic(topic, SHARDS);
         kafka.createTopic(topic + ".dlq", 1);
         long t0 = (System.currentTimeMillis() / HOUR - 1) * HOUR; // the previous hour: inside the write window
-        try (LocalStorageCluster storage = new LocalStorageCluster(etcd, DIR.resolve("storage"), "/flink-session", 1,
-                new DatabaseConfig(DB, SHARDS, 1, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")),
-                        List.of("c1")));
-             MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
+        try (LocalStorageCluster storage = new LocalStorageCluster(
+                        etcd,
+                        DIR.resolve("storage"),
+                        "/flink-session",
+                        1,
+                        new DatabaseConfig(
+                                DB,
+                                SHARDS,
+                                1,
+                                WriteConcern.LEADER,
+                                List.of(IntervalSpec.parse("10s", "30d")),
+                                List.of("c1")));
+                MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
             // 20 records of 1,000 lines: 50 series, one point every 10 ms, values 0..99
             double sum = 0;
             StringBuilder lines = new StringBuilder(LINES_PER_RECORD * 48);
             for (int i = 0; i < POINTS; i++) {
                 double value = i % 100;
                 sum += value;
-                lines.append("session_it,host=h").append(i % 50).append(" value=").append(value).append(' ')
-                        .append(t0 + i * 10L).append('\n');
+                lines.append("session_it,host=h")
+                        .append(i % 50)
+                        .append(" value=")
+                        .append(value)
+                        .append(' ')
+                        .append(t0 + i * 10L)
+                        .append('\n');
                 if ((i + 1) % LINES_PER_RECORD == 0) {
                     producer.send(DB, lines.toString(), Precision.MILLISECONDS);
                     lines.setLength(0);
                 }
             }
             producer.flush();
-            assertThat(kafka.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum())
-                    .as("records in %s", topic).isEqualTo(POINTS / LINES_PER_RECORD);
+            assertThat(kafka.endOffsets(topic).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .as("records in %s", topic)
+                    .isEqualTo(POINTS / LINES_PER_RECORD);
 
             Path config = DIR.resolve("ingest.yaml");
             Files.writeString(config, """
@@ -120,25 +138,40 @@ class FlinkSessionClusterIT {
                       kafka: {bootstrap-servers: %s, topic: %s, dlq-topic: %s.dlq, bounded: true}
                       parallelism: 2
                       checkpoint.interval: 200ms
-                    """.formatted(storage.etcdEndpoint(), storage.root(), kafka.bootstrapServers(), topic, topic));
+                    """.formatted(
+                            storage.etcdEndpoint(), storage.root(), kafka.bootstrapServers(), topic, topic));
 
             flink.awaitReady(Duration.ofSeconds(60));
-            int exit = flink.flinkCli(SUBMIT_TIMEOUT, "run", "-d", "-m", flink.restAddress(),
-                    "-c", "io.meridian.ingest.IngestJobMain", jobJar.toString(), "--config", config.toString());
-            assertThat(exit).as("exit code of flink run (output in %s)", flink.cliLogFile()).isZero();
+            int exit = flink.flinkCli(
+                    SUBMIT_TIMEOUT,
+                    "run",
+                    "-d",
+                    "-m",
+                    flink.restAddress(),
+                    "-c",
+                    "io.meridian.ingest.IngestJobMain",
+                    jobJar.toString(),
+                    "--config",
+                    config.toString());
+            assertThat(exit)
+                    .as("exit code of flink run (output in %s)", flink.cliLogFile())
+                    .isZero();
 
             List<JobStatusMessage> jobs = List.copyOf(flink.client().listJobs().get(10, TimeUnit.SECONDS));
             assertThat(jobs).as("jobs on the session cluster").hasSize(1);
             assertThat(jobs.get(0).getJobName()).isEqualTo("meridian-ingest");
             var job = jobs.get(0).getJobId();
             JobStatus status = flink.awaitTerminal(job, JOB_TIMEOUT);
-            assertThat(status).as("final status of job %s; failure: %s", job, flink.failureOf(job))
+            assertThat(status)
+                    .as("final status of job %s; failure: %s", job, flink.failureOf(job))
                     .isEqualTo(JobStatus.FINISHED);
 
             AggState got = storage.total(DB, SHARDS, "session_it", "value", t0, t0 + HOUR);
             assertThat(got.count()).as("points in the storage node").isEqualTo(POINTS);
             assertThat(got.sum()).as("sum of the values in the storage node").isEqualTo(sum);
-            assertThat(kafka.endOffsets(topic + ".dlq").values()).as("dead letters").containsOnly(0L);
+            assertThat(kafka.endOffsets(topic + ".dlq").values())
+                    .as("dead letters")
+                    .containsOnly(0L);
         }
     }
 

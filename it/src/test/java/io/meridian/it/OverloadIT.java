@@ -40,7 +40,8 @@ class OverloadIT {
     private static final int HOSTS = 100;
     private static final int ROWS_PER_HOST = 100;
     private static final long T0 = (System.currentTimeMillis() / 86_400_000L - 2) * 86_400_000L;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process standalone;
     /** Its etcd, seen while it ran: a standalone that ended on an OutOfMemoryError leaves it for us to stop. */
     private List<ProcessHandle> children = List.of();
@@ -67,10 +68,21 @@ class OverloadIT {
         int port = freePort();
         String base = "http://127.0.0.1:" + port;
         Path log = dir.resolve("standalone.log");
-        standalone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.meridian.deploy.StandaloneMain", "--direct", "--data-dir", dir.resolve("data").toString(),
-                "--http-port", Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        standalone = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.meridian.deploy.StandaloneMain",
+                        "--direct",
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--http-port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
             assertThat(standalone.isAlive()).as("standalone runs").isTrue();
             return get(base + "/health/ready").statusCode() == 200;
@@ -92,7 +104,9 @@ class OverloadIT {
                     for (int b = next.getAndIncrement(); b < BODIES; b = next.getAndIncrement()) {
                         String body = body(b);
                         while (true) {
-                            assertThat(System.nanoTime()).as("the load finishes in time").isLessThan(deadline);
+                            assertThat(System.nanoTime())
+                                    .as("the load finishes in time")
+                                    .isLessThan(deadline);
                             HttpResponse<String> r = post(base + "/write?db=load&precision=ms", body);
                             if (r.statusCode() == 204) {
                                 acknowledgedRows.addAndGet((long) HOSTS * ROWS_PER_HOST);
@@ -118,9 +132,11 @@ class OverloadIT {
         assertThat(standalone.isAlive()).as("alive after the load").isTrue();
         assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
         assertThat(acknowledgedRows.get()).isEqualTo((long) BODIES * HOSTS * ROWS_PER_HOST);
-        HttpResponse<String> count = post(base + "/api/v1/sql", "{\"db\":\"load\",\"sql\":\"SELECT COUNT(*) FROM cpu\"}");
+        HttpResponse<String> count =
+                post(base + "/api/v1/sql", "{\"db\":\"load\",\"sql\":\"SELECT COUNT(*) FROM cpu\"}");
         assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
-        assertThat(count.body()).as("every acknowledged point, exactly once (%d refusals were retried)", refusals.get())
+        assertThat(count.body())
+                .as("every acknowledged point, exactly once (%d refusals were retried)", refusals.get())
                 .contains("\"rows\":[[" + acknowledgedRows.get() + "]]");
     }
 
@@ -130,9 +146,17 @@ class OverloadIT {
         for (int r = 0; r < ROWS_PER_HOST; r++) {
             long ts = T0 + ((long) b * ROWS_PER_HOST + r) * 10_000L;
             for (int h = 0; h < HOSTS; h++) {
-                s.append("cpu,hostname=host_").append(h).append(",region=r").append(h % 4).append(' ');
+                s.append("cpu,hostname=host_")
+                        .append(h)
+                        .append(",region=r")
+                        .append(h % 4)
+                        .append(' ');
                 for (int f = 0; f < 10; f++) {
-                    s.append(f == 0 ? "" : ",").append("usage_").append(f).append('=').append((h * 31 + r * 7 + f) % 100);
+                    s.append(f == 0 ? "" : ",")
+                            .append("usage_")
+                            .append(f)
+                            .append('=')
+                            .append((h * 31 + r * 7 + f) % 100);
                 }
                 s.append(' ').append(ts).append('\n');
             }
@@ -141,13 +165,19 @@ class OverloadIT {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

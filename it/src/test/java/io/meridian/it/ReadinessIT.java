@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * and for a cluster started by {@code bin/meridian cluster up}.
  */
 class ReadinessIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Process> started = new ArrayList<>();
 
@@ -53,10 +54,17 @@ class ReadinessIT {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-standalone");
         int port = freePort();
-        launch("io.meridian.deploy.StandaloneMain", "--data-dir", dir.toString(), "--http-port",
-                Integer.toString(port), "--kafka-port", "0");
+        launch(
+                "io.meridian.deploy.StandaloneMain",
+                "--data-dir",
+                dir.toString(),
+                "--http-port",
+                Integer.toString(port),
+                "--kafka-port",
+                "0");
         Set<String> waitedFor = pollUntilReady("http://127.0.0.1:" + port);
-        assertThat(String.join("\n", waitedFor)).as("what a not-ready broker said it waited for")
+        assertThat(String.join("\n", waitedFor))
+                .as("what a not-ready broker said it waited for")
                 .contains("ingest: the Flink ingest job is not running yet");
         useAtOnce("http://127.0.0.1:" + port, false);
     }
@@ -66,8 +74,17 @@ class ReadinessIT {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-cluster");
         int port = freePort();
-        launch("io.meridian.deploy.ClusterMain", "up", "--brokers", "1", "--storage", "1", "--dir", dir.toString(),
-                "--http-port", Integer.toString(port));
+        launch(
+                "io.meridian.deploy.ClusterMain",
+                "up",
+                "--brokers",
+                "1",
+                "--storage",
+                "1",
+                "--dir",
+                dir.toString(),
+                "--http-port",
+                Integer.toString(port));
         pollUntilReady("http://127.0.0.1:" + port);
         useAtOnce("http://127.0.0.1:" + port, true);
     }
@@ -77,11 +94,16 @@ class ReadinessIT {
         Set<String> waited = new LinkedHashSet<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
-            assertThat(started.get(0).isAlive()).as("the launched process is running").isTrue();
+            assertThat(started.get(0).isAlive())
+                    .as("the launched process is running")
+                    .isTrue();
             HttpResponse<String> r;
             try {
-                r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             } catch (IOException notListeningYet) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 continue;
@@ -93,7 +115,10 @@ class ReadinessIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
             JsonNode body = JSON.readTree(r.body());
             assertThat(body.path("status").asText()).isEqualTo("not ready");
-            assertThat(body.path("waitingFor").isArray() && body.path("waitingFor").size() > 0).as(r.body()).isTrue();
+            assertThat(body.path("waitingFor").isArray()
+                            && body.path("waitingFor").size() > 0)
+                    .as(r.body())
+                    .isTrue();
             assertThat(body.path("error").asText()).startsWith("not ready: waiting for ");
             body.path("waitingFor").forEach(w -> waited.add(w.asText()));
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
@@ -109,8 +134,8 @@ class ReadinessIT {
         HttpResponse<String> ddl = post(base + "/api/v1/databases", """
                 {"name":"r","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""");
         assertThat(ddl.statusCode()).as(ddl.body()).isEqualTo(201);
-        HttpResponse<String> write = post(base + "/api/v1/write?db=r&precision=s",
-                "cpu,host=a usage=1 " + System.currentTimeMillis() / 1000);
+        HttpResponse<String> write = post(
+                base + "/api/v1/write?db=r&precision=s", "cpu,host=a usage=1 " + System.currentTimeMillis() / 1000);
         assertThat(write.statusCode()).as(write.body()).isEqualTo(204);
         String sql = "{\"db\":\"r\",\"sql\":\"SELECT COUNT(*) FROM cpu\"}";
         if (direct) {
@@ -127,17 +152,27 @@ class ReadinessIT {
     }
 
     private void launch(String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", System.getProperty("java.class.path"), main));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         started.add(p);
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static Path freshDir(String name) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.storage.v1.ReplicaHealth;
@@ -13,7 +14,6 @@ import io.meridian.it.harness.ClusterExtension;
 import io.meridian.it.harness.MeridianCluster;
 import io.meridian.it.harness.ShardClient;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
@@ -52,31 +52,46 @@ class ReplicationFailoverIT {
         NODES.forEach(cluster::startStorageNode);
         cluster.awaitRegistered(NODES.toArray(String[]::new));
         cluster.master().createCluster(new StorageCluster(MeridianCluster.CLUSTER, MeridianCluster.IDC));
-        cluster.master().createDatabase(new DatabaseConfig(DB, 1, 3, WriteConcern.MAJORITY,
-                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of(MeridianCluster.CLUSTER)));
+        cluster.master()
+                .createDatabase(new DatabaseConfig(
+                        DB,
+                        1,
+                        3,
+                        WriteConcern.MAJORITY,
+                        List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
+                        List.of(MeridianCluster.CLUSTER)));
         ShardClient client = new ShardClient(cluster, DB, 1);
-        cluster.await().alias("shard 0 led and its leader serving").until(() -> client.route(0).isPresent()
-                && client.replica(client.route(0).get().address(), 0).map(ReplicaHealth::getLeader).orElse(false));
+        cluster.await()
+                .alias("shard 0 led and its leader serving")
+                .until(() -> client.route(0).isPresent()
+                        && client.replica(client.route(0).get().address(), 0)
+                                .map(ReplicaHealth::getLeader)
+                                .orElse(false));
         client.declare(0, "http", "requests", FieldType.SUM);
         return client;
     }
 
     /** Batch {@code seq}: one row of host h(seq mod 5) with requests = seq. */
     private static WriteBatch batch(long seq) {
-        return WriteBatch.builder().point(SeriesKey.of("http", "host", "h" + (seq % 5)), T0 + seq * 1_000L, "requests",
-                seq).build();
+        return WriteBatch.builder()
+                .point(SeriesKey.of("http", "host", "h" + (seq % 5)), T0 + seq * 1_000L, "requests", seq)
+                .build();
     }
 
     private static LeafQuery byHostPerMinute() {
-        return new LeafQuery("http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"),
-                List.of("requests"));
+        return new LeafQuery(
+                "http", TagPredicate.all(), T0, T0 + 3_600_000L, 60_000L, List.of("host"), List.of("requests"));
     }
 
     private static void awaitSameLsn(MeridianCluster cluster, ShardClient client, List<String> nodes) {
         cluster.await().alias("replicas hold the same ops " + nodes).until(() -> {
-            long leaderLsn = client.replica(client.route(0).orElseThrow().address(), 0).orElseThrow().getLastLsn();
-            return nodes.stream().allMatch(n -> client.replica(cluster.node(n).address(), 0)
-                    .map(h -> h.getLastLsn() == leaderLsn).orElse(false));
+            long leaderLsn = client.replica(client.route(0).orElseThrow().address(), 0)
+                    .orElseThrow()
+                    .getLastLsn();
+            return nodes.stream()
+                    .allMatch(n -> client.replica(cluster.node(n).address(), 0)
+                            .map(h -> h.getLastLsn() == leaderLsn)
+                            .orElse(false));
         });
     }
 
@@ -100,12 +115,15 @@ class ReplicationFailoverIT {
             long killedAtAck = acknowledged.get();
             long killedAt = System.nanoTime();
             cluster.node(victim).kill();
-            cluster.await().alias("writes acknowledged again after the leader's kill -9")
+            cluster.await()
+                    .alias("writes acknowledged again after the leader's kill -9")
                     .until(() -> acknowledged.get() > killedAtAck + 1);
             long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
             writer.get();
-            System.out.printf("failover: leader %s killed at batch %d; writes acknowledged again after %d ms; "
-                    + "retries %d, duplicates %d%n", victim, killedAtAck, failoverMs, client.retries(), client.duplicates());
+            System.out.printf(
+                    "failover: leader %s killed at batch %d; writes acknowledged again after %d ms; "
+                            + "retries %d, duplicates %d%n",
+                    victim, killedAtAck, failoverMs, client.retries(), client.duplicates());
 
             ShardState after = cluster.shards(DB).get(0);
             assertThat(after.leader()).isNotEqualTo(victim);
@@ -113,7 +131,9 @@ class ReplicationFailoverIT {
             String leaderAddress = client.route(0).orElseThrow().address();
             AggState sum = total(client.query(leaderAddress, 0, byHostPerMinute()));
             assertThat(sum.count()).as("every acknowledged batch, once").isEqualTo(total);
-            assertThat(sum.sum()).as("sum of 1..%d: nothing lost, nothing twice", total).isEqualTo(total * (total + 1) / 2.0);
+            assertThat(sum.sum())
+                    .as("sum of 1..%d: nothing lost, nothing twice", total)
+                    .isEqualTo(total * (total + 1) / 2.0);
 
             // the killed node returns, catches up, and answers leaf queries exactly like the leader
             cluster.node(victim).start();
@@ -122,15 +142,20 @@ class ReplicationFailoverIT {
             PartialTable onLeader = client.query(leaderAddress, 0, byHostPerMinute());
             for (String n : NODES) {
                 PartialTable onReplica = client.query(cluster.node(n).address(), 0, byHostPerMinute());
-                assertThat(onReplica.cells().keySet()).as("groups on " + n).isEqualTo(onLeader.cells().keySet());
+                assertThat(onReplica.cells().keySet())
+                        .as("groups on " + n)
+                        .isEqualTo(onLeader.cells().keySet());
                 for (List<String> g : onLeader.cells().keySet()) {
                     for (int b = 0; b < onLeader.buckets(); b++) {
-                        assertThat(onReplica.cell(g, b, 0)).as("cell %s/%d on %s", g, b, n).isEqualTo(onLeader.cell(g, b, 0));
+                        assertThat(onReplica.cell(g, b, 0))
+                                .as("cell %s/%d on %s", g, b, n)
+                                .isEqualTo(onLeader.cell(g, b, 0));
                     }
                 }
             }
-            cluster.await().alias(victim + " back in the in-sync set").until(() ->
-                    cluster.shards(DB).get(0).inSync().contains(victim));
+            cluster.await()
+                    .alias(victim + " back in the in-sync set")
+                    .until(() -> cluster.shards(DB).get(0).inSync().contains(victim));
         }
     }
 
@@ -141,19 +166,27 @@ class ReplicationFailoverIT {
                 client.write("writer-1", seq, batch(seq), RETRY_BOUND);
             }
             ShardState before = cluster.shards(DB).get(0);
-            String follower = before.replicas().stream().filter(n -> !n.equals(before.leader())).findFirst().orElseThrow();
+            String follower = before.replicas().stream()
+                    .filter(n -> !n.equals(before.leader()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(before.inSync()).contains(follower);
             cluster.node(follower).pause();
-            cluster.await().alias(follower + " out of the in-sync set").until(() ->
-                    !cluster.shards(DB).get(0).inSync().contains(follower));
+            cluster.await()
+                    .alias(follower + " out of the in-sync set")
+                    .until(() -> !cluster.shards(DB).get(0).inSync().contains(follower));
             for (long seq = 51; seq <= 100; seq++) {
-                assertThat(client.write("writer-1", seq, batch(seq), RETRY_BOUND)).as("a majority is left")
+                assertThat(client.write("writer-1", seq, batch(seq), RETRY_BOUND))
+                        .as("a majority is left")
                         .isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
             }
-            assertThat(cluster.shards(DB).get(0).leader()).as("the leader stayed").isEqualTo(before.leader());
+            assertThat(cluster.shards(DB).get(0).leader())
+                    .as("the leader stayed")
+                    .isEqualTo(before.leader());
             cluster.node(follower).resume();
-            cluster.await().alias(follower + " back in the in-sync set").until(() ->
-                    cluster.shards(DB).get(0).inSync().contains(follower));
+            cluster.await()
+                    .alias(follower + " back in the in-sync set")
+                    .until(() -> cluster.shards(DB).get(0).inSync().contains(follower));
             awaitSameLsn(cluster, client, NODES);
             AggState onFollower = total(client.query(cluster.node(follower).address(), 0, byHostPerMinute()));
             assertThat(onFollower.count()).isEqualTo(100);
@@ -169,13 +202,21 @@ class ReplicationFailoverIT {
             }
             awaitSameLsn(cluster, client, NODES);
             ShardState state = cluster.shards(DB).get(0);
-            String follower = state.replicas().stream().filter(n -> !n.equals(state.leader())).findFirst().orElseThrow();
+            String follower = state.replicas().stream()
+                    .filter(n -> !n.equals(state.leader()))
+                    .findFirst()
+                    .orElseThrow();
             cluster.node(follower).kill();
-            Path walDir = cluster.node(follower).dataDir().resolve(DB).resolve("shard-0").resolve("wal");
+            Path walDir = cluster.node(follower)
+                    .dataDir()
+                    .resolve(DB)
+                    .resolve("shard-0")
+                    .resolve("wal");
             Path segment;
             try (Stream<Path> files = Files.list(walDir)) {
                 segment = files.filter(p -> p.toString().endsWith(".wal"))
-                        .max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+                        .max(Comparator.comparingLong(p -> p.toFile().length()))
+                        .orElseThrow();
             }
             byte[] bytes = Files.readAllBytes(segment);
             assertThat(bytes.length).as("the follower's WAL holds the ops").isGreaterThan(1000);
@@ -188,15 +229,20 @@ class ReplicationFailoverIT {
             cluster.node(follower).start();
             cluster.awaitRegistered(follower);
             awaitSameLsn(cluster, client, NODES);
-            assertThat(cluster.node(follower).log()).as("a clear log line names the file, the offset and what happens")
-                    .contains("replica is damaged").contains(segment.getFileName().toString()).contains("offset=")
+            assertThat(cluster.node(follower).log())
+                    .as("a clear log line names the file, the offset and what happens")
+                    .contains("replica is damaged")
+                    .contains(segment.getFileName().toString())
+                    .contains("offset=")
                     .contains("moving it to quarantine and re-syncing from the leader");
             Path quarantined;
-            try (Stream<Path> dirs = Files.list(cluster.node(follower).dataDir().resolve("quarantine").resolve(DB))) {
+            try (Stream<Path> dirs = Files.list(
+                    cluster.node(follower).dataDir().resolve("quarantine").resolve(DB))) {
                 quarantined = dirs.findFirst().orElseThrow();
             }
             assertThat(Files.readAllBytes(quarantined.resolve("wal").resolve(segment.getFileName())))
-                    .as("the damaged files are kept as they were, not cut").isEqualTo(damaged);
+                    .as("the damaged files are kept as they were, not cut")
+                    .isEqualTo(damaged);
             AggState onFollower = total(client.query(cluster.node(follower).address(), 0, byHostPerMinute()));
             assertThat(onFollower.count()).isEqualTo(120);
             assertThat(onFollower.sum()).isEqualTo(120 * 121 / 2.0);
@@ -220,8 +266,10 @@ class ReplicationFailoverIT {
             assertThat(during.leader()).isNotEqualTo(leader);
             assertThat(during.epoch()).isGreaterThan(before.epoch());
             cluster.node(leader).resume();
-            cluster.await().alias(leader + " registered again and back in the in-sync set").until(() ->
-                    cluster.truth().nodes().containsKey(leader) && cluster.shards(DB).get(0).inSync().contains(leader));
+            cluster.await()
+                    .alias(leader + " registered again and back in the in-sync set")
+                    .until(() -> cluster.truth().nodes().containsKey(leader)
+                            && cluster.shards(DB).get(0).inSync().contains(leader));
             awaitSameLsn(cluster, client, NODES);
             for (String n : NODES) {
                 AggState onNode = total(client.query(cluster.node(n).address(), 0, byHostPerMinute()));

@@ -65,33 +65,48 @@ class StandaloneIT {
 
         Process first = start(dir, port);
         assertThat(post(base + "/api/v1/databases", """
-                {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""").statusCode())
-                .isEqualTo(201);
-        HttpResponse<String> w = post(base + "/api/v1/write?db=metrics&precision=s", "cpu,host=web-1 usage=12.5 " + now);
+                {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""").statusCode()).isEqualTo(201);
+        HttpResponse<String> w =
+                post(base + "/api/v1/write?db=metrics&precision=s", "cpu,host=web-1 usage=12.5 " + now);
         assertThat(w.statusCode()).as(w.body()).isEqualTo(204);
         // a producer of its own, straight to the ingest topic
-        try (MeridianKafkaProducer producer = new MeridianKafkaProducer(kafkaBootstrap(dir), IngestTopic.DEFAULT_TOPIC)) {
-            producer.send("metrics", "cpu,host=web-2 usage=40 " + now, Precision.SECONDS).get(30, TimeUnit.SECONDS);
+        try (MeridianKafkaProducer producer =
+                new MeridianKafkaProducer(kafkaBootstrap(dir), IngestTopic.DEFAULT_TOPIC)) {
+            producer.send("metrics", "cpu,host=web-2 usage=40 " + now, Precision.SECONDS)
+                    .get(30, TimeUnit.SECONDS);
         }
-        String sql = "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host\"}";
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> { // visible once the job's checkpoint completes
-            HttpResponse<String> q = post(base + "/api/v1/sql", sql);
-            assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
-            assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
-        });
+        String sql =
+                "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host\"}";
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> { // visible once the job's checkpoint completes
+                            HttpResponse<String> q = post(base + "/api/v1/sql", sql);
+                            assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+                            assertThat(q.body()).contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
+                        });
         // one /metrics for the whole process: the broker's meters and the storage node's
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("meridian_broker_http_requests_total")
+        assertThat(metrics.body())
+                .contains("meridian_broker_http_requests_total")
                 .contains("meridian_storage_points_written_total{db=\"metrics\"")
-                .contains("meridian_storage_disk_free_bytes ").contains("jvm_memory_used_bytes");
+                .contains("meridian_storage_disk_free_bytes ")
+                .contains("jvm_memory_used_bytes");
         // the CLI: admin and the SQL shell, as their own processes
         String admin = run("io.meridian.deploy.AdminMain", "--broker", base, "databases");
         assertThat(admin).contains("NAME", "metrics", "10s:30d");
-        assertThat(run("io.meridian.deploy.AdminMain", "--broker", base, "nodes")).contains("broker (master)", "storage-1");
-        assertThat(run("io.meridian.deploy.SqlShell", "--url", "jdbc:meridian://127.0.0.1:" + port + "/metrics", "-e",
-                "SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host;")).contains("| web-1 | 12.5");
+        assertThat(run("io.meridian.deploy.AdminMain", "--broker", base, "nodes"))
+                .contains("broker (master)", "storage-1");
+        assertThat(run(
+                        "io.meridian.deploy.SqlShell",
+                        "--url",
+                        "jdbc:meridian://127.0.0.1:" + port + "/metrics",
+                        "-e",
+                        "SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host;"))
+                .contains("| web-1 | 12.5");
 
         List<ProcessHandle> children = first.toHandle().descendants().toList();
         assertThat(children).as("etcd runs as a child").isNotEmpty();
@@ -104,7 +119,8 @@ class StandaloneIT {
         try {
             HttpResponse<String> again = post(base + "/api/v1/sql", sql);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-            assertThat(again.body()).as("every point once: the job resumed from its checkpoint")
+            assertThat(again.body())
+                    .as("every point once: the job resumed from its checkpoint")
                     .contains("[\"web-1\",12.5]", "[\"web-2\",40.0]");
         } finally {
             second.destroy();
@@ -126,7 +142,9 @@ class StandaloneIT {
             out.add(bash(commands.get(1)));
             out.add(bash(commands.get(2)));
             // the README says: visible once the job's next checkpoint completes; run the query until it is
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> bash(commands.get(3)).contains("web-2"));
+            await().atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(() -> bash(commands.get(3)).contains("web-2"));
             out.add(bash(commands.get(3)));
             out.add(bash(commands.get(4)));
             assertThat(out.get(0)).contains("\"name\":\"metrics\"");
@@ -155,13 +173,18 @@ class StandaloneIT {
         String base = "http://127.0.0.1:" + port;
         Process p = start(dir, port, "--direct");
         try {
-            assertThat(Files.exists(dir.resolve("kafka"))).as("no Kafka in direct mode").isFalse();
+            assertThat(Files.exists(dir.resolve("kafka")))
+                    .as("no Kafka in direct mode")
+                    .isFalse();
             assertThat(post(base + "/api/v1/databases", """
-                    {"name":"metrics","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""")
-                    .statusCode()).isEqualTo(201);
-            assertThat(post(base + "/api/v1/write?db=metrics&precision=s", "cpu,host=a usage=1 "
-                    + System.currentTimeMillis() / 1000).statusCode()).isEqualTo(204);
-            HttpResponse<String> q = post(base + "/api/v1/sql",
+                    {"name":"metrics","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""").statusCode()).isEqualTo(201);
+            assertThat(post(
+                                    base + "/api/v1/write?db=metrics&precision=s",
+                                    "cpu,host=a usage=1 " + System.currentTimeMillis() / 1000)
+                            .statusCode())
+                    .isEqualTo(204);
+            HttpResponse<String> q = post(
+                    base + "/api/v1/sql",
                     "{\"db\":\"metrics\",\"sql\":\"SELECT host, SUM(usage) FROM cpu GROUP BY host\"}");
             assertThat(q.body()).as("no waiting in direct mode").contains("[\"a\",1.0]");
         } finally {
@@ -208,10 +231,13 @@ class StandaloneIT {
                 }
                 inBlock = true;
             } else if (inBlock && (line.startsWith("curl ") || line.startsWith("echo "))) {
-                commands.add(line.replace("localhost:8080", "127.0.0.1:" + port).replace("bin/meridian produce",
-                        "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
-                                + System.getProperty("java.class.path") + "' io.meridian.deploy.ProduceMain --kafka "
-                                + kafka));
+                commands.add(line.replace("localhost:8080", "127.0.0.1:" + port)
+                        .replace(
+                                "bin/meridian produce",
+                                "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
+                                        + System.getProperty("java.class.path")
+                                        + "' io.meridian.deploy.ProduceMain --kafka "
+                                        + kafka));
             }
         }
         return commands;
@@ -219,7 +245,9 @@ class StandaloneIT {
 
     private static String bash(String command) throws Exception {
         // stdout only: curl writes its progress meter to stderr when not on a terminal
-        Process p = new ProcessBuilder("bash", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder("bash", "-c", command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(command + "\n" + out).isZero();
@@ -228,30 +256,42 @@ class StandaloneIT {
 
     /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
     private Process start(Path dir, int port, String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.meridian.deploy.StandaloneMain",
-                "--data-dir", dir.toString(), "--http-port", Integer.toString(port), "--kafka-port", "0"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.meridian.deploy.StandaloneMain",
+                "--data-dir",
+                dir.toString(),
+                "--http-port",
+                Integer.toString(port),
+                "--kafka-port",
+                "0"));
         cmd.addAll(List.of(options));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         started.add(p);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> killWithChildren(p)));
         CompletableFuture<Void> ready = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            synchronized (output) {
+                                output.append(line).append('\n');
+                            }
+                            if (line.contains("Meridian standalone is ready")) {
+                                ready.complete(null);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                    if (line.contains("Meridian standalone is ready")) {
-                        ready.complete(null);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new IllegalStateException("standalone exited before it was ready"));
-        }, "standalone-output");
+                    ready.completeExceptionally(new IllegalStateException("standalone exited before it was ready"));
+                },
+                "standalone-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -273,8 +313,11 @@ class StandaloneIT {
 
     /** Runs a main class of the test class path to its end and returns its output. */
     private static String run(String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -285,7 +328,11 @@ class StandaloneIT {
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -44,8 +44,14 @@ class StartupSignalIT {
     void standaloneStopsEverythingItStartedAtAnyMomentOfItsStartUp(int afterMs) throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StartupSignalIT-standalone-" + afterMs);
-        Process p = launch("io.meridian.deploy.StandaloneMain", "--data-dir", dir.toString(), "--http-port", "0",
-                "--kafka-port", "0");
+        Process p = launch(
+                "io.meridian.deploy.StandaloneMain",
+                "--data-dir",
+                dir.toString(),
+                "--http-port",
+                "0",
+                "--kafka-port",
+                "0");
         assertSigtermLeavesNothing(p, afterMs);
     }
 
@@ -54,8 +60,17 @@ class StartupSignalIT {
     void clusterUpStopsEveryProcessItLaunchedDuringItsStartUp(int afterMs) throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StartupSignalIT-cluster-" + afterMs);
-        Process p = launch("io.meridian.deploy.ClusterMain", "up", "--brokers", "1", "--storage", "2", "--dir",
-                dir.toString(), "--http-port", Integer.toString(FreePorts.pick()));
+        Process p = launch(
+                "io.meridian.deploy.ClusterMain",
+                "up",
+                "--brokers",
+                "1",
+                "--storage",
+                "2",
+                "--dir",
+                dir.toString(),
+                "--http-port",
+                Integer.toString(FreePorts.pick()));
         assertSigtermLeavesNothing(p, afterMs);
     }
 
@@ -70,7 +85,9 @@ class StartupSignalIT {
             p.toHandle().descendants().forEach(h -> seen.put(h.pid(), h));
             p.waitFor(20, TimeUnit.MILLISECONDS);
         }
-        assertThat(p.isAlive()).as("the launcher is still starting or running when signalled").isTrue();
+        assertThat(p.isAlive())
+                .as("the launcher is still starting or running when signalled")
+                .isTrue();
         p.destroy(); // SIGTERM
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (p.isAlive() && System.nanoTime() < deadline) {
@@ -78,15 +95,23 @@ class StartupSignalIT {
             p.waitFor(20, TimeUnit.MILLISECONDS);
         }
         assertThat(p.isAlive()).as("the launcher exits after SIGTERM").isFalse();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen.values())
-                .as("processes the launcher started (%s)", seen.keySet()).noneMatch(ProcessHandle::isAlive));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(seen.values())
+                        .as("processes the launcher started (%s)", seen.keySet())
+                        .noneMatch(ProcessHandle::isAlive));
     }
 
     private Process launch(String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", System.getProperty("java.class.path"), main));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         launched.add(p);
         return p;

@@ -15,7 +15,8 @@ final class DatabaseSchema extends AbstractSchema {
     private final Duration timeout;
     private final int maxGroups;
 
-    DatabaseSchema(Catalog catalog, Catalog.Database database, QueryExecutor executor, Duration timeout, int maxGroups) {
+    DatabaseSchema(
+            Catalog catalog, Catalog.Database database, QueryExecutor executor, Duration timeout, int maxGroups) {
         this.catalog = catalog;
         this.database = database;
         this.executor = executor;
@@ -27,8 +28,9 @@ final class DatabaseSchema extends AbstractSchema {
     protected Map<String, Table> getTableMap() {
         Map<String, Table> tables = new LinkedHashMap<>();
         for (String m : catalog.metrics(database.name())) {
-            catalog.metric(database.name(), m).ifPresent(metric ->
-                    tables.put(m, new MetricTable(database, metric, executor, timeout, maxGroups)));
+            catalog.metric(database.name(), m)
+                    .ifPresent(
+                            metric -> tables.put(m, new MetricTable(database, metric, executor, timeout, maxGroups)));
         }
         return tables;
     }

@@ -87,7 +87,8 @@ final class FilterTranslator {
                 return TagCondition.regex(tag, likeToRegex(pattern));
             }
             default -> {
-                if (call.getOperator().getName().equalsIgnoreCase("REGEXP_LIKE") && call.getOperands().size() == 2) {
+                if (call.getOperator().getName().equalsIgnoreCase("REGEXP_LIKE")
+                        && call.getOperands().size() == 2) {
                     String tag = tagOf(call.getOperands().get(0));
                     String pattern = stringOf(call.getOperands().get(1));
                     if (tag == null || pattern == null || TagParams.isParam(pattern)) {
@@ -163,7 +164,8 @@ final class FilterTranslator {
             return new TimeBound(TimeBound.Kind.PARAM, p.getIndex(), inclusive);
         }
         if (e instanceof RexCall c) {
-            if (c.getOperands().isEmpty() && NOW.contains(c.getOperator().getName().toUpperCase(Locale.ROOT))) {
+            if (c.getOperands().isEmpty()
+                    && NOW.contains(c.getOperator().getName().toUpperCase(Locale.ROOT))) {
                 return new TimeBound(TimeBound.Kind.NOW, 0, inclusive);
             }
             boolean minus = c.getKind() == SqlKind.MINUS;

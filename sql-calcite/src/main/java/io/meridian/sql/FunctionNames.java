@@ -61,7 +61,11 @@ final class FunctionNames {
                 int close = call ? skipSpaces(sql, next + 1) : -1;
                 if (call && !qualified && QUOTED.contains(word.toUpperCase(Locale.ROOT))) {
                     out.append('"').append(word.toUpperCase(Locale.ROOT)).append('"');
-                } else if (call && !qualified && word.equalsIgnoreCase("now") && close < n && sql.charAt(close) == ')') {
+                } else if (call
+                        && !qualified
+                        && word.equalsIgnoreCase("now")
+                        && close < n
+                        && sql.charAt(close) == ')') {
                     out.append("CURRENT_TIMESTAMP");
                     end = close + 1;
                 } else {

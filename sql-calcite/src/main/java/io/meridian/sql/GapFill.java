@@ -43,9 +43,12 @@ final class GapFill {
         long first = Math.floorDiv(startMs, bucketMs) * bucketMs;
         long buckets = Math.max(0, Math.floorDiv(endMs - first + bucketMs - 1, bucketMs));
         if (buckets * Math.max(1, groups.size()) > MAX_ROWS) {
-            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many gap-filled rows [function="
-                    + TimeBucketFunction.GAPFILL_NAME + ", metric=" + plan.metric() + "]: " + groups.size() + " groups x "
-                    + buckets + " buckets > " + MAX_ROWS + "; narrow the time range or widen the bucket");
+            throw new InvalidInputException(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "too many gap-filled rows [function="
+                            + TimeBucketFunction.GAPFILL_NAME + ", metric=" + plan.metric() + "]: " + groups.size()
+                            + " groups x "
+                            + buckets + " buckets > " + MAX_ROWS + "; narrow the time range or widen the bucket");
         }
         List<Object[]> out = new ArrayList<>();
         for (TreeMap<Long, Object[]> found : groups.values()) {

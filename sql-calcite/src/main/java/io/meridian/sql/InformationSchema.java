@@ -40,32 +40,62 @@ final class InformationSchema extends AbstractSchema {
     @Override
     protected Map<String, Table> getTableMap() {
         return Map.of(
-                "databases", table(List.of("database", "base_interval_ms", "retention_ms"), List.of(SqlTypeName.VARCHAR,
-                        SqlTypeName.BIGINT, SqlTypeName.BIGINT), c -> {
-                    List<Object[]> rows = new ArrayList<>();
-                    c.databases().forEach(d -> rows.add(new Object[] {d.name(), d.baseIntervalMs(), d.retentionMs()}));
-                    return rows;
-                }),
-                "metrics", table(List.of("database", "metric"), List.of(SqlTypeName.VARCHAR, SqlTypeName.VARCHAR), c -> {
-                    List<Object[]> rows = new ArrayList<>();
-                    c.databases().forEach(d -> c.metrics(d.name()).forEach(m -> rows.add(new Object[] {d.name(), m})));
-                    return rows;
-                }),
-                "tags", table(List.of("database", "metric", "tag"), List.of(SqlTypeName.VARCHAR, SqlTypeName.VARCHAR,
-                        SqlTypeName.VARCHAR), c -> {
-                    List<Object[]> rows = new ArrayList<>();
-                    c.databases().forEach(d -> c.metrics(d.name()).forEach(m -> c.metric(d.name(), m).ifPresent(x ->
-                            x.tagKeys().forEach(t -> rows.add(new Object[] {d.name(), m, t})))));
-                    return rows;
-                }),
-                "fields", table(List.of("database", "metric", "field", "type"), List.of(SqlTypeName.VARCHAR,
-                        SqlTypeName.VARCHAR, SqlTypeName.VARCHAR, SqlTypeName.VARCHAR), c -> {
-                    List<Object[]> rows = new ArrayList<>();
-                    c.databases().forEach(d -> c.metrics(d.name()).forEach(m -> c.metric(d.name(), m).ifPresent(x ->
-                            x.fields().forEach((f, type) -> rows.add(new Object[] {d.name(), m, f,
-                                    type.name().toLowerCase(Locale.ROOT)})))));
-                    return rows;
-                }),
+                "databases",
+                        table(
+                                List.of("database", "base_interval_ms", "retention_ms"),
+                                List.of(SqlTypeName.VARCHAR, SqlTypeName.BIGINT, SqlTypeName.BIGINT),
+                                c -> {
+                                    List<Object[]> rows = new ArrayList<>();
+                                    c.databases()
+                                            .forEach(d -> rows.add(
+                                                    new Object[] {d.name(), d.baseIntervalMs(), d.retentionMs()}));
+                                    return rows;
+                                }),
+                "metrics",
+                        table(List.of("database", "metric"), List.of(SqlTypeName.VARCHAR, SqlTypeName.VARCHAR), c -> {
+                            List<Object[]> rows = new ArrayList<>();
+                            c.databases()
+                                    .forEach(d ->
+                                            c.metrics(d.name()).forEach(m -> rows.add(new Object[] {d.name(), m})));
+                            return rows;
+                        }),
+                "tags",
+                        table(
+                                List.of("database", "metric", "tag"),
+                                List.of(SqlTypeName.VARCHAR, SqlTypeName.VARCHAR, SqlTypeName.VARCHAR),
+                                c -> {
+                                    List<Object[]> rows = new ArrayList<>();
+                                    c.databases()
+                                            .forEach(d -> c.metrics(d.name())
+                                                    .forEach(m -> c.metric(d.name(), m)
+                                                            .ifPresent(x -> x.tagKeys()
+                                                                    .forEach(t ->
+                                                                            rows.add(new Object[] {d.name(), m, t})))));
+                                    return rows;
+                                }),
+                "fields",
+                        table(
+                                List.of("database", "metric", "field", "type"),
+                                List.of(
+                                        SqlTypeName.VARCHAR,
+                                        SqlTypeName.VARCHAR,
+                                        SqlTypeName.VARCHAR,
+                                        SqlTypeName.VARCHAR),
+                                c -> {
+                                    List<Object[]> rows = new ArrayList<>();
+                                    c.databases()
+                                            .forEach(d -> c.metrics(d.name())
+                                                    .forEach(m -> c.metric(d.name(), m)
+                                                            .ifPresent(x -> x.fields()
+                                                                    .forEach((f, type) -> rows.add(new Object[] {
+                                                                        d.name(),
+                                                                        m,
+                                                                        f,
+                                                                        type.name()
+                                                                                .toLowerCase(Locale.ROOT)
+                                                                    })))));
+                                    return rows;
+                                }),
                 "tag_values", new TagValuesTable(catalog, MAX_TAG_VALUES, MAX_TAG_LISTINGS));
     }
 

@@ -15,8 +15,8 @@ final class LeasedResultSet {
 
     static ResultSet wrap(ResultSet rs, StatementCache.Lease lease) {
         boolean[] failed = {false};
-        return (ResultSet) Proxy.newProxyInstance(LeasedResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class},
-                (proxy, method, args) -> {
+        return (ResultSet) Proxy.newProxyInstance(
+                LeasedResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         if (rs.isClosed()) {
                             return null;

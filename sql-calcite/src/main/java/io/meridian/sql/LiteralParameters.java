@@ -52,7 +52,8 @@ final class LiteralParameters {
         if (values.isEmpty() || lifted == null) {
             return null;
         }
-        String text = lifted.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT).withQuoteAllIdentifiers(true))
+        String text = lifted.toSqlString(
+                        c -> c.withDialect(CalciteSqlDialect.DEFAULT).withQuoteAllIdentifiers(true))
                 .getSql();
         return new Normalized(text, values);
     }
@@ -92,8 +93,11 @@ final class LiteralParameters {
                     return call;
                 }
             }
-            if (whereDepth > 0 && call.getKind() == SqlKind.IN && call.operandCount() == 2
-                    && call.operand(0) instanceof SqlIdentifier && call.operand(1) instanceof SqlNodeList list
+            if (whereDepth > 0
+                    && call.getKind() == SqlKind.IN
+                    && call.operandCount() == 2
+                    && call.operand(0) instanceof SqlIdentifier
+                    && call.operand(1) instanceof SqlNodeList list
                     && list.stream().allMatch(LiteralParameters::liftable)) {
                 SqlNodeList params = new SqlNodeList(list.getParserPosition());
                 list.forEach(n -> params.add(lift((SqlLiteral) n)));
@@ -115,21 +119,27 @@ final class LiteralParameters {
         private SqlDynamicParam lift(SqlLiteral literal) {
             int index = values.size();
             SqlLiteral resolved = literal instanceof SqlUnknownLiteral u ? u.resolve(SqlTypeName.TIMESTAMP) : literal;
-            values.add(resolved instanceof SqlTimestampLiteral ts
-                    ? new Timestamp(ts.getValueAs(Calendar.class).getTimeInMillis())
-                    : resolved.getValueAs(String.class));
+            values.add(
+                    resolved instanceof SqlTimestampLiteral ts
+                            ? new Timestamp(ts.getValueAs(Calendar.class).getTimeInMillis())
+                            : resolved.getValueAs(String.class));
             return new SqlDynamicParam(index, literal.getParserPosition());
         }
     }
 
     private static boolean liftable(SqlNode n) {
         // the parser leaves TIMESTAMP '...' as an unknown literal until validation
-        return n instanceof SqlCharStringLiteral || n instanceof SqlTimestampLiteral
+        return n instanceof SqlCharStringLiteral
+                || n instanceof SqlTimestampLiteral
                 || n instanceof SqlUnknownLiteral u && u.tag.equalsIgnoreCase("TIMESTAMP");
     }
 
     private static boolean isComparison(SqlKind k) {
-        return k == SqlKind.EQUALS || k == SqlKind.NOT_EQUALS || k == SqlKind.LESS_THAN || k == SqlKind.LESS_THAN_OR_EQUAL
-                || k == SqlKind.GREATER_THAN || k == SqlKind.GREATER_THAN_OR_EQUAL;
+        return k == SqlKind.EQUALS
+                || k == SqlKind.NOT_EQUALS
+                || k == SqlKind.LESS_THAN
+                || k == SqlKind.LESS_THAN_OR_EQUAL
+                || k == SqlKind.GREATER_THAN
+                || k == SqlKind.GREATER_THAN_OR_EQUAL;
     }
 }

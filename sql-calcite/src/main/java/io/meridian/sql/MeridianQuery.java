@@ -36,7 +36,8 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
     private final PushedPlan plan;
     private final RelDataType rowType;
 
-    private MeridianQuery(RelOptCluster cluster, RelTraitSet traits, RelOptTable table, PushedPlan plan, RelDataType rowType) {
+    private MeridianQuery(
+            RelOptCluster cluster, RelTraitSet traits, RelOptTable table, PushedPlan plan, RelDataType rowType) {
         super(cluster, traits, List.of(), table);
         this.plan = plan;
         this.rowType = rowType;
@@ -44,7 +45,8 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
 
     /** The full scan of a metric table. */
     static MeridianQuery create(RelOptCluster cluster, RelOptTable table, PushedPlan plan) {
-        return new MeridianQuery(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, plan, table.getRowType());
+        return new MeridianQuery(
+                cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE), table, plan, table.getRowType());
     }
 
     /** The same table with another plan and output row type. */
@@ -100,22 +102,29 @@ public final class MeridianQuery extends TableScan implements EnumerableRel {
         double factor = plan.hasSort() ? 0.5 : 1; // pushed sorting is never worse than sorting above
         // a gap-filled plan that absorbed locf/interpolate is preferred: the variant that did not would evaluate them
         // row by row, which they refuse (Calcite's rewrite of AVG into SUM/COUNT leaves both variants in the memo)
-        long fills = plan.columns().stream().filter(c -> c instanceof OutputColumn.Aggregate a
-                && a.fill() != OutputColumn.Fill.NONE).count();
+        long fills = plan.columns().stream()
+                .filter(c -> c instanceof OutputColumn.Aggregate a && a.fill() != OutputColumn.Fill.NONE)
+                .count();
         factor /= 1 + fills;
         if (!plan.aggregated()) { // a scan that reads fewer fields ships less
-            factor *= (double) plan.columns().size() / (1 + plan.tagKeys().size() + plan.fields().size());
+            factor *= (double) plan.columns().size()
+                    / (1 + plan.tagKeys().size() + plan.fields().size());
         }
         return planner.getCostFactory().makeCost(rows * factor, rows * factor, 0);
     }
 
     @Override
     public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-        PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
+        PhysType physType =
+                PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
         boolean scalar = physType.getFormat() == JavaRowFormat.SCALAR;
         BlockBuilder block = new BlockBuilder();
         Expression table = block.append("table", getTable().getExpression(MetricTable.class));
-        Expression rows = Expressions.call(table, "query", implementor.stash(plan, PushedPlan.class), DataContext.ROOT,
+        Expression rows = Expressions.call(
+                table,
+                "query",
+                implementor.stash(plan, PushedPlan.class),
+                DataContext.ROOT,
                 Expressions.constant(scalar));
         block.add(Expressions.return_(null, rows));
         return implementor.result(physType, block.toBlock());

@@ -57,24 +57,51 @@ import org.apache.calcite.util.ImmutableBitSet;
 public final class MeridianRules {
     private MeridianRules() {}
 
-    public static final RelOptRule FILTER = RuleConfig.of("MeridianFilterRule",
-            b -> b.operand(Filter.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), FilterRule::new).toRule();
-    public static final RelOptRule AGGREGATE = RuleConfig.of("MeridianAggregateRule",
-            b -> b.operand(Aggregate.class).oneInput(p -> p.operand(Project.class).oneInput(
-                    q -> q.operand(MeridianQuery.class).noInputs())), AggregateRule::new).toRule();
-    public static final RelOptRule AGGREGATE_DIRECT = RuleConfig.of("MeridianAggregateDirectRule",
-            b -> b.operand(Aggregate.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), AggregateRule::new).toRule();
-    public static final RelOptRule SORT = RuleConfig.of("MeridianSortRule",
-            b -> b.operand(Sort.class).oneInput(q -> q.operand(MeridianQuery.class).noInputs()), SortRule::new).toRule();
+    public static final RelOptRule FILTER = RuleConfig.of(
+                    "MeridianFilterRule",
+                    b -> b.operand(Filter.class)
+                            .oneInput(q -> q.operand(MeridianQuery.class).noInputs()),
+                    FilterRule::new)
+            .toRule();
+    public static final RelOptRule AGGREGATE = RuleConfig.of(
+                    "MeridianAggregateRule",
+                    b -> b.operand(Aggregate.class)
+                            .oneInput(p -> p.operand(Project.class)
+                                    .oneInput(
+                                            q -> q.operand(MeridianQuery.class).noInputs())),
+                    AggregateRule::new)
+            .toRule();
+    public static final RelOptRule AGGREGATE_DIRECT = RuleConfig.of(
+                    "MeridianAggregateDirectRule",
+                    b -> b.operand(Aggregate.class)
+                            .oneInput(q -> q.operand(MeridianQuery.class).noInputs()),
+                    AggregateRule::new)
+            .toRule();
+    public static final RelOptRule SORT = RuleConfig.of(
+                    "MeridianSortRule",
+                    b -> b.operand(Sort.class)
+                            .oneInput(q -> q.operand(MeridianQuery.class).noInputs()),
+                    SortRule::new)
+            .toRule();
 
-    public static final RelOptRule FILL = RuleConfig.of("MeridianFillRule",
-            b -> b.operand(Project.class).oneInput(q -> q.operand(MeridianQuery.class).predicate(m -> m.plan().gapfill())
-                    .noInputs()), FillRule::new).toRule();
+    public static final RelOptRule FILL = RuleConfig.of(
+                    "MeridianFillRule",
+                    b -> b.operand(Project.class)
+                            .oneInput(q -> q.operand(MeridianQuery.class)
+                                    .predicate(m -> m.plan().gapfill())
+                                    .noInputs()),
+                    FillRule::new)
+            .toRule();
 
-    public static final RelOptRule PROJECT_SCAN = RuleConfig.of("MeridianProjectScanRule",
-            b -> b.operand(Project.class).oneInput(f -> f.operand(Filter.class).oneInput(
-                    q -> q.operand(MeridianQuery.class).predicate(m -> m.plan().isFullScan()).noInputs())),
-            ProjectScanRule::new).toRule();
+    public static final RelOptRule PROJECT_SCAN = RuleConfig.of(
+                    "MeridianProjectScanRule",
+                    b -> b.operand(Project.class)
+                            .oneInput(f -> f.operand(Filter.class)
+                                    .oneInput(q -> q.operand(MeridianQuery.class)
+                                            .predicate(m -> m.plan().isFullScan())
+                                            .noInputs())),
+                    ProjectScanRule::new)
+            .toRule();
 
     public static final List<RelOptRule> ALL = List.of(FILTER, AGGREGATE, AGGREGATE_DIRECT, SORT, FILL, PROJECT_SCAN);
 
@@ -123,8 +150,8 @@ public final class MeridianRules {
             if (!pushed) {
                 return;
             }
-            RelNode result = query.with(plan.withFilter(tags.isEmpty() ? null : TagCondition.and(tags), start, end),
-                    query.getRowType());
+            RelNode result = query.with(
+                    plan.withFilter(tags.isEmpty() ? null : TagCondition.and(tags), start, end), query.getRowType());
             if (!rest.isEmpty()) {
                 result = call.builder().push(result).filter(rest).build();
             }
@@ -154,7 +181,9 @@ public final class MeridianRules {
             boolean hasTime = false;
             boolean gapfill = false;
             for (int key : aggregate.getGroupSet()) {
-                RexNode e = project == null ? RexInputRef.of(key, query.getRowType()) : project.getProjects().get(key);
+                RexNode e = project == null
+                        ? RexInputRef.of(key, query.getRowType())
+                        : project.getProjects().get(key);
                 Integer col = column(e);
                 if (col != null && col > 0 && col <= plan.tagKeys().size()) {
                     String tag = plan.tagKeys().get(col - 1);
@@ -183,14 +212,15 @@ public final class MeridianRules {
                     case STDDEV_POP -> QueryFunction.STDDEV_POP;
                     case VAR_SAMP -> QueryFunction.VAR_SAMP;
                     case VAR_POP -> QueryFunction.VAR_POP;
-                    default -> switch (c.getAggregation().getName().toUpperCase(Locale.ROOT)) {
-                        case "FIRST" -> QueryFunction.FIRST;
-                        case "LAST" -> QueryFunction.LAST;
-                        case "PERCENTILE" -> QueryFunction.PERCENTILE;
-                        case "RATE", "INCREASE" -> QueryFunction.SUM;
-                        case "DELTA" -> QueryFunction.DELTA;
-                        default -> null;
-                    };
+                    default ->
+                        switch (c.getAggregation().getName().toUpperCase(Locale.ROOT)) {
+                            case "FIRST" -> QueryFunction.FIRST;
+                            case "LAST" -> QueryFunction.LAST;
+                            case "PERCENTILE" -> QueryFunction.PERCENTILE;
+                            case "RATE", "INCREASE" -> QueryFunction.SUM;
+                            case "DELTA" -> QueryFunction.DELTA;
+                            default -> null;
+                        };
                 };
                 if (fn == QueryFunction.COUNT && c.getArgList().isEmpty() && !c.isDistinct() && c.filterArg < 0) {
                     // COUNT(*): the rows, (series, slot) pairs with a point in any field, counted on the leaves
@@ -199,7 +229,11 @@ public final class MeridianRules {
                     continue;
                 }
                 int arity = fn == QueryFunction.PERCENTILE ? 2 : 1;
-                if (fn == null || c.isDistinct() || c.filterArg >= 0 || c.getArgList().size() != arity || c.isApproximate()
+                if (fn == null
+                        || c.isDistinct()
+                        || c.filterArg >= 0
+                        || c.getArgList().size() != arity
+                        || c.isApproximate()
                         || !c.collation.getFieldCollations().isEmpty()) {
                     return;
                 }
@@ -213,7 +247,10 @@ public final class MeridianRules {
                     quantile = lit.getValueAs(Double.class);
                 }
                 int arg = c.getArgList().get(0);
-                Integer col = column(project == null ? RexInputRef.of(arg, query.getRowType()) : project.getProjects().get(arg));
+                Integer col = column(
+                        project == null
+                                ? RexInputRef.of(arg, query.getRowType())
+                                : project.getProjects().get(arg));
                 if (col != null && col == 0 && (fn == QueryFunction.MAX || fn == QueryFunction.MIN)) {
                     // MAX(ts) / MIN(ts): the newest (oldest) slot with a point in any field, from each field's last
                     // (first) point time; MAX alone is the lastpoint path on the leaves
@@ -244,7 +281,8 @@ public final class MeridianRules {
                         fn = QueryFunction.COUNTER_INCREASE; // running totals: the leaves make them increments
                     } else if (!name.equals("DELTA") || type != FieldType.GAUGE) {
                         throw new InvalidInputException("invalid argument [function=" + name.toLowerCase(Locale.ROOT)
-                                + ", argument=1, field=" + field + ", type=" + type.name().toLowerCase(Locale.ROOT)
+                                + ", argument=1, field=" + field + ", type="
+                                + type.name().toLowerCase(Locale.ROOT)
                                 + "]: rate and increase read a counter (running totals) or a sum field (increments), "
                                 + "delta also a gauge; for a gauge use delta(" + field + "), or declare the field as "
                                 + "counter or sum");
@@ -261,11 +299,12 @@ public final class MeridianRules {
             }
             if (gapfill && (plan.start() == null || plan.end() == null)) {
                 throw new InvalidInputException("time_bucket_gapfill needs a bounded time range [function="
-                        + TimeBucketFunction.GAPFILL_NAME + ", metric=" + plan.metric() + "]: add WHERE ts >= ... AND ts < ... "
+                        + TimeBucketFunction.GAPFILL_NAME + ", metric=" + plan.metric()
+                        + "]: add WHERE ts >= ... AND ts < ... "
                         + "so that it knows which buckets to fill, or group by time_bucket instead");
             }
-            call.transformTo(query.with(plan.withAggregate(bucket, groupTags, aggs, columns, gapfill),
-                    aggregate.getRowType()));
+            call.transformTo(
+                    query.with(plan.withAggregate(bucket, groupTags, aggs, columns, gapfill), aggregate.getRowType()));
         }
 
         private static Integer column(RexNode e) {
@@ -277,10 +316,15 @@ public final class MeridianRules {
          * fit it; else null.
          */
         private static Long bucketOf(RexNode e, long base) {
-            if (e instanceof RexCall c && TimeBucketFunction.isBucketCall(c)
-                    && c.getOperands().size() == 2 && c.getOperands().get(1) instanceof RexInputRef ref && ref.getIndex() == 0
+            if (e instanceof RexCall c
+                    && TimeBucketFunction.isBucketCall(c)
+                    && c.getOperands().size() == 2
+                    && c.getOperands().get(1) instanceof RexInputRef ref
+                    && ref.getIndex() == 0
                     && c.getOperands().get(0) instanceof RexLiteral width) {
-                if (SqlTypeFamily.INTERVAL_YEAR_MONTH.getTypeNames().contains(width.getType().getSqlTypeName())) {
+                if (SqlTypeFamily.INTERVAL_YEAR_MONTH
+                        .getTypeNames()
+                        .contains(width.getType().getSqlTypeName())) {
                     return null; // calendar buckets (months, years) are grouped above the slots
                 }
                 BigDecimal ms = width.getValueAs(BigDecimal.class);
@@ -288,16 +332,21 @@ public final class MeridianRules {
                     return null;
                 }
                 if (ms.signum() > 0 && ms.longValue() % base != 0) {
-                    throw new InvalidInputException("invalid bucket width [function=" + c.getOperator().getName()
+                    throw new InvalidInputException("invalid bucket width [function="
+                            + c.getOperator().getName()
                             + ", argument=1]: "
                             + ms.longValue() + " ms is " + (ms.longValue() < base ? "finer than" : "not a multiple of")
                             + " the database's base interval of " + base + " ms (data is stored in slots of that "
-                            + "width); use a multiple of it, such as INTERVAL '" + Math.max(1, base / 1000) + "' SECOND");
+                            + "width); use a multiple of it, such as INTERVAL '" + Math.max(1, base / 1000)
+                            + "' SECOND");
                 }
                 return fit(ms.longValue(), base);
             }
-            if (!(e instanceof RexCall c) || c.getKind() != SqlKind.FLOOR || c.getOperands().size() != 2
-                    || !(c.getOperands().get(0) instanceof RexInputRef ref) || ref.getIndex() != 0
+            if (!(e instanceof RexCall c)
+                    || c.getKind() != SqlKind.FLOOR
+                    || c.getOperands().size() != 2
+                    || !(c.getOperands().get(0) instanceof RexInputRef ref)
+                    || ref.getIndex() != 0
                     || !(c.getOperands().get(1) instanceof RexLiteral unit)) {
                 return null;
             }
@@ -334,13 +383,20 @@ public final class MeridianRules {
             Sort sort = call.rel(0);
             MeridianQuery query = call.rel(1);
             PushedPlan plan = query.plan();
-            if (!plan.aggregated() || plan.gapfill() || plan.hasSort() || sort.offset != null
+            if (!plan.aggregated()
+                    || plan.gapfill()
+                    || plan.hasSort()
+                    || sort.offset != null
                     || (sort.fetch != null && !(sort.fetch instanceof RexLiteral))) {
                 return;
             }
             List<SortKey> order = new ArrayList<>();
             RelCollation collation = sort.getCollation();
-            boolean singleField = plan.aggregates().stream().map(PushedPlan.Agg::field).distinct().count() == 1;
+            boolean singleField = plan.aggregates().stream()
+                            .map(PushedPlan.Agg::field)
+                            .distinct()
+                            .count()
+                    == 1;
             for (RelFieldCollation fc : collation.getFieldCollations()) {
                 OutputColumn col = plan.columns().get(fc.getFieldIndex());
                 if (col instanceof OutputColumn.SlotTime) {
@@ -377,7 +433,8 @@ public final class MeridianRules {
             PushedPlan plan = query.plan();
             List<OutputColumn> columns = new ArrayList<>(plan.columns());
             List<PushedPlan.Agg> aggs = new ArrayList<>(plan.aggregates());
-            RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
+            RelDataTypeFactory.Builder rowType =
+                    project.getCluster().getTypeFactory().builder();
             rowType.addAll(query.getRowType().getFieldList());
             boolean[] changed = {false};
             Map<Integer, RelDataType> types = new HashMap<>();
@@ -385,7 +442,9 @@ public final class MeridianRules {
                 @Override
                 public RexNode visitCall(RexCall c) {
                     OutputColumn.Fill fill = FillFunctions.fillOf(c);
-                    Integer agg = fill == null || c.getOperands().size() != 1 ? null : aggregateOf(c.getOperands().get(0));
+                    Integer agg = fill == null || c.getOperands().size() != 1
+                            ? null
+                            : aggregateOf(c.getOperands().get(0));
                     if (agg == null) {
                         return super.visitCall(c);
                     }
@@ -396,21 +455,30 @@ public final class MeridianRules {
                         columns.add(filled);
                         // the column carries the aggregate's own values (COUNT: BIGINT), whatever the call's type
                         // (nullable: a bucket before the first value has nothing to carry)
-                        types.put(at, project.getCluster().getTypeFactory().createTypeWithNullability(
-                                aggregateType(c.getOperands().get(0), c), true));
+                        types.put(
+                                at,
+                                project.getCluster()
+                                        .getTypeFactory()
+                                        .createTypeWithNullability(
+                                                aggregateType(c.getOperands().get(0), c), true));
                         rowType.add("$fill" + at, types.get(at));
                     }
                     changed[0] = true;
                     RexNode ref = new RexInputRef(at, types.get(at));
-                    return types.get(at).equals(c.getType()) ? ref
+                    return types.get(at).equals(c.getType())
+                            ? ref
                             : project.getCluster().getRexBuilder().makeCast(c.getType(), ref);
                 }
 
                 /** The type of the pushed aggregate the argument reads (a cast around it stripped). */
                 private RelDataType aggregateType(RexNode arg, RexCall call) {
                     RexNode e = stripCast(arg);
-                    return e instanceof RexInputRef ref && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate
-                            ? query.getRowType().getFieldList().get(ref.getIndex()).getType()
+                    return e instanceof RexInputRef ref
+                                    && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate
+                            ? query.getRowType()
+                                    .getFieldList()
+                                    .get(ref.getIndex())
+                                    .getType()
                             : call.getType(); // AVG, from its SUM / COUNT rewrite: a DOUBLE like the call
                 }
 
@@ -421,17 +489,20 @@ public final class MeridianRules {
                  */
                 private Integer aggregateOf(RexNode arg) {
                     RexNode e = stripCast(arg);
-                    if (e instanceof RexInputRef ref && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate a) {
+                    if (e instanceof RexInputRef ref
+                            && plan.columns().get(ref.getIndex()) instanceof OutputColumn.Aggregate a) {
                         return a.index();
                     }
-                    if (e instanceof RexCall div && div.getKind() == SqlKind.DIVIDE
+                    if (e instanceof RexCall div
+                            && div.getKind() == SqlKind.DIVIDE
                             && stripCast(div.getOperands().get(0)) instanceof RexInputRef s
                             && stripCast(div.getOperands().get(1)) instanceof RexInputRef n
                             && plan.columns().get(s.getIndex()) instanceof OutputColumn.Aggregate sum
                             && plan.columns().get(n.getIndex()) instanceof OutputColumn.Aggregate count) {
                         PushedPlan.Agg sa = plan.aggregates().get(sum.index());
                         PushedPlan.Agg ca = plan.aggregates().get(count.index());
-                        if (sa.function() == QueryFunction.SUM && ca.function() == QueryFunction.COUNT
+                        if (sa.function() == QueryFunction.SUM
+                                && ca.function() == QueryFunction.COUNT
                                 && sa.field().equals(ca.field())) {
                             PushedPlan.Agg avg = new PushedPlan.Agg(QueryFunction.AVG, sa.field(), false, Double.NaN);
                             int i = aggs.indexOf(avg);
@@ -451,12 +522,17 @@ public final class MeridianRules {
                 return;
             }
             MeridianQuery filled = query.with(plan.withColumns(aggs, columns), rowType.build());
-            call.transformTo(call.builder().push(filled).project(projects, project.getRowType().getFieldNames()).build());
+            call.transformTo(call.builder()
+                    .push(filled)
+                    .project(projects, project.getRowType().getFieldNames())
+                    .build());
         }
     }
 
     private static RexNode stripCast(RexNode e) {
-        return e instanceof RexCall c && c.getKind() == SqlKind.CAST ? c.getOperands().get(0) : e;
+        return e instanceof RexCall c && c.getKind() == SqlKind.CAST
+                ? c.getOperands().get(0)
+                : e;
     }
 
     /**
@@ -491,7 +567,8 @@ public final class MeridianRules {
             }
             int[] target = new int[query.getRowType().getFieldCount()];
             Arrays.fill(target, -1);
-            RelDataTypeFactory.Builder rowType = project.getCluster().getTypeFactory().builder();
+            RelDataTypeFactory.Builder rowType =
+                    project.getCluster().getTypeFactory().builder();
             for (int i = 0; i < firstField; i++) {
                 target[i] = i;
                 rowType.add(query.getRowType().getFieldList().get(i));
@@ -507,7 +584,8 @@ public final class MeridianRules {
                 }
             };
             MeridianQuery narrowed = query.with(plan.withScanFields(kept), rowType.build());
-            RelNode newFilter = filter.copy(filter.getTraitSet(), narrowed, filter.getCondition().accept(remap));
+            RelNode newFilter = filter.copy(
+                    filter.getTraitSet(), narrowed, filter.getCondition().accept(remap));
             List<RexNode> projects = new ArrayList<>();
             project.getProjects().forEach(e -> projects.add(e.accept(remap)));
             call.transformTo(project.copy(project.getTraitSet(), newFilter, projects, project.getRowType()));

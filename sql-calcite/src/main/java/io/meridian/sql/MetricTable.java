@@ -8,6 +8,13 @@ import io.meridian.common.query.QueryExecutor;
 import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
+import java.lang.reflect.Type;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -23,13 +30,6 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTableQueryable;
 import org.apache.calcite.sql.type.SqlTypeName;
-import java.lang.reflect.Type;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.function.LongUnaryOperator;
 
 /**
  * A metric as a SQL table: {@code ts TIMESTAMP} (slot start, UTC), one VARCHAR column per tag key, one DOUBLE
@@ -44,7 +44,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
     private final Duration timeout;
     private final int maxGroups;
 
-    MetricTable(Catalog.Database database, Catalog.Metric metric, QueryExecutor executor, Duration timeout, int maxGroups) {
+    MetricTable(
+            Catalog.Database database, Catalog.Metric metric, QueryExecutor executor, Duration timeout, int maxGroups) {
         super(Object[].class);
         this.database = database;
         this.metric = metric;
@@ -106,19 +107,22 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             if (v instanceof Number n) {
                 return n.longValue();
             }
-            throw new InvalidInputException("bad time parameter [parameter=" + (i + 1) + "]: got " + v
-                    + "; want a TIMESTAMP");
+            throw new InvalidInputException(
+                    "bad time parameter [parameter=" + (i + 1) + "]: got " + v + "; want a TIMESTAMP");
         };
         long[] range = range(plan, now, param);
         if (plan.filter() != null) {
-            plan = plan.withFilter(TagParams.resolve(plan.filter(), i -> {
-                Object v = context.get("?" + i);
-                if (v == null) {
-                    throw new InvalidInputException("missing tag parameter [parameter=" + (i + 1)
-                            + "]: set it before running the statement");
-                }
-                return v.toString();
-            }), plan.start(), plan.end());
+            plan = plan.withFilter(
+                    TagParams.resolve(plan.filter(), i -> {
+                        Object v = context.get("?" + i);
+                        if (v == null) {
+                            throw new InvalidInputException("missing tag parameter [parameter=" + (i + 1)
+                                    + "]: set it before running the statement");
+                        }
+                        return v.toString();
+                    }),
+                    plan.start(),
+                    plan.end());
         }
         long slot = Math.max(1, database.baseIntervalMs());
         long bucket = plan.aggregated() ? plan.bucketMs() : database.baseIntervalMs();
@@ -127,16 +131,32 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             // the first bucket is partial: read it as one bucket and label it with its aligned start
             long label = Math.floorDiv(range[0], bucket) * bucket;
             long firstEnd = Math.min(range[1], label + bucket);
-            collect(plan, executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)), rows, label, slot,
+            collect(
+                    plan,
+                    executor.execute(spec(plan, range[0], firstEnd, firstEnd - range[0], false)),
+                    rows,
+                    label,
+                    slot,
                     firstEnd - range[0]);
             if (firstEnd < range[1]) {
-                collect(plan, executor.execute(spec(plan, firstEnd, range[1], bucket, false)), rows, null, slot, bucket);
+                collect(
+                        plan,
+                        executor.execute(spec(plan, firstEnd, range[1], bucket, false)),
+                        rows,
+                        null,
+                        slot,
+                        bucket);
             }
             if (plan.hasSort()) {
                 rows = sortAndLimit(rows, plan);
             }
         } else {
-            collect(plan, executor.execute(spec(plan, range[0], range[1], bucket, true)), rows, null, slot,
+            collect(
+                    plan,
+                    executor.execute(spec(plan, range[0], range[1], bucket, true)),
+                    rows,
+                    null,
+                    slot,
                     bucket > 0 ? bucket : range[1] - range[0]);
         }
         if (plan.gapfill()) {
@@ -160,8 +180,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
      * {@link OutputColumn.SlotTime} is the slot ({@code slotMs}) holding the newest (oldest) of its point times; a
      * rate is divided by the bucket's width in seconds ({@code widthMs}: the bucket, or the range without one).
      */
-    private static void collect(PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel, long slotMs,
-                                long widthMs) {
+    private static void collect(
+            PushedPlan plan, QueryResult result, List<Object[]> rows, Long tsLabel, long slotMs, long widthMs) {
         int n = plan.columns().size();
         int[] from = new int[n];
         int[][] times = new int[n][];
@@ -170,9 +190,12 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         boolean[] perSecond = new boolean[n];
         for (int i = 0; i < n; i++) {
             OutputColumn c = plan.columns().get(i);
-            perSecond[i] = c instanceof OutputColumn.Aggregate a && plan.aggregates().get(a.index()).perSecond();
+            perSecond[i] = c instanceof OutputColumn.Aggregate a
+                    && plan.aggregates().get(a.index()).perSecond();
             if (c instanceof OutputColumn.SlotTime st) {
-                times[i] = st.aggregates().stream().mapToInt(a -> plan.resultIndex(new OutputColumn.Aggregate(a))).toArray();
+                times[i] = st.aggregates().stream()
+                        .mapToInt(a -> plan.resultIndex(new OutputColumn.Aggregate(a)))
+                        .toArray();
                 continue;
             }
             from[i] = plan.resultIndex(c);
@@ -183,7 +206,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             Object[] row = new Object[n];
             for (int i = 0; i < n; i++) {
                 if (times[i] != null) {
-                    row[i] = slotTime(r, times[i], ((OutputColumn.SlotTime) plan.columns().get(i)).newest(), slotMs);
+                    row[i] = slotTime(
+                            r, times[i], ((OutputColumn.SlotTime) plan.columns().get(i)).newest(), slotMs);
                     continue;
                 }
                 row[i] = tsLabel != null && time[i] ? tsLabel : r.get(from[i]);
@@ -201,7 +225,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
     private static Long slotTime(List<Object> row, int[] columns, boolean newest, long slotMs) {
         Long best = null;
         for (int c : columns) {
-            if (row.get(c) instanceof Number t && (best == null || (newest ? t.longValue() > best : t.longValue() < best))) {
+            if (row.get(c) instanceof Number t
+                    && (best == null || (newest ? t.longValue() > best : t.longValue() < best))) {
                 best = t.longValue();
             }
         }
@@ -237,7 +262,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
         } else {
             start = ceil(plan.start().resolve(now, param) + (plan.start().inclusive() ? 0 : 1), slot);
         }
-        long end = plan.end() == null ? now + slot
+        long end = plan.end() == null
+                ? now + slot
                 : plan.end().resolve(now, param) + (plan.end().inclusive() ? 1 : 0);
         end = Math.max(start + 1, ceil(end, slot));
         return new long[] {start, end};
@@ -257,17 +283,30 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
             }
         } else {
             for (int i : plan.scanFields()) {
-                calls.add(new AggCall(slotFunction(plan.fieldTypes().get(i)), plan.fields().get(i), Double.NaN,
-                        PushedPlan.alias(i)));
+                calls.add(new AggCall(
+                        slotFunction(plan.fieldTypes().get(i)), plan.fields().get(i), Double.NaN, PushedPlan.alias(i)));
             }
         }
         List<OrderKey> order = new ArrayList<>();
         if (withOrder) {
-            plan.orderBy().forEach(k -> order.add(new OrderKey(plan.resultName(plan.columns().get(k.column())),
-                    k.descending())));
+            plan.orderBy()
+                    .forEach(k -> order.add(
+                            new OrderKey(plan.resultName(plan.columns().get(k.column())), k.descending())));
         }
-        return new QuerySpec(plan.database(), plan.metric(), plan.tagFilter(), start, end, bucket, plan.resultTags(),
-                calls, order, withOrder ? plan.limit() : 0, timeout, maxGroups, false);
+        return new QuerySpec(
+                plan.database(),
+                plan.metric(),
+                plan.tagFilter(),
+                start,
+                end,
+                bucket,
+                plan.resultTags(),
+                calls,
+                order,
+                withOrder ? plan.limit() : 0,
+                timeout,
+                maxGroups,
+                false);
     }
 
     /** The function giving a field's value in one slot, by its type (ARCHITECTURE §2). */

@@ -46,14 +46,19 @@ final class NameHints {
             return "; " + what + ": none";
         }
         String w = wanted.toLowerCase(Locale.ROOT);
-        List<String> close = new ArrayList<>(names.stream().filter(n -> distance(w, n.toLowerCase(Locale.ROOT)) <= 2
-                || n.toLowerCase(Locale.ROOT).startsWith(w) || w.startsWith(n.toLowerCase(Locale.ROOT)))
-                .sorted(Comparator.comparingInt(n -> distance(w, n.toLowerCase(Locale.ROOT)))).limit(3).toList());
+        List<String> close = new ArrayList<>(names.stream()
+                .filter(n -> distance(w, n.toLowerCase(Locale.ROOT)) <= 2
+                        || n.toLowerCase(Locale.ROOT).startsWith(w)
+                        || w.startsWith(n.toLowerCase(Locale.ROOT)))
+                .sorted(Comparator.comparingInt(n -> distance(w, n.toLowerCase(Locale.ROOT))))
+                .limit(3)
+                .toList());
         String listed = names.size() <= MAX_LISTED ? " (" + what + ": " + String.join(", ", names) + ")" : "";
         if (close.isEmpty()) {
             return listed.isEmpty() ? "; " + names.size() + " " + what : ";" + listed;
         }
-        return "; did you mean " + String.join(" or ", close.stream().map(n -> "'" + n + "'").toList()) + "?" + listed;
+        return "; did you mean "
+                + String.join(" or ", close.stream().map(n -> "'" + n + "'").toList()) + "?" + listed;
     }
 
     /** Levenshtein distance. */

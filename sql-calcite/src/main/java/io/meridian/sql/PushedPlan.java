@@ -31,10 +31,23 @@ import java.util.Objects;
  * @param gapfill    aggregate form grouped by {@code time_bucket_gapfill}: every bucket of the time range is
  *                   answered for every group found, the missing ones filled per {@link OutputColumn.Fill}
  */
-public record PushedPlan(String database, String metric, List<String> tagKeys, List<String> fields,
-                         List<FieldType> fieldTypes, TagCondition filter, TimeBound start, TimeBound end,
-                         boolean aggregated, long bucketMs, List<String> groupBy, List<Agg> aggregates,
-                         List<OutputColumn> columns, List<SortKey> orderBy, int limit, boolean gapfill) {
+public record PushedPlan(
+        String database,
+        String metric,
+        List<String> tagKeys,
+        List<String> fields,
+        List<FieldType> fieldTypes,
+        TagCondition filter,
+        TimeBound start,
+        TimeBound end,
+        boolean aggregated,
+        long bucketMs,
+        List<String> groupBy,
+        List<Agg> aggregates,
+        List<OutputColumn> columns,
+        List<SortKey> orderBy,
+        int limit,
+        boolean gapfill) {
     /**
      * One pushed aggregate call.
      *
@@ -49,7 +62,9 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
 
         /** {@code max(usage_user)}, {@code sum0(x)}, {@code percentile(x, 0.9)}, {@code rate(x)}. */
         public String describe() {
-            String name = perSecond ? "rate" : zeroWhenEmpty ? "sum0" : function.name().toLowerCase(Locale.ROOT);
+            String name = perSecond
+                    ? "rate"
+                    : zeroWhenEmpty ? "sum0" : function.name().toLowerCase(Locale.ROOT);
             return name + "(" + field + (Double.isNaN(quantile) ? "" : ", " + quantile) + ")";
         }
     }
@@ -74,8 +89,22 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         for (int i = 0; i < metric.fields().size(); i++) {
             cols.add(new OutputColumn.Field(i));
         }
-        return new PushedPlan(database, metric.name(), metric.tagKeys(), List.copyOf(metric.fields().keySet()),
-                List.copyOf(metric.fields().values()), null, null, null, false, 0, List.of(), List.of(), cols, List.of(), 0,
+        return new PushedPlan(
+                database,
+                metric.name(),
+                metric.tagKeys(),
+                List.copyOf(metric.fields().keySet()),
+                List.copyOf(metric.fields().values()),
+                null,
+                null,
+                null,
+                false,
+                0,
+                List.of(),
+                List.of(),
+                cols,
+                List.of(),
+                0,
                 false);
     }
 
@@ -106,8 +135,23 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         cols.add(new OutputColumn.Time());
         tagKeys.forEach(k -> cols.add(new OutputColumn.Tag(k)));
         fieldIndexes.forEach(i -> cols.add(new OutputColumn.Field(i)));
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, false, bucketMs, groupBy,
-                aggregates, cols, orderBy, limit, gapfill);
+        return new PushedPlan(
+                database,
+                metric,
+                tagKeys,
+                fields,
+                fieldTypes,
+                filter,
+                start,
+                end,
+                false,
+                bucketMs,
+                groupBy,
+                aggregates,
+                cols,
+                orderBy,
+                limit,
+                gapfill);
     }
 
     /** The condition to send: {@link #filter}, or every series. */
@@ -116,25 +160,85 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
     }
 
     public PushedPlan withFilter(TagCondition newFilter, TimeBound newStart, TimeBound newEnd) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, newFilter, newStart, newEnd, aggregated,
-                bucketMs, groupBy, aggregates, columns, orderBy, limit, gapfill);
+        return new PushedPlan(
+                database,
+                metric,
+                tagKeys,
+                fields,
+                fieldTypes,
+                newFilter,
+                newStart,
+                newEnd,
+                aggregated,
+                bucketMs,
+                groupBy,
+                aggregates,
+                columns,
+                orderBy,
+                limit,
+                gapfill);
     }
 
-    public PushedPlan withAggregate(long bucket, List<String> groups, List<Agg> aggs, List<OutputColumn> cols,
-                                    boolean fillGaps) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, true, bucket, groups,
-                aggs, cols, List.of(), 0, fillGaps);
+    public PushedPlan withAggregate(
+            long bucket, List<String> groups, List<Agg> aggs, List<OutputColumn> cols, boolean fillGaps) {
+        return new PushedPlan(
+                database,
+                metric,
+                tagKeys,
+                fields,
+                fieldTypes,
+                filter,
+                start,
+                end,
+                true,
+                bucket,
+                groups,
+                aggs,
+                cols,
+                List.of(),
+                0,
+                fillGaps);
     }
 
     /** The same plan computing {@code aggs} and answering {@code cols} (a gap-filled plan's columns with fills). */
     public PushedPlan withColumns(List<Agg> aggs, List<OutputColumn> cols) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, aggregated, bucketMs,
-                groupBy, aggs, cols, orderBy, limit, gapfill);
+        return new PushedPlan(
+                database,
+                metric,
+                tagKeys,
+                fields,
+                fieldTypes,
+                filter,
+                start,
+                end,
+                aggregated,
+                bucketMs,
+                groupBy,
+                aggs,
+                cols,
+                orderBy,
+                limit,
+                gapfill);
     }
 
     public PushedPlan withSort(List<SortKey> order, int newLimit) {
-        return new PushedPlan(database, metric, tagKeys, fields, fieldTypes, filter, start, end, aggregated, bucketMs,
-                groupBy, aggregates, columns, order, newLimit, gapfill);
+        return new PushedPlan(
+                database,
+                metric,
+                tagKeys,
+                fields,
+                fieldTypes,
+                filter,
+                start,
+                end,
+                aggregated,
+                bucketMs,
+                groupBy,
+                aggregates,
+                columns,
+                order,
+                newLimit,
+                gapfill);
     }
 
     public boolean hasSort() {
@@ -185,7 +289,8 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
 
     /** Whether the output column is an aggregate that answers 0 rather than null with no point ($SUM0). */
     public boolean zeroWhenEmpty(OutputColumn c) {
-        return c instanceof OutputColumn.Aggregate a && aggregates.get(a.index()).zeroWhenEmpty();
+        return c instanceof OutputColumn.Aggregate a
+                && aggregates.get(a.index()).zeroWhenEmpty();
     }
 
     /**
@@ -207,12 +312,23 @@ public record PushedPlan(String database, String metric, List<String> tagKeys, L
         if (filter != null) {
             sb.append(", tagFilter=").append(filter);
         }
-        sb.append(", time=").append(start == null ? "(-inf" : start).append(", ")
-                .append(end == null ? "+inf)" : end.toString().replace('[', ' ').replace('(', ' ').trim()
-                        + (end.inclusive() ? "]" : ")"));
+        sb.append(", time=")
+                .append(start == null ? "(-inf" : start)
+                .append(", ")
+                .append(
+                        end == null
+                                ? "+inf)"
+                                : end.toString()
+                                                .replace('[', ' ')
+                                                .replace('(', ' ')
+                                                .trim()
+                                        + (end.inclusive() ? "]" : ")"));
         if (aggregated) {
-            sb.append(", bucket=").append(bucketMs == 0 ? "none" : bucketMs + "ms").append(gapfill ? " gapfill" : "")
-                    .append(", groupBy=").append(groupBy);
+            sb.append(", bucket=")
+                    .append(bucketMs == 0 ? "none" : bucketMs + "ms")
+                    .append(gapfill ? " gapfill" : "")
+                    .append(", groupBy=")
+                    .append(groupBy);
             List<String> aggs = new ArrayList<>();
             aggregates.forEach(a -> aggs.add(a.describe()));
             sb.append(", aggregates=").append(aggs);

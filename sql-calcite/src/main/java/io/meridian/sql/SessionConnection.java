@@ -22,14 +22,23 @@ import java.util.Set;
  * client's {@code PreparedStatement} has its own parameters and is planned once by Calcite, as prepared.
  */
 final class SessionConnection {
-    private static final Set<String> TAKES_SQL = Set.of("prepareStatement", "prepareCall", "nativeSQL", "execute",
-            "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch");
+    private static final Set<String> TAKES_SQL = Set.of(
+            "prepareStatement",
+            "prepareCall",
+            "nativeSQL",
+            "execute",
+            "executeQuery",
+            "executeUpdate",
+            "executeLargeUpdate",
+            "addBatch");
 
     private SessionConnection() {}
 
     static Connection wrap(Connection c, SqlEngine engine) {
-        return (Connection) Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, handler(c, engine, c, null));
+        return (Connection) Proxy.newProxyInstance(
+                SessionConnection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                handler(c, engine, c, null));
     }
 
     /**
@@ -37,10 +46,14 @@ final class SessionConnection {
      *                     client may set it after connecting)
      * @param statementSql the SQL of a prepared statement (its executions fail naming it), else null
      */
-    private static InvocationHandler handler(Object target, SqlEngine engine, Connection connection, String statementSql) {
+    private static InvocationHandler handler(
+            Object target, SqlEngine engine, Connection connection, String statementSql) {
         return (proxy, method, args) -> {
             String sql = statementSql;
-            if (args != null && args.length > 0 && args[0] instanceof String text && TAKES_SQL.contains(method.getName())) {
+            if (args != null
+                    && args.length > 0
+                    && args[0] instanceof String text
+                    && TAKES_SQL.contains(method.getName())) {
                 sql = text;
                 args[0] = FunctionNames.rewrite(text);
             }
@@ -50,7 +63,8 @@ final class SessionConnection {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (sql != null && (cause instanceof SQLException || cause instanceof RuntimeException)) {
-                    String message = engine.error(cause, sql, schemaOf(connection)).getMessage();
+                    String message =
+                            engine.error(cause, sql, schemaOf(connection)).getMessage();
                     // no cause: Avatica sends a remote error's whole cause chain to the client, and Calcite's parse
                     // error lists every token it expected (a hundred lines under the one that says what to do)
                     throw new SQLException(message, cause instanceof SQLException s ? s.getSQLState() : null);
@@ -58,11 +72,15 @@ final class SessionConnection {
                 throw cause;
             }
             if (result instanceof PreparedStatement ps && method.getReturnType() == PreparedStatement.class) {
-                return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(),
-                        new Class<?>[] {PreparedStatement.class}, handler(ps, engine, connection, sql));
+                return Proxy.newProxyInstance(
+                        SessionConnection.class.getClassLoader(),
+                        new Class<?>[] {PreparedStatement.class},
+                        handler(ps, engine, connection, sql));
             }
             if (result instanceof Statement s && method.getReturnType() == Statement.class) {
-                return Proxy.newProxyInstance(SessionConnection.class.getClassLoader(), new Class<?>[] {Statement.class},
+                return Proxy.newProxyInstance(
+                        SessionConnection.class.getClassLoader(),
+                        new Class<?>[] {Statement.class},
                         new CachedStatement(s, engine, connection, handler(s, engine, connection, null)));
             }
             return result;
@@ -91,15 +109,16 @@ final class SessionConnection {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             String name = method.getName();
-            boolean query = (name.equals("execute") || name.equals("executeQuery")) && args != null && args.length == 1
+            boolean query = (name.equals("execute") || name.equals("executeQuery"))
+                    && args != null
+                    && args.length == 1
                     && args[0] instanceof String;
             if (query) {
                 closeCurrent();
                 try {
                     current = engine.query(schemaOf(connection), (String) args[0], maxRows);
                 } catch (MeridianException e) {
-                    throw new SQLException(e.getMessage(), e instanceof InvalidInputException
-                            ? "42000" : null);
+                    throw new SQLException(e.getMessage(), e instanceof InvalidInputException ? "42000" : null);
                 }
                 return name.equals("execute") ? Boolean.TRUE : current;
             }
@@ -122,7 +141,7 @@ final class SessionConnection {
                 }
                 case "setMaxRows", "setLargeMaxRows" -> maxRows = ((Number) args[0]).longValue();
                 case "close" -> closeCurrent();
-                default -> { }
+                default -> {}
             }
             return other.invoke(proxy, method, args);
         }

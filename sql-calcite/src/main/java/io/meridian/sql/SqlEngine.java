@@ -50,8 +50,8 @@ public final class SqlEngine {
     /** How long a planned statement is reused: bounds how long it may miss a metric or field created since. */
     static final long PLAN_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Statement texts already normalized on this thread (an exact repeat skips the parse). */
-    private final ThreadLocal<Map<String, LiteralParameters.Normalized>> normalizedTexts = ThreadLocal.withInitial(
-            () -> new LinkedHashMap<>(64, 0.75f, true) {
+    private final ThreadLocal<Map<String, LiteralParameters.Normalized>> normalizedTexts =
+            ThreadLocal.withInitial(() -> new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, LiteralParameters.Normalized> eldest) {
                     return size() > 256;
@@ -105,14 +105,13 @@ public final class SqlEngine {
         TimeBucketFunction.forms().forEach(f -> schema.add(TimeBucketFunction.NAME, f));
         schema.add(TimeBucketFunction.GAPFILL_NAME, TimeBucketFunction.gapfill());
         schema.add(FillFunctions.LOCF, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.LOCF));
-        schema.add(FillFunctions.INTERPOLATE, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.INTERPOLATE));
+        schema.add(
+                FillFunctions.INTERPOLATE, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.INTERPOLATE));
         schema.add("FIRST", AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
         schema.add("LAST", AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
-        schema.add("PERCENTILE",
-                AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
+        schema.add("PERCENTILE", AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
         schema.add("RATE", AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
-        schema.add("INCREASE",
-                AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));
+        schema.add("INCREASE", AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));
         schema.add("DELTA", AggregateFunctionImpl.create(TimeOrderedAggregates.Delta.class));
     }
 
@@ -163,8 +162,9 @@ public final class SqlEngine {
         if (sql == null || sql.isBlank()) {
             throw new InvalidInputException("missing SQL statement [field=sql]");
         }
-        LiteralParameters.Normalized normalized = normalizedTexts.get().computeIfAbsent(sql,
-                text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
+        LiteralParameters.Normalized normalized = normalizedTexts
+                .get()
+                .computeIfAbsent(sql, text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
         if (normalized != null) {
             StatementCache.Lease lease = null;
             try {
@@ -259,11 +259,13 @@ public final class SqlEngine {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CalciteContextException c) {
                 return new InvalidInputException("SQL error [line=" + c.getPosLine() + ", column=" + c.getPosColumn()
-                        + "]: " + c.getMessage().replaceFirst("^From line \\d+, column \\d+ to line \\d+, column \\d+: ", ""));
+                        + "]: "
+                        + c.getMessage().replaceFirst("^From line \\d+, column \\d+ to line \\d+, column \\d+: ", ""));
             }
             if (t instanceof SqlParseException p) {
-                return new InvalidInputException("SQL syntax error [line=" + p.getPos().getLineNum() + ", column="
-                        + p.getPos().getColumnNum() + "]: " + firstLine(p.getMessage()));
+                return new InvalidInputException(
+                        "SQL syntax error [line=" + p.getPos().getLineNum() + ", column="
+                                + p.getPos().getColumnNum() + "]: " + firstLine(p.getMessage()));
             }
         }
         return new InvalidInputException("SQL error: " + firstLine(e.getMessage()));

@@ -27,12 +27,17 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
  * </ul>
  */
 final class SqlSyntax {
-    static final SqlParser.Config PARSER = SqlParser.config().withParserFactory(SqlBabelParserImpl.FACTORY)
-            .withLex(Lex.JAVA).withQuoting(Quoting.DOUBLE_QUOTE).withCaseSensitive(false)
-            .withUnquotedCasing(Casing.UNCHANGED).withQuotedCasing(Casing.UNCHANGED)
+    static final SqlParser.Config PARSER = SqlParser.config()
+            .withParserFactory(SqlBabelParserImpl.FACTORY)
+            .withLex(Lex.JAVA)
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withCaseSensitive(false)
+            .withUnquotedCasing(Casing.UNCHANGED)
+            .withQuotedCasing(Casing.UNCHANGED)
             .withConformance(SqlConformanceEnum.MYSQL_5);
 
-    private static final SqlAbstractParserImpl.Metadata KEYWORDS = SqlParser.create("", PARSER).getMetadata();
+    private static final SqlAbstractParserImpl.Metadata KEYWORDS =
+            SqlParser.create("", PARSER).getMetadata();
 
     private SqlSyntax() {}
 

@@ -130,20 +130,27 @@ final class TagValuesTable extends AbstractTable implements FilterableTable {
     }
 
     private List<String> tags(String db, String metric, String wanted) {
-        return wanted != null ? List.of(wanted) : catalog.metric(db, metric).map(Catalog.Metric::tagKeys).orElse(List.of());
+        return wanted != null
+                ? List.of(wanted)
+                : catalog.metric(db, metric).map(Catalog.Metric::tagKeys).orElse(List.of());
     }
 
     private InvalidInputException tooManyValues(String db, String metric, String tag) {
-        return new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many tag values [database=" + db + ", metric="
-                + metric + ", tag=" + tag + "]: more than " + maxValues + "; read the values seen in a time range instead:"
-                + " SELECT DISTINCT \"" + tag + "\" FROM \"" + db + "\".\"" + metric + "\" WHERE ts >= ...");
+        return new InvalidInputException(
+                ErrorCode.LIMIT_EXCEEDED,
+                "too many tag values [database=" + db + ", metric="
+                        + metric + ", tag=" + tag + "]: more than " + maxValues
+                        + "; read the values seen in a time range instead:"
+                        + " SELECT DISTINCT \"" + tag + "\" FROM \"" + db + "\".\"" + metric + "\" WHERE ts >= ...");
     }
 
     private InvalidInputException tooManyListings(String[] wanted) {
-        return new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many tag keys to list [table="
-                + InformationSchema.NAME + ".tag_values, database=" + orAll(wanted[DATABASE]) + ", metric="
-                + orAll(wanted[METRIC]) + ", tag=" + orAll(wanted[TAG]) + "]: more than " + maxListings
-                + "; filter with WHERE database = '...' AND metric = '...' AND tag = '...'");
+        return new InvalidInputException(
+                ErrorCode.LIMIT_EXCEEDED,
+                "too many tag keys to list [table="
+                        + InformationSchema.NAME + ".tag_values, database=" + orAll(wanted[DATABASE]) + ", metric="
+                        + orAll(wanted[METRIC]) + ", tag=" + orAll(wanted[TAG]) + "]: more than " + maxListings
+                        + "; filter with WHERE database = '...' AND metric = '...' AND tag = '...'");
     }
 
     private static String orAll(String v) {

@@ -14,11 +14,17 @@ import java.util.function.LongUnaryOperator;
  * @param inclusive whether the bound itself is in the range ({@code >=} / {@code <=})
  */
 public record TimeBound(Kind kind, long value, boolean inclusive) {
-    public enum Kind { ABSOLUTE, NOW, PARAM }
+    public enum Kind {
+        ABSOLUTE,
+        NOW,
+        PARAM
+    }
 
     @JsonCreator
-    public TimeBound(@JsonProperty("kind") Kind kind, @JsonProperty("value") long value,
-                     @JsonProperty("inclusive") boolean inclusive) {
+    public TimeBound(
+            @JsonProperty("kind") Kind kind,
+            @JsonProperty("value") long value,
+            @JsonProperty("inclusive") boolean inclusive) {
         this.kind = kind;
         this.value = value;
         this.inclusive = inclusive;

@@ -57,18 +57,19 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
 
     /** Every form, registered under one name (Calcite picks by the argument types). */
     static List<TimeBucketFunction> forms() {
-        Function<RelDataTypeFactory, RelDataType> dayTime = f -> f.createSqlIntervalType(
-                new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO));
-        Function<RelDataTypeFactory, RelDataType> yearMonth = f -> f.createSqlIntervalType(
-                new SqlIntervalQualifier(TimeUnit.YEAR, TimeUnit.MONTH, SqlParserPos.ZERO));
+        Function<RelDataTypeFactory, RelDataType> dayTime = f ->
+                f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO));
+        Function<RelDataTypeFactory, RelDataType> yearMonth = f ->
+                f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.YEAR, TimeUnit.MONTH, SqlParserPos.ZERO));
         Function<RelDataTypeFactory, RelDataType> ts = f -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);
         Function<RelDataTypeFactory, RelDataType> zone = f -> f.createSqlType(SqlTypeName.VARCHAR);
         List<TimeBucketFunction> forms = new ArrayList<>();
         forms.add(new TimeBucketFunction("eval", List.of(dayTime, ts), long.class, long.class));
-        forms.add(new TimeBucketFunction("evalZoned", List.of(dayTime, ts, zone), long.class, long.class, String.class));
+        forms.add(
+                new TimeBucketFunction("evalZoned", List.of(dayTime, ts, zone), long.class, long.class, String.class));
         forms.add(new TimeBucketFunction("evalMonths", List.of(yearMonth, ts), int.class, long.class));
-        forms.add(new TimeBucketFunction("evalMonthsZoned", List.of(yearMonth, ts, zone), int.class, long.class,
-                String.class));
+        forms.add(new TimeBucketFunction(
+                "evalMonthsZoned", List.of(yearMonth, ts, zone), int.class, long.class, String.class));
         return forms;
     }
 
@@ -77,9 +78,14 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
      * empty buckets are answered too; never evaluated row by row (it fails and says where it works).
      */
     static TimeBucketFunction gapfill() {
-        return new TimeBucketFunction("evalGapfill", List.of(
-                f -> f.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO)),
-                f -> f.createSqlType(SqlTypeName.TIMESTAMP, 3)), long.class, long.class);
+        return new TimeBucketFunction(
+                "evalGapfill",
+                List.of(
+                        f -> f.createSqlIntervalType(
+                                new SqlIntervalQualifier(TimeUnit.DAY, TimeUnit.SECOND, SqlParserPos.ZERO)),
+                        f -> f.createSqlType(SqlTypeName.TIMESTAMP, 3)),
+                long.class,
+                long.class);
     }
 
     /** Whether {@code e} is a call of time_bucket or time_bucket_gapfill. */
@@ -96,8 +102,8 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
     private final List<Function<RelDataTypeFactory, RelDataType>> parameterTypes;
     private final Method method;
 
-    private TimeBucketFunction(String method, List<Function<RelDataTypeFactory, RelDataType>> parameterTypes,
-                               Class<?>... javaTypes) {
+    private TimeBucketFunction(
+            String method, List<Function<RelDataTypeFactory, RelDataType>> parameterTypes, Class<?>... javaTypes) {
         this.parameterTypes = parameterTypes;
         try {
             this.method = TimeBucketFunction.class.getMethod(method, javaTypes);
@@ -114,16 +120,19 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
 
     /** time_bucket_gapfill outside a pushed GROUP BY: refused (its gaps could not be filled there). */
     public static long evalGapfill(long widthMs, long ts) {
-        throw new InvalidInputException("misplaced " + GAPFILL_NAME + " [function=" + GAPFILL_NAME + "]: it works as the "
-                + "time group of a statement over one metric whose aggregates Meridian computes (SUM, MIN, MAX, AVG, "
-                + "COUNT, FIRST, LAST, PERCENTILE of fields, tag filters, a bounded ts range); use time_bucket elsewhere");
+        throw new InvalidInputException(
+                "misplaced " + GAPFILL_NAME + " [function=" + GAPFILL_NAME + "]: it works as the "
+                        + "time group of a statement over one metric whose aggregates Meridian computes (SUM, MIN, MAX, AVG, "
+                        + "COUNT, FIRST, LAST, PERCENTILE of fields, tag filters, a bounded ts range); use time_bucket elsewhere");
     }
 
     /** The start of the bucket of {@code widthMs} in local time of {@code zone} holding {@code ts}. */
     public static long evalZoned(long widthMs, long ts, String zone) {
         requirePositive(widthMs, "ms");
         ZoneId z = zone(zone);
-        long local = LocalDateTime.ofInstant(Instant.ofEpochMilli(ts), z).toInstant(ZoneOffset.UTC).toEpochMilli();
+        long local = LocalDateTime.ofInstant(Instant.ofEpochMilli(ts), z)
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
         long bucket = Math.floorDiv(local, widthMs) * widthMs;
         return startOf(LocalDateTime.ofInstant(Instant.ofEpochMilli(bucket), ZoneOffset.UTC), z);
     }
@@ -140,7 +149,8 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
         LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(ts), z);
         long index = (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
         long bucket = Math.floorDiv(index, months) * months;
-        LocalDate first = LocalDate.of((int) (1970 + Math.floorDiv(bucket, 12)), (int) Math.floorMod(bucket, 12) + 1, 1);
+        LocalDate first =
+                LocalDate.of((int) (1970 + Math.floorDiv(bucket, 12)), (int) Math.floorMod(bucket, 12) + 1, 1);
         return startOf(first.atStartOfDay(), z);
     }
 
@@ -150,8 +160,8 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
 
     private static void requirePositive(long width, String unit) {
         if (width <= 0) {
-            throw new InvalidInputException("invalid bucket width [function=time_bucket, argument=1]: got " + width + " "
-                    + unit + "; want a positive interval such as INTERVAL '5' MINUTE");
+            throw new InvalidInputException("invalid bucket width [function=time_bucket, argument=1]: got " + width
+                    + " " + unit + "; want a positive interval such as INTERVAL '5' MINUTE");
         }
     }
 
@@ -163,8 +173,9 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
         try {
             z = ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw new InvalidInputException("unknown time zone [function=time_bucket, argument=3]: '" + zone
-                    + "'; want an IANA zone such as 'Europe/Paris' or 'America/New_York', or an offset such as '+05:30'");
+            throw new InvalidInputException(
+                    "unknown time zone [function=time_bucket, argument=3]: '" + zone
+                            + "'; want an IANA zone such as 'Europe/Paris' or 'America/New_York', or an offset such as '+05:30'");
         }
         if (ZONES.size() < 1024) {
             ZONES.put(zone, z);
@@ -192,7 +203,8 @@ public final class TimeBucketFunction implements ScalarFunction, ImplementableFu
         return RexImpTable.createImplementor(new ReflectiveCallNotNullImplementor(method), NullPolicy.STRICT, false);
     }
 
-    private static FunctionParameter parameter(int ordinal, String name, Function<RelDataTypeFactory, RelDataType> type) {
+    private static FunctionParameter parameter(
+            int ordinal, String name, Function<RelDataTypeFactory, RelDataType> type) {
         return new FunctionParameter() {
             @Override
             public int getOrdinal() {

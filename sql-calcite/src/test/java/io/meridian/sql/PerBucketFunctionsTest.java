@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
  * increments), delta a gauge (last minus first) or a sum field. The executor answers 120 for every aggregate.
  */
 class PerBucketFunctionsTest {
-    private static final String RANGE = " WHERE ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
+    private static final String RANGE =
+            " WHERE ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
     private final List<QuerySpec> specs = new ArrayList<>();
-    private final SqlEngine engine = new SqlEngine(new TestCatalog().database("web", 10_000, Duration.ofDays(30).toMillis())
-            .metric("http", List.of("host"), "requests", FieldType.SUM, "latency", FieldType.GAUGE), spec -> {
+    private final SqlEngine engine = new SqlEngine(
+            new TestCatalog()
+                    .database("web", 10_000, Duration.ofDays(30).toMillis())
+                    .metric("http", List.of("host"), "requests", FieldType.SUM, "latency", FieldType.GAUGE),
+            spec -> {
                 specs.add(spec);
                 List<QueryResult.Column> cols = new ArrayList<>();
                 List<Object> row = new ArrayList<>();
@@ -39,7 +43,9 @@ class PerBucketFunctionsTest {
                     row.add(120.0);
                 });
                 return new QueryResult(cols, List.of(row), List.of());
-            }, Duration.ofSeconds(10), 1000);
+            },
+            Duration.ofSeconds(10),
+            1000);
 
     private QuerySpec last() {
         return specs.get(specs.size() - 1);
@@ -47,13 +53,18 @@ class PerBucketFunctionsTest {
 
     @Test
     void rateAndIncreaseOfASumFieldArePushedAsItsSum() {
-        SqlAnswer a = engine.execute("web", "SELECT FLOOR(ts TO MINUTE) AS m, rate(requests), increase(requests), "
-                + "delta(latency), delta(requests) FROM http" + RANGE + " GROUP BY FLOOR(ts TO MINUTE)");
-        assertThat(last().selections()).extracting(AggCall::function)
+        SqlAnswer a = engine.execute(
+                "web",
+                "SELECT FLOOR(ts TO MINUTE) AS m, rate(requests), increase(requests), "
+                        + "delta(latency), delta(requests) FROM http" + RANGE + " GROUP BY FLOOR(ts TO MINUTE)");
+        assertThat(last().selections())
+                .extracting(AggCall::function)
                 .containsExactly(QueryFunction.SUM, QueryFunction.SUM, QueryFunction.DELTA, QueryFunction.SUM);
         assertThat(a.rows()).containsExactly(List.of("2026-01-01T05:00:00Z", 2.0, 120.0, 120.0, 120.0));
         SqlAnswer whole = engine.execute("web", "SELECT host, rate(requests) FROM http" + RANGE + " GROUP BY host");
-        assertThat(whole.rows()).as("without a bucket: per second of the range").containsExactly(List.of("w0", 120.0 / 3600));
+        assertThat(whole.rows())
+                .as("without a bucket: per second of the range")
+                .containsExactly(List.of("w0", 120.0 / 3600));
     }
 
     @Test
@@ -63,9 +74,11 @@ class PerBucketFunctionsTest {
                 .hasMessageContaining("invalid argument [function=rate, argument=1, field=latency, type=gauge]")
                 .hasMessageContaining("use delta(latency)");
         assertThatThrownBy(() -> engine.execute("web", "SELECT increase(latency) FROM http" + RANGE))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("function=increase");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("function=increase");
         assertThat(specs).as("refused at planning").isEmpty();
         assertThatThrownBy(() -> engine.execute("web", "SELECT rate(requests) FROM http" + RANGE + " AND latency > 3"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cannot compute RATE here");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cannot compute RATE here");
     }
 }

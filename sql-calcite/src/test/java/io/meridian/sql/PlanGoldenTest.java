@@ -30,12 +30,18 @@ class PlanGoldenTest {
 
     private final Catalog catalog = new TestCatalog()
             .database("tsbs", 10_000, Duration.ofDays(30).toMillis())
-            .metric("cpu", List.of("hostname", "region"), "usage_user", FieldType.GAUGE, "usage_system", FieldType.GAUGE)
+            .metric(
+                    "cpu",
+                    List.of("hostname", "region"),
+                    "usage_user",
+                    FieldType.GAUGE,
+                    "usage_system",
+                    FieldType.GAUGE)
             .database("tel", 10_000, Duration.ofDays(3650).toMillis())
             .metric("req", List.of("a0", "abc", "arch", "value"), "count", FieldType.SUM, "min", FieldType.GAUGE);
 
-    private final SqlEngine engine = new SqlEngine(catalog,
-            spec -> new QueryResult(List.of(), List.of(), List.of()), Duration.ofSeconds(10), 1000);
+    private final SqlEngine engine = new SqlEngine(
+            catalog, spec -> new QueryResult(List.of(), List.of(), List.of()), Duration.ofSeconds(10), 1000);
 
     @Test
     void plansMatchTheReviewedFile() throws IOException {
@@ -47,7 +53,13 @@ class PlanGoldenTest {
             String sql = c.getValue()[0];
             String db = sql.contains(" req") ? "tel" : "tsbs";
             String actual = explain(db, sql);
-            actualFile.append("### ").append(c.getKey()).append('\n').append(sql).append("\n--- plan\n").append(actual)
+            actualFile
+                    .append("### ")
+                    .append(c.getKey())
+                    .append('\n')
+                    .append(sql)
+                    .append("\n--- plan\n")
+                    .append(actual)
                     .append('\n');
             if (!actual.equals(c.getValue()[1])) {
                 mismatches.add(c.getKey() + ":\n  expected:\n" + c.getValue()[1] + "\n  actual:\n" + actual);
@@ -57,7 +69,8 @@ class PlanGoldenTest {
             Files.writeString(FILE, actualFile.toString(), StandardCharsets.UTF_8);
             return;
         }
-        assertThat(mismatches).as("plans that differ from " + FILE + " (regenerate with -Dgolden.update=true and review)")
+        assertThat(mismatches)
+                .as("plans that differ from " + FILE + " (regenerate with -Dgolden.update=true and review)")
                 .isEmpty();
     }
 
@@ -76,7 +89,10 @@ class PlanGoldenTest {
         for (String line : (text + "\n### \n").split("\n", -1)) {
             if (line.startsWith("### ")) {
                 if (name != null) {
-                    cases.put(name, new String[] {sql.toString().strip(), plan == null ? "" : plan.toString().strip()});
+                    cases.put(name, new String[] {
+                        sql.toString().strip(),
+                        plan == null ? "" : plan.toString().strip()
+                    });
                 }
                 name = line.substring(4).strip();
                 sql.setLength(0);

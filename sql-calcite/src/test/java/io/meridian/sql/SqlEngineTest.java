@@ -104,8 +104,15 @@ class SqlEngineTest {
         String sql = "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) AS m FROM cpu WHERE hostname = 'host_7' "
                 + "AND ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00' GROUP BY FLOOR(ts TO MINUTE) ORDER BY 1";
         String plan = explain(sql);
-        assertThat(plan).contains("MeridianQuery", "hostname='host_7'", "bucket=60000ms", "aggregates=[max(usage_user)]",
-                "orderBy=[ts]").doesNotContain("EnumerableAggregate").doesNotContain("EnumerableFilter");
+        assertThat(plan)
+                .contains(
+                        "MeridianQuery",
+                        "hostname='host_7'",
+                        "bucket=60000ms",
+                        "aggregates=[max(usage_user)]",
+                        "orderBy=[ts]")
+                .doesNotContain("EnumerableAggregate")
+                .doesNotContain("EnumerableFilter");
         SqlAnswer a = engine.execute("tsbs", sql);
         QuerySpec spec = specs.get(specs.size() - 1);
         assertThat(spec.startMs()).isEqualTo(H5);
@@ -118,10 +125,13 @@ class SqlEngineTest {
     @Test
     void avgAndSumReducedByCalciteArePushedToo() {
         String range = " ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
-        String plan = explain("SELECT FLOOR(ts TO MINUTE) AS t, hostname, SUM(usage_user), AVG(usage_user) FROM cpu WHERE"
-                + range + " GROUP BY hostname, FLOOR(ts TO MINUTE) ORDER BY hostname, t");
-        assertThat(plan).contains("bucket=60000ms", "groupBy=[hostname]", "orderBy=[hostname, ts]")
-                .doesNotContain("EnumerableAggregate").doesNotContain("EnumerableSort");
+        String plan =
+                explain("SELECT FLOOR(ts TO MINUTE) AS t, hostname, SUM(usage_user), AVG(usage_user) FROM cpu WHERE"
+                        + range + " GROUP BY hostname, FLOOR(ts TO MINUTE) ORDER BY hostname, t");
+        assertThat(plan)
+                .contains("bucket=60000ms", "groupBy=[hostname]", "orderBy=[hostname, ts]")
+                .doesNotContain("EnumerableAggregate")
+                .doesNotContain("EnumerableSort");
     }
 
     @Test
@@ -131,28 +141,35 @@ class SqlEngineTest {
         assertThat(explain(sql)).contains("bucket=300000ms").doesNotContain("EnumerableAggregate");
         assertThat(engine.execute("tsbs", sql).rows()).containsExactly(List.of("2026-01-01T05:00:00Z", 7.0));
         assertThat(engine.execute("tsbs", "SELECT time_bucket(INTERVAL '1' HOUR, TIMESTAMP '2026-01-01 05:59:59')")
-                .rows()).containsExactly(List.of("2026-01-01T05:00:00Z"));
+                        .rows())
+                .containsExactly(List.of("2026-01-01T05:00:00Z"));
     }
 
     @Test
     void firstLastAndPercentileArePushedAndRefusedElsewhere() {
-        String plan = explain("SELECT hostname, last(usage_user), First (usage_system), PERCENTILE(usage_user, 0.99) FROM cpu "
-                + "GROUP BY hostname");
-        assertThat(plan).contains("aggregates=[last(usage_user), first(usage_system), percentile(usage_user, 0.99)]")
+        String plan = explain(
+                "SELECT hostname, last(usage_user), First (usage_system), PERCENTILE(usage_user, 0.99) FROM cpu "
+                        + "GROUP BY hostname");
+        assertThat(plan)
+                .contains("aggregates=[last(usage_user), first(usage_system), percentile(usage_user, 0.99)]")
                 .doesNotContain("EnumerableAggregate");
         assertThat(specs).isEmpty();
-        engine.execute("tsbs", "SELECT hostname, LAST(usage_user), PERCENTILE(usage_user, 0.5) FROM cpu GROUP BY hostname");
+        engine.execute(
+                "tsbs", "SELECT hostname, LAST(usage_user), PERCENTILE(usage_user, 0.5) FROM cpu GROUP BY hostname");
         QuerySpec spec = specs.get(specs.size() - 1);
         assertThat(spec.selections().get(1).quantile()).isEqualTo(0.5);
-        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT hostname, LAST(usage_user) FROM cpu WHERE usage_user > 1 "
-                + "GROUP BY hostname")).isInstanceOf(InvalidInputException.class).hasMessageContaining("LAST")
+        assertThatThrownBy(() -> engine.execute(
+                        "tsbs",
+                        "SELECT hostname, LAST(usage_user) FROM cpu WHERE usage_user > 1 " + "GROUP BY hostname"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("LAST")
                 .hasMessageContaining("directly on a metric's field");
     }
 
     @Test
     void firstAndLastCallsAreQuotedOutsideLiteralsAndComments() {
         assertThat(FunctionNames.rewrite("SELECT last(x), FIRST (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "
-                + "-- LAST(d)\n FROM m /* FIRST(e) */"))
+                        + "-- LAST(d)\n FROM m /* FIRST(e) */"))
                 .isEqualTo("SELECT \"LAST\"(x), \"FIRST\" (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "
                         + "-- LAST(d)\n FROM m /* FIRST(e) */");
         assertThat(FunctionNames.rewrite("SELECT now(), NOW ( ), x.now(), now(1), 'now()' FROM m"))
@@ -161,30 +178,41 @@ class SqlEngineTest {
 
     @Test
     void informationSchemaListsDatabasesMetricsTagsAndFields() {
-        assertThat(engine.execute("tsbs", "SELECT database, metric FROM information_schema.metrics").rows())
+        assertThat(engine.execute("tsbs", "SELECT database, metric FROM information_schema.metrics")
+                        .rows())
                 .containsExactly(List.of("tsbs", "cpu"));
-        assertThat(engine.execute("tsbs", "SELECT tag FROM information_schema.tags WHERE metric = 'cpu' ORDER BY tag").rows())
+        assertThat(engine.execute("tsbs", "SELECT tag FROM information_schema.tags WHERE metric = 'cpu' ORDER BY tag")
+                        .rows())
                 .containsExactly(List.of("hostname"), List.of("region"));
-        assertThat(engine.execute(null, "SELECT field, type FROM information_schema.fields ORDER BY field").rows())
+        assertThat(engine.execute(null, "SELECT field, type FROM information_schema.fields ORDER BY field")
+                        .rows())
                 .containsExactly(List.of("usage_system", "gauge"), List.of("usage_user", "gauge"));
-        assertThat(engine.execute(null, "SELECT database, base_interval_ms FROM information_schema.databases").rows())
+        assertThat(engine.execute(null, "SELECT database, base_interval_ms FROM information_schema.databases")
+                        .rows())
                 .containsExactly(List.of("tsbs", 10_000L));
     }
 
     @Test
     void regexLikeIsPushedAsARegexOverTheWholeValue() {
-        assertThat(explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE REGEXP_LIKE(hostname, 'host_[12]$') GROUP BY hostname"))
-                .contains("hostname ~ '.*(?:host_[12]$).*'").doesNotContain("EnumerableAggregate");
+        assertThat(
+                        explain(
+                                "SELECT hostname, MAX(usage_user) FROM cpu WHERE REGEXP_LIKE(hostname, 'host_[12]$') GROUP BY hostname"))
+                .contains("hostname ~ '.*(?:host_[12]$).*'")
+                .doesNotContain("EnumerableAggregate");
     }
 
     @Test
     void whatCannotBePushedRunsAbove() {
         String having = explain("SELECT hostname, MAX(usage_user) FROM cpu WHERE region IN ('eu', 'us') "
                 + "GROUP BY hostname HAVING MAX(usage_user) > 5");
-        assertThat(having).contains("region IN [eu, us]", "groupBy=[hostname]", "$condition").doesNotContain("EnumerableAggregate");
-        String fieldFilter = explain("SELECT hostname, AVG(usage_user) FROM cpu WHERE usage_user > 90 GROUP BY hostname");
+        assertThat(having)
+                .contains("region IN [eu, us]", "groupBy=[hostname]", "$condition")
+                .doesNotContain("EnumerableAggregate");
+        String fieldFilter =
+                explain("SELECT hostname, AVG(usage_user) FROM cpu WHERE usage_user > 90 GROUP BY hostname");
         assertThat(fieldFilter).contains("scan=slots", "EnumerableAggregate", "$condition");
-        assertThat(engine.execute("tsbs", "SELECT hostname, MAX(usage_user) + 1 AS x FROM cpu GROUP BY hostname").rows())
+        assertThat(engine.execute("tsbs", "SELECT hostname, MAX(usage_user) + 1 AS x FROM cpu GROUP BY hostname")
+                        .rows())
                 .containsExactly(List.of("h", 8.0));
     }
 
@@ -193,30 +221,37 @@ class SqlEngineTest {
         long before = System.currentTimeMillis();
         engine.execute("tsbs", "SELECT MAX(usage_user) FROM cpu WHERE ts >= now() - INTERVAL '1' HOUR");
         QuerySpec spec = specs.get(specs.size() - 1);
-        assertThat(spec.startMs()).isBetween(before - 3_600_000 - 10_000, System.currentTimeMillis() - 3_600_000 + 10_000);
+        assertThat(spec.startMs())
+                .isBetween(before - 3_600_000 - 10_000, System.currentTimeMillis() - 3_600_000 + 10_000);
         assertThat(spec.startMs() % 10_000).as("aligned to the slots").isZero();
     }
 
     @Test
     void aRepeatedStatementIsPlannedOnceAndRunEachTime() {
-        String sql = "SELECT hostname, MAX(usage_user) FROM cpu WHERE ts >= now() - INTERVAL '1' HOUR GROUP BY hostname";
+        String sql =
+                "SELECT hostname, MAX(usage_user) FROM cpu WHERE ts >= now() - INTERVAL '1' HOUR GROUP BY hostname";
         SqlAnswer first = engine.execute("tsbs", sql);
         int before = specs.size();
         SqlAnswer second = engine.execute("tsbs", sql);
         assertThat(specs).as("executed again").hasSize(before + 1);
         assertThat(second.rows()).isEqualTo(first.rows());
-        assertThat(specs.get(before).startMs()).as("now() resolved at each run").isGreaterThanOrEqualTo(specs.get(before - 1).startMs());
+        assertThat(specs.get(before).startMs())
+                .as("now() resolved at each run")
+                .isGreaterThanOrEqualTo(specs.get(before - 1).startMs());
         assertThat(explain(sql)).as("now() is never folded into the plan").contains("time=[now()-3600000ms");
-        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu")).as("a failure is not cached")
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
+                .as("a failure is not cached")
                 .isInstanceOf(InvalidInputException.class);
     }
 
     @Test
     void tagAndTimeParametersArePushedAndBoundAtEachRun() throws Exception {
         try (Connection c = engine.connect("tsbs");
-             PreparedStatement ps = c.prepareStatement("SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu "
-                     + "WHERE hostname = ? AND region IN (?, 'eu') AND ts >= ? AND ts < ? GROUP BY FLOOR(ts TO MINUTE)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu "
+                                + "WHERE hostname = ? AND region IN (?, 'eu') AND ts >= ? AND ts < ? GROUP BY FLOOR(ts TO MINUTE)")) {
             for (String host : List.of("host_1", "host_2")) {
                 ps.setString(1, host);
                 ps.setString(2, "us");
@@ -227,8 +262,9 @@ class SqlEngineTest {
                 }
                 QuerySpec spec = specs.get(specs.size() - 1);
                 assertThat(spec.bucketMs()).as("pushed, not a scan").isEqualTo(60_000);
-                assertThat(spec.filter()).isEqualTo(TagCondition.and(List.of(TagCondition.eq("hostname", host),
-                        TagCondition.in("region", List.of("us", "eu")))));
+                assertThat(spec.filter())
+                        .isEqualTo(TagCondition.and(List.of(
+                                TagCondition.eq("hostname", host), TagCondition.in("region", List.of("us", "eu")))));
                 assertThat(spec.startMs()).isEqualTo(H5);
             }
         }
@@ -236,37 +272,49 @@ class SqlEngineTest {
 
     @Test
     void statementsDifferingOnlyInLiteralsShareAPlanAndBindTheirOwnValues() {
-        String sql = "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu WHERE hostname = '%s' AND ts >= TIMESTAMP '%s' "
-                + "AND ts < TIMESTAMP '%s' GROUP BY FLOOR(ts TO MINUTE) ORDER BY t";
-        assertThat(LiteralParameters.normalize(sql.formatted("h", "2026-01-01 05:00:00", "2026-01-01 06:00:00")).sql())
+        String sql =
+                "SELECT FLOOR(ts TO MINUTE) AS t, MAX(usage_user) FROM cpu WHERE hostname = '%s' AND ts >= TIMESTAMP '%s' "
+                        + "AND ts < TIMESTAMP '%s' GROUP BY FLOOR(ts TO MINUTE) ORDER BY t";
+        assertThat(LiteralParameters.normalize(sql.formatted("h", "2026-01-01 05:00:00", "2026-01-01 06:00:00"))
+                        .sql())
                 .contains("\"hostname\" = ? AND \"ts\" >= ? AND \"ts\" < ?");
         engine.execute("tsbs", sql.formatted("host_1", "2026-01-01 05:00:00", "2026-01-01 06:00:00"));
-        SqlAnswer second = engine.execute("tsbs", sql.formatted("host_2", "2026-01-01 06:00:00", "2026-01-01 07:00:00"));
+        SqlAnswer second =
+                engine.execute("tsbs", sql.formatted("host_2", "2026-01-01 06:00:00", "2026-01-01 07:00:00"));
         QuerySpec spec = specs.get(specs.size() - 1);
         assertThat(spec.filter()).isEqualTo(TagCondition.eq("hostname", "host_2"));
         assertThat(spec.startMs()).isEqualTo(H5 + 3_600_000);
         assertThat(spec.bucketMs()).isEqualTo(60_000);
         assertThat(second.rows()).containsExactly(List.of("2026-01-01T06:00:00Z", 7.0));
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu WHERE hostname = 'x'"))
-                .as("errors still point into the statement as written").hasMessageContaining("line=1, column=8");
+                .as("errors still point into the statement as written")
+                .hasMessageContaining("line=1, column=8");
     }
 
     @Test
     void sqlErrorsNameThePositionAndReason() {
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT nosuch FROM cpu"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("line=1, column=8").hasMessageContaining("nosuch");
+                .hasMessageContaining("line=1, column=8")
+                .hasMessageContaining("nosuch");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT * FROM mem"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("mem").hasMessageContaining("tables of tsbs: cpu");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("mem")
+                .hasMessageContaining("tables of tsbs: cpu");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT hostnme FROM cpu"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'hostname'?");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("did you mean 'hostname'?");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT MAX(usage_usr) FROM cpu"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'usage_user'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("did you mean 'usage_user'");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELECT * FROM cpux"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("did you mean 'cpu'?");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("did you mean 'cpu'?");
         assertThatThrownBy(() -> engine.execute("tsbs", "SELEC 1"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("line=1, column=1");
-        assertThatThrownBy(() -> engine.execute("nodb", "SELECT 1")).isInstanceOf(InvalidInputException.class)
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("line=1, column=1");
+        assertThatThrownBy(() -> engine.execute("nodb", "SELECT 1"))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("nodb");
     }
 }

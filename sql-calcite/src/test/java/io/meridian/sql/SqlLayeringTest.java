@@ -22,28 +22,40 @@ class SqlLayeringTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.meridian.sql");
-        assertThat(classes.contain(SqlEngine.class)).as("the SQL layer's classes were imported").isTrue();
+        assertThat(classes.contain(SqlEngine.class))
+                .as("the SQL layer's classes were imported")
+                .isTrue();
     }
 
     private static void assertHolds(ArchRule rule) {
         EvaluationResult result = rule.evaluate(classes);
-        assertThat(result.hasViolation()).as(result.getFailureReport().toString()).isFalse();
+        assertThat(result.hasViolation())
+                .as(result.getFailureReport().toString())
+                .isFalse();
     }
 
     @Test
     void seesNoWireFormat() {
-        assertHolds(noClasses().that().resideInAPackage("io.meridian.sql..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.meridian.common.rpc..", "com.google.protobuf..")
+        assertHolds(noClasses()
+                .that()
+                .resideInAPackage("io.meridian.sql..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.meridian.common.rpc..", "com.google.protobuf..")
                 .as("sql-calcite never sees a wire format (storage protobufs): it hands the broker a domain plan"));
     }
 
     @Test
     void knowsNoNode() {
-        assertHolds(noClasses().that().resideInAPackage("io.meridian.sql..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.meridian.storage..", "io.meridian.broker..",
-                        "io.meridian.meta..")
+        assertHolds(noClasses()
+                .that()
+                .resideInAPackage("io.meridian.sql..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.meridian.storage..", "io.meridian.broker..", "io.meridian.meta..")
                 .as("sql-calcite knows no node: storage, broker and meta build on it, not the other way"));
     }
 

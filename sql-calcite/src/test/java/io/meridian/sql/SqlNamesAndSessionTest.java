@@ -33,9 +33,17 @@ class SqlNamesAndSessionTest {
     /** When set, the executor fails with it (after recording the spec). */
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    private final Catalog catalog = new TestCatalog().database("tel", 10_000, TEN_YEARS)
-            .metric("req", List.of("a0", "abc", "arch", "value"), "count", FieldType.SUM, "min", FieldType.GAUGE,
-                    "time", FieldType.GAUGE);
+    private final Catalog catalog = new TestCatalog()
+            .database("tel", 10_000, TEN_YEARS)
+            .metric(
+                    "req",
+                    List.of("a0", "abc", "arch", "value"),
+                    "count",
+                    FieldType.SUM,
+                    "min",
+                    FieldType.GAUGE,
+                    "time",
+                    FieldType.GAUGE);
 
     /** One row per spec: ts = start, tag values "<tag>-v", aggregates 1, 2, 3, ... in selection order. */
     private final QueryExecutor executor = spec -> {
@@ -75,24 +83,30 @@ class SqlNamesAndSessionTest {
         assertThat(arch.rows()).containsExactly(List.of("arch-v", 1L));
 
         SqlAnswer a0 = engine.execute("tel", "SELECT a0, abc, MAX(min) AS a1, MIN(min) FROM req GROUP BY a0, abc");
-        assertThat(lastSpec().selections()).extracting(AggCall::alias).as("aliases no name can take").containsExactly("$0", "$1");
+        assertThat(lastSpec().selections())
+                .extracting(AggCall::alias)
+                .as("aliases no name can take")
+                .containsExactly("$0", "$1");
         assertThat(a0.columns()).extracting(SqlAnswer.Column::name).containsExactly("a0", "abc", "a1", "EXPR$3");
         assertThat(a0.rows()).containsExactly(List.of("a0-v", "abc-v", 1.0, 2.0));
     }
 
     @Test
     void keywordNamesWorkUnquotedWhereTheGrammarAllows() {
-        SqlAnswer sum = engine.execute("tel", "SELECT value, SUM(count), MAX(min) FROM req GROUP BY value ORDER BY value");
+        SqlAnswer sum =
+                engine.execute("tel", "SELECT value, SUM(count), MAX(min) FROM req GROUP BY value ORDER BY value");
         assertThat(lastSpec().groupBy()).containsExactly("value");
         assertThat(lastSpec().selections()).extracting(AggCall::field).containsExactly("count", "min");
         assertThat(sum.rows()).containsExactly(List.of("value-v", 1.0, 2.0));
-        assertThat(engine.execute("tel", "SELECT MAX(\"time\") FROM req").rows()).containsExactly(List.of(1.0));
+        assertThat(engine.execute("tel", "SELECT MAX(\"time\") FROM req").rows())
+                .containsExactly(List.of(1.0));
     }
 
     @Test
     void aReservedWordUsedAsANameGetsAHintToQuoteIt() {
         assertThatThrownBy(() -> engine.execute("tel", "SELECT MAX(time) FROM req"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("line=1, column=12")
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("line=1, column=12")
                 .hasMessageContaining("quote it as \"time\"");
         assertThat(specs).as("nothing ran").isEmpty();
     }
@@ -116,7 +130,8 @@ class SqlNamesAndSessionTest {
         assertThatThrownBy(() -> engine.execute("tel", sql)).isInstanceOf(QueryTimeoutException.class);
         assertThat(specs).as("no second fan-out").hasSize(1);
         failure.set(null);
-        assertThat(engine.execute("tel", sql).rows()).as("the next run plans again and succeeds")
+        assertThat(engine.execute("tel", sql).rows())
+                .as("the next run plans again and succeeds")
                 .containsExactly(List.of("arch-v", 1.0));
     }
 
@@ -129,7 +144,8 @@ class SqlNamesAndSessionTest {
                 "SELECT MAX(time) FROM req",
                 "SELECT * FROM reqs",
                 "SELEC 1");
-        try (Connection c = engine.connect("tel"); Statement st = c.createStatement()) {
+        try (Connection c = engine.connect("tel");
+                Statement st = c.createStatement()) {
             for (String sql : statements) {
                 String http;
                 List<List<Object>> httpRows = null;
@@ -153,9 +169,13 @@ class SqlNamesAndSessionTest {
                     }
                 } else {
                     String expected = http;
-                    assertThatThrownBy(() -> st.executeQuery(sql)).as(sql).isInstanceOf(SQLException.class)
+                    assertThatThrownBy(() -> st.executeQuery(sql))
+                            .as(sql)
+                            .isInstanceOf(SQLException.class)
                             .hasMessage(expected);
-                    assertThatThrownBy(() -> c.prepareStatement(sql)).as(sql).isInstanceOf(SQLException.class)
+                    assertThatThrownBy(() -> c.prepareStatement(sql))
+                            .as(sql)
+                            .isInstanceOf(SQLException.class)
                             .hasMessage(expected);
                 }
             }
@@ -172,7 +192,9 @@ class SqlNamesAndSessionTest {
         String sql = "SELECT arch, MAX(min) FROM req WHERE arch = '%s' GROUP BY arch";
         engine.execute("tel", sql.formatted("x86"));
         assertThat(engine.idleStatements()).isEqualTo(1);
-        try (Connection c = engine.connect("tel"); Statement a = c.createStatement(); Statement b = c.createStatement()) {
+        try (Connection c = engine.connect("tel");
+                Statement a = c.createStatement();
+                Statement b = c.createStatement()) {
             try (ResultSet rs = a.executeQuery(sql.formatted("arm"))) {
                 assertThat(engine.idleStatements()).as("checked out while open").isZero();
                 assertThat(rs.next()).isTrue();
@@ -184,11 +206,14 @@ class SqlNamesAndSessionTest {
             assertThat(b.getResultSet().next()).isTrue();
             assertThat(b.getMoreResults()).isFalse();
             assertThat(engine.idleStatements()).isEqualTo(1);
-            assertThat(specs).extracting(q -> q.filter().toString()).as("each run with its own value")
+            assertThat(specs)
+                    .extracting(q -> q.filter().toString())
+                    .as("each run with its own value")
                     .anySatisfy(f -> assertThat(f).contains("riscv"));
             failure.set(new QueryTimeoutException("query timed out [query=q2]: no answer in 10000ms"));
             int before = specs.size();
-            assertThatThrownBy(() -> a.executeQuery(sql.formatted("s390"))).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> a.executeQuery(sql.formatted("s390")))
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("query timed out [query=q2]");
             assertThat(specs).as("no second fan-out").hasSize(before + 1);
         }

@@ -36,7 +36,9 @@ class StatementCacheTest {
         });
         t.start();
         t.join();
-        assertThat(other[0].statement()).as("planned once, run by another thread").isSameAs(first.statement());
+        assertThat(other[0].statement())
+                .as("planned once, run by another thread")
+                .isSameAs(first.statement());
         assertThat(connects).hasValue(1);
         other[0].release();
     }
@@ -53,7 +55,9 @@ class StatementCacheTest {
         StatementCache.Lease c = cache.checkout("db", "VALUES 1", this::connect);
         assertThat(c.statement()).isIn(a.statement(), b.statement());
         c.discard();
-        assertThat(c.statement().isClosed()).as("a discarded copy is closed, not given back").isTrue();
+        assertThat(c.statement().isClosed())
+                .as("a discarded copy is closed, not given back")
+                .isTrue();
         assertThat(cache.idleCount()).isOne();
     }
 
@@ -70,7 +74,9 @@ class StatementCacheTest {
         StatementCache aged = new StatementCache(8, 0);
         StatementCache.Lease old = aged.checkout("db", "VALUES 1", this::connect);
         old.release();
-        assertThat(old.statement().isClosed()).as("older than the max age: not kept").isTrue();
+        assertThat(old.statement().isClosed())
+                .as("older than the max age: not kept")
+                .isTrue();
         assertThat(aged.idleCount()).isZero();
     }
 }

@@ -18,6 +18,7 @@ public final class TestCatalog implements Catalog {
 
     /** The {@link #tagValues} calls made so far, in order. */
     public final List<TagValuesCall> tagValueCalls = new ArrayList<>();
+
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final Map<String, Map<String, Metric>> metrics = new LinkedHashMap<>();
     private final Map<List<String>, TreeSet<String>> tagValues = new LinkedHashMap<>();
@@ -42,7 +43,9 @@ public final class TestCatalog implements Catalog {
     /** Adds values of a tag of a metric of the database added last (in any order; listed sorted and distinct). */
     public TestCatalog tagValues(String metric, String tagKey, List<String> values) {
         String db = List.copyOf(databases.keySet()).get(databases.size() - 1);
-        tagValues.computeIfAbsent(List.of(db, metric, tagKey), k -> new TreeSet<>()).addAll(values);
+        tagValues
+                .computeIfAbsent(List.of(db, metric, tagKey), k -> new TreeSet<>())
+                .addAll(values);
         return this;
     }
 

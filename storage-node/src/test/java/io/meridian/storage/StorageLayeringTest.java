@@ -32,14 +32,19 @@ class StorageLayeringTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.meridian.storage");
-        assertThat(classes.contain(Shard.class)).as("the storage node's classes were imported").isTrue();
+        assertThat(classes.contain(Shard.class))
+                .as("the storage node's classes were imported")
+                .isTrue();
     }
 
     private static void assertHolds(ArchRule rule) {
         EvaluationResult result = rule.evaluate(classes);
-        assertThat(result.hasViolation()).as(result.getFailureReport().toString()).isFalse();
+        assertThat(result.hasViolation())
+                .as(result.getFailureReport().toString())
+                .isFalse();
     }
 
     @Test
@@ -49,28 +54,41 @@ class StorageLayeringTest {
 
     @Test
     void neverCallsUp() {
-        assertHolds(noClasses().that().resideInAPackage("io.meridian.storage..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.meridian.broker..", "io.meridian.sql..",
-                        "io.meridian.ingest..", "io.meridian.connector..")
+        assertHolds(noClasses()
+                .that()
+                .resideInAPackage("io.meridian.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.meridian.broker..", "io.meridian.sql..", "io.meridian.ingest..", "io.meridian.connector..")
                 .as("storage never calls up into brokers, SQL, the ingest job or the connectors"));
     }
 
     @Test
     void keepsItsLayers() {
-        assertHolds(layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Base").definedBy("..storage.file..", "..storage.encoding..", "..storage.log..",
-                        "..storage.index..")
-                .layer("Shared").definedBy("..storage.shard..", "..storage.txn..")
-                .layer("Files").definedBy("..storage.wal..", "..storage.part..")
-                .layer("Concepts").definedBy("..storage.memtable..", "..storage.replication.log..",
-                        "..storage.query..")
-                .layer("Engine").definedBy("..storage.engine..")
-                .layer("Node").definedBy("io.meridian.storage.replication", "..storage.server..",
-                        "..storage.node..")
-                .whereLayer("Node").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Engine").mayOnlyBeAccessedByLayers("Node")
-                .whereLayer("Concepts").mayOnlyBeAccessedByLayers("Concepts", "Engine", "Node")
-                .whereLayer("Files").mayOnlyBeAccessedByLayers("Files", "Concepts", "Engine", "Node")
-                .whereLayer("Shared").mayOnlyBeAccessedByLayers("Shared", "Files", "Concepts", "Engine", "Node"));
+        assertHolds(layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Base")
+                .definedBy("..storage.file..", "..storage.encoding..", "..storage.log..", "..storage.index..")
+                .layer("Shared")
+                .definedBy("..storage.shard..", "..storage.txn..")
+                .layer("Files")
+                .definedBy("..storage.wal..", "..storage.part..")
+                .layer("Concepts")
+                .definedBy("..storage.memtable..", "..storage.replication.log..", "..storage.query..")
+                .layer("Engine")
+                .definedBy("..storage.engine..")
+                .layer("Node")
+                .definedBy("io.meridian.storage.replication", "..storage.server..", "..storage.node..")
+                .whereLayer("Node")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Engine")
+                .mayOnlyBeAccessedByLayers("Node")
+                .whereLayer("Concepts")
+                .mayOnlyBeAccessedByLayers("Concepts", "Engine", "Node")
+                .whereLayer("Files")
+                .mayOnlyBeAccessedByLayers("Files", "Concepts", "Engine", "Node")
+                .whereLayer("Shared")
+                .mayOnlyBeAccessedByLayers("Shared", "Files", "Concepts", "Engine", "Node"));
     }
 }

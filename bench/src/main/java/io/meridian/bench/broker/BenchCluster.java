@@ -50,20 +50,28 @@ final class BenchCluster implements AutoCloseable {
         StorageNode storage = null;
         BrokerNode broker = null;
         try {
-            storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("bench-storage", """
+            storage = StorageNode.start(
+                    StorageNodeConfig.from(ConfigTree.parse("bench-storage", """
                     node: {id: s1, idc: %s, cluster: %s, data-dir: '%s', report-interval: 200ms}
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 5s}
                     storage: {server.port: 0, server.host: 127.0.0.1, wal.fsync: %s}
-                    """.formatted(IDC, CLUSTER, dir.resolve("s1"), etcd.endpoint(), META_ROOT, fsync))),
+                    """.formatted(
+                                    IDC, CLUSTER, dir.resolve("s1"), etcd.endpoint(), META_ROOT, fsync))),
                     StorageMain.CONTROLLER);
-            broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("bench-broker", """
+            broker = BrokerNode.start(
+                    BrokerNodeConfig.from(ConfigTree.parse(
+                            "bench-broker", """
                     node: {id: b1, idc: %s, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 5s}
                     broker: {http.port: 0, grpc.port: 0}
                     master: {lease-ttl: 5s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s}
-                    """.formatted(IDC, dir.resolve("b1"), etcd.endpoint(), META_ROOT))), List.of());
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storage.self().grpcPort())
-                    .usePlaintext().maxInboundMessageSize(64 << 20).build();
+                    """.formatted(IDC, dir.resolve("b1"), etcd.endpoint(), META_ROOT))),
+                    List.of());
+            ManagedChannel channel = NettyChannelBuilder.forAddress(
+                            "127.0.0.1", storage.self().grpcPort())
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 << 20)
+                    .build();
             BenchCluster c = new BenchCluster(etcd, storage, broker, channel);
             c.createDatabase(shards);
             return c;
@@ -78,32 +86,40 @@ final class BenchCluster implements AutoCloseable {
     private void createDatabase(int shards) throws IOException, InterruptedException {
         BrokerNode b = broker;
         await("broker is master", () -> b.master().isMaster());
-        await("storage node registered", () -> b.cache().snapshot().nodes().values().stream()
-                .anyMatch(n -> n.role() == NodeRole.STORAGE));
+        await(
+                "storage node registered",
+                () -> b.cache().snapshot().nodes().values().stream().anyMatch(n -> n.role() == NodeRole.STORAGE));
         try (RawHttpClient http = new RawHttpClient("127.0.0.1", broker.httpPort())) {
-            RawHttpClient.Answer cluster = ddl(http, "/api/v1/clusters",
-                    "{\"name\":\"" + CLUSTER + "\",\"idc\":\"" + IDC + "\"}");
+            RawHttpClient.Answer cluster =
+                    ddl(http, "/api/v1/clusters", "{\"name\":\"" + CLUSTER + "\",\"idc\":\"" + IDC + "\"}");
             if (cluster.status() != 201 && cluster.status() != 409) {
-                throw new IllegalStateException("cannot create cluster: " + cluster.status() + " " + cluster.bodyText());
+                throw new IllegalStateException(
+                        "cannot create cluster: " + cluster.status() + " " + cluster.bodyText());
             }
             await("cluster in the cache", () -> b.cache().snapshot().clusters().containsKey(CLUSTER));
             RawHttpClient.Answer created = ddl(http, "/api/v1/databases", """
                     {"name":"%s","shards":%d,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}],
                      "clusters":["%s"]}""".formatted(DATABASE, shards, CLUSTER));
             if (created.status() != 201) {
-                throw new IllegalStateException("cannot create database: " + created.status() + " "
-                        + created.bodyText());
+                throw new IllegalStateException(
+                        "cannot create database: " + created.status() + " " + created.bodyText());
             }
         }
         for (int s = 0; s < shards; s++) {
             int shard = s;
-            await("leader of shard " + s, () -> b.cache().routing().leader(DATABASE, shard).isPresent());
+            await(
+                    "leader of shard " + s,
+                    () -> b.cache().routing().leader(DATABASE, shard).isPresent());
         }
         // the broker may route to a leader before the node opened the shard; it retries that (NOT_LEADER), but a
         // timed load should not start inside that window
         StorageNode node = storage;
-        await("the storage node serves every shard as leader", () -> node.registry().replicas().stream()
-                .filter(r -> r.key().database().equals(DATABASE) && r.leader()).count() == shards);
+        await(
+                "the storage node serves every shard as leader",
+                () -> node.registry().replicas().stream()
+                                .filter(r -> r.key().database().equals(DATABASE) && r.leader())
+                                .count()
+                        == shards);
     }
 
     /** Sends a DDL statement, retrying while the new master refuses DDL (503: metadata still being rebuilt). */

@@ -23,11 +23,12 @@ final class IngestLoad {
     static final long BUSY_BACKOFF_MS = 2;
     /** A body still answered 503 after this long is counted as a failure, so a lost shard cannot hang the load. */
     static final long BUSY_GIVE_UP_NANOS = 30_000_000_000L;
+
     private static final int STATUS_BUSY = 503;
     private static final int STATUS_WRITTEN = 204;
 
     /** What one load did. */
-    record Outcome(long elapsedNanos, long written, long busyRetries, long failures, String firstFailure) { }
+    record Outcome(long elapsedNanos, long written, long busyRetries, long failures, String firstFailure) {}
 
     private final int port;
     private final String path;
@@ -43,7 +44,8 @@ final class IngestLoad {
         AtomicLong busy = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>();
-        HttpClient jdk = kind == HttpClientKind.JDK ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        HttpClient jdk = kind == HttpClientKind.JDK
+                ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 : null;
         URI uri = URI.create("http://127.0.0.1:" + port + path);
         ExecutorService threads = Executors.newFixedThreadPool(connections);
@@ -60,9 +62,11 @@ final class IngestLoad {
                                 int status;
                                 String text;
                                 if (jdk != null) {
-                                    HttpResponse<String> r = jdk.send(HttpRequest.newBuilder(uri)
-                                            .header("Content-Type", "text/plain")
-                                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                    HttpResponse<String> r = jdk.send(
+                                            HttpRequest.newBuilder(uri)
+                                                    .header("Content-Type", "text/plain")
+                                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                                    .build(),
                                             HttpResponse.BodyHandlers.ofString());
                                     status = r.statusCode();
                                     text = r.body();

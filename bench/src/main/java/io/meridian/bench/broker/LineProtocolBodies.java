@@ -33,8 +33,8 @@ public final class LineProtocolBodies {
      */
     public static Bodies build(CpuOnlyGenerator gen, long startMs, int hours, int linesPerBody) {
         if (hours < 1 || linesPerBody < 1) {
-            throw new IllegalArgumentException("hours and linesPerBody must be positive: got " + hours + ", "
-                    + linesPerBody);
+            throw new IllegalArgumentException(
+                    "hours and linesPerBody must be positive: got " + hours + ", " + linesPerBody);
         }
         List<String> fields = CpuOnlyGenerator.FIELDS;
         String[] prefixes = new String[gen.hosts()];

@@ -20,27 +20,45 @@ final class NativeQueryJson {
      * @throws IllegalArgumentException for a predicate other than every series or one tag equality
      */
     static String of(String db, LeafQuery q, String fn) {
-        StringBuilder sb = new StringBuilder(256).append("{\"db\":\"").append(db).append("\",\"metric\":\"")
-                .append(q.metric()).append("\",\"start\":").append(q.startMs()).append(",\"end\":").append(q.endMs());
+        StringBuilder sb = new StringBuilder(256)
+                .append("{\"db\":\"")
+                .append(db)
+                .append("\",\"metric\":\"")
+                .append(q.metric())
+                .append("\",\"start\":")
+                .append(q.startMs())
+                .append(",\"end\":")
+                .append(q.endMs());
         if (q.bucketMs() > 0) {
             sb.append(",\"bucket\":\"").append(duration(q.bucketMs())).append('"');
         }
         if (q.predicate() instanceof TagPredicate.Eq eq) {
-            sb.append(",\"where\":{\"tag\":\"").append(eq.key()).append("\",\"eq\":\"").append(eq.value()).append("\"}");
+            sb.append(",\"where\":{\"tag\":\"")
+                    .append(eq.key())
+                    .append("\",\"eq\":\"")
+                    .append(eq.value())
+                    .append("\"}");
         } else if (!(q.predicate() instanceof TagPredicate.All)) {
             throw new IllegalArgumentException("unsupported predicate: got " + q.predicate() + "; want All or Eq");
         }
         if (!q.groupBy().isEmpty()) {
             sb.append(",\"groupBy\":[");
             for (int i = 0; i < q.groupBy().size(); i++) {
-                sb.append(i > 0 ? "," : "").append('"').append(q.groupBy().get(i)).append('"');
+                sb.append(i > 0 ? "," : "")
+                        .append('"')
+                        .append(q.groupBy().get(i))
+                        .append('"');
             }
             sb.append(']');
         }
         sb.append(",\"select\":[");
         for (int i = 0; i < q.fields().size(); i++) {
-            sb.append(i > 0 ? "," : "").append("{\"fn\":\"").append(fn).append("\",\"field\":\"")
-                    .append(q.fields().get(i)).append("\"}");
+            sb.append(i > 0 ? "," : "")
+                    .append("{\"fn\":\"")
+                    .append(fn)
+                    .append("\",\"field\":\"")
+                    .append(q.fields().get(i))
+                    .append("\"}");
         }
         return sb.append("]}").toString();
     }

@@ -40,7 +40,7 @@ final class QueryLatency {
     private static final long LEAF_DEADLINE_S = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Shape(String name, String fn, Supplier<LeafQuery> next) { }
+    private record Shape(String name, String fn, Supplier<LeafQuery> next) {}
 
     private final int httpPort;
     private final ManagedChannel storage;
@@ -68,10 +68,19 @@ final class QueryLatency {
                 List<LeafQuery> queries = new ArrayList<>();
                 for (int i = 0; i < WARMUP_RUNS + runs; i++) {
                     LeafQuery q = s.next().get();
-                    queries.add(new LeafQuery(q.metric(), q.predicate(), q.startMs(), q.endMs(), q.bucketMs(),
-                            q.groupBy(), q.fields(), Set.of(Aggregate.parse(s.fn()))));
+                    queries.add(new LeafQuery(
+                            q.metric(),
+                            q.predicate(),
+                            q.startMs(),
+                            q.endMs(),
+                            q.bucketMs(),
+                            q.groupBy(),
+                            q.fields(),
+                            Set.of(Aggregate.parse(s.fn()))));
                 }
-                int rows = JSON.readTree(broker(http, queries.get(0), s.fn())).get("rows").size();
+                int rows = JSON.readTree(broker(http, queries.get(0), s.fn()))
+                        .get("rows")
+                        .size();
                 double[] viaBroker = new double[runs];
                 double[] direct = new double[runs];
                 boolean hasSql = SqlShapes.of(queries.get(0), s.fn()) != null;
@@ -122,18 +131,27 @@ final class QueryLatency {
                 Arrays.sort(jdbc);
                 prepared.close();
                 conn.close();
-                out.add(new ShapeLatency(s.name(), percentile(viaBroker, 0.5), percentile(viaBroker, 0.9),
-                        percentile(direct, 0.5), percentile(direct, 0.9), rows,
-                        hasSql ? percentile(viaSql, 0.5) : Double.NaN, hasSql ? percentile(planning, 0.5) : Double.NaN,
+                out.add(new ShapeLatency(
+                        s.name(),
+                        percentile(viaBroker, 0.5),
+                        percentile(viaBroker, 0.9),
+                        percentile(direct, 0.5),
+                        percentile(direct, 0.9),
+                        rows,
+                        hasSql ? percentile(viaSql, 0.5) : Double.NaN,
+                        hasSql ? percentile(planning, 0.5) : Double.NaN,
                         hasSql ? percentile(repeated, 0.5) : Double.NaN,
-                        hasSql ? percentile(repeatedPlanning, 0.5) : Double.NaN, percentile(jdbc, 0.5)));
+                        hasSql ? percentile(repeatedPlanning, 0.5) : Double.NaN,
+                        percentile(jdbc, 0.5)));
             }
         }
         return out;
     }
 
     private static byte[] broker(RawHttpClient http, LeafQuery q, String fn) throws IOException {
-        RawHttpClient.Answer a = http.post("/api/v1/query", "application/json",
+        RawHttpClient.Answer a = http.post(
+                "/api/v1/query",
+                "application/json",
                 NativeQueryJson.of(BenchCluster.DATABASE, q, fn).getBytes(StandardCharsets.UTF_8));
         if (a.status() != 200) {
             throw new IOException("query failed [status=" + a.status() + "]: " + a.bodyText());
@@ -143,7 +161,9 @@ final class QueryLatency {
 
     /** Runs one SQL statement over HTTP; returns the planning time the broker reported, ms. */
     private static double sql(RawHttpClient http, String sql) throws IOException {
-        RawHttpClient.Answer a = http.post("/api/v1/sql", "application/json",
+        RawHttpClient.Answer a = http.post(
+                "/api/v1/sql",
+                "application/json",
                 JSON.writeValueAsBytes(Map.of("db", BenchCluster.DATABASE, "sql", sql)));
         if (a.status() != 200) {
             throw new IOException("SQL failed [status=" + a.status() + ", sql=" + sql + "]: " + a.bodyText());
@@ -157,25 +177,30 @@ final class QueryLatency {
         for (int shard = 0; shard < shards; shard++) {
             CompletableFuture<PartialTable> part = new CompletableFuture<>();
             List<LeafResultChunk> chunks = new ArrayList<>();
-            StorageServiceGrpc.newStub(storage).withDeadlineAfter(LEAF_DEADLINE_S, TimeUnit.SECONDS).leafQuery(
-                    LeafQueryCodec.encode(q).setShard(ShardRef.newBuilder().setDatabase(BenchCluster.DATABASE)
-                            .setShard(shard)).build(),
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(LeafResultChunk c) {
-                            chunks.add(c);
-                        }
+            StorageServiceGrpc.newStub(storage)
+                    .withDeadlineAfter(LEAF_DEADLINE_S, TimeUnit.SECONDS)
+                    .leafQuery(
+                            LeafQueryCodec.encode(q)
+                                    .setShard(ShardRef.newBuilder()
+                                            .setDatabase(BenchCluster.DATABASE)
+                                            .setShard(shard))
+                                    .build(),
+                            new StreamObserver<>() {
+                                @Override
+                                public void onNext(LeafResultChunk c) {
+                                    chunks.add(c);
+                                }
 
-                        @Override
-                        public void onError(Throwable t) {
-                            part.completeExceptionally(t);
-                        }
+                                @Override
+                                public void onError(Throwable t) {
+                                    part.completeExceptionally(t);
+                                }
 
-                        @Override
-                        public void onCompleted() {
-                            part.complete(PartialTableCodec.decode(chunks));
-                        }
-                    });
+                                @Override
+                                public void onCompleted() {
+                                    part.complete(PartialTableCodec.decode(chunks));
+                                }
+                            });
             parts.add(part);
         }
         PartialTable merged = null;

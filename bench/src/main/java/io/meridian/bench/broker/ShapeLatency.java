@@ -8,9 +8,18 @@ package io.meridian.bench.broker;
  * shape SQL cannot say yet. "JDBC prepared" is one prepared statement per shape with the host and time range as
  * parameters, executed each run through the JDBC driver.
  */
-public record ShapeLatency(String shape, double brokerMedianMs, double brokerP90Ms, double leafMedianMs,
-                           double leafP90Ms, int rows, double sqlMedianMs, double sqlPlanningMedianMs,
-                           double sqlRepeatedMedianMs, double sqlRepeatedPlanningMedianMs, double jdbcPreparedMedianMs) {
+public record ShapeLatency(
+        String shape,
+        double brokerMedianMs,
+        double brokerP90Ms,
+        double leafMedianMs,
+        double leafP90Ms,
+        int rows,
+        double sqlMedianMs,
+        double sqlPlanningMedianMs,
+        double sqlRepeatedMedianMs,
+        double sqlRepeatedPlanningMedianMs,
+        double jdbcPreparedMedianMs) {
     /** What the broker adds to the median: median(broker) - median(leaf). */
     public double overheadMs() {
         return brokerMedianMs - leafMedianMs;

@@ -60,7 +60,8 @@ final class SqlShapes {
         select.addAll(q.groupBy());
         group.addAll(q.groupBy());
         q.fields().forEach(f -> select.add(fn.toUpperCase(Locale.ROOT) + "(" + f + ")"));
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM cpu WHERE ");
+        StringBuilder sql =
+                new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM cpu WHERE ");
         if (q.predicate() instanceof TagPredicate.Eq eq) {
             sql.append(eq.key()).append(params ? " = ? AND " : " = '" + eq.value() + "' AND ");
         } else if (!(q.predicate() instanceof TagPredicate.All)) {
@@ -69,7 +70,11 @@ final class SqlShapes {
         if (params) {
             sql.append("ts >= ? AND ts < ?");
         } else {
-            sql.append("ts >= TIMESTAMP '").append(ts(q.startMs())).append("' AND ts < TIMESTAMP '").append(ts(q.endMs())).append('\'');
+            sql.append("ts >= TIMESTAMP '")
+                    .append(ts(q.startMs()))
+                    .append("' AND ts < TIMESTAMP '")
+                    .append(ts(q.endMs()))
+                    .append('\'');
         }
         if (!group.isEmpty()) {
             sql.append(" GROUP BY ").append(String.join(", ", group));

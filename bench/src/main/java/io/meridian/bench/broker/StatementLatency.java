@@ -32,8 +32,8 @@ public record StatementLatency(String name, double medianMs, double p90Ms, int r
             double[] ms = new double[runs];
             for (int i = -Math.min(5, runs); i < runs; i++) { // a few untimed runs: plan cached, JIT warmer
                 long t0 = System.nanoTime();
-                RawHttpClient.Answer a = http.post("/api/v1/sql", "application/json",
-                        JSON.writeValueAsBytes(Map.of("db", database, "sql", s[1])));
+                RawHttpClient.Answer a = http.post(
+                        "/api/v1/sql", "application/json", JSON.writeValueAsBytes(Map.of("db", database, "sql", s[1])));
                 long t1 = System.nanoTime();
                 if (a.status() != 200) {
                     failure = "fails: " + a.status() + " " + a.bodyText();
@@ -51,8 +51,12 @@ public record StatementLatency(String name, double medianMs, double p90Ms, int r
                 continue;
             }
             Arrays.sort(ms);
-            out.add(new StatementLatency(s[0], QueryLatency.percentile(ms, 0.5), QueryLatency.percentile(ms, 0.9),
-                    first.size(), first.isEmpty() ? "" : first.get(0).toString()));
+            out.add(new StatementLatency(
+                    s[0],
+                    QueryLatency.percentile(ms, 0.5),
+                    QueryLatency.percentile(ms, 0.9),
+                    first.size(),
+                    first.isEmpty() ? "" : first.get(0).toString()));
         }
         return out;
     }

@@ -44,24 +44,47 @@ import java.util.stream.Stream;
  */
 public final class EngineBenchmark {
     /** Benchmark parameters. */
-    public record Params(int hosts, int hours, CpuOnlyGenerator.ValueMode values, int shards, int batchRows,
-                         int queryRuns, long seed, Path dir) { }
+    public record Params(
+            int hosts,
+            int hours,
+            CpuOnlyGenerator.ValueMode values,
+            int shards,
+            int batchRows,
+            int queryRuns,
+            long seed,
+            Path dir) {}
 
     /** The measured figures. */
-    public record Result(double ingestPointsPerS, double bytesPerPoint, double heapBytesPerSeries,
-                         Map<String, Double> queryMedianMs, long points, long diskBytes,
-                         Map<String, Double> bytesPerPointByInterval, Map<String, Double> writerBesideQuery) {
+    public record Result(
+            double ingestPointsPerS,
+            double bytesPerPoint,
+            double heapBytesPerSeries,
+            Map<String, Double> queryMedianMs,
+            long points,
+            long diskBytes,
+            Map<String, Double> bytesPerPointByInterval,
+            Map<String, Double> writerBesideQuery) {
         public String toJson() {
             StringBuilder q = new StringBuilder("{");
-            queryMedianMs.forEach((k, v) -> q.append(q.length() > 1 ? "," : "").append('"').append(k).append("\":")
+            queryMedianMs.forEach((k, v) -> q.append(q.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(k)
+                    .append("\":")
                     .append(fmt(v)));
             StringBuilder by = new StringBuilder("{");
-            bytesPerPointByInterval.forEach((k, v) -> by.append(by.length() > 1 ? "," : "").append('"').append(k)
-                    .append("\":").append(fmt(v)));
+            bytesPerPointByInterval.forEach((k, v) -> by.append(by.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(k)
+                    .append("\":")
+                    .append(fmt(v)));
             StringBuilder wb = new StringBuilder("{");
-            writerBesideQuery.forEach((k, v) -> wb.append(wb.length() > 1 ? "," : "").append('"').append(k)
-                    .append("\":").append(fmt(v)));
-            return "{\"ingest_points_per_s\":" + Math.round(ingestPointsPerS) + ",\"bytes_per_point\":" + fmt(bytesPerPoint)
+            writerBesideQuery.forEach((k, v) -> wb.append(wb.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(k)
+                    .append("\":")
+                    .append(fmt(v)));
+            return "{\"ingest_points_per_s\":" + Math.round(ingestPointsPerS) + ",\"bytes_per_point\":"
+                    + fmt(bytesPerPoint)
                     + ",\"heap_bytes_per_series\":" + Math.round(heapBytesPerSeries) + ",\"query_ms\":" + q + "}"
                     + ",\"points\":" + points + ",\"disk_bytes\":" + diskBytes
                     + ",\"bytes_per_point_by_interval\":" + by + "}"
@@ -87,8 +110,13 @@ public final class EngineBenchmark {
         long start = Math.floorDiv(now, day) * day - (long) Math.ceil(p.hours() / 24.0) * day;
         long rowsPerHost = p.hours() * 3_600_000L / CpuOnlyGenerator.ROW_INTERVAL_MS;
         long end = start + rowsPerHost * CpuOnlyGenerator.ROW_INTERVAL_MS;
-        DatabaseOptions db = new DatabaseOptions("bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"),
-                IntervalSpec.parse("5m", "180d"), IntervalSpec.parse("1h", "730d")));
+        DatabaseOptions db = new DatabaseOptions(
+                "bench",
+                p.shards(),
+                List.of(
+                        IntervalSpec.parse("10s", "30d"),
+                        IntervalSpec.parse("5m", "180d"),
+                        IntervalSpec.parse("1h", "730d")));
         ShardOptions options = ShardOptions.defaults(db);
         CpuOnlyGenerator gen = new CpuOnlyGenerator(p.hosts(), p.seed(), p.values());
         List<List<Integer>> hostsByShard = new ArrayList<>();
@@ -96,7 +124,9 @@ public final class EngineBenchmark {
             hostsByShard.add(new ArrayList<>());
         }
         for (int h = 0; h < p.hosts(); h++) {
-            hostsByShard.get(SeriesHash.shardOf(gen.key(h).canonicalBytes(), p.shards())).add(h);
+            hostsByShard
+                    .get(SeriesHash.shardOf(gen.key(h).canonicalBytes(), p.shards()))
+                    .add(h);
         }
         // open and close a throw-away shard first so one-time initialisation (logging, metrics, classes'
         // static state) is not charged to the series
@@ -109,8 +139,14 @@ public final class EngineBenchmark {
             shards[s] = Shard.open(p.dir().resolve("shard-" + s), options);
         }
         long totalPoints = (long) p.hosts() * rowsPerHost * CpuOnlyGenerator.FIELDS.size();
-        progress.printf(Locale.ROOT, "loading %d hosts x %d h = %,d points into %d shard(s) at %s%n", p.hosts(), p.hours(),
-                totalPoints, shards.length, p.dir());
+        progress.printf(
+                Locale.ROOT,
+                "loading %d hosts x %d h = %,d points into %d shard(s) at %s%n",
+                p.hosts(),
+                p.hours(),
+                totalPoints,
+                shards.length,
+                p.dir());
         // generate first, untimed: the figure is the engine's ingest rate, not the generator's
         progress.printf(Locale.ROOT, "generating batches (untimed) ...%n");
         List<List<WriteBatch>> batches = new ArrayList<>();
@@ -133,7 +169,8 @@ public final class EngineBenchmark {
             s.flush();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        progress.printf(Locale.ROOT, "loaded %,d points in %.1f s (flush included); compacting%n", totalPoints, seconds);
+        progress.printf(
+                Locale.ROOT, "loaded %,d points in %.1f s (flush included); compacting%n", totalPoints, seconds);
         for (Shard s : shards) {
             s.compact(2);
         }
@@ -155,17 +192,25 @@ public final class EngineBenchmark {
         }
         long heapAfter = usedHeapAfterGc();
         double heapPerSeries = Math.max(0, heapAfter - heapBefore) / (double) Math.max(1, series);
-        progress.printf(Locale.ROOT, "heap after GC: %,d bytes before opening shards, %,d after load and compaction%n",
-                heapBefore, heapAfter);
+        progress.printf(
+                Locale.ROOT,
+                "heap after GC: %,d bytes before opening shards, %,d after load and compaction%n",
+                heapBefore,
+                heapAfter);
         if (Boolean.getBoolean("meridian.bench.pauseAfterLoad")) {
             progress.printf("paused for a heap histogram (jcmd <pid> GC.class_histogram); press enter%n");
             System.in.read();
         }
-        progress.printf(Locale.ROOT, "disk %,d bytes (%.3f bytes/point), heap %.0f bytes/series; running queries%n", disk,
-                disk / (double) totalPoints, heapPerSeries);
+        progress.printf(
+                Locale.ROOT,
+                "disk %,d bytes (%.3f bytes/point), heap %.0f bytes/series; running queries%n",
+                disk,
+                disk / (double) totalPoints,
+                heapPerSeries);
         Map<String, Double> medians = new LinkedHashMap<>();
         Random r = new Random(p.seed());
-        medians.put("single_groupby_1_1_1", median(shards, () -> QueryShapes.singleGroupby111(r, p.hosts(), start, end)));
+        medians.put(
+                "single_groupby_1_1_1", median(shards, () -> QueryShapes.singleGroupby111(r, p.hosts(), start, end)));
         medians.put("cpu_max_all_1", median(shards, () -> QueryShapes.cpuMaxAll1(r, p.hosts(), start, end)));
         medians.put("double_groupby_1", median(shards, () -> QueryShapes.doubleGroupby1(r, start, end)));
         long lastEnd = Math.floorDiv(end + QueryShapes.HOUR - 1, QueryShapes.HOUR) * QueryShapes.HOUR;
@@ -174,8 +219,15 @@ public final class EngineBenchmark {
         for (Shard s : shards) {
             s.close();
         }
-        return new Result(totalPoints / seconds, disk / (double) totalPoints, heapPerSeries, medians, totalPoints, disk,
-                byInterval, beside);
+        return new Result(
+                totalPoints / seconds,
+                disk / (double) totalPoints,
+                heapPerSeries,
+                medians,
+                totalPoints,
+                disk,
+                byInterval,
+                beside);
     }
 
     /**
@@ -184,31 +236,44 @@ public final class EngineBenchmark {
      * query that scans the base family of the whole loaded range. Returns both writer rates, their ratio and how many
      * queries ran beside the writer.
      */
-    private Map<String, Double> writerBesideQuery(Shard shard, CpuOnlyGenerator gen, List<Integer> hosts, long start,
-                                                  long end) throws InterruptedException {
+    private Map<String, Double> writerBesideQuery(
+            Shard shard, CpuOnlyGenerator gen, List<Integer> hosts, long start, long end) throws InterruptedException {
         long rowsPerHour = 3_600_000L / CpuOnlyGenerator.ROW_INTERVAL_MS;
         List<WriteBatch> alone = generate(gen, hosts, start - 2 * 3_600_000L, rowsPerHour);
         List<WriteBatch> besideQuery = generate(gen, hosts, start - 3_600_000L, rowsPerHour);
-        LeafQuery scan = new LeafQuery("cpu", TagPredicate.all(), start, end, CpuOnlyGenerator.ROW_INTERVAL_MS,
-                List.of(), List.of("usage_user"));
+        LeafQuery scan = new LeafQuery(
+                "cpu",
+                TagPredicate.all(),
+                start,
+                end,
+                CpuOnlyGenerator.ROW_INTERVAL_MS,
+                List.of(),
+                List.of("usage_user"));
         long t = System.nanoTime();
         shard.query(scan);
         double queryMs = (System.nanoTime() - t) / 1e6;
         double aloneRate = writeAll(shard, alone);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong queries = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                shard.query(scan);
-                queries.incrementAndGet();
-            }
-        }, "bench-long-query");
+        Thread reader = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        shard.query(scan);
+                        queries.incrementAndGet();
+                    }
+                },
+                "bench-long-query");
         reader.start();
         double besideRate = writeAll(shard, besideQuery);
         stop.set(true);
         reader.join();
-        progress.printf(Locale.ROOT, "writer alone %,.0f points/s, beside a %.0f ms base-family scan %,.0f points/s"
-                + " (%d scans ran)%n", aloneRate, queryMs, besideRate, queries.get());
+        progress.printf(
+                Locale.ROOT,
+                "writer alone %,.0f points/s, beside a %.0f ms base-family scan %,.0f points/s" + " (%d scans ran)%n",
+                aloneRate,
+                queryMs,
+                besideRate,
+                queries.get());
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("scan_ms", queryMs);
         out.put("alone_points_per_s", aloneRate);
@@ -267,7 +332,8 @@ public final class EngineBenchmark {
         return out;
     }
 
-    private void load(Shard shard, List<WriteBatch> batches, long[] written, int shardIndex, long totalPoints, long t0) {
+    private void load(
+            Shard shard, List<WriteBatch> batches, long[] written, int shardIndex, long totalPoints, long t0) {
         long lastReport = System.nanoTime();
         for (WriteBatch batch : batches) {
             long n = writeRetryingBusy(shard, batch);
@@ -280,7 +346,11 @@ public final class EngineBenchmark {
                 synchronized (written) {
                     sum = Arrays.stream(written).sum();
                 }
-                progress.printf(Locale.ROOT, "  %5.1f%%  %,d points  %,.0f points/s%n", 100.0 * sum / totalPoints, sum,
+                progress.printf(
+                        Locale.ROOT,
+                        "  %5.1f%%  %,d points  %,.0f points/s%n",
+                        100.0 * sum / totalPoints,
+                        sum,
                         sum / ((System.nanoTime() - t0) / 1e9));
             }
         }
@@ -328,8 +398,10 @@ public final class EngineBenchmark {
             return 0;
         }
         try (Stream<Path> s = Files.list(segments)) {
-            return s.map(seg -> seg.resolve(Long.toString(intervalMs))).filter(Files::isDirectory)
-                    .mapToLong(EngineBenchmark::directoryBytes).sum();
+            return s.map(seg -> seg.resolve(Long.toString(intervalMs)))
+                    .filter(Files::isDirectory)
+                    .mapToLong(EngineBenchmark::directoryBytes)
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -337,13 +409,15 @@ public final class EngineBenchmark {
 
     static long directoryBytes(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -58,13 +58,25 @@ public final class IngestBenchmark {
      * @param rate       points/s the loader paces itself to; 0 sends as fast as Kafka takes them
      * @param kafkaFsync the embedded Kafka broker fsyncs every message set before acknowledging it
      */
-    public record Params(int hosts, int hours, int shards, int linesPerRecord, int runs, Duration idleProbe, long rate,
-                         boolean kafkaFsync) {
-    }
+    public record Params(
+            int hosts,
+            int hours,
+            int shards,
+            int linesPerRecord,
+            int runs,
+            Duration idleProbe,
+            long rate,
+            boolean kafkaFsync) {}
 
-    public record Run(long points, double seconds, double pointsPerS, double loadP50Ms, double loadP99Ms,
-                      double idleP50Ms, double idleP99Ms, int probes) {
-    }
+    public record Run(
+            long points,
+            double seconds,
+            double pointsPerS,
+            double loadP50Ms,
+            double loadP99Ms,
+            double idleP50Ms,
+            double idleP99Ms,
+            int probes) {}
 
     private final Params p;
     private final PrintStream log;
@@ -77,29 +89,45 @@ public final class IngestBenchmark {
 
     public List<Run> run() throws Exception {
         long start = (System.currentTimeMillis() - p.hours() * 3_600_000L - 60_000) / 10_000 * 10_000;
-        LineProtocolBodies.Bodies bodies = LineProtocolBodies.build(new CpuOnlyGenerator(p.hosts(), 1,
-                CpuOnlyGenerator.ValueMode.INT), start, p.hours(), p.linesPerRecord());
+        LineProtocolBodies.Bodies bodies = LineProtocolBodies.build(
+                new CpuOnlyGenerator(p.hosts(), 1, CpuOnlyGenerator.ValueMode.INT),
+                start,
+                p.hours(),
+                p.linesPerRecord());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<Long> recordPoints = new ArrayList<>();
         LineBatcher batcher = new LineBatcher();
         for (byte[] body : bodies.bodies()) {
             ShardBatches cut = batcher.batch(DB, p.shards(), body, 0, body.length, Precision.MILLISECONDS, start);
             cut.batches().forEach((shard, batch) -> {
-                records.add(IngestRecordCodec.encodeBatch(IngestTopic.DEFAULT_TOPIC, Standalone.INGEST_PARTITIONS, DB, shard,
-                        batch));
-                recordPoints.add(batch.getSeriesList().stream().mapToLong(r -> r.getValuesCount()).sum());
+                records.add(IngestRecordCodec.encodeBatch(
+                        IngestTopic.DEFAULT_TOPIC, Standalone.INGEST_PARTITIONS, DB, shard, batch));
+                recordPoints.add(batch.getSeriesList().stream()
+                        .mapToLong(r -> r.getValuesCount())
+                        .sum());
             });
         }
         long bytes = records.stream().mapToLong(r -> r.value().length).sum();
-        log.printf("data: %,d points in %,d pb1 records, %.1f MB (%.1f bytes/point)%n", bodies.points(),
-                records.size(), bytes / 1e6, (double) bytes / bodies.points());
+        log.printf(
+                "data: %,d points in %,d pb1 records, %.1f MB (%.1f bytes/point)%n",
+                bodies.points(), records.size(), bytes / 1e6, (double) bytes / bodies.points());
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < p.runs(); i++) {
             runs.add(once(records, recordPoints, bodies.points()));
             Run r = runs.get(runs.size() - 1);
-            log.printf(Locale.ROOT, "run %d: %,.0f points/s (%,d points in %.1f s); visible p50/p99 under load"
-                    + " %.0f/%.0f ms, idle %.0f/%.0f ms (%d probes)%n", i + 1, r.pointsPerS(), r.points(), r.seconds(),
-                    r.loadP50Ms(), r.loadP99Ms(), r.idleP50Ms(), r.idleP99Ms(), r.probes());
+            log.printf(
+                    Locale.ROOT,
+                    "run %d: %,.0f points/s (%,d points in %.1f s); visible p50/p99 under load"
+                            + " %.0f/%.0f ms, idle %.0f/%.0f ms (%d probes)%n",
+                    i + 1,
+                    r.pointsPerS(),
+                    r.points(),
+                    r.seconds(),
+                    r.loadP50Ms(),
+                    r.loadP99Ms(),
+                    r.idleP50Ms(),
+                    r.idleP99Ms(),
+                    r.probes());
         }
         return runs;
     }
@@ -108,10 +136,18 @@ public final class IngestBenchmark {
             throws Exception {
         Path dir = Files.createTempDirectory("meridian-bench-ingest-");
         try (Standalone s = Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0, p.kafkaFsync())) {
-            s.broker().master().createDatabase(new DatabaseConfig(DB, p.shards(), 1, WriteConcern.LEADER,
-                    List.of(IntervalSpec.parse("10s", "30d")), List.of("default")));
+            s.broker()
+                    .master()
+                    .createDatabase(new DatabaseConfig(
+                            DB,
+                            p.shards(),
+                            1,
+                            WriteConcern.LEADER,
+                            List.of(IntervalSpec.parse("10s", "30d")),
+                            List.of("default")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!IntStream.range(0, p.shards()).allMatch(sh -> s.broker().cache().routing().leader(DB, sh).isPresent())) {
+            while (!IntStream.range(0, p.shards())
+                    .allMatch(sh -> s.broker().cache().routing().leader(DB, sh).isPresent())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("database not placed in 30 s");
                 }
@@ -125,9 +161,17 @@ public final class IngestBenchmark {
             Thread poller = new Thread(() -> poll(base, seenAt, stop), "bench-visibility-poller");
             poller.setDaemon(true);
             poller.start();
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(IngestProducerSettings.of(bootstrap,
-                    Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
-                            ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")))) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(IngestProducerSettings.of(
+                    bootstrap,
+                    Map.of(
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            5,
+                            ProducerConfig.BATCH_SIZE_CONFIG,
+                            1 << 20,
+                            ProducerConfig.BUFFER_MEMORY_CONFIG,
+                            256L << 20,
+                            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                            "lz4")))) {
                 Prober prober = new Prober(producer, sentAt);
                 long t0 = System.nanoTime();
                 prober.start();
@@ -160,8 +204,15 @@ public final class IngestBenchmark {
                 double[] load = latencies(sentAt, seenAt, 1, loadProbesTo);
                 double[] idle = latencies(sentAt, seenAt, loadProbesTo + 2, prober.sent());
                 double seconds = (end - t0) / 1e9;
-                return new Run(points, seconds, points / seconds, pct(load, 50), pct(load, 99), pct(idle, 50),
-                        pct(idle, 99), sentAt.size());
+                return new Run(
+                        points,
+                        seconds,
+                        points / seconds,
+                        pct(load, 50),
+                        pct(load, 99),
+                        pct(idle, 50),
+                        pct(idle, 99),
+                        sentAt.size());
             }
         } finally {
             FileTrees.delete(dir);
@@ -182,21 +233,25 @@ public final class IngestBenchmark {
         }
 
         void start() {
-            thread = new Thread(() -> {
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    long seq = sent + 1;
-                    long now = System.currentTimeMillis();
-                    sentAt.put(seq, System.nanoTime());
-                    producer.send(IngestRecordCodec.encodeLines(IngestTopic.DEFAULT_TOPIC, DB,
-                            ("probe,src=bench seq=" + seq + " " + now + "\n").getBytes(StandardCharsets.UTF_8),
-                            Precision.MILLISECONDS));
-                    producer.flush();
-                    sent = seq;
-                    next += TimeUnit.MILLISECONDS.toNanos(100);
-                    LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-                }
-            }, "bench-prober");
+            thread = new Thread(
+                    () -> {
+                        long next = System.nanoTime();
+                        while (!stop.get()) {
+                            long seq = sent + 1;
+                            long now = System.currentTimeMillis();
+                            sentAt.put(seq, System.nanoTime());
+                            producer.send(IngestRecordCodec.encodeLines(
+                                    IngestTopic.DEFAULT_TOPIC,
+                                    DB,
+                                    ("probe,src=bench seq=" + seq + " " + now + "\n").getBytes(StandardCharsets.UTF_8),
+                                    Precision.MILLISECONDS));
+                            producer.flush();
+                            sent = seq;
+                            next += TimeUnit.MILLISECONDS.toNanos(100);
+                            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                        }
+                    },
+                    "bench-prober");
             thread.setDaemon(true);
             thread.start();
         }
@@ -237,9 +292,12 @@ public final class IngestBenchmark {
     }
 
     private double scalar(String base, String sql) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sql"))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("db", DB, "sql", sql))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sql"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(Map.of("db", DB, "sql", sql))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("query failed [status=" + r.statusCode() + "]: " + r.body());
         }

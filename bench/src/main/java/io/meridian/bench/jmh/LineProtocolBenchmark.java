@@ -64,9 +64,12 @@ public class LineProtocolBenchmark {
             throw new IllegalStateException("BUG: got " + lines + " lines; want " + LINES);
         }
         body = out.toString().getBytes(StandardCharsets.UTF_8);
-        parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(atomic).withValidateNames(names));
-        ParseResult check = parser.validate(body, 0, body.length, Precision.NANOSECONDS).throwIfErrors();
-        System.out.printf("%n[%s] %d lines, %.1f bytes/line%n", values, check.linesValid(), body.length / (double) LINES);
+        parser = new LineProtocolParser(
+                LineProtocolOptions.DEFAULTS.withAtomic(atomic).withValidateNames(names));
+        ParseResult check =
+                parser.validate(body, 0, body.length, Precision.NANOSECONDS).throwIfErrors();
+        System.out.printf(
+                "%n[%s] %d lines, %.1f bytes/line%n", values, check.linesValid(), body.length / (double) LINES);
     }
 
     @Benchmark

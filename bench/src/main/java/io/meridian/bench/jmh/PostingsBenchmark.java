@@ -31,7 +31,8 @@ public class PostingsBenchmark {
 
     private PostingsIndex index;
     private final TagPredicate eq = TagPredicate.eq("hostname", "host_7");
-    private final TagPredicate intersect = TagPredicate.and(TagPredicate.eq("region", "eu-west-1"),
+    private final TagPredicate intersect = TagPredicate.and(
+            TagPredicate.eq("region", "eu-west-1"),
             new TagPredicate.In("service_environment", List.of("production", "staging")),
             new TagPredicate.Not(TagPredicate.eq("os", "Ubuntu15.10")));
     private final TagPredicate regex = TagPredicate.Regex.of("datacenter", "us-.*a");

@@ -37,8 +37,9 @@ public final class RemoteWriteBenchmark {
     private RemoteWriteBenchmark() {}
 
     /** The request bodies: for each scrape time, every series once, cut every {@code samplesPerRequest}. */
-    public static List<byte[]> bodies(int hosts, int metrics, int minutes, long intervalMs, int samplesPerRequest,
-                                      long startMs) throws Exception {
+    public static List<byte[]> bodies(
+            int hosts, int metrics, int minutes, long intervalMs, int samplesPerRequest, long startMs)
+            throws Exception {
         SplittableRandom random = new SplittableRandom(1);
         double[] values = new double[hosts * metrics];
         List<byte[]> out = new ArrayList<>();
@@ -78,7 +79,8 @@ public final class RemoteWriteBenchmark {
     /** Posts every body once to {@code url} over {@code connections} threads; 2xx counts, anything else fails. */
     public static Result run(String url, List<byte[]> bodies, int samplesPerBody, long totalSamples, int connections)
             throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicInteger next = new AtomicInteger();
         AtomicLong failures = new AtomicLong();
         AtomicLong samples = new AtomicLong();
@@ -90,14 +92,17 @@ public final class RemoteWriteBenchmark {
             for (int c = 0; c < connections; c++) {
                 done.add(threads.submit(() -> {
                     for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                                .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
-                                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build(),
+                        HttpResponse<String> r = http.send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .header("Content-Encoding", "snappy")
+                                        .header("Content-Type", "application/x-protobuf")
+                                        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i)))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() / 100 == 2) {
-                            samples.addAndGet(i == bodies.size() - 1 ? totalSamples - (long) i * samplesPerBody
-                                    : samplesPerBody);
+                            samples.addAndGet(
+                                    i == bodies.size() - 1 ? totalSamples - (long) i * samplesPerBody : samplesPerBody);
                         } else {
                             failures.incrementAndGet();
                             synchronized (firstFailure) {
@@ -123,15 +128,22 @@ public final class RemoteWriteBenchmark {
     public static String report(List<Result> results) {
         StringBuilder s = new StringBuilder();
         for (Result r : results) {
-            s.append(String.format(Locale.ROOT, "%-60s %,12d samples %8.2f s %,12.0f samples/s failures=%d%s%n",
-                    r.url(), r.samples(), r.elapsedNanos() / 1e9, r.samplesPerSecond(), r.failures(),
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%-60s %,12d samples %8.2f s %,12.0f samples/s failures=%d%s%n",
+                    r.url(),
+                    r.samples(),
+                    r.elapsedNanos() / 1e9,
+                    r.samplesPerSecond(),
+                    r.failures(),
                     r.firstFailure() == null ? "" : " first=" + r.firstFailure()));
         }
         if (results.size() > 1) {
             double base = results.get(0).samplesPerSecond();
             s.append("ratios to the first:");
-            results.stream().skip(1).forEach(r -> s.append(String.format(Locale.ROOT, " %.2f", base
-                    / r.samplesPerSecond())));
+            results.stream()
+                    .skip(1)
+                    .forEach(r -> s.append(String.format(Locale.ROOT, " %.2f", base / r.samplesPerSecond())));
             s.append('\n');
         }
         return s.toString();

@@ -47,11 +47,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicationBenchmark {
     /** Parameters. */
-    public record Params(int replicas, WriteConcern concern, int hosts, int hours, int shards, int batchRows,
-                         String fsync, Path dir) { }
+    public record Params(
+            int replicas,
+            WriteConcern concern,
+            int hosts,
+            int hours,
+            int shards,
+            int batchRows,
+            String fsync,
+            Path dir) {}
 
     /** Points per second and the number of points written. */
-    public record Result(int replicas, double pointsPerS, long points, long elapsedMs) { }
+    public record Result(int replicas, double pointsPerS, long points, long elapsedMs) {}
 
     private final Params p;
     private final PrintStream log;
@@ -62,10 +69,10 @@ public final class ReplicationBenchmark {
     }
 
     public Result run() throws Exception {
-        DatabaseOptions db = new DatabaseOptions("bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"),
-                IntervalSpec.parse("1m", "90d")));
-        ShardOptions shardOptions = ShardOptions.defaults(db).withFsync(
-                FsyncMode.valueOf(p.fsync().toUpperCase(Locale.ROOT)));
+        DatabaseOptions db = new DatabaseOptions(
+                "bench", p.shards(), List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("1m", "90d")));
+        ShardOptions shardOptions =
+                ShardOptions.defaults(db).withFsync(FsyncMode.valueOf(p.fsync().toUpperCase(Locale.ROOT)));
         int nodes = Math.max(p.replicas(), 1);
         List<Node> cluster = new ArrayList<>();
         try {
@@ -80,8 +87,16 @@ public final class ReplicationBenchmark {
                 Map<String, String> addresses = new HashMap<>();
                 replicas.forEach(n -> addresses.put(n.id, n.address()));
                 List<String> ids = replicas.stream().map(n -> n.id).toList();
-                ReplicaAssignment a = new ReplicaAssignment(new ShardKey("bench", s), shardOptions, 1,
-                        replicas.get(0).id, replicas.get(0).address(), ids, Set.copyOf(ids), p.concern(), addresses);
+                ReplicaAssignment a = new ReplicaAssignment(
+                        new ShardKey("bench", s),
+                        shardOptions,
+                        1,
+                        replicas.get(0).id,
+                        replicas.get(0).address(),
+                        ids,
+                        Set.copyOf(ids),
+                        p.concern(),
+                        addresses);
                 for (Node n : replicas) {
                     n.assigned.add(a);
                 }
@@ -98,8 +113,8 @@ public final class ReplicationBenchmark {
                     }
                 }
             }
-            log.printf(Locale.ROOT, "replicas=%d: writing %,d points over %d shards%n", p.replicas(), points,
-                    p.shards());
+            log.printf(
+                    Locale.ROOT, "replicas=%d: writing %,d points over %d shards%n", p.replicas(), points, p.shards());
             ExecutorService writers = Executors.newFixedThreadPool(p.shards());
             long started = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
@@ -150,12 +165,18 @@ public final class ReplicationBenchmark {
                 for (int i = 0; i < n; i++) {
                     ts[i] = start + (row + i) * CpuOnlyGenerator.ROW_INTERVAL_MS;
                 }
-                b.rows(new WriteBatch.SeriesRows(gen.key(h), CpuOnlyGenerator.FIELDS, ts, Arrays.copyOf(values, n * fields)));
+                b.rows(new WriteBatch.SeriesRows(
+                        gen.key(h), CpuOnlyGenerator.FIELDS, ts, Arrays.copyOf(values, n * fields)));
             }
             batches.forEach((shard, b) -> {
                 PointBatch batch = PointBatchCodec.encode(b.build());
-                out.get(shard).add(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(new ShardKey("bench", shard), 1))
-                        .setBatch(batch).setWriterId("bench-" + shard).setSequence(++sequence[shard]).build());
+                out.get(shard)
+                        .add(WriteRequest.newBuilder()
+                                .setShard(ShardRefCodec.encode(new ShardKey("bench", shard), 1))
+                                .setBatch(batch)
+                                .setWriterId("bench-" + shard)
+                                .setSequence(++sequence[shard])
+                                .build());
             });
         }
         return out;
@@ -175,8 +196,10 @@ public final class ReplicationBenchmark {
             this.registry = new ShardRegistry(dir, maintenance);
             this.controller = new ReplicationController(id, registry, ReplicationOptions.defaults());
             this.server = StorageServer.start(StorageServerOptions.defaults().withPort(0), registry, controller);
-            this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                    .maxInboundMessageSize(64 << 20).build();
+            this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 << 20)
+                    .build();
         }
 
         String address() {

@@ -15,17 +15,38 @@ import java.util.Random;
 public final class CpuOnlyGenerator {
     public static final String MEASUREMENT = "cpu";
     public static final long ROW_INTERVAL_MS = 10_000;
-    public static final List<String> FIELDS = List.of("usage_user", "usage_system", "usage_idle", "usage_nice",
-            "usage_iowait", "usage_irq", "usage_softirq", "usage_steal", "usage_guest", "usage_guest_nice");
-    private static final String[] REGIONS = {"us-east-1", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1",
-        "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"};
+    public static final List<String> FIELDS = List.of(
+            "usage_user",
+            "usage_system",
+            "usage_idle",
+            "usage_nice",
+            "usage_iowait",
+            "usage_irq",
+            "usage_softirq",
+            "usage_steal",
+            "usage_guest",
+            "usage_guest_nice");
+    private static final String[] REGIONS = {
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-central-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "sa-east-1"
+    };
     private static final String[] OS = {"Ubuntu16.10", "Ubuntu16.04LTS", "Ubuntu15.10"};
     private static final String[] ARCH = {"x64", "x86"};
     private static final String[] TEAM = {"SF", "NYC", "LON", "CHI"};
     private static final String[] ENV = {"production", "staging", "test"};
 
     /** How values are rounded. */
-    public enum ValueMode { INT, FLOAT }
+    public enum ValueMode {
+        INT,
+        FLOAT
+    }
 
     private final int hosts;
     private final ValueMode mode;
@@ -42,12 +63,28 @@ public final class CpuOnlyGenerator {
         Random tags = new Random(seed);
         for (int h = 0; h < hosts; h++) {
             String region = REGIONS[tags.nextInt(REGIONS.length)];
-            keys[h] = SeriesKey.of(MEASUREMENT, "hostname", "host_" + h, "region", region,
-                    "datacenter", region + (char) ('a' + tags.nextInt(3)), "rack", Integer.toString(tags.nextInt(100)),
-                    "os", OS[tags.nextInt(OS.length)], "arch", ARCH[tags.nextInt(ARCH.length)],
-                    "team", TEAM[tags.nextInt(TEAM.length)], "service", Integer.toString(tags.nextInt(20)),
-                    "service_version", Integer.toString(tags.nextInt(2)),
-                    "service_environment", ENV[tags.nextInt(ENV.length)]);
+            keys[h] = SeriesKey.of(
+                    MEASUREMENT,
+                    "hostname",
+                    "host_" + h,
+                    "region",
+                    region,
+                    "datacenter",
+                    region + (char) ('a' + tags.nextInt(3)),
+                    "rack",
+                    Integer.toString(tags.nextInt(100)),
+                    "os",
+                    OS[tags.nextInt(OS.length)],
+                    "arch",
+                    ARCH[tags.nextInt(ARCH.length)],
+                    "team",
+                    TEAM[tags.nextInt(TEAM.length)],
+                    "service",
+                    Integer.toString(tags.nextInt(20)),
+                    "service_version",
+                    Integer.toString(tags.nextInt(2)),
+                    "service_environment",
+                    ENV[tags.nextInt(ENV.length)]);
             random[h] = new Random(seed * 31 + h);
             for (int f = 0; f < FIELDS.size(); f++) {
                 state[h][f] = random[h].nextDouble() * 100;
@@ -55,9 +92,13 @@ public final class CpuOnlyGenerator {
         }
     }
 
-    public int hosts() { return hosts; }
+    public int hosts() {
+        return hosts;
+    }
 
-    public SeriesKey key(int host) { return keys[host]; }
+    public SeriesKey key(int host) {
+        return keys[host];
+    }
 
     /**
      * Fills {@code out[row * 10 + field]} with the next {@code rows} rows of one host (rows advance that

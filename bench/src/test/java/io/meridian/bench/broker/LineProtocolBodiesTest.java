@@ -11,8 +11,8 @@ class LineProtocolBodiesTest {
 
     @Test
     void cutsTheDataSetIntoWholeLinesOfAtMostTheBodySize() {
-        LineProtocolBodies.Bodies b = LineProtocolBodies.build(new CpuOnlyGenerator(3, 1,
-                CpuOnlyGenerator.ValueMode.FLOAT), START_MS, 1, 100);
+        LineProtocolBodies.Bodies b = LineProtocolBodies.build(
+                new CpuOnlyGenerator(3, 1, CpuOnlyGenerator.ValueMode.FLOAT), START_MS, 1, 100);
         long rows = 3_600_000L / CpuOnlyGenerator.ROW_INTERVAL_MS;
         assertThat(b.lines()).isEqualTo(3 * rows);
         assertThat(b.points()).isEqualTo(3 * rows * 10);
@@ -39,6 +39,8 @@ class LineProtocolBodiesTest {
         String[] first = new String(b.bodies().get(0), StandardCharsets.UTF_8).split("\n");
         assertThat(first[0]).contains(",hostname=host_0,").endsWith(" " + START_MS);
         assertThat(first[1]).contains(",hostname=host_1,").endsWith(" " + START_MS);
-        assertThat(first[3]).contains(",hostname=host_0,").endsWith(" " + (START_MS + CpuOnlyGenerator.ROW_INTERVAL_MS));
+        assertThat(first[3])
+                .contains(",hostname=host_0,")
+                .endsWith(" " + (START_MS + CpuOnlyGenerator.ROW_INTERVAL_MS));
     }
 }

@@ -30,16 +30,28 @@ class NativeQueryJsonTest {
 
     @Test
     void durationsUseTheLargestWholeUnit() {
-        assertThat(List.of(NativeQueryJson.duration(3_600_000), NativeQueryJson.duration(60_000),
-                NativeQueryJson.duration(10_000), NativeQueryJson.duration(1_500))).containsExactly("1h", "1m", "10s",
-                "1500ms");
+        assertThat(List.of(
+                        NativeQueryJson.duration(3_600_000),
+                        NativeQueryJson.duration(60_000),
+                        NativeQueryJson.duration(10_000),
+                        NativeQueryJson.duration(1_500)))
+                .containsExactly("1h", "1m", "10s", "1500ms");
     }
 
     private static void check(LeafQuery shape, String fn) {
-        LeafQuery q = new LeafQuery(shape.metric(), shape.predicate(), shape.startMs(), shape.endMs(), shape.bucketMs(),
-                shape.groupBy(), shape.fields(), Set.of(Aggregate.parse(fn)));
+        LeafQuery q = new LeafQuery(
+                shape.metric(),
+                shape.predicate(),
+                shape.startMs(),
+                shape.endMs(),
+                shape.bucketMs(),
+                shape.groupBy(),
+                shape.fields(),
+                Set.of(Aggregate.parse(fn)));
         String json = NativeQueryJson.of("bench", q, fn);
         var spec = new NativeQueryCodec(Duration.ofSeconds(10), 100_000).parse(json.getBytes(StandardCharsets.UTF_8));
-        assertThat(spec.leafRequest()).as(json).isEqualTo(LeafQueryCodec.encode(q).build());
+        assertThat(spec.leafRequest())
+                .as(json)
+                .isEqualTo(LeafQueryCodec.encode(q).build());
     }
 }

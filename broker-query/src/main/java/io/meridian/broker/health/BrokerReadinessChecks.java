@@ -43,7 +43,8 @@ public final class BrokerReadinessChecks {
         }
         boolean node = s.nodes().values().stream()
                 .anyMatch(n -> n.role() == NodeRole.STORAGE && s.clusters().containsKey(n.cluster()));
-        return node ? Optional.empty() : Optional.of("no storage node of the clusters " + s.clusters().keySet()
-                + " is registered yet");
+        return node
+                ? Optional.empty()
+                : Optional.of("no storage node of the clusters " + s.clusters().keySet() + " is registered yet");
     }
 }

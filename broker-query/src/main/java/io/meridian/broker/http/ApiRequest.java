@@ -20,9 +20,16 @@ import java.util.concurrent.CompletableFuture;
  * @param receivedMs  when the request arrived (wall clock)
  * @param clientGone  completes when the client's connection closes (a long request may stop early then)
  */
-public record ApiRequest(String method, String path, String uri, Map<String, String> pathParams,
-                         Map<String, List<String>> query, Map<String, String> headers, byte[] body,
-                         long receivedMs, CompletableFuture<Void> clientGone) {
+public record ApiRequest(
+        String method,
+        String path,
+        String uri,
+        Map<String, String> pathParams,
+        Map<String, List<String>> query,
+        Map<String, String> headers,
+        byte[] body,
+        long receivedMs,
+        CompletableFuture<Void> clientGone) {
     public ApiRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");

@@ -49,8 +49,8 @@ public record ApiResponse(int status, String body, String contentType, byte[] by
         try {
             return new ApiResponse(status, JSON.writeValueAsString(value), JSON_TYPE);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("BUG: cannot serialise a response [type="
-                    + value.getClass().getSimpleName() + "]", e);
+            throw new IllegalStateException(
+                    "BUG: cannot serialise a response [type=" + value.getClass().getSimpleName() + "]", e);
         }
     }
 

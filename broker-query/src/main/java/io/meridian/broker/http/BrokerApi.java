@@ -3,8 +3,8 @@ package io.meridian.broker.http;
 import io.meridian.broker.health.Readiness;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
-import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.broker.write.BatchSink;
+import io.meridian.broker.write.FieldDeclarer;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,9 +20,18 @@ public final class BrokerApi {
 
     private BrokerApi() {}
 
-    public static void register(HttpRoutes routes, Readiness readiness, MetaCache cache, BatchSink writer, FieldDeclarer declarer,
-                                MasterGateway master, DistributedQueryExecutor queries, NativeQueryCodec queryCodec,
-                                PrometheusMeterRegistry registry, BrokerMetrics metrics, StringFieldPolicy stringFields) {
+    public static void register(
+            HttpRoutes routes,
+            Readiness readiness,
+            MetaCache cache,
+            BatchSink writer,
+            FieldDeclarer declarer,
+            MasterGateway master,
+            DistributedQueryExecutor queries,
+            NativeQueryCodec queryCodec,
+            PrometheusMeterRegistry registry,
+            BrokerMetrics metrics,
+            StringFieldPolicy stringFields) {
         BrokerHttpServer.addHealthRoutes(routes, readiness);
         new WriteEndpoint(cache, writer, metrics, stringFields).register(routes);
         new DatabasesEndpoint(master, cache::snapshot).register(routes);

@@ -68,18 +68,19 @@ public final class BrokerHttpServer implements AutoCloseable {
         });
     }
 
-
     /**
      * Binds and starts with the health and write endpoints only (tests of the write path).
      *
      * @param port 0 picks a free port
      */
-    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, int workerThreads, MetaCache meta,
-                                         BatchSink writer) {
+    public static BrokerHttpServer start(
+            String host, int port, int maxBodyBytes, int workerThreads, MetaCache meta, BatchSink writer) {
         BrokerMetrics metrics = new BrokerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         HttpRoutes routes = new HttpRoutes();
-        addHealthRoutes(routes, new Readiness().require("metadata", () -> meta.watchedRevision() > 0,
-                "no metadata read from etcd yet"));
+        addHealthRoutes(
+                routes,
+                new Readiness()
+                        .require("metadata", () -> meta.watchedRevision() > 0, "no metadata read from etcd yet"));
         new WriteEndpoint(meta, writer, metrics, StringFieldPolicy.SKIP).register(routes);
         return start(host, port, maxBodyBytes, defaultInFlightBytes(maxBodyBytes), workerThreads, routes, metrics);
     }
@@ -96,28 +97,43 @@ public final class BrokerHttpServer implements AutoCloseable {
      * @param maxInFlightBytes request body bytes held at once (queued or handled); more is answered 503
      * @throws StorageIoException when the port cannot be bound
      */
-    public static BrokerHttpServer start(String host, int port, int maxBodyBytes, long maxInFlightBytes,
-                                         int workerThreads, HttpRoutes routes, BrokerMetrics metrics) {
+    public static BrokerHttpServer start(
+            String host,
+            int port,
+            int maxBodyBytes,
+            long maxInFlightBytes,
+            int workerThreads,
+            HttpRoutes routes,
+            BrokerMetrics metrics) {
         AtomicInteger ids = new AtomicInteger();
-        ExecutorService workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(workerThreads * 4), r -> {
+        ExecutorService workers = new ThreadPoolExecutor(
+                workerThreads, workerThreads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(workerThreads * 4), r -> {
                     Thread t = new Thread(r, "meridian-http-" + ids.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        HttpRouter router = new HttpRouter(routes, workers, metrics,
-                new InFlightBodies(maxInFlightBytes, metrics.registry()));
+        HttpRouter router =
+                new HttpRouter(routes, workers, metrics, new InFlightBodies(maxInFlightBytes, metrics.registry()));
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup io = new NioEventLoopGroup();
         try {
-            Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+            Channel ch = new ServerBootstrap()
+                    .group(boss, io)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(new HttpServerCodec(), new RequestDecompressor(),
-                                    new JsonHttpObjectAggregator(maxBodyBytes), router);
+                            c.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new RequestDecompressor(),
+                                            new JsonHttpObjectAggregator(maxBodyBytes),
+                                            router);
                         }
-                    }).bind(new InetSocketAddress(host, port)).sync().channel();
+                    })
+                    .bind(new InetSocketAddress(host, port))
+                    .sync()
+                    .channel();
             LOG.info("broker HTTP server started [address={}]", ch.localAddress());
             return new BrokerHttpServer(boss, io, workers, ch);
         } catch (Exception e) { // bind failures arrive as an undeclared java.net.BindException from sync()
@@ -127,7 +143,8 @@ public final class BrokerHttpServer implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new StorageIoException("cannot start the broker HTTP server [host=" + host + ", port=" + port + "]",
+            throw new StorageIoException(
+                    "cannot start the broker HTTP server [host=" + host + ", port=" + port + "]",
                     e instanceof IOException ioe ? ioe : new IOException(e));
         }
     }

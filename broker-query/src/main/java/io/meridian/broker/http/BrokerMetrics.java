@@ -38,17 +38,28 @@ public final class BrokerMetrics {
 
     void request(String endpoint, int status, long nanos) {
         String s = Integer.toString(status);
-        Counter.builder("meridian.broker.http.requests").description("HTTP requests answered, by endpoint and status")
-                .tag("endpoint", endpoint).tag("status", s).register(registry).increment();
-        Timer.builder("meridian.broker.http.request").description("HTTP request latency, by endpoint and status")
-                .tag("endpoint", endpoint).tag("status", s).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Counter.builder("meridian.broker.http.requests")
+                .description("HTTP requests answered, by endpoint and status")
+                .tag("endpoint", endpoint)
+                .tag("status", s)
+                .register(registry)
+                .increment();
+        Timer.builder("meridian.broker.http.request")
+                .description("HTTP request latency, by endpoint and status")
+                .tag("endpoint", endpoint)
+                .tag("status", s)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Counts what a write dropped by policy, e.g. {@code string_field}; {@code what} is a bounded name. */
     public void skipped(String what, long count) {
         if (count > 0) {
-            Counter.builder("meridian.broker.write.skipped").description("Values and lines writes dropped by policy")
-                    .tag("what", what).register(registry).increment(count);
+            Counter.builder("meridian.broker.write.skipped")
+                    .description("Values and lines writes dropped by policy")
+                    .tag("what", what)
+                    .register(registry)
+                    .increment(count);
         }
     }
 
@@ -57,7 +68,10 @@ public final class BrokerMetrics {
     }
 
     void writeError(ErrorCode code) {
-        Counter.builder("meridian.broker.write.errors").description("Writes refused or failed, by stable error code")
-                .tag("code", code.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+        Counter.builder("meridian.broker.write.errors")
+                .description("Writes refused or failed, by stable error code")
+                .tag("code", code.name().toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
     }
 }

@@ -47,8 +47,17 @@ final class ClusterEndpoint {
         }
         out.put("nodes", nodes);
         MasterInfo m = s.master();
-        out.put("master", m == null ? null : Map.of("nodeId", m.nodeId(), "address", m.address(),
-                "electedAt", m.electedAt().toString()));
+        out.put(
+                "master",
+                m == null
+                        ? null
+                        : Map.of(
+                                "nodeId",
+                                m.nodeId(),
+                                "address",
+                                m.address(),
+                                "electedAt",
+                                m.electedAt().toString()));
         List<Object> clusters = new ArrayList<>();
         for (StorageCluster c : s.clusters().values()) {
             clusters.add(Map.of("name", c.name(), "idc", c.idc()));
@@ -60,7 +69,8 @@ final class ClusterEndpoint {
             db.put("shards", config.shards());
             db.put("replicas", config.replicas());
             List<Object> states = new ArrayList<>();
-            s.states().values().stream().filter(st -> st.db().equals(name))
+            s.states().values().stream()
+                    .filter(st -> st.db().equals(name))
                     .forEach(st -> states.add(DatabasesEndpoint.shardJson(st)));
             db.put("shardStates", states);
             dbs.put(name, db);

@@ -74,7 +74,8 @@ final class ClustersEndpoint {
             throw new InvalidInputException("invalid request body: not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidInputException("invalid request body: want a JSON object like {\"name\":\"c1\",\"idc\":\"idc1\"}");
+            throw new InvalidInputException(
+                    "invalid request body: want a JSON object like {\"name\":\"c1\",\"idc\":\"idc1\"}");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * "writeConcern":"leader|majority|all" (default majority), "clusters":[...] (default: every storage cluster)}}.
  */
 final class DatabasesEndpoint {
-    private static final Set<String> FIELDS = Set.of("name", "shards", "replicas", "intervals", "writeConcern",
-            "clusters");
+    private static final Set<String> FIELDS =
+            Set.of("name", "shards", "replicas", "intervals", "writeConcern", "clusters");
 
     private final MasterGateway master;
     private final Supplier<MetaSnapshot> snapshot;
@@ -113,8 +113,9 @@ final class DatabasesEndpoint {
         out.put("replicas", c.replicas());
         out.put("writeConcern", c.writeConcern().name().toLowerCase(Locale.ROOT));
         List<Object> intervals = new ArrayList<>();
-        c.intervals().forEach(i -> intervals.add(Map.of("interval", Durations.format(i.interval()),
-                "retention", Durations.format(i.retention()))));
+        c.intervals()
+                .forEach(i -> intervals.add(Map.of(
+                        "interval", Durations.format(i.interval()), "retention", Durations.format(i.retention()))));
         out.put("intervals", intervals);
         out.put("clusters", c.clusters());
         return out;
@@ -133,8 +134,8 @@ final class DatabasesEndpoint {
             throw new InvalidInputException("invalid request body: not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidInputException("invalid request body: want a JSON object with name, shards, replicas"
-                    + " and intervals");
+            throw new InvalidInputException(
+                    "invalid request body: want a JSON object with name, shards, replicas" + " and intervals");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -155,8 +156,8 @@ final class DatabasesEndpoint {
             JsonNode n = iv.get(i);
             String where = "intervals[" + i + "]";
             if (!n.isObject()) {
-                throw new InvalidInputException("invalid field [field=" + where + "]: want an object with interval"
-                        + " and retention");
+                throw new InvalidInputException(
+                        "invalid field [field=" + where + "]: want an object with interval" + " and retention");
             }
             String interval = text(n, "interval", where + ".interval");
             String retention = text(n, "retention", where + ".retention");
@@ -172,8 +173,8 @@ final class DatabasesEndpoint {
             try {
                 concern = WriteConcern.valueOf(wc.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("invalid field [field=writeConcern]: got '" + wc
-                        + "'; want one of leader, majority, all");
+                throw new InvalidInputException(
+                        "invalid field [field=writeConcern]: got '" + wc + "'; want one of leader, majority, all");
             }
         }
         List<String> clusters = new ArrayList<>();

@@ -20,8 +20,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,15 +73,27 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ChannelFutureListener onClose = f -> clientGone.complete(null);
         byte[] body = ByteBufUtil.getBytes(req.content());
         if (!inFlight.tryAcquire(body.length)) {
-            ApiResponse r = ApiResponse.error(503, "broker is busy: request bodies in flight are at their bound [path="
-                    + path + ", inFlightBytes=" + inFlight.inFlight() + ", limit=broker.http.max-in-flight-bytes="
-                    + inFlight.limit() + "]; retry shortly").withHeader("Retry-After", "1");
+            ApiResponse r = ApiResponse.error(
+                            503,
+                            "broker is busy: request bodies in flight are at their bound [path="
+                                    + path + ", inFlightBytes=" + inFlight.inFlight()
+                                    + ", limit=broker.http.max-in-flight-bytes="
+                                    + inFlight.limit() + "]; retry shortly")
+                    .withHeader("Retry-After", "1");
             send(ctx, keepAlive, r);
             metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
             return;
         }
-        ApiRequest request = new ApiRequest(method, path, req.uri(), match.get().pathParams(), uri.parameters(),
-                headers, body, System.currentTimeMillis(), clientGone);
+        ApiRequest request = new ApiRequest(
+                method,
+                path,
+                req.uri(),
+                match.get().pathParams(),
+                uri.parameters(),
+                headers,
+                body,
+                System.currentTimeMillis(),
+                clientGone);
         try {
             workers.execute(() -> {
                 ctx.channel().closeFuture().addListener(onClose);
@@ -97,8 +109,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
         } catch (RejectedExecutionException e) {
             inFlight.release(body.length);
-            ApiResponse r = ApiResponse.error(503, "broker is busy: too many requests in flight [path=" + path
-                    + "]; retry shortly").withHeader("Retry-After", "1");
+            ApiResponse r = ApiResponse.error(
+                            503, "broker is busy: too many requests in flight [path=" + path + "]; retry shortly")
+                    .withHeader("Retry-After", "1");
             send(ctx, keepAlive, r);
             metrics.request(route.endpoint(), r.status(), System.nanoTime() - started);
         }
@@ -118,8 +131,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (status >= 500 && !(e instanceof MeridianException m && m.isRetriable())) {
             LOG.error("request failed [{}]", context, e);
         }
-        return ApiResponse.error(status, context + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                : e.getMessage()));
+        return ApiResponse.error(
+                status, context + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
 
     static String error(String message) {
@@ -127,9 +140,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse r) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                r.bytes() != null ? Unpooled.wrappedBuffer(r.bytes())
-                        : r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(r.status()),
+                r.bytes() != null
+                        ? Unpooled.wrappedBuffer(r.bytes())
+                        : r.body() == null
+                                ? Unpooled.EMPTY_BUFFER
+                                : Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8));
         if (r.contentType() != null) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }

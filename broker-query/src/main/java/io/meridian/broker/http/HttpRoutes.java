@@ -42,10 +42,12 @@ public final class HttpRoutes {
         }
         for (Route r : routes) {
             if (r.method().equals(method) && r.pattern().equals(pattern)) {
-                throw new IllegalArgumentException("route added twice [method=" + method + ", pattern=" + pattern + "]");
+                throw new IllegalArgumentException(
+                        "route added twice [method=" + method + ", pattern=" + pattern + "]");
             }
         }
-        routes.add(new Route(method, pattern, endpoint, handler, pattern.substring(1).split("/", -1)));
+        routes.add(new Route(
+                method, pattern, endpoint, handler, pattern.substring(1).split("/", -1)));
         return this;
     }
 

@@ -19,8 +19,10 @@ final class InFlightBodies {
 
     InFlightBodies(long limit, MeterRegistry registry) {
         this.limit = limit;
-        Gauge.builder("meridian.broker.http.in.flight", bytes, AtomicLong::get).baseUnit("bytes")
-                .description("Request body bytes held by this broker: queued or being handled").register(registry);
+        Gauge.builder("meridian.broker.http.in.flight", bytes, AtomicLong::get)
+                .baseUnit("bytes")
+                .description("Request body bytes held by this broker: queued or being handled")
+                .register(registry);
     }
 
     /** Takes {@code n} bytes of the bound; false (nothing taken) when they do not fit. */

@@ -30,10 +30,15 @@ final class JsonHttpObjectAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         String path = oversized instanceof HttpRequest r ? r.uri() : "?";
-        String json = ApiResponse.error(413, "request body too large [uri=" + path + ", max=" + maxBodyBytes
-                + " bytes]: split the request or raise broker.http.max-body").body();
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+        String json = ApiResponse.error(
+                        413,
+                        "request body too large [uri=" + path + ", max=" + maxBodyBytes
+                                + " bytes]: split the request or raise broker.http.max-body")
+                .body();
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         HttpUtil.setContentLength(res, res.content().readableBytes());
         if (HttpUtil.isKeepAlive(oversized)) {

@@ -43,13 +43,14 @@ public final class MasterGateway {
      * @param snapshot the current metadata (who is master, at which address)
      * @param timeout  bound on one forwarded request
      */
-    public MasterGateway(String nodeId, Supplier<MasterService> local, Supplier<MetaSnapshot> snapshot,
-                         Duration timeout) {
+    public MasterGateway(
+            String nodeId, Supplier<MasterService> local, Supplier<MetaSnapshot> snapshot, Duration timeout) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.local = Objects.requireNonNull(local, "local");
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Runs {@code action} on the local master, or forwards {@code request} to the master broker. */
@@ -63,23 +64,32 @@ public final class MasterGateway {
             }
         }
         if (request.header(FORWARDED_HEADER.toLowerCase(Locale.ROOT)) != null) {
-            return ApiResponse.error(503, "DDL refused: this broker is not the master [node=" + nodeId
-                    + ", forwardedBy=" + request.header(FORWARDED_HEADER.toLowerCase(Locale.ROOT))
-                    + ", path=" + request.path() + "]; the master is changing, retry shortly");
+            return ApiResponse.error(
+                    503,
+                    "DDL refused: this broker is not the master [node=" + nodeId
+                            + ", forwardedBy=" + request.header(FORWARDED_HEADER.toLowerCase(Locale.ROOT))
+                            + ", path=" + request.path() + "]; the master is changing, retry shortly");
         }
         MasterInfo master = snapshot.get().master();
         if (master == null || master.nodeId().equals(nodeId)) {
-            return ApiResponse.error(503, "no master broker is known [node=" + nodeId + ", path=" + request.path()
-                    + "]: an election is in progress or etcd is unreachable; retry shortly");
+            return ApiResponse.error(
+                    503,
+                    "no master broker is known [node=" + nodeId + ", path=" + request.path()
+                            + "]: an election is in progress or etcd is unreachable; retry shortly");
         }
         return forward(request, master);
     }
 
     private ApiResponse forward(ApiRequest request, MasterInfo master) {
         URI target = URI.create("http://" + master.address() + request.uri());
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).header(FORWARDED_HEADER, nodeId)
-                .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, nodeId)
+                .method(
+                        request.method(),
+                        request.body().length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         String contentType = request.header("content-type");
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -87,15 +97,21 @@ public final class MasterGateway {
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String body = r.body() == null || r.body().isEmpty() ? null : r.body();
-            return new ApiResponse(r.statusCode(), body,
+            return new ApiResponse(
+                    r.statusCode(),
+                    body,
                     body == null ? null : r.headers().firstValue("content-type").orElse(ApiResponse.JSON_TYPE));
         } catch (IOException e) {
-            return ApiResponse.error(503, "cannot reach the master broker [master=" + master.nodeId() + ", address="
-                    + master.address() + ", path=" + request.path() + "]: " + e + "; retry shortly");
+            return ApiResponse.error(
+                    503,
+                    "cannot reach the master broker [master=" + master.nodeId() + ", address=" + master.address()
+                            + ", path=" + request.path() + "]: " + e + "; retry shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ApiResponse.error(503, "interrupted while forwarding to the master [master=" + master.nodeId()
-                    + ", path=" + request.path() + "]");
+            return ApiResponse.error(
+                    503,
+                    "interrupted while forwarding to the master [master=" + master.nodeId() + ", path=" + request.path()
+                            + "]");
         }
     }
 }

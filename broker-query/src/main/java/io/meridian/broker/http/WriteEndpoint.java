@@ -1,11 +1,11 @@
 package io.meridian.broker.http;
 
 import io.meridian.broker.write.BatchSink;
-import io.meridian.common.ingest.LineBatcher;
-import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
+import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.cache.MetaCache;
@@ -55,7 +55,8 @@ final class WriteEndpoint {
             }
             metrics.skipped("string_field", skipped.stringFields());
             metrics.skipped("line", skipped.lines());
-            return ApiResponse.noContent().withHeader(SKIPPED_STRING_FIELDS, Integer.toString(skipped.stringFields()))
+            return ApiResponse.noContent()
+                    .withHeader(SKIPPED_STRING_FIELDS, Integer.toString(skipped.stringFields()))
                     .withHeader(SKIPPED_LINES, Integer.toString(skipped.lines()));
         } catch (RuntimeException e) {
             metrics.writeError(e instanceof MeridianException m ? m.code() : ErrorCode.BUG);

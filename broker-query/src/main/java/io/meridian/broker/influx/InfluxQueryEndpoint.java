@@ -30,6 +30,7 @@ import java.util.Objects;
 public final class InfluxQueryEndpoint {
     /** What {@code /ping} reports: the InfluxDB API version these endpoints follow, and Meridian's. */
     static final String VERSION = "1.8.10-meridian";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InfluxQlService service;
@@ -46,8 +47,7 @@ public final class InfluxQueryEndpoint {
     }
 
     private static ApiResponse ping() {
-        return ApiResponse.noContent().withHeader("X-Influxdb-Version", VERSION)
-                .withHeader("X-Influxdb-Build", "OSS");
+        return ApiResponse.noContent().withHeader("X-Influxdb-Version", VERSION).withHeader("X-Influxdb-Build", "OSS");
     }
 
     private ApiResponse query(ApiRequest req) {
@@ -90,7 +90,8 @@ public final class InfluxQueryEndpoint {
 
     private static Map<String, List<String>> form(ApiRequest req) {
         String type = req.header("content-type");
-        if (!req.method().equals("POST") || req.body().length == 0
+        if (!req.method().equals("POST")
+                || req.body().length == 0
                 || (type != null && !type.startsWith("application/x-www-form-urlencoded"))) {
             return Map.of();
         }

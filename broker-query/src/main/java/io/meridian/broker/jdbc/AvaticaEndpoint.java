@@ -29,8 +29,8 @@ public final class AvaticaEndpoint implements AutoCloseable {
         String url = EngineDriver.register(id, engine);
         try {
             JdbcMeta meta = new JdbcMeta(url, new Properties());
-            this.handler = new ProtobufHandler(new LocalService(meta), new ProtobufTranslationImpl(),
-                    NoopMetricsSystem.getInstance());
+            this.handler = new ProtobufHandler(
+                    new LocalService(meta), new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
         } catch (SQLException e) {
             EngineDriver.unregister(id);
             throw new IllegalStateException("BUG: cannot set up the Avatica service [url=" + url + "]", e);

@@ -19,13 +19,18 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 after a clean stop, 1 when the broker could not start (the reason is logged: bad
  * configuration names the key and file), 2 for bad command-line usage.
  */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
         description = "Run a Meridian broker (see docs/configuration.md for the configuration keys).")
 public final class BrokerMain implements Callable<Integer> {
     /** Log4j 2 configuration used unless {@code -Dlog4j2.configurationFile} names another one. */
     static final String LOG_CONFIG = "meridian-log4j2.xml";
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
             description = "YAML configuration file of this broker")
     Path config;
 
@@ -50,16 +55,24 @@ public final class BrokerMain implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping broker [node={}]", node.self().id());
-            try {
-                node.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "broker-shutdown"));
-        log.info("broker serving [node={}, http={}, grpc={}, dataDir={}, config={}]", node.self().id(),
-                node.httpUrl(), node.self().address(), node.config().dataDir(), config);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping broker [node={}]", node.self().id());
+                            try {
+                                node.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "broker-shutdown"));
+        log.info(
+                "broker serving [node={}, http={}, grpc={}, dataDir={}, config={}]",
+                node.self().id(),
+                node.httpUrl(),
+                node.self().address(),
+                node.config().dataDir(),
+                config);
         try {
             stopped.await(); // the shutdown hook ends the process
         } catch (InterruptedException e) {

@@ -113,12 +113,15 @@ public final class BrokerNode implements AutoCloseable {
             List<AutoCloseable> order = new ArrayList<>();
             order.add(registrar);
             order.add(http);
-            order.add(grpc == null ? null : () -> {
-                grpc.shutdown();
-                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
-                    grpc.shutdownNow();
-                }
-            });
+            order.add(
+                    grpc == null
+                            ? null
+                            : () -> {
+                                grpc.shutdown();
+                                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                                    grpc.shutdownNow();
+                                }
+                            });
             order.add(master);
             order.add(queries);
             order.add(catalog);
@@ -140,8 +143,10 @@ public final class BrokerNode implements AutoCloseable {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                     }
-                    RuntimeException re = e instanceof RuntimeException r ? r
-                            : new IllegalStateException("cannot close " + part.getClass().getSimpleName(), e);
+                    RuntimeException re = e instanceof RuntimeException r
+                            ? r
+                            : new IllegalStateException(
+                                    "cannot close " + part.getClass().getSimpleName(), e);
                     if (first == null) {
                         first = re;
                     } else {
@@ -182,8 +187,11 @@ public final class BrokerNode implements AutoCloseable {
      * Starts a broker whose {@code /metrics} serves {@code registry}: its own meters and the JVM's, registered there
      * now, and whatever else the embedder registers in it (standalone's storage node). The broker closes it.
      */
-    public static BrokerNode start(BrokerNodeConfig config, List<BindableService> services, Readiness readiness,
-                                   PrometheusMeterRegistry registry) {
+    public static BrokerNode start(
+            BrokerNodeConfig config,
+            List<BindableService> services,
+            Readiness readiness,
+            PrometheusMeterRegistry registry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(readiness, "readiness");
@@ -197,17 +205,22 @@ public final class BrokerNode implements AutoCloseable {
             bindJvmMetrics(p);
             BrokerMetrics metrics = new BrokerMetrics(p.registry);
             MetaCache cache = p.cache;
-            p.leaders = new ShardLeaderClient(cache::routing, db -> cache.snapshot().revision() > 0
-                    && !cache.snapshot().databases().containsKey(db), ShardWriter.policy(config.writeTimeout()));
-            BatchSink sink = config.writeMode() == WriteMode.KAFKA ? new KafkaShardWriter(config.kafka())
+            p.leaders = new ShardLeaderClient(
+                    cache::routing,
+                    db -> cache.snapshot().revision() > 0
+                            && !cache.snapshot().databases().containsKey(db),
+                    ShardWriter.policy(config.writeTimeout()));
+            BatchSink sink = config.writeMode() == WriteMode.KAFKA
+                    ? new KafkaShardWriter(config.kafka())
                     : new ShardWriter(p.leaders);
-            p.writer = new CheckedBatchSink(sink, db -> cache.snapshot().databases().get(db), Clock.systemUTC());
+            p.writer = new CheckedBatchSink(
+                    sink, db -> cache.snapshot().databases().get(db), Clock.systemUTC());
             p.declarer = new FieldDeclarer(p.leaders);
             AtomicReference<MasterService> master = new AtomicReference<>();
             BrokerReadinessChecks.register(readiness, p.cache, p.writer);
 
-            NettyServerBuilder grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
-                    config.grpcPort()));
+            NettyServerBuilder grpc =
+                    NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()));
             p.queries = new DistributedQueryExecutor(p.cache::snapshot, config.idc(), p.registry);
             grpc.addService(new BrokerQueryService(p.queries, config.queryTimeout()));
             p.catalog = new StorageCatalog(p.cache::snapshot, config.idc(), Duration.ofSeconds(2));
@@ -216,10 +229,19 @@ public final class BrokerNode implements AutoCloseable {
             p.grpc = startGrpc(grpc, config);
 
             HttpRoutes routes = new HttpRoutes();
-            MasterGateway gateway = new MasterGateway(config.nodeId(), master::get, p.cache::snapshot,
-                    config.writeTimeout());
-            BrokerApi.register(routes, readiness, p.cache, p.writer, p.declarer, gateway, p.queries,
-                    new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()), p.registry, metrics,
+            MasterGateway gateway =
+                    new MasterGateway(config.nodeId(), master::get, p.cache::snapshot, config.writeTimeout());
+            BrokerApi.register(
+                    routes,
+                    readiness,
+                    p.cache,
+                    p.writer,
+                    p.declarer,
+                    gateway,
+                    p.queries,
+                    new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()),
+                    p.registry,
+                    metrics,
                     config.stringFields());
             DistributedQueryExecutor queries = p.queries;
             QueryExecutor sqlExecutor = spec -> {
@@ -234,20 +256,40 @@ public final class BrokerNode implements AutoCloseable {
             new InfluxQueryEndpoint(new InfluxQlService(p.catalog, sql, Clock.systemUTC())).register(routes);
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);
-            p.http = BrokerHttpServer.start(config.host(), config.httpPort(), config.httpMaxBodyBytes(),
-                    config.httpMaxInFlightBytes(), config.httpWorkerThreads(), routes, metrics);
+            p.http = BrokerHttpServer.start(
+                    config.host(),
+                    config.httpPort(),
+                    config.httpMaxBodyBytes(),
+                    config.httpMaxInFlightBytes(),
+                    config.httpWorkerThreads(),
+                    routes,
+                    metrics);
 
             String httpAddress = config.host() + ":" + p.http.port();
             p.master = new MasterService(p.store, config.nodeId(), httpAddress, config.master(), Clock.systemUTC());
             master.set(p.master);
             p.master.start();
 
-            NodeInfo self = new NodeInfo(config.nodeId(), NodeRole.BROKER, config.host(), p.grpc.getPort(),
-                    p.http.port(), config.idc(), config.idc(), version(), Instant.now());
-            p.registrar = new NodeRegistrar(p.store, self, config.leaseTtl(), () -> NodeReport.empty(self.id()))
-                    .start();
-            LOG.info("broker started [node={}, http={}, grpc={}, idc={}, dataDir={}, etcd={}, root={}]", self.id(),
-                    httpAddress, self.address(), self.idc(), config.dataDir(), config.meta().endpoints(),
+            NodeInfo self = new NodeInfo(
+                    config.nodeId(),
+                    NodeRole.BROKER,
+                    config.host(),
+                    p.grpc.getPort(),
+                    p.http.port(),
+                    config.idc(),
+                    config.idc(),
+                    version(),
+                    Instant.now());
+            p.registrar =
+                    new NodeRegistrar(p.store, self, config.leaseTtl(), () -> NodeReport.empty(self.id())).start();
+            LOG.info(
+                    "broker started [node={}, http={}, grpc={}, idc={}, dataDir={}, etcd={}, root={}]",
+                    self.id(),
+                    httpAddress,
+                    self.address(),
+                    self.idc(),
+                    config.dataDir(),
+                    config.meta().endpoints(),
                     config.meta().root());
             return new BrokerNode(config, p, self);
         } catch (RuntimeException e) {
@@ -260,8 +302,9 @@ public final class BrokerNode implements AutoCloseable {
         try {
             return builder.build().start();
         } catch (IOException e) {
-            throw new StorageIoException("cannot start the broker gRPC server [host=" + config.host() + ", port="
-                    + config.grpcPort() + "]", e);
+            throw new StorageIoException(
+                    "cannot start the broker gRPC server [host=" + config.host() + ", port=" + config.grpcPort() + "]",
+                    e);
         }
     }
 

@@ -5,11 +5,11 @@ import static io.meridian.broker.node.BrokerConfigKeys.*;
 import io.meridian.broker.http.BrokerHttpServer;
 import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
-import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.config.MemoryBudget;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
 import io.meridian.meta.store.MetaConfigKeys;
@@ -44,12 +44,26 @@ import java.util.regex.Pattern;
  * @param queryMaxGroups  {@code broker.query.max-groups}
  * @param master          {@code master.*}
  */
-public record BrokerNodeConfig(String nodeId, String idc, String host, Path dataDir, MetaStoreOptions meta,
-                               Duration leaseTtl, int httpPort, int httpMaxBodyBytes, long httpMaxInFlightBytes,
-                               int httpWorkerThreads,
-                               int grpcPort, Duration writeTimeout, WriteMode writeMode, StringFieldPolicy stringFields,
-                               String prometheusDatabase, KafkaWriteOptions kafka,
-                               Duration queryTimeout, int queryMaxGroups, MasterOptions master) {
+public record BrokerNodeConfig(
+        String nodeId,
+        String idc,
+        String host,
+        Path dataDir,
+        MetaStoreOptions meta,
+        Duration leaseTtl,
+        int httpPort,
+        int httpMaxBodyBytes,
+        long httpMaxInFlightBytes,
+        int httpWorkerThreads,
+        int grpcPort,
+        Duration writeTimeout,
+        WriteMode writeMode,
+        StringFieldPolicy stringFields,
+        String prometheusDatabase,
+        KafkaWriteOptions kafka,
+        Duration queryTimeout,
+        int queryMaxGroups,
+        MasterOptions master) {
     /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -95,38 +109,64 @@ public record BrokerNodeConfig(String nodeId, String idc, String host, Path data
         if (c.get(HTTP_MAX_BODY) > Integer.MAX_VALUE) {
             throw c.invalid(HTTP_MAX_BODY, "want at most 2GiB - 1B; got " + c.get(HTTP_MAX_BODY) + " bytes");
         }
-        long inFlight = c.get(HTTP_MAX_IN_FLIGHT) == 0 ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY))
+        long inFlight = c.get(HTTP_MAX_IN_FLIGHT) == 0
+                ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY))
                 : c.get(HTTP_MAX_IN_FLIGHT);
-        MemoryBudget.check("broker", Runtime.getRuntime().maxMemory(), List.of(new MemoryBudget.Share(
-                HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight)), "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
+        MemoryBudget.check(
+                "broker",
+                Runtime.getRuntime().maxMemory(),
+                List.of(new MemoryBudget.Share(HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight)),
+                "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
-        MasterOptions master = new MasterOptions(c.get(MASTER_LEASE_TTL), c.get(MASTER_POLL_INTERVAL),
-                c.get(MASTER_RECONCILE_INTERVAL), c.get(MASTER_REBUILD_GRACE),
+        MasterOptions master = new MasterOptions(
+                c.get(MASTER_LEASE_TTL),
+                c.get(MASTER_POLL_INTERVAL),
+                c.get(MASTER_RECONCILE_INTERVAL),
+                c.get(MASTER_REBUILD_GRACE),
                 new PlannerOptions(c.get(MASTER_REBALANCE_DELAY), c.get(MASTER_REPAIR_DELAY)));
-        return new BrokerNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_HOST),
-                Path.of(c.get(NODE_DATA_DIR)), meta, c.get(META_LEASE_TTL), c.get(HTTP_PORT),
-                (int) (long) c.get(HTTP_MAX_BODY), inFlight,
-                c.get(HTTP_WORKER_THREADS), c.get(GRPC_PORT),
-                c.get(WRITE_TIMEOUT), c.get(WRITE_MODE), c.get(WRITE_STRING_FIELDS),
-                c.get(PROMETHEUS_DATABASE), kafka(c), c.get(QUERY_TIMEOUT), c.get(QUERY_MAX_GROUPS),
+        return new BrokerNodeConfig(
+                c.get(NODE_ID),
+                c.get(NODE_IDC),
+                c.get(NODE_HOST),
+                Path.of(c.get(NODE_DATA_DIR)),
+                meta,
+                c.get(META_LEASE_TTL),
+                c.get(HTTP_PORT),
+                (int) (long) c.get(HTTP_MAX_BODY),
+                inFlight,
+                c.get(HTTP_WORKER_THREADS),
+                c.get(GRPC_PORT),
+                c.get(WRITE_TIMEOUT),
+                c.get(WRITE_MODE),
+                c.get(WRITE_STRING_FIELDS),
+                c.get(PROMETHEUS_DATABASE),
+                kafka(c),
+                c.get(QUERY_TIMEOUT),
+                c.get(QUERY_MAX_GROUPS),
                 master);
     }
 
     /** The Kafka writer's settings in kafka mode (bootstrap servers required), null in direct mode. */
     private static KafkaWriteOptions kafka(Config c) {
-        if (!KAFKA_TOPIC_NAME.matcher(c.get(KAFKA_TOPIC)).matches() || c.get(KAFKA_TOPIC).equals(".")
+        if (!KAFKA_TOPIC_NAME.matcher(c.get(KAFKA_TOPIC)).matches()
+                || c.get(KAFKA_TOPIC).equals(".")
                 || c.get(KAFKA_TOPIC).equals("..")) {
-            throw c.invalid(KAFKA_TOPIC, "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '"
-                    + c.get(KAFKA_TOPIC) + "'");
+            throw c.invalid(
+                    KAFKA_TOPIC,
+                    "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '" + c.get(KAFKA_TOPIC) + "'");
         }
         if (c.get(WRITE_MODE) != WriteMode.KAFKA) {
             return null;
         }
         if (c.get(KAFKA_BOOTSTRAP_SERVERS).isEmpty()) {
-            throw c.invalid(KAFKA_BOOTSTRAP_SERVERS, "required when " + WRITE_MODE.key()
-                    + " is kafka: want host:port of at least one Kafka broker");
+            throw c.invalid(
+                    KAFKA_BOOTSTRAP_SERVERS,
+                    "required when " + WRITE_MODE.key() + " is kafka: want host:port of at least one Kafka broker");
         }
-        return new KafkaWriteOptions(c.get(KAFKA_BOOTSTRAP_SERVERS), c.get(KAFKA_TOPIC), c.get(KAFKA_ACK_TIMEOUT),
+        return new KafkaWriteOptions(
+                c.get(KAFKA_BOOTSTRAP_SERVERS),
+                c.get(KAFKA_TOPIC),
+                c.get(KAFKA_ACK_TIMEOUT),
                 "meridian-broker-" + c.get(NODE_ID));
     }
 }

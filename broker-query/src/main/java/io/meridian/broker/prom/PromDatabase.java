@@ -1,7 +1,7 @@
 package io.meridian.broker.prom;
 
-import io.meridian.common.error.InvalidInputException;
 import io.meridian.broker.http.ApiRequest;
+import io.meridian.common.error.InvalidInputException;
 
 /** The database a Prometheus request addresses: {@code ?db=}, else {@code broker.prometheus.database}. */
 final class PromDatabase {

@@ -52,7 +52,8 @@ public final class PromReadEndpoint {
 
     private ApiResponse read(ApiRequest req) {
         String db = PromDatabase.of(req, defaultDatabase);
-        Catalog.Database database = catalog.database(db).orElseThrow(() -> InvalidInputException.notFound("database", db));
+        Catalog.Database database =
+                catalog.database(db).orElseThrow(() -> InvalidInputException.notFound("database", db));
         ReadRequest request;
         try {
             request = ReadRequest.parseFrom(SnappyBodies.decode(req.body(), "remote read"));
@@ -74,8 +75,8 @@ public final class PromReadEndpoint {
                     + q.getStartTimestampMs() + ", end=" + q.getEndTimestampMs() + "]: end before start");
         }
         QueryResult.Builder result = QueryResult.newBuilder();
-        List<PromSelector.Target> targets = PromSelector.plan(catalog, db, q.getMatchersList(),
-                q.getStartTimestampMs(), q.getEndTimestampMs(), slotMs);
+        List<PromSelector.Target> targets = PromSelector.plan(
+                catalog, db, q.getMatchersList(), q.getStartTimestampMs(), q.getEndTimestampMs(), slotMs);
         for (PromSelector.Target t : targets) {
             SqlAnswer answer = engine.execute(db, t.sql());
             series(t, answer).forEach(result::addTimeseries);
@@ -108,7 +109,10 @@ public final class PromReadEndpoint {
         for (int i = 0; i < tagValues.size(); i++) {
             Object v = tagValues.get(i);
             if (v != null && !v.toString().isEmpty()) {
-                labels.add(Label.newBuilder().setName(t.tagKeys().get(i)).setValue(v.toString()).build());
+                labels.add(Label.newBuilder()
+                        .setName(t.tagKeys().get(i))
+                        .setValue(v.toString())
+                        .build());
             }
         }
         labels.sort(Comparator.comparing(Label::getName));

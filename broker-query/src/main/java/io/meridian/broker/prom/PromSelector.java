@@ -36,8 +36,8 @@ final class PromSelector {
      * @param startMs inclusive; the first slot read is the one that holds it
      * @param endMs   inclusive
      */
-    static List<Target> plan(Catalog catalog, String db, List<LabelMatcher> matchers, long startMs, long endMs,
-                             long slotMs) {
+    static List<Target> plan(
+            Catalog catalog, String db, List<LabelMatcher> matchers, long startMs, long endMs, long slotMs) {
         List<Compiled> compiled = new ArrayList<>();
         for (LabelMatcher m : matchers) {
             compiled.add(compile(m));
@@ -59,8 +59,14 @@ final class PromSelector {
         return out;
     }
 
-    private static Target target(Catalog.Metric def, String field, String name, List<Compiled> matchers,
-                                 long startMs, long endMs, long slotMs) {
+    private static Target target(
+            Catalog.Metric def,
+            String field,
+            String name,
+            List<Compiled> matchers,
+            long startMs,
+            long endMs,
+            long slotMs) {
         List<String> predicates = new ArrayList<>();
         for (Compiled m : matchers) {
             if (m.label().equals(NAME)) {
@@ -76,9 +82,17 @@ final class PromSelector {
         long from = Math.floorDiv(startMs, slotMs) * slotMs;
         StringBuilder sql = new StringBuilder("SELECT \"ts\"");
         def.tagKeys().forEach(k -> sql.append(", ").append(ident(k)));
-        sql.append(", ").append(ident(field)).append(" FROM ").append(ident(def.name()))
-                .append(" WHERE \"ts\" >= ").append(timestamp(from)).append(" AND \"ts\" <= ").append(timestamp(endMs))
-                .append(" AND ").append(ident(field)).append(" IS NOT NULL");
+        sql.append(", ")
+                .append(ident(field))
+                .append(" FROM ")
+                .append(ident(def.name()))
+                .append(" WHERE \"ts\" >= ")
+                .append(timestamp(from))
+                .append(" AND \"ts\" <= ")
+                .append(timestamp(endMs))
+                .append(" AND ")
+                .append(ident(field))
+                .append(" IS NOT NULL");
         predicates.forEach(p -> sql.append(" AND ").append(p));
         return new Target(name, def.name(), field, def.tagKeys(), sql.toString());
     }
@@ -116,8 +130,8 @@ final class PromSelector {
             try {
                 regex = Pattern.compile("^(?:" + m.getValue() + ")$");
             } catch (PatternSyntaxException e) {
-                throw new InvalidInputException("invalid regex [label=" + m.getName() + ", regex=" + m.getValue()
-                        + "]: " + e.getMessage());
+                throw new InvalidInputException(
+                        "invalid regex [label=" + m.getName() + ", regex=" + m.getValue() + "]: " + e.getMessage());
             }
         }
         return new Compiled(m.getName(), m.getType(), m.getValue(), regex);
@@ -131,8 +145,8 @@ final class PromSelector {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SQL_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private static String timestamp(long ms) {
         return "TIMESTAMP '" + SQL_TIME.format(Instant.ofEpochMilli(ms)) + "'";

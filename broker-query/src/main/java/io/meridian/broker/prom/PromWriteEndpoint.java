@@ -63,8 +63,8 @@ public final class PromWriteEndpoint {
         }
         long now = System.currentTimeMillis();
         long oldest = now - config.intervals().get(0).retention().toMillis();
-        RemoteWriteBatcher.Result result = batcher.batch(db, config.shards(), request, oldest,
-                now + FUTURE_TOLERANCE.toMillis());
+        RemoteWriteBatcher.Result result =
+                batcher.batch(db, config.shards(), request, oldest, now + FUTURE_TOLERANCE.toMillis());
         if (!result.batches().batches().isEmpty()) {
             writer.write(result.batches());
         }

@@ -28,8 +28,8 @@ final class SnappyBodies {
             }
             return Snappy.uncompress(body);
         } catch (IOException e) {
-            throw new InvalidInputException("corrupt snappy body [request=" + what + ", bytes=" + body.length + "]: "
-                    + e.getMessage());
+            throw new InvalidInputException(
+                    "corrupt snappy body [request=" + what + ", bytes=" + body.length + "]: " + e.getMessage());
         }
     }
 

@@ -32,14 +32,15 @@ public final class BrokerQueryService extends BrokerQueryServiceGrpc.BrokerQuery
         ServerCallStreamObserver<LeafResultChunk> out = (ServerCallStreamObserver<LeafResultChunk>) responses;
         String context = "cannot run the cluster fragment [query=" + request.getQueryId() + ", database="
                 + request.getDatabase() + ", cluster=" + request.getCluster() + "]";
-        try (QueryContext query = QueryContext.serving(request.getQueryId(), Context.current().getDeadline(), defaultTimeout)) {
+        try (QueryContext query =
+                QueryContext.serving(request.getQueryId(), Context.current().getDeadline(), defaultTimeout)) {
             out.setOnCancelHandler(query::cancelByClient);
             if (request.getMaxGroups() < 1) {
-                throw new InvalidInputException("invalid group bound [field=max_groups]: got " + request.getMaxGroups()
-                        + "; want >= 1");
+                throw new InvalidInputException(
+                        "invalid group bound [field=max_groups]: got " + request.getMaxGroups() + "; want >= 1");
             }
-            PartialTable table = executor.clusterPartial(request.getDatabase(), request.getCluster(), request.getLeaf(),
-                    request.getMaxGroups(), query);
+            PartialTable table = executor.clusterPartial(
+                    request.getDatabase(), request.getCluster(), request.getLeaf(), request.getMaxGroups(), query);
             Iterator<LeafResultChunk> chunks = DistributedQueryExecutor.chunks(table, request.getLeaf());
             while (chunks.hasNext() && !out.isCancelled()) {
                 out.onNext(chunks.next());

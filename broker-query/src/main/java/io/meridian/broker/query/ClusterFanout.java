@@ -52,14 +52,15 @@ final class ClusterFanout {
     }
 
     /** The merged partials of every shard of {@code db} in {@code cluster}. */
-    PartialTable run(MetaSnapshot meta, String db, String cluster, LeafQueryRequest leaf, int maxGroups, QueryContext query) {
+    PartialTable run(
+            MetaSnapshot meta, String db, String cluster, LeafQueryRequest leaf, int maxGroups, QueryContext query) {
         DatabaseConfig config = meta.databases().get(db);
         if (config == null) {
             throw InvalidInputException.notFound("database", db);
         }
         if (!config.clusters().contains(cluster)) {
-            throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster=" + cluster
-                    + "]: want one of " + config.clusters());
+            throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster="
+                    + cluster + "]: want one of " + config.clusters());
         }
         PartialTable merged = PartialTableCodec.emptyFor(leaf, maxGroups);
         List<CompletableFuture<PartialTable>> shards = new ArrayList<>();
@@ -88,13 +89,22 @@ final class ClusterFanout {
         return merged;
     }
 
-    private PartialTable readShard(MetaSnapshot meta, ShardState state, String db, String cluster, int shard,
-                                   LeafQueryRequest leaf, int maxGroups, QueryContext query) {
+    private PartialTable readShard(
+            MetaSnapshot meta,
+            ShardState state,
+            String db,
+            String cluster,
+            int shard,
+            LeafQueryRequest leaf,
+            int maxGroups,
+            QueryContext query) {
         String shardName = db + "/" + cluster + "/" + shard;
         if (state == null) {
             throw new ShardUnavailableException("shard has no assignment [shard=" + shardName + "]", null);
         }
-        LeafQueryRequest request = leaf.toBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard)).build();
+        LeafQueryRequest request = leaf.toBuilder()
+                .setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard))
+                .build();
         List<String> tried = new ArrayList<>();
         for (String node : state.readOrder()) {
             NodeInfo info = meta.nodes().get(node);
@@ -111,7 +121,8 @@ final class ClusterFanout {
                 PartialTable table = query.call(() -> {
                     PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, maxGroups);
                     Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
-                            .withDeadline(query.deadline()).leafQuery(request);
+                            .withDeadline(query.deadline())
+                            .leafQuery(request);
                     while (chunks.hasNext()) {
                         t.add(chunks.next(), where);
                     }
@@ -122,14 +133,18 @@ final class ClusterFanout {
             } catch (StatusRuntimeException e) {
                 MeridianException m = query.failure(e, where);
                 boolean damagedReplica = m.code() == ErrorCode.CORRUPT_DATA || m.code() == ErrorCode.STORAGE_IO;
-                if (m instanceof QueryTimeoutException || m instanceof QueryCancelledException
+                if (m instanceof QueryTimeoutException
+                        || m instanceof QueryCancelledException
                         || !m.isRetriable() && !damagedReplica) {
                     throw withContext(m, where);
                 }
                 if (damagedReplica) {
                     // the replica's copy is damaged or its disk failed: another replica holds the same data
-                    LOG.warn("leaf query met damaged data on a replica; reading another [query={}, {}]: {}",
-                            query.queryId(), where, m.getMessage());
+                    LOG.warn(
+                            "leaf query met damaged data on a replica; reading another [query={}, {}]: {}",
+                            query.queryId(),
+                            where,
+                            m.getMessage());
                 }
                 LOG.debug("leaf query failed, trying the next replica [query={}, {}]", query.queryId(), where, e);
                 metrics.leafRetried();
@@ -140,15 +155,18 @@ final class ClusterFanout {
                 throw new IllegalStateException("BUG: leaf query failed unexpectedly [" + where + "]", e);
             }
         }
-        throw new ShardUnavailableException("no replica answered the leaf query [query=" + query.queryId() + ", shard="
-                + shardName + ", tried=" + tried + "]", null);
+        throw new ShardUnavailableException(
+                "no replica answered the leaf query [query=" + query.queryId() + ", shard=" + shardName + ", tried="
+                        + tried + "]",
+                null);
     }
 
     private static MeridianException withContext(MeridianException m, String where) {
         if (m.getMessage() != null && m.getMessage().contains(where)) {
             return m;
         }
-        return m instanceof InvalidInputException ii ? new InvalidInputException(ii.code(), m.getMessage() + " [" + where + "]", m)
+        return m instanceof InvalidInputException ii
+                ? new InvalidInputException(ii.code(), m.getMessage() + " [" + where + "]", m)
                 : m;
     }
 }

@@ -135,15 +135,21 @@ public final class DistributedQueryExecutor implements AutoCloseable {
                     throw cause; // the whole query is over: no partial answer
                 }
                 if (spec.allowPartial() && cause.isRetriable()) {
-                    LOG.info("answering without an IDC [query={}, idc={}]: {}", query.queryId(), idcs.get(i), cause.getMessage());
+                    LOG.info(
+                            "answering without an IDC [query={}, idc={}]: {}",
+                            query.queryId(),
+                            idcs.get(i),
+                            cause.getMessage());
                     missing.add(idcs.get(i));
                     continue;
                 }
                 query.cancel();
                 if (cause.isRetriable() && !(cause instanceof IdcUnavailableException)) {
-                    throw new IdcUnavailableException("idc did not answer [query=" + query.queryId() + ", idc=" + idcs.get(i)
-                            + ", cluster=" + db.clusters().get(i) + "]: " + cause.getMessage()
-                            + "; set allowPartial to answer from the other IDCs", cause);
+                    throw new IdcUnavailableException(
+                            "idc did not answer [query=" + query.queryId() + ", idc=" + idcs.get(i)
+                                    + ", cluster=" + db.clusters().get(i) + "]: " + cause.getMessage()
+                                    + "; set allowPartial to answer from the other IDCs",
+                            cause);
                 }
                 throw cause;
             }
@@ -164,12 +170,13 @@ public final class DistributedQueryExecutor implements AutoCloseable {
      *
      * @throws InvalidInputException when the cluster is unknown or in another IDC
      */
-    public PartialTable clusterPartial(String db, String cluster, LeafQueryRequest leaf, int maxGroups, QueryContext query) {
+    public PartialTable clusterPartial(
+            String db, String cluster, LeafQueryRequest leaf, int maxGroups, QueryContext query) {
         MetaSnapshot snapshot = meta.get();
         String idc = idcOf(snapshot, cluster);
         if (!idc.equals(homeIdc)) {
-            throw new InvalidInputException("cluster is in another IDC [cluster=" + cluster + ", idc=" + idc + ", broker idc="
-                    + homeIdc + "]: ask a broker of " + idc);
+            throw new InvalidInputException("cluster is in another IDC [cluster=" + cluster + ", idc=" + idc
+                    + ", broker idc=" + homeIdc + "]: ask a broker of " + idc);
         }
         return fanout.run(snapshot, db, cluster, leaf, maxGroups, query);
     }
@@ -179,30 +186,48 @@ public final class DistributedQueryExecutor implements AutoCloseable {
         return PartialTableCodec.chunks(table, CELLS_PER_CHUNK, 0, leaf.getTransformsList());
     }
 
-    private PartialTable remote(MetaSnapshot snapshot, String idc, String db, String cluster, LeafQueryRequest leaf,
-                                QuerySpec spec, QueryContext query) {
+    private PartialTable remote(
+            MetaSnapshot snapshot,
+            String idc,
+            String db,
+            String cluster,
+            LeafQueryRequest leaf,
+            QuerySpec spec,
+            QueryContext query) {
         List<NodeInfo> brokers = new ArrayList<>(snapshot.nodes().values().stream()
                 .filter(n -> n.role() == NodeRole.BROKER && n.idc().equals(idc))
-                .sorted(Comparator.comparing(NodeInfo::id)).toList());
+                .sorted(Comparator.comparing(NodeInfo::id))
+                .toList());
         if (brokers.isEmpty()) {
-            throw new IdcUnavailableException("no broker of the idc is registered [query=" + query.queryId() + ", idc=" + idc
-                    + ", cluster=" + cluster + "]", null);
+            throw new IdcUnavailableException(
+                    "no broker of the idc is registered [query=" + query.queryId() + ", idc=" + idc + ", cluster="
+                            + cluster + "]",
+                    null);
         }
         Collections.rotate(brokers, rotation.getAndIncrement() % brokers.size()); // spread the load
         long reserveNanos = Math.min(TimeUnit.SECONDS.toNanos(1), spec.timeout().toNanos() / 10);
-        long remaining = query.deadline().timeRemaining(TimeUnit.NANOSECONDS) - (spec.allowPartial() ? reserveNanos : 0);
+        long remaining =
+                query.deadline().timeRemaining(TimeUnit.NANOSECONDS) - (spec.allowPartial() ? reserveNanos : 0);
         Deadline deadline = Deadline.after(Math.max(1, remaining), TimeUnit.NANOSECONDS);
-        ClusterPartialRequest request = ClusterPartialRequest.newBuilder().setDatabase(db).setCluster(cluster).setLeaf(leaf)
-                .setMaxGroups(spec.maxGroups()).setQueryId(query.queryId()).build();
+        ClusterPartialRequest request = ClusterPartialRequest.newBuilder()
+                .setDatabase(db)
+                .setCluster(cluster)
+                .setLeaf(leaf)
+                .setMaxGroups(spec.maxGroups())
+                .setQueryId(query.queryId())
+                .build();
         List<String> tried = new ArrayList<>();
         for (NodeInfo broker : brokers) {
-            String where = "idc=" + idc + ", cluster=" + cluster + ", broker=" + broker.id() + ", address=" + broker.address();
+            String where =
+                    "idc=" + idc + ", cluster=" + cluster + ", broker=" + broker.id() + ", address=" + broker.address();
             long started = System.nanoTime();
             try {
                 PartialTable table = query.call(() -> {
                     PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, spec.maxGroups());
-                    Iterator<LeafResultChunk> chunks = BrokerQueryServiceGrpc.newBlockingStub(channels.get(broker.address()))
-                            .withDeadline(deadline).clusterPartial(request);
+                    Iterator<LeafResultChunk> chunks = BrokerQueryServiceGrpc.newBlockingStub(
+                                    channels.get(broker.address()))
+                            .withDeadline(deadline)
+                            .clusterPartial(request);
                     while (chunks.hasNext()) {
                         t.add(chunks.next(), where);
                     }
@@ -221,8 +246,10 @@ public final class DistributedQueryExecutor implements AutoCloseable {
                 if (!m.isRetriable() && !deadline.isExpired()) {
                     throw m;
                 }
-                tried.add(broker.id() + "@" + broker.address() + ": " + (deadline.isExpired()
-                        ? "no answer in " + TimeUnit.NANOSECONDS.toMillis(remaining) + "ms" : m.getMessage()));
+                tried.add(broker.id() + "@" + broker.address() + ": "
+                        + (deadline.isExpired()
+                                ? "no answer in " + TimeUnit.NANOSECONDS.toMillis(remaining) + "ms"
+                                : m.getMessage()));
                 if (deadline.isExpired()) {
                     break;
                 }
@@ -232,15 +259,19 @@ public final class DistributedQueryExecutor implements AutoCloseable {
                 throw new IllegalStateException("BUG: remote fragment failed unexpectedly [" + where + "]", e);
             }
         }
-        throw new IdcUnavailableException("no broker of the idc answered [query=" + query.queryId() + ", idc=" + idc
-                + ", cluster=" + cluster + ", tried=" + tried + "]", null);
+        throw new IdcUnavailableException(
+                "no broker of the idc answered [query=" + query.queryId() + ", idc=" + idc + ", cluster=" + cluster
+                        + ", tried=" + tried + "]",
+                null);
     }
 
     private static String idcOf(MetaSnapshot snapshot, String cluster) {
         StorageCluster c = snapshot.clusters().get(cluster);
         if (c == null) {
-            throw new InvalidInputException(ErrorCode.NOT_FOUND, "storage cluster not found [cluster="
-                    + cluster + "]: the database names a cluster the metadata does not hold");
+            throw new InvalidInputException(
+                    ErrorCode.NOT_FOUND,
+                    "storage cluster not found [cluster=" + cluster
+                            + "]: the database names a cluster the metadata does not hold");
         }
         return c.idc();
     }

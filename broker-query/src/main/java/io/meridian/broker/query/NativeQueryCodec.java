@@ -33,8 +33,20 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class NativeQueryCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> QUERY_KEYS = Set.of("db", "metric", "start", "end", "bucket", "where", "groupBy",
-            "select", "orderBy", "limit", "timeout", "maxGroups", "allowPartial");
+    private static final Set<String> QUERY_KEYS = Set.of(
+            "db",
+            "metric",
+            "start",
+            "end",
+            "bucket",
+            "where",
+            "groupBy",
+            "select",
+            "orderBy",
+            "limit",
+            "timeout",
+            "maxGroups",
+            "allowPartial");
     private static final Set<String> SELECT_KEYS = Set.of("fn", "field", "as", "q");
     private static final Set<String> ORDER_KEYS = Set.of("column", "desc");
     private static final int MAX_FILTER_DEPTH = 32;
@@ -54,8 +66,9 @@ public final class NativeQueryCodec {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("malformed JSON query [body, line=" + e.getLocation().getLineNr() + ", column="
-                    + e.getLocation().getColumnNr() + "]: " + e.getOriginalMessage());
+            throw new InvalidInputException(
+                    "malformed JSON query [body, line=" + e.getLocation().getLineNr() + ", column="
+                            + e.getLocation().getColumnNr() + "]: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalStateException("BUG: reading a byte array failed", e);
         }
@@ -67,13 +80,15 @@ public final class NativeQueryCodec {
         String metric = text(root, "metric", "$.metric", true);
         long start = time(root.get("start"), "$.start");
         long end = time(root.get("end"), "$.end");
-        long bucket = root.has("bucket") ? duration(root.get("bucket"), "$.bucket").toMillis() : 0;
+        long bucket =
+                root.has("bucket") ? duration(root.get("bucket"), "$.bucket").toMillis() : 0;
         TagCondition filter = root.has("where") ? filter(root.get("where"), "$.where", 0) : TagCondition.all();
         List<String> groupBy = strings(root.get("groupBy"), "$.groupBy");
         List<AggCall> select = new ArrayList<>();
         JsonNode sel = root.get("select");
         if (sel == null || !sel.isArray() || sel.isEmpty()) {
-            throw new InvalidInputException("missing select [$.select]: want a non-empty array like [{\"fn\":\"max\",\"field\":\"usage_user\"}]");
+            throw new InvalidInputException(
+                    "missing select [$.select]: want a non-empty array like [{\"fn\":\"max\",\"field\":\"usage_user\"}]");
         }
         for (int i = 0; i < sel.size(); i++) {
             String at = "$.select[" + i + "]";
@@ -84,7 +99,8 @@ public final class NativeQueryCodec {
             if (fn == QueryFunction.PERCENTILE) {
                 JsonNode qn = s.get("q");
                 if (qn == null || !qn.isNumber()) {
-                    throw new InvalidInputException("missing quantile [" + at + ".q]: want a number in [0, 1], e.g. 0.99");
+                    throw new InvalidInputException(
+                            "missing quantile [" + at + ".q]: want a number in [0, 1], e.g. 0.99");
                 }
                 q = qn.asDouble();
             }
@@ -94,20 +110,23 @@ public final class NativeQueryCodec {
         JsonNode ob = root.get("orderBy");
         if (ob != null) {
             if (!ob.isArray()) {
-                throw new InvalidInputException("invalid orderBy [$.orderBy]: want an array of {\"column\":..,\"desc\":..}");
+                throw new InvalidInputException(
+                        "invalid orderBy [$.orderBy]: want an array of {\"column\":..,\"desc\":..}");
             }
             for (int i = 0; i < ob.size(); i++) {
                 String at = "$.orderBy[" + i + "]";
                 JsonNode o = object(ob.get(i), at);
                 checkKeys(o, ORDER_KEYS, at);
-                order.add(new OrderKey(text(o, "column", at + ".column", true), o.path("desc").asBoolean(false)));
+                order.add(new OrderKey(
+                        text(o, "column", at + ".column", true), o.path("desc").asBoolean(false)));
             }
         }
         int limit = integer(root, "limit", 0);
         Duration timeout = root.has("timeout") ? duration(root.get("timeout"), "$.timeout") : defaultTimeout;
         if (timeout.compareTo(defaultTimeout) > 0) {
-            throw new InvalidInputException("timeout over the broker's bound [$.timeout]: got " + Durations.format(timeout)
-                    + "; want at most " + Durations.format(defaultTimeout) + " (broker.query.timeout)");
+            throw new InvalidInputException(
+                    "timeout over the broker's bound [$.timeout]: got " + Durations.format(timeout) + "; want at most "
+                            + Durations.format(defaultTimeout) + " (broker.query.timeout)");
         }
         int maxGroups = integer(root, "maxGroups", defaultMaxGroups);
         if (maxGroups > defaultMaxGroups) {
@@ -115,12 +134,14 @@ public final class NativeQueryCodec {
                     + "; want at most " + defaultMaxGroups + " (broker.query.max-groups)");
         }
         boolean partial = root.path("allowPartial").asBoolean(false);
-        return new QuerySpec(db, metric, filter, start, end, bucket, groupBy, select, order, limit, timeout, maxGroups, partial);
+        return new QuerySpec(
+                db, metric, filter, start, end, bucket, groupBy, select, order, limit, timeout, maxGroups, partial);
     }
 
     /** Renders an answer: {@code {"columns":[{"name","type"}],"rows":[[..]],"partial":bool,"missingIdcs":[..]}}; timestamps as ISO-8601 UTC. */
     public static byte[] render(QueryResult result) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + result.rows().size() * 64);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(256 + result.rows().size() * 64);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("columns");
@@ -166,7 +187,8 @@ public final class NativeQueryCodec {
 
     private static TagCondition filter(JsonNode n, String at, int depth) {
         if (depth > MAX_FILTER_DEPTH) {
-            throw new InvalidInputException("filter nested too deep [" + at + "]: want at most " + MAX_FILTER_DEPTH + " levels");
+            throw new InvalidInputException(
+                    "filter nested too deep [" + at + "]: want at most " + MAX_FILTER_DEPTH + " levels");
         }
         object(n, at);
         if (n.has("and") || n.has("or")) {
@@ -174,7 +196,8 @@ public final class NativeQueryCodec {
             checkKeys(n, Set.of(op), at);
             JsonNode parts = n.get(op);
             if (!parts.isArray() || parts.isEmpty()) {
-                throw new InvalidInputException("invalid filter [" + at + "." + op + "]: want a non-empty array of filters");
+                throw new InvalidInputException(
+                        "invalid filter [" + at + "." + op + "]: want a non-empty array of filters");
             }
             List<TagCondition> list = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
@@ -202,19 +225,19 @@ public final class NativeQueryCodec {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
-                throw new InvalidInputException("invalid regex [" + at + ".regex, index=" + e.getIndex() + "]: "
-                        + e.getDescription());
+                throw new InvalidInputException(
+                        "invalid regex [" + at + ".regex, index=" + e.getIndex() + "]: " + e.getDescription());
             }
             return TagCondition.regex(tag, pattern);
         }
-        throw new InvalidInputException("incomplete filter [" + at + "]: want one of eq, in, prefix, regex with the tag, "
-                + "or and / or / not");
+        throw new InvalidInputException("incomplete filter [" + at
+                + "]: want one of eq, in, prefix, regex with the tag, " + "or and / or / not");
     }
 
     private static long time(JsonNode n, String at) {
         if (n == null || n.isNull()) {
-            throw new InvalidInputException("missing time [" + at + "]: want milliseconds since the epoch or ISO-8601 like "
-                    + "\"2026-01-01T00:00:00Z\"");
+            throw new InvalidInputException("missing time [" + at
+                    + "]: want milliseconds since the epoch or ISO-8601 like " + "\"2026-01-01T00:00:00Z\"");
         }
         if (n.isIntegralNumber()) {
             return n.asLong();
@@ -243,8 +266,8 @@ public final class NativeQueryCodec {
             return null;
         }
         if (!n.isTextual()) {
-            throw new InvalidInputException("invalid value [" + at + "]: got " + n.getNodeType().name().toLowerCase(Locale.ROOT)
-                    + "; want a string");
+            throw new InvalidInputException("invalid value [" + at + "]: got "
+                    + n.getNodeType().name().toLowerCase(Locale.ROOT) + "; want a string");
         }
         return n.asText();
     }
@@ -288,7 +311,8 @@ public final class NativeQueryCodec {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new InvalidInputException("unknown key [" + at + "." + k + "]: want one of " + new TreeSet<>(allowed));
+                throw new InvalidInputException(
+                        "unknown key [" + at + "." + k + "]: want one of " + new TreeSet<>(allowed));
             }
         }
     }

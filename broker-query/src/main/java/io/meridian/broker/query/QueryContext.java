@@ -78,7 +78,8 @@ public final class QueryContext implements AutoCloseable {
      */
     public MeridianException failure(StatusRuntimeException e, String where) {
         if (clientGone) {
-            return new QueryCancelledException("query cancelled: the client went away [query=" + queryId + ", " + where + "]");
+            return new QueryCancelledException(
+                    "query cancelled: the client went away [query=" + queryId + ", " + where + "]");
         }
         if (deadline.isExpired() || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
             return timeout(where);

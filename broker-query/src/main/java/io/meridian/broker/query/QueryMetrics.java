@@ -19,16 +19,23 @@ public final class QueryMetrics {
 
     public QueryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.queries = Timer.builder("meridian.broker.query.latency").description("root query time, all fragments included")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.leaves = Timer.builder("meridian.broker.query.leaf.latency").description("one shard's leaf query, streamed")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.queries = Timer.builder("meridian.broker.query.latency")
+                .description("root query time, all fragments included")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.leaves = Timer.builder("meridian.broker.query.leaf.latency")
+                .description("one shard's leaf query, streamed")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         this.leafRetries = Counter.builder("meridian.broker.query.leaf.retries")
-                .description("leaf queries moved to another replica after a retriable failure").register(registry);
+                .description("leaf queries moved to another replica after a retriable failure")
+                .register(registry);
         this.remoteFragments = Timer.builder("meridian.broker.query.remote.latency")
-                .description("an intermediate fragment run by a broker of another IDC").register(registry);
+                .description("an intermediate fragment run by a broker of another IDC")
+                .register(registry);
         this.partialAnswers = Counter.builder("meridian.broker.query.partial")
-                .description("answers that left out an IDC (the request allowed partial results)").register(registry);
+                .description("answers that left out an IDC (the request allowed partial results)")
+                .register(registry);
     }
 
     void queryDone(long nanos, String outcome) {

@@ -5,7 +5,6 @@ import io.meridian.common.query.AggCall;
 import io.meridian.common.query.FieldRead;
 import io.meridian.common.query.OrderKey;
 import io.meridian.common.query.PartialTable;
-import io.meridian.common.query.QueryFunction;
 import io.meridian.common.query.QueryResult;
 import io.meridian.common.query.QuerySpec;
 import java.util.ArrayList;
@@ -24,7 +23,9 @@ final class ResultBuilder {
         List<QueryResult.Column> columns = columns(spec);
         List<FieldRead> reads = spec.reads();
         int fieldCount = reads.size();
-        int[] fieldOf = spec.selections().stream().mapToInt(s -> reads.indexOf(FieldRead.of(s))).toArray();
+        int[] fieldOf = spec.selections().stream()
+                .mapToInt(s -> reads.indexOf(FieldRead.of(s)))
+                .toArray();
         int buckets = table.buckets(); // the merged window: where the shards had data
         List<List<Object>> rows = new ArrayList<>();
         for (Map.Entry<List<String>, AggState[]> g : table.sortedGroups()) {
@@ -61,11 +62,14 @@ final class ResultBuilder {
             c.add(new QueryResult.Column("ts", QueryResult.Type.TIMESTAMP));
         }
         spec.groupBy().forEach(t -> c.add(new QueryResult.Column(t, QueryResult.Type.VARCHAR)));
-        spec.selections().forEach(s -> c.add(new QueryResult.Column(s.alias(), switch (s.function()) {
-            case COUNT -> QueryResult.Type.BIGINT;
-            case FIRST_TIME, LAST_TIME -> QueryResult.Type.TIMESTAMP;
-            default -> QueryResult.Type.DOUBLE;
-        })));
+        spec.selections()
+                .forEach(s -> c.add(new QueryResult.Column(
+                        s.alias(),
+                        switch (s.function()) {
+                            case COUNT -> QueryResult.Type.BIGINT;
+                            case FIRST_TIME, LAST_TIME -> QueryResult.Type.TIMESTAMP;
+                            default -> QueryResult.Type.DOUBLE;
+                        })));
         return c;
     }
 

@@ -30,9 +30,15 @@ public final class BrokerCatalogService extends BrokerCatalogServiceGrpc.BrokerC
                 throw new InvalidInputException("invalid tag value limit [field=limit]: got "
                         + Integer.toUnsignedString(request.getLimit()) + "; want 1.." + Integer.MAX_VALUE);
             }
-            ClusterTagValuesResponse response = ClusterTagValuesResponse.newBuilder().addAllValues(tagValues.readLocalCluster(
-                    request.getDatabase(), request.getCluster(), request.getMetric(), request.getTagKey(), request.getLimit(),
-                    Context.current().getDeadline())).build();
+            ClusterTagValuesResponse response = ClusterTagValuesResponse.newBuilder()
+                    .addAllValues(tagValues.readLocalCluster(
+                            request.getDatabase(),
+                            request.getCluster(),
+                            request.getMetric(),
+                            request.getTagKey(),
+                            request.getLimit(),
+                            Context.current().getDeadline()))
+                    .build();
             responses.onNext(response);
             responses.onCompleted();
         } catch (RuntimeException e) {

@@ -48,7 +48,8 @@ public final class SqlEndpoint {
                         + "; send {\"sql\":\"...\",\"db\":\"...\"} or text/plain with ?db=");
             }
             if (body == null || !body.isObject() || !body.path("sql").isTextual()) {
-                throw new InvalidInputException("invalid request body [field=sql]: want {\"sql\":\"...\",\"db\":\"...\"}");
+                throw new InvalidInputException(
+                        "invalid request body [field=sql]: want {\"sql\":\"...\",\"db\":\"...\"}");
             }
             sql = body.get("sql").asText();
             if (body.has("db")) {

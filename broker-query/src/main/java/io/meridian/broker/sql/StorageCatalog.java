@@ -57,9 +57,13 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
     public StorageCatalog(Supplier<MetaSnapshot> meta, String homeIdc, Duration refresh) {
         this.meta = meta;
         this.homeIdc = homeIdc;
-        this.metrics = Caffeine.newBuilder().expireAfterWrite(refresh.toMillis(), TimeUnit.MILLISECONDS).maximumSize(10_000)
+        this.metrics = Caffeine.newBuilder()
+                .expireAfterWrite(refresh.toMillis(), TimeUnit.MILLISECONDS)
+                .maximumSize(10_000)
                 .build(this::loadMetrics);
-        this.schemas = Caffeine.newBuilder().expireAfterWrite(refresh.toMillis(), TimeUnit.MILLISECONDS).maximumSize(100_000)
+        this.schemas = Caffeine.newBuilder()
+                .expireAfterWrite(refresh.toMillis(), TimeUnit.MILLISECONDS)
+                .maximumSize(100_000)
                 .build(k -> loadMetric(k.get(0), k.get(1)));
         this.tagValues = new TagValueReader(meta, homeIdc, channels);
     }
@@ -104,13 +108,17 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
 
     private static Database toDatabase(DatabaseConfig c) {
         IntervalSpec base = c.intervals().get(0);
-        return new Database(c.name(), base.interval().toMillis(), base.retention().toMillis());
+        return new Database(
+                c.name(), base.interval().toMillis(), base.retention().toMillis());
     }
 
     private List<String> loadMetrics(String db) {
         Set<String> all = new TreeSet<>();
-        forEachShard(db, (stub, ref) -> all.addAll(stub.listMetrics(ListMetricsRequest.newBuilder().setShard(ref).build())
-                .getMetricsList()));
+        forEachShard(
+                db,
+                (stub, ref) -> all.addAll(stub.listMetrics(
+                                ListMetricsRequest.newBuilder().setShard(ref).build())
+                        .getMetricsList()));
         return List.copyOf(all);
     }
 
@@ -118,13 +126,19 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
         Set<String> tags = new TreeSet<>();
         Map<String, FieldType> fields = new LinkedHashMap<>();
         forEachShard(db, (stub, ref) -> {
-            ListFieldsResponse r = stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric(metric).build());
+            ListFieldsResponse r = stub.listFields(ListFieldsRequest.newBuilder()
+                    .setShard(ref)
+                    .setMetric(metric)
+                    .build());
             tags.addAll(r.getTagKeysList());
             for (FieldInfo f : r.getFieldsList()) {
-                fields.putIfAbsent(f.getName(), WireEnums.fromWire(f.getType(), "metric=" + metric + ", field=" + f.getName()));
+                fields.putIfAbsent(
+                        f.getName(), WireEnums.fromWire(f.getType(), "metric=" + metric + ", field=" + f.getName()));
             }
         });
-        return fields.isEmpty() && tags.isEmpty() ? Optional.empty() : Optional.of(new Metric(metric, List.copyOf(tags), fields));
+        return fields.isEmpty() && tags.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new Metric(metric, List.copyOf(tags), fields));
     }
 
     /** Calls every shard of the database's home cluster once, on the first replica that answers. */
@@ -149,8 +163,10 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
                     continue;
                 }
                 try {
-                    call.accept(StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
-                            .withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS), ref);
+                    call.accept(
+                            StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
+                                    .withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS),
+                            ref);
                     done = true;
                     break;
                 } catch (StatusRuntimeException e) {
@@ -162,8 +178,10 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
                 }
             }
             if (!done) {
-                throw new ShardUnavailableException("cannot read the schema of a shard [database=" + db + ", cluster=" + cluster
-                        + ", shard=" + shard + ", tried=" + tried + "]", null);
+                throw new ShardUnavailableException(
+                        "cannot read the schema of a shard [database=" + db + ", cluster=" + cluster + ", shard="
+                                + shard + ", tried=" + tried + "]",
+                        null);
             }
         }
     }
@@ -172,5 +190,4 @@ public final class StorageCatalog implements Catalog, AutoCloseable {
     public void close() {
         channels.close();
     }
-
 }

@@ -88,7 +88,8 @@ final class TagValueReader {
         TreeSet<String> values = new TreeSet<>();
         for (String cluster : config.clusters()) {
             String idc = idcOf(s, cluster);
-            List<String> part = idc.equals(homeIdc) ? readCluster(s, config, cluster, metric, tagKey, limit, deadline)
+            List<String> part = idc.equals(homeIdc)
+                    ? readCluster(s, config, cluster, metric, tagKey, limit, deadline)
                     : readRemote(s, idc, db, cluster, metric, tagKey, limit);
             addBounded(values, part, limit);
         }
@@ -102,7 +103,8 @@ final class TagValueReader {
      * @param deadline the caller's, or null for none
      * @throws InvalidInputException when the cluster does not hold the database or is in another IDC
      */
-    List<String> readLocalCluster(String db, String cluster, String metric, String tagKey, int limit, Deadline deadline) {
+    List<String> readLocalCluster(
+            String db, String cluster, String metric, String tagKey, int limit, Deadline deadline) {
         requireLimit(limit);
         MetaSnapshot s = meta.get();
         DatabaseConfig config = s.databases().get(db);
@@ -110,8 +112,8 @@ final class TagValueReader {
             return List.of();
         }
         if (!config.clusters().contains(cluster)) {
-            throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster=" + cluster
-                    + "]: want one of " + config.clusters());
+            throw new InvalidInputException("cluster does not hold the database [database=" + db + ", cluster="
+                    + cluster + "]: want one of " + config.clusters());
         }
         String idc = idcOf(s, cluster);
         if (!idc.equals(homeIdc)) {
@@ -122,8 +124,14 @@ final class TagValueReader {
         return readCluster(s, config, cluster, metric, tagKey, limit, deadline == null ? own : deadline.minimum(own));
     }
 
-    private List<String> readCluster(MetaSnapshot s, DatabaseConfig config, String cluster, String metric, String tagKey,
-                                     int limit, Deadline deadline) {
+    private List<String> readCluster(
+            MetaSnapshot s,
+            DatabaseConfig config,
+            String cluster,
+            String metric,
+            String tagKey,
+            int limit,
+            Deadline deadline) {
         TreeSet<String> values = new TreeSet<>();
         for (int from = 0; from < config.shards(); from += MAX_CALLS_IN_FLIGHT) {
             List<ShardCall> calls = new ArrayList<>();
@@ -150,17 +158,21 @@ final class TagValueReader {
         private String node;
         private CompletableFuture<ListTagValuesResponse> answer;
 
-        ShardCall(MetaSnapshot s, String db, String cluster, int shard, String metric, String tagKey, Deadline deadline) {
+        ShardCall(
+                MetaSnapshot s, String db, String cluster, int shard, String metric, String tagKey, Deadline deadline) {
             this.s = s;
-            this.where = "database=" + db + ", cluster=" + cluster + ", shard=" + shard + ", metric=" + metric + ", tag="
-                    + tagKey;
+            this.where = "database=" + db + ", cluster=" + cluster + ", shard=" + shard + ", metric=" + metric
+                    + ", tag=" + tagKey;
             this.deadline = deadline;
-            this.request = ListTagValuesRequest.newBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard))
-                    .setMetric(metric).setTagKey(tagKey).build();
+            this.request = ListTagValuesRequest.newBuilder()
+                    .setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard))
+                    .setMetric(metric)
+                    .setTagKey(tagKey)
+                    .build();
             ShardState state = s.state(new ShardId(db, cluster, shard));
             if (state == null) {
-                throw new ShardUnavailableException("cannot list tag values [" + where + "]: the shard has no assignment",
-                        null);
+                throw new ShardUnavailableException(
+                        "cannot list tag values [" + where + "]: the shard has no assignment", null);
             }
             this.replicas = state.readOrder().iterator();
         }
@@ -177,7 +189,8 @@ final class TagValueReader {
                 }
                 Deadline call = deadline.minimum(Deadline.after(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS));
                 answer = new CompletableFuture<>();
-                StorageServiceGrpc.newStub(channels.get(info.address())).withDeadline(call)
+                StorageServiceGrpc.newStub(channels.get(info.address()))
+                        .withDeadline(call)
                         .listTagValues(request, completing(answer));
                 return true;
             }
@@ -197,29 +210,40 @@ final class TagValueReader {
                     next();
                 }
             }
-            throw new ShardUnavailableException("no replica answered a tag value listing [" + where + ", tried=" + tried
-                    + (deadline.isExpired() ? ", deadline passed" : "") + "]", null);
+            throw new ShardUnavailableException(
+                    "no replica answered a tag value listing [" + where + ", tried=" + tried
+                            + (deadline.isExpired() ? ", deadline passed" : "") + "]",
+                    null);
         }
     }
 
-    private List<String> readRemote(MetaSnapshot s, String idc, String db, String cluster, String metric, String tagKey,
-                                    int limit) {
-        String where = "database=" + db + ", metric=" + metric + ", tag=" + tagKey + ", idc=" + idc + ", cluster=" + cluster;
+    private List<String> readRemote(
+            MetaSnapshot s, String idc, String db, String cluster, String metric, String tagKey, int limit) {
+        String where =
+                "database=" + db + ", metric=" + metric + ", tag=" + tagKey + ", idc=" + idc + ", cluster=" + cluster;
         List<NodeInfo> brokers = new ArrayList<>(s.nodes().values().stream()
                 .filter(n -> n.role() == NodeRole.BROKER && n.idc().equals(idc))
-                .sorted(Comparator.comparing(NodeInfo::id)).toList());
+                .sorted(Comparator.comparing(NodeInfo::id))
+                .toList());
         if (brokers.isEmpty()) {
-            throw new IdcUnavailableException("cannot list tag values [" + where + "]: no broker of the idc is registered",
-                    null);
+            throw new IdcUnavailableException(
+                    "cannot list tag values [" + where + "]: no broker of the idc is registered", null);
         }
         Collections.rotate(brokers, rotation.getAndIncrement() % brokers.size()); // spread the load
-        ClusterTagValuesRequest request = ClusterTagValuesRequest.newBuilder().setDatabase(db).setCluster(cluster)
-                .setMetric(metric).setTagKey(tagKey).setLimit(limit).build();
+        ClusterTagValuesRequest request = ClusterTagValuesRequest.newBuilder()
+                .setDatabase(db)
+                .setCluster(cluster)
+                .setMetric(metric)
+                .setTagKey(tagKey)
+                .setLimit(limit)
+                .build();
         List<String> tried = new ArrayList<>();
         for (NodeInfo broker : brokers) {
             try {
                 return BrokerCatalogServiceGrpc.newBlockingStub(channels.get(broker.address()))
-                        .withDeadlineAfter(REMOTE_TIMEOUT_MS, TimeUnit.MILLISECONDS).clusterTagValues(request).getValuesList();
+                        .withDeadlineAfter(REMOTE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .clusterTagValues(request)
+                        .getValuesList();
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) { // a broker not yet upgraded: try another
                     tried.add(broker.id() + ": does not serve ClusterTagValues (broker.proto revision 1); upgrade it");
@@ -232,8 +256,8 @@ final class TagValueReader {
                 tried.add(broker.id() + "@" + broker.address() + ": " + m.getMessage());
             }
         }
-        throw new IdcUnavailableException("cannot list tag values [" + where + "]: no broker of the idc answered [tried="
-                + tried + "]", null);
+        throw new IdcUnavailableException(
+                "cannot list tag values [" + where + "]: no broker of the idc answered [tried=" + tried + "]", null);
     }
 
     /** Adds {@code part} to {@code values}, keeping only the {@code limit} smallest. */
@@ -257,8 +281,10 @@ final class TagValueReader {
     private static String idcOf(MetaSnapshot s, String cluster) {
         StorageCluster c = s.clusters().get(cluster);
         if (c == null) {
-            throw new InvalidInputException(ErrorCode.NOT_FOUND, "storage cluster not found [cluster=" + cluster
-                    + "]: the database names a cluster the metadata does not hold");
+            throw new InvalidInputException(
+                    ErrorCode.NOT_FOUND,
+                    "storage cluster not found [cluster=" + cluster
+                            + "]: the database names a cluster the metadata does not hold");
         }
         return c.idc();
     }
@@ -308,7 +334,8 @@ final class TagValueReader {
             if (e.getCause() instanceof StatusRuntimeException sre) {
                 throw sre;
             }
-            throw new IllegalStateException("BUG: a tag value listing failed unexpectedly [" + where + "]", e.getCause());
+            throw new IllegalStateException(
+                    "BUG: a tag value listing failed unexpectedly [" + where + "]", e.getCause());
         }
     }
 }

@@ -45,8 +45,8 @@ public final class CheckedBatchSink implements BatchSink {
             throw InvalidInputException.notFound("database", request.database());
         }
         Duration retention = db.intervals().get(0).retention();
-        BatchRules.Limits limits = BatchRules.Limits.window(clock.millis(), retention,
-                BatchRules.DEFAULT_FUTURE_TOLERANCE);
+        BatchRules.Limits limits =
+                BatchRules.Limits.window(clock.millis(), retention, BatchRules.DEFAULT_FUTURE_TOLERANCE);
         request.batches().forEach((shard, batch) -> check(request.database(), shard, batch, limits));
         sink.write(request);
     }
@@ -55,7 +55,8 @@ public final class CheckedBatchSink implements BatchSink {
         try {
             BatchRules.check(batch, limits);
         } catch (BatchRules.Violation e) {
-            throw new InvalidInputException(e.code(), e.getMessage() + " [database=" + db + ", shard=" + shard + "]", e);
+            throw new InvalidInputException(
+                    e.code(), e.getMessage() + " [database=" + db + ", shard=" + shard + "]", e);
         }
     }
 

@@ -36,10 +36,18 @@ public final class FieldDeclarer {
         long deadline = leaders.deadline();
         for (int shard = 0; shard < shards; shard++) {
             for (Map.Entry<String, FieldType> f : fields.entrySet()) {
-                leaders.call(db, shard, "declare field " + metric + "." + f.getKey(), deadline,
-                        leader -> leader.stub().declareField(DeclareFieldRequest.newBuilder().setShard(leader.shard())
-                                .setMetric(metric).setField(f.getKey()).setType(WireEnums.toWire(f.getValue()))
-                                .build()));
+                leaders.call(
+                        db,
+                        shard,
+                        "declare field " + metric + "." + f.getKey(),
+                        deadline,
+                        leader -> leader.stub()
+                                .declareField(DeclareFieldRequest.newBuilder()
+                                        .setShard(leader.shard())
+                                        .setMetric(metric)
+                                        .setField(f.getKey())
+                                        .setType(WireEnums.toWire(f.getValue()))
+                                        .build()));
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.meridian.broker.write;
 
-import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.connector.kafka.IngestProducerSettings;
 import io.meridian.connector.kafka.IngestRecordCodec;
@@ -59,27 +59,39 @@ public final class KafkaShardWriter implements BatchSink {
     private final Admin admin;
     /** The topic's partition count, 0 when it must be looked up (first write, or after a metadata error). */
     private volatile int partitions;
+
     private final Set<String> misalignedWarned = ConcurrentHashMap.newKeySet();
     /** A readiness lookup of the topic is running. */
     private final AtomicBoolean lookup = new AtomicBoolean();
+
     private volatile String lastLookupError;
 
     public KafkaShardWriter(KafkaWriteOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         long ackMs = options.ackTimeout().toMillis();
-        this.producer = new KafkaProducer<>(IngestProducerSettings.of(String.join(",", options.bootstrapServers()),
-                Map.of(ProducerConfig.CLIENT_ID_CONFIG, options.clientId(),
+        this.producer = new KafkaProducer<>(IngestProducerSettings.of(
+                String.join(",", options.bootstrapServers()),
+                Map.of(
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        options.clientId(),
                         // send() blocks for metadata at most this long; a request never waits longer than its timeout
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG, ackMs,
-                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, ackMs),
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        ackMs,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        (int) Math.min(Integer.MAX_VALUE, ackMs),
                         // the producer gives a record up soon after the client got its 503 (fewer late duplicates)
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                         (int) Math.min(Integer.MAX_VALUE, ackMs + IngestProducerSettings.LINGER_MS))));
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                String.join(",", options.bootstrapServers()), AdminClientConfig.CLIENT_ID_CONFIG,
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                String.join(",", options.bootstrapServers()),
+                AdminClientConfig.CLIENT_ID_CONFIG,
                 options.clientId() + "-admin"));
-        LOG.info("kafka write mode [topic={}, bootstrap={}, ackTimeoutMs={}]", options.topic(),
-                options.bootstrapServers(), ackMs);
+        LOG.info(
+                "kafka write mode [topic={}, bootstrap={}, ackTimeoutMs={}]",
+                options.topic(),
+                options.bootstrapServers(),
+                ackMs);
     }
 
     /** The topic records go to. */
@@ -94,8 +106,8 @@ public final class KafkaShardWriter implements BatchSink {
         warnIfMisaligned(request, count);
         List<Sent> sent = new ArrayList<>(request.batches().size());
         for (Map.Entry<Integer, PointBatch> e : request.batches().entrySet()) {
-            ProducerRecord<byte[], byte[]> record = IngestRecordCodec.encodeBatch(options.topic(), count,
-                    request.database(), e.getKey(), e.getValue());
+            ProducerRecord<byte[], byte[]> record =
+                    IngestRecordCodec.encodeBatch(options.topic(), count, request.database(), e.getKey(), e.getValue());
             try {
                 sent.add(new Sent(e.getKey(), record.partition(), producer.send(record)));
             } catch (KafkaException ex) { // e.g. metadata not available within max.block.ms, or closed
@@ -114,15 +126,20 @@ public final class KafkaShardWriter implements BatchSink {
             s.ack().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             partitions = 0; // see failure(): look the topic up again
-            throw new ShardUnavailableException("write not acknowledged by kafka in time [topic=" + options.topic()
-                    + ", partition=" + s.partition() + ", database=" + db + ", shard=" + s.shard() + ", timeout="
-                    + options.ackTimeout().toMillis() + "ms]", e);
+            throw new ShardUnavailableException(
+                    "write not acknowledged by kafka in time [topic=" + options.topic()
+                            + ", partition=" + s.partition() + ", database=" + db + ", shard=" + s.shard()
+                            + ", timeout="
+                            + options.ackTimeout().toMillis() + "ms]",
+                    e);
         } catch (ExecutionException e) {
             throw failure(db, s.shard(), s.partition(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShardUnavailableException("interrupted while waiting for kafka [topic=" + options.topic()
-                    + ", partition=" + s.partition() + "]", e);
+            throw new ShardUnavailableException(
+                    "interrupted while waiting for kafka [topic=" + options.topic() + ", partition=" + s.partition()
+                            + "]",
+                    e);
         }
     }
 
@@ -130,8 +147,10 @@ public final class KafkaShardWriter implements BatchSink {
         // look the topic up again on the next write: it may have been deleted, re-created or given more partitions
         // (InvalidMetadataException), or Kafka was unreachable (metadata timeout); a lookup is cheap
         partitions = 0;
-        return new ShardUnavailableException("kafka refused the write [topic=" + options.topic() + ", partition="
-                + partition + ", database=" + db + ", shard=" + shard + "]: " + cause, cause);
+        return new ShardUnavailableException(
+                "kafka refused the write [topic=" + options.topic() + ", partition=" + partition + ", database=" + db
+                        + ", shard=" + shard + "]: " + cause,
+                cause);
     }
 
     /**
@@ -145,7 +164,8 @@ public final class KafkaShardWriter implements BatchSink {
         }
         if (lookup.compareAndSet(false, true)) {
             admin.describeTopics(Set.of(options.topic())).allTopicNames().whenComplete((topics, error) -> {
-                if (error == null && topics.get(options.topic()) != null
+                if (error == null
+                        && topics.get(options.topic()) != null
                         && !topics.get(options.topic()).partitions().isEmpty()) {
                     partitions = topics.get(options.topic()).partitions().size();
                 } else {
@@ -169,22 +189,29 @@ public final class KafkaShardWriter implements BatchSink {
         // a deleted topic, the admin asks a broker
         List<TopicPartitionInfo> infos;
         try {
-            infos = admin.describeTopics(Set.of(options.topic())).allTopicNames()
-                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).get(options.topic()).partitions();
+            infos = admin.describeTopics(Set.of(options.topic()))
+                    .allTopicNames()
+                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    .get(options.topic())
+                    .partitions();
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            String what = cause instanceof UnknownTopicOrPartitionException ? "the ingest topic does not exist"
+            String what = cause instanceof UnknownTopicOrPartitionException
+                    ? "the ingest topic does not exist"
                     : "cannot look up the partitions of the ingest topic";
-            throw new ShardUnavailableException(what + " [topic=" + options.topic() + ", bootstrap="
-                    + options.bootstrapServers() + "]: " + cause, cause);
+            throw new ShardUnavailableException(
+                    what + " [topic=" + options.topic() + ", bootstrap=" + options.bootstrapServers() + "]: " + cause,
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShardUnavailableException("interrupted while looking up the ingest topic [topic="
-                    + options.topic() + "]", e);
+            throw new ShardUnavailableException(
+                    "interrupted while looking up the ingest topic [topic=" + options.topic() + "]", e);
         }
         if (infos == null || infos.isEmpty()) {
-            throw new ShardUnavailableException("the ingest topic has no partitions [topic=" + options.topic()
-                    + "]: create it with at least one (ideally one per shard)", null);
+            throw new ShardUnavailableException(
+                    "the ingest topic has no partitions [topic=" + options.topic()
+                            + "]: create it with at least one (ideally one per shard)",
+                    null);
         }
         partitions = infos.size();
         LOG.info("ingest topic partitions [topic={}, partitions={}]", options.topic(), infos.size());
@@ -193,11 +220,18 @@ public final class KafkaShardWriter implements BatchSink {
 
     /** Shards at or above the partition count share partitions with others: alignment with shards is lost. */
     private void warnIfMisaligned(ShardBatches request, int count) {
-        int maxShard = request.batches().keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        int maxShard = request.batches().keySet().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(-1);
         if (maxShard >= count && misalignedWarned.add(request.database() + "/" + count)) {
-            LOG.warn("ingest topic has fewer partitions than the database has shards; shards share partitions"
-                    + " [topic={}, partitions={}, database={}, shardSeen={}]", options.topic(), count,
-                    request.database(), maxShard);
+            LOG.warn(
+                    "ingest topic has fewer partitions than the database has shards; shards share partitions"
+                            + " [topic={}, partitions={}, database={}, shardSeen={}]",
+                    options.topic(),
+                    count,
+                    request.database(),
+                    maxShard);
         }
     }
 

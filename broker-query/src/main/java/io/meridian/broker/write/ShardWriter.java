@@ -45,6 +45,7 @@ public final class ShardWriter implements BatchSink {
     private final ShardLeaderClient leaders;
     /** The client when this writer made it (and closes it), else null. */
     private final ShardLeaderClient owned;
+
     private final String instance = "broker-" + UUID.randomUUID();
     private final AtomicLong lanesCreated = new AtomicLong();
     private final Map<String, Queue<WriterLane>> lanes = new ConcurrentHashMap<>();
@@ -92,8 +93,9 @@ public final class ShardWriter implements BatchSink {
     public void write(ShardBatches request) {
         long deadline = leaders.deadline();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
-        request.batches().forEach((shard, batch) -> sends.add(CompletableFuture.runAsync(
-                () -> send(request.database(), shard, batch, deadline), senders)));
+        request.batches()
+                .forEach((shard, batch) -> sends.add(
+                        CompletableFuture.runAsync(() -> send(request.database(), shard, batch, deadline), senders)));
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
@@ -108,9 +110,18 @@ public final class ShardWriter implements BatchSink {
         WriterLane lane = acquire(db, shard);
         long sequence = lane.begin();
         try {
-            leaders.call(db, shard, "write", deadline, leader -> leader.stub().write(WriteRequest.newBuilder()
-                    .setShard(leader.shard()).setBatch(batch).setWriterId(lane.writerId()).setSequence(sequence)
-                    .build()));
+            leaders.call(
+                    db,
+                    shard,
+                    "write",
+                    deadline,
+                    leader -> leader.stub()
+                            .write(WriteRequest.newBuilder()
+                                    .setShard(leader.shard())
+                                    .setBatch(batch)
+                                    .setWriterId(lane.writerId())
+                                    .setSequence(sequence)
+                                    .build()));
             release(db, shard, lane);
         } catch (MeridianException e) {
             // an answer that refused the batch frees the lane; after a timeout its sequence may still be applied
@@ -118,14 +129,20 @@ public final class ShardWriter implements BatchSink {
             if (!e.isRetriable() || leaders.policy().failFast().contains(e.code())) {
                 release(db, shard, lane);
             }
-            LOG.debug("shard write failed [database={}, shard={}, writer={}, sequence={}]", db, shard,
-                    lane.writerId(), sequence, e);
+            LOG.debug(
+                    "shard write failed [database={}, shard={}, writer={}, sequence={}]",
+                    db,
+                    shard,
+                    lane.writerId(),
+                    sequence,
+                    e);
             throw e;
         }
     }
 
     private WriterLane acquire(String db, int shard) {
-        WriterLane lane = lanes.computeIfAbsent(db + "/" + shard, k -> new ConcurrentLinkedQueue<>()).poll();
+        WriterLane lane = lanes.computeIfAbsent(db + "/" + shard, k -> new ConcurrentLinkedQueue<>())
+                .poll();
         return lane != null ? lane : new WriterLane(instance + "-" + lanesCreated.incrementAndGet());
     }
 

@@ -36,27 +36,36 @@ class InFlightBoundTest {
             return ApiResponse.json(200, Map.of("bytes", r.body().length));
         });
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (BrokerHttpServer server = BrokerHttpServer.start("127.0.0.1", 0, 64 * 1024, 1_000, 4, routes,
-                new BrokerMetrics(registry))) {
+        try (BrokerHttpServer server =
+                BrokerHttpServer.start("127.0.0.1", 0, 64 * 1024, 1_000, 4, routes, new BrokerMetrics(registry))) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port() + "/slow";
-            CompletableFuture<HttpResponse<String>> first = http.sendAsync(post(base + "?wait=1", 800),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(entered.await(30, TimeUnit.SECONDS)).as("the first request is being handled").isTrue();
+            CompletableFuture<HttpResponse<String>> first =
+                    http.sendAsync(post(base + "?wait=1", 800), HttpResponse.BodyHandlers.ofString());
+            assertThat(entered.await(30, TimeUnit.SECONDS))
+                    .as("the first request is being handled")
+                    .isTrue();
 
             HttpResponse<String> refused = http.send(post(base, 800), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(refused.body()).contains("broker is busy", "broker.http.max-in-flight-bytes=1000");
             assertThat(registry.scrape()).contains("meridian_broker_http_in_flight_bytes 800.0");
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base)).POST(HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("no body: never refused")
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base))
+                                            .POST(HttpRequest.BodyPublishers.noBody())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("no body: never refused")
                     .isEqualTo(200);
 
             finish.countDown();
             assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-            assertThat(http.send(post(base, 800), HttpResponse.BodyHandlers.ofString()).statusCode())
-                    .as("the bytes came back").isEqualTo(200);
+            assertThat(http.send(post(base, 800), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("the bytes came back")
+                    .isEqualTo(200);
             assertThat(registry.scrape()).contains("meridian_broker_http_in_flight_bytes 0.0");
         }
     }
@@ -74,7 +83,9 @@ class InFlightBoundTest {
     }
 
     private static HttpRequest post(String url, int bytes) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bytes])).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bytes]))
+                .build();
     }
 }

@@ -59,19 +59,28 @@ class JdbcIT {
     @Test
     void jdbcDriverAndSqllineQueryTheCluster(EtcdProcess etcd) throws Exception {
         String root = "/jdbc-it";
-        try (StorageNode storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+        try (StorageNode storage = StorageNode.start(
+                        StorageNodeConfig.from(
+                                ConfigTree.parse("test", """
                 node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB}
-                """.formatted(dir.resolve("s1"), etcd.endpoint(), root))), StorageMain.CONTROLLER);
-             BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
+                """.formatted(dir.resolve("s1"), etcd.endpoint(), root))),
+                        StorageMain.CONTROLLER);
+                BrokerNode broker = BrokerNode.start(
+                        BrokerNodeConfig.from(
+                                ConfigTree.parse("test", """
                 node: {id: b1, idc: idc1, data-dir: '%s'}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 broker: {http.port: 0, grpc.port: 0, http.worker-threads: 8}
                 master: {lease-ttl: 2s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s}
-                """.formatted(dir.resolve("b1"), etcd.endpoint(), root))), List.of())) {
-            await().atMost(WAIT).ignoreExceptions().until(() -> broker.master().isMaster()
-                    && broker.cache().snapshot().marker() != null && storage.self() != null);
+                """.formatted(dir.resolve("b1"), etcd.endpoint(), root))),
+                        List.of())) {
+            await().atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> broker.master().isMaster()
+                            && broker.cache().snapshot().marker() != null
+                            && storage.self() != null);
             try {
                 broker.master().createCluster(new StorageCluster("c1", "idc1"));
             } catch (InvalidInputException e) {
@@ -82,25 +91,37 @@ class JdbcIT {
                     {"name":"metrics","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""") == 201);
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < 6; i++) {
-                lines.append("cpu,host=web-").append(i % 2).append(",dc=").append(i % 2 == 0 ? "eu" : "us")
-                        .append(" usage=").append(10 * (i + 1)).append(' ').append(T0 + i * 60_000L).append('\n');
+                lines.append("cpu,host=web-")
+                        .append(i % 2)
+                        .append(",dc=")
+                        .append(i % 2 == 0 ? "eu" : "us")
+                        .append(" usage=")
+                        .append(10 * (i + 1))
+                        .append(' ')
+                        .append(T0 + i * 60_000L)
+                        .append('\n');
             }
-            await().atMost(WAIT).until(() -> post(http, broker, "/api/v1/write?db=metrics&precision=ms", lines.toString()) == 204);
+            await().atMost(WAIT)
+                    .until(() -> post(http, broker, "/api/v1/write?db=metrics&precision=ms", lines.toString()) == 204);
 
             String url = "jdbc:meridian://127.0.0.1:" + broker.httpPort() + "/metrics";
             try (Connection c = DriverManager.getConnection(url)) {
                 DatabaseMetaData md = c.getMetaData();
                 assertThat(column(md.getSchemas(), "TABLE_SCHEM")).contains("metrics");
-                await().atMost(WAIT).untilAsserted(() -> assertThat(column(md.getTables(null, "metrics", "%", null),
-                        "TABLE_NAME")).contains("cpu"));
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(column(md.getTables(null, "metrics", "%", null), "TABLE_NAME"))
+                                .contains("cpu"));
                 Map<String, Integer> types = new HashMap<>();
                 try (ResultSet cols = md.getColumns(null, "metrics", "cpu", null)) {
                     while (cols.next()) {
                         types.put(cols.getString("COLUMN_NAME"), cols.getInt("DATA_TYPE"));
                     }
                 }
-                assertThat(types).containsEntry("ts", Types.TIMESTAMP).containsEntry("host", Types.VARCHAR)
-                        .containsEntry("dc", Types.VARCHAR).containsEntry("usage", Types.DOUBLE);
+                assertThat(types)
+                        .containsEntry("ts", Types.TIMESTAMP)
+                        .containsEntry("host", Types.VARCHAR)
+                        .containsEntry("dc", Types.VARCHAR)
+                        .containsEntry("usage", Types.DOUBLE);
 
                 try (PreparedStatement ps = c.prepareStatement("SELECT host, SUM(usage) AS s, COUNT(usage) AS n, "
                         + "MIN(ts) AS first_ts FROM cpu WHERE dc = ? AND ts >= ? GROUP BY host ORDER BY host")) {
@@ -116,7 +137,8 @@ class JdbcIT {
                         assertThat(rs.getDouble(2)).isEqualTo(10 + 30 + 50);
                         assertThat(rs.getLong(3)).isEqualTo(3);
                         assertThat(rs.getTimestamp(4, Calendar.getInstance(TimeZone.getTimeZone("UTC")))
-                                .getTime()).isEqualTo(T0);
+                                        .getTime())
+                                .isEqualTo(T0);
                         assertThat(rs.next()).isFalse();
                     }
                     ps.setString(1, "us");
@@ -127,20 +149,38 @@ class JdbcIT {
                     }
                 }
                 assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT nosuch FROM cpu"))
-                        .isInstanceOf(SQLException.class).hasMessageContaining("nosuch");
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("nosuch");
                 sameAnswersAsHttp(http, broker, c);
             }
 
             // sqlline, driven non-interactively in its own JVM
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "sqlline.SqlLine", "-u", url, "-n", "", "-p", "",
-                    "--outputformat=csv", "--silent=true", "-e",
-                    "SELECT host, COUNT(usage) AS n FROM cpu GROUP BY host ORDER BY host;")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "sqlline.SqlLine",
+                            "-u",
+                            url,
+                            "-n",
+                            "",
+                            "-p",
+                            "",
+                            "--outputformat=csv",
+                            "--silent=true",
+                            "-e",
+                            "SELECT host, COUNT(usage) AS n FROM cpu GROUP BY host ORDER BY host;")
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(out).as(out).contains("'host','n'").contains("'web-0','3'").contains("'web-1','3'");
+            assertThat(out)
+                    .as(out)
+                    .contains("'host','n'")
+                    .contains("'web-0','3'")
+                    .contains("'web-1','3'");
             assertThat(p.exitValue()).as(out).isZero();
         }
     }
@@ -163,9 +203,12 @@ class JdbcIT {
                 "SELECT * FROM cpus");
         ObjectMapper json = new ObjectMapper();
         for (String sql : statements) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/api/v1/sql"))
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("db", "metrics", "sql", sql))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/api/v1/sql"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    json.writeValueAsString(Map.of("db", "metrics", "sql", sql))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode body = json.readTree(r.body());
             if (r.statusCode() == 200) {
                 List<String> httpRows = new ArrayList<>();
@@ -187,7 +230,9 @@ class JdbcIT {
                 // the API's own prefix ("request failed [method=POST, path=/api/v1/sql]: ") is not the statement's
                 String message = body.get("error").asText().replaceFirst("^request failed \\[[^]]*\\]: ", "");
                 assertThat(message).as(sql).startsWith("SQL");
-                assertThatThrownBy(() -> c.createStatement().executeQuery(sql)).as(sql).isInstanceOf(SQLException.class)
+                assertThatThrownBy(() -> c.createStatement().executeQuery(sql))
+                        .as(sql)
+                        .isInstanceOf(SQLException.class)
                         .hasMessageContaining(message);
             }
         }
@@ -204,8 +249,11 @@ class JdbcIT {
     }
 
     private static int post(HttpClient http, BrokerNode broker, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(broker.httpUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(broker.httpUrl() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode();
     }
 }

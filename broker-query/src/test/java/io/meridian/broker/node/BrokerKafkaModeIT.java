@@ -59,6 +59,7 @@ class BrokerKafkaModeIT {
     private static final int SHARDS = 4;
     /** Fewer partitions than shards, so that partition = shard mod partitions is really tested. */
     private static final int PARTITIONS = 3;
+
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
 
     @TempDir
@@ -79,19 +80,24 @@ class BrokerKafkaModeIT {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         open.add(kafka);
         kafka.createTopic(TOPIC, PARTITIONS);
-        open.add(StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+        open.add(StorageNode.start(
+                StorageNodeConfig.from(
+                        ConfigTree.parse("test", """
                 node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB}
-                """.formatted(dir.resolve("s1"), etcd.endpoint(), ROOT))), StorageMain.CONTROLLER));
-        BrokerNode broker = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
+                """.formatted(dir.resolve("s1"), etcd.endpoint(), ROOT))),
+                StorageMain.CONTROLLER));
+        BrokerNode broker = BrokerNode.start(
+                BrokerNodeConfig.from(ConfigTree.parse("test", """
                 node: {id: b1, idc: idc1, data-dir: '%s'}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 broker: {http.port: 0, grpc.port: 0, http.worker-threads: 4,
                          write.mode: kafka, kafka: {bootstrap-servers: '%s', topic: %s, ack-timeout: 2s}}
                 master: {lease-ttl: 2s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s,
                          rebalance-delay: 1h}
-                """.formatted(dir.resolve("b1"), etcd.endpoint(), ROOT, kafka.bootstrapServers(), TOPIC))),
+                """.formatted(
+                                dir.resolve("b1"), etcd.endpoint(), ROOT, kafka.bootstrapServers(), TOPIC))),
                 List.of());
         open.add(broker);
         assertThat(broker.config().kafka().ackTimeout()).isEqualTo(ACK_TIMEOUT);
@@ -104,12 +110,24 @@ class BrokerKafkaModeIT {
         for (int host = 0; host < 20; host++) {
             for (int row = 0; row < 3; row++) {
                 long ts = T0 + row * 10_000L;
-                body.append("cpu,host=h").append(host).append(" usage=").append(host + row / 10.0).append(",idle=")
-                        .append(100 - host).append(' ').append(ts).append('\n');
+                body.append("cpu,host=h")
+                        .append(host)
+                        .append(" usage=")
+                        .append(host + row / 10.0)
+                        .append(",idle=")
+                        .append(100 - host)
+                        .append(' ')
+                        .append(ts)
+                        .append('\n');
                 expected.put("cpu,host=h" + host + " usage " + ts, host + row / 10.0);
                 expected.put("cpu,host=h" + host + " idle " + ts, 100.0 - host);
             }
-            body.append("mem,host=h").append(host).append(" used=").append(host * 1024).append(' ').append(T0)
+            body.append("mem,host=h")
+                    .append(host)
+                    .append(" used=")
+                    .append(host * 1024)
+                    .append(' ')
+                    .append(T0)
                     .append('\n');
             expected.put("mem,host=h" + host + " used " + T0, host * 1024.0);
         }
@@ -138,9 +156,14 @@ class BrokerKafkaModeIT {
             assertThat(batch.shard()).isEqualTo(shard);
             assertThat(shards.add(shard)).as("one record per shard").isTrue();
             for (SeriesRows s : batch.batch().getSeriesList()) {
-                String host = s.getTagsList().stream().filter(t -> t.getKey().equals("host")).map(Tag::getValue)
-                        .findFirst().orElseThrow();
-                assertThat(shardOf(s.getMetric(), host)).as("series in its shard's record").isEqualTo(shard);
+                String host = s.getTagsList().stream()
+                        .filter(t -> t.getKey().equals("host"))
+                        .map(Tag::getValue)
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(shardOf(s.getMetric(), host))
+                        .as("series in its shard's record")
+                        .isEqualTo(shard);
                 long[] ts = TimestampDeltas.decode(s.getTimestampDeltasList());
                 int fields = s.getFieldsCount();
                 assertThat(s.getValuesCount()).isEqualTo(ts.length * fields);
@@ -148,8 +171,8 @@ class BrokerKafkaModeIT {
                     for (int f = 0; f < fields; f++) {
                         double v = s.getValues(row * fields + f);
                         if (!Double.isNaN(v)) {
-                            Double before = actual.put(s.getMetric() + ",host=" + host + " " + s.getFields(f) + " "
-                                    + ts[row], v);
+                            Double before = actual.put(
+                                    s.getMetric() + ",host=" + host + " " + s.getFields(f) + " " + ts[row], v);
                             assertThat(before).as("a point appears once").isNull();
                         }
                     }
@@ -160,12 +183,15 @@ class BrokerKafkaModeIT {
         assertThat(actual).hasSize(20 * 3 * 2 + 20).isEqualTo(expected);
 
         // bad input is refused before anything is produced: the end offsets do not move
-        HttpResponse<String> malformed = send(base + "/api/v1/write?db=web&precision=ms",
+        HttpResponse<String> malformed = send(
+                base + "/api/v1/write?db=web&precision=ms",
                 "cpu,host=h1 usage=1 " + T0 + "\ncpu,host=h2 usage= " + T0 + "\n");
         assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
         HttpResponse<String> unknownDb = send(base + "/api/v1/write?db=nope&precision=ms", body.toString());
         assertThat(unknownDb.statusCode()).as(unknownDb.body()).isEqualTo(404);
-        assertThat(send(base + "/api/v1/write?db=web&precision=days", body.toString()).statusCode()).isEqualTo(400);
+        assertThat(send(base + "/api/v1/write?db=web&precision=days", body.toString())
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(kafka.endOffsets(TOPIC)).isEqualTo(ends);
 
         // Kafka stopped: the write is answered 503 within the ack timeout, naming the topic
@@ -205,8 +231,10 @@ class BrokerKafkaModeIT {
 
     private void createDatabase(BrokerNode broker) throws Exception {
         // as BrokerNodeIT: DDL is accepted once the master has (re)built the metadata (the marker is written)
-        await().atMost(WAIT).until(() -> broker.master().isMaster() && broker.cache().snapshot().master() != null
-                && broker.cache().snapshot().marker() != null);
+        await().atMost(WAIT)
+                .until(() -> broker.master().isMaster()
+                        && broker.cache().snapshot().master() != null
+                        && broker.cache().snapshot().marker() != null);
         if (!broker.cache().snapshot().clusters().containsKey("c1")) {
             try {
                 broker.master().createCluster(new StorageCluster("c1", "idc1"));
@@ -216,17 +244,22 @@ class BrokerKafkaModeIT {
                 }
             }
         }
-        await().atMost(WAIT).until(() -> broker.cache().snapshot().clusters().containsKey("c1")
-                && broker.cache().snapshot().nodes().values().stream().anyMatch(n -> n.role() == NodeRole.STORAGE));
+        await().atMost(WAIT)
+                .until(() -> broker.cache().snapshot().clusters().containsKey("c1")
+                        && broker.cache().snapshot().nodes().values().stream()
+                                .anyMatch(n -> n.role() == NodeRole.STORAGE));
         HttpResponse<String> created = send(broker.httpUrl() + "/api/v1/databases", """
-                {"name":"web","shards":%d,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}"""
-                .formatted(SHARDS));
+                {"name":"web","shards":%d,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}""".formatted(SHARDS));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         await().atMost(WAIT).until(() -> broker.cache().snapshot().databases().containsKey("web"));
     }
 
     private HttpResponse<String> send(String url, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

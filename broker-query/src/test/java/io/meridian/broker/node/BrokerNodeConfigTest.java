@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.broker.write.KafkaWriteOptions;
 import io.meridian.broker.write.WriteMode;
-import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigOption;
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
 import io.meridian.meta.store.MetaStoreOptions;
@@ -37,8 +37,12 @@ class BrokerNodeConfigTest {
         assertThat(c.idc()).isEqualTo("default");
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/meridian/broker"));
-        assertThat(c.meta()).isEqualTo(new MetaStoreOptions(List.of("http://127.0.0.1:2379"), "/meridian",
-                MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
+        assertThat(c.meta())
+                .isEqualTo(new MetaStoreOptions(
+                        List.of("http://127.0.0.1:2379"),
+                        "/meridian",
+                        MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT,
+                        MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.httpMaxBodyBytes()).isEqualTo(64 << 20);
@@ -46,7 +50,9 @@ class BrokerNodeConfigTest {
         assertThat(c.grpcPort()).isEqualTo(8081);
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.writeMode()).isEqualTo(WriteMode.DIRECT);
-        assertThat(c.stringFields()).as("Telegraf's strings are dropped, not the request").isEqualTo(StringFieldPolicy.SKIP);
+        assertThat(c.stringFields())
+                .as("Telegraf's strings are dropped, not the request")
+                .isEqualTo(StringFieldPolicy.SKIP);
         assertThat(c.kafka()).isNull();
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.queryMaxGroups()).isEqualTo(100_000);
@@ -72,8 +78,12 @@ class BrokerNodeConfigTest {
         assertThat(c.nodeId()).isEqualTo("b7");
         assertThat(c.idc()).isEqualTo("eu1");
         assertThat(c.host()).isEqualTo("10.0.0.7");
-        assertThat(c.meta()).isEqualTo(new MetaStoreOptions(List.of("http://a:1", "http://b:2"), "/m2",
-                Duration.ofSeconds(2), MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
+        assertThat(c.meta())
+                .isEqualTo(new MetaStoreOptions(
+                        List.of("http://a:1", "http://b:2"),
+                        "/m2",
+                        Duration.ofSeconds(2),
+                        MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.httpPort()).isZero();
         assertThat(c.httpMaxBodyBytes()).isEqualTo(8 << 20);
@@ -83,12 +93,18 @@ class BrokerNodeConfigTest {
         assertThat(c.writeMode()).isEqualTo(WriteMode.KAFKA);
         assertThat(c.stringFields()).isEqualTo(StringFieldPolicy.REJECT);
         assertThat(c.prometheusDatabase()).isEqualTo("prom");
-        assertThat(c.kafka()).isEqualTo(new KafkaWriteOptions(List.of("k1:9092", "k2:9092"), "my.ingest",
-                Duration.ofSeconds(2), "meridian-broker-b7"));
+        assertThat(c.kafka())
+                .isEqualTo(new KafkaWriteOptions(
+                        List.of("k1:9092", "k2:9092"), "my.ingest", Duration.ofSeconds(2), "meridian-broker-b7"));
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.queryMaxGroups()).isEqualTo(500);
-        assertThat(c.master()).isEqualTo(new MasterOptions(Duration.ofSeconds(4), Duration.ofMillis(50),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), new PlannerOptions(Duration.ofHours(1), Duration.ofHours(2))));
+        assertThat(c.master())
+                .isEqualTo(new MasterOptions(
+                        Duration.ofSeconds(4),
+                        Duration.ofMillis(50),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        new PlannerOptions(Duration.ofHours(1), Duration.ofHours(2))));
     }
 
     static Stream<Arguments> badValues() {
@@ -144,7 +160,8 @@ class BrokerNodeConfigTest {
     @Test
     void everyDeclaredKeyHasABadValueCase() {
         List<String> covered = badValues().map(a -> (String) a.get()[1]).toList();
-        List<String> declared = BrokerConfigKeys.DEF.options().stream().map(ConfigOption::key)
+        List<String> declared = BrokerConfigKeys.DEF.options().stream()
+                .map(ConfigOption::key)
                 .filter(k -> !k.equals("node.data-dir")) // any string is a path; covered by the missing-key test
                 .toList();
         assertThat(covered).containsAll(declared);
@@ -182,11 +199,13 @@ class BrokerNodeConfigTest {
         Path root = Path.of("..").toAbsolutePath().normalize();
         BrokerNodeConfig example = BrokerNodeConfig.load(root.resolve("conf/broker.yaml"));
         assertThat(example.nodeId()).isEqualTo("broker-1");
-        assertThat(example).isEqualTo(parse("node.id: broker-1\nnode.data-dir: data/broker-1\n"))
+        assertThat(example)
+                .isEqualTo(parse("node.id: broker-1\nnode.data-dir: data/broker-1\n"))
                 .as("the example sets every key to its default");
         String docs = Files.readString(root.resolve("docs/configuration.md"));
         for (ConfigOption<?> o : BrokerConfigKeys.DEF.options()) {
-            assertThat(docs).as("docs/configuration.md row of " + o.key())
+            assertThat(docs)
+                    .as("docs/configuration.md row of " + o.key())
                     .contains("| `" + o.key() + "` | " + o.type().name() + " | `" + o.formattedDefault() + "` |");
         }
     }

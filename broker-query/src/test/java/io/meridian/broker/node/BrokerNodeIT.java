@@ -71,12 +71,15 @@ class BrokerNodeIT {
     @Test
     void twoBrokersServeTheApiAndFailOver(EtcdProcess etcd) throws Exception {
         for (String id : List.of("s1", "s2", "s3")) {
-            open.add(StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+            open.add(StorageNode.start(
+                    StorageNodeConfig.from(
+                            ConfigTree.parse("test", """
                     node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                     storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB,
                               replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
-                    """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))), StorageMain.CONTROLLER));
+                    """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))),
+                    StorageMain.CONTROLLER));
         }
         BrokerNode b1 = broker(etcd, "b1");
         BrokerNode b2 = broker(etcd, "b2");
@@ -86,9 +89,17 @@ class BrokerNodeIT {
         BrokerNode master = b1.master().isMaster() ? b1 : b2;
         BrokerNode other = master == b1 ? b2 : b1;
         assertThat(other.master().isMaster()).isFalse();
-        await().atMost(WAIT).until(() -> other.cache().snapshot().nodes().containsKey(master.self().id())
-                && other.cache().snapshot().nodes().containsKey(other.self().id())
-                && other.cache().snapshot().master() != null && other.cache().snapshot().marker() != null);
+        await().atMost(WAIT)
+                .until(() -> other.cache()
+                                .snapshot()
+                                .nodes()
+                                .containsKey(master.self().id())
+                        && other.cache()
+                                .snapshot()
+                                .nodes()
+                                .containsKey(other.self().id())
+                        && other.cache().snapshot().master() != null
+                        && other.cache().snapshot().marker() != null);
         NodeInfo registered = other.cache().snapshot().nodes().get(master.self().id());
         assertThat(registered.role()).isEqualTo(NodeRole.BROKER);
         assertThat(registered.httpPort()).isEqualTo(master.httpPort()).isPositive();
@@ -121,40 +132,57 @@ class BrokerNodeIT {
         HttpResponse<String> weeks = send("POST", base + "/api/v1/databases", """
                 {"name":"weeks","shards":1,"replicas":1,"intervals":[{"interval":"1m","retention":"2w"}]}""");
         assertThat(weeks.statusCode()).as(weeks.body()).isEqualTo(201);
-        assertThat(send("POST", base + "/api/v1/databases", "{not json").statusCode()).isEqualTo(400);
+        assertThat(send("POST", base + "/api/v1/databases", "{not json").statusCode())
+                .isEqualTo(400);
         assertThat(send("POST", base + "/api/v1/databases", """
                 {"name":"x","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}],
                  "writeConcern":"some"}""").body()).contains("field=writeConcern");
 
         // list and describe from the non-master's cache, once the shards have leaders
-        await().atMost(WAIT).until(() -> other.cache().routing().leader("web", 0).isPresent()
-                && other.cache().routing().leader("web", 1).isPresent());
-        assertThat(JSON.readTree(send("GET", base + "/api/v1/databases", null).body()).get("databases")
-                .get(0).get("name").asText()).isEqualTo("web");
-        JsonNode described = JSON.readTree(send("GET", base + "/api/v1/databases/web", null).body());
+        await().atMost(WAIT)
+                .until(() -> other.cache().routing().leader("web", 0).isPresent()
+                        && other.cache().routing().leader("web", 1).isPresent());
+        assertThat(JSON.readTree(send("GET", base + "/api/v1/databases", null).body())
+                        .get("databases")
+                        .get(0)
+                        .get("name")
+                        .asText())
+                .isEqualTo("web");
+        JsonNode described =
+                JSON.readTree(send("GET", base + "/api/v1/databases/web", null).body());
         assertThat(described.get("shards")).hasSize(2);
         assertThat(described.get("shards").get(0).get("leader").isTextual()).isTrue();
         assertThat(described.get("shards").get(0).get("replicas")).hasSize(3);
-        assertThat(send("GET", base + "/api/v1/databases/nope", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", base + "/api/v1/databases/nope", null).statusCode())
+                .isEqualTo(404);
 
         // field declarations go to every shard leader
-        HttpResponse<String> declared = send("POST", base + "/api/v1/databases/web/metrics/http",
+        HttpResponse<String> declared = send(
+                "POST",
+                base + "/api/v1/databases/web/metrics/http",
                 "{\"fields\":{\"requests\":\"sum\",\"latency\":\"histogram\"}}");
         assertThat(declared.statusCode()).as(declared.body()).isEqualTo(200);
-        HttpResponse<String> badType = send("POST", base + "/api/v1/databases/web/metrics/http",
-                "{\"fields\":{\"requests\":\"bogus\"}}");
+        HttpResponse<String> badType =
+                send("POST", base + "/api/v1/databases/web/metrics/http", "{\"fields\":{\"requests\":\"bogus\"}}");
         assertThat(badType.statusCode()).isEqualTo(400);
         assertThat(badType.body()).contains("field=requests").contains("histogram");
-        HttpResponse<String> conflict = send("POST", base + "/api/v1/databases/web/metrics/http",
-                "{\"fields\":{\"requests\":\"gauge\"}}");
+        HttpResponse<String> conflict =
+                send("POST", base + "/api/v1/databases/web/metrics/http", "{\"fields\":{\"requests\":\"gauge\"}}");
         assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(ErrorCode.TYPE_CONFLICT.httpStatus());
-        assertThat(send("POST", base + "/api/v1/databases/nope/metrics/http",
-                "{\"fields\":{\"requests\":\"sum\"}}").statusCode()).isEqualTo(404);
+        assertThat(send("POST", base + "/api/v1/databases/nope/metrics/http", "{\"fields\":{\"requests\":\"sum\"}}")
+                        .statusCode())
+                .isEqualTo(404);
 
         // a write through the non-master broker lands on the shard leaders
         StringBuilder lines = new StringBuilder();
         for (int host = 0; host < 20; host++) {
-            lines.append("cpu,host=h").append(host).append(" usage=").append(host).append(' ').append(T0).append('\n');
+            lines.append("cpu,host=h")
+                    .append(host)
+                    .append(" usage=")
+                    .append(host)
+                    .append(' ')
+                    .append(T0)
+                    .append('\n');
         }
         HttpResponse<String> written = send("POST", base + "/api/v1/write?db=web&precision=ms", lines.toString());
         assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
@@ -162,12 +190,19 @@ class BrokerNodeIT {
 
         // the cluster view: both brokers, three storage nodes, the master, the shard leaders
         await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode cluster = JSON.readTree(send("GET", base + "/api/v1/cluster", null).body());
+            JsonNode cluster =
+                    JSON.readTree(send("GET", base + "/api/v1/cluster", null).body());
             Map<String, String> roles = new TreeMap<>();
-            cluster.get("nodes").forEach(n -> roles.put(n.get("id").asText(), n.get("role").asText()));
-            assertThat(roles).containsEntry("b1", "broker").containsEntry("b2", "broker")
-                    .containsEntry("s1", "storage").containsEntry("s2", "storage").containsEntry("s3", "storage");
-            assertThat(cluster.get("master").get("nodeId").asText()).isEqualTo(master.self().id());
+            cluster.get("nodes")
+                    .forEach(n -> roles.put(n.get("id").asText(), n.get("role").asText()));
+            assertThat(roles)
+                    .containsEntry("b1", "broker")
+                    .containsEntry("b2", "broker")
+                    .containsEntry("s1", "storage")
+                    .containsEntry("s2", "storage")
+                    .containsEntry("s3", "storage");
+            assertThat(cluster.get("master").get("nodeId").asText())
+                    .isEqualTo(master.self().id());
             JsonNode shards = cluster.get("databases").get("web").get("shardStates");
             assertThat(shards).hasSize(2);
             for (JsonNode s : shards) {
@@ -190,33 +225,50 @@ class BrokerNodeIT {
         HttpResponse<String> metrics = send("GET", base + "/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
-        assertThat(metrics.body()).contains("meridian_broker_http_requests_total{endpoint=\"write\",status=\"204\"}")
-                .contains("meridian_broker_http_request_seconds").contains("meridian_broker_points_written_total 20.0")
+        assertThat(metrics.body())
+                .contains("meridian_broker_http_requests_total{endpoint=\"write\",status=\"204\"}")
+                .contains("meridian_broker_http_request_seconds")
+                .contains("meridian_broker_points_written_total 20.0")
                 .contains("jvm_memory_used_bytes");
 
         // drop through the non-master; then writes are refused
-        assertThat(send("DELETE", base + "/api/v1/databases/web", null).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", base + "/api/v1/databases/web", null).statusCode())
+                .isEqualTo(204);
         await().atMost(WAIT).until(() -> !other.cache().snapshot().databases().containsKey("web"));
-        assertThat(send("POST", base + "/api/v1/write?db=web", lines.toString()).statusCode()).isEqualTo(404);
-        assertThat(send("DELETE", base + "/api/v1/databases/web", null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", base + "/api/v1/write?db=web", lines.toString()).statusCode())
+                .isEqualTo(404);
+        assertThat(send("DELETE", base + "/api/v1/databases/web", null).statusCode())
+                .isEqualTo(404);
         assertThat(send("GET", base + "/metrics", null).body())
                 .contains("meridian_broker_write_errors_total{code=\"not_found\"}");
         // the drop frees the disk: every storage node deletes the database's directory once it closed its replicas
         await().atMost(WAIT).untilAsserted(() -> {
             for (String id : List.of("s1", "s2", "s3")) {
-                assertThat(dir.resolve(id).resolve("web")).as("files of the dropped database on " + id).doesNotExist();
+                assertThat(dir.resolve(id).resolve("web"))
+                        .as("files of the dropped database on " + id)
+                        .doesNotExist();
             }
         });
-        assertThat(List.of("s1", "s2", "s3")).as("another database keeps its files (its one replica's node)")
-                .anyMatch(id -> Files.isDirectory(dir.resolve(id).resolve("weeks").resolve("shard-0")));
+        assertThat(List.of("s1", "s2", "s3"))
+                .as("another database keeps its files (its one replica's node)")
+                .anyMatch(
+                        id -> Files.isDirectory(dir.resolve(id).resolve("weeks").resolve("shard-0")));
 
         // the master stops: the other broker takes over and DDL works through it
         open.remove(master);
         master.close();
         await().atMost(WAIT).until(() -> other.master().isMaster());
-        await().atMost(WAIT).until(() -> other.cache().snapshot().master() != null
-                && other.cache().snapshot().master().nodeId().equals(other.self().id())
-                && !other.cache().snapshot().nodes().containsKey(master.self().id()));
+        await().atMost(WAIT)
+                .until(() -> other.cache().snapshot().master() != null
+                        && other.cache()
+                                .snapshot()
+                                .master()
+                                .nodeId()
+                                .equals(other.self().id())
+                        && !other.cache()
+                                .snapshot()
+                                .nodes()
+                                .containsKey(master.self().id()));
         HttpResponse<String> afterFailover = send("POST", base + "/api/v1/databases", create.replace("web", "web2"));
         assertThat(afterFailover.statusCode()).as(afterFailover.body()).isEqualTo(201);
 
@@ -224,14 +276,19 @@ class BrokerNodeIT {
         HttpResponse<String> recreated = send("POST", base + "/api/v1/databases", create);
         assertThat(recreated.statusCode()).as(recreated.body()).isEqualTo(201);
         // a replica may not serve the new database for a moment (it is opening its shard): retried, not failed
-        await().atMost(WAIT).ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-                .untilAsserted(() -> assertThat(replicaMetrics(other, "web")).as("every replica")
-                .hasSize(6).allSatisfy(m -> assertThat(m).isEmpty()));
+        await().atMost(WAIT)
+                .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(replicaMetrics(other, "web"))
+                        .as("every replica")
+                        .hasSize(6)
+                        .allSatisfy(m -> assertThat(m).isEmpty()));
         HttpResponse<String> rewritten = send("POST", base + "/api/v1/write?db=web&precision=ms", lines.toString());
         assertThat(rewritten.statusCode()).as(rewritten.body()).isEqualTo(204);
-        await().atMost(WAIT).ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-                .untilAsserted(() -> assertThat(replicaMetrics(other, "web")).hasSize(6)
-                .allSatisfy(m -> assertThat(m).containsExactly("cpu")));
+        await().atMost(WAIT)
+                .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(replicaMetrics(other, "web"))
+                        .hasSize(6)
+                        .allSatisfy(m -> assertThat(m).containsExactly("cpu")));
     }
 
     /** The metrics each replica of each of the database's two shards holds (one entry per replica). */
@@ -243,11 +300,16 @@ class BrokerNodeIT {
                 continue;
             }
             for (String node : state.replicas()) {
-                ManagedChannel ch = StorageChannels.open(snapshot.nodes().get(node).address());
+                ManagedChannel ch =
+                        StorageChannels.open(snapshot.nodes().get(node).address());
                 try {
-                    out.add(new HashSet<>(StorageServiceGrpc.newBlockingStub(ch).listMetrics(ListMetricsRequest
-                            .newBuilder().setShard(ShardRef.newBuilder().setDatabase(db).setShard(state.shard()))
-                            .build()).getMetricsList()));
+                    out.add(new HashSet<>(StorageServiceGrpc.newBlockingStub(ch)
+                            .listMetrics(ListMetricsRequest.newBuilder()
+                                    .setShard(ShardRef.newBuilder()
+                                            .setDatabase(db)
+                                            .setShard(state.shard()))
+                                    .build())
+                            .getMetricsList()));
                 } finally {
                     ch.shutdownNow();
                 }
@@ -257,13 +319,16 @@ class BrokerNodeIT {
     }
 
     private BrokerNode broker(EtcdProcess etcd, String id) {
-        BrokerNode b = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
+        BrokerNode b = BrokerNode.start(
+                BrokerNodeConfig.from(
+                        ConfigTree.parse("test", """
                 node: {id: %s, idc: idc1, data-dir: '%s'}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 broker: {http.port: 0, grpc.port: 0, http.worker-threads: 8, write.timeout: 30s}
                 master: {lease-ttl: 2s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s,
                          rebalance-delay: 1h}
-                """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))), List.of());
+                """.formatted(id, dir.resolve(id), etcd.endpoint(), ROOT))),
+                List.of());
         open.add(b);
         assertThat(b.self().httpPort()).isEqualTo(b.httpPort());
         assertThat(b.self().grpcPort()).isEqualTo(b.grpcPort());
@@ -281,9 +346,12 @@ class BrokerNodeIT {
                 }
             }
         }
-        await().atMost(WAIT).until(() -> other.cache().snapshot().clusters().containsKey("c1")
-                && other.cache().snapshot().nodes().values().stream()
-                        .filter(n -> n.role() == NodeRole.STORAGE).count() == 3);
+        await().atMost(WAIT)
+                .until(() -> other.cache().snapshot().clusters().containsKey("c1")
+                        && other.cache().snapshot().nodes().values().stream()
+                                        .filter(n -> n.role() == NodeRole.STORAGE)
+                                        .count()
+                                == 3);
     }
 
     /** The metrics the shard leaders of {@code db} hold, asked over the storage gRPC API. */
@@ -293,8 +361,11 @@ class BrokerNodeIT {
             Route route = broker.cache().routing().leader(db, shard).orElseThrow();
             ManagedChannel ch = StorageChannels.open(route.address());
             try {
-                metrics.addAll(StorageServiceGrpc.newBlockingStub(ch).listMetrics(ListMetricsRequest.newBuilder()
-                        .setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard)).build()).getMetricsList());
+                metrics.addAll(StorageServiceGrpc.newBlockingStub(ch)
+                        .listMetrics(ListMetricsRequest.newBuilder()
+                                .setShard(ShardRef.newBuilder().setDatabase(db).setShard(shard))
+                                .build())
+                        .getMetricsList());
             } finally {
                 ch.shutdownNow();
             }
@@ -303,8 +374,11 @@ class BrokerNodeIT {
     }
 
     private HttpResponse<String> send(String method, String url, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(WAIT).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(WAIT)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -31,23 +31,31 @@ public final class OneBrokerCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public OneBrokerCluster(EtcdProcess etcd, Path dir, String root, String brokerYaml) {
-        storage = StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+        storage = StorageNode.start(
+                StorageNodeConfig.from(
+                        ConfigTree.parse("test", """
                 node: {id: s1, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: -1, memtable.size: 8MiB, block-cache.size: 8MiB}
-                """.formatted(dir.resolve("s1"), etcd.endpoint(), root))), StorageMain.CONTROLLER);
+                """.formatted(dir.resolve("s1"), etcd.endpoint(), root))),
+                StorageMain.CONTROLLER);
         BrokerNode b = null;
         try {
-            b = BrokerNode.start(BrokerNodeConfig.from(ConfigTree.parse("test", """
+            b = BrokerNode.start(
+                    BrokerNodeConfig.from(ConfigTree.parse(
+                            "test", """
                     node: {id: b1, idc: idc1, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                     broker: {http.port: 0, grpc.port: 0, http.worker-threads: 8}
                     master: {lease-ttl: 2s, poll-interval: 100ms, reconcile-interval: 300ms, rebuild-grace: 1s}
                     %s
-                    """.formatted(dir.resolve("b1"), etcd.endpoint(), root, brokerYaml))), List.of());
+                    """.formatted(dir.resolve("b1"), etcd.endpoint(), root, brokerYaml))),
+                    List.of());
             BrokerNode started = b;
-            await().atMost(WAIT).ignoreExceptions().until(() -> started.master().isMaster()
-                    && started.cache().snapshot().marker() != null);
+            await().atMost(WAIT)
+                    .ignoreExceptions()
+                    .until(() -> started.master().isMaster()
+                            && started.cache().snapshot().marker() != null);
             try {
                 b.master().createCluster(new StorageCluster("c1", "idc1"));
             } catch (InvalidInputException e) {
@@ -56,7 +64,10 @@ public final class OneBrokerCluster implements AutoCloseable {
                 }
             }
             String ready = started.httpUrl() + "/health/ready";
-            await().atMost(WAIT).until(() -> send(HttpRequest.newBuilder(URI.create(ready)).build()).statusCode() == 200);
+            await().atMost(WAIT)
+                    .until(() -> send(HttpRequest.newBuilder(URI.create(ready)).build())
+                                    .statusCode()
+                            == 200);
         } catch (RuntimeException e) {
             if (b != null) {
                 b.close();
@@ -74,21 +85,31 @@ public final class OneBrokerCluster implements AutoCloseable {
 
     /** Creates a database (201) with one interval. */
     public void createDatabase(String name, int shards, String interval, String retention) {
-        HttpResponse<String> r = post("/api/v1/databases", "{\"name\":\"" + name + "\",\"shards\":" + shards
-                + ",\"replicas\":1,\"intervals\":[{\"interval\":\"" + interval + "\",\"retention\":\"" + retention
-                + "\"}]}", "application/json");
+        HttpResponse<String> r = post(
+                "/api/v1/databases",
+                "{\"name\":\"" + name + "\",\"shards\":" + shards
+                        + ",\"replicas\":1,\"intervals\":[{\"interval\":\"" + interval + "\",\"retention\":\""
+                        + retention
+                        + "\"}]}",
+                "application/json");
         if (r.statusCode() != 201) {
             throw new IllegalStateException("CREATE DATABASE " + name + ": " + r.statusCode() + " " + r.body());
         }
     }
 
     public HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(WAIT).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .timeout(WAIT)
+                .GET()
+                .build());
     }
 
     public HttpResponse<String> post(String pathAndQuery, String body, String contentType) {
-        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(WAIT)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .timeout(WAIT)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** {@code POST /api/v1/sql} and the answer's body; throws unless 200. */

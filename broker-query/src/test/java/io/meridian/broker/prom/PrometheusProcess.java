@@ -37,15 +37,25 @@ final class PrometheusProcess implements AutoCloseable {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, yaml.replace("%PORT%", Integer.toString(port)));
         log = dir.resolve("prometheus.log");
-        process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(
+                        BINARY.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("prometheus exited: " + Files.readString(log));
             }
-            return http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode()
+                    == 200;
         });
     }
 
@@ -65,8 +75,8 @@ final class PrometheusProcess implements AutoCloseable {
     JsonNode query(String promql, long timeMs) throws Exception {
         String q = "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time="
                 + (timeMs / 1000) + "." + String.format("%03d", timeMs % 1000);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + q)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(HttpRequest.newBuilder(URI.create(url() + q)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
             throw new AssertionError("prometheus query " + promql + ": " + r.statusCode() + " " + r.body());

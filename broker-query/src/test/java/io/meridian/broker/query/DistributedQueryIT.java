@@ -89,14 +89,28 @@ class DistributedQueryIT {
                 String host = "h" + h;
                 String dc = h % 2 == 0 ? "east" : "west";
                 points.add(new ReferenceQuery.Point(t, List.of(host, dc), usage));
-                body.append("cpu,host=").append(host).append(",dc=").append(dc).append(" usage=").append(usage).append(' ')
-                        .append(t).append('\n');
+                body.append("cpu,host=")
+                        .append(host)
+                        .append(",dc=")
+                        .append(dc)
+                        .append(" usage=")
+                        .append(usage)
+                        .append(' ')
+                        .append(t)
+                        .append('\n');
             }
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
-            writer.write(new LineBatcher().batch(LocalStorageCluster.DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
-                    Precision.MILLISECONDS, T0));
+            writer.write(new LineBatcher()
+                    .batch(
+                            LocalStorageCluster.DB,
+                            LocalStorageCluster.SHARDS,
+                            bytes,
+                            0,
+                            bytes.length,
+                            Precision.MILLISECONDS,
+                            T0));
         }
     }
 
@@ -106,7 +120,8 @@ class DistributedQueryIT {
         cluster.close();
     }
 
-    private static QuerySpec spec(TagCondition filter, long bucket, List<String> groupBy, List<OrderKey> order, int limit) {
+    private static QuerySpec spec(
+            TagCondition filter, long bucket, List<String> groupBy, List<OrderKey> order, int limit) {
         List<AggCall> all = new ArrayList<>();
         for (QueryFunction f : QueryFunction.values()) {
             // the reference reads raw points: a read through a slot transform (moments, counter increase) is checked
@@ -115,8 +130,20 @@ class DistributedQueryIT {
                 all.add(AggCall.of(f, "usage"));
             }
         }
-        return new QuerySpec(LocalStorageCluster.DB, "cpu", filter, T0, END, bucket, groupBy, all, order, limit,
-                Duration.ofSeconds(30), 1000, false);
+        return new QuerySpec(
+                LocalStorageCluster.DB,
+                "cpu",
+                filter,
+                T0,
+                END,
+                bucket,
+                groupBy,
+                all,
+                order,
+                limit,
+                Duration.ofSeconds(30),
+                1000,
+                false);
     }
 
     private QueryResult run(QuerySpec spec) {
@@ -133,7 +160,9 @@ class DistributedQueryIT {
         assertThat(run(byHost).rows()).hasSize(6 * 6);
 
         QuerySpec byDc = spec(all(), 0, List.of("dc"), List.of(), 0);
-        assertThat(run(byDc).rows()).isEqualTo(ReferenceQuery.answer(byDc, points, List.of("host", "dc"))).hasSize(2);
+        assertThat(run(byDc).rows())
+                .isEqualTo(ReferenceQuery.answer(byDc, points, List.of("host", "dc")))
+                .hasSize(2);
 
         QuerySpec both = spec(all(), 10 * MINUTE, List.of("dc", "host"), List.of(), 0);
         assertThat(run(both).rows()).isEqualTo(ReferenceQuery.answer(both, points, List.of("host", "dc")));
@@ -143,8 +172,12 @@ class DistributedQueryIT {
     @Order(2)
     void filtersOrderAndLimitApply() {
         TagCondition someHosts = TagCondition.in("host", List.of("h1", "h4"));
-        QuerySpec q = spec(someHosts, MINUTE, List.of("host"), List.of(new OrderKey("max(usage)", true),
-                new OrderKey("ts", false)), 7);
+        QuerySpec q = spec(
+                someHosts,
+                MINUTE,
+                List.of("host"),
+                List.of(new OrderKey("max(usage)", true), new OrderKey("ts", false)),
+                7);
         QueryResult r = run(q);
         assertThat(r.rows()).hasSize(7).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.get(1)).isIn("h1", "h4"));
@@ -155,69 +188,164 @@ class DistributedQueryIT {
         assertThat(firstRows.leafRequest().getGroupLimit()).isEqualTo(5);
         assertThat(run(firstRows).rows()).isEqualTo(ReferenceQuery.answer(firstRows, points, List.of("host", "dc")));
         QuerySpec byHostDesc = spec(all(), 0, List.of("host"), List.of(new OrderKey("host", true)), 2);
-        assertThat(byHostDesc.leafRequest().getGroupLimit()).as("descending: not pushed").isZero();
+        assertThat(byHostDesc.leafRequest().getGroupLimit())
+                .as("descending: not pushed")
+                .isZero();
         assertThat(run(byHostDesc).rows()).isEqualTo(ReferenceQuery.answer(byHostDesc, points, List.of("host", "dc")));
     }
 
     @Test
     @Order(3)
     void boundsAndBadInputFailWithTheirCodes() {
-        QuerySpec tooMany = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
-                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(30), 3, false);
+        QuerySpec tooMany = new QuerySpec(
+                LocalStorageCluster.DB,
+                "cpu",
+                all(),
+                T0,
+                END,
+                0,
+                List.of("host"),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")),
+                List.of(),
+                0,
+                Duration.ofSeconds(30),
+                3,
+                false);
         assertThatThrownBy(() -> run(tooMany)).isInstanceOfSatisfying(MeridianException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
             assertThat(e.getMessage()).contains("too many groups", "maxGroups=3");
         });
-        QuerySpec instant = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of(),
-                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofNanos(1), 10, false);
+        QuerySpec instant = new QuerySpec(
+                LocalStorageCluster.DB,
+                "cpu",
+                all(),
+                T0,
+                END,
+                0,
+                List.of(),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")),
+                List.of(),
+                0,
+                Duration.ofNanos(1),
+                10,
+                false);
         assertThatThrownBy(() -> run(instant)).isInstanceOfSatisfying(MeridianException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.QUERY_TIMEOUT);
             assertThat(e.getMessage()).contains("timed out", "shard=db/c1/");
         });
-        QuerySpec noDb = new QuerySpec("nodb", "cpu", all(), T0, END, 0, List.of(),
-                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false);
-        assertThatThrownBy(() -> run(noDb)).isInstanceOfSatisfying(MeridianException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
-        assertThat(run(new QuerySpec(LocalStorageCluster.DB, "nometric", all(), T0, END, 0, List.of(),
-                List.of(AggCall.of(QueryFunction.SUM, "usage")), List.of(), 0, Duration.ofSeconds(5), 10, false)).rows())
-                .as("an unknown metric has no rows").isEmpty();
+        QuerySpec noDb = new QuerySpec(
+                "nodb",
+                "cpu",
+                all(),
+                T0,
+                END,
+                0,
+                List.of(),
+                List.of(AggCall.of(QueryFunction.SUM, "usage")),
+                List.of(),
+                0,
+                Duration.ofSeconds(5),
+                10,
+                false);
+        assertThatThrownBy(() -> run(noDb))
+                .isInstanceOfSatisfying(
+                        MeridianException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(run(new QuerySpec(
+                                LocalStorageCluster.DB,
+                                "nometric",
+                                all(),
+                                T0,
+                                END,
+                                0,
+                                List.of(),
+                                List.of(AggCall.of(QueryFunction.SUM, "usage")),
+                                List.of(),
+                                0,
+                                Duration.ofSeconds(5),
+                                10,
+                                false))
+                        .rows())
+                .as("an unknown metric has no rows")
+                .isEmpty();
     }
 
     @Test
     @Order(3)
     void sqlIsPushedIntoTheSamePlanAndAnswersTheSame() {
-        StorageCatalog catalog = new StorageCatalog(cluster.cache::snapshot,
-                "idc1", Duration.ofSeconds(1));
+        StorageCatalog catalog = new StorageCatalog(cluster.cache::snapshot, "idc1", Duration.ofSeconds(1));
         SqlEngine sql = new SqlEngine(catalog, this::run, Duration.ofSeconds(30), 1000);
         String range = " ts >= TIMESTAMP '" + ts(T0) + "' AND ts < TIMESTAMP '" + ts(END) + "'";
-        String byMinute = "SELECT FLOOR(ts TO MINUTE) AS t, host, SUM(usage), COUNT(usage), MIN(usage), MAX(usage), AVG(usage)"
-                + " FROM cpu WHERE" + range + " GROUP BY host, FLOOR(ts TO MINUTE) ORDER BY host, t";
-        QuerySpec ref = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, MINUTE, List.of("host"),
-                List.of(AggCall.of(QueryFunction.SUM, "usage"), AggCall.of(QueryFunction.COUNT, "usage"),
-                        AggCall.of(QueryFunction.MIN, "usage"), AggCall.of(QueryFunction.MAX, "usage"),
-                        AggCall.of(QueryFunction.AVG, "usage")), List.of(), 0, Duration.ofSeconds(30), 1000, false);
+        String byMinute =
+                "SELECT FLOOR(ts TO MINUTE) AS t, host, SUM(usage), COUNT(usage), MIN(usage), MAX(usage), AVG(usage)"
+                        + " FROM cpu WHERE" + range + " GROUP BY host, FLOOR(ts TO MINUTE) ORDER BY host, t";
+        QuerySpec ref = new QuerySpec(
+                LocalStorageCluster.DB,
+                "cpu",
+                all(),
+                T0,
+                END,
+                MINUTE,
+                List.of("host"),
+                List.of(
+                        AggCall.of(QueryFunction.SUM, "usage"),
+                        AggCall.of(QueryFunction.COUNT, "usage"),
+                        AggCall.of(QueryFunction.MIN, "usage"),
+                        AggCall.of(QueryFunction.MAX, "usage"),
+                        AggCall.of(QueryFunction.AVG, "usage")),
+                List.of(),
+                0,
+                Duration.ofSeconds(30),
+                1000,
+                false);
         List<List<Object>> expected = new ArrayList<>();
         for (List<Object> row : ReferenceQuery.answer(ref, points, List.of("host", "dc"))) {
             List<Object> r = new ArrayList<>(row);
             r.set(0, ts((Long) row.get(0)).replace(' ', 'T') + "Z");
             expected.add(r);
         }
-        assertThat(sql.execute(LocalStorageCluster.DB, byMinute).rows()).isEqualTo(expected).hasSize(6 * 30);
-        String plan = sql.execute(LocalStorageCluster.DB, "EXPLAIN PLAN FOR " + byMinute).rows().get(0).get(0).toString();
-        assertThat(plan).contains("MeridianQuery", "bucket=60000ms", "groupBy=[host]").doesNotContain("EnumerableAggregate");
+        assertThat(sql.execute(LocalStorageCluster.DB, byMinute).rows())
+                .isEqualTo(expected)
+                .hasSize(6 * 30);
+        String plan = sql.execute(LocalStorageCluster.DB, "EXPLAIN PLAN FOR " + byMinute)
+                .rows()
+                .get(0)
+                .get(0)
+                .toString();
+        assertThat(plan)
+                .contains("MeridianQuery", "bucket=60000ms", "groupBy=[host]")
+                .doesNotContain("EnumerableAggregate");
 
         // lastpoint in SQL: FIRST and LAST by time, pushed to the leaves
-        QuerySpec firstLast = new QuerySpec(LocalStorageCluster.DB, "cpu", all(), T0, END, 0, List.of("host"),
-                List.of(AggCall.of(QueryFunction.FIRST, "usage"), AggCall.of(QueryFunction.LAST, "usage")), List.of(), 0,
-                Duration.ofSeconds(30), 1000, false);
-        assertThat(sql.execute(LocalStorageCluster.DB, "SELECT host, FIRST(usage), LAST(usage) FROM cpu WHERE" + range
-                + " GROUP BY host ORDER BY host").rows()).isEqualTo(ReferenceQuery.answer(firstLast, points, List.of("host", "dc")));
+        QuerySpec firstLast = new QuerySpec(
+                LocalStorageCluster.DB,
+                "cpu",
+                all(),
+                T0,
+                END,
+                0,
+                List.of("host"),
+                List.of(AggCall.of(QueryFunction.FIRST, "usage"), AggCall.of(QueryFunction.LAST, "usage")),
+                List.of(),
+                0,
+                Duration.ofSeconds(30),
+                1000,
+                false);
+        assertThat(sql.execute(
+                                LocalStorageCluster.DB,
+                                "SELECT host, FIRST(usage), LAST(usage) FROM cpu WHERE" + range
+                                        + " GROUP BY host ORDER BY host")
+                        .rows())
+                .isEqualTo(ReferenceQuery.answer(firstLast, points, List.of("host", "dc")));
 
         // what is not pushed runs above the pushed part: a scan counted by Calcite, HAVING, arithmetic
-        assertThat(sql.execute(LocalStorageCluster.DB, "SELECT COUNT(*) FROM cpu WHERE host = 'h1' AND" + range).rows())
+        assertThat(sql.execute(LocalStorageCluster.DB, "SELECT COUNT(*) FROM cpu WHERE host = 'h1' AND" + range)
+                        .rows())
                 .containsExactly(List.of(180L));
-        List<List<Object>> heavy = sql.execute(LocalStorageCluster.DB, "SELECT host, SUM(usage) / COUNT(usage) AS a FROM cpu"
-                + " WHERE dc = 'east' AND" + range + " GROUP BY host HAVING MAX(usage) >= 0 ORDER BY a DESC LIMIT 2").rows();
+        List<List<Object>> heavy = sql.execute(
+                        LocalStorageCluster.DB,
+                        "SELECT host, SUM(usage) / COUNT(usage) AS a FROM cpu" + " WHERE dc = 'east' AND" + range
+                                + " GROUP BY host HAVING MAX(usage) >= 0 ORDER BY a DESC LIMIT 2")
+                .rows();
         assertThat(heavy).hasSize(2).allSatisfy(r -> assertThat(r.get(0)).isIn("h0", "h2", "h4"));
         catalog.close();
     }
@@ -230,14 +358,18 @@ class DistributedQueryIT {
     @Order(4)
     void aRootInAnotherIdcReachesThisIdcThroughItsBroker() throws Exception {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new BrokerQueryService(executor, Duration.ofSeconds(30))).build().start();
-        NodeInfo self = new NodeInfo("b-idc1", NodeRole.BROKER, "127.0.0.1", server.getPort(), 1, "idc1", "idc1", "test",
-                Instant.now());
-        NodeRegistrar registrar = new NodeRegistrar(cluster.store, self, Duration.ofSeconds(2),
-                () -> NodeReport.empty(self.id())).start();
-        try (DistributedQueryExecutor root = new DistributedQueryExecutor(cluster.cache::snapshot, "idc0",
-                new SimpleMeterRegistry())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+                .addService(new BrokerQueryService(executor, Duration.ofSeconds(30)))
+                .build()
+                .start();
+        NodeInfo self = new NodeInfo(
+                "b-idc1", NodeRole.BROKER, "127.0.0.1", server.getPort(), 1, "idc1", "idc1", "test", Instant.now());
+        NodeRegistrar registrar = new NodeRegistrar(
+                        cluster.store, self, Duration.ofSeconds(2), () -> NodeReport.empty(self.id()))
+                .start();
+        try (DistributedQueryExecutor root =
+                new DistributedQueryExecutor(cluster.cache::snapshot, "idc0", new SimpleMeterRegistry())) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cluster.cache.snapshot().nodes().containsKey("b-idc1"));
             QuerySpec q = spec(all(), 5 * MINUTE, List.of("host"), List.of(), 0);
             try (QueryContext ctx = QueryContext.start("remote-1", q.timeout())) {
                 QueryResult r = root.execute(q, ctx);
@@ -247,15 +379,28 @@ class DistributedQueryIT {
 
             registrar.close();
             server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !cluster.cache.snapshot().nodes().containsKey("b-idc1"));
             try (QueryContext ctx = QueryContext.start("remote-2", q.timeout())) {
                 assertThatThrownBy(() -> root.execute(q, ctx)).isInstanceOfSatisfying(MeridianException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IDC_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("idc=idc1");
                 });
             }
-            QuerySpec partial = new QuerySpec(q.database(), q.metric(), q.filter(), q.startMs(), q.endMs(), q.bucketMs(),
-                    q.groupBy(), q.selections(), q.orderBy(), q.limit(), q.timeout(), q.maxGroups(), true);
+            QuerySpec partial = new QuerySpec(
+                    q.database(),
+                    q.metric(),
+                    q.filter(),
+                    q.startMs(),
+                    q.endMs(),
+                    q.bucketMs(),
+                    q.groupBy(),
+                    q.selections(),
+                    q.orderBy(),
+                    q.limit(),
+                    q.timeout(),
+                    q.maxGroups(),
+                    true);
             try (QueryContext ctx = QueryContext.start("remote-3", q.timeout())) {
                 QueryResult r = root.execute(partial, ctx);
                 assertThat(r.missingIdcs()).containsExactly("idc1");
@@ -270,8 +415,16 @@ class DistributedQueryIT {
     @Test
     @Order(5)
     void aReplicaWithADamagedBlockIsReadAround() throws IOException {
-        StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
-                .equals(cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
+        StorageNode leader = cluster.nodes.stream()
+                .filter(n -> n.self()
+                        .id()
+                        .equals(cluster.cache
+                                .routing()
+                                .leader(LocalStorageCluster.DB, 0)
+                                .orElseThrow()
+                                .leader()))
+                .findFirst()
+                .orElseThrow();
         ShardKey shard0 = new ShardKey(LocalStorageCluster.DB, 0);
         leader.registry().replica(shard0).shard().flush(); // fresh parts: nothing of them is in the block cache
         List<Path> parts;
@@ -285,15 +438,24 @@ class DistributedQueryIT {
             Files.write(part, b);
         }
         QuerySpec q = spec(all(), 0, List.of("host"), List.of(), 0);
-        assertThat(run(q).rows()).as("answered by another replica").isEqualTo(ReferenceQuery.answer(q, points,
-                List.of("host", "dc")));
+        assertThat(run(q).rows())
+                .as("answered by another replica")
+                .isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));
     }
 
     @Test
     @Order(6)
     void aStoppedReplicaIsReadAround() {
-        StorageNode leader = cluster.nodes.stream().filter(n -> n.self().id()
-                .equals(cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader())).findFirst().orElseThrow();
+        StorageNode leader = cluster.nodes.stream()
+                .filter(n -> n.self()
+                        .id()
+                        .equals(cluster.cache
+                                .routing()
+                                .leader(LocalStorageCluster.DB, 0)
+                                .orElseThrow()
+                                .leader()))
+                .findFirst()
+                .orElseThrow();
         leader.close();
         QuerySpec q = spec(all(), 0, List.of("host"), List.of(), 0);
         assertThat(run(q).rows()).isEqualTo(ReferenceQuery.answer(q, points, List.of("host", "dc")));

@@ -1,10 +1,9 @@
 package io.meridian.broker.query;
 
-import io.meridian.common.query.QuerySpec;
-import io.meridian.common.query.OrderKey;
-import io.meridian.common.query.TagCondition;
-
 import io.meridian.common.model.AggState;
+import io.meridian.common.query.OrderKey;
+import io.meridian.common.query.QuerySpec;
+import io.meridian.common.query.TagCondition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

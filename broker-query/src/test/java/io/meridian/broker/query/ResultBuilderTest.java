@@ -1,5 +1,7 @@
 package io.meridian.broker.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.meridian.common.model.AggState;
 import io.meridian.common.query.AggCall;
 import io.meridian.common.query.PartialTable;
@@ -15,7 +17,6 @@ import io.meridian.common.rpc.storage.v1.ResultGroup;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rows are labelled with the merged window's bucket times, not with the query's range. */
 class ResultBuilderTest {
@@ -24,9 +25,20 @@ class ResultBuilderTest {
 
     @Test
     void aWholeRetentionQueryLabelsRowsFromTheWindowTheShardsAnswered() {
-        QuerySpec spec = new QuerySpec("db", "cpu", TagCondition.all(), NOW - 3650 * 86_400_000L, NOW + SLOT, SLOT,
-                List.of("host"), List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")),
-                List.of(), 0, Duration.ofSeconds(10), 100, false);
+        QuerySpec spec = new QuerySpec(
+                "db",
+                "cpu",
+                TagCondition.all(),
+                NOW - 3650 * 86_400_000L,
+                NOW + SLOT,
+                SLOT,
+                List.of("host"),
+                List.of(AggCall.of(QueryFunction.COUNT, "usage"), AggCall.of(QueryFunction.SUM, "usage")),
+                List.of(),
+                0,
+                Duration.ofSeconds(10),
+                100,
+                false);
         PartialTableCodec.Reader reader = PartialTableCodec.Reader.of(spec.leafRequest(), spec.maxGroups());
         PartialTable table = reader.table();
         long start = NOW - 3_600_000L;
@@ -34,12 +46,25 @@ class ResultBuilderTest {
         a.add(start + 2 * SLOT + 1, 5);
         AggState b = AggState.empty();
         b.add(NOW - 1, 7);
-        reader.add(LeafResultChunk.newBuilder().setHeader(PartialTableCodec.header(table, List.of()).toBuilder().setStartMs(start).setBuckets(360))
-                .addGroups(ResultGroup.newBuilder().addGroupValues("h1")
-                        .addCells(ResultCell.newBuilder().setBucket(2).setField(0).setState(AggStateCodec.encode(a)))
-                        .addCells(ResultCell.newBuilder().setBucket(359).setField(0).setState(AggStateCodec.encode(b))))
-                .build(), "shard=db/c1/0");
+        reader.add(
+                LeafResultChunk.newBuilder()
+                        .setHeader(PartialTableCodec.header(table, List.of()).toBuilder()
+                                .setStartMs(start)
+                                .setBuckets(360))
+                        .addGroups(ResultGroup.newBuilder()
+                                .addGroupValues("h1")
+                                .addCells(ResultCell.newBuilder()
+                                        .setBucket(2)
+                                        .setField(0)
+                                        .setState(AggStateCodec.encode(a)))
+                                .addCells(ResultCell.newBuilder()
+                                        .setBucket(359)
+                                        .setField(0)
+                                        .setState(AggStateCodec.encode(b))))
+                        .build(),
+                "shard=db/c1/0");
         QueryResult r = ResultBuilder.build(spec, table, List.of());
-        assertThat(r.rows()).containsExactly(List.of(start + 2 * SLOT, "h1", 1L, 5.0), List.of(NOW - SLOT, "h1", 1L, 7.0));
+        assertThat(r.rows())
+                .containsExactly(List.of(start + 2 * SLOT, "h1", 1L, 5.0), List.of(NOW - SLOT, "h1", 1L, 7.0));
     }
 }

@@ -39,7 +39,8 @@ class TagValueReaderTest {
                 union.addAll(values);
                 TagValueReader.addBounded(merged, values, limit);
             }
-            assertThat(List.copyOf(merged)).as("seed=%d, round=%d, limit=%d", seed, round, limit)
+            assertThat(List.copyOf(merged))
+                    .as("seed=%d, round=%d, limit=%d", seed, round, limit)
                     .isEqualTo(union.stream().limit(limit).toList());
         }
     }

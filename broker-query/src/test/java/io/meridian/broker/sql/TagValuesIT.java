@@ -76,21 +76,36 @@ class TagValuesIT {
         cluster = new LocalStorageCluster(etcd, dir, "/tag-values-it");
         executor = new DistributedQueryExecutor(cluster.cache::snapshot, "idc1", new SimpleMeterRegistry());
         catalog = new StorageCatalog(cluster.cache::snapshot, "idc1", Duration.ofMillis(500));
-        engine = new SqlEngine(catalog, spec -> {
-            try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {
-                return executor.execute(spec, q);
-            }
-        }, Duration.ofSeconds(30), 1000);
+        engine = new SqlEngine(
+                catalog,
+                spec -> {
+                    try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {
+                        return executor.execute(spec, q);
+                    }
+                },
+                Duration.ofSeconds(30),
+                1000);
         StringBuilder body = new StringBuilder();
         for (int h = 0; h < 24; h++) {
             String host = "host_" + h;
             hosts.add(host);
             for (long t = T0; t < T0 + 60_000; t += 10_000) { // several points per series: one value each
-                body.append("cpu,host=").append(host).append(",dc=").append(h % 2 == 0 ? "east" : "west")
-                        .append(" usage=").append(h).append(' ').append(t).append('\n');
+                body.append("cpu,host=")
+                        .append(host)
+                        .append(",dc=")
+                        .append(h % 2 == 0 ? "east" : "west")
+                        .append(" usage=")
+                        .append(h)
+                        .append(' ')
+                        .append(t)
+                        .append('\n');
             }
             if (h % 3 == 0) {
-                body.append("mem,host=").append(host).append(" used=1 ").append(T0).append('\n');
+                body.append("mem,host=")
+                        .append(host)
+                        .append(" used=1 ")
+                        .append(T0)
+                        .append('\n');
             }
         }
         write(body.toString());
@@ -99,8 +114,15 @@ class TagValuesIT {
     private void write(String lines) {
         byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
         try (ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
-            writer.write(new LineBatcher().batch(LocalStorageCluster.DB, LocalStorageCluster.SHARDS, bytes, 0, bytes.length,
-                    Precision.MILLISECONDS, T0));
+            writer.write(new LineBatcher()
+                    .batch(
+                            LocalStorageCluster.DB,
+                            LocalStorageCluster.SHARDS,
+                            bytes,
+                            0,
+                            bytes.length,
+                            Precision.MILLISECONDS,
+                            T0));
         }
     }
 
@@ -112,17 +134,31 @@ class TagValuesIT {
     }
 
     private List<String> column(String sql) {
-        return engine.execute(null, sql).rows().stream().map(r -> (String) r.get(0)).toList();
+        return engine.execute(null, sql).rows().stream()
+                .map(r -> (String) r.get(0))
+                .toList();
     }
 
     /** What one shard's leader lists, asked directly. */
     private List<String> shardValues(int shard, String metric, String tag) {
-        String address = cluster.cache.routing().leader(LocalStorageCluster.DB, shard).orElseThrow().address();
-        ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        String address = cluster.cache
+                .routing()
+                .leader(LocalStorageCluster.DB, shard)
+                .orElseThrow()
+                .address();
+        ManagedChannel ch =
+                ManagedChannelBuilder.forTarget(address).usePlaintext().build();
         try {
-            return StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).listTagValues(
-                    ListTagValuesRequest.newBuilder().setShard(ShardRef.newBuilder().setDatabase(LocalStorageCluster.DB)
-                            .setShard(shard)).setMetric(metric).setTagKey(tag).build()).getValuesList();
+            return StorageServiceGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listTagValues(ListTagValuesRequest.newBuilder()
+                            .setShard(ShardRef.newBuilder()
+                                    .setDatabase(LocalStorageCluster.DB)
+                                    .setShard(shard))
+                            .setMetric(metric)
+                            .setTagKey(tag)
+                            .build())
+                    .getValuesList();
         } finally {
             ch.shutdownNow();
         }
@@ -133,32 +169,46 @@ class TagValuesIT {
     void valuesFromBothShardsComeBackMergedSortedAndDistinct() {
         List<String> shard0 = shardValues(0, "cpu", "host");
         List<String> shard1 = shardValues(1, "cpu", "host");
-        assertThat(shard0).as("the hosts are spread over both shards").isNotEmpty().isNotEqualTo(List.copyOf(hosts));
+        assertThat(shard0)
+                .as("the hosts are spread over both shards")
+                .isNotEmpty()
+                .isNotEqualTo(List.copyOf(hosts));
         assertThat(shard1).isNotEmpty().doesNotContainAnyElementsOf(shard0);
 
         assertThat(column(BY_HOST)).isEqualTo(List.copyOf(hosts));
         assertThat(column("SELECT value FROM information_schema.tag_values WHERE tag = 'dc' AND metric = 'cpu'"
-                + " AND database = 'db' ORDER BY value")).containsExactly("east", "west");
-        assertThat(catalog.tagValues(LocalStorageCluster.DB, "cpu", "host", 5)).as("cut at the limit, the first ones")
+                        + " AND database = 'db' ORDER BY value"))
+                .containsExactly("east", "west");
+        assertThat(catalog.tagValues(LocalStorageCluster.DB, "cpu", "host", 5))
+                .as("cut at the limit, the first ones")
                 .isEqualTo(hosts.stream().limit(5).toList());
-        assertThat(engine.execute(null, "SELECT tag, COUNT(*) FROM information_schema.tag_values WHERE database = 'db'"
-                + " AND metric = 'cpu' GROUP BY tag ORDER BY tag").rows())
+        assertThat(engine.execute(
+                                null,
+                                "SELECT tag, COUNT(*) FROM information_schema.tag_values WHERE database = 'db'"
+                                        + " AND metric = 'cpu' GROUP BY tag ORDER BY tag")
+                        .rows())
                 .containsExactly(List.of("dc", 2L), List.of("host", (long) hosts.size()));
         assertThat(column("SELECT m.value FROM information_schema.tag_values m JOIN information_schema.tag_values c"
-                + " ON m.value = c.value WHERE m.database = 'db' AND m.metric = 'mem' AND m.tag = 'host'"
-                + " AND c.database = 'db' AND c.metric = 'cpu' AND c.tag = 'host' ORDER BY m.value"))
-                .isEqualTo(hosts.stream().filter(h -> Integer.parseInt(h.substring(5)) % 3 == 0).toList());
+                        + " ON m.value = c.value WHERE m.database = 'db' AND m.metric = 'mem' AND m.tag = 'host'"
+                        + " AND c.database = 'db' AND c.metric = 'cpu' AND c.tag = 'host' ORDER BY m.value"))
+                .isEqualTo(hosts.stream()
+                        .filter(h -> Integer.parseInt(h.substring(5)) % 3 == 0)
+                        .toList());
     }
 
     @Test
     @Order(2)
     void anUnknownMetricOrTagAnswersNoRows() {
-        assertThat(column("SELECT value FROM information_schema.tag_values WHERE database = 'db' AND metric = 'nometric'"
-                + " AND tag = 'host'")).isEmpty();
+        assertThat(column(
+                        "SELECT value FROM information_schema.tag_values WHERE database = 'db' AND metric = 'nometric'"
+                                + " AND tag = 'host'"))
+                .isEmpty();
         assertThat(column("SELECT value FROM information_schema.tag_values WHERE database = 'db' AND metric = 'cpu'"
-                + " AND tag = 'notag'")).isEmpty();
+                        + " AND tag = 'notag'"))
+                .isEmpty();
         assertThat(column("SELECT value FROM information_schema.tag_values WHERE database = 'nodb' AND metric = 'cpu'"
-                + " AND tag = 'host'")).isEmpty();
+                        + " AND tag = 'host'"))
+                .isEmpty();
     }
 
     @Test
@@ -175,25 +225,33 @@ class TagValuesIT {
     @Order(4)
     void aRootInAnotherIdcReadsThisIdcThroughItsBroker() throws Exception {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new BrokerCatalogService(catalog)).build().start();
-        NodeInfo self = new NodeInfo("b-idc1", NodeRole.BROKER, "127.0.0.1", server.getPort(), 1, "idc1", "c1", "test",
-                Instant.now());
-        NodeRegistrar registrar = new NodeRegistrar(cluster.store, self, Duration.ofSeconds(2),
-                () -> NodeReport.empty(self.id())).start();
+                .addService(new BrokerCatalogService(catalog))
+                .build()
+                .start();
+        NodeInfo self = new NodeInfo(
+                "b-idc1", NodeRole.BROKER, "127.0.0.1", server.getPort(), 1, "idc1", "c1", "test", Instant.now());
+        NodeRegistrar registrar = new NodeRegistrar(
+                        cluster.store, self, Duration.ofSeconds(2), () -> NodeReport.empty(self.id()))
+                .start();
         try (StorageCatalog remote = new StorageCatalog(cluster.cache::snapshot, "idc0", Duration.ofMillis(500))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.cache.snapshot().nodes().containsKey("b-idc1"));
-            assertThat(remote.tagValues(LocalStorageCluster.DB, "cpu", "host", 1000)).isEqualTo(List.copyOf(hosts));
-            assertThat(remote.tagValues(LocalStorageCluster.DB, "cpu", "host", 3)).isEqualTo(hosts.stream().limit(3).toList());
-            assertThat(remote.tagValues(LocalStorageCluster.DB, "nometric", "host", 3)).isEmpty();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+            assertThat(remote.tagValues(LocalStorageCluster.DB, "cpu", "host", 1000))
+                    .isEqualTo(List.copyOf(hosts));
+            assertThat(remote.tagValues(LocalStorageCluster.DB, "cpu", "host", 3))
+                    .isEqualTo(hosts.stream().limit(3).toList());
+            assertThat(remote.tagValues(LocalStorageCluster.DB, "nometric", "host", 3))
+                    .isEmpty();
 
             registrar.close();
             server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.cache.snapshot().nodes().containsKey("b-idc1"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !cluster.cache.snapshot().nodes().containsKey("b-idc1"));
             assertThatThrownBy(() -> remote.tagValues(LocalStorageCluster.DB, "cpu", "host", 10))
                     .isInstanceOfSatisfying(MeridianException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.IDC_UNAVAILABLE);
-                        assertThat(e.getMessage()).contains("database=db", "metric=cpu", "tag=host", "idc=idc1",
-                                "cluster=c1");
+                        assertThat(e.getMessage())
+                                .contains("database=db", "metric=cpu", "tag=host", "idc=idc1", "cluster=c1");
                     });
         } finally {
             registrar.close();
@@ -204,13 +262,24 @@ class TagValuesIT {
     @Test
     @Order(5)
     void aStoppedReplicaIsReadAround() {
-        String leader = cluster.cache.routing().leader(LocalStorageCluster.DB, 0).orElseThrow().leader();
-        StorageNode node = cluster.nodes.stream().filter(n -> n.self().id().equals(leader)).findFirst().orElseThrow();
+        String leader = cluster.cache
+                .routing()
+                .leader(LocalStorageCluster.DB, 0)
+                .orElseThrow()
+                .leader();
+        StorageNode node = cluster.nodes.stream()
+                .filter(n -> n.self().id().equals(leader))
+                .findFirst()
+                .orElseThrow();
         node.close();
         // right away (the dead leader still in the metadata, its call refused) and once it has been replaced
         assertThat(column(BY_HOST)).isEqualTo(List.copyOf(hosts));
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.cache.routing().leader(LocalStorageCluster.DB, 0)
-                .map(r -> !r.leader().equals(leader)).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.cache
+                        .routing()
+                        .leader(LocalStorageCluster.DB, 0)
+                        .map(r -> !r.leader().equals(leader))
+                        .orElse(false));
         assertThat(column(BY_HOST)).isEqualTo(List.copyOf(hosts));
     }
 }

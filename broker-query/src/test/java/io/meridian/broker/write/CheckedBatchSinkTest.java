@@ -23,23 +23,31 @@ import org.junit.jupiter.api.Test;
 /** The broker refuses a request whole, before its sink sees any of it, when one batch breaks a {@link BatchRules} rule. */
 class CheckedBatchSinkTest {
     static final long NOW = 1_700_000_000_000L;
-    static final DatabaseConfig DB = new DatabaseConfig("db", 2, 1, WriteConcern.MAJORITY,
-            List.of(IntervalSpec.parse("10s", "7d")), List.of("c1"));
+    static final DatabaseConfig DB = new DatabaseConfig(
+            "db", 2, 1, WriteConcern.MAJORITY, List.of(IntervalSpec.parse("10s", "7d")), List.of("c1"));
 
     final List<ShardBatches> sent = new ArrayList<>();
-    final CheckedBatchSink sink = new CheckedBatchSink(new BatchSink() {
-        @Override
-        public void write(ShardBatches request) {
-            sent.add(request);
-        }
+    final CheckedBatchSink sink = new CheckedBatchSink(
+            new BatchSink() {
+                @Override
+                public void write(ShardBatches request) {
+                    sent.add(request);
+                }
 
-        @Override
-        public void close() {}
-    }, name -> name.equals("db") ? DB : null, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+                @Override
+                public void close() {}
+            },
+            name -> name.equals("db") ? DB : null,
+            Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
     static PointBatch batch(long ts, double value) {
-        return PointBatch.newBuilder().addSeries(SeriesRows.newBuilder().setMetric("cpu").addFields("usage")
-                .addTimestampDeltas(ts).addValues(value)).build();
+        return PointBatch.newBuilder()
+                .addSeries(SeriesRows.newBuilder()
+                        .setMetric("cpu")
+                        .addFields("usage")
+                        .addTimestampDeltas(ts)
+                        .addValues(value))
+                .build();
     }
 
     @Test
@@ -51,8 +59,8 @@ class CheckedBatchSinkTest {
 
     @Test
     void oneBadBatchRefusesTheWholeRequestNamingTheShard() {
-        assertThatThrownBy(() -> sink.write(new ShardBatches("db", Map.of(0, batch(NOW, 1),
-                1, batch(NOW - 8L * 86_400_000, 2)), 2)))
+        assertThatThrownBy(() -> sink.write(new ShardBatches(
+                        "db", Map.of(0, batch(NOW, 1), 1, batch(NOW - 8L * 86_400_000, 2)), 2)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.OUT_OF_RETENTION);
                     assertThat(e.getCause()).isInstanceOf(BatchRules.Violation.class);

@@ -1,11 +1,11 @@
 package io.meridian.broker.write;
 
-import io.meridian.common.ingest.ShardBatches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
@@ -35,13 +35,23 @@ class KafkaShardWriterIT {
     }
 
     private static ShardBatches request(int shard) {
-        return new ShardBatches("web", Map.of(shard, PointBatch.newBuilder().addSeries(SeriesRows.newBuilder()
-                .setMetric("cpu").addFields("usage").addTimestampDeltas(1_000).addValues(1)).build()), 1);
+        return new ShardBatches(
+                "web",
+                Map.of(
+                        shard,
+                        PointBatch.newBuilder()
+                                .addSeries(SeriesRows.newBuilder()
+                                        .setMetric("cpu")
+                                        .addFields("usage")
+                                        .addTimestampDeltas(1_000)
+                                        .addValues(1))
+                                .build()),
+                1);
     }
 
     private static KafkaShardWriter writer(String topic) {
-        return new KafkaShardWriter(new KafkaWriteOptions(List.of(kafka.bootstrapServers()), topic, ACK_TIMEOUT,
-                "kafka-shard-writer-it"));
+        return new KafkaShardWriter(
+                new KafkaWriteOptions(List.of(kafka.bootstrapServers()), topic, ACK_TIMEOUT, "kafka-shard-writer-it"));
     }
 
     @Test
@@ -54,7 +64,8 @@ class KafkaShardWriterIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(ACK_TIMEOUT.plusSeconds(3));
 
             kafka.createTopic("absent", 2);
-            await().atMost(Duration.ofSeconds(30)).ignoreException(ShardUnavailableException.class)
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreException(ShardUnavailableException.class)
                     .untilAsserted(() -> writer.write(request(1)));
             assertThat(kafka.endOffsets("absent")).isEqualTo(Map.of(0, 0L, 1, 1L));
         }
@@ -70,14 +81,19 @@ class KafkaShardWriterIT {
             try (var admin = kafka.admin()) {
                 admin.deleteTopics(Set.of("regrown")).all().get();
             }
-            assertThatThrownBy(() -> writer.write(request(3))).isInstanceOf(ShardUnavailableException.class)
+            assertThatThrownBy(() -> writer.write(request(3)))
+                    .isInstanceOf(ShardUnavailableException.class)
                     .hasMessageContaining("topic=regrown");
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
                     .untilAsserted(() -> kafka.createTopic("regrown", 4));
-            await().atMost(Duration.ofSeconds(30)).ignoreException(ShardUnavailableException.class)
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreException(ShardUnavailableException.class)
                     .untilAsserted(() -> writer.write(request(3)));
             // (the record of the failed write may still reach partition 0 of the new topic: at least once)
-            assertThat(kafka.endOffsets("regrown")).as("shard 3 -> partition 3 of 4").containsEntry(3, 1L);
+            assertThat(kafka.endOffsets("regrown"))
+                    .as("shard 3 -> partition 3 of 4")
+                    .containsEntry(3, 1L);
         }
     }
 }

@@ -55,20 +55,33 @@ class ShardWriterIT {
     private static byte[] body(int i) {
         StringBuilder sb = new StringBuilder();
         for (int h = 0; h < 10; h++) {
-            sb.append("http,host=h").append(h).append(" requests=").append(i).append(' ').append(T0 + i * 1000L).append('\n');
+            sb.append("http,host=h")
+                    .append(h)
+                    .append(" requests=")
+                    .append(i)
+                    .append(' ')
+                    .append(T0 + i * 1000L)
+                    .append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static AggState total(StorageNode node, int shards) {
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", node.self().grpcPort()).usePlaintext().build();
+        ManagedChannel ch = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", node.self().grpcPort())
+                .usePlaintext()
+                .build();
         try {
             AggState all = AggState.empty();
             for (int shard = 0; shard < shards; shard++) {
                 List<LeafResultChunk> chunks = new ArrayList<>();
-                StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec
-                        .encode(new LeafQuery("http", TagPredicate.all(), T0, T0 + HOUR, 0, List.of(), List.of("requests")))
-                        .setShard(ShardRefCodec.encode(new ShardKey("db", shard), 0)).build()).forEachRemaining(chunks::add);
+                StorageServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .leafQuery(LeafQueryCodec.encode(new LeafQuery(
+                                        "http", TagPredicate.all(), T0, T0 + HOUR, 0, List.of(), List.of("requests")))
+                                .setShard(ShardRefCodec.encode(new ShardKey("db", shard), 0))
+                                .build())
+                        .forEachRemaining(chunks::add);
                 PartialTable r = PartialTableCodec.decode(chunks);
                 AggState cell = r.cell(List.of(), 0, 0);
                 if (cell != null) {
@@ -84,7 +97,7 @@ class ShardWriterIT {
     @Test
     void everyBatchReachesItsLeaderOnceAlsoThroughAFailover(EtcdProcess etcd) {
         try (LocalStorageCluster cluster = new LocalStorageCluster(etcd, dir, ROOT);
-             ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
+                ShardWriter writer = new ShardWriter(cluster.cache::routing, Duration.ofSeconds(30))) {
             MetaCache cache = cluster.cache;
             StorageNode s1 = cluster.nodes.get(0);
             StorageNode s2 = cluster.nodes.get(1);
@@ -95,22 +108,28 @@ class ShardWriterIT {
             for (int i = 1; i <= 40; i++) {
                 byte[] b = body(i);
                 ShardBatches batches = batcher.batch("db", 2, b, 0, b.length, Precision.MILLISECONDS, T0);
-                assertThat(batches.batches()).as("10 hosts spread over both shards").hasSize(2);
+                assertThat(batches.batches())
+                        .as("10 hosts spread over both shards")
+                        .hasSize(2);
                 writer.write(batches);
                 if (i == 20) {
                     // the leader of shard 0 goes away mid-stream: the master promotes another replica
                     var before = cache.routing().leader("db", 0).orElseThrow();
-                    victim = List.of(s1, s2, s3).stream().filter(n -> n.self().id().equals(before.leader()))
-                            .findFirst().orElseThrow();
+                    victim = List.of(s1, s2, s3).stream()
+                            .filter(n -> n.self().id().equals(before.leader()))
+                            .findFirst()
+                            .orElseThrow();
                     victim.close();
                     epochBefore = before.epoch();
                 }
             }
-            assertThat(cache.routing().leader("db", 0).orElseThrow().epoch()).as("shard 0 failed over")
+            assertThat(cache.routing().leader("db", 0).orElseThrow().epoch())
+                    .as("shard 0 failed over")
                     .isGreaterThan(epochBefore);
             // every survivor holds every acknowledged batch once (a follower may still be applying the last ones)
             final StorageNode gone = victim;
-            for (StorageNode survivor : List.of(s1, s2, s3).stream().filter(n -> n != gone).toList()) {
+            for (StorageNode survivor :
+                    List.of(s1, s2, s3).stream().filter(n -> n != gone).toList()) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     AggState all = total(survivor, 2);
                     assertThat(all.count()).isEqualTo(400);
@@ -124,15 +143,23 @@ class ShardWriterIT {
     void aWriteToADatabaseTheMetadataDoesNotKnowEndsWithNotFoundInsteadOfRetryingUntilTheTimeout(EtcdProcess etcd) {
         try (LocalStorageCluster cluster = new LocalStorageCluster(etcd, dir, ROOT + "-unknown-db")) {
             MetaCache cache = cluster.cache;
-            try (ShardLeaderClient leaders = new ShardLeaderClient(cache::routing, db -> cache.snapshot().revision() > 0
-                    && !cache.snapshot().databases().containsKey(db), ShardWriter.policy(Duration.ofMinutes(5)));
-                 ShardWriter writer = new ShardWriter(leaders)) {
+            try (ShardLeaderClient leaders = new ShardLeaderClient(
+                            cache::routing,
+                            db -> cache.snapshot().revision() > 0
+                                    && !cache.snapshot().databases().containsKey(db),
+                            ShardWriter.policy(Duration.ofMinutes(5)));
+                    ShardWriter writer = new ShardWriter(leaders)) {
                 byte[] b = body(1);
                 ShardBatches batches = new LineBatcher().batch("gone", 2, b, 0, b.length, Precision.MILLISECONDS, T0);
-                assertThatThrownBy(() -> writer.write(batches)).isInstanceOf(InvalidInputException.class)
-                        .hasMessageContaining("db=gone").hasMessageContaining("does not exist")
-                        .extracting(e -> ((InvalidInputException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
-                assertThat(leaders.retries()).as("nothing to retry without a leader").isZero();
+                assertThatThrownBy(() -> writer.write(batches))
+                        .isInstanceOf(InvalidInputException.class)
+                        .hasMessageContaining("db=gone")
+                        .hasMessageContaining("does not exist")
+                        .extracting(e -> ((InvalidInputException) e).code())
+                        .isEqualTo(ErrorCode.NOT_FOUND);
+                assertThat(leaders.retries())
+                        .as("nothing to retry without a leader")
+                        .isZero();
             }
         }
     }

@@ -42,8 +42,8 @@ public final class ConfigDef {
     public Config parse(ConfigTree tree) {
         for (String key : tree.values().keySet()) {
             if (!options.containsKey(key) && otherRolePrefixes.stream().noneMatch(key::startsWith)) {
-                throw new ConfigException("unknown configuration key [key=" + key + ", file=" + tree.source() + "]"
-                        + hint(key));
+                throw new ConfigException(
+                        "unknown configuration key [key=" + key + ", file=" + tree.source() + "]" + hint(key));
             }
         }
         Map<ConfigOption<?>, Object> values = new HashMap<>();
@@ -51,8 +51,8 @@ public final class ConfigDef {
             JsonNode node = tree.values().get(o.key());
             if (node == null) {
                 if (o.isRequired()) {
-                    throw new ConfigException("missing configuration key [key=" + o.key() + ", file="
-                            + tree.source() + "]: " + o.doc());
+                    throw new ConfigException(
+                            "missing configuration key [key=" + o.key() + ", file=" + tree.source() + "]: " + o.doc());
                 }
                 values.put(o, o.defaultValue());
                 continue;
@@ -104,8 +104,8 @@ public final class ConfigDef {
         lines.add("| key | type | default | description |");
         lines.add("| --- | --- | --- | --- |");
         for (ConfigOption<?> o : options.values()) {
-            lines.add("| `" + o.key() + "` | " + o.type().name() + " | `" + o.formattedDefault() + "` | "
-                    + o.doc() + " |");
+            lines.add("| `" + o.key() + "` | " + o.type().name() + " | `" + o.formattedDefault() + "` | " + o.doc()
+                    + " |");
         }
         return String.join("\n", lines) + "\n";
     }

@@ -55,17 +55,18 @@ public record ConfigTree(String source, Map<String, JsonNode> values) {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : ", line=" + e.getLocation().getLineNr();
-            throw new ConfigException("cannot parse configuration file [file=" + source + where + "]: "
-                    + e.getOriginalMessage(), e);
+            String where =
+                    e.getLocation() == null ? "" : ", line=" + e.getLocation().getLineNr();
+            throw new ConfigException(
+                    "cannot parse configuration file [file=" + source + where + "]: " + e.getOriginalMessage(), e);
         }
         Map<String, JsonNode> flat = new TreeMap<>();
         if (root == null || root instanceof MissingNode || root.isNull()) {
             return new ConfigTree(source, flat); // an empty file sets nothing
         }
         if (!root.isObject()) {
-            throw new ConfigException("invalid configuration file [file=" + source
-                    + "]: want a map of keys to values at the top level");
+            throw new ConfigException(
+                    "invalid configuration file [file=" + source + "]: want a map of keys to values at the top level");
         }
         flatten(source, "", root, flat);
         return new ConfigTree(source, flat);

@@ -21,8 +21,8 @@ public final class DataSize {
     public static long parseBytes(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("want a size like 512KiB, 64MiB, 1GiB or a number of bytes; got '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "want a size like 512KiB, 64MiB, 1GiB or a number of bytes; got '" + text + "'");
         }
         long n;
         try {

@@ -41,8 +41,13 @@ public final class MemoryBudget {
         }
         StringBuilder each = new StringBuilder();
         for (Share s : shares) {
-            each.append(each.length() == 0 ? "" : ", ").append(s.key()).append('=').append(DataSize.format(s.bytes()))
-                    .append(" (").append(s.what()).append(')');
+            each.append(each.length() == 0 ? "" : ", ")
+                    .append(s.key())
+                    .append('=')
+                    .append(DataSize.format(s.bytes()))
+                    .append(" (")
+                    .append(s.what())
+                    .append(')');
         }
         throw new ConfigException("memory shares do not fit the heap [role=" + role + ", heap="
                 + DataSize.format(heapBytes) + ", usable=" + USABLE_PERCENT + "% = " + DataSize.format(usable)

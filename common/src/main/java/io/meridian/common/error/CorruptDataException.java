@@ -15,7 +15,11 @@ public final class CorruptDataException extends MeridianException {
         this.offset = offset;
     }
 
-    public String file() { return file; }
+    public String file() {
+        return file;
+    }
 
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 }

@@ -20,8 +20,11 @@ public enum ErrorCode {
     QUERY_TIMEOUT(25, 504, "57014", "the query did not finish within its timeout"),
     QUERY_CANCELLED(26, 499, "57014", "the query was cancelled (the client went away)"),
     IDC_UNAVAILABLE(27, 503, "08006", "a data centre did not answer; allow partial results to get the rest"),
-    DISK_FULL(28, 507, "53100", "a storage node's data directory is at its free-space watermark; writes resume when "
-            + "space returns"),
+    DISK_FULL(
+            28,
+            507,
+            "53100",
+            "a storage node's data directory is at its free-space watermark; writes resume when " + "space returns"),
     CORRUPT_DATA(40, 500, "XX001", "stored data is corrupt"),
     FORMAT_VERSION(41, 500, "XX002", "stored data has an unsupported format version"),
     STORAGE_IO(42, 500, "58030", "an I/O operation failed"),
@@ -39,7 +42,9 @@ public enum ErrorCode {
         this.description = description;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     /** The code with the given stable number, or {@link #BUG} for a number this build does not know. */
     public static ErrorCode ofCode(int code) {
@@ -51,9 +56,15 @@ public enum ErrorCode {
         return BUG;
     }
 
-    public int httpStatus() { return httpStatus; }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
-    public String sqlState() { return sqlState; }
+    public String sqlState() {
+        return sqlState;
+    }
 
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 }

@@ -16,8 +16,8 @@ public class InvalidInputException extends MeridianException {
     }
 
     public static InvalidInputException invalidName(String what, String name, String reason) {
-        return new InvalidInputException(ErrorCode.INVALID_NAME,
-                "invalid " + what + " name [" + what + "=" + name + "]: " + reason);
+        return new InvalidInputException(
+                ErrorCode.INVALID_NAME, "invalid " + what + " name [" + what + "=" + name + "]: " + reason);
     }
 
     public static InvalidInputException notFound(String what, String name) {
@@ -25,6 +25,7 @@ public class InvalidInputException extends MeridianException {
     }
 
     public static InvalidInputException alreadyExists(String what, String name) {
-        return new InvalidInputException(ErrorCode.ALREADY_EXISTS, what + " already exists [" + what + "=" + name + "]");
+        return new InvalidInputException(
+                ErrorCode.ALREADY_EXISTS, what + " already exists [" + what + "=" + name + "]");
     }
 }

@@ -15,8 +15,12 @@ public abstract class MeridianException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    public ErrorCode code() { return code; }
+    public ErrorCode code() {
+        return code;
+    }
 
     /** Whether the same request may succeed if retried later (possibly elsewhere). */
-    public boolean isRetriable() { return false; }
+    public boolean isRetriable() {
+        return false;
+    }
 }

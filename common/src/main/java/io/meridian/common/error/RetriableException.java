@@ -7,5 +7,7 @@ public class RetriableException extends MeridianException {
     }
 
     @Override
-    public boolean isRetriable() { return true; }
+    public boolean isRetriable() {
+        return true;
+    }
 }

@@ -111,15 +111,19 @@ public final class BatchRules {
      * @param maxTagsPerSeries  {@link #NO_TAG_LIMIT} when the checker does not know the storage nodes' setting
      * @param tagLimitSetting   the setting that {@code maxTagsPerSeries} comes from, named in the message
      */
-    public record Limits(long nowMs, Duration baseRetention, Duration futureTolerance, int maxTagsPerSeries,
-                         String tagLimitSetting) {
+    public record Limits(
+            long nowMs,
+            Duration baseRetention,
+            Duration futureTolerance,
+            int maxTagsPerSeries,
+            String tagLimitSetting) {
         public Limits {
             Objects.requireNonNull(baseRetention, "baseRetention");
             Objects.requireNonNull(futureTolerance, "futureTolerance");
             Objects.requireNonNull(tagLimitSetting, "tagLimitSetting");
             if (maxTagsPerSeries < 0) {
-                throw new IllegalArgumentException("invalid tag limit [maxTagsPerSeries=" + maxTagsPerSeries
-                        + "]: want >= 0");
+                throw new IllegalArgumentException(
+                        "invalid tag limit [maxTagsPerSeries=" + maxTagsPerSeries + "]: want >= 0");
             }
         }
 
@@ -208,8 +212,11 @@ public final class BatchRules {
     public static long checkSeries(int index, SeriesView s, Limits limits) {
         checkStructure(index, s);
         if (s.tagCount() > limits.maxTagsPerSeries()) {
-            throw new Violation(Rule.TAGS_PER_SERIES, index, "too many tags [" + at(index, s) + "]: got "
-                    + s.tagCount() + "; limit " + limits.tagLimitSetting() + "=" + limits.maxTagsPerSeries());
+            throw new Violation(
+                    Rule.TAGS_PER_SERIES,
+                    index,
+                    "too many tags [" + at(index, s) + "]: got " + s.tagCount() + "; limit " + limits.tagLimitSetting()
+                            + "=" + limits.maxTagsPerSeries());
         }
         long oldest = limits.oldestMs();
         long newest = limits.newestMs();
@@ -218,16 +225,24 @@ public final class BatchRules {
         for (int row = 0; row < s.rows(); row++) {
             long ts = s.timestamp(row);
             if (ts < oldest || ts > newest) {
-                throw new Violation(Rule.WINDOW, index, "timestamp outside the write window [" + key(index, s)
-                        + ", row=" + row + ", ts=" + ts + "]: want " + oldest + ".." + newest + " (now - base retention "
-                        + limits.baseRetention() + " .. now + future tolerance " + limits.futureTolerance() + ")");
+                throw new Violation(
+                        Rule.WINDOW,
+                        index,
+                        "timestamp outside the write window [" + key(index, s)
+                                + ", row=" + row + ", ts=" + ts + "]: want " + oldest + ".." + newest
+                                + " (now - base retention "
+                                + limits.baseRetention() + " .. now + future tolerance " + limits.futureTolerance()
+                                + ")");
             }
             for (int f = 0; f < nf; f++) {
                 double v = s.value(row * nf + f);
                 if (Double.isInfinite(v)) {
-                    throw new Violation(Rule.INFINITE_VALUE, index, "infinite value [" + key(index, s) + ", field="
-                            + s.fields().get(f) + ", row=" + row + ", value=" + v
-                            + "]: want a finite number (NaN means no value)");
+                    throw new Violation(
+                            Rule.INFINITE_VALUE,
+                            index,
+                            "infinite value [" + key(index, s) + ", field="
+                                    + s.fields().get(f) + ", row=" + row + ", value=" + v
+                                    + "]: want a finite number (NaN means no value)");
                 }
                 if (!Double.isNaN(v)) {
                     points++;
@@ -245,38 +260,48 @@ public final class BatchRules {
             String k = s.tagKey(t);
             name(Rule.TAG_NAME, "tag", k, at(index, s), index);
             if (!tagKeys.add(k)) {
-                throw new Violation(Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at(index, s) + ", tag=" + k + "]");
+                throw new Violation(
+                        Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at(index, s) + ", tag=" + k + "]");
             }
             String reason = Names.invalidTagValueReason(s.tagValue(t));
             if (reason != null) {
-                throw new Violation(Rule.TAG_VALUE, index, "invalid tag value [tag=" + k + "] at [" + at(index, s)
-                        + "]: " + reason);
+                throw new Violation(
+                        Rule.TAG_VALUE,
+                        index,
+                        "invalid tag value [tag=" + k + "] at [" + at(index, s) + "]: " + reason);
             }
         }
         if (s.fields().isEmpty()) {
-            throw new Violation(Rule.MISSING_FIELDS, index, "missing fields [" + at(index, s)
-                    + "]: want at least one field name");
+            throw new Violation(
+                    Rule.MISSING_FIELDS, index, "missing fields [" + at(index, s) + "]: want at least one field name");
         }
         Set<String> fields = new HashSet<>();
         for (String f : s.fields()) {
             name(Rule.FIELD_NAME, "field", f, at(index, s), index);
             if (!fields.add(f)) {
-                throw new Violation(Rule.DUPLICATE_FIELD, index, "duplicate field [" + at(index, s) + ", field=" + f + "]");
+                throw new Violation(
+                        Rule.DUPLICATE_FIELD, index, "duplicate field [" + at(index, s) + ", field=" + f + "]");
             }
             if (tagKeys.contains(f)) {
-                throw new Violation(Rule.FIELD_IS_TAG, index, "name used as both tag and field [" + at(index, s)
-                        + ", field=" + f + "]");
+                throw new Violation(
+                        Rule.FIELD_IS_TAG,
+                        index,
+                        "name used as both tag and field [" + at(index, s) + ", field=" + f + "]");
             }
         }
         if (s.rows() == 0) {
-            throw new Violation(Rule.MISSING_ROWS, index, "missing rows [" + at(index, s)
-                    + "]: want at least one timestamp");
+            throw new Violation(
+                    Rule.MISSING_ROWS, index, "missing rows [" + at(index, s) + "]: want at least one timestamp");
         }
         long expected = (long) s.rows() * s.fields().size();
         if (s.valueCount() != expected) {
-            throw new Violation(Rule.VALUE_COUNT, index, "value count mismatch [" + at(index, s) + "]: got "
-                    + s.valueCount() + " values; want rows x fields = " + s.rows() + " x " + s.fields().size() + " = "
-                    + expected);
+            throw new Violation(
+                    Rule.VALUE_COUNT,
+                    index,
+                    "value count mismatch [" + at(index, s) + "]: got "
+                            + s.valueCount() + " values; want rows x fields = " + s.rows() + " x "
+                            + s.fields().size() + " = "
+                            + expected);
         }
     }
 
@@ -286,8 +311,11 @@ public final class BatchRules {
         for (int row = 0; row < s.rows(); row++) {
             double v = s.value(row * nf + field);
             if (v < 0) {
-                throw new Violation(Rule.NEGATIVE_HISTOGRAM, index, "negative histogram observation [" + key(index, s)
-                        + ", field=" + s.fields().get(field) + ", row=" + row + ", value=" + v + "]: want >= 0");
+                throw new Violation(
+                        Rule.NEGATIVE_HISTOGRAM,
+                        index,
+                        "negative histogram observation [" + key(index, s) + ", field="
+                                + s.fields().get(field) + ", row=" + row + ", value=" + v + "]: want >= 0");
             }
         }
     }
@@ -301,8 +329,8 @@ public final class BatchRules {
     private static void name(Rule rule, String what, String name, String where, int index) {
         String reason = Names.invalidReason(name);
         if (reason != null) {
-            throw new Violation(rule, index, "invalid " + what + " name [" + what + "=" + name + "] at [" + where + "]: "
-                    + reason);
+            throw new Violation(
+                    rule, index, "invalid " + what + " name [" + what + "=" + name + "] at [" + where + "]: " + reason);
         }
     }
 
@@ -317,7 +345,8 @@ public final class BatchRules {
         for (int t = 0; t < s.tagCount(); t++) {
             tags.put(s.tagKey(t), s.tagValue(t));
         }
-        StringBuilder sb = new StringBuilder("series[").append(index).append("], series=").append(s.metric());
+        StringBuilder sb =
+                new StringBuilder("series[").append(index).append("], series=").append(s.metric());
         tags.forEach((k, v) -> sb.append(',').append(k).append('=').append(v));
         return sb.toString();
     }
@@ -336,22 +365,49 @@ public final class BatchRules {
             }
         }
 
-        @Override public String metric() { return rows.getMetric(); }
+        @Override
+        public String metric() {
+            return rows.getMetric();
+        }
 
-        @Override public int tagCount() { return rows.getTagsCount(); }
+        @Override
+        public int tagCount() {
+            return rows.getTagsCount();
+        }
 
-        @Override public String tagKey(int i) { return rows.getTags(i).getKey(); }
+        @Override
+        public String tagKey(int i) {
+            return rows.getTags(i).getKey();
+        }
 
-        @Override public String tagValue(int i) { return rows.getTags(i).getValue(); }
+        @Override
+        public String tagValue(int i) {
+            return rows.getTags(i).getValue();
+        }
 
-        @Override public List<String> fields() { return rows.getFieldsList(); }
+        @Override
+        public List<String> fields() {
+            return rows.getFieldsList();
+        }
 
-        @Override public int rows() { return timestamps.length; }
+        @Override
+        public int rows() {
+            return timestamps.length;
+        }
 
-        @Override public long timestamp(int row) { return timestamps[row]; }
+        @Override
+        public long timestamp(int row) {
+            return timestamps[row];
+        }
 
-        @Override public int valueCount() { return rows.getValuesCount(); }
+        @Override
+        public int valueCount() {
+            return rows.getValuesCount();
+        }
 
-        @Override public double value(int i) { return rows.getValues(i); }
+        @Override
+        public double value(int i) {
+            return rows.getValues(i);
+        }
     }
 }

@@ -36,7 +36,8 @@ public final class LineBatcher {
     }
 
     public LineBatcher(StringFieldPolicy stringFields) {
-        parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(stringFields));
+        parser = new LineProtocolParser(
+                LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(stringFields));
     }
 
     /**
@@ -44,18 +45,19 @@ public final class LineBatcher {
      * @param defaultTimeMs time of lines without a timestamp (the receive time)
      * @throws io.meridian.common.lineprotocol.LineProtocolException when a line is bad (nothing is produced)
      */
-    public ShardBatches batch(String database, int shards, byte[] body, int off, int len, Precision precision,
-                              long defaultTimeMs) {
+    public ShardBatches batch(
+            String database, int shards, byte[] body, int off, int len, Precision precision, long defaultTimeMs) {
         Collector c = new Collector(shards);
-        ParseResult parsed = parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
+        ParseResult parsed =
+                parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
         Map<Integer, PointBatch> out = new HashMap<>();
         c.perShard.forEach((shard, series) -> {
             PointBatch.Builder b = PointBatch.newBuilder();
             series.values().forEach(s -> b.addSeries(s.build()));
             out.put(shard, b.build());
         });
-        return new ShardBatches(database, out, c.points,
-                new ShardBatches.Skipped(parsed.stringFieldsSkipped(), parsed.linesSkipped()));
+        return new ShardBatches(
+                database, out, c.points, new ShardBatches.Skipped(parsed.stringFieldsSkipped(), parsed.linesSkipped()));
     }
 
     /**
@@ -139,7 +141,8 @@ public final class LineBatcher {
             SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
             int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
             return perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
-                    .computeIfAbsent(key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
+                    .computeIfAbsent(
+                            key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
         }
 
         private void append(Utf8Slice slice) {

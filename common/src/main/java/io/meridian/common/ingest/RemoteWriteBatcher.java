@@ -36,11 +36,12 @@ public final class RemoteWriteBatcher {
     public static final String FIELD = "value";
     /** Prometheus's staleness marker: a NaN with this exact bit pattern ({@code value.StaleNaN}). */
     public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
     private static final String NAME_LABEL = "__name__";
 
     /** What a request carried that is not stored, by kind. */
-    public record Dropped(long staleMarkers, long nanSamples, long infiniteSamples, long exemplars,
-                          long histograms, long metadata) {}
+    public record Dropped(
+            long staleMarkers, long nanSamples, long infiniteSamples, long exemplars, long histograms, long metadata) {}
 
     /** The per-shard batches and what was dropped. */
     public record Result(ShardBatches batches, Dropped dropped, int series) {}
@@ -84,10 +85,12 @@ public final class RemoteWriteBatcher {
                 }
                 long t = sample.getTimestamp();
                 if (t < oldestMs || t > newestMs) {
-                    throw new InvalidInputException(ErrorCode.OUT_OF_RETENTION, "sample outside the write window"
-                            + " [series=" + key + ", timestamp=" + t + "]: want " + oldestMs + ".." + newestMs
-                            + " (the database's retention and the future tolerance); nothing of this request was"
-                            + " written");
+                    throw new InvalidInputException(
+                            ErrorCode.OUT_OF_RETENTION,
+                            "sample outside the write window"
+                                    + " [series=" + key + ", timestamp=" + t + "]: want " + oldestMs + ".." + newestMs
+                                    + " (the database's retention and the future tolerance); nothing of this request was"
+                                    + " written");
                 }
                 if (rows == null) {
                     int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
@@ -127,8 +130,8 @@ public final class RemoteWriteBatcher {
         }
         String metricReason = Names.invalidReason(metric);
         if (metricReason != null) {
-            throw new InvalidInputException("invalid metric name [series=" + labels(ts) + ", __name__=" + metric + "]: "
-                    + metricReason);
+            throw new InvalidInputException(
+                    "invalid metric name [series=" + labels(ts) + ", __name__=" + metric + "]: " + metricReason);
         }
         for (Map.Entry<String, String> t : tags.entrySet()) {
             String reason = Names.invalidReason(t.getKey());

@@ -19,14 +19,21 @@ public class LineProtocolException extends InvalidInputException {
     }
 
     /** The first bad lines, in body order (at most {@link LineProtocolOptions#maxErrors()}). */
-    public List<LineError> errors() { return errors; }
+    public List<LineError> errors() {
+        return errors;
+    }
 
     /** How many lines were bad in total, including those not in {@link #errors()}. */
-    public int errorCount() { return errorCount; }
+    public int errorCount() {
+        return errorCount;
+    }
 
     private static String message(List<LineError> errors, int errorCount, int linesRead) {
-        StringBuilder sb = new StringBuilder("invalid line protocol [bad_lines=").append(errorCount)
-                .append(", lines=").append(linesRead).append("]: ");
+        StringBuilder sb = new StringBuilder("invalid line protocol [bad_lines=")
+                .append(errorCount)
+                .append(", lines=")
+                .append(linesRead)
+                .append("]: ");
         for (int i = 0; i < errors.size(); i++) {
             sb.append(i == 0 ? "" : "; ").append(errors.get(i));
         }

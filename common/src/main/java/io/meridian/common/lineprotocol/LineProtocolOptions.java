@@ -12,15 +12,25 @@ package io.meridian.common.lineprotocol;
  * @param maxTagsPerLine a line with more tags is bad
  * @param maxFieldsPerLine a line with more fields (strings included) is bad
  */
-public record LineProtocolOptions(StringFieldPolicy stringFields, boolean atomic, boolean validateNames,
-                                  int maxErrors, int maxTagsPerLine, int maxFieldsPerLine) {
+public record LineProtocolOptions(
+        StringFieldPolicy stringFields,
+        boolean atomic,
+        boolean validateNames,
+        int maxErrors,
+        int maxTagsPerLine,
+        int maxFieldsPerLine) {
     public static final int DEFAULT_MAX_ERRORS = 100;
     public static final int DEFAULT_MAX_TAGS_PER_LINE = 256;
     public static final int DEFAULT_MAX_FIELDS_PER_LINE = 1024;
 
     /** Reject strings, atomic, Meridian names, 100 errors, 256 tags, 1024 fields. */
-    public static final LineProtocolOptions DEFAULTS = new LineProtocolOptions(StringFieldPolicy.REJECT, true, true,
-            DEFAULT_MAX_ERRORS, DEFAULT_MAX_TAGS_PER_LINE, DEFAULT_MAX_FIELDS_PER_LINE);
+    public static final LineProtocolOptions DEFAULTS = new LineProtocolOptions(
+            StringFieldPolicy.REJECT,
+            true,
+            true,
+            DEFAULT_MAX_ERRORS,
+            DEFAULT_MAX_TAGS_PER_LINE,
+            DEFAULT_MAX_FIELDS_PER_LINE);
 
     public LineProtocolOptions {
         if (stringFields == null) {

@@ -51,7 +51,9 @@ public final class LineProtocolParser {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    public LineProtocolOptions options() { return options; }
+    public LineProtocolOptions options() {
+        return options;
+    }
 
     /**
      * Parses {@code body[off, off + len)} and delivers the good lines (all or none when atomic).
@@ -61,8 +63,8 @@ public final class LineProtocolParser {
      * @throws IndexOutOfBoundsException if the range is not inside {@code body}
      * @throws RuntimeException whatever the visitor throws, which aborts the parse
      */
-    public ParseResult parse(byte[] body, int off, int len, Precision precision, long defaultTimeMs,
-                             LineVisitor visitor) {
+    public ParseResult parse(
+            byte[] body, int off, int len, Precision precision, long defaultTimeMs, LineVisitor visitor) {
         Objects.checkFromIndexSize(off, len, body.length);
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(visitor, "visitor");
@@ -81,8 +83,13 @@ public final class LineProtocolParser {
      */
     public ParseResult parse(ByteBuffer body, Precision precision, long defaultTimeMs, LineVisitor visitor) {
         if (body.hasArray()) {
-            return parse(body.array(), body.arrayOffset() + body.position(), body.remaining(), precision,
-                    defaultTimeMs, visitor);
+            return parse(
+                    body.array(),
+                    body.arrayOffset() + body.position(),
+                    body.remaining(),
+                    precision,
+                    defaultTimeMs,
+                    visitor);
         }
         if (copy.length < body.remaining()) {
             copy = new byte[body.remaining()];
@@ -135,7 +142,7 @@ public final class LineProtocolParser {
                         errors.add(new LineError(lineNo, errorColumn, errorReason));
                     }
                 }
-                default -> { }
+                default -> {}
             }
             p = nl + 1;
         }
@@ -288,8 +295,10 @@ public final class LineProtocolParser {
         }
         int rc = numbers.scan(b, vs, ve);
         if (rc != NumberScanner.OK) {
-            return fail(vs, (rc == NumberScanner.OUT_OF_RANGE ? "field value out of range '" : "invalid field value '")
-                    + quote(b, vs, ve) + "' for field '" + shorten(key) + "'");
+            return fail(
+                    vs,
+                    (rc == NumberScanner.OUT_OF_RANGE ? "field value out of range '" : "invalid field value '")
+                            + quote(b, vs, ve) + "' for field '" + shorten(key) + "'");
         }
         view.commitField(numbers.kind, numbers.value, numbers.longValue);
         return ve;
@@ -347,10 +356,10 @@ public final class LineProtocolParser {
         }
         long ts = negative ? acc : -acc;
         if (overflow || (!negative && acc == Long.MIN_VALUE) || !precision.fitsMillis(ts)) {
-            return fail(p, "timestamp out of range '" + quote(b, p, te) + "' [precision=" + precision.symbol()
-                    + "]") >= 0;
+            return fail(p, "timestamp out of range '" + quote(b, p, te) + "' [precision=" + precision.symbol() + "]")
+                    >= 0;
         }
-        for (p = te; p < end && (b[p] == ' ' || b[p] == '\t'); p++) { }
+        for (p = te; p < end && (b[p] == ' ' || b[p] == '\t'); p++) {}
         if (p < end) {
             return fail(p, "unexpected text after timestamp") >= 0;
         }

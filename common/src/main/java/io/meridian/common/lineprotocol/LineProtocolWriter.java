@@ -39,8 +39,10 @@ public final class LineProtocolWriter {
         try {
             ts = precision.fromMillis(point.timestampMs());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("timestamp not representable [precision=" + precision.symbol()
-                    + ", timestamp_ms=" + point.timestampMs() + "]", e);
+            throw new IllegalArgumentException(
+                    "timestamp not representable [precision=" + precision.symbol() + ", timestamp_ms="
+                            + point.timestampMs() + "]",
+                    e);
         }
         return out.append(' ').append(ts).append('\n');
     }

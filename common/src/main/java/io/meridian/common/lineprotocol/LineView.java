@@ -25,36 +25,60 @@ public final class LineView {
     private boolean hasTimestamp;
 
     /** 1-based line number in the body. */
-    public int lineNumber() { return lineNumber; }
+    public int lineNumber() {
+        return lineNumber;
+    }
 
-    public Utf8Slice measurement() { return measurement; }
+    public Utf8Slice measurement() {
+        return measurement;
+    }
 
-    public int tagCount() { return tagCount; }
+    public int tagCount() {
+        return tagCount;
+    }
 
-    public Utf8Slice tagKey(int i) { return tagKeys[checkTag(i)]; }
+    public Utf8Slice tagKey(int i) {
+        return tagKeys[checkTag(i)];
+    }
 
-    public Utf8Slice tagValue(int i) { return tagValues[checkTag(i)]; }
+    public Utf8Slice tagValue(int i) {
+        return tagValues[checkTag(i)];
+    }
 
-    public int fieldCount() { return fieldCount; }
+    public int fieldCount() {
+        return fieldCount;
+    }
 
-    public Utf8Slice fieldKey(int i) { return fieldKeys[checkField(i)]; }
+    public Utf8Slice fieldKey(int i) {
+        return fieldKeys[checkField(i)];
+    }
 
-    public FieldKind fieldKind(int i) { return fieldKinds[checkField(i)]; }
+    public FieldKind fieldKind(int i) {
+        return fieldKinds[checkField(i)];
+    }
 
     /** The value as Meridian stores it: floats as is, integers and unsigned converted, booleans 1 or 0. */
-    public double fieldValue(int i) { return fieldValues[checkField(i)]; }
+    public double fieldValue(int i) {
+        return fieldValues[checkField(i)];
+    }
 
     /**
      * The exact integer for {@link FieldKind#INTEGER}, the raw 64 bits for {@link FieldKind#UNSIGNED}
      * ({@link Long#toUnsignedString}), 1 or 0 for {@link FieldKind#BOOLEAN}, 0 for floats.
      */
-    public long fieldLong(int i) { return fieldLongs[checkField(i)]; }
+    public long fieldLong(int i) {
+        return fieldLongs[checkField(i)];
+    }
 
     /** The line's timestamp in ms, or the caller's default time when the line had none. */
-    public long timestampMs() { return timestampMs; }
+    public long timestampMs() {
+        return timestampMs;
+    }
 
     /** Whether the line carried its own timestamp. */
-    public boolean hasTimestamp() { return hasTimestamp; }
+    public boolean hasTimestamp() {
+        return hasTimestamp;
+    }
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -80,7 +104,9 @@ public final class LineView {
         hasTimestamp = false;
     }
 
-    Utf8Slice measurementSlot() { return measurement; }
+    Utf8Slice measurementSlot() {
+        return measurement;
+    }
 
     /** Grows if needed and returns the index of a new tag, whose slices the parser fills. */
     int addTag() {
@@ -91,9 +117,13 @@ public final class LineView {
         return tagCount++;
     }
 
-    Utf8Slice tagKeySlot(int i) { return tagKeys[i]; }
+    Utf8Slice tagKeySlot(int i) {
+        return tagKeys[i];
+    }
 
-    Utf8Slice tagValueSlot(int i) { return tagValues[i]; }
+    Utf8Slice tagValueSlot(int i) {
+        return tagValues[i];
+    }
 
     /** The key slot of the next field, growing the arrays if needed; {@link #commitField} adds it. */
     Utf8Slice nextFieldKeySlot() {
@@ -113,7 +143,9 @@ public final class LineView {
         fieldCount++;
     }
 
-    Utf8Slice fieldKeySlot(int i) { return fieldKeys[i]; }
+    Utf8Slice fieldKeySlot(int i) {
+        return fieldKeys[i];
+    }
 
     void timestamp(long ms, boolean own) {
         timestampMs = ms;

@@ -97,7 +97,8 @@ final class NumberScanner {
             if (d < 0 || d > 9) {
                 return MALFORMED;
             }
-            if (Long.compareUnsigned(acc, UNSIGNED_MAX_DIV_10) > 0 || (acc == UNSIGNED_MAX_DIV_10 && d > UNSIGNED_MAX_MOD_10)) {
+            if (Long.compareUnsigned(acc, UNSIGNED_MAX_DIV_10) > 0
+                    || (acc == UNSIGNED_MAX_DIV_10 && d > UNSIGNED_MAX_MOD_10)) {
                 overflow = true;
             } else {
                 acc = acc * 10 + d;

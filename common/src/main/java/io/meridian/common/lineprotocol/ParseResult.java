@@ -16,13 +16,21 @@ import java.util.List;
  * @param errorCount bad lines
  * @param errors the first bad lines, at most {@link LineProtocolOptions#maxErrors()}
  */
-public record ParseResult(int linesRead, int linesValid, int linesDelivered, int linesSkipped,
-                          int stringFieldsSkipped, int errorCount, List<LineError> errors) {
+public record ParseResult(
+        int linesRead,
+        int linesValid,
+        int linesDelivered,
+        int linesSkipped,
+        int stringFieldsSkipped,
+        int errorCount,
+        List<LineError> errors) {
     public ParseResult {
         errors = List.copyOf(errors);
     }
 
-    public boolean hasErrors() { return errorCount > 0; }
+    public boolean hasErrors() {
+        return errorCount > 0;
+    }
 
     /** @throws LineProtocolException naming the bad lines if there were any */
     public ParseResult throwIfErrors() {

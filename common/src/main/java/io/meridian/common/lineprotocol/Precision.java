@@ -29,7 +29,9 @@ public enum Precision {
     }
 
     /** The canonical query-parameter value: ns, us, ms, s, m or h. */
-    public String symbol() { return symbol; }
+    public String symbol() {
+        return symbol;
+    }
 
     /**
      * Parses a query-parameter value as InfluxDB 1.x accepts it: {@code ns n us u ms s m h}
@@ -48,14 +50,16 @@ public enum Precision {
             case "s" -> SECONDS;
             case "m" -> MINUTES;
             case "h" -> HOURS;
-            default -> throw new InvalidInputException("unknown precision [precision="
-                    + value.toLowerCase(Locale.ROOT) + "]: want one of ns, n, us, u, ms, s, m, h");
+            default ->
+                throw new InvalidInputException("unknown precision [precision=" + value.toLowerCase(Locale.ROOT)
+                        + "]: want one of ns, n, us, u, ms, s, m, h");
         };
     }
 
     /** Whether {@link #toMillis} of this timestamp fits a {@code long}. */
     public boolean fitsMillis(long timestamp) {
-        return multiplier == 1 || (timestamp <= Long.MAX_VALUE / multiplier && timestamp >= Long.MIN_VALUE / multiplier);
+        return multiplier == 1
+                || (timestamp <= Long.MAX_VALUE / multiplier && timestamp >= Long.MIN_VALUE / multiplier);
     }
 
     /** Milliseconds since the epoch; sub-ms digits are floored. Check {@link #fitsMillis} first. */

@@ -12,6 +12,7 @@ final class TokenScanner {
     static final int ESCAPES_TAG = 1;
     /** A field key: as tags, plus {@code \"} (1.x escape.Codes). */
     static final int ESCAPES_FIELD_KEY = 2;
+
     private static final int INITIAL_SCRATCH_BYTES = 256;
 
     private byte[] scratch = new byte[INITIAL_SCRATCH_BYTES];
@@ -68,7 +69,9 @@ final class TokenScanner {
             byte c = b[i];
             if (c == '\\' && i + 1 < e) {
                 byte n = b[i + 1];
-                if (n == ',' || n == ' ' || (n == '=' && escapes != ESCAPES_MEASUREMENT)
+                if (n == ','
+                        || n == ' '
+                        || (n == '=' && escapes != ESCAPES_MEASUREMENT)
                         || (n == '"' && escapes == ESCAPES_FIELD_KEY)) {
                     c = n;
                     i++;

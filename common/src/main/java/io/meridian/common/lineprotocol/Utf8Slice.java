@@ -24,11 +24,17 @@ public final class Utf8Slice {
     }
 
     /** The backing array; the slice is {@code array()[offset() .. offset() + length())}. */
-    public byte[] array() { return array; }
+    public byte[] array() {
+        return array;
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
-    public int length() { return length; }
+    public int length() {
+        return length;
+    }
 
     public byte byteAt(int index) {
         if (index < 0 || index >= length) {

@@ -44,8 +44,8 @@ public final class AggState {
     }
 
     /** Rebuilds a state from stored components (see the block format). */
-    public static AggState ofComponents(long count, double sum, double min, double max,
-                                        long firstTs, double first, long lastTs, double last) {
+    public static AggState ofComponents(
+            long count, double sum, double min, double max, long firstTs, double first, long lastTs, double last) {
         AggState s = new AggState();
         s.count = count;
         s.sum = sum;
@@ -107,8 +107,8 @@ public final class AggState {
             return this;
         }
         double mergedM2 = mergedM2(other);
-        mergeComponents(other.count, other.sum, other.min, other.max, other.firstTs, other.first, other.lastTs,
-                other.last);
+        mergeComponents(
+                other.count, other.sum, other.min, other.max, other.firstTs, other.first, other.lastTs, other.last);
         m2 = mergedM2;
         if (other.histogram != null) {
             if (histogram == null) {
@@ -166,31 +166,55 @@ public final class AggState {
         return s;
     }
 
-    public boolean isEmpty() { return count == 0; }
+    public boolean isEmpty() {
+        return count == 0;
+    }
 
-    public long count() { return count; }
+    public long count() {
+        return count;
+    }
 
-    public double sum() { return sum; }
+    public double sum() {
+        return sum;
+    }
 
-    public double min() { return count == 0 ? Double.NaN : min; }
+    public double min() {
+        return count == 0 ? Double.NaN : min;
+    }
 
-    public double max() { return count == 0 ? Double.NaN : max; }
+    public double max() {
+        return count == 0 ? Double.NaN : max;
+    }
 
-    public double avg() { return count == 0 ? Double.NaN : sum / count; }
+    public double avg() {
+        return count == 0 ? Double.NaN : sum / count;
+    }
 
-    public long firstTs() { return firstTs; }
+    public long firstTs() {
+        return firstTs;
+    }
 
-    public double first() { return first; }
+    public double first() {
+        return first;
+    }
 
-    public long lastTs() { return lastTs; }
+    public long lastTs() {
+        return lastTs;
+    }
 
-    public double last() { return last; }
+    public double last() {
+        return last;
+    }
 
     /** Sum of squared deviations from the mean, for a state built by {@link #addMoment}; else NaN. */
-    public double m2() { return count == 0 ? Double.NaN : m2; }
+    public double m2() {
+        return count == 0 ? Double.NaN : m2;
+    }
 
     /** Sets {@link #m2()} (used when a moments state is rebuilt from the wire). */
-    public void setM2(double m2) { this.m2 = m2; }
+    public void setM2(double m2) {
+        this.m2 = m2;
+    }
 
     /**
      * The variance of a moments state's values: {@code sample} divides by n - 1 (SQL's VAR_SAMP), else by n
@@ -202,10 +226,14 @@ public final class AggState {
     }
 
     /** The histogram part, or null when no observation was recorded. */
-    public Histogram histogram() { return histogram; }
+    public Histogram histogram() {
+        return histogram;
+    }
 
     /** Sets the histogram part (used when a state is rebuilt from stored columns). */
-    public void setHistogram(Histogram histogram) { this.histogram = histogram; }
+    public void setHistogram(Histogram histogram) {
+        this.histogram = histogram;
+    }
 
     /** The value a plain read of the slot returns for a field of the given type. */
     public double slotValue(FieldType type) {
@@ -243,10 +271,16 @@ public final class AggState {
         if (count == 0 && s.count == 0) {
             return true;
         }
-        return count == s.count && Double.compare(sum, s.sum) == 0 && Double.compare(min, s.min) == 0
-                && Double.compare(max, s.max) == 0 && firstTs == s.firstTs && Double.compare(first, s.first) == 0
-                && lastTs == s.lastTs && Double.compare(last, s.last) == 0
-                && Objects.equals(histogram, s.histogram) && Double.compare(m2, s.m2) == 0;
+        return count == s.count
+                && Double.compare(sum, s.sum) == 0
+                && Double.compare(min, s.min) == 0
+                && Double.compare(max, s.max) == 0
+                && firstTs == s.firstTs
+                && Double.compare(first, s.first) == 0
+                && lastTs == s.lastTs
+                && Double.compare(last, s.last) == 0
+                && Objects.equals(histogram, s.histogram)
+                && Double.compare(m2, s.m2) == 0;
     }
 
     @Override
@@ -256,8 +290,11 @@ public final class AggState {
 
     @Override
     public String toString() {
-        return count == 0 ? "AggState{}" : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max
-                + ", first=" + first + "@" + firstTs + ", last=" + last + "@" + lastTs
-                + (histogram == null ? "" : ", histogram=" + histogram) + (Double.isNaN(m2) ? "" : ", m2=" + m2) + "}";
+        return count == 0
+                ? "AggState{}"
+                : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max
+                        + ", first=" + first + "@" + firstTs + ", last=" + last + "@" + lastTs
+                        + (histogram == null ? "" : ", histogram=" + histogram) + (Double.isNaN(m2) ? "" : ", m2=" + m2)
+                        + "}";
     }
 }

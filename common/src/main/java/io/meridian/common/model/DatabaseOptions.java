@@ -13,8 +13,8 @@ public record DatabaseOptions(String name, int shards, List<IntervalSpec> interv
     public DatabaseOptions {
         Names.requireValid("database", name);
         if (shards < 1 || shards > MAX_SHARDS) {
-            throw new InvalidInputException("invalid shard count [database=" + name + "]: got " + shards
-                    + "; want 1.." + MAX_SHARDS);
+            throw new InvalidInputException(
+                    "invalid shard count [database=" + name + "]: got " + shards + "; want 1.." + MAX_SHARDS);
         }
         if (intervals == null || intervals.isEmpty()) {
             throw new InvalidInputException("invalid intervals [database=" + name + "]: want at least one");
@@ -34,5 +34,7 @@ public record DatabaseOptions(String name, int shards, List<IntervalSpec> interv
         }
     }
 
-    public IntervalSpec base() { return intervals.get(0); }
+    public IntervalSpec base() {
+        return intervals.get(0);
+    }
 }

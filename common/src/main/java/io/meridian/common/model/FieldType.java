@@ -40,7 +40,9 @@ public enum FieldType {
     }
 
     /** Stable id used in files and on the wire. */
-    public int id() { return id; }
+    public int id() {
+        return id;
+    }
 
     public static FieldType ofId(int id) {
         for (FieldType t : values()) {

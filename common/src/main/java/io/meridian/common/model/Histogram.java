@@ -23,8 +23,8 @@ public final class Histogram {
 
     public static int bucketOf(double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new InvalidInputException("invalid histogram observation [value=" + value
-                    + "]: want a finite number >= 0");
+            throw new InvalidInputException(
+                    "invalid histogram observation [value=" + value + "]: want a finite number >= 0");
         }
         if (value == 0) {
             return 0;
@@ -86,11 +86,17 @@ public final class Histogram {
     }
 
     /** The number of non-empty buckets. */
-    public int size() { return indexes.length; }
+    public int size() {
+        return indexes.length;
+    }
 
-    public int indexAt(int i) { return indexes[i]; }
+    public int indexAt(int i) {
+        return indexes[i];
+    }
 
-    public long countAt(int i) { return counts[i]; }
+    public long countAt(int i) {
+        return counts[i];
+    }
 
     public long total() {
         long t = 0;

@@ -58,7 +58,8 @@ public record IntervalSpec(Duration interval, Duration retention) {
 
         static final class Writer extends JsonSerializer<IntervalSpec> {
             @Override
-            public void serialize(IntervalSpec spec, JsonGenerator out, SerializerProvider provider) throws IOException {
+            public void serialize(IntervalSpec spec, JsonGenerator out, SerializerProvider provider)
+                    throws IOException {
                 out.writeStartObject();
                 out.writeStringField("interval", Durations.format(spec.interval()));
                 out.writeStringField("retention", Durations.format(spec.retention()));

@@ -49,7 +49,10 @@ public record SeriesKey(String metric, SortedMap<String, String> tags) {
     public byte[] canonicalBytes() {
         StringBuilder sb = new StringBuilder(metric);
         for (Map.Entry<String, String> e : tags.entrySet()) {
-            sb.append((char) SEPARATOR).append(e.getKey()).append((char) SEPARATOR).append(e.getValue());
+            sb.append((char) SEPARATOR)
+                    .append(e.getKey())
+                    .append((char) SEPARATOR)
+                    .append(e.getValue());
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }

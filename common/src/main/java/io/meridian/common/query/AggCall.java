@@ -14,8 +14,8 @@ public record AggCall(QueryFunction function, String field, double quantile, Str
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(field, "field");
         if (function == QueryFunction.PERCENTILE && !(quantile >= 0 && quantile <= 1)) {
-            throw new InvalidInputException("invalid quantile [function=percentile, field=" + field + "]: got " + quantile
-                    + "; want a number in [0, 1]");
+            throw new InvalidInputException("invalid quantile [function=percentile, field=" + field + "]: got "
+                    + quantile + "; want a number in [0, 1]");
         }
         if (alias == null || alias.isEmpty()) {
             alias = function.name().toLowerCase(Locale.ROOT) + "(" + field

@@ -18,7 +18,8 @@ public record OrderKey(String column, boolean descending) {
      * @param value   a row's value at a position
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static <R> Comparator<R> comparator(List<String> columns, List<OrderKey> keys, BiFunction<R, Integer, Object> value) {
+    public static <R> Comparator<R> comparator(
+            List<String> columns, List<OrderKey> keys, BiFunction<R, Integer, Object> value) {
         Comparator<R> cmp = (a, b) -> 0;
         for (OrderKey k : keys) {
             int idx = columns.indexOf(k.column());

@@ -51,13 +51,21 @@ public final class PartialTable {
     private final long bucketMs;
     /** The origin of the bucket grid: every window starts on it plus a multiple of {@code bucketMs}. */
     private final long gridStartMs;
+
     private final int maxGroups;
     private final Map<List<String>, AggState[]> groups;
     private long startMs;
     private int buckets;
 
-    private PartialTable(List<String> groupBy, List<String> fields, long gridStartMs, long bucketMs, int maxGroups,
-                         long startMs, int buckets, Map<List<String>, AggState[]> groups) {
+    private PartialTable(
+            List<String> groupBy,
+            List<String> fields,
+            long gridStartMs,
+            long bucketMs,
+            int maxGroups,
+            long startMs,
+            int buckets,
+            Map<List<String>, AggState[]> groups) {
         if (bucketMs < 0 || (bucketMs == 0 && buckets != 1)) {
             throw new IllegalArgumentException("a window of " + buckets + " buckets of " + bucketMs + " ms");
         }
@@ -76,10 +84,10 @@ public final class PartialTable {
      * An empty table: no bucket (one when {@code bucketMs == 0}), the grid starting at {@code gridStartMs} (the
      * query's start).
      */
-    public static PartialTable empty(List<String> groupBy, List<String> fields, long gridStartMs, long bucketMs,
-                                     int maxGroups) {
-        return new PartialTable(groupBy, fields, gridStartMs, bucketMs, maxGroups, gridStartMs, bucketMs == 0 ? 1 : 0,
-                new HashMap<>());
+    public static PartialTable empty(
+            List<String> groupBy, List<String> fields, long gridStartMs, long bucketMs, int maxGroups) {
+        return new PartialTable(
+                groupBy, fields, gridStartMs, bucketMs, maxGroups, gridStartMs, bucketMs == 0 ? 1 : 0, new HashMap<>());
     }
 
     /**
@@ -87,8 +95,13 @@ public final class PartialTable {
      * {@code buckets * fields.size()} states, indexed as in {@link #cells()}) as they are: a leaf's answer. Its grid
      * starts at {@code startMs}; its groups are not bounded.
      */
-    public static PartialTable of(List<String> groupBy, List<String> fields, long startMs, long bucketMs, int buckets,
-                                  Map<List<String>, AggState[]> cells) {
+    public static PartialTable of(
+            List<String> groupBy,
+            List<String> fields,
+            long startMs,
+            long bucketMs,
+            int buckets,
+            Map<List<String>, AggState[]> cells) {
         return new PartialTable(groupBy, fields, startMs, bucketMs, UNBOUNDED, startMs, buckets, new HashMap<>(cells));
     }
 
@@ -161,13 +174,18 @@ public final class PartialTable {
 
     private PartialTable mergeFrom(PartialTable other, boolean adopt) {
         if (!other.groupBy.equals(groupBy) || !other.fields.equals(fields) || other.bucketMs != bucketMs) {
-            throw new InvalidInputException(ErrorCode.BUG, "partial result of another shape merged [got groupBy="
-                    + other.groupBy + ", fields=" + other.fields + ", bucketMs=" + other.bucketMs + "; want groupBy="
-                    + groupBy + ", fields=" + fields + ", bucketMs=" + bucketMs + "]");
+            throw new InvalidInputException(
+                    ErrorCode.BUG,
+                    "partial result of another shape merged [got groupBy="
+                            + other.groupBy + ", fields=" + other.fields + ", bucketMs=" + other.bucketMs
+                            + "; want groupBy="
+                            + groupBy + ", fields=" + fields + ", bucketMs=" + bucketMs + "]");
         }
         if (bucketMs > 0 && other.buckets > 0 && Math.floorMod(other.startMs - gridStartMs, bucketMs) != 0) {
-            throw new InvalidInputException(ErrorCode.BUG, "BUG: leaf results on different bucket grids [bucketMs="
-                    + bucketMs + "]: start " + other.startMs + " vs grid " + gridStartMs);
+            throw new InvalidInputException(
+                    ErrorCode.BUG,
+                    "BUG: leaf results on different bucket grids [bucketMs=" + bucketMs + "]: start " + other.startMs
+                            + " vs grid " + gridStartMs);
         }
         widen(other.startMs, other.buckets, "source=merge");
         int offset = other.buckets == 0 ? 0 : bucketIndex(other.startMs) * fieldCount;
@@ -256,9 +274,11 @@ public final class PartialTable {
 
     private void checkNewGroup() {
         if (groups.size() >= maxGroups) {
-            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many groups [groupBy=" + groupBy
-                    + ", maxGroups=" + maxGroups + "]: narrow the filter or the group by, or raise the bound "
-                    + "(broker.query.max-groups, or maxGroups in the request)");
+            throw new InvalidInputException(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "too many groups [groupBy=" + groupBy
+                            + ", maxGroups=" + maxGroups + "]: narrow the filter or the group by, or raise the bound "
+                            + "(broker.query.max-groups, or maxGroups in the request)");
         }
         QueryMemory.check(groups.size() + 1L, buckets, fieldCount, "merge, groupBy=" + groupBy);
     }

@@ -14,8 +14,14 @@ import java.util.stream.Collectors;
  * {@link io.meridian.common.model.Histogram}).
  */
 public enum QueryFunction {
-    SUM(Aggregate.SUM), COUNT(Aggregate.COUNT), MIN(Aggregate.MIN), MAX(Aggregate.MAX), AVG(Aggregate.AVG),
-    FIRST(Aggregate.FIRST), LAST(Aggregate.LAST), PERCENTILE(null),
+    SUM(Aggregate.SUM),
+    COUNT(Aggregate.COUNT),
+    MIN(Aggregate.MIN),
+    MAX(Aggregate.MAX),
+    AVG(Aggregate.AVG),
+    FIRST(Aggregate.FIRST),
+    LAST(Aggregate.LAST),
+    PERCENTILE(null),
     /** The time of the first point (ms since the epoch): SQL's {@code MIN(ts)} reads it. */
     FIRST_TIME(Aggregate.FIRST),
     /** The time of the last point (ms since the epoch): SQL's {@code MAX(ts)} reads it. */
@@ -90,8 +96,11 @@ public enum QueryFunction {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidInputException("unknown aggregate function [" + where + ", function=" + name + "]: want one of "
-                    + Arrays.stream(values()).map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+            throw new InvalidInputException(
+                    "unknown aggregate function [" + where + ", function=" + name + "]: want one of "
+                            + Arrays.stream(values())
+                                    .map(f -> f.name().toLowerCase(Locale.ROOT))
+                                    .collect(Collectors.joining(", ")));
         }
     }
 }

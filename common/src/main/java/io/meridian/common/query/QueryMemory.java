@@ -15,7 +15,9 @@ import io.meridian.common.error.InvalidInputException;
 public final class QueryMemory {
     /** Heap bytes per cell the bound reserves: the table reference and its share of partial aggregates. */
     public static final long HEAP_BYTES_PER_CELL = 64;
-    private static final long MAX_CELLS = Math.max(1_000_000, Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_CELL);
+
+    private static final long MAX_CELLS =
+            Math.max(1_000_000, Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_CELL);
 
     private QueryMemory() {}
 
@@ -32,11 +34,15 @@ public final class QueryMemory {
     public static void check(long groups, long buckets, long fields, String where) {
         long cells = groups * buckets * fields;
         if (groups > 0 && buckets > 0 && fields > 0 && (cells / groups / buckets != fields || cells > MAX_CELLS)) {
-            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "query needs too much working memory [" + where
-                    + ", groups=" + groups + ", buckets=" + buckets + ", fields=" + fields + "]: " + cells + " cells > "
-                    + MAX_CELLS + " (heap / " + HEAP_BYTES_PER_CELL + " bytes); bound the time range, narrow the"
-                    + " filter, group by fewer tags, use a wider bucket, or aggregate in a way that is pushed down"
-                    + " (EXPLAIN shows what is read as scan=slots)");
+            throw new InvalidInputException(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "query needs too much working memory [" + where
+                            + ", groups=" + groups + ", buckets=" + buckets + ", fields=" + fields + "]: " + cells
+                            + " cells > "
+                            + MAX_CELLS + " (heap / " + HEAP_BYTES_PER_CELL
+                            + " bytes); bound the time range, narrow the"
+                            + " filter, group by fewer tags, use a wider bucket, or aggregate in a way that is pushed down"
+                            + " (EXPLAIN shows what is read as scan=slots)");
         }
     }
 }

@@ -14,7 +14,12 @@ import java.util.Objects;
  */
 public record QueryResult(List<Column> columns, List<List<Object>> rows, List<String> missingIdcs) {
     /** Column types, as SQL names them. */
-    public enum Type { TIMESTAMP, VARCHAR, DOUBLE, BIGINT }
+    public enum Type {
+        TIMESTAMP,
+        VARCHAR,
+        DOUBLE,
+        BIGINT
+    }
 
     public record Column(String name, Type type) {
         public Column {

@@ -31,9 +31,20 @@ import java.util.Set;
  * @param maxGroups    bound on distinct groups, checked at every level; exceeding it is an error, never a cut
  * @param allowPartial when an IDC does not answer: true answers from the others and names it; false fails
  */
-public record QuerySpec(String database, String metric, TagCondition filter, long startMs, long endMs, long bucketMs,
-                        List<String> groupBy, List<AggCall> selections, List<OrderKey> orderBy, int limit,
-                        Duration timeout, int maxGroups, boolean allowPartial) {
+public record QuerySpec(
+        String database,
+        String metric,
+        TagCondition filter,
+        long startMs,
+        long endMs,
+        long bucketMs,
+        List<String> groupBy,
+        List<AggCall> selections,
+        List<OrderKey> orderBy,
+        int limit,
+        Duration timeout,
+        int maxGroups,
+        boolean allowPartial) {
     public QuerySpec {
         requireName("database", database);
         requireName("metric", metric);
@@ -44,19 +55,20 @@ public record QuerySpec(String database, String metric, TagCondition filter, lon
         orderBy = List.copyOf(orderBy);
         Objects.requireNonNull(timeout, "timeout");
         if (endMs <= startMs) {
-            throw new InvalidInputException("invalid time range [" + ctx + "]: end " + endMs + " must be after start "
-                    + startMs);
+            throw new InvalidInputException(
+                    "invalid time range [" + ctx + "]: end " + endMs + " must be after start " + startMs);
         }
         if (bucketMs < 0) {
             throw new InvalidInputException("invalid bucket [" + ctx + "]: got " + bucketMs + "ms; want >= 0");
         }
         if (new HashSet<>(groupBy).size() != groupBy.size()) {
-            throw new InvalidInputException("invalid group by [" + ctx + ", groupBy=" + groupBy + "]: a tag is listed twice");
+            throw new InvalidInputException(
+                    "invalid group by [" + ctx + ", groupBy=" + groupBy + "]: a tag is listed twice");
         }
         for (AggCall s : selections) {
             if (s.field().equals(Names.ROWS) && s.function() != QueryFunction.COUNT) {
-                throw new InvalidInputException("invalid aggregate [" + ctx + ", function=" + s.function().name()
-                        .toLowerCase(Locale.ROOT) + ", field=*]: only count takes * (the rows)");
+                throw new InvalidInputException("invalid aggregate [" + ctx + ", function="
+                        + s.function().name().toLowerCase(Locale.ROOT) + ", field=*]: only count takes * (the rows)");
             }
         }
         if (selections.isEmpty()) {
@@ -78,8 +90,8 @@ public record QuerySpec(String database, String metric, TagCondition filter, lon
         }
         for (OrderKey k : orderBy) {
             if (!columns.contains(k.column())) {
-                throw new InvalidInputException("unknown order by column [" + ctx + ", column=" + k.column()
-                        + "]: want one of " + columns);
+                throw new InvalidInputException(
+                        "unknown order by column [" + ctx + ", column=" + k.column() + "]: want one of " + columns);
             }
         }
     }
@@ -107,9 +119,13 @@ public record QuerySpec(String database, String metric, TagCondition filter, lon
                 needed.add(s.function().leafAggregate());
             }
         }
-        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(metric)
+        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder()
+                .setMetric(metric)
                 .setFilter(TagConditionCodec.toWire(filter))
-                .setStartMs(startMs).setEndMs(endMs).setBucketMs(bucketMs).addAllGroupBy(groupBy);
+                .setStartMs(startMs)
+                .setEndMs(endMs)
+                .setBucketMs(bucketMs)
+                .addAllGroupBy(groupBy);
         List<FieldRead> reads = reads();
         reads.forEach(r -> b.addFields(r.field()));
         if (reads.stream().anyMatch(r -> r.transform() != SlotTransform.NONE)) {

@@ -196,8 +196,8 @@ public sealed interface TagCondition {
     private static List<TagCondition> requireParts(List<TagCondition> parts, String op) {
         Objects.requireNonNull(parts, "parts");
         if (parts.isEmpty()) {
-            throw new InvalidInputException("empty tag condition [" + op + "]: got no parts; want at least one "
-                    + "(all() for every series)");
+            throw new InvalidInputException(
+                    "empty tag condition [" + op + "]: got no parts; want at least one " + "(all() for every series)");
         }
         return List.copyOf(parts);
     }

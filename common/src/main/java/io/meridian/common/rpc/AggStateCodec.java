@@ -17,8 +17,15 @@ public final class AggStateCodec {
         if (s.isEmpty()) {
             return PartialAgg.getDefaultInstance();
         }
-        PartialAgg.Builder b = PartialAgg.newBuilder().setCount(s.count()).setSum(s.sum()).setMin(s.min())
-                .setMax(s.max()).setFirstTs(s.firstTs()).setFirst(s.first()).setLastTs(s.lastTs()).setLast(s.last());
+        PartialAgg.Builder b = PartialAgg.newBuilder()
+                .setCount(s.count())
+                .setSum(s.sum())
+                .setMin(s.min())
+                .setMax(s.max())
+                .setFirstTs(s.firstTs())
+                .setFirst(s.first())
+                .setLastTs(s.lastTs())
+                .setLast(s.last());
         Histogram h = s.histogram();
         if (h != null) {
             HistogramBuckets.Builder hb = HistogramBuckets.newBuilder();
@@ -41,8 +48,15 @@ public final class AggStateCodec {
         if (p.getCount() == 0) {
             return AggState.empty();
         }
-        AggState s = AggState.ofComponents(p.getCount(), p.getSum(), p.getMin(), p.getMax(), p.getFirstTs(),
-                p.getFirst(), p.getLastTs(), p.getLast());
+        AggState s = AggState.ofComponents(
+                p.getCount(),
+                p.getSum(),
+                p.getMin(),
+                p.getMax(),
+                p.getFirstTs(),
+                p.getFirst(),
+                p.getLastTs(),
+                p.getLast());
         if (p.hasHistogram()) {
             s.setHistogram(decodeHistogram(p.getHistogram(), where));
         }

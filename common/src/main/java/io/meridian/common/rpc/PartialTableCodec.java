@@ -32,14 +32,19 @@ public final class PartialTableCodec {
 
     /** An empty table for the answers to {@code leaf}, at most {@code maxGroups} groups. */
     public static PartialTable emptyFor(LeafQueryRequest leaf, int maxGroups) {
-        return PartialTable.empty(leaf.getGroupByList(), leaf.getFieldsList(), leaf.getStartMs(), leaf.getBucketMs(),
-                maxGroups);
+        return PartialTable.empty(
+                leaf.getGroupByList(), leaf.getFieldsList(), leaf.getStartMs(), leaf.getBucketMs(), maxGroups);
     }
 
     /** The header of {@code t}: its shape and window, echoing the request's {@code transforms}. */
     public static LeafResultHeader header(PartialTable t, List<SlotTransform> transforms) {
-        return LeafResultHeader.newBuilder().addAllGroupBy(t.groupBy()).addAllFields(t.fields())
-                .setStartMs(t.startMs()).setBucketMs(t.bucketMs()).setBuckets(t.buckets()).addAllTransforms(transforms)
+        return LeafResultHeader.newBuilder()
+                .addAllGroupBy(t.groupBy())
+                .addAllFields(t.fields())
+                .setStartMs(t.startMs())
+                .setBucketMs(t.bucketMs())
+                .setBuckets(t.buckets())
+                .addAllTransforms(transforms)
                 .build();
     }
 
@@ -52,14 +57,18 @@ public final class PartialTableCodec {
      * Lazily encodes the table, keeping only the first {@code groupLimit} groups (in group order) that have a cell
      * when {@code groupLimit > 0}; the header echoes {@code transforms}.
      */
-    public static Iterator<LeafResultChunk> chunks(PartialTable t, int maxCells, int groupLimit,
-                                                   List<SlotTransform> transforms) {
+    public static Iterator<LeafResultChunk> chunks(
+            PartialTable t, int maxCells, int groupLimit, List<SlotTransform> transforms) {
         if (maxCells < 1) {
             throw new IllegalArgumentException("maxCells must be >= 1, got " + maxCells);
         }
         List<Map.Entry<List<String>, AggState[]>> sorted = t.sortedGroups();
-        List<Map.Entry<List<String>, AggState[]>> groups = groupLimit <= 0 ? sorted : sorted.stream()
-                .filter(g -> Arrays.stream(g.getValue()).anyMatch(Objects::nonNull)).limit(groupLimit).toList();
+        List<Map.Entry<List<String>, AggState[]>> groups = groupLimit <= 0
+                ? sorted
+                : sorted.stream()
+                        .filter(g -> Arrays.stream(g.getValue()).anyMatch(Objects::nonNull))
+                        .limit(groupLimit)
+                        .toList();
         LeafResultHeader header = header(t, transforms);
         int fields = t.fields().size();
         return new Iterator<>() {
@@ -94,7 +103,9 @@ public final class PartialTableCodec {
                             if (g == null) {
                                 g = chunk.addGroupsBuilder().addAllGroupValues(values);
                             }
-                            g.addCells(ResultCell.newBuilder().setBucket(cell / fields).setField(cell % fields)
+                            g.addCells(ResultCell.newBuilder()
+                                    .setBucket(cell / fields)
+                                    .setField(cell % fields)
                                     .setState(AggStateCodec.encode(s)));
                             budget--;
                         }
@@ -120,8 +131,8 @@ public final class PartialTableCodec {
             throw new InvalidInputException("malformed leaf result: the first chunk carries no header");
         }
         LeafResultHeader h = chunks.get(0).getHeader();
-        PartialTable t = PartialTable.empty(h.getGroupByList(), h.getFieldsList(), h.getStartMs(), h.getBucketMs(),
-                PartialTable.UNBOUNDED);
+        PartialTable t = PartialTable.empty(
+                h.getGroupByList(), h.getFieldsList(), h.getStartMs(), h.getBucketMs(), PartialTable.UNBOUNDED);
         Reader reader = new Reader(t, h.getTransformsList());
         for (int c = 0; c < chunks.size(); c++) {
             reader.add(chunks.get(c), "chunk=" + c);
@@ -178,20 +189,27 @@ public final class PartialTableCodec {
             int offset = streamBuckets == 0 ? 0 : into.bucketIndex(streamStartMs) * fields;
             for (ResultGroup g : chunk.getGroupsList()) {
                 if (g.getGroupValuesCount() != into.groupBy().size()) {
-                    throw new InvalidInputException(ErrorCode.BUG, "malformed partial result [" + source
-                            + "]: a group has " + g.getGroupValuesCount() + " values; want " + into.groupBy().size());
+                    throw new InvalidInputException(
+                            ErrorCode.BUG,
+                            "malformed partial result [" + source + "]: a group has " + g.getGroupValuesCount()
+                                    + " values; want " + into.groupBy().size());
                 }
                 AggState[] row = into.row(List.copyOf(g.getGroupValuesList()));
                 for (ResultCell c : g.getCellsList()) {
                     if (Integer.toUnsignedLong(c.getBucket()) >= streamBuckets
                             || Integer.compareUnsigned(c.getField(), fields) >= 0) {
-                        throw new InvalidInputException(ErrorCode.BUG, "malformed partial result [" + source
-                                + "]: cell (bucket " + Integer.toUnsignedString(c.getBucket()) + ", field "
-                                + Integer.toUnsignedString(c.getField()) + ") is outside " + streamBuckets
-                                + " buckets x " + fields + " fields");
+                        throw new InvalidInputException(
+                                ErrorCode.BUG,
+                                "malformed partial result [" + source
+                                        + "]: cell (bucket " + Integer.toUnsignedString(c.getBucket()) + ", field "
+                                        + Integer.toUnsignedString(c.getField()) + ") is outside " + streamBuckets
+                                        + " buckets x " + fields + " fields");
                     }
-                    PartialTable.mergeCell(row, offset + c.getBucket() * fields + c.getField(),
-                            AggStateCodec.decode(c.getState(), source), true);
+                    PartialTable.mergeCell(
+                            row,
+                            offset + c.getBucket() * fields + c.getField(),
+                            AggStateCodec.decode(c.getState(), source),
+                            true);
                 }
             }
         }
@@ -202,23 +220,31 @@ public final class PartialTableCodec {
          */
         private void checkShape(LeafResultHeader h, String source) {
             if (!h.getTransformsList().equals(transforms)) {
-                throw new InvalidInputException(ErrorCode.BUG, "partial result without the slot transforms the query "
-                        + "needs [" + source + ", transforms=" + transforms + "]: the node that answered is older than "
-                        + "storage.proto revision 5 (broker.proto revision 3), which STDDEV, VARIANCE and rate, "
-                        + "increase and delta of a counter need; upgrade it");
+                throw new InvalidInputException(
+                        ErrorCode.BUG,
+                        "partial result without the slot transforms the query "
+                                + "needs [" + source + ", transforms=" + transforms
+                                + "]: the node that answered is older than "
+                                + "storage.proto revision 5 (broker.proto revision 3), which STDDEV, VARIANCE and rate, "
+                                + "increase and delta of a counter need; upgrade it");
             }
             long bucketMs = into.bucketMs();
-            boolean same = h.getGroupByList().equals(into.groupBy()) && h.getFieldsList().equals(into.fields())
+            boolean same = h.getGroupByList().equals(into.groupBy())
+                    && h.getFieldsList().equals(into.fields())
                     && h.getBucketMs() == bucketMs;
             if (!same || (bucketMs == 0 && (h.getStartMs() != gridStartMs || h.getBuckets() != 1))) {
-                throw new InvalidInputException(ErrorCode.BUG, "partial result of another shape [" + source + "]: got "
-                        + h.toString().replace('\n', ' ') + "; want groupBy=" + into.groupBy() + ", fields="
-                        + into.fields() + ", bucketMs=" + bucketMs + ", grid start " + gridStartMs);
+                throw new InvalidInputException(
+                        ErrorCode.BUG,
+                        "partial result of another shape [" + source + "]: got "
+                                + h.toString().replace('\n', ' ') + "; want groupBy=" + into.groupBy() + ", fields="
+                                + into.fields() + ", bucketMs=" + bucketMs + ", grid start " + gridStartMs);
             }
             if (bucketMs > 0 && Math.floorMod(h.getStartMs() - gridStartMs, bucketMs) != 0) {
-                throw new InvalidInputException(ErrorCode.BUG, "partial result on another bucket grid [" + source
-                        + ", bucketMs=" + bucketMs + "]: got start " + h.getStartMs() + "; want " + gridStartMs
-                        + " + a multiple of " + bucketMs);
+                throw new InvalidInputException(
+                        ErrorCode.BUG,
+                        "partial result on another bucket grid [" + source
+                                + ", bucketMs=" + bucketMs + "]: got start " + h.getStartMs() + "; want " + gridStartMs
+                                + " + a multiple of " + bucketMs);
             }
         }
     }

@@ -17,5 +17,7 @@ public final class RemoteCallException extends MeridianException {
     }
 
     /** The gRPC status code name, e.g. {@code "INTERNAL"}. */
-    public String grpcStatus() { return grpcStatus; }
+    public String grpcStatus() {
+        return grpcStatus;
+    }
 }

@@ -88,7 +88,9 @@ public final class RpcErrors {
         Metadata trailers = new Metadata();
         trailers.put(ERROR_CODE_KEY, Integer.toString(code.code()));
         trailers.put(RETRIABLE_KEY, Boolean.toString(retriable));
-        return Status.fromCode(statusCode(code)).withDescription(context + ": " + message).withCause(error)
+        return Status.fromCode(statusCode(code))
+                .withDescription(context + ": " + message)
+                .withCause(error)
                 .asRuntimeException(trailers);
     }
 
@@ -105,15 +107,23 @@ public final class RpcErrors {
         ErrorCode code = errorCode(e.getTrailers());
         if (code == null) {
             if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                return new ShardUnavailableException("storage node call failed [status=" + status.getCode() + "]: "
-                        + message, e);
+                return new ShardUnavailableException(
+                        "storage node call failed [status=" + status.getCode() + "]: " + message, e);
             }
-            return new RemoteCallException(ErrorCode.BUG, status.getCode().name(), "storage node call failed [status="
-                    + status.getCode() + "]: " + message, e);
+            return new RemoteCallException(
+                    ErrorCode.BUG,
+                    status.getCode().name(),
+                    "storage node call failed [status=" + status.getCode() + "]: " + message,
+                    e);
         }
         return switch (code) {
-            case INVALID_INPUT, INVALID_NAME, TYPE_CONFLICT, OUT_OF_RETENTION, LIMIT_EXCEEDED, NOT_FOUND,
-                 ALREADY_EXISTS -> new InvalidInputException(code, message);
+            case INVALID_INPUT,
+                    INVALID_NAME,
+                    TYPE_CONFLICT,
+                    OUT_OF_RETENTION,
+                    LIMIT_EXCEEDED,
+                    NOT_FOUND,
+                    ALREADY_EXISTS -> new InvalidInputException(code, message);
             case NOT_LEADER -> new NotLeaderException(message);
             case SHARD_UNAVAILABLE -> new ShardUnavailableException(message, e);
             case META_UNAVAILABLE -> new MetaUnavailableException(message, e);
@@ -124,7 +134,7 @@ public final class RpcErrors {
             case QUERY_CANCELLED -> new QueryCancelledException(message);
             case IDC_UNAVAILABLE -> new IdcUnavailableException(message, e);
             case CORRUPT_DATA, FORMAT_VERSION, STORAGE_IO, BUG ->
-                    new RemoteCallException(code, status.getCode().name(), message, e);
+                new RemoteCallException(code, status.getCode().name(), message, e);
         };
     }
 

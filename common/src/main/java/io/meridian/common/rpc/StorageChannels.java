@@ -12,6 +12,9 @@ public final class StorageChannels {
 
     /** A plaintext channel to {@code host:port} (traffic stays inside the cluster's network). */
     public static ManagedChannel open(String address) {
-        return ManagedChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+        return ManagedChannelBuilder.forTarget(address)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_INBOUND_BYTES)
+                .build();
     }
 }

@@ -33,7 +33,8 @@ public final class TagConditionCodec {
         } else if (c instanceof TagCondition.Or or) {
             b.setDisjunction(TagFilter.Disjunction.newBuilder().addAllParts(toWire(or.parts())));
         } else {
-            throw new IllegalStateException("BUG: unknown tag condition " + c.getClass().getName());
+            throw new IllegalStateException(
+                    "BUG: unknown tag condition " + c.getClass().getName());
         }
         return b.build();
     }
@@ -50,23 +51,27 @@ public final class TagConditionCodec {
 
     private static TagCondition fromWire(TagFilter f, String where, int depth) {
         if (depth > StorageRpc.MAX_FILTER_DEPTH) {
-            throw new InvalidInputException("tag filter too deep [" + where + "]: want at most "
-                    + StorageRpc.MAX_FILTER_DEPTH + " levels");
+            throw new InvalidInputException(
+                    "tag filter too deep [" + where + "]: want at most " + StorageRpc.MAX_FILTER_DEPTH + " levels");
         }
         return switch (f.getKindCase()) {
             case MATCH_ALL -> TagCondition.all();
             case EQ -> new TagCondition.Eq(f.getEq().getKey(), f.getEq().getValue());
-            case IN_SET -> new TagCondition.In(f.getInSet().getKey(), f.getInSet().getValuesList());
-            case PREFIX -> new TagCondition.Prefix(f.getPrefix().getKey(), f.getPrefix().getPrefix());
-            case REGEX -> new TagCondition.Regex(f.getRegex().getKey(), f.getRegex().getPattern());
-            case NEGATION -> new TagCondition.Not(fromWire(f.getNegation().getInner(), where + ".negation.inner",
-                    depth + 1));
-            case CONJUNCTION -> new TagCondition.And(fromWire(f.getConjunction().getPartsList(),
-                    where + ".conjunction", depth));
-            case DISJUNCTION -> new TagCondition.Or(fromWire(f.getDisjunction().getPartsList(),
-                    where + ".disjunction", depth));
-            case KIND_NOT_SET -> throw new InvalidInputException("missing or unknown tag filter kind [" + where
-                    + "]: want one of match_all, eq, in_set, prefix, regex, negation, conjunction, disjunction");
+            case IN_SET ->
+                new TagCondition.In(f.getInSet().getKey(), f.getInSet().getValuesList());
+            case PREFIX ->
+                new TagCondition.Prefix(f.getPrefix().getKey(), f.getPrefix().getPrefix());
+            case REGEX ->
+                new TagCondition.Regex(f.getRegex().getKey(), f.getRegex().getPattern());
+            case NEGATION ->
+                new TagCondition.Not(fromWire(f.getNegation().getInner(), where + ".negation.inner", depth + 1));
+            case CONJUNCTION ->
+                new TagCondition.And(fromWire(f.getConjunction().getPartsList(), where + ".conjunction", depth));
+            case DISJUNCTION ->
+                new TagCondition.Or(fromWire(f.getDisjunction().getPartsList(), where + ".disjunction", depth));
+            case KIND_NOT_SET ->
+                throw new InvalidInputException("missing or unknown tag filter kind [" + where
+                        + "]: want one of match_all, eq, in_set, prefix, regex, negation, conjunction, disjunction");
         };
     }
 

@@ -49,8 +49,9 @@ public final class WireEnums {
             case AGGREGATE_AVG -> Aggregate.AVG;
             case AGGREGATE_FIRST -> Aggregate.FIRST;
             case AGGREGATE_LAST -> Aggregate.LAST;
-            case AGGREGATE_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidInputException(
-                    "missing or unknown aggregate [" + where + "]: want one of sum, count, min, max, avg, first, last");
+            case AGGREGATE_UNSPECIFIED, UNRECOGNIZED ->
+                throw new InvalidInputException("missing or unknown aggregate [" + where
+                        + "]: want one of sum, count, min, max, avg, first, last");
         };
     }
 
@@ -68,8 +69,10 @@ public final class WireEnums {
             case SLOT_TRANSFORM_NONE -> SlotTransform.NONE;
             case SLOT_TRANSFORM_MOMENTS -> SlotTransform.MOMENTS;
             case SLOT_TRANSFORM_COUNTER_INCREASE -> SlotTransform.COUNTER_INCREASE;
-            case UNRECOGNIZED -> throw new InvalidInputException("unknown slot transform [" + where
-                    + "]: want one of none, moments, counter_increase (this storage node may be older than the broker)");
+            case UNRECOGNIZED ->
+                throw new InvalidInputException(
+                        "unknown slot transform [" + where
+                                + "]: want one of none, moments, counter_increase (this storage node may be older than the broker)");
         };
     }
 }

@@ -11,19 +11,22 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigDefTest {
-    enum Mode { ALWAYS, NEVER }
+    enum Mode {
+        ALWAYS,
+        NEVER
+    }
 
     static final ConfigOption<String> ID = ConfigOption.required("node.id", ConfigTypes.STRING, "node id");
-    static final ConfigOption<Long> SIZE = ConfigOption.of("storage.memtable.size", ConfigTypes.sizeAtLeast(1),
-            256L << 20, "memtable");
-    static final ConfigOption<Duration> TTL = ConfigOption.of("meta.lease-ttl",
-            ConfigTypes.durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10), "lease");
-    static final ConfigOption<Integer> PORT = ConfigOption.of("storage.server.port", ConfigTypes.intIn(0, 65535),
-            8620, "port");
-    static final ConfigOption<Mode> MODE = ConfigOption.of("storage.wal.fsync", ConfigTypes.enumOf(Mode.class),
-            Mode.ALWAYS, "fsync");
-    static final ConfigOption<List<String>> ENDPOINTS = ConfigOption.of("meta.etcd.endpoints",
-            ConfigTypes.STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd");
+    static final ConfigOption<Long> SIZE =
+            ConfigOption.of("storage.memtable.size", ConfigTypes.sizeAtLeast(1), 256L << 20, "memtable");
+    static final ConfigOption<Duration> TTL = ConfigOption.of(
+            "meta.lease-ttl", ConfigTypes.durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10), "lease");
+    static final ConfigOption<Integer> PORT =
+            ConfigOption.of("storage.server.port", ConfigTypes.intIn(0, 65535), 8620, "port");
+    static final ConfigOption<Mode> MODE =
+            ConfigOption.of("storage.wal.fsync", ConfigTypes.enumOf(Mode.class), Mode.ALWAYS, "fsync");
+    static final ConfigOption<List<String>> ENDPOINTS =
+            ConfigOption.of("meta.etcd.endpoints", ConfigTypes.STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd");
     static final ConfigOption<Boolean> FLAG = ConfigOption.of("node.flag", ConfigTypes.BOOLEAN, false, "flag");
 
     static final ConfigDef DEF = new ConfigDef(List.of(ID, SIZE, TTL, PORT, MODE, ENDPOINTS, FLAG), Set.of("broker."));

@@ -12,10 +12,13 @@ class MemoryBudgetTest {
 
     @Test
     void sharesWithinThreeQuartersOfTheHeapFitAndMoreIsAnErrorNamingEachShare() {
-        List<MemoryBudget.Share> fits = List.of(new MemoryBudget.Share("a.key", "memtables", GIB / 4),
+        List<MemoryBudget.Share> fits = List.of(
+                new MemoryBudget.Share("a.key", "memtables", GIB / 4),
                 new MemoryBudget.Share("b.key", "bodies", GIB / 8));
-        assertThatCode(() -> MemoryBudget.check("standalone", GIB, fits, "X=-Xmx2g")).doesNotThrowAnyException();
-        List<MemoryBudget.Share> tooMuch = List.of(new MemoryBudget.Share("a.key", "memtables", GIB / 2),
+        assertThatCode(() -> MemoryBudget.check("standalone", GIB, fits, "X=-Xmx2g"))
+                .doesNotThrowAnyException();
+        List<MemoryBudget.Share> tooMuch = List.of(
+                new MemoryBudget.Share("a.key", "memtables", GIB / 2),
                 new MemoryBudget.Share("b.key", "bodies", GIB / 2));
         assertThatThrownBy(() -> MemoryBudget.check("standalone", GIB, tooMuch, "X=-Xmx2g"))
                 .isInstanceOf(ConfigException.class)

@@ -32,17 +32,24 @@ class LineBatcherTest {
                 cpu,host=b usage=7 1767225600000
                 """, 8, Precision.MILLISECONDS);
         assertThat(r.points()).isEqualTo(5);
-        int shardA = SeriesHash.shardOf(SeriesKey.of("cpu", "dc", "eu", "host", "a").canonicalBytes(), 8);
+        int shardA =
+                SeriesHash.shardOf(SeriesKey.of("cpu", "dc", "eu", "host", "a").canonicalBytes(), 8);
         int shardB = SeriesHash.shardOf(SeriesKey.of("cpu", "host", "b").canonicalBytes(), 8);
         SeriesRows a = r.batches().get(shardA).getSeriesList().stream()
-                .filter(s -> s.getTagsCount() == 2).findFirst().orElseThrow();
+                .filter(s -> s.getTagsCount() == 2)
+                .findFirst()
+                .orElseThrow();
         assertThat(a.getMetric()).isEqualTo("cpu");
-        assertThat(a.getTagsList()).extracting(t -> t.getKey() + "=" + t.getValue()).containsExactly("dc=eu", "host=a");
+        assertThat(a.getTagsList())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
+                .containsExactly("dc=eu", "host=a");
         assertThat(a.getFieldsList()).containsExactly("usage", "idle");
-        assertThat(a.getTimestampDeltasList()).as("first absolute, then deltas").containsExactly(1767225600000L, 10_000L);
+        assertThat(a.getTimestampDeltasList())
+                .as("first absolute, then deltas")
+                .containsExactly(1767225600000L, 10_000L);
         assertThat(a.getValuesList()).containsExactly(1.5, 2.0, 2.5, 3.0);
-        assertThat(r.batches().get(shardB).getSeriesList()).anySatisfy(s ->
-                assertThat(s.getValuesList()).containsExactly(7.0));
+        assertThat(r.batches().get(shardB).getSeriesList())
+                .anySatisfy(s -> assertThat(s.getValuesList()).containsExactly(7.0));
     }
 
     @Test
@@ -52,19 +59,25 @@ class LineBatcherTest {
         ShardBatches r = batch(body, 1, Precision.MILLISECONDS);
         assertThat(r.points()).as("the numeric fields of every line").isEqualTo(2);
         assertThat(r.skipped()).isEqualTo(new ShardBatches.Skipped(2, 1));
-        assertThat(r.batches().get(0).getSeriesList()).allSatisfy(s -> assertThat(s.getFieldsList()).containsExactly("usage"));
+        assertThat(r.batches().get(0).getSeriesList())
+                .allSatisfy(s -> assertThat(s.getFieldsList()).containsExactly("usage"));
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> new LineBatcher(StringFieldPolicy.REJECT).batch("db", 1, b, 0, b.length,
-                Precision.MILLISECONDS, NOW)).isInstanceOf(LineProtocolException.class)
-                .hasMessageContaining("line 1").hasMessageContaining("string fields are not supported [field=msg]");
+        assertThatThrownBy(() -> new LineBatcher(StringFieldPolicy.REJECT)
+                        .batch("db", 1, b, 0, b.length, Precision.MILLISECONDS, NOW))
+                .isInstanceOf(LineProtocolException.class)
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("string fields are not supported [field=msg]");
     }
 
     @Test
     void anotherTagOrderIsTheSameSeriesAndOtherFieldsAreOtherRows() {
-        ShardBatches r = batch("m,a=1,b=2 x=1 1767225600000\n"
-                + "m,b=2,a=1 x=2 1767225601000\n"
-                + "m,a=1,b=2 y=3 1767225602000\n"
-                + "m,a=1,b=2 x=4 1767225603000\n", 1, Precision.MILLISECONDS);
+        ShardBatches r = batch(
+                "m,a=1,b=2 x=1 1767225600000\n"
+                        + "m,b=2,a=1 x=2 1767225601000\n"
+                        + "m,a=1,b=2 y=3 1767225602000\n"
+                        + "m,a=1,b=2 x=4 1767225603000\n",
+                1,
+                Precision.MILLISECONDS);
         List<SeriesRows> rows = r.batches().get(0).getSeriesList();
         assertThat(rows).as("the x rows of the series, then its y rows").hasSize(2);
         assertThat(rows.get(0).getValuesList()).containsExactly(1.0, 2.0, 4.0);
@@ -85,9 +98,11 @@ class LineBatcherTest {
 
     @Test
     void aBodyWithBadLinesNamesEachAndProducesNothing() {
-        assertThatThrownBy(() -> batch("cpu,host=a usage=1\ncpu,host=b usage=abc\ncpu usage=\n", 4, Precision.MILLISECONDS))
+        assertThatThrownBy(() ->
+                        batch("cpu,host=a usage=1\ncpu,host=b usage=abc\ncpu usage=\n", 4, Precision.MILLISECONDS))
                 .isInstanceOf(LineProtocolException.class)
-                .hasMessageContaining("line 2").hasMessageContaining("line 3");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("line 3");
         assertThat(batch("", 4, Precision.MILLISECONDS).batches()).isEqualTo(Map.of());
     }
 }

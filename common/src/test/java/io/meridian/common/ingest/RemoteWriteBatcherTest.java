@@ -39,15 +39,20 @@ class RemoteWriteBatcherTest {
 
     @Test
     void nameIsTheMetricOtherLabelsAreTagsAndSamplesTheValueField() {
-        WriteRequest r = WriteRequest.newBuilder().addTimeseries(series("__name__", "up", "job", "node", "instance",
-                "h:9100", "empty", "").addSamples(sample(NOW, 1)).addSamples(sample(NOW + 15_000, 0))).build();
+        WriteRequest r = WriteRequest.newBuilder()
+                .addTimeseries(series("__name__", "up", "job", "node", "instance", "h:9100", "empty", "")
+                        .addSamples(sample(NOW, 1))
+                        .addSamples(sample(NOW + 15_000, 0)))
+                .build();
         RemoteWriteBatcher.Result out = batch(r);
         SeriesKey key = SeriesKey.of("up", "instance", "h:9100", "job", "node");
         int shard = SeriesHash.shardOf(key.canonicalBytes(), 4);
         SeriesRows rows = out.batches().batches().get(shard).getSeries(0);
         assertThat(rows.getMetric()).isEqualTo("up");
-        assertThat(rows.getTagsList()).extracting(t -> t.getKey() + "=" + t.getValue())
-                .as("sorted, the empty label absent").containsExactly("instance=h:9100", "job=node");
+        assertThat(rows.getTagsList())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
+                .as("sorted, the empty label absent")
+                .containsExactly("instance=h:9100", "job=node");
         assertThat(rows.getFieldsList()).containsExactly("value");
         assertThat(rows.getTimestampDeltasList()).containsExactly(NOW, 15_000L);
         assertThat(rows.getValuesList()).containsExactly(1.0, 0.0);
@@ -60,9 +65,12 @@ class RemoteWriteBatcherTest {
         WriteRequest r = WriteRequest.newBuilder()
                 .addTimeseries(series("__name__", "m", "a", "1")
                         .addSamples(sample(NOW, Double.longBitsToDouble(RemoteWriteBatcher.STALE_NAN_BITS)))
-                        .addSamples(sample(NOW + 1, Double.NaN)).addSamples(sample(NOW + 2, Double.POSITIVE_INFINITY))
-                        .addSamples(sample(NOW + 3, 7)).addExemplars(Exemplar.newBuilder().setValue(1)))
-                .addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("m")).build();
+                        .addSamples(sample(NOW + 1, Double.NaN))
+                        .addSamples(sample(NOW + 2, Double.POSITIVE_INFINITY))
+                        .addSamples(sample(NOW + 3, 7))
+                        .addExemplars(Exemplar.newBuilder().setValue(1)))
+                .addMetadata(MetricMetadata.newBuilder().setMetricFamilyName("m"))
+                .build();
         RemoteWriteBatcher.Result out = batch(r);
         assertThat(out.dropped()).isEqualTo(new RemoteWriteBatcher.Dropped(1, 1, 1, 1, 0, 1));
         assertThat(out.batches().points()).isEqualTo(1);
@@ -70,18 +78,24 @@ class RemoteWriteBatcherTest {
 
     @Test
     void badSeriesAreRefusedNamingTheSeries() {
-        assertThatThrownBy(() -> batch(WriteRequest.newBuilder().addTimeseries(series("job", "x")
-                .addSamples(sample(NOW, 1))).build())).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> batch(WriteRequest.newBuilder()
+                        .addTimeseries(series("job", "x").addSamples(sample(NOW, 1)))
+                        .build()))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("series without a metric name [timeseries=0, labels={job=\"x\"}]");
-        assertThatThrownBy(() -> batch(WriteRequest.newBuilder().addTimeseries(series("__name__", "m", "value", "x")
-                .addSamples(sample(NOW, 1))).build())).hasMessageContaining("invalid label name [series={__name__=\"m\","
-                        + " value=\"x\"}, label=value]");
-        assertThatThrownBy(() -> batch(WriteRequest.newBuilder().addTimeseries(series("__name__", "m")
-                .addSamples(sample(NOW - 7_200_000, 1))).build()))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.OUT_OF_RETENTION))
+        assertThatThrownBy(() -> batch(WriteRequest.newBuilder()
+                        .addTimeseries(series("__name__", "m", "value", "x").addSamples(sample(NOW, 1)))
+                        .build()))
+                .hasMessageContaining("invalid label name [series={__name__=\"m\"," + " value=\"x\"}, label=value]");
+        assertThatThrownBy(() -> batch(WriteRequest.newBuilder()
+                        .addTimeseries(series("__name__", "m").addSamples(sample(NOW - 7_200_000, 1)))
+                        .build()))
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OUT_OF_RETENTION))
                 .hasMessageContaining("sample outside the write window [series=m");
-        assertThatThrownBy(() -> batch(WriteRequest.newBuilder().addTimeseries(series("__name__", "9lives")
-                .addSamples(sample(NOW, 1))).build())).hasMessageContaining("invalid metric name");
+        assertThatThrownBy(() -> batch(WriteRequest.newBuilder()
+                        .addTimeseries(series("__name__", "9lives").addSamples(sample(NOW, 1)))
+                        .build()))
+                .hasMessageContaining("invalid metric name");
     }
 }

@@ -26,11 +26,15 @@ class LineProtocolFuzzTest {
             m v=1
             """;
 
-    private static final byte[] ALPHABET = ",= \\\"\n\r#\t-+.eEiutfTF0123456789abc\u00c3".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] ALPHABET =
+            ",= \\\"\n\r#\t-+.eEiutfTF0123456789abc\u00c3".getBytes(StandardCharsets.ISO_8859_1);
 
     @Provide
     Arbitrary<byte[]> alphabetBodies() {
-        return Arbitraries.of(toObjects(ALPHABET)).array(Byte[].class).ofMaxSize(200).map(LineProtocolFuzzTest::unbox);
+        return Arbitraries.of(toObjects(ALPHABET))
+                .array(Byte[].class)
+                .ofMaxSize(200)
+                .map(LineProtocolFuzzTest::unbox);
     }
 
     @Property(tries = 2000)
@@ -55,8 +59,8 @@ class LineProtocolFuzzTest {
             byte[] seed = SEED_BODY.repeat(4).getBytes(StandardCharsets.UTF_8);
             long valid = 0;
             long bad = 0;
-            LineProtocolParser parser = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withValidateNames(false)
-                    .withStringFields(StringFieldPolicy.SKIP));
+            LineProtocolParser parser = new LineProtocolParser(
+                    LineProtocolOptions.DEFAULTS.withValidateNames(false).withStringFields(StringFieldPolicy.SKIP));
             for (int i = 0; i < 20_000; i++) {
                 byte[] body = mutate(seed, r);
                 check(body);
@@ -73,15 +77,22 @@ class LineProtocolFuzzTest {
     @Test
     void seedBodyIsValidUnderSkip() {
         byte[] b = SEED_BODY.getBytes(StandardCharsets.UTF_8);
-        ParseResult r = new LineProtocolParser(LineProtocolOptions.DEFAULTS.withStringFields(StringFieldPolicy.SKIP)
-                .withValidateNames(false)).validate(b, 0, b.length, Precision.NANOSECONDS);
+        ParseResult r = new LineProtocolParser(LineProtocolOptions.DEFAULTS
+                        .withStringFields(StringFieldPolicy.SKIP)
+                        .withValidateNames(false))
+                .validate(b, 0, b.length, Precision.NANOSECONDS);
         assertThat(r.errors()).isEmpty();
         assertThat(r.linesValid()).isEqualTo(3);
     }
 
     private static void check(byte[] body) {
-        for (LineProtocolOptions options : new LineProtocolOptions[] {LineProtocolOptions.DEFAULTS,
-            LineProtocolOptions.DEFAULTS.withValidateNames(false).withAtomic(false).withStringFields(StringFieldPolicy.SKIP)}) {
+        for (LineProtocolOptions options : new LineProtocolOptions[] {
+            LineProtocolOptions.DEFAULTS,
+            LineProtocolOptions.DEFAULTS
+                    .withValidateNames(false)
+                    .withAtomic(false)
+                    .withStringFields(StringFieldPolicy.SKIP)
+        }) {
             int lines = 1;
             for (byte c : body) {
                 lines += c == '\n' ? 1 : 0;

@@ -22,42 +22,53 @@ class LineProtocolRoundTripTest {
     @Provide
     Arbitrary<List<ParsedPoint>> meridianPoints() {
         Arbitrary<String> names = Combinators.combine(
-                Arbitraries.strings().withChars("abcxyzABCXYZ_").ofLength(1),
-                Arbitraries.strings().withChars("abcXYZ019_.:-").ofMaxLength(12)).as(String::concat);
-        Arbitrary<String> tagValues = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(40)
+                        Arbitraries.strings().withChars("abcxyzABCXYZ_").ofLength(1),
+                        Arbitraries.strings().withChars("abcXYZ019_.:-").ofMaxLength(12))
+                .as(String::concat);
+        Arbitrary<String> tagValues = Arbitraries.strings()
+                .all()
+                .ofMinLength(1)
+                .ofMaxLength(40)
                 .filter(s -> representable(s) && s.indexOf('\0') < 0);
         return points(names, names, tagValues);
     }
 
     @Provide
     Arbitrary<List<ParsedPoint>> specPoints() {
-        Arbitrary<String> any = Arbitraries.strings().withChars("ab,= \\\"#\t\r\u00e9\u4e2d").ofMinLength(1).ofMaxLength(8)
+        Arbitrary<String> any = Arbitraries.strings()
+                .withChars("ab,= \\\"#\t\r\u00e9\u4e2d")
+                .ofMinLength(1)
+                .ofMaxLength(8)
                 .filter(LineProtocolRoundTripTest::representable);
         Arbitrary<String> measurements = any.filter(s -> !s.startsWith("#") && !s.startsWith("\t"));
         return points(measurements, any, any);
     }
 
-    private Arbitrary<List<ParsedPoint>> points(Arbitrary<String> measurements, Arbitrary<String> keys,
-                                               Arbitrary<String> tagValues) {
+    private Arbitrary<List<ParsedPoint>> points(
+            Arbitrary<String> measurements, Arbitrary<String> keys, Arbitrary<String> tagValues) {
         Arbitrary<Tag> tag = Combinators.combine(keys, tagValues).as(Tag::new);
-        Arbitrary<Field> field = Combinators.combine(keys, Arbitraries.integers().between(0, 3),
-                Arbitraries.doubles().filter(Double::isFinite), Arbitraries.longs()).as((k, kind, d, l) -> switch (kind) {
+        Arbitrary<Field> field = Combinators.combine(
+                        keys,
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.doubles().filter(Double::isFinite),
+                        Arbitraries.longs())
+                .as((k, kind, d, l) -> switch (kind) {
                     case 0 -> Field.ofFloat(k, d);
                     case 1 -> Field.ofInteger(k, l);
                     case 2 -> Field.ofUnsigned(k, l);
                     default -> Field.ofBoolean(k, (l & 1) == 1);
                 });
-        Arbitrary<ParsedPoint> point = Combinators.combine(measurements,
-                tag.list().ofMaxSize(5).map(LineProtocolRoundTripTest::distinctTags),
-                field.list().ofMinSize(1).ofMaxSize(6).map(LineProtocolRoundTripTest::distinctFields),
-                Arbitraries.longs().between(-9_000_000_000_000L, 9_000_000_000_000L))
+        Arbitrary<ParsedPoint> point = Combinators.combine(
+                        measurements,
+                        tag.list().ofMaxSize(5).map(LineProtocolRoundTripTest::distinctTags),
+                        field.list().ofMinSize(1).ofMaxSize(6).map(LineProtocolRoundTripTest::distinctFields),
+                        Arbitraries.longs().between(-9_000_000_000_000L, 9_000_000_000_000L))
                 .as(ParsedPoint::new);
         return point.list().ofMaxSize(8);
     }
 
     @Property
-    void meridianPointsRoundTrip(@ForAll("meridianPoints") List<ParsedPoint> points,
-                                 @ForAll Precision precision) {
+    void meridianPointsRoundTrip(@ForAll("meridianPoints") List<ParsedPoint> points, @ForAll Precision precision) {
         roundTrip(points, precision, LineProtocolOptions.DEFAULTS);
     }
 
@@ -82,7 +93,8 @@ class LineProtocolRoundTripTest {
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         assertThat(LineCollector.parseAll(new LineProtocolParser(options), bytes, precision, 0))
-                .as("body: %s", body).isEqualTo(expected);
+                .as("body: %s", body)
+                .isEqualTo(expected);
     }
 
     static boolean representable(String s) {

@@ -28,8 +28,9 @@ class NumberScannerTest {
     }
 
     @Property
-    void decimalsMatchParseDouble(@ForAll @LongRange(min = -999_999_999_999_999_999L) long mantissa,
-                                  @ForAll @IntRange(min = -30, max = 30) int scale) {
+    void decimalsMatchParseDouble(
+            @ForAll @LongRange(min = -999_999_999_999_999_999L) long mantissa,
+            @ForAll @IntRange(min = -30, max = 30) int scale) {
         String s = new BigDecimal(BigInteger.valueOf(mantissa), scale).toPlainString();
         assertThat(parse(s)).as(s).isEqualTo(Double.parseDouble(s));
         String e = mantissa + "e" + scale;

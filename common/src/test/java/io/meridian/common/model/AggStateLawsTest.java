@@ -22,9 +22,16 @@ class AggStateLawsTest {
 
     @Provide
     Arbitrary<AggState> states() {
-        Arbitrary<long[]> ts = Arbitraries.longs().between(0, 50).array(long[].class).ofMinSize(0).ofMaxSize(6);
-        return ts.flatMap(times -> Arbitraries.integers().between(-4000, 4000).array(int[].class)
-                .ofSize(times.length).map(vals -> {
+        Arbitrary<long[]> ts = Arbitraries.longs()
+                .between(0, 50)
+                .array(long[].class)
+                .ofMinSize(0)
+                .ofMaxSize(6);
+        return ts.flatMap(times -> Arbitraries.integers()
+                .between(-4000, 4000)
+                .array(int[].class)
+                .ofSize(times.length)
+                .map(vals -> {
                     AggState s = AggState.empty();
                     for (int i = 0; i < times.length; i++) {
                         s.add(times[i], vals[i] / 4.0);
@@ -35,9 +42,13 @@ class AggStateLawsTest {
 
     @Provide
     Arbitrary<AggState> histograms() {
-        return Combinators.combine(Arbitraries.longs().between(0, 50), Arbitraries.integers().between(0, 100_000))
+        return Combinators.combine(
+                        Arbitraries.longs().between(0, 50),
+                        Arbitraries.integers().between(0, 100_000))
                 .as((t, v) -> AggState.empty().observe(t, v / 8.0))
-                .list().ofMaxSize(5).map(list -> {
+                .list()
+                .ofMaxSize(5)
+                .map(list -> {
                     AggState s = AggState.empty();
                     list.forEach(s::merge);
                     return s;
@@ -63,8 +74,8 @@ class AggStateLawsTest {
     }
 
     @Property
-    void histogramMergeLaws(@ForAll("histograms") AggState a, @ForAll("histograms") AggState b,
-                            @ForAll("histograms") AggState c) {
+    void histogramMergeLaws(
+            @ForAll("histograms") AggState a, @ForAll("histograms") AggState b, @ForAll("histograms") AggState c) {
         assertThat(a.copy().merge(b).merge(c)).isEqualTo(a.copy().merge(b.copy().merge(c)));
         assertThat(a.copy().merge(b)).isEqualTo(b.copy().merge(a));
         assertThat(a.copy().merge(AggState.empty())).isEqualTo(a);
@@ -136,16 +147,23 @@ class AggStateLawsTest {
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double m2 = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
         assertThat(merged.count()).isEqualTo(values.size());
-        assertThat(merged.variance(false)).isCloseTo(m2 / values.size(), Offset.offset(
-                1e-6 * Math.max(1, m2 / values.size())));
+        assertThat(merged.variance(false))
+                .isCloseTo(m2 / values.size(), Offset.offset(1e-6 * Math.max(1, m2 / values.size())));
         if (values.size() == 1) {
-            assertThat(merged.variance(true)).as("a sample of one value has no variance").isNaN();
+            assertThat(merged.variance(true))
+                    .as("a sample of one value has no variance")
+                    .isNaN();
         }
     }
 
     @Provide
     Arbitrary<List<Double>> momentValues() {
-        return Combinators.combine(Arbitraries.integers().between(-1000, 1000).list().ofMinSize(1).ofMaxSize(40),
+        return Combinators.combine(
+                        Arbitraries.integers()
+                                .between(-1000, 1000)
+                                .list()
+                                .ofMinSize(1)
+                                .ofMaxSize(40),
                         Arbitraries.of(0.0, 1e9, -3.5e6))
                 .as((ints, offset) -> ints.stream().map(i -> offset + i / 8.0).toList());
     }

@@ -36,10 +36,12 @@ class DurationsTest {
     @NullAndEmptySource
     @ValueSource(strings = {"10", "s", "-1s", "1.5h", "10 s", "10 sec", "10S", "1y", "h1", "999999999999999w"})
     void refusesWhatIsNotAWholeNumberAndAUnitNamingTheValue(String text) {
-        assertThatThrownBy(() -> Durations.parse("retention", text)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> Durations.parse("retention", text))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("invalid retention [retention=" + text + "]")
                 .hasMessageContaining("ms, s, m, h, d or w");
-        assertThatThrownBy(() -> Durations.parseAllowingZero(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Durations.parseAllowingZero(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got '" + text + "'");
     }
 
@@ -48,7 +50,8 @@ class DurationsTest {
     void zeroIsAConfigurationValueButNotAnInterval(String text) {
         assertThat(Durations.parseAllowingZero(text)).isZero();
         assertThat(Durations.format(Durations.parseAllowingZero(text))).isEqualTo("0s");
-        assertThatThrownBy(() -> Durations.parse("interval", text)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> Durations.parse("interval", text))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("invalid interval [interval=" + text + "]: must be positive");
     }
 }

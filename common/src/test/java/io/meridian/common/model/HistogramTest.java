@@ -22,7 +22,9 @@ class HistogramTest {
     @Test
     void rejectsNegativeAndNonFiniteObservations() {
         Histogram h = new Histogram();
-        assertThatThrownBy(() -> h.record(-1, 1)).isInstanceOf(InvalidInputException.class).hasMessageContaining("value=-1");
+        assertThatThrownBy(() -> h.record(-1, 1))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("value=-1");
         assertThatThrownBy(() -> h.record(Double.NaN, 1)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> h.quantile(1.5, 0, 1)).isInstanceOf(InvalidInputException.class);
         assertThat(h.size()).isZero();

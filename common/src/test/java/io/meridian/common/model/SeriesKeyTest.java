@@ -20,18 +20,25 @@ class SeriesKeyTest {
     /** Golden values: data placement depends on this hash; a change here moves every series. */
     @Test
     void seriesHashIsStable() {
-        assertThat(SeriesHash.hash("cpu\0host\0h1".getBytes(StandardCharsets.UTF_8))).isEqualTo(0x0bf5175e96fb0d4eL);
+        assertThat(SeriesHash.hash("cpu\0host\0h1".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(0x0bf5175e96fb0d4eL);
         assertThat(SeriesHash.hash(new byte[0])).isEqualTo(0xefd01f60ba992926L);
-        assertThat(SeriesHash.shardOf("cpu\0host\0h1".getBytes(StandardCharsets.UTF_8), 16)).isEqualTo(14);
+        assertThat(SeriesHash.shardOf("cpu\0host\0h1".getBytes(StandardCharsets.UTF_8), 16))
+                .isEqualTo(14);
     }
 
     @Test
     void rejectsBadNamesWithTheirPlace() {
-        assertThatThrownBy(() -> SeriesKey.of("1cpu")).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("metric=1cpu").hasMessageContaining("must start with a letter");
-        assertThatThrownBy(() -> SeriesKey.of("cpu", "ho st", "a")).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("tag=ho st").hasMessageContaining("index 2");
-        assertThatThrownBy(() -> SeriesKey.of("cpu", "host", "")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> SeriesKey.of("1cpu"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("metric=1cpu")
+                .hasMessageContaining("must start with a letter");
+        assertThatThrownBy(() -> SeriesKey.of("cpu", "ho st", "a"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("tag=ho st")
+                .hasMessageContaining("index 2");
+        assertThatThrownBy(() -> SeriesKey.of("cpu", "host", ""))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("tag=host");
         assertThatThrownBy(() -> SeriesKey.of("cpu", "host", "x".repeat(Names.MAX_TAG_VALUE_LENGTH + 1)))
                 .hasMessageContaining("too long");
@@ -48,11 +55,15 @@ class SeriesKeyTest {
 
     @Test
     void databaseOptionsValidateRollups() {
-        assertThatThrownBy(() -> new DatabaseOptions("db", 1, List.of(IntervalSpec.parse("10s", "1d"),
-                IntervalSpec.parse("15s", "2d")))).hasMessageContaining("whole multiple");
+        assertThatThrownBy(() -> new DatabaseOptions(
+                        "db", 1, List.of(IntervalSpec.parse("10s", "1d"), IntervalSpec.parse("15s", "2d"))))
+                .hasMessageContaining("whole multiple");
         assertThatThrownBy(() -> new DatabaseOptions("db", 0, List.of(IntervalSpec.parse("10s", "1d"))))
                 .hasMessageContaining("got 0");
-        assertThat(new DatabaseOptions("db", 2, List.of(IntervalSpec.parse("10s", "1d"),
-                IntervalSpec.parse("5m", "7d"))).base().intervalMillis()).isEqualTo(10_000);
+        assertThat(new DatabaseOptions(
+                                "db", 2, List.of(IntervalSpec.parse("10s", "1d"), IntervalSpec.parse("5m", "7d")))
+                        .base()
+                        .intervalMillis())
+                .isEqualTo(10_000);
     }
 }

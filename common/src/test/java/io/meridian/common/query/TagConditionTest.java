@@ -17,7 +17,8 @@ class TagConditionTest {
         assertThat(TagCondition.in("region", List.of("eu", "us"))).hasToString("region IN [eu, us]");
         assertThat(TagCondition.prefix("hostname", "host_")).hasToString("hostname LIKE 'host_%'");
         assertThat(TagCondition.regex("hostname", "h.*")).hasToString("hostname ~ 'h.*'");
-        TagCondition nested = TagCondition.and(List.of(TagCondition.eq("a", "1"),
+        TagCondition nested = TagCondition.and(List.of(
+                TagCondition.eq("a", "1"),
                 TagCondition.not(TagCondition.or(List.of(TagCondition.eq("b", "2"), TagCondition.prefix("c", "x"))))));
         assertThat(nested).hasToString("(a='1' AND NOT((b='2' OR c LIKE 'x%')))");
     }
@@ -28,9 +29,11 @@ class TagConditionTest {
         assertThat(TagCondition.and(List.of(eq))).isSameAs(eq);
         assertThat(TagCondition.or(List.of(eq))).isSameAs(eq);
         assertThat(TagCondition.and(List.of(eq, eq))).isInstanceOf(TagCondition.And.class);
-        assertThatThrownBy(() -> TagCondition.and(List.of())).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> TagCondition.and(List.of()))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("empty tag condition [and]: got no parts; want at least one (all() for every series)");
-        assertThatThrownBy(() -> new TagCondition.Or(List.of())).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> new TagCondition.Or(List.of()))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("empty tag condition [or]");
         assertThatThrownBy(() -> TagCondition.eq("a", null)).isInstanceOf(NullPointerException.class);
     }
@@ -50,17 +53,21 @@ class TagConditionTest {
 
     @Test
     void mapValuesRewritesEveryEqAndInValueAndNothingElse() {
-        TagCondition c = new TagCondition.And(List.of(TagCondition.eq("a", "?1"),
+        TagCondition c = new TagCondition.And(List.of(
+                TagCondition.eq("a", "?1"),
                 TagCondition.not(TagCondition.in("b", List.of("?2", "x"))),
                 new TagCondition.Or(List.of(TagCondition.prefix("c", "?3"), TagCondition.regex("d", "?4"))),
                 TagCondition.all()));
         TagCondition mapped = c.mapValues(v -> v.startsWith("?") ? "v" + v.substring(1) : v);
-        assertThat(mapped).isEqualTo(new TagCondition.And(List.of(TagCondition.eq("a", "v1"),
-                TagCondition.not(TagCondition.in("b", List.of("v2", "x"))),
-                new TagCondition.Or(List.of(TagCondition.prefix("c", "?3"), TagCondition.regex("d", "?4"))),
-                TagCondition.all())));
+        assertThat(mapped)
+                .isEqualTo(new TagCondition.And(List.of(
+                        TagCondition.eq("a", "v1"),
+                        TagCondition.not(TagCondition.in("b", List.of("v2", "x"))),
+                        new TagCondition.Or(List.of(TagCondition.prefix("c", "?3"), TagCondition.regex("d", "?4"))),
+                        TagCondition.all())));
         TagCondition single = new TagCondition.And(List.of(TagCondition.eq("a", "?1")));
-        assertThat(single.mapValues(v -> "z")).as("the shape is kept, a one-part And included")
+        assertThat(single.mapValues(v -> "z"))
+                .as("the shape is kept, a one-part And included")
                 .isEqualTo(new TagCondition.And(List.of(TagCondition.eq("a", "z"))));
     }
 }

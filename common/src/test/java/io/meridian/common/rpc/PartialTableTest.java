@@ -23,8 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /** The partial-aggregate table and its codec: merging by time, streams of any chunk size, bounds, malformed input. */
 class PartialTableTest {
-    private static final LeafQueryRequest LEAF = LeafQueryRequest.newBuilder().setMetric("cpu").setStartMs(0).setEndMs(600_000)
-            .setBucketMs(60_000).addGroupBy("host").addFields("a").addFields("b").build();
+    private static final LeafQueryRequest LEAF = LeafQueryRequest.newBuilder()
+            .setMetric("cpu")
+            .setStartMs(0)
+            .setEndMs(600_000)
+            .setBucketMs(60_000)
+            .addGroupBy("host")
+            .addFields("a")
+            .addFields("b")
+            .build();
 
     /**
      * A random leaf answer: a window of some of the request's 10 buckets (none, sometimes), groups h0..h9 (some),
@@ -34,8 +41,10 @@ class PartialTableTest {
         PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 100);
         int first = r.nextInt(10);
         int buckets = r.nextInt(11 - first);
-        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder().setHeader(header(t.table()).toBuilder()
-                .setStartMs(first * 60_000L).setBuckets(buckets));
+        LeafResultChunk.Builder chunk = LeafResultChunk.newBuilder()
+                .setHeader(header(t.table()).toBuilder()
+                        .setStartMs(first * 60_000L)
+                        .setBuckets(buckets));
         for (int h = 0; h < 10; h++) {
             if (r.nextBoolean()) {
                 continue;
@@ -48,7 +57,8 @@ class PartialTableTest {
                         for (int i = 0; i < 1 + r.nextInt(3); i++) {
                             s.add((first + b) * 60_000L + r.nextInt(60_000), r.nextInt(100));
                         }
-                        g.addCells(ResultCell.newBuilder().setBucket(b).setField(f).setState(AggStateCodec.encode(s)));
+                        g.addCells(
+                                ResultCell.newBuilder().setBucket(b).setField(f).setState(AggStateCodec.encode(s)));
                     }
                 }
             }
@@ -122,7 +132,8 @@ class PartialTableTest {
                 byAdoption.mergeAdopting(randomTable(adopted));
             }
             assertThat(dump(byAdoption)).isEqualTo(dump(byCopy));
-            assertThat(inputs.stream().map(PartialTableTest::dump).toList()).as("a copying merge leaves its inputs alone")
+            assertThat(inputs.stream().map(PartialTableTest::dump).toList())
+                    .as("a copying merge leaves its inputs alone")
                     .isEqualTo(before);
         }
     }
@@ -142,7 +153,10 @@ class PartialTableTest {
             });
             assertThat(dump(copy.table())).isEqualTo(dump(t));
         }
-        assertThat(PartialTableCodec.chunks(PartialTableCodec.emptyFor(LEAF, 1), 10)).as("an empty table is one header chunk").toIterable().hasSize(1);
+        assertThat(PartialTableCodec.chunks(PartialTableCodec.emptyFor(LEAF, 1), 10))
+                .as("an empty table is one header chunk")
+                .toIterable()
+                .hasSize(1);
     }
 
     @Test
@@ -152,22 +166,30 @@ class PartialTableTest {
         for (String h : List.of("a", "b", "c")) {
             c.addGroups(ResultGroup.newBuilder().addGroupValues(h));
         }
-        assertThatThrownBy(() -> t.add(c.build(), "shard=db/c1/0")).isInstanceOfSatisfying(MeridianException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
-            assertThat(e.getMessage()).contains("maxGroups=2", "groupBy=[host]");
-        });
+        assertThatThrownBy(() -> t.add(c.build(), "shard=db/c1/0"))
+                .isInstanceOfSatisfying(MeridianException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+                    assertThat(e.getMessage()).contains("maxGroups=2", "groupBy=[host]");
+                });
     }
 
     @Test
     void malformedPartialsNameTheSender() {
         PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 10);
-        LeafResultChunk outside = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder().addGroupValues("h")
-                .addCells(ResultCell.newBuilder().setBucket(10).setField(0))).build();
-        assertThatThrownBy(() -> t.add(outside, "shard=db/c1/3, node=s2")).hasMessageContaining("shard=db/c1/3, node=s2")
+        LeafResultChunk outside = LeafResultChunk.newBuilder()
+                .addGroups(ResultGroup.newBuilder()
+                        .addGroupValues("h")
+                        .addCells(ResultCell.newBuilder().setBucket(10).setField(0)))
+                .build();
+        assertThatThrownBy(() -> t.add(outside, "shard=db/c1/3, node=s2"))
+                .hasMessageContaining("shard=db/c1/3, node=s2")
                 .hasMessageContaining("bucket 10");
-        LeafResultChunk otherShape = LeafResultChunk.newBuilder().setHeader(header(t.table()).toBuilder().setBucketMs(1)).build();
+        LeafResultChunk otherShape = LeafResultChunk.newBuilder()
+                .setHeader(header(t.table()).toBuilder().setBucketMs(1))
+                .build();
         assertThatThrownBy(() -> t.add(otherShape, "node=s1")).hasMessageContaining("another shape");
-        LeafResultChunk arity = LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder()).build();
+        LeafResultChunk arity =
+                LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder()).build();
         assertThatThrownBy(() -> t.add(arity, "node=s1")).hasMessageContaining("0 values; want 1");
     }
 
@@ -177,12 +199,17 @@ class PartialTableTest {
      */
     @Test
     void anAnswerWithoutTheRequestedTransformsIsRefused() {
-        LeafQueryRequest moments = LEAF.toBuilder().addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS)
-                .addTransforms(SlotTransform.SLOT_TRANSFORM_NONE).build();
+        LeafQueryRequest moments = LEAF.toBuilder()
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_MOMENTS)
+                .addTransforms(SlotTransform.SLOT_TRANSFORM_NONE)
+                .build();
         PartialTableCodec.Reader t = PartialTableCodec.Reader.of(moments, 10);
         LeafResultHeader echoing = PartialTableCodec.header(t.table(), moments.getTransformsList());
-        LeafResultChunk old = LeafResultChunk.newBuilder().setHeader(echoing.toBuilder().clearTransforms()).build();
-        assertThatThrownBy(() -> t.add(old, "shard=db/c1/0, node=s3")).hasMessageContaining("shard=db/c1/0, node=s3")
+        LeafResultChunk old = LeafResultChunk.newBuilder()
+                .setHeader(echoing.toBuilder().clearTransforms())
+                .build();
+        assertThatThrownBy(() -> t.add(old, "shard=db/c1/0, node=s3"))
+                .hasMessageContaining("shard=db/c1/0, node=s3")
                 .hasMessageContaining("older than storage.proto revision 5");
         t.add(LeafResultChunk.newBuilder().setHeader(echoing).build(), "node=s1"); // a revision-5 leaf echoes them
         assertThat(echoing.getTransformsList()).hasSize(2);
@@ -190,21 +217,39 @@ class PartialTableTest {
 
     /** The scan form of a query without a time range: 10 years back from an aligned now, one bucket per 10 s slot. */
     private static final long SLOT = 10_000;
+
     private static final long NOW = 1_767_312_000_000L;
-    private static final LeafQueryRequest WHOLE_RETENTION = LeafQueryRequest.newBuilder().setMetric("cpu")
-            .setStartMs(NOW - 3650 * 86_400_000L).setEndMs(NOW + SLOT).setBucketMs(SLOT).addGroupBy("host").addFields("a")
+    private static final LeafQueryRequest WHOLE_RETENTION = LeafQueryRequest.newBuilder()
+            .setMetric("cpu")
+            .setStartMs(NOW - 3650 * 86_400_000L)
+            .setEndMs(NOW + SLOT)
+            .setBucketMs(SLOT)
+            .addGroupBy("host")
+            .addFields("a")
             .build();
 
     /** A shard's stream: the header with its window in the first chunk, then one chunk per cell. */
     private static List<LeafResultChunk> stream(long startMs, int buckets, String host, Map<Integer, Double> cells) {
         List<LeafResultChunk> chunks = new ArrayList<>();
-        chunks.add(LeafResultChunk.newBuilder().setHeader(LeafResultHeader.newBuilder().addGroupBy("host").addFields("a")
-                .setStartMs(startMs).setBucketMs(SLOT).setBuckets(buckets)).build());
+        chunks.add(LeafResultChunk.newBuilder()
+                .setHeader(LeafResultHeader.newBuilder()
+                        .addGroupBy("host")
+                        .addFields("a")
+                        .setStartMs(startMs)
+                        .setBucketMs(SLOT)
+                        .setBuckets(buckets))
+                .build());
         cells.forEach((b, v) -> {
             AggState s = AggState.empty();
             s.add(startMs + b * SLOT, v);
-            chunks.add(LeafResultChunk.newBuilder().addGroups(ResultGroup.newBuilder().addGroupValues(host)
-                    .addCells(ResultCell.newBuilder().setBucket(b).setField(0).setState(AggStateCodec.encode(s)))).build());
+            chunks.add(LeafResultChunk.newBuilder()
+                    .addGroups(ResultGroup.newBuilder()
+                            .addGroupValues(host)
+                            .addCells(ResultCell.newBuilder()
+                                    .setBucket(b)
+                                    .setField(0)
+                                    .setState(AggStateCodec.encode(s))))
+                    .build());
         });
         return chunks;
     }
@@ -234,14 +279,16 @@ class PartialTableTest {
         long older = NOW - 86_400_000L;
         long newer = NOW - 3_600_000L;
         PartialTable merged = PartialTableCodec.emptyFor(WHOLE_RETENTION, 10);
-        assertThat(header(merged).getBuckets()).as("nothing merged yet: no bucket").isZero();
+        assertThat(header(merged).getBuckets())
+                .as("nothing merged yet: no bucket")
+                .isZero();
         merged.merge(read(WHOLE_RETENTION, stream(newer, 360, "b", Map.of(0, 1.0, 359, 2.0))));
         merged.merge(read(WHOLE_RETENTION, stream(NOW - 3650 * 86_400_000L, 0, "c", Map.of())));
         merged.merge(read(WHOLE_RETENTION, stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0))));
         assertThat(header(merged).getStartMs()).isEqualTo(older);
         assertThat(header(merged).getBuckets()).isEqualTo(8640);
-        Map<String, Double> want = Map.of("a@" + older, 4.0, "a@" + (NOW - SLOT), 8.0,
-                "b@" + newer, 1.0, "b@" + (NOW - SLOT), 2.0);
+        Map<String, Double> want =
+                Map.of("a@" + older, 4.0, "a@" + (NOW - SLOT), 8.0, "b@" + newer, 1.0, "b@" + (NOW - SLOT), 2.0);
         assertThat(byTime(merged)).isEqualTo(want);
 
         PartialTableCodec.Reader sequential = PartialTableCodec.Reader.of(WHOLE_RETENTION, 10);
@@ -249,21 +296,29 @@ class PartialTableTest {
         all.addAll(stream(older, 8640, "a", Map.of(0, 4.0, 8639, 8.0)));
         all.addAll(stream(NOW, 0, "c", Map.of()));
         all.forEach(c -> sequential.add(c, "idc=idc2"));
-        assertThat(byTime(sequential.table())).as("streams one after the other into one table").isEqualTo(want);
+        assertThat(byTime(sequential.table()))
+                .as("streams one after the other into one table")
+                .isEqualTo(want);
 
         PartialTableCodec.Reader copy = readerLike(merged);
         PartialTableCodec.chunks(merged, 3).forEachRemaining(c -> copy.add(c, "broker=b1"));
         assertThat(header(copy.table())).isEqualTo(header(merged));
-        assertThat(byTime(copy.table())).as("the merged window travels in the header").isEqualTo(want);
+        assertThat(byTime(copy.table()))
+                .as("the merged window travels in the header")
+                .isEqualTo(want);
     }
 
     @Test
     void aWindowOffTheBucketGridIsABug() {
         assertThatThrownBy(() -> read(WHOLE_RETENTION, stream(NOW - 3_600_000L + 1, 2, "a", Map.of(0, 1.0))))
-                .isInstanceOfSatisfying(MeridianException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUG))
-                .hasMessageContaining("another bucket grid").hasMessageContaining("shard=db/c1/0, node=s1");
-        PartialTableCodec.Reader total = PartialTableCodec.Reader.of(WHOLE_RETENTION.toBuilder().setBucketMs(0).build(), 10);
-        LeafResultChunk narrowed = LeafResultChunk.newBuilder().setHeader(header(total.table()).toBuilder().setStartMs(NOW))
+                .isInstanceOfSatisfying(
+                        MeridianException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUG))
+                .hasMessageContaining("another bucket grid")
+                .hasMessageContaining("shard=db/c1/0, node=s1");
+        PartialTableCodec.Reader total = PartialTableCodec.Reader.of(
+                WHOLE_RETENTION.toBuilder().setBucketMs(0).build(), 10);
+        LeafResultChunk narrowed = LeafResultChunk.newBuilder()
+                .setHeader(header(total.table()).toBuilder().setStartMs(NOW))
                 .build();
         assertThatThrownBy(() -> total.add(narrowed, "node=s1")).hasMessageContaining("another shape");
     }
@@ -273,12 +328,16 @@ class PartialTableTest {
         long wide = PartialTable.MAX_BUCKETS * SLOT;
         PartialTable t = read(WHOLE_RETENTION, stream(NOW - wide, 1, "a", Map.of(0, 1.0)));
         PartialTable newest = read(WHOLE_RETENTION, stream(NOW, 1, "a", Map.of(0, 2.0)));
-        assertThatThrownBy(() -> t.merge(newest)).isInstanceOfSatisfying(MeridianException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
-            assertThat(e.code().httpStatus()).isEqualTo(400);
-        }).hasMessageContaining("too many buckets [groupBy=[host]").hasMessageContaining(": 10000001 > 10000000")
+        assertThatThrownBy(() -> t.merge(newest))
+                .isInstanceOfSatisfying(MeridianException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.code().httpStatus()).isEqualTo(400);
+                })
+                .hasMessageContaining("too many buckets [groupBy=[host]")
+                .hasMessageContaining(": 10000001 > 10000000")
                 .hasMessageContaining("bound the time range");
         assertThatThrownBy(() -> read(WHOLE_RETENTION, stream(NOW, (int) PartialTable.MAX_BUCKETS + 1, "a", Map.of())))
-                .hasMessageContaining("too many buckets").hasMessageContaining("shard=db/c1/0, node=s1");
+                .hasMessageContaining("too many buckets")
+                .hasMessageContaining("shard=db/c1/0, node=s1");
     }
 }

@@ -52,11 +52,15 @@ public final class MeridianDriver extends Driver {
         try {
             uri = new URI("http:" + rest);
         } catch (URISyntaxException e) {
-            throw new SQLException("invalid Meridian JDBC URL [url=" + url + "]: " + e.getMessage()
-                    + "; want jdbc:meridian://host:port/database", "08001", e);
+            throw new SQLException(
+                    "invalid Meridian JDBC URL [url=" + url + "]: " + e.getMessage()
+                            + "; want jdbc:meridian://host:port/database",
+                    "08001",
+                    e);
         }
         if (uri.getHost() == null) {
-            throw new SQLException("invalid Meridian JDBC URL [url=" + url + "]: no host; want jdbc:meridian://host:port/database",
+            throw new SQLException(
+                    "invalid Meridian JDBC URL [url=" + url + "]: no host; want jdbc:meridian://host:port/database",
                     "08001");
         }
         int port = uri.getPort() < 0 ? 8080 : uri.getPort();
@@ -68,8 +72,13 @@ public final class MeridianDriver extends Driver {
         if (!path.isEmpty()) {
             props.setProperty("schema", path);
         }
-        StringBuilder avatica = new StringBuilder(PREFIX).append("url=http://").append(uri.getHost()).append(':').append(port)
-                .append(ENDPOINT).append(";serialization=protobuf");
+        StringBuilder avatica = new StringBuilder(PREFIX)
+                .append("url=http://")
+                .append(uri.getHost())
+                .append(':')
+                .append(port)
+                .append(ENDPOINT)
+                .append(";serialization=protobuf");
         if (uri.getQuery() != null) {
             for (String kv : uri.getQuery().split("&")) {
                 avatica.append(';').append(kv);

@@ -27,16 +27,21 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   }
  * </pre>
  */
-public final class ClusterExtension implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback,
-        ParameterResolver {
+public final class ClusterExtension
+        implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ClusterExtension.class);
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Assumptions.assumeTrue(EtcdProcess.isInstalled(),
+        Assumptions.assumeTrue(
+                EtcdProcess.isInstalled(),
                 "etcd is not installed (apt-get install -y etcd-server, or set ETCD_BINARY)");
-        Path dir = Path.of("target", "it-clusters", context.getRequiredTestClass().getSimpleName(),
-                context.getRequiredTestMethod().getName()).toAbsolutePath();
+        Path dir = Path.of(
+                        "target",
+                        "it-clusters",
+                        context.getRequiredTestClass().getSimpleName(),
+                        context.getRequiredTestMethod().getName())
+                .toAbsolutePath();
         try {
             if (Files.exists(dir)) {
                 try (var files = Files.walk(dir)) {

@@ -53,7 +53,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** Slots of the one TaskManager. */
     public static final int SLOTS = 2;
 
-    private static final String JOBMANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String JOBMANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASKMANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String CLI_MAIN = "org.apache.flink.client.cli.CliFrontend";
 
@@ -98,8 +99,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final List<JvmProcess> clients = new ArrayList<>();
     private RestClusterClient<StandaloneClusterId> client;
 
-    private FlinkSessionCluster(Path dir, Path confDir, String classPath, int restPort, JvmProcess jobManager,
-                                JvmProcess taskManager) {
+    private FlinkSessionCluster(
+            Path dir, Path confDir, String classPath, int restPort, JvmProcess jobManager, JvmProcess taskManager) {
         this.dir = dir;
         this.confDir = confDir;
         this.classPath = classPath;
@@ -128,7 +129,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         conf.set(TaskManagerOptions.CPU_CORES, (double) SLOTS);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
         conf.set(CoreOptions.TMP_DIRS, dir.resolve("tmp").toString());
-        conf.set(BlobServerOptions.STORAGE_DIRECTORY, dir.resolve("tmp").resolve("blobs").toString());
+        conf.set(
+                BlobServerOptions.STORAGE_DIRECTORY,
+                dir.resolve("tmp").resolve("blobs").toString());
         conf.set(WebOptions.TMP_DIR, dir.resolve("tmp").resolve("web").toString());
         conf.set(JobManagerOptions.JVM_HEAP_MEMORY, JM_HEAP);
         conf.set(JobManagerOptions.OFF_HEAP_MEMORY, JM_OFF_HEAP);
@@ -149,7 +152,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir.resolve("tmp"));
             Files.createDirectories(confDir);
-            BootstrapTools.writeConfiguration(conf, confDir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME).toFile());
+            BootstrapTools.writeConfiguration(
+                    conf,
+                    confDir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME).toFile());
             Files.writeString(log4j, """
                     rootLogger.level = INFO
                     rootLogger.appenderRef.console.ref = console
@@ -174,13 +179,28 @@ public final class FlinkSessionCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot write the Flink configuration [dir=" + confDir + "]", e);
         }
         List<String> args = List.of("--configDir", confDir.toString());
-        JvmProcess jm = JvmProcess.start("jobmanager", jvmOptions(log4j, JM_HEAP, JM_OFF_HEAP, JM_METASPACE),
-                classPath, JOBMANAGER_MAIN, args, Map.of(), dir.resolve("jobmanager.log"));
+        JvmProcess jm = JvmProcess.start(
+                "jobmanager",
+                jvmOptions(log4j, JM_HEAP, JM_OFF_HEAP, JM_METASPACE),
+                classPath,
+                JOBMANAGER_MAIN,
+                args,
+                Map.of(),
+                dir.resolve("jobmanager.log"));
         JvmProcess tm;
         try {
-            tm = JvmProcess.start("taskmanager", jvmOptions(log4j, TM_FRAMEWORK_HEAP.add(TM_TASK_HEAP),
-                            TM_FRAMEWORK_OFF_HEAP.add(TM_TASK_OFF_HEAP).add(TM_NETWORK), TM_METASPACE),
-                    classPath, TASKMANAGER_MAIN, args, Map.of(), dir.resolve("taskmanager.log"));
+            tm = JvmProcess.start(
+                    "taskmanager",
+                    jvmOptions(
+                            log4j,
+                            TM_FRAMEWORK_HEAP.add(TM_TASK_HEAP),
+                            TM_FRAMEWORK_OFF_HEAP.add(TM_TASK_OFF_HEAP).add(TM_NETWORK),
+                            TM_METASPACE),
+                    classPath,
+                    TASKMANAGER_MAIN,
+                    args,
+                    Map.of(),
+                    dir.resolve("taskmanager.log"));
         } catch (RuntimeException e) {
             jm.close();
             throw e;
@@ -189,8 +209,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private static List<String> jvmOptions(Path log4j, MemorySize heap, MemorySize direct, MemorySize metaspace) {
-        List<String> opts = new ArrayList<>(List.of("-Xmx" + heap.getBytes(), "-Xms" + heap.getBytes(),
-                "-XX:MaxDirectMemorySize=" + direct.getBytes(), "-XX:MaxMetaspaceSize=" + metaspace.getBytes(),
+        List<String> opts = new ArrayList<>(List.of(
+                "-Xmx" + heap.getBytes(),
+                "-Xms" + heap.getBytes(),
+                "-XX:MaxDirectMemorySize=" + direct.getBytes(),
+                "-XX:MaxMetaspaceSize=" + metaspace.getBytes(),
                 "-Dlog4j.configurationFile=" + log4j.toUri()));
         opts.addAll(JAVA_17_OPTS);
         return opts;
@@ -207,7 +230,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         try {
             entries.addAll(Arrays.asList(Files.readString(Path.of(file)).trim().split(File.pathSeparator)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Flink class path [" + CLASSPATH_PROPERTY + "=" + file + "]", e);
+            throw new UncheckedIOException(
+                    "cannot read the Flink class path [" + CLASSPATH_PROPERTY + "=" + file + "]", e);
         }
         for (String e : entries) {
             String name = Path.of(e).getFileName().toString();
@@ -217,7 +241,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
             }
         }
         // lib/ of a Flink distribution: log4j-api, log4j-core, log4j-slf4j(2)-impl
-        for (String logClass : List.of("org.apache.logging.log4j.LogManager", "org.apache.logging.log4j.core.LoggerContext",
+        for (String logClass : List.of(
+                "org.apache.logging.log4j.LogManager",
+                "org.apache.logging.log4j.core.LoggerContext",
                 "org.apache.logging.slf4j.SLF4JServiceProvider")) {
             entries.add(jarOf(logClass));
         }
@@ -226,7 +252,12 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     private static String jarOf(String className) {
         try {
-            return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(Class.forName(className)
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (ClassNotFoundException | URISyntaxException e) {
             throw new IllegalStateException("cannot find the jar of " + className + " on the test class path", e);
         }
@@ -256,19 +287,24 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public void awaitReady(Duration timeout) {
         AtomicReference<Object> last = new AtomicReference<>("no answer from the REST endpoint");
         try {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                if (!jobManager.isAlive() || !taskManager.isAlive()) {
-                    last.set("a Flink process exited [jobmanager alive=" + jobManager.isAlive()
-                            + ", taskmanager alive=" + taskManager.isAlive() + "]");
-                    return true;
-                }
-                ClusterOverview o = client().getClusterOverview().get(5, TimeUnit.SECONDS);
-                last.set(o);
-                return o.getNumTaskManagersConnected() == 1 && o.getNumSlotsAvailable() == SLOTS;
-            });
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (!jobManager.isAlive() || !taskManager.isAlive()) {
+                            last.set("a Flink process exited [jobmanager alive=" + jobManager.isAlive()
+                                    + ", taskmanager alive=" + taskManager.isAlive() + "]");
+                            return true;
+                        }
+                        ClusterOverview o = client().getClusterOverview().get(5, TimeUnit.SECONDS);
+                        last.set(o);
+                        return o.getNumTaskManagersConnected() == 1 && o.getNumSlotsAvailable() == SLOTS;
+                    });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("Flink session cluster not ready within " + timeout + " [rest=" + restAddress()
-                    + ", last=" + last.get() + ", logs=" + dir + "]", e);
+            throw new AssertionError(
+                    "Flink session cluster not ready within " + timeout + " [rest=" + restAddress() + ", last="
+                            + last.get() + ", logs=" + dir + "]",
+                    e);
         }
         if (!jobManager.isAlive() || !taskManager.isAlive()) {
             throw new AssertionError("Flink session cluster did not start [" + last.get() + ", logs=" + dir + "]");
@@ -284,9 +320,18 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public int flinkCli(Duration timeout, String... args) {
         JvmProcess cli;
         synchronized (this) {
-            cli = JvmProcess.start("flink-cli", jvmOptions(confDir.resolve("log4j.properties"), MemorySize.parse("256m"),
-                            MemorySize.parse("64m"), MemorySize.parse("192m")), classPath, CLI_MAIN, List.of(args),
-                    Map.of("FLINK_CONF_DIR", confDir.toString()), cliLogFile());
+            cli = JvmProcess.start(
+                    "flink-cli",
+                    jvmOptions(
+                            confDir.resolve("log4j.properties"),
+                            MemorySize.parse("256m"),
+                            MemorySize.parse("64m"),
+                            MemorySize.parse("192m")),
+                    classPath,
+                    CLI_MAIN,
+                    List.of(args),
+                    Map.of("FLINK_CONF_DIR", confDir.toString()),
+                    cliLogFile());
             clients.add(cli);
         }
         return cli.awaitExit(timeout);
@@ -300,13 +345,18 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public JobStatus awaitTerminal(JobID job, Duration timeout) {
         AtomicReference<JobStatus> status = new AtomicReference<>();
         try {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-                status.set(client().getJobStatus(job).get(5, TimeUnit.SECONDS));
-                return status.get().isGloballyTerminalState();
-            });
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        status.set(client().getJobStatus(job).get(5, TimeUnit.SECONDS));
+                        return status.get().isGloballyTerminalState();
+                    });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("Flink job " + job + " not finished within " + timeout + " [last status="
-                    + status.get() + ", rest=" + restAddress() + ", logs=" + dir + "]", e);
+            throw new AssertionError(
+                    "Flink job " + job + " not finished within " + timeout + " [last status=" + status.get() + ", rest="
+                            + restAddress() + ", logs=" + dir + "]",
+                    e);
         }
         return status.get();
     }
@@ -315,7 +365,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public String failureOf(JobID job) {
         try {
             JobResult r = client().requestJobResult(job).get(10, TimeUnit.SECONDS);
-            return r.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse("");
+            return r.getSerializedThrowable()
+                    .map(t -> t.getFullStringifiedStackTrace())
+                    .orElse("");
         } catch (Exception e) {
             return "(cannot fetch the job result of " + job + ": " + e + ")";
         }

@@ -38,8 +38,14 @@ public final class JvmProcess implements AutoCloseable {
      * Starts {@code java jvmOptions -cp classPath main args} with {@code env} added to this JVM's environment.
      * Returns at once.
      */
-    public static JvmProcess start(String name, List<String> jvmOptions, String classPath, String main,
-                                   List<String> args, Map<String, String> env, Path logFile) {
+    public static JvmProcess start(
+            String name,
+            List<String> jvmOptions,
+            String classPath,
+            String main,
+            List<String> args,
+            Map<String, String> env,
+            Path logFile) {
         Objects.requireNonNull(name, "name");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -50,11 +56,15 @@ public final class JvmProcess implements AutoCloseable {
         cmd.addAll(args);
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "---- harness: " + String.join(" ", jvmOptions) + " -cp <"
+            Files.writeString(
+                    logFile,
+                    "---- harness: " + String.join(" ", jvmOptions) + " -cp <"
                             + classPath.split(File.pathSeparator).length + " entries> " + main + " "
                             + String.join(" ", args) + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().putAll(env);
             JvmProcess p = new JvmProcess(name, logFile, pb.start());
@@ -62,8 +72,8 @@ public final class JvmProcess implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(p.reaper);
             return p;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start process [name=" + name + ", main=" + main + ", log="
-                    + logFile + "]", e);
+            throw new UncheckedIOException(
+                    "cannot start process [name=" + name + ", main=" + main + ", log=" + logFile + "]", e);
         }
     }
 
@@ -89,8 +99,8 @@ public final class JvmProcess implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 close();
-                throw new IllegalStateException("process did not exit within " + timeout + ", killed [name=" + name
-                        + ", log=" + logFile + "]");
+                throw new IllegalStateException(
+                        "process did not exit within " + timeout + ", killed [name=" + name + ", log=" + logFile + "]");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

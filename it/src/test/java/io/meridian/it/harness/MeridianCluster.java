@@ -44,8 +44,11 @@ public final class MeridianCluster implements AutoCloseable {
     public static final String IDC = "idc1";
     public static final String CLUSTER = "c1";
     /** Master lease, poll, re-plan tick, rebuild grace; rebalancing is off (1 h) so placements stay put. */
-    public static final MasterOptions MASTER_OPTIONS = new MasterOptions(Duration.ofSeconds(2),
-            Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(1),
+    public static final MasterOptions MASTER_OPTIONS = new MasterOptions(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(100),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(1),
             new PlannerOptions(Duration.ofHours(1)));
     /** Default bound of {@link #await()}: JVM starts on a loaded 2-core machine take seconds. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
@@ -72,8 +75,8 @@ public final class MeridianCluster implements AutoCloseable {
     public synchronized EtcdProcess startEtcd() {
         if (etcd == null) {
             etcd = EtcdProcess.start(EtcdProcessOptions.defaults(dir.resolve("etcd")));
-            meta = MetaStore.connect(new MetaStoreOptions(List.of(etcd.endpoint()), ROOT, Duration.ofSeconds(3),
-                    Duration.ofMillis(200)));
+            meta = MetaStore.connect(new MetaStoreOptions(
+                    List.of(etcd.endpoint()), ROOT, Duration.ofSeconds(3), Duration.ofMillis(200)));
         }
         return etcd;
     }
@@ -94,11 +97,11 @@ public final class MeridianCluster implements AutoCloseable {
     public MasterService startMaster() {
         synchronized (this) {
             if (master == null) {
-                MetaStore store = MetaStore.connect(new MetaStoreOptions(List.of(etcd().endpoint()), ROOT,
-                        Duration.ofSeconds(3), Duration.ofMillis(200)));
+                MetaStore store = MetaStore.connect(new MetaStoreOptions(
+                        List.of(etcd().endpoint()), ROOT, Duration.ofSeconds(3), Duration.ofMillis(200)));
                 masterStore = store;
-                master = new MasterService(store, "it-master", "127.0.0.1:1", MASTER_OPTIONS, Clock.systemUTC())
-                        .start();
+                master =
+                        new MasterService(store, "it-master", "127.0.0.1:1", MASTER_OPTIONS, Clock.systemUTC()).start();
             }
         }
         MasterService m = master;
@@ -171,7 +174,9 @@ public final class MeridianCluster implements AutoCloseable {
 
     /** Awaitility with the harness's bound ({@link #DEFAULT_WAIT}) and a fast poll. Never sleep in tests. */
     public ConditionFactory await() {
-        return Awaitility.await().atMost(DEFAULT_WAIT).pollInterval(Duration.ofMillis(100))
+        return Awaitility.await()
+                .atMost(DEFAULT_WAIT)
+                .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions();
     }
 

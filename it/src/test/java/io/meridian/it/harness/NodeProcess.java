@@ -35,8 +35,7 @@ public abstract class NodeProcess implements AutoCloseable {
     private int starts;
 
     /** Writes {@code yaml} to {@code home/configName}; logs go to {@code home/node.log}. */
-    protected NodeProcess(String id, String main, List<String> jvmOptions, Path home, String configName,
-                          String yaml) {
+    protected NodeProcess(String id, String main, List<String> jvmOptions, Path home, String configName, String yaml) {
         this.id = Objects.requireNonNull(id, "id");
         this.main = Objects.requireNonNull(main, "main");
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -46,7 +45,8 @@ public abstract class NodeProcess implements AutoCloseable {
             Files.createDirectories(home);
             Files.writeString(configFile, yaml);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write node configuration [node=" + id + ", file=" + configFile + "]", e);
+            throw new UncheckedIOException(
+                    "cannot write node configuration [node=" + id + ", file=" + configFile + "]", e);
         }
     }
 
@@ -83,8 +83,10 @@ public abstract class NodeProcess implements AutoCloseable {
         try {
             appendLog("---- harness: start #" + (starts + 1) + ": " + String.join(" ", cmd.subList(0, cmd.size() - 4))
                     + " ... " + main + " --config " + configFile + "\n");
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node process [node=" + id() + "]", e);
         }
@@ -147,11 +149,12 @@ public abstract class NodeProcess implements AutoCloseable {
         }
         appendLog("---- harness: kill -" + name + " " + pid() + "\n");
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true)
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+                    .redirectErrorStream(true)
                     .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " failed [node=" + id() + ", pid=" + pid()
-                        + "]: " + new String(kill.getInputStream().readAllBytes()));
+                throw new IllegalStateException("kill -" + name + " failed [node=" + id() + ", pid=" + pid() + "]: "
+                        + new String(kill.getInputStream().readAllBytes()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run kill -" + name + " [node=" + id() + "]", e);
@@ -197,8 +200,7 @@ public abstract class NodeProcess implements AutoCloseable {
 
     private void appendLog(String line) {
         try {
-            Files.writeString(logFile, line, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(logFile, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write node log [file=" + logFile + "]", e);
         }

@@ -81,10 +81,17 @@ public final class ShardClient implements AutoCloseable {
             Optional<Route> route = route(shard);
             if (route.isPresent()) {
                 try {
-                    WriteOutcome o = stub(route.get().address()).withDeadlineAfter(15, TimeUnit.SECONDS)
-                            .write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(new ShardKey(database, shard),
-                                    route.get().epoch())).setBatch(PointBatchCodec.encode(batch)).setWriterId(writer)
-                                    .setSequence(sequence).build()).getOutcome();
+                    WriteOutcome o = stub(route.get().address())
+                            .withDeadlineAfter(15, TimeUnit.SECONDS)
+                            .write(WriteRequest.newBuilder()
+                                    .setShard(ShardRefCodec.encode(
+                                            new ShardKey(database, shard),
+                                            route.get().epoch()))
+                                    .setBatch(PointBatchCodec.encode(batch))
+                                    .setWriterId(writer)
+                                    .setSequence(sequence)
+                                    .build())
+                            .getOutcome();
                     if (o == WriteOutcome.WRITE_OUTCOME_DUPLICATE) {
                         synchronized (this) {
                             duplicates++;
@@ -111,9 +118,14 @@ public final class ShardClient implements AutoCloseable {
     /** Declares a field's type on the shard's current leader. */
     public void declare(int shard, String metric, String field, FieldType type) {
         Route r = route(shard).orElseThrow();
-        stub(r.address()).withDeadlineAfter(15, TimeUnit.SECONDS).declareField(DeclareFieldRequest.newBuilder()
-                .setShard(ShardRefCodec.encode(new ShardKey(database, shard), r.epoch())).setMetric(metric).setField(field)
-                .setType(WireEnums.toWire(type)).build());
+        stub(r.address())
+                .withDeadlineAfter(15, TimeUnit.SECONDS)
+                .declareField(DeclareFieldRequest.newBuilder()
+                        .setShard(ShardRefCodec.encode(new ShardKey(database, shard), r.epoch()))
+                        .setMetric(metric)
+                        .setField(field)
+                        .setType(WireEnums.toWire(type))
+                        .build());
     }
 
     /**
@@ -137,16 +149,24 @@ public final class ShardClient implements AutoCloseable {
 
     public PartialTable query(String nodeAddress, int shard, LeafQuery q) {
         List<LeafResultChunk> chunks = new ArrayList<>();
-        stub(nodeAddress).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec.encode(q)
-                .setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0)).build()).forEachRemaining(chunks::add);
+        stub(nodeAddress)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .leafQuery(LeafQueryCodec.encode(q)
+                        .setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0))
+                        .build())
+                .forEachRemaining(chunks::add);
         return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>())
                 .merge(PartialTableCodec.decode(chunks));
     }
 
     /** The replica of {@code shard} on the node at {@code address}, as its Health reports it. */
     public Optional<ReplicaHealth> replica(String address, int shard) {
-        return stub(address).withDeadlineAfter(5, TimeUnit.SECONDS).health(HealthRequest.getDefaultInstance())
-                .getReplicasList().stream().filter(h -> h.getDatabase().equals(database) && h.getShard() == shard)
+        return stub(address)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .health(HealthRequest.getDefaultInstance())
+                .getReplicasList()
+                .stream()
+                .filter(h -> h.getDatabase().equals(database) && h.getShard() == shard)
                 .findFirst();
     }
 
@@ -154,16 +174,20 @@ public final class ShardClient implements AutoCloseable {
     public Optional<Route> route(int shard) {
         var snapshot = cluster.truth();
         Optional<ShardState> s = snapshot.states().values().stream()
-                .filter(st -> st.db().equals(database) && st.shard() == shard && st.leader() != null).findFirst();
+                .filter(st -> st.db().equals(database) && st.shard() == shard && st.leader() != null)
+                .findFirst();
         if (s.isEmpty()) {
             return Optional.empty();
         }
         NodeInfo leader = snapshot.nodes().get(s.get().leader());
-        return leader == null ? Optional.empty() : Optional.of(new Route(s.get().leader(), leader.address(), s.get().epoch()));
+        return leader == null
+                ? Optional.empty()
+                : Optional.of(
+                        new Route(s.get().leader(), leader.address(), s.get().epoch()));
     }
 
     /** Where a shard's writes go. */
-    public record Route(String nodeId, String address, long epoch) { }
+    public record Route(String nodeId, String address, long epoch) {}
 
     private synchronized StorageServiceGrpc.StorageServiceBlockingStub stub(String address) {
         ManagedChannel ch = channels.computeIfAbsent(address, StorageChannels::open);

@@ -14,7 +14,12 @@ public final class StorageNodeProcess extends NodeProcess {
     private final int port;
 
     private StorageNodeProcess(NodeSettings settings, Path home, String etcdEndpoint, String root, int port) {
-        super(settings.id(), MAIN, settings.jvmOptions(), home, "storage.yaml",
+        super(
+                settings.id(),
+                MAIN,
+                settings.jvmOptions(),
+                home,
+                "storage.yaml",
                 settings.yaml(etcdEndpoint, root, home.resolve("data"), port));
         this.dataDir = home.resolve("data");
         this.port = port;

@@ -40,6 +40,7 @@ public final class MetaCache implements AutoCloseable {
     private final List<Consumer<MetaSnapshot>> listeners = new CopyOnWriteArrayList<>();
     /** Signalled at every publication and every advance of {@link #watchedRevision()}, for {@link #await}. */
     private final ReentrantLock published = new ReentrantLock();
+
     private final Condition publication = published.newCondition();
     private volatile MetaSnapshot current = MetaSnapshot.empty();
     private volatile RoutingTable routing;
@@ -72,8 +73,12 @@ public final class MetaCache implements AutoCloseable {
         Optional<MetaSnapshot> disk = readDisk();
         disk.ifPresent(s -> {
             publish(s, false);
-            LOG.info("meta cache loaded from disk [file={}, revision={}, databases={}, shards={}]",
-                    file.get().path(), s.revision(), s.databases().size(), s.states().size());
+            LOG.info(
+                    "meta cache loaded from disk [file={}, revision={}, databases={}, shards={}]",
+                    file.get().path(),
+                    s.revision(),
+                    s.databases().size(),
+                    s.states().size());
         });
         if (disk.isPresent() && sameIncarnation(disk.get())) {
             decoder = SnapshotDecoder.from(store.keys(), disk.get());
@@ -89,7 +94,9 @@ public final class MetaCache implements AutoCloseable {
         try {
             return file.flatMap(SnapshotFile::read);
         } catch (MeridianException e) {
-            LOG.warn("ignoring unreadable meta snapshot, starting from etcd [file={}]: {}", file.get().path(),
+            LOG.warn(
+                    "ignoring unreadable meta snapshot, starting from etcd [file={}]: {}",
+                    file.get().path(),
                     e.getMessage());
             return Optional.empty();
         }
@@ -102,10 +109,13 @@ public final class MetaCache implements AutoCloseable {
         try {
             return store.get(store.keys().clusterMarker())
                     .map(e -> ModelCodec.decode(e.value(), ClusterMarker.class, e.key()))
-                    .filter(s.marker()::equals).isPresent();
+                    .filter(s.marker()::equals)
+                    .isPresent();
         } catch (MeridianException e) {
-            LOG.info("cannot compare the on-disk snapshot with etcd, starting with a full read [revision={}]: {}",
-                    s.revision(), e.getMessage());
+            LOG.info(
+                    "cannot compare the on-disk snapshot with etcd, starting with a full read [revision={}]: {}",
+                    s.revision(),
+                    e.getMessage());
             return false;
         }
     }
@@ -192,7 +202,9 @@ public final class MetaCache implements AutoCloseable {
                 try {
                     file.get().write(s);
                 } catch (MeridianException e) {
-                    LOG.warn("cannot persist meta snapshot, keeping it in memory [revision={}]: {}", s.revision(),
+                    LOG.warn(
+                            "cannot persist meta snapshot, keeping it in memory [revision={}]: {}",
+                            s.revision(),
                             e.getMessage());
                 }
             }
@@ -219,15 +231,20 @@ public final class MetaCache implements AutoCloseable {
         boolean wiped = !decoder.hasMarker() && current.marker() != null;
         if (wiped) {
             if (!holding) {
-                LOG.warn("etcd has no cluster marker any more (wiped?): serving the last snapshot until the master"
-                        + " rebuilds [revision={}, databases={}, shards={}]", current.revision(),
-                        current.databases().size(), current.states().size());
+                LOG.warn(
+                        "etcd has no cluster marker any more (wiped?): serving the last snapshot until the master"
+                                + " rebuilds [revision={}, databases={}, shards={}]",
+                        current.revision(),
+                        current.databases().size(),
+                        current.states().size());
             }
             holding = true;
             return;
         }
         if (holding) {
-            LOG.info("metadata rebuilt in etcd, following it again [marker={}]", decoder.snapshot().marker());
+            LOG.info(
+                    "metadata rebuilt in etcd, following it again [marker={}]",
+                    decoder.snapshot().marker());
         }
         holding = false;
         publish(decoder.snapshot(), true);
@@ -251,8 +268,10 @@ public final class MetaCache implements AutoCloseable {
             if (before != null && after != null && !before.equals(after) && w != null) {
                 // another incarnation of the metadata (etcd wiped and rebuilt while its revision overtook ours):
                 // the events we got are a tail of a different history, so read everything again
-                LOG.warn("cluster marker changed under the watch, re-reading all metadata [was={}, now={}]",
-                        before.clusterId(), after.clusterId());
+                LOG.warn(
+                        "cluster marker changed under the watch, re-reading all metadata [was={}, now={}]",
+                        before.clusterId(),
+                        after.clusterId());
                 w.requestResync();
                 return;
             }

@@ -25,9 +25,15 @@ import java.util.TreeMap;
  * @param states shard states keyed by {@link #stateKey}
  * @param reports node reports by node id
  */
-public record MetaSnapshot(long revision, ClusterMarker marker, MasterInfo master, Map<String, NodeInfo> nodes,
-                           Map<String, StorageCluster> clusters, Map<String, DatabaseConfig> databases,
-                           Map<String, ShardState> states, Map<String, NodeReport> reports) {
+public record MetaSnapshot(
+        long revision,
+        ClusterMarker marker,
+        MasterInfo master,
+        Map<String, NodeInfo> nodes,
+        Map<String, StorageCluster> clusters,
+        Map<String, DatabaseConfig> databases,
+        Map<String, ShardState> states,
+        Map<String, NodeReport> reports) {
     public MetaSnapshot {
         nodes = frozen(nodes);
         clusters = frozen(clusters);
@@ -64,7 +70,9 @@ public record MetaSnapshot(long revision, ClusterMarker marker, MasterInfo maste
 
     /** Shard states in which {@code nodeId} holds a replica: what a storage node serves. */
     public List<ShardState> replicasOf(String nodeId) {
-        return states.values().stream().filter(s -> s.replicas().contains(nodeId)).toList();
+        return states.values().stream()
+                .filter(s -> s.replicas().contains(nodeId))
+                .toList();
     }
 
     /** The roles of {@code nodeId} for every shard it holds a replica of: how a storage node learns its work. */

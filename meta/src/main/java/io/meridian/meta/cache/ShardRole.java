@@ -22,7 +22,8 @@ public record ShardRole(ShardId shard, boolean leader, long epoch, String leader
     }
 
     static ShardRole of(ShardState s, String nodeId) {
-        List<String> others = s.replicas().stream().filter(n -> !n.equals(s.leader())).toList();
+        List<String> others =
+                s.replicas().stream().filter(n -> !n.equals(s.leader())).toList();
         return new ShardRole(s.id(), nodeId.equals(s.leader()), s.epoch(), s.leader(), others);
     }
 }

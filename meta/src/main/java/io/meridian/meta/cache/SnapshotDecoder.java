@@ -105,7 +105,10 @@ public final class SnapshotDecoder {
                 default -> LOG.debug("ignoring unknown meta key [key={}]", e.key());
             }
         } catch (RuntimeException bad) {
-            LOG.warn("skipping undecodable meta value [key={}, modRevision={}]: {}", e.key(), e.modRevision(),
+            LOG.warn(
+                    "skipping undecodable meta value [key={}, modRevision={}]: {}",
+                    e.key(),
+                    e.modRevision(),
                     bad.getMessage());
         }
     }

@@ -20,6 +20,7 @@ import java.util.Optional;
 public final class SnapshotFile {
     /** File name inside a node's metadata directory. */
     public static final String FILE_NAME = "meta-snapshot.json";
+
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path file;
@@ -36,8 +37,8 @@ public final class SnapshotFile {
         Path tmp = file.resolveSibling(FILE_NAME + TEMP_SUFFIX);
         try {
             Files.createDirectories(file.getParent());
-            try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (var ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(ModelCodec.encode(snapshot)));
                 ch.force(true);
             }
@@ -47,8 +48,8 @@ public final class SnapshotFile {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new StorageIoException("cannot write meta snapshot [file=" + file + ", revision="
-                    + snapshot.revision() + "]", e);
+            throw new StorageIoException(
+                    "cannot write meta snapshot [file=" + file + ", revision=" + snapshot.revision() + "]", e);
         }
     }
 

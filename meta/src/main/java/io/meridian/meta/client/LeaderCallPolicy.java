@@ -17,8 +17,8 @@ import java.util.Set;
  * @param backoffMax the longest pause; each pause doubles up to it, and a random part of it (jitter) is skipped
  * @param failFast   retriable codes thrown at once
  */
-public record LeaderCallPolicy(Duration timeout, Duration attemptMax, Duration backoffMin, Duration backoffMax,
-                               Set<ErrorCode> failFast) {
+public record LeaderCallPolicy(
+        Duration timeout, Duration attemptMax, Duration backoffMin, Duration backoffMax, Set<ErrorCode> failFast) {
     public static final Duration DEFAULT_ATTEMPT_MAX = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BACKOFF_MIN = Duration.ofMillis(10);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMillis(500);
@@ -28,8 +28,12 @@ public record LeaderCallPolicy(Duration timeout, Duration attemptMax, Duration b
         Objects.requireNonNull(attemptMax, "attemptMax");
         Objects.requireNonNull(backoffMin, "backoffMin");
         Objects.requireNonNull(backoffMax, "backoffMax");
-        if (timeout.isNegative() || timeout.isZero() || attemptMax.isNegative() || attemptMax.isZero()
-                || backoffMin.isNegative() || backoffMax.compareTo(backoffMin) < 0) {
+        if (timeout.isNegative()
+                || timeout.isZero()
+                || attemptMax.isNegative()
+                || attemptMax.isZero()
+                || backoffMin.isNegative()
+                || backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("invalid leader call policy [timeout=" + timeout + ", attemptMax="
                     + attemptMax + ", backoffMin=" + backoffMin + ", backoffMax=" + backoffMax + "]");
         }

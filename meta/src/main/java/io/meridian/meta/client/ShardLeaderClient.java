@@ -124,19 +124,29 @@ public final class ShardLeaderClient implements AutoCloseable {
                     if (!last.isRetriable() || policy.failFast().contains(last.code())) {
                         throw last;
                     }
-                    LOG.debug("{} retried [db={}, shard={}, leader={}, epoch={}]: {}", what, db, shard,
-                            route.get().leader(), route.get().epoch(), last.getMessage());
+                    LOG.debug(
+                            "{} retried [db={}, shard={}, leader={}, epoch={}]: {}",
+                            what,
+                            db,
+                            shard,
+                            route.get().leader(),
+                            route.get().epoch(),
+                            last.getMessage());
                 }
             } else if (databaseGone.test(db)) {
-                throw new InvalidInputException(ErrorCode.NOT_FOUND, "cannot " + what + " [db=" + db + ", shard="
-                        + shard + "]: the database does not exist (dropped?)");
+                throw new InvalidInputException(
+                        ErrorCode.NOT_FOUND,
+                        "cannot " + what + " [db=" + db + ", shard=" + shard
+                                + "]: the database does not exist (dropped?)");
             }
             long leftMs = remainingMs(deadlineNanos);
             if (leftMs <= 0) {
-                throw new ShardUnavailableException(what + " not acknowledged in time [db=" + db + ", shard=" + shard
-                        + ", leader=" + route.map(Route::leader).orElse("none") + ", timeout="
-                        + policy.timeout().toMillis() + "ms]: " + (last == null ? "no leader in the routing table"
-                        : last.getMessage()), last);
+                throw new ShardUnavailableException(
+                        what + " not acknowledged in time [db=" + db + ", shard=" + shard
+                                + ", leader=" + route.map(Route::leader).orElse("none") + ", timeout="
+                                + policy.timeout().toMillis() + "ms]: "
+                                + (last == null ? "no leader in the routing table" : last.getMessage()),
+                        last);
             }
             retries.incrementAndGet();
             if (last != null && last.code() == ErrorCode.NOT_LEADER && !rerouted) {
@@ -158,8 +168,8 @@ public final class ShardLeaderClient implements AutoCloseable {
     public <T> T callOnce(String db, int shard, String what, Attempt<T> attempt) {
         Optional<Route> route = routes.get().leader(db, shard);
         if (route.isEmpty()) {
-            throw new ShardUnavailableException("cannot " + what + " [db=" + db + ", shard=" + shard
-                    + "]: no leader in the routing table", null);
+            throw new ShardUnavailableException(
+                    "cannot " + what + " [db=" + db + ", shard=" + shard + "]: no leader in the routing table", null);
         }
         try {
             return attempt.call(leader(db, shard, route.get(), deadline()));
@@ -180,8 +190,15 @@ public final class ShardLeaderClient implements AutoCloseable {
 
     private Leader leader(String db, int shard, Route route, long deadlineNanos) {
         long attemptMs = Math.max(1, Math.min(policy.attemptMax().toMillis(), remainingMs(deadlineNanos)));
-        return new Leader(route, ShardRef.newBuilder().setDatabase(db).setShard(shard).setEpoch(route.epoch()).build(),
-                channels.get(route.address()), attemptMs);
+        return new Leader(
+                route,
+                ShardRef.newBuilder()
+                        .setDatabase(db)
+                        .setShard(shard)
+                        .setEpoch(route.epoch())
+                        .build(),
+                channels.get(route.address()),
+                attemptMs);
     }
 
     /** Sleeps between half and all of {@code ms} (equal jitter: writers that failed together retry apart). */

@@ -38,6 +38,7 @@ public final class EtcdProcess implements AutoCloseable {
     static final int START_ATTEMPTS = 3;
     /** The first and the longest pause between two health requests to a starting etcd (a doubling back-off). */
     private static final Duration HEALTH_POLL_MIN_INTERVAL = Duration.ofMillis(50);
+
     private static final Duration HEALTH_POLL_MAX_INTERVAL = Duration.ofMillis(200);
     private static final Duration HEALTH_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final int LOG_TAIL_LINES = 30;
@@ -46,7 +47,8 @@ public final class EtcdProcess implements AutoCloseable {
 
     private final EtcdProcessOptions options;
     private final Path logFile;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private int clientPort;
     private int peerPort;
     private Process process;
@@ -78,8 +80,11 @@ public final class EtcdProcess implements AutoCloseable {
                 etcd.startOnce();
                 return etcd;
             } catch (RuntimeException e) {
-                LOG.warn("etcd start failed, retrying with new ports [attempt={}, clientPort={}]: {}",
-                        attempt, etcd.clientPort, e.getMessage());
+                LOG.warn(
+                        "etcd start failed, retrying with new ports [attempt={}, clientPort={}]: {}",
+                        attempt,
+                        etcd.clientPort,
+                        e.getMessage());
                 etcd.stop();
                 if (last != null) {
                     e.addSuppressed(last);
@@ -143,8 +148,10 @@ public final class EtcdProcess implements AutoCloseable {
         process.destroy();
         try {
             if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("etcd did not stop after SIGTERM, killing it [pid={}, waitedMs={}]",
-                        process.pid(), options.stopTimeout().toMillis());
+                LOG.warn(
+                        "etcd did not stop after SIGTERM, killing it [pid={}, waitedMs={}]",
+                        process.pid(),
+                        options.stopTimeout().toMillis());
                 process.destroyForcibly().waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
@@ -157,7 +164,10 @@ public final class EtcdProcess implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot delete the etcd pid file [file={}]: {}", pidFile(), e.toString());
         }
-        LOG.info("etcd stopped [pid={}, port={}, ms={}]", process.pid(), clientPort,
+        LOG.info(
+                "etcd stopped [pid={}, port={}, ms={}]",
+                process.pid(),
+                clientPort,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         process = null;
     }
@@ -202,11 +212,15 @@ public final class EtcdProcess implements AutoCloseable {
             return; // none recorded, or unreadable: nothing to reap
         }
         String dir = options.dataDir().toString();
-        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().map(c -> c.contains(dir)).orElse(false))
                 .ifPresent(h -> {
-                    LOG.warn("stopping an etcd left running by an owner that ended without stopping it [pid={},"
-                            + " dataDir={}]", pid, dir);
+                    LOG.warn(
+                            "stopping an etcd left running by an owner that ended without stopping it [pid={},"
+                                    + " dataDir={}]",
+                            pid,
+                            dir);
                     h.destroyForcibly();
                     try {
                         h.onExit().get(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -238,27 +252,44 @@ public final class EtcdProcess implements AutoCloseable {
         shutdownHook = new Thread(started0::destroyForcibly, "etcd-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitHealthy(client);
-        LOG.info("etcd started [pid={}, endpoint={}, dataDir={}, ms={}]", process.pid(), client,
-                options.dataDir(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info(
+                "etcd started [pid={}, endpoint={}, dataDir={}, ms={}]",
+                process.pid(),
+                client,
+                options.dataDir(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private List<String> command(String client, String peer) {
         List<String> cmd = new ArrayList<>(List.of(
                 options.binary().toString(),
-                "--name", options.name(),
-                "--data-dir", options.dataDir().toString(),
-                "--listen-client-urls", client,
-                "--advertise-client-urls", client,
-                "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", options.name() + "=" + peer,
-                "--initial-cluster-state", "new",
-                "--initial-cluster-token", "meridian-" + clientPort,
-                "--logger", "zap",
-                "--log-level", "warn",
+                "--name",
+                options.name(),
+                "--data-dir",
+                options.dataDir().toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                options.name() + "=" + peer,
+                "--initial-cluster-state",
+                "new",
+                "--initial-cluster-token",
+                "meridian-" + clientPort,
+                "--logger",
+                "zap",
+                "--log-level",
+                "warn",
                 // reports and shard states change often; keep one hour of history for watch resumes
-                "--auto-compaction-mode", "periodic",
-                "--auto-compaction-retention", AUTO_COMPACTION_RETENTION));
+                "--auto-compaction-mode",
+                "periodic",
+                "--auto-compaction-retention",
+                AUTO_COMPACTION_RETENTION));
         if (options.quotaBackendBytes() > 0) {
             cmd.add("--quota-backend-bytes");
             cmd.add(Long.toString(options.quotaBackendBytes()));
@@ -274,7 +305,8 @@ public final class EtcdProcess implements AutoCloseable {
     private void awaitHealthy(String client) {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health"))
-                .timeout(HEALTH_REQUEST_TIMEOUT).build();
+                .timeout(HEALTH_REQUEST_TIMEOUT)
+                .build();
         long pauseNanos = HEALTH_POLL_MIN_INTERVAL.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -293,8 +325,8 @@ public final class EtcdProcess implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for etcd [endpoint=" + client + "]", e);
             }
             try {
-                process.onExit().get(Math.min(pauseNanos, Math.max(0, deadline - System.nanoTime())),
-                        TimeUnit.NANOSECONDS);
+                process.onExit()
+                        .get(Math.min(pauseNanos, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
             } catch (TimeoutException stillRunning) {
                 // the next request
             } catch (ExecutionException e) {

@@ -19,8 +19,15 @@ import java.util.Objects;
  * @param clientPort the client port on 127.0.0.1; 0 picks a free one
  * @param peerPort the peer port on 127.0.0.1; 0 picks a free one
  */
-public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duration startTimeout,
-                                 Duration stopTimeout, long quotaBackendBytes, int clientPort, int peerPort) {
+public record EtcdProcessOptions(
+        Path binary,
+        Path dataDir,
+        String name,
+        Duration startTimeout,
+        Duration stopTimeout,
+        long quotaBackendBytes,
+        int clientPort,
+        int peerPort) {
 
     /** System property naming the etcd binary. */
     public static final String BINARY_PROPERTY = "etcd.binary";
@@ -28,6 +35,7 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
     public static final String BINARY_ENV = "ETCD_BINARY";
     /** Where Debian's {@code etcd-server} package installs the binary. */
     public static final Path DEFAULT_BINARY = Path.of("/usr/bin/etcd");
+
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -40,15 +48,15 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
         checkPort("clientPort", clientPort);
         checkPort("peerPort", peerPort);
         if (quotaBackendBytes < 0) {
-            throw new IllegalArgumentException("invalid etcd quota [quotaBackendBytes=" + quotaBackendBytes
-                    + "]: want >= 0");
+            throw new IllegalArgumentException(
+                    "invalid etcd quota [quotaBackendBytes=" + quotaBackendBytes + "]: want >= 0");
         }
     }
 
     /** Default options with the binary resolved from the system property, the environment or the default. */
     public static EtcdProcessOptions defaults(Path dataDir) {
-        return new EtcdProcessOptions(resolveBinary(), dataDir, "meridian", DEFAULT_START_TIMEOUT,
-                DEFAULT_STOP_TIMEOUT, 0, 0, 0);
+        return new EtcdProcessOptions(
+                resolveBinary(), dataDir, "meridian", DEFAULT_START_TIMEOUT, DEFAULT_STOP_TIMEOUT, 0, 0, 0);
     }
 
     /** Options for a throw-away etcd in a fresh temporary directory. */
@@ -61,14 +69,14 @@ public record EtcdProcessOptions(Path binary, Path dataDir, String name, Duratio
     }
 
     public EtcdProcessOptions withBinary(Path newBinary) {
-        return new EtcdProcessOptions(newBinary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes,
-                clientPort, peerPort);
+        return new EtcdProcessOptions(
+                newBinary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes, clientPort, peerPort);
     }
 
     /** Fixed ports (e.g. 2379/2380 for a standalone node); 0 keeps picking free ones. */
     public EtcdProcessOptions withPorts(int newClientPort, int newPeerPort) {
-        return new EtcdProcessOptions(binary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes,
-                newClientPort, newPeerPort);
+        return new EtcdProcessOptions(
+                binary, dataDir, name, startTimeout, stopTimeout, quotaBackendBytes, newClientPort, newPeerPort);
     }
 
     boolean fixedPorts() {

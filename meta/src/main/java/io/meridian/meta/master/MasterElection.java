@@ -58,8 +58,8 @@ public final class MasterElection implements AutoCloseable {
     private volatile MasterTerm term;
     private volatile boolean stopped;
 
-    public MasterElection(MetaStore store, String nodeId, String address, MasterOptions options, Listener listener,
-                          Clock clock) {
+    public MasterElection(
+            MetaStore store, String nodeId, String address, MasterOptions options, Listener listener, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.address = Objects.requireNonNull(address, "address");
@@ -75,8 +75,11 @@ public final class MasterElection implements AutoCloseable {
     }
 
     public MasterElection start() {
-        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("master-election", this::poll),
-                0, options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("master-election", this::poll),
+                0,
+                options.pollInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -98,7 +101,8 @@ public final class MasterElection implements AutoCloseable {
         } catch (MetaUnavailableException e) {
             if (term == null) {
                 dropLease(); // the lease may be gone with a wiped etcd; take a fresh one next time
-            } else if (System.nanoTime() - lastConfirmedNanos > options.leaseTtl().toNanos()) {
+            } else if (System.nanoTime() - lastConfirmedNanos
+                    > options.leaseTtl().toNanos()) {
                 depose("etcd unreachable for longer than the lease TTL: the lease has surely expired");
             }
         }
@@ -108,16 +112,19 @@ public final class MasterElection implements AutoCloseable {
         if (keeper == null || keeper.isLost()) {
             dropLease();
             lease = store.grantLease(options.leaseTtl());
-            keeper = store.keepAlive(lease, options.leaseTtl(), reason -> { });
+            keeper = store.keepAlive(lease, options.leaseTtl(), reason -> {});
         }
         MasterInfo info = new MasterInfo(nodeId, address, clock.instant());
-        TxnResult r = store.commit(MetaTxn.of(List.of(Guard.absent(masterKey)),
-                List.of(new TxnOp.Put(masterKey, ModelCodec.encode(info), lease))));
+        TxnResult r = store.commit(MetaTxn.of(
+                List.of(Guard.absent(masterKey)), List.of(new TxnOp.Put(masterKey, ModelCodec.encode(info), lease))));
         if (r.succeeded()) {
             MasterTerm won = new MasterTerm(nodeId, masterKey, r.revision(), lease);
             term = won;
             lastConfirmedNanos = System.nanoTime();
-            LOG.info("elected master [node={}, termRevision={}, lease={}]", nodeId, won.revision(),
+            LOG.info(
+                    "elected master [node={}, termRevision={}, lease={}]",
+                    nodeId,
+                    won.revision(),
                     Long.toHexString(lease));
             listener.onElected(won);
         }

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param rebuildGrace after finding etcd empty, how long to wait for nodes to re-report before rebuilding
  * @param planner the planner's options
  */
-public record MasterOptions(Duration leaseTtl, Duration pollInterval, Duration reconcileInterval,
-                            Duration rebuildGrace, PlannerOptions planner) {
+public record MasterOptions(
+        Duration leaseTtl,
+        Duration pollInterval,
+        Duration reconcileInterval,
+        Duration rebuildGrace,
+        PlannerOptions planner) {
     public MasterOptions {
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         Objects.requireNonNull(pollInterval, "pollInterval");
@@ -28,7 +32,11 @@ public record MasterOptions(Duration leaseTtl, Duration pollInterval, Duration r
     }
 
     public static MasterOptions defaults() {
-        return new MasterOptions(Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(5),
-                Duration.ofSeconds(15), PlannerOptions.defaults());
+        return new MasterOptions(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15),
+                PlannerOptions.defaults());
     }
 }

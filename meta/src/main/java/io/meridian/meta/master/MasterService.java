@@ -68,6 +68,7 @@ public final class MasterService implements AutoCloseable {
 
     /** Signalled when this broker becomes master, for {@link #awaitMaster}. */
     private final ReentrantLock termLock = new ReentrantLock();
+
     private final Condition elected = termLock.newCondition();
 
     // master-thread state
@@ -182,8 +183,10 @@ public final class MasterService implements AutoCloseable {
             }
             Loaded loaded = load();
             if (loaded.snapshot().marker() == null) {
-                throw new MetaUnavailableException("DDL refused: metadata is being rebuilt from node reports"
-                        + " [node=" + nodeId + ", statement=" + statement + "]", null);
+                throw new MetaUnavailableException(
+                        "DDL refused: metadata is being rebuilt from node reports" + " [node=" + nodeId + ", statement="
+                                + statement + "]",
+                        null);
             }
             List<MetaChange> changes = plan.apply(loaded.view());
             long revision = writer.apply(t, changes);
@@ -196,7 +199,8 @@ public final class MasterService implements AutoCloseable {
     private RuntimeException notMaster(String statement) {
         String current = store.get(store.keys().master())
                 .map(e -> ModelCodec.decode(e.value(), MasterInfo.class, e.key()))
-                .map(m -> m.nodeId() + "@" + m.address()).orElse("none");
+                .map(m -> m.nodeId() + "@" + m.address())
+                .orElse("none");
         return new NotMasterException("DDL refused: this broker is not the master [node=" + nodeId + ", master="
                 + current + ", statement=" + statement + "]");
     }
@@ -239,8 +243,12 @@ public final class MasterService implements AutoCloseable {
                 List<MetaChange> changes = rebuild.rebuild(loaded.view());
                 ClusterMarker marker = new ClusterMarker(UUID.randomUUID().toString(), clock.instant());
                 writer.applyWithMarker(t, changes, marker);
-                LOG.info("metadata initialized [node={}, rebuiltFromReports={}, reports={}, clusterId={}]", nodeId,
-                        changes.size(), loaded.view().reports().size(), marker.clusterId());
+                LOG.info(
+                        "metadata initialized [node={}, rebuiltFromReports={}, reports={}, clusterId={}]",
+                        nodeId,
+                        changes.size(),
+                        loaded.view().reports().size(),
+                        marker.clusterId());
                 continue;
             }
             List<MetaChange> changes = shards.reconcile(loaded.view());
@@ -250,8 +258,10 @@ public final class MasterService implements AutoCloseable {
             long revision = writer.apply(t, changes);
             LOG.info("shard plan applied [node={}, changes={}, revision={}]", nodeId, changes.size(), revision);
         }
-        LOG.warn("planner did not settle in {} rounds; continuing at the next tick [node={}]",
-                MAX_ROUNDS_PER_RECONCILE, nodeId);
+        LOG.warn(
+                "planner did not settle in {} rounds; continuing at the next tick [node={}]",
+                MAX_ROUNDS_PER_RECONCILE,
+                nodeId);
     }
 
     private record Loaded(MetaSnapshot snapshot, ClusterView view) {}
@@ -267,8 +277,8 @@ public final class MasterService implements AutoCloseable {
         deadSince.keySet().retainAll(holders);
         deadSince.keySet().removeAll(s.nodes().keySet());
         holders.stream().filter(n -> !s.nodes().containsKey(n)).forEach(n -> deadSince.putIfAbsent(n, now));
-        ClusterView view = new ClusterView(s.nodes(), liveSince, deadSince, s.clusters(), s.databases(),
-                s.statesById(), s.reports(), now);
+        ClusterView view = new ClusterView(
+                s.nodes(), liveSince, deadSince, s.clusters(), s.databases(), s.statesById(), s.reports(), now);
         return new Loaded(s, view);
     }
 
@@ -285,8 +295,8 @@ public final class MasterService implements AutoCloseable {
         deadSince.clear(); // a new master counts the repair delay from its own start: late, never early
         trigger = store.watchPrefix(store.keys().all(), new Trigger());
         long ms = options.reconcileInterval().toMillis();
-        tick = executor.scheduleWithFixedDelay(BackgroundTasks.guarded("master-reconcile", this::reconcileSafely),
-                ms, ms, TimeUnit.MILLISECONDS);
+        tick = executor.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("master-reconcile", this::reconcileSafely), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void stopActing() {

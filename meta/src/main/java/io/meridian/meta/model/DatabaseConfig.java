@@ -22,15 +22,25 @@ import java.util.Objects;
  *                   of a dropped database of the same name knows them for what they are and deletes them before it
  *                   serves the new one; 0 for a database created before generations existed (omitted in JSON)
  */
-public record DatabaseConfig(String name, int shards, int replicas, WriteConcern writeConcern,
-                             List<IntervalSpec> intervals, List<String> clusters,
-                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) long generation) {
+public record DatabaseConfig(
+        String name,
+        int shards,
+        int replicas,
+        WriteConcern writeConcern,
+        List<IntervalSpec> intervals,
+        List<String> clusters,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long generation) {
     /** Upper bound on shards per database, to keep one bad DDL from creating millions of keys. */
     public static final int MAX_SHARDS = 1024;
 
     /** A configuration the master has not created yet (generation 0: it assigns one). */
-    public DatabaseConfig(String name, int shards, int replicas, WriteConcern writeConcern, List<IntervalSpec> intervals,
-                          List<String> clusters) {
+    public DatabaseConfig(
+            String name,
+            int shards,
+            int replicas,
+            WriteConcern writeConcern,
+            List<IntervalSpec> intervals,
+            List<String> clusters) {
         this(name, shards, replicas, writeConcern, intervals, clusters, 0);
     }
 
@@ -44,8 +54,8 @@ public record DatabaseConfig(String name, int shards, int replicas, WriteConcern
         String ctx = "database=" + name;
         Checks.positive("shard count", ctx, shards);
         if (shards > MAX_SHARDS) {
-            throw new InvalidInputException("invalid shard count [" + ctx + "]: got " + shards + "; want at most "
-                    + MAX_SHARDS);
+            throw new InvalidInputException(
+                    "invalid shard count [" + ctx + "]: got " + shards + "; want at most " + MAX_SHARDS);
         }
         Checks.positive("replica count", ctx, replicas);
         Objects.requireNonNull(writeConcern, "writeConcern");
@@ -68,8 +78,8 @@ public record DatabaseConfig(String name, int shards, int replicas, WriteConcern
         }
         clusters.forEach(c -> Checks.name("cluster", c));
         if (new HashSet<>(clusters).size() != clusters.size()) {
-            throw new InvalidInputException("invalid clusters [" + ctx + ", clusters=" + clusters
-                    + "]: a cluster is listed twice");
+            throw new InvalidInputException(
+                    "invalid clusters [" + ctx + ", clusters=" + clusters + "]: a cluster is listed twice");
         }
     }
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 public final class ModelCodec {
     /** Version 1: the first format (records as JSON objects, instants as ISO-8601 strings). */
     public static final int VERSION_1 = 1;
+
     public static final int VERSION_CURRENT = VERSION_1;
     public static final int VERSION_MIN = VERSION_1;
     public static final String VERSION_FIELD = "v";
@@ -39,8 +40,8 @@ public final class ModelCodec {
         try {
             return MAPPER.writeValueAsBytes(out);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("BUG: cannot encode model value [type="
-                    + value.getClass().getSimpleName() + "]", e);
+            throw new IllegalStateException(
+                    "BUG: cannot encode model value [type=" + value.getClass().getSimpleName() + "]", e);
         }
     }
 
@@ -58,7 +59,10 @@ public final class ModelCodec {
         } catch (IOException e) {
             throw corrupt(source, type, e);
         }
-        if (tree == null || !tree.isObject() || !tree.has(VERSION_FIELD) || !tree.get(VERSION_FIELD).isInt()) {
+        if (tree == null
+                || !tree.isObject()
+                || !tree.has(VERSION_FIELD)
+                || !tree.get(VERSION_FIELD).isInt()) {
             throw corrupt(source, type, new IOException("missing integer field \"" + VERSION_FIELD + "\""));
         }
         int version = tree.get(VERSION_FIELD).intValue();

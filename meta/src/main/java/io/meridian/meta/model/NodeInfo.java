@@ -16,8 +16,16 @@ import java.util.Objects;
  * @param version the software version
  * @param startTime when the process started
  */
-public record NodeInfo(String id, NodeRole role, String host, int grpcPort, int httpPort, String idc,
-                       String cluster, String version, Instant startTime) {
+public record NodeInfo(
+        String id,
+        NodeRole role,
+        String host,
+        int grpcPort,
+        int httpPort,
+        String idc,
+        String cluster,
+        String version,
+        Instant startTime) {
     public NodeInfo {
         Checks.name("node", id);
         Objects.requireNonNull(role, "role");

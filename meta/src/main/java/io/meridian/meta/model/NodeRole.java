@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** What a node does; also the key segment under {@code {root}/nodes/}. */
 public enum NodeRole {
-    BROKER, STORAGE;
+    BROKER,
+    STORAGE;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

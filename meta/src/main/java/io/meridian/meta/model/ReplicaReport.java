@@ -13,8 +13,10 @@ import java.util.Objects;
  *                the master moves leadership away from a leader that reports one when an in-sync replica without
  *                one exists. Omitted from the JSON when null (older readers ignore it)
  */
-public record ReplicaReport(ShardState knownState, long lastSeq,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) String problem) {
+public record ReplicaReport(
+        ShardState knownState,
+        long lastSeq,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String problem) {
     public ReplicaReport {
         Objects.requireNonNull(knownState, "knownState");
     }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param shard shard number, 0-based
  */
 public record ShardId(String db, String cluster, int shard) implements Comparable<ShardId> {
-    private static final Comparator<ShardId> ORDER = Comparator.comparing(ShardId::db)
-            .thenComparing(ShardId::cluster).thenComparingInt(ShardId::shard);
+    private static final Comparator<ShardId> ORDER =
+            Comparator.comparing(ShardId::db).thenComparing(ShardId::cluster).thenComparingInt(ShardId::shard);
 
     public ShardId {
         Objects.requireNonNull(db, "db");

@@ -22,8 +22,15 @@ import java.util.TreeSet;
  * @param inSync replicas known to have every acknowledged write (always contains the leader if there is one)
  * @param lastSeq the last replicated sequence each replica reported
  */
-public record ShardState(String db, String cluster, int shard, List<String> replicas, String leader, long epoch,
-                         Set<String> inSync, Map<String, Long> lastSeq) {
+public record ShardState(
+        String db,
+        String cluster,
+        int shard,
+        List<String> replicas,
+        String leader,
+        long epoch,
+        Set<String> inSync,
+        Map<String, Long> lastSeq) {
     public ShardState {
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(cluster, "cluster");
@@ -31,8 +38,8 @@ public record ShardState(String db, String cluster, int shard, List<String> repl
         inSync = Collections.unmodifiableSortedSet(new TreeSet<>(inSync));
         lastSeq = Collections.unmodifiableSortedMap(new TreeMap<>(lastSeq));
         if (leader != null && !replicas.contains(leader)) {
-            throw new IllegalArgumentException("BUG: shard leader is not a replica [shard=" + db + "/" + cluster
-                    + "/" + shard + ", leader=" + leader + ", replicas=" + replicas + "]");
+            throw new IllegalArgumentException("BUG: shard leader is not a replica [shard=" + db + "/" + cluster + "/"
+                    + shard + ", leader=" + leader + ", replicas=" + replicas + "]");
         }
     }
 

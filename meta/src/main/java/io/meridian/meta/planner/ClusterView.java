@@ -26,9 +26,15 @@ import java.util.TreeMap;
  * @param reports node reports by node id
  * @param now the time of the decision
  */
-public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> liveSince,
-                          Map<String, Instant> deadSince, Map<String, StorageCluster> clusters, Map<String, DatabaseConfig> databases,
-                          Map<ShardId, ShardState> states, Map<String, NodeReport> reports, Instant now) {
+public record ClusterView(
+        Map<String, NodeInfo> liveNodes,
+        Map<String, Instant> liveSince,
+        Map<String, Instant> deadSince,
+        Map<String, StorageCluster> clusters,
+        Map<String, DatabaseConfig> databases,
+        Map<ShardId, ShardState> states,
+        Map<String, NodeReport> reports,
+        Instant now) {
     public ClusterView {
         liveNodes = sorted(liveNodes);
         liveSince = sorted(liveSince);
@@ -48,7 +54,9 @@ public record ClusterView(Map<String, NodeInfo> liveNodes, Map<String, Instant> 
     public List<String> liveStorage(String cluster) {
         return liveNodes.values().stream()
                 .filter(n -> n.role() == NodeRole.STORAGE && n.cluster().equals(cluster))
-                .map(NodeInfo::id).sorted().toList();
+                .map(NodeInfo::id)
+                .sorted()
+                .toList();
     }
 
     public boolean isLive(String nodeId) {

@@ -34,10 +34,12 @@ public final class DdlPlanner {
             throw InvalidInputException.notFound("cluster", name);
         }
         List<String> users = view.databases().values().stream()
-                .filter(d -> d.clusters().contains(name)).map(DatabaseConfig::name).toList();
+                .filter(d -> d.clusters().contains(name))
+                .map(DatabaseConfig::name)
+                .toList();
         if (!users.isEmpty()) {
-            throw new InvalidInputException("cannot drop cluster [cluster=" + name + ", databases=" + users
-                    + "]: databases still use it");
+            throw new InvalidInputException(
+                    "cannot drop cluster [cluster=" + name + ", databases=" + users + "]: databases still use it");
         }
         return List.of(new MetaChange.DeleteCluster(name));
     }
@@ -48,7 +50,8 @@ public final class DdlPlanner {
         }
         checkPlaceable(view, config);
         // a new incarnation of the name: storage nodes delete directories an earlier one of the same name left
-        DatabaseConfig created = config.generation() != 0 ? config
+        DatabaseConfig created = config.generation() != 0
+                ? config
                 : config.withGeneration(Math.max(1, view.now().toEpochMilli()));
         return withPlacement(view, new MetaChange.PutDatabase(created));
     }
@@ -91,8 +94,10 @@ public final class DdlPlanner {
         List<MetaChange> changes = new ArrayList<>();
         changes.add(put);
         shards.reconcile(after).stream()
-                .filter(c -> c instanceof MetaChange.PutShard p && p.state().db().equals(put.config().name())
-                        || c instanceof MetaChange.DeleteShard d && d.id().db().equals(put.config().name()))
+                .filter(c -> c instanceof MetaChange.PutShard p
+                                && p.state().db().equals(put.config().name())
+                        || c instanceof MetaChange.DeleteShard d
+                                && d.id().db().equals(put.config().name()))
                 .forEach(changes::add);
         return List.copyOf(changes);
     }
@@ -104,9 +109,11 @@ public final class DdlPlanner {
             }
             int live = view.liveStorage(cluster).size();
             if (config.replicas() > live) {
-                throw new InvalidInputException(ErrorCode.INVALID_INPUT, "not enough live storage nodes [database="
-                        + config.name() + ", cluster=" + cluster + "]: got " + live + "; want at least "
-                        + config.replicas() + " (the replica count)");
+                throw new InvalidInputException(
+                        ErrorCode.INVALID_INPUT,
+                        "not enough live storage nodes [database="
+                                + config.name() + ", cluster=" + cluster + "]: got " + live + "; want at least "
+                                + config.replicas() + " (the replica count)");
             }
         }
     }

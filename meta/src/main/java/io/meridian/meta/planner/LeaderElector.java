@@ -22,7 +22,9 @@ final class LeaderElector {
             return s.withInSync(inSyncUnder(view, s, s.leader()));
         }
         Optional<String> next = s.replicas().stream()
-                .filter(n -> s.inSync().contains(n) && view.isLive(n) && !n.equals(s.leader())
+                .filter(n -> s.inSync().contains(n)
+                        && view.isLive(n)
+                        && !n.equals(s.leader())
                         && ReportMerger.problemOf(view, n, s) == null)
                 .max(Comparator.comparingLong(s::seqOf)
                         .thenComparing(n -> -s.replicas().indexOf(n)));
@@ -46,8 +48,7 @@ final class LeaderElector {
             if (!view.isLive(n)) {
                 continue;
             }
-            boolean caughtUp = leaderSeq == 0
-                    || ReportMerger.reportsEpoch(view, n, s) && s.seqOf(n) >= leaderSeq;
+            boolean caughtUp = leaderSeq == 0 || ReportMerger.reportsEpoch(view, n, s) && s.seqOf(n) >= leaderSeq;
             if (s.inSync().contains(n) || caughtUp) {
                 inSync.add(n);
             }

@@ -28,8 +28,8 @@ final class Rebalancer {
         this.options = options;
     }
 
-    List<MetaChange> rebalance(ClusterView view, Map<ShardId, ShardState> states, LoadCounter load,
-                               Set<String> skipClusters) {
+    List<MetaChange> rebalance(
+            ClusterView view, Map<ShardId, ShardState> states, LoadCounter load, Set<String> skipClusters) {
         Set<String> clusters = new TreeSet<>();
         states.values().forEach(s -> clusters.add(s.cluster()));
         List<MetaChange> changes = new ArrayList<>();
@@ -42,7 +42,9 @@ final class Rebalancer {
             if (live.size() < 2 || eligible.isEmpty()) {
                 continue;
             }
-            List<ShardState> inCluster = states.values().stream().filter(s -> s.cluster().equals(cluster)).toList();
+            List<ShardState> inCluster = states.values().stream()
+                    .filter(s -> s.cluster().equals(cluster))
+                    .toList();
             Optional<ShardState> moved = moveReplica(view, inCluster, live, eligible, load);
             if (moved.isEmpty()) {
                 moved = moveLeader(view, inCluster, live, eligible, load);
@@ -57,12 +59,14 @@ final class Rebalancer {
         return since == null || !since.plus(options.rebalanceDelay()).isAfter(view.now());
     }
 
-    private static Optional<ShardState> moveReplica(ClusterView view, List<ShardState> states, List<String> live,
-                                                    List<String> eligible, LoadCounter load) {
-        String from = live.stream().max(Comparator.comparingInt(load::replicas)
-                .thenComparing(Comparator.reverseOrder())).orElseThrow();
-        String to = eligible.stream().min(Comparator.comparingInt(load::replicas)
-                .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    private static Optional<ShardState> moveReplica(
+            ClusterView view, List<ShardState> states, List<String> live, List<String> eligible, LoadCounter load) {
+        String from = live.stream()
+                .max(Comparator.comparingInt(load::replicas).thenComparing(Comparator.reverseOrder()))
+                .orElseThrow();
+        String to = eligible.stream()
+                .min(Comparator.comparingInt(load::replicas).thenComparing(Comparator.naturalOrder()))
+                .orElseThrow();
         if (load.replicas(from) - load.replicas(to) <= 1) {
             return Optional.empty();
         }
@@ -95,17 +99,21 @@ final class Rebalancer {
         return Optional.empty();
     }
 
-    private static Optional<ShardState> moveLeader(ClusterView view, List<ShardState> states, List<String> live,
-                                                   List<String> eligible, LoadCounter load) {
-        String from = live.stream().max(Comparator.comparingInt(load::leaders)
-                .thenComparing(Comparator.reverseOrder())).orElseThrow();
-        String to = eligible.stream().min(Comparator.comparingInt(load::leaders)
-                .thenComparing(Comparator.naturalOrder())).orElseThrow();
+    private static Optional<ShardState> moveLeader(
+            ClusterView view, List<ShardState> states, List<String> live, List<String> eligible, LoadCounter load) {
+        String from = live.stream()
+                .max(Comparator.comparingInt(load::leaders).thenComparing(Comparator.reverseOrder()))
+                .orElseThrow();
+        String to = eligible.stream()
+                .min(Comparator.comparingInt(load::leaders).thenComparing(Comparator.naturalOrder()))
+                .orElseThrow();
         if (load.leaders(from) - load.leaders(to) <= 1) {
             return Optional.empty();
         }
         for (ShardState s : states) {
-            if (from.equals(s.leader()) && s.inSync().contains(to) && s.replicas().contains(to)
+            if (from.equals(s.leader())
+                    && s.inSync().contains(to)
+                    && s.replicas().contains(to)
                     && ReportMerger.problemOf(view, to, s) == null) {
                 ShardState after = s.withLeader(to, s.epoch() + 1, s.inSync());
                 load.replace(s, after);
@@ -117,8 +125,11 @@ final class Rebalancer {
 
     private static Optional<String> heir(ClusterView view, ShardState s, String leaving) {
         return s.replicas().stream()
-                .filter(n -> !n.equals(leaving) && s.inSync().contains(n) && view.isLive(n)
+                .filter(n -> !n.equals(leaving)
+                        && s.inSync().contains(n)
+                        && view.isLive(n)
                         && ReportMerger.problemOf(view, n, s) == null)
-                .max(Comparator.comparingLong(s::seqOf).thenComparing(n -> -s.replicas().indexOf(n)));
+                .max(Comparator.comparingLong(s::seqOf)
+                        .thenComparing(n -> -s.replicas().indexOf(n)));
     }
 }

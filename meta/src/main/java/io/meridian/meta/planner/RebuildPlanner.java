@@ -53,7 +53,9 @@ public final class RebuildPlanner {
         votes.forEach((name, counts) -> {
             if (!view.databases().containsKey(name)) {
                 DatabaseConfig winner = counts.entrySet().stream()
-                        .max(Map.Entry.<DatabaseConfig, Integer>comparingByValue()).orElseThrow().getKey();
+                        .max(Map.Entry.<DatabaseConfig, Integer>comparingByValue())
+                        .orElseThrow()
+                        .getKey();
                 changes.add(new MetaChange.PutDatabase(winner));
             }
         });

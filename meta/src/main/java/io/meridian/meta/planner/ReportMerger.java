@@ -32,14 +32,19 @@ final class ReportMerger {
         if (report == null) {
             return null;
         }
-        return report.replicas().stream().filter(r -> r.knownState().id().equals(s.id()) && r.problem() != null)
-                .map(ReplicaReport::problem).findFirst().orElse(null);
+        return report.replicas().stream()
+                .filter(r -> r.knownState().id().equals(s.id()) && r.problem() != null)
+                .map(ReplicaReport::problem)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Whether {@code node} reports this shard at the state's current epoch. */
     static boolean reportsEpoch(ClusterView view, String node, ShardState s) {
         NodeReport report = view.reports().get(node);
-        return report != null && report.replicas().stream()
-                .anyMatch(r -> r.knownState().id().equals(s.id()) && r.knownState().epoch() == s.epoch());
+        return report != null
+                && report.replicas().stream()
+                        .anyMatch(r -> r.knownState().id().equals(s.id())
+                                && r.knownState().epoch() == s.epoch());
     }
 }

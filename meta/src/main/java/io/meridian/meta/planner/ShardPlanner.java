@@ -80,12 +80,16 @@ public final class ShardPlanner {
 
     private static ShardState place(ClusterView view, DatabaseConfig db, ShardId id, LoadCounter load) {
         List<String> chosen = load.leastLoaded(view.liveStorage(id.cluster())).stream()
-                .limit(db.replicas()).toList();
+                .limit(db.replicas())
+                .toList();
         if (chosen.isEmpty()) {
             return null; // no live node in the cluster yet; placed when one registers
         }
-        String leader = chosen.stream().min((a, b) -> load.leaders(a) != load.leaders(b)
-                ? Integer.compare(load.leaders(a), load.leaders(b)) : a.compareTo(b)).orElseThrow();
+        String leader = chosen.stream()
+                .min((a, b) -> load.leaders(a) != load.leaders(b)
+                        ? Integer.compare(load.leaders(a), load.leaders(b))
+                        : a.compareTo(b))
+                .orElseThrow();
         Map<String, Long> seqs = new TreeMap<>();
         chosen.forEach(n -> seqs.put(n, 0L));
         ShardState s = new ShardState(id.db(), id.cluster(), id.shard(), chosen, leader, 1, Set.copyOf(chosen), seqs);
@@ -115,8 +119,7 @@ public final class ShardPlanner {
             List<String> followers = new ArrayList<>(replicas);
             followers.remove(s.leader());
             final ShardState cur = s;
-            followers.sort(Comparator
-                    .comparing((String n) -> view.isLive(n))
+            followers.sort(Comparator.comparing((String n) -> view.isLive(n))
                     .thenComparing(n -> cur.inSync().contains(n))
                     .thenComparing(n -> -load.replicas(n))
                     .thenComparing(Comparator.reverseOrder()));

@@ -62,8 +62,8 @@ public final class NodeRegistrar implements AutoCloseable {
     /** Registers in the background (retrying while etcd is unreachable) and keeps the registration alive. */
     public NodeRegistrar start() {
         long periodMs = Math.max(100, ttl.toMillis() / 3);
-        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("node-registration", this::check),
-                0, periodMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("node-registration", this::check), 0, periodMs, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -88,7 +88,9 @@ public final class NodeRegistrar implements AutoCloseable {
                 try {
                     store.put(reportKey, ModelCodec.encode(reports.get()), lease);
                 } catch (MetaUnavailableException e) {
-                    LOG.warn("cannot publish node report, the next check retries [node={}]: {}", self.id(),
+                    LOG.warn(
+                            "cannot publish node report, the next check retries [node={}]: {}",
+                            self.id(),
                             e.getMessage());
                     registered = false;
                 }
@@ -122,8 +124,13 @@ public final class NodeRegistrar implements AutoCloseable {
         store.put(reportKey, ModelCodec.encode(reports.get()), lease);
         keeper = store.keepAlive(lease, ttl, reason -> executor.execute(this::check));
         registrations++;
-        LOG.info("node registered [node={}, role={}, address={}, lease={}, ttlMs={}, registrations={}]",
-                self.id(), self.role().key(), self.address(), Long.toHexString(lease), ttl.toMillis(),
+        LOG.info(
+                "node registered [node={}, role={}, address={}, lease={}, ttlMs={}, registrations={}]",
+                self.id(),
+                self.role().key(),
+                self.address(),
+                Long.toHexString(lease),
+                ttl.toMillis(),
                 registrations);
     }
 
@@ -158,8 +165,11 @@ public final class NodeRegistrar implements AutoCloseable {
                 store.revokeLease(lease);
                 LOG.info("node deregistered [node={}]", self.id());
             } catch (MetaUnavailableException e) {
-                LOG.warn("cannot revoke lease, the node disappears after its TTL [node={}, ttlMs={}]: {}",
-                        self.id(), ttl.toMillis(), e.getMessage());
+                LOG.warn(
+                        "cannot revoke lease, the node disappears after its TTL [node={}, ttlMs={}]: {}",
+                        self.id(),
+                        ttl.toMillis(),
+                        e.getMessage());
             }
         }
     }

@@ -29,8 +29,10 @@ public final class ReportBuilder {
             replicas.add(new ReplicaReport(s, lastSeq.applyAsLong(s.id())));
             dbs.add(s.db());
         }
-        List<DatabaseConfig> configs = dbs.stream().map(known.databases()::get)
-                .filter(Objects::nonNull).toList();
+        List<DatabaseConfig> configs = dbs.stream()
+                .map(known.databases()::get)
+                .filter(Objects::nonNull)
+                .toList();
         return new NodeReport(nodeId, configs, replicas);
     }
 }

@@ -26,10 +26,12 @@ final class EtcdCalls {
         }
     }
 
-    static MetaUnavailableException unavailable(String op, String key, String endpoints, String reason,
-                                                Throwable cause) {
-        return new MetaUnavailableException("metadata store unavailable [op=" + op + ", key=" + key
-                + ", endpoints=" + endpoints + "]: " + reason
-                + "; metadata changes are refused until etcd is reachable, cached metadata stays readable", cause);
+    static MetaUnavailableException unavailable(
+            String op, String key, String endpoints, String reason, Throwable cause) {
+        return new MetaUnavailableException(
+                "metadata store unavailable [op=" + op + ", key=" + key
+                        + ", endpoints=" + endpoints + "]: " + reason
+                        + "; metadata changes are refused until etcd is reachable, cached metadata stays readable",
+                cause);
     }
 }

@@ -34,7 +34,8 @@ final class EtcdConnection implements AutoCloseable {
     private static final Duration HEALTH_TIMEOUT = Duration.ofMillis(500);
 
     private final MetaStoreOptions options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).build();
     private final AtomicLong failingSinceNanos = new AtomicLong();
     private final List<Runnable> onReplaced = new CopyOnWriteArrayList<>();
     private volatile Client client;
@@ -45,8 +46,8 @@ final class EtcdConnection implements AutoCloseable {
         this.options = options;
         this.client = build();
         long ms = CHECK_INTERVAL.toMillis();
-        scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("etcd-connection", this::check),
-                ms, ms, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("etcd-connection", this::check), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     Client client() {
@@ -96,8 +97,12 @@ final class EtcdConnection implements AutoCloseable {
         lastReplacedNanos = now;
         failingSinceNanos.set(0);
         replacements++;
-        LOG.info("etcd is back but the client was still disconnected: replaced it [endpoints={}, failingMs={},"
-                + " replacements={}]", options.endpoints(), TimeUnit.NANOSECONDS.toMillis(now - since), replacements);
+        LOG.info(
+                "etcd is back but the client was still disconnected: replaced it [endpoints={}, failingMs={},"
+                        + " replacements={}]",
+                options.endpoints(),
+                TimeUnit.NANOSECONDS.toMillis(now - since),
+                replacements);
         onReplaced.forEach(Runnable::run);
         old.close();
     }
@@ -108,8 +113,11 @@ final class EtcdConnection implements AutoCloseable {
                 return true; // cannot probe TLS endpoints without their credentials: assume back, rebuild
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/health"))
-                        .timeout(HEALTH_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(endpoint + "/health"))
+                                .timeout(HEALTH_TIMEOUT)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
                     return true;
                 }

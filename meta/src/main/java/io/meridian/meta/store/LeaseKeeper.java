@@ -33,8 +33,13 @@ public final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile ScheduledFuture<?> task;
 
-    LeaseKeeper(Supplier<Lease> leases, ScheduledExecutorService scheduler, long lease, Duration ttl,
-                Consumer<String> onLost, Duration timeout) {
+    LeaseKeeper(
+            Supplier<Lease> leases,
+            ScheduledExecutorService scheduler,
+            long lease,
+            Duration ttl,
+            Consumer<String> onLost,
+            Duration timeout) {
         this.leases = leases;
         this.scheduler = scheduler;
         this.lease = lease;
@@ -45,8 +50,8 @@ public final class LeaseKeeper implements AutoCloseable {
 
     void start() {
         long periodMs = Math.max(100, ttl.toMillis() / 3);
-        task = scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("etcd-lease", this::refresh),
-                periodMs, periodMs, TimeUnit.MILLISECONDS);
+        task = scheduler.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("etcd-lease", this::refresh), periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     public long lease() {
@@ -62,7 +67,10 @@ public final class LeaseKeeper implements AutoCloseable {
             return;
         }
         try {
-            long left = leases.get().keepAliveOnce(lease).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getTTL();
+            long left = leases.get()
+                    .keepAliveOnce(lease)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .getTTL();
             if (left <= 0) {
                 lost("lease expired");
             }
@@ -74,7 +82,9 @@ public final class LeaseKeeper implements AutoCloseable {
                 LOG.warn("cannot refresh lease, will retry [lease={}]: {}", Long.toHexString(lease), msg);
             }
         } catch (TimeoutException e) {
-            LOG.warn("cannot refresh lease, will retry [lease={}]: no answer in {} ms", Long.toHexString(lease),
+            LOG.warn(
+                    "cannot refresh lease, will retry [lease={}]: no answer in {} ms",
+                    Long.toHexString(lease),
                     timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,14 +15,22 @@ import java.util.List;
  * them once per role.
  */
 public final class MetaConfigKeys {
-    public static final ConfigOption<List<String>> ENDPOINTS = ConfigOption.of("meta.etcd.endpoints",
-            STRING_LIST, List.of("http://127.0.0.1:2379"), "etcd client URLs (a list, or comma-separated).");
-    public static final ConfigOption<String> ROOT = ConfigOption.of("meta.root", STRING,
-            MetaStoreOptions.DEFAULT_ROOT, "Root prefix of every Meridian key in etcd.");
-    public static final ConfigOption<Duration> OPERATION_TIMEOUT = ConfigOption.of("meta.operation-timeout",
-            durationAtLeast(Duration.ofMillis(1)), MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, "Bound on one etcd call.");
-    public static final ConfigOption<Duration> LEASE_TTL = ConfigOption.of("meta.lease-ttl",
-            durationAtLeast(Duration.ofSeconds(1)), Duration.ofSeconds(10),
+    public static final ConfigOption<List<String>> ENDPOINTS = ConfigOption.of(
+            "meta.etcd.endpoints",
+            STRING_LIST,
+            List.of("http://127.0.0.1:2379"),
+            "etcd client URLs (a list, or comma-separated).");
+    public static final ConfigOption<String> ROOT = ConfigOption.of(
+            "meta.root", STRING, MetaStoreOptions.DEFAULT_ROOT, "Root prefix of every Meridian key in etcd.");
+    public static final ConfigOption<Duration> OPERATION_TIMEOUT = ConfigOption.of(
+            "meta.operation-timeout",
+            durationAtLeast(Duration.ofMillis(1)),
+            MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT,
+            "Bound on one etcd call.");
+    public static final ConfigOption<Duration> LEASE_TTL = ConfigOption.of(
+            "meta.lease-ttl",
+            durationAtLeast(Duration.ofSeconds(1)),
+            Duration.ofSeconds(10),
             "TTL of the node's etcd lease: a node that stops refreshing it is considered lost after this long."
                     + " Whole seconds.");
 
@@ -39,7 +47,10 @@ public final class MetaConfigKeys {
     public static MetaStoreOptions storeOptions(Config c) {
         requireWholeSeconds(c, LEASE_TTL);
         try {
-            return new MetaStoreOptions(c.get(ENDPOINTS), c.get(ROOT), c.get(OPERATION_TIMEOUT),
+            return new MetaStoreOptions(
+                    c.get(ENDPOINTS),
+                    c.get(ROOT),
+                    c.get(OPERATION_TIMEOUT),
                     MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL);
         } catch (IllegalArgumentException e) {
             throw c.invalid(ROOT, e.getMessage());

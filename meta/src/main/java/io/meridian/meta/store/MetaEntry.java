@@ -26,9 +26,13 @@ public record MetaEntry(String key, byte[] value, long createRevision, long modR
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MetaEntry e && key.equals(e.key) && Arrays.equals(value, e.value)
-                && createRevision == e.createRevision && modRevision == e.modRevision
-                && version == e.version && lease == e.lease;
+        return o instanceof MetaEntry e
+                && key.equals(e.key)
+                && Arrays.equals(value, e.value)
+                && createRevision == e.createRevision
+                && modRevision == e.modRevision
+                && version == e.version
+                && lease == e.lease;
     }
 
     @Override

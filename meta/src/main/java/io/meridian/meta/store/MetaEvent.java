@@ -9,7 +9,10 @@ import java.util.Objects;
  * @param entry the key after the change; for a delete, the value is empty and modRevision is the deletion's
  */
 public record MetaEvent(Type type, MetaEntry entry) {
-    public enum Type { PUT, DELETE }
+    public enum Type {
+        PUT,
+        DELETE
+    }
 
     public MetaEvent {
         Objects.requireNonNull(type, "type");

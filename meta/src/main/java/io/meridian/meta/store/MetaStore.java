@@ -70,14 +70,26 @@ public final class MetaStore implements AutoCloseable {
 
     public Optional<MetaEntry> get(String key) {
         GetResponse r = await(connection.client().getKVClient().get(bs(key)), "get", key);
-        return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(entry(r.getKvs().get(0)));
+        return r.getKvs().isEmpty()
+                ? Optional.empty()
+                : Optional.of(entry(r.getKvs().get(0)));
     }
 
     /** Every key under {@code prefix}, sorted by key, read at one revision. */
     public MetaRange range(String prefix) {
-        GetResponse r = await(connection.client().getKVClient().get(bs(prefix),
-                GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.KEY)
-                        .withSortOrder(GetOption.SortOrder.ASCEND).build()), "range", prefix);
+        GetResponse r = await(
+                connection
+                        .client()
+                        .getKVClient()
+                        .get(
+                                bs(prefix),
+                                GetOption.builder()
+                                        .isPrefix(true)
+                                        .withSortField(GetOption.SortTarget.KEY)
+                                        .withSortOrder(GetOption.SortOrder.ASCEND)
+                                        .build()),
+                "range",
+                prefix);
         List<MetaEntry> entries = new ArrayList<>(r.getKvs().size());
         r.getKvs().forEach(kv -> entries.add(entry(kv)));
         return new MetaRange(entries, r.getHeader().getRevision(), r.getHeader().getRaftTerm());
@@ -85,9 +97,17 @@ public final class MetaStore implements AutoCloseable {
 
     /** The current revision and raft term, from a count-only read of the root. */
     public MetaRange status() {
-        GetResponse r = await(connection.client().getKVClient().get(bs(keys.clusterMarker()),
-                GetOption.builder().withCountOnly(true).build()), "status", keys.clusterMarker());
-        return new MetaRange(List.of(), r.getHeader().getRevision(), r.getHeader().getRaftTerm());
+        GetResponse r = await(
+                connection
+                        .client()
+                        .getKVClient()
+                        .get(
+                                bs(keys.clusterMarker()),
+                                GetOption.builder().withCountOnly(true).build()),
+                "status",
+                keys.clusterMarker());
+        return new MetaRange(
+                List.of(), r.getHeader().getRevision(), r.getHeader().getRaftTerm());
     }
 
     /** Puts a value and returns the new revision. */
@@ -97,20 +117,33 @@ public final class MetaStore implements AutoCloseable {
 
     /** Puts a value bound to {@code lease} (0 = none) and returns the new revision. */
     public long put(String key, byte[] value, long lease) {
-        PutOption option = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
+        PutOption option = lease == 0
+                ? PutOption.DEFAULT
+                : PutOption.builder().withLeaseId(lease).build();
         return await(connection.client().getKVClient().put(bs(key), ByteSequence.from(value), option), "put", key)
-                .getHeader().getRevision();
+                .getHeader()
+                .getRevision();
     }
 
     /** Deletes one key; returns whether it existed. */
     public boolean delete(String key) {
-        return await(connection.client().getKVClient().delete(bs(key)), "delete", key).getDeleted() > 0;
+        return await(connection.client().getKVClient().delete(bs(key)), "delete", key)
+                        .getDeleted()
+                > 0;
     }
 
     /** Deletes every key under {@code prefix}; returns how many were deleted. */
     public long deletePrefix(String prefix) {
-        return await(connection.client().getKVClient().delete(bs(prefix), DeleteOption.builder().isPrefix(true).build()),
-                "deletePrefix", prefix).getDeleted();
+        return await(
+                        connection
+                                .client()
+                                .getKVClient()
+                                .delete(
+                                        bs(prefix),
+                                        DeleteOption.builder().isPrefix(true).build()),
+                        "deletePrefix",
+                        prefix)
+                .getDeleted();
     }
 
     /** Commits a compare-and-set transaction. */
@@ -127,7 +160,8 @@ public final class MetaStore implements AutoCloseable {
     /** Grants a lease of {@code ttl} (whole seconds, at least 1) and returns its id. */
     public long grantLease(Duration ttl) {
         long seconds = Math.max(1, ttl.toSeconds());
-        return await(connection.client().getLeaseClient().grant(seconds), "grantLease", "-").getID();
+        return await(connection.client().getLeaseClient().grant(seconds), "grantLease", "-")
+                .getID();
     }
 
     public void revokeLease(long lease) {
@@ -139,9 +173,8 @@ public final class MetaStore implements AutoCloseable {
      * when etcd says the lease no longer exists (expired, revoked, or etcd wiped).
      */
     public LeaseKeeper keepAlive(long lease, Duration ttl, Consumer<String> onLost) {
-        LeaseKeeper keeper = new LeaseKeeper(() -> connection.client().getLeaseClient(), scheduler, lease, ttl,
-                onLost,
-                options.operationTimeout());
+        LeaseKeeper keeper = new LeaseKeeper(
+                () -> connection.client().getLeaseClient(), scheduler, lease, ttl, onLost, options.operationTimeout());
         keeper.start();
         return keeper;
     }
@@ -162,8 +195,13 @@ public final class MetaStore implements AutoCloseable {
      * {@link #watchPrefix(String, WatchListener)}.
      */
     public PrefixWatch watchPrefix(String prefix, long fromRevision, WatchListener listener) {
-        PrefixWatch watch = new PrefixWatch(this, () -> connection.client().getWatchClient(), scheduler, prefix,
-                listener, options.watchCheckInterval());
+        PrefixWatch watch = new PrefixWatch(
+                this,
+                () -> connection.client().getWatchClient(),
+                scheduler,
+                prefix,
+                listener,
+                options.watchCheckInterval());
         watch.start(fromRevision);
         return watch;
     }
@@ -200,8 +238,13 @@ public final class MetaStore implements AutoCloseable {
     }
 
     static MetaEntry entry(KeyValue kv) {
-        return new MetaEntry(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
-                kv.getCreateRevision(), kv.getModRevision(), kv.getVersion(), kv.getLease());
+        return new MetaEntry(
+                kv.getKey().toString(StandardCharsets.UTF_8),
+                kv.getValue().getBytes(),
+                kv.getCreateRevision(),
+                kv.getModRevision(),
+                kv.getVersion(),
+                kv.getLease());
     }
 
     private static Cmp cmp(Guard g) {
@@ -217,7 +260,9 @@ public final class MetaStore implements AutoCloseable {
 
     private static Op op(TxnOp o) {
         if (o instanceof TxnOp.Put p) {
-            PutOption option = p.lease() == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(p.lease()).build();
+            PutOption option = p.lease() == 0
+                    ? PutOption.DEFAULT
+                    : PutOption.builder().withLeaseId(p.lease()).build();
             return Op.put(bs(p.key()), ByteSequence.from(p.value()), option);
         } else if (o instanceof TxnOp.Delete d) {
             return Op.delete(bs(d.key()), DeleteOption.DEFAULT);

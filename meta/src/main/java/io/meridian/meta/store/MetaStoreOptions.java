@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param operationTimeout the bound on one etcd call; past it the call fails with MetaUnavailableException
  * @param watchCheckInterval how often a watch checks that etcd was not wiped under it
  */
-public record MetaStoreOptions(List<String> endpoints, String root, Duration operationTimeout,
-                               Duration watchCheckInterval) {
+public record MetaStoreOptions(
+        List<String> endpoints, String root, Duration operationTimeout, Duration watchCheckInterval) {
     public static final String DEFAULT_ROOT = "/meridian";
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_WATCH_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -33,8 +33,7 @@ public record MetaStoreOptions(List<String> endpoints, String root, Duration ope
     }
 
     public static MetaStoreOptions of(String endpoint, String root) {
-        return new MetaStoreOptions(List.of(endpoint), root, DEFAULT_OPERATION_TIMEOUT,
-                DEFAULT_WATCH_CHECK_INTERVAL);
+        return new MetaStoreOptions(List.of(endpoint), root, DEFAULT_OPERATION_TIMEOUT, DEFAULT_WATCH_CHECK_INTERVAL);
     }
 
     public MetaStoreOptions withOperationTimeout(Duration timeout) {

@@ -16,8 +16,8 @@ public record MetaTxn(List<Guard> guards, List<TxnOp> ops) {
         guards = List.copyOf(guards);
         ops = List.copyOf(ops);
         if (guards.size() + ops.size() > MAX_OPS) {
-            throw new IllegalArgumentException("transaction too large [guards=" + guards.size() + ", ops="
-                    + ops.size() + "]: want at most " + MAX_OPS + " in total");
+            throw new IllegalArgumentException("transaction too large [guards=" + guards.size() + ", ops=" + ops.size()
+                    + "]: want at most " + MAX_OPS + " in total");
         }
     }
 

@@ -65,8 +65,13 @@ public final class PrefixWatch implements AutoCloseable {
     private volatile long resets;
     private ScheduledFuture<?> checkTask;
 
-    PrefixWatch(MetaStore store, Supplier<Watch> watchClient, ScheduledExecutorService scheduler, String prefix,
-                WatchListener listener, Duration checkInterval) {
+    PrefixWatch(
+            MetaStore store,
+            Supplier<Watch> watchClient,
+            ScheduledExecutorService scheduler,
+            String prefix,
+            WatchListener listener,
+            Duration checkInterval) {
         this.store = store;
         this.watchClient = watchClient;
         this.scheduler = scheduler;
@@ -90,8 +95,8 @@ public final class PrefixWatch implements AutoCloseable {
             delivery.execute(this::resync);
         }
         long ms = checkInterval.toMillis();
-        checkTask = scheduler.scheduleWithFixedDelay(BackgroundTasks.guarded("meta-watch", () -> submit(this::check)),
-                ms, ms, TimeUnit.MILLISECONDS);
+        checkTask = scheduler.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("meta-watch", () -> submit(this::check)), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -143,8 +148,12 @@ public final class PrefixWatch implements AutoCloseable {
         listener.onReset(range);
         deliveredRevision = lastRevision;
         listener.onDelivered(lastRevision);
-        LOG.info("watch reset [prefix={}, revision={}, keys={}, resets={}]", prefix, lastRevision,
-                range.entries().size(), resets);
+        LOG.info(
+                "watch reset [prefix={}, revision={}, keys={}, resets={}]",
+                prefix,
+                lastRevision,
+                range.entries().size(),
+                resets);
         open(lastRevision + 1);
     }
 
@@ -161,15 +170,22 @@ public final class PrefixWatch implements AutoCloseable {
         try {
             status = store.status();
         } catch (MetaUnavailableException e) {
-            LOG.warn("cannot resume watch yet, will retry [prefix={}, fromRevision={}]: {}", prefix, resumeFrom,
+            LOG.warn(
+                    "cannot resume watch yet, will retry [prefix={}, fromRevision={}]: {}",
+                    prefix,
+                    resumeFrom,
                     e.getMessage());
             return; // check() retries
         }
         long from = resumeFrom;
         resumeFrom = 0;
         if (status.revision() < from - 1) {
-            LOG.warn("etcd is behind the resume revision (wiped?), resyncing [prefix={}, fromRevision={},"
-                    + " revision={}]", prefix, from, status.revision());
+            LOG.warn(
+                    "etcd is behind the resume revision (wiped?), resyncing [prefix={}, fromRevision={},"
+                            + " revision={}]",
+                    prefix,
+                    from,
+                    status.revision());
             resync();
             return;
         }
@@ -183,10 +199,15 @@ public final class PrefixWatch implements AutoCloseable {
 
     private void open(long fromRevision) {
         long gen = generation;
-        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
-        watcher = watchClient.get().watch(MetaStore.bs(prefix), option, Watch.listener(
-                resp -> submit(() -> onResponse(gen, resp)),
-                err -> submit(() -> onError(gen, err))));
+        WatchOption option =
+                WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
+        watcher = watchClient
+                .get()
+                .watch(
+                        MetaStore.bs(prefix),
+                        option,
+                        Watch.listener(
+                                resp -> submit(() -> onResponse(gen, resp)), err -> submit(() -> onError(gen, err))));
     }
 
     private void onResponse(long gen, WatchResponse resp) {
@@ -224,8 +245,11 @@ public final class PrefixWatch implements AutoCloseable {
             return;
         }
         if (err instanceof CompactedException c) {
-            LOG.warn("watch history compacted, resyncing [prefix={}, lastRevision={}, compactedRevision={}]",
-                    prefix, lastRevision, c.getCompactedRevision());
+            LOG.warn(
+                    "watch history compacted, resyncing [prefix={}, lastRevision={}, compactedRevision={}]",
+                    prefix,
+                    lastRevision,
+                    c.getCompactedRevision());
             resync();
             return;
         }
@@ -234,13 +258,20 @@ public final class PrefixWatch implements AutoCloseable {
         long reopenGen = generation;
         long delayMs = reopenBackoffMs;
         reopenBackoffMs = Math.min(MAX_REOPEN_BACKOFF.toMillis(), reopenBackoffMs * 2);
-        LOG.warn("watch broken, reopening [prefix={}, fromRevision={}, inMs={}]: {}", prefix, lastRevision + 1,
-                delayMs, err.getMessage());
-        scheduler.schedule(() -> submit(() -> {
-            if (reopenGen == generation && !closed && !needsResync) {
-                open(lastRevision + 1);
-            }
-        }), delayMs, TimeUnit.MILLISECONDS);
+        LOG.warn(
+                "watch broken, reopening [prefix={}, fromRevision={}, inMs={}]: {}",
+                prefix,
+                lastRevision + 1,
+                delayMs,
+                err.getMessage());
+        scheduler.schedule(
+                () -> submit(() -> {
+                    if (reopenGen == generation && !closed && !needsResync) {
+                        open(lastRevision + 1);
+                    }
+                }),
+                delayMs,
+                TimeUnit.MILLISECONDS);
     }
 
     private void check() {
@@ -262,9 +293,14 @@ public final class PrefixWatch implements AutoCloseable {
             return; // etcd down: keep what we have; jetcd keeps trying to resume the stream
         }
         if (status.revision() < lastRevision || status.raftTerm() < lastRaftTerm) {
-            LOG.warn("etcd went backwards (wiped or restored), resyncing [prefix={}, revision={}, lastRevision={},"
-                    + " raftTerm={}, lastRaftTerm={}]", prefix, status.revision(), lastRevision,
-                    status.raftTerm(), lastRaftTerm);
+            LOG.warn(
+                    "etcd went backwards (wiped or restored), resyncing [prefix={}, revision={}, lastRevision={},"
+                            + " raftTerm={}, lastRaftTerm={}]",
+                    prefix,
+                    status.revision(),
+                    lastRevision,
+                    status.raftTerm(),
+                    lastRaftTerm);
             resync();
         } else {
             lastRaftTerm = status.raftTerm();

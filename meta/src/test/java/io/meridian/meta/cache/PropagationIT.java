@@ -65,10 +65,15 @@ class PropagationIT {
                 caches.add(cache);
                 published.add(times);
             }
-            MasterOptions mo = new MasterOptions(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1),
-                    Duration.ofSeconds(1), new PlannerOptions(Duration.ZERO));
-            MasterElection election = new MasterElection(writerStore, "bench", "bench:0", mo, new NoopListener(),
-                    Clock.systemUTC()).start();
+            MasterOptions mo = new MasterOptions(
+                    Duration.ofSeconds(5),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1),
+                    new PlannerOptions(Duration.ZERO));
+            MasterElection election = new MasterElection(
+                            writerStore, "bench", "bench:0", mo, new NoopListener(), Clock.systemUTC())
+                    .start();
             open.add(election);
             await().atMost(Duration.ofSeconds(5)).until(() -> election.term().isPresent());
             MasterTerm term = election.term().orElseThrow();
@@ -77,20 +82,29 @@ class PropagationIT {
             long[] writtenAt = new long[CHANGES];
             long[] revisions = new long[CHANGES];
             for (int i = 0; i < CHANGES; i++) {
-                ShardState s = new ShardState("bench", "c1", i % 16, List.of("a", "b"), i % 2 == 0 ? "a" : "b",
-                        i + 1, Set.of("a", "b"), Map.of("a", (long) i, "b", (long) i));
+                ShardState s = new ShardState(
+                        "bench",
+                        "c1",
+                        i % 16,
+                        List.of("a", "b"),
+                        i % 2 == 0 ? "a" : "b",
+                        i + 1,
+                        Set.of("a", "b"),
+                        Map.of("a", (long) i, "b", (long) i));
                 writtenAt[i] = System.nanoTime(); // before the write: the latency includes the etcd commit
                 revisions[i] = writer.apply(term, List.of(new MetaChange.PutShard(s)));
                 LockSupport.parkNanos(PACE_NANOS); // pacing the writer, not waiting for a condition
             }
             long last = revisions[CHANGES - 1];
-            await().atMost(Duration.ofSeconds(10)).until(() -> caches.stream()
-                    .allMatch(c -> c.snapshot().revision() >= last));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> caches.stream().allMatch(c -> c.snapshot().revision() >= last));
             for (MetaCache c : caches) {
                 assertThat(c.snapshot().states()).hasSize(16);
-                assertThat(c.snapshot().states().values()).extracting(ShardState::epoch)
-                        .containsExactlyInAnyOrderElementsOf(LongStream
-                                .rangeClosed(CHANGES - 15, CHANGES).boxed().toList());
+                assertThat(c.snapshot().states().values())
+                        .extracting(ShardState::epoch)
+                        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(CHANGES - 15, CHANGES)
+                                .boxed()
+                                .toList());
             }
 
             double[] latencyMs = new double[CHANGES];
@@ -104,10 +118,16 @@ class PropagationIT {
                 latencyMs[i] = Math.max(0, slowest) / 1e6;
             }
             Arrays.sort(latencyMs);
-            String result = String.format(Locale.ROOT,
+            String result = String.format(
+                    Locale.ROOT,
                     "propagation master write -> all %d watchers applied (%d changes, paced %d ms): "
-                            + "p50=%.2f ms p99=%.2f ms max=%.2f ms", WATCHERS, CHANGES, PACE_NANOS / 1_000_000,
-                    latencyMs[CHANGES / 2], latencyMs[CHANGES * 99 / 100], latencyMs[CHANGES - 1]);
+                            + "p50=%.2f ms p99=%.2f ms max=%.2f ms",
+                    WATCHERS,
+                    CHANGES,
+                    PACE_NANOS / 1_000_000,
+                    latencyMs[CHANGES / 2],
+                    latencyMs[CHANGES * 99 / 100],
+                    latencyMs[CHANGES - 1]);
             LOG.info(result);
             Files.writeString(Path.of("target", "meta-propagation.txt"), result + System.lineSeparator());
         } finally {
@@ -119,11 +139,9 @@ class PropagationIT {
 
     private static final class NoopListener implements MasterElection.Listener {
         @Override
-        public void onElected(MasterTerm term) {
-        }
+        public void onElected(MasterTerm term) {}
 
         @Override
-        public void onDeposed(MasterTerm term, String reason) {
-        }
+        public void onDeposed(MasterTerm term, String reason) {}
     }
 }

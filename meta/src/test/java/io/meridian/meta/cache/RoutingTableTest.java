@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class RoutingTableTest {
     @Test
     void storageNodeLearnsItsRoles() {
-        assertThat(sample().rolesOf("s1")).containsExactly(new ShardRole(
-                new ShardId("cpu", "east", 0), true, 3, "s1", List.of()));
+        assertThat(sample().rolesOf("s1"))
+                .containsExactly(new ShardRole(new ShardId("cpu", "east", 0), true, 3, "s1", List.of()));
         assertThat(sample().rolesOf("nobody")).isEmpty();
     }
 

@@ -24,14 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotFileTest {
     static MetaSnapshot sample() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        DatabaseConfig db = new DatabaseConfig("cpu", 2, 2, WriteConcern.LEADER,
-                List.of(IntervalSpec.parse("10s", "1d")), List.of("east", "west"));
-        return new MetaSnapshot(77, new ClusterMarker("id-1", t), null,
-                Map.of("s1", new NodeInfo("s1", NodeRole.STORAGE, "h1", 7001, 0, "idc_e", "east", "v", t),
-                        "s2", new NodeInfo("s2", NodeRole.STORAGE, "h2", 7002, 0, "idc_w", "west", "v", t)),
+        DatabaseConfig db = new DatabaseConfig(
+                "cpu", 2, 2, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "1d")), List.of("east", "west"));
+        return new MetaSnapshot(
+                77,
+                new ClusterMarker("id-1", t),
+                null,
+                Map.of(
+                        "s1",
+                        new NodeInfo("s1", NodeRole.STORAGE, "h1", 7001, 0, "idc_e", "east", "v", t),
+                        "s2",
+                        new NodeInfo("s2", NodeRole.STORAGE, "h2", 7002, 0, "idc_w", "west", "v", t)),
                 Map.of("east", new StorageCluster("east", "idc_e"), "west", new StorageCluster("west", "idc_w")),
                 Map.of("cpu", db),
-                Map.of(MetaSnapshot.stateKey("cpu", "east", 0),
+                Map.of(
+                        MetaSnapshot.stateKey("cpu", "east", 0),
                         new ShardState("cpu", "east", 0, List.of("s1"), "s1", 3, Set.of("s1"), Map.of("s1", 9L)),
                         MetaSnapshot.stateKey("cpu", "west", 0),
                         new ShardState("cpu", "west", 0, List.of("s2"), "s2", 5, Set.of("s2"), Map.of())),

@@ -17,7 +17,8 @@ class LeaderCallPolicyTest {
         assertThat(p.backoffMax()).isEqualTo(Duration.ofMillis(500));
         assertThat(p.attemptMax()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.failFast()).isEmpty();
-        LeaderCallPolicy q = p.withBackoffMax(Duration.ofSeconds(1)).withAttemptMax(Duration.ofSeconds(5))
+        LeaderCallPolicy q = p.withBackoffMax(Duration.ofSeconds(1))
+                .withAttemptMax(Duration.ofSeconds(5))
                 .withFailFast(ErrorCode.DISK_FULL);
         assertThat(q.backoffMax()).isEqualTo(Duration.ofSeconds(1));
         assertThat(q.attemptMax()).isEqualTo(Duration.ofSeconds(5));
@@ -27,12 +28,20 @@ class LeaderCallPolicyTest {
 
     @Test
     void refusesBoundsThatCannotWork() {
-        assertThatThrownBy(() -> LeaderCallPolicy.of(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LeaderCallPolicy.of(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout=PT0S");
-        assertThatThrownBy(() -> new LeaderCallPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), Set.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new LeaderCallPolicy(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("backoffMin=PT2S");
-        assertThatThrownBy(() -> new LeaderCallPolicy(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO,
-                Duration.ZERO, Set.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attemptMax");
+        assertThatThrownBy(() -> new LeaderCallPolicy(
+                        Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, Duration.ZERO, Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attemptMax");
     }
 }

@@ -11,8 +11,10 @@ class WriterLaneTest {
         WriterLane lane = new WriterLane("broker-1-7");
         assertThat(lane.lastSequence()).isZero();
         assertThat(lane.begin()).isEqualTo(1);
-        assertThatThrownBy(lane::begin).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("broker-1-7").hasMessageContaining("sequence 1");
+        assertThatThrownBy(lane::begin)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("broker-1-7")
+                .hasMessageContaining("sequence 1");
         assertThat(lane.lastSequence()).as("a refused begin takes no sequence").isEqualTo(1);
         lane.end();
         assertThat(lane.begin()).isEqualTo(2);

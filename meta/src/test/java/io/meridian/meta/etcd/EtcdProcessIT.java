@@ -44,7 +44,9 @@ class EtcdProcessIT {
             assertThat(orphan.isRunning()).as("the orphan was stopped").isFalse();
             assertThat(next.isRunning()).isTrue();
             try (MetaStore again = MetaStore.connect(MetaStoreOptions.of(next.endpoint(), "/it"))) {
-                assertThat(again.get("/it/k")).as("the same data dir, served again").map(e -> e.valueUtf8())
+                assertThat(again.get("/it/k"))
+                        .as("the same data dir, served again")
+                        .map(e -> e.valueUtf8())
                         .contains("v");
             }
         } finally {
@@ -53,7 +55,9 @@ class EtcdProcessIT {
             }
             orphan.stop();
         }
-        assertThat(Files.exists(options.dataDir().resolveSibling(options.dataDir().getFileName() + ".pid")))
-                .as("the pid file goes with a stopped etcd").isFalse();
+        assertThat(Files.exists(
+                        options.dataDir().resolveSibling(options.dataDir().getFileName() + ".pid")))
+                .as("the pid file goes with a stopped etcd")
+                .isFalse();
     }
 }

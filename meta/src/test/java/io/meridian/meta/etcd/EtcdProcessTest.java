@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdProcessTest {
     @Test
     void missingBinaryFailsWithTheInstallHint(@TempDir Path dir) {
-        EtcdProcessOptions options = EtcdProcessOptions.defaults(dir.resolve("data"))
-                .withBinary(dir.resolve("no-such-etcd"));
+        EtcdProcessOptions options =
+                EtcdProcessOptions.defaults(dir.resolve("data")).withBinary(dir.resolve("no-such-etcd"));
 
         assertThatThrownBy(() -> EtcdProcess.start(options))
                 .isInstanceOf(EtcdBinaryMissingException.class)
@@ -24,7 +24,8 @@ class EtcdProcessTest {
         assertThatThrownBy(() -> EtcdProcessOptions.defaults(dir).withPorts(70_000, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid etcd port [clientPort=70000]");
-        assertThat(EtcdProcessOptions.defaults(dir).withPorts(2379, 2380).clientPort()).isEqualTo(2379);
+        assertThat(EtcdProcessOptions.defaults(dir).withPorts(2379, 2380).clientPort())
+                .isEqualTo(2379);
     }
 
     @Test

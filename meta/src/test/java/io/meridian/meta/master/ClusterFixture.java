@@ -33,8 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClusterFixture implements AutoCloseable {
     static final Duration TTL = Duration.ofSeconds(2);
     static final String ROOT = "/meridian";
-    static final MasterOptions MASTER = new MasterOptions(TTL, Duration.ofMillis(100), Duration.ofMillis(300),
-            Duration.ofMillis(1500), new PlannerOptions(Duration.ofHours(1)));
+    static final MasterOptions MASTER = new MasterOptions(
+            TTL,
+            Duration.ofMillis(100),
+            Duration.ofMillis(300),
+            Duration.ofMillis(1500),
+            new PlannerOptions(Duration.ofHours(1)));
 
     private final String endpoint;
     private final Path dir;
@@ -46,15 +50,20 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     MetaStore client() {
-        MetaStore store = MetaStore.connect(new MetaStoreOptions(List.of(endpoint), ROOT, Duration.ofSeconds(2),
-                Duration.ofMillis(200)));
+        MetaStore store = MetaStore.connect(
+                new MetaStoreOptions(List.of(endpoint), ROOT, Duration.ofSeconds(2), Duration.ofMillis(200)));
         closeables.add(store);
         return store;
     }
 
     static DatabaseConfig db(String name, int shards, int replicas) {
-        return new DatabaseConfig(name, shards, replicas, WriteConcern.MAJORITY,
-                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of("c1"));
+        return new DatabaseConfig(
+                name,
+                shards,
+                replicas,
+                WriteConcern.MAJORITY,
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
+                List.of("c1"));
     }
 
     /** A storage node: registers, follows metadata, reports its replicas with their sequences. */
@@ -69,9 +78,12 @@ final class ClusterFixture implements AutoCloseable {
             this.id = id;
             MetaStore store = client();
             cache = new MetaCache(store, dir.resolve(id), "idc1");
-            NodeInfo self = new NodeInfo(id, NodeRole.STORAGE, "127.0.0.1", port, 0, "idc1", "c1", "test",
-                    Instant.now());
-            registrar = new NodeRegistrar(store, self, TTL,
+            NodeInfo self =
+                    new NodeInfo(id, NodeRole.STORAGE, "127.0.0.1", port, 0, "idc1", "c1", "test", Instant.now());
+            registrar = new NodeRegistrar(
+                    store,
+                    self,
+                    TTL,
                     () -> ReportBuilder.build(id, cache.snapshot(), sid -> seqs.getOrDefault(sid, 0L)));
             cache.addListener(this::onMetadata);
             cache.start();
@@ -110,10 +122,9 @@ final class ClusterFixture implements AutoCloseable {
         Broker(String id, int port) {
             this.id = id;
             MetaStore store = client();
-            NodeInfo self = new NodeInfo(id, NodeRole.BROKER, "127.0.0.1", port, port + 1000, "idc1", "c1",
-                    "test", Instant.now());
-            registrar = new NodeRegistrar(store, self, TTL, () -> NodeReport.empty(id))
-                    .start();
+            NodeInfo self = new NodeInfo(
+                    id, NodeRole.BROKER, "127.0.0.1", port, port + 1000, "idc1", "c1", "test", Instant.now());
+            registrar = new NodeRegistrar(store, self, TTL, () -> NodeReport.empty(id)).start();
             master = new MasterService(store, id, self.address(), MASTER, Clock.systemUTC()).start();
             cache = new MetaCache(client(), dir.resolve(id), "idc1").start();
             closeables.add(this);

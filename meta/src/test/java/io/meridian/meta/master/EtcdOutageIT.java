@@ -38,14 +38,15 @@ class EtcdOutageIT {
             throws Exception {
         try (ClusterFixture cluster = new ClusterFixture(etcd.endpoint(), dir)) {
             var observer = cluster.client();
-            List<ClusterFixture.Storage> nodes = List.of(cluster.storage("s1", 7001), cluster.storage("s2", 7002),
-                    cluster.storage("s3", 7003));
+            List<ClusterFixture.Storage> nodes =
+                    List.of(cluster.storage("s1", 7001), cluster.storage("s2", 7002), cluster.storage("s3", 7003));
             ClusterFixture.Broker broker = cluster.broker("b1", 6001);
             await().atMost(Duration.ofSeconds(8)).ignoreExceptions().untilAsserted(() -> {
                 assertThat(ClusterFixture.truth(observer).nodes()).hasSize(4);
                 broker.master.createDatabase(db("cpu", SHARDS, 2));
             });
-            await().atMost(Duration.ofSeconds(5)).until(() -> broker.cache.routing().size() == SHARDS);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> broker.cache.routing().size() == SHARDS);
             RoutingTable before = broker.cache.routing();
 
             // ---- etcd down: reads go on from the cache, metadata changes are refused with a clear error
@@ -57,18 +58,22 @@ class EtcdOutageIT {
             Path copy = Files.createDirectories(dir.resolve("restarted-broker"));
             Files.copy(new SnapshotFile(dir.resolve("b1")).path(), copy.resolve(SnapshotFile.FILE_NAME));
             try (MetaCache fromDisk = new MetaCache(cluster.client(), copy, "idc1").start()) {
-                assertThat(routes(fromDisk.routing())).as("a broker restarted during the outage routes from disk")
+                assertThat(routes(fromDisk.routing()))
+                        .as("a broker restarted during the outage routes from disk")
                         .isEqualTo(routes(before));
             }
-            await().during(OUTAGE).atMost(OUTAGE.plusSeconds(2))
+            await().during(OUTAGE)
+                    .atMost(OUTAGE.plusSeconds(2))
                     .until(() -> routes(broker.cache.routing()).equals(routes(before)));
             assertThatThrownBy(() -> broker.master.dropDatabase("cpu")).isInstanceOf(MetaUnavailableException.class);
 
             // ---- etcd back: DDL works again, the watch resumes without a reset and misses nothing
             etcd.restart();
-            await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(15))
+                    .ignoreExceptions()
                     .untilAsserted(() -> broker.master.createDatabase(db("mem", 1, 1)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> broker.cache.routing().leader("mem", 0).isPresent());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> broker.cache.routing().leader("mem", 0).isPresent());
             // ignoreExceptions: each client reconnects on its own gRPC backoff after the restart
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
                 MetaSnapshot truth = ClusterFixture.truth(observer);
@@ -85,30 +90,44 @@ class EtcdOutageIT {
                     }
                 }
             }
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> ClusterFixture.truth(observer)
-                    .states().values().stream().allMatch(s -> s.replicas().stream().allMatch(r -> s.seqOf(r) >= 1000)));
-            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-                    broker.cache.snapshot().states().equals(ClusterFixture.truth(observer).states()));
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> ClusterFixture.truth(observer).states().values().stream()
+                            .allMatch(s -> s.replicas().stream().allMatch(r -> s.seqOf(r) >= 1000)));
+            await().during(Duration.ofMillis(800))
+                    .atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> broker.cache
+                            .snapshot()
+                            .states()
+                            .equals(ClusterFixture.truth(observer).states()));
             MetaSnapshot wiped = ClusterFixture.truth(observer);
 
             etcd.wipe();
             etcd.restart();
             AtomicBoolean routeLost = new AtomicBoolean();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
-                if (broker.cache.routing().size() < SHARDS + 1) {
-                    routeLost.set(true);
-                }
-                return ClusterFixture.truth(observer).marker() != null
-                        && ClusterFixture.truth(observer).states().size() == wiped.states().size();
-            });
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (broker.cache.routing().size() < SHARDS + 1) {
+                            routeLost.set(true);
+                        }
+                        return ClusterFixture.truth(observer).marker() != null
+                                && ClusterFixture.truth(observer).states().size()
+                                        == wiped.states().size();
+                    });
             MetaSnapshot rebuilt = ClusterFixture.truth(observer);
             assertThat(rebuilt.marker()).isNotEqualTo(wiped.marker());
             assertThat(rebuilt.clusters()).isEqualTo(wiped.clusters());
             assertThat(rebuilt.databases()).isEqualTo(wiped.databases());
             assertThat(rebuilt.states()).isEqualTo(wiped.states());
-            assertThat(routeLost).as("routing stayed available while etcd was rebuilt").isFalse();
-            await().atMost(Duration.ofSeconds(5)).until(() -> !broker.cache.isHoldingForRebuild()
-                    && broker.cache.snapshot().states().equals(rebuilt.states()));
+            assertThat(routeLost)
+                    .as("routing stayed available while etcd was rebuilt")
+                    .isFalse();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !broker.cache.isHoldingForRebuild()
+                            && broker.cache.snapshot().states().equals(rebuilt.states()));
         }
     }
 

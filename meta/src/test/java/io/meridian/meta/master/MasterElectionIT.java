@@ -32,8 +32,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EtcdExtension.class)
 class MasterElectionIT {
     static final Duration TTL = Duration.ofSeconds(2);
-    static final MasterOptions OPTIONS = new MasterOptions(TTL, Duration.ofMillis(100), Duration.ofSeconds(1),
-            Duration.ofMillis(500), new PlannerOptions(Duration.ZERO));
+    static final MasterOptions OPTIONS = new MasterOptions(
+            TTL,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            new PlannerOptions(Duration.ZERO));
     private static MetaStore store;
 
     @BeforeAll
@@ -88,11 +92,13 @@ class MasterElectionIT {
         MasterHistory history = new MasterHistory();
         FencedWriter writer = new FencedWriter(store);
         try (PrefixWatch watch = store.watchPrefix(store.keys().master(), history);
-             MasterElection b2 = new MasterElection(store, "b2", "b2:1", OPTIONS, t2, Clock.systemUTC())) {
+                MasterElection b2 = new MasterElection(store, "b2", "b2:1", OPTIONS, t2, Clock.systemUTC())) {
             MasterElection b1 = new MasterElection(store, "b1", "b1:1", OPTIONS, t1, Clock.systemUTC()).start();
             await().atMost(Duration.ofSeconds(5)).until(() -> b1.term().isPresent());
             b2.start();
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> b2.term().isEmpty());
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> b2.term().isEmpty());
             MasterTerm oldTerm = b1.term().orElseThrow();
             writer.apply(oldTerm, List.of(new MetaChange.PutCluster(new StorageCluster("c1", "idc1"))));
 
@@ -102,14 +108,17 @@ class MasterElectionIT {
             Duration failover = Duration.ofNanos(System.nanoTime() - crashedAt);
             assertThat(failover).isLessThanOrEqualTo(TTL.plusSeconds(2));
 
-            assertThat(b1.term()).as("the crashed master still believes it leads").isPresent();
-            assertThatThrownBy(() -> writer.apply(oldTerm,
-                    List.of(new MetaChange.PutCluster(new StorageCluster("c2", "idc1")))))
+            assertThat(b1.term())
+                    .as("the crashed master still believes it leads")
+                    .isPresent();
+            assertThatThrownBy(() ->
+                            writer.apply(oldTerm, List.of(new MetaChange.PutCluster(new StorageCluster("c2", "idc1")))))
                     .isInstanceOf(NotMasterException.class)
                     .hasMessageContaining("not the master any more [node=b1");
-            assertThat(store.get(store.keys().cluster("c2"))).as("fenced write left nothing").isEmpty();
-            writer.apply(b2.term().orElseThrow(),
-                    List.of(new MetaChange.PutCluster(new StorageCluster("c3", "idc1"))));
+            assertThat(store.get(store.keys().cluster("c2")))
+                    .as("fenced write left nothing")
+                    .isEmpty();
+            writer.apply(b2.term().orElseThrow(), List.of(new MetaChange.PutCluster(new StorageCluster("c3", "idc1"))));
             assertThat(store.get(store.keys().cluster("c3"))).isPresent();
 
             await().atMost(Duration.ofSeconds(2)).until(() -> history.masters.size() == 2);
@@ -129,10 +138,13 @@ class MasterElectionIT {
                 store.revokeLease(term3.lease());
 
                 await().atMost(Duration.ofSeconds(3)).until(() -> !t3.deposed.isEmpty());
-                await().atMost(Duration.ofSeconds(3)).until(() -> b3.term().isPresent() || b4.term().isPresent());
+                await().atMost(Duration.ofSeconds(3))
+                        .until(() -> b3.term().isPresent() || b4.term().isPresent());
                 Optional<MasterTerm> now = b3.term().isPresent() ? b3.term() : b4.term();
                 assertThat(now.orElseThrow().revision()).isGreaterThan(term3.revision());
-                assertThat(b3.term().isPresent() && b4.term().isPresent()).as("one master at a time").isFalse();
+                assertThat(b3.term().isPresent() && b4.term().isPresent())
+                        .as("one master at a time")
+                        .isFalse();
             }
         }
     }

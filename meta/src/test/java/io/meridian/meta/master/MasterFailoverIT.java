@@ -38,21 +38,26 @@ class MasterFailoverIT {
             ClusterFixture.Broker b1 = cluster.broker("b1", 6001);
             await().atMost(Duration.ofSeconds(5)).until(b1.master::isMaster);
             ClusterFixture.Broker b2 = cluster.broker("b2", 6002);
-            await().atMost(Duration.ofSeconds(5)).until(() -> ClusterFixture.truth(observer).marker() != null);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ClusterFixture.truth(observer).marker() != null);
 
             // the first master initializes etcd and declares the clusters its storage nodes registered with
             assertThat(ClusterFixture.truth(observer).clusters()).containsOnlyKeys("c1");
             assertThatThrownBy(() -> b1.master.createCluster(new StorageCluster("c1", "idc1")))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("cluster already exists");
-            await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("cluster already exists");
+            await().atMost(Duration.ofSeconds(5))
+                    .ignoreExceptions()
                     .until(() -> ClusterFixture.truth(observer).nodes().size() == 5);
             b1.master.createDatabase(db("cpu", 6, 2));
 
             // DDL goes through the master only, and bad DDL changes nothing
             assertThatThrownBy(() -> b2.master.createDatabase(db("mem", 1, 1)))
-                    .isInstanceOf(NotMasterException.class).hasMessageContaining("master=b1@");
+                    .isInstanceOf(NotMasterException.class)
+                    .hasMessageContaining("master=b1@");
             assertThatThrownBy(() -> b1.master.createDatabase(db("cpu", 1, 1)))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("already exists");
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("already exists");
             assertThatThrownBy(() -> b1.master.createDatabase(db("wide", 2, 4)))
                     .isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("not enough live storage nodes [database=wide, cluster=c1]: got 3");
@@ -70,21 +75,28 @@ class MasterFailoverIT {
             for (ShardState s : placed.states().values()) {
                 s.replicas().forEach(n -> storage(n, s1, s2, s3).persisted(s.id(), 100 + s.shard()));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> ClusterFixture.truth(observer).states().values()
-                    .stream().allMatch(s -> s.replicas().stream().allMatch(n -> s.seqOf(n) == 100 + s.shard())));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ClusterFixture.truth(observer).states().values().stream()
+                            .allMatch(s -> s.replicas().stream().allMatch(n -> s.seqOf(n) == 100 + s.shard())));
 
             // a storage node dies: its leaderships move to in-sync followers with a bumped epoch
             s1.registrar.crash();
-            await().atMost(TTL.plusSeconds(3)).until(() -> b2.cache.routing().size() == 6
-                    && before.keySet().stream().allMatch(sh -> !b2.cache.routing().leader("cpu", sh).orElseThrow()
-                    .leader().equals("s1")));
+            await().atMost(TTL.plusSeconds(3))
+                    .until(() -> b2.cache.routing().size() == 6
+                            && before.keySet().stream()
+                                    .allMatch(sh -> !b2.cache
+                                            .routing()
+                                            .leader("cpu", sh)
+                                            .orElseThrow()
+                                            .leader()
+                                            .equals("s1")));
             for (int shard = 0; shard < 6; shard++) {
                 Route was = before.get(shard);
                 Route now = b2.cache.routing().leader("cpu", shard).orElseThrow();
                 if (was.leader().equals("s1")) {
                     assertThat(now.epoch()).as("shard %d epoch", shard).isEqualTo(was.epoch() + 1);
-                    ShardState st = ClusterFixture.truth(observer).states()
-                            .get(MetaSnapshot.stateKey("cpu", "c1", shard));
+                    ShardState st =
+                            ClusterFixture.truth(observer).states().get(MetaSnapshot.stateKey("cpu", "c1", shard));
                     assertThat(st.inSync()).doesNotContain("s1").contains(now.leader());
                 } else {
                     assertThat(now).as("shard %d untouched", shard).isEqualTo(was);
@@ -103,8 +115,10 @@ class MasterFailoverIT {
             LoggerFactory.getLogger(MasterFailoverIT.class).info(result);
             Files.writeString(Path.of("target", "meta-failover.txt"), result + System.lineSeparator());
             b2.master.createDatabase(db("mem", 2, 2));
-            await().atMost(Duration.ofSeconds(5)).until(() -> b2.cache.routing().leader("mem", 1).isPresent());
-            assertThat(List.of("s2", "s3")).contains(b2.cache.routing().leader("mem", 1).orElseThrow().leader());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> b2.cache.routing().leader("mem", 1).isPresent());
+            assertThat(List.of("s2", "s3"))
+                    .contains(b2.cache.routing().leader("mem", 1).orElseThrow().leader());
         }
     }
 

@@ -29,22 +29,28 @@ class RebalanceIT {
             MetaStore observer = cluster.client();
             cluster.storage("s1", 7001);
             cluster.storage("s2", 7002);
-            MasterOptions options = new MasterOptions(ClusterFixture.TTL, Duration.ofMillis(100),
-                    Duration.ofMillis(200), Duration.ofMillis(500), new PlannerOptions(DELAY));
-            try (MasterService master = new MasterService(cluster.client(), "b1", "b1:1", options,
-                    Clock.systemUTC()).start()) {
+            MasterOptions options = new MasterOptions(
+                    ClusterFixture.TTL,
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(200),
+                    Duration.ofMillis(500),
+                    new PlannerOptions(DELAY));
+            try (MasterService master =
+                    new MasterService(cluster.client(), "b1", "b1:1", options, Clock.systemUTC()).start()) {
                 await().atMost(Duration.ofSeconds(8)).ignoreExceptions().untilAsserted(() -> {
                     assertThat(ClusterFixture.truth(observer).nodes()).hasSize(2);
                     master.createDatabase(ClusterFixture.db("cpu", 6, 2));
                 });
-                await().atMost(Duration.ofSeconds(5)).until(() -> ClusterFixture.truth(observer).states().size() == 6);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> ClusterFixture.truth(observer).states().size() == 6);
                 assertThat(load(ClusterFixture.truth(observer))).containsOnly(Map.entry("s1", 6), Map.entry("s2", 6));
 
                 cluster.storage("s3", 7003);
                 long joined = System.nanoTime();
-                await().atMost(Duration.ofSeconds(5)).until(() -> ClusterFixture.truth(observer).nodes()
-                        .containsKey("s3"));
-                await().during(DELAY.minusMillis(700)).atMost(DELAY.plusSeconds(1))
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> ClusterFixture.truth(observer).nodes().containsKey("s3"));
+                await().during(DELAY.minusMillis(700))
+                        .atMost(DELAY.plusSeconds(1))
                         .until(() -> !load(ClusterFixture.truth(observer)).containsKey("s3"));
 
                 await().atMost(DELAY.plusSeconds(5)).until(() -> {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
-import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.StorageCluster;
 import io.meridian.meta.model.WriteConcern;
 import java.time.Duration;
@@ -29,60 +29,117 @@ class DdlPlannerTest {
     }
 
     static DatabaseConfig config(String name, int shards, int replicas, String interval, String retention) {
-        return new DatabaseConfig(name, shards, replicas, WriteConcern.LEADER,
-                List.of(IntervalSpec.parse(interval, retention)), List.of("c1"));
+        return new DatabaseConfig(
+                name,
+                shards,
+                replicas,
+                WriteConcern.LEADER,
+                List.of(IntervalSpec.parse(interval, retention)),
+                List.of("c1"));
     }
 
     static Stream<Arguments> badDdl() {
         return Stream.<Arguments>of(
-                Arguments.of("invalid name", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("9lives", 1, 1, "10s", "1d")), ErrorCode.INVALID_NAME,
+                Arguments.of(
+                        "invalid name",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("9lives", 1, 1, "10s", "1d")),
+                        ErrorCode.INVALID_NAME,
                         "invalid database name [database=9lives]"),
-                Arguments.of("zero shards", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("m", 0, 1, "10s", "1d")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "zero shards",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("m", 0, 1, "10s", "1d")),
+                        ErrorCode.INVALID_INPUT,
                         "invalid shard count [database=m]: got 0; want > 0"),
-                Arguments.of("replicas above live nodes", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("m", 1, 3, "10s", "1d")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "replicas above live nodes",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("m", 1, 3, "10s", "1d")),
+                        ErrorCode.INVALID_INPUT,
                         "not enough live storage nodes [database=m, cluster=c1]: got 2; want at least 3"),
-                Arguments.of("bad interval string", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("m", 1, 1, "10 sec", "1d")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "bad interval string",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("m", 1, 1, "10 sec", "1d")),
+                        ErrorCode.INVALID_INPUT,
                         "invalid interval [interval=10 sec]"),
-                Arguments.of("sub-second interval", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("m", 1, 1, "500ms", "1d")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "sub-second interval",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("m", 1, 1, "500ms", "1d")),
+                        ErrorCode.INVALID_INPUT,
                         "invalid interval [interval=500ms]: want whole seconds"),
-                Arguments.of("retention shorter than interval", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("m", 1, 1, "1h", "30m")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "retention shorter than interval",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("m", 1, 1, "1h", "30m")),
+                        ErrorCode.INVALID_INPUT,
                         "retention is shorter than the interval"),
-                Arguments.of("existing name", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, config("taken", 1, 1, "10s", "1d")), ErrorCode.ALREADY_EXISTS,
+                Arguments.of(
+                        "existing name",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createDatabase(v, config("taken", 1, 1, "10s", "1d")),
+                        ErrorCode.ALREADY_EXISTS,
                         "database already exists [database=taken]"),
-                Arguments.of("unknown cluster", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, new DatabaseConfig("m", 1, 1, WriteConcern.ALL,
-                                List.of(IntervalSpec.parse("10s", "1d")), List.of("nowhere"))), ErrorCode.NOT_FOUND,
+                Arguments.of(
+                        "unknown cluster",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.createDatabase(
+                                v,
+                                new DatabaseConfig(
+                                        "m",
+                                        1,
+                                        1,
+                                        WriteConcern.ALL,
+                                        List.of(IntervalSpec.parse("10s", "1d")),
+                                        List.of("nowhere"))),
+                        ErrorCode.NOT_FOUND,
                         "cluster does not exist [cluster=nowhere]"),
-                Arguments.of("shard count change", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.alterDatabase(v, config("taken", 4, 2, "10s", "1d")), ErrorCode.INVALID_INPUT,
+                Arguments.of(
+                        "shard count change",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.alterDatabase(v, config("taken", 4, 2, "10s", "1d")),
+                        ErrorCode.INVALID_INPUT,
                         "cannot change the shard count [database=taken]: got 4; want 2"),
-                Arguments.of("rollup not a multiple", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createDatabase(v, new DatabaseConfig("m", 1, 1, WriteConcern.ALL,
-                                List.of(IntervalSpec.parse("10s", "1d"), IntervalSpec.parse("15s", "2d")),
-                                List.of("c1"))), ErrorCode.INVALID_INPUT, "invalid rollup interval"),
-                Arguments.of("drop missing database", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.dropDatabase(v, "ghost"), ErrorCode.NOT_FOUND, "database does not exist"),
-                Arguments.of("drop cluster in use", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.dropCluster(v, "c1"), ErrorCode.INVALID_INPUT, "databases still use it"),
-                Arguments.of("create existing cluster", (Function<DdlPlanner, Function<ClusterView, ?>>) d ->
-                        v -> d.createCluster(v, new StorageCluster("c1", "idc1")), ErrorCode.ALREADY_EXISTS,
+                Arguments.of(
+                        "rollup not a multiple",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.createDatabase(
+                                v,
+                                new DatabaseConfig(
+                                        "m",
+                                        1,
+                                        1,
+                                        WriteConcern.ALL,
+                                        List.of(IntervalSpec.parse("10s", "1d"), IntervalSpec.parse("15s", "2d")),
+                                        List.of("c1"))),
+                        ErrorCode.INVALID_INPUT,
+                        "invalid rollup interval"),
+                Arguments.of(
+                        "drop missing database",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.dropDatabase(v, "ghost"),
+                        ErrorCode.NOT_FOUND,
+                        "database does not exist"),
+                Arguments.of(
+                        "drop cluster in use",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.dropCluster(v, "c1"),
+                        ErrorCode.INVALID_INPUT,
+                        "databases still use it"),
+                Arguments.of(
+                        "create existing cluster",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>)
+                                d -> v -> d.createCluster(v, new StorageCluster("c1", "idc1")),
+                        ErrorCode.ALREADY_EXISTS,
                         "cluster already exists"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badDdl")
-    void badDdlIsRejectedWithAClearError(String name, Function<DdlPlanner, Function<ClusterView, ?>> statement,
-                                         ErrorCode code, String message) {
+    void badDdlIsRejectedWithAClearError(
+            String name, Function<DdlPlanner, Function<ClusterView, ?>> statement, ErrorCode code, String message) {
         ClusterView before = base();
         assertThatThrownBy(() -> statement.apply(ddl).apply(before))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining(message);
         assertThat(base()).as("a pure planner leaves its input alone").isEqualTo(before);
     }
@@ -91,8 +148,10 @@ class DdlPlannerTest {
     void createReturnsConfigAndPlacementTogether() {
         ClusterView v = base();
         List<MetaChange> changes = ddl.createDatabase(v, config("fresh", 3, 1, "10s", "7d"));
-        assertThat(changes.get(0)).as("a new incarnation: the view's clock").isEqualTo(new MetaChange.PutDatabase(
-                config("fresh", 3, 1, "10s", "7d").withGeneration(v.now().toEpochMilli())));
+        assertThat(changes.get(0))
+                .as("a new incarnation: the view's clock")
+                .isEqualTo(new MetaChange.PutDatabase(config("fresh", 3, 1, "10s", "7d")
+                        .withGeneration(v.now().toEpochMilli())));
         assertThat(changes).hasSize(4);
         assertThat(changes.subList(1, 4)).allMatch(c -> c instanceof MetaChange.PutShard);
     }

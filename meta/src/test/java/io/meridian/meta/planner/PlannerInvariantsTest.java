@@ -33,8 +33,10 @@ class PlannerInvariantsTest {
     @Provide
     Arbitrary<List<Step>> histories() {
         Arbitrary<Step> step = Combinators.combine(
-                Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 5),
-                Arbitraries.integers().between(1, 4)).as(Step::new);
+                        Arbitraries.integers().between(0, 6),
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.integers().between(1, 4))
+                .as(Step::new);
         return step.list().ofMinSize(1).ofMaxSize(25);
     }
 
@@ -61,9 +63,13 @@ class PlannerInvariantsTest {
         int i = 0;
         for (Step d : databases) {
             v = v.apply(ddl.createDatabase(v, Views.db("db" + i++, d.a() + 1, d.b(), "c1")));
-            assertThat(spread(v)).as("replica spread after placing %s", databases).isLessThanOrEqualTo(1);
+            assertThat(spread(v))
+                    .as("replica spread after placing %s", databases)
+                    .isLessThanOrEqualTo(1);
             v = Views.settle(planner, v, 50); // may still even out leaderships
-            assertThat(spread(v)).as("replica spread after settling %s", databases).isLessThanOrEqualTo(1);
+            assertThat(spread(v))
+                    .as("replica spread after settling %s", databases)
+                    .isLessThanOrEqualTo(1);
         }
     }
 
@@ -75,8 +81,11 @@ class PlannerInvariantsTest {
 
     @Provide
     Arbitrary<List<Step>> sizes() {
-        Arbitrary<Step> db = Combinators.combine(Arbitraries.just(0),
-                Arbitraries.integers().between(0, 15), Arbitraries.integers().between(1, 4)).as(Step::new);
+        Arbitrary<Step> db = Combinators.combine(
+                        Arbitraries.just(0),
+                        Arbitraries.integers().between(0, 15),
+                        Arbitraries.integers().between(1, 4))
+                .as(Step::new);
         return db.list().ofMinSize(1).ofMaxSize(6);
     }
 
@@ -112,7 +121,9 @@ class PlannerInvariantsTest {
             for (int shard = 0; shard < db.shards(); shard++) {
                 ShardId id = new ShardId(db.name(), "c1", shard);
                 if (live > 0 || epochs.containsKey(id)) {
-                    assertThat(v.states()).as("every shard is placed once a node is live").containsKey(id);
+                    assertThat(v.states())
+                            .as("every shard is placed once a node is live")
+                            .containsKey(id);
                 }
             }
         }
@@ -120,24 +131,31 @@ class PlannerInvariantsTest {
             DatabaseConfig db = v.databases().get(s.db());
             assertThat(db).as("no state without a config").isNotNull();
             assertThat(s.replicas()).as("replicas are distinct").doesNotHaveDuplicates();
-            assertThat(s.replicas().size()).as("never more replicas than configured")
+            assertThat(s.replicas().size())
+                    .as("never more replicas than configured")
                     .isLessThanOrEqualTo(db.replicas());
-            long spare = v.liveStorage("c1").stream().filter(n -> !s.replicas().contains(n)).count();
+            long spare = v.liveStorage("c1").stream()
+                    .filter(n -> !s.replicas().contains(n))
+                    .count();
             if (spare > 0) {
-                assertThat(s.replicas()).as("as many replicas as configured while nodes are spare")
+                assertThat(s.replicas())
+                        .as("as many replicas as configured while nodes are spare")
                         .hasSize(db.replicas());
             }
             assertThat(s.replicas()).containsAll(s.inSync());
             if (s.leader() != null && spare > 0) {
-                assertThat(s.replicas()).as("no replica left on a node away longer than the repair delay")
-                        .noneMatch(n -> !v.isLive(n) && v.deadSince().containsKey(n)
+                assertThat(s.replicas())
+                        .as("no replica left on a node away longer than the repair delay")
+                        .noneMatch(n -> !v.isLive(n)
+                                && v.deadSince().containsKey(n)
                                 && !v.deadSince().get(n).plus(REPAIR_DELAY).isAfter(v.now()));
             }
             if (s.leader() != null) {
                 assertThat(v.isLive(s.leader())).as("leader is live").isTrue();
                 assertThat(s.inSync()).as("leader is in sync").contains(s.leader());
             } else {
-                assertThat(s.inSync()).as("leaderless only if no in-sync replica is live")
+                assertThat(s.inSync())
+                        .as("leaderless only if no in-sync replica is live")
                         .noneMatch(v::isLive);
             }
             Long oldEpoch = epochs.get(s.id());

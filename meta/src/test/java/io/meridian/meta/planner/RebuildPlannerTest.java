@@ -27,26 +27,30 @@ class RebuildPlannerTest {
         ClusterView before = Views.settle(planner, v, 10);
 
         Map<String, NodeReport> reports = reportsOf(before);
-        ClusterView wiped = Views.withNodes("n1", "n2", "n3").apply(List.of(
-                new MetaChange.DeleteCluster("c1"))).withReports(reports);
+        ClusterView wiped = Views.withNodes("n1", "n2", "n3")
+                .apply(List.of(new MetaChange.DeleteCluster("c1")))
+                .withReports(reports);
 
         ClusterView rebuilt = wiped.apply(new RebuildPlanner().rebuild(wiped));
 
         assertThat(rebuilt.clusters()).isEqualTo(before.clusters());
         assertThat(rebuilt.databases()).isEqualTo(before.databases());
         assertThat(rebuilt.states()).isEqualTo(before.states());
-        assertThat(planner.reconcile(rebuilt)).as("a rebuilt cluster needs no repair").isEmpty();
+        assertThat(planner.reconcile(rebuilt))
+                .as("a rebuilt cluster needs no repair")
+                .isEmpty();
     }
 
     @Test
     void newestEpochWinsWhenReportsDisagree() {
-        ShardState old = new ShardState("d", "c1", 0, List.of("a", "b"), "a", 3, Set.of("a", "b"),
-                Map.of("a", 5L, "b", 5L));
+        ShardState old =
+                new ShardState("d", "c1", 0, List.of("a", "b"), "a", 3, Set.of("a", "b"), Map.of("a", 5L, "b", 5L));
         ShardState promoted = old.withLeader("b", 4, Set.of("b"));
         DatabaseConfig d = db("d", 1, 2, "c1");
-        ClusterView v = Views.withNodes("a", "b").withReports(Map.of(
-                "a", new NodeReport("a", List.of(d), List.of(new ReplicaReport(old, 5))),
-                "b", new NodeReport("b", List.of(d), List.of(new ReplicaReport(promoted, 9)))));
+        ClusterView v = Views.withNodes("a", "b")
+                .withReports(Map.of(
+                        "a", new NodeReport("a", List.of(d), List.of(new ReplicaReport(old, 5))),
+                        "b", new NodeReport("b", List.of(d), List.of(new ReplicaReport(promoted, 9)))));
 
         ClusterView rebuilt = v.apply(new RebuildPlanner().rebuild(v));
 
@@ -65,8 +69,8 @@ class RebuildPlannerTest {
             }
         }
         Map<String, NodeReport> reports = new HashMap<>();
-        replicas.forEach((n, r) -> reports.put(n, new NodeReport(n,
-                List.copyOf(v.databases().values()), r)));
+        replicas.forEach((n, r) ->
+                reports.put(n, new NodeReport(n, List.copyOf(v.databases().values()), r)));
         return reports;
     }
 }

@@ -1,7 +1,7 @@
 package io.meridian.meta.planner;
 
-import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.NodeRole;
 import io.meridian.meta.model.ShardState;
@@ -24,8 +24,13 @@ final class Views {
     }
 
     static DatabaseConfig db(String name, int shards, int replicas, String... clusters) {
-        return new DatabaseConfig(name, shards, replicas, WriteConcern.MAJORITY,
-                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")), List.of(clusters));
+        return new DatabaseConfig(
+                name,
+                shards,
+                replicas,
+                WriteConcern.MAJORITY,
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
+                List.of(clusters));
     }
 
     /** A view with cluster c1 and live storage nodes with the given ids, all live since long before T0. */
@@ -74,8 +79,7 @@ final class Views {
             }
             v = v.apply(changes);
         }
-        throw new AssertionError("planner did not converge in " + maxRounds + " rounds: "
-                + planner.reconcile(v));
+        throw new AssertionError("planner did not converge in " + maxRounds + " rounds: " + planner.reconcile(v));
     }
 
     static Map<String, Integer> replicaLoad(ClusterView v) {

@@ -45,8 +45,8 @@ class NodeRegistrarIT {
     void registeredNodeIsVisibleWithItsReportAndGoneAtOnceOnClose() {
         NodeRegistrar reg = new NodeRegistrar(store, node("s1"), TTL, () -> NodeReport.empty("s1")).start();
         await().atMost(Duration.ofSeconds(5)).until(() -> present("s1"));
-        NodeInfo stored = ModelCodec.decode(store.get(store.keys().node("storage", "s1")).orElseThrow().value(),
-                NodeInfo.class, "test");
+        NodeInfo stored = ModelCodec.decode(
+                store.get(store.keys().node("storage", "s1")).orElseThrow().value(), NodeInfo.class, "test");
         assertThat(stored).isEqualTo(reg.self());
         assertThat(store.get(store.keys().report("s1"))).isPresent();
 
@@ -77,7 +77,8 @@ class NodeRegistrarIT {
             etcd.restart();
 
             // the key can be visible a moment before the registrar counts the registration it just made
-            await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(15))
+                    .ignoreExceptions()
                     .until(() -> present("s3") && reg.registrations() > before);
             assertThat(reg.registrations()).isGreaterThan(before);
         }

@@ -24,8 +24,8 @@ class MetaStoreIT {
 
     @BeforeAll
     static void connect(EtcdProcess etcd) {
-        store = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), "/it")
-                .withWatchCheckInterval(Duration.ofMillis(200)));
+        store = MetaStore.connect(
+                MetaStoreOptions.of(etcd.endpoint(), "/it").withWatchCheckInterval(Duration.ofMillis(200)));
     }
 
     @AfterAll
@@ -39,7 +39,8 @@ class MetaStoreIT {
 
     /** Puts, retrying while the client reconnects after an etcd restart. */
     static void putEventually(String key, String value) {
-        await().atMost(Duration.ofSeconds(15)).ignoreException(MetaUnavailableException.class)
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreException(MetaUnavailableException.class)
                 .until(() -> store.put(key, b(value)) > 0);
     }
 
@@ -52,7 +53,8 @@ class MetaStoreIT {
         assertThat(store.get("/it/kv/a")).map(MetaEntry::valueUtf8).contains("1");
         MetaRange range = store.range("/it/kv/");
         assertThat(range.entries()).extracting(MetaEntry::key).containsExactly("/it/kv/a", "/it/kv/b");
-        assertThat(range.revision()).isGreaterThanOrEqualTo(range.entries().get(1).modRevision());
+        assertThat(range.revision())
+                .isGreaterThanOrEqualTo(range.entries().get(1).modRevision());
 
         assertThat(store.delete("/it/kv/a")).isTrue();
         assertThat(store.delete("/it/kv/a")).isFalse();
@@ -65,16 +67,20 @@ class MetaStoreIT {
         String key = "/it/cas/owner";
         MetaTxn createIfAbsent = MetaTxn.of(List.of(Guard.absent(key)), List.of(TxnOp.put(key, b("first"))));
         assertThat(store.commit(createIfAbsent).succeeded()).isTrue();
-        assertThat(store.commit(createIfAbsent).succeeded()).as("second create loses").isFalse();
+        assertThat(store.commit(createIfAbsent).succeeded())
+                .as("second create loses")
+                .isFalse();
 
         MetaEntry current = store.get(key).orElseThrow();
-        MetaTxn swap = MetaTxn.of(List.of(Guard.modRevision(key, current.modRevision())),
+        MetaTxn swap = MetaTxn.of(
+                List.of(Guard.modRevision(key, current.modRevision())),
                 List.of(TxnOp.put(key, b("second")), TxnOp.put("/it/cas/other", b("x"))));
         assertThat(store.commit(swap).succeeded()).isTrue();
         assertThat(store.commit(swap).succeeded()).as("stale revision loses").isFalse();
         assertThat(store.get(key).orElseThrow().valueUtf8()).isEqualTo("second");
 
-        MetaTxn fenced = MetaTxn.of(List.of(Guard.createRevision(key, current.createRevision() + 1_000)),
+        MetaTxn fenced = MetaTxn.of(
+                List.of(Guard.createRevision(key, current.createRevision() + 1_000)),
                 List.of(TxnOp.put(key, b("intruder"))));
         assertThat(store.commit(fenced).succeeded()).isFalse();
         assertThat(store.get(key).orElseThrow().valueUtf8()).isEqualTo("second");
@@ -86,9 +92,11 @@ class MetaStoreIT {
         long dropped = store.grantLease(Duration.ofSeconds(1));
         store.put("/it/lease/kept", b("x"), kept);
         store.put("/it/lease/dropped", b("x"), dropped);
-        try (LeaseKeeper keeper = store.keepAlive(kept, Duration.ofSeconds(1), reason -> { })) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> store.get("/it/lease/dropped").isEmpty());
-            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+        try (LeaseKeeper keeper = store.keepAlive(kept, Duration.ofSeconds(1), reason -> {})) {
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> store.get("/it/lease/dropped").isEmpty());
+            await().during(Duration.ofMillis(2500))
+                    .atMost(Duration.ofSeconds(4))
                     .until(() -> store.get("/it/lease/kept").isPresent());
             assertThat(keeper.isLost()).isFalse();
         }
@@ -121,7 +129,8 @@ class MetaStoreIT {
             store.delete("/it/w1/a");
 
             await().atMost(Duration.ofSeconds(5)).until(() -> rec.events().size() == 3);
-            assertThat(rec.events()).extracting(e -> e.type() + ":" + e.entry().key())
+            assertThat(rec.events())
+                    .extracting(e -> e.type() + ":" + e.entry().key())
                     .containsExactly("PUT:/it/w1/a", "PUT:/it/w1/b", "DELETE:/it/w1/a");
             assertThat(rec.state()).containsOnlyKeys("/it/w1/pre", "/it/w1/b");
         }
@@ -141,8 +150,13 @@ class MetaStoreIT {
 
             MetaRange truth = store.range("/it/w2/");
             await().atMost(Duration.ofSeconds(15)).until(() -> rec.state().size() == 40);
-            assertThat(rec.revisions()).as("each revision once, in order").isSorted().doesNotHaveDuplicates();
-            assertThat(rec.putKeys()).containsAll(IntStream.range(0, 40).mapToObj(i -> "/it/w2/k" + i).toList());
+            assertThat(rec.revisions())
+                    .as("each revision once, in order")
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(rec.putKeys())
+                    .containsAll(
+                            IntStream.range(0, 40).mapToObj(i -> "/it/w2/k" + i).toList());
             assertThat(rec.state()).hasSize(truth.entries().size());
             truth.entries().forEach(e -> assertThat(rec.state()).containsEntry(e.key(), e.valueUtf8()));
             assertThat(rec.resets()).as("a restart is resumed, not reset").hasSize(1);
@@ -174,7 +188,8 @@ class MetaStoreIT {
         try (PrefixWatch watch = store.watchPrefix("/it/w4/", second, rec)) {
             store.delete("/it/w4/a");
             await().atMost(Duration.ofSeconds(5)).until(() -> rec.events().size() == 3);
-            assertThat(rec.events()).extracting(e -> e.type() + ":" + e.entry().key())
+            assertThat(rec.events())
+                    .extracting(e -> e.type() + ":" + e.entry().key())
                     .containsExactly("PUT:/it/w4/b", "PUT:/it/w4/c", "DELETE:/it/w4/a");
             assertThat(rec.resets()).as("a resume needs no full read").isEmpty();
             assertThat(watch.resets()).isZero();

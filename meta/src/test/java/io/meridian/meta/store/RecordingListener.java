@@ -47,6 +47,9 @@ final class RecordingListener implements WatchListener {
     }
 
     synchronized List<String> putKeys() {
-        return events.stream().filter(e -> e.type() == MetaEvent.Type.PUT).map(e -> e.entry().key()).toList();
+        return events.stream()
+                .filter(e -> e.type() == MetaEvent.Type.PUT)
+                .map(e -> e.entry().key())
+                .toList();
     }
 }

@@ -40,7 +40,11 @@ final class ConditionSql {
         }
     }
 
-    private enum Kind { TAG, FIELD, MISSING }
+    private enum Kind {
+        TAG,
+        FIELD,
+        MISSING
+    }
 
     private final Catalog.Metric metric;
 
@@ -84,7 +88,8 @@ final class ConditionSql {
             return l;
         }
         boolean field = l.fieldPredicate() || r.fieldPredicate();
-        return and ? new Rendered(l.conjunct() + " AND " + r.conjunct(), false, field)
+        return and
+                ? new Rendered(l.conjunct() + " AND " + r.conjunct(), false, field)
                 : new Rendered(l.sql() + " OR " + r.sql(), false, field, true);
     }
 
@@ -149,7 +154,8 @@ final class ConditionSql {
     /** A key the metric lacks: '' against strings and regexes, no value against numbers. */
     private Rendered missing(TokenType op, Expr rhs) {
         if (op == TokenType.EQ_REGEX || op == TokenType.NEQ_REGEX) {
-            boolean found = Pattern.compile(SqlText.javaRegex(regex(rhs))).matcher("").find();
+            boolean found =
+                    Pattern.compile(SqlText.javaRegex(regex(rhs))).matcher("").find();
             return found == (op == TokenType.EQ_REGEX) ? Rendered.TRUE : Rendered.FALSE;
         }
         if (!(rhs instanceof Expr.StringLit s)) {
@@ -182,7 +188,8 @@ final class ConditionSql {
 
     private static String regex(Expr rhs) {
         if (!(rhs instanceof Expr.RegexLit re)) {
-            throw new InvalidInputException("invalid condition: =~ and !~ want a regex such as /^h1$/, got " + show(rhs));
+            throw new InvalidInputException(
+                    "invalid condition: =~ and !~ want a regex such as /^h1$/, got " + show(rhs));
         }
         try {
             Pattern.compile(SqlText.javaRegex(re.pattern()));
@@ -233,7 +240,10 @@ final class ConditionSql {
         if (x instanceof Expr.VarRef v) {
             return kind(v) == Kind.MISSING ? "CAST(NULL AS DOUBLE)" : SqlText.ident(v.name());
         }
-        if (x instanceof Expr.Binary b && isArithmetic(b) && b.op() != TokenType.BIT_AND && b.op() != TokenType.BIT_OR
+        if (x instanceof Expr.Binary b
+                && isArithmetic(b)
+                && b.op() != TokenType.BIT_AND
+                && b.op() != TokenType.BIT_OR
                 && b.op() != TokenType.BIT_XOR) {
             return "(" + operand(b.lhs()) + " " + b.op().display() + " " + operand(b.rhs()) + ")";
         }

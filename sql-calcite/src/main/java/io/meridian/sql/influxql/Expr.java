@@ -7,7 +7,11 @@ import java.util.function.Consumer;
 /** An InfluxQL expression: in a SELECT list, a WHERE condition, a GROUP BY dimension or a call's argument. */
 sealed interface Expr {
     /** What a {@code ::} suffix says a reference is; {@code NONE} when absent. */
-    enum Cast { NONE, TAG, FIELD }
+    enum Cast {
+        NONE,
+        TAG,
+        FIELD
+    }
 
     /** A tag, field or {@code time} reference; segments joined by dots. */
     record VarRef(String name, Cast cast) implements Expr {}

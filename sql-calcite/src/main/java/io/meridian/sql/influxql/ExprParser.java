@@ -115,8 +115,11 @@ final class ExprParser {
                 }
                 throw in.expected(t, "identifier, string, number, bool");
             }
-            case BOUND_PARAM -> throw in.error("found " + t.text() + ", expected identifier, string, number, bool"
-                    + " (bound parameters are not supported; was a dashboard variable left unreplaced?)", t);
+            case BOUND_PARAM ->
+                throw in.error(
+                        "found " + t.text() + ", expected identifier, string, number, bool"
+                                + " (bound parameters are not supported; was a dashboard variable left unreplaced?)",
+                        t);
             default -> throw in.expected(t, "identifier, string, number, bool");
         }
     }
@@ -179,8 +182,9 @@ final class ExprParser {
             Token t = in.next();
             if (t.isKeyword("TAG")) {
                 cast = Expr.Cast.TAG;
-            } else if (t.isKeyword("FIELD") || (t.type() == TokenType.IDENT
-                    && FIELD_TYPES.contains(t.text().toLowerCase(Locale.ROOT)))) {
+            } else if (t.isKeyword("FIELD")
+                    || (t.type() == TokenType.IDENT
+                            && FIELD_TYPES.contains(t.text().toLowerCase(Locale.ROOT)))) {
                 cast = Expr.Cast.FIELD;
             } else {
                 throw in.expected(t, "float, integer, string, boolean, field, tag");

@@ -88,9 +88,11 @@ final class FieldExpander {
         }
         Pattern p = arg instanceof Expr.RegexLit re ? compile(re) : null;
         String prefix = f.alias() != null ? f.alias() : c.name();
-        fieldNames.stream().sorted().filter(name -> p == null || p.matcher(name).find()).forEach(name ->
-                out.add(new Statement.Field(replaceInnermost(c, new Expr.VarRef(name, Expr.Cast.FIELD)),
-                        prefix + "_" + name)));
+        fieldNames.stream()
+                .sorted()
+                .filter(name -> p == null || p.matcher(name).find())
+                .forEach(name -> out.add(new Statement.Field(
+                        replaceInnermost(c, new Expr.VarRef(name, Expr.Cast.FIELD)), prefix + "_" + name)));
     }
 
     private static Expr.Call replaceInnermost(Expr.Call c, Expr replacement) {

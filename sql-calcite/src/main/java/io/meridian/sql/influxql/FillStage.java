@@ -34,9 +34,12 @@ final class FillStage {
         long last = b.floor(w.upperMs());
         for (; t <= last; t = b.next(t)) {
             if (--budget[0] < 0) {
-                throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many buckets [measurement="
-                        + plan.measurement() + "]: more than " + MAX_BUCKETS + " to fill; narrow the time range or "
-                        + "widen GROUP BY time()");
+                throw new InvalidInputException(
+                        ErrorCode.LIMIT_EXCEEDED,
+                        "too many buckets [measurement="
+                                + plan.measurement() + "]: more than " + MAX_BUCKETS
+                                + " to fill; narrow the time range or "
+                                + "widen GROUP BY time()");
             }
             s.bucket(t, plan.slots().size());
         }
@@ -48,7 +51,8 @@ final class FillStage {
         for (int r = 0; r < rows.length; r++) {
             for (int i = 0; i < had[r].length; i++) {
                 Object v = rows[r][i];
-                had[r][i] = v != null && !(plan.slots().get(i).isCount() && v instanceof Number n && n.longValue() == 0);
+                had[r][i] =
+                        v != null && !(plan.slots().get(i).isCount() && v instanceof Number n && n.longValue() == 0);
             }
         }
         return had;

@@ -84,7 +84,9 @@ record GroupBy(long intervalNs, long offsetNs, List<String> tags, boolean allTag
     List<String> resolve(Collection<String> available) {
         TreeSet<String> out = new TreeSet<>(tags);
         for (String t : available) {
-            if (allTags || tagPatterns.stream().anyMatch(p -> Pattern.compile(p).matcher(t).find())) {
+            if (allTags
+                    || tagPatterns.stream()
+                            .anyMatch(p -> Pattern.compile(p).matcher(t).find())) {
                 out.add(t);
             }
         }

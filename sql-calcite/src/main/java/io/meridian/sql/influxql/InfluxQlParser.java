@@ -16,8 +16,8 @@ import java.util.Set;
  * </pre>
  */
 final class InfluxQlParser {
-    private static final Set<String> UNSUPPORTED_STARTS = Set.of("CREATE", "DROP", "DELETE", "ALTER", "GRANT", "REVOKE",
-            "KILL", "SET", "EXPLAIN", "INSERT");
+    private static final Set<String> UNSUPPORTED_STARTS =
+            Set.of("CREATE", "DROP", "DELETE", "ALTER", "GRANT", "REVOKE", "KILL", "SET", "EXPLAIN", "INSERT");
     private static final Set<String> CLAUSE_STOPS = Set.of("FROM", "ON", "WHERE", "WITH", "TO", "FOR", "SELECT");
 
     private InfluxQlParser() {}
@@ -58,8 +58,11 @@ final class InfluxQlParser {
         }
         if (t.type() == TokenType.KEYWORD && UNSUPPORTED_STARTS.contains(t.text())) {
             StringBuilder clause = new StringBuilder(t.text());
-            for (int words = 1; words < 3 && in.peek().type() == TokenType.KEYWORD
-                    && !CLAUSE_STOPS.contains(in.peek().text()); words++) {
+            for (int words = 1;
+                    words < 3
+                            && in.peek().type() == TokenType.KEYWORD
+                            && !CLAUSE_STOPS.contains(in.peek().text());
+                    words++) {
                 clause.append(' ').append(in.next().text());
             }
             skipStatement(in);

@@ -91,8 +91,16 @@ public final class InfluxQlService {
             long[] budget = {FillStage.MAX_BUCKETS};
             List<SeriesResult> series = new ArrayList<>();
             planned.plans().forEach(p -> series.addAll(selects.run(p, budget)));
-            return ResultShaper.shape(series, planned.columns(), s.descending(), s.limit(), s.offset(), s.slimit(),
-                    s.soffset(), epoch, planned.zone());
+            return ResultShaper.shape(
+                    series,
+                    planned.columns(),
+                    s.descending(),
+                    s.limit(),
+                    s.offset(),
+                    s.slimit(),
+                    s.soffset(),
+                    epoch,
+                    planned.zone());
         }
         return shows.run(statement, database, now);
     }

@@ -27,9 +27,17 @@ final class PlanBuilder {
     private PlanBuilder() {}
 
     /** Everything of a statement the per-measurement plans share. */
-    record Context(SelectStatement statement, SelectShape shape, List<FieldExpander.Column> outputs, GroupBy groupBy,
-                   List<String> groupTags, Expr condition, TimeWindow window, long fixedTimeMs, long nowMs,
-                   ZoneId zone) {}
+    record Context(
+            SelectStatement statement,
+            SelectShape shape,
+            List<FieldExpander.Column> outputs,
+            GroupBy groupBy,
+            List<String> groupTags,
+            Expr condition,
+            TimeWindow window,
+            long fixedTimeMs,
+            long nowMs,
+            ZoneId zone) {}
 
     /** The plan over {@code metric}, or null when it can have no rows (no such field, a condition never true). */
     static SelectPlan build(Context ctx, Catalog.Database db, Catalog.Metric metric) {
@@ -38,18 +46,26 @@ final class PlanBuilder {
             return null;
         }
         SelectStatement s = ctx.statement();
-        List<String> sqlGroupTags = ctx.groupTags().stream().filter(metric.tagKeys()::contains).toList();
+        List<String> sqlGroupTags =
+                ctx.groupTags().stream().filter(metric.tagKeys()::contains).toList();
         Bucketing bucketing = null;
         TimeWindow window = ctx.window();
         if (ctx.groupBy().byTime()) {
-            long width = Math.max(Math.floorDiv(ctx.groupBy().intervalNs() + Durations.NANOS_PER_MS - 1,
-                    Durations.NANOS_PER_MS), db.baseIntervalMs());
+            long width = Math.max(
+                    Math.floorDiv(ctx.groupBy().intervalNs() + Durations.NANOS_PER_MS - 1, Durations.NANOS_PER_MS),
+                    db.baseIntervalMs());
             long from = window.lowerMs() != null ? window.lowerMs() : ctx.nowMs() - db.retentionMs();
-            bucketing = Bucketing.of(width, Math.floorDiv(ctx.groupBy().offsetNs(), Durations.NANOS_PER_MS), ctx.zone(),
-                    from, window.upperMs());
+            bucketing = Bucketing.of(
+                    width,
+                    Math.floorDiv(ctx.groupBy().offsetNs(), Durations.NANOS_PER_MS),
+                    ctx.zone(),
+                    from,
+                    window.upperMs());
         }
-        TimeWindow queryWindow = bucketing != null && !ctx.shape().transformCalls().isEmpty()
-                ? window.widen(bucketing.widthMs(), !s.descending()) : window;
+        TimeWindow queryWindow =
+                bucketing != null && !ctx.shape().transformCalls().isEmpty()
+                        ? window.widen(bucketing.widthMs(), !s.descending())
+                        : window;
         List<String> where = new ArrayList<>();
         if (cond.sql() != null) {
             where.add(cond.conjunct());
@@ -65,49 +81,88 @@ final class PlanBuilder {
         if (slots.stream().allMatch(a -> a.kind() == SelectPlan.AggSlot.Kind.ABSENT)) {
             return null;
         }
-        boolean sqlFilled = bucketing != null && s.fill().mode() != Statement.FillMode.NONE
-                && ctx.shape().transformCalls().isEmpty() && javaFields.isEmpty() && !cond.fieldPredicate()
-                && window.lowerMs() != null && !bucketing.zoned() && bucketing.offsetMs() == 0
+        boolean sqlFilled = bucketing != null
+                && s.fill().mode() != Statement.FillMode.NONE
+                && ctx.shape().transformCalls().isEmpty()
+                && javaFields.isEmpty()
+                && !cond.fieldPredicate()
+                && window.lowerMs() != null
+                && !bucketing.zoned()
+                && bucketing.offsetMs() == 0
                 && slots.stream().noneMatch(a -> a.function().equals("stddev"));
-        String aggregateSql = sqlColumn == 0 ? null
+        String aggregateSql = sqlColumn == 0
+                ? null
                 : aggregateSql(slots, bucketing, sqlFilled, s.fill().mode(), sqlGroupTags, from, where);
         String rawSql = javaFields.isEmpty() ? null : rawSql(sqlGroupTags, javaFields, from, where, javaFields, "");
-        return new SelectPlan(db.name(), metric.name(), true, ctx.groupTags(), sqlGroupTags, ctx.outputs(), slots,
-                ctx.shape().transformCalls(), javaFields, javaFields, bucketing, s.fill(), window, queryWindow,
-                ctx.fixedTimeMs(), ctx.groupBy().intervalNs(), aggregateSql, rawSql, sqlFilled, s.descending(), s.limit(),
+        return new SelectPlan(
+                db.name(),
+                metric.name(),
+                true,
+                ctx.groupTags(),
+                sqlGroupTags,
+                ctx.outputs(),
+                slots,
+                ctx.shape().transformCalls(),
+                javaFields,
+                javaFields,
+                bucketing,
+                s.fill(),
+                window,
+                queryWindow,
+                ctx.fixedTimeMs(),
+                ctx.groupBy().intervalNs(),
+                aggregateSql,
+                rawSql,
+                sqlFilled,
+                s.descending(),
+                s.limit(),
                 s.offset());
     }
 
     /** The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. */
-    private static List<SelectPlan.AggSlot> slots(List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields) {
+    private static List<SelectPlan.AggSlot> slots(
+            List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields) {
         List<SelectPlan.AggSlot> slots = new ArrayList<>();
         int sqlColumn = 0;
         for (Expr.Call call : calls) {
             Expr.VarRef ref = (Expr.VarRef) Expr.unwrap(call.args().get(0));
-            FieldType type = ref.cast() == Expr.Cast.TAG ? null : metric.fields().get(ref.name());
-            double pct = call.name().equals("percentile") ? SelectShape.percentile(call)
+            FieldType type =
+                    ref.cast() == Expr.Cast.TAG ? null : metric.fields().get(ref.name());
+            double pct = call.name().equals("percentile")
+                    ? SelectShape.percentile(call)
                     : call.name().equals("median") ? 50 : Double.NaN;
             if (type == null) {
-                slots.add(new SelectPlan.AggSlot(call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.ABSENT, -1,
-                        List.of()));
+                slots.add(new SelectPlan.AggSlot(
+                        call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.ABSENT, -1, List.of()));
             } else if (!Double.isNaN(pct) && type != FieldType.HISTOGRAM) {
                 if (!javaFields.contains(ref.name())) {
                     javaFields.add(ref.name());
                 }
-                slots.add(new SelectPlan.AggSlot(call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.JAVA,
-                        javaFields.indexOf(ref.name()), List.of()));
+                slots.add(new SelectPlan.AggSlot(
+                        call,
+                        call.name(),
+                        ref.name(),
+                        pct,
+                        SelectPlan.AggSlot.Kind.JAVA,
+                        javaFields.indexOf(ref.name()),
+                        List.of()));
             } else {
                 List<String> exprs = sqlAggregates(call.name(), SqlText.ident(ref.name()), pct);
-                slots.add(new SelectPlan.AggSlot(call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.SQL,
-                        sqlColumn, exprs));
+                slots.add(new SelectPlan.AggSlot(
+                        call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.SQL, sqlColumn, exprs));
                 sqlColumn += exprs.size();
             }
         }
         return slots;
     }
 
-    private static SelectPlan raw(Context ctx, Catalog.Database db, Catalog.Metric metric, List<String> sqlGroupTags,
-                                  List<String> where, String from) {
+    private static SelectPlan raw(
+            Context ctx,
+            Catalog.Database db,
+            Catalog.Metric metric,
+            List<String> sqlGroupTags,
+            List<String> where,
+            String from) {
         SelectStatement s = ctx.statement();
         List<String> columns = new ArrayList<>();
         List<String> fields = new ArrayList<>();
@@ -132,9 +187,29 @@ final class PlanBuilder {
                     + (s.limit() + s.offset());
         }
         String sql = rawSql(sqlGroupTags, columns, from, where, fields, tail);
-        return new SelectPlan(db.name(), metric.name(), false, ctx.groupTags(), sqlGroupTags, ctx.outputs(), List.of(),
-                ctx.shape().transformCalls(), columns, fields, null, s.fill(), ctx.window(), ctx.window(), 0,
-                ctx.groupBy().intervalNs(), null, sql, false, s.descending(), s.limit(), s.offset());
+        return new SelectPlan(
+                db.name(),
+                metric.name(),
+                false,
+                ctx.groupTags(),
+                sqlGroupTags,
+                ctx.outputs(),
+                List.of(),
+                ctx.shape().transformCalls(),
+                columns,
+                fields,
+                null,
+                s.fill(),
+                ctx.window(),
+                ctx.window(),
+                0,
+                ctx.groupBy().intervalNs(),
+                null,
+                sql,
+                false,
+                s.descending(),
+                s.limit(),
+                s.offset());
     }
 
     private static List<String> sqlAggregates(String function, String field, double pct) {
@@ -153,8 +228,14 @@ final class PlanBuilder {
         };
     }
 
-    private static String aggregateSql(List<SelectPlan.AggSlot> slots, Bucketing bucketing, boolean sqlFilled,
-                                       Statement.FillMode fill, List<String> groupTags, String from, List<String> where) {
+    private static String aggregateSql(
+            List<SelectPlan.AggSlot> slots,
+            Bucketing bucketing,
+            boolean sqlFilled,
+            Statement.FillMode fill,
+            List<String> groupTags,
+            String from,
+            List<String> where) {
         List<String> select = new ArrayList<>();
         List<String> group = new ArrayList<>();
         if (bucketing != null) {
@@ -166,8 +247,11 @@ final class PlanBuilder {
             select.add(SqlText.ident(t));
             group.add(SqlText.ident(t));
         });
-        String wrap = !sqlFilled ? null : fill == Statement.FillMode.PREVIOUS ? "locf"
-                : fill == Statement.FillMode.LINEAR ? "interpolate" : null;
+        String wrap = !sqlFilled
+                ? null
+                : fill == Statement.FillMode.PREVIOUS
+                        ? "locf"
+                        : fill == Statement.FillMode.LINEAR ? "interpolate" : null;
         for (SelectPlan.AggSlot slot : slots) {
             // a count is never wrapped: locf(COUNT(x)) fails in Calcite (BIGINT against locf's DOUBLE); FillStage
             // fills it from the 0 the gap-filled buckets answer
@@ -177,14 +261,20 @@ final class PlanBuilder {
                 + (group.isEmpty() ? "" : " GROUP BY " + String.join(", ", group));
     }
 
-    private static String rawSql(List<String> groupTags, List<String> columns, String from, List<String> where,
-                                 List<String> nonNull, String tail) {
+    private static String rawSql(
+            List<String> groupTags,
+            List<String> columns,
+            String from,
+            List<String> where,
+            List<String> nonNull,
+            String tail) {
         List<String> select = new ArrayList<>();
         select.add(SqlText.ident("ts"));
         groupTags.forEach(t -> select.add(SqlText.ident(t)));
         columns.forEach(c -> select.add(SqlText.ident(c)));
         List<String> conjuncts = new ArrayList<>(where);
-        String present = nonNull.stream().map(f -> SqlText.ident(f) + " IS NOT NULL").collect(Collectors.joining(" OR "));
+        String present =
+                nonNull.stream().map(f -> SqlText.ident(f) + " IS NOT NULL").collect(Collectors.joining(" OR "));
         conjuncts.add(nonNull.size() == 1 ? present : "(" + present + ")");
         return "SELECT " + String.join(", ", select) + " FROM " + from + where(conjuncts) + tail;
     }

@@ -18,9 +18,16 @@ final class ResultShaper {
 
     private ResultShaper() {}
 
-    static List<InfluxQlResponse.Series> shape(List<SeriesResult> series, List<String> columns, boolean descending,
-                                               long limit, long offset, long slimit, long soffset, Epoch epoch,
-                                               ZoneId zone) {
+    static List<InfluxQlResponse.Series> shape(
+            List<SeriesResult> series,
+            List<String> columns,
+            boolean descending,
+            long limit,
+            long offset,
+            long slimit,
+            long soffset,
+            Epoch epoch,
+            ZoneId zone) {
         List<SeriesResult> sorted = new ArrayList<>(series);
         sorted.sort(ORDER);
         List<InfluxQlResponse.Series> out = new ArrayList<>();

@@ -69,7 +69,8 @@ final class RowEvaluator {
         return u.refs().stream().anyMatch(r -> row.isField(r) && row.reference(r) != null);
     }
 
-    private static void collect(Expr e, List<Expr.Call> transforms, List<Expr.Call> aggregates, List<Expr.VarRef> refs) {
+    private static void collect(
+            Expr e, List<Expr.Call> transforms, List<Expr.Call> aggregates, List<Expr.VarRef> refs) {
         Expr x = Expr.unwrap(e);
         if (x instanceof Expr.Call c && Functions.TRANSFORMS.contains(c.name())) {
             transforms.add(c);

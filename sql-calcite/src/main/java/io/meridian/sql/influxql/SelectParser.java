@@ -49,8 +49,8 @@ final class SelectParser {
         if (into) {
             return new Statement.Unsupported("SELECT INTO");
         }
-        return new SelectStatement(fields, sources, condition, dimensions, fill, descending, limit, offset, slimit,
-                soffset, zone);
+        return new SelectStatement(
+                fields, sources, condition, dimensions, fill, descending, limit, offset, slimit, soffset, zone);
     }
 
     private List<Statement.Field> fields() {
@@ -60,8 +60,10 @@ final class SelectParser {
             Expr e = exprs.parse();
             Expr.walk(e, x -> {
                 if (x instanceof Expr.Binary b && b.op().precedence() <= 3) {
-                    throw in.error("invalid operator " + b.op().display() + " in SELECT clause; operator is intended for"
-                            + " WHERE clause", start);
+                    throw in.error(
+                            "invalid operator " + b.op().display() + " in SELECT clause; operator is intended for"
+                                    + " WHERE clause",
+                            start);
                 }
             });
             String alias = in.acceptKeyword("AS") ? in.ident() : null;
@@ -107,7 +109,8 @@ final class SelectParser {
         String regex = re == null ? null : re.text();
         if (regex != null) {
             parts.remove(parts.size() - 1);
-            return parts.size() == 1 ? new Statement.Measurement(null, parts.get(0), null, regex)
+            return parts.size() == 1
+                    ? new Statement.Measurement(null, parts.get(0), null, regex)
                     : new Statement.Measurement(parts.get(0), parts.get(1), null, regex);
         }
         return switch (parts.size()) {
@@ -188,7 +191,8 @@ final class SelectParser {
             return t.isKeyword("DESC");
         }
         if (!t.isIdent("time")) {
-            throw t.type() == TokenType.IDENT ? in.error("only ORDER BY time supported at this time", t)
+            throw t.type() == TokenType.IDENT
+                    ? in.error("only ORDER BY time supported at this time", t)
                     : in.expected(t, "identifier, ASC, DESC");
         }
         if (in.acceptKeyword("DESC")) {

@@ -23,12 +23,29 @@ import java.util.stream.Stream;
  * @param sqlFilled   whether {@code time_bucket_gapfill} (with {@code locf}/{@code interpolate}) already answered
  *                    every bucket, so only {@code fill(<number>)} is left to do
  */
-record SelectPlan(String database, String measurement, boolean aggregate, List<String> groupTags,
-                  List<String> sqlGroupTags, List<FieldExpander.Column> outputs, List<AggSlot> slots,
-                  List<Expr.Call> transforms, List<String> rawColumns, List<String> rawFields, Bucketing bucketing,
-                  Statement.Fill fill,
-                  TimeWindow window, TimeWindow queryWindow, long fixedTimeMs, long intervalNs, String aggregateSql,
-                  String rawSql, boolean sqlFilled, boolean descending, long limit, long offset) {
+record SelectPlan(
+        String database,
+        String measurement,
+        boolean aggregate,
+        List<String> groupTags,
+        List<String> sqlGroupTags,
+        List<FieldExpander.Column> outputs,
+        List<AggSlot> slots,
+        List<Expr.Call> transforms,
+        List<String> rawColumns,
+        List<String> rawFields,
+        Bucketing bucketing,
+        Statement.Fill fill,
+        TimeWindow window,
+        TimeWindow queryWindow,
+        long fixedTimeMs,
+        long intervalNs,
+        String aggregateSql,
+        String rawSql,
+        boolean sqlFilled,
+        boolean descending,
+        long limit,
+        long offset) {
     SelectPlan {
         groupTags = List.copyOf(groupTags);
         sqlGroupTags = List.copyOf(sqlGroupTags);
@@ -50,11 +67,21 @@ record SelectPlan(String database, String measurement, boolean aggregate, List<S
      *                   field's column among the raw columns
      * @param sqlColumns the SQL aggregate expressions it reads ({@code MAX}, {@code MIN} for spread)
      */
-    record AggSlot(Expr.Call call, String function, String field, double percentile, Kind kind, int sqlColumn,
-                   List<String> sqlColumns) {
+    record AggSlot(
+            Expr.Call call,
+            String function,
+            String field,
+            double percentile,
+            Kind kind,
+            int sqlColumn,
+            List<String> sqlColumns) {
         /** SQL: computed in the distributed plan (or by Calcite above it); JAVA: here, from slot values; ABSENT:
          * the metric has no such field, so the slot never has a point. */
-        enum Kind { SQL, JAVA, ABSENT }
+        enum Kind {
+            SQL,
+            JAVA,
+            ABSENT
+        }
 
         AggSlot {
             sqlColumns = List.copyOf(sqlColumns);

@@ -46,10 +46,11 @@ final class SelectPlanner {
         GroupBy groupBy = GroupBy.of(s.dimensions());
         TreeSet<String> fields = new TreeSet<>();
         TreeSet<String> tags = new TreeSet<>();
-        targets.values().forEach(ms -> ms.forEach(m -> {
-            fields.addAll(m.fields().keySet());
-            tags.addAll(m.tagKeys());
-        }));
+        targets.values()
+                .forEach(ms -> ms.forEach(m -> {
+                    fields.addAll(m.fields().keySet());
+                    tags.addAll(m.tagKeys());
+                }));
         List<String> groupTags = groupBy.resolve(tags);
         TreeSet<String> selectable = new TreeSet<>(groupBy.tagWildcard() ? List.of() : tags);
         selectable.removeAll(groupTags);
@@ -76,8 +77,8 @@ final class SelectPlanner {
         List<SelectPlan> plans = new ArrayList<>();
         if (!window.isEmpty()) {
             long fixedTime = split.lowerNs() == null ? 0 : Math.floorDiv(split.lowerNs(), Durations.NANOS_PER_MS);
-            PlanBuilder.Context ctx = new PlanBuilder.Context(s, shape, outputs, groupBy, groupTags, split.rest(), window,
-                    fixedTime, nowMs, zone);
+            PlanBuilder.Context ctx = new PlanBuilder.Context(
+                    s, shape, outputs, groupBy, groupTags, split.rest(), window, fixedTime, nowMs, zone);
             targets.forEach((db, metrics) -> metrics.forEach(m -> {
                 SelectPlan p = PlanBuilder.build(ctx, db, m);
                 if (p != null) {
@@ -100,7 +101,9 @@ final class SelectPlanner {
             checkRetentionPolicy(m.retentionPolicy());
             List<Catalog.Metric> metrics = out.computeIfAbsent(db, d -> new ArrayList<>());
             for (String name : names(db.name(), m)) {
-                catalog.metric(db.name(), name).filter(x -> !metrics.contains(x)).ifPresent(metrics::add);
+                catalog.metric(db.name(), name)
+                        .filter(x -> !metrics.contains(x))
+                        .ifPresent(metrics::add);
             }
             metrics.sort(Comparator.comparing(Catalog.Metric::name));
         }

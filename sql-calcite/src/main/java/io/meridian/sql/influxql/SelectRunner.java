@@ -51,7 +51,8 @@ final class SelectRunner {
             if (filling && !p.sqlFilled()) {
                 FillStage.addBuckets(p, s, budget);
             }
-            long[] times = s.buckets.keySet().stream().mapToLong(Long::longValue).toArray();
+            long[] times =
+                    s.buckets.keySet().stream().mapToLong(Long::longValue).toArray();
             Object[][] rows = s.buckets.values().toArray(new Object[0][]);
             boolean[][] had = FillStage.points(p, rows);
             FillStage.fill(p, times, rows, had);
@@ -62,12 +63,21 @@ final class SelectRunner {
                 for (int r = 0; r < rows.length; r++) {
                     input[r] = rows[r][slot];
                 }
-                transforms.put(t, TransformStage.apply(t.name(), times, input, p.descending(),
-                        SelectShape.derivativeUnitNs(t, p.intervalNs())));
+                transforms.put(
+                        t,
+                        TransformStage.apply(
+                                t.name(),
+                                times,
+                                input,
+                                p.descending(),
+                                SelectShape.derivativeUnitNs(t, p.intervalNs())));
             }
-            long lo = p.bucketing() == null || p.window().lowerMs() == null ? Long.MIN_VALUE
+            long lo = p.bucketing() == null || p.window().lowerMs() == null
+                    ? Long.MIN_VALUE
                     : p.bucketing().floor(p.window().lowerMs());
-            long hi = p.bucketing() == null ? Long.MAX_VALUE : p.bucketing().floor(p.window().upperMs());
+            long hi = p.bucketing() == null
+                    ? Long.MAX_VALUE
+                    : p.bucketing().floor(p.window().upperMs());
             List<Long> keptTimes = new ArrayList<>();
             List<List<Object>> kept = new ArrayList<>();
             for (int r = 0; r < rows.length; r++) {
@@ -113,7 +123,8 @@ final class SelectRunner {
     private List<SeriesResult> raw(SelectPlan p) {
         List<List<Object>> rows = engine.execute(p.database(), p.rawSql()).rows();
         Map<List<String>, List<List<Object>>> bySeries = new LinkedHashMap<>();
-        rows.forEach(r -> bySeries.computeIfAbsent(key(p, r, 1), k -> new ArrayList<>()).add(r));
+        rows.forEach(r ->
+                bySeries.computeIfAbsent(key(p, r, 1), k -> new ArrayList<>()).add(r));
         int from = 1 + p.sqlGroupTags().size();
         RowEvaluator evaluator = new RowEvaluator(p.outputs(), false);
         List<SeriesResult> out = new ArrayList<>();
@@ -122,10 +133,15 @@ final class SelectRunner {
             long[] times = points.stream().mapToLong(r -> time(r.get(0))).toArray();
             Map<Expr.Call, Object[]> transforms = new HashMap<>();
             for (Expr.Call t : p.transforms()) {
-                int column = p.rawColumns().indexOf(((Expr.VarRef) Expr.unwrap(t.args().get(0))).name());
-                Object[] input = points.stream().map(r -> column < 0 ? null : r.get(from + column)).toArray();
-                transforms.put(t, TransformStage.apply(t.name(), times, input, p.descending(),
-                        SelectShape.derivativeUnitNs(t, 0)));
+                int column = p.rawColumns()
+                        .indexOf(((Expr.VarRef) Expr.unwrap(t.args().get(0))).name());
+                Object[] input = points.stream()
+                        .map(r -> column < 0 ? null : r.get(from + column))
+                        .toArray();
+                transforms.put(
+                        t,
+                        TransformStage.apply(
+                                t.name(), times, input, p.descending(), SelectShape.derivativeUnitNs(t, 0)));
             }
             List<Long> keptTimes = new ArrayList<>();
             List<List<Object>> kept = new ArrayList<>();
@@ -144,8 +160,13 @@ final class SelectRunner {
     }
 
     /** A bucket of an aggregate statement: slot values after fill, whether they had points, transforms. */
-    private record BucketRow(Object[] slots, boolean[] had, Map<Expr.Call, Integer> slotOf,
-                             Map<Expr.Call, Object[]> transforms, int index) implements RowEvaluator.Row {
+    private record BucketRow(
+            Object[] slots,
+            boolean[] had,
+            Map<Expr.Call, Integer> slotOf,
+            Map<Expr.Call, Object[]> transforms,
+            int index)
+            implements RowEvaluator.Row {
         @Override
         public Object aggregate(Expr.Call call) {
             return slots[slotOf.get(call)];
@@ -173,8 +194,9 @@ final class SelectRunner {
     }
 
     /** A point of a raw statement: a raw SQL row whose raw columns start at {@code from}. */
-    private record PointRow(SelectPlan plan, List<Object> point, int from, Map<Expr.Call, Object[]> transforms,
-                            int index) implements RowEvaluator.Row {
+    private record PointRow(
+            SelectPlan plan, List<Object> point, int from, Map<Expr.Call, Object[]> transforms, int index)
+            implements RowEvaluator.Row {
         @Override
         public Object aggregate(Expr.Call call) {
             return null;

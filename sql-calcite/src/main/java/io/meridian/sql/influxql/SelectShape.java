@@ -16,8 +16,11 @@ import java.util.Set;
  * @param transformCalls the distinct transform calls ({@code derivative(mean("x"), 1s)})
  * @param references     raw statement: the distinct references outside calls and inside transforms
  */
-record SelectShape(boolean aggregate, List<Expr.Call> aggregateCalls, List<Expr.Call> transformCalls,
-                   List<Expr.VarRef> references) {
+record SelectShape(
+        boolean aggregate,
+        List<Expr.Call> aggregateCalls,
+        List<Expr.Call> transformCalls,
+        List<Expr.VarRef> references) {
     /** The unit of {@code derivative()} without one and without {@code GROUP BY time}. */
     static final long DEFAULT_DERIVATIVE_UNIT_NS = 1_000_000_000L;
 
@@ -55,8 +58,13 @@ record SelectShape(boolean aggregate, List<Expr.Call> aggregateCalls, List<Expr.
         return new SelectShape(aggregate, List.copyOf(aggregates), List.copyOf(transforms), List.copyOf(references));
     }
 
-    private static void collect(Expr e, boolean aggregate, boolean groupByTime, Set<Expr.Call> aggregates,
-                                Set<Expr.Call> transforms, Set<Expr.VarRef> references) {
+    private static void collect(
+            Expr e,
+            boolean aggregate,
+            boolean groupByTime,
+            Set<Expr.Call> aggregates,
+            Set<Expr.Call> transforms,
+            Set<Expr.VarRef> references) {
         Expr x = Expr.unwrap(e);
         if (x instanceof Expr.VarRef v) {
             if (aggregate) {
@@ -95,7 +103,8 @@ record SelectShape(boolean aggregate, List<Expr.Call> aggregateCalls, List<Expr.
         if (want == 2) {
             double n = percentile(c);
             if (!(n >= 0 && n <= 100)) {
-                throw new InvalidInputException("invalid percentile " + n + " in percentile(), want a number in [0, 100]");
+                throw new InvalidInputException(
+                        "invalid percentile " + n + " in percentile(), want a number in [0, 100]");
             }
         }
     }
@@ -117,7 +126,8 @@ record SelectShape(boolean aggregate, List<Expr.Call> aggregateCalls, List<Expr.
         int max = derivative ? 2 : 1;
         if (c.args().isEmpty() || c.args().size() > max) {
             throw new InvalidInputException("invalid number of arguments for " + c.name() + ", expected "
-                    + (max == 1 ? "1" : "at least 1 but no more than 2") + ", got " + c.args().size());
+                    + (max == 1 ? "1" : "at least 1 but no more than 2") + ", got "
+                    + c.args().size());
         }
         if (c.args().size() == 2 && !(c.args().get(1) instanceof Expr.DurationLit d && d.nanos() > 0)) {
             throw new InvalidInputException("second argument to " + c.name() + " must be a duration, got "
@@ -127,9 +137,11 @@ record SelectShape(boolean aggregate, List<Expr.Call> aggregateCalls, List<Expr.
         if (aggregate) {
             if (!(inner instanceof Expr.Call call) || !Functions.AGGREGATES.contains(call.name())) {
                 boolean nested = inner instanceof Expr.Call call && Functions.TRANSFORMS.contains(call.name());
-                throw new InvalidInputException(nested
-                        ? "not supported: nested transformation " + c.name() + "(" + ((Expr.Call) inner).name() + "())"
-                        : "aggregate function required inside the call to " + c.name());
+                throw new InvalidInputException(
+                        nested
+                                ? "not supported: nested transformation " + c.name() + "(" + ((Expr.Call) inner).name()
+                                        + "())"
+                                : "aggregate function required inside the call to " + c.name());
             }
             if (!groupByTime) {
                 throw new InvalidInputException(c.name() + " aggregate requires a GROUP BY interval");

@@ -11,9 +11,19 @@ import java.util.List;
  * @param limit      LIMIT (points per series), 0 = none; likewise offset, slimit (series), soffset
  * @param timeZone   the {@code tz('...')} zone id, null when absent
  */
-record SelectStatement(List<Statement.Field> fields, List<Statement.Source> sources, Expr condition,
-                       List<Expr> dimensions, Statement.Fill fill, boolean descending, long limit, long offset,
-                       long slimit, long soffset, String timeZone) implements Statement {
+record SelectStatement(
+        List<Statement.Field> fields,
+        List<Statement.Source> sources,
+        Expr condition,
+        List<Expr> dimensions,
+        Statement.Fill fill,
+        boolean descending,
+        long limit,
+        long offset,
+        long slimit,
+        long soffset,
+        String timeZone)
+        implements Statement {
     SelectStatement {
         fields = List.copyOf(fields);
         sources = List.copyOf(sources);

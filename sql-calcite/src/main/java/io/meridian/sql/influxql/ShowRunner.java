@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class ShowRunner {
     /** Bound on the values of one tag key listed without LIMIT: a longer listing fails rather than being cut. */
     static final int MAX_TAG_VALUES = 10_000;
+
     private static final long DAY_MS = 86_400_000L;
 
     private final Catalog catalog;
@@ -47,9 +48,15 @@ final class ShowRunner {
         }
         if (s instanceof Statement.ShowRetentionPolicies r) {
             Catalog.Database db = planner.database(r.database() != null ? r.database() : database);
-            return List.of(series(null, List.of("name", "duration", "shardGroupDuration", "replicaN", "default"),
-                    List.of(List.of(SelectPlanner.RETENTION_POLICY, Durations.goString(db.retentionMs()),
-                            Durations.goString(shardGroupMs(db.retentionMs())), 1, true))));
+            return List.of(series(
+                    null,
+                    List.of("name", "duration", "shardGroupDuration", "replicaN", "default"),
+                    List.of(List.of(
+                            SelectPlanner.RETENTION_POLICY,
+                            Durations.goString(db.retentionMs()),
+                            Durations.goString(shardGroupMs(db.retentionMs())),
+                            1,
+                            true))));
         }
         if (s instanceof Statement.ShowMeasurements m) {
             return measurements(m, database, nowMs);
@@ -108,13 +115,17 @@ final class ShowRunner {
     private List<InfluxQlResponse.Series> measurements(Statement.ShowMeasurements m, String database, long nowMs) {
         String db = db(m.database(), database);
         Pattern re = m.measurement() != null && m.measurement().regex() != null
-                ? Pattern.compile(SqlText.javaRegex(m.measurement().regex())) : null;
+                ? Pattern.compile(SqlText.javaRegex(m.measurement().regex()))
+                : null;
         List<String> names = new ArrayList<>();
         for (String name : catalog.metrics(db)) {
-            boolean with = m.measurement() == null || (re != null ? re.matcher(name).find()
-                    : name.equals(m.measurement().name()));
-            if (with && (m.condition() == null
-                    || hasSeries(db, catalog.metric(db, name).orElseThrow(), m.condition(), nowMs))) {
+            boolean with = m.measurement() == null
+                    || (re != null
+                            ? re.matcher(name).find()
+                            : name.equals(m.measurement().name()));
+            if (with
+                    && (m.condition() == null
+                            || hasSeries(db, catalog.metric(db, name).orElseThrow(), m.condition(), nowMs))) {
                 names.add(name);
             }
         }
@@ -177,7 +188,9 @@ final class ShowRunner {
     }
 
     static InvalidInputException tooManyValues(String db, String metric, String key) {
-        return new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many tag values [database=" + db + ", measurement="
-                + metric + ", key=" + key + "]: more than " + MAX_TAG_VALUES + "; add LIMIT, or a WHERE clause");
+        return new InvalidInputException(
+                ErrorCode.LIMIT_EXCEEDED,
+                "too many tag values [database=" + db + ", measurement=" + metric + ", key=" + key + "]: more than "
+                        + MAX_TAG_VALUES + "; add LIMIT, or a WHERE clause");
     }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
  * unit, and InfluxQL (Go RE2) regex syntax in its Java spelling.
  */
 final class SqlText {
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final long[] UNIT_MS = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
     private static final String[] UNIT_NAMES = {"DAY", "HOUR", "MINUTE", "SECOND"};
     /** Calcite's default leading precision of an interval field: two digits. */
@@ -65,11 +65,20 @@ final class SqlText {
     }
 
     /** Go RE2's POSIX classes ({@code [[:alpha:]]}) and their Java spelling ({@code [\p{Alpha}]}). */
-    private static final Map<String, String> POSIX_CLASSES = Map.ofEntries(Map.entry("[:alnum:]", "\\p{Alnum}"),
-            Map.entry("[:alpha:]", "\\p{Alpha}"), Map.entry("[:ascii:]", "\\p{ASCII}"), Map.entry("[:blank:]", "\\p{Blank}"),
-            Map.entry("[:cntrl:]", "\\p{Cntrl}"), Map.entry("[:digit:]", "\\p{Digit}"), Map.entry("[:graph:]", "\\p{Graph}"),
-            Map.entry("[:lower:]", "\\p{Lower}"), Map.entry("[:print:]", "\\p{Print}"), Map.entry("[:punct:]", "\\p{Punct}"),
-            Map.entry("[:space:]", "\\s"), Map.entry("[:upper:]", "\\p{Upper}"), Map.entry("[:word:]", "\\w"),
+    private static final Map<String, String> POSIX_CLASSES = Map.ofEntries(
+            Map.entry("[:alnum:]", "\\p{Alnum}"),
+            Map.entry("[:alpha:]", "\\p{Alpha}"),
+            Map.entry("[:ascii:]", "\\p{ASCII}"),
+            Map.entry("[:blank:]", "\\p{Blank}"),
+            Map.entry("[:cntrl:]", "\\p{Cntrl}"),
+            Map.entry("[:digit:]", "\\p{Digit}"),
+            Map.entry("[:graph:]", "\\p{Graph}"),
+            Map.entry("[:lower:]", "\\p{Lower}"),
+            Map.entry("[:print:]", "\\p{Print}"),
+            Map.entry("[:punct:]", "\\p{Punct}"),
+            Map.entry("[:space:]", "\\s"),
+            Map.entry("[:upper:]", "\\p{Upper}"),
+            Map.entry("[:word:]", "\\w"),
             Map.entry("[:xdigit:]", "\\p{XDigit}"));
 
     /**

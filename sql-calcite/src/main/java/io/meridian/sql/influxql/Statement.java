@@ -3,9 +3,16 @@ package io.meridian.sql.influxql;
 import java.util.List;
 
 /** One parsed InfluxQL statement. */
-sealed interface Statement permits SelectStatement, Statement.ShowDatabases, Statement.ShowMeasurements,
-        Statement.ShowTagKeys, Statement.ShowTagValues, Statement.ShowFieldKeys, Statement.ShowRetentionPolicies,
-        Statement.ShowSeries, Statement.Unsupported {
+sealed interface Statement
+        permits SelectStatement,
+                Statement.ShowDatabases,
+                Statement.ShowMeasurements,
+                Statement.ShowTagKeys,
+                Statement.ShowTagValues,
+                Statement.ShowFieldKeys,
+                Statement.ShowRetentionPolicies,
+                Statement.ShowSeries,
+                Statement.Unsupported {
     /**
      * A {@code FROM} item: a measurement by name or regex, optionally qualified by database and retention policy
      * ({@code "db"."autogen"."cpu"}, {@code "autogen"./^c/}); or a subquery, which is refused when run.
@@ -19,7 +26,13 @@ sealed interface Statement permits SelectStatement, Statement.ShowDatabases, Sta
     record Subquery() implements Source {}
 
     /** The {@code fill(...)} option of a SELECT. */
-    enum FillMode { NULL, NONE, PREVIOUS, LINEAR, NUMBER }
+    enum FillMode {
+        NULL,
+        NONE,
+        PREVIOUS,
+        LINEAR,
+        NUMBER
+    }
 
     /** @param value the number of {@code fill(<number>)} */
     record Fill(FillMode mode, double value) {
@@ -50,8 +63,15 @@ sealed interface Statement permits SelectStatement, Statement.ShowDatabases, Sta
      * @param keyOp   {@link TokenType#EQ}, {@code NEQ}, {@code EQ_REGEX}, {@code NEQ_REGEX} or {@code null} for IN
      * @param keys    the key (EQ, NEQ), the keys (IN) or the pattern (regex ops)
      */
-    record ShowTagValues(String database, List<Source> sources, TokenType keyOp, List<String> keys, Expr condition,
-                         long limit, long offset) implements Statement {}
+    record ShowTagValues(
+            String database,
+            List<Source> sources,
+            TokenType keyOp,
+            List<String> keys,
+            Expr condition,
+            long limit,
+            long offset)
+            implements Statement {}
 
     /** {@code SHOW FIELD KEYS [ON db] [FROM ...] [LIMIT n] [OFFSET n]}. */
     record ShowFieldKeys(String database, List<Source> sources, long limit, long offset) implements Statement {}

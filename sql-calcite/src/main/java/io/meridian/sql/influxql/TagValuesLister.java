@@ -27,7 +27,8 @@ final class TagValuesLister {
         for (Catalog.Metric m : metrics) {
             List<List<Object>> rows = new ArrayList<>();
             for (String key : keys(s, m)) {
-                for (String value : values(db, m, key, s.condition(), s.limit() > 0 ? s.offset() + s.limit() : 0, nowMs)) {
+                for (String value :
+                        values(db, m, key, s.condition(), s.limit() > 0 ? s.offset() + s.limit() : 0, nowMs)) {
                     rows.add(List.of(key, value));
                 }
             }
@@ -49,8 +50,14 @@ final class TagValuesLister {
                 match = switch (s.keyOp()) {
                     case EQ -> k.equals(s.keys().get(0));
                     case NEQ -> !k.equals(s.keys().get(0));
-                    case EQ_REGEX -> Pattern.compile(SqlText.javaRegex(s.keys().get(0))).matcher(k).find();
-                    case NEQ_REGEX -> !Pattern.compile(SqlText.javaRegex(s.keys().get(0))).matcher(k).find();
+                    case EQ_REGEX ->
+                        Pattern.compile(SqlText.javaRegex(s.keys().get(0)))
+                                .matcher(k)
+                                .find();
+                    case NEQ_REGEX ->
+                        !Pattern.compile(SqlText.javaRegex(s.keys().get(0)))
+                                .matcher(k)
+                                .find();
                     default -> throw new IllegalStateException("BUG: WITH KEY " + s.keyOp());
                 };
             }
@@ -87,8 +94,9 @@ final class TagValuesLister {
         if (tags.isEmpty()) {
             // a measurement without tags has one series, its name: listed when it has a point
             String where = where(condition, m, nowMs);
-            if (where != null && engine.execute(db, "SELECT COUNT(*) FROM " + SqlText.ident(m.name()) + where).rows()
-                    .stream().anyMatch(r -> r.get(0) instanceof Number n && n.longValue() > 0)) {
+            if (where != null
+                    && engine.execute(db, "SELECT COUNT(*) FROM " + SqlText.ident(m.name()) + where).rows().stream()
+                            .anyMatch(r -> r.get(0) instanceof Number n && n.longValue() > 0)) {
                 keys.add(escape(m.name(), false));
             }
             return keys;
@@ -102,7 +110,8 @@ final class TagValuesLister {
                     pairs.put(tags.get(i), v.toString());
                 }
             }
-            pairs.forEach((k, v) -> sb.append(',').append(escape(k, true)).append('=').append(escape(v, true)));
+            pairs.forEach(
+                    (k, v) -> sb.append(',').append(escape(k, true)).append('=').append(escape(v, true)));
             keys.add(sb.toString());
         }
         return keys;
@@ -113,8 +122,14 @@ final class TagValuesLister {
         if (where == null) {
             return List.of();
         }
-        return engine.execute(db, "SELECT DISTINCT " + String.join(", ", columns.stream().map(SqlText::ident).toList())
-                + " FROM " + SqlText.ident(m.name()) + where).rows();
+        return engine.execute(
+                        db,
+                        "SELECT DISTINCT "
+                                + String.join(
+                                        ", ",
+                                        columns.stream().map(SqlText::ident).toList()) + " FROM "
+                                + SqlText.ident(m.name()) + where)
+                .rows();
     }
 
     /**

@@ -26,8 +26,11 @@ final class TimeConditions {
     private static final Pattern DATE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}$");
     private static final Pattern DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}.+");
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-            .optionalEnd().toFormatter(Locale.ROOT);
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     /**
@@ -77,13 +80,15 @@ final class TimeConditions {
             return null;
         }
         if (isTime(b.rhs())) {
-            bound(switch (b.op()) {
-                case GT -> TokenType.LT;
-                case LT -> TokenType.GT;
-                case GTE -> TokenType.LTE;
-                case LTE -> TokenType.GTE;
-                default -> b.op();
-            }, b.lhs());
+            bound(
+                    switch (b.op()) {
+                        case GT -> TokenType.LT;
+                        case LT -> TokenType.GT;
+                        case GTE -> TokenType.LTE;
+                        case LTE -> TokenType.GTE;
+                        default -> b.op();
+                    },
+                    b.lhs());
             return null;
         }
         return e;
@@ -145,7 +150,8 @@ final class TimeConditions {
     private long parseTime(String s) {
         try {
             if (DATE.matcher(s).matches()) {
-                return nanos(LocalDate.parse(s).atStartOfDay(zoneOrUtc()).toInstant().getEpochSecond(), 0);
+                return nanos(
+                        LocalDate.parse(s).atStartOfDay(zoneOrUtc()).toInstant().getEpochSecond(), 0);
             }
             if (DATE_TIME.matcher(s).matches()) {
                 try {

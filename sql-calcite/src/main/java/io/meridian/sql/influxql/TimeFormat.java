@@ -19,8 +19,9 @@ final class TimeFormat {
         }
         ZonedDateTime t = Instant.ofEpochMilli(ms).atZone(zone == null ? ZoneOffset.UTC : zone);
         StringBuilder sb = new StringBuilder(32);
-        sb.append(String.format("%04d-%02d-%02dT%02d:%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
-                t.getHour(), t.getMinute(), t.getSecond()));
+        sb.append(String.format(
+                "%04d-%02d-%02dT%02d:%02d:%02d",
+                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
         int millis = t.getNano() / 1_000_000;
         if (millis != 0) {
             sb.append('.').append(String.format("%03d", millis).replaceAll("0+$", ""));
@@ -30,6 +31,8 @@ final class TimeFormat {
             return sb.append('Z').toString();
         }
         int abs = Math.abs(offset);
-        return sb.append(offset < 0 ? '-' : '+').append(String.format("%02d:%02d", abs / 3600, abs / 60 % 60)).toString();
+        return sb.append(offset < 0 ? '-' : '+')
+                .append(String.format("%02d:%02d", abs / 3600, abs / 60 % 60))
+                .toString();
     }
 }

@@ -14,8 +14,9 @@ record TimeWindow(Long lowerMs, Long upperMs) {
 
     /** The window of nanosecond bounds (inclusive; null for open). */
     static TimeWindow ofNanos(Long lowerNs, Long upperNs) {
-        return new TimeWindow(lowerNs == null ? null : Math.floorDiv(lowerNs + Durations.NANOS_PER_MS - 1,
-                Durations.NANOS_PER_MS), upperNs == null ? null : Math.floorDiv(upperNs, Durations.NANOS_PER_MS));
+        return new TimeWindow(
+                lowerNs == null ? null : Math.floorDiv(lowerNs + Durations.NANOS_PER_MS - 1, Durations.NANOS_PER_MS),
+                upperNs == null ? null : Math.floorDiv(upperNs, Durations.NANOS_PER_MS));
     }
 
     /** Whether no instant satisfies both bounds. */

@@ -101,7 +101,8 @@ final class TokenStream {
             throw error("unterminated regex /" + r.text(), r);
         }
         try {
-            Pattern.compile(SqlText.javaRegex(r.text())); // as InfluxDB, a regex that does not compile is a syntax error
+            Pattern.compile(
+                    SqlText.javaRegex(r.text())); // as InfluxDB, a regex that does not compile is a syntax error
         } catch (PatternSyntaxException e) {
             throw error("invalid regex /" + r.text() + "/: " + e.getDescription(), r);
         }

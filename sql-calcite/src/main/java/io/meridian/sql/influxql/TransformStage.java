@@ -59,6 +59,8 @@ final class TransformStage {
     }
 
     private static Number add(Number a, Number b) {
-        return a instanceof Long x && b instanceof Long y ? (Number) (x + y) : (Number) (a.doubleValue() + b.doubleValue());
+        return a instanceof Long x && b instanceof Long y
+                ? (Number) (x + y)
+                : (Number) (a.doubleValue() + b.doubleValue());
     }
 }

@@ -21,7 +21,9 @@ class BucketingTest {
     @Test
     void bucketsAreAlignedToTheEpochPlusTheOffset() {
         Bucketing b = Bucketing.of(30 * MINUTE, -15 * MINUTE, null, 0, DAY);
-        assertThat(b.offsetMs()).as("a negative offset is taken modulo the width").isEqualTo(15 * MINUTE);
+        assertThat(b.offsetMs())
+                .as("a negative offset is taken modulo the width")
+                .isEqualTo(15 * MINUTE);
         assertThat(b.floor(t("2024-12-05T12:10:00Z"))).isEqualTo(t("2024-12-05T11:45:00Z"));
         assertThat(b.next(t("2024-12-05T11:45:00Z"))).isEqualTo(t("2024-12-05T12:15:00Z"));
         assertThat(b.sql(false)).isEqualTo("time_bucket(INTERVAL '30' MINUTE, \"ts\" - INTERVAL '15' MINUTE)");
@@ -29,11 +31,15 @@ class BucketingTest {
 
     @Test
     void aZoneWhoseOffsetsAreMultiplesOfTheWidthChangesNothing() {
-        Bucketing tenMinutes = Bucketing.of(10 * MINUTE, 0, PARIS, t("2024-01-01T00:00:00Z"), t("2024-12-31T00:00:00Z"));
+        Bucketing tenMinutes =
+                Bucketing.of(10 * MINUTE, 0, PARIS, t("2024-01-01T00:00:00Z"), t("2024-12-31T00:00:00Z"));
         assertThat(tenMinutes.zoned()).isFalse();
         assertThat(tenMinutes.sql(true)).isEqualTo("time_bucket_gapfill(INTERVAL '10' MINUTE, \"ts\")");
         assertThat(Bucketing.of(DAY, 0, PARIS, 0, DAY).zoned()).isTrue();
-        assertThat(Bucketing.of(MINUTE * 60, 0, ZoneId.of("Asia/Kolkata"), 0, DAY).zoned()).as("+05:30").isTrue();
+        assertThat(Bucketing.of(MINUTE * 60, 0, ZoneId.of("Asia/Kolkata"), 0, DAY)
+                        .zoned())
+                .as("+05:30")
+                .isTrue();
     }
 
     @Test
@@ -43,7 +49,8 @@ class BucketingTest {
         assertThat(day.floor(t("2024-10-27T12:00:00Z"))).isEqualTo(oct27);
         assertThat(day.next(oct27)).as("a 25-hour day").isEqualTo(t("2024-10-27T23:00:00Z"));
         long mar31 = t("2024-03-30T23:00:00Z");
-        assertThat(Bucketing.of(DAY, 0, PARIS, 0, t("2024-04-30T00:00:00Z")).next(mar31)).as("a 23-hour day")
+        assertThat(Bucketing.of(DAY, 0, PARIS, 0, t("2024-04-30T00:00:00Z")).next(mar31))
+                .as("a 23-hour day")
                 .isEqualTo(t("2024-03-31T22:00:00Z"));
         assertThat(day.sql(false)).isEqualTo("time_bucket(INTERVAL '1' DAY, \"ts\", 'Europe/Paris')");
     }
@@ -61,12 +68,37 @@ class BucketingTest {
 
     @Test
     void linearFillOfIntegersUsesWholeUnitsPerBucketAsInfluxDb() {
-        SelectPlan.AggSlot count = new SelectPlan.AggSlot(new Expr.Call("count", List.of(), 0), "count", "x",
-                Double.NaN, SelectPlan.AggSlot.Kind.SQL, 0, List.of("COUNT(\"x\")"));
-        SelectPlan plan = new SelectPlan("db", "m", true, List.of(), List.of(), List.of(),
-                List.of(count), List.of(), List.of(), List.of(),
-                Bucketing.of(10, 0, null, 0, 100), new Statement.Fill(Statement.FillMode.LINEAR, 0),
-                new TimeWindow(0L, 30L), new TimeWindow(0L, 30L), 0, 10, "", null, false, false, 0, 0);
+        SelectPlan.AggSlot count = new SelectPlan.AggSlot(
+                new Expr.Call("count", List.of(), 0),
+                "count",
+                "x",
+                Double.NaN,
+                SelectPlan.AggSlot.Kind.SQL,
+                0,
+                List.of("COUNT(\"x\")"));
+        SelectPlan plan = new SelectPlan(
+                "db",
+                "m",
+                true,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(count),
+                List.of(),
+                List.of(),
+                List.of(),
+                Bucketing.of(10, 0, null, 0, 100),
+                new Statement.Fill(Statement.FillMode.LINEAR, 0),
+                new TimeWindow(0L, 30L),
+                new TimeWindow(0L, 30L),
+                0,
+                10,
+                "",
+                null,
+                false,
+                false,
+                0,
+                0);
         Object[][] rows = {{1L}, {0L}, {0L}, {4L}};
         FillStage.fill(plan, new long[] {0, 10, 20, 30}, rows, FillStage.points(plan, rows));
         assertThat(Arrays.stream(rows).map(r -> r[0])).containsExactly(1L, 2L, 3L, 4L);

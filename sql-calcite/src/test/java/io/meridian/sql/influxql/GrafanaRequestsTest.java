@@ -25,11 +25,14 @@ class GrafanaRequestsTest {
             List<String> lines = Files.readAllLines(FILE, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).isBlank() && !lines.get(i).startsWith("#")) {
-                    assertThat(lines.get(i - 1)).as("the comment naming the source of " + lines.get(i))
+                    assertThat(lines.get(i - 1))
+                            .as("the comment naming the source of " + lines.get(i))
                             .matches("# (public/app/plugins/datasource/influxdb/|pkg/tsdb/influxdb/).*");
                 }
             }
-            return lines.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            return lines.stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -33,8 +33,15 @@ final class InfluxFixture {
 
     final TestCatalog catalog = new TestCatalog()
             .database(DB, 10_000, Duration.ofDays(3650).toMillis())
-            .metric("cpu", List.of("host", "region"), "usage_user", FieldType.GAUGE, "usage_system", FieldType.GAUGE,
-                    "usage_idle", FieldType.GAUGE)
+            .metric(
+                    "cpu",
+                    List.of("host", "region"),
+                    "usage_user",
+                    FieldType.GAUGE,
+                    "usage_system",
+                    FieldType.GAUGE,
+                    "usage_idle",
+                    FieldType.GAUGE)
             .metric("net", List.of("host", "interface"), "bytes_recv", FieldType.GAUGE, "bytes_sent", FieldType.GAUGE)
             .metric("http", List.of("path"), "requests", FieldType.SUM, "latency", FieldType.HISTOGRAM)
             .tagValues("cpu", "host", List.of("h1", "h2"))
@@ -45,10 +52,13 @@ final class InfluxFixture {
     final MemoryExecutor executor = new MemoryExecutor();
     final SqlEngine engine = new SqlEngine(catalog, executor, Duration.ofSeconds(10), 10_000);
     final List<String> sql = new ArrayList<>();
-    final InfluxQlService service = new InfluxQlService(catalog, (db, text) -> {
-        sql.add(text);
-        return engine.execute(db, text);
-    }, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+    final InfluxQlService service = new InfluxQlService(
+            catalog,
+            (db, text) -> {
+                sql.add(text);
+                return engine.execute(db, text);
+            },
+            Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
     InfluxFixture() {
         Map<String, String> h1 = Map.of("host", "h1", "region", "eu");

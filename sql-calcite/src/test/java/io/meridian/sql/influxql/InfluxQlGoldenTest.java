@@ -32,12 +32,20 @@ class InfluxQlGoldenTest {
         Map<String, String[]> cases = parse(text);
         assertThat(cases).as("cases in " + FILE).hasSizeGreaterThanOrEqualTo(25);
         StringBuilder actualFile = new StringBuilder();
-        text.lines().takeWhile(l -> !l.startsWith("### ")).forEach(l -> actualFile.append(l).append('\n'));
+        text.lines()
+                .takeWhile(l -> !l.startsWith("### "))
+                .forEach(l -> actualFile.append(l).append('\n'));
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             String q = c.getValue()[0];
             String actual = translate(q);
-            actualFile.append("### ").append(c.getKey()).append('\n').append(q).append("\n--- sql\n").append(actual)
+            actualFile
+                    .append("### ")
+                    .append(c.getKey())
+                    .append('\n')
+                    .append(q)
+                    .append("\n--- sql\n")
+                    .append(actual)
                     .append('\n');
             if (!actual.equals(c.getValue()[1])) {
                 mismatches.add(c.getKey() + ":\n  expected:\n" + c.getValue()[1] + "\n  actual:\n" + actual);
@@ -47,14 +55,16 @@ class InfluxQlGoldenTest {
             Files.writeString(FILE, actualFile.toString(), StandardCharsets.UTF_8);
             return;
         }
-        assertThat(mismatches).as("translations that differ from " + FILE
-                + " (regenerate with -Dgolden.update=true and review)").isEmpty();
+        assertThat(mismatches)
+                .as("translations that differ from " + FILE + " (regenerate with -Dgolden.update=true and review)")
+                .isEmpty();
     }
 
     @Test
     void everyRecordedGrafanaRequestIsAGoldenCase() throws IOException {
         List<String> queries = parse(Files.readString(FILE, StandardCharsets.UTF_8)).values().stream()
-                .map(v -> v[0]).toList();
+                .map(v -> v[0])
+                .toList();
         List<String> requests = GrafanaRequestsTest.requests();
         assertThat(requests).hasSizeGreaterThanOrEqualTo(25);
         assertThat(queries).containsAll(requests);
@@ -66,8 +76,13 @@ class InfluxQlGoldenTest {
         InfluxQlResponse r = f.run(q);
         StringBuilder sb = new StringBuilder();
         f.sql.forEach(s -> sb.append(s).append('\n'));
-        r.results().stream().filter(x -> x.error() != null).forEach(x -> sb.append("error: statement ")
-                .append(x.statementId()).append(": ").append(x.error()).append('\n'));
+        r.results().stream()
+                .filter(x -> x.error() != null)
+                .forEach(x -> sb.append("error: statement ")
+                        .append(x.statementId())
+                        .append(": ")
+                        .append(x.error())
+                        .append('\n'));
         return sb.length() == 0 ? "(no SQL)" : sb.toString().strip();
     }
 
@@ -80,7 +95,9 @@ class InfluxQlGoldenTest {
         for (String line : (text + "\n### \n").split("\n", -1)) {
             if (line.startsWith("### ")) {
                 if (name != null) {
-                    cases.put(name, new String[] {q.toString().strip(), out == null ? "" : out.toString().strip()});
+                    cases.put(name, new String[] {
+                        q.toString().strip(), out == null ? "" : out.toString().strip()
+                    });
                 }
                 name = line.substring(4).strip();
                 q.setLength(0);

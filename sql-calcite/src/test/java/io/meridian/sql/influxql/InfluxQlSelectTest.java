@@ -22,13 +22,20 @@ class InfluxQlSelectTest {
 
     @Test
     void grafanaPanelQueryAnswersEveryBucketOfTheRangeInInfluxDbJson() {
-        InfluxQlResponse r = f.run("SELECT mean(\"usage_user\") FROM \"cpu\" WHERE (\"host\" =~ /^h1$/) AND " + range(0, 120)
-                + " GROUP BY time(30s), \"host\" fill(null)");
-        assertThat(r.toJson()).isEqualTo("{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\",\"tags\":{\"host\":"
-                + "\"h1\"},\"columns\":[\"time\",\"mean\"],\"values\":[[\"2024-12-05T12:00:00Z\",2.0],[\"2024-12-05T12:00:30Z\","
-                + "null],[\"2024-12-05T12:01:00Z\",8.0],[\"2024-12-05T12:01:30Z\",10.0],[\"2024-12-05T12:02:00Z\",null]]}]}]}");
-        assertThat(f.sql).singleElement().asString().contains("time_bucket_gapfill(INTERVAL '30' SECOND, \"ts\")",
-                "REGEXP_LIKE(\"host\", '^h1$')", "\"ts\" >= TIMESTAMP '2024-12-05 12:00:00'");
+        InfluxQlResponse r = f.run("SELECT mean(\"usage_user\") FROM \"cpu\" WHERE (\"host\" =~ /^h1$/) AND "
+                + range(0, 120) + " GROUP BY time(30s), \"host\" fill(null)");
+        assertThat(r.toJson())
+                .isEqualTo(
+                        "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\",\"tags\":{\"host\":"
+                                + "\"h1\"},\"columns\":[\"time\",\"mean\"],\"values\":[[\"2024-12-05T12:00:00Z\",2.0],[\"2024-12-05T12:00:30Z\","
+                                + "null],[\"2024-12-05T12:01:00Z\",8.0],[\"2024-12-05T12:01:30Z\",10.0],[\"2024-12-05T12:02:00Z\",null]]}]}]}");
+        assertThat(f.sql)
+                .singleElement()
+                .asString()
+                .contains(
+                        "time_bucket_gapfill(INTERVAL '30' SECOND, \"ts\")",
+                        "REGEXP_LIKE(\"host\", '^h1$')",
+                        "\"ts\" >= TIMESTAMP '2024-12-05 12:00:00'");
     }
 
     /** Each fill, through time_bucket_gapfill (a bounded, pushed aggregation) and filled here (a field filter). */
@@ -37,18 +44,21 @@ class InfluxQlSelectTest {
     void everyFillAnswersAsInfluxDb(String fieldFilter) {
         String q = "SELECT mean(usage_user) FROM cpu WHERE host = 'h1'" + fieldFilter + " AND " + range(0, 120)
                 + " GROUP BY time(30s) fill(%s)";
-        assertThat(values(q.formatted("null"))).containsExactly(row(0L, 2.0), row(30L, null), row(60L, 8.0),
-                row(90L, 10.0), row(120L, null));
+        assertThat(values(q.formatted("null")))
+                .containsExactly(row(0L, 2.0), row(30L, null), row(60L, 8.0), row(90L, 10.0), row(120L, null));
         assertThat(values(q.formatted("none"))).containsExactly(row(0L, 2.0), row(60L, 8.0), row(90L, 10.0));
-        assertThat(values(q.formatted("previous"))).containsExactly(row(0L, 2.0), row(30L, 2.0), row(60L, 8.0),
-                row(90L, 10.0), row(120L, 10.0));
-        assertThat(values(q.formatted("linear"))).containsExactly(row(0L, 2.0), row(30L, 5.0), row(60L, 8.0),
-                row(90L, 10.0), row(120L, null));
-        assertThat(values(q.formatted("0"))).containsExactly(row(0L, 2.0), row(30L, 0.0), row(60L, 8.0),
-                row(90L, 10.0), row(120L, 0.0));
-        assertThat(f.sql).allSatisfy(sql -> assertThat(sql.contains("time_bucket_gapfill")).as(sql)
-                .isEqualTo(fieldFilter.isEmpty() && !sql.contains("time_bucket(")));
-        assertThat(f.sql.stream().filter(sql -> sql.contains("time_bucket_gapfill"))).as("all but fill(none)")
+        assertThat(values(q.formatted("previous")))
+                .containsExactly(row(0L, 2.0), row(30L, 2.0), row(60L, 8.0), row(90L, 10.0), row(120L, 10.0));
+        assertThat(values(q.formatted("linear")))
+                .containsExactly(row(0L, 2.0), row(30L, 5.0), row(60L, 8.0), row(90L, 10.0), row(120L, null));
+        assertThat(values(q.formatted("0")))
+                .containsExactly(row(0L, 2.0), row(30L, 0.0), row(60L, 8.0), row(90L, 10.0), row(120L, 0.0));
+        assertThat(f.sql)
+                .allSatisfy(sql -> assertThat(sql.contains("time_bucket_gapfill"))
+                        .as(sql)
+                        .isEqualTo(fieldFilter.isEmpty() && !sql.contains("time_bucket(")));
+        assertThat(f.sql.stream().filter(sql -> sql.contains("time_bucket_gapfill")))
+                .as("all but fill(none)")
                 .hasSize(fieldFilter.isEmpty() ? 4 : 0);
     }
 
@@ -56,44 +66,80 @@ class InfluxQlSelectTest {
     void countReadsZeroInEmptyBucketsUnderFillNullAndTheNumberUnderFillNumber() {
         String q = "SELECT count(usage_user), mean(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 120)
                 + " GROUP BY time(30s)";
-        assertThat(values(q)).containsExactly(row(0L, 3L, 2.0), row(30L, 0L, null), row(60L, 2L, 8.0),
-                row(90L, 1L, 10.0), row(120L, 0L, null));
-        assertThat(values(q + " fill(-1)")).containsExactly(row(0L, 3L, 2.0), row(30L, -1L, -1.0), row(60L, 2L, 8.0),
-                row(90L, 1L, 10.0), row(120L, -1L, -1.0));
-        assertThat(values(q + " fill(previous)")).containsExactly(row(0L, 3L, 2.0), row(30L, 3L, 2.0),
-                row(60L, 2L, 8.0), row(90L, 1L, 10.0), row(120L, 1L, 10.0));
+        assertThat(values(q))
+                .containsExactly(
+                        row(0L, 3L, 2.0),
+                        row(30L, 0L, null),
+                        row(60L, 2L, 8.0),
+                        row(90L, 1L, 10.0),
+                        row(120L, 0L, null));
+        assertThat(values(q + " fill(-1)"))
+                .containsExactly(
+                        row(0L, 3L, 2.0),
+                        row(30L, -1L, -1.0),
+                        row(60L, 2L, 8.0),
+                        row(90L, 1L, 10.0),
+                        row(120L, -1L, -1.0));
+        assertThat(values(q + " fill(previous)"))
+                .containsExactly(
+                        row(0L, 3L, 2.0),
+                        row(30L, 3L, 2.0),
+                        row(60L, 2L, 8.0),
+                        row(90L, 1L, 10.0),
+                        row(120L, 1L, 10.0));
     }
 
     @Test
     void withoutALowerTimeBoundBucketsStartAtEachSeriesFirstPoint() {
-        InfluxQlResponse r = f.runMs("SELECT max(usage_user) FROM cpu WHERE time <= " + (T0 + 120_000)
-                + "ms GROUP BY time(30s), host");
-        assertThat(r.results().get(0).series()).extracting(InfluxQlResponse.Series::tags)
+        InfluxQlResponse r = f.runMs(
+                "SELECT max(usage_user) FROM cpu WHERE time <= " + (T0 + 120_000) + "ms GROUP BY time(30s), host");
+        assertThat(r.results().get(0).series())
+                .extracting(InfluxQlResponse.Series::tags)
                 .containsExactly(Map.of("host", "h1"), Map.of("host", "h2"));
-        assertThat(r.results().get(0).series().get(1).values()).containsExactly(row(T0, 10.0), row(T0 + 30_000, 20.0),
-                row(T0 + 60_000, null), row(T0 + 90_000, 50.0), row(T0 + 120_000, null));
+        assertThat(r.results().get(0).series().get(1).values())
+                .containsExactly(
+                        row(T0, 10.0),
+                        row(T0 + 30_000, 20.0),
+                        row(T0 + 60_000, null),
+                        row(T0 + 90_000, 50.0),
+                        row(T0 + 120_000, null));
     }
 
     @Test
     void seriesSplitPerTagInTagOrderWithEpochTimes() {
-        InfluxQlResponse r = f.runMs("SELECT max(usage_user) FROM cpu WHERE " + range(0, 90)
-                + " GROUP BY time(30s), * fill(none)");
+        InfluxQlResponse r =
+                f.runMs("SELECT max(usage_user) FROM cpu WHERE " + range(0, 90) + " GROUP BY time(30s), * fill(none)");
         List<InfluxQlResponse.Series> series = r.results().get(0).series();
-        assertThat(series).extracting(InfluxQlResponse.Series::tags).containsExactly(
-                Map.of("host", "h1", "region", "eu"), Map.of("host", "h2", "region", "us"));
+        assertThat(series)
+                .extracting(InfluxQlResponse.Series::tags)
+                .containsExactly(Map.of("host", "h1", "region", "eu"), Map.of("host", "h2", "region", "us"));
         assertThat(series.get(0).values()).containsExactly(row(T0, 3.0), row(T0 + 60_000, 9.0), row(T0 + 90_000, 10.0));
-        assertThat(series.get(1).values()).containsExactly(row(T0, 10.0), row(T0 + 30_000, 20.0), row(T0 + 90_000, 50.0));
-        assertThat(f.service.execute(InfluxFixture.DB, "SELECT max(usage_user) FROM cpu WHERE " + range(0, 90),
-                Epoch.SECONDS).results().get(0).series().get(0).values()).containsExactly(row(T0 / 1000, 50.0));
+        assertThat(series.get(1).values())
+                .containsExactly(row(T0, 10.0), row(T0 + 30_000, 20.0), row(T0 + 90_000, 50.0));
+        assertThat(f.service
+                        .execute(
+                                InfluxFixture.DB,
+                                "SELECT max(usage_user) FROM cpu WHERE " + range(0, 90),
+                                Epoch.SECONDS)
+                        .results()
+                        .get(0)
+                        .series()
+                        .get(0)
+                        .values())
+                .containsExactly(row(T0 / 1000, 50.0));
     }
 
     @Test
     void anAggregateWithoutGroupByTimeReportsTheStartOfTheRange() {
-        assertThat(only(f.run("SELECT mean(usage_user), count(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
-                .values()).containsExactly(row("2024-12-05T12:00:00Z", 32.0 / 6, 6L));
-        assertThat(only(f.run("SELECT sum(usage_user) FROM cpu")).values()).as("the epoch without a lower bound")
+        assertThat(only(f.run("SELECT mean(usage_user), count(usage_user) FROM cpu WHERE host = 'h1' AND "
+                                + range(0, 120)))
+                        .values())
+                .containsExactly(row("2024-12-05T12:00:00Z", 32.0 / 6, 6L));
+        assertThat(only(f.run("SELECT sum(usage_user) FROM cpu")).values())
+                .as("the epoch without a lower bound")
                 .containsExactly(row("1970-01-01T00:00:00Z", 112.0));
-        assertThat(f.run("SELECT count(usage_user) FROM cpu WHERE time > now()").toJson()).as("no points: no series")
+        assertThat(f.run("SELECT count(usage_user) FROM cpu WHERE time > now()").toJson())
+                .as("no points: no series")
                 .isEqualTo("{\"results\":[{\"statement_id\":0}]}");
     }
 
@@ -104,15 +150,19 @@ class InfluxQlSelectTest {
                 + range(0, 120)));
         assertThat(s.columns()).containsExactly("time", "median", "percentile", "percentile_1", "spread", "stddev");
         List<Object> v = s.values().get(0);
-        assertThat(v.subList(1, 5)).as("nearest rank: 50% of 6 is the 3rd, 90% the 5th").containsExactly(5.0, 3.0, 9.0, 9.0);
+        assertThat(v.subList(1, 5))
+                .as("nearest rank: 50% of 6 is the 3rd, 90% the 5th")
+                .containsExactly(5.0, 3.0, 9.0, 9.0);
         double mean = 32.0 / 6;
         double variance = 0;
         for (double x : new double[] {1, 2, 3, 7, 9, 10}) {
             variance += (x - mean) * (x - mean);
         }
         assertThat((Double) v.get(5)).isCloseTo(Math.sqrt(variance / 5), within(1e-9));
-        assertThat(f.sql).anySatisfy(sql -> assertThat(sql).startsWith("SELECT MAX(\"usage_user\"), MIN(\"usage_user\"), "
-                + "STDDEV_SAMP(\"usage_user\") FROM \"cpu\""));
+        assertThat(f.sql)
+                .anySatisfy(sql -> assertThat(sql)
+                        .startsWith("SELECT MAX(\"usage_user\"), MIN(\"usage_user\"), "
+                                + "STDDEV_SAMP(\"usage_user\") FROM \"cpu\""));
         assertThat(f.sql).anySatisfy(sql -> assertThat(sql).startsWith("SELECT \"ts\", \"usage_user\" FROM \"cpu\""));
     }
 
@@ -122,49 +172,78 @@ class InfluxQlSelectTest {
                 + "max(usage_user) / min(usage_user), mean(usage_user), count(usage_user) / 4 FROM cpu WHERE host = 'h1' AND "
                 + range(0, 120)));
         assertThat(s.columns()).containsExactly("time", "pct", "mean", "max_min", "mean_1", "count");
-        assertThat(s.values().get(0)).containsExactly("2024-12-05T12:00:00Z", 32.0 / 6 * 100, 32.0 / 6, 10.0, 32.0 / 6, 1.5);
+        assertThat(s.values().get(0))
+                .containsExactly("2024-12-05T12:00:00Z", 32.0 / 6 * 100, 32.0 / 6, 10.0, 32.0 / 6, 1.5);
     }
 
     @Test
     void rawSelectsReturnPointsWithSelectedTagsAndPushTheirLimit() {
-        assertThat(only(f.run("SELECT usage_user, host FROM cpu WHERE region = 'us'")).values()).containsExactly(
-                row("2024-12-05T12:00:00Z", 10.0, "h2"), row("2024-12-05T12:00:30Z", 20.0, "h2"),
-                row("2024-12-05T12:01:30Z", 50.0, "h2"));
+        assertThat(only(f.run("SELECT usage_user, host FROM cpu WHERE region = 'us'"))
+                        .values())
+                .containsExactly(
+                        row("2024-12-05T12:00:00Z", 10.0, "h2"),
+                        row("2024-12-05T12:00:30Z", 20.0, "h2"),
+                        row("2024-12-05T12:01:30Z", 50.0, "h2"));
         f.sql.clear();
-        assertThat(only(f.run("SELECT usage_user FROM cpu WHERE region = 'us' ORDER BY time DESC LIMIT 2")).values())
+        assertThat(only(f.run("SELECT usage_user FROM cpu WHERE region = 'us' ORDER BY time DESC LIMIT 2"))
+                        .values())
                 .containsExactly(row("2024-12-05T12:01:30Z", 50.0), row("2024-12-05T12:00:30Z", 20.0));
         assertThat(f.sql).singleElement().asString().endsWith("ORDER BY \"ts\" DESC LIMIT 2");
         InfluxQlResponse.Series star = only(f.run("SELECT * FROM cpu WHERE host = 'h2' LIMIT 1"));
-        assertThat(star.columns()).containsExactly("time", "host", "region", "usage_idle", "usage_system", "usage_user");
+        assertThat(star.columns())
+                .containsExactly("time", "host", "region", "usage_idle", "usage_system", "usage_user");
         assertThat(star.values()).containsExactly(row("2024-12-05T12:00:00Z", "h2", "us", null, null, 10.0));
         List<InfluxQlResponse.Series> perHost = f.run("SELECT * FROM cpu WHERE " + range(0, 10) + " GROUP BY host")
-                .results().get(0).series();
-        assertThat(perHost).extracting(InfluxQlResponse.Series::columns).containsOnly(
-                List.of("time", "region", "usage_idle", "usage_system", "usage_user"));
-        assertThat(perHost.get(0).values()).containsExactly(row("2024-12-05T12:00:00Z", "eu", null, null, 1.0),
-                row("2024-12-05T12:00:10Z", "eu", null, null, 2.0));
+                .results()
+                .get(0)
+                .series();
+        assertThat(perHost)
+                .extracting(InfluxQlResponse.Series::columns)
+                .containsOnly(List.of("time", "region", "usage_idle", "usage_system", "usage_user"));
+        assertThat(perHost.get(0).values())
+                .containsExactly(
+                        row("2024-12-05T12:00:00Z", "eu", null, null, 1.0),
+                        row("2024-12-05T12:00:10Z", "eu", null, null, 2.0));
     }
 
     @Test
     void timeBoundsInEveryFormGrafanaAndTheCliSend() {
         String count = "SELECT count(usage_user) FROM cpu WHERE host = 'h1' AND ";
-        for (String bound : List.of("time > '2024-12-05T12:00:20Z'", "time >= '2024-12-05 12:00:21'",
-                "time > 1733400020s", "time >= 1733400021000ms", "time > 1733400020000000000", "time >= now() - 9m30s",
+        for (String bound : List.of(
+                "time > '2024-12-05T12:00:20Z'",
+                "time >= '2024-12-05 12:00:21'",
+                "time > 1733400020s",
+                "time >= 1733400021000ms",
+                "time > 1733400020000000000",
+                "time >= now() - 9m30s",
                 "'2024-12-05T12:00:20Z' < time")) {
-            assertThat(only(f.run(count + bound)).values().get(0).get(1)).as(bound).isEqualTo(3L);
+            assertThat(only(f.run(count + bound)).values().get(0).get(1))
+                    .as(bound)
+                    .isEqualTo(3L);
         }
-        assertThat(only(f.run(count + "time >= now() - 10m and time <= now() GROUP BY time(5m)")).values())
-                .containsExactly(row("2024-12-05T12:00:00Z", 6L), row("2024-12-05T12:05:00Z", 0L),
+        assertThat(only(f.run(count + "time >= now() - 10m and time <= now() GROUP BY time(5m)"))
+                        .values())
+                .containsExactly(
+                        row("2024-12-05T12:00:00Z", 6L),
+                        row("2024-12-05T12:05:00Z", 0L),
                         row("2024-12-05T12:10:00Z", 0L));
     }
 
     @Test
     void measurementsByRegexShareTheirColumnsAndComeInNameOrder() {
         List<InfluxQlResponse.Series> series = f.run("SELECT max(*) FROM /^(cpu|net)$/ WHERE " + range(0, 90))
-                .results().get(0).series();
+                .results()
+                .get(0)
+                .series();
         assertThat(series).extracting(InfluxQlResponse.Series::name).containsExactly("cpu", "net");
-        assertThat(series.get(0).columns()).containsExactly("time", "max_bytes_recv", "max_bytes_sent", "max_usage_idle",
-                "max_usage_system", "max_usage_user");
+        assertThat(series.get(0).columns())
+                .containsExactly(
+                        "time",
+                        "max_bytes_recv",
+                        "max_bytes_sent",
+                        "max_usage_idle",
+                        "max_usage_system",
+                        "max_usage_user");
         assertThat(series.get(0).values()).containsExactly(row("2024-12-05T12:00:00Z", null, null, 50.0, null, 50.0));
         assertThat(series.get(1).values()).containsExactly(row("2024-12-05T12:00:00Z", 450.0, null, null, null, null));
     }
@@ -187,22 +266,30 @@ class InfluxQlSelectTest {
     @Test
     void timeZonesShiftTheTimesAndTheDayBuckets() {
         assertThat(only(f.run("SELECT max(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 60)
-                + " GROUP BY time(1m) fill(none) tz('Europe/Paris')")).values()).containsExactly(
-                row("2024-12-05T13:00:00+01:00", 3.0), row("2024-12-05T13:01:00+01:00", 7.0));
+                                + " GROUP BY time(1m) fill(none) tz('Europe/Paris')"))
+                        .values())
+                .containsExactly(row("2024-12-05T13:00:00+01:00", 3.0), row("2024-12-05T13:01:00+01:00", 7.0));
         f.sql.clear();
         assertThat(only(f.run("SELECT max(usage_user) FROM cpu WHERE host = 'h1' AND time >= '2024-12-05' AND "
-                + "time < '2024-12-06' GROUP BY time(1d) tz('Europe/Paris')")).values())
+                                + "time < '2024-12-06' GROUP BY time(1d) tz('Europe/Paris')"))
+                        .values())
                 .containsExactly(row("2024-12-05T00:00:00+01:00", 10.0));
-        assertThat(f.sql).singleElement().asString().contains("time_bucket(INTERVAL '1' DAY, \"ts\", 'Europe/Paris')",
-                "\"ts\" >= TIMESTAMP '2024-12-04 23:00:00'");
+        assertThat(f.sql)
+                .singleElement()
+                .asString()
+                .contains(
+                        "time_bucket(INTERVAL '1' DAY, \"ts\", 'Europe/Paris')",
+                        "\"ts\" >= TIMESTAMP '2024-12-04 23:00:00'");
     }
 
     private List<List<Object>> values(String q) {
         InfluxQlResponse.Series s = only(f.runMs(q));
-        return s.values().stream().map(v -> {
-            List<Object> out = row(((Long) v.get(0) - T0) / 1000);
-            out.addAll(v.subList(1, v.size()));
-            return out;
-        }).toList();
+        return s.values().stream()
+                .map(v -> {
+                    List<Object> out = row(((Long) v.get(0) - T0) / 1000);
+                    out.addAll(v.subList(1, v.size()));
+                    return out;
+                })
+                .toList();
     }
 }

@@ -38,13 +38,18 @@ final class MemoryExecutor implements QueryExecutor {
         TreeMap<List<Object>, List<List<Point>>> groups = new TreeMap<>(MemoryExecutor::compareKeys);
         int n = spec.selections().size();
         for (Point p : points) {
-            if (!p.metric().equals(spec.metric()) || p.timeMs() < spec.startMs() || p.timeMs() >= spec.endMs()
+            if (!p.metric().equals(spec.metric())
+                    || p.timeMs() < spec.startMs()
+                    || p.timeMs() >= spec.endMs()
                     || !matches(spec.filter(), p.tags())) {
                 continue;
             }
             List<Object> key = new ArrayList<>();
-            key.add(spec.bucketMs() > 0
-                    ? spec.startMs() + Math.floorDiv(p.timeMs() - spec.startMs(), spec.bucketMs()) * spec.bucketMs() : 0L);
+            key.add(
+                    spec.bucketMs() > 0
+                            ? spec.startMs()
+                                    + Math.floorDiv(p.timeMs() - spec.startMs(), spec.bucketMs()) * spec.bucketMs()
+                            : 0L);
             spec.groupBy().forEach(g -> key.add(p.tags().getOrDefault(g, "")));
             for (int i = 0; i < n; i++) {
                 String field = spec.selections().get(i).field();
@@ -66,8 +71,9 @@ final class MemoryExecutor implements QueryExecutor {
         }
         spec.groupBy().forEach(g -> columns.add(new QueryResult.Column(g, QueryResult.Type.VARCHAR)));
         for (AggCall a : spec.selections()) {
-            columns.add(new QueryResult.Column(a.alias(), a.function() == QueryFunction.COUNT
-                    ? QueryResult.Type.BIGINT : QueryResult.Type.DOUBLE));
+            columns.add(new QueryResult.Column(
+                    a.alias(),
+                    a.function() == QueryFunction.COUNT ? QueryResult.Type.BIGINT : QueryResult.Type.DOUBLE));
         }
         List<List<Object>> rows = new ArrayList<>();
         groups.forEach((key, cells) -> {
@@ -82,13 +88,16 @@ final class MemoryExecutor implements QueryExecutor {
             rows.add(row);
         });
         sort(spec, columns, rows);
-        return new QueryResult(columns, spec.limit() > 0 && rows.size() > spec.limit()
-                ? rows.subList(0, spec.limit()) : rows, List.of());
+        return new QueryResult(
+                columns,
+                spec.limit() > 0 && rows.size() > spec.limit() ? rows.subList(0, spec.limit()) : rows,
+                List.of());
     }
 
     private static void sort(QuerySpec spec, List<QueryResult.Column> columns, List<List<Object>> rows) {
         if (spec.orderBy().isEmpty()) {
-            return; // groups are kept in (bucket, tags) order; the tags-then-ts default is applied by the planner's users
+            return; // groups are kept in (bucket, tags) order; the tags-then-ts default is applied by the planner's
+            // users
         }
         Comparator<List<Object>> order = (a, b) -> 0;
         for (OrderKey k : spec.orderBy()) {
@@ -126,8 +135,11 @@ final class MemoryExecutor implements QueryExecutor {
             case LAST -> byTime.get(byTime.size() - 1).value();
             case FIRST_TIME -> byTime.get(0).timeMs();
             case LAST_TIME -> byTime.get(byTime.size() - 1).timeMs();
-            case PERCENTILE -> cell.stream().mapToDouble(Point::value).sorted()
-                    .toArray()[(int) Math.min(cell.size() - 1, Math.floor(call.quantile() * cell.size()))];
+            case PERCENTILE ->
+                cell.stream()
+                        .mapToDouble(Point::value)
+                        .sorted()
+                        .toArray()[(int) Math.min(cell.size() - 1, Math.floor(call.quantile() * cell.size()))];
             default -> throw new UnsupportedOperationException("not in the test executor: " + f);
         };
     }
@@ -143,7 +155,9 @@ final class MemoryExecutor implements QueryExecutor {
             return tags.getOrDefault(p.key(), "").startsWith(p.prefix());
         }
         if (f instanceof TagCondition.Regex r) {
-            return Pattern.compile(r.pattern()).matcher(tags.getOrDefault(r.key(), "")).matches();
+            return Pattern.compile(r.pattern())
+                    .matcher(tags.getOrDefault(r.key(), ""))
+                    .matches();
         }
         if (f instanceof TagCondition.Not n) {
             return !matches(n.inner(), tags);

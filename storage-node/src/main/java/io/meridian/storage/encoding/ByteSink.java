@@ -10,7 +10,8 @@ import java.util.Arrays;
  * (a flush, a WAL batch) to avoid per-block allocation.
  */
 public final class ByteSink {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
@@ -24,7 +25,9 @@ public final class ByteSink {
         this(256);
     }
 
-    public void clear() { size = 0; }
+    public void clear() {
+        size = 0;
+    }
 
     /** Clears, and drops the backing array if it grew beyond {@code maxRetainedBytes} (after a rare huge batch). */
     public void clearAndTrim(int maxRetainedBytes) {
@@ -34,7 +37,9 @@ public final class ByteSink {
         }
     }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /** Drops everything after the first {@code newSize} bytes. */
     public void truncate(int newSize) {
@@ -44,9 +49,13 @@ public final class ByteSink {
         size = newSize;
     }
 
-    public byte[] array() { return buf; }
+    public byte[] array() {
+        return buf;
+    }
 
-    public byte[] toArray() { return Arrays.copyOf(buf, size); }
+    public byte[] toArray() {
+        return Arrays.copyOf(buf, size);
+    }
 
     private void ensure(int extra) {
         if (size + extra > buf.length) {

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
  * adversarial bytes never crash the process or loop forever.
  */
 public final class ByteSource {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] buf;
     private final int end;
@@ -21,7 +22,8 @@ public final class ByteSource {
 
     public ByteSource(byte[] buf, int off, int len, String source, long baseOffset) {
         if (off < 0 || len < 0 || off + len > buf.length) {
-            throw new CorruptDataException(source, baseOffset, "range out of bounds [off=" + off + ", len=" + len + "]");
+            throw new CorruptDataException(
+                    source, baseOffset, "range out of bounds [off=" + off + ", len=" + len + "]");
         }
         this.buf = buf;
         this.pos = off;
@@ -34,15 +36,25 @@ public final class ByteSource {
         this(buf, 0, buf.length, source, 0);
     }
 
-    public int position() { return pos; }
+    public int position() {
+        return pos;
+    }
 
-    public int remaining() { return end - pos; }
+    public int remaining() {
+        return end - pos;
+    }
 
-    public boolean hasRemaining() { return pos < end; }
+    public boolean hasRemaining() {
+        return pos < end;
+    }
 
-    public byte[] array() { return buf; }
+    public byte[] array() {
+        return buf;
+    }
 
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 
     public CorruptDataException corrupt(String reason) {
         return new CorruptDataException(source, baseOffset + pos, reason);
@@ -72,7 +84,9 @@ public final class ByteSource {
 
     public int getInt() {
         need(4);
-        int v = (buf[pos] & 0xFF) | ((buf[pos + 1] & 0xFF) << 8) | ((buf[pos + 2] & 0xFF) << 16)
+        int v = (buf[pos] & 0xFF)
+                | ((buf[pos + 1] & 0xFF) << 8)
+                | ((buf[pos + 2] & 0xFF) << 16)
                 | ((buf[pos + 3] & 0xFF) << 24);
         pos += 4;
         return v;

@@ -32,6 +32,7 @@ public final class LongColumnCodec {
     static final int RICE_CONFIDENT_K = 5;
     /** {@link #encode} results. */
     public static final int NO_RICE = 0;
+
     public static final int RICE_UNCERTAIN = 1;
     public static final int RICE_CONFIDENT = 2;
 
@@ -40,7 +41,6 @@ public final class LongColumnCodec {
     public static void encode(long[] values, int n, ByteSink out) {
         encode(values, n, out, true);
     }
-
 
     /**
      * Encodes; with {@code allowRice} false only byte-aligned kinds are used (the block codec tries both and

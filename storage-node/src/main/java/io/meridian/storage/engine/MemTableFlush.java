@@ -43,8 +43,13 @@ final class MemTableFlush {
     static final long WRITER_RETENTION_MS = 7L * 86_400_000L;
 
     /** What {@link #freeze} captured for {@link #write}. */
-    record Frozen(MemTable memtable, long walSeq, ReplicaPosition position, Map<String, long[]> writers,
-                  FieldType[] types, long stagedTicket) { }
+    record Frozen(
+            MemTable memtable,
+            long walSeq,
+            ReplicaPosition position,
+            Map<String, long[]> writers,
+            FieldType[] types,
+            long stagedTicket) {}
 
     private final Path dir;
     private final ShardMetrics metrics;
@@ -63,6 +68,7 @@ final class MemTableFlush {
     private volatile FlushGate flushGate = FlushGate.OPEN;
     /** The lowest LSN a follower still needs; WAL segments holding it outlive flushes. */
     private volatile LongSupplier neededLsn = () -> Long.MAX_VALUE;
+
     private volatile long maxRetainedWalBytes = Long.MAX_VALUE;
     /** The last op the latest flush checkpoint covers (its WAL segments may be gone). */
     private volatile long flushedLsn;
@@ -93,9 +99,10 @@ final class MemTableFlush {
         Map<String, long[]> writersAtFreeze = writerSequences.snapshot(clock.millis(), WRITER_RETENTION_MS);
         long stagedTicket = 0;
         // staged transactions must outlive the WAL segments being trimmed: log them again
-        for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e : staged.pending().entrySet()) {
-            stagedTicket = opLog.transaction(WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(),
-                    e.getValue(), 0, 0);
+        for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e :
+                staged.pending().entrySet()) {
+            stagedTicket = opLog.transaction(
+                    WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(), e.getValue(), 0, 0);
         }
         dictionary.write();
         FieldType[] types = new FieldType[schema.nextId()];
@@ -132,10 +139,14 @@ final class MemTableFlush {
         partStore.addFlushed(written, f.walSeq(), f.writers(), f.position(), () -> memTables.release(f.memtable()));
         flushedLsn = f.position().lastLsn();
         wal.commit(f.stagedTicket());
-        wal.deleteBefore(logReader.retainFrom(f.walSeq(), f.position().lastLsn(), neededLsn.getAsLong(),
-                maxRetainedWalBytes));
+        wal.deleteBefore(
+                logReader.retainFrom(f.walSeq(), f.position().lastLsn(), neededLsn.getAsLong(), maxRetainedWalBytes));
         metrics.flushed(f.memtable().points(), System.nanoTime() - started);
-        LOG.info("flushed memtable [dir={}, points={}, parts={}, ms={}]", dir, f.memtable().points(), written.size(),
+        LOG.info(
+                "flushed memtable [dir={}, points={}, parts={}, ms={}]",
+                dir,
+                f.memtable().points(),
+                written.size(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 

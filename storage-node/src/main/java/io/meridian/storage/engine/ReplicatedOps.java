@@ -57,8 +57,8 @@ final class ReplicatedOps {
                 continue;
             }
             if (op.lsn() != position.lastLsn() + 1 || op.epoch() < position.lastEpoch()) {
-                throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn()
-                        + "@" + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
+                throw new IllegalStateException("replica log gap [dir=" + dir + ", have=" + position.lastLsn() + "@"
+                        + position.lastEpoch() + ", got=" + op.lsn() + "@" + op.epoch() + "]");
             }
             ticket = apply(op);
             applied.accept(op.epoch());
@@ -99,7 +99,7 @@ final class ReplicatedOps {
                     return opLog.defineField(d.metric(), d.field(), d.type(), lsn, e);
                 }
             }
-            case NOOP -> { }
+            case NOOP -> {}
         }
         return opLog.noop(lsn, e);
     }

@@ -60,7 +60,9 @@ final class SeriesResolver {
             for (String f : r.fields()) {
                 FieldSchema.Field known = schema.get(r.key().metric(), f);
                 if (known == null) {
-                    newFields.computeIfAbsent(r.key().metric(), k -> new HashSet<>()).add(f);
+                    newFields
+                            .computeIfAbsent(r.key().metric(), k -> new HashSet<>())
+                            .add(f);
                 } else if (known.type() == FieldType.HISTOGRAM) {
                     WriteValidator.checkHistogramValues(i, r, f);
                 }
@@ -69,15 +71,18 @@ final class SeriesResolver {
         newSeriesPerMetric.forEach((metric, n) -> {
             int existing = postings.metricCardinality(metric);
             if ((long) existing + n > options.maxSeriesPerMetric()) {
-                throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many series [metric=" + metric
-                        + "]: " + existing + " exist and the write adds " + n + "; limit storage.limits.series-per-metric="
-                        + options.maxSeriesPerMetric());
+                throw new InvalidInputException(
+                        ErrorCode.LIMIT_EXCEEDED,
+                        "too many series [metric=" + metric
+                                + "]: " + existing + " exist and the write adds " + n
+                                + "; limit storage.limits.series-per-metric="
+                                + options.maxSeriesPerMetric());
             }
         });
         newFields.forEach((metric, names) -> checkFieldLimit(metric, names.size()));
         // validation passed: define
-        newFields.forEach((metric, names) -> names.stream().sorted()
-                .forEach(n -> opLog.defineField(metric, n, FieldType.GAUGE, 0, 0)));
+        newFields.forEach((metric, names) ->
+                names.stream().sorted().forEach(n -> opLog.defineField(metric, n, FieldType.GAUGE, 0, 0)));
         int[][] fieldIds = new int[rows.size()][];
         for (int i = 0; i < rows.size(); i++) {
             WriteBatch.SeriesRows r = rows.get(i);
@@ -118,9 +123,12 @@ final class SeriesResolver {
     void checkFieldLimit(String metric, int adding) {
         int existing = schema.fieldCount(metric);
         if (existing + adding > options.maxFieldsPerMetric()) {
-            throw new InvalidInputException(ErrorCode.LIMIT_EXCEEDED, "too many fields [metric=" + metric + "]: "
-                    + existing + " exist and the write adds " + adding + "; limit storage.limits.fields-per-metric="
-                    + options.maxFieldsPerMetric());
+            throw new InvalidInputException(
+                    ErrorCode.LIMIT_EXCEEDED,
+                    "too many fields [metric=" + metric + "]: "
+                            + existing + " exist and the write adds " + adding
+                            + "; limit storage.limits.fields-per-metric="
+                            + options.maxFieldsPerMetric());
         }
     }
 

@@ -71,6 +71,7 @@ public final class Shard implements AutoCloseable {
     private final ShardState state;
     /** The epoch this replica stamps the ops it accepts as leader with. */
     private volatile long epoch;
+
     private final ReplicaLogReader logReader;
     private final SeriesResolver resolver;
     private final TransactionOps transactions;
@@ -91,22 +92,36 @@ public final class Shard implements AutoCloseable {
         this.state = state;
         checkPartsAgainstDictionary();
         this.resolver = new SeriesResolver(state);
-        this.transactions = new TransactionOps(resolver, state.opLog, state.memTableWriter, state.writerSequences,
-                state.staged);
+        this.transactions =
+                new TransactionOps(resolver, state.opLog, state.memTableWriter, state.writerSequences, state.staged);
         this.replicatedOps = new ReplicatedOps(state, this::appendLocked, transactions);
         this.epoch = Math.max(1, state.position.lastEpoch());
         this.logReader = new ReplicaLogReader(state.dir.resolve(ShardFiles.WAL_DIR));
         this.memTableFlush = new MemTableFlush(state, logReader);
-        this.queryPlanner = new LeafQueryPlanner(state.postings, state.dictionary, state.schema, state.partStore,
-                state.memTables, state.options);
+        this.queryPlanner = new LeafQueryPlanner(
+                state.postings, state.dictionary, state.schema, state.partStore, state.memTables, state.options);
         this.logResolver = new ReplicaLogResolver(state.lock, state.dictionary, state.schema);
-        this.flushTrigger = new FlushTrigger(state.dir, state.options, state.memTables, state.metrics, state.lock,
-                state.maintenanceLock, this::flush, this::isClosed, memory);
+        this.flushTrigger = new FlushTrigger(
+                state.dir,
+                state.options,
+                state.memTables,
+                state.metrics,
+                state.lock,
+                state.maintenanceLock,
+                this::flush,
+                this::isClosed,
+                memory);
         state.partStore.startEditing();
         state.metrics.bind(this::stats, this::lastLsn);
-        LOG.info("opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
-                state.dir, state.dictionary.size(), state.partStore.snapshot().all().size(), state.replayed,
-                state.memTables.active().points(), state.position.lastLsn(), state.position.lastEpoch());
+        LOG.info(
+                "opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
+                state.dir,
+                state.dictionary.size(),
+                state.partStore.snapshot().all().size(),
+                state.replayed,
+                state.memTables.active().points(),
+                state.position.lastLsn(),
+                state.position.lastEpoch());
     }
 
     /**
@@ -119,14 +134,18 @@ public final class Shard implements AutoCloseable {
             for (int i = 0, n = p.entryCount(); i < n; i++) {
                 int field = p.fieldIdAt(i);
                 if (field < 0 || field >= state.schema.nextId()) {
-                    throw new CorruptDataException(state.dir.resolve(ShardFiles.SCHEMA).toString(), 0,
+                    throw new CorruptDataException(
+                            state.dir.resolve(ShardFiles.SCHEMA).toString(),
+                            0,
                             "field id " + field + " used by part " + p.path() + " is not defined in the schema ("
                                     + state.schema.nextId() + " ids); a cut-off tail of it is kept in "
                                     + ShardFiles.SCHEMA + RecordFile.TORN_SUFFIX);
                 }
                 int id = p.seriesIdAt(i);
                 if (id < 0 || id >= state.dictionary.nextId() || state.dictionary.keyBytes(id) == null) {
-                    throw new CorruptDataException(state.dir.resolve(ShardFiles.SERIES_DICT).toString(), 0,
+                    throw new CorruptDataException(
+                            state.dir.resolve(ShardFiles.SERIES_DICT).toString(),
+                            0,
                             "series id " + id + " used by part " + p.path() + " is not defined in the dictionary ("
                                     + state.dictionary.nextId() + " ids); a cut-off tail of it is kept in "
                                     + ShardFiles.SERIES_DICT + RecordFile.TORN_SUFFIX);
@@ -205,7 +224,8 @@ public final class Shard implements AutoCloseable {
         state.lock.writeLock().lock();
         try {
             checkOpen();
-            WriterSequences.Entry applied = batch.writerId() == null ? null
+            WriterSequences.Entry applied = batch.writerId() == null
+                    ? null
                     : state.writerSequences.duplicateOf(batch.writerId(), batch.sequence());
             if (applied != null) {
                 duplicate = true;
@@ -336,8 +356,13 @@ public final class Shard implements AutoCloseable {
                 if (ticket != TransactionOps.NOTHING_STAGED) {
                     tickets.add(ticket);
                     state.metrics.stagedExpired();
-                    LOG.warn("aborted a staged transaction its writer never committed [dir={}, writer={}, "
-                            + "transaction={}, ageMs={}, expiry={}]", state.dir, k.writerId(), k.transactionId(), ageMs,
+                    LOG.warn(
+                            "aborted a staged transaction its writer never committed [dir={}, writer={}, "
+                                    + "transaction={}, ageMs={}, expiry={}]",
+                            state.dir,
+                            k.writerId(),
+                            k.transactionId(),
+                            ageMs,
                             state.options.stagedTransactionExpiry());
                 }
             }
@@ -384,8 +409,8 @@ public final class Shard implements AutoCloseable {
         state.lock.writeLock().lock();
         try {
             if (newEpoch < state.position.lastEpoch()) {
-                throw new IllegalArgumentException("shard epoch cannot go back [dir=" + state.dir + ", epoch=" + newEpoch
-                        + ", logEpoch=" + state.position.lastEpoch() + "]");
+                throw new IllegalArgumentException("shard epoch cannot go back [dir=" + state.dir + ", epoch="
+                        + newEpoch + ", logEpoch=" + state.position.lastEpoch() + "]");
             }
             epoch = newEpoch;
         } finally {
@@ -460,7 +485,8 @@ public final class Shard implements AutoCloseable {
         state.maintenanceLock.lock();
         try {
             checkOpenUnlocked();
-            Path pin = state.dir.resolve(ShardFiles.SNAPSHOTS_DIR).resolve(Long.toString(snapshotSeq.incrementAndGet()));
+            Path pin =
+                    state.dir.resolve(ShardFiles.SNAPSHOTS_DIR).resolve(Long.toString(snapshotSeq.incrementAndGet()));
             List<PinnedSnapshot.File> files = new ArrayList<>();
             try {
                 Files.createDirectories(pin);
@@ -573,13 +599,18 @@ public final class Shard implements AutoCloseable {
                 }
             } else {
                 checkOpenUnlocked();
-                LOG.info("retrying a failed flush [dir={}, points={}]", state.dir, pendingFlush.memtable().points());
+                LOG.info(
+                        "retrying a failed flush [dir={}, points={}]",
+                        state.dir,
+                        pendingFlush.memtable().points());
             }
             memTableFlush.write(pendingFlush);
             pendingFlush = null;
         } catch (PartsNotWrittenException e) {
             state.metrics.flushFailed();
-            LOG.warn("flush could not write its parts; nothing changed, retried at the next flush [dir={}]: {}", state.dir,
+            LOG.warn(
+                    "flush could not write its parts; nothing changed, retried at the next flush [dir={}]: {}",
+                    state.dir,
                     e.getMessage());
             throw e.ioFailure();
         } catch (StorageIoException e) {
@@ -656,17 +687,23 @@ public final class Shard implements AutoCloseable {
             if (failure == null) {
                 failure = e;
                 state.metrics.failed();
-                LOG.error("shard stopped after a storage failure: it takes no writes and answers no reads until it is "
-                        + "reopened from its files [dir={}]", state.dir, e);
+                LOG.error(
+                        "shard stopped after a storage failure: it takes no writes and answers no reads until it is "
+                                + "reopened from its files [dir={}]",
+                        state.dir,
+                        e);
             }
         }
         return unavailable();
     }
 
     private ShardUnavailableException unavailable() {
-        return new ShardUnavailableException("shard stopped after a storage failure [dir=" + state.dir + "]: "
-                + failure.getMessage() + "; nothing after it was acknowledged, retry (another replica or the reopened "
-                + "shard answers)", failure);
+        return new ShardUnavailableException(
+                "shard stopped after a storage failure [dir=" + state.dir + "]: "
+                        + failure.getMessage()
+                        + "; nothing after it was acknowledged, retry (another replica or the reopened "
+                        + "shard answers)",
+                failure);
     }
 
     /** The storage failure that stopped this shard, or null while it serves. */
@@ -684,7 +721,12 @@ public final class Shard implements AutoCloseable {
             for (PartReader p : all) {
                 partBytes += p.fileBytes();
             }
-            return new ShardStats(state.dictionary.size(), all.size(), partBytes, state.wal.diskBytes(), state.memTables.points(),
+            return new ShardStats(
+                    state.dictionary.size(),
+                    all.size(),
+                    partBytes,
+                    state.wal.diskBytes(),
+                    state.memTables.points(),
                     state.memTables.bytes(),
                     state.dictionary.estimatedHeapBytes() + state.postings.estimatedHeapBytes());
         } finally {
@@ -692,7 +734,9 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    public Path directory() { return state.dir; }
+    public Path directory() {
+        return state.dir;
+    }
 
     public boolean isClosed() {
         return readLocked(() -> closed);
@@ -700,10 +744,13 @@ public final class Shard implements AutoCloseable {
 
     /** Milliseconds since the oldest unflushed point was written; 0 when the memtable is empty. */
     public long memtableAgeMillis() {
-        return readLocked(() -> state.memTables.activeAgeMillis(state.options.clock().millis()));
+        return readLocked(
+                () -> state.memTables.activeAgeMillis(state.options.clock().millis()));
     }
 
-    public ShardOptions options() { return state.options; }
+    public ShardOptions options() {
+        return state.options;
+    }
 
     /** {@code read}'s result, computed under the read lock. */
     private <T> T readLocked(Supplier<T> read) {

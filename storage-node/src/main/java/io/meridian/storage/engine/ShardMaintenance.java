@@ -34,10 +34,12 @@ public final class ShardMaintenance implements AutoCloseable {
     private final ExecutorService workers;
     /** Shards whose round is running. */
     private final Set<Shard> running = ConcurrentHashMap.newKeySet();
+
     private final Duration memtableMaxAge;
     private final BackgroundTasks.OnFatal onFatal;
     /** Worker threads: a slow shard occupies one, the others go on. */
     static final int WORKERS = 2;
+
     private volatile DiskSpace disk;
     private volatile boolean compactionPostponedLogged;
 
@@ -60,8 +62,11 @@ public final class ShardMaintenance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("shard-maintenance", this::dispatch, onFatal),
-                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("shard-maintenance", this::dispatch, onFatal),
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Postpones compactions that would take the data directory below its free-space watermark. */
@@ -81,13 +86,16 @@ public final class ShardMaintenance implements AutoCloseable {
     private void dispatch() {
         for (Shard s : shards) {
             if (running.add(s)) {
-                workers.execute(BackgroundTasks.guarded("shard-maintenance", () -> {
-                    try {
-                        maintain(s);
-                    } finally {
-                        running.remove(s);
-                    }
-                }, onFatal));
+                workers.execute(BackgroundTasks.guarded(
+                        "shard-maintenance",
+                        () -> {
+                            try {
+                                maintain(s);
+                            } finally {
+                                running.remove(s);
+                            }
+                        },
+                        onFatal));
             }
         }
     }
@@ -119,8 +127,13 @@ public final class ShardMaintenance implements AutoCloseable {
         if (d != null && !d.hasHeadroomFor(rewrite)) {
             if (!compactionPostponedLogged) {
                 compactionPostponedLogged = true;
-                LOG.warn("compaction postponed: the data directory lacks headroom [dir={}, freeBytes={}, "
-                        + "watermarkBytes={}, partBytes={}]", s.directory(), d.freeBytes(), d.watermarkBytes(), rewrite);
+                LOG.warn(
+                        "compaction postponed: the data directory lacks headroom [dir={}, freeBytes={}, "
+                                + "watermarkBytes={}, partBytes={}]",
+                        s.directory(),
+                        d.freeBytes(),
+                        d.watermarkBytes(),
+                        rewrite);
             }
             return;
         }

@@ -85,8 +85,13 @@ final class ShardState {
         this.memTableWriter = new MemTableWriter(memTables, writerSequences, staged, metrics, options.clock());
         WalReplayer replayer = new WalReplayer(this);
         long[] records = new long[1];
-        this.wal = Wal.open(options.files(), dir.resolve(ShardFiles.WAL_DIR), options.walFsync(),
-                options.walSegmentBytes(), partStore.walCheckpoint(), (type, in) -> {
+        this.wal = Wal.open(
+                options.files(),
+                dir.resolve(ShardFiles.WAL_DIR),
+                options.walFsync(),
+                options.walSegmentBytes(),
+                partStore.walCheckpoint(),
+                (type, in) -> {
                     replayer.replay(type, in);
                     records[0]++;
                 });

@@ -26,8 +26,12 @@ final class TransactionOps {
     private final WriterSequences writerSequences;
     private final StagedTransactions staged;
 
-    TransactionOps(SeriesResolver resolver, OpLog opLog, MemTableWriter memTableWriter, WriterSequences writerSequences,
-                   StagedTransactions staged) {
+    TransactionOps(
+            SeriesResolver resolver,
+            OpLog opLog,
+            MemTableWriter memTableWriter,
+            WriterSequences writerSequences,
+            StagedTransactions staged) {
         this.resolver = resolver;
         this.opLog = opLog;
         this.memTableWriter = memTableWriter;

@@ -96,8 +96,10 @@ final class WalReplayer {
                 String writer = WriterSequences.readId(in);
                 long txn = in.getVarLong();
                 List<StagedTransactions.Points> points = new ArrayList<>();
-                WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
-                        points.add(new StagedTransactions.Points(seriesId, fieldIds, ts, values)));
+                WalPoints.decode(
+                        in,
+                        (seriesId, fieldIds, ts, values) ->
+                                points.add(new StagedTransactions.Points(seriesId, fieldIds, ts, values)));
                 if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writer, txn) == null) {
                     staged.add(writer, txn, points);
                 }
@@ -118,7 +120,7 @@ final class WalReplayer {
 
     /** Appends a points payload to the active memtable (its age starts with the next write, not at replay). */
     private void replayPoints(ByteSource in) {
-        WalPoints.decode(in, (seriesId, fieldIds, ts, values) ->
-                memTables.active().appendRows(seriesId, fieldIds, ts, values));
+        WalPoints.decode(
+                in, (seriesId, fieldIds, ts, values) -> memTables.active().appendRows(seriesId, fieldIds, ts, values));
     }
 }

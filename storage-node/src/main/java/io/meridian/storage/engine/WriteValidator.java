@@ -17,8 +17,8 @@ final class WriteValidator {
     private WriteValidator() {}
 
     static void validate(WriteBatch batch, ShardOptions options) {
-        BatchRules.Limits limits = BatchRules.Limits.window(options.clock().millis(),
-                options.database().base().retention(), options.futureTolerance())
+        BatchRules.Limits limits = BatchRules.Limits.window(
+                        options.clock().millis(), options.database().base().retention(), options.futureTolerance())
                 .withTagLimit(options.maxTagsPerSeries(), TAG_LIMIT_SETTING);
         List<WriteBatch.SeriesRows> series = batch.series();
         for (int i = 0; i < series.size(); i++) {
@@ -43,22 +43,49 @@ final class WriteValidator {
             this.tagValues = rows.key().tags().values().toArray(String[]::new);
         }
 
-        @Override public String metric() { return rows.key().metric(); }
+        @Override
+        public String metric() {
+            return rows.key().metric();
+        }
 
-        @Override public int tagCount() { return tagKeys.length; }
+        @Override
+        public int tagCount() {
+            return tagKeys.length;
+        }
 
-        @Override public String tagKey(int i) { return tagKeys[i]; }
+        @Override
+        public String tagKey(int i) {
+            return tagKeys[i];
+        }
 
-        @Override public String tagValue(int i) { return tagValues[i]; }
+        @Override
+        public String tagValue(int i) {
+            return tagValues[i];
+        }
 
-        @Override public List<String> fields() { return rows.fields(); }
+        @Override
+        public List<String> fields() {
+            return rows.fields();
+        }
 
-        @Override public int rows() { return rows.rows(); }
+        @Override
+        public int rows() {
+            return rows.rows();
+        }
 
-        @Override public long timestamp(int row) { return rows.timestamps()[row]; }
+        @Override
+        public long timestamp(int row) {
+            return rows.timestamps()[row];
+        }
 
-        @Override public int valueCount() { return rows.values().length; }
+        @Override
+        public int valueCount() {
+            return rows.values().length;
+        }
 
-        @Override public double value(int i) { return rows.values()[i]; }
+        @Override
+        public double value(int i) {
+            return rows.values()[i];
+        }
     }
 }

@@ -42,8 +42,8 @@ public final class DiskSpace {
      * @param minFreeRatio  the watermark as a fraction of the file system ({@code storage.disk.min-free-percent} / 100)
      * @param minFreeFloor  the watermark's floor in bytes ({@code storage.disk.min-free-floor})
      */
-    public DiskSpace(String node, Path dir, long totalBytes, LongSupplier usableBytes, double minFreeRatio,
-                     long minFreeFloor) {
+    public DiskSpace(
+            String node, Path dir, long totalBytes, LongSupplier usableBytes, double minFreeRatio, long minFreeFloor) {
         this.node = node;
         this.dir = dir;
         this.usableBytes = usableBytes;
@@ -55,13 +55,19 @@ public final class DiskSpace {
         try {
             Files.createDirectories(dir);
             FileStore store = Files.getFileStore(dir);
-            return new DiskSpace(node, dir, store.getTotalSpace(), () -> {
-                try {
-                    return store.getUsableSpace();
-                } catch (IOException e) {
-                    throw new StorageIoException("cannot read the free space [dir=" + dir + "]", e);
-                }
-            }, minFreeRatio, minFreeFloor);
+            return new DiskSpace(
+                    node,
+                    dir,
+                    store.getTotalSpace(),
+                    () -> {
+                        try {
+                            return store.getUsableSpace();
+                        } catch (IOException e) {
+                            throw new StorageIoException("cannot read the free space [dir=" + dir + "]", e);
+                        }
+                    },
+                    minFreeRatio,
+                    minFreeFloor);
         } catch (IOException e) {
             throw new StorageIoException("cannot read the file system of the data directory [dir=" + dir + "]", e);
         }
@@ -82,11 +88,18 @@ public final class DiskSpace {
             below = lastFree < watermarkBytes;
             if (below != wasBelow) {
                 if (below) {
-                    LOG.error("data directory is at its free-space watermark; refusing writes until space returns "
-                            + "[dir={}, freeBytes={}, watermarkBytes={}]", dir, lastFree, watermarkBytes);
+                    LOG.error(
+                            "data directory is at its free-space watermark; refusing writes until space returns "
+                                    + "[dir={}, freeBytes={}, watermarkBytes={}]",
+                            dir,
+                            lastFree,
+                            watermarkBytes);
                 } else {
-                    LOG.warn("data directory has room again; taking writes [dir={}, freeBytes={}, watermarkBytes={}]",
-                            dir, lastFree, watermarkBytes);
+                    LOG.warn(
+                            "data directory has room again; taking writes [dir={}, freeBytes={}, watermarkBytes={}]",
+                            dir,
+                            lastFree,
+                            watermarkBytes);
                 }
             }
         }

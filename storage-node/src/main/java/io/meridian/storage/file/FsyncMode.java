@@ -16,7 +16,8 @@ public enum FsyncMode {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("invalid fsync mode [storage.wal.fsync=" + s + "]: want always, interval or never");
+            throw new InvalidInputException(
+                    "invalid fsync mode [storage.wal.fsync=" + s + "]: want always, interval or never");
         }
     }
 }

@@ -30,7 +30,7 @@ public final class FieldSchema implements AutoCloseable {
     static final int RECORD_FIELD = 1;
 
     /** One field of a metric. */
-    public record Field(int id, String metric, String name, FieldType type) { }
+    public record Field(int id, String metric, String name, FieldType type) {}
 
     private final Map<String, Map<String, Field>> byMetric = new HashMap<>();
     private final List<Field> byId = new ArrayList<>();
@@ -38,7 +38,11 @@ public final class FieldSchema implements AutoCloseable {
 
     private FieldSchema(Path dir, FileIo io) {
         List<Field> loaded = new ArrayList<>();
-        file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL,
+        file = RecordFile.open(
+                io,
+                dir.resolve(FILE_NAME),
+                MAGIC,
+                RecordFile.TailRecovery.TRUNCATE_TORN_TAIL,
                 (type, in) -> loaded.add(decode(in)));
         loaded.forEach(f -> put(f, false));
     }
@@ -55,7 +59,12 @@ public final class FieldSchema implements AutoCloseable {
     public static void encode(Field f, ByteSink out) {
         byte[] m = f.metric().getBytes(StandardCharsets.UTF_8);
         byte[] n = f.name().getBytes(StandardCharsets.UTF_8);
-        out.putVarInt(f.id()).put((byte) f.type().id()).putVarInt(m.length).put(m).putVarInt(n.length).put(n);
+        out.putVarInt(f.id())
+                .put((byte) f.type().id())
+                .putVarInt(m.length)
+                .put(m)
+                .putVarInt(n.length)
+                .put(n);
     }
 
     public static Field decode(ByteSource in) {
@@ -73,7 +82,9 @@ public final class FieldSchema implements AutoCloseable {
         return m == null ? null : m.get(field);
     }
 
-    public Field byId(int id) { return byId.get(id); }
+    public Field byId(int id) {
+        return byId.get(id);
+    }
 
     /** Fields of a metric in definition order (empty when unknown). */
     public Map<String, Field> fields(String metric) {
@@ -86,7 +97,9 @@ public final class FieldSchema implements AutoCloseable {
         return m == null ? 0 : m.size();
     }
 
-    public int nextId() { return byId.size(); }
+    public int nextId() {
+        return byId.size();
+    }
 
     /**
      * Checks that declaring {@code field} as {@code type} does not conflict with an existing declaration.
@@ -95,8 +108,10 @@ public final class FieldSchema implements AutoCloseable {
     public void checkCompatible(String metric, String field, FieldType type) {
         Field f = get(metric, field);
         if (f != null && f.type() != type) {
-            throw new InvalidInputException(ErrorCode.TYPE_CONFLICT, "field type conflict [metric=" + metric + ", field="
-                    + field + "]: got " + type.displayName() + "; field is " + f.type().displayName());
+            throw new InvalidInputException(
+                    ErrorCode.TYPE_CONFLICT,
+                    "field type conflict [metric=" + metric + ", field=" + field + "]: got " + type.displayName()
+                            + "; field is " + f.type().displayName());
         }
     }
 
@@ -129,14 +144,20 @@ public final class FieldSchema implements AutoCloseable {
         }
     }
 
-    public void sync() { file.sync(); }
+    public void sync() {
+        file.sync();
+    }
 
     /**
      * Fsyncs the definitions (each is handed to the OS when it is made). Safe without the shard's lock while a field
      * is being defined: it touches no buffer.
      */
-    public void force() { file.force(); }
+    public void force() {
+        file.force();
+    }
 
     @Override
-    public void close() { file.close(); }
+    public void close() {
+        file.close();
+    }
 }

@@ -28,7 +28,8 @@ public final class PostingsIndex {
         byMetric.computeIfAbsent(key.metric(), m -> new RoaringBitmap()).add(seriesId);
         for (Map.Entry<String, String> t : key.tags().entrySet()) {
             byTag.computeIfAbsent(t.getKey(), k -> new TreeMap<>())
-                    .computeIfAbsent(t.getValue(), v -> new RoaringBitmap()).add(seriesId);
+                    .computeIfAbsent(t.getValue(), v -> new RoaringBitmap())
+                    .add(seriesId);
         }
     }
 
@@ -43,7 +44,9 @@ public final class PostingsIndex {
         return b == null ? 0 : b.getCardinality();
     }
 
-    public Set<String> metrics() { return byMetric.keySet(); }
+    public Set<String> metrics() {
+        return byMetric.keySet();
+    }
 
     /** Tag keys that at least one of the given series carries, sorted. */
     public List<String> tagKeys(RoaringBitmap among) {
@@ -115,7 +118,8 @@ public final class PostingsIndex {
         }
         if (p instanceof TagPredicate.Prefix pf) {
             RoaringBitmap r = new RoaringBitmap();
-            for (Map.Entry<String, RoaringBitmap> e : values(pf.key()).tailMap(pf.prefix(), true).entrySet()) {
+            for (Map.Entry<String, RoaringBitmap> e :
+                    values(pf.key()).tailMap(pf.prefix(), true).entrySet()) {
                 if (!e.getKey().startsWith(pf.prefix())) {
                     break;
                 }
@@ -169,7 +173,10 @@ public final class PostingsIndex {
         }
         for (NavigableMap<String, RoaringBitmap> m : byTag.values()) {
             for (Map.Entry<String, RoaringBitmap> e : m.entrySet()) {
-                total += e.getValue().getSizeInBytes() + 40 + 48 + 2L * e.getKey().length();
+                total += e.getValue().getSizeInBytes()
+                        + 40
+                        + 48
+                        + 2L * e.getKey().length();
             }
         }
         return total;

@@ -34,16 +34,16 @@ public final class SeriesDictionary implements AutoCloseable {
     private final ByteSink scratch = new ByteSink(256);
 
     private SeriesDictionary(Path dir, FileIo io, List<Object[]> loaded) {
-        this.file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL,
-                (type, in) -> {
-            if (type != RECORD_SERIES) {
-                throw in.corrupt("unknown dictionary record type " + type);
-            }
-            int id = in.getVarInt(Integer.MAX_VALUE, "series id");
-            byte[] key = new byte[in.remaining()];
-            in.getBytes(key, 0, key.length);
-            loaded.add(new Object[] {id, key});
-        });
+        this.file = RecordFile.open(
+                io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (type, in) -> {
+                    if (type != RECORD_SERIES) {
+                        throw in.corrupt("unknown dictionary record type " + type);
+                    }
+                    int id = in.getVarInt(Integer.MAX_VALUE, "series id");
+                    byte[] key = new byte[in.remaining()];
+                    in.getBytes(key, 0, key.length);
+                    loaded.add(new Object[] {id, key});
+                });
         for (Object[] e : loaded) {
             put((Integer) e[0], (byte[]) e[1], false);
         }
@@ -77,7 +77,8 @@ public final class SeriesDictionary implements AutoCloseable {
     public void replay(int id, byte[] canonicalKey) {
         if (id < keys.size() && keys.get(id) != null) {
             if (!Arrays.equals(keys.get(id), canonicalKey)) {
-                throw new CorruptDataException(FILE_NAME, id, "series id " + id + " is defined twice with different keys");
+                throw new CorruptDataException(
+                        FILE_NAME, id, "series id " + id + " is defined twice with different keys");
             }
             return;
         }
@@ -97,29 +98,45 @@ public final class SeriesDictionary implements AutoCloseable {
         }
     }
 
-    public int size() { return ids.size(); }
+    public int size() {
+        return ids.size();
+    }
 
     /** The next id {@link #define} will hand out. */
-    public int nextId() { return keys.size(); }
+    public int nextId() {
+        return keys.size();
+    }
 
-    public byte[] keyBytes(int id) { return keys.get(id); }
+    public byte[] keyBytes(int id) {
+        return keys.get(id);
+    }
 
-    public SeriesKey key(int id) { return SeriesKey.fromCanonical(keys.get(id)); }
+    public SeriesKey key(int id) {
+        return SeriesKey.fromCanonical(keys.get(id));
+    }
 
     /** Writes and fsyncs new definitions. */
-    public void sync() { file.sync(); }
+    public void sync() {
+        file.sync();
+    }
 
     /** Hands new definitions to the OS; under the shard's write lock (definitions are appended under it). */
-    public void write() { file.write(); }
+    public void write() {
+        file.write();
+    }
 
     /**
      * Fsyncs what {@link #write()} handed to the OS. Safe without the shard's lock while writers define series: it
      * touches no buffer (a flush fsyncs the dictionary this way outside the lock).
      */
-    public void force() { file.force(); }
+    public void force() {
+        file.force();
+    }
 
     @Override
-    public void close() { file.close(); }
+    public void close() {
+        file.close();
+    }
 
     /** Heap bytes of the dictionary, estimated (map entry, key array, boxed id). */
     public long estimatedHeapBytes() {

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** A predicate over a series' tags, resolved to a bitmap of series ids by {@link PostingsIndex}. */
 public sealed interface TagPredicate {
     /** Every series of the metric. */
-    record All() implements TagPredicate { }
+    record All() implements TagPredicate {}
 
     record Eq(String key, String value) implements TagPredicate {
         public Eq {
@@ -22,7 +22,7 @@ public sealed interface TagPredicate {
         }
     }
 
-    record Prefix(String key, String prefix) implements TagPredicate { }
+    record Prefix(String key, String prefix) implements TagPredicate {}
 
     /** Full match of a Java regular expression against the tag value. */
     record Regex(String key, Pattern pattern) implements TagPredicate {
@@ -32,7 +32,7 @@ public sealed interface TagPredicate {
     }
 
     /** Series of the metric that do not match (including series without the tag). */
-    record Not(TagPredicate inner) implements TagPredicate { }
+    record Not(TagPredicate inner) implements TagPredicate {}
 
     record And(List<TagPredicate> parts) implements TagPredicate {
         public And {
@@ -46,9 +46,15 @@ public sealed interface TagPredicate {
         }
     }
 
-    static TagPredicate all() { return new All(); }
+    static TagPredicate all() {
+        return new All();
+    }
 
-    static TagPredicate eq(String key, String value) { return new Eq(key, value); }
+    static TagPredicate eq(String key, String value) {
+        return new Eq(key, value);
+    }
 
-    static TagPredicate and(TagPredicate... parts) { return new And(List.of(parts)); }
+    static TagPredicate and(TagPredicate... parts) {
+        return new And(List.of(parts));
+    }
 }

@@ -70,6 +70,7 @@ public final class RecordFile implements AutoCloseable {
     private long size;
     /** Bytes known to be on disk (the size at the last successful fsync). */
     private volatile long forced;
+
     private boolean abandoned;
 
     private RecordFile(Path path, FileChannel channel, long size) {
@@ -100,13 +101,20 @@ public final class RecordFile implements AutoCloseable {
             if (created) {
                 io.createDirectoriesDurably(path.getParent());
             }
-            FileChannel ch = io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel ch =
+                    io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
-                long valid = ch.size() < RecordFileFormat.HEADER_LENGTH ? writeHeader(ch, magic)
+                long valid = ch.size() < RecordFileFormat.HEADER_LENGTH
+                        ? writeHeader(ch, magic)
                         : replay(path, ch, magic, recovery, visitor);
                 if (valid < ch.size()) {
-                    LOG.warn("truncating torn tail; its bytes are kept in {}{} [file={}, validBytes={}, fileBytes={}]",
-                            path.getFileName(), TORN_SUFFIX, path, valid, ch.size());
+                    LOG.warn(
+                            "truncating torn tail; its bytes are kept in {}{} [file={}, validBytes={}, fileBytes={}]",
+                            path.getFileName(),
+                            TORN_SUFFIX,
+                            path,
+                            valid,
+                            ch.size());
                     keepTornTail(io, path, ch, valid);
                     ch.truncate(valid);
                     ch.force(true);
@@ -136,8 +144,8 @@ public final class RecordFile implements AutoCloseable {
         while (bb.hasRemaining() && ch.read(bb, valid + bb.position()) >= 0) {
             // read fully
         }
-        try (FileChannel out = io.open(torn, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel out = io.open(
+                torn, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer w = ByteBuffer.wrap(tail);
             while (w.hasRemaining()) {
                 out.write(w);
@@ -172,8 +180,8 @@ public final class RecordFile implements AutoCloseable {
         }
         int version = (all[8] & 0xFF) | ((all[9] & 0xFF) << 8);
         if (version < RecordFileFormat.VERSION_MIN || version > RecordFileFormat.VERSION_CURRENT) {
-            throw new FormatVersionException(path.toString(), version, RecordFileFormat.VERSION_MIN,
-                    RecordFileFormat.VERSION_CURRENT);
+            throw new FormatVersionException(
+                    path.toString(), version, RecordFileFormat.VERSION_MIN, RecordFileFormat.VERSION_CURRENT);
         }
         CRC32C crc = new CRC32C();
         int pos = RecordFileFormat.HEADER_LENGTH;
@@ -200,13 +208,19 @@ public final class RecordFile implements AutoCloseable {
             }
             if (problem != null) {
                 boolean mayBeTorn = recovery == TailRecovery.TRUNCATE_TORN_TAIL
-                        || recovery == TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST && pos > RecordFileFormat.HEADER_LENGTH;
+                        || recovery == TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST
+                                && pos > RecordFileFormat.HEADER_LENGTH;
                 if (mayBeTorn && isTornTail(all, pos)) {
                     return pos;
                 }
-                throw new CorruptDataException(path.toString(), pos, problem + (!mayBeTorn
-                        ? " in a record that was written complete" : " with a valid record after it (damage, "
-                        + "not a torn tail)") + "; the file was left as it is");
+                throw new CorruptDataException(
+                        path.toString(),
+                        pos,
+                        problem
+                                + (!mayBeTorn
+                                        ? " in a record that was written complete"
+                                        : " with a valid record after it (damage, " + "not a torn tail)")
+                                + "; the file was left as it is");
             }
             int type = all[pos + 8] & 0xFF;
             visitor.visit(type, new ByteSource(all, pos + 9, len - 1, path.toString(), pos + 9));
@@ -224,11 +238,14 @@ public final class RecordFile implements AutoCloseable {
     static boolean isTornTail(byte[] all, int pos) {
         CRC32C crc = new CRC32C();
         for (int q = pos + 1; q + RecordFileFormat.RECORD_HEADER_LENGTH < all.length; q++) {
-            int len = (all[q] & 0xFF) | (all[q + 1] & 0xFF) << 8 | (all[q + 2] & 0xFF) << 16 | (all[q + 3] & 0xFF) << 24;
+            int len =
+                    (all[q] & 0xFF) | (all[q + 1] & 0xFF) << 8 | (all[q + 2] & 0xFF) << 16 | (all[q + 3] & 0xFF) << 24;
             if (len < 1 || len > RecordFileFormat.MAX_RECORD_BYTES || q + 8L + len > all.length) {
                 continue;
             }
-            int expected = (all[q + 4] & 0xFF) | (all[q + 5] & 0xFF) << 8 | (all[q + 6] & 0xFF) << 16
+            int expected = (all[q + 4] & 0xFF)
+                    | (all[q + 5] & 0xFF) << 8
+                    | (all[q + 6] & 0xFF) << 16
                     | (all[q + 7] & 0xFF) << 24;
             crc.reset();
             crc.update(all, q + 8, len);
@@ -239,10 +256,14 @@ public final class RecordFile implements AutoCloseable {
         return true;
     }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
     /** Bytes in the file plus bytes still buffered. */
-    public long size() { return size + pending.size(); }
+    public long size() {
+        return size + pending.size();
+    }
 
     public void append(int type, byte[] payload, int off, int len) {
         crc.reset();
@@ -281,16 +302,21 @@ public final class RecordFile implements AutoCloseable {
 
     private void checkUsable() {
         if (abandoned) {
-            throw new StorageIoException("record file is unusable after a failed write or fsync [file=" + path + "]",
+            throw new StorageIoException(
+                    "record file is unusable after a failed write or fsync [file=" + path + "]",
                     new IOException("earlier failure"));
         }
     }
 
     /** Bytes known to be on disk: the file's size at the last successful fsync (or at open). */
-    public long forcedBytes() { return forced; }
+    public long forcedBytes() {
+        return forced;
+    }
 
     /** Bytes handed to the OS by successful writes. */
-    public long writtenBytes() { return size; }
+    public long writtenBytes() {
+        return size;
+    }
 
     /**
      * Gives the file up after a failed write or fsync: drops what is buffered and, as far as the disk still allows,
@@ -309,8 +335,11 @@ public final class RecordFile implements AutoCloseable {
             }
             channel.force(true);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot cut a failed record file back; a later open ends at its torn tail [file={}, keepBytes={}]",
-                    path, keepBytes, e);
+            LOG.warn(
+                    "cannot cut a failed record file back; a later open ends at its torn tail [file={}, keepBytes={}]",
+                    path,
+                    keepBytes,
+                    e);
         }
         try {
             channel.close();

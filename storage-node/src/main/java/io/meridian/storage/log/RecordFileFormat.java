@@ -13,6 +13,7 @@ package io.meridian.storage.log;
 public final class RecordFileFormat {
     /** Version 1: the first format. */
     public static final int VERSION_1 = 1;
+
     public static final int VERSION_CURRENT = VERSION_1;
     public static final int VERSION_MIN = VERSION_1;
     public static final int MAGIC_LENGTH = 8;

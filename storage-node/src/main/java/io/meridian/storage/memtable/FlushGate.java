@@ -8,7 +8,7 @@ package io.meridian.storage.memtable;
 @FunctionalInterface
 public interface FlushGate {
     /** No replication: flush at once. */
-    FlushGate OPEN = lsn -> { };
+    FlushGate OPEN = lsn -> {};
 
     /** Returns once ops up to {@code lsn} are committed, or when the implementation's bound runs out. */
     void awaitCommitted(long lsn);

@@ -31,8 +31,8 @@ public final class FlushTrigger {
     /** How long a writer waits for a running flush before it gets a BUSY error. */
     static final long MEMORY_WAIT_MS = 2_000;
     /** Daemon threads (one per core) that flush full memtables of every shard in the process. */
-    private static final ExecutorService BACKGROUND_FLUSHES = Executors
-            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+    private static final ExecutorService BACKGROUND_FLUSHES =
+            Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
                 Thread t = new Thread(r, "meridian-memtable-flush");
                 t.setDaemon(true);
                 return t;
@@ -50,6 +50,7 @@ public final class FlushTrigger {
     private final NodeMemory node;
     /** This shard's memtable bytes (active and frozen) as last published to {@link #node}. */
     private volatile long published;
+
     private final NodeMemory.Member member = new NodeMemory.Member() {
         @Override
         public long memtableBytes() {
@@ -69,8 +70,16 @@ public final class FlushTrigger {
      * @param closed          whether the shard is closed (a background flush then does nothing)
      * @param node            the node-wide memtable bound this shard counts against
      */
-    public FlushTrigger(Path dir, ShardOptions options, MemTables memTables, ShardMetrics metrics, ReentrantReadWriteLock lock,
-                 ReentrantLock maintenanceLock, Runnable flush, BooleanSupplier closed, NodeMemory node) {
+    public FlushTrigger(
+            Path dir,
+            ShardOptions options,
+            MemTables memTables,
+            ShardMetrics metrics,
+            ReentrantReadWriteLock lock,
+            ReentrantLock maintenanceLock,
+            Runnable flush,
+            BooleanSupplier closed,
+            NodeMemory node) {
         this.dir = dir;
         this.options = options;
         this.memTables = memTables;

@@ -132,8 +132,7 @@ public final class Flusher {
                 io.delete(shardDir.resolve(rel));
             } catch (IOException | RuntimeException e) {
                 // it stays an orphan: the next open moves it to quarantine/
-                LOG.warn("cannot remove a part of a failed flush [file={}]",
-                        shardDir.resolve(rel), e);
+                LOG.warn("cannot remove a part of a failed flush [file={}]", shardDir.resolve(rel), e);
             }
         }
     }
@@ -142,8 +141,8 @@ public final class Flusher {
         if (currentWriters[family] == null) {
             long iv = intervals.get(family).intervalMillis();
             currentPaths[family] = ShardFiles.partPath(seg, iv, nextSeq.getAsLong());
-            currentWriters[family] = new PartWriter(io, shardDir.resolve(currentPaths[family]), iv, seg, (int) (segmentMs / iv),
-                    codec);
+            currentWriters[family] =
+                    new PartWriter(io, shardDir.resolve(currentPaths[family]), iv, seg, (int) (segmentMs / iv), codec);
         }
         return currentWriters[family];
     }
@@ -152,7 +151,8 @@ public final class Flusher {
      * Writes points [from, to) of one (series, field) in one segment to every family. The base family takes
      * the fast path when every point has its own slot; each rollup is derived from the family before it.
      */
-    private void writeFamilies(int series, int field, FieldType type, long seg, int from, int to, LongSupplier nextSeq) {
+    private void writeFamilies(
+            int series, int field, FieldType type, long seg, int from, int to, LongSupplier nextSeq) {
         long baseIv = intervals.get(0).intervalMillis();
         int n = 0;
         boolean distinct = true;

@@ -25,6 +25,7 @@ public final class MemTable {
     private final long rowIntervalMs;
     /** The slot that bit 0 stands for, fixed by the first point; Long.MIN_VALUE until then. */
     private long rowOrigin = Long.MIN_VALUE;
+
     private RoaringBitmap[] rows = new RoaringBitmap[1024];
 
     private int[][] fieldIds = new int[1024][];
@@ -126,10 +127,14 @@ public final class MemTable {
     }
 
     /** The interval of the slots {@link #rows} counts; 0 when rows are not tracked. */
-    public long rowIntervalMs() { return rowIntervalMs; }
+    public long rowIntervalMs() {
+        return rowIntervalMs;
+    }
 
     /** The slot number ({@code floor(ts / rowIntervalMs())}) that bit 0 of {@link #rows} stands for. */
-    public long rowOrigin() { return rowOrigin; }
+    public long rowOrigin() {
+        return rowOrigin;
+    }
 
     /**
      * The series' rows: bit {@code k} set when it has a point in some field in slot {@code rowOrigin() + k}; null when
@@ -197,7 +202,9 @@ public final class MemTable {
     }
 
     /** Exclusive upper bound of series ids that may hold data. */
-    public int seriesBound() { return fieldIds.length; }
+    public int seriesBound() {
+        return fieldIds.length;
+    }
 
     /** Field ids with data for a series, ascending (empty when none). */
     public int[] fieldIds(int seriesId) {
@@ -207,15 +214,27 @@ public final class MemTable {
         return fieldIds[seriesId];
     }
 
-    public PointBuffer bufferAt(int seriesId, int index) { return buffers[seriesId][index]; }
+    public PointBuffer bufferAt(int seriesId, int index) {
+        return buffers[seriesId][index];
+    }
 
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
 
-    public long points() { return points; }
+    public long points() {
+        return points;
+    }
 
-    public boolean isEmpty() { return points == 0; }
+    public boolean isEmpty() {
+        return points == 0;
+    }
 
-    public long minTimestamp() { return minTs; }
+    public long minTimestamp() {
+        return minTs;
+    }
 
-    public long maxTimestamp() { return maxTs; }
+    public long maxTimestamp() {
+        return maxTs;
+    }
 }

@@ -20,8 +20,12 @@ public final class MemTableWriter {
     private final ShardMetrics metrics;
     private final Clock clock;
 
-    public MemTableWriter(MemTables memTables, WriterSequences writerSequences, StagedTransactions staged, ShardMetrics metrics,
-                   Clock clock) {
+    public MemTableWriter(
+            MemTables memTables,
+            WriterSequences writerSequences,
+            StagedTransactions staged,
+            ShardMetrics metrics,
+            Clock clock) {
         this.memTables = memTables;
         this.writerSequences = writerSequences;
         this.staged = staged;

@@ -15,6 +15,7 @@ public final class MemTables {
     private final List<MemTable> frozen = new ArrayList<>();
     /** The base interval: memtables track their rows ({@link MemTable#rows}) in its slots. */
     private final long baseIntervalMs;
+
     private MemTable active;
     /** Clock time of the first point in the active memtable. */
     private long activeCreatedMs;

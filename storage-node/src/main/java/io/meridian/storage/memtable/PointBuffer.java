@@ -18,6 +18,7 @@ public final class PointBuffer {
     private boolean sorted = true;
     /** The newest point (ties: the largest value, as LAST merges them), whatever the arrival order. */
     private long maxTs = Long.MIN_VALUE;
+
     private double valueAtMax = Double.NaN;
 
     /** Appends a point; returns the number of heap bytes the buffer grew by. */
@@ -54,22 +55,36 @@ public final class PointBuffer {
         return grown;
     }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /** The newest point's timestamp; MIN_VALUE when empty. */
-    public long maxTimestamp() { return maxTs; }
+    public long maxTimestamp() {
+        return maxTs;
+    }
 
     /** The newest point's value (of those at {@link #maxTimestamp}, the largest). */
-    public double valueAtMax() { return valueAtMax; }
+    public double valueAtMax() {
+        return valueAtMax;
+    }
 
-    public boolean isSorted() { return sorted; }
+    public boolean isSorted() {
+        return sorted;
+    }
 
-    public long timestamp(int i) { return ts[i]; }
+    public long timestamp(int i) {
+        return ts[i];
+    }
 
-    public double value(int i) { return values[i]; }
+    public double value(int i) {
+        return values[i];
+    }
 
     /** Heap bytes held by the arrays. */
-    long capacityBytes() { return (long) ts.length * BYTES_PER_POINT; }
+    long capacityBytes() {
+        return (long) ts.length * BYTES_PER_POINT;
+    }
 
     /**
      * Copies the points in time order into the given arrays (which must hold {@link #size()} elements),

@@ -18,9 +18,20 @@ public record AssignmentPlan(List<ReplicaAssignment> assignments, List<String> s
 
     /** The same plan with the shards {@code nodeId} leads turned leaderless (served read-only). */
     public AssignmentPlan withoutLeadershipOf(String nodeId) {
-        List<ReplicaAssignment> out = assignments.stream().map(a -> !a.isLedBy(nodeId) ? a
-                : new ReplicaAssignment(a.key(), a.options(), a.epoch(), null, null, a.replicas(), a.inSync(),
-                        a.writeConcern(), a.addresses())).toList();
+        List<ReplicaAssignment> out = assignments.stream()
+                .map(a -> !a.isLedBy(nodeId)
+                        ? a
+                        : new ReplicaAssignment(
+                                a.key(),
+                                a.options(),
+                                a.epoch(),
+                                null,
+                                null,
+                                a.replicas(),
+                                a.inSync(),
+                                a.writeConcern(),
+                                a.addresses()))
+                .toList();
         return new AssignmentPlan(out, skipped);
     }
 }

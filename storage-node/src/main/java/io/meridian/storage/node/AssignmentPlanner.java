@@ -6,7 +6,6 @@ import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.NodeInfo;
 import io.meridian.meta.model.ShardState;
-import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.replication.ReplicaAssignment;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.shard.ShardOptions;
@@ -77,8 +76,17 @@ public final class AssignmentPlanner {
                 addresses.put(replica, address);
             }
         }
-        return new ReplicaAssignment(new ShardKey(s.db(), s.shard()), options, s.epoch(), leaderId, leaderAddress,
-                s.replicas(), s.inSync(), db.writeConcern(), addresses, db.generation());
+        return new ReplicaAssignment(
+                new ShardKey(s.db(), s.shard()),
+                options,
+                s.epoch(),
+                leaderId,
+                leaderAddress,
+                s.replicas(),
+                s.inSync(),
+                db.writeConcern(),
+                addresses,
+                db.generation());
     }
 
     private static String addressOf(MetaSnapshot snapshot, String node) {

@@ -49,6 +49,7 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
     private List<String> lastSkipped = List.of();
     /** Database name -> generation in the last snapshot that came from etcd itself (null before the first). */
     private Map<String, Long> liveDatabases;
+
     private volatile long rounds;
 
     /**
@@ -57,9 +58,14 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
      *                     then this node leads nothing (a restarted node's copy may name it leader of an epoch the
      *                     master has long moved past; it serves reads and waits)
      */
-    public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
-                             Runnable onReconciled, Duration retryDelay, BooleanSupplier metaLive) {
-        this(nodeId, planner, controller, onReconciled, retryDelay, metaLive, (db, generation) -> { });
+    public AssignmentWatcher(
+            String nodeId,
+            AssignmentPlanner planner,
+            ReplicaController controller,
+            Runnable onReconciled,
+            Duration retryDelay,
+            BooleanSupplier metaLive) {
+        this(nodeId, planner, controller, onReconciled, retryDelay, metaLive, (db, generation) -> {});
     }
 
     /**
@@ -68,9 +74,14 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
      *                  database was dropped, and its files may go. Only a change seen in etcd's own snapshots counts
      *                  (never the on-disk copy), so a node pointed at the wrong etcd root or prefix deletes nothing.
      */
-    public AssignmentWatcher(String nodeId, AssignmentPlanner planner, ReplicaController controller,
-                             Runnable onReconciled, Duration retryDelay, BooleanSupplier metaLive,
-                             BiConsumer<String, Long> onDropped) {
+    public AssignmentWatcher(
+            String nodeId,
+            AssignmentPlanner planner,
+            ReplicaController controller,
+            Runnable onReconciled,
+            Duration retryDelay,
+            BooleanSupplier metaLive,
+            BiConsumer<String, Long> onDropped) {
         this.onDropped = Objects.requireNonNull(onDropped, "onDropped");
         this.metaLive = Objects.requireNonNull(metaLive, "metaLive");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
@@ -101,8 +112,8 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
 
     private void submit(long delayMs) {
         try {
-            executor.schedule(BackgroundTasks.guarded("replica-assignments", this::round),
-                    delayMs, TimeUnit.MILLISECONDS);
+            executor.schedule(
+                    BackgroundTasks.guarded("replica-assignments", this::round), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             scheduled.set(false);
         }
@@ -116,8 +127,9 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
             plan = plan.withoutLeadershipOf(nodeId);
         }
         if (!plan.skipped().equals(lastSkipped)) {
-            plan.skipped().forEach(reason -> LOG.warn("not serving a shard assigned to this node [node={}]: {}",
-                    nodeId, reason));
+            plan.skipped()
+                    .forEach(reason ->
+                            LOG.warn("not serving a shard assigned to this node [node={}]: {}", nodeId, reason));
             lastSkipped = plan.skipped();
         }
         if (plan.assignments().equals(handedOver)) {
@@ -128,8 +140,12 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
         try {
             controller.reconcile(plan.assignments());
         } catch (RuntimeException e) {
-            LOG.error("reconciling replicas failed; retrying [node={}, revision={}, retryMs={}]", nodeId,
-                    s.revision(), retryDelay.toMillis(), e);
+            LOG.error(
+                    "reconciling replicas failed; retrying [node={}, revision={}, retryMs={}]",
+                    nodeId,
+                    s.revision(),
+                    retryDelay.toMillis(),
+                    e);
             if (scheduled.compareAndSet(false, true)) {
                 submit(retryDelay.toMillis());
             }
@@ -137,9 +153,15 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
         }
         handedOver = plan.assignments();
         rounds++;
-        long leading = plan.assignments().stream().filter(a -> a.isLedBy(nodeId)).count();
-        LOG.info("replica assignments reconciled [node={}, revision={}, replicas={}, leading={}, ms={}]", nodeId,
-                s.revision(), plan.assignments().size(), leading, (System.nanoTime() - started) / 1_000_000);
+        long leading =
+                plan.assignments().stream().filter(a -> a.isLedBy(nodeId)).count();
+        LOG.info(
+                "replica assignments reconciled [node={}, revision={}, replicas={}, leading={}, ms={}]",
+                nodeId,
+                s.revision(),
+                plan.assignments().size(),
+                leading,
+                (System.nanoTime() - started) / 1_000_000);
         onReconciled.run();
         retireDropped(s);
     }
@@ -157,8 +179,13 @@ public final class AssignmentWatcher implements Consumer<MetaSnapshot>, AutoClos
                     try {
                         onDropped.accept(name, generation);
                     } catch (RuntimeException e) {
-                        LOG.error("cannot free the files of a dropped database; they stay [node={}, database={}, "
-                                + "generation={}]", nodeId, name, generation, e);
+                        LOG.error(
+                                "cannot free the files of a dropped database; they stay [node={}, database={}, "
+                                        + "generation={}]",
+                                nodeId,
+                                name,
+                                generation,
+                                e);
                     }
                 }
             });

@@ -33,11 +33,23 @@ import java.util.Objects;
  *                            share of its file system
  * @param diskMinFreeFloor    {@code storage.disk.min-free-floor}: the watermark's floor in bytes
  */
-public record EngineSettings(Duration segmentDuration, long memtableBytes, Duration memtableMaxAge, FsyncMode walFsync,
-                             long walSegmentBytes, Duration futureTolerance, int seriesPerMetric, int tagsPerSeries,
-                             int fieldsPerMetric, long blockCacheBytes, int compactionMinParts,
-                             Duration maintenanceInterval, long memtableNodeBytes, Duration stagedTransactionExpiry,
-                             int diskMinFreePercent, long diskMinFreeFloor) {
+public record EngineSettings(
+        Duration segmentDuration,
+        long memtableBytes,
+        Duration memtableMaxAge,
+        FsyncMode walFsync,
+        long walSegmentBytes,
+        Duration futureTolerance,
+        int seriesPerMetric,
+        int tagsPerSeries,
+        int fieldsPerMetric,
+        long blockCacheBytes,
+        int compactionMinParts,
+        Duration maintenanceInterval,
+        long memtableNodeBytes,
+        Duration stagedTransactionExpiry,
+        int diskMinFreePercent,
+        long diskMinFreeFloor) {
     public EngineSettings {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(memtableMaxAge, "memtableMaxAge");
@@ -57,12 +69,25 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
 
     /** The defaults documented on {@link ShardOptions}, a 10 min memtable age and a 10 s upkeep interval. */
     public static EngineSettings defaults() {
-        ShardOptions d = ShardOptions.defaults(new DatabaseOptions("defaults", 1,
-                List.of(IntervalSpec.parse("10s", "1d"))));
-        return new EngineSettings(d.segmentDuration(), d.memtableBytes(), Duration.ofMinutes(10), d.walFsync(),
-                d.walSegmentBytes(), d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(),
-                d.maxFieldsPerMetric(), d.blockCacheBytes(), d.compactionMinParts(), Duration.ofSeconds(10),
-                defaultMemtableNodeBytes(), d.stagedTransactionExpiry(), 1, 100L << 20);
+        ShardOptions d =
+                ShardOptions.defaults(new DatabaseOptions("defaults", 1, List.of(IntervalSpec.parse("10s", "1d"))));
+        return new EngineSettings(
+                d.segmentDuration(),
+                d.memtableBytes(),
+                Duration.ofMinutes(10),
+                d.walFsync(),
+                d.walSegmentBytes(),
+                d.futureTolerance(),
+                d.maxSeriesPerMetric(),
+                d.maxTagsPerSeries(),
+                d.maxFieldsPerMetric(),
+                d.blockCacheBytes(),
+                d.compactionMinParts(),
+                Duration.ofSeconds(10),
+                defaultMemtableNodeBytes(),
+                d.stagedTransactionExpiry(),
+                1,
+                100L << 20);
     }
 
     /**
@@ -72,8 +97,20 @@ public record EngineSettings(Duration segmentDuration, long memtableBytes, Durat
      *                                                        {@code storage.segment-duration}
      */
     public ShardOptions shardOptions(DatabaseOptions database) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, Clock.systemUTC(), FileIo.NIO);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                seriesPerMetric,
+                tagsPerSeries,
+                fieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                Clock.systemUTC(),
+                FileIo.NIO);
     }
 }

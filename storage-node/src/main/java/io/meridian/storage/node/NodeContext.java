@@ -1,7 +1,6 @@
 package io.meridian.storage.node;
 
 import io.meridian.storage.replication.ReplicationOptions;
-
 import io.meridian.storage.server.ShardRegistry;
 import java.util.Objects;
 

@@ -20,23 +20,32 @@ final class NodeMeters {
     private NodeMeters() {}
 
     static void bindDisk(MeterRegistry registry, DiskSpace disk) {
-        Gauge.builder("meridian.storage.disk.free.bytes", disk, DiskSpace::freeBytes).baseUnit("bytes")
-                .description("free bytes of the data directory's file system").strongReference(true)
+        Gauge.builder("meridian.storage.disk.free.bytes", disk, DiskSpace::freeBytes)
+                .baseUnit("bytes")
+                .description("free bytes of the data directory's file system")
+                .strongReference(true)
                 .register(registry);
-        Gauge.builder("meridian.storage.disk.watermark.bytes", disk, DiskSpace::watermarkBytes).baseUnit("bytes")
+        Gauge.builder("meridian.storage.disk.watermark.bytes", disk, DiskSpace::watermarkBytes)
+                .baseUnit("bytes")
                 .description("free space below which writes are refused (storage.disk.min-free-percent / floor)")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
         FunctionCounter.builder("meridian.storage.disk.refused.writes", disk, DiskSpace::refusedWrites)
                 .description("writes refused with 507 because the data directory was at its free-space watermark")
                 .register(registry);
     }
 
     static void bindMemory(MeterRegistry registry, NodeMemory memory) {
-        Gauge.builder("meridian.storage.memtable.node.bytes", memory, NodeMemory::memtableBytes).baseUnit("bytes")
-                .description("memtable bytes of all shards of the node").strongReference(true).register(registry);
-        Gauge.builder("meridian.storage.memtable.node.limit.bytes", memory, NodeMemory::memtableLimit).baseUnit("bytes")
+        Gauge.builder("meridian.storage.memtable.node.bytes", memory, NodeMemory::memtableBytes)
+                .baseUnit("bytes")
+                .description("memtable bytes of all shards of the node")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("meridian.storage.memtable.node.limit.bytes", memory, NodeMemory::memtableLimit)
+                .baseUnit("bytes")
                 .description("bound of the memtable bytes of all shards (storage.memtable.node-limit)")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
     }
 
     /** The JVM's meters; returns what must be closed with the node (the GC listener). */

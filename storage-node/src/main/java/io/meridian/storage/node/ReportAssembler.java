@@ -29,7 +29,9 @@ public final class ReportAssembler {
         List<ReplicaReport> replicas = new ArrayList<>();
         Set<String> dbs = new TreeSet<>();
         for (ReplicaStatus r : served) {
-            ShardState s = known.states().get(MetaSnapshot.stateKey(r.key().database(), cluster, r.key().shard()));
+            ShardState s = known.states()
+                    .get(MetaSnapshot.stateKey(
+                            r.key().database(), cluster, r.key().shard()));
             if (s == null) {
                 continue;
             }
@@ -38,7 +40,10 @@ public final class ReportAssembler {
             dbs.add(s.db());
         }
         replicas.sort((a, b) -> a.knownState().id().compareTo(b.knownState().id()));
-        List<DatabaseConfig> configs = dbs.stream().map(known.databases()::get).filter(Objects::nonNull).toList();
+        List<DatabaseConfig> configs = dbs.stream()
+                .map(known.databases()::get)
+                .filter(Objects::nonNull)
+                .toList();
         return new NodeReport(nodeId, configs, replicas);
     }
 }

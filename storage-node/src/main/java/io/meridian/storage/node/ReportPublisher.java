@@ -36,8 +36,11 @@ final class ReportPublisher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(BackgroundTasks.guarded("node-report", this::check),
-                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("node-report", this::check),
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void check() {

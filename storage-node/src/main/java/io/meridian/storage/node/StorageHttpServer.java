@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 public final class StorageHttpServer implements AutoCloseable {
     /** {@code storage.http.port}'s default: next to the gRPC port (8620). */
     public static final int DEFAULT_PORT = 8621;
+
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
@@ -39,14 +40,21 @@ public final class StorageHttpServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
-            throw new StorageIoException("cannot bind the storage node's HTTP port [storage.server.host=" + host
-                    + ", storage.http.port=" + port + "]: set another port, 0 for a free one, or -1 for none", e);
+            throw new StorageIoException(
+                    "cannot bind the storage node's HTTP port [storage.server.host=" + host + ", storage.http.port="
+                            + port + "]: set another port, 0 for a free one, or -1 for none",
+                    e);
         }
         server.createContext("/metrics", ex -> answer(ex, 200, PROMETHEUS_TEXT, registry.scrape()));
         server.createContext("/health/live", ex -> answer(ex, 200, "text/plain; charset=utf-8", "ok\n"));
-        server.createContext("/", ex -> answer(ex, 404, "text/plain; charset=utf-8",
-                "not found [path=" + ex.getRequestURI().getPath() + "]: this storage node serves /metrics and "
-                        + "/health/live\n"));
+        server.createContext(
+                "/",
+                ex -> answer(
+                        ex,
+                        404,
+                        "text/plain; charset=utf-8",
+                        "not found [path=" + ex.getRequestURI().getPath() + "]: this storage node serves /metrics and "
+                                + "/health/live\n"));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "storage-http");
             t.setDaemon(true);

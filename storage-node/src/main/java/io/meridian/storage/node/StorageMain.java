@@ -1,9 +1,8 @@
 package io.meridian.storage.node;
 
-import io.meridian.storage.replication.ReplicationController;
-
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
+import io.meridian.storage.replication.ReplicationController;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,17 +19,22 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 after a clean stop, 1 when the node could not start (the reason is logged: bad
  * configuration names the key and file), 2 for bad command-line usage.
  */
-@Command(name = "storage", mixinStandardHelpOptions = true,
+@Command(
+        name = "storage",
+        mixinStandardHelpOptions = true,
         description = "Run a Meridian storage node (see docs/configuration.md for the configuration keys).")
 public final class StorageMain implements Callable<Integer> {
     /** The replica controller the storage process runs: replication of every shard replica it is assigned. */
-    public static final ReplicaControllerFactory CONTROLLER = ctx -> new ReplicationController(ctx.nodeId(),
-            ctx.registry(), ctx.replication());
+    public static final ReplicaControllerFactory CONTROLLER =
+            ctx -> new ReplicationController(ctx.nodeId(), ctx.registry(), ctx.replication());
 
     /** Log4j 2 configuration used unless {@code -Dlog4j2.configurationFile} names another one. */
     static final String LOG_CONFIG = "meridian-log4j2.xml";
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
             description = "YAML configuration file of this node")
     Path config;
 
@@ -55,16 +59,25 @@ public final class StorageMain implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping storage node [node={}]", node.self().id());
-            try {
-                node.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "storage-shutdown"));
-        log.info("storage node serving [node={}, grpc={}, dataDir={}, config={}]", node.self().id(),
-                node.self().address(), node.config().dataDir(), config);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info(
+                                    "stopping storage node [node={}]",
+                                    node.self().id());
+                            try {
+                                node.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "storage-shutdown"));
+        log.info(
+                "storage node serving [node={}, grpc={}, dataDir={}, config={}]",
+                node.self().id(),
+                node.self().address(),
+                node.config().dataDir(),
+                config);
         try {
             stopped.await(); // the shutdown hook ends the process
         } catch (InterruptedException e) {

@@ -48,6 +48,7 @@ public final class StorageNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageNode.class);
     /** Directory under {@code node.data-dir} of the metadata snapshot (a database name cannot start with '.'). */
     public static final String META_DIR = ".meta";
+
     private static final Duration RECONCILE_RETRY_DELAY = Duration.ofSeconds(1);
 
     private final StorageNodeConfig config;
@@ -59,13 +60,21 @@ public final class StorageNode implements AutoCloseable {
     private final AssignmentWatcher watcher;
     /** Everything to close, most recently started first. */
     private final Deque<AutoCloseable> parts;
+
     private boolean closed;
     /** The bound port of /metrics, or -1 when {@code storage.http.port} is -1. */
     private final int httpPort;
 
-    private StorageNode(StorageNodeConfig config, NodeInfo self, ShardRegistry registry, ReplicaController controller,
-                        NodeRegistrar registrar, MetaCache cache, AssignmentWatcher watcher, int httpPort,
-                        Deque<AutoCloseable> parts) {
+    private StorageNode(
+            StorageNodeConfig config,
+            NodeInfo self,
+            ShardRegistry registry,
+            ReplicaController controller,
+            NodeRegistrar registrar,
+            MetaCache cache,
+            AssignmentWatcher watcher,
+            int httpPort,
+            Deque<AutoCloseable> parts) {
         this.config = config;
         this.httpPort = httpPort;
         this.self = self;
@@ -92,8 +101,8 @@ public final class StorageNode implements AutoCloseable {
      * meters and is exposed by the embedder), or, when null, in a registry of its own with the JVM's meters. Either
      * way {@code storage.http.port} (unless -1) serves them at {@code /metrics}.
      */
-    public static StorageNode start(StorageNodeConfig config, ReplicaControllerFactory controllers,
-                                    PrometheusMeterRegistry shared) {
+    public static StorageNode start(
+            StorageNodeConfig config, ReplicaControllerFactory controllers, PrometheusMeterRegistry shared) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(controllers, "controllers");
         Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -107,42 +116,75 @@ public final class StorageNode implements AutoCloseable {
             }
             int httpPort = -1;
             if (config.httpPort() >= 0) {
-                httpPort = started(parts, StorageHttpServer.start(config.server().host(), config.httpPort(), meters))
+                httpPort = started(
+                                parts, StorageHttpServer.start(config.server().host(), config.httpPort(), meters))
                         .port();
-                LOG.info("storage node metrics at http://{}:{}/metrics", config.server().host(), httpPort);
+                LOG.info(
+                        "storage node metrics at http://{}:{}/metrics",
+                        config.server().host(),
+                        httpPort);
             }
             MetaStore store = started(parts, MetaStore.connect(config.meta()));
             EngineSettings engine = config.engine();
-            ShardMaintenance maintenance = started(parts,
-                    new ShardMaintenance(engine.maintenanceInterval(), engine.memtableMaxAge()));
-            DiskSpace disk = DiskSpace.of(config.nodeId(), config.dataDir(), engine.diskMinFreePercent() / 100.0,
-                    engine.diskMinFreeFloor());
+            ShardMaintenance maintenance =
+                    started(parts, new ShardMaintenance(engine.maintenanceInterval(), engine.memtableMaxAge()));
+            DiskSpace disk = DiskSpace.of(
+                    config.nodeId(), config.dataDir(), engine.diskMinFreePercent() / 100.0, engine.diskMinFreeFloor());
             maintenance.watch(disk);
             NodeMemory memory = new NodeMemory(engine.memtableNodeBytes());
             NodeMeters.bindDisk(meters, disk);
             NodeMeters.bindMemory(meters, memory);
-            ShardRegistry registry = started(parts, new ShardRegistry(config.dataDir(), maintenance, memory, disk,
-                    meters));
-            ReplicaController controller = started(parts,
-                    controllers.create(new NodeContext(config.nodeId(), config, registry)));
+            ShardRegistry registry =
+                    started(parts, new ShardRegistry(config.dataDir(), maintenance, memory, disk, meters));
+            ReplicaController controller =
+                    started(parts, controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes
-            StorageServer server = started(parts, StorageServer.start(config.server(), registry,
-                    controller instanceof ReplicationHooks hooks ? hooks : ReplicationHooks.NONE));
-            NodeInfo self = new NodeInfo(config.nodeId(), NodeRole.STORAGE, config.server().host(), server.port(), 0,
-                    config.idc(), config.cluster(), version(), Instant.now());
-            MetaCache cache = started(parts, new MetaCache(store, config.dataDir().resolve(META_DIR), config.idc()));
-            NodeRegistrar registrar = new NodeRegistrar(store, self, config.leaseTtl(),
+            StorageServer server = started(
+                    parts,
+                    StorageServer.start(
+                            config.server(),
+                            registry,
+                            controller instanceof ReplicationHooks hooks ? hooks : ReplicationHooks.NONE));
+            NodeInfo self = new NodeInfo(
+                    config.nodeId(),
+                    NodeRole.STORAGE,
+                    config.server().host(),
+                    server.port(),
+                    0,
+                    config.idc(),
+                    config.cluster(),
+                    version(),
+                    Instant.now());
+            MetaCache cache =
+                    started(parts, new MetaCache(store, config.dataDir().resolve(META_DIR), config.idc()));
+            NodeRegistrar registrar = new NodeRegistrar(
+                    store,
+                    self,
+                    config.leaseTtl(),
                     () -> ReportAssembler.build(self.id(), self.cluster(), cache.snapshot(), controller.status()));
-            AssignmentWatcher watcher = started(parts, new AssignmentWatcher(self.id(),
-                    new AssignmentPlanner(self, engine), controller, registrar::reportChanged, RECONCILE_RETRY_DELAY,
-                    () -> cache.watchedRevision() > 0, registry::retire));
+            AssignmentWatcher watcher = started(
+                    parts,
+                    new AssignmentWatcher(
+                            self.id(),
+                            new AssignmentPlanner(self, engine),
+                            controller,
+                            registrar::reportChanged,
+                            RECONCILE_RETRY_DELAY,
+                            () -> cache.watchedRevision() > 0,
+                            registry::retire));
             cache.addListener(watcher);
             cache.start();
             started(parts, registrar.start());
             started(parts, new ReportPublisher(self.id(), controller, registrar, config.reportInterval()));
-            LOG.info("storage node started [node={}, address={}, idc={}, cluster={}, dataDir={}, etcd={}, root={}]",
-                    self.id(), self.address(), self.idc(), self.cluster(), config.dataDir(),
-                    config.meta().endpoints(), config.meta().root());
+            LOG.info(
+                    "storage node started [node={}, address={}, idc={}, cluster={}, dataDir={}, etcd={}, root={}]",
+                    self.id(),
+                    self.address(),
+                    self.idc(),
+                    self.cluster(),
+                    config.dataDir(),
+                    config.meta().endpoints(),
+                    config.meta().root());
             return new StorageNode(config, self, registry, controller, registrar, cache, watcher, httpPort, parts);
         } catch (RuntimeException e) {
             closeAll(parts, e);
@@ -226,8 +268,10 @@ public final class StorageNode implements AutoCloseable {
             try {
                 part.close();
             } catch (Exception e) {
-                RuntimeException re = e instanceof RuntimeException r ? r
-                        : new IllegalStateException("cannot close " + part.getClass().getSimpleName(), e);
+                RuntimeException re = e instanceof RuntimeException r
+                        ? r
+                        : new IllegalStateException(
+                                "cannot close " + part.getClass().getSimpleName(), e);
                 if (first == null) {
                     first = re;
                 } else {

@@ -31,9 +31,18 @@ import java.util.Objects;
  * @param engine         {@code storage.*} engine and upkeep settings
  * @param replication    {@code storage.replication.*}
  */
-public record StorageNodeConfig(String nodeId, String idc, String cluster, Path dataDir, Duration reportInterval,
-                                MetaStoreOptions meta, Duration leaseTtl, StorageServerOptions server, int httpPort,
-                                EngineSettings engine, ReplicationOptions replication) {
+public record StorageNodeConfig(
+        String nodeId,
+        String idc,
+        String cluster,
+        Path dataDir,
+        Duration reportInterval,
+        MetaStoreOptions meta,
+        Duration leaseTtl,
+        StorageServerOptions server,
+        int httpPort,
+        EngineSettings engine,
+        ReplicationOptions replication) {
     public StorageNodeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(reportInterval, "reportInterval");
@@ -60,32 +69,67 @@ public record StorageNodeConfig(String nodeId, String idc, String cluster, Path 
         c.requireName(NODE_IDC, "idc");
         c.requireName(NODE_CLUSTER, "cluster");
         if (c.get(REPLICATION_FETCH_MAX) > c.get(SERVER_MAX_MESSAGE)) {
-            throw c.invalid(REPLICATION_FETCH_MAX, "must not exceed storage.server.max-message-size ("
-                    + c.get(SERVER_MAX_MESSAGE) + " bytes); got " + c.get(REPLICATION_FETCH_MAX) + " bytes");
+            throw c.invalid(
+                    REPLICATION_FETCH_MAX,
+                    "must not exceed storage.server.max-message-size (" + c.get(SERVER_MAX_MESSAGE) + " bytes); got "
+                            + c.get(REPLICATION_FETCH_MAX) + " bytes");
         }
         if (c.get(SERVER_MAX_MESSAGE) > Integer.MAX_VALUE) {
             throw c.invalid(SERVER_MAX_MESSAGE, "want at most 2GiB - 1B");
         }
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
-        StorageServerOptions server = new StorageServerOptions(c.get(SERVER_HOST), c.get(SERVER_PORT),
-                (int) (long) c.get(SERVER_MAX_MESSAGE), c.get(SERVER_SHUTDOWN_GRACE), c.get(SERVER_WORKER_THREADS));
-        EngineSettings engine = new EngineSettings(c.get(SEGMENT_DURATION), c.get(MEMTABLE_SIZE),
-                c.get(MEMTABLE_MAX_AGE), c.get(WAL_FSYNC), c.get(WAL_SEGMENT_SIZE), c.get(FUTURE_TOLERANCE),
-                c.get(SERIES_PER_METRIC), c.get(TAGS_PER_SERIES), c.get(FIELDS_PER_METRIC), c.get(BLOCK_CACHE_SIZE),
-                c.get(COMPACTION_MIN_PARTS), c.get(MAINTENANCE_INTERVAL), c.get(MEMTABLE_NODE_LIMIT) == 0
-                        ? EngineSettings.defaultMemtableNodeBytes() : c.get(MEMTABLE_NODE_LIMIT),
-                c.get(STAGED_EXPIRY), c.get(DISK_MIN_FREE_PERCENT), c.get(DISK_MIN_FREE_FLOOR));
-        MemoryBudget.check("storage", Runtime.getRuntime().maxMemory(), List.of(
-                new MemoryBudget.Share(MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
+        StorageServerOptions server = new StorageServerOptions(
+                c.get(SERVER_HOST),
+                c.get(SERVER_PORT),
+                (int) (long) c.get(SERVER_MAX_MESSAGE),
+                c.get(SERVER_SHUTDOWN_GRACE),
+                c.get(SERVER_WORKER_THREADS));
+        EngineSettings engine = new EngineSettings(
+                c.get(SEGMENT_DURATION),
+                c.get(MEMTABLE_SIZE),
+                c.get(MEMTABLE_MAX_AGE),
+                c.get(WAL_FSYNC),
+                c.get(WAL_SEGMENT_SIZE),
+                c.get(FUTURE_TOLERANCE),
+                c.get(SERIES_PER_METRIC),
+                c.get(TAGS_PER_SERIES),
+                c.get(FIELDS_PER_METRIC),
+                c.get(BLOCK_CACHE_SIZE),
+                c.get(COMPACTION_MIN_PARTS),
+                c.get(MAINTENANCE_INTERVAL),
+                c.get(MEMTABLE_NODE_LIMIT) == 0
+                        ? EngineSettings.defaultMemtableNodeBytes()
+                        : c.get(MEMTABLE_NODE_LIMIT),
+                c.get(STAGED_EXPIRY),
+                c.get(DISK_MIN_FREE_PERCENT),
+                c.get(DISK_MIN_FREE_FLOOR));
+        MemoryBudget.check(
+                "storage",
+                Runtime.getRuntime().maxMemory(),
+                List.of(new MemoryBudget.Share(
+                        MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
                 "MERIDIAN_STORAGE_JAVA_OPTS=-Xmx...");
         if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationOptions.MAX_FETCH_WAIT) > 0) {
             throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
         }
-        ReplicationOptions replication = new ReplicationOptions(c.get(REPLICATION_FETCH_MAX),
-                c.get(REPLICATION_FETCH_WAIT), c.get(REPLICATION_LAG_MAX), c.get(REPLICATION_ACK_TIMEOUT),
-                c.get(REPLICATION_MAX_UNCOMMITTED), c.get(REPLICATION_WAL_RETENTION));
-        return new StorageNodeConfig(c.get(NODE_ID), c.get(NODE_IDC), c.get(NODE_CLUSTER),
-                Path.of(c.get(NODE_DATA_DIR)), c.get(NODE_REPORT_INTERVAL), meta, c.get(META_LEASE_TTL), server,
-                c.get(HTTP_PORT), engine, replication);
+        ReplicationOptions replication = new ReplicationOptions(
+                c.get(REPLICATION_FETCH_MAX),
+                c.get(REPLICATION_FETCH_WAIT),
+                c.get(REPLICATION_LAG_MAX),
+                c.get(REPLICATION_ACK_TIMEOUT),
+                c.get(REPLICATION_MAX_UNCOMMITTED),
+                c.get(REPLICATION_WAL_RETENTION));
+        return new StorageNodeConfig(
+                c.get(NODE_ID),
+                c.get(NODE_IDC),
+                c.get(NODE_CLUSTER),
+                Path.of(c.get(NODE_DATA_DIR)),
+                c.get(NODE_REPORT_INTERVAL),
+                meta,
+                c.get(META_LEASE_TTL),
+                server,
+                c.get(HTTP_PORT),
+                engine,
+                replication);
     }
 }

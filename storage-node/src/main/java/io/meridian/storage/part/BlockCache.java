@@ -24,11 +24,17 @@ public final class BlockCache {
 
     public BlockCache(long maxBytes) {
         this.maxBytes = maxBytes;
-        this.blocks = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(maxBytes / 2)
-                .weigher((Long k, SlotColumns v) -> v.estimatedBytes()).build();
-        this.parts = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(maxBytes / 2)
-                .weigher((Integer k, AtomicReferenceArray<SlotColumns> v) -> (int) Math.min(Integer.MAX_VALUE,
-                        (long) v.length() * 64)).build();
+        this.blocks = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumWeight(maxBytes / 2)
+                .weigher((Long k, SlotColumns v) -> v.estimatedBytes())
+                .build();
+        this.parts = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumWeight(maxBytes / 2)
+                .weigher((Integer k, AtomicReferenceArray<SlotColumns> v) ->
+                        (int) Math.min(Integer.MAX_VALUE, (long) v.length() * 64))
+                .build();
     }
 
     /** Blocks of one part, for the duration of one query. */

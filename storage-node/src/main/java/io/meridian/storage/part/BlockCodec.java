@@ -16,6 +16,7 @@ import io.meridian.storage.encoding.LongColumnCodec;
 public final class BlockCodec {
     /** Payload flag: the body is zstd-compressed. */
     static final int FLAG_ZSTD = 1;
+
     static final int MODE_SINGLE = 0;
     static final int MODE_FULL = 1;
     /** FULL with first/min/max predicted from their neighbours (part format v3). */
@@ -33,6 +34,7 @@ public final class BlockCodec {
     private final int zstdLevel;
     /** Set by the single-mode body writer: its value column is Rice-coded with a sure win. */
     private boolean riceDominates;
+
     private final ByteSink body = new ByteSink(4096);
     private ByteSink best = new ByteSink(4096);
     private ByteSink candidate = new ByteSink(4096);
@@ -70,7 +72,10 @@ public final class BlockCodec {
         if (c.isSingle()) {
             doubles(c, 0);
             longs(c, 0);
-            emit(out, (sink, rice, predicted) -> singleBody(sink, slotScratch, doubleScratch, longScratch2, n, rice), 2);
+            emit(
+                    out,
+                    (sink, rice, predicted) -> singleBody(sink, slotScratch, doubleScratch, longScratch2, n, rice),
+                    2);
             return;
         }
         emit(out, (sink, rice, predicted) -> fullBody(sink, c, rice, predicted), 4);
@@ -112,13 +117,15 @@ public final class BlockCodec {
         if (dataScale > 0) {
             FloatColumnCodec.snapToScale(doubleScratch, n, dataScale);
         }
-        rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+        rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice)
+                == LongColumnCodec.RICE_UNCERTAIN;
         if (m != null) {
             rice |= predictedColumns(sink, m, n, dataScale, allowRice);
         } else {
             for (int comp = 2; comp <= 5; comp++) {
                 doubles(c, comp);
-                rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice) == LongColumnCodec.RICE_UNCERTAIN;
+                rice |= FloatColumnCodec.encode(doubleScratch, n, sink, longScratch, allowRice)
+                        == LongColumnCodec.RICE_UNCERTAIN;
             }
         }
         longs(c, 0);
@@ -317,8 +324,8 @@ public final class BlockCodec {
             try {
                 got = Zstd.decompressByteArray(raw, 0, rawLen, in.array(), in.position(), in.remaining());
             } catch (RuntimeException e) {
-                throw new CorruptDataException(in.source(), in.position(), "zstd block does not decompress: "
-                        + e.getMessage(), e);
+                throw new CorruptDataException(
+                        in.source(), in.position(), "zstd block does not decompress: " + e.getMessage(), e);
             }
             if (Zstd.isError(got) || got != rawLen) {
                 throw in.corrupt("zstd block does not decompress to " + rawLen + " bytes (result=" + got + ")");
@@ -368,7 +375,16 @@ public final class BlockCodec {
             FloatColumnCodec.decode(b, v, n, longScratch);
             LongColumnCodec.decode(b, longScratch2, n);
             for (int i = 0; i < n; i++) {
-                c.appendEntry(slots[i], 1, v[i], v[i], v[i], longScratch2[i], v[i], longScratch2[i], v[i],
+                c.appendEntry(
+                        slots[i],
+                        1,
+                        v[i],
+                        v[i],
+                        v[i],
+                        longScratch2[i],
+                        v[i],
+                        longScratch2[i],
+                        v[i],
                         histogram ? single(v[i]) : null);
             }
         } else if (mode == MODE_FULL || mode == MODE_PREDICTED) {
@@ -398,8 +414,17 @@ public final class BlockCodec {
                         h.addCount(idx, b.getVarLong());
                     }
                 }
-                c.appendEntry(slots[i], count[i], comps[0][i], comps[1][i], comps[2][i], fOff[i], comps[3][i], lOff[i],
-                        comps[4][i], h);
+                c.appendEntry(
+                        slots[i],
+                        count[i],
+                        comps[0][i],
+                        comps[1][i],
+                        comps[2][i],
+                        fOff[i],
+                        comps[3][i],
+                        lOff[i],
+                        comps[4][i],
+                        h);
             }
         } else {
             throw b.corrupt("unknown block mode " + mode);

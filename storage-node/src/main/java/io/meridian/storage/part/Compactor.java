@@ -22,7 +22,8 @@ final class Compactor {
         BlockCodec codec = new BlockCodec();
         PartReader first = inputs.get(0);
         int[] pos = new int[inputs.size()];
-        try (PartWriter w = new PartWriter(io, target, first.intervalMs(), first.segmentStartMs(), first.slotCount(), codec)) {
+        try (PartWriter w =
+                new PartWriter(io, target, first.intervalMs(), first.segmentStartMs(), first.slotCount(), codec)) {
             while (true) {
                 long min = Long.MAX_VALUE;
                 for (int k = 0; k < inputs.size(); k++) {
@@ -45,8 +46,10 @@ final class Compactor {
                         pos[k]++;
                     }
                 }
-                SlotColumns merged = same.size() == 1 ? same.get(0)
-                        : SlotColumns.merge(same.toArray(new SlotColumns[0]), same.get(0).isHistogram());
+                SlotColumns merged = same.size() == 1
+                        ? same.get(0)
+                        : SlotColumns.merge(
+                                same.toArray(new SlotColumns[0]), same.get(0).isHistogram());
                 w.add((int) (min >>> 32), (int) min, typeSource.typeAt(typeIndex), merged);
             }
             w.finish();

@@ -70,8 +70,13 @@ public final class Manifest implements AutoCloseable {
 
     public static Manifest open(FileIo io, Path dir) {
         Manifest m = new Manifest(io, dir);
-        RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
-                (type, in) -> m.apply(type, in)).close();
+        RecordFile.open(
+                        io,
+                        dir.resolve(FILE_NAME),
+                        MAGIC,
+                        RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
+                        (type, in) -> m.apply(type, in))
+                .close();
         return m;
     }
 
@@ -119,8 +124,12 @@ public final class Manifest implements AutoCloseable {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static ByteSink encode(long walCheckpoint, Collection<String> added, Collection<String> removed,
-                                   Map<String, long[]> writers, ReplicaPosition replica) {
+    private static ByteSink encode(
+            long walCheckpoint,
+            Collection<String> added,
+            Collection<String> removed,
+            Map<String, long[]> writers,
+            ReplicaPosition replica) {
         ByteSink s = new ByteSink(256);
         s.putVarLong(walCheckpoint).putVarInt(added.size());
         for (String p : added) {
@@ -150,7 +159,8 @@ public final class Manifest implements AutoCloseable {
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try {
             io.delete(tmp);
-            try (RecordFile f = RecordFile.open(io, tmp, MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> { })) {
+            try (RecordFile f =
+                    RecordFile.open(io, tmp, MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> {})) {
                 f.append(RECORD_EDIT, encode(walCheckpoint, live, List.of(), writers, replica));
                 f.sync();
             }
@@ -158,8 +168,12 @@ public final class Manifest implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageIoException("cannot rewrite manifest [dir=" + dir + "]", e);
         }
-        file = RecordFile.open(io, dir.resolve(FILE_NAME), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
-                (t, p) -> { });
+        file = RecordFile.open(
+                io,
+                dir.resolve(FILE_NAME),
+                MAGIC,
+                RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST,
+                (t, p) -> {});
     }
 
     /** Applies and durably records one edit that leaves the writers table as it is. */
@@ -171,8 +185,12 @@ public final class Manifest implements AutoCloseable {
      * Applies and durably records one edit; {@code newWriters} (when not null) replaces the writers table
      * and {@code newReplica} the replica-log position, atomically with the checkpoint.
      */
-    void edit(long newWalCheckpoint, Collection<String> added, Collection<String> removed,
-              Map<String, long[]> newWriters, ReplicaPosition newReplica) {
+    void edit(
+            long newWalCheckpoint,
+            Collection<String> added,
+            Collection<String> removed,
+            Map<String, long[]> newWriters,
+            ReplicaPosition newReplica) {
         if (file == null) {
             throw new IllegalStateException("MANIFEST edited before the shard finished opening [dir=" + dir + "]");
         }
@@ -197,15 +215,23 @@ public final class Manifest implements AutoCloseable {
         live.removeAll(removed);
     }
 
-    public Set<String> liveParts() { return Set.copyOf(live); }
+    public Set<String> liveParts() {
+        return Set.copyOf(live);
+    }
 
     /** The de-duplication table as of the WAL checkpoint: writer id -> {sequence, lastSeenMs}. */
-    public Map<String, long[]> writers() { return Map.copyOf(writers); }
+    public Map<String, long[]> writers() {
+        return Map.copyOf(writers);
+    }
 
-    public long walCheckpoint() { return walCheckpoint; }
+    public long walCheckpoint() {
+        return walCheckpoint;
+    }
 
     /** The replica-log position as of the WAL checkpoint (a copy). */
-    public ReplicaPosition replica() { return replica.copy(); }
+    public ReplicaPosition replica() {
+        return replica.copy();
+    }
 
     @Override
     public void close() {

@@ -30,6 +30,7 @@ public final class PartFormat {
      * bitmap, so COUNT(*) and DISTINCT read them instead of the blocks; v1-v3 parts read unchanged (without rows).
      */
     public static final int VERSION_4 = 4;
+
     public static final int VERSION_CURRENT = VERSION_4;
     public static final int VERSION_MIN = VERSION_1;
 

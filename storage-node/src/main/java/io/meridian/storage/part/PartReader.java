@@ -36,15 +36,26 @@ public final class PartReader {
      * dozen bytes whatever its size, so heap per series does not grow with parts or segments.
      */
     private final MappedByteBuffer index;
+
     private final int entryCount;
     /** The row summary (v4), mapped like the index; null for older parts. */
     private final MappedByteBuffer rows;
+
     private final int rowEntries;
     private final long fileBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    private PartReader(Path path, FileChannel channel, long intervalMs, long segmentStartMs, int slotCount,
-                       MappedByteBuffer index, int entryCount, MappedByteBuffer rows, int rowEntries, long fileBytes) {
+    private PartReader(
+            Path path,
+            FileChannel channel,
+            long intervalMs,
+            long segmentStartMs,
+            int slotCount,
+            MappedByteBuffer index,
+            int entryCount,
+            MappedByteBuffer rows,
+            int rowEntries,
+            long fileBytes) {
         this.path = path;
         this.channel = channel;
         this.intervalMs = intervalMs;
@@ -102,8 +113,10 @@ public final class PartReader {
         long segmentStart = h.getLong();
         int slotCount = h.getInt();
         if (slotCount < 1 || slotCount > BlockCodec.MAX_ENTRIES || intervalMs <= 0) {
-            throw new CorruptDataException(name, PartFormat.SLOT_COUNT_OFFSET, "slot count or interval out of range [slots="
-                    + slotCount + ", intervalMs=" + intervalMs + "]");
+            throw new CorruptDataException(
+                    name,
+                    PartFormat.SLOT_COUNT_OFFSET,
+                    "slot count or interval out of range [slots=" + slotCount + ", intervalMs=" + intervalMs + "]");
         }
         int headerCrc = h.getInt();
         CRC32C crc = new CRC32C();
@@ -119,10 +132,13 @@ public final class PartReader {
         long indexOffset = f.getLong();
         int indexLength = f.getInt();
         int indexCrc = f.getInt();
-        if (indexOffset < PartFormat.HEADER_LENGTH || indexLength < 4
+        if (indexOffset < PartFormat.HEADER_LENGTH
+                || indexLength < 4
                 || indexOffset + indexLength != size - PartFormat.FOOTER_LENGTH) {
-            throw new CorruptDataException(name, size - PartFormat.FOOTER_LENGTH, "index bounds out of range [offset="
-                    + indexOffset + ", length=" + indexLength + "]");
+            throw new CorruptDataException(
+                    name,
+                    size - PartFormat.FOOTER_LENGTH,
+                    "index bounds out of range [offset=" + indexOffset + ", length=" + indexLength + "]");
         }
         byte[] idx = readAt(ch, path, indexOffset, indexLength);
         crc.reset();
@@ -133,7 +149,10 @@ public final class PartReader {
         ByteSource in = new ByteSource(idx, 0, idx.length, name, indexOffset);
         int n = in.getInt();
         long entriesLength = (long) n * PartFormat.INDEX_ENTRY_LENGTH;
-        if (n < 0 || (version < PartFormat.VERSION_4 ? entriesLength != indexLength - 4 : entriesLength + 8 > indexLength)) {
+        if (n < 0
+                || (version < PartFormat.VERSION_4
+                        ? entriesLength != indexLength - 4
+                        : entriesLength + 8 > indexLength)) {
             throw new CorruptDataException(name, indexOffset, "index entry count " + n + " does not match its length");
         }
         long prevKey = -1;
@@ -142,9 +161,13 @@ public final class PartReader {
             FieldType.ofId(in.get());
             long offset = in.getLong();
             int length = in.getInt();
-            if (key <= prevKey || offset < PartFormat.HEADER_LENGTH || length < PartFormat.BLOCK_HEADER_LENGTH
+            if (key <= prevKey
+                    || offset < PartFormat.HEADER_LENGTH
+                    || length < PartFormat.BLOCK_HEADER_LENGTH
                     || offset + length > indexOffset) {
-                throw new CorruptDataException(name, indexOffset + 4 + (long) i * PartFormat.INDEX_ENTRY_LENGTH,
+                throw new CorruptDataException(
+                        name,
+                        indexOffset + 4 + (long) i * PartFormat.INDEX_ENTRY_LENGTH,
                         "index entry " + i + " is out of order or out of bounds");
             }
             prevKey = key;
@@ -155,8 +178,8 @@ public final class PartReader {
             m = in.getInt();
             long bitmaps = indexLength - entriesLength - 8 - (long) m * PartFormat.ROW_SUMMARY_ENTRY_LENGTH;
             if (m < 0 || bitmaps < 0) {
-                throw new CorruptDataException(name, rowsOffset - 4, "rows entry count " + m
-                        + " does not match the index length");
+                throw new CorruptDataException(
+                        name, rowsOffset - 4, "rows entry count " + m + " does not match the index length");
             }
             long prevSeries = -1;
             long expectedOffset = 0;
@@ -165,16 +188,20 @@ public final class PartReader {
                 long offset = in.getInt() & 0xFFFFFFFFL;
                 long length = in.getInt() & 0xFFFFFFFFL;
                 if (series <= prevSeries || offset != expectedOffset || length < 8 || offset + length > bitmaps) {
-                    throw new CorruptDataException(name, rowsOffset + (long) i * PartFormat.ROW_SUMMARY_ENTRY_LENGTH,
+                    throw new CorruptDataException(
+                            name,
+                            rowsOffset + (long) i * PartFormat.ROW_SUMMARY_ENTRY_LENGTH,
                             "rows entry " + i + " is out of order or out of bounds [series=" + series + ", offset="
-                            + offset + ", length=" + length + "]");
+                                    + offset + ", length=" + length + "]");
                 }
                 prevSeries = series;
                 expectedOffset = offset + length;
             }
             if (expectedOffset != bitmaps) {
-                throw new CorruptDataException(name, rowsOffset, "rows bitmaps take " + bitmaps + " bytes but the entries "
-                        + "name " + expectedOffset);
+                throw new CorruptDataException(
+                        name,
+                        rowsOffset,
+                        "rows bitmaps take " + bitmaps + " bytes but the entries " + "name " + expectedOffset);
             }
         }
         MappedByteBuffer mapped;
@@ -182,8 +209,7 @@ public final class PartReader {
         try {
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, entriesLength);
             if (version >= PartFormat.VERSION_4) {
-                summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset,
-                        indexOffset + indexLength - rowsOffset);
+                summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset, indexOffset + indexLength - rowsOffset);
                 summary.order(ByteOrder.LITTLE_ENDIAN);
             }
         } catch (IOException e) {
@@ -209,30 +235,50 @@ public final class PartReader {
         return b;
     }
 
-    public int id() { return id; }
+    public int id() {
+        return id;
+    }
 
-    public Path path() { return path; }
+    public Path path() {
+        return path;
+    }
 
-    public long intervalMs() { return intervalMs; }
+    public long intervalMs() {
+        return intervalMs;
+    }
 
-    public long segmentStartMs() { return segmentStartMs; }
+    public long segmentStartMs() {
+        return segmentStartMs;
+    }
 
-    public int slotCount() { return slotCount; }
+    public int slotCount() {
+        return slotCount;
+    }
 
-    public long fileBytes() { return fileBytes; }
+    public long fileBytes() {
+        return fileBytes;
+    }
 
-    public int entryCount() { return entryCount; }
+    public int entryCount() {
+        return entryCount;
+    }
 
     private static final int FIELD_ID_OFFSET = 4;
     private static final int TYPE_OFFSET = 8;
     private static final int BLOCK_OFFSET_OFFSET = 9;
     private static final int BLOCK_LENGTH_OFFSET = 17;
 
-    public int seriesIdAt(int i) { return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH); }
+    public int seriesIdAt(int i) {
+        return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH);
+    }
 
-    public int fieldIdAt(int i) { return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + FIELD_ID_OFFSET); }
+    public int fieldIdAt(int i) {
+        return index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + FIELD_ID_OFFSET);
+    }
 
-    public FieldType typeAt(int i) { return FieldType.ofId(index.get(i * PartFormat.INDEX_ENTRY_LENGTH + TYPE_OFFSET)); }
+    public FieldType typeAt(int i) {
+        return FieldType.ofId(index.get(i * PartFormat.INDEX_ENTRY_LENGTH + TYPE_OFFSET));
+    }
 
     private long keyAt(int i) {
         return ((long) seriesIdAt(i) << 32) | (fieldIdAt(i) & 0xFFFFFFFFL);
@@ -258,7 +304,9 @@ public final class PartReader {
     }
 
     /** Whether this part has each series' rows (format v4 and later). */
-    public boolean hasRowSummary() { return rows != null; }
+    public boolean hasRowSummary() {
+        return rows != null;
+    }
 
     /**
      * The rows entry of {@code seriesId}: its index (for {@link #summaryRows}), or a negative number when the series
@@ -291,15 +339,19 @@ public final class PartReader {
         int at = entry * PartFormat.ROW_SUMMARY_ENTRY_LENGTH;
         int offset = rows.getInt(at + 4);
         int length = rows.getInt(at + 8);
-        ByteBuffer slice = rows.duplicate().order(ByteOrder.LITTLE_ENDIAN)
-                .position(rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset).limit(
-                        rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset + length).slice()
+        ByteBuffer slice = rows.duplicate()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .position(rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset)
+                .limit(rowEntries * PartFormat.ROW_SUMMARY_ENTRY_LENGTH + offset + length)
+                .slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
         try {
             return new ImmutableRoaringBitmap(slice);
         } catch (RuntimeException e) {
-            throw new CorruptDataException(path.toString(), -1, "rows bitmap of series " + rows.getInt(at)
-                    + " does not decode: " + e.getMessage());
+            throw new CorruptDataException(
+                    path.toString(),
+                    -1,
+                    "rows bitmap of series " + rows.getInt(at) + " does not decode: " + e.getMessage());
         }
     }
 
@@ -317,8 +369,10 @@ public final class PartReader {
         CRC32C crc = new CRC32C();
         crc.update(b, PartFormat.BLOCK_HEADER_LENGTH, len);
         if ((int) crc.getValue() != expected) {
-            throw new CorruptDataException(path.toString(), offset, "block checksum mismatch [series="
-                    + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
+            throw new CorruptDataException(
+                    path.toString(),
+                    offset,
+                    "block checksum mismatch [series=" + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
         }
         return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount);
     }

@@ -26,7 +26,8 @@ public final class PartSet {
     public List<PartReader> parts(long intervalMs, long startMs, long endMs, long segmentMs) {
         List<PartReader> out = new ArrayList<>();
         long from = Math.floorDiv(startMs, segmentMs) * segmentMs;
-        for (Map<Long, List<PartReader>> fam : bySegment.subMap(from, true, endMs, false).values()) {
+        for (Map<Long, List<PartReader>> fam :
+                bySegment.subMap(from, true, endMs, false).values()) {
             List<PartReader> l = fam.get(intervalMs);
             if (l != null) {
                 out.addAll(l);
@@ -35,7 +36,9 @@ public final class PartSet {
         return out;
     }
 
-    public NavigableMap<Long, Map<Long, List<PartReader>>> segments() { return bySegment; }
+    public NavigableMap<Long, Map<Long, List<PartReader>>> segments() {
+        return bySegment;
+    }
 
     public List<PartReader> all() {
         List<PartReader> out = new ArrayList<>();
@@ -55,7 +58,8 @@ public final class PartSet {
     }
 
     private static void put(NavigableMap<Long, Map<Long, List<PartReader>>> m, PartReader p) {
-        m.computeIfAbsent(p.segmentStartMs(), k -> new HashMap<>()).computeIfAbsent(p.intervalMs(), k -> new ArrayList<>())
+        m.computeIfAbsent(p.segmentStartMs(), k -> new HashMap<>())
+                .computeIfAbsent(p.intervalMs(), k -> new ArrayList<>())
                 .add(p);
     }
 }

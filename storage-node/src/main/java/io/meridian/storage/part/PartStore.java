@@ -105,8 +105,10 @@ public final class PartStore implements AutoCloseable {
         if (Files.exists(target)) {
             target = target.resolveSibling(target.getFileName() + "." + System.currentTimeMillis());
         }
-        LOG.warn("moving a file the MANIFEST does not name to quarantine (never deleted by Meridian) [file={}, to={}]",
-                p, target);
+        LOG.warn(
+                "moving a file the MANIFEST does not name to quarantine (never deleted by Meridian) [file={}, to={}]",
+                p,
+                target);
         io.createDirectoriesDurably(target.getParent());
         io.moveDurably(p, target);
     }
@@ -120,24 +122,40 @@ public final class PartStore implements AutoCloseable {
         manifest.startEditing();
     }
 
-    public PartSet snapshot() { return parts; }
+    public PartSet snapshot() {
+        return parts;
+    }
 
-    public BlockCache cache() { return blockCache; }
+    public BlockCache cache() {
+        return blockCache;
+    }
 
-    public long nextSeq() { return partSeq.incrementAndGet(); }
+    public long nextSeq() {
+        return partSeq.incrementAndGet();
+    }
 
-    public long walCheckpoint() { return manifest.walCheckpoint(); }
+    public long walCheckpoint() {
+        return manifest.walCheckpoint();
+    }
 
-    public Map<String, long[]> writers() { return manifest.writers(); }
+    public Map<String, long[]> writers() {
+        return manifest.writers();
+    }
 
-    public ReplicaPosition replicaPosition() { return manifest.replica(); }
+    public ReplicaPosition replicaPosition() {
+        return manifest.replica();
+    }
 
     /**
      * Makes flushed parts live: one MANIFEST edit carrying the new WAL checkpoint, the writers table and the
      * replica-log position, then {@code publish} runs under the shard's write lock with the opened parts added.
      */
-    public void addFlushed(List<String> written, long walCheckpoint, Map<String, long[]> writers, ReplicaPosition replica,
-                    Runnable alsoUnderLock) {
+    public void addFlushed(
+            List<String> written,
+            long walCheckpoint,
+            Map<String, long[]> writers,
+            ReplicaPosition replica,
+            Runnable alsoUnderLock) {
         List<PartReader> readers = new ArrayList<>();
         for (String rel : written) {
             readers.add(PartReader.open(dir.resolve(rel)));
@@ -177,8 +195,13 @@ public final class PartStore implements AutoCloseable {
                 replace(List.of(rel), inputs);
                 merges++;
                 metrics.compacted(System.nanoTime() - started);
-                LOG.info("compacted parts [dir={}, segment={}, interval={}, inputs={}, output={}]", dir,
-                        first.segmentStartMs(), first.intervalMs(), inputs.size(), rel);
+                LOG.info(
+                        "compacted parts [dir={}, segment={}, interval={}, inputs={}, output={}]",
+                        dir,
+                        first.segmentStartMs(),
+                        first.intervalMs(),
+                        inputs.size(),
+                        rel);
             }
         }
         return merges;

@@ -30,10 +30,12 @@ public final class PartWriter implements AutoCloseable {
     private final ByteSink payload = new ByteSink(4096);
     /** The rows (v4): one entry per series, written as each series' last block is added, and their bitmaps. */
     private final ByteSink rowEntries = new ByteSink(4096);
+
     private final ByteSink rowBitmaps = new ByteSink(4096);
     private int summarized;
     /** The slots of the current series that hold a point in some field so far. */
     private final RoaringBitmap seriesSlots = new RoaringBitmap();
+
     private int currentSeries = -1;
     private final BlockCodec codec;
     private final CRC32C crc = new CRC32C();
@@ -54,13 +56,17 @@ public final class PartWriter implements AutoCloseable {
         this.codec = codec;
         try {
             io.createDirectoriesDurably(target.getParent());
-            channel = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            channel = io.open(
+                    temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new StorageIoException("cannot create part [file=" + temp + "]", e);
         }
-        buf.put(PartFormat.MAGIC).putShort(PartFormat.VERSION_CURRENT).putShort(0).putLong(intervalMs)
-                .putLong(segmentStartMs).putInt(slotCount);
+        buf.put(PartFormat.MAGIC)
+                .putShort(PartFormat.VERSION_CURRENT)
+                .putShort(0)
+                .putLong(intervalMs)
+                .putLong(segmentStartMs)
+                .putInt(slotCount);
         crc.update(buf.array(), 0, buf.size());
         buf.putInt((int) crc.getValue());
     }
@@ -81,7 +87,8 @@ public final class PartWriter implements AutoCloseable {
     }
 
     /** Adds a block of one point per slot from parallel arrays (see {@link BlockCodec#encodeSingle}). */
-    public void addSingle(int seriesId, int fieldId, FieldType type, int[] slots, double[] values, long[] offsets, int n) {
+    public void addSingle(
+            int seriesId, int fieldId, FieldType type, int[] slots, double[] values, long[] offsets, int n) {
         checkOrder(seriesId, fieldId);
         if (n > 0 && slots[n - 1] - slots[0] == n - 1) {
             seriesSlots.add((long) slots[0], slots[n - 1] + 1L);
@@ -98,7 +105,8 @@ public final class PartWriter implements AutoCloseable {
     private void checkOrder(int seriesId, int fieldId) {
         long key = ((long) seriesId << 32) | (fieldId & 0xFFFFFFFFL);
         if (key <= lastKey) {
-            throw new IllegalStateException("BUG: blocks out of order [series=" + seriesId + ", field=" + fieldId + "]");
+            throw new IllegalStateException(
+                    "BUG: blocks out of order [series=" + seriesId + ", field=" + fieldId + "]");
         }
         lastKey = key;
         if (seriesId != currentSeries) {
@@ -112,7 +120,10 @@ public final class PartWriter implements AutoCloseable {
         crc.reset();
         crc.update(payload.array(), 0, payload.size());
         buf.putInt(payload.size()).putInt((int) crc.getValue()).put(payload.array(), 0, payload.size());
-        index.putInt(seriesId).putInt(fieldId).put((byte) type.id()).putLong(offset)
+        index.putInt(seriesId)
+                .putInt(fieldId)
+                .put((byte) type.id())
+                .putLong(offset)
                 .putInt(payload.size() + PartFormat.BLOCK_HEADER_LENGTH);
         entries++;
         if (buf.size() >= FLUSH_BYTES) {
@@ -120,13 +131,16 @@ public final class PartWriter implements AutoCloseable {
         }
     }
 
-    public int entries() { return entries; }
+    public int entries() {
+        return entries;
+    }
 
     /** Ends the current series' rows entry (none when it had no slot): its bitmap in Roaring's portable format. */
     private void summarizeSeries() {
         if (currentSeries >= 0 && !seriesSlots.isEmpty()) {
             seriesSlots.runOptimize();
-            ByteBuffer bb = ByteBuffer.allocate(seriesSlots.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bb =
+                    ByteBuffer.allocate(seriesSlots.serializedSizeInBytes()).order(ByteOrder.LITTLE_ENDIAN);
             seriesSlots.serialize(bb);
             rowEntries.putInt(currentSeries).putInt(rowBitmaps.size()).putInt(bb.capacity());
             rowBitmaps.put(bb.array(), 0, bb.capacity());
@@ -139,8 +153,11 @@ public final class PartWriter implements AutoCloseable {
     public long finish() {
         summarizeSeries();
         ByteSink idx = new ByteSink(index.size() + rowEntries.size() + rowBitmaps.size() + 8);
-        idx.putInt(entries).put(index.array(), 0, index.size()).putInt(summarized)
-                .put(rowEntries.array(), 0, rowEntries.size()).put(rowBitmaps.array(), 0, rowBitmaps.size());
+        idx.putInt(entries)
+                .put(index.array(), 0, index.size())
+                .putInt(summarized)
+                .put(rowEntries.array(), 0, rowEntries.size())
+                .put(rowBitmaps.array(), 0, rowBitmaps.size());
         long indexOffset = written + buf.size();
         buf.put(idx.array(), 0, idx.size());
         crc.reset();

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record PinnedSnapshot(Path dir, List<File> files, long lastLsn) implements AutoCloseable {
     /** One pinned file. */
-    public record File(String relativePath, Path path) { }
+    public record File(String relativePath, Path path) {}
 
     @Override
     public void close() {

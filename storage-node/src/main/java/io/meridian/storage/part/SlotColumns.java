@@ -18,6 +18,7 @@ import java.util.Arrays;
 public final class SlotColumns {
     /** Longs per entry in {@link #data}: slot, count, sum, min, max, first, firstOff, last, lastOff. */
     private static final int STRIDE = 9;
+
     private static final int SLOT = 0;
     private static final int COUNT = 1;
     private static final int SUM = 2;
@@ -33,6 +34,7 @@ public final class SlotColumns {
      * blocks touches one contiguous array per block instead of nine (measured: lastpoint 8 ms -> 2 ms).
      */
     private long[] data;
+
     private int size;
     private Histogram[] histograms;
     private final boolean histogram;
@@ -44,29 +46,53 @@ public final class SlotColumns {
         histograms = histogram ? new Histogram[c] : null;
     }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
-    public boolean isHistogram() { return histogram; }
+    public boolean isHistogram() {
+        return histogram;
+    }
 
-    public int slot(int i) { return (int) data[i * STRIDE + SLOT]; }
+    public int slot(int i) {
+        return (int) data[i * STRIDE + SLOT];
+    }
 
-    public long count(int i) { return data[i * STRIDE + COUNT]; }
+    public long count(int i) {
+        return data[i * STRIDE + COUNT];
+    }
 
-    public double sum(int i) { return d(i, SUM); }
+    public double sum(int i) {
+        return d(i, SUM);
+    }
 
-    public double min(int i) { return d(i, MIN); }
+    public double min(int i) {
+        return d(i, MIN);
+    }
 
-    public double max(int i) { return d(i, MAX); }
+    public double max(int i) {
+        return d(i, MAX);
+    }
 
-    public double first(int i) { return d(i, FIRST); }
+    public double first(int i) {
+        return d(i, FIRST);
+    }
 
-    public long firstOffset(int i) { return data[i * STRIDE + FIRST_OFF]; }
+    public long firstOffset(int i) {
+        return data[i * STRIDE + FIRST_OFF];
+    }
 
-    public double last(int i) { return d(i, LAST); }
+    public double last(int i) {
+        return d(i, LAST);
+    }
 
-    public long lastOffset(int i) { return data[i * STRIDE + LAST_OFF]; }
+    public long lastOffset(int i) {
+        return data[i * STRIDE + LAST_OFF];
+    }
 
-    public Histogram histogram(int i) { return histogram ? histograms[i] : null; }
+    public Histogram histogram(int i) {
+        return histogram ? histograms[i] : null;
+    }
 
     private double d(int i, int comp) {
         return Double.longBitsToDouble(data[i * STRIDE + comp]);
@@ -137,8 +163,8 @@ public final class SlotColumns {
     }
 
     /** Appends a whole entry; the slot must be greater than the last one. */
-    public void appendEntry(int slot, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l,
-                            Histogram h) {
+    public void appendEntry(
+            int slot, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l, Histogram h) {
         if ((size + 1) * STRIDE > data.length) {
             grow();
         }
@@ -164,12 +190,29 @@ public final class SlotColumns {
         int j = size - 1;
         Histogram h = other.histogram(i);
         if (j < 0 || slot(j) != slot) {
-            appendEntry(slot, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
-                    other.lastOffset(i), other.last(i), h == null ? null : h.copy());
+            appendEntry(
+                    slot,
+                    other.count(i),
+                    other.sum(i),
+                    other.min(i),
+                    other.max(i),
+                    other.firstOffset(i),
+                    other.first(i),
+                    other.lastOffset(i),
+                    other.last(i),
+                    h == null ? null : h.copy());
             return;
         }
-        mergeEntry(j, other.count(i), other.sum(i), other.min(i), other.max(i), other.firstOffset(i), other.first(i),
-                other.lastOffset(i), other.last(i));
+        mergeEntry(
+                j,
+                other.count(i),
+                other.sum(i),
+                other.min(i),
+                other.max(i),
+                other.firstOffset(i),
+                other.first(i),
+                other.lastOffset(i),
+                other.last(i));
         if (histogram && h != null) {
             if (histograms[j] == null) {
                 histograms[j] = h.copy();
@@ -182,10 +225,15 @@ public final class SlotColumns {
     /** Merges entry {@code i} into {@code target}; {@code slotStartMs} turns offsets into timestamps. */
     public void mergeInto(AggState target, int i, long slotStartMs) {
         int b = i * STRIDE;
-        target.mergeComponents(data[b + COUNT], Double.longBitsToDouble(data[b + SUM]),
-                Double.longBitsToDouble(data[b + MIN]), Double.longBitsToDouble(data[b + MAX]),
-                slotStartMs + data[b + FIRST_OFF], Double.longBitsToDouble(data[b + FIRST]),
-                slotStartMs + data[b + LAST_OFF], Double.longBitsToDouble(data[b + LAST]));
+        target.mergeComponents(
+                data[b + COUNT],
+                Double.longBitsToDouble(data[b + SUM]),
+                Double.longBitsToDouble(data[b + MIN]),
+                Double.longBitsToDouble(data[b + MAX]),
+                slotStartMs + data[b + FIRST_OFF],
+                Double.longBitsToDouble(data[b + FIRST]),
+                slotStartMs + data[b + LAST_OFF],
+                Double.longBitsToDouble(data[b + LAST]));
         if (histogram && histograms[i] != null) {
             if (target.histogram() == null) {
                 target.setHistogram(histograms[i].copy());
@@ -229,12 +277,28 @@ public final class SlotColumns {
             long base = (long) (fine - coarse * factor) * intervalMs;
             int j = out.size - 1;
             if (j < 0 || out.slot(j) != coarse) {
-                out.appendEntry(coarse, data[b + COUNT], d(i, SUM), d(i, MIN), d(i, MAX), base + data[b + FIRST_OFF],
-                        d(i, FIRST), base + data[b + LAST_OFF], d(i, LAST), histogram && histograms[i] != null
-                                ? histograms[i].copy() : null);
+                out.appendEntry(
+                        coarse,
+                        data[b + COUNT],
+                        d(i, SUM),
+                        d(i, MIN),
+                        d(i, MAX),
+                        base + data[b + FIRST_OFF],
+                        d(i, FIRST),
+                        base + data[b + LAST_OFF],
+                        d(i, LAST),
+                        histogram && histograms[i] != null ? histograms[i].copy() : null);
             } else {
-                out.mergeEntry(j, data[b + COUNT], d(i, SUM), d(i, MIN), d(i, MAX), base + data[b + FIRST_OFF],
-                        d(i, FIRST), base + data[b + LAST_OFF], d(i, LAST));
+                out.mergeEntry(
+                        j,
+                        data[b + COUNT],
+                        d(i, SUM),
+                        d(i, MIN),
+                        d(i, MAX),
+                        base + data[b + FIRST_OFF],
+                        d(i, FIRST),
+                        base + data[b + LAST_OFF],
+                        d(i, LAST));
                 if (histogram && histograms[i] != null) {
                     if (out.histograms[j] == null) {
                         out.histograms[j] = histograms[i].copy();

@@ -31,7 +31,8 @@ record DataSpan(long startMs, long endMs) {
                 break; // segments ascend: the first one holding the family starts the span
             }
         }
-        for (Map<Long, List<PartReader>> family : parts.segments().descendingMap().values()) {
+        for (Map<Long, List<PartReader>> family :
+                parts.segments().descendingMap().values()) {
             List<PartReader> last = family.get(intervalMs);
             if (last != null) {
                 span = span.union(last);
@@ -40,7 +41,8 @@ record DataSpan(long startMs, long endMs) {
         }
         for (MemTable m : memtables) {
             if (!m.isEmpty()) {
-                span = span.union(new DataSpan(Math.floorDiv(m.minTimestamp(), intervalMs) * intervalMs,
+                span = span.union(new DataSpan(
+                        Math.floorDiv(m.minTimestamp(), intervalMs) * intervalMs,
                         Math.floorDiv(m.maxTimestamp(), intervalMs) * intervalMs + intervalMs));
             }
         }
@@ -54,8 +56,7 @@ record DataSpan(long startMs, long endMs) {
      * series') data far from these: it costs a lookup per (series, part), so it is taken only when {@link #of}
      * leaves a query too wide.
      */
-    static DataSpan ofSeries(RoaringBitmap series, PartSet parts, List<MemTable> memtables,
-                             long intervalMs) {
+    static DataSpan ofSeries(RoaringBitmap series, PartSet parts, List<MemTable> memtables, long intervalMs) {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (Map<Long, List<PartReader>> family : parts.segments().values()) {
@@ -119,7 +120,8 @@ record DataSpan(long startMs, long endMs) {
         DataSpan span = this;
         if (segmentParts != null) {
             for (PartReader p : segmentParts) {
-                span = span.union(new DataSpan(p.segmentStartMs(), p.segmentStartMs() + p.slotCount() * p.intervalMs()));
+                span = span.union(
+                        new DataSpan(p.segmentStartMs(), p.segmentStartMs() + p.slotCount() * p.intervalMs()));
             }
         }
         return span;

@@ -39,9 +39,17 @@ public final class LeafAggregator {
      * @param rowFieldIds every field of the metric when the query counts rows ({@link Names#ROWS} among its fields):
      *                    a row is a (series, slot) with a point in any of them; else empty
      */
-    public record View(LeafQuery query, RoaringBitmap series, int[] groupOf, List<List<String>> groups, int[] fieldIds,
-                FieldType[] types, List<PartReader> parts, List<MemTable> memtables, long intervalMs,
-                int[] rowFieldIds) {
+    public record View(
+            LeafQuery query,
+            RoaringBitmap series,
+            int[] groupOf,
+            List<List<String>> groups,
+            int[] fieldIds,
+            FieldType[] types,
+            List<PartReader> parts,
+            List<MemTable> memtables,
+            long intervalMs,
+            int[] rowFieldIds) {
         boolean histogram(int field) {
             return types[field] == FieldType.HISTOGRAM;
         }
@@ -72,8 +80,8 @@ public final class LeafAggregator {
         this.rowsField = q.fields().indexOf(Names.ROWS);
         this.rows = rowsField < 0 ? null : new RowCounter(q, view.intervalMs(), view.rowFieldIds(), cache, codec);
         if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
-            throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: " + view.groups().size()
-                    + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
+            throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: "
+                    + view.groups().size() + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
         }
         QueryMemory.check(view.groups().size(), buckets, fields, "metric=" + q.metric());
         this.cells = new AggState[view.groups().size()][];
@@ -90,7 +98,8 @@ public final class LeafAggregator {
         }
         for (IntervalSpec spec : intervals) {
             long iv = spec.intervalMillis();
-            boolean aligned = Math.floorMod(q.startMs(), iv) == 0 && Math.floorMod(q.endMs(), iv) == 0
+            boolean aligned = Math.floorMod(q.startMs(), iv) == 0
+                    && Math.floorMod(q.endMs(), iv) == 0
                     && (q.bucketMs() == 0 || q.bucketMs() % iv == 0);
             if (aligned && iv > best) {
                 best = iv;
@@ -345,14 +354,26 @@ public final class LeafAggregator {
     }
 
     private void addRows(int series, int bucket, long n) {
-        cell(series, bucket, rowsField).mergeComponents(n, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Long.MAX_VALUE, Double.NaN, Long.MIN_VALUE, Double.NaN);
+        cell(series, bucket, rowsField)
+                .mergeComponents(
+                        n,
+                        0,
+                        Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY,
+                        Long.MAX_VALUE,
+                        Double.NaN,
+                        Long.MIN_VALUE,
+                        Double.NaN);
     }
 
     /** Assigns each selected series to its group by walking the postings of the group-by tags. */
-    static void assignGroups(LeafQuery q, RoaringBitmap series, int seriesBound,
-                             BiConsumer<String, BiConsumer<String, RoaringBitmap>> postings,
-                             int[] groupOf, List<List<String>> groups) {
+    static void assignGroups(
+            LeafQuery q,
+            RoaringBitmap series,
+            int seriesBound,
+            BiConsumer<String, BiConsumer<String, RoaringBitmap>> postings,
+            int[] groupOf,
+            List<List<String>> groups) {
         int k = q.groupBy().size();
         String[][] values = new String[k][];
         for (int j = 0; j < k; j++) {

@@ -31,9 +31,16 @@ import java.util.Set;
  * @param transforms one per field: how its slots are read ({@link SlotTransform}); a field may be listed twice
  *                   with different transforms
  */
-public record LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs,
-                        List<String> groupBy, List<String> fields, Set<Aggregate> aggregates,
-                        List<SlotTransform> transforms) {
+public record LeafQuery(
+        String metric,
+        TagPredicate predicate,
+        long startMs,
+        long endMs,
+        long bucketMs,
+        List<String> groupBy,
+        List<String> fields,
+        Set<Aggregate> aggregates,
+        List<SlotTransform> transforms) {
     private static final Set<Aggregate> ALL_AGGREGATES = Set.copyOf(EnumSet.allOf(Aggregate.class));
 
     /** Bound on groups x buckets one leaf materialises. */
@@ -47,8 +54,8 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         groupBy = List.copyOf(groupBy);
         aggregates = aggregates.isEmpty() ? ALL_AGGREGATES : Set.copyOf(aggregates);
         fields = List.copyOf(fields);
-        transforms = transforms.isEmpty() ? Collections.nCopies(fields.size(), SlotTransform.NONE)
-                : List.copyOf(transforms);
+        transforms =
+                transforms.isEmpty() ? Collections.nCopies(fields.size(), SlotTransform.NONE) : List.copyOf(transforms);
         if (transforms.size() != fields.size()) {
             throw new InvalidInputException("invalid transforms [metric=" + metric + "]: got " + transforms.size()
                     + " for " + fields.size() + " fields; want none or one per field");
@@ -56,13 +63,14 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         Set<String> reads = new HashSet<>();
         for (int i = 0; i < fields.size(); i++) {
             if (!reads.add(fields.get(i) + "\0" + transforms.get(i))) {
-                throw new InvalidInputException("duplicate field [metric=" + metric + ", field=" + fields.get(i)
-                        + ", transform=" + transforms.get(i).name().toLowerCase(Locale.ROOT) + "]: list each read once");
+                throw new InvalidInputException(
+                        "duplicate field [metric=" + metric + ", field=" + fields.get(i) + ", transform="
+                                + transforms.get(i).name().toLowerCase(Locale.ROOT) + "]: list each read once");
             }
         }
         if (endMs <= startMs) {
-            throw new InvalidInputException("invalid time range [metric=" + metric + "]: end " + endMs
-                    + " must be after start " + startMs);
+            throw new InvalidInputException(
+                    "invalid time range [metric=" + metric + "]: end " + endMs + " must be after start " + startMs);
         }
         if (bucketMs < 0) {
             throw new InvalidInputException("invalid bucket [metric=" + metric + "]: got " + bucketMs + "; want >= 0");
@@ -73,14 +81,27 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
     }
 
     /** A query that reads every field as stored. */
-    public LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs, List<String> groupBy,
-                     List<String> fields, Set<Aggregate> aggregates) {
+    public LeafQuery(
+            String metric,
+            TagPredicate predicate,
+            long startMs,
+            long endMs,
+            long bucketMs,
+            List<String> groupBy,
+            List<String> fields,
+            Set<Aggregate> aggregates) {
         this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, aggregates, List.of());
     }
 
     /** A query whose states must be exact for every aggregate. */
-    public LeafQuery(String metric, TagPredicate predicate, long startMs, long endMs, long bucketMs, List<String> groupBy,
-                     List<String> fields) {
+    public LeafQuery(
+            String metric,
+            TagPredicate predicate,
+            long startMs,
+            long endMs,
+            long bucketMs,
+            List<String> groupBy,
+            List<String> fields) {
         this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, ALL_AGGREGATES, List.of());
     }
 
@@ -133,8 +154,8 @@ public record LeafQuery(String metric, TagPredicate predicate, long startMs, lon
         if (start == startMs && end == endMs) {
             return Optional.of(this);
         }
-        return Optional.of(new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates,
-                transforms));
+        return Optional.of(
+                new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates, transforms));
     }
 
     /** Start of the bucket holding {@code ts}. */

@@ -35,8 +35,13 @@ public final class LeafQueryPlanner {
     private final MemTables memTables;
     private final ShardOptions options;
 
-    public LeafQueryPlanner(PostingsIndex postings, SeriesDictionary dictionary, FieldSchema schema, PartStore partStore,
-                     MemTables memTables, ShardOptions options) {
+    public LeafQueryPlanner(
+            PostingsIndex postings,
+            SeriesDictionary dictionary,
+            FieldSchema schema,
+            PartStore partStore,
+            MemTables memTables,
+            ShardOptions options) {
         this.postings = postings;
         this.dictionary = dictionary;
         this.schema = schema;
@@ -78,8 +83,8 @@ public final class LeafQueryPlanner {
         int bound = dictionary.nextId();
         int[] groupOf = new int[bound];
         List<List<String>> groups = new ArrayList<>();
-        LeafAggregator.assignGroups(scan, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer),
-                groupOf, groups);
+        LeafAggregator.assignGroups(
+                scan, series, bound, (key, consumer) -> postings.forEachValue(key, series, consumer), groupOf, groups);
         if (tooWide(scan, groups.size())) {
             // the shard's span covers other metrics' or series' data far from these: narrow to these series' own
             DataSpan own = DataSpan.ofSeries(series, parts, memtables, iv);
@@ -105,8 +110,11 @@ public final class LeafQueryPlanner {
             acquired.add(p);
         }
         int[] rowFieldIds = scan.fields().contains(Names.ROWS)
-                ? schema.fields(scan.metric()).values().stream().mapToInt(FieldSchema.Field::id).toArray() : new int[0];
-        return Optional.of(new LeafAggregator.View(scan, series, groupOf, groups, fieldIds, types, ps, memtables, iv,
-                rowFieldIds));
+                ? schema.fields(scan.metric()).values().stream()
+                        .mapToInt(FieldSchema.Field::id)
+                        .toArray()
+                : new int[0];
+        return Optional.of(new LeafAggregator.View(
+                scan, series, groupOf, groups, fieldIds, types, ps, memtables, iv, rowFieldIds));
     }
 }

@@ -34,7 +34,7 @@ final class RowCounter {
     }
 
     /** Rows of one source: bit {@code k} is absolute slot {@code origin + k}. */
-    private record Rows(ImmutableRoaringBitmap part, RoaringBitmap memtable, long origin) { }
+    private record Rows(ImmutableRoaringBitmap part, RoaringBitmap memtable, long origin) {}
 
     private static final class SeriesRows {
         final List<Rows> sources = new ArrayList<>(2);
@@ -49,6 +49,7 @@ final class RowCounter {
     private final BlockCodec codec;
     /** The absolute slot numbers ({@code floor(ts / interval)}) of the range's first and last slot. */
     private final long firstAbs;
+
     private final long lastAbs;
     private final Map<Integer, SeriesRows> bySeries = new HashMap<>();
 
@@ -131,7 +132,8 @@ final class RowCounter {
                 for (int i = 0; i < spans.size(); i++) {
                     n += spans.get(i).cardinality();
                     if (i > 0 && spans.get(i).first() <= spans.get(i - 1).last()) {
-                        n -= ImmutableRoaringBitmap.andCardinality((ImmutableRoaringBitmap) spans.get(i - 1).bits(),
+                        n -= ImmutableRoaringBitmap.andCardinality(
+                                (ImmutableRoaringBitmap) spans.get(i - 1).bits(),
                                 (ImmutableRoaringBitmap) spans.get(i).bits());
                     }
                 }
@@ -202,8 +204,12 @@ final class RowCounter {
         for (int i = 1; i < spans.size(); i++) {
             Span a = spans.get(i - 1);
             Span b = spans.get(i);
-            if (b.first() <= a.last() && !(a.origin() == b.origin() && a.whole() && b.whole()
-                    && a.bits() instanceof ImmutableRoaringBitmap && b.bits() instanceof ImmutableRoaringBitmap)) {
+            if (b.first() <= a.last()
+                    && !(a.origin() == b.origin()
+                            && a.whole()
+                            && b.whole()
+                            && a.bits() instanceof ImmutableRoaringBitmap
+                            && b.bits() instanceof ImmutableRoaringBitmap)) {
                 return false;
             }
             if (b.first() <= lastBeforeNeighbour) {

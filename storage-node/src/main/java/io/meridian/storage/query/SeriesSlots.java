@@ -75,11 +75,17 @@ final class SeriesSlots {
         size = n;
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
-    long start(int i) { return starts[i]; }
+    long start(int i) {
+        return starts[i];
+    }
 
-    AggState state(int i) { return states[i]; }
+    AggState state(int i) {
+        return states[i];
+    }
 
     /**
      * Folds the (coalesced) slots through {@code transform} into the cells {@code cellOf} names by slot start.

@@ -34,8 +34,13 @@ final class LeaderCatchUp {
     private LeaderCatchUp() {}
 
     /** Reads the ops this replica lacks from the peer furthest ahead; returns the LSN reached. */
-    static long run(ShardKey key, String selfId, Shard shard, ReplicaAssignment a, ReplicationOptions options,
-                    Function<String, ManagedChannel> channels) {
+    static long run(
+            ShardKey key,
+            String selfId,
+            Shard shard,
+            ReplicaAssignment a,
+            ReplicationOptions options,
+            Function<String, ManagedChannel> channels) {
         long deadline = System.nanoTime() + options.ackTimeout().toNanos();
         String best = null;
         long bestLsn = shard.lastLsn();
@@ -53,21 +58,37 @@ final class LeaderCatchUp {
         if (best == null) {
             return shard.lastLsn();
         }
-        LOG.info("new leader reads ops it lacks from a fellow replica [database={}, shard={}, from={}, have={}, peerHas={}]",
-                key.database(), key.shard(), best, shard.lastLsn(), bestLsn);
-        StorageServiceGrpc.StorageServiceBlockingStub stub = StorageServiceGrpc.newBlockingStub(
-                channels.apply(a.addresses().get(best)));
+        LOG.info(
+                "new leader reads ops it lacks from a fellow replica [database={}, shard={}, from={}, have={}, peerHas={}]",
+                key.database(),
+                key.shard(),
+                best,
+                shard.lastLsn(),
+                bestLsn);
+        StorageServiceGrpc.StorageServiceBlockingStub stub =
+                StorageServiceGrpc.newBlockingStub(channels.apply(a.addresses().get(best)));
         while (shard.lastLsn() < bestLsn && System.nanoTime() < deadline) {
             long from = shard.lastLsn() + 1;
             FetchResponse r;
             try {
-                r = stub.withDeadlineAfter(remainingMs(deadline), TimeUnit.MILLISECONDS).fetch(FetchRequest.newBuilder()
-                        .setShard(ShardRefCodec.encode(key, a.epoch())).setFollowerId(selfId).setFromLsn(from)
-                        .setLastEpoch(shard.lastEpoch()).setCatchUp(true)
-                        .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes())).build());
+                r = stub.withDeadlineAfter(remainingMs(deadline), TimeUnit.MILLISECONDS)
+                        .fetch(FetchRequest.newBuilder()
+                                .setShard(ShardRefCodec.encode(key, a.epoch()))
+                                .setFollowerId(selfId)
+                                .setFromLsn(from)
+                                .setLastEpoch(shard.lastEpoch())
+                                .setCatchUp(true)
+                                .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes()))
+                                .build());
             } catch (StatusRuntimeException e) {
-                LOG.warn("catch-up read failed; leading with what this replica has [database={}, shard={}, from={}, "
-                        + "lsn={}]: {}", key.database(), key.shard(), best, shard.lastLsn(), e.getStatus());
+                LOG.warn(
+                        "catch-up read failed; leading with what this replica has [database={}, shard={}, from={}, "
+                                + "lsn={}]: {}",
+                        key.database(),
+                        key.shard(),
+                        best,
+                        shard.lastLsn(),
+                        e.getStatus());
                 break;
             }
             if (r.getOpsCount() == 0) {
@@ -84,13 +105,17 @@ final class LeaderCatchUp {
         try {
             for (ReplicaHealth h : StorageServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS)
-                    .health(HealthRequest.getDefaultInstance()).getReplicasList()) {
+                    .health(HealthRequest.getDefaultInstance())
+                    .getReplicasList()) {
                 if (h.getDatabase().equals(key.database()) && h.getShard() == key.shard()) {
                     return h;
                 }
             }
         } catch (StatusRuntimeException e) {
-            LOG.debug("peer unreachable during catch-up [database={}, shard={}]: {}", key.database(), key.shard(),
+            LOG.debug(
+                    "peer unreachable during catch-up [database={}, shard={}]: {}",
+                    key.database(),
+                    key.shard(),
                     e.getStatus());
         }
         return null;

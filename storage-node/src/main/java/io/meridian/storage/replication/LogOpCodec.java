@@ -11,7 +11,9 @@ final class LogOpCodec {
     private LogOpCodec() {}
 
     static io.meridian.common.rpc.storage.v1.LogOp encode(LogOp op) {
-        var b = io.meridian.common.rpc.storage.v1.LogOp.newBuilder().setLsn(op.lsn()).setEpoch(op.epoch());
+        var b = io.meridian.common.rpc.storage.v1.LogOp.newBuilder()
+                .setLsn(op.lsn())
+                .setEpoch(op.epoch());
         switch (op.kind()) {
             case NOOP -> b.setNoop(io.meridian.common.rpc.storage.v1.LogOp.Noop.getDefaultInstance());
             case WRITE -> {
@@ -22,19 +24,27 @@ final class LogOpCodec {
                 }
                 b.setWrite(w);
             }
-            case STAGE -> b.setStage(io.meridian.common.rpc.storage.v1.LogOp.Stage.newBuilder().setWriterId(op.writerId())
-                    .setTransactionId(op.txnId()).setBatch(PointBatchCodec.encode(op.batch())));
+            case STAGE ->
+                b.setStage(io.meridian.common.rpc.storage.v1.LogOp.Stage.newBuilder()
+                        .setWriterId(op.writerId())
+                        .setTransactionId(op.txnId())
+                        .setBatch(PointBatchCodec.encode(op.batch())));
             case COMMIT -> b.setCommit(transaction(op));
             case ABORT -> b.setAbort(transaction(op));
-            case DECLARE -> b.setDeclare(io.meridian.common.rpc.storage.v1.LogOp.Declare.newBuilder()
-                    .setMetric(op.field().metric()).setField(op.field().field()).setType(WireEnums.toWire(op.field().type())));
+            case DECLARE ->
+                b.setDeclare(io.meridian.common.rpc.storage.v1.LogOp.Declare.newBuilder()
+                        .setMetric(op.field().metric())
+                        .setField(op.field().field())
+                        .setType(WireEnums.toWire(op.field().type())));
         }
         return b.build();
     }
 
     private static io.meridian.common.rpc.storage.v1.LogOp.Transaction transaction(LogOp op) {
-        return io.meridian.common.rpc.storage.v1.LogOp.Transaction.newBuilder().setWriterId(op.writerId())
-                .setTransactionId(op.txnId()).build();
+        return io.meridian.common.rpc.storage.v1.LogOp.Transaction.newBuilder()
+                .setWriterId(op.writerId())
+                .setTransactionId(op.txnId())
+                .build();
     }
 
     static LogOp decode(io.meridian.common.rpc.storage.v1.LogOp w) {
@@ -45,21 +55,53 @@ final class LogOpCodec {
             case WRITE -> {
                 WriteBatch batch = PointBatchCodec.decode(w.getWrite().getBatch());
                 if (!w.getWrite().getWriterId().isEmpty()) {
-                    batch = batch.withWriter(w.getWrite().getWriterId(), w.getWrite().getSequence());
+                    batch = batch.withWriter(
+                            w.getWrite().getWriterId(), w.getWrite().getSequence());
                 }
                 yield new LogOp(lsn, epoch, LogOp.Kind.WRITE, batch, null, 0, null);
             }
-            case STAGE -> new LogOp(lsn, epoch, LogOp.Kind.STAGE, PointBatchCodec.decode(w.getStage().getBatch()),
-                    w.getStage().getWriterId(), w.getStage().getTransactionId(), null);
-            case COMMIT -> new LogOp(lsn, epoch, LogOp.Kind.COMMIT, null, w.getCommit().getWriterId(),
-                    w.getCommit().getTransactionId(), null);
-            case ABORT -> new LogOp(lsn, epoch, LogOp.Kind.ABORT, null, w.getAbort().getWriterId(),
-                    w.getAbort().getTransactionId(), null);
-            case DECLARE -> new LogOp(lsn, epoch, LogOp.Kind.DECLARE, null, null, 0, new LogOp.Declaration(
-                    w.getDeclare().getMetric(), w.getDeclare().getField(),
-                    WireEnums.fromWire(w.getDeclare().getType(), "field=ops.declare.type, lsn=" + lsn)));
-            case OP_NOT_SET -> throw new InvalidInputException("replica log op without a kind [field=ops.op, lsn=" + lsn
-                    + "]: a newer leader? want one of noop, write, stage, commit, abort, declare");
+            case STAGE ->
+                new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.STAGE,
+                        PointBatchCodec.decode(w.getStage().getBatch()),
+                        w.getStage().getWriterId(),
+                        w.getStage().getTransactionId(),
+                        null);
+            case COMMIT ->
+                new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.COMMIT,
+                        null,
+                        w.getCommit().getWriterId(),
+                        w.getCommit().getTransactionId(),
+                        null);
+            case ABORT ->
+                new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.ABORT,
+                        null,
+                        w.getAbort().getWriterId(),
+                        w.getAbort().getTransactionId(),
+                        null);
+            case DECLARE ->
+                new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.DECLARE,
+                        null,
+                        null,
+                        0,
+                        new LogOp.Declaration(
+                                w.getDeclare().getMetric(),
+                                w.getDeclare().getField(),
+                                WireEnums.fromWire(w.getDeclare().getType(), "field=ops.declare.type, lsn=" + lsn)));
+            case OP_NOT_SET ->
+                throw new InvalidInputException("replica log op without a kind [field=ops.op, lsn=" + lsn
+                        + "]: a newer leader? want one of noop, write, stage, commit, abort, declare");
         };
     }
 }

@@ -25,13 +25,28 @@ import java.util.Set;
  * @param generation    the database's incarnation ({@code DatabaseConfig.generation}; 0 when unknown): directories
  *                      of another incarnation of the same name are deleted before the replica opens
  */
-public record ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
-                                List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
-                                Map<String, String> addresses, long generation) {
+public record ReplicaAssignment(
+        ShardKey key,
+        ShardOptions options,
+        long epoch,
+        String leaderId,
+        String leaderAddress,
+        List<String> replicas,
+        Set<String> inSync,
+        WriteConcern writeConcern,
+        Map<String, String> addresses,
+        long generation) {
     /** An assignment of a database without a known generation. */
-    public ReplicaAssignment(ShardKey key, ShardOptions options, long epoch, String leaderId, String leaderAddress,
-                             List<String> replicas, Set<String> inSync, WriteConcern writeConcern,
-                             Map<String, String> addresses) {
+    public ReplicaAssignment(
+            ShardKey key,
+            ShardOptions options,
+            long epoch,
+            String leaderId,
+            String leaderAddress,
+            List<String> replicas,
+            Set<String> inSync,
+            WriteConcern writeConcern,
+            Map<String, String> addresses) {
         this(key, options, epoch, leaderId, leaderAddress, replicas, inSync, writeConcern, addresses, 0);
     }
 

@@ -49,6 +49,7 @@ final class ReplicaFollower implements AutoCloseable {
     private final Resync resync;
     /** The node's free-space watermark: past it the follower pauses its fetches instead of running into ENOSPC. */
     private final DiskSpace disk;
+
     private final StorageServiceGrpc.StorageServiceBlockingStub stub;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,8 +59,16 @@ final class ReplicaFollower implements AutoCloseable {
     private volatile Context.CancellableContext inFlight;
     private long commitLsn;
 
-    ReplicaFollower(ShardKey key, String selfId, Shard shard, ReplicaAssignment assignment, ReplicationOptions options,
-                    ManagedChannel leaderChannel, Truncation truncation, Resync resync, DiskSpace disk) {
+    ReplicaFollower(
+            ShardKey key,
+            String selfId,
+            Shard shard,
+            ReplicaAssignment assignment,
+            ReplicationOptions options,
+            ManagedChannel leaderChannel,
+            Truncation truncation,
+            Resync resync,
+            DiskSpace disk) {
         this.disk = disk;
         this.key = key;
         this.selfId = selfId;
@@ -75,8 +84,14 @@ final class ReplicaFollower implements AutoCloseable {
 
     ReplicaFollower start() {
         thread.start();
-        LOG.info("following [database={}, shard={}, epoch={}, leader={}@{}, lsn={}]", key.database(), key.shard(),
-                assignment.epoch(), assignment.leaderId(), assignment.leaderAddress(), shard.lastLsn());
+        LOG.info(
+                "following [database={}, shard={}, epoch={}, leader={}@{}, lsn={}]",
+                key.database(),
+                key.shard(),
+                assignment.epoch(),
+                assignment.leaderId(),
+                assignment.leaderAddress(),
+                shard.lastLsn());
         return this;
     }
 
@@ -96,8 +111,12 @@ final class ReplicaFollower implements AutoCloseable {
                 fetchOnce();
                 backoff = 10;
                 if (failures > 0) {
-                    LOG.info("fetching again [database={}, shard={}, leader={}, failuresBefore={}]", key.database(),
-                            key.shard(), assignment.leaderId(), failures);
+                    LOG.info(
+                            "fetching again [database={}, shard={}, leader={}, failuresBefore={}]",
+                            key.database(),
+                            key.shard(),
+                            assignment.leaderId(),
+                            failures);
                     failures = 0;
                 }
             } catch (RuntimeException e) {
@@ -107,8 +126,13 @@ final class ReplicaFollower implements AutoCloseable {
                 failures++;
                 if (failures == 1 || failures % 50 == 0) {
                     MeridianException m = e instanceof StatusRuntimeException s ? RpcErrors.fromStatus(s) : null;
-                    LOG.warn("fetch failed [database={}, shard={}, leader={}@{}, failures={}]: {}", key.database(),
-                            key.shard(), assignment.leaderId(), assignment.leaderAddress(), failures,
+                    LOG.warn(
+                            "fetch failed [database={}, shard={}, leader={}@{}, failures={}]: {}",
+                            key.database(),
+                            key.shard(),
+                            assignment.leaderId(),
+                            assignment.leaderAddress(),
+                            failures,
                             m != null ? m.getMessage() : e.toString());
                 }
                 sleep(backoff);
@@ -127,16 +151,20 @@ final class ReplicaFollower implements AutoCloseable {
         long from = s.lastLsn() + 1;
         FetchRequest request = FetchRequest.newBuilder()
                 .setShard(ShardRefCodec.encode(key, assignment.epoch()))
-                .setFollowerId(selfId).setFromLsn(from).setLastEpoch(from == 1 ? 0 : s.lastEpoch())
+                .setFollowerId(selfId)
+                .setFromLsn(from)
+                .setLastEpoch(from == 1 ? 0 : s.lastEpoch())
                 .setMaxBytes((int) Math.min(Integer.MAX_VALUE, options.fetchMaxBytes()))
-                .setMaxWaitMs((int) options.fetchWait().toMillis()).build();
+                .setMaxWaitMs((int) options.fetchWait().toMillis())
+                .build();
         // the call runs in a cancellable context so that close() does not wait out a frozen leader's deadline
         Context.CancellableContext call = Context.current().withCancellation();
         inFlight = call;
         FetchResponse response;
         try {
-            response = call.call(() -> stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000,
-                    TimeUnit.MILLISECONDS).fetch(request));
+            response = call.call(
+                    () -> stub.withDeadlineAfter(options.fetchWait().toMillis() + 10_000, TimeUnit.MILLISECONDS)
+                            .fetch(request));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -146,15 +174,24 @@ final class ReplicaFollower implements AutoCloseable {
             inFlight = null;
         }
         if (response.getResync()) {
-            LOG.warn("the leader's WAL no longer holds this replica's next op; re-syncing from a snapshot "
-                    + "[database={}, shard={}, from={}]", key.database(), key.shard(), from);
+            LOG.warn(
+                    "the leader's WAL no longer holds this replica's next op; re-syncing from a snapshot "
+                            + "[database={}, shard={}, from={}]",
+                    key.database(),
+                    key.shard(),
+                    from);
             shard = resync.resync(key, this);
             return;
         }
         if (response.getTruncate()) {
             long to = response.getTruncateTo();
-            LOG.warn("leader says this replica's log diverged; truncating its uncommitted tail [database={}, shard={}, "
-                    + "has={}, truncateTo={}]", key.database(), key.shard(), s.lastLsn(), to);
+            LOG.warn(
+                    "leader says this replica's log diverged; truncating its uncommitted tail [database={}, shard={}, "
+                            + "has={}, truncateTo={}]",
+                    key.database(),
+                    key.shard(),
+                    s.lastLsn(),
+                    to);
             shard = truncation.truncate(key, to);
             return;
         }
@@ -178,9 +215,16 @@ final class ReplicaFollower implements AutoCloseable {
 
     /** The flush gate: waits (bounded by the ack timeout) until the leader reported {@code lsn} committed. */
     void awaitCommittedForFlush(long lsn) {
-        if (!BoundedWait.until(lock, committed, () -> commitLsn >= lsn || !running, options.ackTimeout().toNanos())) {
-            LOG.warn("flushing ops the leader has not reported committed [database={}, shard={}, lsn={}]",
-                    key.database(), key.shard(), lsn);
+        if (!BoundedWait.until(
+                lock,
+                committed,
+                () -> commitLsn >= lsn || !running,
+                options.ackTimeout().toNanos())) {
+            LOG.warn(
+                    "flushing ops the leader has not reported committed [database={}, shard={}, lsn={}]",
+                    key.database(),
+                    key.shard(),
+                    lsn);
         }
     }
 

@@ -65,7 +65,10 @@ final class ReplicaLeader implements AutoCloseable {
         this.options = options;
         update(assignment);
         // everything this replica held when it became leader was committed by its predecessor or is now ours
-        this.commitLsn = assignment.writeConcern() == WriteConcern.LEADER || followerIds().isEmpty() ? shard.lastLsn() : 0;
+        this.commitLsn = assignment.writeConcern() == WriteConcern.LEADER
+                        || followerIds().isEmpty()
+                ? shard.lastLsn()
+                : 0;
     }
 
     long epoch() {
@@ -123,8 +126,8 @@ final class ReplicaLeader implements AutoCloseable {
 
     private void checkReady() {
         if (!ready) {
-            throw new ShardUnavailableException("new leader is catching up from its peers "
-                    + key.context() + "; retry shortly", null);
+            throw new ShardUnavailableException(
+                    "new leader is catching up from its peers " + key.context() + "; retry shortly", null);
         }
     }
 
@@ -157,7 +160,11 @@ final class ReplicaLeader implements AutoCloseable {
      * @throws NotLeaderException     when this replica stopped leading meanwhile
      */
     void awaitCommitted(long lsn) {
-        if (BoundedWait.until(lock, changed, () -> commitLsn >= lsn || closed, options.ackTimeout().toNanos())
+        if (BoundedWait.until(
+                        lock,
+                        changed,
+                        () -> commitLsn >= lsn || closed,
+                        options.ackTimeout().toNanos())
                 && commitLsn() >= lsn) {
             return;
         }
@@ -169,7 +176,8 @@ final class ReplicaLeader implements AutoCloseable {
             }
             throw new NotReplicatedException("write not acknowledged in time " + key.context() + ": want "
                     + assignment.writeConcern() + " of " + assignment.replicas() + ", in-sync view " + inSyncView()
-                    + ", waited " + options.ackTimeout().toMillis() + " ms (retry; the op is de-duplicated by writer id "
+                    + ", waited " + options.ackTimeout().toMillis()
+                    + " ms (retry; the op is de-duplicated by writer id "
                     + "and sequence)");
         } finally {
             lock.unlock();
@@ -178,9 +186,17 @@ final class ReplicaLeader implements AutoCloseable {
 
     /** The flush gate: waits (bounded by the ack timeout) until {@code lsn} is committed. */
     void awaitCommittedForFlush(long lsn) {
-        if (!BoundedWait.until(lock, changed, () -> commitLsn >= lsn || closed, options.ackTimeout().toNanos())) {
-            LOG.warn("flushing ops not yet committed by the write concern [database={}, shard={}, lsn={}, commitLsn={}]: "
-                    + "a later truncation of them would need a full re-sync", key.database(), key.shard(), lsn,
+        if (!BoundedWait.until(
+                lock,
+                changed,
+                () -> commitLsn >= lsn || closed,
+                options.ackTimeout().toNanos())) {
+            LOG.warn(
+                    "flushing ops not yet committed by the write concern [database={}, shard={}, lsn={}, commitLsn={}]: "
+                            + "a later truncation of them would need a full re-sync",
+                    key.database(),
+                    key.shard(),
+                    lsn,
                     commitLsn());
         }
     }
@@ -203,10 +219,21 @@ final class ReplicaLeader implements AutoCloseable {
         if (held > 0) {
             long end = s.endOfEpoch(request.getLastEpoch());
             if (held > end) {
-                LOG.info("follower log diverged; asking it to truncate [database={}, shard={}, follower={}, has={}@{}, "
-                        + "truncateTo={}]", key.database(), key.shard(), follower, held, request.getLastEpoch(), end);
-                return FetchResponse.newBuilder().setTruncate(true).setTruncateTo(end).setLeaderLsn(s.lastLsn())
-                        .setCommitLsn(commitLsn()).build();
+                LOG.info(
+                        "follower log diverged; asking it to truncate [database={}, shard={}, follower={}, has={}@{}, "
+                                + "truncateTo={}]",
+                        key.database(),
+                        key.shard(),
+                        follower,
+                        held,
+                        request.getLastEpoch(),
+                        end);
+                return FetchResponse.newBuilder()
+                        .setTruncate(true)
+                        .setTruncateTo(end)
+                        .setLeaderLsn(s.lastLsn())
+                        .setCommitLsn(commitLsn())
+                        .build();
             }
         }
         ReplicaLogReader.Cursor cursor = recordProgress(follower, held);
@@ -218,11 +245,21 @@ final class ReplicaLeader implements AutoCloseable {
         try {
             batch = s.readLog(from, maxBytes, cursor);
         } catch (LogTrimmedException e) {
-            LOG.warn("follower is behind the WAL this leader keeps; it needs a full re-sync [database={}, shard={}, "
-                    + "follower={}, from={}]", key.database(), key.shard(), follower, from);
-            return FetchResponse.newBuilder().setResync(true).setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn()).build();
+            LOG.warn(
+                    "follower is behind the WAL this leader keeps; it needs a full re-sync [database={}, shard={}, "
+                            + "follower={}, from={}]",
+                    key.database(),
+                    key.shard(),
+                    follower,
+                    from);
+            return FetchResponse.newBuilder()
+                    .setResync(true)
+                    .setLeaderLsn(s.lastLsn())
+                    .setCommitLsn(commitLsn())
+                    .build();
         }
-        FetchResponse.Builder b = FetchResponse.newBuilder().setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn());
+        FetchResponse.Builder b =
+                FetchResponse.newBuilder().setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn());
         for (LogOp op : batch.ops()) {
             b.addOps(LogOpCodec.encode(op));
         }
@@ -273,8 +310,13 @@ final class ReplicaLeader implements AutoCloseable {
             held.add(p.persisted);
             boolean inSync = p.lastFetchNanos != 0 && now - p.lastFetchNanos <= lagNanos;
             if (inSync != p.inSync) {
-                LOG.info("follower {} the leader's in-sync view [database={}, shard={}, follower={}, persisted={}]",
-                        inSync ? "joined" : "left", key.database(), key.shard(), e.getKey(), p.persisted);
+                LOG.info(
+                        "follower {} the leader's in-sync view [database={}, shard={}, follower={}, persisted={}]",
+                        inSync ? "joined" : "left",
+                        key.database(),
+                        key.shard(),
+                        e.getKey(),
+                        p.persisted);
                 p.inSync = inSync;
             }
             if (inSync) {

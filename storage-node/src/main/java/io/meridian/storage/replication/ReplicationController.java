@@ -62,6 +62,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     private final Map<ShardKey, ReplicaAssignment> stopped = new HashMap<>();
     /** Replicas assigned here as leader (or alone) whose files are damaged: epoch of the assignment. */
     private final Map<ShardKey, Long> damaged = new HashMap<>();
+
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationController.class);
 
     private final String selfId;
@@ -84,8 +85,8 @@ public final class ReplicationController implements ReplicaController, Replicati
         this(selfId, registry, options, registry.meters());
     }
 
-    public ReplicationController(String selfId, ShardRegistry registry, ReplicationOptions options,
-                                 MeterRegistry meters) {
+    public ReplicationController(
+            String selfId, ShardRegistry registry, ReplicationOptions options, MeterRegistry meters) {
         this.metrics = new ReplicationMetrics(meters);
         this.selfId = Objects.requireNonNull(selfId, "selfId");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -96,10 +97,17 @@ public final class ReplicationController implements ReplicaController, Replicati
             return t;
         });
         // followers that stop fetching must leave the in-sync view even when no write comes
-        ticker.scheduleWithFixedDelay(BackgroundTasks.guarded("replication-tick",
-                () -> leaders.values().forEach(ReplicaLeader::tick)), 1, 1, TimeUnit.SECONDS);
-        ticker.scheduleWithFixedDelay(BackgroundTasks.guarded("stopped-shard-reopen", this::reopenStopped),
-                STOPPED_REOPEN_SECONDS, STOPPED_REOPEN_SECONDS, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(
+                BackgroundTasks.guarded(
+                        "replication-tick", () -> leaders.values().forEach(ReplicaLeader::tick)),
+                1,
+                1,
+                TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(
+                BackgroundTasks.guarded("stopped-shard-reopen", this::reopenStopped),
+                STOPPED_REOPEN_SECONDS,
+                STOPPED_REOPEN_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     /**
@@ -125,12 +133,19 @@ public final class ReplicationController implements ReplicaController, Replicati
             assigned.remove(key); // so that a reopened leader catches up from its peers first
             try {
                 apply(e.getValue()); // an open that succeeds takes the replica out of stopped
-                LOG.warn("reopened a shard that had stopped after a storage failure [database={}, shard={}, lsn={}]",
-                        key.database(), key.shard(), registry.replica(key).shard().lastLsn());
+                LOG.warn(
+                        "reopened a shard that had stopped after a storage failure [database={}, shard={}, lsn={}]",
+                        key.database(),
+                        key.shard(),
+                        registry.replica(key).shard().lastLsn());
             } catch (RuntimeException failed) {
                 assigned.remove(key);
-                LOG.error("cannot reopen a stopped shard yet; retrying in {} s [database={}, shard={}]: {}",
-                        STOPPED_REOPEN_SECONDS, key.database(), key.shard(), failed.toString());
+                LOG.error(
+                        "cannot reopen a stopped shard yet; retrying in {} s [database={}, shard={}]: {}",
+                        STOPPED_REOPEN_SECONDS,
+                        key.database(),
+                        key.shard(),
+                        failed.toString());
             }
         }
     }
@@ -144,8 +159,13 @@ public final class ReplicationController implements ReplicaController, Replicati
             try {
                 apply(a);
             } catch (RuntimeException e) {
-                LOG.error("cannot take the assigned role [database={}, shard={}, epoch={}, leader={}]",
-                        a.key().database(), a.key().shard(), a.epoch(), a.leaderId(), e);
+                LOG.error(
+                        "cannot take the assigned role [database={}, shard={}, epoch={}, leader={}]",
+                        a.key().database(),
+                        a.key().shard(),
+                        a.epoch(),
+                        a.leaderId(),
+                        e);
             }
         }
         stopped.keySet().retainAll(wanted);
@@ -163,8 +183,12 @@ public final class ReplicationController implements ReplicaController, Replicati
         ShardKey key = a.key();
         ReplicaAssignment before = assigned.get(key);
         if (before != null && before.epoch() > a.epoch()) {
-            LOG.warn("ignoring an assignment older than the one served [database={}, shard={}, epoch={}, serving={}]",
-                    key.database(), key.shard(), a.epoch(), before.epoch());
+            LOG.warn(
+                    "ignoring an assignment older than the one served [database={}, shard={}, epoch={}, serving={}]",
+                    key.database(),
+                    key.shard(),
+                    a.epoch(),
+                    before.epoch());
             return;
         }
         boolean lead = a.isLedBy(selfId);
@@ -178,7 +202,9 @@ public final class ReplicationController implements ReplicaController, Replicati
             metrics.bind(key, leader, followerIds);
             return;
         }
-        if (!lead && follower != null && follower.assignment().epoch() == a.epoch()
+        if (!lead
+                && follower != null
+                && follower.assignment().epoch() == a.epoch()
                 && Objects.equals(follower.assignment().leaderAddress(), a.leaderAddress())) {
             return;
         }
@@ -200,17 +226,29 @@ public final class ReplicationController implements ReplicaController, Replicati
         } catch (CorruptDataException e) {
             if (lead || a.replicas().size() < 2) {
                 damaged.put(key, a.epoch()); // reported, so that the master moves leadership to a healthy replica
-                LOG.error("replica is damaged and refuses to open; its files were left as they are [database={}, "
-                        + "shard={}, file={}, offset={}]: {}. {}", key.database(), key.shard(), e.file(), e.offset(),
-                        e.getMessage(), lead && a.replicas().size() > 1
+                LOG.error(
+                        "replica is damaged and refuses to open; its files were left as they are [database={}, "
+                                + "shard={}, file={}, offset={}]: {}. {}",
+                        key.database(),
+                        key.shard(),
+                        e.file(),
+                        e.offset(),
+                        e.getMessage(),
+                        lead && a.replicas().size() > 1
                                 ? "Stop this node so that the master moves leadership to an in-sync replica; the "
                                         + "damaged replica then re-syncs as a follower."
                                 : "With one replica there is no healthy copy: restore the shard directory from a backup, "
                                         + "or move it away to start the shard empty.");
                 throw e;
             }
-            LOG.error("replica is damaged [database={}, shard={}, file={}, offset={}]: {}; moving it to quarantine and "
-                    + "re-syncing from the leader", key.database(), key.shard(), e.file(), e.offset(), e.getMessage());
+            LOG.error(
+                    "replica is damaged [database={}, shard={}, file={}, offset={}]: {}; moving it to quarantine and "
+                            + "re-syncing from the leader",
+                    key.database(),
+                    key.shard(),
+                    e.file(),
+                    e.offset(),
+                    e.getMessage());
             registry.quarantine(key, a.options().files());
             metrics.quarantined();
             replica = registry.open(key, a.options(), a.epoch(), lead);
@@ -230,8 +268,11 @@ public final class ReplicationController implements ReplicaController, Replicati
                     try {
                         LeaderCatchUp.run(key, selfId, shard, a, options, this::channel);
                     } catch (RuntimeException e) {
-                        LOG.error("catch-up of a new leader failed; leading with what it has [database={}, shard={}]",
-                                key.database(), key.shard(), e);
+                        LOG.error(
+                                "catch-up of a new leader failed; leading with what it has [database={}, shard={}]",
+                                key.database(),
+                                key.shard(),
+                                e);
                     } finally {
                         l.ready();
                     }
@@ -239,20 +280,37 @@ public final class ReplicationController implements ReplicaController, Replicati
             } else {
                 l.ready();
             }
-            LOG.info("leading [database={}, shard={}, epoch={}, replicas={}, concern={}, lsn={}]", key.database(),
-                    key.shard(), a.epoch(), a.replicas(), a.writeConcern(), shard.lastLsn());
+            LOG.info(
+                    "leading [database={}, shard={}, epoch={}, replicas={}, concern={}, lsn={}]",
+                    key.database(),
+                    key.shard(),
+                    a.epoch(),
+                    a.replicas(),
+                    a.writeConcern(),
+                    shard.lastLsn());
         } else if (a.leaderId() != null) {
             startFollower(a, shard);
         } else {
             shard.setFlushGate(FlushGate.OPEN);
-            LOG.info("shard is leaderless; serving reads only [database={}, shard={}, epoch={}]", key.database(),
-                    key.shard(), a.epoch());
+            LOG.info(
+                    "shard is leaderless; serving reads only [database={}, shard={}, epoch={}]",
+                    key.database(),
+                    key.shard(),
+                    a.epoch());
         }
     }
 
     private void startFollower(ReplicaAssignment a, Shard shard) {
-        ReplicaFollower f = new ReplicaFollower(a.key(), selfId, shard, a, options, channel(a.leaderAddress()),
-                this::truncate, this::resync, registry.disk());
+        ReplicaFollower f = new ReplicaFollower(
+                a.key(),
+                selfId,
+                shard,
+                a,
+                options,
+                channel(a.leaderAddress()),
+                this::truncate,
+                this::resync,
+                registry.disk());
         shard.setFlushGate(f::awaitCommittedForFlush);
         shard.setNeededLsn(() -> Long.MAX_VALUE, 0);
         followers.put(a.key(), f);
@@ -297,13 +355,18 @@ public final class ReplicationController implements ReplicaController, Replicati
         List<ReplicaStatus> out = new ArrayList<>();
         boolean diskFull = registry.disk().freeBytes() < registry.disk().watermarkBytes();
         for (ShardReplica r : registry.replicas()) {
-            String problem = r.shard().failure() != null ? "shard stopped after a storage failure: "
-                    + r.shard().failure().getMessage() : diskFull ? "disk past its free-space watermark" : null;
+            String problem = r.shard().failure() != null
+                    ? "shard stopped after a storage failure: "
+                            + r.shard().failure().getMessage()
+                    : diskFull ? "disk past its free-space watermark" : null;
             out.add(new ReplicaStatus(r.key(), r.epoch(), r.shard().lastLsn(), problem));
         }
         for (var e : stopped.entrySet()) {
             if (registry.replicas().stream().noneMatch(r -> r.key().equals(e.getKey()))) {
-                out.add(new ReplicaStatus(e.getKey(), e.getValue().epoch(), 0,
+                out.add(new ReplicaStatus(
+                        e.getKey(),
+                        e.getValue().epoch(),
+                        0,
                         "shard stopped after a storage failure and cannot be reopened yet"));
             }
         }
@@ -328,8 +391,8 @@ public final class ReplicationController implements ReplicaController, Replicati
         ReplicaLeader l = leaders.get(replica.key());
         if (l == null) {
             if (assigned.containsKey(replica.key())) {
-                throw new NotLeaderException("no longer the leader " + replica.key().context()
-                        + ": refresh routing and retry");
+                throw new NotLeaderException(
+                        "no longer the leader " + replica.key().context() + ": refresh routing and retry");
             }
             return; // a replica opened outside replication (tests, single node)
         }
@@ -344,7 +407,8 @@ public final class ReplicationController implements ReplicaController, Replicati
 
     @Override
     public FetchResponse fetch(FetchRequest request) {
-        ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
+        ShardKey key = new ShardKey(
+                request.getShard().getDatabase(), request.getShard().getShard());
         if (request.getCatchUp()) {
             long maxBytes = request.getMaxBytes() == 0 ? options.fetchMaxBytes() : request.getMaxBytes();
             return LeaderCatchUp.serve(registry.replica(key).shard(), request, maxBytes);
@@ -358,15 +422,19 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     @Override
-    public void snapshot(SnapshotRequest request,
-                         ServerCallStreamObserver<SnapshotChunk> out) {
-        ShardKey key = new ShardKey(request.getShard().getDatabase(), request.getShard().getShard());
+    public void snapshot(SnapshotRequest request, ServerCallStreamObserver<SnapshotChunk> out) {
+        ShardKey key = new ShardKey(
+                request.getShard().getDatabase(), request.getShard().getShard());
         ReplicaLeader l = leaders.get(key);
         if (l == null || l.epoch() != request.getShard().getEpoch()) {
-            throw new NotLeaderException("not the leader at epoch " + request.getShard().getEpoch() + " " + key.context()
-                    + ": follower " + request.getFollowerId() + " must refresh its metadata");
+            throw new NotLeaderException(
+                    "not the leader at epoch " + request.getShard().getEpoch() + " " + key.context() + ": follower "
+                            + request.getFollowerId() + " must refresh its metadata");
         }
-        LOG.info("sending a full re-sync snapshot [database={}, shard={}, follower={}]", key.database(), key.shard(),
+        LOG.info(
+                "sending a full re-sync snapshot [database={}, shard={}, follower={}]",
+                key.database(),
+                key.shard(),
                 request.getFollowerId());
         SnapshotTransfer.serve(registry.replica(key).shard(), out);
     }
@@ -393,8 +461,15 @@ public final class ReplicationController implements ReplicaController, Replicati
         Path staging = dir.resolveSibling(dir.getFileName() + ".resync");
         FileIo io = a.options().files();
         long started = System.nanoTime();
-        long lsn = SnapshotTransfer.receive(key, follower.leaderStub(), SnapshotRequest.newBuilder()
-                .setShard(ShardRefCodec.encode(key, a.epoch())).setFollowerId(selfId).build(), staging, io);
+        long lsn = SnapshotTransfer.receive(
+                key,
+                follower.leaderStub(),
+                SnapshotRequest.newBuilder()
+                        .setShard(ShardRefCodec.encode(key, a.epoch()))
+                        .setFollowerId(selfId)
+                        .build(),
+                staging,
+                io);
         registry.close(key);
         keepQuarantine(io, dir, staging);
         SnapshotTransfer.deleteRecursively(dir);
@@ -406,8 +481,12 @@ public final class ReplicationController implements ReplicaController, Replicati
         Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
         reopened.setFlushGate(follower::awaitCommittedForFlush);
         metrics.resynced();
-        LOG.warn("replica re-synced from the leader's snapshot [database={}, shard={}, lsn={}, ms={}]", key.database(),
-                key.shard(), lsn, (System.nanoTime() - started) / 1_000_000);
+        LOG.warn(
+                "replica re-synced from the leader's snapshot [database={}, shard={}, lsn={}, ms={}]",
+                key.database(),
+                key.shard(),
+                lsn,
+                (System.nanoTime() - started) / 1_000_000);
         return reopened;
     }
 

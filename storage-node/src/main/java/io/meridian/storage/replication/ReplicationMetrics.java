@@ -28,13 +28,17 @@ final class ReplicationMetrics {
     ReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.truncations = Counter.builder("meridian.storage.replication.truncations")
-                .description("uncommitted replica-log tails cut back after a leader change").register(registry);
+                .description("uncommitted replica-log tails cut back after a leader change")
+                .register(registry);
         this.resyncs = Counter.builder("meridian.storage.replication.resyncs")
-                .description("replicas replaced by a full snapshot of the leader's").register(registry);
+                .description("replicas replaced by a full snapshot of the leader's")
+                .register(registry);
         this.quarantines = Counter.builder("meridian.storage.replication.quarantines")
-                .description("damaged replicas moved to quarantine/ to re-sync from their leader").register(registry);
+                .description("damaged replicas moved to quarantine/ to re-sync from their leader")
+                .register(registry);
         this.notReplicated = Counter.builder("meridian.storage.replication.not.replicated")
-                .description("writes whose write concern was not met within the ack timeout").register(registry);
+                .description("writes whose write concern was not met within the ack timeout")
+                .register(registry);
     }
 
     void bind(ShardKey key, ReplicaLeader leader, List<String> followers) {
@@ -42,14 +46,22 @@ final class ReplicationMetrics {
         Tags tags = Tags.of("db", key.database(), "shard", Integer.toString(key.shard()));
         List<Meter> meters = new ArrayList<>();
         meters.add(Gauge.builder("meridian.storage.replication.commit.lsn", leader, ReplicaLeader::commitLsn)
-                .description("highest op committed by the write concern").tags(tags).register(registry));
+                .description("highest op committed by the write concern")
+                .tags(tags)
+                .register(registry));
         meters.add(Gauge.builder("meridian.storage.replication.uncommitted.ops", leader, ReplicaLeader::uncommittedOps)
-                .description("ops the leader holds beyond the commit point").tags(tags).register(registry));
+                .description("ops the leader holds beyond the commit point")
+                .tags(tags)
+                .register(registry));
         meters.add(Gauge.builder("meridian.storage.replication.in.sync", leader, ReplicaLeader::inSyncCount)
-                .description("replicas in the leader's in-sync view, leader included").tags(tags).register(registry));
+                .description("replicas in the leader's in-sync view, leader included")
+                .tags(tags)
+                .register(registry));
         for (String f : followers) {
             meters.add(Gauge.builder("meridian.storage.replication.follower.lag.ops", leader, l -> l.lagOf(f))
-                    .description("ops the follower has not persisted yet").tags(tags.and("follower", f)).register(registry));
+                    .description("ops the follower has not persisted yet")
+                    .tags(tags.and("follower", f))
+                    .register(registry));
         }
         perLeader.put(key, meters);
     }

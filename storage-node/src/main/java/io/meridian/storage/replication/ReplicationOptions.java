@@ -18,8 +18,13 @@ import java.util.Objects;
  * @param walRetentionMax {@code storage.replication.wal-retention-max}: WAL bytes a leader keeps beyond its flush
  *                      checkpoint for lagging followers (default 1 GiB); a follower further behind needs a re-sync
  */
-public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duration lagMax, Duration ackTimeout,
-                                 long maxUncommittedOps, long walRetentionMax) {
+public record ReplicationOptions(
+        long fetchMaxBytes,
+        Duration fetchWait,
+        Duration lagMax,
+        Duration ackTimeout,
+        long maxUncommittedOps,
+        long walRetentionMax) {
     public static final long DEFAULT_FETCH_MAX_BYTES = 4L << 20;
     public static final Duration DEFAULT_FETCH_WAIT = Duration.ofMillis(500);
     public static final Duration MAX_FETCH_WAIT = Duration.ofSeconds(10);
@@ -38,14 +43,19 @@ public record ReplicationOptions(long fetchMaxBytes, Duration fetchWait, Duratio
         positive("storage.replication.max-uncommitted-ops", maxUncommittedOps);
         positive("storage.replication.wal-retention-max", walRetentionMax);
         if (fetchWait.isNegative() || fetchWait.toMillis() > 10_000) {
-            throw new InvalidInputException("invalid option [storage.replication.fetch-wait=" + fetchWait
-                    + "]: want 0..10s");
+            throw new InvalidInputException(
+                    "invalid option [storage.replication.fetch-wait=" + fetchWait + "]: want 0..10s");
         }
     }
 
     public static ReplicationOptions defaults() {
-        return new ReplicationOptions(DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_WAIT, DEFAULT_LAG_MAX, DEFAULT_ACK_TIMEOUT,
-                DEFAULT_MAX_UNCOMMITTED_OPS, DEFAULT_WAL_RETENTION_MAX);
+        return new ReplicationOptions(
+                DEFAULT_FETCH_MAX_BYTES,
+                DEFAULT_FETCH_WAIT,
+                DEFAULT_LAG_MAX,
+                DEFAULT_ACK_TIMEOUT,
+                DEFAULT_MAX_UNCOMMITTED_OPS,
+                DEFAULT_WAL_RETENTION_MAX);
     }
 
     private static void positive(String key, long v) {

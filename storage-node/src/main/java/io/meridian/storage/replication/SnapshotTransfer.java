@@ -56,8 +56,14 @@ final class SnapshotTransfer {
                     boolean sent = false;
                     while ((n = in.readNBytes(buf, 0, buf.length)) > 0 || !sent) {
                         boolean last = n < buf.length;
-                        send(out, ready, SnapshotChunk.newBuilder().setPath(f.relativePath())
-                                .setData(ByteString.copyFrom(buf, 0, Math.max(n, 0))).setEndOfFile(last).build());
+                        send(
+                                out,
+                                ready,
+                                SnapshotChunk.newBuilder()
+                                        .setPath(f.relativePath())
+                                        .setData(ByteString.copyFrom(buf, 0, Math.max(n, 0)))
+                                        .setEndOfFile(last)
+                                        .build());
                         sent = true;
                         if (last) {
                             break;
@@ -67,7 +73,13 @@ final class SnapshotTransfer {
                     throw new StorageIoException("cannot read file for a snapshot [file=" + f.path() + "]", e);
                 }
             }
-            send(out, ready, SnapshotChunk.newBuilder().setDone(true).setLastLsn(pin.lastLsn()).build());
+            send(
+                    out,
+                    ready,
+                    SnapshotChunk.newBuilder()
+                            .setDone(true)
+                            .setLastLsn(pin.lastLsn())
+                            .build());
         }
         out.onCompleted();
     }
@@ -82,8 +94,8 @@ final class SnapshotTransfer {
             throw new ShardUnavailableException("snapshot cancelled by the follower", null);
         }
         if (!out.isReady()) {
-            throw new ShardUnavailableException("follower stopped reading the snapshot for " + STALL_TIMEOUT_MINUTES
-                    + " min; giving up", null);
+            throw new ShardUnavailableException(
+                    "follower stopped reading the snapshot for " + STALL_TIMEOUT_MINUTES + " min; giving up", null);
         }
         out.onNext(chunk);
     }
@@ -127,12 +139,17 @@ final class SnapshotTransfer {
      *
      * @return the last LSN the snapshot holds
      */
-    static long receive(ShardKey key, StorageServiceGrpc.StorageServiceBlockingStub stub, SnapshotRequest request,
-                        Path staging, FileIo io) {
+    static long receive(
+            ShardKey key,
+            StorageServiceGrpc.StorageServiceBlockingStub stub,
+            SnapshotRequest request,
+            Path staging,
+            FileIo io) {
         deleteRecursively(staging);
         try {
             Files.createDirectories(staging);
-            Iterator<SnapshotChunk> chunks = stub.withDeadlineAfter(30, TimeUnit.MINUTES).snapshot(request);
+            Iterator<SnapshotChunk> chunks =
+                    stub.withDeadlineAfter(30, TimeUnit.MINUTES).snapshot(request);
             FileChannel current = null;
             String currentPath = null;
             try {
@@ -140,8 +157,8 @@ final class SnapshotTransfer {
                     SnapshotChunk c = chunks.next();
                     if (c.getDone()) {
                         if (current != null) {
-                            throw new InvalidInputException("snapshot ended inside file " + currentPath + " "
-                                    + key.context());
+                            throw new InvalidInputException(
+                                    "snapshot ended inside file " + currentPath + " " + key.context());
                         }
                         syncDirectories(io, staging); // the files were fsynced one by one; now their directory entries
                         return c.getLastLsn();
@@ -150,11 +167,14 @@ final class SnapshotTransfer {
                         currentPath = c.getPath();
                         Path target = resolveSafely(staging, currentPath, key);
                         Files.createDirectories(target.getParent());
-                        current = io.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        current = io.open(
+                                target,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
                                 StandardOpenOption.WRITE);
                     } else if (!c.getPath().equals(currentPath)) {
-                        throw new InvalidInputException("snapshot switched files inside " + currentPath + " "
-                                + key.context());
+                        throw new InvalidInputException(
+                                "snapshot switched files inside " + currentPath + " " + key.context());
                     }
                     ByteBuffer data = c.getData().asReadOnlyByteBuffer();
                     while (data.hasRemaining()) {
@@ -189,7 +209,8 @@ final class SnapshotTransfer {
     private static Path resolveSafely(Path staging, String rel, ShardKey key) {
         Path target = staging.resolve(rel).normalize();
         if (rel.isEmpty() || rel.startsWith("/") || !target.startsWith(staging)) {
-            throw new InvalidInputException("snapshot names a file outside the shard [path=" + rel + "] " + key.context());
+            throw new InvalidInputException(
+                    "snapshot names a file outside the shard [path=" + rel + "] " + key.context());
         }
         return target;
     }

@@ -28,12 +28,12 @@ public final class LeafQueryCodec {
             throw new InvalidInputException("missing metric [field=metric]");
         }
         if (!r.hasFilter()) {
-            throw new InvalidInputException("missing tag filter [field=filter, metric=" + r.getMetric()
-                    + "]: use match_all for every series");
+            throw new InvalidInputException(
+                    "missing tag filter [field=filter, metric=" + r.getMetric() + "]: use match_all for every series");
         }
         if (r.getFieldsCount() == 0) {
-            throw new InvalidInputException("missing fields [field=fields, metric=" + r.getMetric()
-                    + "]: want at least one field");
+            throw new InvalidInputException(
+                    "missing fields [field=fields, metric=" + r.getMetric() + "]: want at least one field");
         }
         names("fields", r.getFieldsList(), r.getTransformsCount() > 0);
         names("group_by", r.getGroupByList(), false);
@@ -49,8 +49,16 @@ public final class LeafQueryCodec {
         for (int i = 0; i < r.getAggregatesCount(); i++) {
             aggregates.add(WireEnums.fromWire(r.getAggregates(i), "field=aggregates[" + i + "]"));
         }
-        return new LeafQuery(r.getMetric(), TagFilterCodec.decode(r.getFilter()), r.getStartMs(), r.getEndMs(),
-                r.getBucketMs(), r.getGroupByList(), r.getFieldsList(), aggregates, transforms);
+        return new LeafQuery(
+                r.getMetric(),
+                TagFilterCodec.decode(r.getFilter()),
+                r.getStartMs(),
+                r.getEndMs(),
+                r.getBucketMs(),
+                r.getGroupByList(),
+                r.getFieldsList(),
+                aggregates,
+                transforms);
     }
 
     /** @param repeatable whether a name may repeat (fields read through different transforms: LeafQuery checks) */
@@ -60,8 +68,9 @@ public final class LeafQueryCodec {
             String n = names.get(i);
             String reason = what.equals("fields") && n.equals(Names.ROWS) ? null : Names.invalidReason(n);
             if (reason != null) {
-                throw new InvalidInputException(ErrorCode.INVALID_NAME, "invalid name [field="
-                        + what + "[" + i + "], name=" + n + "]: " + reason);
+                throw new InvalidInputException(
+                        ErrorCode.INVALID_NAME,
+                        "invalid name [field=" + what + "[" + i + "], name=" + n + "]: " + reason);
             }
             if (!seen.add(n) && !repeatable) {
                 throw new InvalidInputException("duplicate name [field=" + what + "[" + i + "], name=" + n + "]");
@@ -71,9 +80,14 @@ public final class LeafQueryCodec {
 
     /** Encodes an engine query for the given shard reference's request. */
     public static LeafQueryRequest.Builder encode(LeafQuery q) {
-        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder().setMetric(q.metric())
-                .setFilter(TagFilterCodec.encode(q.predicate())).setStartMs(q.startMs()).setEndMs(q.endMs())
-                .setBucketMs(q.bucketMs()).addAllGroupBy(q.groupBy()).addAllFields(q.fields());
+        LeafQueryRequest.Builder b = LeafQueryRequest.newBuilder()
+                .setMetric(q.metric())
+                .setFilter(TagFilterCodec.encode(q.predicate()))
+                .setStartMs(q.startMs())
+                .setEndMs(q.endMs())
+                .setBucketMs(q.bucketMs())
+                .addAllGroupBy(q.groupBy())
+                .addAllFields(q.fields());
         if (q.transformsSlots()) {
             q.transforms().forEach(t -> b.addTransforms(WireEnums.toWire(t)));
         }

@@ -24,7 +24,7 @@ final class LeafResultStreamer implements Runnable {
     /** Starts streaming; returns at once when the window closes, the rest follows on readiness. */
     static void start(ServerCallStreamObserver<LeafResultChunk> observer, Iterator<LeafResultChunk> chunks) {
         LeafResultStreamer s = new LeafResultStreamer(observer, chunks);
-        observer.setOnCancelHandler(() -> { });
+        observer.setOnCancelHandler(() -> {});
         observer.setOnReadyHandler(s);
         s.onReady();
     }

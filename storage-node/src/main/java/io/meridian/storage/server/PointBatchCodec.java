@@ -44,8 +44,11 @@ public final class PointBatchCodec {
         for (int v = 0; v < values.length; v++) {
             values[v] = s.getValues(v);
         }
-        return new WriteBatch.SeriesRows(SeriesKey.of(s.getMetric(), tags), s.getFieldsList(),
-                TimestampDeltas.decode(s.getTimestampDeltasList()), values);
+        return new WriteBatch.SeriesRows(
+                SeriesKey.of(s.getMetric(), tags),
+                s.getFieldsList(),
+                TimestampDeltas.decode(s.getTimestampDeltasList()),
+                values);
     }
 
     /** Encodes an engine batch (writer id and sequence travel in the request, not here). */
@@ -53,7 +56,9 @@ public final class PointBatchCodec {
         PointBatch.Builder b = PointBatch.newBuilder();
         for (WriteBatch.SeriesRows r : batch.series()) {
             SeriesRows.Builder s = b.addSeriesBuilder().setMetric(r.key().metric());
-            r.key().tags().forEach((k, v) -> s.addTags(Tag.newBuilder().setKey(k).setValue(v)));
+            r.key()
+                    .tags()
+                    .forEach((k, v) -> s.addTags(Tag.newBuilder().setKey(k).setValue(v)));
             s.addAllFields(r.fields());
             for (long d : TimestampDeltas.encode(r.timestamps())) {
                 s.addTimestampDeltas(d);

@@ -15,22 +15,23 @@ public interface ReplicationHooks {
     /** A single, unreplicated node. */
     ReplicationHooks NONE = new ReplicationHooks() {
         @Override
-        public void beforeWrite(ShardReplica replica) { }
+        public void beforeWrite(ShardReplica replica) {}
 
         @Override
-        public void afterWrite(ShardReplica replica) { }
+        public void afterWrite(ShardReplica replica) {}
 
         @Override
         public FetchResponse fetch(FetchRequest request) {
             throw new NotLeaderException("replication is not enabled on this node [database="
-                    + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
+                    + request.getShard().getDatabase() + ", shard="
+                    + request.getShard().getShard() + "]");
         }
 
         @Override
-        public void snapshot(SnapshotRequest request,
-                             ServerCallStreamObserver<SnapshotChunk> out) {
+        public void snapshot(SnapshotRequest request, ServerCallStreamObserver<SnapshotChunk> out) {
             throw new NotLeaderException("replication is not enabled on this node [database="
-                    + request.getShard().getDatabase() + ", shard=" + request.getShard().getShard() + "]");
+                    + request.getShard().getDatabase() + ", shard="
+                    + request.getShard().getShard() + "]");
         }
     };
 
@@ -44,6 +45,5 @@ public interface ReplicationHooks {
     FetchResponse fetch(FetchRequest request);
 
     /** Streams a full re-sync snapshot to a follower (completes {@code out}, or throws before the first chunk). */
-    void snapshot(SnapshotRequest request,
-                  ServerCallStreamObserver<SnapshotChunk> out);
+    void snapshot(SnapshotRequest request, ServerCallStreamObserver<SnapshotChunk> out);
 }

@@ -23,6 +23,10 @@ public final class ShardRefCodec {
     }
 
     public static ShardRef encode(ShardKey key, long epoch) {
-        return ShardRef.newBuilder().setDatabase(key.database()).setShard(key.shard()).setEpoch(epoch).build();
+        return ShardRef.newBuilder()
+                .setDatabase(key.database())
+                .setShard(key.shard())
+                .setEpoch(epoch)
+                .build();
     }
 }

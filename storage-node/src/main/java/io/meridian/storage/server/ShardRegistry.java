@@ -71,8 +71,8 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** @param meters where the meters of every shard opened here (and of the replica roles over them) register */
-    public ShardRegistry(Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk,
-                         MeterRegistry meters) {
+    public ShardRegistry(
+            Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk, MeterRegistry meters) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
         this.memory = Objects.requireNonNull(memory, "memory");
@@ -87,7 +87,8 @@ public final class ShardRegistry implements AutoCloseable {
             return;
         }
         try (var entries = Files.list(dataDir)) {
-            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(DROPPED_PREFIX)).toList()) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(DROPPED_PREFIX))
+                    .toList()) {
                 LOG.info("finishing the deletion of a dropped database's files [dir={}]", p);
                 FileTrees.delete(p);
             }
@@ -141,8 +142,12 @@ public final class ShardRegistry implements AutoCloseable {
                         close(r.key());
                     }
                 }
-                LOG.warn("deleting the directory of an earlier database of the same name (dropped, then created "
-                        + "again) [database={}, dir={}, generation={}]", database, dbDir, generation);
+                LOG.warn(
+                        "deleting the directory of an earlier database of the same name (dropped, then created "
+                                + "again) [database={}, dir={}, generation={}]",
+                        database,
+                        dbDir,
+                        generation);
                 FileTrees.delete(dbDir);
             }
             io.createDirectoriesDurably(dbDir);
@@ -154,8 +159,10 @@ public final class ShardRegistry implements AutoCloseable {
             io.moveDurably(tmp, marker);
             return stale;
         } catch (IOException e) {
-            throw new StorageIoException("cannot claim the database directory [database=" + database + ", dir=" + dbDir
-                    + ", generation=" + generation + "]", e);
+            throw new StorageIoException(
+                    "cannot claim the database directory [database=" + database + ", dir=" + dbDir + ", generation="
+                            + generation + "]",
+                    e);
         }
     }
 
@@ -173,8 +180,12 @@ public final class ShardRegistry implements AutoCloseable {
             return false;
         }
         if (replicas.keySet().stream().anyMatch(k -> k.database().equals(database))) {
-            LOG.warn("not deleting the files of a dropped database: a replica of it is still open [database={}, "
-                    + "dir={}, generation={}]", database, dbDir, generation);
+            LOG.warn(
+                    "not deleting the files of a dropped database: a replica of it is still open [database={}, "
+                            + "dir={}, generation={}]",
+                    database,
+                    dbDir,
+                    generation);
             return false;
         }
         try {
@@ -188,12 +199,18 @@ public final class ShardRegistry implements AutoCloseable {
             FileIo.NIO.moveDurably(dbDir, doomed);
             FileTrees.delete(doomed);
             FileIo.NIO.syncDirectory(dataDir);
-            LOG.info("deleted the files of a dropped database [database={}, dir={}, generation={}, bytes={}]",
-                    database, dbDir, generation, bytes);
+            LOG.info(
+                    "deleted the files of a dropped database [database={}, dir={}, generation={}, bytes={}]",
+                    database,
+                    dbDir,
+                    generation,
+                    bytes);
             return true;
         } catch (IOException e) {
-            throw new StorageIoException("cannot delete the files of a dropped database [database=" + database
-                    + ", dir=" + dbDir + ", generation=" + generation + "]", e);
+            throw new StorageIoException(
+                    "cannot delete the files of a dropped database [database=" + database + ", dir=" + dbDir
+                            + ", generation=" + generation + "]",
+                    e);
         }
     }
 
@@ -215,17 +232,24 @@ public final class ShardRegistry implements AutoCloseable {
             throw new IllegalStateException("cannot quarantine an open replica " + key.context());
         }
         Path dir = directory(key);
-        Path target = dataDir.resolve(QUARANTINE_DIR).resolve(key.database())
+        Path target = dataDir.resolve(QUARANTINE_DIR)
+                .resolve(key.database())
                 .resolve(SHARD_DIR_PREFIX + key.shard() + "." + System.currentTimeMillis());
         try {
             io.createDirectoriesDurably(target.getParent());
             io.moveDurably(dir, target);
         } catch (IOException e) {
-            throw new StorageIoException("cannot move a damaged replica to quarantine " + key.context() + " [from=" + dir
-                    + ", to=" + target + "]", e);
+            throw new StorageIoException(
+                    "cannot move a damaged replica to quarantine " + key.context() + " [from=" + dir + ", to=" + target
+                            + "]",
+                    e);
         }
-        LOG.warn("moved a damaged replica to quarantine; it starts empty and re-syncs from its leader [database={}, "
-                + "shard={}, to={}]", key.database(), key.shard(), target);
+        LOG.warn(
+                "moved a damaged replica to quarantine; it starts empty and re-syncs from its leader [database={}, "
+                        + "shard={}, to={}]",
+                key.database(),
+                key.shard(),
+                target);
         return target;
     }
 
@@ -256,18 +280,26 @@ public final class ShardRegistry implements AutoCloseable {
         ShardReplica existing = replicas.get(key);
         if (existing != null) {
             return epoch > existing.epoch() || epoch == existing.epoch() && leader != existing.leader()
-                    ? setRole(key, epoch, leader) : existing;
+                    ? setRole(key, epoch, leader)
+                    : existing;
         }
         long started = System.nanoTime();
-        Shard shard = Shard.open(directory(key), options, new ShardMetrics(meters, key.database(), key.shard()), memory);
+        Shard shard =
+                Shard.open(directory(key), options, new ShardMetrics(meters, key.database(), key.shard()), memory);
         if (leader) {
             shard.setEpoch(epoch);
         }
         ShardReplica replica = new ShardReplica(key, shard, epoch, leader);
         maintenance.register(shard);
         replicas.put(key, replica);
-        LOG.info("serving shard replica [database={}, shard={}, epoch={}, role={}, lsn={}, ms={}]", key.database(),
-                key.shard(), epoch, leader ? "leader" : "follower", shard.lastLsn(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "serving shard replica [database={}, shard={}, epoch={}, role={}, lsn={}, ms={}]",
+                key.database(),
+                key.shard(),
+                epoch,
+                leader ? "leader" : "follower",
+                shard.lastLsn(),
+                (System.nanoTime() - started) / 1_000_000);
         return replica;
     }
 
@@ -290,8 +322,8 @@ public final class ShardRegistry implements AutoCloseable {
     public synchronized ShardReplica setRole(ShardKey key, long epoch, boolean leader) {
         ShardReplica current = replica(key);
         if (epoch < current.epoch()) {
-            throw new IllegalArgumentException("shard epoch cannot go back " + key.context() + ": got " + epoch
-                    + "; at " + current.epoch());
+            throw new IllegalArgumentException(
+                    "shard epoch cannot go back " + key.context() + ": got " + epoch + "; at " + current.epoch());
         }
         ShardReplica next = current.withRole(epoch, leader);
         if (leader) {
@@ -299,8 +331,14 @@ public final class ShardRegistry implements AutoCloseable {
         }
         replicas.put(key, next);
         if (epoch != current.epoch() || leader != current.leader()) {
-            LOG.info("shard role changed [database={}, shard={}, epoch={}->{}, role={}, lsn={}]", key.database(),
-                    key.shard(), current.epoch(), epoch, leader ? "leader" : "follower", current.shard().lastLsn());
+            LOG.info(
+                    "shard role changed [database={}, shard={}, epoch={}->{}, role={}, lsn={}]",
+                    key.database(),
+                    key.shard(),
+                    current.epoch(),
+                    epoch,
+                    leader ? "leader" : "follower",
+                    current.shard().lastLsn());
         }
         return next;
     }
@@ -317,7 +355,10 @@ public final class ShardRegistry implements AutoCloseable {
         }
         maintenance.unregister(r.shard());
         r.shard().close();
-        LOG.info("stopped serving shard replica [database={}, shard={}, epoch={}]", key.database(), key.shard(),
+        LOG.info(
+                "stopped serving shard replica [database={}, shard={}, epoch={}]",
+                key.database(),
+                key.shard(),
                 r.epoch());
         return true;
     }
@@ -332,12 +373,12 @@ public final class ShardRegistry implements AutoCloseable {
         if (r != null) {
             return r;
         }
-        boolean databaseKnown = replicas.keySet().stream().anyMatch(k -> k.database().equals(key.database()));
+        boolean databaseKnown =
+                replicas.keySet().stream().anyMatch(k -> k.database().equals(key.database()));
         if (!databaseKnown) {
             // retriable: the caller routed by metadata this node has not acted on yet (a database just created, a
             // replica just moved); it refreshes its routing and tries again
-            throw new NotLeaderException("database is not served by this node [database="
-                    + key.database() + "]");
+            throw new NotLeaderException("database is not served by this node [database=" + key.database() + "]");
         }
         throw new NotLeaderException("shard is not served by this node " + key.context());
     }

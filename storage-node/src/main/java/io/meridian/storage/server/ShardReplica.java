@@ -36,8 +36,9 @@ public record ShardReplica(ShardKey key, Shard shard, long epoch, boolean leader
                     + ": writes must name the epoch they were routed with (ShardRef.epoch >= 1)");
         }
         if (requested != epoch) {
-            throw new NotLeaderException("shard epoch mismatch " + key.context() + ": got " + Long.toUnsignedString(requested)
-                    + "; this replica is at epoch " + epoch + " (refresh routing and retry)");
+            throw new NotLeaderException(
+                    "shard epoch mismatch " + key.context() + ": got " + Long.toUnsignedString(requested)
+                            + "; this replica is at epoch " + epoch + " (refresh routing and retry)");
         }
     }
 

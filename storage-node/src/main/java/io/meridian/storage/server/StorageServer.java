@@ -43,7 +43,8 @@ public final class StorageServer implements AutoCloseable {
     }
 
     /** Binds and starts the server with writes and fetches going through {@code replication}. */
-    public static StorageServer start(StorageServerOptions options, ShardRegistry registry, ReplicationHooks replication) {
+    public static StorageServer start(
+            StorageServerOptions options, ShardRegistry registry, ReplicationHooks replication) {
         long started = System.nanoTime();
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(options.workerThreads(), r -> {
@@ -60,11 +61,15 @@ public final class StorageServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             workers.shutdownNow();
-            throw new StorageIoException("cannot start storage server [host=" + options.host() + ", port="
-                    + options.port() + "]", e);
+            throw new StorageIoException(
+                    "cannot start storage server [host=" + options.host() + ", port=" + options.port() + "]", e);
         }
-        LOG.info("storage server started [host={}, port={}, replicas={}, ms={}]", options.host(), server.getPort(),
-                registry.replicas().size(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "storage server started [host={}, port={}, replicas={}, ms={}]",
+                options.host(),
+                server.getPort(),
+                registry.replicas().size(),
+                (System.nanoTime() - started) / 1_000_000);
         return new StorageServer(server, workers, options);
     }
 
@@ -82,7 +87,8 @@ public final class StorageServer implements AutoCloseable {
         server.shutdown();
         try {
             if (!server.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("storage server calls still running after the grace period; cancelling them [grace={}]",
+                LOG.warn(
+                        "storage server calls still running after the grace period; cancelling them [grace={}]",
                         options.shutdownGrace());
                 server.shutdownNow();
                 server.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -18,8 +18,8 @@ import java.util.Objects;
  *                         the WAL's fsync (default 16); bounded so that a burst queues instead of growing
  *                         gRPC's default unbounded pool
  */
-public record StorageServerOptions(String host, int port, int maxMessageBytes, Duration shutdownGrace,
-                                   int workerThreads) {
+public record StorageServerOptions(
+        String host, int port, int maxMessageBytes, Duration shutdownGrace, int workerThreads) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8620;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
@@ -33,22 +33,22 @@ public record StorageServerOptions(String host, int port, int maxMessageBytes, D
             throw new InvalidInputException("invalid option [storage.server.port=" + port + "]: want 0..65535");
         }
         if (maxMessageBytes < 1024) {
-            throw new InvalidInputException("invalid option [storage.server.max-message-size=" + maxMessageBytes
-                    + "]: want at least 1024");
+            throw new InvalidInputException(
+                    "invalid option [storage.server.max-message-size=" + maxMessageBytes + "]: want at least 1024");
         }
         if (workerThreads < 1) {
-            throw new InvalidInputException("invalid option [storage.server.worker-threads=" + workerThreads
-                    + "]: want at least 1");
+            throw new InvalidInputException(
+                    "invalid option [storage.server.worker-threads=" + workerThreads + "]: want at least 1");
         }
         if (shutdownGrace.isNegative()) {
-            throw new InvalidInputException("invalid option [storage.server.shutdown-grace=" + shutdownGrace
-                    + "]: must not be negative");
+            throw new InvalidInputException(
+                    "invalid option [storage.server.shutdown-grace=" + shutdownGrace + "]: must not be negative");
         }
     }
 
     public static StorageServerOptions defaults() {
-        return new StorageServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_GRACE,
-                DEFAULT_WORKER_THREADS);
+        return new StorageServerOptions(
+                DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SHUTDOWN_GRACE, DEFAULT_WORKER_THREADS);
     }
 
     public StorageServerOptions withPort(int p) {

@@ -72,97 +72,127 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
 
     @Override
     public void write(WriteRequest request, StreamObserver<WriteResponse> observer) {
-        unary(observer, "cannot write", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-            WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
-            if (!request.getWriterId().isEmpty()) {
-                batch = batch.withWriter(request.getWriterId(), request.getSequence());
-            } else if (request.getSequence() != 0) {
-                throw new InvalidInputException("sequence without writer id [field=sequence, sequence="
-                        + Long.toUnsignedString(request.getSequence()) + "]: set writer_id or leave sequence 0");
-            }
-            replica.checkEpoch(request.getShard().getEpoch());
-            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
-            replication.beforeWrite(replica);
-            Shard.WriteResult result = replica.shard().write(batch);
-            replication.afterWrite(replica);
-            return response(result, batch.pointCount());
-        });
+        unary(
+                observer,
+                "cannot write",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardReplica replica =
+                            registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+                    if (!request.getWriterId().isEmpty()) {
+                        batch = batch.withWriter(request.getWriterId(), request.getSequence());
+                    } else if (request.getSequence() != 0) {
+                        throw new InvalidInputException("sequence without writer id [field=sequence, sequence="
+                                + Long.toUnsignedString(request.getSequence())
+                                + "]: set writer_id or leave sequence 0");
+                    }
+                    replica.checkEpoch(request.getShard().getEpoch());
+                    registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
+                    replication.beforeWrite(replica);
+                    Shard.WriteResult result = replica.shard().write(batch);
+                    replication.afterWrite(replica);
+                    return response(result, batch.pointCount());
+                });
     }
 
     @Override
     public void stage(StageRequest request, StreamObserver<WriteResponse> observer) {
-        unary(observer, "cannot stage", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-            WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
-            long txn = transactionId(request.getWriterId(), request.getTransactionId());
-            replica.checkEpoch(request.getShard().getEpoch());
-            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
-            replication.beforeWrite(replica);
-            Shard.WriteResult result = replica.shard().stage(request.getWriterId(), txn, batch);
-            replication.afterWrite(replica);
-            return response(result, batch.pointCount());
-        });
+        unary(
+                observer,
+                "cannot stage",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardReplica replica =
+                            registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+                    long txn = transactionId(request.getWriterId(), request.getTransactionId());
+                    replica.checkEpoch(request.getShard().getEpoch());
+                    registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
+                    replication.beforeWrite(replica);
+                    Shard.WriteResult result = replica.shard().stage(request.getWriterId(), txn, batch);
+                    replication.afterWrite(replica);
+                    return response(result, batch.pointCount());
+                });
     }
 
     @Override
     public void commit(CommitRequest request, StreamObserver<WriteResponse> observer) {
-        unary(observer, "cannot commit", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-            long txn = transactionId(request.getWriterId(), request.getTransactionId());
-            replica.checkEpoch(request.getShard().getEpoch());
-            replication.beforeWrite(replica);
-            Shard.WriteResult result = replica.shard().commit(request.getWriterId(), txn);
-            replication.afterWrite(replica);
-            return response(result, 0);
-        });
+        unary(
+                observer,
+                "cannot commit",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardReplica replica =
+                            registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+                    long txn = transactionId(request.getWriterId(), request.getTransactionId());
+                    replica.checkEpoch(request.getShard().getEpoch());
+                    replication.beforeWrite(replica);
+                    Shard.WriteResult result = replica.shard().commit(request.getWriterId(), txn);
+                    replication.afterWrite(replica);
+                    return response(result, 0);
+                });
     }
 
     @Override
     public void abort(AbortRequest request, StreamObserver<AbortResponse> observer) {
-        unary(observer, "cannot abort", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-            long txn = transactionId(request.getWriterId(), request.getTransactionId());
-            replica.checkEpoch(request.getShard().getEpoch());
-            replication.beforeWrite(replica);
-            replica.shard().abort(request.getWriterId(), txn);
-            replication.afterWrite(replica);
-            return AbortResponse.getDefaultInstance();
-        });
+        unary(
+                observer,
+                "cannot abort",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardReplica replica =
+                            registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+                    long txn = transactionId(request.getWriterId(), request.getTransactionId());
+                    replica.checkEpoch(request.getShard().getEpoch());
+                    replication.beforeWrite(replica);
+                    replica.shard().abort(request.getWriterId(), txn);
+                    replication.afterWrite(replica);
+                    return AbortResponse.getDefaultInstance();
+                });
     }
 
     @Override
     public void declareField(DeclareFieldRequest request, StreamObserver<DeclareFieldResponse> observer) {
-        unary(observer, "cannot declare field", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardReplica replica = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-            var type = WireEnums.fromWire(request.getType(), "field=type, metric=" + request.getMetric()
-                    + ", name=" + request.getField());
-            if (request.getShard().getEpoch() == 0) {
-                replica.checkLeader();
-            } else {
-                replica.checkEpoch(request.getShard().getEpoch());
-            }
-            registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
-            replication.beforeWrite(replica);
-            replica.shard().declareField(request.getMetric(), request.getField(), type);
-            replication.afterWrite(replica);
-            return DeclareFieldResponse.getDefaultInstance();
-        });
+        unary(
+                observer,
+                "cannot declare field",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardReplica replica =
+                            registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
+                    var type = WireEnums.fromWire(
+                            request.getType(),
+                            "field=type, metric=" + request.getMetric() + ", name=" + request.getField());
+                    if (request.getShard().getEpoch() == 0) {
+                        replica.checkLeader();
+                    } else {
+                        replica.checkEpoch(request.getShard().getEpoch());
+                    }
+                    registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
+                    replication.beforeWrite(replica);
+                    replica.shard().declareField(request.getMetric(), request.getField(), type);
+                    replication.afterWrite(replica);
+                    return DeclareFieldResponse.getDefaultInstance();
+                });
     }
 
     @Override
     public void leafQuery(LeafQueryRequest request, StreamObserver<LeafResultChunk> observer) {
-        String context = context("cannot query", request.hasShard() ? request.getShard().getDatabase() : null,
+        String context = context(
+                "cannot query",
+                request.hasShard() ? request.getShard().getDatabase() : null,
                 request.getShard().getShard());
         PartialTable result;
         int maxCells;
         try {
-            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
+            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                    .shard();
             maxCells = chunkCells(request.getMaxCellsPerChunk());
             LeafQuery query = LeafQueryCodec.decode(request);
             result = shard.query(query);
@@ -170,55 +200,83 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
             fail(observer, e, context);
             return;
         }
-        LeafResultStreamer.start((ServerCallStreamObserver<LeafResultChunk>) observer,
+        LeafResultStreamer.start(
+                (ServerCallStreamObserver<LeafResultChunk>) observer,
                 PartialTableCodec.chunks(result, maxCells, request.getGroupLimit(), request.getTransformsList()));
     }
 
     @Override
     public void listMetrics(ListMetricsRequest request, StreamObserver<ListMetricsResponse> observer) {
-        unary(observer, "cannot list metrics", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
-            return ListMetricsResponse.newBuilder().addAllMetrics(shard.metrics().stream().sorted().toList()).build();
-        });
+        unary(
+                observer,
+                "cannot list metrics",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                            .shard();
+                    return ListMetricsResponse.newBuilder()
+                            .addAllMetrics(shard.metrics().stream().sorted().toList())
+                            .build();
+                });
     }
 
     @Override
     public void listFields(ListFieldsRequest request, StreamObserver<ListFieldsResponse> observer) {
-        unary(observer, "cannot list fields", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
-            ListFieldsResponse.Builder b = ListFieldsResponse.newBuilder();
-            shard.fields(request.getMetric()).values().stream()
-                    .sorted((x, y) -> Integer.compare(x.id(), y.id()))
-                    .forEach((FieldSchema.Field f) -> b.addFields(FieldInfo.newBuilder().setName(f.name())
-                            .setType(WireEnums.toWire(f.type()))));
-            return b.addAllTagKeys(shard.tagKeys(request.getMetric())).build();
-        });
+        unary(
+                observer,
+                "cannot list fields",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                            .shard();
+                    ListFieldsResponse.Builder b = ListFieldsResponse.newBuilder();
+                    shard.fields(request.getMetric()).values().stream()
+                            .sorted((x, y) -> Integer.compare(x.id(), y.id()))
+                            .forEach((FieldSchema.Field f) -> b.addFields(
+                                    FieldInfo.newBuilder().setName(f.name()).setType(WireEnums.toWire(f.type()))));
+                    return b.addAllTagKeys(shard.tagKeys(request.getMetric())).build();
+                });
     }
 
     @Override
     public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> observer) {
-        unary(observer, "cannot list tag values", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard())).shard();
-            return ListTagValuesResponse.newBuilder()
-                    .addAllValues(shard.tagValues(request.getMetric(), request.getTagKey()).stream().sorted().toList())
-                    .build();
-        });
+        unary(
+                observer,
+                "cannot list tag values",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                            .shard();
+                    return ListTagValuesResponse.newBuilder()
+                            .addAllValues(shard.tagValues(request.getMetric(), request.getTagKey()).stream()
+                                    .sorted()
+                                    .toList())
+                            .build();
+                });
     }
 
     @Override
     public void health(HealthRequest request, StreamObserver<HealthResponse> observer) {
         unary(observer, "cannot report health", null, 0, () -> {
-            HealthResponse.Builder b = HealthResponse.newBuilder().setServing(true)
-                    .setProtocolRevision(StorageRpc.PROTOCOL_REVISION);
+            HealthResponse.Builder b =
+                    HealthResponse.newBuilder().setServing(true).setProtocolRevision(StorageRpc.PROTOCOL_REVISION);
             for (ShardReplica r : registry.replicas()) {
                 ShardStats st = r.shard().stats();
-                b.addReplicas(ReplicaHealth.newBuilder().setDatabase(r.key().database()).setShard(r.key().shard())
-                        .setEpoch(r.epoch()).setSeries(st.series()).setParts(st.parts()).setPartBytes(st.partBytes())
-                        .setWalBytes(st.walBytes()).setMemtablePoints(st.memtablePoints())
-                        .setLastLsn(r.shard().lastLsn()).setLastEpoch(r.shard().lastEpoch()).setLeader(r.leader()));
+                b.addReplicas(ReplicaHealth.newBuilder()
+                        .setDatabase(r.key().database())
+                        .setShard(r.key().shard())
+                        .setEpoch(r.epoch())
+                        .setSeries(st.series())
+                        .setParts(st.parts())
+                        .setPartBytes(st.partBytes())
+                        .setWalBytes(st.walBytes())
+                        .setMemtablePoints(st.memtablePoints())
+                        .setLastLsn(r.shard().lastLsn())
+                        .setLastEpoch(r.shard().lastEpoch())
+                        .setLeader(r.leader()));
             }
             return b.build();
         });
@@ -226,36 +284,42 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
 
     @Override
     public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
-        unary(observer, "cannot fetch", request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard(), () -> {
-            ShardKey key = ShardRefCodec.decode(request.hasShard(), request.getShard());
-            if (request.getFollowerId().isEmpty() || request.getFollowerId().length() > 128) {
-                throw new InvalidInputException("invalid follower id [field=follower_id] " + key.context()
-                        + ": want 1..128 characters");
-            }
-            if (request.getMaxWaitMs() > 10_000) {
-                throw new InvalidInputException("invalid fetch wait [field=max_wait_ms, value="
-                        + Integer.toUnsignedString(request.getMaxWaitMs()) + "] " + key.context() + ": want 0..10000");
-            }
-            registry.replica(key);
-            return replication.fetch(request);
-        });
+        unary(
+                observer,
+                "cannot fetch",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    ShardKey key = ShardRefCodec.decode(request.hasShard(), request.getShard());
+                    if (request.getFollowerId().isEmpty()
+                            || request.getFollowerId().length() > 128) {
+                        throw new InvalidInputException("invalid follower id [field=follower_id] " + key.context()
+                                + ": want 1..128 characters");
+                    }
+                    if (request.getMaxWaitMs() > 10_000) {
+                        throw new InvalidInputException("invalid fetch wait [field=max_wait_ms, value="
+                                + Integer.toUnsignedString(request.getMaxWaitMs()) + "] " + key.context()
+                                + ": want 0..10000");
+                    }
+                    registry.replica(key);
+                    return replication.fetch(request);
+                });
     }
 
     @Override
-    public void snapshot(SnapshotRequest request,
-                         StreamObserver<SnapshotChunk> observer) {
-        String context = context("cannot snapshot", request.hasShard() ? request.getShard().getDatabase() : null,
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotChunk> observer) {
+        String context = context(
+                "cannot snapshot",
+                request.hasShard() ? request.getShard().getDatabase() : null,
                 request.getShard().getShard());
         try {
             ShardKey key = ShardRefCodec.decode(request.hasShard(), request.getShard());
             if (request.getFollowerId().isEmpty() || request.getFollowerId().length() > 128) {
-                throw new InvalidInputException("invalid follower id [field=follower_id] " + key.context()
-                        + ": want 1..128 characters");
+                throw new InvalidInputException(
+                        "invalid follower id [field=follower_id] " + key.context() + ": want 1..128 characters");
             }
             registry.replica(key);
-            replication.snapshot(request,
-                    (ServerCallStreamObserver<SnapshotChunk>) observer);
+            replication.snapshot(request, (ServerCallStreamObserver<SnapshotChunk>) observer);
         } catch (RuntimeException e) {
             fail(observer, e, context);
         }
@@ -292,16 +356,24 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
     }
 
     private static WriteResponse response(Shard.WriteResult result, long points) {
-        return WriteResponse.newBuilder().setOutcome(result == Shard.WriteResult.APPLIED
-                ? WriteOutcome.WRITE_OUTCOME_APPLIED : WriteOutcome.WRITE_OUTCOME_DUPLICATE).setPoints(points).build();
+        return WriteResponse.newBuilder()
+                .setOutcome(
+                        result == Shard.WriteResult.APPLIED
+                                ? WriteOutcome.WRITE_OUTCOME_APPLIED
+                                : WriteOutcome.WRITE_OUTCOME_DUPLICATE)
+                .setPoints(points)
+                .build();
     }
 
     /** {@code what [database=db, shard=3]} (or just {@code what} when the request names no shard). */
     private static String context(String what, String database, int shard) {
-        return database == null ? what : what + " [database=" + database + ", shard=" + Integer.toUnsignedString(shard) + "]";
+        return database == null
+                ? what
+                : what + " [database=" + database + ", shard=" + Integer.toUnsignedString(shard) + "]";
     }
 
-    private static <T> void unary(StreamObserver<T> observer, String what, String database, int shard, Supplier<T> call) {
+    private static <T> void unary(
+            StreamObserver<T> observer, String what, String database, int shard, Supplier<T> call) {
         T response;
         try {
             response = call.get();

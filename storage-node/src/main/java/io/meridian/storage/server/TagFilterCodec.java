@@ -25,14 +25,22 @@ public final class TagFilterCodec {
 
     private static TagPredicate decode(TagFilter f, String path, int depth) {
         if (depth > StorageRpc.MAX_FILTER_DEPTH) {
-            throw new InvalidInputException("tag filter too deep [path=" + path + "]: want at most "
-                    + StorageRpc.MAX_FILTER_DEPTH + " levels");
+            throw new InvalidInputException(
+                    "tag filter too deep [path=" + path + "]: want at most " + StorageRpc.MAX_FILTER_DEPTH + " levels");
         }
         return switch (f.getKindCase()) {
             case MATCH_ALL -> new TagPredicate.All();
-            case EQ -> new TagPredicate.Eq(key(f.getEq().getKey(), path + ".eq"), f.getEq().getValue());
-            case IN_SET -> new TagPredicate.In(key(f.getInSet().getKey(), path + ".in_set"), f.getInSet().getValuesList());
-            case PREFIX -> new TagPredicate.Prefix(key(f.getPrefix().getKey(), path + ".prefix"), f.getPrefix().getPrefix());
+            case EQ ->
+                new TagPredicate.Eq(
+                        key(f.getEq().getKey(), path + ".eq"), f.getEq().getValue());
+            case IN_SET ->
+                new TagPredicate.In(
+                        key(f.getInSet().getKey(), path + ".in_set"),
+                        f.getInSet().getValuesList());
+            case PREFIX ->
+                new TagPredicate.Prefix(
+                        key(f.getPrefix().getKey(), path + ".prefix"),
+                        f.getPrefix().getPrefix());
             case REGEX -> regex(f.getRegex(), path + ".regex");
             case NEGATION -> {
                 if (!f.getNegation().hasInner()) {
@@ -40,10 +48,13 @@ public final class TagFilterCodec {
                 }
                 yield new TagPredicate.Not(decode(f.getNegation().getInner(), path + ".negation.inner", depth + 1));
             }
-            case CONJUNCTION -> new TagPredicate.And(parts(f.getConjunction().getPartsList(), path + ".conjunction", depth));
-            case DISJUNCTION -> new TagPredicate.Or(parts(f.getDisjunction().getPartsList(), path + ".disjunction", depth));
-            case KIND_NOT_SET -> throw new InvalidInputException("missing or unknown tag filter kind [path=" + path
-                    + "]: want one of match_all, eq, in_set, prefix, regex, negation, conjunction, disjunction");
+            case CONJUNCTION ->
+                new TagPredicate.And(parts(f.getConjunction().getPartsList(), path + ".conjunction", depth));
+            case DISJUNCTION ->
+                new TagPredicate.Or(parts(f.getDisjunction().getPartsList(), path + ".disjunction", depth));
+            case KIND_NOT_SET ->
+                throw new InvalidInputException("missing or unknown tag filter kind [path=" + path
+                        + "]: want one of match_all, eq, in_set, prefix, regex, negation, conjunction, disjunction");
         };
     }
 
@@ -60,8 +71,8 @@ public final class TagFilterCodec {
         try {
             return new TagPredicate.Regex(key, Pattern.compile(r.getPattern()));
         } catch (PatternSyntaxException e) {
-            throw new InvalidInputException("invalid regular expression [path=" + path + ".pattern, tag=" + key
-                    + "]: " + e.getDescription() + " at index " + e.getIndex());
+            throw new InvalidInputException("invalid regular expression [path=" + path + ".pattern, tag=" + key + "]: "
+                    + e.getDescription() + " at index " + e.getIndex());
         }
     }
 
@@ -88,17 +99,21 @@ public final class TagFilterCodec {
         } else if (p instanceof TagPredicate.Prefix x) {
             b.setPrefix(TagFilter.Prefix.newBuilder().setKey(x.key()).setPrefix(x.prefix()));
         } else if (p instanceof TagPredicate.Regex r) {
-            b.setRegex(TagFilter.Regex.newBuilder().setKey(r.key()).setPattern(r.pattern().pattern()));
+            b.setRegex(TagFilter.Regex.newBuilder()
+                    .setKey(r.key())
+                    .setPattern(r.pattern().pattern()));
         } else if (p instanceof TagPredicate.Not n) {
             b.setNegation(TagFilter.Negation.newBuilder().setInner(encode(n.inner())));
         } else if (p instanceof TagPredicate.And and) {
             b.setConjunction(TagFilter.Conjunction.newBuilder()
-                    .addAllParts(and.parts().stream().map(TagFilterCodec::encode).toList()));
+                    .addAllParts(
+                            and.parts().stream().map(TagFilterCodec::encode).toList()));
         } else if (p instanceof TagPredicate.Or or) {
             b.setDisjunction(TagFilter.Disjunction.newBuilder()
                     .addAllParts(or.parts().stream().map(TagFilterCodec::encode).toList()));
         } else {
-            throw new IllegalStateException("BUG: unknown tag predicate " + p.getClass().getName());
+            throw new IllegalStateException(
+                    "BUG: unknown tag predicate " + p.getClass().getName());
         }
         return b.build();
     }

@@ -36,28 +36,45 @@ public final class ShardMetrics {
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
         this.registry = registry;
         this.tags = Tags.of("db", database, "shard", Integer.toString(shard));
-        points = Counter.builder("meridian.storage.points.written").description("points accepted by the shard")
-                .tags(tags).register(registry);
-        flushedPoints = Counter.builder("meridian.storage.points.flushed").description("points written to parts")
-                .tags(tags).register(registry);
+        points = Counter.builder("meridian.storage.points.written")
+                .description("points accepted by the shard")
+                .tags(tags)
+                .register(registry);
+        flushedPoints = Counter.builder("meridian.storage.points.flushed")
+                .description("points written to parts")
+                .tags(tags)
+                .register(registry);
         duplicates = Counter.builder("meridian.storage.batches.duplicate")
                 .description("batches acknowledged without applying them again (writer sequence already applied)")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         busy = Counter.builder("meridian.storage.writes.busy")
                 .description("writes refused with a retriable busy error (memtable over its bound)")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         flushFailures = Counter.builder("meridian.storage.flush.failures")
-                .description("flushes that could not write their parts (retried; nothing changed)").tags(tags)
+                .description("flushes that could not write their parts (retried; nothing changed)")
+                .tags(tags)
                 .register(registry);
         stops = Counter.builder("meridian.storage.shard.stops")
                 .description("times the shard stopped after a failed WAL, MANIFEST, dictionary or schema write")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         stagedExpired = Counter.builder("meridian.storage.transactions.expired")
                 .description("staged transactions aborted because their writer never committed them in time")
-                .tags(tags).register(registry);
-        flushes = Timer.builder("meridian.storage.flush").description("memtable flushes").tags(tags).register(registry);
-        compactions = Timer.builder("meridian.storage.compaction").description("part merges").tags(tags).register(registry);
-        queries = Timer.builder("meridian.storage.leaf.query").description("leaf query latency").tags(tags)
+                .tags(tags)
+                .register(registry);
+        flushes = Timer.builder("meridian.storage.flush")
+                .description("memtable flushes")
+                .tags(tags)
+                .register(registry);
+        compactions = Timer.builder("meridian.storage.compaction")
+                .description("part merges")
+                .tags(tags)
+                .register(registry);
+        queries = Timer.builder("meridian.storage.leaf.query")
+                .description("leaf query latency")
+                .tags(tags)
                 .register(registry);
     }
 
@@ -68,15 +85,36 @@ public final class ShardMetrics {
     /** Registers the shard's gauges, read from its current statistics and replica-log position. */
     public void bind(Supplier<ShardStats> stats, LongSupplier lastLsn) {
         gauges.add(Gauge.builder("meridian.storage.series", stats, s -> s.get().series())
-                .description("series in the dictionary").tags(tags).strongReference(true).register(registry));
+                .description("series in the dictionary")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
         gauges.add(Gauge.builder("meridian.storage.parts", stats, s -> s.get().parts())
-                .description("live part files").tags(tags).strongReference(true).register(registry));
-        gauges.add(Gauge.builder("meridian.storage.disk.bytes", stats, s -> s.get().partBytes() + s.get().walBytes())
-                .description("bytes of parts and WAL").baseUnit("bytes").tags(tags).strongReference(true).register(registry));
+                .description("live part files")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
+        gauges.add(Gauge.builder(
+                        "meridian.storage.disk.bytes",
+                        stats,
+                        s -> s.get().partBytes() + s.get().walBytes())
+                .description("bytes of parts and WAL")
+                .baseUnit("bytes")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
         gauges.add(Gauge.builder("meridian.storage.replica.lsn", lastLsn, LongSupplier::getAsLong)
-                .description("last replica-log sequence number held").tags(tags).strongReference(true).register(registry));
-        gauges.add(Gauge.builder("meridian.storage.memtable.bytes", stats, s -> s.get().memtableBytes())
-                .description("heap bytes of unflushed points").baseUnit("bytes").tags(tags).strongReference(true).register(registry));
+                .description("last replica-log sequence number held")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
+        gauges.add(Gauge.builder(
+                        "meridian.storage.memtable.bytes", stats, s -> s.get().memtableBytes())
+                .description("heap bytes of unflushed points")
+                .baseUnit("bytes")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
     }
 
     public void unbind() {
@@ -84,24 +122,40 @@ public final class ShardMetrics {
         gauges.clear();
     }
 
-    public void pointsWritten(long n) { points.increment(n); }
+    public void pointsWritten(long n) {
+        points.increment(n);
+    }
 
     public void flushed(long n, long nanos) {
         flushedPoints.increment(n);
         flushes.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void duplicate() { duplicates.increment(); }
+    public void duplicate() {
+        duplicates.increment();
+    }
 
-    public void busy() { busy.increment(); }
+    public void busy() {
+        busy.increment();
+    }
 
-    public void flushFailed() { flushFailures.increment(); }
+    public void flushFailed() {
+        flushFailures.increment();
+    }
 
-    public void failed() { stops.increment(); }
+    public void failed() {
+        stops.increment();
+    }
 
-    public void stagedExpired() { stagedExpired.increment(); }
+    public void stagedExpired() {
+        stagedExpired.increment();
+    }
 
-    public void compacted(long nanos) { compactions.record(nanos, TimeUnit.NANOSECONDS); }
+    public void compacted(long nanos) {
+        compactions.record(nanos, TimeUnit.NANOSECONDS);
+    }
 
-    public void queried(long nanos) { queries.record(nanos, TimeUnit.NANOSECONDS); }
+    public void queried(long nanos) {
+        queries.record(nanos, TimeUnit.NANOSECONDS);
+    }
 }

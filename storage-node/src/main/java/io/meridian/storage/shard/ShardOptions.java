@@ -31,11 +31,21 @@ import java.util.Objects;
  * @param files              the file I/O seam every write of the shard goes through ({@link FileIo#NIO}; tests
  *                           inject faults)
  */
-public record ShardOptions(DatabaseOptions database, Duration segmentDuration, long memtableBytes, FsyncMode walFsync,
-                           long walSegmentBytes, Duration futureTolerance, int maxSeriesPerMetric, int maxTagsPerSeries,
-                           int maxFieldsPerMetric, long blockCacheBytes, int compactionMinParts,
-                           Duration stagedTransactionExpiry, Clock clock,
-                           FileIo files) {
+public record ShardOptions(
+        DatabaseOptions database,
+        Duration segmentDuration,
+        long memtableBytes,
+        FsyncMode walFsync,
+        long walSegmentBytes,
+        Duration futureTolerance,
+        int maxSeriesPerMetric,
+        int maxTagsPerSeries,
+        int maxFieldsPerMetric,
+        long blockCacheBytes,
+        int compactionMinParts,
+        Duration stagedTransactionExpiry,
+        Clock clock,
+        FileIo files) {
     public ShardOptions {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(clock, "clock");
@@ -58,8 +68,8 @@ public record ShardOptions(DatabaseOptions database, Duration segmentDuration, l
         positive("storage.limits.fields-per-metric", maxFieldsPerMetric);
         positive("storage.block-cache.size", blockCacheBytes);
         if (compactionMinParts < 2) {
-            throw new InvalidInputException("invalid option [storage.compaction.min-parts=" + compactionMinParts
-                    + "]: want at least 2");
+            throw new InvalidInputException(
+                    "invalid option [storage.compaction.min-parts=" + compactionMinParts + "]: want at least 2");
         }
     }
 
@@ -70,52 +80,150 @@ public record ShardOptions(DatabaseOptions database, Duration segmentDuration, l
     }
 
     public static ShardOptions defaults(DatabaseOptions database) {
-        return new ShardOptions(database, Duration.ofDays(1), 256L << 20, FsyncMode.ALWAYS, 64L << 20,
-                Duration.ofHours(1), 1_000_000, 32, 256, 256L << 20, 4, Duration.ofDays(7), Clock.systemUTC(),
+        return new ShardOptions(
+                database,
+                Duration.ofDays(1),
+                256L << 20,
+                FsyncMode.ALWAYS,
+                64L << 20,
+                Duration.ofHours(1),
+                1_000_000,
+                32,
+                256,
+                256L << 20,
+                4,
+                Duration.ofDays(7),
+                Clock.systemUTC(),
                 FileIo.NIO);
     }
 
     public ShardOptions withClock(Clock c) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, c, files);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                c,
+                files);
     }
 
     public ShardOptions withMemtableBytes(long b) {
-        return new ShardOptions(database, segmentDuration, b, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, clock, files);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                b,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                files);
     }
 
     public ShardOptions withWalSegmentBytes(long b) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, b, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, clock, files);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                b,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                files);
     }
 
     public ShardOptions withFsync(FsyncMode m) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, m, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, clock, files);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                m,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                files);
     }
 
     public ShardOptions withLimits(int seriesPerMetric, int tagsPerSeries, int fieldsPerMetric) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                seriesPerMetric, tagsPerSeries, fieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, clock, files);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                seriesPerMetric,
+                tagsPerSeries,
+                fieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                files);
     }
 
     public ShardOptions withStagedTransactionExpiry(Duration d) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts, d, clock,
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                d,
+                clock,
                 files);
     }
 
     public ShardOptions withFiles(FileIo f) {
-        return new ShardOptions(database, segmentDuration, memtableBytes, walFsync, walSegmentBytes, futureTolerance,
-                maxSeriesPerMetric, maxTagsPerSeries, maxFieldsPerMetric, blockCacheBytes, compactionMinParts,
-                stagedTransactionExpiry, clock, f);
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                blockCacheBytes,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                f);
     }
 
-    public long segmentMillis() { return segmentDuration.toMillis(); }
+    public long segmentMillis() {
+        return segmentDuration.toMillis();
+    }
 }

@@ -11,5 +11,11 @@ package io.meridian.storage.shard;
  * @param memtableBytes   heap bytes of the memtables
  * @param indexHeapBytes  estimated heap bytes of the dictionary and postings
  */
-public record ShardStats(long series, int parts, long partBytes, long walBytes, long memtablePoints, long memtableBytes,
-                         long indexHeapBytes) { }
+public record ShardStats(
+        long series,
+        int parts,
+        long partBytes,
+        long walBytes,
+        long memtablePoints,
+        long memtableBytes,
+        long indexHeapBytes) {}

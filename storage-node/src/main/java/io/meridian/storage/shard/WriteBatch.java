@@ -35,7 +35,9 @@ public final class WriteBatch {
             }
         }
 
-        public int rows() { return timestamps.length; }
+        public int rows() {
+            return timestamps.length;
+        }
     }
 
     private final List<SeriesRows> series;
@@ -66,22 +68,27 @@ public final class WriteBatch {
      * increase; a batch whose sequence is not above the last applied one is acknowledged as a duplicate.
      */
     public WriteBatch withWriter(String writerId, long sequence) {
-        if (writerId == null || writerId.isEmpty()
+        if (writerId == null
+                || writerId.isEmpty()
                 || writerId.getBytes(StandardCharsets.UTF_8).length > WriterSequences.MAX_WRITER_ID_BYTES) {
-            throw new InvalidInputException("invalid writer id [writer=" + writerId
-                    + "]: want 1.." + WriterSequences.MAX_WRITER_ID_BYTES + " bytes");
+            throw new InvalidInputException("invalid writer id [writer=" + writerId + "]: want 1.."
+                    + WriterSequences.MAX_WRITER_ID_BYTES + " bytes");
         }
         if (sequence < 1) {
-            throw new InvalidInputException("invalid writer sequence [writer=" + writerId
-                    + ", sequence=" + sequence + "]: want >= 1");
+            throw new InvalidInputException(
+                    "invalid writer sequence [writer=" + writerId + ", sequence=" + sequence + "]: want >= 1");
         }
         return new WriteBatch(series, canonicalKeys, writerId, sequence);
     }
 
     /** The writer id, or null for an anonymous (not de-duplicated) batch. */
-    public String writerId() { return writerId; }
+    public String writerId() {
+        return writerId;
+    }
 
-    public long sequence() { return sequence; }
+    public long sequence() {
+        return sequence;
+    }
 
     public static WriteBatch of(List<SeriesRows> series) {
         return new WriteBatch(series);
@@ -97,9 +104,13 @@ public final class WriteBatch {
         return of(List.of(new SeriesRows(key, names, new long[] {ts}, v)));
     }
 
-    public List<SeriesRows> series() { return series; }
+    public List<SeriesRows> series() {
+        return series;
+    }
 
-    public byte[] canonicalKey(int i) { return canonicalKeys[i]; }
+    public byte[] canonicalKey(int i) {
+        return canonicalKeys[i];
+    }
 
     /** Number of (non-NaN) values. */
     public long pointCount() {
@@ -114,7 +125,9 @@ public final class WriteBatch {
         return n;
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** Collects single points; convenient for tests and small writes. */
     public static final class Builder {
@@ -130,6 +143,8 @@ public final class WriteBatch {
             return this;
         }
 
-        public WriteBatch build() { return new WriteBatch(rows); }
+        public WriteBatch build() {
+            return new WriteBatch(rows);
+        }
     }
 }

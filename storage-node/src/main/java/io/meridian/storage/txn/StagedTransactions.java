@@ -17,13 +17,14 @@ import java.util.Map;
  */
 public final class StagedTransactions {
     /** Points of one series, already resolved to ids; {@code values} row-major, NaN = no value. */
-    public record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) { }
+    public record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) {}
 
-    public record Key(String writerId, long transactionId) { }
+    public record Key(String writerId, long transactionId) {}
 
     private final Map<Key, List<Points>> pending = new LinkedHashMap<>();
     /** When each pending transaction first staged here (for a replayed one: when it was replayed). */
     private final Map<Key, Long> stagedAtMs = new HashMap<>();
+
     private final Clock clock;
     private long heapBytes;
 
@@ -77,7 +78,9 @@ public final class StagedTransactions {
         return dropped;
     }
 
-    public Map<Key, List<Points>> pending() { return pending; }
+    public Map<Key, List<Points>> pending() {
+        return pending;
+    }
 
     /** Pending transactions that first staged more than {@code maxAgeMs} ago, oldest first. */
     public List<Key> olderThan(long maxAgeMs) {
@@ -97,7 +100,11 @@ public final class StagedTransactions {
         return at == null ? 0 : clock.millis() - at;
     }
 
-    public int transactions() { return pending.size(); }
+    public int transactions() {
+        return pending.size();
+    }
 
-    long heapBytes() { return heapBytes; }
+    long heapBytes() {
+        return heapBytes;
+    }
 }

@@ -77,8 +77,13 @@ public final class OpLog {
      * of a writer's transaction; {@code points} are those staged (null for commit and abort). Returns the WAL
      * ticket.
      */
-    public long transaction(int type, String writerId, long transactionId, List<StagedTransactions.Points> points,
-                     long lsn, long opEpoch) {
+    public long transaction(
+            int type,
+            String writerId,
+            long transactionId,
+            List<StagedTransactions.Points> points,
+            long lsn,
+            long opEpoch) {
         beginRecord(lsn, opEpoch, type);
         WriterSequences.writeId(writerId, walScratch);
         walScratch.putVarLong(transactionId);

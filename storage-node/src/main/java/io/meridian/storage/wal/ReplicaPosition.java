@@ -26,10 +26,14 @@ public final class ReplicaPosition {
     private final NavigableMap<Long, Long> epochStarts = new TreeMap<>();
 
     /** The last LSN held (0 for an empty log). */
-    public long lastLsn() { return lastLsn; }
+    public long lastLsn() {
+        return lastLsn;
+    }
 
     /** The epoch of the op at {@link #lastLsn()} (0 for an empty log). */
-    public long lastEpoch() { return lastEpoch; }
+    public long lastEpoch() {
+        return lastEpoch;
+    }
 
     /** Records that the op {@code lsn} of {@code epoch} is now held. */
     public void advance(long lsn, long epoch) {
@@ -37,7 +41,8 @@ public final class ReplicaPosition {
             throw new IllegalStateException("BUG: replica log gap [last=" + lastLsn + ", next=" + lsn + "]");
         }
         if (epoch < lastEpoch) {
-            throw new IllegalStateException("BUG: replica log epoch went back [last=" + lastEpoch + ", next=" + epoch + "]");
+            throw new IllegalStateException(
+                    "BUG: replica log epoch went back [last=" + lastEpoch + ", next=" + epoch + "]");
         }
         if (epoch > lastEpoch) {
             epochStarts.put(epoch, lsn);

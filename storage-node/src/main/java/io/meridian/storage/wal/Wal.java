@@ -60,7 +60,8 @@ public final class Wal implements AutoCloseable {
      * tail of the last one) and opens a fresh segment for appends. Older segments (already in parts, kept for
      * followers still fetching them) are left alone.
      */
-    public static Wal open(Path dir, FsyncMode fsync, long segmentBytes, long replayFrom, RecordFile.RecordVisitor visitor) {
+    public static Wal open(
+            Path dir, FsyncMode fsync, long segmentBytes, long replayFrom, RecordFile.RecordVisitor visitor) {
         return open(FileIo.NIO, dir, fsync, segmentBytes, replayFrom, visitor);
     }
 
@@ -69,14 +70,26 @@ public final class Wal implements AutoCloseable {
      * segment may end in a torn tail (it is cut off); damage anywhere else, or in an older segment, stops the open
      * with {@link io.meridian.common.error.CorruptDataException} naming the file and offset, and changes nothing.
      */
-    public static Wal open(FileIo io, Path dir, FsyncMode fsync, long segmentBytes, long replayFrom,
-                           RecordFile.RecordVisitor visitor) {
+    public static Wal open(
+            FileIo io,
+            Path dir,
+            FsyncMode fsync,
+            long segmentBytes,
+            long replayFrom,
+            RecordFile.RecordVisitor visitor) {
         List<Long> seqs = segments(dir);
         long newest = seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
         for (long seq : seqs) {
             if (seq >= replayFrom) {
-                RecordFile.open(io, segmentPath(dir, seq), MAGIC, seq == newest ? RecordFile.TailRecovery.TRUNCATE_TORN_TAIL
-                        : RecordFile.TailRecovery.REQUIRE_COMPLETE, visitor).close();
+                RecordFile.open(
+                                io,
+                                segmentPath(dir, seq),
+                                MAGIC,
+                                seq == newest
+                                        ? RecordFile.TailRecovery.TRUNCATE_TORN_TAIL
+                                        : RecordFile.TailRecovery.REQUIRE_COMPLETE,
+                                visitor)
+                        .close();
             }
         }
         long next = newest + 1;
@@ -84,7 +97,8 @@ public final class Wal implements AutoCloseable {
     }
 
     private static RecordFile openSegment(FileIo io, Path dir, long seq) {
-        return RecordFile.open(io, segmentPath(dir, seq), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> { });
+        return RecordFile.open(
+                io, segmentPath(dir, seq), MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL, (t, p) -> {});
     }
 
     /** The file of segment {@code seq}. */
@@ -99,7 +113,8 @@ public final class Wal implements AutoCloseable {
         }
         List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(SUFFIX))
                     .forEach(n -> out.add(Long.parseLong(n.substring(0, n.length() - SUFFIX.length()))));
         } catch (IOException e) {
             throw new StorageIoException("cannot list WAL [dir=" + dir + "]", e);
@@ -193,8 +208,12 @@ public final class Wal implements AutoCloseable {
         }
         failure = e;
         long keep = fsync == FsyncMode.ALWAYS ? current.forcedBytes() : current.writtenBytes();
-        LOG.error("WAL failed; the shard stops taking writes until it is reopened [dir={}, segment={}, keepBytes={}]",
-                dir, currentSeq, keep, e);
+        LOG.error(
+                "WAL failed; the shard stops taking writes until it is reopened [dir={}, segment={}, keepBytes={}]",
+                dir,
+                currentSeq,
+                keep,
+                e);
         current.abandon(keep);
         durableChanged.signalAll();
     }
@@ -202,9 +221,9 @@ public final class Wal implements AutoCloseable {
     private void checkUsable() {
         StorageIoException f = failure;
         if (f != null) {
-            throw new StorageIoException("WAL stopped after an I/O failure [dir=" + dir + ", segment=" + currentSeq
-                    + "]: " + f.getMessage(), f.getCause() instanceof IOException io ? io
-                    : new IOException(f.getMessage()));
+            throw new StorageIoException(
+                    "WAL stopped after an I/O failure [dir=" + dir + ", segment=" + currentSeq + "]: " + f.getMessage(),
+                    f.getCause() instanceof IOException io ? io : new IOException(f.getMessage()));
         }
     }
 
@@ -280,8 +299,8 @@ public final class Wal implements AutoCloseable {
             if (s < seq) {
                 try {
                     io.delete(segmentPath(dir, s));
-                    io.delete(segmentPath(dir, s).resolveSibling(segmentPath(dir, s).getFileName()
-                            + RecordFile.TORN_SUFFIX));
+                    io.delete(segmentPath(dir, s)
+                            .resolveSibling(segmentPath(dir, s).getFileName() + RecordFile.TORN_SUFFIX));
                 } catch (IOException e) {
                     throw new StorageIoException("cannot delete WAL segment [segment=" + s + "]", e);
                 }

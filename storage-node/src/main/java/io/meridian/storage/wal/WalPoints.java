@@ -74,7 +74,8 @@ public final class WalPoints {
             }
             int rows = in.getVarInt(MAX_COUNT, "row count");
             if ((long) rows * nf * 8 > in.remaining()) {
-                throw in.corrupt("points record claims " + rows + " x " + nf + " values but holds " + in.remaining() + " bytes");
+                throw in.corrupt(
+                        "points record claims " + rows + " x " + nf + " values but holds " + in.remaining() + " bytes");
             }
             long[] ts = new long[rows];
             long prev = 0;

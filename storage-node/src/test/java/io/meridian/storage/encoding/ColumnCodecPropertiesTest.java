@@ -14,15 +14,18 @@ class ColumnCodecPropertiesTest {
     @Provide
     Arbitrary<long[]> longColumns() {
         return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-5, 5), Arbitraries.just(7L))
-                .array(long[].class).ofMaxSize(300);
+                .array(long[].class)
+                .ofMaxSize(300);
     }
 
     @Provide
     Arbitrary<double[]> doubleColumns() {
-        Arbitrary<Double> decimals = Arbitraries.integers().between(-100_000, 100_000).map(i -> i / 100.0);
+        Arbitrary<Double> decimals =
+                Arbitraries.integers().between(-100_000, 100_000).map(i -> i / 100.0);
         Arbitrary<Double> any = Arbitraries.longs().map(Double::longBitsToDouble);
         return Arbitraries.oneOf(decimals, any, Arbitraries.doubles(), Arbitraries.just(-0.0))
-                .array(double[].class).ofMaxSize(300);
+                .array(double[].class)
+                .ofMaxSize(300);
     }
 
     @Property
@@ -49,7 +52,9 @@ class ColumnCodecPropertiesTest {
         double[] back = new double[values.length];
         FloatColumnCodec.decode(in, back, values.length, new long[values.length]);
         for (int i = 0; i < values.length; i++) {
-            assertThat(Double.doubleToRawLongBits(back[i])).as("value %d", i).isEqualTo(Double.doubleToRawLongBits(values[i]));
+            assertThat(Double.doubleToRawLongBits(back[i]))
+                    .as("value %d", i)
+                    .isEqualTo(Double.doubleToRawLongBits(values[i]));
         }
         assertThat(in.get()).isEqualTo((byte) 0xA5);
     }

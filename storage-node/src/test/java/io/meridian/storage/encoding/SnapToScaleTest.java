@@ -25,7 +25,9 @@ class SnapToScaleTest {
         assertThat(FloatColumnCodec.snapToScale(column, 2, 2)).isFalse();
         assertThat(column).containsExactly(1370.1, 1.0 / 3);
         double[] almost = {12.345};
-        assertThat(FloatColumnCodec.snapToScale(almost, 1, 2)).as("a real third decimal is data, not noise").isFalse();
+        assertThat(FloatColumnCodec.snapToScale(almost, 1, 2))
+                .as("a real third decimal is data, not noise")
+                .isFalse();
         assertThat(almost).containsExactly(12.345);
     }
 }

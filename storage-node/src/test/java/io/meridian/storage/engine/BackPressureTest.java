@@ -31,45 +31,49 @@ class BackPressureTest {
         try (Shard s = Shard.open(dir, small)) {
             CountDownLatch release = new CountDownLatch(1);
             try {
-            CountDownLatch gateReached = new CountDownLatch(1);
-            s.setFlushGate(lsn -> {
-                gateReached.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                CountDownLatch gateReached = new CountDownLatch(1);
+                s.setFlushGate(lsn -> {
+                    gateReached.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 400; i++) {
+                        s.write(rows("a", i));
+                    }
+                    s.flush();
+                });
+                assertThat(gateReached.await(30, TimeUnit.SECONDS)).isTrue();
+                long lsnBefore = s.lastLsn();
+                BusyException busy = null;
+                long points = s.stats().memtablePoints();
+                for (int i = 0; i < 10_000 && busy == null; i++) {
+                    try {
+                        s.write(rows("b", i));
+                    } catch (BusyException e) {
+                        busy = e;
+                    }
                 }
-            });
-            CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 400; i++) {
-                    s.write(rows("a", i));
-                }
-                s.flush();
-            });
-            assertThat(gateReached.await(30, TimeUnit.SECONDS)).isTrue();
-            long lsnBefore = s.lastLsn();
-            BusyException busy = null;
-            long points = s.stats().memtablePoints();
-            for (int i = 0; i < 10_000 && busy == null; i++) {
-                try {
-                    s.write(rows("b", i));
-                } catch (BusyException e) {
-                    busy = e;
-                }
-            }
-            assertThat(busy).as("refused before the heap grows without bound").isNotNull();
-            assertThat(busy.code()).isEqualTo(ErrorCode.BUSY);
-            assertThat(busy.isRetriable()).isTrue();
-            assertThat(busy.getMessage()).contains("storage.memtable.size");
-            long accepted = s.lastLsn() - lsnBefore;
-            assertThat(s.stats().memtableBytes()).isLessThan(3 * 64 * 1024 + 64 * 1024);
-            assertThatThrownBy(() -> s.write(rows("b", 0))).isInstanceOf(BusyException.class);
-            assertThat(s.lastLsn() - lsnBefore).as("a refused write takes no LSN").isEqualTo(accepted);
-            release.countDown();
-            flush.get(30, TimeUnit.SECONDS);
-            s.write(rows("c", 0));
-            assertThat(s.stats().memtablePoints()).isGreaterThan(0);
-            assertThat(points).isGreaterThan(0);
+                assertThat(busy)
+                        .as("refused before the heap grows without bound")
+                        .isNotNull();
+                assertThat(busy.code()).isEqualTo(ErrorCode.BUSY);
+                assertThat(busy.isRetriable()).isTrue();
+                assertThat(busy.getMessage()).contains("storage.memtable.size");
+                long accepted = s.lastLsn() - lsnBefore;
+                assertThat(s.stats().memtableBytes()).isLessThan(3 * 64 * 1024 + 64 * 1024);
+                assertThatThrownBy(() -> s.write(rows("b", 0))).isInstanceOf(BusyException.class);
+                assertThat(s.lastLsn() - lsnBefore)
+                        .as("a refused write takes no LSN")
+                        .isEqualTo(accepted);
+                release.countDown();
+                flush.get(30, TimeUnit.SECONDS);
+                s.write(rows("c", 0));
+                assertThat(s.stats().memtablePoints()).isGreaterThan(0);
+                assertThat(points).isGreaterThan(0);
             } finally {
                 release.countDown();
             }

@@ -41,8 +41,11 @@ class ConcurrentWritersTest {
                     for (int b = 0; b < batches; b++) {
                         WriteBatch.Builder batch = WriteBatch.builder();
                         for (int k = 0; k < 10; k++) {
-                            batch.point(SeriesKey.of("cpu", "host", "h" + (b * 10 + k) % 37, "writer", "w" + writer),
-                                    T0 + (b * 10L + k) * 1000, "usage", 1);
+                            batch.point(
+                                    SeriesKey.of("cpu", "host", "h" + (b * 10 + k) % 37, "writer", "w" + writer),
+                                    T0 + (b * 10L + k) * 1000,
+                                    "usage",
+                                    1);
                         }
                         shard.write(batch.build());
                     }

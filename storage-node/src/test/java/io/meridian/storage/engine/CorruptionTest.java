@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CorruptionTest {
     @TempDir
     Path tmp;
+
     Path pristine;
 
     private static ShardOptions options() {
@@ -95,7 +96,10 @@ class CorruptionTest {
     private List<String> walSegments() throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(pristine.resolve("wal"))) {
-            s.map(p -> "wal/" + p.getFileName()).filter(n -> n.endsWith(".wal")).sorted().forEach(out::add);
+            s.map(p -> "wal/" + p.getFileName())
+                    .filter(n -> n.endsWith(".wal"))
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }
@@ -104,8 +108,11 @@ class CorruptionTest {
     private String firstPart() throws IOException {
         try (Stream<Path> s = Files.walk(pristine.resolve("segments"))) {
             return pristine.relativize(s.filter(p -> p.toString().endsWith(".part"))
-                    .filter(p -> p.getParent().getFileName().toString().equals("3600000")).sorted().findFirst()
-                    .orElseThrow()).toString();
+                            .filter(p -> p.getParent().getFileName().toString().equals("3600000"))
+                            .sorted()
+                            .findFirst()
+                            .orElseThrow())
+                    .toString();
         }
     }
 
@@ -126,8 +133,17 @@ class CorruptionTest {
     @Test
     void theUndamagedShardOpensWithEveryPoint() {
         try (Shard s = Shard.open(pristine, options())) {
-            assertThat(s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + TestShards.DAY, 0, List.of(),
-                    List.of("requests"))).cell(List.of(), 0, 0).count()).isEqualTo(800);
+            assertThat(s.query(new LeafQuery(
+                                    "cpu",
+                                    TagPredicate.all(),
+                                    T0,
+                                    T0 + TestShards.DAY,
+                                    0,
+                                    List.of(),
+                                    List.of("requests")))
+                            .cell(List.of(), 0, 0)
+                            .count())
+                    .isEqualTo(800);
         }
     }
 
@@ -161,8 +177,10 @@ class CorruptionTest {
         // the schema holds one record: a flip in it looks exactly like a torn tail; the parts' field ids catch it
         Path copy = copyWithFlip("schema", "schema.log", Files.size(pristine.resolve("schema.log")) - 2);
         byte[] damaged = Files.readAllBytes(copy.resolve("schema.log"));
-        assertThatThrownBy(() -> Shard.open(copy, options()).close()).isInstanceOf(CorruptDataException.class)
-                .hasMessageContaining("field id 0").hasMessageContaining("schema.log");
+        assertThatThrownBy(() -> Shard.open(copy, options()).close())
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("field id 0")
+                .hasMessageContaining("schema.log");
         byte[] kept = Files.readAllBytes(copy.resolve("schema.log.torn"));
         byte[] whole = new byte[Files.readAllBytes(copy.resolve("schema.log")).length + kept.length];
         System.arraycopy(Files.readAllBytes(copy.resolve("schema.log")), 0, whole, 0, whole.length - kept.length);
@@ -183,8 +201,9 @@ class CorruptionTest {
         String part = firstPart();
         Path copy = copyWithFlip("block", part, PartFormat.HEADER_LENGTH + PartFormat.BLOCK_HEADER_LENGTH + 2);
         try (Shard s = Shard.open(copy, options())) {
-            assertThatThrownBy(() -> s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + TestShards.DAY, 0,
-                    List.of(), List.of("requests")))).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> s.query(new LeafQuery(
+                            "cpu", TagPredicate.all(), T0, T0 + TestShards.DAY, 0, List.of(), List.of("requests"))))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining(part.substring(part.lastIndexOf('/') + 1));
         }
         assertThat(Files.exists(copy.resolve(part))).isTrue();

@@ -20,14 +20,18 @@ public final class CrashWriter {
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
-        ShardOptions options = TestShards.options().withClock(Clock.fixed(Instant.ofEpochMilli(TestShards.NOW), ZoneOffset.UTC))
+        ShardOptions options = TestShards.options()
+                .withClock(Clock.fixed(Instant.ofEpochMilli(TestShards.NOW), ZoneOffset.UTC))
                 .withMemtableBytes(Long.parseLong(args[1]));
         try (Shard shard = Shard.open(dir, options)) {
             for (int i = 0; ; i++) {
                 WriteBatch.Builder b = WriteBatch.builder();
                 for (int k = 0; k < 20; k++) {
-                    b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)), TestShards.T0 + i * 10_000L,
-                            "usage", i);
+                    b.point(
+                            SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)),
+                            TestShards.T0 + i * 10_000L,
+                            "usage",
+                            i);
                 }
                 WriteBatch batch = b.build().withWriter("crash-writer", i + 1L);
                 while (true) {

@@ -8,8 +8,8 @@ import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
-import io.meridian.storage.file.FaultyFileIo.Op;
 import io.meridian.storage.file.FaultyFileIo;
+import io.meridian.storage.file.FaultyFileIo.Op;
 import io.meridian.storage.file.FileIo;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
@@ -68,17 +68,22 @@ class DiskFaultTest {
     /** Batch {@code i}: one point of value {@code i}, a new series from {@link #BEFORE} on, writer sequence i. */
     private static WriteBatch batch(int i) {
         SeriesKey key = SeriesKey.of("cpu", "host", i < BEFORE ? "h" + i % 3 : "new" + i);
-        return WriteBatch.builder().point(key, T0 + i * 10_000L, "requests", i).build().withWriter("w", i + 1L);
+        return WriteBatch.builder()
+                .point(key, T0 + i * 10_000L, "requests", i)
+                .build()
+                .withWriter("w", i + 1L);
     }
 
     private static AggState total(Shard s) {
-        return s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + TestShards.DAY, 0, List.of(),
-                List.of("requests"))).cell(List.of(), 0, 0);
+        return s.query(new LeafQuery(
+                        "cpu", TagPredicate.all(), T0, T0 + TestShards.DAY, 0, List.of(), List.of("requests")))
+                .cell(List.of(), 0, 0);
     }
 
     private Set<String> partFiles() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.toString().endsWith(".part")).map(p -> p.getFileName().toString())
+            return s.filter(p -> p.toString().endsWith(".part"))
+                    .map(p -> p.getFileName().toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -105,17 +110,23 @@ class DiskFaultTest {
             for (int i = BEFORE; i < BEFORE + AFTER; i++) {
                 try {
                     s.write(batch(i));
-                    assertThat(stopped).as("a write acknowledged after the shard stopped").isFalse();
+                    assertThat(stopped)
+                            .as("a write acknowledged after the shard stopped")
+                            .isFalse();
                     acked.add(i);
                 } catch (ShardUnavailableException e) {
-                    assertThat(site.stopsShard()).as("only fail-stop sites refuse writes").isTrue();
-                    assertThat(e.getMessage()).contains("shard stopped after a storage failure").contains(dir.toString());
+                    assertThat(site.stopsShard())
+                            .as("only fail-stop sites refuse writes")
+                            .isTrue();
+                    assertThat(e.getMessage())
+                            .contains("shard stopped after a storage failure")
+                            .contains(dir.toString());
                     stopped = true;
                     failed.add(i);
                 }
                 if (site.duringFlush() && i == BEFORE) {
-                    Class<? extends RuntimeException> expected = site.stopsShard() ? ShardUnavailableException.class
-                            : StorageIoException.class;
+                    Class<? extends RuntimeException> expected =
+                            site.stopsShard() ? ShardUnavailableException.class : StorageIoException.class;
                     assertThatThrownBy(s::flush).isInstanceOf(expected).hasMessageContaining("No space left on device");
                     stopped = site.stopsShard();
                 }
@@ -123,7 +134,8 @@ class DiskFaultTest {
             assertThat(io.injected()).as("the fault was hit").isPositive();
             if (site.stopsShard()) {
                 assertThat(s.failure()).isNotNull();
-                assertThatThrownBy(() -> total(s)).as("a stopped shard answers no reads")
+                assertThatThrownBy(() -> total(s))
+                        .as("a stopped shard answers no reads")
                         .isInstanceOf(ShardUnavailableException.class);
             } else {
                 // the disk has room again: the same frozen memtable is flushed, then the shard goes on
@@ -135,13 +147,17 @@ class DiskFaultTest {
         }
         io.heal();
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(total(s).count()).as("acknowledged batches after reopening").isEqualTo(acked.size());
-            assertThat(total(s).sum()).isEqualTo(acked.stream().mapToInt(Integer::intValue).sum());
+            assertThat(total(s).count())
+                    .as("acknowledged batches after reopening")
+                    .isEqualTo(acked.size());
+            assertThat(total(s).sum())
+                    .isEqualTo(acked.stream().mapToInt(Integer::intValue).sum());
             for (int i : failed) {
                 assertThat(s.write(batch(i))).as("client retry of batch %d", i).isEqualTo(Shard.WriteResult.APPLIED);
             }
             for (int i : acked) {
-                assertThat(s.write(batch(i))).as("retry of acknowledged batch %d", i)
+                assertThat(s.write(batch(i)))
+                        .as("retry of acknowledged batch %d", i)
                         .isEqualTo(Shard.WriteResult.DUPLICATE);
             }
             int all = BEFORE + AFTER;
@@ -167,8 +183,8 @@ class DiskFaultTest {
             }
             partsBefore = partFiles();
             io.fail(op, file, 0, true, "No space left on device");
-            Class<? extends RuntimeException> expected = stopsShard ? ShardUnavailableException.class
-                    : StorageIoException.class;
+            Class<? extends RuntimeException> expected =
+                    stopsShard ? ShardUnavailableException.class : StorageIoException.class;
             assertThatThrownBy(() -> s.compact(2)).isInstanceOf(expected).hasMessageContaining("No space left");
             assertThat(s.failure() != null).isEqualTo(stopsShard);
             if (!stopsShard) {

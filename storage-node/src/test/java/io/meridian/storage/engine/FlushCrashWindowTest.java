@@ -25,14 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
 class FlushCrashWindowTest {
     @TempDir
     Path dir;
+
     final SeriesKey key = SeriesKey.of("cpu", "host", "a");
 
     private WriteBatch batch(int i) {
-        return WriteBatch.builder().point(key, T0 + i * 10_000L, "requests", i).build().withWriter("w", i + 1L);
+        return WriteBatch.builder()
+                .point(key, T0 + i * 10_000L, "requests", i)
+                .build()
+                .withWriter("w", i + 1L);
     }
 
     private static AggState total(Shard s) {
-        return s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")))
+        return s.query(new LeafQuery(
+                        "cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")))
                 .cell(List.of(), 0, 0);
     }
 
@@ -58,9 +63,9 @@ class FlushCrashWindowTest {
                 s.write(batch(i));
             }
             s.syncWal();
-            copyTree(live, crashed);          // WAL holds all ten batches, MANIFEST has no parts yet
+            copyTree(live, crashed); // WAL holds all ten batches, MANIFEST has no parts yet
             s.flush();
-            copyTree(live.resolve("segments"), crashed.resolve("segments"));   // the parts, not in that MANIFEST
+            copyTree(live.resolve("segments"), crashed.resolve("segments")); // the parts, not in that MANIFEST
         }
         try (Shard s = Shard.open(crashed, TestShards.options())) {
             assertThat(total(s).count()).isEqualTo(10);

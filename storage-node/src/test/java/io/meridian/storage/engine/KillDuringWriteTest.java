@@ -31,10 +31,18 @@ class KillDuringWriteTest {
     @CsvSource({"268435456, 300", "32768, 700", "32768, 1500"})
     void everyAcknowledgedWriteSurvivesKill9(long memtableBytes, int killAfter) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(),
-                dir.toString(), Long.toString(memtableBytes)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashWriter.class.getName(),
+                        dir.toString(),
+                        Long.toString(memtableBytes))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int lastAck = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("ACK ")) {
@@ -57,16 +65,25 @@ class KillDuringWriteTest {
             for (int i = 0; i <= lastAck + 3; i++) {
                 WriteBatch.Builder b = WriteBatch.builder();
                 for (int k = 0; k < 20; k++) {
-                    b.point(SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)),
-                            TestShards.T0 + i * 10_000L, "usage", i);
+                    b.point(
+                            SeriesKey.of("cpu", "host", "h" + k, "batch", Integer.toString(i % 50)),
+                            TestShards.T0 + i * 10_000L,
+                            "usage",
+                            i);
                 }
                 Shard.WriteResult r = shard.write(b.build().withWriter("crash-writer", i + 1L));
                 if (i <= lastAck) {
                     assertThat(r).as("retry of acknowledged batch %d", i).isEqualTo(Shard.WriteResult.DUPLICATE);
                 }
             }
-            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), TestShards.T0, TestShards.T0 + 86_400_000L, 10_000,
-                    List.of(), List.of("usage"));
+            LeafQuery q = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    TestShards.T0,
+                    TestShards.T0 + 86_400_000L,
+                    10_000,
+                    List.of(),
+                    List.of("usage"));
             var result = shard.query(q);
             for (int i = 0; i <= lastAck + 3; i++) {
                 AggState s = result.cell(List.of(), i, 0);

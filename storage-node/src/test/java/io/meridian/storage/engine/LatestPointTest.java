@@ -30,13 +30,27 @@ class LatestPointTest {
     @Test
     void eachFieldGetsItsNewestPointWhicheverSegmentOrMemtableHoldsIt() {
         try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
-            shard.write(WriteBatch.builder().point(A, NOW - 2 * DAY, "x", 1).point(A, NOW - 2 * DAY, "y", 10)
-                    .point(A, NOW - DAY, "x", 2).point(A, NOW - 3_600_000, "x", 3).build());
+            shard.write(WriteBatch.builder()
+                    .point(A, NOW - 2 * DAY, "x", 1)
+                    .point(A, NOW - 2 * DAY, "y", 10)
+                    .point(A, NOW - DAY, "x", 2)
+                    .point(A, NOW - 3_600_000, "x", 3)
+                    .build());
             shard.flush();
             // a late point, older than every part, in the memtable; and z only there
-            shard.write(WriteBatch.builder().point(A, NOW - 3 * DAY, "x", 0).point(A, NOW - 3 * DAY, "z", 7).build());
-            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - 3650 * DAY, NOW + 10_000, 0, List.of(),
-                    List.of("x", "y", "z"), Set.of(Aggregate.LAST));
+            shard.write(WriteBatch.builder()
+                    .point(A, NOW - 3 * DAY, "x", 0)
+                    .point(A, NOW - 3 * DAY, "z", 7)
+                    .build());
+            LeafQuery q = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - 3650 * DAY,
+                    NOW + 10_000,
+                    0,
+                    List.of(),
+                    List.of("x", "y", "z"),
+                    Set.of(Aggregate.LAST));
             assertThat(q.latestOnly()).isTrue();
             PartialTable r = shard.query(q);
             AggState x = r.cell(List.of(), 0, 0);
@@ -46,9 +60,17 @@ class LatestPointTest {
             assertThat(x.lastTs()).isEqualTo(NOW - 3_600_000);
             assertThat(y.last()).as("y: only in the oldest segment").isEqualTo(10);
             assertThat(z.last()).as("z: only in the memtable").isEqualTo(7);
-            LeafQuery older = new LeafQuery("cpu", TagPredicate.all(), NOW - 3650 * DAY, NOW - DAY / 2, 0, List.of(),
-                    List.of("x"), Set.of(Aggregate.LAST));
-            assertThat(shard.query(older).cell(List.of(), 0, 0).last()).as("a range that ends before the newest")
+            LeafQuery older = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - 3650 * DAY,
+                    NOW - DAY / 2,
+                    0,
+                    List.of(),
+                    List.of("x"),
+                    Set.of(Aggregate.LAST));
+            assertThat(shard.query(older).cell(List.of(), 0, 0).last())
+                    .as("a range that ends before the newest")
                     .isEqualTo(2);
         }
     }
@@ -56,19 +78,43 @@ class LatestPointTest {
     @Test
     void anUnsortedMemtableAnswersItsNewestPointAndTiesGoByValue() {
         try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
-            shard.write(WriteBatch.builder().point(A, NOW - 60_000, "x", 5).point(A, NOW - 1_000, "x", 4)
-                    .point(A, NOW - 120_000, "x", 9).point(A, NOW - 1_000, "x", 6).point(A, NOW + 3_600_000, "w", 1)
-                    .point(A, NOW - 30_000, "w", 2).build());
-            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), NOW - DAY, NOW + 10_000, 0, List.of(),
-                    List.of("x", "w"), Set.of(Aggregate.LAST));
+            shard.write(WriteBatch.builder()
+                    .point(A, NOW - 60_000, "x", 5)
+                    .point(A, NOW - 1_000, "x", 4)
+                    .point(A, NOW - 120_000, "x", 9)
+                    .point(A, NOW - 1_000, "x", 6)
+                    .point(A, NOW + 3_600_000, "w", 1)
+                    .point(A, NOW - 30_000, "w", 2)
+                    .build());
+            LeafQuery q = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - DAY,
+                    NOW + 10_000,
+                    0,
+                    List.of(),
+                    List.of("x", "w"),
+                    Set.of(Aggregate.LAST));
             PartialTable r = shard.query(q);
-            assertThat(r.cell(List.of(), 0, 0).last()).as("newest, ties by the larger value").isEqualTo(6);
+            assertThat(r.cell(List.of(), 0, 0).last())
+                    .as("newest, ties by the larger value")
+                    .isEqualTo(6);
             assertThat(r.cell(List.of(), 0, 0).lastTs()).isEqualTo(NOW - 1_000);
-            assertThat(r.cell(List.of(), 0, 1).last()).as("w's newest point is after the range: the last one in it")
+            assertThat(r.cell(List.of(), 0, 1).last())
+                    .as("w's newest point is after the range: the last one in it")
                     .isEqualTo(2);
-            LeafQuery future = new LeafQuery("cpu", TagPredicate.all(), NOW + DAY, NOW + 2 * DAY, 0, List.of(),
-                    List.of("x"), Set.of(Aggregate.LAST));
-            assertThat(shard.query(future).cell(List.of(), 0, 0)).as("nothing in range").isNull();
+            LeafQuery future = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW + DAY,
+                    NOW + 2 * DAY,
+                    0,
+                    List.of(),
+                    List.of("x"),
+                    Set.of(Aggregate.LAST));
+            assertThat(shard.query(future).cell(List.of(), 0, 0))
+                    .as("nothing in range")
+                    .isNull();
         }
     }
 }

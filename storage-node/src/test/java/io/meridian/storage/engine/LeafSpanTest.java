@@ -41,6 +41,7 @@ class LeafSpanTest {
     private static final long RETENTION = 3650 * DAY;
     /** [now - retention, now + one slot): the scan form of a query without a time range. */
     private static final long FROM = NOW - RETENTION;
+
     private static final long TO = NOW + 10 * SECOND;
     private static final SeriesKey A = SeriesKey.of("cpu", "host", "a");
     private static final SeriesKey B = SeriesKey.of("cpu", "host", "b");
@@ -50,18 +51,24 @@ class LeafSpanTest {
 
     /** 10-year retention in every family, so that the whole-retention range is writable and readable. */
     static ShardOptions options() {
-        DatabaseOptions db = new DatabaseOptions("db", 1, List.of(IntervalSpec.parse("10s", "3650d"),
-                IntervalSpec.parse("1h", "3650d")));
+        DatabaseOptions db = new DatabaseOptions(
+                "db", 1, List.of(IntervalSpec.parse("10s", "3650d"), IntervalSpec.parse("1h", "3650d")));
         return ShardOptions.defaults(db).withClock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
     }
 
-    record Point(SeriesKey key, long ts, double value) { }
+    record Point(SeriesKey key, long ts, double value) {}
 
     /** Flushed points a day ago, and memtable points in the last hour (two in one slot, one per host). */
-    static final List<Point> FLUSHED = List.of(new Point(A, NOW - DAY + 3 * SECOND, 1), new Point(A, NOW - DAY + 47 * SECOND, 2),
-            new Point(B, NOW - DAY + 50 * SECOND, 4), new Point(B, NOW - DAY + HOUR + 5 * SECOND, 8));
-    static final List<Point> UNFLUSHED = List.of(new Point(A, NOW - HOUR + 12 * SECOND, 16),
-            new Point(A, NOW - HOUR + 18 * SECOND, 32), new Point(B, NOW - 1, 64));
+    static final List<Point> FLUSHED = List.of(
+            new Point(A, NOW - DAY + 3 * SECOND, 1),
+            new Point(A, NOW - DAY + 47 * SECOND, 2),
+            new Point(B, NOW - DAY + 50 * SECOND, 4),
+            new Point(B, NOW - DAY + HOUR + 5 * SECOND, 8));
+
+    static final List<Point> UNFLUSHED = List.of(
+            new Point(A, NOW - HOUR + 12 * SECOND, 16),
+            new Point(A, NOW - HOUR + 18 * SECOND, 32),
+            new Point(B, NOW - 1, 64));
 
     static void write(Shard shard, List<Point> points) {
         WriteBatch.Builder b = WriteBatch.builder();
@@ -113,13 +120,19 @@ class LeafSpanTest {
 
     @Test
     void aWholeRetentionScanAnswersExactlyThePointsInTheDataWindow() {
-        assertThat((TO - FROM) / (10 * SECOND)).as("the request alone is over the bound").isGreaterThan(LeafQuery.MAX_BUCKETS);
+        assertThat((TO - FROM) / (10 * SECOND))
+                .as("the request alone is over the bound")
+                .isGreaterThan(LeafQuery.MAX_BUCKETS);
         try (Shard shard = shardWithData()) {
             PartialTable r = shard.query(wholeRetention(10 * SECOND));
             assertThat(actual(r)).isEqualTo(expected(FROM, 10 * SECOND));
-            assertThat(Math.floorMod(r.startMs() - FROM, 10 * SECOND)).as("on the request's grid").isZero();
+            assertThat(Math.floorMod(r.startMs() - FROM, 10 * SECOND))
+                    .as("on the request's grid")
+                    .isZero();
             assertThat(r.startMs()).as("from the flushed segment's start").isEqualTo(NOW - DAY);
-            assertThat(r.bucketStart(r.buckets())).as("to the end of the newest point's slot").isEqualTo(NOW);
+            assertThat(r.bucketStart(r.buckets()))
+                    .as("to the end of the newest point's slot")
+                    .isEqualTo(NOW);
             assertThat(r.buckets()).isEqualTo((int) (DAY / (10 * SECOND)));
         }
     }
@@ -127,9 +140,11 @@ class LeafSpanTest {
     @Test
     void aCoarserBucketReadsItsFamilyOverTheSameNarrowedWindow() {
         try (Shard shard = shardWithData()) {
-            LeafQuery hourly = new LeafQuery("cpu", TagPredicate.all(), FROM, NOW + HOUR, HOUR, List.of("host"),
-                    List.of("usage"));
-            assertThat(LeafAggregator.chooseInterval(hourly, options().database().intervals())).isEqualTo(HOUR);
+            LeafQuery hourly =
+                    new LeafQuery("cpu", TagPredicate.all(), FROM, NOW + HOUR, HOUR, List.of("host"), List.of("usage"));
+            assertThat(LeafAggregator.chooseInterval(
+                            hourly, options().database().intervals()))
+                    .isEqualTo(HOUR);
             PartialTable r = shard.query(hourly);
             assertThat(actual(r)).isEqualTo(expected(FROM, HOUR));
             assertThat(r.startMs()).isEqualTo(NOW - DAY);
@@ -140,7 +155,8 @@ class LeafSpanTest {
     @Test
     void withoutBucketsTheOneBucketIsTheRequestedRange() {
         try (Shard shard = shardWithData()) {
-            PartialTable r = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, TO, 0, List.of(), List.of("usage")));
+            PartialTable r =
+                    shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, TO, 0, List.of(), List.of("usage")));
             assertThat(r.startMs()).isEqualTo(FROM);
             assertThat(r.buckets()).isEqualTo(1);
             AggState s = r.cell(List.of(), 0, 0);
@@ -157,12 +173,12 @@ class LeafSpanTest {
             assertThat(empty.startMs()).isEqualTo(FROM);
             assertThat(empty.cells()).isEmpty();
             write(shard, FLUSHED);
-            PartialTable before = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 10 * SECOND,
-                    List.of(), List.of("usage")));
+            PartialTable before = shard.query(new LeafQuery(
+                    "cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 10 * SECOND, List.of(), List.of("usage")));
             assertThat(before.buckets()).isZero();
             assertThat(before.cells()).isEmpty();
-            PartialTable total = shard.query(new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 0,
-                    List.of(), List.of("usage")));
+            PartialTable total = shard.query(
+                    new LeafQuery("cpu", TagPredicate.all(), FROM, NOW - 30 * DAY, 0, List.of(), List.of("usage")));
             assertThat(total.buckets()).isEqualTo(1);
             assertThat(total.cells()).isEmpty();
         }
@@ -173,17 +189,23 @@ class LeafSpanTest {
         try (Shard shard = Shard.open(dir, options())) {
             write(shard, List.of(new Point(A, FROM + DAY, 1), new Point(A, NOW - 1, 2)));
             assertThatThrownBy(() -> shard.query(wholeRetention(10 * SECOND)))
-                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .isInstanceOfSatisfying(
+                            InvalidInputException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
                     .hasMessageContaining("too many buckets [metric=cpu")
                     .hasMessageContaining("> " + LeafQuery.MAX_BUCKETS)
                     .hasMessageContaining("bound the time range");
             shard.flush();
             assertThatThrownBy(() -> shard.query(wholeRetention(10 * SECOND))).hasMessageContaining("too many buckets");
             PartialTable hourly = shard.query(wholeRetention(HOUR));
-            assertThat(hourly.cells().get(List.of("a"))).filteredOn(s -> s != null).hasSize(2);
-            PartialTable otherMetric = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND,
-                    List.of(), List.of("usage")));
-            assertThat(otherMetric.buckets()).as("no series of the metric: no bucket to count").isZero();
+            assertThat(hourly.cells().get(List.of("a")))
+                    .filteredOn(s -> s != null)
+                    .hasSize(2);
+            PartialTable otherMetric = shard.query(
+                    new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(), List.of("usage")));
+            assertThat(otherMetric.buckets())
+                    .as("no series of the metric: no bucket to count")
+                    .isZero();
         }
     }
 
@@ -201,14 +223,19 @@ class LeafSpanTest {
             shard.write(b.build());
             for (int round = 0; round < 2; round++) { // in the memtable, then in parts
                 PartialTable r = shard.query(wholeRetention(10 * SECOND));
-                assertThat(r.cells().get(List.of("a"))).filteredOn(st -> st != null).hasSize(2);
-                assertThat(r.startMs()).as("round " + round + ": the window starts at cpu's data, not disk's")
+                assertThat(r.cells().get(List.of("a")))
+                        .filteredOn(st -> st != null)
+                        .hasSize(2);
+                assertThat(r.startMs())
+                        .as("round " + round + ": the window starts at cpu's data, not disk's")
                         .isGreaterThan(NOW - 2 * DAY);
                 shard.flush();
             }
-            PartialTable disk = shard.query(new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(),
-                    List.of("used")));
-            assertThat(disk.buckets()).as("the old metric's scan: its one slot, not cpu's recent data").isEqualTo(1);
+            PartialTable disk = shard.query(
+                    new LeafQuery("disk", TagPredicate.all(), FROM, TO, 10 * SECOND, List.of(), List.of("used")));
+            assertThat(disk.buckets())
+                    .as("the old metric's scan: its one slot, not cpu's recent data")
+                    .isEqualTo(1);
             assertThat(disk.startMs()).isEqualTo(Math.floorDiv(FROM + DAY, 10 * SECOND) * 10 * SECOND);
         }
     }
@@ -219,15 +246,18 @@ class LeafSpanTest {
             PartialTable r = shard.query(wholeRetention(10 * SECOND));
             List<LeafResultChunk> chunks = new ArrayList<>();
             PartialTableCodec.chunks(r, 2).forEachRemaining(chunks::add);
-            assertThat(chunks.get(0).getHeader().getStartMs()).isEqualTo(r.startMs()).isGreaterThan(FROM);
+            assertThat(chunks.get(0).getHeader().getStartMs())
+                    .isEqualTo(r.startMs())
+                    .isGreaterThan(FROM);
             assertThat(chunks.get(0).getHeader().getBuckets()).isEqualTo(r.buckets());
             PartialTable decoded = PartialTableCodec.decode(chunks);
             assertThat(decoded.startMs()).isEqualTo(r.startMs());
             assertThat(decoded.buckets()).isEqualTo(r.buckets());
             assertThat(actual(decoded)).isEqualTo(expected(FROM, 10 * SECOND));
 
-            PartialTable none = PartialTableCodec.decode(List.of(PartialTableCodec.chunks(
-                    wholeRetention(10 * SECOND).emptyResult(), 2).next()));
+            PartialTable none = PartialTableCodec.decode(
+                    List.of(PartialTableCodec.chunks(wholeRetention(10 * SECOND).emptyResult(), 2)
+                            .next()));
             assertThat(none.buckets()).isZero();
             assertThat(none.startMs()).isEqualTo(FROM);
         }

@@ -35,7 +35,7 @@ class NodeMemoryTest {
         NodeMemory node = new NodeMemory(NODE_LIMIT);
         ShardOptions roomy = TestShards.options().withMemtableBytes(64L << 20); // each shard alone never flushes
         try (Shard a = Shard.open(dir.resolve("a"), roomy, ShardMetrics.noop(), node);
-             Shard b = Shard.open(dir.resolve("b"), roomy, ShardMetrics.noop(), node)) {
+                Shard b = Shard.open(dir.resolve("b"), roomy, ShardMetrics.noop(), node)) {
             long acknowledged = 0;
             long peak = 0;
             for (int i = 0; i < 200; i++) {
@@ -53,9 +53,11 @@ class NodeMemoryTest {
                 peak = Math.max(peak, node.memtableBytes());
             }
             long perBatch = 100 * 64; // rough heap bytes of a batch of 100 points
-            assertThat(peak).as("the node's memtables stay near its bound (one batch per shard above it)")
+            assertThat(peak)
+                    .as("the node's memtables stay near its bound (one batch per shard above it)")
                     .isLessThan(NODE_LIMIT + 4 * perBatch + 64 * 1024);
-            assertThat(a.stats().parts() + b.stats().parts()).as("flushed although neither shard was full")
+            assertThat(a.stats().parts() + b.stats().parts())
+                    .as("flushed although neither shard was full")
                     .isGreaterThan(0);
             assertThat(sum(a) + sum(b)).as("every acknowledged point, once").isEqualTo(acknowledged);
         }

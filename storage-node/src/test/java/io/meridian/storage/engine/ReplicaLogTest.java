@@ -39,7 +39,9 @@ class ReplicaLogTest {
     Path dir;
 
     static WriteBatch point(String host, long ts, double v) {
-        return WriteBatch.builder().point(SeriesKey.of("cpu", "host", host), ts, "usage", v).build();
+        return WriteBatch.builder()
+                .point(SeriesKey.of("cpu", "host", host), ts, "usage", v)
+                .build();
     }
 
     static AggState all(Shard s) {
@@ -76,8 +78,9 @@ class ReplicaLogTest {
             assertThat(s.lastLsn()).as("declare, write, stage, commit").isEqualTo(4);
             assertThat(s.lastEpoch()).isEqualTo(3);
             List<LogOp> ops = readAll(s, 1);
-            assertThat(ops).extracting(LogOp::kind).containsExactly(LogOp.Kind.DECLARE, LogOp.Kind.WRITE,
-                    LogOp.Kind.STAGE, LogOp.Kind.COMMIT);
+            assertThat(ops)
+                    .extracting(LogOp::kind)
+                    .containsExactly(LogOp.Kind.DECLARE, LogOp.Kind.WRITE, LogOp.Kind.STAGE, LogOp.Kind.COMMIT);
             assertThat(ops).extracting(LogOp::lsn).containsExactly(1L, 2L, 3L, 4L);
             assertThat(ops).extracting(LogOp::epoch).containsOnly(3L);
             assertThat(ops.get(1).batch().writerId()).isEqualTo("w");
@@ -89,7 +92,7 @@ class ReplicaLogTest {
     @Test
     void aFollowerShardAppliesTheLogAndEndsUpIdentical() {
         try (Shard leader = Shard.open(dir.resolve("leader"), TestShards.options());
-             Shard follower = Shard.open(dir.resolve("follower"), TestShards.options())) {
+                Shard follower = Shard.open(dir.resolve("follower"), TestShards.options())) {
             leader.declareField("cpu", "usage", FieldType.MAX);
             for (int i = 0; i < 200; i++) {
                 leader.write(point("h" + (i % 7), T0 + i * 10_000L, i).withWriter("w", i + 1));
@@ -102,8 +105,9 @@ class ReplicaLogTest {
             assertThat(follower.pendingTransactions()).isEqualTo(1);
             follower.applyReplicated(readAll(leader, 1));
             assertThat(all(follower)).as("re-applied ops are skipped").isEqualTo(all(leader));
-            assertThatThrownBy(() -> follower.applyReplicated(List.of(new LogOp(follower.lastLsn() + 2, 1,
-                    LogOp.Kind.NOOP, null, null, 0, null)))).hasMessageContaining("gap");
+            assertThatThrownBy(() -> follower.applyReplicated(
+                            List.of(new LogOp(follower.lastLsn() + 2, 1, LogOp.Kind.NOOP, null, null, 0, null))))
+                    .hasMessageContaining("gap");
         }
     }
 
@@ -121,16 +125,20 @@ class ReplicaLogTest {
                 s.write(point("h" + i, T0 + i, i));
             }
         }
-        assertThat(Wal.segments(d.resolve(ShardFiles.WAL_DIR)).size()).as("several segments, the flushed ones kept for a follower").isGreaterThanOrEqualTo(3);
+        assertThat(Wal.segments(d.resolve(ShardFiles.WAL_DIR)).size())
+                .as("several segments, the flushed ones kept for a follower")
+                .isGreaterThanOrEqualTo(3);
         try (Shard s = Shard.open(d, small)) {
             assertThat(s.lastLsn()).isEqualTo(150);
             List<LogOp> ops = readAll(s, 1);
             assertThat(ops).hasSize(150);
             assertThat(ops.get(149).batch().series().get(0).values()).containsExactly(149);
             s.flush();
-            assertThatThrownBy(() -> s.readLog(1, 1 << 20, null)).as("no follower needs them any more")
+            assertThatThrownBy(() -> s.readLog(1, 1 << 20, null))
+                    .as("no follower needs them any more")
                     .isInstanceOf(InvalidInputException.class)
-                    .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.NOT_FOUND))
+                    .satisfies(
+                            e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.NOT_FOUND))
                     .hasMessageContaining("full re-sync");
         }
         try (Shard s = Shard.open(d, small)) {
@@ -201,7 +209,9 @@ class ReplicaLogTest {
         try (var in = getClass().getResourceAsStream("/golden/records/v1/replicated.wal")) {
             if (in == null) {
                 String create = System.getProperty("meridian.golden.create");
-                assertThat(create).as("golden replicated.wal missing; create it once with -Dmeridian.golden.create").isNotNull();
+                assertThat(create)
+                        .as("golden replicated.wal missing; create it once with -Dmeridian.golden.create")
+                        .isNotNull();
                 Files.copy(segment, Path.of(create, "records", "v1", "replicated.wal"));
                 golden = bytes;
             } else {
@@ -216,8 +226,14 @@ class ReplicaLogTest {
         try (Shard s = Shard.open(copy, TestShards.options())) {
             assertThat(s.lastLsn()).isEqualTo(5);
             assertThat(s.lastEpoch()).isEqualTo(2);
-            assertThat(readAll(s, 1)).extracting(LogOp::kind).containsExactly(LogOp.Kind.DECLARE, LogOp.Kind.WRITE,
-                    LogOp.Kind.STAGE, LogOp.Kind.COMMIT, LogOp.Kind.WRITE);
+            assertThat(readAll(s, 1))
+                    .extracting(LogOp::kind)
+                    .containsExactly(
+                            LogOp.Kind.DECLARE,
+                            LogOp.Kind.WRITE,
+                            LogOp.Kind.STAGE,
+                            LogOp.Kind.COMMIT,
+                            LogOp.Kind.WRITE);
             assertThat(all(s).sum()).isEqualTo(1.5 + 2 + 3);
         }
     }

@@ -35,19 +35,40 @@ class RowCountTest {
     void aRowIsASeriesSlotWithAPointInAnyFieldCountedOnce() {
         try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
             // a: slot 0 has x and y (two points of x), slot 1 has y only; b: slot 0 has x
-            shard.write(WriteBatch.builder().point(A, T + 1, "x", 1).point(A, T + 2, "x", 2).point(A, T + 3, "y", 3)
-                    .point(B, T + 4, "x", 4).build());
+            shard.write(WriteBatch.builder()
+                    .point(A, T + 1, "x", 1)
+                    .point(A, T + 2, "x", 2)
+                    .point(A, T + 3, "y", 3)
+                    .point(B, T + 4, "x", 4)
+                    .build());
             shard.flush();
             // late points into slots already flushed (a slot 0 again, y) and a new slot in the memtable (a slot 1)
-            shard.write(WriteBatch.builder().point(A, T + 5, "y", 5).point(A, T + SLOT + 1, "y", 6).build());
-            LeafQuery perHost = new LeafQuery("cpu", TagPredicate.all(), T, T + 2 * SLOT, 0, List.of("host"),
-                    List.of(Names.ROWS, "y"), Set.of(Aggregate.COUNT));
+            shard.write(WriteBatch.builder()
+                    .point(A, T + 5, "y", 5)
+                    .point(A, T + SLOT + 1, "y", 6)
+                    .build());
+            LeafQuery perHost = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T,
+                    T + 2 * SLOT,
+                    0,
+                    List.of("host"),
+                    List.of(Names.ROWS, "y"),
+                    Set.of(Aggregate.COUNT));
             PartialTable r = shard.query(perHost);
             assertThat(count(r, "a", 0, 0)).as("a: slots 0 and 1").isEqualTo(2);
             assertThat(count(r, "a", 0, 1)).as("a: three points of y").isEqualTo(3);
             assertThat(count(r, "b", 0, 0)).as("b: slot 0").isEqualTo(1);
-            LeafQuery perSlot = new LeafQuery("cpu", TagPredicate.all(), T, T + 2 * SLOT, SLOT, List.of(),
-                    List.of(Names.ROWS), Set.of(Aggregate.COUNT));
+            LeafQuery perSlot = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T,
+                    T + 2 * SLOT,
+                    SLOT,
+                    List.of(),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT));
             PartialTable s = shard.query(perSlot);
             assertThat(count(s, null, 0, 0)).as("slot 0: a and b").isEqualTo(2);
             assertThat(count(s, null, 1, 0)).as("slot 1: a").isEqualTo(1);
@@ -76,29 +97,61 @@ class RowCountTest {
             shard.write(first.build());
             shard.flush();
             // a second part of the same segment: b's slot 5 again (overlap) and slot 40 (new)
-            shard.write(WriteBatch.builder().point(B, T + 5 * SLOT + 7, "x", 1).point(B, T + 40 * SLOT, "x", 2).build());
+            shard.write(WriteBatch.builder()
+                    .point(B, T + 5 * SLOT + 7, "x", 1)
+                    .point(B, T + 40 * SLOT, "x", 2)
+                    .build());
             shard.flush();
             // the memtable: a's slot 29 again (overlap) and slots 50, 51; b's slot 60
-            shard.write(WriteBatch.builder().point(A, T + 29 * SLOT + 3, "y", 1).point(A, T + 50 * SLOT, "x", 1)
-                    .point(A, T + 51 * SLOT, "y", 1).point(B, T + 60 * SLOT, "y", 1)
+            shard.write(WriteBatch.builder()
+                    .point(A, T + 29 * SLOT + 3, "y", 1)
+                    .point(A, T + 50 * SLOT, "x", 1)
+                    .point(A, T + 51 * SLOT, "y", 1)
+                    .point(B, T + 60 * SLOT, "y", 1)
                     // c: no overlap, so its part summary and its memtable bitmap count without marking
-                    .point(C, T + 70 * SLOT, "x", 1).point(C, T + 71 * SLOT, "y", 1).point(C, T + 72 * SLOT, "x", 1)
-                    .point(C, T + 72 * SLOT + 1, "y", 1).build());
-            LeafQuery all = new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
-                    List.of(Names.ROWS), Set.of(Aggregate.COUNT));
+                    .point(C, T + 70 * SLOT, "x", 1)
+                    .point(C, T + 71 * SLOT, "y", 1)
+                    .point(C, T + 72 * SLOT, "x", 1)
+                    .point(C, T + 72 * SLOT + 1, "y", 1)
+                    .build());
+            LeafQuery all = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T,
+                    T + 100 * SLOT,
+                    0,
+                    List.of("host"),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT));
             PartialTable r = shard.query(all);
             assertThat(count(r, "a", 0, 0)).as("a: 30 flushed + 50, 51").isEqualTo(32);
             assertThat(count(r, "b", 0, 0)).as("b: 0..9, 40, 60").isEqualTo(12);
             assertThat(count(r, "c", 0, 0)).as("c: 0..9, 70..72").isEqualTo(13);
-            LeafQuery tens = new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 10 * SLOT, List.of(),
-                    List.of(Names.ROWS), Set.of(Aggregate.COUNT));
+            LeafQuery tens = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T,
+                    T + 100 * SLOT,
+                    10 * SLOT,
+                    List.of(),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT));
             PartialTable t = shard.query(tens);
             long[] expected = {30, 10, 10, 0, 1, 2, 1, 3};
             for (int b = 0; b < expected.length; b++) {
-                assertThat(count(t, null, b, 0)).as("rows in slots " + b * 10 + ".." + (b * 10 + 9)).isEqualTo(expected[b]);
+                assertThat(count(t, null, b, 0))
+                        .as("rows in slots " + b * 10 + ".." + (b * 10 + 9))
+                        .isEqualTo(expected[b]);
             }
-            LeafQuery cut = new LeafQuery("cpu", TagPredicate.all(), T + 5 * SLOT, T + 25 * SLOT, 0, List.of("host"),
-                    List.of(Names.ROWS), Set.of(Aggregate.COUNT));
+            LeafQuery cut = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T + 5 * SLOT,
+                    T + 25 * SLOT,
+                    0,
+                    List.of("host"),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT));
             PartialTable c = shard.query(cut);
             assertThat(count(c, "a", 0, 0)).as("a: slots 5..24").isEqualTo(20);
             assertThat(count(c, "b", 0, 0)).as("b: slots 5..9").isEqualTo(5);
@@ -127,8 +180,15 @@ class RowCountTest {
                 shard.write(b.build());
                 shard.flush();
             }
-            PartialTable r = shard.query(new LeafQuery("cpu", TagPredicate.all(), T, T + 100 * SLOT, 0, List.of("host"),
-                    List.of(Names.ROWS), Set.of(Aggregate.COUNT)));
+            PartialTable r = shard.query(new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T,
+                    T + 100 * SLOT,
+                    0,
+                    List.of("host"),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT)));
             assertThat(count(r, "a", 0, 0)).as("a: slots 0..30").isEqualTo(31);
             assertThat(count(r, "b", 0, 0)).as("b: slots 0..20").isEqualTo(21);
         }

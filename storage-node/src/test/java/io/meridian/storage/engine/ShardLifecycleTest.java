@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShardLifecycleTest {
     @TempDir
     Path dir;
+
     final SeriesKey key = SeriesKey.of("cpu", "host", "a");
 
     private static double sum(Shard s, long from, long to) {
@@ -46,7 +47,9 @@ class ShardLifecycleTest {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             s.declareField("cpu", "usage", FieldType.SUM);
             for (int i = 0; i < 100; i++) {
-                s.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", i).build());
+                s.write(WriteBatch.builder()
+                        .point(key, T0 + i * 10_000L, "usage", i)
+                        .build());
             }
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
@@ -64,12 +67,26 @@ class ShardLifecycleTest {
     @Test
     void walRotatesAtItsSegmentSizeAndReplaysEverySegment() throws IOException {
         ShardOptions d = TestShards.options();
-        ShardOptions small = new ShardOptions(d.database(), d.segmentDuration(), d.memtableBytes(), d.walFsync(), 2048,
-                d.futureTolerance(), d.maxSeriesPerMetric(), d.maxTagsPerSeries(), d.maxFieldsPerMetric(),
-                d.blockCacheBytes(), d.compactionMinParts(), d.stagedTransactionExpiry(), d.clock(), d.files());
+        ShardOptions small = new ShardOptions(
+                d.database(),
+                d.segmentDuration(),
+                d.memtableBytes(),
+                d.walFsync(),
+                2048,
+                d.futureTolerance(),
+                d.maxSeriesPerMetric(),
+                d.maxTagsPerSeries(),
+                d.maxFieldsPerMetric(),
+                d.blockCacheBytes(),
+                d.compactionMinParts(),
+                d.stagedTransactionExpiry(),
+                d.clock(),
+                d.files());
         try (Shard s = Shard.open(dir, small)) {
             for (int i = 0; i < 200; i++) {
-                s.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", 1).build());
+                s.write(WriteBatch.builder()
+                        .point(key, T0 + i * 10_000L, "usage", 1)
+                        .build());
             }
         }
         try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
@@ -88,18 +105,22 @@ class ShardLifecycleTest {
     void aTornWalTailIsTruncatedAndEverythingBeforeItKept() throws IOException {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             for (int i = 0; i < 50; i++) {
-                s.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", 1).build());
+                s.write(WriteBatch.builder()
+                        .point(key, T0 + i * 10_000L, "usage", 1)
+                        .build());
             }
         }
         Path wal;
         try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
             wal = files.filter(p -> {
-                try {
-                    return Files.size(p) > 100;
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }).findFirst().orElseThrow();
+                        try {
+                            return Files.size(p) > 100;
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    })
+                    .findFirst()
+                    .orElseThrow();
         }
         long size = Files.size(wal);
         try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
@@ -117,7 +138,10 @@ class ShardLifecycleTest {
     @Test
     void retentionDropsWholeExpiredSegmentsPerFamily() {
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            s.write(WriteBatch.builder().point(key, T0 - 20 * DAY, "usage", 1).point(key, T0, "usage", 2).build());
+            s.write(WriteBatch.builder()
+                    .point(key, T0 - 20 * DAY, "usage", 1)
+                    .point(key, T0, "usage", 2)
+                    .build());
             s.flush();
             assertThat(s.stats().parts()).isEqualTo(6);
         }
@@ -127,8 +151,14 @@ class ShardLifecycleTest {
             assertThat(s.applyRetention()).isEqualTo(1);
             assertThat(s.stats().parts()).isEqualTo(5);
             assertThat(sum(s, T0 - 21 * DAY, T0 - 19 * DAY)).isEqualTo(1);
-            LeafQuery base = new LeafQuery("cpu", TagPredicate.all(), T0 - 20 * DAY, T0 - 20 * DAY + 10_000 + 10_000, 10_000,
-                    List.of(), List.of("usage"));
+            LeafQuery base = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T0 - 20 * DAY,
+                    T0 - 20 * DAY + 10_000 + 10_000,
+                    10_000,
+                    List.of(),
+                    List.of("usage"));
             assertThat(s.query(base).cells()).isEmpty();
         }
         try (Shard s = Shard.open(dir, TestShards.options().withClock(later))) {
@@ -141,7 +171,9 @@ class ShardLifecycleTest {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             for (int round = 0; round < 5; round++) {
                 for (int i = 0; i < 20; i++) {
-                    s.write(WriteBatch.builder().point(key, T0 + i * 10_000L + round, "usage", round).build());
+                    s.write(WriteBatch.builder()
+                            .point(key, T0 + i * 10_000L + round, "usage", round)
+                            .build());
                 }
                 s.flush();
             }
@@ -172,7 +204,8 @@ class ShardLifecycleTest {
             // the background flush settles the memtables: checking the bytes at the first part raced the second flush
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(s.stats().parts()).isGreaterThan(0);
-                assertThat(s.stats().memtableBytes()).as("at most two memtables' worth (back-pressure)")
+                assertThat(s.stats().memtableBytes())
+                        .as("at most two memtables' worth (back-pressure)")
                         .isLessThan(2 * 64 * 1024 + 4096);
             });
             assertThat(sum(s, T0, T0 + DAY)).isEqualTo(10_000);
@@ -184,14 +217,17 @@ class ShardLifecycleTest {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             s.declareField("cpu", "latency", FieldType.HISTOGRAM);
             for (int i = 1; i <= 1000; i++) {
-                s.write(WriteBatch.builder().point(key, T0 + i * 1000L, "latency", i).build());
+                s.write(WriteBatch.builder()
+                        .point(key, T0 + i * 1000L, "latency", i)
+                        .build());
                 if (i == 500) {
                     s.flush();
                 }
             }
             for (long bucket : new long[] {0, 3_600_000}) {
-                AggState st = s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, bucket, List.of(),
-                        List.of("latency"))).cell(List.of(), 0, 0);
+                AggState st = s.query(new LeafQuery(
+                                "cpu", TagPredicate.all(), T0, T0 + 3_600_000, bucket, List.of(), List.of("latency")))
+                        .cell(List.of(), 0, 0);
                 assertThat(st.count()).isEqualTo(1000);
                 assertThat(st.histogram().total()).isEqualTo(1000);
                 assertThat(st.histogram().quantile(0.5, st.min(), st.max())).isBetween(500 / 1.2, 500 * 1.2);
@@ -204,20 +240,31 @@ class ShardLifecycleTest {
     void lastpointPathAgreesWithTheFullFoldOnLast() {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             for (int i = 0; i < 300; i++) {
-                s.write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "h" + i % 3), T0 + i * 7_000L, "usage", i).build());
+                s.write(WriteBatch.builder()
+                        .point(SeriesKey.of("cpu", "host", "h" + i % 3), T0 + i * 7_000L, "usage", i)
+                        .build());
                 if (i % 100 == 0) {
                     s.flush();
                 }
             }
             s.flush();
-            LeafQuery full = new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0, List.of("host"), List.of("usage"));
-            LeafQuery last = new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0, List.of("host"), List.of("usage"),
+            LeafQuery full =
+                    new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0, List.of("host"), List.of("usage"));
+            LeafQuery last = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    T0,
+                    T0 + 3_600_000,
+                    0,
+                    List.of("host"),
+                    List.of("usage"),
                     Set.of(Aggregate.LAST));
             assertThat(last.latestOnly()).isTrue();
             var a = s.query(full);
             var b = s.query(last);
             for (List<String> g : a.cells().keySet()) {
-                assertThat(b.cell(g, 0, 0).aggregate(Aggregate.LAST)).isEqualTo(a.cell(g, 0, 0).aggregate(Aggregate.LAST));
+                assertThat(b.cell(g, 0, 0).aggregate(Aggregate.LAST))
+                        .isEqualTo(a.cell(g, 0, 0).aggregate(Aggregate.LAST));
             }
             assertThat(b.cells().keySet()).isEqualTo(a.cells().keySet());
         }
@@ -227,18 +274,33 @@ class ShardLifecycleTest {
     void lastpointOnTheMemtableAgreesWithTheFullFoldAlsoWhenTheRangeEndsInsideTheData() {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             for (int i = 0; i < 300; i++) {
-                s.write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "h" + i % 3), T0 + i * 7_000L, "usage", i).build());
+                s.write(WriteBatch.builder()
+                        .point(SeriesKey.of("cpu", "host", "h" + i % 3), T0 + i * 7_000L, "usage", i)
+                        .build());
             }
-            s.write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "h0"), T0 + 297 * 7_000L, "usage", 1_000).build());
+            s.write(WriteBatch.builder()
+                    .point(SeriesKey.of("cpu", "host", "h0"), T0 + 297 * 7_000L, "usage", 1_000)
+                    .build());
             for (long end : new long[] {T0 + 3_600_000, T0 + 1_000_000, T0 + 10_000}) {
-                LeafQuery full = new LeafQuery("cpu", TagPredicate.all(), T0, end, 0, List.of("host"), List.of("usage"));
-                LeafQuery last = new LeafQuery("cpu", TagPredicate.all(), T0, end, 0, List.of("host"), List.of("usage"),
+                LeafQuery full =
+                        new LeafQuery("cpu", TagPredicate.all(), T0, end, 0, List.of("host"), List.of("usage"));
+                LeafQuery last = new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        T0,
+                        end,
+                        0,
+                        List.of("host"),
+                        List.of("usage"),
                         Set.of(Aggregate.LAST));
                 var a = s.query(full);
                 var b = s.query(last);
-                assertThat(b.cells().keySet()).as("end=" + end).isEqualTo(a.cells().keySet());
+                assertThat(b.cells().keySet())
+                        .as("end=" + end)
+                        .isEqualTo(a.cells().keySet());
                 for (List<String> g : a.cells().keySet()) {
-                    assertThat(b.cell(g, 0, 0).aggregate(Aggregate.LAST)).as("end=" + end + ", group=" + g)
+                    assertThat(b.cell(g, 0, 0).aggregate(Aggregate.LAST))
+                            .as("end=" + end + ", group=" + g)
                             .isEqualTo(a.cell(g, 0, 0).aggregate(Aggregate.LAST));
                 }
             }

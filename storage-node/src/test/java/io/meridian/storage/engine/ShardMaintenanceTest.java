@@ -26,9 +26,11 @@ class ShardMaintenanceTest {
     void backgroundMaintenanceCompactsPartsAndFlushesOldMemtables() {
         SeriesKey key = SeriesKey.of("cpu", "host", "a");
         try (Shard shard = Shard.open(dir, TestShards.options());
-             ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(50), Duration.ZERO)) {
+                ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(50), Duration.ZERO)) {
             for (int i = 0; i < 4; i++) {
-                shard.write(WriteBatch.builder().point(key, T0 + i * 10_000L, "usage", i).build());
+                shard.write(WriteBatch.builder()
+                        .point(key, T0 + i * 10_000L, "usage", i)
+                        .build());
                 shard.flush();
             }
             assertThat(shard.stats().parts()).isEqualTo(12);
@@ -51,8 +53,10 @@ class ShardMaintenanceTest {
         });
         CompletableFuture<String> fatal = new CompletableFuture<>();
         try (Shard shard = Shard.open(dir, TestShards.options().withFiles(brokenVm));
-             ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO,
-                     (task, error) -> fatal.complete(task + ": " + error.getMessage()))) {
+                ShardMaintenance maintenance = new ShardMaintenance(
+                        Duration.ofMillis(20),
+                        Duration.ZERO,
+                        (task, error) -> fatal.complete(task + ": " + error.getMessage()))) {
             shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build());
             maintenance.register(shard);
             assertThat(fatal.get(10, TimeUnit.SECONDS)).isEqualTo("shard-maintenance: injected while flushing");
@@ -75,13 +79,15 @@ class ShardMaintenanceTest {
             }
         });
         try (Shard slow = Shard.open(dir.resolve("slow"), TestShards.options().withFiles(slowDisk));
-             Shard other = Shard.open(dir.resolve("other"), TestShards.options());
-             ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO)) {
+                Shard other = Shard.open(dir.resolve("other"), TestShards.options());
+                ShardMaintenance maintenance = new ShardMaintenance(Duration.ofMillis(20), Duration.ZERO)) {
             try {
                 slow.write(WriteBatch.builder().point(key, T0, "usage", 1).build());
                 other.write(WriteBatch.builder().point(key, T0, "usage", 2).build());
                 maintenance.register(slow);
-                assertThat(stuck.await(10, TimeUnit.SECONDS)).as("the slow shard's flush is writing its part").isTrue();
+                assertThat(stuck.await(10, TimeUnit.SECONDS))
+                        .as("the slow shard's flush is writing its part")
+                        .isTrue();
                 maintenance.register(other);
                 // the other shard's old memtable is flushed while the slow one's round is still stuck
                 await().atMost(Duration.ofSeconds(10)).until(() -> other.stats().memtablePoints() == 0);
@@ -110,16 +116,24 @@ class ShardMaintenanceTest {
             }
 
             @Override
-            public void createDirectories(Path d) throws IOException { FileIo.NIO.createDirectories(d); }
+            public void createDirectories(Path d) throws IOException {
+                FileIo.NIO.createDirectories(d);
+            }
 
             @Override
-            public void move(Path from, Path to) throws IOException { FileIo.NIO.move(from, to); }
+            public void move(Path from, Path to) throws IOException {
+                FileIo.NIO.move(from, to);
+            }
 
             @Override
-            public void delete(Path path) throws IOException { FileIo.NIO.delete(path); }
+            public void delete(Path path) throws IOException {
+                FileIo.NIO.delete(path);
+            }
 
             @Override
-            public void syncDirectory(Path d) throws IOException { FileIo.NIO.syncDirectory(d); }
+            public void syncDirectory(Path d) throws IOException {
+                FileIo.NIO.syncDirectory(d);
+            }
         };
     }
 }

@@ -24,22 +24,38 @@ class ShardMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SeriesKey key = SeriesKey.of("cpu", "host", "a");
         try (Shard shard = Shard.open(dir, TestShards.options(), new ShardMetrics(registry, "db", 3))) {
-            shard.write(WriteBatch.builder().point(key, T0, "usage", 1).point(key, T0 + 10_000, "usage", 2).build()
+            shard.write(WriteBatch.builder()
+                    .point(key, T0, "usage", 1)
+                    .point(key, T0 + 10_000, "usage", 2)
+                    .build()
                     .withWriter("w", 1));
             shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build().withWriter("w", 1));
             shard.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 0, List.of(), List.of("usage")));
-            assertThat(registry.get("meridian.storage.memtable.bytes").tag("db", "db").tag("shard", "3").gauge().value())
+            assertThat(registry.get("meridian.storage.memtable.bytes")
+                            .tag("db", "db")
+                            .tag("shard", "3")
+                            .gauge()
+                            .value())
                     .isPositive();
             shard.flush();
-            assertThat(registry.get("meridian.storage.points.written").counter().count()).isEqualTo(2);
-            assertThat(registry.get("meridian.storage.points.flushed").counter().count()).isEqualTo(2);
-            assertThat(registry.get("meridian.storage.batches.duplicate").counter().count()).isEqualTo(1);
+            assertThat(registry.get("meridian.storage.points.written").counter().count())
+                    .isEqualTo(2);
+            assertThat(registry.get("meridian.storage.points.flushed").counter().count())
+                    .isEqualTo(2);
+            assertThat(registry.get("meridian.storage.batches.duplicate")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
             assertThat(registry.get("meridian.storage.flush").timer().count()).isEqualTo(1);
-            assertThat(registry.get("meridian.storage.leaf.query").timer().count()).isEqualTo(1);
+            assertThat(registry.get("meridian.storage.leaf.query").timer().count())
+                    .isEqualTo(1);
             assertThat(registry.get("meridian.storage.series").gauge().value()).isEqualTo(1);
             assertThat(registry.get("meridian.storage.parts").gauge().value()).isEqualTo(3);
-            assertThat(registry.get("meridian.storage.disk.bytes").gauge().value()).isPositive();
+            assertThat(registry.get("meridian.storage.disk.bytes").gauge().value())
+                    .isPositive();
         }
-        assertThat(registry.find("meridian.storage.series").gauge()).as("gauges removed on close").isNull();
+        assertThat(registry.find("meridian.storage.series").gauge())
+                .as("gauges removed on close")
+                .isNull();
     }
 }

@@ -35,7 +35,7 @@ class ShardRoundTripTest {
     @TempDir
     Path dir;
 
-    record Point(SeriesKey key, String field, long ts, double value) { }
+    record Point(SeriesKey key, String field, long ts, double value) {}
 
     static List<Point> randomPoints(Random r, int n) {
         List<Point> out = new ArrayList<>();
@@ -54,14 +54,18 @@ class ShardRoundTripTest {
         for (Point p : points) {
             long slotStart = Math.floorDiv(p.ts(), slotMs) * slotMs;
             int f = q.fields().indexOf(p.field());
-            if (f < 0 || slotStart < q.startMs() || slotStart >= q.endMs() || !TagPredicateReference.matches(q.predicate(), p.key())) {
+            if (f < 0
+                    || slotStart < q.startMs()
+                    || slotStart >= q.endMs()
+                    || !TagPredicateReference.matches(q.predicate(), p.key())) {
                 continue;
             }
             List<String> group = new ArrayList<>();
             for (String g : q.groupBy()) {
                 group.add(p.key().tags().getOrDefault(g, ""));
             }
-            AggState[] cells = out.computeIfAbsent(group, g -> new AggState[q.bucketCount() * q.fields().size()]);
+            AggState[] cells = out.computeIfAbsent(
+                    group, g -> new AggState[q.bucketCount() * q.fields().size()]);
             int i = q.bucketOf(slotStart) * q.fields().size() + f;
             if (cells[i] == null) {
                 cells[i] = AggState.empty();
@@ -84,7 +88,8 @@ class ShardRoundTripTest {
      * cells are compared by bucket time, not by index.
      */
     static PartialTable onQueryWindow(PartialTable r, LeafQuery q) {
-        return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>()).merge(r);
+        return PartialTable.of(q.groupBy(), q.fields(), q.startMs(), q.bucketMs(), q.bucketCount(), new HashMap<>())
+                .merge(r);
     }
 
     static void assertSame(LeafQuery q, PartialTable result, Map<List<String>, AggState[]> expected) {
@@ -107,17 +112,43 @@ class ShardRoundTripTest {
 
     List<LeafQuery> queries() {
         return List.of(
-                new LeafQuery("cpu", TagPredicate.all(), T0 - DAY, T0 + DAY, 3_600_000, List.of("host"), List.of("usage", "idle")),
+                new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        T0 - DAY,
+                        T0 + DAY,
+                        3_600_000,
+                        List.of("host"),
+                        List.of("usage", "idle")),
                 new LeafQuery("cpu", TagPredicate.eq("host", "h1"), T0, T0 + DAY, 60_000, List.of(), List.of("usage")),
-                new LeafQuery("cpu", new TagPredicate.Not(TagPredicate.eq("dc", "dc0")), T0 - DAY, T0 + DAY, 0,
-                        List.of("dc", "host"), List.of("idle", "usage")),
+                new LeafQuery(
+                        "cpu",
+                        new TagPredicate.Not(TagPredicate.eq("dc", "dc0")),
+                        T0 - DAY,
+                        T0 + DAY,
+                        0,
+                        List.of("dc", "host"),
+                        List.of("idle", "usage")),
                 // unaligned bucket and range: falls back to the base interval
-                new LeafQuery("cpu", TagPredicate.all(), T0 + 5_000, T0 + 7_205_000, 70_000, List.of("dc"), List.of("usage")),
+                new LeafQuery(
+                        "cpu", TagPredicate.all(), T0 + 5_000, T0 + 7_205_000, 70_000, List.of("dc"), List.of("usage")),
                 // no time range: the whole base retention, one bucket per slot, narrowed to the data by the shard
-                new LeafQuery("cpu", TagPredicate.all(), TestShards.NOW - 30 * DAY, TestShards.NOW + 10_000, 10_000,
-                        List.of("host"), List.of("usage")),
-                new LeafQuery("cpu", TagPredicate.all(), TestShards.NOW - 365 * DAY, TestShards.NOW + 3_600_000, 3_600_000,
-                        List.of(), List.of("usage", "idle")));
+                new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        TestShards.NOW - 30 * DAY,
+                        TestShards.NOW + 10_000,
+                        10_000,
+                        List.of("host"),
+                        List.of("usage")),
+                new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        TestShards.NOW - 365 * DAY,
+                        TestShards.NOW + 3_600_000,
+                        3_600_000,
+                        List.of(),
+                        List.of("usage", "idle")));
     }
 
     @ParameterizedTest
@@ -138,19 +169,22 @@ class ShardRoundTripTest {
                 }
             }
             for (LeafQuery q : queries()) {
-                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                long slot =
+                        LeafAggregator.chooseInterval(q, TestShards.database().intervals());
                 assertSame(q, shard.query(q), reference(points, q, slot));
             }
             shard.compact(2);
             assertThat(shard.stats().parts()).isLessThanOrEqualTo(2 * 3);
             for (LeafQuery q : queries()) {
-                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                long slot =
+                        LeafAggregator.chooseInterval(q, TestShards.database().intervals());
                 assertSame(q, shard.query(q), reference(points, q, slot));
             }
         }
         try (Shard reopened = Shard.open(dir, TestShards.options())) {
             for (LeafQuery q : queries()) {
-                long slot = LeafAggregator.chooseInterval(q, TestShards.database().intervals());
+                long slot =
+                        LeafAggregator.chooseInterval(q, TestShards.database().intervals());
                 assertSame(q, reopened.query(q), reference(points, q, slot));
             }
         }
@@ -165,7 +199,7 @@ class ShardRoundTripTest {
         List<Point> shuffled = new ArrayList<>(points);
         Collections.shuffle(shuffled, r);
         try (Shard a = Shard.open(dir.resolve("a"), TestShards.options());
-             Shard b = Shard.open(dir.resolve("b"), TestShards.options())) {
+                Shard b = Shard.open(dir.resolve("b"), TestShards.options())) {
             write(a, sorted);
             a.flush();
             write(b, shuffled.subList(0, 1000));
@@ -175,7 +209,9 @@ class ShardRoundTripTest {
                 PartialTable ra = onQueryWindow(a.query(q), q);
                 PartialTable rb = onQueryWindow(b.query(q), q);
                 assertThat(rb.cells().keySet()).isEqualTo(ra.cells().keySet());
-                ra.cells().forEach((g, cells) -> assertThat(rb.cells().get(g)).as("group %s", g).isEqualTo(cells));
+                ra.cells()
+                        .forEach((g, cells) ->
+                                assertThat(rb.cells().get(g)).as("group %s", g).isEqualTo(cells));
             }
         }
     }
@@ -186,9 +222,13 @@ class ShardRoundTripTest {
         try (Shard shard = Shard.open(dir, TestShards.options())) {
             shard.write(WriteBatch.builder().point(key, T0 + 10_000, "usage", 5).build());
             shard.flush();
-            shard.write(WriteBatch.builder().point(key, T0 + 12_000, "usage", 7).point(key, T0 + 11_000, "usage", 1).build());
+            shard.write(WriteBatch.builder()
+                    .point(key, T0 + 12_000, "usage", 7)
+                    .point(key, T0 + 11_000, "usage", 1)
+                    .build());
             shard.flush();
-            LeafQuery q = new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 10_000, List.of(), List.of("usage"));
+            LeafQuery q =
+                    new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 10_000, List.of(), List.of("usage"));
             AggState s = shard.query(q).cell(List.of(), 1, 0);
             assertThat(s.count()).isEqualTo(3);
             assertThat(s.aggregate(Aggregate.SUM)).isEqualTo(13);
@@ -202,11 +242,15 @@ class ShardRoundTripTest {
     @Test
     void coarsestAlignedFamilyIsChosen() {
         List<IntervalSpec> iv = TestShards.database().intervals();
-        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 3_600_000,
-                List.of(), List.of("x")), iv)).isEqualTo(3_600_000);
-        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 300_000,
-                List.of(), List.of("x")), iv)).isEqualTo(60_000);
-        assertThat(LeafAggregator.chooseInterval(new LeafQuery("cpu", TagPredicate.all(), T0 + 10_000, T0 + DAY, 0,
-                List.of(), List.of("x")), iv)).isEqualTo(10_000);
+        assertThat(LeafAggregator.chooseInterval(
+                        new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 3_600_000, List.of(), List.of("x")), iv))
+                .isEqualTo(3_600_000);
+        assertThat(LeafAggregator.chooseInterval(
+                        new LeafQuery("cpu", TagPredicate.all(), T0, T0 + DAY, 300_000, List.of(), List.of("x")), iv))
+                .isEqualTo(60_000);
+        assertThat(LeafAggregator.chooseInterval(
+                        new LeafQuery("cpu", TagPredicate.all(), T0 + 10_000, T0 + DAY, 0, List.of(), List.of("x")),
+                        iv))
+                .isEqualTo(10_000);
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StagedTransactionsTest {
     @TempDir
     Path dir;
+
     final SeriesKey key = SeriesKey.of("cpu", "host", "a");
 
     private WriteBatch points(double v) {
@@ -34,8 +35,9 @@ class StagedTransactionsTest {
     }
 
     private static double sum(Shard s) {
-        AggState st = s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(),
-                List.of("requests"))).cell(List.of(), 0, 0);
+        AggState st = s.query(new LeafQuery(
+                        "cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")))
+                .cell(List.of(), 0, 0);
         return st == null ? 0 : st.sum();
     }
 
@@ -50,11 +52,13 @@ class StagedTransactionsTest {
             assertThat(s.commit("sink-0", 1)).isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(7);
             assertThat(s.commit("sink-0", 1)).as("retried commit").isEqualTo(Shard.WriteResult.DUPLICATE);
-            assertThat(s.stage("sink-0", 1, points(5))).as("late stage into a committed transaction")
+            assertThat(s.stage("sink-0", 1, points(5)))
+                    .as("late stage into a committed transaction")
                     .isEqualTo(Shard.WriteResult.DUPLICATE);
             s.abort("sink-1", 1);
             assertThat(s.pendingTransactions()).isZero();
-            assertThat(s.commit("sink-1", 1)).as("commit after abort applies nothing")
+            assertThat(s.commit("sink-1", 1))
+                    .as("commit after abort applies nothing")
                     .isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(7);
         }
@@ -67,19 +71,25 @@ class StagedTransactionsTest {
             s.stage("sink-0", 7, points(10));
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.pendingTransactions()).as("staged state replayed from the WAL").isEqualTo(1);
+            assertThat(s.pendingTransactions())
+                    .as("staged state replayed from the WAL")
+                    .isEqualTo(1);
             assertThat(sum(s)).isEqualTo(1);
             s.flush();
             assertThat(s.pendingTransactions()).isEqualTo(1);
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.pendingTransactions()).as("staged state re-logged across the WAL trim").isEqualTo(1);
+            assertThat(s.pendingTransactions())
+                    .as("staged state re-logged across the WAL trim")
+                    .isEqualTo(1);
             assertThat(s.commit("sink-0", 7)).isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(11);
             s.flush();
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.commit("sink-0", 7)).as("committed id kept in the MANIFEST").isEqualTo(Shard.WriteResult.DUPLICATE);
+            assertThat(s.commit("sink-0", 7))
+                    .as("committed id kept in the MANIFEST")
+                    .isEqualTo(Shard.WriteResult.DUPLICATE);
             assertThat(sum(s)).isEqualTo(11);
             assertThat(s.pendingTransactions()).isZero();
         }
@@ -104,7 +114,7 @@ class StagedTransactionsTest {
     void aCommitDropsTheWritersLowerTransactionsThatCanNeverCommit() {
         try (Shard s = Shard.open(dir, TestShards.options())) {
             s.stage("sink-0", 3, points(1000)); // a failed attempt's leftover
-            s.stage("sink-1", 3, points(50));   // another writer: untouched
+            s.stage("sink-1", 3, points(50)); // another writer: untouched
             s.stage("sink-0", 5, points(2));
             s.commit("sink-0", 5);
             assertThat(s.pendingTransactions()).isEqualTo(1);
@@ -113,7 +123,9 @@ class StagedTransactionsTest {
             assertThat(sum(s)).isEqualTo(2);
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.pendingTransactions()).as("the same drop on WAL replay").isEqualTo(1);
+            assertThat(s.pendingTransactions())
+                    .as("the same drop on WAL replay")
+                    .isEqualTo(1);
             assertThat(s.commit("sink-1", 3)).isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(52);
         }
@@ -154,8 +166,11 @@ class StagedTransactionsTest {
             assertThat(s.expireStagedTransactions()).as("not expired yet").isZero();
             clock.advance(Duration.ofMinutes(31));
             assertThat(s.expireStagedTransactions()).isEqualTo(1);
-            assertThat(s.pendingTransactions()).as("the live writer's transaction stays").isEqualTo(1);
-            assertThat(s.commit("gone-job", 7)).as("a commit after the expiry applies nothing")
+            assertThat(s.pendingTransactions())
+                    .as("the live writer's transaction stays")
+                    .isEqualTo(1);
+            assertThat(s.commit("gone-job", 7))
+                    .as("a commit after the expiry applies nothing")
                     .isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isZero();
             s.flush();

@@ -12,14 +12,20 @@ import java.util.List;
 final class TestShards {
     /** 2026-01-02T00:00:00Z: "now" for tests; data is written during 2026-01-01. */
     static final long NOW = Instant.parse("2026-01-02T00:00:00Z").toEpochMilli();
+
     static final long DAY = 86_400_000L;
     static final long T0 = NOW - DAY;
 
     private TestShards() {}
 
     static DatabaseOptions database() {
-        return new DatabaseOptions("db", 1, List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("1m", "90d"),
-                IntervalSpec.parse("1h", "365d")));
+        return new DatabaseOptions(
+                "db",
+                1,
+                List.of(
+                        IntervalSpec.parse("10s", "30d"),
+                        IntervalSpec.parse("1m", "90d"),
+                        IntervalSpec.parse("1h", "365d")));
     }
 
     static ShardOptions options() {

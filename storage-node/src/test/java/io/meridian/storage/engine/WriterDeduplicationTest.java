@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WriterDeduplicationTest {
     @TempDir
     Path dir;
+
     final SeriesKey key = SeriesKey.of("cpu", "host", "a");
 
     private WriteBatch batch(long ts, double v) {
@@ -26,8 +27,9 @@ class WriterDeduplicationTest {
     }
 
     private static double sum(Shard s) {
-        AggState st = s.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(),
-                List.of("requests"))).cell(List.of(), 0, 0);
+        AggState st = s.query(new LeafQuery(
+                        "cpu", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")))
+                .cell(List.of(), 0, 0);
         return st == null ? 0 : st.sum();
     }
 
@@ -40,19 +42,24 @@ class WriterDeduplicationTest {
             assertThat(s.write(batch(T0, 5).withWriter("flink-0", 1))).isEqualTo(Shard.WriteResult.DUPLICATE);
             assertThat(s.write(batch(T0, 3).withWriter("flink-1", 1))).isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(s.write(batch(T0, 1))).isEqualTo(Shard.WriteResult.APPLIED);
-            assertThat(s.write(batch(T0, 1))).as("anonymous batches are never de-duplicated")
+            assertThat(s.write(batch(T0, 1)))
+                    .as("anonymous batches are never de-duplicated")
                     .isEqualTo(Shard.WriteResult.APPLIED);
             assertThat(sum(s)).isEqualTo(17);
             assertThat(s.writerSequence("flink-0")).isEqualTo(2);
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.writerSequence("flink-0")).as("rebuilt from WAL replay").isEqualTo(2);
+            assertThat(s.writerSequence("flink-0"))
+                    .as("rebuilt from WAL replay")
+                    .isEqualTo(2);
             assertThat(s.write(batch(T0 + 1000, 7).withWriter("flink-0", 2))).isEqualTo(Shard.WriteResult.DUPLICATE);
             s.flush();
             assertThat(s.write(batch(T0 + 1000, 7).withWriter("flink-0", 2))).isEqualTo(Shard.WriteResult.DUPLICATE);
         }
         try (Shard s = Shard.open(dir, TestShards.options())) {
-            assertThat(s.writerSequence("flink-0")).as("kept in the MANIFEST after the WAL was trimmed").isEqualTo(2);
+            assertThat(s.writerSequence("flink-0"))
+                    .as("kept in the MANIFEST after the WAL was trimmed")
+                    .isEqualTo(2);
             assertThat(s.writerSequence("flink-1")).isEqualTo(1);
             assertThat(s.write(batch(T0, 5).withWriter("flink-0", 1))).isEqualTo(Shard.WriteResult.DUPLICATE);
             assertThat(s.write(batch(T0 + 2000, 11).withWriter("flink-0", 3))).isEqualTo(Shard.WriteResult.APPLIED);
@@ -62,9 +69,11 @@ class WriterDeduplicationTest {
 
     @Test
     void invalidWriterIdentitiesAreRejected() {
-        assertThatThrownBy(() -> batch(T0, 1).withWriter("", 1)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> batch(T0, 1).withWriter("", 1))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("invalid writer id");
-        assertThatThrownBy(() -> batch(T0, 1).withWriter("w", 0)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> batch(T0, 1).withWriter("w", 0))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("sequence=0");
         assertThatThrownBy(() -> batch(T0, 1).withWriter("x".repeat(300), 1)).isInstanceOf(InvalidInputException.class);
     }

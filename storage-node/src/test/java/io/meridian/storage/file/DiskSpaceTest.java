@@ -24,9 +24,12 @@ class DiskSpaceTest {
     void writesAreRefusedBelowTheWatermarkAndResumeByThemselves() {
         AtomicLong free = new AtomicLong(50);
         DiskSpace d = new DiskSpace("storage-1", Path.of("/data"), 1000, free::get, 0, 100);
-        assertThatThrownBy(d::checkWritable).isInstanceOf(DiskFullException.class)
-                .hasMessageContaining("node=storage-1").hasMessageContaining("dir=/data")
-                .hasMessageContaining("freeBytes=50").hasMessageContaining("watermarkBytes=100");
+        assertThatThrownBy(d::checkWritable)
+                .isInstanceOf(DiskFullException.class)
+                .hasMessageContaining("node=storage-1")
+                .hasMessageContaining("dir=/data")
+                .hasMessageContaining("freeBytes=50")
+                .hasMessageContaining("watermarkBytes=100");
         assertThat(d.refusedWrites()).isEqualTo(1);
         free.set(500);
         await().atMost(Duration.ofSeconds(2))

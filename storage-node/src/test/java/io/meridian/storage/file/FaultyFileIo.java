@@ -21,9 +21,18 @@ import java.util.function.Predicate;
  */
 public final class FaultyFileIo implements FileIo {
     /** The calls a fault can hit. */
-    public enum Op { OPEN, WRITE, FORCE, TRUNCATE, MOVE, DELETE, CREATE_DIRECTORIES, SYNC_DIRECTORY }
+    public enum Op {
+        OPEN,
+        WRITE,
+        FORCE,
+        TRUNCATE,
+        MOVE,
+        DELETE,
+        CREATE_DIRECTORIES,
+        SYNC_DIRECTORY
+    }
 
-    private record Fault(Op op, Predicate<Path> paths, int skip, boolean sticky, IOException error) { }
+    private record Fault(Op op, Predicate<Path> paths, int skip, boolean sticky, IOException error) {}
 
     private final List<Fault> faults = new ArrayList<>();
     private final List<Integer> seen = new ArrayList<>();

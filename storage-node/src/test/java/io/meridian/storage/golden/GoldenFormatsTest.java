@@ -39,6 +39,7 @@ class GoldenFormatsTest {
     static final int GOLDEN_V2_BYTES = 1123;
     static final int GOLDEN_V3_BYTES = 1107;
     static final int GOLDEN_V4_BYTES = 2262;
+
     @TempDir
     Path tmp;
 
@@ -88,10 +89,24 @@ class GoldenFormatsTest {
             s.define("cpu", "usage", FieldType.GAUGE);
             s.define("cpu", "requests", FieldType.SUM);
         }
-        try (RecordFile wal = RecordFile.open(dir.resolve("000000000001.wal"), Wal.MAGIC, (t, p) -> { })) {
-            wal.append(1, new ByteSink().putVarInt(0).put(SeriesKey.of("cpu", "host", "h1").canonicalBytes()));
-            wal.append(3, new ByteSink().putVarInt(1).putVarInt(0).putVarInt(1).putVarInt(0).putVarInt(2)
-                    .putZigZag(1_767_225_600_000L).putZigZag(10_000).putDouble(1.5).putDouble(2.25));
+        try (RecordFile wal = RecordFile.open(dir.resolve("000000000001.wal"), Wal.MAGIC, (t, p) -> {})) {
+            wal.append(
+                    1,
+                    new ByteSink()
+                            .putVarInt(0)
+                            .put(SeriesKey.of("cpu", "host", "h1").canonicalBytes()));
+            wal.append(
+                    3,
+                    new ByteSink()
+                            .putVarInt(1)
+                            .putVarInt(0)
+                            .putVarInt(1)
+                            .putVarInt(0)
+                            .putVarInt(2)
+                            .putZigZag(1_767_225_600_000L)
+                            .putZigZag(10_000)
+                            .putDouble(1.5)
+                            .putDouble(2.25));
         }
     }
 
@@ -131,7 +146,8 @@ class GoldenFormatsTest {
         assertGoldenContent(golden, 4);
         assertRowSummary(golden);
         byte[] today = Files.readAllBytes(fresh);
-        assertThat(Arrays.copyOf(today, PartFormat.HEADER_LENGTH)).as("header layout")
+        assertThat(Arrays.copyOf(today, PartFormat.HEADER_LENGTH))
+                .as("header layout")
                 .isEqualTo(Arrays.copyOf(golden, PartFormat.HEADER_LENGTH));
         assertGoldenContent(today, 4);
         assertRowSummary(today);
@@ -241,7 +257,8 @@ class GoldenFormatsTest {
         Files.createDirectories(copy);
         Files.write(copy.resolve(SeriesDictionary.FILE_NAME), golden("records", SeriesDictionary.FILE_NAME, null));
         Files.write(copy.resolve(FieldSchema.FILE_NAME), golden("records", FieldSchema.FILE_NAME, null));
-        try (SeriesDictionary d = SeriesDictionary.open(copy); FieldSchema s = FieldSchema.open(copy)) {
+        try (SeriesDictionary d = SeriesDictionary.open(copy);
+                FieldSchema s = FieldSchema.open(copy)) {
             assertThat(d.key(0)).isEqualTo(SeriesKey.of("cpu", "host", "h1", "dc", "eu"));
             assertThat(d.key(1)).isEqualTo(SeriesKey.of("cpu", "host", "h2"));
             assertThat(s.get("cpu", "requests").type()).isEqualTo(FieldType.SUM);
@@ -269,8 +286,9 @@ class GoldenFormatsTest {
         for (byte[] bad : List.of(badMagic, newer, truncated, flippedIndex, new byte[3])) {
             Path p = tmp.resolve("bad-" + i++);
             Files.write(p, bad);
-            assertThatThrownBy(() -> PartReader.open(p)).isInstanceOfAny(CorruptDataException.class,
-                    FormatVersionException.class).hasMessageContaining(p.toString());
+            assertThatThrownBy(() -> PartReader.open(p))
+                    .isInstanceOfAny(CorruptDataException.class, FormatVersionException.class)
+                    .hasMessageContaining(p.toString());
         }
     }
 }

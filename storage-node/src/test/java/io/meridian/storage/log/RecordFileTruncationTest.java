@@ -30,7 +30,7 @@ class RecordFileTruncationTest {
     void truncationAtEveryByteKeepsTheCompleteRecordsBeforeIt() throws IOException {
         Path full = dir.resolve("full.log");
         List<Long> ends = new ArrayList<>();
-        try (RecordFile f = RecordFile.open(full, MAGIC, (t, p) -> { })) {
+        try (RecordFile f = RecordFile.open(full, MAGIC, (t, p) -> {})) {
             for (int i = 0; i < 12; i++) {
                 ByteSink s = new ByteSink();
                 s.putVarInt(i).put(new byte[i * 3]);
@@ -56,7 +56,10 @@ class RecordFileTruncationTest {
             }
             List<Integer> after = new ArrayList<>();
             try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> after.add((int) in.getVarLong()))) {
-                assertThat(after).as("appending after recovery at cut %d", cut).endsWith(99).hasSize(seen.size() + 1);
+                assertThat(after)
+                        .as("appending after recovery at cut %d", cut)
+                        .endsWith(99)
+                        .hasSize(seen.size() + 1);
             }
             Files.delete(p);
         }
@@ -64,7 +67,7 @@ class RecordFileTruncationTest {
 
     private Path fiveRecords(String name) throws IOException {
         Path p = dir.resolve(name);
-        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> { })) {
+        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> {})) {
             for (int i = 0; i < 5; i++) {
                 f.append(1, new ByteSink().putVarInt(i).putLong(i));
             }
@@ -85,13 +88,15 @@ class RecordFileTruncationTest {
                 int recordStart = RecordFileFormat.HEADER_LENGTH + record * recordLength(bytes);
                 bytes[recordStart + at] ^= 0x40;
                 Files.write(p, bytes);
-                assertThatThrownBy(() -> RecordFile.open(p, MAGIC, (t, in) -> { }))
+                assertThatThrownBy(() -> RecordFile.open(p, MAGIC, (t, in) -> {}))
                         .as("record %d, byte %d", record, at)
                         .isInstanceOf(CorruptDataException.class)
                         .hasMessageContaining(p.toString())
                         .hasMessageContaining("offset=" + recordStart)
                         .hasMessageContaining("left as it is");
-                assertThat(Files.readAllBytes(p)).as("the damaged file is not cut").isEqualTo(bytes);
+                assertThat(Files.readAllBytes(p))
+                        .as("the damaged file is not cut")
+                        .isEqualTo(bytes);
             }
         }
     }
@@ -102,8 +107,9 @@ class RecordFileTruncationTest {
         byte[] bytes = Files.readAllBytes(p);
         bytes[bytes.length - 3] ^= 0x01;
         Files.write(p, bytes);
-        assertThatThrownBy(() -> RecordFile.open(FileIo.NIO, p, MAGIC, RecordFile.TailRecovery.REQUIRE_COMPLETE,
-                (t, in) -> { })).isInstanceOf(CorruptDataException.class);
+        assertThatThrownBy(() ->
+                        RecordFile.open(FileIo.NIO, p, MAGIC, RecordFile.TailRecovery.REQUIRE_COMPLETE, (t, in) -> {}))
+                .isInstanceOf(CorruptDataException.class);
         assertThat(Files.size(p)).as("an older WAL segment is never cut").isEqualTo(bytes.length);
         List<Integer> seen = new ArrayList<>();
         try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> seen.add((int) in.getVarLong()))) {
@@ -126,15 +132,16 @@ class RecordFileTruncationTest {
     @Test
     void theFirstRecordOfASnapshotFileIsNeverATornTail() throws IOException {
         Path p = dir.resolve("manifest-like");
-        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> { })) {
+        try (RecordFile f = RecordFile.open(p, MAGIC, (t, in) -> {})) {
             f.append(1, new ByteSink().putVarInt(7).putLong(7));
         }
         byte[] bytes = Files.readAllBytes(p);
         bytes[bytes.length - 2] ^= 0x10;
         Files.write(p, bytes);
-        assertThatThrownBy(() -> RecordFile.open(FileIo.NIO, p, MAGIC,
-                RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST, (t, in) -> { }))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("written complete");
+        assertThatThrownBy(() -> RecordFile.open(
+                        FileIo.NIO, p, MAGIC, RecordFile.TailRecovery.TRUNCATE_TORN_TAIL_AFTER_FIRST, (t, in) -> {}))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("written complete");
         assertThat(Files.readAllBytes(p)).isEqualTo(bytes);
     }
 }

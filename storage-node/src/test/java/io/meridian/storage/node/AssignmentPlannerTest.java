@@ -31,8 +31,13 @@ class AssignmentPlannerTest {
     }
 
     static DatabaseConfig db(String name, int shards, WriteConcern wc, String... clusters) {
-        return new DatabaseConfig(name, shards, 3, wc, List.of(IntervalSpec.parse("10s", "30d"),
-                IntervalSpec.parse("5m", "180d")), List.of(clusters));
+        return new DatabaseConfig(
+                name,
+                shards,
+                3,
+                wc,
+                List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d")),
+                List.of(clusters));
     }
 
     static ShardState state(String db, String cluster, int shard, String leader, long epoch, String... replicas) {
@@ -58,15 +63,19 @@ class AssignmentPlannerTest {
 
     @Test
     void mapsEveryStateNamingThisNodeInItsCluster() {
-        MetaSnapshot s = snapshot(List.of(S1, S2, S3), List.of(db("cpu", 2, WriteConcern.MAJORITY, "c1", "c2")),
-                List.of(state("cpu", "c1", 1, "s2", 3, "s2", "s1", "s3"),
+        MetaSnapshot s = snapshot(
+                List.of(S1, S2, S3),
+                List.of(db("cpu", 2, WriteConcern.MAJORITY, "c1", "c2")),
+                List.of(
+                        state("cpu", "c1", 1, "s2", 3, "s2", "s1", "s3"),
                         state("cpu", "c1", 0, "s1", 1, "s1", "s2", "s3"),
-                        state("cpu", "c2", 0, "x1", 1, "x1", "s1"),          // another cluster: not ours
-                        state("other", "c1", 0, "s2", 1, "s2", "s3")));       // not a replica here
+                        state("cpu", "c2", 0, "x1", 1, "x1", "s1"), // another cluster: not ours
+                        state("other", "c1", 0, "s2", 1, "s2", "s3"))); // not a replica here
         AssignmentPlan plan = planner.plan(s);
 
         assertThat(plan.skipped()).isEmpty();
-        assertThat(plan.assignments()).extracting(ReplicaAssignment::key)
+        assertThat(plan.assignments())
+                .extracting(ReplicaAssignment::key)
                 .containsExactly(new ShardKey("cpu", 0), new ShardKey("cpu", 1));
         ReplicaAssignment leading = plan.assignments().get(0);
         assertThat(leading.isLedBy("s1")).isTrue();
@@ -81,15 +90,17 @@ class AssignmentPlannerTest {
         assertThat(following.inSync()).containsExactlyInAnyOrder("s1", "s2", "s3");
         assertThat(following.options().database().name()).isEqualTo("cpu");
         assertThat(following.options().database().shards()).isEqualTo(2);
-        assertThat(following.options().database().intervals()).containsExactly(IntervalSpec.parse("10s", "30d"),
-                IntervalSpec.parse("5m", "180d"));
+        assertThat(following.options().database().intervals())
+                .containsExactly(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "180d"));
         assertThat(following.options().memtableBytes()).isEqualTo(ENGINE.memtableBytes());
         assertThat(following.options().segmentDuration()).isEqualTo(ENGINE.segmentDuration());
     }
 
     @Test
     void ownLeadershipUsesOwnAddressBeforeRegistrationIsSeen() {
-        MetaSnapshot s = snapshot(List.of(), List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
+        MetaSnapshot s = snapshot(
+                List.of(),
+                List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
                 List.of(state("cpu", "c1", 0, "s1", 2, "s1", "s2")));
         ReplicaAssignment a = planner.plan(s).assignments().get(0);
         assertThat(a.leaderAddress()).isEqualTo(S1.address());
@@ -98,7 +109,9 @@ class AssignmentPlannerTest {
 
     @Test
     void unregisteredOrMissingLeaderMeansNoLeader() {
-        MetaSnapshot s = snapshot(List.of(S1), List.of(db("cpu", 2, WriteConcern.ALL, "c1")),
+        MetaSnapshot s = snapshot(
+                List.of(S1),
+                List.of(db("cpu", 2, WriteConcern.ALL, "c1")),
                 List.of(state("cpu", "c1", 0, "s2", 4, "s2", "s1"), state("cpu", "c1", 1, null, 5, "s2", "s1")));
         List<ReplicaAssignment> as = planner.plan(s).assignments();
         assertThat(as).hasSize(2).allSatisfy(a -> {
@@ -110,25 +123,44 @@ class AssignmentPlannerTest {
 
     @Test
     void shardsThatCannotBeServedAreSkippedWithTheReason() {
-        EngineSettings sevenSecondSegments = new EngineSettings(Duration.ofSeconds(7), ENGINE.memtableBytes(),
-                ENGINE.memtableMaxAge(), ENGINE.walFsync(), ENGINE.walSegmentBytes(), ENGINE.futureTolerance(),
-                ENGINE.seriesPerMetric(), ENGINE.tagsPerSeries(), ENGINE.fieldsPerMetric(), ENGINE.blockCacheBytes(),
-                ENGINE.compactionMinParts(), ENGINE.maintenanceInterval(), ENGINE.memtableNodeBytes(),
-                ENGINE.stagedTransactionExpiry(), ENGINE.diskMinFreePercent(), ENGINE.diskMinFreeFloor());
-        MetaSnapshot s = snapshot(List.of(S1), List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
-                List.of(state("cpu", "c1", 0, "s1", 1, "s1"), state("gone", "c1", 0, "s1", 1, "s1"),
+        EngineSettings sevenSecondSegments = new EngineSettings(
+                Duration.ofSeconds(7),
+                ENGINE.memtableBytes(),
+                ENGINE.memtableMaxAge(),
+                ENGINE.walFsync(),
+                ENGINE.walSegmentBytes(),
+                ENGINE.futureTolerance(),
+                ENGINE.seriesPerMetric(),
+                ENGINE.tagsPerSeries(),
+                ENGINE.fieldsPerMetric(),
+                ENGINE.blockCacheBytes(),
+                ENGINE.compactionMinParts(),
+                ENGINE.maintenanceInterval(),
+                ENGINE.memtableNodeBytes(),
+                ENGINE.stagedTransactionExpiry(),
+                ENGINE.diskMinFreePercent(),
+                ENGINE.diskMinFreeFloor());
+        MetaSnapshot s = snapshot(
+                List.of(S1),
+                List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
+                List.of(
+                        state("cpu", "c1", 0, "s1", 1, "s1"),
+                        state("gone", "c1", 0, "s1", 1, "s1"),
                         state("cpu", "c1", 0, "s1", 1, "s1")));
         AssignmentPlan plan = new AssignmentPlanner(S1, sevenSecondSegments).plan(s);
         assertThat(plan.assignments()).isEmpty();
         assertThat(plan.skipped()).hasSize(2);
-        assertThat(plan.skipped().get(0)).startsWith("cannot serve shard [shard=cpu/c1/0]: ")
+        assertThat(plan.skipped().get(0))
+                .startsWith("cannot serve shard [shard=cpu/c1/0]: ")
                 .contains("storage.segment-duration");
         assertThat(plan.skipped().get(1)).isEqualTo("no database config for shard [shard=gone/c1/0]");
     }
 
     @Test
     void sameSnapshotGivesEqualPlans() {
-        MetaSnapshot s = snapshot(List.of(S1, S2), List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
+        MetaSnapshot s = snapshot(
+                List.of(S1, S2),
+                List.of(db("cpu", 1, WriteConcern.LEADER, "c1")),
                 List.of(state("cpu", "c1", 0, "s2", 1, "s2", "s1")));
         assertThat(planner.plan(s)).isEqualTo(planner.plan(s));
     }

@@ -21,12 +21,19 @@ class AssignmentWatcherTest {
     final AtomicInteger reconciled = new AtomicInteger();
 
     AssignmentWatcher watcher() {
-        return new AssignmentWatcher("s1", new AssignmentPlanner(S1, EngineSettings.defaults()), controller,
-                reconciled::incrementAndGet, Duration.ofMillis(20), () -> true);
+        return new AssignmentWatcher(
+                "s1",
+                new AssignmentPlanner(S1, EngineSettings.defaults()),
+                controller,
+                reconciled::incrementAndGet,
+                Duration.ofMillis(20),
+                () -> true);
     }
 
     static MetaSnapshot withLeader(String leader, long epoch) {
-        return snapshot(List.of(S1, S2), List.of(db("cpu", 1, WriteConcern.MAJORITY, "c1")),
+        return snapshot(
+                List.of(S1, S2),
+                List.of(db("cpu", 1, WriteConcern.MAJORITY, "c1")),
                 List.of(state("cpu", "c1", 0, leader, epoch, "s1", "s2")));
     }
 
@@ -40,7 +47,9 @@ class AssignmentWatcherTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> w.rounds() == 2);
         }
         assertThat(controller.calls).hasSize(2);
-        assertThat(controller.calls.get(0)).singleElement().satisfies(a -> assertThat(a.isLedBy("s1")).isTrue());
+        assertThat(controller.calls.get(0))
+                .singleElement()
+                .satisfies(a -> assertThat(a.isLedBy("s1")).isTrue());
         ReplicaAssignment last = controller.calls.get(1).get(0);
         assertThat(last.leaderId()).isEqualTo("s2");
         assertThat(last.epoch()).isEqualTo(2);

@@ -23,8 +23,11 @@ final class RecordingController implements ReplicaController {
 
     @Override
     public List<ReplicaStatus> status() {
-        return calls.isEmpty() ? List.of() : calls.get(calls.size() - 1).stream()
-                .map(a -> new ReplicaStatus(a.key(), a.epoch(), 0)).toList();
+        return calls.isEmpty()
+                ? List.of()
+                : calls.get(calls.size() - 1).stream()
+                        .map(a -> new ReplicaStatus(a.key(), a.epoch(), 0))
+                        .toList();
     }
 
     @Override

@@ -48,7 +48,9 @@ class StorageNodeConfigTest {
         assertThat(c.engine().segmentDuration()).isEqualTo(Duration.ofDays(1));
         assertThat(c.engine().maintenanceInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.engine().memtableMaxAge()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.engine().memtableNodeBytes()).as("a quarter of the heap").isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+        assertThat(c.engine().memtableNodeBytes())
+                .as("a quarter of the heap")
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 4);
         assertThat(c.replication()).isEqualTo(ReplicationOptions.defaults());
     }
 
@@ -78,16 +80,41 @@ class StorageNodeConfigTest {
         assertThat(c.idc()).isEqualTo("eu1");
         assertThat(c.cluster()).isEqualTo("c9");
         assertThat(c.reportInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(c.meta()).isEqualTo(new MetaStoreOptions(List.of("http://a:1", "http://b:2"), "/m2",
-                Duration.ofSeconds(2), MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
+        assertThat(c.meta())
+                .isEqualTo(new MetaStoreOptions(
+                        List.of("http://a:1", "http://b:2"),
+                        "/m2",
+                        Duration.ofSeconds(2),
+                        MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.server()).isEqualTo(new StorageServerOptions("0.0.0.0", 0, 8 << 20, Duration.ofSeconds(1), 4));
         assertThat(c.httpPort()).isEqualTo(-1);
-        assertThat(c.engine()).isEqualTo(new EngineSettings(Duration.ofHours(2), 16L << 20, Duration.ofMinutes(1),
-                FsyncMode.INTERVAL, 8L << 20, Duration.ofMinutes(5), 1000, 8, 16, 32L << 20, 3,
-                Duration.ofMillis(500), 64L << 20, Duration.ofDays(2), 3, 1L << 30));
-        assertThat(c.replication()).isEqualTo(new ReplicationOptions(1L << 20, Duration.ofMillis(100),
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 500, 256L << 20));
+        assertThat(c.engine())
+                .isEqualTo(new EngineSettings(
+                        Duration.ofHours(2),
+                        16L << 20,
+                        Duration.ofMinutes(1),
+                        FsyncMode.INTERVAL,
+                        8L << 20,
+                        Duration.ofMinutes(5),
+                        1000,
+                        8,
+                        16,
+                        32L << 20,
+                        3,
+                        Duration.ofMillis(500),
+                        64L << 20,
+                        Duration.ofDays(2),
+                        3,
+                        1L << 30));
+        assertThat(c.replication())
+                .isEqualTo(new ReplicationOptions(
+                        1L << 20,
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(2),
+                        500,
+                        256L << 20));
     }
 
     @Test
@@ -153,7 +180,8 @@ class StorageNodeConfigTest {
     @Test
     void everyDeclaredKeyHasABadValueCase() {
         List<String> covered = badValues().map(a -> (String) a.get()[1]).toList();
-        List<String> declared = StorageConfigKeys.DEF.options().stream().map(ConfigOption::key)
+        List<String> declared = StorageConfigKeys.DEF.options().stream()
+                .map(ConfigOption::key)
                 .filter(k -> !k.equals("node.data-dir")) // any string is a path; covered by the missing-key test
                 .toList();
         assertThat(covered).containsAll(declared);
@@ -180,7 +208,8 @@ class StorageNodeConfigTest {
         assertThat(example.nodeId()).isEqualTo("storage-1");
         String docs = Files.readString(root.resolve("docs/configuration.md"));
         for (ConfigOption<?> o : StorageConfigKeys.DEF.options()) {
-            assertThat(docs).as("docs/configuration.md row of " + o.key())
+            assertThat(docs)
+                    .as("docs/configuration.md row of " + o.key())
                     .contains("| `" + o.key() + "` | " + o.type().name() + " | `" + o.formattedDefault() + "` |");
         }
     }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.ModelCodec;
 import io.meridian.meta.model.NodeReport;
 import io.meridian.meta.model.ShardState;
@@ -46,7 +46,8 @@ class StorageNodeIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static MetaStore store;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void connect(EtcdProcess etcd) {
@@ -59,7 +60,8 @@ class StorageNodeIT {
     }
 
     private StorageNodeConfig config(EtcdProcess etcd, String id) {
-        return StorageNodeConfig.from(ConfigTree.parse("test", """
+        return StorageNodeConfig.from(
+                ConfigTree.parse("test", """
                 node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: 0, memtable.size: 4MiB, block-cache.size: 4MiB}
@@ -78,16 +80,23 @@ class StorageNodeIT {
         try {
             await().atMost(WAIT).until(() -> store.get(nodeKey).isPresent() && node.isRegistered());
 
-            DatabaseConfig db = new DatabaseConfig("cpu", 2, 2, WriteConcern.LEADER,
-                    List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
+            DatabaseConfig db = new DatabaseConfig(
+                    "cpu", 2, 2, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
             store.put(store.keys().database("cpu"), ModelCodec.encode(db));
-            store.put(store.keys().shard("cpu", "c1", 1), ModelCodec.encode(new ShardState("cpu", "c1", 1,
-                    List.of("n1", "n2"), "n1", 3, Set.of("n1", "n2"), Map.of())));
+            store.put(
+                    store.keys().shard("cpu", "c1", 1),
+                    ModelCodec.encode(new ShardState(
+                            "cpu", "c1", 1, List.of("n1", "n2"), "n1", 3, Set.of("n1", "n2"), Map.of())));
 
             // an empty round may come first (the node starts before the shard exists)
-            await().atMost(WAIT).until(() -> !controller.calls.isEmpty()
-                    && !controller.calls.get(controller.calls.size() - 1).isEmpty());
-            ReplicaAssignment a = controller.calls.get(controller.calls.size() - 1).get(0);
+            await().atMost(WAIT)
+                    .until(() -> !controller.calls.isEmpty()
+                            && !controller
+                                    .calls
+                                    .get(controller.calls.size() - 1)
+                                    .isEmpty());
+            ReplicaAssignment a =
+                    controller.calls.get(controller.calls.size() - 1).get(0);
             assertThat(a.key()).isEqualTo(new ShardKey("cpu", 1));
             assertThat(a.epoch()).isEqualTo(3);
             assertThat(a.isLedBy("n1")).isTrue();
@@ -95,10 +104,12 @@ class StorageNodeIT {
             assertThat(a.options().memtableBytes()).isEqualTo(4L << 20);
 
             // the recording controller reports what it was handed: the node publishes it
-            await().atMost(WAIT).until(() -> store.get(store.keys().report("n1"))
-                    .map(e -> ModelCodec.decode(e.value(), NodeReport.class, e.key()))
-                    .filter(r -> r.replicas().size() == 1 && r.replicas().get(0).knownState().epoch() == 3)
-                    .isPresent());
+            await().atMost(WAIT)
+                    .until(() -> store.get(store.keys().report("n1"))
+                            .map(e -> ModelCodec.decode(e.value(), NodeReport.class, e.key()))
+                            .filter(r -> r.replicas().size() == 1
+                                    && r.replicas().get(0).knownState().epoch() == 3)
+                            .isPresent());
         } finally {
             node.close();
         }
@@ -113,34 +124,46 @@ class StorageNodeIT {
             assertThat(node.httpPort()).isPositive();
             ShardKey key = new ShardKey("web", 1);
             long now = System.currentTimeMillis();
-            DatabaseConfig db = new DatabaseConfig("web", 2, 1, WriteConcern.LEADER,
-                    List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
-            node.registry().open(key, ShardOptions.defaults(AssignmentPlanner.databaseOptions(db)), 1, true).shard()
-                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), now, "usage", 1)
-                            .point(SeriesKey.of("cpu", "host", "b"), now, "usage", 2).build());
+            DatabaseConfig db = new DatabaseConfig(
+                    "web", 2, 1, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1"));
+            node.registry()
+                    .open(key, ShardOptions.defaults(AssignmentPlanner.databaseOptions(db)), 1, true)
+                    .shard()
+                    .write(WriteBatch.builder()
+                            .point(SeriesKey.of("cpu", "host", "a"), now, "usage", 1)
+                            .point(SeriesKey.of("cpu", "host", "b"), now, "usage", 2)
+                            .build());
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + node.httpPort();
 
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body())
                     .contains("meridian_storage_points_written_total{db=\"web\",shard=\"1\"} 2.0")
                     .contains("meridian_storage_series{db=\"web\",shard=\"1\"} 2.0")
-                    .contains("meridian_storage_disk_free_bytes ").contains("meridian_storage_disk_watermark_bytes ")
+                    .contains("meridian_storage_disk_free_bytes ")
+                    .contains("meridian_storage_disk_watermark_bytes ")
                     .contains("meridian_storage_disk_refused_writes_total 0.0")
-                    .contains("meridian_storage_memtable_node_bytes ").contains("jvm_memory_used_bytes");
+                    .contains("meridian_storage_memtable_node_bytes ")
+                    .contains("jvm_memory_used_bytes");
 
-            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+            HttpResponse<String> live = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(live.statusCode()).isEqualTo(200);
-            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unknown = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/v1/write")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).contains("/api/v1/write").contains("/metrics");
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
         } finally {
             node.close();

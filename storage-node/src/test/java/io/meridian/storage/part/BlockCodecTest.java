@@ -89,6 +89,7 @@ class BlockCodecTest {
     void entryCountsBeyondTheSegmentAreRejected() {
         ByteSink out = new ByteSink().put((byte) 0).putVarInt(SLOTS + 1);
         assertThatThrownBy(() -> new BlockCodec().decode(new ByteSource(out.toArray(), "x"), false, SLOTS))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("entry count out of range");
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("entry count out of range");
     }
 }

@@ -26,7 +26,12 @@ class ManifestGoldenTest {
         Files.createDirectories(fresh);
         try (Manifest m = Manifest.open(fresh)) {
             m.startEditing();
-            m.edit(3, List.of("segments/0/10000/000000000001.part"), List.of(), Map.of("flink-0", new long[] {42, 1000}), null);
+            m.edit(
+                    3,
+                    List.of("segments/0/10000/000000000001.part"),
+                    List.of(),
+                    Map.of("flink-0", new long[] {42, 1000}),
+                    null);
             m.edit(0, List.of(), List.of("segments/0/10000/000000000001.part"));
         }
         byte[] bytes = Files.readAllBytes(fresh.resolve(Manifest.FILE_NAME));
@@ -34,7 +39,9 @@ class ManifestGoldenTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/records/v1/MANIFEST")) {
             if (in == null) {
                 String create = System.getProperty("meridian.golden.create");
-                assertThat(create).as("golden MANIFEST missing; create it once with -Dmeridian.golden.create").isNotNull();
+                assertThat(create)
+                        .as("golden MANIFEST missing; create it once with -Dmeridian.golden.create")
+                        .isNotNull();
                 Files.copy(fresh.resolve(Manifest.FILE_NAME), Path.of(create, "records", "v1", "MANIFEST"));
                 golden = bytes;
             } else {
@@ -51,7 +58,9 @@ class ManifestGoldenTest {
             assertThat(m.liveParts()).isEmpty();
             assertThat(m.writers()).containsOnlyKeys("flink-0");
             assertThat(m.writers().get("flink-0")).containsExactly(42, 1000);
-            assertThat(m.replica().lastLsn()).as("no replica section in the original v1 bytes").isZero();
+            assertThat(m.replica().lastLsn())
+                    .as("no replica section in the original v1 bytes")
+                    .isZero();
         }
     }
 
@@ -73,7 +82,9 @@ class ManifestGoldenTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/records/v1/MANIFEST-replica")) {
             if (in == null) {
                 String create = System.getProperty("meridian.golden.create");
-                assertThat(create).as("golden MANIFEST-replica missing; create it once with -Dmeridian.golden.create").isNotNull();
+                assertThat(create)
+                        .as("golden MANIFEST-replica missing; create it once with -Dmeridian.golden.create")
+                        .isNotNull();
                 Files.copy(fresh.resolve(Manifest.FILE_NAME), Path.of(create, "records", "v1", "MANIFEST-replica"));
                 golden = bytes;
             } else {

@@ -1,5 +1,8 @@
 package io.meridian.storage.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.query.PartialTable;
@@ -10,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Narrowing a leaf query to a data span keeps its bucket grid; results of different windows merge by time. */
 class LeafQueryWindowTest {
@@ -24,8 +25,10 @@ class LeafQueryWindowTest {
     @Test
     void aWideRangeIsAValidQueryUntilItsBucketsAreCounted() {
         LeafQuery q = query(0, 10 * YEAR, 10_000);
-        assertThatThrownBy(q::bucketCount).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("too many buckets [metric=cpu").hasMessageContaining(": 31536000 > 10000000")
+        assertThatThrownBy(q::bucketCount)
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("too many buckets [metric=cpu")
+                .hasMessageContaining(": 31536000 > 10000000")
                 .hasMessageContaining("bound the time range");
         LeafQuery narrowed = q.within(5 * YEAR, 5 * YEAR + 3_600_000).orElseThrow();
         assertThat(narrowed.bucketCount()).isEqualTo(360);
@@ -45,21 +48,28 @@ class LeafQueryWindowTest {
             Optional<LeafQuery> n = q.within(spanStart, spanEnd);
             long from = Math.max(start, spanStart);
             long to = Math.min(end, spanEnd);
-            String at = "query [" + start + ", " + end + ") / " + bucket + " within [" + spanStart + ", " + spanEnd + ")";
+            String at =
+                    "query [" + start + ", " + end + ") / " + bucket + " within [" + spanStart + ", " + spanEnd + ")";
             if (from >= to) {
                 assertThat(n).as(at).isEmpty();
                 continue;
             }
             LeafQuery w = n.orElseThrow();
-            assertThat(Math.floorMod(w.startMs() - start, bucket)).as(at + ": start on the grid").isZero();
-            assertThat(w.endMs() == end || Math.floorMod(w.endMs() - start, bucket) == 0).as(at + ": end on the grid")
+            assertThat(Math.floorMod(w.startMs() - start, bucket))
+                    .as(at + ": start on the grid")
+                    .isZero();
+            assertThat(w.endMs() == end || Math.floorMod(w.endMs() - start, bucket) == 0)
+                    .as(at + ": end on the grid")
                     .isTrue();
             assertThat(w.startMs()).as(at).isBetween(start, from);
-            assertThat(w.startMs()).as(at + ": at most one bucket before the data").isGreaterThan(from - bucket);
+            assertThat(w.startMs())
+                    .as(at + ": at most one bucket before the data")
+                    .isGreaterThan(from - bucket);
             assertThat(w.endMs()).as(at).isBetween(to, end);
             assertThat(w.endMs()).as(at + ": at most one bucket after the data").isLessThan(to + bucket);
             for (long ts = from; ts < to; ts++) {
-                assertThat(q.bucketOf(ts) - w.bucketOf(ts)).as(at + ": bucket of " + ts)
+                assertThat(q.bucketOf(ts) - w.bucketOf(ts))
+                        .as(at + ": bucket of " + ts)
                         .isEqualTo((int) ((w.startMs() - start) / bucket));
             }
         }

@@ -41,8 +41,7 @@ final class ReplicaNode implements AutoCloseable {
     final ShardMaintenance maintenance = new ShardMaintenance(Duration.ofHours(1), Duration.ofHours(1));
     final ShardRegistry registry;
     final ReplicationController controller;
-    final SimpleMeterRegistry meters =
-            new SimpleMeterRegistry();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final StorageServer server;
     final ManagedChannel channel;
 
@@ -57,7 +56,9 @@ final class ReplicaNode implements AutoCloseable {
         this.registry = new ShardRegistry(dir, maintenance, NodeMemory.unbounded(), disk);
         this.controller = new ReplicationController(id, registry, options, meters);
         this.server = StorageServer.start(StorageServerOptions.defaults().withPort(port), registry, controller);
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     String address() {
@@ -69,8 +70,8 @@ final class ReplicaNode implements AutoCloseable {
     }
 
     static ShardOptions shardOptions() {
-        DatabaseOptions db = new DatabaseOptions("db", 1, List.of(IntervalSpec.parse("10s", "30d"),
-                IntervalSpec.parse("1m", "90d")));
+        DatabaseOptions db = new DatabaseOptions(
+                "db", 1, List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("1m", "90d")));
         return ShardOptions.defaults(db).withClock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
     }
 
@@ -81,8 +82,8 @@ final class ReplicaNode implements AutoCloseable {
         for (ReplicaNode n : replicas) {
             addresses.put(n.id, n.address());
         }
-        return new ReplicaAssignment(SHARD, shardOptions(), epoch, leader.id, leader.address(), ids, Set.copyOf(ids),
-                concern, addresses);
+        return new ReplicaAssignment(
+                SHARD, shardOptions(), epoch, leader.id, leader.address(), ids, Set.copyOf(ids), concern, addresses);
     }
 
     long lastLsn() {

@@ -54,11 +54,12 @@ import org.junit.jupiter.api.io.TempDir;
  * truncation of its unacknowledged tail, and de-duplication of a writer's retries across a failover.
  */
 class ReplicationTest {
-    static final ReplicationOptions FAST = new ReplicationOptions(1 << 20, Duration.ofMillis(200),
-            Duration.ofMillis(800), Duration.ofSeconds(2), 10_000, 1L << 30);
+    static final ReplicationOptions FAST = new ReplicationOptions(
+            1 << 20, Duration.ofMillis(200), Duration.ofMillis(800), Duration.ofSeconds(2), 10_000, 1L << 30);
 
     @TempDir
     Path tmp;
+
     final List<ReplicaNode> nodes = new ArrayList<>();
 
     @AfterEach
@@ -87,18 +88,30 @@ class ReplicationTest {
     }
 
     static WriteOutcome write(ReplicaNode leader, long epoch, String writer, long seq, double requests) {
-        WriteBatch b = WriteBatch.builder().point(SeriesKey.of("http", "host", "h" + (seq % 3)), T0 + seq * 10_000,
-                "requests", requests).build();
-        return leader.stub().write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, epoch))
-                .setBatch(PointBatchCodec.encode(b)).setWriterId(writer).setSequence(seq).build()).getOutcome();
+        WriteBatch b = WriteBatch.builder()
+                .point(SeriesKey.of("http", "host", "h" + (seq % 3)), T0 + seq * 10_000, "requests", requests)
+                .build();
+        return leader.stub()
+                .write(WriteRequest.newBuilder()
+                        .setShard(ShardRefCodec.encode(SHARD, epoch))
+                        .setBatch(PointBatchCodec.encode(b))
+                        .setWriterId(writer)
+                        .setSequence(seq)
+                        .build())
+                .getOutcome();
     }
 
     /** Writes a point of another metric; true once the node takes writes at {@code epoch}. */
     static boolean probe(ReplicaNode n, long epoch) {
-        WriteBatch b = WriteBatch.builder().point(SeriesKey.of("probe", "host", "p"), T0, "up", 1).build();
+        WriteBatch b = WriteBatch.builder()
+                .point(SeriesKey.of("probe", "host", "p"), T0, "up", 1)
+                .build();
         try {
-            n.stub().write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, epoch))
-                    .setBatch(PointBatchCodec.encode(b)).build());
+            n.stub()
+                    .write(WriteRequest.newBuilder()
+                            .setShard(ShardRefCodec.encode(SHARD, epoch))
+                            .setBatch(PointBatchCodec.encode(b))
+                            .build());
             return true;
         } catch (StatusRuntimeException e) {
             return false;
@@ -106,8 +119,11 @@ class ReplicationTest {
     }
 
     static AggState sum(ReplicaNode n) {
-        PartialTable r = n.registry.replica(SHARD).shard().query(new LeafQuery("http", TagPredicate.all(), T0,
-                T0 + 86_400_000L, 0, List.of(), List.of("requests")));
+        PartialTable r = n.registry
+                .replica(SHARD)
+                .shard()
+                .query(new LeafQuery(
+                        "http", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")));
         AggState s = r.cell(List.of(), 0, 0);
         return s == null ? AggState.empty() : s;
     }
@@ -140,10 +156,21 @@ class ReplicationTest {
             assertThat(write(a, 1, "w", seq, seq)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         }
         var ref = ShardRefCodec.encode(SHARD, 1);
-        a.stub().stage(StageRequest.newBuilder().setShard(ref).setWriterId("job").setTransactionId(1)
-                .setBatch(PointBatchCodec.encode(WriteBatch.builder().point(SeriesKey.of("http", "host", "h9"), T0,
-                        "requests", 1000).build())).build());
-        a.stub().commit(CommitRequest.newBuilder().setShard(ref).setWriterId("job").setTransactionId(1).build());
+        a.stub()
+                .stage(StageRequest.newBuilder()
+                        .setShard(ref)
+                        .setWriterId("job")
+                        .setTransactionId(1)
+                        .setBatch(PointBatchCodec.encode(WriteBatch.builder()
+                                .point(SeriesKey.of("http", "host", "h9"), T0, "requests", 1000)
+                                .build()))
+                        .build());
+        a.stub()
+                .commit(CommitRequest.newBuilder()
+                        .setShard(ref)
+                        .setWriterId("job")
+                        .setTransactionId(1)
+                        .build());
         awaitCaughtUp(a, b, c);
         AggState expected = sum(a);
         assertThat(expected.sum()).isEqualTo(30 * 31 / 2 + 1000);
@@ -152,12 +179,26 @@ class ReplicationTest {
             assertThat(sum(f)).as("follower " + f.id).isEqualTo(expected);
             assertThat(f.registry.replica(SHARD).shard().writerSequence("w")).isEqualTo(30);
         }
-        assertThat(codeOf(() -> write(b, 1, "w", 31, 1))).as("a follower refuses writes").isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(codeOf(() -> write(b, 1, "w", 31, 1)))
+                .as("a follower refuses writes")
+                .isEqualTo(ErrorCode.NOT_LEADER);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(a.meters.get("meridian.storage.replication.commit.lsn").gauge().value()).isEqualTo(a.lastLsn());
-            assertThat(a.meters.get("meridian.storage.replication.follower.lag.ops").tag("follower", "c").gauge().value())
+            assertThat(a.meters
+                            .get("meridian.storage.replication.commit.lsn")
+                            .gauge()
+                            .value())
+                    .isEqualTo(a.lastLsn());
+            assertThat(a.meters
+                            .get("meridian.storage.replication.follower.lag.ops")
+                            .tag("follower", "c")
+                            .gauge()
+                            .value())
                     .isZero();
-            assertThat(a.meters.get("meridian.storage.replication.in.sync").gauge().value()).isEqualTo(3);
+            assertThat(a.meters
+                            .get("meridian.storage.replication.in.sync")
+                            .gauge()
+                            .value())
+                    .isEqualTo(3);
         });
     }
 
@@ -174,7 +215,9 @@ class ReplicationTest {
         c.close();
         nodes.remove(c);
         for (long seq = 11; seq <= 20; seq++) {
-            assertThat(write(a, 1, "w", seq, 1)).as("a majority is still there").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+            assertThat(write(a, 1, "w", seq, 1))
+                    .as("a majority is still there")
+                    .isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         }
         a.registry.replica(SHARD).shard().flush();
         ReplicaNode c2 = node("c");
@@ -194,8 +237,9 @@ class ReplicationTest {
         c.close();
         nodes.remove(c);
         // c stops fetching: after lag-max it leaves the view and writes are acknowledged by a and b
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(write(a, 1, "w", 2, 1)).isIn(WriteOutcome.WRITE_OUTCOME_APPLIED, WriteOutcome.WRITE_OUTCOME_DUPLICATE));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(write(a, 1, "w", 2, 1))
+                        .isIn(WriteOutcome.WRITE_OUTCOME_APPLIED, WriteOutcome.WRITE_OUTCOME_DUPLICATE));
         assertThat(b.lastLsn()).isEqualTo(a.lastLsn());
         assertThat(sum(b).sum()).isEqualTo(2);
     }
@@ -221,7 +265,9 @@ class ReplicationTest {
             assertThat(write(a, 1, "w", seq, 1)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> disk.refusedWrites() > refused + 1);
-        assertThat(b.lastLsn()).as("nothing fetched while the disk is past its watermark").isEqualTo(held);
+        assertThat(b.lastLsn())
+                .as("nothing fetched while the disk is past its watermark")
+                .isEqualTo(held);
         assertThat(a.lastLsn()).isGreaterThan(held);
 
         free.set(1L << 30); // space returns: the follower fetches again by itself, without a restart
@@ -243,11 +289,15 @@ class ReplicationTest {
         ReplicaAssignment e2 = assignment(2, b, WriteConcern.MAJORITY, a, b, c);
         assign(e2, b, c);
         // once b took over (after reading what its peers had), a stale write on a can no longer reach it
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(probe(b, 2)).isTrue());
-        assertThat(codeOf(() -> write(a, 1, "w", 11, 11))).as("no follower of epoch 1 is left to acknowledge")
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(probe(b, 2)).isTrue());
+        assertThat(codeOf(() -> write(a, 1, "w", 11, 11)))
+                .as("no follower of epoch 1 is left to acknowledge")
                 .isEqualTo(ErrorCode.NOT_REPLICATED);
         assertThat(a.lastLsn()).as("the stale leader applied it locally").isEqualTo(11);
-        assertThat(codeOf(() -> write(b, 1, "w", 11, 11))).as("epoch 1 is fenced on b").isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(codeOf(() -> write(b, 1, "w", 11, 11)))
+                .as("epoch 1 is fenced on b")
+                .isEqualTo(ErrorCode.NOT_LEADER);
         // the writer re-routes and retries the same sequence at the new leader
         assertThat(write(b, 2, "w", 11, 11)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         assertThat(write(b, 2, "w", 12, 12)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
@@ -257,8 +307,16 @@ class ReplicationTest {
         assertThat(expected.sum()).isEqualTo(12 * 13 / 2);
         assertThat(expected.count()).isEqualTo(12);
         assertThat(sum(a)).as("a dropped its own op 11 and took b's").isEqualTo(expected);
-        assertThat(a.meters.get("meridian.storage.replication.truncations").counter().count()).isEqualTo(1);
-        assertThat(a.meters.get("meridian.storage.replication.not.replicated").counter().count()).isEqualTo(1);
+        assertThat(a.meters
+                        .get("meridian.storage.replication.truncations")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(a.meters
+                        .get("meridian.storage.replication.not.replicated")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(sum(c)).isEqualTo(expected);
         assertThat(a.registry.replica(SHARD).shard().lastEpoch()).isEqualTo(2);
     }
@@ -274,7 +332,9 @@ class ReplicationTest {
         b.close();
         nodes.remove(b);
         for (long seq = 2; seq <= 6; seq++) {
-            assertThat(write(a, 1, "w", seq, seq)).as("acknowledged by a and c").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+            assertThat(write(a, 1, "w", seq, seq))
+                    .as("acknowledged by a and c")
+                    .isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         }
         awaitCaughtUp(a, c);
         a.close();
@@ -284,8 +344,9 @@ class ReplicationTest {
         assertThat(b2.registry.replicas()).isEmpty();
         ReplicaAssignment e2 = assignment(2, b2, WriteConcern.MAJORITY, b2, c);
         assign(e2, b2, c);
-        await().atMost(Duration.ofSeconds(20)).ignoreException(StatusRuntimeException.class).untilAsserted(() ->
-                assertThat(write(b2, 2, "w", 7, 7)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED));
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreException(StatusRuntimeException.class)
+                .untilAsserted(() -> assertThat(write(b2, 2, "w", 7, 7)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED));
         awaitCaughtUp(b2, c);
         assertThat(sum(b2).sum()).isEqualTo(28);
         assertThat(sum(c)).isEqualTo(sum(b2));
@@ -316,10 +377,16 @@ class ReplicationTest {
         // the master adds c (a repair): its first op is long gone from a's WAL
         assign(assignment(1, a, WriteConcern.MAJORITY, a, b, c), a, b, c);
         awaitCaughtUp(a, b, c);
-        assertThat(c.meters.get("meridian.storage.replication.resyncs").counter().count()).isEqualTo(1);
+        assertThat(c.meters
+                        .get("meridian.storage.replication.resyncs")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(sum(c)).isEqualTo(sum(a));
         assertThat(sum(c).sum()).isEqualTo(25 * 26 / 2);
-        assertThat(c.registry.replica(SHARD).shard().writerSequence("w")).as("de-duplication state came along").isEqualTo(25);
+        assertThat(c.registry.replica(SHARD).shard().writerSequence("w"))
+                .as("de-duplication state came along")
+                .isEqualTo(25);
         assertThat(write(a, 1, "w", 26, 26)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         awaitCaughtUp(a, b, c);
         assertThat(sum(c).sum()).isEqualTo(26 * 27 / 2);
@@ -349,7 +416,11 @@ class ReplicationTest {
         ReplicaNode c2 = node("c");
         assign(e1, c2);
         awaitCaughtUp(a, b, c2);
-        assertThat(c2.meters.get("meridian.storage.replication.quarantines").counter().count()).isEqualTo(1);
+        assertThat(c2.meters
+                        .get("meridian.storage.replication.quarantines")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(sum(c2)).isEqualTo(sum(a));
         assertThat(sum(c2).sum()).isEqualTo(25 * 26 / 2);
         Path quarantined;
@@ -358,7 +429,8 @@ class ReplicationTest {
         }
         assertThat(quarantined.getFileName().toString()).startsWith("shard-0.");
         assertThat(Files.readAllBytes(quarantined.resolve("MANIFEST")))
-                .as("the damaged files are kept as they were").isEqualTo(damaged);
+                .as("the damaged files are kept as they were")
+                .isEqualTo(damaged);
     }
 
     @Test
@@ -375,34 +447,41 @@ class ReplicationTest {
         }
         CountDownLatch firstChunk = new CountDownLatch(1);
         AtomicReference<ClientCallStreamObserver<SnapshotRequest>> call = new AtomicReference<>();
-        StorageServiceGrpc.newStub(a.channel).snapshot(SnapshotRequest.newBuilder()
-                .setShard(ShardRefCodec.encode(SHARD, 1)).setFollowerId("b").build(),
-                new ClientResponseObserver<SnapshotRequest, SnapshotChunk>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<SnapshotRequest> requests) {
-                        call.set(requests);
-                        requests.disableAutoRequestWithInitial(1); // reads one chunk, then never again
-                    }
+        StorageServiceGrpc.newStub(a.channel)
+                .snapshot(
+                        SnapshotRequest.newBuilder()
+                                .setShard(ShardRefCodec.encode(SHARD, 1))
+                                .setFollowerId("b")
+                                .build(),
+                        new ClientResponseObserver<SnapshotRequest, SnapshotChunk>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<SnapshotRequest> requests) {
+                                call.set(requests);
+                                requests.disableAutoRequestWithInitial(1); // reads one chunk, then never again
+                            }
 
-                    @Override
-                    public void onNext(SnapshotChunk chunk) {
-                        firstChunk.countDown();
-                    }
+                            @Override
+                            public void onNext(SnapshotChunk chunk) {
+                                firstChunk.countDown();
+                            }
 
-                    @Override
-                    public void onError(Throwable t) { }
+                            @Override
+                            public void onError(Throwable t) {}
 
-                    @Override
-                    public void onCompleted() { }
-                });
-        assertThat(firstChunk.await(20, TimeUnit.SECONDS)).as("the transfer started").isTrue();
+                            @Override
+                            public void onCompleted() {}
+                        });
+        assertThat(firstChunk.await(20, TimeUnit.SECONDS))
+                .as("the transfer started")
+                .isTrue();
         Path pins = a.registry.directory(SHARD).resolve("snapshots");
         assertThat(pins).as("the snapshot is pinned while it is sent").isDirectory();
         // the leader keeps writing and flushing while the follower reads nothing
         for (long seq = 201; seq <= 210; seq++) {
             write(a, 1, "w", seq, seq);
         }
-        CompletableFuture.runAsync(() -> a.registry.replica(SHARD).shard().flush()).get(10, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> a.registry.replica(SHARD).shard().flush())
+                .get(10, TimeUnit.SECONDS);
         assertThat(sum(a).sum()).isEqualTo(210 * 211 / 2);
         call.get().cancel("the follower went away", null);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -418,15 +497,25 @@ class ReplicationTest {
         ReplicaNode b = node("b");
         ReplicaNode c = node("c");
         writeTwentyAndTrimTheLeadersWal(a, b);
-        FaultyFileIo disk = new FaultyFileIo().fail(FaultyFileIo.Op.WRITE, ".resync", 0, true,
-                "No space left on device");
+        FaultyFileIo disk =
+                new FaultyFileIo().fail(FaultyFileIo.Op.WRITE, ".resync", 0, true, "No space left on device");
         ReplicaAssignment all = assignment(1, a, WriteConcern.MAJORITY, a, b, c);
         assign(all, a, b);
-        c.controller.reconcile(List.of(new ReplicaAssignment(all.key(), all.options().withFiles(disk), all.epoch(),
-                all.leaderId(), all.leaderAddress(), all.replicas(), all.inSync(), all.writeConcern(), all.addresses())));
+        c.controller.reconcile(List.of(new ReplicaAssignment(
+                all.key(),
+                all.options().withFiles(disk),
+                all.epoch(),
+                all.leaderId(),
+                all.leaderAddress(),
+                all.replicas(),
+                all.inSync(),
+                all.writeConcern(),
+                all.addresses())));
         await().atMost(Duration.ofSeconds(20)).until(() -> disk.injected() >= 2); // the re-sync failed, and again
         for (long seq = 21; seq <= 25; seq++) {
-            assertThat(write(a, 1, "w", seq, seq)).as("the majority goes on").isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+            assertThat(write(a, 1, "w", seq, seq))
+                    .as("the majority goes on")
+                    .isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         }
         disk.heal();
         awaitCaughtUp(a, b, c);
@@ -436,8 +525,8 @@ class ReplicationTest {
 
     @Test
     void aLeaderTooFarAheadOfItsWriteConcernAnswersBusy() throws InterruptedException {
-        ReplicationOptions tight = new ReplicationOptions(1 << 20, Duration.ofMillis(200), Duration.ofMillis(800),
-                Duration.ofMillis(300), 2, 1L << 30);
+        ReplicationOptions tight = new ReplicationOptions(
+                1 << 20, Duration.ofMillis(200), Duration.ofMillis(800), Duration.ofMillis(300), 2, 1L << 30);
         ReplicaNode a = new ReplicaNode("a", tmp.resolve("a"), tight, 0);
         nodes.add(a);
         ReplicaNode b = node("b");
@@ -454,9 +543,10 @@ class ReplicationTest {
             long s = seq;
             codes.add(codeOf(() -> write(a, 1, "w", s, s)));
         }
-        assertThat(codes).as("not acknowledged in time, then refused before it takes more")
-                .containsExactly(ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED,
-                        ErrorCode.BUSY);
+        assertThat(codes)
+                .as("not acknowledged in time, then refused before it takes more")
+                .containsExactly(
+                        ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED, ErrorCode.NOT_REPLICATED, ErrorCode.BUSY);
         assertThat(a.lastLsn()).as("the refused write took nothing").isEqualTo(4);
     }
 
@@ -465,17 +555,31 @@ class ReplicationTest {
         ReplicaNode a = node("a");
         ReplicaNode b = node("b");
         assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
-        FetchRequest.Builder ok = FetchRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD, 1))
-                .setFollowerId("b").setFromLsn(1);
-        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(SHARD, 2)).build())))
-                .as("another epoch").isEqualTo(ErrorCode.NOT_LEADER);
+        FetchRequest.Builder ok = FetchRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD, 1))
+                .setFollowerId("b")
+                .setFromLsn(1);
+        assertThat(codeOf(() -> a.stub()
+                        .fetch(ok.clone()
+                                .setShard(ShardRefCodec.encode(SHARD, 2))
+                                .build())))
+                .as("another epoch")
+                .isEqualTo(ErrorCode.NOT_LEADER);
         assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("z").build())))
-                .as("not a replica").isEqualTo(ErrorCode.NOT_LEADER);
-        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFromLsn(0).build()))).isEqualTo(ErrorCode.INVALID_INPUT);
-        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("").build()))).isEqualTo(ErrorCode.INVALID_INPUT);
-        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setMaxWaitMs(60_000).build()))).isEqualTo(ErrorCode.INVALID_INPUT);
+                .as("not a replica")
+                .isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFromLsn(0).build())))
+                .isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setFollowerId("").build())))
+                .isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(codeOf(() -> a.stub().fetch(ok.clone().setMaxWaitMs(60_000).build())))
+                .isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(codeOf(() -> b.stub().fetch(ok.build()))).as("b follows").isEqualTo(ErrorCode.NOT_LEADER);
-        assertThatThrownBy(() -> a.stub().fetch(ok.clone().setShard(ShardRefCodec.encode(new ShardKey("nope", 0), 1)).build()))
-                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> a.stub()
+                        .fetch(ok.clone()
+                                .setShard(ShardRefCodec.encode(new ShardKey("nope", 0), 1))
+                                .build()))
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("nope");
     }
 }

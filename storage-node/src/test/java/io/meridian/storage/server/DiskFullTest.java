@@ -1,5 +1,12 @@
 package io.meridian.storage.server;
 
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.MeridianException;
@@ -25,12 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real full disk (issue #16): the node's data directory is a 48 MiB tmpfs, filled by a ballast file to just above
@@ -43,6 +44,7 @@ class DiskFullTest {
 
     @TempDir
     Path tmp;
+
     Path mount;
     StorageServerFixture fx;
 
@@ -51,7 +53,8 @@ class DiskFullTest {
         mount = tmp.resolve("disk");
         Files.createDirectories(mount);
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             fail("this test mounts a 48 MiB tmpfs as a storage node's disk and needs root or CAP_SYS_ADMIN (the"
@@ -72,14 +75,21 @@ class DiskFullTest {
         for (int h = 0; h < 200; h++) {
             b.point(SeriesKey.of("http", "host", "h" + h), T0 + seq * 10_000L, "requests", 1);
         }
-        return WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
-                .setBatch(PointBatchCodec.encode(b.build())).setWriterId("w").setSequence(seq).build();
+        return WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(b.build()))
+                .setWriterId("w")
+                .setSequence(seq)
+                .build();
     }
 
     private long countOverTheWire() {
         List<LeafResultChunk> chunks = new ArrayList<>();
-        fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("http", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
-                List.of(), List.of("requests"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build())
+        fx.stub
+                .leafQuery(LeafQueryCodec.encode(new LeafQuery(
+                                "http", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("requests")))
+                        .setShard(ShardRefCodec.encode(SHARD0, 0))
+                        .build())
                 .forEachRemaining(chunks::add);
         AggState s = PartialTableCodec.decode(chunks).cell(List.of(), 0, 0);
         return s == null ? 0 : s.count();
@@ -112,7 +122,9 @@ class DiskFullTest {
         assertThat(refused.code().httpStatus()).isEqualTo(507);
         assertThat(refused.isRetriable()).isTrue();
         assertThat(refused.getMessage()).contains("node=storage-7").contains("dir=" + data);
-        assertThat(Files.getFileStore(mount).getUsableSpace()).as("refused before ENOSPC").isPositive();
+        assertThat(Files.getFileStore(mount).getUsableSpace())
+                .as("refused before ENOSPC")
+                .isPositive();
         assertThat(countOverTheWire()).as("every acknowledged point, once").isEqualTo(acked * 200);
 
         Files.delete(ballast);

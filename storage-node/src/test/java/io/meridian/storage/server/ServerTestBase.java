@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ServerTestBase {
     @TempDir
     Path dir;
+
     StorageServerFixture fx;
 
     @BeforeEach

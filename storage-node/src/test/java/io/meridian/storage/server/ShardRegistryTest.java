@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShardRegistryTest {
     @TempDir
     Path dir;
+
     final ShardMaintenance maintenance = new ShardMaintenance(Duration.ofHours(1), Duration.ofHours(1));
     final ShardKey key = new ShardKey("db", 1);
 
@@ -40,19 +41,27 @@ class ShardRegistryTest {
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
             ShardReplica r = registry.open(key, StorageServerFixture.options(), 1);
             assertThat(r.shard().directory()).isEqualTo(dir.resolve("db").resolve("shard-1"));
-            assertThat(registry.open(key, StorageServerFixture.options(), 1).shard()).as("idempotent").isSameAs(r.shard());
-            r.shard().write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            assertThat(registry.open(key, StorageServerFixture.options(), 1).shard())
+                    .as("idempotent")
+                    .isSameAs(r.shard());
+            r.shard()
+                    .write(WriteBatch.builder()
+                            .point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1)
+                            .build());
 
             assertThat(registry.close(key)).isTrue();
             assertThat(registry.close(key)).as("idempotent").isFalse();
             assertThat(r.shard().isClosed()).isTrue();
-            assertThatThrownBy(() -> r.shard().query(new LeafQuery("cpu",
-                    TagPredicate.all(), T0, T0 + 1, 0, List.of(),
-                    List.of("usage")))).isInstanceOf(ShardUnavailableException.class);
-            assertThatThrownBy(() -> registry.replica(key)).isInstanceOfSatisfying(
-                    NotLeaderException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
+            assertThatThrownBy(() -> r.shard()
+                            .query(new LeafQuery(
+                                    "cpu", TagPredicate.all(), T0, T0 + 1, 0, List.of(), List.of("usage"))))
+                    .isInstanceOf(ShardUnavailableException.class);
+            assertThatThrownBy(() -> registry.replica(key))
+                    .isInstanceOfSatisfying(
+                            NotLeaderException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER));
 
-            Shard reopened = registry.open(key, StorageServerFixture.options(), 2).shard();
+            Shard reopened =
+                    registry.open(key, StorageServerFixture.options(), 2).shard();
             assertThat(reopened.metrics()).as("recovered from the WAL").containsExactly("cpu");
         }
         assertThat(Files.isDirectory(dir.resolve("db/shard-1"))).isTrue();
@@ -62,10 +71,14 @@ class ShardRegistryTest {
     void epochsOnlyMoveForward() {
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
             registry.open(key, StorageServerFixture.options(), 4);
-            assertThat(registry.open(key, StorageServerFixture.options(), 6).epoch()).isEqualTo(6);
-            assertThat(registry.open(key, StorageServerFixture.options(), 5).epoch()).as("lower epoch ignored").isEqualTo(6);
+            assertThat(registry.open(key, StorageServerFixture.options(), 6).epoch())
+                    .isEqualTo(6);
+            assertThat(registry.open(key, StorageServerFixture.options(), 5).epoch())
+                    .as("lower epoch ignored")
+                    .isEqualTo(6);
             assertThat(registry.setEpoch(key, 9).epoch()).isEqualTo(9);
-            assertThatThrownBy(() -> registry.setEpoch(key, 8)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> registry.setEpoch(key, 8))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("[database=db, shard=1]");
             assertThat(registry.replica(key).epoch()).isEqualTo(9);
         }
@@ -75,9 +88,11 @@ class ShardRegistryTest {
     void optionsMustFitTheKey() {
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
             assertThatThrownBy(() -> registry.open(new ShardKey("other", 0), StorageServerFixture.options(), 1))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("another database");
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("another database");
             assertThatThrownBy(() -> registry.open(new ShardKey("db", 2), StorageServerFixture.options(), 1))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range")
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("out of range")
                     .hasMessageContaining("want 0..1");
             assertThat(registry.replicas()).isEmpty();
         }
@@ -87,19 +102,30 @@ class ShardRegistryTest {
     void aDatabaseCreatedAgainUnderTheSameNameStartsEmpty() {
         FileIo io = FileIo.NIO;
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
-            assertThat(registry.claim("db", 0, io)).as("generation 0 claims nothing").isFalse();
+            assertThat(registry.claim("db", 0, io))
+                    .as("generation 0 claims nothing")
+                    .isFalse();
             assertThat(registry.claim("db", 100, io)).as("a fresh directory").isFalse();
-            registry.open(key, StorageServerFixture.options(), 1).shard()
-                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
-            assertThat(registry.claim("db", 100, io)).as("the same incarnation keeps its data").isFalse();
+            registry.open(key, StorageServerFixture.options(), 1)
+                    .shard()
+                    .write(WriteBatch.builder()
+                            .point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1)
+                            .build());
+            assertThat(registry.claim("db", 100, io))
+                    .as("the same incarnation keeps its data")
+                    .isFalse();
             assertThat(registry.replica(key).shard().metrics()).containsExactly("cpu");
 
             // dropped, then created again: the node sees the new incarnation while the old replica is still open
             assertThat(registry.claim("db", 200, io)).isTrue();
-            assertThat(registry.replicas()).as("the old incarnation's replicas are closed").isEmpty();
+            assertThat(registry.replicas())
+                    .as("the old incarnation's replicas are closed")
+                    .isEmpty();
             Shard fresh = registry.open(key, StorageServerFixture.options(), 1).shard();
             assertThat(fresh.metrics()).as("empty").isEmpty();
-            fresh.write(WriteBatch.builder().point(SeriesKey.of("mem", "host", "a"), T0, "used", 1).build());
+            fresh.write(WriteBatch.builder()
+                    .point(SeriesKey.of("mem", "host", "a"), T0, "used", 1)
+                    .build());
             assertThat(fresh.metrics()).containsExactly("mem");
         }
     }
@@ -107,11 +133,17 @@ class ShardRegistryTest {
     @Test
     void shardDirectoriesFromBeforeGenerationsBelongToAnEarlierIncarnation() {
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
-            registry.open(key, StorageServerFixture.options(), 1).shard()
-                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            registry.open(key, StorageServerFixture.options(), 1)
+                    .shard()
+                    .write(WriteBatch.builder()
+                            .point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1)
+                            .build());
             registry.close(key);
             assertThat(registry.claim("db", 300, FileIo.NIO)).isTrue();
-            assertThat(registry.open(key, StorageServerFixture.options(), 1).shard().metrics()).isEmpty();
+            assertThat(registry.open(key, StorageServerFixture.options(), 1)
+                            .shard()
+                            .metrics())
+                    .isEmpty();
         }
     }
 
@@ -120,8 +152,11 @@ class ShardRegistryTest {
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
             assertThat(registry.retire("db", 100)).as("nothing there").isFalse();
             registry.claim("db", 100, FileIo.NIO);
-            registry.open(key, StorageServerFixture.options(), 1).shard()
-                    .write(WriteBatch.builder().point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1).build());
+            registry.open(key, StorageServerFixture.options(), 1)
+                    .shard()
+                    .write(WriteBatch.builder()
+                            .point(SeriesKey.of("cpu", "host", "a"), T0, "usage", 1)
+                            .build());
             assertThat(registry.retire("db", 100)).as("a replica is still open").isFalse();
             registry.close(key);
             assertThat(registry.retire("db", 0)).as("an unknown incarnation").isFalse();
@@ -131,8 +166,8 @@ class ShardRegistryTest {
             assertThat(registry.retire("db", 100)).isTrue();
             assertThat(dir.resolve("db")).doesNotExist();
             try (var left = Files.list(dir)) {
-                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("db")
-                        || n.startsWith(ShardRegistry.DROPPED_PREFIX));
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith("db") || n.startsWith(ShardRegistry.DROPPED_PREFIX));
             }
         }
     }
@@ -145,7 +180,9 @@ class ShardRegistryTest {
         Files.createDirectories(dir.resolve("other/shard-0"));
         try (ShardRegistry registry = new ShardRegistry(dir, maintenance)) {
             assertThat(dir.resolve(ShardRegistry.DROPPED_PREFIX + "db.100")).doesNotExist();
-            assertThat(dir.resolve("other/shard-0")).as("live databases are left alone").isDirectory();
+            assertThat(dir.resolve("other/shard-0"))
+                    .as("live databases are left alone")
+                    .isDirectory();
         }
     }
 }

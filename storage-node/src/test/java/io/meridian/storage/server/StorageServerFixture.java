@@ -46,7 +46,9 @@ final class StorageServerFixture implements AutoCloseable {
         registry.open(SHARD0, options(), EPOCH);
         registry.open(SHARD1, options(), EPOCH);
         server = StorageServer.start(StorageServerOptions.defaults().withPort(0), registry);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         stub = StorageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 

@@ -1,5 +1,11 @@
 package io.meridian.storage.server;
 
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.PartialTableCodec;
@@ -15,11 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The server's lifecycle and concurrent clients. */
 class StorageServerTest extends ServerTestBase {
@@ -30,8 +31,9 @@ class StorageServerTest extends ServerTestBase {
     void bindsLoopbackByDefaultAndNamesTheAddressWhenTaken() {
         assertThat(StorageServerOptions.defaults().host()).isEqualTo("127.0.0.1");
         assertThat(fx.server.host()).isEqualTo("127.0.0.1");
-        assertThatThrownBy(() -> StorageServer.start(StorageServerOptions.defaults().withPort(fx.server.port()),
-                fx.registry)).isInstanceOf(StorageIoException.class)
+        assertThatThrownBy(() ->
+                        StorageServer.start(StorageServerOptions.defaults().withPort(fx.server.port()), fx.registry))
+                .isInstanceOf(StorageIoException.class)
                 .hasMessageContaining("[host=127.0.0.1, port=" + fx.server.port() + "]");
     }
 
@@ -45,10 +47,13 @@ class StorageServerTest extends ServerTestBase {
                 duplicates.add(pool.submit(() -> {
                     int dups = 0;
                     for (long seq = 1; seq <= BATCHES_PER_WRITER; seq++) {
-                        WriteRequest request = WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
-                                .setWriterId(writer).setSequence(seq)
+                        WriteRequest request = WriteRequest.newBuilder()
+                                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                                .setWriterId(writer)
+                                .setSequence(seq)
                                 .setBatch(PointBatchCodec.encode(WriteBatch.builder()
-                                        .point(SeriesKey.of("net", "writer", writer), T0 + seq * 1000, "bytes", 1).build()))
+                                        .point(SeriesKey.of("net", "writer", writer), T0 + seq * 1000, "bytes", 1)
+                                        .build()))
                                 .build();
                         fx.stub.write(request);
                         if (fx.stub.write(request).getOutcome() == WriteOutcome.WRITE_OUTCOME_DUPLICATE) {
@@ -65,8 +70,13 @@ class StorageServerTest extends ServerTestBase {
             pool.shutdownNow();
         }
         List<LeafResultChunk> chunks = new ArrayList<>();
-        fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("net", TagPredicate.all(), T0, T0 + 86_400_000L, 0,
-                List.of(), List.of("bytes"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build()).forEachRemaining(chunks::add);
-        assertThat(PartialTableCodec.decode(chunks).cell(List.of(), 0, 0).sum()).isEqualTo(WRITERS * BATCHES_PER_WRITER);
+        fx.stub
+                .leafQuery(LeafQueryCodec.encode(new LeafQuery(
+                                "net", TagPredicate.all(), T0, T0 + 86_400_000L, 0, List.of(), List.of("bytes")))
+                        .setShard(ShardRefCodec.encode(SHARD0, 0))
+                        .build())
+                .forEachRemaining(chunks::add);
+        assertThat(PartialTableCodec.decode(chunks).cell(List.of(), 0, 0).sum())
+                .isEqualTo(WRITERS * BATCHES_PER_WRITER);
     }
 }

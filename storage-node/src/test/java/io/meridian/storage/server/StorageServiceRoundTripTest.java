@@ -1,5 +1,10 @@
 package io.meridian.storage.server;
 
+import static io.meridian.storage.server.StorageServerFixture.EPOCH;
+import static io.meridian.storage.server.StorageServerFixture.SHARD0;
+import static io.meridian.storage.server.StorageServerFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
@@ -31,10 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import static io.meridian.storage.server.StorageServerFixture.EPOCH;
-import static io.meridian.storage.server.StorageServerFixture.SHARD0;
-import static io.meridian.storage.server.StorageServerFixture.T0;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Writes and leaf queries over a real gRPC connection give what the shard gives directly. */
 class StorageServiceRoundTripTest extends ServerTestBase {
@@ -66,31 +67,65 @@ class StorageServiceRoundTripTest extends ServerTestBase {
 
     @Test
     void writeThenLeafQueryOverTheWireEqualsTheShardDirectly() {
-        fx.stub.declareField(DeclareFieldRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
-                .setMetric("cpu").setField("latency").setType(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_HISTOGRAM)
+        fx.stub.declareField(DeclareFieldRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setMetric("cpu")
+                .setField("latency")
+                .setType(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_HISTOGRAM)
                 .build());
         WriteBatch batch = batch();
-        WriteResponse w = fx.stub.write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
-                .setBatch(PointBatchCodec.encode(batch)).build());
+        WriteResponse w = fx.stub.write(WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch))
+                .build());
         assertThat(w.getOutcome()).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
         assertThat(w.getPoints()).isEqualTo(batch.pointCount());
 
         Shard shard = fx.registry.replica(SHARD0).shard();
         List<LeafQuery> queries = List.of(
-                new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 600_000, 60_000, List.of("host"),
+                new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        T0,
+                        T0 + 600_000,
+                        60_000,
+                        List.of("host"),
                         List.of("usage", "requests", "latency")),
-                new LeafQuery("cpu", new TagPredicate.And(List.of(new TagPredicate.Not(TagPredicate.eq("host", "h1")),
-                        new TagPredicate.Or(List.of(new TagPredicate.In("region", List.of("eu")),
-                                TagPredicate.Regex.of("host", "h[2-9]"))))), T0, T0 + 3_600_000, 0,
-                        List.of("region", "host"), List.of("requests", "usage")),
-                new LeafQuery("cpu", new TagPredicate.Prefix("host", "h"), T0, T0 + 3_600_000, 0, List.of(),
-                        List.of("usage"), Set.of(Aggregate.LAST)),
+                new LeafQuery(
+                        "cpu",
+                        new TagPredicate.And(List.of(
+                                new TagPredicate.Not(TagPredicate.eq("host", "h1")),
+                                new TagPredicate.Or(List.of(
+                                        new TagPredicate.In("region", List.of("eu")),
+                                        TagPredicate.Regex.of("host", "h[2-9]"))))),
+                        T0,
+                        T0 + 3_600_000,
+                        0,
+                        List.of("region", "host"),
+                        List.of("requests", "usage")),
+                new LeafQuery(
+                        "cpu",
+                        new TagPredicate.Prefix("host", "h"),
+                        T0,
+                        T0 + 3_600_000,
+                        0,
+                        List.of(),
+                        List.of("usage"),
+                        Set.of(Aggregate.LAST)),
                 // no time range: the whole retention, one bucket per slot; the shard answers its data's window
-                new LeafQuery("cpu", TagPredicate.all(), StorageServerFixture.NOW - 30 * StorageServerFixture.DAY,
-                        StorageServerFixture.NOW + 10_000, 10_000, List.of("host"), List.of("usage")));
+                new LeafQuery(
+                        "cpu",
+                        TagPredicate.all(),
+                        StorageServerFixture.NOW - 30 * StorageServerFixture.DAY,
+                        StorageServerFixture.NOW + 10_000,
+                        10_000,
+                        List.of("host"),
+                        List.of("usage")));
         for (LeafQuery q : queries) {
-            LeafQueryRequest request = LeafQueryCodec.encode(q).setShard(ShardRefCodec.encode(SHARD0, 0))
-                    .setMaxCellsPerChunk(7).build();
+            LeafQueryRequest request = LeafQueryCodec.encode(q)
+                    .setShard(ShardRefCodec.encode(SHARD0, 0))
+                    .setMaxCellsPerChunk(7)
+                    .build();
             List<LeafResultChunk> chunks = new ArrayList<>();
             fx.stub.leafQuery(request).forEachRemaining(chunks::add);
             PartialTable direct = shard.query(q);
@@ -106,31 +141,47 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         assertThat(wide.startMs()).as("narrowed to the data's segment").isEqualTo(T0);
         assertThat(wide.buckets()).as("up to the newest point's slot").isEqualTo(60);
         PartialTable hist = shard.query(queries.get(0));
-        assertThat(hist.cell(List.of("h0"), 0, 2).histogram()).as("histogram part travels").isNotNull();
+        assertThat(hist.cell(List.of("h0"), 0, 2).histogram())
+                .as("histogram part travels")
+                .isNotNull();
     }
 
     @Test
     void aLargeResultStreamsInManySmallChunks() {
         List<WriteBatch.SeriesRows> rows = new ArrayList<>();
         for (int h = 0; h < 2000; h++) {
-            rows.add(new WriteBatch.SeriesRows(SeriesKey.of("disk", "host", "h" + h), List.of("used"),
-                    new long[] {T0, T0 + 60_000}, new double[] {h, h + 1}));
+            rows.add(new WriteBatch.SeriesRows(
+                    SeriesKey.of("disk", "host", "h" + h), List.of("used"), new long[] {T0, T0 + 60_000}, new double[] {
+                        h, h + 1
+                    }));
         }
         var ref = ShardRefCodec.encode(StorageServerFixture.SHARD1, EPOCH);
-        fx.stub.write(WriteRequest.newBuilder().setShard(ref).setBatch(PointBatchCodec.encode(WriteBatch.of(rows))).build());
-        LeafQuery q = new LeafQuery("disk", TagPredicate.all(), T0, T0 + 120_000, 60_000, List.of("host"), List.of("used"));
+        fx.stub.write(WriteRequest.newBuilder()
+                .setShard(ref)
+                .setBatch(PointBatchCodec.encode(WriteBatch.of(rows)))
+                .build());
+        LeafQuery q =
+                new LeafQuery("disk", TagPredicate.all(), T0, T0 + 120_000, 60_000, List.of("host"), List.of("used"));
         List<LeafResultChunk> chunks = new ArrayList<>();
-        fx.stub.leafQuery(LeafQueryCodec.encode(q).setShard(ref).setMaxCellsPerChunk(3).build())
+        fx.stub
+                .leafQuery(LeafQueryCodec.encode(q)
+                        .setShard(ref)
+                        .setMaxCellsPerChunk(3)
+                        .build())
                 .forEachRemaining(chunks::add);
         assertThat(chunks).hasSize(2000 * 2 / 3 + 1);
         assertThat(cells(PartialTableCodec.decode(chunks)))
-                .isEqualTo(cells(fx.registry.replica(StorageServerFixture.SHARD1).shard().query(q))).hasSize(2000);
+                .isEqualTo(cells(
+                        fx.registry.replica(StorageServerFixture.SHARD1).shard().query(q)))
+                .hasSize(2000);
     }
 
     @Test
     void anEmptyResultIsOneChunkWithTheHeader() {
-        LeafQueryRequest request = LeafQueryCodec.encode(new LeafQuery("mem", TagPredicate.all(), T0, T0 + 60_000, 0,
-                List.of(), List.of("free"))).setShard(ShardRefCodec.encode(SHARD0, 0)).build();
+        LeafQueryRequest request = LeafQueryCodec.encode(
+                        new LeafQuery("mem", TagPredicate.all(), T0, T0 + 60_000, 0, List.of(), List.of("free")))
+                .setShard(ShardRefCodec.encode(SHARD0, 0))
+                .build();
         List<LeafResultChunk> chunks = new ArrayList<>();
         fx.stub.leafQuery(request).forEachRemaining(chunks::add);
         assertThat(chunks).hasSize(1);
@@ -140,27 +191,69 @@ class StorageServiceRoundTripTest extends ServerTestBase {
 
     @Test
     void metadataAndHealthDescribeTheShard() {
-        fx.stub.write(WriteRequest.newBuilder().setShard(ShardRefCodec.encode(SHARD0, EPOCH))
-                .setBatch(PointBatchCodec.encode(batch())).build());
+        fx.stub.write(WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch()))
+                .build());
         var ref = ShardRefCodec.encode(SHARD0, 0);
-        assertThat(fx.stub.listMetrics(ListMetricsRequest.newBuilder().setShard(ref).build()).getMetricsList())
+        assertThat(fx.stub
+                        .listMetrics(
+                                ListMetricsRequest.newBuilder().setShard(ref).build())
+                        .getMetricsList())
                 .containsExactly("cpu");
-        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
-                .getFieldsList()).extracting(FieldInfo::getName).containsExactlyInAnyOrder("usage", "requests", "latency");
-        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
-                .getFieldsList()).extracting(FieldInfo::getType)
+        assertThat(fx.stub
+                        .listFields(ListFieldsRequest.newBuilder()
+                                .setShard(ref)
+                                .setMetric("cpu")
+                                .build())
+                        .getFieldsList())
+                .extracting(FieldInfo::getName)
+                .containsExactlyInAnyOrder("usage", "requests", "latency");
+        assertThat(fx.stub
+                        .listFields(ListFieldsRequest.newBuilder()
+                                .setShard(ref)
+                                .setMetric("cpu")
+                                .build())
+                        .getFieldsList())
+                .extracting(FieldInfo::getType)
                 .containsOnly(WireEnums.toWire(FieldType.GAUGE));
         List<LeafResultChunk> limited = new ArrayList<>();
-        fx.stub.leafQuery(LeafQueryCodec.encode(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0,
-                List.of("host"), List.of("usage"))).setShard(ref).setGroupLimit(2).build()).forEachRemaining(limited::add);
-        assertThat(limited.stream().flatMap(c -> c.getGroupsList().stream()).map(g -> g.getGroupValues(0)).toList())
-                .as("group_limit: the first groups in order").containsExactly("h0", "h1");
-        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("cpu").build())
-                .getTagKeysList()).as("the metric's tag keys, sorted").containsExactly("host", "region");
-        assertThat(fx.stub.listFields(ListFieldsRequest.newBuilder().setShard(ref).setMetric("nosuch").build())
-                .getTagKeysList()).isEmpty();
-        assertThat(fx.stub.listTagValues(ListTagValuesRequest.newBuilder().setShard(ref).setMetric("cpu")
-                .setTagKey("host").build()).getValuesList()).containsExactly("h0", "h1", "h2");
+        fx.stub
+                .leafQuery(LeafQueryCodec.encode(new LeafQuery(
+                                "cpu", TagPredicate.all(), T0, T0 + 3_600_000, 0, List.of("host"), List.of("usage")))
+                        .setShard(ref)
+                        .setGroupLimit(2)
+                        .build())
+                .forEachRemaining(limited::add);
+        assertThat(limited.stream()
+                        .flatMap(c -> c.getGroupsList().stream())
+                        .map(g -> g.getGroupValues(0))
+                        .toList())
+                .as("group_limit: the first groups in order")
+                .containsExactly("h0", "h1");
+        assertThat(fx.stub
+                        .listFields(ListFieldsRequest.newBuilder()
+                                .setShard(ref)
+                                .setMetric("cpu")
+                                .build())
+                        .getTagKeysList())
+                .as("the metric's tag keys, sorted")
+                .containsExactly("host", "region");
+        assertThat(fx.stub
+                        .listFields(ListFieldsRequest.newBuilder()
+                                .setShard(ref)
+                                .setMetric("nosuch")
+                                .build())
+                        .getTagKeysList())
+                .isEmpty();
+        assertThat(fx.stub
+                        .listTagValues(ListTagValuesRequest.newBuilder()
+                                .setShard(ref)
+                                .setMetric("cpu")
+                                .setTagKey("host")
+                                .build())
+                        .getValuesList())
+                .containsExactly("h0", "h1", "h2");
         HealthResponse health = fx.stub.health(HealthRequest.getDefaultInstance());
         assertThat(health.getServing()).isTrue();
         assertThat(health.getProtocolRevision()).isEqualTo(StorageRpc.PROTOCOL_REVISION);

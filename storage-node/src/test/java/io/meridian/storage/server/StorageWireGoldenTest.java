@@ -1,5 +1,7 @@
 package io.meridian.storage.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.CodedOutputStream;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
@@ -18,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the v1 wire bytes of representative messages: a write request (columnar rows, delta timestamps, a
@@ -32,12 +33,20 @@ class StorageWireGoldenTest {
 
     static WriteRequest writeRequest() {
         WriteBatch batch = WriteBatch.of(List.of(
-                new WriteBatch.SeriesRows(SeriesKey.of("cpu", "host", "a", "region", "eu"), List.of("usage", "requests"),
-                        new long[] {T, T + 10_000, T + 20_000}, new double[] {12.5, 3, 13.25, Double.NaN, 14, 4}),
-                new WriteBatch.SeriesRows(SeriesKey.of("mem", "host", "b"), List.of("free"), new long[] {T - 5_000},
-                        new double[] {1024})));
-        return WriteRequest.newBuilder().setShard(ShardRefCodec.encode(new ShardKey("metrics", 3), 7))
-                .setBatch(PointBatchCodec.encode(batch)).setWriterId("sink-0").setSequence(42).build();
+                new WriteBatch.SeriesRows(
+                        SeriesKey.of("cpu", "host", "a", "region", "eu"),
+                        List.of("usage", "requests"),
+                        new long[] {T, T + 10_000, T + 20_000},
+                        new double[] {12.5, 3, 13.25, Double.NaN, 14, 4}),
+                new WriteBatch.SeriesRows(
+                        SeriesKey.of("mem", "host", "b"), List.of("free"), new long[] {T - 5_000}, new double[] {1024
+                        })));
+        return WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(new ShardKey("metrics", 3), 7))
+                .setBatch(PointBatchCodec.encode(batch))
+                .setWriterId("sink-0")
+                .setSequence(42)
+                .build();
     }
 
     static LeafResultChunk resultChunk() {
@@ -65,11 +74,13 @@ class StorageWireGoldenTest {
     void leafResultChunkBytesArePinned() throws IOException {
         LeafResultChunk m = resultChunk();
         assertThat(m.toByteArray()).isEqualTo(golden("leaf-result-chunk.bin", m.toByteArray()));
-        PartialTable r = PartialTableCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk.bin", null))));
+        PartialTable r =
+                PartialTableCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk.bin", null))));
         assertThat(r.cell(List.of("eu"), 1, 1).histogram().total()).isEqualTo(3);
         assertThat(r.cell(List.of("eu"), 0, 0)).isEqualTo(AggState.of(T, 2).add(T + 10_000, 8));
         assertThat(r.cell(List.of("us"), 0, 1).last()).isEqualTo(-1.5);
-        assertThat(AggStateCodec.encode(r.cell(List.of("eu"), 1, 1))).isEqualTo(m.getGroups(0).getCells(1).getState());
+        assertThat(AggStateCodec.encode(r.cell(List.of("eu"), 1, 1)))
+                .isEqualTo(m.getGroups(0).getCells(1).getState());
     }
 
     @Test
@@ -98,7 +109,9 @@ class StorageWireGoldenTest {
             }
         }
         try (InputStream in = StorageWireGoldenTest.class.getResourceAsStream("/golden/rpc/v1/" + name)) {
-            assertThat(in).as("golden file %s (create it once with -Dmeridian.golden.create)", name).isNotNull();
+            assertThat(in)
+                    .as("golden file %s (create it once with -Dmeridian.golden.create)", name)
+                    .isNotNull();
             return in.readAllBytes();
         }
     }

@@ -30,9 +30,11 @@ class WireCodecsTest {
     @Test
     void everyTagPredicateKindRoundTrips() {
         TagPredicate p = new TagPredicate.Or(List.of(
-                new TagPredicate.And(List.of(TagPredicate.eq("host", "a"), new TagPredicate.In("dc", List.of("x", "y")))),
+                new TagPredicate.And(
+                        List.of(TagPredicate.eq("host", "a"), new TagPredicate.In("dc", List.of("x", "y")))),
                 new TagPredicate.Not(new TagPredicate.Prefix("host", "web-")),
-                TagPredicate.Regex.of("rack", "r[0-9]+"), TagPredicate.all()));
+                TagPredicate.Regex.of("rack", "r[0-9]+"),
+                TagPredicate.all()));
         TagPredicate back = TagFilterCodec.decode(TagFilterCodec.encode(p));
         // Pattern has identity equality: compare the encoded forms
         assertThat(TagFilterCodec.encode(back)).isEqualTo(TagFilterCodec.encode(p));
@@ -41,29 +43,52 @@ class WireCodecsTest {
 
     @Test
     void filtersThatAreTooDeepOrBadAreRejectedWithTheirPath() {
-        TagFilter f = TagFilter.newBuilder().setMatchAll(TagFilter.MatchAll.getDefaultInstance()).build();
+        TagFilter f = TagFilter.newBuilder()
+                .setMatchAll(TagFilter.MatchAll.getDefaultInstance())
+                .build();
         for (int i = 0; i < StorageRpc.MAX_FILTER_DEPTH; i++) {
-            f = TagFilter.newBuilder().setNegation(TagFilter.Negation.newBuilder().setInner(f)).build();
+            f = TagFilter.newBuilder()
+                    .setNegation(TagFilter.Negation.newBuilder().setInner(f))
+                    .build();
         }
         TagFilter deep = f;
         assertThatThrownBy(() -> TagFilterCodec.decode(deep)).hasMessageContaining("too deep");
-        TagFilter badRegex = TagFilter.newBuilder().setDisjunction(TagFilter.Disjunction.newBuilder()
-                .addParts(TagFilter.newBuilder().setRegex(TagFilter.Regex.newBuilder().setKey("host").setPattern("(")))).build();
-        assertThatThrownBy(() -> TagFilterCodec.decode(badRegex)).isInstanceOf(InvalidInputException.class)
+        TagFilter badRegex = TagFilter.newBuilder()
+                .setDisjunction(TagFilter.Disjunction.newBuilder()
+                        .addParts(TagFilter.newBuilder()
+                                .setRegex(TagFilter.Regex.newBuilder()
+                                        .setKey("host")
+                                        .setPattern("("))))
+                .build();
+        assertThatThrownBy(() -> TagFilterCodec.decode(badRegex))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("path=filter.disjunction.parts[0].regex.pattern");
-        TagFilter badKey = TagFilter.newBuilder().setEq(TagFilter.Eq.newBuilder().setKey("").setValue("a")).build();
+        TagFilter badKey = TagFilter.newBuilder()
+                .setEq(TagFilter.Eq.newBuilder().setKey("").setValue("a"))
+                .build();
         assertThatThrownBy(() -> TagFilterCodec.decode(badKey)).hasMessageContaining("path=filter.eq.key");
     }
 
     @Test
     void aggStatesRoundTripWithTheirHistogram() {
-        AggState h = AggState.empty().observe(10, 0).observe(11, 2.5).observe(12, 1e6).observe(9, 2.5);
+        AggState h = AggState.empty()
+                .observe(10, 0)
+                .observe(11, 2.5)
+                .observe(12, 1e6)
+                .observe(9, 2.5);
         assertThat(AggStateCodec.decode(AggStateCodec.encode(h), "test")).isEqualTo(h);
         AggState plain = AggState.of(5, -3).add(7, Double.MAX_VALUE);
         assertThat(AggStateCodec.decode(AggStateCodec.encode(plain), "test")).isEqualTo(plain);
-        assertThat(AggStateCodec.decode(AggStateCodec.encode(AggState.empty()), "test").isEmpty()).isTrue();
-        PartialAgg bad = AggStateCodec.encode(h).toBuilder().setHistogram(HistogramBuckets.newBuilder()
-                .addIndexes(5).addIndexes(5).addCounts(1).addCounts(1)).build();
+        assertThat(AggStateCodec.decode(AggStateCodec.encode(AggState.empty()), "test")
+                        .isEmpty())
+                .isTrue();
+        PartialAgg bad = AggStateCodec.encode(h).toBuilder()
+                .setHistogram(HistogramBuckets.newBuilder()
+                        .addIndexes(5)
+                        .addIndexes(5)
+                        .addCounts(1)
+                        .addCounts(1))
+                .build();
         assertThatThrownBy(() -> AggStateCodec.decode(bad, "bucket=2")).hasMessageContaining("[bucket=2, position=1]");
     }
 
@@ -82,10 +107,12 @@ class WireCodecsTest {
         for (Aggregate a : Aggregate.values()) {
             assertThat(WireEnums.fromWire(WireEnums.toWire(a), "test")).isEqualTo(a);
         }
-        assertThatThrownBy(() -> WireEnums.fromWire(io.meridian.common.rpc.storage.v1.Aggregate.UNRECOGNIZED, "field=x"))
+        assertThatThrownBy(
+                        () -> WireEnums.fromWire(io.meridian.common.rpc.storage.v1.Aggregate.UNRECOGNIZED, "field=x"))
                 .hasMessageContaining("[field=x]");
-        assertThatThrownBy(() -> WireEnums.fromWire(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_UNSPECIFIED,
-                "field=type")).hasMessageContaining("[field=type]");
+        assertThatThrownBy(() -> WireEnums.fromWire(
+                        io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_UNSPECIFIED, "field=type"))
+                .hasMessageContaining("[field=type]");
     }
 
     @Test
@@ -97,10 +124,13 @@ class WireCodecsTest {
             MeridianException received = RpcErrors.fromStatus(status);
             assertThat(received.code()).as("code %s", code).isEqualTo(code);
             assertThat(received.getMessage()).isEqualTo("cannot write [database=db, shard=1]: boom [shard=1]");
-            assertThat(received.isRetriable()).as("retriable %s", code).isEqualTo(code.code() >= 20 && code.code() < 40);
+            assertThat(received.isRetriable())
+                    .as("retriable %s", code)
+                    .isEqualTo(code.code() >= 20 && code.code() < 40);
         }
         StatusRuntimeException unexpected = RpcErrors.toStatus(new IllegalStateException("oops"), "cannot query");
         assertThat(RpcErrors.fromStatus(unexpected).code()).isEqualTo(ErrorCode.BUG);
-        assertThat(RpcErrors.fromStatus(Status.UNAVAILABLE.asRuntimeException()).isRetriable()).isTrue();
+        assertThat(RpcErrors.fromStatus(Status.UNAVAILABLE.asRuntimeException()).isRetriable())
+                .isTrue();
     }
 }

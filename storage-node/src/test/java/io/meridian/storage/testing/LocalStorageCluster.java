@@ -60,8 +60,18 @@ public final class LocalStorageCluster implements AutoCloseable {
     private final String root;
 
     public LocalStorageCluster(EtcdProcess etcd, Path dir, String root) {
-        this(etcd, dir, root, 3, new DatabaseConfig(DB, SHARDS, 3, WriteConcern.MAJORITY,
-                List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")));
+        this(
+                etcd,
+                dir,
+                root,
+                3,
+                new DatabaseConfig(
+                        DB,
+                        SHARDS,
+                        3,
+                        WriteConcern.MAJORITY,
+                        List.of(IntervalSpec.parse("10s", "30d")),
+                        List.of("c1")));
     }
 
     /**
@@ -73,16 +83,27 @@ public final class LocalStorageCluster implements AutoCloseable {
         this.dir = dir;
         this.root = root;
         store = MetaStore.connect(MetaStoreOptions.of(etcd.endpoint(), root));
-        master = new MasterService(store, "broker-1", "127.0.0.1:1", new MasterOptions(Duration.ofSeconds(2),
-                Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(1), new PlannerOptions(Duration.ofHours(1))),
-                Clock.systemUTC()).start();
+        master = new MasterService(
+                        store,
+                        "broker-1",
+                        "127.0.0.1:1",
+                        new MasterOptions(
+                                Duration.ofSeconds(2),
+                                Duration.ofMillis(100),
+                                Duration.ofMillis(300),
+                                Duration.ofSeconds(1),
+                                new PlannerOptions(Duration.ofHours(1))),
+                        Clock.systemUTC())
+                .start();
         for (int i = 1; i <= nodes; i++) {
             this.nodes.add(startNode("s" + i));
         }
         cache = new MetaCache(store, dir.resolve("client-meta"), "idc1").start();
         // elected and the metadata initialized (cluster marker written): DDL is accepted from then on
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> master.isMaster()
-                && store.get(store.keys().clusterMarker()).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> master.isMaster()
+                        && store.get(store.keys().clusterMarker()).isPresent());
         try {
             master.createCluster(new StorageCluster("c1", "idc1"));
         } catch (InvalidInputException e) {
@@ -96,18 +117,23 @@ public final class LocalStorageCluster implements AutoCloseable {
     /** Creates a database on cluster {@code c1} and waits until every shard has a leader in the cache. */
     public void createDatabase(DatabaseConfig database) {
         master.createDatabase(database);
-        await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.range(0, database.shards())
-                .allMatch(s -> cache.routing().leader(database.name(), s).isPresent()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> IntStream.range(0, database.shards())
+                        .allMatch(
+                                s -> cache.routing().leader(database.name(), s).isPresent()));
     }
 
     /** Starts (or restarts, on its old data) storage node {@code id}. */
     public StorageNode startNode(String id) {
-        return StorageNode.start(StorageNodeConfig.from(ConfigTree.parse("test", """
+        return StorageNode.start(
+                StorageNodeConfig.from(
+                        ConfigTree.parse("test", """
                 node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB,
                           replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
-                """.formatted(id, dir.resolve(id), etcd.endpoint(), root))), StorageMain.CONTROLLER);
+                """.formatted(id, dir.resolve(id), etcd.endpoint(), root))),
+                StorageMain.CONTROLLER);
     }
 
     /**
@@ -115,8 +141,11 @@ public final class LocalStorageCluster implements AutoCloseable {
      * {@code database}, read from each shard's current leader (leaf queries over gRPC, no grouping).
      */
     public AggState total(String database, int shards, String metric, String field, long from, long to) {
-        AggState cell = leafQuery(database, shards, new LeafQuery(metric, TagPredicate.all(), from, to, 0, List.of(),
-                List.of(field))).cell(List.of(), 0, 0);
+        AggState cell = leafQuery(
+                        database,
+                        shards,
+                        new LeafQuery(metric, TagPredicate.all(), from, to, 0, List.of(), List.of(field)))
+                .cell(List.of(), 0, 0);
         return cell == null ? AggState.empty() : cell;
     }
 
@@ -126,16 +155,27 @@ public final class LocalStorageCluster implements AutoCloseable {
      * answers only the part of the range its data can be in.
      */
     public PartialTable leafQuery(String database, int shards, LeafQuery query) {
-        PartialTable all = PartialTable.of(query.groupBy(), query.fields(), query.startMs(), query.bucketMs(),
-                query.bucketCount(), new HashMap<>());
+        PartialTable all = PartialTable.of(
+                query.groupBy(),
+                query.fields(),
+                query.startMs(),
+                query.bucketMs(),
+                query.bucketCount(),
+                new HashMap<>());
         for (int shard = 0; shard < shards; shard++) {
-            String address = cache.routing().leader(database, shard).orElseThrow(() -> new IllegalStateException(
-                    "no leader in the routing table")).address();
-            ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+            String address = cache.routing()
+                    .leader(database, shard)
+                    .orElseThrow(() -> new IllegalStateException("no leader in the routing table"))
+                    .address();
+            ManagedChannel ch =
+                    ManagedChannelBuilder.forTarget(address).usePlaintext().build();
             try {
                 List<LeafResultChunk> chunks = new ArrayList<>();
-                StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).leafQuery(LeafQueryCodec
-                        .encode(query).setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0)).build())
+                StorageServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .leafQuery(LeafQueryCodec.encode(query)
+                                .setShard(ShardRefCodec.encode(new ShardKey(database, shard), 0))
+                                .build())
                         .forEachRemaining(chunks::add);
                 all = all.merge(PartialTableCodec.decode(chunks));
             } finally {
@@ -146,16 +186,21 @@ public final class LocalStorageCluster implements AutoCloseable {
     }
 
     /** Declares a field's type on every shard's leader (what the broker's metric endpoint does). */
-    public void declareField(String database, int shards, String metric, String field,
-                             FieldType type) {
+    public void declareField(String database, int shards, String metric, String field, FieldType type) {
         for (int shard = 0; shard < shards; shard++) {
             var route = cache.routing().leader(database, shard).orElseThrow();
-            ManagedChannel ch = ManagedChannelBuilder.forTarget(route.address()).usePlaintext().build();
+            ManagedChannel ch = ManagedChannelBuilder.forTarget(route.address())
+                    .usePlaintext()
+                    .build();
             try {
-                StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).declareField(
-                        DeclareFieldRequest.newBuilder()
+                StorageServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .declareField(DeclareFieldRequest.newBuilder()
                                 .setShard(ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()))
-                                .setMetric(metric).setField(field).setType(type).build());
+                                .setMetric(metric)
+                                .setField(field)
+                                .setType(type)
+                                .build());
             } finally {
                 ch.shutdownNow();
             }
@@ -164,8 +209,9 @@ public final class LocalStorageCluster implements AutoCloseable {
 
     /** Flushes every replica's memtable on every running node: what queries read next comes from the files. */
     public void flushAll() {
-        nodes.stream().filter(n -> n.isRegistered()).forEach(n -> n.registry().replicas()
-                .forEach(r -> r.shard().flush()));
+        nodes.stream()
+                .filter(n -> n.isRegistered())
+                .forEach(n -> n.registry().replicas().forEach(r -> r.shard().flush()));
     }
 
     /** The meta endpoints and root, as clients outside this JVM's cache are configured. */

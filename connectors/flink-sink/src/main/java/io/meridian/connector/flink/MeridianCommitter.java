@@ -37,15 +37,20 @@ final class MeridianCommitter implements Committer<ShardCommittable> {
         for (CommitRequest<ShardCommittable> r : ordered) {
             ShardCommittable c = r.getCommittable();
             if (failed) { // keep the order: nothing after a failed commit goes first
-                r.signalFailedWithUnknownReason(new IllegalStateException("an earlier commit failed [db="
-                        + c.database() + ", shard=" + c.shard() + ", transaction=" + c.transactionId() + "]"));
+                r.signalFailedWithUnknownReason(new IllegalStateException("an earlier commit failed [db=" + c.database()
+                        + ", shard=" + c.shard() + ", transaction=" + c.transactionId() + "]"));
                 continue;
             }
             try {
                 rpc.commit(c.database(), c.shard(), c.writerId(), c.transactionId());
             } catch (MeridianException e) {
-                LOG.warn("commit failed [db={}, shard={}, writer={}, transaction={}]: {}", c.database(), c.shard(),
-                        c.writerId(), c.transactionId(), e.getMessage());
+                LOG.warn(
+                        "commit failed [db={}, shard={}, writer={}, transaction={}]: {}",
+                        c.database(),
+                        c.shard(),
+                        c.writerId(),
+                        c.transactionId(),
+                        e.getMessage());
                 failed = true;
                 if (e.isRetriable()) {
                     r.signalFailedWithUnknownReason(e);

@@ -34,8 +34,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *
  * @param <IN> the stream's element type
  */
-public final class MeridianSink<IN> implements Sink<IN>, SupportsWriterState<IN, WriterState>,
-        SupportsCommitter<ShardCommittable>, SupportsPreWriteTopology<IN> {
+public final class MeridianSink<IN>
+        implements Sink<IN>,
+                SupportsWriterState<IN, WriterState>,
+                SupportsCommitter<ShardCommittable>,
+                SupportsPreWriteTopology<IN> {
     private static final long serialVersionUID = 1L;
 
     private SinkSettings settings;
@@ -65,9 +68,10 @@ public final class MeridianSink<IN> implements Sink<IN>, SupportsWriterState<IN,
     @Override
     public DataStream<IN> addPreWriteTopology(DataStream<IN> input) {
         if (settings.guarantee() == null) {
-            boolean checkpointing = input.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled();
-            settings = settings.withGuarantee(checkpointing ? DeliveryGuarantee.EXACTLY_ONCE
-                    : DeliveryGuarantee.AT_LEAST_ONCE);
+            boolean checkpointing =
+                    input.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled();
+            settings = settings.withGuarantee(
+                    checkpointing ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return input;
     }
@@ -78,9 +82,10 @@ public final class MeridianSink<IN> implements Sink<IN>, SupportsWriterState<IN,
     }
 
     @Override
-    public StatefulSinkWriter<IN, WriterState> restoreWriter(WriterInitContext context,
-                                                             Collection<WriterState> recoveredState) {
-        SinkSettings s = settings.guarantee() == null ? settings.withGuarantee(DeliveryGuarantee.EXACTLY_ONCE) : settings;
+    public StatefulSinkWriter<IN, WriterState> restoreWriter(
+            WriterInitContext context, Collection<WriterState> recoveredState) {
+        SinkSettings s =
+                settings.guarantee() == null ? settings.withGuarantee(DeliveryGuarantee.EXACTLY_ONCE) : settings;
         return new MeridianSinkWriter<>(s, batcher, context, recoveredState);
     }
 

@@ -95,15 +95,16 @@ public final class MeridianSinkBuilder<IN> {
             throw new IllegalArgumentException("invalid sink setting [idc=" + idc + "]: want the IDC name");
         }
         if (sinkId == null || !sinkId.matches("[A-Za-z0-9_.:-]{1,128}")) {
-            throw new IllegalArgumentException("invalid sink setting [sinkId=" + sinkId
-                    + "]: want 1-128 of A-Z a-z 0-9 _ . : -");
+            throw new IllegalArgumentException(
+                    "invalid sink setting [sinkId=" + sinkId + "]: want 1-128 of A-Z a-z 0-9 _ . : -");
         }
         if (guarantee == DeliveryGuarantee.NONE) {
-            throw new IllegalArgumentException("invalid sink setting [deliveryGuarantee=NONE]: want EXACTLY_ONCE or"
-                    + " AT_LEAST_ONCE");
+            throw new IllegalArgumentException(
+                    "invalid sink setting [deliveryGuarantee=NONE]: want EXACTLY_ONCE or" + " AT_LEAST_ONCE");
         }
         if (maxBatchPoints < 1) {
-            throw new IllegalArgumentException("invalid sink setting [maxBatchPoints=" + maxBatchPoints + "]: want >= 1");
+            throw new IllegalArgumentException(
+                    "invalid sink setting [maxBatchPoints=" + maxBatchPoints + "]: want >= 1");
         }
         Objects.requireNonNull(maxBatchDelay, "maxBatchDelay");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -111,7 +112,9 @@ public final class MeridianSinkBuilder<IN> {
             throw new IllegalArgumentException("invalid sink setting [maxBatchDelay=" + maxBatchDelay
                     + ", requestTimeout=" + requestTimeout + "]: want a positive delay and a timeout of >= 100 ms");
         }
-        return new MeridianSink<>(new SinkSettings(etcdEndpoints, metaRoot, idc, sinkId, guarantee, maxBatchPoints,
-                maxBatchDelay, requestTimeout), batcher);
+        return new MeridianSink<>(
+                new SinkSettings(
+                        etcdEndpoints, metaRoot, idc, sinkId, guarantee, maxBatchPoints, maxBatchDelay, requestTimeout),
+                batcher);
     }
 }

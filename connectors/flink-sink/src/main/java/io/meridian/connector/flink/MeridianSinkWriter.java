@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: at most {@code 2 x senders} batches are in flight; past that {@link #write} blocks, and a
  * storage node that answers "busy" is retried with back-off, so a slow cluster slows the job down.
  */
-final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState>,
-        CommittingSinkWriter<IN, ShardCommittable> {
+final class MeridianSinkWriter<IN>
+        implements StatefulSinkWriter<IN, WriterState>, CommittingSinkWriter<IN, ShardCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(MeridianSinkWriter.class);
     private static final int SENDERS = 4;
 
@@ -94,19 +94,24 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
     private boolean firstAfterRestore;
     private boolean timerArmed;
 
-    MeridianSinkWriter(SinkSettings settings, ElementBatcher<IN> batcher, WriterInitContext context,
-                       Collection<WriterState> restored) {
+    MeridianSinkWriter(
+            SinkSettings settings,
+            ElementBatcher<IN> batcher,
+            WriterInitContext context,
+            Collection<WriterState> restored) {
         this.settings = settings;
         this.batcher = batcher;
         this.exactlyOnce = settings.guarantee() != DeliveryGuarantee.AT_LEAST_ONCE;
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         // exactly once: the run id outlives restores (see WriterState); at least once: a fresh id per instance, as
         // sequences start again at 1 and must not be taken for duplicates of the last instance's
-        this.runId = exactlyOnce && !restored.isEmpty() ? restored.iterator().next().runId()
+        this.runId = exactlyOnce && !restored.isEmpty()
+                ? restored.iterator().next().runId()
                 : UUID.randomUUID().toString();
         this.writerId = settings.sinkId() + "-" + runId + "-" + subtask;
         this.transaction = context.getRestoredCheckpointId().orElse(0L) + 1;
-        this.firstAfterRestore = exactlyOnce && context.getRestoredCheckpointId().isPresent() && !restored.isEmpty();
+        this.firstAfterRestore =
+                exactlyOnce && context.getRestoredCheckpointId().isPresent() && !restored.isEmpty();
         this.timers = context.getProcessingTimeService();
         this.pointsSent = context.metricGroup().getNumRecordsSendCounter();
         this.restarts = context.metricGroup().counter("meridianTransactionRestarts");
@@ -117,8 +122,12 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
             t.setDaemon(true);
             return t;
         });
-        LOG.info("meridian sink writer started [writer={}, guarantee={}, transaction={}, restored={}]", writerId,
-                exactlyOnce ? "exactly-once" : "at-least-once", transaction, firstAfterRestore);
+        LOG.info(
+                "meridian sink writer started [writer={}, guarantee={}, transaction={}, restored={}]",
+                writerId,
+                exactlyOnce ? "exactly-once" : "at-least-once",
+                transaction,
+                firstAfterRestore);
     }
 
     @Override
@@ -129,10 +138,11 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
             send(buffers.take(b));
         } else if (!exactlyOnce && !timerArmed) {
             timerArmed = true;
-            timers.registerTimer(timers.getCurrentProcessingTime() + settings.maxBatchDelay().toMillis(), t -> {
-                timerArmed = false;
-                sendAll();
-            });
+            timers.registerTimer(
+                    timers.getCurrentProcessingTime() + settings.maxBatchDelay().toMillis(), t -> {
+                        timerArmed = false;
+                        sendAll();
+                    });
         }
     }
 
@@ -199,20 +209,22 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
         }
         long points = b.points;
         inFlight.acquire();
-        lane.tail = lane.tail.thenRunAsync(() -> {
-            try {
-                if (failure == null) {
-                    task.run();
-                    pointsSent.inc(points);
-                }
-            } catch (Throwable t) {
-                if (failure == null) {
-                    failure = t;
-                }
-            } finally {
-                inFlight.release();
-            }
-        }, senders);
+        lane.tail = lane.tail.thenRunAsync(
+                () -> {
+                    try {
+                        if (failure == null) {
+                            task.run();
+                            pointsSent.inc(points);
+                        }
+                    } catch (Throwable t) {
+                        if (failure == null) {
+                            failure = t;
+                        }
+                    } finally {
+                        inFlight.release();
+                    }
+                },
+                senders);
     }
 
     /**
@@ -239,12 +251,18 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
                     throw e;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new ShardUnavailableException("cannot stage [db=" + lane.database + ", shard=" + lane.shard
-                            + ", writer=" + writerId + ", transaction=" + txn + ", timeout="
-                            + rpc.timeout().toMillis() + "ms]: " + e.getMessage(), e);
+                    throw new ShardUnavailableException(
+                            "cannot stage [db=" + lane.database + ", shard=" + lane.shard
+                                    + ", writer=" + writerId + ", transaction=" + txn + ", timeout="
+                                    + rpc.timeout().toMillis() + "ms]: " + e.getMessage(),
+                            e);
                 }
-                LOG.debug("staging failed, starting the shard's transaction over [db={}, shard={}, transaction={}]: {}",
-                        lane.database, lane.shard, txn, e.getMessage());
+                LOG.debug(
+                        "staging failed, starting the shard's transaction over [db={}, shard={}, transaction={}]: {}",
+                        lane.database,
+                        lane.shard,
+                        txn,
+                        e.getMessage());
                 restarts.inc();
                 over = true;
                 backoff = rpc.backoff(backoff, deadline);
@@ -271,8 +289,10 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
             try {
                 lane.tail.get(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("meridian sink: a batch was not acknowledged [db=" + lane.database + ", shard="
-                        + lane.shard + "]", e);
+                throw new IOException(
+                        "meridian sink: a batch was not acknowledged [db=" + lane.database + ", shard=" + lane.shard
+                                + "]",
+                        e);
             }
         }
         checkFailure();
@@ -281,8 +301,9 @@ final class MeridianSinkWriter<IN> implements StatefulSinkWriter<IN, WriterState
     private void checkFailure() throws IOException {
         Throwable t = failure;
         if (t != null) {
-            throw new IOException("meridian sink: sending to the storage nodes failed [writer=" + writerId + "]: "
-                    + t.getMessage(), t);
+            throw new IOException(
+                    "meridian sink: sending to the storage nodes failed [writer=" + writerId + "]: " + t.getMessage(),
+                    t);
         }
     }
 

@@ -75,7 +75,8 @@ final class PointBatcher<T> implements ElementBatcher<T> {
                         + f.getKey() + ", value=" + f.getValue() + "]");
             }
             if (p.tags().containsKey(f.getKey())) {
-                throw new IllegalArgumentException("a field has the name of a tag " + where + " [name=" + f.getKey() + "]");
+                throw new IllegalArgumentException(
+                        "a field has the name of a tag " + where + " [name=" + f.getKey() + "]");
             }
         }
     }

@@ -36,17 +36,21 @@ final class RawBatchCalls {
         }
     };
 
-    static final MethodDescriptor<byte[], WriteResponse> STAGE = StorageServiceGrpc.getStageMethod()
-            .toBuilder(BYTES, StorageServiceGrpc.getStageMethod().getResponseMarshaller()).build();
-    static final MethodDescriptor<byte[], WriteResponse> WRITE = StorageServiceGrpc.getWriteMethod()
-            .toBuilder(BYTES, StorageServiceGrpc.getWriteMethod().getResponseMarshaller()).build();
+    static final MethodDescriptor<byte[], WriteResponse> STAGE = StorageServiceGrpc.getStageMethod().toBuilder(
+                    BYTES, StorageServiceGrpc.getStageMethod().getResponseMarshaller())
+            .build();
+    static final MethodDescriptor<byte[], WriteResponse> WRITE = StorageServiceGrpc.getWriteMethod().toBuilder(
+                    BYTES, StorageServiceGrpc.getWriteMethod().getResponseMarshaller())
+            .build();
 
     private RawBatchCalls() {}
 
     /** A serialized {@link StageRequest}: shard (1), writer_id (2), transaction_id (3), batch (4). */
     static byte[] stageRequest(ShardRef shard, String writerId, long transactionId, ByteString batch) {
-        int size = CodedOutputStream.computeMessageSize(1, shard) + CodedOutputStream.computeStringSize(2, writerId)
-                + CodedOutputStream.computeUInt64Size(3, transactionId) + CodedOutputStream.computeBytesSize(4, batch);
+        int size = CodedOutputStream.computeMessageSize(1, shard)
+                + CodedOutputStream.computeStringSize(2, writerId)
+                + CodedOutputStream.computeUInt64Size(3, transactionId)
+                + CodedOutputStream.computeBytesSize(4, batch);
         byte[] out = new byte[size];
         CodedOutputStream c = CodedOutputStream.newInstance(out);
         try {
@@ -63,8 +67,10 @@ final class RawBatchCalls {
 
     /** A serialized {@link WriteRequest}: shard (1), batch (2), writer_id (3), sequence (4). */
     static byte[] writeRequest(ShardRef shard, ByteString batch, String writerId, long sequence) {
-        int size = CodedOutputStream.computeMessageSize(1, shard) + CodedOutputStream.computeBytesSize(2, batch)
-                + CodedOutputStream.computeStringSize(3, writerId) + CodedOutputStream.computeUInt64Size(4, sequence);
+        int size = CodedOutputStream.computeMessageSize(1, shard)
+                + CodedOutputStream.computeBytesSize(2, batch)
+                + CodedOutputStream.computeStringSize(3, writerId)
+                + CodedOutputStream.computeUInt64Size(4, sequence);
         byte[] out = new byte[size];
         CodedOutputStream c = CodedOutputStream.newInstance(out);
         try {

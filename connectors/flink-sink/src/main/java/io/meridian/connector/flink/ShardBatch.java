@@ -19,8 +19,7 @@ public class ShardBatch {
     /** The non-NaN values in {@link #batch} (for metrics and batching; not trusted for correctness). */
     public long points;
 
-    public ShardBatch() {
-    }
+    public ShardBatch() {}
 
     public ShardBatch(String database, int shard, byte[] batch, long points) {
         this.database = Objects.requireNonNull(database, "database");

@@ -24,6 +24,7 @@ final class ShardBuffers {
         final int shard;
         /** Serialized PointBatches appended as they came (pre-sharded input): never parsed here. */
         private final ByteString.Output raw = ByteString.newOutput();
+
         private final Map<String, SeriesRowsBuilder> rows = new HashMap<>();
         long points;
 
@@ -64,8 +65,8 @@ final class ShardBuffers {
     /** Appends one row of a series (fields in {@code fields} order, NaN = no value) to its shard's buffer. */
     Buffer addRow(String database, int shard, SeriesKey key, List<String> fields, long ts, double[] values) {
         Buffer b = of(database, shard);
-        SeriesRowsBuilder r = b.rows.computeIfAbsent(key.toString() + '\u0000' + String.join("\u0000", fields),
-                k -> new SeriesRowsBuilder(key, fields));
+        SeriesRowsBuilder r = b.rows.computeIfAbsent(
+                key.toString() + '\u0000' + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
         r.row(ts);
         for (double v : values) {
             r.value(v);

@@ -41,15 +41,22 @@ final class ShardRpc implements AutoCloseable {
         this.store = store;
         this.meta = meta;
         this.timeout = timeout;
-        this.leaders = new ShardLeaderClient(meta::routing, db -> meta.snapshot().revision() > 0
-                && !meta.snapshot().databases().containsKey(db), LeaderCallPolicy.of(timeout)
-                .withBackoffMax(BACKOFF_MAX).withAttemptMax(Duration.ofMillis(callDeadlineMs(timeout))));
+        this.leaders = new ShardLeaderClient(
+                meta::routing,
+                db -> meta.snapshot().revision() > 0
+                        && !meta.snapshot().databases().containsKey(db),
+                LeaderCallPolicy.of(timeout)
+                        .withBackoffMax(BACKOFF_MAX)
+                        .withAttemptMax(Duration.ofMillis(callDeadlineMs(timeout))));
     }
 
     /** Connects to etcd and follows the metadata, for routing. */
     static ShardRpc open(SinkSettings settings) {
-        MetaStore store = MetaStore.connect(new MetaStoreOptions(settings.etcdEndpoints(), settings.metaRoot(),
-                MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT, MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
+        MetaStore store = MetaStore.connect(new MetaStoreOptions(
+                settings.etcdEndpoints(),
+                settings.metaRoot(),
+                MetaStoreOptions.DEFAULT_OPERATION_TIMEOUT,
+                MetaStoreOptions.DEFAULT_WATCH_CHECK_INTERVAL));
         try {
             MetaCache meta = new MetaCache(store, null, settings.idc()).start();
             return new ShardRpc(store, meta, settings.requestTimeout());
@@ -73,13 +80,16 @@ final class ShardRpc implements AutoCloseable {
      */
     DatabaseConfig database(String database) {
         if (meta.await(s -> s.revision() > 0, timeout).isEmpty()) {
-            throw new ShardUnavailableException("no metadata from etcd within " + timeout.toMillis()
-                    + "ms [db=" + database + "]", null);
+            throw new ShardUnavailableException(
+                    "no metadata from etcd within " + timeout.toMillis() + "ms [db=" + database + "]", null);
         }
         return meta.await(s -> s.databases().containsKey(database), Duration.ofSeconds(2))
                 .map(s -> s.databases().get(database))
-                .orElseThrow(() -> new InvalidInputException(ErrorCode.NOT_FOUND, "unknown database [db=" + database
-                        + "]: create it first (POST /api/v1/databases or bin/meridian admin databases create)"));
+                .orElseThrow(
+                        () -> new InvalidInputException(
+                                ErrorCode.NOT_FOUND,
+                                "unknown database [db=" + database
+                                        + "]: create it first (POST /api/v1/databases or bin/meridian admin databases create)"));
     }
 
     /**
@@ -91,8 +101,15 @@ final class ShardRpc implements AutoCloseable {
      * @throws MeridianException the attempt's failure; retriable ones mean "unknown whether it applied"
      */
     boolean stageOnce(String db, int shard, String writerId, long txn, ByteString batch) {
-        return leaders.callOnce(db, shard, "stage", leader -> raw(leader, RawBatchCalls.STAGE,
-                RawBatchCalls.stageRequest(leader.shard(), writerId, txn, batch))).getOutcome()
+        return leaders.callOnce(
+                                db,
+                                shard,
+                                "stage",
+                                leader -> raw(
+                                        leader,
+                                        RawBatchCalls.STAGE,
+                                        RawBatchCalls.stageRequest(leader.shard(), writerId, txn, batch)))
+                        .getOutcome()
                 == WriteOutcome.WRITE_OUTCOME_APPLIED;
     }
 
@@ -112,24 +129,46 @@ final class ShardRpc implements AutoCloseable {
 
     /** Commits transaction {@code txn}; a commit that already happened (a retry after a failover) is fine. */
     void commit(String db, int shard, String writerId, long txn) {
-        leaders.call(db, shard, "commit", leader -> leader.stub().commit(CommitRequest.newBuilder()
-                .setShard(leader.shard()).setWriterId(writerId).setTransactionId(txn).build()));
+        leaders.call(
+                db,
+                shard,
+                "commit",
+                leader -> leader.stub()
+                        .commit(CommitRequest.newBuilder()
+                                .setShard(leader.shard())
+                                .setWriterId(writerId)
+                                .setTransactionId(txn)
+                                .build()));
     }
 
     /** Drops what transaction {@code txn} staged (nothing when it staged nothing or committed). */
     void abort(String db, int shard, String writerId, long txn) {
-        leaders.call(db, shard, "abort", leader -> leader.stub().abort(AbortRequest.newBuilder()
-                .setShard(leader.shard()).setWriterId(writerId).setTransactionId(txn).build()));
+        leaders.call(
+                db,
+                shard,
+                "abort",
+                leader -> leader.stub()
+                        .abort(AbortRequest.newBuilder()
+                                .setShard(leader.shard())
+                                .setWriterId(writerId)
+                                .setTransactionId(txn)
+                                .build()));
     }
 
     /** Writes a batch at most once per (writer, sequence). */
     void write(String db, int shard, String writerId, long sequence, ByteString batch) {
-        leaders.call(db, shard, "write", leader -> raw(leader, RawBatchCalls.WRITE, RawBatchCalls.writeRequest(
-                leader.shard(), batch, writerId, sequence)));
+        leaders.call(
+                db,
+                shard,
+                "write",
+                leader -> raw(
+                        leader,
+                        RawBatchCalls.WRITE,
+                        RawBatchCalls.writeRequest(leader.shard(), batch, writerId, sequence)));
     }
 
-    private static WriteResponse raw(ShardLeaderClient.Leader leader, MethodDescriptor<byte[], WriteResponse> method,
-                                     byte[] request) {
+    private static WriteResponse raw(
+            ShardLeaderClient.Leader leader, MethodDescriptor<byte[], WriteResponse> method, byte[] request) {
         return ClientCalls.blockingUnaryCall(leader.channel(), method, leader.callOptions(), request);
     }
 

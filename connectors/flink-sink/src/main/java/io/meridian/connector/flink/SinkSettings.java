@@ -18,8 +18,15 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param maxBatchDelay  at-least-once: the longest a point waits in a buffer
  * @param requestTimeout how long one call to a shard may take, retries across a failover included
  */
-record SinkSettings(List<String> etcdEndpoints, String metaRoot, String idc, String sinkId,
-                    DeliveryGuarantee guarantee, int maxBatchPoints, Duration maxBatchDelay, Duration requestTimeout)
+record SinkSettings(
+        List<String> etcdEndpoints,
+        String metaRoot,
+        String idc,
+        String sinkId,
+        DeliveryGuarantee guarantee,
+        int maxBatchPoints,
+        Duration maxBatchDelay,
+        Duration requestTimeout)
         implements Serializable {
     SinkSettings {
         etcdEndpoints = List.copyOf(etcdEndpoints);
@@ -31,7 +38,7 @@ record SinkSettings(List<String> etcdEndpoints, String metaRoot, String idc, Str
     }
 
     SinkSettings withGuarantee(DeliveryGuarantee resolved) {
-        return new SinkSettings(etcdEndpoints, metaRoot, idc, sinkId, resolved, maxBatchPoints, maxBatchDelay,
-                requestTimeout);
+        return new SinkSettings(
+                etcdEndpoints, metaRoot, idc, sinkId, resolved, maxBatchPoints, maxBatchDelay, requestTimeout);
     }
 }

@@ -59,7 +59,9 @@ class MeridianSinkIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path dir;
@@ -70,8 +72,7 @@ class MeridianSinkIT {
         public long timeMs;
         public double requests;
 
-        public Request() {
-        }
+        public Request() {}
 
         static Request of(long i) {
             Request r = new Request();
@@ -92,8 +93,18 @@ class MeridianSinkIT {
     }
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
-        return new LocalStorageCluster(etcd, dir, root, 3, new DatabaseConfig("web", SHARDS, 3, WriteConcern.MAJORITY,
-                List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")));
+        return new LocalStorageCluster(
+                etcd,
+                dir,
+                root,
+                3,
+                new DatabaseConfig(
+                        "web",
+                        SHARDS,
+                        3,
+                        WriteConcern.MAJORITY,
+                        List.of(IntervalSpec.parse("10s", "30d")),
+                        List.of("c1")));
     }
 
     private static StreamExecutionEnvironment env(long checkpointMs) {
@@ -114,15 +125,25 @@ class MeridianSinkIT {
     }
 
     private static DataStreamSource<Request> requests(StreamExecutionEnvironment env, long n, double perSecond) {
-        return env.fromSource(new DataGeneratorSource<>(Request::of, n, RateLimiterStrategy.perSecond(perSecond),
-                TypeInformation.of(Request.class)), WatermarkStrategy.noWatermarks(), "requests");
+        return env.fromSource(
+                new DataGeneratorSource<>(
+                        Request::of, n, RateLimiterStrategy.perSecond(perSecond), TypeInformation.of(Request.class)),
+                WatermarkStrategy.noWatermarks(),
+                "requests");
     }
 
     private static MeridianSink<Request> sink(LocalStorageCluster c, DeliveryGuarantee guarantee) {
-        return MeridianSink.forPoints("web", (Request r) -> new MeridianPoint("http", Map.of("host", r.host),
-                        r.timeMs, Map.of("requests", r.requests)))
-                .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").setSinkId("it")
-                .setDeliveryGuarantee(guarantee).setMaxBatchPoints(5_000).build();
+        return MeridianSink.forPoints(
+                        "web",
+                        (Request r) -> new MeridianPoint(
+                                "http", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
+                .setEtcdEndpoints(c.etcdEndpoint())
+                .setMetaRoot(c.root())
+                .setIdc("idc1")
+                .setSinkId("it")
+                .setDeliveryGuarantee(guarantee)
+                .setMaxBatchPoints(5_000)
+                .build();
     }
 
     private static void assertExactTotals(LocalStorageCluster c, long n) {
@@ -163,14 +184,21 @@ class MeridianSinkIT {
         long n = 300_000;
         try (LocalStorageCluster c = cluster(etcd, dir, "/sink-fail")) {
             StreamExecutionEnvironment env = env(200);
-            requests(env, n, 100_000).map(new FailOnce(n / 6)).returns(Request.class)
-                    .sinkTo(sink(c, null)).name("meridian");
+            requests(env, n, 100_000)
+                    .map(new FailOnce(n / 6))
+                    .returns(Request.class)
+                    .sinkTo(sink(c, null))
+                    .name("meridian");
             env.execute("sink-task-failure");
             assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
             assertExactTotals(c, n);
-            assertThat(c.nodes.stream().mapToInt(node -> node.registry().replicas().stream()
-                    .mapToInt(r -> r.shard().pendingTransactions()).sum()).sum())
-                    .as("no staged transaction is left on a leader or follower").isZero();
+            assertThat(c.nodes.stream()
+                            .mapToInt(node -> node.registry().replicas().stream()
+                                    .mapToInt(r -> r.shard().pendingTransactions())
+                                    .sum())
+                            .sum())
+                    .as("no staged transaction is left on a leader or follower")
+                    .isZero();
         }
     }
 
@@ -179,17 +207,24 @@ class MeridianSinkIT {
         long n = 300_000;
         try (LocalStorageCluster c = cluster(etcd, dir, "/sink-failover")) {
             StreamExecutionEnvironment env = env(200);
-            requests(env, n, 60_000).sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE)).name("meridian");
+            requests(env, n, 60_000)
+                    .sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE))
+                    .name("meridian");
             JobClient job = env.executeAsync("sink-leader-change");
             // once some checkpoints committed, the leader of shard 0 goes away; the master promotes a follower
-            await().atMost(Duration.ofSeconds(60)).until(() -> c.total("web", SHARDS, "http", "requests", T0,
-                    T0 + 2 * HOUR).count() > n / 5);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR)
+                                    .count()
+                            > n / 5);
             var before = c.cache.routing().leader("web", 0).orElseThrow();
-            StorageNode victim = c.nodes.stream().filter(s -> s.self().id().equals(before.leader())).findFirst()
+            StorageNode victim = c.nodes.stream()
+                    .filter(s -> s.self().id().equals(before.leader()))
+                    .findFirst()
                     .orElseThrow();
             victim.close();
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-            assertThat(c.cache.routing().leader("web", 0).orElseThrow().epoch()).as("shard 0 failed over")
+            assertThat(c.cache.routing().leader("web", 0).orElseThrow().epoch())
+                    .as("shard 0 failed over")
                     .isGreaterThan(before.epoch());
             assertExactTotals(c, n);
         }
@@ -203,7 +238,8 @@ class MeridianSinkIT {
             MeridianSink<Request> sink = sink(c, null);
             requests(env, n, 100_000).sinkTo(sink).name("meridian");
             env.execute("sink-at-least-once");
-            assertThat(sink.deliveryGuarantee()).as("resolved from the job: no checkpointing")
+            assertThat(sink.deliveryGuarantee())
+                    .as("resolved from the job: no checkpointing")
                     .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
             assertExactTotals(c, n);
         }
@@ -214,12 +250,25 @@ class MeridianSinkIT {
         try (LocalStorageCluster c = cluster(etcd, dir, "/sink-bad")) {
             StreamExecutionEnvironment env = env(0);
             env.setParallelism(1);
-            requests(env, 10, 1_000).sinkTo(MeridianSink.forPoints("web", (Request r) -> new MeridianPoint(
-                            "bad metric", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
-                    .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").build());
-            assertThatThrownBy(() -> env.execute("sink-bad-record")).hasStackTraceContaining("invalid metric name")
+            requests(env, 10, 1_000)
+                    .sinkTo(MeridianSink.forPoints(
+                                    "web",
+                                    (Request r) -> new MeridianPoint(
+                                            "bad metric",
+                                            Map.of("host", r.host),
+                                            r.timeMs,
+                                            Map.of("requests", r.requests)))
+                            .setEtcdEndpoints(c.etcdEndpoint())
+                            .setMetaRoot(c.root())
+                            .setIdc("idc1")
+                            .build());
+            assertThatThrownBy(() -> env.execute("sink-bad-record"))
+                    .hasStackTraceContaining("invalid metric name")
                     .hasStackTraceContaining("metric=bad metric");
-            assertThat(c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR).count()).as("nothing written").isZero();
+            assertThat(c.total("web", SHARDS, "http", "requests", T0, T0 + 2 * HOUR)
+                            .count())
+                    .as("nothing written")
+                    .isZero();
         }
     }
 
@@ -228,10 +277,17 @@ class MeridianSinkIT {
         try (LocalStorageCluster c = cluster(etcd, dir, "/sink-nodb")) {
             StreamExecutionEnvironment env = env(0);
             env.setParallelism(1);
-            requests(env, 10, 1_000).sinkTo(MeridianSink.forPoints("nosuchdb", (Request r) -> new MeridianPoint(
-                            "http", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
-                    .setEtcdEndpoints(c.etcdEndpoint()).setMetaRoot(c.root()).setIdc("idc1").build());
-            assertThatThrownBy(() -> env.execute("sink-unknown-db")).hasStackTraceContaining("unknown database [db=nosuchdb]");
+            requests(env, 10, 1_000)
+                    .sinkTo(MeridianSink.forPoints(
+                                    "nosuchdb",
+                                    (Request r) -> new MeridianPoint(
+                                            "http", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)))
+                            .setEtcdEndpoints(c.etcdEndpoint())
+                            .setMetaRoot(c.root())
+                            .setIdc("idc1")
+                            .build());
+            assertThatThrownBy(() -> env.execute("sink-unknown-db"))
+                    .hasStackTraceContaining("unknown database [db=nosuchdb]");
         }
     }
 
@@ -248,7 +304,8 @@ class MeridianSinkIT {
             JobClient second = runFrom(c, checkpoints, n, kept);
             committedMoreThan(c, before + 20_000);
             second.cancel().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> second.getJobStatus().get().isGloballyTerminalState());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> second.getJobStatus().get().isGloballyTerminalState());
             long written = total(c);
             // a third run restores the same, now older, checkpoint: its next transaction already committed
             JobClient third = runFrom(c, checkpoints, n, kept);
@@ -271,11 +328,13 @@ class MeridianSinkIT {
     private static JobClient runFrom(LocalStorageCluster c, Path checkpoints, long n, Path restore) throws Exception {
         StreamExecutionEnvironment env = env(100, retained(checkpoints));
         env.setParallelism(1);
-        requests(env, n, 20_000).uid("requests").sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE)).uid("meridian");
+        requests(env, n, 20_000)
+                .uid("requests")
+                .sinkTo(sink(c, DeliveryGuarantee.EXACTLY_ONCE))
+                .uid("meridian");
         StreamGraph graph = env.getStreamGraph();
         if (restore != null) {
-            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(
-                    restore.toString(), false));
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restore.toString(), false));
         }
         return env.executeAsync(graph);
     }
@@ -283,10 +342,13 @@ class MeridianSinkIT {
     /** Cancels the job (its last checkpoint is retained) and returns that checkpoint's directory. */
     private static Path cancelAndFindCheckpoint(JobClient job, Path checkpoints) throws Exception {
         job.cancel().get(30, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> job.getJobStatus().get().isGloballyTerminalState());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> job.getJobStatus().get().isGloballyTerminalState());
         try (var files = Files.walk(checkpoints.resolve(job.getJobID().toString()))) {
-            return files.filter(f -> f.getFileName().toString().equals("_metadata")).map(Path::getParent)
-                    .findFirst().orElseThrow();
+            return files.filter(f -> f.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -294,7 +356,8 @@ class MeridianSinkIT {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return conf;
     }

@@ -19,33 +19,51 @@ import org.junit.jupiter.api.Test;
  */
 class RawBatchCallsTest {
     private static PointBatch batch(String host, double v) {
-        return PointBatch.newBuilder().addSeries(SeriesRows.newBuilder().setMetric("cpu")
-                .addTags(Tag.newBuilder().setKey("host").setValue(host)).addFields("usage")
-                .addTimestampDeltas(1_732_500_000_000L).addValues(v)).build();
+        return PointBatch.newBuilder()
+                .addSeries(SeriesRows.newBuilder()
+                        .setMetric("cpu")
+                        .addTags(Tag.newBuilder().setKey("host").setValue(host))
+                        .addFields("usage")
+                        .addTimestampDeltas(1_732_500_000_000L)
+                        .addValues(v))
+                .build();
     }
 
     @Test
     void requestsEqualTheGeneratedEncoding() throws Exception {
-        ShardRef ref = ShardRef.newBuilder().setDatabase("web").setShard(3).setEpoch(7).build();
+        ShardRef ref =
+                ShardRef.newBuilder().setDatabase("web").setShard(3).setEpoch(7).build();
         ByteString joined = batch("a", 1).toByteString().concat(batch("b", 2).toByteString());
         PointBatch both = PointBatch.parseFrom(joined);
         assertThat(both.getSeriesCount()).isEqualTo(2);
         assertThat(both.getSeries(1).getTags(0).getValue()).isEqualTo("b");
 
         byte[] stage = RawBatchCalls.stageRequest(ref, "sink-run-0", 42, joined);
-        assertThat(stage).isEqualTo(StageRequest.newBuilder().setShard(ref).setWriterId("sink-run-0").setTransactionId(42)
-                .setBatch(both).build().toByteArray());
+        assertThat(stage)
+                .isEqualTo(StageRequest.newBuilder()
+                        .setShard(ref)
+                        .setWriterId("sink-run-0")
+                        .setTransactionId(42)
+                        .setBatch(both)
+                        .build()
+                        .toByteArray());
         byte[] write = RawBatchCalls.writeRequest(ref, joined, "sink-run-0", 9);
-        assertThat(write).isEqualTo(WriteRequest.newBuilder().setShard(ref).setBatch(both).setWriterId("sink-run-0")
-                .setSequence(9).build().toByteArray());
+        assertThat(write)
+                .isEqualTo(WriteRequest.newBuilder()
+                        .setShard(ref)
+                        .setBatch(both)
+                        .setWriterId("sink-run-0")
+                        .setSequence(9)
+                        .build()
+                        .toByteArray());
     }
 
     @Test
     void shardBuffersJoinRawBatchesAndRowsIntoOneBatch() throws Exception {
         ShardBuffers buffers = new ShardBuffers();
         buffers.addBatch("web", 0, batch("a", 1).toByteArray(), 1);
-        ShardBuffers.Buffer b = buffers.addRow("web", 0, SeriesKey.of("cpu", "host", "c"),
-                List.of("usage"), 1_732_500_000_000L, new double[] {3});
+        ShardBuffers.Buffer b = buffers.addRow(
+                "web", 0, SeriesKey.of("cpu", "host", "c"), List.of("usage"), 1_732_500_000_000L, new double[] {3});
         assertThat(b.points).isEqualTo(2);
         PointBatch out = PointBatch.parseFrom(buffers.take(b).build());
         assertThat(out.getSeriesList()).extracting(s -> s.getTags(0).getValue()).containsExactly("a", "c");

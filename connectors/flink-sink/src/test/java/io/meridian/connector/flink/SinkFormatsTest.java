@@ -18,8 +18,8 @@ class SinkFormatsTest {
     void committableVersion1IsPinned() throws Exception {
         ShardCommittable c = new ShardCommittable("web", 3, "s-r-0", 42, 1000);
         byte[] bytes = new ShardCommittableSerializer().serialize(c);
-        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(
-                "0003776562" + "00000003" + "0005732d722d30" + "000000000000002a" + "00000000000003e8");
+        assertThat(HexFormat.of().formatHex(bytes))
+                .isEqualTo("0003776562" + "00000003" + "0005732d722d30" + "000000000000002a" + "00000000000003e8");
         assertThat(new ShardCommittableSerializer().deserialize(1, bytes)).isEqualTo(c);
         assertThatThrownBy(() -> new ShardCommittableSerializer().deserialize(2, bytes))
                 .hasMessageContaining("unknown committable version [version=2]");
@@ -39,19 +39,24 @@ class SinkFormatsTest {
 
     @Test
     void badSettingsAreRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> MeridianSink.forPoints("web", (String s) -> null).build())
+        assertThatThrownBy(
+                        () -> MeridianSink.forPoints("web", (String s) -> null).build())
                 .hasMessageContaining("[etcdEndpoints=[]]");
         assertThatThrownBy(() -> builder().setEtcdEndpoints("127.0.0.1:2379").build())
                 .hasMessageContaining("etcdEndpoints=[127.0.0.1:2379]");
         assertThatThrownBy(() -> builder().setMetaRoot("meridian/").build()).hasMessageContaining("metaRoot=meridian/");
         assertThatThrownBy(() -> builder().setSinkId("a b").build()).hasMessageContaining("sinkId=a b");
-        assertThatThrownBy(() -> builder().setDeliveryGuarantee(DeliveryGuarantee.NONE).build())
+        assertThatThrownBy(() ->
+                        builder().setDeliveryGuarantee(DeliveryGuarantee.NONE).build())
                 .hasMessageContaining("deliveryGuarantee=NONE");
         assertThatThrownBy(() -> builder().setMaxBatchPoints(0).build()).hasMessageContaining("maxBatchPoints=0");
-        assertThatThrownBy(() -> builder().setRequestTimeout(Duration.ofMillis(5)).build())
+        assertThatThrownBy(
+                        () -> builder().setRequestTimeout(Duration.ofMillis(5)).build())
                 .hasMessageContaining("requestTimeout=PT0.005S");
         assertThatThrownBy(() -> MeridianSink.forPoints("bad db", (String s) -> null))
                 .hasMessageContaining("bad db");
-        assertThat(builder().build().deliveryGuarantee()).as("left to the job's checkpointing").isNull();
+        assertThat(builder().build().deliveryGuarantee())
+                .as("left to the job's checkpointing")
+                .isNull();
     }
 }

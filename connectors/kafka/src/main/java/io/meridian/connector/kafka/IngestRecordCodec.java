@@ -40,12 +40,13 @@ public final class IngestRecordCodec {
      *
      * @throws IllegalArgumentException for a bad shard or partition count, or an invalid database name
      */
-    public static ProducerRecord<byte[], byte[]> encodeBatch(String topic, int partitions, String database, int shard,
-                                                             PointBatch batch) {
+    public static ProducerRecord<byte[], byte[]> encodeBatch(
+            String topic, int partitions, String database, int shard, PointBatch batch) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(batch, "batch");
         int partition = IngestTopic.partitionOf(shard, partitions);
-        List<Header> headers = List.of(header(HEADER_DB, requireDatabase(database)),
+        List<Header> headers = List.of(
+                header(HEADER_DB, requireDatabase(database)),
                 header(HEADER_FORMAT, IngestFormat.POINT_BATCH_V1.header()));
         return new ProducerRecord<>(topic, partition, null, shardKey(shard), batch.toByteArray(), headers);
     }
@@ -56,8 +57,8 @@ public final class IngestRecordCodec {
      * @param precision the timestamps' unit; null leaves the header out (nanoseconds)
      * @throws IllegalArgumentException for an invalid database name
      */
-    public static ProducerRecord<byte[], byte[]> encodeLines(String topic, String database, byte[] text,
-                                                             Precision precision) {
+    public static ProducerRecord<byte[], byte[]> encodeLines(
+            String topic, String database, byte[] text, Precision precision) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(text, "text");
         List<Header> headers = new ArrayList<>(3);
@@ -87,27 +88,31 @@ public final class IngestRecordCodec {
         IngestRecord.Source source = new IngestRecord.Source(record.topic(), record.partition(), record.offset());
         String db = text(record.headers(), HEADER_DB);
         if (db == null) {
-            throw new IngestRecordException(source, "missing header [header=" + HEADER_DB
-                    + "]: every record names its database", null);
+            throw new IngestRecordException(
+                    source, "missing header [header=" + HEADER_DB + "]: every record names its database", null);
         }
         String dbReason = Names.invalidReason(db);
         if (dbReason != null) {
-            throw new IngestRecordException(source, "invalid database name [header=" + HEADER_DB + ", db=" + db
-                    + "]: " + dbReason, null);
+            throw new IngestRecordException(
+                    source, "invalid database name [header=" + HEADER_DB + ", db=" + db + "]: " + dbReason, null);
         }
         String formatHeader = text(record.headers(), HEADER_FORMAT);
-        IngestFormat format = formatHeader == null ? IngestFormat.LINE_PROTOCOL
-                : IngestFormat.ofHeader(formatHeader).orElseThrow(() -> new IngestRecordException(source,
-                        "unknown format [header=" + HEADER_FORMAT + ", format=" + formatHeader + "]: want one of lp,"
-                                + " pb1 (a newer producer? upgrade the consumer)", null));
+        IngestFormat format = formatHeader == null
+                ? IngestFormat.LINE_PROTOCOL
+                : IngestFormat.ofHeader(formatHeader)
+                        .orElseThrow(() -> new IngestRecordException(
+                                source,
+                                "unknown format [header=" + HEADER_FORMAT + ", format=" + formatHeader
+                                        + "]: want one of lp," + " pb1 (a newer producer? upgrade the consumer)",
+                                null));
         if (record.value() == null) {
             throw new IngestRecordException(source, "missing value [format=" + format.header() + "]", null);
         }
         return switch (format) {
-            case LINE_PROTOCOL -> new IngestRecord.Lines(source, db, precision(source, record.headers()),
-                    record.value());
-            case POINT_BATCH_V1 -> new IngestRecord.Batch(source, db, shard(source, record.key()),
-                    batch(source, record.value()));
+            case LINE_PROTOCOL ->
+                new IngestRecord.Lines(source, db, precision(source, record.headers()), record.value());
+            case POINT_BATCH_V1 ->
+                new IngestRecord.Batch(source, db, shard(source, record.key()), batch(source, record.value()));
         };
     }
 
@@ -116,8 +121,8 @@ public final class IngestRecordCodec {
      * {@code meridian.dlq.reason} header and the original topic, partition and offset as headers
      * {@code meridian.dlq.topic}, {@code meridian.dlq.partition}, {@code meridian.dlq.offset} (UTF-8 text).
      */
-    public static ProducerRecord<byte[], byte[]> deadLetter(String dlqTopic, ConsumerRecord<byte[], byte[]> record,
-                                                            String reason) {
+    public static ProducerRecord<byte[], byte[]> deadLetter(
+            String dlqTopic, ConsumerRecord<byte[], byte[]> record, String reason) {
         Objects.requireNonNull(dlqTopic, "dlqTopic");
         Objects.requireNonNull(reason, "reason");
         List<Header> headers = new ArrayList<>();
@@ -134,16 +139,22 @@ public final class IngestRecordCodec {
         try {
             return Precision.parse(p);
         } catch (InvalidInputException e) {
-            throw new IngestRecordException(source, "unknown precision [header=" + HEADER_PRECISION + ", precision="
-                    + p + "]: want one of ns, us, ms, s", e);
+            throw new IngestRecordException(
+                    source,
+                    "unknown precision [header=" + HEADER_PRECISION + ", precision=" + p
+                            + "]: want one of ns, us, ms, s",
+                    e);
         }
     }
 
     private static int shard(IngestRecord.Source source, byte[] key) {
         if (key == null || key.length != SHARD_KEY_BYTES) {
-            throw new IngestRecordException(source, "bad key length [format=pb1]: got "
-                    + (key == null ? "no key" : key.length + " bytes") + "; want " + SHARD_KEY_BYTES
-                    + " (the shard, big-endian int32)", null);
+            throw new IngestRecordException(
+                    source,
+                    "bad key length [format=pb1]: got "
+                            + (key == null ? "no key" : key.length + " bytes") + "; want " + SHARD_KEY_BYTES
+                            + " (the shard, big-endian int32)",
+                    null);
         }
         int shard = ByteBuffer.wrap(key).getInt();
         if (shard < 0) {
@@ -156,8 +167,8 @@ public final class IngestRecordCodec {
         try {
             return PointBatch.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
-            throw new IngestRecordException(source, "unparsable PointBatch [format=pb1, bytes=" + value.length + "]: "
-                    + e.getMessage(), e);
+            throw new IngestRecordException(
+                    source, "unparsable PointBatch [format=pb1, bytes=" + value.length + "]: " + e.getMessage(), e);
         }
     }
 

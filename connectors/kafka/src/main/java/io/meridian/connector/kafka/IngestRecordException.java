@@ -14,8 +14,7 @@ public final class IngestRecordException extends InvalidInputException {
     private final String reason;
 
     public IngestRecordException(IngestRecord.Source source, String reason, Throwable cause) {
-        super(ErrorCode.INVALID_INPUT,
-                "cannot decode ingest record [" + source + "]: " + reason, cause);
+        super(ErrorCode.INVALID_INPUT, "cannot decode ingest record [" + source + "]: " + reason, cause);
         this.source = Objects.requireNonNull(source, "source");
         this.reason = Objects.requireNonNull(reason, "reason");
     }

@@ -68,8 +68,8 @@ public final class MeridianKafkaProducer implements AutoCloseable {
      */
     public Future<RecordMetadata> send(String database, byte[] lines, Precision precision) {
         Objects.requireNonNull(precision, "precision");
-        return producer.send(IngestRecordCodec.encodeLines(topic, database, lines,
-                precision == Precision.NANOSECONDS ? null : precision));
+        return producer.send(IngestRecordCodec.encodeLines(
+                topic, database, lines, precision == Precision.NANOSECONDS ? null : precision));
     }
 
     /** Sends everything buffered and waits for the acks. */

@@ -31,28 +31,60 @@ class IngestRecordCodecTest {
     /** The fixed batch of the golden record: two series, one with two fields and a NaN, negative deltas. */
     static PointBatch goldenBatch() {
         return PointBatch.newBuilder()
-                .addSeries(SeriesRows.newBuilder().setMetric("cpu")
+                .addSeries(SeriesRows.newBuilder()
+                        .setMetric("cpu")
                         .addTags(Tag.newBuilder().setKey("host").setValue("h1"))
                         .addTags(Tag.newBuilder().setKey("region").setValue("eu-1"))
-                        .addFields("usage").addFields("idle")
-                        .addTimestampDeltas(1_732_530_000_000L).addTimestampDeltas(10_000).addTimestampDeltas(-5_000)
-                        .addValues(0.5).addValues(99.5).addValues(0.75).addValues(Double.NaN).addValues(1).addValues(2))
-                .addSeries(SeriesRows.newBuilder().setMetric("mem").addFields("used")
-                        .addTimestampDeltas(1_732_530_000_000L).addValues(1 << 30))
+                        .addFields("usage")
+                        .addFields("idle")
+                        .addTimestampDeltas(1_732_530_000_000L)
+                        .addTimestampDeltas(10_000)
+                        .addTimestampDeltas(-5_000)
+                        .addValues(0.5)
+                        .addValues(99.5)
+                        .addValues(0.75)
+                        .addValues(Double.NaN)
+                        .addValues(1)
+                        .addValues(2))
+                .addSeries(SeriesRows.newBuilder()
+                        .setMetric("mem")
+                        .addFields("used")
+                        .addTimestampDeltas(1_732_530_000_000L)
+                        .addValues(1 << 30))
                 .build();
     }
 
-    private static ConsumerRecord<byte[], byte[]> consumed(ProducerRecord<byte[], byte[]> r, int partition, long offset) {
+    private static ConsumerRecord<byte[], byte[]> consumed(
+            ProducerRecord<byte[], byte[]> r, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         r.headers().forEach(headers::add);
-        return new ConsumerRecord<>(r.topic(), partition, offset, 0L, TimestampType.CREATE_TIME,
-                r.key() == null ? -1 : r.key().length, r.value() == null ? -1 : r.value().length, r.key(), r.value(),
-                headers, Optional.empty());
+        return new ConsumerRecord<>(
+                r.topic(),
+                partition,
+                offset,
+                0L,
+                TimestampType.CREATE_TIME,
+                r.key() == null ? -1 : r.key().length,
+                r.value() == null ? -1 : r.value().length,
+                r.key(),
+                r.value(),
+                headers,
+                Optional.empty());
     }
 
     private static ConsumerRecord<byte[], byte[]> raw(byte[] key, byte[] value, Header... headers) {
-        return new ConsumerRecord<>(TOPIC, 2, 41L, 0L, TimestampType.CREATE_TIME, -1, -1, key, value,
-                new RecordHeaders(headers), Optional.empty());
+        return new ConsumerRecord<>(
+                TOPIC,
+                2,
+                41L,
+                0L,
+                TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key,
+                value,
+                new RecordHeaders(headers),
+                Optional.empty());
     }
 
     private static Header h(String key, String value) {
@@ -82,8 +114,8 @@ class IngestRecordCodecTest {
     @Test
     void linesRoundTripWithAndWithoutPrecision() {
         byte[] text = "cpu,host=h1 usage=1 1\ncpu,host=h2 usage=2 2\n".getBytes(StandardCharsets.UTF_8);
-        IngestRecord.Lines ms = (IngestRecord.Lines) IngestRecordCodec.decode(consumed(
-                IngestRecordCodec.encodeLines(TOPIC, "web", text, Precision.MILLISECONDS), 0, 0));
+        IngestRecord.Lines ms = (IngestRecord.Lines) IngestRecordCodec.decode(
+                consumed(IngestRecordCodec.encodeLines(TOPIC, "web", text, Precision.MILLISECONDS), 0, 0));
         assertThat(ms.database()).isEqualTo("web");
         assertThat(ms.precision()).isEqualTo(Precision.MILLISECONDS);
         assertThat(ms.text()).isEqualTo(text);
@@ -97,8 +129,11 @@ class IngestRecordCodecTest {
 
     @Test
     void aPlainProducersRecordWithOnlyDbIsLineProtocolWhateverItsKey() {
-        IngestRecord r = IngestRecordCodec.decode(raw("anything".getBytes(StandardCharsets.UTF_8),
-                "m f=1".getBytes(StandardCharsets.UTF_8), h("db", "web"), h("precision", "s")));
+        IngestRecord r = IngestRecordCodec.decode(raw(
+                "anything".getBytes(StandardCharsets.UTF_8),
+                "m f=1".getBytes(StandardCharsets.UTF_8),
+                h("db", "web"),
+                h("precision", "s")));
         assertThat(r).isInstanceOf(IngestRecord.Lines.class);
         assertThat(r.format()).isEqualTo(IngestFormat.LINE_PROTOCOL);
         assertThat(((IngestRecord.Lines) r).precision()).isEqualTo(Precision.SECONDS);
@@ -117,16 +152,21 @@ class IngestRecordCodecTest {
                 .isInstanceOf(IngestRecordException.class)
                 .hasMessageStartingWith(at + "unknown format [header=format, format=pb9]: want one of lp, pb1")
                 .satisfies(e -> assertThat(((IngestRecordException) e).reason()).startsWith("unknown format"))
-                .satisfies(e -> assertThat(((IngestRecordException) e).isRetriable()).isFalse());
-        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(new byte[] {0, 1}, value, h("db", "web"),
-                h("format", "pb1"))))
+                .satisfies(e ->
+                        assertThat(((IngestRecordException) e).isRetriable()).isFalse());
+        assertThatThrownBy(() ->
+                        IngestRecordCodec.decode(raw(new byte[] {0, 1}, value, h("db", "web"), h("format", "pb1"))))
                 .hasMessage(at + "bad key length [format=pb1]: got 2 bytes; want 4 (the shard, big-endian int32)");
         assertThatThrownBy(() -> IngestRecordCodec.decode(raw(null, value, h("db", "web"), h("format", "pb1"))))
                 .hasMessageContaining("bad key length [format=pb1]: got no key");
-        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(new byte[] {-1, -1, -1, -1}, value, h("db", "web"),
-                h("format", "pb1")))).hasMessage(at + "bad key [format=pb1]: got shard -1; want >= 0");
-        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(IngestRecordCodec.shardKey(1), new byte[] {(byte) 0xff,
-                1, 2}, h("db", "web"), h("format", "pb1"))))
+        assertThatThrownBy(() -> IngestRecordCodec.decode(
+                        raw(new byte[] {-1, -1, -1, -1}, value, h("db", "web"), h("format", "pb1"))))
+                .hasMessage(at + "bad key [format=pb1]: got shard -1; want >= 0");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(
+                        IngestRecordCodec.shardKey(1),
+                        new byte[] {(byte) 0xff, 1, 2},
+                        h("db", "web"),
+                        h("format", "pb1"))))
                 .isInstanceOf(IngestRecordException.class)
                 .hasMessageStartingWith(at + "unparsable PointBatch [format=pb1, bytes=3]: ");
         assertThatThrownBy(() -> IngestRecordCodec.decode(raw(null, null, h("db", "web"))))
@@ -138,11 +178,14 @@ class IngestRecordCodecTest {
     @Test
     void encodeChecksItsArguments() {
         assertThatThrownBy(() -> IngestRecordCodec.encodeBatch(TOPIC, 0, "web", 1, goldenBatch()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partitions=0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("partitions=0");
         assertThatThrownBy(() -> IngestRecordCodec.encodeBatch(TOPIC, 2, "web", -1, goldenBatch()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shard=-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shard=-1");
         assertThatThrownBy(() -> IngestRecordCodec.encodeBatch(TOPIC, 2, "no space", 1, goldenBatch()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("db=no space");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("db=no space");
     }
 
     @Test
@@ -163,9 +206,11 @@ class IngestRecordCodecTest {
     @Test
     void pb1RecordMatchesTheGoldenFiles() throws IOException {
         ProducerRecord<byte[], byte[]> r = IngestRecordCodec.encodeBatch(TOPIC, 4, "web", 3, goldenBatch());
-        assertThat(r.value()).as("golden/pb1/v1/record.value.bin")
+        assertThat(r.value())
+                .as("golden/pb1/v1/record.value.bin")
                 .isEqualTo(Files.readAllBytes(GOLDEN.resolve("record.value.bin")));
-        assertThat(describe(r)).as("golden/pb1/v1/record.txt")
+        assertThat(describe(r))
+                .as("golden/pb1/v1/record.txt")
                 .isEqualTo(withoutComments(Files.readAllLines(GOLDEN.resolve("record.txt"))));
         // and the golden bytes decode to the fixed batch
         IngestRecord.Batch b = (IngestRecord.Batch) IngestRecordCodec.decode(consumed(r, 3, 0));
@@ -184,7 +229,8 @@ class IngestRecordCodecTest {
         Files.write(GOLDEN.resolve("record.value.bin"), r.value());
         List<String> lines = new ArrayList<>();
         lines.add("# pb1 v1 golden record: IngestRecordCodecTest.goldenBatch() encoded for topic meridian.ingest,");
-        lines.add("# 4 partitions, db web, shard 3; generator IngestRecordCodecTest#writeGoldenWhenAsked. Never regenerate:");
+        lines.add(
+                "# 4 partitions, db web, shard 3; generator IngestRecordCodecTest#writeGoldenWhenAsked. Never regenerate:");
         lines.add("# a change here is a wire-format change and needs a new format version (FORMAT.md).");
         lines.addAll(describe(r));
         Files.write(GOLDEN.resolve("record.txt"), lines);

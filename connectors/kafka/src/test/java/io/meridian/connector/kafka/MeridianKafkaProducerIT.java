@@ -38,18 +38,20 @@ class MeridianKafkaProducerIT {
         String lines = "cpu,host=h1 usage=0.5 1732530000000\ncpu,host=h2 usage=0.7 1732530000000\n";
         RecordMetadata a;
         RecordMetadata b;
-        try (MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(),
-                IngestTopic.DEFAULT_TOPIC)) {
+        try (MeridianKafkaProducer producer =
+                new MeridianKafkaProducer(kafka.bootstrapServers(), IngestTopic.DEFAULT_TOPIC)) {
             a = producer.send("web", lines, Precision.MILLISECONDS).get();
             b = producer.send("web2", "m f=1 1").get();
         }
-        assertThat(kafka.endOffsets(IngestTopic.DEFAULT_TOPIC).values().stream().mapToLong(Long::longValue).sum())
+        assertThat(kafka.endOffsets(IngestTopic.DEFAULT_TOPIC).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isEqualTo(2);
 
         List<IngestRecord> decoded = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer()) {
-            List<TopicPartition> tps = List.of(new TopicPartition(IngestTopic.DEFAULT_TOPIC, 0),
-                    new TopicPartition(IngestTopic.DEFAULT_TOPIC, 1));
+            List<TopicPartition> tps = List.of(
+                    new TopicPartition(IngestTopic.DEFAULT_TOPIC, 0), new TopicPartition(IngestTopic.DEFAULT_TOPIC, 1));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             long deadline = System.currentTimeMillis() + 30_000;
@@ -60,15 +62,19 @@ class MeridianKafkaProducerIT {
             }
         }
         assertThat(decoded).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(IngestRecord.Lines.class));
-        IngestRecord.Lines web = (IngestRecord.Lines) decoded.stream().filter(r -> r.database().equals("web"))
-                .findFirst().orElseThrow();
+        IngestRecord.Lines web = (IngestRecord.Lines) decoded.stream()
+                .filter(r -> r.database().equals("web"))
+                .findFirst()
+                .orElseThrow();
         assertThat(web.format()).isEqualTo(IngestFormat.LINE_PROTOCOL);
         assertThat(web.precision()).isEqualTo(Precision.MILLISECONDS);
         assertThat(new String(web.text(), StandardCharsets.UTF_8)).isEqualTo(lines);
         assertThat(web.source().partition()).isEqualTo(a.partition());
         assertThat(web.source().offset()).isEqualTo(a.offset());
-        IngestRecord.Lines web2 = (IngestRecord.Lines) decoded.stream().filter(r -> r.database().equals("web2"))
-                .findFirst().orElseThrow();
+        IngestRecord.Lines web2 = (IngestRecord.Lines) decoded.stream()
+                .filter(r -> r.database().equals("web2"))
+                .findFirst()
+                .orElseThrow();
         assertThat(web2.precision()).isEqualTo(Precision.NANOSECONDS);
         assertThat(web2.source().offset()).isEqualTo(b.offset());
     }

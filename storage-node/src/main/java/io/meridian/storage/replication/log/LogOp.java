@@ -45,7 +45,8 @@ public record LogOp(long lsn, long epoch, Kind kind, WriteBatch batch, String wr
     public LogOp {
         Objects.requireNonNull(kind, "kind");
         if (lsn < 1 || epoch < 1) {
-            throw new IllegalArgumentException("replica log op needs lsn and epoch >= 1 [lsn=" + lsn + ", epoch=" + epoch + "]");
+            throw new IllegalArgumentException(
+                    "replica log op needs lsn and epoch >= 1 [lsn=" + lsn + ", epoch=" + epoch + "]");
         }
         boolean points = kind == Kind.WRITE || kind == Kind.STAGE;
         boolean txn = kind == Kind.STAGE || kind == Kind.COMMIT || kind == Kind.ABORT;

@@ -39,10 +39,10 @@ public final class ReplicaLogReader {
     }
 
     /** Where a read ended: the next op ({@code nextLsn}) starts at or after {@code offset} of {@code segment}. */
-    public record Cursor(long segment, long offset, long nextLsn) { }
+    public record Cursor(long segment, long offset, long nextLsn) {}
 
     /** Ops read, and where to continue. */
-    public record Batch(List<LogOp> ops, Cursor next) { }
+    public record Batch(List<LogOp> ops, Cursor next) {}
 
     private final Path walDir;
     private final Map<Long, Long> firstLsnBySegment = new ConcurrentHashMap<>();
@@ -68,8 +68,8 @@ public final class ReplicaLogReader {
             offset = 0;
             if (index < 0) {
                 if (fromLsn <= flushedLsn) {
-                    throw new LogTrimmedException("replica log no longer holds op " + fromLsn
-                            + " [dir=" + walDir + ", flushedUpTo=" + flushedLsn + "]: the follower needs a full re-sync");
+                    throw new LogTrimmedException("replica log no longer holds op " + fromLsn + " [dir=" + walDir
+                            + ", flushedUpTo=" + flushedLsn + "]: the follower needs a full re-sync");
                 }
                 return new Batch(List.of(), hint);
             }
@@ -91,8 +91,8 @@ public final class ReplicaLogReader {
                     return true;
                 }
                 if (lsn != fromLsn + ops.size()) {
-                    throw new LogTrimmedException("replica log no longer holds op " + (fromLsn + ops.size())
-                            + " [dir=" + walDir + ", found=" + lsn + "]: the follower needs a full re-sync");
+                    throw new LogTrimmedException("replica log no longer holds op " + (fromLsn + ops.size()) + " [dir="
+                            + walDir + ", found=" + lsn + "]: the follower needs a full re-sync");
                 }
                 if (bytes[0] >= maxBytes && !ops.isEmpty()) {
                     return false;
@@ -116,7 +116,8 @@ public final class ReplicaLogReader {
         if (ops.isEmpty()) {
             return new Batch(List.of(), new Cursor(segment, next[0], fromLsn));
         }
-        return new Batch(ops, new Cursor(segment, next[0], ops.get(ops.size() - 1).lsn() + 1));
+        return new Batch(
+                ops, new Cursor(segment, next[0], ops.get(ops.size() - 1).lsn() + 1));
     }
 
     /**
@@ -135,8 +136,8 @@ public final class ReplicaLogReader {
             }
             if (first > lsn) {
                 if (!any) {
-                    throw new LogTrimmedException("replica log no longer holds op " + lsn
-                            + " [dir=" + walDir + ", oldest=" + first + "]: the follower needs a full re-sync");
+                    throw new LogTrimmedException("replica log no longer holds op " + lsn + " [dir=" + walDir
+                            + ", oldest=" + first + "]: the follower needs a full re-sync");
                 }
                 break;
             }
@@ -177,16 +178,21 @@ public final class ReplicaLogReader {
         if (neededLsn > checkpointLsn) {
             return checkpointSegment; // every needed op is at or after the checkpoint
         }
-        List<Long> older = Wal.segments(walDir).stream().filter(s -> s < checkpointSegment).toList();
+        List<Long> older =
+                Wal.segments(walDir).stream().filter(s -> s < checkpointSegment).toList();
         long keep = checkpointSegment;
         long bytes = 0;
         for (int i = older.size() - 1; i >= 0; i--) {
             long s = older.get(i);
             bytes += sizeOf(s);
             if (bytes > maxRetainedBytes) {
-                LOG.warn("WAL kept for a lagging follower is over its bound; dropping older segments [dir={}, "
-                        + "neededLsn={}, limit storage.replication.wal-retention-max={}]: that follower will need a "
-                        + "full re-sync", walDir, neededLsn, maxRetainedBytes);
+                LOG.warn(
+                        "WAL kept for a lagging follower is over its bound; dropping older segments [dir={}, "
+                                + "neededLsn={}, limit storage.replication.wal-retention-max={}]: that follower will need a "
+                                + "full re-sync",
+                        walDir,
+                        neededLsn,
+                        maxRetainedBytes);
                 break;
             }
             keep = s;
@@ -215,8 +221,8 @@ public final class ReplicaLogReader {
             case WalRecordType.POINTS_FROM_WRITER -> {
                 String writer = WriterSequences.readId(in);
                 long sequence = in.getVarLong();
-                yield new LogOp(lsn, epoch, LogOp.Kind.WRITE, points(in, resolver).withWriter(writer, sequence), null, 0,
-                        null);
+                yield new LogOp(
+                        lsn, epoch, LogOp.Kind.WRITE, points(in, resolver).withWriter(writer, sequence), null, 0, null);
             }
             case WalRecordType.STAGED -> {
                 String writer = WriterSequences.readId(in);
@@ -226,12 +232,24 @@ public final class ReplicaLogReader {
             case WalRecordType.COMMIT, WalRecordType.ABORT -> {
                 String writer = WriterSequences.readId(in);
                 long txn = in.getVarLong();
-                yield new LogOp(lsn, epoch, type == WalRecordType.COMMIT ? LogOp.Kind.COMMIT : LogOp.Kind.ABORT, null,
-                        writer, txn, null);
+                yield new LogOp(
+                        lsn,
+                        epoch,
+                        type == WalRecordType.COMMIT ? LogOp.Kind.COMMIT : LogOp.Kind.ABORT,
+                        null,
+                        writer,
+                        txn,
+                        null);
             }
             case WalRecordType.FIELD_DEF -> {
                 FieldSchema.Field f = FieldSchema.decode(in);
-                yield new LogOp(lsn, epoch, LogOp.Kind.DECLARE, null, null, 0,
+                yield new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.DECLARE,
+                        null,
+                        null,
+                        0,
                         new LogOp.Declaration(f.metric(), f.name(), f.type()));
             }
             default -> throw in.corrupt("unknown replicated record type " + type);

@@ -52,7 +52,8 @@ public final class ReplicaLogTruncator {
         try {
             if (m.replica().lastLsn() > lsn) {
                 throw new IllegalStateException("cannot truncate the replica log [dir=" + dir + ", to=" + lsn
-                        + "]: parts already hold ops up to " + m.replica().lastLsn() + "; the replica needs a full re-sync");
+                        + "]: parts already hold ops up to " + m.replica().lastLsn()
+                        + "; the replica needs a full re-sync");
             }
             checkpoint = m.walCheckpoint();
         } finally {

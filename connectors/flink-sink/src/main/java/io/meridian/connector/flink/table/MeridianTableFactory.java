@@ -33,27 +33,40 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 public final class MeridianTableFactory implements DynamicTableSinkFactory {
     public static final String IDENTIFIER = "meridian";
 
-    static final ConfigOption<String> ETCD = ConfigOptions.key("etcd.endpoints").stringType().noDefaultValue()
+    static final ConfigOption<String> ETCD = ConfigOptions.key("etcd.endpoints")
+            .stringType()
+            .noDefaultValue()
             .withDescription("etcd client URLs of the Meridian cluster, comma-separated.");
-    static final ConfigOption<String> DATABASE = ConfigOptions.key("database").stringType().noDefaultValue()
-            .withDescription("The database to write to.");
-    static final ConfigOption<String> METRIC = ConfigOptions.key("metric").stringType().noDefaultValue()
+    static final ConfigOption<String> DATABASE =
+            ConfigOptions.key("database").stringType().noDefaultValue().withDescription("The database to write to.");
+    static final ConfigOption<String> METRIC = ConfigOptions.key("metric")
+            .stringType()
+            .noDefaultValue()
             .withDescription("The metric; default: the table's name.");
-    static final ConfigOption<String> META_ROOT = ConfigOptions.key("meta.root").stringType().defaultValue("/meridian");
-    static final ConfigOption<String> IDC = ConfigOptions.key("idc").stringType().defaultValue("default");
-    static final ConfigOption<String> SINK_ID = ConfigOptions.key("sink.id").stringType().noDefaultValue()
+    static final ConfigOption<String> META_ROOT =
+            ConfigOptions.key("meta.root").stringType().defaultValue("/meridian");
+    static final ConfigOption<String> IDC =
+            ConfigOptions.key("idc").stringType().defaultValue("default");
+    static final ConfigOption<String> SINK_ID = ConfigOptions.key("sink.id")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Names the writers on the storage nodes; default: meridian-<table>.");
-    static final ConfigOption<String> TIME_COLUMN = ConfigOptions.key("time-column").stringType().noDefaultValue()
+    static final ConfigOption<String> TIME_COLUMN = ConfigOptions.key("time-column")
+            .stringType()
+            .noDefaultValue()
             .withDescription("The time column; default: the table's only TIMESTAMP / TIMESTAMP_LTZ column.");
-    static final ConfigOption<String> TAG_COLUMNS = ConfigOptions.key("tag-columns").stringType().noDefaultValue()
+    static final ConfigOption<String> TAG_COLUMNS = ConfigOptions.key("tag-columns")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Comma-separated tag columns; default: every string column.");
     static final ConfigOption<DeliveryGuarantee> GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
-            .enumType(DeliveryGuarantee.class).noDefaultValue()
+            .enumType(DeliveryGuarantee.class)
+            .noDefaultValue()
             .withDescription("exactly-once or at-least-once; default: exactly once when the job checkpoints.");
-    static final ConfigOption<Integer> BATCH_POINTS = ConfigOptions.key("sink.max-batch-points").intType()
-            .defaultValue(20_000);
-    static final ConfigOption<Duration> BATCH_DELAY = ConfigOptions.key("sink.max-batch-delay").durationType()
-            .defaultValue(Duration.ofMillis(200));
+    static final ConfigOption<Integer> BATCH_POINTS =
+            ConfigOptions.key("sink.max-batch-points").intType().defaultValue(20_000);
+    static final ConfigOption<Duration> BATCH_DELAY =
+            ConfigOptions.key("sink.max-batch-delay").durationType().defaultValue(Duration.ofMillis(200));
 
     @Override
     public String factoryIdentifier() {
@@ -80,10 +93,13 @@ public final class MeridianTableFactory implements DynamicTableSinkFactory {
         ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
         RowPointConverter converter = converter(table, metric, schema, o);
         MeridianSinkBuilder<RowData> b = MeridianSink.forPoints(o.get(DATABASE), converter)
-                .setEtcdEndpoints(Arrays.stream(o.get(ETCD).split(",")).map(String::trim).toArray(String[]::new))
-                .setMetaRoot(o.get(META_ROOT)).setIdc(o.get(IDC))
+                .setEtcdEndpoints(
+                        Arrays.stream(o.get(ETCD).split(",")).map(String::trim).toArray(String[]::new))
+                .setMetaRoot(o.get(META_ROOT))
+                .setIdc(o.get(IDC))
                 .setSinkId(o.getOptional(SINK_ID).orElse("meridian-" + table.replaceAll("[^A-Za-z0-9_.:-]", "_")))
-                .setMaxBatchPoints(o.get(BATCH_POINTS)).setMaxBatchDelay(o.get(BATCH_DELAY));
+                .setMaxBatchPoints(o.get(BATCH_POINTS))
+                .setMaxBatchDelay(o.get(BATCH_DELAY));
         o.getOptional(GUARANTEE).ifPresent(b::setDeliveryGuarantee);
         try {
             return new Sink(b.build());
@@ -94,9 +110,14 @@ public final class MeridianTableFactory implements DynamicTableSinkFactory {
 
     /** Which column is the time, which are tags and which are fields; refuses a schema it cannot map. */
     static RowPointConverter converter(String table, String metric, ResolvedSchema schema, ReadableConfig o) {
-        List<Column> physical = schema.getColumns().stream().filter(Column::isPhysical).toList();
-        List<String> tagNames = o.getOptional(TAG_COLUMNS).map(s -> Arrays.stream(s.split(",")).map(String::trim)
-                .filter(x -> !x.isEmpty()).toList()).orElse(null);
+        List<Column> physical =
+                schema.getColumns().stream().filter(Column::isPhysical).toList();
+        List<String> tagNames = o.getOptional(TAG_COLUMNS)
+                .map(s -> Arrays.stream(s.split(","))
+                        .map(String::trim)
+                        .filter(x -> !x.isEmpty())
+                        .toList())
+                .orElse(null);
         RowPointConverter.ColumnRef time = null;
         List<RowPointConverter.ColumnRef> tags = new ArrayList<>();
         List<RowPointConverter.ColumnRef> fields = new ArrayList<>();
@@ -109,8 +130,8 @@ public final class MeridianTableFactory implements DynamicTableSinkFactory {
                     || t.is(LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE);
             if (timeName != null ? c.getName().equals(timeName) : isTime) {
                 if (!isTime) {
-                    throw new ValidationException("meridian table " + table + ": time-column " + timeName
-                            + " is " + t + "; want TIMESTAMP or TIMESTAMP_LTZ");
+                    throw new ValidationException("meridian table " + table + ": time-column " + timeName + " is " + t
+                            + "; want TIMESTAMP or TIMESTAMP_LTZ");
                 }
                 if (time != null) {
                     throw new ValidationException("meridian table " + table + ": more than one TIMESTAMP column ("

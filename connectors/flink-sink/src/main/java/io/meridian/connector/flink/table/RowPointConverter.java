@@ -18,8 +18,7 @@ import org.apache.flink.table.data.TimestampData;
  */
 final class RowPointConverter implements PointConverter<RowData> {
     /** A column of the row: its position, name and how to read it. */
-    record ColumnRef(int position, String name, RowData.FieldGetter getter) implements Serializable {
-    }
+    record ColumnRef(int position, String name, RowData.FieldGetter getter) implements Serializable {}
 
     private final String metric;
     private final ColumnRef time;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
-import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.testing.LocalStorageCluster;
 import java.nio.file.Path;
@@ -36,13 +36,17 @@ class MeridianTableIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path dir;
 
     private static String ts(long ms) {
-        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(ms));
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli(ms));
     }
 
     private static StreamTableEnvironment tables() {
@@ -61,16 +65,29 @@ class MeridianTableIT {
 
     @Test
     void insertIntoAMeridianTableWritesEveryRowExactlyOnce(EtcdProcess etcd) throws Exception {
-        try (LocalStorageCluster c = new LocalStorageCluster(etcd, dir, "/table-sql", 1, new DatabaseConfig("web", 2, 1,
-                WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
+        try (LocalStorageCluster c = new LocalStorageCluster(
+                etcd,
+                dir,
+                "/table-sql",
+                1,
+                new DatabaseConfig(
+                        "web", 2, 1, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
             StreamTableEnvironment t = tables();
             t.executeSql("CREATE TABLE http (ts TIMESTAMP(3), host STRING, dc STRING, latency DOUBLE, requests BIGINT)"
                     + " WITH (" + with(c) + ")");
             StringBuilder rows = new StringBuilder();
             for (int i = 0; i < 200; i++) {
-                rows.append(i == 0 ? "" : ", ").append("(TIMESTAMP '").append(ts(T0 + i * 1000L)).append("', 'h")
-                        .append(i % 4).append("', ").append(i % 3 == 0 ? "CAST(NULL AS STRING)" : "'eu'").append(", ")
-                        .append(i * 0.5).append(", ").append(i % 7 == 0 ? "CAST(NULL AS BIGINT)" : Integer.toString(i))
+                rows.append(i == 0 ? "" : ", ")
+                        .append("(TIMESTAMP '")
+                        .append(ts(T0 + i * 1000L))
+                        .append("', 'h")
+                        .append(i % 4)
+                        .append("', ")
+                        .append(i % 3 == 0 ? "CAST(NULL AS STRING)" : "'eu'")
+                        .append(", ")
+                        .append(i * 0.5)
+                        .append(", ")
+                        .append(i % 7 == 0 ? "CAST(NULL AS BIGINT)" : Integer.toString(i))
                         .append(')');
             }
             t.executeSql("INSERT INTO http VALUES " + rows).await();
@@ -94,8 +111,13 @@ class MeridianTableIT {
 
     @Test
     void schemasTheConnectorCannotMapAreRefusedNamingTheColumn(EtcdProcess etcd) {
-        try (LocalStorageCluster c = new LocalStorageCluster(etcd, dir, "/table-bad", 1, new DatabaseConfig("web", 1, 1,
-                WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
+        try (LocalStorageCluster c = new LocalStorageCluster(
+                etcd,
+                dir,
+                "/table-bad",
+                1,
+                new DatabaseConfig(
+                        "web", 1, 1, WriteConcern.LEADER, List.of(IntervalSpec.parse("10s", "30d")), List.of("c1")))) {
             StreamTableEnvironment t = tables();
             t.executeSql("CREATE TABLE notime (host STRING, v DOUBLE) WITH (" + with(c) + ")");
             assertThatThrownBy(() -> t.executeSql("INSERT INTO notime VALUES ('a', 1.0)"))

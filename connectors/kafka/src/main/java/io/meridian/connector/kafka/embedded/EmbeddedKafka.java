@@ -176,8 +176,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitRegistered() {
         Exception last = null;
         try (Admin admin = admin()) {
-            if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) START_TIMEOUT_MS)).nodes()
-                    .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS).isEmpty()) {
+            if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) START_TIMEOUT_MS))
+                    .nodes()
+                    .get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .isEmpty()) {
                 return;
             }
         } catch (ExecutionException | TimeoutException e) {
@@ -186,8 +188,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while kafka started", e);
         }
-        throw new IllegalStateException("embedded kafka broker not registered in " + START_TIMEOUT_MS + " ms [bootstrap="
-                + bootstrapServers + "]", last);
+        throw new IllegalStateException(
+                "embedded kafka broker not registered in " + START_TIMEOUT_MS + " ms [bootstrap=" + bootstrapServers
+                        + "]",
+                last);
     }
 
     /** {@code 127.0.0.1:port} of the broker listener. */
@@ -203,14 +207,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates a topic with replication factor 1 and waits until it exists. */
     public void createTopic(String name, int partitions) throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
     /** The end offset of every partition of {@code topic} (partition to next offset). */
     public Map<Integer, Long> endOffsets(String topic) throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
-            int partitions = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            int partitions = admin.describeTopics(Set.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
             Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
             for (int i = 0; i < partitions; i++) {
                 specs.put(new TopicPartition(topic, i), OffsetSpec.latest());
@@ -224,11 +235,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A consumer of byte-array keys and values that reads from the earliest offset, without a group. */
     public KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false));
     }
 
     /** Stops the node (and deletes a temporary directory); later calls do nothing. */
@@ -247,7 +263,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
     }
-
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
