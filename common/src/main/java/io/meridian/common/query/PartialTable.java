@@ -92,8 +92,9 @@ public final class PartialTable {
 
     /**
      * A table over the window {@code [startMs, startMs + buckets * bucketMs)} that takes {@code cells} (arrays of
-     * {@code buckets * fields.size()} states, indexed as in {@link #cells()}) as they are: a leaf's answer. Its grid
-     * starts at {@code startMs}; its groups are not bounded.
+     * {@code buckets * fields.size()} states, indexed as in {@link #cells()}) as they are: a leaf's answer. The table
+     * owns {@code cells} from then on (a mutable map the caller no longer uses). Its grid starts at {@code startMs};
+     * its groups are not bounded.
      */
     public static PartialTable of(
             List<String> groupBy,
@@ -102,7 +103,7 @@ public final class PartialTable {
             long bucketMs,
             int buckets,
             Map<List<String>, AggState[]> cells) {
-        return new PartialTable(groupBy, fields, startMs, bucketMs, UNBOUNDED, startMs, buckets, new HashMap<>(cells));
+        return new PartialTable(groupBy, fields, startMs, bucketMs, UNBOUNDED, startMs, buckets, cells);
     }
 
     /** An empty table of the same shape, grid and group bound. */
@@ -280,7 +281,10 @@ public final class PartialTable {
                             + ", maxGroups=" + maxGroups + "]: narrow the filter or the group by, or raise the bound "
                             + "(broker.query.max-groups, or maxGroups in the request)");
         }
-        QueryMemory.check(groups.size() + 1L, buckets, fieldCount, "merge, groupBy=" + groupBy);
+        if (!QueryMemory.fits(
+                groups.size() + 1L, buckets, fieldCount)) { // runs per new group: the message on failure only
+            QueryMemory.check(groups.size() + 1L, buckets, fieldCount, "merge, groupBy=" + groupBy);
+        }
     }
 
     private InvalidInputException tooManyBuckets(long start, long n, String source) {

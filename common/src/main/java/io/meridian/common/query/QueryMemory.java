@@ -26,14 +26,20 @@ public final class QueryMemory {
         return MAX_CELLS;
     }
 
+    /** Whether {@code groups x buckets x fields} cells stay within {@link #maxCells()}. */
+    public static boolean fits(long groups, long buckets, long fields) {
+        long cells = groups * buckets * fields;
+        return groups <= 0 || buckets <= 0 || fields <= 0 || (cells / groups / buckets == fields && cells <= MAX_CELLS);
+    }
+
     /**
      * @param where names the query in the error, e.g. {@code metric=cpu, shard=tsbs/c1/0}
      * @throws InvalidInputException ({@link ErrorCode#LIMIT_EXCEEDED}) when {@code groups x buckets x fields} cells
      *                               would pass {@link #maxCells()}
      */
     public static void check(long groups, long buckets, long fields, String where) {
-        long cells = groups * buckets * fields;
-        if (groups > 0 && buckets > 0 && fields > 0 && (cells / groups / buckets != fields || cells > MAX_CELLS)) {
+        if (!fits(groups, buckets, fields)) {
+            long cells = groups * buckets * fields;
             throw new InvalidInputException(
                     ErrorCode.LIMIT_EXCEEDED,
                     "query needs too much working memory [" + where
