@@ -2,6 +2,7 @@ package io.meridian.common.ingest;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.Durations;
 import io.meridian.common.model.Names;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
@@ -231,7 +232,8 @@ public final class BatchRules {
                         "timestamp outside the write window [" + key(index, s)
                                 + ", row=" + row + ", ts=" + ts + "]: want " + oldest + ".." + newest
                                 + " (now - base retention "
-                                + limits.baseRetention() + " .. now + future tolerance " + limits.futureTolerance()
+                                + Durations.format(limits.baseRetention()) + " .. now + future tolerance "
+                                + Durations.format(limits.futureTolerance())
                                 + ")");
             }
             for (int f = 0; f < nf; f++) {

@@ -16,22 +16,8 @@ public record DatabaseOptions(String name, int shards, List<IntervalSpec> interv
             throw new InvalidInputException(
                     "invalid shard count [database=" + name + "]: got " + shards + "; want 1.." + MAX_SHARDS);
         }
-        if (intervals == null || intervals.isEmpty()) {
-            throw new InvalidInputException("invalid intervals [database=" + name + "]: want at least one");
-        }
+        IntervalSpec.checkList("database=" + name, intervals);
         intervals = List.copyOf(intervals);
-        for (int i = 1; i < intervals.size(); i++) {
-            IntervalSpec prev = intervals.get(i - 1);
-            IntervalSpec cur = intervals.get(i);
-            if (cur.intervalMillis() <= prev.intervalMillis() || cur.intervalMillis() % prev.intervalMillis() != 0) {
-                throw new InvalidInputException("invalid intervals [database=" + name + ", interval=" + cur
-                        + "]: each rollup must be a whole multiple of the previous interval " + prev);
-            }
-            if (cur.retention().compareTo(prev.retention()) < 0) {
-                throw new InvalidInputException("invalid intervals [database=" + name + ", interval=" + cur
-                        + "]: a rollup must not be kept shorter than the previous interval " + prev);
-            }
-        }
     }
 
     public IntervalSpec base() {

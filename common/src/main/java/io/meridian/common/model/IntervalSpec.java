@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.meridian.common.error.InvalidInputException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One interval of a database (the base, or a rollup): the slot width, in whole seconds, and how long its data is
@@ -41,6 +42,33 @@ public record IntervalSpec(Duration interval, Duration retention) {
     /** Parses both in the grammar of {@link Durations}, naming the one that is wrong. */
     public static IntervalSpec parse(String interval, String retention) {
         return new IntervalSpec(Durations.parse("interval", interval), Durations.parse("retention", retention));
+    }
+
+    /**
+     * The one rule for a database's list of intervals, checked by the metadata (DDL) and by the storage engine alike:
+     * a base interval first, then rollups, each strictly coarser than the previous, a whole multiple of it, and kept
+     * at least as long.
+     *
+     * @param context names the database in errors, e.g. {@code database=metrics}
+     * @throws InvalidInputException naming the interval that breaks the rule and the previous one
+     */
+    public static void checkList(String context, List<IntervalSpec> intervals) {
+        if (intervals == null || intervals.isEmpty()) {
+            throw new InvalidInputException("invalid intervals [" + context + "]: want at least the base interval");
+        }
+        for (int i = 1; i < intervals.size(); i++) {
+            IntervalSpec prev = intervals.get(i - 1);
+            IntervalSpec cur = intervals.get(i);
+            if (cur.intervalMillis() <= prev.intervalMillis() || cur.intervalMillis() % prev.intervalMillis() != 0) {
+                throw new InvalidInputException(
+                        "invalid rollup interval [" + context + ", interval=" + cur + ", previous=" + prev
+                                + "]: want a coarser interval that is a whole multiple of the previous one");
+            }
+            if (cur.retention().compareTo(prev.retention()) < 0) {
+                throw new InvalidInputException("invalid rollup retention [" + context + ", interval=" + cur
+                        + ", previous=" + prev + "]: a rollup must not be kept shorter than the previous interval");
+            }
+        }
     }
 
     public long intervalMillis() {

@@ -190,7 +190,7 @@ class BatchRulesTest {
                         s -> s.setTimestampDeltas(0, NOW - RETENTION.toMillis() - 1),
                         "timestamp outside the write window [series[1], " + "series=cpu,host=a, row=0, ts="
                                 + (NOW - RETENTION.toMillis() - 1) + "]",
-                        "future tolerance PT1H"),
+                        "future tolerance 1h"),
                 refuses(
                         Rule.WINDOW,
                         "a second row past the future tolerance",

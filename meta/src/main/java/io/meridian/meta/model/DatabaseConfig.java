@@ -2,7 +2,6 @@ package io.meridian.meta.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meridian.common.error.InvalidInputException;
-import io.meridian.common.model.Durations;
 import io.meridian.common.model.IntervalSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -61,18 +60,7 @@ public record DatabaseConfig(
         Objects.requireNonNull(writeConcern, "writeConcern");
         intervals = List.copyOf(Objects.requireNonNull(intervals, "intervals"));
         clusters = List.copyOf(Objects.requireNonNull(clusters, "clusters"));
-        if (intervals.isEmpty()) {
-            throw new InvalidInputException("invalid intervals [" + ctx + "]: want at least the base interval");
-        }
-        for (int i = 1; i < intervals.size(); i++) {
-            var prev = intervals.get(i - 1).interval();
-            var cur = intervals.get(i).interval();
-            if (cur.compareTo(prev) <= 0 || cur.toSeconds() % prev.toSeconds() != 0) {
-                throw new InvalidInputException("invalid rollup interval [" + ctx + ", interval="
-                        + Durations.format(cur) + ", previous=" + Durations.format(prev)
-                        + "]: want a coarser interval that is a multiple of the previous one");
-            }
-        }
+        IntervalSpec.checkList(ctx, intervals); // the storage engine's rule: a database it accepts, storage can serve
         if (clusters.isEmpty()) {
             throw new InvalidInputException("invalid clusters [" + ctx + "]: want at least one storage cluster");
         }

@@ -115,6 +115,19 @@ class DdlPlannerTest {
                         ErrorCode.INVALID_INPUT,
                         "invalid rollup interval"),
                 Arguments.of(
+                        "rollup kept shorter than the base (storage could never serve it)",
+                        (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.createDatabase(
+                                v,
+                                new DatabaseConfig(
+                                        "m",
+                                        1,
+                                        1,
+                                        WriteConcern.ALL,
+                                        List.of(IntervalSpec.parse("10s", "30d"), IntervalSpec.parse("5m", "2w")),
+                                        List.of("c1"))),
+                        ErrorCode.INVALID_INPUT,
+                        "invalid rollup retention [database=m, interval=5m:14d, previous=10s:30d]"),
+                Arguments.of(
                         "drop missing database",
                         (Function<DdlPlanner, Function<ClusterView, ?>>) d -> v -> d.dropDatabase(v, "ghost"),
                         ErrorCode.NOT_FOUND,
