@@ -31,14 +31,17 @@ final class ReplicaFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaFollower.class);
     private static final long MAX_BACKOFF_MS = 1_000;
 
-    /** Reopens a shard after its log was cut back (the controller closes, truncates and reopens it). */
+    /**
+     * Cuts the replica's log back (the controller closes, truncates and reopens it). The reopened shard reaches the
+     * follower through {@link #reopened} even when the cut fails, so that it never fetches into a closed shard.
+     */
     interface Truncation {
-        Shard truncate(ShardKey key, long toLsn);
+        void truncate(ShardKey key, long toLsn);
     }
 
     /** Replaces the replica with the leader's snapshot and reopens it (the controller does the files). */
     interface Resync {
-        Shard resync(ShardKey key, ReplicaFollower follower);
+        void resync(ShardKey key, ReplicaFollower follower);
     }
 
     private final ShardKey key;
@@ -101,6 +104,12 @@ final class ReplicaFollower implements AutoCloseable {
 
     Shard shard() {
         return shard;
+    }
+
+    /** Takes the shard the controller reopened after a truncation or a re-sync (called on this follower's thread). */
+    void reopened(Shard reopened) {
+        shard = reopened;
+        reopened.setFlushGate(this::awaitCommittedForFlush);
     }
 
     private void run() {
@@ -180,7 +189,7 @@ final class ReplicaFollower implements AutoCloseable {
                     key.database(),
                     key.shard(),
                     from);
-            shard = resync.resync(key, this);
+            resync.resync(key, this);
             return;
         }
         if (response.getTruncate()) {
@@ -192,7 +201,7 @@ final class ReplicaFollower implements AutoCloseable {
                     key.shard(),
                     s.lastLsn(),
                     to);
-            shard = truncation.truncate(key, to);
+            truncation.truncate(key, to);
             return;
         }
         if (response.getOpsCount() > 0) {

@@ -329,21 +329,38 @@ public final class ReplicationController implements ReplicaController, Replicati
         }
     }
 
-    /** Called by a follower's thread: close, cut back and reopen its shard. */
-    private Shard truncate(ShardKey key, long toLsn) {
+    /**
+     * Called by a follower's thread: close, cut back and reopen its shard. When parts were already flushed past
+     * {@code toLsn} (a follower flushes what its leader committed, so this needs a leader that lost committed ops
+     * to an operator), the log cannot be cut and the replica is re-synced from the leader's snapshot instead.
+     */
+    private void truncate(ShardKey key, long toLsn) {
         ReplicaAssignment a = assigned.get(key);
-        if (a == null) {
+        ReplicaFollower f = followers.get(key);
+        if (a == null || f == null) {
             throw new NotLeaderException("replica no longer assigned " + key.context());
         }
         registry.close(key);
-        ReplicaLogTruncator.truncate(registry.directory(key), toLsn);
-        metrics.truncated();
-        Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
-        ReplicaFollower f = followers.get(key);
-        if (f != null) {
-            reopened.setFlushGate(f::awaitCommittedForFlush);
+        Path dir = registry.directory(key);
+        boolean cut = false;
+        try {
+            cut = ReplicaLogTruncator.canTruncate(dir, toLsn);
+            if (cut) {
+                ReplicaLogTruncator.truncate(dir, toLsn);
+                metrics.truncated();
+            }
+        } finally {
+            f.reopened(registry.open(key, a.options(), a.epoch(), false).shard());
         }
-        return reopened;
+        if (!cut) {
+            LOG.warn(
+                    "parts of this replica already hold ops past the leader's divergence point; re-syncing from a "
+                            + "snapshot instead of truncating [database={}, shard={}, truncateTo={}]",
+                    key.database(),
+                    key.shard(),
+                    toLsn);
+            resync(key, f);
+        }
     }
 
     private synchronized ManagedChannel channel(String address) {
@@ -452,7 +469,7 @@ public final class ReplicationController implements ReplicaController, Replicati
     }
 
     /** Called by a follower's thread: replaces its replica with the leader's snapshot, then reopens it. */
-    private Shard resync(ShardKey key, ReplicaFollower follower) {
+    private void resync(ShardKey key, ReplicaFollower follower) {
         ReplicaAssignment a = assigned.get(key);
         if (a == null) {
             throw new NotLeaderException("replica no longer assigned " + key.context());
@@ -471,15 +488,17 @@ public final class ReplicationController implements ReplicaController, Replicati
                 staging,
                 io);
         registry.close(key);
-        keepQuarantine(io, dir, staging);
-        SnapshotTransfer.deleteRecursively(dir);
         try {
+            keepQuarantine(io, dir, staging);
+            SnapshotTransfer.deleteRecursively(dir);
             io.moveDurably(staging, dir);
         } catch (IOException e) {
             throw new StorageIoException("cannot install snapshot [dir=" + dir + "]", e);
+        } finally {
+            // reopened whatever happened: after a failed install the replica holds less, and the next fetch asks
+            // for another snapshot
+            follower.reopened(registry.open(key, a.options(), a.epoch(), false).shard());
         }
-        Shard reopened = registry.open(key, a.options(), a.epoch(), false).shard();
-        reopened.setFlushGate(follower::awaitCommittedForFlush);
         metrics.resynced();
         LOG.warn(
                 "replica re-synced from the leader's snapshot [database={}, shard={}, lsn={}, ms={}]",
@@ -487,7 +506,6 @@ public final class ReplicationController implements ReplicaController, Replicati
                 key.shard(),
                 lsn,
                 (System.nanoTime() - started) / 1_000_000);
-        return reopened;
     }
 
     @Override

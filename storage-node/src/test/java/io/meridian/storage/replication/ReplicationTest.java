@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
@@ -138,11 +139,14 @@ class ReplicationTest {
     }
 
     static void awaitCaughtUp(ReplicaNode leader, ReplicaNode... followers) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            for (ReplicaNode f : followers) {
-                assertThat(f.lastLsn()).as("lsn of " + f.id).isEqualTo(leader.lastLsn());
-            }
-        });
+        // a follower's replica is briefly not served while it is truncated or re-synced
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreException(NotLeaderException.class)
+                .untilAsserted(() -> {
+                    for (ReplicaNode f : followers) {
+                        assertThat(f.lastLsn()).as("lsn of " + f.id).isEqualTo(leader.lastLsn());
+                    }
+                });
     }
 
     @Test
@@ -319,6 +323,49 @@ class ReplicationTest {
                 .isEqualTo(1);
         assertThat(sum(c)).isEqualTo(expected);
         assertThat(a.registry.replica(SHARD).shard().lastEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aFollowerWhosePartsHoldOpsPastTheDivergencePointIsResyncedInsteadOfTruncated() throws InterruptedException {
+        AtomicLong free = new AtomicLong(1L << 30);
+        DiskSpace disk = new DiskSpace("b", tmp.resolve("b"), 10L << 30, free::get, 0.01, 200L << 20);
+        ReplicaNode a = node("a");
+        ReplicaNode b = new ReplicaNode("b", tmp.resolve("b"), FAST, 0, disk);
+        nodes.add(b);
+        // LEADER concern: a acknowledges (and may flush) ops its follower does not have yet
+        assign(assignment(1, a, WriteConcern.LEADER, a, b), a, b);
+        for (long seq = 1; seq <= 5; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        awaitCaughtUp(a, b);
+        free.set(100L << 20); // b stops fetching at op 5
+        await().atMost(Duration.ofSeconds(20)).until(() -> disk.refusedWrites() > 0);
+        for (long seq = 6; seq <= 10; seq++) {
+            assertThat(write(a, 1, "w", seq, seq)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+        }
+        a.registry.replica(SHARD).shard().flush();
+        long flushedOnA = a.lastLsn();
+        assertThat(flushedOnA).isGreaterThan(b.lastLsn());
+        a.close(); // a is down while the master moves leadership to the lagging b
+        nodes.remove(a);
+        free.set(1L << 30);
+        ReplicaAssignment e2 = assignment(2, b, WriteConcern.LEADER, b);
+        assign(e2, b);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(probe(b, 2)).isTrue());
+        assertThat(write(b, 2, "w2", 1, 100)).isEqualTo(WriteOutcome.WRITE_OUTCOME_APPLIED);
+
+        // a comes back as b's follower: its log diverged after op 5, but its parts hold ops up to 10
+        ReplicaNode a2 = node("a");
+        assign(assignment(3, b, WriteConcern.LEADER, a2, b), b, a2);
+        awaitCaughtUp(b, a2);
+        assertThat(sum(a2)).as("a2 holds exactly the new leader's ops").isEqualTo(sum(b));
+        assertThat(sum(b).sum()).isEqualTo(15 + 100);
+        assertThat(a2.meters
+                        .get("meridian.storage.replication.resyncs")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
