@@ -20,6 +20,7 @@ import io.meridian.storage.wal.Wal;
 import io.meridian.storage.wal.WalRecordType;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -99,10 +100,21 @@ final class MemTableFlush {
         Map<String, long[]> writersAtFreeze = writerSequences.snapshot(clock.millis(), WRITER_RETENTION_MS);
         long stagedTicket = 0;
         // staged transactions must outlive the WAL segments being trimmed: log them again
-        for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Points>> e :
+        for (Map.Entry<StagedTransactions.Key, List<StagedTransactions.Staged>> e :
                 staged.pending().entrySet()) {
-            stagedTicket = opLog.transaction(
-                    WalRecordType.STAGED, e.getKey().writerId(), e.getKey().transactionId(), e.getValue(), 0, 0);
+            List<StagedTransactions.Staged> points = new ArrayList<>();
+            List<StagedTransactions.Staged> partials = new ArrayList<>();
+            for (StagedTransactions.Staged st : e.getValue()) {
+                (st instanceof StagedTransactions.Points ? points : partials).add(st);
+            }
+            String writer = e.getKey().writerId();
+            long txn = e.getKey().transactionId();
+            if (!points.isEmpty()) {
+                stagedTicket = opLog.transaction(WalRecordType.STAGED, writer, txn, points, 0, 0);
+            }
+            if (!partials.isEmpty()) {
+                stagedTicket = opLog.transaction(WalRecordType.STAGED_PARTIALS, writer, txn, partials, 0, 0);
+            }
         }
         dictionary.write();
         FieldType[] types = new FieldType[schema.nextId()];

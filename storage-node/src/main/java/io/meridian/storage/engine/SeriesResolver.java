@@ -3,6 +3,7 @@ package io.meridian.storage.engine;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
@@ -15,8 +16,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Resolves the series and fields of a write to ids, defining the new ones (in the dictionary, the postings,
@@ -42,39 +45,55 @@ final class SeriesResolver {
 
     /**
      * Resolves (defining when new) series and field ids; checks limits and types before any change.
-     * Fills {@code seriesIds} (one per series of the batch) and returns the field ids of each series.
+     * Fills {@code seriesIds} (one per series of the batch, or per series of its partials) and returns the field
+     * ids of each series. A new field is defined as a gauge, or as the type a partial was folded as.
      *
-     * @throws InvalidInputException when a limit is exceeded or a histogram field gets invalid values
+     * @throws InvalidInputException when a limit is exceeded, a histogram field gets invalid values, or a partial's
+     *                               type is not its field's (TYPE_CONFLICT)
      */
     int[][] resolve(WriteBatch batch, int[] seriesIds) {
-        List<WriteBatch.SeriesRows> rows = batch.series();
+        boolean partials = batch.hasPartials();
+        int n = partials ? batch.partials().size() : batch.series().size();
         Map<String, Integer> newSeriesPerMetric = new HashMap<>();
-        Map<String, Set<String>> newFields = new HashMap<>();
+        Map<String, Map<String, FieldType>> newFields = new HashMap<>();
         Set<ByteKey> seen = new HashSet<>();
-        for (int i = 0; i < rows.size(); i++) {
-            WriteBatch.SeriesRows r = rows.get(i);
-            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
-            if (id == null && seen.add(new ByteKey(batch.canonicalKey(i)))) {
-                newSeriesPerMetric.merge(r.key().metric(), 1, Integer::sum);
+        for (int i = 0; i < n; i++) {
+            SeriesKey key = partials
+                    ? batch.partials().get(i).key()
+                    : batch.series().get(i).key();
+            byte[] canonical = canonicalKey(batch, i);
+            Integer id = dictionary.getOrNull(canonical);
+            if (id == null && seen.add(new ByteKey(canonical))) {
+                newSeriesPerMetric.merge(key.metric(), 1, Integer::sum);
             }
-            for (String f : r.fields()) {
-                FieldSchema.Field known = schema.get(r.key().metric(), f);
+            List<String> fields = partials
+                    ? batch.partials().get(i).fields()
+                    : batch.series().get(i).fields();
+            for (int j = 0; j < fields.size(); j++) {
+                String f = fields.get(j);
+                FieldType claimed = partials ? batch.partials().get(i).types().get(j) : null;
+                FieldSchema.Field known = schema.get(key.metric(), f);
                 if (known == null) {
-                    newFields
-                            .computeIfAbsent(r.key().metric(), k -> new HashSet<>())
-                            .add(f);
-                } else if (known.type() == FieldType.HISTOGRAM) {
-                    WriteValidator.checkHistogramValues(i, r, f);
+                    FieldType before = newFields
+                            .computeIfAbsent(key.metric(), k -> new HashMap<>())
+                            .putIfAbsent(f, claimed == null ? FieldType.GAUGE : claimed);
+                    if (before != null && claimed != null && before != claimed) {
+                        throw typeConflict(key, f, claimed, before, "another series of this write");
+                    }
+                } else if (claimed != null && claimed != known.type()) {
+                    throw typeConflict(key, f, claimed, known.type(), "its declaration");
+                } else if (!partials && known.type() == FieldType.HISTOGRAM) {
+                    WriteValidator.checkHistogramValues(i, batch.series().get(i), f);
                 }
             }
         }
-        newSeriesPerMetric.forEach((metric, n) -> {
+        newSeriesPerMetric.forEach((metric, count) -> {
             int existing = postings.metricCardinality(metric);
-            if ((long) existing + n > options.maxSeriesPerMetric()) {
+            if ((long) existing + count > options.maxSeriesPerMetric()) {
                 throw new InvalidInputException(
                         ErrorCode.LIMIT_EXCEEDED,
                         "too many series [metric=" + metric
-                                + "]: " + existing + " exist and the write adds " + n
+                                + "]: " + existing + " exist and the write adds " + count
                                 + "; limit storage.limits.series-per-metric="
                                 + options.maxSeriesPerMetric());
             }
@@ -82,20 +101,26 @@ final class SeriesResolver {
         newFields.forEach((metric, names) -> checkFieldLimit(metric, names.size()));
         // validation passed: define
         newFields.forEach((metric, names) ->
-                names.stream().sorted().forEach(n -> opLog.defineField(metric, n, FieldType.GAUGE, 0, 0)));
-        int[][] fieldIds = new int[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            WriteBatch.SeriesRows r = rows.get(i);
-            Integer id = dictionary.getOrNull(batch.canonicalKey(i));
+                new TreeMap<>(names).forEach((name, type) -> opLog.defineField(metric, name, type, 0, 0)));
+        int[][] fieldIds = new int[n][];
+        for (int i = 0; i < n; i++) {
+            SeriesKey key = partials
+                    ? batch.partials().get(i).key()
+                    : batch.series().get(i).key();
+            byte[] canonical = canonicalKey(batch, i);
+            Integer id = dictionary.getOrNull(canonical);
             if (id == null) {
-                id = dictionary.define(batch.canonicalKey(i));
-                postings.add(id, r.key());
-                opLog.defineSeries(id, batch.canonicalKey(i));
+                id = dictionary.define(canonical);
+                postings.add(id, key);
+                opLog.defineSeries(id, canonical);
             }
             seriesIds[i] = id;
-            int[] f = new int[r.fields().size()];
+            List<String> fields = partials
+                    ? batch.partials().get(i).fields()
+                    : batch.series().get(i).fields();
+            int[] f = new int[fields.size()];
             for (int j = 0; j < f.length; j++) {
-                f[j] = schema.get(r.key().metric(), r.fields().get(j)).id();
+                f[j] = schema.get(key.metric(), fields.get(j)).id();
             }
             fieldIds[i] = f;
         }
@@ -103,16 +128,36 @@ final class SeriesResolver {
         return fieldIds;
     }
 
-    /** {@link #resolve Resolves} a batch into the points a transaction stages, one entry per series. */
-    List<StagedTransactions.Points> resolveStaged(WriteBatch batch) {
-        int[] seriesIds = new int[batch.series().size()];
+    private static byte[] canonicalKey(WriteBatch batch, int i) {
+        return batch.hasPartials() ? batch.partialKey(i) : batch.canonicalKey(i);
+    }
+
+    private static InvalidInputException typeConflict(
+            SeriesKey key, String field, FieldType claimed, FieldType known, String whose) {
+        return new InvalidInputException(
+                ErrorCode.TYPE_CONFLICT,
+                "partial of the wrong type [series=" + key + ", field=" + field + "]: folded as "
+                        + claimed.name().toLowerCase(Locale.ROOT) + ", but " + whose + " makes it "
+                        + known.name().toLowerCase(Locale.ROOT)
+                        + "; fold it as that type, or declare the field first");
+    }
+
+    /** {@link #resolve Resolves} a batch into what a transaction stages, one entry per series. */
+    List<StagedTransactions.Staged> resolveStaged(WriteBatch batch) {
+        int[] seriesIds = new int
+                [batch.hasPartials() ? batch.partials().size() : batch.series().size()];
         int[][] fieldIds = resolve(batch, seriesIds);
-        List<StagedTransactions.Points> points = new ArrayList<>();
+        List<StagedTransactions.Staged> staged = new ArrayList<>();
         for (int i = 0; i < seriesIds.length; i++) {
-            WriteBatch.SeriesRows r = batch.series().get(i);
-            points.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
+            if (batch.hasPartials()) {
+                WriteBatch.SeriesPartials p = batch.partials().get(i);
+                staged.add(new StagedTransactions.Partials(seriesIds[i], fieldIds[i], p.slotStarts(), p.cells()));
+            } else {
+                WriteBatch.SeriesRows r = batch.series().get(i);
+                staged.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));
+            }
         }
-        return points;
+        return staged;
     }
 
     /**

@@ -243,7 +243,8 @@ public final class Shard implements AutoCloseable {
 
     /** Logs (as op {@code lsn}) and applies a validated batch; caller holds the write lock. Returns the WAL ticket. */
     private long appendLocked(WriteBatch batch, long lsn, long opEpoch) {
-        int[] seriesIds = new int[batch.series().size()];
+        int[] seriesIds = new int
+                [batch.hasPartials() ? batch.partials().size() : batch.series().size()];
         int[][] fieldIds = resolver.resolve(batch, seriesIds);
         long ticket = state.opLog.points(batch, seriesIds, fieldIds, lsn, opEpoch);
         state.memTableWriter.applyBatch(batch, seriesIds, fieldIds, ticket);

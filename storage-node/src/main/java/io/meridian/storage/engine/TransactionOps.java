@@ -46,8 +46,9 @@ final class TransactionOps {
 
     /** Resolves a validated batch, logs it (as op {@code lsn}) and stages it; returns the WAL ticket. */
     long stage(String writerId, long transactionId, WriteBatch batch, long lsn, long opEpoch) {
-        List<StagedTransactions.Points> points = resolver.resolveStaged(batch);
-        long ticket = opLog.transaction(WalRecordType.STAGED, writerId, transactionId, points, lsn, opEpoch);
+        List<StagedTransactions.Staged> points = resolver.resolveStaged(batch);
+        int type = batch.hasPartials() ? WalRecordType.STAGED_PARTIALS : WalRecordType.STAGED;
+        long ticket = opLog.transaction(type, writerId, transactionId, points, lsn, opEpoch);
         staged.add(writerId, transactionId, points);
         return ticket;
     }

@@ -10,6 +10,7 @@ import io.meridian.storage.memtable.MemTables;
 import io.meridian.storage.txn.StagedTransactions;
 import io.meridian.storage.txn.WriterSequences;
 import io.meridian.storage.wal.ReplicaPosition;
+import io.meridian.storage.wal.WalPartials;
 import io.meridian.storage.wal.WalPoints;
 import io.meridian.storage.wal.WalRecordType;
 import java.time.Clock;
@@ -57,7 +58,7 @@ final class WalReplayer {
         if (type == WalRecordType.REPLICATED) {
             long lsn = in.getVarLong();
             long opEpoch = in.getVarLong();
-            int inner = in.getVarInt(WalRecordType.REPLICATED - 1, "replicated record type");
+            int inner = WalRecordType.readInner(in);
             if (lsn <= position.lastLsn()) {
                 return; // already in parts (a segment the checkpoint covers)
             }
@@ -104,6 +105,27 @@ final class WalReplayer {
                     staged.add(writer, txn, points);
                 }
             }
+            case WalRecordType.PARTIALS -> replayPartials(in);
+            case WalRecordType.PARTIALS_FROM_WRITER -> {
+                String writer = WriterSequences.readId(in);
+                long sequence = in.getVarLong();
+                if (writerSequences.duplicateOf(writer, sequence) == null) {
+                    writerSequences.advance(writer, sequence, clock.millis(), 0);
+                    replayPartials(in);
+                }
+            }
+            case WalRecordType.STAGED_PARTIALS -> {
+                String writer = WriterSequences.readId(in);
+                long txn = in.getVarLong();
+                List<StagedTransactions.Partials> partials = new ArrayList<>();
+                WalPartials.decode(
+                        in,
+                        (seriesId, fieldIds, starts, cells) ->
+                                partials.add(new StagedTransactions.Partials(seriesId, fieldIds, starts, cells)));
+                if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writer, txn) == null) {
+                    staged.add(writer, txn, partials);
+                }
+            }
             case WalRecordType.COMMIT -> {
                 String writer = WriterSequences.readId(in);
                 long txn = in.getVarLong();
@@ -116,6 +138,14 @@ final class WalReplayer {
             case WalRecordType.ABORT -> staged.remove(WriterSequences.readId(in), in.getVarLong());
             default -> throw in.corrupt("unknown WAL record type " + type);
         }
+    }
+
+    /** Appends a partials payload to the active memtable. */
+    private void replayPartials(ByteSource in) {
+        WalPartials.decode(
+                in,
+                (seriesId, fieldIds, starts, cells) ->
+                        MemTableWriter.appendPartials(memTables.active(), seriesId, fieldIds, starts, cells));
     }
 
     /** Appends a points payload to the active memtable (its age starts with the next write, not at replay). */

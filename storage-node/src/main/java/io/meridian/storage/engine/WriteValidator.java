@@ -1,9 +1,12 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.ingest.BatchRules;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The shard's call of {@link BatchRules}, the rule set every writer checks a batch against: a {@link WriteBatch}
@@ -24,6 +27,19 @@ final class WriteValidator {
         for (int i = 0; i < series.size(); i++) {
             BatchRules.checkSeries(i, new RowsView(series.get(i)), limits);
         }
+        List<WriteBatch.SeriesPartials> partials = batch.partials();
+        long base = options.database().base().intervalMillis();
+        for (int i = 0; i < partials.size(); i++) {
+            WriteBatch.SeriesPartials p = partials.get(i);
+            // names, tags, the write window (of each slot's start) and finite values, as for rows
+            BatchRules.checkSeries(i, new RowsView(p.key(), p.fields(), p.slotStarts(), k -> lastOf(p, k)), limits);
+            PartialCellChecks.check(i, p, base);
+        }
+    }
+
+    private static double lastOf(WriteBatch.SeriesPartials p, int k) {
+        AggState c = p.cells()[k];
+        return c == null || c.isEmpty() ? Double.NaN : c.last();
     }
 
     /** Series {@code index} of a batch writes histogram field {@code field}: its values must be observations. */
@@ -31,21 +47,31 @@ final class WriteValidator {
         BatchRules.checkHistogramValues(index, new RowsView(r), r.fields().indexOf(field));
     }
 
-    /** The rules' view of the engine's rows (the key's tags in key order). */
+    /** The rules' view of the engine's rows, or of partials' slots (the key's tags in key order). */
     private static final class RowsView implements BatchRules.SeriesView {
-        private final WriteBatch.SeriesRows rows;
+        private final SeriesKey key;
+        private final List<String> fields;
+        private final long[] timestamps;
+        private final IntToDoubleFunction values;
         private final String[] tagKeys;
         private final String[] tagValues;
 
         RowsView(WriteBatch.SeriesRows rows) {
-            this.rows = rows;
-            this.tagKeys = rows.key().tags().keySet().toArray(String[]::new);
-            this.tagValues = rows.key().tags().values().toArray(String[]::new);
+            this(rows.key(), rows.fields(), rows.timestamps(), i -> rows.values()[i]);
+        }
+
+        RowsView(SeriesKey key, List<String> fields, long[] timestamps, IntToDoubleFunction values) {
+            this.key = key;
+            this.fields = fields;
+            this.timestamps = timestamps;
+            this.values = values;
+            this.tagKeys = key.tags().keySet().toArray(String[]::new);
+            this.tagValues = key.tags().values().toArray(String[]::new);
         }
 
         @Override
         public String metric() {
-            return rows.key().metric();
+            return key.metric();
         }
 
         @Override
@@ -65,27 +91,27 @@ final class WriteValidator {
 
         @Override
         public List<String> fields() {
-            return rows.fields();
+            return fields;
         }
 
         @Override
         public int rows() {
-            return rows.rows();
+            return timestamps.length;
         }
 
         @Override
         public long timestamp(int row) {
-            return rows.timestamps()[row];
+            return timestamps[row];
         }
 
         @Override
         public int valueCount() {
-            return rows.values().length;
+            return timestamps.length * fields.size();
         }
 
         @Override
         public double value(int i) {
-            return rows.values()[i];
+            return values.applyAsDouble(i);
         }
     }
 }

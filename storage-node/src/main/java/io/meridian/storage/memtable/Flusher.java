@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a frozen memtable as parts: for every (segment, interval) it touches, one part holding the slot
- * aggregates of every (series, field), base and rollups alike, derived from the same raw points.
+ * aggregates of every (series, field), base and rollups alike, derived from the same raw points and partial
+ * aggregates.
  * Not thread-safe; one flush at a time per shard.
  */
 public final class Flusher {
@@ -68,7 +69,8 @@ public final class Flusher {
                 for (int fi = 0; fi < fields.length; fi++) {
                     PointBuffer b = mem.bufferAt(s, fi);
                     int n = b.size();
-                    if (n == 0) {
+                    PartialBuffer p = b.partials();
+                    if (n == 0 && p == null) {
                         continue;
                     }
                     if (ts.length < n) {
@@ -79,20 +81,37 @@ public final class Flusher {
                     }
                     b.sortedCopy(ts, vs);
                     FieldType type = types[fields[fi]];
+                    int[] order = p == null ? null : p.sortedOrder();
                     int from = 0;
-                    while (from < n) {
-                        long seg = Math.floorDiv(ts[from], segmentMs) * segmentMs;
+                    int pFrom = 0;
+                    int pn = order == null ? 0 : order.length;
+                    while (from < n || pFrom < pn) {
+                        long seg = Math.min(
+                                from < n ? Math.floorDiv(ts[from], segmentMs) * segmentMs : Long.MAX_VALUE,
+                                pFrom < pn
+                                        ? Math.floorDiv(p.slotStart(order[pFrom]), segmentMs) * segmentMs
+                                        : Long.MAX_VALUE);
                         int to = from;
                         while (to < n && ts[to] < seg + segmentMs) {
                             to++;
+                        }
+                        int pTo = pFrom;
+                        while (pTo < pn && p.slotStart(order[pTo]) < seg + segmentMs) {
+                            pTo++;
                         }
                         if (seg != currentSeg) {
                             currentSeg = seg;
                             currentWriters = writers.computeIfAbsent(seg, k -> new PartWriter[intervals.size()]);
                             currentPaths = paths.computeIfAbsent(seg, k -> new String[intervals.size()]);
                         }
-                        writeFamilies(s, fields[fi], type, seg, from, to, nextSeq);
+                        if (pTo == pFrom) {
+                            writeFamilies(s, fields[fi], type, seg, from, to, nextSeq);
+                        } else {
+                            SlotColumns base = baseWithPartials(seg, from, to, p, order, pFrom, pTo, type);
+                            writeFamiliesFrom(base, s, fields[fi], type, seg, nextSeq);
+                        }
                         from = to;
+                        pFrom = pTo;
                     }
                 }
             }
@@ -150,6 +169,7 @@ public final class Flusher {
     /**
      * Writes points [from, to) of one (series, field) in one segment to every family. The base family takes
      * the fast path when every point has its own slot; each rollup is derived from the family before it.
+     * (Segments that also hold partial aggregates go through {@link #baseWithPartials} instead.)
      */
     private void writeFamilies(
             int series, int field, FieldType type, long seg, int from, int to, LongSupplier nextSeq) {
@@ -164,27 +184,61 @@ public final class Flusher {
             offsetScratch[n] = rel - slot * baseIv;
             n++;
         }
-        SlotColumns prev = null;
         if (distinct && type != FieldType.HISTOGRAM) {
             double[] values = from == 0 ? vs : Arrays.copyOfRange(vs, from, to);
             writer(0, seg, nextSeq).addSingle(series, field, type, slotScratch, values, offsetScratch, n);
             if (intervals.size() > 1) {
-                prev = slots(seg, intervals.get(1).intervalMillis(), from, to, type);
+                SlotColumns prev = slots(seg, intervals.get(1).intervalMillis(), from, to, type);
                 writer(1, seg, nextSeq).add(series, field, type, prev);
+                writeRollups(prev, 2, series, field, type, seg, nextSeq);
             }
         } else {
-            prev = slots(seg, baseIv, from, to, type);
-            writer(0, seg, nextSeq).add(series, field, type, prev);
-            if (intervals.size() > 1) {
-                prev = prev.coarsen((int) (intervals.get(1).intervalMillis() / baseIv), baseIv);
-                writer(1, seg, nextSeq).add(series, field, type, prev);
-            }
+            writeFamiliesFrom(slots(seg, baseIv, from, to, type), series, field, type, seg, nextSeq);
         }
-        for (int i = 2; i < intervals.size(); i++) {
+    }
+
+    /** Writes a segment's base-interval slots to the base family and every rollup derived from them. */
+    private void writeFamiliesFrom(
+            SlotColumns base, int series, int field, FieldType type, long seg, LongSupplier nextSeq) {
+        writer(0, seg, nextSeq).add(series, field, type, base);
+        writeRollups(base, 1, series, field, type, seg, nextSeq);
+    }
+
+    /** Writes families {@code first..} each coarsened from the one before, starting with {@code prev}. */
+    private void writeRollups(
+            SlotColumns prev, int first, int series, int field, FieldType type, long seg, LongSupplier nextSeq) {
+        for (int i = first; i < intervals.size(); i++) {
             long fine = intervals.get(i - 1).intervalMillis();
             prev = prev.coarsen((int) (intervals.get(i).intervalMillis() / fine), fine);
             writer(i, seg, nextSeq).add(series, field, type, prev);
         }
+    }
+
+    /**
+     * The base-interval slots of one segment from raw points {@code [from, to)} and the partial cells
+     * {@code order[pFrom..pTo)}, merged in slot order.
+     */
+    private SlotColumns baseWithPartials(
+            long seg, int from, int to, PartialBuffer p, int[] order, int pFrom, int pTo, FieldType type) {
+        long iv = intervals.get(0).intervalMillis();
+        SlotColumns c =
+                new SlotColumns(Math.min(to - from + pTo - pFrom, (int) (segmentMs / iv)), type == FieldType.HISTOGRAM);
+        int k = from;
+        int j = pFrom;
+        while (k < to || j < pTo) {
+            long rawRel = k < to ? ts[k] - seg : Long.MAX_VALUE;
+            long partRel = j < pTo ? p.slotStart(order[j]) - seg : Long.MAX_VALUE;
+            if (rawRel < partRel) {
+                int slot = (int) (rawRel / iv);
+                c.addPoint(slot, rawRel - slot * iv, vs[k]);
+                k++;
+            } else {
+                int slot = (int) (partRel / iv);
+                c.addPartial(slot, p.cell(order[j]), seg + slot * iv);
+                j++;
+            }
+        }
+        return c;
     }
 
     private SlotColumns slots(long seg, long iv, int from, int to, FieldType type) {

@@ -1,12 +1,14 @@
 package io.meridian.storage.memtable;
 
+import io.meridian.common.model.AggState;
 import java.util.Arrays;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The mutable, in-memory part of a shard: raw points per (series, field) since the last flush, backed by
  * the WAL. Points are kept raw (not pre-merged into slots) so that appends are two array stores and
- * every family (base and rollups) is derived from the same points at flush time.
+ * every family (base and rollups) is derived from the same points at flush time. Partial aggregates of base slots
+ * ({@link #appendPartial}) are kept next to them and merged with them wherever points are read.
  *
  * <p>It also keeps each series' <em>rows</em> ({@link #rows}): the slots of a given interval (the base interval) in
  * which the series has a point in any field, as a bitmap, so COUNT(*) and DISTINCT count them without walking the
@@ -32,6 +34,7 @@ public final class MemTable {
     private PointBuffer[][] buffers = new PointBuffer[1024][];
     private long bytes;
     private long points;
+    private long cells;
     private long minTs = Long.MAX_VALUE;
     private long maxTs = Long.MIN_VALUE;
 
@@ -96,6 +99,24 @@ public final class MemTable {
         }
         points += n;
         return n;
+    }
+
+    /**
+     * Appends a partial aggregate of the base slot starting at {@code slotStart}: the merge of the points a writer
+     * folded. A cell of one point is appended as that point, so that storage keeps it exactly as a raw write.
+     */
+    public void appendPartial(int seriesId, int fieldId, long slotStart, AggState cell) {
+        if (cell.count() == 1) {
+            append(seriesId, fieldId, cell.firstTs(), cell.first());
+            return;
+        }
+        PointBuffer b = buffer(seriesId, fieldId);
+        bytes += b.appendPartial(slotStart, cell);
+        markRow(seriesId, slotStart);
+        points += cell.count();
+        cells++;
+        minTs = Math.min(minTs, cell.firstTs());
+        maxTs = Math.max(maxTs, cell.lastTs());
     }
 
     private void markRow(int seriesId, long ts) {
@@ -222,8 +243,14 @@ public final class MemTable {
         return bytes;
     }
 
+    /** Points held, those folded into partial aggregates included. */
     public long points() {
         return points;
+    }
+
+    /** Partial aggregates held (of two or more points each). */
+    public long partialCells() {
+        return cells;
     }
 
     public boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.meridian.storage.memtable;
 
+import io.meridian.common.model.AggState;
 import io.meridian.storage.shard.ShardMetrics;
 import io.meridian.storage.shard.WriteBatch;
 import io.meridian.storage.txn.StagedTransactions;
@@ -41,11 +42,33 @@ public final class MemTableWriter {
         memTables.startIfEmpty(clock);
         MemTable memtable = memTables.active();
         long points = 0;
-        for (int i = 0; i < seriesIds.length; i++) {
-            WriteBatch.SeriesRows r = batch.series().get(i);
-            points += memtable.appendRows(seriesIds[i], fieldIds[i], r.timestamps(), r.values());
+        if (batch.hasPartials()) {
+            for (int i = 0; i < seriesIds.length; i++) {
+                WriteBatch.SeriesPartials p = batch.partials().get(i);
+                points += appendPartials(memtable, seriesIds[i], fieldIds[i], p.slotStarts(), p.cells());
+            }
+        } else {
+            for (int i = 0; i < seriesIds.length; i++) {
+                WriteBatch.SeriesRows r = batch.series().get(i);
+                points += memtable.appendRows(seriesIds[i], fieldIds[i], r.timestamps(), r.values());
+            }
         }
         metrics.pointsWritten(points);
+    }
+
+    /** Appends one series' partial cells ({@code cells} row-major, null = no value); returns the points they hold. */
+    public static long appendPartials(
+            MemTable memtable, int seriesId, int[] fieldIds, long[] slotStarts, AggState[] cells) {
+        long points = 0;
+        int nf = fieldIds.length;
+        for (int k = 0; k < cells.length; k++) {
+            AggState c = cells[k];
+            if (c != null && !c.isEmpty()) {
+                memtable.appendPartial(seriesId, fieldIds[k % nf], slotStarts[k / nf], c);
+                points += c.count();
+            }
+        }
+        return points;
     }
 
     /**
@@ -58,8 +81,12 @@ public final class MemTableWriter {
         memTables.startIfEmpty(clock);
         MemTable memtable = memTables.active();
         long n = 0;
-        for (StagedTransactions.Points p : staged.remove(writerId, transactionId)) {
-            n += memtable.appendRows(p.seriesId(), p.fieldIds(), p.ts(), p.values());
+        for (StagedTransactions.Staged st : staged.remove(writerId, transactionId)) {
+            if (st instanceof StagedTransactions.Points p) {
+                n += memtable.appendRows(p.seriesId(), p.fieldIds(), p.ts(), p.values());
+            } else if (st instanceof StagedTransactions.Partials p) {
+                n += appendPartials(memtable, p.seriesId(), p.fieldIds(), p.slotStarts(), p.cells());
+            }
         }
         writerSequences.advance(WriterSequences.TXN_PREFIX + writerId, transactionId, clock.millis(), ticket);
         staged.removeBelow(writerId, transactionId);

@@ -1,10 +1,12 @@
 package io.meridian.storage.memtable;
 
+import io.meridian.common.model.AggState;
 import java.util.Arrays;
 
 /**
  * Raw points of one (series, field) in arrival order: parallel arrays of timestamps (ms) and values.
- * Tracks whether arrivals were in time order so that readers can binary-search instead of scanning.
+ * Tracks whether arrivals were in time order so that readers can binary-search instead of scanning. Partial
+ * aggregates written for the same (series, field) sit next to the points in a {@link PartialBuffer}.
  * Owned by a {@link MemTable}; mutated only under the shard's write lock.
  */
 public final class PointBuffer {
@@ -20,6 +22,23 @@ public final class PointBuffer {
     private long maxTs = Long.MIN_VALUE;
 
     private double valueAtMax = Double.NaN;
+    /** Partial aggregates of this (series, field); null until the first arrives. */
+    private PartialBuffer partials;
+
+    /** Appends a partial aggregate of the base slot starting at {@code slotStart}; returns heap bytes grown. */
+    int appendPartial(long slotStart, AggState cell) {
+        int grown = 0;
+        if (partials == null) {
+            partials = new PartialBuffer();
+            grown = (int) partials.capacityBytes() + 32;
+        }
+        return grown + partials.add(slotStart, cell);
+    }
+
+    /** The partial aggregates of this (series, field), or null when none arrived; do not modify. */
+    public PartialBuffer partials() {
+        return partials;
+    }
 
     /** Appends a point; returns the number of heap bytes the buffer grew by. */
     int append(long t, double v) {

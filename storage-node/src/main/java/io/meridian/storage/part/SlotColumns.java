@@ -142,6 +142,42 @@ public final class SlotColumns {
         }
     }
 
+    /**
+     * Adds a partial aggregate of {@code slot} (whose start is {@code slotStartMs}), merging it into the last entry
+     * when that is the same slot. Slots must be non-decreasing across calls, as for {@link #addPoint}.
+     */
+    public void addPartial(int slot, AggState cell, long slotStartMs) {
+        int i = size - 1;
+        if (i >= 0 && slot(i) > slot) {
+            throw new IllegalStateException("BUG: slots must be non-decreasing: got " + slot + " after " + slot(i));
+        }
+        long fOff = cell.firstTs() - slotStartMs;
+        long lOff = cell.lastTs() - slotStartMs;
+        Histogram h = cell.histogram();
+        if (i < 0 || slot(i) != slot) {
+            appendEntry(
+                    slot,
+                    cell.count(),
+                    cell.sum(),
+                    cell.min(),
+                    cell.max(),
+                    fOff,
+                    cell.first(),
+                    lOff,
+                    cell.last(),
+                    histogram ? (h == null ? new Histogram() : h.copy()) : null);
+            return;
+        }
+        mergeEntry(i, cell.count(), cell.sum(), cell.min(), cell.max(), fOff, cell.first(), lOff, cell.last());
+        if (histogram && h != null) {
+            if (histograms[i] == null) {
+                histograms[i] = h.copy();
+            } else {
+                histograms[i].merge(h);
+            }
+        }
+    }
+
     private void mergeEntry(int i, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l) {
         int b = i * STRIDE;
         data[b + COUNT] += n;

@@ -9,6 +9,7 @@ import io.meridian.common.query.PartialTable;
 import io.meridian.common.query.QueryMemory;
 import io.meridian.common.query.SlotTransform;
 import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.memtable.PartialBuffer;
 import io.meridian.storage.memtable.PointBuffer;
 import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.part.BlockCodec;
@@ -233,7 +234,10 @@ public final class LeafAggregator {
                 if (b == null || transformed(f)) {
                     continue;
                 }
-                if (latestOnly && !view.histogram(f) && b.size() > 0) {
+                if (b.partials() != null) {
+                    foldPartials(b.partials(), s, f, iv);
+                }
+                if (latestOnly && !view.histogram(f) && b.size() > 0 && b.partials() == null) {
                     long newestSlot = Math.floorDiv(b.maxTimestamp(), iv) * iv;
                     if (newestSlot < q.startMs()) {
                         continue; // every point is older than the range
@@ -244,7 +248,7 @@ public final class LeafAggregator {
                     }
                 }
                 int from = b.isSorted() ? b.lowerBound(Math.floorDiv(q.startMs(), iv) * iv) : 0;
-                if (latestOnly && b.isSorted() && !view.histogram(f)) {
+                if (latestOnly && b.isSorted() && !view.histogram(f) && b.partials() == null) {
                     foldLatest(b, from, s, f, iv);
                     continue;
                 }
@@ -267,6 +271,16 @@ public final class LeafAggregator {
                         cell.add(ts, b.value(i));
                     }
                 }
+            }
+        }
+    }
+
+    /** Merges a memtable's partial aggregates of (series, field) whose slots lie in range into their buckets. */
+    private void foldPartials(PartialBuffer p, int s, int f, long iv) {
+        for (int i = 0; i < p.size(); i++) {
+            long slotStart = Math.floorDiv(p.slotStart(i), iv) * iv;
+            if (slotStart >= q.startMs() && slotStart < q.endMs()) {
+                cell(s, q.bucketOf(slotStart), f).merge(p.cell(i));
             }
         }
     }
@@ -329,6 +343,9 @@ public final class LeafAggregator {
                     PointBuffer b = m.find(s, view.fieldIds()[f]);
                     if (b != null) {
                         slots.addPoints(b, q.startMs(), q.endMs(), iv);
+                        if (b.partials() != null) {
+                            slots.addPartials(b.partials(), q.startMs(), q.endMs(), iv);
+                        }
                     }
                 }
                 slots.coalesce();

@@ -1,6 +1,7 @@
 package io.meridian.storage.query;
 
 import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.memtable.PartialBuffer;
 import io.meridian.storage.memtable.PointBuffer;
 import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.part.BlockCodec;
@@ -104,6 +105,13 @@ final class RowCounter {
             RoaringBitmap marked = marked(series(s));
             for (int i = 0; i < b.size(); i++) {
                 long slot = Math.floorDiv(b.timestamp(i), iv);
+                if (slot >= firstAbs && slot <= lastAbs) {
+                    marked.add((int) (slot - firstAbs));
+                }
+            }
+            PartialBuffer p = b.partials();
+            for (int i = 0; p != null && i < p.size(); i++) {
+                long slot = Math.floorDiv(p.slotStart(i), iv);
                 if (slot >= firstAbs && slot <= lastAbs) {
                     marked.add((int) (slot - firstAbs));
                 }

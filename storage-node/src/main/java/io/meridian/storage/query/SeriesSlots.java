@@ -3,6 +3,7 @@ package io.meridian.storage.query;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.query.SlotTransform;
+import io.meridian.storage.memtable.PartialBuffer;
 import io.meridian.storage.memtable.PointBuffer;
 import io.meridian.storage.part.SlotColumns;
 import java.util.Arrays;
@@ -40,6 +41,16 @@ final class SeriesSlots {
             long start = Math.floorDiv(ts, intervalMs) * intervalMs;
             if (start >= startMs && start < endMs) {
                 append(start, AggState.of(ts, b.value(i)));
+            }
+        }
+    }
+
+    /** Adds a memtable's partial aggregates whose slots start in {@code [startMs, endMs)}. */
+    void addPartials(PartialBuffer p, long startMs, long endMs, long intervalMs) {
+        for (int i = 0; i < p.size(); i++) {
+            long start = Math.floorDiv(p.slotStart(i), intervalMs) * intervalMs;
+            if (start >= startMs && start < endMs) {
+                append(start, p.cell(i).copy()); // copied: coalesce merges into the states it holds
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.meridian.storage.server;
 
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
@@ -53,6 +55,15 @@ public final class PointBatchCodec {
 
     /** Encodes an engine batch (writer id and sequence travel in the request, not here). */
     public static PointBatch encode(WriteBatch batch) {
+        if (batch.hasPartials()) {
+            // never dropped silently: partials need storage.proto revision 6 on the wire
+            throw new InvalidInputException(
+                    ErrorCode.FORMAT_VERSION,
+                    "partial aggregates cannot travel in a PointBatch of storage protocol revision "
+                            + StorageRpc.PROTOCOL_REVISION + " [series="
+                            + batch.partials().get(0).key()
+                            + "]: want revision >= 6");
+        }
         PointBatch.Builder b = PointBatch.newBuilder();
         for (WriteBatch.SeriesRows r : batch.series()) {
             SeriesRows.Builder s = b.addSeriesBuilder().setMetric(r.key().metric());

@@ -1,6 +1,8 @@
 package io.meridian.storage.shard;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.txn.WriterSequences;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Points to write, columnar per series (the shape Flink's pre-aggregation and the broker's binary batch
- * produce): per series, a list of field names and rows of (timestamp, one value per field).
+ * Points to write, columnar per series (the shape the broker's binary batch and the sink produce): per series, a
+ * list of field names and rows of (timestamp, one value per field). Or, instead of points, per-slot partial
+ * aggregates ({@link SeriesPartials}: what a pre-aggregating writer folded from many points); a batch holds one
+ * or the other, never both.
  *
  * <p>NaN rule: a NaN value means "this field has no value in this row" and is skipped; NaN can therefore
  * not be stored. Infinite values are rejected. (Line protocol parsers reject NaN and Inf literals with the
@@ -40,23 +44,75 @@ public final class WriteBatch {
         }
     }
 
+    /**
+     * Partial aggregates of one series: one cell per (base slot, field), each the exact merge ({@link AggState})
+     * of the points a writer folded into that slot, so that storage merges it like those points.
+     *
+     * @param key        the series
+     * @param fields     field names, one per column
+     * @param types      the type each field was folded as, one per field; it must be the field's declared type
+     * @param slotStarts start of each slot in ms, a multiple of the database's base interval
+     * @param cells      row-major: {@code cells[slot * fields.size() + column]}; null or empty = no value
+     */
+    public record SeriesPartials(
+            SeriesKey key, List<String> fields, List<FieldType> types, long[] slotStarts, AggState[] cells) {
+        public SeriesPartials {
+            fields = List.copyOf(fields);
+            types = List.copyOf(types);
+            if (types.size() != fields.size() || cells.length != (long) slotStarts.length * fields.size()) {
+                throw new InvalidInputException("malformed partials [series=" + key
+                        + "]: want one type per field and slots x fields = " + slotStarts.length + " x "
+                        + fields.size() + " cells; got " + types.size() + " types and " + cells.length + " cells");
+            }
+        }
+
+        public int slots() {
+            return slotStarts.length;
+        }
+
+        /** The cell of (slot, column); null when it holds no value. */
+        public AggState cell(int slot, int column) {
+            AggState c = cells[slot * fields.size() + column];
+            return c == null || c.isEmpty() ? null : c;
+        }
+    }
+
     private final List<SeriesRows> series;
     private final byte[][] canonicalKeys;
+    private final List<SeriesPartials> partials;
+    private final byte[][] partialKeys;
     private final String writerId;
     private final long sequence;
 
-    private WriteBatch(List<SeriesRows> series, byte[][] canonicalKeys, String writerId, long sequence) {
+    private WriteBatch(
+            List<SeriesRows> series,
+            byte[][] canonicalKeys,
+            List<SeriesPartials> partials,
+            byte[][] partialKeys,
+            String writerId,
+            long sequence) {
         this.series = series;
         this.canonicalKeys = canonicalKeys;
+        this.partials = partials;
+        this.partialKeys = partialKeys;
         this.writerId = writerId;
         this.sequence = sequence;
     }
 
-    private WriteBatch(List<SeriesRows> series) {
+    private WriteBatch(List<SeriesRows> series, List<SeriesPartials> partials) {
         this.series = List.copyOf(series);
         this.canonicalKeys = new byte[this.series.size()][];
         for (int i = 0; i < canonicalKeys.length; i++) {
             canonicalKeys[i] = this.series.get(i).key().canonicalBytes();
+        }
+        this.partials = List.copyOf(partials);
+        if (!this.series.isEmpty() && !this.partials.isEmpty()) {
+            throw new InvalidInputException(
+                    "malformed batch: it holds both points and partials; send them as two batches");
+        }
+        this.partialKeys = new byte[this.partials.size()][];
+        for (int i = 0; i < partialKeys.length; i++) {
+            partialKeys[i] = this.partials.get(i).key().canonicalBytes();
         }
         this.writerId = null;
         this.sequence = 0;
@@ -78,7 +134,7 @@ public final class WriteBatch {
             throw new InvalidInputException(
                     "invalid writer sequence [writer=" + writerId + ", sequence=" + sequence + "]: want >= 1");
         }
-        return new WriteBatch(series, canonicalKeys, writerId, sequence);
+        return new WriteBatch(series, canonicalKeys, partials, partialKeys, writerId, sequence);
     }
 
     /** The writer id, or null for an anonymous (not de-duplicated) batch. */
@@ -91,7 +147,12 @@ public final class WriteBatch {
     }
 
     public static WriteBatch of(List<SeriesRows> series) {
-        return new WriteBatch(series);
+        return new WriteBatch(series, List.of());
+    }
+
+    /** A batch of partial aggregates. */
+    public static WriteBatch ofPartials(List<SeriesPartials> partials) {
+        return new WriteBatch(List.of(), partials);
     }
 
     /** A batch of single points: one row per entry. */
@@ -112,7 +173,21 @@ public final class WriteBatch {
         return canonicalKeys[i];
     }
 
-    /** Number of (non-NaN) values. */
+    /** The partials of a partials batch; empty for a batch of points. */
+    public List<SeriesPartials> partials() {
+        return partials;
+    }
+
+    public boolean hasPartials() {
+        return !partials.isEmpty();
+    }
+
+    /** The canonical key of {@code partials().get(i)}. */
+    public byte[] partialKey(int i) {
+        return partialKeys[i];
+    }
+
+    /** Number of points: (non-NaN) values, plus the points the partial cells folded. */
     public long pointCount() {
         long n = 0;
         for (SeriesRows r : series) {
@@ -120,6 +195,29 @@ public final class WriteBatch {
                 if (!Double.isNaN(v)) {
                     n++;
                 }
+            }
+        }
+        for (SeriesPartials p : partials) {
+            for (AggState c : p.cells()) {
+                n += c == null ? 0 : c.count();
+            }
+        }
+        return n;
+    }
+
+    /** Number of cells: one per value, and one per non-empty partial cell. */
+    public long cellCount() {
+        long n = 0;
+        for (SeriesRows r : series) {
+            for (double v : r.values()) {
+                if (!Double.isNaN(v)) {
+                    n++;
+                }
+            }
+        }
+        for (SeriesPartials p : partials) {
+            for (AggState c : p.cells()) {
+                n += c == null || c.isEmpty() ? 0 : 1;
             }
         }
         return n;
@@ -144,7 +242,7 @@ public final class WriteBatch {
         }
 
         public WriteBatch build() {
-            return new WriteBatch(rows);
+            return new WriteBatch(rows, List.of());
         }
     }
 }

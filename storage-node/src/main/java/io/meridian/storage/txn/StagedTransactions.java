@@ -1,5 +1,6 @@
 package io.meridian.storage.txn;
 
+import io.meridian.common.model.AggState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Points staged by exactly-once writers (a Flink sink's two-phase commit): each (writer, transaction) holds
+ * Points (or partial aggregates) staged by exactly-once writers (a Flink sink's two-phase commit): each (writer, transaction) holds
  * resolved points that are durable in the WAL but invisible to queries until the transaction commits, and
  * dropped when it aborts. Staged points that are still pending when a flush trims the WAL are logged again
  * into the new WAL segment, so they survive flushes as well as crashes.
@@ -16,12 +17,33 @@ import java.util.Map;
  * <p>Not thread-safe: guarded by the shard's write lock.
  */
 public final class StagedTransactions {
-    /** Points of one series, already resolved to ids; {@code values} row-major, NaN = no value. */
-    public record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) {}
+    /** What a transaction staged for one series, already resolved to ids: points or partial aggregates. */
+    public sealed interface Staged permits Points, Partials {
+        int seriesId();
+
+        /** Heap bytes it holds (an estimate, for the shard's memory accounting). */
+        long heapBytes();
+    }
+
+    /** Points of one series; {@code values} row-major, NaN = no value. */
+    public record Points(int seriesId, int[] fieldIds, long[] ts, double[] values) implements Staged {
+        @Override
+        public long heapBytes() {
+            return 16L * ts.length + 8L * values.length + 64;
+        }
+    }
+
+    /** Partial aggregates of one series; {@code cells} row-major (slots x fields), null = no value. */
+    public record Partials(int seriesId, int[] fieldIds, long[] slotStarts, AggState[] cells) implements Staged {
+        @Override
+        public long heapBytes() {
+            return 8L * slotStarts.length + 120L * cells.length + 64;
+        }
+    }
 
     public record Key(String writerId, long transactionId) {}
 
-    private final Map<Key, List<Points>> pending = new LinkedHashMap<>();
+    private final Map<Key, List<Staged>> pending = new LinkedHashMap<>();
     /** When each pending transaction first staged here (for a replayed one: when it was replayed). */
     private final Map<Key, Long> stagedAtMs = new HashMap<>();
 
@@ -32,24 +54,24 @@ public final class StagedTransactions {
         this.clock = clock;
     }
 
-    public void add(String writerId, long transactionId, List<Points> points) {
+    public void add(String writerId, long transactionId, List<? extends Staged> points) {
         Key key = new Key(writerId, transactionId);
         pending.computeIfAbsent(key, k -> new ArrayList<>()).addAll(points);
         stagedAtMs.putIfAbsent(key, clock.millis());
-        for (Points p : points) {
-            heapBytes += 16L * p.ts().length + 8L * p.values().length + 64;
+        for (Staged p : points) {
+            heapBytes += p.heapBytes();
         }
     }
 
     /** Removes and returns the points of a transaction (empty when none were staged). */
-    public List<Points> remove(String writerId, long transactionId) {
+    public List<Staged> remove(String writerId, long transactionId) {
         stagedAtMs.remove(new Key(writerId, transactionId));
-        List<Points> points = pending.remove(new Key(writerId, transactionId));
+        List<Staged> points = pending.remove(new Key(writerId, transactionId));
         if (points == null) {
             return List.of();
         }
-        for (Points p : points) {
-            heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+        for (Staged p : points) {
+            heapBytes -= p.heapBytes();
         }
         return points;
     }
@@ -67,8 +89,8 @@ public final class StagedTransactions {
         while (it.hasNext()) {
             var e = it.next();
             if (e.getKey().writerId().equals(writerId) && e.getKey().transactionId() < transactionId) {
-                for (Points p : e.getValue()) {
-                    heapBytes -= 16L * p.ts().length + 8L * p.values().length + 64;
+                for (Staged p : e.getValue()) {
+                    heapBytes -= p.heapBytes();
                 }
                 it.remove();
                 stagedAtMs.remove(e.getKey());
@@ -78,7 +100,7 @@ public final class StagedTransactions {
         return dropped;
     }
 
-    public Map<Key, List<Points>> pending() {
+    public Map<Key, List<Staged>> pending() {
         return pending;
     }
 

@@ -6,6 +6,7 @@ import io.meridian.storage.index.FieldSchema;
 import io.meridian.storage.shard.WriteBatch;
 import io.meridian.storage.txn.StagedTransactions;
 import io.meridian.storage.txn.WriterSequences;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,13 +59,20 @@ public final class OpLog {
      * writer id and sequence when it has one; returns the WAL ticket.
      */
     public long points(WriteBatch batch, int[] seriesIds, int[][] fieldIds, long lsn, long opEpoch) {
-        int type = batch.writerId() == null ? WalRecordType.POINTS : WalRecordType.POINTS_FROM_WRITER;
+        boolean partials = batch.hasPartials();
+        int type = batch.writerId() == null
+                ? (partials ? WalRecordType.PARTIALS : WalRecordType.POINTS)
+                : (partials ? WalRecordType.PARTIALS_FROM_WRITER : WalRecordType.POINTS_FROM_WRITER);
         beginRecord(lsn, opEpoch, type);
         if (batch.writerId() != null) {
             WriterSequences.writeId(batch.writerId(), walScratch);
             walScratch.putVarLong(batch.sequence());
         }
-        WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
+        if (partials) {
+            WalPartials.encode(batch, seriesIds, fieldIds, walScratch);
+        } else {
+            WalPoints.encode(batch, seriesIds, fieldIds, walScratch);
+        }
         long ticket = endRecord(lsn, opEpoch, type);
         walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         // honour storage.wal.segment-size between flushes; segments are still deleted only by flushes
@@ -73,26 +81,38 @@ public final class OpLog {
     }
 
     /**
-     * Logs a step ({@link WalRecordType#STAGED}, {@link WalRecordType#COMMIT} or {@link WalRecordType#ABORT})
-     * of a writer's transaction; {@code points} are those staged (null for commit and abort). Returns the WAL
-     * ticket.
+     * Logs a step ({@link WalRecordType#STAGED}, {@link WalRecordType#STAGED_PARTIALS},
+     * {@link WalRecordType#COMMIT} or {@link WalRecordType#ABORT}) of a writer's transaction; {@code staged} is
+     * what it stages, all points for STAGED and all partials for STAGED_PARTIALS (null for commit and abort).
+     * Returns the WAL ticket.
      */
     public long transaction(
             int type,
             String writerId,
             long transactionId,
-            List<StagedTransactions.Points> points,
+            List<? extends StagedTransactions.Staged> staged,
             long lsn,
             long opEpoch) {
         beginRecord(lsn, opEpoch, type);
         WriterSequences.writeId(writerId, walScratch);
         walScratch.putVarLong(transactionId);
-        if (points != null) {
-            WalPoints.encode(points, walScratch);
+        if (type == WalRecordType.STAGED) {
+            WalPoints.encode(only(staged, StagedTransactions.Points.class), walScratch);
+        } else if (type == WalRecordType.STAGED_PARTIALS) {
+            WalPartials.encode(only(staged, StagedTransactions.Partials.class), walScratch);
         }
         long ticket = endRecord(lsn, opEpoch, type);
         walScratch.clearAndTrim(WAL_SCRATCH_RETAINED_BYTES);
         return ticket;
+    }
+
+    private static <T extends StagedTransactions.Staged> List<T> only(
+            List<? extends StagedTransactions.Staged> staged, Class<T> kind) {
+        List<T> out = new ArrayList<>(staged.size());
+        for (StagedTransactions.Staged s : staged) {
+            out.add(kind.cast(s));
+        }
+        return out;
     }
 
     /** Logs op {@code lsn} as doing nothing (it keeps LSNs dense); returns the WAL ticket. */

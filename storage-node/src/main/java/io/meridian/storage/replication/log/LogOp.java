@@ -64,6 +64,9 @@ public record LogOp(long lsn, long epoch, Kind kind, WriteBatch batch, String wr
         for (WriteBatch.SeriesRows r : batch.series()) {
             b += 64 + r.rows() * 3L + r.values().length * 8L;
         }
+        for (WriteBatch.SeriesPartials p : batch.partials()) {
+            b += 64 + p.slots() * 3L + p.cells().length * 64L;
+        }
         return b;
     }
 }

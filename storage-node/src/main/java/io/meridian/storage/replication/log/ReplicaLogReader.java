@@ -1,5 +1,6 @@
 package io.meridian.storage.replication.log;
 
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.encoding.ByteSource;
 import io.meridian.storage.index.FieldSchema;
@@ -7,6 +8,7 @@ import io.meridian.storage.log.RecordScanner;
 import io.meridian.storage.shard.WriteBatch;
 import io.meridian.storage.txn.WriterSequences;
 import io.meridian.storage.wal.Wal;
+import io.meridian.storage.wal.WalPartials;
 import io.meridian.storage.wal.WalPoints;
 import io.meridian.storage.wal.WalRecordType;
 import java.io.IOException;
@@ -214,7 +216,7 @@ public final class ReplicaLogReader {
 
     private static LogOp decode(long lsn, ByteSource in, Resolver resolver) {
         long epoch = in.getVarLong();
-        int type = in.getVarInt(WalRecordType.REPLICATED - 1, "replicated record type");
+        int type = WalRecordType.readInner(in);
         return switch (type) {
             case WalRecordType.NOOP -> new LogOp(lsn, epoch, LogOp.Kind.NOOP, null, null, 0, null);
             case WalRecordType.POINTS -> new LogOp(lsn, epoch, LogOp.Kind.WRITE, points(in, resolver), null, 0, null);
@@ -228,6 +230,25 @@ public final class ReplicaLogReader {
                 String writer = WriterSequences.readId(in);
                 long txn = in.getVarLong();
                 yield new LogOp(lsn, epoch, LogOp.Kind.STAGE, points(in, resolver), writer, txn, null);
+            }
+            case WalRecordType.PARTIALS ->
+                new LogOp(lsn, epoch, LogOp.Kind.WRITE, partials(in, resolver), null, 0, null);
+            case WalRecordType.PARTIALS_FROM_WRITER -> {
+                String writer = WriterSequences.readId(in);
+                long sequence = in.getVarLong();
+                yield new LogOp(
+                        lsn,
+                        epoch,
+                        LogOp.Kind.WRITE,
+                        partials(in, resolver).withWriter(writer, sequence),
+                        null,
+                        0,
+                        null);
+            }
+            case WalRecordType.STAGED_PARTIALS -> {
+                String writer = WriterSequences.readId(in);
+                long txn = in.getVarLong();
+                yield new LogOp(lsn, epoch, LogOp.Kind.STAGE, partials(in, resolver), writer, txn, null);
             }
             case WalRecordType.COMMIT, WalRecordType.ABORT -> {
                 String writer = WriterSequences.readId(in);
@@ -266,5 +287,20 @@ public final class ReplicaLogReader {
             rows.add(new WriteBatch.SeriesRows(resolver.series(seriesId), names, ts, values));
         });
         return WriteBatch.of(rows);
+    }
+
+    private static WriteBatch partials(ByteSource in, Resolver resolver) {
+        List<WriteBatch.SeriesPartials> series = new ArrayList<>();
+        WalPartials.decode(in, (seriesId, fieldIds, starts, cells) -> {
+            List<String> names = new ArrayList<>(fieldIds.length);
+            List<FieldType> types = new ArrayList<>(fieldIds.length);
+            for (int f : fieldIds) {
+                FieldSchema.Field field = resolver.field(f);
+                names.add(field.name());
+                types.add(field.type());
+            }
+            series.add(new WriteBatch.SeriesPartials(resolver.series(seriesId), names, types, starts, cells));
+        });
+        return WriteBatch.ofPartials(series);
     }
 }
