@@ -7,12 +7,14 @@ import io.meridian.common.model.Names;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * The one rule set a write batch obeys, wherever it is checked: by the broker before a request's batches leave,
@@ -23,6 +25,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   batch       at least one series                                   EMPTY_BATCH
+ *               no partials ({@link PartialRules} checks them)        MIXED_BATCH, EMPTY_BATCH
  *   structure   (needs no clock and no node setting; what decoding a wire batch checks)
  *     metric    a valid name                                          METRIC_NAME
  *     tags      valid keys, storable values, each key once            TAG_NAME, TAG_VALUE, DUPLICATE_TAG
@@ -36,6 +39,10 @@ import java.util.TreeMap;
  *   histograms  (storage only: it knows the declared field types)
  *     values    >= 0                                                  NEGATIVE_HISTOGRAM
  * </pre>
+ *
+ * <p>A batch of partial aggregates (storage.proto revision 6) obeys {@link PartialRules}, whose rules are entries of
+ * the same {@link Rule} table. These checks read rows only, so they refuse a batch that carries partials: a
+ * partials-only batch as EMPTY_BATCH (what a revision-5 node answers), one with rows too as MIXED_BATCH.
  *
  * <p>Messages say what failed, then where: {@code series[i]} (the position in the batch) with {@code metric=m}, or
  * once the names are known to be good, the series key {@code series=m,k=v,...}; then the field, row and value, and
@@ -70,7 +77,19 @@ public final class BatchRules {
         TAGS_PER_SERIES(ErrorCode.LIMIT_EXCEEDED),
         WINDOW(ErrorCode.OUT_OF_RETENTION),
         INFINITE_VALUE(ErrorCode.INVALID_INPUT),
-        NEGATIVE_HISTOGRAM(ErrorCode.INVALID_INPUT);
+        NEGATIVE_HISTOGRAM(ErrorCode.INVALID_INPUT),
+        // The rules of partial aggregates (storage.proto revision 6): PartialRules, which has the table.
+        MIXED_BATCH(ErrorCode.INVALID_INPUT),
+        CELL_COUNT(ErrorCode.INVALID_INPUT),
+        PARTIAL_SLOT(ErrorCode.INVALID_INPUT),
+        PARTIAL_MOMENTS(ErrorCode.INVALID_INPUT),
+        PARTIAL_COUNT(ErrorCode.INVALID_INPUT),
+        PARTIAL_NOT_FINITE(ErrorCode.INVALID_INPUT),
+        PARTIAL_RANGE(ErrorCode.INVALID_INPUT),
+        PARTIAL_TIMES(ErrorCode.INVALID_INPUT),
+        PARTIAL_SINGLE(ErrorCode.INVALID_INPUT),
+        PARTIAL_HISTOGRAM(ErrorCode.INVALID_INPUT),
+        PARTIAL_TYPE(ErrorCode.TYPE_CONFLICT);
 
         private final ErrorCode code;
 
@@ -256,41 +275,7 @@ public final class BatchRules {
 
     /** The structure rules of series {@code index}: names, tags, fields and the rows x fields shape. */
     public static void checkStructure(int index, SeriesView s) {
-        name(Rule.METRIC_NAME, "metric", s.metric(), "series[" + index + "]", index);
-        Set<String> tagKeys = new HashSet<>();
-        for (int t = 0; t < s.tagCount(); t++) {
-            String k = s.tagKey(t);
-            name(Rule.TAG_NAME, "tag", k, at(index, s), index);
-            if (!tagKeys.add(k)) {
-                throw new Violation(
-                        Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at(index, s) + ", tag=" + k + "]");
-            }
-            String reason = Names.invalidTagValueReason(s.tagValue(t));
-            if (reason != null) {
-                throw new Violation(
-                        Rule.TAG_VALUE,
-                        index,
-                        "invalid tag value [tag=" + k + "] at [" + at(index, s) + "]: " + reason);
-            }
-        }
-        if (s.fields().isEmpty()) {
-            throw new Violation(
-                    Rule.MISSING_FIELDS, index, "missing fields [" + at(index, s) + "]: want at least one field name");
-        }
-        Set<String> fields = new HashSet<>();
-        for (String f : s.fields()) {
-            name(Rule.FIELD_NAME, "field", f, at(index, s), index);
-            if (!fields.add(f)) {
-                throw new Violation(
-                        Rule.DUPLICATE_FIELD, index, "duplicate field [" + at(index, s) + ", field=" + f + "]");
-            }
-            if (tagKeys.contains(f)) {
-                throw new Violation(
-                        Rule.FIELD_IS_TAG,
-                        index,
-                        "name used as both tag and field [" + at(index, s) + ", field=" + f + "]");
-            }
-        }
+        checkKey("series", index, s.metric(), tagKeys(s), s::tagValue, s.fields());
         if (s.rows() == 0) {
             throw new Violation(
                     Rule.MISSING_ROWS, index, "missing rows [" + at(index, s) + "]: want at least one timestamp");
@@ -322,7 +307,70 @@ public final class BatchRules {
         }
     }
 
+    /**
+     * The name rules of a series' key and fields, shared with {@link PartialRules}: a valid metric, valid and unique
+     * tag keys with storable values, at least one valid and unique field, none named like a tag. Messages place the
+     * series as {@code list[index], metric=m}.
+     */
+    static void checkKey(
+            String list,
+            int index,
+            String metric,
+            List<String> tagKeys,
+            IntFunction<String> tagValue,
+            List<String> fields) {
+        String at = list + "[" + index + "], metric=" + metric;
+        name(Rule.METRIC_NAME, "metric", metric, list + "[" + index + "]", index);
+        Set<String> keys = new HashSet<>();
+        for (int t = 0; t < tagKeys.size(); t++) {
+            String k = tagKeys.get(t);
+            name(Rule.TAG_NAME, "tag", k, at, index);
+            if (!keys.add(k)) {
+                throw new Violation(Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at + ", tag=" + k + "]");
+            }
+            String reason = Names.invalidTagValueReason(tagValue.apply(t));
+            if (reason != null) {
+                throw new Violation(
+                        Rule.TAG_VALUE, index, "invalid tag value [tag=" + k + "] at [" + at + "]: " + reason);
+            }
+        }
+        if (fields.isEmpty()) {
+            throw new Violation(
+                    Rule.MISSING_FIELDS, index, "missing fields [" + at + "]: want at least one field name");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String f : fields) {
+            name(Rule.FIELD_NAME, "field", f, at, index);
+            if (!seen.add(f)) {
+                throw new Violation(Rule.DUPLICATE_FIELD, index, "duplicate field [" + at + ", field=" + f + "]");
+            }
+            if (keys.contains(f)) {
+                throw new Violation(
+                        Rule.FIELD_IS_TAG, index, "name used as both tag and field [" + at + ", field=" + f + "]");
+            }
+        }
+    }
+
+    private static List<String> tagKeys(SeriesView s) {
+        List<String> keys = new ArrayList<>(s.tagCount());
+        for (int t = 0; t < s.tagCount(); t++) {
+            keys.add(s.tagKey(t));
+        }
+        return keys;
+    }
+
+    /** Rows only: a batch of partials is {@link PartialRules}' to check (see the class comment). */
     private static void checkNotEmpty(PointBatch batch) {
+        if (batch.getSeriesCount() > 0 && batch.getPartialsCount() > 0) {
+            throw PartialRules.mixed(batch);
+        }
+        if (batch.getPartialsCount() > 0) {
+            throw new Violation(
+                    Rule.EMPTY_BATCH,
+                    -1,
+                    "empty batch [field=batch.series]: got 0 series and " + batch.getPartialsCount()
+                            + " partial series, which this check does not read; want at least one series");
+        }
         if (batch.getSeriesCount() == 0) {
             throw new Violation(Rule.EMPTY_BATCH, -1, "empty batch [field=batch.series]: want at least one series");
         }
