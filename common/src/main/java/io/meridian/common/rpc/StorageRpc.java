@@ -9,11 +9,11 @@ public final class StorageRpc {
      * Snapshot, the replicas' log positions, BUSY and NOT_REPLICATED). Revision 3: {@code ListFieldsResponse.tag_keys},
      * {@code LeafQueryRequest.group_limit}. Revision 4: leaves answer the window their data can be in; {@code "*"}
      * fields. Revision 5: {@code LeafQueryRequest.transforms} (STDDEV/VARIANCE moments, counter increments), the
-     * COUNTER field type. Revision 6 (partial-carrying writes, #18) is in storage.proto already, but this build's
-     * storage node does not apply partials yet, so it stays 5 until it does: writers gate partials on a node's
-     * revision, and a revision-5 node refuses them as an empty batch.
+     * COUNTER field type. Revision 6: partial-carrying writes ({@code PointBatch.partials}, #18),
+     * {@code WriteResponse.cells}, {@code FetchRequest.protocol_revision}; writers gate partials on a node's revision
+     * (a revision-5 node would refuse them as an empty batch).
      */
-    public static final int PROTOCOL_REVISION = 5;
+    public static final int PROTOCOL_REVISION = 6;
 
     /** Cells per leaf result chunk when the request leaves it 0 (a few hundred KiB per chunk). */
     public static final int DEFAULT_CELLS_PER_CHUNK = 4096;

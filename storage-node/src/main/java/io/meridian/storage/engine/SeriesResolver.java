@@ -151,7 +151,8 @@ final class SeriesResolver {
         for (int i = 0; i < seriesIds.length; i++) {
             if (batch.hasPartials()) {
                 WriteBatch.SeriesPartials p = batch.partials().get(i);
-                staged.add(new StagedTransactions.Partials(seriesIds[i], fieldIds[i], p.slotStarts(), p.cells()));
+                staged.add(new StagedTransactions.Partials(
+                        seriesIds[i], fieldIds[i], p.intervalMs(), p.slotStarts(), p.cells()));
             } else {
                 WriteBatch.SeriesRows r = batch.series().get(i);
                 staged.add(new StagedTransactions.Points(seriesIds[i], fieldIds[i], r.timestamps(), r.values()));

@@ -216,8 +216,8 @@ public final class Shard implements AutoCloseable {
      * applied or, on {@link InvalidInputException}, nothing is. A batch with a writer id is applied at most
      * once per (writer, sequence) (see {@link WriteBatch#withWriter}).
      */
-    public WriteResult write(WriteBatch batch) {
-        WriteValidator.validate(batch, state.options);
+    public WriteResult write(WriteBatch written) {
+        WriteBatch batch = WriteValidator.validate(written, state.options);
         flushTrigger.awaitMemory();
         long ticket;
         boolean duplicate = false;
@@ -257,8 +257,7 @@ public final class Shard implements AutoCloseable {
      * late retry and is ignored ({@link WriteResult#DUPLICATE}).
      */
     public WriteResult stage(String writerId, long transactionId, WriteBatch batch) {
-        WriteBatch checked = batch.withWriter(writerId, transactionId);
-        WriteValidator.validate(checked, state.options);
+        WriteBatch onBase = WriteValidator.validate(batch.withWriter(writerId, transactionId), state.options);
         long ticket;
         state.lock.writeLock().lock();
         try {
@@ -266,7 +265,7 @@ public final class Shard implements AutoCloseable {
             if (transactions.committed(writerId, transactionId) != null) {
                 return WriteResult.DUPLICATE;
             }
-            ticket = transactions.stage(writerId, transactionId, batch, nextLsn(), epoch);
+            ticket = transactions.stage(writerId, transactionId, onBase, nextLsn(), epoch);
         } catch (StorageIoException e) {
             throw stop(e);
         } finally {

@@ -120,8 +120,8 @@ final class WalReplayer {
                 List<StagedTransactions.Partials> partials = new ArrayList<>();
                 WalPartials.decode(
                         in,
-                        (seriesId, fieldIds, starts, cells) ->
-                                partials.add(new StagedTransactions.Partials(seriesId, fieldIds, starts, cells)));
+                        (seriesId, fieldIds, interval, starts, cells) -> partials.add(
+                                new StagedTransactions.Partials(seriesId, fieldIds, interval, starts, cells)));
                 if (writerSequences.duplicateOf(WriterSequences.TXN_PREFIX + writer, txn) == null) {
                     staged.add(writer, txn, partials);
                 }
@@ -144,7 +144,7 @@ final class WalReplayer {
     private void replayPartials(ByteSource in) {
         WalPartials.decode(
                 in,
-                (seriesId, fieldIds, starts, cells) ->
+                (seriesId, fieldIds, interval, starts, cells) ->
                         MemTableWriter.appendPartials(memTables.active(), seriesId, fieldIds, starts, cells));
     }
 

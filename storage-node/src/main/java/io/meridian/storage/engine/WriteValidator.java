@@ -1,7 +1,8 @@
 package io.meridian.storage.engine;
 
 import io.meridian.common.ingest.BatchRules;
-import io.meridian.common.model.AggState;
+import io.meridian.common.ingest.PartialRules;
+import io.meridian.common.ingest.SeriesPartialsCodec;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
@@ -19,7 +20,12 @@ final class WriteValidator {
 
     private WriteValidator() {}
 
-    static void validate(WriteBatch batch, ShardOptions options) {
+    /**
+     * Checks a batch; returns it with its partials on the base interval's slots (itself when they already are).
+     *
+     * @throws BatchRules.Violation naming the broken rule, the series and where
+     */
+    static WriteBatch validate(WriteBatch batch, ShardOptions options) {
         BatchRules.Limits limits = BatchRules.Limits.window(
                         options.clock().millis(), options.database().base().retention(), options.futureTolerance())
                 .withTagLimit(options.maxTagsPerSeries(), TAG_LIMIT_SETTING);
@@ -27,19 +33,22 @@ final class WriteValidator {
         for (int i = 0; i < series.size(); i++) {
             BatchRules.checkSeries(i, new RowsView(series.get(i)), limits);
         }
-        List<WriteBatch.SeriesPartials> partials = batch.partials();
+        if (!batch.hasPartials()) {
+            return batch;
+        }
         long base = options.database().base().intervalMillis();
+        List<WriteBatch.SeriesPartials> partials = batch.partials();
         for (int i = 0; i < partials.size(); i++) {
             WriteBatch.SeriesPartials p = partials.get(i);
-            // names, tags, the write window (of each slot's start) and finite values, as for rows
-            BatchRules.checkSeries(i, new RowsView(p.key(), p.fields(), p.slotStarts(), k -> lastOf(p, k)), limits);
-            PartialCellChecks.check(i, p, base);
+            // the wire's rules (PartialRules) on the wire form: one rule set for every writer
+            PartialRules.checkSeries(
+                    i,
+                    SeriesPartialsCodec.encode(
+                            p.key(), p.fields(), p.types(), p.intervalMs(), p.slotStarts(), p.cells()),
+                    base,
+                    limits);
         }
-    }
-
-    private static double lastOf(WriteBatch.SeriesPartials p, int k) {
-        AggState c = p.cells()[k];
-        return c == null || c.isEmpty() ? Double.NaN : c.last();
+        return batch.withPartialsOnBase(base);
     }
 
     /** Series {@code index} of a batch writes histogram field {@code field}: its values must be observations. */
@@ -47,7 +56,7 @@ final class WriteValidator {
         BatchRules.checkHistogramValues(index, new RowsView(r), r.fields().indexOf(field));
     }
 
-    /** The rules' view of the engine's rows, or of partials' slots (the key's tags in key order). */
+    /** The rules' view of the engine's rows (the key's tags in key order). */
     private static final class RowsView implements BatchRules.SeriesView {
         private final SeriesKey key;
         private final List<String> fields;

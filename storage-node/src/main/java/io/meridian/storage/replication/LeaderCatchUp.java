@@ -2,6 +2,7 @@ package io.meridian.storage.replication;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
@@ -73,6 +74,7 @@ final class LeaderCatchUp {
             try {
                 r = stub.withDeadlineAfter(remainingMs(deadline), TimeUnit.MILLISECONDS)
                         .fetch(FetchRequest.newBuilder()
+                                .setProtocolRevision(StorageRpc.PROTOCOL_REVISION)
                                 .setShard(ShardRefCodec.encode(key, a.epoch()))
                                 .setFollowerId(selfId)
                                 .setFromLsn(from)

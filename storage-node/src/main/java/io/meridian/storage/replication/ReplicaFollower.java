@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.rpc.RpcErrors;
+import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
@@ -159,6 +160,7 @@ final class ReplicaFollower implements AutoCloseable {
         Shard s = shard;
         long from = s.lastLsn() + 1;
         FetchRequest request = FetchRequest.newBuilder()
+                .setProtocolRevision(StorageRpc.PROTOCOL_REVISION)
                 .setShard(ShardRefCodec.encode(key, assignment.epoch()))
                 .setFollowerId(selfId)
                 .setFromLsn(from)

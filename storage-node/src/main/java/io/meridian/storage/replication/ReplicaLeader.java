@@ -1,6 +1,7 @@
 package io.meridian.storage.replication;
 
 import io.meridian.common.error.BusyException;
+import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.error.NotReplicatedException;
@@ -261,6 +262,15 @@ final class ReplicaLeader implements AutoCloseable {
         FetchResponse.Builder b =
                 FetchResponse.newBuilder().setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn());
         for (LogOp op : batch.ops()) {
+            if (op.batch() != null && op.batch().hasPartials() && request.getProtocolRevision() < 6) {
+                // an older follower would skip the unknown field and apply an empty op: it lags visibly instead
+                throw new InvalidInputException(
+                        ErrorCode.FORMAT_VERSION,
+                        "follower too old for partial aggregates [database=" + key.database() + ", shard="
+                                + key.shard() + ", follower=" + follower + ", lsn=" + op.lsn() + ", revision="
+                                + request.getProtocolRevision() + "]: want storage protocol revision >= 6; "
+                                + "upgrade the storage nodes");
+            }
             b.addOps(LogOpCodec.encode(op));
         }
         lock.lock();

@@ -93,7 +93,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     replication.beforeWrite(replica);
                     Shard.WriteResult result = replica.shard().write(batch);
                     replication.afterWrite(replica);
-                    return response(result, batch.pointCount());
+                    return response(result, batch);
                 });
     }
 
@@ -114,7 +114,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     replication.beforeWrite(replica);
                     Shard.WriteResult result = replica.shard().stage(request.getWriterId(), txn, batch);
                     replication.afterWrite(replica);
-                    return response(result, batch.pointCount());
+                    return response(result, batch);
                 });
     }
 
@@ -353,6 +353,12 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     + " or 0 for the default");
         }
         return requested;
+    }
+
+    private static WriteResponse response(Shard.WriteResult result, WriteBatch batch) {
+        return response(result, batch.pointCount()).toBuilder()
+                .setCells(batch.cellCount())
+                .build();
     }
 
     private static WriteResponse response(Shard.WriteResult result, long points) {

@@ -51,11 +51,17 @@ public final class WriteBatch {
      * @param key        the series
      * @param fields     field names, one per column
      * @param types      the type each field was folded as, one per field; it must be the field's declared type
-     * @param slotStarts start of each slot in ms, a multiple of the database's base interval
+     * @param intervalMs the slots' width in ms; it divides the database's base interval (normally equals it)
+     * @param slotStarts start of each slot in ms, a multiple of {@code intervalMs}
      * @param cells      row-major: {@code cells[slot * fields.size() + column]}; null or empty = no value
      */
     public record SeriesPartials(
-            SeriesKey key, List<String> fields, List<FieldType> types, long[] slotStarts, AggState[] cells) {
+            SeriesKey key,
+            List<String> fields,
+            List<FieldType> types,
+            long intervalMs,
+            long[] slotStarts,
+            AggState[] cells) {
         public SeriesPartials {
             fields = List.copyOf(fields);
             types = List.copyOf(types);
@@ -68,6 +74,18 @@ public final class WriteBatch {
 
         public int slots() {
             return slotStarts.length;
+        }
+
+        /** The same cells on the slots of {@code baseMs} (a multiple of this interval); this when already on them. */
+        public SeriesPartials onBase(long baseMs) {
+            if (intervalMs == baseMs) {
+                return this;
+            }
+            long[] starts = new long[slotStarts.length];
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = Math.floorDiv(slotStarts[i], baseMs) * baseMs;
+            }
+            return new SeriesPartials(key, fields, types, baseMs, starts, cells);
         }
 
         /** The cell of (slot, column); null when it holds no value. */
@@ -171,6 +189,25 @@ public final class WriteBatch {
 
     public byte[] canonicalKey(int i) {
         return canonicalKeys[i];
+    }
+
+    /**
+     * This batch with every partial on the slots of the base interval {@code baseMs} (what the engine keeps); this
+     * batch when they already are.
+     */
+    public WriteBatch withPartialsOnBase(long baseMs) {
+        boolean onBase = true;
+        for (SeriesPartials p : partials) {
+            onBase &= p.intervalMs() == baseMs;
+        }
+        if (onBase) {
+            return this;
+        }
+        List<SeriesPartials> mapped = new ArrayList<>(partials.size());
+        for (SeriesPartials p : partials) {
+            mapped.add(p.onBase(baseMs));
+        }
+        return new WriteBatch(series, canonicalKeys, List.copyOf(mapped), partialKeys, writerId, sequence);
     }
 
     /** The partials of a partials batch; empty for a batch of points. */

@@ -33,8 +33,12 @@ public final class StagedTransactions {
         }
     }
 
-    /** Partial aggregates of one series; {@code cells} row-major (slots x fields), null = no value. */
-    public record Partials(int seriesId, int[] fieldIds, long[] slotStarts, AggState[] cells) implements Staged {
+    /**
+     * Partial aggregates of one series on slots of {@code intervalMs} (the base interval); {@code cells} row-major
+     * (slots x fields), null = no value.
+     */
+    public record Partials(int seriesId, int[] fieldIds, long intervalMs, long[] slotStarts, AggState[] cells)
+            implements Staged {
         @Override
         public long heapBytes() {
             return 8L * slotStarts.length + 120L * cells.length + 64;

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>
  * PARTIALS := seriesCount:varint series*
- * series   := seriesId:varint fieldCount:varint fieldId:varint* slots:varint
+ * series   := seriesId:varint fieldCount:varint fieldId:varint* intervalMs:varlong slots:varint
  *             firstSlotStart:zigzag (slotStart[i]-slotStart[i-1]:zigzag)* cell{slots x fieldCount, row-major}
  * cell     := count:varint                                  0 = no value; nothing follows
  *             ( count = 1:  offset:varint value:f64
@@ -30,7 +30,7 @@ public final class WalPartials {
     @FunctionalInterface
     public interface Visitor {
         /** {@code cells} row-major, null = no value. */
-        void series(int seriesId, int[] fieldIds, long[] slotStarts, AggState[] cells);
+        void series(int seriesId, int[] fieldIds, long intervalMs, long[] slotStarts, AggState[] cells);
     }
 
     private WalPartials() {}
@@ -39,7 +39,7 @@ public final class WalPartials {
         out.putVarInt(seriesIds.length);
         for (int i = 0; i < seriesIds.length; i++) {
             WriteBatch.SeriesPartials p = batch.partials().get(i);
-            series(seriesIds[i], fieldIds[i], p.slotStarts(), p.cells(), out);
+            series(seriesIds[i], fieldIds[i], p.intervalMs(), p.slotStarts(), p.cells(), out);
         }
     }
 
@@ -47,15 +47,17 @@ public final class WalPartials {
     static void encode(List<StagedTransactions.Partials> partials, ByteSink out) {
         out.putVarInt(partials.size());
         for (StagedTransactions.Partials p : partials) {
-            series(p.seriesId(), p.fieldIds(), p.slotStarts(), p.cells(), out);
+            series(p.seriesId(), p.fieldIds(), p.intervalMs(), p.slotStarts(), p.cells(), out);
         }
     }
 
-    private static void series(int seriesId, int[] fieldIds, long[] slotStarts, AggState[] cells, ByteSink out) {
+    private static void series(
+            int seriesId, int[] fieldIds, long intervalMs, long[] slotStarts, AggState[] cells, ByteSink out) {
         out.putVarInt(seriesId).putVarInt(fieldIds.length);
         for (int f : fieldIds) {
             out.putVarInt(f);
         }
+        out.putVarLong(intervalMs);
         out.putVarInt(slotStarts.length);
         long prev = 0;
         for (long s : slotStarts) {
@@ -99,6 +101,10 @@ public final class WalPartials {
             for (int f = 0; f < nf; f++) {
                 fields[f] = in.getVarInt(Integer.MAX_VALUE, "field id");
             }
+            long intervalMs = in.getVarLong();
+            if (intervalMs <= 0) {
+                throw in.corrupt("partials record holds slot width " + intervalMs + " ms; want > 0");
+            }
             int slots = in.getVarInt(MAX_COUNT, "slot count");
             if ((long) slots * nf > in.remaining()) {
                 throw in.corrupt("partials record claims " + slots + " x " + nf + " cells but holds " + in.remaining()
@@ -114,7 +120,7 @@ public final class WalPartials {
             for (int k = 0; k < cells.length; k++) {
                 cells[k] = cell(in, starts[k / nf]);
             }
-            visitor.series(seriesId, fields, starts, cells);
+            visitor.series(seriesId, fields, intervalMs, starts, cells);
         }
     }
 

@@ -84,7 +84,7 @@ class PartialEquivalenceTest {
 
     static WriteBatch partial(SeriesKey key, int field, long slot, AggState cell) {
         return WriteBatch.ofPartials(List.of(new WriteBatch.SeriesPartials(
-                key, List.of(FIELDS[field]), List.of(TYPES[field]), new long[] {slot}, new AggState[] {cell})));
+                key, List.of(FIELDS[field]), List.of(TYPES[field]), BASE, new long[] {slot}, new AggState[] {cell})));
     }
 
     static WriteBatch raw(List<Point> points) {
@@ -257,7 +257,7 @@ class PartialEquivalenceTest {
         try (Shard s = open(dir)) {
             // lat is declared histogram: a partial folded as a gauge is a type conflict
             WriteBatch wrongType = WriteBatch.ofPartials(List.of(new WriteBatch.SeriesPartials(
-                    key, List.of("lat"), List.of(FieldType.GAUGE), new long[] {T0}, new AggState[] {two})));
+                    key, List.of("lat"), List.of(FieldType.GAUGE), BASE, new long[] {T0}, new AggState[] {two})));
             assertThatThrownBy(() -> s.write(wrongType))
                     .isInstanceOfSatisfying(
                             InvalidInputException.class,
@@ -268,7 +268,7 @@ class PartialEquivalenceTest {
             assertThatThrownBy(() -> s.write(partial(key, 0, T0 + 1, two)))
                     .isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("slot=" + (T0 + 1))
-                    .hasMessageContaining("base interval");
+                    .hasMessageContaining("want a multiple");
             // a cell whose times lie outside its slot
             AggState outside = AggState.of(T0 + BASE + 1, 1).add(T0 + 2, 3);
             assertThatThrownBy(() -> s.write(partial(key, 0, T0, outside)))
@@ -278,10 +278,10 @@ class PartialEquivalenceTest {
             // a histogram cell without buckets
             assertThatThrownBy(() -> s.write(partial(key, 1, T0, two)))
                     .isInstanceOf(InvalidInputException.class)
-                    .hasMessageContaining("want them for a histogram field");
+                    .hasMessageContaining("got no histogram buckets");
             // a new field gets the type it was folded as
             s.write(WriteBatch.ofPartials(List.of(new WriteBatch.SeriesPartials(
-                    key, List.of("hits"), List.of(FieldType.SUM), new long[] {T0}, new AggState[] {two}))));
+                    key, List.of("hits"), List.of(FieldType.SUM), BASE, new long[] {T0}, new AggState[] {two}))));
             assertThat(s.fields("cpu").get("hits").type()).isEqualTo(FieldType.SUM);
             assertThat(s.fields("cpu"))
                     .as("nothing of the refused writes was defined")

@@ -13,6 +13,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.RpcErrors;
@@ -366,6 +367,63 @@ class ReplicationTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    static WriteBatch partials(long slot, AggState cell) {
+        return WriteBatch.ofPartials(List.of(new WriteBatch.SeriesPartials(
+                SeriesKey.of("http", "host", "h0"),
+                List.of("requests"),
+                List.of(FieldType.GAUGE),
+                10_000,
+                new long[] {slot},
+                new AggState[] {cell})));
+    }
+
+    @Test
+    void partialAggregatesReplicateWrittenAndStagedAndAreRefusedToAnOlderFollower() {
+        ReplicaNode a = node("a");
+        ReplicaNode b = node("b");
+        assign(assignment(1, a, WriteConcern.MAJORITY, a, b), a, b);
+        AggState three = AggState.of(T0 + 1, 1).add(T0 + 2, 2).add(T0 + 3, 3);
+        AggState two = AggState.of(T0 + 10_001, 10).add(T0 + 10_002, 20);
+        var ref = ShardRefCodec.encode(SHARD, 1);
+        assertThat(a.stub()
+                        .write(WriteRequest.newBuilder()
+                                .setShard(ref)
+                                .setBatch(PointBatchCodec.encode(partials(T0, three)))
+                                .setWriterId("w")
+                                .setSequence(1)
+                                .build())
+                        .getCells())
+                .isEqualTo(1);
+        a.stub()
+                .stage(StageRequest.newBuilder()
+                        .setShard(ref)
+                        .setWriterId("job")
+                        .setTransactionId(1)
+                        .setBatch(PointBatchCodec.encode(partials(T0 + 10_000, two)))
+                        .build());
+        a.stub()
+                .commit(CommitRequest.newBuilder()
+                        .setShard(ref)
+                        .setWriterId("job")
+                        .setTransactionId(1)
+                        .build());
+        awaitCaughtUp(a, b);
+        assertThat(sum(a).count()).isEqualTo(5);
+        assertThat(sum(a).sum()).isEqualTo(36);
+        assertThat(sum(b)).as("the follower applied both partial ops").isEqualTo(sum(a));
+
+        // a follower of revision 5 (no protocol_revision in its fetch) would skip the partials: refused instead
+        FetchRequest old = FetchRequest.newBuilder()
+                .setShard(ref)
+                .setFollowerId("b")
+                .setFromLsn(1)
+                .build();
+        assertThatThrownBy(() -> a.stub().fetch(old)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(RpcErrors.fromStatus(e).code()).isEqualTo(ErrorCode.FORMAT_VERSION);
+            assertThat(e.getMessage()).contains("follower=b", "lsn=1", "revision=0");
+        });
     }
 
     @Test

@@ -291,7 +291,7 @@ public final class ReplicaLogReader {
 
     private static WriteBatch partials(ByteSource in, Resolver resolver) {
         List<WriteBatch.SeriesPartials> series = new ArrayList<>();
-        WalPartials.decode(in, (seriesId, fieldIds, starts, cells) -> {
+        WalPartials.decode(in, (seriesId, fieldIds, interval, starts, cells) -> {
             List<String> names = new ArrayList<>(fieldIds.length);
             List<FieldType> types = new ArrayList<>(fieldIds.length);
             for (int f : fieldIds) {
@@ -299,7 +299,7 @@ public final class ReplicaLogReader {
                 names.add(field.name());
                 types.add(field.type());
             }
-            series.add(new WriteBatch.SeriesPartials(resolver.series(seriesId), names, types, starts, cells));
+            series.add(new WriteBatch.SeriesPartials(resolver.series(seriesId), names, types, interval, starts, cells));
         });
         return WriteBatch.ofPartials(series);
     }
