@@ -14,10 +14,20 @@ public class ShardBatch {
     public String database;
     /** The shard number, {@code 0 <= shard < the database's shards}. */
     public int shard;
-    /** A serialized {@code PointBatch} with points of that shard only. */
+    /** A serialized {@code PointBatch} with points (or, when {@link #partials}, partial aggregates) of that shard only. */
     public byte[] batch;
-    /** The non-NaN values in {@link #batch} (for metrics and batching; not trusted for correctness). */
+    /**
+     * The non-NaN values in {@link #batch}, or the points its partial cells fold (for metrics and batching; not
+     * trusted for correctness).
+     */
     public long points;
+    /**
+     * True when {@link #batch} holds partial aggregates ({@code PointBatch.partials}, storage.proto revision 6)
+     * instead of points; the sink keeps the two kinds in separate requests (a batch never mixes them).
+     */
+    public boolean partials;
+    /** The non-empty partial cells in {@link #batch} (0 for points). */
+    public long cells;
 
     public ShardBatch() {}
 
@@ -28,9 +38,17 @@ public class ShardBatch {
         this.points = points;
     }
 
+    /** A batch of partial aggregates folding {@code points} points into {@code cells} cells. */
+    public static ShardBatch ofPartials(String database, int shard, byte[] batch, long points, long cells) {
+        ShardBatch b = new ShardBatch(database, shard, batch, points);
+        b.partials = true;
+        b.cells = cells;
+        return b;
+    }
+
     @Override
     public String toString() {
-        return "ShardBatch[database=" + database + ", shard=" + shard + ", points=" + points + ", bytes="
-                + (batch == null ? 0 : batch.length) + "]";
+        return "ShardBatch[database=" + database + ", shard=" + shard + ", points=" + points
+                + (partials ? ", cells=" + cells : "") + ", bytes=" + (batch == null ? 0 : batch.length) + "]";
     }
 }
