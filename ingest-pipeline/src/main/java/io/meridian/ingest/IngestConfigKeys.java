@@ -3,9 +3,11 @@ package io.meridian.ingest;
 import static io.meridian.common.config.ConfigTypes.BOOLEAN;
 import static io.meridian.common.config.ConfigTypes.STRING;
 import static io.meridian.common.config.ConfigTypes.STRING_LIST;
+import static io.meridian.common.config.ConfigTypes.doubleIn;
 import static io.meridian.common.config.ConfigTypes.durationAtLeast;
 import static io.meridian.common.config.ConfigTypes.enumOf;
 import static io.meridian.common.config.ConfigTypes.intIn;
+import static io.meridian.common.config.ConfigTypes.longIn;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
@@ -93,6 +95,25 @@ public final class IngestConfigKeys {
             "How far ahead of now a point may be; later ones are dead-lettered. Keep it equal to the storage"
                     + " nodes' `storage.write.future-tolerance`.");
 
+    public static final ConfigOption<Boolean> PREAGGREGATE = ConfigOption.of(
+            "ingest.preaggregate.enabled",
+            BOOLEAN,
+            true,
+            "Fold points into exact per-slot partial aggregates before the sink (stream down-sampling): storage"
+                    + " receives, logs and replicates one cell per (series, field, base slot) instead of every point."
+                    + " Answers are unchanged; a shard whose points do not fold (one per slot) is passed through.");
+    public static final ConfigOption<Long> PREAGGREGATE_MAX_CELLS = ConfigOption.of(
+            "ingest.preaggregate.max-cells",
+            longIn(1, 1L << 32),
+            200_000L,
+            "Open cells per subtask past which the pre-aggregation emits everything (about 150 bytes each).");
+    public static final ConfigOption<Double> PREAGGREGATE_MIN_FOLD_RATIO = ConfigOption.of(
+            "ingest.preaggregate.min-fold-ratio",
+            doubleIn(0, 1_000_000),
+            1.5,
+            "Points per emitted cell below which a shard's batches pass through untouched for 30 checkpoints"
+                    + " (0: never).");
+
     public static final ConfigDef DEF;
 
     static {
@@ -111,7 +132,10 @@ public final class IngestConfigKeys {
                 SINK_ID,
                 SINK_BATCH_POINTS,
                 SINK_TIMEOUT,
-                FUTURE_TOLERANCE));
+                FUTURE_TOLERANCE,
+                PREAGGREGATE,
+                PREAGGREGATE_MAX_CELLS,
+                PREAGGREGATE_MIN_FOLD_RATIO));
         DEF = new ConfigDef(all, Set.of("node.", "broker.", "storage.", "master."));
     }
 

@@ -1,5 +1,6 @@
 package io.meridian.ingest;
 
+import io.meridian.connector.flink.MeridianAggregations;
 import io.meridian.connector.flink.MeridianSink;
 import io.meridian.connector.flink.ShardBatch;
 import java.time.Duration;
@@ -22,9 +23,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * The ingest job's topology (ARCHITECTURE §3):
  * <pre>
- *   KafkaSource(ingest topic) --> IngestDecoder --(ShardBatch)--> MeridianSink (exactly once) --> shard leaders
- *                                      \--(dead letters)--> KafkaSink(dlq topic, at least once)
+ *   KafkaSource(ingest topic) --> IngestDecoder --(ShardBatch)--> pre-aggregate --> MeridianSink (exactly once)
+ *                                      \--(dead letters)--> KafkaSink(dlq topic, at least once)    --> shard leaders
  * </pre>
+ * The pre-aggregation ({@code ingest.preaggregate.*}, stream down-sampling) folds each shard's points into exact
+ * per-slot partial aggregates and empties itself before every checkpoint barrier, so it keeps no state.
  * All operators are chained: no network shuffle (the sink batches per shard itself, and Kafka partitions are
  * aligned with shards by the broker). Kafka offsets and the sink's staged transactions are in the same
  * checkpoint, so a restore re-reads exactly what was not committed.
@@ -83,18 +86,22 @@ public final class IngestJob {
                 .process(new IngestDecoder(config))
                 .name("decode + validate")
                 .uid("ingest-decode");
-        tap.apply(batches)
-                .sinkTo(MeridianSink.forShardBatches()
-                        .setEtcdEndpoints(config.etcdEndpoints().toArray(String[]::new))
-                        .setMetaRoot(config.metaRoot())
-                        .setIdc(config.idc())
-                        .setSinkId(config.sinkId())
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setMaxBatchPoints(config.sinkBatchPoints())
-                        .setRequestTimeout(config.sinkTimeout())
-                        .build())
-                .name("meridian")
-                .uid("ingest-sink");
+        MeridianSink<ShardBatch> sink = MeridianSink.forShardBatches()
+                .setEtcdEndpoints(config.etcdEndpoints().toArray(String[]::new))
+                .setMetaRoot(config.metaRoot())
+                .setIdc(config.idc())
+                .setSinkId(config.sinkId())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setMaxBatchPoints(config.sinkBatchPoints())
+                .setRequestTimeout(config.sinkTimeout())
+                .build();
+        DataStream<ShardBatch> toSink = batches;
+        if (config.preAggregate()) {
+            toSink = MeridianAggregations.preAggregate(batches, sink, config.preAggregateOptions())
+                    .name("pre-aggregate")
+                    .uid("ingest-preaggregate");
+        }
+        tap.apply(toSink).sinkTo(sink).name("meridian").uid("ingest-sink");
         batches.getSideOutput(IngestDecoder.DEAD_LETTERS)
                 .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(String.join(",", config.bootstrapServers()))

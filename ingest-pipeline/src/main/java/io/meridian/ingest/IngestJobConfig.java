@@ -5,6 +5,7 @@ import static io.meridian.ingest.IngestConfigKeys.*;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
+import io.meridian.connector.flink.PreAggregateOptions;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.io.Serializable;
@@ -34,7 +35,9 @@ public record IngestJobConfig(
         String sinkId,
         int sinkBatchPoints,
         Duration sinkTimeout,
-        Duration futureTolerance)
+        Duration futureTolerance,
+        boolean preAggregate,
+        PreAggregateOptions preAggregateOptions)
         implements Serializable {
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -90,6 +93,13 @@ public record IngestJobConfig(
                 c.get(SINK_ID),
                 c.get(SINK_BATCH_POINTS),
                 c.get(SINK_TIMEOUT),
-                c.get(FUTURE_TOLERANCE));
+                c.get(FUTURE_TOLERANCE),
+                c.get(PREAGGREGATE),
+                PreAggregateOptions.defaults()
+                        .withMaxCells(c.get(PREAGGREGATE_MAX_CELLS))
+                        .withMinFoldRatio(c.get(PREAGGREGATE_MIN_FOLD_RATIO))
+                        // exactly once empties the operator at every checkpoint; the delay bound only matters if
+                        // checkpoints stall
+                        .withMaxDelay(c.get(CHECKPOINT_INTERVAL).multipliedBy(2)));
     }
 }

@@ -87,6 +87,23 @@ public final class ConfigTypes {
                 String::valueOf);
     }
 
+    /** A finite number in {@code [min, max]}. */
+    public static ConfigType<Double> doubleIn(double min, double max) {
+        return new Simple<>(
+                "number",
+                n -> {
+                    if (!n.isNumber()) {
+                        throw new IllegalArgumentException("want a number; got '" + n.asText() + "'");
+                    }
+                    double v = n.doubleValue();
+                    if (!(v >= min && v <= max)) {
+                        throw new IllegalArgumentException("got " + v + "; want " + min + ".." + max);
+                    }
+                    return v;
+                },
+                String::valueOf);
+    }
+
     /** A byte size of at least {@code minBytes}, written {@code 64MiB} etc. (see {@link DataSize}). */
     public static ConfigType<Long> sizeAtLeast(long minBytes) {
         return new Simple<>(

@@ -15,6 +15,8 @@ interface ElementBatcher<IN> extends Serializable {
 
     /** The batcher of pre-sharded batches (the ingest job's decode step's output). */
     static ElementBatcher<ShardBatch> shardBatches() {
-        return (b, buffers, rpc) -> buffers.addBatch(b.database, b.shard, b.batch, b.points);
+        return (b, buffers, rpc) -> b.partials
+                ? buffers.addPartials(b.database, b.shard, b.batch, b.points, b.cells)
+                : buffers.addBatch(b.database, b.shard, b.batch, b.points);
     }
 }

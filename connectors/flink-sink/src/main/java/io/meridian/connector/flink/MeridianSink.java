@@ -59,6 +59,11 @@ public final class MeridianSink<IN>
         return new MeridianSinkBuilder<>(ElementBatcher.shardBatches());
     }
 
+    /** The sink's settings (its cluster, for operators that read metadata before it). */
+    SinkSettings settings() {
+        return settings;
+    }
+
     /** The delivery guarantee, once resolved (null before the job graph is built when it was left to the job). */
     public DeliveryGuarantee deliveryGuarantee() {
         return settings.guarantee();

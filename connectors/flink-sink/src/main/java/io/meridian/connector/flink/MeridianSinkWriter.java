@@ -134,7 +134,7 @@ final class MeridianSinkWriter<IN>
     public void write(IN element, Context context) throws IOException, InterruptedException {
         checkFailure();
         ShardBuffers.Buffer b = batcher.add(element, buffers, rpc);
-        if (b.points >= settings.maxBatchPoints()) {
+        if (b.size >= settings.maxBatchPoints()) {
             send(buffers.take(b));
         } else if (!exactlyOnce && !timerArmed) {
             timerArmed = true;
@@ -187,7 +187,14 @@ final class MeridianSinkWriter<IN>
 
     /** Hands a full batch to its shard's sender chain; blocks while too many are in flight (back-pressure). */
     private void send(ShardBuffers.Buffer b) throws InterruptedException {
-        ByteString batch = b.build();
+        List<ByteString> batches = b.build();
+        for (int i = 0; i < batches.size(); i++) {
+            send(b, batches.get(i), i == 0 ? b.points : 0);
+        }
+    }
+
+    /** Sends one request's batch (points or partials) of a buffer; {@code points} counts it for the metrics. */
+    private void send(ShardBuffers.Buffer b, ByteString batch, long points) throws InterruptedException {
         Lane lane = lanes.computeIfAbsent(b.database + '\u0000' + b.shard, k -> {
             Lane l = new Lane(b.database, b.shard, writerId);
             l.abortFirst = firstAfterRestore;
@@ -197,7 +204,7 @@ final class MeridianSinkWriter<IN>
         Runnable task;
         if (exactlyOnce) {
             lane.staged.add(batch);
-            lane.stagedPoints += b.points;
+            lane.stagedPoints += points;
             int index = lane.staged.size() - 1;
             List<ByteString> upTo = List.copyOf(lane.staged);
             task = () -> stage(lane, txn, upTo, index);
@@ -207,7 +214,6 @@ final class MeridianSinkWriter<IN>
                 lane.writes.end();
             };
         }
-        long points = b.points;
         inFlight.acquire();
         lane.tail = lane.tail.thenRunAsync(
                 () -> {

@@ -24,9 +24,14 @@ final class ShardBuffers {
         final int shard;
         /** Serialized PointBatches appended as they came (pre-sharded input): never parsed here. */
         private final ByteString.Output raw = ByteString.newOutput();
+        /** Serialized PointBatches of partial aggregates: a request never mixes them with points. */
+        private final ByteString.Output rawPartials = ByteString.newOutput();
 
         private final Map<String, SeriesRowsBuilder> rows = new HashMap<>();
+        /** Points, those the partial cells fold included (for metrics). */
         long points;
+        /** What the batch size limit counts: points, and one per partial cell. */
+        long size;
 
         Buffer(String database, int shard) {
             this.database = database;
@@ -34,16 +39,22 @@ final class ShardBuffers {
         }
 
         /**
-         * The finished batch as one serialized {@code PointBatch} (concatenated serialized batches are one batch
-         * with all their series); the buffer is not used again.
+         * The finished batches, each one serialized {@code PointBatch} (concatenated serialized batches are one batch
+         * with all their series): the points, then the partial aggregates, each when there are any; the buffer is
+         * not used again.
          */
-        ByteString build() {
-            if (rows.isEmpty()) {
-                return raw.toByteString();
+        List<ByteString> build() {
+            ByteString points = raw.toByteString();
+            if (!rows.isEmpty()) {
+                PointBatch.Builder b = PointBatch.newBuilder();
+                rows.values().forEach(r -> b.addSeries(r.build()));
+                points = points.concat(b.build().toByteString());
             }
-            PointBatch.Builder b = PointBatch.newBuilder();
-            rows.values().forEach(r -> b.addSeries(r.build()));
-            return raw.toByteString().concat(b.build().toByteString());
+            ByteString partials = rawPartials.toByteString();
+            if (partials.isEmpty()) {
+                return List.of(points);
+            }
+            return points.isEmpty() ? List.of(partials) : List.of(points, partials);
         }
     }
 
@@ -59,6 +70,16 @@ final class ShardBuffers {
         Buffer b = of(database, shard);
         b.raw.write(serialized, 0, serialized.length);
         b.points += points;
+        b.size += points;
+        return b;
+    }
+
+    /** Appends a serialized {@code PointBatch} of partial aggregates of that shard folding {@code points} points. */
+    Buffer addPartials(String database, int shard, byte[] serialized, long points, long cells) {
+        Buffer b = of(database, shard);
+        b.rawPartials.write(serialized, 0, serialized.length);
+        b.points += points;
+        b.size += cells;
         return b;
     }
 
@@ -72,6 +93,7 @@ final class ShardBuffers {
             r.value(v);
             if (!Double.isNaN(v)) {
                 b.points++;
+                b.size++;
             }
         }
         return b;

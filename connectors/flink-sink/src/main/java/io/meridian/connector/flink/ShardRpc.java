@@ -7,8 +7,13 @@ import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.AbortRequest;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
+import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.ListFieldsRequest;
+import io.meridian.common.rpc.storage.v1.ListFieldsResponse;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.meta.cache.MetaCache;
@@ -18,6 +23,8 @@ import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The sink's calls to shard leaders, through the {@link ShardLeaderClient} the broker uses too: each goes to the
@@ -153,6 +160,27 @@ final class ShardRpc implements AutoCloseable {
                                 .setWriterId(writerId)
                                 .setTransactionId(txn)
                                 .build()));
+    }
+
+    /**
+     * The declared type of each field of {@code metric} on the shard's leader; a field it does not list is new there,
+     * and a write defines it as the type its partials were folded as.
+     */
+    Map<String, FieldType> fieldTypes(String db, int shard, String metric) {
+        ListFieldsResponse r = leaders.call(
+                db,
+                shard,
+                "list fields",
+                leader -> leader.stub()
+                        .listFields(ListFieldsRequest.newBuilder()
+                                .setShard(leader.shard())
+                                .setMetric(metric)
+                                .build()));
+        Map<String, FieldType> types = new HashMap<>();
+        for (FieldInfo f : r.getFieldsList()) {
+            types.put(f.getName(), WireEnums.fromWire(f.getType(), "field " + f.getName() + " of " + metric));
+        }
+        return types;
     }
 
     /** Writes a batch at most once per (writer, sequence). */

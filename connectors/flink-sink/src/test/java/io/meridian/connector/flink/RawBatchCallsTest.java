@@ -3,6 +3,9 @@ package io.meridian.connector.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.meridian.common.ingest.SeriesPartialsCodec;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
@@ -65,8 +68,33 @@ class RawBatchCallsTest {
         ShardBuffers.Buffer b = buffers.addRow(
                 "web", 0, SeriesKey.of("cpu", "host", "c"), List.of("usage"), 1_732_500_000_000L, new double[] {3});
         assertThat(b.points).isEqualTo(2);
-        PointBatch out = PointBatch.parseFrom(buffers.take(b).build());
-        assertThat(out.getSeriesList()).extracting(s -> s.getTags(0).getValue()).containsExactly("a", "c");
+        assertThat(buffers.take(b).build())
+                .singleElement()
+                .satisfies(bytes -> assertThat(PointBatch.parseFrom(bytes).getSeriesList())
+                        .extracting(s -> s.getTags(0).getValue())
+                        .containsExactly("a", "c"));
         assertThat(buffers.isEmpty()).isTrue();
+    }
+
+    @Test
+    void partialsGoInARequestOfTheirOwnAndCountByCells() throws Exception {
+        ShardBuffers buffers = new ShardBuffers();
+        buffers.addBatch("web", 0, batch("a", 1).toByteArray(), 1);
+        PointBatch partials = PointBatch.newBuilder()
+                .addPartials(SeriesPartialsCodec.encode(
+                        SeriesKey.of("cpu", "host", "p"),
+                        List.of("usage"),
+                        List.of(FieldType.GAUGE),
+                        10_000,
+                        new long[] {1_732_500_000_000L},
+                        new AggState[] {AggState.of(1_732_500_000_001L, 1).add(1_732_500_000_002L, 5)}))
+                .build();
+        ShardBuffers.Buffer b = buffers.addPartials("web", 0, partials.toByteArray(), 2, 1);
+        assertThat(b.points).isEqualTo(3);
+        assertThat(b.size).as("one point and one cell").isEqualTo(2);
+        List<ByteString> out = buffers.take(b).build();
+        assertThat(out).hasSize(2);
+        assertThat(PointBatch.parseFrom(out.get(0)).getPartialsCount()).isZero();
+        assertThat(PointBatch.parseFrom(out.get(1))).isEqualTo(partials);
     }
 }

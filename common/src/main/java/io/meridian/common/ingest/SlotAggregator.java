@@ -1,0 +1,209 @@
+package io.meridian.common.ingest;
+
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.TimestampDeltas;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import io.meridian.common.rpc.storage.v1.Tag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Folds points into exact partial aggregates, one cell per (series, field, base slot): the local step of stream
+ * down-sampling. Each cell is what {@link AggState#add} (or, for a histogram field, {@link AggState#observe}) makes
+ * of the slot's points, so storage merging the cells gives exactly what it gives for the raw points, in any order
+ * and whatever was folded where (docs/design/stream-downsampling.md).
+ *
+ * <p>{@link #drain} empties the table into two batches: the cells of two or more points as partials
+ * ({@code PointBatch.partials}, storage.proto revision 6) and the cells of one point as that point (smaller, and
+ * exactly the same to storage). Points that arrive for a slot after a drain start a new cell there; storage merges it.
+ *
+ * <p>Not thread-safe: one per operator subtask (or per request).
+ */
+public final class SlotAggregator {
+    /** The type each field is folded as: histogram fields keep their buckets. Must match the field's declaration. */
+    @FunctionalInterface
+    public interface FieldTypes {
+        FieldType of(String metric, String field);
+    }
+
+    /**
+     * What a drain emits.
+     *
+     * @param rows          the cells of one point, as points (empty batch when none)
+     * @param rowPoints     points in {@code rows}
+     * @param partials      the cells of two or more points (empty batch when none)
+     * @param partialPoints points folded into {@code partials}
+     * @param cells         cells in {@code partials}
+     */
+    public record Drained(PointBatch rows, long rowPoints, PointBatch partials, long partialPoints, long cells) {}
+
+    /** One field of one series: its type and its cells by slot start. */
+    private static final class FieldCells {
+        final FieldType type;
+        final Map<Long, AggState> slots = new HashMap<>();
+        long lastSlot = Long.MIN_VALUE;
+        AggState last;
+
+        FieldCells(FieldType type) {
+            this.type = type;
+        }
+    }
+
+    private final long baseMs;
+    private final Map<SeriesKey, Map<String, FieldCells>> table = new HashMap<>();
+    private long cells;
+    private long points;
+
+    /** @param baseIntervalMs the database's base interval: the width of every cell's slot */
+    public SlotAggregator(long baseIntervalMs) {
+        if (baseIntervalMs <= 0) {
+            throw new IllegalArgumentException("base interval must be > 0 ms: got " + baseIntervalMs);
+        }
+        this.baseMs = baseIntervalMs;
+    }
+
+    public long baseIntervalMs() {
+        return baseMs;
+    }
+
+    /** Folds every value of a batch of points (checked by {@link BatchRules} before); returns the points folded. */
+    public long add(PointBatch batch, FieldTypes types) {
+        long n = 0;
+        for (SeriesRows s : batch.getSeriesList()) {
+            n += add(s, types);
+        }
+        return n;
+    }
+
+    /** Folds every value (NaN = none) of one series' rows; returns the points folded. */
+    public long add(SeriesRows s, FieldTypes types) {
+        Map<String, String> tags = new TreeMap<>();
+        for (Tag t : s.getTagsList()) {
+            tags.put(t.getKey(), t.getValue());
+        }
+        Map<String, FieldCells> series = table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), k -> new HashMap<>());
+        int nf = s.getFieldsCount();
+        FieldCells[] columns = new FieldCells[nf];
+        for (int f = 0; f < nf; f++) {
+            String field = s.getFields(f);
+            columns[f] = series.computeIfAbsent(field, k -> new FieldCells(types.of(s.getMetric(), field)));
+        }
+        long[] ts = TimestampDeltas.decode(s.getTimestampDeltasList());
+        long n = 0;
+        for (int r = 0; r < ts.length; r++) {
+            long slot = Math.floorDiv(ts[r], baseMs) * baseMs;
+            for (int f = 0; f < nf; f++) {
+                double v = s.getValues(r * nf + f);
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                FieldCells c = columns[f];
+                if (c.lastSlot != slot) {
+                    c.last = c.slots.get(slot);
+                    if (c.last == null) {
+                        c.last = AggState.empty();
+                        c.slots.put(slot, c.last);
+                        cells++;
+                    }
+                    c.lastSlot = slot;
+                }
+                if (c.type == FieldType.HISTOGRAM) {
+                    c.last.observe(ts[r], v);
+                } else {
+                    c.last.add(ts[r], v);
+                }
+                n++;
+            }
+        }
+        points += n;
+        return n;
+    }
+
+    /** Cells held. */
+    public long cells() {
+        return cells;
+    }
+
+    /** Points folded into the cells held. */
+    public long points() {
+        return points;
+    }
+
+    public boolean isEmpty() {
+        return cells == 0;
+    }
+
+    /** Emits every cell and empties the table. */
+    public Drained drain() {
+        PointBatch.Builder rows = PointBatch.newBuilder();
+        PointBatch.Builder partials = PointBatch.newBuilder();
+        long rowPoints = 0;
+        long partialPoints = 0;
+        long partialCells = 0;
+        for (Map.Entry<SeriesKey, Map<String, FieldCells>> e : table.entrySet()) {
+            SeriesKey key = e.getKey();
+            Map<String, FieldCells> fields = new TreeMap<>(e.getValue());
+            // cells of one point go out as points, one SeriesRows per field
+            List<String> partialFields = new ArrayList<>();
+            TreeSet<Long> partialSlots = new TreeSet<>();
+            for (Map.Entry<String, FieldCells> f : fields.entrySet()) {
+                SeriesRowsBuilder single = null;
+                for (Map.Entry<Long, AggState> cell : new TreeMap<>(f.getValue().slots).entrySet()) {
+                    AggState s = cell.getValue();
+                    if (s.count() == 1) {
+                        if (single == null) {
+                            single = new SeriesRowsBuilder(key, List.of(f.getKey()));
+                        }
+                        single.row(s.firstTs());
+                        single.value(s.first());
+                        rowPoints++;
+                    } else {
+                        partialSlots.add(cell.getKey());
+                        if (partialFields.isEmpty()
+                                || !partialFields.get(partialFields.size() - 1).equals(f.getKey())) {
+                            partialFields.add(f.getKey());
+                        }
+                    }
+                }
+                if (single != null) {
+                    rows.addSeries(single.build());
+                }
+            }
+            if (partialSlots.isEmpty()) {
+                continue;
+            }
+            long[] starts = partialSlots.stream().mapToLong(Long::longValue).toArray();
+            Map<Long, Integer> row = new LinkedHashMap<>();
+            for (int i = 0; i < starts.length; i++) {
+                row.put(starts[i], i);
+            }
+            int nf = partialFields.size();
+            AggState[] matrix = new AggState[starts.length * nf];
+            List<FieldType> types = new ArrayList<>(nf);
+            for (int f = 0; f < nf; f++) {
+                FieldCells c = fields.get(partialFields.get(f));
+                types.add(c.type);
+                for (Map.Entry<Long, AggState> cell : c.slots.entrySet()) {
+                    if (cell.getValue().count() > 1) {
+                        matrix[row.get(cell.getKey()) * nf + f] = cell.getValue();
+                        partialPoints += cell.getValue().count();
+                        partialCells++;
+                    }
+                }
+            }
+            partials.addPartials(SeriesPartialsCodec.encode(key, partialFields, types, baseMs, starts, matrix));
+        }
+        table.clear();
+        cells = 0;
+        points = 0;
+        return new Drained(rows.build(), rowPoints, partials.build(), partialPoints, partialCells);
+    }
+}

@@ -1,0 +1,224 @@
+package io.meridian.connector.flink;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.meridian.common.ingest.SlotAggregator;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stream down-sampling before the sink: folds each shard's points into exact partial aggregates, one cell per
+ * (series, field, base slot) ({@link SlotAggregator}), so that storage receives, logs and replicates a cell where it
+ * would have received many points. Chained between decode and sink, with no shuffle (batches stay per shard).
+ *
+ * <p><b>Exactly once without state.</b> The table is emptied in {@link #prepareSnapshotPreBarrier}, before the
+ * checkpoint barrier leaves this operator: the cells of checkpoint N reach the chained sink writer ahead of the
+ * barrier, so they are staged in the sink's transaction N, whose Kafka offsets cover exactly their points. Nothing is
+ * held across a barrier, so the operator keeps no state of its own, a restore needs nothing from it, and it can be
+ * switched on or off across a savepoint. It also emits everything when it holds {@code maxCells} cells (bounded
+ * memory), after {@code maxDelay} (jobs without checkpoints) and at the end of a bounded input.
+ *
+ * <p>Points for a slot that was already emitted start a new cell; storage merges it with the one before, so late and
+ * out-of-order points stay exact. Batches that already carry partials pass through. A shard whose points fold less
+ * than {@code minFoldRatio} per cell over three checkpoints (one point per slot, as in TSBS) is passed through
+ * untouched for the next 30, then tried again.
+ */
+final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
+        implements OneInputStreamOperator<ShardBatch, ShardBatch>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PreAggregateOperator.class);
+    /** How long a shard's field types are trusted before they are read again. */
+    private static final long TYPES_TTL_MS = 30_000;
+
+    static final int LOW_FOLDS_TO_BYPASS = 3;
+    static final int BYPASS_CHECKPOINTS = 30;
+
+    /** One (database, shard): its cells, its field types, its fold ratio. */
+    private static final class ShardTable {
+        final String database;
+        final int shard;
+        final SlotAggregator cells;
+        final Map<String, Map<String, FieldType>> types = new HashMap<>();
+        final Map<String, Long> typesReadAt = new HashMap<>();
+        int lowFolds;
+        int bypassLeft;
+
+        ShardTable(String database, int shard, long baseMs) {
+            this.database = database;
+            this.shard = shard;
+            this.cells = new SlotAggregator(baseMs);
+        }
+    }
+
+    private final SinkSettings settings;
+    private final PreAggregateOptions options;
+    private transient ShardRpc rpc;
+    private transient Map<String, ShardTable> tables;
+    private transient long openCells;
+    private transient boolean timerArmed;
+    private transient Counter pointsIn;
+    private transient Counter cellsOut;
+    private transient Counter pointsOutRaw;
+    private transient Counter bypassedPoints;
+    private transient Counter flushes;
+
+    PreAggregateOperator(SinkSettings settings, PreAggregateOptions options) {
+        this.settings = settings;
+        this.options = options;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        rpc = ShardRpc.open(settings);
+        tables = new LinkedHashMap<>();
+        var group = getMetricGroup();
+        pointsIn = group.counter("meridianPreAggPointsIn");
+        cellsOut = group.counter("meridianPreAggCellsOut");
+        pointsOutRaw = group.counter("meridianPreAggPointsOutRaw");
+        bypassedPoints = group.counter("meridianPreAggBypassedPoints");
+        flushes = group.counter("meridianPreAggFlushes");
+        group.gauge("meridianPreAggOpenCells", () -> openCells);
+        group.gauge(
+                "meridianPreAggFoldRatio",
+                () -> cellsOut.getCount() + pointsOutRaw.getCount() == 0
+                        ? 0.0
+                        : (double) (pointsIn.getCount() - bypassedPoints.getCount())
+                                / (cellsOut.getCount() + pointsOutRaw.getCount()));
+    }
+
+    @Override
+    public void processElement(StreamRecord<ShardBatch> element) throws Exception {
+        ShardBatch b = element.getValue();
+        pointsIn.inc(b.points);
+        if (b.partials) {
+            output.collect(element); // already folded by its producer (pa1): storage merges it
+            return;
+        }
+        ShardTable t = table(b.database, b.shard);
+        if (t.bypassLeft > 0) {
+            bypassedPoints.inc(b.points);
+            output.collect(element);
+            return;
+        }
+        PointBatch batch;
+        try {
+            batch = PointBatch.parseFrom(b.batch);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("unparsable batch [db=" + b.database + ", shard=" + b.shard + "]", e);
+        }
+        long before = t.cells.cells();
+        t.cells.add(batch, (metric, field) -> type(t, metric, field));
+        openCells += t.cells.cells() - before;
+        if (openCells >= options.maxCells()) {
+            emitAll(false);
+        } else if (!timerArmed) {
+            timerArmed = true;
+            long at = getProcessingTimeService().getCurrentProcessingTime()
+                    + options.maxDelay().toMillis();
+            getProcessingTimeService().registerTimer(at, now -> {
+                timerArmed = false;
+                emitAll(false);
+            });
+        }
+    }
+
+    /** Before the barrier: this checkpoint's cells go into the sink's transaction of this checkpoint. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        emitAll(true);
+    }
+
+    @Override
+    public void endInput() {
+        emitAll(false);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        emitAll(false);
+        super.finish();
+    }
+
+    private ShardTable table(String database, int shard) {
+        return tables.computeIfAbsent(
+                database + '\u0000' + shard,
+                k -> new ShardTable(
+                        database,
+                        shard,
+                        rpc.database(database).intervals().get(0).intervalMillis()));
+    }
+
+    /** The field's declared type on the shard (read from its leader, at most every 30 s per metric); else gauge. */
+    private FieldType type(ShardTable t, String metric, String field) {
+        long now = System.currentTimeMillis();
+        Long readAt = t.typesReadAt.get(metric);
+        if (readAt == null || now - readAt > TYPES_TTL_MS) {
+            t.types.put(metric, rpc.fieldTypes(t.database, t.shard, metric));
+            t.typesReadAt.put(metric, now);
+        }
+        return t.types.get(metric).getOrDefault(field, FieldType.GAUGE);
+    }
+
+    /** Emits every open cell; at a checkpoint, also advances each shard's bypass decision. */
+    private void emitAll(boolean checkpoint) {
+        for (ShardTable t : tables.values()) {
+            if (checkpoint && t.bypassLeft > 0 && --t.bypassLeft == 0) {
+                t.lowFolds = 0; // try folding again
+            }
+            if (t.cells.isEmpty()) {
+                continue;
+            }
+            long folded = t.cells.points();
+            SlotAggregator.Drained d = t.cells.drain();
+            if (d.rows().getSeriesCount() > 0) {
+                output.collect(new StreamRecord<>(
+                        new ShardBatch(t.database, t.shard, d.rows().toByteArray(), d.rowPoints())));
+            }
+            if (d.partials().getPartialsCount() > 0) {
+                output.collect(new StreamRecord<>(ShardBatch.ofPartials(
+                        t.database, t.shard, d.partials().toByteArray(), d.partialPoints(), d.cells())));
+            }
+            cellsOut.inc(d.cells());
+            pointsOutRaw.inc(d.rowPoints());
+            long out = d.cells() + d.rowPoints();
+            if (checkpoint && options.minFoldRatio() > 0 && folded < options.minFoldRatio() * out) {
+                if (++t.lowFolds >= LOW_FOLDS_TO_BYPASS) {
+                    t.bypassLeft = BYPASS_CHECKPOINTS;
+                    LOG.info(
+                            "points fold little on this shard; passing its batches through [db={}, shard={}, "
+                                    + "pointsPerCell={}, checkpoints={}]",
+                            t.database,
+                            t.shard,
+                            String.format("%.2f", (double) folded / out),
+                            BYPASS_CHECKPOINTS);
+                }
+            } else if (checkpoint) {
+                t.lowFolds = 0;
+            }
+        }
+        openCells = 0;
+        flushes.inc();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            if (rpc != null) {
+                rpc.close();
+            }
+        }
+    }
+}
