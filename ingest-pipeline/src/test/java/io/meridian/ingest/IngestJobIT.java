@@ -20,8 +20,10 @@ import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.testing.LocalStorageCluster;
+import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +115,17 @@ class IngestJobIT {
                 StreamExecutionEnvironment.getExecutionEnvironment(IngestJob.flinkConfiguration(config));
         IngestJob.build(env, config);
         env.execute("ingest-it");
+    }
+
+    /** The sum of a storage counter of database {@code metrics} over every node and shard. */
+    private static double storageCounter(LocalStorageCluster c, String name) {
+        double sum = 0;
+        for (StorageNode n : c.nodes) {
+            sum += n.registry().meters().find(name).tag("db", "metrics").counters().stream()
+                    .mapToDouble(Counter::count)
+                    .sum();
+        }
+        return sum;
     }
 
     /** Expected per-bucket states over every host, from the raw points. */
@@ -231,6 +244,11 @@ class IngestJobIT {
             AggState total = c.total("metrics", SHARDS, "host_stats", "requests", T0, T0 + 2 * HOUR);
             AggState cpu = c.total("metrics", SHARDS, "host_stats", "cpu", T0, T0 + 2 * HOUR);
             assertThat(total.count() + cpu.count()).as("points").isEqualTo(1_000_000);
+            // ten points per (host, field) per 10 s slot: the job's pre-aggregation stores one cell for them
+            double points = storageCounter(c, "meridian.storage.points.written");
+            double cells = storageCounter(c, "meridian.storage.cells.written");
+            assertThat(points).as("points the storage node counted").isEqualTo(1_000_000);
+            assertThat(cells).as("values stored: one cell per dense slot").isLessThanOrEqualTo(points / 8);
             assertBuckets(c, 10_000, "memtable, base");
             assertBuckets(c, 300_000, "memtable, rollup");
             c.flushAll();

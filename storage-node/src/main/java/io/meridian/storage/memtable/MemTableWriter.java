@@ -47,11 +47,12 @@ public final class MemTableWriter {
                 WriteBatch.SeriesPartials p = batch.partials().get(i);
                 points += appendPartials(memtable, seriesIds[i], fieldIds[i], p.slotStarts(), p.cells());
             }
-        } else {
-            for (int i = 0; i < seriesIds.length; i++) {
-                WriteBatch.SeriesRows r = batch.series().get(i);
-                points += memtable.appendRows(seriesIds[i], fieldIds[i], r.timestamps(), r.values());
-            }
+            metrics.partialsWritten(points, batch.cellCount());
+            return;
+        }
+        for (int i = 0; i < seriesIds.length; i++) {
+            WriteBatch.SeriesRows r = batch.series().get(i);
+            points += memtable.appendRows(seriesIds[i], fieldIds[i], r.timestamps(), r.values());
         }
         metrics.pointsWritten(points);
     }
@@ -81,13 +82,19 @@ public final class MemTableWriter {
         memTables.startIfEmpty(clock);
         MemTable memtable = memTables.active();
         long n = 0;
+        long partialPoints = 0;
+        long partialCells = 0;
         for (StagedTransactions.Staged st : staged.remove(writerId, transactionId)) {
             if (st instanceof StagedTransactions.Points p) {
                 n += memtable.appendRows(p.seriesId(), p.fieldIds(), p.ts(), p.values());
             } else if (st instanceof StagedTransactions.Partials p) {
-                n += appendPartials(memtable, p.seriesId(), p.fieldIds(), p.slotStarts(), p.cells());
+                partialPoints += appendPartials(memtable, p.seriesId(), p.fieldIds(), p.slotStarts(), p.cells());
+                for (AggState c : p.cells()) {
+                    partialCells += c == null || c.isEmpty() ? 0 : 1;
+                }
             }
         }
+        metrics.partialsWritten(partialPoints, partialCells);
         writerSequences.advance(WriterSequences.TXN_PREFIX + writerId, transactionId, clock.millis(), ticket);
         staged.removeBelow(writerId, transactionId);
         metrics.pointsWritten(n);

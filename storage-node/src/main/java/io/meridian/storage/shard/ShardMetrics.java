@@ -22,6 +22,7 @@ public final class ShardMetrics {
     private final MeterRegistry registry;
     private final Tags tags;
     private final Counter points;
+    private final Counter cells;
     private final Timer flushes;
     private final Timer compactions;
     private final Timer queries;
@@ -38,6 +39,11 @@ public final class ShardMetrics {
         this.tags = Tags.of("db", database, "shard", Integer.toString(shard));
         points = Counter.builder("meridian.storage.points.written")
                 .description("points accepted by the shard")
+                .tags(tags)
+                .register(registry);
+        cells = Counter.builder("meridian.storage.cells.written")
+                .description("values the shard stored: one per point written raw, one per partial aggregate (which"
+                        + " folds many points); points.written / cells.written is the stream down-sampling ratio")
                 .tags(tags)
                 .register(registry);
         flushedPoints = Counter.builder("meridian.storage.points.flushed")
@@ -122,8 +128,16 @@ public final class ShardMetrics {
         gauges.clear();
     }
 
+    /** {@code n} points written raw: each is one stored value. */
     public void pointsWritten(long n) {
         points.increment(n);
+        cells.increment(n);
+    }
+
+    /** Partial aggregates written: {@code n} points folded into {@code cellCount} stored values. */
+    public void partialsWritten(long n, long cellCount) {
+        points.increment(n);
+        cells.increment(cellCount);
     }
 
     public void flushed(long n, long nanos) {
