@@ -2,9 +2,14 @@ package io.meridian.ingest;
 
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.PartialRules;
+import io.meridian.common.ingest.SeriesPartialsCodec;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.LineProtocolException;
+import io.meridian.common.model.SeriesHash;
+import io.meridian.common.rpc.storage.v1.PartialAgg;
 import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesPartials;
 import io.meridian.connector.flink.ShardBatch;
 import io.meridian.connector.kafka.IngestRecord;
 import io.meridian.connector.kafka.IngestRecordCodec;
@@ -14,8 +19,13 @@ import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.store.MetaStore;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -26,12 +36,14 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes and validates ingest-topic records into per-shard batches: {@code lp} text is parsed once and cut per
  * shard by the series hash over the database's shard count (the same {@link LineBatcher} as the broker's HTTP
- * writes); {@code pb1} batches are already per shard. Every batch of either kind is then checked against
- * {@link BatchRules}, the rules the storage node applies (the tag limit aside: the job does not know the nodes'
- * setting), so one bad record cannot fail a whole staged transaction. Every record that cannot be written goes,
- * whole, to the {@link #DEAD_LETTERS} side output with the reason, and the job goes on: a missing or bad header,
- * broken line protocol, an unknown database, a shard out of range, a broken batch rule (e.g. a time outside the
- * database's write window).
+ * writes); {@code pb1} batches are already per shard; {@code pa1} batches of partial aggregates are per shard when
+ * keyed, and cut per shard by the same series hash when not. Every batch of rows is then checked against
+ * {@link BatchRules}, every batch of partials against {@link PartialRules} (with the database's base interval), the
+ * rules the storage node applies (the tag limit and the declared field types aside: the job does not know the
+ * nodes' setting or the schema), so one bad record cannot fail a whole staged transaction. Every record that cannot
+ * be written goes, whole, to the {@link #DEAD_LETTERS} side output with the reason, and the job goes on: a missing
+ * or bad header, broken line protocol, an unknown database, a shard out of range, a broken batch rule (e.g. a time
+ * outside the database's write window, a partial with min > max).
  *
  * <p>Routing needs no shuffle: the output goes straight (chained) to the sink, which batches per shard.
  */
@@ -44,7 +56,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
     private final IngestJobConfig config;
     private transient MetaStore store;
     private transient MetaCache meta;
-    private transient LineBatcher lines;
+    private transient Decoding decoding;
     private transient Map<String, Long> waitedFor;
     private transient Counter deadLetters;
     private transient Counter points;
@@ -67,7 +79,7 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
             throw new IllegalStateException("no metadata from etcd in 30 s [endpoints=" + config.etcdEndpoints()
                     + ", root=" + config.metaRoot() + "]");
         }
-        lines = new LineBatcher();
+        decoding = new Decoding(config.futureTolerance(), this::database);
         waitedFor = new HashMap<>();
         deadLetters = getRuntimeContext().getMetricGroup().counter("meridianDeadLetters");
         points = getRuntimeContext().getMetricGroup().counter("meridianPointsDecoded");
@@ -76,59 +88,14 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
 
     @Override
     public void processElement(KafkaIngestRecord raw, Context ctx, Collector<ShardBatch> out) {
-        IngestRecord record;
-        try {
-            record = IngestRecordCodec.decode(raw.toConsumerRecord());
-        } catch (IngestRecordException e) {
-            dead(ctx, raw, e.getMessage());
+        Decoded d = decoding.decode(raw, System.currentTimeMillis());
+        stringFieldsSkipped.inc(d.stringFieldsSkipped());
+        if (d.deadReason() != null) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter(raw, d.deadReason()));
             return;
         }
-        DatabaseConfig db = database(record.database());
-        if (db == null) {
-            dead(ctx, raw, "unknown database [header=db, db=" + record.database() + "]: create it first");
-            return;
-        }
-        long now = System.currentTimeMillis();
-        Map<Integer, PointBatch> batches;
-        boolean fromLines = record instanceof IngestRecord.Lines;
-        if (record instanceof IngestRecord.Lines l) {
-            try {
-                ShardBatches cut =
-                        lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), now);
-                batches = cut.batches();
-                stringFieldsSkipped.inc(cut.skipped().stringFields());
-            } catch (LineProtocolException e) {
-                dead(ctx, raw, "bad line protocol [format=lp]: " + e.getMessage());
-                return;
-            }
-        } else {
-            IngestRecord.Batch b = (IngestRecord.Batch) record;
-            if (b.shard() >= db.shards()) {
-                dead(
-                        ctx,
-                        raw,
-                        "shard out of range [format=pb1, db=" + db.name() + ", shard=" + b.shard()
-                                + "]: the database has " + db.shards() + " shards");
-                return;
-            }
-            batches = Map.of(b.shard(), b.batch());
-        }
-        BatchRules.Limits limits =
-                BatchRules.Limits.window(now, db.intervals().get(0).retention(), config.futureTolerance());
-        ShardBatch[] checked = new ShardBatch[batches.size()];
-        int i = 0;
-        try {
-            for (Map.Entry<Integer, PointBatch> e : batches.entrySet()) {
-                long n = BatchRules.check(e.getValue(), limits);
-                // a pb1 record's value is that batch already serialized: passed on as it came, not re-encoded
-                byte[] bytes = fromLines ? e.getValue().toByteArray() : raw.value;
-                checked[i++] = new ShardBatch(db.name(), e.getKey(), bytes, n);
-            }
-        } catch (BatchRules.Violation e) {
-            dead(ctx, raw, e.getMessage());
-            return;
-        }
-        for (ShardBatch b : checked) { // the whole record or nothing of it
+        for (ShardBatch b : d.batches()) { // the whole record or nothing of it
             points.inc(b.points);
             out.collect(b);
         }
@@ -151,11 +118,6 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
                 .orElse(null);
     }
 
-    private void dead(Context ctx, KafkaIngestRecord raw, String reason) {
-        deadLetters.inc();
-        ctx.output(DEAD_LETTERS, new DeadLetter(raw, reason));
-    }
-
     @Override
     public void close() {
         if (meta != null) {
@@ -163,6 +125,151 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
         }
         if (store != null) {
             store.close();
+        }
+    }
+
+    /**
+     * What one record decodes to: its shard batches, or the reason it goes to the dead letters whole.
+     *
+     * @param batches             the batches to emit, in no particular order; empty when dead
+     * @param deadReason          why the record cannot be written, or null
+     * @param stringFieldsSkipped string fields of an {@code lp} record dropped by policy (counted either way)
+     */
+    record Decoded(List<ShardBatch> batches, String deadReason, int stringFieldsSkipped) {
+        static Decoded dead(String reason, int stringFieldsSkipped) {
+            return new Decoded(List.of(), Objects.requireNonNull(reason, "reason"), stringFieldsSkipped);
+        }
+
+        static Decoded of(List<ShardBatch> batches, int stringFieldsSkipped) {
+            return new Decoded(List.copyOf(batches), null, stringFieldsSkipped);
+        }
+    }
+
+    /**
+     * The decode step without Flink and etcd: record bytes and a database lookup in, shard batches or a dead-letter
+     * reason out. One per operator instance (its {@link LineBatcher} is reused and not thread-safe).
+     */
+    static final class Decoding {
+        private final Duration futureTolerance;
+        private final Function<String, DatabaseConfig> databases;
+        private final LineBatcher lines = new LineBatcher();
+
+        /**
+         * @param futureTolerance how far ahead of now a point may be (the write window's upper end)
+         * @param databases       the database of a name, or null when there is none
+         */
+        Decoding(Duration futureTolerance, Function<String, DatabaseConfig> databases) {
+            this.futureTolerance = Objects.requireNonNull(futureTolerance, "futureTolerance");
+            this.databases = Objects.requireNonNull(databases, "databases");
+        }
+
+        /** Decodes and checks one record at {@code nowMs} (the write window's reference time). */
+        Decoded decode(KafkaIngestRecord raw, long nowMs) {
+            IngestRecord record;
+            try {
+                record = IngestRecordCodec.decode(raw.toConsumerRecord());
+            } catch (IngestRecordException e) {
+                return Decoded.dead(e.getMessage(), 0);
+            }
+            DatabaseConfig db = databases.apply(record.database());
+            if (db == null) {
+                return Decoded.dead("unknown database [header=db, db=" + record.database() + "]: create it first", 0);
+            }
+            BatchRules.Limits limits =
+                    BatchRules.Limits.window(nowMs, db.intervals().get(0).retention(), futureTolerance);
+            if (record instanceof IngestRecord.Partials p) {
+                return partials(raw, p, db, limits);
+            }
+            Map<Integer, PointBatch> batches;
+            boolean fromLines = record instanceof IngestRecord.Lines;
+            int skipped = 0;
+            if (record instanceof IngestRecord.Lines l) {
+                try {
+                    ShardBatches cut =
+                            lines.batch(db.name(), db.shards(), l.text(), 0, l.text().length, l.precision(), nowMs);
+                    batches = cut.batches();
+                    skipped = cut.skipped().stringFields();
+                } catch (LineProtocolException e) {
+                    return Decoded.dead("bad line protocol [format=lp]: " + e.getMessage(), 0);
+                }
+            } else {
+                IngestRecord.Batch b = (IngestRecord.Batch) record;
+                if (b.shard() >= db.shards()) {
+                    return Decoded.dead(outOfRange("pb1", db, b.shard()), 0);
+                }
+                batches = Map.of(b.shard(), b.batch());
+            }
+            List<ShardBatch> checked = new ArrayList<>(batches.size());
+            try {
+                for (Map.Entry<Integer, PointBatch> e : batches.entrySet()) {
+                    long n = BatchRules.check(e.getValue(), limits);
+                    // a pb1 record's value is that batch already serialized: passed on as it came, not re-encoded
+                    byte[] bytes = fromLines ? e.getValue().toByteArray() : raw.value;
+                    checked.add(new ShardBatch(db.name(), e.getKey(), bytes, n));
+                }
+            } catch (BatchRules.Violation e) {
+                return Decoded.dead(e.getMessage(), skipped);
+            }
+            return Decoded.of(checked, skipped);
+        }
+
+        /**
+         * A {@code pa1} record: the whole batch checked against {@link PartialRules} first (so a reason names the
+         * series by its place in the record), then passed on as it came when keyed, or cut per shard by the series
+         * hash when not.
+         */
+        private static Decoded partials(
+                KafkaIngestRecord raw, IngestRecord.Partials p, DatabaseConfig db, BatchRules.Limits limits) {
+            if (p.keyed() && p.shard() >= db.shards()) {
+                return Decoded.dead(outOfRange("pa1", db, p.shard()), 0);
+            }
+            PartialRules.Totals totals;
+            try {
+                totals = PartialRules.check(p.batch(), db.intervals().get(0).intervalMillis(), limits);
+            } catch (BatchRules.Violation e) {
+                return Decoded.dead(e.getMessage(), 0);
+            }
+            if (p.keyed()) {
+                // the record's value is that batch already serialized: passed on as it came, not re-encoded
+                return Decoded.of(
+                        List.of(ShardBatch.ofPartials(
+                                db.name(), p.shard(), raw.value, totals.points(), totals.cells())),
+                        0);
+            }
+            // the names passed the rules, so the series key (and with it the shard) is well defined
+            Map<Integer, PointBatch.Builder> perShard = new TreeMap<>();
+            for (SeriesPartials s : p.batch().getPartialsList()) {
+                int shard = SeriesHash.shardOf(SeriesPartialsCodec.key(s).canonicalBytes(), db.shards());
+                perShard.computeIfAbsent(shard, k -> PointBatch.newBuilder()).addPartials(s);
+            }
+            if (perShard.size() == 1) { // every series of one shard: the record's bytes are that batch
+                int shard = perShard.keySet().iterator().next();
+                return Decoded.of(
+                        List.of(ShardBatch.ofPartials(db.name(), shard, raw.value, totals.points(), totals.cells())),
+                        0);
+            }
+            List<ShardBatch> out = new ArrayList<>(perShard.size());
+            for (Map.Entry<Integer, PointBatch.Builder> e : perShard.entrySet()) {
+                long points = 0;
+                long cells = 0;
+                for (SeriesPartials s : e.getValue().getPartialsList()) {
+                    for (PartialAgg c : s.getCellsList()) {
+                        // each count < 2^63 and their sum over the whole record did not overflow (the rules)
+                        if (c.getCount() != 0) {
+                            points += c.getCount();
+                            cells++;
+                        }
+                    }
+                }
+                out.add(ShardBatch.ofPartials(
+                        db.name(), e.getKey(), e.getValue().build().toByteArray(), points, cells));
+            }
+            return Decoded.of(out, 0);
+        }
+
+        private static String outOfRange(String format, DatabaseConfig db, int shard) {
+            return "shard out of range [format=" + format + ", db=" + db.name() + ", shard=" + shard
+                    + "]: the database has " + db.shards() + " shards";
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * A decoded ingest-topic record ({@link IngestRecordCodec#decode}): where it came from, its database, and its
  * payload in one of the {@link IngestFormat}s.
  */
-public sealed interface IngestRecord permits IngestRecord.Lines, IngestRecord.Batch {
+public sealed interface IngestRecord permits IngestRecord.Lines, IngestRecord.Batch, IngestRecord.Partials {
 
     /** Topic, partition and offset of the record, for error messages and dead-lettering. */
     Source source();
@@ -65,6 +65,37 @@ public sealed interface IngestRecord permits IngestRecord.Lines, IngestRecord.Ba
         @Override
         public IngestFormat format() {
             return IngestFormat.POINT_BATCH_V1;
+        }
+    }
+
+    /**
+     * A {@code pa1} record: partial aggregates ({@code PointBatch.partials} only, not yet checked against
+     * {@code PartialRules}), of one shard when the record is keyed.
+     *
+     * @param shard the shard number (the record key), or {@link #UNKEYED} when the record has no key: the consumer
+     *              shards each series itself by the series hash
+     */
+    record Partials(Source source, String database, int shard, PointBatch batch) implements IngestRecord {
+        /** The {@link #shard()} of a record without a key. */
+        public static final int UNKEYED = -1;
+
+        public Partials {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(batch, "batch");
+            if (shard < UNKEYED) {
+                throw new IllegalArgumentException("invalid shard [shard=" + shard + "]: want >= 0, or -1 (no key)");
+            }
+        }
+
+        /** True when the record names its shard (has a key). */
+        public boolean keyed() {
+            return shard != UNKEYED;
+        }
+
+        @Override
+        public IngestFormat format() {
+            return IngestFormat.PARTIALS_V1;
         }
     }
 }

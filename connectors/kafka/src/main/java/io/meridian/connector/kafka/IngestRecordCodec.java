@@ -24,12 +24,16 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Encodes and decodes ingest-topic records (FORMAT.md): {@code pb1} records of one shard's {@link PointBatch}
- * (what the broker produces in Kafka write mode) and {@code lp} records of line-protocol text (what users
+ * (what the broker produces in Kafka write mode), {@code pa1} records of partial aggregates (a {@link PointBatch}
+ * with {@code partials} only, storage.proto revision 6) and {@code lp} records of line-protocol text (what users
  * produce). Stateless and thread-safe.
  *
  * <pre>
- *   pb1: key = shard (int32 BE) | headers db, format=pb1           | value = PointBatch bytes | partition = shard mod P
- *   lp:  key = anything/none    | headers db, [format=lp], [precision] | value = line protocol  | partition = any
+ *   format key                  headers                          value                    partition
+ *   pb1    shard (int32 BE)     db, format=pb1                   PointBatch (series)      shard mod P
+ *   pa1    shard (int32 BE)     db, format=pa1                   PointBatch (partials)    shard mod P
+ *          or none                                                                        any
+ *   lp     anything or none     db, [format=lp], [precision]     line protocol            any
  * </pre>
  */
 public final class IngestRecordCodec {
@@ -38,17 +42,57 @@ public final class IngestRecordCodec {
     /**
      * The record of one shard's batch, to partition {@code shard mod partitions}.
      *
-     * @throws IllegalArgumentException for a bad shard or partition count, or an invalid database name
+     * @throws IllegalArgumentException for a bad shard or partition count, an invalid database name, or a batch with
+     *                                  partials (they go in a {@code pa1} record: {@link #encodePartials})
      */
     public static ProducerRecord<byte[], byte[]> encodeBatch(
             String topic, int partitions, String database, int shard, PointBatch batch) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(batch, "batch");
+        if (batch.getPartialsCount() > 0) {
+            throw new IllegalArgumentException("partials in a pb1 record [db=" + database + ", shard=" + shard
+                    + "]: got " + batch.getPartialsCount() + " partial series; use encodePartials (format pa1)");
+        }
         int partition = IngestTopic.partitionOf(shard, partitions);
         List<Header> headers = List.of(
                 header(HEADER_DB, requireDatabase(database)),
                 header(HEADER_FORMAT, IngestFormat.POINT_BATCH_V1.header()));
         return new ProducerRecord<>(topic, partition, null, shardKey(shard), batch.toByteArray(), headers);
+    }
+
+    /**
+     * The {@code pa1} record of one shard's partial aggregates, to partition {@code shard mod partitions}, keyed by the
+     * shard as a {@code pb1} record is. The batch is not checked against {@code PartialRules} here (the consumer
+     * does, and dead-letters a bad record whole); only its kind is.
+     *
+     * @param batch partials only ({@code PointBatch.partials}), every series of that shard by the series hash
+     * @throws IllegalArgumentException for a bad shard or partition count, an invalid database name, or a batch with
+     *                                  rows or without partials
+     */
+    public static ProducerRecord<byte[], byte[]> encodePartials(
+            String topic, int partitions, String database, int shard, PointBatch batch) {
+        Objects.requireNonNull(topic, "topic");
+        int partition = IngestTopic.partitionOf(shard, partitions);
+        return new ProducerRecord<>(
+                topic,
+                partition,
+                null,
+                shardKey(shard),
+                requirePartialsOnly(database, batch).toByteArray(),
+                partialsHeaders(database));
+    }
+
+    /**
+     * A {@code pa1} record without a key: the batch's series may belong to any shards, and the consumer shards each
+     * one itself by the series hash. Kafka's partitioner picks the partition.
+     *
+     * @param batch partials only ({@code PointBatch.partials})
+     * @throws IllegalArgumentException for an invalid database name, or a batch with rows or without partials
+     */
+    public static ProducerRecord<byte[], byte[]> encodePartials(String topic, String database, PointBatch batch) {
+        Objects.requireNonNull(topic, "topic");
+        return new ProducerRecord<>(
+                topic, null, null, null, requirePartialsOnly(database, batch).toByteArray(), partialsHeaders(database));
     }
 
     /**
@@ -79,9 +123,11 @@ public final class IngestRecordCodec {
      * Decodes a consumed record. A record without a {@code format} header is line protocol.
      *
      * @throws IngestRecordException naming topic, partition, offset and the problem: missing or invalid
-     *                               {@code db}, unknown {@code format} or {@code precision}, a {@code pb1} key that
-     *                               is not 4 bytes or a negative shard, a value that is missing or not a
-     *                               {@code PointBatch}
+     *                               {@code db}, unknown {@code format} or {@code precision}, a {@code precision}
+     *                               header on a {@code pa1} record, a {@code pb1} key that is not 4 bytes or a
+     *                               {@code pa1} key that is neither absent nor 4 bytes, a negative shard, a value that
+     *                               is missing or not a {@code PointBatch}, partials in a {@code pb1} record, rows
+     *                               in a {@code pa1} record
      */
     public static IngestRecord decode(ConsumerRecord<byte[], byte[]> record) {
         Objects.requireNonNull(record, "record");
@@ -103,7 +149,8 @@ public final class IngestRecordCodec {
                         .orElseThrow(() -> new IngestRecordException(
                                 source,
                                 "unknown format [header=" + HEADER_FORMAT + ", format=" + formatHeader
-                                        + "]: want one of lp," + " pb1 (a newer producer? upgrade the consumer)",
+                                        + "]: want one of " + IngestFormat.known()
+                                        + " (a newer producer? upgrade the consumer)",
                                 null));
         if (record.value() == null) {
             throw new IngestRecordException(source, "missing value [format=" + format.header() + "]", null);
@@ -111,8 +158,39 @@ public final class IngestRecordCodec {
         return switch (format) {
             case LINE_PROTOCOL ->
                 new IngestRecord.Lines(source, db, precision(source, record.headers()), record.value());
-            case POINT_BATCH_V1 ->
-                new IngestRecord.Batch(source, db, shard(source, record.key()), batch(source, record.value()));
+            case POINT_BATCH_V1 -> {
+                int shard = shard(source, format, record.key());
+                PointBatch batch = batch(source, format, record.value());
+                if (batch.getPartialsCount() > 0) {
+                    throw new IngestRecordException(
+                            source,
+                            "partials in a pb1 record [format=pb1]: use format pa1 (got "
+                                    + batch.getPartialsCount()
+                                    + " partial series; a pb1 consumer carries rows only)",
+                            null);
+                }
+                yield new IngestRecord.Batch(source, db, shard, batch);
+            }
+            case PARTIALS_V1 -> {
+                if (record.headers().lastHeader(HEADER_PRECISION) != null) {
+                    throw new IngestRecordException(
+                            source,
+                            "precision not allowed [header=" + HEADER_PRECISION + ", format=pa1]: got "
+                                    + text(record.headers(), HEADER_PRECISION)
+                                    + "; partial aggregates are in ms, leave the header out",
+                            null);
+                }
+                int shard = record.key() == null ? IngestRecord.Partials.UNKEYED : shard(source, format, record.key());
+                PointBatch batch = batch(source, format, record.value());
+                if (batch.getSeriesCount() > 0) {
+                    throw new IngestRecordException(
+                            source,
+                            "rows in a pa1 record [format=pa1]: got " + batch.getSeriesCount()
+                                    + " series of rows; want partials only (rows go in format pb1 or lp)",
+                            null);
+                }
+                yield new IngestRecord.Partials(source, db, shard, batch);
+            }
         };
     }
 
@@ -147,29 +225,50 @@ public final class IngestRecordCodec {
         }
     }
 
-    private static int shard(IngestRecord.Source source, byte[] key) {
+    /** The shard of a {@code pb1} key, or of a {@code pa1} key that is present. */
+    private static int shard(IngestRecord.Source source, IngestFormat format, byte[] key) {
         if (key == null || key.length != SHARD_KEY_BYTES) {
             throw new IngestRecordException(
                     source,
-                    "bad key length [format=pb1]: got "
+                    "bad key length [format=" + format.header() + "]: got "
                             + (key == null ? "no key" : key.length + " bytes") + "; want " + SHARD_KEY_BYTES
-                            + " (the shard, big-endian int32)",
+                            + " (the shard, big-endian int32)"
+                            + (format == IngestFormat.PARTIALS_V1 ? " or no key" : ""),
                     null);
         }
         int shard = ByteBuffer.wrap(key).getInt();
         if (shard < 0) {
-            throw new IngestRecordException(source, "bad key [format=pb1]: got shard " + shard + "; want >= 0", null);
+            throw new IngestRecordException(
+                    source, "bad key [format=" + format.header() + "]: got shard " + shard + "; want >= 0", null);
         }
         return shard;
     }
 
-    private static PointBatch batch(IngestRecord.Source source, byte[] value) {
+    private static PointBatch batch(IngestRecord.Source source, IngestFormat format, byte[] value) {
         try {
             return PointBatch.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
             throw new IngestRecordException(
-                    source, "unparsable PointBatch [format=pb1, bytes=" + value.length + "]: " + e.getMessage(), e);
+                    source,
+                    "unparsable PointBatch [format=" + format.header() + ", bytes=" + value.length + "]: "
+                            + e.getMessage(),
+                    e);
         }
+    }
+
+    private static PointBatch requirePartialsOnly(String database, PointBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        if (batch.getSeriesCount() > 0 || batch.getPartialsCount() == 0) {
+            throw new IllegalArgumentException("invalid pa1 batch [db=" + database + "]: got "
+                    + batch.getSeriesCount() + " series of rows and " + batch.getPartialsCount()
+                    + " partial series; want partials only, at least one");
+        }
+        return batch;
+    }
+
+    private static List<Header> partialsHeaders(String database) {
+        return List.of(
+                header(HEADER_DB, requireDatabase(database)), header(HEADER_FORMAT, IngestFormat.PARTIALS_V1.header()));
     }
 
     private static String requireDatabase(String database) {

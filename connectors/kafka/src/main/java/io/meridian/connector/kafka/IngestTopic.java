@@ -19,7 +19,7 @@ public final class IngestTopic {
     /** Header a consumer adds to a dead-lettered record: why it was refused (UTF-8). */
     public static final String HEADER_DLQ_REASON = "meridian.dlq.reason";
 
-    /** Length of the key of a {@code pb1} record: the shard number, a big-endian int32. */
+    /** Length of the key of a {@code pb1} record and of a keyed {@code pa1} record: the shard, a big-endian int32. */
     public static final int SHARD_KEY_BYTES = Integer.BYTES;
 
     private IngestTopic() {}

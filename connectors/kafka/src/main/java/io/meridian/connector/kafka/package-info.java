@@ -6,7 +6,8 @@
  *   HTTP client --lp--> broker --LineBatcher--> PointBatch per shard --IngestRecordCodec.encodeBatch--> pb1 records
  *   Java app --MeridianKafkaProducer--> lp records                                                          |
  *   any producer (db header) --> lp records --------------------------------------------------------------+--> topic
- *   topic --> ingest job: IngestRecordCodec.decode --> IngestRecord.Lines | IngestRecord.Batch
+ *   pre-aggregating writer --IngestRecordCodec.encodePartials--> pa1 records (keyed or not) --------------'
+ *   topic --> ingest job: IngestRecordCodec.decode --> IngestRecord.Lines | IngestRecord.Batch | IngestRecord.Partials
  *                                                  \--> IngestRecordException --deadLetter--> DLQ topic
  * </pre>
  */

@@ -3,8 +3,15 @@ package io.meridian.connector.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.common.ingest.PartialRules;
+import io.meridian.common.ingest.SeriesPartialsCodec;
 import io.meridian.common.lineprotocol.Precision;
+import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.storage.v1.PartialAgg;
 import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesPartials;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
 import java.io.IOException;
@@ -27,6 +34,12 @@ class IngestRecordCodecTest {
     private static final String TOPIC = "meridian.ingest";
     /** Golden files of format pb1 v1; written only by {@link #writeGoldenWhenAsked()} with -Dgolden.write=true. */
     private static final Path GOLDEN = Path.of("src/test/resources/golden/pb1/v1");
+    /** Golden files of format pa1 v1; written the same way. */
+    private static final Path GOLDEN_PA1 = Path.of("src/test/resources/golden/pa1/v1");
+    /** 2026-01-01T00:00:00Z, the first slot of the pa1 golden record. */
+    static final long T = 1_767_225_600_000L;
+    /** The slot width of the pa1 golden record (the database's base interval). */
+    static final long SLOT_MS = 10_000;
 
     /** The fixed batch of the golden record: two series, one with two fields and a NaN, negative deltas. */
     static PointBatch goldenBatch() {
@@ -51,6 +64,30 @@ class IngestRecordCodecTest {
                         .addFields("used")
                         .addTimestampDeltas(1_732_530_000_000L)
                         .addValues(1 << 30))
+                .build();
+    }
+
+    /**
+     * The fixed batch of the pa1 golden record: series {@code http,host=a}, fields {@code requests} (sum) and
+     * {@code latency} (histogram), two 10 s slots; the second slot has no requests (a hole) and one latency point.
+     */
+    static PointBatch goldenPartials() {
+        return PointBatch.newBuilder()
+                .addPartials(SeriesPartialsCodec.encode(
+                        SeriesKey.of("http", "host", "a"),
+                        List.of("requests", "latency"),
+                        List.of(FieldType.SUM, FieldType.HISTOGRAM),
+                        SLOT_MS,
+                        new long[] {T, T + SLOT_MS},
+                        new AggState[] {
+                            AggState.of(T + 1_000, 2).add(T + 4_000, 3).add(T + 9_000, 5),
+                            AggState.empty()
+                                    .observe(T + 1_000, 0.5)
+                                    .observe(T + 4_000, 12)
+                                    .observe(T + 9_000, 300),
+                            null, // a hole: no requests in the second slot
+                            AggState.empty().observe(T + 10_500, 42)
+                        }))
                 .build();
     }
 
@@ -109,6 +146,98 @@ class IngestRecordCodecTest {
         assertThat(b.format()).isEqualTo(IngestFormat.POINT_BATCH_V1);
         assertThat(b.batch()).isEqualTo(goldenBatch());
         assertThat(b.source()).isEqualTo(new IngestRecord.Source(TOPIC, 3, 12));
+    }
+
+    @Test
+    void partialsRecordIsKeyedByShardLikePb1() {
+        ProducerRecord<byte[], byte[]> r = IngestRecordCodec.encodePartials(TOPIC, 4, "web", 7, goldenPartials());
+        assertThat(r.partition()).isEqualTo(3);
+        assertThat(r.key()).containsExactly(0, 0, 0, 7);
+        assertThat(r.headers().lastHeader("db").value()).isEqualTo("web".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.headers().lastHeader("format").value()).isEqualTo("pa1".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.headers().toArray()).hasSize(2);
+
+        IngestRecord decoded = IngestRecordCodec.decode(consumed(r, 3, 12));
+        assertThat(decoded).isInstanceOf(IngestRecord.Partials.class);
+        IngestRecord.Partials p = (IngestRecord.Partials) decoded;
+        assertThat(p.database()).isEqualTo("web");
+        assertThat(p.shard()).isEqualTo(7);
+        assertThat(p.keyed()).isTrue();
+        assertThat(p.format()).isEqualTo(IngestFormat.PARTIALS_V1);
+        assertThat(p.batch()).isEqualTo(goldenPartials());
+        assertThat(p.source()).isEqualTo(new IngestRecord.Source(TOPIC, 3, 12));
+    }
+
+    @Test
+    void partialsRecordWithoutKeyLeavesTheShardingToTheConsumer() {
+        ProducerRecord<byte[], byte[]> r = IngestRecordCodec.encodePartials(TOPIC, "web", goldenPartials());
+        assertThat(r.key()).isNull();
+        assertThat(r.partition()).isNull();
+        assertThat(r.headers().lastHeader("format").value()).isEqualTo("pa1".getBytes(StandardCharsets.UTF_8));
+        IngestRecord.Partials p = (IngestRecord.Partials) IngestRecordCodec.decode(consumed(r, 1, 5));
+        assertThat(p.shard()).isEqualTo(IngestRecord.Partials.UNKEYED).isEqualTo(-1);
+        assertThat(p.keyed()).isFalse();
+        assertThat(p.batch()).isEqualTo(goldenPartials());
+    }
+
+    @Test
+    void badPartialsRecordsAreNamed() {
+        String at = "cannot decode ingest record [topic=meridian.ingest, partition=2, offset=41]: ";
+        byte[] partials = goldenPartials().toByteArray();
+        byte[] rows = goldenBatch().toByteArray();
+        byte[] key = IngestRecordCodec.shardKey(1);
+        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(key, rows, h("db", "web"), h("format", "pa1"))))
+                .isInstanceOf(IngestRecordException.class)
+                .hasMessageStartingWith(at + "rows in a pa1 record [format=pa1]: got 2 series of rows")
+                .satisfies(e -> assertThat(((IngestRecordException) e).reason())
+                        .startsWith("rows in a pa1 record [format=pa1]"));
+        PointBatch mixed = goldenBatch().toBuilder()
+                .addAllPartials(goldenPartials().getPartialsList())
+                .build();
+        assertThatThrownBy(() ->
+                        IngestRecordCodec.decode(raw(null, mixed.toByteArray(), h("db", "web"), h("format", "pa1"))))
+                .hasMessageStartingWith(at + "rows in a pa1 record [format=pa1]");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(key, partials, h("db", "web"), h("format", "pb1"))))
+                .isInstanceOf(IngestRecordException.class)
+                .hasMessageStartingWith(at + "partials in a pb1 record [format=pb1]: use format pa1");
+        assertThatThrownBy(() ->
+                        IngestRecordCodec.decode(raw(key, mixed.toByteArray(), h("db", "web"), h("format", "pb1"))))
+                .hasMessageStartingWith(at + "partials in a pb1 record [format=pb1]: use format pa1");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(
+                        raw(key, new byte[] {(byte) 0xff, 1, 2}, h("db", "web"), h("format", "pa1"))))
+                .isInstanceOf(IngestRecordException.class)
+                .hasMessageStartingWith(at + "unparsable PointBatch [format=pa1, bytes=3]: ");
+        assertThatThrownBy(() ->
+                        IngestRecordCodec.decode(raw(new byte[] {0, 1}, partials, h("db", "web"), h("format", "pa1"))))
+                .hasMessage(at + "bad key length [format=pa1]: got 2 bytes; want 4 (the shard, big-endian int32)"
+                        + " or no key");
+        assertThatThrownBy(
+                        () -> IngestRecordCodec.decode(raw(new byte[0], partials, h("db", "web"), h("format", "pa1"))))
+                .hasMessageStartingWith(at + "bad key length [format=pa1]: got 0 bytes");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(
+                        raw(new byte[] {-1, -1, -1, -2}, partials, h("db", "web"), h("format", "pa1"))))
+                .hasMessage(at + "bad key [format=pa1]: got shard -2; want >= 0");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(
+                        raw(key, partials, h("db", "web"), h("format", "pa1"), h("precision", "ms"))))
+                .hasMessage(at + "precision not allowed [header=precision, format=pa1]: got ms; partial aggregates"
+                        + " are in ms, leave the header out");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(key, null, h("db", "web"), h("format", "pa1"))))
+                .hasMessage(at + "missing value [format=pa1]");
+        assertThatThrownBy(() -> IngestRecordCodec.decode(raw(key, partials, h("format", "pa1"))))
+                .hasMessage(at + "missing header [header=db]: every record names its database");
+        // an empty value is an empty batch: decodes, and the consumer's PartialRules refuse it (EMPTY_BATCH)
+        assertThat(((IngestRecord.Partials)
+                                IngestRecordCodec.decode(raw(null, new byte[0], h("db", "web"), h("format", "pa1"))))
+                        .batch())
+                .isEqualTo(PointBatch.getDefaultInstance());
+    }
+
+    @Test
+    void unknownFormatListsPa1() {
+        assertThatThrownBy(
+                        () -> IngestRecordCodec.decode(raw(null, new byte[] {1}, h("db", "web"), h("format", "pa2"))))
+                .hasMessageEndingWith("unknown format [header=format, format=pa2]: want one of lp, pb1, pa1"
+                        + " (a newer producer? upgrade the consumer)");
     }
 
     @Test
@@ -186,6 +315,22 @@ class IngestRecordCodecTest {
         assertThatThrownBy(() -> IngestRecordCodec.encodeBatch(TOPIC, 2, "no space", 1, goldenBatch()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("db=no space");
+        assertThatThrownBy(() -> IngestRecordCodec.encodeBatch(TOPIC, 2, "web", 1, goldenPartials()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("partials in a pb1 record [db=web, shard=1]");
+        assertThatThrownBy(() -> IngestRecordCodec.encodePartials(TOPIC, 2, "web", 1, goldenBatch()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid pa1 batch [db=web]: got 2 series of rows and 0 partial series; want partials"
+                        + " only, at least one");
+        assertThatThrownBy(() -> IngestRecordCodec.encodePartials(TOPIC, "web", PointBatch.getDefaultInstance()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("want partials only");
+        assertThatThrownBy(() -> IngestRecordCodec.encodePartials(TOPIC, 2, "web", -1, goldenPartials()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shard=-1");
+        assertThatThrownBy(() -> IngestRecordCodec.encodePartials(TOPIC, "no space", goldenPartials()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("db=no space");
     }
 
     @Test
@@ -218,22 +363,73 @@ class IngestRecordCodecTest {
         assertThat(r.value()).hasSize(142);
     }
 
-    /** Writes the golden files; run once per new format version: -Dgolden.write=true -Dtest=IngestRecordCodecTest. */
+    /** The pa1 v1 wire format cannot drift either; the golden bytes decode to a batch that passes the rules. */
+    @Test
+    void pa1RecordMatchesTheGoldenFiles() throws IOException {
+        ProducerRecord<byte[], byte[]> r = IngestRecordCodec.encodePartials(TOPIC, 4, "web", 3, goldenPartials());
+        byte[] golden = Files.readAllBytes(GOLDEN_PA1.resolve("record.value.bin"));
+        assertThat(r.value()).as("golden/pa1/v1/record.value.bin").isEqualTo(golden);
+        assertThat(describe(r))
+                .as("golden/pa1/v1/record.txt")
+                .isEqualTo(withoutComments(Files.readAllLines(GOLDEN_PA1.resolve("record.txt"))));
+
+        // the golden bytes, as a consumer reads them
+        ProducerRecord<byte[], byte[]> read = new ProducerRecord<>(TOPIC, 3, null, r.key(), golden, r.headers());
+        IngestRecord.Partials p = (IngestRecord.Partials) IngestRecordCodec.decode(consumed(read, 3, 0));
+        assertThat(p.database()).isEqualTo("web");
+        assertThat(p.shard()).isEqualTo(3);
+        assertThat(p.batch()).isEqualTo(goldenPartials());
+        assertThat(p.batch().getSeriesCount()).isZero();
+        assertThat(p.batch().getUnknownFields().asMap()).isEmpty();
+        assertThat(PartialRules.check(p.batch(), SLOT_MS)).isEqualTo(new PartialRules.Totals(7, 3));
+        SeriesPartials s = p.batch().getPartials(0);
+        assertThat(SeriesPartialsCodec.key(s)).isEqualTo(SeriesKey.of("http", "host", "a"));
+        assertThat(s.getFieldsList()).containsExactly("requests", "latency");
+        assertThat(SeriesPartialsCodec.types(s)).containsExactly(FieldType.SUM, FieldType.HISTOGRAM);
+        assertThat(SeriesPartialsCodec.slotStarts(s)).containsExactly(T, T + SLOT_MS);
+        AggState[] cells = SeriesPartialsCodec.cells(s);
+        assertThat(cells[0].count()).isEqualTo(3);
+        assertThat(cells[0].sum()).isEqualTo(10);
+        assertThat(cells[1].histogram().total()).isEqualTo(3);
+        assertThat(cells[1].max()).isEqualTo(300);
+        assertThat(s.getCells(2)).isEqualTo(PartialAgg.getDefaultInstance()); // the hole
+        assertThat(cells[3].count()).isEqualTo(1);
+        assertThat(cells[3].last()).isEqualTo(42);
+        assertThat(r.value()).hasSize(272);
+    }
+
+    /**
+     * Writes the golden files of a format version that has none yet (never overwrites: they are pinned once made);
+     * run once per new format version: -Dgolden.write=true -Dtest=IngestRecordCodecTest.
+     */
     @Test
     void writeGoldenWhenAsked() throws IOException {
         if (!Boolean.getBoolean("golden.write")) {
             return;
         }
-        ProducerRecord<byte[], byte[]> r = IngestRecordCodec.encodeBatch(TOPIC, 4, "web", 3, goldenBatch());
-        Files.createDirectories(GOLDEN);
-        Files.write(GOLDEN.resolve("record.value.bin"), r.value());
+        writeGolden(
+                GOLDEN,
+                IngestRecordCodec.encodeBatch(TOPIC, 4, "web", 3, goldenBatch()),
+                "# pb1 v1 golden record: IngestRecordCodecTest.goldenBatch() encoded for topic meridian.ingest,");
+        writeGolden(
+                GOLDEN_PA1,
+                IngestRecordCodec.encodePartials(TOPIC, 4, "web", 3, goldenPartials()),
+                "# pa1 v1 golden record: IngestRecordCodecTest.goldenPartials() encoded for topic meridian.ingest,");
+    }
+
+    private static void writeGolden(Path dir, ProducerRecord<byte[], byte[]> r, String firstLine) throws IOException {
+        if (Files.exists(dir.resolve("record.value.bin")) || Files.exists(dir.resolve("record.txt"))) {
+            return;
+        }
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("record.value.bin"), r.value());
         List<String> lines = new ArrayList<>();
-        lines.add("# pb1 v1 golden record: IngestRecordCodecTest.goldenBatch() encoded for topic meridian.ingest,");
+        lines.add(firstLine);
         lines.add(
                 "# 4 partitions, db web, shard 3; generator IngestRecordCodecTest#writeGoldenWhenAsked. Never regenerate:");
         lines.add("# a change here is a wire-format change and needs a new format version (FORMAT.md).");
         lines.addAll(describe(r));
-        Files.write(GOLDEN.resolve("record.txt"), lines);
+        Files.write(dir.resolve("record.txt"), lines);
     }
 
     /** partition, key and every header (name and value bytes in hex) in order, and the value's length. */
