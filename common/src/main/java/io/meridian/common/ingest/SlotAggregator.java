@@ -105,26 +105,50 @@ public final class SlotAggregator {
                 if (Double.isNaN(v)) {
                     continue;
                 }
-                FieldCells c = columns[f];
-                if (c.lastSlot != slot) {
-                    c.last = c.slots.get(slot);
-                    if (c.last == null) {
-                        c.last = AggState.empty();
-                        c.slots.put(slot, c.last);
-                        cells++;
-                    }
-                    c.lastSlot = slot;
-                }
-                if (c.type == FieldType.HISTOGRAM) {
-                    c.last.observe(ts[r], v);
-                } else {
-                    c.last.add(ts[r], v);
-                }
+                fold(columns[f], slot, ts[r], v);
                 n++;
             }
         }
         points += n;
         return n;
+    }
+
+    /** Folds one row of a series: {@code values} one per field (NaN = none); returns the points folded. */
+    public long add(SeriesKey key, List<String> fields, long ts, double[] values, FieldTypes types) {
+        Map<String, FieldCells> series = table.computeIfAbsent(key, k -> new HashMap<>());
+        long slot = Math.floorDiv(ts, baseMs) * baseMs;
+        long n = 0;
+        for (int f = 0; f < values.length; f++) {
+            if (Double.isNaN(values[f])) {
+                continue;
+            }
+            String field = fields.get(f);
+            fold(
+                    series.computeIfAbsent(field, k -> new FieldCells(types.of(key.metric(), field))),
+                    slot,
+                    ts,
+                    values[f]);
+            n++;
+        }
+        points += n;
+        return n;
+    }
+
+    private void fold(FieldCells c, long slot, long ts, double v) {
+        if (c.lastSlot != slot) {
+            c.last = c.slots.get(slot);
+            if (c.last == null) {
+                c.last = AggState.empty();
+                c.slots.put(slot, c.last);
+                cells++;
+            }
+            c.lastSlot = slot;
+        }
+        if (c.type == FieldType.HISTOGRAM) {
+            c.last.observe(ts, v);
+        } else {
+            c.last.add(ts, v);
+        }
     }
 
     /** Cells held. */

@@ -45,7 +45,7 @@ final class PointBatcher<T> implements ElementBatcher<T> {
         return buffers.addRow(database, shard, key, names, p.timestampMs(), values);
     }
 
-    private static void check(MeridianPoint p) {
+    static void check(MeridianPoint p) {
         String where = "[metric=" + p.metric() + ", ts=" + p.timestampMs() + "]";
         String reason = Names.invalidReason(p.metric());
         if (reason != null) {

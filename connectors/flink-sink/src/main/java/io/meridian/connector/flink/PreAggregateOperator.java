@@ -1,11 +1,12 @@
 package io.meridian.connector.flink;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.meridian.common.ingest.SlotAggregator;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * than {@code minFoldRatio} per cell over three checkpoints (one point per slot, as in TSBS) is passed through
  * untouched for the next 30, then tried again.
  */
-final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
-        implements OneInputStreamOperator<ShardBatch, ShardBatch>, BoundedOneInput {
+final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
+        implements OneInputStreamOperator<IN, ShardBatch>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PreAggregateOperator.class);
     /** How long a shard's field types are trusted before they are read again. */
@@ -61,6 +62,7 @@ final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
 
     private final SinkSettings settings;
     private final PreAggregateOptions options;
+    private final PreAggregateInput<IN> input;
     private transient ShardRpc rpc;
     private transient Map<String, ShardTable> tables;
     private transient long openCells;
@@ -71,9 +73,10 @@ final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
     private transient Counter bypassedPoints;
     private transient Counter flushes;
 
-    PreAggregateOperator(SinkSettings settings, PreAggregateOptions options) {
+    PreAggregateOperator(SinkSettings settings, PreAggregateOptions options, PreAggregateInput<IN> input) {
         this.settings = settings;
         this.options = options;
+        this.input = input;
     }
 
     @Override
@@ -97,31 +100,11 @@ final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
     }
 
     @Override
-    public void processElement(StreamRecord<ShardBatch> element) throws Exception {
-        ShardBatch b = element.getValue();
-        pointsIn.inc(b.points);
-        if (b.partials) {
-            output.collect(element); // already folded by its producer (pa1): storage merges it
-            return;
-        }
-        ShardTable t = table(b.database, b.shard);
-        if (t.bypassLeft > 0) {
-            bypassedPoints.inc(b.points);
-            output.collect(element);
-            return;
-        }
-        PointBatch batch;
-        try {
-            batch = PointBatch.parseFrom(b.batch);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("unparsable batch [db=" + b.database + ", shard=" + b.shard + "]", e);
-        }
-        long before = t.cells.cells();
-        t.cells.add(batch, (metric, field) -> type(t, metric, field));
-        openCells += t.cells.cells() - before;
+    public void processElement(StreamRecord<IN> element) throws Exception {
+        input.fold(element.getValue(), this);
         if (openCells >= options.maxCells()) {
             emitAll(false);
-        } else if (!timerArmed) {
+        } else if (openCells > 0 && !timerArmed) {
             timerArmed = true;
             long at = getProcessingTimeService().getCurrentProcessingTime()
                     + options.maxDelay().toMillis();
@@ -130,6 +113,43 @@ final class PreAggregateOperator extends AbstractStreamOperator<ShardBatch>
                 emitAll(false);
             });
         }
+    }
+
+    // ---------------------------------------------------------------- what an input does with an element
+
+    /** Hands a batch on untouched (it carries partials already, or its shard is bypassed). */
+    void pass(ShardBatch b) {
+        pointsIn.inc(b.points);
+        if (!b.partials) {
+            bypassedPoints.inc(b.points);
+        }
+        output.collect(new StreamRecord<>(b));
+    }
+
+    /** Whether the shard's batches currently pass through untouched (its points did not fold). */
+    boolean bypassing(String database, int shard) {
+        return table(database, shard).bypassLeft > 0;
+    }
+
+    /** Folds a batch of points of one shard. */
+    void fold(String database, int shard, PointBatch batch) {
+        ShardTable t = table(database, shard);
+        long before = t.cells.cells();
+        pointsIn.inc(t.cells.add(batch, (metric, field) -> type(t, metric, field)));
+        openCells += t.cells.cells() - before;
+    }
+
+    /** Folds one row of a series of one shard ({@code values} one per field). */
+    void fold(String database, int shard, SeriesKey key, List<String> fields, long ts, double[] values) {
+        ShardTable t = table(database, shard);
+        long before = t.cells.cells();
+        pointsIn.inc(t.cells.add(key, fields, ts, values, (metric, field) -> type(t, metric, field)));
+        openCells += t.cells.cells() - before;
+    }
+
+    /** The database's shard count (from the metadata). */
+    int shards(String database) {
+        return rpc.database(database).shards();
     }
 
     /** Before the barrier: this checkpoint's cells go into the sink's transaction of this checkpoint. */

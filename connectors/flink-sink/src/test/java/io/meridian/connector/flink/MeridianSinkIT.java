@@ -12,6 +12,7 @@ import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.testing.LocalStorageCluster;
+import io.micrometer.core.instrument.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,6 +200,62 @@ class MeridianSinkIT {
                             .sum())
                     .as("no staged transaction is left on a leader or follower")
                     .isZero();
+        }
+    }
+
+    @Test
+    void preAggregatedExactlyOnceThroughATaskFailure(EtcdProcess etcd) throws Exception {
+        // a point per host every 10 ms of event time: a thousand per 10 s slot, folded into one cell per checkpoint
+        long n = 300_000;
+        FailOnce.FAILED.set(false);
+        FailOnce.CHECKPOINTS.set(0);
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-preagg")) {
+            StreamExecutionEnvironment env = env(200);
+            MeridianSink<ShardBatch> sink = MeridianSink.forShardBatches()
+                    .setEtcdEndpoints(c.etcdEndpoint())
+                    .setMetaRoot(c.root())
+                    .setIdc("idc1")
+                    .setSinkId("it-preagg")
+                    .build();
+            var failing = requests(env, n, 100_000).map(new FailOnce(n / 6)).returns(Request.class);
+            MeridianAggregations.preAggregate(
+                            failing,
+                            "web",
+                            (Request r) -> new MeridianPoint(
+                                    "http", Map.of("host", r.host), r.timeMs, Map.of("requests", r.requests)),
+                            sink,
+                            PreAggregateOptions.defaults())
+                    .sinkTo(sink)
+                    .name("meridian");
+            env.execute("sink-preaggregated-task-failure");
+            assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+            assertExactTotals(c, n);
+            double points = 0;
+            double cells = 0;
+            for (StorageNode node : c.nodes) {
+                points +=
+                        node
+                                .registry()
+                                .meters()
+                                .find("meridian.storage.points.written")
+                                .tag("db", "web")
+                                .counters()
+                                .stream()
+                                .mapToDouble(Counter::count)
+                                .sum();
+                cells +=
+                        node
+                                .registry()
+                                .meters()
+                                .find("meridian.storage.cells.written")
+                                .tag("db", "web")
+                                .counters()
+                                .stream()
+                                .mapToDouble(Counter::count)
+                                .sum();
+            }
+            // leaders and followers both count what they apply: the ratio is what matters
+            assertThat(cells).as("cells stored for %s points", points).isLessThan(points / 20);
         }
     }
 
