@@ -482,6 +482,21 @@ public final class BenchMain implements Runnable {
                 description = "the embedded Kafka broker fsyncs every write before acknowledging it")
         boolean kafkaFsync;
 
+        @Option(
+                names = "--base-interval",
+                defaultValue = "10s",
+                description = "the database's base interval; rows are 10 s apart, so 100s puts ten points of each"
+                        + " series and field in a slot (a dense source) (default ${DEFAULT-VALUE})")
+        String baseInterval;
+
+        @Option(
+                names = "--preaggregate",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "the ingest job folds points into per-slot partial aggregates (default ${DEFAULT-VALUE})")
+        boolean preAggregate;
+
         @Override
         public Integer call() throws Exception {
             if (hosts < 1
@@ -502,7 +517,9 @@ public final class BenchMain implements Runnable {
                                     runs,
                                     Duration.ofSeconds(idleProbeSeconds),
                                     rate,
-                                    kafkaFsync),
+                                    kafkaFsync,
+                                    baseInterval,
+                                    preAggregate),
                             System.err)
                     .run();
             var m = IngestBenchmark.median(runsDone);
@@ -515,6 +532,12 @@ public final class BenchMain implements Runnable {
                     Locale.ROOT, "visible_ms_under_load    p50 %.0f  p99 %.0f%n", m.loadP50Ms(), m.loadP99Ms());
             System.out.printf(
                     Locale.ROOT, "visible_ms_idle          p50 %.0f  p99 %.0f%n", m.idleP50Ms(), m.idleP99Ms());
+            System.out.printf(
+                    Locale.ROOT,
+                    "stored_cells_per_point   %.3f (base interval %s, pre-aggregation %s)%n",
+                    m.storedCells() / m.points(),
+                    baseInterval,
+                    preAggregate ? "on" : "off");
             return 0;
         }
     }

@@ -110,6 +110,21 @@ public final class Standalone implements AutoCloseable {
      */
     public static Standalone start(
             Path dataDir, int httpPort, Duration readyTimeout, boolean direct, int kafkaPort, boolean kafkaFsync) {
+        return start(dataDir, httpPort, readyTimeout, direct, kafkaPort, kafkaFsync, true);
+    }
+
+    /**
+     * @param preAggregate the ingest job folds points into per-slot partial aggregates before they reach storage
+     *                     ({@code ingest.preaggregate.enabled}, docs/ingest.md)
+     */
+    public static Standalone start(
+            Path dataDir,
+            int httpPort,
+            Duration readyTimeout,
+            boolean direct,
+            int kafkaPort,
+            boolean kafkaFsync,
+            boolean preAggregate) {
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectory(dir);
         Properties state = loadState(dir);
@@ -173,13 +188,13 @@ public final class Standalone implements AutoCloseable {
             s.awaitReady(readyTimeout);
             if (kafka != null) {
                 s.ingest = EmbeddedIngest.start(
-                        IngestJobConfig.from(ConfigTree.parse(
-                                "standalone", """
+                        IngestJobConfig.from(ConfigTree.parse("standalone", """
                         node.idc: %s
                         meta: {etcd.endpoints: %s, root: %s}
                         ingest: {kafka.bootstrap-servers: '%s', parallelism: 1, checkpoint.interval: 1s,
-                                 sink.id: standalone}
-                        """.formatted(IDC, endpoint, ROOT, kafka.bootstrapServers()))),
+                                 sink.id: standalone, preaggregate.enabled: %s}
+                        """.formatted(
+                                        IDC, endpoint, ROOT, kafka.bootstrapServers(), preAggregate))),
                         dir.resolve("flink"));
                 started.add(s.ingest);
                 ingestRunning.open();
@@ -291,6 +306,11 @@ public final class Standalone implements AutoCloseable {
                     ? READINESS_RECHECK_MAX
                     : recheck.multipliedBy(2);
         }
+    }
+
+    /** The storage node (its metrics, for benchmarks). */
+    public StorageNode storage() {
+        return storage;
     }
 
     public BrokerNode broker() {

@@ -64,6 +64,15 @@ public final class StandaloneMain implements Callable<Integer> {
     boolean kafkaFsync;
 
     @Option(
+            names = "--preaggregate",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "the ingest job folds points into exact per-slot partial aggregates before storage"
+                    + " (default; --no-preaggregate writes every point as it came, see docs/ingest.md)")
+    boolean preAggregate;
+
+    @Option(
             names = "--ready-timeout",
             defaultValue = "60s",
             paramLabel = "DURATION",
@@ -84,7 +93,13 @@ public final class StandaloneMain implements Callable<Integer> {
         Standalone s;
         try {
             s = Standalone.start(
-                    dataDir, httpPort, Durations.parse("--ready-timeout", readyTimeout), direct, kafkaPort, kafkaFsync);
+                    dataDir,
+                    httpPort,
+                    Durations.parse("--ready-timeout", readyTimeout),
+                    direct,
+                    kafkaPort,
+                    kafkaFsync,
+                    preAggregate);
         } catch (EtcdBinaryMissingException e) {
             log.error(
                     "standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "

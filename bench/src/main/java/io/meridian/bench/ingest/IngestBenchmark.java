@@ -15,6 +15,7 @@ import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.deploy.Standalone;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.WriteConcern;
+import io.micrometer.core.instrument.Counter;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +67,9 @@ public final class IngestBenchmark {
             int runs,
             Duration idleProbe,
             long rate,
-            boolean kafkaFsync) {}
+            boolean kafkaFsync,
+            String baseInterval,
+            boolean preAggregate) {}
 
     public record Run(
             long points,
@@ -76,7 +79,8 @@ public final class IngestBenchmark {
             double loadP99Ms,
             double idleP50Ms,
             double idleP99Ms,
-            int probes) {}
+            int probes,
+            double storedCells) {}
 
     private final Params p;
     private final PrintStream log;
@@ -117,12 +121,13 @@ public final class IngestBenchmark {
             Run r = runs.get(runs.size() - 1);
             log.printf(
                     Locale.ROOT,
-                    "run %d: %,.0f points/s (%,d points in %.1f s); visible p50/p99 under load"
+                    "run %d: %,.0f points/s (%,d points in %.1f s, %,.0f cells stored); visible p50/p99 under load"
                             + " %.0f/%.0f ms, idle %.0f/%.0f ms (%d probes)%n",
                     i + 1,
                     r.pointsPerS(),
                     r.points(),
                     r.seconds(),
+                    r.storedCells(),
                     r.loadP50Ms(),
                     r.loadP99Ms(),
                     r.idleP50Ms(),
@@ -135,7 +140,8 @@ public final class IngestBenchmark {
     private Run once(List<ProducerRecord<byte[], byte[]>> records, List<Long> recordPoints, long points)
             throws Exception {
         Path dir = Files.createTempDirectory("meridian-bench-ingest-");
-        try (Standalone s = Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0, p.kafkaFsync())) {
+        try (Standalone s =
+                Standalone.start(dir, 0, Duration.ofSeconds(120), false, 0, p.kafkaFsync(), p.preAggregate())) {
             s.broker()
                     .master()
                     .createDatabase(new DatabaseConfig(
@@ -143,7 +149,7 @@ public final class IngestBenchmark {
                             p.shards(),
                             1,
                             WriteConcern.LEADER,
-                            List.of(IntervalSpec.parse("10s", "30d")),
+                            List.of(IntervalSpec.parse(p.baseInterval(), "30d")),
                             List.of("default")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!IntStream.range(0, p.shards())
@@ -212,7 +218,17 @@ public final class IngestBenchmark {
                         pct(load, 99),
                         pct(idle, 50),
                         pct(idle, 99),
-                        sentAt.size());
+                        sentAt.size(),
+                        s
+                                .storage()
+                                .registry()
+                                .meters()
+                                .find("meridian.storage.cells.written")
+                                .tag("db", DB)
+                                .counters()
+                                .stream()
+                                .mapToDouble(Counter::count)
+                                .sum());
             }
         } finally {
             FileTrees.delete(dir);

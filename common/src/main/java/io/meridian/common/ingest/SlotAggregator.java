@@ -3,7 +3,6 @@ package io.meridian.common.ingest;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
-import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
@@ -57,8 +56,21 @@ public final class SlotAggregator {
         }
     }
 
+    /** A series' fields by name, and its key. */
+    private static final class SeriesCells {
+        final SeriesKey key;
+        final Map<String, FieldCells> fields = new HashMap<>();
+
+        SeriesCells(SeriesKey key) {
+            this.key = key;
+        }
+    }
+
     private final long baseMs;
-    private final Map<SeriesKey, Map<String, FieldCells>> table = new HashMap<>();
+    /** Series by their wire identity (metric and tags as they came), so that a known series costs no key building. */
+    private final Map<String, SeriesCells> byWire = new HashMap<>();
+
+    private final Map<SeriesKey, SeriesCells> table = new HashMap<>();
     private long cells;
     private long points;
 
@@ -85,27 +97,36 @@ public final class SlotAggregator {
 
     /** Folds every value (NaN = none) of one series' rows; returns the points folded. */
     public long add(SeriesRows s, FieldTypes types) {
-        Map<String, String> tags = new TreeMap<>();
-        for (Tag t : s.getTagsList()) {
-            tags.put(t.getKey(), t.getValue());
+        StringBuilder wire = new StringBuilder(64).append(s.getMetric());
+        for (int i = 0; i < s.getTagsCount(); i++) {
+            Tag t = s.getTags(i);
+            wire.append('\0').append(t.getKey()).append('\0').append(t.getValue());
         }
-        Map<String, FieldCells> series = table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), k -> new HashMap<>());
+        SeriesCells cells = byWire.computeIfAbsent(wire.toString(), w -> {
+            Map<String, String> tags = new TreeMap<>();
+            for (Tag t : s.getTagsList()) {
+                tags.put(t.getKey(), t.getValue());
+            }
+            return table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), SeriesCells::new);
+        });
+        Map<String, FieldCells> series = cells.fields;
         int nf = s.getFieldsCount();
         FieldCells[] columns = new FieldCells[nf];
         for (int f = 0; f < nf; f++) {
             String field = s.getFields(f);
             columns[f] = series.computeIfAbsent(field, k -> new FieldCells(types.of(s.getMetric(), field)));
         }
-        long[] ts = TimestampDeltas.decode(s.getTimestampDeltasList());
         long n = 0;
-        for (int r = 0; r < ts.length; r++) {
-            long slot = Math.floorDiv(ts[r], baseMs) * baseMs;
+        long ts = 0;
+        for (int r = 0; r < s.getTimestampDeltasCount(); r++) {
+            ts += s.getTimestampDeltas(r); // delta coded, the first from 0 (storage.proto)
+            long slot = Math.floorDiv(ts, baseMs) * baseMs;
             for (int f = 0; f < nf; f++) {
                 double v = s.getValues(r * nf + f);
                 if (Double.isNaN(v)) {
                     continue;
                 }
-                fold(columns[f], slot, ts[r], v);
+                fold(columns[f], slot, ts, v);
                 n++;
             }
         }
@@ -115,7 +136,7 @@ public final class SlotAggregator {
 
     /** Folds one row of a series: {@code values} one per field (NaN = none); returns the points folded. */
     public long add(SeriesKey key, List<String> fields, long ts, double[] values, FieldTypes types) {
-        Map<String, FieldCells> series = table.computeIfAbsent(key, k -> new HashMap<>());
+        Map<String, FieldCells> series = table.computeIfAbsent(key, SeriesCells::new).fields;
         long slot = Math.floorDiv(ts, baseMs) * baseMs;
         long n = 0;
         for (int f = 0; f < values.length; f++) {
@@ -172,9 +193,9 @@ public final class SlotAggregator {
         long rowPoints = 0;
         long partialPoints = 0;
         long partialCells = 0;
-        for (Map.Entry<SeriesKey, Map<String, FieldCells>> e : table.entrySet()) {
-            SeriesKey key = e.getKey();
-            Map<String, FieldCells> fields = new TreeMap<>(e.getValue());
+        for (SeriesCells series : table.values()) {
+            SeriesKey key = series.key;
+            Map<String, FieldCells> fields = new TreeMap<>(series.fields);
             // cells of one point go out as points, one SeriesRows per field
             List<String> partialFields = new ArrayList<>();
             TreeSet<Long> partialSlots = new TreeSet<>();
@@ -226,6 +247,7 @@ public final class SlotAggregator {
             partials.addPartials(SeriesPartialsCodec.encode(key, partialFields, types, baseMs, starts, matrix));
         }
         table.clear();
+        byWire.clear();
         cells = 0;
         points = 0;
         return new Drained(rows.build(), rowPoints, partials.build(), partialPoints, partialCells);

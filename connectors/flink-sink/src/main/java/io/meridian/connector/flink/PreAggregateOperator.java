@@ -7,6 +7,7 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * memory), after {@code maxDelay} (jobs without checkpoints) and at the end of a bounded input.
  *
  * <p>Points for a slot that was already emitted start a new cell; storage merges it with the one before, so late and
- * out-of-order points stay exact. Batches that already carry partials pass through. A shard whose points fold less
- * than {@code minFoldRatio} per cell over three checkpoints (one point per slot, as in TSBS) is passed through
- * untouched for the next 30, then tried again.
+ * out-of-order points stay exact. Batches that already carry partials pass through. Each checkpoint interval, a shard
+ * is judged once it folded {@value #PROBE_POINTS} points (or at the checkpoint): when they make fewer than
+ * {@code minFoldRatio} points per cell (one point per slot, as in TSBS), its cells are emitted at once and its
+ * batches pass through untouched for the next {@value #BYPASS_CHECKPOINTS} checkpoints, then it is tried again.
  */
 final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
         implements OneInputStreamOperator<IN, ShardBatch>, BoundedOneInput {
@@ -40,7 +42,9 @@ final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
     /** How long a shard's field types are trusted before they are read again. */
     private static final long TYPES_TTL_MS = 30_000;
 
-    static final int LOW_FOLDS_TO_BYPASS = 3;
+    /** Points a shard folds before it is judged: its points per cell decide whether folding pays. */
+    static final long PROBE_POINTS = 20_000;
+    /** Checkpoints a shard whose points do not fold is passed through before it is tried again. */
     static final int BYPASS_CHECKPOINTS = 30;
 
     /** One (database, shard): its cells, its field types, its fold ratio. */
@@ -50,7 +54,9 @@ final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
         final SlotAggregator cells;
         final Map<String, Map<String, FieldType>> types = new HashMap<>();
         final Map<String, Long> typesReadAt = new HashMap<>();
-        int lowFolds;
+        /** Judged since the last checkpoint (folding pays, or the shard is bypassed). */
+        boolean judged;
+
         int bypassLeft;
 
         ShardTable(String database, int shard, long baseMs) {
@@ -137,6 +143,28 @@ final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
         long before = t.cells.cells();
         pointsIn.inc(t.cells.add(batch, (metric, field) -> type(t, metric, field)));
         openCells += t.cells.cells() - before;
+        if (!t.judged && t.cells.points() >= PROBE_POINTS) {
+            judge(t, t.cells.points(), t.cells.cells());
+            if (t.bypassLeft > 0) {
+                openCells -= t.cells.cells();
+                emit(t);
+            }
+        }
+    }
+
+    /** Decides from {@code points} folded into {@code cells} whether the shard's batches pass through for a while. */
+    private void judge(ShardTable t, long points, long cells) {
+        t.judged = true;
+        if (options.minFoldRatio() > 0 && points < options.minFoldRatio() * cells) {
+            t.bypassLeft = BYPASS_CHECKPOINTS;
+            LOG.info(
+                    "points fold little on this shard; passing its batches through [db={}, shard={}, "
+                            + "pointsPerCell={}, checkpoints={}]",
+                    t.database,
+                    t.shard,
+                    String.format(Locale.ROOT, "%.2f", (double) points / cells),
+                    BYPASS_CHECKPOINTS);
+        }
     }
 
     /** Folds one row of a series of one shard ({@code values} one per field). */
@@ -193,42 +221,34 @@ final class PreAggregateOperator<IN> extends AbstractStreamOperator<ShardBatch>
     /** Emits every open cell; at a checkpoint, also advances each shard's bypass decision. */
     private void emitAll(boolean checkpoint) {
         for (ShardTable t : tables.values()) {
-            if (checkpoint && t.bypassLeft > 0 && --t.bypassLeft == 0) {
-                t.lowFolds = 0; // try folding again
+            if (checkpoint && !t.judged && t.cells.points() > 0) {
+                judge(t, t.cells.points(), t.cells.cells());
             }
-            if (t.cells.isEmpty()) {
-                continue;
-            }
-            long folded = t.cells.points();
-            SlotAggregator.Drained d = t.cells.drain();
-            if (d.rows().getSeriesCount() > 0) {
-                output.collect(new StreamRecord<>(
-                        new ShardBatch(t.database, t.shard, d.rows().toByteArray(), d.rowPoints())));
-            }
-            if (d.partials().getPartialsCount() > 0) {
-                output.collect(new StreamRecord<>(ShardBatch.ofPartials(
-                        t.database, t.shard, d.partials().toByteArray(), d.partialPoints(), d.cells())));
-            }
-            cellsOut.inc(d.cells());
-            pointsOutRaw.inc(d.rowPoints());
-            long out = d.cells() + d.rowPoints();
-            if (checkpoint && options.minFoldRatio() > 0 && folded < options.minFoldRatio() * out) {
-                if (++t.lowFolds >= LOW_FOLDS_TO_BYPASS) {
-                    t.bypassLeft = BYPASS_CHECKPOINTS;
-                    LOG.info(
-                            "points fold little on this shard; passing its batches through [db={}, shard={}, "
-                                    + "pointsPerCell={}, checkpoints={}]",
-                            t.database,
-                            t.shard,
-                            String.format("%.2f", (double) folded / out),
-                            BYPASS_CHECKPOINTS);
-                }
-            } else if (checkpoint) {
-                t.lowFolds = 0;
+            emit(t);
+            if (checkpoint) {
+                t.judged = t.bypassLeft > 0 && --t.bypassLeft > 0; // judged again after the bypass, or next interval
             }
         }
         openCells = 0;
         flushes.inc();
+    }
+
+    /** Emits a shard's cells: dense slots as one batch of partials, lone points as one batch of points. */
+    private void emit(ShardTable t) {
+        if (t.cells.isEmpty()) {
+            return;
+        }
+        SlotAggregator.Drained d = t.cells.drain();
+        if (d.rows().getSeriesCount() > 0) {
+            output.collect(new StreamRecord<>(
+                    new ShardBatch(t.database, t.shard, d.rows().toByteArray(), d.rowPoints())));
+        }
+        if (d.partials().getPartialsCount() > 0) {
+            output.collect(new StreamRecord<>(ShardBatch.ofPartials(
+                    t.database, t.shard, d.partials().toByteArray(), d.partialPoints(), d.cells())));
+        }
+        cellsOut.inc(d.cells());
+        pointsOutRaw.inc(d.rowPoints());
     }
 
     @Override

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The pre-aggregation operator's triggers, on a test harness against real etcd and a storage node (for the base
  * interval and the declared field types): nothing leaves before a checkpoint barrier, the memory bound or the delay;
  * at the barrier every cell leaves, dense slots as partial cells of the field's declared type and lone points as
- * points; batches of partials pass through; a shard whose points do not fold is passed through untouched after three
- * checkpoints.
+ * points; batches of partials pass through; a shard whose points do not fold is passed through untouched once
+ * judged.
  */
 @ExtendWith(EtcdExtension.class)
 class PreAggregateOperatorIT {
@@ -166,15 +166,15 @@ class PreAggregateOperatorIT {
                         .usingRecursiveFieldByFieldElementComparator()
                         .containsExactly(partial);
 
-                // one point per slot (TSBS): they go out as points, and after three checkpoints untouched
-                for (int checkpoint = 1; checkpoint <= PreAggregateOperator.LOW_FOLDS_TO_BYPASS; checkpoint++) {
-                    h.processElement(new StreamRecord<>(points(20, 1)));
-                    h.prepareSnapshotPreBarrier(checkpoint);
-                    assertThat(drainOutput(h)).singleElement().satisfies(b -> {
-                        assertThat(b.partials).isFalse();
-                        assertThat(b.points).isEqualTo(40);
-                    });
-                }
+                // one point per slot (TSBS): judged once 20,000 points folded, then passed through untouched
+                h.processElement(new StreamRecord<>(points(12_000, 1)));
+                assertThat(drainOutput(h))
+                        .as("emitted when judged: as points")
+                        .singleElement()
+                        .satisfies(b -> {
+                            assertThat(b.partials).isFalse();
+                            assertThat(b.points).isEqualTo(24_000);
+                        });
                 ShardBatch sparse = points(20, 1);
                 h.processElement(new StreamRecord<>(sparse));
                 assertThat(drainOutput(h))
@@ -184,6 +184,13 @@ class PreAggregateOperatorIT {
                             assertThat(b.batch).isEqualTo(sparse.batch);
                             assertThat(b.points).isEqualTo(sparse.points);
                         });
+                for (int checkpoint = 1; checkpoint <= PreAggregateOperator.BYPASS_CHECKPOINTS; checkpoint++) {
+                    h.prepareSnapshotPreBarrier(checkpoint);
+                }
+                h.processElement(new StreamRecord<>(points(20, 1)));
+                assertThat(drainOutput(h))
+                        .as("after the bypass the shard is tried again: folded, nothing before the barrier")
+                        .isEmpty();
             }
         }
     }
