@@ -205,7 +205,9 @@ final class IngestDecoder extends ProcessFunction<KafkaIngestRecord, ShardBatch>
                     long n = BatchRules.check(e.getValue(), limits);
                     // a pb1 record's value is that batch already serialized: passed on as it came, not re-encoded
                     byte[] bytes = fromLines ? e.getValue().toByteArray() : raw.value;
-                    checked.add(new ShardBatch(db.name(), e.getKey(), bytes, n));
+                    ShardBatch b = new ShardBatch(db.name(), e.getKey(), bytes, n);
+                    b.parsed = e.getValue(); // the pre-aggregation reads it instead of parsing the bytes again
+                    checked.add(b);
                 }
             } catch (BatchRules.Violation e) {
                 return Decoded.dead(e.getMessage(), skipped);

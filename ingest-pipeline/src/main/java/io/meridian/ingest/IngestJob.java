@@ -61,6 +61,9 @@ public final class IngestJob {
     static void build(
             StreamExecutionEnvironment env, IngestJobConfig config, UnaryOperator<DataStream<ShardBatch>> tap) {
         env.setParallelism(config.parallelism());
+        // chained operators hand elements on without a copy: the decoder's parsed batch reaches the pre-aggregation
+        // (no operator keeps an element after processing it)
+        env.getConfig().enableObjectReuse();
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         // a short pause: visibility waits for the next checkpoint, so the pause adds to every point's latency
         env.getCheckpointConfig()

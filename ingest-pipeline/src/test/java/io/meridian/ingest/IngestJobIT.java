@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.SeriesPartialsCodec;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.common.model.SeriesHash;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
-import io.meridian.common.rpc.storage.v1.FieldType;
+import io.meridian.common.rpc.AggStateCodec;
+import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.connector.kafka.IngestRecordCodec;
@@ -217,7 +222,7 @@ class IngestJobIT {
         kafka.createTopic(topic + ".dlq", 1);
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-1m");
                 MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
-            c.declareField("metrics", SHARDS, "host_stats", "requests", FieldType.FIELD_TYPE_SUM);
+            c.declareField("metrics", SHARDS, "host_stats", "requests", WireEnums.toWire(FieldType.SUM));
             // one record = 10 seconds of every host (1,000 lines, 2,000 points)
             for (int row0 = 0; row0 < ROWS; row0 += 10) {
                 StringBuilder sb = new StringBuilder(64 * 1000);
@@ -352,6 +357,89 @@ class IngestJobIT {
             assertThat(values)
                     .as("the original bytes")
                     .anySatisfy(v -> assertThat(v).isEqualTo(good));
+        }
+    }
+
+    @Test
+    void partialRecordsOnTheTopicMergeExactlyWithPointsOfTheSameSlot(EtcdProcess etcd) throws Exception {
+        String topic = "ingest-pa1";
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + ".dlq", 1);
+        try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-pa1")) {
+            long slot = (System.currentTimeMillis() / 10_000 - 6) * 10_000;
+            SeriesKey a = SeriesKey.of("lat", "host", "a");
+            SeriesKey b = SeriesKey.of("lat", "host", "b");
+            // host a: two points as line protocol, three folded by a producer into a partial of the same slot
+            AggState folded = AggState.of(slot + 100, 7).add(slot + 200, 1).add(slot + 9_000, 4);
+            AggState all = folded.copy().add(slot + 50, 2).add(slot + 9_999, 5);
+            PointBatch ofA = PointBatch.newBuilder()
+                    .addPartials(SeriesPartialsCodec.encode(
+                            a, List.of("ms"), List.of(FieldType.GAUGE), 10_000, new long[] {slot}, new AggState[] {
+                                folded
+                            }))
+                    .build();
+            AggState ofBCell = AggState.of(slot + 1, 10).add(slot + 2, 20);
+            PointBatch ofB = PointBatch.newBuilder()
+                    .addPartials(SeriesPartialsCodec.encode(
+                            b, List.of("ms"), List.of(FieldType.GAUGE), 10_000, new long[] {slot}, new AggState[] {
+                                ofBCell
+                            }))
+                    .build();
+            PointBatch bad = PointBatch.newBuilder()
+                    .addPartials(SeriesPartialsCodec.encode(
+                                    b,
+                                    List.of("ms"),
+                                    List.of(FieldType.GAUGE),
+                                    10_000,
+                                    new long[] {slot},
+                                    new AggState[] {ofBCell})
+                            .toBuilder()
+                            .setCells(
+                                    0, AggStateCodec.encode(ofBCell).toBuilder().setMin(30)))
+                    .build();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                p.send(IngestRecordCodec.encodeLines(
+                        topic,
+                        "metrics",
+                        ("lat,host=a ms=2 " + (slot + 50) + "\nlat,host=a ms=5 " + (slot + 9_999) + "\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        Precision.MILLISECONDS));
+                p.send(IngestRecordCodec.encodePartials(
+                        topic, 1, "metrics", SeriesHash.shardOf(a.canonicalBytes(), SHARDS), ofA));
+                p.send(IngestRecordCodec.encodePartials(topic, "metrics", ofB)); // no key: the job shards it
+                p.send(IngestRecordCodec.encodePartials(topic, "metrics", bad));
+                p.flush();
+            }
+            run(config(c, topic));
+            PartialTable perHost = c.leafQuery(
+                    "metrics",
+                    SHARDS,
+                    new LeafQuery("lat", TagPredicate.all(), slot, slot + 10_000, 0, List.of("host"), List.of("ms")));
+            assertThat(perHost.cell(List.of("a"), 0, 0))
+                    .as("points and a partial of one slot")
+                    .isEqualTo(all);
+            assertThat(perHost.cell(List.of("b"), 0, 0))
+                    .as("an unkeyed partial")
+                    .isEqualTo(ofBCell);
+            try (KafkaConsumer<byte[], byte[]> dlq = kafka.consumer()) {
+                dlq.assign(List.of(new TopicPartition(topic + ".dlq", 0)));
+                dlq.seekToBeginning(dlq.assignment());
+                List<String> reasons = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(200))) {
+                        reasons.add(new String(
+                                r.headers()
+                                        .lastHeader(IngestTopic.HEADER_DLQ_REASON)
+                                        .value(),
+                                StandardCharsets.UTF_8));
+                    }
+                    return !reasons.isEmpty();
+                });
+                assertThat(reasons).singleElement().asString().contains("field=ms", "min=30.0");
+            }
         }
     }
 }

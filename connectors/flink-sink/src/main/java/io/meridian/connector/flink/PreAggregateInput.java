@@ -27,7 +27,7 @@ interface PreAggregateInput<IN> extends Serializable {
                 return;
             }
             try {
-                op.fold(b.database, b.shard, PointBatch.parseFrom(b.batch));
+                op.fold(b.database, b.shard, b.parsed != null ? b.parsed : PointBatch.parseFrom(b.batch));
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("unparsable batch [db=" + b.database + ", shard=" + b.shard + "]", e);
             }

@@ -1,5 +1,6 @@
 package io.meridian.connector.flink;
 
+import io.meridian.common.rpc.storage.v1.PointBatch;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,12 @@ public class ShardBatch {
     public boolean partials;
     /** The non-empty partial cells in {@link #batch} (0 for points). */
     public long cells;
+    /**
+     * {@link #batch} already decoded, when the operator that made this element had it; not serialized, so only
+     * chained operators of a job with object reuse see it (the ingest job: decode -> pre-aggregate), and only as a
+     * shortcut: {@link #batch} is always there.
+     */
+    public transient PointBatch parsed;
 
     public ShardBatch() {}
 
