@@ -127,10 +127,12 @@ public final class Standalone implements AutoCloseable {
             boolean preAggregate) {
         Path dir = dataDir.toAbsolutePath().normalize();
         createDirectory(dir);
+        DataDirLock lock = DataDirLock.acquire(dir); // before anything starts: etcd's ports come from this directory
         Properties state = loadState(dir);
         int clientPort = Integer.parseInt(state.getProperty("etcd.client-port", "0"));
         int peerPort = Integer.parseInt(state.getProperty("etcd.peer-port", "0"));
         StartedComponents started = new StartedComponents("standalone Meridian");
+        started.add(lock); // released last, when everything else stopped
         try {
             EtcdProcess etcd = EtcdProcess.start(
                     EtcdProcessOptions.defaults(dir.resolve("etcd")).withPorts(clientPort, peerPort));

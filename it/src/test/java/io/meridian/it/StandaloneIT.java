@@ -108,6 +108,26 @@ class StandaloneIT {
                         "SELECT host, SUM(usage) AS s FROM cpu GROUP BY host ORDER BY host;"))
                 .contains("| web-1 | 12.5");
 
+        // a second standalone on the same data directory is refused before it starts anything
+        List<String> onTheSameDir = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.meridian.deploy.StandaloneMain",
+                "--data-dir",
+                dir.toString(),
+                "--http-port",
+                Integer.toString(freePort()),
+                "--kafka-port",
+                "0"));
+        Process twice = new ProcessBuilder(onTheSameDir).redirectErrorStream(true).start();
+        String refused = new String(twice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(twice.waitFor(60, TimeUnit.SECONDS)).as(refused).isTrue();
+        assertThat(twice.exitValue()).as(refused).isEqualTo(1);
+        assertThat(refused).contains("the data directory is in use by another standalone Meridian", "pid=");
+        HttpResponse<String> still = post(base + "/api/v1/sql", sql);
+        assertThat(still.body()).as("the first one still serves").contains("[\"web-1\",12.5]");
+
         List<ProcessHandle> children = first.toHandle().descendants().toList();
         assertThat(children).as("etcd runs as a child").isNotEmpty();
 
