@@ -54,10 +54,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest job end to end on a Flink MiniCluster: a real KRaft Kafka broker in this JVM, real etcd, the master
- * and a storage node. Points produced to the ingest topic come out of leaf queries with exactly the counts, sums,
- * minima, maxima and last values computed from the raw points, per 10 s (base) and 5 min (rollup) bucket, from
- * the memtable and again from the flushed files; bad records land in the dead-letter topic with their reasons
- * while the good records of the same Kafka batch are written.
+ * and a storage node. Points produced to the ingest topic (ten per series and field per 10 s slot: the job folds
+ * them into partial aggregates) come out of leaf queries with exactly the counts, sums, minima, maxima, last values
+ * and, for the histogram field, bucket counts and percentiles computed from the raw points, per 10 s (base) and
+ * 5 min (rollup) bucket, from the memtable and again from the flushed files; partial records ({@code pa1}) merge
+ * with points of the same slot; bad records land in the dead-letter topic with their reasons while the good
+ * records of the same Kafka batch are written.
  */
 @ExtendWith(EtcdExtension.class)
 class IngestJobIT {
@@ -140,7 +142,11 @@ class IngestJobIT {
             long ts = T0 + row * 1000L;
             AggState s = out.computeIfAbsent(ts - Math.floorMod(ts, bucketMs), k -> AggState.empty());
             for (int h = 0; h < HOSTS; h++) {
-                s.add(ts, cpuField ? cpu(h, row) : requests(h, row));
+                if (cpuField) {
+                    s.observe(ts, cpu(h, row)); // cpu is declared a histogram: percentiles from its buckets
+                } else {
+                    s.add(ts, requests(h, row));
+                }
             }
         }
         return out;
@@ -172,6 +178,12 @@ class IngestJobIT {
                 assertThat(got.min()).as(at + " min").isEqualTo(w.min());
                 assertThat(got.max()).as(at + " max").isEqualTo(w.max());
                 assertThat(got.lastTs()).as(at + " last time").isEqualTo(w.lastTs());
+                if (field.equals("cpu")) {
+                    assertThat(got.histogram()).as(at + " histogram buckets").isEqualTo(w.histogram());
+                    assertThat(got.histogram().quantile(0.99, got.min(), got.max()))
+                            .as(at + " p99")
+                            .isEqualTo(w.histogram().quantile(0.99, w.min(), w.max()));
+                }
             }
             assertThat(seen).as(what + " " + field + " buckets").isEqualTo(want.size());
         }
@@ -223,6 +235,7 @@ class IngestJobIT {
         try (LocalStorageCluster c = cluster(etcd, dir, "/ingest-1m");
                 MeridianKafkaProducer producer = new MeridianKafkaProducer(kafka.bootstrapServers(), topic)) {
             c.declareField("metrics", SHARDS, "host_stats", "requests", WireEnums.toWire(FieldType.SUM));
+            c.declareField("metrics", SHARDS, "host_stats", "cpu", WireEnums.toWire(FieldType.HISTOGRAM));
             // one record = 10 seconds of every host (1,000 lines, 2,000 points)
             for (int row0 = 0; row0 < ROWS; row0 += 10) {
                 StringBuilder sb = new StringBuilder(64 * 1000);

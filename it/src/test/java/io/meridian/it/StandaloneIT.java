@@ -120,7 +120,8 @@ class StandaloneIT {
                 Integer.toString(freePort()),
                 "--kafka-port",
                 "0"));
-        Process twice = new ProcessBuilder(onTheSameDir).redirectErrorStream(true).start();
+        Process twice =
+                new ProcessBuilder(onTheSameDir).redirectErrorStream(true).start();
         String refused = new String(twice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(twice.waitFor(60, TimeUnit.SECONDS)).as(refused).isTrue();
         assertThat(twice.exitValue()).as(refused).isEqualTo(1);

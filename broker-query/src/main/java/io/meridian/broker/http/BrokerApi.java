@@ -34,7 +34,7 @@ public final class BrokerApi {
             StringFieldPolicy stringFields) {
         BrokerHttpServer.addHealthRoutes(routes, readiness);
         new WriteEndpoint(cache, writer, metrics, stringFields).register(routes);
-        new DatabasesEndpoint(master, cache::snapshot).register(routes);
+        new DatabasesEndpoint(master, cache).register(routes);
         new ClustersEndpoint(master, cache::snapshot).register(routes);
         new MetricFieldsEndpoint(cache::snapshot, declarer).register(routes);
         new ClusterEndpoint(cache::snapshot).register(routes);

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.Durations;
 import io.meridian.common.model.IntervalSpec;
+import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.cache.MetaSnapshot;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.ShardState;
 import io.meridian.meta.model.WriteConcern;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Database DDL and reads (API.md): {@code POST /api/v1/databases} (201 with the stored config, 409 when it
@@ -32,12 +36,16 @@ final class DatabasesEndpoint {
     private static final Set<String> FIELDS =
             Set.of("name", "shards", "replicas", "intervals", "writeConcern", "clusters");
 
-    private final MasterGateway master;
-    private final Supplier<MetaSnapshot> snapshot;
+    private static final Logger LOG = LoggerFactory.getLogger(DatabasesEndpoint.class);
+    /** How long DDL waits for this broker's own metadata to show its effect (read your writes). */
+    private static final Duration OWN_VIEW_WAIT = Duration.ofSeconds(10);
 
-    DatabasesEndpoint(MasterGateway master, Supplier<MetaSnapshot> snapshot) {
+    private final MasterGateway master;
+    private final MetaCache cache;
+
+    DatabasesEndpoint(MasterGateway master, MetaCache cache) {
         this.master = Objects.requireNonNull(master, "master");
-        this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+        this.cache = Objects.requireNonNull(cache, "cache");
     }
 
     void register(HttpRoutes routes) {
@@ -48,22 +56,25 @@ final class DatabasesEndpoint {
     }
 
     private ApiResponse create(ApiRequest req) {
-        DatabaseConfig config = parse(req.requireBody(), snapshot.get());
-        return master.atMaster(req, m -> {
+        DatabaseConfig config = parse(req.requireBody(), cache.snapshot());
+        ApiResponse created = master.atMaster(req, m -> {
             m.createDatabase(config);
             return ApiResponse.json(201, json(config));
         });
+        // the 201 means this broker takes writes for it at once: its own view (watch-fed) must have caught up
+        awaitOwnView(s -> s.databases().containsKey(config.name()), "create database " + config.name());
+        return created;
     }
 
     private ApiResponse list(ApiRequest req) {
         List<Object> dbs = new ArrayList<>();
-        snapshot.get().databases().values().forEach(c -> dbs.add(json(c)));
+        cache.snapshot().databases().values().forEach(c -> dbs.add(json(c)));
         return ApiResponse.json(200, Map.of("databases", dbs));
     }
 
     private ApiResponse describe(ApiRequest req) {
         String db = req.pathParam("db");
-        MetaSnapshot s = snapshot.get();
+        MetaSnapshot s = cache.snapshot();
         DatabaseConfig config = s.databases().get(db);
         if (config == null) {
             throw InvalidInputException.notFound("database", db);
@@ -77,10 +88,21 @@ final class DatabasesEndpoint {
 
     private ApiResponse drop(ApiRequest req) {
         String db = req.pathParam("db");
-        return master.atMaster(req, m -> {
+        ApiResponse dropped = master.atMaster(req, m -> {
             m.dropDatabase(db);
             return ApiResponse.noContent();
         });
+        awaitOwnView(s -> !s.databases().containsKey(db), "drop database " + db);
+        return dropped;
+    }
+
+    private void awaitOwnView(Predicate<MetaSnapshot> done, String what) {
+        if (cache.await(done, OWN_VIEW_WAIT).isEmpty()) {
+            LOG.warn(
+                    "this broker's metadata does not show a committed DDL yet [ddl={}, waitedMs={}]",
+                    what,
+                    OWN_VIEW_WAIT.toMillis());
+        }
     }
 
     /** A shard state as JSON: replicas with their sequence and lag behind the leader. */

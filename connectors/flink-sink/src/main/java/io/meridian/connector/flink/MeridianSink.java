@@ -54,6 +54,14 @@ public final class MeridianSink<IN>
         return new MeridianSinkBuilder<>(new PointBatcher<>(database, converter));
     }
 
+    /**
+     * A sink of partial aggregates a job folded itself (a keyed window per series and slot, for instance) into
+     * {@code database}, each mapped by {@code converter}; storage merges them exactly like the points they fold.
+     */
+    public static <T> MeridianSinkBuilder<T> forPartials(String database, PartialConverter<T> converter) {
+        return new MeridianSinkBuilder<>(new PartialBatcher<>(database, converter));
+    }
+
     /** A sink of pre-sharded batches (what Meridian's ingest job writes), any database. */
     public static MeridianSinkBuilder<ShardBatch> forShardBatches() {
         return new MeridianSinkBuilder<>(ElementBatcher.shardBatches());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
 import io.meridian.meta.etcd.EtcdExtension;
 import io.meridian.meta.etcd.EtcdProcess;
@@ -16,6 +17,8 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -256,6 +259,113 @@ class MeridianSinkIT {
             }
             // leaders and followers both count what they apply: the ratio is what matters
             assertThat(cells).as("cells stored for %s points", points).isLessThan(points / 20);
+        }
+    }
+
+    /** A job's own window result: the requests of one host in one 10 s slot, folded. A Flink POJO. */
+    public static class Window {
+        public String host;
+        public long slotStart;
+        public long count;
+        public double sum;
+        public double min;
+        public double max;
+        public long firstTs;
+        public double first;
+        public long lastTs;
+        public double last;
+
+        public Window() {}
+    }
+
+    @Test
+    void partialsAJobFoldedItselfAddUpExactly(EtcdProcess etcd) throws Exception {
+        long n = 100_000;
+        Map<List<Object>, AggState> folded = new LinkedHashMap<>();
+        for (long i = 0; i < n; i++) {
+            Request r = Request.of(i);
+            folded.computeIfAbsent(List.of(r.host, Math.floorDiv(r.timeMs, 10_000L) * 10_000L), k -> AggState.empty())
+                    .add(r.timeMs, r.requests);
+        }
+        List<Window> windows = new ArrayList<>();
+        folded.forEach((k, st) -> {
+            Window w = new Window();
+            w.host = (String) k.get(0);
+            w.slotStart = (Long) k.get(1);
+            w.count = st.count();
+            w.sum = st.sum();
+            w.min = st.min();
+            w.max = st.max();
+            w.firstTs = st.firstTs();
+            w.first = st.first();
+            w.lastTs = st.lastTs();
+            w.last = st.last();
+            windows.add(w);
+        });
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-partials")) {
+            StreamExecutionEnvironment env = env(200);
+            env.fromData(windows)
+                    .sinkTo(MeridianSink.forPartials(
+                                    "web",
+                                    (Window w) -> new MeridianPartial(
+                                            "http",
+                                            Map.of("host", w.host),
+                                            "requests",
+                                            FieldType.GAUGE,
+                                            w.slotStart,
+                                            10_000,
+                                            AggState.ofComponents(
+                                                    w.count, w.sum, w.min, w.max, w.firstTs, w.first, w.lastTs,
+                                                    w.last)))
+                            .setEtcdEndpoints(c.etcdEndpoint())
+                            .setMetaRoot(c.root())
+                            .setIdc("idc1")
+                            .setSinkId("it-partials")
+                            .build())
+                    .name("meridian");
+            env.execute("sink-partials");
+            assertExactTotals(c, n);
+            AggState h0 = c.total("web", SHARDS, "http", "requests", T0, T0 + 10_000);
+            AggState want = AggState.empty();
+            folded.forEach((k, st) -> {
+                if ((Long) k.get(1) == T0) {
+                    want.merge(st);
+                }
+            });
+            assertThat(h0.count()).isEqualTo(want.count());
+            assertThat(h0.min()).isEqualTo(want.min());
+            assertThat(h0.lastTs()).isEqualTo(want.lastTs());
+        }
+    }
+
+    @Test
+    void aBadPartialFailsTheJobNamingSeriesFieldAndSlot(EtcdProcess etcd) {
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-bad-partial")) {
+            StreamExecutionEnvironment env = env(0);
+            env.fromData(List.of(1L))
+                    .sinkTo(MeridianSink.forPartials(
+                                    "web",
+                                    (Long i) -> new MeridianPartial(
+                                            "http",
+                                            Map.of("host", "a"),
+                                            "requests",
+                                            FieldType.GAUGE,
+                                            T0,
+                                            10_000,
+                                            AggState.ofComponents(2, 8, 5, 3, T0 + 1, 5, T0 + 2, 3)))
+                            .setEtcdEndpoints(c.etcdEndpoint())
+                            .setMetaRoot(c.root())
+                            .setIdc("idc1")
+                            .build())
+                    .name("meridian");
+            assertThatThrownBy(() -> env.execute("sink-bad-partial"))
+                    .rootCause()
+                    .hasMessageContaining("invalid partial")
+                    .hasMessageContaining("series=http,host=a")
+                    .hasMessageContaining("field=requests")
+                    .hasMessageContaining("min=5.0 max=3.0");
+            assertThat(c.total("web", SHARDS, "http", "requests", T0, T0 + HOUR).count())
+                    .isZero();
         }
     }
 
