@@ -53,17 +53,10 @@ public final class WalPartials {
 
     private static void series(
             int seriesId, int[] fieldIds, long intervalMs, long[] slotStarts, AggState[] cells, ByteSink out) {
-        out.putVarInt(seriesId).putVarInt(fieldIds.length);
-        for (int f : fieldIds) {
-            out.putVarInt(f);
-        }
+        out.putVarInt(seriesId);
+        WalPoints.putFieldIds(fieldIds, out);
         out.putVarLong(intervalMs);
-        out.putVarInt(slotStarts.length);
-        long prev = 0;
-        for (long s : slotStarts) {
-            out.putZigZag(s - prev);
-            prev = s;
-        }
+        WalPoints.putTimes(slotStarts, out);
         for (int k = 0; k < cells.length; k++) {
             cell(cells[k], slotStarts[k / fieldIds.length], out);
         }
@@ -96,11 +89,8 @@ public final class WalPartials {
         int n = in.getVarInt(MAX_COUNT, "series count");
         for (int i = 0; i < n; i++) {
             int seriesId = in.getVarInt(Integer.MAX_VALUE, "series id");
-            int nf = in.getVarInt(MAX_COUNT, "field count");
-            int[] fields = new int[nf];
-            for (int f = 0; f < nf; f++) {
-                fields[f] = in.getVarInt(Integer.MAX_VALUE, "field id");
-            }
+            int[] fields = WalPoints.fieldIds(in);
+            int nf = fields.length;
             long intervalMs = in.getVarLong();
             if (intervalMs <= 0) {
                 throw in.corrupt("partials record holds slot width " + intervalMs + " ms; want > 0");
@@ -110,12 +100,7 @@ public final class WalPartials {
                 throw in.corrupt("partials record claims " + slots + " x " + nf + " cells but holds " + in.remaining()
                         + " bytes");
             }
-            long[] starts = new long[slots];
-            long prev = 0;
-            for (int s = 0; s < slots; s++) {
-                prev += in.getZigZag();
-                starts[s] = prev;
-            }
+            long[] starts = WalPoints.times(in, slots);
             AggState[] cells = new AggState[slots * nf];
             for (int k = 0; k < cells.length; k++) {
                 cells[k] = cell(in, starts[k / nf]);

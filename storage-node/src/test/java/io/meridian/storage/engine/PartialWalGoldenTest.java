@@ -68,19 +68,7 @@ class PartialWalGoldenTest {
         }
         Path segment = d.resolve(ShardFiles.WAL_DIR).resolve("000000000001.wal");
         byte[] bytes = Files.readAllBytes(segment);
-        byte[] golden;
-        try (var in = getClass().getResourceAsStream("/golden/records/v1/partials.wal")) {
-            if (in == null) {
-                String create = System.getProperty("meridian.golden.create");
-                assertThat(create)
-                        .as("golden partials.wal missing; create it once with -Dmeridian.golden.create")
-                        .isNotNull();
-                Files.copy(segment, Path.of(create, "records", "v1", "partials.wal"));
-                golden = bytes;
-            } else {
-                golden = in.readAllBytes();
-            }
-        }
+        byte[] golden = GoldenRecords.read("partials.wal", segment);
         assertThat(bytes).isEqualTo(golden);
 
         Path copy = dir.resolve("copy");

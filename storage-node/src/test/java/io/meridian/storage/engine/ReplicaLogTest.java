@@ -205,19 +205,7 @@ class ReplicaLogTest {
         }
         Path segment = d.resolve(ShardFiles.WAL_DIR).resolve("000000000001.wal");
         byte[] bytes = Files.readAllBytes(segment);
-        byte[] golden;
-        try (var in = getClass().getResourceAsStream("/golden/records/v1/replicated.wal")) {
-            if (in == null) {
-                String create = System.getProperty("meridian.golden.create");
-                assertThat(create)
-                        .as("golden replicated.wal missing; create it once with -Dmeridian.golden.create")
-                        .isNotNull();
-                Files.copy(segment, Path.of(create, "records", "v1", "replicated.wal"));
-                golden = bytes;
-            } else {
-                golden = in.readAllBytes();
-            }
-        }
+        byte[] golden = GoldenRecords.read("replicated.wal", segment);
         assertThat(bytes).isEqualTo(golden);
         Path copy = dir.resolve("copy");
         Files.createDirectories(copy.resolve(ShardFiles.WAL_DIR));
