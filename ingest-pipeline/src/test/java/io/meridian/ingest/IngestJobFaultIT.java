@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole ingest job (Kafka source, decode, sink) exactly once under faults, against three replicating storage
  * nodes: a task failure injected mid-stream after checkpoints completed (the job restores: Kafka offsets rewind,
  * committables are committed again, the failed attempt's staged batches are dropped), and separately the leader
- * of a shard killed mid-stream. The {@code sum} field's count and total must equal the produced ones exactly.
+ * of a shard killed mid-stream. The points are dense (a hundred per series per slot), so what reaches storage is
+ * the job's pre-aggregated partials. The {@code sum} field's count and total must equal the produced ones exactly.
  */
 @ExtendWith(EtcdExtension.class)
 class IngestJobFaultIT {
@@ -122,6 +123,14 @@ class IngestJobFaultIT {
             assertThat(total.count()).as("points").isEqualTo(produced[0]);
             assertThat(total.sum()).as("sum").isEqualTo((double) produced[1]);
         });
+        // a hundred points per host per 10 s slot: the job's pre-aggregation folded them into cells (counted on
+        // every replica that applied them, the killed node's gone with it)
+        double points = c.counter("faults", "meridian.storage.points.written");
+        double cells = c.counter("faults", "meridian.storage.cells.written");
+        assertThat(cells)
+                .as("cells stored for %.0f points", points)
+                .isGreaterThan(0)
+                .isLessThan(points / 4);
     }
 
     /** Fails the task once, after two checkpoints completed and some batches went by. */

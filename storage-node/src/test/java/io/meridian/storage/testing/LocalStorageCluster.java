@@ -14,7 +14,9 @@ import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
+import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.master.MasterOptions;
@@ -33,6 +35,7 @@ import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.server.LeafQueryCodec;
 import io.meridian.storage.server.ShardKey;
 import io.meridian.storage.server.ShardRefCodec;
+import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -205,6 +208,36 @@ public final class LocalStorageCluster implements AutoCloseable {
                 ch.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Writes {@code batch} to the current leader of {@code shard} over gRPC, anonymously (what a client that bypasses
+     * Kafka does); returns the points applied.
+     */
+    public long write(String database, int shard, PointBatch batch) {
+        var route = cache.routing().leader(database, shard).orElseThrow();
+        ManagedChannel ch =
+                ManagedChannelBuilder.forTarget(route.address()).usePlaintext().build();
+        try {
+            return StorageServiceGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .write(WriteRequest.newBuilder()
+                            .setShard(ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()))
+                            .setBatch(batch)
+                            .build())
+                    .getPoints();
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    /** The sum of storage counter {@code name} of {@code database} over every running node and shard. */
+    public double counter(String database, String name) {
+        return nodes.stream()
+                .filter(StorageNode::isRegistered)
+                .flatMap(n -> n.registry().meters().find(name).tag("db", database).counters().stream())
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** Flushes every replica's memtable on every running node: what queries read next comes from the files. */
