@@ -3,6 +3,8 @@ package io.meridian.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.io.FileTrees;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.IngestTopic;
@@ -34,10 +36,12 @@ import org.junit.jupiter.api.Test;
  * etcd, Kafka, the Flink ingest job, a storage node and a broker; ready within 30 s; create a database, write
  * line protocol over HTTP and straight to Kafka, query with SQL once the job's checkpoint made the points
  * visible; SIGTERM stops everything with no etcd left behind; a restart on the same directory answers the same
- * query, with every point exactly once. {@code --direct} (no Kafka, no Flink) makes a write visible at once.
+ * query, with every point exactly once. SIGKILL in the middle of a dense stream (the job pre-aggregating it) and a
+ * restart: every point exactly once again. {@code --direct} (no Kafka, no Flink) makes a write visible at once.
  */
 class StandaloneIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Every standalone this test started: stopped with SIGTERM after it, also when it failed half-way. */
     private final List<Process> started = new ArrayList<>();
 
@@ -212,6 +216,108 @@ class StandaloneIT {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aKilledStandaloneResumesADenseStreamExactlyOnce() throws Exception {
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
+        Path dir = freshDir("StandaloneIT-kill");
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Process first = start(dir, port);
+        assertThat(post(base + "/api/v1/databases", """
+                {"name":"dense","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"},
+                 {"interval":"5m","retention":"90d"}]}""").statusCode()).isEqualTo(201);
+        // 200 hosts, a line of four fields every 100 ms each (a hundred points per series and field per 10 s slot:
+        // the job folds them) for 17 minutes; the count and sum of one field are checked
+        long t0 = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+        int hosts = 200;
+        int ticks = 10_000;
+        long points = 0;
+        long sum = 0;
+        List<String> records = new ArrayList<>();
+        for (int tick0 = 0; tick0 < ticks; tick0 += 10) {
+            StringBuilder sb = new StringBuilder(80 * 10 * hosts);
+            for (int tick = tick0; tick < tick0 + 10; tick++) {
+                for (int h = 0; h < hosts; h++) {
+                    int v = (h + tick) % 7;
+                    sb.append("hits,host=h")
+                            .append(h)
+                            .append(" requests=")
+                            .append(v)
+                            .append(",queue=")
+                            .append(tick % 50)
+                            .append(",load=")
+                            .append(h % 13)
+                            .append(".5,temp=")
+                            .append(20 + tick % 5)
+                            .append(' ')
+                            .append(t0 + tick * 100L)
+                            .append('\n');
+                    points++;
+                    sum += v;
+                }
+            }
+            records.add(sb.toString());
+        }
+        String sql = "{\"db\":\"dense\",\"sql\":\"SELECT COUNT(requests) AS n, SUM(requests) AS s FROM hits\"}";
+        try (MeridianKafkaProducer producer =
+                new MeridianKafkaProducer(kafkaBootstrap(dir), IngestTopic.DEFAULT_TOPIC)) {
+            // a quarter, until the job's first checkpoint made some of it visible
+            for (String r : records.subList(0, records.size() / 4)) {
+                producer.send("dense", r, Precision.MILLISECONDS);
+            }
+            producer.flush();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> countAndSum(base, sql)[0] > 0);
+            // the rest at once (built beforehand): the job is far behind Kafka when it is killed
+            for (String r : records.subList(records.size() / 4, records.size())) {
+                producer.send("dense", r, Precision.MILLISECONDS);
+            }
+            producer.flush(); // every record acknowledged by Kafka before the kill
+        }
+        long seen = countAndSum(base, sql)[0];
+        killWithChildren(first); // SIGKILL, etcd with it: no shutdown of any kind
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(seen)
+                .as("points visible when killed: the middle of the stream")
+                .isLessThan(points);
+
+        start(dir, port);
+        long[] want = {points, sum};
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(countAndSum(base, sql))
+                        .as("count and sum: every point once, the job resumed from its last checkpoint")
+                        .containsExactly(want));
+        HttpResponse<String> metrics = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        double written = metricSum(metrics.body(), "meridian_storage_points_written_total{db=\"dense\"");
+        double cells = metricSum(metrics.body(), "meridian_storage_cells_written_total{db=\"dense\"");
+        assertThat(cells)
+                .as("cells stored after the restart for %.0f points: the job folded them", written)
+                .isGreaterThan(0)
+                .isLessThan(written / 4);
+    }
+
+    /** {@code [count, sum]} of the statement's one row; {@code [0, 0]} while the table does not exist yet. */
+    private static long[] countAndSum(String base, String sql) throws Exception {
+        HttpResponse<String> q = post(base + "/api/v1/sql", sql);
+        if (q.statusCode() != 200) {
+            assertThat(q.body()).as("before the first point").contains("hits");
+            return new long[] {0, 0};
+        }
+        JsonNode row = JSON.readTree(q.body()).path("rows").path(0);
+        return new long[] {row.path(0).asLong(), row.path(1).asLong()};
+    }
+
+    /** The sum of every sample of the Prometheus text lines that start with {@code prefix}. */
+    private static double metricSum(String text, String prefix) {
+        return text.lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** An empty directory under target/it-clusters for one test's standalone. */
