@@ -15,6 +15,13 @@ public final class StorageRpc {
      */
     public static final int PROTOCOL_REVISION = 6;
 
+    /**
+     * The first revision that takes partial-carrying writes: writers check a leader's
+     * {@code HealthResponse.protocol_revision} before sending it partials, and leaders a follower's
+     * {@code FetchRequest.protocol_revision} before shipping it partial ops.
+     */
+    public static final int PARTIAL_WRITES_REVISION = 6;
+
     /** Cells per leaf result chunk when the request leaves it 0 (a few hundred KiB per chunk). */
     public static final int DEFAULT_CELLS_PER_CHUNK = 4096;
 

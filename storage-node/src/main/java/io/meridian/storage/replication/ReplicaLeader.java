@@ -6,6 +6,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.NotLeaderException;
 import io.meridian.common.error.NotReplicatedException;
 import io.meridian.common.error.ShardUnavailableException;
+import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.meta.model.WriteConcern;
@@ -262,13 +263,16 @@ final class ReplicaLeader implements AutoCloseable {
         FetchResponse.Builder b =
                 FetchResponse.newBuilder().setLeaderLsn(s.lastLsn()).setCommitLsn(commitLsn());
         for (LogOp op : batch.ops()) {
-            if (op.batch() != null && op.batch().hasPartials() && request.getProtocolRevision() < 6) {
+            if (op.batch() != null
+                    && op.batch().hasPartials()
+                    && request.getProtocolRevision() < StorageRpc.PARTIAL_WRITES_REVISION) {
                 // an older follower would skip the unknown field and apply an empty op: it lags visibly instead
                 throw new InvalidInputException(
                         ErrorCode.FORMAT_VERSION,
                         "follower too old for partial aggregates [database=" + key.database() + ", shard="
                                 + key.shard() + ", follower=" + follower + ", lsn=" + op.lsn() + ", revision="
-                                + request.getProtocolRevision() + "]: want storage protocol revision >= 6; "
+                                + request.getProtocolRevision() + "]: want storage protocol revision >= "
+                                + StorageRpc.PARTIAL_WRITES_REVISION + "; "
                                 + "upgrade the storage nodes");
             }
             b.addOps(LogOpCodec.encode(op));

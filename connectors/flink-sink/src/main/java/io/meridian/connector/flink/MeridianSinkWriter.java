@@ -187,6 +187,9 @@ final class MeridianSinkWriter<IN>
 
     /** Hands a full batch to its shard's sender chain; blocks while too many are in flight (back-pressure). */
     private void send(ShardBuffers.Buffer b) throws InterruptedException {
+        if (b.hasPartials()) {
+            rpc.requirePartialWrites(b.database, b.shard);
+        }
         List<ByteString> batches = b.build();
         for (int i = 0; i < batches.size(); i++) {
             send(b, batches.get(i), i == 0 ? b.points : 0);

@@ -43,6 +43,10 @@ final class ShardBuffers {
          * with all their series): the points, then the partial aggregates, each when there are any; the buffer is
          * not used again.
          */
+        boolean hasPartials() {
+            return rawPartials.size() > 0;
+        }
+
         List<ByteString> build() {
             ByteString points = raw.toByteString();
             if (!rows.isEmpty()) {

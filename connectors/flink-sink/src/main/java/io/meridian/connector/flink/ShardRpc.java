@@ -8,10 +8,12 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.AbortRequest;
 import io.meridian.common.rpc.storage.v1.CommitRequest;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.HealthRequest;
 import io.meridian.common.rpc.storage.v1.ListFieldsRequest;
 import io.meridian.common.rpc.storage.v1.ListFieldsResponse;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
@@ -25,6 +27,7 @@ import io.meridian.meta.store.MetaStoreOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sink's calls to shard leaders, through the {@link ShardLeaderClient} the broker uses too: each goes to the
@@ -43,6 +46,8 @@ final class ShardRpc implements AutoCloseable {
     private final MetaCache meta;
     private final Duration timeout;
     private final ShardLeaderClient leaders;
+    /** Storage protocol revision by node address, asked once per node. */
+    private final Map<String, Integer> revisions = new ConcurrentHashMap<>();
 
     private ShardRpc(MetaStore store, MetaCache meta, Duration timeout) {
         this.store = store;
@@ -181,6 +186,40 @@ final class ShardRpc implements AutoCloseable {
             types.put(f.getName(), WireEnums.fromWire(f.getType(), "field " + f.getName() + " of " + metric));
         }
         return types;
+    }
+
+    /**
+     * Checks that the current leader of (db, shard) takes partial-carrying writes, asking each storage node its
+     * protocol revision once (Health). A node of an older revision would refuse a batch of partials as empty; this
+     * says why instead, before anything of the batch is sent.
+     *
+     * @throws InvalidInputException (FORMAT_VERSION) naming the node and its revision
+     */
+    void requirePartialWrites(String db, int shard) {
+        leaders.call(db, shard, "health", leader -> {
+            String address = leader.route().address();
+            Integer revision = revisions.get(address);
+            if (revision == null) {
+                revision =
+                        leader.stub().health(HealthRequest.getDefaultInstance()).getProtocolRevision();
+                revisions.put(address, revision);
+            }
+            requirePartialWrites(db, shard, address, revision);
+            return revision;
+        });
+    }
+
+    /** @throws InvalidInputException (FORMAT_VERSION) when {@code revision} predates partial-carrying writes */
+    static void requirePartialWrites(String db, int shard, String address, int revision) {
+        if (revision < StorageRpc.PARTIAL_WRITES_REVISION) {
+            throw new InvalidInputException(
+                    ErrorCode.FORMAT_VERSION,
+                    "storage node too old for partial aggregates [db=" + db + ", shard=" + shard + ", node="
+                            + address + ", revision=" + revision + "]: want storage protocol revision >= "
+                            + StorageRpc.PARTIAL_WRITES_REVISION
+                            + "; upgrade the storage nodes, or turn pre-aggregation off"
+                            + " (ingest.preaggregate.enabled: false) until then");
+        }
     }
 
     /** Writes a batch at most once per (writer, sequence). */
