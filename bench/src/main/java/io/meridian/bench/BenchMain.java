@@ -538,6 +538,7 @@ public final class BenchMain implements Runnable {
                     m.storedCells() / m.points(),
                     baseInterval,
                     preAggregate ? "on" : "off");
+            System.out.printf(Locale.ROOT, "wal_bytes_per_point      %.2f%n", m.walBytes() / m.points());
             return 0;
         }
     }

@@ -16,6 +16,7 @@ import io.meridian.deploy.Standalone;
 import io.meridian.meta.model.DatabaseConfig;
 import io.meridian.meta.model.WriteConcern;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,7 +81,8 @@ public final class IngestBenchmark {
             double idleP50Ms,
             double idleP99Ms,
             int probes,
-            double storedCells) {}
+            double storedCells,
+            double walBytes) {}
 
     private final Params p;
     private final PrintStream log;
@@ -121,13 +123,14 @@ public final class IngestBenchmark {
             Run r = runs.get(runs.size() - 1);
             log.printf(
                     Locale.ROOT,
-                    "run %d: %,.0f points/s (%,d points in %.1f s, %,.0f cells stored); visible p50/p99 under load"
+                    "run %d: %,.0f points/s (%,d points in %.1f s, %,.0f cells stored, %.2f WAL bytes/point); visible p50/p99 under load"
                             + " %.0f/%.0f ms, idle %.0f/%.0f ms (%d probes)%n",
                     i + 1,
                     r.pointsPerS(),
                     r.points(),
                     r.seconds(),
                     r.storedCells(),
+                    r.walBytes() / r.points(),
                     r.loadP50Ms(),
                     r.loadP99Ms(),
                     r.idleP50Ms(),
@@ -228,6 +231,16 @@ public final class IngestBenchmark {
                                 .counters()
                                 .stream()
                                 .mapToDouble(Counter::count)
+                                .sum(),
+                        s
+                                .storage()
+                                .registry()
+                                .meters()
+                                .find("meridian.storage.wal.bytes.written")
+                                .tag("db", DB)
+                                .functionCounters()
+                                .stream()
+                                .mapToDouble(FunctionCounter::count)
                                 .sum());
             }
         } finally {

@@ -112,7 +112,7 @@ public final class Shard implements AutoCloseable {
                 this::isClosed,
                 memory);
         state.partStore.startEditing();
-        state.metrics.bind(this::stats, this::lastLsn);
+        state.metrics.bind(this::stats, this::lastLsn, state.wal::bytesAppended);
         LOG.info(
                 "opened shard [dir={}, series={}, parts={}, walRecordsReplayed={}, memtablePoints={}, lsn={}, epoch={}]",
                 state.dir,

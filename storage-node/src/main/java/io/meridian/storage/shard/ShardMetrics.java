@@ -1,6 +1,7 @@
 package io.meridian.storage.shard;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,7 @@ public final class ShardMetrics {
     private final Counter stops;
     private final Counter stagedExpired;
     private final List<Meter> gauges = new ArrayList<>();
+    private volatile LongSupplier walBytesAppended = () -> 0;
 
     public ShardMetrics(MeterRegistry registry, String database, int shard) {
         this.registry = registry;
@@ -88,8 +90,19 @@ public final class ShardMetrics {
         return new ShardMetrics(new SimpleMeterRegistry(), "none", 0);
     }
 
-    /** Registers the shard's gauges, read from its current statistics and replica-log position. */
-    public void bind(Supplier<ShardStats> stats, LongSupplier lastLsn) {
+    /**
+     * Registers the shard's gauges, read from its current statistics and replica-log position, and the count of
+     * bytes its WAL appended.
+     */
+    public void bind(Supplier<ShardStats> stats, LongSupplier lastLsn, LongSupplier walBytesAppended) {
+        this.walBytesAppended = walBytesAppended; // a function counter holds its object weakly: this one lives on
+        gauges.add(FunctionCounter.builder(
+                        "meridian.storage.wal.bytes.written", this, m -> (double) m.walBytesAppended.getAsLong())
+                .description("bytes appended to the WAL (records and their headers): the shard's write traffic; per"
+                        + " point written, it shows what stream down-sampling saves")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry));
         gauges.add(Gauge.builder("meridian.storage.series", stats, s -> s.get().series())
                 .description("series in the dictionary")
                 .tags(tags)

@@ -31,6 +31,8 @@ public final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
     public static final byte[] MAGIC = "MRDWAL01".getBytes(StandardCharsets.US_ASCII);
     public static final String SUFFIX = ".wal";
+    /** A record's length, CRC and type (log/FORMAT.md). */
+    private static final int RECORD_HEADER_BYTES = 9;
 
     private final FileIo io;
     private final Path dir;
@@ -41,6 +43,9 @@ public final class Wal implements AutoCloseable {
     private RecordFile current;
     private long currentSeq;
     private long appended;
+    /** Bytes of the records appended since open, headers included (written under the lock). */
+    private volatile long bytesAppended;
+
     private long durable;
     private boolean leaderActive;
     /** The first write, fsync or rotation failure; once set, nothing is appended or acknowledged again. */
@@ -129,10 +134,16 @@ public final class Wal implements AutoCloseable {
         try {
             checkUsable();
             current.append(type, payload);
+            bytesAppended += RECORD_HEADER_BYTES + payload.size();
             return ++appended;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Bytes of the records appended since this WAL was opened (payloads and record headers): write traffic. */
+    public long bytesAppended() {
+        return bytesAppended;
     }
 
     /** Returns once every record up to {@code ticket} is durable per the fsync mode. */

@@ -29,7 +29,21 @@ class ShardMetricsTest {
                     .point(key, T0 + 10_000, "usage", 2)
                     .build()
                     .withWriter("w", 1));
+            double walBytes = registry.get("meridian.storage.wal.bytes.written")
+                    .tag("db", "db")
+                    .tag("shard", "3")
+                    .functionCounter()
+                    .count();
+            assertThat(walBytes)
+                    .as("a series definition and a record of two points, with their headers")
+                    .isBetween(9.0 * 2 + 2 * 8, 200.0);
             shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build().withWriter("w", 1));
+            System.gc(); // the counter must not depend on a weakly held function
+            assertThat(registry.get("meridian.storage.wal.bytes.written")
+                            .functionCounter()
+                            .count())
+                    .as("a duplicate is not logged")
+                    .isEqualTo(walBytes);
             shard.query(new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 0, List.of(), List.of("usage")));
             assertThat(registry.get("meridian.storage.memtable.bytes")
                             .tag("db", "db")
@@ -56,6 +70,9 @@ class ShardMetricsTest {
         }
         assertThat(registry.find("meridian.storage.series").gauge())
                 .as("gauges removed on close")
+                .isNull();
+        assertThat(registry.find("meridian.storage.wal.bytes.written").functionCounter())
+                .as("removed on close")
                 .isNull();
     }
 }
