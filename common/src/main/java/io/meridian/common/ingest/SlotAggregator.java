@@ -7,12 +7,13 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Folds points into exact partial aggregates, one cell per (series, field, base slot): the local step of stream
@@ -44,22 +45,38 @@ public final class SlotAggregator {
      */
     public record Drained(PointBatch rows, long rowPoints, PointBatch partials, long partialPoints, long cells) {}
 
-    /** One field of one series: its type and its cells by slot start. */
+    /**
+     * One field of one series: its type and its cells by slot start. Kept across drains while the series keeps
+     * sending (its type is looked up again after each drain).
+     */
     private static final class FieldCells {
-        final FieldType type;
-        final Map<Long, AggState> slots = new HashMap<>();
+        final String name;
+        FieldType type;
+        final Map<Long, AggState> slots = new HashMap<>(4);
         long lastSlot = Long.MIN_VALUE;
         AggState last;
 
-        FieldCells(FieldType type) {
-            this.type = type;
+        FieldCells(String name) {
+            this.name = name;
+        }
+
+        void clear() {
+            slots.clear();
+            lastSlot = Long.MIN_VALUE;
+            last = null;
+            type = null;
         }
     }
 
-    /** A series' fields by name, and its key. */
+    /** A series' fields in arrival order, and its key. */
     private static final class SeriesCells {
         final SeriesKey key;
-        final Map<String, FieldCells> fields = new HashMap<>();
+        /** Its wire identities in {@code byWire} (tags in another order make another one). */
+        final List<String> wires = new ArrayList<>(1);
+
+        final Map<String, FieldCells> fields = new LinkedHashMap<>();
+        /** Cells held: a series without any at a drain is forgotten. */
+        int cells;
 
         SeriesCells(SeriesKey key) {
             this.key = key;
@@ -102,19 +119,21 @@ public final class SlotAggregator {
             Tag t = s.getTags(i);
             wire.append('\0').append(t.getKey()).append('\0').append(t.getValue());
         }
-        SeriesCells cells = byWire.computeIfAbsent(wire.toString(), w -> {
+        String wireKey = wire.toString();
+        SeriesCells cells = byWire.get(wireKey);
+        if (cells == null) {
             Map<String, String> tags = new TreeMap<>();
             for (Tag t : s.getTagsList()) {
                 tags.put(t.getKey(), t.getValue());
             }
-            return table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), SeriesCells::new);
-        });
-        Map<String, FieldCells> series = cells.fields;
+            cells = table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), SeriesCells::new);
+            cells.wires.add(wireKey);
+            byWire.put(wireKey, cells);
+        }
         int nf = s.getFieldsCount();
         FieldCells[] columns = new FieldCells[nf];
         for (int f = 0; f < nf; f++) {
-            String field = s.getFields(f);
-            columns[f] = series.computeIfAbsent(field, k -> new FieldCells(types.of(s.getMetric(), field)));
+            columns[f] = column(cells, s.getFields(f), types);
         }
         long n = 0;
         long ts = 0;
@@ -126,7 +145,7 @@ public final class SlotAggregator {
                 if (Double.isNaN(v)) {
                     continue;
                 }
-                fold(columns[f], slot, ts, v);
+                fold(cells, columns[f], slot, ts, v);
                 n++;
             }
         }
@@ -136,32 +155,40 @@ public final class SlotAggregator {
 
     /** Folds one row of a series: {@code values} one per field (NaN = none); returns the points folded. */
     public long add(SeriesKey key, List<String> fields, long ts, double[] values, FieldTypes types) {
-        Map<String, FieldCells> series = table.computeIfAbsent(key, SeriesCells::new).fields;
+        SeriesCells series = table.computeIfAbsent(key, SeriesCells::new);
         long slot = Math.floorDiv(ts, baseMs) * baseMs;
         long n = 0;
         for (int f = 0; f < values.length; f++) {
             if (Double.isNaN(values[f])) {
                 continue;
             }
-            String field = fields.get(f);
-            fold(
-                    series.computeIfAbsent(field, k -> new FieldCells(types.of(key.metric(), field))),
-                    slot,
-                    ts,
-                    values[f]);
+            fold(series, column(series, fields.get(f), types), slot, ts, values[f]);
             n++;
         }
         points += n;
         return n;
     }
 
-    private void fold(FieldCells c, long slot, long ts, double v) {
+    private static FieldCells column(SeriesCells series, String field, FieldTypes types) {
+        FieldCells c = series.fields.get(field);
+        if (c == null) {
+            c = new FieldCells(field);
+            series.fields.put(field, c);
+        }
+        if (c.type == null) {
+            c.type = types.of(series.key.metric(), field);
+        }
+        return c;
+    }
+
+    private void fold(SeriesCells series, FieldCells c, long slot, long ts, double v) {
         if (c.lastSlot != slot) {
             c.last = c.slots.get(slot);
             if (c.last == null) {
                 c.last = AggState.empty();
                 c.slots.put(slot, c.last);
                 cells++;
+                series.cells++;
             }
             c.lastSlot = slot;
         }
@@ -186,70 +213,105 @@ public final class SlotAggregator {
         return cells == 0;
     }
 
-    /** Emits every cell and empties the table. */
+    /**
+     * Emits every cell and empties the table. Series that had cells stay known (their keys are not built again
+     * for the next points); those that had none since the previous drain are forgotten, so the table never holds
+     * more series than one drain period's.
+     */
     public Drained drain() {
         PointBatch.Builder rows = PointBatch.newBuilder();
         PointBatch.Builder partials = PointBatch.newBuilder();
         long rowPoints = 0;
         long partialPoints = 0;
         long partialCells = 0;
-        for (SeriesCells series : table.values()) {
+        List<FieldCells> partialFields = new ArrayList<>();
+        for (Iterator<SeriesCells> it = table.values().iterator(); it.hasNext(); ) {
+            SeriesCells series = it.next();
+            if (series.cells == 0) {
+                it.remove();
+                series.wires.forEach(byWire::remove);
+                continue;
+            }
+            series.cells = 0;
             SeriesKey key = series.key;
-            Map<String, FieldCells> fields = new TreeMap<>(series.fields);
-            // cells of one point go out as points, one SeriesRows per field
-            List<String> partialFields = new ArrayList<>();
-            TreeSet<Long> partialSlots = new TreeSet<>();
-            for (Map.Entry<String, FieldCells> f : fields.entrySet()) {
+            // cells of one point go out as points, one SeriesRows per field; slots of the others, in order
+            partialFields.clear();
+            long[] starts = new long[4];
+            int slotCount = 0;
+            for (FieldCells f : series.fields.values()) {
+                if (f.slots.isEmpty()) {
+                    continue;
+                }
                 SeriesRowsBuilder single = null;
-                for (Map.Entry<Long, AggState> cell : new TreeMap<>(f.getValue().slots).entrySet()) {
+                boolean partial = false;
+                for (Map.Entry<Long, AggState> cell : sortedBySlot(f.slots)) {
                     AggState s = cell.getValue();
                     if (s.count() == 1) {
                         if (single == null) {
-                            single = new SeriesRowsBuilder(key, List.of(f.getKey()));
+                            single = new SeriesRowsBuilder(key, List.of(f.name));
                         }
                         single.row(s.firstTs());
                         single.value(s.first());
                         rowPoints++;
                     } else {
-                        partialSlots.add(cell.getKey());
-                        if (partialFields.isEmpty()
-                                || !partialFields.get(partialFields.size() - 1).equals(f.getKey())) {
-                            partialFields.add(f.getKey());
+                        partial = true;
+                        long slot = cell.getKey();
+                        int at = Arrays.binarySearch(starts, 0, slotCount, slot);
+                        if (at < 0) {
+                            at = -at - 1;
+                            if (slotCount == starts.length) {
+                                starts = Arrays.copyOf(starts, slotCount * 2);
+                            }
+                            System.arraycopy(starts, at, starts, at + 1, slotCount - at);
+                            starts[at] = slot;
+                            slotCount++;
                         }
                     }
                 }
                 if (single != null) {
                     rows.addSeries(single.build());
                 }
-            }
-            if (partialSlots.isEmpty()) {
-                continue;
-            }
-            long[] starts = partialSlots.stream().mapToLong(Long::longValue).toArray();
-            Map<Long, Integer> row = new LinkedHashMap<>();
-            for (int i = 0; i < starts.length; i++) {
-                row.put(starts[i], i);
-            }
-            int nf = partialFields.size();
-            AggState[] matrix = new AggState[starts.length * nf];
-            List<FieldType> types = new ArrayList<>(nf);
-            for (int f = 0; f < nf; f++) {
-                FieldCells c = fields.get(partialFields.get(f));
-                types.add(c.type);
-                for (Map.Entry<Long, AggState> cell : c.slots.entrySet()) {
-                    if (cell.getValue().count() > 1) {
-                        matrix[row.get(cell.getKey()) * nf + f] = cell.getValue();
-                        partialPoints += cell.getValue().count();
-                        partialCells++;
-                    }
+                if (partial) {
+                    partialFields.add(f);
                 }
             }
-            partials.addPartials(SeriesPartialsCodec.encode(key, partialFields, types, baseMs, starts, matrix));
+            if (slotCount > 0) {
+                int nf = partialFields.size();
+                AggState[] matrix = new AggState[slotCount * nf];
+                List<String> names = new ArrayList<>(nf);
+                List<FieldType> types = new ArrayList<>(nf);
+                for (int f = 0; f < nf; f++) {
+                    FieldCells c = partialFields.get(f);
+                    names.add(c.name);
+                    types.add(c.type);
+                    for (Map.Entry<Long, AggState> cell : c.slots.entrySet()) {
+                        if (cell.getValue().count() > 1) {
+                            int row = Arrays.binarySearch(starts, 0, slotCount, cell.getKey());
+                            matrix[row * nf + f] = cell.getValue();
+                            partialPoints += cell.getValue().count();
+                            partialCells++;
+                        }
+                    }
+                }
+                partials.addPartials(SeriesPartialsCodec.encode(
+                        key, names, types, baseMs, Arrays.copyOf(starts, slotCount), matrix));
+            }
+            for (FieldCells f : series.fields.values()) {
+                f.clear();
+            }
         }
-        table.clear();
-        byWire.clear();
         cells = 0;
         points = 0;
         return new Drained(rows.build(), rowPoints, partials.build(), partialPoints, partialCells);
+    }
+
+    /** A field's cells in slot order (usually one). */
+    private static Iterable<Map.Entry<Long, AggState>> sortedBySlot(Map<Long, AggState> slots) {
+        if (slots.size() == 1) {
+            return slots.entrySet();
+        }
+        List<Map.Entry<Long, AggState>> sorted = new ArrayList<>(slots.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        return sorted;
     }
 }

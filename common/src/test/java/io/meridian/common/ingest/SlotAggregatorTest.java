@@ -136,4 +136,57 @@ class SlotAggregatorTest {
         BatchRules.Limits window = BatchRules.Limits.window(T0 + BASE * 2, Duration.ofDays(1), Duration.ofMinutes(10));
         assertThat(BatchRules.check(d.rows(), window)).isEqualTo(1);
     }
+
+    /** A point of {@code metric} with tags {@code a=1,b=2} written in the given order. */
+    private static SeriesRows spelled(boolean aFirst, long ts, double v) {
+        Tag a = Tag.newBuilder().setKey("a").setValue("1").build();
+        Tag b = Tag.newBuilder().setKey("b").setValue("2").build();
+        return SeriesRows.newBuilder()
+                .setMetric("m")
+                .addTags(aFirst ? a : b)
+                .addTags(aFirst ? b : a)
+                .addFields("v")
+                .addTimestampDeltas(ts)
+                .addValues(v)
+                .build();
+    }
+
+    @Test
+    void aSeriesSpelledTwoWaysAndForgottenWhileIdleStillAddsUpExactly() {
+        SlotAggregator agg = new SlotAggregator(BASE);
+        Map<List<Object>, AggState> got = new HashMap<>();
+        AggState want = AggState.empty();
+        for (int round = 0; round < 4; round++) {
+            if (round != 2) { // round 2: the series is idle for a whole drain period, and forgotten
+                for (int i = 0; i < 10; i++) {
+                    long ts = T0 + round * BASE + i * 100;
+                    agg.add(spelled(i % 2 == 0, ts, round * 10 + i), TYPES);
+                    want.add(ts, round * 10 + i);
+                }
+            }
+            merge(got, agg.drain());
+        }
+        AggState total = AggState.empty();
+        got.values().forEach(total::merge);
+        assertThat(total).isEqualTo(want);
+        assertThat(got).as("one cell per slot, whatever the spelling").hasSize(3);
+    }
+
+    @Test
+    void aFieldsTypeIsLookedUpAgainAfterADrain() {
+        SlotAggregator agg = new SlotAggregator(BASE);
+        FieldType[] declared = {FieldType.GAUGE};
+        SlotAggregator.FieldTypes types = (metric, field) -> declared[0];
+        SeriesKey key = SeriesKey.of("m", "host", "a");
+        agg.add(rows(new Point(key, "v", T0, 1)), types);
+        agg.add(rows(new Point(key, "v", T0 + 1, 2)), types);
+        assertThat(agg.drain().partials().getPartials(0).getTypes(0))
+                .isEqualTo(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_GAUGE);
+        declared[0] = FieldType.HISTOGRAM; // declared in the meantime
+        agg.add(rows(new Point(key, "v", T0 + BASE, 1)), types);
+        agg.add(rows(new Point(key, "v", T0 + BASE + 1, 2)), types);
+        SeriesPartials after = agg.drain().partials().getPartials(0);
+        assertThat(after.getTypes(0)).isEqualTo(io.meridian.common.rpc.storage.v1.FieldType.FIELD_TYPE_HISTOGRAM);
+        assertThat(SeriesPartialsCodec.cells(after)[0].histogram()).isNotNull();
+    }
 }
