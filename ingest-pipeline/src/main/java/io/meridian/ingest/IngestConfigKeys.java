@@ -107,6 +107,14 @@ public final class IngestConfigKeys {
             longIn(1, 1L << 32),
             200_000L,
             "Open cells per subtask past which the pre-aggregation emits everything (about 150 bytes each).");
+    public static final ConfigOption<Duration> PREAGGREGATE_MAX_DELAY = ConfigOption.of(
+            "ingest.preaggregate.max-delay",
+            durationAtLeast(Duration.ZERO),
+            Duration.ZERO,
+            "Longest a point waits in the pre-aggregation when no checkpoint comes (0s: twice"
+                    + " `ingest.checkpoint.interval`). Every checkpoint empties it anyway, and points are visible only"
+                    + " when their checkpoint completes, so a shorter bound makes nothing visible sooner: it only cuts"
+                    + " slots into more cells.");
     public static final ConfigOption<Double> PREAGGREGATE_MIN_FOLD_RATIO = ConfigOption.of(
             "ingest.preaggregate.min-fold-ratio",
             doubleIn(0, 1_000_000),
@@ -135,6 +143,7 @@ public final class IngestConfigKeys {
                 FUTURE_TOLERANCE,
                 PREAGGREGATE,
                 PREAGGREGATE_MAX_CELLS,
+                PREAGGREGATE_MAX_DELAY,
                 PREAGGREGATE_MIN_FOLD_RATIO));
         DEF = new ConfigDef(all, Set.of("node.", "broker.", "storage.", "master."));
     }

@@ -98,8 +98,11 @@ public record IngestJobConfig(
                 PreAggregateOptions.defaults()
                         .withMaxCells(c.get(PREAGGREGATE_MAX_CELLS))
                         .withMinFoldRatio(c.get(PREAGGREGATE_MIN_FOLD_RATIO))
-                        // exactly once empties the operator at every checkpoint; the delay bound only matters if
-                        // checkpoints stall
-                        .withMaxDelay(c.get(CHECKPOINT_INTERVAL).multipliedBy(2)));
+                        // exactly once empties the operator at every checkpoint; by default the delay bound only
+                        // matters if checkpoints stall
+                        .withMaxDelay(
+                                c.get(PREAGGREGATE_MAX_DELAY).isZero()
+                                        ? c.get(CHECKPOINT_INTERVAL).multipliedBy(2)
+                                        : c.get(PREAGGREGATE_MAX_DELAY)));
     }
 }

@@ -30,6 +30,13 @@ class IngestJobConfigTest {
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.etcdEndpoints()).containsExactly("http://127.0.0.1:2379");
         assertThat(c.idc()).isEqualTo("default");
+        assertThat(c.preAggregateOptions().maxDelay())
+                .as("pre-aggregation delay: twice the checkpoint interval")
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("ingest.kafka.bootstrap-servers: k1:9092\ningest.preaggregate.max-delay: 300ms\n")
+                        .preAggregateOptions()
+                        .maxDelay())
+                .isEqualTo(Duration.ofMillis(300));
         assertThatThrownBy(() -> parse("node.idc: x\n"))
                 .hasMessageContaining(
                         "missing configuration key [key=ingest.kafka.bootstrap-servers, file=ingest.yaml]");
