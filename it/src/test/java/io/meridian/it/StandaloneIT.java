@@ -299,6 +299,9 @@ class StandaloneIT {
                 .as("cells stored after the restart for %.0f points: the job folded them", written)
                 .isGreaterThan(0)
                 .isLessThan(written / 4);
+        assertThat(metricSum(metrics.body(), "meridian_storage_wal_written_bytes_total{db=\"dense\""))
+                .as("WAL bytes per point written, in Prometheus' naming")
+                .isBetween(0.1 * written, 4.0 * written);
     }
 
     /** {@code [count, sum]} of the statement's one row; {@code [0, 0]} while the table does not exist yet. */

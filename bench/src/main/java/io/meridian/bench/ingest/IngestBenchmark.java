@@ -236,7 +236,7 @@ public final class IngestBenchmark {
                                 .storage()
                                 .registry()
                                 .meters()
-                                .find("meridian.storage.wal.bytes.written")
+                                .find("meridian.storage.wal.written")
                                 .tag("db", DB)
                                 .functionCounters()
                                 .stream()

@@ -97,7 +97,7 @@ public final class ShardMetrics {
     public void bind(Supplier<ShardStats> stats, LongSupplier lastLsn, LongSupplier walBytesAppended) {
         this.walBytesAppended = walBytesAppended; // a function counter holds its object weakly: this one lives on
         gauges.add(FunctionCounter.builder(
-                        "meridian.storage.wal.bytes.written", this, m -> (double) m.walBytesAppended.getAsLong())
+                        "meridian.storage.wal.written", this, m -> (double) m.walBytesAppended.getAsLong())
                 .description("bytes appended to the WAL (records and their headers): the shard's write traffic; per"
                         + " point written, it shows what stream down-sampling saves")
                 .baseUnit("bytes")

@@ -29,7 +29,7 @@ class ShardMetricsTest {
                     .point(key, T0 + 10_000, "usage", 2)
                     .build()
                     .withWriter("w", 1));
-            double walBytes = registry.get("meridian.storage.wal.bytes.written")
+            double walBytes = registry.get("meridian.storage.wal.written")
                     .tag("db", "db")
                     .tag("shard", "3")
                     .functionCounter()
@@ -39,7 +39,7 @@ class ShardMetricsTest {
                     .isBetween(9.0 * 2 + 2 * 8, 200.0);
             shard.write(WriteBatch.builder().point(key, T0, "usage", 1).build().withWriter("w", 1));
             System.gc(); // the counter must not depend on a weakly held function
-            assertThat(registry.get("meridian.storage.wal.bytes.written")
+            assertThat(registry.get("meridian.storage.wal.written")
                             .functionCounter()
                             .count())
                     .as("a duplicate is not logged")
@@ -71,7 +71,7 @@ class ShardMetricsTest {
         assertThat(registry.find("meridian.storage.series").gauge())
                 .as("gauges removed on close")
                 .isNull();
-        assertThat(registry.find("meridian.storage.wal.bytes.written").functionCounter())
+        assertThat(registry.find("meridian.storage.wal.written").functionCounter())
                 .as("removed on close")
                 .isNull();
     }
