@@ -113,19 +113,9 @@ class StandaloneIT {
                 .contains("| web-1 | 12.5");
 
         // a second standalone on the same data directory is refused before it starts anything
-        List<String> onTheSameDir = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.meridian.deploy.StandaloneMain",
-                "--data-dir",
-                dir.toString(),
-                "--http-port",
-                Integer.toString(freePort()),
-                "--kafka-port",
-                "0"));
-        Process twice =
-                new ProcessBuilder(onTheSameDir).redirectErrorStream(true).start();
+        Process twice = new ProcessBuilder(standaloneCommand(dir, freePort()))
+                .redirectErrorStream(true)
+                .start();
         String refused = new String(twice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(twice.waitFor(60, TimeUnit.SECONDS)).as(refused).isTrue();
         assertThat(twice.exitValue()).as(refused).isEqualTo(1);
@@ -384,11 +374,10 @@ class StandaloneIT {
         return out;
     }
 
-    /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
-    private Process start(Path dir, int port, String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
+    /** The command line of a standalone on {@code dir} and HTTP port {@code port}, Kafka on a free port. */
+    private static List<String> standaloneCommand(Path dir, int port) {
+        return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.meridian.deploy.StandaloneMain",
@@ -398,6 +387,12 @@ class StandaloneIT {
                 Integer.toString(port),
                 "--kafka-port",
                 "0"));
+    }
+
+    /** Starts the standalone main and waits (30 s at most) until it prints that it is ready. */
+    private Process start(Path dir, int port, String... options) throws Exception {
+        List<String> cmd = standaloneCommand(dir, port);
+        cmd.add(1, "-Xmx768m");
         cmd.addAll(List.of(options));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         started.add(p);

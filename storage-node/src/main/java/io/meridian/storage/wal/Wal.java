@@ -5,6 +5,7 @@ import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.file.FileIo;
 import io.meridian.storage.file.FsyncMode;
 import io.meridian.storage.log.RecordFile;
+import io.meridian.storage.log.RecordFileFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +32,6 @@ public final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
     public static final byte[] MAGIC = "MRDWAL01".getBytes(StandardCharsets.US_ASCII);
     public static final String SUFFIX = ".wal";
-    /** A record's length, CRC and type (log/FORMAT.md). */
-    private static final int RECORD_HEADER_BYTES = 9;
 
     private final FileIo io;
     private final Path dir;
@@ -134,7 +133,7 @@ public final class Wal implements AutoCloseable {
         try {
             checkUsable();
             current.append(type, payload);
-            bytesAppended += RECORD_HEADER_BYTES + payload.size();
+            bytesAppended += RecordFileFormat.RECORD_HEADER_LENGTH + 1 + payload.size(); // + the type byte
             return ++appended;
         } finally {
             lock.unlock();

@@ -15,6 +15,7 @@ import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.FieldType;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.meta.cache.MetaCache;
@@ -43,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -191,22 +193,15 @@ public final class LocalStorageCluster implements AutoCloseable {
     /** Declares a field's type on every shard's leader (what the broker's metric endpoint does). */
     public void declareField(String database, int shards, String metric, String field, FieldType type) {
         for (int shard = 0; shard < shards; shard++) {
-            var route = cache.routing().leader(database, shard).orElseThrow();
-            ManagedChannel ch = ManagedChannelBuilder.forTarget(route.address())
-                    .usePlaintext()
-                    .build();
-            try {
-                StorageServiceGrpc.newBlockingStub(ch)
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .declareField(DeclareFieldRequest.newBuilder()
-                                .setShard(ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()))
-                                .setMetric(metric)
-                                .setField(field)
-                                .setType(type)
-                                .build());
-            } finally {
-                ch.shutdownNow();
-            }
+            onLeader(
+                    database,
+                    shard,
+                    (stub, ref) -> stub.declareField(DeclareFieldRequest.newBuilder()
+                            .setShard(ref)
+                            .setMetric(metric)
+                            .setField(field)
+                            .setType(type)
+                            .build()));
         }
     }
 
@@ -215,17 +210,26 @@ public final class LocalStorageCluster implements AutoCloseable {
      * Kafka does); returns the points applied.
      */
     public long write(String database, int shard, PointBatch batch) {
+        return onLeader(
+                database,
+                shard,
+                (stub, ref) -> stub.write(WriteRequest.newBuilder()
+                                .setShard(ref)
+                                .setBatch(batch)
+                                .build())
+                        .getPoints());
+    }
+
+    /** One call to the current leader of (database, shard), with the shard reference at the leader's epoch. */
+    private <T> T onLeader(
+            String database, int shard, BiFunction<StorageServiceGrpc.StorageServiceBlockingStub, ShardRef, T> call) {
         var route = cache.routing().leader(database, shard).orElseThrow();
         ManagedChannel ch =
                 ManagedChannelBuilder.forTarget(route.address()).usePlaintext().build();
         try {
-            return StorageServiceGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .write(WriteRequest.newBuilder()
-                            .setShard(ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()))
-                            .setBatch(batch)
-                            .build())
-                    .getPoints();
+            return call.apply(
+                    StorageServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS),
+                    ShardRefCodec.encode(new ShardKey(database, shard), route.epoch()));
         } finally {
             ch.shutdownNow();
         }
