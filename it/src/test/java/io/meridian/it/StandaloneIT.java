@@ -289,9 +289,13 @@ class StandaloneIT {
                 .as("cells stored after the restart for %.0f points: the job folded them", written)
                 .isGreaterThan(0)
                 .isLessThan(written / 4);
+        // points and cells count WAL replay too, WAL bytes only what was appended since the restart: how much of the
+        // stream was logged before the kill varies, so only the bounds that hold either way are asserted (a raw
+        // point costs the WAL about 8 bytes, a folded one well under 1)
         assertThat(metricSum(metrics.body(), "meridian_storage_wal_written_bytes_total{db=\"dense\""))
-                .as("WAL bytes per point written, in Prometheus' naming")
-                .isBetween(0.1 * written, 4.0 * written);
+                .as("WAL bytes appended after the restart for %.0f points, in Prometheus' naming", written)
+                .isGreaterThan(0)
+                .isLessThan(written);
     }
 
     /** {@code [count, sum]} of the statement's one row; {@code [0, 0]} while the table does not exist yet. */
