@@ -131,6 +131,7 @@ public final class Standalone implements AutoCloseable {
         Properties state = loadState(dir);
         int clientPort = Integer.parseInt(state.getProperty("etcd.client-port", "0"));
         int peerPort = Integer.parseInt(state.getProperty("etcd.peer-port", "0"));
+        StandaloneMemory memory = StandaloneMemory.of(Runtime.getRuntime().maxMemory());
         StartedComponents started = new StartedComponents("standalone Meridian");
         started.add(lock); // released last, when everything else stopped
         try {
@@ -143,7 +144,8 @@ public final class Standalone implements AutoCloseable {
             state.setProperty("etcd.peer-port", Integer.toString(etcd.peerPort()));
             EmbeddedKafka kafka = null;
             if (!direct) {
-                kafka = started.add(startKafka(dir.resolve("kafka"), kafkaPort, kafkaFsync));
+                kafka = started.add(
+                        startKafka(dir.resolve("kafka"), kafkaPort, kafkaFsync, memory.kafkaQueuedRequestBytes()));
                 state.setProperty(
                         "kafka.port",
                         kafka.bootstrapServers()
@@ -152,24 +154,13 @@ public final class Standalone implements AutoCloseable {
                 createTopics(kafka);
             }
             saveState(dir, state);
-            // one registry: the broker's /metrics shows the storage node's meters too
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            started.add(meters::close);
-            StorageNode storage = StorageNode.start(
-                    StorageNodeConfig.from(ConfigTree.parse(
-                            "standalone", """
+            StorageNodeConfig storageConfig = StorageNodeConfig.from(ConfigTree.parse(
+                    "standalone", """
                     node: {id: storage-1, idc: %s, cluster: %s, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
                     storage: {server.host: 127.0.0.1, server.port: 0, http.port: -1}
-                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT))),
-                    StorageMain.CONTROLLER,
-                    meters);
-            started.add(storage);
-            Readiness readiness = new Readiness();
-            Readiness.Gate ingestRunning =
-                    direct ? null : readiness.gate("ingest", "the Flink ingest job is not running yet");
-            BrokerNode broker = BrokerNode.start(
-                    BrokerNodeConfig.from(ConfigTree.parse("standalone", """
+                    """.formatted(IDC, CLUSTER, dir.resolve("storage"), endpoint, ROOT)));
+            BrokerNodeConfig brokerConfig = BrokerNodeConfig.from(ConfigTree.parse("standalone", """
                     node: {id: broker-1, idc: %s, host: 127.0.0.1, data-dir: '%s'}
                     meta: {etcd.endpoints: %s, root: %s}
                     broker: {http.port: %d, grpc.port: 0, write.mode: %s%s}
@@ -181,23 +172,38 @@ public final class Standalone implements AutoCloseable {
                             ROOT,
                             httpPort,
                             direct ? "direct" : "kafka",
-                            kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'"))),
-                    List.of(),
-                    readiness,
-                    meters);
+                            kafka == null ? "" : ", kafka.bootstrap-servers: '" + kafka.bootstrapServers() + "'")));
+            IngestJobConfig ingestConfig = kafka == null
+                    ? null
+                    : IngestJobConfig.from(ConfigTree.parse("standalone", """
+                    node.idc: %s
+                    meta: {etcd.endpoints: %s, root: %s}
+                    ingest: {kafka: {bootstrap-servers: '%s', fetch-max-bytes: %d}, parallelism: 1,
+                             checkpoint.interval: 1s, sink.id: standalone,
+                             preaggregate: {enabled: %s, max-cells: %d}}
+                    """.formatted(
+                                    IDC,
+                                    endpoint,
+                                    ROOT,
+                                    kafka.bootstrapServers(),
+                                    memory.ingestFetchMaxBytes(),
+                                    preAggregate,
+                                    memory.preAggregateMaxCells())));
+            memory.check(storageConfig, brokerConfig, ingestConfig);
+            // one registry: the broker's /metrics shows the storage node's meters too
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            started.add(meters::close);
+            StorageNode storage = StorageNode.start(storageConfig, StorageMain.CONTROLLER, meters);
+            started.add(storage);
+            Readiness readiness = new Readiness();
+            Readiness.Gate ingestRunning =
+                    direct ? null : readiness.gate("ingest", "the Flink ingest job is not running yet");
+            BrokerNode broker = BrokerNode.start(brokerConfig, List.of(), readiness, meters);
             started.add(broker);
             Standalone s = new Standalone(dir, etcd, kafka, storage, broker, started);
             s.awaitReady(readyTimeout);
             if (kafka != null) {
-                s.ingest = EmbeddedIngest.start(
-                        IngestJobConfig.from(ConfigTree.parse("standalone", """
-                        node.idc: %s
-                        meta: {etcd.endpoints: %s, root: %s}
-                        ingest: {kafka.bootstrap-servers: '%s', parallelism: 1, checkpoint.interval: 1s,
-                                 sink.id: standalone, preaggregate.enabled: %s}
-                        """.formatted(
-                                        IDC, endpoint, ROOT, kafka.bootstrapServers(), preAggregate))),
-                        dir.resolve("flink"));
+                s.ingest = EmbeddedIngest.start(ingestConfig, dir.resolve("flink"));
                 started.add(s.ingest);
                 ingestRunning.open();
             }
@@ -209,7 +215,8 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafka startKafka(Path dir, int port, boolean fsync) throws IOException {
+    private static EmbeddedKafka startKafka(Path dir, int port, boolean fsync, long maxQueuedRequestBytes)
+            throws IOException {
         if (port != 0) {
             try (var probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 probe.close();
@@ -220,7 +227,7 @@ public final class Standalone implements AutoCloseable {
                         e);
             }
         }
-        return EmbeddedKafka.start(dir, port, fsync);
+        return EmbeddedKafka.start(dir, port, fsync, maxQueuedRequestBytes);
     }
 
     /** The ingest topic and its dead-letter topic, on a first start. */

@@ -1,5 +1,6 @@
 package io.meridian.deploy;
 
+import io.meridian.common.config.ConfigException;
 import io.meridian.common.model.Durations;
 import io.meridian.meta.etcd.EtcdBinaryMissingException;
 import java.nio.file.Path;
@@ -105,6 +106,9 @@ public final class StandaloneMain implements Callable<Integer> {
                     "standalone Meridian did not start: {}. Install it with: apt-get install -y etcd-server "
                             + "(or point ETCD_BINARY at an etcd binary)",
                     e.getMessage());
+            return 1;
+        } catch (ConfigException e) { // the message says what to change: no stack trace
+            log.error("standalone Meridian did not start [dataDir={}]: {}", dataDir, e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             log.error("standalone Meridian did not start [dataDir={}]: {}", dataDir, e.getMessage(), e);

@@ -8,6 +8,7 @@ import static io.meridian.common.config.ConfigTypes.durationAtLeast;
 import static io.meridian.common.config.ConfigTypes.enumOf;
 import static io.meridian.common.config.ConfigTypes.intIn;
 import static io.meridian.common.config.ConfigTypes.longIn;
+import static io.meridian.common.config.ConfigTypes.sizeAtLeast;
 
 import io.meridian.common.config.ConfigDef;
 import io.meridian.common.config.ConfigOption;
@@ -57,6 +58,12 @@ public final class IngestConfigKeys {
             BOOLEAN,
             false,
             "Stop at the offsets that are the latest when the job starts (a backfill), instead of running forever.");
+    public static final ConfigOption<Long> FETCH_MAX_BYTES = ConfigOption.of(
+            "ingest.kafka.fetch-max-bytes",
+            sizeAtLeast(1L << 20),
+            50L << 20,
+            "Most bytes one fetch of the Kafka source returns (Kafka's `fetch.max.bytes`); the source holds up to"
+                    + " two fetches per subtask, so this bounds its heap.");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOption.of(
             "ingest.parallelism",
             intIn(1, 1024),
@@ -134,6 +141,7 @@ public final class IngestConfigKeys {
                 GROUP_ID,
                 STARTING_OFFSETS,
                 BOUNDED,
+                FETCH_MAX_BYTES,
                 PARALLELISM,
                 CHECKPOINT_INTERVAL,
                 CHECKPOINT_DIR,

@@ -79,7 +79,8 @@ public final class IngestJob {
                                 ? OffsetResetStrategy.LATEST
                                 : OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new IngestDeserializer())
-                .setProperty("commit.offsets.on.checkpoint", "true");
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("fetch.max.bytes", Long.toString(Math.min(Integer.MAX_VALUE, config.fetchMaxBytes())));
         if (config.bounded()) {
             source.setBounded(OffsetsInitializer.latest());
         }

@@ -5,12 +5,15 @@ import static io.meridian.ingest.IngestConfigKeys.*;
 import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
+import io.meridian.common.config.DataSize;
+import io.meridian.common.config.MemoryBudget;
 import io.meridian.connector.flink.PreAggregateOptions;
 import io.meridian.meta.store.MetaConfigKeys;
 import io.meridian.meta.store.MetaStoreOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -29,6 +32,7 @@ public record IngestJobConfig(
         String groupId,
         StartingOffsets startingOffsets,
         boolean bounded,
+        long fetchMaxBytes,
         int parallelism,
         Duration checkpointInterval,
         String checkpointDir,
@@ -87,6 +91,7 @@ public record IngestJobConfig(
                 c.get(GROUP_ID),
                 c.get(STARTING_OFFSETS),
                 c.get(BOUNDED),
+                c.get(FETCH_MAX_BYTES),
                 c.get(PARALLELISM),
                 c.get(CHECKPOINT_INTERVAL),
                 c.get(CHECKPOINT_DIR),
@@ -104,5 +109,33 @@ public record IngestJobConfig(
                                 c.get(PREAGGREGATE_MAX_DELAY).isZero()
                                         ? c.get(CHECKPOINT_INTERVAL).multipliedBy(2)
                                         : c.get(PREAGGREGATE_MAX_DELAY)));
+    }
+
+    /** How many open pre-aggregation cells fit {@code bytes} of heap (for {@code ingest.preaggregate.max-cells}). */
+    public static long preAggregateCellsIn(long bytes) {
+        return bytes / PreAggregateOptions.CELL_BYTES;
+    }
+
+    /**
+     * The heap this job's bounded buffers may take together, per {@code MemoryBudget} share: the Kafka source's
+     * fetched records (up to two fetches per subtask, Flink's default element queue) and, when on, the
+     * pre-aggregation's open cells. The sink's per-shard batches ({@code ingest.sink.max-batch-points}) are small
+     * next to them and depend on the shard count, which is not known at start-up.
+     */
+    public List<MemoryBudget.Share> memoryShares() {
+        List<MemoryBudget.Share> shares = new ArrayList<>();
+        shares.add(new MemoryBudget.Share(
+                FETCH_MAX_BYTES.key(),
+                "records the Kafka source fetched, 2 x " + DataSize.format(fetchMaxBytes) + " x " + parallelism
+                        + " subtasks",
+                2 * fetchMaxBytes * parallelism));
+        if (preAggregate) {
+            shares.add(new MemoryBudget.Share(
+                    PREAGGREGATE_MAX_CELLS.key(),
+                    "open pre-aggregation cells, " + preAggregateOptions.maxCells() + " x "
+                            + PreAggregateOptions.CELL_BYTES + " B x " + parallelism + " subtasks",
+                    preAggregateOptions.maxCells() * PreAggregateOptions.CELL_BYTES * parallelism));
+        }
+        return shares;
     }
 }

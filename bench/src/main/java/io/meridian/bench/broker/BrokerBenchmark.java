@@ -178,7 +178,7 @@ public final class BrokerBenchmark {
                     queries = new QueryLatency(cluster.httpPort(), cluster.leafChannel(), p.shards())
                             .run(p.hosts(), start, end, p.queryRuns(), p.seed());
                     try (RawHttpClient http = new RawHttpClient("127.0.0.1", cluster.httpPort())) {
-                        statements = StatementLatency.run(http, BenchCluster.DATABASE, Math.max(5, p.queryRuns() / 10));
+                        statements = StatementLatency.run(http, BenchCluster.DATABASE, p.queryRuns());
                     }
                 }
             } finally {

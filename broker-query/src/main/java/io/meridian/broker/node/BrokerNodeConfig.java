@@ -64,6 +64,9 @@ public record BrokerNodeConfig(
         Duration queryTimeout,
         int queryMaxGroups,
         MasterOptions master) {
+    /** Kafka's default {@code buffer.memory}, which the broker's producer keeps. */
+    public static final long KAFKA_PRODUCER_BUFFER_BYTES = 32L << 20;
+
     /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -115,7 +118,7 @@ public record BrokerNodeConfig(
         MemoryBudget.check(
                 "broker",
                 Runtime.getRuntime().maxMemory(),
-                List.of(new MemoryBudget.Share(HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight)),
+                memoryShares(inFlight, c.get(WRITE_MODE)),
                 "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         MasterOptions master = new MasterOptions(
@@ -168,5 +171,24 @@ public record BrokerNodeConfig(
                 c.get(KAFKA_TOPIC),
                 c.get(KAFKA_ACK_TIMEOUT),
                 "meridian-broker-" + c.get(NODE_ID));
+    }
+
+    /** The heap shares of a broker ({@code MemoryBudget}): request bodies in flight and, in Kafka mode, the producer. */
+    public List<MemoryBudget.Share> memoryShares() {
+        return memoryShares(httpMaxInFlightBytes, writeMode);
+    }
+
+    private static List<MemoryBudget.Share> memoryShares(long inFlight, WriteMode mode) {
+        MemoryBudget.Share bodies =
+                new MemoryBudget.Share(HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight);
+        if (mode != WriteMode.KAFKA) {
+            return List.of(bodies);
+        }
+        return List.of(
+                bodies,
+                new MemoryBudget.Share(
+                        "buffer.memory",
+                        "records the Kafka producer holds until acknowledged (Kafka's default)",
+                        KAFKA_PRODUCER_BUFFER_BYTES));
     }
 }

@@ -12,6 +12,7 @@ import io.meridian.storage.log.RecordFile;
 import io.meridian.storage.memtable.FlushGate;
 import io.meridian.storage.memtable.FlushTrigger;
 import io.meridian.storage.memtable.NodeMemory;
+import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.part.PartReader;
 import io.meridian.storage.part.PartsNotWrittenException;
 import io.meridian.storage.part.PinnedSnapshot;
@@ -155,17 +156,24 @@ public final class Shard implements AutoCloseable {
     }
 
     /** Opens (recovering from the WAL) or creates a shard in {@code dir}. */
+    /** A shard with a block cache of its own, of {@code storage.block-cache.size}. */
     public static Shard open(Path dir, ShardOptions options) {
-        return new Shard(ShardState.open(dir, options, ShardMetrics.noop()), NodeMemory.unbounded());
+        return open(dir, options, ShardMetrics.noop());
     }
 
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics) {
-        return new Shard(ShardState.open(dir, options, metrics), NodeMemory.unbounded());
+        return open(dir, options, metrics, NodeMemory.unbounded());
     }
 
     /** A shard whose memtables count against a node-wide bound shared with the node's other shards. */
     public static Shard open(Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory) {
-        return new Shard(ShardState.open(dir, options, metrics), memory);
+        return open(dir, options, metrics, memory, new BlockCache(options.blockCacheBytes()));
+    }
+
+    /** A shard that shares the node's memtable bound and its block cache with the node's other shards. */
+    public static Shard open(
+            Path dir, ShardOptions options, ShardMetrics metrics, NodeMemory memory, BlockCache blockCache) {
+        return new Shard(ShardState.open(dir, options, metrics, blockCache), memory);
     }
 
     // ---------------------------------------------------------------- schema

@@ -7,6 +7,7 @@ import io.meridian.storage.index.PostingsIndex;
 import io.meridian.storage.index.SeriesDictionary;
 import io.meridian.storage.memtable.MemTableWriter;
 import io.meridian.storage.memtable.MemTables;
+import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.part.PartStore;
 import io.meridian.storage.shard.ShardFiles;
 import io.meridian.storage.shard.ShardMetrics;
@@ -60,7 +61,7 @@ final class ShardState {
     /** WAL records replayed at open. */
     final long replayed;
 
-    private ShardState(Path dir, ShardOptions options, ShardMetrics metrics) {
+    private ShardState(Path dir, ShardOptions options, ShardMetrics metrics, BlockCache blockCache) {
         this.dir = dir;
         this.options = options;
         this.metrics = metrics;
@@ -79,7 +80,7 @@ final class ShardState {
                 postings.add(id, dictionary.key(id));
             }
         }
-        this.partStore = new PartStore(dir, options, lock, metrics);
+        this.partStore = new PartStore(dir, options, lock, metrics, blockCache);
         this.writerSequences = WriterSequences.fromManifest(partStore.writers());
         this.position = partStore.replicaPosition();
         this.memTableWriter = new MemTableWriter(memTables, writerSequences, staged, metrics, options.clock());
@@ -100,7 +101,7 @@ final class ShardState {
     }
 
     /** Recovers a shard's state from the files in {@code dir} (creating it when empty). */
-    static ShardState open(Path dir, ShardOptions options, ShardMetrics metrics) {
-        return new ShardState(dir, options, metrics);
+    static ShardState open(Path dir, ShardOptions options, ShardMetrics metrics, BlockCache blockCache) {
+        return new ShardState(dir, options, metrics, blockCache);
     }
 }

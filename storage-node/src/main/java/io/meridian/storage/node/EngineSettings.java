@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param seriesPerMetric     {@code storage.limits.series-per-metric}
  * @param tagsPerSeries       {@code storage.limits.tags-per-series}
  * @param fieldsPerMetric     {@code storage.limits.fields-per-metric}
- * @param blockCacheBytes     {@code storage.block-cache.size} (per shard)
+ * @param blockCacheBytes     {@code storage.block-cache.size}: decoded blocks of all shards of the node together
+ *                            (its default, 0, resolved: an eighth of the heap)
  * @param compactionMinParts  {@code storage.compaction.min-parts}
  * @param maintenanceInterval {@code storage.maintenance.interval}: how often the upkeep runs
  * @param memtableNodeBytes   {@code storage.memtable.node-limit}: memtable bytes of all shards of the node together
@@ -57,6 +58,9 @@ public record EngineSettings(
         Objects.requireNonNull(futureTolerance, "futureTolerance");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
         Objects.requireNonNull(stagedTransactionExpiry, "stagedTransactionExpiry");
+        if (blockCacheBytes <= 0) {
+            throw new IllegalArgumentException("blockCacheBytes must be positive: " + blockCacheBytes);
+        }
         if (memtableNodeBytes <= 0) {
             throw new IllegalArgumentException("memtableNodeBytes must be positive: " + memtableNodeBytes);
         }
@@ -65,6 +69,11 @@ public record EngineSettings(
     /** {@code storage.memtable.node-limit: 0}: a quarter of this process's heap. */
     public static long defaultMemtableNodeBytes() {
         return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** {@code storage.block-cache.size: 0}: an eighth of this process's heap. */
+    public static long defaultBlockCacheBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 
     /** The defaults documented on {@link ShardOptions}, a 10 min memtable age and a 10 s upkeep interval. */
@@ -81,7 +90,7 @@ public record EngineSettings(
                 d.maxSeriesPerMetric(),
                 d.maxTagsPerSeries(),
                 d.maxFieldsPerMetric(),
-                d.blockCacheBytes(),
+                defaultBlockCacheBytes(),
                 d.compactionMinParts(),
                 Duration.ofSeconds(10),
                 defaultMemtableNodeBytes(),

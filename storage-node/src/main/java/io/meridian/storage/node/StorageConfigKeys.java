@@ -133,7 +133,10 @@ public final class StorageConfigKeys {
             ENGINE.fieldsPerMetric(),
             "Most fields one metric may have.");
     public static final ConfigOption<Long> BLOCK_CACHE_SIZE = ConfigOption.of(
-            "storage.block-cache.size", sizeAtLeast(1), ENGINE.blockCacheBytes(), "Decoded block cache per shard.");
+            "storage.block-cache.size",
+            sizeAtLeast(0),
+            0L,
+            "Heap bytes of decoded blocks cached for all shards of the node together. 0: an eighth of the heap.");
     public static final ConfigOption<Integer> COMPACTION_MIN_PARTS = ConfigOption.of(
             "storage.compaction.min-parts",
             intIn(2, 1024),

@@ -9,6 +9,7 @@ import io.meridian.meta.store.MetaStore;
 import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.memtable.NodeMemory;
+import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.replication.ReplicaController;
 import io.meridian.storage.server.ReplicationHooks;
 import io.meridian.storage.server.ShardRegistry;
@@ -132,10 +133,12 @@ public final class StorageNode implements AutoCloseable {
                     config.nodeId(), config.dataDir(), engine.diskMinFreePercent() / 100.0, engine.diskMinFreeFloor());
             maintenance.watch(disk);
             NodeMemory memory = new NodeMemory(engine.memtableNodeBytes());
+            BlockCache blockCache = new BlockCache(engine.blockCacheBytes());
+            blockCache.bindTo(meters);
             NodeMeters.bindDisk(meters, disk);
             NodeMeters.bindMemory(meters, memory);
             ShardRegistry registry =
-                    started(parts, new ShardRegistry(config.dataDir(), maintenance, memory, disk, meters));
+                    started(parts, new ShardRegistry(config.dataDir(), maintenance, memory, disk, meters, blockCache));
             ReplicaController controller =
                     started(parts, controllers.create(new NodeContext(config.nodeId(), config, registry)));
             // started after the controller, so it stops taking calls before the controller closes

@@ -94,7 +94,7 @@ public record StorageNodeConfig(
                 c.get(SERIES_PER_METRIC),
                 c.get(TAGS_PER_SERIES),
                 c.get(FIELDS_PER_METRIC),
-                c.get(BLOCK_CACHE_SIZE),
+                c.get(BLOCK_CACHE_SIZE) == 0 ? EngineSettings.defaultBlockCacheBytes() : c.get(BLOCK_CACHE_SIZE),
                 c.get(COMPACTION_MIN_PARTS),
                 c.get(MAINTENANCE_INTERVAL),
                 c.get(MEMTABLE_NODE_LIMIT) == 0
@@ -106,8 +106,7 @@ public record StorageNodeConfig(
         MemoryBudget.check(
                 "storage",
                 Runtime.getRuntime().maxMemory(),
-                List.of(new MemoryBudget.Share(
-                        MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes())),
+                memoryShares(engine),
                 "MERIDIAN_STORAGE_JAVA_OPTS=-Xmx...");
         if (c.get(REPLICATION_FETCH_WAIT).compareTo(ReplicationOptions.MAX_FETCH_WAIT) > 0) {
             throw c.invalid(REPLICATION_FETCH_WAIT, "want at most 10s; got " + c.get(REPLICATION_FETCH_WAIT));
@@ -131,5 +130,18 @@ public record StorageNodeConfig(
                 c.get(HTTP_PORT),
                 engine,
                 replication);
+    }
+
+    /** The heap shares of a storage node ({@code MemoryBudget}): memtables and the block cache, all shards together. */
+    public List<MemoryBudget.Share> memoryShares() {
+        return memoryShares(engine);
+    }
+
+    private static List<MemoryBudget.Share> memoryShares(EngineSettings engine) {
+        return List.of(
+                new MemoryBudget.Share(
+                        MEMTABLE_NODE_LIMIT.key(), "memtables of all shards", engine.memtableNodeBytes()),
+                new MemoryBudget.Share(
+                        BLOCK_CACHE_SIZE.key(), "decoded blocks of all shards", engine.blockCacheBytes()));
     }
 }

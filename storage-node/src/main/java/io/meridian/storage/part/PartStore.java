@@ -46,7 +46,11 @@ public final class PartStore implements AutoCloseable {
     private final AtomicLong partSeq = new AtomicLong();
     private volatile PartSet parts = PartSet.EMPTY;
 
-    public PartStore(Path dir, ShardOptions options, ReadWriteLock shardLock, ShardMetrics metrics) {
+    /**
+     * @param blockCache decoded blocks; the node's, shared by its shards ({@code storage.block-cache.size})
+     */
+    public PartStore(
+            Path dir, ShardOptions options, ReadWriteLock shardLock, ShardMetrics metrics, BlockCache blockCache) {
         this.dir = dir;
         this.options = options;
         this.shardLock = shardLock;
@@ -54,7 +58,7 @@ public final class PartStore implements AutoCloseable {
         this.io = options.files();
         this.compactor = new Compactor(io);
         this.manifest = Manifest.open(io, dir);
-        this.blockCache = new BlockCache(options.blockCacheBytes());
+        this.blockCache = blockCache;
         loadParts();
     }
 
@@ -269,6 +273,7 @@ public final class PartStore implements AutoCloseable {
     @Override
     public void close() {
         manifest.close();
+        parts.all().forEach(blockCache::invalidate); // the cache is the node's: a closed shard frees its share
         parts.all().forEach(PartReader::retire);
     }
 }

@@ -141,13 +141,158 @@ public final class LeafAggregator {
     }
 
     private void scanParts() {
-        List<PartReader> parts = view.parts();
-        if (latestOnly) { // newest segments first: older ones are skipped for what a newer one already answered
-            parts = new ArrayList<>(parts);
-            parts.sort((a, b) -> Long.compare(b.segmentStartMs(), a.segmentStartMs()));
+        if (latestOnly && rows == null) {
+            scanPartsNewestFirst();
+            return;
         }
-        for (PartReader p : parts) {
-            scanPart(p);
+        for (PartReader p : view.parts()) {
+            PartRange r = PartRange.of(p, q);
+            if (r == null) {
+                continue;
+            }
+            BlockCache.PartBlocks blocks = cache.open(p, codec);
+            for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+                int s = it.next();
+                if (rows != null) {
+                    rows.addPart(p, s, r.firstSlot, r.lastSlot);
+                }
+                scanSeries(p, blocks, r, s);
+            }
+        }
+    }
+
+    /** The slots of a part that are in the query's range, {@code [firstSlot, lastSlot]}. */
+    private record PartRange(int firstSlot, int lastSlot) {
+        /** Null when none is. */
+        static PartRange of(PartReader p, LeafQuery q) {
+            long iv = p.intervalMs();
+            long seg = p.segmentStartMs();
+            int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + iv - 1, iv));
+            long lastSlotL = Math.floorDiv(q.endMs() - 1 - seg, iv);
+            if (lastSlotL < 0 || firstSlot >= p.slotCount()) {
+                return null;
+            }
+            return new PartRange(firstSlot, (int) Math.min(lastSlotL, p.slotCount() - 1));
+        }
+    }
+
+    /**
+     * The newest-point path over parts: segments newest first, and within a segment, per series, its parts in the
+     * order of the series' newest row in range (read from the v4 row summaries without decoding a block). A part
+     * whose newest row for the series is older than the newest point already found for a field cannot hold a newer
+     * one, so its block is not decoded. A segment flushed many times (every memtable of a day of data is a part of
+     * that day's segment until compaction merges them) then costs one block per (series, field), not one per part.
+     * Parts without row summaries (format v3) are read first, as before.
+     */
+    private void scanPartsNewestFirst() {
+        Map<Long, List<PartReader>> bySegment = new HashMap<>();
+        for (PartReader p : view.parts()) {
+            bySegment
+                    .computeIfAbsent(p.segmentStartMs(), k -> new ArrayList<>())
+                    .add(p);
+        }
+        List<Long> segments = new ArrayList<>(bySegment.keySet());
+        segments.sort((a, b) -> Long.compare(b, a));
+        for (long segmentStart : segments) {
+            List<PartReader> inSegment = new ArrayList<>();
+            List<PartRange> ranges = new ArrayList<>();
+            List<BlockCache.PartBlocks> blocks = new ArrayList<>();
+            for (PartReader p : bySegment.get(segmentStart)) {
+                PartRange r = PartRange.of(p, q);
+                if (r != null) {
+                    inSegment.add(p);
+                    ranges.add(r);
+                    blocks.add(cache.open(p, codec));
+                }
+            }
+            int n = inSegment.size();
+            long[] newestRow = new long[n];
+            Integer[] order = new Integer[n];
+            for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+                int s = it.next();
+                for (int k = 0; k < n; k++) {
+                    order[k] = k;
+                    newestRow[k] = newestRowInRange(inSegment.get(k), ranges.get(k), s);
+                }
+                if (n > 1) {
+                    Arrays.sort(order, (a, b) -> Long.compare(newestRow[b], newestRow[a]));
+                }
+                for (int k : order) {
+                    if (newestRow[k] == Long.MIN_VALUE) {
+                        break; // this and the rest have no row of the series in range
+                    }
+                    scanSeriesNewest(inSegment.get(k), blocks.get(k), ranges.get(k), s, newestRow[k]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The start of the newest slot in range where series {@code s} has a row in {@code p}: MIN_VALUE when it has none,
+     * MAX_VALUE when the part does not say (no row summary: it must be read).
+     */
+    private static long newestRowInRange(PartReader p, PartRange r, int s) {
+        if (!p.hasRowSummary()) {
+            return Long.MAX_VALUE;
+        }
+        int e = p.summaryOf(s);
+        if (e < 0) {
+            return Long.MIN_VALUE;
+        }
+        long slot = p.summaryRows(e).previousValue(r.lastSlot);
+        return slot < r.firstSlot ? Long.MIN_VALUE : p.segmentStartMs() + slot * p.intervalMs();
+    }
+
+    /** {@link #scanSeries} on the newest-point path, skipping fields whose newest point is newer than the part's. */
+    private void scanSeriesNewest(PartReader p, BlockCache.PartBlocks blocks, PartRange r, int s, long newestRow) {
+        long iv = p.intervalMs();
+        long seg = p.segmentStartMs();
+        for (int f = 0; f < fields; f++) {
+            long known = newestFound(s, f);
+            if (known >= seg + (long) p.slotCount() * iv || known > newestRow) {
+                continue; // a newer segment or part holds this field's last point in range: this part's are older
+            }
+            int idx = p.find(s, view.fieldIds()[f]);
+            if (idx < 0 || transformed(f)) {
+                continue;
+            }
+            foldNewest(blocks.get(idx), r, s, f, seg, iv);
+        }
+    }
+
+    /** Folds series {@code s}'s slots of part {@code p} in range. */
+    private void scanSeries(PartReader p, BlockCache.PartBlocks blocks, PartRange r, int s) {
+        long iv = p.intervalMs();
+        long seg = p.segmentStartMs();
+        for (int f = 0; f < fields; f++) {
+            int idx = p.find(s, view.fieldIds()[f]);
+            if (idx < 0 || transformed(f)) {
+                continue;
+            }
+            if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
+                continue; // a newer segment holds this field's last point in range: this part's are all older
+            }
+            SlotColumns c = blocks.get(idx);
+            if (latestOnly) {
+                foldNewest(c, r, s, f, seg, iv);
+                continue;
+            }
+            for (int i = r.firstSlot <= 0 ? 0 : c.lowerBound(r.firstSlot);
+                    i < c.size() && c.slot(i) <= r.lastSlot;
+                    i++) {
+                long slotStart = seg + c.slot(i) * iv;
+                c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
+            }
+        }
+    }
+
+    /** Folds the block's newest slot in range into the one bucket, and remembers it. */
+    private void foldNewest(SlotColumns c, PartRange r, int s, int f, long seg, long iv) {
+        int i = c.lowerBound(r.lastSlot + 1) - 1;
+        if (i >= 0 && c.slot(i) >= r.firstSlot) {
+            long slotStart = seg + c.slot(i) * iv;
+            c.mergeInto(cell(s, 0, f), i, slotStart);
+            found(s, f, slotStart);
         }
     }
 
@@ -179,47 +324,6 @@ public final class LeafAggregator {
             s = c[i] = AggState.empty();
         }
         return s;
-    }
-
-    private void scanPart(PartReader p) {
-        long iv = p.intervalMs();
-        long seg = p.segmentStartMs();
-        int firstSlot = (int) Math.max(0, Math.floorDiv(q.startMs() - seg + iv - 1, iv));
-        long lastSlotL = Math.floorDiv(q.endMs() - 1 - seg, iv);
-        if (lastSlotL < 0 || firstSlot >= p.slotCount()) {
-            return;
-        }
-        int lastSlot = (int) Math.min(lastSlotL, p.slotCount() - 1);
-        BlockCache.PartBlocks blocks = cache.open(p, codec);
-        for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
-            int s = it.next();
-            if (rows != null) {
-                rows.addPart(p, s, firstSlot, lastSlot);
-            }
-            for (int f = 0; f < fields; f++) {
-                int idx = p.find(s, view.fieldIds()[f]);
-                if (idx < 0 || transformed(f)) {
-                    continue;
-                }
-                if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
-                    continue; // a newer segment holds this field's last point in range: this part's are all older
-                }
-                SlotColumns c = blocks.get(idx);
-                if (latestOnly) {
-                    int i = lastSlot >= p.slotCount() - 1 ? c.size() - 1 : c.lowerBound(lastSlot + 1) - 1;
-                    if (i >= 0 && c.slot(i) >= firstSlot) {
-                        long slotStart = seg + c.slot(i) * iv;
-                        c.mergeInto(cell(s, 0, f), i, slotStart);
-                        found(s, f, slotStart);
-                    }
-                    continue;
-                }
-                for (int i = firstSlot <= 0 ? 0 : c.lowerBound(firstSlot); i < c.size() && c.slot(i) <= lastSlot; i++) {
-                    long slotStart = seg + c.slot(i) * iv;
-                    c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
-                }
-            }
-        }
     }
 
     private void scanMemtable(MemTable m) {

@@ -9,6 +9,7 @@ import io.meridian.storage.engine.ShardMaintenance;
 import io.meridian.storage.file.DiskSpace;
 import io.meridian.storage.file.FileIo;
 import io.meridian.storage.memtable.NodeMemory;
+import io.meridian.storage.part.BlockCache;
 import io.meridian.storage.shard.ShardMetrics;
 import io.meridian.storage.shard.ShardOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardRegistry.class);
+    /** The block cache of a registry built without one (tools and tests): 256 MiB for all its shards. */
+    private static final long SHARED_TEST_CACHE_BYTES = 256L << 20;
     /** Directory name prefix of a shard under its database directory. */
     public static final String SHARD_DIR_PREFIX = "shard-";
     /** Directory under the data directory where damaged replicas are moved; never deleted by Meridian. */
@@ -48,6 +51,7 @@ public final class ShardRegistry implements AutoCloseable {
     private final Path dataDir;
     private final ShardMaintenance maintenance;
     private final NodeMemory memory;
+    private final BlockCache blockCache;
     private final DiskSpace disk;
     private final MeterRegistry meters;
     private final Map<ShardKey, ShardReplica> replicas = new ConcurrentHashMap<>();
@@ -73,6 +77,18 @@ public final class ShardRegistry implements AutoCloseable {
     /** @param meters where the meters of every shard opened here (and of the replica roles over them) register */
     public ShardRegistry(
             Path dataDir, ShardMaintenance maintenance, NodeMemory memory, DiskSpace disk, MeterRegistry meters) {
+        this(dataDir, maintenance, memory, disk, meters, new BlockCache(SHARED_TEST_CACHE_BYTES));
+    }
+
+    /** @param blockCache the node's decoded block cache, shared by every shard opened here */
+    public ShardRegistry(
+            Path dataDir,
+            ShardMaintenance maintenance,
+            NodeMemory memory,
+            DiskSpace disk,
+            MeterRegistry meters,
+            BlockCache blockCache) {
+        this.blockCache = Objects.requireNonNull(blockCache, "blockCache");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
         this.memory = Objects.requireNonNull(memory, "memory");
@@ -284,8 +300,8 @@ public final class ShardRegistry implements AutoCloseable {
                     : existing;
         }
         long started = System.nanoTime();
-        Shard shard =
-                Shard.open(directory(key), options, new ShardMetrics(meters, key.database(), key.shard()), memory);
+        Shard shard = Shard.open(
+                directory(key), options, new ShardMetrics(meters, key.database(), key.shard()), memory, blockCache);
         if (leader) {
             shard.setEpoch(epoch);
         }

@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param maxSeriesPerMetric {@code storage.limits.series-per-metric} (default 1,000,000)
  * @param maxTagsPerSeries   {@code storage.limits.tags-per-series} (default 32)
  * @param maxFieldsPerMetric {@code storage.limits.fields-per-metric} (default 256)
- * @param blockCacheBytes    {@code storage.block-cache.size}: decoded block cache (default 256 MiB)
+ * @param blockCacheBytes    the block cache of a shard opened without the node's shared one (tests, tools; default 256 MiB);
+ *                           a storage node opens its shards on one cache of {@code storage.block-cache.size}
  * @param compactionMinParts {@code storage.compaction.min-parts}: parts of one family segment that trigger a merge (default 4)
  * @param stagedTransactionExpiry {@code storage.transactions.staged-expiry}: a transaction staged this long ago and
  *                           neither committed nor aborted is aborted by the leader (default 7d, like Kafka's

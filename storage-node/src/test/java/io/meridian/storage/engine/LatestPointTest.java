@@ -117,4 +117,65 @@ class LatestPointTest {
                     .isNull();
         }
     }
+
+    @Test
+    void aSegmentFlushedManyTimesAnswersFromTheNewestPartThatHoldsEachField() {
+        SeriesKey b = SeriesKey.of("cpu", "host", "b");
+        long day = Math.floorDiv(NOW, DAY) * DAY - DAY; // yesterday: one segment for every flush below
+        long slot = day + 20 * 3_600_000L; // a 10 s slot split across two parts
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            shard.write(WriteBatch.builder()
+                    .point(A, day + 3_600_000, "x", 1)
+                    .point(A, day + 3_600_000, "y", 10)
+                    .point(b, day + 4 * 3_600_000, "x", 100)
+                    .build());
+            shard.flush();
+            shard.write(
+                    WriteBatch.builder().point(A, day + 2 * 3_600_000, "x", 2).build());
+            shard.flush();
+            shard.write(WriteBatch.builder().point(A, slot + 5_000, "x", 4).build());
+            shard.flush();
+            shard.write(WriteBatch.builder()
+                    .point(A, slot + 1_000, "x", 3)
+                    .point(b, day + 3_600_000, "x", 99)
+                    .build());
+            shard.flush();
+            LeafQuery all = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - 3650 * DAY,
+                    NOW + 10_000,
+                    0,
+                    List.of("host"),
+                    List.of("x", "y"),
+                    Set.of(Aggregate.LAST));
+            assertThat(all.latestOnly()).isTrue();
+            PartialTable r = shard.query(all);
+            AggState ax = r.cell(List.of("a"), 0, 0);
+            assertThat(ax.last())
+                    .as("the slot split across two parts: the later point of it")
+                    .isEqualTo(4);
+            assertThat(ax.lastTs()).isEqualTo(slot + 5_000);
+            assertThat(r.cell(List.of("a"), 0, 1).last())
+                    .as("y: only in the oldest part, though newer parts hold the series")
+                    .isEqualTo(10);
+            assertThat(r.cell(List.of("b"), 0, 0).last())
+                    .as("b: its newest point is in an older part than its newest write")
+                    .isEqualTo(100);
+            LeafQuery before = new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - 3650 * DAY,
+                    day + 3 * 3_600_000L,
+                    0,
+                    List.of("host"),
+                    List.of("x"),
+                    Set.of(Aggregate.LAST));
+            PartialTable earlier = shard.query(before);
+            assertThat(earlier.cell(List.of("a"), 0, 0).last())
+                    .as("a range that ends inside the segment: the newest point before its end")
+                    .isEqualTo(2);
+            assertThat(earlier.cell(List.of("b"), 0, 0).last()).isEqualTo(99);
+        }
+    }
 }

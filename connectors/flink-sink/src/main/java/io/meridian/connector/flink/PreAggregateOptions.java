@@ -13,6 +13,12 @@ import java.util.Objects;
 public final class PreAggregateOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Heap bytes of one open cell, for memory budgets: its partial (count, sum, min, max, first and last with their
+     * times) and its place in the aggregator's maps. An estimate; histogram cells are larger.
+     */
+    public static final long CELL_BYTES = 150;
+
     private final long maxCells;
     private final Duration maxDelay;
     private final double minFoldRatio;

@@ -57,6 +57,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final Path dir;
+    /** The least request-queue bound: room for the largest produce request of a default client (1 MiB) and more. */
+    public static final long MIN_QUEUED_REQUEST_BYTES = 8L << 20;
+
     private final boolean temporary;
     private final String bootstrapServers;
     private boolean closed;
@@ -83,8 +86,26 @@ public final class EmbeddedKafka implements AutoCloseable {
      * fsync to the OS and relies on replication, which a one-broker cluster does not have.
      */
     public static EmbeddedKafka start(Path dir, int port, boolean fsyncEachWrite) throws IOException {
+        return start(dir, port, fsyncEachWrite, 0);
+    }
+
+    /**
+     * {@link #start(Path, int, boolean)} with the heap the broker may hold in requests bounded: at most
+     * {@code maxQueuedRequestBytes} of received requests wait for its handler threads ({@code
+     * queued.max.request.bytes}; it stops reading sockets past it, which is back-pressure on the producers), and no
+     * single request may be larger ({@code socket.request.max.bytes}). 0 keeps Kafka's defaults: an unbounded queue
+     * of requests of up to 100 MiB each.
+     *
+     * @throws IllegalArgumentException when positive and under {@link #MIN_QUEUED_REQUEST_BYTES}
+     */
+    public static EmbeddedKafka start(Path dir, int port, boolean fsyncEachWrite, long maxQueuedRequestBytes)
+            throws IOException {
+        if (maxQueuedRequestBytes != 0 && maxQueuedRequestBytes < MIN_QUEUED_REQUEST_BYTES) {
+            throw new IllegalArgumentException("the embedded Kafka broker's request queue bound is too small [bytes="
+                    + maxQueuedRequestBytes + ", least=" + MIN_QUEUED_REQUEST_BYTES + "]");
+        }
         Files.createDirectories(dir);
-        return startIn(dir, false, port == 0 ? freePort() : port, fsyncEachWrite);
+        return startIn(dir, false, port == 0 ? freePort() : port, fsyncEachWrite, maxQueuedRequestBytes);
     }
 
     /** Formats a temp directory and starts the node; returns once the broker answers metadata requests. */
@@ -93,7 +114,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) { // a free port may be taken before we bind it
             Path dir = Files.createTempDirectory("meridian-kraft-");
             try {
-                return startIn(dir, true, freePort(), false);
+                return startIn(dir, true, freePort(), false, 0);
             } catch (RuntimeException e) {
                 FileTrees.delete(dir);
                 last = e;
@@ -102,7 +123,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedKafka startIn(Path dir, boolean temporary, int brokerPort, boolean fsyncEachWrite)
+    private static EmbeddedKafka startIn(
+            Path dir, boolean temporary, int brokerPort, boolean fsyncEachWrite, long maxQueuedRequestBytes)
             throws IOException {
         int controllerPort = freePort();
         Map<String, String> p = new HashMap<>();
@@ -126,6 +148,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         if (fsyncEachWrite) {
             p.put("log.flush.interval.messages", "1");
+        }
+        if (maxQueuedRequestBytes > 0) {
+            p.put("queued.max.request.bytes", Long.toString(maxQueuedRequestBytes));
+            p.put("socket.request.max.bytes", Long.toString(Math.min(Integer.MAX_VALUE, maxQueuedRequestBytes)));
         }
         KafkaConfig config = new KafkaConfig(p);
 
