@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * query that touches thousands of their blocks pays one cache lookup per part instead of one per block (measured:
  * lastpoint over 10,000 blocks went from ~9 ms to ~2 ms); such an entry weighs its part's worst-case decoded size
  * from the start, so lazily filled blocks never take the cache past its bound. Large parts are cached block by
- * block.
+ * block. The newest row of each block is kept apart, a few bytes per block, so that lastpoint over parts whose
+ * blocks no longer fit decodes each block once, not on every query.
  *
  * <p>Thread-safe. Cache maintenance runs on the calling thread.
  */
@@ -24,13 +25,18 @@ public final class BlockCache {
     static final int BYTES_PER_DECODED_ENTRY = 4 + 8 * 9;
     /** A part whose worst-case decoded size is at most this fraction of the cache is cached whole. */
     static final int WHOLE_PART_FRACTION = 8;
+    /** Rough heap bytes of one kept newest row: a one-entry {@link SlotColumns} and its slot in the part's array. */
+    static final int BYTES_PER_NEWEST_ROW = 160;
 
     private final long maxBytes;
     private final Cache<Long, SlotColumns> blocks;
     private final Cache<Integer, WholePart> parts;
+    /** Per part, each block's newest row, once read: the newest-point path (lastpoint) needs nothing else. */
+    private final Cache<Integer, AtomicReferenceArray<SlotColumns>> newest;
 
     /**
-     * @param maxBytes heap bytes of decoded blocks, half for block entries and half for whole parts
+     * @param maxBytes heap bytes of decoded blocks: 7/16 each for block entries and for whole parts, 1/8 for the
+     *                 blocks' newest rows
      * @throws InvalidInputException when not positive
      */
     public BlockCache(long maxBytes) {
@@ -41,14 +47,21 @@ public final class BlockCache {
         this.maxBytes = maxBytes;
         this.blocks = Caffeine.newBuilder()
                 .executor(Runnable::run)
-                .maximumWeight(maxBytes / 2)
+                .maximumWeight(maxBytes / 16 * 7)
                 .weigher((Long k, SlotColumns v) -> v.estimatedBytes())
                 .recordStats()
                 .build();
         this.parts = Caffeine.newBuilder()
                 .executor(Runnable::run)
-                .maximumWeight(maxBytes / 2)
+                .maximumWeight(maxBytes / 16 * 7)
                 .weigher((Integer k, WholePart v) -> v.weight)
+                .recordStats()
+                .build();
+        this.newest = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumWeight(maxBytes / 8)
+                .weigher((Integer k, AtomicReferenceArray<SlotColumns> v) ->
+                        (int) Math.min(Integer.MAX_VALUE, (long) v.length() * BYTES_PER_NEWEST_ROW))
                 .recordStats()
                 .build();
     }
@@ -62,13 +75,14 @@ public final class BlockCache {
 
     /** Heap bytes the cache holds now (whole parts at their worst-case size). */
     public long weightedBytes() {
-        return weight(blocks) + weight(parts);
+        return weight(blocks) + weight(parts) + weight(newest);
     }
 
     /** Runs pending evictions now (tests: the size is exact only after maintenance). */
     void cleanUp() {
         blocks.cleanUp();
         parts.cleanUp();
+        newest.cleanUp();
     }
 
     private static long weight(Cache<?, ?> c) {
@@ -77,7 +91,8 @@ public final class BlockCache {
 
     /**
      * Meters on {@code registry}: {@code meridian.storage.block.cache.bytes} (held) and {@code .max.bytes}, and
-     * Caffeine's own hit, miss and eviction counters under {@code cache=block-cache-blocks|block-cache-parts}.
+     * Caffeine's own hit, miss and eviction counters under {@code
+     * cache=block-cache-blocks|block-cache-parts|block-cache-newest-rows}.
      */
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("meridian.storage.block.cache", this, BlockCache::weightedBytes)
@@ -90,11 +105,18 @@ public final class BlockCache {
                 .register(registry);
         CaffeineCacheMetrics.monitor(registry, blocks, "block-cache-blocks");
         CaffeineCacheMetrics.monitor(registry, parts, "block-cache-parts");
+        CaffeineCacheMetrics.monitor(registry, newest, "block-cache-newest-rows");
     }
 
     /** Blocks of one part, for the duration of one query. */
     public interface PartBlocks {
         SlotColumns get(int index);
+
+        /**
+         * Block {@code index}'s newest row alone (a one-entry {@link SlotColumns}; empty when the block is), read
+         * from the block once and kept: the newest-point path asks only for it.
+         */
+        SlotColumns newest(int index);
     }
 
     public PartBlocks open(PartReader p, BlockCodec codec) {
@@ -105,28 +127,62 @@ public final class BlockCache {
                             id -> new WholePart(new AtomicReferenceArray<>(p.entryCount()), (int)
                                     Math.min(Integer.MAX_VALUE, worst)))
                     .blocks();
-            return i -> {
-                SlotColumns c = arr.get(i);
-                if (c == null) {
-                    c = p.readBlock(i, codec);
-                    arr.set(i, c);
+            return new Blocks(p) {
+                @Override
+                public SlotColumns get(int i) {
+                    SlotColumns c = arr.get(i);
+                    if (c == null) {
+                        c = p.readBlock(i, codec);
+                        arr.set(i, c);
+                    }
+                    return c;
                 }
-                return c;
             };
         }
-        return i -> {
-            long key = ((long) p.id() << 32) | i;
-            SlotColumns c = blocks.getIfPresent(key);
-            if (c == null) {
-                c = p.readBlock(i, codec);
-                blocks.put(key, c);
+        return new Blocks(p) {
+            @Override
+            public SlotColumns get(int i) {
+                long key = ((long) p.id() << 32) | i;
+                SlotColumns c = blocks.getIfPresent(key);
+                if (c == null) {
+                    c = p.readBlock(i, codec);
+                    blocks.put(key, c);
+                }
+                return c;
             }
-            return c;
         };
     }
 
-    /** Drops the whole-part entry of a part that was replaced or dropped (its block entries age out). */
+    /** The newest rows of a part's blocks, kept in {@link #newest} apart from the blocks themselves. */
+    private abstract class Blocks implements PartBlocks {
+        private final PartReader part;
+        private AtomicReferenceArray<SlotColumns> rows;
+
+        Blocks(PartReader part) {
+            this.part = part;
+        }
+
+        @Override
+        public SlotColumns newest(int i) {
+            if (rows == null) {
+                rows = newest.get(part.id(), id -> new AtomicReferenceArray<>(part.entryCount()));
+            }
+            SlotColumns row = rows.get(i);
+            if (row == null) {
+                SlotColumns block = get(i);
+                row = new SlotColumns(1, block.isHistogram());
+                if (block.size() > 0) {
+                    row.appendOrMerge(block, block.size() - 1);
+                }
+                rows.set(i, row);
+            }
+            return row;
+        }
+    }
+
+    /** Drops the whole-part entry and the newest rows of a part that was replaced or dropped (its blocks age out). */
     public void invalidate(PartReader p) {
         parts.invalidate(p.id());
+        newest.invalidate(p.id());
     }
 }

@@ -256,8 +256,13 @@ public final class LeafAggregator {
             if (idx < 0 || transformed(f)) {
                 continue;
             }
-            foldNewest(blocks.get(idx), r, s, f, seg, iv);
+            foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
         }
+    }
+
+    /** The block's newest row when the range reaches the part's end (the usual lastpoint), else the whole block. */
+    private static SlotColumns newestOf(PartReader p, BlockCache.PartBlocks blocks, PartRange r, int idx) {
+        return r.lastSlot >= p.slotCount() - 1 ? blocks.newest(idx) : blocks.get(idx);
     }
 
     /** Folds series {@code s}'s slots of part {@code p} in range. */
@@ -272,11 +277,11 @@ public final class LeafAggregator {
             if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
                 continue; // a newer segment holds this field's last point in range: this part's are all older
             }
-            SlotColumns c = blocks.get(idx);
             if (latestOnly) {
-                foldNewest(c, r, s, f, seg, iv);
+                foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
                 continue;
             }
+            SlotColumns c = blocks.get(idx);
             for (int i = r.firstSlot <= 0 ? 0 : c.lowerBound(r.firstSlot);
                     i < c.size() && c.slot(i) <= r.lastSlot;
                     i++) {
@@ -348,6 +353,7 @@ public final class LeafAggregator {
                     }
                     if (newestSlot < q.endMs()) { // the buffer's newest point is the last one in range
                         cell(s, 0, f).add(b.maxTimestamp(), b.valueAtMax());
+                        found(s, f, newestSlot); // parts with only older slots are then skipped
                         continue;
                     }
                 }
@@ -407,6 +413,7 @@ public final class LeafAggregator {
             for (int j = i; j >= from && b.timestamp(j) == ts; j--) {
                 cell.add(ts, b.value(j));
             }
+            found(s, f, slotStart);
             return;
         }
     }

@@ -178,4 +178,36 @@ class LatestPointTest {
             assertThat(earlier.cell(List.of("b"), 0, 0).last()).isEqualTo(99);
         }
     }
+
+    @Test
+    void aMemtableAnswerSkipsOlderPartsButNotAPartWithALaterPointOfTheSameSlot() {
+        SeriesKey b = SeriesKey.of("cpu", "host", "b");
+        long slot = Math.floorDiv(NOW, DAY) * DAY - DAY + 3_600_000L;
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            shard.write(WriteBatch.builder()
+                    .point(A, slot + 5_000, "x", 5)
+                    .point(b, slot - 60_000, "x", 1)
+                    .build());
+            shard.flush();
+            shard.write(WriteBatch.builder()
+                    .point(A, slot + 1_000, "x", 4) // the same slot as the part's point, earlier in it
+                    .point(b, slot + 60_000, "x", 2)
+                    .build());
+            PartialTable r = shard.query(new LeafQuery(
+                    "cpu",
+                    TagPredicate.all(),
+                    NOW - 3650 * DAY,
+                    NOW + 10_000,
+                    0,
+                    List.of("host"),
+                    List.of("x"),
+                    Set.of(Aggregate.LAST)));
+            assertThat(r.cell(List.of("a"), 0, 0).last())
+                    .as("the part's point is later in the memtable's newest slot")
+                    .isEqualTo(5);
+            assertThat(r.cell(List.of("b"), 0, 0).last())
+                    .as("the memtable's is newest")
+                    .isEqualTo(2);
+        }
+    }
 }

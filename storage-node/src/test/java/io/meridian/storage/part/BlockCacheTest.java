@@ -122,4 +122,30 @@ class BlockCacheTest {
                         .count())
                 .isEqualTo(1);
     }
+
+    @Test
+    void aBlocksNewestRowIsItsLastEntryAndIsKeptApartFromTheBlock() {
+        // too small to keep any block: only the newest rows stay
+        BlockCache cache = new BlockCache(WORST_PER_ENTRY);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        cache.bindTo(registry);
+        PartReader p = part("a.part", 3, 400);
+        for (int round = 0; round < 2; round++) {
+            BlockCache.PartBlocks blocks = cache.open(p, codec);
+            for (int i = 0; i < 3; i++) {
+                SlotColumns row = blocks.newest(i);
+                SlotColumns block = p.readBlock(i, codec);
+                assertThat(row.size()).isEqualTo(1);
+                assertThat(row.slot(0)).isEqualTo(block.slot(block.size() - 1)).isEqualTo(399 * 3);
+                assertThat(row.last(0)).isEqualTo(block.last(block.size() - 1)).isEqualTo(i + 399);
+            }
+        }
+        assertThat(registry.get("cache.gets")
+                        .tag("cache", "block-cache-newest-rows")
+                        .tag("result", "hit")
+                        .functionCounter()
+                        .count())
+                .as("the second round found the part's rows kept")
+                .isEqualTo(1);
+    }
 }
