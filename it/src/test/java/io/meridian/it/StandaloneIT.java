@@ -209,6 +209,42 @@ class StandaloneIT {
     }
 
     @Test
+    void aHeapTooSmallForEveryRolesSharesStopsTheStartNamingThemAndLeavesNothingBehind() throws Exception {
+        Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
+        Path dir = freshDir("StandaloneIT-small-heap");
+        int port = freePort();
+        List<String> cmd = standaloneCommand(dir, port);
+        cmd.add(1, "-Xmx256m"); // Kafka mode's shares sum to about 216 MiB there, over 75% of it
+        Process small = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        started.add(small);
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(small.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        assertThat(small.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // the output ends when every holder of the pipe is gone, etcd included
+        String output = read.get(30, TimeUnit.SECONDS);
+        assertThat(small.exitValue()).as(output).isEqualTo(1);
+        assertThat(output)
+                .contains("memory shares do not fit the heap [role=standalone, heap=256MiB")
+                .contains(
+                        "storage.memtable.node-limit=", "storage.block-cache.size=", "broker.http.max-in-flight-bytes=")
+                .contains(
+                        "queued.max.request.bytes=", "ingest.kafka.fetch-max-bytes=", "ingest.preaggregate.max-cells=")
+                .contains("MERIDIAN_STANDALONE_JAVA_OPTS=-Xmx")
+                .as("a configuration error, not a crash: no stack trace")
+                .doesNotContain("\tat io.meridian");
+        // nothing left behind: the same directory starts with a heap that fits (etcd stopped, the lock released)
+        start(dir, port);
+        HttpResponse<String> created = post("http://127.0.0.1:" + port + "/api/v1/databases", """
+                {"name":"fits","shards":1,"replicas":1,"intervals":[{"interval":"10s","retention":"1d"}]}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
     void aKilledStandaloneResumesADenseStreamExactlyOnce() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT-kill");
