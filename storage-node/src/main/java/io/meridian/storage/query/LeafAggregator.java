@@ -274,11 +274,10 @@ public final class LeafAggregator {
             if (idx < 0 || transformed(f)) {
                 continue;
             }
-            if (latestOnly && newestFound(s, f) >= seg + (long) p.slotCount() * iv) {
-                continue; // a newer segment holds this field's last point in range: this part's are all older
-            }
-            if (latestOnly) {
-                foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
+            if (latestOnly) { // unless a newer segment holds this field's last point in range: this part's are older
+                if (newestFound(s, f) < seg + (long) p.slotCount() * iv) {
+                    foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
+                }
                 continue;
             }
             SlotColumns c = blocks.get(idx);

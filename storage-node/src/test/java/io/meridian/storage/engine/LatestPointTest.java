@@ -27,6 +27,12 @@ class LatestPointTest {
     @TempDir
     Path dir;
 
+    /** LAST alone over {@code [startMs, endMs)}: the newest-point path. */
+    private static LeafQuery newest(long startMs, long endMs, List<String> groupBy, String... fields) {
+        return new LeafQuery(
+                "cpu", TagPredicate.all(), startMs, endMs, 0, groupBy, List.of(fields), Set.of(Aggregate.LAST));
+    }
+
     @Test
     void eachFieldGetsItsNewestPointWhicheverSegmentOrMemtableHoldsIt() {
         try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
@@ -42,15 +48,7 @@ class LatestPointTest {
                     .point(A, NOW - 3 * DAY, "x", 0)
                     .point(A, NOW - 3 * DAY, "z", 7)
                     .build());
-            LeafQuery q = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - 3650 * DAY,
-                    NOW + 10_000,
-                    0,
-                    List.of(),
-                    List.of("x", "y", "z"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery q = newest(NOW - 3650 * DAY, NOW + 10_000, List.of(), "x", "y", "z");
             assertThat(q.latestOnly()).isTrue();
             PartialTable r = shard.query(q);
             AggState x = r.cell(List.of(), 0, 0);
@@ -60,15 +58,7 @@ class LatestPointTest {
             assertThat(x.lastTs()).isEqualTo(NOW - 3_600_000);
             assertThat(y.last()).as("y: only in the oldest segment").isEqualTo(10);
             assertThat(z.last()).as("z: only in the memtable").isEqualTo(7);
-            LeafQuery older = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - 3650 * DAY,
-                    NOW - DAY / 2,
-                    0,
-                    List.of(),
-                    List.of("x"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery older = newest(NOW - 3650 * DAY, NOW - DAY / 2, List.of(), "x");
             assertThat(shard.query(older).cell(List.of(), 0, 0).last())
                     .as("a range that ends before the newest")
                     .isEqualTo(2);
@@ -86,15 +76,7 @@ class LatestPointTest {
                     .point(A, NOW + 3_600_000, "w", 1)
                     .point(A, NOW - 30_000, "w", 2)
                     .build());
-            LeafQuery q = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - DAY,
-                    NOW + 10_000,
-                    0,
-                    List.of(),
-                    List.of("x", "w"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery q = newest(NOW - DAY, NOW + 10_000, List.of(), "x", "w");
             PartialTable r = shard.query(q);
             assertThat(r.cell(List.of(), 0, 0).last())
                     .as("newest, ties by the larger value")
@@ -103,15 +85,7 @@ class LatestPointTest {
             assertThat(r.cell(List.of(), 0, 1).last())
                     .as("w's newest point is after the range: the last one in it")
                     .isEqualTo(2);
-            LeafQuery future = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW + DAY,
-                    NOW + 2 * DAY,
-                    0,
-                    List.of(),
-                    List.of("x"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery future = newest(NOW + DAY, NOW + 2 * DAY, List.of(), "x");
             assertThat(shard.query(future).cell(List.of(), 0, 0))
                     .as("nothing in range")
                     .isNull();
@@ -140,15 +114,7 @@ class LatestPointTest {
                     .point(b, day + 3_600_000, "x", 99)
                     .build());
             shard.flush();
-            LeafQuery all = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - 3650 * DAY,
-                    NOW + 10_000,
-                    0,
-                    List.of("host"),
-                    List.of("x", "y"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery all = newest(NOW - 3650 * DAY, NOW + 10_000, List.of("host"), "x", "y");
             assertThat(all.latestOnly()).isTrue();
             PartialTable r = shard.query(all);
             AggState ax = r.cell(List.of("a"), 0, 0);
@@ -162,15 +128,7 @@ class LatestPointTest {
             assertThat(r.cell(List.of("b"), 0, 0).last())
                     .as("b: its newest point is in an older part than its newest write")
                     .isEqualTo(100);
-            LeafQuery before = new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - 3650 * DAY,
-                    day + 3 * 3_600_000L,
-                    0,
-                    List.of("host"),
-                    List.of("x"),
-                    Set.of(Aggregate.LAST));
+            LeafQuery before = newest(NOW - 3650 * DAY, day + 3 * 3_600_000L, List.of("host"), "x");
             PartialTable earlier = shard.query(before);
             assertThat(earlier.cell(List.of("a"), 0, 0).last())
                     .as("a range that ends inside the segment: the newest point before its end")
@@ -193,15 +151,7 @@ class LatestPointTest {
                     .point(A, slot + 1_000, "x", 4) // the same slot as the part's point, earlier in it
                     .point(b, slot + 60_000, "x", 2)
                     .build());
-            PartialTable r = shard.query(new LeafQuery(
-                    "cpu",
-                    TagPredicate.all(),
-                    NOW - 3650 * DAY,
-                    NOW + 10_000,
-                    0,
-                    List.of("host"),
-                    List.of("x"),
-                    Set.of(Aggregate.LAST)));
+            PartialTable r = shard.query(newest(NOW - 3650 * DAY, NOW + 10_000, List.of("host"), "x"));
             assertThat(r.cell(List.of("a"), 0, 0).last())
                     .as("the part's point is later in the memtable's newest slot")
                     .isEqualTo(5);
