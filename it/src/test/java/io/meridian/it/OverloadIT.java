@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.io.FileTrees;
+import io.meridian.it.harness.FreePorts;
 import io.meridian.meta.etcd.EtcdProcess;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +64,7 @@ class OverloadIT {
         Path dir = Path.of("target", "it-clusters", "OverloadIT").toAbsolutePath();
         FileTrees.delete(dir);
         Files.createDirectories(dir);
-        int port = freePort();
+        int port = FreePorts.pick();
         String base = "http://127.0.0.1:" + port;
         Path log = dir.resolve("standalone.log");
         standalone = new ProcessBuilder(
@@ -179,11 +178,5 @@ class OverloadIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

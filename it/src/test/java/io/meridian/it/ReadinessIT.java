@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.io.FileTrees;
+import io.meridian.it.harness.FreePorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +53,7 @@ class ReadinessIT {
     void standaloneIsReadyOnlyWhenDdlWritesAndQueriesWork() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-standalone");
-        int port = freePort();
+        int port = FreePorts.pick();
         launch(
                 "io.meridian.deploy.StandaloneMain",
                 "--data-dir",
@@ -73,7 +73,7 @@ class ReadinessIT {
     void aClusterFromClusterUpIsReadyOnlyWhenDdlWritesAndQueriesWork() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-cluster");
-        int port = freePort();
+        int port = FreePorts.pick();
         launch(
                 "io.meridian.deploy.ClusterMain",
                 "up",
@@ -179,11 +179,5 @@ class ReadinessIT {
         Path dir = Path.of("target", "it-clusters", name).toAbsolutePath();
         FileTrees.delete(dir);
         return dir;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,25 +1,61 @@
 package io.meridian.it.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Free loopback ports for the processes a test starts. */
+/**
+ * Free loopback ports for the processes a test starts.
+ *
+ * <p>Ports come from below the kernel's ephemeral range ({@code net.ipv4.ip_local_port_range}). A port the kernel
+ * hands out for {@code bind(0)} lies inside that range, so between the moment it is found free and the moment the
+ * node binds it, any process's outgoing connection (a gRPC client, an etcd watch) may take it as its local port: CI
+ * met that as {@code Address already in use}. Below the range only an explicit bind can take a port, and this
+ * class hands each port out once per JVM, starting from a random offset so that two test JVMs rarely meet.
+ */
 public final class FreePorts {
+    private static final int LOWEST = 10_000;
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+    private static final AtomicInteger NEXT =
+            new AtomicInteger(LOWEST + ThreadLocalRandom.current().nextInt(Math.max(1, (EPHEMERAL_LOW - LOWEST) / 2)));
+
     private FreePorts() {}
 
-    /**
-     * A port that was free a moment ago. Another process may take it before ours binds it; the harness keeps a
-     * node's port across restarts, so a clash shows up as a start failure in the node's log, not as flakiness
-     * hidden in a retry.
-     */
+    /** A loopback port below the ephemeral range that no socket holds now and that this JVM has not handed out. */
     public static int pick() {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        int span = EPHEMERAL_LOW - LOWEST;
+        for (int tries = 0; tries < span; tries++) {
+            int port = LOWEST + Math.floorMod(NEXT.getAndIncrement() - LOWEST, span);
+            if (bindable(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free loopback port in [" + LOWEST + ", " + EPHEMERAL_LOW + ")");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
+            return false;
+        }
+    }
+
+    /** The lower bound of the ephemeral range, 32768 where /proc does not say (Linux's default). */
+    private static int ephemeralLow() {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        try {
+            int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            return Math.max(LOWEST + 1_000, low);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
