@@ -2,6 +2,7 @@ package io.meridian.common.rpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.inprocess.InProcessChannelBuilder;
 
 /** Client channels to storage nodes, one way everywhere (brokers, replication, tests). */
 public final class StorageChannels {
@@ -10,8 +11,15 @@ public final class StorageChannels {
 
     private StorageChannels() {}
 
-    /** A plaintext channel to {@code host:port} (traffic stays inside the cluster's network). */
+    /**
+     * A channel to {@code host:port}: in-process when that address is served in this JVM ({@link LocalServers}),
+     * else plaintext over the network (traffic stays inside the cluster's network).
+     */
     public static ManagedChannel open(String address) {
+        String local = LocalServers.lookup(address);
+        if (local != null) {
+            return InProcessChannelBuilder.forName(local).build();
+        }
         return ManagedChannelBuilder.forTarget(address)
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)

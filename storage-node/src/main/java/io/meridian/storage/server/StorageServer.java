@@ -1,8 +1,11 @@
 package io.meridian.storage.server;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.rpc.LocalServers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -13,21 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage node's gRPC server (netty transport): {@link StorageService} over a {@link ShardRegistry}.
- * Closing stops accepting calls, lets in-flight ones finish within the grace period, then cancels the
- * rest; the registry is the caller's and stays open.
+ * The storage node's gRPC server: {@link StorageService} over a {@link ShardRegistry}, on the network (Netty) and,
+ * under the same {@code host:port}, to clients in this JVM without a socket ({@link LocalServers}: standalone's
+ * broker). Both share one worker pool. Closing withdraws the in-process name, stops accepting calls, lets in-flight
+ * ones finish within the grace period, then cancels the rest; the registry is the caller's and stays open.
  */
 public final class StorageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageServer.class);
 
     private final Server server;
+    private final Server local;
+    private final String address;
     private final ExecutorService workers;
     private final StorageServerOptions options;
     /** Bound port, kept because {@link Server#getPort()} refuses to answer once terminated. */
     private final int port;
 
-    private StorageServer(Server server, ExecutorService workers, StorageServerOptions options) {
+    private StorageServer(Server server, Server local, ExecutorService workers, StorageServerOptions options) {
         this.server = server;
+        this.local = local;
+        this.address = options.host() + ":" + server.getPort();
         this.workers = workers;
         this.options = options;
         this.port = server.getPort();
@@ -52,11 +60,13 @@ public final class StorageServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        BindableService service = new StorageService(registry, replication);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
                 .executor(workers)
                 .maxInboundMessageSize(options.maxMessageBytes())
-                .addService(new StorageService(registry, replication))
+                .addService(service)
                 .build();
+        Server local;
         try {
             server.start();
         } catch (IOException e) {
@@ -64,13 +74,26 @@ public final class StorageServer implements AutoCloseable {
             throw new StorageIoException(
                     "cannot start storage server [host=" + options.host() + ", port=" + options.port() + "]", e);
         }
+        String address = options.host() + ":" + server.getPort();
+        try {
+            local = InProcessServerBuilder.forName(LocalServers.register(address))
+                    .executor(workers)
+                    .addService(service)
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            LocalServers.unregister(address);
+            server.shutdownNow();
+            workers.shutdownNow();
+            throw new StorageIoException("cannot start the in-process storage server [address=" + address + "]", e);
+        }
         LOG.info(
                 "storage server started [host={}, port={}, replicas={}, ms={}]",
                 options.host(),
                 server.getPort(),
                 registry.replicas().size(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new StorageServer(server, workers, options);
+        return new StorageServer(server, local, workers, options);
     }
 
     /** The bound port (the chosen one when the options asked for port 0). */
@@ -84,17 +107,24 @@ public final class StorageServer implements AutoCloseable {
 
     @Override
     public void close() {
+        LocalServers.unregister(address);
         server.shutdown();
+        local.shutdown();
         try {
-            if (!server.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            long graceMs = options.shutdownGrace().toMillis();
+            if (!server.awaitTermination(graceMs, TimeUnit.MILLISECONDS)
+                    | !local.awaitTermination(graceMs, TimeUnit.MILLISECONDS)) {
                 LOG.warn(
                         "storage server calls still running after the grace period; cancelling them [grace={}]",
                         options.shutdownGrace());
                 server.shutdownNow();
-                server.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+                local.shutdownNow();
+                server.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
+                local.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
+            local.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
             workers.shutdownNow();

@@ -6,10 +6,16 @@ import static io.meridian.storage.server.StorageServerFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.ManagedChannel;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.common.rpc.LocalServers;
 import io.meridian.common.rpc.PartialTableCodec;
+import io.meridian.common.rpc.StorageChannels;
+import io.meridian.common.rpc.StorageRpc;
+import io.meridian.common.rpc.storage.v1.HealthRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.index.TagPredicate;
@@ -20,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The server's lifecycle and concurrent clients. */
@@ -35,6 +42,32 @@ class StorageServerTest extends ServerTestBase {
                         StorageServer.start(StorageServerOptions.defaults().withPort(fx.server.port()), fx.registry))
                 .isInstanceOf(StorageIoException.class)
                 .hasMessageContaining("[host=127.0.0.1, port=" + fx.server.port() + "]");
+    }
+
+    @Test
+    void clientsInThisJvmReachTheServerInProcessUntilItCloses() throws Exception {
+        String address = "127.0.0.1:" + fx.server.port();
+        assertThat(LocalServers.lookup(address)).isNotNull();
+        ManagedChannel local = StorageChannels.open(address);
+        try {
+            assertThat(local.toString()).contains(LocalServers.lookup(address));
+            // a call over the in-process transport reaches the same service and shards as the network does
+            assertThat(StorageServiceGrpc.newBlockingStub(local)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .health(HealthRequest.getDefaultInstance())
+                            .getProtocolRevision())
+                    .isEqualTo(StorageRpc.PROTOCOL_REVISION);
+        } finally {
+            local.shutdownNow();
+        }
+        fx.server.close();
+        assertThat(LocalServers.lookup(address)).isNull();
+        ManagedChannel network = StorageChannels.open(address);
+        try {
+            assertThat(network.toString()).contains(address).doesNotContain("meridian-grpc:");
+        } finally {
+            network.shutdownNow();
+        }
     }
 
     @Test
