@@ -5,6 +5,7 @@ import io.meridian.bench.tsbs.CpuOnlyGenerator;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +16,13 @@ import java.util.stream.Collectors;
  * ({@link BenchCluster}: etcd, one storage node, one broker) loads the pre-built cpu-only bodies over
  * {@code connections} kept-alive connections ({@link IngestLoad}); after the last run's load the four TSBS shapes
  * are timed through the broker and on the leaves ({@link QueryLatency}), then the statements without a time range
- * ({@link StatementLatency}). The first {@code warmupRuns} loads
+ * ({@link StatementLatency}), once the process has settled ({@link QuietProcess}). The first {@code warmupRuns} loads
  * (same data, fresh clusters) only warm the JIT up: at small sizes a cold load measures compilation.
  */
 public final class BrokerBenchmark {
+    /** The longest wait for the load's flushes and compactions to end before the queries are timed. */
+    private static final Duration SETTLE_BOUND = Duration.ofMinutes(3);
+
     /** Parameters. */
     public record Params(
             int hosts,
@@ -175,6 +179,7 @@ public final class BrokerBenchmark {
                         r.failures(),
                         r.firstFailure() == null ? "" : ", first: " + r.firstFailure());
                 if (run == p.runs()) {
+                    log.println("  settling before the queries: " + QuietProcess.await(SETTLE_BOUND));
                     queries = new QueryLatency(cluster.httpPort(), cluster.leafChannel(), p.shards())
                             .run(p.hosts(), start, end, p.queryRuns(), p.seed());
                     try (RawHttpClient http = new RawHttpClient("127.0.0.1", cluster.httpPort())) {
