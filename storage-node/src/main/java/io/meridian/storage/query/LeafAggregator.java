@@ -18,6 +18,7 @@ import io.meridian.storage.part.SlotColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -307,7 +308,7 @@ public final class LeafAggregator {
         if (rows != null) {
             rows.countInto(this::addRows);
         }
-        Map<List<String>, AggState[]> out = new HashMap<>();
+        Map<List<String>, AggState[]> out = new LinkedHashMap<>(); // in group order: often already sorted
         for (int g = 0; g < cells.length; g++) {
             if (cells[g] != null) {
                 out.put(view.groups().get(g), cells[g]);
@@ -493,7 +494,11 @@ public final class LeafAggregator {
                         Double.NaN);
     }
 
-    /** Assigns each selected series to its group by walking the postings of the group-by tags. */
+    /**
+     * Assigns each selected series to its group by walking the postings of the group-by tags. With one group-by tag
+     * the groups come out in {@link io.meridian.common.query.PartialTable#GROUP_ORDER} (the series without the tag
+     * first, then the tag's values in order), so the result's sort finds them sorted.
+     */
     static void assignGroups(
             LeafQuery q,
             RoaringBitmap series,
@@ -502,6 +507,10 @@ public final class LeafAggregator {
             int[] groupOf,
             List<List<String>> groups) {
         int k = q.groupBy().size();
+        if (k == 1) {
+            assignByOneTag(q.groupBy().get(0), series, postings, groupOf, groups);
+            return;
+        }
         String[][] values = new String[k][];
         for (int j = 0; j < k; j++) {
             String[] v = new String[seriesBound];
@@ -523,6 +532,32 @@ public final class LeafAggregator {
                 groups.add(List.copyOf(g));
             }
             groupOf[s] = gi;
+        }
+    }
+
+    private static void assignByOneTag(
+            String tag,
+            RoaringBitmap series,
+            BiConsumer<String, BiConsumer<String, RoaringBitmap>> postings,
+            int[] groupOf,
+            List<List<String>> groups) {
+        List<String> values = new ArrayList<>();
+        List<RoaringBitmap> members = new ArrayList<>();
+        RoaringBitmap untagged = series.clone();
+        postings.accept(tag, (value, ids) -> {
+            values.add(value);
+            members.add(ids);
+            untagged.andNot(ids);
+        });
+        if (!untagged.isEmpty()) {
+            int gi = groups.size();
+            groups.add(List.of(""));
+            untagged.forEach((int s) -> groupOf[s] = gi);
+        }
+        for (int i = 0; i < values.size(); i++) {
+            int gi = groups.size();
+            groups.add(List.of(values.get(i)));
+            members.get(i).forEach((int s) -> groupOf[s] = gi);
         }
     }
 }

@@ -217,6 +217,28 @@ class ShardRoundTripTest {
     }
 
     @Test
+    void groupingByOneTagPutsSeriesWithoutItInTheEmptyGroupAndIgnoresOtherMetrics() {
+        try (Shard shard = Shard.open(dir, TestShards.options())) {
+            shard.write(WriteBatch.builder()
+                    .point(SeriesKey.of("cpu", "host", "b"), T0, "usage", 2)
+                    .point(SeriesKey.of("cpu", "host", "a", "dc", "x"), T0, "usage", 1)
+                    .point(SeriesKey.of("cpu", "host", "a", "dc", "y"), T0, "usage", 4)
+                    .point(SeriesKey.of("cpu", "dc", "x"), T0, "usage", 8)
+                    .point(SeriesKey.of("cpu", "rack", "r1"), T0, "usage", 16)
+                    .point(SeriesKey.of("mem", "host", "c"), T0, "usage", 32)
+                    .build());
+            LeafQuery q =
+                    new LeafQuery("cpu", TagPredicate.all(), T0, T0 + 60_000, 0, List.of("host"), List.of("usage"));
+            PartialTable t = shard.query(q);
+            assertThat(t.sortedGroups().stream().map(Map.Entry::getKey))
+                    .containsExactly(List.of(""), List.of("a"), List.of("b"));
+            assertThat(t.cell(List.of(""), 0, 0).aggregate(Aggregate.SUM)).isEqualTo(24);
+            assertThat(t.cell(List.of("a"), 0, 0).aggregate(Aggregate.SUM)).isEqualTo(5);
+            assertThat(t.cell(List.of("b"), 0, 0).aggregate(Aggregate.SUM)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void latePointLandsInAnAlreadyFlushedSegmentByFieldType() {
         SeriesKey key = SeriesKey.of("cpu", "host", "a");
         try (Shard shard = Shard.open(dir, TestShards.options())) {
