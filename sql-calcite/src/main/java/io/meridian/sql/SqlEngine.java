@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import org.apache.calcite.jdbc.CalciteConnection;
@@ -49,11 +50,15 @@ public final class SqlEngine {
     private final Driver driver = new Driver();
     /** How long a planned statement is reused: bounds how long it may miss a metric or field created since. */
     static final long PLAN_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Statement texts already normalized on this thread (an exact repeat skips the parse). */
-    private final ThreadLocal<Map<String, LiteralParameters.Normalized>> normalizedTexts =
+    /**
+     * Statement texts already normalized on this thread (an exact repeat skips the parse), with empty for a text that
+     * has nothing to lift: that answer is remembered too, or a statement without literals would be parsed again on
+     * every run.
+     */
+    private final ThreadLocal<Map<String, Optional<LiteralParameters.Normalized>>> normalizedTexts =
             ThreadLocal.withInitial(() -> new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, LiteralParameters.Normalized> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Optional<LiteralParameters.Normalized>> eldest) {
                     return size() > 256;
                 }
             });
@@ -164,7 +169,9 @@ public final class SqlEngine {
         }
         LiteralParameters.Normalized normalized = normalizedTexts
                 .get()
-                .computeIfAbsent(sql, text -> LiteralParameters.normalize(FunctionNames.rewrite(text)));
+                .computeIfAbsent(
+                        sql, text -> Optional.ofNullable(LiteralParameters.normalize(FunctionNames.rewrite(text))))
+                .orElse(null);
         if (normalized != null) {
             StatementCache.Lease lease = null;
             try {
