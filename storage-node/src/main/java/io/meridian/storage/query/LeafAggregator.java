@@ -71,6 +71,11 @@ public final class LeafAggregator {
     private final Map<Integer, long[]> newest = new HashMap<>();
     /** COUNT(*): the rows of each series; null when the query counts no rows. */
     private final RowCounter rows;
+    /**
+     * Whether a field of the query is stored in the metric's schema: {@link Names#ROWS} and fields the metric never
+     * had have no blocks, so a query of only those ({@code COUNT(*)}, {@code DISTINCT tag}) opens none.
+     */
+    private final boolean storedFields;
 
     public LeafAggregator(View view, BlockCache cache) {
         this.q = view.query();
@@ -81,6 +86,7 @@ public final class LeafAggregator {
         this.latestOnly = q.latestOnly();
         this.rowsField = q.fields().indexOf(Names.ROWS);
         this.rows = rowsField < 0 ? null : new RowCounter(q, view.intervalMs(), view.rowFieldIds(), cache, codec);
+        this.storedFields = Arrays.stream(view.fieldIds()).anyMatch(id -> id >= 0);
         if ((long) view.groups().size() * buckets > LeafQuery.MAX_CELLS) {
             throw new InvalidInputException("too many groups [metric=" + q.metric() + "]: "
                     + view.groups().size() + " groups x " + buckets + " buckets > " + LeafQuery.MAX_CELLS);
@@ -151,13 +157,15 @@ public final class LeafAggregator {
             if (r == null) {
                 continue;
             }
-            BlockCache.PartBlocks blocks = cache.open(p, codec);
+            BlockCache.PartBlocks blocks = storedFields ? cache.open(p, codec) : null;
             for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
                 int s = it.next();
                 if (rows != null) {
                     rows.addPart(p, s, r.firstSlot, r.lastSlot);
                 }
-                scanSeries(p, blocks, r, s);
+                if (storedFields) {
+                    scanSeries(p, blocks, r, s);
+                }
             }
         }
     }
@@ -271,7 +279,7 @@ public final class LeafAggregator {
         long iv = p.intervalMs();
         long seg = p.segmentStartMs();
         for (int f = 0; f < fields; f++) {
-            int idx = p.find(s, view.fieldIds()[f]);
+            int idx = view.fieldIds()[f] < 0 ? -1 : p.find(s, view.fieldIds()[f]);
             if (idx < 0 || transformed(f)) {
                 continue;
             }
