@@ -1,9 +1,9 @@
 package io.meridian.deploy;
 
+import io.meridian.common.io.LoopbackPorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import io.meridian.meta.etcd.EtcdProcessOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,8 +70,8 @@ final class LocalCluster implements AutoCloseable {
         try {
             for (int i = 1; i <= storage; i++) {
                 String id = "storage-" + i;
-                int port = freePort();
-                int metricsPort = freePort();
+                int port = LoopbackPorts.pick();
+                int metricsPort = LoopbackPorts.pick();
                 cluster.launch(
                         id,
                         "storage",
@@ -95,7 +95,12 @@ final class LocalCluster implements AutoCloseable {
                         meta: {etcd.endpoints: %s, lease-ttl: 3s}
                         broker: {http.port: %d, grpc.port: %d}
                         master: {lease-ttl: 3s, rebuild-grace: 2s, rebalance-delay: 1m, repair-delay: 2m}
-                        """.formatted(id, dir.resolve(id).resolve("data"), cluster.etcdEndpoint(), http, freePort()),
+                        """.formatted(
+                                        id,
+                                        dir.resolve(id).resolve("data"),
+                                        cluster.etcdEndpoint(),
+                                        http,
+                                        LoopbackPorts.pick()),
                         "http://127.0.0.1:" + http);
             }
             StringBuilder pids = new StringBuilder("etcd ")
@@ -255,11 +260,5 @@ final class LocalCluster implements AutoCloseable {
             }
         }
         Files.deleteIfExists(dir.resolve(PIDS));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

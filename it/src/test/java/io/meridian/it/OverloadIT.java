@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.io.FileTrees;
-import io.meridian.it.harness.FreePorts;
+import io.meridian.common.io.LoopbackPorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +64,7 @@ class OverloadIT {
         Path dir = Path.of("target", "it-clusters", "OverloadIT").toAbsolutePath();
         FileTrees.delete(dir);
         Files.createDirectories(dir);
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         String base = "http://127.0.0.1:" + port;
         Path log = dir.resolve("standalone.log");
         standalone = new ProcessBuilder(

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.io.FileTrees;
-import io.meridian.it.harness.FreePorts;
+import io.meridian.common.io.LoopbackPorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -53,7 +53,7 @@ class ReadinessIT {
     void standaloneIsReadyOnlyWhenDdlWritesAndQueriesWork() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-standalone");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         launch(
                 "io.meridian.deploy.StandaloneMain",
                 "--data-dir",
@@ -73,7 +73,7 @@ class ReadinessIT {
     void aClusterFromClusterUpIsReadyOnlyWhenDdlWritesAndQueriesWork() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("ReadinessIT-cluster");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         launch(
                 "io.meridian.deploy.ClusterMain",
                 "up",

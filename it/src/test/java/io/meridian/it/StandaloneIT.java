@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.common.io.FileTrees;
+import io.meridian.common.io.LoopbackPorts;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.connector.kafka.MeridianKafkaProducer;
-import io.meridian.it.harness.FreePorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,7 +63,7 @@ class StandaloneIT {
     void startWriteQueryStopRestartAndTheDataIsStillThere() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         String base = "http://127.0.0.1:" + port;
         long now = System.currentTimeMillis() / 1000;
 
@@ -113,7 +113,7 @@ class StandaloneIT {
                 .contains("| web-1 | 12.5");
 
         // a second standalone on the same data directory is refused before it starts anything
-        Process twice = new ProcessBuilder(standaloneCommand(dir, FreePorts.pick()))
+        Process twice = new ProcessBuilder(standaloneCommand(dir, LoopbackPorts.pick()))
                 .redirectErrorStream(true)
                 .start();
         String refused = new String(twice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -147,7 +147,7 @@ class StandaloneIT {
     void theReadmeQuickstartRunsAsWritten() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT-readme");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         Process p = start(dir, port);
         List<String> commands = readmeQuickstart(port, kafkaBootstrap(dir));
         assertThat(commands).as("the README's quickstart commands").hasSize(5);
@@ -184,7 +184,7 @@ class StandaloneIT {
     void directModeWritesAreVisibleOnceAcknowledged() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT-direct");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         String base = "http://127.0.0.1:" + port;
         Process p = start(dir, port, "--direct");
         try {
@@ -212,7 +212,7 @@ class StandaloneIT {
     void aHeapTooSmallForEveryRolesSharesStopsTheStartNamingThemAndLeavesNothingBehind() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT-small-heap");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         List<String> cmd = standaloneCommand(dir, port);
         cmd.add(1, "-Xmx256m"); // Kafka mode's shares sum to about 216 MiB there, over 75% of it
         Process small = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -248,7 +248,7 @@ class StandaloneIT {
     void aKilledStandaloneResumesADenseStreamExactlyOnce() throws Exception {
         Assumptions.assumeTrue(EtcdProcess.isInstalled(), "etcd is not installed");
         Path dir = freshDir("StandaloneIT-kill");
-        int port = FreePorts.pick();
+        int port = LoopbackPorts.pick();
         String base = "http://127.0.0.1:" + port;
         Process first = start(dir, port);
         assertThat(post(base + "/api/v1/databases", """

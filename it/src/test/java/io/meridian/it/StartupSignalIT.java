@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.common.io.FileTrees;
-import io.meridian.it.harness.FreePorts;
+import io.meridian.common.io.LoopbackPorts;
 import io.meridian.meta.etcd.EtcdProcess;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ class StartupSignalIT {
                 "--dir",
                 dir.toString(),
                 "--http-port",
-                Integer.toString(FreePorts.pick()));
+                Integer.toString(LoopbackPorts.pick()));
         assertSigtermLeavesNothing(p, afterMs);
     }
 

@@ -2,6 +2,7 @@ package io.meridian.it.harness;
 
 import static org.awaitility.Awaitility.await;
 
+import io.meridian.common.io.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -113,15 +114,15 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public static FlinkSessionCluster start(Path dir) {
         String classPath = classPath();
         Path confDir = dir.resolve("conf");
-        int restPort = FreePorts.pick();
+        int restPort = LoopbackPorts.pick();
         Configuration conf = new Configuration();
         conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
         conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(JobManagerOptions.PORT, FreePorts.pick());
+        conf.set(JobManagerOptions.PORT, LoopbackPorts.pick());
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, restPort);
-        conf.set(BlobServerOptions.PORT, Integer.toString(FreePorts.pick()));
+        conf.set(BlobServerOptions.PORT, Integer.toString(LoopbackPorts.pick()));
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, SLOTS);

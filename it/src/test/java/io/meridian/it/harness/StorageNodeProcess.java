@@ -1,5 +1,6 @@
 package io.meridian.it.harness;
 
+import io.meridian.common.io.LoopbackPorts;
 import java.nio.file.Path;
 
 /**
@@ -26,7 +27,8 @@ public final class StorageNodeProcess extends NodeProcess {
     }
 
     static StorageNodeProcess create(NodeSettings settings, Path baseDir, String etcdEndpoint, String root) {
-        return new StorageNodeProcess(settings, baseDir.resolve(settings.id()), etcdEndpoint, root, FreePorts.pick());
+        return new StorageNodeProcess(
+                settings, baseDir.resolve(settings.id()), etcdEndpoint, root, LoopbackPorts.pick());
     }
 
     /** {@code 127.0.0.1:port} of the node's gRPC server (the same across restarts). */

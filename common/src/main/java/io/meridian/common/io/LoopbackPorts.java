@@ -1,4 +1,4 @@
-package io.meridian.it.harness;
+package io.meridian.common.io;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,21 +10,21 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Free loopback ports for the processes a test starts.
+ * Free loopback ports for processes started on this machine ({@code bin/meridian cluster up}, the integration tests).
  *
  * <p>Ports come from below the kernel's ephemeral range ({@code net.ipv4.ip_local_port_range}). A port the kernel
  * hands out for {@code bind(0)} lies inside that range, so between the moment it is found free and the moment the
  * node binds it, any process's outgoing connection (a gRPC client, an etcd watch) may take it as its local port: CI
  * met that as {@code Address already in use}. Below the range only an explicit bind can take a port, and this
- * class hands each port out once per JVM, starting from a random offset so that two test JVMs rarely meet.
+ * class hands each port out once per JVM, starting from a random offset so that two JVMs picking at once rarely meet.
  */
-public final class FreePorts {
+public final class LoopbackPorts {
     private static final int LOWEST = 10_000;
     private static final int EPHEMERAL_LOW = ephemeralLow();
     private static final AtomicInteger NEXT =
             new AtomicInteger(LOWEST + ThreadLocalRandom.current().nextInt(Math.max(1, (EPHEMERAL_LOW - LOWEST) / 2)));
 
-    private FreePorts() {}
+    private LoopbackPorts() {}
 
     /** A loopback port below the ephemeral range that no socket holds now and that this JVM has not handed out. */
     public static int pick() {
@@ -49,7 +49,7 @@ public final class FreePorts {
     }
 
     /** The lower bound of the ephemeral range, 32768 where /proc does not say (Linux's default). */
-    private static int ephemeralLow() {
+    static int ephemeralLow() {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
             int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
