@@ -21,7 +21,7 @@ public final class LocalServers {
 
     /** Records that {@code address} is served in this JVM; returns the in-process server name to serve it under. */
     public static String register(String address) {
-        String name = nameFor(address);
+        String name = "meridian-grpc:" + address;
         NAMES.put(address, name);
         return name;
     }
@@ -34,9 +34,5 @@ public final class LocalServers {
     /** The in-process name under which {@code address} is served in this JVM, or null. */
     public static String lookup(String address) {
         return NAMES.get(address);
-    }
-
-    static String nameFor(String address) {
-        return "meridian-grpc:" + address;
     }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -551,12 +552,11 @@ public final class LeafAggregator {
             List<List<String>> groups) {
         List<String> values = new ArrayList<>();
         List<RoaringBitmap> members = new ArrayList<>();
-        RoaringBitmap untagged = series.clone();
         postings.accept(tag, (value, ids) -> {
             values.add(value);
             members.add(ids);
-            untagged.andNot(ids);
         });
+        RoaringBitmap untagged = RoaringBitmap.andNot(series, FastAggregation.or(members.iterator()));
         if (!untagged.isEmpty()) {
             int gi = groups.size();
             groups.add(List.of(""));

@@ -32,10 +32,11 @@ public final class StorageServer implements AutoCloseable {
     /** Bound port, kept because {@link Server#getPort()} refuses to answer once terminated. */
     private final int port;
 
-    private StorageServer(Server server, Server local, ExecutorService workers, StorageServerOptions options) {
+    private StorageServer(
+            Server server, Server local, String address, ExecutorService workers, StorageServerOptions options) {
         this.server = server;
         this.local = local;
-        this.address = options.host() + ":" + server.getPort();
+        this.address = address;
         this.workers = workers;
         this.options = options;
         this.port = server.getPort();
@@ -66,7 +67,6 @@ public final class StorageServer implements AutoCloseable {
                 .maxInboundMessageSize(options.maxMessageBytes())
                 .addService(service)
                 .build();
-        Server local;
         try {
             server.start();
         } catch (IOException e) {
@@ -75,6 +75,7 @@ public final class StorageServer implements AutoCloseable {
                     "cannot start storage server [host=" + options.host() + ", port=" + options.port() + "]", e);
         }
         String address = options.host() + ":" + server.getPort();
+        Server local;
         try {
             local = InProcessServerBuilder.forName(LocalServers.register(address))
                     .executor(workers)
@@ -93,7 +94,7 @@ public final class StorageServer implements AutoCloseable {
                 server.getPort(),
                 registry.replicas().size(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new StorageServer(server, local, workers, options);
+        return new StorageServer(server, local, address, workers, options);
     }
 
     /** The bound port (the chosen one when the options asked for port 0). */
