@@ -306,7 +306,8 @@ public final class MetricTable extends AbstractQueryableTable implements Transla
                 withOrder ? plan.limit() : 0,
                 timeout,
                 maxGroups,
-                false);
+                false,
+                plan.aggregated() && plan.groupsOnly());
     }
 
     /** The function giving a field's value in one slot, by its type (ARCHITECTURE §2). */

@@ -124,6 +124,15 @@ public record PushedPlan(
         return out;
     }
 
+    /**
+     * Aggregate form: whether no output column reads an aggregate, so they only decide which groups exist
+     * ({@code SELECT DISTINCT tag}, the inner grouping of {@code COUNT(DISTINCT tag)}).
+     */
+    public boolean groupsOnly() {
+        return columns.stream()
+                .noneMatch(c -> c instanceof OutputColumn.Aggregate || c instanceof OutputColumn.SlotTime);
+    }
+
     /** Whether this is the untouched scan of the whole table (ts, every tag, every field): rules may rewrite it. */
     public boolean isFullScan() {
         return !aggregated && columns.size() == 1 + tagKeys.size() + fields.size();

@@ -122,6 +122,28 @@ class SqlEngineTest {
         assertThat(a.rows()).containsExactly(List.of("2026-01-01T05:00:00Z", 7.0));
     }
 
+    /**
+     * {@code SELECT DISTINCT tag} and {@code COUNT(DISTINCT tag)} push a row count that no output column reads: the
+     * spec says the leaves need only say which groups have a row. A statement that outputs {@code COUNT(*)} counts.
+     */
+    @Test
+    void distinctTagsAskTheLeavesOnlyWhichGroupsHaveARow() {
+        engine.execute("tsbs", "SELECT DISTINCT hostname FROM cpu");
+        QuerySpec distinct = specs.get(specs.size() - 1);
+        assertThat(distinct.rowsExistOnly()).isTrue();
+        assertThat(distinct.leafRequest().getRowsExistOnly()).isTrue();
+        engine.execute("tsbs", "SELECT COUNT(DISTINCT hostname) FROM cpu");
+        assertThat(specs.get(specs.size() - 1).rowsExistOnly()).isTrue();
+        engine.execute("tsbs", "SELECT hostname, COUNT(*) FROM cpu GROUP BY hostname");
+        QuerySpec counted = specs.get(specs.size() - 1);
+        assertThat(counted.rowsExistOnly()).isFalse();
+        assertThat(counted.leafRequest().getRowsExistOnly()).isFalse();
+        engine.execute("tsbs", "SELECT hostname FROM cpu GROUP BY hostname HAVING COUNT(*) > 1");
+        assertThat(specs.get(specs.size() - 1).rowsExistOnly())
+                .as("HAVING reads the count")
+                .isFalse();
+    }
+
     @Test
     void avgAndSumReducedByCalciteArePushedToo() {
         String range = " ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";

@@ -30,6 +30,9 @@ import java.util.Set;
  * @param timeout      the whole query's budget, all fragments included
  * @param maxGroups    bound on distinct groups, checked at every level; exceeding it is an error, never a cut
  * @param allowPartial when an IDC does not answer: true answers from the others and names it; false fails
+ * @param rowsExistOnly the caller reads the {@code COUNT(*)} columns only to know which rows exist (a group of
+ *                      {@code SELECT DISTINCT tag}): their values are then any positive count, not the number of rows
+ *                      (storage.proto {@code rows_exist_only}), so leaves stop at each series' first row
  */
 public record QuerySpec(
         String database,
@@ -44,7 +47,8 @@ public record QuerySpec(
         int limit,
         Duration timeout,
         int maxGroups,
-        boolean allowPartial) {
+        boolean allowPartial,
+        boolean rowsExistOnly) {
     public QuerySpec {
         requireName("database", database);
         requireName("metric", metric);
@@ -96,6 +100,38 @@ public record QuerySpec(
         }
     }
 
+    /** A query whose {@code COUNT(*)} columns, if any, count the rows. */
+    public QuerySpec(
+            String database,
+            String metric,
+            TagCondition filter,
+            long startMs,
+            long endMs,
+            long bucketMs,
+            List<String> groupBy,
+            List<AggCall> selections,
+            List<OrderKey> orderBy,
+            int limit,
+            Duration timeout,
+            int maxGroups,
+            boolean allowPartial) {
+        this(
+                database,
+                metric,
+                filter,
+                startMs,
+                endMs,
+                bucketMs,
+                groupBy,
+                selections,
+                orderBy,
+                limit,
+                timeout,
+                maxGroups,
+                allowPartial,
+                false);
+    }
+
     /** The result's column names, in order. */
     public List<String> columns() {
         return columns(bucketMs, groupBy, selections);
@@ -138,6 +174,7 @@ public record QuerySpec(
         if (limit > 0 && ordersByGroupValues()) {
             b.setGroupLimit(limit); // top-n pushed to the leaves: exact for this order (storage.proto group_limit)
         }
+        b.setRowsExistOnly(rowsExistOnly);
         return b.build();
     }
 

@@ -30,6 +30,8 @@ import java.util.Set;
  *                   path); the returned states are then exact for LAST only.
  * @param transforms one per field: how its slots are read ({@link SlotTransform}); a field may be listed twice
  *                   with different transforms
+ * @param rowsExistOnly the caller reads the {@link Names#ROWS} cells only to know which (group, bucket) has a row:
+ *                      their counts may be any positive number (storage.proto {@code rows_exist_only})
  */
 public record LeafQuery(
         String metric,
@@ -40,7 +42,8 @@ public record LeafQuery(
         List<String> groupBy,
         List<String> fields,
         Set<Aggregate> aggregates,
-        List<SlotTransform> transforms) {
+        List<SlotTransform> transforms,
+        boolean rowsExistOnly) {
     private static final Set<Aggregate> ALL_AGGREGATES = Set.copyOf(EnumSet.allOf(Aggregate.class));
 
     /** Bound on groups x buckets one leaf materialises. */
@@ -78,6 +81,20 @@ public record LeafQuery(
         if (fields.isEmpty()) {
             throw new InvalidInputException("invalid query [metric=" + metric + "]: no fields requested");
         }
+    }
+
+    /** A query whose {@link Names#ROWS} cells, if any, count the rows. */
+    public LeafQuery(
+            String metric,
+            TagPredicate predicate,
+            long startMs,
+            long endMs,
+            long bucketMs,
+            List<String> groupBy,
+            List<String> fields,
+            Set<Aggregate> aggregates,
+            List<SlotTransform> transforms) {
+        this(metric, predicate, startMs, endMs, bucketMs, groupBy, fields, aggregates, transforms, false);
     }
 
     /** A query that reads every field as stored. */
@@ -154,8 +171,8 @@ public record LeafQuery(
         if (start == startMs && end == endMs) {
             return Optional.of(this);
         }
-        return Optional.of(
-                new LeafQuery(metric, predicate, start, end, bucketMs, groupBy, fields, aggregates, transforms));
+        return Optional.of(new LeafQuery(
+                metric, predicate, start, end, bucketMs, groupBy, fields, aggregates, transforms, rowsExistOnly));
     }
 
     /** Start of the bucket holding {@code ts}. */

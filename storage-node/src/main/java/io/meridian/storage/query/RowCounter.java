@@ -25,6 +25,10 @@ import org.roaringbitmap.buffer.MutableRoaringBitmap;
  * and a memtable's ({@link MemTable#rows}). A series with one source is counted from it in place; a series in several
  * (a segment flushed more than once, points still in the memtable) from the union of their bitmaps, so a slot held
  * by two counts once. Only parts written before v4 are read block by block, their slots marked in a bitmap.
+ *
+ * <p>When the caller only needs to know which groups have a row ({@link LeafQuery#rowsExistOnly}, one bucket), a
+ * series is settled by its first source with a row in range and counts 1: the other sources are not looked at and
+ * no union is made.
  * One instance per query; not thread-safe.
  */
 final class RowCounter {
@@ -53,6 +57,8 @@ final class RowCounter {
 
     private final long lastAbs;
     private final Map<Integer, SeriesRows> bySeries = new HashMap<>();
+    /** Existence mode: the series known to have a row in range; null when rows are counted. */
+    private final RoaringBitmap existing;
 
     RowCounter(LeafQuery q, long intervalMs, int[] rowFieldIds, BlockCache cache, BlockCodec codec) {
         this.q = q;
@@ -62,14 +68,40 @@ final class RowCounter {
         this.codec = codec;
         this.firstAbs = Math.floorDiv(q.startMs() + intervalMs - 1, intervalMs);
         this.lastAbs = Math.floorDiv(q.endMs() - 1, intervalMs);
+        this.existing = q.rowsExistOnly() && q.bucketMs() == 0 ? new RoaringBitmap() : null;
+    }
+
+    /** Existence mode: whether series {@code s} is already known to have a row (then its other sources are skipped). */
+    private boolean settled(int s) {
+        return existing != null && existing.contains(s);
+    }
+
+    /**
+     * Existence mode: marks {@code s} as having a row when {@code bits} (bit {@code k} = absolute slot
+     * {@code origin + k}) has one in range; returns whether the source was looked at (always, in that mode).
+     */
+    private boolean settle(int s, ImmutableBitmapDataProvider bits, long origin) {
+        if (existing == null) {
+            return false;
+        }
+        long lo = Math.max(0, firstAbs - origin);
+        long hi = Math.min(0xFFFFFFFFL, lastAbs - origin);
+        long next = hi < lo ? -1 : bits.nextValue((int) lo);
+        if (next >= 0 && next <= hi) {
+            existing.add(s);
+        }
+        return true;
     }
 
     /** The rows of series {@code s} in part {@code p}, whose slots {@code [firstSlot, lastSlot]} are in range. */
     void addPart(PartReader p, int s, int firstSlot, int lastSlot) {
+        if (settled(s)) {
+            return;
+        }
         long origin = Math.floorDiv(p.segmentStartMs(), iv);
         if (p.hasRowSummary()) {
             int e = p.summaryOf(s);
-            if (e >= 0) {
+            if (e >= 0 && !settle(s, p.summaryRows(e), origin)) {
                 series(s).sources.add(new Rows(p.summaryRows(e), null, origin));
             }
             return;
@@ -90,9 +122,12 @@ final class RowCounter {
 
     /** The rows of series {@code s} in memtable {@code m}. */
     void addMemtable(MemTable m, int s) {
+        if (settled(s)) {
+            return;
+        }
         if (m.rowIntervalMs() == iv && m.rowsTracked(s)) {
             RoaringBitmap bits = m.rows(s);
-            if (bits != null) {
+            if (bits != null && !settle(s, bits, m.rowOrigin())) {
                 series(s).sources.add(new Rows(null, bits, m.rowOrigin()));
             }
             return;
@@ -121,8 +156,14 @@ final class RowCounter {
 
     /** Adds every series' rows to the sink. */
     void countInto(Sink sink) {
+        if (existing != null) {
+            existing.forEach((int s) -> sink.add(s, 0, 1));
+        }
         for (Map.Entry<Integer, SeriesRows> e : bySeries.entrySet()) {
             int s = e.getKey();
+            if (settled(s)) {
+                continue; // rows marked from a part without row summaries before a later source settled it
+            }
             SeriesRows rows = e.getValue();
             if (rows.sources.size() == 1 && rows.marked == null) {
                 Rows only = rows.sources.get(0);

@@ -58,7 +58,8 @@ public final class LeafQueryCodec {
                 r.getGroupByList(),
                 r.getFieldsList(),
                 aggregates,
-                transforms);
+                transforms,
+                r.getRowsExistOnly());
     }
 
     /** @param repeatable whether a name may repeat (fields read through different transforms: LeafQuery checks) */
@@ -94,6 +95,6 @@ public final class LeafQueryCodec {
         if (!q.aggregates().equals(EnumSet.allOf(Aggregate.class))) {
             q.aggregates().stream().sorted().forEach(a -> b.addAggregates(WireEnums.toWire(a)));
         }
-        return b;
+        return b.setRowsExistOnly(q.rowsExistOnly());
     }
 }

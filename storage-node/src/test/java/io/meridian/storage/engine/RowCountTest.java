@@ -160,6 +160,76 @@ class RowCountTest {
     }
 
     /**
+     * {@code SELECT DISTINCT host} asks only which groups have a row ({@link LeafQuery#rowsExistOnly}): a series is
+     * settled by its first source with a row in range, and the groups are exactly those with a positive exact count,
+     * whether the rows are in the first part, the second or only the memtable.
+     */
+    @Test
+    void existenceModeFindsExactlyTheGroupsThatHaveARowInRange() {
+        try (Shard shard = Shard.open(dir, LeafSpanTest.options())) {
+            WriteBatch.Builder first = WriteBatch.builder();
+            for (int i = 0; i < 10; i++) { // first part: a slots 0..9, c slots 0..9
+                first.point(A, T + i * SLOT, "x", i).point(C, T + i * SLOT + 1, "y", i);
+            }
+            shard.write(first.build());
+            shard.flush();
+            shard.write(WriteBatch.builder().point(B, T + 40 * SLOT, "x", 1).build()); // second part: b slot 40
+            shard.flush();
+            shard.write(WriteBatch.builder() // memtable: a slots 50, 51; b slot 60; c slot 9 again
+                    .point(A, T + 50 * SLOT, "x", 1)
+                    .point(A, T + 51 * SLOT, "y", 1)
+                    .point(B, T + 60 * SLOT, "y", 1)
+                    .point(C, T + 9 * SLOT + 5, "x", 1)
+                    .build());
+            long[][] ranges = {{0, 100}, {5, 25}, {35, 45}, {45, 65}, {52, 60}, {10, 40}, {61, 100}};
+            for (long[] range : ranges) {
+                PartialTable exact = shard.query(distinctHosts(range, false));
+                PartialTable exists = shard.query(distinctHosts(range, true));
+                String slots = "slots " + range[0] + ".." + (range[1] - 1);
+                assertThat(exists.cells().keySet())
+                        .as(slots)
+                        .isEqualTo(exact.cells().keySet());
+                for (List<String> group : exact.cells().keySet()) {
+                    assertThat(count(exists, group.get(0), 0, 0))
+                            .as(slots + ", " + group)
+                            .isPositive();
+                    assertThat(count(exact, group.get(0), 0, 0))
+                            .as(slots + ", " + group)
+                            .isPositive();
+                }
+            }
+            assertThat(shard.query(distinctHosts(new long[] {45, 65}, true))
+                            .cells()
+                            .keySet())
+                    .as("a in the memtable, b in the memtable only")
+                    .containsExactlyInAnyOrder(List.of("a"), List.of("b"));
+            assertThat(shard.query(distinctHosts(new long[] {35, 45}, true))
+                            .cells()
+                            .keySet())
+                    .as("b in the second part only")
+                    .containsExactly(List.of("b"));
+            assertThat(shard.query(distinctHosts(new long[] {0, 100}, true))
+                            .cells()
+                            .keySet())
+                    .hasSize(3);
+        }
+    }
+
+    private static LeafQuery distinctHosts(long[] slots, boolean rowsExistOnly) {
+        return new LeafQuery(
+                "cpu",
+                TagPredicate.all(),
+                T + slots[0] * SLOT,
+                T + slots[1] * SLOT,
+                0,
+                List.of("host"),
+                List.of(Names.ROWS),
+                Set.of(Aggregate.COUNT),
+                List.of(),
+                rowsExistOnly);
+    }
+
+    /**
      * A series in three parts of one segment whose spans overlap their neighbours' (flushes of concurrent writers)
      * counts by inclusion-exclusion of neighbours; one whose third part reaches back into the first counts by the
      * union of the bitmaps. Both count each slot once.

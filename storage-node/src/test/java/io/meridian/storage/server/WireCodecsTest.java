@@ -11,6 +11,7 @@ import io.meridian.common.error.MeridianException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
+import io.meridian.common.model.Names;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.RemoteCallException;
 import io.meridian.common.rpc.RpcErrors;
@@ -18,11 +19,14 @@ import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.HistogramBuckets;
+import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.PartialAgg;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import io.meridian.storage.index.TagPredicate;
+import io.meridian.storage.query.LeafQuery;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Codec laws (decode(encode(x)) = x) and the stable error mapping, without a server. */
@@ -39,6 +43,29 @@ class WireCodecsTest {
         // Pattern has identity equality: compare the encoded forms
         assertThat(TagFilterCodec.encode(back)).isEqualTo(TagFilterCodec.encode(p));
         assertThat(back).isInstanceOf(TagPredicate.Or.class);
+    }
+
+    @Test
+    void leafQueriesRoundTripWithTheirExistenceFlag() {
+        for (boolean existOnly : new boolean[] {false, true}) {
+            LeafQuery q = new LeafQuery(
+                    "cpu",
+                    TagPredicate.eq("host", "a"),
+                    1_000,
+                    61_000,
+                    0,
+                    List.of("host"),
+                    List.of(Names.ROWS),
+                    Set.of(Aggregate.COUNT),
+                    List.of(),
+                    existOnly);
+            LeafQueryRequest wire = LeafQueryCodec.encode(q).build();
+            assertThat(wire.getRowsExistOnly()).isEqualTo(existOnly);
+            LeafQuery back = LeafQueryCodec.decode(wire);
+            assertThat(back.rowsExistOnly()).isEqualTo(existOnly);
+            assertThat(back.fields()).isEqualTo(q.fields());
+            assertThat(back.aggregates()).isEqualTo(q.aggregates());
+        }
     }
 
     @Test
