@@ -119,12 +119,14 @@ final class LiteralParameters {
         private SqlDynamicParam lift(SqlLiteral literal) {
             int index = values.size();
             SqlLiteral resolved = literal instanceof SqlUnknownLiteral u ? u.resolve(SqlTypeName.TIMESTAMP) : literal;
-            values.add(
-                    resolved instanceof SqlTimestampLiteral ts
-                            ? new Timestamp(ts.getValueAs(Calendar.class).getTimeInMillis())
-                            : resolved.getValueAs(String.class));
+            values.add(resolved instanceof SqlTimestampLiteral ts ? timestamp(ts) : resolved.getValueAs(String.class));
             return new SqlDynamicParam(index, literal.getParserPosition());
         }
+    }
+
+    /** The value a TIMESTAMP literal is bound as. */
+    static Timestamp timestamp(SqlTimestampLiteral ts) {
+        return new Timestamp(ts.getValueAs(Calendar.class).getTimeInMillis());
     }
 
     private static boolean liftable(SqlNode n) {

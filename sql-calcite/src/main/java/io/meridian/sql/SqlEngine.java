@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.jdbc.Driver;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -62,6 +63,19 @@ public final class SqlEngine {
                     return size() > 256;
                 }
             });
+    /**
+     * Normalized texts by {@link LiteralShape#fingerprint} on this thread: a text whose only difference from one
+     * normalized before is in its lifted literals (a dashboard's new time range) is normalized without a parse.
+     */
+    private final ThreadLocal<Map<String, String>> normalizedShapes =
+            ThreadLocal.withInitial(() -> new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > 256;
+                }
+            });
+    /** Texts normalized from their shape, without a parse (for tests). */
+    private final AtomicLong normalizedByShape = new AtomicLong();
     /** Planned statements shared by every thread, each kept a minute (see {@link StatementCache}). */
     private final StatementCache statements = new StatementCache(256, PLAN_MAX_AGE_NANOS);
 
@@ -169,8 +183,7 @@ public final class SqlEngine {
         }
         LiteralParameters.Normalized normalized = normalizedTexts
                 .get()
-                .computeIfAbsent(
-                        sql, text -> Optional.ofNullable(LiteralParameters.normalize(FunctionNames.rewrite(text))))
+                .computeIfAbsent(sql, text -> Optional.ofNullable(normalize(FunctionNames.rewrite(text))))
                 .orElse(null);
         if (normalized != null) {
             StatementCache.Lease lease = null;
@@ -190,6 +203,32 @@ public final class SqlEngine {
         } catch (SQLException | RuntimeException e) {
             throw error(e, sql, database);
         }
+    }
+
+    /**
+     * {@link LiteralParameters#normalize}, without the parse when a text of the same {@link LiteralShape} was
+     * normalized on this thread and every literal it lifted was a candidate of the shape.
+     */
+    private LiteralParameters.Normalized normalize(String text) {
+        LiteralShape shape = LiteralShape.of(text);
+        if (shape != null) {
+            String normalizedText = normalizedShapes.get().get(shape.fingerprint());
+            List<Object> values = normalizedText == null ? null : shape.values();
+            if (values != null) {
+                normalizedByShape.incrementAndGet();
+                return new LiteralParameters.Normalized(normalizedText, values);
+            }
+        }
+        LiteralParameters.Normalized parsed = LiteralParameters.normalize(text);
+        if (parsed != null && shape != null && shape.liftedByParse(parsed.values())) {
+            normalizedShapes.get().put(shape.fingerprint(), parsed.sql());
+        }
+        return parsed;
+    }
+
+    /** Texts normalized from their shape, without a parse (for tests). */
+    long normalizedByShape() {
+        return normalizedByShape.get();
     }
 
     /** Idle planned statements in the shared cache (for tests). */

@@ -64,6 +64,29 @@ class GapFillTest {
         return r;
     }
 
+    /**
+     * A dashboard sends the same gap-filled statement with a new time range (and host) each refresh: it is planned
+     * once, from its normalized text, and each run fills the buckets of its own range.
+     */
+    @Test
+    void statementsDifferingInTheirRangeShareOnePlannedStatement() {
+        for (int hour = 5; hour < 8; hour++) {
+            SqlAnswer a = engine.execute(
+                    "tsbs",
+                    "SELECT time_bucket_gapfill(INTERVAL '1' MINUTE, ts) AS m, MAX(usage) FROM cpu WHERE hostname = 'h"
+                            + hour + "' AND ts >= TIMESTAMP '2026-01-01 0" + hour + ":00:00' AND ts < TIMESTAMP "
+                            + "'2026-01-01 0" + hour + ":06:00' GROUP BY time_bucket_gapfill(INTERVAL '1' MINUTE, ts)");
+            long start = T0 + (hour - 5) * 3_600_000L;
+            assertThat(specs.get(specs.size() - 1).startMs()).isEqualTo(start);
+            assertThat(a.rows()).hasSize(6);
+            assertThat(a.rows().get(0).get(0))
+                    .isEqualTo(Instant.ofEpochMilli(start).toString());
+        }
+        assertThat(engine.idleStatements())
+                .as("one planned statement for the three ranges")
+                .isEqualTo(1);
+    }
+
     @Test
     void everyBucketOfTheRangeIsAnsweredWithLocfAndInterpolate() {
         SqlAnswer a = engine.execute(

@@ -144,6 +144,29 @@ class SqlEngineTest {
                 .isFalse();
     }
 
+    /**
+     * A statement that differs from one run before only in its lifted literals (a dashboard's refresh: another host,
+     * another hour) is normalized from the first one's shape, without a parse, and runs with its own values.
+     */
+    @Test
+    void aRefreshWithOtherLiteralsRunsWithItsOwnValues() {
+        for (int hour = 5; hour < 8; hour++) {
+            String host = "host_" + hour;
+            engine.execute(
+                    "tsbs",
+                    "SELECT MAX(usage_user) FROM cpu WHERE hostname = '" + host + "' AND ts >= TIMESTAMP '2026-01-01 0"
+                            + hour + ":00:00' AND ts < TIMESTAMP '2026-01-01 0" + hour + ":30:00'");
+            QuerySpec spec = specs.get(specs.size() - 1);
+            long start = H5 + (hour - 5) * 3_600_000L;
+            assertThat(spec.filter()).isEqualTo(TagCondition.eq("hostname", host));
+            assertThat(spec.startMs()).isEqualTo(start);
+            assertThat(spec.endMs()).isEqualTo(start + 1_800_000);
+        }
+        assertThat(engine.normalizedByShape())
+                .as("the second and third refresh")
+                .isEqualTo(2);
+    }
+
     @Test
     void avgAndSumReducedByCalciteArePushedToo() {
         String range = " ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
