@@ -7,7 +7,6 @@ import io.meridian.common.model.Names;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +274,7 @@ public final class BatchRules {
 
     /** The structure rules of series {@code index}: names, tags, fields and the rows x fields shape. */
     public static void checkStructure(int index, SeriesView s) {
-        checkKey("series", index, s.metric(), tagKeys(s), s::tagValue, s.fields());
+        checkKey("series", index, s.metric(), s.tagCount(), s::tagKey, s::tagValue, s.fields());
         if (s.rows() == 0) {
             throw new Violation(
                     Rule.MISSING_ROWS, index, "missing rows [" + at(index, s) + "]: want at least one timestamp");
@@ -310,53 +309,108 @@ public final class BatchRules {
     /**
      * The name rules of a series' key and fields, shared with {@link PartialRules}: a valid metric, valid and unique
      * tag keys with storable values, at least one valid and unique field, none named like a tag. Messages place the
-     * series as {@code list[index], metric=m}.
+     * series as {@code list[index], metric=m}. Allocates nothing for a good series (it runs for every series of every
+     * batch, on the broker and again on the storage node); duplicates are found by comparing names pairwise, since a
+     * series has few tags and fields.
      */
     static void checkKey(
             String list,
             int index,
             String metric,
-            List<String> tagKeys,
+            int tagCount,
+            IntFunction<String> tagKey,
             IntFunction<String> tagValue,
             List<String> fields) {
-        String at = list + "[" + index + "], metric=" + metric;
-        name(Rule.METRIC_NAME, "metric", metric, list + "[" + index + "]", index);
-        Set<String> keys = new HashSet<>();
-        for (int t = 0; t < tagKeys.size(); t++) {
-            String k = tagKeys.get(t);
-            name(Rule.TAG_NAME, "tag", k, at, index);
-            if (!keys.add(k)) {
-                throw new Violation(Rule.DUPLICATE_TAG, index, "duplicate tag key [" + at + ", tag=" + k + "]");
+        if (Names.invalidReason(metric) != null) {
+            name(Rule.METRIC_NAME, "metric", metric, list + "[" + index + "]", index);
+        }
+        int duplicateTag = firstRepeated(tagCount, tagKey);
+        for (int t = 0; t < tagCount; t++) {
+            String k = tagKey.apply(t);
+            if (t == duplicateTag) {
+                throw new Violation(
+                        Rule.DUPLICATE_TAG,
+                        index,
+                        "duplicate tag key [" + at(list, index, metric) + ", tag=" + k + "]");
+            }
+            if (Names.invalidReason(k) != null) {
+                name(Rule.TAG_NAME, "tag", k, at(list, index, metric), index);
             }
             String reason = Names.invalidTagValueReason(tagValue.apply(t));
             if (reason != null) {
                 throw new Violation(
-                        Rule.TAG_VALUE, index, "invalid tag value [tag=" + k + "] at [" + at + "]: " + reason);
+                        Rule.TAG_VALUE,
+                        index,
+                        "invalid tag value [tag=" + k + "] at [" + at(list, index, metric) + "]: " + reason);
             }
         }
         if (fields.isEmpty()) {
             throw new Violation(
-                    Rule.MISSING_FIELDS, index, "missing fields [" + at + "]: want at least one field name");
+                    Rule.MISSING_FIELDS,
+                    index,
+                    "missing fields [" + at(list, index, metric) + "]: want at least one field name");
         }
-        Set<String> seen = new HashSet<>();
-        for (String f : fields) {
-            name(Rule.FIELD_NAME, "field", f, at, index);
-            if (!seen.add(f)) {
-                throw new Violation(Rule.DUPLICATE_FIELD, index, "duplicate field [" + at + ", field=" + f + "]");
+        int duplicateField = firstRepeated(fields.size(), fields::get);
+        Set<String> manyTags = tagCount > PAIRWISE ? new HashSet<>() : null;
+        for (int t = 0; manyTags != null && t < tagCount; t++) {
+            manyTags.add(tagKey.apply(t));
+        }
+        for (int f = 0; f < fields.size(); f++) {
+            String name = fields.get(f);
+            if (Names.invalidReason(name) != null) {
+                name(Rule.FIELD_NAME, "field", name, at(list, index, metric), index);
             }
-            if (keys.contains(f)) {
+            if (f == duplicateField) {
                 throw new Violation(
-                        Rule.FIELD_IS_TAG, index, "name used as both tag and field [" + at + ", field=" + f + "]");
+                        Rule.DUPLICATE_FIELD,
+                        index,
+                        "duplicate field [" + at(list, index, metric) + ", field=" + name + "]");
+            }
+            if (manyTags != null ? manyTags.contains(name) : isTag(name, tagCount, tagKey)) {
+                throw new Violation(
+                        Rule.FIELD_IS_TAG,
+                        index,
+                        "name used as both tag and field [" + at(list, index, metric) + ", field=" + name + "]");
             }
         }
     }
 
-    private static List<String> tagKeys(SeriesView s) {
-        List<String> keys = new ArrayList<>(s.tagCount());
-        for (int t = 0; t < s.tagCount(); t++) {
-            keys.add(s.tagKey(t));
+    /** Names compared pairwise up to this many; a set beyond (a series over the tag limit is refused after this). */
+    private static final int PAIRWISE = 16;
+
+    /** The first position whose name appeared before it, or -1. */
+    private static int firstRepeated(int count, IntFunction<String> names) {
+        if (count > PAIRWISE) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                if (!seen.add(names.apply(i))) {
+                    return i;
+                }
+            }
+            return -1;
         }
-        return keys;
+        for (int i = 1; i < count; i++) {
+            String n = names.apply(i);
+            for (int j = 0; j < i; j++) {
+                if (n.equals(names.apply(j))) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isTag(String name, int tagCount, IntFunction<String> tagKey) {
+        for (int t = 0; t < tagCount; t++) {
+            if (name.equals(tagKey.apply(t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String at(String list, int index, String metric) {
+        return list + "[" + index + "], metric=" + metric;
     }
 
     /** Rows only: a batch of partials is {@link PartialRules}' to check (see the class comment). */

@@ -8,11 +8,8 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.rpc.storage.v1.PartialAgg;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesPartials;
-import io.meridian.common.rpc.storage.v1.Tag;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -149,12 +146,14 @@ public final class PartialRules {
             throw new IllegalArgumentException(
                     "invalid base interval [baseIntervalMs=" + baseIntervalMs + "]: want > 0");
         }
-        List<String> tagKeys = new ArrayList<>(s.getTagsCount());
-        for (Tag t : s.getTagsList()) {
-            tagKeys.add(t.getKey());
-        }
         BatchRules.checkKey(
-                "partials", index, s.getMetric(), tagKeys, t -> s.getTags(t).getValue(), s.getFieldsList());
+                "partials",
+                index,
+                s.getMetric(),
+                s.getTagsCount(),
+                t -> s.getTags(t).getKey(),
+                t -> s.getTags(t).getValue(),
+                s.getFieldsList());
         String at = "partials[" + index + "], metric=" + s.getMetric();
         checkShape(index, s, at);
         checkInterval(index, s, baseIntervalMs);

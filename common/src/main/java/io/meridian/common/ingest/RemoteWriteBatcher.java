@@ -10,6 +10,7 @@ import io.meridian.common.rpc.prometheus.Sample;
 import io.meridian.common.rpc.prometheus.TimeSeries;
 import io.meridian.common.rpc.prometheus.WriteRequest;
 import io.meridian.common.rpc.storage.v1.PointBatch;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class RemoteWriteBatcher {
      * @throws InvalidInputException naming the series and the reason; nothing is produced then
      */
     public Result batch(String database, int shards, WriteRequest request, long oldestMs, long newestMs) {
-        Map<Integer, Map<SeriesKey, SeriesRowsBuilder>> perShard = new TreeMap<>();
+        Map<Integer, Map<String, SeriesRowsBuilder>> perShard = new TreeMap<>();
         long points = 0;
         long stale = 0;
         long nan = 0;
@@ -66,7 +67,7 @@ public final class RemoteWriteBatcher {
             if (ts.getSamplesCount() == 0) {
                 continue;
             }
-            SeriesKey key = seriesKey(ts, i);
+            SeriesLabels key = SeriesLabels.of(ts, i);
             SeriesRowsBuilder rows = null;
             for (int s = 0; s < ts.getSamplesCount(); s++) {
                 Sample sample = ts.getSamples(s);
@@ -88,14 +89,16 @@ public final class RemoteWriteBatcher {
                     throw new InvalidInputException(
                             ErrorCode.OUT_OF_RETENTION,
                             "sample outside the write window"
-                                    + " [series=" + key + ", timestamp=" + t + "]: want " + oldestMs + ".." + newestMs
+                                    + " [series=" + key.seriesKey() + ", timestamp=" + t + "]: want " + oldestMs + ".."
+                                    + newestMs
                                     + " (the database's retention and the future tolerance); nothing of this request was"
                                     + " written");
                 }
                 if (rows == null) {
-                    int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
+                    String canonical = key.canonical();
+                    int shard = SeriesHash.shardOf(canonical.getBytes(StandardCharsets.UTF_8), shards);
                     rows = perShard.computeIfAbsent(shard, x -> new LinkedHashMap<>())
-                            .computeIfAbsent(key, k -> new SeriesRowsBuilder(k, List.of(FIELD)));
+                            .computeIfAbsent(canonical, k -> key.rowsBuilder());
                 }
                 rows.row(t);
                 rows.value(v);
@@ -104,7 +107,7 @@ public final class RemoteWriteBatcher {
         }
         Map<Integer, PointBatch> out = new HashMap<>();
         int series = 0;
-        for (Map.Entry<Integer, Map<SeriesKey, SeriesRowsBuilder>> e : perShard.entrySet()) {
+        for (Map.Entry<Integer, Map<String, SeriesRowsBuilder>> e : perShard.entrySet()) {
             PointBatch.Builder b = PointBatch.newBuilder();
             e.getValue().values().forEach(r -> b.addSeries(r.build()));
             series += e.getValue().size();
@@ -114,41 +117,111 @@ public final class RemoteWriteBatcher {
         return new Result(new ShardBatches(database, out, points), dropped, series);
     }
 
-    private static SeriesKey seriesKey(TimeSeries ts, int index) {
-        String metric = null;
-        Map<String, String> tags = new TreeMap<>();
-        for (Label l : ts.getLabelsList()) {
-            if (l.getName().equals(NAME_LABEL)) {
-                metric = l.getValue();
-            } else if (!l.getValue().isEmpty()) {
-                tags.put(l.getName(), l.getValue());
-            }
+    /**
+     * The metric and tags of one remote-write series, tags sorted by name (Prometheus sends labels sorted, so this
+     * usually sorts nothing; of a repeated label name the last value counts) and checked: built without maps, since
+     * there is one per sample of a typical request.
+     */
+    private static final class SeriesLabels {
+        private final String metric;
+        private final String[] keys;
+        private final String[] values;
+        private final int count;
+
+        private SeriesLabels(String metric, String[] keys, String[] values, int count) {
+            this.metric = metric;
+            this.keys = keys;
+            this.values = values;
+            this.count = count;
         }
-        if (metric == null || metric.isEmpty()) {
-            throw new InvalidInputException("series without a metric name [timeseries=" + index + ", labels="
-                    + labels(ts) + "]: want a __name__ label");
-        }
-        String metricReason = Names.invalidReason(metric);
-        if (metricReason != null) {
-            throw new InvalidInputException(
-                    "invalid metric name [series=" + labels(ts) + ", __name__=" + metric + "]: " + metricReason);
-        }
-        for (Map.Entry<String, String> t : tags.entrySet()) {
-            String reason = Names.invalidReason(t.getKey());
-            if (reason == null && t.getKey().equals(FIELD)) {
-                reason = "'" + FIELD + "' is the field samples are written to";
+
+        /** @throws InvalidInputException naming the series and the reason */
+        static SeriesLabels of(TimeSeries ts, int index) {
+            int n = ts.getLabelsCount();
+            String metric = null;
+            String[] keys = new String[n];
+            String[] values = new String[n];
+            int count = 0;
+            boolean sorted = true;
+            for (int i = 0; i < n; i++) {
+                Label l = ts.getLabels(i);
+                String name = l.getName();
+                if (name.equals(NAME_LABEL)) {
+                    metric = l.getValue();
+                } else if (!l.getValue().isEmpty()) {
+                    sorted &= count == 0 || keys[count - 1].compareTo(name) < 0;
+                    keys[count] = name;
+                    values[count++] = l.getValue();
+                }
             }
-            if (reason != null) {
-                throw new InvalidInputException("invalid label name [series=" + labels(ts) + ", label=" + t.getKey()
-                        + "]: not a valid tag key: " + reason);
+            if (!sorted) {
+                count = sortLastWins(keys, values, count);
             }
-            try {
-                Names.requireValidTagValue(t.getKey(), t.getValue());
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(e.getMessage() + " [series=" + labels(ts) + "]");
+            if (metric == null || metric.isEmpty()) {
+                throw new InvalidInputException("series without a metric name [timeseries=" + index + ", labels="
+                        + labels(ts) + "]: want a __name__ label");
             }
+            String metricReason = Names.invalidReason(metric);
+            if (metricReason != null) {
+                throw new InvalidInputException(
+                        "invalid metric name [series=" + labels(ts) + ", __name__=" + metric + "]: " + metricReason);
+            }
+            for (int t = 0; t < count; t++) {
+                String reason = Names.invalidReason(keys[t]);
+                if (reason == null && keys[t].equals(FIELD)) {
+                    reason = "'" + FIELD + "' is the field samples are written to";
+                }
+                if (reason != null) {
+                    throw new InvalidInputException("invalid label name [series=" + labels(ts) + ", label=" + keys[t]
+                            + "]: not a valid tag key: " + reason);
+                }
+                String valueReason = Names.invalidTagValueReason(values[t]);
+                if (valueReason != null) {
+                    throw new InvalidInputException(
+                            "invalid tag value [tag=" + keys[t] + "]: " + valueReason + " [series=" + labels(ts) + "]");
+                }
+            }
+            return new SeriesLabels(metric, keys, values, count);
         }
-        return SeriesKey.of(metric, tags);
+
+        /** Sorts the first {@code count} (key, value) pairs by key, keeping the last value of a repeated key. */
+        private static int sortLastWins(String[] keys, String[] values, int count) {
+            TreeMap<String, String> byName = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                byName.put(keys[i], values[i]);
+            }
+            int i = 0;
+            for (Map.Entry<String, String> e : byName.entrySet()) {
+                keys[i] = e.getKey();
+                values[i++] = e.getValue();
+            }
+            return i;
+        }
+
+        /** {@link SeriesKey#canonicalBytes}' text: metric, then each tag as separator, key, separator, value. */
+        String canonical() {
+            StringBuilder sb = new StringBuilder(metric.length() + 16 * count);
+            sb.append(metric);
+            for (int t = 0; t < count; t++) {
+                sb.append((char) SeriesKey.SEPARATOR)
+                        .append(keys[t])
+                        .append((char) SeriesKey.SEPARATOR)
+                        .append(values[t]);
+            }
+            return sb.toString();
+        }
+
+        SeriesRowsBuilder rowsBuilder() {
+            return new SeriesRowsBuilder(metric, keys, values, count, List.of(FIELD));
+        }
+
+        SeriesKey seriesKey() {
+            Map<String, String> tags = new TreeMap<>();
+            for (int t = 0; t < count; t++) {
+                tags.put(keys[t], values[t]);
+            }
+            return SeriesKey.of(metric, tags);
+        }
     }
 
     /** {@code {name="value", ...}} as Prometheus prints a series, shortened past 200 characters. */

@@ -19,6 +19,17 @@ public final class SeriesRowsBuilder {
         key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
     }
 
+    /**
+     * @param keys   tag keys, the first {@code count} in order; @param values their values
+     * @param fields the value columns of every row
+     */
+    public SeriesRowsBuilder(String metric, String[] keys, String[] values, int count, List<String> fields) {
+        rows = SeriesRows.newBuilder().setMetric(metric).addAllFields(fields);
+        for (int t = 0; t < count; t++) {
+            rows.addTags(Tag.newBuilder().setKey(keys[t]).setValue(values[t]));
+        }
+    }
+
     /** Starts a row at {@code ts} (ms); its values follow with {@link #value}. */
     public void row(long ts) {
         rows.addTimestampDeltas(rows.getTimestampDeltasCount() == 0 ? ts : ts - lastTs);

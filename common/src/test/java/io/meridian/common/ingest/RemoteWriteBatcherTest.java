@@ -60,6 +60,30 @@ class RemoteWriteBatcherTest {
         assertThat(out.series()).isEqualTo(1);
     }
 
+    /**
+     * Labels out of order (Prometheus sorts them; other senders may not) and a repeated name (the last value counts)
+     * give the series the sorted labels would, in the shard its key hashes to; two entries of one series in a request
+     * are one series with both samples.
+     */
+    @Test
+    void unsortedAndRepeatedLabelsMakeTheSameSeriesAsSortedOnes() {
+        WriteRequest r = WriteRequest.newBuilder()
+                .addTimeseries(series("job", "x", "__name__", "up", "instance", "h:9100", "job", "node")
+                        .addSamples(sample(NOW, 1)))
+                .addTimeseries(series("__name__", "up", "instance", "h:9100", "job", "node")
+                        .addSamples(sample(NOW + 15_000, 2)))
+                .build();
+        RemoteWriteBatcher.Result out = batch(r);
+        int shard = SeriesHash.shardOf(
+                SeriesKey.of("up", "instance", "h:9100", "job", "node").canonicalBytes(), 4);
+        assertThat(out.series()).isEqualTo(1);
+        SeriesRows rows = out.batches().batches().get(shard).getSeries(0);
+        assertThat(rows.getTagsList())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
+                .containsExactly("instance=h:9100", "job=node");
+        assertThat(rows.getValuesList()).containsExactly(1.0, 2.0);
+    }
+
     @Test
     void staleMarkersNanInfinityExemplarsAndMetadataAreDroppedAndCounted() {
         WriteRequest r = WriteRequest.newBuilder()
