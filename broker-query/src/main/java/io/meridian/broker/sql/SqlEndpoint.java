@@ -10,6 +10,7 @@ import io.meridian.sql.SqlAnswer;
 import io.meridian.sql.SqlEngine;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ public final class SqlEndpoint {
     public SqlEndpoint(SqlEngine engine) {
         this.engine = Objects.requireNonNull(engine, "engine");
     }
+
+    /** The keys of a JSON request body. */
+    private static final List<String> BODY_KEYS = List.of("db", "sql");
 
     public void register(HttpRoutes routes) {
         routes.add("POST", "/api/v1/sql", "sql", this::sql);
@@ -51,8 +55,19 @@ public final class SqlEndpoint {
                 throw new InvalidInputException(
                         "invalid request body [field=sql]: want {\"sql\":\"...\",\"db\":\"...\"}");
             }
+            for (Iterator<String> keys = body.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!BODY_KEYS.contains(key)) {
+                    // a misspelt "database" must not run the statement without its database
+                    throw new InvalidInputException("unknown key [$." + key + "]: want one of " + BODY_KEYS
+                            + (key.equalsIgnoreCase("database") ? "; the database is \"db\"" : ""));
+                }
+            }
             sql = body.get("sql").asText();
             if (body.has("db")) {
+                if (!body.get("db").isTextual()) {
+                    throw new InvalidInputException("invalid request body [field=db]: want a database name string");
+                }
                 db = body.get("db").asText();
             }
         }

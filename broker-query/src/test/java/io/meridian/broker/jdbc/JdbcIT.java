@@ -152,6 +152,14 @@ class JdbcIT {
                         .isInstanceOf(SQLException.class)
                         .hasMessageContaining("nosuch");
                 sameAnswersAsHttp(http, broker, c);
+                HttpResponse<String> misspelt = http.send(
+                        HttpRequest.newBuilder(URI.create(broker.httpUrl() + "/api/v1/sql"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"database\":\"metrics\",\"sql\":\"SELECT COUNT(*) FROM cpu\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+                assertThat(misspelt.body()).contains("unknown key [$.database]", "[db, sql]", "the database is");
             }
 
             // sqlline, driven non-interactively in its own JVM

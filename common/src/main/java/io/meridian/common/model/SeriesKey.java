@@ -31,7 +31,8 @@ public record SeriesKey(String metric, SortedMap<String, String> tags) {
     }
 
     public static SeriesKey of(String metric, Map<String, String> tags) {
-        return new SeriesKey(metric, new TreeMap<>(tags));
+        // the constructor copies into its own sorted map: a sorted one need not be copied first
+        return new SeriesKey(metric, tags instanceof SortedMap<String, String> sorted ? sorted : new TreeMap<>(tags));
     }
 
     /** Convenience: {@code of("cpu", "host", "a", "dc", "x")}. */
