@@ -94,6 +94,16 @@ wait_stable_size() {
     disk_bytes "$@"
 }
 
+# stop_pidfile: stops the server whose pid is in $PIDF (SIGTERM, up to 60 s, then SIGKILL); logs as $PEER
+stop_pidfile() {
+    [[ -f $PIDF ]] || return 0
+    local pid; pid=$(cat "$PIDF")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$PIDF"; log "$PEER stopped"
+}
+
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 
 # median / p90 of a file of seconds, printed in ms

@@ -50,14 +50,7 @@ CONF
     log "$PEER started pid $(cat "$PIDF")"
 }
 
-stop() {
-    [[ -f $PIDF ]] || return 0
-    local pid; pid=$(cat "$PIDF")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$PIDF"; log "$PEER stopped"
-}
+stop() { stop_pidfile; }
 
 q() { # q INFLUXQL
     curl -s -o "$WORK/last-response.json" -w '%{http_code} %{time_total}' --max-time "$QUERY_TIMEOUT_S" \

@@ -23,14 +23,7 @@ start() {
     log "$PEER started pid $(cat "$PIDF")"
 }
 
-stop() {
-    [[ -f $PIDF ]] || return 0
-    local pid; pid=$(cat "$PIDF")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$PIDF"; log "$PEER stopped"
-}
+stop() { stop_pidfile; }
 
 q() { # q PATH QUERY [extra --data-urlencode args...]
     local path=$1 query=$2; shift 2

@@ -198,17 +198,8 @@ public final class RemoteWriteBatcher {
             return i;
         }
 
-        /** {@link SeriesKey#canonicalBytes}' text: metric, then each tag as separator, key, separator, value. */
         String canonical() {
-            StringBuilder sb = new StringBuilder(metric.length() + 16 * count);
-            sb.append(metric);
-            for (int t = 0; t < count; t++) {
-                sb.append((char) SeriesKey.SEPARATOR)
-                        .append(keys[t])
-                        .append((char) SeriesKey.SEPARATOR)
-                        .append(values[t]);
-            }
-            return sb.toString();
+            return SeriesKey.canonicalText(metric, count, t -> keys[t], t -> values[t]);
         }
 
         SeriesRowsBuilder rowsBuilder() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * A series: a metric plus one full tag set. The canonical form sorts tags by key; its bytes are
@@ -49,13 +50,24 @@ public record SeriesKey(String metric, SortedMap<String, String> tags) {
 
     public byte[] canonicalBytes() {
         StringBuilder sb = new StringBuilder(metric);
-        for (Map.Entry<String, String> e : tags.entrySet()) {
-            sb.append((char) SEPARATOR)
-                    .append(e.getKey())
-                    .append((char) SEPARATOR)
-                    .append(e.getValue());
-        }
+        tags.forEach((k, v) -> appendTag(sb, k, v));
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The canonical form (before UTF-8) of {@code metric} with {@code count} tags given in key order: for a caller
+     * that has the tags in arrays and no {@code SeriesKey} (the remote-write batcher, one per sample).
+     */
+    public static String canonicalText(String metric, int count, IntFunction<String> key, IntFunction<String> value) {
+        StringBuilder sb = new StringBuilder(metric.length() + 16 * count).append(metric);
+        for (int t = 0; t < count; t++) {
+            appendTag(sb, key.apply(t), value.apply(t));
+        }
+        return sb.toString();
+    }
+
+    private static void appendTag(StringBuilder sb, String key, String value) {
+        sb.append((char) SEPARATOR).append(key).append((char) SEPARATOR).append(value);
     }
 
     /** Parses canonical bytes back into a key. */
