@@ -16,7 +16,8 @@ import java.util.function.Function;
  * request that storage (or the ingest job) would refuse in part is refused whole with 400 and nothing is written,
  * in direct and Kafka mode alike. The window is the database's base retention and
  * {@link BatchRules#DEFAULT_FUTURE_TOLERANCE} (the broker cannot read the nodes' {@code storage.write.future-tolerance});
- * there is no tag limit here, for the same reason: the shard checks {@code storage.limits.tags-per-series}.
+ * there is no tag limit here, for the same reason: the shard checks {@code storage.limits.tags-per-series}. A
+ * request whose builder already checked it ({@link ShardBatches#checked()}, remote write) passes straight through.
  *
  * <p>Thread-safe when the wrapped sink is.
  */
@@ -43,6 +44,10 @@ public final class CheckedBatchSink implements BatchSink {
         DatabaseConfig db = databases.apply(request.database());
         if (db == null) {
             throw InvalidInputException.notFound("database", request.database());
+        }
+        if (request.checked()) {
+            sink.write(request); // its builder checked every series with the same rules and window
+            return;
         }
         Duration retention = db.intervals().get(0).retention();
         BatchRules.Limits limits =

@@ -73,4 +73,17 @@ class CheckedBatchSinkTest {
                 .hasMessageContaining("database does not exist [database=gone]");
         assertThat(sent).as("nothing sent").isEmpty();
     }
+
+    /** A request its builder checked (remote write) is not checked a second time: it goes through as it is. */
+    @Test
+    void aRequestItsBuilderCheckedGoesThroughUnchecked() {
+        ShardBatches checked =
+                new ShardBatches("db", Map.of(0, batch(NOW - 8L * 86_400_000, 2)), 1, ShardBatches.Skipped.NONE, true);
+        sink.write(checked);
+        assertThat(sent).containsExactly(checked);
+        assertThatThrownBy(() -> sink.write(
+                        new ShardBatches("gone", Map.of(0, batch(NOW, 1)), 1, ShardBatches.Skipped.NONE, true)))
+                .as("the database must still exist")
+                .hasMessageContaining("database does not exist [database=gone]");
+    }
 }

@@ -230,6 +230,16 @@ public final class BatchRules {
      */
     public static long checkSeries(int index, SeriesView s, Limits limits) {
         checkStructure(index, s);
+        return checkLimits(index, s, limits);
+    }
+
+    /**
+     * Checks the limit rules of series {@code index} (tags per series, the write window, finite values) of a series
+     * whose {@link #checkStructure(int, SeriesView) structure} was checked before.
+     *
+     * @return the number of values that are not NaN
+     */
+    public static long checkLimits(int index, SeriesView s, Limits limits) {
         if (s.tagCount() > limits.maxTagsPerSeries()) {
             throw new Violation(
                     Rule.TAGS_PER_SERIES,

@@ -114,7 +114,8 @@ public final class RemoteWriteBatcher {
             out.put(e.getKey(), b.build());
         }
         Dropped dropped = new Dropped(stale, nan, infinite, exemplars, histograms, request.getMetadataCount());
-        return new Result(new ShardBatches(database, out, points), dropped, series);
+        // every series was checked above against the same rules and window as BatchRules: the batches are marked so
+        return new Result(new ShardBatches(database, out, points, ShardBatches.Skipped.NONE, true), dropped, series);
     }
 
     /**

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param batches  shard number to its batch
  * @param points   non-NaN values over all batches
  * @param skipped  what the parse dropped on purpose (string fields, lines with only strings)
+ * @param checked  every batch already keeps {@link BatchRules} with the database's base retention and
+ *                 {@link BatchRules#DEFAULT_FUTURE_TOLERANCE}: its builder checked each series as it went (the
+ *                 remote-write batcher), so the broker need not check it a second time
  */
-public record ShardBatches(String database, Map<Integer, PointBatch> batches, long points, Skipped skipped) {
+public record ShardBatches(
+        String database, Map<Integer, PointBatch> batches, long points, Skipped skipped, boolean checked) {
     /** What a write dropped by policy rather than refused: reported to the client and counted. */
     public record Skipped(int stringFields, int lines) {
         public static final Skipped NONE = new Skipped(0, 0);
@@ -23,8 +27,13 @@ public record ShardBatches(String database, Map<Integer, PointBatch> batches, lo
         Objects.requireNonNull(skipped, "skipped");
     }
 
+    /** Batches that the broker still checks against {@link BatchRules}. */
+    public ShardBatches(String database, Map<Integer, PointBatch> batches, long points, Skipped skipped) {
+        this(database, batches, points, skipped, false);
+    }
+
     /** Batches of a write that dropped nothing. */
     public ShardBatches(String database, Map<Integer, PointBatch> batches, long points) {
-        this(database, batches, points, Skipped.NONE);
+        this(database, batches, points, Skipped.NONE, false);
     }
 }

@@ -66,6 +66,48 @@ public record SeriesKey(String metric, SortedMap<String, String> tags) {
         return sb.toString();
     }
 
+    /** The canonical bytes of {@code metric} with the tags of two parallel arrays in key order. */
+    public static byte[] canonicalBytes(String metric, String[] keys, String[] values) {
+        return canonicalText(metric, keys.length, t -> keys[t], t -> values[t]).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sorts parallel tag arrays by key, in place; a no-op for sorted ones (the usual case: brokers send tags sorted).
+     * Keys must be unique.
+     */
+    public static void sortTags(String[] keys, String[] values) {
+        for (int i = 1; i < keys.length; i++) {
+            String k = keys[i];
+            String v = values[i];
+            int j = i - 1;
+            while (j >= 0 && keys[j].compareTo(k) > 0) {
+                keys[j + 1] = keys[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            keys[j + 1] = k;
+            values[j + 1] = v;
+        }
+    }
+
+    /** The key of {@code metric} and the tags of parallel arrays in key order; names are checked as always. */
+    public static SeriesKey ofSorted(String metric, String[] keys, String[] values) {
+        TreeMap<String, String> t = new TreeMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            t.put(keys[i], values[i]);
+        }
+        return new SeriesKey(metric, t);
+    }
+
+    /** {@code ,k1=v1,k2=v2}: how {@link #toString()} prints the tags of parallel arrays. */
+    public static String tagsText(String[] keys, String[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < keys.length; i++) {
+            sb.append(',').append(keys[i]).append('=').append(values[i]);
+        }
+        return sb.toString();
+    }
+
     private static void appendTag(StringBuilder sb, String key, String value) {
         sb.append((char) SEPARATOR).append(key).append((char) SEPARATOR).append(value);
     }

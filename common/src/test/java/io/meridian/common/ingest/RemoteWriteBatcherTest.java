@@ -84,6 +84,33 @@ class RemoteWriteBatcherTest {
         assertThat(rows.getValuesList()).containsExactly(1.0, 2.0);
     }
 
+    /**
+     * The batcher checks each series as it reads it, so the broker does not check its batches again
+     * ({@link ShardBatches#checked()}): whatever it builds must keep every rule of {@link BatchRules} in the window it
+     * was given, also for labels out of order, repeated, empty, and for dropped samples.
+     */
+    @Test
+    void whatItBuildsKeepsEveryBatchRuleSoItIsMarkedChecked() {
+        WriteRequest r = WriteRequest.newBuilder()
+                .addTimeseries(series("job", "x", "__name__", "up", "instance", "h:9100", "job", "node", "e", "")
+                        .addSamples(sample(NOW, 1))
+                        .addSamples(sample(NOW + 1, Double.NaN)))
+                .addTimeseries(series("__name__", "up", "instance", "h:9100", "job", "node")
+                        .addSamples(sample(NOW - 3_600_000, 2)))
+                .addTimeseries(series("__name__", "node_load1", "instance", "h2:9100")
+                        .addSamples(sample(NOW + 3_600_000, 0.5)))
+                .build();
+        ShardBatches out = batch(r).batches();
+        assertThat(out.checked()).isTrue();
+        BatchRules.Limits window =
+                BatchRules.Limits.window(NOW, java.time.Duration.ofHours(1), BatchRules.DEFAULT_FUTURE_TOLERANCE);
+        assertThat(out.batches().values().stream()
+                        .mapToLong(b -> BatchRules.check(b, window))
+                        .sum())
+                .isEqualTo(out.points())
+                .isEqualTo(3);
+    }
+
     @Test
     void staleMarkersNanInfinityExemplarsAndMetadataAreDroppedAndCounted() {
         WriteRequest r = WriteRequest.newBuilder()

@@ -57,35 +57,45 @@ final class SeriesResolver {
         Map<String, Integer> newSeriesPerMetric = new HashMap<>();
         Map<String, Map<String, FieldType>> newFields = new HashMap<>();
         Set<ByteKey> seen = new HashSet<>();
+        int[][] fieldIds = new int[n][];
+        boolean undefined = false;
         for (int i = 0; i < n; i++) {
-            SeriesKey key = partials
-                    ? batch.partials().get(i).key()
-                    : batch.series().get(i).key();
-            byte[] canonical = canonicalKey(batch, i);
-            Integer id = dictionary.getOrNull(canonical);
-            if (id == null && seen.add(new ByteKey(canonical))) {
-                newSeriesPerMetric.merge(key.metric(), 1, Integer::sum);
+            String metric = metric(batch, i);
+            Integer id = dictionary.getOrNull(canonicalKey(batch, i));
+            seriesIds[i] = id == null ? -1 : id;
+            if (id == null && seen.add(new ByteKey(canonicalKey(batch, i)))) {
+                newSeriesPerMetric.merge(metric, 1, Integer::sum);
             }
             List<String> fields = partials
                     ? batch.partials().get(i).fields()
                     : batch.series().get(i).fields();
+            int[] f = new int[fields.size()];
             for (int j = 0; j < fields.size(); j++) {
-                String f = fields.get(j);
+                String name = fields.get(j);
                 FieldType claimed = partials ? batch.partials().get(i).types().get(j) : null;
-                FieldSchema.Field known = schema.get(key.metric(), f);
+                FieldSchema.Field known = schema.get(metric, name);
                 if (known == null) {
+                    f[j] = -1;
+                    undefined = true;
                     FieldType before = newFields
-                            .computeIfAbsent(key.metric(), k -> new HashMap<>())
-                            .putIfAbsent(f, claimed == null ? FieldType.GAUGE : claimed);
+                            .computeIfAbsent(metric, k -> new HashMap<>())
+                            .putIfAbsent(name, claimed == null ? FieldType.GAUGE : claimed);
                     if (before != null && claimed != null && before != claimed) {
-                        throw typeConflict(key, f, claimed, before, "another series of this write");
+                        throw typeConflict(key(batch, i), name, claimed, before, "another series of this write");
                     }
-                } else if (claimed != null && claimed != known.type()) {
-                    throw typeConflict(key, f, claimed, known.type(), "its declaration");
+                    continue;
+                }
+                f[j] = known.id();
+                if (claimed != null && claimed != known.type()) {
+                    throw typeConflict(key(batch, i), name, claimed, known.type(), "its declaration");
                 } else if (!partials && known.type() == FieldType.HISTOGRAM) {
-                    WriteValidator.checkHistogramValues(i, batch.series().get(i), f);
+                    WriteValidator.checkHistogramValues(i, batch.series().get(i), name);
                 }
             }
+            fieldIds[i] = f;
+        }
+        if (seen.isEmpty() && !undefined) {
+            return fieldIds; // every series and field is known: nothing to check or define
         }
         newSeriesPerMetric.forEach((metric, count) -> {
             int existing = postings.metricCardinality(metric);
@@ -102,30 +112,42 @@ final class SeriesResolver {
         // validation passed: define
         newFields.forEach((metric, names) ->
                 new TreeMap<>(names).forEach((name, type) -> opLog.defineField(metric, name, type, 0, 0)));
-        int[][] fieldIds = new int[n][];
         for (int i = 0; i < n; i++) {
-            SeriesKey key = partials
-                    ? batch.partials().get(i).key()
-                    : batch.series().get(i).key();
-            byte[] canonical = canonicalKey(batch, i);
-            Integer id = dictionary.getOrNull(canonical);
-            if (id == null) {
-                id = dictionary.define(canonical);
-                postings.add(id, key);
-                opLog.defineSeries(id, canonical);
+            if (seriesIds[i] < 0) {
+                byte[] canonical = canonicalKey(batch, i);
+                Integer id = dictionary.getOrNull(canonical); // an earlier entry of this batch may have defined it
+                if (id == null) {
+                    id = dictionary.define(canonical);
+                    postings.add(id, key(batch, i));
+                    opLog.defineSeries(id, canonical);
+                }
+                seriesIds[i] = id;
             }
-            seriesIds[i] = id;
-            List<String> fields = partials
-                    ? batch.partials().get(i).fields()
-                    : batch.series().get(i).fields();
-            int[] f = new int[fields.size()];
+            int[] f = fieldIds[i];
             for (int j = 0; j < f.length; j++) {
-                f[j] = schema.get(key.metric(), fields.get(j)).id();
+                if (f[j] < 0) {
+                    List<String> fields = partials
+                            ? batch.partials().get(i).fields()
+                            : batch.series().get(i).fields();
+                    f[j] = schema.get(metric(batch, i), fields.get(j)).id();
+                }
             }
-            fieldIds[i] = f;
         }
         dictionary.write();
         return fieldIds;
+    }
+
+    private static String metric(WriteBatch batch, int i) {
+        return batch.hasPartials()
+                ? batch.partials().get(i).key().metric()
+                : batch.series().get(i).metric();
+    }
+
+    /** The series key of entry {@code i}: built only for new series and errors (rows decoded from the wire have none). */
+    private static SeriesKey key(WriteBatch batch, int i) {
+        return batch.hasPartials()
+                ? batch.partials().get(i).key()
+                : batch.series().get(i).key();
     }
 
     private static byte[] canonicalKey(WriteBatch batch, int i) {

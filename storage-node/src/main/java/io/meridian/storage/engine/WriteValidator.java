@@ -3,11 +3,9 @@ package io.meridian.storage.engine;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
-import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.shard.ShardOptions;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.List;
-import java.util.function.IntToDoubleFunction;
 
 /**
  * The shard's call of {@link BatchRules}, the rule set every writer checks a batch against: a {@link WriteBatch}
@@ -31,7 +29,11 @@ final class WriteValidator {
                 .withTagLimit(options.maxTagsPerSeries(), TAG_LIMIT_SETTING);
         List<WriteBatch.SeriesRows> series = batch.series();
         for (int i = 0; i < series.size(); i++) {
-            BatchRules.checkSeries(i, new RowsView(series.get(i)), limits);
+            if (batch.structureChecked()) {
+                BatchRules.checkLimits(i, new RowsView(series.get(i)), limits); // the decoder checked the rest
+            } else {
+                BatchRules.checkSeries(i, new RowsView(series.get(i)), limits);
+            }
         }
         if (!batch.hasPartials()) {
             return batch;
@@ -56,71 +58,57 @@ final class WriteValidator {
         BatchRules.checkHistogramValues(index, new RowsView(r), r.fields().indexOf(field));
     }
 
-    /** The rules' view of the engine's rows (the key's tags in key order). */
+    /** The rules' view of the engine's rows (the tags in key order). */
     private static final class RowsView implements BatchRules.SeriesView {
-        private final SeriesKey key;
-        private final List<String> fields;
-        private final long[] timestamps;
-        private final IntToDoubleFunction values;
-        private final String[] tagKeys;
-        private final String[] tagValues;
+        private final WriteBatch.SeriesRows rows;
 
         RowsView(WriteBatch.SeriesRows rows) {
-            this(rows.key(), rows.fields(), rows.timestamps(), i -> rows.values()[i]);
-        }
-
-        RowsView(SeriesKey key, List<String> fields, long[] timestamps, IntToDoubleFunction values) {
-            this.key = key;
-            this.fields = fields;
-            this.timestamps = timestamps;
-            this.values = values;
-            this.tagKeys = key.tags().keySet().toArray(String[]::new);
-            this.tagValues = key.tags().values().toArray(String[]::new);
+            this.rows = rows;
         }
 
         @Override
         public String metric() {
-            return key.metric();
+            return rows.metric();
         }
 
         @Override
         public int tagCount() {
-            return tagKeys.length;
+            return rows.tagCount();
         }
 
         @Override
         public String tagKey(int i) {
-            return tagKeys[i];
+            return rows.tagKey(i);
         }
 
         @Override
         public String tagValue(int i) {
-            return tagValues[i];
+            return rows.tagValue(i);
         }
 
         @Override
         public List<String> fields() {
-            return fields;
+            return rows.fields();
         }
 
         @Override
         public int rows() {
-            return timestamps.length;
+            return rows.rows();
         }
 
         @Override
         public long timestamp(int row) {
-            return timestamps[row];
+            return rows.timestamps()[row];
         }
 
         @Override
         public int valueCount() {
-            return timestamps.length * fields.size();
+            return rows.values().length;
         }
 
         @Override
         public double value(int i) {
-            return values.applyAsDouble(i);
+            return rows.values()[i];
         }
     }
 }

@@ -6,7 +6,6 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
-import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.PartialAgg;
@@ -17,8 +16,6 @@ import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The wire's columnar {@link PointBatch} (rows, or since revision 6 partial aggregates) to and from the engine's
@@ -44,7 +41,7 @@ public final class PointBatchCodec {
         for (SeriesRows s : batch.getSeriesList()) {
             rows.add(decodeSeries(s));
         }
-        return WriteBatch.of(rows);
+        return WriteBatch.decoded(rows);
     }
 
     /**
@@ -86,18 +83,25 @@ public final class PointBatchCodec {
         }
     }
 
+    /** One series whose structure {@link BatchRules#checkStructure(PointBatch)} checked: no map, no second check. */
     private static WriteBatch.SeriesRows decodeSeries(SeriesRows s) {
         refuseUnknownFields(s, "SeriesRows");
-        Map<String, String> tags = new TreeMap<>();
-        for (Tag t : s.getTagsList()) {
-            tags.put(t.getKey(), t.getValue());
+        int n = s.getTagsCount();
+        String[] keys = new String[n];
+        String[] tagValues = new String[n];
+        for (int t = 0; t < n; t++) {
+            Tag tag = s.getTags(t);
+            keys[t] = tag.getKey();
+            tagValues[t] = tag.getValue();
         }
         double[] values = new double[s.getValuesCount()];
         for (int v = 0; v < values.length; v++) {
             values[v] = s.getValues(v);
         }
-        return new WriteBatch.SeriesRows(
-                SeriesKey.of(s.getMetric(), tags),
+        return WriteBatch.SeriesRows.checked(
+                s.getMetric(),
+                keys,
+                tagValues,
                 s.getFieldsList(),
                 TimestampDeltas.decode(s.getTimestampDeltasList()),
                 values);

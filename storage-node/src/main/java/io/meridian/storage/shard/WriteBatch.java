@@ -22,25 +22,133 @@ import java.util.Map;
  */
 public final class WriteBatch {
     /**
-     * Rows of one series.
+     * Rows of one series: its key, field names (one per column), row timestamps in ms since the epoch and the values,
+     * row-major ({@code values[row * fields.size() + column]}).
      *
-     * @param key        the series
-     * @param fields     field names, one per column
-     * @param timestamps row timestamps in ms since the epoch
-     * @param values     row-major: {@code values[row * fields.size() + column]}
+     * <p>Rows decoded from the wire ({@link #checked}) keep the key as its sorted tag arrays and canonical bytes and
+     * build the {@link SeriesKey} only when asked: a series the shard already knows never needs it, and a typical
+     * Prometheus write carries one sample per series.
      */
-    public record SeriesRows(SeriesKey key, List<String> fields, long[] timestamps, double[] values) {
-        public SeriesRows {
-            fields = List.copyOf(fields);
-            if (values.length != (long) timestamps.length * fields.size()) {
-                throw new InvalidInputException("malformed rows [series=" + key
-                        + "]: values must hold rows x fields = " + timestamps.length + " x " + fields.size() + "; got "
-                        + values.length);
+    public static final class SeriesRows {
+        private static final String[] NO_TAGS = new String[0];
+
+        private final String metric;
+        private final String[] tagKeys;
+        private final String[] tagValues;
+        private final byte[] canonicalKey;
+        private final List<String> fields;
+        private final long[] timestamps;
+        private final double[] values;
+        private SeriesKey key; // built on first use for checked rows; immutable, so a race builds two equal ones
+
+        public SeriesRows(SeriesKey key, List<String> fields, long[] timestamps, double[] values) {
+            this(
+                    key.metric(),
+                    key.tags().keySet().toArray(NO_TAGS),
+                    key.tags().values().toArray(NO_TAGS),
+                    key.canonicalBytes(),
+                    fields,
+                    timestamps,
+                    values);
+            this.key = key;
+        }
+
+        private SeriesRows(
+                String metric,
+                String[] tagKeys,
+                String[] tagValues,
+                byte[] canonicalKey,
+                List<String> fields,
+                long[] timestamps,
+                double[] values) {
+            this.metric = metric;
+            this.tagKeys = tagKeys;
+            this.tagValues = tagValues;
+            this.canonicalKey = canonicalKey;
+            this.fields = List.copyOf(fields);
+            this.timestamps = timestamps;
+            this.values = values;
+            if (values.length != (long) timestamps.length * this.fields.size()) {
+                throw new InvalidInputException("malformed rows [series=" + metric
+                        + SeriesKey.tagsText(tagKeys, tagValues)
+                        + "]: values must hold rows x fields = " + timestamps.length + " x " + this.fields.size()
+                        + "; got " + values.length);
             }
+        }
+
+        /**
+         * Rows whose names the caller has checked against {@link io.meridian.common.ingest.BatchRules} (a valid
+         * metric, valid and unique tag keys, storable tag values): the wire decoder. Tags in any order.
+         */
+        public static SeriesRows checked(
+                String metric,
+                String[] tagKeys,
+                String[] tagValues,
+                List<String> fields,
+                long[] timestamps,
+                double[] values) {
+            SeriesKey.sortTags(tagKeys, tagValues);
+            return new SeriesRows(
+                    metric,
+                    tagKeys,
+                    tagValues,
+                    SeriesKey.canonicalBytes(metric, tagKeys, tagValues),
+                    fields,
+                    timestamps,
+                    values);
+        }
+
+        /** The series; built from the sorted tags on first use for {@link #checked} rows. */
+        public SeriesKey key() {
+            SeriesKey k = key;
+            if (k == null) {
+                k = SeriesKey.ofSorted(metric, tagKeys, tagValues);
+                key = k;
+            }
+            return k;
+        }
+
+        public String metric() {
+            return metric;
+        }
+
+        public int tagCount() {
+            return tagKeys.length;
+        }
+
+        /** The key of tag {@code i}, in key order. */
+        public String tagKey(int i) {
+            return tagKeys[i];
+        }
+
+        public String tagValue(int i) {
+            return tagValues[i];
+        }
+
+        /** The key's canonical bytes ({@link SeriesKey#canonicalBytes()}). */
+        public byte[] canonicalKey() {
+            return canonicalKey;
+        }
+
+        public List<String> fields() {
+            return fields;
+        }
+
+        public long[] timestamps() {
+            return timestamps;
+        }
+
+        public double[] values() {
+            return values;
         }
 
         public int rows() {
             return timestamps.length;
+        }
+
+        @Override
+        public String toString() {
+            return metric + SeriesKey.tagsText(tagKeys, tagValues) + " " + fields + " x " + timestamps.length + " rows";
         }
     }
 
@@ -101,6 +209,7 @@ public final class WriteBatch {
     private final byte[][] partialKeys;
     private final String writerId;
     private final long sequence;
+    private final boolean structureChecked;
 
     private WriteBatch(
             List<SeriesRows> series,
@@ -108,7 +217,9 @@ public final class WriteBatch {
             List<SeriesPartials> partials,
             byte[][] partialKeys,
             String writerId,
-            long sequence) {
+            long sequence,
+            boolean structureChecked) {
+        this.structureChecked = structureChecked;
         this.series = series;
         this.canonicalKeys = canonicalKeys;
         this.partials = partials;
@@ -117,11 +228,12 @@ public final class WriteBatch {
         this.sequence = sequence;
     }
 
-    private WriteBatch(List<SeriesRows> series, List<SeriesPartials> partials) {
+    private WriteBatch(List<SeriesRows> series, List<SeriesPartials> partials, boolean structureChecked) {
+        this.structureChecked = structureChecked;
         this.series = List.copyOf(series);
         this.canonicalKeys = new byte[this.series.size()][];
         for (int i = 0; i < canonicalKeys.length; i++) {
-            canonicalKeys[i] = this.series.get(i).key().canonicalBytes();
+            canonicalKeys[i] = this.series.get(i).canonicalKey();
         }
         this.partials = List.copyOf(partials);
         if (!this.series.isEmpty() && !this.partials.isEmpty()) {
@@ -152,7 +264,7 @@ public final class WriteBatch {
             throw new InvalidInputException(
                     "invalid writer sequence [writer=" + writerId + ", sequence=" + sequence + "]: want >= 1");
         }
-        return new WriteBatch(series, canonicalKeys, partials, partialKeys, writerId, sequence);
+        return new WriteBatch(series, canonicalKeys, partials, partialKeys, writerId, sequence, structureChecked);
     }
 
     /** The writer id, or null for an anonymous (not de-duplicated) batch. */
@@ -165,12 +277,25 @@ public final class WriteBatch {
     }
 
     public static WriteBatch of(List<SeriesRows> series) {
-        return new WriteBatch(series, List.of());
+        return new WriteBatch(series, List.of(), false);
+    }
+
+    /**
+     * Rows decoded from the wire whose structure (names, unique tags and fields, rows x fields) the decoder checked
+     * against {@link io.meridian.common.ingest.BatchRules}: the shard then checks only the limit rules.
+     */
+    public static WriteBatch decoded(List<SeriesRows> series) {
+        return new WriteBatch(series, List.of(), true);
+    }
+
+    /** Whether the structure rules were checked when this batch was decoded ({@link #decoded}). */
+    public boolean structureChecked() {
+        return structureChecked;
     }
 
     /** A batch of partial aggregates. */
     public static WriteBatch ofPartials(List<SeriesPartials> partials) {
-        return new WriteBatch(List.of(), partials);
+        return new WriteBatch(List.of(), partials, false);
     }
 
     /** A batch of single points: one row per entry. */
@@ -207,7 +332,8 @@ public final class WriteBatch {
         for (SeriesPartials p : partials) {
             mapped.add(p.onBase(baseMs));
         }
-        return new WriteBatch(series, canonicalKeys, List.copyOf(mapped), partialKeys, writerId, sequence);
+        return new WriteBatch(
+                series, canonicalKeys, List.copyOf(mapped), partialKeys, writerId, sequence, structureChecked);
     }
 
     /** The partials of a partials batch; empty for a batch of points. */
@@ -279,7 +405,7 @@ public final class WriteBatch {
         }
 
         public WriteBatch build() {
-            return new WriteBatch(rows, List.of());
+            return new WriteBatch(rows, List.of(), false);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.RemoteCallException;
 import io.meridian.common.rpc.RpcErrors;
@@ -21,9 +22,13 @@ import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.HistogramBuckets;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.PartialAgg;
+import io.meridian.common.rpc.storage.v1.PointBatch;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
+import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.common.rpc.storage.v1.TagFilter;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
+import io.meridian.storage.shard.WriteBatch;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +36,58 @@ import org.junit.jupiter.api.Test;
 
 /** Codec laws (decode(encode(x)) = x) and the stable error mapping, without a server. */
 class WireCodecsTest {
+    private static SeriesRows.Builder wireRows(String metric, String... tags) {
+        SeriesRows.Builder b = SeriesRows.newBuilder().setMetric(metric);
+        for (int i = 0; i < tags.length; i += 2) {
+            b.addTags(Tag.newBuilder().setKey(tags[i]).setValue(tags[i + 1]));
+        }
+        return b.addFields("v")
+                .addTimestampDeltas(1_000)
+                .addTimestampDeltas(10_000)
+                .addValues(1)
+                .addValues(2);
+    }
+
+    /**
+     * A wire series decodes to its key without a map: tags in any order give the sorted key and its canonical bytes,
+     * and the batch is marked as checked so that the shard checks only the limits. What breaks a structure rule is
+     * refused by the decoder, naming the series.
+     */
+    @Test
+    void pointBatchesDecodeToSortedKeysAndAreMarkedStructureChecked() {
+        WriteBatch decoded = PointBatchCodec.decode(PointBatch.newBuilder()
+                .addSeries(wireRows("cpu", "host", "a", "dc", "x", "cpu", "0"))
+                .addSeries(wireRows("mem"))
+                .build());
+        assertThat(decoded.structureChecked()).isTrue();
+        SeriesKey expected = SeriesKey.of("cpu", "cpu", "0", "dc", "x", "host", "a");
+        WriteBatch.SeriesRows rows = decoded.series().get(0);
+        assertThat(rows.canonicalKey()).isEqualTo(expected.canonicalBytes());
+        assertThat(decoded.canonicalKey(0)).isEqualTo(expected.canonicalBytes());
+        assertThat(rows.key()).isEqualTo(expected);
+        assertThat(rows.metric()).isEqualTo("cpu");
+        assertThat(List.of(rows.tagKey(0), rows.tagKey(1), rows.tagKey(2))).containsExactly("cpu", "dc", "host");
+        assertThat(rows.timestamps()).containsExactly(1_000, 11_000);
+        assertThat(decoded.series().get(1).key()).isEqualTo(SeriesKey.of("mem"));
+        assertThat(WriteBatch.of(List.of(rows)).structureChecked())
+                .as("built in the JVM")
+                .isFalse();
+
+        assertThatThrownBy(() -> PointBatchCodec.decode(PointBatch.newBuilder()
+                        .addSeries(wireRows("cpu", "host", "a"))
+                        .addSeries(wireRows("cpu", "host", "a", "host", "b"))
+                        .build()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("series[1]")
+                .hasMessageContaining("host");
+        assertThatThrownBy(() -> PointBatchCodec.decode(PointBatch.newBuilder()
+                        .addSeries(wireRows("cpu", "v", "a"))
+                        .build()))
+                .as("a field named like a tag")
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("series[0]");
+    }
+
     @Test
     void everyTagPredicateKindRoundTrips() {
         TagPredicate p = new TagPredicate.Or(List.of(
