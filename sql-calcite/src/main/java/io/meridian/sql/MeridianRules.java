@@ -216,6 +216,8 @@ public final class MeridianRules {
                         switch (c.getAggregation().getName().toUpperCase(Locale.ROOT)) {
                             case "FIRST" -> QueryFunction.FIRST;
                             case "LAST" -> QueryFunction.LAST;
+                            case "FIRST_TIME" -> QueryFunction.FIRST_TIME;
+                            case "LAST_TIME" -> QueryFunction.LAST_TIME;
                             case "PERCENTILE" -> QueryFunction.PERCENTILE;
                             case "RATE", "INCREASE" -> QueryFunction.SUM;
                             case "DELTA" -> QueryFunction.DELTA;

@@ -128,6 +128,8 @@ public final class SqlEngine {
                 FillFunctions.INTERPOLATE, ScalarFunctionImpl.create(FillFunctions.class, FillFunctions.INTERPOLATE));
         schema.add("FIRST", AggregateFunctionImpl.create(TimeOrderedAggregates.First.class));
         schema.add("LAST", AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
+        schema.add("FIRST_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.FirstTime.class));
+        schema.add("LAST_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.LastTime.class));
         schema.add("PERCENTILE", AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
         schema.add("RATE", AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
         schema.add("INCREASE", AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));

@@ -48,6 +48,36 @@ public final class TimeOrderedAggregates {
         }
     }
 
+    /** FIRST_TIME(x): the time of x's first point. */
+    public static final class FirstTime {
+        public double[] init() {
+            throw notPushed("FIRST_TIME");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("FIRST_TIME");
+        }
+
+        public java.sql.Timestamp result(double[] acc) {
+            throw notPushed("FIRST_TIME");
+        }
+    }
+
+    /** LAST_TIME(x): the time of x's last point. */
+    public static final class LastTime {
+        public double[] init() {
+            throw notPushed("LAST_TIME");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("LAST_TIME");
+        }
+
+        public java.sql.Timestamp result(double[] acc) {
+            throw notPushed("LAST_TIME");
+        }
+    }
+
     /** PERCENTILE(x, q). */
     public static final class Percentile {
         public double[] init() {

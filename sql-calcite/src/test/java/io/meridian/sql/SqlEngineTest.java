@@ -211,6 +211,21 @@ class SqlEngineTest {
                 .hasMessageContaining("directly on a metric's field");
     }
 
+    /** FIRST_TIME(x) / LAST_TIME(x), the time of x's first / last point, are pushed like FIRST and LAST. */
+    @Test
+    void firstAndLastPointTimesArePushedAndRefusedElsewhere() {
+        assertThat(explain(
+                        "SELECT hostname, LAST(usage_user), LAST_TIME(usage_user), first_time(usage_system) FROM cpu "
+                                + "GROUP BY hostname"))
+                .contains("aggregates=[last(usage_user), last_time(usage_user), first_time(usage_system)]")
+                .doesNotContain("EnumerableAggregate");
+        assertThatThrownBy(() -> engine.execute(
+                        "tsbs",
+                        "SELECT hostname, LAST_TIME(usage_user) FROM cpu WHERE usage_user > 1 GROUP BY hostname"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("LAST_TIME");
+    }
+
     @Test
     void firstAndLastCallsAreQuotedOutsideLiteralsAndComments() {
         assertThat(FunctionNames.rewrite("SELECT last(x), FIRST (y), t.last(z), 'LAST(a)', \"FIRST\"(b), last_value(c) "

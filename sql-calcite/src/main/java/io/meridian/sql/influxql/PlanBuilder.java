@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * stddev                            -> STDDEV_SAMP                             (pushed: moments of the slot values)
  * percentile(h, N), median(h)       -> PERCENTILE(h, N/100) on histogram fields (pushed)
  * percentile(x, N), median(x)       -> the slots' values, nearest rank / middle here
+ * first(x) / last(x) alone, no GROUP BY time -> FIRST(x), FIRST_TIME(x) / LAST(x), LAST_TIME(x): the time of the
+ *                                      selected point, as InfluxDB reports a lone selector's point time
  * GROUP BY time(i), tags            -> GROUP BY time_bucket(INTERVAL i, ts), tags
  * fill(null|previous|linear|<n>)    -> time_bucket_gapfill with locf()/interpolate() when the aggregation is
  *                                      pushed and the range bounded; otherwise the buckets are filled here
@@ -76,7 +78,11 @@ final class PlanBuilder {
             return raw(ctx, db, metric, sqlGroupTags, where, from);
         }
         List<String> javaFields = new ArrayList<>();
-        List<SelectPlan.AggSlot> slots = slots(ctx.shape().aggregateCalls(), metric, javaFields);
+        boolean selectorTime = bucketing == null
+                && !cond.fieldPredicate()
+                && ctx.shape().transformCalls().isEmpty()
+                && ctx.shape().aggregateCalls().size() == 1;
+        List<SelectPlan.AggSlot> slots = slots(ctx.shape().aggregateCalls(), metric, javaFields, selectorTime);
         int sqlColumn = slots.stream().mapToInt(a -> a.sqlColumns().size()).sum();
         if (slots.stream().allMatch(a -> a.kind() == SelectPlan.AggSlot.Kind.ABSENT)) {
             return null;
@@ -119,9 +125,13 @@ final class PlanBuilder {
                 s.offset());
     }
 
-    /** The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. */
+    /**
+     * The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. With
+     * {@code selectorTime} (the statement's only call, no {@code GROUP BY time}, no field filter), a {@code first} or
+     * {@code last} also reads the time of its point ({@code FIRST_TIME(x)} / {@code LAST_TIME(x)}).
+     */
     private static List<SelectPlan.AggSlot> slots(
-            List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields) {
+            List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields, boolean selectorTime) {
         List<SelectPlan.AggSlot> slots = new ArrayList<>();
         int sqlColumn = 0;
         for (Expr.Call call : calls) {
@@ -148,6 +158,11 @@ final class PlanBuilder {
                         List.of()));
             } else {
                 List<String> exprs = sqlAggregates(call.name(), SqlText.ident(ref.name()), pct);
+                if (selectorTime && call.name().equals("first")) {
+                    exprs = List.of(exprs.get(0), "FIRST_TIME(" + SqlText.ident(ref.name()) + ")");
+                } else if (selectorTime && call.name().equals("last")) {
+                    exprs = List.of(exprs.get(0), "LAST_TIME(" + SqlText.ident(ref.name()) + ")");
+                }
                 slots.add(new SelectPlan.AggSlot(
                         call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.SQL, sqlColumn, exprs));
                 sqlColumn += exprs.size();

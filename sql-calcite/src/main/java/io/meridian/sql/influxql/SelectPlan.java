@@ -65,7 +65,8 @@ record SelectPlan(
      * @param kind       where it is computed
      * @param sqlColumn  {@link Kind#SQL}: its first column among the aggregate columns; {@link Kind#JAVA}: the
      *                   field's column among the raw columns
-     * @param sqlColumns the SQL aggregate expressions it reads ({@code MAX}, {@code MIN} for spread)
+     * @param sqlColumns the SQL aggregate expressions it reads ({@code MAX}, {@code MIN} for spread; the value, then
+     *                   {@code FIRST_TIME} / {@code LAST_TIME} for a lone first / last that reports its point's time)
      */
     record AggSlot(
             Expr.Call call,
@@ -89,6 +90,11 @@ record SelectPlan(
 
         boolean isCount() {
             return function.equals("count");
+        }
+
+        /** A lone {@code first} / {@code last}: its second SQL column is the time of the selected point. */
+        boolean readsPointTime() {
+            return kind == Kind.SQL && (function.equals("first") || function.equals("last")) && sqlColumns.size() == 2;
         }
     }
 

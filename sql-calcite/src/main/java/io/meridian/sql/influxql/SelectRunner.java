@@ -102,6 +102,10 @@ final class SelectRunner {
         int slotsFrom = tagsFrom + p.sqlGroupTags().size();
         for (List<Object> row : rows) {
             long t = p.bucketing() != null ? time(row.get(0)) + p.bucketing().offsetMs() : p.fixedTimeMs();
+            if (p.slots().size() == 1 && p.slots().get(0).readsPointTime()) {
+                Object pointTime = row.get(slotsFrom + p.slots().get(0).sqlColumn() + 1);
+                t = pointTime == null ? t : time(pointTime); // as InfluxDB: a lone selector reports its point's time
+            }
             List<String> key = key(p, row, tagsFrom);
             Object[] slots = series.computeIfAbsent(key, k -> new BucketSeries(p.measurement(), k))
                     .bucket(t, p.slots().size());

@@ -143,6 +143,35 @@ class InfluxQlSelectTest {
                 .isEqualTo("{\"results\":[{\"statement_id\":0}]}");
     }
 
+    /**
+     * As InfluxDB 1.x: a lone {@code first} / {@code last} without {@code GROUP BY time} reports the time of the point it
+     * selected, of its own field only (usage_idle's one point is at +60 s, usage_user's first at T0), per series; with
+     * another call beside it the row reports the start of the range again.
+     */
+    @Test
+    void aLoneFirstOrLastReportsTheTimeOfItsPoint() {
+        assertThat(only(f.runMs("SELECT last(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .containsExactly(row(T0 + 90_000, 10.0));
+        assertThat(only(f.runMs("SELECT first(usage_idle) FROM cpu WHERE host = 'h1'"))
+                        .values())
+                .containsExactly(row(T0 + 60_000, 50.0));
+        List<InfluxQlResponse.Series> perHost = f.runMs(
+                        "SELECT last(usage_user) FROM cpu WHERE " + range(0, 60) + " GROUP BY host")
+                .results()
+                .get(0)
+                .series();
+        assertThat(perHost)
+                .extracting(InfluxQlResponse.Series::values)
+                .containsExactly(List.of(row(T0 + 60_000, 7.0)), List.of(row(T0 + 30_000, 20.0)));
+        assertThat(only(f.runMs("SELECT first(usage_user), last(usage_user) FROM cpu WHERE host = 'h1' AND "
+                                + range(0, 120)))
+                        .values())
+                .as("two selectors: the start of the range")
+                .containsExactly(row(T0, 1.0, 10.0));
+        assertThat(f.sql.get(0)).contains("LAST(\"usage_user\"), LAST_TIME(\"usage_user\")");
+    }
+
     @Test
     void medianPercentileSpreadAndStddevFollowInfluxDb() {
         InfluxQlResponse.Series s = only(f.run("SELECT median(usage_user), percentile(usage_user, 50), "
