@@ -119,6 +119,12 @@ public final class BrokerConfigKeys {
             durationAtLeast(MS),
             Duration.ofSeconds(30),
             "How long one query may run before it is cancelled.");
+    public static final ConfigOption<Integer> PROMETHEUS_SERIES_CACHE = ConfigOption.of(
+            "broker.prometheus.series-cache",
+            intIn(-1, Integer.MAX_VALUE),
+            -1,
+            "Label sets of Prometheus remote write kept checked and keyed, found by their bytes (about 1 KiB"
+                    + " each); -1: what a 64th of the heap holds; 0: none.");
     public static final ConfigOption<Integer> QUERY_MAX_GROUPS = ConfigOption.of(
             "broker.query.max-groups",
             intIn(1, Integer.MAX_VALUE),
@@ -181,6 +187,7 @@ public final class BrokerConfigKeys {
                     WRITE_MODE,
                     WRITE_STRING_FIELDS,
                     PROMETHEUS_DATABASE,
+                    PROMETHEUS_SERIES_CACHE,
                     KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_TOPIC,
                     KAFKA_ACK_TIMEOUT,

@@ -251,7 +251,9 @@ public final class BrokerNode implements AutoCloseable {
             };
             SqlEngine sql = new SqlEngine(p.catalog, sqlExecutor, config.queryTimeout(), config.queryMaxGroups());
             new SqlEndpoint(sql).register(routes);
-            new PromWriteEndpoint(p.cache, p.writer, metrics, config.prometheusDatabase()).register(routes);
+            new PromWriteEndpoint(
+                            p.cache, p.writer, metrics, config.prometheusDatabase(), config.prometheusSeriesCache())
+                    .register(routes);
             new PromReadEndpoint(p.catalog, sql, config.prometheusDatabase()).register(routes);
             new InfluxQueryEndpoint(new InfluxQlService(p.catalog, sql, Clock.systemUTC())).register(routes);
             p.avatica = new AvaticaEndpoint(sql);

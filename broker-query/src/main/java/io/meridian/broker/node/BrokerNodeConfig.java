@@ -9,6 +9,7 @@ import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.config.MemoryBudget;
+import io.meridian.common.ingest.RemoteWriteBatcher;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.master.MasterOptions;
 import io.meridian.meta.planner.PlannerOptions;
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
  * @param writeMode       {@code broker.write.mode}
  * @param stringFields    {@code broker.write.string-fields}
  * @param prometheusDatabase {@code broker.prometheus.database}, empty for none
+ * @param prometheusSeriesCache {@code broker.prometheus.series-cache}, its default (-1) resolved from the heap
  * @param kafka           {@code broker.kafka.*} with the node id as client id; null in direct mode
  * @param queryTimeout    {@code broker.query.timeout}
  * @param queryMaxGroups  {@code broker.query.max-groups}
@@ -60,6 +62,7 @@ public record BrokerNodeConfig(
         WriteMode writeMode,
         StringFieldPolicy stringFields,
         String prometheusDatabase,
+        int prometheusSeriesCache,
         KafkaWriteOptions kafka,
         Duration queryTimeout,
         int queryMaxGroups,
@@ -115,10 +118,13 @@ public record BrokerNodeConfig(
         long inFlight = c.get(HTTP_MAX_IN_FLIGHT) == 0
                 ? BrokerHttpServer.defaultInFlightBytes(c.get(HTTP_MAX_BODY))
                 : c.get(HTTP_MAX_IN_FLIGHT);
+        int seriesCache = c.get(PROMETHEUS_SERIES_CACHE) < 0
+                ? defaultSeriesCache(Runtime.getRuntime().maxMemory())
+                : c.get(PROMETHEUS_SERIES_CACHE);
         MemoryBudget.check(
                 "broker",
                 Runtime.getRuntime().maxMemory(),
-                memoryShares(inFlight, c.get(WRITE_MODE)),
+                memoryShares(inFlight, seriesCache, c.get(WRITE_MODE)),
                 "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         MasterOptions master = new MasterOptions(
@@ -143,6 +149,7 @@ public record BrokerNodeConfig(
                 c.get(WRITE_MODE),
                 c.get(WRITE_STRING_FIELDS),
                 c.get(PROMETHEUS_DATABASE),
+                seriesCache,
                 kafka(c),
                 c.get(QUERY_TIMEOUT),
                 c.get(QUERY_MAX_GROUPS),
@@ -173,19 +180,32 @@ public record BrokerNodeConfig(
                 "meridian-broker-" + c.get(NODE_ID));
     }
 
-    /** The heap shares of a broker ({@code MemoryBudget}): request bodies in flight and, in Kafka mode, the producer. */
-    public List<MemoryBudget.Share> memoryShares() {
-        return memoryShares(httpMaxInFlightBytes, writeMode);
+    /** {@code broker.prometheus.series-cache: -1}: the label sets a 64th of the heap holds. */
+    public static int defaultSeriesCache(long heapBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, heapBytes / 64 / RemoteWriteBatcher.CACHED_SERIES_BYTES);
     }
 
-    private static List<MemoryBudget.Share> memoryShares(long inFlight, WriteMode mode) {
+    /**
+     * The heap shares of a broker ({@code MemoryBudget}): request bodies in flight, the remote-write label sets and,
+     * in Kafka mode, the producer.
+     */
+    public List<MemoryBudget.Share> memoryShares() {
+        return memoryShares(httpMaxInFlightBytes, prometheusSeriesCache, writeMode);
+    }
+
+    private static List<MemoryBudget.Share> memoryShares(long inFlight, int seriesCache, WriteMode mode) {
         MemoryBudget.Share bodies =
                 new MemoryBudget.Share(HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight);
+        MemoryBudget.Share labelSets = new MemoryBudget.Share(
+                PROMETHEUS_SERIES_CACHE.key(),
+                "remote-write label sets kept checked",
+                (long) seriesCache * RemoteWriteBatcher.CACHED_SERIES_BYTES);
         if (mode != WriteMode.KAFKA) {
-            return List.of(bodies);
+            return List.of(bodies, labelSets);
         }
         return List.of(
                 bodies,
+                labelSets,
                 new MemoryBudget.Share(
                         "buffer.memory",
                         "records the Kafka producer holds until acknowledged (Kafka's default)",

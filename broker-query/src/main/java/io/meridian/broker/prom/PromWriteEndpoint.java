@@ -9,7 +9,6 @@ import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.RemoteWriteBatcher;
-import io.meridian.common.rpc.prometheus.WriteRequest;
 import io.meridian.meta.cache.MetaCache;
 import io.meridian.meta.model.DatabaseConfig;
 import java.time.Duration;
@@ -34,9 +33,12 @@ public final class PromWriteEndpoint {
     private final BatchSink writer;
     private final BrokerMetrics metrics;
     private final String defaultDatabase;
-    private final RemoteWriteBatcher batcher = new RemoteWriteBatcher();
+    private final RemoteWriteBatcher batcher;
 
-    public PromWriteEndpoint(MetaCache meta, BatchSink writer, BrokerMetrics metrics, String defaultDatabase) {
+    /** @param cachedSeries label sets kept checked and keyed ({@code broker.prometheus.series-cache}) */
+    public PromWriteEndpoint(
+            MetaCache meta, BatchSink writer, BrokerMetrics metrics, String defaultDatabase, int cachedSeries) {
+        this.batcher = new RemoteWriteBatcher(cachedSeries);
         this.meta = Objects.requireNonNull(meta, "meta");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -54,17 +56,17 @@ public final class PromWriteEndpoint {
         if (config == null) {
             throw InvalidInputException.notFound("database", db);
         }
-        WriteRequest request;
+        long now = System.currentTimeMillis();
+        long oldest = now - config.intervals().get(0).retention().toMillis();
+        byte[] body = SnappyBodies.decode(req.body(), "remote write");
+        RemoteWriteBatcher.Result result;
         try {
-            request = WriteRequest.parseFrom(SnappyBodies.decode(req.body(), "remote write"));
+            result =
+                    batcher.batch(db, config.shards(), body, 0, body.length, oldest, now + FUTURE_TOLERANCE.toMillis());
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("invalid remote-write body [db=" + db + "]: not a prometheus.WriteRequest"
                     + " protobuf: " + e.getMessage());
         }
-        long now = System.currentTimeMillis();
-        long oldest = now - config.intervals().get(0).retention().toMillis();
-        RemoteWriteBatcher.Result result =
-                batcher.batch(db, config.shards(), request, oldest, now + FUTURE_TOLERANCE.toMillis());
         if (!result.batches().batches().isEmpty()) {
             writer.write(result.batches());
         }

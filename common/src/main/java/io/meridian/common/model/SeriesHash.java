@@ -22,10 +22,15 @@ public final class SeriesHash {
     }
 
     public static int shardOf(byte[] canonical, int shards) {
+        return shardOfHash(hash(canonical), shards);
+    }
+
+    /** The shard of a series whose {@link #hash} is {@code hash}: for a writer that keeps the hash of a key it sees often. */
+    public static int shardOfHash(long hash, int shards) {
         if (shards <= 0) {
             throw new IllegalArgumentException("shards must be positive, got " + shards);
         }
-        return (int) Long.remainderUnsigned(hash(canonical), shards);
+        return (int) Long.remainderUnsigned(hash, shards);
     }
 
     static long fmix64(long k) {

@@ -3,6 +3,8 @@ package io.meridian.common.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.SeriesHash;
@@ -14,6 +16,7 @@ import io.meridian.common.rpc.prometheus.Sample;
 import io.meridian.common.rpc.prometheus.TimeSeries;
 import io.meridian.common.rpc.prometheus.WriteRequest;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
+import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus remote write to per-shard batches: names, tags, samples, what is dropped and what is refused. */
@@ -148,5 +151,104 @@ class RemoteWriteBatcherTest {
                         .addTimeseries(series("__name__", "9lives").addSamples(sample(NOW, 1)))
                         .build()))
                 .hasMessageContaining("invalid metric name");
+    }
+
+    /**
+     * A label set is checked and keyed once, then found by its bytes: the second request with the same series builds
+     * the same batches from the cache. A refused label set is not cached, so it is refused every time.
+     */
+    @Test
+    void aLabelSetIsCheckedOnceThenFoundByItsBytes() {
+        WriteRequest r = WriteRequest.newBuilder()
+                .addTimeseries(series("__name__", "up", "instance", "a:1").addSamples(sample(NOW, 1)))
+                .addTimeseries(series("__name__", "up", "instance", "b:1").addSamples(sample(NOW, 0)))
+                .build();
+        RemoteWriteBatcher.Result first = batch(r);
+        assertThat(batcher.cachedSeries()).isEqualTo(2);
+        RemoteWriteBatcher.Result second = batch(r);
+        assertThat(batcher.cachedSeries()).isEqualTo(2);
+        assertThat(second.batches().batches()).isEqualTo(first.batches().batches());
+        WriteRequest bad = WriteRequest.newBuilder()
+                .addTimeseries(series("__name__", "up", "value", "x").addSamples(sample(NOW, 1)))
+                .build();
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> batch(bad)).hasMessageContaining("invalid label name");
+        }
+        assertThat(batcher.cachedSeries()).isEqualTo(2);
+        RemoteWriteBatcher uncached = new RemoteWriteBatcher(0);
+        assertThat(uncached.batch("db", 4, r, NOW - 3_600_000, NOW + 3_600_000)
+                        .batches()
+                        .batches())
+                .isEqualTo(first.batches().batches());
+        assertThat(uncached.cachedSeries()).isZero();
+    }
+
+    /**
+     * Read from the bytes as protobuf reads them: fields in any order (a sample between two labels; such a series is
+     * not cached, its labels not being one byte range), unknown fields skipped, defaults for absent ones.
+     */
+    @Test
+    void fieldsInAnyOrderAndUnknownFieldsReadAsProtobufReadsThem() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        TimeSeries.Builder split = TimeSeries.newBuilder()
+                .addLabels(Label.newBuilder().setName("job").setValue("node"))
+                .addSamples(sample(NOW, 3));
+        byte[] seriesBytes = concat(
+                split.build().toByteArray(),
+                TimeSeries.newBuilder()
+                        .addLabels(Label.newBuilder().setName("__name__").setValue("up"))
+                        .build()
+                        .toByteArray(),
+                unknownField());
+        out.writeByteArray(1, seriesBytes);
+        out.writeByteArray(9, new byte[] {1, 2, 3}); // unknown to WriteRequest
+        out.flush();
+        RemoteWriteBatcher.Result result =
+                batcher.batch("db", 4, bytes.toByteArray(), 0, bytes.size(), NOW - 3_600_000, NOW + 3_600_000);
+        assertThat(result.series()).isEqualTo(1);
+        SeriesRows rows = result.batches().batches().values().iterator().next().getSeries(0);
+        assertThat(rows.getMetric()).isEqualTo("up");
+        assertThat(rows.getTagsList())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
+                .containsExactly("job=node");
+        assertThat(rows.getValuesList()).containsExactly(3.0);
+        assertThat(batcher.cachedSeries())
+                .as("labels split by a sample: not one key")
+                .isZero();
+    }
+
+    @Test
+    void bytesThatAreNotAWriteRequestAreRefusedAsSuch() {
+        byte[] badUtf8Label = WriteRequest.newBuilder()
+                .addTimeseries(series("__name__", "up", "a", "Z").addSamples(sample(NOW, 1)))
+                .build()
+                .toByteArray();
+        int z = -1;
+        for (int i = 0; i < badUtf8Label.length; i++) {
+            if (badUtf8Label[i] == 'Z') {
+                assertThat(z).as("one 'Z' in the bytes").isEqualTo(-1);
+                z = i;
+            }
+        }
+        badUtf8Label[z] = (byte) 0xff; // not UTF-8
+        assertThatThrownBy(() -> batcher.batch("db", 4, badUtf8Label, 0, badUtf8Label.length, 0, Long.MAX_VALUE))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+        assertThat(batcher.cachedSeries()).isZero();
+        byte[] truncated = {0x0a, 0x7f, 0x0a};
+        assertThatThrownBy(() -> batcher.batch("db", 4, truncated, 0, truncated.length, 0, Long.MAX_VALUE))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+    }
+
+    private static byte[] unknownField() {
+        return new byte[] {(byte) (12 << 3), 42}; // field 12, varint 42
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 }
