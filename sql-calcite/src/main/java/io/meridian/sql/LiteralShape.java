@@ -113,6 +113,11 @@ final class LiteralShape {
                 values.add(l.text());
                 continue;
             }
+            long ms = SqlTimestamps.parse(l.text());
+            if (ms != Long.MIN_VALUE) {
+                values.add(new Timestamp(ms)); // what the parse below reads, without Calcite's calendar arithmetic
+                continue;
+            }
             try {
                 SqlLiteral ts = ((SqlUnknownLiteral) SqlLiteral.createUnknown("TIMESTAMP", l.text(), SqlParserPos.ZERO))
                         .resolve(SqlTypeName.TIMESTAMP);

@@ -1,5 +1,6 @@
 package io.meridian.sql.influxql;
 
+import io.meridian.sql.SqlTimestamps;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,9 +34,12 @@ final class SqlText {
 
     /** {@code TIMESTAMP '2024-12-05 12:00:00'} (milliseconds only when not zero). */
     static String timestamp(long epochMs) {
-        String s = SECONDS.format(Instant.ofEpochMilli(epochMs));
-        long ms = Math.floorMod(epochMs, 1000L);
-        return "TIMESTAMP '" + s + (ms == 0 ? "" : String.format(".%03d", ms)) + "'";
+        if (epochMs < SqlTimestamps.MIN_MS || epochMs > SqlTimestamps.MAX_MS) {
+            String s = SECONDS.format(Instant.ofEpochMilli(epochMs));
+            long ms = Math.floorMod(epochMs, 1000L);
+            return "TIMESTAMP '" + s + (ms == 0 ? "" : String.format(".%03d", ms)) + "'";
+        }
+        return "TIMESTAMP '" + SqlTimestamps.format(epochMs) + "'";
     }
 
     /**
