@@ -70,6 +70,7 @@ class StandaloneMemoryTest {
                         "storage.memtable.node-limit",
                         "storage.block-cache.size",
                         "broker.http.max-in-flight-bytes",
+                        "broker.prometheus.series-cache",
                         "buffer.memory",
                         "queued.max.request.bytes",
                         "ingest.kafka.fetch-max-bytes",
@@ -78,7 +79,10 @@ class StandaloneMemoryTest {
                 .as("direct mode: no Kafka, no Flink")
                 .extracting(MemoryBudget.Share::key)
                 .containsExactly(
-                        "storage.memtable.node-limit", "storage.block-cache.size", "broker.http.max-in-flight-bytes");
+                        "storage.memtable.node-limit",
+                        "storage.block-cache.size",
+                        "broker.http.max-in-flight-bytes",
+                        "broker.prometheus.series-cache");
     }
 
     @Test
