@@ -285,6 +285,21 @@ public final class BatchRules {
     /** The structure rules of series {@code index}: names, tags, fields and the rows x fields shape. */
     public static void checkStructure(int index, SeriesView s) {
         checkKey("series", index, s.metric(), s.tagCount(), s::tagKey, s::tagValue, s.fields());
+        checkShape(index, s);
+    }
+
+    /**
+     * The structure rules of series {@code index} of a series whose key (metric and tags) is known to be good, because
+     * a store already holds it: its fields (at least one, valid, unique, none named like one of its tags) and the
+     * rows x fields shape.
+     */
+    public static void checkStructureOfKnownKey(int index, SeriesView s) {
+        checkFields("series", index, s.metric(), s.tagCount(), s::tagKey, s.fields());
+        checkShape(index, s);
+    }
+
+    /** There is a row, and rows x fields values. */
+    private static void checkShape(int index, SeriesView s) {
         if (s.rows() == 0) {
             throw new Violation(
                     Rule.MISSING_ROWS, index, "missing rows [" + at(index, s) + "]: want at least one timestamp");
@@ -354,6 +369,12 @@ public final class BatchRules {
                         "invalid tag value [tag=" + k + "] at [" + at(list, index, metric) + "]: " + reason);
             }
         }
+        checkFields(list, index, metric, tagCount, tagKey, fields);
+    }
+
+    /** The field rules of {@link #checkKey}: at least one field, valid and unique names, none named like a tag. */
+    private static void checkFields(
+            String list, int index, String metric, int tagCount, IntFunction<String> tagKey, List<String> fields) {
         if (fields.isEmpty()) {
             throw new Violation(
                     Rule.MISSING_FIELDS,
@@ -423,8 +444,11 @@ public final class BatchRules {
         return list + "[" + index + "], metric=" + metric;
     }
 
-    /** Rows only: a batch of partials is {@link PartialRules}' to check (see the class comment). */
-    private static void checkNotEmpty(PointBatch batch) {
+    /**
+     * The batch holds series of rows: at least one, and no partials. Rows only: a batch of partials is
+     * {@link PartialRules}' to check (see the class comment).
+     */
+    public static void checkNotEmpty(PointBatch batch) {
         if (batch.getSeriesCount() > 0 && batch.getPartialsCount() > 0) {
             throw PartialRules.mixed(batch);
         }

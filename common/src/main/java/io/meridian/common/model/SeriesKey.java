@@ -68,7 +68,37 @@ public record SeriesKey(String metric, SortedMap<String, String> tags) {
 
     /** The canonical bytes of {@code metric} with the tags of two parallel arrays in key order. */
     public static byte[] canonicalBytes(String metric, String[] keys, String[] values) {
-        return canonicalText(metric, keys.length, t -> keys[t], t -> values[t]).getBytes(StandardCharsets.UTF_8);
+        int length = metric.length();
+        for (int t = 0; t < keys.length; t++) {
+            length += 2 + keys[t].length() + values[t].length();
+        }
+        byte[] out = new byte[length];
+        int at = ascii(metric, out, 0);
+        for (int t = 0; t < keys.length && at >= 0; t++) {
+            out[at++] = SEPARATOR;
+            at = ascii(keys[t], out, at);
+            if (at >= 0) {
+                out[at++] = SEPARATOR;
+                at = ascii(values[t], out, at);
+            }
+        }
+        // names are ASCII; a value that is not is written as UTF-8 by the general path
+        return at >= 0
+                ? out
+                : canonicalText(metric, keys.length, t -> keys[t], t -> values[t])
+                        .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code s} at {@code at} when it is ASCII (its UTF-8 bytes are its chars); returns the end, or -1. */
+    private static int ascii(String s, byte[] out, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            out[at++] = (byte) c;
+        }
+        return at;
     }
 
     /**

@@ -66,4 +66,18 @@ class SeriesKeyTest {
                         .intervalMillis())
                 .isEqualTo(10_000);
     }
+
+    /** The canonical bytes of tag arrays equal the key's own, for ASCII and for other UTF-8 values. */
+    @Test
+    void canonicalBytesOfTagArraysEqualTheKeys() {
+        for (String value : new String[] {"h1", "", "héllo", "日本", "a b=c"}) {
+            String v = value.isEmpty() ? "x" : value;
+            SeriesKey key = SeriesKey.of("cpu", "dc", "eu", "host", v);
+            assertThat(SeriesKey.canonicalBytes("cpu", new String[] {"dc", "host"}, new String[] {"eu", v}))
+                    .as(v)
+                    .isEqualTo(key.canonicalBytes());
+        }
+        assertThat(SeriesKey.canonicalBytes("m", new String[0], new String[0]))
+                .isEqualTo(SeriesKey.of("m").canonicalBytes());
+    }
 }

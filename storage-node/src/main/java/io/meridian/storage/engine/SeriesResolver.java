@@ -61,7 +61,11 @@ final class SeriesResolver {
         boolean undefined = false;
         for (int i = 0; i < n; i++) {
             String metric = metric(batch, i);
-            Integer id = dictionary.getOrNull(canonicalKey(batch, i));
+            // the id the decoder found in this shard's own dictionary (ids never change once defined)
+            int decodedId = !partials && batch.knownSeries() == dictionary
+                    ? batch.series().get(i).knownId()
+                    : -1;
+            Integer id = decodedId >= 0 ? Integer.valueOf(decodedId) : dictionary.getOrNull(canonicalKey(batch, i));
             seriesIds[i] = id == null ? -1 : id;
             if (id == null && seen.add(new ByteKey(canonicalKey(batch, i)))) {
                 newSeriesPerMetric.merge(metric, 1, Integer::sum);

@@ -8,6 +8,7 @@ import io.meridian.common.model.FieldType;
 import io.meridian.common.model.Names;
 import io.meridian.common.query.PartialTable;
 import io.meridian.storage.index.FieldSchema;
+import io.meridian.storage.index.KnownSeries;
 import io.meridian.storage.log.RecordFile;
 import io.meridian.storage.memtable.FlushGate;
 import io.meridian.storage.memtable.FlushTrigger;
@@ -224,6 +225,14 @@ public final class Shard implements AutoCloseable {
      * applied or, on {@link InvalidInputException}, nothing is. A batch with a writer id is applied at most
      * once per (writer, sequence) (see {@link WriteBatch#withWriter}).
      */
+    /**
+     * The series this shard holds, asked without its lock: a write's decoder checks the names of known series no more,
+     * and the ids it finds are used by {@link #write} for a batch decoded against them.
+     */
+    public KnownSeries knownSeries() {
+        return state.dictionary;
+    }
+
     public WriteResult write(WriteBatch written) {
         WriteBatch batch = WriteValidator.validate(written, state.options);
         flushTrigger.awaitMemory();

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shard's persistent series dictionary: canonical series key bytes to a dense series id (0, 1, 2...).
@@ -23,12 +23,13 @@ import java.util.Map;
  * <p>Not thread-safe: the shard calls {@link #getOrNull} under its read lock and {@link #define} under
  * its write lock.
  */
-public final class SeriesDictionary implements AutoCloseable {
+public final class SeriesDictionary implements KnownSeries, AutoCloseable {
     public static final byte[] MAGIC = "MRDSDIC1".getBytes(StandardCharsets.US_ASCII);
     public static final String FILE_NAME = "series.dict";
     static final int RECORD_SERIES = 1;
 
-    private final Map<KeyBytes, Integer> ids = new HashMap<>();
+    // concurrent: idOf reads it without the shard's lock while writers define series under it
+    private final Map<KeyBytes, Integer> ids = new ConcurrentHashMap<>();
     private final List<byte[]> keys = new ArrayList<>();
     private final RecordFile file;
     private final ByteSink scratch = new ByteSink(256);
@@ -61,6 +62,12 @@ public final class SeriesDictionary implements AutoCloseable {
     /** The id of the series, or null when it is not defined. */
     public Integer getOrNull(byte[] canonicalKey) {
         return ids.get(new KeyBytes(canonicalKey));
+    }
+
+    @Override
+    public int idOf(byte[] canonicalKey) {
+        Integer id = ids.get(new KeyBytes(canonicalKey));
+        return id == null ? -1 : id;
     }
 
     /** Defines a new series with the next id and appends it to the file (not yet synced). */

@@ -6,6 +6,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
+import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.PartialAgg;
@@ -13,6 +14,7 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesPartials;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
+import io.meridian.storage.index.KnownSeries;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +34,26 @@ public final class PointBatchCodec {
      *                               x fields shape) naming {@code series[i]} and what is wrong with it
      */
     public static WriteBatch decode(PointBatch batch) {
+        return decode(batch, null);
+    }
+
+    /**
+     * @param known the series of the shard the batch is for, or null: the names of a key it already holds were
+     *              checked when it was defined and are not checked again, and the id it gives travels with the rows
+     * @throws InvalidInputException a {@link BatchRules.Violation} of a structure rule (names, tags, fields, the rows
+     *                               x fields shape) naming {@code series[i]} and what is wrong with it
+     */
+    public static WriteBatch decode(PointBatch batch, KnownSeries known) {
         refuseUnknownFields(batch, "PointBatch");
         if (PartialRules.carriesPartials(batch)) {
             return decodePartials(batch);
         }
-        BatchRules.checkStructure(batch);
+        BatchRules.checkNotEmpty(batch);
         List<WriteBatch.SeriesRows> rows = new ArrayList<>(batch.getSeriesCount());
-        for (SeriesRows s : batch.getSeriesList()) {
-            rows.add(decodeSeries(s));
+        for (int i = 0; i < batch.getSeriesCount(); i++) {
+            rows.add(decodeSeries(i, batch.getSeries(i), known));
         }
-        return WriteBatch.decoded(rows);
+        return WriteBatch.decoded(rows, known);
     }
 
     /**
@@ -83,8 +95,12 @@ public final class PointBatchCodec {
         }
     }
 
-    /** One series whose structure {@link BatchRules#checkStructure(PointBatch)} checked: no map, no second check. */
-    private static WriteBatch.SeriesRows decodeSeries(SeriesRows s) {
+    /**
+     * One series, checked: in full, or, when {@code known} holds its key, its fields and shape only. The key's bytes
+     * are trusted for that lookup only when no name or value contains the separator (NUL), so that they stand for
+     * exactly one metric and tag set.
+     */
+    private static WriteBatch.SeriesRows decodeSeries(int index, SeriesRows s, KnownSeries known) {
         refuseUnknownFields(s, "SeriesRows");
         int n = s.getTagsCount();
         String[] keys = new String[n];
@@ -94,17 +110,79 @@ public final class PointBatchCodec {
             keys[t] = tag.getKey();
             tagValues[t] = tag.getValue();
         }
+        SeriesKey.sortTags(keys, tagValues);
+        long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
+        WireView view = new WireView(s, keys, tagValues, timestamps);
+        byte[] canonical = SeriesKey.canonicalBytes(s.getMetric(), keys, tagValues);
+        int id = known != null && separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
+        if (id >= 0) {
+            BatchRules.checkStructureOfKnownKey(index, view);
+        } else {
+            BatchRules.checkStructure(index, view);
+        }
         double[] values = new double[s.getValuesCount()];
         for (int v = 0; v < values.length; v++) {
             values[v] = s.getValues(v);
         }
-        return WriteBatch.SeriesRows.checked(
-                s.getMetric(),
-                keys,
-                tagValues,
-                s.getFieldsList(),
-                TimestampDeltas.decode(s.getTimestampDeltasList()),
-                values);
+        return WriteBatch.SeriesRows.decoded(
+                s.getMetric(), keys, tagValues, canonical, id, s.getFieldsList(), timestamps, values);
+    }
+
+    private static int separators(byte[] canonical) {
+        int count = 0;
+        for (byte b : canonical) {
+            count += b == SeriesKey.SEPARATOR ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** The rules' view of a wire series, its tags sorted by key. */
+    private record WireView(SeriesRows s, String[] keys, String[] tagValues, long[] timestamps)
+            implements BatchRules.SeriesView {
+        @Override
+        public String metric() {
+            return s.getMetric();
+        }
+
+        @Override
+        public int tagCount() {
+            return keys.length;
+        }
+
+        @Override
+        public String tagKey(int i) {
+            return keys[i];
+        }
+
+        @Override
+        public String tagValue(int i) {
+            return tagValues[i];
+        }
+
+        @Override
+        public List<String> fields() {
+            return s.getFieldsList();
+        }
+
+        @Override
+        public int rows() {
+            return timestamps.length;
+        }
+
+        @Override
+        public long timestamp(int row) {
+            return timestamps[row];
+        }
+
+        @Override
+        public int valueCount() {
+            return s.getValuesCount();
+        }
+
+        @Override
+        public double value(int i) {
+            return s.getValues(i);
+        }
     }
 
     /** Encodes an engine batch (writer id and sequence travel in the request, not here). */

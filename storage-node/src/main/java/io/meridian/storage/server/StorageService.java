@@ -80,7 +80,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                 () -> {
                     ShardReplica replica =
                             registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch(), replica);
                     if (!request.getWriterId().isEmpty()) {
                         batch = batch.withWriter(request.getWriterId(), request.getSequence());
                     } else if (request.getSequence() != 0) {
@@ -107,7 +107,7 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                 () -> {
                     ShardReplica replica =
                             registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()));
-                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch());
+                    WriteBatch batch = decodeBatch(request.hasBatch(), request.getBatch(), replica);
                     long txn = transactionId(request.getWriterId(), request.getTransactionId());
                     replica.checkEpoch(request.getShard().getEpoch());
                     registry.disk().checkWritable(); // 507 before anything is logged: nothing changes
@@ -325,11 +325,12 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
         }
     }
 
-    private static WriteBatch decodeBatch(boolean present, PointBatch batch) {
+    /** The request's batch, decoded against the series of the shard it is for. */
+    private static WriteBatch decodeBatch(boolean present, PointBatch batch, ShardReplica replica) {
         if (!present) {
             throw new InvalidInputException("missing batch [field=batch]");
         }
-        return PointBatchCodec.decode(batch);
+        return PointBatchCodec.decode(batch, replica.shard().knownSeries());
     }
 
     private static long transactionId(String writerId, long transactionId) {

@@ -4,6 +4,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
+import io.meridian.storage.index.KnownSeries;
 import io.meridian.storage.txn.WriterSequences;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class WriteBatch {
      * Rows of one series: its key, field names (one per column), row timestamps in ms since the epoch and the values,
      * row-major ({@code values[row * fields.size() + column]}).
      *
-     * <p>Rows decoded from the wire ({@link #checked}) keep the key as its sorted tag arrays and canonical bytes and
+     * <p>Rows decoded from the wire ({@link #decoded}) keep the key as its sorted tag arrays and canonical bytes and
      * build the {@link SeriesKey} only when asked: a series the shard already knows never needs it, and a typical
      * Prometheus write carries one sample per series.
      */
@@ -39,7 +40,8 @@ public final class WriteBatch {
         private final List<String> fields;
         private final long[] timestamps;
         private final double[] values;
-        private SeriesKey key; // built on first use for checked rows; immutable, so a race builds two equal ones
+        private final int knownId;
+        private SeriesKey key; // built on first use for decoded rows; immutable, so a race builds two equal ones
 
         public SeriesRows(SeriesKey key, List<String> fields, long[] timestamps, double[] values) {
             this(
@@ -47,6 +49,7 @@ public final class WriteBatch {
                     key.tags().keySet().toArray(NO_TAGS),
                     key.tags().values().toArray(NO_TAGS),
                     key.canonicalBytes(),
+                    -1,
                     fields,
                     timestamps,
                     values);
@@ -58,9 +61,11 @@ public final class WriteBatch {
                 String[] tagKeys,
                 String[] tagValues,
                 byte[] canonicalKey,
+                int knownId,
                 List<String> fields,
                 long[] timestamps,
                 double[] values) {
+            this.knownId = knownId;
             this.metric = metric;
             this.tagKeys = tagKeys;
             this.tagValues = tagValues;
@@ -77,28 +82,28 @@ public final class WriteBatch {
         }
 
         /**
-         * Rows whose names the caller has checked against {@link io.meridian.common.ingest.BatchRules} (a valid
-         * metric, valid and unique tag keys, storable tag values): the wire decoder. Tags in any order.
+         * Rows decoded from the wire, checked against {@link io.meridian.common.ingest.BatchRules} by the decoder:
+         * tags sorted by key, {@code canonicalKey} their key's bytes, and {@code knownId} the id the batch's
+         * {@link WriteBatch#knownSeries() known series} gave that key (-1: not known then).
          */
-        public static SeriesRows checked(
+        public static SeriesRows decoded(
                 String metric,
-                String[] tagKeys,
-                String[] tagValues,
+                String[] sortedKeys,
+                String[] sortedValues,
+                byte[] canonicalKey,
+                int knownId,
                 List<String> fields,
                 long[] timestamps,
                 double[] values) {
-            SeriesKey.sortTags(tagKeys, tagValues);
-            return new SeriesRows(
-                    metric,
-                    tagKeys,
-                    tagValues,
-                    SeriesKey.canonicalBytes(metric, tagKeys, tagValues),
-                    fields,
-                    timestamps,
-                    values);
+            return new SeriesRows(metric, sortedKeys, sortedValues, canonicalKey, knownId, fields, timestamps, values);
         }
 
-        /** The series; built from the sorted tags on first use for {@link #checked} rows. */
+        /** The id the batch's known series gave this series when it was decoded; -1 when none. */
+        public int knownId() {
+            return knownId;
+        }
+
+        /** The series; built from the sorted tags on first use for {@link #decoded} rows. */
         public SeriesKey key() {
             SeriesKey k = key;
             if (k == null) {
@@ -210,6 +215,7 @@ public final class WriteBatch {
     private final String writerId;
     private final long sequence;
     private final boolean structureChecked;
+    private final KnownSeries knownSeries;
 
     private WriteBatch(
             List<SeriesRows> series,
@@ -218,8 +224,10 @@ public final class WriteBatch {
             byte[][] partialKeys,
             String writerId,
             long sequence,
-            boolean structureChecked) {
+            boolean structureChecked,
+            KnownSeries knownSeries) {
         this.structureChecked = structureChecked;
+        this.knownSeries = knownSeries;
         this.series = series;
         this.canonicalKeys = canonicalKeys;
         this.partials = partials;
@@ -228,8 +236,10 @@ public final class WriteBatch {
         this.sequence = sequence;
     }
 
-    private WriteBatch(List<SeriesRows> series, List<SeriesPartials> partials, boolean structureChecked) {
+    private WriteBatch(
+            List<SeriesRows> series, List<SeriesPartials> partials, boolean structureChecked, KnownSeries knownSeries) {
         this.structureChecked = structureChecked;
+        this.knownSeries = knownSeries;
         this.series = List.copyOf(series);
         this.canonicalKeys = new byte[this.series.size()][];
         for (int i = 0; i < canonicalKeys.length; i++) {
@@ -264,7 +274,8 @@ public final class WriteBatch {
             throw new InvalidInputException(
                     "invalid writer sequence [writer=" + writerId + ", sequence=" + sequence + "]: want >= 1");
         }
-        return new WriteBatch(series, canonicalKeys, partials, partialKeys, writerId, sequence, structureChecked);
+        return new WriteBatch(
+                series, canonicalKeys, partials, partialKeys, writerId, sequence, structureChecked, knownSeries);
     }
 
     /** The writer id, or null for an anonymous (not de-duplicated) batch. */
@@ -277,15 +288,24 @@ public final class WriteBatch {
     }
 
     public static WriteBatch of(List<SeriesRows> series) {
-        return new WriteBatch(series, List.of(), false);
+        return new WriteBatch(series, List.of(), false, null);
     }
 
     /**
      * Rows decoded from the wire whose structure (names, unique tags and fields, rows x fields) the decoder checked
-     * against {@link io.meridian.common.ingest.BatchRules}: the shard then checks only the limit rules.
+     * against {@link io.meridian.common.ingest.BatchRules} (the names of a key {@code knownSeries} knew were checked
+     * when it was defined): the shard then checks only the limit rules.
      */
-    public static WriteBatch decoded(List<SeriesRows> series) {
-        return new WriteBatch(series, List.of(), true);
+    public static WriteBatch decoded(List<SeriesRows> series, KnownSeries knownSeries) {
+        return new WriteBatch(series, List.of(), true, knownSeries);
+    }
+
+    /**
+     * The series ids its rows were decoded against ({@link SeriesRows#knownId()}); null when none. A shard uses those
+     * ids only when this is its own.
+     */
+    public KnownSeries knownSeries() {
+        return knownSeries;
     }
 
     /** Whether the structure rules were checked when this batch was decoded ({@link #decoded}). */
@@ -295,7 +315,7 @@ public final class WriteBatch {
 
     /** A batch of partial aggregates. */
     public static WriteBatch ofPartials(List<SeriesPartials> partials) {
-        return new WriteBatch(List.of(), partials, false);
+        return new WriteBatch(List.of(), partials, false, null);
     }
 
     /** A batch of single points: one row per entry. */
@@ -333,7 +353,14 @@ public final class WriteBatch {
             mapped.add(p.onBase(baseMs));
         }
         return new WriteBatch(
-                series, canonicalKeys, List.copyOf(mapped), partialKeys, writerId, sequence, structureChecked);
+                series,
+                canonicalKeys,
+                List.copyOf(mapped),
+                partialKeys,
+                writerId,
+                sequence,
+                structureChecked,
+                knownSeries);
     }
 
     /** The partials of a partials batch; empty for a batch of points. */
@@ -405,7 +432,7 @@ public final class WriteBatch {
         }
 
         public WriteBatch build() {
-            return new WriteBatch(rows, List.of(), false);
+            return new WriteBatch(rows, List.of(), false, null);
         }
     }
 }

@@ -26,6 +26,7 @@ import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.common.rpc.storage.v1.TagFilter;
+import io.meridian.storage.index.KnownSeries;
 import io.meridian.storage.index.TagPredicate;
 import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.shard.WriteBatch;
@@ -86,6 +87,50 @@ class WireCodecsTest {
                 .as("a field named like a tag")
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("series[0]");
+    }
+
+    /**
+     * Against the shard's known series: a known key's names are not checked again and its id travels with the rows; its
+     * fields still are. A key whose bytes only look known because a value holds the separator (NUL) is checked in full.
+     */
+    @Test
+    void knownKeysCarryTheirIdAndForgedOnesAreCheckedInFull() {
+        byte[] known = SeriesKey.of("cpu", "dc", "x", "host", "a").canonicalBytes();
+        KnownSeries shard = key -> java.util.Arrays.equals(key, known) ? 7 : -1;
+        WriteBatch decoded = PointBatchCodec.decode(
+                PointBatch.newBuilder()
+                        .addSeries(wireRows("cpu", "host", "a", "dc", "x"))
+                        .addSeries(wireRows("cpu", "host", "b"))
+                        .build(),
+                shard);
+        assertThat(decoded.knownSeries()).isSameAs(shard);
+        assertThat(decoded.series().get(0).knownId()).isEqualTo(7);
+        assertThat(decoded.series().get(1).knownId()).isEqualTo(-1);
+        assertThat(PointBatchCodec.decode(PointBatch.newBuilder()
+                                .addSeries(wireRows("cpu", "host", "a", "dc", "x"))
+                                .build())
+                        .series()
+                        .get(0)
+                        .knownId())
+                .as("decoded without a shard")
+                .isEqualTo(-1);
+
+        assertThatThrownBy(() -> PointBatchCodec.decode(
+                        PointBatch.newBuilder()
+                                .addSeries(wireRows("cpu", "host", "a", "dc", "x", "v", "1"))
+                                .build(),
+                        key -> 7))
+                .as("a field named like a tag of a known key")
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("name used as both tag and field");
+        // "dc" = "x\0host\0a" has the bytes of cpu,dc=x,host=a
+        assertThatThrownBy(() -> PointBatchCodec.decode(
+                        PointBatch.newBuilder()
+                                .addSeries(wireRows("cpu", "dc", "x\0host\0a"))
+                                .build(),
+                        shard))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("contains NUL");
     }
 
     @Test
