@@ -36,20 +36,33 @@ public final class SqlTimestamps {
 
     /**
      * The ms since the epoch of {@code yyyy-MM-dd HH:mm:ss} (years 1..9999) with up to three fraction digits, read
-     * as UTC; {@link
-     * Long#MIN_VALUE} for any other text (the caller then reads it the slow way, or reports it).
+     * as UTC; {@link Long#MIN_VALUE} for any other text (the caller then reads it the slow way, or reports it).
      */
     public static long parse(String s) {
+        return millis(s, s.length(), ' ', 3);
+    }
+
+    /**
+     * The ms since the epoch of {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, the form {@link java.time.Instant#toString()}
+     * gives years 1..9999 in (up to nine fraction digits; the ms are its first three); {@link Long#MIN_VALUE} for any
+     * other text.
+     */
+    public static long parseIso(String s) {
         int n = s.length();
-        if (n < 19
-                || n == 20
-                || n > 23
+        return n > 0 && s.charAt(n - 1) == 'Z' ? millis(s, n - 1, 'T', 9) : Long.MIN_VALUE;
+    }
+
+    /** {@code s[0, end)} as a date, {@code separator}, a time and up to {@code maxFraction} fraction digits, UTC. */
+    private static long millis(String s, int end, char separator, int maxFraction) {
+        if (end < 19
+                || end == 20
+                || end > 20 + maxFraction
                 || s.charAt(4) != '-'
                 || s.charAt(7) != '-'
-                || s.charAt(10) != ' '
+                || s.charAt(10) != separator
                 || s.charAt(13) != ':'
                 || s.charAt(16) != ':'
-                || (n > 19 && s.charAt(19) != '.')) {
+                || (end > 19 && s.charAt(19) != '.')) {
             return Long.MIN_VALUE;
         }
         int year = digits(s, 0, 4);
@@ -58,8 +71,16 @@ public final class SqlTimestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        int millis = n > 20 ? digits(s, 20, n - 20) * (n == 21 ? 100 : n == 22 ? 10 : 1) : 0;
-        if ((year | month | day | hour | minute | second | millis) < 0
+        int millis = 0;
+        for (int i = 20, scale = 100; i < end; i++, scale /= 10) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return Long.MIN_VALUE;
+            }
+            millis += d * scale; // 0 past the third digit
+        }
+        if ((year | month | day | hour | minute | second) < 0
+                || year < 1
                 || month < 1
                 || month > 12
                 || day < 1

@@ -197,7 +197,15 @@ public final class BatchRules {
 
     /** The rules' view of a wire series (timestamps decoded from their deltas). */
     public static SeriesView view(SeriesRows wire) {
-        return new WireSeries(wire);
+        return new WireSeries(wire, null, null, WireSeries.timestamps(wire));
+    }
+
+    /**
+     * The rules' view of a wire series whose decoder already read its tags (in any order, e.g. sorted by key) and its
+     * timestamps.
+     */
+    public static SeriesView view(SeriesRows wire, String[] tagKeys, String[] tagValues, long[] timestamps) {
+        return new WireSeries(wire, tagKeys, tagValues, timestamps);
     }
 
     /**
@@ -489,18 +497,28 @@ public final class BatchRules {
         return sb.toString();
     }
 
+    /** A wire series; its tags as written, or as parallel arrays a decoder sorted. */
     private static final class WireSeries implements SeriesView {
         private final SeriesRows rows;
+        private final String[] tagKeys; // null: the wire's tags
+        private final String[] tagValues;
         private final long[] timestamps;
 
-        WireSeries(SeriesRows rows) {
+        WireSeries(SeriesRows rows, String[] tagKeys, String[] tagValues, long[] timestamps) {
             this.rows = rows;
-            this.timestamps = new long[rows.getTimestampDeltasCount()];
+            this.tagKeys = tagKeys;
+            this.tagValues = tagValues;
+            this.timestamps = timestamps;
+        }
+
+        static long[] timestamps(SeriesRows rows) {
+            long[] timestamps = new long[rows.getTimestampDeltasCount()];
             long ts = 0;
             for (int i = 0; i < timestamps.length; i++) {
                 ts += rows.getTimestampDeltas(i);
                 timestamps[i] = ts;
             }
+            return timestamps;
         }
 
         @Override
@@ -510,17 +528,17 @@ public final class BatchRules {
 
         @Override
         public int tagCount() {
-            return rows.getTagsCount();
+            return tagKeys != null ? tagKeys.length : rows.getTagsCount();
         }
 
         @Override
         public String tagKey(int i) {
-            return rows.getTags(i).getKey();
+            return tagKeys != null ? tagKeys[i] : rows.getTags(i).getKey();
         }
 
         @Override
         public String tagValue(int i) {
-            return rows.getTags(i).getValue();
+            return tagValues != null ? tagValues[i] : rows.getTags(i).getValue();
         }
 
         @Override

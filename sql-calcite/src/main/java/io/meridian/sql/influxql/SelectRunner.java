@@ -1,5 +1,6 @@
 package io.meridian.sql.influxql;
 
+import io.meridian.sql.SqlTimestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -258,70 +259,8 @@ final class SelectRunner {
         return fast != Long.MIN_VALUE ? fast : Instant.parse(s).toEpochMilli();
     }
 
-    /**
-     * {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, the form {@link Instant#toString()} gives years 0..9999 in, in ms since
-     * the epoch; {@link Long#MIN_VALUE} for any other text. A panel's answer has a time per bucket, and
-     * {@link Instant#parse} through a formatter is the slow way to read them.
-     */
+    /** {@link SqlTimestamps#parseIso}: a panel's answer has a time per bucket, and {@link Instant#parse} is slow. */
     static long isoUtcMillis(String s) {
-        int n = s.length();
-        if (n < 20
-                || s.charAt(n - 1) != 'Z'
-                || s.charAt(4) != '-'
-                || s.charAt(7) != '-'
-                || s.charAt(10) != 'T'
-                || s.charAt(13) != ':'
-                || s.charAt(16) != ':') {
-            return Long.MIN_VALUE;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
-        int millis = 0;
-        if (n > 20) {
-            if (s.charAt(19) != '.' || n > 30) {
-                return Long.MIN_VALUE;
-            }
-            for (int i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
-                int d = s.charAt(i) - '0';
-                if (d < 0 || d > 9) {
-                    return Long.MIN_VALUE;
-                }
-                millis += d * scale;
-            }
-        }
-        if ((year | month | day | hour | minute | second) < 0
-                || month < 1
-                || month > 12
-                || day < 1
-                || day > 31
-                || hour > 23
-                || minute > 59
-                || second > 59) {
-            return Long.MIN_VALUE;
-        }
-        long days;
-        try {
-            days = java.time.LocalDate.of(year, month, day).toEpochDay();
-        } catch (java.time.DateTimeException e) {
-            return Long.MIN_VALUE; // February 30th and the like
-        }
-        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
-    }
-
-    /** The decimal number of {@code s[from, from + count)}; -1 when a character is not a digit. */
-    private static int digits(String s, int from, int count) {
-        int v = 0;
-        for (int i = from; i < from + count; i++) {
-            int d = s.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        return v;
+        return SqlTimestamps.parseIso(s);
     }
 }

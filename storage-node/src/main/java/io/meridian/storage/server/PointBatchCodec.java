@@ -112,7 +112,7 @@ public final class PointBatchCodec {
         }
         SeriesKey.sortTags(keys, tagValues);
         long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
-        WireView view = new WireView(s, keys, tagValues, timestamps);
+        BatchRules.SeriesView view = BatchRules.view(s, keys, tagValues, timestamps);
         byte[] canonical = SeriesKey.canonicalBytes(s.getMetric(), keys, tagValues);
         int id = known != null && separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
         if (id >= 0) {
@@ -134,55 +134,6 @@ public final class PointBatchCodec {
             count += b == SeriesKey.SEPARATOR ? 1 : 0;
         }
         return count;
-    }
-
-    /** The rules' view of a wire series, its tags sorted by key. */
-    private record WireView(SeriesRows s, String[] keys, String[] tagValues, long[] timestamps)
-            implements BatchRules.SeriesView {
-        @Override
-        public String metric() {
-            return s.getMetric();
-        }
-
-        @Override
-        public int tagCount() {
-            return keys.length;
-        }
-
-        @Override
-        public String tagKey(int i) {
-            return keys[i];
-        }
-
-        @Override
-        public String tagValue(int i) {
-            return tagValues[i];
-        }
-
-        @Override
-        public List<String> fields() {
-            return s.getFieldsList();
-        }
-
-        @Override
-        public int rows() {
-            return timestamps.length;
-        }
-
-        @Override
-        public long timestamp(int row) {
-            return timestamps[row];
-        }
-
-        @Override
-        public int valueCount() {
-            return s.getValuesCount();
-        }
-
-        @Override
-        public double value(int i) {
-            return s.getValues(i);
-        }
     }
 
     /** Encodes an engine batch (writer id and sequence travel in the request, not here). */
