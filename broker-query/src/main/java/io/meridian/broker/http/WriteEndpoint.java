@@ -4,6 +4,7 @@ import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
+import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.LineBatcher;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
@@ -74,7 +75,11 @@ final class WriteEndpoint {
             throw InvalidInputException.notFound("database", db);
         }
         Precision p = Precision.parse(precision);
-        ShardBatches batches = batchers.get().batch(db, config.shards(), body, 0, body.length, p, receivedMs);
+        // checked on the way against the database's window, as CheckedBatchSink would check it, so not again there
+        BatchRules.Limits window = BatchRules.Limits.window(
+                receivedMs, config.intervals().get(0).retention(), BatchRules.DEFAULT_FUTURE_TOLERANCE);
+        ShardBatches batches = batchers.get()
+                .batch(db, config.shards(), body, 0, body.length, p, receivedMs, window.oldestMs(), window.newestMs());
         writer.write(batches);
         return batches;
     }

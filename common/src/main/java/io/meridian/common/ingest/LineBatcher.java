@@ -1,5 +1,7 @@
 package io.meridian.common.ingest;
 
+import io.meridian.common.error.ErrorCode;
+import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.lineprotocol.LineProtocolOptions;
 import io.meridian.common.lineprotocol.LineProtocolParser;
 import io.meridian.common.lineprotocol.LineView;
@@ -10,6 +12,9 @@ import io.meridian.common.lineprotocol.Utf8Slice;
 import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.PointBatch;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,6 +29,12 @@ import java.util.TreeMap;
  * same series with the same fields become rows of one {@code SeriesRows}. The body is parsed once (not the
  * parser's two-pass atomic mode): the batches are only built in memory, and a body with any bad line yields a
  * {@code LineProtocolException} naming each bad line before any batch leaves, so bad input changes nothing.
+ *
+ * <p>Given the database's write window ({@link #batch(String, int, byte[], int, int, Precision, long, long, long)}),
+ * it also keeps every other rule of {@link BatchRules}, as it goes and once per distinct series and field list
+ * rather than once per series of every batch, and marks its batches {@link ShardBatches#checked() checked}: the
+ * parser has checked the names, tag values, duplicates and numbers of every line; a new (series, fields) is
+ * checked by {@link BatchRules}' own key rules (a field named like a tag); each row's timestamp against the window.
  *
  * <p>Not thread-safe (the parser reuses its buffers): one per request thread.
  */
@@ -47,9 +58,48 @@ public final class LineBatcher {
      */
     public ShardBatches batch(
             String database, int shards, byte[] body, int off, int len, Precision precision, long defaultTimeMs) {
-        Collector c = new Collector(shards);
+        return batch(database, shards, body, off, len, precision, defaultTimeMs, null);
+    }
+
+    /**
+     * As {@link #batch(String, int, byte[], int, int, Precision, long)}, and checks every rule of
+     * {@link BatchRules} with the window {@code [oldestMs, newestMs]} on the way, so the batches are marked
+     * {@link ShardBatches#checked() checked}.
+     *
+     * @param oldestMs the oldest timestamp the database takes ({@code now - base retention})
+     * @param newestMs the newest ({@code now + future tolerance})
+     * @throws io.meridian.common.lineprotocol.LineProtocolException when a line is bad (nothing is produced)
+     * @throws InvalidInputException naming the first line that breaks another rule of {@link BatchRules}, with its
+     *     code ({@link ErrorCode#OUT_OF_RETENTION} for a timestamp outside the window); nothing is produced
+     */
+    public ShardBatches batch(
+            String database,
+            int shards,
+            byte[] body,
+            int off,
+            int len,
+            Precision precision,
+            long defaultTimeMs,
+            long oldestMs,
+            long newestMs) {
+        return batch(database, shards, body, off, len, precision, defaultTimeMs, new Window(oldestMs, newestMs));
+    }
+
+    private ShardBatches batch(
+            String database,
+            int shards,
+            byte[] body,
+            int off,
+            int len,
+            Precision precision,
+            long defaultTimeMs,
+            Window window) {
+        Collector c = new Collector(shards, window);
         ParseResult parsed =
                 parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
+        if (c.violation != null) {
+            throw c.violation; // after the parse, so that bad lines are reported first and all together
+        }
         Map<Integer, PointBatch> out = new HashMap<>();
         c.perShard.forEach((shard, series) -> {
             PointBatch.Builder b = PointBatch.newBuilder();
@@ -57,8 +107,15 @@ public final class LineBatcher {
             out.put(shard, b.build());
         });
         return new ShardBatches(
-                database, out, c.points, new ShardBatches.Skipped(parsed.stringFieldsSkipped(), parsed.linesSkipped()));
+                database,
+                out,
+                c.points,
+                new ShardBatches.Skipped(parsed.stringFieldsSkipped(), parsed.linesSkipped()),
+                window != null);
     }
+
+    /** The timestamps a database takes now: {@code [oldestMs, newestMs]}. */
+    private record Window(long oldestMs, long newestMs) {}
 
     /**
      * A line's series and field names as raw bytes (measurement, tags as written, field names), used to find
@@ -91,14 +148,23 @@ public final class LineBatcher {
     }
 
     private static final class Collector {
+        private static final VarHandle LONGS =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
         final int shards;
+        /** Null: the caller checks the batches ({@link BatchRules}); else the window this collector checks. */
+        final Window window;
+
         final Map<Integer, Map<String, SeriesRowsBuilder>> perShard = new TreeMap<>();
         final Map<ShapeKey, SeriesRowsBuilder> byShape = new HashMap<>();
         final ShapeKey probe = new ShapeKey();
         long points;
+        /** The first line that broke a rule of {@link BatchRules}, thrown once the parse is over. */
+        InvalidInputException violation;
 
-        Collector(int shards) {
+        Collector(int shards, Window window) {
             this.shards = shards;
+            this.window = window;
             probe.bytes = new byte[256];
         }
 
@@ -121,6 +187,14 @@ public final class LineBatcher {
                 byShape.put(probe.frozen(), r);
             }
             long ts = line.timestampMs();
+            if (window != null && violation == null && (ts < window.oldestMs() || ts > window.newestMs())) {
+                violation = new InvalidInputException(
+                        ErrorCode.OUT_OF_RETENTION,
+                        "timestamp outside the write window [line=" + line.lineNumber() + ", series=" + series(line)
+                                + ", ts=" + ts + "]: want " + window.oldestMs() + ".." + window.newestMs()
+                                + " (now - the database's base retention .. now + the future tolerance); nothing of"
+                                + " this request was written");
+            }
             r.row(ts);
             for (int i = 0; i < line.fieldCount(); i++) {
                 r.value(line.fieldValue(i));
@@ -139,10 +213,43 @@ public final class LineBatcher {
                 fields.add(line.fieldKey(i).toString());
             }
             SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
+            if (window != null && violation == null) {
+                checkKey(line, key, fields);
+            }
             int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
             return perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
                     .computeIfAbsent(
                             key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
+        }
+
+        /** The line's series as written ({@code measurement,k=v,...}), for a message. */
+        private static String series(LineView line) {
+            StringBuilder sb = new StringBuilder(line.measurement().toString());
+            for (int i = 0; i < line.tagCount(); i++) {
+                sb.append(',').append(line.tagKey(i)).append('=').append(line.tagValue(i));
+            }
+            return sb.toString();
+        }
+
+        /**
+         * {@link BatchRules}' key rules for a new (series, fields), which the parser does not all check (a field
+         * named like a tag); a violation names the line.
+         */
+        private void checkKey(LineView line, SeriesKey key, List<String> fields) {
+            String[] tagKeys = key.tags().keySet().toArray(String[]::new);
+            String[] tagValues = key.tags().values().toArray(String[]::new);
+            try {
+                BatchRules.checkKey(
+                        "line",
+                        line.lineNumber(),
+                        key.metric(),
+                        tagKeys.length,
+                        t -> tagKeys[t],
+                        t -> tagValues[t],
+                        fields);
+            } catch (BatchRules.Violation e) {
+                violation = new InvalidInputException(e.code(), e.getMessage());
+            }
         }
 
         private void append(Utf8Slice slice) {
@@ -156,12 +263,17 @@ public final class LineBatcher {
             return size <= b.length ? b : Arrays.copyOf(b, Math.max(size, b.length * 2));
         }
 
+        /** A hash of {@code b[0, n)} read eight bytes at a time (a shape is a few hundred bytes, hashed per line). */
         private static int hash(byte[] b, int n) {
-            int h = 1;
-            for (int i = 0; i < n; i++) {
-                h = 31 * h + b[i];
+            long h = n;
+            int i = 0;
+            for (; i + Long.BYTES <= n; i += Long.BYTES) {
+                h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
             }
-            return h;
+            for (; i < n; i++) {
+                h = (h ^ b[i]) * 0x100000001B3L;
+            }
+            return (int) (h ^ (h >>> 32));
         }
     }
 }

@@ -42,6 +42,8 @@ public final class LineProtocolParser {
     private String errorReason;
     /** String fields skipped on the current line (counted only when the line is not bad). */
     private int lineStringsSkipped;
+    /** The names of the last good line of this body, by position: checking a repeated name is a comparison. */
+    private final KnownNames known = new KnownNames();
 
     public LineProtocolParser() {
         this(LineProtocolOptions.DEFAULTS);
@@ -108,6 +110,7 @@ public final class LineProtocolParser {
 
     private ParseResult run(byte[] b, int off, int end, Precision precision, long defaultTimeMs, LineVisitor visitor) {
         errors.clear();
+        known.forget();
         int read = 0;
         int valid = 0;
         int skipped = 0;
@@ -123,6 +126,7 @@ public final class LineProtocolParser {
             int lineEnd = nl > p && b[nl - 1] == '\r' ? nl - 1 : nl;
             switch (parseLine(b, p, lineEnd, lineNo, precision, defaultTimeMs)) {
                 case LINE_OK -> {
+                    known.remember(b, view);
                     read++;
                     valid++;
                     stringsSkipped += lineStringsSkipped;
@@ -155,6 +159,7 @@ public final class LineProtocolParser {
         lineStringsSkipped = 0;
         tokens.newLine();
         view.reset(lineNo);
+        known.newLine();
         int p = start;
         while (p < end && (b[p] == ' ' || b[p] == '\t')) {
             p++;
@@ -184,7 +189,7 @@ public final class LineProtocolParser {
         int q = tokens.scan(b, p, end, false);
         Utf8Slice measurement = view.measurementSlot();
         tokens.store(measurement, b, p, q, TokenScanner.ESCAPES_MEASUREMENT);
-        if (options.validateNames() && !checkName("metric", measurement, p)) {
+        if (options.validateNames() && !known.measurement(b, measurement) && !checkName("metric", measurement, p)) {
             return -1;
         }
         while (q < end && b[q] == ',') {
@@ -211,12 +216,14 @@ public final class LineProtocolParser {
         if (q == end || b[q] != '=') {
             return fail(q, "missing tag value for tag '" + shorten(key) + "'");
         }
-        if (options.validateNames() && !checkName("tag", key, p)) {
-            return -1;
-        }
-        for (int i = 0; i < t; i++) {
-            if (view.tagKeySlot(i).contentEquals(key)) {
-                return fail(p, "duplicate tag '" + shorten(key) + "'");
+        if (!known.tagKey(b, t, key)) { // else valid, and unlike the keys before it, as on the last good line
+            if (options.validateNames() && !checkName("tag", key, p)) {
+                return -1;
+            }
+            for (int i = 0; i < t; i++) {
+                if (view.tagKeySlot(i).contentEquals(key)) {
+                    return fail(p, "duplicate tag '" + shorten(key) + "'");
+                }
             }
         }
         int vs = q + 1;
@@ -268,12 +275,14 @@ public final class LineProtocolParser {
         if (q == end || b[q] != '=' || q + 1 == end || b[q + 1] == ',' || b[q + 1] == ' ') {
             return fail(q == end || b[q] != '=' ? q : q + 1, "missing field value for field '" + shorten(key) + "'");
         }
-        if (options.validateNames() && !checkName("field", key, p)) {
-            return -1;
-        }
-        for (int i = 0; i < view.fieldCount(); i++) {
-            if (view.fieldKey(i).contentEquals(key)) {
-                return fail(p, "duplicate field '" + shorten(key) + "'");
+        if (!known.fieldKey(b, view.fieldCount(), key)) { // else valid and unlike the fields before it
+            if (options.validateNames() && !checkName("field", key, p)) {
+                return -1;
+            }
+            for (int i = 0; i < view.fieldCount(); i++) {
+                if (view.fieldKey(i).contentEquals(key)) {
+                    return fail(p, "duplicate field '" + shorten(key) + "'");
+                }
             }
         }
         int vs = q + 1;

@@ -105,4 +105,80 @@ class LineBatcherTest {
                 .hasMessageContaining("line 3");
         assertThat(batch("", 4, Precision.MILLISECONDS).batches()).isEqualTo(Map.of());
     }
+
+    static ShardBatches checked(String body, long oldestMs, long newestMs) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return new LineBatcher().batch("db", 4, b, 0, b.length, Precision.MILLISECONDS, NOW, oldestMs, newestMs);
+    }
+
+    /**
+     * The broker passes a checked request through without {@link BatchRules} ({@code CheckedBatchSink}): whatever the
+     * batcher marks checked must keep every rule in the window it was given.
+     */
+    @Test
+    void whatItChecksKeepsEveryBatchRuleInItsWindowAndIsMarkedChecked() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            body.append("cpu,host=h")
+                    .append(i % 7)
+                    .append(",dc=eu usage=")
+                    .append(i)
+                    .append(",idle=")
+                    .append(i % 3)
+                    .append("i ")
+                    .append(NOW - i * 1000L)
+                    .append('\n');
+            body.append("mem,host=h")
+                    .append(i % 5)
+                    .append(" used=")
+                    .append(i * 0.5)
+                    .append(",s=\"x\" ")
+                    .append(NOW - i)
+                    .append('\n');
+        }
+        ShardBatches out = checked(body.toString(), NOW - 3_600_000, NOW + 1000);
+        assertThat(out.checked()).isTrue();
+        assertThat(out.points()).isEqualTo(150);
+        BatchRules.Limits window =
+                BatchRules.Limits.window(NOW, java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(1));
+        assertThat(out.batches().values().stream()
+                        .mapToLong(b -> BatchRules.check(b, window))
+                        .sum())
+                .isEqualTo(150);
+        assertThat(batch(body.toString(), 4, Precision.MILLISECONDS).checked())
+                .as("without a window the caller checks")
+                .isFalse();
+    }
+
+    @Test
+    void aLineOutsideTheWindowRefusesTheBodyNamingTheLineAndSeries() {
+        String body = "cpu,host=a usage=1 " + NOW + "\ncpu,host=b usage=2 " + (NOW - 7_200_000) + "\n";
+        assertThatThrownBy(() -> checked(body, NOW - 3_600_000, NOW + 3_600_000))
+                .isInstanceOfSatisfying(
+                        io.meridian.common.error.InvalidInputException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.meridian.common.error.ErrorCode.OUT_OF_RETENTION))
+                .hasMessageContaining(
+                        "timestamp outside the write window [line=2, series=cpu,host=b, ts=" + (NOW - 7_200_000) + "]")
+                .hasMessageContaining("want " + (NOW - 3_600_000) + ".." + (NOW + 3_600_000));
+        assertThatThrownBy(() -> checked("cpu usage=1 " + (NOW + 7_200_000), NOW - 3_600_000, NOW + 3_600_000))
+                .hasMessageContaining("line=1");
+    }
+
+    @Test
+    void aFieldNamedLikeATagIsRefusedByTheRuleOfBatchRules() {
+        assertThatThrownBy(() ->
+                        checked("cpu,host=a usage=1\ncpu,host=a host=2,usage=1\n", Long.MIN_VALUE, Long.MAX_VALUE))
+                .isInstanceOfSatisfying(
+                        io.meridian.common.error.InvalidInputException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.meridian.common.error.ErrorCode.TYPE_CONFLICT))
+                .hasMessageContaining("name used as both tag and field [line[2], metric=cpu, field=host]");
+    }
+
+    @Test
+    void badLinesAreReportedBeforeAWindowViolation() {
+        String body = "cpu,host=a usage=1 1\ncpu,host=a usage=x " + NOW + "\n";
+        assertThatThrownBy(() -> checked(body, NOW - 1000, NOW + 1000))
+                .isInstanceOf(LineProtocolException.class)
+                .hasMessageContaining("line 2");
+    }
 }

@@ -74,6 +74,83 @@ class LineProtocolFuzzTest {
         });
     }
 
+    /** Lines that repeat their names, as writers send them, with duplicates, bad names and escapes among them. */
+    private static final String REPEATED_NAMES_BODY = """
+            cpu,host=a,dc=x usage=1,idle=2 1
+            cpu,host=b,dc=x usage=1,idle=2 2
+            cpu,host=b,host=x usage=1,idle=2 3
+            cpu,host=c,dc=x usage=1,usage=2 4
+            cpu,host=c,dc=x usage=1,dc=2 5
+            cpu,host=c\\ d,dc=x usage=1,idle=2 6
+            cpu,host=d,dc=x usage=1,s="t",idle=2 7
+            cpu,host=d,dc=x usage=1,idle=2,idle=3 8
+            cpu,host=e,dc=x,dc=y usage=1,idle=2 9
+            cpu,host=e,dc=x usage=1,idle=2 10
+            cpu,host=e,d/c=x usage=1,idle=2 11
+            cpu,host=e,dc=x usage=1,i/dle=2 12
+            """;
+
+    /**
+     * A line's verdict (delivered as what, or refused where and why) does not depend on the lines before it, although
+     * the parser compares a line's names with the last good line's instead of checking them again ({@link KnownNames}).
+     */
+    @Property(tries = 3000)
+    void aLineIsJudgedAsIfItWereAlone(@ForAll long seed) {
+        byte[] body = mutate(REPEATED_NAMES_BODY.repeat(2).getBytes(StandardCharsets.UTF_8), new Random(seed));
+        LineProtocolOptions options =
+                LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(StringFieldPolicy.SKIP);
+        java.util.Map<Integer, String> together = verdicts(new LineProtocolParser(options), body);
+        java.util.Map<Integer, String> alone = new java.util.TreeMap<>();
+        int lineNo = 1;
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                byte[] line = java.util.Arrays.copyOfRange(body, start, i);
+                int n = lineNo;
+                verdicts(new LineProtocolParser(options), line).forEach((k, v) -> alone.put(n, v));
+                lineNo++;
+                start = i + 1;
+            }
+        }
+        assertThat(together).isEqualTo(alone);
+    }
+
+    @Test
+    void theRepeatedNamesBodyHasGoodAndBadLines() {
+        byte[] body = REPEATED_NAMES_BODY.getBytes(StandardCharsets.UTF_8);
+        java.util.Map<Integer, String> v = verdicts(
+                new LineProtocolParser(
+                        LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(StringFieldPolicy.SKIP)),
+                body);
+        assertThat(v.get(2)).startsWith("ok cpu [host=b, dc=x]");
+        assertThat(v.get(3)).contains("duplicate tag 'host'");
+        assertThat(v.get(4)).contains("duplicate field 'usage'");
+        assertThat(v.get(6)).startsWith("ok cpu [host=c d, dc=x]");
+        assertThat(v.get(8)).contains("duplicate field 'idle'");
+        assertThat(v.get(9)).contains("duplicate tag 'dc'");
+        assertThat(v.get(10)).startsWith("ok cpu [host=e, dc=x]");
+        assertThat(v.get(11)).contains("invalid tag name [tag=d/c]");
+        assertThat(v.get(12)).contains("invalid field name [field=i/dle]");
+    }
+
+    /** Line number to "ok" and the line's contents, or to its error's column and reason. */
+    private static java.util.Map<Integer, String> verdicts(LineProtocolParser parser, byte[] body) {
+        java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+        ParseResult r = parser.parse(body, 0, body.length, Precision.NANOSECONDS, 0, v -> {
+            StringBuilder sb = new StringBuilder("ok ").append(v.measurement()).append(" [");
+            for (int i = 0; i < v.tagCount(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(v.tagKey(i)).append('=').append(v.tagValue(i));
+            }
+            sb.append("]");
+            for (int i = 0; i < v.fieldCount(); i++) {
+                sb.append(' ').append(v.fieldKey(i)).append('=').append(v.fieldValue(i));
+            }
+            out.put(v.lineNumber(), sb.append(' ').append(v.timestampMs()).toString());
+        });
+        r.errors().forEach(e -> out.put(e.line(), "bad at " + e.column() + ": " + e.reason()));
+        return out;
+    }
+
     @Test
     void seedBodyIsValidUnderSkip() {
         byte[] b = SEED_BODY.getBytes(StandardCharsets.UTF_8);
