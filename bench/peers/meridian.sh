@@ -66,14 +66,16 @@ run() {
     read -r secs points pps <<< "$r"
     log "$PEER $mode: $points points in $secs s = $pps points/s (acknowledged = fsynced to the WAL)"
     record "$PEER" "$VERSION" "$mode" ingest_points_per_s "$pps" "secs=$secs points=$points streams=$STREAMS chunk=$CHUNK_LINES"
-    # flushes and compactions run in the background: wait (bounded) until the storage directory stops changing
-    # (not "at rest" yet: what the memtables hold is still in the WAL, which a part would store in far fewer bytes;
-    # they flush at 256 MiB per shard or after storage.memtable.max-age, 10 min, and there is no flush command yet)
+    # at rest, as the peers are measured: flush every memtable as parts (POST /api/v1/databases/{db}/flush, what
+    # VictoriaMetrics' /internal/force_flush is), then wait (bounded) until background merges stop changing the dir
+    curl -sf -XPOST "$URL/api/v1/databases/benchmark/flush" > "$WORK/meridian-flush.json" \
+        || log "$PEER: flush failed: $(cat "$WORK/meridian-flush.json")"
+    log "$PEER $mode: flushed $(jq -r .points "$WORK/meridian-flush.json" 2>/dev/null) points"
     size=$(wait_stable_size 600 15 "$DIR/storage")
     log "$PEER $mode: storage $size bytes after the load"
-    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "storage dir after the load; $(wal_bytes) of it WAL"
+    record "$PEER" "$VERSION" "$mode" bytes_on_disk "$size" "storage dir after a flush; $(wal_bytes) of it WAL"
     record "$PEER" "$VERSION" "$mode" bytes_per_point "$(awk -v a="$size" -v p="$points" 'BEGIN{printf "%.3f", a/p}')" \
-        "WAL included"
+        "after a flush, WAL included"
     curl -s "$URL/api/v1/sql?db=benchmark" -H 'Content-Type: text/plain' --data-binary 'SELECT COUNT(*) FROM cpu' \
         > "$WORK/meridian-count.json" || true
     log "$PEER rows: $(cat "$WORK/meridian-count.json")"

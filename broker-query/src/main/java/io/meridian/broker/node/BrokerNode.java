@@ -3,11 +3,13 @@ package io.meridian.broker.node;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.meridian.broker.admin.ReplicaFlusher;
 import io.meridian.broker.health.BrokerReadinessChecks;
 import io.meridian.broker.health.Readiness;
 import io.meridian.broker.http.BrokerApi;
 import io.meridian.broker.http.BrokerHttpServer;
 import io.meridian.broker.http.BrokerMetrics;
+import io.meridian.broker.http.FlushEndpoint;
 import io.meridian.broker.http.HttpRoutes;
 import io.meridian.broker.http.MasterGateway;
 import io.meridian.broker.influx.InfluxQueryEndpoint;
@@ -85,6 +87,8 @@ public final class BrokerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerNode.class);
     /** Directory under {@code node.data-dir} of the metadata snapshot. */
     public static final String META_DIR = ".meta";
+    /** How long one replica's flush ({@code POST /api/v1/databases/{db}/flush}) may take: it writes its memtable. */
+    static final Duration FLUSH_CALL_TIMEOUT = Duration.ofMinutes(5);
 
     private final BrokerNodeConfig config;
     private final Parts parts;
@@ -255,6 +259,9 @@ public final class BrokerNode implements AutoCloseable {
                             p.cache, p.writer, metrics, config.prometheusDatabase(), config.prometheusSeriesCache())
                     .register(routes);
             new PromReadEndpoint(p.catalog, sql, config.prometheusDatabase()).register(routes);
+            ReplicaFlusher flusher = new ReplicaFlusher(p.cache::snapshot, FLUSH_CALL_TIMEOUT);
+            p.binders.add(flusher);
+            new FlushEndpoint(flusher).register(routes);
             new InfluxQueryEndpoint(new InfluxQlService(p.catalog, sql, Clock.systemUTC())).register(routes);
             p.avatica = new AvaticaEndpoint(sql);
             p.avatica.register(routes);

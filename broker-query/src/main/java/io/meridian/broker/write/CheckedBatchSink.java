@@ -17,7 +17,8 @@ import java.util.function.Function;
  * in direct and Kafka mode alike. The window is the database's base retention and
  * {@link BatchRules#DEFAULT_FUTURE_TOLERANCE} (the broker cannot read the nodes' {@code storage.write.future-tolerance});
  * there is no tag limit here, for the same reason: the shard checks {@code storage.limits.tags-per-series}. A
- * request whose builder already checked it ({@link ShardBatches#checked()}, remote write) passes straight through.
+ * request whose builder already checked it ({@link ShardBatches#checked()}: remote write, and line protocol with the
+ * database's window) passes straight through.
  *
  * <p>Thread-safe when the wrapped sink is.
  */

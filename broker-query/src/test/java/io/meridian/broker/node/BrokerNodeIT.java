@@ -188,6 +188,23 @@ class BrokerNodeIT {
         assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
         assertThat(leaderMetrics(other, "web")).contains("cpu");
 
+        // an operator's flush writes the memtable of every replica as parts: 2 shards x 3 replicas, leaders first
+        HttpResponse<String> flushed = send("POST", base + "/api/v1/databases/web/flush", null);
+        assertThat(flushed.statusCode()).as(flushed.body()).isEqualTo(200);
+        JsonNode replicas = JSON.readTree(flushed.body()).get("replicas");
+        assertThat(replicas).hasSize(6);
+        long leaderPoints = 0;
+        for (int i = 0; i < replicas.size(); i++) {
+            assertThat(replicas.get(i).has("error")).as(flushed.body()).isFalse();
+            leaderPoints += i % 3 == 0 ? replicas.get(i).get("points").asLong() : 0;
+        }
+        assertThat(leaderPoints)
+                .as("every acknowledged point, flushed by its leader")
+                .isEqualTo(20);
+        assertThat(send("POST", base + "/api/v1/databases/nope/flush", null).statusCode())
+                .isEqualTo(404);
+        assertThat(leaderMetrics(other, "web")).as("still served, from parts").contains("cpu");
+
         // the cluster view: both brokers, three storage nodes, the master, the shard leaders
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode cluster =

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param skipped  what the parse dropped on purpose (string fields, lines with only strings)
  * @param checked  every batch already keeps {@link BatchRules} with the database's base retention and
  *                 {@link BatchRules#DEFAULT_FUTURE_TOLERANCE}: its builder checked each series as it went (the
- *                 remote-write batcher), so the broker need not check it a second time
+ *                 remote-write batcher, and the line batcher given the database's window), so the broker need not
+ *                 check it a second time
  */
 public record ShardBatches(
         String database, Map<Integer, PointBatch> batches, long points, Skipped skipped, boolean checked) {

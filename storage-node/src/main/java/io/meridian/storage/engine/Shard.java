@@ -597,10 +597,11 @@ public final class Shard implements AutoCloseable {
      * Writes the memtable as parts and drops the WAL segments it covered. No-op when empty. A memtable whose
      * earlier flush failed is written first (and alone).
      *
+     * @return the points written as parts (0 when the memtable was empty)
      * @throws StorageIoException when the parts could not be written (nothing changed; the next flush retries)
      * @throws ShardUnavailableException when the shard stopped after a storage failure
      */
-    public void flush() {
+    public long flush() {
         state.maintenanceLock.lock();
         try {
             if (pendingFlush == null) {
@@ -608,7 +609,7 @@ public final class Shard implements AutoCloseable {
                 try {
                     checkOpen();
                     if (state.memTables.active().isEmpty()) {
-                        return;
+                        return 0;
                     }
                     pendingFlush = memTableFlush.freeze();
                 } finally {
@@ -621,8 +622,10 @@ public final class Shard implements AutoCloseable {
                         state.dir,
                         pendingFlush.memtable().points());
             }
+            long points = pendingFlush.memtable().points();
             memTableFlush.write(pendingFlush);
             pendingFlush = null;
+            return points;
         } catch (PartsNotWrittenException e) {
             state.metrics.flushFailed();
             LOG.warn(

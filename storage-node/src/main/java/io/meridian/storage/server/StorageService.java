@@ -17,6 +17,8 @@ import io.meridian.common.rpc.storage.v1.DeclareFieldResponse;
 import io.meridian.common.rpc.storage.v1.FetchRequest;
 import io.meridian.common.rpc.storage.v1.FetchResponse;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.FlushRequest;
+import io.meridian.common.rpc.storage.v1.FlushResponse;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
 import io.meridian.common.rpc.storage.v1.HealthResponse;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
@@ -218,6 +220,20 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     return ListMetricsResponse.newBuilder()
                             .addAllMetrics(shard.metrics().stream().sorted().toList())
                             .build();
+                });
+    }
+
+    @Override
+    public void flush(FlushRequest request, StreamObserver<FlushResponse> observer) {
+        unary(
+                observer,
+                "cannot flush",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard(),
+                () -> {
+                    Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                            .shard();
+                    return FlushResponse.newBuilder().setPoints(shard.flush()).build();
                 });
     }
 

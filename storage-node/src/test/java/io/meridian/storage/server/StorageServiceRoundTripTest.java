@@ -4,6 +4,7 @@ import static io.meridian.storage.server.StorageServerFixture.EPOCH;
 import static io.meridian.storage.server.StorageServerFixture.SHARD0;
 import static io.meridian.storage.server.StorageServerFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
@@ -15,6 +16,8 @@ import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
 import io.meridian.common.rpc.storage.v1.FieldInfo;
+import io.meridian.common.rpc.storage.v1.FlushRequest;
+import io.meridian.common.rpc.storage.v1.FlushResponse;
 import io.meridian.common.rpc.storage.v1.HealthRequest;
 import io.meridian.common.rpc.storage.v1.HealthResponse;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
@@ -187,6 +190,48 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         assertThat(chunks).hasSize(1);
         assertThat(chunks.get(0).getHeader().getFieldsList()).containsExactly("free");
         assertThat(PartialTableCodec.decode(chunks).cells()).isEmpty();
+    }
+
+    @Test
+    void flushWritesTheMemtableAsPartsAndQueriesAnswerTheSame() {
+        WriteBatch batch = batch();
+        fx.stub.write(WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch))
+                .build());
+        Shard shard = fx.registry.replica(SHARD0).shard();
+        LeafQuery q = new LeafQuery(
+                "cpu", TagPredicate.all(), T0, T0 + 600_000, 60_000, List.of("host"), List.of("usage", "requests"));
+        Map<List<String>, List<AggState>> before = cells(shard.query(q));
+        long memtablePoints = shard.stats().memtablePoints();
+        assertThat(memtablePoints).isPositive();
+        assertThat(shard.stats().parts()).isZero();
+
+        FlushResponse flushed = fx.stub.flush(FlushRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, 0))
+                .build());
+
+        assertThat(flushed.getPoints()).isEqualTo(memtablePoints);
+        assertThat(shard.stats().memtablePoints()).isZero();
+        assertThat(shard.stats().parts()).isPositive();
+        assertThat(cells(shard.query(q))).isEqualTo(before).isNotEmpty();
+        assertThat(fx.stub
+                        .flush(FlushRequest.newBuilder()
+                                .setShard(ShardRefCodec.encode(SHARD0, 0))
+                                .build())
+                        .getPoints())
+                .as("nothing left to flush")
+                .isZero();
+        assertThatThrownBy(() -> fx.stub.flush(FlushRequest.newBuilder()
+                        .setShard(io.meridian.common.rpc.storage.v1.ShardRef.newBuilder()
+                                .setDatabase("nosuch")
+                                .setShard(0))
+                        .build()))
+                .as("a replica this node does not serve: the broker reads its routing again, as for any call")
+                .isInstanceOfSatisfying(
+                        io.grpc.StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.ABORTED))
+                .hasMessageContaining("cannot flush [database=nosuch, shard=0]");
     }
 
     @Test
