@@ -120,14 +120,16 @@ stats_ms() {
 time_shape() {
     local shape=$1 out=$2 fn=$3 i r code t end
     : > "$out"
-    for ((i = 0; i < QUERY_WARMUP; i++)); do "$fn" > /dev/null || true; done
+    for ((i = 0; i < QUERY_WARMUP; i++)); do QN=$((100000 + i)); "$fn" > /dev/null || true; done
     end=$((SECONDS + QUERY_BUDGET_S))
     for ((i = 0; i < QUERY_RUNS && SECONDS < end; i++)); do
+        QN=$((i + 1))
         r=$("$fn") || { log "$shape: request failed"; continue; }
         code=${r% *}; t=${r#* }
         if [[ $code != 200 ]]; then log "$shape: HTTP $code"; continue; fi
         echo "$t" >> "$out"
     done
+    QN=0; "$fn" > /dev/null || log "$shape: the answer query failed" # untimed: its answer is the one answers.sh compares
 }
 
 # record PEER VERSION MODE METRIC VALUE [NOTE]
@@ -136,11 +138,15 @@ record() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$3" "$4" "$5" "${6:-}" >> "$RESULTS"
 }
 
+# record_peak_rss PEER VERSION MODE PID: the server's peak resident memory (VmHWM) so far
+record_peak_rss() {
+    record "$1" "$2" "$3" peak_rss_bytes "$(awk '/^VmHWM/ {print $2 * 1024}' "/proc/$4/status")" "VmHWM of pid $4"
+}
+
 # run_queries PEER VERSION MODE: times the four shapes with functions q_single, q_maxall, q_double, q_lastpoint
 # that the peer script defines (each prints curl's "%{http_code} %{time_total}").
 run_queries() {
     local peer=$1 ver=$2 mode=$3 s f st
-    RANDOM=42   # same random hosts and ranges for every peer
     for s in single-groupby-1-1-1:q_single cpu-max-all-1:q_maxall double-groupby-1:q_double lastpoint:q_lastpoint; do
         f="$WORK/times-$peer-$mode-${s%%:*}.txt"
         time_shape "${s%%:*}" "$f" "${s#*:}"
@@ -153,7 +159,13 @@ run_queries() {
     done
 }
 
-# random query parameters, shared by all peers (seeded in run_queries)
-rand_host() { echo "host_$((RANDOM % HOSTS))"; }
-# rand_from START_S SPAN_S STEP_S: a random aligned start so that [from, from + span) stays inside the data
-rand_from() { local n=$(( (HOURS * 3600 - $2) / $3 )); echo $(( $1 + (RANDOM % (n + 1)) * $3 )); }
+# Query parameters: the QN-th query of a shape (time_shape sets QN) asks every peer the same question. A hash of QN,
+# not $RANDOM: bash reseeds RANDOM in every subshell, and each query runs in one ($(...)).
+mix() { # mix N SALT -> a pseudo-random non-negative integer
+    local x=$(( ($1 * 2654435761 + $2 * 40503 + 12345) & 0x7fffffff ))
+    x=$(( ((x ^ (x >> 15)) * 2246822519) & 0x7fffffff ))
+    echo $(( x ^ (x >> 13) ))
+}
+rand_host() { echo "host_$(( $(mix "$QN" 1) % HOSTS ))"; }
+# rand_from START_S SPAN_S STEP_S: an aligned start so that [from, from + span) stays inside the data
+rand_from() { local n=$(( (HOURS * 3600 - $2) / $3 )); echo $(( $1 + ($(mix "$QN" 2) % (n + 1)) * $3 )); }

@@ -93,6 +93,7 @@ run() {
     curl -s -G "$URL/query" --data-urlencode "db=$DB" --data-urlencode 'q=SELECT count(usage_user) FROM cpu' > "$WORK/influx-count.json"
     log "$PEER count(usage_user): $(cat "$WORK/influx-count.json")"
     run_queries "$PEER" "$VERSION" "$mode"
+    record_peak_rss "$PEER" "$VERSION" "$mode" "$(cat "$PIDF")"
     stop
     rm -rf "$DIR"
 }

@@ -88,6 +88,7 @@ run() {
     sql "SELECT count() FROM cpu" > "$WORK/questdb-count.json"; log "$PEER count: $(cat "$WORK/questdb-count.json")"
     sql "SHOW COLUMNS FROM cpu" > "$WORK/questdb-columns.json"
     run_queries "$PEER" "$VERSION" "$mode"
+    record_peak_rss "$PEER" "$VERSION" "$mode" "$(cat "$PIDF")"
     stop
     # At rest: the writer closed (files truncated to their used length; VACUUM has removed superseded partition
     # versions), the whole db dir (the table, its remaining WAL segments, QuestDB's small sys tables).

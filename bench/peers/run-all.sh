@@ -14,5 +14,6 @@ for ((round = FIRST_ROUND; round < FIRST_ROUND + ROUNDS; round++)); do
             RESULTS="$WORK/results-r$round.tsv" "$PEERS_DIR/$p.sh" run "$m" || log "round $round: $p $m FAILED"
         done
     done
+    for m in $MODES; do RESULTS="$WORK/results-r$round.tsv" "$PEERS_DIR/answers.sh" "$m" "${peers[@]}"; done
 done
 "$PEERS_DIR/summarize.sh" "$WORK"/results-r*.tsv

@@ -13,17 +13,37 @@ END {
         print k "\t" med "\t" m "\t" all
     }
 }' "$@" | sort)
-echo "| peer | version | values | ingest points/s | bytes/point | single-groupby-1-1-1 ms | cpu-max-all-1 ms | double-groupby-1 ms | lastpoint ms | rounds |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-echo "$long" | awk -F'\t' '{ k = $1 "\t" $2 "\t" $3; keys[k] = 1; v[k, $4] = $5; r[k] = ($6 > r[k]) ? $6 : r[k] }
+echo "| peer | version | values | ingest points/s | bytes/point | peak RSS MiB | single-groupby-1-1-1 ms | cpu-max-all-1 ms | double-groupby-1 ms | lastpoint ms | answers agree | rounds |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+echo "$long" | awk -F'\t' '{ k = $1 "\t" $2 "\t" $3; keys[k] = 1; v[k, $4] = $5; r[k] = ($6 > r[k]) ? $6 : r[k]
+    if ($4 ~ /^answers_agree:/) { asked[k]++; agreed[k] += ($5 == 1) } }
 END {
     for (k in keys) {
         split(k, p, "\t")
-        printf "| %s | %s | %s | %.0f | %.3f | %s | %s | %s | %s | %d |\n", p[1], p[2], p[3], v[k, "ingest_points_per_s"],
-            v[k, "bytes_per_point"], v[k, "query_ms:single-groupby-1-1-1"], v[k, "query_ms:cpu-max-all-1"],
-            v[k, "query_ms:double-groupby-1"], v[k, "query_ms:lastpoint"], r[k]
+        rss = v[k, "peak_rss_bytes"] == "" ? "" : sprintf("%.0f", v[k, "peak_rss_bytes"] / 1048576)
+        agree = asked[k] ? agreed[k] "/" asked[k] " shapes" : ""
+        printf "| %s | %s | %s | %.0f | %.3f | %s | %s | %s | %s | %s | %s | %d |\n", p[1], p[2], p[3],
+            v[k, "ingest_points_per_s"], v[k, "bytes_per_point"], rss, v[k, "query_ms:single-groupby-1-1-1"],
+            v[k, "query_ms:cpu-max-all-1"], v[k, "query_ms:double-groupby-1"], v[k, "query_ms:lastpoint"], agree, r[k]
     }
 }' | sort
+echo
+# Meridian against the best of the other peers, figure by figure (> 1 is better for ingest, < 1 for the rest)
+echo "| values | figure | Meridian | best peer | Meridian / best |"
+echo "|---|---|---:|---|---:|"
+echo "$long" | awk -F'\t' '
+    $4 == "ingest_points_per_s" || $4 == "bytes_per_point" || $4 == "peak_rss_bytes" || $4 ~ /^query_ms:/ {
+        if ($1 == "meridian") { m[$3, $4] = $5; figs[$3, $4] = 1; next }
+        higher = ($4 == "ingest_points_per_s")
+        if (!(($3, $4) in best) || (higher ? $5 > best[$3, $4] : $5 < best[$3, $4])) { best[$3, $4] = $5; who[$3, $4] = $1 }
+    }
+    END {
+        for (f in figs) {
+            split(f, p, SUBSEP)
+            if (!(f in best) || best[f] == 0) continue
+            printf "| %s | %s | %s | %s %s | %.2f |\n", p[1], p[2], m[f], who[f], best[f], m[f] / best[f]
+        }
+    }' | sort
 echo
 echo "| peer | version | values | metric | median over rounds | rounds | each round |"
 echo "|---|---|---|---|---:|---:|---|"

@@ -35,25 +35,26 @@ FIELDS='usage_user|usage_system|usage_idle|usage_nice|usage_iowait|usage_irq|usa
 q_single() {
     local h f; h=$(rand_host); f=$(rand_from "$S" 3600 60)
     q /api/v1/query_range "max(max_over_time(cpu_usage_user{hostname='$h'}[1m])) by (__name__)" \
-        --data-urlencode "start=$((f + 60))" --data-urlencode "end=$((f + 3600))" --data-urlencode step=60s
+        --data-urlencode "start=$((f + 59)).999" --data-urlencode "end=$((f + 3599)).999" --data-urlencode step=60s
 }
 q_maxall() {
     local h f; h=$(rand_host); f=$(rand_from "$S" $((8 * 3600)) 3600)
     q /api/v1/query_range "max(max_over_time({__name__=~'cpu_($FIELDS)', hostname='$h'}[1h])) by (__name__)" \
-        --data-urlencode "start=$((f + 3600))" --data-urlencode "end=$((f + 8 * 3600))" --data-urlencode step=1h
+        --data-urlencode "start=$((f + 3599)).999" --data-urlencode "end=$((f + 8 * 3600 - 1)).999" --data-urlencode step=1h
 }
 q_double() {
     local f; f=$(rand_from "$S" $((12 * 3600)) 3600)
     q /api/v1/query_range "avg(avg_over_time(cpu_usage_user[1h])) by (hostname)" \
-        --data-urlencode "start=$((f + 3600))" --data-urlencode "end=$((f + 12 * 3600))" --data-urlencode step=1h
+        --data-urlencode "start=$((f + 3599)).999" --data-urlencode "end=$((f + 12 * 3600 - 1)).999" --data-urlencode step=1h
 }
 # lastpoint: PromQL has no unbounded "latest"; an instant query at the end of the data with a 10m look-back
 # returns the last sample of each of the 10,000 series (every host x field).
 q_lastpoint() {
     q /api/v1/query "last_over_time({__name__=~'cpu_($FIELDS)'}[10m])" --data-urlencode "time=$((S + HOURS * 3600))"
 }
-# Windows: max_over_time(x[1m]) evaluated at t covers (t-1m, t], so the steps run from from+step to from+span and
-# the buckets cover the same span of raw samples as the SQL/InfluxQL shapes (up to the sample on the boundary).
+# Windows: max_over_time(x[1m]) evaluated at t covers (t-1m, t], so the steps run from from+step to from+span, each
+# 1 ms early: the step at from+step-1ms covers [from, from+step) of raw samples, the bucket of the SQL/InfluxQL shapes
+# (without the 1 ms it would take the sample on the bucket's end instead of the one on its start; answers.sh compares).
 
 run() {
     local mode=$1 r secs points pps size1 size2
@@ -78,6 +79,7 @@ run() {
     curl -s "$URL/api/v1/series/count" > "$WORK/vm-series-count.json" || true
     log "$PEER series: $(cat "$WORK/vm-series-count.json")"
     run_queries "$PEER" "$VERSION" "$mode"
+    record_peak_rss "$PEER" "$VERSION" "$mode" "$(cat "$PIDF")"
     stop
     rm -rf "$DIR"
 }
