@@ -32,6 +32,7 @@ echo
 echo "| values | figure | Meridian | best peer | Meridian / best |"
 echo "|---|---|---:|---|---:|"
 echo "$long" | awk -F'\t' '
+    function fmt(x) { return x >= 1000 ? sprintf("%.0f", x) : sprintf("%.4g", x) }
     $4 == "ingest_points_per_s" || $4 == "bytes_per_point" || $4 == "peak_rss_bytes" || $4 ~ /^query_ms:/ {
         if ($1 == "meridian") { m[$3, $4] = $5; figs[$3, $4] = 1; next }
         higher = ($4 == "ingest_points_per_s")
@@ -41,7 +42,7 @@ echo "$long" | awk -F'\t' '
         for (f in figs) {
             split(f, p, SUBSEP)
             if (!(f in best) || best[f] == 0) continue
-            printf "| %s | %s | %s | %s %s | %.2f |\n", p[1], p[2], m[f], who[f], best[f], m[f] / best[f]
+            printf "| %s | %s | %s | %s %s | %.2f |\n", p[1], p[2], fmt(m[f]), who[f], fmt(best[f]), m[f] / best[f]
         }
     }' | sort
 echo
