@@ -335,15 +335,14 @@ public final class BlockCodec {
             throw in.corrupt("unknown block flags " + flags);
         }
         int n = b.getVarInt(Math.min(MAX_ENTRIES, slotCount), "entry count");
-        SlotColumns c = new SlotColumns(n, histogram);
         if (n == 0) {
-            return c;
+            return new SlotColumns(0, histogram);
         }
         ensureScratch(n);
         int firstSlot = b.getVarInt(slotCount - 1, "first slot");
         int span = b.getVarInt(slotCount - 1 - firstSlot, "slot span");
         int dense = b.getUnsignedByte();
-        int[] slots = new int[n];
+        int[] slots = slotScratch;
         if (dense == 1) {
             if (span + 1 != n) {
                 throw b.corrupt("dense block spans " + (span + 1) + " slots but holds " + n + " entries");
@@ -370,24 +369,26 @@ public final class BlockCodec {
             throw b.corrupt("unknown presence kind " + dense);
         }
         int mode = b.getUnsignedByte();
-        if (mode == MODE_SINGLE) {
-            double[] v = new double[n];
+        SlotColumns c;
+        if (mode == MODE_SINGLE && !histogram) {
+            double[] v = doubleScratch;
+            FloatColumnCodec.decode(b, v, n, longScratch);
+            LongColumnCodec.decode(b, longScratch2, n);
+            c = SlotColumns.singles(n);
+            for (int i = 0; i < n; i++) {
+                c.appendSingle(slots[i], longScratch2[i], v[i]);
+            }
+        } else if (mode == MODE_SINGLE) {
+            c = new SlotColumns(n, true);
+            double[] v = doubleScratch;
             FloatColumnCodec.decode(b, v, n, longScratch);
             LongColumnCodec.decode(b, longScratch2, n);
             for (int i = 0; i < n; i++) {
                 c.appendEntry(
-                        slots[i],
-                        1,
-                        v[i],
-                        v[i],
-                        v[i],
-                        longScratch2[i],
-                        v[i],
-                        longScratch2[i],
-                        v[i],
-                        histogram ? single(v[i]) : null);
+                        slots[i], 1, v[i], v[i], v[i], longScratch2[i], v[i], longScratch2[i], v[i], single(v[i]));
             }
         } else if (mode == MODE_FULL || mode == MODE_PREDICTED) {
+            c = new SlotColumns(n, histogram);
             long[] count = new long[n];
             LongColumnCodec.decode(b, count, n);
             double[][] comps = new double[5][n];

@@ -11,13 +11,21 @@ import java.util.Arrays;
  * <p>Components per entry: count, sum, min, max, first (+ its offset in ms from the slot start), last
  * (+ offset), and for histogram fields the bucket counts. When every entry holds exactly one point (the
  * common case of the base interval) the block is <em>single</em>: then sum = min = max = first = last
- * and only the value and the offset are stored.
+ * and only the value and the offset are stored. Such a block also decodes to a compact instance ({@link #singles}):
+ * three longs an entry (slot, value, offset) instead of nine, which a scan over more blocks than the cache holds
+ * allocates on every query (measured: a 12-hour scan of 1,000 series, 4.3 M entries, allocated 310 MB a query).
+ * A compact instance becomes a full one when a mutator merges into it.
  *
  * <p>Not thread-safe. A decoded instance that sits in the block cache is never mutated.
  */
 public final class SlotColumns {
     /** Longs per entry in {@link #data}: slot, count, sum, min, max, first, firstOff, last, lastOff. */
     private static final int STRIDE = 9;
+    /** Longs per entry of a compact instance ({@link #singles}): slot, value, offset. */
+    private static final int SINGLE_STRIDE = 3;
+
+    private static final int SINGLE_VALUE = 1;
+    private static final int SINGLE_OFF = 2;
 
     private static final int SLOT = 0;
     private static final int COUNT = 1;
@@ -36,14 +44,69 @@ public final class SlotColumns {
     private long[] data;
 
     private int size;
+    /** {@link #STRIDE}, or {@link #SINGLE_STRIDE} while every entry is one point of a compact instance. */
+    private int stride;
+
     private Histogram[] histograms;
     private final boolean histogram;
 
     public SlotColumns(int capacity, boolean histogram) {
         int c = Math.max(4, capacity);
         data = new long[c * STRIDE];
+        stride = STRIDE;
         this.histogram = histogram;
         histograms = histogram ? new Histogram[c] : null;
+    }
+
+    private SlotColumns(int capacity) {
+        data = new long[Math.max(4, capacity) * SINGLE_STRIDE];
+        stride = SINGLE_STRIDE;
+        histogram = false;
+    }
+
+    /** An empty compact instance for entries of one point each ({@link #appendSingle}); not for histograms. */
+    public static SlotColumns singles(int capacity) {
+        return new SlotColumns(capacity);
+    }
+
+    /** Appends an entry of one point to a compact instance; the slot must be greater than the last one. */
+    public void appendSingle(int slot, long offsetMs, double value) {
+        if (stride != SINGLE_STRIDE) {
+            appendEntry(slot, 1, value, value, value, offsetMs, value, offsetMs, value, null);
+            return;
+        }
+        if ((size + 1) * SINGLE_STRIDE > data.length) {
+            data = Arrays.copyOf(data, data.length * 2);
+        }
+        int b = size++ * SINGLE_STRIDE;
+        data[b] = slot;
+        data[b + SINGLE_VALUE] = Double.doubleToRawLongBits(value);
+        data[b + SINGLE_OFF] = offsetMs;
+    }
+
+    /** Turns a compact instance into a full one, before a mutator merges into an entry. */
+    private void full() {
+        if (stride == STRIDE) {
+            return;
+        }
+        long[] d = new long[Math.max(4, data.length / SINGLE_STRIDE) * STRIDE];
+        for (int i = 0; i < size; i++) {
+            int from = i * SINGLE_STRIDE;
+            int to = i * STRIDE;
+            long v = data[from + SINGLE_VALUE];
+            long off = data[from + SINGLE_OFF];
+            d[to + SLOT] = data[from];
+            d[to + COUNT] = 1;
+            d[to + SUM] = v;
+            d[to + MIN] = v;
+            d[to + MAX] = v;
+            d[to + FIRST] = v;
+            d[to + FIRST_OFF] = off;
+            d[to + LAST] = v;
+            d[to + LAST_OFF] = off;
+        }
+        data = d;
+        stride = STRIDE;
     }
 
     public int size() {
@@ -55,11 +118,11 @@ public final class SlotColumns {
     }
 
     public int slot(int i) {
-        return (int) data[i * STRIDE + SLOT];
+        return (int) data[i * stride];
     }
 
     public long count(int i) {
-        return data[i * STRIDE + COUNT];
+        return stride == STRIDE ? data[i * STRIDE + COUNT] : 1;
     }
 
     public double sum(int i) {
@@ -79,7 +142,7 @@ public final class SlotColumns {
     }
 
     public long firstOffset(int i) {
-        return data[i * STRIDE + FIRST_OFF];
+        return stride == STRIDE ? data[i * STRIDE + FIRST_OFF] : data[i * SINGLE_STRIDE + SINGLE_OFF];
     }
 
     public double last(int i) {
@@ -87,15 +150,17 @@ public final class SlotColumns {
     }
 
     public long lastOffset(int i) {
-        return data[i * STRIDE + LAST_OFF];
+        return stride == STRIDE ? data[i * STRIDE + LAST_OFF] : data[i * SINGLE_STRIDE + SINGLE_OFF];
     }
 
     public Histogram histogram(int i) {
         return histogram ? histograms[i] : null;
     }
 
+    /** Component {@code comp} of entry {@code i}: of a compact instance, every value component is the value. */
     private double d(int i, int comp) {
-        return Double.longBitsToDouble(data[i * STRIDE + comp]);
+        return Double.longBitsToDouble(
+                stride == STRIDE ? data[i * STRIDE + comp] : data[i * SINGLE_STRIDE + SINGLE_VALUE]);
     }
 
     private void setD(int i, int comp, double v) {
@@ -104,6 +169,9 @@ public final class SlotColumns {
 
     /** True when every entry holds exactly one point. */
     public boolean isSingle() {
+        if (stride == SINGLE_STRIDE) {
+            return true;
+        }
         for (int i = 0; i < size; i++) {
             if (data[i * STRIDE + COUNT] != 1) {
                 return false;
@@ -123,6 +191,7 @@ public final class SlotColumns {
      * Adds one raw point. Slots must be non-decreasing across calls; within a slot any order is fine.
      */
     public void addPoint(int slot, long offsetMs, double value) {
+        full();
         int i = size - 1;
         if (i < 0 || slot(i) != slot) {
             if (i >= 0 && slot(i) > slot) {
@@ -147,6 +216,7 @@ public final class SlotColumns {
      * when that is the same slot. Slots must be non-decreasing across calls, as for {@link #addPoint}.
      */
     public void addPartial(int slot, AggState cell, long slotStartMs) {
+        full();
         int i = size - 1;
         if (i >= 0 && slot(i) > slot) {
             throw new IllegalStateException("BUG: slots must be non-decreasing: got " + slot + " after " + slot(i));
@@ -201,6 +271,7 @@ public final class SlotColumns {
     /** Appends a whole entry; the slot must be greater than the last one. */
     public void appendEntry(
             int slot, long n, double s, double mn, double mx, long fOff, double f, long lOff, double l, Histogram h) {
+        full();
         if ((size + 1) * STRIDE > data.length) {
             grow();
         }
@@ -222,6 +293,7 @@ public final class SlotColumns {
 
     /** Appends entry {@code i} of {@code other}, merging it into the last entry when the slot is the same. */
     public void appendOrMerge(SlotColumns other, int i) {
+        full();
         int slot = other.slot(i);
         int j = size - 1;
         Histogram h = other.histogram(i);
@@ -260,6 +332,13 @@ public final class SlotColumns {
 
     /** Merges entry {@code i} into {@code target}; {@code slotStartMs} turns offsets into timestamps. */
     public void mergeInto(AggState target, int i, long slotStartMs) {
+        if (stride == SINGLE_STRIDE) {
+            int b = i * SINGLE_STRIDE;
+            double v = Double.longBitsToDouble(data[b + SINGLE_VALUE]);
+            long ts = slotStartMs + data[b + SINGLE_OFF];
+            target.mergeComponents(1, v, v, v, ts, v, ts, v);
+            return;
+        }
         int b = i * STRIDE;
         target.mergeComponents(
                 data[b + COUNT],
@@ -285,7 +364,7 @@ public final class SlotColumns {
         int hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (data[mid * STRIDE + SLOT] < slot) {
+            if (data[mid * stride] < slot) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -307,33 +386,32 @@ public final class SlotColumns {
     public SlotColumns coarsen(int factor, long intervalMs) {
         SlotColumns out = new SlotColumns(Math.max(4, size / factor + 1), histogram);
         for (int i = 0; i < size; i++) {
-            int b = i * STRIDE;
-            int fine = (int) data[b + SLOT];
+            int fine = slot(i);
             int coarse = fine / factor;
             long base = (long) (fine - coarse * factor) * intervalMs;
             int j = out.size - 1;
             if (j < 0 || out.slot(j) != coarse) {
                 out.appendEntry(
                         coarse,
-                        data[b + COUNT],
+                        count(i),
                         d(i, SUM),
                         d(i, MIN),
                         d(i, MAX),
-                        base + data[b + FIRST_OFF],
+                        base + firstOffset(i),
                         d(i, FIRST),
-                        base + data[b + LAST_OFF],
+                        base + lastOffset(i),
                         d(i, LAST),
                         histogram && histograms[i] != null ? histograms[i].copy() : null);
             } else {
                 out.mergeEntry(
                         j,
-                        data[b + COUNT],
+                        count(i),
                         d(i, SUM),
                         d(i, MIN),
                         d(i, MAX),
-                        base + data[b + FIRST_OFF],
+                        base + firstOffset(i),
                         d(i, FIRST),
-                        base + data[b + LAST_OFF],
+                        base + lastOffset(i),
                         d(i, LAST));
                 if (histogram && histograms[i] != null) {
                     if (out.histograms[j] == null) {
