@@ -358,6 +358,56 @@ public final class SlotColumns {
         }
     }
 
+    /**
+     * Merges the entries from {@code from} on whose slot is at most {@code lastSlot} into {@code target}, as
+     * {@link #mergeInto} would one by one (but for the order of the sum's additions: the run is summed, then added),
+     * and returns the index after them. The entries of a compact instance are folded in one tight loop and merged
+     * once: a bucket of an hour over 10 s slots is one merge, not 360.
+     *
+     * @param segStartMs the start of slot 0; entry {@code i}'s slot starts at {@code segStartMs + slot * intervalMs}
+     */
+    public int mergeRunInto(AggState target, int from, int lastSlot, long segStartMs, long intervalMs) {
+        int i = from;
+        if (stride != SINGLE_STRIDE) {
+            for (; i < size && slot(i) <= lastSlot; i++) {
+                mergeInto(target, i, segStartMs + slot(i) * intervalMs);
+            }
+            return i;
+        }
+        long n = 0;
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        long firstTs = Long.MAX_VALUE;
+        double first = Double.NaN;
+        long lastTs = Long.MIN_VALUE;
+        double last = Double.NaN;
+        for (; i < size; i++) {
+            int b = i * SINGLE_STRIDE;
+            long slot = data[b];
+            if (slot > lastSlot) {
+                break;
+            }
+            double v = Double.longBitsToDouble(data[b + SINGLE_VALUE]);
+            long ts = segStartMs + slot * intervalMs + data[b + SINGLE_OFF];
+            n++;
+            sum += v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            // slots ascend, so a later entry is never first and never older than the last; ties keep the rule
+            if (ts < firstTs || (ts == firstTs && v < first)) {
+                firstTs = ts;
+                first = v;
+            }
+            if (ts > lastTs || (ts == lastTs && v > last)) {
+                lastTs = ts;
+                last = v;
+            }
+        }
+        target.mergeComponents(n, sum, min, max, firstTs, first, lastTs, last);
+        return i;
+    }
+
     /** Index of the first entry whose slot is >= {@code slot}. */
     public int lowerBound(int slot) {
         int lo = 0;

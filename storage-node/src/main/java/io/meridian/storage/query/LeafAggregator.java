@@ -291,13 +291,21 @@ public final class LeafAggregator {
                 continue;
             }
             SlotColumns c = blocks.get(idx);
-            for (int i = r.firstSlot <= 0 ? 0 : c.lowerBound(r.firstSlot);
-                    i < c.size() && c.slot(i) <= r.lastSlot;
-                    i++) {
-                long slotStart = seg + c.slot(i) * iv;
-                c.mergeInto(cell(s, q.bucketOf(slotStart), f), i, slotStart);
+            int i = r.firstSlot <= 0 ? 0 : c.lowerBound(r.firstSlot);
+            while (i < c.size() && c.slot(i) <= r.lastSlot) { // one run of entries per bucket
+                int bucket = q.bucketOf(seg + c.slot(i) * iv);
+                i = c.mergeRunInto(cell(s, bucket, f), i, lastSlotOf(bucket, seg, iv, r.lastSlot), seg, iv);
             }
         }
+    }
+
+    /** The last slot (of a part starting at {@code seg}) in {@code bucket}, at most {@code lastSlot}. */
+    private int lastSlotOf(int bucket, long seg, long iv, int lastSlot) {
+        if (q.bucketMs() == 0) {
+            return lastSlot;
+        }
+        long bucketEnd = q.startMs() + (bucket + 1L) * q.bucketMs();
+        return (int) Math.min(lastSlot, Math.floorDiv(bucketEnd - 1 - seg, iv));
     }
 
     /** Folds the block's newest slot in range into the one bucket, and remembers it. */

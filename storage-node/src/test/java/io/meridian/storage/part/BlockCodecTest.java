@@ -73,6 +73,26 @@ class BlockCodecTest {
             assertThat(b.toString()).isEqualTo(a.toString());
             assertThat(compact.lowerBound(full.slot(i))).isEqualTo(full.lowerBound(full.slot(i)));
         }
+        for (int from = 0; from < full.size(); ) { // runs of six slots, as a query's one-minute buckets over 10 s
+            int lastSlot = full.slot(from) / 6 * 6 + 5;
+            io.meridian.common.model.AggState one = io.meridian.common.model.AggState.empty();
+            int to = from;
+            for (; to < full.size() && full.slot(to) <= lastSlot; to++) {
+                full.mergeInto(one, to, 1_000_000L + full.slot(to) * 10_000L);
+            }
+            io.meridian.common.model.AggState run = io.meridian.common.model.AggState.empty();
+            assertThat(compact.mergeRunInto(run, from, lastSlot, 1_000_000L, 10_000L))
+                    .isEqualTo(to);
+            assertThat(run.count()).isEqualTo(one.count());
+            assertThat(run.sum()).isCloseTo(one.sum(), org.assertj.core.data.Offset.offset(1e-9 * Math.abs(one.sum())));
+            assertThat(run.min()).isEqualTo(one.min());
+            assertThat(run.max()).isEqualTo(one.max());
+            assertThat(run.firstTs()).isEqualTo(one.firstTs());
+            assertThat(run.first()).isEqualTo(one.first());
+            assertThat(run.lastTs()).isEqualTo(one.lastTs());
+            assertThat(run.last()).isEqualTo(one.last());
+            from = to;
+        }
         assertEqual(full.coarsen(6, 10_000), compact.coarsen(6, 10_000));
         assertEqual(
                 SlotColumns.merge(new SlotColumns[] {full, full}, false),
