@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
             BenchMain.Replication.class,
             BenchMain.Broker.class,
             BenchMain.Ingest.class,
-            BenchMain.PromWrite.class
+            BenchMain.PromWrite.class,
+            BenchMain.Soak.class
         })
 public final class BenchMain implements Runnable {
 
@@ -49,6 +50,43 @@ public final class BenchMain implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
+    }
+
+    /** {@code bench soak}: a paced line-protocol load with the TSBS queries, and the server's memory over time. */
+    @Command(
+            name = "soak",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Post cpu-only line protocol at a fixed rate for some minutes while the four TSBS query shapes"
+                            + " run once a second; print, each minute, points/s, 503s, heap after GC, memtables, RSS and"
+                            + " query p50/p99.")
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "a broker")
+        String url;
+
+        @Option(names = "--db", defaultValue = "soak", description = "created if missing (2 shards, 10s, 3650d)")
+        String db;
+
+        @Option(names = "--hosts", defaultValue = "1000")
+        int hosts;
+
+        @Option(names = "--rate", defaultValue = "1600000", description = "points/s (a point is one field value)")
+        long rate;
+
+        @Option(names = "--minutes", defaultValue = "30")
+        int minutes;
+
+        @Option(names = "--clients", defaultValue = "4")
+        int clients;
+
+        @Option(names = "--pid", description = "the server's pid, for its RSS from /proc")
+        Long pid;
+
+        @Override
+        public Integer call() throws Exception {
+            return new io.meridian.bench.soak.SoakBenchmark(url, db, hosts, rate, minutes, clients, pid, System.out)
+                    .run();
+        }
     }
 
     /** {@code bench tsbs-data}: the engine benchmark's data set as line protocol, for loading peers. */
