@@ -64,8 +64,12 @@ public final class AdminMain implements Runnable {
     }
 
     JsonNode call(String method, String path, String body) {
+        return call(method, path, body, Duration.ofSeconds(30));
+    }
+
+    JsonNode call(String method, String path, String body, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(broker + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -134,8 +138,8 @@ public final class AdminMain implements Runnable {
 
     @Command(
             name = "databases",
-            description = "list, show, create or drop databases",
-            subcommands = {Databases.Create.class, Databases.Drop.class, Databases.Show.class})
+            description = "list, show, create, drop or flush databases",
+            subcommands = {Databases.Create.class, Databases.Drop.class, Databases.Show.class, Databases.Flush.class})
     static final class Databases extends Sub {
         @Override
         void run(PrintStream out) {
@@ -216,6 +220,23 @@ public final class AdminMain implements Runnable {
             void run(PrintStream out) {
                 admin.call("DELETE", "/api/v1/databases/" + name, null);
                 out.println("dropped database " + name);
+            }
+        }
+
+        @Command(
+                name = "flush",
+                description = "write every replica's memtable as parts now (before a backup, or to measure the data at"
+                        + " rest)")
+        static final class Flush extends Sub {
+            @Parameters(paramLabel = "NAME")
+            String name;
+
+            @Override
+            void run(PrintStream out) {
+                // each replica may take minutes (the broker allows 5 a replica), one after the other
+                JsonNode r = admin.call("POST", "/api/v1/databases/" + name + "/flush", null, Duration.ofHours(1));
+                out.println("flushed database " + name + ": " + r.path("points").asLong() + " points from "
+                        + r.path("replicas").size() + " replicas");
             }
         }
 

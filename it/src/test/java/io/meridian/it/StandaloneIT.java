@@ -104,6 +104,9 @@ class StandaloneIT {
         assertThat(admin).contains("NAME", "metrics", "10s:30d");
         assertThat(run("io.meridian.deploy.AdminMain", "--broker", base, "nodes"))
                 .contains("broker (master)", "storage-1");
+        // both points leave the memtables for parts; the restart below then finds them in parts, not in the WAL
+        assertThat(run("io.meridian.deploy.AdminMain", "--broker", base, "databases", "flush", "metrics"))
+                .contains("flushed database metrics: 2 points from 2 replicas");
         assertThat(run(
                         "io.meridian.deploy.SqlShell",
                         "--url",
