@@ -51,8 +51,12 @@ public final class EtcdProcess implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private int clientPort;
     private int peerPort;
-    private Process process;
+    /** Volatile with {@link #jvmStopping}: the start-up and the shutdown hook each see the other's write. */
+    private volatile Process process;
+
     private Thread shutdownHook;
+    /** Set by the shutdown hook: no etcd may be started after it ran (it would outlive the JVM). */
+    private volatile boolean jvmStopping;
 
     private EtcdProcess(EtcdProcessOptions options) {
         this.options = options;
@@ -80,6 +84,10 @@ public final class EtcdProcess implements AutoCloseable {
                 etcd.startOnce();
                 return etcd;
             } catch (RuntimeException e) {
+                if (etcd.jvmStopping) { // a SIGTERM during the start-up: another attempt would outlive the JVM
+                    etcd.stop();
+                    throw e;
+                }
                 LOG.warn(
                         "etcd start failed, retrying with new ports [attempt={}, clientPort={}]: {}",
                         attempt,
@@ -237,6 +245,16 @@ public final class EtcdProcess implements AutoCloseable {
         long started = System.nanoTime();
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
+        // The hook first, so that no etcd exists without one; it kills whatever process is current when it runs, and
+        // an etcd started after it ran is killed by this thread (each side writes, then reads the other's volatile).
+        Thread hook = new Thread(this::killOnJvmExit, "etcd-shutdown-hook");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            jvmStopping = true;
+            throw new IllegalStateException("the JVM is shutting down: etcd not started", shuttingDown);
+        }
+        shutdownHook = hook;
         try {
             Files.createDirectories(options.dataDir());
             reapOrphan();
@@ -244,13 +262,14 @@ public final class EtcdProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
+            if (jvmStopping) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the JVM is shutting down: etcd stopped as it started");
+            }
             Files.writeString(pidFile(), Long.toString(process.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start etcd [binary=" + options.binary() + "]", e);
         }
-        Process started0 = process;
-        shutdownHook = new Thread(started0::destroyForcibly, "etcd-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitHealthy(client);
         LOG.info(
                 "etcd started [pid={}, endpoint={}, dataDir={}, ms={}]",
@@ -339,6 +358,15 @@ public final class EtcdProcess implements AutoCloseable {
         }
         throw new IllegalStateException("etcd did not become healthy [endpoint=" + client + ", timeoutMs="
                 + options.startTimeout().toMillis() + "]:\n" + tail());
+    }
+
+    /** The JVM shutdown hook: no etcd starts after it, and the current one is killed. */
+    private void killOnJvmExit() {
+        jvmStopping = true;
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
     }
 
     private void removeShutdownHook() {
