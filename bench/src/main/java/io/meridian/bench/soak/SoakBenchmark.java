@@ -325,9 +325,9 @@ public final class SoakBenchmark {
                 out.println(shape + ": HTTP " + r.statusCode() + ": " + r.body());
                 return;
             }
-            latencies.computeIfAbsent(shape, k -> new ArrayList<>());
-            synchronized (latencies.get(shape)) {
-                latencies.get(shape).add((System.nanoTime() - t) / 1e6);
+            List<Double> l = latencies.computeIfAbsent(shape, k -> new ArrayList<>());
+            synchronized (l) {
+                l.add((System.nanoTime() - t) / 1e6);
             }
         } catch (IOException e) {
             queryErrors.increment();

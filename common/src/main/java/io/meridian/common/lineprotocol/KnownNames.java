@@ -62,25 +62,27 @@ final class KnownNames {
         measurementOff = m.array() == body ? m.offset() : -1;
         measurementLen = m.length();
         tagCount = line.tagCount();
-        if (tagOff.length < tagCount) {
-            tagOff = Arrays.copyOf(tagOff, tagCount);
-            tagLen = Arrays.copyOf(tagLen, tagCount);
-        }
+        tagOff = grown(tagOff, tagCount);
+        tagLen = grown(tagLen, tagCount);
         for (int t = 0; t < tagCount; t++) {
-            Utf8Slice k = line.tagKeySlot(t);
-            tagOff[t] = k.array() == body ? k.offset() : -1;
-            tagLen[t] = k.length();
+            remember(body, line.tagKeySlot(t), tagOff, tagLen, t);
         }
         fieldCount = line.fieldCount();
-        if (fieldOff.length < fieldCount) {
-            fieldOff = Arrays.copyOf(fieldOff, fieldCount);
-            fieldLen = Arrays.copyOf(fieldLen, fieldCount);
-        }
+        fieldOff = grown(fieldOff, fieldCount);
+        fieldLen = grown(fieldLen, fieldCount);
         for (int f = 0; f < fieldCount; f++) {
-            Utf8Slice k = line.fieldKeySlot(f);
-            fieldOff[f] = k.array() == body ? k.offset() : -1;
-            fieldLen[f] = k.length();
+            remember(body, line.fieldKeySlot(f), fieldOff, fieldLen, f);
         }
+    }
+
+    /** Name {@code i} as an offset into {@code body} and a length; offset -1 when it is not a plain slice of it. */
+    private static void remember(byte[] body, Utf8Slice name, int[] off, int[] len, int i) {
+        off[i] = name.array() == body ? name.offset() : -1;
+        len[i] = name.length();
+    }
+
+    private static int[] grown(int[] a, int n) {
+        return a.length < n ? Arrays.copyOf(a, n) : a;
     }
 
     /** Whether {@code name} is a plain slice of {@code body} equal to {@code body[off, off + len)}. */
