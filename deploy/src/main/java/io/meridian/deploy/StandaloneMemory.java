@@ -52,6 +52,10 @@ record StandaloneMemory(
                     "queued.max.request.bytes",
                     "requests the embedded Kafka broker holds for its handlers",
                     kafkaQueuedRequestBytes));
+            shares.add(new MemoryBudget.Share(
+                    "log.cleaner.dedupe.buffer.size",
+                    "the embedded Kafka broker's log cleaner offset map",
+                    EmbeddedKafka.LOG_CLEANER_DEDUPE_BYTES));
             shares.addAll(ingest.memoryShares());
         }
         return shares;

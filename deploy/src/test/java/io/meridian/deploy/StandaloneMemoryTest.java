@@ -73,6 +73,7 @@ class StandaloneMemoryTest {
                         "broker.prometheus.series-cache",
                         "buffer.memory",
                         "queued.max.request.bytes",
+                        "log.cleaner.dedupe.buffer.size",
                         "ingest.kafka.fetch-max-bytes",
                         "ingest.preaggregate.max-cells");
         assertThat(m.shares(storage(), broker(false), null))

@@ -107,6 +107,7 @@ public final class Shard implements AutoCloseable {
                 state.dir,
                 state.options,
                 state.memTables,
+                state.staged,
                 state.metrics,
                 state.lock,
                 state.maintenanceLock,
@@ -275,6 +276,7 @@ public final class Shard implements AutoCloseable {
      */
     public WriteResult stage(String writerId, long transactionId, WriteBatch batch) {
         WriteBatch onBase = WriteValidator.validate(batch.withWriter(writerId, transactionId), state.options);
+        flushTrigger.awaitMemory();
         long ticket;
         state.lock.writeLock().lock();
         try {
@@ -289,6 +291,7 @@ public final class Shard implements AutoCloseable {
             state.lock.writeLock().unlock();
         }
         commitWal(ticket);
+        flushTrigger.publish();
         return WriteResult.APPLIED;
     }
 
@@ -351,6 +354,7 @@ public final class Shard implements AutoCloseable {
             state.lock.writeLock().unlock();
         }
         commitWal(ticket);
+        flushTrigger.publish();
     }
 
     /**
@@ -390,6 +394,7 @@ public final class Shard implements AutoCloseable {
         }
         if (!tickets.isEmpty()) {
             commitWal(tickets.get(tickets.size() - 1));
+            flushTrigger.publish();
         }
         return tickets.size();
     }

@@ -3,6 +3,7 @@ package io.meridian.storage.memtable;
 import io.meridian.common.error.BusyException;
 import io.meridian.storage.shard.ShardMetrics;
 import io.meridian.storage.shard.ShardOptions;
+import io.meridian.storage.txn.StagedTransactions;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,13 +49,21 @@ public final class FlushTrigger {
     private final Runnable flush;
     private final BooleanSupplier closed;
     private final NodeMemory node;
+    private final StagedTransactions staged;
     /** This shard's memtable bytes (active and frozen) as last published to {@link #node}. */
     private volatile long published;
+    /** This shard's staged, uncommitted bytes as last published to {@link #node}. */
+    private volatile long publishedStaged;
 
     private final NodeMemory.Member member = new NodeMemory.Member() {
         @Override
         public long memtableBytes() {
             return published;
+        }
+
+        @Override
+        public long stagedBytes() {
+            return publishedStaged;
         }
 
         @Override
@@ -74,6 +83,7 @@ public final class FlushTrigger {
             Path dir,
             ShardOptions options,
             MemTables memTables,
+            StagedTransactions staged,
             ShardMetrics metrics,
             ReentrantReadWriteLock lock,
             ReentrantLock maintenanceLock,
@@ -83,6 +93,7 @@ public final class FlushTrigger {
         this.dir = dir;
         this.options = options;
         this.memTables = memTables;
+        this.staged = staged;
         this.metrics = metrics;
         this.lock = lock;
         this.maintenanceLock = maintenanceLock;
@@ -93,16 +104,20 @@ public final class FlushTrigger {
         node.register(member);
     }
 
-    /** Publishes this shard's memtable bytes to the node; wakes writers waiting for memory when they shrank. */
+    /**
+     * Publishes this shard's memtable and staged bytes to the node; wakes writers waiting for memory when they
+     * shrank.
+     */
     public void publish() {
-        long before = published;
+        long before = published + publishedStaged;
         lock.readLock().lock();
         try {
             published = memTables.bytes();
+            publishedStaged = staged.heapBytes();
         } finally {
             lock.readLock().unlock();
         }
-        if (published < before) {
+        if (published + publishedStaged < before) {
             node.memtablesShrank();
         }
     }
@@ -169,8 +184,9 @@ public final class FlushTrigger {
     public void awaitMemory() {
         if (!node.awaitWithinBound(MEMORY_WAIT_MS)) {
             metrics.busy();
-            throw new BusyException("storage node memtables are at their bound [dir=" + dir + ", bytes="
-                    + node.memtableBytes() + ", limit=storage.memtable.node-limit=" + node.memtableLimit()
+            throw new BusyException("storage node memtables are at their bound [dir=" + dir + ", memtableBytes="
+                    + node.memtableBytes() + ", stagedBytes=" + node.stagedBytes()
+                    + ", limit=storage.memtable.node-limit=" + node.memtableLimit()
                     + "]: flushing; retry shortly");
         }
         if (!memoryOverBound()) {

@@ -5,14 +5,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bound on memtable bytes of every shard a process holds ({@code storage.memtable.node-limit}): each shard's
- * own bound ({@code storage.memtable.size}) keeps one shard in check, this keeps their sum in check, so a node
- * with many shards, or a small heap, slows its writers down instead of running out of memory.
+ * The bound on the write memory of every shard a process holds ({@code storage.memtable.node-limit}): memtables
+ * (active and frozen) and the points exactly-once writers staged and have not committed yet. Each shard's own bound
+ * ({@code storage.memtable.size}) keeps one shard in check, this keeps their sum in check, so a node with many
+ * shards, or a small heap, slows its writers down instead of running out of memory.
  *
- * <p>Every shard publishes its memtable bytes (active and frozen) after each write and flush; the sum is read
- * without locks. While it is over the bound, the largest shard is asked to flush, and a write waits (up to a
- * bound) for the sum to come down, then is refused with a retriable BUSY: an overloaded node slows down, it
- * never dies.
+ * <p>Every shard publishes its memtable and staged bytes after each write, stage, commit, abort and flush; the sum
+ * is read without locks. While it is over the bound, the largest memtable is asked to flush, and a write or a
+ * stage waits (up to a bound) for the sum to come down, then is refused with a retriable BUSY: an overloaded node
+ * slows down, it never dies.
+ *
+ * <p>Staged points leave only when their transaction commits, after the writer's checkpoint, and a checkpoint
+ * waits for the writer's stages: refusing a stage while nothing but staged points is left to free would hold the
+ * checkpoint that frees them. So a write waits only while memtables hold something a flush can free; past that it
+ * is let through, and staged memory is bounded by what writers stage between two checkpoints.
  *
  * <p>Thread-safe.
  */
@@ -20,6 +26,8 @@ public final class NodeMemory {
     /** One shard's view: what it holds, and how to ask it to flush. */
     interface Member {
         long memtableBytes();
+
+        long stagedBytes();
 
         void requestFlush();
     }
@@ -63,8 +71,31 @@ public final class NodeMemory {
         return sum;
     }
 
+    /** Bytes of points staged and not yet committed on every registered shard, as last published. */
+    public long stagedBytes() {
+        long sum = 0;
+        for (Member m : members) {
+            sum += m.stagedBytes();
+        }
+        return sum;
+    }
+
+    /** Memtable and staged bytes together: what the bound is on. */
+    public long heldBytes() {
+        long sum = 0;
+        for (Member m : members) {
+            sum += m.memtableBytes() + m.stagedBytes();
+        }
+        return sum;
+    }
+
     public boolean overBound() {
-        return memtableLimit != Long.MAX_VALUE && memtableBytes() > memtableLimit;
+        return memtableLimit != Long.MAX_VALUE && heldBytes() > memtableLimit;
+    }
+
+    /** Over the bound with memtable bytes a flush can free (else only commits can, and waiting holds them). */
+    private boolean relievable() {
+        return overBound() && memtableBytes() > 0;
     }
 
     /** Asks the shard holding the most to flush (a no-op when it already flushes). */
@@ -88,18 +119,19 @@ public final class NodeMemory {
     }
 
     /**
-     * Waits until the sum is within the bound, at most {@code maxWaitMs}, asking the largest shard to flush.
+     * Waits until the sum is within the bound, or nothing but staged points is left over it, at most
+     * {@code maxWaitMs}, asking the largest shard to flush.
      *
-     * @return whether it is within the bound
+     * @return whether a write may go on
      */
     boolean awaitWithinBound(long maxWaitMs) {
-        if (!overBound()) {
+        if (!relievable()) {
             return true;
         }
         relieve();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         synchronized (released) {
-            while (overBound()) {
+            while (relievable()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -108,7 +140,7 @@ public final class NodeMemory {
                     released.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return !overBound();
+                    return !relievable();
                 }
             }
         }

@@ -41,9 +41,15 @@ final class NodeMeters {
                 .description("memtable bytes of all shards of the node")
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder("meridian.storage.staged.node.bytes", memory, NodeMemory::stagedBytes)
+                .baseUnit("bytes")
+                .description(
+                        "bytes of points exactly-once writers staged and have not committed, all shards of the node")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("meridian.storage.memtable.node.limit.bytes", memory, NodeMemory::memtableLimit)
                 .baseUnit("bytes")
-                .description("bound of the memtable bytes of all shards (storage.memtable.node-limit)")
+                .description("bound of the memtable and staged bytes of all shards (storage.memtable.node-limit)")
                 .strongReference(true)
                 .register(registry);
     }

@@ -130,7 +130,8 @@ public final class StagedTransactions {
         return pending.size();
     }
 
-    long heapBytes() {
+    /** Heap bytes of every pending transaction's points (an estimate). */
+    public long heapBytes() {
         return heapBytes;
     }
 }

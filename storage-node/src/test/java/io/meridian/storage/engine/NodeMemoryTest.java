@@ -65,12 +65,83 @@ class NodeMemoryTest {
     }
 
     @Test
+    void stagedPointsCountAgainstTheBoundSoMemtablesFlushSooner() {
+        NodeMemory node = new NodeMemory(NODE_LIMIT);
+        ShardOptions roomy = TestShards.options().withMemtableBytes(64L << 20);
+        try (Shard a = Shard.open(dir.resolve("a"), roomy, ShardMetrics.noop(), node);
+                Shard b = Shard.open(dir.resolve("b"), roomy, ShardMetrics.noop(), node)) {
+            for (int i = 0; i < 40; i++) {
+                a.stage("sink-0", 1, batch(SeriesKey.of("cpu", "host", "a"), i));
+            }
+            long staged = node.stagedBytes();
+            assertThat(staged).as("4,000 staged points").isGreaterThan(4_000L * 16);
+            assertThat(node.heldBytes()).isEqualTo(staged + node.memtableBytes());
+
+            long peak = 0;
+            for (int i = 0; i < 200; i++) {
+                writeRetrying(b, batch(SeriesKey.of("cpu", "host", "b"), i));
+                peak = Math.max(peak, node.memtableBytes());
+            }
+            assertThat(peak)
+                    .as("memtables flush to leave room for what is staged")
+                    .isLessThan(NODE_LIMIT - staged + 4 * 100 * 64 + 64 * 1024);
+            assertThat(node.stagedBytes())
+                    .as("staged points stay until their commit")
+                    .isEqualTo(staged);
+
+            a.commit("sink-0", 1);
+            assertThat(node.stagedBytes())
+                    .as("a commit moves staged points into the memtable")
+                    .isZero();
+            assertThat(sum(a)).isEqualTo(4_000);
+            assertThat(sum(b)).isEqualTo(20_000);
+        }
+    }
+
+    @Test
+    void aStageIsLetThroughWhenOnlyStagedPointsAreOverTheBound() {
+        // a checkpoint waits for its stages, and only its commit frees them: refusing them would hold it
+        NodeMemory node = new NodeMemory(NODE_LIMIT);
+        ShardOptions roomy = TestShards.options().withMemtableBytes(64L << 20);
+        try (Shard a = Shard.open(dir.resolve("a"), roomy, ShardMetrics.noop(), node)) {
+            int batches = 0;
+            while (node.stagedBytes() <= 2 * NODE_LIMIT) {
+                assertThat(a.stage("sink-0", 1, batch(SeriesKey.of("cpu", "host", "a"), batches)))
+                        .isEqualTo(Shard.WriteResult.APPLIED);
+                batches++;
+            }
+            assertThat(node.overBound()).isTrue();
+            assertThat(node.memtableBytes()).isZero();
+
+            a.commit("sink-0", 1);
+            assertThat(sum(a)).as("every staged point, once").isEqualTo(batches * 100.0);
+            assertThat(node.stagedBytes()).isZero();
+            writeRetrying(a, batch(SeriesKey.of("cpu", "host", "a"), batches));
+            assertThat(a.stats().parts())
+                    .as("the committed points, now over the bound, are flushed")
+                    .isPositive();
+            assertThat(sum(a)).isEqualTo(batches * 100.0 + 100);
+        }
+    }
+
+    @Test
     void anUnboundedNodeNeverRefuses() {
         NodeMemory node = NodeMemory.unbounded();
         try (Shard a = Shard.open(dir.resolve("a"), TestShards.options(), ShardMetrics.noop(), node)) {
             a.write(batch(SeriesKey.of("cpu", "host", "a"), 0));
             assertThat(node.overBound()).isFalse();
             assertThat(node.memtableBytes()).isPositive();
+        }
+    }
+
+    private static void writeRetrying(Shard s, WriteBatch batch) {
+        while (true) {
+            try {
+                s.write(batch);
+                return;
+            } catch (BusyException e) { // retriable, nothing applied: the writer tries again
+                assertThat(e.getMessage()).contains("storage.memtable.node-limit");
+            }
         }
     }
 

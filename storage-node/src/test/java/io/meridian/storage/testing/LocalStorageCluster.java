@@ -63,6 +63,7 @@ public final class LocalStorageCluster implements AutoCloseable {
     private final EtcdProcess etcd;
     private final Path dir;
     private final String root;
+    private final String storageSettings;
 
     public LocalStorageCluster(EtcdProcess etcd, Path dir, String root) {
         this(
@@ -84,6 +85,16 @@ public final class LocalStorageCluster implements AutoCloseable {
      * @param database created once the master is elected; its clusters must be {@code c1}
      */
     public LocalStorageCluster(EtcdProcess etcd, Path dir, String root, int nodes, DatabaseConfig database) {
+        this(etcd, dir, root, nodes, database, "");
+    }
+
+    /**
+     * @param storageSettings more keys of every node's {@code storage} section, e.g. {@code "memtable.node-limit:
+     *                        512KiB"} (empty for none)
+     */
+    public LocalStorageCluster(
+            EtcdProcess etcd, Path dir, String root, int nodes, DatabaseConfig database, String storageSettings) {
+        this.storageSettings = storageSettings.isEmpty() ? "" : ", " + storageSettings;
         this.etcd = etcd;
         this.dir = dir;
         this.root = root;
@@ -131,13 +142,13 @@ public final class LocalStorageCluster implements AutoCloseable {
     /** Starts (or restarts, on its old data) storage node {@code id}. */
     public StorageNode startNode(String id) {
         return StorageNode.start(
-                StorageNodeConfig.from(
-                        ConfigTree.parse("test", """
+                StorageNodeConfig.from(ConfigTree.parse(
+                        "test", """
                 node: {id: %s, idc: idc1, cluster: c1, data-dir: '%s', report-interval: 100ms}
                 meta: {etcd.endpoints: %s, root: %s, lease-ttl: 2s}
                 storage: {server.port: 0, http.port: -1, memtable.size: 4MiB, block-cache.size: 4MiB,
-                          replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}}
-                """.formatted(id, dir.resolve(id), etcd.endpoint(), root))),
+                          replication: {ack-timeout: 2s, lag-max: 2s, fetch-wait: 200ms}%s}
+                """.formatted(id, dir.resolve(id), etcd.endpoint(), root, storageSettings))),
                 StorageMain.CONTROLLER);
     }
 

@@ -1,6 +1,7 @@
 package io.meridian.connector.flink;
 
 import com.google.protobuf.ByteString;
+import io.meridian.common.error.BusyException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.meta.client.WriterLane;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * writer id ({@code sinkId-runId-subtask}) survives restores through {@link WriterState}.
  * <ul>
  *   <li>Staging is not idempotent, so a failed attempt (unknown whether it applied) makes the writer abort the
- *       shard's transaction and stage all of its batches again, from this writer's copy of them.</li>
+ *       shard's transaction and stage all of its batches again, from this writer's copy of them. A BUSY answer
+ *       (the node's write memory at its bound) applied nothing: only that batch is sent again, after a pause.</li>
  *   <li>After a restore from checkpoint N the first transaction is N + 1, the id the failed attempt was using
  *       too: the writer aborts it on each shard before staging there. Later ids are above anything the failed
  *       attempt used, and the storage node drops a writer's lower staged transactions once a higher one commits.</li>
@@ -89,6 +91,7 @@ final class MeridianSinkWriter<IN>
     private final ProcessingTimeService timers;
     private final Counter pointsSent;
     private final Counter restarts;
+    private final Counter busyRetries;
     private volatile Throwable failure;
     private long transaction;
     private boolean firstAfterRestore;
@@ -115,6 +118,7 @@ final class MeridianSinkWriter<IN>
         this.timers = context.getProcessingTimeService();
         this.pointsSent = context.metricGroup().getNumRecordsSendCounter();
         this.restarts = context.metricGroup().counter("meridianTransactionRestarts");
+        this.busyRetries = context.metricGroup().counter("meridianBusyRetries");
         this.rpc = ShardRpc.open(settings);
         context.metricGroup().gauge("meridianShardRetries", rpc::retries);
         this.senders = Executors.newFixedThreadPool(SENDERS, r -> {
@@ -266,14 +270,27 @@ final class MeridianSinkWriter<IN>
                                     + rpc.timeout().toMillis() + "ms]: " + e.getMessage(),
                             e);
                 }
-                LOG.debug(
-                        "staging failed, starting the shard's transaction over [db={}, shard={}, transaction={}]: {}",
-                        lane.database,
-                        lane.shard,
-                        txn,
-                        e.getMessage());
-                restarts.inc();
-                over = true;
+                if (e instanceof BusyException && !over) {
+                    // the node refused the batch before applying it (its memory is at its bound): only this batch
+                    // is sent again, after a pause; that pause is the back-pressure into the job
+                    LOG.debug(
+                            "staging refused as busy [db={}, shard={}, transaction={}]: {}",
+                            lane.database,
+                            lane.shard,
+                            txn,
+                            e.getMessage());
+                    busyRetries.inc();
+                } else {
+                    LOG.debug(
+                            "staging failed, starting the shard's transaction over [db={}, shard={}, transaction={}]:"
+                                    + " {}",
+                            lane.database,
+                            lane.shard,
+                            txn,
+                            e.getMessage());
+                    restarts.inc();
+                    over = true;
+                }
                 backoff = rpc.backoff(backoff, deadline);
             }
         }

@@ -14,6 +14,7 @@ import io.meridian.meta.model.WriteConcern;
 import io.meridian.storage.node.StorageNode;
 import io.meridian.storage.testing.LocalStorageCluster;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,6 +98,10 @@ class MeridianSinkIT {
     }
 
     private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root) {
+        return cluster(etcd, dir, root, "");
+    }
+
+    private static LocalStorageCluster cluster(EtcdProcess etcd, Path dir, String root, String storageSettings) {
         return new LocalStorageCluster(
                 etcd,
                 dir,
@@ -108,7 +113,8 @@ class MeridianSinkIT {
                         3,
                         WriteConcern.MAJORITY,
                         List.of(IntervalSpec.parse("10s", "30d")),
-                        List.of("c1")));
+                        List.of("c1")),
+                storageSettings);
     }
 
     private static StreamExecutionEnvironment env(long checkpointMs) {
@@ -203,6 +209,34 @@ class MeridianSinkIT {
                             .sum())
                     .as("no staged transaction is left on a leader or follower")
                     .isZero();
+        }
+    }
+
+    @Test
+    void exactlyOnceUnderATinyNodeMemoryBound(EtcdProcess etcd) throws Exception {
+        // a node-wide bound far below what a checkpoint stages: stages wait for flushes and are refused as busy,
+        // and the sink sends just the refused batch again (back-pressure), not the whole transaction
+        long n = 200_000;
+        try (LocalStorageCluster c = cluster(etcd, dir, "/sink-busy", "memtable.node-limit: 256KiB")) {
+            StreamExecutionEnvironment env = env(300);
+            requests(env, n, 200_000).sinkTo(sink(c, null)).name("meridian");
+            env.execute("sink-busy");
+            assertExactTotals(c, n);
+            double flushes = 0;
+            for (StorageNode node : c.nodes) {
+                assertThat(node.registry()
+                                .meters()
+                                .get("meridian.storage.memtable.node.limit.bytes")
+                                .gauge()
+                                .value())
+                        .isEqualTo(256 * 1024);
+                flushes += node.registry().meters().find("meridian.storage.flush").timers().stream()
+                        .mapToDouble(Timer::count)
+                        .sum();
+            }
+            assertThat(flushes)
+                    .as("the bound made the 4 MiB memtables flush early")
+                    .isPositive();
         }
     }
 

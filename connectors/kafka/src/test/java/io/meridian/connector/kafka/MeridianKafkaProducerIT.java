@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,20 @@ class MeridianKafkaProducerIT {
     static void stopKafka() throws Exception {
         if (kafka != null) {
             kafka.close();
+        }
+    }
+
+    @Test
+    void theEmbeddedBrokerKeepsItsLogCleanerMapSmall() throws Exception {
+        // Kafka's default offset map (128 MiB) was an eighth of standalone's default heap, held for the process's life
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        try (Admin admin = kafka.admin()) {
+            Config config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            assertThat(config.get("log.cleaner.dedupe.buffer.size").value())
+                    .isEqualTo(Long.toString(EmbeddedKafka.LOG_CLEANER_DEDUPE_BYTES));
+            assertThat(Long.parseLong(config.get("offsets.topic.segment.bytes").value()))
+                    .as("a segment's offsets (about 100 bytes each) fit the map (24 bytes each at 90%)")
+                    .isLessThan(EmbeddedKafka.LOG_CLEANER_DEDUPE_BYTES * 9 / 10 / 24 * 100);
         }
     }
 

@@ -59,6 +59,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     /** The least request-queue bound: room for the largest produce request of a default client (1 MiB) and more. */
     public static final long MIN_QUEUED_REQUEST_BYTES = 8L << 20;
+    /**
+     * Heap of the log cleaner's offset map ({@code log.cleaner.dedupe.buffer.size}), allocated once when the broker
+     * starts. Kafka's default, 128 MiB, sized for brokers with heaps of gigabytes, was the largest single object in a
+     * 1 GiB standalone heap. Only the internal compacted topics (consumer offsets, committed once per checkpoint) are
+     * cleaned here: 4 MiB holds about 170,000 offsets, more than a {@link #INTERNAL_SEGMENT_BYTES} segment of them.
+     */
+    public static final long LOG_CLEANER_DEDUPE_BYTES = 4L << 20;
+    /** Segment size of the internal topics, so that one segment's offsets fit the cleaner's map. */
+    static final int INTERNAL_SEGMENT_BYTES = 8 << 20;
 
     private final boolean temporary;
     private final String bootstrapServers;
@@ -146,6 +155,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        p.put("log.cleaner.dedupe.buffer.size", Long.toString(LOG_CLEANER_DEDUPE_BYTES));
+        p.put("offsets.topic.segment.bytes", Integer.toString(INTERNAL_SEGMENT_BYTES));
+        p.put("transaction.state.log.segment.bytes", Integer.toString(INTERNAL_SEGMENT_BYTES));
         if (fsyncEachWrite) {
             p.put("log.flush.interval.messages", "1");
         }
