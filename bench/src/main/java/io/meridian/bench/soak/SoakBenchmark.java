@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * posted at a fixed rate by several clients, while the four TSBS query shapes run once a second each, for a number of
  * minutes. Every minute it prints the points/s achieved, the refusals (503), the heap after the last collection
  * ({@code jvm_gc_live_data_size_bytes} from the server's {@code /metrics}), the node's memtable bytes, the server's
- * RSS (with {@code --pid}) and each shape's median and p99; at the end, the first minutes against the last ones.
+ * RSS (with {@code --pid}), each shape's median and p99, and how long an acknowledged write took to become visible
+ * ({@link VisibilityProbe}); at the end, the first minutes against the last ones.
  *
  * <p>Time is simulated, as a TSBS load is: the data starts 60 days back and each body is the next ten 10-second
  * intervals of every host, so the series stay the same and the shards see a steady stream of new rows. The bodies are
@@ -116,13 +117,16 @@ public final class SoakBenchmark {
                 db);
         out.println("minute | points/s | 503s | heap after GC MiB | memtables MiB | RSS MiB | "
                 + String.join(
-                        " | ", Arrays.stream(SHAPES).map(s -> s + " p50/p99 ms").toList()));
+                        " | ", Arrays.stream(SHAPES).map(s -> s + " p50/p99 ms").toList())
+                + " | visible after ack p50/p99/max ms");
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             threads.add(new Thread(() -> write(templates, t0, endNanos, bodiesPerSecond), "soak-writer-" + c));
         }
         threads.add(new Thread(() -> query(endNanos), "soak-queries"));
         threads.forEach(Thread::start);
+        VisibilityProbe visibility = new VisibilityProbe(http, url, db, startMs - 86_400_000L);
+        threads.addAll(visibility.start(endNanos));
         List<double[]> minutesSeen = new ArrayList<>();
         long lastPoints = 0;
         for (int m = 1; m <= minutes; m++) {
@@ -136,7 +140,7 @@ public final class SoakBenchmark {
                 Thread.sleep(Math.max(1, Math.min(5_000, (until - System.nanoTime()) / 1_000_000)));
             }
             long p = points.sum();
-            double[] row = new double[4 + SHAPES.length * 2];
+            double[] row = new double[4 + SHAPES.length * 2 + 2];
             row[0] = (p - lastPoints) / 60.0;
             row[1] = liveMax / (1 << 20);
             row[2] = memtableMax / (1 << 20);
@@ -156,7 +160,21 @@ public final class SoakBenchmark {
                 row[5 + 2 * s] = quantile(l, 0.99);
                 line.append(String.format(Locale.ROOT, " | %.1f / %.1f", row[4 + 2 * s], row[5 + 2 * s]));
             }
+            List<Double> visible = visibility.drain();
+            int v = 4 + SHAPES.length * 2;
+            row[v] = quantile(visible, 0.5);
+            row[v + 1] = quantile(visible, 0.99);
+            line.append(String.format(
+                    Locale.ROOT,
+                    " | %.0f / %.0f / %.0f (%d probes)",
+                    row[v],
+                    row[v + 1],
+                    quantile(visible, 1.0),
+                    visible.size()));
             out.println(line);
+            if (visibility.lastError() != null) {
+                out.println("  visibility probe: " + visibility.lastError());
+            }
             minutesSeen.add(row);
             lastPoints = p;
         }
@@ -193,6 +211,14 @@ public final class SoakBenchmark {
                     first[5 + 2 * s],
                     last[5 + 2 * s]);
         }
+        int v = 4 + SHAPES.length * 2;
+        out.printf(
+                Locale.ROOT,
+                "  visible after ack p50 %.0f -> %.0f ms, p99 %.0f -> %.0f ms%n",
+                first[v],
+                last[v],
+                first[v + 1],
+                last[v + 1]);
         out.printf(
                 Locale.ROOT,
                 "points acknowledged %,d; writes failed %d; queries failed %d%n",
