@@ -46,7 +46,7 @@ public final class IngestConfigKeys {
     public static final ConfigOption<String> GROUP_ID = ConfigOption.of(
             "ingest.kafka.group-id",
             STRING,
-            "meridian-ingest",
+            IngestTopic.DEFAULT_GROUP,
             "Consumer group; the job commits its offsets there on each checkpoint (for monitoring).");
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOption.of(
             "ingest.kafka.starting-offsets",

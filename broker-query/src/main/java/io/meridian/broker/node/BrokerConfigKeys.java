@@ -114,6 +114,12 @@ public final class BrokerConfigKeys {
             durationAtLeast(MS),
             Duration.ofSeconds(30),
             "How long a write waits for Kafka to acknowledge all its records; then it is answered 503.");
+    public static final ConfigOption<String> KAFKA_INGEST_GROUP = ConfigOption.of(
+            "broker.kafka.ingest-group",
+            STRING,
+            IngestTopic.DEFAULT_GROUP,
+            "The ingest job's consumer group (`ingest.kafka.group-id`): the broker reports how far the job is behind"
+                    + " the topic as `meridian_broker_kafka_ingest_lag_records`.");
     public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOption.of(
             "broker.query.timeout",
             durationAtLeast(MS),
@@ -191,6 +197,7 @@ public final class BrokerConfigKeys {
                     KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_TOPIC,
                     KAFKA_ACK_TIMEOUT,
+                    KAFKA_INGEST_GROUP,
                     QUERY_TIMEOUT,
                     QUERY_MAX_GROUPS,
                     MASTER_LEASE_TTL,

@@ -26,6 +26,7 @@ import io.meridian.broker.sql.StorageCatalog;
 import io.meridian.broker.write.BatchSink;
 import io.meridian.broker.write.CheckedBatchSink;
 import io.meridian.broker.write.FieldDeclarer;
+import io.meridian.broker.write.IngestLag;
 import io.meridian.broker.write.KafkaShardWriter;
 import io.meridian.broker.write.ShardWriter;
 import io.meridian.broker.write.WriteMode;
@@ -217,6 +218,14 @@ public final class BrokerNode implements AutoCloseable {
             BatchSink sink = config.writeMode() == WriteMode.KAFKA
                     ? new KafkaShardWriter(config.kafka())
                     : new ShardWriter(p.leaders);
+            if (config.writeMode() == WriteMode.KAFKA) {
+                IngestLag lag = new IngestLag(
+                        config.kafka().bootstrapServers(),
+                        config.kafka().topic(),
+                        config.kafka().ingestGroup());
+                p.binders.add(lag);
+                lag.bindTo(p.registry);
+            }
             p.writer = new CheckedBatchSink(
                     sink, db -> cache.snapshot().databases().get(db), Clock.systemUTC());
             p.declarer = new FieldDeclarer(p.leaders);

@@ -72,6 +72,8 @@ public record BrokerNodeConfig(
 
     /** Legal Kafka topic names (Kafka's {@code Topic.validate}). */
     private static final Pattern KAFKA_TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** Consumer group ids this broker accepts: Kafka takes any non-empty string; whitespace is a typo here. */
+    private static final Pattern KAFKA_GROUP_ID = Pattern.compile("\\S{1,255}");
 
     public BrokerNodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -165,6 +167,12 @@ public record BrokerNodeConfig(
                     KAFKA_TOPIC,
                     "want a Kafka topic name: 1..249 of [a-zA-Z0-9._-], not . or ..; got '" + c.get(KAFKA_TOPIC) + "'");
         }
+        if (!KAFKA_GROUP_ID.matcher(c.get(KAFKA_INGEST_GROUP)).matches()) {
+            throw c.invalid(
+                    KAFKA_INGEST_GROUP,
+                    "want the ingest job's Kafka consumer group id: 1..255 characters, no whitespace; got '"
+                            + c.get(KAFKA_INGEST_GROUP) + "'");
+        }
         if (c.get(WRITE_MODE) != WriteMode.KAFKA) {
             return null;
         }
@@ -177,7 +185,8 @@ public record BrokerNodeConfig(
                 c.get(KAFKA_BOOTSTRAP_SERVERS),
                 c.get(KAFKA_TOPIC),
                 c.get(KAFKA_ACK_TIMEOUT),
-                "meridian-broker-" + c.get(NODE_ID));
+                "meridian-broker-" + c.get(NODE_ID),
+                c.get(KAFKA_INGEST_GROUP));
     }
 
     /** {@code broker.prometheus.series-cache: -1}: the label sets a 64th of the heap holds. */

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param ackTimeout       {@code broker.kafka.ack-timeout}: how long a write waits for every record's ack
  * @param clientId         the producer's client id (names the broker in Kafka's logs and quotas)
  */
-public record KafkaWriteOptions(List<String> bootstrapServers, String topic, Duration ackTimeout, String clientId) {
+public record KafkaWriteOptions(
+        List<String> bootstrapServers, String topic, Duration ackTimeout, String clientId, String ingestGroup) {
     public KafkaWriteOptions {
         bootstrapServers = List.copyOf(bootstrapServers);
         if (bootstrapServers.isEmpty()) {
@@ -21,6 +22,7 @@ public record KafkaWriteOptions(List<String> bootstrapServers, String topic, Dur
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(ackTimeout, "ackTimeout");
         Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(ingestGroup, "ingestGroup");
         if (ackTimeout.isNegative() || ackTimeout.isZero()) {
             throw new IllegalArgumentException("invalid ack timeout [ackTimeout=" + ackTimeout + "]: want > 0");
         }

@@ -69,7 +69,7 @@ class BrokerNodeConfigTest {
                   grpc.port: 9091
                   write: {timeout: 5s, mode: kafka, string-fields: reject}
                   prometheus.database: prom
-                  kafka: {bootstrap-servers: "k1:9092,k2:9092", topic: my.ingest, ack-timeout: 2s}
+                  kafka: {bootstrap-servers: "k1:9092,k2:9092", topic: my.ingest, ack-timeout: 2s, ingest-group: my-job}
                   query: {timeout: 1m, max-groups: 500}
                 master: {lease-ttl: 4s, poll-interval: 50ms, reconcile-interval: 1s, rebuild-grace: 2s,
                          rebalance-delay: 1h, repair-delay: 2h}
@@ -95,7 +95,11 @@ class BrokerNodeConfigTest {
         assertThat(c.prometheusDatabase()).isEqualTo("prom");
         assertThat(c.kafka())
                 .isEqualTo(new KafkaWriteOptions(
-                        List.of("k1:9092", "k2:9092"), "my.ingest", Duration.ofSeconds(2), "meridian-broker-b7"));
+                        List.of("k1:9092", "k2:9092"),
+                        "my.ingest",
+                        Duration.ofSeconds(2),
+                        "meridian-broker-b7",
+                        "my-job"));
         assertThat(c.queryTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.queryMaxGroups()).isEqualTo(500);
         assertThat(c.master())
@@ -131,6 +135,7 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.kafka.topic: 'has space'", "broker.kafka.topic"),
                 Arguments.of("broker.kafka.ack-timeout: 0ms", "broker.kafka.ack-timeout"),
+                Arguments.of("broker.kafka.ingest-group: ''", "broker.kafka.ingest-group"),
                 Arguments.of("broker.query.timeout: never", "broker.query.timeout"),
                 Arguments.of("broker.query.max-groups: 0", "broker.query.max-groups"),
                 Arguments.of("master.lease-ttl: 2500ms", "master.lease-ttl"),

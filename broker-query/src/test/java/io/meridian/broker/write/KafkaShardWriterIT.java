@@ -8,11 +8,16 @@ import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
+import io.meridian.connector.kafka.IngestTopic;
 import io.meridian.connector.kafka.embedded.EmbeddedKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +55,47 @@ class KafkaShardWriterIT {
     }
 
     private static KafkaShardWriter writer(String topic) {
-        return new KafkaShardWriter(
-                new KafkaWriteOptions(List.of(kafka.bootstrapServers()), topic, ACK_TIMEOUT, "kafka-shard-writer-it"));
+        return new KafkaShardWriter(new KafkaWriteOptions(
+                List.of(kafka.bootstrapServers()),
+                topic,
+                ACK_TIMEOUT,
+                "kafka-shard-writer-it",
+                IngestTopic.DEFAULT_GROUP));
+    }
+
+    @Test
+    void theIngestLagIsWhatTheJobsGroupHasNotCommitted() throws Exception {
+        kafka.createTopic("lagging", 2);
+        try (KafkaShardWriter writer = writer("lagging")) {
+            for (int i = 0; i < 3; i++) {
+                writer.write(request(0));
+            }
+            writer.write(request(1));
+        }
+        try (IngestLag lag = new IngestLag(List.of(kafka.bootstrapServers()), "lagging", "lag-it")) {
+            assertThat(lag.records())
+                    .as("a group that never committed: every record")
+                    .isEqualTo(4);
+        }
+        try (Admin admin = kafka.admin()) {
+            admin.alterConsumerGroupOffsets(
+                            "lag-it", Map.of(new TopicPartition("lagging", 0), new OffsetAndMetadata(2)))
+                    .all()
+                    .get();
+        }
+        try (IngestLag lag = new IngestLag(List.of(kafka.bootstrapServers()), "lagging", "lag-it")) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            lag.bindTo(registry);
+            assertThat(registry.get("meridian.broker.kafka.ingest.lag")
+                            .tag("group", "lag-it")
+                            .gauge()
+                            .value())
+                    .as("one record after the commit on partition 0, one never committed on partition 1")
+                    .isEqualTo(2);
+        }
+        try (IngestLag lag = new IngestLag(List.of("127.0.0.1:1"), "lagging", "lag-it")) {
+            assertThat(lag.records()).as("Kafka cannot be asked").isEqualTo(-1);
+        }
     }
 
     @Test

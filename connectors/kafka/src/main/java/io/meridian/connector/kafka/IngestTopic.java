@@ -9,6 +9,8 @@ public final class IngestTopic {
     public static final String DEFAULT_TOPIC = "meridian.ingest";
     /** The default dead-letter topic: records a consumer could not decode, with the reason. */
     public static final String DEFAULT_DLQ_TOPIC = "meridian.ingest.dlq";
+    /** The ingest job's default consumer group: where it commits its offsets on each checkpoint. */
+    public static final String DEFAULT_GROUP = "meridian-ingest";
 
     /** Header: the database, UTF-8. Required. */
     public static final String HEADER_DB = "db";
