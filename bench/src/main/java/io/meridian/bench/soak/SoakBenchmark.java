@@ -48,6 +48,9 @@ public final class SoakBenchmark {
     private static final String[] SHAPES = {"single-groupby-1-1-1", "cpu-max-all-1", "double-groupby-1", "lastpoint"};
     private static final Pattern LIVE = Pattern.compile("(?m)^jvm_gc_live_data_size_bytes (\\S+)$");
     private static final Pattern MEMTABLE = Pattern.compile("(?m)^meridian_storage_memtable_node_bytes (\\S+)$");
+    /** Kafka mode: records of the ingest topic the job has not committed (absent in direct mode). */
+    private static final Pattern LAG =
+            Pattern.compile("(?m)^meridian_broker_kafka_ingest_lag_records\\{[^}]*} (\\S+)$");
 
     private final String url;
     private final String db;
@@ -118,7 +121,7 @@ public final class SoakBenchmark {
         out.println("minute | points/s | 503s | heap after GC MiB | memtables MiB | RSS MiB | "
                 + String.join(
                         " | ", Arrays.stream(SHAPES).map(s -> s + " p50/p99 ms").toList())
-                + " | visible after ack p50/p99/max ms");
+                + " | visible after ack p50/p99/max ms | Kafka mode: ingest lag records (max)");
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             threads.add(new Thread(() -> write(templates, t0, endNanos, bodiesPerSecond), "soak-writer-" + c));
@@ -133,10 +136,13 @@ public final class SoakBenchmark {
             long until = t0 + m * 60_000_000_000L;
             double liveMax = 0;
             double memtableMax = 0;
+            double lagMax = Double.NaN;
             while (System.nanoTime() < until) {
                 String metrics = get(url + "/metrics");
                 liveMax = Math.max(liveMax, gauge(LIVE, metrics));
                 memtableMax = Math.max(memtableMax, gauge(MEMTABLE, metrics));
+                double lag = gauge(LAG, metrics);
+                lagMax = Double.isNaN(lagMax) ? lag : Math.max(lagMax, lag);
                 Thread.sleep(Math.max(1, Math.min(5_000, (until - System.nanoTime()) / 1_000_000)));
             }
             long p = points.sum();
@@ -171,6 +177,9 @@ public final class SoakBenchmark {
                     row[v + 1],
                     quantile(visible, 1.0),
                     visible.size()));
+            if (!Double.isNaN(lagMax)) {
+                line.append(String.format(Locale.ROOT, " | %,.0f", lagMax));
+            }
             out.println(line);
             if (visibility.lastError() != null) {
                 out.println("  visibility probe: " + visibility.lastError());
