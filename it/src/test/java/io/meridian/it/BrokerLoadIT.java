@@ -55,6 +55,8 @@ class BrokerLoadIT {
                 "{\"name\":\"c1\",\"idc\":\"" + MeridianCluster.IDC + "\"}",
                 MeridianCluster.DEFAULT_WAIT);
         assertThat(c.status()).as(c.body()).isIn(201, 409);
+        // b2 takes DDL once its metadata cache has seen a storage cluster: its readiness says when
+        cluster.await().until(() -> b2.get("/health/ready").status() == 200);
         BrokerProcess.Answer db = b2.postRetrying("/api/v1/databases", """
                 {"name":"db","shards":3,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(db.status()).as(db.body()).isEqualTo(201);
