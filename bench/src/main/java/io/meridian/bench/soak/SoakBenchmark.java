@@ -502,7 +502,8 @@ public final class SoakBenchmark {
         return Double.NaN;
     }
 
-    private static void sleepNanos(long nanos) {
+    /** Sleeps {@code nanos} (nothing when not positive): the load's pacing, not a wait for a condition. */
+    static void sleepNanos(long nanos) {
         if (nanos <= 0) {
             return;
         }

@@ -93,7 +93,7 @@ final class VisibilityProbe {
                 Thread.currentThread().interrupt();
                 return;
             }
-            pause(WRITE_EVERY_MS - (System.nanoTime() - tick) / 1_000_000);
+            SoakBenchmark.sleepNanos(WRITE_EVERY_MS * 1_000_000 - (System.nanoTime() - tick));
         }
     }
 
@@ -119,7 +119,7 @@ final class VisibilityProbe {
                 Thread.currentThread().interrupt();
                 return;
             }
-            pause(POLL_EVERY_MS - (System.nanoTime() - tick) / 1_000_000);
+            SoakBenchmark.sleepNanos(POLL_EVERY_MS * 1_000_000 - (System.nanoTime() - tick));
         }
     }
 
@@ -133,17 +133,6 @@ final class VisibilityProbe {
                 }
                 it.remove();
             }
-        }
-    }
-
-    private static void pause(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -40,15 +40,7 @@ class NodeMemoryTest {
             long peak = 0;
             for (int i = 0; i < 200; i++) {
                 Shard s = i % 2 == 0 ? a : b;
-                WriteBatch batch = batch(SeriesKey.of("cpu", "host", i % 2 == 0 ? "a" : "b"), i);
-                while (true) {
-                    try {
-                        s.write(batch);
-                        break;
-                    } catch (BusyException e) { // retriable, nothing applied: the writer tries again
-                        assertThat(e.getMessage()).contains("storage.memtable.node-limit");
-                    }
-                }
+                writeRetrying(s, batch(SeriesKey.of("cpu", "host", i % 2 == 0 ? "a" : "b"), i));
                 acknowledged += 100;
                 peak = Math.max(peak, node.memtableBytes());
             }
