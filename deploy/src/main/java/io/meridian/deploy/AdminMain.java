@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "admin",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
         description = "Administer a Meridian cluster through a broker.",
         subcommands = {
             AdminMain.Databases.class,

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "cluster",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
         description = "Run a local multi-process Meridian cluster.",
         subcommands = {ClusterMain.Up.class, ClusterMain.Down.class})
 public final class ClusterMain implements Runnable {
