@@ -86,19 +86,22 @@ public final class IngestLag implements AutoCloseable {
                     .stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                latest.put(tp, OffsetSpec.latest());
-                earliest.put(tp, OffsetSpec.earliest());
-            }
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-                    admin.listOffsets(earliest).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
                     .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>(); // only where the group never committed
+            for (TopicPartition tp : partitions) {
+                latest.put(tp, OffsetSpec.latest());
+                if (committed.get(tp) == null) {
+                    earliest.put(tp, OffsetSpec.earliest());
+                }
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty()
+                    ? Map.of()
+                    : admin.listOffsets(earliest).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             long lag = 0;
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);

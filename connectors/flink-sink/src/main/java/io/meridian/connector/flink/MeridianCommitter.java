@@ -68,11 +68,10 @@ final class MeridianCommitter implements Committer<ShardCommittable> {
 
     @Override
     public void commit(Collection<CommitRequest<ShardCommittable>> requests) {
-        Map<String, List<CommitRequest<ShardCommittable>>> byLane = new LinkedHashMap<>();
+        Map<Lane, List<CommitRequest<ShardCommittable>>> byLane = new LinkedHashMap<>();
         for (CommitRequest<ShardCommittable> r : requests) {
             ShardCommittable c = r.getCommittable();
-            byLane.computeIfAbsent(
-                            c.database() + '\u0000' + c.shard() + '\u0000' + c.writerId(), k -> new ArrayList<>())
+            byLane.computeIfAbsent(new Lane(c.database(), c.shard(), c.writerId()), k -> new ArrayList<>())
                     .add(r);
         }
         List<List<CommitRequest<ShardCommittable>>> ordered = new ArrayList<>(byLane.values());
@@ -110,6 +109,9 @@ final class MeridianCommitter implements Committer<ShardCommittable> {
         }
         return new LaneOutcome(lane, lane.size(), null);
     }
+
+    /** Transactions that commit in order: one writer's on one shard. */
+    private record Lane(String database, int shard, String writerId) {}
 
     /** What happened to a lane: requests before {@code failedAt} committed; the one at it failed with {@code e}. */
     private record LaneOutcome(List<CommitRequest<ShardCommittable>> lane, int failedAt, MeridianException e) {
