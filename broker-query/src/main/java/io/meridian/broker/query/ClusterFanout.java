@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterFanout {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFanout.class);
+    /** Runs a leaf stream's callbacks on the thread that delivers them (they only queue a chunk for the reader). */
+    private static final Executor INLINE = Runnable::run;
 
     private final ChannelPool channels;
     private final ExecutorService executor;
@@ -120,8 +123,11 @@ final class ClusterFanout {
             try {
                 PartialTable table = query.call(() -> {
                     PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, maxGroups);
+                    // the stream's callbacks only queue a chunk for this thread: run them where they arrive
+                    // rather than on gRPC's shared executor (one thread hand-off less per chunk)
                     Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
                             .withDeadline(query.deadline())
+                            .withExecutor(INLINE)
                             .leafQuery(request);
                     while (chunks.hasNext()) {
                         t.add(chunks.next(), where);

@@ -1,13 +1,18 @@
 package io.meridian.storage.server;
 
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.rpc.LocalServers;
+import io.meridian.common.rpc.storage.v1.StorageServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StorageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageServer.class);
+    /** Runs a call's callbacks on the thread that delivers them. */
+    private static final Executor INLINE = Runnable::run;
 
     private final Server server;
     private final Server local;
@@ -78,7 +85,8 @@ public final class StorageServer implements AutoCloseable {
         Server local;
         try {
             local = InProcessServerBuilder.forName(LocalServers.register(address))
-                    .executor(workers)
+                    .executor(INLINE)
+                    .callExecutor(new InProcessCallExecutor(workers))
                     .addService(service)
                     .build()
                     .start();
@@ -95,6 +103,24 @@ public final class StorageServer implements AutoCloseable {
                 registry.replicas().size(),
                 (System.nanoTime() - started) / 1_000_000);
         return new StorageServer(server, local, address, workers, options);
+    }
+
+    /**
+     * Where a call from this JVM runs. A leaf query runs on its caller's thread: the caller blocks for its answer
+     * anyway, and two hand-offs (to a worker, and back) cost more than a small query takes. Its streamer never
+     * blocks (it waits for the reader's window by returning, not by parking), so running inline cannot deadlock.
+     * Every other call (writes, replication, the sink's transactions) runs on the worker pool: their in-process
+     * callers rely on calls running beside them.
+     */
+    record InProcessCallExecutor(Executor workers) implements ServerCallExecutorSupplier {
+        @Override
+        public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+            return call.getMethodDescriptor()
+                            .getFullMethodName()
+                            .equals(StorageServiceGrpc.getLeafQueryMethod().getFullMethodName())
+                    ? null // the server's own executor: INLINE
+                    : workers;
+        }
     }
 
     /** The bound port (the chosen one when the options asked for port 0). */

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.Status;
 import io.meridian.common.error.StorageIoException;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.LocalServers;
@@ -23,6 +27,7 @@ import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,6 +73,54 @@ class StorageServerTest extends ServerTestBase {
         } finally {
             network.shutdownNow();
         }
+    }
+
+    /** In this JVM a leaf query runs on its caller's thread (no hand-offs); every other call on the worker pool. */
+    @Test
+    void inProcessLeafQueriesRunOnTheCallersThreadAndOtherCallsOnTheWorkers() {
+        Executor workers = Executors.newSingleThreadExecutor();
+        StorageServer.InProcessCallExecutor choice = new StorageServer.InProcessCallExecutor(workers);
+        try {
+            assertThat(choice.getExecutor(callOf(StorageServiceGrpc.getLeafQueryMethod()), new Metadata()))
+                    .as("null: the in-process server's own executor, the caller's thread")
+                    .isNull();
+            for (MethodDescriptor<?, ?> other : List.of(
+                    StorageServiceGrpc.getWriteMethod(),
+                    StorageServiceGrpc.getHealthMethod(),
+                    StorageServiceGrpc.getFlushMethod())) {
+                assertThat(choice.getExecutor(callOf(other), new Metadata()))
+                        .as(other.getFullMethodName())
+                        .isSameAs(workers);
+            }
+        } finally {
+            ((ExecutorService) workers).shutdownNow();
+        }
+    }
+
+    private static <Q, R> ServerCall<Q, R> callOf(MethodDescriptor<Q, R> method) {
+        return new ServerCall<>() {
+            @Override
+            public void request(int numMessages) {}
+
+            @Override
+            public void sendHeaders(Metadata headers) {}
+
+            @Override
+            public void sendMessage(R message) {}
+
+            @Override
+            public void close(Status status, Metadata trailers) {}
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public MethodDescriptor<Q, R> getMethodDescriptor() {
+                return method;
+            }
+        };
     }
 
     @Test
