@@ -20,6 +20,7 @@ import io.meridian.broker.query.BrokerQueryService;
 import io.meridian.broker.query.DistributedQueryExecutor;
 import io.meridian.broker.query.NativeQueryCodec;
 import io.meridian.broker.query.QueryContext;
+import io.meridian.broker.query.SqlWarmUp;
 import io.meridian.broker.sql.BrokerCatalogService;
 import io.meridian.broker.sql.SqlEndpoint;
 import io.meridian.broker.sql.StorageCatalog;
@@ -283,6 +284,7 @@ public final class BrokerNode implements AutoCloseable {
                     routes,
                     metrics);
 
+            SqlWarmUp.startOnce(); // the planner's one-time cost, paid now rather than by the first query
             String httpAddress = config.host() + ":" + p.http.port();
             p.master = new MasterService(p.store, config.nodeId(), httpAddress, config.master(), Clock.systemUTC());
             master.set(p.master);
