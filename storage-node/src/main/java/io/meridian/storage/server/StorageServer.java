@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage node's gRPC server: {@link StorageService} over a {@link ShardRegistry}, on the network (Netty) and,
  * under the same {@code host:port}, to clients in this JVM without a socket ({@link LocalServers}: standalone's
- * broker). Both share one worker pool. Closing withdraws the in-process name, stops accepting calls, lets in-flight
+ * broker). Both share one worker pool, but for an in-process leaf query, which runs on its caller's thread
+ * ({@link InProcessCallExecutor}). Closing withdraws the in-process name, stops accepting calls, lets in-flight
  * ones finish within the grace period, then cancels the rest; the registry is the caller's and stays open.
  */
 public final class StorageServer implements AutoCloseable {
