@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -544,6 +545,15 @@ public final class Shard implements AutoCloseable {
      *                               or groups x buckets exceed {@link LeafQuery#MAX_CELLS}
      */
     public PartialTable query(LeafQuery q) {
+        return query(q, () -> false);
+    }
+
+    /**
+     * Runs a leaf query that stops with a {@link io.meridian.common.error.QueryCancelledException} once
+     * {@code cancelled} answers true (asked every few hundred series): a caller that gave up does not keep the scan
+     * going.
+     */
+    public PartialTable query(LeafQuery q, BooleanSupplier cancelled) {
         long started = System.nanoTime();
         List<PartReader> acquired = new ArrayList<>();
         state.lock.readLock().lock();
@@ -555,7 +565,7 @@ public final class Shard implements AutoCloseable {
             if (view.isEmpty()) {
                 r = q.emptyResult();
             } else {
-                LeafAggregator aggregator = new LeafAggregator(view.get(), state.partStore.cache());
+                LeafAggregator aggregator = new LeafAggregator(view.get(), state.partStore.cache(), cancelled);
                 if (aggregator.readsMemtablesWithParts()) {
                     r = aggregator.run();
                 } else {

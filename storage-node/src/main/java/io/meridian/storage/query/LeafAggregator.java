@@ -1,6 +1,7 @@
 package io.meridian.storage.query;
 
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.error.QueryCancelledException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -58,6 +60,13 @@ public final class LeafAggregator {
         }
     }
 
+    /** How many series a scan folds between two looks at whether its caller gave up. */
+    static final int CANCEL_CHECK_SERIES = 256;
+
+    private static final BooleanSupplier NEVER_CANCELLED = () -> false;
+
+    private final BooleanSupplier cancelled;
+    private int seriesSinceCheck;
     private final LeafQuery q;
     private final View view;
     private final BlockCache cache;
@@ -79,6 +88,15 @@ public final class LeafAggregator {
     private final boolean storedFields;
 
     public LeafAggregator(View view, BlockCache cache) {
+        this(view, cache, NEVER_CANCELLED);
+    }
+
+    /**
+     * @param cancelled asked every {@value #CANCEL_CHECK_SERIES} series: true stops the scan with a
+     *                  {@link QueryCancelledException} (the caller gave up: its deadline passed or it cancelled)
+     */
+    public LeafAggregator(View view, BlockCache cache, BooleanSupplier cancelled) {
+        this.cancelled = cancelled;
         this.q = view.query();
         this.view = view;
         this.cache = cache;
@@ -115,6 +133,17 @@ public final class LeafAggregator {
             }
         }
         return best;
+    }
+
+    private void checkCancelled() {
+        if (++seriesSinceCheck < CANCEL_CHECK_SERIES) {
+            return;
+        }
+        seriesSinceCheck = 0;
+        if (cancelled.getAsBoolean()) {
+            throw new QueryCancelledException("leaf query stopped [metric=" + q.metric()
+                    + "]: its caller gave up (deadline passed or cancelled)");
+        }
     }
 
     /** Runs the whole query; the caller holds the shard's read lock throughout. */
@@ -161,6 +190,7 @@ public final class LeafAggregator {
             BlockCache.PartBlocks blocks = storedFields ? cache.open(p, codec) : null;
             for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
                 int s = it.next();
+                checkCancelled();
                 if (rows != null) {
                     rows.addPart(p, s, r.firstSlot, r.lastSlot);
                 }
@@ -220,6 +250,7 @@ public final class LeafAggregator {
             Integer[] order = new Integer[n];
             for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
                 int s = it.next();
+                checkCancelled();
                 for (int k = 0; k < n; k++) {
                     order[k] = k;
                     newestRow[k] = newestRowInRange(inSegment.get(k), ranges.get(k), s);
@@ -352,6 +383,7 @@ public final class LeafAggregator {
         long iv = view.intervalMs();
         for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
+            checkCancelled();
             if (rows != null) {
                 rows.addMemtable(m, s);
             }
@@ -448,6 +480,7 @@ public final class LeafAggregator {
         long iv = view.intervalMs();
         for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
             int s = it.next();
+            checkCancelled();
             for (int f = 0; f < fields; f++) {
                 if (!transformed(f) || view.fieldIds()[f] < 0) {
                     continue;

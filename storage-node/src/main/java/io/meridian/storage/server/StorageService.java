@@ -1,5 +1,6 @@
 package io.meridian.storage.server;
 
+import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meridian.common.error.InvalidInputException;
@@ -197,7 +198,8 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
                     .shard();
             maxCells = chunkCells(request.getMaxCellsPerChunk());
             LeafQuery query = LeafQueryCodec.decode(request);
-            result = shard.query(query);
+            Context call = Context.current(); // cancelled when the client gives up (its deadline, or a cancel)
+            result = shard.query(query, call::isCancelled);
         } catch (RuntimeException e) {
             fail(observer, e, context);
             return;
