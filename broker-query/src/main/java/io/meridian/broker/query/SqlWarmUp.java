@@ -67,7 +67,8 @@ public final class SqlWarmUp {
 
     /** Runs every warm-up statement; returns what failed ("statement: error"), empty when all ran. */
     static List<String> run() {
-        SqlEngine engine = new SqlEngine(new OneMetric(), SqlWarmUp::nothing, Duration.ofSeconds(30), 1_000);
+        Catalog catalog = new OneMetric();
+        SqlEngine engine = new SqlEngine(catalog, SqlWarmUp::nothing, Duration.ofSeconds(30), 1_000);
         List<String> failures = new ArrayList<>();
         for (String sql : SQL) {
             try {
@@ -76,7 +77,7 @@ public final class SqlWarmUp {
                 failures.add(sql + ": " + e.getMessage());
             }
         }
-        InfluxQlService influxQl = new InfluxQlService(new OneMetric(), engine, Clock.systemUTC());
+        InfluxQlService influxQl = new InfluxQlService(catalog, engine, Clock.systemUTC());
         for (String q : INFLUXQL) {
             try {
                 InfluxQlResponse r = influxQl.execute(DATABASE, q, Epoch.MILLISECONDS);

@@ -63,8 +63,6 @@ public final class LeafAggregator {
     /** How many series a scan folds between two looks at whether its caller gave up. */
     static final int CANCEL_CHECK_SERIES = 256;
 
-    private static final BooleanSupplier NEVER_CANCELLED = () -> false;
-
     private final BooleanSupplier cancelled;
     private int seriesSinceCheck;
     private final LeafQuery q;
@@ -86,10 +84,6 @@ public final class LeafAggregator {
      * had have no blocks, so a query of only those ({@code COUNT(*)}, {@code DISTINCT tag}) opens none.
      */
     private final boolean storedFields;
-
-    public LeafAggregator(View view, BlockCache cache) {
-        this(view, cache, NEVER_CANCELLED);
-    }
 
     /**
      * @param cancelled asked every {@value #CANCEL_CHECK_SERIES} series: true stops the scan with a

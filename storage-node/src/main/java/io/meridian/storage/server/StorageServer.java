@@ -114,11 +114,12 @@ public final class StorageServer implements AutoCloseable {
      * callers rely on calls running beside them.
      */
     record InProcessCallExecutor(Executor workers) implements ServerCallExecutorSupplier {
+        private static final String LEAF_QUERY =
+                StorageServiceGrpc.getLeafQueryMethod().getFullMethodName();
+
         @Override
         public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-            return call.getMethodDescriptor()
-                            .getFullMethodName()
-                            .equals(StorageServiceGrpc.getLeafQueryMethod().getFullMethodName())
+            return LEAF_QUERY.equals(call.getMethodDescriptor().getFullMethodName())
                     ? null // the server's own executor: INLINE
                     : workers;
         }
