@@ -218,6 +218,8 @@ public final class MeridianRules {
                             case "LAST" -> QueryFunction.LAST;
                             case "FIRST_TIME" -> QueryFunction.FIRST_TIME;
                             case "LAST_TIME" -> QueryFunction.LAST_TIME;
+                            case "MIN_TIME" -> QueryFunction.MIN_TIME;
+                            case "MAX_TIME" -> QueryFunction.MAX_TIME;
                             case "PERCENTILE" -> QueryFunction.PERCENTILE;
                             case "RATE", "INCREASE" -> QueryFunction.SUM;
                             case "DELTA" -> QueryFunction.DELTA;

@@ -130,6 +130,8 @@ public final class SqlEngine {
         schema.add("LAST", AggregateFunctionImpl.create(TimeOrderedAggregates.Last.class));
         schema.add("FIRST_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.FirstTime.class));
         schema.add("LAST_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.LastTime.class));
+        schema.add("MIN_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.MinTime.class));
+        schema.add("MAX_TIME", AggregateFunctionImpl.create(TimeOrderedAggregates.MaxTime.class));
         schema.add("PERCENTILE", AggregateFunctionImpl.create(TimeOrderedAggregates.Percentile.class));
         schema.add("RATE", AggregateFunctionImpl.create(TimeOrderedAggregates.Rate.class));
         schema.add("INCREASE", AggregateFunctionImpl.create(TimeOrderedAggregates.Increase.class));

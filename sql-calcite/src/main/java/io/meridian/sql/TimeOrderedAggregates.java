@@ -4,6 +4,8 @@ import io.meridian.common.error.InvalidInputException;
 
 /**
  * {@code FIRST(field)}, {@code LAST(field)} (the value of the earliest / latest point, ties by value),
+ * {@code FIRST_TIME}, {@code LAST_TIME}, {@code MIN_TIME} and {@code MAX_TIME} (the time of that point, or of the
+ * point holding the minimum / maximum),
  * {@code PERCENTILE(field, q)} (from a histogram field's buckets), and {@code RATE}, {@code INCREASE} and
  * {@code DELTA} (per bucket, by the field's type: see docs/queries.md). They need what only the storage knows (point
  * times, histogram buckets), so they run only pushed into the distributed plan: directly on a metric's field,
@@ -75,6 +77,36 @@ public final class TimeOrderedAggregates {
 
         public java.sql.Timestamp result(double[] acc) {
             throw notPushed("LAST_TIME");
+        }
+    }
+
+    /** MIN_TIME(x): the time of the point holding x's minimum, the earliest of them. */
+    public static final class MinTime {
+        public double[] init() {
+            throw notPushed("MIN_TIME");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("MIN_TIME");
+        }
+
+        public java.sql.Timestamp result(double[] acc) {
+            throw notPushed("MIN_TIME");
+        }
+    }
+
+    /** MAX_TIME(x): the time of the point holding x's maximum, the earliest of them. */
+    public static final class MaxTime {
+        public double[] init() {
+            throw notPushed("MAX_TIME");
+        }
+
+        public double[] add(double[] acc, Double value) {
+            throw notPushed("MAX_TIME");
+        }
+
+        public java.sql.Timestamp result(double[] acc) {
+            throw notPushed("MAX_TIME");
         }
     }
 

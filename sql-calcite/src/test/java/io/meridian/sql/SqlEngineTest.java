@@ -224,6 +224,16 @@ class SqlEngineTest {
                         "SELECT hostname, LAST_TIME(usage_user) FROM cpu WHERE usage_user > 1 GROUP BY hostname"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("LAST_TIME");
+        assertThat(explain("SELECT hostname, MAX(usage_user), MAX_TIME(usage_user), min_time(usage_system) FROM cpu "
+                        + "GROUP BY hostname"))
+                .as("MIN_TIME(x) / MAX_TIME(x), the time of the point holding x's minimum / maximum, likewise")
+                .contains("aggregates=[max(usage_user), max_time(usage_user), min_time(usage_system)]")
+                .doesNotContain("EnumerableAggregate");
+        assertThatThrownBy(() -> engine.execute(
+                        "tsbs",
+                        "SELECT hostname, MAX_TIME(usage_user) FROM cpu WHERE usage_user > 1 GROUP BY hostname"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("MAX_TIME");
     }
 
     @Test

@@ -67,7 +67,7 @@ final class ResultBuilder {
                         s.alias(),
                         switch (s.function()) {
                             case COUNT -> QueryResult.Type.BIGINT;
-                            case FIRST_TIME, LAST_TIME -> QueryResult.Type.TIMESTAMP;
+                            case FIRST_TIME, LAST_TIME, MIN_TIME, MAX_TIME -> QueryResult.Type.TIMESTAMP;
                             default -> QueryResult.Type.DOUBLE;
                         })));
         return c;

@@ -162,6 +162,24 @@ class InfluxQlIT {
             }
         }
         assertThat(actual).hasSize(HOSTS.length * 60).isEqualTo(expected);
+
+        // a lone max is a selector: the time of its point, the earliest of the equal maxima (96.5 every 97 points)
+        int h = 1;
+        long earliestMax = T0 + Math.floorMod(96 - h * 100, 97) * 10_000L;
+        JsonNode max = influx("SELECT max(usage_user) FROM cpu WHERE host = '" + HOSTS[h] + "' AND time >= " + FROM
+                        + "ms AND time <= " + TO + "ms")
+                .path("results")
+                .get(0)
+                .path("series")
+                .get(0)
+                .path("values")
+                .get(0);
+        assertThat(Instant.parse(max.get(0).asText()).toEpochMilli()).isEqualTo(earliestMax);
+        assertThat(max.get(1).asDouble()).isEqualTo(96.5);
+        JsonNode sql = sqlRows("SELECT MAX(usage_user), MAX_TIME(usage_user) FROM cpu WHERE host = '" + HOSTS[h]
+                        + "' AND ts >= " + ts(FROM) + " AND ts <= " + ts(TO))
+                .get(0);
+        assertThat(Instant.parse(sql.get(1).asText()).toEpochMilli()).isEqualTo(earliestMax);
     }
 
     @Test

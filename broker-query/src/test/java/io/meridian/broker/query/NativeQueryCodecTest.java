@@ -58,6 +58,13 @@ class NativeQueryCodecTest {
         assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.maxGroups()).isEqualTo(1000);
         assertThat(d.columns()).containsExactly("sum(x)");
+        assertThat(d.leafRequest().getSelectorTimes()).isFalse();
+        QuerySpec selector = parse("""
+                {"db":"d","metric":"m","start":0,"end":10,
+                 "select":[{"fn":"max","field":"x"},{"fn":"max_time","field":"x"}]}""");
+        assertThat(selector.leafRequest().getSelectorTimes())
+                .as("MAX_TIME asks the leaves for the base family, whose slots keep the selector times")
+                .isTrue();
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class SeriesPartialsCodec {
             b.addSlotDeltas(d);
         }
         for (AggState c : cells) {
-            b.addCells(AggStateCodec.encode(c == null ? AggState.empty() : c));
+            b.addCells(AggStateCodec.encodeStored(c == null ? AggState.empty() : c));
         }
         return b.build();
     }

@@ -12,7 +12,14 @@ import java.util.Objects;
  * makes it hold within one ulp per addition, as in every TSDB.
  *
  * <p>Ties: two points with the same timestamp are ordered by value, so {@code first} keeps the smaller
- * and {@code last} the larger value. This keeps the merge commutative: arrival order never matters.
+ * and {@code last} the larger value; two points with the smallest (largest) value are ordered by time, so
+ * {@link #minTs()} ({@link #maxTs()}) is the earliest of their times, as InfluxDB's {@code min} and {@code max}
+ * selectors report. This keeps the merge commutative: arrival order never matters.
+ *
+ * <p>Selector times: {@link #minTs()} and {@link #maxTs()} are exact for a state built by {@link #add}. A state built
+ * from stored components ({@link #ofComponents(long, double, double, double, long, double, long, double)}: a slot's
+ * cell keeps no other times) takes the time of its first point when the first point holds the value, else its last
+ * point's when that one does, else its first point's: the value lies in that slot, at or after that time.
  *
  * <p>Moments: a state built by {@link #addMoment} also keeps {@link #m2()}, the sum of squared deviations from
  * the mean of the values it added, merged by Chan et al.'s pairwise formula (numerically stable, unlike a sum of
@@ -25,6 +32,11 @@ public final class AggState {
     private double sum;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
+    /** Time of the point holding {@link #min} (the earliest of them). */
+    private long minTs = Long.MAX_VALUE;
+    /** Time of the point holding {@link #max} (the earliest of them). */
+    private long maxTs = Long.MAX_VALUE;
+
     private long firstTs = Long.MAX_VALUE;
     private double first = Double.NaN;
     private long lastTs = Long.MIN_VALUE;
@@ -43,14 +55,44 @@ public final class AggState {
         return s;
     }
 
-    /** Rebuilds a state from stored components (see the block format). */
+    /**
+     * Rebuilds a state from stored components (see the block format), which keep no selector times: see the class
+     * comment for the times {@link #minTs()} and {@link #maxTs()} then report.
+     */
     public static AggState ofComponents(
             long count, double sum, double min, double max, long firstTs, double first, long lastTs, double last) {
+        return ofComponents(
+                count,
+                sum,
+                min,
+                timeOf(min, firstTs, first, lastTs, last),
+                max,
+                timeOf(max, firstTs, first, lastTs, last),
+                firstTs,
+                first,
+                lastTs,
+                last);
+    }
+
+    /** Rebuilds a state from all its components (the wire's, since storage protocol revision 9). */
+    public static AggState ofComponents(
+            long count,
+            double sum,
+            double min,
+            long minTs,
+            double max,
+            long maxTs,
+            long firstTs,
+            double first,
+            long lastTs,
+            double last) {
         AggState s = new AggState();
         s.count = count;
         s.sum = sum;
         s.min = min;
+        s.minTs = minTs;
         s.max = max;
+        s.maxTs = maxTs;
         s.firstTs = firstTs;
         s.first = first;
         s.lastTs = lastTs;
@@ -62,11 +104,13 @@ public final class AggState {
     public AggState add(long ts, double value) {
         count++;
         sum += value;
-        if (value < min) {
+        if (value < min || (value == min && ts < minTs)) {
             min = value;
+            minTs = ts;
         }
-        if (value > max) {
+        if (value > max || (value == max && ts < maxTs)) {
             max = value;
+            maxTs = ts;
         }
         if (ts < firstTs || (ts == firstTs && value < first)) {
             firstTs = ts;
@@ -77,6 +121,14 @@ public final class AggState {
             last = value;
         }
         return this;
+    }
+
+    /**
+     * The time stored components give a value that is their min or max (see the class comment): the first point's
+     * when it holds the value, else the last point's when that one does, else the first point's.
+     */
+    public static long timeOf(double value, long firstTs, double first, long lastTs, double last) {
+        return value != first && value == last ? lastTs : firstTs;
     }
 
     /**
@@ -108,7 +160,16 @@ public final class AggState {
         }
         double mergedM2 = mergedM2(other);
         mergeComponents(
-                other.count, other.sum, other.min, other.max, other.firstTs, other.first, other.lastTs, other.last);
+                other.count,
+                other.sum,
+                other.min,
+                other.minTs,
+                other.max,
+                other.maxTs,
+                other.firstTs,
+                other.first,
+                other.lastTs,
+                other.last);
         m2 = mergedM2;
         if (other.histogram != null) {
             if (histogram == null) {
@@ -131,8 +192,21 @@ public final class AggState {
         return m2 + other.m2 + delta * delta * ((double) count * other.count / (count + other.count));
     }
 
-    /** Merges a state given by its components (no histogram part); allocation-free for hot loops. */
+    /**
+     * Merges a state given by its stored components (no histogram part, no selector times: they are taken as
+     * {@link #ofComponents(long, double, double, double, long, double, long, double)} takes them); allocation-free
+     * for hot loops.
+     */
     public void mergeComponents(long n, double s, double mn, double mx, long fTs, double f, long lTs, double l) {
+        if (n == 0) {
+            return;
+        }
+        mergeComponents(n, s, mn, timeOf(mn, fTs, f, lTs, l), mx, timeOf(mx, fTs, f, lTs, l), fTs, f, lTs, l);
+    }
+
+    /** Merges a state given by all its components but the histogram; allocation-free for hot loops. */
+    public void mergeComponents(
+            long n, double s, double mn, long mnTs, double mx, long mxTs, long fTs, double f, long lTs, double l) {
         if (n == 0) {
             return;
         }
@@ -141,11 +215,13 @@ public final class AggState {
         }
         count += n;
         sum += s;
-        if (mn < min) {
+        if (mn < min || (mn == min && mnTs < minTs)) {
             min = mn;
+            minTs = mnTs;
         }
-        if (mx > max) {
+        if (mx > max || (mx == max && mxTs < maxTs)) {
             max = mx;
+            maxTs = mxTs;
         }
         if (fTs < firstTs || (fTs == firstTs && f < first)) {
             firstTs = fTs;
@@ -158,7 +234,7 @@ public final class AggState {
     }
 
     public AggState copy() {
-        AggState s = ofComponents(count, sum, min, max, firstTs, first, lastTs, last);
+        AggState s = ofComponents(count, sum, min, minTs, max, maxTs, firstTs, first, lastTs, last);
         if (histogram != null) {
             s.histogram = histogram.copy();
         }
@@ -188,6 +264,16 @@ public final class AggState {
 
     public double avg() {
         return count == 0 ? Double.NaN : sum / count;
+    }
+
+    /** The time of the point holding {@link #min()}, the earliest of them (see the class comment). */
+    public long minTs() {
+        return minTs;
+    }
+
+    /** The time of the point holding {@link #max()}, the earliest of them (see the class comment). */
+    public long maxTs() {
+        return maxTs;
     }
 
     public long firstTs() {
@@ -263,6 +349,10 @@ public final class AggState {
         };
     }
 
+    /**
+     * Equal components, the ones a stored cell keeps: the selector times ({@link #minTs()}, {@link #maxTs()}) are
+     * not compared, since a state rebuilt from stored components derives them (see the class comment).
+     */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof AggState s)) {
@@ -292,7 +382,8 @@ public final class AggState {
     public String toString() {
         return count == 0
                 ? "AggState{}"
-                : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + ", max=" + max
+                : "AggState{count=" + count + ", sum=" + sum + ", min=" + min + "@" + minTs + ", max=" + max + "@"
+                        + maxTs
                         + ", first=" + first + "@" + firstTs + ", last=" + last + "@" + lastTs
                         + (histogram == null ? "" : ", histogram=" + histogram) + (Double.isNaN(m2) ? "" : ", m2=" + m2)
                         + "}";

@@ -26,6 +26,10 @@ public enum QueryFunction {
     FIRST_TIME(Aggregate.FIRST),
     /** The time of the last point (ms since the epoch): SQL's {@code MAX(ts)} reads it. */
     LAST_TIME(Aggregate.LAST),
+    /** The time of the point holding the minimum, the earliest of them ({@link AggState#minTs()}). */
+    MIN_TIME(Aggregate.MIN),
+    /** The time of the point holding the maximum, the earliest of them ({@link AggState#maxTs()}). */
+    MAX_TIME(Aggregate.MAX),
     /** The last point's value minus the first one's (by time): how much a gauge moved. Needs complete states. */
     DELTA(null),
     /** The sample standard deviation of the slot values (SQL's STDDEV and STDDEV_SAMP). */
@@ -74,6 +78,12 @@ public enum QueryFunction {
         }
         if (this == LAST_TIME) {
             return state.lastTs();
+        }
+        if (this == MIN_TIME) {
+            return state.minTs();
+        }
+        if (this == MAX_TIME) {
+            return state.maxTs();
         }
         if (this == DELTA) {
             return state.last() - state.first();

@@ -175,6 +175,9 @@ public record QuerySpec(
             b.setGroupLimit(limit); // top-n pushed to the leaves: exact for this order (storage.proto group_limit)
         }
         b.setRowsExistOnly(rowsExistOnly);
+        // MIN_TIME / MAX_TIME: the leaves read the base family, whose slots keep the selector times exactly
+        b.setSelectorTimes(selections.stream()
+                .anyMatch(s -> s.function() == QueryFunction.MIN_TIME || s.function() == QueryFunction.MAX_TIME));
         return b.build();
     }
 

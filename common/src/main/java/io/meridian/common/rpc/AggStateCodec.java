@@ -13,10 +13,22 @@ import io.meridian.common.rpc.storage.v1.PartialAgg;
 public final class AggStateCodec {
     private AggStateCodec() {}
 
+    /** A query answer's cell: every component, the selector times too ({@code min_ts}, {@code max_ts}). */
     public static PartialAgg encode(AggState s) {
-        if (s.isEmpty()) {
-            return PartialAgg.getDefaultInstance();
-        }
+        return s.isEmpty()
+                ? PartialAgg.getDefaultInstance()
+                : components(s).setMinTs(s.minTs()).setMaxTs(s.maxTs()).build();
+    }
+
+    /**
+     * A written cell ({@code SeriesPartials}): no selector times, which a stored cell does not keep (and which a
+     * storage node before revision 9 would refuse as unknown fields).
+     */
+    public static PartialAgg encodeStored(AggState s) {
+        return s.isEmpty() ? PartialAgg.getDefaultInstance() : components(s).build();
+    }
+
+    private static PartialAgg.Builder components(AggState s) {
         PartialAgg.Builder b = PartialAgg.newBuilder()
                 .setCount(s.count())
                 .setSum(s.sum())
@@ -37,7 +49,7 @@ public final class AggStateCodec {
         if (!Double.isNaN(s.m2())) {
             b.setM2(s.m2());
         }
-        return b.build();
+        return b;
     }
 
     /**
@@ -48,15 +60,27 @@ public final class AggStateCodec {
         if (p.getCount() == 0) {
             return AggState.empty();
         }
-        AggState s = AggState.ofComponents(
-                p.getCount(),
-                p.getSum(),
-                p.getMin(),
-                p.getMax(),
-                p.getFirstTs(),
-                p.getFirst(),
-                p.getLastTs(),
-                p.getLast());
+        AggState s = p.hasMinTs() && p.hasMaxTs()
+                ? AggState.ofComponents(
+                        p.getCount(),
+                        p.getSum(),
+                        p.getMin(),
+                        p.getMinTs(),
+                        p.getMax(),
+                        p.getMaxTs(),
+                        p.getFirstTs(),
+                        p.getFirst(),
+                        p.getLastTs(),
+                        p.getLast())
+                : AggState.ofComponents( // a revision-8 leaf's cell: the selector times derived from first and last
+                        p.getCount(),
+                        p.getSum(),
+                        p.getMin(),
+                        p.getMax(),
+                        p.getFirstTs(),
+                        p.getFirst(),
+                        p.getLastTs(),
+                        p.getLast());
         if (p.hasHistogram()) {
             s.setHistogram(decodeHistogram(p.getHistogram(), where));
         }

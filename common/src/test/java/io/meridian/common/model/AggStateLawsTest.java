@@ -73,6 +73,58 @@ class AggStateLawsTest {
         assertThat(AggState.empty().merge(a)).isEqualTo(a);
     }
 
+    /** The selector times merge by the same laws, and equal the earliest time of the extreme value's points. */
+    @Property
+    void selectorTimesAreTheEarliestPointHoldingTheExtremeInAnyMergeOrder(
+            @ForAll("states") AggState a, @ForAll("states") AggState b, @ForAll("states") AggState c) {
+        AggState left = a.copy().merge(b).merge(c);
+        AggState right = c.copy().merge(a.copy().merge(b));
+        assertThat(List.of(left.minTs(), left.maxTs())).isEqualTo(List.of(right.minTs(), right.maxTs()));
+        assertThat(List.of(a.copy().merge(b).minTs(), a.copy().merge(b).maxTs()))
+                .isEqualTo(List.of(b.copy().merge(a).minTs(), b.copy().merge(a).maxTs()));
+    }
+
+    @Property
+    void selectorTimesOfAddedPoints(@ForAll long seed) {
+        Random r = new Random(seed);
+        AggState s = AggState.empty();
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MAX_VALUE;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0, n = 1 + r.nextInt(20); i < n; i++) {
+            long t = r.nextInt(30);
+            double v = r.nextInt(5); // few values: ties on the extremes are common
+            s.add(t, v);
+            if (v < min || (v == min && t < minTs)) {
+                min = v;
+                minTs = t;
+            }
+            if (v > max || (v == max && t < maxTs)) {
+                max = v;
+                maxTs = t;
+            }
+        }
+        assertThat(s.minTs()).isEqualTo(minTs);
+        assertThat(s.maxTs()).isEqualTo(maxTs);
+        assertThat(s.copy().minTs()).isEqualTo(minTs);
+    }
+
+    /** A state rebuilt from stored components takes the first point's time, or the last's when only it holds it. */
+    @org.junit.jupiter.api.Test
+    void storedComponentsDeriveTheSelectorTimes() {
+        AggState s = AggState.ofComponents(3, 6, 1, 3, 100, 3, 120, 1); // first 3@100, last 1@120
+        assertThat(s.minTs()).isEqualTo(120); // the last point holds the minimum
+        assertThat(s.maxTs()).isEqualTo(100); // the first point holds the maximum
+        AggState middle = AggState.ofComponents(3, 6, 1, 3, 100, 2, 120, 2); // the extremes were neither end
+        assertThat(middle.minTs()).isEqualTo(100);
+        assertThat(middle.maxTs()).isEqualTo(100);
+        AggState exact = AggState.ofComponents(3, 6, 1, 110, 3, 105, 100, 2, 120, 2);
+        middle.merge(exact);
+        assertThat(middle.minTs()).isEqualTo(100); // equal minimum: the earlier time wins
+        assertThat(middle.maxTs()).isEqualTo(100);
+    }
+
     @Property
     void histogramMergeLaws(
             @ForAll("histograms") AggState a, @ForAll("histograms") AggState b, @ForAll("histograms") AggState c) {

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * stddev                            -> STDDEV_SAMP                             (pushed: moments of the slot values)
  * percentile(h, N), median(h)       -> PERCENTILE(h, N/100) on histogram fields (pushed)
  * percentile(x, N), median(x)       -> the slots' values, nearest rank / middle here
- * first(x) / last(x) alone, no GROUP BY time -> FIRST(x), FIRST_TIME(x) / LAST(x), LAST_TIME(x): the time of the
- *                                      selected point, as InfluxDB reports a lone selector's point time
+ * first / last / min / max(x) alone, no GROUP BY time -> FIRST(x), FIRST_TIME(x) / LAST(x), LAST_TIME(x) /
+ *                                      MIN(x), MIN_TIME(x) / MAX(x), MAX_TIME(x): the time of the selected point, as
+ *                                      InfluxDB reports a lone selector's point time
  * GROUP BY time(i), tags            -> GROUP BY time_bucket(INTERVAL i, ts), tags
  * fill(null|previous|linear|<n>)    -> time_bucket_gapfill with locf()/interpolate() when the aggregation is
  *                                      pushed and the range bounded; otherwise the buckets are filled here
@@ -127,8 +128,10 @@ final class PlanBuilder {
 
     /**
      * The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. With
-     * {@code selectorTime} (the statement's only call, no {@code GROUP BY time}, no field filter), a {@code first} or
-     * {@code last} also reads the time of its point ({@code FIRST_TIME(x)} / {@code LAST_TIME(x)}).
+     * {@code selectorTime} (the statement's only call, no {@code GROUP BY time}, no field filter), a {@code first},
+     * {@code last}, {@code min} or {@code max} also reads the time of its point ({@code FIRST_TIME(x)},
+     * {@code LAST_TIME(x)}, {@code MIN_TIME(x)}, {@code MAX_TIME(x)}); a {@code percentile} or {@code median} of a
+     * gauge, computed here from the slot values, reports the time of the slot it selects.
      */
     private static List<SelectPlan.AggSlot> slots(
             List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields, boolean selectorTime) {
@@ -162,6 +165,10 @@ final class PlanBuilder {
                     exprs = List.of(exprs.get(0), "FIRST_TIME(" + SqlText.ident(ref.name()) + ")");
                 } else if (selectorTime && call.name().equals("last")) {
                     exprs = List.of(exprs.get(0), "LAST_TIME(" + SqlText.ident(ref.name()) + ")");
+                } else if (selectorTime && call.name().equals("min")) {
+                    exprs = List.of(exprs.get(0), "MIN_TIME(" + SqlText.ident(ref.name()) + ")");
+                } else if (selectorTime && call.name().equals("max")) {
+                    exprs = List.of(exprs.get(0), "MAX_TIME(" + SqlText.ident(ref.name()) + ")");
                 }
                 slots.add(new SelectPlan.AggSlot(
                         call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.SQL, sqlColumn, exprs));

@@ -66,7 +66,8 @@ record SelectPlan(
      * @param sqlColumn  {@link Kind#SQL}: its first column among the aggregate columns; {@link Kind#JAVA}: the
      *                   field's column among the raw columns
      * @param sqlColumns the SQL aggregate expressions it reads ({@code MAX}, {@code MIN} for spread; the value, then
-     *                   {@code FIRST_TIME} / {@code LAST_TIME} for a lone first / last that reports its point's time)
+     *                   {@code FIRST_TIME} / {@code LAST_TIME} / {@code MIN_TIME} / {@code MAX_TIME} for a lone
+     *                   first / last / min / max that reports its point's time)
      */
     record AggSlot(
             Expr.Call call,
@@ -92,9 +93,14 @@ record SelectPlan(
             return function.equals("count");
         }
 
-        /** A lone {@code first} / {@code last}: its second SQL column is the time of the selected point. */
+        /** A lone selector ({@code first last min max}): its second SQL column is the time of the selected point. */
         boolean readsPointTime() {
-            return kind == Kind.SQL && (function.equals("first") || function.equals("last")) && sqlColumns.size() == 2;
+            return kind == Kind.SQL
+                    && (function.equals("first")
+                            || function.equals("last")
+                            || function.equals("min")
+                            || function.equals("max"))
+                    && sqlColumns.size() == 2;
         }
     }
 

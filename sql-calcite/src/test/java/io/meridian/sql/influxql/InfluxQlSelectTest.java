@@ -126,7 +126,8 @@ class InfluxQlSelectTest {
                         .series()
                         .get(0)
                         .values())
-                .containsExactly(row(T0 / 1000, 50.0));
+                .as("a lone max reports its point's time")
+                .containsExactly(row((T0 + 90_000) / 1000, 50.0));
     }
 
     @Test
@@ -170,6 +171,47 @@ class InfluxQlSelectTest {
                 .as("two selectors: the start of the range")
                 .containsExactly(row(T0, 1.0, 10.0));
         assertThat(f.sql.get(0)).contains("LAST(\"usage_user\"), LAST_TIME(\"usage_user\")");
+    }
+
+    /**
+     * As InfluxDB 1.x: a lone {@code min}, {@code max} or {@code percentile} without {@code GROUP BY time} is a
+     * selector too, and reports the time of the point it selects (the earliest of equal values); beside another call
+     * it reports the start of the range.
+     */
+    @Test
+    void aLoneMinMaxOrPercentileReportsTheTimeOfItsPoint() {
+        assertThat(only(f.runMs("SELECT max(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .containsExactly(row(T0 + 90_000, 10.0));
+        assertThat(f.sql.get(f.sql.size() - 1)).contains("MAX(\"usage_user\"), MAX_TIME(\"usage_user\")");
+        assertThat(only(f.runMs("SELECT min(usage_user) FROM cpu WHERE host = 'h1' AND " + range(10, 120)))
+                        .values())
+                .containsExactly(row(T0 + 10_000, 2.0));
+        assertThat(f.sql.get(f.sql.size() - 1)).contains("MIN(\"usage_user\"), MIN_TIME(\"usage_user\")");
+        List<InfluxQlResponse.Series> perHost = f.service
+                .execute(
+                        InfluxFixture.DB,
+                        "SELECT min(usage_user) FROM cpu WHERE " + range(0, 120) + " GROUP BY host",
+                        Epoch.MILLISECONDS)
+                .results()
+                .get(0)
+                .series();
+        assertThat(perHost)
+                .extracting(InfluxQlResponse.Series::values)
+                .containsExactly(List.of(row(T0, 1.0)), List.of(row(T0, 10.0)));
+        assertThat(only(f.runMs("SELECT percentile(usage_user, 90) FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .as("nearest rank: 90% of 6 is the 5th value, 9 at +70s")
+                .containsExactly(row(T0 + 70_000, 9.0));
+        assertThat(only(f.runMs("SELECT max(usage_user), min(usage_user) FROM cpu WHERE host = 'h1' AND "
+                                + range(0, 120)))
+                        .values())
+                .as("two selectors: the start of the range")
+                .containsExactly(row(T0, 10.0, 1.0));
+        assertThat(only(f.runMs("SELECT median(usage_user) FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .as("median is an aggregate, not a selector: the start of the range")
+                .containsExactly(row(T0, 5.0));
     }
 
     @Test

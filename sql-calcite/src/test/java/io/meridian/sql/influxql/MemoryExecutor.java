@@ -119,13 +119,15 @@ final class MemoryExecutor implements QueryExecutor {
         List<Point> byTime = new ArrayList<>(cell);
         byTime.sort(Comparator.comparingLong(Point::timeMs));
         double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (Point p : cell) {
             sum += p.value();
-            min = Math.min(min, p.value());
-            max = Math.max(max, p.value());
+            lo = Math.min(lo, p.value());
+            hi = Math.max(hi, p.value());
         }
+        double min = lo;
+        double max = hi;
         return switch (f) {
             case SUM -> sum;
             case MIN -> min;
@@ -135,6 +137,19 @@ final class MemoryExecutor implements QueryExecutor {
             case LAST -> byTime.get(byTime.size() - 1).value();
             case FIRST_TIME -> byTime.get(0).timeMs();
             case LAST_TIME -> byTime.get(byTime.size() - 1).timeMs();
+            // the earliest point holding the minimum / maximum, as AggState keeps it
+            case MIN_TIME ->
+                byTime.stream()
+                        .filter(p -> p.value() == min)
+                        .findFirst()
+                        .orElseThrow()
+                        .timeMs();
+            case MAX_TIME ->
+                byTime.stream()
+                        .filter(p -> p.value() == max)
+                        .findFirst()
+                        .orElseThrow()
+                        .timeMs();
             case PERCENTILE ->
                 cell.stream()
                         .mapToDouble(Point::value)

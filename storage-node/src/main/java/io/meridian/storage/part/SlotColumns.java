@@ -377,7 +377,9 @@ public final class SlotColumns {
         long n = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
+        long minTs = Long.MAX_VALUE;
         double max = Double.NEGATIVE_INFINITY;
+        long maxTs = Long.MAX_VALUE;
         long firstTs = Long.MAX_VALUE;
         double first = Double.NaN;
         long lastTs = Long.MIN_VALUE;
@@ -392,8 +394,15 @@ public final class SlotColumns {
             long ts = segStartMs + slot * intervalMs + data[b + SINGLE_OFF];
             n++;
             sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            // entries ascend in time: a later one holding the same min or max is never the earlier point
+            if (v < min) {
+                min = v;
+                minTs = ts;
+            }
+            if (v > max) {
+                max = v;
+                maxTs = ts;
+            }
             // slots ascend, so a later entry is never first and never older than the last; ties keep the rule
             if (ts < firstTs || (ts == firstTs && v < first)) {
                 firstTs = ts;
@@ -404,7 +413,7 @@ public final class SlotColumns {
                 last = v;
             }
         }
-        target.mergeComponents(n, sum, min, max, firstTs, first, lastTs, last);
+        target.mergeComponents(n, sum, min, minTs, max, maxTs, firstTs, first, lastTs, last);
         return i;
     }
 

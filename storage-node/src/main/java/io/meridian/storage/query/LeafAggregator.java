@@ -110,11 +110,12 @@ public final class LeafAggregator {
 
     /**
      * Chooses the coarsest interval whose slots never straddle a bucket or range boundary; the base interval when a
-     * field is read through a {@link SlotTransform}: those read slot values, which are the base slots' values.
+     * field is read through a {@link SlotTransform} (those read slot values, which are the base slots' values), or
+     * when the caller reads the selector times (a coarser slot keeps only its first and last point times).
      */
     public static long chooseInterval(LeafQuery q, List<IntervalSpec> intervals) {
         long best = intervals.get(0).intervalMillis();
-        if (q.transformsSlots()) {
+        if (q.transformsSlots() || q.selectorTimes()) {
             return best;
         }
         for (IntervalSpec spec : intervals) {

@@ -32,6 +32,9 @@ import java.util.Set;
  *                   with different transforms
  * @param rowsExistOnly the caller reads the {@link Names#ROWS} cells only to know which (group, bucket) has a row:
  *                      their counts may be any positive number (storage.proto {@code rows_exist_only})
+ * @param selectorTimes the caller reads the states' {@code minTs} / {@code maxTs} (MIN_TIME, MAX_TIME): the leaf
+ *                      reads the base interval, whose slots keep them exactly, never a coarser family
+ *                      (storage.proto {@code selector_times})
  */
 public record LeafQuery(
         String metric,
@@ -43,7 +46,8 @@ public record LeafQuery(
         List<String> fields,
         Set<Aggregate> aggregates,
         List<SlotTransform> transforms,
-        boolean rowsExistOnly) {
+        boolean rowsExistOnly,
+        boolean selectorTimes) {
     private static final Set<Aggregate> ALL_AGGREGATES = Set.copyOf(EnumSet.allOf(Aggregate.class));
 
     /** Bound on groups x buckets one leaf materialises. */
@@ -81,6 +85,32 @@ public record LeafQuery(
         if (fields.isEmpty()) {
             throw new InvalidInputException("invalid query [metric=" + metric + "]: no fields requested");
         }
+    }
+
+    /** A query that does not read the selector times. */
+    public LeafQuery(
+            String metric,
+            TagPredicate predicate,
+            long startMs,
+            long endMs,
+            long bucketMs,
+            List<String> groupBy,
+            List<String> fields,
+            Set<Aggregate> aggregates,
+            List<SlotTransform> transforms,
+            boolean rowsExistOnly) {
+        this(
+                metric,
+                predicate,
+                startMs,
+                endMs,
+                bucketMs,
+                groupBy,
+                fields,
+                aggregates,
+                transforms,
+                rowsExistOnly,
+                false);
     }
 
     /** A query whose {@link Names#ROWS} cells, if any, count the rows. */
@@ -172,7 +202,17 @@ public record LeafQuery(
             return Optional.of(this);
         }
         return Optional.of(new LeafQuery(
-                metric, predicate, start, end, bucketMs, groupBy, fields, aggregates, transforms, rowsExistOnly));
+                metric,
+                predicate,
+                start,
+                end,
+                bucketMs,
+                groupBy,
+                fields,
+                aggregates,
+                transforms,
+                rowsExistOnly,
+                selectorTimes));
     }
 
     /** Start of the bucket holding {@code ts}. */

@@ -59,7 +59,8 @@ public final class LeafQueryCodec {
                 r.getFieldsList(),
                 aggregates,
                 transforms,
-                r.getRowsExistOnly());
+                r.getRowsExistOnly(),
+                r.getSelectorTimes());
     }
 
     /** @param repeatable whether a name may repeat (fields read through different transforms: LeafQuery checks) */
@@ -95,6 +96,6 @@ public final class LeafQueryCodec {
         if (!q.aggregates().equals(EnumSet.allOf(Aggregate.class))) {
             q.aggregates().stream().sorted().forEach(a -> b.addAggregates(WireEnums.toWire(a)));
         }
-        return b.setRowsExistOnly(q.rowsExistOnly());
+        return b.setRowsExistOnly(q.rowsExistOnly()).setSelectorTimes(q.selectorTimes());
     }
 }

@@ -261,6 +261,62 @@ class ShardRoundTripTest {
         }
     }
 
+    /**
+     * MIN_TIME / MAX_TIME: over points at the base interval (one per slot) the selector times are those of the
+     * earliest point holding the minimum / maximum, from the memtable, after a flush and after compaction. The query
+     * is hour-aligned, so without {@code selectorTimes} the leaf would read the 1 h family, whose slots keep no such
+     * times.
+     */
+    @Test
+    void selectorTimesAreExactOverBaseSlotsThroughFlushAndCompaction() {
+        Random r = new Random(7);
+        List<Point> points = new ArrayList<>();
+        for (int h = 0; h < 3; h++) {
+            SeriesKey key = SeriesKey.of("cpu", "host", "h" + h);
+            for (long ts = T0; ts < T0 + 6 * 3_600_000L; ts += 10_000) {
+                points.add(new Point(key, "usage", ts, r.nextInt(20))); // few values: ties on the extremes
+            }
+        }
+        LeafQuery q = new LeafQuery(
+                "cpu",
+                TagPredicate.all(),
+                T0,
+                T0 + 6 * 3_600_000L,
+                0,
+                List.of("host"),
+                List.of("usage"),
+                java.util.Set.of(),
+                List.of(),
+                false,
+                true);
+        assertThat(LeafAggregator.chooseInterval(q, TestShards.database().intervals()))
+                .isEqualTo(10_000);
+        Map<List<String>, AggState[]> want = reference(points, q, 10_000);
+        try (Shard shard = Shard.open(dir, TestShards.options())) {
+            List<Point> shuffled = new ArrayList<>(points);
+            Collections.shuffle(shuffled, r);
+            write(shard, shuffled.subList(0, shuffled.size() / 2));
+            shard.flush();
+            write(shard, shuffled.subList(shuffled.size() / 2, shuffled.size()));
+            assertSelectorTimes(shard.query(q), want);
+            shard.flush();
+            assertSelectorTimes(shard.query(q), want);
+            shard.compact(1);
+            assertSelectorTimes(shard.query(q), want);
+        }
+    }
+
+    private static void assertSelectorTimes(PartialTable result, Map<List<String>, AggState[]> expected) {
+        assertThat(result.cells().keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((g, cells) -> {
+            AggState have = result.cells().get(g)[0];
+            assertThat(have).as("group %s", g).isEqualTo(cells[0]);
+            assertThat(List.of(have.minTs(), have.maxTs()))
+                    .as("group %s: min %s, max %s", g, cells[0].min(), cells[0].max())
+                    .containsExactly(cells[0].minTs(), cells[0].maxTs());
+        });
+    }
+
     @Test
     void coarsestAlignedFamilyIsChosen() {
         List<IntervalSpec> iv = TestShards.database().intervals();

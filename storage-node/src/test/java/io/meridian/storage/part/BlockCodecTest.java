@@ -87,6 +87,10 @@ class BlockCodecTest {
             assertThat(run.sum()).isCloseTo(one.sum(), org.assertj.core.data.Offset.offset(1e-9 * Math.abs(one.sum())));
             assertThat(run.min()).isEqualTo(one.min());
             assertThat(run.max()).isEqualTo(one.max());
+            assertThat(run.minTs())
+                    .as("the selector times, in the run's tight loop")
+                    .isEqualTo(one.minTs());
+            assertThat(run.maxTs()).isEqualTo(one.maxTs());
             assertThat(run.firstTs()).isEqualTo(one.firstTs());
             assertThat(run.first()).isEqualTo(one.first());
             assertThat(run.lastTs()).isEqualTo(one.lastTs());

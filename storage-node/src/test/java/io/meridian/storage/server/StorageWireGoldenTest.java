@@ -70,16 +70,35 @@ class StorageWireGoldenTest {
         assertThat(decoded.pointCount()).isEqualTo(6);
     }
 
+    /** The chunk as a revision-8 leaf wrote it: its cells without the selector times of revision 9. */
+    static LeafResultChunk withoutSelectorTimes(LeafResultChunk m) {
+        LeafResultChunk.Builder b = m.toBuilder();
+        b.getGroupsBuilderList()
+                .forEach(g -> g.getCellsBuilderList()
+                        .forEach(c -> c.getStateBuilder().clearMinTs().clearMaxTs()));
+        return b.build();
+    }
+
+    @Test
+    void leafResultChunkOfRevision9BytesArePinned() throws IOException {
+        LeafResultChunk m = resultChunk();
+        assertThat(m.toByteArray()).isEqualTo(golden("leaf-result-chunk-r9.bin", m.toByteArray()));
+        PartialTable r =
+                PartialTableCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk-r9.bin", null))));
+        AggState h = r.cell(List.of("eu"), 1, 1);
+        assertThat(List.of(h.minTs(), h.maxTs())).containsExactly(T, T + 2);
+    }
+
     @Test
     void leafResultChunkBytesArePinned() throws IOException {
-        LeafResultChunk m = resultChunk();
+        LeafResultChunk m = withoutSelectorTimes(resultChunk());
         assertThat(m.toByteArray()).isEqualTo(golden("leaf-result-chunk.bin", m.toByteArray()));
         PartialTable r =
                 PartialTableCodec.decode(List.of(LeafResultChunk.parseFrom(golden("leaf-result-chunk.bin", null))));
         assertThat(r.cell(List.of("eu"), 1, 1).histogram().total()).isEqualTo(3);
         assertThat(r.cell(List.of("eu"), 0, 0)).isEqualTo(AggState.of(T, 2).add(T + 10_000, 8));
         assertThat(r.cell(List.of("us"), 0, 1).last()).isEqualTo(-1.5);
-        assertThat(AggStateCodec.encode(r.cell(List.of("eu"), 1, 1)))
+        assertThat(AggStateCodec.encodeStored(r.cell(List.of("eu"), 1, 1)))
                 .isEqualTo(m.getGroups(0).getCells(1).getState());
     }
 

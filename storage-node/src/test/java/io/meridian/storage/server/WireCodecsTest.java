@@ -167,7 +167,23 @@ class WireCodecsTest {
             assertThat(back.rowsExistOnly()).isEqualTo(existOnly);
             assertThat(back.fields()).isEqualTo(q.fields());
             assertThat(back.aggregates()).isEqualTo(q.aggregates());
+            assertThat(back.selectorTimes()).isFalse();
         }
+        LeafQuery selectors = new LeafQuery(
+                "cpu",
+                TagPredicate.all(),
+                1_000,
+                61_000,
+                0,
+                List.of(),
+                List.of("usage"),
+                Set.of(Aggregate.MAX),
+                List.of(),
+                false,
+                true);
+        LeafQueryRequest wire = LeafQueryCodec.encode(selectors).build();
+        assertThat(wire.getSelectorTimes()).isTrue();
+        assertThat(LeafQueryCodec.decode(wire).selectorTimes()).isTrue();
     }
 
     @Test
@@ -211,6 +227,23 @@ class WireCodecsTest {
         assertThat(AggStateCodec.decode(AggStateCodec.encode(AggState.empty()), "test")
                         .isEmpty())
                 .isTrue();
+        AggState selected =
+                AggState.of(100, 4).add(110, 1).add(120, 9).add(130, 2).add(140, 9);
+        AggState decoded = AggStateCodec.decode(AggStateCodec.encode(selected), "test");
+        assertThat(List.of(decoded.minTs(), decoded.maxTs()))
+                .as("the selector times travel (revision 9); the earliest of two equal maxima")
+                .containsExactly(110L, 120L);
+        PartialAgg revision8 = AggStateCodec.encode(selected).toBuilder()
+                .clearMinTs()
+                .clearMaxTs()
+                .build();
+        assertThat(revision8).isEqualTo(AggStateCodec.encodeStored(selected));
+        AggState derived = AggStateCodec.decode(revision8, "test");
+        assertThat(List.of(derived.minTs(), derived.maxTs()))
+                .as(
+                        "a revision-8 cell: the minimum at neither end takes the first point's time, the maximum the last's")
+                .containsExactly(100L, 140L);
+        assertThat(derived).isEqualTo(decoded);
         PartialAgg bad = AggStateCodec.encode(h).toBuilder()
                 .setHistogram(HistogramBuckets.newBuilder()
                         .addIndexes(5)
