@@ -10,8 +10,10 @@ import java.util.Map;
  * The aggregates Meridian SQL has no exact form for over a gauge: {@code median(x)} and {@code percentile(x, N)},
  * computed from the slot values the raw SQL returns, per group and bucket, exactly as InfluxDB's reducers do:
  * median is the middle value (the mean of the two middle ones for an even count); percentile is the value of
- * nearest rank {@code floor(n * N / 100 + 0.5)} (null when that rank is 0 or past the end). A lone
- * {@code percentile} without {@code GROUP BY time} is a selector: its row's time is that of the slot it selects.
+ * nearest rank {@code floor(n * N / 100 + 0.5)} (null when that rank is 0 or past the end). Under a field filter also
+ * {@code first} and {@code last}, and a lone {@code min} or {@code max}: the plan reads their point times only
+ * pushed, and a field filter keeps the aggregation above the leaves. A lone selector without {@code GROUP BY time}
+ * reports the time of the slot it selects.
  */
 final class JavaAggregates {
     private JavaAggregates() {}
@@ -44,13 +46,14 @@ final class JavaAggregates {
         boolean loneSelector = plan.bucketing() == null
                 && plan.slots().size() == 1
                 && plan.transforms().isEmpty()
-                && plan.slots().get(0).function().equals("percentile");
+                && plan.slots().get(0).kind() == SelectPlan.AggSlot.Kind.JAVA
+                && !plan.slots().get(0).function().equals("median");
         values.forEach((key, buckets) -> buckets.forEach((time, cell) -> {
             BucketSeries s = series.computeIfAbsent(key, k -> new BucketSeries(plan.measurement(), k));
-            if (loneSelector && plan.slots().get(0).kind() == SelectPlan.AggSlot.Kind.JAVA) {
+            if (loneSelector) {
                 // as InfluxDB: a lone selector reports the time of the point it selects
                 SelectPlan.AggSlot slot = plan.slots().get(0);
-                Point p = percentilePoint(cell.get(slot.sqlColumn()), slot.percentile());
+                Point p = select(slot, cell.get(slot.sqlColumn()));
                 s.bucket(p == null ? time : p.ts(), 1)[0] = p == null ? null : p.value();
                 return;
             }
@@ -58,13 +61,41 @@ final class JavaAggregates {
             for (int i = 0; i < plan.slots().size(); i++) {
                 SelectPlan.AggSlot slot = plan.slots().get(i);
                 if (slot.kind() == SelectPlan.AggSlot.Kind.JAVA) {
-                    List<Double> v = cell.get(slot.sqlColumn()).stream()
-                            .map(Point::value)
-                            .toList();
-                    slots[i] = slot.function().equals("median") ? median(v) : percentile(v, slot.percentile());
+                    List<Point> points = cell.get(slot.sqlColumn());
+                    if (slot.function().equals("median")) {
+                        slots[i] = median(points.stream().map(Point::value).toList());
+                    } else {
+                        Point p = select(slot, points);
+                        slots[i] = p == null ? null : p.value();
+                    }
                 }
             }
         }));
+    }
+
+    /**
+     * The point a selector picks, or null: {@code first} / {@code last} by time (on equal times the smaller /
+     * larger value, as the storage orders them), {@code min} / {@code max} the earliest of the extreme values,
+     * {@code percentile} by nearest rank.
+     */
+    static Point select(SelectPlan.AggSlot slot, List<Point> points) {
+        if (points.isEmpty()) {
+            return null;
+        }
+        Comparator<Point> byTime = Comparator.comparingLong(Point::ts).thenComparingDouble(Point::value);
+        return switch (slot.function()) {
+            case "first" -> points.stream().min(byTime).orElseThrow();
+            case "last" -> points.stream().max(byTime).orElseThrow();
+            case "min" ->
+                points.stream()
+                        .min(Comparator.comparingDouble(Point::value).thenComparingLong(Point::ts))
+                        .orElseThrow();
+            case "max" ->
+                points.stream()
+                        .min(Comparator.comparingDouble(Point::value).reversed().thenComparingLong(Point::ts))
+                        .orElseThrow();
+            default -> percentilePoint(points, slot.percentile());
+        };
     }
 
     /** A slot value and its time. */
@@ -100,15 +131,5 @@ final class JavaAggregates {
         double lo = a.get(n / 2 - 1);
         double hi = a.get(n / 2);
         return lo + (hi - lo) / 2;
-    }
-
-    static Double percentile(List<Double> values, double percentile) {
-        int i = nearestRank(values.size(), percentile);
-        if (i < 0) {
-            return null;
-        }
-        List<Double> a = new ArrayList<>(values);
-        a.sort(null);
-        return a.get(i);
     }
 }

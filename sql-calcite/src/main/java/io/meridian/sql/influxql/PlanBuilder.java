@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * stddev                            -> STDDEV_SAMP                             (pushed: moments of the slot values)
  * percentile(h, N), median(h)       -> PERCENTILE(h, N/100) on histogram fields (pushed)
  * percentile(x, N), median(x)       -> the slots' values, nearest rank / middle here
+ * first(x), last(x) under a field filter, and a lone min(x) / max(x) there -> the slots' values, selected here
  * first / last / min / max(x) alone, no GROUP BY time -> FIRST(x), FIRST_TIME(x) / LAST(x), LAST_TIME(x) /
  *                                      MIN(x), MIN_TIME(x) / MAX(x), MAX_TIME(x): the time of the selected point, as
  *                                      InfluxDB reports a lone selector's point time
@@ -27,6 +28,9 @@ import java.util.stream.Collectors;
  * </pre>
  */
 final class PlanBuilder {
+    /** Selectors the plan computes only pushed, so that under a field filter they are computed here. */
+    private static final java.util.Set<String> SELECTED_HERE_UNDER_A_FIELD_FILTER = java.util.Set.of("first", "last");
+
     private PlanBuilder() {}
 
     /** Everything of a statement the per-measurement plans share. */
@@ -79,11 +83,11 @@ final class PlanBuilder {
             return raw(ctx, db, metric, sqlGroupTags, where, from);
         }
         List<String> javaFields = new ArrayList<>();
-        boolean selectorTime = bucketing == null
-                && !cond.fieldPredicate()
+        boolean lone = bucketing == null
                 && ctx.shape().transformCalls().isEmpty()
                 && ctx.shape().aggregateCalls().size() == 1;
-        List<SelectPlan.AggSlot> slots = slots(ctx.shape().aggregateCalls(), metric, javaFields, selectorTime);
+        List<SelectPlan.AggSlot> slots =
+                slots(ctx.shape().aggregateCalls(), metric, javaFields, lone, cond.fieldPredicate());
         int sqlColumn = slots.stream().mapToInt(a -> a.sqlColumns().size()).sum();
         if (slots.stream().allMatch(a -> a.kind() == SelectPlan.AggSlot.Kind.ABSENT)) {
             return null;
@@ -127,14 +131,22 @@ final class PlanBuilder {
     }
 
     /**
-     * The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. With
-     * {@code selectorTime} (the statement's only call, no {@code GROUP BY time}, no field filter), a {@code first},
-     * {@code last}, {@code min} or {@code max} also reads the time of its point ({@code FIRST_TIME(x)},
-     * {@code LAST_TIME(x)}, {@code MIN_TIME(x)}, {@code MAX_TIME(x)}); a {@code percentile} or {@code median} of a
-     * gauge, computed here from the slot values, reports the time of the slot it selects.
+     * The slot of each aggregate call; the fields read for JAVA slots are added to {@code javaFields}. A
+     * {@code lone} selector (the statement's only call, no {@code GROUP BY time}) reports the time of its point: a
+     * {@code first}, {@code last}, {@code min} or {@code max} reads it from the plan ({@code FIRST_TIME(x)},
+     * {@code LAST_TIME(x)}, {@code MIN_TIME(x)}, {@code MAX_TIME(x)}), a {@code percentile} of a gauge, computed
+     * here from the slot values, from the slot it selects. Under a {@code fieldPredicate} the plan cannot read point
+     * times ({@code FIRST}, {@code LAST} and the selector times run only pushed, and a field filter keeps the
+     * aggregation above the leaves), so {@code first} and {@code last}, and a lone {@code min} or {@code max}, are
+     * computed here from the slot values that pass the filter.
      */
     private static List<SelectPlan.AggSlot> slots(
-            List<Expr.Call> calls, Catalog.Metric metric, List<String> javaFields, boolean selectorTime) {
+            List<Expr.Call> calls,
+            Catalog.Metric metric,
+            List<String> javaFields,
+            boolean lone,
+            boolean fieldPredicate) {
+        boolean selectorTime = lone && !fieldPredicate;
         List<SelectPlan.AggSlot> slots = new ArrayList<>();
         int sqlColumn = 0;
         for (Expr.Call call : calls) {
@@ -147,7 +159,11 @@ final class PlanBuilder {
             if (type == null) {
                 slots.add(new SelectPlan.AggSlot(
                         call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.ABSENT, -1, List.of()));
-            } else if (!Double.isNaN(pct) && type != FieldType.HISTOGRAM) {
+            } else if ((!Double.isNaN(pct) && type != FieldType.HISTOGRAM)
+                    || (fieldPredicate && SELECTED_HERE_UNDER_A_FIELD_FILTER.contains(call.name()))
+                    || (fieldPredicate
+                            && lone
+                            && (call.name().equals("min") || call.name().equals("max")))) {
                 if (!javaFields.contains(ref.name())) {
                     javaFields.add(ref.name());
                 }

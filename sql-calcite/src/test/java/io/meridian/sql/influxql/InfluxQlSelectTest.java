@@ -214,6 +214,31 @@ class InfluxQlSelectTest {
                 .containsExactly(row(T0, 5.0));
     }
 
+    /**
+     * Under a field filter the plan cannot read point times (a field filter keeps the aggregation above the leaves),
+     * so {@code first}, {@code last} and a lone {@code min} / {@code max} are selected here from the slot values that
+     * pass the filter; alone, they still report their point's time.
+     */
+    @Test
+    void selectorsUnderAFieldFilterAreSelectedFromTheSlotValues() {
+        assertThat(only(f.runMs("SELECT last(usage_user) FROM cpu WHERE host = 'h1' AND usage_user < 9 AND "
+                                + range(0, 120)))
+                        .values())
+                .containsExactly(row(T0 + 60_000, 7.0));
+        assertThat(only(f.runMs("SELECT max(usage_user) FROM cpu WHERE host = 'h1' AND usage_user < 9 AND "
+                                + range(0, 120)))
+                        .values())
+                .containsExactly(row(T0 + 60_000, 7.0));
+        assertThat(only(f.runMs("SELECT min(usage_user) FROM cpu WHERE host = 'h1' AND usage_user > 2 AND "
+                                + range(0, 120)))
+                        .values())
+                .containsExactly(row(T0 + 20_000, 3.0));
+        assertThat(only(f.runMs("SELECT first(usage_user), last(usage_user) FROM cpu WHERE host = 'h1' AND "
+                                + "usage_user > 2 AND " + range(0, 120) + " GROUP BY time(1m) fill(none)"))
+                        .values())
+                .containsExactly(row(T0, 3.0, 3.0), row(T0 + 60_000, 7.0, 10.0));
+    }
+
     @Test
     void medianPercentileSpreadAndStddevFollowInfluxDb() {
         InfluxQlResponse.Series s = only(f.run("SELECT median(usage_user), percentile(usage_user, 50), "
