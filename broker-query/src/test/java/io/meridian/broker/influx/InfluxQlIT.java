@@ -180,6 +180,18 @@ class InfluxQlIT {
                         + "' AND ts >= " + ts(FROM) + " AND ts <= " + ts(TO))
                 .get(0);
         assertThat(Instant.parse(sql.get(1).asText()).toEpochMilli()).isEqualTo(earliestMax);
+
+        // with a tag beside it, the tag of that point: of all hosts' maxima (96.5 each), h3's comes first
+        JsonNode withHost = influx(
+                        "SELECT max(usage_user), host FROM cpu WHERE time >= " + FROM + "ms AND time <= " + TO + "ms")
+                .path("results")
+                .get(0)
+                .path("series")
+                .get(0);
+        assertThat(withHost.path("columns").toString()).isEqualTo("[\"time\",\"max\",\"host\"]");
+        assertThat(Instant.parse(withHost.path("values").get(0).get(0).asText()).toEpochMilli())
+                .isEqualTo(T0 + Math.floorMod(96 - 3 * 100, 97) * 10_000L);
+        assertThat(withHost.path("values").get(0).get(2).asText()).isEqualTo("h3");
     }
 
     @Test

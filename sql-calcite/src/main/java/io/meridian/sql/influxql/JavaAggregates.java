@@ -13,7 +13,8 @@ import java.util.Map;
  * nearest rank {@code floor(n * N / 100 + 0.5)} (null when that rank is 0 or past the end). Under a field filter also
  * {@code first} and {@code last}, and a lone {@code min} or {@code max}: the plan reads their point times only
  * pushed, and a field filter keeps the aggregation above the leaves. A lone selector without {@code GROUP BY time}
- * reports the time of the slot it selects.
+ * reports the time of the slot it selects, and a selector with auxiliary fields and tags
+ * ({@code SELECT max(x), host}) the values of the selected slot's row.
  */
 final class JavaAggregates {
     private JavaAggregates() {}
@@ -39,7 +40,7 @@ final class JavaAggregates {
                     });
             for (int i = 0; i < fields; i++) {
                 if (row.get(fieldsFrom + i) instanceof Number n) {
-                    cell.get(i).add(new Point(ts, n.doubleValue()));
+                    cell.get(i).add(new Point(ts, n.doubleValue(), row));
                 }
             }
         }
@@ -48,13 +49,20 @@ final class JavaAggregates {
                 && plan.transforms().isEmpty()
                 && plan.slots().get(0).kind() == SelectPlan.AggSlot.Kind.JAVA
                 && !plan.slots().get(0).function().equals("median");
+        List<String> auxiliary = plan.auxiliary();
         values.forEach((key, buckets) -> buckets.forEach((time, cell) -> {
             BucketSeries s = series.computeIfAbsent(key, k -> new BucketSeries(plan.measurement(), k));
-            if (loneSelector) {
-                // as InfluxDB: a lone selector reports the time of the point it selects
+            if (loneSelector || !auxiliary.isEmpty()) {
+                // as InfluxDB: a lone selector reports the time of the point it selects, and auxiliary fields and
+                // tags are read from that point's row
                 SelectPlan.AggSlot slot = plan.slots().get(0);
                 Point p = select(slot, cell.get(slot.sqlColumn()));
-                s.bucket(p == null ? time : p.ts(), 1)[0] = p == null ? null : p.value();
+                Object[] slots = s.bucket(p == null || !loneSelector ? time : p.ts(), 1 + auxiliary.size());
+                slots[0] = p == null ? null : p.value();
+                for (int j = 0; j < auxiliary.size(); j++) {
+                    int column = plan.rawColumns().indexOf(auxiliary.get(j));
+                    slots[1 + j] = p == null || column < 0 ? null : p.row().get(fieldsFrom + column);
+                }
                 return;
             }
             Object[] slots = s.bucket(time, plan.slots().size());
@@ -98,8 +106,8 @@ final class JavaAggregates {
         };
     }
 
-    /** A slot value and its time. */
-    record Point(long ts, double value) {}
+    /** A slot value, its time and the raw answer row it came from. */
+    record Point(long ts, double value, List<Object> row) {}
 
     /** The point of nearest rank by value (the earliest of equal values, as InfluxDB's selector), or null. */
     static Point percentilePoint(List<Point> points, double percentile) {

@@ -86,8 +86,14 @@ final class PlanBuilder {
         boolean lone = bucketing == null
                 && ctx.shape().transformCalls().isEmpty()
                 && ctx.shape().aggregateCalls().size() == 1;
-        List<SelectPlan.AggSlot> slots =
-                slots(ctx.shape().aggregateCalls(), metric, javaFields, lone, cond.fieldPredicate());
+        List<String> auxiliary = auxiliary(ctx, metric);
+        List<SelectPlan.AggSlot> slots = slots(
+                ctx.shape().aggregateCalls(),
+                metric,
+                javaFields,
+                lone,
+                cond.fieldPredicate(),
+                !ctx.shape().references().isEmpty());
         int sqlColumn = slots.stream().mapToInt(a -> a.sqlColumns().size()).sum();
         if (slots.stream().allMatch(a -> a.kind() == SelectPlan.AggSlot.Kind.ABSENT)) {
             return null;
@@ -104,7 +110,9 @@ final class PlanBuilder {
         String aggregateSql = sqlColumn == 0
                 ? null
                 : aggregateSql(slots, bucketing, sqlFilled, s.fill().mode(), sqlGroupTags, from, where);
-        String rawSql = javaFields.isEmpty() ? null : rawSql(sqlGroupTags, javaFields, from, where, javaFields, "");
+        List<String> rawColumns = new ArrayList<>(javaFields);
+        auxiliary.stream().filter(a -> !rawColumns.contains(a)).forEach(rawColumns::add);
+        String rawSql = javaFields.isEmpty() ? null : rawSql(sqlGroupTags, rawColumns, from, where, javaFields, "");
         return new SelectPlan(
                 db.name(),
                 metric.name(),
@@ -114,7 +122,7 @@ final class PlanBuilder {
                 ctx.outputs(),
                 slots,
                 ctx.shape().transformCalls(),
-                javaFields,
+                rawColumns,
                 javaFields,
                 bucketing,
                 s.fill(),
@@ -138,14 +146,16 @@ final class PlanBuilder {
      * here from the slot values, from the slot it selects. Under a {@code fieldPredicate} the plan cannot read point
      * times ({@code FIRST}, {@code LAST} and the selector times run only pushed, and a field filter keeps the
      * aggregation above the leaves), so {@code first} and {@code last}, and a lone {@code min} or {@code max}, are
-     * computed here from the slot values that pass the filter.
+     * computed here from the slot values that pass the filter; so is a selector {@code withAuxiliary} fields, whose
+     * values are read from the row of the selected point.
      */
     private static List<SelectPlan.AggSlot> slots(
             List<Expr.Call> calls,
             Catalog.Metric metric,
             List<String> javaFields,
             boolean lone,
-            boolean fieldPredicate) {
+            boolean fieldPredicate,
+            boolean withAuxiliary) {
         boolean selectorTime = lone && !fieldPredicate;
         List<SelectPlan.AggSlot> slots = new ArrayList<>();
         int sqlColumn = 0;
@@ -159,7 +169,8 @@ final class PlanBuilder {
             if (type == null) {
                 slots.add(new SelectPlan.AggSlot(
                         call, call.name(), ref.name(), pct, SelectPlan.AggSlot.Kind.ABSENT, -1, List.of()));
-            } else if ((!Double.isNaN(pct) && type != FieldType.HISTOGRAM)
+            } else if (withAuxiliary
+                    || (!Double.isNaN(pct) && type != FieldType.HISTOGRAM)
                     || (fieldPredicate && SELECTED_HERE_UNDER_A_FIELD_FILTER.contains(call.name()))
                     || (fieldPredicate
                             && lone
@@ -192,6 +203,22 @@ final class PlanBuilder {
             }
         }
         return slots;
+    }
+
+    /**
+     * The fields and tags selected beside a lone selector (InfluxDB's auxiliary fields, read at its point) that the
+     * metric has; a name it lacks reads null.
+     */
+    private static List<String> auxiliary(Context ctx, Catalog.Metric metric) {
+        List<String> out = new ArrayList<>();
+        for (Expr.VarRef ref : ctx.shape().references()) {
+            boolean tag = metric.tagKeys().contains(ref.name()) && ref.cast() != Expr.Cast.FIELD;
+            boolean field = !tag && metric.fields().containsKey(ref.name()) && ref.cast() != Expr.Cast.TAG;
+            if ((tag || field) && !out.contains(ref.name())) {
+                out.add(ref.name());
+            }
+        }
+        return out;
     }
 
     private static SelectPlan raw(

@@ -1,5 +1,6 @@
 package io.meridian.sql.influxql;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -101,6 +102,29 @@ record SelectPlan(
                             || function.equals("min")
                             || function.equals("max"))
                     && sqlColumns.size() == 2;
+        }
+    }
+
+    /**
+     * An aggregate statement's auxiliary references: the fields and tags its outputs select beside its one selector
+     * (outside calls), by name in first-use order. Their values are those of the selected point's row; in a bucket
+     * they follow the slots ({@code slots().size() + i}).
+     */
+    List<String> auxiliary() {
+        List<String> names = new ArrayList<>();
+        if (aggregate) {
+            outputs.forEach(c -> auxiliary(c.expr(), names));
+        }
+        return names;
+    }
+
+    private static void auxiliary(Expr e, List<String> names) {
+        Expr x = Expr.unwrap(e);
+        if (x instanceof Expr.VarRef v && !names.contains(v.name())) {
+            names.add(v.name());
+        } else if (x instanceof Expr.Binary b) {
+            auxiliary(b.lhs(), names);
+            auxiliary(b.rhs(), names);
         }
     }
 

@@ -45,6 +45,11 @@ final class SelectRunner {
         for (int i = 0; i < p.slots().size(); i++) {
             slotOf.put(p.slots().get(i).call(), i);
         }
+        Map<String, Integer> auxiliaryOf = new HashMap<>();
+        List<String> auxiliary = p.auxiliary();
+        for (int i = 0; i < auxiliary.size(); i++) {
+            auxiliaryOf.put(auxiliary.get(i), p.slots().size() + i);
+        }
         boolean filling = p.bucketing() != null && p.fill().mode() != Statement.FillMode.NONE;
         RowEvaluator evaluator = new RowEvaluator(p.outputs(), filling);
         List<SeriesResult> out = new ArrayList<>();
@@ -85,7 +90,8 @@ final class SelectRunner {
                 if (times[r] < lo || times[r] > hi) {
                     continue; // the bucket before the window, read only for the transforms
                 }
-                List<Object> values = evaluator.evaluate(new BucketRow(rows[r], had[r], slotOf, transforms, r));
+                List<Object> values =
+                        evaluator.evaluate(new BucketRow(rows[r], had[r], slotOf, auxiliaryOf, transforms, r));
                 if (values != null) {
                     keptTimes.add(times[r]);
                     kept.add(values);
@@ -164,11 +170,15 @@ final class SelectRunner {
         return out;
     }
 
-    /** A bucket of an aggregate statement: slot values after fill, whether they had points, transforms. */
+    /**
+     * A bucket of an aggregate statement: slot values after fill (then a selector's auxiliary values), whether they
+     * had points, transforms.
+     */
     private record BucketRow(
             Object[] slots,
             boolean[] had,
             Map<Expr.Call, Integer> slotOf,
+            Map<String, Integer> auxiliaryOf,
             Map<Expr.Call, Object[]> transforms,
             int index)
             implements RowEvaluator.Row {
@@ -189,7 +199,8 @@ final class SelectRunner {
 
         @Override
         public Object reference(Expr.VarRef ref) {
-            return null;
+            Integer i = auxiliaryOf.get(ref.name()); // a selector's auxiliary field or tag; filled buckets have none
+            return i == null || i >= slots.length ? null : slots[i];
         }
 
         @Override

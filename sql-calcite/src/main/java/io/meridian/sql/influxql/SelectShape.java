@@ -8,19 +8,25 @@ import java.util.Set;
 
 /**
  * What a SELECT list computes, checked as InfluxDB's compiler checks it: either an aggregate statement (every field
- * reference inside an aggregate call, transforms over aggregates with {@code GROUP BY time}) or a raw one (field
- * and tag references, transforms over fields, no {@code GROUP BY time}).
+ * reference inside an aggregate call, transforms over aggregates with {@code GROUP BY time}; or one selector call
+ * beside field and tag references, read at the selected point) or a raw one (field and tag references, transforms
+ * over fields, no {@code GROUP BY time}).
  *
  * @param aggregate      whether the statement aggregates
  * @param aggregateCalls the distinct aggregate calls ({@code mean("x")}), in first-use order
  * @param transformCalls the distinct transform calls ({@code derivative(mean("x"), 1s)})
- * @param references     raw statement: the distinct references outside calls and inside transforms
+ * @param references     raw statement: the distinct references outside calls and inside transforms; aggregate
+ *                       statement: the fields and tags selected beside its one selector (InfluxDB's auxiliary
+ *                       fields: their values at the selected point)
  */
 record SelectShape(
         boolean aggregate,
         List<Expr.Call> aggregateCalls,
         List<Expr.Call> transformCalls,
         List<Expr.VarRef> references) {
+    /** The selectors: a statement with one of them alone may also select fields and tags, read at its point. */
+    static final Set<String> SELECTORS = Set.of("first", "last", "min", "max", "percentile");
+
     /** The unit of {@code derivative()} without one and without {@code GROUP BY time}. */
     static final long DEFAULT_DERIVATIVE_UNIT_NS = 1_000_000_000L;
 
@@ -49,6 +55,14 @@ record SelectShape(
         for (FieldExpander.Column c : columns) {
             collect(c.expr(), aggregate, groupByTime, aggregates, transforms, references);
         }
+        if (aggregate
+                && !references.isEmpty()
+                && (aggregates.size() != 1
+                        || !transforms.isEmpty()
+                        || !SELECTORS.contains(aggregates.iterator().next().name()))) {
+            // as InfluxDB: a reference beside calls only with one selector, whose point it is read at
+            throw new InvalidInputException("mixing aggregate and non-aggregate queries is not supported");
+        }
         if (!aggregate && groupByTime) {
             throw new InvalidInputException("GROUP BY requires at least one aggregate function");
         }
@@ -67,10 +81,7 @@ record SelectShape(
             Set<Expr.VarRef> references) {
         Expr x = Expr.unwrap(e);
         if (x instanceof Expr.VarRef v) {
-            if (aggregate) {
-                throw new InvalidInputException("mixing aggregate and non-aggregate queries is not supported");
-            }
-            references.add(v);
+            references.add(v); // beside calls: checked once all are known (a lone selector's auxiliary values)
         } else if (x instanceof Expr.Binary b) {
             collect(b.lhs(), aggregate, groupByTime, aggregates, transforms, references);
             collect(b.rhs(), aggregate, groupByTime, aggregates, transforms, references);

@@ -239,6 +239,39 @@ class InfluxQlSelectTest {
                 .containsExactly(row(T0, 3.0, 3.0), row(T0 + 60_000, 7.0, 10.0));
     }
 
+    /**
+     * As InfluxDB 1.x: one selector may be paired with fields and tags ({@code SELECT max(x), host}), whose values are
+     * those of the selected point; beside an aggregate, or beside two calls, that is an error.
+     */
+    @Test
+    void aSelectorReadsItsAuxiliaryFieldsAndTagsAtItsPoint() {
+        InfluxQlResponse.Series all =
+                only(f.runMs("SELECT max(usage_user), host, region FROM cpu WHERE " + range(0, 120)));
+        assertThat(all.columns()).containsExactly("time", "max", "host", "region");
+        assertThat(all.values()).containsExactly(row(T0 + 90_000, 50.0, "h2", "us"));
+        assertThat(only(f.runMs("SELECT first(usage_idle), usage_user FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .as("a field at the selected point of another field")
+                .containsExactly(row(T0 + 60_000, 50.0, 7.0));
+        assertThat(only(f.runMs("SELECT last(usage_user), usage_idle FROM cpu WHERE host = 'h1' AND " + range(0, 120)))
+                        .values())
+                .as("no value of the auxiliary field at that point")
+                .containsExactly(row(T0 + 90_000, 10.0, null));
+        assertThat(only(f.runMs("SELECT max(usage_user), host FROM cpu WHERE " + range(0, 120)
+                                + " GROUP BY time(1m) fill(none)"))
+                        .values())
+                .as("per bucket, at the bucket's start")
+                .containsExactly(row(T0, 20.0, "h2"), row(T0 + 60_000, 50.0, "h2"));
+        for (String bad : List.of(
+                "SELECT mean(usage_user), host FROM cpu",
+                "SELECT max(usage_user), min(usage_user), host FROM cpu",
+                "SELECT derivative(max(usage_user)), host FROM cpu GROUP BY time(1m)")) {
+            assertThat(f.run(bad).results().get(0).error())
+                    .as(bad)
+                    .isEqualTo("mixing aggregate and non-aggregate queries is not supported");
+        }
+    }
+
     @Test
     void medianPercentileSpreadAndStddevFollowInfluxDb() {
         InfluxQlResponse.Series s = only(f.run("SELECT median(usage_user), percentile(usage_user, 50), "
