@@ -189,9 +189,14 @@ public record BrokerNodeConfig(
                 c.get(KAFKA_INGEST_GROUP));
     }
 
-    /** {@code broker.prometheus.series-cache: -1}: the label sets a 64th of the heap holds. */
+    /**
+     * {@code broker.prometheus.series-cache: -1}: the label sets a 32nd of the heap holds (32,768 at 1 GiB). A
+     * Prometheus sends each of its active series every scrape; a cache whose generation (half of it) holds fewer keeps
+     * moving them between generations and checks the rest again, which doubled the CPU of a 10,000-series remote
+     * write at a 64th (docs/benchmarks.md).
+     */
     public static int defaultSeriesCache(long heapBytes) {
-        return (int) Math.min(Integer.MAX_VALUE, heapBytes / 64 / RemoteWriteBatcher.CACHED_SERIES_BYTES);
+        return (int) Math.min(Integer.MAX_VALUE, heapBytes / 32 / RemoteWriteBatcher.CACHED_SERIES_BYTES);
     }
 
     /**
