@@ -262,6 +262,19 @@ class InfluxQlSelectTest {
                         .values())
                 .as("per bucket, at the bucket's start")
                 .containsExactly(row(T0, 20.0, "h2"), row(T0 + 60_000, 50.0, "h2"));
+        List<InfluxQlResponse.Series> perHost = f.service
+                .execute(
+                        InfluxFixture.DB,
+                        "SELECT max(usage_user), host, region FROM cpu WHERE " + range(0, 120) + " GROUP BY host",
+                        Epoch.MILLISECONDS)
+                .results()
+                .get(0)
+                .series();
+        assertThat(perHost)
+                .as("a group-by tag selected beside the selector")
+                .extracting(InfluxQlResponse.Series::values)
+                .containsExactly(
+                        List.of(row(T0 + 90_000, 10.0, "h1", "eu")), List.of(row(T0 + 90_000, 50.0, "h2", "us")));
         for (String bad : List.of(
                 "SELECT mean(usage_user), host FROM cpu",
                 "SELECT max(usage_user), min(usage_user), host FROM cpu",
