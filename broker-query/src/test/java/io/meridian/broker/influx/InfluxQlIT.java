@@ -96,6 +96,11 @@ class InfluxQlIT {
     void anInfluxDbJavaClientQueriesWhatItWrote() {
         InfluxDB client = InfluxDBFactory.connect(cluster.url());
         try {
+            // what Telegraf and this client send before writing: a no-op for a database that exists
+            client.query(new Query("CREATE DATABASE \"tel\""));
+            QueryResult created = client.query(new Query("CREATE DATABASE \"not_yet\""));
+            assertThat(created.getResults().get(0).getError())
+                    .startsWith("not supported: CREATE DATABASE of a new database [database=not_yet]");
             QueryResult r = client.query(new Query(
                     "SELECT max(usage_user), count(usage_system) FROM cpu" + " WHERE time >= " + FROM
                             + "ms AND time <= " + TO + "ms GROUP BY host",

@@ -56,6 +56,12 @@ final class InfluxQlParser {
         if (t.isKeyword("SHOW")) {
             return new ShowParser(in).parse();
         }
+        if (t.isKeyword("CREATE") && in.peek().isKeyword("DATABASE")) {
+            in.next();
+            String name = in.ident();
+            skipStatement(in); // WITH DURATION ... (a retention policy): the database's intervals decide that here
+            return new Statement.CreateDatabase(name);
+        }
         if (t.type() == TokenType.KEYWORD && UNSUPPORTED_STARTS.contains(t.text())) {
             StringBuilder clause = new StringBuilder(t.text());
             for (int words = 1;

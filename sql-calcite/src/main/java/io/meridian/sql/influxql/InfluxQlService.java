@@ -24,6 +24,7 @@ public final class InfluxQlService {
     static final String NOT_EXECUTED = "not executed";
 
     private final Clock clock;
+    private final Catalog catalog;
     private final SelectPlanner planner;
     private final SelectRunner selects;
     private final ShowRunner shows;
@@ -38,7 +39,7 @@ public final class InfluxQlService {
     }
 
     InfluxQlService(Catalog catalog, SqlRunner sql, Clock clock) {
-        Objects.requireNonNull(catalog, "catalog");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(sql, "sql");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.planner = new SelectPlanner(catalog);
@@ -85,6 +86,14 @@ public final class InfluxQlService {
         long now = clock.millis();
         if (statement instanceof Statement.Unsupported u) {
             throw new InvalidInputException("not supported: " + u.clause());
+        }
+        if (statement instanceof Statement.CreateDatabase c) {
+            if (catalog.database(c.name()).isEmpty()) {
+                throw new InvalidInputException("not supported: CREATE DATABASE of a new database [database=" + c.name()
+                        + "]: create it with POST /api/v1/databases, which names its shards, replicas and intervals"
+                        + " (docs/http-api.md); for one that exists, CREATE DATABASE succeeds and changes nothing");
+            }
+            return List.of(); // as InfluxDB: creating an existing database does nothing
         }
         if (statement instanceof SelectStatement s) {
             SelectPlanner.Planned planned = planner.plan(s, database, now);

@@ -12,6 +12,7 @@ sealed interface Statement
                 Statement.ShowFieldKeys,
                 Statement.ShowRetentionPolicies,
                 Statement.ShowSeries,
+                Statement.CreateDatabase,
                 Statement.Unsupported {
     /**
      * A {@code FROM} item: a measurement by name or regex, optionally qualified by database and retention policy
@@ -82,6 +83,13 @@ sealed interface Statement
     /** {@code SHOW SERIES [ON db] [FROM ...] [WHERE ...] [LIMIT n] [OFFSET n]}. */
     record ShowSeries(String database, List<Source> sources, Expr condition, long limit, long offset)
             implements Statement {}
+
+    /**
+     * {@code CREATE DATABASE name [WITH ...]}, which Telegraf and InfluxDB 1.x clients send before writing: it succeeds
+     * when the database exists (as in InfluxDB, creating an existing database does nothing); a database is created
+     * with its shards, replicas and intervals through {@code POST /api/v1/databases}.
+     */
+    record CreateDatabase(String name) implements Statement {}
 
     /** A statement of InfluxQL this front-end does not run; {@code clause} names it ("CREATE USER", "SELECT INTO"). */
     record Unsupported(String clause) implements Statement {}

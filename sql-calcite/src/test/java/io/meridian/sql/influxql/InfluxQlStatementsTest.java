@@ -72,6 +72,27 @@ class InfluxQlStatementsTest {
                 .isEqualTo("retention policy not found: rp1");
     }
 
+    /** Telegraf sends CREATE DATABASE before its first write: as InfluxDB, an existing database makes it a no-op. */
+    @Test
+    void createDatabaseSucceedsForAnExistingDatabaseAndSaysHowToCreateANewOne() {
+        InfluxQlResponse.Result exists =
+                f.run("CREATE DATABASE \"" + InfluxFixture.DB + "\"").results().get(0);
+        assertThat(exists.error()).isNull();
+        assertThat(exists.series()).isEmpty();
+        assertThat(f.run("CREATE DATABASE " + InfluxFixture.DB + " WITH DURATION 30d NAME autogen")
+                        .results()
+                        .get(0)
+                        .error())
+                .isNull();
+        assertThat(f.run("CREATE DATABASE metrics2").results().get(0).error())
+                .startsWith("not supported: CREATE DATABASE of a new database [database=metrics2]")
+                .contains("POST /api/v1/databases");
+        assertThat(f.run("SHOW DATABASES").results().get(0).series().get(0).values())
+                .as("nothing created")
+                .extracting(v -> v.get(0))
+                .doesNotContain("metrics2");
+    }
+
     @Test
     void unsupportedInfluxQlFailsItsStatementNamingTheClause() {
         assertThat(f.run("DROP MEASUREMENT cpu").results().get(0).error()).isEqualTo("not supported: DROP MEASUREMENT");
