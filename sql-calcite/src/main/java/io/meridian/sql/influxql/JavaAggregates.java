@@ -50,6 +50,8 @@ final class JavaAggregates {
                 && plan.slots().get(0).kind() == SelectPlan.AggSlot.Kind.JAVA
                 && !plan.slots().get(0).function().equals("median");
         List<String> auxiliary = plan.auxiliary();
+        int[] auxiliaryColumns =
+                auxiliary.stream().mapToInt(a -> plan.rawColumns().indexOf(a)).toArray();
         values.forEach((key, buckets) -> buckets.forEach((time, cell) -> {
             BucketSeries s = series.computeIfAbsent(key, k -> new BucketSeries(plan.measurement(), k));
             if (loneSelector || !auxiliary.isEmpty()) {
@@ -59,8 +61,8 @@ final class JavaAggregates {
                 Point p = select(slot, cell.get(slot.sqlColumn()));
                 Object[] slots = s.bucket(p == null || !loneSelector ? time : p.ts(), 1 + auxiliary.size());
                 slots[0] = p == null ? null : p.value();
-                for (int j = 0; j < auxiliary.size(); j++) {
-                    int column = plan.rawColumns().indexOf(auxiliary.get(j));
+                for (int j = 0; j < auxiliaryColumns.length; j++) {
+                    int column = auxiliaryColumns[j];
                     slots[1 + j] = p == null || column < 0 ? null : p.row().get(fieldsFrom + column);
                 }
                 return;

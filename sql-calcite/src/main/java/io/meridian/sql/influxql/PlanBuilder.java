@@ -86,7 +86,7 @@ final class PlanBuilder {
         boolean lone = bucketing == null
                 && ctx.shape().transformCalls().isEmpty()
                 && ctx.shape().aggregateCalls().size() == 1;
-        List<String> auxiliary = auxiliary(ctx, metric);
+        List<String> auxiliary = columns(ctx, metric, null); // a selector's auxiliary fields and tags
         List<SelectPlan.AggSlot> slots = slots(
                 ctx.shape().aggregateCalls(),
                 metric,
@@ -206,19 +206,24 @@ final class PlanBuilder {
     }
 
     /**
-     * The fields and tags selected beside a lone selector (InfluxDB's auxiliary fields, read at its point) that the
-     * metric has; a name it lacks reads null.
+     * The columns the statement's references name that the metric has (a tag unless cast {@code ::field}, else a
+     * field unless cast {@code ::tag}), once each in first-use order; the fields among them are also added to
+     * {@code fields} when it is not null. A name the metric lacks reads null. Raw statements read these columns, and
+     * so does a selector for its auxiliary fields and tags.
      */
-    private static List<String> auxiliary(Context ctx, Catalog.Metric metric) {
-        List<String> out = new ArrayList<>();
+    private static List<String> columns(Context ctx, Catalog.Metric metric, List<String> fields) {
+        List<String> columns = new ArrayList<>();
         for (Expr.VarRef ref : ctx.shape().references()) {
             boolean tag = metric.tagKeys().contains(ref.name()) && ref.cast() != Expr.Cast.FIELD;
             boolean field = !tag && metric.fields().containsKey(ref.name()) && ref.cast() != Expr.Cast.TAG;
-            if ((tag || field) && !out.contains(ref.name())) {
-                out.add(ref.name());
+            if ((tag || field) && !columns.contains(ref.name())) {
+                columns.add(ref.name());
+                if (field && fields != null) {
+                    fields.add(ref.name());
+                }
             }
         }
-        return out;
+        return columns;
     }
 
     private static SelectPlan raw(
@@ -229,18 +234,8 @@ final class PlanBuilder {
             List<String> where,
             String from) {
         SelectStatement s = ctx.statement();
-        List<String> columns = new ArrayList<>();
         List<String> fields = new ArrayList<>();
-        for (Expr.VarRef ref : ctx.shape().references()) {
-            boolean tag = metric.tagKeys().contains(ref.name()) && ref.cast() != Expr.Cast.FIELD;
-            boolean field = !tag && metric.fields().containsKey(ref.name()) && ref.cast() != Expr.Cast.TAG;
-            if ((tag || field) && !columns.contains(ref.name())) {
-                columns.add(ref.name());
-                if (field) {
-                    fields.add(ref.name());
-                }
-            }
-        }
+        List<String> columns = columns(ctx, metric, fields);
         if (fields.isEmpty()) {
             return null;
         }
