@@ -3,6 +3,7 @@ package io.meridian.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
@@ -347,6 +348,44 @@ class IngestDecoderTest {
         assertThat(lp.batches().stream().mapToLong(b -> b.points).sum()).isEqualTo(2);
         assertThat(deadReason(record(null, "cpu usage=".getBytes(StandardCharsets.UTF_8), "db", "web")))
                 .startsWith("bad line protocol [format=lp]: ");
+    }
+
+    /**
+     * Rows that name their series by its canonical key (storage.proto revision 10: the broker's remote write in Kafka
+     * mode) are checked by their key's names and passed on as they came; a malformed key dead-letters the record.
+     */
+    @Test
+    void rowsByTheirSeriesKeyAreCheckedAndPassedOn() {
+        PointBatch keyed = PointBatch.newBuilder()
+                .addSeries(SeriesRows.newBuilder()
+                        .setKey(ByteString.copyFrom(SeriesKey.of("up", "instance", "h:9100", "job", "node")
+                                .canonicalBytes()))
+                        .addFields("value")
+                        .addTimestampDeltas(T)
+                        .addValues(1))
+                .build();
+        KafkaIngestRecord pb1 =
+                record(IngestRecordCodec.shardKey(1), keyed.toByteArray(), "db", "web", "format", "pb1");
+        IngestDecoder.Decoded d = decoding.decode(pb1, NOW);
+        assertThat(d.deadReason()).isNull();
+        assertThat(d.batches()).singleElement().satisfies(b -> {
+            assertThat(b.shard).isEqualTo(1);
+            assertThat(b.points).isEqualTo(1);
+            assertThat(b.batch).isSameAs(pb1.value);
+        });
+
+        PointBatch badName = keyed.toBuilder()
+                .setSeries(0, keyed.getSeries(0).toBuilder().setKey(ByteString.copyFromUtf8("up\0in stance\0h")))
+                .build();
+        assertThat(deadReason(
+                        record(IngestRecordCodec.shardKey(1), badName.toByteArray(), "db", "web", "format", "pb1")))
+                .contains("invalid tag name [tag=in stance]");
+        PointBatch malformed = keyed.toBuilder()
+                .setSeries(0, keyed.getSeries(0).toBuilder().setKey(ByteString.copyFromUtf8("up\0job")))
+                .build();
+        assertThat(deadReason(
+                        record(IngestRecordCodec.shardKey(1), malformed.toByteArray(), "db", "web", "format", "pb1")))
+                .contains("malformed series key [key=up,job]");
     }
 
     /** A host whose series is not on {@code host=a}'s shard. */

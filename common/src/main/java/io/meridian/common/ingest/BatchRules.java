@@ -2,6 +2,7 @@ package io.meridian.common.ingest;
 
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
+import io.meridian.common.model.CanonicalKeyParts;
 import io.meridian.common.model.Durations;
 import io.meridian.common.model.Names;
 import io.meridian.common.rpc.storage.v1.PointBatch;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * The one rule set a write batch obeys, wherever it is checked: by the broker before a request's batches leave,
@@ -67,6 +69,7 @@ public final class BatchRules {
         TAG_NAME(ErrorCode.INVALID_NAME),
         TAG_VALUE(ErrorCode.INVALID_INPUT),
         DUPLICATE_TAG(ErrorCode.INVALID_INPUT),
+        SERIES_KEY(ErrorCode.INVALID_INPUT),
         MISSING_FIELDS(ErrorCode.INVALID_INPUT),
         FIELD_NAME(ErrorCode.INVALID_NAME),
         DUPLICATE_FIELD(ErrorCode.INVALID_INPUT),
@@ -193,11 +196,48 @@ public final class BatchRules {
 
         /** Row-major: {@code value(row * fields().size() + field)}. */
         double value(int i);
+
+        /** Whether {@code name} is one of the tag keys. */
+        default boolean hasTagKey(String name) {
+            return isTag(name, tagCount(), this::tagKey);
+        }
     }
 
-    /** The rules' view of a wire series (timestamps decoded from their deltas). */
-    public static SeriesView view(SeriesRows wire) {
-        return new WireSeries(wire, null, null, WireSeries.timestamps(wire));
+    /**
+     * The rules' view of wire series {@code index} (timestamps decoded from their deltas; a {@code key} read into
+     * its metric and tags).
+     *
+     * @throws Violation of {@link Rule#SERIES_KEY} when the series carries a key that is malformed, or a key and a
+     *                   metric or tags
+     */
+    public static SeriesView view(int index, SeriesRows wire) {
+        long[] timestamps = WireSeries.timestamps(wire);
+        if (wire.getKey().isEmpty()) {
+            return new WireSeries(wire, null, null, null, timestamps);
+        }
+        CanonicalKeyParts parts = keyParts(index, wire);
+        return new WireSeries(wire, parts.metric(), parts.keys(), parts.values(), timestamps);
+    }
+
+    /**
+     * The metric and tags of wire series {@code index} that carries a {@code key} (storage.proto revision 10).
+     *
+     * @throws Violation of {@link Rule#SERIES_KEY} when the key is malformed, or the series also carries a metric or
+     *                   tags
+     */
+    public static CanonicalKeyParts keyParts(int index, SeriesRows wire) {
+        if (!wire.getMetric().isEmpty() || wire.getTagsCount() > 0) {
+            throw new Violation(
+                    Rule.SERIES_KEY,
+                    index,
+                    "series key and metric both set [series[" + index + "], metric=" + wire.getMetric()
+                            + "]: a series carries its key, or its metric and tags, not both");
+        }
+        try {
+            return CanonicalKeyParts.of(wire.getKey().toByteArray());
+        } catch (InvalidInputException e) {
+            throw new Violation(Rule.SERIES_KEY, index, e.getMessage() + " at [series[" + index + "]]");
+        }
     }
 
     /**
@@ -205,7 +245,15 @@ public final class BatchRules {
      * timestamps.
      */
     public static SeriesView view(SeriesRows wire, String[] tagKeys, String[] tagValues, long[] timestamps) {
-        return new WireSeries(wire, tagKeys, tagValues, timestamps);
+        return new WireSeries(wire, null, tagKeys, tagValues, timestamps);
+    }
+
+    /**
+     * The rules' view of a wire series that carries a {@code key}, whose decoder read its metric and tags from it
+     * ({@link #keyParts}).
+     */
+    public static SeriesView view(SeriesRows wire, CanonicalKeyParts parts, long[] timestamps) {
+        return new WireSeries(wire, parts.metric(), parts.keys(), parts.values(), timestamps);
     }
 
     /**
@@ -218,7 +266,7 @@ public final class BatchRules {
         checkNotEmpty(batch);
         long points = 0;
         for (int i = 0; i < batch.getSeriesCount(); i++) {
-            points += checkSeries(i, view(batch.getSeries(i)), limits);
+            points += checkSeries(i, view(i, batch.getSeries(i)), limits);
         }
         return points;
     }
@@ -227,7 +275,7 @@ public final class BatchRules {
     public static void checkStructure(PointBatch batch) {
         checkNotEmpty(batch);
         for (int i = 0; i < batch.getSeriesCount(); i++) {
-            checkStructure(i, view(batch.getSeries(i)));
+            checkStructure(i, view(i, batch.getSeries(i)));
         }
     }
 
@@ -302,8 +350,33 @@ public final class BatchRules {
      * rows x fields shape.
      */
     public static void checkStructureOfKnownKey(int index, SeriesView s) {
-        checkFields("series", index, s.metric(), s.tagCount(), s::tagKey, s.fields());
+        if (!fieldsKeepTheRules(s)) {
+            checkFields("series", index, s.metric(), s.tagCount(), s::tagKey, s::hasTagKey, s.fields());
+        }
         checkShape(index, s);
+    }
+
+    /**
+     * Whether the fields of a series keep {@link #checkFields}' rules, without building what names a broken one (the
+     * write path's check of every known series); {@code checkFields} says which rule when they do not.
+     */
+    private static boolean fieldsKeepTheRules(SeriesView s) {
+        List<String> fields = s.fields();
+        if (fields.size() > PAIRWISE) {
+            return false; // checkFields compares them by a set
+        }
+        for (int f = 0; f < fields.size(); f++) {
+            String name = fields.get(f);
+            if (Names.invalidReason(name) != null || s.hasTagKey(name)) {
+                return false;
+            }
+            for (int g = 0; g < f; g++) {
+                if (name.equals(fields.get(g))) {
+                    return false;
+                }
+            }
+        }
+        return !fields.isEmpty();
     }
 
     /** There is a row, and rows x fields values. */
@@ -377,12 +450,19 @@ public final class BatchRules {
                         "invalid tag value [tag=" + k + "] at [" + at(list, index, metric) + "]: " + reason);
             }
         }
-        checkFields(list, index, metric, tagCount, tagKey, fields);
+        checkFields(list, index, metric, tagCount, tagKey, null, fields);
     }
 
     /** The field rules of {@link #checkKey}: at least one field, valid and unique names, none named like a tag. */
+    /** @param isTagKey whether a name is a tag key, or null: compared with {@code tagKey}'s names */
     private static void checkFields(
-            String list, int index, String metric, int tagCount, IntFunction<String> tagKey, List<String> fields) {
+            String list,
+            int index,
+            String metric,
+            int tagCount,
+            IntFunction<String> tagKey,
+            Predicate<String> isTagKey,
+            List<String> fields) {
         if (fields.isEmpty()) {
             throw new Violation(
                     Rule.MISSING_FIELDS,
@@ -390,7 +470,7 @@ public final class BatchRules {
                     "missing fields [" + at(list, index, metric) + "]: want at least one field name");
         }
         int duplicateField = firstRepeated(fields.size(), fields::get);
-        Set<String> manyTags = tagCount > PAIRWISE ? new HashSet<>() : null;
+        Set<String> manyTags = isTagKey == null && tagCount > PAIRWISE ? new HashSet<>() : null;
         for (int t = 0; manyTags != null && t < tagCount; t++) {
             manyTags.add(tagKey.apply(t));
         }
@@ -405,7 +485,10 @@ public final class BatchRules {
                         index,
                         "duplicate field [" + at(list, index, metric) + ", field=" + name + "]");
             }
-            if (manyTags != null ? manyTags.contains(name) : isTag(name, tagCount, tagKey)) {
+            boolean tag = isTagKey != null
+                    ? isTagKey.test(name)
+                    : manyTags != null ? manyTags.contains(name) : isTag(name, tagCount, tagKey);
+            if (tag) {
                 throw new Violation(
                         Rule.FIELD_IS_TAG,
                         index,
@@ -500,12 +583,14 @@ public final class BatchRules {
     /** A wire series; its tags as written, or as parallel arrays a decoder sorted. */
     private static final class WireSeries implements SeriesView {
         private final SeriesRows rows;
+        private final String metric; // null: the wire's
         private final String[] tagKeys; // null: the wire's tags
         private final String[] tagValues;
         private final long[] timestamps;
 
-        WireSeries(SeriesRows rows, String[] tagKeys, String[] tagValues, long[] timestamps) {
+        WireSeries(SeriesRows rows, String metric, String[] tagKeys, String[] tagValues, long[] timestamps) {
             this.rows = rows;
+            this.metric = metric;
             this.tagKeys = tagKeys;
             this.tagValues = tagValues;
             this.timestamps = timestamps;
@@ -523,7 +608,7 @@ public final class BatchRules {
 
         @Override
         public String metric() {
-            return rows.getMetric();
+            return metric != null ? metric : rows.getMetric();
         }
 
         @Override

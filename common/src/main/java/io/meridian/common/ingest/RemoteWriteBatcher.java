@@ -1,5 +1,6 @@
 package io.meridian.common.ingest;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -11,13 +12,10 @@ import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.prometheus.WriteRequest;
 import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
-import io.meridian.common.rpc.storage.v1.Tag;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +47,7 @@ public final class RemoteWriteBatcher {
     public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
     /** Label sets {@link #RemoteWriteBatcher()} caches. */
     public static final int DEFAULT_CACHED_SERIES = 4096;
-    /** Heap an entry of the label-set cache takes, about: its bytes, key, tags and the prepared rows. */
+    /** Heap an entry of the label-set cache takes, about: its label bytes, canonical key and name for errors. */
     public static final int CACHED_SERIES_BYTES = 1024;
 
     private static final String NAME_LABEL = "__name__";
@@ -140,10 +138,10 @@ public final class RemoteWriteBatcher {
     }
 
     /**
-     * A checked label set: its canonical key, the hash its shard is chosen by, the fixed part of its rows (metric, tags
-     * and field) and how an error names it.
+     * A checked label set: its rows without rows yet (its canonical key's bytes, storage.proto revision 10, and the
+     * field), the hash its shard is chosen by, and how an error names it.
      */
-    private record Series(String canonical, long hash, SeriesRows template, String display) {
+    private record Series(SeriesRows template, long hash, String display) {
         /** @throws InvalidInputException naming the series and the reason */
         static Series of(String[] names, String[] values, int n, int index) {
             String metric = null;
@@ -172,8 +170,6 @@ public final class RemoteWriteBatcher {
                 throw new InvalidInputException("invalid metric name [series=" + labels(names, values, n)
                         + ", __name__=" + metric + "]: " + metricReason);
             }
-            SeriesRows.Builder template =
-                    SeriesRows.newBuilder().setMetric(metric).addFields(FIELD);
             for (int t = 0; t < count; t++) {
                 String reason = Names.invalidReason(keys[t]);
                 if (reason == null && keys[t].equals(FIELD)) {
@@ -188,15 +184,16 @@ public final class RemoteWriteBatcher {
                     throw new InvalidInputException("invalid tag value [tag=" + keys[t] + "]: " + valueReason
                             + " [series=" + labels(names, values, n) + "]");
                 }
-                template.addTags(Tag.newBuilder().setKey(keys[t]).setValue(tagValues[t]));
             }
             String[] k = Arrays.copyOf(keys, count);
             String[] v = Arrays.copyOf(tagValues, count);
-            String canonical = SeriesKey.canonicalText(metric, count, t -> k[t], t -> v[t]);
+            byte[] canonical = SeriesKey.canonicalBytes(metric, k, v);
             return new Series(
-                    canonical,
-                    SeriesHash.hash(canonical.getBytes(StandardCharsets.UTF_8)),
-                    template.build(),
+                    SeriesRows.newBuilder()
+                            .setKey(ByteString.copyFrom(canonical))
+                            .addFields(FIELD)
+                            .build(),
+                    SeriesHash.hash(canonical),
                     metric + SeriesKey.tagsText(k, v));
         }
 
@@ -222,7 +219,8 @@ public final class RemoteWriteBatcher {
         private final int shards;
         private final long oldestMs;
         private final long newestMs;
-        private final Map<Integer, Map<String, SeriesRowsBuilder>> perShard = new TreeMap<>();
+        private final PointBatch.Builder[] perShard;
+        private int series;
         private long points;
         private long stale;
         private long nan;
@@ -244,6 +242,7 @@ public final class RemoteWriteBatcher {
             this.shards = shards;
             this.oldestMs = oldestMs;
             this.newestMs = newestMs;
+            this.perShard = new PointBatch.Builder[shards];
         }
 
         /** Reads one TimeSeries message (up to the stream's limit) and adds its kept samples. */
@@ -296,7 +295,9 @@ public final class RemoteWriteBatcher {
                     cache.put(body, labelsFrom, labelsTo - labelsFrom, series);
                 }
             }
-            SeriesRowsBuilder rows = null;
+            // a series repeated in a request (Prometheus sends each once) becomes two entries, written in order
+            SeriesRows.Builder rows = null;
+            long lastTs = 0;
             for (int i = 0; i < samples; i++) {
                 double v = values[i];
                 if (Double.isNaN(v)) {
@@ -322,14 +323,22 @@ public final class RemoteWriteBatcher {
                                     + " written");
                 }
                 if (rows == null) {
-                    Series s = series;
-                    rows = perShard.computeIfAbsent(
-                                    SeriesHash.shardOfHash(s.hash(), shards), x -> new LinkedHashMap<>())
-                            .computeIfAbsent(s.canonical(), k -> new SeriesRowsBuilder(s.template()));
+                    rows = series.template().toBuilder(); // shares the template's key and field list
+                    rows.addTimestampDeltas(t);
+                } else {
+                    rows.addTimestampDeltas(t - lastTs);
                 }
-                rows.row(t);
-                rows.value(v);
+                lastTs = t;
+                rows.addValues(v);
                 points++;
+            }
+            if (rows != null) {
+                int shard = SeriesHash.shardOfHash(series.hash(), shards);
+                if (perShard[shard] == null) {
+                    perShard[shard] = PointBatch.newBuilder();
+                }
+                perShard[shard].addSeries(rows.build());
+                this.series++;
             }
         }
 
@@ -388,12 +397,10 @@ public final class RemoteWriteBatcher {
 
         Result result(String database) {
             Map<Integer, PointBatch> out = new HashMap<>();
-            int series = 0;
-            for (Map.Entry<Integer, Map<String, SeriesRowsBuilder>> e : perShard.entrySet()) {
-                PointBatch.Builder b = PointBatch.newBuilder();
-                e.getValue().values().forEach(r -> b.addSeries(r.build()));
-                series += e.getValue().size();
-                out.put(e.getKey(), b.build());
+            for (int shard = 0; shard < perShard.length; shard++) {
+                if (perShard[shard] != null) {
+                    out.put(shard, perShard[shard].build());
+                }
             }
             Dropped dropped = new Dropped(stale, nan, infinite, exemplars, histograms, metadata);
             // every series was checked above against the same rules and window as BatchRules: the batches are so

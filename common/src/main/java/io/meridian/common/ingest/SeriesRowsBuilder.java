@@ -30,11 +30,6 @@ public final class SeriesRowsBuilder {
         }
     }
 
-    /** Rows of the series of {@code template}: its metric, tags and fields, and no rows yet. */
-    public SeriesRowsBuilder(SeriesRows template) {
-        rows = template.toBuilder();
-    }
-
     /** Starts a row at {@code ts} (ms); its values follow with {@link #value}. */
     public void row(long ts) {
         rows.addTimestampDeltas(rows.getTimestampDeltasCount() == 0 ? ts : ts - lastTs);

@@ -114,19 +114,32 @@ public final class SlotAggregator {
 
     /** Folds every value (NaN = none) of one series' rows; returns the points folded. */
     public long add(SeriesRows s, FieldTypes types) {
-        StringBuilder wire = new StringBuilder(64).append(s.getMetric());
-        for (int i = 0; i < s.getTagsCount(); i++) {
-            Tag t = s.getTags(i);
-            wire.append('\0').append(t.getKey()).append('\0').append(t.getValue());
+        // a series' key as it came: the canonical key's text when it carries one (revision 10), which is also the
+        // text of the same series sent with its tags in key order
+        String wireKey;
+        if (s.getKey().isEmpty()) {
+            StringBuilder wire = new StringBuilder(64).append(s.getMetric());
+            for (int i = 0; i < s.getTagsCount(); i++) {
+                Tag t = s.getTags(i);
+                wire.append('\0').append(t.getKey()).append('\0').append(t.getValue());
+            }
+            wireKey = wire.toString();
+        } else {
+            wireKey = s.getKey().toStringUtf8();
         }
-        String wireKey = wire.toString();
         SeriesCells cells = byWire.get(wireKey);
         if (cells == null) {
-            Map<String, String> tags = new TreeMap<>();
-            for (Tag t : s.getTagsList()) {
-                tags.put(t.getKey(), t.getValue());
+            SeriesKey key;
+            if (s.getKey().isEmpty()) {
+                Map<String, String> tags = new TreeMap<>();
+                for (Tag t : s.getTagsList()) {
+                    tags.put(t.getKey(), t.getValue());
+                }
+                key = SeriesKey.of(s.getMetric(), tags);
+            } else {
+                key = SeriesKey.fromCanonical(s.getKey().toByteArray());
             }
-            cells = table.computeIfAbsent(SeriesKey.of(s.getMetric(), tags), SeriesCells::new);
+            cells = table.computeIfAbsent(key, SeriesCells::new);
             cells.wires.add(wireKey);
             byWire.put(wireKey, cells);
         }

@@ -12,9 +12,10 @@ public final class StorageRpc {
      * COUNTER field type. Revision 6: partial-carrying writes ({@code PointBatch.partials}, #18),
      * {@code WriteResponse.cells}, {@code FetchRequest.protocol_revision}; writers gate partials on a node's revision
      * (a revision-5 node would refuse them as an empty batch). Revision 7: {@code LeafQueryRequest.rows_exist_only}.
-     * Revision 8: Flush. Revision 9: {@code PartialAgg.min_ts} and {@code max_ts} in query answers.
+     * Revision 8: Flush. Revision 9: {@code PartialAgg.min_ts} and {@code max_ts} in query answers. Revision 10:
+     * {@code SeriesRows.key}, a series' canonical key bytes in place of its metric and tags.
      */
-    public static final int PROTOCOL_REVISION = 9;
+    public static final int PROTOCOL_REVISION = 10;
 
     /**
      * The first revision that takes partial-carrying writes: writers check a leader's

@@ -3,6 +3,7 @@ package io.meridian.common.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.ingest.BatchRules.Rule;
 import io.meridian.common.model.Names;
@@ -63,6 +64,11 @@ class BatchRulesTest {
                 .addValues(1.5);
     }
 
+    /** Canonical key bytes of parts in the order given: metric, then key, value, ... (not sorted here). */
+    static ByteString key(String... parts) {
+        return ByteString.copyFromUtf8(String.join("\0", parts));
+    }
+
     static Tag tag(String key, String value) {
         return Tag.newBuilder().setKey(key).setValue(value).build();
     }
@@ -103,6 +109,40 @@ class BatchRulesTest {
                         2,
                         s -> s.setTags(0, tag("host", longValue)).addTags(tag("city", "Zürich 東京"))),
                 accepts("negative and zero values", 2, s -> s.setValues(0, -0.0)),
+                accepts(
+                        "the series by its canonical key (revision 10)",
+                        2,
+                        s -> s.clearMetric().clearTags().setKey(key("cpu", "dc", "x", "host", "a"))),
+                accepts(
+                        "a key without tags",
+                        2,
+                        s -> s.clearMetric().clearTags().setKey(key("cpu"))),
+                refuses(
+                        Rule.SERIES_KEY,
+                        "a key and a metric",
+                        s -> s.clearTags().setKey(key("cpu", "host", "a")),
+                        "series key and metric both set [series[1], metric=cpu]"),
+                refuses(
+                        Rule.SERIES_KEY,
+                        "a key without a tag's value",
+                        s -> s.clearMetric().clearTags().setKey(key("cpu", "host")),
+                        "malformed series key [key=cpu,host]: 2 parts",
+                        "at [series[1]]"),
+                refuses(
+                        Rule.SERIES_KEY,
+                        "a key with its tags out of key order",
+                        s -> s.clearMetric().clearTags().setKey(key("cpu", "host", "a", "dc", "x")),
+                        "tag keys host and dc are not in strictly ascending order"),
+                refuses(
+                        Rule.METRIC_NAME,
+                        "a key with an invalid metric",
+                        s -> s.clearMetric().clearTags().setKey(key("9cpu", "host", "a")),
+                        "invalid metric name [metric=9cpu] at [series[1]]"),
+                refuses(
+                        Rule.FIELD_IS_TAG,
+                        "a field named like a tag of the key",
+                        s -> s.clearMetric().clearTags().setKey(key("cpu", "usage", "a")),
+                        "name used as both tag and field [series[1], metric=cpu, field=usage]"),
                 refuses(
                         Rule.METRIC_NAME,
                         "an empty metric",
@@ -275,11 +315,11 @@ class BatchRulesTest {
                 .addValues(-2)
                 .addValues(Double.NaN)
                 .build();
-        BatchRules.checkHistogramValues(3, BatchRules.view(rows), 1); // 0 and NaN (no value) are fine
+        BatchRules.checkHistogramValues(3, BatchRules.view(3, rows), 1); // 0 and NaN (no value) are fine
         BatchRules.Violation v = catchThrowableOfType(
                 BatchRules.Violation.class,
                 () -> BatchRules.checkHistogramValues(
-                        3, BatchRules.view(rows.toBuilder().setValues(3, -3).build()), 1));
+                        3, BatchRules.view(3, rows.toBuilder().setValues(3, -3).build()), 1));
         assertThat(v.rule()).isEqualTo(Rule.NEGATIVE_HISTOGRAM);
         assertThat(v.code()).isEqualTo(ErrorCode.INVALID_INPUT);
         assertThat(v)

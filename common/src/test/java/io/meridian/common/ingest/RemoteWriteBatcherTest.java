@@ -15,6 +15,7 @@ import io.meridian.common.rpc.prometheus.MetricMetadata;
 import io.meridian.common.rpc.prometheus.Sample;
 import io.meridian.common.rpc.prometheus.TimeSeries;
 import io.meridian.common.rpc.prometheus.WriteRequest;
+import io.meridian.common.rpc.storage.v1.PointBatch;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
@@ -51,11 +52,13 @@ class RemoteWriteBatcherTest {
         SeriesKey key = SeriesKey.of("up", "instance", "h:9100", "job", "node");
         int shard = SeriesHash.shardOf(key.canonicalBytes(), 4);
         SeriesRows rows = out.batches().batches().get(shard).getSeries(0);
-        assertThat(rows.getMetric()).isEqualTo("up");
-        assertThat(rows.getTagsList())
-                .extracting(t -> t.getKey() + "=" + t.getValue())
+        assertThat(rows.getMetric())
+                .as("the key stands for metric and tags (revision 10)")
+                .isEmpty();
+        assertThat(rows.getTagsList()).isEmpty();
+        assertThat(rows.getKey().toByteArray())
                 .as("sorted, the empty label absent")
-                .containsExactly("instance=h:9100", "job=node");
+                .isEqualTo(key.canonicalBytes());
         assertThat(rows.getFieldsList()).containsExactly("value");
         assertThat(rows.getTimestampDeltasList()).containsExactly(NOW, 15_000L);
         assertThat(rows.getValuesList()).containsExactly(1.0, 0.0);
@@ -66,7 +69,7 @@ class RemoteWriteBatcherTest {
     /**
      * Labels out of order (Prometheus sorts them; other senders may not) and a repeated name (the last value counts)
      * give the series the sorted labels would, in the shard its key hashes to; two entries of one series in a request
-     * are one series with both samples.
+     * stay two entries of that key, in their order.
      */
     @Test
     void unsortedAndRepeatedLabelsMakeTheSameSeriesAsSortedOnes() {
@@ -77,14 +80,14 @@ class RemoteWriteBatcherTest {
                         .addSamples(sample(NOW + 15_000, 2)))
                 .build();
         RemoteWriteBatcher.Result out = batch(r);
-        int shard = SeriesHash.shardOf(
-                SeriesKey.of("up", "instance", "h:9100", "job", "node").canonicalBytes(), 4);
-        assertThat(out.series()).isEqualTo(1);
-        SeriesRows rows = out.batches().batches().get(shard).getSeries(0);
-        assertThat(rows.getTagsList())
-                .extracting(t -> t.getKey() + "=" + t.getValue())
-                .containsExactly("instance=h:9100", "job=node");
-        assertThat(rows.getValuesList()).containsExactly(1.0, 2.0);
+        byte[] key = SeriesKey.of("up", "instance", "h:9100", "job", "node").canonicalBytes();
+        int shard = SeriesHash.shardOf(key, 4);
+        assertThat(out.series()).as("entries").isEqualTo(2);
+        PointBatch batch = out.batches().batches().get(shard);
+        assertThat(batch.getSeriesList())
+                .extracting(rows -> rows.getKey().toByteArray())
+                .containsExactly(key, key);
+        assertThat(batch.getSeriesList()).extracting(rows -> rows.getValues(0)).containsExactly(1.0, 2.0);
     }
 
     /**
@@ -208,10 +211,8 @@ class RemoteWriteBatcherTest {
                 batcher.batch("db", 4, bytes.toByteArray(), 0, bytes.size(), NOW - 3_600_000, NOW + 3_600_000);
         assertThat(result.series()).isEqualTo(1);
         SeriesRows rows = result.batches().batches().values().iterator().next().getSeries(0);
-        assertThat(rows.getMetric()).isEqualTo("up");
-        assertThat(rows.getTagsList())
-                .extracting(t -> t.getKey() + "=" + t.getValue())
-                .containsExactly("job=node");
+        assertThat(rows.getKey().toByteArray())
+                .isEqualTo(SeriesKey.of("up", "job", "node").canonicalBytes());
         assertThat(rows.getValuesList()).containsExactly(3.0);
         assertThat(batcher.cachedSeries())
                 .as("labels split by a sample: not one key")

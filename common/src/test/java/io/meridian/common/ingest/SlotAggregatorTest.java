@@ -2,6 +2,7 @@ package io.meridian.common.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
@@ -137,18 +138,20 @@ class SlotAggregatorTest {
         assertThat(BatchRules.check(d.rows(), window)).isEqualTo(1);
     }
 
-    /** A point of {@code metric} with tags {@code a=1,b=2} written in the given order. */
-    private static SeriesRows spelled(boolean aFirst, long ts, double v) {
+    /**
+     * A point of {@code m,a=1,b=2} spelled one of three ways: its tags in key order, in the other order, or its
+     * canonical key (storage.proto revision 10, how the broker's remote write sends it).
+     */
+    private static SeriesRows spelled(int how, long ts, double v) {
         Tag a = Tag.newBuilder().setKey("a").setValue("1").build();
         Tag b = Tag.newBuilder().setKey("b").setValue("2").build();
-        return SeriesRows.newBuilder()
-                .setMetric("m")
-                .addTags(aFirst ? a : b)
-                .addTags(aFirst ? b : a)
-                .addFields("v")
-                .addTimestampDeltas(ts)
-                .addValues(v)
-                .build();
+        SeriesRows.Builder rows = how == 2
+                ? SeriesRows.newBuilder().setKey(ByteString.copyFromUtf8("m\0a\0001\0b\0002"))
+                : SeriesRows.newBuilder()
+                        .setMetric("m")
+                        .addTags(how == 0 ? a : b)
+                        .addTags(how == 0 ? b : a);
+        return rows.addFields("v").addTimestampDeltas(ts).addValues(v).build();
     }
 
     @Test
@@ -160,7 +163,7 @@ class SlotAggregatorTest {
             if (round != 2) { // round 2: the series is idle for a whole drain period, and forgotten
                 for (int i = 0; i < 10; i++) {
                     long ts = T0 + round * BASE + i * 100;
-                    agg.add(spelled(i % 2 == 0, ts, round * 10 + i), TYPES);
+                    agg.add(spelled(i % 3, ts, round * 10 + i), TYPES);
                     want.add(ts, round * 10 + i);
                 }
             }

@@ -6,6 +6,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
+import io.meridian.common.model.CanonicalKeyParts;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.TimestampDeltas;
@@ -16,7 +17,9 @@ import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.storage.index.KnownSeries;
 import io.meridian.storage.shard.WriteBatch;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,8 +53,9 @@ public final class PointBatchCodec {
         }
         BatchRules.checkNotEmpty(batch);
         List<WriteBatch.SeriesRows> rows = new ArrayList<>(batch.getSeriesCount());
+        SeriesDecoder decoder = new SeriesDecoder(known);
         for (int i = 0; i < batch.getSeriesCount(); i++) {
-            rows.add(decodeSeries(i, batch.getSeries(i), known));
+            rows.add(decoder.series(i, batch.getSeries(i)));
         }
         return WriteBatch.decoded(rows, known);
     }
@@ -85,7 +89,7 @@ public final class PointBatchCodec {
      * losing what it carries. Refused instead, naming the message.
      */
     private static void refuseUnknownFields(Message m, String what) {
-        if (!m.getUnknownFields().asMap().isEmpty()) {
+        if (m.getUnknownFields().getSerializedSize() > 0) { // asMap() copies the set
             throw new InvalidInputException(
                     ErrorCode.FORMAT_VERSION,
                     "unknown fields in a " + what + " "
@@ -96,36 +100,178 @@ public final class PointBatchCodec {
     }
 
     /**
-     * One series, checked: in full, or, when {@code known} holds its key, its fields and shape only. The key's bytes
-     * are trusted for that lookup only when no name or value contains the separator (NUL), so that they stand for
-     * exactly one metric and tag set.
+     * Decodes the series of one batch. It reuses what consecutive series share: the field list, and the metric's
+     * string for series that carry their key (a remote-write batch is mostly series of a few metrics, one field each).
      */
-    private static WriteBatch.SeriesRows decodeSeries(int index, SeriesRows s, KnownSeries known) {
-        refuseUnknownFields(s, "SeriesRows");
-        int n = s.getTagsCount();
-        String[] keys = new String[n];
-        String[] tagValues = new String[n];
-        for (int t = 0; t < n; t++) {
-            Tag tag = s.getTags(t);
-            keys[t] = tag.getKey();
-            tagValues[t] = tag.getValue();
+    private static final class SeriesDecoder {
+        private final KnownSeries known;
+        private List<String> lastFields = List.of();
+        private byte[] lastMetricBytes = new byte[0];
+        private String lastMetric = "";
+
+        SeriesDecoder(KnownSeries known) {
+            this.known = known;
         }
-        SeriesKey.sortTags(keys, tagValues);
-        long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
-        BatchRules.SeriesView view = BatchRules.view(s, keys, tagValues, timestamps);
-        byte[] canonical = SeriesKey.canonicalBytes(s.getMetric(), keys, tagValues);
-        int id = known != null && separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
-        if (id >= 0) {
+
+        /**
+         * One series, checked: in full, or, when {@code known} holds its key, its fields and shape only. A series
+         * with its tags: their key's bytes are trusted for that lookup only when no name or value contains the
+         * separator (NUL), so that they stand for exactly one metric and tag set. A series with its key (revision
+         * 10): those bytes are the series.
+         */
+        WriteBatch.SeriesRows series(int index, SeriesRows s) {
+            refuseUnknownFields(s, "SeriesRows");
+            if (!s.getKey().isEmpty()) {
+                return keyed(index, s);
+            }
+            int n = s.getTagsCount();
+            String[] keys = new String[n];
+            String[] tagValues = new String[n];
+            for (int t = 0; t < n; t++) {
+                Tag tag = s.getTags(t);
+                keys[t] = tag.getKey();
+                tagValues[t] = tag.getValue();
+            }
+            SeriesKey.sortTags(keys, tagValues);
+            long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
+            BatchRules.SeriesView view = BatchRules.view(s, keys, tagValues, timestamps);
+            byte[] canonical = SeriesKey.canonicalBytes(s.getMetric(), keys, tagValues);
+            int id = known != null && separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
+            if (id >= 0) {
+                BatchRules.checkStructureOfKnownKey(index, view);
+            } else {
+                BatchRules.checkStructure(index, view);
+            }
+            return WriteBatch.SeriesRows.decoded(
+                    s.getMetric(), keys, tagValues, canonical, id, fields(s), timestamps, values(s));
+        }
+
+        private WriteBatch.SeriesRows keyed(int index, SeriesRows s) {
+            byte[] canonical = s.getKey().toByteArray();
+            long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
+            int id = known != null && s.getMetric().isEmpty() && s.getTagsCount() == 0 ? known.idOf(canonical) : -1;
+            if (id < 0) { // a new series, or a malformed one: read and check it in full
+                CanonicalKeyParts parts = BatchRules.keyParts(index, s);
+                BatchRules.checkStructure(index, BatchRules.view(s, parts, timestamps));
+                return WriteBatch.SeriesRows.decoded(
+                        parts.metric(), parts.keys(), parts.values(), canonical, -1, fields(s), timestamps, values(s));
+            }
+            String metric = metric(canonical);
+            List<String> fields = fields(s);
+            double[] values = values(s);
+            KnownKeyView view = new KnownKeyView(metric, canonical, fields, timestamps, values);
             BatchRules.checkStructureOfKnownKey(index, view);
-        } else {
-            BatchRules.checkStructure(index, view);
+            return WriteBatch.SeriesRows.decodedKnownKey(
+                    metric, canonical, view.tagCount(), id, fields, timestamps, values);
         }
-        double[] values = new double[s.getValuesCount()];
-        for (int v = 0; v < values.length; v++) {
-            values[v] = s.getValues(v);
+
+        /** The metric of a canonical key: the previous series' string when it has the same metric. */
+        private String metric(byte[] canonical) {
+            int length = CanonicalKeyParts.metricLength(canonical);
+            if (length != lastMetricBytes.length || !Arrays.equals(canonical, 0, length, lastMetricBytes, 0, length)) {
+                lastMetricBytes = Arrays.copyOf(canonical, length);
+                lastMetric = new String(lastMetricBytes, StandardCharsets.UTF_8);
+            }
+            return lastMetric;
         }
-        return WriteBatch.SeriesRows.decoded(
-                s.getMetric(), keys, tagValues, canonical, id, s.getFieldsList(), timestamps, values);
+
+        /** The series' fields: the previous series' list when they are the same. */
+        private List<String> fields(SeriesRows s) {
+            int n = s.getFieldsCount();
+            boolean same = n == lastFields.size();
+            for (int f = 0; same && f < n; f++) {
+                same = s.getFields(f).equals(lastFields.get(f));
+            }
+            if (!same) {
+                lastFields = List.copyOf(s.getFieldsList());
+            }
+            return lastFields;
+        }
+
+        private static double[] values(SeriesRows s) {
+            double[] values = new double[s.getValuesCount()];
+            for (int v = 0; v < values.length; v++) {
+                values[v] = s.getValues(v);
+            }
+            return values;
+        }
+    }
+
+    /** The rules' view of a series found by its key: the tags are read from the key's bytes only if asked for. */
+    private static final class KnownKeyView implements BatchRules.SeriesView {
+        private final String metric;
+        private final byte[] canonical;
+        private final List<String> fields;
+        private final long[] timestamps;
+        private final double[] values;
+        private final int tagCount;
+        private CanonicalKeyParts parts;
+
+        KnownKeyView(String metric, byte[] canonical, List<String> fields, long[] timestamps, double[] values) {
+            this.metric = metric;
+            this.canonical = canonical;
+            this.tagCount = CanonicalKeyParts.tagCount(canonical);
+            this.fields = fields;
+            this.timestamps = timestamps;
+            this.values = values;
+        }
+
+        private CanonicalKeyParts parts() {
+            if (parts == null) {
+                parts = CanonicalKeyParts.of(canonical);
+            }
+            return parts;
+        }
+
+        @Override
+        public String metric() {
+            return metric;
+        }
+
+        @Override
+        public int tagCount() {
+            return tagCount;
+        }
+
+        @Override
+        public String tagKey(int i) {
+            return parts().keys()[i];
+        }
+
+        @Override
+        public String tagValue(int i) {
+            return parts().values()[i];
+        }
+
+        @Override
+        public boolean hasTagKey(String name) {
+            return CanonicalKeyParts.hasTagKey(canonical, name);
+        }
+
+        @Override
+        public List<String> fields() {
+            return fields;
+        }
+
+        @Override
+        public int rows() {
+            return timestamps.length;
+        }
+
+        @Override
+        public long timestamp(int row) {
+            return timestamps[row];
+        }
+
+        @Override
+        public int valueCount() {
+            return values.length;
+        }
+
+        @Override
+        public double value(int i) {
+            return values[i];
+        }
     }
 
     private static int separators(byte[] canonical) {

@@ -2,6 +2,7 @@ package io.meridian.storage.shard;
 
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
+import io.meridian.common.model.CanonicalKeyParts;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.index.KnownSeries;
@@ -34,9 +35,11 @@ public final class WriteBatch {
         private static final String[] NO_TAGS = new String[0];
 
         private final String metric;
-        private final String[] tagKeys;
-        private final String[] tagValues;
         private final byte[] canonicalKey;
+        private final String[] tagKeys; // null for rows decoded by their key alone: see parts()
+        private final String[] tagValues;
+        private final int tagCount;
+        private CanonicalKeyParts parts; // read from the key on first use; immutable, so a race reads two equal ones
         private final List<String> fields;
         private final long[] timestamps;
         private final double[] values;
@@ -48,6 +51,7 @@ public final class WriteBatch {
                     key.metric(),
                     key.tags().keySet().toArray(NO_TAGS),
                     key.tags().values().toArray(NO_TAGS),
+                    key.tags().size(),
                     key.canonicalBytes(),
                     -1,
                     fields,
@@ -60,6 +64,7 @@ public final class WriteBatch {
                 String metric,
                 String[] tagKeys,
                 String[] tagValues,
+                int tagCount,
                 byte[] canonicalKey,
                 int knownId,
                 List<String> fields,
@@ -69,13 +74,14 @@ public final class WriteBatch {
             this.metric = metric;
             this.tagKeys = tagKeys;
             this.tagValues = tagValues;
+            this.tagCount = tagCount;
             this.canonicalKey = canonicalKey;
             this.fields = List.copyOf(fields);
             this.timestamps = timestamps;
             this.values = values;
             if (values.length != (long) timestamps.length * this.fields.size()) {
                 throw new InvalidInputException("malformed rows [series=" + metric
-                        + SeriesKey.tagsText(tagKeys, tagValues)
+                        + (tagKeys == null ? "" : SeriesKey.tagsText(tagKeys, tagValues))
                         + "]: values must hold rows x fields = " + timestamps.length + " x " + this.fields.size()
                         + "; got " + values.length);
             }
@@ -95,7 +101,35 @@ public final class WriteBatch {
                 List<String> fields,
                 long[] timestamps,
                 double[] values) {
-            return new SeriesRows(metric, sortedKeys, sortedValues, canonicalKey, knownId, fields, timestamps, values);
+            return new SeriesRows(
+                    metric,
+                    sortedKeys,
+                    sortedValues,
+                    sortedKeys.length,
+                    canonicalKey,
+                    knownId,
+                    fields,
+                    timestamps,
+                    values);
+        }
+
+        /**
+         * Rows decoded from the wire by their series' canonical key alone (storage.proto revision 10), a key the
+         * batch's {@link WriteBatch#knownSeries() known series} holds as {@code knownId}: checked when it was
+         * defined, so its tags are read from the bytes only if asked for.
+         *
+         * @param metric   the key's metric (the decoder reads it, and reuses one string for the series of one metric)
+         * @param tagCount the key's number of tags
+         */
+        public static SeriesRows decodedKnownKey(
+                String metric,
+                byte[] canonicalKey,
+                int tagCount,
+                int knownId,
+                List<String> fields,
+                long[] timestamps,
+                double[] values) {
+            return new SeriesRows(metric, null, null, tagCount, canonicalKey, knownId, fields, timestamps, values);
         }
 
         /** The id the batch's known series gave this series when it was decoded; -1 when none. */
@@ -107,7 +141,9 @@ public final class WriteBatch {
         public SeriesKey key() {
             SeriesKey k = key;
             if (k == null) {
-                k = SeriesKey.ofSorted(metric, tagKeys, tagValues);
+                k = tagKeys != null
+                        ? SeriesKey.ofSorted(metric, tagKeys, tagValues)
+                        : SeriesKey.ofSorted(metric, parts().keys(), parts().values());
                 key = k;
             }
             return k;
@@ -118,16 +154,25 @@ public final class WriteBatch {
         }
 
         public int tagCount() {
-            return tagKeys.length;
+            return tagCount;
         }
 
         /** The key of tag {@code i}, in key order. */
         public String tagKey(int i) {
-            return tagKeys[i];
+            return tagKeys != null ? tagKeys[i] : parts().keys()[i];
         }
 
         public String tagValue(int i) {
-            return tagValues[i];
+            return tagValues != null ? tagValues[i] : parts().values()[i];
+        }
+
+        private CanonicalKeyParts parts() {
+            CanonicalKeyParts p = parts;
+            if (p == null) {
+                p = CanonicalKeyParts.of(canonicalKey);
+                parts = p;
+            }
+            return p;
         }
 
         /** The key's canonical bytes ({@link SeriesKey#canonicalBytes()}). */
@@ -153,7 +198,10 @@ public final class WriteBatch {
 
         @Override
         public String toString() {
-            return metric + SeriesKey.tagsText(tagKeys, tagValues) + " " + fields + " x " + timestamps.length + " rows";
+            String tags = tagKeys != null
+                    ? SeriesKey.tagsText(tagKeys, tagValues)
+                    : SeriesKey.tagsText(parts().keys(), parts().values());
+            return metric + tags + " " + fields + " x " + timestamps.length + " rows";
         }
     }
 

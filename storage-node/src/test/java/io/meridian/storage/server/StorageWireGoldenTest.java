@@ -2,6 +2,7 @@ package io.meridian.storage.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.SeriesKey;
@@ -9,11 +10,13 @@ import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.AggStateCodec;
 import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
+import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.storage.shard.WriteBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -68,6 +71,41 @@ class StorageWireGoldenTest {
         assertThat(decoded.series().get(0).timestamps()).containsExactly(T, T + 10_000, T + 20_000);
         assertThat(decoded.series().get(1).timestamps()).containsExactly(T - 5_000);
         assertThat(decoded.pointCount()).isEqualTo(6);
+    }
+
+    /**
+     * The same write as a revision-10 writer that holds its series' canonical keys sends it (the broker's remote
+     * write): each series carries {@code key} in place of its metric and tags.
+     */
+    static WriteRequest keyedWriteRequest() {
+        WriteRequest m = writeRequest();
+        WriteRequest.Builder b = m.toBuilder();
+        for (SeriesRows.Builder s : b.getBatchBuilder().getSeriesBuilderList()) {
+            Map<String, String> tags = new HashMap<>();
+            s.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+            s.setKey(ByteString.copyFrom(SeriesKey.of(s.getMetric(), tags).canonicalBytes()))
+                    .clearMetric()
+                    .clearTags();
+        }
+        return b.build();
+    }
+
+    @Test
+    void writeRequestWithSeriesKeysOfRevision10BytesArePinned() throws IOException {
+        WriteRequest m = keyedWriteRequest();
+        assertThat(m.toByteArray()).isEqualTo(golden("write-request-r10.bin", m.toByteArray()));
+        WriteBatch decoded = PointBatchCodec.decode(
+                WriteRequest.parseFrom(golden("write-request-r10.bin", null)).getBatch());
+        WriteBatch byTags = PointBatchCodec.decode(writeRequest().getBatch());
+        for (int i = 0; i < 2; i++) {
+            assertThat(decoded.series().get(i).key())
+                    .isEqualTo(byTags.series().get(i).key());
+            assertThat(decoded.canonicalKey(i)).isEqualTo(byTags.canonicalKey(i));
+            assertThat(decoded.series().get(i).values())
+                    .isEqualTo(byTags.series().get(i).values());
+        }
+        assertThat(new String(m.getBatch().getSeries(0).getKey().toByteArray(), StandardCharsets.UTF_8))
+                .isEqualTo("cpu\0host\0a\0region\0eu");
     }
 
     /** The chunk as a revision-8 leaf wrote it: its cells without the selector times of revision 9. */
