@@ -3,10 +3,10 @@ package io.meridian.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.ByteString;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.PartialRules;
 import io.meridian.common.ingest.SeriesPartialsCodec;
+import io.meridian.common.ingest.SeriesRowsBuilder;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.IntervalSpec;
@@ -356,14 +356,8 @@ class IngestDecoderTest {
      */
     @Test
     void rowsByTheirSeriesKeyAreCheckedAndPassedOn() {
-        PointBatch keyed = PointBatch.newBuilder()
-                .addSeries(SeriesRows.newBuilder()
-                        .setKey(ByteString.copyFrom(SeriesKey.of("up", "instance", "h:9100", "job", "node")
-                                .canonicalBytes()))
-                        .addFields("value")
-                        .addTimestampDeltas(T)
-                        .addValues(1))
-                .build();
+        PointBatch keyed = rowsByKey(
+                SeriesKey.of("up", "instance", "h:9100", "job", "node").canonicalBytes());
         KafkaIngestRecord pb1 =
                 record(IngestRecordCodec.shardKey(1), keyed.toByteArray(), "db", "web", "format", "pb1");
         IngestDecoder.Decoded d = decoding.decode(pb1, NOW);
@@ -374,18 +368,22 @@ class IngestDecoderTest {
             assertThat(b.batch).isSameAs(pb1.value);
         });
 
-        PointBatch badName = keyed.toBuilder()
-                .setSeries(0, keyed.getSeries(0).toBuilder().setKey(ByteString.copyFromUtf8("up\0in stance\0h")))
-                .build();
+        PointBatch badName = rowsByKey("up\0in stance\0h".getBytes(StandardCharsets.UTF_8));
         assertThat(deadReason(
                         record(IngestRecordCodec.shardKey(1), badName.toByteArray(), "db", "web", "format", "pb1")))
                 .contains("invalid tag name [tag=in stance]");
-        PointBatch malformed = keyed.toBuilder()
-                .setSeries(0, keyed.getSeries(0).toBuilder().setKey(ByteString.copyFromUtf8("up\0job")))
-                .build();
+        PointBatch malformed = rowsByKey("up\0job".getBytes(StandardCharsets.UTF_8));
         assertThat(deadReason(
                         record(IngestRecordCodec.shardKey(1), malformed.toByteArray(), "db", "web", "format", "pb1")))
                 .contains("malformed series key [key=up,job]");
+    }
+
+    /** One point of the series with these canonical key bytes. */
+    private static PointBatch rowsByKey(byte[] canonicalKey) {
+        SeriesRowsBuilder rows = SeriesRowsBuilder.byKey(canonicalKey, List.of("value"));
+        rows.row(T);
+        rows.value(1);
+        return PointBatch.newBuilder().addSeries(rows.build()).build();
     }
 
     /** A host whose series is not on {@code host=a}'s shard. */

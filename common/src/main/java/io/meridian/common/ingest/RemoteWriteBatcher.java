@@ -1,6 +1,5 @@
 package io.meridian.common.ingest;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -189,10 +188,7 @@ public final class RemoteWriteBatcher {
             String[] v = Arrays.copyOf(tagValues, count);
             byte[] canonical = SeriesKey.canonicalBytes(metric, k, v);
             return new Series(
-                    SeriesRows.newBuilder()
-                            .setKey(ByteString.copyFrom(canonical))
-                            .addFields(FIELD)
-                            .build(),
+                    SeriesRowsBuilder.byKey(canonical, List.of(FIELD)).build(),
                     SeriesHash.hash(canonical),
                     metric + SeriesKey.tagsText(k, v));
         }

@@ -1,5 +1,6 @@
 package io.meridian.common.ingest;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
 import io.meridian.common.rpc.storage.v1.Tag;
@@ -17,6 +18,20 @@ public final class SeriesRowsBuilder {
     public SeriesRowsBuilder(SeriesKey key, List<String> fields) {
         rows = SeriesRows.newBuilder().setMetric(key.metric()).addAllFields(fields);
         key.tags().forEach((k, v) -> rows.addTags(Tag.newBuilder().setKey(k).setValue(v)));
+    }
+
+    private SeriesRowsBuilder(SeriesRows.Builder rows) {
+        this.rows = rows;
+    }
+
+    /**
+     * Rows of the series with these canonical key bytes ({@link SeriesKey#canonicalBytes()}), which stand for its
+     * metric and tags on the wire (storage.proto revision 10, {@code SeriesRows.key}).
+     */
+    public static SeriesRowsBuilder byKey(byte[] canonicalKey, List<String> fields) {
+        return new SeriesRowsBuilder(SeriesRows.newBuilder()
+                .setKey(ByteString.copyFrom(canonicalKey))
+                .addAllFields(fields));
     }
 
     /**
