@@ -52,9 +52,16 @@ public record CanonicalKeyParts(String metric, String[] keys, String[] values) {
         return separators(canonical) / 2;
     }
 
-    /** The length of the metric, the bytes before the first separator. */
+    /** The length of the metric, the bytes before the first separator (looked for eight bytes at a time). */
     public static int metricLength(byte[] canonical) {
-        return next(canonical, 0);
+        int i = 0;
+        for (; i + Long.BYTES <= canonical.length; i += Long.BYTES) {
+            long zeros = zeroBytes((long) LONGS.get(canonical, i));
+            if (zeros != 0) {
+                return i + Long.numberOfTrailingZeros(zeros) / Byte.SIZE; // little-endian: the first byte is lowest
+            }
+        }
+        return next(canonical, i);
     }
 
     /** Whether {@code name} is one of the key's tag keys, read from the bytes without building the parts. */
@@ -74,15 +81,20 @@ public record CanonicalKeyParts(String metric, String[] keys, String[] values) {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW_SEVEN_BITS = 0x7f7f7f7f7f7f7f7fL;
 
-    /** The NUL bytes of a key, counted eight at a time: a byte is 0 exactly when neither its high bit nor the
-     * carry of adding 0x7f to its low seven bits is set. */
+    /**
+     * The high bit of each byte of {@code w} that is 0, and no other bit: a byte is 0 exactly when neither its own high
+     * bit nor the carry of adding 0x7f to its low seven bits is set (no carry crosses into the next byte).
+     */
+    private static long zeroBytes(long w) {
+        return ~(((w & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | w) & ~LOW_SEVEN_BITS;
+    }
+
+    /** The NUL bytes of a key, counted eight at a time. */
     private static int separators(byte[] canonical) {
         int count = 0;
         int i = 0;
         for (; i + Long.BYTES <= canonical.length; i += Long.BYTES) {
-            long w = (long) LONGS.get(canonical, i);
-            long nonZero = ((w & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | w;
-            count += Long.bitCount(~nonZero & ~LOW_SEVEN_BITS);
+            count += Long.bitCount(zeroBytes((long) LONGS.get(canonical, i)));
         }
         for (; i < canonical.length; i++) {
             count += canonical[i] == SeriesKey.SEPARATOR ? 1 : 0;

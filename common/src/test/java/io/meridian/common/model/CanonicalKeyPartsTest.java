@@ -43,9 +43,10 @@ class CanonicalKeyPartsTest {
                 .isFalse();
     }
 
-    /** The separators are counted eight bytes at a time: every length and position of a NUL counts. */
+    /** The separators are found eight bytes at a time: every length and position of a NUL counts. */
     @Property(tries = 200)
-    void tagCountIsHalfTheNulsAtAnyLengthAndPosition(@ForAll @Size(max = 40) List<@IntRange(max = 3) Integer> b) {
+    void tagCountAndMetricLengthFindTheNulsAtAnyLengthAndPosition(
+            @ForAll @Size(max = 40) List<@IntRange(max = 3) Integer> b) {
         byte[] bytes = new byte[b.size()];
         int nuls = 0;
         for (int i = 0; i < bytes.length; i++) {
@@ -54,6 +55,13 @@ class CanonicalKeyPartsTest {
             nuls += bytes[i] == 0 ? 1 : 0;
         }
         assertThat(CanonicalKeyParts.tagCount(bytes)).isEqualTo(nuls / 2);
+        int first = 0;
+        while (first < bytes.length && bytes[first] != 0) {
+            first++;
+        }
+        assertThat(CanonicalKeyParts.metricLength(bytes))
+                .as("the first NUL, or the length")
+                .isEqualTo(first);
     }
 
     @Test
