@@ -249,6 +249,16 @@ public final class BatchRules {
     }
 
     /**
+     * The rules' view of a wire series that carries the {@code key} of a series a store already holds: its metric as
+     * the decoder read it from {@code key} (the wire's key bytes), its tags read from them only if asked for (the
+     * known-key check asks only
+     * {@link SeriesView#hasTagKey}, which reads the bytes as they are).
+     */
+    public static SeriesView viewOfKnownKey(SeriesRows wire, String metric, byte[] key, long[] timestamps) {
+        return new KnownKeySeries(wire, metric, key, timestamps);
+    }
+
+    /**
      * The rules' view of a wire series that carries a {@code key}, whose decoder read its metric and tags from it
      * ({@link #keyParts}).
      */
@@ -580,8 +590,48 @@ public final class BatchRules {
         return sb.toString();
     }
 
+    /** A wire series by the key of a known series: tags read from the key's bytes only if asked for. */
+    private static final class KnownKeySeries extends WireSeries {
+        private final byte[] key;
+        private final int tagCount;
+        private CanonicalKeyParts parts;
+
+        KnownKeySeries(SeriesRows rows, String metric, byte[] key, long[] timestamps) {
+            super(rows, metric, null, null, timestamps);
+            this.key = key;
+            this.tagCount = CanonicalKeyParts.tagCount(key);
+        }
+
+        private CanonicalKeyParts parts() {
+            if (parts == null) {
+                parts = CanonicalKeyParts.of(key);
+            }
+            return parts;
+        }
+
+        @Override
+        public int tagCount() {
+            return tagCount;
+        }
+
+        @Override
+        public String tagKey(int i) {
+            return parts().keys()[i];
+        }
+
+        @Override
+        public String tagValue(int i) {
+            return parts().values()[i];
+        }
+
+        @Override
+        public boolean hasTagKey(String name) {
+            return CanonicalKeyParts.hasTagKey(key, name);
+        }
+    }
+
     /** A wire series; its tags as written, or as parallel arrays a decoder sorted. */
-    private static final class WireSeries implements SeriesView {
+    private static class WireSeries implements SeriesView {
         private final SeriesRows rows;
         private final String metric; // null: the wire's
         private final String[] tagKeys; // null: the wire's tags

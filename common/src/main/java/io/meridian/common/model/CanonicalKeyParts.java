@@ -89,8 +89,8 @@ public record CanonicalKeyParts(String metric, String[] keys, String[] values) {
         return ~(((w & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | w) & ~LOW_SEVEN_BITS;
     }
 
-    /** The NUL bytes of a key, counted eight at a time. */
-    private static int separators(byte[] canonical) {
+    /** The separators (NUL bytes) of a key, counted eight at a time. */
+    public static int separators(byte[] canonical) {
         int count = 0;
         int i = 0;
         for (; i + Long.BYTES <= canonical.length; i += Long.BYTES) {

@@ -136,7 +136,7 @@ public final class PointBatchCodec {
             long[] timestamps = TimestampDeltas.decode(s.getTimestampDeltasList());
             BatchRules.SeriesView view = BatchRules.view(s, keys, tagValues, timestamps);
             byte[] canonical = SeriesKey.canonicalBytes(s.getMetric(), keys, tagValues);
-            int id = known != null && separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
+            int id = known != null && CanonicalKeyParts.separators(canonical) == 2 * n ? known.idOf(canonical) : -1;
             if (id >= 0) {
                 BatchRules.checkStructureOfKnownKey(index, view);
             } else {
@@ -159,7 +159,7 @@ public final class PointBatchCodec {
             String metric = metric(canonical);
             List<String> fields = fields(s);
             double[] values = values(s);
-            KnownKeyView view = new KnownKeyView(metric, canonical, fields, timestamps, values);
+            BatchRules.SeriesView view = BatchRules.viewOfKnownKey(s, metric, canonical, timestamps);
             BatchRules.checkStructureOfKnownKey(index, view);
             return WriteBatch.SeriesRows.decodedKnownKey(
                     metric, canonical, view.tagCount(), id, fields, timestamps, values);
@@ -195,91 +195,6 @@ public final class PointBatchCodec {
             }
             return values;
         }
-    }
-
-    /** The rules' view of a series found by its key: the tags are read from the key's bytes only if asked for. */
-    private static final class KnownKeyView implements BatchRules.SeriesView {
-        private final String metric;
-        private final byte[] canonical;
-        private final List<String> fields;
-        private final long[] timestamps;
-        private final double[] values;
-        private final int tagCount;
-        private CanonicalKeyParts parts;
-
-        KnownKeyView(String metric, byte[] canonical, List<String> fields, long[] timestamps, double[] values) {
-            this.metric = metric;
-            this.canonical = canonical;
-            this.tagCount = CanonicalKeyParts.tagCount(canonical);
-            this.fields = fields;
-            this.timestamps = timestamps;
-            this.values = values;
-        }
-
-        private CanonicalKeyParts parts() {
-            if (parts == null) {
-                parts = CanonicalKeyParts.of(canonical);
-            }
-            return parts;
-        }
-
-        @Override
-        public String metric() {
-            return metric;
-        }
-
-        @Override
-        public int tagCount() {
-            return tagCount;
-        }
-
-        @Override
-        public String tagKey(int i) {
-            return parts().keys()[i];
-        }
-
-        @Override
-        public String tagValue(int i) {
-            return parts().values()[i];
-        }
-
-        @Override
-        public boolean hasTagKey(String name) {
-            return CanonicalKeyParts.hasTagKey(canonical, name);
-        }
-
-        @Override
-        public List<String> fields() {
-            return fields;
-        }
-
-        @Override
-        public int rows() {
-            return timestamps.length;
-        }
-
-        @Override
-        public long timestamp(int row) {
-            return timestamps[row];
-        }
-
-        @Override
-        public int valueCount() {
-            return values.length;
-        }
-
-        @Override
-        public double value(int i) {
-            return values[i];
-        }
-    }
-
-    private static int separators(byte[] canonical) {
-        int count = 0;
-        for (byte b : canonical) {
-            count += b == SeriesKey.SEPARATOR ? 1 : 0;
-        }
-        return count;
     }
 
     /** Encodes an engine batch (writer id and sequence travel in the request, not here). */
