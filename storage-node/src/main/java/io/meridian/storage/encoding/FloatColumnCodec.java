@@ -67,9 +67,15 @@ public final class FloatColumnCodec {
                 throw in.corrupt("decimal scale out of range: got " + scale + "; want 0.." + MAX_SCALE);
             }
             LongColumnCodec.decode(in, scratch, n);
-            double p = POW10[scale];
-            for (int i = 0; i < n; i++) {
-                dst[i] = scale == 0 ? scratch[i] : scratch[i] / p;
+            if (scale == 0) {
+                for (int i = 0; i < n; i++) {
+                    dst[i] = scratch[i];
+                }
+            } else {
+                double p = POW10[scale]; // a division, not a multiplication by 1/p: the decoded value is exact
+                for (int i = 0; i < n; i++) {
+                    dst[i] = scratch[i] / p;
+                }
             }
         } else if (kind == XOR) {
             long prev = in.getLong();

@@ -3,10 +3,12 @@ package io.meridian.storage.part;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.meridian.common.error.InvalidInputException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Decoded blocks, bounded in bytes, one cache for every shard of a storage node ({@code storage.block-cache.size}
@@ -25,10 +27,17 @@ public final class BlockCache {
     static final int BYTES_PER_DECODED_ENTRY = 4 + 8 * 9;
     /** A part whose worst-case decoded size is at most this fraction of the cache is cached whole. */
     static final int WHOLE_PART_FRACTION = 8;
+    /** Heap bytes of one decoded entry of a one-point block (slot, value, offset): what a scan estimates with. */
+    public static final int BYTES_PER_SINGLE_ENTRY = 3 * 8;
     /** Rough heap bytes of one kept newest row: a one-entry {@link SlotColumns} and its slot in the part's array. */
     static final int BYTES_PER_NEWEST_ROW = 160;
 
     private final long maxBytes;
+    /** The bound of {@link #blocks}: 7/16 of {@link #maxBytes}. */
+    private final long blockBytes;
+    /** Blocks read by scans that outgrow the cache ({@link #scanOutgrows}) and not cached. */
+    private final LongAdder uncachedReads = new LongAdder();
+
     private final Cache<Long, SlotColumns> blocks;
     private final Cache<Integer, WholePart> parts;
     /** Per part, each block's newest row, once read: the newest-point path (lastpoint) needs nothing else. */
@@ -45,9 +54,10 @@ public final class BlockCache {
                     "invalid option [storage.block-cache.size=" + maxBytes + "]: must be positive");
         }
         this.maxBytes = maxBytes;
+        this.blockBytes = maxBytes / 16 * 7;
         this.blocks = Caffeine.newBuilder()
                 .executor(Runnable::run)
-                .maximumWeight(maxBytes / 16 * 7)
+                .maximumWeight(blockBytes)
                 .weigher((Long k, SlotColumns v) -> v.estimatedBytes())
                 .recordStats()
                 .build();
@@ -90,7 +100,8 @@ public final class BlockCache {
     }
 
     /**
-     * Meters on {@code registry}: {@code meridian.storage.block.cache.bytes} (held) and {@code .max.bytes}, and
+     * Meters on {@code registry}: {@code meridian.storage.block.cache.bytes} (held) and {@code .max.bytes}, the
+     * blocks scans read around it ({@code meridian.storage.block.cache.uncached.reads}), and
      * Caffeine's own hit, miss and eviction counters under {@code
      * cache=block-cache-blocks|block-cache-parts|block-cache-newest-rows}.
      */
@@ -102,6 +113,9 @@ public final class BlockCache {
         Gauge.builder("meridian.storage.block.cache.max", this, BlockCache::maxBytes)
                 .description("storage.block-cache.size: the cache's bound")
                 .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("meridian.storage.block.cache.uncached.reads", uncachedReads, LongAdder::sum)
+                .description("blocks decoded by scans larger than the block cache, read around it (not cached)")
                 .register(registry);
         CaffeineCacheMetrics.monitor(registry, blocks, "block-cache-blocks");
         CaffeineCacheMetrics.monitor(registry, parts, "block-cache-parts");
@@ -120,6 +134,26 @@ public final class BlockCache {
     }
 
     public PartBlocks open(PartReader p, BlockCodec codec) {
+        return open(p, codec, null);
+    }
+
+    /**
+     * Whether a scan that decodes up to {@code bytes} (at {@link #BYTES_PER_SINGLE_ENTRY} an entry) should read
+     * around the cache: when it is larger than what the cache keeps of large parts' blocks, caching its blocks
+     * would only evict them (and everyone else's) before the scan could read one again. Such a scan reads the
+     * blocks the cache holds and decodes the others into one reused instance (a sequential scan's ring, as
+     * databases do for table scans), which also spares it allocating and zeroing every decoded block.
+     */
+    public boolean scanOutgrows(long bytes) {
+        return bytes > blockBytes;
+    }
+
+    /**
+     * Blocks of a part, for one query. With {@code scratch} not null, a large part's blocks that are not cached are
+     * decoded into {@code scratch} and not cached (see {@link #scanOutgrows}); a block returned is then valid until
+     * the next {@link PartBlocks#get}. Small parts are cached whole either way.
+     */
+    public PartBlocks open(PartReader p, BlockCodec codec, SlotColumns scratch) {
         long worst = (long) p.entryCount() * p.slotCount() * BYTES_PER_DECODED_ENTRY;
         if (worst <= maxBytes / WHOLE_PART_FRACTION) {
             AtomicReferenceArray<SlotColumns> arr = parts.get(
@@ -145,6 +179,10 @@ public final class BlockCache {
                 long key = ((long) p.id() << 32) | i;
                 SlotColumns c = blocks.getIfPresent(key);
                 if (c == null) {
+                    if (scratch != null) {
+                        uncachedReads.increment();
+                        return p.readBlock(i, codec, scratch);
+                    }
                     c = p.readBlock(i, codec);
                     blocks.put(key, c);
                 }

@@ -315,6 +315,15 @@ public final class BlockCodec {
      * @throws io.meridian.common.error.CorruptDataException on any inconsistency
      */
     public SlotColumns decode(ByteSource in, boolean histogram, int slotCount) {
+        return decode(in, histogram, slotCount, null);
+    }
+
+    /**
+     * Decodes a block, into {@code reuse} when it is not null and the block is of one-point entries (the usual
+     * block of the base interval); any other block is decoded into a new instance. The result is valid until
+     * {@code reuse} is decoded into again.
+     */
+    public SlotColumns decode(ByteSource in, boolean histogram, int slotCount, SlotColumns reuse) {
         int flags = in.getUnsignedByte();
         ByteSource b = in;
         if ((flags & FLAG_ZSTD) != 0) {
@@ -374,10 +383,9 @@ public final class BlockCodec {
             double[] v = doubleScratch;
             FloatColumnCodec.decode(b, v, n, longScratch);
             LongColumnCodec.decode(b, longScratch2, n);
-            c = SlotColumns.singles(n);
-            for (int i = 0; i < n; i++) {
-                c.appendSingle(slots[i], longScratch2[i], v[i]);
-            }
+            c = reuse != null
+                    ? reuse.fillSingles(slots, v, longScratch2, n)
+                    : SlotColumns.singles(slots, v, longScratch2, n);
         } else if (mode == MODE_SINGLE) {
             c = new SlotColumns(n, true);
             double[] v = doubleScratch;

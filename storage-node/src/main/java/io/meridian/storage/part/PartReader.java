@@ -27,6 +27,9 @@ public final class PartReader {
 
     private final Path path;
     private final int id = NEXT_ID.incrementAndGet();
+    /** Parts whose block region is larger than this are read with positional reads, not mapped. */
+    static final long MAX_MAPPED_BLOCK_BYTES = 1L << 30;
+
     private final FileChannel channel;
     private final long intervalMs;
     private final long segmentStartMs;
@@ -42,6 +45,14 @@ public final class PartReader {
     private final MappedByteBuffer rows;
 
     private final int rowEntries;
+    /**
+     * The blocks' region of the file ({@code [0, index)}), mapped when it is at most {@link #MAX_MAPPED_BLOCK_BYTES}:
+     * a block is then copied out of the page cache without a system call, and without the JDK's per-thread direct
+     * buffer that positional reads into a heap array go through (measured: a sixth of a 1,000-series scan's CPU went
+     * to finding that buffer). Null for larger parts, whose blocks are read with positional reads.
+     */
+    private final MappedByteBuffer blocks;
+
     private final long fileBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -55,6 +66,7 @@ public final class PartReader {
             int entryCount,
             MappedByteBuffer rows,
             int rowEntries,
+            MappedByteBuffer blocks,
             long fileBytes) {
         this.path = path;
         this.channel = channel;
@@ -65,6 +77,7 @@ public final class PartReader {
         this.entryCount = entryCount;
         this.rows = rows;
         this.rowEntries = rowEntries;
+        this.blocks = blocks;
         this.fileBytes = fileBytes;
     }
 
@@ -206,8 +219,12 @@ public final class PartReader {
         }
         MappedByteBuffer mapped;
         MappedByteBuffer summary = null;
+        MappedByteBuffer blockRegion = null;
         try {
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, indexOffset + 4, entriesLength);
+            if (indexOffset <= MAX_MAPPED_BLOCK_BYTES) {
+                blockRegion = ch.map(FileChannel.MapMode.READ_ONLY, 0, indexOffset);
+            }
             if (version >= PartFormat.VERSION_4) {
                 summary = ch.map(FileChannel.MapMode.READ_ONLY, rowsOffset, indexOffset + indexLength - rowsOffset);
                 summary.order(ByteOrder.LITTLE_ENDIAN);
@@ -216,7 +233,23 @@ public final class PartReader {
             throw new StorageIoException("cannot map part index [file=" + path + "]", e);
         }
         mapped.order(ByteOrder.LITTLE_ENDIAN);
-        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, mapped, n, summary, m, size);
+        return new PartReader(path, ch, intervalMs, segmentStart, slotCount, mapped, n, summary, m, blockRegion, size);
+    }
+
+    /**
+     * The bytes {@code [offset, offset + len)} of the mapped block region (the index checked that they lie in it). A
+     * read error of the page behind a mapping surfaces as an {@link InternalError} in the reading thread, which is
+     * reported like a failed positional read.
+     */
+    private byte[] copyMapped(long offset, int len) {
+        byte[] b = new byte[len];
+        try {
+            blocks.get((int) offset, b, 0, len);
+        } catch (InternalError e) {
+            throw new StorageIoException(
+                    "cannot read part [file=" + path + ", offset=" + offset + "]", new IOException(e.getMessage(), e));
+        }
+        return b;
     }
 
     private static byte[] readAt(FileChannel ch, Path path, long pos, int len) {
@@ -357,9 +390,14 @@ public final class PartReader {
 
     /** Reads, checks and decodes block {@code i}. */
     public SlotColumns readBlock(int i, BlockCodec codec) {
+        return readBlock(i, codec, null);
+    }
+
+    /** Reads block {@code i}, decoding into {@code reuse} where it can ({@link BlockCodec#decode}). */
+    public SlotColumns readBlock(int i, BlockCodec codec, SlotColumns reuse) {
         long offset = index.getLong(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_OFFSET_OFFSET);
         int length = index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_LENGTH_OFFSET);
-        byte[] b = readAt(channel, path, offset, length);
+        byte[] b = blocks != null ? copyMapped(offset, length) : readAt(channel, path, offset, length);
         ByteSource in = new ByteSource(b, 0, b.length, path.toString(), offset);
         int len = in.getInt();
         int expected = in.getInt();
@@ -374,7 +412,7 @@ public final class PartReader {
                     offset,
                     "block checksum mismatch [series=" + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
         }
-        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount);
+        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount, reuse);
     }
 
     /** Takes a reference for the duration of a read; false when the part was retired and closed. */

@@ -69,6 +69,41 @@ public final class SlotColumns {
         return new SlotColumns(capacity);
     }
 
+    /**
+     * A compact instance of {@code n} one-point entries from columns (slots strictly ascending, as a block decodes
+     * them), written in one pass: the decoder's path for every single-mode block a query reads.
+     */
+    static SlotColumns singles(int[] slots, double[] values, long[] offsetsMs, int n) {
+        return new SlotColumns(n).fillSingles(slots, values, offsetsMs, n);
+    }
+
+    /**
+     * Makes this (non-histogram) instance the compact one of {@code n} one-point entries, reusing its array when it
+     * is large enough: a scan that does not cache what it decodes reads every block into one instance.
+     */
+    SlotColumns fillSingles(int[] slots, double[] values, long[] offsetsMs, int n) {
+        if (histogram) {
+            throw new IllegalStateException("a histogram instance cannot hold compact entries");
+        }
+        if (data.length < n * SINGLE_STRIDE) {
+            data = new long[Math.max(4, n) * SINGLE_STRIDE];
+        }
+        long[] d = data;
+        for (int i = 0, b = 0; i < n; i++, b += SINGLE_STRIDE) {
+            d[b] = slots[i];
+            d[b + SINGLE_VALUE] = Double.doubleToRawLongBits(values[i]);
+            d[b + SINGLE_OFF] = offsetsMs[i];
+        }
+        stride = SINGLE_STRIDE;
+        size = n;
+        return this;
+    }
+
+    /** An empty compact instance to decode blocks into, again and again ({@link BlockCodec#decode}'s reuse). */
+    public static SlotColumns scratch() {
+        return new SlotColumns(0);
+    }
+
     /** Appends an entry of one point to a compact instance; the slot must be greater than the last one. */
     public void appendSingle(int slot, long offsetMs, double value) {
         if (stride != SINGLE_STRIDE) {

@@ -177,12 +177,13 @@ public final class LeafAggregator {
             scanPartsNewestFirst();
             return;
         }
+        SlotColumns scratch = storedFields && outgrowsCache() ? SlotColumns.scratch() : null;
         for (PartReader p : view.parts()) {
             PartRange r = PartRange.of(p, q);
             if (r == null) {
                 continue;
             }
-            BlockCache.PartBlocks blocks = storedFields ? cache.open(p, codec) : null;
+            BlockCache.PartBlocks blocks = storedFields ? cache.open(p, codec, scratch) : null;
             for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
                 int s = it.next();
                 checkCancelled();
@@ -194,6 +195,37 @@ public final class LeafAggregator {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the blocks this scan decodes would outgrow the block cache ({@link BlockCache#scanOutgrows}): per part
+     * in range, a block per scanned (series, field), each of as many entries as the first scanned series has rows
+     * in the part (its row summary; every slot of the part without one).
+     */
+    private boolean outgrowsCache() {
+        long series = view.series().getLongCardinality();
+        long bytes = 0;
+        for (PartReader p : view.parts()) {
+            if (PartRange.of(p, q) == null) {
+                continue;
+            }
+            long blocks = Math.min(p.entryCount(), series * fields);
+            bytes += blocks * rowsPerSeries(p) * BlockCache.BYTES_PER_SINGLE_ENTRY;
+        }
+        return cache.scanOutgrows(bytes);
+    }
+
+    /** The rows of the first scanned series in {@code p} (a sample for the scan's estimate), or its slot count. */
+    private long rowsPerSeries(PartReader p) {
+        if (p.hasRowSummary()) {
+            for (IntIterator it = view.series().getIntIterator(); it.hasNext(); ) {
+                int entry = p.summaryOf(it.next());
+                if (entry >= 0) {
+                    return p.summaryRows(entry).getLongCardinality();
+                }
+            }
+        }
+        return p.slotCount();
     }
 
     /** The slots of a part that are in the query's range, {@code [firstSlot, lastSlot]}. */

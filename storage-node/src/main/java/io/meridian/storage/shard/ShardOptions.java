@@ -152,6 +152,24 @@ public record ShardOptions(
                 files);
     }
 
+    public ShardOptions withBlockCacheBytes(long b) {
+        return new ShardOptions(
+                database,
+                segmentDuration,
+                memtableBytes,
+                walFsync,
+                walSegmentBytes,
+                futureTolerance,
+                maxSeriesPerMetric,
+                maxTagsPerSeries,
+                maxFieldsPerMetric,
+                b,
+                compactionMinParts,
+                stagedTransactionExpiry,
+                clock,
+                files);
+    }
+
     public ShardOptions withFsync(FsyncMode m) {
         return new ShardOptions(
                 database,

@@ -190,6 +190,29 @@ class ShardRoundTripTest {
         }
     }
 
+    /**
+     * A block cache smaller than every scan: each scan reads around it, decoding its blocks into one reused
+     * instance, and must still give the reference answer (twice, so that nothing a scan left behind is reused).
+     */
+    @Test
+    void scansLargerThanTheBlockCacheReadAroundItAndGiveTheReferenceAnswer() {
+        Random r = new Random(11);
+        List<Point> points = randomPoints(r, 3000);
+        try (Shard shard = Shard.open(dir, TestShards.options().withBlockCacheBytes(1024))) {
+            for (int i = 0; i < points.size(); i += 700) {
+                write(shard, points.subList(i, Math.min(points.size(), i + 700)));
+                shard.flush();
+            }
+            for (int round = 0; round < 2; round++) {
+                for (LeafQuery q : queries()) {
+                    long slot = LeafAggregator.chooseInterval(
+                            q, TestShards.database().intervals());
+                    assertSame(q, shard.query(q), reference(points, q, slot));
+                }
+            }
+        }
+    }
+
     @Test
     void sortedAndShuffledArrivalGiveIdenticalResults() {
         Random r = new Random(42);

@@ -87,6 +87,38 @@ class BlockCacheTest {
     }
 
     @Test
+    void aScanThatOutgrowsTheCacheReadsAroundItIntoOneInstanceAndCachesNothing() {
+        BlockCache cache = new BlockCache(4 * WORST_PER_ENTRY);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        cache.bindTo(registry);
+        PartReader p = part("big.part", 8, 2000);
+        assertThat(cache.scanOutgrows(8L * 2000 * BlockCache.BYTES_PER_SINGLE_ENTRY))
+                .isFalse();
+        assertThat(cache.scanOutgrows(4 * WORST_PER_ENTRY)).isTrue();
+        SlotColumns scratch = SlotColumns.scratch();
+        BlockCache.PartBlocks blocks = cache.open(p, codec, scratch);
+        for (int i = 0; i < p.entryCount(); i++) {
+            SlotColumns got = blocks.get(i);
+            SlotColumns want = p.readBlock(i, codec);
+            assertThat(got).as("block %d", i).isSameAs(scratch);
+            assertThat(got.size()).isEqualTo(want.size()).isEqualTo(2000);
+            for (int e = 0; e < want.size(); e += 97) {
+                assertThat(got.slot(e)).isEqualTo(want.slot(e));
+                assertThat(got.last(e)).isEqualTo(want.last(e));
+            }
+        }
+        cache.cleanUp();
+        assertThat(cache.weightedBytes()).as("nothing cached").isZero();
+        assertThat(registry.get("meridian.storage.block.cache.uncached.reads")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(8);
+        // a block the cache does hold is served from it, not decoded again
+        cache.open(p, codec).get(3);
+        assertThat(cache.open(p, codec, scratch).get(3)).isNotSameAs(scratch);
+    }
+
+    @Test
     void invalidatingAPartFreesItsWholePartEntry() {
         BlockCache cache = new BlockCache(16 * WORST_PER_ENTRY * 2);
         PartReader p = part("a.part", 1, 100);
