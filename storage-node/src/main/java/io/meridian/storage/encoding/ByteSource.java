@@ -116,6 +116,22 @@ public final class ByteSource {
         throw corrupt("varint longer than 10 bytes");
     }
 
+    /** Skips {@code count} varints (each at most 10 bytes, as {@link #getVarLong} reads them). */
+    public void skipVarLongs(int count) {
+        for (int i = 0; i < count; i++) {
+            int length = 1;
+            while (true) {
+                need(1);
+                if (buf[pos++] >= 0) {
+                    break;
+                }
+                if (++length > 10) {
+                    throw corrupt("varint longer than 10 bytes");
+                }
+            }
+        }
+    }
+
     /** A varint that must fit a non-negative int no larger than {@code max}. */
     public int getVarInt(int max, String what) {
         long v = getVarLong();

@@ -60,32 +60,44 @@ public final class FloatColumnCodec {
     }
 
     public static void decode(ByteSource in, double[] dst, int n, long[] scratch) {
+        decode(in, dst, n, n, scratch);
+    }
+
+    /**
+     * Decodes the first {@code m} of the column's {@code n} values into {@code dst} and leaves {@code in} after the
+     * whole column ({@link LongColumnCodec#decode(ByteSource, long[], int, int)}).
+     */
+    public static void decode(ByteSource in, double[] dst, int n, int m, long[] scratch) {
         int kind = in.getUnsignedByte();
         if (kind == DECIMAL) {
             int scale = in.getUnsignedByte();
             if (scale > MAX_SCALE) {
                 throw in.corrupt("decimal scale out of range: got " + scale + "; want 0.." + MAX_SCALE);
             }
-            LongColumnCodec.decode(in, scratch, n);
+            LongColumnCodec.decode(in, scratch, n, m);
             if (scale == 0) {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < m; i++) {
                     dst[i] = scratch[i];
                 }
             } else {
                 double p = POW10[scale]; // a division, not a multiplication by 1/p: the decoded value is exact
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < m; i++) {
                     dst[i] = scratch[i] / p;
                 }
             }
         } else if (kind == XOR) {
             long prev = in.getLong();
-            if (n > 0) {
+            if (m > 0) {
                 dst[0] = Double.longBitsToDouble(prev);
             }
             for (int i = 1; i < n; i++) {
                 int lead = in.getUnsignedByte();
                 if (lead > 8) {
                     throw in.corrupt("xor lead byte count out of range: got " + lead + "; want 0..8");
+                }
+                if (i >= m) {
+                    in.skip(8 - lead);
+                    continue;
                 }
                 long x = 0;
                 for (int b = 7 - lead; b >= 0; b--) {

@@ -101,6 +101,15 @@ public final class LongColumnCodec {
     }
 
     public static void decode(ByteSource in, long[] dst, int n) {
+        decode(in, dst, n, n);
+    }
+
+    /**
+     * Decodes the first {@code m} of the column's {@code n} values into {@code dst} and leaves {@code in} after the
+     * whole column: a scan that needs a block's entries only up to its range's end reads no further (a RICE column
+     * is skipped by its byte length, varints one by one).
+     */
+    public static void decode(ByteSource in, long[] dst, int n, int m) {
         int kind = in.getUnsignedByte();
         if (n == 0) {
             in.getZigZag();
@@ -109,33 +118,41 @@ public final class LongColumnCodec {
         switch (kind) {
             case CONSTANT -> {
                 long v = in.getZigZag();
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < m; i++) {
                     dst[i] = v;
                 }
             }
             case DELTA -> {
                 long v = in.getZigZag();
-                dst[0] = v;
-                for (int i = 1; i < n; i++) {
+                if (m > 0) {
+                    dst[0] = v;
+                }
+                for (int i = 1; i < m; i++) {
                     v += in.getZigZag();
                     dst[i] = v;
                 }
+                in.skipVarLongs(n - Math.max(1, m));
             }
             case DELTA2 -> {
                 long v = in.getZigZag();
-                dst[0] = v;
+                if (m > 0) {
+                    dst[0] = v;
+                }
                 long d = 0;
-                for (int i = 1; i < n; i++) {
+                for (int i = 1; i < m; i++) {
                     d = i == 1 ? in.getZigZag() : d + in.getZigZag();
                     v += d;
                     dst[i] = v;
                 }
+                in.skipVarLongs(n - Math.max(1, m));
             }
             case RICE -> {
                 long v = in.getZigZag();
-                dst[0] = v;
-                RiceCoder.decode(in, dst, 1, n);
-                for (int i = 1; i < n; i++) {
+                if (m > 0) {
+                    dst[0] = v;
+                }
+                RiceCoder.decode(in, dst, 1, Math.max(1, m)); // leaves in after the whole bit stream
+                for (int i = 1; i < m; i++) {
                     long z = dst[i];
                     v += (z >>> 1) ^ -(z & 1);
                     dst[i] = v;

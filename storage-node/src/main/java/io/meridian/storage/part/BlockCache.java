@@ -127,6 +127,14 @@ public final class BlockCache {
         SlotColumns get(int index);
 
         /**
+         * Block {@code index}, of which the caller reads only the entries of slots {@code [firstSlot, lastSlot]}: a
+         * block read around the cache holds only those (cached blocks hold all of theirs).
+         */
+        default SlotColumns get(int index, int firstSlot, int lastSlot) {
+            return get(index);
+        }
+
+        /**
          * Block {@code index}'s newest row alone (a one-entry {@link SlotColumns}; empty when the block is), read
          * from the block once and kept: the newest-point path asks only for it.
          */
@@ -176,12 +184,17 @@ public final class BlockCache {
         return new Blocks(p) {
             @Override
             public SlotColumns get(int i) {
+                return get(i, 0, p.slotCount() - 1);
+            }
+
+            @Override
+            public SlotColumns get(int i, int firstSlot, int lastSlot) {
                 long key = ((long) p.id() << 32) | i;
                 SlotColumns c = blocks.getIfPresent(key);
                 if (c == null) {
                     if (scratch != null) {
                         uncachedReads.increment();
-                        return p.readBlock(i, codec, scratch);
+                        return p.readBlock(i, codec, scratch, firstSlot, lastSlot);
                     }
                     c = p.readBlock(i, codec);
                     blocks.put(key, c);

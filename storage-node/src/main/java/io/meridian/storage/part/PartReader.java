@@ -395,6 +395,15 @@ public final class PartReader {
 
     /** Reads block {@code i}, decoding into {@code reuse} where it can ({@link BlockCodec#decode}). */
     public SlotColumns readBlock(int i, BlockCodec codec, SlotColumns reuse) {
+        return readBlock(i, codec, reuse, 0, slotCount - 1);
+    }
+
+    /**
+     * Reads block {@code i}, decoding into {@code reuse} where it can, only up to slot {@code lastSlot} and keeping
+     * only the entries from {@code firstSlot} on ({@link BlockCodec#decode(ByteSource, boolean, int, SlotColumns,
+     * int, int)}).
+     */
+    public SlotColumns readBlock(int i, BlockCodec codec, SlotColumns reuse, int firstSlot, int lastSlot) {
         long offset = index.getLong(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_OFFSET_OFFSET);
         int length = index.getInt(i * PartFormat.INDEX_ENTRY_LENGTH + BLOCK_LENGTH_OFFSET);
         byte[] b = blocks != null ? copyMapped(offset, length) : readAt(channel, path, offset, length);
@@ -412,7 +421,7 @@ public final class PartReader {
                     offset,
                     "block checksum mismatch [series=" + seriesIdAt(i) + ", field=" + fieldIdAt(i) + "]");
         }
-        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount, reuse);
+        return codec.decode(in, typeAt(i) == FieldType.HISTOGRAM, slotCount, reuse, firstSlot, lastSlot);
     }
 
     /** Takes a reference for the duration of a read; false when the part was retired and closed. */

@@ -74,14 +74,16 @@ public final class SlotColumns {
      * them), written in one pass: the decoder's path for every single-mode block a query reads.
      */
     static SlotColumns singles(int[] slots, double[] values, long[] offsetsMs, int n) {
-        return new SlotColumns(n).fillSingles(slots, values, offsetsMs, n);
+        return new SlotColumns(n).fillSingles(slots, values, offsetsMs, 0, n);
     }
 
     /**
-     * Makes this (non-histogram) instance the compact one of {@code n} one-point entries, reusing its array when it
-     * is large enough: a scan that does not cache what it decodes reads every block into one instance.
+     * Makes this (non-histogram) instance the compact one of the one-point entries {@code [from, to)} of the columns,
+     * reusing its array when it is large enough: a scan that does not cache what it decodes reads every block into
+     * one instance, and only the entries of its range.
      */
-    SlotColumns fillSingles(int[] slots, double[] values, long[] offsetsMs, int n) {
+    SlotColumns fillSingles(int[] slots, double[] values, long[] offsetsMs, int from, int to) {
+        int n = to - from;
         if (histogram) {
             throw new IllegalStateException("a histogram instance cannot hold compact entries");
         }
@@ -89,7 +91,7 @@ public final class SlotColumns {
             data = new long[Math.max(4, n) * SINGLE_STRIDE];
         }
         long[] d = data;
-        for (int i = 0, b = 0; i < n; i++, b += SINGLE_STRIDE) {
+        for (int i = from, b = 0; i < to; i++, b += SINGLE_STRIDE) {
             d[b] = slots[i];
             d[b + SINGLE_VALUE] = Double.doubleToRawLongBits(values[i]);
             d[b + SINGLE_OFF] = offsetsMs[i];
@@ -409,47 +411,57 @@ public final class SlotColumns {
             }
             return i;
         }
-        long n = 0;
+        // One point an entry, in distinct ascending slots and each within its slot: times strictly ascend, so the
+        // run's first entry is its first point and its last entry its last, and a later entry holding the same min
+        // or max is never the earlier point. The loop keeps only the sum and the indexes of the min and the max.
+        int start = i;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
-        long minTs = Long.MAX_VALUE;
+        int minAt = -1;
         double max = Double.NEGATIVE_INFINITY;
-        long maxTs = Long.MAX_VALUE;
-        long firstTs = Long.MAX_VALUE;
-        double first = Double.NaN;
-        long lastTs = Long.MIN_VALUE;
-        double last = Double.NaN;
-        for (; i < size; i++) {
-            int b = i * SINGLE_STRIDE;
-            long slot = data[b];
-            if (slot > lastSlot) {
-                break;
-            }
-            double v = Double.longBitsToDouble(data[b + SINGLE_VALUE]);
-            long ts = segStartMs + slot * intervalMs + data[b + SINGLE_OFF];
-            n++;
+        int maxAt = -1;
+        long[] d = data;
+        for (int b = i * SINGLE_STRIDE; i < size && d[b] <= lastSlot; i++, b += SINGLE_STRIDE) {
+            double v = Double.longBitsToDouble(d[b + SINGLE_VALUE]);
             sum += v;
-            // entries ascend in time: a later one holding the same min or max is never the earlier point
             if (v < min) {
                 min = v;
-                minTs = ts;
+                minAt = i;
             }
             if (v > max) {
                 max = v;
-                maxTs = ts;
-            }
-            // slots ascend, so a later entry is never first and never older than the last; ties keep the rule
-            if (ts < firstTs || (ts == firstTs && v < first)) {
-                firstTs = ts;
-                first = v;
-            }
-            if (ts > lastTs || (ts == lastTs && v > last)) {
-                lastTs = ts;
-                last = v;
+                maxAt = i;
             }
         }
+        long n = i - start;
+        if (n == 0) {
+            target.mergeComponents(
+                    0,
+                    0,
+                    Double.POSITIVE_INFINITY,
+                    Long.MAX_VALUE,
+                    Double.NEGATIVE_INFINITY,
+                    Long.MAX_VALUE,
+                    Long.MAX_VALUE,
+                    Double.NaN,
+                    Long.MIN_VALUE,
+                    Double.NaN);
+            return i;
+        }
+        long minTs = minAt < 0 ? Long.MAX_VALUE : singleTs(minAt, segStartMs, intervalMs);
+        long maxTs = maxAt < 0 ? Long.MAX_VALUE : singleTs(maxAt, segStartMs, intervalMs);
+        long firstTs = singleTs(start, segStartMs, intervalMs);
+        double first = Double.longBitsToDouble(d[start * SINGLE_STRIDE + SINGLE_VALUE]);
+        long lastTs = singleTs(i - 1, segStartMs, intervalMs);
+        double last = Double.longBitsToDouble(d[(i - 1) * SINGLE_STRIDE + SINGLE_VALUE]);
         target.mergeComponents(n, sum, min, minTs, max, maxTs, firstTs, first, lastTs, last);
         return i;
+    }
+
+    /** The time of entry {@code i} of a compact instance. */
+    private long singleTs(int i, long segStartMs, long intervalMs) {
+        int b = i * SINGLE_STRIDE;
+        return segStartMs + data[b] * intervalMs + data[b + SINGLE_OFF];
     }
 
     /** Index of the first entry whose slot is >= {@code slot}. */

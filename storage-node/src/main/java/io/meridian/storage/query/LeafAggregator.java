@@ -348,7 +348,7 @@ public final class LeafAggregator {
                 }
                 continue;
             }
-            SlotColumns c = blocks.get(idx);
+            SlotColumns c = blocks.get(idx, r.firstSlot, r.lastSlot);
             int i = r.firstSlot <= 0 ? 0 : c.lowerBound(r.firstSlot);
             while (i < c.size() && c.slot(i) <= r.lastSlot) { // one run of entries per bucket
                 int bucket = q.bucketOf(seg + c.slot(i) * iv);

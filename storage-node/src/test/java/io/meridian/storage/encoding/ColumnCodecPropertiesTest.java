@@ -2,12 +2,14 @@ package io.meridian.storage.encoding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /** decode(encode(x)) = x for every column codec, with foreign bytes before and after the column. */
 class ColumnCodecPropertiesTest {
@@ -57,6 +59,38 @@ class ColumnCodecPropertiesTest {
                     .isEqualTo(Double.doubleToRawLongBits(values[i]));
         }
         assertThat(in.get()).isEqualTo((byte) 0xA5);
+    }
+
+    @Property
+    void aPrefixOfALongColumnIsItsFirstValuesAndEndsAfterTheColumn(
+            @ForAll("longColumns") long[] values, @ForAll @IntRange(max = 300) int wanted) {
+        int m = Math.min(wanted, values.length);
+        ByteSink out = new ByteSink();
+        LongColumnCodec.encode(values, values.length, out);
+        out.put((byte) 0xA5);
+        ByteSource in = new ByteSource(out.toArray(), "test");
+        long[] back = new long[values.length];
+        LongColumnCodec.decode(in, back, values.length, m);
+        assertThat(Arrays.copyOf(back, m)).containsExactly(Arrays.copyOf(values, m));
+        assertThat(in.get()).as("the source is left after the whole column").isEqualTo((byte) 0xA5);
+    }
+
+    @Property
+    void aPrefixOfAFloatColumnIsItsFirstValuesAndEndsAfterTheColumn(
+            @ForAll("doubleColumns") double[] values, @ForAll @IntRange(max = 300) int wanted) {
+        int m = Math.min(wanted, values.length);
+        ByteSink out = new ByteSink();
+        FloatColumnCodec.encode(values, values.length, out, new long[values.length]);
+        out.put((byte) 0xA5);
+        ByteSource in = new ByteSource(out.toArray(), "test");
+        double[] back = new double[values.length];
+        FloatColumnCodec.decode(in, back, values.length, m, new long[values.length]);
+        for (int i = 0; i < m; i++) {
+            assertThat(Double.doubleToRawLongBits(back[i]))
+                    .as("value %d", i)
+                    .isEqualTo(Double.doubleToRawLongBits(values[i]));
+        }
+        assertThat(in.get()).as("the source is left after the whole column").isEqualTo((byte) 0xA5);
     }
 
     /** Regression: 75.95520546334801 is exact at scale 14 but not at the column's final scale 15. */
