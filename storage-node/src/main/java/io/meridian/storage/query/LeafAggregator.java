@@ -285,11 +285,15 @@ public final class LeafAggregator {
                 if (n > 1) {
                     Arrays.sort(order, (a, b) -> Long.compare(newestRow[b], newestRow[a]));
                 }
+                long[] seen = null; // the series' newest slot starts found so far, per field: looked up once
                 for (int k : order) {
                     if (newestRow[k] == Long.MIN_VALUE) {
                         break; // this and the rest have no row of the series in range
                     }
-                    scanSeriesNewest(inSegment.get(k), blocks.get(k), ranges.get(k), s, newestRow[k]);
+                    if (seen == null) {
+                        seen = seenOf(s);
+                    }
+                    scanSeriesNewest(inSegment.get(k), blocks.get(k), ranges.get(k), s, newestRow[k], seen);
                 }
             }
         }
@@ -312,11 +316,12 @@ public final class LeafAggregator {
     }
 
     /** {@link #scanSeries} on the newest-point path, skipping fields whose newest point is newer than the part's. */
-    private void scanSeriesNewest(PartReader p, BlockCache.PartBlocks blocks, PartRange r, int s, long newestRow) {
+    private void scanSeriesNewest(
+            PartReader p, BlockCache.PartBlocks blocks, PartRange r, int s, long newestRow, long[] seen) {
         long iv = p.intervalMs();
         long seg = p.segmentStartMs();
         for (int f = 0; f < fields; f++) {
-            long known = newestFound(s, f);
+            long known = seen[f];
             if (known >= seg + (long) p.slotCount() * iv || known > newestRow) {
                 continue; // a newer segment or part holds this field's last point in range: this part's are older
             }
@@ -324,7 +329,7 @@ public final class LeafAggregator {
             if (idx < 0 || transformed(f)) {
                 continue;
             }
-            foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
+            foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv, seen);
         }
     }
 
@@ -343,8 +348,9 @@ public final class LeafAggregator {
                 continue;
             }
             if (latestOnly) { // unless a newer segment holds this field's last point in range: this part's are older
-                if (newestFound(s, f) < seg + (long) p.slotCount() * iv) {
-                    foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv);
+                long[] seen = seenOf(s);
+                if (seen[f] < seg + (long) p.slotCount() * iv) {
+                    foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv, seen);
                 }
                 continue;
             }
@@ -366,13 +372,13 @@ public final class LeafAggregator {
         return (int) Math.min(lastSlot, Math.floorDiv(bucketEnd - 1 - seg, iv));
     }
 
-    /** Folds the block's newest slot in range into the one bucket, and remembers it. */
-    private void foldNewest(SlotColumns c, PartRange r, int s, int f, long seg, long iv) {
+    /** Folds the block's newest slot in range into the one bucket, and remembers it in {@code seen}. */
+    private void foldNewest(SlotColumns c, PartRange r, int s, int f, long seg, long iv, long[] seen) {
         int i = c.lowerBound(r.lastSlot + 1) - 1;
         if (i >= 0 && c.slot(i) >= r.firstSlot) {
             long slotStart = seg + c.slot(i) * iv;
             c.mergeInto(cell(s, 0, f), i, slotStart);
-            found(s, f, slotStart);
+            seen[f] = Math.max(seen[f], slotStart);
         }
     }
 
@@ -543,18 +549,21 @@ public final class LeafAggregator {
         }
     }
 
-    /** The newest slot start in range found so far for (series, field) on the newest-point path; MIN_VALUE if none. */
-    private long newestFound(int series, int field) {
-        long[] f = newest.get(series);
-        return f == null ? Long.MIN_VALUE : f[field];
-    }
-
-    private void found(int series, int field, long slotStart) {
-        long[] f = newest.computeIfAbsent(series, k -> {
+    /**
+     * Series {@code series}' newest slot starts in range found so far on the newest-point path, per field (MIN_VALUE:
+     * none yet); the array is kept, so a caller updates it in place.
+     */
+    private long[] seenOf(int series) {
+        return newest.computeIfAbsent(series, k -> {
             long[] a = new long[fields];
             Arrays.fill(a, Long.MIN_VALUE);
             return a;
         });
+    }
+
+    /** Remembers a newest slot start found for (series, field) (the memtables' fast path). */
+    private void found(int series, int field, long slotStart) {
+        long[] f = seenOf(series);
         f[field] = Math.max(f[field], slotStart);
     }
 
