@@ -7,6 +7,7 @@ import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.encoding.ByteSource;
 import io.meridian.storage.encoding.FloatColumnCodec;
 import io.meridian.storage.encoding.LongColumnCodec;
+import java.util.Arrays;
 
 /**
  * Encodes and decodes one block: the {@link SlotColumns} of one (series, field). The grammar is in
@@ -458,19 +459,10 @@ public final class BlockCodec {
         return c;
     }
 
-    /** The index of the first of the ascending {@code slots[0, n)} that is at least {@code slot} ({@code n}: none). */
+    /** The index of the first of the strictly ascending {@code slots[0, n)} that is at least {@code slot}. */
     private static int firstAtLeast(int[] slots, int n, int slot) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (slots[mid] < slot) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        int at = Arrays.binarySearch(slots, 0, n, slot);
+        return at >= 0 ? at : -at - 1;
     }
 
     private static Histogram single(double v) {
