@@ -57,7 +57,7 @@ class BrokerLoadIT {
         assertThat(c.status()).as(c.body()).isIn(201, 409);
         // b2 takes DDL once its metadata cache has seen a storage cluster: its readiness says when
         cluster.await().until(() -> b2.get("/health/ready").status() == 200);
-        BrokerProcess.Answer db = b2.postRetrying("/api/v1/databases", """
+        BrokerProcess.Answer db = b2.createDatabase("""
                 {"name":"db","shards":3,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(db.status()).as(db.body()).isEqualTo(201);
         cluster.await().until(() -> {

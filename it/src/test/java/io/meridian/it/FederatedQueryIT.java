@@ -61,7 +61,7 @@ class FederatedQueryIT {
                     MeridianCluster.DEFAULT_WAIT);
             assertThat(a.status()).as(a.body()).isIn(201, 409); // 409: the master already rebuilt it from reports
         }
-        BrokerProcess.Answer created = root.postRetrying("/api/v1/databases", """
+        BrokerProcess.Answer created = root.createDatabase("""
                 {"name":"db","shards":2,"replicas":2,"intervals":[{"interval":"10s","retention":"30d"}],
                  "clusters":["c1","c2"]}""", MeridianCluster.DEFAULT_WAIT);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
