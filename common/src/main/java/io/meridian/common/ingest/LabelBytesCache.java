@@ -1,8 +1,6 @@
 package io.meridian.common.ingest;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.meridian.common.model.ByteRangeHash;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,10 +88,6 @@ final class LabelBytesCache<V> {
 
     /** A byte range with content equality; the cached ones own an exact copy. */
     static final class Key {
-        private static final VarHandle LONGS =
-                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-        private static final long MIX = 0x9E3779B97F4A7C15L;
-
         private final byte[] bytes;
         private final int off;
         private final int len;
@@ -103,26 +97,7 @@ final class LabelBytesCache<V> {
             this.bytes = bytes;
             this.off = off;
             this.len = len;
-            this.hash = hash(bytes, off, len);
-        }
-
-        /**
-         * A multiplicative hash read eight bytes at a time: a label set is some 50-150 bytes, which a byte-at-a-time
-         * polynomial hash walks in one long dependency chain on every sample.
-         */
-        static int hash(byte[] bytes, int off, int len) {
-            long h = len;
-            int i = off;
-            int end = off + len;
-            for (; i + Long.BYTES <= end; i += Long.BYTES) {
-                h = (h ^ (long) LONGS.get(bytes, i)) * MIX;
-                h ^= h >>> 29;
-            }
-            for (; i < end; i++) {
-                h = (h ^ bytes[i]) * MIX;
-            }
-            h ^= h >>> 32;
-            return (int) h;
+            this.hash = ByteRangeHash.of(bytes, off, len);
         }
 
         private Key(byte[] bytes, int hash) {

@@ -23,25 +23,6 @@ class LabelBytesCacheTest {
         assertThat(cache.get(bytes("{job=node}"), 0, 9)).isNull();
     }
 
-    @Test
-    void theHashReadsEveryByteOfTheRangeAndOnlyThose() {
-        byte[] a = bytes("__name__=node_cpu_seconds_total,cpu=3,instance=host-17:9100,job=node,mode=idle");
-        int h = LabelBytesCache.Key.hash(a, 0, a.length);
-        for (int i = 0; i < a.length; i++) {
-            byte[] b = a.clone();
-            b[i] ^= 1;
-            assertThat(LabelBytesCache.Key.hash(b, 0, b.length))
-                    .as("byte %d", i)
-                    .isNotEqualTo(h);
-        }
-        byte[] framed = new byte[a.length + 11];
-        System.arraycopy(a, 0, framed, 5, a.length);
-        assertThat(LabelBytesCache.Key.hash(framed, 5, a.length))
-                .as("offset-independent")
-                .isEqualTo(h);
-        assertThat(LabelBytesCache.Key.hash(a, 0, a.length - 1)).isNotEqualTo(h);
-    }
-
     /**
      * Series that come every scrape stay cached through the churn of one-off series, which rotates generations: what
      * is asked for between two rotations is moved, not lost, while a scrape adds fewer entries than a generation.

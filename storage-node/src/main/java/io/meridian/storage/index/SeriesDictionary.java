@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shard's persistent series dictionary: canonical series key bytes to a dense series id (0, 1, 2...).
@@ -28,9 +26,8 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
     public static final String FILE_NAME = "series.dict";
     static final int RECORD_SERIES = 1;
 
-    // concurrent: idOf reads it without the shard's lock while writers define series under it
-    private final Map<KeyBytes, Integer> ids = new ConcurrentHashMap<>();
-    private final List<byte[]> keys = new ArrayList<>();
+    // idOf reads it without the shard's lock while writers define series under it
+    private final SeriesKeyTable table = new SeriesKeyTable();
     private final RecordFile file;
     private final ByteSink scratch = new ByteSink(256);
 
@@ -61,18 +58,18 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
 
     /** The id of the series, or null when it is not defined. */
     public Integer getOrNull(byte[] canonicalKey) {
-        return ids.get(new KeyBytes(canonicalKey));
+        int id = table.idOf(canonicalKey);
+        return id < 0 ? null : id;
     }
 
     @Override
     public int idOf(byte[] canonicalKey) {
-        Integer id = ids.get(new KeyBytes(canonicalKey));
-        return id == null ? -1 : id;
+        return table.idOf(canonicalKey);
     }
 
     /** Defines a new series with the next id and appends it to the file (not yet synced). */
     public int define(byte[] canonicalKey) {
-        int id = keys.size();
+        int id = table.nextId();
         put(id, canonicalKey, true);
         return id;
     }
@@ -82,8 +79,9 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
      * @throws CorruptDataException when the id is already taken by another key
      */
     public void replay(int id, byte[] canonicalKey) {
-        if (id < keys.size() && keys.get(id) != null) {
-            if (!Arrays.equals(keys.get(id), canonicalKey)) {
+        byte[] known = table.key(id);
+        if (known != null) {
+            if (!Arrays.equals(known, canonicalKey)) {
                 throw new CorruptDataException(
                         FILE_NAME, id, "series id " + id + " is defined twice with different keys");
             }
@@ -93,11 +91,7 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
     }
 
     private void put(int id, byte[] key, boolean log) {
-        while (keys.size() <= id) {
-            keys.add(null);
-        }
-        keys.set(id, key);
-        ids.put(new KeyBytes(key), id);
+        table.put(id, key);
         if (log) {
             scratch.clear();
             scratch.putVarInt(id).put(key);
@@ -106,20 +100,20 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
     }
 
     public int size() {
-        return ids.size();
+        return table.size();
     }
 
     /** The next id {@link #define} will hand out. */
     public int nextId() {
-        return keys.size();
+        return table.nextId();
     }
 
     public byte[] keyBytes(int id) {
-        return keys.get(id);
+        return table.key(id);
     }
 
     public SeriesKey key(int id) {
-        return SeriesKey.fromCanonical(keys.get(id));
+        return SeriesKey.fromCanonical(table.key(id));
     }
 
     /** Writes and fsyncs new definitions. */
@@ -145,27 +139,8 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
         file.close();
     }
 
-    /** Heap bytes of the dictionary, estimated (map entry, key array, boxed id). */
+    /** Heap bytes of the dictionary, estimated (keys and the table that finds them). */
     public long estimatedHeapBytes() {
-        long total = 0;
-        for (byte[] k : keys) {
-            if (k != null) {
-                total += 16 + k.length + 32 + 16 + 16 + 8;
-            }
-        }
-        return total;
-    }
-
-    /** Byte-array key with content equality. */
-    private record KeyBytes(byte[] b) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyBytes k && Arrays.equals(b, k.b);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(b);
-        }
+        return table.estimatedHeapBytes();
     }
 }
