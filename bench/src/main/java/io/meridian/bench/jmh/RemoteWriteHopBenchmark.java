@@ -42,8 +42,9 @@ import org.xerial.snappy.Snappy;
  * <ul>
  *   <li>{@code brokerBatch}: {@link RemoteWriteBatcher#batch} of the uncompressed requests: read the protobuf, find
  *       each label set in the cache, build the per-shard batches.
- *   <li>{@code nodeDecodeByKey}: {@link PointBatchCodec#decode} of those batches against a shard that holds every
- *       series: each series carries its canonical key (storage.proto revision 10).
+ *   <li>{@code nodeDecodeByKey}: {@link PointBatchCodec#decode} of those batches, parsed from their bytes as gRPC
+ *       hands them to the node, against a shard that holds every series: each series carries its canonical key
+ *       (storage.proto revision 10).
  *   <li>{@code nodeDecodeByTags}: the same batches with each series' metric and tags instead (revision 9's form,
  *       what line protocol and the Flink sink still send).
  * </ul>
@@ -85,8 +86,8 @@ public class RemoteWriteHopBenchmark {
                     .batches()
                     .get(0);
             shard.write(PointBatchCodec.decode(batch, shard.knownSeries()));
-            byKey.add(batch);
-            byTags.add(withTags(batch));
+            byKey.add(PointBatch.parseFrom(batch.toByteArray())); // as the node gets it: parsed from the wire
+            byTags.add(PointBatch.parseFrom(withTags(batch).toByteArray()));
         }
     }
 

@@ -1,9 +1,7 @@
 package io.meridian.common.ingest;
 
-import io.meridian.common.model.ByteRangeHash;
+import io.meridian.common.model.ByteKeyTable;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a writer prepared for a label set, found by the label set's bytes as they arrive on the wire: the same
@@ -14,12 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * full it becomes the older one and the entries nobody asked for since are dropped. No per-access bookkeeping, as VictoriaMetrics keeps its own
  * series caches. A label set that is not cached costs what it did without the cache.
  *
- * <p>Thread-safe.
+ * <p>A generation is a {@link ByteKeyTable} of the label bytes and an array of the values by the same id: a hit
+ * reads a slot, the bytes and the value.
+ *
+ * <p>Thread-safe: lookups take no lock; adding an entry (a new label set, or one moved from the older generation)
+ * takes the cache's.
  */
 final class LabelBytesCache<V> {
     private final int generationSize;
-    private volatile Generation<V> current = new Generation<>();
-    private volatile Generation<V> previous = new Generation<>();
+    private volatile Generation current;
+    private volatile Generation previous;
 
     /** @param capacity the most entries held; 0 caches nothing */
     LabelBytesCache(int capacity) {
@@ -27,6 +29,8 @@ final class LabelBytesCache<V> {
             throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
         }
         this.generationSize = capacity / 2;
+        this.current = new Generation();
+        this.previous = new Generation();
     }
 
     /** The value cached for {@code bytes[off, off + len)}, or null. */
@@ -34,93 +38,70 @@ final class LabelBytesCache<V> {
         if (generationSize == 0) {
             return null;
         }
-        Key probe = new Key(bytes, off, len);
-        Entry<V> e = current.map.get(probe);
-        if (e == null) {
-            e = previous.map.get(probe);
-            if (e == null) {
-                return null;
-            }
-            add(e); // asked for again: into the current generation, the key it owns moves with it (no copy)
+        V v = current.get(bytes, off, len);
+        if (v != null) {
+            return v;
         }
-        return e.value;
+        Generation older = previous;
+        int id = older.keys.idOf(bytes, off, len);
+        if (id < 0) {
+            return null;
+        }
+        v = older.value(id);
+        add(older.keys.key(id), v); // asked for again: into the current generation with the copy it owns
+        return v;
     }
 
     /** Caches {@code value} for a copy of {@code bytes[off, off + len)}. */
     void put(byte[] bytes, int off, int len, V value) {
         if (generationSize > 0) {
-            add(new Entry<>(new Key(bytes, off, len).copy(), value));
+            add(Arrays.copyOfRange(bytes, off, off + len), value);
         }
     }
 
-    private void add(Entry<V> e) {
-        Generation<V> g = current;
-        if (g.size.get() >= generationSize) {
-            synchronized (this) {
-                if (current == g) {
-                    previous = g;
-                    current = new Generation<>();
-                }
-                g = current;
-            }
+    private synchronized void add(byte[] key, V value) {
+        Generation g = current;
+        if (g.keys.idOf(key) >= 0) {
+            return; // another thread added it first
         }
-        if (g.map.putIfAbsent(e.key, e) == null) {
-            g.size.incrementAndGet();
+        if (g.keys.size() >= generationSize) {
+            previous = g;
+            g = new Generation();
+            current = g;
         }
+        g.add(key, value);
     }
 
     /** Entries held now (both generations; an entry in both counts twice). */
     int size() {
-        return current.map.size() + previous.map.size();
+        return current.keys.size() + previous.keys.size();
     }
 
-    /**
-     * One generation: its entries and their number, counted as they are added ({@code ConcurrentHashMap.size()} sums
-     * striped counters, which cost more than the lookup when asked on every add).
-     */
-    private static final class Generation<V> {
-        final ConcurrentHashMap<Key, Entry<V>> map = new ConcurrentHashMap<>();
-        final AtomicInteger size = new AtomicInteger();
-    }
+    /** One generation: label bytes by id, and the values by the same id. Added to under the cache's lock. */
+    private final class Generation {
+        final ByteKeyTable keys = new ByteKeyTable();
+        // replaced (copied) when it grows, before the key is put: a reader that finds an id reads it after
+        private volatile Object[] values = new Object[16];
 
-    /** A cached value and the key that owns its bytes. */
-    private record Entry<V>(Key key, V value) {}
-
-    /** A byte range with content equality; the cached ones own an exact copy. */
-    static final class Key {
-        private final byte[] bytes;
-        private final int off;
-        private final int len;
-        private final int hash;
-
-        Key(byte[] bytes, int off, int len) {
-            this.bytes = bytes;
-            this.off = off;
-            this.len = len;
-            this.hash = ByteRangeHash.of(bytes, off, len);
+        @SuppressWarnings("unchecked")
+        V value(int id) {
+            return (V) values[id];
         }
 
-        private Key(byte[] bytes, int hash) {
-            this.bytes = bytes;
-            this.off = 0;
-            this.len = bytes.length;
-            this.hash = hash;
+        V get(byte[] bytes, int off, int len) {
+            int id = keys.idOf(bytes, off, len);
+            return id < 0 ? null : value(id);
         }
 
-        Key copy() {
-            return new Key(Arrays.copyOfRange(bytes, off, off + len), hash);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k
-                    && k.hash == hash
-                    && Arrays.equals(bytes, off, off + len, k.bytes, k.off, k.off + k.len);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
+        void add(byte[] key, V value) {
+            int id = keys.nextId();
+            Object[] v = values;
+            if (id == v.length) {
+                v = Arrays.copyOf(v, Math.min(v.length * 2, Math.max(generationSize, 16)));
+            }
+            v[id] = value;
+            values = v; // published before the key: a reader that finds the id finds its value
+            keys.put(id, key);
         }
     }
 }

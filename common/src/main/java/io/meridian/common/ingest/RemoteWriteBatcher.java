@@ -1,5 +1,6 @@
 package io.meridian.common.ingest;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -137,10 +138,10 @@ public final class RemoteWriteBatcher {
     }
 
     /**
-     * A checked label set: its rows without rows yet (its canonical key's bytes, storage.proto revision 10, and the
-     * field), the hash its shard is chosen by, and how an error names it.
+     * A checked label set: its canonical key's bytes (storage.proto revision 10), the hash its shard is chosen by,
+     * and how an error names it.
      */
-    private record Series(SeriesRows template, long hash, String display) {
+    private record Series(ByteString key, long hash, String display) {
         /** @throws InvalidInputException naming the series and the reason */
         static Series of(String[] names, String[] values, int n, int index) {
             String metric = null;
@@ -188,9 +189,7 @@ public final class RemoteWriteBatcher {
             String[] v = Arrays.copyOf(tagValues, count);
             byte[] canonical = SeriesKey.canonicalBytes(metric, k, v);
             return new Series(
-                    SeriesRowsBuilder.byKey(canonical, List.of(FIELD)).build(),
-                    SeriesHash.hash(canonical),
-                    metric + SeriesKey.tagsText(k, v));
+                    ByteString.copyFrom(canonical), SeriesHash.hash(canonical), metric + SeriesKey.tagsText(k, v));
         }
 
         /** Sorts the first {@code count} (key, value) pairs by key, keeping the last value of a repeated key. */
@@ -319,7 +318,8 @@ public final class RemoteWriteBatcher {
                                     + " written");
                 }
                 if (rows == null) {
-                    rows = series.template().toBuilder(); // shares the template's key and field list
+                    // a new builder: copying a template's would read its lists, elsewhere in memory, every sample
+                    rows = SeriesRows.newBuilder().setKey(series.key()).addFields(FIELD);
                     rows.addTimestampDeltas(t);
                 } else {
                     rows.addTimestampDeltas(t - lastTs);

@@ -1,6 +1,7 @@
 package io.meridian.storage.index;
 
 import io.meridian.common.error.CorruptDataException;
+import io.meridian.common.model.ByteKeyTable;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.storage.encoding.ByteSink;
 import io.meridian.storage.file.FileIo;
@@ -27,7 +28,7 @@ public final class SeriesDictionary implements KnownSeries, AutoCloseable {
     static final int RECORD_SERIES = 1;
 
     // idOf reads it without the shard's lock while writers define series under it
-    private final SeriesKeyTable table = new SeriesKeyTable();
+    private final ByteKeyTable table = new ByteKeyTable();
     private final RecordFile file;
     private final ByteSink scratch = new ByteSink(256);
 

@@ -1,4 +1,4 @@
-package io.meridian.storage.index;
+package io.meridian.common.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The shard's in-memory series table: ids by key through growth, and lookups while the writer defines. */
-class SeriesKeyTableTest {
+/** Byte keys by id and ids by key: through growth, by a range of a larger array, and while the writer adds. */
+class ByteKeyTableTest {
     private static byte[] key(int host) {
         return ("cpu\0hostname\0host_" + host + "\0region\0eu-west-1").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     void everyKeyIsFoundByItsBytesThroughGrowth() {
-        SeriesKeyTable table = new SeriesKeyTable();
+        ByteKeyTable table = new ByteKeyTable();
         for (int id = 0; id < 20_000; id++) {
             table.put(id, key(id));
         }
@@ -38,7 +38,7 @@ class SeriesKeyTableTest {
     /** Ids come in any order when a dictionary file and a WAL are replayed: gaps are no series. */
     @Test
     void idsMayArriveOutOfOrderAndWithGaps() {
-        SeriesKeyTable table = new SeriesKeyTable();
+        ByteKeyTable table = new ByteKeyTable();
         table.put(40, key(40));
         table.put(3, key(3));
         assertThat(table.nextId()).isEqualTo(41);
@@ -52,7 +52,7 @@ class SeriesKeyTableTest {
     /** A key that differs in its last byte only, or is a prefix of another, is another series. */
     @Test
     void keysAreComparedWhole() {
-        SeriesKeyTable table = new SeriesKeyTable();
+        ByteKeyTable table = new ByteKeyTable();
         byte[] a = key(1);
         byte[] b = key(1);
         b[b.length - 1] ^= 1;
@@ -64,9 +64,21 @@ class SeriesKeyTableTest {
         assertThat(table.idOf(java.util.Arrays.copyOf(a, a.length - 1))).isEqualTo(2);
     }
 
+    /** A label set is looked up where it lies in a request body, without a copy. */
+    @Test
+    void aKeyIsFoundByARangeOfALargerArray() {
+        ByteKeyTable table = new ByteKeyTable();
+        table.put(0, key(5));
+        byte[] body = new byte[key(5).length + 20];
+        System.arraycopy(key(5), 0, body, 7, key(5).length);
+        assertThat(table.idOf(body, 7, key(5).length)).isEqualTo(0);
+        assertThat(table.idOf(body, 6, key(5).length)).isEqualTo(-1);
+        assertThat(table.idOf(body, 7, key(5).length - 1)).isEqualTo(-1);
+    }
+
     @Test
     void anIdOutsideTheRangeIsRefused() {
-        SeriesKeyTable table = new SeriesKeyTable();
+        ByteKeyTable table = new ByteKeyTable();
         assertThatThrownBy(() -> table.put(-1, key(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> table.put(Integer.MAX_VALUE, key(1))).isInstanceOf(IllegalArgumentException.class);
     }
@@ -77,7 +89,7 @@ class SeriesKeyTableTest {
      */
     @Test
     void readersWithoutALockSeeOnlyRightAnswers() throws Exception {
-        SeriesKeyTable table = new SeriesKeyTable();
+        ByteKeyTable table = new ByteKeyTable();
         int total = 50_000;
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> wrong = new AtomicReference<>();

@@ -1,26 +1,26 @@
-package io.meridian.storage.index;
+package io.meridian.common.model;
 
-import io.meridian.common.model.ByteRangeHash;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * The series of a shard in memory: each id's canonical key, and each key's id, found by an open-addressing table
- * that a write of thousands of series asks once per series.
+ * Byte keys by a dense int id, and each key's id, found by an open-addressing table: the series of a shard by their
+ * canonical keys, the label sets a broker has seen by their bytes on the wire. A write of thousands of series asks
+ * it once per series.
  *
  * <p>A slot is one {@code long}: the key's {@link ByteRangeHash} in the high half and {@code id + 1} in the low half
  * (0 is an empty slot); the key's bytes are found by the id. A lookup reads one slot array and one key, where a
  * {@code ConcurrentHashMap<bytes, Integer>} reads a table, a node, a key wrapper, its bytes and a boxed id, each
  * elsewhere in memory, and holds some 80 bytes per series besides the key.
  *
- * <p>One writer at a time (the shard defines series under its write lock); {@link #idOf} from any thread, without
+ * <p>One writer at a time (a shard defines series under its write lock); {@link #idOf} from any thread, without
  * a lock. A slot is written after its key, with release semantics; a table that grows is built whole and published
  * at once. A reader that holds the table from before a growth may not find a series defined since: it looks again
  * in the newest table, and a series defined after it started looking may be reported unknown, which an id never
- * changing once defined makes harmless (see {@link KnownSeries}).
+ * changing once defined makes harmless.
  */
-final class SeriesKeyTable {
+public final class ByteKeyTable {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long FIBONACCI = 0x9E3779B97F4A7C15L;
     private static final int MIN_SLOTS = 16;
@@ -34,12 +34,17 @@ final class SeriesKeyTable {
     private volatile int size;
     private volatile int nextId;
 
-    /** The id of the series with these key bytes, or -1. Thread-safe. */
-    int idOf(byte[] key) {
-        int hash = ByteRangeHash.of(key);
+    /** The id of the key with these bytes, or -1. Thread-safe. */
+    public int idOf(byte[] key) {
+        return idOf(key, 0, key.length);
+    }
+
+    /** The id of the key {@code bytes[off, off + len)}, or -1. Thread-safe. */
+    public int idOf(byte[] bytes, int off, int len) {
+        int hash = ByteRangeHash.of(bytes, off, len);
         State s = state;
         while (true) {
-            int id = find(s, key, hash);
+            int id = find(s, bytes, off, len, hash);
             if (id >= 0) {
                 return id;
             }
@@ -52,28 +57,28 @@ final class SeriesKeyTable {
     }
 
     /** The key of {@code id}, or null when no series has that id. */
-    byte[] key(int id) {
+    public byte[] key(int id) {
         byte[][] keys = state.keys;
         return id >= 0 && id < keys.length ? keys[id] : null;
     }
 
-    /** Series held. */
-    int size() {
+    /** Keys held. */
+    public int size() {
         return size;
     }
 
     /** One more than the highest id held (0 when empty). */
-    int nextId() {
+    public int nextId() {
         return nextId;
     }
 
     /**
-     * Holds {@code key} as the series {@code id}. The one writer only. A key already held under another id is
-     * found under the new one from now on (the dictionary refuses that case before it gets here).
+     * Holds {@code key} (not copied: do not change it) as {@code id}. The one writer only. A key already held under
+     * another id is found under the new one from now on.
      */
-    void put(int id, byte[] key) {
+    public void put(int id, byte[] key) {
         if (id < 0 || id == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("series id out of range: " + id);
+            throw new IllegalArgumentException("id out of range: " + id);
         }
         State s = state;
         int hash = ByteRangeHash.of(key);
@@ -113,8 +118,8 @@ final class SeriesKeyTable {
         }
     }
 
-    /** Heap bytes: each key, its reference, and two slots per series. */
-    long estimatedHeapBytes() {
+    /** Heap bytes: each key, its reference, and two slots per key. */
+    public long estimatedHeapBytes() {
         State s = state;
         long total = (long) s.slots.length * Long.BYTES + (long) s.keys.length * 8;
         for (byte[] k : s.keys) {
@@ -124,7 +129,7 @@ final class SeriesKeyTable {
     }
 
     /** The id of {@code key} in {@code s}, or -1 (not there, or its key not yet in this state's key array). */
-    private static int find(State s, byte[] key, int hash) {
+    private static int find(State s, byte[] bytes, int off, int len, int hash) {
         long[] slots = s.slots;
         int mask = slots.length - 1;
         for (int i = index(hash, s.shift); ; i = (i + 1) & mask) {
@@ -137,9 +142,9 @@ final class SeriesKeyTable {
                 byte[][] keys = s.keys;
                 byte[] k = id < keys.length ? keys[id] : null;
                 if (k == null) {
-                    return -1; // defined in a newer key array than this state's
+                    return -1; // put in a newer key array than this state's
                 }
-                if (Arrays.equals(k, key)) {
+                if (Arrays.equals(k, 0, k.length, bytes, off, off + len)) {
                     return id;
                 }
             }
