@@ -1,5 +1,6 @@
 package io.meridian.common.rpc;
 
+import com.google.protobuf.Internal;
 import io.meridian.common.error.InvalidInputException;
 import java.util.List;
 
@@ -22,10 +23,20 @@ public final class TimestampDeltas {
         return out;
     }
 
-    /** Decodes deltas back into absolute timestamps. */
+    /**
+     * Decodes deltas back into absolute timestamps. A message's packed list (protobuf's {@code LongList}) is read
+     * without boxing: a remote-write batch asks this once per series.
+     */
     public static long[] decode(List<Long> deltas) {
         long[] out = new long[deltas.size()];
         long ts = 0;
+        if (deltas instanceof Internal.LongList packed) {
+            for (int i = 0; i < out.length; i++) {
+                ts += packed.getLong(i);
+                out[i] = ts;
+            }
+            return out;
+        }
         for (int i = 0; i < out.length; i++) {
             Long d = deltas.get(i);
             if (d == null) {

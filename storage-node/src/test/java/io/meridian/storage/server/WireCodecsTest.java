@@ -259,6 +259,11 @@ class WireCodecsTest {
         long[] ts = {1_767_225_600_000L, 1_767_225_610_000L, 1_767_225_590_000L, Long.MAX_VALUE, Long.MIN_VALUE, 0};
         List<Long> deltas = Arrays.stream(TimestampDeltas.encode(ts)).boxed().toList();
         assertThat(TimestampDeltas.decode(deltas)).containsExactly(ts);
+        SeriesRows packed =
+                SeriesRows.newBuilder().addAllTimestampDeltas(deltas).build();
+        assertThat(TimestampDeltas.decode(packed.getTimestampDeltasList()))
+                .as("a message's packed list, read without boxing")
+                .containsExactly(ts);
     }
 
     @Test
