@@ -264,16 +264,20 @@ public final class WriteBatch {
     private final long sequence;
     private final boolean structureChecked;
     private final KnownSeries knownSeries;
+    // the rows' values that are not NaN, counted while the rows are fresh: asked for again after the write
+    private final long rowPoints;
 
     private WriteBatch(
             List<SeriesRows> series,
             byte[][] canonicalKeys,
+            long rowPoints,
             List<SeriesPartials> partials,
             byte[][] partialKeys,
             String writerId,
             long sequence,
             boolean structureChecked,
             KnownSeries knownSeries) {
+        this.rowPoints = rowPoints;
         this.structureChecked = structureChecked;
         this.knownSeries = knownSeries;
         this.series = series;
@@ -290,9 +294,15 @@ public final class WriteBatch {
         this.knownSeries = knownSeries;
         this.series = List.copyOf(series);
         this.canonicalKeys = new byte[this.series.size()][];
+        long present = 0;
         for (int i = 0; i < canonicalKeys.length; i++) {
-            canonicalKeys[i] = this.series.get(i).canonicalKey();
+            SeriesRows r = this.series.get(i);
+            canonicalKeys[i] = r.canonicalKey();
+            for (double v : r.values()) {
+                present += Double.isNaN(v) ? 0 : 1;
+            }
         }
+        this.rowPoints = present;
         this.partials = List.copyOf(partials);
         if (!this.series.isEmpty() && !this.partials.isEmpty()) {
             throw new InvalidInputException(
@@ -323,7 +333,15 @@ public final class WriteBatch {
                     "invalid writer sequence [writer=" + writerId + ", sequence=" + sequence + "]: want >= 1");
         }
         return new WriteBatch(
-                series, canonicalKeys, partials, partialKeys, writerId, sequence, structureChecked, knownSeries);
+                series,
+                canonicalKeys,
+                rowPoints,
+                partials,
+                partialKeys,
+                writerId,
+                sequence,
+                structureChecked,
+                knownSeries);
     }
 
     /** The writer id, or null for an anonymous (not de-duplicated) batch. */
@@ -403,6 +421,7 @@ public final class WriteBatch {
         return new WriteBatch(
                 series,
                 canonicalKeys,
+                rowPoints,
                 List.copyOf(mapped),
                 partialKeys,
                 writerId,
@@ -427,14 +446,7 @@ public final class WriteBatch {
 
     /** Number of points: (non-NaN) values, plus the points the partial cells folded. */
     public long pointCount() {
-        long n = 0;
-        for (SeriesRows r : series) {
-            for (double v : r.values()) {
-                if (!Double.isNaN(v)) {
-                    n++;
-                }
-            }
-        }
+        long n = rowPoints;
         for (SeriesPartials p : partials) {
             for (AggState c : p.cells()) {
                 n += c == null ? 0 : c.count();
@@ -445,14 +457,7 @@ public final class WriteBatch {
 
     /** Number of cells: one per value, and one per non-empty partial cell. */
     public long cellCount() {
-        long n = 0;
-        for (SeriesRows r : series) {
-            for (double v : r.values()) {
-                if (!Double.isNaN(v)) {
-                    n++;
-                }
-            }
-        }
+        long n = rowPoints;
         for (SeriesPartials p : partials) {
             for (AggState c : p.cells()) {
                 n += c == null || c.isEmpty() ? 0 : 1;
