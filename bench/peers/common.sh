@@ -21,8 +21,12 @@ mkdir -p "$WORK"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-# data_file MODE -> path of the line-protocol file of that value mode (int|float)
-data_file() { echo "${DATA_DIR:-/tmp}/cpu-$1.lp"; }
+# data_file MODE -> path of the line-protocol file of that value mode (int|float), hosts and hours: a file made
+# for other HOSTS or HOURS is another file, never reused by mistake
+data_file() { echo "${DATA_DIR:-/tmp}/cpu-$1-${HOSTS}x${HOURS}h.lp"; }
+
+# chunk_dir MODE -> the directory of that file cut into CHUNK_LINES-line bodies
+chunk_dir() { echo "$WORK/chunks-$1-${HOSTS}x${HOURS}h-${CHUNK_LINES}"; }
 
 # make_data MODE: builds the bench jar if needed and writes the line-protocol file, prints the start ms.
 make_data() {
@@ -42,7 +46,7 @@ data_start_s() { head -c 2000 "$(data_file "$1")" | head -1 | awk '{print int(su
 
 # split_data MODE: cuts the file into CHUNK_LINES-line files (done once, outside the timed load)
 split_data() {
-    local mode=$1 d="$WORK/chunks-$1"
+    local mode=$1 d; d=$(chunk_dir "$1")
     if [[ ! -f $d/.done ]]; then
         rm -rf "$d"; mkdir -p "$d"
         split -l "$CHUNK_LINES" -d -a 5 "$(data_file "$mode")" "$d/c"
@@ -64,7 +68,8 @@ wait_http() {
 # fails if any request did not answer 2xx. 'Expect:' stops curl from sending "Expect: 100-continue" for bodies over
 # 1 MB: a server that does not answer it (QuestDB) would cost a 1 s curl time-out per request.
 load_chunks() {
-    local mode=$1 url=$2 d="$WORK/chunks-$1" codes="$WORK/load-codes.txt"
+    local mode=$1 url=$2 d codes="$WORK/load-codes.txt"
+    d=$(chunk_dir "$1")
     local lines points t0 t1 bad
     lines=$(wc -l < "$(data_file "$mode")")
     points=$((lines * 10))

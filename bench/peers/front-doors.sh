@@ -35,7 +35,7 @@ split_data float
 ddl '{"name":"tsbs","shards":2,"replicas":1,"intervals":[{"interval":"10s","retention":"30d"}]}' >/dev/null
 load() { # load URL
     local t0; t0=$(date +%s.%N)
-    ls "$WORK/chunks-float"/c* | xargs -P "$STREAMS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+    ls "$(chunk_dir float)"/c* | xargs -P "$STREAMS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
         --data-binary @{} "$1" | sort | uniq -c >&2
     echo "$(date +%s.%N) - $t0" | bc
 }
