@@ -98,7 +98,8 @@ public final class BrokerProcess extends NodeProcess {
     public Answer createDatabase(String body, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
-            Answer a = postRetrying("/api/v1/databases", body, bound);
+            Answer a = postRetrying(
+                    "/api/v1/databases", body, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             boolean lapsed = a.status() == 400 && a.body().contains("not enough live storage nodes");
             if (!lapsed || System.nanoTime() > deadline) {
                 return a;

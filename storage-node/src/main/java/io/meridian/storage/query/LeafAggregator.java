@@ -342,13 +342,13 @@ public final class LeafAggregator {
     private void scanSeries(PartReader p, BlockCache.PartBlocks blocks, PartRange r, int s) {
         long iv = p.intervalMs();
         long seg = p.segmentStartMs();
+        long[] seen = latestOnly ? seenOf(s) : null; // looked up once per series, not once per field
         for (int f = 0; f < fields; f++) {
             int idx = view.fieldIds()[f] < 0 ? -1 : p.find(s, view.fieldIds()[f]);
             if (idx < 0 || transformed(f)) {
                 continue;
             }
             if (latestOnly) { // unless a newer segment holds this field's last point in range: this part's are older
-                long[] seen = seenOf(s);
                 if (seen[f] < seg + (long) p.slotCount() * iv) {
                     foldNewest(newestOf(p, blocks, r, idx), r, s, f, seg, iv, seen);
                 }
