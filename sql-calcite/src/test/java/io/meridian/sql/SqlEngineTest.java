@@ -167,6 +167,23 @@ class SqlEngineTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * The normalization is shared by every thread: a client that opens a connection per request lands on any HTTP
+     * worker, and the second worker must not parse a shape the first one already normalized.
+     */
+    @Test
+    void aShapeNormalizedOnOneThreadIsReusedByAnother() throws Exception {
+        String sql = "SELECT MAX(usage_user) FROM cpu WHERE hostname = '%s' AND ts >= TIMESTAMP '2026-01-01 05:00:00'"
+                + " AND ts < TIMESTAMP '2026-01-01 05:30:00'";
+        engine.execute("tsbs", sql.formatted("host_1"));
+        long before = engine.normalizedByShape();
+        Thread other = new Thread(() -> engine.execute("tsbs", sql.formatted("host_2")));
+        other.start();
+        other.join(30_000);
+        assertThat(engine.normalizedByShape()).as("host_2 on another thread").isEqualTo(before + 1);
+        assertThat(specs.get(specs.size() - 1).filter()).isEqualTo(TagCondition.eq("hostname", "host_2"));
+    }
+
     @Test
     void avgAndSumReducedByCalciteArePushedToo() {
         String range = " ts >= TIMESTAMP '2026-01-01 05:00:00' AND ts < TIMESTAMP '2026-01-01 06:00:00'";
