@@ -9,6 +9,8 @@ import io.meridian.common.error.QueryTimeoutException;
 import io.meridian.common.error.ShardUnavailableException;
 import io.meridian.common.query.PartialTable;
 import io.meridian.common.rpc.ChannelPool;
+import io.meridian.common.rpc.LocalLeafQuery;
+import io.meridian.common.rpc.LocalServers;
 import io.meridian.common.rpc.PartialTableCodec;
 import io.meridian.common.rpc.storage.v1.LeafQueryRequest;
 import io.meridian.common.rpc.storage.v1.LeafResultChunk;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * bad, another's is not), is replaced by the next, and what it had streamed is discarded. A shard that no replica could
  * answer fails the whole query with an error naming the shard and every node tried; the other shards are
  * cancelled. There is no silently partial answer.
+ *
+ * <p>A replica served in this JVM (standalone) is read by a call ({@link LocalLeafQuery}), without the stream: its
+ * table is merged as it is, and its failures are the statuses the stream would end with, handled alike.
  */
 final class ClusterFanout {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFanout.class);
@@ -121,19 +126,11 @@ final class ClusterFanout {
             }
             long started = System.nanoTime();
             try {
-                PartialTable table = query.call(() -> {
-                    PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, maxGroups);
-                    // the stream's callbacks only queue a chunk for this thread: run them where they arrive
-                    // rather than on gRPC's shared executor (one thread hand-off less per chunk)
-                    Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(info.address()))
-                            .withDeadline(query.deadline())
-                            .withExecutor(INLINE)
-                            .leafQuery(request);
-                    while (chunks.hasNext()) {
-                        t.add(chunks.next(), where);
-                    }
-                    return t.table();
-                });
+                LocalLeafQuery local = LocalServers.leafQuery(info.address());
+                PartialTable table = local != null
+                        ? PartialTableCodec.emptyFor(leaf, maxGroups)
+                                .mergeAdopting(local.run(request, query::isCancelled))
+                        : query.call(() -> stream(info.address(), request, leaf, maxGroups, query, where));
                 metrics.leafDone(System.nanoTime() - started);
                 return table;
             } catch (StatusRuntimeException e) {
@@ -165,6 +162,27 @@ final class ClusterFanout {
                 "no replica answered the leaf query [query=" + query.queryId() + ", shard=" + shardName + ", tried="
                         + tried + "]",
                 null);
+    }
+
+    /** The shard's answer over the network (or gRPC's in-process transport), chunk by chunk into a table. */
+    private PartialTable stream(
+            String address,
+            LeafQueryRequest request,
+            LeafQueryRequest leaf,
+            int maxGroups,
+            QueryContext query,
+            String where) {
+        PartialTableCodec.Reader t = PartialTableCodec.Reader.of(leaf, maxGroups);
+        // the stream's callbacks only queue a chunk for this thread: run them where they arrive rather than on
+        // gRPC's shared executor (one thread hand-off less per chunk)
+        Iterator<LeafResultChunk> chunks = StorageServiceGrpc.newBlockingStub(channels.get(address))
+                .withDeadline(query.deadline())
+                .withExecutor(INLINE)
+                .leafQuery(request);
+        while (chunks.hasNext()) {
+            t.add(chunks.next(), where);
+        }
+        return t.table();
     }
 
     private static MeridianException withContext(MeridianException m, String where) {

@@ -4,11 +4,13 @@ import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.model.AggState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Mergeable partial aggregates per (group, bucket, field): the one shape a query's answer has between the storage
@@ -149,6 +151,33 @@ public final class PartialTable {
         List<Map.Entry<List<String>, AggState[]>> sorted = new ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.comparingByKey(GROUP_ORDER));
         return sorted;
+    }
+
+    /**
+     * The first {@code limit} groups in {@link #GROUP_ORDER} that have a cell (a leaf's answer to a pushed top-n:
+     * storage.proto's {@code group_limit}); every group, sorted, when {@code limit <= 0}.
+     */
+    public List<Map.Entry<List<String>, AggState[]>> firstGroups(int limit) {
+        List<Map.Entry<List<String>, AggState[]>> sorted = sortedGroups();
+        return limit <= 0
+                ? sorted
+                : sorted.stream()
+                        .filter(g -> Arrays.stream(g.getValue()).anyMatch(Objects::nonNull))
+                        .limit(limit)
+                        .toList();
+    }
+
+    /**
+     * This table cut to its {@link #firstGroups first groups}, sharing their states; itself when {@code limit <= 0}.
+     * This table must not be used afterwards.
+     */
+    public PartialTable limitedTo(int limit) {
+        if (limit <= 0) {
+            return this;
+        }
+        Map<List<String>, AggState[]> kept = new HashMap<>();
+        firstGroups(limit).forEach(g -> kept.put(g.getKey(), g.getValue()));
+        return new PartialTable(groupBy, fields, gridStartMs, bucketMs, maxGroups, startMs, buckets, kept);
     }
 
     public AggState cell(List<String> group, int bucket, int field) {

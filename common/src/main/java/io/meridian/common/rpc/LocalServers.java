@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalServers {
     private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, LocalLeafQuery> LEAF_QUERIES = new ConcurrentHashMap<>();
 
     private LocalServers() {}
 
@@ -26,9 +27,23 @@ public final class LocalServers {
         return name;
     }
 
-    /** Forgets {@code address}; channels opened afterwards use the network. */
+    /**
+     * Records that {@code address} answers leaf queries in this JVM through {@code leafQuery} as well: callers skip
+     * the stream and take the table ({@link LocalLeafQuery}).
+     */
+    public static void registerLeafQuery(String address, LocalLeafQuery leafQuery) {
+        LEAF_QUERIES.put(address, leafQuery);
+    }
+
+    /** Forgets {@code address}; channels opened and leaf queries sent afterwards use the network. */
     public static void unregister(String address) {
+        LEAF_QUERIES.remove(address);
         NAMES.remove(address);
+    }
+
+    /** How {@code address} answers a leaf query in this JVM, or null when it is not served here. */
+    public static LocalLeafQuery leafQuery(String address) {
+        return LEAF_QUERIES.get(address);
     }
 
     /** The in-process name under which {@code address} is served in this JVM, or null. */

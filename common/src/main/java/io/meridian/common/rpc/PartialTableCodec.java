@@ -10,12 +10,10 @@ import io.meridian.common.rpc.storage.v1.LeafResultHeader;
 import io.meridian.common.rpc.storage.v1.ResultCell;
 import io.meridian.common.rpc.storage.v1.ResultGroup;
 import io.meridian.common.rpc.storage.v1.SlotTransform;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 
 /**
  * A {@link PartialTable} as a stream of {@link LeafResultChunk}s (storage.proto) and back: the one codec of the
@@ -62,13 +60,7 @@ public final class PartialTableCodec {
         if (maxCells < 1) {
             throw new IllegalArgumentException("maxCells must be >= 1, got " + maxCells);
         }
-        List<Map.Entry<List<String>, AggState[]>> sorted = t.sortedGroups();
-        List<Map.Entry<List<String>, AggState[]>> groups = groupLimit <= 0
-                ? sorted
-                : sorted.stream()
-                        .filter(g -> Arrays.stream(g.getValue()).anyMatch(Objects::nonNull))
-                        .limit(groupLimit)
-                        .toList();
+        List<Map.Entry<List<String>, AggState[]>> groups = t.firstGroups(groupLimit);
         LeafResultHeader header = header(t, transforms);
         int fields = t.fields().size();
         return new Iterator<>() {

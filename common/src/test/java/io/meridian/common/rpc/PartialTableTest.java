@@ -159,6 +159,29 @@ class PartialTableTest {
                 .hasSize(1);
     }
 
+    /**
+     * A leaf's group limit cut as a table (a caller in the same JVM) keeps what the stream keeps: the first groups in
+     * group order that have a cell, over the same window.
+     */
+    @Test
+    void aGroupLimitCutsTheTableAsTheStreamDoes() {
+        Random r = new Random(11);
+        for (int round = 0; round < 20; round++) {
+            PartialTable t = randomTable(r);
+            // an empty group sorts first: the limit passes it over
+            t.row(List.of("a-group-without-cells"));
+            for (int limit : new int[] {1, 3, 100}) {
+                PartialTableCodec.Reader streamed = readerLike(t);
+                PartialTableCodec.chunks(t, 5, limit, List.of()).forEachRemaining(ch -> streamed.add(ch, "stream"));
+                PartialTable cut = readerLike(t).table().merge(t).limitedTo(limit);
+                assertThat(dump(cut)).as("round %d, limit %d", round, limit).isEqualTo(dump(streamed.table()));
+                assertThat(cut.groupCount()).isLessThanOrEqualTo(limit);
+                assertThat(cut.cells()).doesNotContainKey(List.of("a-group-without-cells"));
+            }
+            assertThat(t.limitedTo(0)).as("no limit").isSameAs(t);
+        }
+    }
+
     @Test
     void theGroupBoundIsAnErrorNotACut() {
         PartialTableCodec.Reader t = PartialTableCodec.Reader.of(LEAF, 2);

@@ -1,6 +1,5 @@
 package io.meridian.storage.server;
 
-import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -69,7 +68,7 @@ public final class StorageServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        BindableService service = new StorageService(registry, replication);
+        StorageService service = new StorageService(registry, replication);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
                 .executor(workers)
                 .maxInboundMessageSize(options.maxMessageBytes())
@@ -91,6 +90,7 @@ public final class StorageServer implements AutoCloseable {
                     .addService(service)
                     .build()
                     .start();
+            LocalServers.registerLeafQuery(address, service::leafTable);
         } catch (IOException e) {
             LocalServers.unregister(address);
             server.shutdownNow();

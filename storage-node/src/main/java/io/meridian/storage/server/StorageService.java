@@ -1,6 +1,7 @@
 package io.meridian.storage.server;
 
 import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.meridian.common.error.InvalidInputException;
@@ -41,10 +42,10 @@ import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.common.rpc.storage.v1.WriteResponse;
 import io.meridian.storage.engine.Shard;
 import io.meridian.storage.index.FieldSchema;
-import io.meridian.storage.query.LeafQuery;
 import io.meridian.storage.shard.ShardStats;
 import io.meridian.storage.shard.WriteBatch;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,26 +188,47 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
 
     @Override
     public void leafQuery(LeafQueryRequest request, StreamObserver<LeafResultChunk> observer) {
-        String context = context(
-                "cannot query",
-                request.hasShard() ? request.getShard().getDatabase() : null,
-                request.getShard().getShard());
+        Context call = Context.current(); // cancelled when the client gives up (its deadline, or a cancel)
         PartialTable result;
-        int maxCells;
         try {
-            Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
-                    .shard();
-            maxCells = chunkCells(request.getMaxCellsPerChunk());
-            LeafQuery query = LeafQueryCodec.decode(request);
-            Context call = Context.current(); // cancelled when the client gives up (its deadline, or a cancel)
-            result = shard.query(query, call::isCancelled);
+            result = answer(request, call::isCancelled);
         } catch (RuntimeException e) {
-            fail(observer, e, context);
+            fail(observer, e, leafContext(request));
             return;
         }
         LeafResultStreamer.start(
                 (ServerCallStreamObserver<LeafResultChunk>) observer,
-                PartialTableCodec.chunks(result, maxCells, request.getGroupLimit(), request.getTransformsList()));
+                PartialTableCodec.chunks(
+                        result,
+                        chunkCells(request.getMaxCellsPerChunk()),
+                        request.getGroupLimit(),
+                        request.getTransformsList()));
+    }
+
+    /**
+     * The leaf query of a caller in this JVM ({@link io.meridian.common.rpc.LocalLeafQuery}): the table the stream
+     * would carry, its group limit applied; a failure is the status the stream would end with.
+     */
+    PartialTable leafTable(LeafQueryRequest request, BooleanSupplier cancelled) {
+        try {
+            return answer(request, cancelled).limitedTo(request.getGroupLimit());
+        } catch (RuntimeException e) {
+            throw failure(e, leafContext(request));
+        }
+    }
+
+    private PartialTable answer(LeafQueryRequest request, BooleanSupplier cancelled) {
+        Shard shard = registry.replica(ShardRefCodec.decode(request.hasShard(), request.getShard()))
+                .shard();
+        chunkCells(request.getMaxCellsPerChunk()); // refuses a bad chunk size on both paths alike
+        return shard.query(LeafQueryCodec.decode(request), cancelled);
+    }
+
+    private static String leafContext(LeafQueryRequest request) {
+        return context(
+                "cannot query",
+                request.hasShard() ? request.getShard().getDatabase() : null,
+                request.getShard().getShard());
     }
 
     @Override
@@ -411,9 +433,14 @@ public final class StorageService extends StorageServiceGrpc.StorageServiceImplB
     }
 
     private static void fail(StreamObserver<?> observer, RuntimeException e, String context) {
+        observer.onError(failure(e, context));
+    }
+
+    /** The status a failed call ends with; logged when it is not the caller's doing. */
+    private static StatusRuntimeException failure(RuntimeException e, String context) {
         if (!(e instanceof MeridianException m) || m.code().httpStatus() == 500) {
             LOG.error("storage call failed [{}]", context, e);
         }
-        observer.onError(RpcErrors.toStatus(e, context));
+        return RpcErrors.toStatus(e, context);
     }
 }

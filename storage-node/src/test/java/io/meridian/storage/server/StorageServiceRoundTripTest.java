@@ -5,13 +5,18 @@ import static io.meridian.storage.server.StorageServerFixture.SHARD0;
 import static io.meridian.storage.server.StorageServerFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.grpc.StatusRuntimeException;
 import io.meridian.common.model.AggState;
 import io.meridian.common.model.Aggregate;
 import io.meridian.common.model.FieldType;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.query.PartialTable;
+import io.meridian.common.rpc.LocalLeafQuery;
+import io.meridian.common.rpc.LocalServers;
 import io.meridian.common.rpc.PartialTableCodec;
+import io.meridian.common.rpc.RpcErrors;
 import io.meridian.common.rpc.StorageRpc;
 import io.meridian.common.rpc.WireEnums;
 import io.meridian.common.rpc.storage.v1.DeclareFieldRequest;
@@ -25,6 +30,7 @@ import io.meridian.common.rpc.storage.v1.LeafResultChunk;
 import io.meridian.common.rpc.storage.v1.ListFieldsRequest;
 import io.meridian.common.rpc.storage.v1.ListMetricsRequest;
 import io.meridian.common.rpc.storage.v1.ListTagValuesRequest;
+import io.meridian.common.rpc.storage.v1.ShardRef;
 import io.meridian.common.rpc.storage.v1.WriteOutcome;
 import io.meridian.common.rpc.storage.v1.WriteRequest;
 import io.meridian.common.rpc.storage.v1.WriteResponse;
@@ -147,6 +153,54 @@ class StorageServiceRoundTripTest extends ServerTestBase {
         assertThat(hist.cell(List.of("h0"), 0, 2).histogram())
                 .as("histogram part travels")
                 .isNotNull();
+    }
+
+    /**
+     * A caller in this JVM (standalone's broker) takes the table the stream would carry: the same cells and window,
+     * the request's group limit applied, and the same status when the query fails.
+     */
+    @Test
+    void aLeafQueryInThisJvmAnswersWhatTheStreamCarries() {
+        fx.stub.write(WriteRequest.newBuilder()
+                .setShard(ShardRefCodec.encode(SHARD0, EPOCH))
+                .setBatch(PointBatchCodec.encode(batch()))
+                .build());
+        LocalLeafQuery local = LocalServers.leafQuery("127.0.0.1:" + fx.server.port());
+        assertThat(local).as("registered while the server runs").isNotNull();
+        LeafQuery q = new LeafQuery(
+                "cpu", TagPredicate.all(), T0, T0 + 600_000, 60_000, List.of("host", "region"), List.of("usage"));
+        for (int limit : new int[] {0, 2}) {
+            LeafQueryRequest request = LeafQueryCodec.encode(q)
+                    .setShard(ShardRefCodec.encode(SHARD0, 0))
+                    .setGroupLimit(limit)
+                    .build();
+            List<LeafResultChunk> chunks = new ArrayList<>();
+            fx.stub.leafQuery(request).forEachRemaining(chunks::add);
+            PartialTable wire = PartialTableCodec.decode(chunks);
+            PartialTable table = local.run(request, () -> false);
+            assertThat(cells(table))
+                    .as("group limit %d", limit)
+                    .isEqualTo(cells(wire))
+                    .hasSize(limit == 0 ? 6 : 2);
+            assertThat(table.startMs()).isEqualTo(wire.startMs());
+            assertThat(table.buckets()).isEqualTo(wire.buckets()).isEqualTo(10);
+        }
+        LeafQueryRequest elsewhere = LeafQueryCodec.encode(q)
+                .setShard(ShardRef.newBuilder().setDatabase("nope").setShard(0))
+                .build();
+        StatusRuntimeException streamed = catchThrowableOfType(
+                StatusRuntimeException.class, () -> fx.stub.leafQuery(elsewhere).forEachRemaining(c -> {}));
+        StatusRuntimeException called =
+                catchThrowableOfType(StatusRuntimeException.class, () -> local.run(elsewhere, () -> false));
+        assertThat(called.getStatus().getCode()).isEqualTo(streamed.getStatus().getCode());
+        assertThat(called.getStatus().getDescription())
+                .isEqualTo(streamed.getStatus().getDescription())
+                .contains("[database=nope, shard=0]");
+        assertThat(RpcErrors.errorCode(called.getTrailers())).isEqualTo(RpcErrors.errorCode(streamed.getTrailers()));
+        fx.server.close();
+        assertThat(LocalServers.leafQuery("127.0.0.1:" + fx.server.port()))
+                .as("withdrawn when the server closes")
+                .isNull();
     }
 
     @Test
