@@ -9,11 +9,8 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.sql.SqlAnswer;
 import io.meridian.sql.SqlEngine;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -72,20 +69,6 @@ public final class SqlEndpoint {
             }
         }
         SqlAnswer answer = engine.execute(db, sql);
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<Object> columns = new ArrayList<>();
-        answer.columns().forEach(c -> {
-            Map<String, Object> col = new LinkedHashMap<>();
-            col.put("name", c.name());
-            col.put("type", c.type());
-            columns.add(col);
-        });
-        out.put("columns", columns);
-        out.put("rows", answer.rows());
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("planningMs", answer.planningNanos() / 1e6);
-        stats.put("executionMs", answer.executionNanos() / 1e6);
-        out.put("stats", stats);
-        return ApiResponse.json(200, out);
+        return ApiResponse.binary(200, SqlAnswerJson.bytes(answer), ApiResponse.JSON_TYPE);
     }
 }
