@@ -6,6 +6,7 @@ import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.error.MeridianException;
 import io.meridian.common.ingest.BatchRules;
 import io.meridian.common.ingest.LineBatcher;
+import io.meridian.common.ingest.LineShapes;
 import io.meridian.common.ingest.ShardBatches;
 import io.meridian.common.lineprotocol.Precision;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
@@ -37,7 +38,8 @@ final class WriteEndpoint {
         this.writer = Objects.requireNonNull(writer, "writer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(stringFields, "stringFields");
-        this.batchers = ThreadLocal.withInitial(() -> new LineBatcher(stringFields));
+        LineShapes shapes = new LineShapes(); // one for every request thread: each series is described once
+        this.batchers = ThreadLocal.withInitial(() -> new LineBatcher(stringFields, shapes));
     }
 
     void register(HttpRoutes routes) {

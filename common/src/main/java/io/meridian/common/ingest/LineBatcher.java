@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -36,10 +37,14 @@ import java.util.TreeMap;
  * parser has checked the names, tag values, duplicates and numbers of every line; a new (series, fields) is
  * checked by {@link BatchRules}' own key rules (a field named like a tag); each row's timestamp against the window.
  *
+ * <p>A line's series is described (its key built, its rules checked) the first time its shape is seen, by this
+ * batcher or by another sharing its {@link LineShapes}; later lines and bodies find it by their bytes.
+ *
  * <p>Not thread-safe (the parser reuses its buffers): one per request thread.
  */
 public final class LineBatcher {
     private final LineProtocolParser parser;
+    private final LineShapes shapes;
 
     /** String fields skipped ({@link StringFieldPolicy#SKIP}): the default of writes from InfluxDB clients. */
     public LineBatcher() {
@@ -47,8 +52,14 @@ public final class LineBatcher {
     }
 
     public LineBatcher(StringFieldPolicy stringFields) {
+        this(stringFields, new LineShapes());
+    }
+
+    /** @param shapes the line shapes known from earlier bodies, shared with the other request threads' batchers */
+    public LineBatcher(StringFieldPolicy stringFields, LineShapes shapes) {
         parser = new LineProtocolParser(
                 LineProtocolOptions.DEFAULTS.withAtomic(false).withStringFields(stringFields));
+        this.shapes = Objects.requireNonNull(shapes, "shapes");
     }
 
     /**
@@ -94,7 +105,7 @@ public final class LineBatcher {
             Precision precision,
             long defaultTimeMs,
             Window window) {
-        Collector c = new Collector(shards, window);
+        Collector c = new Collector(shards, window, shapes);
         ParseResult parsed =
                 parser.parse(body, off, len, precision, defaultTimeMs, c::line).throwIfErrors();
         if (c.violation != null) {
@@ -123,7 +134,7 @@ public final class LineBatcher {
      * are built only the first time a shape is seen. Two spellings of one series (tags in another order) are
      * two shapes that lead to the same rows.
      */
-    private static final class ShapeKey {
+    static final class ShapeKey {
         byte[] bytes;
         int length;
         int hash;
@@ -154,6 +165,8 @@ public final class LineBatcher {
         final int shards;
         /** Null: the caller checks the batches ({@link BatchRules}); else the window this collector checks. */
         final Window window;
+        /** Shapes known from earlier bodies. */
+        final LineShapes shapes;
 
         final Map<Integer, Map<String, SeriesRowsBuilder>> perShard = new TreeMap<>();
         final Map<ShapeKey, SeriesRowsBuilder> byShape = new HashMap<>();
@@ -162,9 +175,10 @@ public final class LineBatcher {
         /** The first line that broke a rule of {@link BatchRules}, thrown once the parse is over. */
         InvalidInputException violation;
 
-        Collector(int shards, Window window) {
+        Collector(int shards, Window window, LineShapes shapes) {
             this.shards = shards;
             this.window = window;
+            this.shapes = shapes;
             probe.bytes = new byte[256];
         }
 
@@ -183,8 +197,14 @@ public final class LineBatcher {
             probe.hash = hash(probe.bytes, probe.length);
             SeriesRowsBuilder r = byShape.get(probe);
             if (r == null) {
-                r = rowsOf(line);
-                byShape.put(probe.frozen(), r);
+                LineShapes.Shape shape = shapes.get(probe);
+                if (shape == null) {
+                    shape = describe(line);
+                }
+                LineShapes.Shape s = shape;
+                r = perShard.computeIfAbsent(SeriesHash.shardOf(s.canonical(), shards), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(s.rowsKey(), k -> new SeriesRowsBuilder(s.series(), s.fields()));
+                byShape.put(s.key(), r);
             }
             long ts = line.timestampMs();
             if (window != null && violation == null && (ts < window.oldestMs() || ts > window.newestMs())) {
@@ -202,8 +222,13 @@ public final class LineBatcher {
             points += line.fieldCount();
         }
 
-        /** The rows of the line's (series, fields), shared by every spelling of that series (tag order). */
-        private SeriesRowsBuilder rowsOf(LineView line) {
+        /**
+         * What the line's shape stands for, built from the line: its series (tags sorted), fields, canonical key and
+         * the key of its rows in a body, which every spelling of the series (tag order) shares. Kept for the bodies
+         * that follow when {@link BatchRules}' key rules pass; when they do not, the violation names this line (if
+         * this collector checks) and the shape is not kept, so the next body that carries it is told again.
+         */
+        private LineShapes.Shape describe(LineView line) {
             Map<String, String> tags = new TreeMap<>();
             for (int i = 0; i < line.tagCount(); i++) {
                 tags.put(line.tagKey(i).toString(), line.tagValue(i).toString());
@@ -213,13 +238,19 @@ public final class LineBatcher {
                 fields.add(line.fieldKey(i).toString());
             }
             SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
-            if (window != null && violation == null) {
-                checkKey(line, key, fields);
+            LineShapes.Shape shape = new LineShapes.Shape(
+                    probe.frozen(),
+                    key,
+                    List.copyOf(fields),
+                    key.canonicalBytes(),
+                    key + "\u0000" + String.join("\u0000", fields));
+            InvalidInputException broken = checkKey(line, key, fields);
+            if (broken == null) {
+                shapes.add(shape);
+            } else if (window != null && violation == null) {
+                violation = broken;
             }
-            int shard = SeriesHash.shardOf(key.canonicalBytes(), shards);
-            return perShard.computeIfAbsent(shard, s -> new LinkedHashMap<>())
-                    .computeIfAbsent(
-                            key + "\u0000" + String.join("\u0000", fields), k -> new SeriesRowsBuilder(key, fields));
+            return shape;
         }
 
         /** The line's series as written ({@code measurement,k=v,...}), for a message. */
@@ -233,9 +264,9 @@ public final class LineBatcher {
 
         /**
          * {@link BatchRules}' key rules for a new (series, fields), which the parser does not all check (a field
-         * named like a tag); a violation names the line.
+         * named like a tag): null when they pass, else the error naming the line.
          */
-        private void checkKey(LineView line, SeriesKey key, List<String> fields) {
+        private static InvalidInputException checkKey(LineView line, SeriesKey key, List<String> fields) {
             String[] tagKeys = key.tags().keySet().toArray(String[]::new);
             String[] tagValues = key.tags().values().toArray(String[]::new);
             try {
@@ -247,8 +278,9 @@ public final class LineBatcher {
                         t -> tagKeys[t],
                         t -> tagValues[t],
                         fields);
+                return null;
             } catch (BatchRules.Violation e) {
-                violation = new InvalidInputException(e.code(), e.getMessage());
+                return new InvalidInputException(e.code(), e.getMessage());
             }
         }
 

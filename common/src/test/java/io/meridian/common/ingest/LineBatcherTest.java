@@ -181,4 +181,82 @@ class LineBatcherTest {
                 .isInstanceOf(LineProtocolException.class)
                 .hasMessageContaining("line 2");
     }
+
+    private static ShardBatches batch(LineBatcher b, String body, int shards, boolean checked) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return checked
+                ? b.batch(
+                        "db",
+                        shards,
+                        bytes,
+                        0,
+                        bytes.length,
+                        Precision.MILLISECONDS,
+                        NOW,
+                        Long.MIN_VALUE,
+                        Long.MAX_VALUE)
+                : b.batch("db", shards, bytes, 0, bytes.length, Precision.MILLISECONDS, NOW);
+    }
+
+    /**
+     * A shape is described once for every batcher sharing the broker's {@link LineShapes} (one per request thread),
+     * and the bodies that find it produce what a batcher of their own would, whatever the database's shard count.
+     */
+    @Test
+    void shapesAreDescribedOnceForEveryBatcherSharingThem() {
+        LineShapes shapes = new LineShapes();
+        LineBatcher first = new LineBatcher(StringFieldPolicy.SKIP, shapes);
+        LineBatcher second = new LineBatcher(StringFieldPolicy.SKIP, shapes);
+        String body = """
+                cpu,host=a,dc=eu usage=1.5,idle=2i 1767225600000
+                cpu,host=b usage=7 1767225600000
+                cpu,dc=eu,host=a usage=2.5,idle=3i 1767225610000
+                mem,host=a free=3 1767225600000
+                """;
+        batch(first, body, 8, true);
+        assertThat(shapes.size()).as("four spellings of three series").isEqualTo(4);
+        for (int shards : new int[] {8, 3, 1}) {
+            for (boolean checked : new boolean[] {true, false}) {
+                ShardBatches shared = batch(second, body, shards, checked);
+                ShardBatches own = batch(new LineBatcher(), body, shards, checked);
+                assertThat(shared.batches()).as("%d shards", shards).isEqualTo(own.batches());
+                assertThat(shared.points()).isEqualTo(own.points()).isEqualTo(6);
+            }
+        }
+        assertThat(shapes.size()).as("nothing described again").isEqualTo(4);
+    }
+
+    /**
+     * A shape that breaks a key rule is not kept: every body that carries it is refused again, naming its own line,
+     * also after a body that was not checked (the caller's {@link BatchRules} check those).
+     */
+    @Test
+    void aShapeThatBreaksAKeyRuleIsRefusedInEveryBodyThatCarriesIt() {
+        LineShapes shapes = new LineShapes();
+        LineBatcher b = new LineBatcher(StringFieldPolicy.SKIP, shapes);
+        String bad = "cpu,host=a host=2,usage=1 1767225600000";
+        assertThat(batch(b, "cpu,host=a usage=1 1767225600000\n" + bad, 4, false)
+                        .points())
+                .as("unchecked: produced, the caller checks")
+                .isEqualTo(3);
+        for (String body : List.of("cpu,host=a usage=1 1767225600000\n" + bad, bad)) {
+            int line = body.split("\n").length;
+            assertThatThrownBy(() -> batch(b, body, 4, true))
+                    .hasMessageContaining(
+                            "name used as both tag and field [line[" + line + "], metric=cpu, field=host]");
+        }
+        assertThat(shapes.size()).as("only the good shape").isEqualTo(1);
+    }
+
+    @Test
+    void aBoundedCacheStillBatchesEveryLine() {
+        LineShapes none = new LineShapes(0);
+        String body = "cpu,host=a usage=1 1767225600000\ncpu,host=b usage=2 1767225600000\n";
+        LineBatcher b = new LineBatcher(StringFieldPolicy.SKIP, none);
+        for (int i = 0; i < 3; i++) {
+            assertThat(batch(b, body, 4, true).batches())
+                    .isEqualTo(batch(new LineBatcher(), body, 4, true).batches());
+        }
+        assertThat(none.size()).isZero();
+    }
 }
