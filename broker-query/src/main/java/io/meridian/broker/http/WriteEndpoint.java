@@ -39,6 +39,7 @@ final class WriteEndpoint {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(stringFields, "stringFields");
         LineShapes shapes = new LineShapes(); // one for every request thread: each series is described once
+        metrics.lineShapes(shapes);
         this.batchers = ThreadLocal.withInitial(() -> new LineBatcher(stringFields, shapes));
     }
 
