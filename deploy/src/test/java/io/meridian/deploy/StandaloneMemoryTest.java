@@ -71,6 +71,7 @@ class StandaloneMemoryTest {
                         "storage.block-cache.size",
                         "broker.http.max-in-flight-bytes",
                         "broker.prometheus.series-cache",
+                        "broker.write.line-shapes",
                         "buffer.memory",
                         "queued.max.request.bytes",
                         "log.cleaner.dedupe.buffer.size",
@@ -83,7 +84,8 @@ class StandaloneMemoryTest {
                         "storage.memtable.node-limit",
                         "storage.block-cache.size",
                         "broker.http.max-in-flight-bytes",
-                        "broker.prometheus.series-cache");
+                        "broker.prometheus.series-cache",
+                        "broker.write.line-shapes");
     }
 
     @Test

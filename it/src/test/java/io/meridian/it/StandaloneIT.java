@@ -217,7 +217,7 @@ class StandaloneIT {
         Path dir = freshDir("StandaloneIT-small-heap");
         int port = LoopbackPorts.pick();
         List<String> cmd = standaloneCommand(dir, port);
-        cmd.add(1, "-Xmx256m"); // Kafka mode's shares sum to about 216 MiB there, over 75% of it
+        cmd.add(1, "-Xmx256m"); // Kafka mode's shares sum to about 220 MiB there, over 75% of it
         Process small = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         started.add(small);
         CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {

@@ -31,9 +31,10 @@ public final class BrokerApi {
             NativeQueryCodec queryCodec,
             PrometheusMeterRegistry registry,
             BrokerMetrics metrics,
-            StringFieldPolicy stringFields) {
+            StringFieldPolicy stringFields,
+            int lineShapes) {
         BrokerHttpServer.addHealthRoutes(routes, readiness);
-        new WriteEndpoint(cache, writer, metrics, stringFields).register(routes);
+        new WriteEndpoint(cache, writer, metrics, stringFields, lineShapes).register(routes);
         new DatabasesEndpoint(master, cache).register(routes);
         new ClustersEndpoint(master, cache::snapshot).register(routes);
         new MetricFieldsEndpoint(cache::snapshot, declarer).register(routes);

@@ -3,6 +3,7 @@ package io.meridian.broker.http;
 import io.meridian.broker.health.Readiness;
 import io.meridian.broker.write.BatchSink;
 import io.meridian.common.error.StorageIoException;
+import io.meridian.common.ingest.LineShapes;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.cache.MetaCache;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -85,7 +86,7 @@ public final class BrokerHttpServer implements AutoCloseable {
                 routes,
                 new Readiness()
                         .require("metadata", () -> meta.watchedRevision() > 0, "no metadata read from etcd yet"));
-        new WriteEndpoint(meta, writer, metrics, StringFieldPolicy.SKIP).register(routes);
+        new WriteEndpoint(meta, writer, metrics, StringFieldPolicy.SKIP, LineShapes.DEFAULT_CAPACITY).register(routes);
         return start(host, port, maxBodyBytes, defaultInFlightBytes(maxBodyBytes), workerThreads, routes, metrics);
     }
 

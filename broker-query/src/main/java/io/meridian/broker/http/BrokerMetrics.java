@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *       (line-protocol strings under {@code broker.write.string-fields: skip}), {@code line} (lines left with no
  *       numeric field), and the Prometheus remote-write samples and parts it does not store</li>
  *   <li>{@code meridian_broker_write_line_shapes}: line-protocol series shapes kept described for the next bodies
- *       ({@link LineShapes}); at its bound ({@link LineShapes#DEFAULT_CAPACITY}) with a steady load, the series
+ *       ({@link LineShapes}); at its bound ({@code broker.write.line-shapes}) under a steady load, the series
  *       written outnumber it and line-protocol writes cost more CPU a point</li>
  * </ul>
  * Labels are bounded: the route name (not the path), the status, the error code name.

@@ -33,12 +33,14 @@ final class WriteEndpoint {
     private final BrokerMetrics metrics;
     private final ThreadLocal<LineBatcher> batchers;
 
-    WriteEndpoint(MetaCache meta, BatchSink writer, BrokerMetrics metrics, StringFieldPolicy stringFields) {
+    /** @param lineShapes the line shapes kept described for the next bodies ({@code broker.write.line-shapes}) */
+    WriteEndpoint(
+            MetaCache meta, BatchSink writer, BrokerMetrics metrics, StringFieldPolicy stringFields, int lineShapes) {
         this.meta = Objects.requireNonNull(meta, "meta");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(stringFields, "stringFields");
-        LineShapes shapes = new LineShapes(); // one for every request thread: each series is described once
+        LineShapes shapes = new LineShapes(lineShapes); // one for every request thread: a series is described once
         metrics.lineShapes(shapes);
         this.batchers = ThreadLocal.withInitial(() -> new LineBatcher(stringFields, shapes));
     }

@@ -91,6 +91,13 @@ public final class BrokerConfigKeys {
             "Quoted string field values of line protocol (`msg=\"hello\"`, common from Telegraf): `skip` drops them"
                     + " and writes the line's numeric fields and the other lines, counted in the X-Meridian-Skipped-*"
                     + " response headers and meridian_broker_write_skipped_total; `reject` refuses the whole request (400).");
+    public static final ConfigOption<Integer> WRITE_LINE_SHAPES = ConfigOption.of(
+            "broker.write.line-shapes",
+            intIn(-1, Integer.MAX_VALUE),
+            -1,
+            "Line-protocol series shapes (measurement, tags and field names as written) kept described for the next"
+                    + " bodies, about 1.5 KiB each with ten tags; -1: what a 64th of the heap holds; 0: none, every body"
+                    + " describes its series again.");
     public static final ConfigOption<String> PROMETHEUS_DATABASE = ConfigOption.of(
             "broker.prometheus.database",
             STRING,
@@ -192,6 +199,7 @@ public final class BrokerConfigKeys {
                     WRITE_TIMEOUT,
                     WRITE_MODE,
                     WRITE_STRING_FIELDS,
+                    WRITE_LINE_SHAPES,
                     PROMETHEUS_DATABASE,
                     PROMETHEUS_SERIES_CACHE,
                     KAFKA_BOOTSTRAP_SERVERS,

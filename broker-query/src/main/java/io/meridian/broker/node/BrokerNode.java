@@ -256,7 +256,8 @@ public final class BrokerNode implements AutoCloseable {
                     new NativeQueryCodec(config.queryTimeout(), config.queryMaxGroups()),
                     p.registry,
                     metrics,
-                    config.stringFields());
+                    config.stringFields(),
+                    config.lineShapes());
             DistributedQueryExecutor queries = p.queries;
             QueryExecutor sqlExecutor = spec -> {
                 try (QueryContext q = QueryContext.start(UUID.randomUUID().toString(), spec.timeout())) {

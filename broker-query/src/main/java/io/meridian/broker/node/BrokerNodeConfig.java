@@ -9,6 +9,7 @@ import io.meridian.common.config.Config;
 import io.meridian.common.config.ConfigException;
 import io.meridian.common.config.ConfigTree;
 import io.meridian.common.config.MemoryBudget;
+import io.meridian.common.ingest.LineShapes;
 import io.meridian.common.ingest.RemoteWriteBatcher;
 import io.meridian.common.lineprotocol.StringFieldPolicy;
 import io.meridian.meta.master.MasterOptions;
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
  * @param writeTimeout    {@code broker.write.timeout}
  * @param writeMode       {@code broker.write.mode}
  * @param stringFields    {@code broker.write.string-fields}
+ * @param lineShapes      {@code broker.write.line-shapes}, its default (-1) resolved from the heap
  * @param prometheusDatabase {@code broker.prometheus.database}, empty for none
  * @param prometheusSeriesCache {@code broker.prometheus.series-cache}, its default (-1) resolved from the heap
  * @param kafka           {@code broker.kafka.*} with the node id as client id; null in direct mode
@@ -61,6 +63,7 @@ public record BrokerNodeConfig(
         Duration writeTimeout,
         WriteMode writeMode,
         StringFieldPolicy stringFields,
+        int lineShapes,
         String prometheusDatabase,
         int prometheusSeriesCache,
         KafkaWriteOptions kafka,
@@ -123,10 +126,13 @@ public record BrokerNodeConfig(
         int seriesCache = c.get(PROMETHEUS_SERIES_CACHE) < 0
                 ? defaultSeriesCache(Runtime.getRuntime().maxMemory())
                 : c.get(PROMETHEUS_SERIES_CACHE);
+        int lineShapes = c.get(WRITE_LINE_SHAPES) < 0
+                ? defaultLineShapes(Runtime.getRuntime().maxMemory())
+                : c.get(WRITE_LINE_SHAPES);
         MemoryBudget.check(
                 "broker",
                 Runtime.getRuntime().maxMemory(),
-                memoryShares(inFlight, seriesCache, c.get(WRITE_MODE)),
+                memoryShares(inFlight, seriesCache, lineShapes, c.get(WRITE_MODE)),
                 "MERIDIAN_BROKER_JAVA_OPTS=-Xmx...");
         MetaStoreOptions meta = MetaConfigKeys.storeOptions(c);
         MasterOptions master = new MasterOptions(
@@ -150,6 +156,7 @@ public record BrokerNodeConfig(
                 c.get(WRITE_TIMEOUT),
                 c.get(WRITE_MODE),
                 c.get(WRITE_STRING_FIELDS),
+                lineShapes,
                 c.get(PROMETHEUS_DATABASE),
                 seriesCache,
                 kafka(c),
@@ -200,26 +207,41 @@ public record BrokerNodeConfig(
     }
 
     /**
-     * The heap shares of a broker ({@code MemoryBudget}): request bodies in flight, the remote-write label sets and,
-     * in Kafka mode, the producer.
+     * {@code broker.write.line-shapes: -1}: the line shapes a 64th of the heap holds (10,922 at 1 GiB: ten times the
+     * series of the TSBS day). A broker whose steady series outnumber it describes the rest again in every body, as
+     * it did before it kept any.
      */
-    public List<MemoryBudget.Share> memoryShares() {
-        return memoryShares(httpMaxInFlightBytes, prometheusSeriesCache, writeMode);
+    public static int defaultLineShapes(long heapBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, heapBytes / 64 / LineShapes.BYTES_PER_SHAPE);
     }
 
-    private static List<MemoryBudget.Share> memoryShares(long inFlight, int seriesCache, WriteMode mode) {
+    /**
+     * The heap shares of a broker ({@code MemoryBudget}): request bodies in flight, the remote-write label sets, the
+     * line shapes and, in Kafka mode, the producer.
+     */
+    public List<MemoryBudget.Share> memoryShares() {
+        return memoryShares(httpMaxInFlightBytes, prometheusSeriesCache, lineShapes, writeMode);
+    }
+
+    private static List<MemoryBudget.Share> memoryShares(
+            long inFlight, int seriesCache, int lineShapes, WriteMode mode) {
         MemoryBudget.Share bodies =
                 new MemoryBudget.Share(HTTP_MAX_IN_FLIGHT.key(), "request bodies held at once", inFlight);
         MemoryBudget.Share labelSets = new MemoryBudget.Share(
                 PROMETHEUS_SERIES_CACHE.key(),
                 "remote-write label sets kept checked",
                 (long) seriesCache * RemoteWriteBatcher.CACHED_SERIES_BYTES);
+        MemoryBudget.Share shapes = new MemoryBudget.Share(
+                WRITE_LINE_SHAPES.key(),
+                "line-protocol series shapes kept described",
+                (long) lineShapes * LineShapes.BYTES_PER_SHAPE);
         if (mode != WriteMode.KAFKA) {
-            return List.of(bodies, labelSets);
+            return List.of(bodies, labelSets, shapes);
         }
         return List.of(
                 bodies,
                 labelSets,
+                shapes,
                 new MemoryBudget.Share(
                         "buffer.memory",
                         "records the Kafka producer holds until acknowledged (Kafka's default)",

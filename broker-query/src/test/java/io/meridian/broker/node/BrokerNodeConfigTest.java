@@ -130,6 +130,7 @@ class BrokerNodeConfigTest {
                 Arguments.of("broker.write.string-fields: keep", "broker.write.string-fields"),
                 Arguments.of("broker.http.max-in-flight-bytes: 10MB", "broker.http.max-in-flight-bytes"),
                 Arguments.of("broker.prometheus.database: 'no spaces'", "broker.prometheus.database"),
+                Arguments.of("broker.write.line-shapes: -2", "broker.write.line-shapes"),
                 Arguments.of("broker.prometheus.series-cache: -2", "broker.prometheus.series-cache"),
                 Arguments.of("broker.kafka.bootstrap-servers: []", "broker.kafka.bootstrap-servers"),
                 Arguments.of("broker.write.mode: kafka", "broker.kafka.bootstrap-servers"),

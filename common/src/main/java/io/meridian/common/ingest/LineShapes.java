@@ -20,6 +20,8 @@ import java.util.List;
 public final class LineShapes {
     /** Shapes kept by default: a broker's steady series, at most about 24 MiB of heap. */
     public static final int DEFAULT_CAPACITY = 16_384;
+    /** Heap a kept shape takes, about, with ten tags (its bytes, the series key's map and strings, the row key). */
+    public static final int BYTES_PER_SHAPE = 1_536;
 
     /** A shape's meaning; immutable, shared by every body that carries the shape. */
     record Shape(LineBatcher.ShapeKey key, SeriesKey series, List<String> fields, byte[] canonical, String rowsKey) {}
