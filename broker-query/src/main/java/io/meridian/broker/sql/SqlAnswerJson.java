@@ -97,9 +97,15 @@ public final class SqlAnswerJson {
         if (negative) {
             out[n++] = '-';
         }
-        String w = Long.toString(whole);
-        w.getChars(0, w.length(), out, n);
-        n += w.length();
+        int digits = 1; // whole < 10^7: its digits written in place, without a string per value
+        for (long p = 10; p <= whole; p *= 10) {
+            digits++;
+        }
+        for (int i = n + digits - 1; i >= n; i--) {
+            out[i] = (char) ('0' + whole % 10);
+            whole /= 10;
+        }
+        n += digits;
         out[n++] = '.';
         if (k == 0) {
             out[n++] = '0';
