@@ -70,8 +70,8 @@ final class LocalCluster implements AutoCloseable {
         try {
             for (int i = 1; i <= storage; i++) {
                 String id = "storage-" + i;
-                int port = LoopbackPorts.pick();
-                int metricsPort = LoopbackPorts.pick();
+                int port = LoopbackPorts.pickOutside(firstHttpPort, brokers);
+                int metricsPort = LoopbackPorts.pickOutside(firstHttpPort, brokers);
                 cluster.launch(
                         id,
                         "storage",
@@ -100,7 +100,7 @@ final class LocalCluster implements AutoCloseable {
                                         dir.resolve(id).resolve("data"),
                                         cluster.etcdEndpoint(),
                                         http,
-                                        LoopbackPorts.pick()),
+                                        LoopbackPorts.pickOutside(firstHttpPort, brokers)),
                         "http://127.0.0.1:" + http);
             }
             StringBuilder pids = new StringBuilder("etcd ")

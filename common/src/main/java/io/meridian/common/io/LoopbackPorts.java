@@ -28,10 +28,20 @@ public final class LoopbackPorts {
 
     /** A loopback port below the ephemeral range that no socket holds now and that this JVM has not handed out. */
     public static int pick() {
+        return pickOutside(0, 0);
+    }
+
+    /**
+     * Like {@link #pick()}, but never one of the {@code count} ports from {@code first}: ports the caller was given
+     * for other processes that have not bound them yet ({@code cluster up --http-port}, whose number another JVM
+     * chose). Without this, a storage node's metrics port could take the broker's HTTP port first.
+     */
+    public static int pickOutside(int first, int count) {
         int span = EPHEMERAL_LOW - LOWEST;
         for (int tries = 0; tries < span; tries++) {
             int port = LOWEST + Math.floorMod(NEXT.getAndIncrement() - LOWEST, span);
-            if (bindable(port)) {
+            boolean reserved = port >= first && port < first + count;
+            if (!reserved && bindable(port)) {
                 return port;
             }
         }

@@ -25,4 +25,13 @@ class LoopbackPortsTest {
             assertThat(s.getLocalPort()).isEqualTo(port);
         }
     }
+
+    @Test
+    void aReservedRangeIsNeverHandedOut() {
+        int first = LoopbackPorts.pick() + 1;
+        // picks are sequential in a JVM: without the reservation, the next pick would be `first`
+        for (int i = 0; i < 5; i++) {
+            assertThat(LoopbackPorts.pickOutside(first, 3)).isNotIn(first, first + 1, first + 2);
+        }
+    }
 }
