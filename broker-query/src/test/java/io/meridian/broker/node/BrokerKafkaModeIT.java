@@ -10,7 +10,6 @@ import io.meridian.common.model.SeriesHash;
 import io.meridian.common.model.SeriesKey;
 import io.meridian.common.rpc.TimestampDeltas;
 import io.meridian.common.rpc.storage.v1.SeriesRows;
-import io.meridian.common.rpc.storage.v1.Tag;
 import io.meridian.connector.kafka.IngestRecord;
 import io.meridian.connector.kafka.IngestRecordCodec;
 import io.meridian.connector.kafka.IngestTopic;
@@ -156,12 +155,10 @@ class BrokerKafkaModeIT {
             assertThat(batch.shard()).isEqualTo(shard);
             assertThat(shards.add(shard)).as("one record per shard").isTrue();
             for (SeriesRows s : batch.batch().getSeriesList()) {
-                String host = s.getTagsList().stream()
-                        .filter(t -> t.getKey().equals("host"))
-                        .map(Tag::getValue)
-                        .findFirst()
-                        .orElseThrow();
-                assertThat(shardOf(s.getMetric(), host))
+                // a series is named by its canonical key's bytes (storage.proto revision 10)
+                SeriesKey key = SeriesKey.fromCanonical(s.getKey().toByteArray());
+                String host = key.tags().get("host");
+                assertThat(shardOf(key.metric(), host))
                         .as("series in its shard's record")
                         .isEqualTo(shard);
                 long[] ts = TimestampDeltas.decode(s.getTimestampDeltasList());
@@ -172,7 +169,7 @@ class BrokerKafkaModeIT {
                         double v = s.getValues(row * fields + f);
                         if (!Double.isNaN(v)) {
                             Double before = actual.put(
-                                    s.getMetric() + ",host=" + host + " " + s.getFields(f) + " " + ts[row], v);
+                                    key.metric() + ",host=" + host + " " + s.getFields(f) + " " + ts[row], v);
                             assertThat(before).as("a point appears once").isNull();
                         }
                     }

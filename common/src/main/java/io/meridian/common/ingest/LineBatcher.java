@@ -1,5 +1,6 @@
 package io.meridian.common.ingest;
 
+import com.google.protobuf.ByteString;
 import io.meridian.common.error.ErrorCode;
 import io.meridian.common.error.InvalidInputException;
 import io.meridian.common.lineprotocol.LineProtocolOptions;
@@ -203,7 +204,7 @@ public final class LineBatcher {
                 }
                 LineShapes.Shape s = shape;
                 r = perShard.computeIfAbsent(SeriesHash.shardOf(s.canonical(), shards), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(s.rowsKey(), k -> new SeriesRowsBuilder(s.series(), s.fields()));
+                        .computeIfAbsent(s.rowsKey(), k -> SeriesRowsBuilder.byKey(s.wireKey(), s.fields()));
                 byShape.put(s.key(), r);
             }
             long ts = line.timestampMs();
@@ -238,11 +239,13 @@ public final class LineBatcher {
                 fields.add(line.fieldKey(i).toString());
             }
             SeriesKey key = SeriesKey.of(line.measurement().toString(), tags);
+            byte[] canonical = key.canonicalBytes();
             LineShapes.Shape shape = new LineShapes.Shape(
                     probe.frozen(),
                     key,
                     List.copyOf(fields),
-                    key.canonicalBytes(),
+                    canonical,
+                    ByteString.copyFrom(canonical),
                     key + "\u0000" + String.join("\u0000", fields));
             InvalidInputException broken = checkKey(line, key, fields);
             if (broken == null) {

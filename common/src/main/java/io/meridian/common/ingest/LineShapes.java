@@ -2,6 +2,7 @@ package io.meridian.common.ingest;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.ByteString;
 import io.meridian.common.model.SeriesKey;
 import java.util.List;
 
@@ -23,8 +24,17 @@ public final class LineShapes {
     /** Heap a kept shape takes, about, with ten tags (its bytes, the series key's map and strings, the row key). */
     public static final int BYTES_PER_SHAPE = 1_536;
 
-    /** A shape's meaning; immutable, shared by every body that carries the shape. */
-    record Shape(LineBatcher.ShapeKey key, SeriesKey series, List<String> fields, byte[] canonical, String rowsKey) {}
+    /**
+     * A shape's meaning; immutable, shared by every body that carries the shape. {@code wireKey} is {@code canonical}
+     * as the bytes that name the series in a batch ({@code SeriesRows.key}, storage.proto revision 10).
+     */
+    record Shape(
+            LineBatcher.ShapeKey key,
+            SeriesKey series,
+            List<String> fields,
+            byte[] canonical,
+            ByteString wireKey,
+            String rowsKey) {}
 
     private final Cache<LineBatcher.ShapeKey, Shape> shapes;
 

@@ -29,9 +29,13 @@ public final class SeriesRowsBuilder {
      * metric and tags on the wire (storage.proto revision 10, {@code SeriesRows.key}).
      */
     public static SeriesRowsBuilder byKey(byte[] canonicalKey, List<String> fields) {
-        return new SeriesRowsBuilder(SeriesRows.newBuilder()
-                .setKey(ByteString.copyFrom(canonicalKey))
-                .addAllFields(fields));
+        return byKey(ByteString.copyFrom(canonicalKey), fields);
+    }
+
+    /** As {@link #byKey(byte[], List)}, with the key's bytes already a {@code ByteString} (shared, not copied). */
+    public static SeriesRowsBuilder byKey(ByteString canonicalKey, List<String> fields) {
+        return new SeriesRowsBuilder(
+                SeriesRows.newBuilder().setKey(canonicalKey).addAllFields(fields));
     }
 
     /**
