@@ -203,7 +203,7 @@ public final class LineBatcher {
                     shape = describe(line);
                 }
                 LineShapes.Shape s = shape;
-                r = perShard.computeIfAbsent(SeriesHash.shardOf(s.canonical(), shards), k -> new LinkedHashMap<>())
+                r = perShard.computeIfAbsent(SeriesHash.shardOfHash(s.hash(), shards), k -> new LinkedHashMap<>())
                         .computeIfAbsent(s.rowsKey(), k -> SeriesRowsBuilder.byKey(s.wireKey(), s.fields()));
                 byShape.put(s.key(), r);
             }
@@ -244,8 +244,8 @@ public final class LineBatcher {
                     probe.frozen(),
                     key,
                     List.copyOf(fields),
-                    canonical,
                     ByteString.copyFrom(canonical),
+                    SeriesHash.hash(canonical),
                     key + "\u0000" + String.join("\u0000", fields));
             InvalidInputException broken = checkKey(line, key, fields);
             if (broken == null) {

@@ -25,15 +25,16 @@ public final class LineShapes {
     public static final int BYTES_PER_SHAPE = 1_536;
 
     /**
-     * A shape's meaning; immutable, shared by every body that carries the shape. {@code wireKey} is {@code canonical}
-     * as the bytes that name the series in a batch ({@code SeriesRows.key}, storage.proto revision 10).
+     * A shape's meaning; immutable, shared by every body that carries the shape. {@code wireKey} is the series' canonical
+     * key as the bytes that name it in a batch ({@code SeriesRows.key}, storage.proto revision 10), and {@code hash}
+     * their {@link io.meridian.common.model.SeriesHash#hash}, which places the series in a shard.
      */
     record Shape(
             LineBatcher.ShapeKey key,
             SeriesKey series,
             List<String> fields,
-            byte[] canonical,
             ByteString wireKey,
+            long hash,
             String rowsKey) {}
 
     private final Cache<LineBatcher.ShapeKey, Shape> shapes;
