@@ -4,29 +4,48 @@ import io.meridian.common.model.AggState;
 import java.util.Arrays;
 
 /**
- * Raw points of one (series, field) in arrival order: parallel arrays of timestamps (ms) and values.
+ * Raw points of one (series, field) in arrival order: timestamps (ms) and values in parallel chunks.
  * Tracks whether arrivals were in time order so that readers can binary-search instead of scanning. Partial
  * aggregates written for the same (series, field) sit next to the points in a {@link PartialBuffer}.
- * Owned by a {@link MemTable}; mutated only under the shard's write lock.
+ *
+ * <p>Growing never copies: the points live in chunks of {@value #FIRST_CHUNK}, 16, 32, ... up to
+ * {@value #MAX_CHUNK} points, then of {@value #MAX_CHUNK} each, and a full buffer takes one more chunk. A buffer
+ * that grew by copying its arrays one and a half times at a time allocated three times its points' bytes on the way
+ * (the memtable's largest allocation under a steady load, and the young collections' work of copying what was still
+ * live); chunks allocate the points' bytes once. A buffer of {@code n} points holds room for at most
+ * {@code n} more while it has fewer than {@value #MAX_CHUNK}, and for at most {@value #MAX_CHUNK} more after.
+ *
+ * <p>Owned by a {@link MemTable}; mutated only under the shard's write lock.
  */
 public final class PointBuffer {
-    static final int INITIAL_CAPACITY = 8;
+    /** Points of the first chunk; chunk {@code k} below the cap holds {@code FIRST_CHUNK << k}. */
+    static final int FIRST_CHUNK = 8;
+    /** Points of every chunk from the cap on. */
+    static final int MAX_CHUNK = 256;
     /** Heap bytes per point slot: one long and one double. */
     static final int BYTES_PER_POINT = 16;
 
-    /**
-     * The capacity to grow to from {@code size}: one and a half times (Java's own lists' rule), not twice. The series of
-     * a steady load fill their buffers in step, so the buffers of a memtable grow all at once: doubling made its bytes
-     * jump by its whole size within one write (and briefly held old and new arrays together, three times the points),
-     * past the node's memtable bound.
-     */
-    static int grownCapacity(int size) {
-        return size + (size >> 1) + INITIAL_CAPACITY;
-    }
+    private static final int FIRST_SHIFT = Integer.numberOfTrailingZeros(FIRST_CHUNK);
+    private static final int MAX_SHIFT = Integer.numberOfTrailingZeros(MAX_CHUNK);
+    /** The first chunk of {@link #MAX_CHUNK} points, and the index of its first point. */
+    private static final int CAPPED_CHUNK = MAX_SHIFT - FIRST_SHIFT;
 
-    private long[] ts = new long[INITIAL_CAPACITY];
-    private double[] values = new double[INITIAL_CAPACITY];
+    private static final int CAPPED_START = FIRST_CHUNK * ((1 << CAPPED_CHUNK) - 1);
+
+    private long[][] ts = {new long[FIRST_CHUNK]};
+    private double[][] values = {new double[FIRST_CHUNK]};
+    /** Chunks allocated ({@code ts[0, chunks)}), and the points they hold room for. */
+    private int chunks = 1;
+
+    private int capacity = FIRST_CHUNK;
     private int size;
+    /** The chunk the next point goes to, the index of its first point, and its arrays. */
+    private int writeChunk;
+
+    private int writeStart;
+    private long[] writeTs = ts[0];
+    private double[] writeValues = values[0];
+    private long lastTs;
     private boolean sorted = true;
     /** The newest point (ties: the largest value, as LAST merges them), whatever the arrival order. */
     private long maxTs = Long.MIN_VALUE;
@@ -34,6 +53,23 @@ public final class PointBuffer {
     private double valueAtMax = Double.NaN;
     /** Partial aggregates of this (series, field); null until the first arrives. */
     private PartialBuffer partials;
+
+    /** The chunk point {@code i} is in. */
+    static int chunkOf(int i) {
+        return i < CAPPED_START
+                ? 31 - Integer.numberOfLeadingZeros((i >>> FIRST_SHIFT) + 1)
+                : CAPPED_CHUNK + ((i - CAPPED_START) >>> MAX_SHIFT);
+    }
+
+    /** The index of the first point of chunk {@code k}. */
+    static int chunkStart(int k) {
+        return k < CAPPED_CHUNK ? FIRST_CHUNK * ((1 << k) - 1) : CAPPED_START + ((k - CAPPED_CHUNK) << MAX_SHIFT);
+    }
+
+    /** Points chunk {@code k} holds. */
+    static int chunkSize(int k) {
+        return k < CAPPED_CHUNK ? FIRST_CHUNK << k : MAX_CHUNK;
+    }
 
     /** Appends a partial aggregate of the base slot starting at {@code slotStart}; returns heap bytes grown. */
     int appendPartial(long slotStart, AggState cell) {
@@ -52,18 +88,20 @@ public final class PointBuffer {
 
     /** Appends a point; returns the number of heap bytes the buffer grew by. */
     int append(long t, double v) {
-        int grown = 0;
-        if (size == ts.length) {
-            int cap = grownCapacity(size);
-            grown = (cap - size) * BYTES_PER_POINT;
-            ts = Arrays.copyOf(ts, cap);
-            values = Arrays.copyOf(values, cap);
+        int grown = size == capacity ? addChunk() : 0;
+        int o = size - writeStart;
+        if (o == writeTs.length) { // the next chunk, already allocated
+            writeStart = size;
+            writeTs = ts[++writeChunk];
+            writeValues = values[writeChunk];
+            o = 0;
         }
-        if (size > 0 && t < ts[size - 1]) {
+        if (size > 0 && t < lastTs) {
             sorted = false;
         }
-        ts[size] = t;
-        values[size] = v;
+        writeTs[o] = t;
+        writeValues[o] = v;
+        lastTs = t;
         size++;
         if (t > maxTs || (t == maxTs && v > valueAtMax)) {
             maxTs = t;
@@ -72,16 +110,27 @@ public final class PointBuffer {
         return grown;
     }
 
-    /** Makes room for {@code more} points with one copy; returns the number of heap bytes grown. */
+    /** Makes room for {@code more} points; returns the number of heap bytes grown. Nothing is copied. */
     int reserve(int more) {
-        if (size + more <= ts.length) {
-            return 0;
+        int grown = 0;
+        while (capacity - size < more) {
+            grown += addChunk();
         }
-        int cap = Math.max(grownCapacity(size), size + more);
-        int grown = (cap - ts.length) * BYTES_PER_POINT;
-        ts = Arrays.copyOf(ts, cap);
-        values = Arrays.copyOf(values, cap);
         return grown;
+    }
+
+    /** Allocates the next chunk; returns its heap bytes. */
+    private int addChunk() {
+        if (chunks == ts.length) {
+            ts = Arrays.copyOf(ts, chunks * 2);
+            values = Arrays.copyOf(values, chunks * 2);
+        }
+        int n = chunkSize(chunks);
+        ts[chunks] = new long[n];
+        values[chunks] = new double[n];
+        chunks++;
+        capacity += n;
+        return n * BYTES_PER_POINT;
     }
 
     public int size() {
@@ -103,16 +152,18 @@ public final class PointBuffer {
     }
 
     public long timestamp(int i) {
-        return ts[i];
+        int k = chunkOf(i);
+        return ts[k][i - chunkStart(k)];
     }
 
     public double value(int i) {
-        return values[i];
+        int k = chunkOf(i);
+        return values[k][i - chunkStart(k)];
     }
 
-    /** Heap bytes held by the arrays. */
+    /** Heap bytes held by the chunks. */
     long capacityBytes() {
-        return (long) ts.length * BYTES_PER_POINT;
+        return (long) capacity * BYTES_PER_POINT;
     }
 
     /**
@@ -120,8 +171,12 @@ public final class PointBuffer {
      * without mutating this buffer: concurrent readers may be scanning it.
      */
     public void sortedCopy(long[] outTs, double[] outValues) {
-        System.arraycopy(ts, 0, outTs, 0, size);
-        System.arraycopy(values, 0, outValues, 0, size);
+        for (int k = 0, at = 0; at < size; k++) {
+            int n = Math.min(chunkSize(k), size - at);
+            System.arraycopy(ts[k], 0, outTs, at, n);
+            System.arraycopy(values[k], 0, outValues, at, n);
+            at += n;
+        }
         if (!sorted) {
             PointSort.sort(outTs, outValues, size);
         }
@@ -133,7 +188,7 @@ public final class PointBuffer {
         int hi = size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (ts[mid] < t) {
+            if (timestamp(mid) < t) {
                 lo = mid + 1;
             } else {
                 hi = mid;
