@@ -1,6 +1,7 @@
 package io.meridian.bench.jmh;
 
 import io.meridian.storage.memtable.MemTable;
+import io.meridian.storage.memtable.PointBuffer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 1,000 series of 10 fields (100,000 points a request), arriving slightly out of order (four clients at once: each
  * group of four consecutive requests lands shuffled). {@code appendRequests} appends 24 requests (an hour of the
  * day, 2.4 M points) to an empty memtable, so it reports the cost of one hour; {@code sortedCopyOfEachBuffer} then
- * reads each (series, field) buffer of those 24 requests in time order, as a flush and a query on the memtable do.
+ * reads each (series, field) buffer of those 24 requests in time order, as a flush and a query on the memtable do;
+ * {@code scanEachBuffer} reads each buffer's points one by one in arrival order, as a query's loop over a memtable
+ * does.
  * Reports ms per operation.
  */
 @State(Scope.Thread)
@@ -89,6 +92,20 @@ public class MemTableAppendBenchmark {
             for (int f = 0; f < FIELDS; f++) {
                 filled.buffer(s, f).sortedCopy(outTs, outValues);
                 sum += outValues[0];
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public double scanEachBuffer() {
+        double sum = 0;
+        for (int s = 0; s < SERIES; s++) {
+            for (int f = 0; f < FIELDS; f++) {
+                PointBuffer b = filled.buffer(s, f);
+                for (int i = 0; i < b.size(); i++) {
+                    sum += b.timestamp(i) + b.value(i);
+                }
             }
         }
         return sum;
