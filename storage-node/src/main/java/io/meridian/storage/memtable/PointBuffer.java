@@ -12,8 +12,8 @@ import java.util.Arrays;
  * {@value #MAX_CHUNK} points, then of {@value #MAX_CHUNK} each, and a full buffer takes one more chunk. A buffer
  * that grew by copying its arrays one and a half times at a time allocated three times its points' bytes on the way
  * (the memtable's largest allocation under a steady load, and the young collections' work of copying what was still
- * live); chunks allocate the points' bytes once. A buffer of {@code n} points holds room for at most
- * {@code n} more while it has fewer than {@value #MAX_CHUNK}, and for at most {@value #MAX_CHUNK} more after.
+ * live); chunks allocate the points' bytes once. The room a buffer holds beyond its points is always less than one
+ * chunk of {@value #MAX_CHUNK} points.
  *
  * <p>Owned by a {@link MemTable}; mutated only under the shard's write lock.
  */
