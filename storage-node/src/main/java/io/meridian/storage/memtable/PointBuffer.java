@@ -27,9 +27,9 @@ public final class PointBuffer {
 
     private static final int FIRST_SHIFT = Integer.numberOfTrailingZeros(FIRST_CHUNK);
     private static final int MAX_SHIFT = Integer.numberOfTrailingZeros(MAX_CHUNK);
-    /** The first chunk of {@link #MAX_CHUNK} points, and the index of its first point. */
+    /** The first chunk of {@link #MAX_CHUNK} points. */
     private static final int CAPPED_CHUNK = MAX_SHIFT - FIRST_SHIFT;
-
+    /** The index of that chunk's first point. */
     private static final int CAPPED_START = FIRST_CHUNK * ((1 << CAPPED_CHUNK) - 1);
 
     private long[][] ts = {new long[FIRST_CHUNK]};
@@ -39,7 +39,10 @@ public final class PointBuffer {
 
     private int capacity = FIRST_CHUNK;
     private int size;
-    /** The chunk the next point goes to, the index of its first point, and its arrays. */
+    /**
+     * The chunk the next point goes to, the index of its first point, its arrays, and the last point's timestamp:
+     * derivable from the fields above, kept so that an append does no chunk arithmetic.
+     */
     private int writeChunk;
 
     private int writeStart;
